@@ -1,0 +1,23 @@
+# Writes a C file holding every sql/NNN_*.sql of a service as a migration
+# table, so each binary carries its own schema. Run by the build:
+#   cmake -DSQL_DIR=... -DOUTPUT=... -DSYMBOL=agenda_migrations -P embed_sql.cmake
+file(GLOB files RELATIVE "${SQL_DIR}" "${SQL_DIR}/[0-9][0-9][0-9]_*.sql")
+list(SORT files)
+set(body "/* Generated from ${SQL_DIR} by cmake/embed_sql.cmake; do not edit. */\n#include \"samhand_db.h\"\n\n")
+set(rows "")
+set(count 0)
+foreach(name IN LISTS files)
+  file(READ "${SQL_DIR}/${name}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
+  string(SUBSTRING "${name}" 0 3 version)
+  math(EXPR version "${version}")
+  string(APPEND body "static const char s_sql_${count}[] = {${hex} 0x00};\n")
+  string(APPEND rows "    {${version}, \"${name}\", s_sql_${count}},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+if(count EQUAL 0)
+  message(FATAL_ERROR "no migrations in ${SQL_DIR}")
+endif()
+string(APPEND body "\nconst db_migration_t ${SYMBOL}[] = {\n${rows}};\nconst size_t ${SYMBOL}_count = ${count};\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

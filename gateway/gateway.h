@@ -1,0 +1,47 @@
+/* The gateway process: configuration and the parts it wires together. */
+#ifndef GATEWAY_H
+#define GATEWAY_H
+
+#define H2O_USE_LIBUV 1
+#include <h2o.h>
+#include <uv.h>
+
+#include "gateway_auth.h"
+#include "gateway_bridge.h"
+#include "samhand_metrics.h"
+
+#define GATEWAY_SERVICES 3
+
+typedef struct {
+    /* configuration */
+    const char *listen_host;
+    long port;
+    long max_body_bytes;
+    long request_timeout_ms;
+    long ready_timeout_ms;
+    const char *service_endpoints[GATEWAY_SERVICES]; /* agenda, deviation, notify */
+    gateway_auth_t auth;
+
+    /* running parts, owned here */
+    uv_loop_t *loop;
+    uv_tcp_t listener;
+    h2o_globalconf_t h2o_config;
+    h2o_context_t h2o_context;
+    h2o_accept_ctx_t accept_ctx;
+    gateway_bridge_t *bridge;
+    metrics_t *metrics;
+    char *openapi; /* rendered once at start */
+} gateway_t;
+
+extern const char *const gateway_service_names[GATEWAY_SERVICES];
+
+/* Binds the listener and starts serving on gateway->loop. 0 or -1 (logged). */
+int gateway_http_start(gateway_t *gateway);
+
+/* Stops accepting; connections in flight finish with the loop. */
+void gateway_http_stop(gateway_t *gateway);
+
+/* The OpenAPI 3.1 document of every route of the table; caller frees. */
+char *gateway_openapi_render(void);
+
+#endif

@@ -1,0 +1,581 @@
+/* The HTTP side of the gateway on h2o + libuv: operations endpoints, and
+ * every /v1 route of the table turned into an Envelope and back. */
+#include "gateway.h"
+#include "gateway_problem.h"
+#include "gateway_routes.h"
+#include "gateway_transcode.h"
+#include "samhand_bus.h"
+#include "samhand_log.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <time.h>
+
+const char *const gateway_service_names[GATEWAY_SERVICES] = {"agenda", "deviation", "notify"};
+
+/* h2o's own limit sits above ours, so that up to it the refusal is ours. */
+#define H2O_ENTITY_LIMIT (64 * 1024 * 1024)
+
+typedef struct {
+    h2o_handler_t super;
+    gateway_t *gateway;
+} s_handler_t;
+
+/* One HTTP request on its way through the bus; lives in the request pool. */
+typedef struct {
+    gateway_t *gateway;
+    h2o_req_t *req;
+    const gateway_route_t *route;
+    gateway_call_t *call;
+    char request_id[64];
+    struct timespec start;
+} s_exchange_t;
+
+/* ------------------------------------------------------------ responses */
+
+static double s_seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void s_count(gateway_t *gateway, const char *route, int status,
+                    const struct timespec *start)
+{
+    char labels[256];
+    snprintf(labels, sizeof labels, "route=\"%s\",code=\"%d\"", route, status);
+    metrics_add(gateway->metrics, "samhand_http_requests_total", labels, 1);
+    snprintf(labels, sizeof labels, "route=\"%s\"", route);
+    metrics_observe(gateway->metrics, "samhand_http_request_duration_seconds", labels,
+                    s_seconds_since(start));
+}
+
+static void s_send(h2o_req_t *req, int status, const char *content_type, const char *body,
+                   size_t len, const char *request_id)
+{
+    req->res.status = status;
+    req->res.reason = gateway_problem_reason(status);
+    req->res.content_length = len;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type,
+                   strlen(content_type));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+                   H2O_STRLIT("no-store"));
+    if (request_id)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, NULL,
+                              request_id, strlen(request_id));
+    h2o_send_inline(req, body, len);
+}
+
+static void s_send_json(h2o_req_t *req, int status, const char *content_type, json_t *body,
+                        const char *request_id)
+{
+    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(body);
+    if (!text) {
+        static const char fallback[] = "{\"title\":\"Internal Server Error\",\"status\":500}";
+        s_send(req, 500, "application/problem+json", fallback, sizeof fallback - 1, request_id);
+        return;
+    }
+    s_send(req, status, content_type, text, strlen(text), request_id);
+    free(text);
+}
+
+static void s_send_problem(h2o_req_t *req, int status, const char *detail, const char *field,
+                           const char *request_id)
+{
+    s_send_json(req, status, "application/problem+json",
+                gateway_problem_new(status, detail, field, request_id), request_id);
+}
+
+/* ------------------------------------------------------------ requests */
+
+static int s_is_method(h2o_req_t *req, const char *method)
+{
+    return h2o_memis(req->method.base, req->method.len, method, strlen(method));
+}
+
+static void s_request_id(h2o_req_t *req, char out[64])
+{
+    ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-request-id"), -1);
+    if (i >= 0) {
+        h2o_iovec_t v = req->headers.entries[i].value;
+        int ok = v.len > 0 && v.len < 64;
+        for (size_t j = 0; ok && j < v.len; j++)
+            ok = isalnum((unsigned char)v.base[j]) || strchr("-_.", v.base[j]);
+        if (ok) {
+            memcpy(out, v.base, v.len);
+            out[v.len] = '\0';
+            return;
+        }
+    }
+    char id[33];
+    bus_random_id(id);
+    memcpy(out, id, sizeof id);
+}
+
+static int s_hex(int c)
+{
+    return isdigit(c) ? c - '0' : isxdigit(c) ? (tolower(c) - 'a' + 10) : -1;
+}
+
+/* Percent-decodes [p, end) into out; '+' is a space. 0, or -1 when malformed. */
+static int s_query_decode(const char *p, const char *end, char *out, size_t size)
+{
+    size_t j = 0;
+    for (; p < end; p++) {
+        int c = (unsigned char)*p;
+        if (c == '+') {
+            c = ' ';
+        } else if (c == '%') {
+            if (end - p < 3 || s_hex((unsigned char)p[1]) < 0 || s_hex((unsigned char)p[2]) < 0)
+                return -1;
+            c = s_hex((unsigned char)p[1]) * 16 + s_hex((unsigned char)p[2]);
+            p += 2;
+        }
+        if (c == 0 || j + 1 >= size)
+            return -1;
+        out[j++] = (char)c;
+    }
+    out[j] = '\0';
+    return 0;
+}
+
+/* Sets request fields from the query string. 0, or -1 with err filled. */
+static int s_apply_query(ProtobufCMessage *msg, const char *query, size_t len,
+                         transcode_error_t *err)
+{
+    const char *p = query, *end = query + len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *stop = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(stop - p));
+        char name[64], value[1024];
+        if (stop > p) {
+            if (s_query_decode(p, eq ? eq : stop, name, sizeof name) != 0) {
+                snprintf(err->field, sizeof err->field, "%s", "");
+                snprintf(err->message, sizeof err->message, "the query string is malformed");
+                return -1;
+            }
+            if (s_query_decode(eq ? eq + 1 : stop, stop, value, sizeof value) != 0) {
+                snprintf(err->field, sizeof err->field, "%s", name);
+                snprintf(err->message, sizeof err->message,
+                         "is malformed or longer than %zu bytes", sizeof value - 1);
+                return -1;
+            }
+            if (transcode_set_from_text(msg, name, value, err) != 0)
+                return -1;
+        }
+        p = stop + 1;
+    }
+    return 0;
+}
+
+static void s_on_exchange_dispose(void *data)
+{
+    s_exchange_t *ex = data;
+    if (ex->call) /* the client left before the service answered */
+        gateway_bridge_cancel(ex->gateway->bridge, ex->call);
+}
+
+static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
+{
+    s_exchange_t *ex = ctx;
+    h2o_req_t *req = ex->req;
+    gateway_t *gateway = ex->gateway;
+    const gateway_route_t *route = ex->route;
+    ex->call = NULL;
+    char route_label[128];
+    snprintf(route_label, sizeof route_label, "%s %s", route->method, route->path);
+
+    int status;
+    if (!reply) {
+        status = 504;
+        log_set_request_id(ex->request_id);
+        log_warn("%s did not answer %s within %ld ms", route->service, route->rpc,
+                 gateway->request_timeout_ms);
+        log_set_request_id(NULL);
+        s_send_problem(req, status, "the service did not answer in time; try again", NULL,
+                       ex->request_id);
+    } else if (!reply->status || reply->status->code == BUS_OK) {
+        ProtobufCMessage *body =
+            protobuf_c_message_unpack(route->response, NULL, reply->body.len, reply->body.data);
+        if (!body) {
+            status = 502;
+            s_send_problem(req, 500, "the service answered something unreadable", NULL,
+                           ex->request_id);
+        } else {
+            status = route->success_status;
+            s_send_json(req, status, "application/json", transcode_to_json(body), ex->request_id);
+            protobuf_c_message_free_unpacked(body, NULL);
+        }
+    } else {
+        status = gateway_problem_http_status(reply->status->code);
+        s_send_problem(req, status, reply->status->message, reply->status->field, ex->request_id);
+    }
+    s_count(gateway, route_label, status, &ex->start);
+}
+
+/* Builds the request message from path, query and body, and sends it. */
+static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t *route,
+                      const gateway_path_params_t *params, s_exchange_t *ex)
+{
+    transcode_error_t err = {{0}, {0}};
+    ProtobufCMessage *msg = transcode_new(route->request);
+    int status = 400;
+    const char *detail = NULL;
+    char detail_buf[512];
+    json_t *body = NULL;
+
+    int has_body = s_is_method(req, "POST") || s_is_method(req, "PATCH") || s_is_method(req, "PUT");
+    if (has_body) {
+        ssize_t ct = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+        h2o_iovec_t type = ct >= 0 ? req->headers.entries[ct].value : h2o_iovec_init(NULL, 0);
+        if (req->entity.len > (size_t)gateway->max_body_bytes) {
+            status = 413;
+            snprintf(detail_buf, sizeof detail_buf, "the body is larger than %ld bytes",
+                     gateway->max_body_bytes);
+            detail = detail_buf;
+            goto refuse;
+        }
+        if (req->entity.len > 0 &&
+            (type.len < 16 || strncasecmp(type.base, "application/json", 16) != 0 ||
+             (type.len > 16 && type.base[16] != ';' && type.base[16] != ' '))) {
+            status = 415;
+            detail = "the body must be JSON, sent as Content-Type: application/json";
+            goto refuse;
+        }
+        json_error_t jerr;
+        body = req->entity.len ? json_loadb(req->entity.base, req->entity.len,
+                                            JSON_REJECT_DUPLICATES, &jerr)
+                               : json_object();
+        if (!body) {
+            snprintf(detail_buf, sizeof detail_buf, "the body is not valid JSON: %s at line %d column %d",
+                     jerr.text, jerr.line, jerr.column);
+            detail = detail_buf;
+            goto refuse;
+        }
+        if (transcode_from_json(msg, body, &err) != 0)
+            goto refuse_field;
+    }
+    for (size_t i = 0; i < params->n; i++)
+        if (transcode_set_from_text(msg, params->params[i].name, params->params[i].value, &err) != 0)
+            goto refuse_field;
+    if (req->query_at != SIZE_MAX &&
+        s_apply_query(msg, req->path.base + req->query_at + 1, req->path.len - req->query_at - 1,
+                      &err) != 0)
+        goto refuse_field;
+
+    Samhand__V1__Envelope envelope = SAMHAND__V1__ENVELOPE__INIT;
+    Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
+    ssize_t auth = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+    if (auth >= 0)
+        gateway_auth_check(&gateway->auth, req->headers.entries[auth].value.base,
+                           req->headers.entries[auth].value.len, &principal);
+    envelope.request_id = ex->request_id;
+    envelope.method = (char *)route->rpc;
+    envelope.principal = &principal;
+    envelope.deadline_ms = bus_now_ms() + gateway->request_timeout_ms;
+    envelope.body.len = protobuf_c_message_get_packed_size(msg);
+    envelope.body.data = h2o_mem_alloc_pool(&req->pool, envelope.body.len + 1);
+    protobuf_c_message_pack(msg, envelope.body.data);
+    ssize_t idem = h2o_find_header_by_str(&req->headers, H2O_STRLIT("idempotency-key"), -1);
+    if (idem >= 0)
+        envelope.idempotency_key =
+            h2o_strdup(&req->pool, req->headers.entries[idem].value.base,
+                       req->headers.entries[idem].value.len)
+                .base;
+    transcode_free(&msg);
+    json_decref(body);
+
+    ex->call = gateway_bridge_call(gateway->bridge, route->service, &envelope, s_on_reply, ex);
+    if (!ex->call) {
+        char label[128];
+        snprintf(label, sizeof label, "%s %s", route->method, route->path);
+        s_send_problem(req, 503, "the service is not reachable; try again shortly", NULL,
+                       ex->request_id);
+        s_count(gateway, label, 503, &ex->start);
+    }
+    return;
+
+refuse_field:
+    detail = err.message;
+    if (err.field[0]) {
+        snprintf(detail_buf, sizeof detail_buf, "%s %s", err.field, err.message);
+        detail = detail_buf;
+    }
+refuse:
+    transcode_free(&msg);
+    json_decref(body);
+    {
+        char label[128];
+        snprintf(label, sizeof label, "%s %s", route->method, route->path);
+        s_send_problem(req, status, detail, err.field[0] ? err.field : NULL, ex->request_id);
+        s_count(gateway, label, status, &ex->start);
+    }
+}
+
+/* ------------------------------------------------------------ operations */
+
+typedef struct {
+    gateway_t *gateway;
+    h2o_req_t *req;
+    gateway_call_t *calls[GATEWAY_SERVICES];
+    json_t *services;
+    int waiting;
+    int ready;
+    char request_id[64];
+    struct timespec start;
+} s_readiness_t;
+
+static void s_on_readiness_dispose(void *data)
+{
+    s_readiness_t *r = data;
+    for (int i = 0; i < GATEWAY_SERVICES; i++)
+        if (r->calls[i])
+            gateway_bridge_cancel(r->gateway->bridge, r->calls[i]);
+    json_decref(r->services);
+}
+
+static void s_readiness_answer(s_readiness_t *r)
+{
+    json_t *body = json_pack("{s:s, s:O}", "status", r->ready ? "ready" : "unready", "services",
+                             r->services);
+    int status = r->ready ? 200 : 503;
+    s_send_json(r->req, status, "application/json", body, r->request_id);
+    s_count(r->gateway, "GET /readyz", status, &r->start);
+}
+
+static void s_on_health(s_readiness_t *r, int index, const Samhand__V1__Envelope *reply)
+{
+    const char *name = gateway_service_names[index];
+    r->calls[index] = NULL;
+    json_t *entry;
+    if (!reply) {
+        entry = json_pack("{s:s}", "status", "no answer in time");
+        r->ready = 0;
+    } else {
+        Samhand__V1__HealthResponse *health =
+            reply->status && reply->status->code != BUS_OK
+                ? NULL
+                : samhand__v1__health_response__unpack(NULL, reply->body.len, reply->body.data);
+        int ok = health && health->database_ok;
+        entry = json_pack("{s:s, s:b, s:i}", "status", ok ? "ok" : "database unreachable",
+                          "database", ok, "schemaVersion", health ? health->schema_version : -1);
+        if (!ok)
+            r->ready = 0;
+        if (health)
+            samhand__v1__health_response__free_unpacked(health, NULL);
+    }
+    json_object_set_new(r->services, name, entry);
+    if (--r->waiting == 0)
+        s_readiness_answer(r);
+}
+
+#define HEALTH_CALLBACK(i)                                                                         \
+    static void s_on_health_##i(void *ctx, const Samhand__V1__Envelope *reply)                    \
+    {                                                                                              \
+        s_on_health(ctx, i, reply);                                                                \
+    }
+HEALTH_CALLBACK(0)
+HEALTH_CALLBACK(1)
+HEALTH_CALLBACK(2)
+static const gateway_bridge_done_fn s_health_callbacks[GATEWAY_SERVICES] = {
+    s_on_health_0, s_on_health_1, s_on_health_2};
+
+/* Ready when every service answers its health request with a reachable,
+ * migrated database. */
+static void s_readiness(gateway_t *gateway, h2o_req_t *req, const char *request_id,
+                        const struct timespec *start)
+{
+    s_readiness_t *r = h2o_mem_alloc_shared(&req->pool, sizeof *r, s_on_readiness_dispose);
+    memset(r, 0, sizeof *r);
+    r->gateway = gateway;
+    r->req = req;
+    r->services = json_object();
+    r->ready = 1;
+    r->start = *start;
+    snprintf(r->request_id, sizeof r->request_id, "%s", request_id);
+    Samhand__V1__HealthRequest health = SAMHAND__V1__HEALTH_REQUEST__INIT;
+    uint8_t body[16];
+    size_t len = samhand__v1__health_request__pack(&health, body);
+    for (int i = 0; i < GATEWAY_SERVICES; i++) {
+        char method[64], id[80];
+        snprintf(method, sizeof method, "%s.Health", gateway_service_names[i]);
+        snprintf(id, sizeof id, "%s-%d", request_id, i);
+        Samhand__V1__Envelope envelope = SAMHAND__V1__ENVELOPE__INIT;
+        envelope.request_id = id;
+        envelope.method = method;
+        envelope.deadline_ms = bus_now_ms() + gateway->ready_timeout_ms;
+        envelope.body.data = body;
+        envelope.body.len = len;
+        r->waiting++;
+        r->calls[i] = gateway_bridge_call(gateway->bridge, gateway_service_names[i], &envelope,
+                                          s_health_callbacks[i], r);
+        if (!r->calls[i]) {
+            json_object_set_new(r->services, gateway_service_names[i],
+                                json_pack("{s:s}", "status", "not connected"));
+            r->ready = 0;
+            r->waiting--;
+        }
+    }
+    if (r->waiting == 0)
+        s_readiness_answer(r);
+}
+
+static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    gateway_t *gateway = ((s_handler_t *)self)->gateway;
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    char request_id[64];
+    s_request_id(req, request_id);
+    size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    const char *path = req->path.base;
+
+#define IS_PATH(p) (path_len == strlen(p) && memcmp(path, p, path_len) == 0)
+    if (s_is_method(req, "GET") && IS_PATH("/healthz")) {
+        s_send(req, 200, "application/json", H2O_STRLIT("{\"status\":\"ok\"}"), request_id);
+        s_count(gateway, "GET /healthz", 200, &start);
+        return 0;
+    }
+    if (s_is_method(req, "GET") && IS_PATH("/readyz")) {
+        s_readiness(gateway, req, request_id, &start);
+        return 0;
+    }
+    if (s_is_method(req, "GET") && IS_PATH("/metrics")) {
+        char gauge[32];
+        snprintf(gauge, sizeof gauge, "%zu", gateway_bridge_pending(gateway->bridge));
+        metrics_set(gateway->metrics, "samhand_bus_pending_requests", "", (double)gateway_bridge_pending(gateway->bridge));
+        char *text = metrics_render(gateway->metrics);
+        s_send(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text), request_id);
+        free(text);
+        return 0;
+    }
+    if (s_is_method(req, "GET") && IS_PATH("/openapi.json")) {
+        s_send(req, 200, "application/json", gateway->openapi, strlen(gateway->openapi),
+               request_id);
+        s_count(gateway, "GET /openapi.json", 200, &start);
+        return 0;
+    }
+#undef IS_PATH
+
+    char method[16];
+    snprintf(method, sizeof method, "%.*s", (int)req->method.len, req->method.base);
+    gateway_path_params_t params;
+    int path_known;
+    char allow[64];
+    const gateway_route_t *route =
+        gateway_route_match(method, path, path_len, &params, &path_known, allow, sizeof allow);
+    if (!route) {
+        if (path_known) {
+            h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ALLOW, NULL, allow,
+                           strlen(allow));
+            char detail[128];
+            snprintf(detail, sizeof detail, "%s is not allowed here; allowed: %s", method, allow);
+            s_send_problem(req, 405, detail, NULL, request_id);
+            s_count(gateway, "unmatched", 405, &start);
+        } else {
+            s_send_problem(req, 404, "no such resource; see /openapi.json", NULL, request_id);
+            s_count(gateway, "unmatched", 404, &start);
+        }
+        return 0;
+    }
+
+    if (route->access != GATEWAY_ACCESS_PUBLIC) {
+        Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
+        ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+        gateway_auth_result_t result =
+            i < 0 ? GATEWAY_AUTH_MISSING
+                  : gateway_auth_check(&gateway->auth, req->headers.entries[i].value.base,
+                                       req->headers.entries[i].value.len, &principal);
+        if (result != GATEWAY_AUTH_OK) {
+            h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
+                           H2O_STRLIT("Bearer realm=\"samhand\""));
+            s_send_problem(req, 401,
+                           result == GATEWAY_AUTH_MISSING
+                               ? "this needs a credential: Authorization: Bearer <API key>"
+                               : "the credential is not valid",
+                           NULL, request_id);
+            char label[128];
+            snprintf(label, sizeof label, "%s %s", route->method, route->path);
+            s_count(gateway, label, 401, &start);
+            return 0;
+        }
+    }
+
+    s_exchange_t *ex = h2o_mem_alloc_shared(&req->pool, sizeof *ex, s_on_exchange_dispose);
+    memset(ex, 0, sizeof *ex);
+    ex->gateway = gateway;
+    ex->req = req;
+    ex->route = route;
+    ex->start = start;
+    memcpy(ex->request_id, request_id, sizeof ex->request_id);
+    s_forward(gateway, req, route, &params, ex);
+    return 0;
+}
+
+static void s_on_accept(uv_stream_t *listener, int status)
+{
+    gateway_t *gateway = listener->data;
+    if (status != 0)
+        return;
+    uv_tcp_t *conn = h2o_mem_alloc(sizeof *conn);
+    uv_tcp_init(listener->loop, conn);
+    if (uv_accept(listener, (uv_stream_t *)conn) != 0) {
+        uv_close((uv_handle_t *)conn, (uv_close_cb)free);
+        return;
+    }
+    uv_tcp_nodelay(conn, 1);
+    h2o_socket_t *sock = h2o_uv_socket_create((uv_stream_t *)conn, (uv_close_cb)free);
+    h2o_accept(&gateway->accept_ctx, sock);
+}
+
+static void s_describe_metrics(metrics_t *metrics)
+{
+    metrics_describe(metrics, "samhand_http_requests_total", METRICS_COUNTER,
+                     "HTTP requests answered, by route and status code");
+    metrics_describe(metrics, "samhand_http_request_duration_seconds", METRICS_HISTOGRAM,
+                     "Time from request to response, by route");
+    metrics_describe(metrics, "samhand_bus_pending_requests", METRICS_GAUGE,
+                     "Requests sent to a service and waiting for the reply");
+}
+
+int gateway_http_start(gateway_t *gateway)
+{
+    s_describe_metrics(gateway->metrics);
+    h2o_config_init(&gateway->h2o_config);
+    gateway->h2o_config.max_request_entity_size = H2O_ENTITY_LIMIT;
+    h2o_hostconf_t *host = h2o_config_register_host(
+        &gateway->h2o_config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *pathconf = h2o_config_register_path(host, "/", 0);
+    s_handler_t *handler = (s_handler_t *)h2o_create_handler(pathconf, sizeof *handler);
+    handler->gateway = gateway;
+    handler->super.on_req = s_on_req;
+    h2o_context_init(&gateway->h2o_context, gateway->loop, &gateway->h2o_config);
+    gateway->accept_ctx.ctx = &gateway->h2o_context;
+    gateway->accept_ctx.hosts = gateway->h2o_config.hosts;
+
+    struct sockaddr_in addr;
+    int rc = uv_ip4_addr(gateway->listen_host, (int)gateway->port, &addr);
+    if (rc != 0) {
+        log_error("could not use SAMHAND_HTTP_HOST %s: %s", gateway->listen_host, uv_strerror(rc));
+        return -1;
+    }
+    uv_tcp_init(gateway->loop, &gateway->listener);
+    gateway->listener.data = gateway;
+    if ((rc = uv_tcp_bind(&gateway->listener, (struct sockaddr *)&addr, 0)) != 0 ||
+        (rc = uv_listen((uv_stream_t *)&gateway->listener, 511, s_on_accept)) != 0) {
+        log_error("could not listen on %s:%ld: %s", gateway->listen_host, gateway->port,
+                  uv_strerror(rc));
+        return -1;
+    }
+    log_info("listening on http://%s:%ld", gateway->listen_host, gateway->port);
+    return 0;
+}
+
+void gateway_http_stop(gateway_t *gateway)
+{
+    if (!uv_is_closing((uv_handle_t *)&gateway->listener))
+        uv_close((uv_handle_t *)&gateway->listener, NULL);
+}

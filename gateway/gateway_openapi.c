@@ -1,0 +1,196 @@
+/* The OpenAPI 3.1 document, generated from the route table and the protobuf
+ * descriptors so that it can never disagree with what the gateway does. */
+#include "gateway.h"
+#include "gateway_routes.h"
+#include "gateway_transcode.h"
+
+#include <string.h>
+
+static json_t *s_schema_ref(const char *full_name)
+{
+    char ref[160];
+    const char *short_name = strrchr(full_name, '.') ? strrchr(full_name, '.') + 1 : full_name;
+    snprintf(ref, sizeof ref, "#/components/schemas/%s", short_name);
+    return json_pack("{s:s}", "$ref", ref);
+}
+
+static void s_add_message(json_t *schemas, const ProtobufCMessageDescriptor *desc);
+
+static json_t *s_field_schema(json_t *schemas, const ProtobufCFieldDescriptor *field)
+{
+    json_t *schema;
+    switch (field->type) {
+    case PROTOBUF_C_TYPE_INT32:
+    case PROTOBUF_C_TYPE_SINT32:
+    case PROTOBUF_C_TYPE_SFIXED32:
+    case PROTOBUF_C_TYPE_UINT32:
+    case PROTOBUF_C_TYPE_FIXED32:
+        schema = json_pack("{s:s, s:s}", "type", "integer", "format", "int32");
+        break;
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64:
+        schema = json_pack("{s:s, s:s}", "type", "string", "format", "int64");
+        break;
+    case PROTOBUF_C_TYPE_FLOAT:
+    case PROTOBUF_C_TYPE_DOUBLE:
+        schema = json_pack("{s:s}", "type", "number");
+        break;
+    case PROTOBUF_C_TYPE_BOOL:
+        schema = json_pack("{s:s}", "type", "boolean");
+        break;
+    case PROTOBUF_C_TYPE_STRING:
+        schema = json_pack("{s:s}", "type", "string");
+        break;
+    case PROTOBUF_C_TYPE_BYTES:
+        schema = json_pack("{s:s, s:s}", "type", "string", "contentEncoding", "base64");
+        break;
+    case PROTOBUF_C_TYPE_ENUM: {
+        const ProtobufCEnumDescriptor *e = field->descriptor;
+        json_t *names = json_array();
+        for (unsigned i = 0; i < e->n_values; i++)
+            json_array_append_new(names, json_string(e->values[i].name));
+        schema = json_pack("{s:s, s:o}", "type", "string", "enum", names);
+        break;
+    }
+    case PROTOBUF_C_TYPE_MESSAGE: {
+        const ProtobufCMessageDescriptor *m = field->descriptor;
+        if (strcmp(m->name, "samhand.v1.Timestamp") == 0) {
+            schema = json_pack("{s:s, s:s}", "type", "string", "format", "date-time");
+        } else {
+            s_add_message(schemas, m);
+            schema = s_schema_ref(m->name);
+        }
+        break;
+    }
+    default:
+        schema = json_object();
+    }
+    if (field->label == PROTOBUF_C_LABEL_REPEATED)
+        schema = json_pack("{s:s, s:o}", "type", "array", "items", schema);
+    return schema;
+}
+
+static void s_add_message(json_t *schemas, const ProtobufCMessageDescriptor *desc)
+{
+    if (json_object_get(schemas, desc->short_name))
+        return;
+    json_t *properties = json_object();
+    json_t *schema = json_pack("{s:s, s:o, s:b}", "type", "object", "properties", properties,
+                               "additionalProperties", 0);
+    json_object_set_new(schemas, desc->short_name, schema);
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &desc->fields[i];
+        if (strcmp(f->name, "update_mask") == 0)
+            continue;
+        char name[128];
+        transcode_json_name(f->name, name, sizeof name);
+        json_object_set_new(properties, name, s_field_schema(schemas, f));
+    }
+}
+
+/* The request schema without the fields that come from the path. */
+static json_t *s_body_schema(json_t *schemas, const gateway_route_t *route)
+{
+    json_t *properties = json_object();
+    for (unsigned i = 0; i < route->request->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &route->request->fields[i];
+        char name[128], placeholder[140];
+        transcode_json_name(f->name, name, sizeof name);
+        snprintf(placeholder, sizeof placeholder, "{%s}", name);
+        if (strcmp(f->name, "update_mask") == 0 || strstr(route->path, placeholder))
+            continue;
+        json_object_set_new(properties, name, s_field_schema(schemas, f));
+    }
+    return json_pack("{s:s, s:o, s:b}", "type", "object", "properties", properties,
+                     "additionalProperties", 0);
+}
+
+static json_t *s_parameters(json_t *schemas, const gateway_route_t *route, int with_query)
+{
+    json_t *list = json_array();
+    for (unsigned i = 0; i < route->request->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &route->request->fields[i];
+        char name[128], placeholder[140];
+        transcode_json_name(f->name, name, sizeof name);
+        snprintf(placeholder, sizeof placeholder, "{%s}", name);
+        int in_path = strstr(route->path, placeholder) != NULL;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED || f->type == PROTOBUF_C_TYPE_MESSAGE ||
+            (!in_path && !with_query))
+            continue;
+        json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:o}", "name", name, "in",
+                                              in_path ? "path" : "query", "required", in_path,
+                                              "schema", s_field_schema(schemas, f)));
+    }
+    return list;
+}
+
+static json_t *s_problem_response(const char *description)
+{
+    return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", description, "content",
+                     "application/problem+json", "schema", "$ref",
+                     "#/components/schemas/Problem");
+}
+
+char *gateway_openapi_render(void)
+{
+    json_t *schemas = json_object();
+    json_object_set_new(
+        schemas, "Problem",
+        json_pack("{s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s, "
+                  "s:{s:{s:s}, s:{s:s}}}}}}",
+                  "type", "object", "description", "RFC 9457 problem details", "properties",
+                  "type", "type", "string", "title", "type", "string", "status", "type",
+                  "integer", "detail", "type", "string", "requestId", "type", "string", "errors",
+                  "type", "array", "items", "type", "object", "properties", "field", "type",
+                  "string", "detail", "type", "string"));
+    json_t *paths = json_object();
+    for (size_t i = 0; i < gateway_routes_count; i++) {
+        const gateway_route_t *route = &gateway_routes[i];
+        json_t *item = json_object_get(paths, route->path);
+        if (!item) {
+            item = json_object();
+            json_object_set_new(paths, route->path, item);
+        }
+        int has_body = strcmp(route->method, "GET") != 0 && strcmp(route->method, "DELETE") != 0;
+        char status[8], lower[16];
+        snprintf(status, sizeof status, "%d", route->success_status);
+        size_t j = 0;
+        for (; route->method[j] && j < sizeof lower - 1; j++)
+            lower[j] = (char)(route->method[j] | 0x20);
+        lower[j] = '\0';
+        json_t *responses = json_pack(
+            "{s:{s:s, s:{s:{s:o}}}, s:o, s:o, s:o, s:o}", status, "description", "success",
+            "content", "application/json", "schema", s_schema_ref(route->response->name), "400",
+            s_problem_response("invalid request, the field is named"), "404",
+            s_problem_response("not found"), "503", s_problem_response("service unreachable"),
+            "504", s_problem_response("service did not answer in time"));
+        if (route->access != GATEWAY_ACCESS_PUBLIC)
+            json_object_set_new(responses, "401", s_problem_response("no valid credential"));
+        s_add_message(schemas, route->response);
+        json_t *operation = json_pack("{s:s, s:[s], s:s, s:o, s:o}", "summary", route->summary,
+                                      "tags", route->tag, "operationId", route->rpc, "parameters",
+                                      s_parameters(schemas, route, !has_body), "responses",
+                                      responses);
+        if (has_body)
+            json_object_set_new(operation, "requestBody",
+                                json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
+                                          "application/json", "schema",
+                                          s_body_schema(schemas, route)));
+        if (route->access != GATEWAY_ACCESS_PUBLIC)
+            json_object_set_new(operation, "security", json_pack("[{s:[]}]", "apiKey"));
+        json_object_set_new(item, lower, operation);
+    }
+    json_t *doc = json_pack(
+        "{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}}}}", "openapi", "3.1.0",
+        "info", "title", "samhand API", "version", SAMHAND_VERSION, "description",
+        "The cooperation platform of a Norwegian health partnership: directory, committees, "
+        "meetings, deviations, events.",
+        "servers", "url", "/", "paths", paths, "components", "schemas", schemas,
+        "securitySchemes", "apiKey", "type", "http", "scheme", "bearer");
+    char *text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    return text;
+}

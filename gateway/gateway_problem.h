@@ -1,0 +1,20 @@
+/* RFC 9457 problem details and the one table from bus status to HTTP. */
+#ifndef GATEWAY_PROBLEM_H
+#define GATEWAY_PROBLEM_H
+
+#include <jansson.h>
+
+#include "samhand_bus.h"
+
+/* The HTTP status of a bus status code. */
+int gateway_problem_http_status(bus_code_t code);
+
+/* The reason phrase of an HTTP status ("Not Found"). */
+const char *gateway_problem_reason(int http_status);
+
+/* A problem+json body (new reference). `field` is a proto or JSON field
+ * path, given in the JSON spelling in `errors[0].field`; NULL for none. */
+json_t *gateway_problem_new(int http_status, const char *detail, const char *field,
+                            const char *request_id);
+
+#endif

@@ -1,0 +1,126 @@
+/* The route table. A new endpoint is a row here and a message in a .proto. */
+#include "gateway_routes.h"
+
+#include "samhand/v1/agenda.pb-c.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define D(type) &samhand__v1__##type##__descriptor
+#define PUBLIC GATEWAY_ACCESS_PUBLIC
+#define AUTH GATEWAY_ACCESS_AUTHENTICATED
+
+const gateway_route_t gateway_routes[] = {
+    {"POST", "/v1/organizations", "agenda", "agenda.CreateOrganization",
+     D(create_organization_request), D(organization), 201, AUTH, "directory",
+     "Register an organisation of the partnership"},
+    {"GET", "/v1/organizations", "agenda", "agenda.ListOrganizations",
+     D(list_organizations_request), D(list_organizations_response), 200, PUBLIC, "directory",
+     "List organisations"},
+    {"GET", "/v1/organizations/{id}", "agenda", "agenda.GetOrganization",
+     D(get_organization_request), D(organization), 200, PUBLIC, "directory", "Get an organisation"},
+    {"PATCH", "/v1/organizations/{id}", "agenda", "agenda.UpdateOrganization",
+     D(update_organization_request), D(organization), 200, AUTH, "directory",
+     "Change an organisation's name or kind"},
+    {"POST", "/v1/persons", "agenda", "agenda.CreatePerson", D(create_person_request), D(person),
+     201, AUTH, "directory", "Register a person"},
+    {"GET", "/v1/persons", "agenda", "agenda.ListPersons", D(list_persons_request),
+     D(list_persons_response), 200, AUTH, "directory", "List persons"},
+    {"GET", "/v1/persons/{id}", "agenda", "agenda.GetPerson", D(get_person_request), D(person), 200,
+     AUTH, "directory", "Get a person"},
+    {"PATCH", "/v1/persons/{id}", "agenda", "agenda.UpdatePerson", D(update_person_request),
+     D(person), 200, AUTH, "directory", "Change a person"},
+    {"POST", "/v1/committees", "agenda", "agenda.CreateCommittee", D(create_committee_request),
+     D(committee), 201, AUTH, "committees", "Create a committee"},
+    {"GET", "/v1/committees", "agenda", "agenda.ListCommittees", D(list_committees_request),
+     D(list_committees_response), 200, PUBLIC, "committees", "List committees"},
+    {"GET", "/v1/committees/{id}", "agenda", "agenda.GetCommittee", D(get_committee_request),
+     D(committee), 200, PUBLIC, "committees", "Get a committee"},
+    {"PATCH", "/v1/committees/{id}", "agenda", "agenda.UpdateCommittee",
+     D(update_committee_request), D(committee), 200, AUTH, "committees", "Change a committee"},
+    {"POST", "/v1/committees/{committeeId}/memberships", "agenda", "agenda.CreateMembership",
+     D(create_membership_request), D(membership), 201, AUTH, "committees",
+     "Add a person to a committee for a term"},
+    {"GET", "/v1/committees/{committeeId}/memberships", "agenda", "agenda.ListMemberships",
+     D(list_memberships_request), D(list_memberships_response), 200, PUBLIC, "committees",
+     "List a committee's memberships"},
+};
+const size_t gateway_routes_count = sizeof gateway_routes / sizeof gateway_routes[0];
+
+static int s_hex(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Matches `path` against `template`; fills params. 1 on a match. */
+static int s_match(const char *template, const char *path, size_t path_len,
+                   gateway_path_params_t *params)
+{
+    const char *t = template, *p = path, *end = path + path_len;
+    params->n = 0;
+    while (*t && p < end) {
+        if (*t == '{') {
+            const char *close = strchr(t, '}');
+            const char *slash = memchr(p, '/', (size_t)(end - p));
+            size_t seg_len = (size_t)((slash ? slash : end) - p);
+            if (!close || seg_len == 0 || params->n == GATEWAY_MAX_PATH_PARAMS)
+                return 0;
+            size_t name_len = (size_t)(close - t - 1);
+            gateway_path_param_t *param = &params->params[params->n++];
+            snprintf(param->name, sizeof param->name, "%.*s", (int)name_len, t + 1);
+            size_t j = 0;
+            for (size_t i = 0; i < seg_len; i++) {
+                char c = p[i];
+                if (c == '%' && i + 2 < seg_len && s_hex(p[i + 1]) >= 0 && s_hex(p[i + 2]) >= 0) {
+                    c = (char)(s_hex(p[i + 1]) * 16 + s_hex(p[i + 2]));
+                    i += 2;
+                }
+                if (c == '\0' || j + 1 >= sizeof param->value)
+                    return 0;
+                param->value[j++] = c;
+            }
+            param->value[j] = '\0';
+            t = close + 1;
+            p += seg_len;
+        } else {
+            if (*t != *p)
+                return 0;
+            t++;
+            p++;
+        }
+    }
+    /* a trailing slash is the same resource */
+    if (!*t && p + 1 == end && *p == '/')
+        p++;
+    return !*t && p == end;
+}
+
+const gateway_route_t *gateway_route_match(const char *method, const char *path, size_t path_len,
+                                           gateway_path_params_t *params, int *path_known,
+                                           char *allow, size_t allow_size)
+{
+    gateway_path_params_t scratch;
+    size_t used = 0;
+    *path_known = 0;
+    allow[0] = '\0';
+    for (size_t i = 0; i < gateway_routes_count; i++) {
+        const gateway_route_t *route = &gateway_routes[i];
+        if (!s_match(route->path, path, path_len, &scratch))
+            continue;
+        if (strcmp(route->method, method) == 0) {
+            *params = scratch;
+            return route;
+        }
+        *path_known = 1;
+        if (used < allow_size)
+            used += (size_t)snprintf(allow + used, allow_size - used, "%s%s", used ? ", " : "",
+                                     route->method);
+    }
+    return NULL;
+}

@@ -1,0 +1,95 @@
+/* samhand-gateway: HTTP/JSON in front, protobuf over ZeroMQ behind. */
+#include "gateway.h"
+#include "samhand_config.h"
+#include "samhand_log.h"
+
+#include <czmq.h>
+#include <signal.h>
+#include <stdio.h>
+
+static void s_on_signal(uv_signal_t *handle, int signum)
+{
+    gateway_t *gateway = handle->data;
+    log_info("stopping on signal %d", signum);
+    gateway_http_stop(gateway);
+    uv_stop(gateway->loop);
+}
+
+int main(int argc, char **argv)
+{
+    static gateway_t gateway;
+    const char *admin_key_sha256 = NULL, *log_level = NULL;
+    const config_var_t vars[] = {
+        {"SAMHAND_HTTP_HOST", CONFIG_STRING, "127.0.0.1", "address to listen on", 0, 0,
+         &gateway.listen_host, NULL},
+        {"SAMHAND_HTTP_PORT", CONFIG_INT, "8080", "TCP port to listen on", 1, 65535, NULL,
+         &gateway.port},
+        {"SAMHAND_AGENDA_ENDPOINT", CONFIG_ENDPOINT, "tcp://127.0.0.1:7101",
+         "agenda service endpoint(s), one per replica, comma separated", 0, 0,
+         &gateway.service_endpoints[0], NULL},
+        {"SAMHAND_DEVIATION_ENDPOINT", CONFIG_ENDPOINT, "tcp://127.0.0.1:7102",
+         "deviation service endpoint(s)", 0, 0, &gateway.service_endpoints[1], NULL},
+        {"SAMHAND_NOTIFY_ENDPOINT", CONFIG_ENDPOINT, "tcp://127.0.0.1:7103",
+         "notify service endpoint(s)", 0, 0, &gateway.service_endpoints[2], NULL},
+        {"SAMHAND_ADMIN_KEY_SHA256", CONFIG_STRING, "",
+         "SHA-256 (64 hex digits) of the administrator API key; empty: none", 0, 0,
+         &admin_key_sha256, NULL},
+        {"SAMHAND_MAX_BODY_BYTES", CONFIG_INT, "1048576", "largest request body accepted", 1024,
+         16 * 1024 * 1024, NULL, &gateway.max_body_bytes},
+        {"SAMHAND_REQUEST_TIMEOUT_MS", CONFIG_INT, "5000",
+         "how long a request waits for its service before 504", 10, 600000, NULL,
+         &gateway.request_timeout_ms},
+        {"SAMHAND_READY_TIMEOUT_MS", CONFIG_INT, "1000",
+         "how long /readyz waits for each service's health answer", 10, 60000, NULL,
+         &gateway.ready_timeout_ms},
+        {"SAMHAND_LOG_LEVEL", CONFIG_STRING, "info", "debug, info, warn or error", 0, 0,
+         &log_level, NULL},
+    };
+    int rc = config_load(vars, sizeof vars / sizeof vars[0], argc, argv,
+                         "samhand gateway: the HTTP/JSON API (/v1), health, metrics, OpenAPI.");
+    if (rc != 0)
+        return rc > 0 ? 0 : 2;
+    log_level_t level;
+    if (log_level_parse(log_level, &level) != 0) {
+        fprintf(stderr, "%s: SAMHAND_LOG_LEVEL=\"%s\" must be debug, info, warn or error\n",
+                argv[0], log_level);
+        return 2;
+    }
+    if (gateway_auth_init(&gateway.auth, admin_key_sha256) != 0) {
+        fprintf(stderr, "%s: SAMHAND_ADMIN_KEY_SHA256 must be 64 hexadecimal digits\n", argv[0]);
+        return 2;
+    }
+    log_init("gateway");
+    log_set_level(level);
+    zsys_handler_set(NULL); /* libuv handles the signals here */
+    zsys_init();
+    signal(SIGPIPE, SIG_IGN);
+
+    gateway.loop = uv_default_loop();
+    gateway_bridge_service_t services[GATEWAY_SERVICES];
+    for (int i = 0; i < GATEWAY_SERVICES; i++)
+        services[i] = (gateway_bridge_service_t){gateway_service_names[i],
+                                                 gateway.service_endpoints[i]};
+    gateway.bridge = gateway_bridge_new(gateway.loop, services, GATEWAY_SERVICES);
+    gateway.metrics = metrics_new();
+    gateway.openapi = gateway_openapi_render();
+    if (gateway_http_start(&gateway) != 0)
+        return 1;
+
+    uv_signal_t sigint, sigterm;
+    uv_signal_init(gateway.loop, &sigint);
+    uv_signal_init(gateway.loop, &sigterm);
+    sigint.data = sigterm.data = &gateway;
+    uv_signal_start(&sigint, s_on_signal, SIGINT);
+    uv_signal_start(&sigterm, s_on_signal, SIGTERM);
+
+    uv_run(gateway.loop, UV_RUN_DEFAULT);
+
+    uv_close((uv_handle_t *)&sigint, NULL);
+    uv_close((uv_handle_t *)&sigterm, NULL);
+    gateway_bridge_destroy(&gateway.bridge);
+    uv_run(gateway.loop, UV_RUN_NOWAIT);
+    metrics_destroy(&gateway.metrics);
+    free(gateway.openapi);
+    return 0;
+}

@@ -1,0 +1,376 @@
+/* ROUTER/worker server and DEALER client for the Envelope protocol. */
+#include "samhand_bus.h"
+#include "samhand_log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+int64_t bus_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void bus_random_id(char out[33])
+{
+    uint8_t bytes[16];
+    if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes) {
+        /* getrandom on Linux does not fail for 16 bytes once booted */
+        for (size_t i = 0; i < sizeof bytes; i++)
+            bytes[i] = (uint8_t)rand();
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++) {
+        out[2 * i] = hex[bytes[i] >> 4];
+        out[2 * i + 1] = hex[bytes[i] & 15];
+    }
+    out[32] = '\0';
+}
+
+int bus_call_reply(bus_call_t *call, const ProtobufCMessage *response)
+{
+    free(call->body);
+    call->body_len = protobuf_c_message_get_packed_size(response);
+    call->body = malloc(call->body_len ? call->body_len : 1);
+    assert(call->body);
+    protobuf_c_message_pack(response, call->body);
+    call->code = BUS_OK;
+    return 0;
+}
+
+int bus_call_fail(bus_call_t *call, bus_code_t code, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(call->message, sizeof call->message, fmt, ap);
+    va_end(ap);
+    snprintf(call->field, sizeof call->field, "%s", field ? field : "");
+    call->code = code;
+    free(call->body);
+    call->body = NULL;
+    call->body_len = 0;
+    return -1;
+}
+
+int bus_call_fail_db(bus_call_t *call, const char *what)
+{
+    const char *state = db_sqlstate(call->db);
+    if (strcmp(state, "23505") == 0)
+        return bus_call_fail(call, BUS_ALREADY_EXISTS, NULL, "could not %s: it exists already",
+                             what);
+    if (strcmp(state, "23503") == 0)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, NULL,
+                             "could not %s: it refers to something that does not exist", what);
+    if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0) {
+        log_error("could not %s: %s", what, db_error(call->db));
+        return bus_call_fail(call, BUS_UNAVAILABLE, NULL, "could not %s: database unavailable",
+                             what);
+    }
+    log_error("could not %s: %s", what, db_error(call->db));
+    return bus_call_fail(call, BUS_INTERNAL, NULL, "could not %s: internal error", what);
+}
+
+/* ------------------------------------------------------------------ server */
+
+typedef struct {
+    bus_server_t *server;
+    db_t *db;
+    zactor_t *actor;
+    int index;
+} s_worker_t;
+
+struct bus_server {
+    bus_server_config_t config;
+    zsock_t *frontend; /* ROUTER, clients connect here */
+    zsock_t *backend;  /* DEALER over inproc, fans out to workers */
+    char backend_endpoint[64];
+    char *bound_endpoint;
+    s_worker_t *workers;
+    zactor_t *proxy;
+};
+
+static const bus_route_t *s_find_route(bus_server_t *server, const char *method)
+{
+    for (size_t i = 0; i < server->config.n_routes; i++)
+        if (strcmp(server->config.routes[i].method, method) == 0)
+            return &server->config.routes[i];
+    return NULL;
+}
+
+/* The built-in "<service>.Health": database reachable and schema version. */
+static int s_handle_health(bus_call_t *call, bus_server_t *server)
+{
+    Samhand__V1__HealthResponse response = SAMHAND__V1__HEALTH_RESPONSE__INIT;
+    response.service = (char *)server->config.name;
+    response.version = (char *)server->config.version;
+    response.schema_version = db_schema_version(call->db);
+    response.database_ok = response.schema_version >= 0;
+    return bus_call_reply(call, &response.base);
+}
+
+/* Handles one envelope and returns the packed reply, or NULL to drop it. */
+static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
+{
+    bus_server_t *server = worker->server;
+    bus_call_t call = {.db = worker->db, .service = server->config.service};
+    Samhand__V1__Envelope *request =
+        samhand__v1__envelope__unpack(NULL, zframe_size(payload), zframe_data(payload));
+    if (!request) {
+        log_warn("dropped a message that is not an envelope (%zu bytes)", zframe_size(payload));
+        return NULL;
+    }
+    log_set_request_id(request->request_id);
+    call.envelope = request;
+
+    ProtobufCMessage *body = NULL;
+    char health_method[96];
+    snprintf(health_method, sizeof health_method, "%s.Health", server->config.name);
+    if (request->deadline_ms && bus_now_ms() > request->deadline_ms) {
+        bus_call_fail(&call, BUS_DEADLINE_EXCEEDED, NULL, "deadline passed before handling");
+    } else if (strcmp(request->method, health_method) == 0) {
+        s_handle_health(&call, server);
+    } else {
+        const bus_route_t *route = s_find_route(server, request->method);
+        if (!route) {
+            bus_call_fail(&call, BUS_UNIMPLEMENTED, NULL, "unknown method \"%s\"",
+                          request->method);
+        } else if (!(body = protobuf_c_message_unpack(route->request, NULL, request->body.len,
+                                                      request->body.data))) {
+            bus_call_fail(&call, BUS_INVALID_ARGUMENT, NULL, "could not decode %s",
+                          route->request->name);
+        } else {
+            call.request = body;
+            route->handle(&call);
+            db_rollback(worker->db); /* a handler that failed mid-transaction */
+        }
+    }
+
+    Samhand__V1__Status status = SAMHAND__V1__STATUS__INIT;
+    status.code = call.code;
+    status.message = call.message;
+    status.field = call.field;
+    Samhand__V1__Envelope reply = SAMHAND__V1__ENVELOPE__INIT;
+    reply.request_id = request->request_id;
+    reply.method = request->method;
+    reply.status = &status;
+    reply.body.data = call.body;
+    reply.body.len = call.body_len;
+    zframe_t *frame = zframe_new(NULL, samhand__v1__envelope__get_packed_size(&reply));
+    samhand__v1__envelope__pack(&reply, zframe_data(frame));
+    if (call.code != BUS_OK && call.code != BUS_NOT_FOUND)
+        log_info("%s answered %d: %s", request->method, call.code, call.message);
+
+    free(call.body);
+    if (body)
+        protobuf_c_message_free_unpacked(body, NULL);
+    samhand__v1__envelope__free_unpacked(request, NULL);
+    log_set_request_id(NULL);
+    return frame;
+}
+
+static void s_worker_actor(zsock_t *pipe, void *args)
+{
+    s_worker_t *worker = args;
+    zsock_t *socket = zsock_new_dealer(worker->server->backend_endpoint);
+    zpoller_t *poller = zpoller_new(pipe, socket, NULL);
+    zsock_signal(pipe, 0);
+    while (1) {
+        void *which = zpoller_wait(poller, -1);
+        if (which == pipe || zpoller_terminated(poller))
+            break;
+        if (which != socket)
+            continue;
+        zmsg_t *msg = zmsg_recv(socket);
+        if (!msg)
+            break;
+        zframe_t *payload = zmsg_last(msg);
+        zframe_t *reply = payload ? s_handle(worker, payload) : NULL;
+        if (reply) {
+            zmsg_remove(msg, payload);
+            zframe_destroy(&payload);
+            zmsg_append(msg, &reply);
+            zmsg_send(&msg, socket);
+        }
+        zmsg_destroy(&msg);
+    }
+    zpoller_destroy(&poller);
+    zsock_destroy(&socket);
+}
+
+/* Moves messages between the ROUTER and the workers until told to stop. */
+static void s_proxy_actor(zsock_t *pipe, void *args)
+{
+    bus_server_t *server = args;
+    zpoller_t *poller = zpoller_new(pipe, server->frontend, server->backend, NULL);
+    zsock_signal(pipe, 0);
+    while (1) {
+        void *which = zpoller_wait(poller, -1);
+        if (which == pipe || zpoller_terminated(poller))
+            break;
+        zsock_t *from = which;
+        zsock_t *to = from == server->frontend ? server->backend : server->frontend;
+        zmsg_t *msg = zmsg_recv(from);
+        if (msg)
+            zmsg_send(&msg, to);
+    }
+    zpoller_destroy(&poller);
+}
+
+bus_server_t *bus_server_new(const bus_server_config_t *config)
+{
+    bus_server_t *server = calloc(1, sizeof *server);
+    assert(server);
+    server->config = *config;
+    if (server->config.workers < 1)
+        server->config.workers = 1;
+
+    server->frontend = zsock_new(ZMQ_ROUTER);
+    zsock_set_router_mandatory(server->frontend, 0);
+    zsock_set_linger(server->frontend, 0);
+    char *endpoints = strdup(config->endpoints);
+    for (char *save = NULL, *e = strtok_r(endpoints, ",", &save); e;
+         e = strtok_r(NULL, ",", &save)) {
+        if (zsock_bind(server->frontend, "%s", e) < 0) {
+            log_error("could not bind %s: %s", e, zmq_strerror(zmq_errno()));
+            free(endpoints);
+            bus_server_destroy(&server);
+            return NULL;
+        }
+    }
+    free(endpoints);
+    server->bound_endpoint = zsock_last_endpoint(server->frontend);
+
+    snprintf(server->backend_endpoint, sizeof server->backend_endpoint, "inproc://%s-workers-%p",
+             config->name, (void *)server);
+    server->backend = zsock_new_dealer(NULL);
+    zsock_set_linger(server->backend, 0);
+    zsock_bind(server->backend, "%s", server->backend_endpoint);
+
+    server->workers = calloc((size_t)server->config.workers, sizeof *server->workers);
+    assert(server->workers);
+    for (int i = 0; i < server->config.workers; i++) {
+        s_worker_t *worker = &server->workers[i];
+        worker->server = server;
+        worker->index = i;
+        worker->db = db_new(config->database_url, config->name, 10000);
+        if (!worker->db) {
+            bus_server_destroy(&server);
+            return NULL;
+        }
+    }
+    return server;
+}
+
+int bus_server_start(bus_server_t *server)
+{
+    for (int i = 0; i < server->config.workers; i++)
+        server->workers[i].actor = zactor_new(s_worker_actor, &server->workers[i]);
+    server->proxy = zactor_new(s_proxy_actor, server);
+    log_info("%s listening on %s with %d workers", server->config.name, server->bound_endpoint,
+             server->config.workers);
+    return 0;
+}
+
+const char *bus_server_endpoint(bus_server_t *server)
+{
+    return server->bound_endpoint;
+}
+
+void bus_server_destroy(bus_server_t **server_p)
+{
+    if (!server_p || !*server_p)
+        return;
+    bus_server_t *server = *server_p;
+    zactor_destroy(&server->proxy);
+    if (server->workers) {
+        for (int i = 0; i < server->config.workers; i++) {
+            zactor_destroy(&server->workers[i].actor);
+            db_destroy(&server->workers[i].db);
+        }
+        free(server->workers);
+    }
+    zsock_destroy(&server->backend);
+    zsock_destroy(&server->frontend);
+    zstr_free(&server->bound_endpoint);
+    free(server);
+    *server_p = NULL;
+}
+
+/* ------------------------------------------------------------------ client */
+
+struct bus_client {
+    zsock_t *dealer;
+};
+
+bus_client_t *bus_client_new(const char *endpoints)
+{
+    bus_client_t *client = calloc(1, sizeof *client);
+    assert(client);
+    client->dealer = zsock_new(ZMQ_DEALER);
+    zsock_set_linger(client->dealer, 0);
+    zsock_set_immediate(client->dealer, 1);
+    char *list = strdup(endpoints);
+    for (char *save = NULL, *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save))
+        zsock_connect(client->dealer, "%s", e);
+    free(list);
+    return client;
+}
+
+void bus_client_destroy(bus_client_t **client_p)
+{
+    if (!client_p || !*client_p)
+        return;
+    zsock_destroy(&(*client_p)->dealer);
+    free(*client_p);
+    *client_p = NULL;
+}
+
+Samhand__V1__Envelope *bus_client_call(bus_client_t *client, const char *method,
+                                       const ProtobufCMessage *request, int timeout_ms)
+{
+    char request_id[33];
+    bus_random_id(request_id);
+    int64_t deadline = bus_now_ms() + timeout_ms;
+
+    Samhand__V1__Envelope envelope = SAMHAND__V1__ENVELOPE__INIT;
+    envelope.request_id = request_id;
+    envelope.method = (char *)method;
+    envelope.deadline_ms = deadline;
+    envelope.body.len = protobuf_c_message_get_packed_size(request);
+    envelope.body.data = malloc(envelope.body.len ? envelope.body.len : 1);
+    assert(envelope.body.data);
+    protobuf_c_message_pack(request, envelope.body.data);
+    zframe_t *frame = zframe_new(NULL, samhand__v1__envelope__get_packed_size(&envelope));
+    samhand__v1__envelope__pack(&envelope, zframe_data(frame));
+    free(envelope.body.data);
+
+    /* With ZMQ_IMMEDIATE the send waits for a connected peer; give it the
+     * same deadline rather than queueing for nobody. */
+    zsock_set_sndtimeo(client->dealer, timeout_ms);
+    if (zframe_send(&frame, client->dealer, 0) != 0) {
+        zframe_destroy(&frame);
+        return NULL;
+    }
+    zpoller_t *poller = zpoller_new(client->dealer, NULL);
+    Samhand__V1__Envelope *reply = NULL;
+    for (int64_t left = timeout_ms; left > 0 && !reply; left = deadline - bus_now_ms()) {
+        if (!zpoller_wait(poller, (int)left))
+            break;
+        zframe_t *in = zframe_recv(client->dealer);
+        if (!in)
+            break;
+        reply = samhand__v1__envelope__unpack(NULL, zframe_size(in), zframe_data(in));
+        zframe_destroy(&in);
+        if (reply && strcmp(reply->request_id, request_id) != 0) {
+            /* a late reply to an earlier call that timed out */
+            samhand__v1__envelope__free_unpacked(reply, NULL);
+            reply = NULL;
+        }
+    }
+    zpoller_destroy(&poller);
+    return reply;
+}

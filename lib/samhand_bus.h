@@ -1,0 +1,109 @@
+/* The bus: protobuf Envelopes over ZeroMQ. A service runs a bus_server (a
+ * ROUTER fanned out to worker threads, each with its own database
+ * connection, dispatching by method through the service's route table); a
+ * client sends an Envelope on a DEALER and matches the reply by request id. */
+#ifndef SAMHAND_BUS_H
+#define SAMHAND_BUS_H
+
+#include <czmq.h>
+#include <stdint.h>
+
+#include "samhand/v1/envelope.pb-c.h"
+#include "samhand_db.h"
+
+typedef Samhand__V1__Status__Code bus_code_t;
+#define BUS_OK SAMHAND__V1__STATUS__CODE__OK
+#define BUS_INVALID_ARGUMENT SAMHAND__V1__STATUS__CODE__INVALID_ARGUMENT
+#define BUS_NOT_FOUND SAMHAND__V1__STATUS__CODE__NOT_FOUND
+#define BUS_ALREADY_EXISTS SAMHAND__V1__STATUS__CODE__ALREADY_EXISTS
+#define BUS_FAILED_PRECONDITION SAMHAND__V1__STATUS__CODE__FAILED_PRECONDITION
+#define BUS_PERMISSION_DENIED SAMHAND__V1__STATUS__CODE__PERMISSION_DENIED
+#define BUS_UNAUTHENTICATED SAMHAND__V1__STATUS__CODE__UNAUTHENTICATED
+#define BUS_UNAVAILABLE SAMHAND__V1__STATUS__CODE__UNAVAILABLE
+#define BUS_DEADLINE_EXCEEDED SAMHAND__V1__STATUS__CODE__DEADLINE_EXCEEDED
+#define BUS_INTERNAL SAMHAND__V1__STATUS__CODE__INTERNAL
+#define BUS_UNIMPLEMENTED SAMHAND__V1__STATUS__CODE__UNIMPLEMENTED
+
+/* One request being handled by a worker. */
+typedef struct {
+    const Samhand__V1__Envelope *envelope; /* principal, request id, deadline */
+    const ProtobufCMessage *request;       /* unpacked body, of the route's type */
+    db_t *db;                              /* this worker's connection */
+    void *service;                         /* the service context given to the server */
+    /* The reply, set through bus_call_reply() or bus_call_fail(). */
+    bus_code_t code;
+    char message[512];
+    char field[128];
+    uint8_t *body;
+    size_t body_len;
+} bus_call_t;
+
+typedef struct {
+    const char *method; /* "agenda.CreateOrganization" */
+    const ProtobufCMessageDescriptor *request;
+    int (*handle)(bus_call_t *call); /* 0 or -1 (after bus_call_fail) */
+} bus_route_t;
+
+/* Packs `response` as the reply body. Returns 0. */
+int bus_call_reply(bus_call_t *call, const ProtobufCMessage *response);
+
+/* Sets an error reply naming the offending request field (proto name, or
+ * NULL). Returns -1 so handlers can `return bus_call_fail(...)`. */
+int bus_call_fail(bus_call_t *call, bus_code_t code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Maps the worker connection's last database error to a reply: constraint
+ * violations become client errors, the rest INTERNAL (logged). Returns -1. */
+int bus_call_fail_db(bus_call_t *call, const char *what);
+
+/* --- server --- */
+
+typedef struct {
+    const char *name;         /* service name, also the method prefix */
+    const char *version;
+    const char *endpoints;    /* where the ROUTER binds, comma separated */
+    const char *database_url;
+    const bus_route_t *routes;
+    size_t n_routes;
+    int workers;
+    void *service;
+} bus_server_config_t;
+
+typedef struct bus_server bus_server_t;
+
+/* Binds the ROUTER and connects each worker to the database; the service's
+ * schema must already be migrated. Returns NULL on failure (logged). The
+ * config is copied, its strings and routes are borrowed. */
+bus_server_t *bus_server_new(const bus_server_config_t *config);
+
+/* Starts the workers and the proxy between ROUTER and workers. Returns 0. */
+int bus_server_start(bus_server_t *server);
+
+/* Stops, closes and frees everything; accepts NULL. */
+void bus_server_destroy(bus_server_t **server_p);
+
+/* The endpoint actually bound (useful with tcp://127.0.0.1:*); borrowed. */
+const char *bus_server_endpoint(bus_server_t *server);
+
+/* --- client --- */
+
+typedef struct bus_client bus_client_t;
+
+/* A DEALER connected to every endpoint of the comma-separated list. */
+bus_client_t *bus_client_new(const char *endpoints);
+void bus_client_destroy(bus_client_t **client_p);
+
+/* Sends `request` as `method` and waits up to `timeout_ms` for the reply.
+ * Returns the reply envelope (free with samhand__v1__envelope__free_unpacked)
+ * or NULL on timeout or when no service is connected. */
+Samhand__V1__Envelope *bus_client_call(bus_client_t *client, const char *method,
+                                       const ProtobufCMessage *request, int timeout_ms);
+
+/* --- helpers --- */
+
+int64_t bus_now_ms(void);
+
+/* Writes 32 lowercase hex characters of randomness and a NUL into `out`. */
+void bus_random_id(char out[33]);
+
+#endif

@@ -1,0 +1,26 @@
+/* Syntax checks of input values that every service needs: UUIDs, calendar
+ * dates, e-mail addresses, text lengths. No business rules here. */
+#ifndef SAMHAND_CHECK_H
+#define SAMHAND_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* 8-4-4-4-12 hexadecimal, as PostgreSQL prints a uuid. */
+bool check_uuid(const char *text);
+
+/* YYYY-MM-DD naming a real day of the Gregorian calendar. */
+bool check_date(const char *text);
+
+/* A plausible address: one '@', a non-empty local part, a dotted domain,
+ * no spaces or control characters, at most 254 bytes. */
+bool check_email(const char *text);
+
+/* Valid UTF-8 with at most `max_chars` characters and no control characters
+ * other than newline and tab. */
+bool check_text(const char *text, size_t max_chars);
+
+/* True for NULL or "". */
+bool check_empty(const char *text);
+
+#endif

@@ -1,0 +1,68 @@
+/* PostgreSQL access for one service: a connection bound to the service's
+ * schema, parameterised statements only, transactions, reconnect, the
+ * migrations of sql/NNN_*.sql under an advisory lock, and the outbox. */
+#ifndef SAMHAND_DB_H
+#define SAMHAND_DB_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <protobuf-c/protobuf-c.h>
+
+typedef struct db db_t;
+
+/* One migration, embedded in the binary at build time from sql/NNN_name.sql. */
+typedef struct {
+    int version;      /* NNN */
+    const char *name; /* file name */
+    const char *sql;
+} db_migration_t;
+
+/* Connects to `url` (libpq URI or key=value) and sets search_path to `schema`.
+ * Retries for up to `wait_ms` while the server is not yet up. Returns NULL
+ * when it cannot connect (logged); the caller owns the result. */
+db_t *db_new(const char *url, const char *schema, int wait_ms);
+void db_destroy(db_t **db_p);
+
+/* Runs one parameterised statement (text parameters; NULL is SQL NULL).
+ * Returns the result, which the caller PQclears, or NULL on failure: then
+ * db_error() and db_sqlstate() tell why. A connection lost outside a
+ * transaction is re-established and the statement retried once. */
+PGresult *db_query(db_t *db, const char *sql, int nparams, const char *const *params);
+
+/* As db_query, with per-parameter lengths and formats (1 = binary). */
+PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const *params,
+                       const int *lengths, const int *formats);
+
+int db_begin(db_t *db);
+int db_commit(db_t *db);
+/* Rolls back if a transaction is open; safe to call on every error path. */
+void db_rollback(db_t *db);
+
+/* The last failure's message (borrowed, valid until the next call) and its
+ * SQLSTATE ("" when not from the server). */
+const char *db_error(db_t *db);
+const char *db_sqlstate(db_t *db);
+
+/* 0 when a trivial query succeeds. */
+int db_ping(db_t *db);
+
+/* Creates the schema with its bookkeeping (schema_migrations, outbox) and
+ * applies every migration newer than the schema's version, each in its own
+ * transaction, while holding an advisory lock so that replicas starting
+ * together migrate once. Returns the schema version or -1. */
+int db_migrate(db_t *db, const db_migration_t *migrations, size_t n);
+
+/* Highest applied migration, or -1. */
+int db_schema_version(db_t *db);
+
+/* Appends a samhand.v1.Event to the outbox inside the caller's transaction,
+ * so the event exists exactly when the change it records does. `data` is
+ * the aggregate after the change; `organization_id` and `committee_id` (or
+ * NULL) let consumers filter what a subscriber may see. The event id is a
+ * fresh UUID; the sequence is the outbox row's. Returns 0 or -1. */
+int db_outbox_append(db_t *db, const char *type, const char *subject,
+                     const char *organization_id, const char *committee_id,
+                     const ProtobufCMessage *data);
+
+#endif

@@ -1,0 +1,66 @@
+/* Shared main() of the services; see samhand_service.h. */
+#include "samhand_service.h"
+#include "samhand_config.h"
+#include "samhand_log.h"
+
+#include <stdio.h>
+
+int service_main(const service_def_t *def, int argc, char **argv)
+{
+    const char *database_url = NULL, *endpoint = NULL, *log_level = NULL;
+    long workers = 0;
+    const config_var_t vars[] = {
+        {"SAMHAND_DATABASE_URL", CONFIG_STRING, NULL,
+         "PostgreSQL connection URI, e.g. postgresql://samhand@127.0.0.1:5432/samhand", 0, 0,
+         &database_url, NULL},
+        {def->endpoint_variable, CONFIG_ENDPOINT, def->default_endpoint,
+         "ZeroMQ endpoint(s) the ROUTER binds, comma separated", 0, 0, &endpoint, NULL},
+        {"SAMHAND_WORKERS", CONFIG_INT, "4",
+         "worker threads, each with its own database connection", 1, 256, NULL, &workers},
+        {"SAMHAND_LOG_LEVEL", CONFIG_STRING, "info", "debug, info, warn or error", 0, 0,
+         &log_level, NULL},
+    };
+    int rc = config_load(vars, sizeof vars / sizeof vars[0], argc, argv, def->summary);
+    if (rc != 0)
+        return rc > 0 ? 0 : 2;
+    log_level_t level;
+    if (log_level_parse(log_level, &level) != 0) {
+        fprintf(stderr, "%s: SAMHAND_LOG_LEVEL=\"%s\" must be debug, info, warn or error\n",
+                argv[0], log_level);
+        return 2;
+    }
+    log_init(def->name);
+    log_set_level(level);
+    zsys_init();
+    zsys_set_logstream(NULL);
+
+    db_t *db = db_new(database_url, def->name, 30000);
+    if (!db)
+        return 1;
+    int version = db_migrate(db, def->migrations, def->n_migrations);
+    db_destroy(&db);
+    if (version < 0)
+        return 1;
+    log_info("schema %s at version %d", def->name, version);
+
+    bus_server_config_t config = {
+        .name = def->name,
+        .version = SAMHAND_VERSION,
+        .endpoints = endpoint,
+        .database_url = database_url,
+        .routes = def->routes,
+        .n_routes = def->n_routes,
+        .workers = (int)workers,
+    };
+    bus_server_t *server = bus_server_new(&config);
+    if (!server)
+        return 1;
+    bus_server_start(server);
+
+    /* zsys installs SIGINT/SIGTERM handlers that set zsys_interrupted. */
+    while (!zsys_interrupted)
+        zclock_sleep(100);
+    log_info("stopping");
+    bus_server_destroy(&server);
+    return 0;
+}

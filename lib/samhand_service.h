@@ -1,0 +1,22 @@
+/* The life of a service process: configuration, migrations, the bus server,
+ * and waiting for SIGINT/SIGTERM. Every service's main() is one call. */
+#ifndef SAMHAND_SERVICE_H
+#define SAMHAND_SERVICE_H
+
+#include "samhand_bus.h"
+
+typedef struct {
+    const char *name;             /* "agenda": schema, log name, method prefix */
+    const char *summary;          /* one line for --help */
+    const char *default_endpoint; /* e.g. "tcp://127.0.0.1:7101" */
+    const char *endpoint_variable;
+    const db_migration_t *migrations;
+    size_t n_migrations;
+    const bus_route_t *routes;
+    size_t n_routes;
+} service_def_t;
+
+/* Runs the service until a signal; returns the process exit code. */
+int service_main(const service_def_t *def, int argc, char **argv);
+
+#endif

@@ -1,0 +1,231 @@
+/* Committees (ASU, PSU, expert councils, working committees, GP councils,
+ * emergency committees): who they report to, their notice period and how
+ * their case numbers are written. */
+#include "agenda_server.h"
+#include "samhand_check.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define NAME_MAX_CHARS 200
+#define SHORT_NAME_MAX_CHARS 32
+#define MANDATE_MAX_CHARS 20000
+#define DEFAULT_NOTICE_PERIOD_DAYS 14
+#define DEFAULT_CASE_NUMBER_FORMAT "{n}/{yy}"
+
+static int s_not_found(bus_call_t *call, const char *id)
+{
+    return bus_call_fail(call, BUS_NOT_FOUND, "id", "committee %s does not exist", id);
+}
+
+/* A format holds exactly one number token ({n}, or {nn} zero-padded) and one
+ * year token ({yy} or {yyyy}) among literal characters: "{n}/{yy}" gives
+ * 2/23, "{nn}-{yy}" 01-21, "{yyyy}/{n}" 2014/15. */
+static int s_check_case_number_format(bus_call_t *call, const char *format)
+{
+    int numbers = 0, years = 0;
+    const char *field = "case_number_format";
+    if (strlen(format) > 32)
+        goto bad;
+    for (const char *p = format; *p;) {
+        if (*p == '{') {
+            if (strncmp(p, "{n}", 3) == 0 || strncmp(p, "{nn}", 4) == 0)
+                numbers++;
+            else if (strncmp(p, "{yy}", 4) == 0 || strncmp(p, "{yyyy}", 6) == 0)
+                years++;
+            else
+                goto bad;
+            p = strchr(p, '}') + 1;
+        } else if (*p == '}' || (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
+            goto bad;
+        } else {
+            p++;
+        }
+    }
+    if (numbers == 1 && years == 1)
+        return 0;
+bad:
+    return bus_call_fail(call, BUS_INVALID_ARGUMENT, field,
+                         "case_number_format must hold one of {n} or {nn} and one of {yy} or "
+                         "{yyyy}, at most 32 printable ASCII characters, like \"{n}/{yy}\"");
+}
+
+static int s_check_notice_period(bus_call_t *call, int days)
+{
+    if (days < 0 || days > 365)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "notice_period_days",
+                             "notice_period_days must be from 0 to 365");
+    return 0;
+}
+
+static int s_no_parent(bus_call_t *call, const char *id)
+{
+    return bus_call_fail(call, BUS_INVALID_ARGUMENT, "parent_id",
+                         "committee %s, given as parent, does not exist", id);
+}
+
+int agenda_committee_create(bus_call_t *call)
+{
+    const Samhand__V1__CreateCommitteeRequest *req = (const void *)call->request;
+    bool bad = false;
+    if (agenda_check_required(call, "name", req->name, NAME_MAX_CHARS) != 0 ||
+        agenda_check_optional(call, "short_name", req->short_name, SHORT_NAME_MAX_CHARS) != 0 ||
+        agenda_check_optional(call, "mandate", req->mandate, MANDATE_MAX_CHARS) != 0 ||
+        agenda_check_ref(call, "parent_id", req->parent_id, false) != 0 ||
+        s_check_notice_period(call, req->notice_period_days) != 0)
+        return -1;
+    const char *format =
+        check_empty(req->case_number_format) ? DEFAULT_CASE_NUMBER_FORMAT : req->case_number_format;
+    if (s_check_case_number_format(call, format) != 0)
+        return -1;
+    const char *kind =
+        agenda_enum_name(call, "kind", &samhand__v1__committee__kind__descriptor, req->kind, &bad);
+    if (bad)
+        return -1;
+    if (!kind)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "kind", "kind is required");
+
+    char days[16];
+    snprintf(days, sizeof days, "%d",
+             req->notice_period_days ? req->notice_period_days : DEFAULT_NOTICE_PERIOD_DAYS);
+    agenda_committee_fields_t fields = {
+        .name = req->name,
+        .short_name = req->short_name,
+        .kind = kind,
+        .parent_id = check_empty(req->parent_id) ? NULL : req->parent_id,
+        .mandate = req->mandate,
+        .notice_period_days = days,
+        .case_number_format = format,
+    };
+    Samhand__V1__Committee *committee = NULL;
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "create committee");
+    if (agenda_store_committee_insert(call->db, &fields, &committee) != 0) {
+        if (strcmp(db_sqlstate(call->db), "23503") == 0)
+            return s_no_parent(call, req->parent_id);
+        return bus_call_fail_db(call, "create committee");
+    }
+    return agenda_commit(call, "no.samhand.committee.created", committee->id, NULL, committee->id,
+                         &committee->base);
+}
+
+int agenda_committee_get(bus_call_t *call)
+{
+    const Samhand__V1__GetCommitteeRequest *req = (const void *)call->request;
+    if (!check_uuid(req->id))
+        return s_not_found(call, req->id);
+    Samhand__V1__Committee *committee = NULL;
+    int rc = agenda_store_committee_get(call->db, req->id, &committee);
+    if (rc < 0)
+        return bus_call_fail_db(call, "read committee");
+    if (rc > 0)
+        return s_not_found(call, req->id);
+    bus_call_reply(call, &committee->base);
+    protobuf_c_message_free_unpacked(&committee->base, NULL);
+    return 0;
+}
+
+int agenda_committee_update(bus_call_t *call)
+{
+    const Samhand__V1__UpdateCommitteeRequest *req = (const void *)call->request;
+    static const char *const allowed[] = {"name",      "short_name",         "kind",
+                                          "parent_id", "mandate",            "notice_period_days",
+                                          "case_number_format", NULL};
+    char **mask = req->update_mask;
+    size_t n = req->n_update_mask;
+    bool bad = false;
+    if (!check_uuid(req->id))
+        return s_not_found(call, req->id);
+    if (agenda_check_mask(call, mask, n, allowed) != 0)
+        return -1;
+
+    agenda_committee_fields_t fields = {0};
+    char days[16];
+    if (agenda_masked(mask, n, "name")) {
+        if (agenda_check_required(call, "name", req->name, NAME_MAX_CHARS) != 0)
+            return -1;
+        fields.name = req->name;
+    }
+    if (agenda_masked(mask, n, "short_name")) {
+        if (agenda_check_optional(call, "short_name", req->short_name, SHORT_NAME_MAX_CHARS) != 0)
+            return -1;
+        fields.short_name = req->short_name;
+    }
+    if (agenda_masked(mask, n, "mandate")) {
+        if (agenda_check_optional(call, "mandate", req->mandate, MANDATE_MAX_CHARS) != 0)
+            return -1;
+        fields.mandate = req->mandate;
+    }
+    if (agenda_masked(mask, n, "kind")) {
+        fields.kind = agenda_enum_name(call, "kind", &samhand__v1__committee__kind__descriptor,
+                                       req->kind, &bad);
+        if (bad)
+            return -1;
+        if (!fields.kind)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "kind", "kind cannot be unspecified");
+    }
+    if (agenda_masked(mask, n, "notice_period_days")) {
+        if (s_check_notice_period(call, req->notice_period_days) != 0)
+            return -1;
+        snprintf(days, sizeof days, "%d", req->notice_period_days);
+        fields.notice_period_days = days;
+    }
+    if (agenda_masked(mask, n, "case_number_format")) {
+        if (s_check_case_number_format(call, req->case_number_format) != 0)
+            return -1;
+        fields.case_number_format = req->case_number_format;
+    }
+    if (agenda_masked(mask, n, "parent_id")) {
+        if (agenda_check_ref(call, "parent_id", req->parent_id, false) != 0)
+            return -1;
+        if (check_empty(req->parent_id))
+            fields.clear_parent = 1;
+        else
+            fields.parent_id = req->parent_id;
+    }
+
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "update committee");
+    if (fields.parent_id) {
+        /* Refuse a reporting line that loops back to this committee. */
+        int loops = agenda_store_committee_reports_to(call->db, fields.parent_id, req->id);
+        if (loops < 0)
+            return bus_call_fail_db(call, "update committee");
+        if (loops)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "parent_id",
+                                 "parent_id would make the committee report to itself");
+    }
+    Samhand__V1__Committee *committee = NULL;
+    int rc = agenda_store_committee_update(call->db, req->id, &fields, &committee);
+    if (rc < 0) {
+        if (strcmp(db_sqlstate(call->db), "23503") == 0)
+            return s_no_parent(call, req->parent_id);
+        return bus_call_fail_db(call, "update committee");
+    }
+    if (rc > 0)
+        return s_not_found(call, req->id);
+    return agenda_commit(call, "no.samhand.committee.updated", committee->id, NULL, committee->id,
+                         &committee->base);
+}
+
+int agenda_committee_list(bus_call_t *call)
+{
+    const Samhand__V1__ListCommitteesRequest *req = (const void *)call->request;
+    agenda_page_t page;
+    bool bad = false;
+    if (agenda_page(call, req->limit, req->cursor, &page) != 0 ||
+        agenda_check_ref(call, "parent_id", req->parent_id, false) != 0)
+        return -1;
+    const char *kind =
+        agenda_enum_name(call, "kind", &samhand__v1__committee__kind__descriptor, req->kind, &bad);
+    if (bad)
+        return -1;
+    Samhand__V1__ListCommitteesResponse *list = NULL;
+    if (agenda_store_committee_list(call->db, page, kind,
+                                    check_empty(req->parent_id) ? NULL : req->parent_id,
+                                    &list) != 0)
+        return bus_call_fail_db(call, "list committees");
+    bus_call_reply(call, &list->base);
+    protobuf_c_message_free_unpacked(&list->base, NULL);
+    return 0;
+}

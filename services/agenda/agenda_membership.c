@@ -1,0 +1,99 @@
+/* Memberships: a person's role in a committee for a term, and the
+ * organisation the person represents there. */
+#include "agenda_server.h"
+#include "samhand_check.h"
+
+#include <string.h>
+
+static int s_check_committee(bus_call_t *call, const char *id)
+{
+    if (!check_uuid(id))
+        return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
+                             id);
+    Samhand__V1__Committee *committee = NULL;
+    int rc = agenda_store_committee_get(call->db, id, &committee);
+    if (rc < 0)
+        return bus_call_fail_db(call, "read committee");
+    if (rc > 0)
+        return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
+                             id);
+    protobuf_c_message_free_unpacked(&committee->base, NULL);
+    return 0;
+}
+
+static int s_check_date(bus_call_t *call, const char *field, const char *value, bool required)
+{
+    if (check_empty(value)) {
+        if (required)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, field, "%s is required", field);
+        return 0;
+    }
+    if (!check_date(value))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, field,
+                             "%s must be a date written YYYY-MM-DD", field);
+    return 0;
+}
+
+int agenda_membership_create(bus_call_t *call)
+{
+    const Samhand__V1__CreateMembershipRequest *req = (const void *)call->request;
+    bool bad = false;
+    if (s_check_committee(call, req->committee_id) != 0 ||
+        agenda_check_ref(call, "person_id", req->person_id, true) != 0 ||
+        agenda_check_ref(call, "organization_id", req->organization_id, false) != 0 ||
+        s_check_date(call, "term_from", req->term_from, true) != 0 ||
+        s_check_date(call, "term_to", req->term_to, false) != 0)
+        return -1;
+    /* Both are YYYY-MM-DD, so text order is date order. */
+    if (!check_empty(req->term_to) && strcmp(req->term_to, req->term_from) < 0)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "term_to",
+                             "term_to must not be before term_from");
+    const char *role =
+        agenda_enum_name(call, "role", &samhand__v1__membership__role__descriptor, req->role, &bad);
+    if (bad)
+        return -1;
+    if (!role)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "role", "role is required");
+
+    Samhand__V1__Membership *m = NULL;
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "create membership");
+    int rc = agenda_store_membership_insert(
+        call->db, req->committee_id, req->person_id, role,
+        check_empty(req->organization_id) ? NULL : req->organization_id, req->term_from,
+        check_empty(req->term_to) ? NULL : req->term_to, &m);
+    if (rc < 0) {
+        if (strcmp(db_sqlstate(call->db), "23503") == 0)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
+                                 "organization %s does not exist", req->organization_id);
+        return bus_call_fail_db(call, "create membership");
+    }
+    if (rc > 0)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "person_id", "person %s does not exist",
+                             req->person_id);
+    return agenda_commit(call, "no.samhand.membership.created", m->id, m->organization_id,
+                         m->committee_id, &m->base);
+}
+
+int agenda_membership_list(bus_call_t *call)
+{
+    const Samhand__V1__ListMembershipsRequest *req = (const void *)call->request;
+    agenda_page_t page;
+    bool bad = false;
+    if (s_check_committee(call, req->committee_id) != 0 ||
+        agenda_page(call, req->limit, req->cursor, &page) != 0 ||
+        s_check_date(call, "active_on", req->active_on, false) != 0)
+        return -1;
+    const char *role =
+        agenda_enum_name(call, "role", &samhand__v1__membership__role__descriptor, req->role, &bad);
+    if (bad)
+        return -1;
+    Samhand__V1__ListMembershipsResponse *list = NULL;
+    if (agenda_store_membership_list(call->db, page, req->committee_id, role,
+                                     check_empty(req->active_on) ? NULL : req->active_on,
+                                     &list) != 0)
+        return bus_call_fail_db(call, "list memberships");
+    bus_call_reply(call, &list->base);
+    protobuf_c_message_free_unpacked(&list->base, NULL);
+    return 0;
+}

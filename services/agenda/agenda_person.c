@@ -1,0 +1,131 @@
+/* Persons of the directory: name, title, e-mail and the organisation they
+ * work for. Personal data: never logged. */
+#include "agenda_server.h"
+#include "samhand_check.h"
+
+#include <string.h>
+
+#define NAME_MAX_CHARS 200
+#define TITLE_MAX_CHARS 200
+
+static int s_not_found(bus_call_t *call, const char *id)
+{
+    return bus_call_fail(call, BUS_NOT_FOUND, "id", "person %s does not exist", id);
+}
+
+static int s_check_email(bus_call_t *call, const char *email)
+{
+    if (!check_empty(email) && !check_email(email))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "email",
+                             "email must be an e-mail address like name@example.no");
+    return 0;
+}
+
+static int s_no_organization(bus_call_t *call, const char *id)
+{
+    return bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
+                         "organization %s does not exist", id);
+}
+
+int agenda_person_create(bus_call_t *call)
+{
+    const Samhand__V1__CreatePersonRequest *req = (const void *)call->request;
+    if (agenda_check_required(call, "name", req->name, NAME_MAX_CHARS) != 0 ||
+        agenda_check_optional(call, "title", req->title, TITLE_MAX_CHARS) != 0 ||
+        agenda_check_ref(call, "organization_id", req->organization_id, true) != 0 ||
+        s_check_email(call, req->email) != 0)
+        return -1;
+
+    Samhand__V1__Person *person = NULL;
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "create person");
+    int rc = agenda_store_person_insert(call->db, req->name, req->title, req->organization_id,
+                                        req->email, &person);
+    if (rc < 0)
+        return bus_call_fail_db(call, "create person");
+    if (rc > 0)
+        return s_no_organization(call, req->organization_id);
+    return agenda_commit(call, "no.samhand.person.created", person->id, person->organization_id,
+                         NULL, &person->base);
+}
+
+int agenda_person_get(bus_call_t *call)
+{
+    const Samhand__V1__GetPersonRequest *req = (const void *)call->request;
+    if (!check_uuid(req->id))
+        return s_not_found(call, req->id);
+    Samhand__V1__Person *person = NULL;
+    int rc = agenda_store_person_get(call->db, req->id, &person);
+    if (rc < 0)
+        return bus_call_fail_db(call, "read person");
+    if (rc > 0)
+        return s_not_found(call, req->id);
+    bus_call_reply(call, &person->base);
+    protobuf_c_message_free_unpacked(&person->base, NULL);
+    return 0;
+}
+
+int agenda_person_update(bus_call_t *call)
+{
+    const Samhand__V1__UpdatePersonRequest *req = (const void *)call->request;
+    static const char *const allowed[] = {"name", "title", "organization_id", "email", NULL};
+    if (!check_uuid(req->id))
+        return s_not_found(call, req->id);
+    if (agenda_check_mask(call, req->update_mask, req->n_update_mask, allowed) != 0)
+        return -1;
+    char **mask = req->update_mask;
+    size_t n = req->n_update_mask;
+    const char *name = NULL, *title = NULL, *organization_id = NULL, *email = NULL;
+    if (agenda_masked(mask, n, "name")) {
+        if (agenda_check_required(call, "name", req->name, NAME_MAX_CHARS) != 0)
+            return -1;
+        name = req->name;
+    }
+    if (agenda_masked(mask, n, "title")) {
+        if (agenda_check_optional(call, "title", req->title, TITLE_MAX_CHARS) != 0)
+            return -1;
+        title = req->title;
+    }
+    if (agenda_masked(mask, n, "organization_id")) {
+        if (agenda_check_ref(call, "organization_id", req->organization_id, true) != 0)
+            return -1;
+        organization_id = req->organization_id;
+    }
+    if (agenda_masked(mask, n, "email")) {
+        if (s_check_email(call, req->email) != 0)
+            return -1;
+        email = req->email;
+    }
+
+    Samhand__V1__Person *person = NULL;
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "update person");
+    int rc = agenda_store_person_update(call->db, req->id, name, title, organization_id, email,
+                                        &person);
+    if (rc < 0) {
+        if (strcmp(db_sqlstate(call->db), "23503") == 0)
+            return s_no_organization(call, req->organization_id);
+        return bus_call_fail_db(call, "update person");
+    }
+    if (rc > 0)
+        return s_not_found(call, req->id);
+    return agenda_commit(call, "no.samhand.person.updated", person->id, person->organization_id,
+                         NULL, &person->base);
+}
+
+int agenda_person_list(bus_call_t *call)
+{
+    const Samhand__V1__ListPersonsRequest *req = (const void *)call->request;
+    agenda_page_t page;
+    if (agenda_page(call, req->limit, req->cursor, &page) != 0 ||
+        agenda_check_ref(call, "organization_id", req->organization_id, false) != 0)
+        return -1;
+    Samhand__V1__ListPersonsResponse *list = NULL;
+    if (agenda_store_person_list(call->db, page,
+                                 check_empty(req->organization_id) ? NULL : req->organization_id,
+                                 check_empty(req->q) ? NULL : req->q, &list) != 0)
+        return bus_call_fail_db(call, "list persons");
+    bus_call_reply(call, &list->base);
+    protobuf_c_message_free_unpacked(&list->base, NULL);
+    return 0;
+}

@@ -1,0 +1,132 @@
+/* The agenda service's dispatch table, from bus method to handler, and the
+ * checks shared by its aggregates. */
+#include "agenda_server.h"
+#include "samhand_check.h"
+#include "samhand_log.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROUTE(method, type, handler)                                                               \
+    {"agenda." method, &samhand__v1__##type##__descriptor, handler}
+
+const bus_route_t agenda_routes[] = {
+    ROUTE("CreateOrganization", create_organization_request, agenda_organization_create),
+    ROUTE("GetOrganization", get_organization_request, agenda_organization_get),
+    ROUTE("UpdateOrganization", update_organization_request, agenda_organization_update),
+    ROUTE("ListOrganizations", list_organizations_request, agenda_organization_list),
+    ROUTE("CreatePerson", create_person_request, agenda_person_create),
+    ROUTE("GetPerson", get_person_request, agenda_person_get),
+    ROUTE("UpdatePerson", update_person_request, agenda_person_update),
+    ROUTE("ListPersons", list_persons_request, agenda_person_list),
+    ROUTE("CreateCommittee", create_committee_request, agenda_committee_create),
+    ROUTE("GetCommittee", get_committee_request, agenda_committee_get),
+    ROUTE("UpdateCommittee", update_committee_request, agenda_committee_update),
+    ROUTE("ListCommittees", list_committees_request, agenda_committee_list),
+    ROUTE("CreateMembership", create_membership_request, agenda_membership_create),
+    ROUTE("ListMemberships", list_memberships_request, agenda_membership_list),
+};
+const size_t agenda_routes_count = sizeof agenda_routes / sizeof agenda_routes[0];
+
+int agenda_check_required(bus_call_t *call, const char *field, const char *value, size_t max)
+{
+    if (check_empty(value))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, field, "%s is required", field);
+    return agenda_check_optional(call, field, value, max);
+}
+
+int agenda_check_optional(bus_call_t *call, const char *field, const char *value, size_t max)
+{
+    if (!check_empty(value) && !check_text(value, max))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, field,
+                             "%s must be text of at most %zu characters without control "
+                             "characters",
+                             field, max);
+    return 0;
+}
+
+int agenda_check_ref(bus_call_t *call, const char *field, const char *id, bool required)
+{
+    if (check_empty(id)) {
+        if (required)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, field, "%s is required", field);
+        return 0;
+    }
+    if (!check_uuid(id))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, field, "%s must be a UUID", field);
+    return 0;
+}
+
+const char *agenda_enum_name(bus_call_t *call, const char *field, const ProtobufCEnumDescriptor *desc,
+                             int value, bool *bad)
+{
+    if (value == 0)
+        return NULL;
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(desc, value);
+    if (!v) {
+        *bad = true;
+        bus_call_fail(call, BUS_INVALID_ARGUMENT, field, "%s has no value %d", field, value);
+        return NULL;
+    }
+    return v->name;
+}
+
+int agenda_page(bus_call_t *call, int32_t limit, const char *cursor, agenda_page_t *page)
+{
+    if (limit == 0)
+        limit = 50;
+    if (limit < 1 || limit > 500)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
+    page->limit = limit;
+    page->after = 0;
+    if (!check_empty(cursor)) {
+        char *end;
+        errno = 0;
+        long long after = strtoll(cursor, &end, 10);
+        if (errno || *end || after < 0 || !isdigit((unsigned char)cursor[0]))
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
+                                 "cursor is not one this service gave out");
+        page->after = after;
+    }
+    return 0;
+}
+
+bool agenda_masked(char **mask, size_t n, const char *field)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(mask[i], field) == 0)
+            return true;
+    return false;
+}
+
+int agenda_check_mask(bus_call_t *call, char **mask, size_t n, const char *const *allowed)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(mask[i], *a) == 0;
+        if (!ok)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, mask[i], "%s cannot be changed",
+                                 mask[i]);
+    }
+    if (n == 0)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, NULL, "nothing to change");
+    return 0;
+}
+
+int agenda_commit(bus_call_t *call, const char *type, const char *subject,
+                  const char *organization_id, const char *committee_id, ProtobufCMessage *aggregate)
+{
+    int rc = 0;
+    if (db_outbox_append(call->db, type, subject, organization_id, committee_id, aggregate) != 0 ||
+        db_commit(call->db) != 0) {
+        db_rollback(call->db);
+        rc = bus_call_fail_db(call, "record the change");
+    } else {
+        bus_call_reply(call, aggregate);
+    }
+    protobuf_c_message_free_unpacked(aggregate, NULL);
+    return rc;
+}

@@ -1,0 +1,58 @@
+/* The agenda service's route table and the helpers its aggregates share:
+ * paging, field checks and committing a change together with its event. */
+#ifndef AGENDA_SERVER_H
+#define AGENDA_SERVER_H
+
+#include "agenda_store.h"
+#include "samhand_bus.h"
+
+extern const bus_route_t agenda_routes[];
+extern const size_t agenda_routes_count;
+extern const db_migration_t agenda_migrations[];
+extern const size_t agenda_migrations_count;
+
+/* Handlers, one file per aggregate. */
+int agenda_organization_create(bus_call_t *call);
+int agenda_organization_get(bus_call_t *call);
+int agenda_organization_update(bus_call_t *call);
+int agenda_organization_list(bus_call_t *call);
+int agenda_person_create(bus_call_t *call);
+int agenda_person_get(bus_call_t *call);
+int agenda_person_update(bus_call_t *call);
+int agenda_person_list(bus_call_t *call);
+int agenda_committee_create(bus_call_t *call);
+int agenda_committee_get(bus_call_t *call);
+int agenda_committee_update(bus_call_t *call);
+int agenda_committee_list(bus_call_t *call);
+int agenda_membership_create(bus_call_t *call);
+int agenda_membership_list(bus_call_t *call);
+
+/* True when Organization.organization_number rules hold: 9 digits whose
+ * last is the mod-11 check digit of the first 8 (weights 3 2 7 6 5 4 3 2). */
+bool agenda_organization_number_valid(const char *number);
+
+/* Field checks: 0 when fine, else -1 after bus_call_fail naming `field`. */
+int agenda_check_required(bus_call_t *call, const char *field, const char *value, size_t max);
+int agenda_check_optional(bus_call_t *call, const char *field, const char *value, size_t max);
+int agenda_check_ref(bus_call_t *call, const char *field, const char *id, bool required);
+
+/* The enum value's name for storage, or NULL for 0 (unspecified). Sets an
+ * error and returns NULL with *bad = true for a value the enum lacks. */
+const char *agenda_enum_name(bus_call_t *call, const char *field, const ProtobufCEnumDescriptor *desc,
+                             int value, bool *bad);
+
+/* Reads limit (default 50, 1..500) and cursor. 0 or -1 after bus_call_fail. */
+int agenda_page(bus_call_t *call, int32_t limit, const char *cursor, agenda_page_t *page);
+
+/* True when `field` (proto name) is listed in the request's update mask. */
+bool agenda_masked(char **mask, size_t n, const char *field);
+
+/* Refuses mask entries outside `allowed` (NULL-terminated). 0 or -1. */
+int agenda_check_mask(bus_call_t *call, char **mask, size_t n, const char *const *allowed);
+
+/* Writes the event of a change into the open transaction, commits, replies
+ * with the aggregate and frees it. Returns 0, or -1 after rolling back. */
+int agenda_commit(bus_call_t *call, const char *type, const char *subject,
+                  const char *organization_id, const char *committee_id, ProtobufCMessage *aggregate);
+
+#endif

@@ -1,0 +1,64 @@
+/* Every SQL statement of the agenda service. Results come back as protobuf
+ * messages allocated with malloc, which the caller frees with
+ * protobuf_c_message_free_unpacked(&msg->base, NULL); a PGresult never
+ * leaves this file. Functions return 0 on success, 1 when the row (or a row
+ * it depends on) does not exist, -1 on a database error (see db_error). */
+#ifndef AGENDA_STORE_H
+#define AGENDA_STORE_H
+
+#include "samhand/v1/agenda.pb-c.h"
+#include "samhand_db.h"
+
+/* A page request: rows after the cursor's position, at most `limit`. */
+typedef struct {
+    int64_t after;
+    int limit;
+} agenda_page_t;
+
+int agenda_store_organization_insert(db_t *db, const char *name, const char *number,
+                                     const char *kind, Samhand__V1__Organization **out);
+int agenda_store_organization_get(db_t *db, const char *id, Samhand__V1__Organization **out);
+/* NULL arguments keep the stored value. */
+int agenda_store_organization_update(db_t *db, const char *id, const char *name, const char *kind,
+                                     Samhand__V1__Organization **out);
+int agenda_store_organization_list(db_t *db, agenda_page_t page, const char *kind, const char *q,
+                                   const char *number,
+                                   Samhand__V1__ListOrganizationsResponse **out);
+
+int agenda_store_person_insert(db_t *db, const char *name, const char *title,
+                               const char *organization_id, const char *email,
+                               Samhand__V1__Person **out);
+int agenda_store_person_get(db_t *db, const char *id, Samhand__V1__Person **out);
+int agenda_store_person_update(db_t *db, const char *id, const char *name, const char *title,
+                               const char *organization_id, const char *email,
+                               Samhand__V1__Person **out);
+int agenda_store_person_list(db_t *db, agenda_page_t page, const char *organization_id,
+                             const char *q, Samhand__V1__ListPersonsResponse **out);
+
+typedef struct {
+    const char *name, *short_name, *kind, *parent_id, *mandate, *case_number_format;
+    const char *notice_period_days; /* decimal text */
+    int clear_parent;               /* update only: set parent to none */
+} agenda_committee_fields_t;
+
+int agenda_store_committee_insert(db_t *db, const agenda_committee_fields_t *fields,
+                                  Samhand__V1__Committee **out);
+int agenda_store_committee_get(db_t *db, const char *id, Samhand__V1__Committee **out);
+int agenda_store_committee_update(db_t *db, const char *id, const agenda_committee_fields_t *fields,
+                                  Samhand__V1__Committee **out);
+int agenda_store_committee_list(db_t *db, agenda_page_t page, const char *kind,
+                                const char *parent_id, Samhand__V1__ListCommitteesResponse **out);
+/* 1 when `ancestor` is `id` or above it in the reporting line, 0 when not, -1 on error. */
+int agenda_store_committee_reports_to(db_t *db, const char *id, const char *ancestor);
+
+/* organization_id NULL: the person's own organisation. Returns 1 when the
+ * person does not exist. */
+int agenda_store_membership_insert(db_t *db, const char *committee_id, const char *person_id,
+                                   const char *role, const char *organization_id,
+                                   const char *term_from, const char *term_to,
+                                   Samhand__V1__Membership **out);
+int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *committee_id,
+                                 const char *role, const char *active_on,
+                                 Samhand__V1__ListMembershipsResponse **out);
+
+#endif
