@@ -16,8 +16,8 @@ int gateway_auth_init(gateway_auth_t *auth, const char *hex)
     for (int i = 0; i < 32; i++) {
         unsigned int byte;
         char pair[3] = {hex[2 * i], hex[2 * i + 1], 0};
-        if (!strchr("0123456789abcdefABCDEF", pair[0]) || !strchr("0123456789abcdefABCDEF", pair[1]) ||
-            sscanf(pair, "%2x", &byte) != 1)
+        if (!strchr("0123456789abcdefABCDEF", pair[0]) ||
+            !strchr("0123456789abcdefABCDEF", pair[1]) || sscanf(pair, "%2x", &byte) != 1)
             return -1;
         auth->admin_key_sha256[i] = (unsigned char)byte;
     }
@@ -37,7 +37,8 @@ gateway_auth_result_t gateway_auth_check(const gateway_auth_t *auth, const char 
     size_t key_len = header_len - 7;
     unsigned char digest[32];
     unsigned int digest_len = 0;
-    if (!auth->has_admin_key || !EVP_Digest(key, key_len, digest, &digest_len, EVP_sha256(), NULL) ||
+    if (!auth->has_admin_key ||
+        !EVP_Digest(key, key_len, digest, &digest_len, EVP_sha256(), NULL) ||
         CRYPTO_memcmp(digest, auth->admin_key_sha256, sizeof digest) != 0)
         return GATEWAY_AUTH_INVALID;
     principal->subject = "admin";

@@ -32,6 +32,7 @@ struct gateway_bridge {
     size_t n_pending;
     size_t n_closing; /* handles whose close callback is still to come */
     uv_timer_t timer;
+    uv_idle_t after_send; /* drains once the caller's stack has unwound */
 };
 
 static void s_unlink(gateway_bridge_t *bridge, gateway_call_t *call)
@@ -108,6 +109,17 @@ static void s_on_tick(uv_timer_t *timer)
     }
 }
 
+/* A send may consume the descriptor's edge, so look for replies once more,
+ * but never inside gateway_bridge_call: a reply delivered there would free
+ * the call before its handle reaches the caller. */
+static void s_on_after_send(uv_idle_t *idle)
+{
+    gateway_bridge_t *bridge = idle->data;
+    uv_idle_stop(idle);
+    for (size_t i = 0; i < bridge->n_services; i++)
+        s_drain(&bridge->services[i]);
+}
+
 gateway_bridge_t *gateway_bridge_new(uv_loop_t *loop, const gateway_bridge_service_t *services,
                                      size_t n)
 {
@@ -119,6 +131,8 @@ gateway_bridge_t *gateway_bridge_new(uv_loop_t *loop, const gateway_bridge_servi
     bridge->n_services = n;
     uv_timer_init(loop, &bridge->timer);
     bridge->timer.data = bridge;
+    uv_idle_init(loop, &bridge->after_send);
+    bridge->after_send.data = bridge;
     for (size_t i = 0; i < n; i++) {
         s_service_t *service = &bridge->services[i];
         service->name = strdup(services[i].service);
@@ -156,7 +170,7 @@ void gateway_bridge_destroy(gateway_bridge_t **bridge_p)
     if (!bridge_p || !*bridge_p)
         return;
     gateway_bridge_t *bridge = *bridge_p;
-    bridge->n_closing = bridge->n_services + 1;
+    bridge->n_closing = bridge->n_services + 2;
     while (bridge->head) {
         gateway_call_t *call = bridge->head;
         s_unlink(bridge, call);
@@ -170,6 +184,7 @@ void gateway_bridge_destroy(gateway_bridge_t **bridge_p)
         zsock_destroy(&service->dealer);
         free(service->name);
     }
+    uv_close((uv_handle_t *)&bridge->after_send, s_on_closed);
     uv_close((uv_handle_t *)&bridge->timer, s_on_closed);
     *bridge_p = NULL;
 }
@@ -192,7 +207,7 @@ gateway_call_t *gateway_bridge_call(gateway_bridge_t *bridge, const char *servic
     int sent = zmq_msg_send(&msg, zsock_resolve(service->dealer), ZMQ_DONTWAIT);
     if (sent < 0) {
         zmq_msg_close(&msg);
-        s_drain(service);
+        uv_idle_start(&bridge->after_send, s_on_after_send);
         return NULL;
     }
 
@@ -210,7 +225,7 @@ gateway_call_t *gateway_bridge_call(gateway_bridge_t *bridge, const char *servic
     bridge->tail = call;
     if (bridge->n_pending++ == 0)
         uv_timer_start(&bridge->timer, s_on_tick, TICK_MS, TICK_MS);
-    s_drain(service);
+    uv_idle_start(&bridge->after_send, s_on_after_send);
     return call;
 }
 

@@ -40,8 +40,7 @@ static double s_seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-static void s_count(gateway_t *gateway, const char *route, int status,
-                    const struct timespec *start)
+static void s_count(gateway_t *gateway, const char *route, int status, const struct timespec *start)
 {
     char labels[256];
     snprintf(labels, sizeof labels, "route=\"%s\",code=\"%d\"", route, status);
@@ -159,8 +158,8 @@ static int s_apply_query(ProtobufCMessage *msg, const char *query, size_t len,
             }
             if (s_query_decode(eq ? eq + 1 : stop, stop, value, sizeof value) != 0) {
                 snprintf(err->field, sizeof err->field, "%s", name);
-                snprintf(err->message, sizeof err->message,
-                         "is malformed or longer than %zu bytes", sizeof value - 1);
+                snprintf(err->message, sizeof err->message, "is malformed or longer than %zu bytes",
+                         sizeof value - 1);
                 return -1;
             }
             if (transcode_set_from_text(msg, name, value, err) != 0)
@@ -246,12 +245,13 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
             goto refuse;
         }
         json_error_t jerr;
-        body = req->entity.len ? json_loadb(req->entity.base, req->entity.len,
-                                            JSON_REJECT_DUPLICATES, &jerr)
-                               : json_object();
+        body = req->entity.len
+                   ? json_loadb(req->entity.base, req->entity.len, JSON_REJECT_DUPLICATES, &jerr)
+                   : json_object();
         if (!body) {
-            snprintf(detail_buf, sizeof detail_buf, "the body is not valid JSON: %s at line %d column %d",
-                     jerr.text, jerr.line, jerr.column);
+            snprintf(detail_buf, sizeof detail_buf,
+                     "the body is not valid JSON: %s at line %d column %d", jerr.text, jerr.line,
+                     jerr.column);
             detail = detail_buf;
             goto refuse;
         }
@@ -259,11 +259,11 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
             goto refuse_field;
     }
     for (size_t i = 0; i < params->n; i++)
-        if (transcode_set_from_text(msg, params->params[i].name, params->params[i].value, &err) != 0)
+        if (transcode_set_from_text(msg, params->params[i].name, params->params[i].value, &err) !=
+            0)
             goto refuse_field;
-    if (req->query_at != SIZE_MAX &&
-        s_apply_query(msg, req->path.base + req->query_at + 1, req->path.len - req->query_at - 1,
-                      &err) != 0)
+    if (req->query_at != SIZE_MAX && s_apply_query(msg, req->path.base + req->query_at + 1,
+                                                   req->path.len - req->query_at - 1, &err) != 0)
         goto refuse_field;
 
     Samhand__V1__Envelope envelope = SAMHAND__V1__ENVELOPE__INIT;
@@ -281,10 +281,9 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
     protobuf_c_message_pack(msg, envelope.body.data);
     ssize_t idem = h2o_find_header_by_str(&req->headers, H2O_STRLIT("idempotency-key"), -1);
     if (idem >= 0)
-        envelope.idempotency_key =
-            h2o_strdup(&req->pool, req->headers.entries[idem].value.base,
-                       req->headers.entries[idem].value.len)
-                .base;
+        envelope.idempotency_key = h2o_strdup(&req->pool, req->headers.entries[idem].value.base,
+                                              req->headers.entries[idem].value.len)
+                                       .base;
     transcode_free(&msg);
     json_decref(body);
 
@@ -339,8 +338,8 @@ static void s_on_readiness_dispose(void *data)
 
 static void s_readiness_answer(s_readiness_t *r)
 {
-    json_t *body = json_pack("{s:s, s:O}", "status", r->ready ? "ready" : "unready", "services",
-                             r->services);
+    json_t *body =
+        json_pack("{s:s, s:O}", "status", r->ready ? "ready" : "unready", "services", r->services);
     int status = r->ready ? 200 : 503;
     s_send_json(r->req, status, "application/json", body, r->request_id);
     s_count(r->gateway, "GET /readyz", status, &r->start);
@@ -373,7 +372,7 @@ static void s_on_health(s_readiness_t *r, int index, const Samhand__V1__Envelope
 }
 
 #define HEALTH_CALLBACK(i)                                                                         \
-    static void s_on_health_##i(void *ctx, const Samhand__V1__Envelope *reply)                    \
+    static void s_on_health_##i(void *ctx, const Samhand__V1__Envelope *reply)                     \
     {                                                                                              \
         s_on_health(ctx, i, reply);                                                                \
     }
@@ -446,9 +445,11 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
     if (s_is_method(req, "GET") && IS_PATH("/metrics")) {
         char gauge[32];
         snprintf(gauge, sizeof gauge, "%zu", gateway_bridge_pending(gateway->bridge));
-        metrics_set(gateway->metrics, "samhand_bus_pending_requests", "", (double)gateway_bridge_pending(gateway->bridge));
+        metrics_set(gateway->metrics, "samhand_bus_pending_requests", "",
+                    (double)gateway_bridge_pending(gateway->bridge));
         char *text = metrics_render(gateway->metrics);
-        s_send(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text), request_id);
+        s_send(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text),
+               request_id);
         free(text);
         return 0;
     }
@@ -546,8 +547,8 @@ int gateway_http_start(gateway_t *gateway)
     s_describe_metrics(gateway->metrics);
     h2o_config_init(&gateway->h2o_config);
     gateway->h2o_config.max_request_entity_size = H2O_ENTITY_LIMIT;
-    h2o_hostconf_t *host = h2o_config_register_host(
-        &gateway->h2o_config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_hostconf_t *host = h2o_config_register_host(&gateway->h2o_config,
+                                                    h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *pathconf = h2o_config_register_path(host, "/", 0);
     s_handler_t *handler = (s_handler_t *)h2o_create_handler(pathconf, sizeof *handler);
     handler->gateway = gateway;

@@ -130,8 +130,7 @@ static json_t *s_parameters(json_t *schemas, const gateway_route_t *route, int w
 static json_t *s_problem_response(const char *description)
 {
     return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", description, "content",
-                     "application/problem+json", "schema", "$ref",
-                     "#/components/schemas/Problem");
+                     "application/problem+json", "schema", "$ref", "#/components/schemas/Problem");
 }
 
 char *gateway_openapi_render(void)
@@ -141,11 +140,11 @@ char *gateway_openapi_render(void)
         schemas, "Problem",
         json_pack("{s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s, "
                   "s:{s:{s:s}, s:{s:s}}}}}}",
-                  "type", "object", "description", "RFC 9457 problem details", "properties",
-                  "type", "type", "string", "title", "type", "string", "status", "type",
-                  "integer", "detail", "type", "string", "requestId", "type", "string", "errors",
-                  "type", "array", "items", "type", "object", "properties", "field", "type",
-                  "string", "detail", "type", "string"));
+                  "type", "object", "description", "RFC 9457 problem details", "properties", "type",
+                  "type", "string", "title", "type", "string", "status", "type", "integer",
+                  "detail", "type", "string", "requestId", "type", "string", "errors", "type",
+                  "array", "items", "type", "object", "properties", "field", "type", "string",
+                  "detail", "type", "string"));
     json_t *paths = json_object();
     for (size_t i = 0; i < gateway_routes_count; i++) {
         const gateway_route_t *route = &gateway_routes[i];
@@ -170,10 +169,10 @@ char *gateway_openapi_render(void)
         if (route->access != GATEWAY_ACCESS_PUBLIC)
             json_object_set_new(responses, "401", s_problem_response("no valid credential"));
         s_add_message(schemas, route->response);
-        json_t *operation = json_pack("{s:s, s:[s], s:s, s:o, s:o}", "summary", route->summary,
-                                      "tags", route->tag, "operationId", route->rpc, "parameters",
-                                      s_parameters(schemas, route, !has_body), "responses",
-                                      responses);
+        json_t *operation =
+            json_pack("{s:s, s:[s], s:s, s:o, s:o}", "summary", route->summary, "tags", route->tag,
+                      "operationId", route->rpc, "parameters",
+                      s_parameters(schemas, route, !has_body), "responses", responses);
         if (has_body)
             json_object_set_new(operation, "requestBody",
                                 json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
@@ -188,8 +187,8 @@ char *gateway_openapi_render(void)
         "info", "title", "samhand API", "version", SAMHAND_VERSION, "description",
         "The cooperation platform of a Norwegian health partnership: directory, committees, "
         "meetings, deviations, events.",
-        "servers", "url", "/", "paths", paths, "components", "schemas", schemas,
-        "securitySchemes", "apiKey", "type", "http", "scheme", "bearer");
+        "servers", "url", "/", "paths", paths, "components", "schemas", schemas, "securitySchemes",
+        "apiKey", "type", "http", "scheme", "bearer");
     char *text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
     json_decref(doc);
     return text;

@@ -33,21 +33,36 @@ int gateway_problem_http_status(bus_code_t code)
 const char *gateway_problem_reason(int http_status)
 {
     switch (http_status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Error";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "Error";
     }
 }
 
@@ -74,6 +89,18 @@ static void s_json_path(const char *path, char *out, size_t size)
 json_t *gateway_problem_new(int http_status, const char *detail, const char *field,
                             const char *request_id)
 {
+    /* Services name fields as the proto does; a detail that opens with the
+     * field's proto name is rewritten to the JSON name the client sent. */
+    char rewritten[768];
+    if (field && *field && detail) {
+        size_t len = strlen(field);
+        if (strncmp(detail, field, len) == 0 && (detail[len] == ' ' || detail[len] == '\0')) {
+            char path[256];
+            s_json_path(field, path, sizeof path);
+            snprintf(rewritten, sizeof rewritten, "%s%s", path, detail + len);
+            detail = rewritten;
+        }
+    }
     char type[96];
     snprintf(type, sizeof type, "https://samhand.no/problems/%d", http_status);
     json_t *problem = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title",

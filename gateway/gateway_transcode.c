@@ -130,7 +130,8 @@ int transcode_parse_rfc3339(const char *text, int64_t *seconds, int32_t *nanos)
     } else if ((*p == '+' || *p == '-') && isdigit((unsigned char)p[1]) &&
                isdigit((unsigned char)p[2]) && p[3] == ':' && isdigit((unsigned char)p[4]) &&
                isdigit((unsigned char)p[5])) {
-        offset = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600 + ((p[4] - '0') * 10 + (p[5] - '0')) * 60;
+        offset =
+            ((p[1] - '0') * 10 + (p[2] - '0')) * 3600 + ((p[4] - '0') * 10 + (p[5] - '0')) * 60;
         if (*p == '-')
             offset = -offset;
         p += 6;
@@ -166,8 +167,8 @@ void transcode_format_rfc3339(int64_t seconds, int32_t nanos, char out[40])
 static int s_from_json_message(ProtobufCMessage *msg, json_t *object, const char *path,
                                transcode_error_t *err, int top);
 
-static int s_integer(json_t *value, const char *path, long long min, long long max,
-                     long long *out, transcode_error_t *err)
+static int s_integer(json_t *value, const char *path, long long min, long long max, long long *out,
+                     transcode_error_t *err)
 {
     if (json_is_integer(value)) {
         *out = json_integer_value(value);
@@ -307,8 +308,7 @@ static int s_from_json_value(const ProtobufCFieldDescriptor *field, json_t *valu
             int32_t nanos;
             if (!json_is_string(value) ||
                 transcode_parse_rfc3339(json_string_value(value), &seconds, &nanos) != 0)
-                return s_fail(err, path,
-                              "must be an RFC 3339 time like 2023-02-08T09:00:00+01:00");
+                return s_fail(err, path, "must be an RFC 3339 time like 2023-02-08T09:00:00+01:00");
             /* fields 1 and 2 of Timestamp: seconds, nanos */
             *(int64_t *)MEMBER(sub, desc->fields[0].offset) = seconds;
             *(int32_t *)MEMBER(sub, desc->fields[1].offset) = nanos;
@@ -431,7 +431,7 @@ int transcode_set_from_text(ProtobufCMessage *msg, const char *name, const char 
     case PROTOBUF_C_TYPE_BOOL:
         value = strcmp(text, "true") == 0    ? json_true()
                 : strcmp(text, "false") == 0 ? json_false()
-                                              : json_string(text);
+                                             : json_string(text);
         break;
     case PROTOBUF_C_TYPE_FLOAT:
     case PROTOBUF_C_TYPE_DOUBLE: {
@@ -507,9 +507,9 @@ static json_t *s_to_json_value(const ProtobufCFieldDescriptor *field, const void
             return json_null();
         if (strcmp(sub->descriptor->name, TIMESTAMP_TYPE) == 0) {
             char stamp[40];
-            transcode_format_rfc3339(*(const int64_t *)MEMBER(sub, sub->descriptor->fields[0].offset),
-                                     *(const int32_t *)MEMBER(sub, sub->descriptor->fields[1].offset),
-                                     stamp);
+            transcode_format_rfc3339(
+                *(const int64_t *)MEMBER(sub, sub->descriptor->fields[0].offset),
+                *(const int32_t *)MEMBER(sub, sub->descriptor->fields[1].offset), stamp);
             return json_string(stamp);
         }
         return transcode_to_json(sub);

@@ -42,8 +42,8 @@ int main(int argc, char **argv)
         {"SAMHAND_READY_TIMEOUT_MS", CONFIG_INT, "1000",
          "how long /readyz waits for each service's health answer", 10, 60000, NULL,
          &gateway.ready_timeout_ms},
-        {"SAMHAND_LOG_LEVEL", CONFIG_STRING, "info", "debug, info, warn or error", 0, 0,
-         &log_level, NULL},
+        {"SAMHAND_LOG_LEVEL", CONFIG_STRING, "info", "debug, info, warn or error", 0, 0, &log_level,
+         NULL},
     };
     int rc = config_load(vars, sizeof vars / sizeof vars[0], argc, argv,
                          "samhand gateway: the HTTP/JSON API (/v1), health, metrics, OpenAPI.");
@@ -68,8 +68,8 @@ int main(int argc, char **argv)
     gateway.loop = uv_default_loop();
     gateway_bridge_service_t services[GATEWAY_SERVICES];
     for (int i = 0; i < GATEWAY_SERVICES; i++)
-        services[i] = (gateway_bridge_service_t){gateway_service_names[i],
-                                                 gateway.service_endpoints[i]};
+        services[i] =
+            (gateway_bridge_service_t){gateway_service_names[i], gateway.service_endpoints[i]};
     gateway.bridge = gateway_bridge_new(gateway.loop, services, GATEWAY_SERVICES);
     gateway.metrics = metrics_new();
     gateway.openapi = gateway_openapi_render();

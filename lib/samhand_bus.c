@@ -136,8 +136,7 @@ static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
     } else {
         const bus_route_t *route = s_find_route(server, request->method);
         if (!route) {
-            bus_call_fail(&call, BUS_UNIMPLEMENTED, NULL, "unknown method \"%s\"",
-                          request->method);
+            bus_call_fail(&call, BUS_UNIMPLEMENTED, NULL, "unknown method \"%s\"", request->method);
         } else if (!(body = protobuf_c_message_unpack(route->request, NULL, request->body.len,
                                                       request->body.data))) {
             bus_call_fail(&call, BUS_INVALID_ARGUMENT, NULL, "could not decode %s",

@@ -59,9 +59,9 @@ int bus_call_fail_db(bus_call_t *call, const char *what);
 /* --- server --- */
 
 typedef struct {
-    const char *name;         /* service name, also the method prefix */
+    const char *name; /* service name, also the method prefix */
     const char *version;
-    const char *endpoints;    /* where the ROUTER binds, comma separated */
+    const char *endpoints; /* where the ROUTER binds, comma separated */
     const char *database_url;
     const bus_route_t *routes;
     size_t n_routes;

@@ -12,13 +12,13 @@ typedef enum {
 } config_kind_t;
 
 typedef struct {
-    const char *name;          /* environment variable, e.g. SAMHAND_AGENDA_ENDPOINT */
+    const char *name; /* environment variable, e.g. SAMHAND_AGENDA_ENDPOINT */
     config_kind_t kind;
     const char *default_value; /* NULL: required */
     const char *help;
-    long min, max;             /* CONFIG_INT only */
-    const char **string_out;   /* CONFIG_STRING, CONFIG_ENDPOINT: borrowed from environ */
-    long *int_out;             /* CONFIG_INT */
+    long min, max;           /* CONFIG_INT only */
+    const char **string_out; /* CONFIG_STRING, CONFIG_ENDPOINT: borrowed from environ */
+    long *int_out;           /* CONFIG_INT */
 } config_var_t;
 
 /* Reads every variable of `vars`. With `--help` among the arguments prints the

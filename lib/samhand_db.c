@@ -198,7 +198,8 @@ static const char *s_bootstrap_sql =
 
 int db_schema_version(db_t *db)
 {
-    PGresult *res = db_query(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", 0, NULL);
+    PGresult *res =
+        db_query(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", 0, NULL);
     if (!res)
         return -1;
     int version = atoi(PQgetvalue(res, 0, 0));
@@ -209,8 +210,8 @@ int db_schema_version(db_t *db)
 int db_migrate(db_t *db, const db_migration_t *migrations, size_t n)
 {
     const char *schema_param[] = {db->schema};
-    PGresult *res =
-        db_query(db, "SELECT pg_advisory_lock(hashtext('samhand.migrate.' || $1))", 1, schema_param);
+    PGresult *res = db_query(db, "SELECT pg_advisory_lock(hashtext('samhand.migrate.' || $1))", 1,
+                             schema_param);
     if (!res) {
         log_error("could not take the migration lock: %s", db->error);
         return -1;
@@ -264,9 +265,8 @@ cleanup:
     return version;
 }
 
-int db_outbox_append(db_t *db, const char *type, const char *subject,
-                     const char *organization_id, const char *committee_id,
-                     const ProtobufCMessage *data)
+int db_outbox_append(db_t *db, const char *type, const char *subject, const char *organization_id,
+                     const char *committee_id, const ProtobufCMessage *data)
 {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -300,9 +300,9 @@ int db_outbox_append(db_t *db, const char *type, const char *subject,
     const char *params[] = {type, subject, (const char *)packed};
     int lengths[] = {0, 0, (int)len};
     int formats[] = {0, 0, 1};
-    PGresult *res = db_query_bin(
-        db, "INSERT INTO outbox (type, subject, event) VALUES ($1, $2, $3)", 3, params, lengths,
-        formats);
+    PGresult *res =
+        db_query_bin(db, "INSERT INTO outbox (type, subject, event) VALUES ($1, $2, $3)", 3, params,
+                     lengths, formats);
     free(packed);
     free(data_bytes);
     if (!res)

@@ -61,8 +61,7 @@ int db_schema_version(db_t *db);
  * the aggregate after the change; `organization_id` and `committee_id` (or
  * NULL) let consumers filter what a subscriber may see. The event id is a
  * fresh UUID; the sequence is the outbox row's. Returns 0 or -1. */
-int db_outbox_append(db_t *db, const char *type, const char *subject,
-                     const char *organization_id, const char *committee_id,
-                     const ProtobufCMessage *data);
+int db_outbox_append(db_t *db, const char *type, const char *subject, const char *organization_id,
+                     const char *committee_id, const ProtobufCMessage *data);
 
 #endif

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const double s_buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                   0.05,   0.1,   0.25,   0.5,   1,    2.5, 5};
+static const double s_buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                   0.1,    0.25,  0.5,    1,     2.5,  5};
 #define BUCKETS (sizeof s_buckets / sizeof s_buckets[0])
 
 typedef struct {

@@ -17,8 +17,8 @@ int service_main(const service_def_t *def, int argc, char **argv)
          "ZeroMQ endpoint(s) the ROUTER binds, comma separated", 0, 0, &endpoint, NULL},
         {"SAMHAND_WORKERS", CONFIG_INT, "4",
          "worker threads, each with its own database connection", 1, 256, NULL, &workers},
-        {"SAMHAND_LOG_LEVEL", CONFIG_STRING, "info", "debug, info, warn or error", 0, 0,
-         &log_level, NULL},
+        {"SAMHAND_LOG_LEVEL", CONFIG_STRING, "info", "debug, info, warn or error", 0, 0, &log_level,
+         NULL},
     };
     int rc = config_load(vars, sizeof vars / sizeof vars[0], argc, argv, def->summary);
     if (rc != 0)

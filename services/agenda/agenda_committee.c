@@ -128,9 +128,14 @@ int agenda_committee_get(bus_call_t *call)
 int agenda_committee_update(bus_call_t *call)
 {
     const Samhand__V1__UpdateCommitteeRequest *req = (const void *)call->request;
-    static const char *const allowed[] = {"name",      "short_name",         "kind",
-                                          "parent_id", "mandate",            "notice_period_days",
-                                          "case_number_format", NULL};
+    static const char *const allowed[] = {"name",
+                                          "short_name",
+                                          "kind",
+                                          "parent_id",
+                                          "mandate",
+                                          "notice_period_days",
+                                          "case_number_format",
+                                          NULL};
     char **mask = req->update_mask;
     size_t n = req->n_update_mask;
     bool bad = false;
@@ -221,9 +226,8 @@ int agenda_committee_list(bus_call_t *call)
     if (bad)
         return -1;
     Samhand__V1__ListCommitteesResponse *list = NULL;
-    if (agenda_store_committee_list(call->db, page, kind,
-                                    check_empty(req->parent_id) ? NULL : req->parent_id,
-                                    &list) != 0)
+    if (agenda_store_committee_list(
+            call->db, page, kind, check_empty(req->parent_id) ? NULL : req->parent_id, &list) != 0)
         return bus_call_fail_db(call, "list committees");
     bus_call_reply(call, &list->base);
     protobuf_c_message_free_unpacked(&list->base, NULL);

@@ -129,11 +129,9 @@ int agenda_organization_list(bus_call_t *call)
     if (bad)
         return -1;
     Samhand__V1__ListOrganizationsResponse *list = NULL;
-    if (agenda_store_organization_list(call->db, page, kind, check_empty(req->q) ? NULL : req->q,
-                                       check_empty(req->organization_number)
-                                           ? NULL
-                                           : req->organization_number,
-                                       &list) != 0)
+    if (agenda_store_organization_list(
+            call->db, page, kind, check_empty(req->q) ? NULL : req->q,
+            check_empty(req->organization_number) ? NULL : req->organization_number, &list) != 0)
         return bus_call_fail_db(call, "list organizations");
     bus_call_reply(call, &list->base);
     protobuf_c_message_free_unpacked(&list->base, NULL);

@@ -100,8 +100,8 @@ int agenda_person_update(bus_call_t *call)
     Samhand__V1__Person *person = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "update person");
-    int rc = agenda_store_person_update(call->db, req->id, name, title, organization_id, email,
-                                        &person);
+    int rc =
+        agenda_store_person_update(call->db, req->id, name, title, organization_id, email, &person);
     if (rc < 0) {
         if (strcmp(db_sqlstate(call->db), "23503") == 0)
             return s_no_organization(call, req->organization_id);

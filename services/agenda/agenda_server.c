@@ -10,7 +10,9 @@
 #include <string.h>
 
 #define ROUTE(method, type, handler)                                                               \
-    {"agenda." method, &samhand__v1__##type##__descriptor, handler}
+    {                                                                                              \
+        "agenda." method, &samhand__v1__##type##__descriptor, handler                              \
+    }
 
 const bus_route_t agenda_routes[] = {
     ROUTE("CreateOrganization", create_organization_request, agenda_organization_create),
@@ -59,8 +61,8 @@ int agenda_check_ref(bus_call_t *call, const char *field, const char *id, bool r
     return 0;
 }
 
-const char *agenda_enum_name(bus_call_t *call, const char *field, const ProtobufCEnumDescriptor *desc,
-                             int value, bool *bad)
+const char *agenda_enum_name(bus_call_t *call, const char *field,
+                             const ProtobufCEnumDescriptor *desc, int value, bool *bad)
 {
     if (value == 0)
         return NULL;
@@ -117,7 +119,8 @@ int agenda_check_mask(bus_call_t *call, char **mask, size_t n, const char *const
 }
 
 int agenda_commit(bus_call_t *call, const char *type, const char *subject,
-                  const char *organization_id, const char *committee_id, ProtobufCMessage *aggregate)
+                  const char *organization_id, const char *committee_id,
+                  ProtobufCMessage *aggregate)
 {
     int rc = 0;
     if (db_outbox_append(call->db, type, subject, organization_id, committee_id, aggregate) != 0 ||

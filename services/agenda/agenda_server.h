@@ -38,8 +38,8 @@ int agenda_check_ref(bus_call_t *call, const char *field, const char *id, bool r
 
 /* The enum value's name for storage, or NULL for 0 (unspecified). Sets an
  * error and returns NULL with *bad = true for a value the enum lacks. */
-const char *agenda_enum_name(bus_call_t *call, const char *field, const ProtobufCEnumDescriptor *desc,
-                             int value, bool *bad);
+const char *agenda_enum_name(bus_call_t *call, const char *field,
+                             const ProtobufCEnumDescriptor *desc, int value, bool *bad);
 
 /* Reads limit (default 50, 1..500) and cursor. 0 or -1 after bus_call_fail. */
 int agenda_page(bus_call_t *call, int32_t limit, const char *cursor, agenda_page_t *page);
@@ -53,6 +53,7 @@ int agenda_check_mask(bus_call_t *call, char **mask, size_t n, const char *const
 /* Writes the event of a change into the open transaction, commits, replies
  * with the aggregate and frees it. Returns 0, or -1 after rolling back. */
 int agenda_commit(bus_call_t *call, const char *type, const char *subject,
-                  const char *organization_id, const char *committee_id, ProtobufCMessage *aggregate);
+                  const char *organization_id, const char *committee_id,
+                  ProtobufCMessage *aggregate);
 
 #endif

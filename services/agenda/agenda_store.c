@@ -130,8 +130,7 @@ int agenda_store_organization_update(db_t *db, const char *id, const char *name,
 }
 
 int agenda_store_organization_list(db_t *db, agenda_page_t page, const char *kind, const char *q,
-                                   const char *number,
-                                   Samhand__V1__ListOrganizationsResponse **out)
+                                   const char *number, Samhand__V1__ListOrganizationsResponse **out)
 {
     char after[24], limit[16];
     s_page_params(page, after, limit);
@@ -259,8 +258,13 @@ static ProtobufCMessage *s_committee(const PGresult *res, int row)
 int agenda_store_committee_insert(db_t *db, const agenda_committee_fields_t *f,
                                   Samhand__V1__Committee **out)
 {
-    const char *params[] = {f->name,    f->short_name,         f->kind,
-                            f->parent_id, f->mandate, f->notice_period_days, f->case_number_format};
+    const char *params[] = {f->name,
+                            f->short_name,
+                            f->kind,
+                            f->parent_id,
+                            f->mandate,
+                            f->notice_period_days,
+                            f->case_number_format};
     return s_one(db,
                  "INSERT INTO committees (name, short_name, kind, parent_id, mandate, "
                  "notice_period_days, case_number_format) VALUES ($1, coalesce($2, ''), $3, $4, "

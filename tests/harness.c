@@ -1,0 +1,279 @@
+/* See harness.h. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char s_url[512];
+
+const char *harness_database_url(void)
+{
+    const char *base = getenv("SAMHAND_TEST_DATABASE_URL");
+    if (!base || !*base) {
+        fprintf(stderr,
+                "SAMHAND_TEST_DATABASE_URL is not set: run the suite with ./samhand test\n");
+        exit(1);
+    }
+    PGconn *conn = PQconnectdb(base);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        fprintf(stderr, "cannot reach the test PostgreSQL: %s", PQerrorMessage(conn));
+        exit(1);
+    }
+    char name[64], sql[128];
+    snprintf(name, sizeof name, "t_%d_%ld", (int)getpid(), (long)time(NULL));
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+    PGresult *res = PQexec(conn, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        fprintf(stderr, "cannot create test database: %s", PQerrorMessage(conn));
+        exit(1);
+    }
+    PQclear(res);
+    PQfinish(conn);
+    /* replace the database name: the URL ends in /<dbname> */
+    const char *slash = strrchr(base, '/');
+    snprintf(s_url, sizeof s_url, "%.*s/%s", (int)(slash - base), base, name);
+    return s_url;
+}
+
+int harness_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+        getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+        perror("free port");
+        exit(1);
+    }
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+pid_t harness_spawn(const char *binary, const char *const *env)
+{
+    const char *dir = getenv("SAMHAND_BUILD_DIR");
+    char path[512], log[512];
+    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : ".", binary);
+    snprintf(log, sizeof log, "%s/Testing/%s-%d.log", dir && *dir ? dir : ".", binary,
+             (int)getpid());
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (const char *const *e = env; e && *e; e++)
+            putenv((char *)*e);
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0) {
+            dup2(fd, 2);
+            close(fd);
+        }
+        execl(path, binary, (char *)NULL);
+        fprintf(stderr, "cannot start %s: %s\n", path, strerror(errno));
+        _exit(127);
+    }
+    return pid;
+}
+
+int harness_stop(pid_t pid)
+{
+    if (pid <= 0)
+        return -1;
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 100; i++) {
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        usleep(50 * 1000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+static size_t s_collect(char *data, size_t size, size_t n, void *userdata)
+{
+    http_response_t *r = userdata;
+    size_t old = r->body ? strlen(r->body) : 0;
+    r->body = realloc(r->body, old + size * n + 1);
+    memcpy(r->body + old, data, size * n);
+    r->body[old + size * n] = '\0';
+    return size * n;
+}
+
+http_response_t *http_request(const char *method, const char *url, const char *body,
+                              const char *const *headers)
+{
+    http_response_t *r = calloc(1, sizeof *r);
+    CURL *curl = curl_easy_init();
+    struct curl_slist *list = NULL;
+    int typed = 0;
+    for (const char *const *h = headers; h && *h; h++) {
+        list = curl_slist_append(list, *h);
+        typed |= strncasecmp(*h, "Content-Type:", 13) == 0;
+    }
+    if (body && !typed)
+        list = curl_slist_append(list, "Content-Type: application/json");
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 20000L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, r);
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    if (curl_easy_perform(curl) == CURLE_OK) {
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r->status);
+        char *ct = NULL;
+        curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct);
+        snprintf(r->content_type, sizeof r->content_type, "%s", ct ? ct : "");
+    }
+    if (!r->body)
+        r->body = strdup("");
+    r->json = json_loads(r->body, 0, NULL);
+    curl_slist_free_all(list);
+    curl_easy_cleanup(curl);
+    return r;
+}
+
+void http_response_free(http_response_t **response_p)
+{
+    if (!response_p || !*response_p)
+        return;
+    json_decref((*response_p)->json);
+    free((*response_p)->body);
+    free(*response_p);
+    *response_p = NULL;
+}
+
+http_response_t *stack_get(harness_stack_t *stack, const char *path)
+{
+    return stack_send(stack, "GET", path, NULL);
+}
+
+http_response_t *stack_send(harness_stack_t *stack, const char *method, const char *path,
+                            const char *json_body)
+{
+    char url[1024];
+    snprintf(url, sizeof url, "%s%s", stack->base_url, path);
+    const char *headers[] = {stack->auth_header, NULL};
+    return http_request(method, url, json_body, headers);
+}
+
+void assert_problem(http_response_t *response, long status, const char *field)
+{
+    if (response->status != status)
+        fprintf(stderr, "expected %ld, got %ld: %s\n", status, response->status, response->body);
+    assert_int_equal(response->status, status);
+    assert_string_equal(response->content_type, "application/problem+json");
+    assert_non_null(response->json);
+    assert_int_equal(json_integer_value(json_object_get(response->json, "status")), status);
+    assert_true(json_is_string(json_object_get(response->json, "detail")));
+    if (field) {
+        json_t *errors = json_object_get(response->json, "errors");
+        const char *named = json_string_value(json_object_get(json_array_get(errors, 0), "field"));
+        if (!named || strcmp(named, field) != 0)
+            fprintf(stderr, "expected field %s: %s\n", field, response->body);
+        assert_non_null(named);
+        assert_string_equal(named, field);
+    }
+}
+
+const char *json_text(http_response_t *response, const char *key)
+{
+    const char *text = json_string_value(json_object_get(response->json, key));
+    return text ? text : "";
+}
+
+static void s_make_key(harness_stack_t *stack, char hash_hex[65])
+{
+    unsigned char bytes[16], digest[32];
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(bytes, 1, sizeof bytes, f) != sizeof bytes)
+        exit(1);
+    fclose(f);
+    char *p = stack->admin_key + sprintf(stack->admin_key, "shk_");
+    for (int i = 0; i < 16; i++)
+        p += sprintf(p, "%02x", bytes[i]);
+    unsigned int len;
+    EVP_Digest(stack->admin_key, strlen(stack->admin_key), digest, &len, EVP_sha256(), NULL);
+    for (int i = 0; i < 32; i++)
+        sprintf(hash_hex + 2 * i, "%02x", digest[i]);
+    snprintf(stack->auth_header, sizeof stack->auth_header, "Authorization: Bearer %s",
+             stack->admin_key);
+}
+
+void harness_stack_start(harness_stack_t *stack, const char *database_url)
+{
+    memset(stack, 0, sizeof *stack);
+    char hash[65];
+    s_make_key(stack, hash);
+    stack->http_port = harness_free_port();
+    snprintf(stack->base_url, sizeof stack->base_url, "http://127.0.0.1:%d", stack->http_port);
+    snprintf(stack->agenda_endpoint, 64, "tcp://127.0.0.1:%d", harness_free_port());
+    snprintf(stack->deviation_endpoint, 64, "tcp://127.0.0.1:%d", harness_free_port());
+    snprintf(stack->notify_endpoint, 64, "tcp://127.0.0.1:%d", harness_free_port());
+
+    static char env[8][300];
+    snprintf(env[0], 300, "SAMHAND_DATABASE_URL=%s", database_url);
+    snprintf(env[1], 300, "SAMHAND_AGENDA_ENDPOINT=%s", stack->agenda_endpoint);
+    snprintf(env[2], 300, "SAMHAND_DEVIATION_ENDPOINT=%s", stack->deviation_endpoint);
+    snprintf(env[3], 300, "SAMHAND_NOTIFY_ENDPOINT=%s", stack->notify_endpoint);
+    snprintf(env[4], 300, "SAMHAND_HTTP_PORT=%d", stack->http_port);
+    snprintf(env[5], 300, "SAMHAND_ADMIN_KEY_SHA256=%s", hash);
+    snprintf(env[6], 300, "SAMHAND_WORKERS=2");
+    const char *all[] = {env[0], env[1], env[2], env[3], env[4], env[5], env[6], NULL};
+    stack->agenda = harness_spawn("samhand-agenda", all);
+    stack->deviation = harness_spawn("samhand-deviation", all);
+    stack->notify = harness_spawn("samhand-notify", all);
+    stack->gateway = harness_spawn("samhand-gateway", all);
+
+    char url[128];
+    snprintf(url, sizeof url, "%s/readyz", stack->base_url);
+    for (int i = 0; i < 300; i++) {
+        http_response_t *r = http_request("GET", url, NULL, NULL);
+        long status = r->status;
+        http_response_free(&r);
+        if (status == 200)
+            return;
+        usleep(100 * 1000);
+    }
+    fprintf(stderr, "the stack did not become ready; see %s/Testing/*.log\n",
+            getenv("SAMHAND_BUILD_DIR"));
+    harness_stack_stop(stack);
+    fail();
+}
+
+void harness_stack_stop(harness_stack_t *stack)
+{
+    /* A clean exit is part of the contract: a crash, a sanitizer report or
+     * a leak makes the exit status non-zero and fails the test. */
+    int gateway = harness_stop(stack->gateway);
+    int agenda = harness_stop(stack->agenda);
+    int deviation = harness_stop(stack->deviation);
+    int notify = harness_stop(stack->notify);
+    stack->gateway = stack->agenda = stack->deviation = stack->notify = 0;
+    if (gateway || agenda || deviation || notify)
+        fprintf(
+            stderr,
+            "exit status: gateway %d, agenda %d, deviation %d, notify %d; see %s/Testing/*.log\n",
+            gateway, agenda, deviation, notify, getenv("SAMHAND_BUILD_DIR"));
+    assert_int_equal(gateway, 0);
+    assert_int_equal(agenda, 0);
+    assert_int_equal(deviation, 0);
+    assert_int_equal(notify, 0);
+}

@@ -1,0 +1,73 @@
+/* Test harness shared by the tests: a fresh database per test program on
+ * the PostgreSQL that `./samhand test` started, the real binaries started
+ * as child processes on free ports, and a small HTTP client (libcurl). */
+#ifndef SAMHAND_TEST_HARNESS_H
+#define SAMHAND_TEST_HARNESS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* cmocka needs these before its header */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* Creates a new, empty database for this test program and returns its URL
+ * (static storage). Aborts the test program when no test PostgreSQL is
+ * configured (SAMHAND_TEST_DATABASE_URL, set by ./samhand test). */
+const char *harness_database_url(void);
+
+/* A TCP port on 127.0.0.1 that nothing listens on right now. */
+int harness_free_port(void);
+
+/* A running stack: the three services and the gateway. */
+typedef struct {
+    pid_t agenda, deviation, notify, gateway;
+    int http_port;
+    char base_url[64];
+    char agenda_endpoint[64], deviation_endpoint[64], notify_endpoint[64];
+    char admin_key[64];
+    char auth_header[96]; /* "Authorization: Bearer <admin key>" */
+} harness_stack_t;
+
+/* Starts every binary against `database_url` and waits until /readyz says
+ * ready (fails the test after 30 s). */
+void harness_stack_start(harness_stack_t *stack, const char *database_url);
+void harness_stack_stop(harness_stack_t *stack);
+
+/* Starts one binary of the build ("samhand-agenda") with extra environment
+ * "NAME=value" entries (NULL-terminated); stderr goes to a log file. */
+pid_t harness_spawn(const char *binary, const char *const *env);
+
+/* SIGTERM, then waits; returns the exit status (-1 if it had to be killed). */
+int harness_stop(pid_t pid);
+
+typedef struct {
+    long status;
+    char *body;
+    json_t *json; /* parsed body, or NULL */
+    char content_type[128];
+} http_response_t;
+
+/* One HTTP request; `body` may be NULL; `headers` is NULL-terminated or
+ * NULL. A body is sent as application/json unless a header says otherwise. Never fails the test
+ * itself: status 0 means no answer. */
+http_response_t *http_request(const char *method, const char *url, const char *body,
+                              const char *const *headers);
+void http_response_free(http_response_t **response_p);
+
+/* Shorthands against a stack, authenticated with the administrator key. */
+http_response_t *stack_get(harness_stack_t *stack, const char *path);
+http_response_t *stack_send(harness_stack_t *stack, const char *method, const char *path,
+                            const char *json_body);
+
+/* Asserts a problem+json answer with `status` naming `field` (NULL: any). */
+void assert_problem(http_response_t *response, long status, const char *field);
+
+/* The string member `key` of the response's JSON ("" when absent). */
+const char *json_text(http_response_t *response, const char *key);
+
+#endif

@@ -1,0 +1,408 @@
+/* The directory and the committees end to end: HTTP to the gateway, the
+ * bus to agenda, PostgreSQL, and back; every route, paging, filters,
+ * updates, access without a credential, and the outbox event of each
+ * change. Data from the ASU notice of St. Olavs hospital (seed 003). */
+#include "harness.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static harness_stack_t s_stack;
+static const char *s_db;
+static char s_hospital[40], s_municipality[40];
+
+static http_response_t *s_post(const char *path, const char *body)
+{
+    return stack_send(&s_stack, "POST", path, body);
+}
+
+static void s_expect(http_response_t *r, long status)
+{
+    if (r->status != status)
+        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
+    assert_int_equal(r->status, status);
+}
+
+static long s_outbox(const char *type)
+{
+    PGconn *conn = PQconnectdb(s_db);
+    const char *params[] = {type};
+    PGresult *res = PQexecParams(conn, "SELECT count(*) FROM agenda.outbox WHERE type = $1", 1,
+                                 NULL, params, NULL, NULL, 0);
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    long n = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(conn);
+    return n;
+}
+
+static int s_setup(void **state)
+{
+    s_db = harness_database_url();
+    harness_stack_start(&s_stack, s_db);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+static void test_organizations(void **state)
+{
+    http_response_t *r = s_post("/v1/organizations", "{\"name\":\"St. Olavs hospital HF\","
+                                                     "\"organizationNumber\":\"883974832\","
+                                                     "\"kind\":\"HOSPITAL_TRUST\"}");
+    s_expect(r, 201);
+    assert_string_equal(r->content_type, "application/json");
+    assert_string_equal(json_text(r, "name"), "St. Olavs hospital HF");
+    assert_string_equal(json_text(r, "kind"), "HOSPITAL_TRUST");
+    assert_int_equal(strlen(json_text(r, "id")), 36);
+    assert_true(strlen(json_text(r, "createTime")) >= 20);
+    snprintf(s_hospital, sizeof s_hospital, "%s", json_text(r, "id"));
+    http_response_free(&r);
+
+    r = s_post("/v1/organizations",
+               "{\"name\":\"Trondheim kommune\","
+               "\"organizationNumber\":\"942110464\",\"kind\":\"MUNICIPALITY\"}");
+    s_expect(r, 201);
+    snprintf(s_municipality, sizeof s_municipality, "%s", json_text(r, "id"));
+    http_response_free(&r);
+
+    /* the number is unique */
+    r = s_post("/v1/organizations", "{\"name\":\"Kopi\",\"organizationNumber\":\"942110464\","
+                                    "\"kind\":\"MUNICIPALITY\"}");
+    assert_problem(r, 409, "organizationNumber");
+    http_response_free(&r);
+    r = s_post(
+        "/v1/organizations",
+        "{\"name\":\"Feil\",\"organizationNumber\":\"942110465\",\"kind\":\"MUNICIPALITY\"}");
+    assert_problem(r, 400, "organizationNumber");
+    http_response_free(&r);
+
+    char path[128];
+    snprintf(path, sizeof path, "/v1/organizations/%s", s_hospital);
+    r = stack_get(&s_stack, path);
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "organizationNumber"), "883974832");
+    http_response_free(&r);
+
+    r = stack_send(&s_stack, "PATCH", path, "{\"name\":\"St. Olavs hospital\"}");
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "name"), "St. Olavs hospital");
+    assert_string_equal(json_text(r, "kind"), "HOSPITAL_TRUST"); /* untouched */
+    http_response_free(&r);
+    r = stack_send(&s_stack, "PATCH", path, "{\"organizationNumber\":\"942110464\"}");
+    assert_problem(r, 400, "organizationNumber");
+    http_response_free(&r);
+
+    r = stack_get(&s_stack, "/v1/organizations/00000000-0000-0000-0000-000000000000");
+    assert_problem(r, 404, NULL);
+    http_response_free(&r);
+
+    r = stack_get(&s_stack, "/v1/organizations?kind=MUNICIPALITY");
+    s_expect(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "name")),
+                        "Trondheim kommune");
+    http_response_free(&r);
+    r = stack_get(&s_stack, "/v1/organizations?q=OLAV");
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    http_response_free(&r);
+    r = stack_get(&s_stack, "/v1/organizations?organizationNumber=942110464");
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    http_response_free(&r);
+
+    assert_int_equal(s_outbox("no.samhand.organization.created"), 2);
+    assert_int_equal(s_outbox("no.samhand.organization.updated"), 1);
+}
+
+static void test_paging_visits_every_row_once(void **state)
+{
+    /* 7 more municipalities with valid numbers: 9 organisations in all */
+    static const char *numbers[] = {"964982953", "944022929", "964981604", "938772924",
+                                    "940192226", "964983380", "970000003"};
+    for (int i = 0; i < 7; i++) {
+        char body[200];
+        snprintf(
+            body, sizeof body,
+            "{\"name\":\"Kommune %d\",\"organizationNumber\":\"%s\",\"kind\":\"MUNICIPALITY\"}", i,
+            numbers[i]);
+        http_response_t *r = s_post("/v1/organizations", body);
+        if (r->status != 201)
+            fprintf(stderr, "%s: %s\n", numbers[i], r->body);
+        s_expect(r, 201);
+        http_response_free(&r);
+    }
+    char cursor[64] = "";
+    int seen = 0, pages = 0;
+    char ids[16][40];
+    do {
+        char path[128];
+        snprintf(path, sizeof path, "/v1/organizations?limit=4%s%s", cursor[0] ? "&cursor=" : "",
+                 cursor);
+        http_response_t *r = stack_get(&s_stack, path);
+        s_expect(r, 200);
+        json_t *items = json_object_get(r->json, "items");
+        assert_true(json_array_size(items) <= 4);
+        for (size_t i = 0; i < json_array_size(items); i++) {
+            const char *id = json_string_value(json_object_get(json_array_get(items, i), "id"));
+            for (int j = 0; j < seen; j++)
+                assert_string_not_equal(ids[j], id);
+            snprintf(ids[seen++], 40, "%s", id);
+        }
+        snprintf(cursor, sizeof cursor, "%s", json_text(r, "nextCursor"));
+        pages++;
+        http_response_free(&r);
+    } while (cursor[0] && pages < 10);
+    assert_int_equal(seen, 9);
+    assert_int_equal(pages, 3);
+
+    http_response_t *r = stack_get(&s_stack, "/v1/organizations?limit=501");
+    assert_problem(r, 400, "limit");
+    http_response_free(&r);
+    r = stack_get(&s_stack, "/v1/organizations?cursor=abc");
+    assert_problem(r, 400, "cursor");
+    http_response_free(&r);
+}
+
+static void test_persons(void **state)
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"name\":\"Kari Nordmann\",\"title\":\"Kommuneoverlege\",\"organizationId\":\"%s\","
+             "\"email\":\"kari.nordmann@trondheim.kommune.no\"}",
+             s_municipality);
+    http_response_t *r = s_post("/v1/persons", body);
+    s_expect(r, 201);
+    char id[40], path[128];
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    assert_string_equal(json_text(r, "organizationId"), s_municipality);
+    http_response_free(&r);
+
+    snprintf(body, sizeof body, "{\"name\":\"X\",\"organizationId\":\"%s\",\"email\":\"nope\"}",
+             s_municipality);
+    r = s_post("/v1/persons", body);
+    assert_problem(r, 400, "email");
+    http_response_free(&r);
+    r = s_post("/v1/persons", "{\"name\":\"X\",\"organizationId\":"
+                              "\"00000000-0000-0000-0000-000000000000\"}");
+    assert_problem(r, 400, "organizationId");
+    http_response_free(&r);
+    r = s_post("/v1/persons", "{\"title\":\"Lege\"}");
+    assert_problem(r, 400, "name");
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/persons/%s", id);
+    snprintf(body, sizeof body, "{\"organizationId\":\"%s\",\"title\":\"Overlege\"}", s_hospital);
+    r = stack_send(&s_stack, "PATCH", path, body);
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "organizationId"), s_hospital);
+    assert_string_equal(json_text(r, "title"), "Overlege");
+    assert_string_equal(json_text(r, "name"), "Kari Nordmann");
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/persons?organizationId=%s", s_hospital);
+    r = stack_get(&s_stack, path);
+    s_expect(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    http_response_free(&r);
+
+    /* persons are personal data: no credential, no answer */
+    char url[128];
+    snprintf(url, sizeof url, "%s/v1/persons", s_stack.base_url);
+    r = http_request("GET", url, NULL, NULL);
+    assert_problem(r, 401, NULL);
+    http_response_free(&r);
+    const char *wrong[] = {"Authorization: Bearer shk_wrong", NULL};
+    r = http_request("GET", url, NULL, wrong);
+    assert_problem(r, 401, NULL);
+    http_response_free(&r);
+    assert_int_equal(s_outbox("no.samhand.person.created"), 1);
+    assert_int_equal(s_outbox("no.samhand.person.updated"), 1);
+}
+
+static void test_committees_and_memberships(void **state)
+{
+    http_response_t *r =
+        s_post("/v1/committees", "{\"name\":\"Overordnet samarbeidsutvalg\",\"shortName\":\"OSS\","
+                                 "\"kind\":\"POLITICAL\"}");
+    s_expect(r, 201);
+    char oss[40], asu[40], path[160], body[512];
+    snprintf(oss, sizeof oss, "%s", json_text(r, "id"));
+    assert_int_equal(json_integer_value(json_object_get(r->json, "noticePeriodDays")), 14);
+    assert_string_equal(json_text(r, "caseNumberFormat"), "{n}/{yy}");
+    http_response_free(&r);
+
+    snprintf(body, sizeof body,
+             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+             "\"kind\":\"ADMINISTRATIVE\",\"parentId\":\"%s\",\"noticePeriodDays\":10,"
+             "\"caseNumberFormat\":\"{nn}-{yy}\",\"mandate\":\"Følger opp "
+             "samarbeidsavtalen.\"}",
+             oss);
+    r = s_post("/v1/committees", body);
+    s_expect(r, 201);
+    snprintf(asu, sizeof asu, "%s", json_text(r, "id"));
+    assert_string_equal(json_text(r, "parentId"), oss);
+    assert_string_equal(json_text(r, "mandate"), "Følger opp samarbeidsavtalen.");
+    http_response_free(&r);
+
+    r = s_post("/v1/committees",
+               "{\"name\":\"X\",\"kind\":\"OTHER\",\"caseNumberFormat\":\"{n}\"}");
+    assert_problem(r, 400, "caseNumberFormat");
+    http_response_free(&r);
+    r = s_post("/v1/committees", "{\"name\":\"X\",\"kind\":\"OTHER\",\"noticePeriodDays\":-1}");
+    assert_problem(r, 400, "noticePeriodDays");
+    http_response_free(&r);
+    r = s_post("/v1/committees", "{\"name\":\"X\"}");
+    assert_problem(r, 400, "kind");
+    http_response_free(&r);
+
+    /* a reporting line may not loop */
+    snprintf(path, sizeof path, "/v1/committees/%s", oss);
+    snprintf(body, sizeof body, "{\"parentId\":\"%s\"}", asu);
+    r = stack_send(&s_stack, "PATCH", path, body);
+    assert_problem(r, 400, "parentId");
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/committees/%s", asu);
+    r = stack_send(&s_stack, "PATCH", path,
+                   "{\"noticePeriodDays\":7,\"caseNumberFormat\":\"{n}/{yy}\"}");
+    s_expect(r, 200);
+    assert_int_equal(json_integer_value(json_object_get(r->json, "noticePeriodDays")), 7);
+    assert_string_equal(json_text(r, "shortName"), "ASU");
+    http_response_free(&r);
+
+    /* committees are public: readable without a credential, not writable */
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1/committees/%s", s_stack.base_url, asu);
+    r = http_request("GET", url, NULL, NULL);
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "name"), "Administrativt samarbeidsutvalg");
+    http_response_free(&r);
+    snprintf(url, sizeof url, "%s/v1/committees", s_stack.base_url);
+    r = http_request("POST", url, "{\"name\":\"X\",\"kind\":\"OTHER\"}", NULL);
+    assert_problem(r, 401, NULL);
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/committees?parentId=%s", oss);
+    r = stack_get(&s_stack, path);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    http_response_free(&r);
+    r = stack_get(&s_stack, "/v1/committees?kind=POLITICAL");
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    http_response_free(&r);
+
+    /* memberships: a person chairs ASU for a term */
+    r = stack_get(&s_stack, "/v1/persons");
+    const char *person = json_string_value(
+        json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id"));
+    char person_id[40];
+    snprintf(person_id, sizeof person_id, "%s", person);
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships", asu);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"CHAIR\",\"termFrom\":\"2023-01-01\","
+             "\"termTo\":\"2024-12-31\"}",
+             person_id);
+    r = s_post(path, body);
+    s_expect(r, 201);
+    assert_string_equal(json_text(r, "committeeId"), asu);
+    assert_string_equal(json_text(r, "role"), "CHAIR");
+    assert_string_equal(json_text(r, "organizationId"), s_hospital); /* the person's own */
+    http_response_free(&r);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2025-01-01\","
+             "\"organizationId\":\"%s\"}",
+             person_id, s_municipality);
+    r = s_post(path, body);
+    s_expect(r, 201);
+    assert_string_equal(json_text(r, "organizationId"), s_municipality);
+    assert_string_equal(json_text(r, "termTo"), "");
+    http_response_free(&r);
+
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2025-01-01\","
+             "\"termTo\":\"2024-01-01\"}",
+             person_id);
+    r = s_post(path, body);
+    assert_problem(r, 400, "termTo");
+    http_response_free(&r);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"01.01.2025\"}", person_id);
+    r = s_post(path, body);
+    assert_problem(r, 400, "termFrom");
+    http_response_free(&r);
+    r = s_post("/v1/committees/00000000-0000-0000-0000-000000000000/memberships", body);
+    assert_problem(r, 404, NULL);
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships?activeOn=2024-06-01", asu);
+    r = stack_get(&s_stack, path);
+    s_expect(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "role")),
+                        "CHAIR");
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships", asu);
+    r = stack_get(&s_stack, path);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+    http_response_free(&r);
+
+    assert_int_equal(s_outbox("no.samhand.committee.created"), 2);
+    assert_int_equal(s_outbox("no.samhand.committee.updated"), 1);
+    assert_int_equal(s_outbox("no.samhand.membership.created"), 2);
+}
+
+static void test_operations_endpoints(void **state)
+{
+    http_response_t *r = stack_get(&s_stack, "/healthz");
+    s_expect(r, 200);
+    http_response_free(&r);
+    r = stack_get(&s_stack, "/readyz");
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "status"), "ready");
+    assert_true(json_is_true(json_object_get(
+        json_object_get(json_object_get(r->json, "services"), "agenda"), "database")));
+    http_response_free(&r);
+
+    r = stack_get(&s_stack, "/metrics");
+    s_expect(r, 200);
+    assert_non_null(strstr(r->body, "# TYPE samhand_http_requests_total counter"));
+    assert_non_null(strstr(
+        r->body, "samhand_http_requests_total{route=\"POST /v1/organizations\",code=\"201\"}"));
+    http_response_free(&r);
+
+    /* the OpenAPI document lists every route that exists, and nothing else */
+    r = stack_get(&s_stack, "/openapi.json");
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "openapi"), "3.1.0");
+    json_t *paths = json_object_get(r->json, "paths");
+    assert_non_null(json_object_get(json_object_get(paths, "/v1/organizations"), "post"));
+    assert_non_null(json_object_get(json_object_get(paths, "/v1/committees/{id}"), "patch"));
+    assert_non_null(
+        json_object_get(json_object_get(paths, "/v1/committees/{committeeId}/memberships"), "get"));
+    assert_null(json_object_get(paths, "/v1/meetings"));
+    json_t *org = json_object_get(
+        json_object_get(json_object_get(r->json, "components"), "schemas"), "Organization");
+    assert_non_null(json_object_get(json_object_get(org, "properties"), "organizationNumber"));
+    http_response_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_organizations),
+        cmocka_unit_test(test_paging_visits_every_row_once),
+        cmocka_unit_test(test_persons),
+        cmocka_unit_test(test_committees_and_memberships),
+        cmocka_unit_test(test_operations_endpoints),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}

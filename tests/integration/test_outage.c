@@ -1,0 +1,82 @@
+/* A service that is gone gives 503, one that hangs gives 504, and the
+ * gateway recovers by itself when the service is back. */
+#include "harness.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static harness_stack_t s_stack;
+static const char *s_db;
+
+static int s_setup(void **state)
+{
+    setenv("SAMHAND_REQUEST_TIMEOUT_MS", "500", 1); /* inherited by the gateway */
+    s_db = harness_database_url();
+    harness_stack_start(&s_stack, s_db);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+static long s_status(void)
+{
+    http_response_t *r = stack_get(&s_stack, "/v1/committees");
+    long status = r->status;
+    if (status >= 500)
+        assert_string_equal(r->content_type, "application/problem+json");
+    http_response_free(&r);
+    return status;
+}
+
+static long s_wait_for(long wanted)
+{
+    long status = 0;
+    for (int i = 0; i < 100 && status != wanted; i++) {
+        status = s_status();
+        if (status != wanted)
+            usleep(100 * 1000);
+    }
+    return status;
+}
+
+static void test_stopped_service_gives_503_then_recovers(void **state)
+{
+    assert_int_equal(s_status(), 200);
+    assert_int_equal(harness_stop(s_stack.agenda), 0);
+    assert_int_equal(s_wait_for(503), 503);
+    http_response_t *r = stack_get(&s_stack, "/readyz");
+    assert_int_equal(r->status, 503);
+    assert_string_equal(json_text(r, "status"), "unready");
+    http_response_free(&r);
+
+    char env_db[300], env_ep[100];
+    snprintf(env_db, sizeof env_db, "SAMHAND_DATABASE_URL=%s", s_db);
+    snprintf(env_ep, sizeof env_ep, "SAMHAND_AGENDA_ENDPOINT=%s", s_stack.agenda_endpoint);
+    const char *env[] = {env_db, env_ep, NULL};
+    s_stack.agenda = harness_spawn("samhand-agenda", env);
+    assert_int_equal(s_wait_for(200), 200);
+}
+
+static void test_hanging_service_gives_504_then_recovers(void **state)
+{
+    kill(s_stack.agenda, SIGSTOP);
+    assert_int_equal(s_status(), 504);
+    kill(s_stack.agenda, SIGCONT);
+    assert_int_equal(s_wait_for(200), 200);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stopped_service_gives_503_then_recovers),
+        cmocka_unit_test(test_hanging_service_gives_504_then_recovers),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}

@@ -1,0 +1,41 @@
+/* Problems: status table, JSON field names, RFC 9457 members. */
+#include "harness.h"
+#include "gateway_problem.h"
+
+static void test_status_table(void **state)
+{
+    assert_int_equal(gateway_problem_http_status(BUS_INVALID_ARGUMENT), 400);
+    assert_int_equal(gateway_problem_http_status(BUS_NOT_FOUND), 404);
+    assert_int_equal(gateway_problem_http_status(BUS_ALREADY_EXISTS), 409);
+    assert_int_equal(gateway_problem_http_status(BUS_UNAVAILABLE), 503);
+    assert_int_equal(gateway_problem_http_status(BUS_DEADLINE_EXCEEDED), 504);
+    assert_int_equal(gateway_problem_http_status(BUS_INTERNAL), 500);
+}
+
+static void test_field_in_json_spelling(void **state)
+{
+    json_t *p = gateway_problem_new(400, "organization_number must be 9 digits",
+                                    "organization_number", "r1");
+    assert_string_equal(json_string_value(json_object_get(p, "title")), "Bad Request");
+    assert_int_equal(json_integer_value(json_object_get(p, "status")), 400);
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "organizationNumber must be 9 digits");
+    assert_string_equal(json_string_value(json_object_get(p, "requestId")), "r1");
+    json_t *error = json_array_get(json_object_get(p, "errors"), 0);
+    assert_string_equal(json_string_value(json_object_get(error, "field")), "organizationNumber");
+    json_decref(p);
+
+    p = gateway_problem_new(400, "bad", "items[2].short_name", NULL);
+    error = json_array_get(json_object_get(p, "errors"), 0);
+    assert_string_equal(json_string_value(json_object_get(error, "field")), "items[2].shortName");
+    json_decref(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_status_table),
+        cmocka_unit_test(test_field_in_json_spelling),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

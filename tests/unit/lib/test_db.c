@@ -1,0 +1,119 @@
+/* The database module against a real PostgreSQL: migrations apply once and
+ * in order, the outbox lives and dies with its transaction, a lost
+ * connection is re-established. */
+#include "harness.h"
+#include "samhand_db.h"
+#include "samhand/v1/envelope.pb-c.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const db_migration_t s_migrations[] = {
+    {1, "001_things.sql", "CREATE TABLE things (id int PRIMARY KEY, name text NOT NULL);"},
+    {2, "002_more.sql",
+     "ALTER TABLE things ADD COLUMN note text; INSERT INTO things VALUES (1, 'a', 'b');"},
+};
+
+static const char *s_url;
+
+static int s_count(db_t *db, const char *sql)
+{
+    PGresult *res = db_query(db, sql, 0, NULL);
+    assert_non_null(res);
+    int n = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return n;
+}
+
+static void test_migrations_apply_once(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    assert_non_null(db);
+    assert_int_equal(db_migrate(db, s_migrations, 1), 1);
+    assert_int_equal(db_migrate(db, s_migrations, 2), 2);
+    /* again: nothing to do, nothing fails */
+    assert_int_equal(db_migrate(db, s_migrations, 2), 2);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM things"), 1);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM schema_migrations"), 2);
+    assert_int_equal(db_schema_version(db), 2);
+    db_destroy(&db);
+    assert_null(db);
+}
+
+static void test_failed_migration_changes_nothing(void **state)
+{
+    const db_migration_t broken[] = {
+        s_migrations[0],
+        s_migrations[1],
+        {3, "003_broken.sql", "CREATE TABLE half (x int); SELECT * FROM no_such_table;"},
+    };
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    assert_int_equal(db_migrate(db, broken, 3), -1);
+    assert_int_equal(db_schema_version(db), 2);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'half'"), 0);
+    db_destroy(&db);
+}
+
+static void test_outbox_follows_transaction(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    Samhand__V1__HealthResponse data = SAMHAND__V1__HEALTH_RESPONSE__INIT;
+    data.service = "x";
+    int before = s_count(db, "SELECT count(*) FROM outbox");
+
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(db_outbox_append(db, "no.samhand.test.done", "s1", NULL, NULL, &data.base), 0);
+    db_rollback(db);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox"), before);
+
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(db_outbox_append(db, "no.samhand.test.done", "s2", "org", NULL, &data.base),
+                     0);
+    assert_int_equal(db_commit(db), 0);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox"), before + 1);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox WHERE subject = 's2' AND "
+                                 "type = 'no.samhand.test.done' AND published_at IS NULL"),
+                     1);
+    db_destroy(&db);
+}
+
+static void test_reconnects_after_connection_loss(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    db_t *killer = db_new(s_url, "dbtest", 5000);
+    PGresult *res = db_query(db, "SELECT pg_backend_pid()", 0, NULL);
+    const char *pid[] = {PQgetvalue(res, 0, 0)};
+    PGresult *killed = db_query(killer, "SELECT pg_terminate_backend($1::int)", 1, pid);
+    assert_non_null(killed);
+    PQclear(killed);
+    PQclear(res);
+    /* the next statement outside a transaction reconnects and succeeds,
+     * with the schema still on the search path */
+    assert_int_equal(s_count(db, "SELECT count(*) FROM things"), 1);
+    db_destroy(&db);
+    db_destroy(&killer);
+}
+
+static void test_errors_carry_sqlstate(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    const char *params[] = {"1", "dup"};
+    PGresult *res = db_query(db, "INSERT INTO things (id, name) VALUES ($1, $2)", 2, params);
+    assert_null(res);
+    assert_string_equal(db_sqlstate(db), "23505");
+    assert_non_null(strstr(db_error(db), "duplicate key"));
+    db_destroy(&db);
+}
+
+int main(void)
+{
+    s_url = harness_database_url();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_migrations_apply_once),
+        cmocka_unit_test(test_failed_migration_changes_nothing),
+        cmocka_unit_test(test_outbox_follows_transaction),
+        cmocka_unit_test(test_reconnects_after_connection_loss),
+        cmocka_unit_test(test_errors_carry_sqlstate),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
