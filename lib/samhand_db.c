@@ -3,16 +3,29 @@
 #include "samhand_log.h"
 #include "samhand/v1/event.pb-c.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* Statements prepared on this connection, keyed by their text: parsed and
+ * planned once per connection instead of once per call. */
+#define PREPARED_MAX 128
+
+typedef struct {
+    char *sql;
+    unsigned long hash;
+} s_prepared_t;
+
 struct db {
     PGconn *conn;
+    s_prepared_t prepared[PREPARED_MAX];
+    int n_prepared;
     char *url;
     char *schema;
     int in_transaction;
+    int begin_pending; /* BEGIN asked for, sent with the next statement */
     char error[512];
     char sqlstate[6];
 };
@@ -38,8 +51,53 @@ static int s_set_search_path(db_t *db)
     return ok ? 0 : -1;
 }
 
+static void s_forget_prepared(db_t *db)
+{
+    for (int i = 0; i < db->n_prepared; i++)
+        free(db->prepared[i].sql);
+    db->n_prepared = 0;
+}
+
+static unsigned long s_hash(const char *text)
+{
+    unsigned long h = 1469598103934665603UL; /* FNV-1a */
+    for (; *text; text++)
+        h = (h ^ (unsigned char)*text) * 1099511628211UL;
+    return h;
+}
+
+/* The name of `sql` prepared on this connection, preparing it first if
+ * needed; "" (unnamed, prepared per call) when the cache is full; NULL when
+ * preparing failed (error set). */
+static const char *s_statement(db_t *db, const char *sql, int nparams, char name[16])
+{
+    unsigned long hash = s_hash(sql);
+    for (int i = 0; i < db->n_prepared; i++) {
+        if (db->prepared[i].hash == hash && strcmp(db->prepared[i].sql, sql) == 0) {
+            snprintf(name, 16, "s%d", i);
+            return name;
+        }
+    }
+    if (db->n_prepared == PREPARED_MAX)
+        return "";
+    snprintf(name, 16, "s%d", db->n_prepared);
+    PGresult *res = PQprepare(db->conn, name, sql, nparams, NULL);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        s_set_error(db, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn),
+                    res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
+    PQclear(res);
+    if (!ok)
+        return NULL;
+    db->prepared[db->n_prepared].sql = strdup(sql);
+    db->prepared[db->n_prepared].hash = hash;
+    db->n_prepared++;
+    return name;
+}
+
 static int s_connect(db_t *db, int wait_ms)
 {
+    s_forget_prepared(db);
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
@@ -81,26 +139,124 @@ void db_destroy(db_t **db_p)
     db_t *db = *db_p;
     if (db->conn)
         PQfinish(db->conn);
+    s_forget_prepared(db);
     free(db->url);
     free(db->schema);
     free(db);
     *db_p = NULL;
 }
 
-PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const *params,
-                       const int *lengths, const int *formats)
+/* One statement of a round trip. */
+typedef struct {
+    const char *sql;
+    int nparams;
+    const char *const *params;
+    const int *lengths;
+    const int *formats;
+} s_step_t;
+
+static int s_ok(const PGresult *res)
 {
-    for (int attempt = 0; attempt < 2; attempt++) {
-        PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, lengths, formats, 0);
-        ExecStatusType status = PQresultStatus(res);
-        if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)
+    ExecStatusType status = PQresultStatus(res);
+    return status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
+}
+
+/* Runs `steps` in one round trip (libpq pipeline mode when more than one).
+ * Returns the last step's result when every step succeeded; otherwise NULL
+ * with the first failure's error set. */
+static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
+{
+    char names[4][16];
+    const char *statements[4];
+    assert(n >= 1 && n <= 4);
+    for (int i = 0; i < n; i++) {
+        statements[i] = s_statement(db, steps[i].sql, steps[i].nparams, names[i]);
+        if (!statements[i])
+            return NULL;
+    }
+    if (n == 1) {
+        PGresult *res = *statements[0]
+                            ? PQexecPrepared(db->conn, statements[0], steps[0].nparams,
+                                             steps[0].params, steps[0].lengths, steps[0].formats, 0)
+                            : PQexecParams(db->conn, steps[0].sql, steps[0].nparams, NULL,
+                                           steps[0].params, steps[0].lengths, steps[0].formats, 0);
+        if (s_ok(res))
             return res;
         s_set_error(db, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn),
                     res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
         PQclear(res);
-        if (PQstatus(db->conn) != CONNECTION_BAD || db->in_transaction || attempt > 0)
+        return NULL;
+    }
+
+    if (!PQenterPipelineMode(db->conn)) {
+        s_set_error(db, PQerrorMessage(db->conn), NULL);
+        return NULL;
+    }
+    int sent = 1;
+    for (int i = 0; i < n && sent; i++)
+        sent = *statements[i] ? PQsendQueryPrepared(db->conn, statements[i], steps[i].nparams,
+                                                    steps[i].params, steps[i].lengths,
+                                                    steps[i].formats, 0)
+                              : PQsendQueryParams(db->conn, steps[i].sql, steps[i].nparams, NULL,
+                                                  steps[i].params, steps[i].lengths,
+                                                  steps[i].formats, 0);
+    sent = sent && PQpipelineSync(db->conn);
+    PGresult *last = NULL;
+    int failed = !sent;
+    if (!sent)
+        s_set_error(db, PQerrorMessage(db->conn), NULL);
+    /* every step gives a result and a NULL; then comes the sync */
+    for (int i = 0; sent && i < n; i++) {
+        PGresult *res = PQgetResult(db->conn);
+        if (!res) {
+            s_set_error(db, PQerrorMessage(db->conn), NULL);
+            failed = 1;
             break;
-        /* Lost connection outside a transaction: nothing half-done, retry once. */
+        }
+        if (!failed && !s_ok(res)) {
+            s_set_error(db, PQresultErrorMessage(res), PQresultErrorField(res, PG_DIAG_SQLSTATE));
+            failed = 1;
+        }
+        if (i == n - 1 && !failed)
+            last = res;
+        else
+            PQclear(res);
+        PQclear(PQgetResult(db->conn)); /* the NULL that ends this step */
+    }
+    PGresult *sync;
+    while ((sync = PQgetResult(db->conn)) != NULL) {
+        ExecStatusType status = PQresultStatus(sync);
+        PQclear(sync);
+        if (status == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    PQexitPipelineMode(db->conn);
+    if (failed) {
+        PQclear(last);
+        return NULL;
+    }
+    return last;
+}
+
+static const s_step_t s_begin_step = {"BEGIN", 0, NULL, NULL, NULL};
+
+PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const *params,
+                       const int *lengths, const int *formats)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        /* a BEGIN not yet sent travels with this statement */
+        int with_begin = db->begin_pending;
+        s_step_t steps[2] = {s_begin_step, {sql, nparams, params, lengths, formats}};
+        PGresult *res = with_begin ? s_run(db, steps, 2) : s_run(db, steps + 1, 1);
+        if (PQstatus(db->conn) != CONNECTION_BAD)
+            db->begin_pending = 0;
+        if (res)
+            return res;
+        /* Lost connection before anything of a transaction was done:
+         * nothing half-done, so reconnect and retry once. */
+        if (PQstatus(db->conn) != CONNECTION_BAD || attempt > 0 ||
+            (db->in_transaction && !with_begin))
+            break;
         log_warn("database connection lost, reconnecting: %s", db->error);
         char saved[sizeof db->error];
         memcpy(saved, db->error, sizeof saved);
@@ -111,6 +267,7 @@ PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const
     }
     if (PQstatus(db->conn) == CONNECTION_BAD) {
         db->in_transaction = 0;
+        db->begin_pending = 0;
         snprintf(db->sqlstate, sizeof db->sqlstate, "08006");
     }
     return NULL;
@@ -131,6 +288,10 @@ static int s_command(db_t *db, const char *sql)
 /* Runs a script of several statements (migrations only: no parameters). */
 static int s_script(db_t *db, const char *sql)
 {
+    if (db->begin_pending) {
+        db->begin_pending = 0;
+        PQclear(PQexec(db->conn, "BEGIN"));
+    }
     PGresult *res = PQexec(db->conn, sql);
     ExecStatusType status = PQresultStatus(res);
     int ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
@@ -143,25 +304,31 @@ static int s_script(db_t *db, const char *sql)
 
 int db_begin(db_t *db)
 {
-    if (s_command(db, "BEGIN") != 0)
-        return -1;
+    /* No round trip of its own: BEGIN goes out with the first statement. */
     db->in_transaction = 1;
+    db->begin_pending = 1;
     return 0;
 }
 
 int db_commit(db_t *db)
 {
+    int had_statements = !db->begin_pending;
     db->in_transaction = 0;
-    return s_command(db, "COMMIT");
+    db->begin_pending = 0;
+    return had_statements ? s_command(db, "COMMIT") : 0;
 }
 
 void db_rollback(db_t *db)
 {
     if (!db->in_transaction)
         return;
+    int had_statements = !db->begin_pending;
     db->in_transaction = 0;
-    PGresult *res = PQexec(db->conn, "ROLLBACK");
-    PQclear(res);
+    db->begin_pending = 0;
+    if (had_statements) {
+        PGresult *res = PQexec(db->conn, "ROLLBACK");
+        PQclear(res);
+    }
 }
 
 const char *db_error(db_t *db)
@@ -265,8 +432,10 @@ cleanup:
     return version;
 }
 
-int db_outbox_append(db_t *db, const char *type, const char *subject, const char *organization_id,
-                     const char *committee_id, const ProtobufCMessage *data)
+/* Packs the Event for `data`; the caller frees *packed_p. */
+static size_t s_pack_event(db_t *db, const char *type, const char *subject,
+                           const char *organization_id, const char *committee_id,
+                           const ProtobufCMessage *data, uint8_t **packed_p)
 {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -284,29 +453,61 @@ int db_outbox_append(db_t *db, const char *type, const char *subject, const char
     event.committee_id = (char *)(committee_id ? committee_id : "");
     event.data_type = (char *)data->descriptor->name;
     event.data.len = protobuf_c_message_get_packed_size(data);
-    uint8_t *data_bytes = malloc(event.data.len ? event.data.len : 1);
-    if (!data_bytes)
-        return -1;
+    uint8_t *data_bytes = malloc(event.data.len + 1);
+    assert(data_bytes);
     protobuf_c_message_pack(data, data_bytes);
     event.data.data = data_bytes;
-
     size_t len = samhand__v1__event__get_packed_size(&event);
-    uint8_t *packed = malloc(len ? len : 1);
-    if (!packed) {
-        free(data_bytes);
-        return -1;
-    }
-    samhand__v1__event__pack(&event, packed);
+    *packed_p = malloc(len + 1);
+    assert(*packed_p);
+    samhand__v1__event__pack(&event, *packed_p);
+    free(data_bytes);
+    return len;
+}
+
+#define OUTBOX_INSERT "INSERT INTO outbox (type, subject, event) VALUES ($1, $2, $3)"
+
+int db_outbox_append(db_t *db, const char *type, const char *subject,
+                     const char *organization_id, const char *committee_id,
+                     const ProtobufCMessage *data)
+{
+    uint8_t *packed;
+    size_t len = s_pack_event(db, type, subject, organization_id, committee_id, data, &packed);
     const char *params[] = {type, subject, (const char *)packed};
     int lengths[] = {0, 0, (int)len};
     int formats[] = {0, 0, 1};
-    PGresult *res =
-        db_query_bin(db, "INSERT INTO outbox (type, subject, event) VALUES ($1, $2, $3)", 3, params,
-                     lengths, formats);
+    PGresult *res = db_query_bin(db, OUTBOX_INSERT, 3, params, lengths, formats);
     free(packed);
-    free(data_bytes);
     if (!res)
         return -1;
     PQclear(res);
     return 0;
+}
+
+int db_outbox_commit(db_t *db, const char *type, const char *subject,
+                     const char *organization_id, const char *committee_id,
+                     const ProtobufCMessage *data)
+{
+    assert(db->in_transaction);
+    uint8_t *packed;
+    size_t len = s_pack_event(db, type, subject, organization_id, committee_id, data, &packed);
+    const char *params[] = {type, subject, (const char *)packed};
+    int lengths[] = {0, 0, (int)len};
+    int formats[] = {0, 0, 1};
+    s_step_t steps[3] = {s_begin_step,
+                         {OUTBOX_INSERT, 3, params, lengths, formats},
+                         {"COMMIT", 0, NULL, NULL, NULL}};
+    /* A failed insert leaves the transaction aborted, and COMMIT then
+     * rolls it back: s_run reports the insert's error. */
+    PGresult *res = db->begin_pending ? s_run(db, steps, 3) : s_run(db, steps + 1, 2);
+    free(packed);
+    int ok = res != NULL;
+    PQclear(res);
+    if (!ok)
+        db_rollback(db);
+    db->in_transaction = 0;
+    db->begin_pending = 0;
+    if (PQstatus(db->conn) == CONNECTION_BAD)
+        snprintf(db->sqlstate, sizeof db->sqlstate, "08006");
+    return ok ? 0 : -1;
 }

@@ -34,6 +34,8 @@ PGresult *db_query(db_t *db, const char *sql, int nparams, const char *const *pa
 PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const *params,
                        const int *lengths, const int *formats);
 
+/* Opens a transaction. BEGIN is sent together with the next statement, so
+ * it costs no round trip of its own. */
 int db_begin(db_t *db);
 int db_commit(db_t *db);
 /* Rolls back if a transaction is open; safe to call on every error path. */
@@ -63,5 +65,12 @@ int db_schema_version(db_t *db);
  * fresh UUID; the sequence is the outbox row's. Returns 0 or -1. */
 int db_outbox_append(db_t *db, const char *type, const char *subject, const char *organization_id,
                      const char *committee_id, const ProtobufCMessage *data);
+
+/* Appends the event as db_outbox_append does and commits the transaction,
+ * both in one round trip. Returns 0 when committed; on -1 nothing of the
+ * transaction remains. */
+int db_outbox_commit(db_t *db, const char *type, const char *subject,
+                     const char *organization_id, const char *committee_id,
+                     const ProtobufCMessage *data);
 
 #endif

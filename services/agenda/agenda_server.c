@@ -123,9 +123,7 @@ int agenda_commit(bus_call_t *call, const char *type, const char *subject,
                   ProtobufCMessage *aggregate)
 {
     int rc = 0;
-    if (db_outbox_append(call->db, type, subject, organization_id, committee_id, aggregate) != 0 ||
-        db_commit(call->db) != 0) {
-        db_rollback(call->db);
+    if (db_outbox_commit(call->db, type, subject, organization_id, committee_id, aggregate) != 0) {
         rc = bus_call_fail_db(call, "record the change");
     } else {
         bus_call_reply(call, aggregate);

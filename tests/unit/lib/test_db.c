@@ -77,6 +77,42 @@ static void test_outbox_follows_transaction(void **state)
     db_destroy(&db);
 }
 
+static void test_outbox_commit_is_one_unit(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    Samhand__V1__HealthResponse data = SAMHAND__V1__HEALTH_RESPONSE__INIT;
+    int before = s_count(db, "SELECT count(*) FROM outbox");
+
+    /* the change and its event commit together */
+    const char *row[] = {"10", "ten"};
+    assert_int_equal(db_begin(db), 0);
+    PGresult *res = db_query(db, "INSERT INTO things (id, name) VALUES ($1, $2)", 2, row);
+    assert_non_null(res);
+    PQclear(res);
+    assert_int_equal(db_outbox_commit(db, "no.samhand.test.done", "10", NULL, NULL, &data.base), 0);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM things WHERE id = 10"), 1);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox"), before + 1);
+
+    /* a change whose transaction failed leaves no event, and no change */
+    const char *dup[] = {"11", "eleven"};
+    assert_int_equal(db_begin(db), 0);
+    res = db_query(db, "INSERT INTO things (id, name) VALUES ($1, $2)", 2, dup);
+    PQclear(res);
+    const char *again[] = {"10", "ten again"};
+    assert_null(db_query(db, "INSERT INTO things (id, name) VALUES ($1, $2)", 2, again));
+    assert_int_equal(db_outbox_commit(db, "no.samhand.test.done", "11", NULL, NULL, &data.base), -1);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM things WHERE id = 11"), 0);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox"), before + 1);
+
+    /* a transaction that did nothing costs nothing and breaks nothing */
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(db_commit(db), 0);
+    assert_int_equal(db_begin(db), 0);
+    db_rollback(db);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM things WHERE id = 10"), 1);
+    db_destroy(&db);
+}
+
 static void test_reconnects_after_connection_loss(void **state)
 {
     db_t *db = db_new(s_url, "dbtest", 5000);
@@ -89,7 +125,7 @@ static void test_reconnects_after_connection_loss(void **state)
     PQclear(res);
     /* the next statement outside a transaction reconnects and succeeds,
      * with the schema still on the search path */
-    assert_int_equal(s_count(db, "SELECT count(*) FROM things"), 1);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM things WHERE id = 1"), 1);
     db_destroy(&db);
     db_destroy(&killer);
 }
@@ -112,6 +148,7 @@ int main(void)
         cmocka_unit_test(test_migrations_apply_once),
         cmocka_unit_test(test_failed_migration_changes_nothing),
         cmocka_unit_test(test_outbox_follows_transaction),
+        cmocka_unit_test(test_outbox_commit_is_one_unit),
         cmocka_unit_test(test_reconnects_after_connection_loss),
         cmocka_unit_test(test_errors_carry_sqlstate),
     };
