@@ -101,8 +101,8 @@ json_t *gateway_problem_new(int http_status, const char *detail, const char *fie
             detail = rewritten;
         }
     }
-    char type[96];
-    snprintf(type, sizeof type, "https://samhand.no/problems/%d", http_status);
+    /* about:blank: the status says what kind of problem it is (RFC 9457 4.2.1) */
+    const char *type = "about:blank";
     json_t *problem = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title",
                                 gateway_problem_reason(http_status), "status", http_status,
                                 "detail", detail ? detail : "");
