@@ -258,6 +258,22 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
         if (transcode_from_json(msg, body, &err) != 0)
             goto refuse_field;
     }
+    /* POSTs honour Idempotency-Key: printable ASCII, at most 255 characters */
+    ssize_t idem = s_is_method(req, "POST")
+                       ? h2o_find_header_by_str(&req->headers, H2O_STRLIT("idempotency-key"), -1)
+                       : -1;
+    char *idempotency_key = NULL;
+    if (idem >= 0) {
+        h2o_iovec_t v = req->headers.entries[idem].value;
+        int ok = v.len > 0 && v.len <= 255;
+        for (size_t i = 0; ok && i < v.len; i++)
+            ok = v.base[i] > ' ' && v.base[i] < 0x7f;
+        if (!ok) {
+            detail = "the Idempotency-Key header must be 1 to 255 printable ASCII characters";
+            goto refuse;
+        }
+        idempotency_key = h2o_strdup(&req->pool, v.base, v.len).base;
+    }
     for (size_t i = 0; i < params->n; i++)
         if (transcode_set_from_text(msg, params->params[i].name, params->params[i].value, &err) !=
             0)
@@ -279,11 +295,8 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
     envelope.body.len = protobuf_c_message_get_packed_size(msg);
     envelope.body.data = h2o_mem_alloc_pool(&req->pool, envelope.body.len + 1);
     protobuf_c_message_pack(msg, envelope.body.data);
-    ssize_t idem = h2o_find_header_by_str(&req->headers, H2O_STRLIT("idempotency-key"), -1);
-    if (idem >= 0)
-        envelope.idempotency_key = h2o_strdup(&req->pool, req->headers.entries[idem].value.base,
-                                              req->headers.entries[idem].value.len)
-                                       .base;
+    if (idempotency_key)
+        envelope.idempotency_key = idempotency_key;
     transcode_free(&msg);
     json_decref(body);
 

@@ -112,6 +112,45 @@ static int s_handle_health(bus_call_t *call, bus_server_t *server)
     return bus_call_reply(call, &response.base);
 }
 
+/* Runs the handler; with an Idempotency-Key, a repeated request gets the
+ * answer of the first instead of being done again. */
+static void s_run_handler(const bus_route_t *route, bus_call_t *call)
+{
+    const Samhand__V1__Envelope *request = call->envelope;
+    const char *key = request->idempotency_key;
+    if (!key || !*key) {
+        route->handle(call);
+        db_rollback(call->db); /* a handler that failed mid-transaction */
+        return;
+    }
+    const char *subject = request->principal ? request->principal->subject : "";
+    uint8_t *stored = NULL;
+    size_t stored_len = 0;
+    int seen = db_idempotency_begin(call->db, subject, request->method, key, request->body.data,
+                                    request->body.len, &stored, &stored_len);
+    if (seen < 0) {
+        bus_call_fail_db(call, "check the idempotency key");
+        return;
+    }
+    if (seen == 1) {
+        call->body = stored;
+        call->body_len = stored_len;
+        call->code = BUS_OK;
+    } else if (seen == 2) {
+        bus_call_fail(call, BUS_FAILED_PRECONDITION, NULL,
+                      "the Idempotency-Key was used before with a different request");
+    } else {
+        route->handle(call);
+        db_rollback(call->db);
+        if (call->code == BUS_OK &&
+            db_idempotency_store(call->db, subject, request->method, key, request->body.data,
+                                 request->body.len, call->body, call->body_len) != 0)
+            log_warn("could not store the answer of an idempotent request: %s",
+                     db_error(call->db));
+    }
+    db_idempotency_end(call->db, subject, request->method, key);
+}
+
 /* Handles one envelope and returns the packed reply, or NULL to drop it. */
 static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
 {
@@ -143,8 +182,7 @@ static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
                           route->request->name);
         } else {
             call.request = body;
-            route->handle(&call);
-            db_rollback(worker->db); /* a handler that failed mid-transaction */
+            s_run_handler(route, &call);
         }
     }
 

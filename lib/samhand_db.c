@@ -361,7 +361,15 @@ static const char *s_bootstrap_sql =
     "  created_at timestamptz NOT NULL DEFAULT now(),"
     "  published_at timestamptz);"
     "CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (sequence)"
-    "  WHERE published_at IS NULL;";
+    "  WHERE published_at IS NULL;"
+    "CREATE TABLE IF NOT EXISTS idempotency ("
+    "  subject text NOT NULL,"
+    "  method text NOT NULL,"
+    "  key text NOT NULL,"
+    "  request_sha256 bytea NOT NULL,"
+    "  reply bytea NOT NULL,"
+    "  created_at timestamptz NOT NULL DEFAULT now(),"
+    "  PRIMARY KEY (subject, method, key));";
 
 int db_schema_version(db_t *db)
 {
@@ -510,4 +518,82 @@ int db_outbox_commit(db_t *db, const char *type, const char *subject,
     if (PQstatus(db->conn) == CONNECTION_BAD)
         snprintf(db->sqlstate, sizeof db->sqlstate, "08006");
     return ok ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ idempotency */
+
+int db_idempotency_begin(db_t *db, const char *subject, const char *method, const char *key,
+                         const uint8_t *request, size_t request_len, uint8_t **reply_p,
+                         size_t *reply_len)
+{
+    const char *lock_params[] = {subject, method, key};
+    PGresult *res = db_query(db, "SELECT pg_advisory_lock(hashtext($1 || ' ' || $2 || ' ' || $3))",
+                             3, lock_params);
+    if (!res)
+        return -1;
+    PQclear(res);
+    const char *params[] = {subject, method, key, (const char *)request};
+    int lengths[] = {0, 0, 0, (int)request_len};
+    int formats[] = {0, 0, 0, 1};
+    res = db_query_bin(db,
+                       "SELECT request_sha256 = sha256($4::bytea), reply FROM idempotency "
+                       "WHERE subject = $1 AND method = $2 AND key = $3",
+                       4, params, lengths, formats);
+    if (!res) {
+        db_idempotency_end(db, subject, method, key);
+        return -1;
+    }
+    int rc = 0;
+    if (PQntuples(res) > 0) {
+        rc = PQgetvalue(res, 0, 0)[0] == 't' ? 1 : 2;
+        if (rc == 1) {
+            size_t len;
+            unsigned char *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 1), &len);
+            *reply_p = malloc(len + 1);
+            assert(*reply_p);
+            memcpy(*reply_p, bytes, len);
+            *reply_len = len;
+            PQfreemem(bytes);
+        }
+    }
+    PQclear(res);
+    return rc;
+}
+
+int db_idempotency_store(db_t *db, const char *subject, const char *method, const char *key,
+                         const uint8_t *request, size_t request_len, const uint8_t *reply,
+                         size_t reply_len)
+{
+    const char *params[] = {subject, method, key, (const char *)request, (const char *)reply};
+    int lengths[] = {0, 0, 0, (int)request_len, (int)reply_len};
+    int formats[] = {0, 0, 0, 1, 1};
+    PGresult *res = db_query_bin(db,
+                                 "INSERT INTO idempotency (subject, method, key, request_sha256, "
+                                 "reply) VALUES ($1, $2, $3, sha256($4::bytea), $5) "
+                                 "ON CONFLICT DO NOTHING",
+                                 5, params, lengths, formats);
+    PQclear(res);
+    return res ? 0 : -1;
+}
+
+void db_idempotency_end(db_t *db, const char *subject, const char *method, const char *key)
+{
+    const char *params[] = {subject, method, key};
+    PQclear(db_query(db, "SELECT pg_advisory_unlock(hashtext($1 || ' ' || $2 || ' ' || $3))", 3,
+                     params));
+}
+
+int db_idempotency_prune(db_t *db, int retention_hours)
+{
+    char hours[16];
+    snprintf(hours, sizeof hours, "%d", retention_hours);
+    const char *params[] = {hours};
+    PGresult *res = db_query(
+        db, "DELETE FROM idempotency WHERE created_at < now() - make_interval(hours => $1::int)", 1,
+        params);
+    if (!res)
+        return -1;
+    int n = atoi(PQcmdTuples(res));
+    PQclear(res);
+    return n;
 }

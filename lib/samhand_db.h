@@ -73,4 +73,24 @@ int db_outbox_commit(db_t *db, const char *type, const char *subject,
                      const char *organization_id, const char *committee_id,
                      const ProtobufCMessage *data);
 
+/* Idempotency-Key: a request repeated with the same key by the same
+ * principal gets the first answer again instead of being done twice.
+ *
+ * db_idempotency_begin serialises requests with the same (subject, method,
+ * key) on an advisory lock and looks the key up: 0 when it is new, 1 when
+ * it was answered before (*reply_p, malloc'ed, holds that answer), 2 when it
+ * was used with a different request, -1 on error. After 0, 1 or 2 the caller
+ * calls db_idempotency_end to release the lock, after storing the answer of
+ * a successful request with db_idempotency_store. */
+int db_idempotency_begin(db_t *db, const char *subject, const char *method, const char *key,
+                         const uint8_t *request, size_t request_len, uint8_t **reply_p,
+                         size_t *reply_len);
+int db_idempotency_store(db_t *db, const char *subject, const char *method, const char *key,
+                         const uint8_t *request, size_t request_len, const uint8_t *reply,
+                         size_t reply_len);
+void db_idempotency_end(db_t *db, const char *subject, const char *method, const char *key);
+
+/* Forgets keys older than `retention_hours`; returns how many, or -1. */
+int db_idempotency_prune(db_t *db, int retention_hours);
+
 #endif

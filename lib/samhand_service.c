@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#define IDEMPOTENCY_HOURS 24
+
 int service_main(const service_def_t *def, int argc, char **argv)
 {
     const char *database_url = NULL, *endpoint = NULL, *log_level = NULL;
@@ -38,9 +40,10 @@ int service_main(const service_def_t *def, int argc, char **argv)
     if (!db)
         return 1;
     int version = db_migrate(db, def->migrations, def->n_migrations);
-    db_destroy(&db);
-    if (version < 0)
+    if (version < 0) {
+        db_destroy(&db);
         return 1;
+    }
     log_info("schema %s at version %d", def->name, version);
 
     bus_server_config_t config = {
@@ -53,14 +56,28 @@ int service_main(const service_def_t *def, int argc, char **argv)
         .workers = (int)workers,
     };
     bus_server_t *server = bus_server_new(&config);
-    if (!server)
+    if (!server) {
+        db_destroy(&db);
         return 1;
+    }
     bus_server_start(server);
 
-    /* zsys installs SIGINT/SIGTERM handlers that set zsys_interrupted. */
-    while (!zsys_interrupted)
+    /* zsys installs SIGINT/SIGTERM handlers that set zsys_interrupted.
+     * Meanwhile this thread does the housekeeping: idempotency keys are
+     * kept for IDEMPOTENCY_HOURS. */
+    int64_t next_prune = 0;
+    while (!zsys_interrupted) {
+        if (zclock_mono() >= next_prune) {
+            int pruned = db_idempotency_prune(db, IDEMPOTENCY_HOURS);
+            if (pruned > 0)
+                log_info("forgot %d idempotency keys older than %d hours", pruned,
+                         IDEMPOTENCY_HOURS);
+            next_prune = zclock_mono() + 3600 * 1000;
+        }
         zclock_sleep(100);
+    }
     log_info("stopping");
     bus_server_destroy(&server);
+    db_destroy(&db);
     return 0;
 }

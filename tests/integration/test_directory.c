@@ -360,6 +360,38 @@ static void test_committees_and_memberships(void **state)
     assert_int_equal(s_outbox("no.samhand.membership.created"), 2);
 }
 
+static void test_idempotency_key(void **state)
+{
+    char url[128];
+    snprintf(url, sizeof url, "%s/v1/committees", s_stack.base_url);
+    const char *headers[] = {s_stack.auth_header, "Idempotency-Key: asu-2026-1", NULL};
+    const char *body = "{\"name\":\"Fagråd for legesamarbeid\",\"kind\":\"EXPERT_COUNCIL\"}";
+    long before = s_outbox("no.samhand.committee.created");
+
+    http_response_t *first = http_request("POST", url, body, headers);
+    s_expect(first, 201);
+    http_response_t *again = http_request("POST", url, body, headers);
+    s_expect(again, 201);
+    /* the same committee, created once, announced once */
+    assert_string_equal(json_text(again, "id"), json_text(first, "id"));
+    assert_string_equal(json_text(again, "createTime"), json_text(first, "createTime"));
+    assert_int_equal(s_outbox("no.samhand.committee.created"), before + 1);
+    http_response_free(&first);
+    http_response_free(&again);
+
+    /* the same key for another request is refused, not silently answered */
+    http_response_t *other =
+        http_request("POST", url, "{\"name\":\"Annet\",\"kind\":\"OTHER\"}", headers);
+    assert_problem(other, 409, NULL);
+    http_response_free(&other);
+
+    const char *bad[] = {s_stack.auth_header, "Idempotency-Key: has space", NULL};
+    other = http_request("POST", url, body, bad);
+    assert_problem(other, 400, NULL);
+    http_response_free(&other);
+    assert_int_equal(s_outbox("no.samhand.committee.created"), before + 1);
+}
+
 static void test_operations_endpoints(void **state)
 {
     http_response_t *r = stack_get(&s_stack, "/healthz");
@@ -402,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_paging_visits_every_row_once),
         cmocka_unit_test(test_persons),
         cmocka_unit_test(test_committees_and_memberships),
+        cmocka_unit_test(test_idempotency_key),
         cmocka_unit_test(test_operations_endpoints),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
