@@ -182,6 +182,21 @@ char *gateway_openapi_render(void)
             json_object_set_new(operation, "security", json_pack("[{s:[]}]", "apiKey"));
         json_object_set_new(item, lower, operation);
     }
+    /* the operations endpoints, served by the gateway itself */
+    static const struct {
+        const char *path, *summary, *type;
+    } ops[] = {
+        {"/healthz", "The gateway process is up", "application/json"},
+        {"/readyz", "Every service answers and its database is reachable (else 503)",
+         "application/json"},
+        {"/metrics", "Prometheus metrics", "text/plain"},
+        {"/openapi.json", "This document", "application/json"},
+    };
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        json_object_set_new(paths, ops[i].path,
+                            json_pack("{s:{s:s, s:[s], s:{s:{s:s, s:{s:{}}}}}}", "get", "summary",
+                                      ops[i].summary, "tags", "operations", "responses", "200",
+                                      "description", "success", "content", ops[i].type));
     json_t *doc = json_pack(
         "{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}}}}", "openapi", "3.1.0",
         "info", "title", "samhand API", "version", SAMHAND_VERSION, "description",
