@@ -400,7 +400,12 @@ int db_migrate(db_t *db, const db_migration_t *migrations, size_t n)
         create = NULL;
         goto cleanup;
     }
-    if (s_command(db, create) != 0 || s_script(db, s_bootstrap_sql) != 0) {
+    /* A schema made beforehand for the service's own role (./samhand up,
+     * the compose stack) needs no CREATE right on the database. */
+    res = db_query(db, "SELECT 1 FROM pg_namespace WHERE nspname = $1", 1, schema_param);
+    int exists = res && PQntuples(res) > 0;
+    PQclear(res);
+    if ((!exists && s_command(db, create) != 0) || s_script(db, s_bootstrap_sql) != 0) {
         log_error("could not create schema %s: %s", db->schema, db->error);
         goto cleanup;
     }

@@ -19,6 +19,49 @@
 #include <unistd.h>
 
 static char s_url[512];
+static const char *s_services[] = {"agenda", "deviation", "notify"};
+
+static void s_exec(PGconn *conn, const char *sql)
+{
+    PGresult *res = PQexec(conn, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        fprintf(stderr, "test database set-up failed: %s: %s", sql, PQerrorMessage(conn));
+        exit(1);
+    }
+    PQclear(res);
+}
+
+/* Each service gets its own role, owning its schema and nothing else, as in
+ * production: a service that reached into another's tables would fail. */
+static void s_prepare_roles(const char *url)
+{
+    PGconn *conn = PQconnectdb(url);
+    for (int i = 0; i < 3; i++) {
+        char sql[300];
+        snprintf(sql, sizeof sql,
+                 "DO $$ BEGIN CREATE ROLE %s LOGIN; EXCEPTION WHEN duplicate_object OR "
+                 "unique_violation THEN NULL; END $$",
+                 s_services[i]);
+        s_exec(conn, sql);
+        snprintf(sql, sizeof sql, "CREATE SCHEMA %s AUTHORIZATION %s", s_services[i],
+                 s_services[i]);
+        s_exec(conn, sql);
+    }
+    PQfinish(conn);
+}
+
+const char *harness_service_url(const char *service)
+{
+    static char urls[3][600];
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(service, s_services[i]) == 0) {
+            snprintf(urls[i], sizeof urls[i], "%s%cuser=%s", s_url, strchr(s_url, '?') ? '&' : '?',
+                     service);
+            return urls[i];
+        }
+    }
+    return s_url;
+}
 
 const char *harness_database_url(void)
 {
@@ -46,6 +89,7 @@ const char *harness_database_url(void)
     /* replace the database name: the URL ends in /<dbname> */
     const char *slash = strrchr(base, '/');
     snprintf(s_url, sizeof s_url, "%.*s/%s", (int)(slash - base), base, name);
+    s_prepare_roles(s_url);
     return s_url;
 }
 
@@ -228,18 +272,24 @@ void harness_stack_start(harness_stack_t *stack, const char *database_url)
     snprintf(stack->deviation_endpoint, 64, "tcp://127.0.0.1:%d", harness_free_port());
     snprintf(stack->notify_endpoint, 64, "tcp://127.0.0.1:%d", harness_free_port());
 
-    static char env[8][300];
-    snprintf(env[0], 300, "SAMHAND_DATABASE_URL=%s", database_url);
-    snprintf(env[1], 300, "SAMHAND_AGENDA_ENDPOINT=%s", stack->agenda_endpoint);
-    snprintf(env[2], 300, "SAMHAND_DEVIATION_ENDPOINT=%s", stack->deviation_endpoint);
-    snprintf(env[3], 300, "SAMHAND_NOTIFY_ENDPOINT=%s", stack->notify_endpoint);
-    snprintf(env[4], 300, "SAMHAND_HTTP_PORT=%d", stack->http_port);
-    snprintf(env[5], 300, "SAMHAND_ADMIN_KEY_SHA256=%s", hash);
-    snprintf(env[6], 300, "SAMHAND_WORKERS=2");
+    static char env[8][700];
+    snprintf(env[1], sizeof env[1], "SAMHAND_AGENDA_ENDPOINT=%s", stack->agenda_endpoint);
+    snprintf(env[2], sizeof env[2], "SAMHAND_DEVIATION_ENDPOINT=%s", stack->deviation_endpoint);
+    snprintf(env[3], sizeof env[3], "SAMHAND_NOTIFY_ENDPOINT=%s", stack->notify_endpoint);
+    snprintf(env[4], sizeof env[4], "SAMHAND_HTTP_PORT=%d", stack->http_port);
+    snprintf(env[5], sizeof env[5], "SAMHAND_ADMIN_KEY_SHA256=%s", hash);
+    snprintf(env[6], sizeof env[6], "SAMHAND_WORKERS=2");
     const char *all[] = {env[0], env[1], env[2], env[3], env[4], env[5], env[6], NULL};
-    stack->agenda = harness_spawn("samhand-agenda", all);
-    stack->deviation = harness_spawn("samhand-deviation", all);
-    stack->notify = harness_spawn("samhand-notify", all);
+    pid_t *pids[] = {&stack->agenda, &stack->deviation, &stack->notify};
+    for (int i = 0; i < 3; i++) {
+        /* database_url is this program's database; each service logs in as itself */
+        snprintf(env[0], sizeof env[0], "SAMHAND_DATABASE_URL=%s%cuser=%s", database_url,
+                 strchr(database_url, '?') ? '&' : '?', s_services[i]);
+        char binary[64];
+        snprintf(binary, sizeof binary, "samhand-%s", s_services[i]);
+        *pids[i] = harness_spawn(binary, all);
+    }
+    snprintf(env[0], sizeof env[0], "SAMHAND_LOG_LEVEL=info");
     stack->gateway = harness_spawn("samhand-gateway", all);
 
     char url[128];

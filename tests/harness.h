@@ -20,6 +20,10 @@
  * configured (SAMHAND_TEST_DATABASE_URL, set by ./samhand test). */
 const char *harness_database_url(void);
 
+/* The URL of harness_database_url() logging in as `service`'s own role
+ * ("agenda", "deviation", "notify"), which owns that service's schema. */
+const char *harness_service_url(const char *service);
+
 /* A TCP port on 127.0.0.1 that nothing listens on right now. */
 int harness_free_port(void);
 

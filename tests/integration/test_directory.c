@@ -392,6 +392,34 @@ static void test_idempotency_key(void **state)
     assert_int_equal(s_outbox("no.samhand.committee.created"), before + 1);
 }
 
+static void test_each_service_sees_only_its_schema(void **state)
+{
+    static const struct {
+        const char *role, *foreign_table;
+    } cases[] = {
+        {"agenda", "deviation.outbox"},
+        {"deviation", "agenda.organizations"},
+        {"notify", "agenda.persons"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        PGconn *conn = PQconnectdb(harness_service_url(cases[i].role));
+        assert_int_equal(PQstatus(conn), CONNECTION_OK);
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", cases[i].foreign_table);
+        PGresult *res = PQexec(conn, sql);
+        assert_int_equal(PQresultStatus(res), PGRES_FATAL_ERROR);
+        assert_string_equal(PQresultErrorField(res, PG_DIAG_SQLSTATE), "42501");
+        PQclear(res);
+        PQfinish(conn);
+    }
+    /* and its own schema is its to use */
+    PGconn *conn = PQconnectdb(harness_service_url("agenda"));
+    PGresult *res = PQexec(conn, "SELECT count(*) FROM agenda.organizations");
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    PQclear(res);
+    PQfinish(conn);
+}
+
 static void test_operations_endpoints(void **state)
 {
     http_response_t *r = stack_get(&s_stack, "/healthz");
@@ -436,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_persons),
         cmocka_unit_test(test_committees_and_memberships),
         cmocka_unit_test(test_idempotency_key),
+        cmocka_unit_test(test_each_service_sees_only_its_schema),
         cmocka_unit_test(test_operations_endpoints),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);

@@ -57,7 +57,7 @@ static void test_stopped_service_gives_503_then_recovers(void **state)
     http_response_free(&r);
 
     char env_db[300], env_ep[100];
-    snprintf(env_db, sizeof env_db, "SAMHAND_DATABASE_URL=%s", s_db);
+    snprintf(env_db, sizeof env_db, "SAMHAND_DATABASE_URL=%s", harness_service_url("agenda"));
     snprintf(env_ep, sizeof env_ep, "SAMHAND_AGENDA_ENDPOINT=%s", s_stack.agenda_endpoint);
     const char *env[] = {env_db, env_ep, NULL};
     s_stack.agenda = harness_spawn("samhand-agenda", env);

@@ -44,7 +44,7 @@ static void test_two_replicas(void **state)
     snprintf(ep1, sizeof ep1, "tcp://127.0.0.1:%d", harness_free_port());
     snprintf(ep2, sizeof ep2, "tcp://127.0.0.1:%d", harness_free_port());
     snprintf(both, sizeof both, "%s,%s", ep1, ep2);
-    snprintf(env_db, sizeof env_db, "SAMHAND_DATABASE_URL=%s", db);
+    snprintf(env_db, sizeof env_db, "SAMHAND_DATABASE_URL=%s", harness_service_url("agenda"));
     snprintf(env_ep1, sizeof env_ep1, "SAMHAND_AGENDA_ENDPOINT=%s", ep1);
     snprintf(env_ep2, sizeof env_ep2, "SAMHAND_AGENDA_ENDPOINT=%s", ep2);
     snprintf(env_gw, sizeof env_gw, "SAMHAND_AGENDA_ENDPOINT=%s", both);
