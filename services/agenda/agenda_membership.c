@@ -97,3 +97,86 @@ int agenda_membership_list(bus_call_t *call)
     protobuf_c_message_free_unpacked(&list->base, NULL);
     return 0;
 }
+
+static int s_not_found(bus_call_t *call, const char *committee_id, const char *id)
+{
+    return bus_call_fail(call, BUS_NOT_FOUND, "id", "membership %s does not exist in committee %s",
+                         id, committee_id);
+}
+
+int agenda_membership_get(bus_call_t *call)
+{
+    const Samhand__V1__GetMembershipRequest *req = (const void *)call->request;
+    if (!check_uuid(req->committee_id) || !check_uuid(req->id))
+        return s_not_found(call, req->committee_id, req->id);
+    Samhand__V1__Membership *m = NULL;
+    int rc = agenda_store_membership_get(call->db, req->committee_id, req->id, &m);
+    if (rc < 0)
+        return bus_call_fail_db(call, "read membership");
+    if (rc > 0)
+        return s_not_found(call, req->committee_id, req->id);
+    bus_call_reply(call, &m->base);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return 0;
+}
+
+int agenda_membership_update(bus_call_t *call)
+{
+    const Samhand__V1__UpdateMembershipRequest *req = (const void *)call->request;
+    static const char *const allowed[] = {"role", "organization_id", "term_from", "term_to", NULL};
+    char **mask = req->update_mask;
+    size_t n = req->n_update_mask;
+    bool bad = false;
+    if (!check_uuid(req->committee_id) || !check_uuid(req->id))
+        return s_not_found(call, req->committee_id, req->id);
+    if (agenda_check_mask(call, mask, n, allowed) != 0)
+        return -1;
+    const char *role = NULL, *organization_id = NULL, *term_from = NULL, *term_to = NULL;
+    int clear_term_to = 0;
+    if (agenda_masked(mask, n, "role")) {
+        role = agenda_enum_name(call, "role", &samhand__v1__membership__role__descriptor, req->role,
+                                &bad);
+        if (bad)
+            return -1;
+        if (!role)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "role", "role cannot be unspecified");
+    }
+    if (agenda_masked(mask, n, "organization_id")) {
+        if (agenda_check_ref(call, "organization_id", req->organization_id, true) != 0)
+            return -1;
+        organization_id = req->organization_id;
+    }
+    if (agenda_masked(mask, n, "term_from")) {
+        if (s_check_date(call, "term_from", req->term_from, true) != 0)
+            return -1;
+        term_from = req->term_from;
+    }
+    if (agenda_masked(mask, n, "term_to")) {
+        if (s_check_date(call, "term_to", req->term_to, false) != 0)
+            return -1;
+        if (check_empty(req->term_to))
+            clear_term_to = 1;
+        else
+            term_to = req->term_to;
+    }
+
+    Samhand__V1__Membership *m = NULL;
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "update membership");
+    int rc = agenda_store_membership_update(call->db, req->committee_id, req->id, role,
+                                            organization_id, term_from, term_to, clear_term_to, &m);
+    if (rc < 0) {
+        const char *state = db_sqlstate(call->db);
+        if (strcmp(state, "23503") == 0)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
+                                 "organization %s does not exist", req->organization_id);
+        if (strcmp(state, "23514") == 0)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, term_to ? "term_to" : "term_from",
+                                 "term_to must not be before term_from");
+        return bus_call_fail_db(call, "update membership");
+    }
+    if (rc > 0)
+        return s_not_found(call, req->committee_id, req->id);
+    return agenda_commit(call, "no.samhand.membership.updated", m->id, m->organization_id,
+                         m->committee_id, &m->base);
+}

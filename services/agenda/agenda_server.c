@@ -28,6 +28,8 @@ const bus_route_t agenda_routes[] = {
     ROUTE("UpdateCommittee", update_committee_request, agenda_committee_update),
     ROUTE("ListCommittees", list_committees_request, agenda_committee_list),
     ROUTE("CreateMembership", create_membership_request, agenda_membership_create),
+    ROUTE("GetMembership", get_membership_request, agenda_membership_get),
+    ROUTE("UpdateMembership", update_membership_request, agenda_membership_update),
     ROUTE("ListMemberships", list_memberships_request, agenda_membership_list),
 };
 const size_t agenda_routes_count = sizeof agenda_routes / sizeof agenda_routes[0];

@@ -25,6 +25,8 @@ int agenda_committee_get(bus_call_t *call);
 int agenda_committee_update(bus_call_t *call);
 int agenda_committee_list(bus_call_t *call);
 int agenda_membership_create(bus_call_t *call);
+int agenda_membership_get(bus_call_t *call);
+int agenda_membership_update(bus_call_t *call);
 int agenda_membership_list(bus_call_t *call);
 
 /* True when Organization.organization_number rules hold: 9 digits whose

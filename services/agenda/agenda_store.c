@@ -378,6 +378,31 @@ int agenda_store_membership_insert(db_t *db, const char *committee_id, const cha
                  6, params, s_membership, (ProtobufCMessage **)out);
 }
 
+int agenda_store_membership_get(db_t *db, const char *committee_id, const char *id,
+                                Samhand__V1__Membership **out)
+{
+    const char *params[] = {committee_id, id};
+    return s_one(db,
+                 "SELECT " MEMBERSHIP_COLUMNS " FROM memberships WHERE committee_id = $1 AND id = $2",
+                 2, params, s_membership, (ProtobufCMessage **)out);
+}
+
+int agenda_store_membership_update(db_t *db, const char *committee_id, const char *id,
+                                   const char *role, const char *organization_id,
+                                   const char *term_from, const char *term_to, int clear_term_to,
+                                   Samhand__V1__Membership **out)
+{
+    const char *params[] = {committee_id,    id,       role, organization_id, term_from,
+                            term_to,         clear_term_to ? "t" : "f"};
+    return s_one(db,
+                 "UPDATE memberships SET role = coalesce($3, role), "
+                 "organization_id = coalesce($4::uuid, organization_id), "
+                 "term_from = coalesce($5::date, term_from), "
+                 "term_to = CASE WHEN $7::boolean THEN NULL ELSE coalesce($6::date, term_to) END "
+                 "WHERE committee_id = $1 AND id = $2 RETURNING " MEMBERSHIP_COLUMNS,
+                 7, params, s_membership, (ProtobufCMessage **)out);
+}
+
 int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *committee_id,
                                  const char *role, const char *active_on,
                                  Samhand__V1__ListMembershipsResponse **out)

@@ -57,6 +57,14 @@ int agenda_store_membership_insert(db_t *db, const char *committee_id, const cha
                                    const char *role, const char *organization_id,
                                    const char *term_from, const char *term_to,
                                    Samhand__V1__Membership **out);
+int agenda_store_membership_get(db_t *db, const char *committee_id, const char *id,
+                                Samhand__V1__Membership **out);
+/* NULL keeps a value; clear_term_to makes the term open-ended. Returns 1
+ * when no such membership is in the committee. */
+int agenda_store_membership_update(db_t *db, const char *committee_id, const char *id,
+                                   const char *role, const char *organization_id,
+                                   const char *term_from, const char *term_to, int clear_term_to,
+                                   Samhand__V1__Membership **out);
 int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *committee_id,
                                  const char *role, const char *active_on,
                                  Samhand__V1__ListMembershipsResponse **out);

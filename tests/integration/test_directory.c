@@ -353,11 +353,43 @@ static void test_committees_and_memberships(void **state)
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", asu);
     r = stack_get(&s_stack, path);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+
+    /* a term ends: the membership is no longer active after it */
+    json_t *first = json_array_get(json_object_get(r->json, "items"), 0);
+    char membership[200];
+    snprintf(membership, sizeof membership, "/v1/committees/%s/memberships/%s", asu,
+             json_string_value(json_object_get(first, "id")));
+    http_response_free(&r);
+    r = stack_send(&s_stack, "PATCH", membership, "{\"termTo\":\"2023-12-31\"}");
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "termTo"), "2023-12-31");
+    assert_string_equal(json_text(r, "role"), "CHAIR");
+    http_response_free(&r);
+    r = stack_send(&s_stack, "PATCH", membership, "{\"termTo\":\"2022-12-31\"}");
+    assert_problem(r, 400, "termTo");
+    http_response_free(&r);
+    r = stack_send(&s_stack, "PATCH", membership, "{\"personId\":\"x\"}");
+    assert_problem(r, 400, "personId");
+    http_response_free(&r);
+    r = stack_get(&s_stack, membership);
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "termTo"), "2023-12-31");
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships?activeOn=2024-06-01", asu);
+    r = stack_get(&s_stack, path);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+    http_response_free(&r);
+    /* a membership is found only under its own committee */
+    snprintf(membership, sizeof membership, "/v1/committees/%s/memberships/%s", oss,
+             strrchr(membership, '/') + 1);
+    r = stack_get(&s_stack, membership);
+    assert_problem(r, 404, NULL);
     http_response_free(&r);
 
     assert_int_equal(s_outbox("no.samhand.committee.created"), 2);
     assert_int_equal(s_outbox("no.samhand.committee.updated"), 1);
     assert_int_equal(s_outbox("no.samhand.membership.created"), 2);
+    assert_int_equal(s_outbox("no.samhand.membership.updated"), 1);
 }
 
 static void test_idempotency_key(void **state)
