@@ -40,14 +40,20 @@ static double s_seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-static void s_count(gateway_t *gateway, const char *route, int status, const struct timespec *start)
+/* Counts the answer and writes the access log line: route template, never
+ * the path or query itself, which may hold names. */
+static void s_count(gateway_t *gateway, const char *route, int status,
+                    const struct timespec *start, const char *request_id)
 {
+    double seconds = s_seconds_since(start);
+    log_set_request_id(request_id);
+    log_info("%s %d %.1f ms", route, status, seconds * 1000);
+    log_set_request_id(NULL);
     char labels[256];
     snprintf(labels, sizeof labels, "route=\"%s\",code=\"%d\"", route, status);
     metrics_add(gateway->metrics, "samhand_http_requests_total", labels, 1);
     snprintf(labels, sizeof labels, "route=\"%s\"", route);
-    metrics_observe(gateway->metrics, "samhand_http_request_duration_seconds", labels,
-                    s_seconds_since(start));
+    metrics_observe(gateway->metrics, "samhand_http_request_duration_seconds", labels, seconds);
 }
 
 static void s_send(h2o_req_t *req, int status, const char *content_type, const char *body,
@@ -212,7 +218,7 @@ static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
         status = gateway_problem_http_status(reply->status->code);
         s_send_problem(req, status, reply->status->message, reply->status->field, ex->request_id);
     }
-    s_count(gateway, route_label, status, &ex->start);
+    s_count(gateway, route_label, status, &ex->start, ex->request_id);
 }
 
 /* Builds the request message from path, query and body, and sends it. */
@@ -306,7 +312,7 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
         snprintf(label, sizeof label, "%s %s", route->method, route->path);
         s_send_problem(req, 503, "the service is not reachable; try again shortly", NULL,
                        ex->request_id);
-        s_count(gateway, label, 503, &ex->start);
+        s_count(gateway, label, 503, &ex->start, ex->request_id);
     }
     return;
 
@@ -323,116 +329,163 @@ refuse:
         char label[128];
         snprintf(label, sizeof label, "%s %s", route->method, route->path);
         s_send_problem(req, status, detail, err.field[0] ? err.field : NULL, ex->request_id);
-        s_count(gateway, label, status, &ex->start);
+        s_count(gateway, label, status, &ex->start, ex->request_id);
     }
 }
 
 /* ------------------------------------------------------------ operations */
 
-typedef struct {
+/* One request to every service at once (health, metrics), answered when
+ * all have replied or timed out. Lives in the HTTP request's pool. */
+typedef struct s_fanout s_fanout_t;
+typedef void (*s_fanout_done_fn)(s_fanout_t *fanout);
+
+struct s_fanout {
     gateway_t *gateway;
     h2o_req_t *req;
     gateway_call_t *calls[GATEWAY_SERVICES];
-    json_t *services;
+    Samhand__V1__Envelope *replies[GATEWAY_SERVICES]; /* NULL: none in time */
+    int connected[GATEWAY_SERVICES];
     int waiting;
-    int ready;
+    s_fanout_done_fn done;
     char request_id[64];
     struct timespec start;
-} s_readiness_t;
+};
 
-static void s_on_readiness_dispose(void *data)
+static void s_on_fanout_dispose(void *data)
 {
-    s_readiness_t *r = data;
-    for (int i = 0; i < GATEWAY_SERVICES; i++)
-        if (r->calls[i])
-            gateway_bridge_cancel(r->gateway->bridge, r->calls[i]);
-    json_decref(r->services);
-}
-
-static void s_readiness_answer(s_readiness_t *r)
-{
-    json_t *body =
-        json_pack("{s:s, s:O}", "status", r->ready ? "ready" : "unready", "services", r->services);
-    int status = r->ready ? 200 : 503;
-    s_send_json(r->req, status, "application/json", body, r->request_id);
-    s_count(r->gateway, "GET /readyz", status, &r->start);
-}
-
-static void s_on_health(s_readiness_t *r, int index, const Samhand__V1__Envelope *reply)
-{
-    const char *name = gateway_service_names[index];
-    r->calls[index] = NULL;
-    json_t *entry;
-    if (!reply) {
-        entry = json_pack("{s:s}", "status", "no answer in time");
-        r->ready = 0;
-    } else {
-        Samhand__V1__HealthResponse *health =
-            reply->status && reply->status->code != BUS_OK
-                ? NULL
-                : samhand__v1__health_response__unpack(NULL, reply->body.len, reply->body.data);
-        int ok = health && health->database_ok;
-        entry = json_pack("{s:s, s:b, s:i}", "status", ok ? "ok" : "database unreachable",
-                          "database", ok, "schemaVersion", health ? health->schema_version : -1);
-        if (!ok)
-            r->ready = 0;
-        if (health)
-            samhand__v1__health_response__free_unpacked(health, NULL);
+    s_fanout_t *f = data;
+    for (int i = 0; i < GATEWAY_SERVICES; i++) {
+        if (f->calls[i])
+            gateway_bridge_cancel(f->gateway->bridge, f->calls[i]);
+        if (f->replies[i])
+            samhand__v1__envelope__free_unpacked(f->replies[i], NULL);
     }
-    json_object_set_new(r->services, name, entry);
-    if (--r->waiting == 0)
-        s_readiness_answer(r);
 }
 
-#define HEALTH_CALLBACK(i)                                                                         \
-    static void s_on_health_##i(void *ctx, const Samhand__V1__Envelope *reply)                     \
+static void s_on_fanout_reply(s_fanout_t *f, int index, const Samhand__V1__Envelope *reply)
+{
+    f->calls[index] = NULL;
+    if (reply) { /* keep a copy: the bridge frees its own after this call */
+        size_t len = samhand__v1__envelope__get_packed_size(reply);
+        uint8_t *buf = malloc(len + 1);
+        samhand__v1__envelope__pack(reply, buf);
+        f->replies[index] = samhand__v1__envelope__unpack(NULL, len, buf);
+        free(buf);
+    }
+    if (--f->waiting == 0)
+        f->done(f);
+}
+
+#define FANOUT_CALLBACK(i)                                                                         \
+    static void s_on_fanout_##i(void *ctx, const Samhand__V1__Envelope *reply)                    \
     {                                                                                              \
-        s_on_health(ctx, i, reply);                                                                \
+        s_on_fanout_reply(ctx, i, reply);                                                          \
     }
-HEALTH_CALLBACK(0)
-HEALTH_CALLBACK(1)
-HEALTH_CALLBACK(2)
-static const gateway_bridge_done_fn s_health_callbacks[GATEWAY_SERVICES] = {
-    s_on_health_0, s_on_health_1, s_on_health_2};
+FANOUT_CALLBACK(0)
+FANOUT_CALLBACK(1)
+FANOUT_CALLBACK(2)
+static const gateway_bridge_done_fn s_fanout_callbacks[GATEWAY_SERVICES] = {
+    s_on_fanout_0, s_on_fanout_1, s_on_fanout_2};
 
-/* Ready when every service answers its health request with a reachable,
- * migrated database. */
-static void s_readiness(gateway_t *gateway, h2o_req_t *req, const char *request_id,
-                        const struct timespec *start)
+/* Sends "<service>.<what>" with an empty body to every service. */
+static void s_fanout(gateway_t *gateway, h2o_req_t *req, const char *what, s_fanout_done_fn done,
+                     const char *request_id, const struct timespec *start)
 {
-    s_readiness_t *r = h2o_mem_alloc_shared(&req->pool, sizeof *r, s_on_readiness_dispose);
-    memset(r, 0, sizeof *r);
-    r->gateway = gateway;
-    r->req = req;
-    r->services = json_object();
-    r->ready = 1;
-    r->start = *start;
-    snprintf(r->request_id, sizeof r->request_id, "%s", request_id);
-    Samhand__V1__HealthRequest health = SAMHAND__V1__HEALTH_REQUEST__INIT;
-    uint8_t body[16];
-    size_t len = samhand__v1__health_request__pack(&health, body);
+    s_fanout_t *f = h2o_mem_alloc_shared(&req->pool, sizeof *f, s_on_fanout_dispose);
+    memset(f, 0, sizeof *f);
+    f->gateway = gateway;
+    f->req = req;
+    f->done = done;
+    f->start = *start;
+    snprintf(f->request_id, sizeof f->request_id, "%s", request_id);
+    f->waiting = 1; /* held until every call is out, so done runs once, at the end */
     for (int i = 0; i < GATEWAY_SERVICES; i++) {
         char method[64], id[80];
-        snprintf(method, sizeof method, "%s.Health", gateway_service_names[i]);
+        snprintf(method, sizeof method, "%s.%s", gateway_service_names[i], what);
         snprintf(id, sizeof id, "%s-%d", request_id, i);
         Samhand__V1__Envelope envelope = SAMHAND__V1__ENVELOPE__INIT;
         envelope.request_id = id;
         envelope.method = method;
         envelope.deadline_ms = bus_now_ms() + gateway->ready_timeout_ms;
-        envelope.body.data = body;
-        envelope.body.len = len;
-        r->waiting++;
-        r->calls[i] = gateway_bridge_call(gateway->bridge, gateway_service_names[i], &envelope,
-                                          s_health_callbacks[i], r);
-        if (!r->calls[i]) {
-            json_object_set_new(r->services, gateway_service_names[i],
-                                json_pack("{s:s}", "status", "not connected"));
-            r->ready = 0;
-            r->waiting--;
-        }
+        f->calls[i] = gateway_bridge_call(gateway->bridge, gateway_service_names[i], &envelope,
+                                          s_fanout_callbacks[i], f);
+        f->connected[i] = f->calls[i] != NULL;
+        f->waiting += f->connected[i];
     }
-    if (r->waiting == 0)
-        s_readiness_answer(r);
+    if (--f->waiting == 0)
+        done(f);
+}
+
+/* Ready when every service answers its health request with a reachable,
+ * migrated database. */
+static void s_on_readiness(s_fanout_t *f)
+{
+    json_t *services = json_object();
+    int ready = 1;
+    for (int i = 0; i < GATEWAY_SERVICES; i++) {
+        const Samhand__V1__Envelope *reply = f->replies[i];
+        json_t *entry;
+        if (!f->connected[i]) {
+            entry = json_pack("{s:s}", "status", "not connected");
+            ready = 0;
+        } else if (!reply) {
+            entry = json_pack("{s:s}", "status", "no answer in time");
+            ready = 0;
+        } else {
+            Samhand__V1__HealthResponse *health =
+                reply->status && reply->status->code != BUS_OK
+                    ? NULL
+                    : samhand__v1__health_response__unpack(NULL, reply->body.len,
+                                                           reply->body.data);
+            int ok = health && health->database_ok;
+            entry = json_pack("{s:s, s:b, s:i}", "status", ok ? "ok" : "database unreachable",
+                              "database", ok, "schemaVersion",
+                              health ? health->schema_version : -1);
+            ready &= ok;
+            if (health)
+                samhand__v1__health_response__free_unpacked(health, NULL);
+        }
+        json_object_set_new(services, gateway_service_names[i], entry);
+    }
+    json_t *body =
+        json_pack("{s:s, s:o}", "status", ready ? "ready" : "unready", "services", services);
+    int status = ready ? 200 : 503;
+    s_send_json(f->req, status, "application/json", body, f->request_id);
+    s_count(f->gateway, "GET /readyz", status, &f->start, f->request_id);
+}
+
+/* The gateway's metrics and every service's, merged into one exposition. */
+static void s_on_metrics(s_fanout_t *f)
+{
+    gateway_t *gateway = f->gateway;
+    metrics_set(gateway->metrics, "samhand_bus_pending_requests", "",
+                (double)gateway_bridge_pending(gateway->bridge));
+    const char *texts[1 + GATEWAY_SERVICES];
+    Samhand__V1__MetricsResponse *responses[GATEWAY_SERVICES] = {NULL};
+    size_t n = 0;
+    for (int i = 0; i < GATEWAY_SERVICES; i++) {
+        const Samhand__V1__Envelope *reply = f->replies[i];
+        if (reply && (!reply->status || reply->status->code == BUS_OK))
+            responses[i] = samhand__v1__metrics_response__unpack(NULL, reply->body.len,
+                                                                  reply->body.data);
+        char labels[64];
+        snprintf(labels, sizeof labels, "service=\"%s\"", gateway_service_names[i]);
+        metrics_set(gateway->metrics, "samhand_service_up", labels, responses[i] ? 1 : 0);
+    }
+    char *own = metrics_render(gateway->metrics);
+    texts[n++] = own;
+    for (int i = 0; i < GATEWAY_SERVICES; i++)
+        if (responses[i])
+            texts[n++] = responses[i]->text;
+    char *merged = gateway_metrics_merge(texts, n);
+    s_send(f->req, 200, "text/plain; version=0.0.4; charset=utf-8", merged, strlen(merged),
+           f->request_id);
+    free(merged);
+    free(own);
+    for (int i = 0; i < GATEWAY_SERVICES; i++)
+        if (responses[i])
+            samhand__v1__metrics_response__free_unpacked(responses[i], NULL);
 }
 
 static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
@@ -448,28 +501,21 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
 #define IS_PATH(p) (path_len == strlen(p) && memcmp(path, p, path_len) == 0)
     if (s_is_method(req, "GET") && IS_PATH("/healthz")) {
         s_send(req, 200, "application/json", H2O_STRLIT("{\"status\":\"ok\"}"), request_id);
-        s_count(gateway, "GET /healthz", 200, &start);
+        s_count(gateway, "GET /healthz", 200, &start, request_id);
         return 0;
     }
     if (s_is_method(req, "GET") && IS_PATH("/readyz")) {
-        s_readiness(gateway, req, request_id, &start);
+        s_fanout(gateway, req, "Health", s_on_readiness, request_id, &start);
         return 0;
     }
     if (s_is_method(req, "GET") && IS_PATH("/metrics")) {
-        char gauge[32];
-        snprintf(gauge, sizeof gauge, "%zu", gateway_bridge_pending(gateway->bridge));
-        metrics_set(gateway->metrics, "samhand_bus_pending_requests", "",
-                    (double)gateway_bridge_pending(gateway->bridge));
-        char *text = metrics_render(gateway->metrics);
-        s_send(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text),
-               request_id);
-        free(text);
+        s_fanout(gateway, req, "Metrics", s_on_metrics, request_id, &start);
         return 0;
     }
     if (s_is_method(req, "GET") && IS_PATH("/openapi.json")) {
         s_send(req, 200, "application/json", gateway->openapi, strlen(gateway->openapi),
                request_id);
-        s_count(gateway, "GET /openapi.json", 200, &start);
+        s_count(gateway, "GET /openapi.json", 200, &start, request_id);
         return 0;
     }
 #undef IS_PATH
@@ -488,10 +534,10 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
             char detail[128];
             snprintf(detail, sizeof detail, "%s is not allowed here; allowed: %s", method, allow);
             s_send_problem(req, 405, detail, NULL, request_id);
-            s_count(gateway, "unmatched", 405, &start);
+            s_count(gateway, "unmatched", 405, &start, request_id);
         } else {
             s_send_problem(req, 404, "no such resource; see /openapi.json", NULL, request_id);
-            s_count(gateway, "unmatched", 404, &start);
+            s_count(gateway, "unmatched", 404, &start, request_id);
         }
         return 0;
     }
@@ -513,7 +559,7 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
                            NULL, request_id);
             char label[128];
             snprintf(label, sizeof label, "%s %s", route->method, route->path);
-            s_count(gateway, label, 401, &start);
+            s_count(gateway, label, 401, &start, request_id);
             return 0;
         }
     }
@@ -553,6 +599,8 @@ static void s_describe_metrics(metrics_t *metrics)
                      "Time from request to response, by route");
     metrics_describe(metrics, "samhand_bus_pending_requests", METRICS_GAUGE,
                      "Requests sent to a service and waiting for the reply");
+    metrics_describe(metrics, "samhand_service_up", METRICS_GAUGE,
+                     "1 when the service answered the last metrics request in time");
 }
 
 int gateway_http_start(gateway_t *gateway)

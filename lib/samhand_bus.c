@@ -1,6 +1,7 @@
 /* ROUTER/worker server and DEALER client for the Envelope protocol. */
 #include "samhand_bus.h"
 #include "samhand_log.h"
+#include "samhand_metrics.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,6 +92,7 @@ struct bus_server {
     char *bound_endpoint;
     s_worker_t *workers;
     zactor_t *proxy;
+    metrics_t *metrics;
 };
 
 static const bus_route_t *s_find_route(bus_server_t *server, const char *method)
@@ -151,6 +153,28 @@ static void s_run_handler(const bus_route_t *route, bus_call_t *call)
     db_idempotency_end(call->db, subject, request->method, key);
 }
 
+/* The built-in "<service>.Metrics": this process's metrics as text. */
+static int s_handle_metrics(bus_call_t *call, bus_server_t *server)
+{
+    Samhand__V1__MetricsResponse response = SAMHAND__V1__METRICS_RESPONSE__INIT;
+    response.text = metrics_render(server->metrics);
+    bus_call_reply(call, &response.base);
+    free(response.text);
+    return 0;
+}
+
+static void s_count(bus_server_t *server, const char *method, bus_code_t code, double seconds)
+{
+    char labels[256];
+    const ProtobufCEnumValue *name =
+        protobuf_c_enum_descriptor_get_value(&samhand__v1__status__code__descriptor, (int)code);
+    snprintf(labels, sizeof labels, "service=\"%s\",method=\"%s\",code=\"%s\"",
+             server->config.name, method, name ? name->name : "UNKNOWN");
+    metrics_add(server->metrics, "samhand_bus_requests_total", labels, 1);
+    snprintf(labels, sizeof labels, "service=\"%s\",method=\"%s\"", server->config.name, method);
+    metrics_observe(server->metrics, "samhand_bus_request_duration_seconds", labels, seconds);
+}
+
 /* Handles one envelope and returns the packed reply, or NULL to drop it. */
 static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
 {
@@ -166,14 +190,19 @@ static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
     call.envelope = request;
 
     ProtobufCMessage *body = NULL;
-    char health_method[96];
+    char health_method[96], metrics_method[96];
     snprintf(health_method, sizeof health_method, "%s.Health", server->config.name);
+    snprintf(metrics_method, sizeof metrics_method, "%s.Metrics", server->config.name);
+    const bus_route_t *route = NULL;
+    int64_t start_us = zclock_usecs();
     if (request->deadline_ms && bus_now_ms() > request->deadline_ms) {
         bus_call_fail(&call, BUS_DEADLINE_EXCEEDED, NULL, "deadline passed before handling");
     } else if (strcmp(request->method, health_method) == 0) {
         s_handle_health(&call, server);
+    } else if (strcmp(request->method, metrics_method) == 0) {
+        s_handle_metrics(&call, server);
     } else {
-        const bus_route_t *route = s_find_route(server, request->method);
+        route = s_find_route(server, request->method);
         if (!route) {
             bus_call_fail(&call, BUS_UNIMPLEMENTED, NULL, "unknown method \"%s\"", request->method);
         } else if (!(body = protobuf_c_message_unpack(route->request, NULL, request->body.len,
@@ -200,6 +229,9 @@ static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
     samhand__v1__envelope__pack(&reply, zframe_data(frame));
     if (call.code != BUS_OK && call.code != BUS_NOT_FOUND)
         log_info("%s answered %d: %s", request->method, call.code, call.message);
+    /* only methods of the table: unknown names must not grow the series */
+    if (route)
+        s_count(server, route->method, call.code, (double)(zclock_usecs() - start_us) / 1e6);
 
     free(call.body);
     if (body)
@@ -265,6 +297,11 @@ bus_server_t *bus_server_new(const bus_server_config_t *config)
     if (server->config.workers < 1)
         server->config.workers = 1;
 
+    server->metrics = metrics_new();
+    metrics_describe(server->metrics, "samhand_bus_requests_total", METRICS_COUNTER,
+                     "Requests a service answered, by method and status");
+    metrics_describe(server->metrics, "samhand_bus_request_duration_seconds", METRICS_HISTOGRAM,
+                     "Time a service took to answer, by method");
     server->frontend = zsock_new(ZMQ_ROUTER);
     zsock_set_router_mandatory(server->frontend, 0);
     zsock_set_linger(server->frontend, 0);
@@ -333,6 +370,7 @@ void bus_server_destroy(bus_server_t **server_p)
     zsock_destroy(&server->backend);
     zsock_destroy(&server->frontend);
     zstr_free(&server->bound_endpoint);
+    metrics_destroy(&server->metrics);
     free(server);
     *server_p = NULL;
 }
