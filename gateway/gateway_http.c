@@ -42,8 +42,8 @@ static double s_seconds_since(const struct timespec *start)
 
 /* Counts the answer and writes the access log line: route template, never
  * the path or query itself, which may hold names. */
-static void s_count(gateway_t *gateway, const char *route, int status,
-                    const struct timespec *start, const char *request_id)
+static void s_count(gateway_t *gateway, const char *route, int status, const struct timespec *start,
+                    const char *request_id)
 {
     double seconds = s_seconds_since(start);
     log_set_request_id(request_id);
@@ -378,7 +378,7 @@ static void s_on_fanout_reply(s_fanout_t *f, int index, const Samhand__V1__Envel
 }
 
 #define FANOUT_CALLBACK(i)                                                                         \
-    static void s_on_fanout_##i(void *ctx, const Samhand__V1__Envelope *reply)                    \
+    static void s_on_fanout_##i(void *ctx, const Samhand__V1__Envelope *reply)                     \
     {                                                                                              \
         s_on_fanout_reply(ctx, i, reply);                                                          \
     }
@@ -436,12 +436,11 @@ static void s_on_readiness(s_fanout_t *f)
             Samhand__V1__HealthResponse *health =
                 reply->status && reply->status->code != BUS_OK
                     ? NULL
-                    : samhand__v1__health_response__unpack(NULL, reply->body.len,
-                                                           reply->body.data);
+                    : samhand__v1__health_response__unpack(NULL, reply->body.len, reply->body.data);
             int ok = health && health->database_ok;
-            entry = json_pack("{s:s, s:b, s:i}", "status", ok ? "ok" : "database unreachable",
-                              "database", ok, "schemaVersion",
-                              health ? health->schema_version : -1);
+            entry =
+                json_pack("{s:s, s:b, s:i}", "status", ok ? "ok" : "database unreachable",
+                          "database", ok, "schemaVersion", health ? health->schema_version : -1);
             ready &= ok;
             if (health)
                 samhand__v1__health_response__free_unpacked(health, NULL);
@@ -467,8 +466,8 @@ static void s_on_metrics(s_fanout_t *f)
     for (int i = 0; i < GATEWAY_SERVICES; i++) {
         const Samhand__V1__Envelope *reply = f->replies[i];
         if (reply && (!reply->status || reply->status->code == BUS_OK))
-            responses[i] = samhand__v1__metrics_response__unpack(NULL, reply->body.len,
-                                                                  reply->body.data);
+            responses[i] =
+                samhand__v1__metrics_response__unpack(NULL, reply->body.len, reply->body.data);
         char labels[64];
         snprintf(labels, sizeof labels, "service=\"%s\"", gateway_service_names[i]);
         metrics_set(gateway->metrics, "samhand_service_up", labels, responses[i] ? 1 : 0);

@@ -42,19 +42,15 @@ int main(int argc, char **argv)
         {"SAMHAND_READY_TIMEOUT_MS", CONFIG_INT, "1000",
          "how long /readyz waits for each service's health answer", 10, 60000, NULL,
          &gateway.ready_timeout_ms},
-        {"SAMHAND_LOG_LEVEL", CONFIG_STRING, "info", "debug, info, warn or error", 0, 0, &log_level,
-         NULL},
+        {"SAMHAND_LOG_LEVEL", CONFIG_CHOICE, "info", "debug, info, warn or error", 0, 0, &log_level,
+         NULL, config_log_levels},
     };
     int rc = config_load(vars, sizeof vars / sizeof vars[0], argc, argv,
                          "samhand gateway: the HTTP/JSON API (/v1), health, metrics, OpenAPI.");
     if (rc != 0)
         return rc > 0 ? 0 : 2;
     log_level_t level;
-    if (log_level_parse(log_level, &level) != 0) {
-        fprintf(stderr, "%s: SAMHAND_LOG_LEVEL=\"%s\" must be debug, info, warn or error\n",
-                argv[0], log_level);
-        return 2;
-    }
+    log_level_parse(log_level, &level); /* validated by config_load */
     if (gateway_auth_init(&gateway.auth, admin_key_sha256) != 0) {
         fprintf(stderr, "%s: SAMHAND_ADMIN_KEY_SHA256 must be 64 hexadecimal digits\n", argv[0]);
         return 2;

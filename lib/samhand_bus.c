@@ -147,8 +147,7 @@ static void s_run_handler(const bus_route_t *route, bus_call_t *call)
         if (call->code == BUS_OK &&
             db_idempotency_store(call->db, subject, request->method, key, request->body.data,
                                  request->body.len, call->body, call->body_len) != 0)
-            log_warn("could not store the answer of an idempotent request: %s",
-                     db_error(call->db));
+            log_warn("could not store the answer of an idempotent request: %s", db_error(call->db));
     }
     db_idempotency_end(call->db, subject, request->method, key);
 }
@@ -168,8 +167,8 @@ static void s_count(bus_server_t *server, const char *method, bus_code_t code, d
     char labels[256];
     const ProtobufCEnumValue *name =
         protobuf_c_enum_descriptor_get_value(&samhand__v1__status__code__descriptor, (int)code);
-    snprintf(labels, sizeof labels, "service=\"%s\",method=\"%s\",code=\"%s\"",
-             server->config.name, method, name ? name->name : "UNKNOWN");
+    snprintf(labels, sizeof labels, "service=\"%s\",method=\"%s\",code=\"%s\"", server->config.name,
+             method, name ? name->name : "UNKNOWN");
     metrics_add(server->metrics, "samhand_bus_requests_total", labels, 1);
     snprintf(labels, sizeof labels, "service=\"%s\",method=\"%s\"", server->config.name, method);
     metrics_observe(server->metrics, "samhand_bus_request_duration_seconds", labels, seconds);

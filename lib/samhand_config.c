@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const config_log_levels[] = {"debug", "info", "warn", "error", NULL};
+
 static void s_print_help(const config_var_t *vars, size_t n, const char *prog, const char *summary)
 {
     printf("usage: %s [--help]\n\n%s\n\nConfiguration (environment variables):\n", prog, summary);
@@ -68,6 +70,20 @@ int config_load(const config_var_t *vars, size_t n, int argc, char **argv, const
             }
             *v->string_out = value;
             break;
+        case CONFIG_CHOICE: {
+            size_t i = 0;
+            while (v->choices[i] && strcmp(v->choices[i], value) != 0)
+                i++;
+            if (!v->choices[i]) {
+                fprintf(stderr, "%s: %s=\"%s\" must be one of:", argv[0], v->name, value);
+                for (i = 0; v->choices[i]; i++)
+                    fprintf(stderr, " %s", v->choices[i]);
+                fprintf(stderr, "\n");
+                return -1;
+            }
+            *v->string_out = value;
+            break;
+        }
         case CONFIG_INT: {
             char *end;
             errno = 0;

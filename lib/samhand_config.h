@@ -9,6 +9,7 @@ typedef enum {
     CONFIG_STRING,   /* any non-empty text */
     CONFIG_INT,      /* decimal integer within [min, max] */
     CONFIG_ENDPOINT, /* ZeroMQ endpoint(s), tcp:// or ipc://, comma separated */
+    CONFIG_CHOICE,   /* one of `choices` */
 } config_kind_t;
 
 typedef struct {

@@ -194,12 +194,11 @@ static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
     }
     int sent = 1;
     for (int i = 0; i < n && sent; i++)
-        sent = *statements[i] ? PQsendQueryPrepared(db->conn, statements[i], steps[i].nparams,
-                                                    steps[i].params, steps[i].lengths,
-                                                    steps[i].formats, 0)
-                              : PQsendQueryParams(db->conn, steps[i].sql, steps[i].nparams, NULL,
-                                                  steps[i].params, steps[i].lengths,
-                                                  steps[i].formats, 0);
+        sent = *statements[i]
+                   ? PQsendQueryPrepared(db->conn, statements[i], steps[i].nparams, steps[i].params,
+                                         steps[i].lengths, steps[i].formats, 0)
+                   : PQsendQueryParams(db->conn, steps[i].sql, steps[i].nparams, NULL,
+                                       steps[i].params, steps[i].lengths, steps[i].formats, 0);
     sent = sent && PQpipelineSync(db->conn);
     PGresult *last = NULL;
     int failed = !sent;
@@ -480,9 +479,8 @@ static size_t s_pack_event(db_t *db, const char *type, const char *subject,
 
 #define OUTBOX_INSERT "INSERT INTO outbox (type, subject, event) VALUES ($1, $2, $3)"
 
-int db_outbox_append(db_t *db, const char *type, const char *subject,
-                     const char *organization_id, const char *committee_id,
-                     const ProtobufCMessage *data)
+int db_outbox_append(db_t *db, const char *type, const char *subject, const char *organization_id,
+                     const char *committee_id, const ProtobufCMessage *data)
 {
     uint8_t *packed;
     size_t len = s_pack_event(db, type, subject, organization_id, committee_id, data, &packed);
@@ -497,9 +495,8 @@ int db_outbox_append(db_t *db, const char *type, const char *subject,
     return 0;
 }
 
-int db_outbox_commit(db_t *db, const char *type, const char *subject,
-                     const char *organization_id, const char *committee_id,
-                     const ProtobufCMessage *data)
+int db_outbox_commit(db_t *db, const char *type, const char *subject, const char *organization_id,
+                     const char *committee_id, const ProtobufCMessage *data)
 {
     assert(db->in_transaction);
     uint8_t *packed;
@@ -553,7 +550,8 @@ int db_idempotency_begin(db_t *db, const char *subject, const char *method, cons
         rc = PQgetvalue(res, 0, 0)[0] == 't' ? 1 : 2;
         if (rc == 1) {
             size_t len;
-            unsigned char *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 1), &len);
+            unsigned char *bytes =
+                PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 1), &len);
             *reply_p = malloc(len + 1);
             assert(*reply_p);
             memcpy(*reply_p, bytes, len);

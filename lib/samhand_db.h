@@ -69,9 +69,8 @@ int db_outbox_append(db_t *db, const char *type, const char *subject, const char
 /* Appends the event as db_outbox_append does and commits the transaction,
  * both in one round trip. Returns 0 when committed; on -1 nothing of the
  * transaction remains. */
-int db_outbox_commit(db_t *db, const char *type, const char *subject,
-                     const char *organization_id, const char *committee_id,
-                     const ProtobufCMessage *data);
+int db_outbox_commit(db_t *db, const char *type, const char *subject, const char *organization_id,
+                     const char *committee_id, const ProtobufCMessage *data);
 
 /* Idempotency-Key: a request repeated with the same key by the same
  * principal gets the first answer again instead of being done twice.

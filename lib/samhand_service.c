@@ -19,18 +19,14 @@ int service_main(const service_def_t *def, int argc, char **argv)
          "ZeroMQ endpoint(s) the ROUTER binds, comma separated", 0, 0, &endpoint, NULL},
         {"SAMHAND_WORKERS", CONFIG_INT, "4",
          "worker threads, each with its own database connection", 1, 256, NULL, &workers},
-        {"SAMHAND_LOG_LEVEL", CONFIG_STRING, "info", "debug, info, warn or error", 0, 0, &log_level,
-         NULL},
+        {"SAMHAND_LOG_LEVEL", CONFIG_CHOICE, "info", "debug, info, warn or error", 0, 0, &log_level,
+         NULL, config_log_levels},
     };
     int rc = config_load(vars, sizeof vars / sizeof vars[0], argc, argv, def->summary);
     if (rc != 0)
         return rc > 0 ? 0 : 2;
     log_level_t level;
-    if (log_level_parse(log_level, &level) != 0) {
-        fprintf(stderr, "%s: SAMHAND_LOG_LEVEL=\"%s\" must be debug, info, warn or error\n",
-                argv[0], log_level);
-        return 2;
-    }
+    log_level_parse(log_level, &level); /* validated by config_load */
     log_init(def->name);
     log_set_level(level);
     zsys_init();

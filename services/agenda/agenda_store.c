@@ -54,25 +54,35 @@ static int s_one(db_t *db, const char *sql, int n, const char *const *params, s_
 }
 
 /* Runs a list statement that selected up to page.limit + 1 rows, row_seq
- * last; fills items and the cursor of the next page ("" at the end). */
-static int s_page(db_t *db, const char *sql, int n, const char *const *params, s_row_fn convert,
-                  agenda_page_t page, ProtobufCMessage ***items, size_t *n_items, char **next)
+ * last, into a new list response of `desc`: its `items` and the cursor of
+ * the next page in `next_cursor` ("" at the end). */
+static int s_list(db_t *db, const char *sql, int n, const char *const *params, s_row_fn convert,
+                  agenda_page_t page, const ProtobufCMessageDescriptor *desc,
+                  ProtobufCMessage **out)
 {
+    const ProtobufCFieldDescriptor *items_field =
+        protobuf_c_message_descriptor_get_field_by_name(desc, "items");
+    const ProtobufCFieldDescriptor *cursor_field =
+        protobuf_c_message_descriptor_get_field_by_name(desc, "next_cursor");
+    assert(items_field && cursor_field);
     PGresult *res = db_query(db, sql, n, params);
     if (!res)
         return -1;
+    ProtobufCMessage *list = malloc(desc->sizeof_message);
+    assert(list);
+    desc->message_init(list);
     int rows = PQntuples(res);
     int shown = rows > page.limit ? page.limit : rows;
-    *items = calloc((size_t)shown + 1, sizeof **items);
-    assert(*items);
+    ProtobufCMessage **items = calloc((size_t)shown + 1, sizeof *items);
+    assert(items);
     for (int i = 0; i < shown; i++)
-        (*items)[i] = convert(res, i);
-    *n_items = (size_t)shown;
-    if (rows > page.limit && shown > 0)
-        *next = s_text(res, shown - 1, PQnfields(res) - 1);
-    else
-        *next = strdup("");
+        items[i] = convert(res, i);
+    *(ProtobufCMessage ***)((char *)list + items_field->offset) = items;
+    *(size_t *)((char *)list + items_field->quantifier_offset) = (size_t)shown;
+    *(char **)((char *)list + cursor_field->offset) =
+        rows > page.limit && shown > 0 ? s_text(res, shown - 1, PQnfields(res) - 1) : strdup("");
     PQclear(res);
+    *out = list;
     return 0;
 }
 
@@ -135,23 +145,14 @@ int agenda_store_organization_list(db_t *db, agenda_page_t page, const char *kin
     char after[24], limit[16];
     s_page_params(page, after, limit);
     const char *params[] = {after, limit, kind, q, number};
-    Samhand__V1__ListOrganizationsResponse *list = malloc(sizeof *list);
-    assert(list);
-    samhand__v1__list_organizations_response__init(list);
-    int rc = s_page(db,
-                    "SELECT " ORG_COLUMNS " FROM organizations WHERE row_seq > $1"
-                    " AND ($3::text IS NULL OR kind = $3)"
-                    " AND ($4::text IS NULL OR strpos(lower(name), lower($4)) > 0)"
-                    " AND ($5::text IS NULL OR organization_number = $5)"
-                    " ORDER BY row_seq LIMIT $2",
-                    5, params, s_organization, page, (ProtobufCMessage ***)&list->items,
-                    &list->n_items, &list->next_cursor);
-    if (rc != 0) {
-        free(list);
-        return rc;
-    }
-    *out = list;
-    return 0;
+    return s_list(db,
+                  "SELECT " ORG_COLUMNS " FROM organizations WHERE row_seq > $1"
+                  " AND ($3::text IS NULL OR kind = $3)"
+                  " AND ($4::text IS NULL OR strpos(lower(name), lower($4)) > 0)"
+                  " AND ($5::text IS NULL OR organization_number = $5)"
+                  " ORDER BY row_seq LIMIT $2",
+                  5, params, s_organization, page,
+                  &samhand__v1__list_organizations_response__descriptor, (ProtobufCMessage **)out);
 }
 
 /* ---------------------------------------------------------------- persons */
@@ -213,22 +214,13 @@ int agenda_store_person_list(db_t *db, agenda_page_t page, const char *organizat
     char after[24], limit[16];
     s_page_params(page, after, limit);
     const char *params[] = {after, limit, organization_id, q};
-    Samhand__V1__ListPersonsResponse *list = malloc(sizeof *list);
-    assert(list);
-    samhand__v1__list_persons_response__init(list);
-    int rc = s_page(db,
-                    "SELECT " PERSON_COLUMNS " FROM persons WHERE row_seq > $1"
-                    " AND ($3::uuid IS NULL OR organization_id = $3)"
-                    " AND ($4::text IS NULL OR strpos(lower(name), lower($4)) > 0)"
-                    " ORDER BY row_seq LIMIT $2",
-                    4, params, s_person, page, (ProtobufCMessage ***)&list->items, &list->n_items,
-                    &list->next_cursor);
-    if (rc != 0) {
-        free(list);
-        return rc;
-    }
-    *out = list;
-    return 0;
+    return s_list(db,
+                  "SELECT " PERSON_COLUMNS " FROM persons WHERE row_seq > $1"
+                  " AND ($3::uuid IS NULL OR organization_id = $3)"
+                  " AND ($4::text IS NULL OR strpos(lower(name), lower($4)) > 0)"
+                  " ORDER BY row_seq LIMIT $2",
+                  4, params, s_person, page, &samhand__v1__list_persons_response__descriptor,
+                  (ProtobufCMessage **)out);
 }
 
 /* ------------------------------------------------------------- committees */
@@ -308,22 +300,13 @@ int agenda_store_committee_list(db_t *db, agenda_page_t page, const char *kind,
     char after[24], limit[16];
     s_page_params(page, after, limit);
     const char *params[] = {after, limit, kind, parent_id};
-    Samhand__V1__ListCommitteesResponse *list = malloc(sizeof *list);
-    assert(list);
-    samhand__v1__list_committees_response__init(list);
-    int rc = s_page(db,
-                    "SELECT " COMMITTEE_COLUMNS " FROM committees WHERE row_seq > $1"
-                    " AND ($3::text IS NULL OR kind = $3)"
-                    " AND ($4::uuid IS NULL OR parent_id = $4)"
-                    " ORDER BY row_seq LIMIT $2",
-                    4, params, s_committee, page, (ProtobufCMessage ***)&list->items,
-                    &list->n_items, &list->next_cursor);
-    if (rc != 0) {
-        free(list);
-        return rc;
-    }
-    *out = list;
-    return 0;
+    return s_list(db,
+                  "SELECT " COMMITTEE_COLUMNS " FROM committees WHERE row_seq > $1"
+                  " AND ($3::text IS NULL OR kind = $3)"
+                  " AND ($4::uuid IS NULL OR parent_id = $4)"
+                  " ORDER BY row_seq LIMIT $2",
+                  4, params, s_committee, page, &samhand__v1__list_committees_response__descriptor,
+                  (ProtobufCMessage **)out);
 }
 
 int agenda_store_committee_reports_to(db_t *db, const char *id, const char *ancestor)
@@ -382,9 +365,9 @@ int agenda_store_membership_get(db_t *db, const char *committee_id, const char *
                                 Samhand__V1__Membership **out)
 {
     const char *params[] = {committee_id, id};
-    return s_one(db,
-                 "SELECT " MEMBERSHIP_COLUMNS " FROM memberships WHERE committee_id = $1 AND id = $2",
-                 2, params, s_membership, (ProtobufCMessage **)out);
+    return s_one(
+        db, "SELECT " MEMBERSHIP_COLUMNS " FROM memberships WHERE committee_id = $1 AND id = $2", 2,
+        params, s_membership, (ProtobufCMessage **)out);
 }
 
 int agenda_store_membership_update(db_t *db, const char *committee_id, const char *id,
@@ -392,8 +375,8 @@ int agenda_store_membership_update(db_t *db, const char *committee_id, const cha
                                    const char *term_from, const char *term_to, int clear_term_to,
                                    Samhand__V1__Membership **out)
 {
-    const char *params[] = {committee_id,    id,       role, organization_id, term_from,
-                            term_to,         clear_term_to ? "t" : "f"};
+    const char *params[] = {
+        committee_id, id, role, organization_id, term_from, term_to, clear_term_to ? "t" : "f"};
     return s_one(db,
                  "UPDATE memberships SET role = coalesce($3, role), "
                  "organization_id = coalesce($4::uuid, organization_id), "
@@ -410,22 +393,13 @@ int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *commi
     char after[24], limit[16];
     s_page_params(page, after, limit);
     const char *params[] = {after, limit, committee_id, role, active_on};
-    Samhand__V1__ListMembershipsResponse *list = malloc(sizeof *list);
-    assert(list);
-    samhand__v1__list_memberships_response__init(list);
-    int rc = s_page(db,
-                    "SELECT " MEMBERSHIP_COLUMNS " FROM memberships WHERE row_seq > $1"
-                    " AND committee_id = $3"
-                    " AND ($4::text IS NULL OR role = $4)"
-                    " AND ($5::date IS NULL OR (term_from <= $5 AND "
-                    "      (term_to IS NULL OR term_to >= $5)))"
-                    " ORDER BY row_seq LIMIT $2",
-                    5, params, s_membership, page, (ProtobufCMessage ***)&list->items,
-                    &list->n_items, &list->next_cursor);
-    if (rc != 0) {
-        free(list);
-        return rc;
-    }
-    *out = list;
-    return 0;
+    return s_list(db,
+                  "SELECT " MEMBERSHIP_COLUMNS " FROM memberships WHERE row_seq > $1"
+                  " AND committee_id = $3"
+                  " AND ($4::text IS NULL OR role = $4)"
+                  " AND ($5::date IS NULL OR (term_from <= $5 AND "
+                  "      (term_to IS NULL OR term_to >= $5)))"
+                  " ORDER BY row_seq LIMIT $2",
+                  5, params, s_membership, page,
+                  &samhand__v1__list_memberships_response__descriptor, (ProtobufCMessage **)out);
 }

@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-static const char *s_url, *s_endpoint;
+static const char *s_url, *s_endpoint, *s_level;
 static long s_workers;
 
 static int s_load(int argc, char **argv)
@@ -13,8 +13,9 @@ static int s_load(int argc, char **argv)
         {"T_URL", CONFIG_STRING, NULL, "database", 0, 0, &s_url, NULL},
         {"T_ENDPOINT", CONFIG_ENDPOINT, "tcp://127.0.0.1:7101", "bus", 0, 0, &s_endpoint, NULL},
         {"T_WORKERS", CONFIG_INT, "4", "workers", 1, 64, NULL, &s_workers},
+        {"T_LEVEL", CONFIG_CHOICE, "info", "level", 0, 0, &s_level, NULL, config_log_levels},
     };
-    return config_load(vars, 3, argc, argv, "test");
+    return config_load(vars, 4, argc, argv, "test");
 }
 
 static void test_defaults_apply(void **state)
@@ -50,6 +51,11 @@ static void test_invalid_values_fail(void **state)
     setenv("T_ENDPOINT", "tcp://127.0.0.1:1,tcp://127.0.0.1:2", 1);
     assert_int_equal(s_load(1, argv), 0);
     assert_int_equal(s_workers, 8);
+    setenv("T_LEVEL", "verbose", 1);
+    assert_int_equal(s_load(1, argv), -1);
+    setenv("T_LEVEL", "debug", 1);
+    assert_int_equal(s_load(1, argv), 0);
+    assert_string_equal(s_level, "debug");
 }
 
 static void test_help_and_unknown_arguments(void **state)

@@ -100,7 +100,8 @@ static void test_outbox_commit_is_one_unit(void **state)
     PQclear(res);
     const char *again[] = {"10", "ten again"};
     assert_null(db_query(db, "INSERT INTO things (id, name) VALUES ($1, $2)", 2, again));
-    assert_int_equal(db_outbox_commit(db, "no.samhand.test.done", "11", NULL, NULL, &data.base), -1);
+    assert_int_equal(db_outbox_commit(db, "no.samhand.test.done", "11", NULL, NULL, &data.base),
+                     -1);
     assert_int_equal(s_count(db, "SELECT count(*) FROM things WHERE id = 11"), 0);
     assert_int_equal(s_count(db, "SELECT count(*) FROM outbox"), before + 1);
 
