@@ -1,5 +1,6 @@
 /* samhand-gateway: HTTP/JSON in front, protobuf over ZeroMQ behind. */
 #include "gateway.h"
+#include "samhand_bus.h"
 #include "samhand_config.h"
 #include "samhand_log.h"
 
@@ -7,12 +8,30 @@
 #include <signal.h>
 #include <stdio.h>
 
+static uv_timer_t s_drain_timer;
+static int64_t s_drain_deadline_ms;
+
+/* Stops once no request waits for a service any more, or at the deadline. */
+static void s_on_drain_tick(uv_timer_t *timer)
+{
+    gateway_t *gateway = timer->data;
+    if (gateway_bridge_pending(gateway->bridge) == 0 || bus_now_ms() >= s_drain_deadline_ms)
+        uv_stop(gateway->loop);
+}
+
+/* Stops accepting at once; requests in flight get their answers first. */
 static void s_on_signal(uv_signal_t *handle, int signum)
 {
     gateway_t *gateway = handle->data;
+    if (s_drain_deadline_ms) {
+        uv_stop(gateway->loop); /* a second signal: now */
+        return;
+    }
     log_info("stopping on signal %d", signum);
     gateway_http_stop(gateway);
-    uv_stop(gateway->loop);
+    s_drain_deadline_ms = bus_now_ms() + gateway->request_timeout_ms;
+    s_drain_timer.data = gateway;
+    uv_timer_start(&s_drain_timer, s_on_drain_tick, 0, 10);
 }
 
 int main(int argc, char **argv)
@@ -21,27 +40,27 @@ int main(int argc, char **argv)
     const char *admin_key_sha256 = NULL, *log_level = NULL;
     const config_var_t vars[] = {
         {"SAMHAND_HTTP_HOST", CONFIG_STRING, "127.0.0.1", "address to listen on", 0, 0,
-         &gateway.listen_host, NULL},
+         &gateway.listen_host, NULL, NULL},
         {"SAMHAND_HTTP_PORT", CONFIG_INT, "8080", "TCP port to listen on", 1, 65535, NULL,
-         &gateway.port},
+         &gateway.port, NULL},
         {"SAMHAND_AGENDA_ENDPOINT", CONFIG_ENDPOINT, "tcp://127.0.0.1:7101",
          "agenda service endpoint(s), one per replica, comma separated", 0, 0,
-         &gateway.service_endpoints[0], NULL},
+         &gateway.service_endpoints[0], NULL, NULL},
         {"SAMHAND_DEVIATION_ENDPOINT", CONFIG_ENDPOINT, "tcp://127.0.0.1:7102",
-         "deviation service endpoint(s)", 0, 0, &gateway.service_endpoints[1], NULL},
+         "deviation service endpoint(s)", 0, 0, &gateway.service_endpoints[1], NULL, NULL},
         {"SAMHAND_NOTIFY_ENDPOINT", CONFIG_ENDPOINT, "tcp://127.0.0.1:7103",
-         "notify service endpoint(s)", 0, 0, &gateway.service_endpoints[2], NULL},
+         "notify service endpoint(s)", 0, 0, &gateway.service_endpoints[2], NULL, NULL},
         {"SAMHAND_ADMIN_KEY_SHA256", CONFIG_STRING, "",
          "SHA-256 (64 hex digits) of the administrator API key; empty: none", 0, 0,
-         &admin_key_sha256, NULL},
+         &admin_key_sha256, NULL, NULL},
         {"SAMHAND_MAX_BODY_BYTES", CONFIG_INT, "1048576", "largest request body accepted", 1024,
-         16 * 1024 * 1024, NULL, &gateway.max_body_bytes},
+         16 * 1024 * 1024, NULL, &gateway.max_body_bytes, NULL},
         {"SAMHAND_REQUEST_TIMEOUT_MS", CONFIG_INT, "5000",
          "how long a request waits for its service before 504", 10, 600000, NULL,
-         &gateway.request_timeout_ms},
+         &gateway.request_timeout_ms, NULL},
         {"SAMHAND_READY_TIMEOUT_MS", CONFIG_INT, "1000",
          "how long /readyz waits for each service's health answer", 10, 60000, NULL,
-         &gateway.ready_timeout_ms},
+         &gateway.ready_timeout_ms, NULL},
         {"SAMHAND_LOG_LEVEL", CONFIG_CHOICE, "info", "debug, info, warn or error", 0, 0, &log_level,
          NULL, config_log_levels},
     };
@@ -72,6 +91,7 @@ int main(int argc, char **argv)
     if (gateway_http_start(&gateway) != 0)
         return 1;
 
+    uv_timer_init(gateway.loop, &s_drain_timer);
     uv_signal_t sigint, sigterm;
     uv_signal_init(gateway.loop, &sigint);
     uv_signal_init(gateway.loop, &sigterm);
@@ -81,6 +101,7 @@ int main(int argc, char **argv)
 
     uv_run(gateway.loop, UV_RUN_DEFAULT);
 
+    uv_close((uv_handle_t *)&s_drain_timer, NULL);
     uv_close((uv_handle_t *)&sigint, NULL);
     uv_close((uv_handle_t *)&sigterm, NULL);
     gateway_bridge_destroy(&gateway.bridge);

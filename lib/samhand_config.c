@@ -71,13 +71,13 @@ int config_load(const config_var_t *vars, size_t n, int argc, char **argv, const
             *v->string_out = value;
             break;
         case CONFIG_CHOICE: {
-            size_t i = 0;
-            while (v->choices[i] && strcmp(v->choices[i], value) != 0)
-                i++;
-            if (!v->choices[i]) {
+            size_t c = 0;
+            while (v->choices[c] && strcmp(v->choices[c], value) != 0)
+                c++;
+            if (!v->choices[c]) {
                 fprintf(stderr, "%s: %s=\"%s\" must be one of:", argv[0], v->name, value);
-                for (i = 0; v->choices[i]; i++)
-                    fprintf(stderr, " %s", v->choices[i]);
+                for (c = 0; v->choices[c]; c++)
+                    fprintf(stderr, " %s", v->choices[c]);
                 fprintf(stderr, "\n");
                 return -1;
             }

@@ -17,10 +17,14 @@ typedef struct {
     config_kind_t kind;
     const char *default_value; /* NULL: required */
     const char *help;
-    long min, max;           /* CONFIG_INT only */
-    const char **string_out; /* CONFIG_STRING, CONFIG_ENDPOINT: borrowed from environ */
-    long *int_out;           /* CONFIG_INT */
+    long min, max;              /* CONFIG_INT only */
+    const char **string_out;    /* CONFIG_STRING, CONFIG_ENDPOINT: borrowed from environ */
+    long *int_out;              /* CONFIG_INT */
+    const char *const *choices; /* CONFIG_CHOICE: NULL-terminated; result in string_out */
 } config_var_t;
+
+/* The choices of SAMHAND_LOG_LEVEL, in log_level_t order. */
+extern const char *const config_log_levels[];
 
 /* Reads every variable of `vars`. With `--help` among the arguments prints the
  * table and returns 1; on a missing or invalid value prints which one and

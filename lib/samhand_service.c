@@ -14,11 +14,11 @@ int service_main(const service_def_t *def, int argc, char **argv)
     const config_var_t vars[] = {
         {"SAMHAND_DATABASE_URL", CONFIG_STRING, NULL,
          "PostgreSQL connection URI, e.g. postgresql://samhand@127.0.0.1:5432/samhand", 0, 0,
-         &database_url, NULL},
+         &database_url, NULL, NULL},
         {def->endpoint_variable, CONFIG_ENDPOINT, def->default_endpoint,
-         "ZeroMQ endpoint(s) the ROUTER binds, comma separated", 0, 0, &endpoint, NULL},
+         "ZeroMQ endpoint(s) the ROUTER binds, comma separated", 0, 0, &endpoint, NULL, NULL},
         {"SAMHAND_WORKERS", CONFIG_INT, "4",
-         "worker threads, each with its own database connection", 1, 256, NULL, &workers},
+         "worker threads, each with its own database connection", 1, 256, NULL, &workers, NULL},
         {"SAMHAND_LOG_LEVEL", CONFIG_CHOICE, "info", "debug, info, warn or error", 0, 0, &log_level,
          NULL, config_log_levels},
     };

@@ -185,6 +185,9 @@ http_response_t *http_request(const char *method, const char *url, const char *b
         char *ct = NULL;
         curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct);
         snprintf(r->content_type, sizeof r->content_type, "%s", ct ? ct : "");
+        struct curl_header *location = NULL;
+        if (curl_easy_header(curl, "Location", 0, CURLH_HEADER, -1, &location) == CURLHE_OK)
+            snprintf(r->location, sizeof r->location, "%s", location->value);
     }
     if (!r->body)
         r->body = strdup("");

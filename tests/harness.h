@@ -54,6 +54,7 @@ typedef struct {
     char *body;
     json_t *json; /* parsed body, or NULL */
     char content_type[128];
+    char location[256]; /* the Location header, or "" */
 } http_response_t;
 
 /* One HTTP request; `body` may be NULL; `headers` is NULL-terminated or

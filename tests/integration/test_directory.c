@@ -63,6 +63,9 @@ static void test_organizations(void **state)
     assert_int_equal(strlen(json_text(r, "id")), 36);
     assert_true(strlen(json_text(r, "createTime")) >= 20);
     snprintf(s_hospital, sizeof s_hospital, "%s", json_text(r, "id"));
+    char location[128];
+    snprintf(location, sizeof location, "/v1/organizations/%s", s_hospital);
+    assert_string_equal(r->location, location);
     http_response_free(&r);
 
     r = s_post("/v1/organizations",

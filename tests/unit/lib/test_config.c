@@ -10,9 +10,10 @@ static long s_workers;
 static int s_load(int argc, char **argv)
 {
     const config_var_t vars[] = {
-        {"T_URL", CONFIG_STRING, NULL, "database", 0, 0, &s_url, NULL},
-        {"T_ENDPOINT", CONFIG_ENDPOINT, "tcp://127.0.0.1:7101", "bus", 0, 0, &s_endpoint, NULL},
-        {"T_WORKERS", CONFIG_INT, "4", "workers", 1, 64, NULL, &s_workers},
+        {"T_URL", CONFIG_STRING, NULL, "database", 0, 0, &s_url, NULL, NULL},
+        {"T_ENDPOINT", CONFIG_ENDPOINT, "tcp://127.0.0.1:7101", "bus", 0, 0, &s_endpoint, NULL,
+         NULL},
+        {"T_WORKERS", CONFIG_INT, "4", "workers", 1, 64, NULL, &s_workers, NULL},
         {"T_LEVEL", CONFIG_CHOICE, "info", "level", 0, 0, &s_level, NULL, config_log_levels},
     };
     return config_load(vars, 4, argc, argv, "test");
