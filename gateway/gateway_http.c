@@ -6,6 +6,7 @@
 #include "gateway_transcode.h"
 #include "samhand_bus.h"
 #include "samhand_log.h"
+#include "samhand/v1/agenda.pb-c.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -202,6 +203,28 @@ static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
         log_set_request_id(NULL);
         s_send_problem(req, status, "the service did not answer in time; try again", NULL,
                        ex->request_id);
+    } else if ((!reply->status || reply->status->code == BUS_OK) &&
+               route->response == &samhand__v1__document__descriptor) {
+        /* a rendered document goes out as it is */
+        Samhand__V1__Document *doc =
+            samhand__v1__document__unpack(NULL, reply->body.len, reply->body.data);
+        if (!doc) {
+            status = 500;
+            s_send_problem(req, 500, "the service answered something unreadable", NULL,
+                           ex->request_id);
+        } else {
+            status = 200;
+            if (doc->filename[0]) {
+                char *disposition = h2o_mem_alloc_pool(&req->pool, strlen(doc->filename) + 32);
+                int n = sprintf(disposition, "inline; filename=\"%s\"", doc->filename);
+                h2o_add_header_by_str(&req->pool, &req->res.headers,
+                                      H2O_STRLIT("content-disposition"), 0, NULL, disposition,
+                                      (size_t)n);
+            }
+            s_send(req, 200, doc->content_type, (const char *)doc->body.data, doc->body.len,
+                   ex->request_id);
+            samhand__v1__document__free_unpacked(doc, NULL);
+        }
     } else if (!reply->status || reply->status->code == BUS_OK) {
         ProtobufCMessage *body =
             protobuf_c_message_unpack(route->response, NULL, reply->body.len, reply->body.data);

@@ -160,15 +160,25 @@ char *gateway_openapi_render(void)
         for (; route->method[j] && j < sizeof lower - 1; j++)
             lower[j] = (char)(route->method[j] | 0x20);
         lower[j] = '\0';
+        const char *media = "application/json";
+        json_t *success_schema = s_schema_ref(route->response->name);
+        if (strcmp(route->response->name, "samhand.v1.Document") == 0) {
+            /* rendered documents: the media type follows the path's suffix */
+            const char *dot = strrchr(route->path, '.');
+            media = dot && strcmp(dot, ".ics") == 0 ? "text/calendar" : "text/html";
+            json_decref(success_schema);
+            success_schema = json_pack("{s:s}", "type", "string");
+        }
         json_t *responses = json_pack(
             "{s:{s:s, s:{s:{s:o}}}, s:o, s:o, s:o, s:o}", status, "description", "success",
-            "content", "application/json", "schema", s_schema_ref(route->response->name), "400",
+            "content", media, "schema", success_schema, "400",
             s_problem_response("invalid request, the field is named"), "404",
             s_problem_response("not found"), "503", s_problem_response("service unreachable"),
             "504", s_problem_response("service did not answer in time"));
         if (route->access != GATEWAY_ACCESS_PUBLIC)
             json_object_set_new(responses, "401", s_problem_response("no valid credential"));
-        s_add_message(schemas, route->response);
+        if (strcmp(route->response->name, "samhand.v1.Document") != 0)
+            s_add_message(schemas, route->response);
         json_t *operation =
             json_pack("{s:s, s:[s], s:s, s:o, s:o}", "summary", route->summary, "tags", route->tag,
                       "operationId", route->rpc, "parameters",

@@ -31,6 +31,17 @@ const bus_route_t agenda_routes[] = {
     ROUTE("GetMembership", get_membership_request, agenda_membership_get),
     ROUTE("UpdateMembership", update_membership_request, agenda_membership_update),
     ROUTE("ListMemberships", list_memberships_request, agenda_membership_list),
+    ROUTE("CreateMeeting", create_meeting_request, agenda_meeting_create),
+    ROUTE("GetMeeting", get_meeting_request, agenda_meeting_get),
+    ROUTE("UpdateMeeting", update_meeting_request, agenda_meeting_update),
+    ROUTE("ListMeetings", list_meetings_request, agenda_meeting_list),
+    ROUTE("PublishMeeting", publish_meeting_request, agenda_meeting_publish),
+    ROUTE("CancelMeeting", cancel_meeting_request, agenda_meeting_cancel),
+    ROUTE("AddAgendaItem", add_agenda_item_request, agenda_item_add),
+    ROUTE("UpdateAgendaItem", update_agenda_item_request, agenda_item_update),
+    ROUTE("DeleteAgendaItem", delete_agenda_item_request, agenda_item_delete),
+    ROUTE("GetMeetingNotice", get_meeting_document_request, agenda_notice_html),
+    ROUTE("GetMeetingCalendar", get_meeting_document_request, agenda_notice_ics),
 };
 const size_t agenda_routes_count = sizeof agenda_routes / sizeof agenda_routes[0];
 

@@ -29,6 +29,39 @@ int agenda_membership_get(bus_call_t *call);
 int agenda_membership_update(bus_call_t *call);
 int agenda_membership_list(bus_call_t *call);
 
+int agenda_meeting_create(bus_call_t *call);
+int agenda_meeting_get(bus_call_t *call);
+int agenda_meeting_update(bus_call_t *call);
+int agenda_meeting_list(bus_call_t *call);
+int agenda_meeting_publish(bus_call_t *call);
+int agenda_meeting_cancel(bus_call_t *call);
+int agenda_item_add(bus_call_t *call);
+int agenda_item_update(bus_call_t *call);
+int agenda_item_delete(bus_call_t *call);
+int agenda_notice_html(bus_call_t *call);
+int agenda_notice_ics(bus_call_t *call);
+
+/* Meetings, shared by agenda_meeting.c, agenda_item.c and agenda_notice.c. */
+
+/* Loads a meeting with its items, times filled in and, for callers without
+ * a credential, exempt content hidden and drafts not found. 0, or -1 after
+ * bus_call_fail (404 when missing). Free with protobuf_c_message_free_unpacked. */
+int agenda_meeting_load(bus_call_t *call, const char *id, bool lock, Samhand__V1__Meeting **out);
+
+/* Sets each item's start and end from the meeting's start and the minutes
+ * before it (withdrawn items take no time), and agenda_minutes. */
+void agenda_meeting_fill_times(Samhand__V1__Meeting *meeting);
+
+/* Replies with the meeting reloaded, after committing the open transaction
+ * together with the event `type`. */
+int agenda_meeting_commit(bus_call_t *call, const char *id, const char *type);
+
+/* True when the caller presented a valid credential. */
+bool agenda_caller_known(bus_call_t *call);
+
+/* Writes the case number of `seq` in `year` by `format` ("{n}/{yy}"). */
+void agenda_case_number_format(const char *format, int seq, int year, char *out, size_t size);
+
 /* True when Organization.organization_number rules hold: 9 digits whose
  * last is the mod-11 check digit of the first 8 (weights 3 2 7 6 5 4 3 2). */
 bool agenda_organization_number_valid(const char *number);

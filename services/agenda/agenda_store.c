@@ -2,6 +2,7 @@
 #include "agenda_store.h"
 
 #include <assert.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,4 +403,378 @@ int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *commi
                   " ORDER BY row_seq LIMIT $2",
                   5, params, s_membership, page,
                   &samhand__v1__list_memberships_response__descriptor, (ProtobufCMessage **)out);
+}
+
+/* ---------------------------------------------------------------- meetings */
+
+#define MEETING_COLUMNS                                                                            \
+    "id, committee_id, kind, title, extract(epoch FROM starts_at)::bigint, "                       \
+    "extract(epoch FROM ends_at)::bigint, place, online_url, coalesce(chair_person_id::text, "     \
+    "''), "                                                                                        \
+    "state, notice_version, " TIMESTAMP_US("notice_at") ", cancel_reason, " TIMESTAMP_US(          \
+        "created_at") ", " TIMESTAMP_US("updated_at") ", row_seq"
+
+static Samhand__V1__Timestamp *s_seconds(const PGresult *res, int row, int col)
+{
+    Samhand__V1__Timestamp *ts = malloc(sizeof *ts);
+    assert(ts);
+    samhand__v1__timestamp__init(ts);
+    ts->seconds = strtoll(PQgetvalue(res, row, col), NULL, 10);
+    return ts;
+}
+
+static ProtobufCMessage *s_meeting(const PGresult *res, int row)
+{
+    Samhand__V1__Meeting *m = malloc(sizeof *m);
+    assert(m);
+    samhand__v1__meeting__init(m);
+    m->id = s_text(res, row, 0);
+    m->committee_id = s_text(res, row, 1);
+    m->kind = s_enum(&samhand__v1__meeting__kind__descriptor, res, row, 2);
+    m->title = s_text(res, row, 3);
+    m->start_time = s_seconds(res, row, 4);
+    m->end_time = s_seconds(res, row, 5);
+    m->place = s_text(res, row, 6);
+    m->online_url = s_text(res, row, 7);
+    m->chair_person_id = s_text(res, row, 8);
+    m->state = s_enum(&samhand__v1__meeting__state__descriptor, res, row, 9);
+    m->notice_version = atoi(PQgetvalue(res, row, 10));
+    if (!PQgetisnull(res, row, 11))
+        m->notice_time = s_timestamp(res, row, 11);
+    m->cancel_reason = s_text(res, row, 12);
+    m->create_time = s_timestamp(res, row, 13);
+    m->update_time = s_timestamp(res, row, 14);
+    return &m->base;
+}
+
+#define ITEM_COLUMNS                                                                               \
+    "id, meeting_id, position, kind, title, description, array_to_json(presenters)::text, "        \
+    "duration_min, is_exempt, exemption_basis, coalesce(case_number, ''), is_withdrawn, "          \
+    "added_in_version"
+
+static ProtobufCMessage *s_item(const PGresult *res, int row)
+{
+    Samhand__V1__AgendaItem *item = malloc(sizeof *item);
+    assert(item);
+    samhand__v1__agenda_item__init(item);
+    item->id = s_text(res, row, 0);
+    item->meeting_id = s_text(res, row, 1);
+    item->position = atoi(PQgetvalue(res, row, 2));
+    item->kind = s_enum(&samhand__v1__agenda_item__kind__descriptor, res, row, 3);
+    item->title = s_text(res, row, 4);
+    item->description = s_text(res, row, 5);
+    json_t *presenters = json_loads(PQgetvalue(res, row, 6), 0, NULL);
+    size_t n = json_array_size(presenters);
+    item->presenters = calloc(n + 1, sizeof *item->presenters);
+    assert(item->presenters);
+    for (size_t i = 0; i < n; i++) {
+        item->presenters[i] = strdup(json_string_value(json_array_get(presenters, i)));
+        assert(item->presenters[i]);
+    }
+    item->n_presenters = n;
+    json_decref(presenters);
+    item->duration_min = atoi(PQgetvalue(res, row, 7));
+    item->is_exempt = PQgetvalue(res, row, 8)[0] == 't';
+    item->exemption_basis = s_text(res, row, 9);
+    item->case_number = s_text(res, row, 10);
+    item->is_withdrawn = PQgetvalue(res, row, 11)[0] == 't';
+    item->added_in_version = atoi(PQgetvalue(res, row, 12));
+    return &item->base;
+}
+
+int agenda_store_meeting_insert(db_t *db, const agenda_meeting_fields_t *f,
+                                Samhand__V1__Meeting **out)
+{
+    const char *params[] = {f->committee_id, f->kind,  f->title,      f->starts_at,
+                            f->ends_at,      f->place, f->online_url, f->chair_person_id};
+    return s_one(db,
+                 "INSERT INTO meetings (committee_id, kind, title, starts_at, ends_at, place, "
+                 "online_url, chair_person_id) VALUES ($1, $2, coalesce($3, ''), "
+                 "to_timestamp($4::bigint), to_timestamp($5::bigint), coalesce($6, ''), "
+                 "coalesce($7, ''), $8::uuid) RETURNING " MEETING_COLUMNS,
+                 8, params, s_meeting, (ProtobufCMessage **)out);
+}
+
+int agenda_store_meeting_get(db_t *db, const char *id, bool lock, Samhand__V1__Meeting **out)
+{
+    const char *params[] = {id};
+    int rc = s_one(db,
+                   lock ? "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = $1 FOR UPDATE"
+                        : "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = $1",
+                   1, params, s_meeting, (ProtobufCMessage **)out);
+    if (rc != 0)
+        return rc;
+    PGresult *res = db_query(
+        db, "SELECT " ITEM_COLUMNS " FROM agenda_items WHERE meeting_id = $1 ORDER BY position", 1,
+        params);
+    if (!res) {
+        protobuf_c_message_free_unpacked(&(*out)->base, NULL);
+        *out = NULL;
+        return -1;
+    }
+    int rows = PQntuples(res);
+    Samhand__V1__Meeting *m = *out;
+    m->items = calloc((size_t)rows + 1, sizeof *m->items);
+    assert(m->items);
+    for (int i = 0; i < rows; i++)
+        m->items[i] = (Samhand__V1__AgendaItem *)s_item(res, i);
+    m->n_items = (size_t)rows;
+    PQclear(res);
+    return 0;
+}
+
+int agenda_store_meeting_update(db_t *db, const char *id, const agenda_meeting_fields_t *f)
+{
+    const char *params[] = {id,
+                            f->kind,
+                            f->title,
+                            f->starts_at,
+                            f->ends_at,
+                            f->place,
+                            f->online_url,
+                            f->chair_person_id,
+                            f->clear_chair ? "t" : "f"};
+    PGresult *res = db_query(
+        db,
+        "UPDATE meetings SET kind = coalesce($2, kind), title = coalesce($3, title), "
+        "starts_at = coalesce(to_timestamp($4::bigint), starts_at), "
+        "ends_at = coalesce(to_timestamp($5::bigint), ends_at), place = coalesce($6, place), "
+        "online_url = coalesce($7, online_url), chair_person_id = CASE WHEN $9::boolean THEN NULL "
+        "ELSE coalesce($8::uuid, chair_person_id) END, updated_at = now() WHERE id = $1",
+        9, params);
+    if (!res)
+        return -1;
+    int found = atoi(PQcmdTuples(res)) > 0;
+    PQclear(res);
+    return found ? 0 : 1;
+}
+
+int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committee_id,
+                              const char *state, const char *from, const char *to, bool with_drafts,
+                              Samhand__V1__ListMeetingsResponse **out)
+{
+    char after[24], limit[16];
+    s_page_params(page, after, limit);
+    const char *params[] = {after, limit, committee_id, state, from, to, with_drafts ? "t" : "f"};
+    return s_list(db,
+                  "SELECT " MEETING_COLUMNS " FROM meetings WHERE row_seq > $1"
+                  " AND ($3::uuid IS NULL OR committee_id = $3)"
+                  " AND ($4::text IS NULL OR state = $4)"
+                  " AND ($5::bigint IS NULL OR starts_at >= to_timestamp($5::bigint))"
+                  " AND ($6::bigint IS NULL OR starts_at < to_timestamp($6::bigint))"
+                  " AND ($7::boolean OR state <> 'DRAFT')"
+                  " ORDER BY row_seq LIMIT $2",
+                  7, params, s_meeting, page, &samhand__v1__list_meetings_response__descriptor,
+                  (ProtobufCMessage **)out);
+}
+
+static int s_exec(db_t *db, const char *sql, int n, const char *const *params)
+{
+    PGresult *res = db_query(db, sql, n, params);
+    if (!res)
+        return -1;
+    int found = PQcmdTuples(res)[0] == '\0' || atoi(PQcmdTuples(res)) > 0;
+    PQclear(res);
+    return found ? 0 : 1;
+}
+
+int agenda_store_meeting_set_state(db_t *db, const char *id, const char *state,
+                                   const char *cancel_reason)
+{
+    const char *params[] = {id, state, cancel_reason};
+    return s_exec(db,
+                  "UPDATE meetings SET state = $2, cancel_reason = coalesce($3, cancel_reason), "
+                  "updated_at = now() WHERE id = $1",
+                  3, params);
+}
+
+int agenda_store_meeting_noticed(db_t *db, const char *id, int version)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[] = {id, v};
+    return s_exec(db,
+                  "UPDATE meetings SET state = 'NOTICE_PUBLISHED', notice_version = $2, "
+                  "notice_at = now(), updated_at = now() WHERE id = $1",
+                  2, params);
+}
+
+/* ----------------------------------------------------------- agenda items */
+
+/* presenters as a JSON array, for $n::jsonb */
+static char *s_json_array(char **values, size_t n)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(array, json_string(values[i]));
+    char *text = json_dumps(array, JSON_COMPACT);
+    json_decref(array);
+    return text;
+}
+
+int agenda_store_item_insert(db_t *db, const char *meeting_id, int position,
+                             const agenda_item_fields_t *f, int added_in_version)
+{
+    char pos[16], version[16];
+    snprintf(pos, sizeof pos, "%d", position);
+    snprintf(version, sizeof version, "%d", added_in_version);
+    const char *shift[] = {meeting_id, pos};
+    if (s_exec(db,
+               "UPDATE agenda_items SET position = position + 1 WHERE meeting_id = $1 AND "
+               "position >= $2",
+               2, shift) < 0)
+        return -1;
+    char *presenters = s_json_array(f->presenters, f->n_presenters);
+    const char *params[] = {meeting_id,         pos,        f->kind,         f->title,
+                            f->description,     presenters, f->duration_min, f->is_exempt,
+                            f->exemption_basis, version};
+    int rc = s_exec(db,
+                    "INSERT INTO agenda_items (meeting_id, position, kind, title, description, "
+                    "presenters, duration_min, is_exempt, exemption_basis, added_in_version) "
+                    "VALUES ($1, $2, $3, $4, coalesce($5, ''), "
+                    "ARRAY(SELECT jsonb_array_elements_text($6::jsonb)), $7, $8, "
+                    "coalesce($9, ''), $10)",
+                    10, params);
+    free(presenters);
+    return rc;
+}
+
+int agenda_store_item_update(db_t *db, const char *item_id, const agenda_item_fields_t *f)
+{
+    char *presenters = f->set_presenters ? s_json_array(f->presenters, f->n_presenters) : NULL;
+    const char *params[] = {item_id,    f->kind,         f->title,     f->description,
+                            presenters, f->duration_min, f->is_exempt, f->exemption_basis};
+    int rc = s_exec(db,
+                    "UPDATE agenda_items SET kind = coalesce($2, kind), "
+                    "title = coalesce($3, title), description = coalesce($4, description), "
+                    "presenters = CASE WHEN $5::jsonb IS NULL THEN presenters ELSE "
+                    "ARRAY(SELECT jsonb_array_elements_text($5::jsonb)) END, "
+                    "duration_min = coalesce($6::integer, duration_min), "
+                    "is_exempt = coalesce($7::boolean, is_exempt), "
+                    "exemption_basis = coalesce($8, exemption_basis), updated_at = now() "
+                    "WHERE id = $1",
+                    8, params);
+    free(presenters);
+    return rc;
+}
+
+int agenda_store_item_move(db_t *db, const char *meeting_id, int from, int to)
+{
+    char f[16], t[16];
+    snprintf(f, sizeof f, "%d", from);
+    snprintf(t, sizeof t, "%d", to);
+    const char *params[] = {meeting_id, f, t};
+    return s_exec(db,
+                  "UPDATE agenda_items SET position = CASE "
+                  "WHEN position = $2 THEN $3::integer "
+                  "WHEN $2 < $3 THEN position - 1 ELSE position + 1 END "
+                  "WHERE meeting_id = $1 AND position BETWEEN least($2::integer, $3::integer) "
+                  "AND greatest($2::integer, $3::integer)",
+                  3, params);
+}
+
+int agenda_store_item_delete(db_t *db, const char *meeting_id, const char *item_id, int position)
+{
+    const char *params[] = {meeting_id, item_id};
+    int rc = s_exec(db, "DELETE FROM agenda_items WHERE meeting_id = $1 AND id = $2", 2, params);
+    if (rc != 0)
+        return rc;
+    char pos[16];
+    snprintf(pos, sizeof pos, "%d", position);
+    const char *shift[] = {meeting_id, pos};
+    return s_exec(db,
+                  "UPDATE agenda_items SET position = position - 1 WHERE meeting_id = $1 AND "
+                  "position > $2",
+                  2, shift) < 0
+               ? -1
+               : 0;
+}
+
+int agenda_store_item_withdraw(db_t *db, const char *item_id)
+{
+    const char *params[] = {item_id};
+    return s_exec(db,
+                  "UPDATE agenda_items SET is_withdrawn = true, updated_at = now() WHERE id = $1",
+                  1, params);
+}
+
+int agenda_store_item_numbered(db_t *db, const char *item_id, int year, int seq, const char *number,
+                               int version)
+{
+    char y[16], s[16], v[16];
+    snprintf(y, sizeof y, "%d", year);
+    snprintf(s, sizeof s, "%d", seq);
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[] = {item_id, y, s, number, v};
+    return s_exec(db,
+                  "UPDATE agenda_items SET case_year = $2, case_seq = $3, case_number = $4, "
+                  "added_in_version = CASE WHEN added_in_version = 0 THEN $5::integer ELSE "
+                  "added_in_version END WHERE id = $1 AND case_number IS NULL",
+                  5, params);
+}
+
+int agenda_store_case_numbers_take(db_t *db, const char *committee_id, int year, int count,
+                                   int *first)
+{
+    char y[16], c[16];
+    snprintf(y, sizeof y, "%d", year);
+    snprintf(c, sizeof c, "%d", count);
+    const char *params[] = {committee_id, y, c};
+    PGresult *res = db_query(db,
+                             "INSERT INTO case_sequences (committee_id, year, last_number) "
+                             "VALUES ($1, $2, $3) ON CONFLICT (committee_id, year) DO UPDATE "
+                             "SET last_number = case_sequences.last_number + $3 "
+                             "RETURNING last_number",
+                             3, params);
+    if (!res)
+        return -1;
+    *first = atoi(PQgetvalue(res, 0, 0)) - count + 1;
+    PQclear(res);
+    return 0;
+}
+
+int agenda_store_change_add(db_t *db, const char *meeting_id, const char *description)
+{
+    const char *params[] = {meeting_id, description};
+    return s_exec(db, "INSERT INTO agenda_changes (meeting_id, description) VALUES ($1, $2)", 2,
+                  params);
+}
+
+static int s_strings(PGresult *res, char ***out, size_t *n)
+{
+    if (!res)
+        return -1;
+    int rows = PQntuples(res);
+    *out = calloc((size_t)rows + 1, sizeof **out);
+    assert(*out);
+    for (int i = 0; i < rows; i++)
+        (*out)[i] = s_text(res, i, 0);
+    *n = (size_t)rows;
+    PQclear(res);
+    return 0;
+}
+
+int agenda_store_changes_take(db_t *db, const char *meeting_id, int version, char ***out, size_t *n)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[] = {meeting_id, v};
+    return s_strings(db_query(db,
+                              "WITH taken AS (UPDATE agenda_changes SET version = $2 "
+                              "WHERE meeting_id = $1 AND version IS NULL RETURNING id, "
+                              "description) SELECT description FROM taken ORDER BY id",
+                              2, params),
+                     out, n);
+}
+
+int agenda_store_changes_of(db_t *db, const char *meeting_id, int version, char ***out, size_t *n)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[] = {meeting_id, v};
+    return s_strings(db_query(db,
+                              "SELECT description FROM agenda_changes WHERE meeting_id = $1 AND "
+                              "version = $2 ORDER BY id",
+                              2, params),
+                     out, n);
 }

@@ -9,6 +9,8 @@
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand_db.h"
 
+#include <stdbool.h>
+
 /* A page request: rows after the cursor's position, at most `limit`. */
 typedef struct {
     int64_t after;
@@ -68,5 +70,63 @@ int agenda_store_membership_update(db_t *db, const char *committee_id, const cha
 int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *committee_id,
                                  const char *role, const char *active_on,
                                  Samhand__V1__ListMembershipsResponse **out);
+
+/* ---------------------------------------------------------------- meetings */
+
+typedef struct {
+    const char *committee_id, *kind, *title, *place, *online_url, *chair_person_id;
+    const char *starts_at, *ends_at; /* seconds since the epoch, as text */
+    int clear_chair;                 /* update only: no chair standing in */
+} agenda_meeting_fields_t;
+
+int agenda_store_meeting_insert(db_t *db, const agenda_meeting_fields_t *fields,
+                                Samhand__V1__Meeting **out);
+/* The meeting with its agenda items in order (times not yet filled in).
+ * `lock` takes the row for the rest of the transaction. */
+int agenda_store_meeting_get(db_t *db, const char *id, bool lock, Samhand__V1__Meeting **out);
+/* NULL fields keep their values. */
+int agenda_store_meeting_update(db_t *db, const char *id, const agenda_meeting_fields_t *fields);
+/* from/to: seconds since the epoch as text, or NULL; drafts only when
+ * `with_drafts` */
+int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committee_id,
+                              const char *state, const char *from, const char *to, bool with_drafts,
+                              Samhand__V1__ListMeetingsResponse **out);
+int agenda_store_meeting_set_state(db_t *db, const char *id, const char *state,
+                                   const char *cancel_reason);
+/* Records a notice: state NOTICE_PUBLISHED, its version and time. */
+int agenda_store_meeting_noticed(db_t *db, const char *id, int version);
+
+typedef struct {
+    const char *kind, *title, *description, *exemption_basis;
+    char **presenters;
+    size_t n_presenters;
+    int set_presenters;
+    const char *duration_min, *is_exempt; /* text: "10", "t"/"f" */
+} agenda_item_fields_t;
+
+/* Inserts at `position` (1-based; items from there move down). */
+int agenda_store_item_insert(db_t *db, const char *meeting_id, int position,
+                             const agenda_item_fields_t *fields, int added_in_version);
+int agenda_store_item_update(db_t *db, const char *item_id, const agenda_item_fields_t *fields);
+/* Moves an item from one position to another, shifting those between. */
+int agenda_store_item_move(db_t *db, const char *meeting_id, int from, int to);
+/* Deletes the item at `position` and closes the gap. */
+int agenda_store_item_delete(db_t *db, const char *meeting_id, const char *item_id, int position);
+int agenda_store_item_withdraw(db_t *db, const char *item_id);
+int agenda_store_item_numbered(db_t *db, const char *item_id, int year, int seq, const char *number,
+                               int version);
+
+/* Takes `count` numbers of the committee's sequence for `year`; *first is
+ * the first of them. */
+int agenda_store_case_numbers_take(db_t *db, const char *committee_id, int year, int count,
+                                   int *first);
+
+int agenda_store_change_add(db_t *db, const char *meeting_id, const char *description);
+/* Gives the pending changes to notice `version`; returns them in order
+ * (caller frees each and the array). */
+int agenda_store_changes_take(db_t *db, const char *meeting_id, int version, char ***out,
+                              size_t *n);
+/* The descriptions of the changes carried by notice `version`. */
+int agenda_store_changes_of(db_t *db, const char *meeting_id, int version, char ***out, size_t *n);
 
 #endif

@@ -1,0 +1,307 @@
+/* The documents of a meeting for people and their calendars: the notice
+ * (møteinnkalling) with its agenda table in Norwegian, as the seed notices
+ * look, and an iCalendar event. */
+#include "agenda_server.h"
+#include "samhand_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void s_html(FILE *out, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        switch (*p) {
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        case '\n':
+            fputs("<br>", out);
+            break;
+        default:
+            fputc(*p, out);
+        }
+    }
+}
+
+/* The committee and the chair standing in, for the heading. */
+static int s_context(bus_call_t *call, const Samhand__V1__Meeting *m,
+                     Samhand__V1__Committee **committee, Samhand__V1__Person **chair)
+{
+    if (agenda_store_committee_get(call->db, m->committee_id, committee) != 0)
+        return bus_call_fail_db(call, "read committee");
+    *chair = NULL;
+    if (m->chair_person_id[0] && agenda_store_person_get(call->db, m->chair_person_id, chair) < 0)
+        return bus_call_fail_db(call, "read person");
+    return 0;
+}
+
+static int s_reply_document(bus_call_t *call, const char *content_type, char *body, size_t len,
+                            const char *filename)
+{
+    Samhand__V1__Document doc = SAMHAND__V1__DOCUMENT__INIT;
+    doc.content_type = (char *)content_type;
+    doc.body.data = (uint8_t *)body;
+    doc.body.len = len;
+    doc.filename = (char *)filename;
+    return bus_call_reply(call, &doc.base);
+}
+
+static const char *s_kind_text(int kind)
+{
+    switch (kind) {
+    case SAMHAND__V1__MEETING__KIND__EXTRAORDINARY:
+        return "Ekstraordinært møte";
+    case SAMHAND__V1__MEETING__KIND__EMERGENCY:
+        return "Beredskapsmøte";
+    default:
+        return NULL;
+    }
+}
+
+int agenda_notice_html(bus_call_t *call)
+{
+    const Samhand__V1__GetMeetingDocumentRequest *req = (const void *)call->request;
+    Samhand__V1__Meeting *m = NULL;
+    Samhand__V1__Committee *committee = NULL;
+    Samhand__V1__Person *chair = NULL;
+    char **changes = NULL;
+    size_t n_changes = 0;
+    if (agenda_meeting_load(call, req->id, false, &m) != 0)
+        return -1;
+    int rc = s_context(call, m, &committee, &chair);
+    if (rc == 0 && m->notice_version > 1 &&
+        agenda_store_changes_of(call->db, m->id, m->notice_version, &changes, &n_changes) != 0)
+        rc = bus_call_fail_db(call, "read changes");
+    if (rc != 0)
+        goto done;
+
+    char date[11], from[6], to[6];
+    time_format_date(m->start_time->seconds, date);
+    time_format_clock(m->start_time->seconds, from);
+    time_format_clock(m->end_time->seconds, to);
+    char *body = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&body, &len);
+    const char *heading = m->state == SAMHAND__V1__MEETING__STATE__DRAFT ? "MØTEINNKALLING (UTKAST)"
+                          : m->notice_version > 1                        ? "TILLEGGSINNKALLING"
+                                                                         : "MØTEINNKALLING";
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
+    fputs(heading, out);
+    fputs(" – ", out);
+    s_html(out, committee->short_name[0] ? committee->short_name : committee->name);
+    fprintf(out, " %s</title>\n", date);
+    fputs("<style>body{font-family:sans-serif;max-width:62em;margin:2em auto;padding:0 1em}"
+          "table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;"
+          "padding:.3em .5em;text-align:left;vertical-align:top}.tid{text-align:right}"
+          ".trukket td{color:#666}.avlyst{color:#a00}</style>\n</head>\n<body>\n",
+          out);
+    fprintf(out, "<h1>%s</h1>\n<p>Utvalg: ", heading);
+    s_html(out, committee->name);
+    if (m->title[0]) {
+        fputs("<br>\nMøte: ", out);
+        s_html(out, m->title);
+    }
+    if (s_kind_text(m->kind))
+        fprintf(out, "<br>\nMøtetype: %s", s_kind_text(m->kind));
+    fputs("<br>\nMøtested: ", out);
+    s_html(out, m->place);
+    if (m->online_url[0]) {
+        fputs(m->place[0] ? ", <a href=\"" : "<a href=\"", out);
+        s_html(out, m->online_url);
+        fputs("\">lenke til digitalt møte</a>", out);
+    }
+    fprintf(out, "<br>\nMøtedato: %s kl. %s–%s", date, from, to);
+    if (chair) {
+        fputs("<br>\nMøteleder: ", out);
+        s_html(out, chair->name);
+    }
+    fputs("</p>\n", out);
+    if (m->state == SAMHAND__V1__MEETING__STATE__CANCELLED) {
+        fputs("<p class=\"avlyst\"><strong>Møtet er avlyst.</strong> ", out);
+        s_html(out, m->cancel_reason);
+        fputs("</p>\n", out);
+    }
+    if (n_changes > 0) {
+        fprintf(out, "<h2>Endringer i tilleggsinnkalling %d</h2>\n<ul>\n", m->notice_version - 1);
+        for (size_t i = 0; i < n_changes; i++) {
+            fputs("<li>", out);
+            s_html(out, changes[i]);
+            fputs("</li>\n", out);
+        }
+        fputs("</ul>\n", out);
+    }
+    fputs("<h2>SAKSLISTE</h2>\n<table>\n<thead><tr><th>Kl.</th><th>Saksnr.</th><th>Saker</th>"
+          "<th>Ansvarlig innleder</th><th class=\"tid\">Tid</th></tr></thead>\n<tbody>\n",
+          out);
+    for (size_t i = 0; i < m->n_items; i++) {
+        const Samhand__V1__AgendaItem *item = m->items[i];
+        char a[6], b[6];
+        time_format_clock(item->start_time->seconds, a);
+        time_format_clock(item->end_time->seconds, b);
+        if (item->is_withdrawn)
+            fputs("<tr class=\"trukket\"><td></td><td>", out);
+        else
+            fprintf(out, "<tr><td>%s–%s</td><td>", a, b);
+        s_html(out, item->case_number);
+        fputs("</td><td>", out);
+        s_html(out, item->title);
+        if (item->is_withdrawn)
+            fputs(" (trukket)", out);
+        else if (item->description[0]) {
+            fputs("<br>", out);
+            s_html(out, item->description);
+        }
+        fputs("</td><td>", out);
+        for (size_t j = 0; j < item->n_presenters; j++) {
+            if (j)
+                fputs("<br>", out);
+            s_html(out, item->presenters[j]);
+        }
+        if (item->is_withdrawn)
+            fputs("</td><td class=\"tid\"></td></tr>\n", out);
+        else
+            fprintf(out, "</td><td class=\"tid\">%d</td></tr>\n", item->duration_min);
+    }
+    fputs("</tbody>\n</table>\n</body>\n</html>\n", out);
+    fclose(out);
+
+    char filename[96];
+    struct tm tm;
+    time_oslo(m->start_time->seconds, &tm);
+    snprintf(filename, sizeof filename, "innkalling-%04d-%02d-%02d.html", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday);
+    s_reply_document(call, "text/html; charset=utf-8", body, len, filename);
+    free(body);
+done:
+    for (size_t i = 0; i < n_changes; i++)
+        free(changes[i]);
+    free(changes);
+    if (committee)
+        protobuf_c_message_free_unpacked(&committee->base, NULL);
+    if (chair)
+        protobuf_c_message_free_unpacked(&chair->base, NULL);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+/* ------------------------------------------------------------ iCalendar */
+
+/* Writes one content line, escaped as TEXT when `text`, folded at 75
+ * octets without splitting a UTF-8 character (RFC 5545 3.1). */
+static void s_ics_line(FILE *out, const char *name, const char *value, bool text)
+{
+    char line[4096];
+    size_t n = (size_t)snprintf(line, sizeof line, "%s:", name);
+    for (const char *p = value; *p && n + 2 < sizeof line; p++) {
+        if (text && (*p == '\\' || *p == ';' || *p == ','))
+            line[n++] = '\\', line[n++] = *p;
+        else if (text && *p == '\n')
+            line[n++] = '\\', line[n++] = 'n';
+        else if (*p != '\r')
+            line[n++] = *p;
+    }
+    size_t width = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool starts_char = ((unsigned char)line[i] & 0xc0) != 0x80;
+        if (starts_char && width >= 74) {
+            fputs("\r\n ", out);
+            width = 1;
+        }
+        fputc(line[i], out);
+        width++;
+    }
+    fputs("\r\n", out);
+}
+
+static void s_ics_time(int64_t seconds, char out[17])
+{
+    time_t t = (time_t)seconds;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+int agenda_notice_ics(bus_call_t *call)
+{
+    const Samhand__V1__GetMeetingDocumentRequest *req = (const void *)call->request;
+    Samhand__V1__Meeting *m = NULL;
+    Samhand__V1__Committee *committee = NULL;
+    Samhand__V1__Person *chair = NULL;
+    if (agenda_meeting_load(call, req->id, false, &m) != 0)
+        return -1;
+    int rc = s_context(call, m, &committee, &chair);
+    if (rc != 0)
+        goto done;
+
+    char *body = NULL, *agenda = NULL;
+    size_t len = 0, agenda_len = 0;
+    FILE *list = open_memstream(&agenda, &agenda_len);
+    fputs("Saksliste:", list);
+    for (size_t i = 0; i < m->n_items; i++) {
+        const Samhand__V1__AgendaItem *item = m->items[i];
+        if (item->is_withdrawn)
+            continue;
+        char a[6];
+        time_format_clock(item->start_time->seconds, a);
+        fprintf(list, "\n%s %s%s%s", a, item->case_number, item->case_number[0] ? " " : "",
+                item->title);
+    }
+    fclose(list);
+
+    char uid[80], stamp[17], start[17], end[17], summary[512], sequence[16];
+    snprintf(uid, sizeof uid, "%s@samhand", m->id);
+    s_ics_time(bus_now_ms() / 1000, stamp);
+    s_ics_time(m->start_time->seconds, start);
+    s_ics_time(m->end_time->seconds, end);
+    snprintf(summary, sizeof summary, "%s%s%s",
+             committee->short_name[0] ? committee->short_name : committee->name,
+             m->title[0] ? ": " : "", m->title[0] ? m->title : "");
+    snprintf(sequence, sizeof sequence, "%d", m->notice_version);
+    bool cancelled = m->state == SAMHAND__V1__MEETING__STATE__CANCELLED;
+
+    FILE *out = open_memstream(&body, &len);
+    fputs(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//samhand//agenda//NO\r\nCALSCALE:GREGORIAN\r\n",
+        out);
+    s_ics_line(out, "METHOD", cancelled ? "CANCEL" : "PUBLISH", false);
+    fputs("BEGIN:VEVENT\r\n", out);
+    s_ics_line(out, "UID", uid, false);
+    s_ics_line(out, "SEQUENCE", sequence, false);
+    s_ics_line(out, "DTSTAMP", stamp, false);
+    s_ics_line(out, "DTSTART", start, false);
+    s_ics_line(out, "DTEND", end, false);
+    s_ics_line(out, "SUMMARY", summary, true);
+    if (m->place[0])
+        s_ics_line(out, "LOCATION", m->place, true);
+    if (m->online_url[0])
+        s_ics_line(out, "URL", m->online_url, false);
+    s_ics_line(out, "STATUS",
+               cancelled                                        ? "CANCELLED"
+               : m->state == SAMHAND__V1__MEETING__STATE__DRAFT ? "TENTATIVE"
+                                                                : "CONFIRMED",
+               false);
+    s_ics_line(out, "DESCRIPTION", agenda, true);
+    fputs("END:VEVENT\r\nEND:VCALENDAR\r\n", out);
+    fclose(out);
+    free(agenda);
+    s_reply_document(call, "text/calendar; charset=utf-8", body, len, "mote.ics");
+    free(body);
+done:
+    if (committee)
+        protobuf_c_message_free_unpacked(&committee->base, NULL);
+    if (chair)
+        protobuf_c_message_free_unpacked(&chair->base, NULL);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
