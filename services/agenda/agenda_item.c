@@ -127,8 +127,29 @@ int agenda_item_add(bus_call_t *call)
         .duration_min = duration,
         .is_exempt = req->is_exempt ? "t" : "f",
     };
-    if (agenda_store_item_insert(call->db, m->id, req->position ? req->position : last, &fields,
-                                 0) != 0) {
+    /* a case keeps its identity: continue the one given, or start one */
+    char case_id[40] = "";
+    if (!check_empty(req->case_id)) {
+        int exists =
+            check_uuid(req->case_id) ? agenda_store_case_exists(call->db, req->case_id) : 0;
+        if (exists < 0) {
+            bus_call_fail_db(call, "read case");
+            goto done;
+        }
+        if (!exists) {
+            bus_call_fail(call, BUS_INVALID_ARGUMENT, "case_id", "case %s does not exist",
+                          req->case_id);
+            goto done;
+        }
+        snprintf(case_id, sizeof case_id, "%s", req->case_id);
+    } else if ((req->kind == SAMHAND__V1__AGENDA_ITEM__KIND__CASE ||
+                req->kind == SAMHAND__V1__AGENDA_ITEM__KIND__ORIENTATION) &&
+               agenda_store_case_insert(call->db, req->title, m->id, case_id) != 0) {
+        bus_call_fail_db(call, "start case");
+        goto done;
+    }
+    if (agenda_store_item_insert(call->db, m->id, req->position ? req->position : last, &fields, 0,
+                                 case_id[0] ? case_id : NULL) != 0) {
         bus_call_fail_db(call, "add agenda item");
         goto done;
     }

@@ -219,6 +219,10 @@ int agenda_meeting_create(bus_call_t *call)
     char id[40];
     snprintf(id, sizeof id, "%s", m->id);
     protobuf_c_message_free_unpacked(&m->base, NULL);
+    /* cases postponed at earlier meetings come onto this agenda by themselves */
+    int carried;
+    if (agenda_store_carry_postponed(call->db, req->committee_id, &carried) != 0)
+        return bus_call_fail_db(call, "carry postponed cases");
     return agenda_meeting_commit(call, id, "no.samhand.meeting.created");
 }
 

@@ -42,6 +42,11 @@ const bus_route_t agenda_routes[] = {
     ROUTE("DeleteAgendaItem", delete_agenda_item_request, agenda_item_delete),
     ROUTE("GetMeetingNotice", get_meeting_document_request, agenda_notice_html),
     ROUTE("GetMeetingCalendar", get_meeting_document_request, agenda_notice_ics),
+    ROUTE("SetAttendance", set_attendance_request, agenda_minutes_attendance),
+    ROUTE("SetOutcome", set_outcome_request, agenda_minutes_outcome),
+    ROUTE("ApproveMinutes", approve_minutes_request, agenda_minutes_approve),
+    ROUTE("GetMinutes", get_meeting_document_request, agenda_minutes_html),
+    ROUTE("GetCase", get_case_request, agenda_case_get),
 };
 const size_t agenda_routes_count = sizeof agenda_routes / sizeof agenda_routes[0];
 

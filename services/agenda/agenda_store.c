@@ -409,10 +409,11 @@ int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *commi
 
 #define MEETING_COLUMNS                                                                            \
     "id, committee_id, kind, title, extract(epoch FROM starts_at)::bigint, "                       \
-    "extract(epoch FROM ends_at)::bigint, place, online_url, coalesce(chair_person_id::text, "     \
-    "''), "                                                                                        \
-    "state, notice_version, " TIMESTAMP_US("notice_at") ", cancel_reason, " TIMESTAMP_US(          \
-        "created_at") ", " TIMESTAMP_US("updated_at") ", row_seq"
+    "extract(epoch FROM ends_at)::bigint, place, online_url, "                                     \
+    "coalesce(chair_person_id::text, ''), state, notice_version, " TIMESTAMP_US(                   \
+        "notice_at") ", cancel_reason, " TIMESTAMP_US("created_at") ", " TIMESTAMP_US("updated_"   \
+                                                                                      "at") ","    \
+                                                                                            " " TIMESTAMP_US("minutes_approved_at") ", row_seq"
 
 static Samhand__V1__Timestamp *s_seconds(const PGresult *res, int row, int col)
 {
@@ -444,13 +445,32 @@ static ProtobufCMessage *s_meeting(const PGresult *res, int row)
     m->cancel_reason = s_text(res, row, 12);
     m->create_time = s_timestamp(res, row, 13);
     m->update_time = s_timestamp(res, row, 14);
+    if (!PQgetisnull(res, row, 15))
+        m->minutes_approve_time = s_timestamp(res, row, 15);
     return &m->base;
+}
+
+/* A JSON array of strings (array_to_json of a text[]) as a malloc'ed array. */
+static char **s_json_strings(const char *text, size_t *n)
+{
+    json_t *array = json_loads(text, 0, NULL);
+    *n = json_array_size(array);
+    char **out = calloc(*n + 1, sizeof *out);
+    assert(out);
+    for (size_t i = 0; i < *n; i++) {
+        const char *value = json_string_value(json_array_get(array, i));
+        out[i] = strdup(value ? value : "");
+        assert(out[i]);
+    }
+    json_decref(array);
+    return out;
 }
 
 #define ITEM_COLUMNS                                                                               \
     "id, meeting_id, position, kind, title, description, array_to_json(presenters)::text, "        \
     "duration_min, is_exempt, exemption_basis, coalesce(case_number, ''), is_withdrawn, "          \
-    "added_in_version"
+    "added_in_version, coalesce(case_id::text, ''), coalesce(outcome, ''), decision, "             \
+    "array_to_json(discussion_points)::text, coalesce(carried_from::text, '')"
 
 static ProtobufCMessage *s_item(const PGresult *res, int row)
 {
@@ -463,22 +483,18 @@ static ProtobufCMessage *s_item(const PGresult *res, int row)
     item->kind = s_enum(&samhand__v1__agenda_item__kind__descriptor, res, row, 3);
     item->title = s_text(res, row, 4);
     item->description = s_text(res, row, 5);
-    json_t *presenters = json_loads(PQgetvalue(res, row, 6), 0, NULL);
-    size_t n = json_array_size(presenters);
-    item->presenters = calloc(n + 1, sizeof *item->presenters);
-    assert(item->presenters);
-    for (size_t i = 0; i < n; i++) {
-        item->presenters[i] = strdup(json_string_value(json_array_get(presenters, i)));
-        assert(item->presenters[i]);
-    }
-    item->n_presenters = n;
-    json_decref(presenters);
+    item->presenters = s_json_strings(PQgetvalue(res, row, 6), &item->n_presenters);
     item->duration_min = atoi(PQgetvalue(res, row, 7));
     item->is_exempt = PQgetvalue(res, row, 8)[0] == 't';
     item->exemption_basis = s_text(res, row, 9);
     item->case_number = s_text(res, row, 10);
     item->is_withdrawn = PQgetvalue(res, row, 11)[0] == 't';
     item->added_in_version = atoi(PQgetvalue(res, row, 12));
+    item->case_id = s_text(res, row, 13);
+    item->outcome = s_enum(&samhand__v1__agenda_item__outcome__descriptor, res, row, 14);
+    item->decision = s_text(res, row, 15);
+    item->discussion_points = s_json_strings(PQgetvalue(res, row, 16), &item->n_discussion_points);
+    item->carried_from_item_id = s_text(res, row, 17);
     return &item->base;
 }
 
@@ -519,6 +535,32 @@ int agenda_store_meeting_get(db_t *db, const char *id, bool lock, Samhand__V1__M
     for (int i = 0; i < rows; i++)
         m->items[i] = (Samhand__V1__AgendaItem *)s_item(res, i);
     m->n_items = (size_t)rows;
+    PQclear(res);
+
+    res = db_query(db,
+                   "SELECT a.person_id, a.status, coalesce(a.deputy_for::text, ''), p.name "
+                   "FROM attendance a JOIN persons p ON p.id = a.person_id "
+                   "WHERE a.meeting_id = $1 ORDER BY p.name, a.person_id",
+                   1, params);
+    if (!res) {
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        *out = NULL;
+        return -1;
+    }
+    rows = PQntuples(res);
+    m->attendance = calloc((size_t)rows + 1, sizeof *m->attendance);
+    assert(m->attendance);
+    for (int i = 0; i < rows; i++) {
+        Samhand__V1__Attendance *a = malloc(sizeof *a);
+        assert(a);
+        samhand__v1__attendance__init(a);
+        a->person_id = s_text(res, i, 0);
+        a->status = s_enum(&samhand__v1__attendance__status__descriptor, res, i, 1);
+        a->deputy_for_person_id = s_text(res, i, 2);
+        a->person_name = s_text(res, i, 3);
+        m->attendance[i] = a;
+    }
+    m->n_attendance = (size_t)rows;
     PQclear(res);
     return 0;
 }
@@ -613,7 +655,8 @@ static char *s_json_array(char **values, size_t n)
 }
 
 int agenda_store_item_insert(db_t *db, const char *meeting_id, int position,
-                             const agenda_item_fields_t *f, int added_in_version)
+                             const agenda_item_fields_t *f, int added_in_version,
+                             const char *case_id)
 {
     char pos[16], version[16];
     snprintf(pos, sizeof pos, "%d", position);
@@ -627,14 +670,14 @@ int agenda_store_item_insert(db_t *db, const char *meeting_id, int position,
     char *presenters = s_json_array(f->presenters, f->n_presenters);
     const char *params[] = {meeting_id,         pos,        f->kind,         f->title,
                             f->description,     presenters, f->duration_min, f->is_exempt,
-                            f->exemption_basis, version};
+                            f->exemption_basis, version,    case_id};
     int rc = s_exec(db,
                     "INSERT INTO agenda_items (meeting_id, position, kind, title, description, "
-                    "presenters, duration_min, is_exempt, exemption_basis, added_in_version) "
-                    "VALUES ($1, $2, $3, $4, coalesce($5, ''), "
+                    "presenters, duration_min, is_exempt, exemption_basis, added_in_version, "
+                    "case_id) VALUES ($1, $2, $3, $4, coalesce($5, ''), "
                     "ARRAY(SELECT jsonb_array_elements_text($6::jsonb)), $7, $8, "
-                    "coalesce($9, ''), $10)",
-                    10, params);
+                    "coalesce($9, ''), $10, $11::uuid)",
+                    11, params);
     free(presenters);
     return rc;
 }
@@ -777,4 +820,187 @@ int agenda_store_changes_of(db_t *db, const char *meeting_id, int version, char 
                               "version = $2 ORDER BY id",
                               2, params),
                      out, n);
+}
+
+/* ------------------------------------------------------------------ minutes */
+
+int agenda_store_case_insert(db_t *db, const char *title, const char *meeting_id, char id[40])
+{
+    const char *params[] = {title, meeting_id};
+    PGresult *res = db_query(db,
+                             "INSERT INTO cases (title, committee_id) SELECT $1, committee_id "
+                             "FROM meetings WHERE id = $2 RETURNING id",
+                             2, params);
+    if (!res)
+        return -1;
+    int found = PQntuples(res) > 0;
+    if (found)
+        snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return found ? 0 : 1;
+}
+
+int agenda_store_case_exists(db_t *db, const char *id)
+{
+    const char *params[] = {id};
+    PGresult *res = db_query(db, "SELECT 1 FROM cases WHERE id = $1", 1, params);
+    if (!res)
+        return -1;
+    int found = PQntuples(res) > 0;
+    PQclear(res);
+    return found;
+}
+
+int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
+{
+    const char *params[] = {id};
+    PGresult *res = db_query(
+        db,
+        "SELECT id, title, committee_id, " TIMESTAMP_US("created_at") " FROM cases WHERE id = $1",
+        1, params);
+    if (!res)
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return 1;
+    }
+    Samhand__V1__Case *c = malloc(sizeof *c);
+    assert(c);
+    samhand__v1__case__init(c);
+    c->id = s_text(res, 0, 0);
+    c->title = s_text(res, 0, 1);
+    c->committee_id = s_text(res, 0, 2);
+    c->create_time = s_timestamp(res, 0, 3);
+    PQclear(res);
+    res = db_query(db,
+                   "SELECT m.committee_id, c.name, m.id, extract(epoch FROM m.starts_at)::bigint, "
+                   "i.id, coalesce(i.case_number, ''), coalesce(i.outcome, ''), i.decision, "
+                   "i.is_withdrawn FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id "
+                   "JOIN committees c ON c.id = m.committee_id WHERE i.case_id = $1 "
+                   "ORDER BY m.starts_at, i.position",
+                   1, params);
+    if (!res) {
+        protobuf_c_message_free_unpacked(&c->base, NULL);
+        return -1;
+    }
+    int rows = PQntuples(res);
+    c->treatments = calloc((size_t)rows + 1, sizeof *c->treatments);
+    assert(c->treatments);
+    for (int i = 0; i < rows; i++) {
+        Samhand__V1__Treatment *t = malloc(sizeof *t);
+        assert(t);
+        samhand__v1__treatment__init(t);
+        t->committee_id = s_text(res, i, 0);
+        t->committee_name = s_text(res, i, 1);
+        t->meeting_id = s_text(res, i, 2);
+        t->meeting_time = s_seconds(res, i, 3);
+        t->item_id = s_text(res, i, 4);
+        t->case_number = s_text(res, i, 5);
+        t->outcome = s_enum(&samhand__v1__agenda_item__outcome__descriptor, res, i, 6);
+        t->decision = s_text(res, i, 7);
+        t->is_withdrawn = PQgetvalue(res, i, 8)[0] == 't';
+        c->treatments[i] = t;
+    }
+    c->n_treatments = (size_t)rows;
+    PQclear(res);
+    *out = c;
+    return 0;
+}
+
+int agenda_store_item_outcome(db_t *db, const char *item_id, const char *outcome,
+                              const char *decision, char **points, size_t n_points)
+{
+    char *json = s_json_array(points, n_points);
+    const char *params[] = {item_id, outcome, decision, json};
+    int rc = s_exec(db,
+                    "UPDATE agenda_items SET outcome = $2, decision = coalesce($3, ''), "
+                    "discussion_points = ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), "
+                    "updated_at = now() WHERE id = $1",
+                    4, params);
+    free(json);
+    return rc;
+}
+
+int agenda_store_attendance_set(db_t *db, const char *meeting_id, const char *entries_json)
+{
+    const char *params[] = {meeting_id, entries_json};
+    if (s_exec(db, "DELETE FROM attendance WHERE meeting_id = $1", 1, params) < 0)
+        return -1;
+    return s_exec(db,
+                  "INSERT INTO attendance (meeting_id, person_id, status, deputy_for) "
+                  "SELECT $1, (e->>'person_id')::uuid, e->>'status', "
+                  "nullif(e->>'deputy_for', '')::uuid FROM jsonb_array_elements($2::jsonb) e",
+                  2, params) < 0
+               ? -1
+               : 0;
+}
+
+int agenda_store_minutes_approved(db_t *db, const char *meeting_id)
+{
+    const char *params[] = {meeting_id};
+    return s_exec(db,
+                  "UPDATE meetings SET state = 'MINUTES_APPROVED', minutes_approved_at = now(), "
+                  "updated_at = now() WHERE id = $1",
+                  1, params);
+}
+
+int agenda_store_carry_postponed(db_t *db, const char *committee_id, int *carried)
+{
+    /* every postponed treatment not yet carried, and the committee's first
+     * draft meeting after it */
+    const char *params[] = {committee_id};
+    PGresult *res = db_query(
+        db,
+        "SELECT i.id, t.id FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id "
+        "CROSS JOIN LATERAL (SELECT n.id FROM meetings n WHERE n.committee_id = m.committee_id "
+        "AND n.state = 'DRAFT' AND n.starts_at > m.starts_at ORDER BY n.starts_at LIMIT 1) t "
+        "WHERE m.committee_id = $1 AND i.outcome = 'POSTPONED' AND NOT EXISTS "
+        "(SELECT 1 FROM agenda_items c WHERE c.carried_from = i.id) ORDER BY m.starts_at, "
+        "i.position",
+        1, params);
+    if (!res)
+        return -1;
+    *carried = 0;
+    int rc = 0;
+    for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+        const char *carry[] = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1)};
+        /* at the end of the agenda, before any other business if that is last */
+        rc = s_exec(db,
+                    "WITH last AS (SELECT coalesce(max(position), 0) AS p, "
+                    "  bool_or(kind = 'ANY_OTHER_BUSINESS' AND position = "
+                    "    (SELECT max(position) FROM agenda_items WHERE meeting_id = $2)) AS aob "
+                    "  FROM agenda_items WHERE meeting_id = $2), "
+                    "shift AS (UPDATE agenda_items SET position = position + 1 "
+                    "  WHERE meeting_id = $2 AND (SELECT aob FROM last) AND "
+                    "  position = (SELECT p FROM last) RETURNING id) "
+                    "INSERT INTO agenda_items (meeting_id, position, kind, title, description, "
+                    "presenters, duration_min, is_exempt, exemption_basis, case_id, carried_from) "
+                    "SELECT $2, CASE WHEN (SELECT aob FROM last) THEN (SELECT p FROM last) "
+                    "ELSE (SELECT p FROM last) + 1 END, kind, title, description, presenters, "
+                    "duration_min, is_exempt, exemption_basis, case_id, id FROM agenda_items "
+                    "WHERE id = $1",
+                    2, carry);
+        *carried += rc == 0;
+    }
+    PQclear(res);
+    return rc < 0 ? -1 : 0;
+}
+
+int agenda_store_uncarry(db_t *db, const char *item_id)
+{
+    /* only from an agenda still in draft; a noticed one keeps it */
+    const char *params[] = {item_id};
+    PGresult *res = db_query(db,
+                             "SELECT c.id, c.meeting_id, c.position FROM agenda_items c JOIN "
+                             "meetings m ON m.id = c.meeting_id WHERE c.carried_from = $1 AND "
+                             "m.state = 'DRAFT'",
+                             1, params);
+    if (!res)
+        return -1;
+    int rc = 0;
+    if (PQntuples(res) > 0)
+        rc = agenda_store_item_delete(db, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 0),
+                                      atoi(PQgetvalue(res, 0, 2)));
+    PQclear(res);
+    return rc < 0 ? -1 : 0;
 }

@@ -104,9 +104,11 @@ typedef struct {
     const char *duration_min, *is_exempt; /* text: "10", "t"/"f" */
 } agenda_item_fields_t;
 
-/* Inserts at `position` (1-based; items from there move down). */
+/* Inserts at `position` (1-based; items from there move down), treating
+ * `case_id` (or none). */
 int agenda_store_item_insert(db_t *db, const char *meeting_id, int position,
-                             const agenda_item_fields_t *fields, int added_in_version);
+                             const agenda_item_fields_t *fields, int added_in_version,
+                             const char *case_id);
 int agenda_store_item_update(db_t *db, const char *item_id, const agenda_item_fields_t *fields);
 /* Moves an item from one position to another, shifting those between. */
 int agenda_store_item_move(db_t *db, const char *meeting_id, int from, int to);
@@ -128,5 +130,25 @@ int agenda_store_changes_take(db_t *db, const char *meeting_id, int version, cha
                               size_t *n);
 /* The descriptions of the changes carried by notice `version`. */
 int agenda_store_changes_of(db_t *db, const char *meeting_id, int version, char ***out, size_t *n);
+
+/* ------------------------------------------------------------------ minutes */
+
+/* A new case, started in the meeting's committee; its id in `id`. */
+int agenda_store_case_insert(db_t *db, const char *title, const char *meeting_id, char id[40]);
+/* 1 when the case exists, 0 when not, -1 on error. */
+int agenda_store_case_exists(db_t *db, const char *id);
+/* The case with every treatment, in time order. */
+int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out);
+int agenda_store_item_outcome(db_t *db, const char *item_id, const char *outcome,
+                              const char *decision, char **points, size_t n_points);
+/* Replaces the attendance with a JSON array of {person_id, status, deputy_for}. */
+int agenda_store_attendance_set(db_t *db, const char *meeting_id, const char *entries_json);
+int agenda_store_minutes_approved(db_t *db, const char *meeting_id);
+/* Puts every postponed, not yet carried treatment of the committee onto its
+ * first draft meeting after it; *carried counts them. */
+int agenda_store_carry_postponed(db_t *db, const char *committee_id, int *carried);
+/* Takes a carried treatment back off a draft agenda when the postponement
+ * is undone. */
+int agenda_store_uncarry(db_t *db, const char *item_id);
 
 #endif

@@ -1,0 +1,408 @@
+/* Minutes: who attended, each item's discussion and outcome, approval that
+ * freezes them, and the minutes as a document. A postponed case goes by
+ * itself onto the committee's next draft agenda and stays one case. */
+#include "agenda_server.h"
+#include "samhand_check.h"
+#include "samhand_time.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DECISION_MAX_CHARS 20000
+#define POINT_MAX_CHARS 2000
+#define POINTS_MAX 50
+#define ATTENDANCE_MAX 200
+
+/* Opens the meeting for writing its minutes: 0, or -1 after failing. */
+static int s_open(bus_call_t *call, const char *meeting_id, Samhand__V1__Meeting **out)
+{
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "write minutes");
+    if (agenda_meeting_load(call, meeting_id, true, out) != 0)
+        return -1;
+    const char *why = NULL;
+    switch ((*out)->state) {
+    case SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED:
+    case SAMHAND__V1__MEETING__STATE__HELD:
+        return 0;
+    case SAMHAND__V1__MEETING__STATE__MINUTES_APPROVED:
+        why = "the minutes are approved and frozen";
+        break;
+    case SAMHAND__V1__MEETING__STATE__CANCELLED:
+        why = "the meeting was cancelled";
+        break;
+    default:
+        why = "the notice of the meeting has not gone out";
+    }
+    protobuf_c_message_free_unpacked(&(*out)->base, NULL);
+    *out = NULL;
+    return bus_call_fail(call, BUS_FAILED_PRECONDITION, "state", "%s", why);
+}
+
+/* The first word of the minutes makes a noticed meeting a held one. */
+static int s_held(bus_call_t *call, const Samhand__V1__Meeting *m)
+{
+    if (m->state == SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED &&
+        agenda_store_meeting_set_state(call->db, m->id, "HELD", NULL) != 0)
+        return bus_call_fail_db(call, "write minutes");
+    return 0;
+}
+
+int agenda_minutes_attendance(bus_call_t *call)
+{
+    const Samhand__V1__SetAttendanceRequest *req = (const void *)call->request;
+    if (req->n_entries > ATTENDANCE_MAX)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "entries",
+                             "entries holds at most %d people", ATTENDANCE_MAX);
+    json_t *entries = json_array();
+    for (size_t i = 0; i < req->n_entries; i++) {
+        const Samhand__V1__Attendance *a = req->entries[i];
+        char field[64];
+        snprintf(field, sizeof field, "entries[%zu].person_id", i);
+        if (agenda_check_ref(call, field, a->person_id, true) != 0)
+            goto refuse;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(req->entries[j]->person_id, a->person_id) == 0) {
+                bus_call_fail(call, BUS_INVALID_ARGUMENT, field, "%s is listed twice", field);
+                goto refuse;
+            }
+        snprintf(field, sizeof field, "entries[%zu].status", i);
+        const ProtobufCEnumValue *status = protobuf_c_enum_descriptor_get_value(
+            &samhand__v1__attendance__status__descriptor, a->status);
+        if (!status || a->status == 0) {
+            bus_call_fail(call, BUS_INVALID_ARGUMENT, field, "%s is required", field);
+            goto refuse;
+        }
+        snprintf(field, sizeof field, "entries[%zu].deputy_for_person_id", i);
+        bool deputy = a->status == SAMHAND__V1__ATTENDANCE__STATUS__DEPUTY;
+        if (agenda_check_ref(call, field, a->deputy_for_person_id, deputy) != 0)
+            goto refuse;
+        if (!deputy && !check_empty(a->deputy_for_person_id)) {
+            bus_call_fail(call, BUS_INVALID_ARGUMENT, field, "%s is for deputies only", field);
+            goto refuse;
+        }
+        json_array_append_new(entries,
+                              json_pack("{s:s, s:s, s:s}", "person_id", a->person_id, "status",
+                                        status->name, "deputy_for", a->deputy_for_person_id));
+    }
+    Samhand__V1__Meeting *m = NULL;
+    char *json = json_dumps(entries, JSON_COMPACT);
+    json_decref(entries);
+    if (s_open(call, req->meeting_id, &m) != 0) {
+        free(json);
+        return -1;
+    }
+    int rc = agenda_store_attendance_set(call->db, m->id, json);
+    free(json);
+    if (rc != 0) {
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (strcmp(db_sqlstate(call->db), "23503") == 0)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "entries",
+                                 "entries names a person who does not exist");
+        return bus_call_fail_db(call, "record attendance");
+    }
+    rc = s_held(call, m);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    if (rc != 0)
+        return -1;
+    return agenda_meeting_commit(call, req->meeting_id, "no.samhand.meeting.minutes_changed");
+refuse:
+    json_decref(entries);
+    return -1;
+}
+
+int agenda_minutes_outcome(bus_call_t *call)
+{
+    const Samhand__V1__SetOutcomeRequest *req = (const void *)call->request;
+    bool bad = false;
+    const char *outcome = agenda_enum_name(
+        call, "outcome", &samhand__v1__agenda_item__outcome__descriptor, req->outcome, &bad);
+    if (bad)
+        return -1;
+    if (!outcome)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "outcome", "outcome is required");
+    if (agenda_check_optional(call, "decision", req->decision, DECISION_MAX_CHARS) != 0)
+        return -1;
+    if (req->outcome == SAMHAND__V1__AGENDA_ITEM__OUTCOME__ADOPTED_AS_AMENDED &&
+        check_empty(req->decision))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "decision",
+                             "decision (the amended text) is required when adopted as amended");
+    if (req->n_discussion_points > POINTS_MAX)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "discussion_points",
+                             "discussion_points holds at most %d points", POINTS_MAX);
+    for (size_t i = 0; i < req->n_discussion_points; i++) {
+        char field[40];
+        snprintf(field, sizeof field, "discussion_points[%zu]", i);
+        if (agenda_check_required(call, field, req->discussion_points[i], POINT_MAX_CHARS) != 0)
+            return -1;
+    }
+
+    Samhand__V1__Meeting *m = NULL;
+    if (s_open(call, req->meeting_id, &m) != 0)
+        return -1;
+    int rc = -1;
+    Samhand__V1__AgendaItem *item = NULL;
+    for (size_t i = 0; i < m->n_items && !item; i++)
+        if (strcmp(m->items[i]->id, req->item_id) == 0)
+            item = m->items[i];
+    if (!item || item->is_withdrawn) {
+        bus_call_fail(call, BUS_NOT_FOUND, "item_id", "agenda item %s is not on this meeting",
+                      req->item_id);
+        goto done;
+    }
+    if (item->kind == SAMHAND__V1__AGENDA_ITEM__KIND__BREAK) {
+        bus_call_fail(call, BUS_INVALID_ARGUMENT, "item_id", "a break has no outcome");
+        goto done;
+    }
+    bool was_postponed = item->outcome == SAMHAND__V1__AGENDA_ITEM__OUTCOME__POSTPONED;
+    bool postponed = req->outcome == SAMHAND__V1__AGENDA_ITEM__OUTCOME__POSTPONED;
+    int carried = 0;
+    if (agenda_store_item_outcome(call->db, item->id, outcome, req->decision,
+                                  req->discussion_points, req->n_discussion_points) != 0 ||
+        (was_postponed && !postponed && agenda_store_uncarry(call->db, item->id) != 0) ||
+        (postponed && agenda_store_carry_postponed(call->db, m->committee_id, &carried) != 0)) {
+        bus_call_fail_db(call, "record outcome");
+        goto done;
+    }
+    rc = s_held(call, m);
+done:
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    if (rc != 0)
+        return -1;
+    return agenda_meeting_commit(call, req->meeting_id, "no.samhand.meeting.minutes_changed");
+}
+
+int agenda_minutes_approve(bus_call_t *call)
+{
+    const Samhand__V1__ApproveMinutesRequest *req = (const void *)call->request;
+    Samhand__V1__Meeting *m = NULL;
+    if (s_open(call, req->meeting_id, &m) != 0)
+        return -1;
+    int rc = -1;
+    char missing[400] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < m->n_items; i++) {
+        const Samhand__V1__AgendaItem *item = m->items[i];
+        if (item->is_withdrawn || item->kind == SAMHAND__V1__AGENDA_ITEM__KIND__BREAK ||
+            item->outcome != 0 || used >= sizeof missing - 1)
+            continue;
+        used += (size_t)snprintf(missing + used, sizeof missing - used, "%s%s", used ? ", " : "",
+                                 item->case_number[0] ? item->case_number : item->title);
+    }
+    if (m->n_attendance == 0) {
+        bus_call_fail(call, BUS_FAILED_PRECONDITION, "attendance",
+                      "the minutes need the attendance");
+    } else if (missing[0]) {
+        bus_call_fail(call, BUS_FAILED_PRECONDITION, "items", "the minutes need an outcome for %s",
+                      missing);
+    } else if (agenda_store_minutes_approved(call->db, m->id) != 0) {
+        bus_call_fail_db(call, "approve minutes");
+    } else {
+        rc = 0;
+    }
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    if (rc != 0)
+        return -1;
+    return agenda_meeting_commit(call, req->meeting_id, "no.samhand.meeting.minutes_approved");
+}
+
+int agenda_case_get(bus_call_t *call)
+{
+    const Samhand__V1__GetCaseRequest *req = (const void *)call->request;
+    Samhand__V1__Case *c = NULL;
+    int rc = check_uuid(req->id) ? agenda_store_case_get(call->db, req->id, &c) : 1;
+    if (rc < 0)
+        return bus_call_fail_db(call, "read case");
+    if (rc > 0)
+        return bus_call_fail(call, BUS_NOT_FOUND, "id", "case %s does not exist", req->id);
+    bus_call_reply(call, &c->base);
+    protobuf_c_message_free_unpacked(&c->base, NULL);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- document */
+
+static void s_html(FILE *out, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        switch (*p) {
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        case '\n':
+            fputs("<br>", out);
+            break;
+        default:
+            fputc(*p, out);
+        }
+    }
+}
+
+static const char *s_outcome_text(int outcome)
+{
+    switch (outcome) {
+    case SAMHAND__V1__AGENDA_ITEM__OUTCOME__ADOPTED_AS_PROPOSED:
+        return "Vedtatt som foreslått.";
+    case SAMHAND__V1__AGENDA_ITEM__OUTCOME__ADOPTED_AS_AMENDED:
+        return "Vedtatt med endringer.";
+    case SAMHAND__V1__AGENDA_ITEM__OUTCOME__NOTED:
+        return "Tatt til orientering.";
+    case SAMHAND__V1__AGENDA_ITEM__OUTCOME__POSTPONED:
+        return "Utsatt til neste møte.";
+    case SAMHAND__V1__AGENDA_ITEM__OUTCOME__WITHDRAWN:
+        return "Trukket.";
+    default:
+        return "";
+    }
+}
+
+static void s_people(FILE *out, const Samhand__V1__Meeting *m, int status, const char *label)
+{
+    bool any = false;
+    for (size_t i = 0; i < m->n_attendance; i++) {
+        const Samhand__V1__Attendance *a = m->attendance[i];
+        if ((int)a->status != status)
+            continue;
+        fputs(any ? ", " : "<p>", out);
+        if (!any)
+            fprintf(out, "%s: ", label);
+        s_html(out, a->person_name);
+        if (status == SAMHAND__V1__ATTENDANCE__STATUS__DEPUTY) {
+            for (size_t j = 0; j < m->n_attendance; j++)
+                if (strcmp(m->attendance[j]->person_id, a->deputy_for_person_id) == 0) {
+                    fputs(" (for ", out);
+                    s_html(out, m->attendance[j]->person_name);
+                    fputs(")", out);
+                }
+        }
+        any = true;
+    }
+    if (any)
+        fputs("</p>\n", out);
+}
+
+int agenda_minutes_html(bus_call_t *call)
+{
+    const Samhand__V1__GetMeetingDocumentRequest *req = (const void *)call->request;
+    Samhand__V1__Meeting *m = NULL;
+    Samhand__V1__Committee *committee = NULL;
+    Samhand__V1__Person *chair = NULL;
+    if (agenda_meeting_load(call, req->id, false, &m) != 0)
+        return -1;
+    int rc = 0;
+    if (m->state != SAMHAND__V1__MEETING__STATE__HELD &&
+        m->state != SAMHAND__V1__MEETING__STATE__MINUTES_APPROVED) {
+        rc = bus_call_fail(call, BUS_NOT_FOUND, "id", "meeting %s has no minutes yet", req->id);
+        goto done;
+    }
+    if (agenda_store_committee_get(call->db, m->committee_id, &committee) != 0 ||
+        (m->chair_person_id[0] &&
+         agenda_store_person_get(call->db, m->chair_person_id, &chair) < 0)) {
+        rc = bus_call_fail_db(call, "read minutes");
+        goto done;
+    }
+    char date[11], from[6], to[6];
+    time_format_date(m->start_time->seconds, date);
+    time_format_clock(m->start_time->seconds, from);
+    time_format_clock(m->end_time->seconds, to);
+    char *body = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&body, &len);
+    fputs(
+        "<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>Referat – ",
+        out);
+    s_html(out, committee->short_name[0] ? committee->short_name : committee->name);
+    fprintf(out, " %s</title>\n", date);
+    fputs("<style>body{font-family:sans-serif;max-width:62em;margin:2em auto;padding:0 1em}"
+          "h3{margin-bottom:.2em}.vedtak{margin-left:1em}.status{color:#555}</style>\n"
+          "</head>\n<body>\n<h1>Referat fra ",
+          out);
+    s_html(out, committee->name);
+    fprintf(out, " %s</h1>\n", date);
+    if (m->minutes_approve_time) {
+        char approved[11];
+        time_format_date(m->minutes_approve_time->seconds, approved);
+        fprintf(out, "<p class=\"status\">Godkjent %s.</p>\n", approved);
+    } else {
+        fputs("<p class=\"status\">Utkast – ikke godkjent.</p>\n", out);
+    }
+    fputs("<p>Sted: ", out);
+    s_html(out, m->place[0] ? m->place : m->online_url);
+    fprintf(out, "<br>\nTid: %s kl. %s–%s", date, from, to);
+    if (chair) {
+        fputs("<br>\nMøteleder: ", out);
+        s_html(out, chair->name);
+    }
+    fputs("</p>\n", out);
+    s_people(out, m, SAMHAND__V1__ATTENDANCE__STATUS__PRESENT, "Til stede");
+    s_people(out, m, SAMHAND__V1__ATTENDANCE__STATUS__DEPUTY, "Vara");
+    s_people(out, m, SAMHAND__V1__ATTENDANCE__STATUS__OBSERVER, "Observatører");
+    s_people(out, m, SAMHAND__V1__ATTENDANCE__STATUS__ABSENT_WITH_NOTICE, "Forfall");
+    for (size_t i = 0; i < m->n_items; i++) {
+        const Samhand__V1__AgendaItem *item = m->items[i];
+        if (item->kind == SAMHAND__V1__AGENDA_ITEM__KIND__BREAK)
+            continue;
+        fputs("<h3>", out);
+        if (item->case_number[0]) {
+            s_html(out, item->case_number);
+            fputs(" ", out);
+        }
+        s_html(out, item->title);
+        fputs("</h3>\n", out);
+        if (item->is_withdrawn) {
+            fputs("<p>Trukket før møtet.</p>\n", out);
+            continue;
+        }
+        if (item->carried_from_item_id[0])
+            fputs("<p>Utsatt fra et tidligere møte.</p>\n", out);
+        if (item->n_discussion_points > 0 && !(item->is_exempt && !agenda_caller_known(call))) {
+            fputs("<p>Momenter fra diskusjonen:</p>\n<ul>\n", out);
+            for (size_t j = 0; j < item->n_discussion_points; j++) {
+                fputs("<li>", out);
+                s_html(out, item->discussion_points[j]);
+                fputs("</li>\n", out);
+            }
+            fputs("</ul>\n", out);
+        }
+        if (item->outcome) {
+            fputs("<p class=\"vedtak\"><strong>Vedtak:</strong><br>", out);
+            if (item->decision[0] && !(item->is_exempt && !agenda_caller_known(call)))
+                s_html(out, item->decision);
+            else
+                fputs(s_outcome_text(item->outcome), out);
+            fputs("</p>\n", out);
+        }
+    }
+    fputs("</body>\n</html>\n", out);
+    fclose(out);
+    char filename[64];
+    struct tm tm;
+    time_oslo(m->start_time->seconds, &tm);
+    snprintf(filename, sizeof filename, "referat-%04d-%02d-%02d.html", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday);
+    Samhand__V1__Document doc = SAMHAND__V1__DOCUMENT__INIT;
+    doc.content_type = "text/html; charset=utf-8";
+    doc.body.data = (uint8_t *)body;
+    doc.body.len = len;
+    doc.filename = filename;
+    bus_call_reply(call, &doc.base);
+    free(body);
+done:
+    if (committee)
+        protobuf_c_message_free_unpacked(&committee->base, NULL);
+    if (chair)
+        protobuf_c_message_free_unpacked(&chair->base, NULL);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}

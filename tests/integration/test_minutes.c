@@ -1,0 +1,313 @@
+/* Minutes as in the expert council's minutes of 27.02.2025 (seed 000): a
+ * chair standing in, a case postponed to the next meeting that lands there
+ * by itself and stays one case, discussion points and decisions, approval
+ * that freezes the minutes, and a case that goes on to ASU. */
+#include "harness.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static harness_stack_t s_stack;
+static char s_council[40], s_asu[40], s_romuld[40], s_valla[40], s_dolmen[40];
+
+static void s_expect(http_response_t *r, long status)
+{
+    if (r->status != status)
+        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
+    assert_int_equal(r->status, status);
+}
+
+static void s_create(const char *path, const char *body, char id[40])
+{
+    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    s_expect(r, 201);
+    snprintf(id, 40, "%s", json_text(r, "id"));
+    http_response_free(&r);
+}
+
+static void s_meeting(const char *committee, const char *start, const char *end, char id[40])
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"%s\",\"endTime\":\"%s\",\"place\":\"Teams\"}",
+             committee, start, end);
+    s_create("/v1/meetings", body, id);
+}
+
+/* Adds an item and returns its id (the last item of the answer). */
+static void s_item(const char *meeting, const char *body, char id[40])
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    s_expect(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    json_t *item = json_array_get(items, json_array_size(items) - 1);
+    snprintf(id, 40, "%s", json_string_value(json_object_get(item, "id")));
+    http_response_free(&r);
+}
+
+static http_response_t *s_outcome(const char *meeting, const char *item, const char *body)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, item);
+    return stack_send(&s_stack, "PUT", path, body);
+}
+
+static void s_publish(const char *meeting)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    http_response_t *r = stack_send(&s_stack, "POST", path, NULL);
+    s_expect(r, 200);
+    http_response_free(&r);
+}
+
+static json_t *s_items_of(const char *meeting, http_response_t **r)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
+    *r = stack_get(&s_stack, path);
+    s_expect(*r, 200);
+    return json_object_get((*r)->json, "items");
+}
+
+static int s_setup(void **state)
+{
+    harness_stack_start(&s_stack, harness_database_url());
+    char org[40], body[512];
+    s_create("/v1/organizations",
+             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
+             "\"kind\":\"HOSPITAL_TRUST\"}",
+             org);
+    snprintf(body, sizeof body, "{\"name\":\"Elisabeth Romuld\",\"organizationId\":\"%s\"}", org);
+    s_create("/v1/persons", body, s_romuld);
+    snprintf(body, sizeof body, "{\"name\":\"Liv Hege Valla\",\"organizationId\":\"%s\"}", org);
+    s_create("/v1/persons", body, s_valla);
+    snprintf(body, sizeof body, "{\"name\":\"Jenny Dolmen\",\"organizationId\":\"%s\"}", org);
+    s_create("/v1/persons", body, s_dolmen);
+    s_create("/v1/committees",
+             "{\"name\":\"Fagråd for legesamarbeid mellom kommunene og Helse Nord-Trøndelag\","
+             "\"shortName\":\"Fagråd lege\",\"kind\":\"EXPERT_COUNCIL\"}",
+             s_council);
+    s_create("/v1/committees",
+             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+             "\"kind\":\"ADMINISTRATIVE\"}",
+             s_asu);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+static char s_feb[40], s_routine[40], s_lis[40], s_welcome[40];
+
+static void test_minutes_of_27_february_2025(void **state)
+{
+    s_meeting(s_council, "2025-02-27T14:00:00+01:00", "2025-02-27T15:30:00+01:00", s_feb);
+    char path[200], body[512];
+    snprintf(path, sizeof path, "/v1/meetings/%s", s_feb);
+    snprintf(body, sizeof body, "{\"chairPersonId\":\"%s\"}", s_romuld);
+    http_response_t *r = stack_send(&s_stack, "PATCH", path, body);
+    s_expect(r, 200);
+    http_response_free(&r);
+    s_item(s_feb, "{\"kind\":\"NOTICE_APPROVAL\",\"title\":\"Velkommen\",\"durationMin\":5}",
+           s_welcome);
+    s_item(s_feb,
+           "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\",\"durationMin\":20}",
+           s_routine);
+    s_item(
+        s_feb,
+        "{\"kind\":\"CASE\",\"title\":\"Revidert særavtale for LIS 1 og ALIS\",\"durationMin\":30}",
+        s_lis);
+
+    /* no minutes before the notice */
+    r = s_outcome(s_feb, s_routine, "{\"outcome\":\"POSTPONED\"}");
+    assert_problem(r, 409, "state");
+    http_response_free(&r);
+    s_publish(s_feb);
+
+    snprintf(path, sizeof path, "/v1/meetings/%s/attendance", s_feb);
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"personId\":\"%s\",\"status\":\"PRESENT\"},"
+             "{\"personId\":\"%s\",\"status\":\"DEPUTY\",\"deputyForPersonId\":\"%s\"},"
+             "{\"personId\":\"%s\",\"status\":\"ABSENT_WITH_NOTICE\"}]}",
+             s_romuld, s_valla, s_dolmen, s_dolmen);
+    r = stack_send(&s_stack, "PUT", path, body);
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "state"), "HELD");
+    assert_int_equal(json_array_size(json_object_get(r->json, "attendance")), 3);
+    http_response_free(&r);
+    snprintf(body, sizeof body, "{\"entries\":[{\"personId\":\"%s\",\"status\":\"DEPUTY\"}]}",
+             s_valla);
+    r = stack_send(&s_stack, "PUT", path, body);
+    assert_problem(r, 400, "entries[0].deputyForPersonId");
+    http_response_free(&r);
+
+    r = s_outcome(s_feb, s_welcome, "{\"outcome\":\"ADOPTED_AS_PROPOSED\"}");
+    s_expect(r, 200);
+    http_response_free(&r);
+    r = s_outcome(
+        s_feb, s_routine,
+        "{\"outcome\":\"POSTPONED\",\"decision\":\"Utsettelsen til neste møte godkjennes.\"}");
+    s_expect(r, 200);
+    http_response_free(&r);
+
+    /* approval needs every outcome, and names what is missing */
+    snprintf(path, sizeof path, "/v1/meetings/%s/minutes/approve", s_feb);
+    r = stack_send(&s_stack, "POST", path, NULL);
+    assert_problem(r, 409, "items");
+    assert_non_null(strstr(json_text(r, "detail"), "3/25"));
+    http_response_free(&r);
+
+    r = s_outcome(s_feb, s_lis, "{\"outcome\":\"ADOPTED_AS_AMENDED\"}");
+    assert_problem(r, 400, "decision");
+    http_response_free(&r);
+    r = s_outcome(s_feb, s_lis,
+                  "{\"outcome\":\"ADOPTED_AS_AMENDED\",\"decision\":\"Fagrådet ber om at "
+                  "kommunene får delta i tilsettingsutvalget.\",\"discussionPoints\":["
+                  "\"Kvalifikasjonsprinsippet gjelder, men er vanskelig når svært mange "
+                  "kandidater står veldig likt.\",\"Færre kommuneoverleger å velge inn til "
+                  "dette arbeidet.\"]}");
+    s_expect(r, 200);
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/meetings/%s/minutes.html", s_feb);
+    r = stack_get(&s_stack, path);
+    s_expect(r, 200);
+    assert_non_null(strstr(r->body, "<h1>Referat fra Fagråd for legesamarbeid mellom kommunene og "
+                                    "Helse Nord-Trøndelag 27.02.2025</h1>"));
+    assert_non_null(strstr(r->body, "Utkast – ikke godkjent."));
+    assert_non_null(strstr(r->body, "Møteleder: Elisabeth Romuld"));
+    assert_non_null(strstr(r->body, "<p>Til stede: Elisabeth Romuld</p>"));
+    assert_non_null(strstr(r->body, "<p>Vara: Liv Hege Valla (for Jenny Dolmen)</p>"));
+    assert_non_null(strstr(r->body, "<h3>2/25 Revidert rutine for legesamarbeid</h3>"));
+    assert_non_null(strstr(r->body, "Utsettelsen til neste møte godkjennes."));
+    assert_non_null(
+        strstr(r->body, "<li>Færre kommuneoverleger å velge inn til dette arbeidet.</li>"));
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/meetings/%s/minutes/approve", s_feb);
+    r = stack_send(&s_stack, "POST", path, NULL);
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "state"), "MINUTES_APPROVED");
+    http_response_free(&r);
+
+    /* approved minutes are frozen */
+    r = s_outcome(s_feb, s_lis, "{\"outcome\":\"NOTED\"}");
+    assert_problem(r, 409, "state");
+    http_response_free(&r);
+}
+
+static void test_postponed_case_lands_on_the_next_agenda(void **state)
+{
+    /* the next meeting is created after the postponement: the case is there */
+    char april[40];
+    s_meeting(s_council, "2025-04-24T14:00:00+02:00", "2025-04-24T15:30:00+02:00", april);
+    http_response_t *r;
+    json_t *items = s_items_of(april, &r);
+    assert_int_equal(json_array_size(items), 1);
+    json_t *carried = json_array_get(items, 0);
+    assert_string_equal(json_string_value(json_object_get(carried, "title")),
+                        "Revidert rutine for legesamarbeid");
+    assert_string_equal(json_string_value(json_object_get(carried, "carriedFromItemId")),
+                        s_routine);
+    char case_id[40], carried_id[40];
+    snprintf(case_id, sizeof case_id, "%s", json_string_value(json_object_get(carried, "caseId")));
+    snprintf(carried_id, sizeof carried_id, "%s",
+             json_string_value(json_object_get(carried, "id")));
+    assert_int_equal(strlen(case_id), 36);
+    http_response_free(&r);
+
+    /* it is the same case: both treatments are listed */
+    char path[128];
+    snprintf(path, sizeof path, "/v1/cases/%s", case_id);
+    r = stack_get(&s_stack, path);
+    s_expect(r, 200);
+    json_t *treatments = json_object_get(r->json, "treatments");
+    assert_int_equal(json_array_size(treatments), 2);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(treatments, 0), "outcome")), "POSTPONED");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(treatments, 0), "caseNumber")), "2/25");
+    http_response_free(&r);
+
+    /* the case goes on to ASU: a third treatment in another committee */
+    char asu_meeting[40], asu_item[40], body[256];
+    s_meeting(s_asu, "2025-05-14T13:00:00+02:00", "2025-05-14T16:00:00+02:00", asu_meeting);
+    snprintf(body, sizeof body,
+             "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\","
+             "\"durationMin\":20,\"caseId\":\"%s\"}",
+             case_id);
+    s_item(asu_meeting, body, asu_item);
+    r = stack_get(&s_stack, path);
+    treatments = json_object_get(r->json, "treatments");
+    assert_int_equal(json_array_size(treatments), 3);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(treatments, 2), "committeeName")),
+        "Administrativt samarbeidsutvalg");
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST", "/v1/meetings/00000000-0000-0000-0000-000000000000/items",
+                   "{\"kind\":\"CASE\",\"title\":\"X\",\"durationMin\":5}");
+    assert_problem(r, 404, NULL);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items", asu_meeting);
+    r = stack_send(&s_stack, "POST", path,
+                   "{\"kind\":\"CASE\",\"title\":\"X\",\"durationMin\":5,"
+                   "\"caseId\":\"00000000-0000-0000-0000-000000000000\"}");
+    assert_problem(r, 400, "caseId");
+    http_response_free(&r);
+}
+
+static void test_postponement_undone_leaves_the_draft(void **state)
+{
+    /* the next meeting exists first; a postponement lands on it at once,
+     * and leaves again when the outcome changes */
+    char june[40], sept[40], item[40];
+    s_meeting(s_council, "2025-06-05T14:00:00+02:00", "2025-06-05T15:00:00+02:00", june);
+    s_item(june, "{\"kind\":\"CASE\",\"title\":\"Legevaktsamarbeid\",\"durationMin\":20}", item);
+    s_item(june, "{\"kind\":\"ANY_OTHER_BUSINESS\",\"title\":\"Eventuelt\",\"durationMin\":5}",
+           (char[40]){0});
+    s_meeting(s_council, "2025-09-04T14:00:00+02:00", "2025-09-04T15:00:00+02:00", sept);
+    char aob[40];
+    s_item(sept, "{\"kind\":\"ANY_OTHER_BUSINESS\",\"title\":\"Eventuelt\",\"durationMin\":5}",
+           aob);
+    s_publish(june);
+
+    http_response_t *r = s_outcome(june, item, "{\"outcome\":\"POSTPONED\"}");
+    s_expect(r, 200);
+    http_response_free(&r);
+    json_t *items = s_items_of(sept, &r);
+    assert_int_equal(json_array_size(items), 2);
+    /* before any other business */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "title")),
+                        "Legevaktsamarbeid");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "title")),
+                        "Eventuelt");
+    http_response_free(&r);
+
+    r = s_outcome(june, item, "{\"outcome\":\"NOTED\"}");
+    s_expect(r, 200);
+    http_response_free(&r);
+    items = s_items_of(sept, &r);
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "title")),
+                        "Eventuelt");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "position")), 1);
+    http_response_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_minutes_of_27_february_2025),
+        cmocka_unit_test(test_postponed_case_lands_on_the_next_agenda),
+        cmocka_unit_test(test_postponement_undone_leaves_the_draft),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
