@@ -47,6 +47,11 @@ const bus_route_t agenda_routes[] = {
     ROUTE("ApproveMinutes", approve_minutes_request, agenda_minutes_approve),
     ROUTE("GetMinutes", get_meeting_document_request, agenda_minutes_html),
     ROUTE("GetCase", get_case_request, agenda_case_get),
+    ROUTE("CreateAction", create_action_request, agenda_action_create),
+    ROUTE("GetAction", get_action_request, agenda_action_get),
+    ROUTE("UpdateAction", update_action_request, agenda_action_update),
+    ROUTE("ListActions", list_actions_request, agenda_action_list),
+    ROUTE("AddFollowUp", add_follow_up_request, agenda_action_follow_up),
 };
 const size_t agenda_routes_count = sizeof agenda_routes / sizeof agenda_routes[0];
 

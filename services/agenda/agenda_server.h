@@ -44,6 +44,11 @@ int agenda_minutes_outcome(bus_call_t *call);
 int agenda_minutes_approve(bus_call_t *call);
 int agenda_minutes_html(bus_call_t *call);
 int agenda_case_get(bus_call_t *call);
+int agenda_action_create(bus_call_t *call);
+int agenda_action_get(bus_call_t *call);
+int agenda_action_update(bus_call_t *call);
+int agenda_action_list(bus_call_t *call);
+int agenda_action_follow_up(bus_call_t *call);
 int agenda_notice_ics(bus_call_t *call);
 
 /* Meetings, shared by agenda_meeting.c, agenda_item.c and agenda_notice.c. */

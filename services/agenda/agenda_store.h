@@ -151,4 +151,28 @@ int agenda_store_carry_postponed(db_t *db, const char *committee_id, int *carrie
  * is undone. */
 int agenda_store_uncarry(db_t *db, const char *item_id);
 
+/* ------------------------------------------------------------------ actions */
+
+typedef struct {
+    const char *committee_id, *item_id, *description, *responsible, *due_date, *status;
+    char **organization_ids;
+    size_t n_organization_ids;
+    int set_organizations; /* update only */
+    int clear_due_date;    /* update only */
+} agenda_action_fields_t;
+
+/* 1 when every id names an organisation, 0 when one does not, -1 on error. */
+int agenda_store_organizations_exist(db_t *db, char **ids, size_t n);
+/* Numbers the action in its committee; 1 when the committee does not exist. */
+int agenda_store_action_insert(db_t *db, const agenda_action_fields_t *fields, char id[40]);
+/* With its notes, oldest first. */
+int agenda_store_action_get(db_t *db, const char *id, bool lock, Samhand__V1__Action **out);
+/* NULL fields keep their values. */
+int agenda_store_action_update(db_t *db, const char *id, const agenda_action_fields_t *fields);
+int agenda_store_action_note(db_t *db, const char *id, const char *text, const char *author);
+/* Without notes. */
+int agenda_store_action_list(db_t *db, agenda_page_t page, const char *committee_id,
+                             const char *status, bool overdue, bool open,
+                             const char *organization_id, Samhand__V1__ListActionsResponse **out);
+
 #endif

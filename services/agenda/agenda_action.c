@@ -1,0 +1,300 @@
+/* Actions from committee decisions (tiltak): who is responsible, by when,
+ * and dated progress until done; open and overdue ones per committee, and
+ * a follow-up item that puts them on an agenda. */
+#include "agenda_server.h"
+#include "samhand_check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DESCRIPTION_MAX_CHARS 5000
+#define RESPONSIBLE_MAX_CHARS 300
+#define NOTE_MAX_CHARS 5000
+#define ORGANIZATIONS_MAX 50
+
+static int s_check_organizations(bus_call_t *call, char **ids, size_t n)
+{
+    if (n > ORGANIZATIONS_MAX)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "responsible_organization_ids",
+                             "responsible_organization_ids holds at most %d", ORGANIZATIONS_MAX);
+    for (size_t i = 0; i < n; i++) {
+        char field[64];
+        snprintf(field, sizeof field, "responsible_organization_ids[%zu]", i);
+        if (agenda_check_ref(call, field, ids[i], true) != 0)
+            return -1;
+    }
+    int exist = n ? agenda_store_organizations_exist(call->db, ids, n) : 1;
+    if (exist < 0)
+        return bus_call_fail_db(call, "read organizations");
+    if (!exist)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "responsible_organization_ids",
+                             "responsible_organization_ids names an organization that does not "
+                             "exist");
+    return 0;
+}
+
+static int s_check_due(bus_call_t *call, const char *date)
+{
+    if (!check_empty(date) && !check_date(date))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "due_date",
+                             "due_date must be a date written YYYY-MM-DD");
+    return 0;
+}
+
+static const char *s_author(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    return p && p->subject ? p->subject : "";
+}
+
+/* Commits with the event and replies with the action as it is now. */
+static int s_commit(bus_call_t *call, const char *id, const char *type)
+{
+    Samhand__V1__Action *a = NULL;
+    if (agenda_store_action_get(call->db, id, false, &a) != 0) {
+        db_rollback(call->db);
+        return bus_call_fail_db(call, "read action");
+    }
+    return agenda_commit(call, type, a->id, NULL, a->committee_id, &a->base);
+}
+
+int agenda_action_create(bus_call_t *call)
+{
+    const Samhand__V1__CreateActionRequest *req = (const void *)call->request;
+    if (agenda_check_ref(call, "committee_id", req->committee_id, true) != 0 ||
+        agenda_check_ref(call, "item_id", req->item_id, false) != 0 ||
+        agenda_check_required(call, "description", req->description, DESCRIPTION_MAX_CHARS) != 0 ||
+        agenda_check_optional(call, "responsible", req->responsible, RESPONSIBLE_MAX_CHARS) != 0 ||
+        s_check_due(call, req->due_date) != 0)
+        return -1;
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "create action");
+    if (s_check_organizations(call, req->responsible_organization_ids,
+                              req->n_responsible_organization_ids) != 0)
+        return -1;
+    agenda_action_fields_t fields = {
+        .committee_id = req->committee_id,
+        .item_id = check_empty(req->item_id) ? NULL : req->item_id,
+        .description = req->description,
+        .responsible = req->responsible,
+        .due_date = check_empty(req->due_date) ? NULL : req->due_date,
+        .organization_ids = req->responsible_organization_ids,
+        .n_organization_ids = req->n_responsible_organization_ids,
+    };
+    char id[40];
+    int rc = agenda_store_action_insert(call->db, &fields, id);
+    if (rc < 0) {
+        if (strcmp(db_sqlstate(call->db), "23503") == 0)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "item_id",
+                                 "agenda item %s does not exist", req->item_id);
+        return bus_call_fail_db(call, "create action");
+    }
+    if (rc > 0)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "committee_id",
+                             "committee %s does not exist", req->committee_id);
+    return s_commit(call, id, "no.samhand.action.created");
+}
+
+int agenda_action_get(bus_call_t *call)
+{
+    const Samhand__V1__GetActionRequest *req = (const void *)call->request;
+    Samhand__V1__Action *a = NULL;
+    int rc = check_uuid(req->id) ? agenda_store_action_get(call->db, req->id, false, &a) : 1;
+    if (rc < 0)
+        return bus_call_fail_db(call, "read action");
+    if (rc > 0)
+        return bus_call_fail(call, BUS_NOT_FOUND, "id", "action %s does not exist", req->id);
+    bus_call_reply(call, &a->base);
+    protobuf_c_message_free_unpacked(&a->base, NULL);
+    return 0;
+}
+
+static const char *s_status_text(int status)
+{
+    switch (status) {
+    case SAMHAND__V1__ACTION__STATUS__OPEN:
+        return "Åpen";
+    case SAMHAND__V1__ACTION__STATUS__IN_PROGRESS:
+        return "Pågår";
+    case SAMHAND__V1__ACTION__STATUS__DONE:
+        return "Utført";
+    case SAMHAND__V1__ACTION__STATUS__CANCELLED:
+        return "Avbrutt";
+    default:
+        return "";
+    }
+}
+
+int agenda_action_update(bus_call_t *call)
+{
+    const Samhand__V1__UpdateActionRequest *req = (const void *)call->request;
+    static const char *const allowed[] = {
+        "description", "responsible_organization_ids", "responsible", "due_date", "status", "note",
+        NULL};
+    char **mask = req->update_mask;
+    size_t n = req->n_update_mask;
+    bool bad = false;
+    if (!check_uuid(req->id))
+        return bus_call_fail(call, BUS_NOT_FOUND, "id", "action %s does not exist", req->id);
+    if (agenda_check_mask(call, mask, n, allowed) != 0)
+        return -1;
+    agenda_action_fields_t fields = {0};
+    if (agenda_masked(mask, n, "description")) {
+        if (agenda_check_required(call, "description", req->description, DESCRIPTION_MAX_CHARS) !=
+            0)
+            return -1;
+        fields.description = req->description;
+    }
+    if (agenda_masked(mask, n, "responsible")) {
+        if (agenda_check_optional(call, "responsible", req->responsible, RESPONSIBLE_MAX_CHARS) !=
+            0)
+            return -1;
+        fields.responsible = req->responsible;
+    }
+    if (agenda_masked(mask, n, "due_date")) {
+        if (s_check_due(call, req->due_date) != 0)
+            return -1;
+        if (check_empty(req->due_date))
+            fields.clear_due_date = 1;
+        else
+            fields.due_date = req->due_date;
+    }
+    if (agenda_masked(mask, n, "status")) {
+        fields.status = agenda_enum_name(call, "status", &samhand__v1__action__status__descriptor,
+                                         req->status, &bad);
+        if (bad)
+            return -1;
+        if (!fields.status)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "status",
+                                 "status cannot be unspecified");
+    }
+    if (agenda_masked(mask, n, "note") &&
+        agenda_check_required(call, "note", req->note, NOTE_MAX_CHARS) != 0)
+        return -1;
+
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "update action");
+    Samhand__V1__Action *before = NULL;
+    int rc = agenda_store_action_get(call->db, req->id, true, &before);
+    if (rc < 0)
+        return bus_call_fail_db(call, "read action");
+    if (rc > 0)
+        return bus_call_fail(call, BUS_NOT_FOUND, "id", "action %s does not exist", req->id);
+    int old_status = before->status;
+    protobuf_c_message_free_unpacked(&before->base, NULL);
+    if (agenda_masked(mask, n, "responsible_organization_ids")) {
+        if (s_check_organizations(call, req->responsible_organization_ids,
+                                  req->n_responsible_organization_ids) != 0)
+            return -1;
+        fields.organization_ids = req->responsible_organization_ids;
+        fields.n_organization_ids = req->n_responsible_organization_ids;
+        fields.set_organizations = 1;
+    }
+    if (agenda_store_action_update(call->db, req->id, &fields) != 0)
+        return bus_call_fail_db(call, "update action");
+    /* progress is dated: a new status and a note each leave a line */
+    if (fields.status && (int)req->status != old_status) {
+        char text[128];
+        snprintf(text, sizeof text, "Status: %s → %s", s_status_text(old_status),
+                 s_status_text(req->status));
+        if (agenda_store_action_note(call->db, req->id, text, s_author(call)) != 0)
+            return bus_call_fail_db(call, "record progress");
+    }
+    if (agenda_masked(mask, n, "note") &&
+        agenda_store_action_note(call->db, req->id, req->note, s_author(call)) != 0)
+        return bus_call_fail_db(call, "record progress");
+    return s_commit(call, req->id, "no.samhand.action.updated");
+}
+
+int agenda_action_list(bus_call_t *call)
+{
+    const Samhand__V1__ListActionsRequest *req = (const void *)call->request;
+    agenda_page_t page;
+    bool bad = false;
+    if (agenda_page(call, req->limit, req->cursor, &page) != 0 ||
+        agenda_check_ref(call, "committee_id", req->committee_id, false) != 0 ||
+        agenda_check_ref(call, "organization_id", req->organization_id, false) != 0)
+        return -1;
+    const char *status = agenda_enum_name(call, "status", &samhand__v1__action__status__descriptor,
+                                          req->status, &bad);
+    if (bad)
+        return -1;
+    Samhand__V1__ListActionsResponse *list = NULL;
+    if (agenda_store_action_list(
+            call->db, page, check_empty(req->committee_id) ? NULL : req->committee_id, status,
+            req->overdue, req->open,
+            check_empty(req->organization_id) ? NULL : req->organization_id, &list) != 0)
+        return bus_call_fail_db(call, "list actions");
+    bus_call_reply(call, &list->base);
+    protobuf_c_message_free_unpacked(&list->base, NULL);
+    return 0;
+}
+
+int agenda_action_follow_up(bus_call_t *call)
+{
+    const Samhand__V1__AddFollowUpRequest *req = (const void *)call->request;
+    if (req->duration_min < 0 || req->duration_min > 1440)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "duration_min",
+                             "duration_min must be from 0 to 1440");
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "add follow-up");
+    Samhand__V1__Meeting *m = NULL;
+    if (agenda_meeting_load(call, req->meeting_id, true, &m) != 0)
+        return -1;
+    int rc = -1;
+    Samhand__V1__ListActionsResponse *list = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    if (m->state != SAMHAND__V1__MEETING__STATE__DRAFT &&
+        m->state != SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED) {
+        bus_call_fail(call, BUS_FAILED_PRECONDITION, "state",
+                      "the agenda of a meeting that is held or cancelled cannot change");
+        goto done;
+    }
+    agenda_page_t page = {.after = 0, .limit = 500};
+    if (agenda_store_action_list(call->db, page, m->committee_id, NULL, false, true, NULL, &list) !=
+        0) {
+        bus_call_fail_db(call, "list actions");
+        goto done;
+    }
+    /* the action table of the seed notices, one line an action */
+    FILE *out = open_memstream(&text, &len);
+    if (list->n_items == 0)
+        fputs("Ingen åpne tiltak.", out);
+    for (size_t i = 0; i < list->n_items; i++) {
+        const Samhand__V1__Action *a = list->items[i];
+        fprintf(out, "%sNr. %d: %s", i ? "\n" : "", a->number, a->description);
+        if (a->responsible[0])
+            fprintf(out, " – Ansvar: %s", a->responsible);
+        fprintf(out, " – Status: %s", s_status_text(a->status));
+        if (a->due_date[0] && strlen(a->due_date) == 10)
+            fprintf(out, " – Frist: %.2s.%.2s.%.4s%s", a->due_date + 8, a->due_date + 5,
+                    a->due_date, a->is_overdue ? " (forfalt)" : "");
+    }
+    fclose(out);
+    char duration[16];
+    snprintf(duration, sizeof duration, "%d", req->duration_min ? req->duration_min : 10);
+    agenda_item_fields_t fields = {
+        .kind = "ORIENTATION",
+        .title = "Oppfølging av tiltak",
+        .description = text,
+        .duration_min = duration,
+        .is_exempt = "f",
+    };
+    if (agenda_store_item_insert(call->db, m->id, (int)m->n_items + 1, &fields, 0, NULL) != 0 ||
+        (m->state == SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED &&
+         agenda_store_change_add(call->db, m->id, "Ny sak: Oppfølging av tiltak") != 0)) {
+        bus_call_fail_db(call, "add follow-up");
+        goto done;
+    }
+    rc = 0;
+done:
+    free(text);
+    if (list)
+        protobuf_c_message_free_unpacked(&list->base, NULL);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc != 0
+               ? -1
+               : agenda_meeting_commit(call, req->meeting_id, "no.samhand.meeting.agenda_changed");
+}
