@@ -17,6 +17,7 @@ typedef struct {
     const char *listen_host;
     long port;
     long max_body_bytes;
+    long max_upload_bytes; /* requests that carry files */
     long request_timeout_ms;
     long ready_timeout_ms;
     const char *service_endpoints[GATEWAY_SERVICES]; /* agenda, deviation, notify */

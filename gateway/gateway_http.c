@@ -271,10 +271,14 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
     if (has_body) {
         ssize_t ct = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
         h2o_iovec_t type = ct >= 0 ? req->headers.entries[ct].value : h2o_iovec_init(NULL, 0);
-        if (req->entity.len > (size_t)gateway->max_body_bytes) {
+        /* requests that carry files (a bytes field) may be larger */
+        long limit = gateway->max_body_bytes;
+        for (unsigned i = 0; i < route->request->n_fields; i++)
+            if (route->request->fields[i].type == PROTOBUF_C_TYPE_BYTES)
+                limit = gateway->max_upload_bytes;
+        if (req->entity.len > (size_t)limit) {
             status = 413;
-            snprintf(detail_buf, sizeof detail_buf, "the body is larger than %ld bytes",
-                     gateway->max_body_bytes);
+            snprintf(detail_buf, sizeof detail_buf, "the body is larger than %ld bytes", limit);
             detail = detail_buf;
             goto refuse;
         }

@@ -165,7 +165,9 @@ char *gateway_openapi_render(void)
         if (strcmp(route->response->name, "samhand.v1.Document") == 0) {
             /* rendered documents: the media type follows the path's suffix */
             const char *dot = strrchr(route->path, '.');
-            media = dot && strcmp(dot, ".ics") == 0 ? "text/calendar" : "text/html";
+            media = !dot || strchr(dot, '/')   ? "application/octet-stream"
+                    : strcmp(dot, ".ics") == 0 ? "text/calendar"
+                                               : "text/html";
             json_decref(success_schema);
             success_schema = json_pack("{s:s}", "type", "string");
         }

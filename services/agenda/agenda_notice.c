@@ -57,6 +57,74 @@ static int s_reply_document(bus_call_t *call, const char *content_type, char *bo
     return bus_call_reply(call, &doc.base);
 }
 
+static void s_names(FILE *out, const char *label, char **names, size_t n)
+{
+    if (n == 0)
+        return;
+    fprintf(out, "<br>\n%s: ", label);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs("/", out);
+        s_html(out, names[i]);
+    }
+}
+
+/* One SAKSFREMLEGG a case document, after the agenda, as the seed notices
+ * have them; exempt ones only for callers with a credential. */
+static void s_case_documents(FILE *out, bus_call_t *call, const Samhand__V1__Meeting *m,
+                             const Samhand__V1__Committee *committee,
+                             Samhand__V1__CaseDocument **docs, size_t n_docs, const char *date)
+{
+    for (size_t k = 0; k < n_docs; k++) {
+        const Samhand__V1__CaseDocument *doc = docs[k];
+        const Samhand__V1__AgendaItem *item = NULL;
+        for (size_t i = 0; i < m->n_items && !item; i++)
+            if (strcmp(m->items[i]->id, doc->item_id) == 0)
+                item = m->items[i];
+        if (!item || item->is_withdrawn || (item->is_exempt && !agenda_caller_known(call)))
+            continue;
+        fputs("<section class=\"saksfremlegg\">\n<h2>SAKSFREMLEGG</h2>\n<p><strong>Sak: ", out);
+        s_html(out, item->case_number);
+        fputs("</strong> ", out);
+        s_html(out, item->title);
+        fputs("</p>\n<p>Utvalg: ", out);
+        s_html(out, committee->name);
+        fprintf(out, "<br>\nDato: %s", date);
+        s_names(out, "Saksansvarlig", doc->responsible, doc->n_responsible);
+        s_names(out, "Saksbehandler", doc->case_officers, doc->n_case_officers);
+        fputs("</p>\n", out);
+        if (doc->n_proposed_decisions > 0) {
+            fputs("<h3>Forslag til vedtak</h3>\n<ol>\n", out);
+            for (size_t i = 0; i < doc->n_proposed_decisions; i++) {
+                fputs("<li>", out);
+                s_html(out, doc->proposed_decisions[i]);
+                fputs("</li>\n", out);
+            }
+            fputs("</ol>\n", out);
+        }
+        if (doc->n_attachments > 0) {
+            fputs("<h3>Vedlegg</h3>\n<ul>\n", out);
+            for (size_t i = 0; i < doc->n_attachments; i++) {
+                fprintf(out, "<li><a href=\"/v1/attachments/%s\">", doc->attachments[i]->id);
+                s_html(out, doc->attachments[i]->filename);
+                fputs("</a></li>\n", out);
+            }
+            fputs("</ul>\n", out);
+        }
+        if (doc->background[0]) {
+            fputs("<h3>Bakgrunn og saksopplysninger</h3>\n<p>", out);
+            s_html(out, doc->background);
+            fputs("</p>\n", out);
+        }
+        if (doc->assessment[0]) {
+            fputs("<h3>Vurdering og anbefaling</h3>\n<p>", out);
+            s_html(out, doc->assessment);
+            fputs("</p>\n", out);
+        }
+        fputs("</section>\n", out);
+    }
+}
+
 static const char *s_kind_text(int kind)
 {
     switch (kind) {
@@ -76,13 +144,16 @@ int agenda_notice_html(bus_call_t *call)
     Samhand__V1__Committee *committee = NULL;
     Samhand__V1__Person *chair = NULL;
     char **changes = NULL;
-    size_t n_changes = 0;
+    size_t n_changes = 0, n_docs = 0;
+    Samhand__V1__CaseDocument **docs = NULL;
     if (agenda_meeting_load(call, req->id, false, &m) != 0)
         return -1;
     int rc = s_context(call, m, &committee, &chair);
     if (rc == 0 && m->notice_version > 1 &&
         agenda_store_changes_of(call->db, m->id, m->notice_version, &changes, &n_changes) != 0)
         rc = bus_call_fail_db(call, "read changes");
+    if (rc == 0 && agenda_store_documents_of_meeting(call->db, m->id, &docs, &n_docs) != 0)
+        rc = bus_call_fail_db(call, "read case documents");
     if (rc != 0)
         goto done;
 
@@ -173,7 +244,9 @@ int agenda_notice_html(bus_call_t *call)
         else
             fprintf(out, "</td><td class=\"tid\">%d</td></tr>\n", item->duration_min);
     }
-    fputs("</tbody>\n</table>\n</body>\n</html>\n", out);
+    fputs("</tbody>\n</table>\n", out);
+    s_case_documents(out, call, m, committee, docs, n_docs, date);
+    fputs("</body>\n</html>\n", out);
     fclose(out);
 
     char filename[96];
@@ -187,6 +260,9 @@ done:
     for (size_t i = 0; i < n_changes; i++)
         free(changes[i]);
     free(changes);
+    for (size_t i = 0; i < n_docs; i++)
+        protobuf_c_message_free_unpacked(&docs[i]->base, NULL);
+    free(docs);
     if (committee)
         protobuf_c_message_free_unpacked(&committee->base, NULL);
     if (chair)

@@ -52,6 +52,10 @@ const bus_route_t agenda_routes[] = {
     ROUTE("UpdateAction", update_action_request, agenda_action_update),
     ROUTE("ListActions", list_actions_request, agenda_action_list),
     ROUTE("AddFollowUp", add_follow_up_request, agenda_action_follow_up),
+    ROUTE("PutCaseDocument", put_case_document_request, agenda_document_put),
+    ROUTE("GetCaseDocument", get_case_document_request, agenda_document_get),
+    ROUTE("AddAttachment", add_attachment_request, agenda_attachment_add),
+    ROUTE("GetAttachment", get_attachment_request, agenda_attachment_get),
 };
 const size_t agenda_routes_count = sizeof agenda_routes / sizeof agenda_routes[0];
 

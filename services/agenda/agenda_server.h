@@ -49,6 +49,10 @@ int agenda_action_get(bus_call_t *call);
 int agenda_action_update(bus_call_t *call);
 int agenda_action_list(bus_call_t *call);
 int agenda_action_follow_up(bus_call_t *call);
+int agenda_document_put(bus_call_t *call);
+int agenda_document_get(bus_call_t *call);
+int agenda_attachment_add(bus_call_t *call);
+int agenda_attachment_get(bus_call_t *call);
 int agenda_notice_ics(bus_call_t *call);
 
 /* Meetings, shared by agenda_meeting.c, agenda_item.c and agenda_notice.c. */

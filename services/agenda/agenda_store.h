@@ -175,4 +175,37 @@ int agenda_store_action_list(db_t *db, agenda_page_t page, const char *committee
                              const char *status, bool overdue, bool open,
                              const char *organization_id, Samhand__V1__ListActionsResponse **out);
 
+/* ----------------------------------------------------------- case documents */
+
+typedef struct {
+    char **responsible, **case_officers, **proposed_decisions, **referenced_case_ids;
+    size_t n_responsible, n_case_officers, n_proposed_decisions, n_referenced_case_ids;
+    const char *background, *assessment;
+} agenda_document_fields_t;
+
+/* Creates or replaces the item's case document. */
+int agenda_store_document_put(db_t *db, const char *item_id, const agenda_document_fields_t *f);
+/* 1 when every id names a case, 0 when one does not, -1 on error. */
+int agenda_store_cases_exist(db_t *db, char **ids, size_t n);
+/* With the attachments' descriptions (not their content). */
+int agenda_store_document_get(db_t *db, const char *item_id, Samhand__V1__CaseDocument **out);
+/* Every case document of a meeting's agenda, in agenda order; the caller
+ * frees each and the array. */
+int agenda_store_documents_of_meeting(db_t *db, const char *meeting_id,
+                                      Samhand__V1__CaseDocument ***out, size_t *n);
+int agenda_store_attachment_insert(db_t *db, const char *item_id, const char *filename,
+                                   const char *content_type, const uint8_t *content, size_t len,
+                                   char id[40]);
+
+typedef struct {
+    char *filename, *content_type, *sha256;
+    unsigned char *content;
+    size_t len;
+    bool is_exempt, is_draft;
+} agenda_attachment_t;
+
+/* An attachment with its content; free with agenda_attachment_clear. */
+int agenda_store_attachment_get(db_t *db, const char *id, agenda_attachment_t *out);
+void agenda_attachment_clear(agenda_attachment_t *a);
+
 #endif

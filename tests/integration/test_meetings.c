@@ -255,6 +255,90 @@ static void test_supplementary_notice_keeps_numbers(void **state)
     http_response_free(&r);
 }
 
+static void test_case_document_with_attachment(void **state)
+{
+    char path[256], item[40], url[300];
+    snprintf(path, sizeof path, "/v1/meetings/%s", s_feb);
+    http_response_t *r = stack_get(&s_stack, path);
+    snprintf(item, sizeof item, "%s", s_item_text(s_items(r), 1, "id")); /* 2/23 */
+    char brk[40];
+    snprintf(brk, sizeof brk, "%s", s_item_text(s_items(r), 4, "id")); /* Pause. */
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", s_feb, item);
+    r = stack_send(&s_stack, "PUT", path,
+                   "{\"responsible\":[\"Ingjerd Astad\",\"Tom Christian Martinsen\"],"
+                   "\"caseOfficers\":[\"Brita Pukstad\",\"Lene Stene Salberg\",\"Runar Asp\"],"
+                   "\"proposedDecisions\":[\"ASU anbefaler kommunene og sykehuset å inngå "
+                   "fremlagte samarbeidsavtale om tjeneste i allmennpraksis for LIS i "
+                   "sykehustjeneste.\"],\"background\":\"Oppnådde læringsmål er grunnlaget for "
+                   "spesialistgodkjenning av leger.\",\"assessment\":\"Avtaleutkastet vurderes "
+                   "som hensiktsmessig.\"}");
+    s_expect(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "proposedDecisions")), 1);
+    http_response_free(&r);
+
+    /* "%PDF-1.4 vedlegg" in base64 */
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/attachments", s_feb, item);
+    r = stack_send(&s_stack, "POST", path,
+                   "{\"filename\":\"Forslag til samarbeidsavtale.pdf\","
+                   "\"contentType\":\"application/pdf\",\"content\":\"JVBERi0xLjQgdmVkbGVnZw==\"}");
+    s_expect(r, 200);
+    json_t *attachment = json_array_get(json_object_get(r->json, "attachments"), 0);
+    assert_string_equal(json_string_value(json_object_get(attachment, "sizeBytes")), "16");
+    /* sha256("%PDF-1.4 vedlegg") */
+    assert_string_equal(json_string_value(json_object_get(attachment, "sha256")),
+                        "b7df841463b5c9d736dab93f4389c7c0a8fef9f1ae75e8ff9d8c18f6aea6f01c");
+    char attachment_id[40];
+    snprintf(attachment_id, sizeof attachment_id, "%s",
+             json_string_value(json_object_get(attachment, "id")));
+    http_response_free(&r);
+
+    snprintf(url, sizeof url, "%s/v1/attachments/%s", s_stack.base_url, attachment_id);
+    r = http_request("GET", url, NULL, NULL);
+    s_expect(r, 200);
+    assert_string_equal(r->content_type, "application/pdf");
+    assert_string_equal(r->body, "%PDF-1.4 vedlegg");
+    http_response_free(&r);
+
+    r = stack_send(&s_stack, "POST", path,
+                   "{\"filename\":\"x.pdf\",\"contentType\":\"pdf\",\"content\":\"eA==\"}");
+    assert_problem(r, 400, "contentType");
+    http_response_free(&r);
+    r = stack_send(
+        &s_stack, "POST", path,
+        "{\"filename\":\"../x.pdf\",\"contentType\":\"application/pdf\",\"content\":\"eA==\"}");
+    assert_problem(r, 400, "filename");
+    http_response_free(&r);
+    /* over the 10 MiB an attachment may have, under the gateway's upload limit */
+    size_t raw = 10 * 1024 * 1024 + 3, encoded = (raw + 2) / 3 * 4;
+    char *big = malloc(encoded + 128);
+    int n = sprintf(
+        big,
+        "{\"filename\":\"stor.bin\",\"contentType\":\"application/octet-stream\",\"content\":\"");
+    memset(big + n, 'A', encoded);
+    strcpy(big + n + encoded, "\"}");
+    r = stack_send(&s_stack, "POST", path, big);
+    assert_problem(r, 400, "content");
+    http_response_free(&r);
+    free(big);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", s_feb, brk);
+    r = stack_send(&s_stack, "PUT", path, "{\"background\":\"x\"}");
+    assert_problem(r, 400, "itemId");
+    http_response_free(&r);
+
+    /* the notice carries the case document */
+    snprintf(url, sizeof url, "%s/v1/meetings/%s/notice.html", s_stack.base_url, s_feb);
+    r = http_request("GET", url, NULL, NULL);
+    assert_non_null(strstr(r->body, "<h2>SAKSFREMLEGG</h2>\n<p><strong>Sak: 2/23</strong>"));
+    assert_non_null(strstr(r->body, "Saksansvarlig: Ingjerd Astad/Tom Christian Martinsen"));
+    assert_non_null(strstr(r->body, "Saksbehandler: Brita Pukstad/Lene Stene Salberg/Runar Asp"));
+    assert_non_null(strstr(r->body, "<h3>Forslag til vedtak</h3>\n<ol>\n<li>ASU anbefaler"));
+    assert_non_null(strstr(r->body, "Forslag til samarbeidsavtale.pdf</a>"));
+    assert_non_null(strstr(r->body, "<h3>Vurdering og anbefaling</h3>"));
+    http_response_free(&r);
+}
+
 static void test_numbering_follows_the_year(void **state)
 {
     char march[40], next_year[40], path[160];
@@ -418,6 +502,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_notice_of_8_february_2023),
         cmocka_unit_test(test_supplementary_notice_keeps_numbers),
+        cmocka_unit_test(test_case_document_with_attachment),
         cmocka_unit_test(test_numbering_follows_the_year),
         cmocka_unit_test(test_publication_refusals),
         cmocka_unit_test(test_exempt_items_and_cancellation),
