@@ -56,6 +56,11 @@ const bus_route_t agenda_routes[] = {
     ROUTE("GetCaseDocument", get_case_document_request, agenda_document_get),
     ROUTE("AddAttachment", add_attachment_request, agenda_attachment_add),
     ROUTE("GetAttachment", get_attachment_request, agenda_attachment_get),
+    ROUTE("CreateProposal", create_proposal_request, agenda_proposal_create),
+    ROUTE("GetProposal", get_proposal_request, agenda_proposal_get),
+    ROUTE("ListProposals", list_proposals_request, agenda_proposal_list),
+    ROUTE("AcceptProposal", accept_proposal_request, agenda_proposal_accept),
+    ROUTE("DeclineProposal", decline_proposal_request, agenda_proposal_decline),
 };
 const size_t agenda_routes_count = sizeof agenda_routes / sizeof agenda_routes[0];
 

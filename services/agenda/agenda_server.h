@@ -53,6 +53,11 @@ int agenda_document_put(bus_call_t *call);
 int agenda_document_get(bus_call_t *call);
 int agenda_attachment_add(bus_call_t *call);
 int agenda_attachment_get(bus_call_t *call);
+int agenda_proposal_create(bus_call_t *call);
+int agenda_proposal_get(bus_call_t *call);
+int agenda_proposal_list(bus_call_t *call);
+int agenda_proposal_accept(bus_call_t *call);
+int agenda_proposal_decline(bus_call_t *call);
 int agenda_notice_ics(bus_call_t *call);
 
 /* Meetings, shared by agenda_meeting.c, agenda_item.c and agenda_notice.c. */

@@ -208,4 +208,17 @@ typedef struct {
 int agenda_store_attachment_get(db_t *db, const char *id, agenda_attachment_t *out);
 void agenda_attachment_clear(agenda_attachment_t *a);
 
+/* ---------------------------------------------------------------- proposals */
+
+int agenda_store_proposal_insert(db_t *db, const Samhand__V1__CreateProposalRequest *req,
+                                 const char *submitted_by, Samhand__V1__Proposal **out);
+int agenda_store_proposal_get(db_t *db, const char *id, bool lock, Samhand__V1__Proposal **out);
+/* Records the decision: ACCEPTED with where it went, or DECLINED with why. */
+int agenda_store_proposal_decide(db_t *db, const char *id, const char *state,
+                                 const char *meeting_id, const char *item_id, const char *reason);
+int agenda_store_proposal_list(db_t *db, agenda_page_t page, const char *committee_id,
+                               const char *state, Samhand__V1__ListProposalsResponse **out);
+/* The id of the item at `position` of a meeting's agenda. */
+int agenda_store_last_item_id(db_t *db, const char *meeting_id, int position, char id[40]);
+
 #endif

@@ -1,0 +1,176 @@
+/* Proposals as in the expert council's minutes (seed 000, item 5): a case
+ * submitted by Camilla Forr and the GPs in Steinkjer, placed on the agenda
+ * with who brought it; another declined with a reason; each decision an
+ * event for the submitter. */
+#include "harness.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static harness_stack_t s_stack;
+static const char *s_db;
+static char s_council[40], s_other[40], s_steinkjer[40], s_meeting[40];
+
+static void s_expect(http_response_t *r, long status)
+{
+    if (r->status != status)
+        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
+    assert_int_equal(r->status, status);
+}
+
+static void s_create(const char *path, const char *body, char id[40])
+{
+    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    s_expect(r, 201);
+    snprintf(id, 40, "%s", json_text(r, "id"));
+    http_response_free(&r);
+}
+
+static long s_outbox(const char *type)
+{
+    PGconn *conn = PQconnectdb(s_db);
+    const char *params[] = {type};
+    PGresult *res = PQexecParams(conn, "SELECT count(*) FROM agenda.outbox WHERE type = $1", 1,
+                                 NULL, params, NULL, NULL, 0);
+    long n = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(conn);
+    return n;
+}
+
+static int s_setup(void **state)
+{
+    s_db = harness_database_url();
+    harness_stack_start(&s_stack, s_db);
+    s_create("/v1/committees",
+             "{\"name\":\"Fagråd for legesamarbeid\",\"kind\":\"EXPERT_COUNCIL\"}", s_council);
+    s_create("/v1/committees", "{\"name\":\"Annet utvalg\",\"kind\":\"OTHER\"}", s_other);
+    s_create("/v1/organizations",
+             "{\"name\":\"Steinkjer kommune\",\"organizationNumber\":\"944350675\","
+             "\"kind\":\"MUNICIPALITY\"}",
+             s_steinkjer);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-27T14:00:00+01:00\","
+             "\"endTime\":\"2031-02-27T15:30:00+01:00\",\"place\":\"Teams\"}",
+             s_council);
+    s_create("/v1/meetings", body, s_meeting);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+static void test_accepted_onto_the_agenda(void **state)
+{
+    char path[200], body[1024], id[40];
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_council);
+    snprintf(body, sizeof body,
+             "{\"title\":\"Avviksmeldinger Helseplattformen\",\"description\":\"E-poster til HNT "
+             "med avviksmeldinger svares ikke lenger ut.\",\"submitterName\":\"Camilla Forr og "
+             "fastlegene i Steinkjer\",\"submitterEmail\":\"camilla.forr@steinkjer.kommune.no\","
+             "\"organizationId\":\"%s\"}",
+             s_steinkjer);
+    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    s_expect(r, 201);
+    assert_string_equal(json_text(r, "state"), "SUBMITTED");
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    http_response_free(&r);
+
+    /* not onto another committee's meeting */
+    char other_meeting[40];
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"2031-03-01T10:00:00+01:00\","
+             "\"endTime\":\"2031-03-01T11:00:00+01:00\"}",
+             s_other);
+    s_create("/v1/meetings", body, other_meeting);
+    snprintf(path, sizeof path, "/v1/proposals/%s/accept", id);
+    snprintf(body, sizeof body, "{\"meetingId\":\"%s\"}", other_meeting);
+    r = stack_send(&s_stack, "POST", path, body);
+    assert_problem(r, 400, "meetingId");
+    http_response_free(&r);
+
+    snprintf(body, sizeof body, "{\"meetingId\":\"%s\",\"durationMin\":20}", s_meeting);
+    r = stack_send(&s_stack, "POST", path, body);
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "state"), "ACCEPTED");
+    assert_string_equal(json_text(r, "meetingId"), s_meeting);
+    char item[40];
+    snprintf(item, sizeof item, "%s", json_text(r, "itemId"));
+    assert_int_equal(strlen(item), 36);
+    http_response_free(&r);
+
+    /* on the agenda, with who brought it in, as a case of its own */
+    snprintf(path, sizeof path, "/v1/meetings/%s", s_meeting);
+    r = stack_get(&s_stack, path);
+    json_t *first = json_array_get(json_object_get(r->json, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "id")), item);
+    assert_string_equal(json_string_value(json_object_get(first, "title")),
+                        "Avviksmeldinger Helseplattformen");
+    assert_non_null(strstr(json_string_value(json_object_get(first, "description")),
+                           "Innmeldt sak fra Camilla Forr og fastlegene i Steinkjer."));
+    assert_int_equal(strlen(json_string_value(json_object_get(first, "caseId"))), 36);
+    http_response_free(&r);
+
+    /* decided once */
+    snprintf(path, sizeof path, "/v1/proposals/%s/decline", id);
+    r = stack_send(&s_stack, "POST", path, "{\"reason\":\"For sent.\"}");
+    assert_problem(r, 409, "state");
+    http_response_free(&r);
+    assert_int_equal(s_outbox("no.samhand.proposal.submitted"), 1);
+    assert_int_equal(s_outbox("no.samhand.proposal.accepted"), 1);
+}
+
+static void test_declined_with_a_reason(void **state)
+{
+    char path[200], id[40];
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_council);
+    s_create(path, "{\"title\":\"Parkering ved sykehuset\",\"submitterName\":\"Ola Nordmann\"}",
+             id);
+    snprintf(path, sizeof path, "/v1/proposals/%s/decline", id);
+    http_response_t *r = stack_send(&s_stack, "POST", path, "{}");
+    assert_problem(r, 400, "reason");
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST", path,
+                   "{\"reason\":\"Ligger utenfor fagrådets mandat; sendt til sykehuset.\"}");
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "state"), "DECLINED");
+    assert_string_equal(json_text(r, "declineReason"),
+                        "Ligger utenfor fagrådets mandat; sendt til sykehuset.");
+    assert_true(strlen(json_text(r, "decideTime")) >= 20);
+    http_response_free(&r);
+    assert_int_equal(s_outbox("no.samhand.proposal.declined"), 1);
+
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals?state=DECLINED", s_council);
+    r = stack_get(&s_stack, path);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_council);
+    r = stack_send(&s_stack, "POST", path, "{\"title\":\"X\"}");
+    assert_problem(r, 400, "submitterName");
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST", path,
+                   "{\"title\":\"X\",\"submitterName\":\"Y\",\"submitterEmail\":\"nei\"}");
+    assert_problem(r, 400, "submitterEmail");
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST",
+                   "/v1/committees/00000000-0000-0000-0000-000000000000/proposals",
+                   "{\"title\":\"X\",\"submitterName\":\"Y\"}");
+    assert_problem(r, 404, "committeeId");
+    http_response_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_accepted_onto_the_agenda),
+        cmocka_unit_test(test_declined_with_a_reason),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
