@@ -237,14 +237,20 @@ static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
             json_t *json = transcode_to_json(body);
             const char *id = json_string_value(json_object_get(json, "id"));
             if (status == 201 && id) {
-                /* where the new resource lives: the collection's path and its id */
+                /* where the new resource lives: the collection's path and its id, when
+                 * that is a path one can GET */
                 size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
                 while (path_len > 1 && req->path.base[path_len - 1] == '/')
                     path_len--;
                 char *location = h2o_mem_alloc_pool(&req->pool, path_len + strlen(id) + 2);
                 int n = sprintf(location, "%.*s/%s", (int)path_len, req->path.base, id);
-                h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LOCATION, NULL, location,
-                               (size_t)n);
+                gateway_path_params_t params;
+                int known;
+                char allow[64];
+                if (gateway_route_match("GET", location, (size_t)n, &params, &known, allow,
+                                        sizeof allow))
+                    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LOCATION, NULL,
+                                   location, (size_t)n);
             }
             s_send_json(req, status, "application/json", json, ex->request_id);
             protobuf_c_message_free_unpacked(body, NULL);

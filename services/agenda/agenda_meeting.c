@@ -421,9 +421,8 @@ int agenda_meeting_cancel(bus_call_t *call)
     return agenda_meeting_commit(call, req->id, "no.samhand.meeting.cancelled");
 }
 
-/* Numbers the agenda's unnumbered cases in agenda order. 0 or -1. */
-static int s_number_cases(bus_call_t *call, Samhand__V1__Meeting *m,
-                          const Samhand__V1__Committee *committee, int version)
+int agenda_meeting_number_cases(bus_call_t *call, Samhand__V1__Meeting *m,
+                                const Samhand__V1__Committee *committee, int version)
 {
     int count = 0;
     for (size_t i = 0; i < m->n_items; i++) {
@@ -495,7 +494,7 @@ int agenda_meeting_publish(bus_call_t *call)
     }
 
     int version = m->notice_version + 1;
-    if (s_number_cases(call, m, committee, version) != 0)
+    if (agenda_meeting_number_cases(call, m, committee, version) != 0)
         goto done;
     if (agenda_store_changes_take(call->db, m->id, version, &changes, &n_changes) != 0) {
         bus_call_fail_db(call, "publish meeting");

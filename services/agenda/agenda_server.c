@@ -61,6 +61,11 @@ const bus_route_t agenda_routes[] = {
     ROUTE("ListProposals", list_proposals_request, agenda_proposal_list),
     ROUTE("AcceptProposal", accept_proposal_request, agenda_proposal_accept),
     ROUTE("DeclineProposal", decline_proposal_request, agenda_proposal_decline),
+    ROUTE("OpenEmergency", open_emergency_request, agenda_emergency_open),
+    ROUTE("GetEmergency", get_emergency_request, agenda_emergency_get),
+    ROUTE("CallEmergencyMeeting", call_emergency_meeting_request, agenda_emergency_meeting),
+    ROUTE("LogEmergency", log_emergency_request, agenda_emergency_log),
+    ROUTE("CloseEmergency", close_emergency_request, agenda_emergency_close),
 };
 const size_t agenda_routes_count = sizeof agenda_routes / sizeof agenda_routes[0];
 

@@ -58,6 +58,11 @@ int agenda_proposal_get(bus_call_t *call);
 int agenda_proposal_list(bus_call_t *call);
 int agenda_proposal_accept(bus_call_t *call);
 int agenda_proposal_decline(bus_call_t *call);
+int agenda_emergency_open(bus_call_t *call);
+int agenda_emergency_get(bus_call_t *call);
+int agenda_emergency_meeting(bus_call_t *call);
+int agenda_emergency_log(bus_call_t *call);
+int agenda_emergency_close(bus_call_t *call);
 int agenda_notice_ics(bus_call_t *call);
 
 /* Meetings, shared by agenda_meeting.c, agenda_item.c and agenda_notice.c. */
@@ -74,6 +79,11 @@ void agenda_meeting_fill_times(Samhand__V1__Meeting *meeting);
 /* Replies with the meeting reloaded, after committing the open transaction
  * together with the event `type`. */
 int agenda_meeting_commit(bus_call_t *call, const char *id, const char *type);
+
+/* Numbers the agenda's unnumbered cases in agenda order, from the
+ * committee's sequence for the meeting's year, for notice `version`. 0 or -1. */
+int agenda_meeting_number_cases(bus_call_t *call, Samhand__V1__Meeting *m,
+                                const Samhand__V1__Committee *committee, int version);
 
 /* True when the caller presented a valid credential. */
 bool agenda_caller_known(bus_call_t *call);

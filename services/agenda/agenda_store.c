@@ -1452,3 +1452,118 @@ int agenda_store_last_item_id(db_t *db, const char *meeting_id, int position, ch
     PQclear(res);
     return found ? 0 : 1;
 }
+
+/* -------------------------------------------------------------- emergencies */
+
+int agenda_store_emergency_insert(db_t *db, const char *committee_id, const char *title,
+                                  const char *description, char id[40])
+{
+    const char *params[] = {committee_id, title, description};
+    PGresult *res = db_query(db,
+                             "INSERT INTO emergencies (committee_id, title, description) VALUES "
+                             "($1, $2, coalesce($3, '')) RETURNING id",
+                             3, params);
+    if (!res)
+        return -1;
+    snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return 0;
+}
+
+int agenda_store_emergency_get(db_t *db, const char *id, bool lock, Samhand__V1__Emergency **out)
+{
+    const char *params[] = {id};
+    PGresult *res = db_query(db,
+                             lock ? "SELECT id, committee_id, title, description, closed_at IS "
+                                    "NULL, " TIMESTAMP_US("opened_at") ", " TIMESTAMP_US(
+                                        "closed_at") ", closing_note FROM emergencies WHERE id = "
+                                                     "$1 FOR UPDATE"
+                                  : "SELECT id, committee_id, title, description, closed_at IS "
+                                    "NULL, " TIMESTAMP_US("opened_at") ", " TIMESTAMP_US(
+                                        "closed_at") ", closing_note FROM emergencies WHERE id = "
+                                                     "$1",
+                             1, params);
+    if (!res)
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return 1;
+    }
+    Samhand__V1__Emergency *e = malloc(sizeof *e);
+    assert(e);
+    samhand__v1__emergency__init(e);
+    e->id = s_text(res, 0, 0);
+    e->committee_id = s_text(res, 0, 1);
+    e->title = s_text(res, 0, 2);
+    e->description = s_text(res, 0, 3);
+    e->is_open = PQgetvalue(res, 0, 4)[0] == 't';
+    e->open_time = s_timestamp(res, 0, 5);
+    if (!PQgetisnull(res, 0, 6))
+        e->close_time = s_timestamp(res, 0, 6);
+    e->closing_note = s_text(res, 0, 7);
+    PQclear(res);
+
+    res = db_query(db, "SELECT id FROM meetings WHERE emergency_id = $1 ORDER BY starts_at, id", 1,
+                   params);
+    if (res) {
+        int rows = PQntuples(res);
+        e->meeting_ids = calloc((size_t)rows + 1, sizeof *e->meeting_ids);
+        assert(e->meeting_ids);
+        for (int i = 0; i < rows; i++)
+            e->meeting_ids[i] = s_text(res, i, 0);
+        e->n_meeting_ids = (size_t)rows;
+        PQclear(res);
+        res = db_query(db,
+                       "SELECT kind, text, coalesce(meeting_id::text, ''), " TIMESTAMP_US(
+                           "created_at") ", author FROM emergency_log WHERE emergency_id = $1 "
+                                         "ORDER BY id",
+                       1, params);
+    }
+    if (!res) {
+        protobuf_c_message_free_unpacked(&e->base, NULL);
+        return -1;
+    }
+    int rows = PQntuples(res);
+    e->log = calloc((size_t)rows + 1, sizeof *e->log);
+    assert(e->log);
+    for (int i = 0; i < rows; i++) {
+        Samhand__V1__EmergencyLogEntry *entry = malloc(sizeof *entry);
+        assert(entry);
+        samhand__v1__emergency_log_entry__init(entry);
+        entry->kind = s_enum(&samhand__v1__emergency_log_entry__kind__descriptor, res, i, 0);
+        entry->text = s_text(res, i, 1);
+        entry->meeting_id = s_text(res, i, 2);
+        entry->time = s_timestamp(res, i, 3);
+        entry->author = s_text(res, i, 4);
+        e->log[i] = entry;
+    }
+    e->n_log = (size_t)rows;
+    PQclear(res);
+    *out = e;
+    return 0;
+}
+
+int agenda_store_emergency_log(db_t *db, const char *id, const char *kind, const char *text,
+                               const char *meeting_id, const char *author)
+{
+    const char *params[] = {id, kind, text, meeting_id, author};
+    return s_exec(db,
+                  "INSERT INTO emergency_log (emergency_id, kind, text, meeting_id, author) "
+                  "VALUES ($1, $2, $3, $4::uuid, $5)",
+                  5, params);
+}
+
+int agenda_store_emergency_close(db_t *db, const char *id, const char *note)
+{
+    const char *params[] = {id, note};
+    return s_exec(db,
+                  "UPDATE emergencies SET closed_at = now(), closing_note = coalesce($2, '') "
+                  "WHERE id = $1 AND closed_at IS NULL",
+                  2, params);
+}
+
+int agenda_store_meeting_in_emergency(db_t *db, const char *meeting_id, const char *emergency_id)
+{
+    const char *params[] = {meeting_id, emergency_id};
+    return s_exec(db, "UPDATE meetings SET emergency_id = $2 WHERE id = $1", 2, params);
+}

@@ -221,4 +221,16 @@ int agenda_store_proposal_list(db_t *db, agenda_page_t page, const char *committ
 /* The id of the item at `position` of a meeting's agenda. */
 int agenda_store_last_item_id(db_t *db, const char *meeting_id, int position, char id[40]);
 
+/* -------------------------------------------------------------- emergencies */
+
+/* Opens a series; unique violation (23505) when one is open already. */
+int agenda_store_emergency_insert(db_t *db, const char *committee_id, const char *title,
+                                  const char *description, char id[40]);
+/* With its meetings and its log. */
+int agenda_store_emergency_get(db_t *db, const char *id, bool lock, Samhand__V1__Emergency **out);
+int agenda_store_emergency_log(db_t *db, const char *id, const char *kind, const char *text,
+                               const char *meeting_id, const char *author);
+int agenda_store_emergency_close(db_t *db, const char *id, const char *note);
+int agenda_store_meeting_in_emergency(db_t *db, const char *meeting_id, const char *emergency_id);
+
 #endif
