@@ -2,6 +2,7 @@
  * (møteinnkalling) with its agenda table in Norwegian, as the seed notices
  * look, and an iCalendar event. */
 #include "agenda_server.h"
+#include "samhand_check.h"
 #include "samhand_time.h"
 
 #include <stdio.h>
@@ -308,6 +309,44 @@ static void s_ics_time(int64_t seconds, char out[17])
     strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
 }
 
+/* One VEVENT of a meeting; `agenda` (or NULL) goes into its description. */
+static void s_ics_event(FILE *out, const Samhand__V1__Meeting *m,
+                        const Samhand__V1__Committee *committee, const char *agenda)
+{
+    char uid[80], stamp[17], start[17], end[17], summary[512], sequence[16];
+    snprintf(uid, sizeof uid, "%s@samhand", m->id);
+    s_ics_time(bus_now_ms() / 1000, stamp);
+    s_ics_time(m->start_time->seconds, start);
+    s_ics_time(m->end_time->seconds, end);
+    snprintf(summary, sizeof summary, "%s%s%s",
+             committee->short_name[0] ? committee->short_name : committee->name,
+             m->title[0] ? ": " : "", m->title[0] ? m->title : "");
+    snprintf(sequence, sizeof sequence, "%d", m->notice_version);
+    bool cancelled = m->state == SAMHAND__V1__MEETING__STATE__CANCELLED;
+    fputs("BEGIN:VEVENT\r\n", out);
+    s_ics_line(out, "UID", uid, false);
+    s_ics_line(out, "SEQUENCE", sequence, false);
+    s_ics_line(out, "DTSTAMP", stamp, false);
+    s_ics_line(out, "DTSTART", start, false);
+    s_ics_line(out, "DTEND", end, false);
+    s_ics_line(out, "SUMMARY", summary, true);
+    if (m->place[0])
+        s_ics_line(out, "LOCATION", m->place, true);
+    if (m->online_url[0])
+        s_ics_line(out, "URL", m->online_url, false);
+    s_ics_line(out, "STATUS",
+               cancelled                                        ? "CANCELLED"
+               : m->state == SAMHAND__V1__MEETING__STATE__DRAFT ? "TENTATIVE"
+                                                                : "CONFIRMED",
+               false);
+    if (agenda)
+        s_ics_line(out, "DESCRIPTION", agenda, true);
+    fputs("END:VEVENT\r\n", out);
+}
+
+static const char s_ics_head[] =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//samhand//agenda//NO\r\nCALSCALE:GREGORIAN\r\n";
+
 int agenda_notice_ics(bus_call_t *call)
 {
     const Samhand__V1__GetMeetingDocumentRequest *req = (const void *)call->request;
@@ -334,41 +373,12 @@ int agenda_notice_ics(bus_call_t *call)
                 item->title);
     }
     fclose(list);
-
-    char uid[80], stamp[17], start[17], end[17], summary[512], sequence[16];
-    snprintf(uid, sizeof uid, "%s@samhand", m->id);
-    s_ics_time(bus_now_ms() / 1000, stamp);
-    s_ics_time(m->start_time->seconds, start);
-    s_ics_time(m->end_time->seconds, end);
-    snprintf(summary, sizeof summary, "%s%s%s",
-             committee->short_name[0] ? committee->short_name : committee->name,
-             m->title[0] ? ": " : "", m->title[0] ? m->title : "");
-    snprintf(sequence, sizeof sequence, "%d", m->notice_version);
-    bool cancelled = m->state == SAMHAND__V1__MEETING__STATE__CANCELLED;
-
     FILE *out = open_memstream(&body, &len);
-    fputs(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//samhand//agenda//NO\r\nCALSCALE:GREGORIAN\r\n",
-        out);
-    s_ics_line(out, "METHOD", cancelled ? "CANCEL" : "PUBLISH", false);
-    fputs("BEGIN:VEVENT\r\n", out);
-    s_ics_line(out, "UID", uid, false);
-    s_ics_line(out, "SEQUENCE", sequence, false);
-    s_ics_line(out, "DTSTAMP", stamp, false);
-    s_ics_line(out, "DTSTART", start, false);
-    s_ics_line(out, "DTEND", end, false);
-    s_ics_line(out, "SUMMARY", summary, true);
-    if (m->place[0])
-        s_ics_line(out, "LOCATION", m->place, true);
-    if (m->online_url[0])
-        s_ics_line(out, "URL", m->online_url, false);
-    s_ics_line(out, "STATUS",
-               cancelled                                        ? "CANCELLED"
-               : m->state == SAMHAND__V1__MEETING__STATE__DRAFT ? "TENTATIVE"
-                                                                : "CONFIRMED",
-               false);
-    s_ics_line(out, "DESCRIPTION", agenda, true);
-    fputs("END:VEVENT\r\nEND:VCALENDAR\r\n", out);
+    fputs(s_ics_head, out);
+    s_ics_line(out, "METHOD",
+               m->state == SAMHAND__V1__MEETING__STATE__CANCELLED ? "CANCEL" : "PUBLISH", false);
+    s_ics_event(out, m, committee, agenda);
+    fputs("END:VCALENDAR\r\n", out);
     fclose(out);
     free(agenda);
     s_reply_document(call, "text/calendar; charset=utf-8", body, len, "mote.ics");
@@ -379,5 +389,44 @@ done:
     if (chair)
         protobuf_c_message_free_unpacked(&chair->base, NULL);
     protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+/* Every noticed meeting of a committee, for subscribing in a calendar. */
+int agenda_committee_ics(bus_call_t *call)
+{
+    const Samhand__V1__GetCommitteeRequest *req = (const void *)call->request;
+    Samhand__V1__Committee *committee = NULL;
+    int rc = check_uuid(req->id) ? agenda_store_committee_get(call->db, req->id, &committee) : 1;
+    if (rc < 0)
+        return bus_call_fail_db(call, "read committee");
+    if (rc > 0)
+        return bus_call_fail(call, BUS_NOT_FOUND, "id", "committee %s does not exist", req->id);
+    char *body = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&body, &len);
+    fputs(s_ics_head, out);
+    s_ics_line(out, "METHOD", "PUBLISH", false);
+    s_ics_line(out, "X-WR-CALNAME", committee->name, true);
+    agenda_page_t page = {.after = 0, .limit = 500};
+    Samhand__V1__ListMeetingsResponse *list = NULL;
+    do {
+        /* drafts are nobody's appointment yet */
+        if (agenda_store_meeting_list(call->db, page, committee->id, NULL, NULL, NULL, false,
+                                      &list) != 0) {
+            rc = bus_call_fail_db(call, "list meetings");
+            break;
+        }
+        for (size_t i = 0; i < list->n_items; i++)
+            s_ics_event(out, list->items[i], committee, NULL);
+        page.after = list->next_cursor[0] ? strtoll(list->next_cursor, NULL, 10) : 0;
+        protobuf_c_message_free_unpacked(&list->base, NULL);
+    } while (page.after);
+    fputs("END:VCALENDAR\r\n", out);
+    fclose(out);
+    if (rc == 0)
+        s_reply_document(call, "text/calendar; charset=utf-8", body, len, "utvalg.ics");
+    free(body);
+    protobuf_c_message_free_unpacked(&committee->base, NULL);
     return rc;
 }

@@ -42,6 +42,7 @@ const bus_route_t agenda_routes[] = {
     ROUTE("DeleteAgendaItem", delete_agenda_item_request, agenda_item_delete),
     ROUTE("GetMeetingNotice", get_meeting_document_request, agenda_notice_html),
     ROUTE("GetMeetingCalendar", get_meeting_document_request, agenda_notice_ics),
+    ROUTE("GetCommitteeCalendar", get_committee_request, agenda_committee_ics),
     ROUTE("SetAttendance", set_attendance_request, agenda_minutes_attendance),
     ROUTE("SetOutcome", set_outcome_request, agenda_minutes_outcome),
     ROUTE("ApproveMinutes", approve_minutes_request, agenda_minutes_approve),

@@ -492,6 +492,18 @@ static void test_listing(void **state)
     s_expect(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
     http_response_free(&r);
+    /* the committee's feed: every noticed meeting, no drafts */
+    snprintf(url, sizeof url, "%s/v1/committees/%s/calendar.ics", s_stack.base_url, s_asu);
+    r = http_request("GET", url, NULL, NULL);
+    s_expect(r, 200);
+    assert_string_equal(r->content_type, "text/calendar; charset=utf-8");
+    assert_non_null(strstr(r->body, "X-WR-CALNAME:Administrativt samarbeidsutvalg\r\n"));
+    int events = 0;
+    for (const char *p = r->body; (p = strstr(p, "BEGIN:VEVENT")); p++)
+        events++;
+    assert_int_equal(events, 5); /* Feb, Mar, 2024, 2030 May, 2030 June (cancelled) */
+    assert_null(strstr(r->body, "20310115T"));
+    http_response_free(&r);
     r = stack_get(&s_stack, "/v1/meetings?from=08.02.2023");
     assert_problem(r, 400, "from");
     http_response_free(&r);
