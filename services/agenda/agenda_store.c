@@ -1,5 +1,6 @@
 /* SQL of the agenda service; see agenda_store.h for the contract. */
 #include "agenda_store.h"
+#include "samhand_rows.h"
 
 #include <assert.h>
 #include <jansson.h>
@@ -7,109 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------------------------------------------------------------- helpers */
-
-static char *s_text(const PGresult *res, int row, int col)
-{
-    char *text = strdup(PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col));
-    assert(text);
-    return text;
-}
-
-/* Columns holding microseconds since the epoch, see TIMESTAMP_US below. */
-static Samhand__V1__Timestamp *s_timestamp(const PGresult *res, int row, int col)
-{
-    Samhand__V1__Timestamp *ts = malloc(sizeof *ts);
-    assert(ts);
-    samhand__v1__timestamp__init(ts);
-    long long us = strtoll(PQgetvalue(res, row, col), NULL, 10);
-    ts->seconds = us / 1000000;
-    ts->nanos = (int32_t)(us % 1000000) * 1000;
-    return ts;
-}
-
-static int s_enum(const ProtobufCEnumDescriptor *desc, const PGresult *res, int row, int col)
-{
-    const ProtobufCEnumValue *value =
-        protobuf_c_enum_descriptor_get_value_by_name(desc, PQgetvalue(res, row, col));
-    return value ? value->value : 0;
-}
-
-#define TIMESTAMP_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
-
-/* Converts row `row` of `res` to a freshly allocated message. */
-typedef ProtobufCMessage *(*s_row_fn)(const PGresult *res, int row);
-
-/* Runs a statement expected to return at most one row. */
-static int s_one(db_t *db, const char *sql, int n, const char *const *params, s_row_fn convert,
-                 ProtobufCMessage **out)
-{
-    PGresult *res = db_query(db, sql, n, params);
-    if (!res)
-        return -1;
-    int found = PQntuples(res) > 0;
-    if (found)
-        *out = convert(res, 0);
-    PQclear(res);
-    return found ? 0 : 1;
-}
-
-/* Runs a list statement that selected up to page.limit + 1 rows, row_seq
- * last, into a new list response of `desc`: its `items` and the cursor of
- * the next page in `next_cursor` ("" at the end). */
-static int s_list(db_t *db, const char *sql, int n, const char *const *params, s_row_fn convert,
-                  agenda_page_t page, const ProtobufCMessageDescriptor *desc,
-                  ProtobufCMessage **out)
-{
-    const ProtobufCFieldDescriptor *items_field =
-        protobuf_c_message_descriptor_get_field_by_name(desc, "items");
-    const ProtobufCFieldDescriptor *cursor_field =
-        protobuf_c_message_descriptor_get_field_by_name(desc, "next_cursor");
-    assert(items_field && cursor_field);
-    PGresult *res = db_query(db, sql, n, params);
-    if (!res)
-        return -1;
-    ProtobufCMessage *list = malloc(desc->sizeof_message);
-    assert(list);
-    desc->message_init(list);
-    int rows = PQntuples(res);
-    int shown = rows > page.limit ? page.limit : rows;
-    ProtobufCMessage **items = calloc((size_t)shown + 1, sizeof *items);
-    assert(items);
-    for (int i = 0; i < shown; i++)
-        items[i] = convert(res, i);
-    *(ProtobufCMessage ***)((char *)list + items_field->offset) = items;
-    *(size_t *)((char *)list + items_field->quantifier_offset) = (size_t)shown;
-    *(char **)((char *)list + cursor_field->offset) =
-        rows > page.limit && shown > 0 ? s_text(res, shown - 1, PQnfields(res) - 1) : strdup("");
-    PQclear(res);
-    *out = list;
-    return 0;
-}
-
-static void s_page_params(agenda_page_t page, char after[24], char limit[16])
-{
-    snprintf(after, 24, "%lld", (long long)page.after);
-    snprintf(limit, 16, "%d", page.limit + 1);
-}
-
 /* ---------------------------------------------------------- organizations */
 
 #define ORG_COLUMNS                                                                                \
-    "id, name, organization_number, kind, " TIMESTAMP_US("created_at") ", " TIMESTAMP_US(          \
-        "updated_at") ", row_seq"
+    "id, name, organization_number, kind, " ROWS_TIMESTAMP_US(                                     \
+        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", row_seq"
 
 static ProtobufCMessage *s_organization(const PGresult *res, int row)
 {
     Samhand__V1__Organization *org = malloc(sizeof *org);
     assert(org);
     samhand__v1__organization__init(org);
-    org->id = s_text(res, row, 0);
-    org->name = s_text(res, row, 1);
-    org->organization_number = s_text(res, row, 2);
-    org->kind = s_enum(&samhand__v1__organization__kind__descriptor, res, row, 3);
-    org->create_time = s_timestamp(res, row, 4);
-    org->update_time = s_timestamp(res, row, 5);
+    org->id = rows_text(res, row, 0);
+    org->name = rows_text(res, row, 1);
+    org->organization_number = rows_text(res, row, 2);
+    org->kind = rows_enum(&samhand__v1__organization__kind__descriptor, res, row, 3);
+    org->create_time = rows_timestamp_us(res, row, 4);
+    org->update_time = rows_timestamp_us(res, row, 5);
     return &org->base;
 }
 
@@ -117,63 +32,66 @@ int agenda_store_organization_insert(db_t *db, const char *name, const char *num
                                      const char *kind, Samhand__V1__Organization **out)
 {
     const char *params[] = {name, number, kind};
-    return s_one(db,
-                 "INSERT INTO organizations (name, organization_number, kind) VALUES ($1, $2, $3) "
-                 "RETURNING " ORG_COLUMNS,
-                 3, params, s_organization, (ProtobufCMessage **)out);
+    return rows_one(
+        db,
+        "INSERT INTO organizations (name, organization_number, kind) VALUES ($1, $2, $3) "
+        "RETURNING " ORG_COLUMNS,
+        3, params, s_organization, (ProtobufCMessage **)out);
 }
 
 int agenda_store_organization_get(db_t *db, const char *id, Samhand__V1__Organization **out)
 {
     const char *params[] = {id};
-    return s_one(db, "SELECT " ORG_COLUMNS " FROM organizations WHERE id = $1", 1, params,
-                 s_organization, (ProtobufCMessage **)out);
+    return rows_one(db, "SELECT " ORG_COLUMNS " FROM organizations WHERE id = $1", 1, params,
+                    s_organization, (ProtobufCMessage **)out);
 }
 
 int agenda_store_organization_update(db_t *db, const char *id, const char *name, const char *kind,
                                      Samhand__V1__Organization **out)
 {
     const char *params[] = {id, name, kind};
-    return s_one(db,
-                 "UPDATE organizations SET name = coalesce($2, name), kind = coalesce($3, kind), "
-                 "updated_at = now() WHERE id = $1 RETURNING " ORG_COLUMNS,
-                 3, params, s_organization, (ProtobufCMessage **)out);
+    return rows_one(
+        db,
+        "UPDATE organizations SET name = coalesce($2, name), kind = coalesce($3, kind), "
+        "updated_at = now() WHERE id = $1 RETURNING " ORG_COLUMNS,
+        3, params, s_organization, (ProtobufCMessage **)out);
 }
 
 int agenda_store_organization_list(db_t *db, agenda_page_t page, const char *kind, const char *q,
                                    const char *number, Samhand__V1__ListOrganizationsResponse **out)
 {
     char after[24], limit[16];
-    s_page_params(page, after, limit);
+    rows_page_params(page.after, page.limit, after, limit);
     const char *params[] = {after, limit, kind, q, number};
-    return s_list(db,
-                  "SELECT " ORG_COLUMNS " FROM organizations WHERE row_seq > $1"
-                  " AND ($3::text IS NULL OR kind = $3)"
-                  " AND ($4::text IS NULL OR strpos(lower(name), lower($4)) > 0)"
-                  " AND ($5::text IS NULL OR organization_number = $5)"
-                  " ORDER BY row_seq LIMIT $2",
-                  5, params, s_organization, page,
-                  &samhand__v1__list_organizations_response__descriptor, (ProtobufCMessage **)out);
+    return rows_list(db,
+                     "SELECT " ORG_COLUMNS " FROM organizations WHERE row_seq > $1"
+                     " AND ($3::text IS NULL OR kind = $3)"
+                     " AND ($4::text IS NULL OR strpos(lower(name), lower($4)) > 0)"
+                     " AND ($5::text IS NULL OR organization_number = $5)"
+                     " ORDER BY row_seq LIMIT $2",
+                     5, params, s_organization, page.limit,
+                     &samhand__v1__list_organizations_response__descriptor,
+                     (ProtobufCMessage **)out);
 }
 
 /* ---------------------------------------------------------------- persons */
 
 #define PERSON_COLUMNS                                                                             \
-    "id, name, title, organization_id, email, " TIMESTAMP_US("created_at") ", " TIMESTAMP_US(      \
-        "updated_at") ", row_seq"
+    "id, name, title, organization_id, email, " ROWS_TIMESTAMP_US(                                 \
+        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", row_seq"
 
 static ProtobufCMessage *s_person(const PGresult *res, int row)
 {
     Samhand__V1__Person *person = malloc(sizeof *person);
     assert(person);
     samhand__v1__person__init(person);
-    person->id = s_text(res, row, 0);
-    person->name = s_text(res, row, 1);
-    person->title = s_text(res, row, 2);
-    person->organization_id = s_text(res, row, 3);
-    person->email = s_text(res, row, 4);
-    person->create_time = s_timestamp(res, row, 5);
-    person->update_time = s_timestamp(res, row, 6);
+    person->id = rows_text(res, row, 0);
+    person->name = rows_text(res, row, 1);
+    person->title = rows_text(res, row, 2);
+    person->organization_id = rows_text(res, row, 3);
+    person->email = rows_text(res, row, 4);
+    person->create_time = rows_timestamp_us(res, row, 5);
+    person->update_time = rows_timestamp_us(res, row, 6);
     return &person->base;
 }
 
@@ -182,18 +100,18 @@ int agenda_store_person_insert(db_t *db, const char *name, const char *title,
                                Samhand__V1__Person **out)
 {
     const char *params[] = {name, title, organization_id, email};
-    return s_one(db,
-                 "INSERT INTO persons (name, title, organization_id, email) "
-                 "SELECT $1, $2, id, $4 FROM organizations WHERE id = $3 "
-                 "RETURNING " PERSON_COLUMNS,
-                 4, params, s_person, (ProtobufCMessage **)out);
+    return rows_one(db,
+                    "INSERT INTO persons (name, title, organization_id, email) "
+                    "SELECT $1, $2, id, $4 FROM organizations WHERE id = $3 "
+                    "RETURNING " PERSON_COLUMNS,
+                    4, params, s_person, (ProtobufCMessage **)out);
 }
 
 int agenda_store_person_get(db_t *db, const char *id, Samhand__V1__Person **out)
 {
     const char *params[] = {id};
-    return s_one(db, "SELECT " PERSON_COLUMNS " FROM persons WHERE id = $1", 1, params, s_person,
-                 (ProtobufCMessage **)out);
+    return rows_one(db, "SELECT " PERSON_COLUMNS " FROM persons WHERE id = $1", 1, params, s_person,
+                    (ProtobufCMessage **)out);
 }
 
 int agenda_store_person_update(db_t *db, const char *id, const char *name, const char *title,
@@ -201,50 +119,50 @@ int agenda_store_person_update(db_t *db, const char *id, const char *name, const
                                Samhand__V1__Person **out)
 {
     const char *params[] = {id, name, title, organization_id, email};
-    return s_one(db,
-                 "UPDATE persons SET name = coalesce($2, name), title = coalesce($3, title), "
-                 "organization_id = coalesce($4::uuid, organization_id), "
-                 "email = coalesce($5, email), updated_at = now() "
-                 "WHERE id = $1 RETURNING " PERSON_COLUMNS,
-                 5, params, s_person, (ProtobufCMessage **)out);
+    return rows_one(db,
+                    "UPDATE persons SET name = coalesce($2, name), title = coalesce($3, title), "
+                    "organization_id = coalesce($4::uuid, organization_id), "
+                    "email = coalesce($5, email), updated_at = now() "
+                    "WHERE id = $1 RETURNING " PERSON_COLUMNS,
+                    5, params, s_person, (ProtobufCMessage **)out);
 }
 
 int agenda_store_person_list(db_t *db, agenda_page_t page, const char *organization_id,
                              const char *q, Samhand__V1__ListPersonsResponse **out)
 {
     char after[24], limit[16];
-    s_page_params(page, after, limit);
+    rows_page_params(page.after, page.limit, after, limit);
     const char *params[] = {after, limit, organization_id, q};
-    return s_list(db,
-                  "SELECT " PERSON_COLUMNS " FROM persons WHERE row_seq > $1"
-                  " AND ($3::uuid IS NULL OR organization_id = $3)"
-                  " AND ($4::text IS NULL OR strpos(lower(name), lower($4)) > 0)"
-                  " ORDER BY row_seq LIMIT $2",
-                  4, params, s_person, page, &samhand__v1__list_persons_response__descriptor,
-                  (ProtobufCMessage **)out);
+    return rows_list(db,
+                     "SELECT " PERSON_COLUMNS " FROM persons WHERE row_seq > $1"
+                     " AND ($3::uuid IS NULL OR organization_id = $3)"
+                     " AND ($4::text IS NULL OR strpos(lower(name), lower($4)) > 0)"
+                     " ORDER BY row_seq LIMIT $2",
+                     4, params, s_person, page.limit,
+                     &samhand__v1__list_persons_response__descriptor, (ProtobufCMessage **)out);
 }
 
 /* ------------------------------------------------------------- committees */
 
 #define COMMITTEE_COLUMNS                                                                          \
     "id, name, short_name, kind, parent_id, mandate, notice_period_days, case_number_format, "     \
-    "" TIMESTAMP_US("created_at") ", " TIMESTAMP_US("updated_at") ", row_seq"
+    "" ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", row_seq"
 
 static ProtobufCMessage *s_committee(const PGresult *res, int row)
 {
     Samhand__V1__Committee *c = malloc(sizeof *c);
     assert(c);
     samhand__v1__committee__init(c);
-    c->id = s_text(res, row, 0);
-    c->name = s_text(res, row, 1);
-    c->short_name = s_text(res, row, 2);
-    c->kind = s_enum(&samhand__v1__committee__kind__descriptor, res, row, 3);
-    c->parent_id = s_text(res, row, 4);
-    c->mandate = s_text(res, row, 5);
+    c->id = rows_text(res, row, 0);
+    c->name = rows_text(res, row, 1);
+    c->short_name = rows_text(res, row, 2);
+    c->kind = rows_enum(&samhand__v1__committee__kind__descriptor, res, row, 3);
+    c->parent_id = rows_text(res, row, 4);
+    c->mandate = rows_text(res, row, 5);
     c->notice_period_days = atoi(PQgetvalue(res, row, 6));
-    c->case_number_format = s_text(res, row, 7);
-    c->create_time = s_timestamp(res, row, 8);
-    c->update_time = s_timestamp(res, row, 9);
+    c->case_number_format = rows_text(res, row, 7);
+    c->create_time = rows_timestamp_us(res, row, 8);
+    c->update_time = rows_timestamp_us(res, row, 9);
     return &c->base;
 }
 
@@ -258,18 +176,18 @@ int agenda_store_committee_insert(db_t *db, const agenda_committee_fields_t *f,
                             f->mandate,
                             f->notice_period_days,
                             f->case_number_format};
-    return s_one(db,
-                 "INSERT INTO committees (name, short_name, kind, parent_id, mandate, "
-                 "notice_period_days, case_number_format) VALUES ($1, coalesce($2, ''), $3, $4, "
-                 "coalesce($5, ''), $6, $7) RETURNING " COMMITTEE_COLUMNS,
-                 7, params, s_committee, (ProtobufCMessage **)out);
+    return rows_one(db,
+                    "INSERT INTO committees (name, short_name, kind, parent_id, mandate, "
+                    "notice_period_days, case_number_format) VALUES ($1, coalesce($2, ''), $3, $4, "
+                    "coalesce($5, ''), $6, $7) RETURNING " COMMITTEE_COLUMNS,
+                    7, params, s_committee, (ProtobufCMessage **)out);
 }
 
 int agenda_store_committee_get(db_t *db, const char *id, Samhand__V1__Committee **out)
 {
     const char *params[] = {id};
-    return s_one(db, "SELECT " COMMITTEE_COLUMNS " FROM committees WHERE id = $1", 1, params,
-                 s_committee, (ProtobufCMessage **)out);
+    return rows_one(db, "SELECT " COMMITTEE_COLUMNS " FROM committees WHERE id = $1", 1, params,
+                    s_committee, (ProtobufCMessage **)out);
 }
 
 int agenda_store_committee_update(db_t *db, const char *id, const agenda_committee_fields_t *f,
@@ -284,30 +202,31 @@ int agenda_store_committee_update(db_t *db, const char *id, const agenda_committ
                             f->notice_period_days,
                             f->case_number_format,
                             f->clear_parent ? "t" : "f"};
-    return s_one(db,
-                 "UPDATE committees SET name = coalesce($2, name), "
-                 "short_name = coalesce($3, short_name), kind = coalesce($4, kind), "
-                 "parent_id = CASE WHEN $9::boolean THEN NULL ELSE coalesce($5::uuid, parent_id) "
-                 "END, mandate = coalesce($6, mandate), "
-                 "notice_period_days = coalesce($7::integer, notice_period_days), "
-                 "case_number_format = coalesce($8, case_number_format), updated_at = now() "
-                 "WHERE id = $1 RETURNING " COMMITTEE_COLUMNS,
-                 9, params, s_committee, (ProtobufCMessage **)out);
+    return rows_one(
+        db,
+        "UPDATE committees SET name = coalesce($2, name), "
+        "short_name = coalesce($3, short_name), kind = coalesce($4, kind), "
+        "parent_id = CASE WHEN $9::boolean THEN NULL ELSE coalesce($5::uuid, parent_id) "
+        "END, mandate = coalesce($6, mandate), "
+        "notice_period_days = coalesce($7::integer, notice_period_days), "
+        "case_number_format = coalesce($8, case_number_format), updated_at = now() "
+        "WHERE id = $1 RETURNING " COMMITTEE_COLUMNS,
+        9, params, s_committee, (ProtobufCMessage **)out);
 }
 
 int agenda_store_committee_list(db_t *db, agenda_page_t page, const char *kind,
                                 const char *parent_id, Samhand__V1__ListCommitteesResponse **out)
 {
     char after[24], limit[16];
-    s_page_params(page, after, limit);
+    rows_page_params(page.after, page.limit, after, limit);
     const char *params[] = {after, limit, kind, parent_id};
-    return s_list(db,
-                  "SELECT " COMMITTEE_COLUMNS " FROM committees WHERE row_seq > $1"
-                  " AND ($3::text IS NULL OR kind = $3)"
-                  " AND ($4::uuid IS NULL OR parent_id = $4)"
-                  " ORDER BY row_seq LIMIT $2",
-                  4, params, s_committee, page, &samhand__v1__list_committees_response__descriptor,
-                  (ProtobufCMessage **)out);
+    return rows_list(db,
+                     "SELECT " COMMITTEE_COLUMNS " FROM committees WHERE row_seq > $1"
+                     " AND ($3::text IS NULL OR kind = $3)"
+                     " AND ($4::uuid IS NULL OR parent_id = $4)"
+                     " ORDER BY row_seq LIMIT $2",
+                     4, params, s_committee, page.limit,
+                     &samhand__v1__list_committees_response__descriptor, (ProtobufCMessage **)out);
 }
 
 int agenda_store_committee_reports_to(db_t *db, const char *id, const char *ancestor)
@@ -331,21 +250,21 @@ int agenda_store_committee_reports_to(db_t *db, const char *id, const char *ance
 
 #define MEMBERSHIP_COLUMNS                                                                         \
     "id, committee_id, person_id, role, organization_id, term_from::text, "                        \
-    "coalesce(term_to::text, ''), " TIMESTAMP_US("created_at") ", row_seq"
+    "coalesce(term_to::text, ''), " ROWS_TIMESTAMP_US("created_at") ", row_seq"
 
 static ProtobufCMessage *s_membership(const PGresult *res, int row)
 {
     Samhand__V1__Membership *m = malloc(sizeof *m);
     assert(m);
     samhand__v1__membership__init(m);
-    m->id = s_text(res, row, 0);
-    m->committee_id = s_text(res, row, 1);
-    m->person_id = s_text(res, row, 2);
-    m->role = s_enum(&samhand__v1__membership__role__descriptor, res, row, 3);
-    m->organization_id = s_text(res, row, 4);
-    m->term_from = s_text(res, row, 5);
-    m->term_to = s_text(res, row, 6);
-    m->create_time = s_timestamp(res, row, 7);
+    m->id = rows_text(res, row, 0);
+    m->committee_id = rows_text(res, row, 1);
+    m->person_id = rows_text(res, row, 2);
+    m->role = rows_enum(&samhand__v1__membership__role__descriptor, res, row, 3);
+    m->organization_id = rows_text(res, row, 4);
+    m->term_from = rows_text(res, row, 5);
+    m->term_to = rows_text(res, row, 6);
+    m->create_time = rows_timestamp_us(res, row, 7);
     return &m->base;
 }
 
@@ -355,18 +274,19 @@ int agenda_store_membership_insert(db_t *db, const char *committee_id, const cha
                                    Samhand__V1__Membership **out)
 {
     const char *params[] = {committee_id, person_id, role, organization_id, term_from, term_to};
-    return s_one(db,
-                 "INSERT INTO memberships (committee_id, person_id, role, organization_id, "
-                 "term_from, term_to) SELECT $1, p.id, $3, coalesce($4::uuid, p.organization_id), "
-                 "$5::date, $6::date FROM persons p WHERE p.id = $2 RETURNING " MEMBERSHIP_COLUMNS,
-                 6, params, s_membership, (ProtobufCMessage **)out);
+    return rows_one(
+        db,
+        "INSERT INTO memberships (committee_id, person_id, role, organization_id, "
+        "term_from, term_to) SELECT $1, p.id, $3, coalesce($4::uuid, p.organization_id), "
+        "$5::date, $6::date FROM persons p WHERE p.id = $2 RETURNING " MEMBERSHIP_COLUMNS,
+        6, params, s_membership, (ProtobufCMessage **)out);
 }
 
 int agenda_store_membership_get(db_t *db, const char *committee_id, const char *id,
                                 Samhand__V1__Membership **out)
 {
     const char *params[] = {committee_id, id};
-    return s_one(
+    return rows_one(
         db, "SELECT " MEMBERSHIP_COLUMNS " FROM memberships WHERE committee_id = $1 AND id = $2", 2,
         params, s_membership, (ProtobufCMessage **)out);
 }
@@ -378,13 +298,14 @@ int agenda_store_membership_update(db_t *db, const char *committee_id, const cha
 {
     const char *params[] = {
         committee_id, id, role, organization_id, term_from, term_to, clear_term_to ? "t" : "f"};
-    return s_one(db,
-                 "UPDATE memberships SET role = coalesce($3, role), "
-                 "organization_id = coalesce($4::uuid, organization_id), "
-                 "term_from = coalesce($5::date, term_from), "
-                 "term_to = CASE WHEN $7::boolean THEN NULL ELSE coalesce($6::date, term_to) END "
-                 "WHERE committee_id = $1 AND id = $2 RETURNING " MEMBERSHIP_COLUMNS,
-                 7, params, s_membership, (ProtobufCMessage **)out);
+    return rows_one(
+        db,
+        "UPDATE memberships SET role = coalesce($3, role), "
+        "organization_id = coalesce($4::uuid, organization_id), "
+        "term_from = coalesce($5::date, term_from), "
+        "term_to = CASE WHEN $7::boolean THEN NULL ELSE coalesce($6::date, term_to) END "
+        "WHERE committee_id = $1 AND id = $2 RETURNING " MEMBERSHIP_COLUMNS,
+        7, params, s_membership, (ProtobufCMessage **)out);
 }
 
 int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *committee_id,
@@ -392,79 +313,54 @@ int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *commi
                                  Samhand__V1__ListMembershipsResponse **out)
 {
     char after[24], limit[16];
-    s_page_params(page, after, limit);
+    rows_page_params(page.after, page.limit, after, limit);
     const char *params[] = {after, limit, committee_id, role, active_on};
-    return s_list(db,
-                  "SELECT " MEMBERSHIP_COLUMNS " FROM memberships WHERE row_seq > $1"
-                  " AND committee_id = $3"
-                  " AND ($4::text IS NULL OR role = $4)"
-                  " AND ($5::date IS NULL OR (term_from <= $5 AND "
-                  "      (term_to IS NULL OR term_to >= $5)))"
-                  " ORDER BY row_seq LIMIT $2",
-                  5, params, s_membership, page,
-                  &samhand__v1__list_memberships_response__descriptor, (ProtobufCMessage **)out);
+    return rows_list(db,
+                     "SELECT " MEMBERSHIP_COLUMNS " FROM memberships WHERE row_seq > $1"
+                     " AND committee_id = $3"
+                     " AND ($4::text IS NULL OR role = $4)"
+                     " AND ($5::date IS NULL OR (term_from <= $5 AND "
+                     "      (term_to IS NULL OR term_to >= $5)))"
+                     " ORDER BY row_seq LIMIT $2",
+                     5, params, s_membership, page.limit,
+                     &samhand__v1__list_memberships_response__descriptor, (ProtobufCMessage **)out);
 }
 
 /* ---------------------------------------------------------------- meetings */
 
-#define MEETING_COLUMNS                                                                                       \
-    "id, committee_id, kind, title, extract(epoch FROM starts_at)::bigint, "                                  \
-    "extract(epoch FROM ends_at)::bigint, place, online_url, "                                                \
-    "coalesce(chair_person_id::text, ''), state, notice_version, " TIMESTAMP_US(                              \
-        "notice_at") ", cancel_reason, " TIMESTAMP_US("created_at") ", " TIMESTAMP_US("updated_"              \
-                                                                                      "at") ","               \
-                                                                                            " " TIMESTAMP_US( \
-                                                                                                "minutes_approved_at") ", row_seq"
-
-static Samhand__V1__Timestamp *s_seconds(const PGresult *res, int row, int col)
-{
-    Samhand__V1__Timestamp *ts = malloc(sizeof *ts);
-    assert(ts);
-    samhand__v1__timestamp__init(ts);
-    ts->seconds = strtoll(PQgetvalue(res, row, col), NULL, 10);
-    return ts;
-}
+#define MEETING_COLUMNS                                                                                                                  \
+    "id, committee_id, kind, title, extract(epoch FROM starts_at)::bigint, "                                                             \
+    "extract(epoch FROM ends_at)::bigint, place, online_url, "                                                                           \
+    "coalesce(chair_person_id::text, ''), state, notice_version, " ROWS_TIMESTAMP_US("notice_at") ", cancel_reason, " ROWS_TIMESTAMP_US( \
+        "created_at") ", " ROWS_TIMESTAMP_US("updated_"                                                                                  \
+                                             "at") ","                                                                                   \
+                                                   " " ROWS_TIMESTAMP_US(                                                                \
+                                                       "minutes_approved_at") ", row_seq"
 
 static ProtobufCMessage *s_meeting(const PGresult *res, int row)
 {
     Samhand__V1__Meeting *m = malloc(sizeof *m);
     assert(m);
     samhand__v1__meeting__init(m);
-    m->id = s_text(res, row, 0);
-    m->committee_id = s_text(res, row, 1);
-    m->kind = s_enum(&samhand__v1__meeting__kind__descriptor, res, row, 2);
-    m->title = s_text(res, row, 3);
-    m->start_time = s_seconds(res, row, 4);
-    m->end_time = s_seconds(res, row, 5);
-    m->place = s_text(res, row, 6);
-    m->online_url = s_text(res, row, 7);
-    m->chair_person_id = s_text(res, row, 8);
-    m->state = s_enum(&samhand__v1__meeting__state__descriptor, res, row, 9);
+    m->id = rows_text(res, row, 0);
+    m->committee_id = rows_text(res, row, 1);
+    m->kind = rows_enum(&samhand__v1__meeting__kind__descriptor, res, row, 2);
+    m->title = rows_text(res, row, 3);
+    m->start_time = rows_timestamp_s(res, row, 4);
+    m->end_time = rows_timestamp_s(res, row, 5);
+    m->place = rows_text(res, row, 6);
+    m->online_url = rows_text(res, row, 7);
+    m->chair_person_id = rows_text(res, row, 8);
+    m->state = rows_enum(&samhand__v1__meeting__state__descriptor, res, row, 9);
     m->notice_version = atoi(PQgetvalue(res, row, 10));
     if (!PQgetisnull(res, row, 11))
-        m->notice_time = s_timestamp(res, row, 11);
-    m->cancel_reason = s_text(res, row, 12);
-    m->create_time = s_timestamp(res, row, 13);
-    m->update_time = s_timestamp(res, row, 14);
+        m->notice_time = rows_timestamp_us(res, row, 11);
+    m->cancel_reason = rows_text(res, row, 12);
+    m->create_time = rows_timestamp_us(res, row, 13);
+    m->update_time = rows_timestamp_us(res, row, 14);
     if (!PQgetisnull(res, row, 15))
-        m->minutes_approve_time = s_timestamp(res, row, 15);
+        m->minutes_approve_time = rows_timestamp_us(res, row, 15);
     return &m->base;
-}
-
-/* A JSON array of strings (array_to_json of a text[]) as a malloc'ed array. */
-static char **s_json_strings(const char *text, size_t *n)
-{
-    json_t *array = json_loads(text, 0, NULL);
-    *n = json_array_size(array);
-    char **out = calloc(*n + 1, sizeof *out);
-    assert(out);
-    for (size_t i = 0; i < *n; i++) {
-        const char *value = json_string_value(json_array_get(array, i));
-        out[i] = strdup(value ? value : "");
-        assert(out[i]);
-    }
-    json_decref(array);
-    return out;
 }
 
 #define ITEM_COLUMNS                                                                               \
@@ -478,24 +374,25 @@ static ProtobufCMessage *s_item(const PGresult *res, int row)
     Samhand__V1__AgendaItem *item = malloc(sizeof *item);
     assert(item);
     samhand__v1__agenda_item__init(item);
-    item->id = s_text(res, row, 0);
-    item->meeting_id = s_text(res, row, 1);
+    item->id = rows_text(res, row, 0);
+    item->meeting_id = rows_text(res, row, 1);
     item->position = atoi(PQgetvalue(res, row, 2));
-    item->kind = s_enum(&samhand__v1__agenda_item__kind__descriptor, res, row, 3);
-    item->title = s_text(res, row, 4);
-    item->description = s_text(res, row, 5);
-    item->presenters = s_json_strings(PQgetvalue(res, row, 6), &item->n_presenters);
+    item->kind = rows_enum(&samhand__v1__agenda_item__kind__descriptor, res, row, 3);
+    item->title = rows_text(res, row, 4);
+    item->description = rows_text(res, row, 5);
+    item->presenters = rows_json_strings(PQgetvalue(res, row, 6), &item->n_presenters);
     item->duration_min = atoi(PQgetvalue(res, row, 7));
     item->is_exempt = PQgetvalue(res, row, 8)[0] == 't';
-    item->exemption_basis = s_text(res, row, 9);
-    item->case_number = s_text(res, row, 10);
+    item->exemption_basis = rows_text(res, row, 9);
+    item->case_number = rows_text(res, row, 10);
     item->is_withdrawn = PQgetvalue(res, row, 11)[0] == 't';
     item->added_in_version = atoi(PQgetvalue(res, row, 12));
-    item->case_id = s_text(res, row, 13);
-    item->outcome = s_enum(&samhand__v1__agenda_item__outcome__descriptor, res, row, 14);
-    item->decision = s_text(res, row, 15);
-    item->discussion_points = s_json_strings(PQgetvalue(res, row, 16), &item->n_discussion_points);
-    item->carried_from_item_id = s_text(res, row, 17);
+    item->case_id = rows_text(res, row, 13);
+    item->outcome = rows_enum(&samhand__v1__agenda_item__outcome__descriptor, res, row, 14);
+    item->decision = rows_text(res, row, 15);
+    item->discussion_points =
+        rows_json_strings(PQgetvalue(res, row, 16), &item->n_discussion_points);
+    item->carried_from_item_id = rows_text(res, row, 17);
     return &item->base;
 }
 
@@ -504,21 +401,21 @@ int agenda_store_meeting_insert(db_t *db, const agenda_meeting_fields_t *f,
 {
     const char *params[] = {f->committee_id, f->kind,  f->title,      f->starts_at,
                             f->ends_at,      f->place, f->online_url, f->chair_person_id};
-    return s_one(db,
-                 "INSERT INTO meetings (committee_id, kind, title, starts_at, ends_at, place, "
-                 "online_url, chair_person_id) VALUES ($1, $2, coalesce($3, ''), "
-                 "to_timestamp($4::bigint), to_timestamp($5::bigint), coalesce($6, ''), "
-                 "coalesce($7, ''), $8::uuid) RETURNING " MEETING_COLUMNS,
-                 8, params, s_meeting, (ProtobufCMessage **)out);
+    return rows_one(db,
+                    "INSERT INTO meetings (committee_id, kind, title, starts_at, ends_at, place, "
+                    "online_url, chair_person_id) VALUES ($1, $2, coalesce($3, ''), "
+                    "to_timestamp($4::bigint), to_timestamp($5::bigint), coalesce($6, ''), "
+                    "coalesce($7, ''), $8::uuid) RETURNING " MEETING_COLUMNS,
+                    8, params, s_meeting, (ProtobufCMessage **)out);
 }
 
 int agenda_store_meeting_get(db_t *db, const char *id, bool lock, Samhand__V1__Meeting **out)
 {
     const char *params[] = {id};
-    int rc = s_one(db,
-                   lock ? "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = $1 FOR UPDATE"
-                        : "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = $1",
-                   1, params, s_meeting, (ProtobufCMessage **)out);
+    int rc = rows_one(db,
+                      lock ? "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = $1 FOR UPDATE"
+                           : "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = $1",
+                      1, params, s_meeting, (ProtobufCMessage **)out);
     if (rc != 0)
         return rc;
     PGresult *res = db_query(
@@ -555,10 +452,10 @@ int agenda_store_meeting_get(db_t *db, const char *id, bool lock, Samhand__V1__M
         Samhand__V1__Attendance *a = malloc(sizeof *a);
         assert(a);
         samhand__v1__attendance__init(a);
-        a->person_id = s_text(res, i, 0);
-        a->status = s_enum(&samhand__v1__attendance__status__descriptor, res, i, 1);
-        a->deputy_for_person_id = s_text(res, i, 2);
-        a->person_name = s_text(res, i, 3);
+        a->person_id = rows_text(res, i, 0);
+        a->status = rows_enum(&samhand__v1__attendance__status__descriptor, res, i, 1);
+        a->deputy_for_person_id = rows_text(res, i, 2);
+        a->person_name = rows_text(res, i, 3);
         m->attendance[i] = a;
     }
     m->n_attendance = (size_t)rows;
@@ -597,38 +494,28 @@ int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committe
                               Samhand__V1__ListMeetingsResponse **out)
 {
     char after[24], limit[16];
-    s_page_params(page, after, limit);
+    rows_page_params(page.after, page.limit, after, limit);
     const char *params[] = {after, limit, committee_id, state, from, to, with_drafts ? "t" : "f"};
-    return s_list(db,
-                  "SELECT " MEETING_COLUMNS " FROM meetings WHERE row_seq > $1"
-                  " AND ($3::uuid IS NULL OR committee_id = $3)"
-                  " AND ($4::text IS NULL OR state = $4)"
-                  " AND ($5::bigint IS NULL OR starts_at >= to_timestamp($5::bigint))"
-                  " AND ($6::bigint IS NULL OR starts_at < to_timestamp($6::bigint))"
-                  " AND ($7::boolean OR state <> 'DRAFT')"
-                  " ORDER BY row_seq LIMIT $2",
-                  7, params, s_meeting, page, &samhand__v1__list_meetings_response__descriptor,
-                  (ProtobufCMessage **)out);
-}
-
-static int s_exec(db_t *db, const char *sql, int n, const char *const *params)
-{
-    PGresult *res = db_query(db, sql, n, params);
-    if (!res)
-        return -1;
-    int found = PQcmdTuples(res)[0] == '\0' || atoi(PQcmdTuples(res)) > 0;
-    PQclear(res);
-    return found ? 0 : 1;
+    return rows_list(db,
+                     "SELECT " MEETING_COLUMNS " FROM meetings WHERE row_seq > $1"
+                     " AND ($3::uuid IS NULL OR committee_id = $3)"
+                     " AND ($4::text IS NULL OR state = $4)"
+                     " AND ($5::bigint IS NULL OR starts_at >= to_timestamp($5::bigint))"
+                     " AND ($6::bigint IS NULL OR starts_at < to_timestamp($6::bigint))"
+                     " AND ($7::boolean OR state <> 'DRAFT')"
+                     " ORDER BY row_seq LIMIT $2",
+                     7, params, s_meeting, page.limit,
+                     &samhand__v1__list_meetings_response__descriptor, (ProtobufCMessage **)out);
 }
 
 int agenda_store_meeting_set_state(db_t *db, const char *id, const char *state,
                                    const char *cancel_reason)
 {
     const char *params[] = {id, state, cancel_reason};
-    return s_exec(db,
-                  "UPDATE meetings SET state = $2, cancel_reason = coalesce($3, cancel_reason), "
-                  "updated_at = now() WHERE id = $1",
-                  3, params);
+    return rows_exec(db,
+                     "UPDATE meetings SET state = $2, cancel_reason = coalesce($3, cancel_reason), "
+                     "updated_at = now() WHERE id = $1",
+                     3, params);
 }
 
 int agenda_store_meeting_noticed(db_t *db, const char *id, int version)
@@ -636,24 +523,13 @@ int agenda_store_meeting_noticed(db_t *db, const char *id, int version)
     char v[16];
     snprintf(v, sizeof v, "%d", version);
     const char *params[] = {id, v};
-    return s_exec(db,
-                  "UPDATE meetings SET state = 'NOTICE_PUBLISHED', notice_version = $2, "
-                  "notice_at = now(), updated_at = now() WHERE id = $1",
-                  2, params);
+    return rows_exec(db,
+                     "UPDATE meetings SET state = 'NOTICE_PUBLISHED', notice_version = $2, "
+                     "notice_at = now(), updated_at = now() WHERE id = $1",
+                     2, params);
 }
 
 /* ----------------------------------------------------------- agenda items */
-
-/* presenters as a JSON array, for $n::jsonb */
-static char *s_json_array(char **values, size_t n)
-{
-    json_t *array = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(array, json_string(values[i]));
-    char *text = json_dumps(array, JSON_COMPACT);
-    json_decref(array);
-    return text;
-}
 
 int agenda_store_item_insert(db_t *db, const char *meeting_id, int position,
                              const agenda_item_fields_t *f, int added_in_version,
@@ -663,41 +539,41 @@ int agenda_store_item_insert(db_t *db, const char *meeting_id, int position,
     snprintf(pos, sizeof pos, "%d", position);
     snprintf(version, sizeof version, "%d", added_in_version);
     const char *shift[] = {meeting_id, pos};
-    if (s_exec(db,
-               "UPDATE agenda_items SET position = position + 1 WHERE meeting_id = $1 AND "
-               "position >= $2",
-               2, shift) < 0)
+    if (rows_exec(db,
+                  "UPDATE agenda_items SET position = position + 1 WHERE meeting_id = $1 AND "
+                  "position >= $2",
+                  2, shift) < 0)
         return -1;
-    char *presenters = s_json_array(f->presenters, f->n_presenters);
+    char *presenters = rows_json_array(f->presenters, f->n_presenters);
     const char *params[] = {meeting_id,         pos,        f->kind,         f->title,
                             f->description,     presenters, f->duration_min, f->is_exempt,
                             f->exemption_basis, version,    case_id};
-    int rc = s_exec(db,
-                    "INSERT INTO agenda_items (meeting_id, position, kind, title, description, "
-                    "presenters, duration_min, is_exempt, exemption_basis, added_in_version, "
-                    "case_id) VALUES ($1, $2, $3, $4, coalesce($5, ''), "
-                    "ARRAY(SELECT jsonb_array_elements_text($6::jsonb)), $7, $8, "
-                    "coalesce($9, ''), $10, $11::uuid)",
-                    11, params);
+    int rc = rows_exec(db,
+                       "INSERT INTO agenda_items (meeting_id, position, kind, title, description, "
+                       "presenters, duration_min, is_exempt, exemption_basis, added_in_version, "
+                       "case_id) VALUES ($1, $2, $3, $4, coalesce($5, ''), "
+                       "ARRAY(SELECT jsonb_array_elements_text($6::jsonb)), $7, $8, "
+                       "coalesce($9, ''), $10, $11::uuid)",
+                       11, params);
     free(presenters);
     return rc;
 }
 
 int agenda_store_item_update(db_t *db, const char *item_id, const agenda_item_fields_t *f)
 {
-    char *presenters = f->set_presenters ? s_json_array(f->presenters, f->n_presenters) : NULL;
+    char *presenters = f->set_presenters ? rows_json_array(f->presenters, f->n_presenters) : NULL;
     const char *params[] = {item_id,    f->kind,         f->title,     f->description,
                             presenters, f->duration_min, f->is_exempt, f->exemption_basis};
-    int rc = s_exec(db,
-                    "UPDATE agenda_items SET kind = coalesce($2, kind), "
-                    "title = coalesce($3, title), description = coalesce($4, description), "
-                    "presenters = CASE WHEN $5::jsonb IS NULL THEN presenters ELSE "
-                    "ARRAY(SELECT jsonb_array_elements_text($5::jsonb)) END, "
-                    "duration_min = coalesce($6::integer, duration_min), "
-                    "is_exempt = coalesce($7::boolean, is_exempt), "
-                    "exemption_basis = coalesce($8, exemption_basis), updated_at = now() "
-                    "WHERE id = $1",
-                    8, params);
+    int rc = rows_exec(db,
+                       "UPDATE agenda_items SET kind = coalesce($2, kind), "
+                       "title = coalesce($3, title), description = coalesce($4, description), "
+                       "presenters = CASE WHEN $5::jsonb IS NULL THEN presenters ELSE "
+                       "ARRAY(SELECT jsonb_array_elements_text($5::jsonb)) END, "
+                       "duration_min = coalesce($6::integer, duration_min), "
+                       "is_exempt = coalesce($7::boolean, is_exempt), "
+                       "exemption_basis = coalesce($8, exemption_basis), updated_at = now() "
+                       "WHERE id = $1",
+                       8, params);
     free(presenters);
     return rc;
 }
@@ -708,28 +584,28 @@ int agenda_store_item_move(db_t *db, const char *meeting_id, int from, int to)
     snprintf(f, sizeof f, "%d", from);
     snprintf(t, sizeof t, "%d", to);
     const char *params[] = {meeting_id, f, t};
-    return s_exec(db,
-                  "UPDATE agenda_items SET position = CASE "
-                  "WHEN position = $2 THEN $3::integer "
-                  "WHEN $2 < $3 THEN position - 1 ELSE position + 1 END "
-                  "WHERE meeting_id = $1 AND position BETWEEN least($2::integer, $3::integer) "
-                  "AND greatest($2::integer, $3::integer)",
-                  3, params);
+    return rows_exec(db,
+                     "UPDATE agenda_items SET position = CASE "
+                     "WHEN position = $2 THEN $3::integer "
+                     "WHEN $2 < $3 THEN position - 1 ELSE position + 1 END "
+                     "WHERE meeting_id = $1 AND position BETWEEN least($2::integer, $3::integer) "
+                     "AND greatest($2::integer, $3::integer)",
+                     3, params);
 }
 
 int agenda_store_item_delete(db_t *db, const char *meeting_id, const char *item_id, int position)
 {
     const char *params[] = {meeting_id, item_id};
-    int rc = s_exec(db, "DELETE FROM agenda_items WHERE meeting_id = $1 AND id = $2", 2, params);
+    int rc = rows_exec(db, "DELETE FROM agenda_items WHERE meeting_id = $1 AND id = $2", 2, params);
     if (rc != 0)
         return rc;
     char pos[16];
     snprintf(pos, sizeof pos, "%d", position);
     const char *shift[] = {meeting_id, pos};
-    return s_exec(db,
-                  "UPDATE agenda_items SET position = position - 1 WHERE meeting_id = $1 AND "
-                  "position > $2",
-                  2, shift) < 0
+    return rows_exec(db,
+                     "UPDATE agenda_items SET position = position - 1 WHERE meeting_id = $1 AND "
+                     "position > $2",
+                     2, shift) < 0
                ? -1
                : 0;
 }
@@ -737,9 +613,9 @@ int agenda_store_item_delete(db_t *db, const char *meeting_id, const char *item_
 int agenda_store_item_withdraw(db_t *db, const char *item_id)
 {
     const char *params[] = {item_id};
-    return s_exec(db,
-                  "UPDATE agenda_items SET is_withdrawn = true, updated_at = now() WHERE id = $1",
-                  1, params);
+    return rows_exec(
+        db, "UPDATE agenda_items SET is_withdrawn = true, updated_at = now() WHERE id = $1", 1,
+        params);
 }
 
 int agenda_store_item_numbered(db_t *db, const char *item_id, int year, int seq, const char *number,
@@ -750,11 +626,11 @@ int agenda_store_item_numbered(db_t *db, const char *item_id, int year, int seq,
     snprintf(s, sizeof s, "%d", seq);
     snprintf(v, sizeof v, "%d", version);
     const char *params[] = {item_id, y, s, number, v};
-    return s_exec(db,
-                  "UPDATE agenda_items SET case_year = $2, case_seq = $3, case_number = $4, "
-                  "added_in_version = CASE WHEN added_in_version = 0 THEN $5::integer ELSE "
-                  "added_in_version END WHERE id = $1 AND case_number IS NULL",
-                  5, params);
+    return rows_exec(db,
+                     "UPDATE agenda_items SET case_year = $2, case_seq = $3, case_number = $4, "
+                     "added_in_version = CASE WHEN added_in_version = 0 THEN $5::integer ELSE "
+                     "added_in_version END WHERE id = $1 AND case_number IS NULL",
+                     5, params);
 }
 
 int agenda_store_case_numbers_take(db_t *db, const char *committee_id, int year, int count,
@@ -780,8 +656,8 @@ int agenda_store_case_numbers_take(db_t *db, const char *committee_id, int year,
 int agenda_store_change_add(db_t *db, const char *meeting_id, const char *description)
 {
     const char *params[] = {meeting_id, description};
-    return s_exec(db, "INSERT INTO agenda_changes (meeting_id, description) VALUES ($1, $2)", 2,
-                  params);
+    return rows_exec(db, "INSERT INTO agenda_changes (meeting_id, description) VALUES ($1, $2)", 2,
+                     params);
 }
 
 static int s_strings(PGresult *res, char ***out, size_t *n)
@@ -792,7 +668,7 @@ static int s_strings(PGresult *res, char ***out, size_t *n)
     *out = calloc((size_t)rows + 1, sizeof **out);
     assert(*out);
     for (int i = 0; i < rows; i++)
-        (*out)[i] = s_text(res, i, 0);
+        (*out)[i] = rows_text(res, i, 0);
     *n = (size_t)rows;
     PQclear(res);
     return 0;
@@ -855,10 +731,10 @@ int agenda_store_case_exists(db_t *db, const char *id)
 int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
 {
     const char *params[] = {id};
-    PGresult *res = db_query(
-        db,
-        "SELECT id, title, committee_id, " TIMESTAMP_US("created_at") " FROM cases WHERE id = $1",
-        1, params);
+    PGresult *res = db_query(db,
+                             "SELECT id, title, committee_id, " ROWS_TIMESTAMP_US(
+                                 "created_at") " FROM cases WHERE id = $1",
+                             1, params);
     if (!res)
         return -1;
     if (PQntuples(res) == 0) {
@@ -868,10 +744,10 @@ int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
     Samhand__V1__Case *c = malloc(sizeof *c);
     assert(c);
     samhand__v1__case__init(c);
-    c->id = s_text(res, 0, 0);
-    c->title = s_text(res, 0, 1);
-    c->committee_id = s_text(res, 0, 2);
-    c->create_time = s_timestamp(res, 0, 3);
+    c->id = rows_text(res, 0, 0);
+    c->title = rows_text(res, 0, 1);
+    c->committee_id = rows_text(res, 0, 2);
+    c->create_time = rows_timestamp_us(res, 0, 3);
     PQclear(res);
     res = db_query(db,
                    "SELECT m.committee_id, c.name, m.id, extract(epoch FROM m.starts_at)::bigint, "
@@ -891,14 +767,14 @@ int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
         Samhand__V1__Treatment *t = malloc(sizeof *t);
         assert(t);
         samhand__v1__treatment__init(t);
-        t->committee_id = s_text(res, i, 0);
-        t->committee_name = s_text(res, i, 1);
-        t->meeting_id = s_text(res, i, 2);
-        t->meeting_time = s_seconds(res, i, 3);
-        t->item_id = s_text(res, i, 4);
-        t->case_number = s_text(res, i, 5);
-        t->outcome = s_enum(&samhand__v1__agenda_item__outcome__descriptor, res, i, 6);
-        t->decision = s_text(res, i, 7);
+        t->committee_id = rows_text(res, i, 0);
+        t->committee_name = rows_text(res, i, 1);
+        t->meeting_id = rows_text(res, i, 2);
+        t->meeting_time = rows_timestamp_s(res, i, 3);
+        t->item_id = rows_text(res, i, 4);
+        t->case_number = rows_text(res, i, 5);
+        t->outcome = rows_enum(&samhand__v1__agenda_item__outcome__descriptor, res, i, 6);
+        t->decision = rows_text(res, i, 7);
         t->is_withdrawn = PQgetvalue(res, i, 8)[0] == 't';
         c->treatments[i] = t;
     }
@@ -911,13 +787,13 @@ int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
 int agenda_store_item_outcome(db_t *db, const char *item_id, const char *outcome,
                               const char *decision, char **points, size_t n_points)
 {
-    char *json = s_json_array(points, n_points);
+    char *json = rows_json_array(points, n_points);
     const char *params[] = {item_id, outcome, decision, json};
-    int rc = s_exec(db,
-                    "UPDATE agenda_items SET outcome = $2, decision = coalesce($3, ''), "
-                    "discussion_points = ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), "
-                    "updated_at = now() WHERE id = $1",
-                    4, params);
+    int rc = rows_exec(db,
+                       "UPDATE agenda_items SET outcome = $2, decision = coalesce($3, ''), "
+                       "discussion_points = ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), "
+                       "updated_at = now() WHERE id = $1",
+                       4, params);
     free(json);
     return rc;
 }
@@ -925,13 +801,13 @@ int agenda_store_item_outcome(db_t *db, const char *item_id, const char *outcome
 int agenda_store_attendance_set(db_t *db, const char *meeting_id, const char *entries_json)
 {
     const char *params[] = {meeting_id, entries_json};
-    if (s_exec(db, "DELETE FROM attendance WHERE meeting_id = $1", 1, params) < 0)
+    if (rows_exec(db, "DELETE FROM attendance WHERE meeting_id = $1", 1, params) < 0)
         return -1;
-    return s_exec(db,
-                  "INSERT INTO attendance (meeting_id, person_id, status, deputy_for) "
-                  "SELECT $1, (e->>'person_id')::uuid, e->>'status', "
-                  "nullif(e->>'deputy_for', '')::uuid FROM jsonb_array_elements($2::jsonb) e",
-                  2, params) < 0
+    return rows_exec(db,
+                     "INSERT INTO attendance (meeting_id, person_id, status, deputy_for) "
+                     "SELECT $1, (e->>'person_id')::uuid, e->>'status', "
+                     "nullif(e->>'deputy_for', '')::uuid FROM jsonb_array_elements($2::jsonb) e",
+                     2, params) < 0
                ? -1
                : 0;
 }
@@ -939,10 +815,10 @@ int agenda_store_attendance_set(db_t *db, const char *meeting_id, const char *en
 int agenda_store_minutes_approved(db_t *db, const char *meeting_id)
 {
     const char *params[] = {meeting_id};
-    return s_exec(db,
-                  "UPDATE meetings SET state = 'MINUTES_APPROVED', minutes_approved_at = now(), "
-                  "updated_at = now() WHERE id = $1",
-                  1, params);
+    return rows_exec(db,
+                     "UPDATE meetings SET state = 'MINUTES_APPROVED', minutes_approved_at = now(), "
+                     "updated_at = now() WHERE id = $1",
+                     1, params);
 }
 
 int agenda_store_carry_postponed(db_t *db, const char *committee_id, int *carried)
@@ -966,21 +842,22 @@ int agenda_store_carry_postponed(db_t *db, const char *committee_id, int *carrie
     for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
         const char *carry[] = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1)};
         /* at the end of the agenda, before any other business if that is last */
-        rc = s_exec(db,
-                    "WITH last AS (SELECT coalesce(max(position), 0) AS p, "
-                    "  bool_or(kind = 'ANY_OTHER_BUSINESS' AND position = "
-                    "    (SELECT max(position) FROM agenda_items WHERE meeting_id = $2)) AS aob "
-                    "  FROM agenda_items WHERE meeting_id = $2), "
-                    "shift AS (UPDATE agenda_items SET position = position + 1 "
-                    "  WHERE meeting_id = $2 AND (SELECT aob FROM last) AND "
-                    "  position = (SELECT p FROM last) RETURNING id) "
-                    "INSERT INTO agenda_items (meeting_id, position, kind, title, description, "
-                    "presenters, duration_min, is_exempt, exemption_basis, case_id, carried_from) "
-                    "SELECT $2, CASE WHEN (SELECT aob FROM last) THEN (SELECT p FROM last) "
-                    "ELSE (SELECT p FROM last) + 1 END, kind, title, description, presenters, "
-                    "duration_min, is_exempt, exemption_basis, case_id, id FROM agenda_items "
-                    "WHERE id = $1",
-                    2, carry);
+        rc = rows_exec(
+            db,
+            "WITH last AS (SELECT coalesce(max(position), 0) AS p, "
+            "  bool_or(kind = 'ANY_OTHER_BUSINESS' AND position = "
+            "    (SELECT max(position) FROM agenda_items WHERE meeting_id = $2)) AS aob "
+            "  FROM agenda_items WHERE meeting_id = $2), "
+            "shift AS (UPDATE agenda_items SET position = position + 1 "
+            "  WHERE meeting_id = $2 AND (SELECT aob FROM last) AND "
+            "  position = (SELECT p FROM last) RETURNING id) "
+            "INSERT INTO agenda_items (meeting_id, position, kind, title, description, "
+            "presenters, duration_min, is_exempt, exemption_basis, case_id, carried_from) "
+            "SELECT $2, CASE WHEN (SELECT aob FROM last) THEN (SELECT p FROM last) "
+            "ELSE (SELECT p FROM last) + 1 END, kind, title, description, presenters, "
+            "duration_min, is_exempt, exemption_basis, case_id, id FROM agenda_items "
+            "WHERE id = $1",
+            2, carry);
         *carried += rc == 0;
     }
     PQclear(res);
@@ -1012,33 +889,33 @@ int agenda_store_uncarry(db_t *db, const char *item_id)
     "id, committee_id, coalesce(item_id::text, ''), description, "                                 \
     "array_to_json(responsible_organization_ids)::text, responsible, "                             \
     "coalesce(due_date::text, ''), status, (due_date < (now() AT TIME ZONE 'Europe/Oslo')::date "  \
-    "AND status IN ('OPEN', 'IN_PROGRESS')), number, " TIMESTAMP_US(                               \
-        "created_at") ", " TIMESTAMP_US("updated_at") ", row_seq"
+    "AND status IN ('OPEN', 'IN_PROGRESS')), number, " ROWS_TIMESTAMP_US(                          \
+        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", row_seq"
 
 static ProtobufCMessage *s_action(const PGresult *res, int row)
 {
     Samhand__V1__Action *a = malloc(sizeof *a);
     assert(a);
     samhand__v1__action__init(a);
-    a->id = s_text(res, row, 0);
-    a->committee_id = s_text(res, row, 1);
-    a->item_id = s_text(res, row, 2);
-    a->description = s_text(res, row, 3);
+    a->id = rows_text(res, row, 0);
+    a->committee_id = rows_text(res, row, 1);
+    a->item_id = rows_text(res, row, 2);
+    a->description = rows_text(res, row, 3);
     a->responsible_organization_ids =
-        s_json_strings(PQgetvalue(res, row, 4), &a->n_responsible_organization_ids);
-    a->responsible = s_text(res, row, 5);
-    a->due_date = s_text(res, row, 6);
-    a->status = s_enum(&samhand__v1__action__status__descriptor, res, row, 7);
+        rows_json_strings(PQgetvalue(res, row, 4), &a->n_responsible_organization_ids);
+    a->responsible = rows_text(res, row, 5);
+    a->due_date = rows_text(res, row, 6);
+    a->status = rows_enum(&samhand__v1__action__status__descriptor, res, row, 7);
     a->is_overdue = PQgetvalue(res, row, 8)[0] == 't';
     a->number = atoi(PQgetvalue(res, row, 9));
-    a->create_time = s_timestamp(res, row, 10);
-    a->update_time = s_timestamp(res, row, 11);
+    a->create_time = rows_timestamp_us(res, row, 10);
+    a->update_time = rows_timestamp_us(res, row, 11);
     return &a->base;
 }
 
 int agenda_store_organizations_exist(db_t *db, char **ids, size_t n)
 {
-    char *json = s_json_array(ids, n);
+    char *json = rows_json_array(ids, n);
     const char *params[] = {json};
     PGresult *res = db_query(db,
                              "SELECT count(*) FROM organizations WHERE id IN "
@@ -1062,7 +939,7 @@ int agenda_store_action_insert(db_t *db, const agenda_action_fields_t *f, char i
     PQclear(res);
     if (!found)
         return 1;
-    char *orgs = s_json_array(f->organization_ids, f->n_organization_ids);
+    char *orgs = rows_json_array(f->organization_ids, f->n_organization_ids);
     const char *params[] = {f->committee_id, f->item_id, f->description, orgs,
                             f->responsible,  f->due_date};
     res = db_query(db,
@@ -1083,16 +960,16 @@ int agenda_store_action_insert(db_t *db, const agenda_action_fields_t *f, char i
 int agenda_store_action_get(db_t *db, const char *id, bool lock, Samhand__V1__Action **out)
 {
     const char *params[] = {id};
-    int rc = s_one(db,
-                   lock ? "SELECT " ACTION_COLUMNS " FROM actions WHERE id = $1 FOR UPDATE"
-                        : "SELECT " ACTION_COLUMNS " FROM actions WHERE id = $1",
-                   1, params, s_action, (ProtobufCMessage **)out);
+    int rc = rows_one(db,
+                      lock ? "SELECT " ACTION_COLUMNS " FROM actions WHERE id = $1 FOR UPDATE"
+                           : "SELECT " ACTION_COLUMNS " FROM actions WHERE id = $1",
+                      1, params, s_action, (ProtobufCMessage **)out);
     if (rc != 0)
         return rc;
     PGresult *res = db_query(
         db,
-        "SELECT " TIMESTAMP_US("created_at") ", text, author FROM "
-                                             "action_notes WHERE action_id = $1 ORDER BY id",
+        "SELECT " ROWS_TIMESTAMP_US("created_at") ", text, author FROM "
+                                                  "action_notes WHERE action_id = $1 ORDER BY id",
         1, params);
     if (!res) {
         protobuf_c_message_free_unpacked(&(*out)->base, NULL);
@@ -1107,9 +984,9 @@ int agenda_store_action_get(db_t *db, const char *id, bool lock, Samhand__V1__Ac
         Samhand__V1__ActionNote *note = malloc(sizeof *note);
         assert(note);
         samhand__v1__action_note__init(note);
-        note->time = s_timestamp(res, i, 0);
-        note->text = s_text(res, i, 1);
-        note->author = s_text(res, i, 2);
+        note->time = rows_timestamp_us(res, i, 0);
+        note->text = rows_text(res, i, 1);
+        note->author = rows_text(res, i, 2);
         a->notes[i] = note;
     }
     a->n_notes = (size_t)rows;
@@ -1120,7 +997,7 @@ int agenda_store_action_get(db_t *db, const char *id, bool lock, Samhand__V1__Ac
 int agenda_store_action_update(db_t *db, const char *id, const agenda_action_fields_t *f)
 {
     char *orgs =
-        f->set_organizations ? s_json_array(f->organization_ids, f->n_organization_ids) : NULL;
+        f->set_organizations ? rows_json_array(f->organization_ids, f->n_organization_ids) : NULL;
     const char *params[] = {id,
                             f->description,
                             orgs,
@@ -1128,15 +1005,15 @@ int agenda_store_action_update(db_t *db, const char *id, const agenda_action_fie
                             f->due_date,
                             f->status,
                             f->clear_due_date ? "t" : "f"};
-    int rc = s_exec(db,
-                    "UPDATE actions SET description = coalesce($2, description), "
-                    "responsible_organization_ids = CASE WHEN $3::jsonb IS NULL THEN "
-                    "responsible_organization_ids ELSE ARRAY(SELECT "
-                    "jsonb_array_elements_text($3::jsonb)::uuid) END, "
-                    "responsible = coalesce($4, responsible), due_date = CASE WHEN $7::boolean "
-                    "THEN NULL ELSE coalesce($5::date, due_date) END, "
-                    "status = coalesce($6, status), updated_at = now() WHERE id = $1",
-                    7, params);
+    int rc = rows_exec(db,
+                       "UPDATE actions SET description = coalesce($2, description), "
+                       "responsible_organization_ids = CASE WHEN $3::jsonb IS NULL THEN "
+                       "responsible_organization_ids ELSE ARRAY(SELECT "
+                       "jsonb_array_elements_text($3::jsonb)::uuid) END, "
+                       "responsible = coalesce($4, responsible), due_date = CASE WHEN $7::boolean "
+                       "THEN NULL ELSE coalesce($5::date, due_date) END, "
+                       "status = coalesce($6, status), updated_at = now() WHERE id = $1",
+                       7, params);
     free(orgs);
     return rc;
 }
@@ -1144,8 +1021,8 @@ int agenda_store_action_update(db_t *db, const char *id, const agenda_action_fie
 int agenda_store_action_note(db_t *db, const char *id, const char *text, const char *author)
 {
     const char *params[] = {id, text, author};
-    return s_exec(db, "INSERT INTO action_notes (action_id, text, author) VALUES ($1, $2, $3)", 3,
-                  params);
+    return rows_exec(db, "INSERT INTO action_notes (action_id, text, author) VALUES ($1, $2, $3)",
+                     3, params);
 }
 
 int agenda_store_action_list(db_t *db, agenda_page_t page, const char *committee_id,
@@ -1153,45 +1030,46 @@ int agenda_store_action_list(db_t *db, agenda_page_t page, const char *committee
                              const char *organization_id, Samhand__V1__ListActionsResponse **out)
 {
     char after[24], limit[16];
-    s_page_params(page, after, limit);
+    rows_page_params(page.after, page.limit, after, limit);
     const char *params[] = {
         after, limit, committee_id, status, overdue ? "t" : "f", open ? "t" : "f", organization_id};
-    return s_list(db,
-                  "SELECT " ACTION_COLUMNS " FROM actions WHERE row_seq > $1"
-                  " AND ($3::uuid IS NULL OR committee_id = $3)"
-                  " AND ($4::text IS NULL OR status = $4)"
-                  " AND (NOT $5::boolean OR (due_date < (now() AT TIME ZONE 'Europe/Oslo')::date"
-                  "      AND status IN ('OPEN', 'IN_PROGRESS')))"
-                  " AND (NOT $6::boolean OR status IN ('OPEN', 'IN_PROGRESS'))"
-                  " AND ($7::uuid IS NULL OR $7::uuid = ANY (responsible_organization_ids))"
-                  " ORDER BY row_seq LIMIT $2",
-                  7, params, s_action, page, &samhand__v1__list_actions_response__descriptor,
-                  (ProtobufCMessage **)out);
+    return rows_list(db,
+                     "SELECT " ACTION_COLUMNS " FROM actions WHERE row_seq > $1"
+                     " AND ($3::uuid IS NULL OR committee_id = $3)"
+                     " AND ($4::text IS NULL OR status = $4)"
+                     " AND (NOT $5::boolean OR (due_date < (now() AT TIME ZONE 'Europe/Oslo')::date"
+                     "      AND status IN ('OPEN', 'IN_PROGRESS')))"
+                     " AND (NOT $6::boolean OR status IN ('OPEN', 'IN_PROGRESS'))"
+                     " AND ($7::uuid IS NULL OR $7::uuid = ANY (responsible_organization_ids))"
+                     " ORDER BY row_seq LIMIT $2",
+                     7, params, s_action, page.limit,
+                     &samhand__v1__list_actions_response__descriptor, (ProtobufCMessage **)out);
 }
 
 /* ----------------------------------------------------------- case documents */
 
 int agenda_store_document_put(db_t *db, const char *item_id, const agenda_document_fields_t *f)
 {
-    char *responsible = s_json_array(f->responsible, f->n_responsible);
-    char *officers = s_json_array(f->case_officers, f->n_case_officers);
-    char *decisions = s_json_array(f->proposed_decisions, f->n_proposed_decisions);
-    char *references = s_json_array(f->referenced_case_ids, f->n_referenced_case_ids);
+    char *responsible = rows_json_array(f->responsible, f->n_responsible);
+    char *officers = rows_json_array(f->case_officers, f->n_case_officers);
+    char *decisions = rows_json_array(f->proposed_decisions, f->n_proposed_decisions);
+    char *references = rows_json_array(f->referenced_case_ids, f->n_referenced_case_ids);
     const char *params[] = {item_id,       responsible,   officers,  decisions,
                             f->background, f->assessment, references};
-    int rc = s_exec(db,
-                    "INSERT INTO case_documents (item_id, responsible, case_officers, "
-                    "proposed_decisions, background, assessment, referenced_case_ids) VALUES ($1, "
-                    "ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), "
-                    "ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), "
-                    "ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), coalesce($5, ''), "
-                    "coalesce($6, ''), ARRAY(SELECT jsonb_array_elements_text($7::jsonb)::uuid)) "
-                    "ON CONFLICT (item_id) DO UPDATE SET responsible = EXCLUDED.responsible, "
-                    "case_officers = EXCLUDED.case_officers, proposed_decisions = "
-                    "EXCLUDED.proposed_decisions, background = EXCLUDED.background, assessment = "
-                    "EXCLUDED.assessment, referenced_case_ids = EXCLUDED.referenced_case_ids, "
-                    "updated_at = now()",
-                    7, params);
+    int rc =
+        rows_exec(db,
+                  "INSERT INTO case_documents (item_id, responsible, case_officers, "
+                  "proposed_decisions, background, assessment, referenced_case_ids) VALUES ($1, "
+                  "ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), "
+                  "ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), "
+                  "ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), coalesce($5, ''), "
+                  "coalesce($6, ''), ARRAY(SELECT jsonb_array_elements_text($7::jsonb)::uuid)) "
+                  "ON CONFLICT (item_id) DO UPDATE SET responsible = EXCLUDED.responsible, "
+                  "case_officers = EXCLUDED.case_officers, proposed_decisions = "
+                  "EXCLUDED.proposed_decisions, background = EXCLUDED.background, assessment = "
+                  "EXCLUDED.assessment, referenced_case_ids = EXCLUDED.referenced_case_ids, "
+                  "updated_at = now()",
+                  7, params);
     free(responsible);
     free(officers);
     free(decisions);
@@ -1201,7 +1079,7 @@ int agenda_store_document_put(db_t *db, const char *item_id, const agenda_docume
 
 int agenda_store_cases_exist(db_t *db, char **ids, size_t n)
 {
-    char *json = s_json_array(ids, n);
+    char *json = rows_json_array(ids, n);
     const char *params[] = {json};
     PGresult *res = db_query(db,
                              "SELECT count(*) FROM cases WHERE id IN "
@@ -1220,14 +1098,14 @@ static ProtobufCMessage *s_document(const PGresult *res, int row)
     Samhand__V1__CaseDocument *d = malloc(sizeof *d);
     assert(d);
     samhand__v1__case_document__init(d);
-    d->item_id = s_text(res, row, 0);
-    d->responsible = s_json_strings(PQgetvalue(res, row, 1), &d->n_responsible);
-    d->case_officers = s_json_strings(PQgetvalue(res, row, 2), &d->n_case_officers);
-    d->proposed_decisions = s_json_strings(PQgetvalue(res, row, 3), &d->n_proposed_decisions);
-    d->background = s_text(res, row, 4);
-    d->assessment = s_text(res, row, 5);
-    d->referenced_case_ids = s_json_strings(PQgetvalue(res, row, 6), &d->n_referenced_case_ids);
-    d->update_time = s_timestamp(res, row, 7);
+    d->item_id = rows_text(res, row, 0);
+    d->responsible = rows_json_strings(PQgetvalue(res, row, 1), &d->n_responsible);
+    d->case_officers = rows_json_strings(PQgetvalue(res, row, 2), &d->n_case_officers);
+    d->proposed_decisions = rows_json_strings(PQgetvalue(res, row, 3), &d->n_proposed_decisions);
+    d->background = rows_text(res, row, 4);
+    d->assessment = rows_text(res, row, 5);
+    d->referenced_case_ids = rows_json_strings(PQgetvalue(res, row, 6), &d->n_referenced_case_ids);
+    d->update_time = rows_timestamp_us(res, row, 7);
     return &d->base;
 }
 
@@ -1250,11 +1128,11 @@ static int s_attachments(db_t *db, Samhand__V1__CaseDocument **docs, size_t n)
             Samhand__V1__AttachmentInfo *a = malloc(sizeof *a);
             assert(a);
             samhand__v1__attachment_info__init(a);
-            a->id = s_text(res, i, 0);
-            a->filename = s_text(res, i, 1);
-            a->content_type = s_text(res, i, 2);
+            a->id = rows_text(res, i, 0);
+            a->filename = rows_text(res, i, 1);
+            a->content_type = rows_text(res, i, 2);
             a->size_bytes = strtoll(PQgetvalue(res, i, 3), NULL, 10);
-            a->sha256 = s_text(res, i, 4);
+            a->sha256 = rows_text(res, i, 4);
             docs[k]->attachments[i] = a;
         }
         docs[k]->n_attachments = (size_t)rows;
@@ -1266,13 +1144,13 @@ static int s_attachments(db_t *db, Samhand__V1__CaseDocument **docs, size_t n)
 #define DOCUMENT_COLUMNS                                                                           \
     "d.item_id, array_to_json(d.responsible)::text, array_to_json(d.case_officers)::text, "        \
     "array_to_json(d.proposed_decisions)::text, d.background, d.assessment, "                      \
-    "array_to_json(d.referenced_case_ids)::text, " TIMESTAMP_US("d.updated_at")
+    "array_to_json(d.referenced_case_ids)::text, " ROWS_TIMESTAMP_US("d.updated_at")
 
 int agenda_store_document_get(db_t *db, const char *item_id, Samhand__V1__CaseDocument **out)
 {
     const char *params[] = {item_id};
-    int rc = s_one(db, "SELECT " DOCUMENT_COLUMNS " FROM case_documents d WHERE d.item_id = $1", 1,
-                   params, s_document, (ProtobufCMessage **)out);
+    int rc = rows_one(db, "SELECT " DOCUMENT_COLUMNS " FROM case_documents d WHERE d.item_id = $1",
+                      1, params, s_document, (ProtobufCMessage **)out);
     if (rc != 0)
         return rc;
     if (s_attachments(db, out, 1) != 0) {
@@ -1340,12 +1218,12 @@ int agenda_store_attachment_get(db_t *db, const char *id, agenda_attachment_t *o
         PQclear(res);
         return 1;
     }
-    out->filename = s_text(res, 0, 0);
-    out->content_type = s_text(res, 0, 1);
+    out->filename = rows_text(res, 0, 0);
+    out->content_type = rows_text(res, 0, 1);
     out->content = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2), &out->len);
     out->is_exempt = PQgetvalue(res, 0, 3)[0] == 't';
     out->is_draft = strcmp(PQgetvalue(res, 0, 4), "DRAFT") == 0;
-    out->sha256 = s_text(res, 0, 5);
+    out->sha256 = rows_text(res, 0, 5);
     PQclear(res);
     return 0;
 }
@@ -1364,28 +1242,28 @@ void agenda_attachment_clear(agenda_attachment_t *a)
 #define PROPOSAL_COLUMNS                                                                           \
     "id, committee_id, title, description, submitter_name, submitter_email, "                      \
     "coalesce(organization_id::text, ''), state, coalesce(meeting_id::text, ''), "                 \
-    "coalesce(item_id::text, ''), decline_reason, " TIMESTAMP_US("created_at") ", " TIMESTAMP_US(  \
-        "decided_at") ", row_seq"
+    "coalesce(item_id::text, ''), decline_reason, " ROWS_TIMESTAMP_US(                             \
+        "created_at") ", " ROWS_TIMESTAMP_US("decided_at") ", row_seq"
 
 static ProtobufCMessage *s_proposal(const PGresult *res, int row)
 {
     Samhand__V1__Proposal *p = malloc(sizeof *p);
     assert(p);
     samhand__v1__proposal__init(p);
-    p->id = s_text(res, row, 0);
-    p->committee_id = s_text(res, row, 1);
-    p->title = s_text(res, row, 2);
-    p->description = s_text(res, row, 3);
-    p->submitter_name = s_text(res, row, 4);
-    p->submitter_email = s_text(res, row, 5);
-    p->organization_id = s_text(res, row, 6);
-    p->state = s_enum(&samhand__v1__proposal__state__descriptor, res, row, 7);
-    p->meeting_id = s_text(res, row, 8);
-    p->item_id = s_text(res, row, 9);
-    p->decline_reason = s_text(res, row, 10);
-    p->create_time = s_timestamp(res, row, 11);
+    p->id = rows_text(res, row, 0);
+    p->committee_id = rows_text(res, row, 1);
+    p->title = rows_text(res, row, 2);
+    p->description = rows_text(res, row, 3);
+    p->submitter_name = rows_text(res, row, 4);
+    p->submitter_email = rows_text(res, row, 5);
+    p->organization_id = rows_text(res, row, 6);
+    p->state = rows_enum(&samhand__v1__proposal__state__descriptor, res, row, 7);
+    p->meeting_id = rows_text(res, row, 8);
+    p->item_id = rows_text(res, row, 9);
+    p->decline_reason = rows_text(res, row, 10);
+    p->create_time = rows_timestamp_us(res, row, 11);
     if (!PQgetisnull(res, row, 12))
-        p->decide_time = s_timestamp(res, row, 12);
+        p->decide_time = rows_timestamp_us(res, row, 12);
     return &p->base;
 }
 
@@ -1397,44 +1275,44 @@ int agenda_store_proposal_insert(db_t *db, const Samhand__V1__CreateProposalRequ
         req->description,     req->submitter_name,
         req->submitter_email, req->organization_id[0] ? req->organization_id : NULL,
         submitted_by};
-    return s_one(db,
-                 "INSERT INTO proposals (committee_id, title, description, submitter_name, "
-                 "submitter_email, organization_id, submitted_by) VALUES ($1, $2, $3, $4, $5, "
-                 "$6::uuid, $7) RETURNING " PROPOSAL_COLUMNS,
-                 7, params, s_proposal, (ProtobufCMessage **)out);
+    return rows_one(db,
+                    "INSERT INTO proposals (committee_id, title, description, submitter_name, "
+                    "submitter_email, organization_id, submitted_by) VALUES ($1, $2, $3, $4, $5, "
+                    "$6::uuid, $7) RETURNING " PROPOSAL_COLUMNS,
+                    7, params, s_proposal, (ProtobufCMessage **)out);
 }
 
 int agenda_store_proposal_get(db_t *db, const char *id, bool lock, Samhand__V1__Proposal **out)
 {
     const char *params[] = {id};
-    return s_one(db,
-                 lock ? "SELECT " PROPOSAL_COLUMNS " FROM proposals WHERE id = $1 FOR UPDATE"
-                      : "SELECT " PROPOSAL_COLUMNS " FROM proposals WHERE id = $1",
-                 1, params, s_proposal, (ProtobufCMessage **)out);
+    return rows_one(db,
+                    lock ? "SELECT " PROPOSAL_COLUMNS " FROM proposals WHERE id = $1 FOR UPDATE"
+                         : "SELECT " PROPOSAL_COLUMNS " FROM proposals WHERE id = $1",
+                    1, params, s_proposal, (ProtobufCMessage **)out);
 }
 
 int agenda_store_proposal_decide(db_t *db, const char *id, const char *state,
                                  const char *meeting_id, const char *item_id, const char *reason)
 {
     const char *params[] = {id, state, meeting_id, item_id, reason};
-    return s_exec(db,
-                  "UPDATE proposals SET state = $2, meeting_id = $3::uuid, item_id = $4::uuid, "
-                  "decline_reason = coalesce($5, ''), decided_at = now() WHERE id = $1",
-                  5, params);
+    return rows_exec(db,
+                     "UPDATE proposals SET state = $2, meeting_id = $3::uuid, item_id = $4::uuid, "
+                     "decline_reason = coalesce($5, ''), decided_at = now() WHERE id = $1",
+                     5, params);
 }
 
 int agenda_store_proposal_list(db_t *db, agenda_page_t page, const char *committee_id,
                                const char *state, Samhand__V1__ListProposalsResponse **out)
 {
     char after[24], limit[16];
-    s_page_params(page, after, limit);
+    rows_page_params(page.after, page.limit, after, limit);
     const char *params[] = {after, limit, committee_id, state};
-    return s_list(db,
-                  "SELECT " PROPOSAL_COLUMNS " FROM proposals WHERE row_seq > $1"
-                  " AND committee_id = $3 AND ($4::text IS NULL OR state = $4)"
-                  " ORDER BY row_seq LIMIT $2",
-                  4, params, s_proposal, page, &samhand__v1__list_proposals_response__descriptor,
-                  (ProtobufCMessage **)out);
+    return rows_list(db,
+                     "SELECT " PROPOSAL_COLUMNS " FROM proposals WHERE row_seq > $1"
+                     " AND committee_id = $3 AND ($4::text IS NULL OR state = $4)"
+                     " ORDER BY row_seq LIMIT $2",
+                     4, params, s_proposal, page.limit,
+                     &samhand__v1__list_proposals_response__descriptor, (ProtobufCMessage **)out);
 }
 
 int agenda_store_last_item_id(db_t *db, const char *meeting_id, int position, char id[40])
@@ -1475,11 +1353,11 @@ int agenda_store_emergency_get(db_t *db, const char *id, bool lock, Samhand__V1_
     const char *params[] = {id};
     PGresult *res = db_query(db,
                              lock ? "SELECT id, committee_id, title, description, closed_at IS "
-                                    "NULL, " TIMESTAMP_US("opened_at") ", " TIMESTAMP_US(
+                                    "NULL, " ROWS_TIMESTAMP_US("opened_at") ", " ROWS_TIMESTAMP_US(
                                         "closed_at") ", closing_note FROM emergencies WHERE id = "
                                                      "$1 FOR UPDATE"
                                   : "SELECT id, committee_id, title, description, closed_at IS "
-                                    "NULL, " TIMESTAMP_US("opened_at") ", " TIMESTAMP_US(
+                                    "NULL, " ROWS_TIMESTAMP_US("opened_at") ", " ROWS_TIMESTAMP_US(
                                         "closed_at") ", closing_note FROM emergencies WHERE id = "
                                                      "$1",
                              1, params);
@@ -1492,15 +1370,15 @@ int agenda_store_emergency_get(db_t *db, const char *id, bool lock, Samhand__V1_
     Samhand__V1__Emergency *e = malloc(sizeof *e);
     assert(e);
     samhand__v1__emergency__init(e);
-    e->id = s_text(res, 0, 0);
-    e->committee_id = s_text(res, 0, 1);
-    e->title = s_text(res, 0, 2);
-    e->description = s_text(res, 0, 3);
+    e->id = rows_text(res, 0, 0);
+    e->committee_id = rows_text(res, 0, 1);
+    e->title = rows_text(res, 0, 2);
+    e->description = rows_text(res, 0, 3);
     e->is_open = PQgetvalue(res, 0, 4)[0] == 't';
-    e->open_time = s_timestamp(res, 0, 5);
+    e->open_time = rows_timestamp_us(res, 0, 5);
     if (!PQgetisnull(res, 0, 6))
-        e->close_time = s_timestamp(res, 0, 6);
-    e->closing_note = s_text(res, 0, 7);
+        e->close_time = rows_timestamp_us(res, 0, 6);
+    e->closing_note = rows_text(res, 0, 7);
     PQclear(res);
 
     res = db_query(db, "SELECT id FROM meetings WHERE emergency_id = $1 ORDER BY starts_at, id", 1,
@@ -1510,11 +1388,11 @@ int agenda_store_emergency_get(db_t *db, const char *id, bool lock, Samhand__V1_
         e->meeting_ids = calloc((size_t)rows + 1, sizeof *e->meeting_ids);
         assert(e->meeting_ids);
         for (int i = 0; i < rows; i++)
-            e->meeting_ids[i] = s_text(res, i, 0);
+            e->meeting_ids[i] = rows_text(res, i, 0);
         e->n_meeting_ids = (size_t)rows;
         PQclear(res);
         res = db_query(db,
-                       "SELECT kind, text, coalesce(meeting_id::text, ''), " TIMESTAMP_US(
+                       "SELECT kind, text, coalesce(meeting_id::text, ''), " ROWS_TIMESTAMP_US(
                            "created_at") ", author FROM emergency_log WHERE emergency_id = $1 "
                                          "ORDER BY id",
                        1, params);
@@ -1530,11 +1408,11 @@ int agenda_store_emergency_get(db_t *db, const char *id, bool lock, Samhand__V1_
         Samhand__V1__EmergencyLogEntry *entry = malloc(sizeof *entry);
         assert(entry);
         samhand__v1__emergency_log_entry__init(entry);
-        entry->kind = s_enum(&samhand__v1__emergency_log_entry__kind__descriptor, res, i, 0);
-        entry->text = s_text(res, i, 1);
-        entry->meeting_id = s_text(res, i, 2);
-        entry->time = s_timestamp(res, i, 3);
-        entry->author = s_text(res, i, 4);
+        entry->kind = rows_enum(&samhand__v1__emergency_log_entry__kind__descriptor, res, i, 0);
+        entry->text = rows_text(res, i, 1);
+        entry->meeting_id = rows_text(res, i, 2);
+        entry->time = rows_timestamp_us(res, i, 3);
+        entry->author = rows_text(res, i, 4);
         e->log[i] = entry;
     }
     e->n_log = (size_t)rows;
@@ -1547,23 +1425,23 @@ int agenda_store_emergency_log(db_t *db, const char *id, const char *kind, const
                                const char *meeting_id, const char *author)
 {
     const char *params[] = {id, kind, text, meeting_id, author};
-    return s_exec(db,
-                  "INSERT INTO emergency_log (emergency_id, kind, text, meeting_id, author) "
-                  "VALUES ($1, $2, $3, $4::uuid, $5)",
-                  5, params);
+    return rows_exec(db,
+                     "INSERT INTO emergency_log (emergency_id, kind, text, meeting_id, author) "
+                     "VALUES ($1, $2, $3, $4::uuid, $5)",
+                     5, params);
 }
 
 int agenda_store_emergency_close(db_t *db, const char *id, const char *note)
 {
     const char *params[] = {id, note};
-    return s_exec(db,
-                  "UPDATE emergencies SET closed_at = now(), closing_note = coalesce($2, '') "
-                  "WHERE id = $1 AND closed_at IS NULL",
-                  2, params);
+    return rows_exec(db,
+                     "UPDATE emergencies SET closed_at = now(), closing_note = coalesce($2, '') "
+                     "WHERE id = $1 AND closed_at IS NULL",
+                     2, params);
 }
 
 int agenda_store_meeting_in_emergency(db_t *db, const char *meeting_id, const char *emergency_id)
 {
     const char *params[] = {meeting_id, emergency_id};
-    return s_exec(db, "UPDATE meetings SET emergency_id = $2 WHERE id = $1", 2, params);
+    return rows_exec(db, "UPDATE meetings SET emergency_id = $2 WHERE id = $1", 2, params);
 }

@@ -1,0 +1,125 @@
+/* Row conversions for the stores; see samhand_rows.h. */
+#include "samhand_rows.h"
+
+#include <assert.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *rows_text(const PGresult *res, int row, int col)
+{
+    char *text = strdup(PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col));
+    assert(text);
+    return text;
+}
+
+Samhand__V1__Timestamp *rows_timestamp_us(const PGresult *res, int row, int col)
+{
+    Samhand__V1__Timestamp *ts = malloc(sizeof *ts);
+    assert(ts);
+    samhand__v1__timestamp__init(ts);
+    long long us = strtoll(PQgetvalue(res, row, col), NULL, 10);
+    ts->seconds = us / 1000000;
+    ts->nanos = (int32_t)(us % 1000000) * 1000;
+    return ts;
+}
+
+Samhand__V1__Timestamp *rows_timestamp_s(const PGresult *res, int row, int col)
+{
+    Samhand__V1__Timestamp *ts = malloc(sizeof *ts);
+    assert(ts);
+    samhand__v1__timestamp__init(ts);
+    ts->seconds = strtoll(PQgetvalue(res, row, col), NULL, 10);
+    return ts;
+}
+
+int rows_enum(const ProtobufCEnumDescriptor *desc, const PGresult *res, int row, int col)
+{
+    const ProtobufCEnumValue *value =
+        protobuf_c_enum_descriptor_get_value_by_name(desc, PQgetvalue(res, row, col));
+    return value ? value->value : 0;
+}
+
+char **rows_json_strings(const char *text, size_t *n)
+{
+    json_t *array = json_loads(text, 0, NULL);
+    *n = json_array_size(array);
+    char **out = calloc(*n + 1, sizeof *out);
+    assert(out);
+    for (size_t i = 0; i < *n; i++) {
+        const char *value = json_string_value(json_array_get(array, i));
+        out[i] = strdup(value ? value : "");
+        assert(out[i]);
+    }
+    json_decref(array);
+    return out;
+}
+
+char *rows_json_array(char **values, size_t n)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(array, json_string(values[i]));
+    char *text = json_dumps(array, JSON_COMPACT);
+    json_decref(array);
+    return text;
+}
+
+int rows_one(db_t *db, const char *sql, int n, const char *const *params, rows_convert_fn convert,
+             ProtobufCMessage **out)
+{
+    PGresult *res = db_query(db, sql, n, params);
+    if (!res)
+        return -1;
+    int found = PQntuples(res) > 0;
+    if (found)
+        *out = convert(res, 0);
+    PQclear(res);
+    return found ? 0 : 1;
+}
+
+int rows_list(db_t *db, const char *sql, int n, const char *const *params, rows_convert_fn convert,
+              int limit, const ProtobufCMessageDescriptor *desc, ProtobufCMessage **out)
+{
+    const ProtobufCFieldDescriptor *items_field =
+        protobuf_c_message_descriptor_get_field_by_name(desc, "items");
+    const ProtobufCFieldDescriptor *cursor_field =
+        protobuf_c_message_descriptor_get_field_by_name(desc, "next_cursor");
+    assert(items_field && cursor_field);
+    PGresult *res = db_query(db, sql, n, params);
+    if (!res)
+        return -1;
+    ProtobufCMessage *list = malloc(desc->sizeof_message);
+    assert(list);
+    desc->message_init(list);
+    int rows = PQntuples(res);
+    int shown = rows > limit ? limit : rows;
+    ProtobufCMessage **items = calloc((size_t)shown + 1, sizeof *items);
+    assert(items);
+    for (int i = 0; i < shown; i++)
+        items[i] = convert(res, i);
+    *(ProtobufCMessage ***)((char *)list + items_field->offset) = items;
+    *(size_t *)((char *)list + items_field->quantifier_offset) = (size_t)shown;
+    *(char **)((char *)list + cursor_field->offset) =
+        rows > limit && shown > 0 ? rows_text(res, shown - 1, PQnfields(res) - 1) : strdup("");
+    PQclear(res);
+    *out = list;
+    return 0;
+}
+
+void rows_page_params(int64_t after, int limit, char after_text[24], char limit_text[16])
+{
+    snprintf(after_text, 24, "%lld", (long long)after);
+    snprintf(limit_text, 16, "%d", limit + 1);
+}
+
+int rows_exec(db_t *db, const char *sql, int n, const char *const *params)
+{
+    PGresult *res = db_query(db, sql, n, params);
+    if (!res)
+        return -1;
+    int changed = PQcmdTuples(res)[0] == '\0' || atoi(PQcmdTuples(res)) > 0;
+    PQclear(res);
+    return changed ? 0 : 1;
+}

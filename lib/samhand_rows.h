@@ -1,0 +1,52 @@
+/* For the stores: PostgreSQL rows into protobuf messages allocated with
+ * malloc (so protobuf_c_message_free_unpacked frees them), single-row and
+ * paged list queries, and text arrays as JSON. */
+#ifndef SAMHAND_ROWS_H
+#define SAMHAND_ROWS_H
+
+#include "samhand/v1/envelope.pb-c.h"
+#include "samhand_db.h"
+
+/* A column of microseconds since the epoch, for rows_timestamp_us. */
+#define ROWS_TIMESTAMP_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
+
+/* The column's text ("" for NULL), malloc'ed. */
+char *rows_text(const PGresult *res, int row, int col);
+
+/* A Timestamp from microseconds (ROWS_TIMESTAMP_US) or from seconds. */
+Samhand__V1__Timestamp *rows_timestamp_us(const PGresult *res, int row, int col);
+Samhand__V1__Timestamp *rows_timestamp_s(const PGresult *res, int row, int col);
+
+/* The enum value named by the column, 0 when it names none. */
+int rows_enum(const ProtobufCEnumDescriptor *desc, const PGresult *res, int row, int col);
+
+/* A JSON array of strings (array_to_json of a text[]) as a malloc'ed array
+ * of n malloc'ed strings. */
+char **rows_json_strings(const char *text, size_t *n);
+
+/* Strings as a JSON array, for a $n::jsonb parameter; caller frees. */
+char *rows_json_array(char **values, size_t n);
+
+/* Converts row `row` of `res` to a freshly allocated message. */
+typedef ProtobufCMessage *(*rows_convert_fn)(const PGresult *res, int row);
+
+/* Runs a statement expected to return at most one row: 0 and *out, 1 when
+ * there is no row, -1 on error. */
+int rows_one(db_t *db, const char *sql, int n, const char *const *params, rows_convert_fn convert,
+             ProtobufCMessage **out);
+
+/* Runs a list statement that selected up to limit + 1 rows with the paging
+ * key last, into a new list response of `desc`: its `items`, and in
+ * `next_cursor` the key of the last row shown when more follow ("" at the
+ * end). 0 or -1. */
+int rows_list(db_t *db, const char *sql, int n, const char *const *params, rows_convert_fn convert,
+              int limit, const ProtobufCMessageDescriptor *desc, ProtobufCMessage **out);
+
+/* The text parameters of a page: rows after `after`, limit + 1 of them. */
+void rows_page_params(int64_t after, int limit, char after_text[24], char limit_text[16]);
+
+/* Runs a statement: 0 when it changed rows (or returns no count), 1 when it
+ * changed none, -1 on error. */
+int rows_exec(db_t *db, const char *sql, int n, const char *const *params);
+
+#endif

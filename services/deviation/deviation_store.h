@@ -1,0 +1,73 @@
+/* Every SQL statement of the deviation service. Messages come back
+ * malloc'ed (free with protobuf_c_message_free_unpacked); 0 on success, 1
+ * when the row does not exist, -1 on a database error (see db_error). */
+#ifndef DEVIATION_STORE_H
+#define DEVIATION_STORE_H
+
+#include "samhand/v1/deviation.pb-c.h"
+#include "samhand_db.h"
+
+#include <stdbool.h>
+
+int deviation_store_categories(db_t *db, Samhand__V1__ListDeviationCategoriesResponse **out);
+/* 1 when the code is in the list and not retired, 0 when not, -1 on error. */
+int deviation_store_category_usable(db_t *db, const char *code);
+
+/* Inserts a report as DRAFT; its id in `id`. */
+int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
+                           const char *reporter_subject, char id[40]);
+
+/* With its history, oldest first. Deadline statuses are left to the caller;
+ * the due dates are in acknowledge_deadline/answer_deadline. `lock` takes
+ * the row for the transaction. */
+int deviation_store_get(db_t *db, const char *id, bool lock, Samhand__V1__DeviationReport **out);
+
+/* Columns a step of the workflow may set; NULL leaves a column alone. Times
+ * are "now" when the flag is set. */
+typedef struct {
+    const char *state;
+    const char *receiving_organization_id;
+    const char *answer, *rejection_reason, *duplicate_of;
+    const char *acknowledge_due, *answer_due; /* YYYY-MM-DD */
+    const char *paused_on;                    /* YYYY-MM-DD, or "" to clear */
+    bool set_submitted, set_acknowledged, set_answered, set_closed;
+    bool clear_acknowledged, clear_answered, clear_closed, give_reference;
+} deviation_change_t;
+
+int deviation_store_change(db_t *db, const char *id, const deviation_change_t *change);
+
+int deviation_store_transition(db_t *db, const char *id, const char *action, const char *from,
+                               const char *to, const char *comment, const char *actor,
+                               const char *actor_organization_id);
+
+/* organization_id NULL: every report (quality roles); else those it
+ * reported or received. */
+typedef struct {
+    int64_t after;
+    int limit;
+} deviation_page_t;
+
+int deviation_store_list(db_t *db, deviation_page_t page, const char *organization_id,
+                         const char *state, bool overdue, const char *today,
+                         Samhand__V1__ListDeviationsResponse **out);
+
+/* Reports due for an alert: the acknowledgement or the answer due on or
+ * before `soon` (due soon) or before `today` (overdue), not yet alerted.
+ * Calls `emit` for each and marks it; returns how many or -1. */
+typedef int (*deviation_alert_fn)(db_t *db, const char *id, bool overdue, void *arg);
+int deviation_store_alerts(db_t *db, const char *today, const char *soon, deviation_alert_fn emit,
+                           void *arg);
+
+/* The submitted reports of [from, to) (YYYY-MM-DD, Oslo), for statistics:
+ * one row each, in submission order. */
+typedef struct {
+    char *category, *type, *state, *reporting, *receiving;
+    char submitted[11], acknowledged[11], answered[11]; /* "" when not */
+    char answer_due[11];
+} deviation_fact_t;
+
+int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_fact_t **out,
+                          size_t *n);
+void deviation_facts_free(deviation_fact_t *facts, size_t n);
+
+#endif

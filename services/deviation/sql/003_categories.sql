@@ -1,0 +1,20 @@
+-- Version 1 of the category code list (see ../data/README.md).
+INSERT INTO categories (code, name, axis, version, sort_order) VALUES
+  ('SAM-EPIKRISE', 'Epikrise / utskrivningsrapport', 'SAMHANDLING', 1, 10),
+  ('SAM-HENVISNING', 'Henvisning', 'SAMHANDLING', 1, 20),
+  ('SAM-LEGEMIDDELLISTE', 'Legemiddelliste / legemiddelsamstemming', 'SAMHANDLING', 1, 30),
+  ('SAM-PASIENTTRANSPORT', 'Pasienttransport', 'SAMHANDLING', 1, 40),
+  ('SAM-PROVESVAR', 'Prøvesvar', 'SAMHANDLING', 1, 50),
+  ('SAM-TILGJENGELIGHET', 'Tilgjengelighet og kommunikasjon', 'SAMHANDLING', 1, 60),
+  ('SAM-ELEKTRONISK', 'Elektroniske meldinger og IT-systemer', 'SAMHANDLING', 1, 70),
+  ('SAM-AVTALEBRUDD', 'Brudd på samarbeidsavtale', 'SAMHANDLING', 1, 80),
+  ('NOKUP-KLINISK-PROSESS', 'Klinisk prosess / prosedyre', 'NOKUP', 1, 110),
+  ('NOKUP-LEGEMIDDEL', 'Legemiddel / væske', 'NOKUP', 1, 120),
+  ('NOKUP-DOKUMENTASJON', 'Dokumentasjon', 'NOKUP', 1, 130),
+  ('NOKUP-ADMINISTRATIV', 'Administrativ prosess', 'NOKUP', 1, 140),
+  ('NOKUP-MEDISINSK-UTSTYR', 'Medisinsk utstyr', 'NOKUP', 1, 150),
+  ('NOKUP-ATFERD', 'Atferd', 'NOKUP', 1, 160),
+  ('NOKUP-FALL', 'Pasientuhell / fall', 'NOKUP', 1, 170),
+  ('NOKUP-INFEKSJON', 'Helsetjenesteassosiert infeksjon', 'NOKUP', 1, 180),
+  ('NOKUP-ORGANISASJON', 'Ressurser / organisasjon', 'NOKUP', 1, 190),
+  ('NOKUP-ANNET', 'Annet', 'NOKUP', 1, 199);
