@@ -21,7 +21,7 @@ typedef struct {
     long request_timeout_ms;
     long ready_timeout_ms;
     const char *service_endpoints[GATEWAY_SERVICES]; /* agenda, deviation, notify */
-    gateway_auth_t auth;
+    gateway_auth_t auth; /* large: the gateway_t lives in static storage */
 
     /* running parts, owned here */
     uv_loop_t *loop;

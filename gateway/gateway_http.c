@@ -204,7 +204,7 @@ static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
         s_send_problem(req, status, "the service did not answer in time; try again", NULL,
                        ex->request_id);
     } else if ((!reply->status || reply->status->code == BUS_OK) &&
-               route->response == &samhand__v1__document__descriptor) {
+               (reply->is_document || route->response == &samhand__v1__document__descriptor)) {
         /* a rendered document goes out as it is */
         Samhand__V1__Document *doc =
             samhand__v1__document__unpack(NULL, reply->body.len, reply->body.data);

@@ -2,6 +2,7 @@
 #include "gateway_routes.h"
 
 #include "samhand/v1/agenda.pb-c.h"
+#include "samhand/v1/deviation.pb-c.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -144,6 +145,38 @@ const gateway_route_t gateway_routes[] = {
     {"GET", "/v1/committees/{id}/calendar.ics", "agenda", "agenda.GetCommitteeCalendar",
      D(get_committee_request), D(document), 200, PUBLIC, "committees",
      "Every noticed meeting of a committee, as an iCalendar feed"},
+    {"GET", "/v1/deviation-categories", "deviation", "deviation.ListCategories",
+     D(list_deviation_categories_request), D(list_deviation_categories_response), 200, PUBLIC,
+     "deviations", "The category code list of the report form"},
+    {"POST", "/v1/deviations", "deviation", "deviation.CreateReport", D(create_deviation_request),
+     D(deviation_report), 201, AUTH, "deviations",
+     "Report a deviation, as a draft or submitted at once"},
+    {"GET", "/v1/deviations", "deviation", "deviation.ListReports", D(list_deviations_request),
+     D(list_deviations_response), 200, AUTH, "deviations",
+     "The reports the caller's organisation sent or received (all, for quality roles)"},
+    {"GET", "/v1/deviations/stats", "deviation", "deviation.Stats", D(deviation_stats_request),
+     D(deviation_stats_response), 200, AUTH, "deviations",
+     "Statistics for a tertial or a date range, beside the period before (format=csv for CSV)"},
+    {"GET", "/v1/deviations/{id}", "deviation", "deviation.GetReport", D(get_deviation_request),
+     D(deviation_report), 200, AUTH, "deviations",
+     "A report with its deadlines, history and the caller's next steps"},
+#define STEP(path, method, summary)                                                                \
+    {"POST", "/v1/deviations/{id}/" path, "deviation", "deviation." method,                        \
+     D(deviation_action_request), D(deviation_report), 200, AUTH, "deviations", summary}
+    STEP("submit", "Submit", "Submit a draft to the receiver"),
+    STEP("acknowledge", "Acknowledge", "Register (acknowledge) a report received"),
+    STEP("request-information", "RequestInformation",
+         "Ask the reporter for information; the answer deadline pauses"),
+    STEP("give-information", "GiveInformation", "Give the information asked for"),
+    STEP("respond", "Respond", "Answer the report"),
+    STEP("forward", "Forward", "Forward to the party concerned; the deadlines start again"),
+    STEP("reject", "Reject", "Reject as not a cooperation deviation, with the reason"),
+    STEP("mark-duplicate", "MarkDuplicate", "Mark as a duplicate of another report"),
+    STEP("dispute", "Dispute", "Dispute the answer; the case goes to the committee"),
+    STEP("request-analysis", "RequestAnalysis", "Request a joint incident analysis"),
+    STEP("close", "Close", "Close the report"),
+    STEP("reopen", "Reopen", "Reopen a closed, rejected or duplicate report"),
+#undef STEP
     {"GET", "/v1/meetings/{id}/calendar.ics", "agenda", "agenda.GetMeetingCalendar",
      D(get_meeting_document_request), D(document), 200, PUBLIC, "meetings",
      "The meeting as an iCalendar event"},

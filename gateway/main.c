@@ -37,7 +37,7 @@ static void s_on_signal(uv_signal_t *handle, int signum)
 int main(int argc, char **argv)
 {
     static gateway_t gateway;
-    const char *admin_key_sha256 = NULL, *log_level = NULL;
+    const char *admin_key_sha256 = NULL, *api_keys = NULL, *log_level = NULL;
     const config_var_t vars[] = {
         {"SAMHAND_HTTP_HOST", CONFIG_STRING, "127.0.0.1", "address to listen on", 0, 0,
          &gateway.listen_host, NULL, NULL},
@@ -53,6 +53,9 @@ int main(int argc, char **argv)
         {"SAMHAND_ADMIN_KEY_SHA256", CONFIG_STRING, "",
          "SHA-256 (64 hex digits) of the administrator API key; empty: none", 0, 0,
          &admin_key_sha256, NULL, NULL},
+        {"SAMHAND_API_KEYS", CONFIG_STRING, "",
+         "integration keys: comma-separated <sha256 hex>:<organization id>:<role>+<role>", 0, 0,
+         &api_keys, NULL, NULL},
         {"SAMHAND_MAX_BODY_BYTES", CONFIG_INT, "1048576", "largest request body accepted", 1024,
          16 * 1024 * 1024, NULL, &gateway.max_body_bytes, NULL},
         {"SAMHAND_MAX_UPLOAD_BYTES", CONFIG_INT, "16777216",
@@ -73,8 +76,9 @@ int main(int argc, char **argv)
         return rc > 0 ? 0 : 2;
     log_level_t level;
     log_level_parse(log_level, &level); /* validated by config_load */
-    if (gateway_auth_init(&gateway.auth, admin_key_sha256) != 0) {
-        fprintf(stderr, "%s: SAMHAND_ADMIN_KEY_SHA256 must be 64 hexadecimal digits\n", argv[0]);
+    char error[200];
+    if (gateway_auth_init(&gateway.auth, admin_key_sha256, api_keys, error, sizeof error) != 0) {
+        fprintf(stderr, "%s: %s\n", argv[0], error);
         return 2;
     }
     log_init("gateway");

@@ -43,6 +43,19 @@ int bus_call_reply(bus_call_t *call, const ProtobufCMessage *response)
     return 0;
 }
 
+int bus_call_reply_document(bus_call_t *call, const char *content_type, const void *body,
+                            size_t len, const char *filename)
+{
+    Samhand__V1__Document doc = SAMHAND__V1__DOCUMENT__INIT;
+    doc.content_type = (char *)content_type;
+    doc.body.data = (uint8_t *)body;
+    doc.body.len = len;
+    doc.filename = (char *)(filename ? filename : "");
+    bus_call_reply(call, &doc.base);
+    call->is_document = true;
+    return 0;
+}
+
 int bus_call_fail(bus_call_t *call, bus_code_t code, const char *field, const char *fmt, ...)
 {
     va_list ap;
@@ -53,6 +66,7 @@ int bus_call_fail(bus_call_t *call, bus_code_t code, const char *field, const ch
     call->code = code;
     free(call->body);
     call->body = NULL;
+    call->is_document = false;
     call->body_len = 0;
     return -1;
 }
@@ -224,6 +238,7 @@ static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
     reply.status = &status;
     reply.body.data = call.body;
     reply.body.len = call.body_len;
+    reply.is_document = call.is_document && call.code == BUS_OK;
     zframe_t *frame = zframe_new(NULL, samhand__v1__envelope__get_packed_size(&reply));
     samhand__v1__envelope__pack(&reply, zframe_data(frame));
     if (call.code != BUS_OK && call.code != BUS_NOT_FOUND)

@@ -6,6 +6,7 @@
 #define SAMHAND_BUS_H
 
 #include <czmq.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "samhand/v1/envelope.pb-c.h"
@@ -36,6 +37,7 @@ typedef struct {
     char field[128];
     uint8_t *body;
     size_t body_len;
+    bool is_document; /* body is a samhand.v1.Document to pass on as it is */
 } bus_call_t;
 
 typedef struct {
@@ -46,6 +48,11 @@ typedef struct {
 
 /* Packs `response` as the reply body. Returns 0. */
 int bus_call_reply(bus_call_t *call, const ProtobufCMessage *response);
+
+/* Replies with a rendered document (CSV, HTML, iCalendar) instead of the
+ * route's message; the gateway sends it as it is. Returns 0. */
+int bus_call_reply_document(bus_call_t *call, const char *content_type, const void *body,
+                            size_t len, const char *filename);
 
 /* Sets an error reply naming the offending request field (proto name, or
  * NULL). Returns -1 so handlers can `return bus_call_fail(...)`. */

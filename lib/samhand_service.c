@@ -3,7 +3,10 @@
 #include "samhand_config.h"
 #include "samhand_log.h"
 
+#include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define IDEMPOTENCY_HOURS 24
 
@@ -11,7 +14,7 @@ int service_main(const service_def_t *def, int argc, char **argv)
 {
     const char *database_url = NULL, *endpoint = NULL, *log_level = NULL;
     long workers = 0;
-    const config_var_t vars[] = {
+    const config_var_t common[] = {
         {"SAMHAND_DATABASE_URL", CONFIG_STRING, NULL,
          "PostgreSQL connection URI, e.g. postgresql://samhand@127.0.0.1:5432/samhand", 0, 0,
          &database_url, NULL, NULL},
@@ -22,7 +25,15 @@ int service_main(const service_def_t *def, int argc, char **argv)
         {"SAMHAND_LOG_LEVEL", CONFIG_CHOICE, "info", "debug, info, warn or error", 0, 0, &log_level,
          NULL, config_log_levels},
     };
-    int rc = config_load(vars, sizeof vars / sizeof vars[0], argc, argv, def->summary);
+    /* the common settings, then the service's own */
+    size_t n_common = sizeof common / sizeof common[0];
+    config_var_t *vars = calloc(n_common + def->n_config, sizeof *vars);
+    assert(vars);
+    memcpy(vars, common, sizeof common);
+    if (def->n_config)
+        memcpy(vars + n_common, def->config, def->n_config * sizeof *vars);
+    int rc = config_load(vars, n_common + def->n_config, argc, argv, def->summary);
+    free(vars);
     if (rc != 0)
         return rc > 0 ? 0 : 2;
     log_level_t level;
@@ -50,6 +61,7 @@ int service_main(const service_def_t *def, int argc, char **argv)
         .routes = def->routes,
         .n_routes = def->n_routes,
         .workers = (int)workers,
+        .service = def->context,
     };
     bus_server_t *server = bus_server_new(&config);
     if (!server) {
@@ -61,8 +73,12 @@ int service_main(const service_def_t *def, int argc, char **argv)
     /* zsys installs SIGINT/SIGTERM handlers that set zsys_interrupted.
      * Meanwhile this thread does the housekeeping: idempotency keys are
      * kept for IDEMPOTENCY_HOURS. */
-    int64_t next_prune = 0;
+    int64_t next_prune = 0, next_housekeeping = 0;
     while (!zsys_interrupted) {
+        if (def->housekeeping && zclock_mono() >= next_housekeeping) {
+            def->housekeeping(db, def->context);
+            next_housekeeping = zclock_mono() + 60 * 1000;
+        }
         if (zclock_mono() >= next_prune) {
             int pruned = db_idempotency_prune(db, IDEMPOTENCY_HOURS);
             if (pruned > 0)

@@ -4,6 +4,7 @@
 #define SAMHAND_SERVICE_H
 
 #include "samhand_bus.h"
+#include "samhand_config.h"
 
 typedef struct {
     const char *name;             /* "agenda": schema, log name, method prefix */
@@ -14,6 +15,14 @@ typedef struct {
     size_t n_migrations;
     const bus_route_t *routes;
     size_t n_routes;
+    /* the service's own settings, after the common ones */
+    const config_var_t *config;
+    size_t n_config;
+    /* handed to every handler as call->service */
+    void *context;
+    /* run about once a minute on a connection of its own (scheduled work);
+     * NULL for none */
+    void (*housekeeping)(db_t *db, void *context);
 } service_def_t;
 
 /* Runs the service until a signal; returns the process exit code. */

@@ -1,6 +1,39 @@
 /* Dispatch table of the deviation service: bus method to handler. */
 #include "deviation_server.h"
 
-/* A zero-length array is not C11; one sentinel row that no client can name. */
-const bus_route_t deviation_routes[] = {{"", NULL, NULL}};
-const size_t deviation_routes_count = 0;
+#include "samhand_time.h"
+
+#include <stdio.h>
+
+#define ROUTE(method, type, handler)                                                               \
+    {"deviation." method, &samhand__v1__##type##__descriptor, handler}
+#define STEP(method) ROUTE(method, deviation_action_request, deviation_report_step)
+
+const bus_route_t deviation_routes[] = {
+    ROUTE("ListCategories", list_deviation_categories_request, deviation_categories_list),
+    ROUTE("CreateReport", create_deviation_request, deviation_report_create),
+    ROUTE("GetReport", get_deviation_request, deviation_report_get),
+    ROUTE("ListReports", list_deviations_request, deviation_report_list),
+    ROUTE("Stats", deviation_stats_request, deviation_stats),
+    STEP("Submit"),
+    STEP("Acknowledge"),
+    STEP("RequestInformation"),
+    STEP("GiveInformation"),
+    STEP("Respond"),
+    STEP("Forward"),
+    STEP("Reject"),
+    STEP("MarkDuplicate"),
+    STEP("Dispute"),
+    STEP("RequestAnalysis"),
+    STEP("Close"),
+    STEP("Reopen"),
+};
+const size_t deviation_routes_count = sizeof deviation_routes / sizeof deviation_routes[0];
+
+void deviation_today(char out[11])
+{
+    struct tm tm;
+    time_oslo(bus_now_ms() / 1000, &tm);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+}

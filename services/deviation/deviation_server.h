@@ -1,13 +1,34 @@
-/* The deviation service's route table. Only the built-in deviation.Health answers in
- * the walking skeleton; the aggregates arrive with their issues. */
+/* The deviation service's route table, its settings, and what its
+ * aggregates share. */
 #ifndef DEVIATION_SERVER_H
 #define DEVIATION_SERVER_H
 
+#include "deviation_store.h"
 #include "samhand_bus.h"
+
+/* Settings of the partnership, from the environment. */
+typedef struct {
+    long acknowledge_days; /* working days to acknowledge */
+    long answer_days;      /* working days to answer */
+} deviation_context_t;
 
 extern const bus_route_t deviation_routes[];
 extern const size_t deviation_routes_count;
 extern const db_migration_t deviation_migrations[];
 extern const size_t deviation_migrations_count;
+
+int deviation_categories_list(bus_call_t *call);
+int deviation_report_create(bus_call_t *call);
+int deviation_report_get(bus_call_t *call);
+int deviation_report_list(bus_call_t *call);
+/* Every step of the workflow; the step is the bus method ("deviation.Respond"). */
+int deviation_report_step(bus_call_t *call);
+int deviation_stats(bus_call_t *call);
+
+/* Finds reports due soon or overdue and writes their events. */
+void deviation_scheduler_run(db_t *db, void *context);
+
+/* Today in Oslo as YYYY-MM-DD. */
+void deviation_today(char out[11]);
 
 #endif

@@ -4,6 +4,15 @@
 
 int main(int argc, char **argv)
 {
+    static deviation_context_t context;
+    const config_var_t config[] = {
+        {"SAMHAND_DEVIATION_ACKNOWLEDGE_DAYS", CONFIG_INT, "5",
+         "working days the receiver has to acknowledge a report", 1, 60, NULL,
+         &context.acknowledge_days, NULL},
+        {"SAMHAND_DEVIATION_ANSWER_DAYS", CONFIG_INT, "20",
+         "working days the receiver has to answer a report", 1, 250, NULL, &context.answer_days,
+         NULL},
+    };
     const service_def_t def = {
         .name = "deviation",
         .summary = "samhand deviation service: deviation reports, workflow, deadlines, statistics.",
@@ -13,6 +22,10 @@ int main(int argc, char **argv)
         .n_migrations = deviation_migrations_count,
         .routes = deviation_routes,
         .n_routes = deviation_routes_count,
+        .config = config,
+        .n_config = sizeof config / sizeof config[0],
+        .context = &context,
+        .housekeeping = deviation_scheduler_run,
     };
     return service_main(&def, argc, argv);
 }

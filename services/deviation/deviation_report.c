@@ -1,0 +1,636 @@
+/* Deviation reports: the common form, the refusal of identity numbers,
+ * who may see a report, and the workflow with its audit trail and its
+ * deadlines in Norwegian working days. */
+#include "deviation_identity.h"
+#include "deviation_server.h"
+#include "samhand_check.h"
+#include "samhand_log.h"
+#include "samhand_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_MAX_CHARS 20000
+#define SHORT_MAX_CHARS 300
+
+typedef enum { SIDE_REPORTER = 1, SIDE_RECEIVER = 2, SIDE_QUALITY = 4 } s_side_t;
+
+typedef Samhand__V1__DeviationReport report_t;
+#define STATE(name) SAMHAND__V1__DEVIATION_REPORT__STATE__##name
+#define BIT(name) (1u << STATE(name))
+
+/* The workflow: which step leads from which states to which, and whose it
+ * is to take. The event of a step is no.samhand.deviation.<event>. */
+static const struct {
+    const char *method; /* bus method after "deviation." */
+    const char *action; /* as the history and the URL say it */
+    unsigned from;      /* bit per state */
+    int to;
+    int sides;
+    const char *event;
+} s_steps[] = {
+    {"Submit", "submit", BIT(DRAFT), STATE(SUBMITTED), SIDE_REPORTER, "submitted"},
+    {"Acknowledge", "acknowledge", BIT(SUBMITTED), STATE(AWAITING_RESPONSE), SIDE_RECEIVER,
+     "acknowledged"},
+    {"RequestInformation", "request-information", BIT(AWAITING_RESPONSE),
+     STATE(INFORMATION_REQUESTED), SIDE_RECEIVER, "information_requested"},
+    {"GiveInformation", "give-information", BIT(INFORMATION_REQUESTED), STATE(AWAITING_RESPONSE),
+     SIDE_REPORTER, "information_given"},
+    {"Respond", "respond", BIT(AWAITING_RESPONSE), STATE(ANSWERED), SIDE_RECEIVER, "answered"},
+    {"Forward", "forward", BIT(SUBMITTED) | BIT(AWAITING_RESPONSE), STATE(SUBMITTED),
+     SIDE_RECEIVER, "forwarded"},
+    {"Reject", "reject", BIT(SUBMITTED) | BIT(AWAITING_RESPONSE), STATE(REJECTED), SIDE_RECEIVER,
+     "rejected"},
+    {"MarkDuplicate", "mark-duplicate", BIT(SUBMITTED) | BIT(AWAITING_RESPONSE),
+     STATE(DUPLICATE), SIDE_RECEIVER, "marked_duplicate"},
+    {"Dispute", "dispute", BIT(ANSWERED), STATE(DISPUTED), SIDE_REPORTER, "disputed"},
+    {"RequestAnalysis", "request-analysis", BIT(AWAITING_RESPONSE) | BIT(ANSWERED) | BIT(DISPUTED),
+     STATE(ANALYSIS_REQUESTED), SIDE_REPORTER | SIDE_RECEIVER, "analysis_requested"},
+    {"Close", "close", BIT(ANSWERED) | BIT(DISPUTED) | BIT(ANALYSIS_REQUESTED), STATE(CLOSED),
+     SIDE_REPORTER | SIDE_RECEIVER, "closed"},
+    {"Reopen", "reopen", BIT(CLOSED) | BIT(REJECTED) | BIT(DUPLICATE), STATE(AWAITING_RESPONSE),
+     SIDE_REPORTER | SIDE_RECEIVER, "reopened"},
+};
+#define STEPS (sizeof s_steps / sizeof s_steps[0])
+
+static const char *s_state_name(int state)
+{
+    const ProtobufCEnumValue *v =
+        protobuf_c_enum_descriptor_get_value(&samhand__v1__deviation_report__state__descriptor,
+                                             state);
+    return v ? v->name : "UNKNOWN";
+}
+
+/* ------------------------------------------------------------------ access */
+
+static const char *s_caller_organization(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    return p && p->organization_id ? p->organization_id : "";
+}
+
+/* Partnership-wide quality roles (and administrators) see every report. */
+static bool s_quality(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    for (size_t i = 0; p && i < p->n_roles; i++)
+        if (strcmp(p->roles[i], "quality") == 0 || strcmp(p->roles[i], "administrator") == 0)
+            return true;
+    return false;
+}
+
+static int s_sides(bus_call_t *call, const report_t *r)
+{
+    const char *org = s_caller_organization(call);
+    int sides = s_quality(call) ? SIDE_QUALITY : 0;
+    if (org[0] && strcmp(org, r->reporting_organization_id) == 0)
+        sides |= SIDE_REPORTER;
+    if (org[0] && strcmp(org, r->receiving_organization_id) == 0 &&
+        r->state != STATE(DRAFT))
+        sides |= SIDE_RECEIVER;
+    return sides;
+}
+
+static void s_replace(char **field, const char *value)
+{
+    free(*field);
+    *field = strdup(value);
+}
+
+/* Deadlines as of today, the caller's next steps, and anonymity towards
+ * the receiver. */
+static void s_present(bus_call_t *call, report_t *r)
+{
+    char today[11];
+    deviation_today(today);
+    Samhand__V1__Deadline *ack = r->acknowledge_deadline, *answer = r->answer_deadline;
+    char date[11];
+    if (ack && ack->due_date[0]) {
+        if (r->acknowledge_time) {
+            time_format_date(r->acknowledge_time->seconds, date); /* DD.MM.YYYY */
+            char iso[11] = {date[6], date[7], date[8], date[9], '-', date[3],
+                            date[4], '-',     date[0], date[1], '\0'};
+            ack->status = strcmp(iso, ack->due_date) <= 0 ? SAMHAND__V1__DEADLINE__STATUS__MET
+                                                          : SAMHAND__V1__DEADLINE__STATUS__MISSED;
+        } else {
+            ack->status = strcmp(today, ack->due_date) > 0 && r->state == STATE(SUBMITTED)
+                              ? SAMHAND__V1__DEADLINE__STATUS__OVERDUE
+                              : SAMHAND__V1__DEADLINE__STATUS__PENDING;
+        }
+    }
+    if (answer && answer->due_date[0]) {
+        if (r->answer_time) {
+            time_format_date(r->answer_time->seconds, date);
+            char iso[11] = {date[6], date[7], date[8], date[9], '-', date[3],
+                            date[4], '-',     date[0], date[1], '\0'};
+            answer->status = strcmp(iso, answer->due_date) <= 0
+                                 ? SAMHAND__V1__DEADLINE__STATUS__MET
+                                 : SAMHAND__V1__DEADLINE__STATUS__MISSED;
+        } else if (answer->status != SAMHAND__V1__DEADLINE__STATUS__PAUSED) {
+            bool open = r->state == STATE(SUBMITTED) || r->state == STATE(AWAITING_RESPONSE);
+            answer->status = open && strcmp(today, answer->due_date) > 0
+                                 ? SAMHAND__V1__DEADLINE__STATUS__OVERDUE
+                                 : SAMHAND__V1__DEADLINE__STATUS__PENDING;
+        }
+    }
+
+    int sides = s_sides(call, r);
+    if (r->is_anonymous && !(sides & (SIDE_REPORTER | SIDE_QUALITY))) {
+        s_replace(&r->reporter_name, "");
+        s_replace(&r->reporter_email, "");
+        for (size_t i = 0; i < r->n_history; i++)
+            if (r->history[i]->actor_organization_id[0] &&
+                strcmp(r->history[i]->actor_organization_id, r->reporting_organization_id) == 0)
+                s_replace(&r->history[i]->actor, "");
+    }
+    r->allowed_actions = calloc(STEPS + 1, sizeof *r->allowed_actions);
+    for (size_t i = 0; i < STEPS; i++)
+        if ((s_steps[i].from & (1u << r->state)) && (sides & (s_steps[i].sides | SIDE_QUALITY)))
+            r->allowed_actions[r->n_allowed_actions++] = strdup(s_steps[i].action);
+}
+
+/* Loads a report the caller may see; 404 for anyone else. */
+static int s_load(bus_call_t *call, const char *id, bool lock, report_t **out)
+{
+    int rc = check_uuid(id) ? deviation_store_get(call->db, id, lock, out) : 1;
+    if (rc < 0)
+        return bus_call_fail_db(call, "read deviation");
+    if (rc == 0 && s_sides(call, *out) == 0) {
+        protobuf_c_message_free_unpacked(&(*out)->base, NULL);
+        *out = NULL;
+        rc = 1;
+    }
+    if (rc > 0)
+        return bus_call_fail(call, BUS_NOT_FOUND, "id", "deviation %s does not exist", id);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+/* Refuses any string field of `msg` that holds an identity number. Neither
+ * the number nor the text around it is stored or logged: the answer names
+ * the field and the position only. */
+static int s_scan(bus_call_t *call, const ProtobufCMessage *msg)
+{
+    const ProtobufCMessageDescriptor *desc = msg->descriptor;
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &desc->fields[i];
+        if (f->type != PROTOBUF_C_TYPE_STRING || f->label == PROTOBUF_C_LABEL_REPEATED)
+            continue;
+        const char *text = *(char *const *)((const char *)msg + f->offset);
+        int at = text ? deviation_identity_find(text) : 0;
+        if (at)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, f->name,
+                                 "%s holds what looks like a national identity number "
+                                 "(fødselsnummer or D-number) at character %d; remove it, a "
+                                 "deviation report must not identify the patient",
+                                 f->name, at);
+    }
+    return 0;
+}
+
+static int s_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationRequest *req)
+{
+    static const struct {
+        const char *name;
+        size_t max;
+    } texts[] = {{"reporting_unit", SHORT_MAX_CHARS},   {"reporter_name", SHORT_MAX_CHARS},
+                 {"actual_consequence", TEXT_MAX_CHARS}, {"possible_consequence", TEXT_MAX_CHARS},
+                 {"description", TEXT_MAX_CHARS},        {"immediate_measures", TEXT_MAX_CHARS},
+                 {"improvement_suggestion", TEXT_MAX_CHARS},
+                 {"agreement_clause", SHORT_MAX_CHARS}};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const ProtobufCFieldDescriptor *f =
+            protobuf_c_message_descriptor_get_field_by_name(req->base.descriptor, texts[i].name);
+        const char *text = *(char *const *)((const char *)req + f->offset);
+        if (!check_empty(text) && !check_text(text, texts[i].max))
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, texts[i].name,
+                                 "%s must be text of at most %zu characters", texts[i].name,
+                                 texts[i].max);
+    }
+    if (!check_empty(req->reporter_email) && !check_email(req->reporter_email))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "reporter_email",
+                             "reporter_email must be an e-mail address like name@example.no");
+    if (!check_uuid(req->reporting_organization_id))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "reporting_organization_id",
+                             "reporting_organization_id is required (a UUID)");
+    if (!check_uuid(req->receiving_organization_id))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "receiving_organization_id",
+                             "receiving_organization_id is required (a UUID)");
+    if (strcmp(req->reporting_organization_id, req->receiving_organization_id) == 0)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "receiving_organization_id",
+                             "a deviation is between two parties: the receiver cannot be the "
+                             "reporter");
+    int64_t now = bus_now_ms() / 1000;
+    if (req->occurred_time && req->occurred_time->seconds > now + 3600)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "occurred_time",
+                             "occurred_time lies in the future");
+    if (req->discovered_time && req->discovered_time->seconds > now + 3600)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "discovered_time",
+                             "discovered_time lies in the future");
+    if (req->occurred_time && req->discovered_time &&
+        req->discovered_time->seconds < req->occurred_time->seconds)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "discovered_time",
+                             "discovered_time is before occurred_time");
+    if (req->type &&
+        !protobuf_c_enum_descriptor_get_value(&samhand__v1__deviation_report__type__descriptor,
+                                              req->type))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "type", "type has no value %d",
+                             req->type);
+    if (req->category_code[0]) {
+        int usable = deviation_store_category_usable(call->db, req->category_code);
+        if (usable < 0)
+            return bus_call_fail_db(call, "read categories");
+        if (!usable)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "category_code",
+                                 "category_code %s is not in the code list; see "
+                                 "/v1/deviation-categories",
+                                 req->category_code);
+    }
+    return 0;
+}
+
+/* What a report needs before it goes to the receiver. */
+static int s_check_complete(bus_call_t *call, const report_t *r)
+{
+    if (!r->type)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "type", "type is required to submit");
+    if (!r->category_code[0])
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "category_code",
+                             "category_code is required to submit");
+    if (!r->occurred_time)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "occurred_time",
+                             "occurred_time is required to submit");
+    if (!r->description[0])
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "description",
+                             "description is required to submit");
+    return 0;
+}
+
+/* -------------------------------------------------------------- deadlines */
+
+static void s_add_days(const char *from, int days, char out[11])
+{
+    int y, m, d;
+    sscanf(from, "%d-%d-%d", &y, &m, &d);
+    time_add_working_days(&y, &m, &d, days);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
+}
+
+/* Working days after `from` up to and including `to`. */
+static int s_working_days_between(const char *from, const char *to)
+{
+    int y, m, d, n = 0;
+    sscanf(from, "%d-%d-%d", &y, &m, &d);
+    char day[11];
+    for (int i = 0; i < 400; i++) {
+        time_add_working_days(&y, &m, &d, 1);
+        snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+                 (unsigned)d % 100u);
+        if (strcmp(day, to) > 0)
+            break;
+        n++;
+    }
+    return n;
+}
+
+/* ---------------------------------------------------------------- handlers */
+
+static const char *s_actor(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    return p && p->subject ? p->subject : "";
+}
+
+/* Commits the change with its event and replies with the report as the
+ * caller sees it. */
+static int s_commit(bus_call_t *call, const char *id, const char *event)
+{
+    report_t *r = NULL;
+    if (deviation_store_get(call->db, id, false, &r) != 0) {
+        db_rollback(call->db);
+        return bus_call_fail_db(call, "read deviation");
+    }
+    char type[96];
+    snprintf(type, sizeof type, "no.samhand.deviation.%s", event);
+    /* the event carries the whole report; notify filters by organisation */
+    if (db_outbox_commit(call->db, type, r->id, r->receiving_organization_id, NULL, &r->base) !=
+        0) {
+        protobuf_c_message_free_unpacked(&r->base, NULL);
+        return bus_call_fail_db(call, "record deviation");
+    }
+    s_present(call, r);
+    bus_call_reply(call, &r->base);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    return 0;
+}
+
+/* Submission: the reference, the deadlines from today, the history line. */
+static int s_submit(bus_call_t *call, report_t *r, const char *comment)
+{
+    deviation_context_t *ctx = call->service;
+    char today[11], ack_due[11], answer_due[11];
+    deviation_today(today);
+    s_add_days(today, (int)ctx->acknowledge_days, ack_due);
+    s_add_days(today, (int)ctx->answer_days, answer_due);
+    deviation_change_t change = {.state = "SUBMITTED",
+                                 .acknowledge_due = ack_due,
+                                 .answer_due = answer_due,
+                                 .set_submitted = true,
+                                 .give_reference = true};
+    if (deviation_store_change(call->db, r->id, &change) != 0 ||
+        deviation_store_transition(call->db, r->id, "submit", "DRAFT", "SUBMITTED", comment,
+                                   s_actor(call), s_caller_organization(call)) != 0)
+        return bus_call_fail_db(call, "submit deviation");
+    return 0;
+}
+
+int deviation_categories_list(bus_call_t *call)
+{
+    Samhand__V1__ListDeviationCategoriesResponse *list = NULL;
+    if (deviation_store_categories(call->db, &list) != 0)
+        return bus_call_fail_db(call, "list categories");
+    bus_call_reply(call, &list->base);
+    protobuf_c_message_free_unpacked(&list->base, NULL);
+    return 0;
+}
+
+int deviation_report_create(bus_call_t *call)
+{
+    const Samhand__V1__CreateDeviationRequest *req = (const void *)call->request;
+    if (s_scan(call, &req->base) != 0 || s_check_form(call, req) != 0)
+        return -1;
+    /* one reports for one's own organisation */
+    const char *org = s_caller_organization(call);
+    if (!s_quality(call) && strcmp(org, req->reporting_organization_id) != 0)
+        return bus_call_fail(call, BUS_PERMISSION_DENIED, "reporting_organization_id",
+                             "you can report only for your own organization");
+    char id[40];
+    if (db_begin(call->db) != 0 ||
+        deviation_store_insert(call->db, req, s_actor(call), id) != 0)
+        return bus_call_fail_db(call, "create deviation");
+    if (req->submit) {
+        report_t *r = NULL;
+        if (deviation_store_get(call->db, id, true, &r) != 0)
+            return bus_call_fail_db(call, "create deviation");
+        int rc = s_check_complete(call, r);
+        if (rc == 0)
+            rc = s_submit(call, r, "");
+        protobuf_c_message_free_unpacked(&r->base, NULL);
+        if (rc != 0)
+            return -1;
+        return s_commit(call, id, "submitted");
+    }
+    return s_commit(call, id, "drafted");
+}
+
+int deviation_report_get(bus_call_t *call)
+{
+    const Samhand__V1__GetDeviationRequest *req = (const void *)call->request;
+    report_t *r = NULL;
+    if (s_load(call, req->id, false, &r) != 0)
+        return -1;
+    s_present(call, r);
+    bus_call_reply(call, &r->base);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    return 0;
+}
+
+int deviation_report_list(bus_call_t *call)
+{
+    const Samhand__V1__ListDeviationsRequest *req = (const void *)call->request;
+    int32_t limit = req->limit ? req->limit : 50;
+    if (limit < 1 || limit > 500)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
+    deviation_page_t page = {.limit = limit};
+    if (req->cursor[0]) {
+        char *end;
+        page.after = strtoll(req->cursor, &end, 10);
+        if (*end || page.after < 0)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
+                                 "cursor is not one this service gave out");
+    }
+    const char *state = NULL;
+    if (req->state) {
+        const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
+            &samhand__v1__deviation_report__state__descriptor, req->state);
+        if (!v)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "state", "state has no value %d",
+                                 req->state);
+        state = v->name;
+    }
+    if (req->organization_id[0] && !check_uuid(req->organization_id))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
+                             "organization_id must be a UUID");
+    /* quality roles see all, and may narrow it to one organisation; others
+     * see their own organisation's */
+    const char *org = s_quality(call) ? (req->organization_id[0] ? req->organization_id : NULL)
+                                      : s_caller_organization(call);
+    if (!s_quality(call) && !org[0])
+        return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL,
+                             "reports are seen by the organizations they concern");
+    char today[11];
+    deviation_today(today);
+    Samhand__V1__ListDeviationsResponse *list = NULL;
+    if (deviation_store_list(call->db, page, org, state, req->overdue, today, &list) != 0)
+        return bus_call_fail_db(call, "list deviations");
+    for (size_t i = 0; i < list->n_items; i++)
+        s_present(call, list->items[i]);
+    bus_call_reply(call, &list->base);
+    protobuf_c_message_free_unpacked(&list->base, NULL);
+    return 0;
+}
+
+int deviation_report_step(bus_call_t *call)
+{
+    const Samhand__V1__DeviationActionRequest *req = (const void *)call->request;
+    const char *method = strchr(call->envelope->method, '.') + 1;
+    size_t step = 0;
+    while (step < STEPS && strcmp(s_steps[step].method, method) != 0)
+        step++;
+    assert(step < STEPS);
+    if (s_scan(call, &req->base) != 0)
+        return -1;
+    if (!check_empty(req->comment) && !check_text(req->comment, TEXT_MAX_CHARS))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "comment",
+                             "comment must be text of at most %d characters", TEXT_MAX_CHARS);
+
+    report_t *r = NULL;
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "change deviation");
+    if (s_load(call, req->id, true, &r) != 0)
+        return -1;
+    int rc = -1;
+    int sides = s_sides(call, r);
+    const char *from = s_state_name(r->state);
+    const char *to = s_state_name(s_steps[step].to);
+    if (!(s_steps[step].from & (1u << r->state)) ||
+        !(sides & (s_steps[step].sides | SIDE_QUALITY))) {
+        /* say what can be done instead */
+        char allowed[300] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < STEPS; i++)
+            if ((s_steps[i].from & (1u << r->state)) && (sides & (s_steps[i].sides | SIDE_QUALITY)))
+                used += (size_t)snprintf(allowed + used, sizeof allowed - used, "%s%s",
+                                         used ? ", " : "", s_steps[i].action);
+        bus_call_fail(call, BUS_FAILED_PRECONDITION, "state",
+                      "%s is not possible for you when the report is %s; allowed: %s",
+                      s_steps[step].action, from, used ? allowed : "nothing");
+        goto done;
+    }
+
+    deviation_change_t change = {.state = to};
+    char today[11], ack_due[11], answer_due[11];
+    deviation_today(today);
+    deviation_context_t *ctx = call->service;
+    const char *comment = req->comment;
+    char note[TEXT_MAX_CHARS + 200];
+    if (strcmp(method, "Submit") == 0) {
+        if (s_check_complete(call, r) != 0 || s_submit(call, r, req->comment) != 0)
+            goto done;
+        rc = 0;
+        goto done;
+    } else if (strcmp(method, "Acknowledge") == 0) {
+        change.set_acknowledged = true;
+    } else if (strcmp(method, "RequestInformation") == 0) {
+        if (check_empty(req->comment)) {
+            bus_call_fail(call, BUS_INVALID_ARGUMENT, "comment",
+                          "comment (what information is needed) is required");
+            goto done;
+        }
+        change.paused_on = today;
+    } else if (strcmp(method, "GiveInformation") == 0) {
+        if (check_empty(req->comment)) {
+            bus_call_fail(call, BUS_INVALID_ARGUMENT, "comment",
+                          "comment (the information) is required");
+            goto done;
+        }
+        /* the answer deadline moves by the working days it was paused */
+        int paused = 0;
+        for (size_t i = r->n_history; i-- > 0;)
+            if (strcmp(r->history[i]->action, "request-information") == 0) {
+                char since[11];
+                time_format_date(r->history[i]->time->seconds, note);
+                snprintf(since, sizeof since, "%.4s-%.2s-%.2s", note + 6, note + 3, note);
+                paused = s_working_days_between(since, today);
+                break;
+            }
+        s_add_days(r->answer_deadline->due_date, paused, answer_due);
+        change.answer_due = answer_due;
+        change.paused_on = "";
+    } else if (strcmp(method, "Respond") == 0) {
+        if (check_empty(req->answer) || !check_text(req->answer, TEXT_MAX_CHARS)) {
+            bus_call_fail(call, BUS_INVALID_ARGUMENT, "answer", "answer is required");
+            goto done;
+        }
+        change.answer = req->answer;
+        change.set_answered = true;
+    } else if (strcmp(method, "Forward") == 0) {
+        const char *target = req->forward_to_organization_id;
+        if (!check_uuid(target)) {
+            bus_call_fail(call, BUS_INVALID_ARGUMENT, "forward_to_organization_id",
+                          "forward_to_organization_id is required (a UUID)");
+            goto done;
+        }
+        if (strcmp(target, r->receiving_organization_id) == 0 ||
+            strcmp(target, r->reporting_organization_id) == 0) {
+            bus_call_fail(call, BUS_INVALID_ARGUMENT, "forward_to_organization_id",
+                          "forward to a party other than the reporter and the present receiver");
+            goto done;
+        }
+        /* a new receiver: the deadlines start again; the history keeps the old */
+        s_add_days(today, (int)ctx->acknowledge_days, ack_due);
+        s_add_days(today, (int)ctx->answer_days, answer_due);
+        change.receiving_organization_id = target;
+        change.acknowledge_due = ack_due;
+        change.answer_due = answer_due;
+        change.clear_acknowledged = true;
+        snprintf(note, sizeof note, "Videresendt fra %s til %s.", r->receiving_organization_id,
+                 target);
+        if (comment[0]) {
+            size_t used = strlen(note);
+            snprintf(note + used, sizeof note - used, " %s", comment);
+        }
+        comment = note;
+    } else if (strcmp(method, "Reject") == 0) {
+        if (check_empty(req->reason) || !check_text(req->reason, TEXT_MAX_CHARS)) {
+            bus_call_fail(call, BUS_INVALID_ARGUMENT, "reason",
+                          "reason (why this is not a cooperation deviation) is required");
+            goto done;
+        }
+        change.rejection_reason = req->reason;
+        change.set_acknowledged = r->acknowledge_time == NULL;
+        comment = req->reason;
+    } else if (strcmp(method, "MarkDuplicate") == 0) {
+        report_t *other = NULL;
+        if (!check_uuid(req->duplicate_of_id) || strcmp(req->duplicate_of_id, r->id) == 0 ||
+            deviation_store_get(call->db, req->duplicate_of_id, false, &other) != 0) {
+            bus_call_fail(call, BUS_INVALID_ARGUMENT, "duplicate_of_id",
+                          "duplicate_of_id must name another report");
+            goto done;
+        }
+        protobuf_c_message_free_unpacked(&other->base, NULL);
+        change.duplicate_of = req->duplicate_of_id;
+        change.set_acknowledged = r->acknowledge_time == NULL;
+    } else if (strcmp(method, "Dispute") == 0) {
+        if (check_empty(req->comment)) {
+            bus_call_fail(call, BUS_INVALID_ARGUMENT, "comment",
+                          "comment (why the answer is not accepted) is required");
+            goto done;
+        }
+    } else if (strcmp(method, "Close") == 0) {
+        change.set_closed = true;
+    } else if (strcmp(method, "Reopen") == 0) {
+        change.clear_closed = true;
+        change.clear_answered = true;
+    }
+    if (deviation_store_change(call->db, r->id, &change) != 0 ||
+        deviation_store_transition(call->db, r->id, s_steps[step].action, from, to, comment,
+                                   s_actor(call), s_caller_organization(call)) != 0) {
+        bus_call_fail_db(call, "change deviation");
+        goto done;
+    }
+    rc = 0;
+done:
+    {
+        char id[40];
+        snprintf(id, sizeof id, "%s", r->id);
+        protobuf_c_message_free_unpacked(&r->base, NULL);
+        if (rc != 0)
+            return -1;
+        return s_commit(call, id, s_steps[step].event);
+    }
+}
+
+/* --------------------------------------------------------------- scheduler */
+
+static int s_alert(db_t *db, const char *id, bool overdue, void *arg)
+{
+    report_t *r = NULL;
+    if (deviation_store_get(db, id, false, &r) != 0)
+        return -1;
+    int rc = db_outbox_append(db, overdue ? "no.samhand.deviation.overdue"
+                                          : "no.samhand.deviation.due_soon",
+                              r->id, r->receiving_organization_id, NULL, &r->base);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    return rc;
+}
+
+void deviation_scheduler_run(db_t *db, void *context)
+{
+    char today[11], soon[11];
+    deviation_today(today);
+    s_add_days(today, 1, soon); /* due by the next working day */
+    if (db_begin(db) != 0)
+        return;
+    int n = deviation_store_alerts(db, today, soon, s_alert, context);
+    if (n < 0 || db_commit(db) != 0) {
+        log_error("could not raise deviation deadline events: %s", db_error(db));
+        db_rollback(db);
+        return;
+    }
+    if (n > 0)
+        log_info("raised %d deviation deadline events", n);
+}

@@ -1,0 +1,384 @@
+/* SQL of the deviation service; see deviation_store.h for the contract. */
+#include "deviation_store.h"
+#include "samhand_rows.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- categories */
+
+static ProtobufCMessage *s_category(const PGresult *res, int row)
+{
+    Samhand__V1__DeviationCategory *c = malloc(sizeof *c);
+    assert(c);
+    samhand__v1__deviation_category__init(c);
+    c->code = rows_text(res, row, 0);
+    c->name = rows_text(res, row, 1);
+    c->axis = rows_text(res, row, 2);
+    c->version = atoi(PQgetvalue(res, row, 3));
+    return &c->base;
+}
+
+int deviation_store_categories(db_t *db, Samhand__V1__ListDeviationCategoriesResponse **out)
+{
+    PGresult *res = db_query(db,
+                             "SELECT code, name, axis, version, (SELECT max(version) FROM "
+                             "categories) FROM categories WHERE retired_in IS NULL ORDER BY "
+                             "sort_order, code",
+                             0, NULL);
+    if (!res)
+        return -1;
+    Samhand__V1__ListDeviationCategoriesResponse *list = malloc(sizeof *list);
+    assert(list);
+    samhand__v1__list_deviation_categories_response__init(list);
+    int rows = PQntuples(res);
+    list->items = calloc((size_t)rows + 1, sizeof *list->items);
+    assert(list->items);
+    for (int i = 0; i < rows; i++)
+        list->items[i] = (Samhand__V1__DeviationCategory *)s_category(res, i);
+    list->n_items = (size_t)rows;
+    list->version = rows ? atoi(PQgetvalue(res, 0, 4)) : 0;
+    PQclear(res);
+    *out = list;
+    return 0;
+}
+
+int deviation_store_category_usable(db_t *db, const char *code)
+{
+    const char *params[] = {code};
+    PGresult *res =
+        db_query(db, "SELECT 1 FROM categories WHERE code = $1 AND retired_in IS NULL", 1, params);
+    if (!res)
+        return -1;
+    int found = PQntuples(res) > 0;
+    PQclear(res);
+    return found;
+}
+
+/* ------------------------------------------------------------------- reports */
+
+static char *s_seconds_text(const Samhand__V1__Timestamp *t, char buf[24])
+{
+    if (!t)
+        return NULL;
+    snprintf(buf, 24, "%lld", (long long)t->seconds);
+    return buf;
+}
+
+int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
+                           const char *reporter_subject, char id[40])
+{
+    const ProtobufCEnumValue *type =
+        protobuf_c_enum_descriptor_get_value(&samhand__v1__deviation_report__type__descriptor,
+                                             req->type);
+    char occurred[24], discovered[24];
+    const char *params[] = {req->reporting_organization_id,
+                            req->reporting_unit,
+                            req->receiving_organization_id,
+                            reporter_subject,
+                            req->reporter_name,
+                            req->reporter_email,
+                            req->is_anonymous ? "t" : "f",
+                            s_seconds_text(req->occurred_time, occurred),
+                            s_seconds_text(req->discovered_time, discovered),
+                            req->is_patient_related ? "t" : "f",
+                            req->type && type ? type->name : NULL,
+                            req->category_code[0] ? req->category_code : NULL,
+                            req->actual_consequence,
+                            req->possible_consequence,
+                            req->description,
+                            req->immediate_measures,
+                            req->improvement_suggestion,
+                            req->agreement_clause};
+    PGresult *res = db_query(
+        db,
+        "INSERT INTO reports (state, reporting_organization_id, reporting_unit, "
+        "receiving_organization_id, reporter_subject, reporter_name, reporter_email, is_anonymous, "
+        "occurred_at, discovered_at, is_patient_related, type, category_code, actual_consequence, "
+        "possible_consequence, description, immediate_measures, improvement_suggestion, "
+        "agreement_clause) VALUES ('DRAFT', $1, $2, $3, $4, $5, $6, $7, to_timestamp($8::bigint), "
+        "to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+        18, params);
+    if (!res)
+        return -1;
+    snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return 0;
+}
+
+#define REPORT_COLUMNS                                                                             \
+    "id, coalesce(reference, ''), state, reporting_organization_id, reporting_unit, "             \
+    "receiving_organization_id, reporter_name, reporter_email, is_anonymous, "                     \
+    "extract(epoch FROM occurred_at)::bigint, extract(epoch FROM discovered_at)::bigint, "        \
+    "is_patient_related, coalesce(type, ''), coalesce(category_code, ''), actual_consequence, "    \
+    "possible_consequence, description, immediate_measures, improvement_suggestion, "              \
+    "agreement_clause, answer, rejection_reason, coalesce(duplicate_of::text, ''), "               \
+    "coalesce(acknowledge_due::text, ''), coalesce(answer_due::text, ''), " ROWS_TIMESTAMP_US(    \
+        "submitted_at") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", " ROWS_TIMESTAMP_US(         \
+        "answered_at") ", " ROWS_TIMESTAMP_US("closed_at") ", " ROWS_TIMESTAMP_US("created_at")   \
+    ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(paused_on::text, ''), row_seq"
+
+static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
+{
+    Samhand__V1__Deadline *d = malloc(sizeof *d);
+    assert(d);
+    samhand__v1__deadline__init(d);
+    d->due_date = rows_text(res, row, col);
+    return d;
+}
+
+static Samhand__V1__Timestamp *s_maybe_us(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : rows_timestamp_us(res, row, col);
+}
+
+static Samhand__V1__Timestamp *s_maybe_s(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : rows_timestamp_s(res, row, col);
+}
+
+static ProtobufCMessage *s_report(const PGresult *res, int row)
+{
+    Samhand__V1__DeviationReport *r = malloc(sizeof *r);
+    assert(r);
+    samhand__v1__deviation_report__init(r);
+    r->id = rows_text(res, row, 0);
+    r->reference = rows_text(res, row, 1);
+    r->state = rows_enum(&samhand__v1__deviation_report__state__descriptor, res, row, 2);
+    r->reporting_organization_id = rows_text(res, row, 3);
+    r->reporting_unit = rows_text(res, row, 4);
+    r->receiving_organization_id = rows_text(res, row, 5);
+    r->reporter_name = rows_text(res, row, 6);
+    r->reporter_email = rows_text(res, row, 7);
+    r->is_anonymous = PQgetvalue(res, row, 8)[0] == 't';
+    r->occurred_time = s_maybe_s(res, row, 9);
+    r->discovered_time = s_maybe_s(res, row, 10);
+    r->is_patient_related = PQgetvalue(res, row, 11)[0] == 't';
+    r->type = rows_enum(&samhand__v1__deviation_report__type__descriptor, res, row, 12);
+    r->category_code = rows_text(res, row, 13);
+    r->actual_consequence = rows_text(res, row, 14);
+    r->possible_consequence = rows_text(res, row, 15);
+    r->description = rows_text(res, row, 16);
+    r->immediate_measures = rows_text(res, row, 17);
+    r->improvement_suggestion = rows_text(res, row, 18);
+    r->agreement_clause = rows_text(res, row, 19);
+    r->answer = rows_text(res, row, 20);
+    r->rejection_reason = rows_text(res, row, 21);
+    r->duplicate_of_id = rows_text(res, row, 22);
+    r->acknowledge_deadline = s_deadline(res, row, 23);
+    r->answer_deadline = s_deadline(res, row, 24);
+    r->submit_time = s_maybe_us(res, row, 25);
+    r->acknowledge_time = s_maybe_us(res, row, 26);
+    r->answer_time = s_maybe_us(res, row, 27);
+    r->close_time = s_maybe_us(res, row, 28);
+    r->create_time = rows_timestamp_us(res, row, 29);
+    r->update_time = rows_timestamp_us(res, row, 30);
+    /* column 31, paused_on, travels in the answer deadline's status: the
+     * aggregate reads it from there */
+    if (PQgetvalue(res, row, 31)[0])
+        r->answer_deadline->status = SAMHAND__V1__DEADLINE__STATUS__PAUSED;
+    return &r->base;
+}
+
+int deviation_store_get(db_t *db, const char *id, bool lock, Samhand__V1__DeviationReport **out)
+{
+    const char *params[] = {id};
+    int rc = rows_one(db,
+                      lock ? "SELECT " REPORT_COLUMNS " FROM reports WHERE id = $1 FOR UPDATE"
+                           : "SELECT " REPORT_COLUMNS " FROM reports WHERE id = $1",
+                      1, params, s_report, (ProtobufCMessage **)out);
+    if (rc != 0)
+        return rc;
+    PGresult *res = db_query(db,
+                             "SELECT action, from_state, to_state, comment, actor, "
+                             "coalesce(actor_organization_id::text, ''), " ROWS_TIMESTAMP_US(
+                                 "created_at") " FROM transitions WHERE report_id = $1 ORDER BY id",
+                             1, params);
+    if (!res) {
+        protobuf_c_message_free_unpacked(&(*out)->base, NULL);
+        *out = NULL;
+        return -1;
+    }
+    Samhand__V1__DeviationReport *r = *out;
+    int rows = PQntuples(res);
+    r->history = calloc((size_t)rows + 1, sizeof *r->history);
+    assert(r->history);
+    for (int i = 0; i < rows; i++) {
+        Samhand__V1__DeviationTransition *t = malloc(sizeof *t);
+        assert(t);
+        samhand__v1__deviation_transition__init(t);
+        t->action = rows_text(res, i, 0);
+        t->from_state = rows_enum(&samhand__v1__deviation_report__state__descriptor, res, i, 1);
+        t->to_state = rows_enum(&samhand__v1__deviation_report__state__descriptor, res, i, 2);
+        t->comment = rows_text(res, i, 3);
+        t->actor = rows_text(res, i, 4);
+        t->actor_organization_id = rows_text(res, i, 5);
+        t->time = rows_timestamp_us(res, i, 6);
+        r->history[i] = t;
+    }
+    r->n_history = (size_t)rows;
+    PQclear(res);
+    return 0;
+}
+
+int deviation_store_change(db_t *db, const char *id, const deviation_change_t *c)
+{
+    const char *params[] = {id,
+                            c->state,
+                            c->receiving_organization_id,
+                            c->answer,
+                            c->rejection_reason,
+                            c->duplicate_of,
+                            c->acknowledge_due,
+                            c->answer_due,
+                            c->paused_on,
+                            c->set_submitted ? "t" : "f",
+                            c->set_acknowledged ? "t" : (c->clear_acknowledged ? "c" : "f"),
+                            c->set_answered ? "t" : (c->clear_answered ? "c" : "f"),
+                            c->set_closed ? "t" : (c->clear_closed ? "c" : "f"),
+                            c->give_reference ? "t" : "f"};
+    return rows_exec(
+        db,
+        "WITH ref AS (INSERT INTO reference_sequences (year, last_number) SELECT "
+        "  extract(year FROM now() AT TIME ZONE 'Europe/Oslo')::integer, 1 WHERE $14::boolean "
+        "  ON CONFLICT (year) DO UPDATE SET last_number = reference_sequences.last_number + 1 "
+        "  RETURNING year, last_number) "
+        "UPDATE reports SET state = coalesce($2, state), "
+        "receiving_organization_id = coalesce($3::uuid, receiving_organization_id), "
+        "answer = coalesce($4, answer), rejection_reason = coalesce($5, rejection_reason), "
+        "duplicate_of = coalesce($6::uuid, duplicate_of), "
+        "acknowledge_due = coalesce($7::date, acknowledge_due), "
+        "answer_due = coalesce($8::date, answer_due), "
+        "paused_on = CASE WHEN $9::text IS NULL THEN paused_on WHEN $9 = '' THEN NULL "
+        "  ELSE $9::date END, "
+        "submitted_at = CASE WHEN $10::boolean THEN now() ELSE submitted_at END, "
+        "acknowledged_at = CASE $11 WHEN 't' THEN now() WHEN 'c' THEN NULL ELSE acknowledged_at "
+        "  END, "
+        "answered_at = CASE $12 WHEN 't' THEN now() WHEN 'c' THEN NULL ELSE answered_at END, "
+        "closed_at = CASE $13 WHEN 't' THEN now() WHEN 'c' THEN NULL ELSE closed_at END, "
+        "reference = coalesce(reference, (SELECT 'AVV-' || year || '-' || "
+        "  lpad(last_number::text, 4, '0') FROM ref)), "
+        "due_soon_notified = due_soon_notified AND $7::date IS NULL AND $8::date IS NULL, "
+        "overdue_notified = overdue_notified AND $7::date IS NULL AND $8::date IS NULL, "
+        "updated_at = now() WHERE id = $1",
+        14, params);
+}
+
+int deviation_store_transition(db_t *db, const char *id, const char *action, const char *from,
+                               const char *to, const char *comment, const char *actor,
+                               const char *actor_organization_id)
+{
+    const char *params[] = {id, action, from, to, comment, actor, actor_organization_id};
+    return rows_exec(db,
+                     "INSERT INTO transitions (report_id, action, from_state, to_state, comment, "
+                     "actor, actor_organization_id) VALUES ($1, $2, $3, $4, coalesce($5, ''), $6, "
+                     "nullif($7, '')::uuid)",
+                     7, params);
+}
+
+int deviation_store_list(db_t *db, deviation_page_t page, const char *organization_id,
+                         const char *state, bool overdue, const char *today,
+                         Samhand__V1__ListDeviationsResponse **out)
+{
+    char after[24], limit[16];
+    rows_page_params(page.after, page.limit, after, limit);
+    const char *params[] = {after, limit, organization_id, state, overdue ? "t" : "f", today};
+    return rows_list(
+        db,
+        "SELECT " REPORT_COLUMNS " FROM reports WHERE row_seq > $1"
+        " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR "
+        "      (receiving_organization_id = $3 AND state <> 'DRAFT'))"
+        " AND ($4::text IS NULL OR state = $4)"
+        " AND (NOT $5::boolean OR (state = 'SUBMITTED' AND acknowledge_due < $6::date) OR "
+        "      (state = 'AWAITING_RESPONSE' AND answer_due < $6::date))"
+        " ORDER BY row_seq LIMIT $2",
+        6, params, s_report, page.limit, &samhand__v1__list_deviations_response__descriptor,
+        (ProtobufCMessage **)out);
+}
+
+int deviation_store_alerts(db_t *db, const char *today, const char *soon, deviation_alert_fn emit,
+                           void *arg)
+{
+    const char *params[] = {today, soon};
+    PGresult *res = db_query(
+        db,
+        "SELECT id, (state = 'SUBMITTED' AND acknowledge_due < $1::date) OR "
+        "(state = 'AWAITING_RESPONSE' AND answer_due < $1::date) FROM reports WHERE "
+        "((state = 'SUBMITTED' AND acknowledge_due <= $2::date) OR "
+        " (state = 'AWAITING_RESPONSE' AND answer_due <= $2::date)) AND NOT overdue_notified AND "
+        "(NOT due_soon_notified OR (state = 'SUBMITTED' AND acknowledge_due < $1::date) OR "
+        " (state = 'AWAITING_RESPONSE' AND answer_due < $1::date)) "
+        "ORDER BY row_seq LIMIT 1000 FOR UPDATE SKIP LOCKED",
+        2, params);
+    if (!res)
+        return -1;
+    int count = 0;
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *id = PQgetvalue(res, i, 0);
+        bool overdue = PQgetvalue(res, i, 1)[0] == 't';
+        const char *mark[] = {id};
+        if (emit(db, id, overdue, arg) != 0 ||
+            rows_exec(db,
+                      overdue ? "UPDATE reports SET overdue_notified = true, due_soon_notified = "
+                                "true WHERE id = $1"
+                              : "UPDATE reports SET due_soon_notified = true WHERE id = $1",
+                      1, mark) < 0) {
+            PQclear(res);
+            return -1;
+        }
+        count++;
+    }
+    PQclear(res);
+    return count;
+}
+
+int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_fact_t **out,
+                          size_t *n)
+{
+    const char *params[] = {from, to};
+    PGresult *res = db_query(
+        db,
+        "SELECT coalesce(category_code, ''), coalesce(type, ''), state, "
+        "reporting_organization_id, receiving_organization_id, "
+        "to_char(submitted_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), "
+        "coalesce(to_char(acknowledged_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
+        "coalesce(to_char(answered_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
+        "coalesce(answer_due::text, '') FROM reports WHERE submitted_at IS NOT NULL AND "
+        "(submitted_at AT TIME ZONE 'Europe/Oslo')::date >= $1::date AND "
+        "(submitted_at AT TIME ZONE 'Europe/Oslo')::date < $2::date ORDER BY submitted_at",
+        2, params);
+    if (!res)
+        return -1;
+    int rows = PQntuples(res);
+    *out = calloc((size_t)rows + 1, sizeof **out);
+    assert(*out);
+    for (int i = 0; i < rows; i++) {
+        deviation_fact_t *f = &(*out)[i];
+        f->category = rows_text(res, i, 0);
+        f->type = rows_text(res, i, 1);
+        f->state = rows_text(res, i, 2);
+        f->reporting = rows_text(res, i, 3);
+        f->receiving = rows_text(res, i, 4);
+        snprintf(f->submitted, sizeof f->submitted, "%s", PQgetvalue(res, i, 5));
+        snprintf(f->acknowledged, sizeof f->acknowledged, "%s", PQgetvalue(res, i, 6));
+        snprintf(f->answered, sizeof f->answered, "%s", PQgetvalue(res, i, 7));
+        snprintf(f->answer_due, sizeof f->answer_due, "%s", PQgetvalue(res, i, 8));
+    }
+    *n = (size_t)rows;
+    PQclear(res);
+    return 0;
+}
+
+void deviation_facts_free(deviation_fact_t *facts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(facts[i].category);
+        free(facts[i].type);
+        free(facts[i].state);
+        free(facts[i].reporting);
+        free(facts[i].receiving);
+    }
+    free(facts);
+}
