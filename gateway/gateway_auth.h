@@ -29,8 +29,8 @@ typedef struct {
 /* `admin_key_sha256_hex`: 64 hex digits, or "" for no administrator key.
  * `api_keys`: comma-separated `<sha256 hex>:<organization uuid>:<role>+<role>`
  * entries, or "". Returns 0, or -1 with `error` saying which entry is wrong. */
-int gateway_auth_init(gateway_auth_t *auth, const char *admin_key_sha256_hex,
-                      const char *api_keys, char *error, size_t error_size);
+int gateway_auth_init(gateway_auth_t *auth, const char *admin_key_sha256_hex, const char *api_keys,
+                      char *error, size_t error_size);
 
 typedef enum {
     GATEWAY_AUTH_OK,

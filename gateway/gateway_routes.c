@@ -161,8 +161,10 @@ const gateway_route_t gateway_routes[] = {
      D(deviation_report), 200, AUTH, "deviations",
      "A report with its deadlines, history and the caller's next steps"},
 #define STEP(path, method, summary)                                                                \
-    {"POST", "/v1/deviations/{id}/" path, "deviation", "deviation." method,                        \
-     D(deviation_action_request), D(deviation_report), 200, AUTH, "deviations", summary}
+    {                                                                                              \
+        "POST", "/v1/deviations/{id}/" path, "deviation", "deviation." method,                     \
+            D(deviation_action_request), D(deviation_report), 200, AUTH, "deviations", summary     \
+    }
     STEP("submit", "Submit", "Submit a draft to the receiver"),
     STEP("acknowledge", "Acknowledge", "Register (acknowledge) a report received"),
     STEP("request-information", "RequestInformation",

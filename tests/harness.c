@@ -246,6 +246,18 @@ const char *json_text(http_response_t *response, const char *key)
     return text ? text : "";
 }
 
+void harness_api_key(const char *key, const char *organization_id, const char *roles, char *entry,
+                     size_t size)
+{
+    unsigned char digest[32];
+    unsigned int len;
+    EVP_Digest(key, strlen(key), digest, &len, EVP_sha256(), NULL);
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+        sprintf(hex + 2 * i, "%02x", digest[i]);
+    snprintf(entry, size, "%s:%s:%s", hex, organization_id, roles);
+}
+
 static void s_make_key(harness_stack_t *stack, char hash_hex[65])
 {
     unsigned char bytes[16], digest[32];

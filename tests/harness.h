@@ -42,6 +42,11 @@ typedef struct {
 void harness_stack_start(harness_stack_t *stack, const char *database_url);
 void harness_stack_stop(harness_stack_t *stack);
 
+/* An entry of SAMHAND_API_KEYS for `key` (the SHA-256 of it, the
+ * organisation, the roles joined by '+'), written into `entry`. */
+void harness_api_key(const char *key, const char *organization_id, const char *roles, char *entry,
+                     size_t size);
+
 /* Starts one binary of the build ("samhand-agenda") with extra environment
  * "NAME=value" entries (NULL-terminated); stderr goes to a log file. */
 pid_t harness_spawn(const char *binary, const char *const *env);

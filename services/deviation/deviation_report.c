@@ -38,12 +38,12 @@ static const struct {
     {"GiveInformation", "give-information", BIT(INFORMATION_REQUESTED), STATE(AWAITING_RESPONSE),
      SIDE_REPORTER, "information_given"},
     {"Respond", "respond", BIT(AWAITING_RESPONSE), STATE(ANSWERED), SIDE_RECEIVER, "answered"},
-    {"Forward", "forward", BIT(SUBMITTED) | BIT(AWAITING_RESPONSE), STATE(SUBMITTED),
-     SIDE_RECEIVER, "forwarded"},
+    {"Forward", "forward", BIT(SUBMITTED) | BIT(AWAITING_RESPONSE), STATE(SUBMITTED), SIDE_RECEIVER,
+     "forwarded"},
     {"Reject", "reject", BIT(SUBMITTED) | BIT(AWAITING_RESPONSE), STATE(REJECTED), SIDE_RECEIVER,
      "rejected"},
-    {"MarkDuplicate", "mark-duplicate", BIT(SUBMITTED) | BIT(AWAITING_RESPONSE),
-     STATE(DUPLICATE), SIDE_RECEIVER, "marked_duplicate"},
+    {"MarkDuplicate", "mark-duplicate", BIT(SUBMITTED) | BIT(AWAITING_RESPONSE), STATE(DUPLICATE),
+     SIDE_RECEIVER, "marked_duplicate"},
     {"Dispute", "dispute", BIT(ANSWERED), STATE(DISPUTED), SIDE_REPORTER, "disputed"},
     {"RequestAnalysis", "request-analysis", BIT(AWAITING_RESPONSE) | BIT(ANSWERED) | BIT(DISPUTED),
      STATE(ANALYSIS_REQUESTED), SIDE_REPORTER | SIDE_RECEIVER, "analysis_requested"},
@@ -56,9 +56,8 @@ static const struct {
 
 static const char *s_state_name(int state)
 {
-    const ProtobufCEnumValue *v =
-        protobuf_c_enum_descriptor_get_value(&samhand__v1__deviation_report__state__descriptor,
-                                             state);
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
+        &samhand__v1__deviation_report__state__descriptor, state);
     return v ? v->name : "UNKNOWN";
 }
 
@@ -86,8 +85,7 @@ static int s_sides(bus_call_t *call, const report_t *r)
     int sides = s_quality(call) ? SIDE_QUALITY : 0;
     if (org[0] && strcmp(org, r->reporting_organization_id) == 0)
         sides |= SIDE_REPORTER;
-    if (org[0] && strcmp(org, r->receiving_organization_id) == 0 &&
-        r->state != STATE(DRAFT))
+    if (org[0] && strcmp(org, r->receiving_organization_id) == 0 && r->state != STATE(DRAFT))
         sides |= SIDE_RECEIVER;
     return sides;
 }
@@ -195,9 +193,12 @@ static int s_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationRequ
     static const struct {
         const char *name;
         size_t max;
-    } texts[] = {{"reporting_unit", SHORT_MAX_CHARS},   {"reporter_name", SHORT_MAX_CHARS},
-                 {"actual_consequence", TEXT_MAX_CHARS}, {"possible_consequence", TEXT_MAX_CHARS},
-                 {"description", TEXT_MAX_CHARS},        {"immediate_measures", TEXT_MAX_CHARS},
+    } texts[] = {{"reporting_unit", SHORT_MAX_CHARS},
+                 {"reporter_name", SHORT_MAX_CHARS},
+                 {"actual_consequence", TEXT_MAX_CHARS},
+                 {"possible_consequence", TEXT_MAX_CHARS},
+                 {"description", TEXT_MAX_CHARS},
+                 {"immediate_measures", TEXT_MAX_CHARS},
                  {"improvement_suggestion", TEXT_MAX_CHARS},
                  {"agreement_clause", SHORT_MAX_CHARS}};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
@@ -233,11 +234,9 @@ static int s_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationRequ
         req->discovered_time->seconds < req->occurred_time->seconds)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "discovered_time",
                              "discovered_time is before occurred_time");
-    if (req->type &&
-        !protobuf_c_enum_descriptor_get_value(&samhand__v1__deviation_report__type__descriptor,
-                                              req->type))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "type", "type has no value %d",
-                             req->type);
+    if (req->type && !protobuf_c_enum_descriptor_get_value(
+                         &samhand__v1__deviation_report__type__descriptor, req->type))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "type", "type has no value %d", req->type);
     if (req->category_code[0]) {
         int usable = deviation_store_category_usable(call->db, req->category_code);
         if (usable < 0)
@@ -368,8 +367,7 @@ int deviation_report_create(bus_call_t *call)
         return bus_call_fail(call, BUS_PERMISSION_DENIED, "reporting_organization_id",
                              "you can report only for your own organization");
     char id[40];
-    if (db_begin(call->db) != 0 ||
-        deviation_store_insert(call->db, req, s_actor(call), id) != 0)
+    if (db_begin(call->db) != 0 || deviation_store_insert(call->db, req, s_actor(call), id) != 0)
         return bus_call_fail_db(call, "create deviation");
     if (req->submit) {
         report_t *r = NULL;
@@ -593,15 +591,14 @@ int deviation_report_step(bus_call_t *call)
         goto done;
     }
     rc = 0;
-done:
-    {
-        char id[40];
-        snprintf(id, sizeof id, "%s", r->id);
-        protobuf_c_message_free_unpacked(&r->base, NULL);
-        if (rc != 0)
-            return -1;
-        return s_commit(call, id, s_steps[step].event);
-    }
+done : {
+    char id[40];
+    snprintf(id, sizeof id, "%s", r->id);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    if (rc != 0)
+        return -1;
+    return s_commit(call, id, s_steps[step].event);
+}
 }
 
 /* --------------------------------------------------------------- scheduler */
@@ -611,9 +608,9 @@ static int s_alert(db_t *db, const char *id, bool overdue, void *arg)
     report_t *r = NULL;
     if (deviation_store_get(db, id, false, &r) != 0)
         return -1;
-    int rc = db_outbox_append(db, overdue ? "no.samhand.deviation.overdue"
-                                          : "no.samhand.deviation.due_soon",
-                              r->id, r->receiving_organization_id, NULL, &r->base);
+    int rc = db_outbox_append(
+        db, overdue ? "no.samhand.deviation.overdue" : "no.samhand.deviation.due_soon", r->id,
+        r->receiving_organization_id, NULL, &r->base);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     return rc;
 }

@@ -6,7 +6,9 @@
 #include <stdio.h>
 
 #define ROUTE(method, type, handler)                                                               \
-    {"deviation." method, &samhand__v1__##type##__descriptor, handler}
+    {                                                                                              \
+        "deviation." method, &samhand__v1__##type##__descriptor, handler                           \
+    }
 #define STEP(method) ROUTE(method, deviation_action_request, deviation_report_step)
 
 const bus_route_t deviation_routes[] = {

@@ -70,9 +70,8 @@ static char *s_seconds_text(const Samhand__V1__Timestamp *t, char buf[24])
 int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
                            const char *reporter_subject, char id[40])
 {
-    const ProtobufCEnumValue *type =
-        protobuf_c_enum_descriptor_get_value(&samhand__v1__deviation_report__type__descriptor,
-                                             req->type);
+    const ProtobufCEnumValue *type = protobuf_c_enum_descriptor_get_value(
+        &samhand__v1__deviation_report__type__descriptor, req->type);
     char occurred[24], discovered[24];
     const char *params[] = {req->reporting_organization_id,
                             req->reporting_unit,
@@ -108,17 +107,21 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     return 0;
 }
 
-#define REPORT_COLUMNS                                                                             \
-    "id, coalesce(reference, ''), state, reporting_organization_id, reporting_unit, "             \
-    "receiving_organization_id, reporter_name, reporter_email, is_anonymous, "                     \
-    "extract(epoch FROM occurred_at)::bigint, extract(epoch FROM discovered_at)::bigint, "        \
-    "is_patient_related, coalesce(type, ''), coalesce(category_code, ''), actual_consequence, "    \
-    "possible_consequence, description, immediate_measures, improvement_suggestion, "              \
-    "agreement_clause, answer, rejection_reason, coalesce(duplicate_of::text, ''), "               \
-    "coalesce(acknowledge_due::text, ''), coalesce(answer_due::text, ''), " ROWS_TIMESTAMP_US(    \
-        "submitted_at") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", " ROWS_TIMESTAMP_US(         \
-        "answered_at") ", " ROWS_TIMESTAMP_US("closed_at") ", " ROWS_TIMESTAMP_US("created_at")   \
-    ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(paused_on::text, ''), row_seq"
+#define REPORT_COLUMNS                                                                                                                                               \
+    "id, coalesce(reference, ''), state, reporting_organization_id, reporting_unit, "                                                                                \
+    "receiving_organization_id, reporter_name, reporter_email, is_anonymous, "                                                                                       \
+    "extract(epoch FROM occurred_at)::bigint, extract(epoch FROM discovered_at)::bigint, "                                                                           \
+    "is_patient_related, coalesce(type, ''), coalesce(category_code, ''), actual_consequence, "                                                                      \
+    "possible_consequence, description, immediate_measures, improvement_suggestion, "                                                                                \
+    "agreement_clause, answer, rejection_reason, coalesce(duplicate_of::text, ''), "                                                                                 \
+    "coalesce(acknowledge_due::text, ''), coalesce(answer_due::text, ''), " ROWS_TIMESTAMP_US("su"                                                                   \
+                                                                                              "bm"                                                                   \
+                                                                                              "it"                                                                   \
+                                                                                              "te"                                                                   \
+                                                                                              "d_"                                                                   \
+                                                                                              "a"                                                                    \
+                                                                                              "t") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", " ROWS_TIMESTAMP_US( \
+        "answered_at") ", " ROWS_TIMESTAMP_US("closed_at") ", " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(paused_on::text, ''), row_seq"
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
 {
@@ -338,17 +341,17 @@ int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_
                           size_t *n)
 {
     const char *params[] = {from, to};
-    PGresult *res = db_query(
-        db,
-        "SELECT coalesce(category_code, ''), coalesce(type, ''), state, "
-        "reporting_organization_id, receiving_organization_id, "
-        "to_char(submitted_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), "
-        "coalesce(to_char(acknowledged_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
-        "coalesce(to_char(answered_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
-        "coalesce(answer_due::text, '') FROM reports WHERE submitted_at IS NOT NULL AND "
-        "(submitted_at AT TIME ZONE 'Europe/Oslo')::date >= $1::date AND "
-        "(submitted_at AT TIME ZONE 'Europe/Oslo')::date < $2::date ORDER BY submitted_at",
-        2, params);
+    PGresult *res =
+        db_query(db,
+                 "SELECT coalesce(category_code, ''), coalesce(type, ''), state, "
+                 "reporting_organization_id, receiving_organization_id, "
+                 "to_char(submitted_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), "
+                 "coalesce(to_char(acknowledged_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
+                 "coalesce(to_char(answered_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
+                 "coalesce(answer_due::text, '') FROM reports WHERE submitted_at IS NOT NULL AND "
+                 "(submitted_at AT TIME ZONE 'Europe/Oslo')::date >= $1::date AND "
+                 "(submitted_at AT TIME ZONE 'Europe/Oslo')::date < $2::date ORDER BY submitted_at",
+                 2, params);
     if (!res)
         return -1;
     int rows = PQntuples(res);

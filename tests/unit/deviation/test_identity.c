@@ -28,7 +28,7 @@ static void test_not_an_identity_number(void **state)
 {
     assert_int_equal(deviation_identity_find(""), 0);
     assert_int_equal(deviation_identity_find("Referanse 12345678901"), 0); /* check digits fail */
-    assert_int_equal(deviation_identity_find("150575220350"), 0);  /* 12 digits */
+    assert_int_equal(deviation_identity_find("150575220350"), 0);          /* 12 digits */
     assert_int_equal(deviation_identity_find("915057522035"), 0);  /* part of a longer run */
     assert_int_equal(deviation_identity_find("150575  22035"), 0); /* two spaces */
     assert_int_equal(deviation_identity_find("1505752 2035"), 0);  /* space in the wrong place */

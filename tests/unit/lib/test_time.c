@@ -38,11 +38,11 @@ static void test_easter_and_holidays(void **state)
     assert_int_equal(m, 3);
     assert_int_equal(d, 31);
 
-    assert_true(time_is_public_holiday(2023, 4, 6));   /* Maundy Thursday */
-    assert_true(time_is_public_holiday(2023, 4, 7));   /* Good Friday */
-    assert_true(time_is_public_holiday(2023, 4, 10));  /* Easter Monday */
-    assert_true(time_is_public_holiday(2023, 5, 18));  /* Ascension Day */
-    assert_true(time_is_public_holiday(2023, 5, 29));  /* Whit Monday */
+    assert_true(time_is_public_holiday(2023, 4, 6));  /* Maundy Thursday */
+    assert_true(time_is_public_holiday(2023, 4, 7));  /* Good Friday */
+    assert_true(time_is_public_holiday(2023, 4, 10)); /* Easter Monday */
+    assert_true(time_is_public_holiday(2023, 5, 18)); /* Ascension Day */
+    assert_true(time_is_public_holiday(2023, 5, 29)); /* Whit Monday */
     assert_true(time_is_public_holiday(2023, 5, 17));
     assert_true(time_is_public_holiday(2023, 12, 26));
     assert_false(time_is_public_holiday(2023, 4, 5));

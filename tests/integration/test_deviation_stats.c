@@ -1,0 +1,178 @@
+/* Tertial statistics from a known set of reports, the figures worked out by
+ * hand: counts by category, state and organisation with counts under 5
+ * suppressed, working days to acknowledge and answer, share answered in
+ * time, the period before, and the CSV a committee can open. */
+#include "harness.h"
+#include "samhand_time.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define KOMMUNE "11111111-1111-4111-8111-111111111111"
+#define SYKEHUS "22222222-2222-4222-8222-222222222222"
+#define LEGEKONTOR "33333333-3333-4333-8333-333333333333"
+
+static harness_stack_t s_stack;
+static const char *s_kommune = "Authorization: Bearer shk_kommune";
+static const char *s_sykehus = "Authorization: Bearer shk_sykehus";
+static const char *s_lege = "Authorization: Bearer shk_lege";
+static char s_period[16];
+
+static http_response_t *s_as(const char *who, const char *method, const char *path,
+                             const char *body)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    const char *headers[] = {who, NULL};
+    return http_request(method, url, body, headers);
+}
+
+static void s_report(const char *who, const char *from, const char *to, const char *category,
+                     char id[40])
+{
+    char body[1024];
+    snprintf(body, sizeof body,
+             "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
+             "\"occurredTime\":\"2026-01-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
+             "\"categoryCode\":\"%s\",\"description\":\"Se vedlagt.\",\"submit\":true}",
+             from, to, category);
+    http_response_t *r = s_as(who, "POST", "/v1/deviations", body);
+    assert_int_equal(r->status, 201);
+    if (id)
+        snprintf(id, 40, "%s", json_text(r, "id"));
+    http_response_free(&r);
+}
+
+static void s_step(const char *who, const char *id, const char *step, const char *body)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/v1/deviations/%s/%s", id, step);
+    http_response_t *r = s_as(who, "POST", path, body);
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+}
+
+static int s_count_of(json_t *list, const char *key)
+{
+    for (size_t i = 0; i < json_array_size(list); i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(list, i), "key")), key) == 0)
+            return (int)json_integer_value(json_object_get(json_array_get(list, i), "count"));
+    return 0;
+}
+
+static int s_setup(void **state)
+{
+    char keys[1024], a[200], b[200], c[200];
+    harness_api_key("shk_kommune", KOMMUNE, "reporter", a, sizeof a);
+    harness_api_key("shk_sykehus", SYKEHUS, "reporter", b, sizeof b);
+    harness_api_key("shk_lege", LEGEKONTOR, "reporter", c, sizeof c);
+    snprintf(keys, sizeof keys, "%s,%s,%s", a, b, c);
+    setenv("SAMHAND_API_KEYS", keys, 1);
+    harness_stack_start(&s_stack, harness_database_url());
+    struct tm tm;
+    time_oslo(time(NULL), &tm);
+    snprintf(s_period, sizeof s_period, "%d-T%d", tm.tm_year + 1900, tm.tm_mon / 4 + 1);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+static void test_figures_by_hand(void **state)
+{
+    /* municipality -> hospital: 4 discharge summaries, 2 referrals;
+     * GP -> hospital: 2 test results; hospital -> municipality: 5 medication lists */
+    char ids[6][40];
+    for (int i = 0; i < 4; i++)
+        s_report(s_kommune, KOMMUNE, SYKEHUS, "SAM-EPIKRISE", ids[i]);
+    for (int i = 4; i < 6; i++)
+        s_report(s_kommune, KOMMUNE, SYKEHUS, "SAM-HENVISNING", ids[i]);
+    for (int i = 0; i < 2; i++)
+        s_report(s_lege, LEGEKONTOR, SYKEHUS, "SAM-PROVESVAR", NULL);
+    for (int i = 0; i < 5; i++)
+        s_report(s_sykehus, SYKEHUS, KOMMUNE, "SAM-LEGEMIDDELLISTE", NULL);
+    /* the hospital acknowledges three and answers two, all today */
+    for (int i = 0; i < 3; i++)
+        s_step(s_sykehus, ids[i], "acknowledge", "{}");
+    for (int i = 0; i < 2; i++)
+        s_step(s_sykehus, ids[i], "respond", "{\"answer\":\"Rutinen er endret.\"}");
+
+    char path[128];
+    snprintf(path, sizeof path, "/v1/deviations/stats?period=%s", s_period);
+    http_response_t *r = s_as(s_kommune, "GET", path, NULL);
+    assert_int_equal(r->status, 200);
+    json_t *now = json_object_get(r->json, "current");
+    assert_int_equal(json_integer_value(json_object_get(now, "total")), 13);
+    json_t *category = json_object_get(now, "byCategory");
+    assert_int_equal(s_count_of(category, "SAM-EPIKRISE"), 4);
+    assert_int_equal(s_count_of(category, "SAM-HENVISNING"), 2);
+    assert_int_equal(s_count_of(category, "SAM-PROVESVAR"), 2);
+    assert_int_equal(s_count_of(category, "SAM-LEGEMIDDELLISTE"), 5);
+    json_t *states = json_object_get(now, "byState");
+    assert_int_equal(s_count_of(states, "SUBMITTED"), 10);
+    assert_int_equal(s_count_of(states, "AWAITING_RESPONSE"), 1);
+    assert_int_equal(s_count_of(states, "ANSWERED"), 2);
+    /* per organisation, counts under 5 are suppressed (-1) */
+    json_t *reporting = json_object_get(now, "byReportingOrganization");
+    assert_int_equal(s_count_of(reporting, KOMMUNE), 6);
+    assert_int_equal(s_count_of(reporting, SYKEHUS), 5);
+    assert_int_equal(s_count_of(reporting, LEGEKONTOR), -1);
+    json_t *receiving = json_object_get(now, "byReceivingOrganization");
+    assert_int_equal(s_count_of(receiving, SYKEHUS), 8);
+    assert_int_equal(s_count_of(receiving, KOMMUNE), 5);
+    /* acknowledged and answered the day they came: 0 working days, all in time */
+    assert_true(json_real_value(json_object_get(now, "medianDaysToAcknowledge")) == 0.0);
+    assert_true(json_real_value(json_object_get(now, "p90DaysToAnswer")) == 0.0);
+    assert_true(json_real_value(json_object_get(now, "shareAnsweredInTime")) == 1.0);
+    json_t *before = json_object_get(r->json, "previous");
+    assert_int_equal(json_integer_value(json_object_get(before, "total")), 0);
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/deviations/stats?period=%s&format=csv", s_period);
+    r = s_as(s_kommune, "GET", path, NULL);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(r->content_type, "text/csv; charset=utf-8");
+    assert_int_equal(strncmp(r->body, "periode;gruppering;verdi;antall\r\n", 33), 0);
+    assert_non_null(strstr(r->body, ";kategori;\"SAM-EPIKRISE\";4\r\n"));
+    assert_non_null(strstr(r->body, ";meldende virksomhet;\"" LEGEKONTOR "\";<5\r\n"));
+    assert_non_null(strstr(r->body, ";besvart innen frist;andel;1.000\r\n"));
+    http_response_free(&r);
+}
+
+static void test_refusals(void **state)
+{
+    http_response_t *r = s_as(s_kommune, "GET", "/v1/deviations/stats?period=2023-T4", NULL);
+    assert_problem(r, 400, "period");
+    http_response_free(&r);
+    r = s_as(s_kommune, "GET", "/v1/deviations/stats?from=2023-05-01&to=2023-01-01", NULL);
+    assert_problem(r, 400, "to");
+    http_response_free(&r);
+    r = s_as(s_kommune, "GET", "/v1/deviations/stats?period=2023-T1&format=xml", NULL);
+    assert_problem(r, 400, "format");
+    http_response_free(&r);
+    /* a range: the same number of days just before it is the previous period */
+    r = s_as(s_kommune, "GET", "/v1/deviations/stats?from=2023-05-01&to=2023-08-31", NULL);
+    assert_int_equal(r->status, 200);
+    json_t *before = json_object_get(r->json, "previous");
+    assert_string_equal(json_string_value(json_object_get(before, "from")), "2022-12-29");
+    assert_string_equal(json_string_value(json_object_get(before, "to")), "2023-04-30");
+    http_response_free(&r);
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1/deviations/stats?period=2023-T1", s_stack.base_url);
+    r = http_request("GET", url, NULL, NULL);
+    assert_problem(r, 401, NULL);
+    http_response_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_figures_by_hand),
+        cmocka_unit_test(test_refusals),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}

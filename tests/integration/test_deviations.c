@@ -1,0 +1,384 @@
+/* Deviation reports between a municipality, the hospital and a GP office:
+ * the form, identity numbers refused wherever they are written, the whole
+ * workflow and each refused step, deadlines in working days, forwarding,
+ * and who sees what. */
+#include "harness.h"
+#include "samhand_time.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KOMMUNE "11111111-1111-4111-8111-111111111111"
+#define SYKEHUS "22222222-2222-4222-8222-222222222222"
+#define LEGEKONTOR "33333333-3333-4333-8333-333333333333"
+#define ANNEN "44444444-4444-4444-8444-444444444444"
+
+static harness_stack_t s_stack;
+static const char *s_db;
+
+/* one credential per party */
+static const char *s_kommune = "Authorization: Bearer shk_kommune_sykepleier";
+static const char *s_sykehus = "Authorization: Bearer shk_sykehus_avdeling";
+static const char *s_lege = "Authorization: Bearer shk_fastlege";
+static const char *s_kvalitet = "Authorization: Bearer shk_kvalitet";
+static const char *s_annen = "Authorization: Bearer shk_annen_kommune";
+
+static http_response_t *s_as(const char *who, const char *method, const char *path,
+                             const char *body)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    const char *headers[] = {who, NULL};
+    return http_request(method, url, body, headers);
+}
+
+static void s_expect(http_response_t *r, long status)
+{
+    if (r->status != status)
+        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
+    assert_int_equal(r->status, status);
+}
+
+static long s_sql_count(const char *sql)
+{
+    PGconn *conn = PQconnectdb(s_db);
+    PGresult *res = PQexec(conn, sql);
+    long n = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(conn);
+    return n;
+}
+
+static int s_setup(void **state)
+{
+    s_db = harness_database_url();
+    char keys[2048], entry[256];
+    size_t used = 0;
+    static const struct {
+        const char *key, *org, *roles;
+    } parties[] = {
+        {"shk_kommune_sykepleier", KOMMUNE, "reporter"},
+        {"shk_sykehus_avdeling", SYKEHUS, "reporter"},
+        {"shk_fastlege", LEGEKONTOR, "reporter"},
+        {"shk_kvalitet", "", "quality"},
+        {"shk_annen_kommune", ANNEN, "reporter"},
+    };
+    for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++) {
+        harness_api_key(parties[i].key, parties[i].org, parties[i].roles, entry, sizeof entry);
+        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
+    }
+    setenv("SAMHAND_API_KEYS", keys, 1); /* inherited by the gateway */
+    harness_stack_start(&s_stack, s_db);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+static char s_form[2048];
+
+/* A complete form from `from` to `to`, one field overridden by `extra`. */
+static const char *s_report(const char *from, const char *to, const char *extra, bool submit)
+{
+    snprintf(s_form, sizeof s_form,
+             "{\"reportingOrganizationId\":\"%s\",\"reportingUnit\":\"Hjemmesykepleien sone "
+             "Øst\",\"receivingOrganizationId\":\"%s\",\"reporterName\":\"Kari Nordmann\","
+             "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"discoveredTime\":"
+             "\"2026-11-03T08:00:00+01:00\",\"isPatientRelated\":true,\"type\":"
+             "\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\",\"description\":"
+             "\"Pasienten kom hjem uten epikrise og uten oppdatert legemiddelliste.\","
+             "\"immediateMeasures\":\"Ringte avdelingen.\",\"submit\":%s%s%s}",
+             from, to, submit ? "true" : "false", extra[0] ? "," : "", extra);
+    return s_form;
+}
+
+static void test_categories_are_public(void **state)
+{
+    char url[128];
+    snprintf(url, sizeof url, "%s/v1/deviation-categories", s_stack.base_url);
+    http_response_t *r = http_request("GET", url, NULL, NULL);
+    s_expect(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 18);
+    assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(r->json, "items"), 0), "name")),
+                        "Epikrise / utskrivningsrapport");
+    http_response_free(&r);
+}
+
+static void test_identity_numbers_refused_everywhere(void **state)
+{
+    static const char *fields[] = {"reportingUnit",         "reporterName",   "actualConsequence",
+                                   "possibleConsequence",   "description",    "immediateMeasures",
+                                   "improvementSuggestion", "agreementClause"};
+    static const char *numbers[] = {"15057522035", "150575 22035", "41019012393"};
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        for (size_t n = 0; n < 3; n++) {
+            char extra[256];
+            snprintf(extra, sizeof extra, "\"%s\":\"Gjelder pas. %s\"", fields[f], numbers[n]);
+            /* the field given twice would be refused as such: drop the default */
+            const char *body = s_report(KOMMUNE, SYKEHUS, "", true);
+            char *copy = strdup(body);
+            char key[64];
+            snprintf(key, sizeof key, "\"%s\":", fields[f]);
+            char *at = strstr(copy, key);
+            if (at) { /* replace the field's value */
+                char *end = strstr(at + strlen(key) + 1, "\",") + 2;
+                memmove(at, end, strlen(end) + 1);
+            }
+            size_t len = strlen(copy);
+            copy[len - 1] = '\0';
+            char full[3072];
+            snprintf(full, sizeof full, "%s,%s}", copy, extra);
+            free(copy);
+            http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations", full);
+            assert_problem(r, 400, fields[f]);
+            assert_non_null(strstr(json_text(r, "detail"), "at character 14"));
+            assert_null(strstr(r->body, "22035")); /* the number is not echoed */
+            assert_null(strstr(r->body, "12393"));
+            http_response_free(&r);
+        }
+    }
+    /* nothing of it was stored */
+    assert_int_equal(s_sql_count("SELECT count(*) FROM deviation.reports"), 0);
+    /* an 11-digit number whose check digits fail is no identity number */
+    http_response_t *r =
+        s_as(s_kommune, "POST", "/v1/deviations",
+             s_report(KOMMUNE, SYKEHUS, "\"agreementClause\":\"Avtale 12345678901\"", true));
+    s_expect(r, 201);
+    http_response_free(&r);
+}
+
+static char s_id[40];
+
+static const char *s_step(const char *who, const char *step, const char *body, long status)
+{
+    static char state[40];
+    char path[160];
+    snprintf(path, sizeof path, "/v1/deviations/%s/%s", s_id, step);
+    http_response_t *r = s_as(who, "POST", path, body ? body : "{}");
+    s_expect(r, status);
+    snprintf(state, sizeof state, "%s", status == 200 ? json_text(r, "state") : "");
+    http_response_free(&r);
+    return state;
+}
+
+static void s_deadline_after(int working_days, char out[11])
+{
+    struct tm tm;
+    time_oslo(time(NULL), &tm);
+    int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
+    time_add_working_days(&y, &m, &d, working_days);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+static void test_the_whole_workflow(void **state)
+{
+    http_response_t *r =
+        s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    s_expect(r, 201);
+    snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
+    assert_string_equal(json_text(r, "state"), "SUBMITTED");
+    assert_int_equal(strncmp(json_text(r, "reference"), "AVV-20", 6), 0);
+    char ack_due[11], answer_due[11];
+    s_deadline_after(5, ack_due);
+    s_deadline_after(20, answer_due);
+    json_t *ack = json_object_get(r->json, "acknowledgeDeadline");
+    assert_string_equal(json_string_value(json_object_get(ack, "dueDate")), ack_due);
+    assert_string_equal(json_string_value(json_object_get(ack, "status")), "PENDING");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(r->json, "answerDeadline"), "dueDate")),
+        answer_due);
+    http_response_free(&r);
+
+    /* the reporter cannot acknowledge its own report; the answer says what it can do */
+    char path[160];
+    snprintf(path, sizeof path, "/v1/deviations/%s/acknowledge", s_id);
+    r = s_as(s_kommune, "POST", path, "{}");
+    assert_problem(r, 409, "state");
+    assert_non_null(strstr(json_text(r, "detail"), "allowed: nothing"));
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s/respond", s_id);
+    r = s_as(s_sykehus, "POST", path, "{\"answer\":\"For tidlig\"}");
+    assert_problem(r, 409, "state");
+    assert_non_null(
+        strstr(json_text(r, "detail"), "allowed: acknowledge, forward, reject, mark-duplicate"));
+    http_response_free(&r);
+
+    assert_string_equal(s_step(s_sykehus, "acknowledge", NULL, 200), "AWAITING_RESPONSE");
+    s_step(s_sykehus, "request-information", "{}", 400); /* what is needed must be said */
+    assert_string_equal(s_step(s_sykehus, "request-information",
+                               "{\"comment\":\"Hvilken dato kom pasienten hjem?\"}", 200),
+                        "INFORMATION_REQUESTED");
+    snprintf(path, sizeof path, "/v1/deviations/%s", s_id);
+    r = s_as(s_sykehus, "GET", path, NULL);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(r->json, "answerDeadline"), "status")),
+        "PAUSED");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(r->json, "acknowledgeDeadline"), "status")),
+                        "MET");
+    http_response_free(&r);
+    assert_string_equal(
+        s_step(s_kommune, "give-information", "{\"comment\":\"3. november.\"}", 200),
+        "AWAITING_RESPONSE");
+    s_step(s_sykehus, "respond", "{\"answer\":\"Sjekket 150575 22035\"}",
+           400); /* no identity numbers */
+    assert_string_equal(
+        s_step(s_sykehus, "respond",
+               "{\"answer\":\"Epikrisen ble ikke sendt. Rutinen er strammet inn.\"}", 200),
+        "ANSWERED");
+    assert_string_equal(s_step(s_kommune, "dispute",
+                               "{\"comment\":\"Svaret løser ikke "
+                               "legemiddellisten.\"}",
+                               200),
+                        "DISPUTED");
+    assert_string_equal(s_step(s_kommune, "request-analysis", NULL, 200), "ANALYSIS_REQUESTED");
+    assert_string_equal(s_step(s_sykehus, "close", NULL, 200), "CLOSED");
+    assert_string_equal(s_step(s_kvalitet, "reopen", NULL, 200), "AWAITING_RESPONSE");
+
+    r = s_as(s_kommune, "GET", path, NULL);
+    json_t *history = json_object_get(r->json, "history");
+    assert_int_equal(json_array_size(history), 9);
+    json_t *dispute = json_array_get(history, 5);
+    assert_string_equal(json_string_value(json_object_get(dispute, "action")), "dispute");
+    assert_string_equal(json_string_value(json_object_get(dispute, "fromState")), "ANSWERED");
+    assert_string_equal(json_string_value(json_object_get(dispute, "toState")), "DISPUTED");
+    assert_string_equal(json_string_value(json_object_get(dispute, "actorOrganizationId")),
+                        KOMMUNE);
+    assert_true(strlen(json_string_value(json_object_get(dispute, "time"))) >= 20);
+    json_t *allowed = json_object_get(r->json, "allowedActions");
+    assert_true(json_array_size(allowed) >= 1);
+    http_response_free(&r);
+
+    /* every step is an event */
+    assert_int_equal(s_sql_count("SELECT count(*) FROM deviation.outbox WHERE type = "
+                                 "'no.samhand.deviation.answered'"),
+                     1);
+    assert_int_equal(s_sql_count("SELECT count(*) FROM deviation.outbox WHERE type = "
+                                 "'no.samhand.deviation.reopened'"),
+                     1);
+}
+
+static void test_forward_reject_duplicate(void **state)
+{
+    http_response_t *r =
+        s_as(s_lege, "POST", "/v1/deviations", s_report(LEGEKONTOR, SYKEHUS, "", true));
+    s_expect(r, 201);
+    snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    s_step(s_sykehus, "forward", "{\"forwardToOrganizationId\":\"" LEGEKONTOR "\"}", 400);
+    assert_string_equal(s_step(s_sykehus, "forward",
+                               "{\"forwardToOrganizationId\":\"" KOMMUNE
+                               "\",\"comment\":\"Gjelder hjemmetjenesten.\"}",
+                               200),
+                        "SUBMITTED");
+    char path[160];
+    snprintf(path, sizeof path, "/v1/deviations/%s", s_id);
+    /* the hospital is no longer a party; the municipality now is */
+    r = s_as(s_sykehus, "GET", path, NULL);
+    assert_problem(r, 404, NULL);
+    http_response_free(&r);
+    r = s_as(s_kommune, "GET", path, NULL);
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "receivingOrganizationId"), KOMMUNE);
+    json_t *first = json_array_get(json_object_get(r->json, "history"), 1);
+    assert_non_null(strstr(json_string_value(json_object_get(first, "comment")),
+                           "Videresendt fra " SYKEHUS " til " KOMMUNE));
+    http_response_free(&r);
+    s_step(s_kommune, "reject", "{}", 400);
+    assert_string_equal(
+        s_step(s_kommune, "reject", "{\"reason\":\"Internt avvik i legekontoret.\"}", 200),
+        "REJECTED");
+
+    char first_id[40];
+    snprintf(first_id, sizeof first_id, "%s", s_id);
+    r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    s_step(s_sykehus, "mark-duplicate",
+           "{\"duplicateOfId\":\"00000000-0000-0000-0000-000000000000\"}", 400);
+    char body[128];
+    snprintf(body, sizeof body, "{\"duplicateOfId\":\"%s\"}", first_id);
+    assert_string_equal(s_step(s_sykehus, "mark-duplicate", body, 200), "DUPLICATE");
+}
+
+static void test_who_sees_what(void **state)
+{
+    /* a draft is the reporter's alone, and needs what a report needs to go */
+    http_response_t *r =
+        s_as(s_kommune, "POST", "/v1/deviations",
+             "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+             "\",\"description\":\"Utkast\",\"isAnonymous\":true,"
+             "\"reporterName\":\"Ola Anonym\"}");
+    s_expect(r, 201);
+    assert_string_equal(json_text(r, "state"), "DRAFT");
+    snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    char path[160];
+    snprintf(path, sizeof path, "/v1/deviations/%s", s_id);
+    r = s_as(s_sykehus, "GET", path, NULL);
+    assert_problem(r, 404, NULL);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s/submit", s_id);
+    r = s_as(s_kommune, "POST", path, "{}");
+    assert_problem(r, 400, "type");
+    http_response_free(&r);
+
+    /* an anonymous reporter stays unknown to the receiver */
+    r = s_as(s_kommune, "POST", "/v1/deviations",
+             s_report(KOMMUNE, SYKEHUS, "\"isAnonymous\":true", true));
+    snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s", s_id);
+    r = s_as(s_sykehus, "GET", path, NULL);
+    s_expect(r, 200);
+    assert_string_equal(json_text(r, "reporterName"), "");
+    http_response_free(&r);
+    r = s_as(s_kommune, "GET", path, NULL);
+    assert_string_equal(json_text(r, "reporterName"), "Kari Nordmann");
+    http_response_free(&r);
+    r = s_as(s_kvalitet, "GET", path, NULL);
+    assert_string_equal(json_text(r, "reporterName"), "Kari Nordmann");
+    http_response_free(&r);
+    /* a third party gets nothing, not even that it exists */
+    r = s_as(s_annen, "GET", path, NULL);
+    assert_problem(r, 404, NULL);
+    http_response_free(&r);
+    r = s_as(s_annen, "GET", "/v1/deviations", NULL);
+    s_expect(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+    http_response_free(&r);
+    /* nor may one report in another's name */
+    r = s_as(s_annen, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    assert_problem(r, 403, "reportingOrganizationId");
+    http_response_free(&r);
+
+    long all = s_sql_count("SELECT count(*) FROM deviation.reports");
+    r = s_as(s_kvalitet, "GET", "/v1/deviations?limit=500", NULL);
+    assert_int_equal((long)json_array_size(json_object_get(r->json, "items")), all);
+    http_response_free(&r);
+    long hospital = s_sql_count("SELECT count(*) FROM deviation.reports WHERE state <> 'DRAFT' AND "
+                                "(reporting_organization_id = '" SYKEHUS
+                                "' OR receiving_organization_id = '" SYKEHUS "')");
+    r = s_as(s_sykehus, "GET", "/v1/deviations?limit=500", NULL);
+    assert_int_equal((long)json_array_size(json_object_get(r->json, "items")), hospital);
+    http_response_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_categories_are_public),
+        cmocka_unit_test(test_identity_numbers_refused_everywhere),
+        cmocka_unit_test(test_the_whole_workflow),
+        cmocka_unit_test(test_forward_reject_duplicate),
+        cmocka_unit_test(test_who_sees_what),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
