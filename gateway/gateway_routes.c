@@ -160,6 +160,9 @@ const gateway_route_t gateway_routes[] = {
     {"GET", "/v1/deviations/{id}", "deviation", "deviation.GetReport", D(get_deviation_request),
      D(deviation_report), 200, AUTH, "deviations",
      "A report with its deadlines, history and the caller's next steps"},
+    {"GET", "/v1/deviations/{id}/fhir", "deviation", "deviation.ExportReport",
+     D(export_deviation_request), D(document), 200, AUTH, "deviations",
+     "The report as a FHIR R5 AdverseEvent (application/fhir+json)"},
 #define STEP(path, method, summary)                                                                \
     {                                                                                              \
         "POST", "/v1/deviations/{id}/" path, "deviation", "deviation." method,                     \

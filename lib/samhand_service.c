@@ -13,7 +13,7 @@
 int service_main(const service_def_t *def, int argc, char **argv)
 {
     const char *database_url = NULL, *endpoint = NULL, *log_level = NULL;
-    long workers = 0;
+    long workers = 0, housekeeping_s = 60;
     const config_var_t common[] = {
         {"SAMHAND_DATABASE_URL", CONFIG_STRING, NULL,
          "PostgreSQL connection URI, e.g. postgresql://samhand@127.0.0.1:5432/samhand", 0, 0,
@@ -22,6 +22,9 @@ int service_main(const service_def_t *def, int argc, char **argv)
          "ZeroMQ endpoint(s) the ROUTER binds, comma separated", 0, 0, &endpoint, NULL, NULL},
         {"SAMHAND_WORKERS", CONFIG_INT, "4",
          "worker threads, each with its own database connection", 1, 256, NULL, &workers, NULL},
+        {"SAMHAND_HOUSEKEEPING_SECONDS", CONFIG_INT, "60",
+         "seconds between runs of scheduled work (deadline alerts, pruning)", 1, 3600, NULL,
+         &housekeeping_s, NULL},
         {"SAMHAND_LOG_LEVEL", CONFIG_CHOICE, "info", "debug, info, warn or error", 0, 0, &log_level,
          NULL, config_log_levels},
     };
@@ -77,7 +80,7 @@ int service_main(const service_def_t *def, int argc, char **argv)
     while (!zsys_interrupted) {
         if (def->housekeeping && zclock_mono() >= next_housekeeping) {
             def->housekeeping(db, def->context);
-            next_housekeeping = zclock_mono() + 60 * 1000;
+            next_housekeeping = zclock_mono() + housekeeping_s * 1000;
         }
         if (zclock_mono() >= next_prune) {
             int pruned = db_idempotency_prune(db, IDEMPOTENCY_HOURS);

@@ -601,6 +601,22 @@ done : {
 }
 }
 
+int deviation_report_export(bus_call_t *call)
+{
+    const Samhand__V1__ExportDeviationRequest *req = (const void *)call->request;
+    report_t *r = NULL;
+    if (s_load(call, req->id, false, &r) != 0)
+        return -1;
+    s_present(call, r);
+    char *json = deviation_fhir_render(r);
+    char filename[64];
+    snprintf(filename, sizeof filename, "%s.fhir.json", r->reference[0] ? r->reference : r->id);
+    bus_call_reply_document(call, "application/fhir+json", json, strlen(json), filename);
+    free(json);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    return 0;
+}
+
 /* --------------------------------------------------------------- scheduler */
 
 static int s_alert(db_t *db, const char *id, bool overdue, void *arg)

@@ -17,6 +17,7 @@ const bus_route_t deviation_routes[] = {
     ROUTE("GetReport", get_deviation_request, deviation_report_get),
     ROUTE("ListReports", list_deviations_request, deviation_report_list),
     ROUTE("Stats", deviation_stats_request, deviation_stats),
+    ROUTE("ExportReport", export_deviation_request, deviation_report_export),
     STEP("Submit"),
     STEP("Acknowledge"),
     STEP("RequestInformation"),

@@ -24,6 +24,10 @@ int deviation_report_list(bus_call_t *call);
 /* Every step of the workflow; the step is the bus method ("deviation.Respond"). */
 int deviation_report_step(bus_call_t *call);
 int deviation_stats(bus_call_t *call);
+int deviation_report_export(bus_call_t *call);
+
+/* The report as a FHIR R5 AdverseEvent in JSON; the caller frees it. */
+char *deviation_fhir_render(const Samhand__V1__DeviationReport *report);
 
 /* Finds reports due soon or overdue and writes their events. */
 void deviation_scheduler_run(db_t *db, void *context);

@@ -179,6 +179,176 @@ static void s_csv_period(FILE *out, const char *label, const Samhand__V1__Deviat
     fprintf(out, "%s;besvart innen frist;andel;%.3f\r\n", label, s->share_answered_in_time);
 }
 
+/* ------------------------------------------------------------- the report */
+
+static void s_html(FILE *out, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        switch (*p) {
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        default:
+            fputc(*p, out);
+        }
+    }
+}
+
+static const char *s_state_text(const char *state)
+{
+    static const char *names[][2] = {
+        {"SUBMITTED", "Sendt"},
+        {"AWAITING_RESPONSE", "Til behandling"},
+        {"INFORMATION_REQUESTED", "Venter på opplysninger"},
+        {"ANSWERED", "Besvart"},
+        {"DISPUTED", "Omstridt svar"},
+        {"ANALYSIS_REQUESTED", "Hendelsesanalyse bedt om"},
+        {"CLOSED", "Lukket"},
+        {"REJECTED", "Avvist"},
+        {"DUPLICATE", "Duplikat"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i][0], state) == 0)
+            return names[i][1];
+    return state;
+}
+
+static const char *s_category_text(const Samhand__V1__ListDeviationCategoriesResponse *categories,
+                                   const char *code)
+{
+    for (size_t i = 0; categories && i < categories->n_items; i++)
+        if (strcmp(categories->items[i]->code, code) == 0)
+            return categories->items[i]->name;
+    return code;
+}
+
+static int s_lookup(Samhand__V1__StatCount **list, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i]->key, key) == 0)
+            return list[i]->count;
+    return 0;
+}
+
+static void s_cell(FILE *out, int count)
+{
+    if (count < 0)
+        fputs("<td class=\"tall\">&lt;5</td>", out);
+    else
+        fprintf(out, "<td class=\"tall\">%d</td>", count);
+}
+
+/* A table of one breakdown: this period's keys, then those only before. */
+static void s_html_breakdown(FILE *out, const char *title, Samhand__V1__StatCount **now,
+                             size_t n_now, Samhand__V1__StatCount **before, size_t n_before,
+                             const char *(*label)(const void *, const char *), const void *arg)
+{
+    fprintf(out,
+            "<h2>%s</h2>\n<table>\n<thead><tr><th></th><th class=\"tall\">Denne perioden"
+            "</th><th class=\"tall\">Forrige periode</th></tr></thead>\n<tbody>\n",
+            title);
+    for (size_t i = 0; i < n_now + n_before; i++) {
+        const char *key = i < n_now ? now[i]->key : before[i - n_now]->key;
+        if (i >= n_now && s_lookup(now, n_now, key))
+            continue;
+        fputs("<tr><td>", out);
+        s_html(out, label ? label(arg, key) : key);
+        fputs("</td>", out);
+        s_cell(out, s_lookup(now, n_now, key));
+        s_cell(out, s_lookup(before, n_before, key));
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody>\n</table>\n", out);
+}
+
+static const char *s_state_label(const void *arg, const char *key)
+{
+    (void)arg;
+    return s_state_text(key);
+}
+
+static const char *s_category_label(const void *arg, const char *key)
+{
+    return s_category_text(arg, key);
+}
+
+static char *s_render_html(const Samhand__V1__DeviationStatsResponse *s, const char *period,
+                           const Samhand__V1__ListDeviationCategoriesResponse *categories,
+                           size_t *len)
+{
+    char *body = NULL;
+    FILE *out = open_memstream(&body, len);
+    char title[96];
+    int year, tertial;
+    if (period[0] && sscanf(period, "%d-T%d", &year, &tertial) == 2)
+        snprintf(title, sizeof title, "Avviksrapportering – %d. tertial %d", tertial, year);
+    else
+        snprintf(title, sizeof title, "Avviksrapportering %.2s.%.2s.%.4s–%.2s.%.2s.%.4s",
+                 s->current->from + 8, s->current->from + 5, s->current->from, s->current->to + 8,
+                 s->current->to + 5, s->current->to);
+    fprintf(out,
+            "<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>%s"
+            "</title>\n<style>body{font-family:sans-serif;max-width:62em;margin:2em auto;"
+            "padding:0 1em}table{border-collapse:collapse;margin-bottom:1.5em}th,td{border:1px "
+            "solid #888;padding:.3em .6em;text-align:left}.tall{text-align:right}</style>\n"
+            "</head>\n<body>\n<h1>%s</h1>\n",
+            title, title);
+    const Samhand__V1__DeviationPeriodStats *a = s->current, *b = s->previous;
+    fprintf(out,
+            "<p>Samhandlingsavvik meldt i perioden %.2s.%.2s.%.4s–%.2s.%.2s.%.4s, med forrige "
+            "periode til sammenligning. Frister regnes i virkedager.</p>\n",
+            a->from + 8, a->from + 5, a->from, a->to + 8, a->to + 5, a->to);
+    fputs("<h2>Nøkkeltall</h2>\n<table>\n<thead><tr><th></th><th class=\"tall\">Denne "
+          "perioden</th><th class=\"tall\">Forrige periode</th></tr></thead>\n<tbody>\n",
+          out);
+    fprintf(out,
+            "<tr><td>Antall meldinger</td><td class=\"tall\">%d</td><td "
+            "class=\"tall\">%d</td></tr>\n",
+            a->total, b->total);
+    fprintf(out,
+            "<tr><td>Virkedager til mottak, median</td><td class=\"tall\">%.1f</td><td "
+            "class=\"tall\">%.1f</td></tr>\n",
+            a->median_days_to_acknowledge, b->median_days_to_acknowledge);
+    fprintf(out,
+            "<tr><td>Virkedager til mottak, 90-persentil</td><td class=\"tall\">%.1f</td>"
+            "<td class=\"tall\">%.1f</td></tr>\n",
+            a->p90_days_to_acknowledge, b->p90_days_to_acknowledge);
+    fprintf(out,
+            "<tr><td>Virkedager til svar, median</td><td class=\"tall\">%.1f</td><td "
+            "class=\"tall\">%.1f</td></tr>\n",
+            a->median_days_to_answer, b->median_days_to_answer);
+    fprintf(out,
+            "<tr><td>Virkedager til svar, 90-persentil</td><td class=\"tall\">%.1f</td>"
+            "<td class=\"tall\">%.1f</td></tr>\n",
+            a->p90_days_to_answer, b->p90_days_to_answer);
+    fprintf(out,
+            "<tr><td>Besvart innen frist</td><td class=\"tall\">%.0f %%</td><td "
+            "class=\"tall\">%.0f %%</td></tr>\n</tbody>\n</table>\n",
+            a->share_answered_in_time * 100, b->share_answered_in_time * 100);
+    s_html_breakdown(out, "Etter kategori", a->by_category, a->n_by_category, b->by_category,
+                     b->n_by_category, s_category_label, categories);
+    s_html_breakdown(out, "Etter status", a->by_state, a->n_by_state, b->by_state, b->n_by_state,
+                     s_state_label, NULL);
+    s_html_breakdown(out, "Etter meldende virksomhet", a->by_reporting_organization,
+                     a->n_by_reporting_organization, b->by_reporting_organization,
+                     b->n_by_reporting_organization, NULL, NULL);
+    s_html_breakdown(out, "Etter mottakende virksomhet", a->by_receiving_organization,
+                     a->n_by_receiving_organization, b->by_receiving_organization,
+                     b->n_by_receiving_organization, NULL, NULL);
+    fputs("<p>Tall under 5 vises ikke per virksomhet.</p>\n</body>\n</html>\n", out);
+    fclose(out);
+    return body;
+}
+
 int deviation_stats(bus_call_t *call)
 {
     const Samhand__V1__DeviationStatsRequest *req = (const void *)call->request;
@@ -212,8 +382,10 @@ int deviation_stats(bus_call_t *call)
         s_date(s_noon(from) - length, prev_from);
         snprintf(prev_to, sizeof prev_to, "%s", from);
     }
-    if (req->format[0] && strcmp(req->format, "json") != 0 && strcmp(req->format, "csv") != 0)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "format", "format must be json or csv");
+    if (req->format[0] && strcmp(req->format, "json") != 0 && strcmp(req->format, "csv") != 0 &&
+        strcmp(req->format, "html") != 0)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "format",
+                             "format must be json, csv or html");
     const Samhand__V1__Principal *p = call->envelope->principal;
     if (!p || !p->subject || !p->subject[0])
         return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL,
@@ -242,6 +414,19 @@ int deviation_stats(bus_call_t *call)
                  req->period[0] ? req->period : response.current->from);
         bus_call_reply_document(call, "text/csv; charset=utf-8", body, len, filename);
         free(body);
+    } else if (strcmp(req->format, "html") == 0) {
+        Samhand__V1__ListDeviationCategoriesResponse *categories = NULL;
+        if (deviation_store_categories(call->db, &categories) != 0)
+            categories = NULL; /* the codes stand in for the names */
+        size_t len = 0;
+        char *body = s_render_html(&response, req->period, categories, &len);
+        char filename[64];
+        snprintf(filename, sizeof filename, "avvik-%s.html",
+                 req->period[0] ? req->period : response.current->from);
+        bus_call_reply_document(call, "text/html; charset=utf-8", body, len, filename);
+        free(body);
+        if (categories)
+            protobuf_c_message_free_unpacked(&categories->base, NULL);
     } else {
         bus_call_reply(call, &response.base);
     }

@@ -107,21 +107,22 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     return 0;
 }
 
-#define REPORT_COLUMNS                                                                                                                                               \
-    "id, coalesce(reference, ''), state, reporting_organization_id, reporting_unit, "                                                                                \
-    "receiving_organization_id, reporter_name, reporter_email, is_anonymous, "                                                                                       \
-    "extract(epoch FROM occurred_at)::bigint, extract(epoch FROM discovered_at)::bigint, "                                                                           \
-    "is_patient_related, coalesce(type, ''), coalesce(category_code, ''), actual_consequence, "                                                                      \
-    "possible_consequence, description, immediate_measures, improvement_suggestion, "                                                                                \
-    "agreement_clause, answer, rejection_reason, coalesce(duplicate_of::text, ''), "                                                                                 \
-    "coalesce(acknowledge_due::text, ''), coalesce(answer_due::text, ''), " ROWS_TIMESTAMP_US("su"                                                                   \
-                                                                                              "bm"                                                                   \
-                                                                                              "it"                                                                   \
-                                                                                              "te"                                                                   \
-                                                                                              "d_"                                                                   \
-                                                                                              "a"                                                                    \
-                                                                                              "t") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", " ROWS_TIMESTAMP_US( \
-        "answered_at") ", " ROWS_TIMESTAMP_US("closed_at") ", " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(paused_on::text, ''), row_seq"
+#define REPORT_COLUMNS                                                                             \
+    "id, coalesce(reference, ''), state, reporting_organization_id, reporting_unit, "              \
+    "receiving_organization_id, reporter_name, reporter_email, is_anonymous, "                     \
+    "extract(epoch FROM occurred_at)::bigint, extract(epoch FROM discovered_at)::bigint, "         \
+    "is_patient_related, coalesce(type, ''), coalesce(category_code, ''), actual_consequence, "    \
+    "possible_consequence, description, immediate_measures, improvement_suggestion, "              \
+    "agreement_clause, answer, rejection_reason, coalesce(duplicate_of::text, ''), "               \
+    "coalesce(acknowledge_due::text, ''), coalesce(answer_due::text, ''), " ROWS_TIMESTAMP_US(     \
+        "su"                                                                                       \
+        "bm"                                                                                       \
+        "it"                                                                                       \
+        "te"                                                                                       \
+        "d_"                                                                                       \
+        "a"                                                                                        \
+        "t") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", " ROWS_TIMESTAMP_US("answered_at") ","   \
+                                                                                             " " ROWS_TIMESTAMP_US("closed_at") ", " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(paused_on::text, ''), row_seq"
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
 {

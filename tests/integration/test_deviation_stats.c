@@ -141,6 +141,21 @@ static void test_figures_by_hand(void **state)
     assert_non_null(strstr(r->body, ";meldende virksomhet;\"" LEGEKONTOR "\";<5\r\n"));
     assert_non_null(strstr(r->body, ";besvart innen frist;andel;1.000\r\n"));
     http_response_free(&r);
+
+    /* the tertial report a committee puts on its agenda */
+    snprintf(path, sizeof path, "/v1/deviations/stats?period=%s&format=html", s_period);
+    r = s_as(s_kommune, "GET", path, NULL);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(r->content_type, "text/html; charset=utf-8");
+    assert_non_null(strstr(r->body, ". tertial "));
+    assert_non_null(strstr(
+        r->body,
+        "<tr><td>Antall meldinger</td><td class=\"tall\">13</td><td class=\"tall\">0</td></tr>"));
+    assert_non_null(
+        strstr(r->body, "<tr><td>Epikrise / utskrivningsrapport</td><td class=\"tall\">4</td>"));
+    assert_non_null(strstr(r->body, "<tr><td>Besvart</td><td class=\"tall\">2</td>"));
+    assert_non_null(strstr(r->body, "<tr><td>" LEGEKONTOR "</td><td class=\"tall\">&lt;5</td>"));
+    http_response_free(&r);
 }
 
 static void test_refusals(void **state)

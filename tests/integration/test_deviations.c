@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define KOMMUNE "11111111-1111-4111-8111-111111111111"
 #define SYKEHUS "22222222-2222-4222-8222-222222222222"
@@ -69,7 +70,8 @@ static int s_setup(void **state)
         harness_api_key(parties[i].key, parties[i].org, parties[i].roles, entry, sizeof entry);
         used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
     }
-    setenv("SAMHAND_API_KEYS", keys, 1); /* inherited by the gateway */
+    setenv("SAMHAND_API_KEYS", keys, 1);            /* inherited by the gateway */
+    setenv("SAMHAND_HOUSEKEEPING_SECONDS", "1", 1); /* deadline alerts every second */
     harness_stack_start(&s_stack, s_db);
     return 0;
 }
@@ -371,6 +373,98 @@ static void test_who_sees_what(void **state)
     http_response_free(&r);
 }
 
+static void s_sql(const char *sql)
+{
+    PGconn *conn = PQconnectdb(s_db);
+    PGresult *res = PQexec(conn, sql);
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(conn);
+}
+
+static long s_wait_for_events(const char *type, long wanted)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM deviation.outbox WHERE type = '%s'", type);
+    long n = 0;
+    for (int i = 0; i < 100 && n < wanted; i++) {
+        n = s_sql_count(sql);
+        if (n < wanted)
+            usleep(100 * 1000);
+    }
+    return n;
+}
+
+static void test_deadline_alerts(void **state)
+{
+    char late[40], soon[40], sql[512], path[160];
+    http_response_t *r =
+        s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    snprintf(late, sizeof late, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    snprintf(soon, sizeof soon, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    /* as if the first had come in weeks ago and the second were due today */
+    snprintf(sql, sizeof sql,
+             "UPDATE deviation.reports SET acknowledge_due = current_date - 1 WHERE id = '%s'",
+             late);
+    s_sql(sql);
+    snprintf(sql, sizeof sql,
+             "UPDATE deviation.reports SET acknowledge_due = current_date WHERE id = '%s'", soon);
+    s_sql(sql);
+    assert_int_equal(s_wait_for_events("no.samhand.deviation.overdue", 1), 1);
+    assert_true(s_wait_for_events("no.samhand.deviation.due_soon", 1) >= 1);
+    /* once each: the next rounds raise nothing new for them */
+    usleep(2500 * 1000);
+    assert_int_equal(s_sql_count("SELECT count(*) FROM deviation.outbox WHERE type = "
+                                 "'no.samhand.deviation.overdue'"),
+                     1);
+
+    snprintf(path, sizeof path, "/v1/deviations/%s", late);
+    r = s_as(s_sykehus, "GET", path, NULL);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(r->json, "acknowledgeDeadline"), "status")),
+                        "OVERDUE");
+    http_response_free(&r);
+    r = s_as(s_sykehus, "GET", "/v1/deviations?overdue=true", NULL);
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "id")), late);
+    http_response_free(&r);
+}
+
+static void test_fhir_export(void **state)
+{
+    http_response_t *r =
+        s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    char id[40], reference[40], path[160];
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    snprintf(reference, sizeof reference, "%s", json_text(r, "reference"));
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s/fhir", id);
+    r = s_as(s_sykehus, "GET", path, NULL);
+    s_expect(r, 200);
+    assert_string_equal(r->content_type, "application/fhir+json");
+    assert_string_equal(json_text(r, "resourceType"), "AdverseEvent");
+    assert_string_equal(json_text(r, "status"), "in-progress");
+    assert_string_equal(json_text(r, "actuality"), "actual");
+    json_t *identifier = json_array_get(json_object_get(r->json, "identifier"), 0);
+    assert_string_equal(json_string_value(json_object_get(identifier, "value")), reference);
+    json_t *actor =
+        json_object_get(json_array_get(json_object_get(r->json, "participant"), 0), "actor");
+    assert_string_equal(json_string_value(json_object_get(actor, "reference")),
+                        "Organization/" KOMMUNE);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(r->json, "subject"), "display")),
+        "Pasient (ikke identifisert)");
+    assert_non_null(strstr(r->body, "\"occurrenceDateTime\": \"2026-11-02T09:00:00Z\""));
+    http_response_free(&r);
+    r = s_as(s_annen, "GET", path, NULL);
+    assert_problem(r, 404, NULL);
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +473,8 @@ int main(void)
         cmocka_unit_test(test_the_whole_workflow),
         cmocka_unit_test(test_forward_reject_duplicate),
         cmocka_unit_test(test_who_sees_what),
+        cmocka_unit_test(test_deadline_alerts),
+        cmocka_unit_test(test_fhir_export),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -45,6 +45,16 @@ static void test_easter_and_holidays(void **state)
     assert_true(time_is_public_holiday(2023, 5, 29)); /* Whit Monday */
     assert_true(time_is_public_holiday(2023, 5, 17));
     assert_true(time_is_public_holiday(2023, 12, 26));
+    /* the movable ones over several years */
+    assert_true(time_is_public_holiday(2024, 3, 28)); /* Maundy Thursday */
+    assert_true(time_is_public_holiday(2024, 5, 9));  /* Ascension Day */
+    assert_true(time_is_public_holiday(2024, 5, 20)); /* Whit Monday */
+    assert_true(time_is_public_holiday(2025, 4, 21)); /* Easter Monday */
+    assert_true(time_is_public_holiday(2025, 5, 29)); /* Ascension Day */
+    assert_true(time_is_public_holiday(2025, 6, 9));  /* Whit Monday */
+    assert_true(time_is_public_holiday(2026, 4, 3));  /* Good Friday */
+    assert_true(time_is_public_holiday(2026, 5, 14)); /* Ascension Day */
+    assert_false(time_is_public_holiday(2024, 5, 10));
     assert_false(time_is_public_holiday(2023, 4, 5));
     assert_false(time_is_public_holiday(2023, 12, 24));
 }
@@ -64,6 +74,12 @@ static void test_working_days(void **state)
     y = 2023, m = 2, d = 11;
     time_add_working_days(&y, &m, &d, 0);
     assert_int_equal(d, 13);
+    /* 17 May and Whit Monday in one stretch: Tue 16 May 2024 +2 -> Wed 22 May
+     * (17 May is a Friday, Whit Monday the 20th) */
+    y = 2024, m = 5, d = 16;
+    time_add_working_days(&y, &m, &d, 2);
+    assert_int_equal(m, 5);
+    assert_int_equal(d, 22);
     /* across the new year */
     y = 2022, m = 12, d = 23;
     time_add_working_days(&y, &m, &d, 2);
