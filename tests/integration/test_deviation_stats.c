@@ -17,7 +17,7 @@ static harness_stack_t s_stack;
 static const char *s_kommune = "Authorization: Bearer shk_kommune";
 static const char *s_sykehus = "Authorization: Bearer shk_sykehus";
 static const char *s_lege = "Authorization: Bearer shk_lege";
-static char s_period[16];
+static char s_period[32];
 
 static http_response_t *s_as(const char *who, const char *method, const char *path,
                              const char *body)
