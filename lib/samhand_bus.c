@@ -2,6 +2,7 @@
 #include "samhand_bus.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
+#include "samhand_relay.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -203,9 +204,10 @@ static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
     call.envelope = request;
 
     ProtobufCMessage *body = NULL;
-    char health_method[96], metrics_method[96];
+    char health_method[96], metrics_method[96], events_method[96];
     snprintf(health_method, sizeof health_method, "%s.Health", server->config.name);
     snprintf(metrics_method, sizeof metrics_method, "%s.Metrics", server->config.name);
+    snprintf(events_method, sizeof events_method, "%s.Events", server->config.name);
     const bus_route_t *route = NULL;
     int64_t start_us = zclock_usecs();
     if (request->deadline_ms && bus_now_ms() > request->deadline_ms) {
@@ -214,6 +216,15 @@ static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
         s_handle_health(&call, server);
     } else if (strcmp(request->method, metrics_method) == 0) {
         s_handle_metrics(&call, server);
+    } else if (strcmp(request->method, events_method) == 0) {
+        body = protobuf_c_message_unpack(&samhand__v1__events_request__descriptor, NULL,
+                                         request->body.len, request->body.data);
+        if (!body) {
+            bus_call_fail(&call, BUS_INVALID_ARGUMENT, NULL, "could not decode EventsRequest");
+        } else {
+            call.request = body;
+            relay_handle_events(&call);
+        }
     } else {
         route = s_find_route(server, request->method);
         if (!route) {

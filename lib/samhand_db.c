@@ -361,6 +361,12 @@ static const char *s_bootstrap_sql =
     "  published_at timestamptz);"
     "CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (sequence)"
     "  WHERE published_at IS NULL;"
+    /* the order of publication, given by the relay: the stream's sequence */
+    "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS published_seq bigint UNIQUE;"
+    /* where this service's consumers are in other services' streams */
+    "CREATE TABLE IF NOT EXISTS consumer_offsets ("
+    "  source text PRIMARY KEY,"
+    "  last_sequence bigint NOT NULL);"
     "CREATE TABLE IF NOT EXISTS idempotency ("
     "  subject text NOT NULL,"
     "  method text NOT NULL,"

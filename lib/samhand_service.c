@@ -13,7 +13,14 @@
 int service_main(const service_def_t *def, int argc, char **argv)
 {
     const char *database_url = NULL, *endpoint = NULL, *log_level = NULL;
-    long workers = 0, housekeeping_s = 60;
+    long workers = 0, housekeeping_s = 60, retention_hours = 168;
+    const char *events_endpoint = NULL;
+    char events_variable[64], upper[32];
+    size_t u = 0;
+    for (const char *p = def->name; *p && u < sizeof upper - 1; p++)
+        upper[u++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    upper[u] = '\0';
+    snprintf(events_variable, sizeof events_variable, "SAMHAND_%s_EVENTS_ENDPOINT", upper);
     const config_var_t common[] = {
         {"SAMHAND_DATABASE_URL", CONFIG_STRING, NULL,
          "PostgreSQL connection URI, e.g. postgresql://samhand@127.0.0.1:5432/samhand", 0, 0,
@@ -22,20 +29,68 @@ int service_main(const service_def_t *def, int argc, char **argv)
          "ZeroMQ endpoint(s) the ROUTER binds, comma separated", 0, 0, &endpoint, NULL, NULL},
         {"SAMHAND_WORKERS", CONFIG_INT, "4",
          "worker threads, each with its own database connection", 1, 256, NULL, &workers, NULL},
+        {events_variable, CONFIG_ENDPOINT, "",
+         "ZeroMQ endpoint(s) where this replica publishes its events (PUB); empty: "
+         "subscribers catch up over the ROUTER",
+         0, 0, &events_endpoint, NULL, NULL},
+        {"SAMHAND_OUTBOX_RETENTION_HOURS", CONFIG_INT, "168",
+         "hours published events stay for catch-up", 1, 24 * 365, NULL, &retention_hours, NULL},
         {"SAMHAND_HOUSEKEEPING_SECONDS", CONFIG_INT, "60",
          "seconds between runs of scheduled work (deadline alerts, pruning)", 1, 3600, NULL,
          &housekeeping_s, NULL},
         {"SAMHAND_LOG_LEVEL", CONFIG_CHOICE, "info", "debug, info, warn or error", 0, 0, &log_level,
          NULL, config_log_levels},
     };
-    /* the common settings, then the service's own */
+    /* the common settings, the service's own, then where its sources are */
     size_t n_common = sizeof common / sizeof common[0];
-    config_var_t *vars = calloc(n_common + def->n_config, sizeof *vars);
+    size_t n_vars = n_common + def->n_config + 2 * def->n_consumers;
+    config_var_t *vars = calloc(n_vars, sizeof *vars);
     assert(vars);
     memcpy(vars, common, sizeof common);
     if (def->n_config)
         memcpy(vars + n_common, def->config, def->n_config * sizeof *vars);
-    int rc = config_load(vars, n_common + def->n_config, argc, argv, def->summary);
+    static const struct {
+        const char *name, *endpoint;
+    } known[] = {{"agenda", "tcp://127.0.0.1:7101"},
+                 {"deviation", "tcp://127.0.0.1:7102"},
+                 {"notify", "tcp://127.0.0.1:7103"}};
+    const char *source_pub[4] = {0}, *source_router[4] = {0};
+    char source_names[4][2][64];
+    assert(def->n_consumers <= 4);
+    for (size_t i = 0; i < def->n_consumers; i++) {
+        char up[32];
+        size_t k = 0;
+        for (const char *p = def->consumers[i].source; *p && k < sizeof up - 1; p++)
+            up[k++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        up[k] = '\0';
+        const char *router_default = "";
+        for (size_t j = 0; j < sizeof known / sizeof known[0]; j++)
+            if (strcmp(known[j].name, def->consumers[i].source) == 0)
+                router_default = known[j].endpoint;
+        snprintf(source_names[i][0], 64, "SAMHAND_%s_EVENTS_ENDPOINT", up);
+        snprintf(source_names[i][1], 64, "SAMHAND_%s_ENDPOINT", up);
+        vars[n_common + def->n_config + 2 * i] =
+            (config_var_t){source_names[i][0],
+                           CONFIG_ENDPOINT,
+                           "",
+                           "where the followed service publishes its events (SUB)",
+                           0,
+                           0,
+                           &source_pub[i],
+                           NULL,
+                           NULL};
+        vars[n_common + def->n_config + 2 * i + 1] =
+            (config_var_t){source_names[i][1],
+                           CONFIG_ENDPOINT,
+                           router_default,
+                           "the followed service's ROUTER, for catching up",
+                           0,
+                           0,
+                           &source_router[i],
+                           NULL,
+                           NULL};
+    }
+    int rc = config_load(vars, n_vars, argc, argv, def->summary);
     free(vars);
     if (rc != 0)
         return rc > 0 ? 0 : 2;
@@ -72,6 +127,11 @@ int service_main(const service_def_t *def, int argc, char **argv)
         return 1;
     }
     bus_server_start(server);
+    relay_t *relay = relay_new(database_url, def->name, events_endpoint);
+    consumer_t *consumers[4] = {0};
+    for (size_t i = 0; i < def->n_consumers; i++)
+        consumers[i] = consumer_new(def->consumers[i].source, source_pub[i], source_router[i],
+                                    database_url, def->name, def->consumers[i].apply, def->context);
 
     /* zsys installs SIGINT/SIGTERM handlers that set zsys_interrupted.
      * Meanwhile this thread does the housekeeping: idempotency keys are
@@ -83,6 +143,10 @@ int service_main(const service_def_t *def, int argc, char **argv)
             next_housekeeping = zclock_mono() + housekeeping_s * 1000;
         }
         if (zclock_mono() >= next_prune) {
+            int events = relay_prune(db, (int)retention_hours);
+            if (events > 0)
+                log_info("pruned %d published events older than %ld hours", events,
+                         retention_hours);
             int pruned = db_idempotency_prune(db, IDEMPOTENCY_HOURS);
             if (pruned > 0)
                 log_info("forgot %d idempotency keys older than %d hours", pruned,
@@ -92,6 +156,9 @@ int service_main(const service_def_t *def, int argc, char **argv)
         zclock_sleep(100);
     }
     log_info("stopping");
+    for (size_t i = 0; i < def->n_consumers; i++)
+        consumer_destroy(&consumers[i]);
+    relay_destroy(&relay);
     bus_server_destroy(&server);
     db_destroy(&db);
     return 0;

@@ -5,6 +5,13 @@
 
 #include "samhand_bus.h"
 #include "samhand_config.h"
+#include "samhand_relay.h"
+
+/* Another service's event stream this one follows. */
+typedef struct {
+    const char *source;      /* "agenda" */
+    consumer_apply_fn apply; /* gets the service's context as its argument */
+} service_consumer_t;
 
 typedef struct {
     const char *name;             /* "agenda": schema, log name, method prefix */
@@ -23,6 +30,8 @@ typedef struct {
     /* run about once a minute on a connection of its own (scheduled work);
      * NULL for none */
     void (*housekeeping)(db_t *db, void *context);
+    const service_consumer_t *consumers;
+    size_t n_consumers;
 } service_def_t;
 
 /* Runs the service until a signal; returns the process exit code. */

@@ -287,14 +287,21 @@ void harness_stack_start(harness_stack_t *stack, const char *database_url)
     snprintf(stack->deviation_endpoint, 64, "tcp://127.0.0.1:%d", harness_free_port());
     snprintf(stack->notify_endpoint, 64, "tcp://127.0.0.1:%d", harness_free_port());
 
-    static char env[8][700];
+    static char env[12][700];
     snprintf(env[1], sizeof env[1], "SAMHAND_AGENDA_ENDPOINT=%s", stack->agenda_endpoint);
     snprintf(env[2], sizeof env[2], "SAMHAND_DEVIATION_ENDPOINT=%s", stack->deviation_endpoint);
     snprintf(env[3], sizeof env[3], "SAMHAND_NOTIFY_ENDPOINT=%s", stack->notify_endpoint);
     snprintf(env[4], sizeof env[4], "SAMHAND_HTTP_PORT=%d", stack->http_port);
     snprintf(env[5], sizeof env[5], "SAMHAND_ADMIN_KEY_SHA256=%s", hash);
     snprintf(env[6], sizeof env[6], "SAMHAND_WORKERS=2");
-    const char *all[] = {env[0], env[1], env[2], env[3], env[4], env[5], env[6], NULL};
+    snprintf(env[7], sizeof env[7], "SAMHAND_AGENDA_EVENTS_ENDPOINT=tcp://127.0.0.1:%d",
+             harness_free_port());
+    snprintf(env[8], sizeof env[8], "SAMHAND_DEVIATION_EVENTS_ENDPOINT=tcp://127.0.0.1:%d",
+             harness_free_port());
+    snprintf(env[9], sizeof env[9], "SAMHAND_NOTIFY_EVENTS_ENDPOINT=tcp://127.0.0.1:%d",
+             harness_free_port());
+    const char *all[] = {env[0], env[1], env[2], env[3], env[4], env[5],
+                         env[6], env[7], env[8], env[9], NULL};
     pid_t *pids[] = {&stack->agenda, &stack->deviation, &stack->notify};
     for (int i = 0; i < 3; i++) {
         /* database_url is this program's database; each service logs in as itself */

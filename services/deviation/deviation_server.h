@@ -4,6 +4,7 @@
 #define DEVIATION_SERVER_H
 
 #include "deviation_store.h"
+#include "samhand/v1/event.pb-c.h"
 #include "samhand_bus.h"
 
 /* Settings of the partnership, from the environment. */
@@ -28,6 +29,9 @@ int deviation_report_export(bus_call_t *call);
 
 /* The report as a FHIR R5 AdverseEvent in JSON; the caller frees it. */
 char *deviation_fhir_render(const Samhand__V1__DeviationReport *report);
+
+/* Keeps the read model of organisations from agenda's events. */
+int deviation_directory_apply(db_t *db, const Samhand__V1__Event *event, void *context);
 
 /* Finds reports due soon or overdue and writes their events. */
 void deviation_scheduler_run(db_t *db, void *context);

@@ -69,6 +69,16 @@ static void s_count(Samhand__V1__StatCount ***list, size_t *n, const char *key)
     (*list)[(*n)++] = c;
 }
 
+/* Gives the count of `key` its organisation's name, once known. */
+static void s_name(Samhand__V1__StatCount **list, size_t n, const char *key, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i]->key, key) == 0 && !list[i]->name[0] && name[0]) {
+            list[i]->name = strdup(name);
+            return;
+        }
+}
+
 static void s_suppress(Samhand__V1__StatCount **list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -92,7 +102,16 @@ static Samhand__V1__DeviationPeriodStats *s_period(const deviation_fact_t *facts
         s_count(&s->by_type, &s->n_by_type, f->type);
         s_count(&s->by_state, &s->n_by_state, f->state);
         s_count(&s->by_reporting_organization, &s->n_by_reporting_organization, f->reporting);
+        s_name(s->by_reporting_organization, s->n_by_reporting_organization, f->reporting,
+               f->reporting_name);
         s_count(&s->by_receiving_organization, &s->n_by_receiving_organization, f->receiving);
+        s_name(s->by_receiving_organization, s->n_by_receiving_organization, f->receiving,
+               f->receiving_name);
+        char direction[96];
+        snprintf(direction, sizeof direction, "%s → %s",
+                 f->reporting_kind[0] ? f->reporting_kind : "UNKNOWN",
+                 f->receiving_kind[0] ? f->receiving_kind : "UNKNOWN");
+        s_count(&s->by_direction, &s->n_by_direction, direction);
         if (f->acknowledged[0])
             ack[n_ack++] = s_days(f->submitted, f->acknowledged);
         if (f->answered[0]) {
@@ -167,6 +186,7 @@ static void s_csv_period(FILE *out, const char *label, const Samhand__V1__Deviat
     s_csv_section(out, label, "kategori", s->by_category, s->n_by_category);
     s_csv_section(out, label, "type", s->by_type, s->n_by_type);
     s_csv_section(out, label, "status", s->by_state, s->n_by_state);
+    s_csv_section(out, label, "retning", s->by_direction, s->n_by_direction);
     s_csv_section(out, label, "meldende virksomhet", s->by_reporting_organization,
                   s->n_by_reporting_organization);
     s_csv_section(out, label, "mottakende virksomhet", s->by_receiving_organization,
@@ -281,6 +301,47 @@ static const char *s_category_label(const void *arg, const char *key)
     return s_category_text(arg, key);
 }
 
+static const char *s_kind_text(const char *kind, size_t len)
+{
+    static const char *names[][2] = {{"MUNICIPALITY", "Kommune"},
+                                     {"HOSPITAL_TRUST", "Helseforetak"},
+                                     {"GP_OFFICE", "Fastlegekontor"},
+                                     {"COUNTY_GOVERNOR", "Statsforvalter"},
+                                     {"OTHER", "Annen"},
+                                     {"UNKNOWN", "Ukjent"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i][0]) == len && strncmp(names[i][0], kind, len) == 0)
+            return names[i][1];
+    return "Ukjent";
+}
+
+/* "MUNICIPALITY → HOSPITAL_TRUST" -> "Kommune → Helseforetak" */
+static const char *s_direction_label(const void *arg, const char *key)
+{
+    static _Thread_local char label[96];
+    (void)arg;
+    const char *arrow = strstr(key, " → ");
+    if (!arrow)
+        return key;
+    const char *to = arrow + strlen(" → ");
+    snprintf(label, sizeof label, "%s → %s", s_kind_text(key, (size_t)(arrow - key)),
+             s_kind_text(to, strlen(to)));
+    return label;
+}
+
+/* An organisation's name where the read model knows it, else its id. */
+static const char *s_organization_label(const void *arg, const char *key)
+{
+    const Samhand__V1__DeviationPeriodStats *s = arg;
+    Samhand__V1__StatCount **lists[] = {s->by_reporting_organization, s->by_receiving_organization};
+    size_t sizes[] = {s->n_by_reporting_organization, s->n_by_receiving_organization};
+    for (int l = 0; l < 2; l++)
+        for (size_t i = 0; i < sizes[l]; i++)
+            if (strcmp(lists[l][i]->key, key) == 0 && lists[l][i]->name[0])
+                return lists[l][i]->name;
+    return key;
+}
+
 static char *s_render_html(const Samhand__V1__DeviationStatsResponse *s, const char *period,
                            const Samhand__V1__ListDeviationCategoriesResponse *categories,
                            size_t *len)
@@ -338,12 +399,14 @@ static char *s_render_html(const Samhand__V1__DeviationStatsResponse *s, const c
                      b->n_by_category, s_category_label, categories);
     s_html_breakdown(out, "Etter status", a->by_state, a->n_by_state, b->by_state, b->n_by_state,
                      s_state_label, NULL);
+    s_html_breakdown(out, "Etter retning", a->by_direction, a->n_by_direction, b->by_direction,
+                     b->n_by_direction, s_direction_label, NULL);
     s_html_breakdown(out, "Etter meldende virksomhet", a->by_reporting_organization,
                      a->n_by_reporting_organization, b->by_reporting_organization,
-                     b->n_by_reporting_organization, NULL, NULL);
+                     b->n_by_reporting_organization, s_organization_label, a);
     s_html_breakdown(out, "Etter mottakende virksomhet", a->by_receiving_organization,
                      a->n_by_receiving_organization, b->by_receiving_organization,
-                     b->n_by_receiving_organization, NULL, NULL);
+                     b->n_by_receiving_organization, s_organization_label, a);
     fputs("<p>Tall under 5 vises ikke per virksomhet.</p>\n</body>\n</html>\n", out);
     fclose(out);
     return body;

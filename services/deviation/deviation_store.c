@@ -107,22 +107,23 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     return 0;
 }
 
-#define REPORT_COLUMNS                                                                             \
-    "id, coalesce(reference, ''), state, reporting_organization_id, reporting_unit, "              \
-    "receiving_organization_id, reporter_name, reporter_email, is_anonymous, "                     \
-    "extract(epoch FROM occurred_at)::bigint, extract(epoch FROM discovered_at)::bigint, "         \
-    "is_patient_related, coalesce(type, ''), coalesce(category_code, ''), actual_consequence, "    \
-    "possible_consequence, description, immediate_measures, improvement_suggestion, "              \
-    "agreement_clause, answer, rejection_reason, coalesce(duplicate_of::text, ''), "               \
-    "coalesce(acknowledge_due::text, ''), coalesce(answer_due::text, ''), " ROWS_TIMESTAMP_US(     \
-        "su"                                                                                       \
-        "bm"                                                                                       \
-        "it"                                                                                       \
-        "te"                                                                                       \
-        "d_"                                                                                       \
-        "a"                                                                                        \
-        "t") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", " ROWS_TIMESTAMP_US("answered_at") ","   \
-                                                                                             " " ROWS_TIMESTAMP_US("closed_at") ", " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(paused_on::text, ''), row_seq"
+#define REPORT_COLUMNS                                                                                                                                  \
+    "id, coalesce(reference, ''), state, reporting_organization_id, reporting_unit, "                                                                   \
+    "receiving_organization_id, reporter_name, reporter_email, is_anonymous, "                                                                          \
+    "extract(epoch FROM occurred_at)::bigint, extract(epoch FROM discovered_at)::bigint, "                                                              \
+    "is_patient_related, coalesce(type, ''), coalesce(category_code, ''), actual_consequence, "                                                         \
+    "possible_consequence, description, immediate_measures, improvement_suggestion, "                                                                   \
+    "agreement_clause, answer, rejection_reason, coalesce(duplicate_of::text, ''), "                                                                    \
+    "coalesce(acknowledge_due::text, ''), coalesce(answer_due::text, ''), " ROWS_TIMESTAMP_US(                                                          \
+        "su"                                                                                                                                            \
+        "bm"                                                                                                                                            \
+        "it"                                                                                                                                            \
+        "te"                                                                                                                                            \
+        "d_"                                                                                                                                            \
+        "a"                                                                                                                                             \
+        "t") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", " ROWS_TIMESTAMP_US("answered_at") ","                                                        \
+                                                                                             " " ROWS_TIMESTAMP_US("closed_at") ", " ROWS_TIMESTAMP_US( \
+                                                                                                 "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(paused_on::text, ''), row_seq"
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
 {
@@ -349,7 +350,11 @@ int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_
                  "to_char(submitted_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), "
                  "coalesce(to_char(acknowledged_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
                  "coalesce(to_char(answered_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
-                 "coalesce(answer_due::text, '') FROM reports WHERE submitted_at IS NOT NULL AND "
+                 "coalesce(answer_due::text, ''), coalesce(f.kind, ''), coalesce(t.kind, ''), "
+                 "coalesce(f.name, ''), coalesce(t.name, '') FROM reports "
+                 "LEFT JOIN organizations f ON f.id = reporting_organization_id "
+                 "LEFT JOIN organizations t ON t.id = receiving_organization_id "
+                 "WHERE submitted_at IS NOT NULL AND "
                  "(submitted_at AT TIME ZONE 'Europe/Oslo')::date >= $1::date AND "
                  "(submitted_at AT TIME ZONE 'Europe/Oslo')::date < $2::date ORDER BY submitted_at",
                  2, params);
@@ -369,6 +374,10 @@ int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_
         snprintf(f->acknowledged, sizeof f->acknowledged, "%s", PQgetvalue(res, i, 6));
         snprintf(f->answered, sizeof f->answered, "%s", PQgetvalue(res, i, 7));
         snprintf(f->answer_due, sizeof f->answer_due, "%s", PQgetvalue(res, i, 8));
+        f->reporting_kind = rows_text(res, i, 9);
+        f->receiving_kind = rows_text(res, i, 10);
+        f->reporting_name = rows_text(res, i, 11);
+        f->receiving_name = rows_text(res, i, 12);
     }
     *n = (size_t)rows;
     PQclear(res);
@@ -383,6 +392,21 @@ void deviation_facts_free(deviation_fact_t *facts, size_t n)
         free(facts[i].state);
         free(facts[i].reporting);
         free(facts[i].receiving);
+        free(facts[i].reporting_kind);
+        free(facts[i].receiving_kind);
+        free(facts[i].reporting_name);
+        free(facts[i].receiving_name);
     }
     free(facts);
+}
+
+int deviation_store_organization_upsert(db_t *db, const char *const params[3])
+{
+    return rows_exec(db,
+                     "INSERT INTO organizations (id, name, kind) VALUES ($1, $2, $3) "
+                     "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, "
+                     "updated_at = now()",
+                     3, params) < 0
+               ? -1
+               : 0;
 }

@@ -64,10 +64,15 @@ typedef struct {
     char *category, *type, *state, *reporting, *receiving;
     char submitted[11], acknowledged[11], answered[11]; /* "" when not */
     char answer_due[11];
+    /* from the directory's read model; "" when agenda has not told yet */
+    char *reporting_kind, *receiving_kind, *reporting_name, *receiving_name;
 } deviation_fact_t;
 
 int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_fact_t **out,
                           size_t *n);
 void deviation_facts_free(deviation_fact_t *facts, size_t n);
+
+/* The read model of the directory: id, name, kind. */
+int deviation_store_organization_upsert(db_t *db, const char *const params[3]);
 
 #endif

@@ -13,6 +13,7 @@ int main(int argc, char **argv)
          "working days the receiver has to answer a report", 1, 250, NULL, &context.answer_days,
          NULL},
     };
+    static const service_consumer_t consumers[] = {{"agenda", deviation_directory_apply}};
     const service_def_t def = {
         .name = "deviation",
         .summary = "samhand deviation service: deviation reports, workflow, deadlines, statistics.",
@@ -26,6 +27,8 @@ int main(int argc, char **argv)
         .n_config = sizeof config / sizeof config[0],
         .context = &context,
         .housekeeping = deviation_scheduler_run,
+        .consumers = consumers,
+        .n_consumers = 1,
     };
     return service_main(&def, argc, argv);
 }

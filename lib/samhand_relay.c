@@ -1,0 +1,389 @@
+/* Outbox relay and event consumer; see samhand_relay.h. */
+#include "samhand_relay.h"
+#include "samhand_log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RELAY_BATCH 200
+#define RELAY_TICK_MS 20
+#define CATCH_UP_LIMIT 500
+
+/* Sets the stream's id and sequence on a stored event and packs it; the
+ * caller frees *out. Returns its length, or 0 when the stored bytes are
+ * not an Event. */
+static size_t s_stamp(const unsigned char *stored, size_t len, const char *id, int64_t sequence,
+                      uint8_t **out)
+{
+    Samhand__V1__Event *event = samhand__v1__event__unpack(NULL, len, stored);
+    if (!event)
+        return 0;
+    char *old_id = event->id;
+    event->id = (char *)id;
+    event->sequence = sequence;
+    size_t size = samhand__v1__event__get_packed_size(event);
+    *out = malloc(size + 1);
+    samhand__v1__event__pack(event, *out);
+    event->id = old_id;
+    samhand__v1__event__free_unpacked(event, NULL);
+    return size;
+}
+
+/* ------------------------------------------------------------------ relay */
+
+struct relay {
+    char *url, *schema, *pub_endpoints;
+    zactor_t *actor;
+};
+
+/* Publishes one batch; returns how many, or -1. */
+static int s_publish(db_t *db, const char *schema, zsock_t *pub)
+{
+    const char *params[] = {schema};
+    if (db_begin(db) != 0)
+        return -1;
+    PGresult *res = db_query(
+        db, "SELECT pg_try_advisory_xact_lock(hashtext('samhand.relay.' || $1))", 1, params);
+    if (!res) {
+        db_rollback(db);
+        return -1;
+    }
+    bool leader = PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    if (!leader) { /* another replica publishes now */
+        db_rollback(db);
+        return 0;
+    }
+    res = db_query(db,
+                   "WITH start AS (SELECT coalesce(max(published_seq), 0) AS s FROM outbox), "
+                   "batch AS (SELECT sequence, row_number() OVER (ORDER BY sequence) AS rn "
+                   "  FROM outbox WHERE published_seq IS NULL ORDER BY sequence LIMIT 200), "
+                   "done AS (UPDATE outbox o SET published_seq = start.s + batch.rn, "
+                   "  published_at = now() FROM batch, start WHERE o.sequence = batch.sequence "
+                   "  RETURNING o.published_seq, o.id, o.type, o.event) "
+                   "SELECT published_seq, id, type, event FROM done ORDER BY published_seq",
+                   0, NULL);
+    if (!res || db_commit(db) != 0) {
+        PQclear(res);
+        db_rollback(db);
+        return -1;
+    }
+    /* committed: now tell the subscribers, in order */
+    int rows = PQntuples(res);
+    for (int i = 0; pub && i < rows; i++) {
+        size_t len;
+        unsigned char *stored = PQunescapeBytea((const unsigned char *)PQgetvalue(res, i, 3), &len);
+        uint8_t *packed = NULL;
+        size_t size = s_stamp(stored, len, PQgetvalue(res, i, 1),
+                              strtoll(PQgetvalue(res, i, 0), NULL, 10), &packed);
+        PQfreemem(stored);
+        if (size) {
+            zmsg_t *msg = zmsg_new();
+            zmsg_addstr(msg, PQgetvalue(res, i, 2));
+            zmsg_addmem(msg, packed, size);
+            zmsg_send(&msg, pub);
+        }
+        free(packed);
+    }
+    PQclear(res);
+    return rows;
+}
+
+static void s_relay_actor(zsock_t *pipe, void *args)
+{
+    relay_t *relay = args;
+    db_t *db = db_new(relay->url, relay->schema, 30000);
+    zsock_t *pub = NULL;
+    if (db && relay->pub_endpoints[0]) {
+        pub = zsock_new(ZMQ_PUB);
+        zsock_set_linger(pub, 0);
+        char *list = strdup(relay->pub_endpoints);
+        for (char *save = NULL, *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save))
+            if (zsock_bind(pub, "%s", e) < 0)
+                log_error("could not bind the event endpoint %s: %s", e, zmq_strerror(zmq_errno()));
+        free(list);
+    }
+    zsock_signal(pipe, db ? 0 : 1);
+    zpoller_t *poller = zpoller_new(pipe, NULL);
+    while (db) {
+        void *which = zpoller_wait(poller, RELAY_TICK_MS);
+        if (which == pipe || zpoller_terminated(poller))
+            break;
+        int published;
+        do
+            published = s_publish(db, relay->schema, pub);
+        while (published == RELAY_BATCH);
+        if (published < 0)
+            log_warn("could not publish events: %s", db_error(db));
+    }
+    zpoller_destroy(&poller);
+    zsock_destroy(&pub);
+    db_destroy(&db);
+}
+
+relay_t *relay_new(const char *database_url, const char *schema, const char *pub_endpoints)
+{
+    relay_t *relay = calloc(1, sizeof *relay);
+    relay->url = strdup(database_url);
+    relay->schema = strdup(schema);
+    relay->pub_endpoints = strdup(pub_endpoints ? pub_endpoints : "");
+    relay->actor = zactor_new(s_relay_actor, relay);
+    return relay;
+}
+
+void relay_destroy(relay_t **relay_p)
+{
+    if (!relay_p || !*relay_p)
+        return;
+    relay_t *relay = *relay_p;
+    zactor_destroy(&relay->actor);
+    free(relay->url);
+    free(relay->schema);
+    free(relay->pub_endpoints);
+    free(relay);
+    *relay_p = NULL;
+}
+
+int relay_handle_events(bus_call_t *call)
+{
+    const Samhand__V1__EventsRequest *req = (const void *)call->request;
+    int limit = req->limit > 0 && req->limit < CATCH_UP_LIMIT ? req->limit : CATCH_UP_LIMIT;
+    if (req->after_sequence < 0)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "after_sequence",
+                             "after_sequence must not be negative");
+    char after[24], count[16];
+    snprintf(after, sizeof after, "%lld", (long long)req->after_sequence);
+    snprintf(count, sizeof count, "%d", limit);
+    const char *params[] = {after, count};
+    PGresult *res =
+        db_query(call->db,
+                 "SELECT published_seq, id, event, (SELECT coalesce(max(published_seq), "
+                 "0) FROM outbox) FROM outbox WHERE published_seq > $1 "
+                 "ORDER BY published_seq LIMIT $2",
+                 2, params);
+    if (!res)
+        return bus_call_fail_db(call, "read events");
+    Samhand__V1__EventsResponse response = SAMHAND__V1__EVENTS_RESPONSE__INIT;
+    int rows = PQntuples(res);
+    response.events = calloc((size_t)rows + 1, sizeof *response.events);
+    for (int i = 0; i < rows; i++) {
+        size_t len;
+        unsigned char *stored = PQunescapeBytea((const unsigned char *)PQgetvalue(res, i, 2), &len);
+        uint8_t *packed = NULL;
+        size_t size = s_stamp(stored, len, PQgetvalue(res, i, 1),
+                              strtoll(PQgetvalue(res, i, 0), NULL, 10), &packed);
+        PQfreemem(stored);
+        if (size) {
+            response.events[response.n_events].data = packed;
+            response.events[response.n_events].len = size;
+            response.n_events++;
+        } else {
+            free(packed);
+        }
+    }
+    if (rows > 0) {
+        response.last_sequence = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    } else {
+        PGresult *last =
+            db_query(call->db, "SELECT coalesce(max(published_seq), 0) FROM outbox", 0, NULL);
+        response.last_sequence = last ? strtoll(PQgetvalue(last, 0, 0), NULL, 10) : 0;
+        PQclear(last);
+    }
+    PQclear(res);
+    bus_call_reply(call, &response.base);
+    for (size_t i = 0; i < response.n_events; i++)
+        free(response.events[i].data);
+    free(response.events);
+    return 0;
+}
+
+int relay_prune(db_t *db, int retention_hours)
+{
+    char hours[16];
+    snprintf(hours, sizeof hours, "%d", retention_hours);
+    const char *params[] = {hours};
+    /* the newest stays, so the stream's last number survives */
+    PGresult *res = db_query(db,
+                             "DELETE FROM outbox WHERE published_at < now() - "
+                             "make_interval(hours => $1::int) AND published_seq < "
+                             "(SELECT max(published_seq) FROM outbox)",
+                             1, params);
+    if (!res)
+        return -1;
+    int n = atoi(PQcmdTuples(res));
+    PQclear(res);
+    return n;
+}
+
+/* --------------------------------------------------------------- consumer */
+
+struct consumer {
+    char *source, *pub_endpoints, *router_endpoints, *url, *schema;
+    consumer_apply_fn apply;
+    void *arg;
+    zactor_t *actor;
+    int64_t last;
+    db_t *db;
+};
+
+/* Applies the event after the last one, with the offset, in one
+ * transaction. 0, 1 when it is not the next (skipped), -1 on failure. */
+static int s_apply(consumer_t *c, const Samhand__V1__Event *event)
+{
+    if (event->sequence <= c->last)
+        return 1; /* seen already */
+    if (event->sequence != c->last + 1)
+        return 1; /* a gap: catch-up fills it */
+    char seq[24];
+    snprintf(seq, sizeof seq, "%lld", (long long)event->sequence);
+    const char *params[] = {c->source, seq};
+    if (db_begin(c->db) != 0 || c->apply(c->db, event, c->arg) != 0) {
+        db_rollback(c->db);
+        log_warn("could not apply %s event %lld: %s", c->source, (long long)event->sequence,
+                 db_error(c->db));
+        return -1;
+    }
+    PGresult *res = db_query(c->db,
+                             "INSERT INTO consumer_offsets (source, last_sequence) VALUES ($1, $2) "
+                             "ON CONFLICT (source) DO UPDATE SET last_sequence = $2",
+                             2, params);
+    PQclear(res);
+    if (!res || db_commit(c->db) != 0) {
+        db_rollback(c->db);
+        return -1;
+    }
+    c->last = event->sequence;
+    return 0;
+}
+
+/* Asks the source for everything after the last applied event. */
+static void s_catch_up(consumer_t *c, bus_client_t *client)
+{
+    char method[64];
+    snprintf(method, sizeof method, "%s.Events", c->source);
+    for (int round = 0; round < 100; round++) {
+        Samhand__V1__EventsRequest req = SAMHAND__V1__EVENTS_REQUEST__INIT;
+        req.after_sequence = c->last;
+        req.limit = CATCH_UP_LIMIT;
+        Samhand__V1__Envelope *reply = bus_client_call(client, method, &req.base, 2000);
+        if (!reply)
+            return; /* the source is away: try again later */
+        Samhand__V1__EventsResponse *events =
+            reply->status && reply->status->code != BUS_OK
+                ? NULL
+                : samhand__v1__events_response__unpack(NULL, reply->body.len, reply->body.data);
+        samhand__v1__envelope__free_unpacked(reply, NULL);
+        if (!events)
+            return;
+        size_t applied = 0;
+        for (size_t i = 0; i < events->n_events; i++) {
+            Samhand__V1__Event *event =
+                samhand__v1__event__unpack(NULL, events->events[i].len, events->events[i].data);
+            if (!event)
+                continue;
+            if (event->sequence > c->last + 1) {
+                /* pruned past its retention before we came: go on from here */
+                log_warn("%s events %lld to %lld are gone; continuing after them", c->source,
+                         (long long)c->last + 1, (long long)event->sequence - 1);
+                c->last = event->sequence - 1;
+            }
+            int rc = s_apply(c, event);
+            samhand__v1__event__free_unpacked(event, NULL);
+            if (rc < 0) {
+                samhand__v1__events_response__free_unpacked(events, NULL);
+                return;
+            }
+            applied++;
+        }
+        bool more = events->n_events == CATCH_UP_LIMIT;
+        samhand__v1__events_response__free_unpacked(events, NULL);
+        if (!more || applied == 0)
+            return;
+    }
+}
+
+static void s_consumer_actor(zsock_t *pipe, void *args)
+{
+    consumer_t *c = args;
+    c->db = db_new(c->url, c->schema, 30000);
+    zsock_signal(pipe, c->db ? 0 : 1);
+    if (!c->db)
+        return;
+    const char *params[] = {c->source};
+    PGresult *res =
+        db_query(c->db, "SELECT last_sequence FROM consumer_offsets WHERE source = $1", 1, params);
+    c->last = res && PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+    PQclear(res);
+
+    zsock_t *sub = zsock_new(ZMQ_SUB);
+    zsock_set_subscribe(sub, "");
+    char *list = strdup(c->pub_endpoints);
+    for (char *save = NULL, *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save))
+        zsock_connect(sub, "%s", e);
+    free(list);
+    bus_client_t *client = bus_client_new(c->router_endpoints);
+    zpoller_t *poller = zpoller_new(pipe, sub, NULL);
+    s_catch_up(c, client);
+    int64_t next_catch_up = zclock_mono() + 1000;
+    while (true) {
+        void *which = zpoller_wait(poller, 200);
+        if (which == pipe || zpoller_terminated(poller))
+            break;
+        if (which == sub) {
+            zmsg_t *msg = zmsg_recv(sub);
+            zframe_t *type = msg ? zmsg_first(msg) : NULL;
+            zframe_t *body = type ? zmsg_next(msg) : NULL;
+            Samhand__V1__Event *event =
+                body ? samhand__v1__event__unpack(NULL, zframe_size(body), zframe_data(body))
+                     : NULL;
+            if (event && event->sequence > c->last + 1)
+                s_catch_up(c, client);
+            else if (event)
+                s_apply(c, event);
+            if (event)
+                samhand__v1__event__free_unpacked(event, NULL);
+            zmsg_destroy(&msg);
+        }
+        /* a safety net for a message the subscription missed */
+        if (zclock_mono() >= next_catch_up) {
+            s_catch_up(c, client);
+            next_catch_up = zclock_mono() + 1000;
+        }
+    }
+    zpoller_destroy(&poller);
+    bus_client_destroy(&client);
+    zsock_destroy(&sub);
+    db_destroy(&c->db);
+}
+
+consumer_t *consumer_new(const char *source, const char *pub_endpoints,
+                         const char *router_endpoints, const char *database_url, const char *schema,
+                         consumer_apply_fn apply, void *arg)
+{
+    consumer_t *c = calloc(1, sizeof *c);
+    c->source = strdup(source);
+    c->pub_endpoints = strdup(pub_endpoints ? pub_endpoints : "");
+    c->router_endpoints = strdup(router_endpoints);
+    c->url = strdup(database_url);
+    c->schema = strdup(schema);
+    c->apply = apply;
+    c->arg = arg;
+    c->actor = zactor_new(s_consumer_actor, c);
+    return c;
+}
+
+void consumer_destroy(consumer_t **consumer_p)
+{
+    if (!consumer_p || !*consumer_p)
+        return;
+    consumer_t *c = *consumer_p;
+    zactor_destroy(&c->actor);
+    free(c->source);
+    free(c->pub_endpoints);
+    free(c->router_endpoints);
+    free(c->url);
+    free(c->schema);
+    free(c);
+    *consumer_p = NULL;
+}

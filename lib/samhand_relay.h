@@ -1,0 +1,46 @@
+/* The outbox relay and the event consumer.
+ *
+ * Relay: one per service process. The replica holding the relay lock takes
+ * committed outbox rows in order, gives each the next number of the
+ * service's stream (published_seq) and publishes it on the service's PUB
+ * socket as [type][packed Event]. Any replica answers "<service>.Events"
+ * (catch-up after a sequence number) from the outbox.
+ *
+ * Consumer: follows another service's stream: SUB on its PUB endpoints,
+ * and catch-up over its ROUTER when it sees a gap, when it starts, and once
+ * a second in case a message was lost. Each event is applied in one
+ * transaction with the consumer's offset, so it is applied exactly once. */
+#ifndef SAMHAND_RELAY_H
+#define SAMHAND_RELAY_H
+
+#include "samhand/v1/event.pb-c.h"
+#include "samhand_bus.h"
+
+typedef struct relay relay_t;
+
+/* Starts the relay of `schema` on its own connection; `pub_endpoints` may
+ * be "" (no PUB socket: consumers catch up over the ROUTER). NULL on
+ * failure (logged). */
+relay_t *relay_new(const char *database_url, const char *schema, const char *pub_endpoints);
+void relay_destroy(relay_t **relay_p);
+
+/* The built-in "<service>.Events" handler. */
+int relay_handle_events(bus_call_t *call);
+
+/* Deletes published events older than `retention_hours`; how many, or -1. */
+int relay_prune(db_t *db, int retention_hours);
+
+typedef struct consumer consumer_t;
+
+/* Applies one event inside the consumer's transaction; 0, or -1 to stop and
+ * retry it later. */
+typedef int (*consumer_apply_fn)(db_t *db, const Samhand__V1__Event *event, void *arg);
+
+/* Follows `source` ("agenda"): its PUB endpoints (may be "") and ROUTER
+ * endpoints for catch-up; applies events on `database_url`/`schema`. */
+consumer_t *consumer_new(const char *source, const char *pub_endpoints,
+                         const char *router_endpoints, const char *database_url, const char *schema,
+                         consumer_apply_fn apply, void *arg);
+void consumer_destroy(consumer_t **consumer_p);
+
+#endif
