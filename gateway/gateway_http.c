@@ -649,6 +649,10 @@ static void s_describe_metrics(metrics_t *metrics)
 
 int gateway_http_start(gateway_t *gateway)
 {
+    for (size_t i = 0; i < gateway_routes_count; i++) {
+        transcode_register(gateway_routes[i].request);
+        transcode_register(gateway_routes[i].response);
+    }
     s_describe_metrics(gateway->metrics);
     h2o_config_init(&gateway->h2o_config);
     gateway->h2o_config.max_request_entity_size = H2O_ENTITY_LIMIT;

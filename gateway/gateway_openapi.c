@@ -59,6 +59,10 @@ static json_t *s_field_schema(json_t *schemas, const ProtobufCFieldDescriptor *f
         const ProtobufCMessageDescriptor *m = field->descriptor;
         if (strcmp(m->name, "samhand.v1.Timestamp") == 0) {
             schema = json_pack("{s:s, s:s}", "type", "string", "format", "date-time");
+        } else if (strcmp(m->name, "samhand.v1.Any") == 0) {
+            schema = json_pack("{s:s, s:s}", "type", "object", "description",
+                               "the aggregate after the change, as its own type's JSON "
+                               "(see dataschema)");
         } else {
             s_add_message(schemas, m);
             schema = s_schema_ref(m->name);

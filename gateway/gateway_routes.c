@@ -3,6 +3,7 @@
 
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand/v1/deviation.pb-c.h"
+#include "samhand/v1/notify.pb-c.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -182,6 +183,9 @@ const gateway_route_t gateway_routes[] = {
     STEP("close", "Close", "Close the report"),
     STEP("reopen", "Reopen", "Reopen a closed, rejected or duplicate report"),
 #undef STEP
+    {"GET", "/v1/events", "notify", "notify.ListEvents", D(list_events_request),
+     D(list_events_response), 200, AUTH, "events",
+     "The pull feed: CloudEvents the caller may see, after a cursor (types=prefixes)"},
     {"GET", "/v1/meetings/{id}/calendar.ics", "agenda", "agenda.GetMeetingCalendar",
      D(get_meeting_document_request), D(document), 200, PUBLIC, "meetings",
      "The meeting as an iCalendar event"},

@@ -453,6 +453,54 @@ int transcode_set_from_text(ProtobufCMessage *msg, const char *name, const char 
     return rc;
 }
 
+/* ---------------------------------------------------------------- registry */
+
+#define REGISTRY_MAX 512
+static const ProtobufCMessageDescriptor *s_registry[REGISTRY_MAX];
+static size_t s_n_registry;
+
+void transcode_register(const ProtobufCMessageDescriptor *desc)
+{
+    for (size_t i = 0; i < s_n_registry; i++)
+        if (s_registry[i] == desc)
+            return;
+    if (s_n_registry == REGISTRY_MAX)
+        return;
+    s_registry[s_n_registry++] = desc;
+    for (unsigned i = 0; i < desc->n_fields; i++)
+        if (desc->fields[i].type == PROTOBUF_C_TYPE_MESSAGE)
+            transcode_register(desc->fields[i].descriptor);
+}
+
+static const ProtobufCMessageDescriptor *s_lookup(const char *name)
+{
+    for (size_t i = 0; i < s_n_registry; i++)
+        if (strcmp(s_registry[i]->name, name) == 0)
+            return s_registry[i];
+    return NULL;
+}
+
+/* samhand.v1.Any as the message it holds; {"@type", "value"} when its type
+ * is not one the gateway knows. */
+static json_t *s_any_to_json(const ProtobufCMessage *any)
+{
+    const char *type = *(char *const *)MEMBER(any, any->descriptor->fields[0].offset);
+    const ProtobufCBinaryData *value = MEMBER(any, any->descriptor->fields[1].offset);
+    const ProtobufCMessageDescriptor *desc = s_lookup(type);
+    ProtobufCMessage *inner =
+        desc ? protobuf_c_message_unpack(desc, NULL, value->len, value->data) : NULL;
+    if (inner) {
+        json_t *json = transcode_to_json(inner);
+        protobuf_c_message_free_unpacked(inner, NULL);
+        return json;
+    }
+    char *b64 = malloc(4 * ((value->len + 2) / 3) + 1);
+    EVP_EncodeBlock((unsigned char *)b64, value->data, (int)value->len);
+    json_t *json = json_pack("{s:s, s:s}", "@type", type, "value", b64);
+    free(b64);
+    return json;
+}
+
 /* ------------------------------------------------------------- pb -> JSON */
 
 static json_t *s_to_json_value(const ProtobufCFieldDescriptor *field, const void *slot)
@@ -505,6 +553,8 @@ static json_t *s_to_json_value(const ProtobufCFieldDescriptor *field, const void
         const ProtobufCMessage *sub = *(ProtobufCMessage *const *)slot;
         if (!sub)
             return json_null();
+        if (strcmp(sub->descriptor->name, "samhand.v1.Any") == 0)
+            return s_any_to_json(sub);
         if (strcmp(sub->descriptor->name, TIMESTAMP_TYPE) == 0) {
             char stamp[40];
             transcode_format_rfc3339(

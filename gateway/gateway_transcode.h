@@ -35,6 +35,10 @@ int transcode_set_from_text(ProtobufCMessage *msg, const char *name, const char 
 /* The message as a JSON object (new reference). Every field is present. */
 json_t *transcode_to_json(const ProtobufCMessage *msg);
 
+/* Makes `desc` and every message type it holds known to the translation of
+ * samhand.v1.Any (which shows as the message it holds). */
+void transcode_register(const ProtobufCMessageDescriptor *desc);
+
 /* Frees a message made by transcode_new or unpacked by protobuf-c. */
 void transcode_free(ProtobufCMessage **msg_p);
 

@@ -453,6 +453,7 @@ cleanup:
 /* Packs the Event for `data`; the caller frees *packed_p. */
 static size_t s_pack_event(db_t *db, const char *type, const char *subject,
                            const char *organization_id, const char *committee_id,
+                           const char *const *audience, size_t n_audience,
                            const ProtobufCMessage *data, uint8_t **packed_p)
 {
     struct timespec now;
@@ -469,6 +470,8 @@ static size_t s_pack_event(db_t *db, const char *type, const char *subject,
     event.time = &time;
     event.organization_id = (char *)(organization_id ? organization_id : "");
     event.committee_id = (char *)(committee_id ? committee_id : "");
+    event.audience_organization_ids = (char **)audience;
+    event.n_audience_organization_ids = n_audience;
     event.data_type = (char *)data->descriptor->name;
     event.data.len = protobuf_c_message_get_packed_size(data);
     uint8_t *data_bytes = malloc(event.data.len + 1);
@@ -488,8 +491,17 @@ static size_t s_pack_event(db_t *db, const char *type, const char *subject,
 int db_outbox_append(db_t *db, const char *type, const char *subject, const char *organization_id,
                      const char *committee_id, const ProtobufCMessage *data)
 {
+    return db_outbox_append_for(db, type, subject, organization_id, committee_id, NULL, 0, data);
+}
+
+int db_outbox_append_for(db_t *db, const char *type, const char *subject,
+                         const char *organization_id, const char *committee_id,
+                         const char *const *audience, size_t n_audience,
+                         const ProtobufCMessage *data)
+{
     uint8_t *packed;
-    size_t len = s_pack_event(db, type, subject, organization_id, committee_id, data, &packed);
+    size_t len = s_pack_event(db, type, subject, organization_id, committee_id, audience,
+                              n_audience, data, &packed);
     const char *params[] = {type, subject, (const char *)packed};
     int lengths[] = {0, 0, (int)len};
     int formats[] = {0, 0, 1};
@@ -504,9 +516,18 @@ int db_outbox_append(db_t *db, const char *type, const char *subject, const char
 int db_outbox_commit(db_t *db, const char *type, const char *subject, const char *organization_id,
                      const char *committee_id, const ProtobufCMessage *data)
 {
+    return db_outbox_commit_for(db, type, subject, organization_id, committee_id, NULL, 0, data);
+}
+
+int db_outbox_commit_for(db_t *db, const char *type, const char *subject,
+                         const char *organization_id, const char *committee_id,
+                         const char *const *audience, size_t n_audience,
+                         const ProtobufCMessage *data)
+{
     assert(db->in_transaction);
     uint8_t *packed;
-    size_t len = s_pack_event(db, type, subject, organization_id, committee_id, data, &packed);
+    size_t len = s_pack_event(db, type, subject, organization_id, committee_id, audience,
+                              n_audience, data, &packed);
     const char *params[] = {type, subject, (const char *)packed};
     int lengths[] = {0, 0, (int)len};
     int formats[] = {0, 0, 1};

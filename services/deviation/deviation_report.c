@@ -314,9 +314,10 @@ static int s_commit(bus_call_t *call, const char *id, const char *event)
     }
     char type[96];
     snprintf(type, sizeof type, "no.samhand.deviation.%s", event);
-    /* the event carries the whole report; notify filters by organisation */
-    if (db_outbox_commit(call->db, type, r->id, r->receiving_organization_id, NULL, &r->base) !=
-        0) {
+    /* the event carries the whole report, for the two parties' eyes only */
+    const char *audience[] = {r->reporting_organization_id, r->receiving_organization_id};
+    if (db_outbox_commit_for(call->db, type, r->id, r->receiving_organization_id, NULL, audience, 2,
+                             &r->base) != 0) {
         protobuf_c_message_free_unpacked(&r->base, NULL);
         return bus_call_fail_db(call, "record deviation");
     }
@@ -624,9 +625,10 @@ static int s_alert(db_t *db, const char *id, bool overdue, void *arg)
     report_t *r = NULL;
     if (deviation_store_get(db, id, false, &r) != 0)
         return -1;
-    int rc = db_outbox_append(
+    const char *audience[] = {r->reporting_organization_id, r->receiving_organization_id};
+    int rc = db_outbox_append_for(
         db, overdue ? "no.samhand.deviation.overdue" : "no.samhand.deviation.due_soon", r->id,
-        r->receiving_organization_id, NULL, &r->base);
+        r->receiving_organization_id, NULL, audience, 2, &r->base);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     return rc;
 }

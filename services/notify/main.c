@@ -4,6 +4,8 @@
 
 int main(int argc, char **argv)
 {
+    static const service_consumer_t consumers[] = {{"agenda", notify_inbox_apply},
+                                                   {"deviation", notify_inbox_apply}};
     const service_def_t def = {
         .name = "notify",
         .summary = "samhand notify service: event stream, webhooks, e-mail, pull feed.",
@@ -13,6 +15,8 @@ int main(int argc, char **argv)
         .n_migrations = notify_migrations_count,
         .routes = notify_routes,
         .n_routes = notify_routes_count,
+        .consumers = consumers,
+        .n_consumers = 2,
     };
     return service_main(&def, argc, argv);
 }

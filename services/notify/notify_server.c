@@ -1,6 +1,7 @@
 /* Dispatch table of the notify service: bus method to handler. */
 #include "notify_server.h"
 
-/* A zero-length array is not C11; one sentinel row that no client can name. */
-const bus_route_t notify_routes[] = {{"", NULL, NULL}};
-const size_t notify_routes_count = 0;
+const bus_route_t notify_routes[] = {
+    {"notify.ListEvents", &samhand__v1__list_events_request__descriptor, notify_feed_list},
+};
+const size_t notify_routes_count = sizeof notify_routes / sizeof notify_routes[0];

@@ -1,0 +1,139 @@
+/* The inbox of events from agenda and deviation, and the pull feed over it:
+ * CloudEvents in the order notify received them, each only to those who may
+ * see it (a deviation event only to its two parties and quality roles). */
+#include "notify_server.h"
+#include "samhand_rows.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FEED_DEFAULT 100
+#define FEED_MAX 500
+
+int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
+{
+    (void)context;
+    size_t len = samhand__v1__event__get_packed_size(event);
+    uint8_t *packed = malloc(len + 1);
+    samhand__v1__event__pack(event, packed);
+    char *audience =
+        rows_json_array(event->audience_organization_ids, event->n_audience_organization_ids);
+    char sequence[24];
+    snprintf(sequence, sizeof sequence, "%lld", (long long)event->sequence);
+    /* the source's name is its path: "/agenda" -> "agenda" */
+    const char *source = event->source[0] == '/' ? event->source + 1 : event->source;
+    const char *params[] = {
+        event->id, source, sequence, event->type, event->subject, audience, (const char *)packed};
+    int lengths[] = {0, 0, 0, 0, 0, 0, (int)len};
+    int formats[] = {0, 0, 0, 0, 0, 0, 1};
+    PGresult *res = db_query_bin(db,
+                                 "INSERT INTO events (id, source, source_sequence, type, subject, "
+                                 "audience, event) VALUES ($1, $2, $3, $4, $5, ARRAY(SELECT "
+                                 "jsonb_array_elements_text($6::jsonb)::uuid), $7) "
+                                 "ON CONFLICT (id) DO NOTHING",
+                                 7, params, lengths, formats);
+    free(packed);
+    free(audience);
+    PQclear(res);
+    return res ? 0 : -1;
+}
+
+static bool s_quality(const Samhand__V1__Principal *p)
+{
+    for (size_t i = 0; p && i < p->n_roles; i++)
+        if (strcmp(p->roles[i], "quality") == 0 || strcmp(p->roles[i], "administrator") == 0)
+            return true;
+    return false;
+}
+
+int notify_feed_list(bus_call_t *call)
+{
+    const Samhand__V1__ListEventsRequest *req = (const void *)call->request;
+    int limit = req->limit ? req->limit : FEED_DEFAULT;
+    if (limit < 1 || limit > FEED_MAX)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to %d",
+                             FEED_MAX);
+    char *end = NULL;
+    long long after = req->after[0] ? strtoll(req->after, &end, 10) : 0;
+    if (req->after[0] && (*end || after < 0))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "after",
+                             "after is not a cursor this feed gave out");
+    /* "a.,b." -> ["a.","b."] */
+    char *types = NULL;
+    if (req->types[0]) {
+        char *copy = strdup(req->types);
+        char *list[32];
+        size_t n = 0;
+        for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && n < 32;
+             t = strtok_r(NULL, ",", &save))
+            list[n++] = t;
+        types = rows_json_array(list, n);
+        free(copy);
+    }
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    char after_text[24], limit_text[16];
+    snprintf(after_text, sizeof after_text, "%lld", after);
+    snprintf(limit_text, sizeof limit_text, "%d", limit);
+    const char *params[] = {after_text, limit_text, types, s_quality(p) ? "t" : "f",
+                            p && p->organization_id && p->organization_id[0] ? p->organization_id
+                                                                             : NULL};
+    PGresult *res = db_query(call->db,
+                             "SELECT seq, event FROM events WHERE seq > $1"
+                             " AND ($3::jsonb IS NULL OR EXISTS (SELECT 1 FROM "
+                             "      jsonb_array_elements_text($3::jsonb) prefix "
+                             "      WHERE starts_with(type, prefix)))"
+                             " AND ($4::boolean OR cardinality(audience) = 0 OR "
+                             "      $5::uuid = ANY (audience))"
+                             " ORDER BY seq LIMIT $2",
+                             5, params);
+    free(types);
+    if (!res)
+        return bus_call_fail_db(call, "read events");
+    Samhand__V1__ListEventsResponse list = SAMHAND__V1__LIST_EVENTS_RESPONSE__INIT;
+    int rows = PQntuples(res);
+    list.items = calloc((size_t)rows + 1, sizeof *list.items);
+    Samhand__V1__Event **events = calloc((size_t)rows + 1, sizeof *events);
+    Samhand__V1__CloudEvent *cloud = calloc((size_t)rows + 1, sizeof *cloud);
+    Samhand__V1__Any *any = calloc((size_t)rows + 1, sizeof *any);
+    char(*schemas)[160] = calloc((size_t)rows + 1, sizeof *schemas);
+    for (int i = 0; i < rows; i++) {
+        size_t len;
+        unsigned char *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(res, i, 1), &len);
+        events[i] = samhand__v1__event__unpack(NULL, len, bytes);
+        PQfreemem(bytes);
+        if (!events[i])
+            continue;
+        Samhand__V1__Event *e = events[i];
+        samhand__v1__cloud_event__init(&cloud[i]);
+        samhand__v1__any__init(&any[i]);
+        any[i].type = e->data_type;
+        any[i].value = e->data;
+        snprintf(schemas[i], sizeof schemas[i], "urn:samhand:%s", e->data_type);
+        cloud[i].specversion = "1.0";
+        cloud[i].id = e->id;
+        cloud[i].source = e->source;
+        cloud[i].type = e->type;
+        cloud[i].subject = e->subject;
+        cloud[i].time = e->time;
+        cloud[i].datacontenttype = "application/json";
+        cloud[i].data = &any[i];
+        cloud[i].dataschema = schemas[i];
+        list.items[list.n_items++] = &cloud[i];
+    }
+    /* where to go on from: the last row read, or where the caller was */
+    char next[24];
+    snprintf(next, sizeof next, "%s", rows ? PQgetvalue(res, rows - 1, 0) : after_text);
+    list.next_cursor = next;
+    bus_call_reply(call, &list.base);
+    for (int i = 0; i < rows; i++)
+        if (events[i])
+            samhand__v1__event__free_unpacked(events[i], NULL);
+    free(events);
+    free(cloud);
+    free(any);
+    free(schemas);
+    free(list.items);
+    PQclear(res);
+    return 0;
+}

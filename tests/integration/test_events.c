@@ -1,0 +1,170 @@
+/* The pull feed: every change of agenda and deviation reaches notify by the
+ * event stream and comes out as CloudEvents, in order, paged by a cursor,
+ * filtered by type, and only to those who may see it. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define KOMMUNE "11111111-1111-4111-8111-111111111111"
+#define SYKEHUS "22222222-2222-4222-8222-222222222222"
+#define ANNEN "44444444-4444-4444-8444-444444444444"
+
+static harness_stack_t s_stack;
+static const char *s_kommune = "Authorization: Bearer shk_kommune";
+static const char *s_annen = "Authorization: Bearer shk_annen";
+
+static http_response_t *s_as(const char *who, const char *path, const char *body)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    const char *headers[] = {who, NULL};
+    return http_request(body ? "POST" : "GET", url, body, headers);
+}
+
+/* The feed as `who` sees it, once it holds an event of `type`. */
+static http_response_t *s_feed_with(const char *who, const char *query, const char *type)
+{
+    http_response_t *r = NULL;
+    for (int i = 0; i < 100; i++) {
+        http_response_free(&r);
+        char path[256];
+        snprintf(path, sizeof path, "/v1/events%s", query);
+        r = s_as(who, path, NULL);
+        assert_int_equal(r->status, 200);
+        json_t *items = json_object_get(r->json, "items");
+        for (size_t j = 0; j < json_array_size(items); j++)
+            if (strcmp(json_string_value(json_object_get(json_array_get(items, j), "type")),
+                       type) == 0)
+                return r;
+        usleep(100 * 1000);
+    }
+    return r;
+}
+
+static bool s_has(http_response_t *r, const char *type)
+{
+    json_t *items = json_object_get(r->json, "items");
+    for (size_t j = 0; j < json_array_size(items); j++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(items, j), "type")), type) == 0)
+            return true;
+    return false;
+}
+
+static int s_setup(void **state)
+{
+    char keys[1024], a[200], b[200];
+    harness_api_key("shk_kommune", KOMMUNE, "reporter", a, sizeof a);
+    harness_api_key("shk_annen", ANNEN, "reporter", b, sizeof b);
+    snprintf(keys, sizeof keys, "%s,%s", a, b);
+    setenv("SAMHAND_API_KEYS", keys, 1);
+    harness_stack_start(&s_stack, harness_database_url());
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
+                                    "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
+                                    "\"942110464\",\"kind\":\"MUNICIPALITY\"}");
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+    r = s_as(s_kommune, "/v1/deviations",
+             "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+             "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
+             "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\","
+             "\"submit\":true}");
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+static void test_cloud_events(void **state)
+{
+    http_response_t *r = s_feed_with(s_stack.auth_header, "", "no.samhand.deviation.submitted");
+    assert_true(s_has(r, "no.samhand.organization.created"));
+    json_t *items = json_object_get(r->json, "items");
+    json_t *org = NULL;
+    for (size_t i = 0; i < json_array_size(items); i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(items, i), "type")),
+                   "no.samhand.organization.created") == 0)
+            org = json_array_get(items, i);
+    assert_non_null(org);
+    assert_string_equal(json_string_value(json_object_get(org, "specversion")), "1.0");
+    assert_string_equal(json_string_value(json_object_get(org, "source")), "/agenda");
+    assert_string_equal(json_string_value(json_object_get(org, "datacontenttype")),
+                        "application/json");
+    assert_string_equal(json_string_value(json_object_get(org, "dataschema")),
+                        "urn:samhand:samhand.v1.Organization");
+    assert_int_equal(strlen(json_string_value(json_object_get(org, "id"))), 36);
+    json_t *data = json_object_get(org, "data");
+    assert_string_equal(json_string_value(json_object_get(data, "name")), "Trondheim kommune");
+    assert_string_equal(json_string_value(json_object_get(data, "kind")), "MUNICIPALITY");
+    assert_string_equal(json_string_value(json_object_get(org, "subject")),
+                        json_string_value(json_object_get(data, "id")));
+    http_response_free(&r);
+}
+
+static void test_paging_and_types(void **state)
+{
+    http_response_t *r =
+        s_feed_with(s_stack.auth_header, "?limit=1", "no.samhand.organization.created");
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    char cursor[32], first[64];
+    snprintf(cursor, sizeof cursor, "%s", json_text(r, "nextCursor"));
+    snprintf(first, sizeof first, "%s",
+             json_string_value(
+                 json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id")));
+    http_response_free(&r);
+    char query[96];
+    snprintf(query, sizeof query, "/v1/events?limit=1&after=%s", cursor);
+    r = stack_get(&s_stack, query);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    assert_string_not_equal(json_string_value(json_object_get(
+                                json_array_get(json_object_get(r->json, "items"), 0), "id")),
+                            first);
+    http_response_free(&r);
+
+    r = stack_get(&s_stack, "/v1/events?types=no.samhand.deviation.");
+    json_t *items = json_object_get(r->json, "items");
+    assert_true(json_array_size(items) >= 1);
+    for (size_t i = 0; i < json_array_size(items); i++)
+        assert_int_equal(
+            strncmp(json_string_value(json_object_get(json_array_get(items, i), "type")),
+                    "no.samhand.deviation.", 21),
+            0);
+    http_response_free(&r);
+
+    r = stack_get(&s_stack, "/v1/events?after=soon");
+    assert_problem(r, 400, "after");
+    http_response_free(&r);
+}
+
+static void test_only_what_one_may_see(void **state)
+{
+    /* the reporter sees its deviation; a third party sees the directory but not it */
+    http_response_t *r = s_feed_with(s_kommune, "", "no.samhand.deviation.submitted");
+    assert_true(s_has(r, "no.samhand.deviation.submitted"));
+    http_response_free(&r);
+    r = s_feed_with(s_annen, "", "no.samhand.organization.created");
+    assert_true(s_has(r, "no.samhand.organization.created"));
+    assert_false(s_has(r, "no.samhand.deviation.submitted"));
+    http_response_free(&r);
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1/events", s_stack.base_url);
+    r = http_request("GET", url, NULL, NULL);
+    assert_problem(r, 401, NULL);
+    http_response_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cloud_events),
+        cmocka_unit_test(test_paging_and_types),
+        cmocka_unit_test(test_only_what_one_may_see),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
