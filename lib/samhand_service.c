@@ -128,6 +128,8 @@ int service_main(const service_def_t *def, int argc, char **argv)
     }
     bus_server_start(server);
     relay_t *relay = relay_new(database_url, def->name, events_endpoint);
+    service_background_t background = {database_url, def->name, def->context};
+    zactor_t *background_actor = def->background ? zactor_new(def->background, &background) : NULL;
     consumer_t *consumers[4] = {0};
     for (size_t i = 0; i < def->n_consumers; i++)
         consumers[i] = consumer_new(def->consumers[i].source, source_pub[i], source_router[i],
@@ -158,6 +160,7 @@ int service_main(const service_def_t *def, int argc, char **argv)
     log_info("stopping");
     for (size_t i = 0; i < def->n_consumers; i++)
         consumer_destroy(&consumers[i]);
+    zactor_destroy(&background_actor);
     relay_destroy(&relay);
     bus_server_destroy(&server);
     db_destroy(&db);

@@ -32,7 +32,17 @@ typedef struct {
     void (*housekeeping)(db_t *db, void *context);
     const service_consumer_t *consumers;
     size_t n_consumers;
+    /* a thread of the service's own (e.g. webhook delivery), run as a czmq
+     * actor with a service_background_t; NULL for none */
+    zactor_fn *background;
 } service_def_t;
+
+/* What a background actor gets. */
+typedef struct {
+    const char *database_url;
+    const char *name; /* the service's, its schema */
+    void *context;
+} service_background_t;
 
 /* Runs the service until a signal; returns the process exit code. */
 int service_main(const service_def_t *def, int argc, char **argv);

@@ -349,3 +349,176 @@ void harness_stack_stop(harness_stack_t *stack)
     assert_int_equal(deviation, 0);
     assert_int_equal(notify, 0);
 }
+
+/* ------------------------------------------------------------ receiver */
+
+#include <pthread.h>
+#include <poll.h>
+
+#define RECEIVER_MAX 256
+
+struct harness_receiver {
+    int fd, port;
+    char url[64];
+    int statuses[32];
+    size_t n_statuses;
+    int then;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    volatile int stop;
+    size_t n;
+    char *heads[RECEIVER_MAX];
+    char *bodies[RECEIVER_MAX];
+};
+
+static void s_serve(harness_receiver_t *r, int conn)
+{
+    char buf[65536];
+    size_t used = 0;
+    char *end = NULL;
+    while (!end && used < sizeof buf - 1) {
+        ssize_t got = recv(conn, buf + used, sizeof buf - 1 - used, 0);
+        if (got <= 0)
+            return;
+        used += (size_t)got;
+        buf[used] = '\0';
+        end = strstr(buf, "\r\n\r\n");
+    }
+    if (!end)
+        return;
+    size_t head_len = (size_t)(end - buf) + 4;
+    size_t length = 0;
+    for (char *p = buf; p < end; p = strstr(p, "\r\n") + 2)
+        if (strncasecmp(p, "content-length:", 15) == 0)
+            length = strtoul(p + 15, NULL, 10);
+    char *body = malloc(length + 1);
+    size_t have = used - head_len < length ? used - head_len : length;
+    memcpy(body, buf + head_len, have);
+    while (have < length) {
+        ssize_t got = recv(conn, body + have, length - have, 0);
+        if (got <= 0)
+            break;
+        have += (size_t)got;
+    }
+    body[have] = '\0';
+    pthread_mutex_lock(&r->lock);
+    size_t i = r->n;
+    int status = i < r->n_statuses ? r->statuses[i] : r->then;
+    if (i < RECEIVER_MAX) {
+        r->heads[i] = strndup(buf, head_len);
+        r->bodies[i] = body;
+        r->n++;
+    } else {
+        free(body);
+    }
+    pthread_mutex_unlock(&r->lock);
+    char answer[160];
+    int n = snprintf(answer, sizeof answer,
+                     "HTTP/1.1 %d X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", status);
+    if (send(conn, answer, (size_t)n, MSG_NOSIGNAL) < 0)
+        return;
+}
+
+static void *s_receiver_main(void *arg)
+{
+    harness_receiver_t *r = arg;
+    while (!r->stop) {
+        struct pollfd p = {.fd = r->fd, .events = POLLIN};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        int conn = accept(r->fd, NULL, NULL);
+        if (conn < 0)
+            continue;
+        s_serve(r, conn);
+        close(conn);
+    }
+    return NULL;
+}
+
+harness_receiver_t *harness_receiver_start(const int *statuses, size_t n, int then)
+{
+    harness_receiver_t *r = calloc(1, sizeof *r);
+    r->fd = socket(AF_INET, SOCK_STREAM, 0);
+    int yes = 1;
+    setsockopt(r->fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (bind(r->fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(r->fd, 64) != 0 ||
+        getsockname(r->fd, (struct sockaddr *)&addr, &len) != 0) {
+        perror("receiver");
+        exit(1);
+    }
+    r->port = ntohs(addr.sin_port);
+    snprintf(r->url, sizeof r->url, "http://127.0.0.1:%d/hook", r->port);
+    r->n_statuses = n < 32 ? n : 32;
+    if (r->n_statuses)
+        memcpy(r->statuses, statuses, r->n_statuses * sizeof *statuses);
+    r->then = then;
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_create(&r->thread, NULL, s_receiver_main, r);
+    return r;
+}
+
+const char *harness_receiver_url(harness_receiver_t *r)
+{
+    return r->url;
+}
+
+size_t harness_receiver_wait(harness_receiver_t *r, size_t n, int timeout_ms)
+{
+    for (int waited = 0;; waited += 20) {
+        pthread_mutex_lock(&r->lock);
+        size_t have = r->n;
+        pthread_mutex_unlock(&r->lock);
+        if (have >= n || waited >= timeout_ms)
+            return have;
+        usleep(20 * 1000);
+    }
+}
+
+const char *harness_receiver_header(harness_receiver_t *r, size_t i, const char *name)
+{
+    static _Thread_local char value[512];
+    pthread_mutex_lock(&r->lock);
+    const char *head = i < r->n ? r->heads[i] : NULL;
+    pthread_mutex_unlock(&r->lock);
+    size_t len = strlen(name);
+    for (const char *p = head ? strstr(head, "\r\n") : NULL; p && p[2]; p = strstr(p + 2, "\r\n")) {
+        const char *line = p + 2;
+        if (strncasecmp(line, name, len) == 0 && line[len] == ':') {
+            const char *v = line + len + 1;
+            while (*v == ' ')
+                v++;
+            size_t vlen = strcspn(v, "\r");
+            snprintf(value, sizeof value, "%.*s", (int)vlen, v);
+            return value;
+        }
+    }
+    return NULL;
+}
+
+const char *harness_receiver_body(harness_receiver_t *r, size_t i)
+{
+    pthread_mutex_lock(&r->lock);
+    const char *body = i < r->n ? r->bodies[i] : NULL;
+    pthread_mutex_unlock(&r->lock);
+    return body;
+}
+
+void harness_receiver_stop(harness_receiver_t **r_p)
+{
+    if (!r_p || !*r_p)
+        return;
+    harness_receiver_t *r = *r_p;
+    r->stop = 1;
+    pthread_join(r->thread, NULL);
+    close(r->fd);
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->heads[i]);
+        free(r->bodies[i]);
+    }
+    pthread_mutex_destroy(&r->lock);
+    free(r);
+    *r_p = NULL;
+}

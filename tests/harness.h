@@ -80,4 +80,20 @@ void assert_problem(http_response_t *response, long status, const char *field);
 /* The string member `key` of the response's JSON ("" when absent). */
 const char *json_text(http_response_t *response, const char *key);
 
+/* A real webhook receiver for tests: an HTTP/1.1 server on a free port in
+ * a thread of the test, answering each request with the next status of
+ * `statuses` (then `then`), and keeping what it got. */
+typedef struct harness_receiver harness_receiver_t;
+
+harness_receiver_t *harness_receiver_start(const int *statuses, size_t n, int then);
+/* "http://127.0.0.1:<port>/hook" */
+const char *harness_receiver_url(harness_receiver_t *r);
+/* Waits up to `timeout_ms` for at least `n` requests; returns how many. */
+size_t harness_receiver_wait(harness_receiver_t *r, size_t n, int timeout_ms);
+/* The i-th request's header value (case-insensitive name) or NULL, and its
+ * body; borrowed until the receiver stops. */
+const char *harness_receiver_header(harness_receiver_t *r, size_t i, const char *name);
+const char *harness_receiver_body(harness_receiver_t *r, size_t i);
+void harness_receiver_stop(harness_receiver_t **r_p);
+
 #endif

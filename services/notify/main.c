@@ -2,8 +2,31 @@
 #include "notify_server.h"
 #include "samhand_service.h"
 
+#include "gateway_transcode.h"
+#include "samhand/v1/agenda.pb-c.h"
+#include "samhand/v1/deviation.pb-c.h"
+
 int main(int argc, char **argv)
 {
+    /* the aggregates webhook bodies carry, for their JSON */
+    static const ProtobufCMessageDescriptor *const aggregates[] = {
+        &samhand__v1__organization__descriptor, &samhand__v1__person__descriptor,
+        &samhand__v1__committee__descriptor,    &samhand__v1__membership__descriptor,
+        &samhand__v1__meeting__descriptor,      &samhand__v1__case_document__descriptor,
+        &samhand__v1__proposal__descriptor,     &samhand__v1__action__descriptor,
+        &samhand__v1__emergency__descriptor,    &samhand__v1__deviation_report__descriptor,
+        &samhand__v1__cloud_event__descriptor};
+    for (size_t i = 0; i < sizeof aggregates / sizeof aggregates[0]; i++)
+        transcode_register(aggregates[i]);
+    static notify_context_t context;
+    const config_var_t config[] = {
+        {"SAMHAND_WEBHOOK_RETRY_BASE_MS", CONFIG_INT, "5000",
+         "delay before the first retry of a webhook; later ones grow to about a day", 10, 3600000,
+         NULL, &context.retry_base_ms, NULL},
+        {"SAMHAND_WEBHOOK_MAX_ATTEMPTS", CONFIG_INT, "11",
+         "attempts before a delivery becomes a dead letter", 1, 100, NULL, &context.max_attempts,
+         NULL},
+    };
     static const service_consumer_t consumers[] = {{"agenda", notify_inbox_apply},
                                                    {"deviation", notify_inbox_apply}};
     const service_def_t def = {
@@ -17,6 +40,10 @@ int main(int argc, char **argv)
         .n_routes = notify_routes_count,
         .consumers = consumers,
         .n_consumers = 2,
+        .config = config,
+        .n_config = sizeof config / sizeof config[0],
+        .context = &context,
+        .background = notify_webhook_actor,
     };
     return service_main(&def, argc, argv);
 }

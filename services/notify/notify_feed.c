@@ -23,18 +23,44 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
     snprintf(sequence, sizeof sequence, "%lld", (long long)event->sequence);
     /* the source's name is its path: "/agenda" -> "agenda" */
     const char *source = event->source[0] == '/' ? event->source + 1 : event->source;
-    const char *params[] = {
-        event->id, source, sequence, event->type, event->subject, audience, (const char *)packed};
-    int lengths[] = {0, 0, 0, 0, 0, 0, (int)len};
-    int formats[] = {0, 0, 0, 0, 0, 0, 1};
+    const char *params[] = {event->id,
+                            source,
+                            sequence,
+                            event->type,
+                            event->subject,
+                            audience,
+                            (const char *)packed,
+                            event->organization_id[0] ? event->organization_id : NULL,
+                            event->committee_id[0] ? event->committee_id : NULL};
+    int lengths[] = {0, 0, 0, 0, 0, 0, (int)len, 0, 0};
+    int formats[] = {0, 0, 0, 0, 0, 0, 1, 0, 0};
     PGresult *res = db_query_bin(db,
                                  "INSERT INTO events (id, source, source_sequence, type, subject, "
-                                 "audience, event) VALUES ($1, $2, $3, $4, $5, ARRAY(SELECT "
-                                 "jsonb_array_elements_text($6::jsonb)::uuid), $7) "
-                                 "ON CONFLICT (id) DO NOTHING",
-                                 7, params, lengths, formats);
+                                 "audience, event, organization_id, committee_id) VALUES ($1, $2, "
+                                 "$3, $4, $5, ARRAY(SELECT jsonb_array_elements_text($6::jsonb)::"
+                                 "uuid), $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+                                 9, params, lengths, formats);
     free(packed);
     free(audience);
+    PQclear(res);
+    if (!res)
+        return -1;
+    /* one delivery per subscription that wants it and may see it, in the
+     * same transaction: an event is fanned out exactly once */
+    const char *fan[] = {event->id};
+    res = db_query(db,
+                   "INSERT INTO deliveries (subscription_id, event_seq) "
+                   "SELECT s.id, e.seq FROM events e, subscriptions s WHERE e.id = $1 "
+                   "AND s.state = 'ACTIVE' "
+                   "AND (cardinality(s.event_types) = 0 OR EXISTS (SELECT 1 FROM "
+                   "     unnest(s.event_types) prefix WHERE starts_with(e.type, prefix))) "
+                   "AND (s.organization_id IS NULL OR s.organization_id = e.organization_id OR "
+                   "     s.organization_id = ANY (e.audience)) "
+                   "AND (s.committee_id IS NULL OR s.committee_id = e.committee_id) "
+                   "AND (s.sees_all OR cardinality(e.audience) = 0 OR "
+                   "     s.owner_organization_id = ANY (e.audience)) "
+                   "ON CONFLICT DO NOTHING",
+                   1, fan);
     PQclear(res);
     return res ? 0 : -1;
 }

@@ -12,6 +12,23 @@ extern const size_t notify_routes_count;
 extern const db_migration_t notify_migrations[];
 extern const size_t notify_migrations_count;
 
+/* Settings of webhook delivery. */
+typedef struct {
+    long retry_base_ms; /* the first retry's delay; later ones grow from it */
+    long max_attempts;  /* then the delivery is a dead letter */
+} notify_context_t;
+
+/* Delivers webhooks: a czmq actor run with a service_background_t. */
+void notify_webhook_actor(zsock_t *pipe, void *args);
+
+int notify_subscription_create(bus_call_t *call);
+int notify_subscription_get(bus_call_t *call);
+int notify_subscription_list(bus_call_t *call);
+int notify_subscription_update(bus_call_t *call);
+int notify_subscription_delete(bus_call_t *call);
+int notify_deliveries_list(bus_call_t *call);
+int notify_replay(bus_call_t *call);
+
 /* Keeps an event of another service, once by its id. */
 int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context);
 

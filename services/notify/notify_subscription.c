@@ -1,0 +1,383 @@
+/* Webhook subscriptions of the parties' systems: what they want, where it
+ * goes, the signing secret shown once; their deliveries and the replay of
+ * dead letters. Owned by an organisation; administrators see all. */
+#include "notify_server.h"
+#include "samhand_check.h"
+#include "samhand_rows.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define URL_MAX 2000
+#define TYPES_MAX 50
+
+static bool s_sees_all(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    for (size_t i = 0; p && i < p->n_roles; i++)
+        if (strcmp(p->roles[i], "administrator") == 0 || strcmp(p->roles[i], "quality") == 0)
+            return true;
+    return false;
+}
+
+static const char *s_org(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    return p && p->organization_id && p->organization_id[0] ? p->organization_id : NULL;
+}
+
+static void s_secret(char out[64])
+{
+    unsigned char bytes[24];
+    if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
+        memset(bytes, 0, sizeof bytes);
+    memcpy(out, "whsec_", 6);
+    EVP_EncodeBlock((unsigned char *)out + 6, bytes, sizeof bytes);
+}
+
+#define SUBSCRIPTION_COLUMNS                                                                       \
+    "id, url, array_to_json(event_types)::text, coalesce(organization_id::text, ''), "             \
+    "coalesce(committee_id::text, ''), description, state, coalesce(owner_organization_id::text, " \
+    "''), disabled_reason, " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US(               \
+        "updated_at") ", row_seq"
+
+static ProtobufCMessage *s_subscription(const PGresult *res, int row)
+{
+    Samhand__V1__Subscription *s = malloc(sizeof *s);
+    samhand__v1__subscription__init(s);
+    s->id = rows_text(res, row, 0);
+    s->url = rows_text(res, row, 1);
+    s->event_types = rows_json_strings(PQgetvalue(res, row, 2), &s->n_event_types);
+    s->organization_id = rows_text(res, row, 3);
+    s->committee_id = rows_text(res, row, 4);
+    s->description = rows_text(res, row, 5);
+    s->state = rows_enum(&samhand__v1__subscription__state__descriptor, res, row, 6);
+    s->owner_organization_id = rows_text(res, row, 7);
+    s->disabled_reason = rows_text(res, row, 8);
+    s->create_time = rows_timestamp_us(res, row, 9);
+    s->update_time = rows_timestamp_us(res, row, 10);
+    return &s->base;
+}
+
+/* Loads a subscription the caller owns (or any, for administrators). */
+static int s_load(bus_call_t *call, const char *id, Samhand__V1__Subscription **out)
+{
+    const char *params[] = {id, s_sees_all(call) ? "t" : "f", s_org(call)};
+    int rc = check_uuid(id) ? rows_one(call->db,
+                                       "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions WHERE "
+                                       "id = $1 AND ($2::boolean OR owner_organization_id = $3)",
+                                       3, params, s_subscription, (ProtobufCMessage **)out)
+                            : 1;
+    if (rc < 0)
+        return bus_call_fail_db(call, "read subscription");
+    if (rc > 0)
+        return bus_call_fail(call, BUS_NOT_FOUND, "id", "subscription %s does not exist", id);
+    return 0;
+}
+
+static int s_check(bus_call_t *call, const char *url, char **types, size_t n_types)
+{
+    if (url) {
+        if ((strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) ||
+            !check_text(url, URL_MAX) || strpbrk(url, " \t\n\"<>"))
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "url",
+                                 "url must be an http:// or https:// address");
+    }
+    if (n_types > TYPES_MAX)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "event_types",
+                             "event_types holds at most %d prefixes", TYPES_MAX);
+    for (size_t i = 0; i < n_types; i++)
+        if (strncmp(types[i], "no.samhand.", 11) != 0 || !check_text(types[i], 200))
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "event_types",
+                                 "event_types are prefixes of event types, like "
+                                 "no.samhand.deviation.");
+    return 0;
+}
+
+int notify_subscription_create(bus_call_t *call)
+{
+    const Samhand__V1__CreateSubscriptionRequest *req = (const void *)call->request;
+    if (check_empty(req->url))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "url", "url is required");
+    if (s_check(call, req->url, req->event_types, req->n_event_types) != 0)
+        return -1;
+    if (!check_empty(req->organization_id) && !check_uuid(req->organization_id))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
+                             "organization_id must be a UUID");
+    if (!check_empty(req->committee_id) && !check_uuid(req->committee_id))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "committee_id",
+                             "committee_id must be a UUID");
+    if (!check_empty(req->description) && !check_text(req->description, 500))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "description",
+                             "description must be text of at most 500 characters");
+    char secret[64] = {0};
+    s_secret(secret);
+    char *types = rows_json_array(req->event_types, req->n_event_types);
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    const char *params[] = {p && p->subject ? p->subject : "",
+                            s_org(call),
+                            s_sees_all(call) ? "t" : "f",
+                            req->url,
+                            types,
+                            check_empty(req->organization_id) ? NULL : req->organization_id,
+                            check_empty(req->committee_id) ? NULL : req->committee_id,
+                            req->description,
+                            secret};
+    Samhand__V1__Subscription *s = NULL;
+    int rc = rows_one(call->db,
+                      "INSERT INTO subscriptions (owner_subject, owner_organization_id, sees_all, "
+                      "url, event_types, organization_id, committee_id, description, secret) "
+                      "VALUES ($1, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), "
+                      "$6, $7, $8, $9) RETURNING " SUBSCRIPTION_COLUMNS,
+                      9, params, s_subscription, (ProtobufCMessage **)&s);
+    free(types);
+    if (rc != 0)
+        return bus_call_fail_db(call, "create subscription");
+    /* the only time the secret is shown */
+    s->secret = strdup(secret);
+    bus_call_reply(call, &s->base);
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    return 0;
+}
+
+int notify_subscription_get(bus_call_t *call)
+{
+    const Samhand__V1__GetSubscriptionRequest *req = (const void *)call->request;
+    Samhand__V1__Subscription *s = NULL;
+    if (s_load(call, req->id, &s) != 0)
+        return -1;
+    bus_call_reply(call, &s->base);
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    return 0;
+}
+
+int notify_subscription_list(bus_call_t *call)
+{
+    const Samhand__V1__ListSubscriptionsRequest *req = (const void *)call->request;
+    int limit = req->limit ? req->limit : 50;
+    if (limit < 1 || limit > 500)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
+    char *end;
+    long long after = req->cursor[0] ? strtoll(req->cursor, &end, 10) : 0;
+    if (req->cursor[0] && (*end || after < 0))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
+                             "cursor is not one this service gave out");
+    char after_text[24], limit_text[16];
+    rows_page_params(after, limit, after_text, limit_text);
+    const char *params[] = {after_text, limit_text, s_sees_all(call) ? "t" : "f", s_org(call)};
+    Samhand__V1__ListSubscriptionsResponse *list = NULL;
+    if (rows_list(call->db,
+                  "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions WHERE row_seq > $1 AND "
+                  "($3::boolean OR owner_organization_id = $4) ORDER BY row_seq LIMIT $2",
+                  4, params, s_subscription, limit,
+                  &samhand__v1__list_subscriptions_response__descriptor,
+                  (ProtobufCMessage **)&list) != 0)
+        return bus_call_fail_db(call, "list subscriptions");
+    bus_call_reply(call, &list->base);
+    protobuf_c_message_free_unpacked(&list->base, NULL);
+    return 0;
+}
+
+int notify_subscription_update(bus_call_t *call)
+{
+    const Samhand__V1__UpdateSubscriptionRequest *req = (const void *)call->request;
+    Samhand__V1__Subscription *s = NULL;
+    if (s_load(call, req->id, &s) != 0)
+        return -1;
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    bool has_url = false, has_types = false, has_description = false, has_state = false,
+         rotate = false;
+    for (size_t i = 0; i < req->n_update_mask; i++) {
+        const char *f = req->update_mask[i];
+        if (strcmp(f, "url") == 0)
+            has_url = true;
+        else if (strcmp(f, "event_types") == 0)
+            has_types = true;
+        else if (strcmp(f, "description") == 0)
+            has_description = true;
+        else if (strcmp(f, "state") == 0)
+            has_state = true;
+        else if (strcmp(f, "rotate_secret") == 0)
+            rotate = req->rotate_secret;
+        else
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, f, "%s cannot be changed", f);
+    }
+    if (s_check(call, has_url ? req->url : NULL, req->event_types, req->n_event_types) != 0)
+        return -1;
+    if (has_state && req->state != SAMHAND__V1__SUBSCRIPTION__STATE__ACTIVE &&
+        req->state != SAMHAND__V1__SUBSCRIPTION__STATE__PAUSED)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "state", "state must be ACTIVE or PAUSED");
+    char secret[64] = {0};
+    if (rotate)
+        s_secret(secret);
+    char *types = has_types ? rows_json_array(req->event_types, req->n_event_types) : NULL;
+    const char *params[] = {
+        req->id,
+        has_url ? req->url : NULL,
+        types,
+        has_description ? req->description : NULL,
+        has_state ? (req->state == SAMHAND__V1__SUBSCRIPTION__STATE__ACTIVE ? "ACTIVE" : "PAUSED")
+                  : NULL,
+        rotate ? secret : NULL};
+    int rc = rows_exec(
+        call->db,
+        "UPDATE subscriptions SET url = coalesce($2, url), event_types = CASE WHEN $3::jsonb IS "
+        "NULL THEN event_types ELSE ARRAY(SELECT jsonb_array_elements_text($3::jsonb)) END, "
+        "description = coalesce($4, description), state = coalesce($5, state), "
+        "disabled_reason = CASE WHEN $5 IS NULL THEN disabled_reason ELSE '' END, "
+        "failing_since = CASE WHEN $5 = 'ACTIVE' THEN NULL ELSE failing_since END, "
+        "previous_secret = CASE WHEN $6::text IS NULL THEN previous_secret ELSE secret END, "
+        "previous_secret_until = CASE WHEN $6::text IS NULL THEN previous_secret_until ELSE "
+        "now() + interval '24 hours' END, secret = coalesce($6, secret), updated_at = now() "
+        "WHERE id = $1",
+        6, params);
+    free(types);
+    if (rc != 0)
+        return bus_call_fail_db(call, "update subscription");
+    if (s_load(call, req->id, &s) != 0)
+        return -1;
+    if (rotate)
+        s->secret = strdup(secret);
+    bus_call_reply(call, &s->base);
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    return 0;
+}
+
+int notify_subscription_delete(bus_call_t *call)
+{
+    const Samhand__V1__GetSubscriptionRequest *req = (const void *)call->request;
+    Samhand__V1__Subscription *s = NULL;
+    if (s_load(call, req->id, &s) != 0)
+        return -1;
+    const char *params[] = {req->id};
+    if (db_begin(call->db) != 0 ||
+        rows_exec(call->db,
+                  "DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries "
+                  "WHERE subscription_id = $1)",
+                  1, params) < 0 ||
+        rows_exec(call->db, "DELETE FROM deliveries WHERE subscription_id = $1", 1, params) < 0 ||
+        rows_exec(call->db, "DELETE FROM subscriptions WHERE id = $1", 1, params) < 0 ||
+        db_commit(call->db) != 0) {
+        protobuf_c_message_free_unpacked(&s->base, NULL);
+        return bus_call_fail_db(call, "delete subscription");
+    }
+    bus_call_reply(call, &s->base);
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    return 0;
+}
+
+static ProtobufCMessage *s_delivery(const PGresult *res, int row)
+{
+    Samhand__V1__Delivery *d = malloc(sizeof *d);
+    samhand__v1__delivery__init(d);
+    d->id = rows_text(res, row, 0);
+    d->event_id = rows_text(res, row, 1);
+    d->event_type = rows_text(res, row, 2);
+    d->state = rows_enum(&samhand__v1__delivery__state__descriptor, res, row, 3);
+    d->attempts = atoi(PQgetvalue(res, row, 4));
+    d->next_attempt_time = rows_timestamp_us(res, row, 5);
+    return &d->base;
+}
+
+int notify_deliveries_list(bus_call_t *call)
+{
+    const Samhand__V1__ListDeliveriesRequest *req = (const void *)call->request;
+    Samhand__V1__Subscription *s = NULL;
+    if (s_load(call, req->subscription_id, &s) != 0)
+        return -1;
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    int limit = req->limit ? req->limit : 50;
+    if (limit < 1 || limit > 500)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
+    char *end;
+    long long after = req->cursor[0] ? strtoll(req->cursor, &end, 10) : 0;
+    if (req->cursor[0] && (*end || after < 0))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
+                             "cursor is not one this service gave out");
+    const ProtobufCEnumValue *state =
+        req->state ? protobuf_c_enum_descriptor_get_value(&samhand__v1__delivery__state__descriptor,
+                                                          req->state)
+                   : NULL;
+    char after_text[24], limit_text[16];
+    rows_page_params(after, limit, after_text, limit_text);
+    const char *params[] = {after_text, limit_text, req->subscription_id,
+                            state ? state->name : NULL};
+    Samhand__V1__ListDeliveriesResponse *list = NULL;
+    if (rows_list(call->db,
+                  "SELECT d.id, e.id, e.type, d.state, d.attempts, " ROWS_TIMESTAMP_US(
+                      "d.next_attempt_at") ", d.row_seq FROM deliveries d JOIN events e ON "
+                                           "e.seq = d.event_seq WHERE d.row_seq > $1 AND "
+                                           "d.subscription_id = $3 AND ($4::text IS NULL OR "
+                                           "d.state = $4) ORDER BY d.row_seq LIMIT $2",
+                  4, params, s_delivery, limit, &samhand__v1__list_deliveries_response__descriptor,
+                  (ProtobufCMessage **)&list) != 0)
+        return bus_call_fail_db(call, "list deliveries");
+    /* every attempt of each, oldest first */
+    for (size_t i = 0; i < list->n_items; i++) {
+        Samhand__V1__Delivery *d = list->items[i];
+        const char *id[] = {d->id};
+        PGresult *res =
+            db_query(call->db,
+                     "SELECT " ROWS_TIMESTAMP_US(
+                         "at") ", status, latency_ms, response "
+                               "FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id",
+                     1, id);
+        if (!res)
+            continue;
+        int rows = PQntuples(res);
+        d->attempt_log = calloc((size_t)rows + 1, sizeof *d->attempt_log);
+        for (int r = 0; r < rows; r++) {
+            Samhand__V1__DeliveryAttempt *a = malloc(sizeof *a);
+            samhand__v1__delivery_attempt__init(a);
+            a->time = rows_timestamp_us(res, r, 0);
+            a->status = atoi(PQgetvalue(res, r, 1));
+            a->latency_ms = atoi(PQgetvalue(res, r, 2));
+            a->response = rows_text(res, r, 3);
+            d->attempt_log[d->n_attempt_log++] = a;
+        }
+        PQclear(res);
+    }
+    bus_call_reply(call, &list->base);
+    protobuf_c_message_free_unpacked(&list->base, NULL);
+    return 0;
+}
+
+int notify_replay(bus_call_t *call)
+{
+    const Samhand__V1__ReplayRequest *req = (const void *)call->request;
+    Samhand__V1__Subscription *s = NULL;
+    if (s_load(call, req->subscription_id, &s) != 0)
+        return -1;
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    if (check_empty(req->delivery_id) && (!req->from || !req->to))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "delivery_id",
+                             "give delivery_id, or from and to");
+    if (!check_empty(req->delivery_id) && !check_uuid(req->delivery_id))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "delivery_id",
+                             "delivery_id must be a UUID");
+    char from[24] = "", to[24] = "";
+    if (req->from)
+        snprintf(from, sizeof from, "%lld", (long long)req->from->seconds);
+    if (req->to)
+        snprintf(to, sizeof to, "%lld", (long long)req->to->seconds);
+    const char *params[] = {req->subscription_id,
+                            check_empty(req->delivery_id) ? NULL : req->delivery_id,
+                            from[0] ? from : NULL, to[0] ? to : NULL};
+    PGresult *res = db_query(
+        call->db,
+        "UPDATE deliveries d SET state = 'PENDING', attempts = 0, next_attempt_at = now() "
+        "FROM events e WHERE e.seq = d.event_seq AND d.subscription_id = $1 AND d.state = 'DEAD' "
+        "AND ($2::uuid IS NULL OR d.id = $2) AND ($3::bigint IS NULL OR e.received_at >= "
+        "to_timestamp($3::bigint)) AND ($4::bigint IS NULL OR e.received_at <= "
+        "to_timestamp($4::bigint))",
+        4, params);
+    if (!res)
+        return bus_call_fail_db(call, "replay deliveries");
+    Samhand__V1__ReplayResponse response = SAMHAND__V1__REPLAY_RESPONSE__INIT;
+    response.replayed = atoi(PQcmdTuples(res));
+    PQclear(res);
+    return bus_call_reply(call, &response.base);
+}

@@ -1,0 +1,265 @@
+/* Webhook delivery: one thread per notify process takes, for each active
+ * subscription, the oldest pending delivery when it is due (so an endpoint
+ * gets events in the order of the feed), posts it as a CloudEvent signed per
+ * the Standard Webhooks specification, records the attempt, and schedules
+ * the retry: exponential backoff with jitter over about a day, Retry-After
+ * honoured, 410 disables the subscription, and a delivery out of retries
+ * becomes a dead letter. */
+#include "notify_server.h"
+#include "gateway_transcode.h"
+#include "samhand_log.h"
+#include "samhand_service.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Backoff after the n-th failure, in units of the base (5 s by default):
+ * 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 12 h: about a day. */
+static const int s_backoff[] = {1, 6, 24, 120, 360, 720, 1440, 2880, 5760, 8640};
+#define BACKOFF_STEPS (sizeof s_backoff / sizeof s_backoff[0])
+#define DISABLE_AFTER_DAYS 3
+
+typedef struct {
+    char response[257];
+    size_t len;
+    long retry_after_s;
+} s_answer_t;
+
+static size_t s_on_body(char *data, size_t size, size_t n, void *arg)
+{
+    s_answer_t *a = arg;
+    size_t take = size * n;
+    if (a->len < sizeof a->response - 1) {
+        size_t room = sizeof a->response - 1 - a->len;
+        memcpy(a->response + a->len, data, take < room ? take : room);
+        a->len += take < room ? take : room;
+        a->response[a->len] = '\0';
+    }
+    return size * n;
+}
+
+static size_t s_on_header(char *data, size_t size, size_t n, void *arg)
+{
+    s_answer_t *a = arg;
+    if (size * n > 12 && strncasecmp(data, "retry-after:", 12) == 0)
+        a->retry_after_s = strtol(data + 12, NULL, 10);
+    return size * n;
+}
+
+/* "v1,<base64 of HMAC-SHA256(key, id.timestamp.body)>", the key being the
+ * secret's base64 after "whsec_". */
+static void s_sign(const char *secret, const char *id, const char *timestamp, const char *body,
+                   char out[100])
+{
+    const char *b64 = strncmp(secret, "whsec_", 6) == 0 ? secret + 6 : secret;
+    unsigned char key[64];
+    int key_len = EVP_DecodeBlock(key, (const unsigned char *)b64, (int)strlen(b64));
+    size_t b64_len = strlen(b64);
+    while (b64_len > 0 && b64[b64_len - 1] == '=' && key_len > 0)
+        key_len--, b64_len--;
+    char *signed_content = NULL;
+    int len = asprintf(&signed_content, "%s.%s.%s", id, timestamp, body);
+    unsigned char mac[32];
+    unsigned int mac_len = 0;
+    HMAC(EVP_sha256(), key, key_len, (unsigned char *)signed_content, (size_t)len, mac, &mac_len);
+    free(signed_content);
+    memcpy(out, "v1,", 3);
+    EVP_EncodeBlock((unsigned char *)out + 3, mac, (int)mac_len);
+}
+
+/* The event as the CloudEvents JSON a receiver gets. */
+static char *s_body(const unsigned char *stored, size_t len)
+{
+    Samhand__V1__Event *e = samhand__v1__event__unpack(NULL, len, stored);
+    if (!e)
+        return NULL;
+    Samhand__V1__Any any = SAMHAND__V1__ANY__INIT;
+    any.type = e->data_type;
+    any.value = e->data;
+    char schema[160];
+    snprintf(schema, sizeof schema, "urn:samhand:%s", e->data_type);
+    Samhand__V1__CloudEvent cloud = SAMHAND__V1__CLOUD_EVENT__INIT;
+    cloud.specversion = "1.0";
+    cloud.id = e->id;
+    cloud.source = e->source;
+    cloud.type = e->type;
+    cloud.subject = e->subject;
+    cloud.time = e->time;
+    cloud.datacontenttype = "application/json";
+    cloud.data = &any;
+    cloud.dataschema = schema;
+    json_t *json = transcode_to_json(&cloud.base);
+    char *text = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(json);
+    samhand__v1__event__free_unpacked(e, NULL);
+    return text;
+}
+
+/* Sends one claimed delivery and records what became of it. */
+static void s_deliver(db_t *db, CURL *curl, const char *delivery_id,
+                      const notify_context_t *context)
+{
+    const char *params[] = {delivery_id};
+    PGresult *res = db_query(db,
+                             "SELECT s.id, s.url, s.secret, CASE WHEN s.previous_secret_until > "
+                             "now() THEN s.previous_secret END, e.id, e.event, d.attempts "
+                             "FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id "
+                             "JOIN events e ON e.seq = d.event_seq WHERE d.id = $1",
+                             1, params);
+    if (!res || PQntuples(res) == 0) {
+        PQclear(res);
+        return;
+    }
+    size_t len;
+    unsigned char *stored = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 5), &len);
+    char *body = s_body(stored, len);
+    PQfreemem(stored);
+    char timestamp[24], id_header[96], ts_header[64], sig_header[256], sig[100], old_sig[100];
+    snprintf(timestamp, sizeof timestamp, "%lld", (long long)(bus_now_ms() / 1000));
+    const char *event_id = PQgetvalue(res, 0, 4);
+    s_sign(PQgetvalue(res, 0, 2), event_id, timestamp, body ? body : "", sig);
+    /* while a secret is being rotated, both sign */
+    if (!PQgetisnull(res, 0, 3)) {
+        s_sign(PQgetvalue(res, 0, 3), event_id, timestamp, body ? body : "", old_sig);
+        snprintf(sig_header, sizeof sig_header, "webhook-signature: %s %s", sig, old_sig);
+    } else {
+        snprintf(sig_header, sizeof sig_header, "webhook-signature: %s", sig);
+    }
+    snprintf(id_header, sizeof id_header, "webhook-id: %s", event_id);
+    snprintf(ts_header, sizeof ts_header, "webhook-timestamp: %s", timestamp);
+    struct curl_slist *headers = NULL;
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, id_header);
+    headers = curl_slist_append(headers, ts_header);
+    headers = curl_slist_append(headers, sig_header);
+    s_answer_t answer = {.retry_after_s = -1};
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, PQgetvalue(res, 0, 1));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "samhand-webhooks/" SAMHAND_VERSION);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, s_on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &answer);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    int64_t started = bus_now_ms();
+    CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    else
+        snprintf(answer.response, sizeof answer.response, "%s", curl_easy_strerror(rc));
+    int latency = (int)(bus_now_ms() - started);
+    curl_slist_free_all(headers);
+    free(body);
+
+    int attempts = atoi(PQgetvalue(res, 0, 6)) + 1;
+    char subscription[40];
+    snprintf(subscription, sizeof subscription, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    char status_text[16], latency_text[16], delay_ms[24];
+    snprintf(status_text, sizeof status_text, "%ld", status);
+    snprintf(latency_text, sizeof latency_text, "%d", latency);
+    const char *attempt[] = {delivery_id, status_text, latency_text, answer.response};
+    PQclear(db_query(db,
+                     "INSERT INTO delivery_attempts (delivery_id, status, latency_ms, response) "
+                     "VALUES ($1, $2, $3, $4)",
+                     4, attempt));
+    const char *sub[] = {subscription};
+    if (status >= 200 && status < 300) {
+        const char *done[] = {delivery_id};
+        PQclear(db_query(db,
+                         "UPDATE deliveries SET state = 'DELIVERED', attempts = attempts + 1, "
+                         "delivered_at = now() WHERE id = $1",
+                         1, done));
+        PQclear(
+            db_query(db, "UPDATE subscriptions SET failing_since = NULL WHERE id = $1", 1, sub));
+        return;
+    }
+    if (status == 410) {
+        /* gone: the endpoint says so itself */
+        PQclear(db_query(db,
+                         "UPDATE subscriptions SET state = 'DISABLED', disabled_reason = 'the "
+                         "endpoint answered 410 Gone', updated_at = now() WHERE id = $1",
+                         1, sub));
+    }
+    long delay = context->retry_base_ms * s_backoff[(size_t)(attempts - 1) % BACKOFF_STEPS];
+    delay += (long)(rand() % 41 - 20) * delay / 100; /* jitter of ±20 % */
+    if (answer.retry_after_s >= 0 && answer.retry_after_s * 1000 > delay)
+        delay = answer.retry_after_s * 1000;
+    snprintf(delay_ms, sizeof delay_ms, "%ld", delay);
+    const char *retry[] = {delivery_id, delay_ms,
+                           attempts >= context->max_attempts ? "DEAD" : "PENDING"};
+    PQclear(db_query(db,
+                     "UPDATE deliveries SET attempts = attempts + 1, state = $3, next_attempt_at = "
+                     "now() + make_interval(secs => $2::double precision / 1000) WHERE id = $1",
+                     3, retry));
+    if (attempts >= context->max_attempts)
+        log_warn("webhook delivery %s is a dead letter after %d attempts", delivery_id, attempts);
+    /* an endpoint failing for days is switched off; its owner learns it in
+     * the feed through the subscription's state */
+    PQclear(db_query(db,
+                     "UPDATE subscriptions SET failing_since = coalesce(failing_since, now()), "
+                     "state = CASE WHEN failing_since < now() - interval '3 days' THEN 'DISABLED' "
+                     "ELSE state END, disabled_reason = CASE WHEN failing_since < now() - "
+                     "interval '3 days' THEN 'failing for 3 days' ELSE disabled_reason END "
+                     "WHERE id = $1",
+                     1, sub));
+}
+
+/* Claims the due head delivery of each active subscription: a lease that
+ * also keeps other replicas off it. */
+static int s_claim(db_t *db, char ids[][40], int max)
+{
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", max);
+    const char *params[] = {limit};
+    PGresult *res = db_query(
+        db,
+        "WITH heads AS (SELECT DISTINCT ON (d.subscription_id) d.id, d.next_attempt_at "
+        "  FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id "
+        "  WHERE d.state = 'PENDING' AND s.state = 'ACTIVE' "
+        "  ORDER BY d.subscription_id, d.event_seq) "
+        "UPDATE deliveries d SET next_attempt_at = now() + interval '2 minutes' FROM heads "
+        "WHERE d.id = heads.id AND heads.next_attempt_at <= now() AND d.next_attempt_at <= now() "
+        "AND d.id IN (SELECT id FROM heads WHERE next_attempt_at <= now() LIMIT $1::int) "
+        "RETURNING d.id",
+        1, params);
+    if (!res)
+        return -1;
+    int n = PQntuples(res);
+    for (int i = 0; i < n; i++)
+        snprintf(ids[i], 40, "%s", PQgetvalue(res, i, 0));
+    PQclear(res);
+    return n;
+}
+
+void notify_webhook_actor(zsock_t *pipe, void *args)
+{
+    const service_background_t *background = args;
+    const notify_context_t *context = background->context;
+    db_t *db = db_new(background->database_url, background->name, 30000);
+    CURL *curl = curl_easy_init();
+    srand((unsigned)bus_now_ms()); /* jitter differs between replicas */
+    zsock_signal(pipe, 0);
+    zpoller_t *poller = zpoller_new(pipe, NULL);
+    while (db) {
+        void *which = zpoller_wait(poller, 50);
+        if (which == pipe || zpoller_terminated(poller))
+            break;
+        char ids[20][40];
+        int n = s_claim(db, ids, 20);
+        for (int i = 0; i < n; i++)
+            s_deliver(db, curl, ids[i], context);
+    }
+    zpoller_destroy(&poller);
+    curl_easy_cleanup(curl);
+    db_destroy(&db);
+}

@@ -1,0 +1,274 @@
+/* Webhooks to a real receiver: CloudEvents signed per the Standard Webhooks
+ * specification, retried with the same webhook-id in the order of the
+ * stream, dead letters replayed, 410 disabling the endpoint, and nothing
+ * delivered that the subscriber's organisation may not see. */
+#include "harness.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KOMMUNE "11111111-1111-4111-8111-111111111111"
+#define SYKEHUS "22222222-2222-4222-8222-222222222222"
+#define ANNEN "44444444-4444-4444-8444-444444444444"
+
+static harness_stack_t s_stack;
+static const char *s_kommune = "Authorization: Bearer shk_kommune";
+static const char *s_annen = "Authorization: Bearer shk_annen";
+
+static http_response_t *s_as(const char *who, const char *method, const char *path,
+                             const char *body)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    const char *headers[] = {who, NULL};
+    return http_request(method, url, body, headers);
+}
+
+/* Subscribes `url` to `types` as `who`; returns the id, writes the secret. */
+static void s_subscribe(const char *who, const char *url, const char *types, char id[40],
+                        char secret[80])
+{
+    char body[512];
+    snprintf(body, sizeof body, "{\"url\":\"%s\",\"eventTypes\":[%s]}", url, types);
+    http_response_t *r = s_as(who, "POST", "/v1/subscriptions", body);
+    if (r->status != 201)
+        fprintf(stderr, "%s\n", r->body);
+    assert_int_equal(r->status, 201);
+    snprintf(id, 40, "%s", json_text(r, "id"));
+    if (secret)
+        snprintf(secret, 80, "%s", json_text(r, "secret"));
+    http_response_free(&r);
+}
+
+static void s_create(const char *path, const char *body)
+{
+    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+}
+
+static int s_setup(void **state)
+{
+    char keys[1024], a[200], b[200];
+    harness_api_key("shk_kommune", KOMMUNE, "reporter", a, sizeof a);
+    harness_api_key("shk_annen", ANNEN, "reporter", b, sizeof b);
+    snprintf(keys, sizeof keys, "%s,%s", a, b);
+    setenv("SAMHAND_API_KEYS", keys, 1);
+    setenv("SAMHAND_WEBHOOK_RETRY_BASE_MS", "100", 1);
+    setenv("SAMHAND_WEBHOOK_MAX_ATTEMPTS", "3", 1);
+    harness_stack_start(&s_stack, harness_database_url());
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+static void test_signed_cloud_event(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char id[40], secret[80];
+    s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.organization.\"", id,
+                secret);
+    assert_int_equal(strncmp(secret, "whsec_", 6), 0);
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = stack_get(&s_stack, path);
+    assert_string_equal(json_text(r, "secret"), ""); /* shown once */
+    assert_string_equal(json_text(r, "state"), "ACTIVE");
+    http_response_free(&r);
+
+    s_create("/v1/organizations", "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
+                                  "\"942110464\",\"kind\":\"MUNICIPALITY\"}");
+    assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
+    const char *body = harness_receiver_body(rx, 0);
+    json_t *event = json_loads(body, 0, NULL);
+    assert_non_null(event);
+    assert_string_equal(json_string_value(json_object_get(event, "type")),
+                        "no.samhand.organization.created");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(event, "data"), "name")),
+                        "Trondheim kommune");
+    char webhook_id[64], timestamp[32], signature[200];
+    snprintf(webhook_id, sizeof webhook_id, "%s", harness_receiver_header(rx, 0, "webhook-id"));
+    snprintf(timestamp, sizeof timestamp, "%s",
+             harness_receiver_header(rx, 0, "webhook-timestamp"));
+    snprintf(signature, sizeof signature, "%s",
+             harness_receiver_header(rx, 0, "webhook-signature"));
+    assert_string_equal(webhook_id, json_string_value(json_object_get(event, "id")));
+    assert_true(llabs(atoll(timestamp) - (long long)time(NULL)) < 60);
+
+    /* verify as a receiver would: HMAC-SHA256 of id.timestamp.body */
+    unsigned char key[64], mac[32];
+    int key_len = EVP_DecodeBlock(key, (const unsigned char *)secret + 6, (int)strlen(secret + 6));
+    for (const char *p = secret + strlen(secret) - 1; *p == '='; p--)
+        key_len--;
+    char *content = NULL;
+    int len = asprintf(&content, "%s.%s.%s", webhook_id, timestamp, body);
+    unsigned int mac_len;
+    HMAC(EVP_sha256(), key, key_len, (unsigned char *)content, (size_t)len, mac, &mac_len);
+    free(content);
+    char expected[100] = "v1,";
+    EVP_EncodeBlock((unsigned char *)expected + 3, mac, (int)mac_len);
+    assert_string_equal(signature, expected);
+    json_decref(event);
+    harness_receiver_stop(&rx);
+}
+
+static void test_retries_keep_the_order(void **state)
+{
+    static const int statuses[] = {500, 503, 204};
+    harness_receiver_t *rx = harness_receiver_start(statuses, 3, 204);
+    char id[40];
+    s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
+                NULL);
+    s_create("/v1/committees", "{\"name\":\"Første\",\"kind\":\"OTHER\"}");
+    s_create("/v1/committees", "{\"name\":\"Andre\",\"kind\":\"OTHER\"}");
+    assert_int_equal(harness_receiver_wait(rx, 4, 15000), 4);
+    static const char *names[] = {"Første", "Første", "Første", "Andre"};
+    char first_id[64] = "";
+    for (size_t i = 0; i < 4; i++) {
+        json_t *event = json_loads(harness_receiver_body(rx, i), 0, NULL);
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(event, "data"), "name")), names[i]);
+        if (i == 0)
+            snprintf(first_id, sizeof first_id, "%s", harness_receiver_header(rx, 0, "webhook-id"));
+        if (i < 3) /* the same webhook-id on every attempt */
+            assert_string_equal(harness_receiver_header(rx, i, "webhook-id"), first_id);
+        json_decref(event);
+    }
+    /* every attempt is recorded */
+    char path[160];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries", id);
+    http_response_t *r = NULL;
+    for (int i = 0; i < 50; i++) {
+        http_response_free(&r);
+        r = stack_get(&s_stack, path);
+        json_t *second = json_array_get(json_object_get(r->json, "items"), 1);
+        if (second && strcmp(json_string_value(json_object_get(second, "state")), "DELIVERED") == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    json_t *first = json_array_get(json_object_get(r->json, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "state")), "DELIVERED");
+    json_t *log = json_object_get(first, "attemptLog");
+    assert_int_equal(json_array_size(log), 3);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(log, 0), "status")), 500);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(log, 2), "status")), 204);
+    http_response_free(&r);
+    harness_receiver_stop(&rx);
+}
+
+static void test_dead_letter_replayed(void **state)
+{
+    static const int statuses[] = {500, 500, 500};
+    harness_receiver_t *rx = harness_receiver_start(statuses, 3, 204);
+    char id[40], body[256];
+    s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.person.\"", id, NULL);
+    http_response_t *r = stack_get(&s_stack, "/v1/organizations");
+    const char *org = json_string_value(
+        json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id"));
+    snprintf(body, sizeof body, "{\"name\":\"Kari Nordmann\",\"organizationId\":\"%s\"}", org);
+    http_response_free(&r);
+    s_create("/v1/persons", body);
+    assert_int_equal(harness_receiver_wait(rx, 3, 10000), 3);
+    char path[160];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries?state=DEAD", id);
+    r = NULL;
+    for (int i = 0; i < 50; i++) {
+        http_response_free(&r);
+        r = stack_get(&s_stack, path);
+        if (json_array_size(json_object_get(r->json, "items")) == 1)
+            break;
+        usleep(100 * 1000);
+    }
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    char delivery[40];
+    snprintf(delivery, sizeof delivery, "%s",
+             json_string_value(
+                 json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id")));
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/subscriptions/%s/replay", id);
+    snprintf(body, sizeof body, "{\"deliveryId\":\"%s\"}", delivery);
+    r = stack_send(&s_stack, "POST", path, body);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(json_integer_value(json_object_get(r->json, "replayed")), 1);
+    http_response_free(&r);
+    assert_int_equal(harness_receiver_wait(rx, 4, 10000), 4);
+    harness_receiver_stop(&rx);
+}
+
+static void test_gone_disables(void **state)
+{
+    static const int statuses[] = {410};
+    harness_receiver_t *rx = harness_receiver_start(statuses, 1, 204);
+    char id[40];
+    s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
+                NULL);
+    s_create("/v1/committees", "{\"name\":\"Tredje\",\"kind\":\"OTHER\"}");
+    assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = NULL;
+    for (int i = 0; i < 50; i++) {
+        http_response_free(&r);
+        r = stack_get(&s_stack, path);
+        if (strcmp(json_text(r, "state"), "DISABLED") == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    assert_string_equal(json_text(r, "state"), "DISABLED");
+    assert_non_null(strstr(json_text(r, "disabledReason"), "410"));
+    http_response_free(&r);
+    usleep(500 * 1000);
+    assert_int_equal(harness_receiver_wait(rx, 2, 0), 1); /* no more */
+    harness_receiver_stop(&rx);
+}
+
+static void test_only_what_the_owner_may_see(void **state)
+{
+    harness_receiver_t *theirs = harness_receiver_start(NULL, 0, 204);
+    harness_receiver_t *ours = harness_receiver_start(NULL, 0, 204);
+    char a[40], b[40];
+    s_subscribe(s_annen, harness_receiver_url(theirs), "\"no.samhand.deviation.\"", a, NULL);
+    s_subscribe(s_kommune, harness_receiver_url(ours), "\"no.samhand.deviation.\"", b, NULL);
+    http_response_t *r = s_as(
+        s_kommune, "POST", "/v1/deviations",
+        "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+        "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
+        "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\",\"submit\":true}");
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+    assert_int_equal(harness_receiver_wait(ours, 1, 10000), 1);
+    usleep(500 * 1000);
+    assert_int_equal(harness_receiver_wait(theirs, 1, 0), 0);
+    /* nor does one organisation see another's subscriptions */
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", b);
+    r = s_as(s_annen, "GET", path, NULL);
+    assert_problem(r, 404, NULL);
+    http_response_free(&r);
+    r = s_as(s_annen, "POST", "/v1/subscriptions", "{\"url\":\"ftp://x\"}");
+    assert_problem(r, 400, "url");
+    http_response_free(&r);
+    harness_receiver_stop(&theirs);
+    harness_receiver_stop(&ours);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_signed_cloud_event),
+        cmocka_unit_test(test_retries_keep_the_order),
+        cmocka_unit_test(test_dead_letter_replayed),
+        cmocka_unit_test(test_gone_disables),
+        cmocka_unit_test(test_only_what_the_owner_may_see),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
