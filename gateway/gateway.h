@@ -20,6 +20,7 @@ typedef struct {
     long max_upload_bytes; /* requests that carry files */
     long request_timeout_ms;
     long ready_timeout_ms;
+    long queue_max_age_s;                            /* /readyz turns unready past it */
     const char *service_endpoints[GATEWAY_SERVICES]; /* agenda, deviation, notify */
     gateway_auth_t auth; /* large: the gateway_t lives in static storage */
 

@@ -483,10 +483,17 @@ static void s_on_readiness(s_fanout_t *f)
                     ? NULL
                     : samhand__v1__health_response__unpack(NULL, reply->body.len, reply->body.data);
             int ok = health && health->database_ok;
-            entry =
-                json_pack("{s:s, s:b, s:i}", "status", ok ? "ok" : "database unreachable",
-                          "database", ok, "schemaVersion", health ? health->schema_version : -1);
-            ready &= ok;
+            /* a queue whose oldest item waits too long means work is stuck */
+            long age = health ? (long)health->oldest_queue_item_age_seconds : 0;
+            int stuck = ok && age > f->gateway->queue_max_age_s;
+            entry = json_pack("{s:s, s:b, s:i, s:I, s:s}", "status",
+                              !ok     ? "database unreachable"
+                              : stuck ? "queue stuck"
+                                      : "ok",
+                              "database", ok, "schemaVersion", health ? health->schema_version : -1,
+                              "oldestQueueItemAgeSeconds", (json_int_t)age, "oldestQueue",
+                              health && health->oldest_queue ? health->oldest_queue : "");
+            ready &= ok && !stuck;
             if (health)
                 samhand__v1__health_response__free_unpacked(health, NULL);
         }

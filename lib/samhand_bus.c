@@ -118,7 +118,38 @@ static const bus_route_t *s_find_route(bus_server_t *server, const char *method)
     return NULL;
 }
 
-/* The built-in "<service>.Health": database reachable and schema version. */
+/* Every queue of the service: the outbox (events not yet published) and
+ * the service's own. Sets the gauges; returns the oldest item's age and
+ * which queue holds it, or -1 when the database does not answer. */
+static long s_queues(bus_call_t *call, bus_server_t *server, const char **oldest)
+{
+    static const bus_queue_t outbox = {
+        "outbox", "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+                  "FROM outbox WHERE published_seq IS NULL"};
+    long worst = -1;
+    *oldest = "";
+    for (size_t i = 0; i <= server->config.n_queues; i++) {
+        const bus_queue_t *q = i == 0 ? &outbox : &server->config.queues[i - 1];
+        PGresult *res = db_query(call->db, q->sql, 0, NULL);
+        if (!res)
+            return -1;
+        double depth = atof(PQgetvalue(res, 0, 0)), age = atof(PQgetvalue(res, 0, 1));
+        PQclear(res);
+        char labels[128];
+        snprintf(labels, sizeof labels, "service=\"%s\",queue=\"%s\"", server->config.name,
+                 q->name);
+        metrics_set(server->metrics, "samhand_queue_depth", labels, depth);
+        metrics_set(server->metrics, "samhand_queue_oldest_age_seconds", labels, age);
+        if ((long)age > worst) {
+            worst = (long)age;
+            *oldest = q->name;
+        }
+    }
+    return worst;
+}
+
+/* The built-in "<service>.Health": database reachable, schema version, and
+ * the oldest item waiting in any of its queues. */
 static int s_handle_health(bus_call_t *call, bus_server_t *server)
 {
     Samhand__V1__HealthResponse response = SAMHAND__V1__HEALTH_RESPONSE__INIT;
@@ -126,6 +157,10 @@ static int s_handle_health(bus_call_t *call, bus_server_t *server)
     response.version = (char *)server->config.version;
     response.schema_version = db_schema_version(call->db);
     response.database_ok = response.schema_version >= 0;
+    const char *oldest = "";
+    long age = response.database_ok ? s_queues(call, server, &oldest) : -1;
+    response.oldest_queue_item_age_seconds = age > 0 ? age : 0;
+    response.oldest_queue = (char *)oldest;
     return bus_call_reply(call, &response.base);
 }
 
@@ -170,6 +205,8 @@ static void s_run_handler(const bus_route_t *route, bus_call_t *call)
 /* The built-in "<service>.Metrics": this process's metrics as text. */
 static int s_handle_metrics(bus_call_t *call, bus_server_t *server)
 {
+    const char *oldest;
+    s_queues(call, server, &oldest); /* fresh gauges for this scrape */
     Samhand__V1__MetricsResponse response = SAMHAND__V1__METRICS_RESPONSE__INIT;
     response.text = metrics_render(server->metrics);
     bus_call_reply(call, &response.base);
@@ -327,6 +364,10 @@ bus_server_t *bus_server_new(const bus_server_config_t *config)
                      "Requests a service answered, by method and status");
     metrics_describe(server->metrics, "samhand_bus_request_duration_seconds", METRICS_HISTOGRAM,
                      "Time a service took to answer, by method");
+    metrics_describe(server->metrics, "samhand_queue_depth", METRICS_GAUGE,
+                     "Items waiting in a queue");
+    metrics_describe(server->metrics, "samhand_queue_oldest_age_seconds", METRICS_GAUGE,
+                     "Age of the oldest item waiting in a queue (0 when empty)");
     server->frontend = zsock_new(ZMQ_ROUTER);
     zsock_set_router_mandatory(server->frontend, 0);
     zsock_set_linger(server->frontend, 0);

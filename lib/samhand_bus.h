@@ -65,6 +65,13 @@ int bus_call_fail_db(bus_call_t *call, const char *what);
 
 /* --- server --- */
 
+/* A queue of the service watched by operators: one statement giving its
+ * depth and the age in seconds of its oldest item (0 when empty). */
+typedef struct {
+    const char *name; /* "webhooks" */
+    const char *sql;
+} bus_queue_t;
+
 typedef struct {
     const char *name; /* service name, also the method prefix */
     const char *version;
@@ -74,6 +81,8 @@ typedef struct {
     size_t n_routes;
     int workers;
     void *service;
+    const bus_queue_t *queues; /* besides the outbox every service has */
+    size_t n_queues;
 } bus_server_config_t;
 
 typedef struct bus_server bus_server_t;

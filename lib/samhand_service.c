@@ -120,6 +120,8 @@ int service_main(const service_def_t *def, int argc, char **argv)
         .n_routes = def->n_routes,
         .workers = (int)workers,
         .service = def->context,
+        .queues = def->queues,
+        .n_queues = def->n_queues,
     };
     bus_server_t *server = bus_server_new(&config);
     if (!server) {

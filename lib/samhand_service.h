@@ -35,6 +35,9 @@ typedef struct {
     /* a thread of the service's own (e.g. webhook delivery), run as a czmq
      * actor with a service_background_t; NULL for none */
     zactor_fn *background;
+    /* queues operators watch, besides the outbox */
+    const bus_queue_t *queues;
+    size_t n_queues;
 } service_def_t;
 
 /* What a background actor gets. */

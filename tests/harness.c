@@ -404,6 +404,12 @@ static void s_serve(harness_receiver_t *r, int conn)
     pthread_mutex_lock(&r->lock);
     size_t i = r->n;
     int status = i < r->n_statuses ? r->statuses[i] : r->then;
+    if (status == 0) { /* an endpoint that hangs a while, then answers */
+        pthread_mutex_unlock(&r->lock);
+        sleep(4);
+        pthread_mutex_lock(&r->lock);
+        status = 204;
+    }
     if (i < RECEIVER_MAX) {
         r->heads[i] = strndup(buf, head_len);
         r->bodies[i] = body;

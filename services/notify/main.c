@@ -19,6 +19,16 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof aggregates / sizeof aggregates[0]; i++)
         transcode_register(aggregates[i]);
     static notify_context_t context;
+    /* webhook deliveries waiting (age: since the event came in), dead
+     * letters, and the inbox's lag behind each followed stream is in its
+     * consumers' offsets */
+    static const bus_queue_t queues[] = {
+        {"webhooks", "SELECT count(*), coalesce(extract(epoch FROM now() - min(e.received_at)), "
+                     "0) FROM deliveries d JOIN events e ON e.seq = d.event_seq JOIN "
+                     "subscriptions s ON s.id = d.subscription_id WHERE d.state = 'PENDING' AND "
+                     "s.state = 'ACTIVE'"},
+        {"dead_letters", "SELECT count(*), 0 FROM deliveries WHERE state = 'DEAD'"},
+    };
     const config_var_t config[] = {
         {"SAMHAND_WEBHOOK_RETRY_BASE_MS", CONFIG_INT, "5000",
          "delay before the first retry of a webhook; later ones grow to about a day", 10, 3600000,
@@ -44,6 +54,8 @@ int main(int argc, char **argv)
         .n_config = sizeof config / sizeof config[0],
         .context = &context,
         .background = notify_webhook_actor,
+        .queues = queues,
+        .n_queues = sizeof queues / sizeof queues[0],
     };
     return service_main(&def, argc, argv);
 }

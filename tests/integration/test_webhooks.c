@@ -60,6 +60,7 @@ static int s_setup(void **state)
     setenv("SAMHAND_API_KEYS", keys, 1);
     setenv("SAMHAND_WEBHOOK_RETRY_BASE_MS", "100", 1);
     setenv("SAMHAND_WEBHOOK_MAX_ATTEMPTS", "3", 1);
+    setenv("SAMHAND_QUEUE_MAX_AGE_SECONDS", "2", 1);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
 }
@@ -261,6 +262,52 @@ static void test_only_what_the_owner_may_see(void **state)
     harness_receiver_stop(&ours);
 }
 
+static long s_ready(char *detail, size_t size)
+{
+    http_response_t *r = stack_get(&s_stack, "/readyz");
+    long status = r->status;
+    json_t *notify = json_object_get(json_object_get(r->json, "services"), "notify");
+    snprintf(detail, size, "%s/%s", json_string_value(json_object_get(notify, "status")),
+             json_string_value(json_object_get(notify, "oldestQueue")));
+    http_response_free(&r);
+    return status;
+}
+
+static void test_stuck_queue_makes_unready(void **state)
+{
+    static const int statuses[] = {0}; /* hangs 4 s */
+    harness_receiver_t *rx = harness_receiver_start(statuses, 1, 204);
+    char id[40], detail[64] = "";
+    s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
+                NULL);
+    s_create("/v1/committees", "{\"name\":\"Fjerde\",\"kind\":\"OTHER\"}");
+    long status = 200;
+    for (int i = 0; i < 40 && status == 200; i++) {
+        status = s_ready(detail, sizeof detail);
+        if (status == 200)
+            usleep(100 * 1000);
+    }
+    assert_int_equal(status, 503);
+    assert_string_equal(detail, "queue stuck/webhooks");
+    /* the endpoint answers at last: ready again */
+    assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
+    for (int i = 0; i < 50 && status != 200; i++) {
+        status = s_ready(detail, sizeof detail);
+        if (status != 200)
+            usleep(100 * 1000);
+    }
+    assert_int_equal(status, 200);
+    http_response_t *r = stack_get(&s_stack, "/metrics");
+    assert_non_null(
+        strstr(r->body, "samhand_queue_depth{service=\"notify\",queue=\"webhooks\"} 0"));
+    assert_non_null(
+        strstr(r->body, "samhand_queue_depth{service=\"notify\",queue=\"dead_letters\"}"));
+    assert_non_null(
+        strstr(r->body, "samhand_queue_oldest_age_seconds{service=\"agenda\",queue=\"outbox\"}"));
+    http_response_free(&r);
+    harness_receiver_stop(&rx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_dead_letter_replayed),
         cmocka_unit_test(test_gone_disables),
         cmocka_unit_test(test_only_what_the_owner_may_see),
+        cmocka_unit_test(test_stuck_queue_makes_unready),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
