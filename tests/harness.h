@@ -97,4 +97,19 @@ const char *harness_receiver_header(harness_receiver_t *r, size_t i, const char 
 const char *harness_receiver_body(harness_receiver_t *r, size_t i);
 void harness_receiver_stop(harness_receiver_t **r_p);
 
+/* A real SMTP server for tests, on a free port in a thread of the test:
+ * accepts every mail and keeps recipient and message. */
+typedef struct harness_smtp harness_smtp_t;
+
+harness_smtp_t *harness_smtp_start(void);
+/* "smtp://127.0.0.1:<port>" */
+const char *harness_smtp_url(harness_smtp_t *s);
+/* Waits up to `timeout_ms` for `n` mails; returns how many it has. */
+size_t harness_smtp_wait(harness_smtp_t *s, size_t n, int timeout_ms);
+/* The i-th mail's recipient and whole message (headers, MIME parts);
+ * borrowed until the server stops. */
+const char *harness_smtp_recipient(harness_smtp_t *s, size_t i);
+const char *harness_smtp_message(harness_smtp_t *s, size_t i);
+void harness_smtp_stop(harness_smtp_t **s_p);
+
 #endif

@@ -2,6 +2,8 @@
 #include "notify_server.h"
 #include "samhand_service.h"
 
+#include <stdlib.h>
+
 #include "gateway_transcode.h"
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand/v1/deviation.pb-c.h"
@@ -28,17 +30,30 @@ int main(int argc, char **argv)
                      "subscriptions s ON s.id = d.subscription_id WHERE d.state = 'PENDING' AND "
                      "s.state = 'ACTIVE'"},
         {"dead_letters", "SELECT count(*), 0 FROM deliveries WHERE state = 'DEAD'"},
+        {"mail", "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+                 "FROM mails WHERE state = 'PENDING'"},
+        {"dead_mail", "SELECT count(*), 0 FROM mails WHERE state = 'DEAD'"},
     };
     const config_var_t config[] = {
         {"SAMHAND_WEBHOOK_RETRY_BASE_MS", CONFIG_INT, "5000",
          "delay before the first retry of a webhook; later ones grow to about a day", 10, 3600000,
          NULL, &context.retry_base_ms, NULL},
         {"SAMHAND_WEBHOOK_MAX_ATTEMPTS", CONFIG_INT, "11",
-         "attempts before a delivery becomes a dead letter", 1, 100, NULL, &context.max_attempts,
-         NULL},
+         "attempts before a delivery (webhook or mail) becomes a dead letter", 1, 100, NULL,
+         &context.max_attempts, NULL},
+        {"SAMHAND_SMTP_URL", CONFIG_STRING, "",
+         "mail server, e.g. smtp://mail.example.no:25 or smtps://…; empty: no e-mail", 0, 0,
+         &context.smtp_url, NULL, NULL},
+        {"SAMHAND_MAIL_FROM", CONFIG_STRING, "samhand@localhost", "the sender of every mail", 0, 0,
+         &context.mail_from, NULL, NULL},
+
     };
     static const service_consumer_t consumers[] = {{"agenda", notify_inbox_apply},
                                                    {"deviation", notify_inbox_apply}};
+    /* notices and minutes are rendered by agenda, at the ROUTER notify
+     * follows it on (SAMHAND_AGENDA_ENDPOINT, validated with the rest) */
+    const char *agenda = getenv("SAMHAND_AGENDA_ENDPOINT");
+    context.agenda_endpoint = agenda && *agenda ? agenda : "tcp://127.0.0.1:7101";
     const service_def_t def = {
         .name = "notify",
         .summary = "samhand notify service: event stream, webhooks, e-mail, pull feed.",

@@ -13,7 +13,6 @@
 
 int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
 {
-    (void)context;
     size_t len = samhand__v1__event__get_packed_size(event);
     uint8_t *packed = malloc(len + 1);
     samhand__v1__event__pack(event, packed);
@@ -38,12 +37,17 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
                                  "INSERT INTO events (id, source, source_sequence, type, subject, "
                                  "audience, event, organization_id, committee_id) VALUES ($1, $2, "
                                  "$3, $4, $5, ARRAY(SELECT jsonb_array_elements_text($6::jsonb)::"
-                                 "uuid), $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+                                 "uuid), $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING seq",
                                  9, params, lengths, formats);
     free(packed);
     free(audience);
-    PQclear(res);
     if (!res)
+        return -1;
+    bool new_event = PQntuples(res) > 0;
+    PQclear(res);
+    if (!new_event)
+        return 0; /* had it already: nothing more to do, nothing twice */
+    if (notify_mail_plan(db, event, context) != 0)
         return -1;
     /* one delivery per subscription that wants it and may see it, in the
      * same transaction: an event is fanned out exactly once */

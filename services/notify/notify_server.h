@@ -7,6 +7,8 @@
 #include "samhand/v1/notify.pb-c.h"
 #include "samhand_bus.h"
 
+#include <curl/curl.h>
+
 extern const bus_route_t notify_routes[];
 extern const size_t notify_routes_count;
 extern const db_migration_t notify_migrations[];
@@ -14,9 +16,19 @@ extern const size_t notify_migrations_count;
 
 /* Settings of webhook delivery. */
 typedef struct {
-    long retry_base_ms; /* the first retry's delay; later ones grow from it */
-    long max_attempts;  /* then the delivery is a dead letter */
+    long retry_base_ms;   /* the first retry's delay; later ones grow from it */
+    long max_attempts;    /* then the delivery is a dead letter */
+    const char *smtp_url; /* "" : no e-mail */
+    const char *mail_from;
+    const char *agenda_endpoint; /* to render notices and minutes */
 } notify_context_t;
+
+/* Keeps notify's copy of persons, committees and memberships, and queues
+ * the mails an event calls for. 0 or -1 (try the event again later). */
+int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx);
+
+/* Sends the mails that are due; called by the delivery thread. */
+void notify_mail_send_due(db_t *db, CURL *curl, const notify_context_t *ctx);
 
 /* Delivers webhooks: a czmq actor run with a service_background_t. */
 void notify_webhook_actor(zsock_t *pipe, void *args);

@@ -258,6 +258,7 @@ void notify_webhook_actor(zsock_t *pipe, void *args)
         int n = s_claim(db, ids, 20);
         for (int i = 0; i < n; i++)
             s_deliver(db, curl, ids[i], context);
+        notify_mail_send_due(db, curl, context);
     }
     zpoller_destroy(&poller);
     curl_easy_cleanup(curl);

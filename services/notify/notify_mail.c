@@ -1,0 +1,388 @@
+/* E-mail to people: the notice with its calendar event to every member of
+ * the committee, supplementary notices, cancellations and approved minutes,
+ * a receipt and the answer to a deviation's reporter. Mails are planned
+ * when their event arrives (once, with the event), rendered by agenda, and
+ * sent over SMTP (libcurl) by the delivery thread with retries. */
+#include "notify_server.h"
+#include "samhand/v1/agenda.pb-c.h"
+#include "samhand/v1/deviation.pb-c.h"
+#include "samhand_log.h"
+#include "samhand_rows.h"
+#include "samhand_time.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ read model */
+
+static int s_keep_directory(db_t *db, const Samhand__V1__Event *e)
+{
+    if (strcmp(e->data_type, "samhand.v1.Person") == 0) {
+        Samhand__V1__Person *p = samhand__v1__person__unpack(NULL, e->data.len, e->data.data);
+        if (!p)
+            return 0;
+        const char *params[] = {p->id, p->name, p->email, p->organization_id};
+        int rc = rows_exec(db,
+                           "INSERT INTO people (id, name, email, organization_id) VALUES ($1, $2, "
+                           "$3, $4) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = "
+                           "EXCLUDED.email, organization_id = EXCLUDED.organization_id",
+                           4, params);
+        samhand__v1__person__free_unpacked(p, NULL);
+        return rc < 0 ? -1 : 0;
+    }
+    if (strcmp(e->data_type, "samhand.v1.Committee") == 0) {
+        Samhand__V1__Committee *c = samhand__v1__committee__unpack(NULL, e->data.len, e->data.data);
+        if (!c)
+            return 0;
+        const char *params[] = {c->id, c->name, c->short_name};
+        int rc = rows_exec(db,
+                           "INSERT INTO committees (id, name, short_name) VALUES ($1, $2, $3) ON "
+                           "CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, short_name = "
+                           "EXCLUDED.short_name",
+                           3, params);
+        samhand__v1__committee__free_unpacked(c, NULL);
+        return rc < 0 ? -1 : 0;
+    }
+    if (strcmp(e->data_type, "samhand.v1.Membership") == 0) {
+        Samhand__V1__Membership *m =
+            samhand__v1__membership__unpack(NULL, e->data.len, e->data.data);
+        if (!m)
+            return 0;
+        const ProtobufCEnumValue *role = protobuf_c_enum_descriptor_get_value(
+            &samhand__v1__membership__role__descriptor, m->role);
+        const char *params[] = {m->id,        m->committee_id,
+                                m->person_id, role ? role->name : "MEMBER",
+                                m->term_from, m->term_to[0] ? m->term_to : NULL};
+        int rc = rows_exec(db,
+                           "INSERT INTO memberships (id, committee_id, person_id, role, term_from, "
+                           "term_to) VALUES ($1, $2, $3, $4, $5::date, $6::date) ON CONFLICT (id) "
+                           "DO UPDATE SET role = EXCLUDED.role, term_from = EXCLUDED.term_from, "
+                           "term_to = EXCLUDED.term_to",
+                           6, params);
+        samhand__v1__membership__free_unpacked(m, NULL);
+        return rc < 0 ? -1 : 0;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ planning */
+
+static int s_queue(db_t *db, const char *event_id, const char *kind, const char *to,
+                   const char *subject, const char *html, const char *calendar)
+{
+    const char *params[] = {event_id, kind, to, subject, html, calendar};
+    return rows_exec(db,
+                     "INSERT INTO mails (event_id, kind, to_address, subject, html, calendar) "
+                     "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                     6, params) < 0
+               ? -1
+               : 0;
+}
+
+/* A document of agenda's, rendered for members (who may see everything). */
+static char *s_render(const notify_context_t *ctx, const char *method, const char *meeting_id)
+{
+    static _Thread_local bus_client_t *client;
+    if (!client)
+        client = bus_client_new(ctx->agenda_endpoint);
+    Samhand__V1__GetMeetingDocumentRequest req = SAMHAND__V1__GET_MEETING_DOCUMENT_REQUEST__INIT;
+    req.id = (char *)meeting_id;
+    Samhand__V1__Envelope *reply = bus_client_call(client, method, &req.base, 5000);
+    if (!reply)
+        return NULL;
+    char *text = NULL;
+    if (!reply->status || reply->status->code == BUS_OK) {
+        Samhand__V1__Document *doc =
+            samhand__v1__document__unpack(NULL, reply->body.len, reply->body.data);
+        if (doc) {
+            text = strndup((const char *)doc->body.data, doc->body.len);
+            samhand__v1__document__free_unpacked(doc, NULL);
+        }
+    }
+    samhand__v1__envelope__free_unpacked(reply, NULL);
+    return text;
+}
+
+static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_context_t *ctx)
+{
+    const char *kind, *word, *document = "agenda.GetMeetingNotice";
+    if (strcmp(e->type, "no.samhand.meeting.notice_published") == 0)
+        kind = "notice", word = "Møteinnkalling";
+    else if (strcmp(e->type, "no.samhand.meeting.notice_supplemented") == 0)
+        kind = "supplement", word = "Tilleggsinnkalling";
+    else if (strcmp(e->type, "no.samhand.meeting.cancelled") == 0)
+        kind = "cancellation", word = "Avlyst møte";
+    else if (strcmp(e->type, "no.samhand.meeting.minutes_approved") == 0)
+        kind = "minutes", word = "Referat", document = "agenda.GetMinutes";
+    else
+        return 0;
+    Samhand__V1__Meeting *m = samhand__v1__meeting__unpack(NULL, e->data.len, e->data.data);
+    if (!m || !m->start_time) {
+        if (m)
+            samhand__v1__meeting__free_unpacked(m, NULL);
+        return 0;
+    }
+    if (strcmp(kind, "cancellation") == 0 && m->notice_version == 0) {
+        samhand__v1__meeting__free_unpacked(m, NULL); /* a draft told nobody */
+        return 0;
+    }
+    char date[11], day[11];
+    time_format_date(m->start_time->seconds, date);
+    snprintf(day, sizeof day, "%.4s-%.2s-%.2s", date + 6, date + 3, date);
+    /* the members on the meeting's day, with an address */
+    const char *params[] = {m->committee_id, day};
+    PGresult *res = db_query(db,
+                             "SELECT DISTINCT p.email, coalesce(nullif(c.short_name, ''), c.name, "
+                             "'') FROM memberships ms JOIN people p ON p.id = ms.person_id LEFT "
+                             "JOIN committees c ON c.id = ms.committee_id WHERE ms.committee_id = "
+                             "$1 AND ms.term_from <= $2::date AND (ms.term_to IS NULL OR "
+                             "ms.term_to >= $2::date) AND p.email <> ''",
+                             2, params);
+    int rc = res ? 0 : -1;
+    char *html = NULL, *calendar = NULL;
+    if (res && PQntuples(res) > 0) {
+        html = s_render(ctx, document, m->id);
+        if (strcmp(kind, "minutes") != 0)
+            calendar = s_render(ctx, "agenda.GetMeetingCalendar", m->id);
+        if (!html) {
+            log_warn("could not render the %s of a meeting; trying again later", kind);
+            rc = -1; /* the event is applied again later */
+        }
+    }
+    for (int i = 0; rc == 0 && res && i < PQntuples(res); i++) {
+        char subject[300];
+        snprintf(subject, sizeof subject, "%s: %s %s", word, PQgetvalue(res, i, 1), date);
+        rc = s_queue(db, e->id, kind, PQgetvalue(res, i, 0), subject, html, calendar);
+    }
+    PQclear(res);
+    free(html);
+    free(calendar);
+    samhand__v1__meeting__free_unpacked(m, NULL);
+    return rc;
+}
+
+static void s_html(FILE *out, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        switch (*p) {
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '\n':
+            fputs("<br>", out);
+            break;
+        default:
+            fputc(*p, out);
+        }
+    }
+}
+
+static int s_plan_deviation(db_t *db, const Samhand__V1__Event *e)
+{
+    bool receipt = strcmp(e->type, "no.samhand.deviation.submitted") == 0;
+    bool answer = strcmp(e->type, "no.samhand.deviation.answered") == 0;
+    if (!receipt && !answer)
+        return 0;
+    Samhand__V1__DeviationReport *r =
+        samhand__v1__deviation_report__unpack(NULL, e->data.len, e->data.data);
+    if (!r)
+        return 0;
+    int rc = 0;
+    if (r->reporter_email[0]) {
+        char *html = NULL, subject[200];
+        size_t len = 0;
+        FILE *out = open_memstream(&html, &len);
+        fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n",
+              out);
+        if (receipt) {
+            snprintf(subject, sizeof subject, "Kvittering: avviksmelding %s er mottatt",
+                     r->reference);
+            fprintf(out, "<p>Avviksmeldingen din er registrert med referanse <strong>%s</strong>.",
+                    r->reference);
+            if (r->acknowledge_deadline && r->answer_deadline)
+                fprintf(out,
+                        " Mottakeren skal bekrefte den innen %.2s.%.2s.%.4s og svare innen "
+                        "%.2s.%.2s.%.4s.",
+                        r->acknowledge_deadline->due_date + 8,
+                        r->acknowledge_deadline->due_date + 5, r->acknowledge_deadline->due_date,
+                        r->answer_deadline->due_date + 8, r->answer_deadline->due_date + 5,
+                        r->answer_deadline->due_date);
+            fputs("</p>\n", out);
+        } else {
+            snprintf(subject, sizeof subject, "Svar på avviksmelding %s", r->reference);
+            fprintf(out, "<p>Avviksmelding <strong>%s</strong> er besvart:</p>\n<blockquote>",
+                    r->reference);
+            s_html(out, r->answer);
+            fputs(
+                "</blockquote>\n<p>Er du ikke enig i svaret, kan du bestride det i samhand.</p>\n",
+                out);
+        }
+        fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
+        fclose(out);
+        rc = s_queue(db, e->id, receipt ? "deviation_receipt" : "deviation_answer",
+                     r->reporter_email, subject, html, NULL);
+        free(html);
+    }
+    samhand__v1__deviation_report__free_unpacked(r, NULL);
+    return rc;
+}
+
+int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx)
+{
+    if (s_keep_directory(db, event) != 0)
+        return -1;
+    if (!ctx || !ctx->smtp_url[0])
+        return 0; /* no mail server configured: nobody to write to */
+    if (strncmp(event->type, "no.samhand.meeting.", 19) == 0)
+        return s_plan_meeting(db, event, ctx);
+    if (strncmp(event->type, "no.samhand.deviation.", 21) == 0)
+        return s_plan_deviation(db, event);
+    return 0;
+}
+
+/* ------------------------------------------------------------ sending */
+
+/* base64 in lines of 76, as MIME wants it */
+static void s_base64(FILE *out, const char *text)
+{
+    size_t len = strlen(text);
+    for (size_t at = 0; at < len; at += 57) {
+        size_t take = len - at < 57 ? len - at : 57;
+        unsigned char line[80];
+        EVP_EncodeBlock(line, (const unsigned char *)text + at, (int)take);
+        fprintf(out, "%s\r\n", line);
+    }
+}
+
+static char *s_message(const PGresult *res, const char *from, size_t *len)
+{
+    const char *id = PQgetvalue(res, 0, 0), *to = PQgetvalue(res, 0, 1);
+    const char *subject = PQgetvalue(res, 0, 2), *html = PQgetvalue(res, 0, 3);
+    char date[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    char *text = NULL;
+    FILE *out = open_memstream(&text, len);
+    unsigned char encoded[1024];
+    size_t subject_len = strlen(subject) > 700 ? 700 : strlen(subject);
+    EVP_EncodeBlock(encoded, (const unsigned char *)subject, (int)subject_len);
+    fprintf(out,
+            "From: samhand <%s>\r\nTo: <%s>\r\nSubject: =?UTF-8?B?%s?=\r\nDate: %s\r\n"
+            "Message-ID: <%s@samhand>\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/mixed; boundary=\"samhand-%s\"\r\n\r\n"
+            "--samhand-%s\r\nContent-Type: text/html; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n",
+            from, to, encoded, date, id, id, id);
+    s_base64(out, html);
+    if (!PQgetisnull(res, 0, 4)) {
+        bool cancel = strstr(PQgetvalue(res, 0, 4), "METHOD:CANCEL") != NULL;
+        fprintf(out,
+                "--samhand-%s\r\nContent-Type: text/calendar; charset=utf-8; method=%s\r\n"
+                "Content-Disposition: attachment; filename=\"mote.ics\"\r\n"
+                "Content-Transfer-Encoding: base64\r\n\r\n",
+                id, cancel ? "CANCEL" : "PUBLISH");
+        s_base64(out, PQgetvalue(res, 0, 4));
+    }
+    fprintf(out, "--samhand-%s--\r\n", id);
+    fclose(out);
+    return text;
+}
+
+typedef struct {
+    const char *data;
+    size_t len, at;
+} s_upload_t;
+
+static size_t s_read(char *buf, size_t size, size_t n, void *arg)
+{
+    s_upload_t *u = arg;
+    size_t take = u->len - u->at < size * n ? u->len - u->at : size * n;
+    memcpy(buf, u->data + u->at, take);
+    u->at += take;
+    return take;
+}
+
+static void s_send(db_t *db, CURL *curl, const char *mail_id, const notify_context_t *ctx)
+{
+    const char *params[] = {mail_id};
+    PGresult *res = db_query(db,
+                             "SELECT id, to_address, subject, html, calendar, attempts FROM mails "
+                             "WHERE id = $1",
+                             1, params);
+    if (!res || PQntuples(res) == 0) {
+        PQclear(res);
+        return;
+    }
+    size_t len = 0;
+    char *message = s_message(res, ctx->mail_from, &len);
+    char to[320];
+    snprintf(to, sizeof to, "<%s>", PQgetvalue(res, 0, 1));
+    int attempts = atoi(PQgetvalue(res, 0, 5)) + 1;
+    PQclear(res);
+    struct curl_slist *rcpt = curl_slist_append(NULL, to);
+    char from[320];
+    snprintf(from, sizeof from, "<%s>", ctx->mail_from);
+    s_upload_t upload = {message, len, 0};
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, ctx->smtp_url);
+    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, s_read);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 20000L);
+    CURLcode rc = curl_easy_perform(curl);
+    curl_slist_free_all(rcpt);
+    free(message);
+    if (rc == CURLE_OK) {
+        PQclear(db_query(db,
+                         "UPDATE mails SET state = 'SENT', sent_at = now(), attempts = attempts "
+                         "+ 1 WHERE id = $1",
+                         1, params));
+        return;
+    }
+    /* like webhooks: back off, then give up and keep it as dead */
+    char delay[24];
+    snprintf(delay, sizeof delay, "%ld",
+             ctx->retry_base_ms * (1L << (attempts < 12 ? attempts : 12)));
+    const char *retry[] = {mail_id, delay, attempts >= ctx->max_attempts ? "DEAD" : "PENDING",
+                           curl_easy_strerror(rc)};
+    PQclear(db_query(db,
+                     "UPDATE mails SET attempts = attempts + 1, state = $3, last_error = $4, "
+                     "next_attempt_at = now() + make_interval(secs => $2::double precision / "
+                     "1000) WHERE id = $1",
+                     4, retry));
+    log_warn("could not send mail %s (attempt %d): %s", mail_id, attempts, curl_easy_strerror(rc));
+}
+
+void notify_mail_send_due(db_t *db, CURL *curl, const notify_context_t *ctx)
+{
+    if (!ctx->smtp_url[0])
+        return;
+    PGresult *res = db_query(db,
+                             "UPDATE mails SET next_attempt_at = now() + interval '2 minutes' "
+                             "WHERE id IN (SELECT id FROM mails WHERE state = 'PENDING' AND "
+                             "next_attempt_at <= now() ORDER BY created_at LIMIT 20 FOR UPDATE "
+                             "SKIP LOCKED) RETURNING id",
+                             0, NULL);
+    if (!res)
+        return;
+    int n = PQntuples(res);
+    char ids[20][40];
+    for (int i = 0; i < n && i < 20; i++)
+        snprintf(ids[i], 40, "%s", PQgetvalue(res, i, 0));
+    PQclear(res);
+    for (int i = 0; i < n && i < 20; i++)
+        s_send(db, curl, ids[i], ctx);
+}
