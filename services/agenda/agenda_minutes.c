@@ -1,6 +1,7 @@
 /* Minutes: who attended, each item's discussion and outcome, approval that
  * freezes them, and the minutes as a document. A postponed case goes by
  * itself onto the committee's next draft agenda and stays one case. */
+#include "samhand_html.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 #include "samhand_time.h"
@@ -224,31 +225,6 @@ int agenda_case_get(bus_call_t *call)
 
 /* ---------------------------------------------------------------- document */
 
-static void s_html(FILE *out, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\n':
-            fputs("<br>", out);
-            break;
-        default:
-            fputc(*p, out);
-        }
-    }
-}
-
 static const char *s_outcome_text(int outcome)
 {
     switch (outcome) {
@@ -277,12 +253,12 @@ static void s_people(FILE *out, const Samhand__V1__Meeting *m, int status, const
         fputs(any ? ", " : "<p>", out);
         if (!any)
             fprintf(out, "%s: ", label);
-        s_html(out, a->person_name);
+        html_text(out, a->person_name);
         if (status == SAMHAND__V1__ATTENDANCE__STATUS__DEPUTY) {
             for (size_t j = 0; j < m->n_attendance; j++)
                 if (strcmp(m->attendance[j]->person_id, a->deputy_for_person_id) == 0) {
                     fputs(" (for ", out);
-                    s_html(out, m->attendance[j]->person_name);
+                    html_text(out, m->attendance[j]->person_name);
                     fputs(")", out);
                 }
         }
@@ -322,13 +298,13 @@ int agenda_minutes_html(bus_call_t *call)
     fputs(
         "<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>Referat – ",
         out);
-    s_html(out, committee->short_name[0] ? committee->short_name : committee->name);
+    html_text(out, committee->short_name[0] ? committee->short_name : committee->name);
     fprintf(out, " %s</title>\n", date);
     fputs("<style>body{font-family:sans-serif;max-width:62em;margin:2em auto;padding:0 1em}"
           "h3{margin-bottom:.2em}.vedtak{margin-left:1em}.status{color:#555}</style>\n"
           "</head>\n<body>\n<h1>Referat fra ",
           out);
-    s_html(out, committee->name);
+    html_text(out, committee->name);
     fprintf(out, " %s</h1>\n", date);
     if (m->minutes_approve_time) {
         char approved[11];
@@ -338,11 +314,11 @@ int agenda_minutes_html(bus_call_t *call)
         fputs("<p class=\"status\">Utkast – ikke godkjent.</p>\n", out);
     }
     fputs("<p>Sted: ", out);
-    s_html(out, m->place[0] ? m->place : m->online_url);
+    html_text(out, m->place[0] ? m->place : m->online_url);
     fprintf(out, "<br>\nTid: %s kl. %s–%s", date, from, to);
     if (chair) {
         fputs("<br>\nMøteleder: ", out);
-        s_html(out, chair->name);
+        html_text(out, chair->name);
     }
     fputs("</p>\n", out);
     s_people(out, m, SAMHAND__V1__ATTENDANCE__STATUS__PRESENT, "Til stede");
@@ -355,10 +331,10 @@ int agenda_minutes_html(bus_call_t *call)
             continue;
         fputs("<h3>", out);
         if (item->case_number[0]) {
-            s_html(out, item->case_number);
+            html_text(out, item->case_number);
             fputs(" ", out);
         }
-        s_html(out, item->title);
+        html_text(out, item->title);
         fputs("</h3>\n", out);
         if (item->is_withdrawn) {
             fputs("<p>Trukket før møtet.</p>\n", out);
@@ -370,7 +346,7 @@ int agenda_minutes_html(bus_call_t *call)
             fputs("<p>Momenter fra diskusjonen:</p>\n<ul>\n", out);
             for (size_t j = 0; j < item->n_discussion_points; j++) {
                 fputs("<li>", out);
-                s_html(out, item->discussion_points[j]);
+                html_text(out, item->discussion_points[j]);
                 fputs("</li>\n", out);
             }
             fputs("</ul>\n", out);
@@ -378,7 +354,7 @@ int agenda_minutes_html(bus_call_t *call)
         if (item->outcome) {
             fputs("<p class=\"vedtak\"><strong>Vedtak:</strong><br>", out);
             if (item->decision[0] && !(item->is_exempt && !agenda_caller_known(call)))
-                s_html(out, item->decision);
+                html_text(out, item->decision);
             else
                 fputs(s_outcome_text(item->outcome), out);
             fputs("</p>\n", out);

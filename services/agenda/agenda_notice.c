@@ -1,6 +1,7 @@
 /* The documents of a meeting for people and their calendars: the notice
  * (møteinnkalling) with its agenda table in Norwegian, as the seed notices
  * look, and an iCalendar event. */
+#include "samhand_html.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 #include "samhand_time.h"
@@ -9,31 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static void s_html(FILE *out, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\n':
-            fputs("<br>", out);
-            break;
-        default:
-            fputc(*p, out);
-        }
-    }
-}
 
 /* The committee and the chair standing in, for the heading. */
 static int s_context(bus_call_t *call, const Samhand__V1__Meeting *m,
@@ -66,7 +42,7 @@ static void s_names(FILE *out, const char *label, char **names, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputs("/", out);
-        s_html(out, names[i]);
+        html_text(out, names[i]);
     }
 }
 
@@ -85,11 +61,11 @@ static void s_case_documents(FILE *out, bus_call_t *call, const Samhand__V1__Mee
         if (!item || item->is_withdrawn || (item->is_exempt && !agenda_caller_known(call)))
             continue;
         fputs("<section class=\"saksfremlegg\">\n<h2>SAKSFREMLEGG</h2>\n<p><strong>Sak: ", out);
-        s_html(out, item->case_number);
+        html_text(out, item->case_number);
         fputs("</strong> ", out);
-        s_html(out, item->title);
+        html_text(out, item->title);
         fputs("</p>\n<p>Utvalg: ", out);
-        s_html(out, committee->name);
+        html_text(out, committee->name);
         fprintf(out, "<br>\nDato: %s", date);
         s_names(out, "Saksansvarlig", doc->responsible, doc->n_responsible);
         s_names(out, "Saksbehandler", doc->case_officers, doc->n_case_officers);
@@ -98,7 +74,7 @@ static void s_case_documents(FILE *out, bus_call_t *call, const Samhand__V1__Mee
             fputs("<h3>Forslag til vedtak</h3>\n<ol>\n", out);
             for (size_t i = 0; i < doc->n_proposed_decisions; i++) {
                 fputs("<li>", out);
-                s_html(out, doc->proposed_decisions[i]);
+                html_text(out, doc->proposed_decisions[i]);
                 fputs("</li>\n", out);
             }
             fputs("</ol>\n", out);
@@ -107,19 +83,19 @@ static void s_case_documents(FILE *out, bus_call_t *call, const Samhand__V1__Mee
             fputs("<h3>Vedlegg</h3>\n<ul>\n", out);
             for (size_t i = 0; i < doc->n_attachments; i++) {
                 fprintf(out, "<li><a href=\"/v1/attachments/%s\">", doc->attachments[i]->id);
-                s_html(out, doc->attachments[i]->filename);
+                html_text(out, doc->attachments[i]->filename);
                 fputs("</a></li>\n", out);
             }
             fputs("</ul>\n", out);
         }
         if (doc->background[0]) {
             fputs("<h3>Bakgrunn og saksopplysninger</h3>\n<p>", out);
-            s_html(out, doc->background);
+            html_text(out, doc->background);
             fputs("</p>\n", out);
         }
         if (doc->assessment[0]) {
             fputs("<h3>Vurdering og anbefaling</h3>\n<p>", out);
-            s_html(out, doc->assessment);
+            html_text(out, doc->assessment);
             fputs("</p>\n", out);
         }
         fputs("</section>\n", out);
@@ -171,7 +147,7 @@ int agenda_notice_html(bus_call_t *call)
     fputs("<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
     fputs(heading, out);
     fputs(" – ", out);
-    s_html(out, committee->short_name[0] ? committee->short_name : committee->name);
+    html_text(out, committee->short_name[0] ? committee->short_name : committee->name);
     fprintf(out, " %s</title>\n", date);
     fputs("<style>body{font-family:sans-serif;max-width:62em;margin:2em auto;padding:0 1em}"
           "table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;"
@@ -179,36 +155,36 @@ int agenda_notice_html(bus_call_t *call)
           ".trukket td{color:#666}.avlyst{color:#a00}</style>\n</head>\n<body>\n",
           out);
     fprintf(out, "<h1>%s</h1>\n<p>Utvalg: ", heading);
-    s_html(out, committee->name);
+    html_text(out, committee->name);
     if (m->title[0]) {
         fputs("<br>\nMøte: ", out);
-        s_html(out, m->title);
+        html_text(out, m->title);
     }
     if (s_kind_text(m->kind))
         fprintf(out, "<br>\nMøtetype: %s", s_kind_text(m->kind));
     fputs("<br>\nMøtested: ", out);
-    s_html(out, m->place);
+    html_text(out, m->place);
     if (m->online_url[0]) {
         fputs(m->place[0] ? ", <a href=\"" : "<a href=\"", out);
-        s_html(out, m->online_url);
+        html_text(out, m->online_url);
         fputs("\">lenke til digitalt møte</a>", out);
     }
     fprintf(out, "<br>\nMøtedato: %s kl. %s–%s", date, from, to);
     if (chair) {
         fputs("<br>\nMøteleder: ", out);
-        s_html(out, chair->name);
+        html_text(out, chair->name);
     }
     fputs("</p>\n", out);
     if (m->state == SAMHAND__V1__MEETING__STATE__CANCELLED) {
         fputs("<p class=\"avlyst\"><strong>Møtet er avlyst.</strong> ", out);
-        s_html(out, m->cancel_reason);
+        html_text(out, m->cancel_reason);
         fputs("</p>\n", out);
     }
     if (n_changes > 0) {
         fprintf(out, "<h2>Endringer i tilleggsinnkalling %d</h2>\n<ul>\n", m->notice_version - 1);
         for (size_t i = 0; i < n_changes; i++) {
             fputs("<li>", out);
-            s_html(out, changes[i]);
+            html_text(out, changes[i]);
             fputs("</li>\n", out);
         }
         fputs("</ul>\n", out);
@@ -225,20 +201,20 @@ int agenda_notice_html(bus_call_t *call)
             fputs("<tr class=\"trukket\"><td></td><td>", out);
         else
             fprintf(out, "<tr><td>%s–%s</td><td>", a, b);
-        s_html(out, item->case_number);
+        html_text(out, item->case_number);
         fputs("</td><td>", out);
-        s_html(out, item->title);
+        html_text(out, item->title);
         if (item->is_withdrawn)
             fputs(" (trukket)", out);
         else if (item->description[0]) {
             fputs("<br>", out);
-            s_html(out, item->description);
+            html_text(out, item->description);
         }
         fputs("</td><td>", out);
         for (size_t j = 0; j < item->n_presenters; j++) {
             if (j)
                 fputs("<br>", out);
-            s_html(out, item->presenters[j]);
+            html_text(out, item->presenters[j]);
         }
         if (item->is_withdrawn)
             fputs("</td><td class=\"tid\"></td></tr>\n", out);

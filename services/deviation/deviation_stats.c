@@ -2,6 +2,7 @@
  * T3 Sep–Dec) or a date range, beside the period before: counts, working
  * days to acknowledge and to answer, the share answered in time. Counts
  * under 5 are suppressed in the breakdowns by organisation. */
+#include "samhand_html.h"
 #include "deviation_server.h"
 #include "samhand_check.h"
 #include "samhand_time.h"
@@ -201,28 +202,6 @@ static void s_csv_period(FILE *out, const char *label, const Samhand__V1__Deviat
 
 /* ------------------------------------------------------------- the report */
 
-static void s_html(FILE *out, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        default:
-            fputc(*p, out);
-        }
-    }
-}
-
 static const char *s_state_text(const char *state)
 {
     static const char *names[][2] = {
@@ -281,7 +260,7 @@ static void s_html_breakdown(FILE *out, const char *title, Samhand__V1__StatCoun
         if (i >= n_now && s_lookup(now, n_now, key))
             continue;
         fputs("<tr><td>", out);
-        s_html(out, label ? label(arg, key) : key);
+        html_text(out, label ? label(arg, key) : key);
         fputs("</td>", out);
         s_cell(out, s_lookup(now, n_now, key));
         s_cell(out, s_lookup(before, n_before, key));

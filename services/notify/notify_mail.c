@@ -3,6 +3,7 @@
  * a receipt and the answer to a deviation's reporter. Mails are planned
  * when their event arrives (once, with the event), rendered by agenda, and
  * sent over SMTP (libcurl) by the delivery thread with retries. */
+#include "samhand_html.h"
 #include "notify_server.h"
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand/v1/deviation.pb-c.h"
@@ -164,28 +165,6 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     return rc;
 }
 
-static void s_html(FILE *out, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '\n':
-            fputs("<br>", out);
-            break;
-        default:
-            fputc(*p, out);
-        }
-    }
-}
-
 static int s_plan_deviation(db_t *db, const Samhand__V1__Event *e)
 {
     bool receipt = strcmp(e->type, "no.samhand.deviation.submitted") == 0;
@@ -221,7 +200,7 @@ static int s_plan_deviation(db_t *db, const Samhand__V1__Event *e)
             snprintf(subject, sizeof subject, "Svar på avviksmelding %s", r->reference);
             fprintf(out, "<p>Avviksmelding <strong>%s</strong> er besvart:</p>\n<blockquote>",
                     r->reference);
-            s_html(out, r->answer);
+            html_text(out, r->answer);
             fputs(
                 "</blockquote>\n<p>Er du ikke enig i svaret, kan du bestride det i samhand.</p>\n",
                 out);
