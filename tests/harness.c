@@ -221,6 +221,13 @@ http_response_t *stack_send(harness_stack_t *stack, const char *method, const ch
     return http_request(method, url, json_body, headers);
 }
 
+void expect_status(http_response_t *response, long status)
+{
+    if (response->status != status)
+        fprintf(stderr, "expected %ld, got %ld: %s\n", status, response->status, response->body);
+    assert_int_equal(response->status, status);
+}
+
 void assert_problem(http_response_t *response, long status, const char *field)
 {
     if (response->status != status)

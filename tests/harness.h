@@ -74,6 +74,9 @@ http_response_t *stack_get(harness_stack_t *stack, const char *path);
 http_response_t *stack_send(harness_stack_t *stack, const char *method, const char *path,
                             const char *json_body);
 
+/* Asserts the status, printing the body when it is another. */
+void expect_status(http_response_t *response, long status);
+
 /* Asserts a problem+json answer with `status` naming `field` (NULL: any). */
 void assert_problem(http_response_t *response, long status, const char *field);
 

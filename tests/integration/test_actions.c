@@ -9,17 +9,10 @@
 static harness_stack_t s_stack;
 static char s_asu[40], s_county[40], s_hospital[40];
 
-static void s_expect(http_response_t *r, long status)
-{
-    if (r->status != status)
-        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
-    assert_int_equal(r->status, status);
-}
-
 static void s_create(const char *path, const char *body, char id[40])
 {
     http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     snprintf(id, 40, "%s", json_text(r, "id"));
     http_response_free(&r);
 }
@@ -27,7 +20,7 @@ static void s_create(const char *path, const char *body, char id[40])
 static size_t s_count(const char *path)
 {
     http_response_t *r = stack_get(&s_stack, path);
-    s_expect(r, 200);
+    expect_status(r, 200);
     size_t n = json_array_size(json_object_get(r->json, "items"));
     http_response_free(&r);
     return n;
@@ -69,7 +62,7 @@ static void test_actions_numbered_and_followed(void **state)
              "\"responsibleOrganizationIds\":[\"%s\"],\"dueDate\":\"2023-06-30\"}",
              s_asu, s_county);
     http_response_t *r = stack_send(&s_stack, "POST", "/v1/actions", body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     snprintf(s_ros, sizeof s_ros, "%s", json_text(r, "id"));
     assert_int_equal(json_integer_value(json_object_get(r->json, "number")), 1);
     assert_string_equal(json_text(r, "status"), "OPEN");
@@ -82,7 +75,7 @@ static void test_actions_numbered_and_followed(void **state)
              "\"dueDate\":\"2031-06-30\"}",
              s_asu, s_hospital);
     r = stack_send(&s_stack, "POST", "/v1/actions", body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     snprintf(s_plan, sizeof s_plan, "%s", json_text(r, "id"));
     assert_int_equal(json_integer_value(json_object_get(r->json, "number")), 2);
     assert_false(json_is_true(json_object_get(r->json, "isOverdue")));
@@ -101,7 +94,7 @@ static void test_actions_numbered_and_followed(void **state)
     r = stack_send(&s_stack, "PATCH", path,
                    "{\"status\":\"IN_PROGRESS\",\"note\":\"Statsforvalteren har påbegynt "
                    "revisjon av ROS-Trøndelag.\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     json_t *notes = json_object_get(r->json, "notes");
     assert_int_equal(json_array_size(notes), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(notes, 0), "text")),
@@ -112,7 +105,7 @@ static void test_actions_numbered_and_followed(void **state)
     http_response_free(&r);
 
     r = stack_send(&s_stack, "PATCH", path, "{\"status\":\"DONE\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_false(json_is_true(json_object_get(r->json, "isOverdue")));
     assert_int_equal(json_array_size(json_object_get(r->json, "notes")), 3);
     http_response_free(&r);
@@ -168,7 +161,7 @@ static void test_follow_up_on_the_agenda(void **state)
     s_create("/v1/meetings", body, meeting);
     snprintf(path, sizeof path, "/v1/meetings/%s/follow-up", meeting);
     http_response_t *r = stack_send(&s_stack, "POST", path, "{\"durationMin\":15}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     json_t *item = json_array_get(json_object_get(r->json, "items"), 0);
     assert_string_equal(json_string_value(json_object_get(item, "title")), "Oppfølging av tiltak");
     assert_int_equal(json_integer_value(json_object_get(item, "durationMin")), 15);

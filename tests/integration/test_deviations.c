@@ -35,13 +35,6 @@ static http_response_t *s_as(const char *who, const char *method, const char *pa
     return http_request(method, url, body, headers);
 }
 
-static void s_expect(http_response_t *r, long status)
-{
-    if (r->status != status)
-        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
-    assert_int_equal(r->status, status);
-}
-
 static long s_sql_count(const char *sql)
 {
     PGconn *conn = PQconnectdb(s_db);
@@ -104,7 +97,7 @@ static void test_categories_are_public(void **state)
     char url[128];
     snprintf(url, sizeof url, "%s/v1/deviation-categories", s_stack.base_url);
     http_response_t *r = http_request("GET", url, NULL, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 18);
     assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 1);
     assert_string_equal(json_string_value(json_object_get(
@@ -152,7 +145,7 @@ static void test_identity_numbers_refused_everywhere(void **state)
     http_response_t *r =
         s_as(s_kommune, "POST", "/v1/deviations",
              s_report(KOMMUNE, SYKEHUS, "\"agreementClause\":\"Avtale 12345678901\"", true));
-    s_expect(r, 201);
+    expect_status(r, 201);
     http_response_free(&r);
 }
 
@@ -164,7 +157,7 @@ static const char *s_step(const char *who, const char *step, const char *body, l
     char path[160];
     snprintf(path, sizeof path, "/v1/deviations/%s/%s", s_id, step);
     http_response_t *r = s_as(who, "POST", path, body ? body : "{}");
-    s_expect(r, status);
+    expect_status(r, status);
     snprintf(state, sizeof state, "%s", status == 200 ? json_text(r, "state") : "");
     http_response_free(&r);
     return state;
@@ -183,7 +176,7 @@ static void test_the_whole_workflow(void **state)
 {
     http_response_t *r =
         s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
-    s_expect(r, 201);
+    expect_status(r, 201);
     snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
     assert_string_equal(json_text(r, "state"), "SUBMITTED");
     assert_int_equal(strncmp(json_text(r, "reference"), "AVV-20", 6), 0);
@@ -271,7 +264,7 @@ static void test_forward_reject_duplicate(void **state)
 {
     http_response_t *r =
         s_as(s_lege, "POST", "/v1/deviations", s_report(LEGEKONTOR, SYKEHUS, "", true));
-    s_expect(r, 201);
+    expect_status(r, 201);
     snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
     http_response_free(&r);
     s_step(s_sykehus, "forward", "{\"forwardToOrganizationId\":\"" LEGEKONTOR "\"}", 400);
@@ -287,7 +280,7 @@ static void test_forward_reject_duplicate(void **state)
     assert_problem(r, 404, NULL);
     http_response_free(&r);
     r = s_as(s_kommune, "GET", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "receivingOrganizationId"), KOMMUNE);
     json_t *first = json_array_get(json_object_get(r->json, "history"), 1);
     assert_non_null(strstr(json_string_value(json_object_get(first, "comment")),
@@ -318,7 +311,7 @@ static void test_who_sees_what(void **state)
              "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
              "\",\"description\":\"Utkast\",\"isAnonymous\":true,"
              "\"reporterName\":\"Ola Anonym\"}");
-    s_expect(r, 201);
+    expect_status(r, 201);
     assert_string_equal(json_text(r, "state"), "DRAFT");
     snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
     http_response_free(&r);
@@ -339,7 +332,7 @@ static void test_who_sees_what(void **state)
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s", s_id);
     r = s_as(s_sykehus, "GET", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "reporterName"), "");
     http_response_free(&r);
     r = s_as(s_kommune, "GET", path, NULL);
@@ -353,7 +346,7 @@ static void test_who_sees_what(void **state)
     assert_problem(r, 404, NULL);
     http_response_free(&r);
     r = s_as(s_annen, "GET", "/v1/deviations", NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
     http_response_free(&r);
     /* nor may one report in another's name */
@@ -444,7 +437,7 @@ static void test_fhir_export(void **state)
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s/fhir", id);
     r = s_as(s_sykehus, "GET", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(r->content_type, "application/fhir+json");
     assert_string_equal(json_text(r, "resourceType"), "AdverseEvent");
     assert_string_equal(json_text(r, "status"), "in-progress");

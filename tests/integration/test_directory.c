@@ -18,13 +18,6 @@ static http_response_t *s_post(const char *path, const char *body)
     return stack_send(&s_stack, "POST", path, body);
 }
 
-static void s_expect(http_response_t *r, long status)
-{
-    if (r->status != status)
-        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
-    assert_int_equal(r->status, status);
-}
-
 static long s_outbox(const char *type)
 {
     PGconn *conn = PQconnectdb(s_db);
@@ -56,7 +49,7 @@ static void test_organizations(void **state)
     http_response_t *r = s_post("/v1/organizations", "{\"name\":\"St. Olavs hospital HF\","
                                                      "\"organizationNumber\":\"883974832\","
                                                      "\"kind\":\"HOSPITAL_TRUST\"}");
-    s_expect(r, 201);
+    expect_status(r, 201);
     assert_string_equal(r->content_type, "application/json");
     assert_string_equal(json_text(r, "name"), "St. Olavs hospital HF");
     assert_string_equal(json_text(r, "kind"), "HOSPITAL_TRUST");
@@ -71,7 +64,7 @@ static void test_organizations(void **state)
     r = s_post("/v1/organizations",
                "{\"name\":\"Trondheim kommune\","
                "\"organizationNumber\":\"942110464\",\"kind\":\"MUNICIPALITY\"}");
-    s_expect(r, 201);
+    expect_status(r, 201);
     snprintf(s_municipality, sizeof s_municipality, "%s", json_text(r, "id"));
     http_response_free(&r);
 
@@ -89,12 +82,12 @@ static void test_organizations(void **state)
     char path[128];
     snprintf(path, sizeof path, "/v1/organizations/%s", s_hospital);
     r = stack_get(&s_stack, path);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "organizationNumber"), "883974832");
     http_response_free(&r);
 
     r = stack_send(&s_stack, "PATCH", path, "{\"name\":\"St. Olavs hospital\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "name"), "St. Olavs hospital");
     assert_string_equal(json_text(r, "kind"), "HOSPITAL_TRUST"); /* untouched */
     http_response_free(&r);
@@ -107,7 +100,7 @@ static void test_organizations(void **state)
     http_response_free(&r);
 
     r = stack_get(&s_stack, "/v1/organizations?kind=MUNICIPALITY");
-    s_expect(r, 200);
+    expect_status(r, 200);
     json_t *items = json_object_get(r->json, "items");
     assert_int_equal(json_array_size(items), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "name")),
@@ -138,7 +131,7 @@ static void test_paging_visits_every_row_once(void **state)
         http_response_t *r = s_post("/v1/organizations", body);
         if (r->status != 201)
             fprintf(stderr, "%s: %s\n", numbers[i], r->body);
-        s_expect(r, 201);
+        expect_status(r, 201);
         http_response_free(&r);
     }
     char cursor[64] = "";
@@ -149,7 +142,7 @@ static void test_paging_visits_every_row_once(void **state)
         snprintf(path, sizeof path, "/v1/organizations?limit=4%s%s", cursor[0] ? "&cursor=" : "",
                  cursor);
         http_response_t *r = stack_get(&s_stack, path);
-        s_expect(r, 200);
+        expect_status(r, 200);
         json_t *items = json_object_get(r->json, "items");
         assert_true(json_array_size(items) <= 4);
         for (size_t i = 0; i < json_array_size(items); i++) {
@@ -181,7 +174,7 @@ static void test_persons(void **state)
              "\"email\":\"kari.nordmann@trondheim.kommune.no\"}",
              s_municipality);
     http_response_t *r = s_post("/v1/persons", body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     char id[40], path[128];
     snprintf(id, sizeof id, "%s", json_text(r, "id"));
     assert_string_equal(json_text(r, "organizationId"), s_municipality);
@@ -203,7 +196,7 @@ static void test_persons(void **state)
     snprintf(path, sizeof path, "/v1/persons/%s", id);
     snprintf(body, sizeof body, "{\"organizationId\":\"%s\",\"title\":\"Overlege\"}", s_hospital);
     r = stack_send(&s_stack, "PATCH", path, body);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "organizationId"), s_hospital);
     assert_string_equal(json_text(r, "title"), "Overlege");
     assert_string_equal(json_text(r, "name"), "Kari Nordmann");
@@ -211,7 +204,7 @@ static void test_persons(void **state)
 
     snprintf(path, sizeof path, "/v1/persons?organizationId=%s", s_hospital);
     r = stack_get(&s_stack, path);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
     http_response_free(&r);
 
@@ -234,7 +227,7 @@ static void test_committees_and_memberships(void **state)
     http_response_t *r =
         s_post("/v1/committees", "{\"name\":\"Overordnet samarbeidsutvalg\",\"shortName\":\"OSS\","
                                  "\"kind\":\"POLITICAL\"}");
-    s_expect(r, 201);
+    expect_status(r, 201);
     char oss[40], asu[40], path[160], body[512];
     snprintf(oss, sizeof oss, "%s", json_text(r, "id"));
     assert_int_equal(json_integer_value(json_object_get(r->json, "noticePeriodDays")), 14);
@@ -248,7 +241,7 @@ static void test_committees_and_memberships(void **state)
              "samarbeidsavtalen.\"}",
              oss);
     r = s_post("/v1/committees", body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     snprintf(asu, sizeof asu, "%s", json_text(r, "id"));
     assert_string_equal(json_text(r, "parentId"), oss);
     assert_string_equal(json_text(r, "mandate"), "Følger opp samarbeidsavtalen.");
@@ -275,7 +268,7 @@ static void test_committees_and_memberships(void **state)
     snprintf(path, sizeof path, "/v1/committees/%s", asu);
     r = stack_send(&s_stack, "PATCH", path,
                    "{\"noticePeriodDays\":7,\"caseNumberFormat\":\"{n}/{yy}\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_int_equal(json_integer_value(json_object_get(r->json, "noticePeriodDays")), 7);
     assert_string_equal(json_text(r, "shortName"), "ASU");
     http_response_free(&r);
@@ -284,7 +277,7 @@ static void test_committees_and_memberships(void **state)
     char url[256];
     snprintf(url, sizeof url, "%s/v1/committees/%s", s_stack.base_url, asu);
     r = http_request("GET", url, NULL, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "name"), "Administrativt samarbeidsutvalg");
     http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/committees", s_stack.base_url);
@@ -314,7 +307,7 @@ static void test_committees_and_memberships(void **state)
              "\"termTo\":\"2024-12-31\"}",
              person_id);
     r = s_post(path, body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     assert_string_equal(json_text(r, "committeeId"), asu);
     assert_string_equal(json_text(r, "role"), "CHAIR");
     assert_string_equal(json_text(r, "organizationId"), s_hospital); /* the person's own */
@@ -324,7 +317,7 @@ static void test_committees_and_memberships(void **state)
              "\"organizationId\":\"%s\"}",
              person_id, s_municipality);
     r = s_post(path, body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     assert_string_equal(json_text(r, "organizationId"), s_municipality);
     assert_string_equal(json_text(r, "termTo"), "");
     http_response_free(&r);
@@ -347,7 +340,7 @@ static void test_committees_and_memberships(void **state)
 
     snprintf(path, sizeof path, "/v1/committees/%s/memberships?activeOn=2024-06-01", asu);
     r = stack_get(&s_stack, path);
-    s_expect(r, 200);
+    expect_status(r, 200);
     json_t *items = json_object_get(r->json, "items");
     assert_int_equal(json_array_size(items), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "role")),
@@ -364,7 +357,7 @@ static void test_committees_and_memberships(void **state)
              json_string_value(json_object_get(first, "id")));
     http_response_free(&r);
     r = stack_send(&s_stack, "PATCH", membership, "{\"termTo\":\"2023-12-31\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "termTo"), "2023-12-31");
     assert_string_equal(json_text(r, "role"), "CHAIR");
     http_response_free(&r);
@@ -375,7 +368,7 @@ static void test_committees_and_memberships(void **state)
     assert_problem(r, 400, "personId");
     http_response_free(&r);
     r = stack_get(&s_stack, membership);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "termTo"), "2023-12-31");
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships?activeOn=2024-06-01", asu);
@@ -404,9 +397,9 @@ static void test_idempotency_key(void **state)
     long before = s_outbox("no.samhand.committee.created");
 
     http_response_t *first = http_request("POST", url, body, headers);
-    s_expect(first, 201);
+    expect_status(first, 201);
     http_response_t *again = http_request("POST", url, body, headers);
-    s_expect(again, 201);
+    expect_status(again, 201);
     /* the same committee, created once, announced once */
     assert_string_equal(json_text(again, "id"), json_text(first, "id"));
     assert_string_equal(json_text(again, "createTime"), json_text(first, "createTime"));
@@ -458,17 +451,17 @@ static void test_each_service_sees_only_its_schema(void **state)
 static void test_operations_endpoints(void **state)
 {
     http_response_t *r = stack_get(&s_stack, "/healthz");
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
     r = stack_get(&s_stack, "/readyz");
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "status"), "ready");
     assert_true(json_is_true(json_object_get(
         json_object_get(json_object_get(r->json, "services"), "agenda"), "database")));
     http_response_free(&r);
 
     r = stack_get(&s_stack, "/metrics");
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_non_null(strstr(r->body, "# TYPE samhand_http_requests_total counter"));
     assert_non_null(strstr(
         r->body, "samhand_http_requests_total{route=\"POST /v1/organizations\",code=\"201\"}"));
@@ -476,7 +469,7 @@ static void test_operations_endpoints(void **state)
 
     /* the OpenAPI document lists every route that exists, and nothing else */
     r = stack_get(&s_stack, "/openapi.json");
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "openapi"), "3.1.0");
     json_t *paths = json_object_get(r->json, "paths");
     assert_non_null(json_object_get(json_object_get(paths, "/v1/organizations"), "post"));

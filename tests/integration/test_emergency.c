@@ -12,17 +12,10 @@ static harness_stack_t s_stack;
 static const char *s_db;
 static char s_beredskap[40], s_asu[40];
 
-static void s_expect(http_response_t *r, long status)
-{
-    if (r->status != status)
-        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
-    assert_int_equal(r->status, status);
-}
-
 static void s_create(const char *path, const char *body, char id[40])
 {
     http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     snprintf(id, 40, "%s", json_text(r, "id"));
     http_response_free(&r);
 }
@@ -82,7 +75,7 @@ static void test_crisis_series(void **state)
         &s_stack, "POST", path,
         "{\"startTime\":\"2031-03-12T08:00:00+01:00\",\"endTime\":\"2031-03-12T08:45:00+01:00\","
         "\"onlineUrl\":\"https://teams.example/beredskap\"}");
-    s_expect(r, 201);
+    expect_status(r, 201);
     assert_string_equal(r->location, ""); /* it lives under /v1/meetings */
     assert_string_equal(json_text(r, "state"), "NOTICE_PUBLISHED");
     assert_string_equal(json_text(r, "kind"), "EMERGENCY");
@@ -100,14 +93,14 @@ static void test_crisis_series(void **state)
              "\"meetingId\":\"%s\"}",
              meeting);
     r = stack_send(&s_stack, "POST", path, body);
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
     snprintf(body, sizeof body,
              "{\"kind\":\"DECISION\",\"text\":\"Besøksstans ved sykehjemmene fra i dag.\","
              "\"meetingId\":\"%s\"}",
              meeting);
     r = stack_send(&s_stack, "POST", path, body);
-    s_expect(r, 200);
+    expect_status(r, 200);
     json_t *log = json_object_get(r->json, "log");
     assert_int_equal(json_array_size(log), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(log, 1), "kind")),
@@ -127,7 +120,7 @@ static void test_crisis_series(void **state)
 
     snprintf(path, sizeof path, "/v1/emergencies/%s/close", id);
     r = stack_send(&s_stack, "POST", path, "{\"closingNote\":\"Normal drift fra 1. april.\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_false(json_is_true(json_object_get(r->json, "isOpen")));
     assert_true(strlen(json_text(r, "closeTime")) >= 20);
     http_response_free(&r);

@@ -15,13 +15,6 @@ static harness_stack_t s_stack;
 static const char *s_db;
 static char s_asu[40];
 
-static void s_expect(http_response_t *r, long status)
-{
-    if (r->status != status)
-        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
-    assert_int_equal(r->status, status);
-}
-
 static long s_outbox(const char *type)
 {
     PGconn *conn = PQconnectdb(s_db);
@@ -42,7 +35,7 @@ static void s_meeting(const char *start, const char *end, const char *place, cha
              "{\"committeeId\":\"%s\",\"startTime\":\"%s\",\"endTime\":\"%s\",\"place\":\"%s\"}",
              s_asu, start, end, place);
     http_response_t *r = stack_send(&s_stack, "POST", "/v1/meetings", body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     assert_string_equal(json_text(r, "state"), "DRAFT");
     snprintf(id, 40, "%s", json_text(r, "id"));
     http_response_free(&r);
@@ -57,7 +50,7 @@ static void s_item(const char *meeting, const char *kind, const char *title,
              "{\"kind\":\"%s\",\"title\":\"%s\",\"presenters\":%s,\"durationMin\":%d}", kind, title,
              presenters_json, minutes);
     http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
 }
 
@@ -81,7 +74,7 @@ static int s_setup(void **state)
                                     "{\"name\":\"Administrativt samarbeidsutvalg\","
                                     "\"shortName\":\"ASU\",\"kind\":\"ADMINISTRATIVE\","
                                     "\"noticePeriodDays\":10,\"caseNumberFormat\":\"{n}/{yy}\"}");
-    s_expect(r, 201);
+    expect_status(r, 201);
     snprintf(s_asu, sizeof s_asu, "%s", json_text(r, "id"));
     http_response_free(&r);
     return 0;
@@ -117,7 +110,7 @@ static void test_notice_of_8_february_2023(void **state)
     char path[160];
     snprintf(path, sizeof path, "/v1/meetings/%s", s_feb);
     http_response_t *r = stack_get(&s_stack, path);
-    s_expect(r, 200);
+    expect_status(r, 200);
     json_t *items = s_items(r);
     assert_int_equal(json_array_size(items), 11);
     assert_int_equal(json_integer_value(json_object_get(r->json, "agendaMinutes")), 180);
@@ -138,7 +131,7 @@ static void test_notice_of_8_february_2023(void **state)
 
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", s_feb);
     r = stack_send(&s_stack, "POST", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     items = s_items(r);
     static const char *numbers[] = {"1/23", "2/23", "3/23", "4/23", "",    "5/23",
                                     "6/23", "",     "7/23", "8/23", "9/23"};
@@ -158,7 +151,7 @@ static void test_notice_of_8_february_2023(void **state)
     /* the notice, readable by anyone now */
     snprintf(url, sizeof url, "%s/v1/meetings/%s/notice.html", s_stack.base_url, s_feb);
     r = http_request("GET", url, NULL, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(r->content_type, "text/html; charset=utf-8");
     assert_non_null(strstr(r->body, "<h1>MØTEINNKALLING</h1>"));
     assert_non_null(strstr(r->body, "Utvalg: Administrativt samarbeidsutvalg"));
@@ -178,7 +171,7 @@ static void test_notice_of_8_february_2023(void **state)
 
     snprintf(url, sizeof url, "%s/v1/meetings/%s/calendar.ics", s_stack.base_url, s_feb);
     r = http_request("GET", url, NULL, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(r->content_type, "text/calendar; charset=utf-8");
     assert_non_null(strstr(r->body, "BEGIN:VEVENT\r\n"));
     assert_non_null(strstr(r->body, "DTSTART:20230208T120000Z\r\n"));
@@ -202,7 +195,7 @@ static void test_supplementary_notice_keeps_numbers(void **state)
     /* 5/23 is withdrawn after the notice: it keeps its number */
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", s_feb, seminar);
     r = stack_send(&s_stack, "DELETE", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     items = s_items(r);
     assert_int_equal(json_array_size(items), 11);
     assert_true(json_is_true(json_object_get(json_array_get(items, 5), "isWithdrawn")));
@@ -217,7 +210,7 @@ static void test_supplementary_notice_keeps_numbers(void **state)
     r = stack_send(&s_stack, "POST", path,
                    "{\"kind\":\"CASE\",\"title\":\"Avtale om legevakt\",\"durationMin\":5,"
                    "\"position\":11}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     items = s_items(r);
     assert_string_equal(s_item_text(items, 10, "title"), "Avtale om legevakt");
     assert_string_equal(s_item_text(items, 11, "title"), "Eventuelt");
@@ -225,7 +218,7 @@ static void test_supplementary_notice_keeps_numbers(void **state)
 
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", s_feb);
     r = stack_send(&s_stack, "POST", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     items = s_items(r);
     assert_string_equal(s_item_text(items, 10, "caseNumber"), "10/23"); /* the next number */
     assert_string_equal(s_item_text(items, 11, "caseNumber"), "9/23");  /* unchanged */
@@ -274,7 +267,7 @@ static void test_case_document_with_attachment(void **state)
                    "sykehustjeneste.\"],\"background\":\"Oppnådde læringsmål er grunnlaget for "
                    "spesialistgodkjenning av leger.\",\"assessment\":\"Avtaleutkastet vurderes "
                    "som hensiktsmessig.\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "proposedDecisions")), 1);
     http_response_free(&r);
 
@@ -283,7 +276,7 @@ static void test_case_document_with_attachment(void **state)
     r = stack_send(&s_stack, "POST", path,
                    "{\"filename\":\"Forslag til samarbeidsavtale.pdf\","
                    "\"contentType\":\"application/pdf\",\"content\":\"JVBERi0xLjQgdmVkbGVnZw==\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     json_t *attachment = json_array_get(json_object_get(r->json, "attachments"), 0);
     assert_string_equal(json_string_value(json_object_get(attachment, "sizeBytes")), "16");
     /* sha256("%PDF-1.4 vedlegg") */
@@ -296,7 +289,7 @@ static void test_case_document_with_attachment(void **state)
 
     snprintf(url, sizeof url, "%s/v1/attachments/%s", s_stack.base_url, attachment_id);
     r = http_request("GET", url, NULL, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(r->content_type, "application/pdf");
     assert_string_equal(r->body, "%PDF-1.4 vedlegg");
     http_response_free(&r);
@@ -347,7 +340,7 @@ static void test_numbering_follows_the_year(void **state)
     s_item(march, "MINUTES_APPROVAL", "Godkjenning av referat", "[]", 5);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", march);
     http_response_t *r = stack_send(&s_stack, "POST", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     json_t *items = s_items(r);
     assert_string_equal(s_item_text(items, 0, "caseNumber"), "11/23");
     assert_string_equal(s_item_text(items, 1, "caseNumber"), "12/23");
@@ -357,7 +350,7 @@ static void test_numbering_follows_the_year(void **state)
     s_item(next_year, "CASE", "Handlingsplan 2024", "[]", 30);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", next_year);
     r = stack_send(&s_stack, "POST", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(s_item_text(s_items(r), 0, "caseNumber"), "1/24");
     http_response_free(&r);
 }
@@ -379,7 +372,7 @@ static void test_publication_refusals(void **state)
 
     snprintf(path, sizeof path, "/v1/meetings/%s", id);
     r = stack_send(&s_stack, "PATCH", path, "{\"onlineUrl\":\"https://teams.example/mote\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", id);
     r = stack_send(&s_stack, "POST", path, NULL);
@@ -391,11 +384,11 @@ static void test_publication_refusals(void **state)
     /* a notice well ahead of the notice period gives no warning */
     snprintf(path, sizeof path, "/v1/meetings/%s", id);
     r = stack_send(&s_stack, "PATCH", path, "{\"endTime\":\"2030-05-06T14:10:00+02:00\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", id);
     r = stack_send(&s_stack, "POST", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "warnings")), 0);
     http_response_free(&r);
 
@@ -433,11 +426,11 @@ static void test_exempt_items_and_cancellation(void **state)
                                     "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\","
                                     "\"durationMin\":15,\"isExempt\":true,"
                                     "\"exemptionBasis\":\"offl. § 13\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", id);
     r = stack_send(&s_stack, "POST", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
 
     /* members (here: the credential) see the title, the public does not */
@@ -457,7 +450,7 @@ static void test_exempt_items_and_cancellation(void **state)
     assert_problem(r, 400, "reason");
     http_response_free(&r);
     r = stack_send(&s_stack, "POST", path, "{\"reason\":\"Leder er syk.\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "state"), "CANCELLED");
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", id);
@@ -477,7 +470,7 @@ static void test_listing(void **state)
     char path[200], url[256];
     snprintf(path, sizeof path, "/v1/meetings?committeeId=%s&from=2023-01-01&to=2023-12-31", s_asu);
     http_response_t *r = stack_get(&s_stack, path);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
     http_response_free(&r);
 
@@ -489,13 +482,13 @@ static void test_listing(void **state)
     http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/meetings?state=DRAFT", s_stack.base_url);
     r = http_request("GET", url, NULL, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
     http_response_free(&r);
     /* the committee's feed: every noticed meeting, no drafts */
     snprintf(url, sizeof url, "%s/v1/committees/%s/calendar.ics", s_stack.base_url, s_asu);
     r = http_request("GET", url, NULL, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(r->content_type, "text/calendar; charset=utf-8");
     assert_non_null(strstr(r->body, "X-WR-CALNAME:Administrativt samarbeidsutvalg\r\n"));
     int events = 0;

@@ -12,17 +12,10 @@
 static harness_stack_t s_stack;
 static char s_council[40], s_asu[40], s_romuld[40], s_valla[40], s_dolmen[40];
 
-static void s_expect(http_response_t *r, long status)
-{
-    if (r->status != status)
-        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
-    assert_int_equal(r->status, status);
-}
-
 static void s_create(const char *path, const char *body, char id[40])
 {
     http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     snprintf(id, 40, "%s", json_text(r, "id"));
     http_response_free(&r);
 }
@@ -42,7 +35,7 @@ static void s_item(const char *meeting, const char *body, char id[40])
     char path[128];
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
     http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    s_expect(r, 200);
+    expect_status(r, 200);
     json_t *items = json_object_get(r->json, "items");
     json_t *item = json_array_get(items, json_array_size(items) - 1);
     snprintf(id, 40, "%s", json_string_value(json_object_get(item, "id")));
@@ -61,7 +54,7 @@ static void s_publish(const char *meeting)
     char path[128];
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
     http_response_t *r = stack_send(&s_stack, "POST", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
 }
 
@@ -70,7 +63,7 @@ static json_t *s_items_of(const char *meeting, http_response_t **r)
     char path[128];
     snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
     *r = stack_get(&s_stack, path);
-    s_expect(*r, 200);
+    expect_status(*r, 200);
     return json_object_get((*r)->json, "items");
 }
 
@@ -114,7 +107,7 @@ static void test_minutes_of_27_february_2025(void **state)
     snprintf(path, sizeof path, "/v1/meetings/%s", s_feb);
     snprintf(body, sizeof body, "{\"chairPersonId\":\"%s\"}", s_romuld);
     http_response_t *r = stack_send(&s_stack, "PATCH", path, body);
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
     s_item(s_feb, "{\"kind\":\"NOTICE_APPROVAL\",\"title\":\"Velkommen\",\"durationMin\":5}",
            s_welcome);
@@ -139,7 +132,7 @@ static void test_minutes_of_27_february_2025(void **state)
              "{\"personId\":\"%s\",\"status\":\"ABSENT_WITH_NOTICE\"}]}",
              s_romuld, s_valla, s_dolmen, s_dolmen);
     r = stack_send(&s_stack, "PUT", path, body);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "state"), "HELD");
     assert_int_equal(json_array_size(json_object_get(r->json, "attendance")), 3);
     http_response_free(&r);
@@ -150,12 +143,12 @@ static void test_minutes_of_27_february_2025(void **state)
     http_response_free(&r);
 
     r = s_outcome(s_feb, s_welcome, "{\"outcome\":\"ADOPTED_AS_PROPOSED\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
     r = s_outcome(
         s_feb, s_routine,
         "{\"outcome\":\"POSTPONED\",\"decision\":\"Utsettelsen til neste møte godkjennes.\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
 
     /* approval needs every outcome, and names what is missing */
@@ -174,12 +167,12 @@ static void test_minutes_of_27_february_2025(void **state)
                   "\"Kvalifikasjonsprinsippet gjelder, men er vanskelig når svært mange "
                   "kandidater står veldig likt.\",\"Færre kommuneoverleger å velge inn til "
                   "dette arbeidet.\"]}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/meetings/%s/minutes.html", s_feb);
     r = stack_get(&s_stack, path);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_non_null(strstr(r->body, "<h1>Referat fra Fagråd for legesamarbeid mellom kommunene og "
                                     "Helse Nord-Trøndelag 27.02.2025</h1>"));
     assert_non_null(strstr(r->body, "Utkast – ikke godkjent."));
@@ -194,7 +187,7 @@ static void test_minutes_of_27_february_2025(void **state)
 
     snprintf(path, sizeof path, "/v1/meetings/%s/minutes/approve", s_feb);
     r = stack_send(&s_stack, "POST", path, NULL);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "state"), "MINUTES_APPROVED");
     http_response_free(&r);
 
@@ -228,7 +221,7 @@ static void test_postponed_case_lands_on_the_next_agenda(void **state)
     char path[128];
     snprintf(path, sizeof path, "/v1/cases/%s", case_id);
     r = stack_get(&s_stack, path);
-    s_expect(r, 200);
+    expect_status(r, 200);
     json_t *treatments = json_object_get(r->json, "treatments");
     assert_int_equal(json_array_size(treatments), 2);
     assert_string_equal(
@@ -280,7 +273,7 @@ static void test_postponement_undone_leaves_the_draft(void **state)
     s_publish(june);
 
     http_response_t *r = s_outcome(june, item, "{\"outcome\":\"POSTPONED\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
     json_t *items = s_items_of(sept, &r);
     assert_int_equal(json_array_size(items), 2);
@@ -292,7 +285,7 @@ static void test_postponement_undone_leaves_the_draft(void **state)
     http_response_free(&r);
 
     r = s_outcome(june, item, "{\"outcome\":\"NOTED\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     http_response_free(&r);
     items = s_items_of(sept, &r);
     assert_int_equal(json_array_size(items), 1);

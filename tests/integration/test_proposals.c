@@ -13,17 +13,10 @@ static harness_stack_t s_stack;
 static const char *s_db;
 static char s_council[40], s_other[40], s_steinkjer[40], s_meeting[40];
 
-static void s_expect(http_response_t *r, long status)
-{
-    if (r->status != status)
-        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
-    assert_int_equal(r->status, status);
-}
-
 static void s_create(const char *path, const char *body, char id[40])
 {
     http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     snprintf(id, 40, "%s", json_text(r, "id"));
     http_response_free(&r);
 }
@@ -77,7 +70,7 @@ static void test_accepted_onto_the_agenda(void **state)
              "\"organizationId\":\"%s\"}",
              s_steinkjer);
     http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    s_expect(r, 201);
+    expect_status(r, 201);
     assert_string_equal(json_text(r, "state"), "SUBMITTED");
     snprintf(id, sizeof id, "%s", json_text(r, "id"));
     http_response_free(&r);
@@ -97,7 +90,7 @@ static void test_accepted_onto_the_agenda(void **state)
 
     snprintf(body, sizeof body, "{\"meetingId\":\"%s\",\"durationMin\":20}", s_meeting);
     r = stack_send(&s_stack, "POST", path, body);
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "state"), "ACCEPTED");
     assert_string_equal(json_text(r, "meetingId"), s_meeting);
     char item[40];
@@ -138,7 +131,7 @@ static void test_declined_with_a_reason(void **state)
     http_response_free(&r);
     r = stack_send(&s_stack, "POST", path,
                    "{\"reason\":\"Ligger utenfor fagrådets mandat; sendt til sykehuset.\"}");
-    s_expect(r, 200);
+    expect_status(r, 200);
     assert_string_equal(json_text(r, "state"), "DECLINED");
     assert_string_equal(json_text(r, "declineReason"),
                         "Ligger utenfor fagrådets mandat; sendt til sykehuset.");
