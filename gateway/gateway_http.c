@@ -30,7 +30,17 @@ typedef struct {
     gateway_call_t *call;
     char request_id[64];
     struct timespec start;
+    /* long-poll: a request with wait_seconds is asked again while its
+     * answer has no items, until then */
+    int64_t wait_until_ms;
+    Samhand__V1__Envelope envelope; /* to ask again; its parts live in the pool */
+    Samhand__V1__Principal principal;
+    uv_timer_t *again; /* malloc'ed: freed in its close callback */
+    int round;
 } s_exchange_t;
+
+#define LONG_POLL_INTERVAL_MS 250
+#define LONG_POLL_MAX_SECONDS 30
 
 /* ------------------------------------------------------------ responses */
 
@@ -177,11 +187,46 @@ static int s_apply_query(ProtobufCMessage *msg, const char *query, size_t len,
     return 0;
 }
 
+static void s_on_timer_closed(uv_handle_t *handle)
+{
+    free(handle);
+}
+
 static void s_on_exchange_dispose(void *data)
 {
     s_exchange_t *ex = data;
     if (ex->call) /* the client left before the service answered */
         gateway_bridge_cancel(ex->gateway->bridge, ex->call);
+    if (ex->again)
+        uv_close((uv_handle_t *)ex->again, s_on_timer_closed);
+}
+
+static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply);
+
+/* Asks the service again, for a long-poll that got nothing yet. */
+static void s_on_again(uv_timer_t *timer)
+{
+    s_exchange_t *ex = timer->data;
+    char id[80];
+    snprintf(id, sizeof id, "%s-%d", ex->request_id, ++ex->round);
+    ex->envelope.request_id = id;
+    ex->envelope.deadline_ms = bus_now_ms() + ex->gateway->request_timeout_ms;
+    ex->call =
+        gateway_bridge_call(ex->gateway->bridge, ex->route->service, &ex->envelope, s_on_reply, ex);
+    if (!ex->call) {
+        s_send_problem(ex->req, 503, "the service is not reachable; try again shortly", NULL,
+                       ex->request_id);
+    }
+}
+
+/* True when a long-poll should wait on: the answer has no items yet. */
+static bool s_wait_on(s_exchange_t *ex, const ProtobufCMessage *body)
+{
+    if (!ex->wait_until_ms || bus_now_ms() + LONG_POLL_INTERVAL_MS >= ex->wait_until_ms)
+        return false;
+    const ProtobufCFieldDescriptor *items =
+        protobuf_c_message_descriptor_get_field_by_name(body->descriptor, "items");
+    return items && *(const size_t *)((const char *)body + items->quantifier_offset) == 0;
 }
 
 static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
@@ -232,6 +277,15 @@ static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
             status = 502;
             s_send_problem(req, 500, "the service answered something unreadable", NULL,
                            ex->request_id);
+        } else if (s_wait_on(ex, body)) {
+            protobuf_c_message_free_unpacked(body, NULL);
+            if (!ex->again) {
+                ex->again = malloc(sizeof *ex->again);
+                uv_timer_init(gateway->loop, ex->again);
+                ex->again->data = ex;
+            }
+            uv_timer_start(ex->again, s_on_again, LONG_POLL_INTERVAL_MS, 0);
+            return; /* nothing yet: ask again in a moment */
         } else {
             status = route->success_status;
             json_t *json = transcode_to_json(body);
@@ -351,6 +405,28 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
     transcode_free(&msg);
     json_decref(body);
 
+    /* a long-poll keeps what it needs to ask again */
+    const ProtobufCFieldDescriptor *wait =
+        protobuf_c_message_descriptor_get_field_by_name(route->request, "wait_seconds");
+    if (wait && wait->type == PROTOBUF_C_TYPE_INT32) {
+        ProtobufCMessage *parsed =
+            protobuf_c_message_unpack(route->request, NULL, envelope.body.len, envelope.body.data);
+        int32_t seconds = parsed ? *(const int32_t *)((const char *)parsed + wait->offset) : 0;
+        protobuf_c_message_free_unpacked(parsed, NULL);
+        if (seconds < 0 || seconds > LONG_POLL_MAX_SECONDS) {
+            snprintf(err.field, sizeof err.field, "waitSeconds");
+            snprintf(err.message, sizeof err.message, "must be from 0 to %d",
+                     LONG_POLL_MAX_SECONDS);
+            goto refuse_field_late;
+        }
+        if (seconds > 0) {
+            ex->wait_until_ms = bus_now_ms() + seconds * 1000L;
+            ex->principal = principal;
+            ex->envelope = envelope;
+            ex->envelope.principal = &ex->principal;
+            ex->envelope.method = (char *)route->rpc;
+        }
+    }
     ex->call = gateway_bridge_call(gateway->bridge, route->service, &envelope, s_on_reply, ex);
     if (!ex->call) {
         char label[128];
@@ -361,6 +437,14 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
     }
     return;
 
+refuse_field_late : {
+    char label[128], message[600];
+    snprintf(label, sizeof label, "%s %s", route->method, route->path);
+    snprintf(message, sizeof message, "%s %s", err.field, err.message);
+    s_send_problem(req, 400, message, err.field, ex->request_id);
+    s_count(gateway, label, 400, &ex->start, ex->request_id);
+    return;
+}
 refuse_field:
     detail = err.message;
     if (err.field[0]) {

@@ -3,6 +3,7 @@
  * filtered by type, and only to those who may see it. */
 #include "harness.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -159,12 +160,55 @@ static void test_only_what_one_may_see(void **state)
     http_response_free(&r);
 }
 
+typedef struct {
+    char path[128];
+    http_response_t *response;
+} s_poll_t;
+
+static void *s_poll(void *arg)
+{
+    s_poll_t *poll = arg;
+    poll->response = stack_get(&s_stack, poll->path);
+    return NULL;
+}
+
+static void test_long_poll_waits_for_the_next_event(void **state)
+{
+    /* where the feed is now */
+    http_response_t *r = stack_get(&s_stack, "/v1/events?limit=500");
+    char cursor[32];
+    snprintf(cursor, sizeof cursor, "%s", json_text(r, "nextCursor"));
+    http_response_free(&r);
+
+    s_poll_t poll = {.response = NULL};
+    snprintf(poll.path, sizeof poll.path, "/v1/events?after=%s&waitSeconds=20", cursor);
+    pthread_t thread;
+    pthread_create(&thread, NULL, s_poll, &poll);
+    usleep(500 * 1000); /* the poll is waiting now */
+    r = stack_send(&s_stack, "POST", "/v1/committees",
+                   "{\"name\":\"Fagråd for legemidler\",\"kind\":\"EXPERT_COUNCIL\"}");
+    expect_status(r, 201);
+    http_response_free(&r);
+    pthread_join(thread, NULL);
+    expect_status(poll.response, 200);
+    json_t *items = json_object_get(poll.response->json, "items");
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "type")),
+                        "no.samhand.committee.created");
+    http_response_free(&poll.response);
+
+    r = stack_get(&s_stack, "/v1/events?waitSeconds=31");
+    assert_problem(r, 400, "waitSeconds");
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cloud_events),
         cmocka_unit_test(test_paging_and_types),
         cmocka_unit_test(test_only_what_one_may_see),
+        cmocka_unit_test(test_long_poll_waits_for_the_next_event),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
