@@ -48,6 +48,10 @@ void gateway_http_stop(gateway_t *gateway);
  * frees the result. */
 char *gateway_metrics_merge(const char *const *texts, size_t n);
 
+/* Serves GET /v1/events/stream (server-sent events) for `principal`. */
+void gateway_stream_events(gateway_t *gateway, h2o_req_t *req,
+                           const Samhand__V1__Principal *principal, const char *request_id);
+
 /* The OpenAPI 3.1 document of every route of the table; caller frees. */
 char *gateway_openapi_render(void);
 

@@ -653,6 +653,23 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
         s_count(gateway, "GET /openapi.json", 200, &start, request_id);
         return 0;
     }
+
+    if (s_is_method(req, "GET") && IS_PATH("/v1/events/stream")) {
+        Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
+        ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+        if (i < 0 ||
+            gateway_auth_check(&gateway->auth, req->headers.entries[i].value.base,
+                               req->headers.entries[i].value.len, &principal) != GATEWAY_AUTH_OK) {
+            h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
+                           H2O_STRLIT("Bearer realm=\"samhand\""));
+            s_send_problem(req, 401, "this needs a credential: Authorization: Bearer <API key>",
+                           NULL, request_id);
+            return 0;
+        }
+        s_count(gateway, "GET /v1/events/stream", 200, &start, request_id);
+        gateway_stream_events(gateway, req, &principal, request_id);
+        return 0;
+    }
 #undef IS_PATH
 
     char method[16];

@@ -207,6 +207,9 @@ char *gateway_openapi_render(void)
          "application/json"},
         {"/metrics", "Prometheus metrics", "text/plain"},
         {"/openapi.json", "This document", "application/json"},
+        {"/v1/events/stream",
+         "Server-sent events: the feed as it happens, resuming after Last-Event-ID (key needed)",
+         "text/event-stream"},
     };
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
         json_object_set_new(paths, ops[i].path,

@@ -149,6 +149,7 @@ int notify_feed_list(bus_call_t *call)
         cloud[i].datacontenttype = "application/json";
         cloud[i].data = &any[i];
         cloud[i].dataschema = schemas[i];
+        cloud[i].sequence = strtoll(PQgetvalue(res, i, 0), NULL, 10);
         list.items[list.n_items++] = &cloud[i];
     }
     /* where to go on from: the last row read, or where the caller was */

@@ -476,7 +476,8 @@ static void test_operations_endpoints(void **state)
     assert_non_null(json_object_get(json_object_get(paths, "/v1/committees/{id}"), "patch"));
     assert_non_null(
         json_object_get(json_object_get(paths, "/v1/committees/{committeeId}/memberships"), "get"));
-    assert_null(json_object_get(paths, "/v1/events/stream"));
+    assert_null(json_object_get(paths, "/v1/web"));
+    assert_non_null(json_object_get(paths, "/v1/events/stream"));
     assert_non_null(json_object_get(json_object_get(paths, "/v1/events"), "get"));
     assert_non_null(json_object_get(json_object_get(paths, "/readyz"), "get"));
     json_t *org = json_object_get(

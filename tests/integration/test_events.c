@@ -3,6 +3,7 @@
  * filtered by type, and only to those who may see it. */
 #include "harness.h"
 
+#include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -202,6 +203,83 @@ static void test_long_poll_waits_for_the_next_event(void **state)
     http_response_free(&r);
 }
 
+typedef struct {
+    char last_event_id[32];
+    const char *until; /* stop once the stream holds this */
+    char received[16384];
+    size_t len;
+} s_sse_t;
+
+static size_t s_sse_write(char *data, size_t size, size_t n, void *arg)
+{
+    s_sse_t *sse = arg;
+    size_t take = size * n;
+    if (sse->len + take >= sizeof sse->received)
+        return 0;
+    memcpy(sse->received + sse->len, data, take);
+    sse->len += take;
+    sse->received[sse->len] = '\0';
+    return strstr(sse->received, sse->until) ? 0 : take; /* 0 ends the transfer */
+}
+
+static void *s_sse(void *arg)
+{
+    s_sse_t *sse = arg;
+    char url[256], last[64];
+    snprintf(url, sizeof url, "%s/v1/events/stream", s_stack.base_url);
+    snprintf(last, sizeof last, "Last-Event-ID: %s", sse->last_event_id);
+    struct curl_slist *headers = curl_slist_append(NULL, s_stack.auth_header);
+    headers = curl_slist_append(headers, last);
+    CURL *curl = curl_easy_init();
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_sse_write);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, sse);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 15000L);
+    curl_easy_perform(curl);
+    curl_easy_cleanup(curl);
+    curl_slist_free_all(headers);
+    return NULL;
+}
+
+static void test_server_sent_events(void **state)
+{
+    http_response_t *r = stack_get(&s_stack, "/v1/events?limit=500");
+    s_sse_t first = {.until = "event: no.samhand.committee.created"};
+    snprintf(first.last_event_id, sizeof first.last_event_id, "%s", json_text(r, "nextCursor"));
+    http_response_free(&r);
+    pthread_t thread;
+    pthread_create(&thread, NULL, s_sse, &first);
+    usleep(500 * 1000);
+    r = stack_send(&s_stack, "POST", "/v1/committees",
+                   "{\"name\":\"Fagråd for rus og psykisk helse\",\"kind\":\"EXPERT_COUNCIL\"}");
+    expect_status(r, 201);
+    http_response_free(&r);
+    pthread_join(thread, NULL);
+    const char *event = strstr(first.received, "id: ");
+    assert_non_null(event);
+    assert_non_null(strstr(first.received, "event: no.samhand.committee.created\ndata: {"));
+    assert_non_null(strstr(first.received, "\"name\":\"Fagråd for rus og psykisk helse\""));
+
+    /* resuming after that id gives what came after, not it again */
+    s_sse_t second = {.until = "Fagråd for nyfødte"};
+    sscanf(event + 4, "%31s", second.last_event_id);
+    r = stack_send(&s_stack, "POST", "/v1/committees",
+                   "{\"name\":\"Fagråd for nyfødte\",\"kind\":\"EXPERT_COUNCIL\"}");
+    expect_status(r, 201);
+    http_response_free(&r);
+    pthread_create(&thread, NULL, s_sse, &second);
+    pthread_join(thread, NULL);
+    assert_non_null(strstr(second.received, "Fagråd for nyfødte"));
+    assert_null(strstr(second.received, "rus og psykisk helse"));
+
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1/events/stream", s_stack.base_url);
+    r = http_request("GET", url, NULL, NULL);
+    assert_problem(r, 401, NULL);
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_paging_and_types),
         cmocka_unit_test(test_only_what_one_may_see),
         cmocka_unit_test(test_long_poll_waits_for_the_next_event),
+        cmocka_unit_test(test_server_sent_events),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
