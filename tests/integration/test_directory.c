@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static harness_stack_t s_stack;
 static const char *s_db;
@@ -465,6 +466,30 @@ static void test_operations_endpoints(void **state)
     assert_non_null(strstr(r->body, "# TYPE samhand_http_requests_total counter"));
     assert_non_null(strstr(
         r->body, "samhand_http_requests_total{route=\"POST /v1/organizations\",code=\"201\"}"));
+    /* the services' own counters are merged in, one family for all */
+    assert_non_null(strstr(r->body, "samhand_bus_requests_total{service=\"agenda\",method=\"agenda."
+                                    "CreateOrganization\",code=\"OK\"}"));
+    assert_non_null(strstr(r->body, "samhand_bus_requests_total{service=\"agenda\",method=\"agenda."
+                                    "CreateOrganization\",code=\"ALREADY_EXISTS\"} 1"));
+    assert_non_null(strstr(r->body, "samhand_service_up{service=\"notify\"} 1"));
+    assert_non_null(strstr(r->body, "samhand_queue_depth{service=\"agenda\",queue=\"outbox\"}"));
+    const char *family = strstr(r->body, "# TYPE samhand_bus_requests_total counter");
+    assert_non_null(family);
+    assert_null(strstr(family + 1, "# TYPE samhand_bus_requests_total"));
+    /* and Prometheus itself accepts the exposition */
+    char path[] = "/tmp/samhand-metrics-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, r->body, strlen(r->body)), (ssize_t)strlen(r->body));
+    close(fd);
+    char command[128];
+    snprintf(command, sizeof command, "promtool check metrics < %s", path);
+    int check = system(command);
+    unlink(path);
+    if (check != 0)
+        fprintf(stderr,
+                "promtool refused /metrics (is the Debian package prometheus installed?)\n");
+    assert_int_equal(check, 0);
     http_response_free(&r);
 
     /* the OpenAPI document lists every route that exists, and nothing else */
