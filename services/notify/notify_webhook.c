@@ -250,12 +250,14 @@ void notify_webhook_actor(zsock_t *pipe, void *args)
     srand((unsigned)bus_now_ms()); /* jitter differs between replicas */
     zsock_signal(pipe, 0);
     zpoller_t *poller = zpoller_new(pipe, NULL);
+    int busy = 0; /* work done last round: look again at once, else nap */
     while (db) {
-        void *which = zpoller_wait(poller, 50);
+        void *which = zpoller_wait(poller, busy ? 0 : 50);
         if (which == pipe || zpoller_terminated(poller))
             break;
         char ids[20][40];
         int n = s_claim(db, ids, 20);
+        busy = n > 0;
         for (int i = 0; i < n; i++)
             s_deliver(db, curl, ids[i], context);
         notify_mail_send_due(db, curl, context);
