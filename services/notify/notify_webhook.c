@@ -100,32 +100,23 @@ static char *s_body(const unsigned char *stored, size_t len)
     return text;
 }
 
-/* Sends one claimed delivery and records what became of it. */
-static void s_deliver(db_t *db, CURL *curl, const char *delivery_id,
+/* Sends one claimed delivery (a row of s_claim's result) and records what
+ * became of it. */
+static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row,
                       const notify_context_t *context)
 {
-    const char *params[] = {delivery_id};
-    PGresult *res = db_query(db,
-                             "SELECT s.id, s.url, s.secret, CASE WHEN s.previous_secret_until > "
-                             "now() THEN s.previous_secret END, e.id, e.event, d.attempts "
-                             "FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id "
-                             "JOIN events e ON e.seq = d.event_seq WHERE d.id = $1",
-                             1, params);
-    if (!res || PQntuples(res) == 0) {
-        PQclear(res);
-        return;
-    }
+    const char *delivery_id = PQgetvalue(res, row, 0);
     size_t len;
-    unsigned char *stored = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 5), &len);
+    unsigned char *stored = PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, 6), &len);
     char *body = s_body(stored, len);
     PQfreemem(stored);
     char timestamp[24], id_header[96], ts_header[64], sig_header[256], sig[100], old_sig[100];
     snprintf(timestamp, sizeof timestamp, "%lld", (long long)(bus_now_ms() / 1000));
-    const char *event_id = PQgetvalue(res, 0, 4);
-    s_sign(PQgetvalue(res, 0, 2), event_id, timestamp, body ? body : "", sig);
+    const char *event_id = PQgetvalue(res, row, 5);
+    s_sign(PQgetvalue(res, row, 3), event_id, timestamp, body ? body : "", sig);
     /* while a secret is being rotated, both sign */
-    if (!PQgetisnull(res, 0, 3)) {
-        s_sign(PQgetvalue(res, 0, 3), event_id, timestamp, body ? body : "", old_sig);
+    if (!PQgetisnull(res, row, 4)) {
+        s_sign(PQgetvalue(res, row, 4), event_id, timestamp, body ? body : "", old_sig);
         snprintf(sig_header, sizeof sig_header, "webhook-signature: %s %s", sig, old_sig);
     } else {
         snprintf(sig_header, sizeof sig_header, "webhook-signature: %s", sig);
@@ -139,7 +130,7 @@ static void s_deliver(db_t *db, CURL *curl, const char *delivery_id,
     headers = curl_slist_append(headers, sig_header);
     s_answer_t answer = {.retry_after_s = -1};
     curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, PQgetvalue(res, 0, 1));
+    curl_easy_setopt(curl, CURLOPT_URL, PQgetvalue(res, row, 2));
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
@@ -160,29 +151,32 @@ static void s_deliver(db_t *db, CURL *curl, const char *delivery_id,
     curl_slist_free_all(headers);
     free(body);
 
-    int attempts = atoi(PQgetvalue(res, 0, 6)) + 1;
-    char subscription[40];
-    snprintf(subscription, sizeof subscription, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
+    int attempts = atoi(PQgetvalue(res, row, 7)) + 1;
+    const char *subscription = PQgetvalue(res, row, 1);
     char status_text[16], latency_text[16], delay_ms[24];
     snprintf(status_text, sizeof status_text, "%ld", status);
     snprintf(latency_text, sizeof latency_text, "%d", latency);
     const char *attempt[] = {delivery_id, status_text, latency_text, answer.response};
+    const char *sub[] = {subscription};
+    if (status >= 200 && status < 300) {
+        /* the attempt, the delivery and the subscription's health in one
+         * round trip: this is the path every event takes */
+        const char *done[] = {delivery_id, status_text, latency_text, answer.response,
+                              subscription};
+        PQclear(db_query(db,
+                         "WITH attempt AS (INSERT INTO delivery_attempts (delivery_id, status, "
+                         "latency_ms, response) VALUES ($1, $2, $3, $4)), "
+                         "delivered AS (UPDATE deliveries SET state = 'DELIVERED', attempts = "
+                         "attempts + 1, delivered_at = now() WHERE id = $1) "
+                         "UPDATE subscriptions SET failing_since = NULL "
+                         "WHERE id = $5 AND failing_since IS NOT NULL",
+                         5, done));
+        return;
+    }
     PQclear(db_query(db,
                      "INSERT INTO delivery_attempts (delivery_id, status, latency_ms, response) "
                      "VALUES ($1, $2, $3, $4)",
                      4, attempt));
-    const char *sub[] = {subscription};
-    if (status >= 200 && status < 300) {
-        const char *done[] = {delivery_id};
-        PQclear(db_query(db,
-                         "UPDATE deliveries SET state = 'DELIVERED', attempts = attempts + 1, "
-                         "delivered_at = now() WHERE id = $1",
-                         1, done));
-        PQclear(
-            db_query(db, "UPDATE subscriptions SET failing_since = NULL WHERE id = $1", 1, sub));
-        return;
-    }
     if (status == 410) {
         /* gone: the endpoint says so itself */
         PQclear(db_query(db,
@@ -214,31 +208,27 @@ static void s_deliver(db_t *db, CURL *curl, const char *delivery_id,
                      1, sub));
 }
 
-/* Claims the due head delivery of each active subscription: a lease that
- * also keeps other replicas off it. */
-static int s_claim(db_t *db, char ids[][40], int max)
+/* Claims the due head delivery of each active subscription, with what it
+ * takes to send it: a lease that also keeps other replicas off it. */
+static PGresult *s_claim(db_t *db, int max)
 {
     char limit[16];
     snprintf(limit, sizeof limit, "%d", max);
     const char *params[] = {limit};
-    PGresult *res = db_query(
+    return db_query(
         db,
         "WITH heads AS (SELECT DISTINCT ON (d.subscription_id) d.id, d.next_attempt_at "
         "  FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id "
         "  WHERE d.state = 'PENDING' AND s.state = 'ACTIVE' "
         "  ORDER BY d.subscription_id, d.event_seq) "
-        "UPDATE deliveries d SET next_attempt_at = now() + interval '2 minutes' FROM heads "
+        "UPDATE deliveries d SET next_attempt_at = now() + interval '2 minutes' "
+        "FROM heads, subscriptions s, events e "
         "WHERE d.id = heads.id AND heads.next_attempt_at <= now() AND d.next_attempt_at <= now() "
         "AND d.id IN (SELECT id FROM heads WHERE next_attempt_at <= now() LIMIT $1::int) "
-        "RETURNING d.id",
+        "AND s.id = d.subscription_id AND e.seq = d.event_seq "
+        "RETURNING d.id, s.id, s.url, s.secret, CASE WHEN s.previous_secret_until > now() "
+        "THEN s.previous_secret END, e.id, e.event, d.attempts",
         1, params);
-    if (!res)
-        return -1;
-    int n = PQntuples(res);
-    for (int i = 0; i < n; i++)
-        snprintf(ids[i], 40, "%s", PQgetvalue(res, i, 0));
-    PQclear(res);
-    return n;
 }
 
 void notify_webhook_actor(zsock_t *pipe, void *args)
@@ -255,11 +245,12 @@ void notify_webhook_actor(zsock_t *pipe, void *args)
         void *which = zpoller_wait(poller, busy ? 0 : 50);
         if (which == pipe || zpoller_terminated(poller))
             break;
-        char ids[20][40];
-        int n = s_claim(db, ids, 20);
+        PGresult *claimed = s_claim(db, 64);
+        int n = claimed ? PQntuples(claimed) : 0;
         busy = n > 0;
         for (int i = 0; i < n; i++)
-            s_deliver(db, curl, ids[i], context);
+            s_deliver(db, curl, claimed, i, context);
+        PQclear(claimed);
         notify_mail_send_due(db, curl, context);
     }
     zpoller_destroy(&poller);
