@@ -283,6 +283,38 @@ static void s_make_key(harness_stack_t *stack, char hash_hex[65])
              stack->admin_key);
 }
 
+/* The stack's environment, kept so a crashed service can come back with
+ * the same one. */
+static char (*s_env)[700];
+static char s_database_url[512];
+
+/* Spawns service `i` of s_services with the stack's environment; the
+ * database URL names the service's own role. */
+static pid_t s_spawn_service(int i)
+{
+    snprintf(s_env[0], 700, "SAMHAND_DATABASE_URL=%s%cuser=%s", s_database_url,
+             strchr(s_database_url, '?') ? '&' : '?', s_services[i]);
+    const char *all[] = {s_env[0], s_env[1], s_env[2], s_env[3], s_env[4], s_env[5],
+                         s_env[6], s_env[7], s_env[8], s_env[9], NULL};
+    char binary[64];
+    snprintf(binary, sizeof binary, "samhand-%s", s_services[i]);
+    return harness_spawn(binary, all);
+}
+
+void harness_stack_crash(harness_stack_t *stack, const char *service)
+{
+    pid_t *pids[] = {&stack->agenda, &stack->deviation, &stack->notify};
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(s_services[i], service) != 0)
+            continue;
+        kill(*pids[i], SIGKILL);
+        waitpid(*pids[i], NULL, 0);
+        *pids[i] = s_spawn_service(i);
+        return;
+    }
+    fail_msg("no service %s", service);
+}
+
 void harness_stack_start(harness_stack_t *stack, const char *database_url)
 {
     memset(stack, 0, sizeof *stack);
@@ -295,6 +327,7 @@ void harness_stack_start(harness_stack_t *stack, const char *database_url)
     snprintf(stack->notify_endpoint, 64, "tcp://127.0.0.1:%d", harness_free_port());
 
     static char env[12][700];
+    s_env = env;
     snprintf(env[1], sizeof env[1], "SAMHAND_AGENDA_ENDPOINT=%s", stack->agenda_endpoint);
     snprintf(env[2], sizeof env[2], "SAMHAND_DEVIATION_ENDPOINT=%s", stack->deviation_endpoint);
     snprintf(env[3], sizeof env[3], "SAMHAND_NOTIFY_ENDPOINT=%s", stack->notify_endpoint);
@@ -307,17 +340,12 @@ void harness_stack_start(harness_stack_t *stack, const char *database_url)
              harness_free_port());
     snprintf(env[9], sizeof env[9], "SAMHAND_NOTIFY_EVENTS_ENDPOINT=tcp://127.0.0.1:%d",
              harness_free_port());
+    snprintf(s_database_url, sizeof s_database_url, "%s", database_url);
+    pid_t *pids[] = {&stack->agenda, &stack->deviation, &stack->notify};
+    for (int i = 0; i < 3; i++)
+        *pids[i] = s_spawn_service(i);
     const char *all[] = {env[0], env[1], env[2], env[3], env[4], env[5],
                          env[6], env[7], env[8], env[9], NULL};
-    pid_t *pids[] = {&stack->agenda, &stack->deviation, &stack->notify};
-    for (int i = 0; i < 3; i++) {
-        /* database_url is this program's database; each service logs in as itself */
-        snprintf(env[0], sizeof env[0], "SAMHAND_DATABASE_URL=%s%cuser=%s", database_url,
-                 strchr(database_url, '?') ? '&' : '?', s_services[i]);
-        char binary[64];
-        snprintf(binary, sizeof binary, "samhand-%s", s_services[i]);
-        *pids[i] = harness_spawn(binary, all);
-    }
     snprintf(env[0], sizeof env[0], "SAMHAND_LOG_LEVEL=info");
     stack->gateway = harness_spawn("samhand-gateway", all);
 
@@ -362,7 +390,7 @@ void harness_stack_stop(harness_stack_t *stack)
 #include <pthread.h>
 #include <poll.h>
 
-#define RECEIVER_MAX 256
+#define RECEIVER_MAX 8192
 
 struct harness_receiver {
     int fd, port;

@@ -42,6 +42,10 @@ typedef struct {
 void harness_stack_start(harness_stack_t *stack, const char *database_url);
 void harness_stack_stop(harness_stack_t *stack);
 
+/* kill -9 of one service ("notify"), then the same binary started again
+ * with the same environment, as a supervisor would. */
+void harness_stack_crash(harness_stack_t *stack, const char *service);
+
 /* An entry of SAMHAND_API_KEYS for `key` (the SHA-256 of it, the
  * organisation, the roles joined by '+'), written into `entry`. */
 void harness_api_key(const char *key, const char *organization_id, const char *roles, char *entry,

@@ -167,7 +167,7 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row,
                          "WITH attempt AS (INSERT INTO delivery_attempts (delivery_id, status, "
                          "latency_ms, response) VALUES ($1, $2, $3, $4)), "
                          "delivered AS (UPDATE deliveries SET state = 'DELIVERED', attempts = "
-                         "attempts + 1, delivered_at = now() WHERE id = $1) "
+                         "attempts + 1, delivered_at = now(), leased_by = NULL WHERE id = $1) "
                          "UPDATE subscriptions SET failing_since = NULL "
                          "WHERE id = $5 AND failing_since IS NOT NULL",
                          5, done));
@@ -192,7 +192,8 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row,
     const char *retry[] = {delivery_id, delay_ms,
                            attempts >= context->max_attempts ? "DEAD" : "PENDING"};
     PQclear(db_query(db,
-                     "UPDATE deliveries SET attempts = attempts + 1, state = $3, next_attempt_at = "
+                     "UPDATE deliveries SET attempts = attempts + 1, state = $3, leased_by = NULL, "
+                     "next_attempt_at = "
                      "now() + make_interval(secs => $2::double precision / 1000) WHERE id = $1",
                      3, retry));
     if (attempts >= context->max_attempts)
@@ -209,7 +210,14 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row,
 }
 
 /* Claims the due head delivery of each active subscription, with what it
- * takes to send it: a lease that also keeps other replicas off it. */
+ * takes to send it. The claim is a lease of two minutes held by this
+ * connection's backend: it keeps other replicas off the delivery, and it
+ * ends early when the holder's session is gone (the process died), so a
+ * crash does not hold up a subscription for the rest of the lease. */
+#define DUE                                                                                 \
+    "(d.next_attempt_at <= now() OR (d.leased_by IS NOT NULL AND NOT EXISTS "               \
+    "(SELECT 1 FROM pg_stat_activity a WHERE a.pid = d.leased_by)))"
+
 static PGresult *s_claim(db_t *db, int max)
 {
     char limit[16];
@@ -217,15 +225,17 @@ static PGresult *s_claim(db_t *db, int max)
     const char *params[] = {limit};
     return db_query(
         db,
-        "WITH heads AS (SELECT DISTINCT ON (d.subscription_id) d.id, d.next_attempt_at "
+        "WITH heads AS (SELECT DISTINCT ON (d.subscription_id) d.id, " DUE " AS due "
         "  FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id "
         "  WHERE d.state = 'PENDING' AND s.state = 'ACTIVE' "
-        "  ORDER BY d.subscription_id, d.event_seq) "
-        "UPDATE deliveries d SET next_attempt_at = now() + interval '2 minutes' "
-        "FROM heads, subscriptions s, events e "
-        "WHERE d.id = heads.id AND heads.next_attempt_at <= now() AND d.next_attempt_at <= now() "
-        "AND d.id IN (SELECT id FROM heads WHERE next_attempt_at <= now() LIMIT $1::int) "
-        "AND s.id = d.subscription_id AND e.seq = d.event_seq "
+        "  ORDER BY d.subscription_id, d.event_seq), "
+        "chosen AS (SELECT id FROM heads WHERE due LIMIT $1::int) "
+        "UPDATE deliveries d SET next_attempt_at = now() + interval '2 minutes', "
+        "leased_by = pg_backend_pid() "
+        "FROM chosen, subscriptions s, events e "
+        "WHERE d.id = chosen.id AND s.id = d.subscription_id AND e.seq = d.event_seq "
+        /* again on the row itself: a replica that claimed it meanwhile wins */
+        "AND " DUE " "
         "RETURNING d.id, s.id, s.url, s.secret, CASE WHEN s.previous_secret_until > now() "
         "THEN s.previous_secret END, e.id, e.event, d.attempts",
         1, params);
