@@ -724,3 +724,31 @@ void harness_smtp_stop(harness_smtp_t **s_p)
     free(s);
     *s_p = NULL;
 }
+
+int harness_receiver_verify(harness_receiver_t *r, const char *secret)
+{
+    const char *source = getenv("SAMHAND_SOURCE_DIR");
+    char command[1024];
+    snprintf(command, sizeof command, "node %s/tests/tools/verify-webhooks.mjs >&2",
+             source && *source ? source : ".");
+    FILE *node = popen(command, "w");
+    if (!node)
+        return -1;
+    size_t n = harness_receiver_wait(r, 0, 0);
+    for (size_t i = 0; i < n; i++) {
+        json_t *line = json_object();
+        json_object_set_new(line, "secret", json_string(secret));
+        json_object_set_new(line, "id", json_string(harness_receiver_header(r, i, "webhook-id")));
+        json_object_set_new(line, "timestamp",
+                            json_string(harness_receiver_header(r, i, "webhook-timestamp")));
+        json_object_set_new(line, "signature",
+                            json_string(harness_receiver_header(r, i, "webhook-signature")));
+        json_object_set_new(line, "body", json_string(harness_receiver_body(r, i)));
+        char *text = json_dumps(line, JSON_COMPACT);
+        fprintf(node, "%s\n", text);
+        free(text);
+        json_decref(line);
+    }
+    int status = pclose(node);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}

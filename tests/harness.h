@@ -104,6 +104,11 @@ const char *harness_receiver_header(harness_receiver_t *r, size_t i, const char 
 const char *harness_receiver_body(harness_receiver_t *r, size_t i);
 void harness_receiver_stop(harness_receiver_t **r_p);
 
+/* Verifies every request `r` received with the Standard Webhooks reference
+ * library (npm standardwebhooks, run by node from tests/tools) and `secret`;
+ * returns 0 when all verify. */
+int harness_receiver_verify(harness_receiver_t *r, const char *secret);
+
 /* A real SMTP server for tests, on a free port in a thread of the test:
  * accepts every mail and keeps recipient and message. */
 typedef struct harness_smtp harness_smtp_t;

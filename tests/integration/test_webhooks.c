@@ -117,6 +117,9 @@ static void test_signed_cloud_event(void **state)
     char expected[100] = "v1,";
     EVP_EncodeBlock((unsigned char *)expected + 3, mac, (int)mac_len);
     assert_string_equal(signature, expected);
+    /* and as an off-the-shelf library does; with another secret it refuses */
+    assert_int_equal(harness_receiver_verify(rx, secret), 0);
+    assert_int_not_equal(harness_receiver_verify(rx, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), 0);
     json_decref(event);
     harness_receiver_stop(&rx);
 }
