@@ -1,12 +1,12 @@
-/* Nothing acknowledged is lost through a crash: a burst of committees is
- * created while notify, and then agenda, are killed with SIGKILL and
- * started again; every committee whose creation was answered 201 reaches
+/* Nothing acknowledged is lost through a crash: a burst of 2000 committees
+ * is created while notify, and then agenda, are killed with SIGKILL and
+ * started again, and another while PostgreSQL is restarted twice under the
+ * stack; every committee whose creation was answered 201 reaches
  * the webhook receiver, every delivery verifies with the Standard Webhooks
  * reference library, and an event delivered twice carries the same
  * webhook-id both times. */
 #include "harness.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +31,10 @@ static int s_compare_seen(const void *a, const void *b)
     return strcmp(((const s_seen_t *)a)->committee, ((const s_seen_t *)b)->committee);
 }
 
-static void test_burst_through_crashes(void **state)
+/* Creates BURST committees, calling `crash` with its argument once when half
+ * are acknowledged, and checks every acknowledged one reaches the webhook
+ * receiver, verifiable, repeats with their webhook-id. */
+static void s_burst(void (*crash)(int at), const char *what)
 {
     harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
     char body[256];
@@ -45,27 +48,26 @@ static void test_burst_through_crashes(void **state)
 
     char **acknowledged = calloc(BURST, sizeof *acknowledged);
     size_t n_acknowledged = 0;
-    bool notify_crashed = false, agenda_crashed = false;
+    int crashes = 0;
     for (int attempt = 0; n_acknowledged < BURST && attempt < 4 * BURST; attempt++) {
-        if (!notify_crashed && n_acknowledged == BURST / 4)
-            harness_stack_crash(&s_stack, "notify"), notify_crashed = true;
-        if (!agenda_crashed && n_acknowledged == BURST / 2)
-            harness_stack_crash(&s_stack, "agenda"), agenda_crashed = true;
-        snprintf(body, sizeof body, "{\"name\":\"Utvalg %d\",\"kind\":\"OTHER\"}", attempt);
+        if (crashes < 2 && n_acknowledged == (size_t)(crashes + 1) * BURST / 3)
+            crash(crashes++);
+        snprintf(body, sizeof body, "{\"name\":\"%s %d\",\"kind\":\"OTHER\"}", what, attempt);
         r = stack_send(&s_stack, "POST", "/v1/committees", body);
-        /* while agenda is down the gateway answers 503 or 504: not
+        /* while a part is down the gateway answers 503 or 504: not
          * acknowledged, so not owed; the client tries again a little later */
         if (r->status == 201) {
             acknowledged[n_acknowledged++] = strdup(json_text(r, "id"));
         } else {
-            assert_true(r->status == 503 || r->status == 504);
+            if (r->status != 503 && r->status != 504)
+                fail_msg("POST /v1/committees answered %ld: %s", r->status, r->body);
             usleep(20 * 1000);
         }
         http_response_free(&r);
     }
     assert_int_equal(n_acknowledged, BURST);
 
-    /* well inside the two minutes of a delivery's lease: the lease of the
+    /* well inside the two minutes of a delivery's lease: the lease of a
      * notify that died ends with its database session */
     size_t received = harness_receiver_wait(rx, n_acknowledged, 60000);
     assert_true(received >= n_acknowledged);
@@ -100,6 +102,30 @@ static void test_burst_through_crashes(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* kill -9 of notify, then of agenda */
+static void s_kill_services(int at)
+{
+    harness_stack_crash(&s_stack, at == 0 ? "notify" : "agenda");
+}
+
+/* PostgreSQL restarted (fast shutdown: every session cut) under the stack */
+static void s_restart_database(int at)
+{
+    const char *restart = getenv("SAMHAND_TEST_PG_RESTART");
+    assert_non_null(restart);
+    assert_int_equal(system(restart), 0);
+}
+
+static void test_burst_through_killed_services(void **state)
+{
+    s_burst(s_kill_services, "Utvalg");
+}
+
+static void test_burst_through_database_restarts(void **state)
+{
+    s_burst(s_restart_database, "Råd");
+}
+
 static int s_setup(void **state)
 {
     harness_stack_start(&s_stack, harness_database_url());
@@ -115,7 +141,8 @@ static int s_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_burst_through_crashes),
+        cmocka_unit_test(test_burst_through_killed_services),
+        cmocka_unit_test(test_burst_through_database_restarts),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
