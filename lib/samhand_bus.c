@@ -208,7 +208,12 @@ static int s_handle_metrics(bus_call_t *call, bus_server_t *server)
     const char *oldest;
     s_queues(call, server, &oldest); /* fresh gauges for this scrape */
     Samhand__V1__MetricsResponse response = SAMHAND__V1__METRICS_RESPONSE__INIT;
-    response.text = metrics_render(server->metrics);
+    char *own = metrics_render(server->metrics);
+    char *process = metrics_render(metrics_process());
+    if (asprintf(&response.text, "%s%s", own, process) < 0)
+        response.text = NULL;
+    free(own);
+    free(process);
     bus_call_reply(call, &response.base);
     free(response.text);
     return 0;

@@ -1,6 +1,7 @@
 /* libpq wrapper owned by one thread at a time; see samhand_db.h. */
 #include "samhand_db.h"
 #include "samhand_log.h"
+#include "samhand_metrics.h"
 #include "samhand/v1/event.pb-c.h"
 
 #include <assert.h>
@@ -26,6 +27,12 @@ struct db {
     char *schema;
     int in_transaction;
     int begin_pending; /* BEGIN asked for, sent with the next statement */
+    /* queue items this transaction moves, counted when it commits */
+    struct {
+        const char *queue, *flow;
+        int n;
+    } counts[4];
+    int n_counts;
     char error[512];
     char sqlstate[6];
 };
@@ -309,16 +316,44 @@ int db_begin(db_t *db)
     return 0;
 }
 
+void db_count_at_commit(db_t *db, const char *queue, const char *flow, int n)
+{
+    for (int i = 0; i < db->n_counts; i++)
+        if (strcmp(db->counts[i].queue, queue) == 0 && strcmp(db->counts[i].flow, flow) == 0) {
+            db->counts[i].n += n;
+            return;
+        }
+    if (db->n_counts < (int)(sizeof db->counts / sizeof db->counts[0])) {
+        db->counts[db->n_counts].queue = queue;
+        db->counts[db->n_counts].flow = flow;
+        db->counts[db->n_counts++].n = n;
+    }
+}
+
+static void s_flush_counts(db_t *db)
+{
+    for (int i = 0; i < db->n_counts; i++)
+        if (db->counts[i].n > 0)
+            metrics_queue_flow(db->schema, db->counts[i].queue, db->counts[i].flow,
+                               db->counts[i].n);
+    db->n_counts = 0;
+}
+
 int db_commit(db_t *db)
 {
     int had_statements = !db->begin_pending;
     db->in_transaction = 0;
     db->begin_pending = 0;
-    return had_statements ? s_command(db, "COMMIT") : 0;
+    int rc = had_statements ? s_command(db, "COMMIT") : 0;
+    if (rc == 0)
+        s_flush_counts(db);
+    db->n_counts = 0;
+    return rc;
 }
 
 void db_rollback(db_t *db)
 {
+    db->n_counts = 0;
     if (!db->in_transaction)
         return;
     int had_statements = !db->begin_pending;
@@ -510,6 +545,7 @@ int db_outbox_append_for(db_t *db, const char *type, const char *subject,
     if (!res)
         return -1;
     PQclear(res);
+    db_count_at_commit(db, "outbox", "in", 1);
     return 0;
 }
 
@@ -544,6 +580,11 @@ int db_outbox_commit_for(db_t *db, const char *type, const char *subject,
         db_rollback(db);
     db->in_transaction = 0;
     db->begin_pending = 0;
+    if (ok) {
+        db_count_at_commit(db, "outbox", "in", 1);
+        s_flush_counts(db);
+    }
+    db->n_counts = 0;
     if (PQstatus(db->conn) == CONNECTION_BAD)
         snprintf(db->sqlstate, sizeof db->sqlstate, "08006");
     return ok ? 0 : -1;

@@ -37,6 +37,12 @@ PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const
 /* Opens a transaction. BEGIN is sent together with the next statement, so
  * it costs no round trip of its own. */
 int db_begin(db_t *db);
+/* Counts `n` items of a queue (samhand_queue_items_total of the process,
+ * labelled with the schema) when the current transaction commits, and not
+ * at all if it rolls back. `queue` and `flow` must outlive the transaction
+ * (string literals). */
+void db_count_at_commit(db_t *db, const char *queue, const char *flow, int n);
+
 int db_commit(db_t *db);
 /* Rolls back if a transaction is open; safe to call on every error path. */
 void db_rollback(db_t *db);

@@ -156,3 +156,30 @@ char *metrics_render(metrics_t *metrics)
     fclose(out);
     return text;
 }
+
+static metrics_t *s_process;
+static pthread_once_t s_process_once = PTHREAD_ONCE_INIT;
+
+static void s_process_init(void)
+{
+    s_process = metrics_new();
+    metrics_describe(s_process, "samhand_queue_items_total", METRICS_COUNTER,
+                     "Items of a queue by flow: in (entered), out (done), retried (failed, to be "
+                     "tried again), dead (became a dead letter), since the process started");
+    metrics_describe(s_process, "samhand_consumer_last_sequence", METRICS_GAUGE,
+                     "The last event of a followed service's stream applied by this consumer");
+}
+
+metrics_t *metrics_process(void)
+{
+    pthread_once(&s_process_once, s_process_init);
+    return s_process;
+}
+
+void metrics_queue_flow(const char *service, const char *queue, const char *flow, double n)
+{
+    char labels[192];
+    snprintf(labels, sizeof labels, "service=\"%s\",queue=\"%s\",flow=\"%s\"", service, queue,
+             flow);
+    metrics_add(metrics_process(), "samhand_queue_items_total", labels, n);
+}

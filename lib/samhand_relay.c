@@ -1,6 +1,7 @@
 /* Outbox relay and event consumer; see samhand_relay.h. */
 #include "samhand_relay.h"
 #include "samhand_log.h"
+#include "samhand_metrics.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,8 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub)
     }
     /* committed: now tell the subscribers, in order */
     int rows = PQntuples(res);
+    if (rows > 0)
+        metrics_queue_flow(schema, "outbox", "out", rows);
     for (int i = 0; pub && i < rows; i++) {
         size_t len;
         unsigned char *stored = PQunescapeBytea((const unsigned char *)PQgetvalue(res, i, 3), &len);
@@ -229,6 +232,14 @@ struct consumer {
 
 /* Applies the event after the last one, with the offset, in one
  * transaction. 0, 1 when it is not the next (skipped), -1 on failure. */
+/* The consumer's position, for operators: samhand_consumer_last_sequence. */
+static void s_report(const consumer_t *c)
+{
+    char labels[160];
+    snprintf(labels, sizeof labels, "service=\"%s\",source=\"%s\"", c->schema, c->source);
+    metrics_set(metrics_process(), "samhand_consumer_last_sequence", labels, (double)c->last);
+}
+
 static int s_apply(consumer_t *c, const Samhand__V1__Event *event)
 {
     if (event->sequence <= c->last)
@@ -254,6 +265,7 @@ static int s_apply(consumer_t *c, const Samhand__V1__Event *event)
         return -1;
     }
     c->last = event->sequence;
+    s_report(c);
     return 0;
 }
 
@@ -315,6 +327,7 @@ static void s_consumer_actor(zsock_t *pipe, void *args)
         db_query(c->db, "SELECT last_sequence FROM consumer_offsets WHERE source = $1", 1, params);
     c->last = res && PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
     PQclear(res);
+    s_report(c);
 
     zsock_t *sub = zsock_new(ZMQ_SUB);
     zsock_set_subscribe(sub, "");

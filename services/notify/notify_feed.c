@@ -65,6 +65,8 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
                    "     s.owner_organization_id = ANY (e.audience)) "
                    "ON CONFLICT DO NOTHING",
                    1, fan);
+    if (res)
+        db_count_at_commit(db, "webhooks", "in", atoi(PQcmdTuples(res)));
     PQclear(res);
     return res ? 0 : -1;
 }

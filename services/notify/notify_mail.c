@@ -8,6 +8,7 @@
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand/v1/deviation.pb-c.h"
 #include "samhand_log.h"
+#include "samhand_metrics.h"
 #include "samhand_rows.h"
 #include "samhand_time.h"
 
@@ -75,12 +76,15 @@ static int s_queue(db_t *db, const char *event_id, const char *kind, const char 
                    const char *subject, const char *html, const char *calendar)
 {
     const char *params[] = {event_id, kind, to, subject, html, calendar};
-    return rows_exec(db,
-                     "INSERT INTO mails (event_id, kind, to_address, subject, html, calendar) "
-                     "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                     6, params) < 0
-               ? -1
-               : 0;
+    int rc = rows_exec(db,
+                       "INSERT INTO mails (event_id, kind, to_address, subject, html, calendar) "
+                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                       6, params);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) /* 1: planned already */
+        db_count_at_commit(db, "mail", "in", 1);
+    return 0;
 }
 
 /* A document of agenda's, rendered for members (who may see everything). */
@@ -329,6 +333,7 @@ static void s_send(db_t *db, CURL *curl, const char *mail_id, const notify_conte
                          "UPDATE mails SET state = 'SENT', sent_at = now(), attempts = attempts "
                          "+ 1 WHERE id = $1",
                          1, params));
+        metrics_queue_flow("notify", "mail", "out", 1);
         return;
     }
     /* like webhooks: back off, then give up and keep it as dead */
@@ -342,6 +347,7 @@ static void s_send(db_t *db, CURL *curl, const char *mail_id, const notify_conte
                      "next_attempt_at = now() + make_interval(secs => $2::double precision / "
                      "1000) WHERE id = $1",
                      4, retry));
+    metrics_queue_flow("notify", "mail", attempts >= ctx->max_attempts ? "dead" : "retried", 1);
     log_warn("could not send mail %s (attempt %d): %s", mail_id, attempts, curl_easy_strerror(rc));
 }
 

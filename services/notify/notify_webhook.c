@@ -8,6 +8,7 @@
 #include "notify_server.h"
 #include "gateway_transcode.h"
 #include "samhand_log.h"
+#include "samhand_metrics.h"
 #include "samhand_service.h"
 
 #include <curl/curl.h>
@@ -171,6 +172,7 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row,
                          "UPDATE subscriptions SET failing_since = NULL "
                          "WHERE id = $5 AND failing_since IS NOT NULL",
                          5, done));
+        metrics_queue_flow("notify", "webhooks", "out", 1);
         return;
     }
     PQclear(db_query(db,
@@ -196,6 +198,8 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row,
                      "next_attempt_at = "
                      "now() + make_interval(secs => $2::double precision / 1000) WHERE id = $1",
                      3, retry));
+    metrics_queue_flow("notify", "webhooks", attempts >= context->max_attempts ? "dead" : "retried",
+                       1);
     if (attempts >= context->max_attempts)
         log_warn("webhook delivery %s is a dead letter after %d attempts", delivery_id, attempts);
     /* an endpoint failing for days is switched off; its owner learns it in

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -168,9 +169,36 @@ static void test_retries_keep_the_order(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* The value of one series in the gateway's /metrics, or -1 if absent. */
+static double s_metric(const char *series)
+{
+    http_response_t *r = stack_get(&s_stack, "/metrics");
+    double value = -1;
+    size_t len = strlen(series);
+    for (const char *p = r->body; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (strncmp(p, series, len) == 0 && p[len] == ' ') {
+            value = strtod(p + len + 1, NULL);
+            break;
+        }
+    http_response_free(&r);
+    return value;
+}
+
+static double s_zero(double value)
+{
+    return value < 0 ? 0 : value; /* a series appears with its first item */
+}
+
+#define WEBHOOKS(flow) "samhand_queue_items_total{service=\"notify\",queue=\"webhooks\",flow=\"" flow "\"}"
+#define OUTBOX(flow) "samhand_queue_items_total{service=\"agenda\",queue=\"outbox\",flow=\"" flow "\"}"
+
 static void test_dead_letter_replayed(void **state)
 {
     static const int statuses[] = {500, 500, 500};
+    double in = s_zero(s_metric(WEBHOOKS("in"))), out = s_zero(s_metric(WEBHOOKS("out"))),
+           retried = s_zero(s_metric(WEBHOOKS("retried"))),
+           dead = s_zero(s_metric(WEBHOOKS("dead"))), outbox_in = s_zero(s_metric(OUTBOX("in"))),
+           outbox_out = s_zero(s_metric(OUTBOX("out")));
     harness_receiver_t *rx = harness_receiver_start(statuses, 3, 204);
     char id[40], body[256];
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.person.\"", id, NULL);
@@ -206,6 +234,19 @@ static void test_dead_letter_replayed(void **state)
     http_response_free(&r);
     assert_int_equal(harness_receiver_wait(rx, 4, 10000), 4);
     harness_receiver_stop(&rx);
+
+    /* the queue counters saw it all: in, two retries, a dead letter, and
+     * out after the replay (recorded just after the receiver answered) */
+    for (int i = 0; i < 50 && s_metric(WEBHOOKS("out")) < out + 1; i++)
+        usleep(100 * 1000);
+    assert_true(s_metric(WEBHOOKS("out")) >= out + 1);
+    assert_true(s_metric(WEBHOOKS("in")) >= in + 1);
+    assert_true(s_metric(WEBHOOKS("retried")) >= retried + 2);
+    assert_true(s_metric(WEBHOOKS("dead")) >= dead + 1);
+    assert_true(s_metric(OUTBOX("in")) >= outbox_in + 1);
+    assert_true(s_metric(OUTBOX("out")) >= outbox_out + 1);
+    assert_true(s_metric("samhand_consumer_last_sequence{service=\"notify\",source=\"agenda\"}") >
+                0);
 }
 
 static void test_gone_disables(void **state)
