@@ -342,9 +342,12 @@ static void s_flush_counts(db_t *db)
 int db_commit(db_t *db)
 {
     int had_statements = !db->begin_pending;
-    db->in_transaction = 0;
     db->begin_pending = 0;
+    /* still in the transaction while COMMIT travels: a connection lost now
+     * must fail the commit, not retry COMMIT on a new connection, where it
+     * would "succeed" with no transaction and the work would be gone */
     int rc = had_statements ? s_command(db, "COMMIT") : 0;
+    db->in_transaction = 0;
     if (rc == 0)
         s_flush_counts(db);
     db->n_counts = 0;

@@ -131,6 +131,28 @@ static void test_reconnects_after_connection_loss(void **state)
     db_destroy(&killer);
 }
 
+/* A connection lost inside a transaction fails its COMMIT: the work is gone,
+ * and the caller must hear so (a COMMIT retried on a new connection would
+ * report success with nothing committed). */
+static void test_commit_fails_when_the_connection_is_lost(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    db_t *killer = db_new(s_url, "dbtest", 5000);
+    assert_int_equal(db_begin(db), 0);
+    PGresult *res = db_query(db, "INSERT INTO things (id, name) VALUES (77, 'x') RETURNING pg_backend_pid()",
+                             0, NULL);
+    assert_non_null(res);
+    const char *pid[] = {PQgetvalue(res, 0, 0)};
+    PGresult *killed = db_query(killer, "SELECT pg_terminate_backend($1::int)", 1, pid);
+    assert_non_null(killed);
+    PQclear(killed);
+    PQclear(res);
+    assert_int_not_equal(db_commit(db), 0);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM things WHERE id = 77"), 0);
+    db_destroy(&db);
+    db_destroy(&killer);
+}
+
 static void test_errors_carry_sqlstate(void **state)
 {
     db_t *db = db_new(s_url, "dbtest", 5000);
@@ -151,6 +173,7 @@ int main(void)
         cmocka_unit_test(test_outbox_follows_transaction),
         cmocka_unit_test(test_outbox_commit_is_one_unit),
         cmocka_unit_test(test_reconnects_after_connection_loss),
+        cmocka_unit_test(test_commit_fails_when_the_connection_is_lost),
         cmocka_unit_test(test_errors_carry_sqlstate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
