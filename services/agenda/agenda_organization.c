@@ -25,6 +25,17 @@ bool agenda_organization_number_valid(const char *number)
     return check != 10 && check == number[8] - '0';
 }
 
+#define EMAIL_MAX_CHARS 254
+
+/* Optional; an address when given. */
+static int s_check_contact_email(bus_call_t *call, const char *email)
+{
+    if (!check_empty(email) && (strlen(email) > EMAIL_MAX_CHARS || !check_email(email)))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "contact_email",
+                             "contact_email must be an e-mail address like postmottak@example.no");
+    return 0;
+}
+
 static int s_not_found(bus_call_t *call, const char *id)
 {
     return bus_call_fail(call, BUS_NOT_FOUND, "id", "organization %s does not exist", id);
@@ -49,12 +60,14 @@ int agenda_organization_create(bus_call_t *call)
         return -1;
     if (!kind)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "kind", "kind is required");
+    if (s_check_contact_email(call, req->contact_email) != 0)
+        return -1;
 
     Samhand__V1__Organization *org = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "create organization");
     if (agenda_store_organization_insert(call->db, req->name, req->organization_number, kind,
-                                         &org) != 0) {
+                                         req->contact_email, &org) != 0) {
         if (strcmp(db_sqlstate(call->db), "23505") == 0)
             return bus_call_fail(call, BUS_ALREADY_EXISTS, "organization_number",
                                  "an organization with number %s exists already",
@@ -84,12 +97,12 @@ int agenda_organization_get(bus_call_t *call)
 int agenda_organization_update(bus_call_t *call)
 {
     const Samhand__V1__UpdateOrganizationRequest *req = (const void *)call->request;
-    static const char *const allowed[] = {"name", "kind", NULL};
+    static const char *const allowed[] = {"name", "kind", "contact_email", NULL};
     if (!check_uuid(req->id))
         return s_not_found(call, req->id);
     if (agenda_check_mask(call, req->update_mask, req->n_update_mask, allowed) != 0)
         return -1;
-    const char *name = NULL, *kind = NULL;
+    const char *name = NULL, *kind = NULL, *contact_email = NULL;
     bool bad = false;
     if (agenda_masked(req->update_mask, req->n_update_mask, "name")) {
         if (agenda_check_required(call, "name", req->name, NAME_MAX_CHARS) != 0)
@@ -104,11 +117,17 @@ int agenda_organization_update(bus_call_t *call)
         if (!kind)
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "kind", "kind cannot be unspecified");
     }
+    if (agenda_masked(req->update_mask, req->n_update_mask, "contact_email")) {
+        if (s_check_contact_email(call, req->contact_email) != 0)
+            return -1;
+        contact_email = req->contact_email ? req->contact_email : "";
+    }
 
     Samhand__V1__Organization *org = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "update organization");
-    int rc = agenda_store_organization_update(call->db, req->id, name, kind, &org);
+    int rc = agenda_store_organization_update(call->db, req->id, name, kind, contact_email,
+                                              &org);
     if (rc < 0)
         return bus_call_fail_db(call, "update organization");
     if (rc > 0)

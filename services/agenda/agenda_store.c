@@ -12,7 +12,7 @@
 
 #define ORG_COLUMNS                                                                                \
     "id, name, organization_number, kind, " ROWS_TIMESTAMP_US(                                     \
-        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", row_seq"
+        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(contact_email, ''), row_seq"
 
 static ProtobufCMessage *s_organization(const PGresult *res, int row)
 {
@@ -25,18 +25,19 @@ static ProtobufCMessage *s_organization(const PGresult *res, int row)
     org->kind = rows_enum(&samhand__v1__organization__kind__descriptor, res, row, 3);
     org->create_time = rows_timestamp_us(res, row, 4);
     org->update_time = rows_timestamp_us(res, row, 5);
+    org->contact_email = rows_text(res, row, 6);
     return &org->base;
 }
 
 int agenda_store_organization_insert(db_t *db, const char *name, const char *number,
-                                     const char *kind, Samhand__V1__Organization **out)
+                                     const char *kind, const char *contact_email,
+                                     Samhand__V1__Organization **out)
 {
-    const char *params[] = {name, number, kind};
-    return rows_one(
-        db,
-        "INSERT INTO organizations (name, organization_number, kind) VALUES ($1, $2, $3) "
-        "RETURNING " ORG_COLUMNS,
-        3, params, s_organization, (ProtobufCMessage **)out);
+    const char *params[] = {name, number, kind, contact_email};
+    return rows_one(db,
+                    "INSERT INTO organizations (name, organization_number, kind, contact_email) "
+                    "VALUES ($1, $2, $3, nullif($4, '')) RETURNING " ORG_COLUMNS,
+                    4, params, s_organization, (ProtobufCMessage **)out);
 }
 
 int agenda_store_organization_get(db_t *db, const char *id, Samhand__V1__Organization **out)
@@ -47,14 +48,15 @@ int agenda_store_organization_get(db_t *db, const char *id, Samhand__V1__Organiz
 }
 
 int agenda_store_organization_update(db_t *db, const char *id, const char *name, const char *kind,
-                                     Samhand__V1__Organization **out)
+                                     const char *contact_email, Samhand__V1__Organization **out)
 {
-    const char *params[] = {id, name, kind};
-    return rows_one(
-        db,
-        "UPDATE organizations SET name = coalesce($2, name), kind = coalesce($3, kind), "
-        "updated_at = now() WHERE id = $1 RETURNING " ORG_COLUMNS,
-        3, params, s_organization, (ProtobufCMessage **)out);
+    const char *params[] = {id, name, kind, contact_email};
+    return rows_one(db,
+                    "UPDATE organizations SET name = coalesce($2, name), kind = coalesce($3, kind), "
+                    "contact_email = CASE WHEN $4::text IS NULL THEN contact_email "
+                    "ELSE nullif($4, '') END, updated_at = now() WHERE id = $1 "
+                    "RETURNING " ORG_COLUMNS,
+                    4, params, s_organization, (ProtobufCMessage **)out);
 }
 
 int agenda_store_organization_list(db_t *db, agenda_page_t page, const char *kind, const char *q,

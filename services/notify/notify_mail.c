@@ -35,6 +35,20 @@ static int s_keep_directory(db_t *db, const Samhand__V1__Event *e)
         samhand__v1__person__free_unpacked(p, NULL);
         return rc < 0 ? -1 : 0;
     }
+    if (strcmp(e->data_type, "samhand.v1.Organization") == 0) {
+        Samhand__V1__Organization *o =
+            samhand__v1__organization__unpack(NULL, e->data.len, e->data.data);
+        if (!o)
+            return 0;
+        const char *params[] = {o->id, o->name, o->contact_email};
+        int rc = rows_exec(db,
+                           "INSERT INTO organizations (id, name, contact_email) VALUES ($1, $2, "
+                           "nullif($3, '')) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, "
+                           "contact_email = EXCLUDED.contact_email",
+                           3, params);
+        samhand__v1__organization__free_unpacked(o, NULL);
+        return rc < 0 ? -1 : 0;
+    }
     if (strcmp(e->data_type, "samhand.v1.Committee") == 0) {
         Samhand__V1__Committee *c = samhand__v1__committee__unpack(NULL, e->data.len, e->data.data);
         if (!c)
@@ -87,15 +101,16 @@ static int s_queue(db_t *db, const char *event_id, const char *kind, const char 
     return 0;
 }
 
-/* A document of agenda's, rendered for members (who may see everything). */
+/* A document of agenda's, rendered for members (who may see everything).
+ * A client per render: they are few (a notice, minutes), and nothing is
+ * left behind when the consumer's thread ends. */
 static char *s_render(const notify_context_t *ctx, const char *method, const char *meeting_id)
 {
-    static _Thread_local bus_client_t *client;
-    if (!client)
-        client = bus_client_new(ctx->agenda_endpoint);
+    bus_client_t *client = bus_client_new(ctx->agenda_endpoint);
     Samhand__V1__GetMeetingDocumentRequest req = SAMHAND__V1__GET_MEETING_DOCUMENT_REQUEST__INIT;
     req.id = (char *)meeting_id;
     Samhand__V1__Envelope *reply = bus_client_call(client, method, &req.base, 5000);
+    bus_client_destroy(&client);
     if (!reply)
         return NULL;
     char *text = NULL;
@@ -169,17 +184,72 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     return rc;
 }
 
+/* A deviation for the receiving organisation to answer, to its shared
+ * address: the reference, who sent it and the deadlines, nothing of the
+ * case itself (that is read in samhand, where access is checked). */
+static int s_tell_receiver(db_t *db, const Samhand__V1__Event *e,
+                           const Samhand__V1__DeviationReport *r)
+{
+    const char *params[] = {r->receiving_organization_id, r->reporting_organization_id};
+    PGresult *res = db_query(db,
+                             "SELECT o.contact_email, coalesce((SELECT name FROM organizations "
+                             "WHERE id = $2::uuid), 'en annen part') FROM organizations o "
+                             "WHERE o.id = $1::uuid AND o.contact_email IS NOT NULL",
+                             2, params);
+    if (!res)
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res); /* no shared address known: the feed and webhooks tell it */
+        return 0;
+    }
+    char subject[200];
+    snprintf(subject, sizeof subject, "Ny avviksmelding %s til dere", r->reference);
+    char *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n",
+          out);
+    fputs("<p>Dere har mottatt avviksmelding <strong>", out);
+    html_text(out, r->reference);
+    fputs("</strong> fra ", out);
+    html_text(out, PQgetvalue(res, 0, 1));
+    fputs(".", out);
+    if (r->acknowledge_deadline && r->answer_deadline)
+        fprintf(out, " Den skal bekreftes innen %.2s.%.2s.%.4s og besvares innen %.2s.%.2s.%.4s.",
+                r->acknowledge_deadline->due_date + 8, r->acknowledge_deadline->due_date + 5,
+                r->acknowledge_deadline->due_date, r->answer_deadline->due_date + 8,
+                r->answer_deadline->due_date + 5, r->answer_deadline->due_date);
+    fputs("</p>\n<p>Les og behandle meldingen i samhand.</p>\n<p>Hilsen samhand</p>\n"
+          "</body></html>\n",
+          out);
+    fclose(out);
+    int rc = s_queue(db, e->id, "deviation_received", PQgetvalue(res, 0, 0), subject, html, NULL);
+    free(html);
+    PQclear(res);
+    return rc;
+}
+
 static int s_plan_deviation(db_t *db, const Samhand__V1__Event *e)
 {
     bool receipt = strcmp(e->type, "no.samhand.deviation.submitted") == 0;
     bool answer = strcmp(e->type, "no.samhand.deviation.answered") == 0;
-    if (!receipt && !answer)
+    bool forwarded = strcmp(e->type, "no.samhand.deviation.forwarded") == 0;
+    if (!receipt && !answer && !forwarded)
         return 0;
     Samhand__V1__DeviationReport *r =
         samhand__v1__deviation_report__unpack(NULL, e->data.len, e->data.data);
     if (!r)
         return 0;
+    /* the receiver hears of it when it is submitted, or forwarded to it */
+    if ((receipt || forwarded) && s_tell_receiver(db, e, r) != 0) {
+        samhand__v1__deviation_report__free_unpacked(r, NULL);
+        return -1;
+    }
     int rc = 0;
+    if (forwarded) {
+        samhand__v1__deviation_report__free_unpacked(r, NULL);
+        return 0;
+    }
     if (r->reporter_email[0]) {
         char *html = NULL, subject[200];
         size_t len = 0;

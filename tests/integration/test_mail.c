@@ -1,9 +1,11 @@
 /* E-mail over a real SMTP server: the notice with its calendar event goes
  * to every member of the committee with an address whose term covers the
- * meeting, once; the reporter of a deviation gets a receipt. */
+ * meeting, once; the reporter of a deviation gets a receipt, and the
+ * receiving organisation, at its shared address, word of a new deviation. */
 #include "harness.h"
 
 #include <openssl/evp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -162,11 +164,70 @@ static void test_receipt_to_the_reporter(void **state)
     free(html);
 }
 
+static void test_new_deviation_to_the_receiver(void **state)
+{
+    /* the shared address is checked, and named when wrong */
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
+                                    "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":"
+                                    "\"983974805\",\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":"
+                                    "\"postmottak\"}");
+    assert_problem(r, 400, "contactEmail");
+    http_response_free(&r);
+    char hnt[40], body[1024], path[160];
+    s_create("/v1/organizations",
+             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974805\","
+             "\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":\"postmottak@hnt.no\"}",
+             hnt);
+    snprintf(path, sizeof path, "/v1/organizations/%s", hnt);
+    r = stack_get(&s_stack, path);
+    assert_string_equal(json_text(r, "contactEmail"), "postmottak@hnt.no");
+    http_response_free(&r);
+    /* agenda's stream and deviation's reach notify independently: wait
+     * until notify knows the organisation (its feed shows the event) */
+    bool known = false;
+    for (int i = 0; i < 100 && !known; i++) {
+        r = stack_get(&s_stack, "/v1/events?types=no.samhand.organization.&limit=100");
+        known = r->body && strstr(r->body, hnt);
+        http_response_free(&r);
+        if (!known)
+            usleep(100 * 1000);
+    }
+    assert_true(known);
+
+    size_t before = harness_smtp_wait(s_smtp, 0, 0);
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1/deviations", s_stack.base_url);
+    const char *headers[] = {s_kommune, NULL};
+    snprintf(body, sizeof body,
+             "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"%s\","
+             "\"reporterName\":\"Kari Nordmann\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\","
+             "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
+             "\"description\":\"Epikrise mangler for pasient på post 3.\",\"submit\":true}",
+             hnt);
+    r = http_request("POST", url, body, headers);
+    assert_int_equal(r->status, 201);
+    char reference[40], subject[512], text[200];
+    snprintf(reference, sizeof reference, "%s", json_text(r, "reference"));
+    http_response_free(&r);
+    /* no reporter address this time: the one mail is the receiver's */
+    assert_int_equal(harness_smtp_wait(s_smtp, before + 1, 15000), before + 1);
+    assert_string_equal(harness_smtp_recipient(s_smtp, before), "<postmottak@hnt.no>");
+    snprintf(text, sizeof text, "Ny avviksmelding %s til dere", reference);
+    s_encoded(text, subject);
+    assert_non_null(strstr(harness_smtp_message(s_smtp, before), subject));
+    char *html = s_first_part(harness_smtp_message(s_smtp, before));
+    assert_non_null(strstr(html, "besvares innen"));
+    /* what happened is read in samhand, not in the mail */
+    assert_null(strstr(html, "Epikrise mangler"));
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_notice_to_the_members),
         cmocka_unit_test(test_receipt_to_the_reporter),
+        cmocka_unit_test(test_new_deviation_to_the_receiver),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
