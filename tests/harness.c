@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,19 +94,35 @@ const char *harness_database_url(void)
     return s_url;
 }
 
+/* A port below the kernel's ephemeral range (32768-), where no outgoing
+ * connection can take it between now and the service's bind; never the
+ * same twice in one test program. */
 int harness_free_port(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
-        getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
-        perror("free port");
-        exit(1);
+    static int given[64], n_given;
+    static unsigned seed;
+    if (!seed)
+        seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+    for (int tries = 0; tries < 1000; tries++) {
+        int port = 10000 + (int)(rand_r(&seed) % 22000);
+        bool taken = false;
+        for (int i = 0; i < n_given; i++)
+            taken = taken || given[i] == port;
+        if (taken)
+            continue;
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int bound = bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0;
+        close(fd);
+        if (!bound)
+            continue;
+        if (n_given < (int)(sizeof given / sizeof given[0]))
+            given[n_given++] = port;
+        return port;
     }
-    close(fd);
-    return ntohs(addr.sin_port);
+    fprintf(stderr, "free port: none found\n");
+    exit(1);
 }
 
 pid_t harness_spawn(const char *binary, const char *const *env)
