@@ -18,6 +18,7 @@ extern const size_t notify_migrations_count;
 typedef struct {
     long retry_base_ms;   /* the first retry's delay; later ones grow from it */
     long max_attempts;    /* then the delivery is a dead letter */
+    long webhook_senders; /* threads sending webhooks, each a part of the subscriptions */
     const char *smtp_url; /* "" : no e-mail */
     const char *mail_from;
     const char *agenda_endpoint; /* to render notices and minutes */

@@ -1,5 +1,6 @@
-/* Webhook delivery: one thread per notify process takes, for each active
- * subscription, the oldest pending delivery when it is due (so an endpoint
+/* Webhook delivery: SAMHAND_WEBHOOK_SENDERS threads per notify process,
+ * each for its share of the subscriptions, take for each active
+ * subscription the oldest pending delivery when it is due (so an endpoint
  * gets events in the order of the feed), posts it as a CloudEvent signed per
  * the Standard Webhooks specification, records the attempt, and schedules
  * the retry: exponential backoff with jitter over about a day, Retry-After
@@ -12,6 +13,9 @@
 #include "samhand_service.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
@@ -222,17 +226,21 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row,
     "(d.next_attempt_at <= now() OR (d.leased_by IS NOT NULL AND NOT EXISTS "               \
     "(SELECT 1 FROM pg_stat_activity a WHERE a.pid = d.leased_by)))"
 
-static PGresult *s_claim(db_t *db, int max)
+static PGresult *s_claim(db_t *db, int max, int part, int parts)
 {
-    char limit[16];
+    char limit[16], part_text[16], parts_text[16];
     snprintf(limit, sizeof limit, "%d", max);
-    const char *params[] = {limit};
+    snprintf(part_text, sizeof part_text, "%d", part);
+    snprintf(parts_text, sizeof parts_text, "%d", parts);
+    const char *params[] = {limit, part_text, parts_text};
     return db_query(
         db,
-        "WITH heads AS (SELECT DISTINCT ON (d.subscription_id) d.id, " DUE " AS due "
-        "  FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id "
-        "  WHERE d.state = 'PENDING' AND s.state = 'ACTIVE' "
-        "  ORDER BY d.subscription_id, d.event_seq), "
+        /* the head of each subscription by its index, not a sort of every
+         * pending delivery: a backlog does not slow the claim */
+        "WITH heads AS (SELECT h.id, h.due FROM subscriptions s CROSS JOIN LATERAL "
+        "  (SELECT d.id, " DUE " AS due FROM deliveries d WHERE d.subscription_id = s.id "
+        "   AND d.state = 'PENDING' ORDER BY d.event_seq LIMIT 1) h "
+        "  WHERE s.state = 'ACTIVE' AND mod(abs(hashtext(s.id::text)), $3::int) = $2::int), "
         "chosen AS (SELECT id FROM heads WHERE due LIMIT $1::int) "
         "UPDATE deliveries d SET next_attempt_at = now() + interval '2 minutes', "
         "leased_by = pg_backend_pid() "
@@ -242,32 +250,71 @@ static PGresult *s_claim(db_t *db, int max)
         "AND " DUE " "
         "RETURNING d.id, s.id, s.url, s.secret, CASE WHEN s.previous_secret_until > now() "
         "THEN s.previous_secret END, e.id, e.event, d.attempts",
-        1, params);
+        3, params);
+}
+
+/* One sender: the subscriptions whose hash falls in its part, so each
+ * subscription has one sender and keeps its order, while a slow endpoint
+ * holds up only its part. Part 0 also sends the mail. */
+typedef struct {
+    const service_background_t *background;
+    int part, parts;
+    atomic_bool *stop;
+} s_sender_t;
+
+static void s_send(const s_sender_t *sender, zsock_t *pipe)
+{
+    const notify_context_t *context = sender->background->context;
+    db_t *db = db_new(sender->background->database_url, sender->background->name, 30000);
+    CURL *curl = curl_easy_init();
+    zpoller_t *poller = pipe ? zpoller_new(pipe, NULL) : NULL;
+    int busy = 0; /* work done last round: look again at once, else nap */
+    while (db && !atomic_load(sender->stop)) {
+        if (poller) {
+            void *which = zpoller_wait(poller, busy ? 0 : 50);
+            if (which == pipe || zpoller_terminated(poller))
+                break;
+        } else if (!busy) {
+            zclock_sleep(50);
+        }
+        PGresult *claimed = s_claim(db, 64, sender->part, sender->parts);
+        int n = claimed ? PQntuples(claimed) : 0;
+        busy = n > 0;
+        for (int i = 0; i < n; i++)
+            s_deliver(db, curl, claimed, i, context);
+        PQclear(claimed);
+        if (sender->part == 0)
+            notify_mail_send_due(db, curl, context);
+    }
+    zpoller_destroy(&poller);
+    curl_easy_cleanup(curl);
+    db_destroy(&db);
+}
+
+static void *s_sender_main(void *arg)
+{
+    s_send(arg, NULL);
+    return NULL;
 }
 
 void notify_webhook_actor(zsock_t *pipe, void *args)
 {
     const service_background_t *background = args;
     const notify_context_t *context = background->context;
-    db_t *db = db_new(background->database_url, background->name, 30000);
-    CURL *curl = curl_easy_init();
+    int parts = context->webhook_senders > 0 ? (int)context->webhook_senders : 1;
     srand((unsigned)bus_now_ms()); /* jitter differs between replicas */
+    atomic_bool stop = false;
+    s_sender_t *senders = calloc((size_t)parts, sizeof *senders);
+    pthread_t *threads = calloc((size_t)parts, sizeof *threads);
+    for (int i = 0; i < parts; i++)
+        senders[i] = (s_sender_t){background, i, parts, &stop};
+    for (int i = 1; i < parts; i++)
+        pthread_create(&threads[i], NULL, s_sender_main, &senders[i]);
     zsock_signal(pipe, 0);
-    zpoller_t *poller = zpoller_new(pipe, NULL);
-    int busy = 0; /* work done last round: look again at once, else nap */
-    while (db) {
-        void *which = zpoller_wait(poller, busy ? 0 : 50);
-        if (which == pipe || zpoller_terminated(poller))
-            break;
-        PGresult *claimed = s_claim(db, 64);
-        int n = claimed ? PQntuples(claimed) : 0;
-        busy = n > 0;
-        for (int i = 0; i < n; i++)
-            s_deliver(db, curl, claimed, i, context);
-        PQclear(claimed);
-        notify_mail_send_due(db, curl, context);
-    }
-    zpoller_destroy(&poller);
-    curl_easy_cleanup(curl);
-    db_destroy(&db);
+    s_send(&senders[0], pipe); /* until the actor is told to end */
+    atomic_store(&stop, true);
+    for (int i = 1; i < parts; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    free(senders);
 }
