@@ -126,8 +126,7 @@ int agenda_organization_update(bus_call_t *call)
     Samhand__V1__Organization *org = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "update organization");
-    int rc = agenda_store_organization_update(call->db, req->id, name, kind, contact_email,
-                                              &org);
+    int rc = agenda_store_organization_update(call->db, req->id, name, kind, contact_email, &org);
     if (rc < 0)
         return bus_call_fail_db(call, "update organization");
     if (rc > 0)

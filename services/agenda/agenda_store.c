@@ -12,7 +12,8 @@
 
 #define ORG_COLUMNS                                                                                \
     "id, name, organization_number, kind, " ROWS_TIMESTAMP_US(                                     \
-        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(contact_email, ''), row_seq"
+        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(contact_email, ''), "       \
+                                                           "row_seq"
 
 static ProtobufCMessage *s_organization(const PGresult *res, int row)
 {
@@ -51,12 +52,13 @@ int agenda_store_organization_update(db_t *db, const char *id, const char *name,
                                      const char *contact_email, Samhand__V1__Organization **out)
 {
     const char *params[] = {id, name, kind, contact_email};
-    return rows_one(db,
-                    "UPDATE organizations SET name = coalesce($2, name), kind = coalesce($3, kind), "
-                    "contact_email = CASE WHEN $4::text IS NULL THEN contact_email "
-                    "ELSE nullif($4, '') END, updated_at = now() WHERE id = $1 "
-                    "RETURNING " ORG_COLUMNS,
-                    4, params, s_organization, (ProtobufCMessage **)out);
+    return rows_one(
+        db,
+        "UPDATE organizations SET name = coalesce($2, name), kind = coalesce($3, kind), "
+        "contact_email = CASE WHEN $4::text IS NULL THEN contact_email "
+        "ELSE nullif($4, '') END, updated_at = now() WHERE id = $1 "
+        "RETURNING " ORG_COLUMNS,
+        4, params, s_organization, (ProtobufCMessage **)out);
 }
 
 int agenda_store_organization_list(db_t *db, agenda_page_t page, const char *kind, const char *q,

@@ -207,8 +207,7 @@ static int s_tell_receiver(db_t *db, const Samhand__V1__Event *e,
     char *html = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&html, &len);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n",
-          out);
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n", out);
     fputs("<p>Dere har mottatt avviksmelding <strong>", out);
     html_text(out, r->reference);
     fputs("</strong> fra ", out);

@@ -107,8 +107,7 @@ static char *s_body(const unsigned char *stored, size_t len)
 
 /* Sends one claimed delivery (a row of s_claim's result) and records what
  * became of it. */
-static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row,
-                      const notify_context_t *context)
+static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row, const notify_context_t *context)
 {
     const char *delivery_id = PQgetvalue(res, row, 0);
     size_t len;
@@ -222,8 +221,8 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row,
  * connection's backend: it keeps other replicas off the delivery, and it
  * ends early when the holder's session is gone (the process died), so a
  * crash does not hold up a subscription for the rest of the lease. */
-#define DUE                                                                                 \
-    "(d.next_attempt_at <= now() OR (d.leased_by IS NOT NULL AND NOT EXISTS "               \
+#define DUE                                                                                        \
+    "(d.next_attempt_at <= now() OR (d.leased_by IS NOT NULL AND NOT EXISTS "                      \
     "(SELECT 1 FROM pg_stat_activity a WHERE a.pid = d.leased_by)))"
 
 static PGresult *s_claim(db_t *db, int max, int part, int parts)

@@ -166,9 +166,10 @@ int main(int argc, char **argv)
         getsockname(fds[i], (struct sockaddr *)&addr, &len);
         pthread_create(&threads[i], NULL, s_receiver, &fds[i]);
         snprintf(url, sizeof url, "%s/v1/subscriptions", base);
-        snprintf(body, sizeof body,
-                 "{\"url\":\"http://127.0.0.1:%d/hook\",\"eventTypes\":[\"no.samhand.committee.\"]}",
-                 ntohs(addr.sin_port));
+        snprintf(
+            body, sizeof body,
+            "{\"url\":\"http://127.0.0.1:%d/hook\",\"eventTypes\":[\"no.samhand.committee.\"]}",
+            ntohs(addr.sin_port));
         if (s_post(curl, url, key, body) != 201) {
             fprintf(stderr, "could not subscribe\n");
             return 1;

@@ -38,7 +38,8 @@ static void s_burst(void (*crash)(int at), const char *what)
 {
     harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
     char body[256];
-    snprintf(body, sizeof body, "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.committee.created\"]}",
+    snprintf(body, sizeof body,
+             "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.committee.created\"]}",
              harness_receiver_url(rx));
     http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
     assert_int_equal(r->status, 201);
@@ -93,8 +94,7 @@ static void s_burst(void (*crash)(int at), const char *what)
         s_seen_t key = {0};
         snprintf(key.committee, sizeof key.committee, "%s", acknowledged[i]);
         if (!bsearch(&key, seen, received, sizeof *seen, s_compare_seen))
-            fail_msg("committee %s was acknowledged but its event never arrived",
-                     acknowledged[i]);
+            fail_msg("committee %s was acknowledged but its event never arrived", acknowledged[i]);
         free(acknowledged[i]);
     }
     free(acknowledged);

@@ -189,8 +189,10 @@ static double s_zero(double value)
     return value < 0 ? 0 : value; /* a series appears with its first item */
 }
 
-#define WEBHOOKS(flow) "samhand_queue_items_total{service=\"notify\",queue=\"webhooks\",flow=\"" flow "\"}"
-#define OUTBOX(flow) "samhand_queue_items_total{service=\"agenda\",queue=\"outbox\",flow=\"" flow "\"}"
+#define WEBHOOKS(flow)                                                                             \
+    "samhand_queue_items_total{service=\"notify\",queue=\"webhooks\",flow=\"" flow "\"}"
+#define OUTBOX(flow)                                                                               \
+    "samhand_queue_items_total{service=\"agenda\",queue=\"outbox\",flow=\"" flow "\"}"
 
 static void test_dead_letter_replayed(void **state)
 {

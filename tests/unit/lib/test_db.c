@@ -139,8 +139,8 @@ static void test_commit_fails_when_the_connection_is_lost(void **state)
     db_t *db = db_new(s_url, "dbtest", 5000);
     db_t *killer = db_new(s_url, "dbtest", 5000);
     assert_int_equal(db_begin(db), 0);
-    PGresult *res = db_query(db, "INSERT INTO things (id, name) VALUES (77, 'x') RETURNING pg_backend_pid()",
-                             0, NULL);
+    PGresult *res = db_query(
+        db, "INSERT INTO things (id, name) VALUES (77, 'x') RETURNING pg_backend_pid()", 0, NULL);
     assert_non_null(res);
     const char *pid[] = {PQgetvalue(res, 0, 0)};
     PGresult *killed = db_query(killer, "SELECT pg_terminate_backend($1::int)", 1, pid);
