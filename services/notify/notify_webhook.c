@@ -264,17 +264,25 @@ typedef struct {
 static void s_send(const s_sender_t *sender, zsock_t *pipe)
 {
     const notify_context_t *context = sender->background->context;
-    db_t *db = db_new(sender->background->database_url, sender->background->name, 30000);
+    db_t *db = NULL;
     CURL *curl = curl_easy_init();
     zpoller_t *poller = pipe ? zpoller_new(pipe, NULL) : NULL;
     int busy = 0; /* work done last round: look again at once, else nap */
-    while (db && !atomic_load(sender->stop)) {
+    while (!atomic_load(sender->stop)) {
         if (poller) {
             void *which = zpoller_wait(poller, busy ? 0 : 50);
             if (which == pipe || zpoller_terminated(poller))
                 break;
         } else if (!busy) {
             zclock_sleep(50);
+        }
+        /* a sender without its database keeps trying: its share of the
+         * subscriptions waits, the queue's age shows it, nothing is lost */
+        if (!db)
+            db = db_new(sender->background->database_url, sender->background->name, 1000);
+        if (!db) {
+            busy = 0;
+            continue;
         }
         PGresult *claimed = s_claim(db, 64, sender->part, sender->parts);
         int n = claimed ? PQntuples(claimed) : 0;
