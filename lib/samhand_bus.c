@@ -44,6 +44,13 @@ int bus_call_reply(bus_call_t *call, const ProtobufCMessage *response)
     return 0;
 }
 
+int bus_call_reply_free(bus_call_t *call, ProtobufCMessage *response)
+{
+    int rc = bus_call_reply(call, response);
+    protobuf_c_message_free_unpacked(response, NULL);
+    return rc;
+}
+
 int bus_call_reply_document(bus_call_t *call, const char *content_type, const void *body,
                             size_t len, const char *filename)
 {

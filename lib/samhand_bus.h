@@ -48,6 +48,9 @@ typedef struct {
 
 /* Packs `response` as the reply body. Returns 0. */
 int bus_call_reply(bus_call_t *call, const ProtobufCMessage *response);
+/* bus_call_reply(), then frees the response (as unpacked or built by
+ * protobuf-c's allocator): for an answer read from the store. */
+int bus_call_reply_free(bus_call_t *call, ProtobufCMessage *response);
 
 /* Replies with a rendered document (CSV, HTML, iCalendar) instead of the
  * route's message; the gateway sends it as it is. Returns 0. */

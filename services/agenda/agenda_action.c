@@ -105,8 +105,7 @@ int agenda_action_get(bus_call_t *call)
         return bus_call_fail_db(call, "read action");
     if (rc > 0)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "action %s does not exist", req->id);
-    bus_call_reply(call, &a->base);
-    protobuf_c_message_free_unpacked(&a->base, NULL);
+    bus_call_reply_free(call, &a->base);
     return 0;
 }
 
@@ -226,8 +225,7 @@ int agenda_action_list(bus_call_t *call)
             req->overdue, req->open,
             check_empty(req->organization_id) ? NULL : req->organization_id, &list) != 0)
         return bus_call_fail_db(call, "list actions");
-    bus_call_reply(call, &list->base);
-    protobuf_c_message_free_unpacked(&list->base, NULL);
+    bus_call_reply_free(call, &list->base);
     return 0;
 }
 

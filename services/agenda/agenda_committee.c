@@ -120,8 +120,7 @@ int agenda_committee_get(bus_call_t *call)
         return bus_call_fail_db(call, "read committee");
     if (rc > 0)
         return s_not_found(call, req->id);
-    bus_call_reply(call, &committee->base);
-    protobuf_c_message_free_unpacked(&committee->base, NULL);
+    bus_call_reply_free(call, &committee->base);
     return 0;
 }
 
@@ -229,7 +228,6 @@ int agenda_committee_list(bus_call_t *call)
     if (agenda_store_committee_list(
             call->db, page, kind, check_empty(req->parent_id) ? NULL : req->parent_id, &list) != 0)
         return bus_call_fail_db(call, "list committees");
-    bus_call_reply(call, &list->base);
-    protobuf_c_message_free_unpacked(&list->base, NULL);
+    bus_call_reply_free(call, &list->base);
     return 0;
 }

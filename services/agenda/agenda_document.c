@@ -181,8 +181,7 @@ int agenda_document_get(bus_call_t *call)
         bus_call_fail(call, BUS_NOT_FOUND, "item_id", "agenda item %s has no case document",
                       req->item_id);
     } else {
-        bus_call_reply(call, &doc->base);
-        protobuf_c_message_free_unpacked(&doc->base, NULL);
+        bus_call_reply_free(call, &doc->base);
         rc = 0;
     }
 done:

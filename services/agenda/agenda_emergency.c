@@ -96,8 +96,7 @@ int agenda_emergency_get(bus_call_t *call)
         return bus_call_fail_db(call, "read emergency");
     if (rc > 0)
         return s_not_found(call, req->id);
-    bus_call_reply(call, &e->base);
-    protobuf_c_message_free_unpacked(&e->base, NULL);
+    bus_call_reply_free(call, &e->base);
     return 0;
 }
 

@@ -232,8 +232,7 @@ int agenda_meeting_get(bus_call_t *call)
     Samhand__V1__Meeting *m = NULL;
     if (agenda_meeting_load(call, req->id, false, &m) != 0)
         return -1;
-    bus_call_reply(call, &m->base);
-    protobuf_c_message_free_unpacked(&m->base, NULL);
+    bus_call_reply_free(call, &m->base);
     return 0;
 }
 
@@ -270,8 +269,7 @@ int agenda_meeting_list(bus_call_t *call)
             check_empty(req->from) ? NULL : from, check_empty(req->to) ? NULL : to,
             agenda_caller_known(call), &list) != 0)
         return bus_call_fail_db(call, "list meetings");
-    bus_call_reply(call, &list->base);
-    protobuf_c_message_free_unpacked(&list->base, NULL);
+    bus_call_reply_free(call, &list->base);
     return 0;
 }
 

@@ -93,8 +93,7 @@ int agenda_membership_list(bus_call_t *call)
                                      check_empty(req->active_on) ? NULL : req->active_on,
                                      &list) != 0)
         return bus_call_fail_db(call, "list memberships");
-    bus_call_reply(call, &list->base);
-    protobuf_c_message_free_unpacked(&list->base, NULL);
+    bus_call_reply_free(call, &list->base);
     return 0;
 }
 
@@ -115,8 +114,7 @@ int agenda_membership_get(bus_call_t *call)
         return bus_call_fail_db(call, "read membership");
     if (rc > 0)
         return s_not_found(call, req->committee_id, req->id);
-    bus_call_reply(call, &m->base);
-    protobuf_c_message_free_unpacked(&m->base, NULL);
+    bus_call_reply_free(call, &m->base);
     return 0;
 }
 

@@ -218,8 +218,7 @@ int agenda_case_get(bus_call_t *call)
         return bus_call_fail_db(call, "read case");
     if (rc > 0)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "case %s does not exist", req->id);
-    bus_call_reply(call, &c->base);
-    protobuf_c_message_free_unpacked(&c->base, NULL);
+    bus_call_reply_free(call, &c->base);
     return 0;
 }
 

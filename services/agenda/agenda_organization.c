@@ -89,8 +89,7 @@ int agenda_organization_get(bus_call_t *call)
         return bus_call_fail_db(call, "read organization");
     if (rc > 0)
         return s_not_found(call, req->id);
-    bus_call_reply(call, &org->base);
-    protobuf_c_message_free_unpacked(&org->base, NULL);
+    bus_call_reply_free(call, &org->base);
     return 0;
 }
 
@@ -151,7 +150,6 @@ int agenda_organization_list(bus_call_t *call)
             call->db, page, kind, check_empty(req->q) ? NULL : req->q,
             check_empty(req->organization_number) ? NULL : req->organization_number, &list) != 0)
         return bus_call_fail_db(call, "list organizations");
-    bus_call_reply(call, &list->base);
-    protobuf_c_message_free_unpacked(&list->base, NULL);
+    bus_call_reply_free(call, &list->base);
     return 0;
 }

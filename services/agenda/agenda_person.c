@@ -60,8 +60,7 @@ int agenda_person_get(bus_call_t *call)
         return bus_call_fail_db(call, "read person");
     if (rc > 0)
         return s_not_found(call, req->id);
-    bus_call_reply(call, &person->base);
-    protobuf_c_message_free_unpacked(&person->base, NULL);
+    bus_call_reply_free(call, &person->base);
     return 0;
 }
 
@@ -125,7 +124,6 @@ int agenda_person_list(bus_call_t *call)
                                  check_empty(req->organization_id) ? NULL : req->organization_id,
                                  check_empty(req->q) ? NULL : req->q, &list) != 0)
         return bus_call_fail_db(call, "list persons");
-    bus_call_reply(call, &list->base);
-    protobuf_c_message_free_unpacked(&list->base, NULL);
+    bus_call_reply_free(call, &list->base);
     return 0;
 }

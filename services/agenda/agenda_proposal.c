@@ -74,8 +74,7 @@ int agenda_proposal_get(bus_call_t *call)
         return bus_call_fail_db(call, "read proposal");
     if (rc > 0)
         return s_not_found(call, req->id);
-    bus_call_reply(call, &p->base);
-    protobuf_c_message_free_unpacked(&p->base, NULL);
+    bus_call_reply_free(call, &p->base);
     return 0;
 }
 
@@ -96,8 +95,7 @@ int agenda_proposal_list(bus_call_t *call)
     Samhand__V1__ListProposalsResponse *list = NULL;
     if (agenda_store_proposal_list(call->db, page, req->committee_id, state, &list) != 0)
         return bus_call_fail_db(call, "list proposals");
-    bus_call_reply(call, &list->base);
-    protobuf_c_message_free_unpacked(&list->base, NULL);
+    bus_call_reply_free(call, &list->base);
     return 0;
 }
 

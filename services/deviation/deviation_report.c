@@ -322,8 +322,7 @@ static int s_commit(bus_call_t *call, const char *id, const char *event)
         return bus_call_fail_db(call, "record deviation");
     }
     s_present(call, r);
-    bus_call_reply(call, &r->base);
-    protobuf_c_message_free_unpacked(&r->base, NULL);
+    bus_call_reply_free(call, &r->base);
     return 0;
 }
 
@@ -352,8 +351,7 @@ int deviation_categories_list(bus_call_t *call)
     Samhand__V1__ListDeviationCategoriesResponse *list = NULL;
     if (deviation_store_categories(call->db, &list) != 0)
         return bus_call_fail_db(call, "list categories");
-    bus_call_reply(call, &list->base);
-    protobuf_c_message_free_unpacked(&list->base, NULL);
+    bus_call_reply_free(call, &list->base);
     return 0;
 }
 
@@ -392,8 +390,7 @@ int deviation_report_get(bus_call_t *call)
     if (s_load(call, req->id, false, &r) != 0)
         return -1;
     s_present(call, r);
-    bus_call_reply(call, &r->base);
-    protobuf_c_message_free_unpacked(&r->base, NULL);
+    bus_call_reply_free(call, &r->base);
     return 0;
 }
 
@@ -437,8 +434,7 @@ int deviation_report_list(bus_call_t *call)
         return bus_call_fail_db(call, "list deviations");
     for (size_t i = 0; i < list->n_items; i++)
         s_present(call, list->items[i]);
-    bus_call_reply(call, &list->base);
-    protobuf_c_message_free_unpacked(&list->base, NULL);
+    bus_call_reply_free(call, &list->base);
     return 0;
 }
 

@@ -138,8 +138,7 @@ int notify_subscription_create(bus_call_t *call)
         return bus_call_fail_db(call, "create subscription");
     /* the only time the secret is shown */
     s->secret = strdup(secret);
-    bus_call_reply(call, &s->base);
-    protobuf_c_message_free_unpacked(&s->base, NULL);
+    bus_call_reply_free(call, &s->base);
     return 0;
 }
 
@@ -149,8 +148,7 @@ int notify_subscription_get(bus_call_t *call)
     Samhand__V1__Subscription *s = NULL;
     if (s_load(call, req->id, &s) != 0)
         return -1;
-    bus_call_reply(call, &s->base);
-    protobuf_c_message_free_unpacked(&s->base, NULL);
+    bus_call_reply_free(call, &s->base);
     return 0;
 }
 
@@ -176,8 +174,7 @@ int notify_subscription_list(bus_call_t *call)
                   &samhand__v1__list_subscriptions_response__descriptor,
                   (ProtobufCMessage **)&list) != 0)
         return bus_call_fail_db(call, "list subscriptions");
-    bus_call_reply(call, &list->base);
-    protobuf_c_message_free_unpacked(&list->base, NULL);
+    bus_call_reply_free(call, &list->base);
     return 0;
 }
 
@@ -241,8 +238,7 @@ int notify_subscription_update(bus_call_t *call)
         return -1;
     if (rotate)
         s->secret = strdup(secret);
-    bus_call_reply(call, &s->base);
-    protobuf_c_message_free_unpacked(&s->base, NULL);
+    bus_call_reply_free(call, &s->base);
     return 0;
 }
 
@@ -264,8 +260,7 @@ int notify_subscription_delete(bus_call_t *call)
         protobuf_c_message_free_unpacked(&s->base, NULL);
         return bus_call_fail_db(call, "delete subscription");
     }
-    bus_call_reply(call, &s->base);
-    protobuf_c_message_free_unpacked(&s->base, NULL);
+    bus_call_reply_free(call, &s->base);
     return 0;
 }
 
@@ -340,8 +335,7 @@ int notify_deliveries_list(bus_call_t *call)
         }
         PQclear(res);
     }
-    bus_call_reply(call, &list->base);
-    protobuf_c_message_free_unpacked(&list->base, NULL);
+    bus_call_reply_free(call, &list->base);
     return 0;
 }
 
