@@ -96,9 +96,9 @@ static void s_replace(char **field, const char *value)
     *field = strdup(value);
 }
 
-/* Deadlines as of today, the caller's next steps, and anonymity towards
- * the receiver. */
-static void s_present(bus_call_t *call, report_t *r)
+/* The deadlines' status as of today: what the caller is shown, and what an
+ * event carries (so a receiver or notify's reminders need not work it out). */
+static void s_deadline_status(report_t *r)
 {
     char today[11];
     deviation_today(today);
@@ -132,7 +132,13 @@ static void s_present(bus_call_t *call, report_t *r)
                                  : SAMHAND__V1__DEADLINE__STATUS__PENDING;
         }
     }
+}
 
+/* Deadlines as of today, the caller's next steps, and anonymity towards
+ * the receiver. */
+static void s_present(bus_call_t *call, report_t *r)
+{
+    s_deadline_status(r);
     int sides = s_sides(call, r);
     if (r->is_anonymous && !(sides & (SIDE_REPORTER | SIDE_QUALITY))) {
         s_replace(&r->reporter_name, "");
@@ -315,6 +321,7 @@ static int s_commit(bus_call_t *call, const char *id, const char *event)
     char type[96];
     snprintf(type, sizeof type, "no.samhand.deviation.%s", event);
     /* the event carries the whole report, for the two parties' eyes only */
+    s_deadline_status(r);
     const char *audience[] = {r->reporting_organization_id, r->receiving_organization_id};
     if (db_outbox_commit_for(call->db, type, r->id, r->receiving_organization_id, NULL, audience, 2,
                              &r->base) != 0) {
@@ -621,6 +628,7 @@ static int s_alert(db_t *db, const char *id, bool overdue, void *arg)
     report_t *r = NULL;
     if (deviation_store_get(db, id, false, &r) != 0)
         return -1;
+    s_deadline_status(r);
     const char *audience[] = {r->reporting_organization_id, r->receiving_organization_id};
     int rc = db_outbox_append_for(
         db, overdue ? "no.samhand.deviation.overdue" : "no.samhand.deviation.due_soon", r->id,

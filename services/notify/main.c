@@ -34,6 +34,7 @@ int main(int argc, char **argv)
                  "FROM mails WHERE state = 'PENDING'"},
         {"dead_mail", "SELECT count(*), 0 FROM mails WHERE state = 'DEAD'"},
     };
+    static const char *const reminder_days[] = {"working-days", "every-day", "never", NULL};
     const config_var_t config[] = {
         {"SAMHAND_WEBHOOK_RETRY_BASE_MS", CONFIG_INT, "5000",
          "delay before the first retry of a webhook; later ones grow to about a day", 10, 3600000,
@@ -49,7 +50,15 @@ int main(int argc, char **argv)
          &context.smtp_url, NULL, NULL},
         {"SAMHAND_MAIL_FROM", CONFIG_STRING, "samhand@localhost", "the sender of every mail", 0, 0,
          &context.mail_from, NULL, NULL},
-
+        {"SAMHAND_REMINDER_ON", CONFIG_CHOICE, "working-days",
+         "days a reminder digest goes out: working-days, every-day or never", 0, 0,
+         &context.reminder_on, NULL, reminder_days},
+        {"SAMHAND_REMINDER_HOUR", CONFIG_INT, "7",
+         "hour (Oslo time) from which the day's reminder digests go out", 0, 23, NULL,
+         &context.reminder_hour, NULL},
+        {"SAMHAND_REMINDER_DAYS", CONFIG_INT, "2",
+         "working days ahead a due date is reminded of (overdue ones every day)", 0, 30, NULL,
+         &context.reminder_days, NULL},
     };
     static const service_consumer_t consumers[] = {{"agenda", notify_inbox_apply},
                                                    {"deviation", notify_inbox_apply}};

@@ -47,7 +47,7 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
     PQclear(res);
     if (!new_event)
         return 0; /* had it already: nothing more to do, nothing twice */
-    if (notify_mail_plan(db, event, context) != 0)
+    if (notify_mail_plan(db, event, context) != 0 || notify_reminder_keep(db, event) != 0)
         return -1;
     /* one delivery per subscription that wants it and may see it, in the
      * same transaction: an event is fanned out exactly once */

@@ -1,8 +1,11 @@
 /* E-mail to people: the notice with its calendar event to every member of
  * the committee, supplementary notices, cancellations and approved minutes,
- * a receipt and the answer to a deviation's reporter. Mails are planned
- * when their event arrives (once, with the event), rendered by agenda, and
- * sent over SMTP (libcurl) by the delivery thread with retries. */
+ * a receipt and the answer to a deviation's reporter, word of a new
+ * deviation to the receiving organisation, and of a webhook subscription
+ * switched off to its owner. Mails are planned when their event arrives
+ * (once, with the event), rendered by agenda, and sent over SMTP (libcurl)
+ * by the delivery thread with retries. The reminder digests are planned in
+ * notify_reminder.c. */
 #include "samhand_html.h"
 #include "notify_server.h"
 #include "samhand/v1/agenda.pb-c.h"
@@ -86,8 +89,8 @@ static int s_keep_directory(db_t *db, const Samhand__V1__Event *e)
 
 /* ------------------------------------------------------------ planning */
 
-static int s_queue(db_t *db, const char *event_id, const char *kind, const char *to,
-                   const char *subject, const char *html, const char *calendar)
+int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const char *to,
+                      const char *subject, const char *html, const char *calendar)
 {
     const char *params[] = {event_id, kind, to, subject, html, calendar};
     int rc = rows_exec(db,
@@ -175,7 +178,7 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     for (int i = 0; rc == 0 && res && i < PQntuples(res); i++) {
         char subject[300];
         snprintf(subject, sizeof subject, "%s: %s %s", word, PQgetvalue(res, i, 1), date);
-        rc = s_queue(db, e->id, kind, PQgetvalue(res, i, 0), subject, html, calendar);
+        rc = notify_mail_queue(db, e->id, kind, PQgetvalue(res, i, 0), subject, html, calendar);
     }
     PQclear(res);
     free(html);
@@ -222,7 +225,8 @@ static int s_tell_receiver(db_t *db, const Samhand__V1__Event *e,
           "</body></html>\n",
           out);
     fclose(out);
-    int rc = s_queue(db, e->id, "deviation_received", PQgetvalue(res, 0, 0), subject, html, NULL);
+    int rc = notify_mail_queue(db, e->id, "deviation_received", PQgetvalue(res, 0, 0), subject,
+                               html, NULL);
     free(html);
     PQclear(res);
     return rc;
@@ -280,11 +284,65 @@ static int s_plan_deviation(db_t *db, const Samhand__V1__Event *e)
         }
         fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
         fclose(out);
-        rc = s_queue(db, e->id, receipt ? "deviation_receipt" : "deviation_answer",
-                     r->reporter_email, subject, html, NULL);
+        rc = notify_mail_queue(db, e->id, receipt ? "deviation_receipt" : "deviation_answer",
+                               r->reporter_email, subject, html, NULL);
         free(html);
     }
     samhand__v1__deviation_report__free_unpacked(r, NULL);
+    return rc;
+}
+
+/* A subscription switched off: its contact, or else the owner
+ * organisation's shared address, learns which, why, and how to catch up. */
+int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, const char *why,
+                                      const notify_context_t *ctx)
+{
+    if (!ctx->smtp_url[0])
+        return 0;
+    const char *params[] = {subscription_id};
+    PGresult *res =
+        db_query(db,
+                 "SELECT coalesce(nullif(s.contact_email, ''), o.contact_email), s.url, "
+                 "s.description, md5('disabled:' || s.id || s.updated_at)::uuid FROM "
+                 "subscriptions s LEFT JOIN organizations o ON o.id = "
+                 "s.owner_organization_id WHERE s.id = $1 AND coalesce(nullif("
+                 "s.contact_email, ''), o.contact_email) IS NOT NULL",
+                 1, params);
+    if (!res)
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res); /* nobody to tell: the subscription's state says it */
+        return 0;
+    }
+    const char *description = PQgetvalue(res, 0, 2);
+    char subject[300];
+    snprintf(subject, sizeof subject, "Webhook-abonnement slått av: %.200s",
+             description[0] ? description : PQgetvalue(res, 0, 1));
+    char *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+          "<p>samhand har slått av abonnementet som sender hendelser til <code>",
+          out);
+    html_text(out, PQgetvalue(res, 0, 1));
+    fputs("</code>", out);
+    if (description[0]) {
+        fputs(" (", out);
+        html_text(out, description);
+        fputs(")", out);
+    }
+    fputs(": ", out);
+    html_text(out, why);
+    fputs(".</p>\n<p>Hendelser som ikke ble levert, finnes som døde meldinger og kan sendes på "
+          "nytt. Det som har skjedd mens abonnementet var av, kan hentes fra hendelsesstrømmen "
+          "(<code>GET /v1/events</code>). Slå abonnementet på igjen når mottakeren virker.</p>\n"
+          "<p>Hilsen samhand</p>\n</body></html>\n",
+          out);
+    fclose(out);
+    int rc = notify_mail_queue(db, PQgetvalue(res, 0, 3), "subscription_disabled",
+                               PQgetvalue(res, 0, 0), subject, html, NULL);
+    free(html);
+    PQclear(res);
     return rc;
 }
 

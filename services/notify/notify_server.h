@@ -14,7 +14,7 @@ extern const size_t notify_routes_count;
 extern const db_migration_t notify_migrations[];
 extern const size_t notify_migrations_count;
 
-/* Settings of webhook delivery. */
+/* Settings of webhook and mail delivery. */
 typedef struct {
     long retry_base_ms;   /* the first retry's delay; later ones grow from it */
     long max_attempts;    /* then the delivery is a dead letter */
@@ -22,11 +22,34 @@ typedef struct {
     const char *smtp_url; /* "" : no e-mail */
     const char *mail_from;
     const char *agenda_endpoint; /* to render notices and minutes */
+    long reminder_hour;          /* Oslo hour from which the day's digest goes out */
+    long reminder_days;          /* working days ahead a due date is reminded of */
+    const char *reminder_on;     /* "working-days", "every-day" or "never" */
 } notify_context_t;
 
 /* Keeps notify's copy of persons, committees and memberships, and queues
  * the mails an event calls for. 0 or -1 (try the event again later). */
 int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx);
+
+/* Plans one mail, once per event and address (a second time is a no-op),
+ * counted into the mail queue when the transaction commits. 0 or -1. */
+int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const char *to,
+                      const char *subject, const char *html, const char *calendar);
+
+/* Tells a subscription's owner by mail that it was switched off, and
+ * `why` (Norwegian, for people). In the caller's transaction. 0 or -1. */
+int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, const char *why,
+                                      const notify_context_t *ctx);
+
+/* Keeps what falls due (open actions, deviation deadlines) from an event,
+ * for the reminders. 0 or -1 (try the event again later). */
+int notify_reminder_keep(db_t *db, const Samhand__V1__Event *event);
+
+/* Plans today's reminder digests, one mail per address listing what falls
+ * due within the next working days and what is overdue, once a day from
+ * the configured hour. `done_day` ("YYYY-MM-DD", the caller's) spares the
+ * database the question once the day is planned. */
+void notify_reminder_plan(db_t *db, const notify_context_t *ctx, char done_day[11]);
 
 /* Sends the mails that are due; called by the delivery thread. */
 void notify_mail_send_due(db_t *db, CURL *curl, const notify_context_t *ctx);

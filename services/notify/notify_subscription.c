@@ -42,7 +42,7 @@ static void s_secret(char out[64])
     "id, url, array_to_json(event_types)::text, coalesce(organization_id::text, ''), "             \
     "coalesce(committee_id::text, ''), description, state, coalesce(owner_organization_id::text, " \
     "''), disabled_reason, " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US(               \
-        "updated_at") ", row_seq"
+        "updated_at") ", contact_email, row_seq"
 
 static ProtobufCMessage *s_subscription(const PGresult *res, int row)
 {
@@ -59,6 +59,7 @@ static ProtobufCMessage *s_subscription(const PGresult *res, int row)
     s->disabled_reason = rows_text(res, row, 8);
     s->create_time = rows_timestamp_us(res, row, 9);
     s->update_time = rows_timestamp_us(res, row, 10);
+    s->contact_email = rows_text(res, row, 11);
     return &s->base;
 }
 
@@ -78,8 +79,13 @@ static int s_load(bus_call_t *call, const char *id, Samhand__V1__Subscription **
     return 0;
 }
 
-static int s_check(bus_call_t *call, const char *url, char **types, size_t n_types)
+static int s_check(bus_call_t *call, const char *url, char **types, size_t n_types,
+                   const char *contact_email)
 {
+    if (contact_email && contact_email[0] && !check_email(contact_email))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "contact_email",
+                             "contact_email must be an e-mail address, like "
+                             "integrasjon@kommune.no");
     if (url) {
         if ((strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) ||
             !check_text(url, URL_MAX) || strpbrk(url, " \t\n\"<>"))
@@ -102,7 +108,7 @@ int notify_subscription_create(bus_call_t *call)
     const Samhand__V1__CreateSubscriptionRequest *req = (const void *)call->request;
     if (check_empty(req->url))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "url", "url is required");
-    if (s_check(call, req->url, req->event_types, req->n_event_types) != 0)
+    if (s_check(call, req->url, req->event_types, req->n_event_types, req->contact_email) != 0)
         return -1;
     if (!check_empty(req->organization_id) && !check_uuid(req->organization_id))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
@@ -125,14 +131,16 @@ int notify_subscription_create(bus_call_t *call)
                             check_empty(req->organization_id) ? NULL : req->organization_id,
                             check_empty(req->committee_id) ? NULL : req->committee_id,
                             req->description,
-                            secret};
+                            secret,
+                            req->contact_email};
     Samhand__V1__Subscription *s = NULL;
     int rc = rows_one(call->db,
                       "INSERT INTO subscriptions (owner_subject, owner_organization_id, sees_all, "
-                      "url, event_types, organization_id, committee_id, description, secret) "
-                      "VALUES ($1, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), "
-                      "$6, $7, $8, $9) RETURNING " SUBSCRIPTION_COLUMNS,
-                      9, params, s_subscription, (ProtobufCMessage **)&s);
+                      "url, event_types, organization_id, committee_id, description, secret, "
+                      "contact_email) VALUES ($1, $2, $3, $4, ARRAY(SELECT "
+                      "jsonb_array_elements_text($5::jsonb)), $6, $7, $8, $9, $10) "
+                      "RETURNING " SUBSCRIPTION_COLUMNS,
+                      10, params, s_subscription, (ProtobufCMessage **)&s);
     free(types);
     if (rc != 0)
         return bus_call_fail_db(call, "create subscription");
@@ -186,7 +194,7 @@ int notify_subscription_update(bus_call_t *call)
         return -1;
     protobuf_c_message_free_unpacked(&s->base, NULL);
     bool has_url = false, has_types = false, has_description = false, has_state = false,
-         rotate = false;
+         has_contact = false, rotate = false;
     for (size_t i = 0; i < req->n_update_mask; i++) {
         const char *f = req->update_mask[i];
         if (strcmp(f, "url") == 0)
@@ -197,12 +205,15 @@ int notify_subscription_update(bus_call_t *call)
             has_description = true;
         else if (strcmp(f, "state") == 0)
             has_state = true;
+        else if (strcmp(f, "contact_email") == 0)
+            has_contact = true;
         else if (strcmp(f, "rotate_secret") == 0)
             rotate = req->rotate_secret;
         else
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, f, "%s cannot be changed", f);
     }
-    if (s_check(call, has_url ? req->url : NULL, req->event_types, req->n_event_types) != 0)
+    if (s_check(call, has_url ? req->url : NULL, req->event_types, req->n_event_types,
+                has_contact ? req->contact_email : NULL) != 0)
         return -1;
     if (has_state && req->state != SAMHAND__V1__SUBSCRIPTION__STATE__ACTIVE &&
         req->state != SAMHAND__V1__SUBSCRIPTION__STATE__PAUSED)
@@ -218,7 +229,8 @@ int notify_subscription_update(bus_call_t *call)
         has_description ? req->description : NULL,
         has_state ? (req->state == SAMHAND__V1__SUBSCRIPTION__STATE__ACTIVE ? "ACTIVE" : "PAUSED")
                   : NULL,
-        rotate ? secret : NULL};
+        rotate ? secret : NULL,
+        has_contact ? req->contact_email : NULL};
     int rc = rows_exec(
         call->db,
         "UPDATE subscriptions SET url = coalesce($2, url), event_types = CASE WHEN $3::jsonb IS "
@@ -228,9 +240,9 @@ int notify_subscription_update(bus_call_t *call)
         "failing_since = CASE WHEN $5 = 'ACTIVE' THEN NULL ELSE failing_since END, "
         "previous_secret = CASE WHEN $6::text IS NULL THEN previous_secret ELSE secret END, "
         "previous_secret_until = CASE WHEN $6::text IS NULL THEN previous_secret_until ELSE "
-        "now() + interval '24 hours' END, secret = coalesce($6, secret), updated_at = now() "
-        "WHERE id = $1",
-        6, params);
+        "now() + interval '24 hours' END, secret = coalesce($6, secret), contact_email = "
+        "coalesce($7, contact_email), updated_at = now() WHERE id = $1",
+        7, params);
     free(types);
     if (rc != 0)
         return bus_call_fail_db(call, "update subscription");

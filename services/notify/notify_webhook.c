@@ -10,6 +10,7 @@
 #include "gateway_transcode.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
+#include "samhand_rows.h"
 #include "samhand_service.h"
 
 #include <curl/curl.h>
@@ -75,6 +76,27 @@ static void s_sign(const char *secret, const char *id, const char *timestamp, co
     free(signed_content);
     memcpy(out, "v1,", 3);
     EVP_EncodeBlock((unsigned char *)out + 3, mac, (int)mac_len);
+}
+
+/* Switches a subscription off, once, and tells its owner in the same
+ * transaction: `reason` is kept for the API, `why` is for people. */
+static void s_disable(db_t *db, const char *subscription_id, const char *reason, const char *why,
+                      const notify_context_t *context)
+{
+    if (db_begin(db) != 0)
+        return;
+    const char *params[] = {subscription_id, reason};
+    int rc = rows_exec(db,
+                       "UPDATE subscriptions SET state = 'DISABLED', disabled_reason = $2, "
+                       "updated_at = now() WHERE id = $1 AND state = 'ACTIVE'",
+                       2, params);
+    if (rc < 0 ||
+        (rc == 0 && notify_mail_subscription_disabled(db, subscription_id, why, context) != 0)) {
+        db_rollback(db);
+        return;
+    }
+    if (db_commit(db) == 0 && rc == 0)
+        log_warn("webhook subscription %s switched off: %s", subscription_id, reason);
 }
 
 /* The event as the CloudEvents JSON a receiver gets. */
@@ -182,13 +204,9 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row, const notify
                      "INSERT INTO delivery_attempts (delivery_id, status, latency_ms, response) "
                      "VALUES ($1, $2, $3, $4)",
                      4, attempt));
-    if (status == 410) {
-        /* gone: the endpoint says so itself */
-        PQclear(db_query(db,
-                         "UPDATE subscriptions SET state = 'DISABLED', disabled_reason = 'the "
-                         "endpoint answered 410 Gone', updated_at = now() WHERE id = $1",
-                         1, sub));
-    }
+    if (status == 410) /* gone: the endpoint says so itself */
+        s_disable(db, subscription, "the endpoint answered 410 Gone", "mottakeren svarte 410 Gone",
+                  context);
     long delay = context->retry_base_ms * s_backoff[(size_t)(attempts - 1) % BACKOFF_STEPS];
     delay += (long)(rand() % 41 - 20) * delay / 100; /* jitter of ±20 % */
     if (answer.retry_after_s >= 0 && answer.retry_after_s * 1000 > delay)
@@ -205,15 +223,25 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row, const notify
                        1);
     if (attempts >= context->max_attempts)
         log_warn("webhook delivery %s is a dead letter after %d attempts", delivery_id, attempts);
-    /* an endpoint failing for days is switched off; its owner learns it in
-     * the feed through the subscription's state */
+    /* an endpoint failing for days is switched off, and its owner told */
     PQclear(db_query(db,
-                     "UPDATE subscriptions SET failing_since = coalesce(failing_since, now()), "
-                     "state = CASE WHEN failing_since < now() - interval '3 days' THEN 'DISABLED' "
-                     "ELSE state END, disabled_reason = CASE WHEN failing_since < now() - "
-                     "interval '3 days' THEN 'failing for 3 days' ELSE disabled_reason END "
+                     "UPDATE subscriptions SET failing_since = coalesce(failing_since, now()) "
                      "WHERE id = $1",
                      1, sub));
+    char days[8];
+    snprintf(days, sizeof days, "%d", DISABLE_AFTER_DAYS);
+    const char *failing[] = {subscription, days};
+    PGresult *old = db_query(db,
+                             "SELECT 1 FROM subscriptions WHERE id = $1 AND state = 'ACTIVE' AND "
+                             "failing_since < now() - make_interval(days => $2::int)",
+                             2, failing);
+    if (old && PQntuples(old) > 0) {
+        char reason[40], why[80];
+        snprintf(reason, sizeof reason, "failing for %d days", DISABLE_AFTER_DAYS);
+        snprintf(why, sizeof why, "mottakeren har feilet i %d døgn", DISABLE_AFTER_DAYS);
+        s_disable(db, subscription, reason, why, context);
+    }
+    PQclear(old);
 }
 
 /* Claims the due head delivery of each active subscription, with what it
@@ -254,7 +282,8 @@ static PGresult *s_claim(db_t *db, int max, int part, int parts)
 
 /* One sender: the subscriptions whose hash falls in its part, so each
  * subscription has one sender and keeps its order, while a slow endpoint
- * holds up only its part. Part 0 also sends the mail. */
+ * holds up only its part. Part 0 also plans the reminders and sends the
+ * mail. */
 typedef struct {
     const service_background_t *background;
     int part, parts;
@@ -267,7 +296,8 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
     db_t *db = NULL;
     CURL *curl = curl_easy_init();
     zpoller_t *poller = pipe ? zpoller_new(pipe, NULL) : NULL;
-    int busy = 0; /* work done last round: look again at once, else nap */
+    int busy = 0;             /* work done last round: look again at once, else nap */
+    char digest_day[11] = ""; /* the last day whose reminders were planned */
     while (!atomic_load(sender->stop)) {
         if (poller) {
             void *which = zpoller_wait(poller, busy ? 0 : 50);
@@ -290,8 +320,10 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
         for (int i = 0; i < n; i++)
             s_deliver(db, curl, claimed, i, context);
         PQclear(claimed);
-        if (sender->part == 0)
+        if (sender->part == 0) {
+            notify_reminder_plan(db, context, digest_day);
             notify_mail_send_due(db, curl, context);
+        }
     }
     zpoller_destroy(&poller);
     curl_easy_cleanup(curl);

@@ -1,8 +1,11 @@
 /* E-mail over a real SMTP server: the notice with its calendar event goes
  * to every member of the committee with an address whose term covers the
  * meeting, once; the reporter of a deviation gets a receipt, and the
- * receiving organisation, at its shared address, word of a new deviation. */
+ * receiving organisation, at its shared address, word of a new deviation;
+ * once a day everyone with something falling due or overdue gets one
+ * digest of it; the owner of a webhook subscription switched off is told. */
 #include "harness.h"
+#include "samhand_time.h"
 
 #include <openssl/evp.h>
 #include <stdbool.h>
@@ -57,6 +60,8 @@ static char *s_first_part(const char *message)
 
 static int s_setup(void **state)
 {
+    /* no digest until the test of it has its data in place */
+    setenv("SAMHAND_REMINDER_ON", "never", 1);
     s_smtp = harness_smtp_start();
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     setenv("SAMHAND_MAIL_FROM", "post@helsefellesskapet.no", 1);
@@ -222,12 +227,181 @@ static void test_new_deviation_to_the_receiver(void **state)
     free(html);
 }
 
+/* Waits until notify's feed has an event of `type` about `subject`: the
+ * streams reach notify on their own time. */
+static void s_wait_in_feed(const char *type, const char *subject)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/v1/events?types=%s&limit=500", type);
+    bool seen = false;
+    for (int i = 0; i < 100 && !seen; i++) {
+        http_response_t *r = stack_get(&s_stack, path);
+        seen = r->body && strstr(r->body, subject);
+        http_response_free(&r);
+        if (!seen)
+            usleep(100 * 1000);
+    }
+    assert_true(seen);
+}
+
+/* The message of the mail to `address` among those from `from`, or NULL. */
+static const char *s_mail_to(size_t from, const char *address)
+{
+    size_t n = harness_smtp_wait(s_smtp, 0, 0);
+    for (size_t i = from; i < n; i++)
+        if (strcmp(harness_smtp_recipient(s_smtp, i), address) == 0)
+            return harness_smtp_message(s_smtp, i);
+    return NULL;
+}
+
+static void test_daily_reminder_digest(void **state)
+{
+    char frosta[40], secretary[40], psu[40], done[40], body[1024], path[160];
+    s_create("/v1/organizations",
+             "{\"name\":\"Frosta kommune\",\"organizationNumber\":\"944305483\","
+             "\"kind\":\"MUNICIPALITY\",\"contactEmail\":\"postmottak@frosta.kommune.no\"}",
+             frosta);
+    snprintf(body, sizeof body,
+             "{\"name\":\"Siri Sekretær\",\"organizationId\":\"%s\","
+             "\"email\":\"sekretariat@helsefellesskapet.no\"}",
+             frosta);
+    s_create("/v1/persons", body, secretary);
+    s_create("/v1/committees",
+             "{\"name\":\"Partnerskapsmøtet\",\"shortName\":\"PSU\",\"kind\":\"POLITICAL\"}", psu);
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships", psu);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"SECRETARY\",\"termFrom\":\"2023-01-01\"}", secretary);
+    s_create(path, body, NULL);
+
+    /* overdue for years, due in three days, due long after, and done */
+    char soon[11];
+    time_t in_three_days = time(NULL) + 3 * 86400;
+    strftime(soon, sizeof soon, "%Y-%m-%d", gmtime(&in_three_days));
+    const char *actions[][2] = {{"Revidere retningslinje for utskrivning", "2023-06-30"},
+                                {"Avklare finansiering av ambulant team", soon},
+                                {"Evaluere samarbeidsavtalen", "2099-12-31"},
+                                {"Oppdatere kontaktlister", "2023-01-31"}};
+    for (int i = 0; i < 4; i++) {
+        snprintf(body, sizeof body,
+                 "{\"committeeId\":\"%s\",\"description\":\"%s\",\"responsible\":\"Frosta\","
+                 "\"responsibleOrganizationIds\":[\"%s\"],\"dueDate\":\"%s\"}",
+                 psu, actions[i][0], frosta, actions[i][1]);
+        s_create("/v1/actions", body, i == 3 ? done : NULL);
+    }
+    snprintf(path, sizeof path, "/v1/actions/%s", done);
+    http_response_t *r = stack_send(&s_stack, "PATCH", path, "{\"status\":\"DONE\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    /* a deviation to Frosta: to be acknowledged within days, answered later */
+    char url[256], reference[40];
+    snprintf(url, sizeof url, "%s/v1/deviations", s_stack.base_url);
+    const char *headers[] = {s_kommune, NULL};
+    snprintf(body, sizeof body,
+             "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"%s\","
+             "\"reporterName\":\"Kari Nordmann\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\","
+             "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
+             "\"description\":\"Epikrise mangler.\",\"submit\":true}",
+             frosta);
+    r = http_request("POST", url, body, headers);
+    assert_int_equal(r->status, 201);
+    snprintf(reference, sizeof reference, "%s", json_text(r, "reference"));
+    http_response_free(&r);
+    s_wait_in_feed("no.samhand.action.updated", done);
+    s_wait_in_feed("no.samhand.deviation.submitted", reference);
+
+    /* from now on a digest every day from midnight, ten working days ahead */
+    size_t before = harness_smtp_wait(s_smtp, 0, 0);
+    setenv("SAMHAND_REMINDER_ON", "every-day", 1);
+    setenv("SAMHAND_REMINDER_HOUR", "0", 1);
+    setenv("SAMHAND_REMINDER_DAYS", "10", 1);
+    harness_stack_crash(&s_stack, "notify");
+    /* Frosta, the secretary, and Helse Nord-Trøndelag of the test before */
+    assert_int_equal(harness_smtp_wait(s_smtp, before + 3, 20000), before + 3);
+
+    const char *message = s_mail_to(before, "<postmottak@frosta.kommune.no>");
+    assert_non_null(message);
+    struct tm oslo;
+    time_oslo(time(NULL), &oslo);
+    char subject[512], text[200];
+    snprintf(text, sizeof text, "Påminnelse %02d.%02d.%04d: 1 frist passert, 2 forfaller snart",
+             oslo.tm_mday, oslo.tm_mon + 1, oslo.tm_year + 1900);
+    s_encoded(text, subject);
+    assert_non_null(strstr(message, subject));
+    char *html = s_first_part(message);
+    assert_non_null(strstr(html, "<h2>Fristen er passert</h2>\n<ul>\n<li>Oppfølgingspunkt 1: "
+                                 "Revidere retningslinje for utskrivning – frist 30.06.2023</li>"));
+    assert_non_null(strstr(html, "Oppfølgingspunkt 2: Avklare finansiering av ambulant team"));
+    snprintf(text, sizeof text, "Avviksmelding %s skal bekreftes", reference);
+    assert_non_null(strstr(html, text));
+    /* not yet near, or done with */
+    snprintf(text, sizeof text, "Avviksmelding %s skal besvares", reference);
+    assert_null(strstr(html, text));
+    assert_null(strstr(html, "Evaluere samarbeidsavtalen"));
+    assert_null(strstr(html, "Oppdatere kontaktlister"));
+    free(html);
+
+    /* the committee's secretary: its actions, not Frosta's deviation */
+    message = s_mail_to(before, "<sekretariat@helsefellesskapet.no>");
+    assert_non_null(message);
+    html = s_first_part(message);
+    assert_non_null(strstr(html, "Revidere retningslinje for utskrivning"));
+    assert_non_null(strstr(html, "Avklare finansiering av ambulant team"));
+    assert_null(strstr(html, reference));
+    free(html);
+
+    /* one a day: a restarted notify plans nothing more today */
+    harness_stack_crash(&s_stack, "notify");
+    usleep(2500 * 1000);
+    assert_int_equal(harness_smtp_wait(s_smtp, 0, 0), before + 3);
+}
+
+static void test_owner_told_of_a_switched_off_subscription(void **state)
+{
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions",
+                                    "{\"url\":\"http://127.0.0.1:9/\",\"contactEmail\":\"drift\"}");
+    assert_problem(r, 400, "contactEmail");
+    http_response_free(&r);
+
+    const int gone[] = {410};
+    harness_receiver_t *rx = harness_receiver_start(gone, 1, 410);
+    char body[512], id[40], path[160];
+    snprintf(body, sizeof body,
+             "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.organization.\"],\"description\":"
+             "\"Fagsystem i Frosta\",\"contactEmail\":\"drift@frosta.kommune.no\"}",
+             harness_receiver_url(rx));
+    s_create("/v1/subscriptions", body, id);
+    size_t before = harness_smtp_wait(s_smtp, 0, 0);
+    s_create("/v1/organizations",
+             "{\"name\":\"Leksvik legekontor\",\"organizationNumber\":\"974575086\","
+             "\"kind\":\"GP_OFFICE\"}",
+             NULL);
+    assert_int_equal(harness_receiver_wait(rx, 1, 15000), 1);
+    assert_int_equal(harness_smtp_wait(s_smtp, before + 1, 15000), before + 1);
+    const char *message = s_mail_to(before, "<drift@frosta.kommune.no>");
+    assert_non_null(message);
+    char subject[512];
+    s_encoded("Webhook-abonnement slått av: Fagsystem i Frosta", subject);
+    assert_non_null(strstr(message, subject));
+    char *html = s_first_part(message);
+    assert_non_null(strstr(html, "mottakeren svarte 410 Gone"));
+    assert_non_null(strstr(html, harness_receiver_url(rx)));
+    free(html);
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    r = stack_get(&s_stack, path);
+    assert_string_equal(json_text(r, "state"), "DISABLED");
+    assert_string_equal(json_text(r, "contactEmail"), "drift@frosta.kommune.no");
+    http_response_free(&r);
+    harness_receiver_stop(&rx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_notice_to_the_members),
         cmocka_unit_test(test_receipt_to_the_reporter),
         cmocka_unit_test(test_new_deviation_to_the_receiver),
+        cmocka_unit_test(test_daily_reminder_digest),
+        cmocka_unit_test(test_owner_told_of_a_switched_off_subscription),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

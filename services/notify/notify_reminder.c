@@ -1,0 +1,264 @@
+/* Reminders: one digest a day per address of what falls due within the
+ * next working days and of what is overdue, instead of a mail per item.
+ * What falls due is kept from the events: an open action for its
+ * responsible organisations and its committee's secretaries, a deviation's
+ * acknowledge and answer deadlines for the receiving organisation. The day's
+ * digests are planned once (the first replica to mark the day plans them)
+ * and sent like every other mail. */
+#include "samhand_html.h"
+#include "notify_server.h"
+#include "samhand/v1/agenda.pb-c.h"
+#include "samhand/v1/deviation.pb-c.h"
+#include "samhand_log.h"
+#include "samhand_rows.h"
+#include "samhand_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ what is due */
+
+/* Titles are cut at 240 characters (a long action description), where the
+ * database counts characters rather than bytes. */
+static int s_keep(db_t *db, const char *kind, const char *id, const char *title,
+                  const char *due_date, const char *organizations, const char *committee_id)
+{
+    const char *params[] = {kind, id, title, due_date, organizations, committee_id};
+    return rows_exec(
+               db,
+               "INSERT INTO due_items (kind, id, title, due_date, organization_ids, "
+               "committee_id) VALUES ($1, $2, left($3, 240) || CASE WHEN length($3) > 240 THEN '…' "
+               "ELSE '' END, $4::date, ARRAY(SELECT "
+               "jsonb_array_elements_text($5::jsonb)::uuid), $6) ON CONFLICT (kind, id) DO "
+               "UPDATE SET title = EXCLUDED.title, due_date = EXCLUDED.due_date, "
+               "organization_ids = EXCLUDED.organization_ids, committee_id = "
+               "EXCLUDED.committee_id",
+               6, params) < 0
+               ? -1
+               : 0;
+}
+
+static int s_keep_action(db_t *db, const Samhand__V1__Event *e)
+{
+    Samhand__V1__Action *a = samhand__v1__action__unpack(NULL, e->data.len, e->data.data);
+    if (!a)
+        return 0;
+    bool open = a->status == SAMHAND__V1__ACTION__STATUS__OPEN ||
+                a->status == SAMHAND__V1__ACTION__STATUS__IN_PROGRESS;
+    char *organizations =
+        rows_json_array(a->responsible_organization_ids, a->n_responsible_organization_ids);
+    char *title = NULL;
+    if (asprintf(&title, "Oppfølgingspunkt %d: %s", a->number, a->description) < 0)
+        title = NULL;
+    int rc = title ? s_keep(db, "action", a->id, title, open && a->due_date[0] ? a->due_date : NULL,
+                            organizations, a->committee_id[0] ? a->committee_id : NULL)
+                   : -1;
+    free(title);
+    free(organizations);
+    samhand__v1__action__free_unpacked(a, NULL);
+    return rc;
+}
+
+/* A deadline still to be met: pending or overdue (met, missed and paused
+ * ones are nothing to remind of). */
+static const char *s_open_due(const Samhand__V1__Deadline *d)
+{
+    if (!d || !d->due_date[0])
+        return NULL;
+    return d->status == SAMHAND__V1__DEADLINE__STATUS__PENDING ||
+                   d->status == SAMHAND__V1__DEADLINE__STATUS__OVERDUE
+               ? d->due_date
+               : NULL;
+}
+
+static int s_keep_deviation(db_t *db, const Samhand__V1__Event *e)
+{
+    Samhand__V1__DeviationReport *r =
+        samhand__v1__deviation_report__unpack(NULL, e->data.len, e->data.data);
+    if (!r)
+        return 0;
+    if (!r->reference[0] || !r->receiving_organization_id[0]) {
+        samhand__v1__deviation_report__free_unpacked(r, NULL); /* a draft: nothing due */
+        return 0;
+    }
+    char organizations[64], acknowledge[120], answer[120];
+    snprintf(organizations, sizeof organizations, "[\"%s\"]", r->receiving_organization_id);
+    snprintf(acknowledge, sizeof acknowledge, "Avviksmelding %s skal bekreftes", r->reference);
+    snprintf(answer, sizeof answer, "Avviksmelding %s skal besvares", r->reference);
+    /* owed by the receiver while the report waits for it: acknowledged
+     * while submitted, answered until it is (rejected, closed or a
+     * duplicate owes nothing) */
+    bool submitted = r->state == SAMHAND__V1__DEVIATION_REPORT__STATE__SUBMITTED;
+    bool awaiting =
+        submitted || r->state == SAMHAND__V1__DEVIATION_REPORT__STATE__AWAITING_RESPONSE;
+    int rc = s_keep(db, "deviation_acknowledge", r->id, acknowledge,
+                    submitted ? s_open_due(r->acknowledge_deadline) : NULL, organizations, NULL);
+    if (rc == 0)
+        rc = s_keep(db, "deviation_answer", r->id, answer,
+                    awaiting ? s_open_due(r->answer_deadline) : NULL, organizations, NULL);
+    samhand__v1__deviation_report__free_unpacked(r, NULL);
+    return rc;
+}
+
+int notify_reminder_keep(db_t *db, const Samhand__V1__Event *event)
+{
+    if (strcmp(event->data_type, "samhand.v1.Action") == 0)
+        return s_keep_action(db, event);
+    if (strcmp(event->data_type, "samhand.v1.DeviationReport") == 0)
+        return s_keep_deviation(db, event);
+    return 0;
+}
+
+/* ------------------------------------------------------------ the digest */
+
+/* "2026-11-20" -> "20.11.2026" */
+static void s_norwegian_date(const char *iso, char out[11])
+{
+    snprintf(out, 11, "%.2s.%.2s.%.4s", iso + 8, iso + 5, iso);
+}
+
+#define DIGEST_MAX_ITEMS 100 /* listed in one mail; the rest are counted */
+
+/* Rows [from, to) of `res` are one address's items, oldest due first;
+ * column 1 the title, 2 the due date, 3 whether it is overdue. */
+static int s_plan_one(db_t *db, const char *digest_id, const PGresult *res, int from, int to,
+                      const char *today)
+{
+    int overdue = 0;
+    for (int i = from; i < to; i++)
+        overdue += PQgetvalue(res, i, 3)[0] == 't';
+    int soon = to - from - overdue;
+    char date[11], subject[200];
+    s_norwegian_date(today, date);
+    if (overdue && soon)
+        snprintf(subject, sizeof subject, "Påminnelse %s: %d %s passert, %d forfaller snart", date,
+                 overdue, overdue == 1 ? "frist" : "frister", soon);
+    else if (overdue)
+        snprintf(subject, sizeof subject, "Påminnelse %s: %d %s passert", date, overdue,
+                 overdue == 1 ? "frist" : "frister");
+    else
+        snprintf(subject, sizeof subject, "Påminnelse %s: %d %s forfaller snart", date, soon,
+                 soon == 1 ? "frist" : "frister");
+
+    char *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+          "<p>Dette er fristene i samhand som gjelder dere.</p>\n",
+          out);
+    for (int section = 0; section < 2; section++) {
+        bool want_overdue = section == 0;
+        if ((want_overdue && !overdue) || (!want_overdue && !soon))
+            continue;
+        fputs(want_overdue ? "<h2>Fristen er passert</h2>\n<ul>\n"
+                           : "<h2>Forfaller snart</h2>\n<ul>\n",
+              out);
+        int listed = 0, left = 0;
+        for (int i = from; i < to; i++) {
+            if ((PQgetvalue(res, i, 3)[0] == 't') != want_overdue)
+                continue;
+            if (listed == DIGEST_MAX_ITEMS) {
+                left++;
+                continue;
+            }
+            char due[11];
+            s_norwegian_date(PQgetvalue(res, i, 2), due);
+            fputs("<li>", out);
+            html_text(out, PQgetvalue(res, i, 1));
+            fprintf(out, " – frist %s</li>\n", due);
+            listed++;
+        }
+        if (left)
+            fprintf(out, "<li>og %d til</li>\n", left);
+        fputs("</ul>\n", out);
+    }
+    fputs("<p>Følg opp i samhand. Du får én slik oversikt per dag så lenge noe forfaller.</p>\n"
+          "<p>Hilsen samhand</p>\n</body></html>\n",
+          out);
+    fclose(out);
+    int rc =
+        notify_mail_queue(db, digest_id, "digest", PQgetvalue(res, from, 0), subject, html, NULL);
+    free(html);
+    return rc;
+}
+
+/* Every address with something due by `until` or overdue, and what. */
+static PGresult *s_due_by_address(db_t *db, const char *today, const char *until)
+{
+    const char *params[] = {today, until};
+    return db_query(
+        db,
+        "WITH due AS (SELECT * FROM due_items WHERE due_date IS NOT NULL AND due_date <= "
+        "$2::date), "
+        "addressed AS (SELECT o.contact_email AS address, d.* FROM due d JOIN organizations o "
+        "  ON o.id = ANY (d.organization_ids) WHERE o.contact_email IS NOT NULL "
+        " UNION SELECT p.email, d.* FROM due d JOIN memberships ms ON ms.committee_id = "
+        "  d.committee_id AND ms.role = 'SECRETARY' AND ms.term_from <= $1::date AND "
+        "  (ms.term_to IS NULL OR ms.term_to >= $1::date) JOIN people p ON p.id = ms.person_id "
+        "  WHERE p.email <> '') "
+        "SELECT lower(address), title, due_date, due_date < $1::date FROM addressed "
+        "ORDER BY lower(address), due_date, title",
+        2, params);
+}
+
+static int s_plan_day(db_t *db, const char *today, const char *until)
+{
+    const char *params[] = {today};
+    PGresult *res = db_query(db,
+                             "INSERT INTO digest_days (day) VALUES ($1::date) ON CONFLICT DO "
+                             "NOTHING RETURNING md5('samhand-digest:' || day)::uuid",
+                             1, params);
+    if (!res)
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return 0; /* planned already, here or by another replica */
+    }
+    char digest_id[40];
+    snprintf(digest_id, sizeof digest_id, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    res = s_due_by_address(db, today, until);
+    if (!res)
+        return -1;
+    int rc = 0, n = PQntuples(res), addresses = 0;
+    for (int from = 0; rc == 0 && from < n; addresses++) {
+        int to = from + 1;
+        while (to < n && strcmp(PQgetvalue(res, to, 0), PQgetvalue(res, from, 0)) == 0)
+            to++;
+        rc = s_plan_one(db, digest_id, res, from, to, today);
+        from = to;
+    }
+    PQclear(res);
+    if (rc == 0)
+        log_info("reminders for %s planned: %d digests", today, addresses);
+    return rc;
+}
+
+void notify_reminder_plan(db_t *db, const notify_context_t *ctx, char done_day[11])
+{
+    if (!ctx->smtp_url[0] || strcmp(ctx->reminder_on, "never") == 0)
+        return;
+    struct tm oslo;
+    time_oslo(time(NULL), &oslo);
+    int year = oslo.tm_year + 1900, month = oslo.tm_mon + 1, day = oslo.tm_mday;
+    char today[11];
+    snprintf(today, sizeof today, "%04d-%02d-%02d", year, month, day);
+    if (strcmp(done_day, today) == 0 || oslo.tm_hour < ctx->reminder_hour)
+        return;
+    if (strcmp(ctx->reminder_on, "working-days") == 0 && !time_is_working_day(year, month, day)) {
+        memcpy(done_day, today, 11);
+        return;
+    }
+    time_add_working_days(&year, &month, &day, (int)ctx->reminder_days);
+    char until[11];
+    snprintf(until, sizeof until, "%04d-%02d-%02d", year, month, day);
+    if (db_begin(db) != 0)
+        return;
+    if (s_plan_day(db, today, until) != 0) {
+        db_rollback(db);
+        return; /* the next round tries again */
+    }
+    if (db_commit(db) == 0)
+        memcpy(done_day, today, 11);
+}
