@@ -5,10 +5,13 @@
 #include "samhand/v1/event.pb-c.h"
 
 #include <assert.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Statements prepared on this connection, keyed by their text: parsed and
  * planned once per connection instead of once per call. */
@@ -33,6 +36,12 @@ struct db {
         int n;
     } counts[4];
     int n_counts;
+    /* what to call when this transaction commits */
+    struct {
+        void (*fn)(void *);
+        void *arg;
+    } at_commit[4];
+    int n_at_commit;
     char error[512];
     char sqlstate[6];
 };
@@ -330,13 +339,53 @@ void db_count_at_commit(db_t *db, const char *queue, const char *flow, int n)
     }
 }
 
-static void s_flush_counts(db_t *db)
+void db_at_commit(db_t *db, void (*fn)(void *), void *arg)
+{
+    for (int i = 0; i < db->n_at_commit; i++)
+        if (db->at_commit[i].fn == fn && db->at_commit[i].arg == arg)
+            return;
+    assert(db->n_at_commit < (int)(sizeof db->at_commit / sizeof db->at_commit[0]));
+    if (db->n_at_commit < (int)(sizeof db->at_commit / sizeof db->at_commit[0])) {
+        db->at_commit[db->n_at_commit].fn = fn;
+        db->at_commit[db->n_at_commit++].arg = arg;
+    }
+}
+
+void db_wake(void *eventfd)
+{
+    uint64_t one = 1;
+    if (write((int)(intptr_t)eventfd, &one, sizeof one) < 0) {
+        /* full (2^64 - 2 wake-ups unread) or closed: the reader's own
+         * tick finds the work */
+    }
+}
+
+/* The relay's eventfd, woken by every commit that wrote to the outbox. */
+static atomic_int s_outbox_wake = -1;
+
+void db_outbox_wake(int fd)
+{
+    atomic_store(&s_outbox_wake, fd);
+}
+
+static void s_wake_relay(db_t *db)
+{
+    int fd = atomic_load(&s_outbox_wake);
+    if (fd >= 0)
+        db_at_commit(db, db_wake, (void *)(intptr_t)fd);
+}
+
+/* What waited for the commit: the counts, then the wake-ups. */
+static void s_committed(db_t *db)
 {
     for (int i = 0; i < db->n_counts; i++)
         if (db->counts[i].n > 0)
             metrics_queue_flow(db->schema, db->counts[i].queue, db->counts[i].flow,
                                db->counts[i].n);
     db->n_counts = 0;
+    for (int i = 0; i < db->n_at_commit; i++)
+        db->at_commit[i].fn(db->at_commit[i].arg);
+    db->n_at_commit = 0;
 }
 
 int db_commit(db_t *db)
@@ -349,14 +398,16 @@ int db_commit(db_t *db)
     int rc = had_statements ? s_command(db, "COMMIT") : 0;
     db->in_transaction = 0;
     if (rc == 0)
-        s_flush_counts(db);
+        s_committed(db);
     db->n_counts = 0;
+    db->n_at_commit = 0;
     return rc;
 }
 
 void db_rollback(db_t *db)
 {
     db->n_counts = 0;
+    db->n_at_commit = 0;
     if (!db->in_transaction)
         return;
     int had_statements = !db->begin_pending;
@@ -549,6 +600,7 @@ int db_outbox_append_for(db_t *db, const char *type, const char *subject,
         return -1;
     PQclear(res);
     db_count_at_commit(db, "outbox", "in", 1);
+    s_wake_relay(db);
     return 0;
 }
 
@@ -585,9 +637,11 @@ int db_outbox_commit_for(db_t *db, const char *type, const char *subject,
     db->begin_pending = 0;
     if (ok) {
         db_count_at_commit(db, "outbox", "in", 1);
-        s_flush_counts(db);
+        s_wake_relay(db);
+        s_committed(db);
     }
     db->n_counts = 0;
+    db->n_at_commit = 0;
     if (PQstatus(db->conn) == CONNECTION_BAD)
         snprintf(db->sqlstate, sizeof db->sqlstate, "08006");
     return ok ? 0 : -1;

@@ -42,6 +42,16 @@ int db_begin(db_t *db);
  * at all if it rolls back. `queue` and `flow` must outlive the transaction
  * (string literals). */
 void db_count_at_commit(db_t *db, const char *queue, const char *flow, int n);
+/* Calls fn(arg) when the current transaction commits (and not if it rolls
+ * back), once however often asked; at most 4 of them per transaction. For
+ * waking a thread that waits for the work committed, so it finds it at
+ * once instead of at its next tick. */
+void db_at_commit(db_t *db, void (*fn)(void *), void *arg);
+/* An fn for db_at_commit: wakes the eventfd `(intptr_t)eventfd`. */
+void db_wake(void *eventfd);
+/* The process's relay: every transaction that writes to the outbox wakes
+ * `fd` when it commits. -1: none. */
+void db_outbox_wake(int fd);
 
 int db_commit(db_t *db);
 /* Rolls back if a transaction is open; safe to call on every error path. */

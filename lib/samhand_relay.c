@@ -3,9 +3,12 @@
 #include "samhand_log.h"
 #include "samhand_metrics.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #define RELAY_BATCH 200
 #define RELAY_TICK_MS 20
@@ -35,6 +38,7 @@ static size_t s_stamp(const unsigned char *stored, size_t len, const char *id, i
 
 struct relay {
     char *url, *schema, *pub_endpoints;
+    int wake; /* eventfd: a commit in this process wrote to the outbox */
     zactor_t *actor;
 };
 
@@ -108,11 +112,21 @@ static void s_relay_actor(zsock_t *pipe, void *args)
         free(list);
     }
     zsock_signal(pipe, db ? 0 : 1);
-    zpoller_t *poller = zpoller_new(pipe, NULL);
+    /* woken by this process's commits at once; the tick finds those of
+     * other replicas (and anything a lost wake-up left) */
+    zmq_pollitem_t items[] = {{zsock_resolve(pipe), 0, ZMQ_POLLIN, 0},
+                              {NULL, relay->wake, ZMQ_POLLIN, 0}};
     while (db) {
-        void *which = zpoller_wait(poller, RELAY_TICK_MS);
-        if (which == pipe || zpoller_terminated(poller))
+        if (zmq_poll(items, relay->wake >= 0 ? 2 : 1, RELAY_TICK_MS) < 0 && zmq_errno() != EINTR)
             break;
+        if (items[0].revents & ZMQ_POLLIN)
+            break; /* $TERM, or the pipe closing */
+        if (items[1].revents & ZMQ_POLLIN) {
+            uint64_t wakes;
+            if (read(relay->wake, &wakes, sizeof wakes) < 0) {
+                /* EAGAIN: another read took them; publishing is what counts */
+            }
+        }
         int published;
         do
             published = s_publish(db, relay->schema, pub);
@@ -120,7 +134,6 @@ static void s_relay_actor(zsock_t *pipe, void *args)
         if (published < 0)
             log_warn("could not publish events: %s", db_error(db));
     }
-    zpoller_destroy(&poller);
     zsock_destroy(&pub);
     db_destroy(&db);
 }
@@ -131,6 +144,8 @@ relay_t *relay_new(const char *database_url, const char *schema, const char *pub
     relay->url = strdup(database_url);
     relay->schema = strdup(schema);
     relay->pub_endpoints = strdup(pub_endpoints ? pub_endpoints : "");
+    relay->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    db_outbox_wake(relay->wake);
     relay->actor = zactor_new(s_relay_actor, relay);
     return relay;
 }
@@ -141,6 +156,9 @@ void relay_destroy(relay_t **relay_p)
         return;
     relay_t *relay = *relay_p;
     zactor_destroy(&relay->actor);
+    db_outbox_wake(-1);
+    if (relay->wake >= 0)
+        close(relay->wake);
     free(relay->url);
     free(relay->schema);
     free(relay->pub_endpoints);

@@ -163,8 +163,9 @@ int service_main(const service_def_t *def, int argc, char **argv)
     for (size_t i = 0; i < def->n_consumers; i++)
         consumer_destroy(&consumers[i]);
     zactor_destroy(&background_actor);
-    relay_destroy(&relay);
+    /* the workers first: their commits wake the relay */
     bus_server_destroy(&server);
+    relay_destroy(&relay);
     db_destroy(&db);
     return 0;
 }

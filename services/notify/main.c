@@ -44,7 +44,7 @@ int main(int argc, char **argv)
          &context.max_attempts, NULL},
         {"SAMHAND_WEBHOOK_SENDERS", CONFIG_INT, "4",
          "threads sending webhooks; a subscription always has the same one, so its order holds", 1,
-         64, NULL, &context.webhook_senders, NULL},
+         NOTIFY_SENDERS_MAX, NULL, &context.webhook_senders, NULL},
         {"SAMHAND_SMTP_URL", CONFIG_STRING, "",
          "mail server, e.g. smtp://mail.example.no:25 or smtps://…; empty: no e-mail", 0, 0,
          &context.smtp_url, NULL, NULL},

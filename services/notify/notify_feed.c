@@ -65,8 +65,10 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
                    "     s.owner_organization_id = ANY (e.audience)) "
                    "ON CONFLICT DO NOTHING",
                    1, fan);
-    if (res)
+    if (res && atoi(PQcmdTuples(res)) > 0) {
         db_count_at_commit(db, "webhooks", "in", atoi(PQcmdTuples(res)));
+        db_at_commit(db, notify_wake_senders, context); /* at once, not at their next look */
+    }
     PQclear(res);
     return res ? 0 : -1;
 }

@@ -243,16 +243,17 @@ void notify_reminder_plan(db_t *db, const notify_context_t *ctx, char done_day[1
     time_oslo(time(NULL), &oslo);
     int year = oslo.tm_year + 1900, month = oslo.tm_mon + 1, day = oslo.tm_mday;
     char today[11];
-    snprintf(today, sizeof today, "%04d-%02d-%02d", year, month, day);
+    strftime(today, sizeof today, "%Y-%m-%d", &oslo);
     if (strcmp(done_day, today) == 0 || oslo.tm_hour < ctx->reminder_hour)
         return;
     if (strcmp(ctx->reminder_on, "working-days") == 0 && !time_is_working_day(year, month, day)) {
-        memcpy(done_day, today, 11);
+        memcpy(done_day, today, 11); /* "YYYY-MM-DD" and its end */
         return;
     }
     time_add_working_days(&year, &month, &day, (int)ctx->reminder_days);
+    struct tm due_by = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day};
     char until[11];
-    snprintf(until, sizeof until, "%04d-%02d-%02d", year, month, day);
+    strftime(until, sizeof until, "%Y-%m-%d", &due_by);
     if (db_begin(db) != 0)
         return;
     if (s_plan_day(db, today, until) != 0) {
@@ -260,5 +261,5 @@ void notify_reminder_plan(db_t *db, const notify_context_t *ctx, char done_day[1
         return; /* the next round tries again */
     }
     if (db_commit(db) == 0)
-        memcpy(done_day, today, 11);
+        memcpy(done_day, today, 11); /* "YYYY-MM-DD" and its end */
 }

@@ -8,11 +8,14 @@
 #include "samhand_bus.h"
 
 #include <curl/curl.h>
+#include <stdatomic.h>
 
 extern const bus_route_t notify_routes[];
 extern const size_t notify_routes_count;
 extern const db_migration_t notify_migrations[];
 extern const size_t notify_migrations_count;
+
+#define NOTIFY_SENDERS_MAX 64
 
 /* Settings of webhook and mail delivery. */
 typedef struct {
@@ -25,7 +28,15 @@ typedef struct {
     long reminder_hour;          /* Oslo hour from which the day's digest goes out */
     long reminder_days;          /* working days ahead a due date is reminded of */
     const char *reminder_on;     /* "working-days", "every-day" or "never" */
+    /* an eventfd per webhook sender, to wake it when deliveries come in;
+     * made by the senders' actor before the count is set */
+    int sender_wake[NOTIFY_SENDERS_MAX];
+    atomic_int n_sender_wake;
 } notify_context_t;
+
+/* Wakes every webhook sender of this process (a db_at_commit fn; the
+ * argument is the notify_context_t). */
+void notify_wake_senders(void *context);
 
 /* Keeps notify's copy of persons, committees and memberships, and queues
  * the mails an event calls for. 0 or -1 (try the event again later). */

@@ -23,12 +23,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 /* Backoff after the n-th failure, in units of the base (5 s by default):
  * 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 12 h: about a day. */
 static const int s_backoff[] = {1, 6, 24, 120, 360, 720, 1440, 2880, 5760, 8640};
 #define BACKOFF_STEPS (sizeof s_backoff / sizeof s_backoff[0])
 #define DISABLE_AFTER_DAYS 3
+#define SENDER_TICK_MS 50 /* looks for retries falling due */
 
 typedef struct {
     char response[257];
@@ -290,21 +293,40 @@ typedef struct {
     atomic_bool *stop;
 } s_sender_t;
 
+void notify_wake_senders(void *arg)
+{
+    notify_context_t *context = arg;
+    int n = atomic_load(&context->n_sender_wake);
+    for (int i = 0; i < n; i++)
+        db_wake((void *)(intptr_t)context->sender_wake[i]);
+}
+
 static void s_send(const s_sender_t *sender, zsock_t *pipe)
 {
     const notify_context_t *context = sender->background->context;
     db_t *db = NULL;
     CURL *curl = curl_easy_init();
-    zpoller_t *poller = pipe ? zpoller_new(pipe, NULL) : NULL;
-    int busy = 0;             /* work done last round: look again at once, else nap */
+    /* connections kept open to every endpoint of the sender's share */
+    curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 256L);
+    int wake = context->sender_wake[sender->part];
+    /* woken by the pipe (sender 0: the end), by deliveries coming in, or
+     * by its tick for retries falling due */
+    zmq_pollitem_t items[] = {{NULL, wake, ZMQ_POLLIN, 0},
+                              {pipe ? zsock_resolve(pipe) : NULL, 0, ZMQ_POLLIN, 0}};
+    int busy = 0;             /* work done last round: look again at once */
     char digest_day[11] = ""; /* the last day whose reminders were planned */
     while (!atomic_load(sender->stop)) {
-        if (poller) {
-            void *which = zpoller_wait(poller, busy ? 0 : 50);
-            if (which == pipe || zpoller_terminated(poller))
-                break;
-        } else if (!busy) {
-            zclock_sleep(50);
+        if (!busy) {
+            zmq_poll(items, pipe ? 2 : 1, SENDER_TICK_MS);
+            if (pipe && (items[1].revents & ZMQ_POLLIN))
+                break; /* $TERM */
+        }
+        if (items[0].revents & ZMQ_POLLIN) {
+            uint64_t wakes;
+            if (read(wake, &wakes, sizeof wakes) < 0) {
+                /* EAGAIN: nothing more to read, the round looks anyway */
+            }
+            items[0].revents = 0;
         }
         /* a sender without its database keeps trying: its share of the
          * subscriptions waits, the queue's age shows it, nothing is lost */
@@ -325,7 +347,6 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
             notify_mail_send_due(db, curl, context);
         }
     }
-    zpoller_destroy(&poller);
     curl_easy_cleanup(curl);
     db_destroy(&db);
 }
@@ -343,6 +364,10 @@ void notify_webhook_actor(zsock_t *pipe, void *args)
     int parts = context->webhook_senders > 0 ? (int)context->webhook_senders : 1;
     srand((unsigned)bus_now_ms()); /* jitter differs between replicas */
     atomic_bool stop = false;
+    notify_context_t *shared = background->context;
+    for (int i = 0; i < parts; i++)
+        shared->sender_wake[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    atomic_store(&shared->n_sender_wake, parts);
     s_sender_t *senders = calloc((size_t)parts, sizeof *senders);
     pthread_t *threads = calloc((size_t)parts, sizeof *threads);
     for (int i = 0; i < parts; i++)
@@ -354,6 +379,8 @@ void notify_webhook_actor(zsock_t *pipe, void *args)
     atomic_store(&stop, true);
     for (int i = 1; i < parts; i++)
         pthread_join(threads[i], NULL);
+    /* the eventfds stay open: a consumer still committing may write to
+     * them, and a closed number could by then be another file */
     free(threads);
     free(senders);
 }
