@@ -12,7 +12,9 @@
 
 #define RELAY_BATCH 200
 #define RELAY_TICK_MS 20
+#define RELAY_GAP_MS 5 /* at least between two publications when woken */
 #define CATCH_UP_LIMIT 500
+#define RUN_MAX 256 /* events a consumer applies in one transaction */
 
 /* Sets the stream's id and sequence on a stored event and packs it; the
  * caller frees *out. Returns its length, or 0 when the stored bytes are
@@ -116,17 +118,24 @@ static void s_relay_actor(zsock_t *pipe, void *args)
      * other replicas (and anything a lost wake-up left) */
     zmq_pollitem_t items[] = {{zsock_resolve(pipe), 0, ZMQ_POLLIN, 0},
                               {NULL, relay->wake, ZMQ_POLLIN, 0}};
+    int64_t last_publish = 0;
     while (db) {
         if (zmq_poll(items, relay->wake >= 0 ? 2 : 1, RELAY_TICK_MS) < 0 && zmq_errno() != EINTR)
             break;
         if (items[0].revents & ZMQ_POLLIN)
             break; /* $TERM, or the pipe closing */
         if (items[1].revents & ZMQ_POLLIN) {
+            /* under a stream of commits, one publication per few ms carries
+             * them all, instead of a transaction of the relay's per commit */
+            int64_t since = zclock_mono() - last_publish;
+            if (since < RELAY_GAP_MS)
+                zclock_sleep((int)(RELAY_GAP_MS - since));
             uint64_t wakes;
             if (read(relay->wake, &wakes, sizeof wakes) < 0) {
                 /* EAGAIN: another read took them; publishing is what counts */
             }
         }
+        last_publish = zclock_mono();
         int published;
         do
             published = s_publish(db, relay->schema, pub);
@@ -248,8 +257,6 @@ struct consumer {
     db_t *db;
 };
 
-/* Applies the event after the last one, with the offset, in one
- * transaction. 0, 1 when it is not the next (skipped), -1 on failure. */
 /* The consumer's position, for operators: samhand_consumer_last_sequence. */
 static void s_report(const consumer_t *c)
 {
@@ -258,6 +265,8 @@ static void s_report(const consumer_t *c)
     metrics_set(metrics_process(), "samhand_consumer_last_sequence", labels, (double)c->last);
 }
 
+/* Applies the event after the last one, with the offset, in one
+ * transaction. 0, 1 when it is not the next (skipped), -1 on failure. */
 static int s_apply(consumer_t *c, const Samhand__V1__Event *event)
 {
     if (event->sequence <= c->last)
@@ -287,6 +296,57 @@ static int s_apply(consumer_t *c, const Samhand__V1__Event *event)
     return 0;
 }
 
+/* Applies the events that follow the last one in order, all with the
+ * offset in one transaction: one commit for a run of events instead of one
+ * each. When one of them fails, they are applied one by one, so those
+ * before it are kept and the failing one is tried again later. Returns how
+ * many were applied, or -1 when one failed. */
+static int s_apply_run(consumer_t *c, Samhand__V1__Event *const *events, size_t n)
+{
+    int64_t last = c->last;
+    int applied = 0;
+    if (db_begin(c->db) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (events[i]->sequence <= last)
+            continue; /* seen already */
+        if (events[i]->sequence != last + 1)
+            break; /* a gap: catch-up fills it */
+        if (c->apply(c->db, events[i], c->arg) != 0)
+            goto one_by_one;
+        last = events[i]->sequence;
+        applied++;
+    }
+    if (applied == 0) {
+        db_rollback(c->db);
+        return 0;
+    }
+    char seq[24];
+    snprintf(seq, sizeof seq, "%lld", (long long)last);
+    const char *params[] = {c->source, seq};
+    PGresult *res = db_query(c->db,
+                             "INSERT INTO consumer_offsets (source, last_sequence) VALUES ($1, $2) "
+                             "ON CONFLICT (source) DO UPDATE SET last_sequence = $2",
+                             2, params);
+    PQclear(res);
+    if (!res || db_commit(c->db) != 0)
+        goto one_by_one;
+    c->last = last;
+    s_report(c);
+    return applied;
+
+one_by_one:
+    db_rollback(c->db);
+    applied = 0;
+    for (size_t i = 0; i < n; i++) {
+        int rc = s_apply(c, events[i]);
+        if (rc < 0)
+            return -1;
+        applied += rc == 0;
+    }
+    return applied;
+}
+
 /* Asks the source for everything after the last applied event. */
 static void s_catch_up(consumer_t *c, bus_client_t *client)
 {
@@ -306,25 +366,28 @@ static void s_catch_up(consumer_t *c, bus_client_t *client)
         samhand__v1__envelope__free_unpacked(reply, NULL);
         if (!events)
             return;
-        size_t applied = 0;
+        Samhand__V1__Event **run = calloc(events->n_events + 1, sizeof *run);
+        size_t n = 0;
         for (size_t i = 0; i < events->n_events; i++) {
             Samhand__V1__Event *event =
                 samhand__v1__event__unpack(NULL, events->events[i].len, events->events[i].data);
             if (!event)
                 continue;
-            if (event->sequence > c->last + 1) {
+            if (n == 0 && event->sequence > c->last + 1) {
                 /* pruned past its retention before we came: go on from here */
                 log_warn("%s events %lld to %lld are gone; continuing after them", c->source,
                          (long long)c->last + 1, (long long)event->sequence - 1);
                 c->last = event->sequence - 1;
             }
-            int rc = s_apply(c, event);
-            samhand__v1__event__free_unpacked(event, NULL);
-            if (rc < 0) {
-                samhand__v1__events_response__free_unpacked(events, NULL);
-                return;
-            }
-            applied++;
+            run[n++] = event;
+        }
+        int applied = s_apply_run(c, run, n);
+        for (size_t i = 0; i < n; i++)
+            samhand__v1__event__free_unpacked(run[i], NULL);
+        free(run);
+        if (applied < 0) {
+            samhand__v1__events_response__free_unpacked(events, NULL);
+            return;
         }
         bool more = events->n_events == CATCH_UP_LIMIT;
         samhand__v1__events_response__free_unpacked(events, NULL);
@@ -362,19 +425,26 @@ static void s_consumer_actor(zsock_t *pipe, void *args)
         if (which == pipe || zpoller_terminated(poller))
             break;
         if (which == sub) {
-            zmsg_t *msg = zmsg_recv(sub);
-            zframe_t *type = msg ? zmsg_first(msg) : NULL;
-            zframe_t *body = type ? zmsg_next(msg) : NULL;
-            Samhand__V1__Event *event =
-                body ? samhand__v1__event__unpack(NULL, zframe_size(body), zframe_data(body))
-                     : NULL;
-            if (event && event->sequence > c->last + 1)
-                s_catch_up(c, client);
-            else if (event)
-                s_apply(c, event);
-            if (event)
-                samhand__v1__event__free_unpacked(event, NULL);
-            zmsg_destroy(&msg);
+            /* what has arrived, up to a run, is applied in one transaction */
+            Samhand__V1__Event *run[RUN_MAX];
+            size_t n = 0;
+            do {
+                zmsg_t *msg = zmsg_recv(sub);
+                zframe_t *type = msg ? zmsg_first(msg) : NULL;
+                zframe_t *body = type ? zmsg_next(msg) : NULL;
+                Samhand__V1__Event *event =
+                    body ? samhand__v1__event__unpack(NULL, zframe_size(body), zframe_data(body))
+                         : NULL;
+                if (event)
+                    run[n++] = event;
+                zmsg_destroy(&msg);
+            } while (n < RUN_MAX && (zsock_events(sub) & ZMQ_POLLIN));
+            if (n > 0 && run[0]->sequence <= c->last + 1)
+                s_apply_run(c, run, n);
+            if (n > 0 && run[n - 1]->sequence > c->last)
+                s_catch_up(c, client); /* a gap, or a failure: from the source */
+            for (size_t i = 0; i < n; i++)
+                samhand__v1__event__free_unpacked(run[i], NULL);
         }
         /* a safety net for a message the subscription missed */
         if (zclock_mono() >= next_catch_up) {

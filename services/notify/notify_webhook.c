@@ -32,6 +32,7 @@ static const int s_backoff[] = {1, 6, 24, 120, 360, 720, 1440, 2880, 5760, 8640}
 #define BACKOFF_STEPS (sizeof s_backoff / sizeof s_backoff[0])
 #define DISABLE_AFTER_DAYS 3
 #define SENDER_TICK_MS 50 /* looks for retries falling due */
+#define CHAIN_MAX 16      /* deliveries of one subscription claimed in a round */
 
 typedef struct {
     char response[257];
@@ -130,90 +131,94 @@ static char *s_body(const unsigned char *stored, size_t len)
     return text;
 }
 
-/* Sends one claimed delivery (a row of s_claim's result) and records what
- * became of it. */
-static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row, const notify_context_t *context)
+/* A claimed delivery on its way: a row of s_claim's result, its request
+ * and what came back. */
+typedef struct {
+    int row;
+    int next; /* the subscription's next job, sent after this one succeeds; -1 */
+    CURL *easy;
+    struct curl_slist *headers;
+    char *body; /* owned by the first job of the event; the others borrow */
+    bool owns_body;
+    bool sent;
+    s_answer_t answer;
+    CURLcode result;
+    long status;
+    int latency_ms;
+} s_job_t;
+
+/* Prepares the signed POST of a claimed delivery; the body is made once
+ * per event and shared by the jobs that carry the same one. */
+static void s_prepare(s_job_t *job, const PGresult *res, const s_job_t *earlier, int n_earlier)
 {
-    const char *delivery_id = PQgetvalue(res, row, 0);
-    size_t len;
-    unsigned char *stored = PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, 6), &len);
-    char *body = s_body(stored, len);
-    PQfreemem(stored);
+    const char *event_id = PQgetvalue(res, job->row, 5);
+    for (int i = 0; i < n_earlier && !job->body; i++)
+        if (strcmp(PQgetvalue(res, earlier[i].row, 5), event_id) == 0)
+            job->body = earlier[i].body;
+    if (!job->body) {
+        size_t len;
+        unsigned char *stored =
+            PQunescapeBytea((const unsigned char *)PQgetvalue(res, job->row, 6), &len);
+        job->body = s_body(stored, len);
+        job->owns_body = job->body != NULL;
+        PQfreemem(stored);
+    }
+    const char *body = job->body ? job->body : "";
     char timestamp[24], id_header[96], ts_header[64], sig_header[256], sig[100], old_sig[100];
     snprintf(timestamp, sizeof timestamp, "%lld", (long long)(bus_now_ms() / 1000));
-    const char *event_id = PQgetvalue(res, row, 5);
-    s_sign(PQgetvalue(res, row, 3), event_id, timestamp, body ? body : "", sig);
+    s_sign(PQgetvalue(res, job->row, 3), event_id, timestamp, body, sig);
     /* while a secret is being rotated, both sign */
-    if (!PQgetisnull(res, row, 4)) {
-        s_sign(PQgetvalue(res, row, 4), event_id, timestamp, body ? body : "", old_sig);
+    if (!PQgetisnull(res, job->row, 4)) {
+        s_sign(PQgetvalue(res, job->row, 4), event_id, timestamp, body, old_sig);
         snprintf(sig_header, sizeof sig_header, "webhook-signature: %s %s", sig, old_sig);
     } else {
         snprintf(sig_header, sizeof sig_header, "webhook-signature: %s", sig);
     }
     snprintf(id_header, sizeof id_header, "webhook-id: %s", event_id);
     snprintf(ts_header, sizeof ts_header, "webhook-timestamp: %s", timestamp);
-    struct curl_slist *headers = NULL;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, id_header);
-    headers = curl_slist_append(headers, ts_header);
-    headers = curl_slist_append(headers, sig_header);
-    s_answer_t answer = {.retry_after_s = -1};
+    job->headers = curl_slist_append(NULL, "Content-Type: application/json");
+    job->headers = curl_slist_append(job->headers, id_header);
+    job->headers = curl_slist_append(job->headers, ts_header);
+    job->headers = curl_slist_append(job->headers, sig_header);
+    job->answer = (s_answer_t){.retry_after_s = -1};
+    CURL *curl = job->easy;
     curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, PQgetvalue(res, row, 2));
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_URL, PQgetvalue(res, job->row, 2));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, job->headers);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "samhand-webhooks/" SAMHAND_VERSION);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &job->answer);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, s_on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &answer);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &job->answer);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    int64_t started = bus_now_ms();
-    CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    else
-        snprintf(answer.response, sizeof answer.response, "%s", curl_easy_strerror(rc));
-    int latency = (int)(bus_now_ms() - started);
-    curl_slist_free_all(headers);
-    free(body);
+    curl_easy_setopt(curl, CURLOPT_PRIVATE, job);
+}
 
-    int attempts = atoi(PQgetvalue(res, row, 7)) + 1;
-    const char *subscription = PQgetvalue(res, row, 1);
+/* Records a failed attempt: the retry (or the dead letter), 410's switch
+ * off, and the switch off of an endpoint failing for days. */
+static void s_failed(db_t *db, const PGresult *res, const s_job_t *job,
+                     const notify_context_t *context)
+{
+    const char *delivery_id = PQgetvalue(res, job->row, 0);
+    const char *subscription = PQgetvalue(res, job->row, 1);
+    int attempts = atoi(PQgetvalue(res, job->row, 7)) + 1;
     char status_text[16], latency_text[16], delay_ms[24];
-    snprintf(status_text, sizeof status_text, "%ld", status);
-    snprintf(latency_text, sizeof latency_text, "%d", latency);
-    const char *attempt[] = {delivery_id, status_text, latency_text, answer.response};
-    const char *sub[] = {subscription};
-    if (status >= 200 && status < 300) {
-        /* the attempt, the delivery and the subscription's health in one
-         * round trip: this is the path every event takes */
-        const char *done[] = {delivery_id, status_text, latency_text, answer.response,
-                              subscription};
-        PQclear(db_query(db,
-                         "WITH attempt AS (INSERT INTO delivery_attempts (delivery_id, status, "
-                         "latency_ms, response) VALUES ($1, $2, $3, $4)), "
-                         "delivered AS (UPDATE deliveries SET state = 'DELIVERED', attempts = "
-                         "attempts + 1, delivered_at = now(), leased_by = NULL WHERE id = $1) "
-                         "UPDATE subscriptions SET failing_since = NULL "
-                         "WHERE id = $5 AND failing_since IS NOT NULL",
-                         5, done));
-        metrics_queue_flow("notify", "webhooks", "out", 1);
-        return;
-    }
+    snprintf(status_text, sizeof status_text, "%ld", job->status);
+    snprintf(latency_text, sizeof latency_text, "%d", job->latency_ms);
+    const char *attempt[] = {delivery_id, status_text, latency_text, job->answer.response};
     PQclear(db_query(db,
                      "INSERT INTO delivery_attempts (delivery_id, status, latency_ms, response) "
                      "VALUES ($1, $2, $3, $4)",
                      4, attempt));
-    if (status == 410) /* gone: the endpoint says so itself */
+    if (job->status == 410) /* gone: the endpoint says so itself */
         s_disable(db, subscription, "the endpoint answered 410 Gone", "mottakeren svarte 410 Gone",
                   context);
     long delay = context->retry_base_ms * s_backoff[(size_t)(attempts - 1) % BACKOFF_STEPS];
     delay += (long)(rand() % 41 - 20) * delay / 100; /* jitter of ±20 % */
-    if (answer.retry_after_s >= 0 && answer.retry_after_s * 1000 > delay)
-        delay = answer.retry_after_s * 1000;
+    if (job->answer.retry_after_s >= 0 && job->answer.retry_after_s * 1000 > delay)
+        delay = job->answer.retry_after_s * 1000;
     snprintf(delay_ms, sizeof delay_ms, "%ld", delay);
     const char *retry[] = {delivery_id, delay_ms,
                            attempts >= context->max_attempts ? "DEAD" : "PENDING"};
@@ -227,6 +232,7 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row, const notify
     if (attempts >= context->max_attempts)
         log_warn("webhook delivery %s is a dead letter after %d attempts", delivery_id, attempts);
     /* an endpoint failing for days is switched off, and its owner told */
+    const char *sub[] = {subscription};
     PQclear(db_query(db,
                      "UPDATE subscriptions SET failing_since = coalesce(failing_since, now()) "
                      "WHERE id = $1",
@@ -247,6 +253,44 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row, const notify
     PQclear(old);
 }
 
+/* Records the round's successes in one statement: the attempts, the
+ * deliveries done, and their subscriptions healthy again. This is the path
+ * every event takes. */
+static void s_delivered(db_t *db, const PGresult *res, const s_job_t *jobs, int n)
+{
+    json_t *done = json_array();
+    for (int i = 0; i < n; i++) {
+        const s_job_t *job = &jobs[i];
+        if (job->status < 200 || job->status >= 300)
+            continue;
+        json_array_append_new(done, json_pack("{s:s, s:s, s:I, s:i, s:s}", "id",
+                                              PQgetvalue(res, job->row, 0), "subscription",
+                                              PQgetvalue(res, job->row, 1), "status",
+                                              (json_int_t)job->status, "latency_ms",
+                                              job->latency_ms, "response", job->answer.response));
+    }
+    size_t count = json_array_size(done);
+    if (count > 0) {
+        char *text = json_dumps(done, JSON_COMPACT);
+        const char *params[] = {text};
+        PQclear(db_query(db,
+                         "WITH done AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, "
+                         "subscription uuid, status int, latency_ms int, response text)), "
+                         "attempt AS (INSERT INTO delivery_attempts (delivery_id, status, "
+                         "latency_ms, response) SELECT id, status, latency_ms, response FROM "
+                         "done), "
+                         "delivered AS (UPDATE deliveries d SET state = 'DELIVERED', attempts = "
+                         "d.attempts + 1, delivered_at = now(), leased_by = NULL FROM done "
+                         "WHERE d.id = done.id) "
+                         "UPDATE subscriptions s SET failing_since = NULL FROM done "
+                         "WHERE s.id = done.subscription AND s.failing_since IS NOT NULL",
+                         1, params));
+        free(text);
+        metrics_queue_flow("notify", "webhooks", "out", (int)count);
+    }
+    json_decref(done);
+}
+
 /* Claims the due head delivery of each active subscription, with what it
  * takes to send it. The claim is a lease of two minutes held by this
  * connection's backend: it keeps other replicas off the delivery, and it
@@ -258,20 +302,26 @@ static void s_deliver(db_t *db, CURL *curl, PGresult *res, int row, const notify
 
 static PGresult *s_claim(db_t *db, int max, int part, int parts)
 {
-    char limit[16], part_text[16], parts_text[16];
+    char limit[16], part_text[16], parts_text[16], chain[16];
     snprintf(limit, sizeof limit, "%d", max);
     snprintf(part_text, sizeof part_text, "%d", part);
     snprintf(parts_text, sizeof parts_text, "%d", parts);
-    const char *params[] = {limit, part_text, parts_text};
+    snprintf(chain, sizeof chain, "%d", CHAIN_MAX);
+    const char *params[] = {limit, part_text, parts_text, chain};
     return db_query(
         db,
-        /* the head of each subscription by its index, not a sort of every
-         * pending delivery: a backlog does not slow the claim */
-        "WITH heads AS (SELECT h.id, h.due FROM subscriptions s CROSS JOIN LATERAL "
-        "  (SELECT d.id, " DUE " AS due FROM deliveries d WHERE d.subscription_id = s.id "
-        "   AND d.state = 'PENDING' ORDER BY d.event_seq LIMIT 1) h "
+        /* the first pending deliveries of each subscription by its index,
+         * not a sort of every pending delivery (a backlog does not slow the
+         * claim), as far as they are due without a gap: the head first */
+        "WITH heads AS (SELECT h.id, h.subscription_id, h.event_seq, bool_and(h.due) OVER "
+        "  (PARTITION BY h.subscription_id ORDER BY h.event_seq) AS ready "
+        "  FROM subscriptions s CROSS JOIN LATERAL "
+        "  (SELECT d.id, d.subscription_id, d.event_seq, " DUE " AS due FROM deliveries d "
+        "   WHERE d.subscription_id = s.id AND d.state = 'PENDING' ORDER BY d.event_seq "
+        "   LIMIT $4::int) h "
         "  WHERE s.state = 'ACTIVE' AND mod(abs(hashtext(s.id::text)), $3::int) = $2::int), "
-        "chosen AS (SELECT id FROM heads WHERE due LIMIT $1::int) "
+        "chosen AS (SELECT id FROM heads WHERE ready ORDER BY subscription_id, event_seq "
+        "  LIMIT $1::int) "
         "UPDATE deliveries d SET next_attempt_at = now() + interval '2 minutes', "
         "leased_by = pg_backend_pid() "
         "FROM chosen, subscriptions s, events e "
@@ -279,8 +329,8 @@ static PGresult *s_claim(db_t *db, int max, int part, int parts)
         /* again on the row itself: a replica that claimed it meanwhile wins */
         "AND " DUE " "
         "RETURNING d.id, s.id, s.url, s.secret, CASE WHEN s.previous_secret_until > now() "
-        "THEN s.previous_secret END, e.id, e.event, d.attempts",
-        3, params);
+        "THEN s.previous_secret END, e.id, e.event, d.attempts, d.event_seq",
+        4, params);
 }
 
 /* One sender: the subscriptions whose hash falls in its part, so each
@@ -292,6 +342,125 @@ typedef struct {
     int part, parts;
     atomic_bool *stop;
 } s_sender_t;
+
+#define CLAIM_MAX 256      /* deliveries one sender claims in a round */
+#define ROUND_MAX_MS 30000 /* then the rest of the chains wait for the next */
+
+/* Jobs in the order of their subscription and, within it, of the stream. */
+static __thread const PGresult *s_sort_claim;
+static int s_by_chain(const void *a, const void *b)
+{
+    int x = ((const s_job_t *)a)->row, y = ((const s_job_t *)b)->row;
+    int c = strcmp(PQgetvalue(s_sort_claim, x, 1), PQgetvalue(s_sort_claim, y, 1));
+    if (c)
+        return c;
+    long long sx = strtoll(PQgetvalue(s_sort_claim, x, 8), NULL, 10);
+    long long sy = strtoll(PQgetvalue(s_sort_claim, y, 8), NULL, 10);
+    return sx < sy ? -1 : sx > sy;
+}
+
+static void s_finish(s_job_t *job)
+{
+    curl_off_t total_us = 0;
+    curl_easy_getinfo(job->easy, CURLINFO_TOTAL_TIME_T, &total_us);
+    job->latency_ms = (int)(total_us / 1000);
+    if (job->result == CURLE_OK)
+        curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &job->status);
+    else
+        snprintf(job->answer.response, sizeof job->answer.response, "%s",
+                 curl_easy_strerror(job->result));
+}
+
+/* One round of a sender: claims the due deliveries of its subscriptions,
+ * a chain of up to CHAIN_MAX per subscription, and sends the chains side
+ * by side, each one after the other (the next only when the one before
+ * succeeded, so every endpoint gets the stream's order); then records what
+ * became of them and lets go of what a failure left unsent. Returns how
+ * many were claimed. */
+static int s_round(db_t *db, CURLM *multi, CURL **pool, s_job_t *jobs, const s_sender_t *sender,
+                   const notify_context_t *context)
+{
+    PGresult *claimed = s_claim(db, CLAIM_MAX, sender->part, sender->parts);
+    int n = claimed ? PQntuples(claimed) : 0;
+    if (n == 0) {
+        PQclear(claimed);
+        return 0;
+    }
+    for (int i = 0; i < n; i++)
+        jobs[i] = (s_job_t){.row = i, .next = -1};
+    s_sort_claim = claimed; /* qsort has no argument for it; one per thread */
+    qsort(jobs, (size_t)n, sizeof *jobs, s_by_chain);
+    s_sort_claim = NULL;
+    int active = 0;
+    for (int i = 0; i < n; i++) {
+        if (!pool[i])
+            pool[i] = curl_easy_init();
+        jobs[i].easy = pool[i];
+        s_prepare(&jobs[i], claimed, jobs, i);
+        bool same = i > 0 && strcmp(PQgetvalue(claimed, jobs[i].row, 1),
+                                    PQgetvalue(claimed, jobs[i - 1].row, 1)) == 0;
+        if (same) {
+            jobs[i - 1].next = i;
+        } else {
+            curl_multi_add_handle(multi, jobs[i].easy);
+            jobs[i].sent = true;
+            active++;
+        }
+    }
+    int64_t started = bus_now_ms();
+    while (active > 0) {
+        int running = 0;
+        if (curl_multi_perform(multi, &running) != CURLM_OK)
+            break;
+        CURLMsg *msg;
+        int left;
+        bool added = false;
+        while ((msg = curl_multi_info_read(multi, &left))) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            s_job_t *job = NULL;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&job);
+            job->result = msg->data.result;
+            s_finish(job);
+            curl_multi_remove_handle(multi, job->easy);
+            active--;
+            bool ok = job->status >= 200 && job->status < 300;
+            if (ok && job->next >= 0 && bus_now_ms() - started < ROUND_MAX_MS) {
+                s_job_t *next = &jobs[job->next];
+                curl_multi_add_handle(multi, next->easy);
+                next->sent = true;
+                active++;
+                added = true;
+            }
+        }
+        if (active > 0 && !added && curl_multi_poll(multi, NULL, 0, 1000, NULL) != CURLM_OK)
+            break;
+    }
+    s_delivered(db, claimed, jobs, n);
+    json_t *unsent = json_array();
+    for (int i = 0; i < n; i++) {
+        if (!jobs[i].sent)
+            json_array_append_new(unsent, json_string(PQgetvalue(claimed, jobs[i].row, 0)));
+        else if (jobs[i].status < 200 || jobs[i].status >= 300)
+            s_failed(db, claimed, &jobs[i], context);
+        curl_slist_free_all(jobs[i].headers);
+        if (jobs[i].owns_body)
+            free(jobs[i].body);
+    }
+    if (json_array_size(unsent) > 0) {
+        /* behind a failure: due again, and taken once the head is through */
+        char *ids = json_dumps(unsent, JSON_COMPACT);
+        const char *params[] = {ids};
+        PQclear(db_query(db,
+                         "UPDATE deliveries SET next_attempt_at = now(), leased_by = NULL WHERE "
+                         "id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)",
+                         1, params));
+        free(ids);
+    }
+    json_decref(unsent);
+    PQclear(claimed);
+    return n;
+}
 
 void notify_wake_senders(void *arg)
 {
@@ -305,9 +474,14 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
 {
     const notify_context_t *context = sender->background->context;
     db_t *db = NULL;
-    CURL *curl = curl_easy_init();
+    CURL *curl = curl_easy_init(); /* for the mail */
+    CURLM *multi = curl_multi_init();
     /* connections kept open to every endpoint of the sender's share */
-    curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 256L);
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
+    CURL *pool[CLAIM_MAX] = {0};
+    /* a round's jobs on the heap: a thread-local array would be every
+     * thread's, in memory too */
+    s_job_t *jobs = calloc(CLAIM_MAX, sizeof *jobs);
     int wake = context->sender_wake[sender->part];
     /* woken by the pipe (sender 0: the end), by deliveries coming in, or
      * by its tick for retries falling due */
@@ -330,23 +504,29 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
         }
         /* a sender without its database keeps trying: its share of the
          * subscriptions waits, the queue's age shows it, nothing is lost */
-        if (!db)
+        if (!db) {
             db = db_new(sender->background->database_url, sender->background->name, 1000);
+            /* what became of a delivery is recorded without waiting for the
+             * disk: lost in a database crash, it is sent again with the
+             * same webhook-id, which receivers deduplicate on anyway */
+            if (db)
+                PQclear(db_query(db, "SET synchronous_commit TO off", 0, NULL));
+        }
         if (!db) {
             busy = 0;
             continue;
         }
-        PGresult *claimed = s_claim(db, 64, sender->part, sender->parts);
-        int n = claimed ? PQntuples(claimed) : 0;
-        busy = n > 0;
-        for (int i = 0; i < n; i++)
-            s_deliver(db, curl, claimed, i, context);
-        PQclear(claimed);
+        busy = s_round(db, multi, pool, jobs, sender, context) > 0;
         if (sender->part == 0) {
             notify_reminder_plan(db, context, digest_day);
             notify_mail_send_due(db, curl, context);
         }
     }
+    for (int i = 0; i < CLAIM_MAX; i++)
+        if (pool[i])
+            curl_easy_cleanup(pool[i]);
+    curl_multi_cleanup(multi);
+    free(jobs);
     curl_easy_cleanup(curl);
     db_destroy(&db);
 }

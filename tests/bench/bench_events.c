@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,27 @@
 #define MAX_SAMPLES (1 << 20)
 
 static double *s_latency_ms;
-static atomic_long s_received;
+static atomic_long s_received, s_duplicates;
+
+/* (receiver, webhook-id) pairs seen, by a 64-bit hash: a second one is a
+ * duplicate delivery, which must not happen without a crash */
+#define SEEN_SLOTS (1u << 21)
+static _Atomic uint64_t *s_seen;
+
+static bool s_first_time(int port, const char *id, size_t len)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)port;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)id[i]) * 1099511628211ull;
+    h |= 1; /* 0 marks an empty slot */
+    for (uint32_t at = (uint32_t)h & (SEEN_SLOTS - 1);; at = (at + 1) & (SEEN_SLOTS - 1)) {
+        uint64_t empty = 0;
+        if (atomic_compare_exchange_strong(&s_seen[at], &empty, h))
+            return true;
+        if (empty == h)
+            return false;
+    }
+}
 static volatile int s_stop;
 
 static double s_now(void)
@@ -52,6 +73,10 @@ static double s_create_time(const char *body)
 static void *s_connection(void *arg)
 {
     int conn = (int)(intptr_t)arg;
+    struct sockaddr_in local;
+    socklen_t local_len = sizeof local;
+    getsockname(conn, (struct sockaddr *)&local, &local_len);
+    int port = ntohs(local.sin_port);
     struct timeval tv = {.tv_usec = 200 * 1000};
     setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     static __thread char buf[65536];
@@ -75,6 +100,14 @@ static void *s_connection(void *arg)
             buf[head + length] = '\0';
             double created = s_create_time(buf + head);
             buf[head + length] = saved;
+            const char *id = strcasestr(buf, "webhook-id:");
+            if (id && id < end) {
+                id += 11;
+                while (*id == ' ')
+                    id++;
+                if (!s_first_time(port, id, strcspn(id, "\r\n")))
+                    atomic_fetch_add(&s_duplicates, 1);
+            }
             long i = atomic_fetch_add(&s_received, 1);
             if (created > 0 && i < MAX_SAMPLES)
                 s_latency_ms[i] = (s_now() - created) * 1000;
@@ -112,12 +145,24 @@ static void *s_receiver(void *arg)
     return NULL;
 }
 
-static size_t s_discard(char *d, size_t s, size_t n, void *u)
+typedef struct {
+    char *text; /* 4096 bytes: the start of the answer is enough */
+    size_t len;
+} s_buffer_t;
+
+static size_t s_keep(char *d, size_t s, size_t n, void *u)
 {
+    s_buffer_t *b = u;
+    size_t take = s * n < 4095 - b->len ? s * n : 4095 - b->len;
+    memcpy(b->text + b->len, d, take);
+    b->len += take;
+    b->text[b->len] = '\0';
     return s * n;
 }
 
-static long s_post(CURL *curl, const char *url, const char *key, const char *body)
+/* Sends a request; with `id`, keeps the "id" of the answer. */
+static long s_request(CURL *curl, const char *method, const char *url, const char *key,
+                      const char *body, char id[40])
 {
     struct curl_slist *h = NULL;
     char auth[160];
@@ -126,13 +171,25 @@ static long s_post(CURL *curl, const char *url, const char *key, const char *bod
     h = curl_slist_append(h, "Content-Type: application/json");
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_discard);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
+    char answer[4096] = "";
+    s_buffer_t buffer = {answer, 0};
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_keep);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &buffer);
     long status = 0;
     if (curl_easy_perform(curl) == CURLE_OK)
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(h);
+    const char *at = id ? strstr(answer, "\"id\":\"") : NULL;
+    if (at)
+        snprintf(id, 40, "%.36s", at + 6);
     return status;
+}
+
+static long s_post(CURL *curl, const char *url, const char *key, const char *body)
+{
+    return s_request(curl, "POST", url, key, body, NULL);
 }
 
 static int s_compare(const void *a, const void *b)
@@ -151,10 +208,12 @@ int main(int argc, char **argv)
     int receivers = atoi(argv[3]), rate = atoi(argv[4]);
     double seconds = atof(argv[5]);
     s_latency_ms = calloc(MAX_SAMPLES, sizeof *s_latency_ms);
+    s_seen = calloc(SEEN_SLOTS, sizeof *s_seen);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     CURL *curl = curl_easy_init();
     pthread_t *threads = calloc((size_t)receivers, sizeof *threads);
     int *fds = calloc((size_t)receivers, sizeof *fds);
+    char(*subscriptions)[40] = calloc((size_t)receivers, sizeof *subscriptions);
     char url[256], body[512];
     for (int i = 0; i < receivers; i++) {
         fds[i] = socket(AF_INET, SOCK_STREAM, 0);
@@ -170,19 +229,21 @@ int main(int argc, char **argv)
             body, sizeof body,
             "{\"url\":\"http://127.0.0.1:%d/hook\",\"eventTypes\":[\"no.samhand.committee.\"]}",
             ntohs(addr.sin_port));
-        if (s_post(curl, url, key, body) != 201) {
+        if (s_request(curl, "POST", url, key, body, subscriptions[i]) != 201) {
             fprintf(stderr, "could not subscribe\n");
             return 1;
         }
     }
     /* a steady rate of commits */
     snprintf(url, sizeof url, "%s/v1/committees", base);
-    long sent = 0;
+    long sent = 0, failed = 0; /* failed: no 201, though it may have committed */
     double start = s_now(), next = start;
     while (s_now() - start < seconds) {
         snprintf(body, sizeof body, "{\"name\":\"Bench %ld\",\"kind\":\"OTHER\"}", sent);
         if (s_post(curl, url, key, body) == 201)
             sent++;
+        else
+            failed++;
         next += 1.0 / rate;
         double wait = next - s_now();
         if (wait > 0)
@@ -197,13 +258,18 @@ int main(int argc, char **argv)
     s_stop = 1;
     for (int i = 0; i < receivers; i++)
         pthread_join(threads[i], NULL);
+    /* the next run's figures are its own: no endpoints left behind */
+    for (int i = 0; i < receivers; i++) {
+        snprintf(url, sizeof url, "%s/v1/subscriptions/%s", base, subscriptions[i]);
+        s_request(curl, "DELETE", url, key, NULL, NULL);
+    }
     long n = atomic_load(&s_received);
     long samples = n < MAX_SAMPLES ? n : MAX_SAMPLES;
     qsort(s_latency_ms, (size_t)samples, sizeof(double), s_compare);
-    printf("events receivers=%d rate=%.0f/s events=%ld deliveries=%ld/%ld deliveries_per_s=%.0f "
-           "p50_ms=%.1f p99_ms=%.1f\n",
-           receivers, sent / sending, sent, n, wanted, n / total,
-           samples ? s_latency_ms[samples / 2] : 0,
+    printf("events receivers=%d rate=%.0f/s events=%ld failed=%ld deliveries=%ld/%ld "
+           "duplicates=%ld deliveries_per_s=%.0f p50_ms=%.1f p99_ms=%.1f\n",
+           receivers, sent / sending, sent, failed, n, wanted, atomic_load(&s_duplicates),
+           n / total, samples ? s_latency_ms[samples / 2] : 0,
            samples ? s_latency_ms[(long)(samples * 0.99)] : 0);
     curl_easy_cleanup(curl);
     curl_global_cleanup();

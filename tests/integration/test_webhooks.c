@@ -169,6 +169,36 @@ static void test_retries_keep_the_order(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* A failure in the middle of a run of deliveries: the ones after it wait
+ * for its retry, and the endpoint still gets the stream's order. */
+static void test_a_failure_holds_back_what_follows(void **state)
+{
+    static const int statuses[] = {204, 500, 204};
+    harness_receiver_t *rx = harness_receiver_start(statuses, 3, 204);
+    char id[40];
+    s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
+                NULL);
+    static const char *names[] = {"En", "To", "Tre", "Fire", "Fem", "Seks"};
+    char body[128];
+    for (size_t i = 0; i < 6; i++) {
+        snprintf(body, sizeof body, "{\"name\":\"%s\",\"kind\":\"OTHER\"}", names[i]);
+        s_create("/v1/committees", body);
+    }
+    /* the second twice (500, then 204), every other once, in order */
+    static const char *expected[] = {"En", "To", "To", "Tre", "Fire", "Fem", "Seks"};
+    assert_int_equal(harness_receiver_wait(rx, 7, 15000), 7);
+    usleep(500 * 1000);
+    assert_int_equal(harness_receiver_wait(rx, 8, 0), 7);
+    for (size_t i = 0; i < 7; i++) {
+        json_t *event = json_loads(harness_receiver_body(rx, i), 0, NULL);
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(event, "data"), "name")),
+            expected[i]);
+        json_decref(event);
+    }
+    harness_receiver_stop(&rx);
+}
+
 /* The value of one series in the gateway's /metrics, or -1 if absent. */
 static double s_metric(const char *series)
 {
@@ -359,6 +389,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_signed_cloud_event),
         cmocka_unit_test(test_retries_keep_the_order),
+        cmocka_unit_test(test_a_failure_holds_back_what_follows),
         cmocka_unit_test(test_dead_letter_replayed),
         cmocka_unit_test(test_gone_disables),
         cmocka_unit_test(test_only_what_the_owner_may_see),
