@@ -1,5 +1,6 @@
 /* API keys checked against their SHA-256, in constant time. */
 #include "gateway_auth.h"
+#include "gateway_policy.h"
 #include "samhand_check.h"
 
 #include <openssl/crypto.h>
@@ -67,8 +68,21 @@ int gateway_auth_init(gateway_auth_t *auth, const char *admin_hex, const char *a
         snprintf(key->subject, sizeof key->subject, "key:%.12s", entry);
         snprintf(key->role_text, sizeof key->role_text, "%s", second + 1);
         for (char *save = NULL, *role = strtok_r(key->role_text, "+", &save);
-             role && key->n_roles < GATEWAY_AUTH_MAX_ROLES; role = strtok_r(NULL, "+", &save))
+             role && key->n_roles < GATEWAY_AUTH_MAX_ROLES; role = strtok_r(NULL, "+", &save)) {
+            if (!gateway_role_bit(role, strlen(role))) {
+                char known[160];
+                gateway_roles_text(ROLE_ANY, known, sizeof known);
+                snprintf(error, error_size,
+                         "SAMHAND_API_KEYS entry %zu: \"%s\" is not a role (roles: %s)",
+                         auth->n_keys + 1, role, known);
+                return -1;
+            }
             key->roles[key->n_roles++] = role;
+        }
+        if (key->n_roles == 0) {
+            snprintf(error, error_size, "SAMHAND_API_KEYS entry %zu has no role", auth->n_keys + 1);
+            return -1;
+        }
         auth->n_keys++;
     }
     return 0;

@@ -2,6 +2,7 @@
  * every /v1 route of the table turned into an Envelope and back. */
 #include "gateway.h"
 #include "gateway_problem.h"
+#include "gateway_policy.h"
 #include "gateway_routes.h"
 #include "gateway_transcode.h"
 #include "samhand_bus.h"
@@ -712,6 +713,17 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
             char label[128];
             snprintf(label, sizeof label, "%s %s", route->method, route->path);
             s_count(gateway, label, 401, &start, request_id);
+            return 0;
+        }
+        /* the authorization table: a role that may, or 403 saying which */
+        unsigned may = gateway_policy_roles(route->rpc);
+        if (!(gateway_principal_roles(&principal) & may)) {
+            char roles[160], detail[256], label[128];
+            gateway_roles_text(may, roles, sizeof roles);
+            snprintf(detail, sizeof detail, "this needs one of the roles: %s", roles);
+            s_send_problem(req, 403, detail, NULL, request_id);
+            snprintf(label, sizeof label, "%s %s", route->method, route->path);
+            s_count(gateway, label, 403, &start, request_id);
             return 0;
         }
     }

@@ -1,6 +1,7 @@
 /* The OpenAPI 3.1 document, generated from the route table and the protobuf
  * descriptors so that it can never disagree with what the gateway does. */
 #include "gateway.h"
+#include "gateway_policy.h"
 #include "gateway_routes.h"
 #include "gateway_transcode.h"
 
@@ -181,8 +182,11 @@ char *gateway_openapi_render(void)
             s_problem_response("invalid request, the field is named"), "404",
             s_problem_response("not found"), "503", s_problem_response("service unreachable"),
             "504", s_problem_response("service did not answer in time"));
-        if (route->access != GATEWAY_ACCESS_PUBLIC)
+        if (route->access != GATEWAY_ACCESS_PUBLIC) {
             json_object_set_new(responses, "401", s_problem_response("no valid credential"));
+            json_object_set_new(responses, "403",
+                                s_problem_response("the credential's roles may not do this"));
+        }
         if (strcmp(route->response->name, "samhand.v1.Document") != 0)
             s_add_message(schemas, route->response);
         json_t *operation =
@@ -194,8 +198,22 @@ char *gateway_openapi_render(void)
                                 json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
                                           "application/json", "schema",
                                           s_body_schema(schemas, route)));
-        if (route->access != GATEWAY_ACCESS_PUBLIC)
+        if (route->access != GATEWAY_ACCESS_PUBLIC) {
             json_object_set_new(operation, "security", json_pack("[{s:[]}]", "apiKey"));
+            /* the authorization table's row, for people and for generators */
+            char roles[160], description[200];
+            unsigned may = gateway_policy_roles(route->rpc);
+            gateway_roles_text(may, roles, sizeof roles);
+            snprintf(description, sizeof description, "Roles: %s.", roles);
+            json_object_set_new(operation, "description", json_string(description));
+            json_t *names = json_array();
+            for (unsigned bit = 1; bit <= ROLE_ANY; bit <<= 1)
+                if (may & bit) {
+                    gateway_roles_text(bit, roles, sizeof roles);
+                    json_array_append_new(names, json_string(roles));
+                }
+            json_object_set_new(operation, "x-samhand-roles", names);
+        }
         json_object_set_new(item, lower, operation);
     }
     /* the operations endpoints, served by the gateway itself */

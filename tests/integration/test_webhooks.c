@@ -55,8 +55,8 @@ static void s_create(const char *path, const char *body)
 static int s_setup(void **state)
 {
     char keys[1024], a[200], b[200];
-    harness_api_key("shk_kommune", KOMMUNE, "reporter", a, sizeof a);
-    harness_api_key("shk_annen", ANNEN, "reporter", b, sizeof b);
+    harness_api_key("shk_kommune", KOMMUNE, "reporter+integration", a, sizeof a);
+    harness_api_key("shk_annen", ANNEN, "integration", b, sizeof b);
     snprintf(keys, sizeof keys, "%s,%s", a, b);
     setenv("SAMHAND_API_KEYS", keys, 1);
     setenv("SAMHAND_WEBHOOK_RETRY_BASE_MS", "100", 1);

@@ -1,0 +1,145 @@
+/* Access control over every route of the route table: without a
+ * credential 401, with one whose roles the authorization table does not
+ * list 403, and neither carries any data; with a role that may, the
+ * request gets past the gateway (what the service then says depends on
+ * the ids and bodies, which are made up here). Public routes need nothing. */
+#include "harness.h"
+#include "gateway_policy.h"
+#include "gateway_routes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ORG "33333333-3333-4333-8333-333333333333"
+#define SOMEONE "44444444-4444-4444-8444-444444444444" /* no such thing */
+
+static harness_stack_t s_stack;
+static const char *const s_roles[] = {"administrator", "secretariat", "secretary",  "member",
+                                      "reporter",      "quality",     "integration"};
+#define N_ROLES (sizeof s_roles / sizeof s_roles[0])
+
+static int s_setup(void **state)
+{
+    char keys[2048] = "", entry[200], key[40];
+    size_t used = 0;
+    for (size_t i = 0; i < N_ROLES; i++) {
+        snprintf(key, sizeof key, "shk_%s", s_roles[i]);
+        harness_api_key(key, ORG, s_roles[i], entry, sizeof entry);
+        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
+    }
+    setenv("SAMHAND_API_KEYS", keys, 1);
+    harness_stack_start(&s_stack, harness_database_url());
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+/* The route's path with every {parameter} an id of nothing. */
+static void s_path(const char *template, char *out, size_t size)
+{
+    size_t used = 0;
+    for (const char *p = template; *p && used + 40 < size;) {
+        if (*p == '{') {
+            used += (size_t)snprintf(out + used, size - used, "%s", SOMEONE);
+            p = strchr(p, '}') + 1;
+        } else {
+            out[used++] = *p++;
+        }
+    }
+    out[used] = '\0';
+}
+
+static http_response_t *s_call(const gateway_route_t *route, const char *role)
+{
+    char path[256], url[512], header[96];
+    s_path(route->path, path, sizeof path);
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    snprintf(header, sizeof header, "Authorization: Bearer shk_%s", role ? role : "");
+    const char *headers[] = {header, NULL};
+    bool body = strcmp(route->method, "GET") != 0 && strcmp(route->method, "DELETE") != 0;
+    return http_request(route->method, url, body ? "{}" : NULL, role ? headers : NULL);
+}
+
+/* A refusal says why and nothing else: the problem's own fields. */
+static void s_no_data(const http_response_t *r, const gateway_route_t *route)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(r->json, key, value)
+    {
+        if (strcmp(key, "type") && strcmp(key, "title") && strcmp(key, "status") &&
+            strcmp(key, "detail") && strcmp(key, "instance") && strcmp(key, "requestId"))
+            fail_msg("%s %s: the refusal carries \"%s\"", route->method, route->path, key);
+    }
+}
+
+static void test_every_route(void **state)
+{
+    size_t checked = 0, refused = 0;
+    for (size_t i = 0; i < gateway_routes_count; i++) {
+        const gateway_route_t *route = &gateway_routes[i];
+        http_response_t *r = s_call(route, NULL);
+        if (route->access == GATEWAY_ACCESS_PUBLIC) {
+            if (r->status == 401 || r->status == 403)
+                fail_msg("public %s %s refused without a credential", route->method, route->path);
+            http_response_free(&r);
+            continue;
+        }
+        if (r->status != 401)
+            fail_msg("%s %s without a credential: %ld", route->method, route->path, r->status);
+        s_no_data(r, route);
+        http_response_free(&r);
+
+        unsigned may = gateway_policy_roles(route->rpc);
+        for (size_t k = 0; k < N_ROLES; k++) {
+            bool allowed = may & gateway_role_bit(s_roles[k], strlen(s_roles[k]));
+            r = s_call(route, s_roles[k]);
+            if (allowed && (r->status == 401 || r->status == 403 || r->status == 0))
+                fail_msg("%s %s as %s: %ld, %s", route->method, route->path, s_roles[k], r->status,
+                         r->body);
+            if (!allowed) {
+                if (r->status != 403)
+                    fail_msg("%s %s as %s: %ld, not 403", route->method, route->path, s_roles[k],
+                             r->status);
+                s_no_data(r, route);
+                refused++;
+            }
+            http_response_free(&r);
+            checked++;
+        }
+    }
+    /* the table is not everyone-may-everything */
+    assert_true(refused > checked / 4);
+}
+
+static void test_refusal_names_the_roles(void **state)
+{
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1/organizations", s_stack.base_url);
+    const char *headers[] = {"Authorization: Bearer shk_reporter", NULL};
+    http_response_t *r = http_request(
+        "POST", url, "{\"name\":\"Ny\",\"organizationNumber\":\"974575086\",\"kind\":\"OTHER\"}",
+        headers);
+    assert_int_equal(r->status, 403);
+    assert_string_equal(json_text(r, "detail"),
+                        "this needs one of the roles: administrator, secretariat");
+    http_response_free(&r);
+    /* and nothing was made */
+    r = stack_get(&s_stack, "/v1/organizations?q=Ny");
+    assert_int_equal(r->status, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+    http_response_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_route),
+        cmocka_unit_test(test_refusal_names_the_roles),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
