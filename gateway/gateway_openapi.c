@@ -193,6 +193,19 @@ char *gateway_openapi_render(void)
             json_pack("{s:s, s:[s], s:s, s:o, s:o}", "summary", route->summary, "tags", route->tag,
                       "operationId", route->rpc, "parameters",
                       s_parameters(schemas, route, !has_body), "responses", responses);
+        if (strcmp(route->method, "POST") == 0) {
+            /* every POST may be repeated safely */
+            json_array_append_new(
+                json_object_get(operation, "parameters"),
+                json_pack("{s:s, s:s, s:b, s:s, s:{s:s, s:i, s:i}}", "name", "Idempotency-Key",
+                          "in", "header", "required", 0, "description",
+                          "A repeat with the same key and body gets the first answer and is not "
+                          "done twice (24 hours); the same key with another body gets 422.",
+                          "schema", "type", "string", "minLength", 1, "maxLength", 255));
+            json_object_set_new(responses, "422",
+                                s_problem_response("the Idempotency-Key was used for another "
+                                                   "request"));
+        }
         if (has_body)
             json_object_set_new(operation, "requestBody",
                                 json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",

@@ -20,6 +20,7 @@ static const struct {
     {BUS_DEADLINE_EXCEEDED, 504},
     {BUS_INTERNAL, 500},
     {BUS_UNIMPLEMENTED, 501},
+    {BUS_UNPROCESSABLE, 422},
 };
 
 int gateway_problem_http_status(bus_code_t code)
@@ -53,6 +54,12 @@ const char *gateway_problem_reason(int http_status)
         return "Content Too Large";
     case 415:
         return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Content";
+    case 412:
+        return "Precondition Failed";
+    case 429:
+        return "Too Many Requests";
     case 500:
         return "Internal Server Error";
     case 501:

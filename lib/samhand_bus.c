@@ -196,7 +196,7 @@ static void s_run_handler(const bus_route_t *route, bus_call_t *call)
         call->body_len = stored_len;
         call->code = BUS_OK;
     } else if (seen == 2) {
-        bus_call_fail(call, BUS_FAILED_PRECONDITION, NULL,
+        bus_call_fail(call, BUS_UNPROCESSABLE, NULL,
                       "the Idempotency-Key was used before with a different request");
     } else {
         route->handle(call);

@@ -24,6 +24,7 @@ typedef Samhand__V1__Status__Code bus_code_t;
 #define BUS_DEADLINE_EXCEEDED SAMHAND__V1__STATUS__CODE__DEADLINE_EXCEEDED
 #define BUS_INTERNAL SAMHAND__V1__STATUS__CODE__INTERNAL
 #define BUS_UNIMPLEMENTED SAMHAND__V1__STATUS__CODE__UNIMPLEMENTED
+#define BUS_UNPROCESSABLE SAMHAND__V1__STATUS__CODE__UNPROCESSABLE
 
 /* One request being handled by a worker. */
 typedef struct {

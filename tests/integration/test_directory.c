@@ -411,7 +411,7 @@ static void test_idempotency_key(void **state)
     /* the same key for another request is refused, not silently answered */
     http_response_t *other =
         http_request("POST", url, "{\"name\":\"Annet\",\"kind\":\"OTHER\"}", headers);
-    assert_problem(other, 409, NULL);
+    assert_problem(other, 422, NULL);
     http_response_free(&other);
 
     const char *bad[] = {s_stack.auth_header, "Idempotency-Key: has space", NULL};
