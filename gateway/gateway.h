@@ -8,6 +8,7 @@
 
 #include "gateway_auth.h"
 #include "gateway_bridge.h"
+#include "gateway_limit.h"
 #include "samhand_metrics.h"
 
 #define GATEWAY_SERVICES 3
@@ -22,7 +23,9 @@ typedef struct {
     long ready_timeout_ms;
     long queue_max_age_s;                            /* /readyz turns unready past it */
     const char *service_endpoints[GATEWAY_SERVICES]; /* agenda, deviation, notify */
-    gateway_auth_t auth; /* large: the gateway_t lives in static storage */
+    gateway_auth_t auth;      /* large: the gateway_t lives in static storage */
+    gateway_limit_t limit;    /* likewise */
+    const char *cors_origins; /* "" or "https://a.example,https://b.example" */
 
     /* running parts, owned here */
     uv_loop_t *loop;

@@ -112,6 +112,101 @@ static int s_is_method(h2o_req_t *req, const char *method)
     return h2o_memis(req->method.base, req->method.len, method, strlen(method));
 }
 
+static void s_header(h2o_req_t *req, const char *name, const char *value, size_t len)
+{
+    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, value, len);
+}
+
+/* What every answer tells a browser: not to guess types, frame it, send
+ * referrers, load anything into it or reach it but over HTTPS. The
+ * documents (notice.html) carry their style inline. */
+static void s_security_headers(h2o_req_t *req)
+{
+    static const char *const headers[][2] = {
+        {"x-content-type-options", "nosniff"},
+        {"x-frame-options", "DENY"},
+        {"referrer-policy", "no-referrer"},
+        {"strict-transport-security", "max-age=31536000"},
+        {"cross-origin-opener-policy", "same-origin"},
+        {"content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src "
+                                    "data:; frame-ancestors 'none'; base-uri 'none'; "
+                                    "form-action 'none'"},
+    };
+    for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++)
+        s_header(req, headers[i][0], headers[i][1], strlen(headers[i][1]));
+}
+
+static bool s_origin_allowed(const char *list, const char *origin, size_t len)
+{
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        while (n && *p == ' ')
+            p++, n--;
+        while (n && p[n - 1] == ' ')
+            n--;
+        if (n == len && strncasecmp(p, origin, len) == 0)
+            return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+/* CORS for the configured origins (SAMHAND_CORS_ORIGINS): their pages may
+ * read the answers, and a preflight is answered here. Returns 1 when the
+ * request has been answered (a preflight). */
+static int s_cors(gateway_t *gateway, h2o_req_t *req, const char *request_id)
+{
+    ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("origin"), -1);
+    if (i < 0)
+        return 0;
+    h2o_iovec_t origin = req->headers.entries[i].value;
+    bool allowed = s_origin_allowed(gateway->cors_origins, origin.base, origin.len);
+    bool preflight =
+        s_is_method(req, "OPTIONS") &&
+        h2o_find_header_by_str(&req->headers, H2O_STRLIT("access-control-request-method"), -1) >= 0;
+    s_header(req, "vary", H2O_STRLIT("Origin"));
+    if (!allowed) {
+        if (!preflight)
+            return 0; /* answered, but the browser keeps it from the page */
+        s_send_problem(req, 403, "this origin may not call the API (SAMHAND_CORS_ORIGINS)", NULL,
+                       request_id);
+        return 1;
+    }
+    s_header(req, "access-control-allow-origin", origin.base, origin.len);
+    s_header(req, "access-control-expose-headers",
+             H2O_STRLIT("X-Request-Id, Location, Retry-After, ETag"));
+    if (!preflight)
+        return 0;
+    s_header(req, "access-control-allow-methods", H2O_STRLIT("GET, POST, PUT, PATCH, DELETE"));
+    s_header(req, "access-control-allow-headers",
+             H2O_STRLIT("Authorization, Content-Type, Idempotency-Key, X-Request-Id, If-Match, "
+                        "Last-Event-ID"));
+    s_header(req, "access-control-max-age", H2O_STRLIT("600"));
+    s_send(req, 204, "text/plain", "", 0, request_id);
+    return 1;
+}
+
+/* The limit per credential: 0, or 1 when 429 has been answered. */
+static int s_limited(gateway_t *gateway, h2o_req_t *req, const Samhand__V1__Principal *principal,
+                     const char *label, const struct timespec *start, const char *request_id)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int wait = gateway_limit_take(&gateway->limit, principal->subject,
+                                  (double)now.tv_sec + (double)now.tv_nsec / 1e9);
+    if (wait == 0)
+        return 0;
+    char seconds[16], detail[128];
+    snprintf(seconds, sizeof seconds, "%d", wait);
+    snprintf(detail, sizeof detail, "too many requests with this credential; try again in %d s",
+             wait);
+    s_header(req, "retry-after", seconds, strlen(seconds));
+    s_send_problem(req, 429, detail, NULL, request_id);
+    s_count(gateway, label, 429, start, request_id);
+    return 1;
+}
+
 static void s_request_id(h2o_req_t *req, char out[64])
 {
     ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-request-id"), -1);
@@ -633,6 +728,11 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
     s_request_id(req, request_id);
     size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
     const char *path = req->path.base;
+    s_security_headers(req);
+    if (s_cors(gateway, req, request_id) != 0) {
+        s_count(gateway, "OPTIONS (preflight)", req->res.status, &start, request_id);
+        return 0;
+    }
 
 #define IS_PATH(p) (path_len == strlen(p) && memcmp(path, p, path_len) == 0)
     if (s_is_method(req, "GET") && IS_PATH("/healthz")) {
@@ -667,6 +767,8 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
                            NULL, request_id);
             return 0;
         }
+        if (s_limited(gateway, req, &principal, "GET /v1/events/stream", &start, request_id))
+            return 0;
         s_count(gateway, "GET /v1/events/stream", 200, &start, request_id);
         gateway_stream_events(gateway, req, &principal, request_id);
         return 0;
@@ -726,6 +828,10 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
             s_count(gateway, label, 403, &start, request_id);
             return 0;
         }
+        char label[128];
+        snprintf(label, sizeof label, "%s %s", route->method, route->path);
+        if (s_limited(gateway, req, &principal, label, &start, request_id))
+            return 0;
     }
 
     s_exchange_t *ex = h2o_mem_alloc_shared(&req->pool, sizeof *ex, s_on_exchange_dispose);

@@ -38,6 +38,7 @@ int main(int argc, char **argv)
 {
     static gateway_t gateway;
     const char *admin_key_sha256 = NULL, *api_keys = NULL, *log_level = NULL;
+    long rate = 0, burst = 0;
     const config_var_t vars[] = {
         {"SAMHAND_HTTP_HOST", CONFIG_STRING, "127.0.0.1", "address to listen on", 0, 0,
          &gateway.listen_host, NULL, NULL},
@@ -70,6 +71,15 @@ int main(int argc, char **argv)
         {"SAMHAND_READY_TIMEOUT_MS", CONFIG_INT, "1000",
          "how long /readyz waits for each service's health answer", 10, 60000, NULL,
          &gateway.ready_timeout_ms, NULL},
+        {"SAMHAND_RATE_LIMIT", CONFIG_INT, "50",
+         "requests a second per credential, sustained (429 beyond); 0: no limit", 0, 1000000, NULL,
+         &rate, NULL},
+        {"SAMHAND_RATE_BURST", CONFIG_INT, "200", "requests per credential at once", 1, 1000000,
+         NULL, &burst, NULL},
+        {"SAMHAND_CORS_ORIGINS", CONFIG_STRING, "",
+         "origins whose web pages may call the API, comma separated "
+         "(https://samhand.example.no); empty: none",
+         0, 0, &gateway.cors_origins, NULL, NULL},
         {"SAMHAND_LOG_LEVEL", CONFIG_CHOICE, "info", "debug, info, warn or error", 0, 0, &log_level,
          NULL, config_log_levels},
     };
@@ -84,6 +94,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", argv[0], error);
         return 2;
     }
+    gateway_limit_init(&gateway.limit, (double)rate, (double)burst);
     log_init("gateway");
     log_set_level(level);
     zsys_handler_set(NULL); /* libuv handles the signals here */

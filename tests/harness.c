@@ -174,6 +174,36 @@ static size_t s_collect(char *data, size_t size, size_t n, void *userdata)
     return size * n;
 }
 
+static size_t s_collect_header(char *data, size_t size, size_t n, void *arg)
+{
+    char **headers = arg;
+    size_t old = *headers ? strlen(*headers) : 0;
+    *headers = realloc(*headers, old + size * n + 1);
+    memcpy(*headers + old, data, size * n);
+    (*headers)[old + size * n] = '\0';
+    return size * n;
+}
+
+const char *http_header(const http_response_t *response, const char *name, char *out, size_t size)
+{
+    out[0] = '\0';
+    size_t len = strlen(name);
+    for (const char *line = response->headers; line && *line;) {
+        const char *end = strstr(line, "\r\n");
+        if (!end)
+            break;
+        if (strncasecmp(line, name, len) == 0 && line[len] == ':') {
+            const char *value = line + len + 1;
+            while (*value == ' ')
+                value++;
+            snprintf(out, size, "%.*s", (int)(end - value), value);
+            break;
+        }
+        line = end + 2;
+    }
+    return out;
+}
+
 http_response_t *http_request(const char *method, const char *url, const char *body,
                               const char *const *headers)
 {
@@ -193,6 +223,8 @@ http_response_t *http_request(const char *method, const char *url, const char *b
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 20000L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, s_collect_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r->headers);
     if (body) {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
@@ -220,6 +252,7 @@ void http_response_free(http_response_t **response_p)
         return;
     json_decref((*response_p)->json);
     free((*response_p)->body);
+    free((*response_p)->headers);
     free(*response_p);
     *response_p = NULL;
 }
@@ -335,6 +368,8 @@ void harness_stack_crash(harness_stack_t *stack, const char *service)
 void harness_stack_start(harness_stack_t *stack, const char *database_url)
 {
     memset(stack, 0, sizeof *stack);
+    /* tests send bursts with one key; a test of the limit sets its own */
+    setenv("SAMHAND_RATE_LIMIT", "0", 0);
     char hash[65];
     s_make_key(stack, hash);
     stack->http_port = harness_free_port();

@@ -64,7 +64,12 @@ typedef struct {
     json_t *json; /* parsed body, or NULL */
     char content_type[128];
     char location[256]; /* the Location header, or "" */
+    char *headers;      /* every header line of the answer, as received */
 } http_response_t;
+
+/* The value of the answer's header `name` (case-insensitive) in `out`, or
+ * "" when it has none; returns out. */
+const char *http_header(const http_response_t *response, const char *name, char *out, size_t size);
 
 /* One HTTP request; `body` may be NULL; `headers` is NULL-terminated or
  * NULL. A body is sent as application/json unless a header says otherwise. Never fails the test

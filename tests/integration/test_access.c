@@ -2,12 +2,16 @@
  * credential 401, with one whose roles the authorization table does not
  * list 403, and neither carries any data; with a role that may, the
  * request gets past the gateway (what the service then says depends on
- * the ids and bodies, which are made up here). Public routes need nothing. */
+ * the ids and bodies, which are made up here). Public routes need nothing.
+ * And what every answer carries: security headers, CORS for the configured
+ * origin only, 429 with Retry-After past a credential's rate. */
 #include "harness.h"
 #include "gateway_policy.h"
 #include "gateway_routes.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #define ORG "33333333-3333-4333-8333-333333333333"
@@ -28,6 +32,9 @@ static int s_setup(void **state)
         used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
     }
     setenv("SAMHAND_API_KEYS", keys, 1);
+    setenv("SAMHAND_RATE_LIMIT", "20", 1);
+    setenv("SAMHAND_RATE_BURST", "100", 1);
+    setenv("SAMHAND_CORS_ORIGINS", "https://samhand.helsefellesskap.no, https://test.example", 1);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
 }
@@ -135,11 +142,103 @@ static void test_refusal_names_the_roles(void **state)
     http_response_free(&r);
 }
 
+static void test_security_headers(void **state)
+{
+    static const char *const paths[] = {"/v1/committees", "/v1/nowhere", "/healthz"};
+    char value[256];
+    for (size_t i = 0; i < 3; i++) {
+        http_response_t *r = stack_get(&s_stack, paths[i]);
+        assert_string_equal(http_header(r, "x-content-type-options", value, sizeof value),
+                            "nosniff");
+        assert_string_equal(http_header(r, "x-frame-options", value, sizeof value), "DENY");
+        assert_string_equal(http_header(r, "referrer-policy", value, sizeof value), "no-referrer");
+        assert_non_null(strstr(http_header(r, "content-security-policy", value, sizeof value),
+                               "frame-ancestors 'none'"));
+        assert_string_equal(http_header(r, "cache-control", value, sizeof value), "no-store");
+        http_response_free(&r);
+    }
+}
+
+static void test_cors_for_the_configured_origins(void **state)
+{
+    char url[256], value[256];
+    snprintf(url, sizeof url, "%s/v1/deviations", s_stack.base_url);
+    /* a preflight from the partnership's own pages */
+    const char *preflight[] = {"Origin: https://samhand.helsefellesskap.no",
+                               "Access-Control-Request-Method: POST",
+                               "Access-Control-Request-Headers: authorization, content-type", NULL};
+    http_response_t *r = http_request("OPTIONS", url, NULL, preflight);
+    assert_int_equal(r->status, 204);
+    assert_string_equal(http_header(r, "access-control-allow-origin", value, sizeof value),
+                        "https://samhand.helsefellesskap.no");
+    assert_non_null(strstr(http_header(r, "access-control-allow-headers", value, sizeof value),
+                           "Authorization"));
+    assert_non_null(
+        strstr(http_header(r, "access-control-allow-methods", value, sizeof value), "POST"));
+    http_response_free(&r);
+    /* from anywhere else: refused, and no permission in the answer */
+    const char *elsewhere[] = {"Origin: https://evil.example",
+                               "Access-Control-Request-Method: POST", NULL};
+    r = http_request("OPTIONS", url, NULL, elsewhere);
+    assert_int_equal(r->status, 403);
+    assert_string_equal(http_header(r, "access-control-allow-origin", value, sizeof value), "");
+    http_response_free(&r);
+    /* the answer itself: readable by the allowed origin only */
+    snprintf(url, sizeof url, "%s/v1/committees", s_stack.base_url);
+    const char *allowed[] = {"Origin: https://test.example", NULL};
+    r = http_request("GET", url, NULL, allowed);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(http_header(r, "access-control-allow-origin", value, sizeof value),
+                        "https://test.example");
+    http_response_free(&r);
+    r = http_request("GET", url, NULL, elsewhere);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(http_header(r, "access-control-allow-origin", value, sizeof value), "");
+    http_response_free(&r);
+}
+
+static void test_rate_limit_per_credential(void **state)
+{
+    char url[256], value[64];
+    snprintf(url, sizeof url, "%s/v1/actions", s_stack.base_url);
+    const char *member[] = {"Authorization: Bearer shk_member", NULL};
+    const char *quality[] = {"Authorization: Bearer shk_quality", NULL};
+    /* far beyond the burst of 100 at once: the rest get 429 */
+    int ok = 0, limited = 0;
+    for (int i = 0; i < 160; i++) {
+        http_response_t *r = http_request("GET", url, NULL, member);
+        if (r->status == 200)
+            ok++;
+        else if (r->status == 429) {
+            limited++;
+            assert_true(atoi(http_header(r, "retry-after", value, sizeof value)) >= 1);
+            assert_string_equal(r->content_type, "application/problem+json");
+        }
+        http_response_free(&r);
+    }
+    /* at most the burst and what 20 a second refill meanwhile (the key was
+     * used before, by the tests above) */
+    assert_true(limited >= 20);
+    assert_true(ok > 0 && ok <= 130);
+    /* another credential is not held back by it */
+    http_response_t *r = http_request("GET", url, NULL, quality);
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+    /* and after a pause, the first may go on */
+    usleep(1100 * 1000);
+    r = http_request("GET", url, NULL, member);
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_route),
         cmocka_unit_test(test_refusal_names_the_roles),
+        cmocka_unit_test(test_security_headers),
+        cmocka_unit_test(test_cors_for_the_configured_origins),
+        cmocka_unit_test(test_rate_limit_per_credential),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
