@@ -9,6 +9,7 @@
 #include "gateway_auth.h"
 #include "gateway_bridge.h"
 #include "gateway_limit.h"
+#include "gateway_oidc.h"
 #include "samhand_metrics.h"
 
 #define GATEWAY_SERVICES 3
@@ -34,6 +35,7 @@ typedef struct {
     h2o_context_t h2o_context;
     h2o_accept_ctx_t accept_ctx;
     gateway_bridge_t *bridge;
+    gateway_oidc_t *oidc; /* NULL: API keys only */
     metrics_t *metrics;
     char *openapi; /* rendered once at start */
 } gateway_t;

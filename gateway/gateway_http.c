@@ -187,6 +187,25 @@ static int s_cors(gateway_t *gateway, h2o_req_t *req, const char *request_id)
     return 1;
 }
 
+/* Who is calling: an OpenID Connect access token (when an issuer is
+ * configured and the credential is a JWT) or an API key. */
+static gateway_auth_result_t s_authenticate(gateway_t *gateway, h2o_req_t *req,
+                                            Samhand__V1__Principal *principal,
+                                            gateway_identity_t *identity)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+    if (i < 0)
+        return GATEWAY_AUTH_MISSING;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    if (gateway->oidc && v.len > 7 && strncasecmp(v.base, "Bearer ", 7) == 0 &&
+        gateway_jwt_looks_like(v.base + 7, v.len - 7))
+        return gateway_oidc_principal(gateway->oidc, v.base + 7, v.len - 7, principal, identity) ==
+                       0
+                   ? GATEWAY_AUTH_OK
+                   : GATEWAY_AUTH_INVALID;
+    return gateway_auth_check(&gateway->auth, v.base, v.len, principal);
+}
+
 /* The limit per credential: 0, or 1 when 429 has been answered. */
 static int s_limited(gateway_t *gateway, h2o_req_t *req, const Samhand__V1__Principal *principal,
                      const char *label, const struct timespec *start, const char *request_id)
@@ -485,10 +504,9 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
 
     Samhand__V1__Envelope envelope = SAMHAND__V1__ENVELOPE__INIT;
     Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
-    ssize_t auth = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
-    if (auth >= 0)
-        gateway_auth_check(&gateway->auth, req->headers.entries[auth].value.base,
-                           req->headers.entries[auth].value.len, &principal);
+    gateway_identity_t identity;
+    if (s_authenticate(gateway, req, &principal, &identity) != GATEWAY_AUTH_OK)
+        principal = (Samhand__V1__Principal)SAMHAND__V1__PRINCIPAL__INIT; /* a public route */
     envelope.request_id = ex->request_id;
     envelope.method = (char *)route->rpc;
     envelope.principal = &principal;
@@ -757,13 +775,13 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
 
     if (s_is_method(req, "GET") && IS_PATH("/v1/events/stream")) {
         Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
-        ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
-        if (i < 0 ||
-            gateway_auth_check(&gateway->auth, req->headers.entries[i].value.base,
-                               req->headers.entries[i].value.len, &principal) != GATEWAY_AUTH_OK) {
+        gateway_identity_t identity;
+        if (s_authenticate(gateway, req, &principal, &identity) != GATEWAY_AUTH_OK) {
             h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
                            H2O_STRLIT("Bearer realm=\"samhand\""));
-            s_send_problem(req, 401, "this needs a credential: Authorization: Bearer <API key>",
+            s_send_problem(req, 401,
+                           "this needs a credential: Authorization: Bearer <API key or access "
+                           "token>",
                            NULL, request_id);
             return 0;
         }
@@ -799,17 +817,15 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
 
     if (route->access != GATEWAY_ACCESS_PUBLIC) {
         Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
-        ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
-        gateway_auth_result_t result =
-            i < 0 ? GATEWAY_AUTH_MISSING
-                  : gateway_auth_check(&gateway->auth, req->headers.entries[i].value.base,
-                                       req->headers.entries[i].value.len, &principal);
+        gateway_identity_t identity;
+        gateway_auth_result_t result = s_authenticate(gateway, req, &principal, &identity);
         if (result != GATEWAY_AUTH_OK) {
             h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
                            H2O_STRLIT("Bearer realm=\"samhand\""));
             s_send_problem(req, 401,
                            result == GATEWAY_AUTH_MISSING
-                               ? "this needs a credential: Authorization: Bearer <API key>"
+                               ? "this needs a credential: Authorization: Bearer <API key or "
+                                 "access token>"
                                : "the credential is not valid",
                            NULL, request_id);
             char label[128];

@@ -152,7 +152,14 @@ void gateway_stream_events(gateway_t *gateway, h2o_req_t *req,
     s->super.stop = s_on_stop;
     s->gateway = gateway;
     s->req = req;
+    /* the principal's strings may be the caller's: the stream keeps copies */
     s->principal = *principal;
+    s->principal.subject = h2o_strdup(&req->pool, principal->subject, SIZE_MAX).base;
+    s->principal.organization_id =
+        h2o_strdup(&req->pool, principal->organization_id, SIZE_MAX).base;
+    s->principal.roles = h2o_mem_alloc_pool(&req->pool, sizeof(char *) * (principal->n_roles + 1));
+    for (size_t i = 0; i < principal->n_roles; i++)
+        s->principal.roles[i] = h2o_strdup(&req->pool, principal->roles[i], SIZE_MAX).base;
     snprintf(s->request_id, sizeof s->request_id, "%s", request_id);
     /* resume after Last-Event-ID, or ?after=; ?types= as the feed has it */
     ssize_t last = h2o_find_header_by_str(&req->headers, H2O_STRLIT("last-event-id"), -1);

@@ -1,5 +1,7 @@
 /* samhand-gateway: HTTP/JSON in front, protobuf over ZeroMQ behind. */
 #include "gateway.h"
+
+#include <curl/curl.h>
 #include "samhand_bus.h"
 #include "samhand_config.h"
 #include "samhand_log.h"
@@ -39,6 +41,7 @@ int main(int argc, char **argv)
     static gateway_t gateway;
     const char *admin_key_sha256 = NULL, *api_keys = NULL, *log_level = NULL;
     long rate = 0, burst = 0;
+    gateway_oidc_config_t oidc = {0};
     const config_var_t vars[] = {
         {"SAMHAND_HTTP_HOST", CONFIG_STRING, "127.0.0.1", "address to listen on", 0, 0,
          &gateway.listen_host, NULL, NULL},
@@ -80,6 +83,24 @@ int main(int argc, char **argv)
          "origins whose web pages may call the API, comma separated "
          "(https://samhand.example.no); empty: none",
          0, 0, &gateway.cors_origins, NULL, NULL},
+        {"SAMHAND_OIDC_ISSUER", CONFIG_STRING, "",
+         "OpenID Connect issuer whose access tokens are accepted (iss), e.g. "
+         "https://helseid-sts.nhn.no; empty: API keys only",
+         0, 0, &oidc.issuer, NULL, NULL},
+        {"SAMHAND_OIDC_AUDIENCE", CONFIG_STRING, "samhand-api", "the tokens' audience (aud)", 0, 0,
+         &oidc.audience, NULL, NULL},
+        {"SAMHAND_OIDC_JWKS", CONFIG_STRING, "",
+         "the issuer's keys: a JWKS file, or its https:// URL (fetched at start, hourly, and for "
+         "an unknown key)",
+         0, 0, &oidc.jwks, NULL, NULL},
+        {"SAMHAND_OIDC_ORG_CLAIM", CONFIG_STRING, "helseid://claims/client/claims/orgnr_parent",
+         "the claim with the caller's organisation number", 0, 0, &oidc.org_claim, NULL, NULL},
+        {"SAMHAND_OIDC_ROLES_CLAIM", CONFIG_STRING, "samhand_roles",
+         "the claim with samhand's roles (an array, or a string separated by spaces)", 0, 0,
+         &oidc.roles_claim, NULL, NULL},
+        {"SAMHAND_OIDC_CLOCK_SKEW_SECONDS", CONFIG_INT, "60",
+         "allowed difference of clocks on a token's expiry and not-before", 0, 600, NULL,
+         &oidc.clock_skew_s, NULL},
         {"SAMHAND_LOG_LEVEL", CONFIG_CHOICE, "info", "debug, info, warn or error", 0, 0, &log_level,
          NULL, config_log_levels},
     };
@@ -107,6 +128,12 @@ int main(int argc, char **argv)
         services[i] =
             (gateway_bridge_service_t){gateway_service_names[i], gateway.service_endpoints[i]};
     gateway.bridge = gateway_bridge_new(gateway.loop, services, GATEWAY_SERVICES);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    gateway.oidc = gateway_oidc_new(gateway.loop, gateway.bridge, &oidc, error, sizeof error);
+    if (!gateway.oidc && oidc.issuer[0]) {
+        fprintf(stderr, "%s: %s\n", argv[0], error);
+        return 2;
+    }
     gateway.metrics = metrics_new();
     gateway.openapi = gateway_openapi_render();
     if (gateway_http_start(&gateway) != 0)
@@ -125,6 +152,7 @@ int main(int argc, char **argv)
     uv_close((uv_handle_t *)&s_drain_timer, NULL);
     uv_close((uv_handle_t *)&sigint, NULL);
     uv_close((uv_handle_t *)&sigterm, NULL);
+    gateway_oidc_destroy(&gateway.oidc);
     gateway_bridge_destroy(&gateway.bridge);
     uv_run(gateway.loop, UV_RUN_NOWAIT);
     metrics_destroy(&gateway.metrics);
