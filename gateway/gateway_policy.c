@@ -94,6 +94,7 @@ const gateway_policy_t gateway_policies[] = {
     {"deviation.ListReports", DEVIATIONS},
     {"deviation.GetReport", DEVIATIONS},
     {"deviation.ExportReport", DEVIATIONS},
+    {"deviation.ListReads", ADMIN | ROLE_QUALITY}, /* the access log */
     {"deviation.Submit", DEVIATIONS},
     {"deviation.Acknowledge", DEVIATIONS},
     {"deviation.RequestInformation", DEVIATIONS},

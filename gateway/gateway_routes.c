@@ -164,6 +164,9 @@ const gateway_route_t gateway_routes[] = {
     {"GET", "/v1/deviations/{id}/fhir", "deviation", "deviation.ExportReport",
      D(export_deviation_request), D(document), 200, AUTH, "deviations",
      "The report as a FHIR R5 AdverseEvent (application/fhir+json)"},
+    {"GET", "/v1/deviations/{id}/reads", "deviation", "deviation.ListReads",
+     D(list_deviation_reads_request), D(list_deviation_reads_response), 200, AUTH, "deviations",
+     "Who read the report, when and how (the access log), for quality staff"},
 #define STEP(path, method, summary)                                                                \
     {                                                                                              \
         "POST", "/v1/deviations/{id}/" path, "deviation", "deviation." method,                     \

@@ -3,6 +3,7 @@
  * deadlines in Norwegian working days. */
 #include "deviation_identity.h"
 #include "deviation_server.h"
+#include "samhand_rows.h"
 #include "samhand_check.h"
 #include "samhand_log.h"
 #include "samhand_time.h"
@@ -155,6 +156,25 @@ static void s_present(bus_call_t *call, report_t *r)
 }
 
 /* Loads a report the caller may see; 404 for anyone else. */
+/* Logs that the caller was shown these reports; a read that cannot be
+ * logged is not given (0, or -1 having failed the call). */
+static int s_log_reads(bus_call_t *call, const char *const *ids, size_t n, const char *how)
+{
+    if (n == 0)
+        return 0;
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    char *list = rows_json_array((char **)ids, n);
+    const char *org = s_caller_organization(call);
+    const char *params[] = {list, p && p->subject && p->subject[0] ? p->subject : "(none)",
+                            org[0] ? org : NULL, how};
+    int rc = rows_exec(call->db,
+                       "INSERT INTO report_reads (report_id, subject, organization_id, how) "
+                       "SELECT id::uuid, $2, $3, $4 FROM jsonb_array_elements_text($1::jsonb) id",
+                       4, params);
+    free(list);
+    return rc < 0 ? bus_call_fail_db(call, "log the read") : 0;
+}
+
 static int s_load(bus_call_t *call, const char *id, bool lock, report_t **out)
 {
     int rc = check_uuid(id) ? deviation_store_get(call->db, id, lock, out) : 1;
@@ -396,6 +416,11 @@ int deviation_report_get(bus_call_t *call)
     report_t *r = NULL;
     if (s_load(call, req->id, false, &r) != 0)
         return -1;
+    const char *ids[] = {r->id};
+    if (s_log_reads(call, ids, 1, "GET") != 0) {
+        protobuf_c_message_free_unpacked(&r->base, NULL);
+        return -1;
+    }
     s_present(call, r);
     bus_call_reply_free(call, &r->base);
     return 0;
@@ -439,8 +464,62 @@ int deviation_report_list(bus_call_t *call)
     Samhand__V1__ListDeviationsResponse *list = NULL;
     if (deviation_store_list(call->db, page, org, state, req->overdue, today, &list) != 0)
         return bus_call_fail_db(call, "list deviations");
+    const char **ids = calloc(list->n_items + 1, sizeof *ids);
+    for (size_t i = 0; i < list->n_items; i++)
+        ids[i] = list->items[i]->id;
+    int logged = s_log_reads(call, ids, list->n_items, "LIST");
+    free(ids);
+    if (logged != 0) {
+        protobuf_c_message_free_unpacked(&list->base, NULL);
+        return -1;
+    }
     for (size_t i = 0; i < list->n_items; i++)
         s_present(call, list->items[i]);
+    bus_call_reply_free(call, &list->base);
+    return 0;
+}
+
+static ProtobufCMessage *s_read(const PGresult *res, int row)
+{
+    Samhand__V1__DeviationRead *r = malloc(sizeof *r);
+    samhand__v1__deviation_read__init(r);
+    r->time = rows_timestamp_us(res, row, 0);
+    r->subject = rows_text(res, row, 1);
+    r->organization_id = rows_text(res, row, 2);
+    r->how = rows_enum(&samhand__v1__deviation_read__how__descriptor, res, row, 3);
+    return &r->base;
+}
+
+int deviation_reads_list(bus_call_t *call)
+{
+    const Samhand__V1__ListDeviationReadsRequest *req = (const void *)call->request;
+    if (!s_quality(call))
+        return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL,
+                             "the access log is read by quality staff");
+    int limit = req->limit ? req->limit : 100;
+    if (limit < 1 || limit > 500)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
+    char *end;
+    long long after = req->cursor[0] ? strtoll(req->cursor, &end, 10) : 0;
+    if (req->cursor[0] && (*end || after < 0))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
+                             "cursor is not one this service gave out");
+    report_t *r = NULL;
+    if (s_load(call, req->id, false, &r) != 0)
+        return -1;
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    char after_text[24], limit_text[16];
+    rows_page_params(after, limit, after_text, limit_text);
+    const char *params[] = {req->id, after_text, limit_text};
+    Samhand__V1__ListDeviationReadsResponse *list = NULL;
+    if (rows_list(call->db,
+                  "SELECT " ROWS_TIMESTAMP_US("read_at") ", subject, coalesce(organization_id::"
+                                                         "text, ''), how, seq FROM report_reads "
+                                                         "WHERE report_id = $1 AND seq > $2 "
+                                                         "ORDER BY seq LIMIT $3",
+                  3, params, s_read, limit, &samhand__v1__list_deviation_reads_response__descriptor,
+                  (ProtobufCMessage **)&list) != 0)
+        return bus_call_fail_db(call, "list reads");
     bus_call_reply_free(call, &list->base);
     return 0;
 }
@@ -611,6 +690,11 @@ int deviation_report_export(bus_call_t *call)
     report_t *r = NULL;
     if (s_load(call, req->id, false, &r) != 0)
         return -1;
+    const char *ids[] = {r->id};
+    if (s_log_reads(call, ids, 1, "EXPORT") != 0) {
+        protobuf_c_message_free_unpacked(&r->base, NULL);
+        return -1;
+    }
     s_present(call, r);
     char *json = deviation_fhir_render(r);
     char filename[64];

@@ -18,6 +18,7 @@ const bus_route_t deviation_routes[] = {
     ROUTE("ListReports", list_deviations_request, deviation_report_list),
     ROUTE("Stats", deviation_stats_request, deviation_stats),
     ROUTE("ExportReport", export_deviation_request, deviation_report_export),
+    ROUTE("ListReads", list_deviation_reads_request, deviation_reads_list),
     STEP("Submit"),
     STEP("Acknowledge"),
     STEP("RequestInformation"),

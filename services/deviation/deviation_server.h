@@ -26,6 +26,8 @@ int deviation_report_list(bus_call_t *call);
 int deviation_report_step(bus_call_t *call);
 int deviation_stats(bus_call_t *call);
 int deviation_report_export(bus_call_t *call);
+/* GET /v1/deviations/{id}/reads: the report's access log, for quality. */
+int deviation_reads_list(bus_call_t *call);
 
 /* The report as a FHIR R5 AdverseEvent in JSON; the caller frees it. */
 char *deviation_fhir_render(const Samhand__V1__DeviationReport *report);

@@ -427,6 +427,50 @@ static void test_deadline_alerts(void **state)
     http_response_free(&r);
 }
 
+/* Every read of a report is logged, and quality staff read the log: who
+ * (the principal and its organisation), when and how. */
+static void test_reads_are_logged(void **state)
+{
+    http_response_t *r =
+        s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    char id[40], path[160];
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    r = s_as(s_sykehus, "GET", path, NULL); /* the receiver opens it */
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+    r = s_as(s_kommune, "GET", "/v1/deviations?limit=500", NULL); /* the reporter lists */
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s/fhir", id);
+    r = s_as(s_kvalitet, "GET", path, NULL);
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/deviations/%s/reads", id);
+    r = s_as(s_kvalitet, "GET", path, NULL);
+    assert_int_equal(r->status, 200);
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 3);
+    static const char *const how[] = {"GET", "LIST", "EXPORT"};
+    static const char *const org[] = {SYKEHUS, KOMMUNE, ""};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *read = json_array_get(items, i);
+        assert_string_equal(json_string_value(json_object_get(read, "how")), how[i]);
+        const char *o = json_string_value(json_object_get(read, "organizationId"));
+        assert_string_equal(o ? o : "", org[i]);
+        assert_true(strncmp(json_string_value(json_object_get(read, "subject")), "key:", 4) == 0);
+        assert_non_null(json_object_get(read, "time"));
+    }
+    http_response_free(&r);
+    /* not for the parties themselves: 403 from the gateway, nothing else */
+    r = s_as(s_sykehus, "GET", path, NULL);
+    assert_int_equal(r->status, 403);
+    assert_null(json_object_get(r->json, "items"));
+    http_response_free(&r);
+}
+
 static void test_fhir_export(void **state)
 {
     http_response_t *r =
@@ -468,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_who_sees_what),
         cmocka_unit_test(test_deadline_alerts),
         cmocka_unit_test(test_fhir_export),
+        cmocka_unit_test(test_reads_are_logged),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
