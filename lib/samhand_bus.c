@@ -284,7 +284,10 @@ static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
                           route->request->name);
         } else {
             call.request = body;
+            const Samhand__V1__Principal *p = request->principal;
+            db_set_actor(call.db, p ? p->subject : NULL, p ? p->organization_id : NULL);
             s_run_handler(route, &call);
+            db_set_actor(call.db, NULL, NULL);
         }
     }
 

@@ -44,6 +44,8 @@ struct db {
     int n_at_commit;
     char error[512];
     char sqlstate[6];
+    /* who the work on this connection is for: events carry it */
+    const char *actor, *actor_organization_id;
 };
 
 static void s_set_error(db_t *db, const char *message, const char *sqlstate)
@@ -339,6 +341,14 @@ void db_count_at_commit(db_t *db, const char *queue, const char *flow, int n)
     }
 }
 
+void db_set_actor(db_t *db, const char *subject, const char *organization_id)
+{
+    if (!db)
+        return;
+    db->actor = subject;
+    db->actor_organization_id = organization_id;
+}
+
 void db_at_commit(db_t *db, void (*fn)(void *), void *arg)
 {
     for (int i = 0; i < db->n_at_commit; i++)
@@ -560,6 +570,9 @@ static size_t s_pack_event(db_t *db, const char *type, const char *subject,
     event.organization_id = (char *)(organization_id ? organization_id : "");
     event.committee_id = (char *)(committee_id ? committee_id : "");
     event.audience_organization_ids = (char **)audience;
+    event.actor = (char *)(db->actor && db->actor[0] ? db->actor : "system");
+    event.actor_organization_id =
+        (char *)(db->actor_organization_id ? db->actor_organization_id : "");
     event.n_audience_organization_ids = n_audience;
     event.data_type = (char *)data->descriptor->name;
     event.data.len = protobuf_c_message_get_packed_size(data);

@@ -42,6 +42,10 @@ int db_begin(db_t *db);
  * at all if it rolls back. `queue` and `flow` must outlive the transaction
  * (string literals). */
 void db_count_at_commit(db_t *db, const char *queue, const char *flow, int n);
+/* Who the following work is for (borrowed until set again; NULL: the
+ * service itself): the events written carry it. */
+void db_set_actor(db_t *db, const char *subject, const char *organization_id);
+
 /* Calls fn(arg) when the current transaction commits (and not if it rolls
  * back), once however often asked; at most 4 of them per transaction. For
  * waking a thread that waits for the work committed, so it finds it at

@@ -154,6 +154,8 @@ int notify_feed_list(bus_call_t *call)
         cloud[i].data = &any[i];
         cloud[i].dataschema = schemas[i];
         cloud[i].sequence = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+        cloud[i].actor = e->actor;
+        cloud[i].actororganization = e->actor_organization_id;
         list.items[list.n_items++] = &cloud[i];
     }
     /* where to go on from: the last row read, or where the caller was */

@@ -124,6 +124,8 @@ static char *s_body(const unsigned char *stored, size_t len)
     cloud.datacontenttype = "application/json";
     cloud.data = &any;
     cloud.dataschema = schema;
+    cloud.actor = e->actor;
+    cloud.actororganization = e->actor_organization_id;
     json_t *json = transcode_to_json(&cloud.base);
     char *text = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(json);

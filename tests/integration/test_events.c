@@ -109,6 +109,18 @@ static void test_cloud_events(void **state)
     assert_string_equal(json_string_value(json_object_get(data, "kind")), "MUNICIPALITY");
     assert_string_equal(json_string_value(json_object_get(org, "subject")),
                         json_string_value(json_object_get(data, "id")));
+    /* who did it, for the audit trail: the administrator; the deviation by
+     * the municipality's key, for the municipality */
+    assert_string_equal(json_string_value(json_object_get(org, "actor")), "admin");
+    json_t *deviation = NULL;
+    for (size_t i = 0; i < json_array_size(items); i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(items, i), "type")),
+                   "no.samhand.deviation.submitted") == 0)
+            deviation = json_array_get(items, i);
+    assert_non_null(deviation);
+    assert_true(strncmp(json_string_value(json_object_get(deviation, "actor")), "key:", 4) == 0);
+    assert_string_equal(json_string_value(json_object_get(deviation, "actororganization")),
+                        KOMMUNE);
     http_response_free(&r);
 }
 
