@@ -5,6 +5,7 @@
 #include "gateway_routes.h"
 #include "gateway_transcode.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static json_t *s_schema_ref(const char *full_name)
@@ -211,7 +212,9 @@ char *gateway_openapi_render(void)
                                 json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
                                           "application/json", "schema",
                                           s_body_schema(schemas, route)));
-        if (route->access != GATEWAY_ACCESS_PUBLIC) {
+        if (route->access == GATEWAY_ACCESS_PUBLIC) {
+            json_object_set_new(operation, "security", json_array()); /* no credential */
+        } else {
             json_object_set_new(operation, "security", json_pack("[{s:[]}]", "apiKey"));
             /* the authorization table's row, for people and for generators */
             char roles[160], description[200];
@@ -231,22 +234,30 @@ char *gateway_openapi_render(void)
     }
     /* the operations endpoints, served by the gateway itself */
     static const struct {
-        const char *path, *summary, *type;
+        const char *path, *id, *summary, *type;
+        bool credential;
     } ops[] = {
-        {"/healthz", "The gateway process is up", "application/json"},
-        {"/readyz", "Every service answers and its database is reachable (else 503)",
-         "application/json"},
-        {"/metrics", "Prometheus metrics", "text/plain"},
-        {"/openapi.json", "This document", "application/json"},
-        {"/v1/events/stream",
-         "Server-sent events: the feed as it happens, resuming after Last-Event-ID (key needed)",
-         "text/event-stream"},
+        {"/healthz", "gateway.Health", "The gateway process is up", "application/json", false},
+        {"/readyz", "gateway.Ready",
+         "Every service answers and its database is reachable (else 503)", "application/json",
+         false},
+        {"/metrics", "gateway.Metrics", "Prometheus metrics", "text/plain", false},
+        {"/openapi.json", "gateway.OpenApi", "This document", "application/json", false},
+        {"/v1/events/stream", "notify.StreamEvents",
+         "Server-sent events: the feed as it happens, resuming after Last-Event-ID",
+         "text/event-stream", true},
     };
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        json_object_set_new(paths, ops[i].path,
-                            json_pack("{s:{s:s, s:[s], s:{s:{s:s, s:{s:{}}}}}}", "get", "summary",
-                                      ops[i].summary, "tags", "operations", "responses", "200",
-                                      "description", "success", "content", ops[i].type));
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        json_t *get =
+            json_pack("{s:s, s:s, s:[s], s:{s:{s:s, s:{s:{}}}, s:o}}", "operationId", ops[i].id,
+                      "summary", ops[i].summary, "tags", "operations", "responses", "200",
+                      "description", "success", "content", ops[i].type, "4XX",
+                      s_problem_response(ops[i].credential ? "no valid credential, or a bad cursor"
+                                                           : "not a request this endpoint takes"));
+        json_object_set_new(get, "security",
+                            ops[i].credential ? json_pack("[{s:[]}]", "apiKey") : json_array());
+        json_object_set_new(paths, ops[i].path, json_pack("{s:o}", "get", get));
+    }
     json_t *doc = json_pack(
         "{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}}}}", "openapi", "3.1.0",
         "info", "title", "samhand API", "version", SAMHAND_VERSION, "description",

@@ -5,6 +5,7 @@
 #include "harness.h"
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -508,6 +509,39 @@ static void test_operations_endpoints(void **state)
     json_t *org = json_object_get(
         json_object_get(json_object_get(r->json, "components"), "schemas"), "Organization");
     assert_non_null(json_object_get(json_object_get(org, "properties"), "organizationNumber"));
+
+    /* and a real OpenAPI linter (Redocly's, from npm) finds nothing in it */
+    char spec[] = "/tmp/samhand-openapi-XXXXXX.json", out[] = "/tmp/samhand-lint-XXXXXX";
+    fd = mkstemps(spec, 5);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, r->body, strlen(r->body)), (ssize_t)strlen(r->body));
+    close(fd);
+    close(mkstemp(out));
+    const char *source = getenv("SAMHAND_SOURCE_DIR");
+    char lint[1024];
+    snprintf(lint, sizeof lint,
+             "%s/tests/tools/node_modules/.bin/redocly lint --config %s/tests/tools/redocly.yaml "
+             "%s > %s 2>&1",
+             source ? source : ".", source ? source : ".", spec, out);
+    int linted = system(lint);
+    FILE *f = fopen(out, "r");
+    char line[512];
+    bool warned = false;
+    while (f && fgets(line, sizeof line, f)) {
+        /* the linter's own notices (its Node.js support) are not about us */
+        if (strstr(line, "Node.js"))
+            continue;
+        if (strstr(line, "warning") || strstr(line, "error")) {
+            fprintf(stderr, "redocly: %s", line);
+            warned = true;
+        }
+    }
+    if (f)
+        fclose(f);
+    unlink(spec);
+    unlink(out);
+    assert_int_equal(linted, 0);
+    assert_false(warned);
     http_response_free(&r);
 }
 
