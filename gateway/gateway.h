@@ -8,6 +8,7 @@
 
 #include "gateway_auth.h"
 #include "gateway_bridge.h"
+#include "gateway_keys.h"
 #include "gateway_limit.h"
 #include "gateway_oidc.h"
 #include "samhand_metrics.h"
@@ -36,6 +37,7 @@ typedef struct {
     h2o_accept_ctx_t accept_ctx;
     gateway_bridge_t *bridge;
     gateway_oidc_t *oidc; /* NULL: API keys only */
+    gateway_keys_t *keys; /* the API keys made through the API */
     metrics_t *metrics;
     char *openapi; /* rendered once at start */
 } gateway_t;

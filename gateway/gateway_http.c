@@ -203,7 +203,54 @@ static gateway_auth_result_t s_authenticate(gateway_t *gateway, h2o_req_t *req,
                        0
                    ? GATEWAY_AUTH_OK
                    : GATEWAY_AUTH_INVALID;
-    return gateway_auth_check(&gateway->auth, v.base, v.len, principal);
+    gateway_auth_result_t result = gateway_auth_check(&gateway->auth, v.base, v.len, principal);
+    if (result == GATEWAY_AUTH_INVALID && gateway->keys && v.len > 7 &&
+        strncasecmp(v.base, "Bearer ", 7) == 0 &&
+        gateway_keys_check(gateway->keys, v.base + 7, v.len - 7, principal, identity) == 0)
+        result = GATEWAY_AUTH_OK;
+    return result;
+}
+
+/* A request with an API key the gateway does not know waits for the keys
+ * to be read from agenda once (a key made a moment ago), then is handled
+ * again from the start. */
+typedef struct {
+    gateway_keys_waiter_t waiter; /* first: the keys module hands it back */
+    gateway_t *gateway;
+    h2o_handler_t *handler;
+    h2o_req_t *req;
+} s_parked_t;
+
+static int s_on_req(h2o_handler_t *self, h2o_req_t *req);
+
+static void s_on_parked_dispose(void *data)
+{
+    s_parked_t *p = data;
+    gateway_keys_forget(p->gateway->keys, &p->waiter);
+}
+
+static void s_on_keys_read(gateway_keys_waiter_t *waiter)
+{
+    s_parked_t *p = (s_parked_t *)waiter;
+    p->req->res.headers = (h2o_headers_t){NULL, 0, 0}; /* the second pass adds its own */
+    s_on_req(p->handler, p->req);
+}
+
+static bool s_wait_for_key(gateway_t *gateway, h2o_handler_t *self, h2o_req_t *req)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+    if (!gateway->keys || i < 0)
+        return false;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    if (v.len < 11 || strncasecmp(v.base, "Bearer shk_", 11) != 0)
+        return false;
+    s_parked_t *p = h2o_mem_alloc_shared(&req->pool, sizeof *p, s_on_parked_dispose);
+    memset(p, 0, sizeof *p);
+    p->waiter.done = s_on_keys_read;
+    p->gateway = gateway;
+    p->handler = self;
+    p->req = req;
+    return gateway_keys_wait(gateway->keys, &p->waiter) == 1;
 }
 
 /* The limit per credential: 0, or 1 when 429 has been answered. */
@@ -776,7 +823,10 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
     if (s_is_method(req, "GET") && IS_PATH("/v1/events/stream")) {
         Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
         gateway_identity_t identity;
-        if (s_authenticate(gateway, req, &principal, &identity) != GATEWAY_AUTH_OK) {
+        gateway_auth_result_t result = s_authenticate(gateway, req, &principal, &identity);
+        if (result == GATEWAY_AUTH_INVALID && s_wait_for_key(gateway, self, req))
+            return 0;
+        if (result != GATEWAY_AUTH_OK) {
             h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
                            H2O_STRLIT("Bearer realm=\"samhand\""));
             s_send_problem(req, 401,
@@ -819,6 +869,8 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
         Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
         gateway_identity_t identity;
         gateway_auth_result_t result = s_authenticate(gateway, req, &principal, &identity);
+        if (result == GATEWAY_AUTH_INVALID && s_wait_for_key(gateway, self, req))
+            return 0;
         if (result != GATEWAY_AUTH_OK) {
             h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
                            H2O_STRLIT("Bearer realm=\"samhand\""));

@@ -47,6 +47,10 @@ const gateway_policy_t gateway_policies[] = {
     /* the directory: kept by the secretariat, persons read by committee people */
     {"agenda.CreateOrganization", DIRECTORY},
     {"agenda.UpdateOrganization", DIRECTORY},
+    {"agenda.CreateApiKey", ADMIN},
+    {"agenda.ListApiKeys", ADMIN},
+    {"agenda.GetApiKey", ADMIN},
+    {"agenda.RevokeApiKey", ADMIN},
     {"agenda.CreatePerson", DIRECTORY},
     {"agenda.UpdatePerson", DIRECTORY},
     {"agenda.ListPersons", COMMITTEE_READ},

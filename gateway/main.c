@@ -128,6 +128,7 @@ int main(int argc, char **argv)
         services[i] =
             (gateway_bridge_service_t){gateway_service_names[i], gateway.service_endpoints[i]};
     gateway.bridge = gateway_bridge_new(gateway.loop, services, GATEWAY_SERVICES);
+    gateway.keys = gateway_keys_new(gateway.loop, gateway.bridge);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     gateway.oidc = gateway_oidc_new(gateway.loop, gateway.bridge, &oidc, error, sizeof error);
     if (!gateway.oidc && oidc.issuer[0]) {
@@ -153,6 +154,7 @@ int main(int argc, char **argv)
     uv_close((uv_handle_t *)&sigint, NULL);
     uv_close((uv_handle_t *)&sigterm, NULL);
     gateway_oidc_destroy(&gateway.oidc);
+    gateway_keys_destroy(&gateway.keys);
     gateway_bridge_destroy(&gateway.bridge);
     uv_run(gateway.loop, UV_RUN_NOWAIT);
     metrics_destroy(&gateway.metrics);

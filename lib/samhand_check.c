@@ -96,3 +96,14 @@ bool check_text(const char *text, size_t max_chars)
     }
     return true;
 }
+
+const char *const check_roles[] = {"administrator", "secretariat", "secretary",   "member",
+                                   "reporter",      "quality",     "integration", NULL};
+
+bool check_role(const char *text)
+{
+    for (size_t i = 0; text && check_roles[i]; i++)
+        if (strcmp(text, check_roles[i]) == 0)
+            return true;
+    return false;
+}

@@ -23,4 +23,11 @@ bool check_text(const char *text, size_t max_chars);
 /* True for NULL or "". */
 bool check_empty(const char *text);
 
+/* The roles of samhand's principals, NULL-terminated: administrator,
+ * secretariat, secretary, member, reporter, quality, integration. */
+extern const char *const check_roles[];
+
+/* One of check_roles. */
+bool check_role(const char *text);
+
 #endif

@@ -16,6 +16,11 @@ int agenda_organization_create(bus_call_t *call);
 int agenda_organization_get(bus_call_t *call);
 int agenda_organization_update(bus_call_t *call);
 int agenda_organization_list(bus_call_t *call);
+int agenda_api_key_create(bus_call_t *call);
+int agenda_api_key_get(bus_call_t *call);
+int agenda_api_key_list(bus_call_t *call);
+int agenda_api_key_revoke(bus_call_t *call);
+int agenda_api_key_digests(bus_call_t *call); /* for the gateway, not routed */
 int agenda_person_create(bus_call_t *call);
 int agenda_person_get(bus_call_t *call);
 int agenda_person_update(bus_call_t *call);

@@ -231,6 +231,90 @@ static void test_rate_limit_per_credential(void **state)
     http_response_free(&r);
 }
 
+/* Keys for the parties' systems, made and revoked by an administrator
+ * through the API: shown once, usable at once, refused soon after revoke. */
+static void test_api_keys_through_the_api(void **state)
+{
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
+                                    "{\"name\":\"Frosta kommune\",\"organizationNumber\":"
+                                    "\"944305483\",\"kind\":\"MUNICIPALITY\"}");
+    assert_int_equal(r->status, 201);
+    char org[40], body[512], id[40], key[80], path[128], url[256], auth[128];
+    snprintf(org, sizeof org, "%s", json_text(r, "id"));
+    http_response_free(&r);
+
+    /* refused: a role that is none, an organisation that is not there, and
+     * anyone but an administrator */
+    snprintf(body, sizeof body,
+             "{\"name\":\"Fagsystem\",\"organizationId\":\"%s\",\"roles\":[\"superuser\"]}", org);
+    r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    assert_problem(r, 400, "roles");
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST", "/v1/api-keys",
+                   "{\"name\":\"Fagsystem\",\"organizationId\":\"" SOMEONE "\",\"roles\":["
+                   "\"integration\"]}");
+    assert_problem(r, 400, "organizationId");
+    http_response_free(&r);
+    snprintf(url, sizeof url, "%s/v1/api-keys", s_stack.base_url);
+    const char *secretariat[] = {"Authorization: Bearer shk_secretariat", NULL};
+    snprintf(body, sizeof body,
+             "{\"name\":\"Fagsystem i Frosta\",\"organizationId\":\"%s\",\"roles\":["
+             "\"integration\"]}",
+             org);
+    r = http_request("POST", url, body, secretariat);
+    assert_int_equal(r->status, 403);
+    http_response_free(&r);
+
+    /* made: the key in this answer only */
+    r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    assert_int_equal(r->status, 201);
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    snprintf(key, sizeof key, "%s", json_text(r, "key"));
+    assert_int_equal(strlen(key), 68);
+    assert_true(strncmp(key, "shk_", 4) == 0);
+    char prefix[9];
+    snprintf(prefix, sizeof prefix, "%.8s", key + 4);
+    assert_string_equal(json_text(r, "prefix"), prefix);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/api-keys/%s", id);
+    r = stack_get(&s_stack, path);
+    assert_int_equal(r->status, 200);
+    const char *shown = json_text(r, "key");
+    assert_true(!shown || !*shown); /* never again */
+    assert_null(strstr(r->body, key + 4));
+    http_response_free(&r);
+
+    /* usable at once, with its organisation and roles */
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+    const char *with_key[] = {auth, NULL};
+    snprintf(url, sizeof url, "%s/v1/subscriptions", s_stack.base_url);
+    r = http_request("GET", url, NULL, with_key);
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+    snprintf(url, sizeof url, "%s/v1/organizations", s_stack.base_url);
+    r = http_request("POST", url,
+                     "{\"name\":\"Ny\",\"organizationNumber\":\"974575086\",\"kind\":\"OTHER\"}",
+                     with_key);
+    assert_int_equal(r->status, 403);
+    http_response_free(&r);
+
+    /* revoked: refused within seconds */
+    r = stack_send(&s_stack, "DELETE", path, NULL);
+    assert_int_equal(r->status, 200);
+    assert_non_null(json_object_get(r->json, "revokeTime"));
+    http_response_free(&r);
+    snprintf(url, sizeof url, "%s/v1/subscriptions", s_stack.base_url);
+    long status = 200;
+    for (int i = 0; i < 150 && status == 200; i++) {
+        r = http_request("GET", url, NULL, with_key);
+        status = r->status;
+        http_response_free(&r);
+        if (status == 200)
+            usleep(100 * 1000);
+    }
+    assert_int_equal(status, 401);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_security_headers),
         cmocka_unit_test(test_cors_for_the_configured_origins),
         cmocka_unit_test(test_rate_limit_per_credential),
+        cmocka_unit_test(test_api_keys_through_the_api),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

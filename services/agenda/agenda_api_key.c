@@ -1,0 +1,191 @@
+/* API keys of the parties' systems: made and revoked by administrators,
+ * each bound to an organisation of the directory and to roles. The key is
+ * made here (two random UUIDs' worth of hex after "shk_"), shown once, and
+ * only its SHA-256 is kept; the gateway reads the digests in force. */
+#include "agenda_server.h"
+#include "samhand_check.h"
+#include "samhand_rows.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_MAX_CHARS 200
+
+static bool s_administrator(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    for (size_t i = 0; p && i < p->n_roles; i++)
+        if (strcmp(p->roles[i], "administrator") == 0)
+            return true;
+    return false;
+}
+
+static int s_refuse(bus_call_t *call)
+{
+    return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL, "API keys are kept by administrators");
+}
+
+#define KEY_COLUMNS                                                                                \
+    "id, name, coalesce(organization_id::text, ''), array_to_json(roles)::text, prefix, "          \
+    "created_by, " ROWS_TIMESTAMP_US("created_at") ", CASE WHEN revoked_at IS NULL THEN NULL "     \
+                                                   "ELSE " ROWS_TIMESTAMP_US(                      \
+                                                       "revoked_at") " END, row_seq"
+
+static ProtobufCMessage *s_key(const PGresult *res, int row)
+{
+    Samhand__V1__ApiKey *k = malloc(sizeof *k);
+    samhand__v1__api_key__init(k);
+    k->id = rows_text(res, row, 0);
+    k->name = rows_text(res, row, 1);
+    k->organization_id = rows_text(res, row, 2);
+    k->roles = rows_json_strings(PQgetvalue(res, row, 3), &k->n_roles);
+    k->prefix = rows_text(res, row, 4);
+    k->created_by = rows_text(res, row, 5);
+    k->create_time = rows_timestamp_us(res, row, 6);
+    k->revoke_time = PQgetisnull(res, row, 7) ? NULL : rows_timestamp_us(res, row, 7);
+    return &k->base;
+}
+
+int agenda_api_key_create(bus_call_t *call)
+{
+    const Samhand__V1__CreateApiKeyRequest *req = (const void *)call->request;
+    if (!s_administrator(call))
+        return s_refuse(call);
+    if (agenda_check_required(call, "name", req->name, NAME_MAX_CHARS) != 0)
+        return -1;
+    if (!check_empty(req->organization_id) && !check_uuid(req->organization_id))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
+                             "organization_id must be a UUID");
+    if (req->n_roles == 0)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "roles", "roles are required");
+    for (size_t i = 0; i < req->n_roles; i++)
+        if (!check_role(req->roles[i]))
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "roles",
+                                 "\"%.40s\" is not a role (administrator, secretariat, secretary, "
+                                 "member, reporter, quality, integration)",
+                                 req->roles[i]);
+    char *roles = rows_json_array(req->roles, req->n_roles);
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    const char *params[] = {req->name,
+                            check_empty(req->organization_id) ? NULL : req->organization_id, roles,
+                            p && p->subject[0] ? p->subject : "(none)"};
+    PGresult *res = db_query(
+        call->db,
+        "WITH k AS (SELECT 'shk_' || replace(gen_random_uuid()::text || gen_random_uuid()::text, "
+        "'-', '') AS key), "
+        "made AS (INSERT INTO api_keys (name, sha256, prefix, organization_id, roles, created_by) "
+        "SELECT $1, encode(sha256(convert_to(k.key, 'UTF8')), 'hex'), substr(k.key, 5, 8), "
+        "$2::uuid, ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), $4 FROM k "
+        "RETURNING " KEY_COLUMNS ") "
+        "SELECT made.*, k.key FROM made, k",
+        4, params);
+    free(roles);
+    if (!res) {
+        if (strcmp(db_sqlstate(call->db), "23503") == 0)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
+                                 "organization %s does not exist", req->organization_id);
+        return bus_call_fail_db(call, "create API key");
+    }
+    Samhand__V1__ApiKey *k = (Samhand__V1__ApiKey *)s_key(res, 0);
+    k->key = rows_text(res, 0, 9); /* the only time it is shown */
+    PQclear(res);
+    bus_call_reply_free(call, &k->base);
+    return 0;
+}
+
+int agenda_api_key_get(bus_call_t *call)
+{
+    const Samhand__V1__GetApiKeyRequest *req = (const void *)call->request;
+    if (!s_administrator(call))
+        return s_refuse(call);
+    const char *params[] = {req->id};
+    Samhand__V1__ApiKey *k = NULL;
+    int rc = check_uuid(req->id)
+                 ? rows_one(call->db, "SELECT " KEY_COLUMNS " FROM api_keys WHERE id = $1", 1,
+                            params, s_key, (ProtobufCMessage **)&k)
+                 : 1;
+    if (rc < 0)
+        return bus_call_fail_db(call, "read API key");
+    if (rc > 0)
+        return bus_call_fail(call, BUS_NOT_FOUND, "id", "API key %s does not exist", req->id);
+    bus_call_reply_free(call, &k->base);
+    return 0;
+}
+
+int agenda_api_key_list(bus_call_t *call)
+{
+    const Samhand__V1__ListApiKeysRequest *req = (const void *)call->request;
+    if (!s_administrator(call))
+        return s_refuse(call);
+    int limit = req->limit ? req->limit : 50;
+    if (limit < 1 || limit > 500)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
+    char *end;
+    long long after = req->cursor[0] ? strtoll(req->cursor, &end, 10) : 0;
+    if (req->cursor[0] && (*end || after < 0))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
+                             "cursor is not one this service gave out");
+    char after_text[24], limit_text[16];
+    rows_page_params(after, limit, after_text, limit_text);
+    const char *params[] = {after_text, limit_text};
+    Samhand__V1__ListApiKeysResponse *list = NULL;
+    if (rows_list(call->db,
+                  "SELECT " KEY_COLUMNS " FROM api_keys WHERE row_seq > $1 ORDER BY row_seq "
+                  "LIMIT $2",
+                  2, params, s_key, limit, &samhand__v1__list_api_keys_response__descriptor,
+                  (ProtobufCMessage **)&list) != 0)
+        return bus_call_fail_db(call, "list API keys");
+    bus_call_reply_free(call, &list->base);
+    return 0;
+}
+
+int agenda_api_key_revoke(bus_call_t *call)
+{
+    const Samhand__V1__GetApiKeyRequest *req = (const void *)call->request;
+    if (!s_administrator(call))
+        return s_refuse(call);
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    const char *params[] = {req->id, p && p->subject[0] ? p->subject : "(none)"};
+    /* revoked once; a second revoke answers with the first's time */
+    if (check_uuid(req->id) &&
+        rows_exec(call->db,
+                  "UPDATE api_keys SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND "
+                  "revoked_at IS NULL",
+                  2, params) < 0)
+        return bus_call_fail_db(call, "revoke API key");
+    return agenda_api_key_get(call);
+}
+
+static ProtobufCMessage *s_digest(const PGresult *res, int row)
+{
+    Samhand__V1__ApiKeyDigest *d = malloc(sizeof *d);
+    samhand__v1__api_key_digest__init(d);
+    d->sha256 = rows_text(res, row, 0);
+    d->organization_id = rows_text(res, row, 1);
+    d->roles = rows_json_strings(PQgetvalue(res, row, 2), &d->n_roles);
+    d->prefix = rows_text(res, row, 3);
+    return &d->base;
+}
+
+int agenda_api_key_digests(bus_call_t *call)
+{
+    /* not routed by the gateway: it asks for itself, with no principal */
+    const Samhand__V1__ListApiKeyDigestsRequest *req = (const void *)call->request;
+    int limit = req->limit > 0 && req->limit <= 1000 ? req->limit : 500;
+    long long after = req->cursor[0] ? strtoll(req->cursor, NULL, 10) : 0;
+    char after_text[24], limit_text[16];
+    rows_page_params(after, limit, after_text, limit_text);
+    const char *params[] = {after_text, limit_text};
+    Samhand__V1__ListApiKeyDigestsResponse *list = NULL;
+    if (rows_list(call->db,
+                  "SELECT sha256, coalesce(organization_id::text, ''), array_to_json(roles)::text, "
+                  "prefix, row_seq FROM api_keys WHERE revoked_at IS NULL AND row_seq > $1 "
+                  "ORDER BY row_seq LIMIT $2",
+                  2, params, s_digest, limit,
+                  &samhand__v1__list_api_key_digests_response__descriptor,
+                  (ProtobufCMessage **)&list) != 0)
+        return bus_call_fail_db(call, "list API key digests");
+    bus_call_reply_free(call, &list->base);
+    return 0;
+}
