@@ -68,15 +68,29 @@ static int s_open(bus_call_t *call, const char *meeting_id, Samhand__V1__Meeting
 }
 
 /* Commits with the event and replies with the document as stored. */
-static int s_commit(bus_call_t *call, const char *committee_id, const char *item_id)
+/* The change's event goes to every party: of an exempt item's document it
+ * says only that it changed. */
+static int s_commit(bus_call_t *call, const char *committee_id, const char *item_id, bool exempt)
 {
     Samhand__V1__CaseDocument *doc = NULL;
     if (agenda_store_document_get(call->db, item_id, &doc) != 0) {
         db_rollback(call->db);
         return bus_call_fail_db(call, "read case document");
     }
-    return agenda_commit(call, "no.samhand.case_document.changed", item_id, NULL, committee_id,
-                         &doc->base);
+    if (!exempt)
+        return agenda_commit(call, "no.samhand.case_document.changed", item_id, NULL, committee_id,
+                             &doc->base);
+    Samhand__V1__CaseDocument shown = SAMHAND__V1__CASE_DOCUMENT__INIT;
+    shown.item_id = doc->item_id;
+    shown.update_time = doc->update_time;
+    int rc = 0;
+    if (db_outbox_commit(call->db, "no.samhand.case_document.changed", item_id, NULL, committee_id,
+                         &shown.base) != 0)
+        rc = bus_call_fail_db(call, "record the change");
+    else
+        bus_call_reply(call, &doc->base);
+    protobuf_c_message_free_unpacked(&doc->base, NULL);
+    return rc;
 }
 
 static int s_note_change(bus_call_t *call, const Samhand__V1__Meeting *m,
@@ -118,6 +132,7 @@ int agenda_document_put(bus_call_t *call)
     if (s_open(call, req->meeting_id, &m) != 0)
         return -1;
     int rc = -1;
+    bool exempt = false;
     char committee_id[40];
     snprintf(committee_id, sizeof committee_id, "%s", m->committee_id);
     Samhand__V1__AgendaItem *item = s_item(call, m, req->item_id);
@@ -153,9 +168,10 @@ int agenda_document_put(bus_call_t *call)
         goto done;
     }
     rc = s_note_change(call, m, item, "Endret saksfremlegg");
+    exempt = item->is_exempt;
 done:
     protobuf_c_message_free_unpacked(&m->base, NULL);
-    return rc != 0 ? -1 : s_commit(call, committee_id, req->item_id);
+    return rc != 0 ? -1 : s_commit(call, committee_id, req->item_id, exempt);
 }
 
 int agenda_document_get(bus_call_t *call)
@@ -168,7 +184,7 @@ int agenda_document_get(bus_call_t *call)
     Samhand__V1__AgendaItem *item = s_item(call, m, req->item_id);
     if (!item)
         goto done;
-    if (item->is_exempt && !agenda_caller_known(call)) {
+    if (item->is_exempt && !agenda_caller_sees_exempt(call, m->committee_id)) {
         bus_call_fail(call, BUS_NOT_FOUND, "item_id", "agenda item %s has no case document",
                       req->item_id);
         goto done;
@@ -222,6 +238,7 @@ int agenda_attachment_add(bus_call_t *call)
     if (s_open(call, req->meeting_id, &m) != 0)
         return -1;
     int rc = -1;
+    bool exempt = false;
     char committee_id[40], id[40];
     snprintf(committee_id, sizeof committee_id, "%s", m->committee_id);
     Samhand__V1__AgendaItem *item = s_item(call, m, req->item_id);
@@ -240,9 +257,10 @@ int agenda_attachment_add(bus_call_t *call)
         goto done;
     }
     rc = s_note_change(call, m, item, "Nytt vedlegg");
+    exempt = item->is_exempt;
 done:
     protobuf_c_message_free_unpacked(&m->base, NULL);
-    return rc != 0 ? -1 : s_commit(call, committee_id, req->item_id);
+    return rc != 0 ? -1 : s_commit(call, committee_id, req->item_id, exempt);
 }
 
 int agenda_attachment_get(bus_call_t *call)
@@ -252,7 +270,8 @@ int agenda_attachment_get(bus_call_t *call)
     int rc = check_uuid(req->id) ? agenda_store_attachment_get(call->db, req->id, &a) : 1;
     if (rc < 0)
         return bus_call_fail_db(call, "read attachment");
-    if (rc > 0 || ((a.is_exempt || a.is_draft) && !agenda_caller_known(call))) {
+    if (rc > 0 || (a.is_draft && !agenda_caller_known(call)) ||
+        (a.is_exempt && !agenda_caller_sees_exempt(call, a.committee_id))) {
         agenda_attachment_clear(&a);
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "attachment %s does not exist", req->id);
     }

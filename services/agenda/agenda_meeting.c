@@ -31,6 +31,27 @@ bool agenda_caller_known(bus_call_t *call)
     return p && p->subject && *p->subject;
 }
 
+bool agenda_caller_sees_exempt(bus_call_t *call, const char *committee_id)
+{
+    if (!agenda_caller_known(call))
+        return false;
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    for (size_t i = 0; i < p->n_roles; i++)
+        if (strcmp(p->roles[i], "administrator") == 0 || strcmp(p->roles[i], "secretariat") == 0)
+            return true;
+    /* a member (or the secretary) of the committee today */
+    const char *params[] = {committee_id, p->subject};
+    PGresult *res = db_query(call->db,
+                             "SELECT 1 FROM memberships m JOIN persons p ON p.id = m.person_id "
+                             "WHERE m.committee_id = $1 AND p.principal_subject = $2 AND "
+                             "m.term_from <= current_date AND (m.term_to IS NULL OR m.term_to >= "
+                             "current_date) LIMIT 1",
+                             2, params);
+    bool member = res && PQntuples(res) > 0;
+    PQclear(res);
+    return member;
+}
+
 void agenda_case_number_format(const char *format, int seq, int year, char *out, size_t size)
 {
     size_t used = 0;
@@ -70,16 +91,32 @@ void agenda_meeting_fill_times(Samhand__V1__Meeting *m)
     m->agenda_minutes = minutes;
 }
 
-/* What someone without a credential may see of an exempt item. */
+/* Replaces a string field; the old one may be protobuf-c's shared empty
+ * string in an unpacked message, which is not to be freed. */
+static void s_replace(char **field, const char *value)
+{
+    if (*field && *field != protobuf_c_empty_string)
+        free(*field);
+    *field = strdup(value);
+}
+
+/* What someone who is not of the committee sees of an exempt item: its
+ * number, time and legal basis; not its title, description, discussion or
+ * decision. */
 static void s_hide_exempt(Samhand__V1__AgendaItem *item)
 {
     char title[300];
     snprintf(title, sizeof title, "Unntatt offentlighet%s%s", item->exemption_basis[0] ? ", " : "",
              item->exemption_basis);
-    free(item->title);
-    item->title = strdup(title);
-    free(item->description);
-    item->description = strdup("");
+    s_replace(&item->title, title);
+    s_replace(&item->description, "");
+    s_replace(&item->decision, "");
+    for (size_t i = 0; i < item->n_discussion_points; i++)
+        if (item->discussion_points[i] != protobuf_c_empty_string)
+            free(item->discussion_points[i]);
+    free(item->discussion_points);
+    item->discussion_points = NULL;
+    item->n_discussion_points = 0;
 }
 
 int agenda_meeting_load(bus_call_t *call, const char *id, bool lock, Samhand__V1__Meeting **out)
@@ -97,11 +134,41 @@ int agenda_meeting_load(bus_call_t *call, const char *id, bool lock, Samhand__V1
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "meeting %s does not exist", id);
     }
     agenda_meeting_fill_times(*out);
-    if (!known)
+    bool exempt_shown = known && agenda_caller_sees_exempt(call, (*out)->committee_id);
+    if (!exempt_shown)
         for (size_t i = 0; i < (*out)->n_items; i++)
             if ((*out)->items[i]->is_exempt)
                 s_hide_exempt((*out)->items[i]);
     return 0;
+}
+
+Samhand__V1__Meeting *agenda_meeting_public(const Samhand__V1__Meeting *m)
+{
+    size_t len = samhand__v1__meeting__get_packed_size(m);
+    uint8_t *packed = malloc(len + 1);
+    samhand__v1__meeting__pack(m, packed);
+    Samhand__V1__Meeting *copy = samhand__v1__meeting__unpack(NULL, len, packed);
+    free(packed);
+    for (size_t i = 0; copy && i < copy->n_items; i++)
+        if (copy->items[i]->is_exempt)
+            s_hide_exempt(copy->items[i]);
+    return copy;
+}
+
+/* The event goes to every party: exempt items in it as the public sees
+ * them; the caller gets the meeting as it may see it. */
+static int s_commit_meeting(bus_call_t *call, const char *type, Samhand__V1__Meeting *m,
+                            const ProtobufCMessage *reply)
+{
+    Samhand__V1__Meeting *shown = agenda_meeting_public(m);
+    int rc = 0;
+    if (!shown || db_outbox_commit(call->db, type, m->id, NULL, m->committee_id, &shown->base) != 0)
+        rc = bus_call_fail_db(call, "record the change");
+    else
+        bus_call_reply(call, reply);
+    if (shown)
+        samhand__v1__meeting__free_unpacked(shown, NULL);
+    return rc;
 }
 
 int agenda_meeting_commit(bus_call_t *call, const char *id, const char *type)
@@ -111,7 +178,9 @@ int agenda_meeting_commit(bus_call_t *call, const char *id, const char *type)
         db_rollback(call->db);
         return -1;
     }
-    return agenda_commit(call, type, m->id, NULL, m->committee_id, &m->base);
+    int rc = s_commit_meeting(call, type, m, &m->base);
+    samhand__v1__meeting__free_unpacked(m, NULL);
+    return rc;
 }
 
 /* ------------------------------------------------------------ validation */
@@ -527,20 +596,16 @@ done:
         if (rc == 0) {
             const char *type = after->notice_version > 1 ? "no.samhand.meeting.notice_supplemented"
                                                          : "no.samhand.meeting.notice_published";
-            if (db_outbox_commit(call->db, type, after->id, NULL, after->committee_id,
-                                 &after->base) != 0) {
-                rc = bus_call_fail_db(call, "publish meeting");
-            } else {
-                Samhand__V1__PublishMeetingResponse response =
-                    SAMHAND__V1__PUBLISH_MEETING_RESPONSE__INIT;
-                char *warnings[] = {warning};
-                response.meeting = after;
-                response.n_warnings = warning[0] ? 1 : 0;
-                response.warnings = warnings;
-                response.n_changes = n_changes;
-                response.changes = changes;
-                bus_call_reply(call, &response.base);
-            }
+            Samhand__V1__PublishMeetingResponse response =
+                SAMHAND__V1__PUBLISH_MEETING_RESPONSE__INIT;
+            char *warnings[] = {warning};
+            response.meeting = after;
+            response.n_warnings = warning[0] ? 1 : 0;
+            response.warnings = warnings;
+            response.n_changes = n_changes;
+            response.changes = changes;
+            if (s_commit_meeting(call, type, after, &response.base) != 0)
+                rc = -1;
             protobuf_c_message_free_unpacked(&after->base, NULL);
         }
     }

@@ -58,7 +58,8 @@ static void s_case_documents(FILE *out, bus_call_t *call, const Samhand__V1__Mee
         for (size_t i = 0; i < m->n_items && !item; i++)
             if (strcmp(m->items[i]->id, doc->item_id) == 0)
                 item = m->items[i];
-        if (!item || item->is_withdrawn || (item->is_exempt && !agenda_caller_known(call)))
+        if (!item || item->is_withdrawn ||
+            (item->is_exempt && !agenda_caller_sees_exempt(call, m->committee_id)))
             continue;
         fputs("<section class=\"saksfremlegg\">\n<h2>SAKSFREMLEGG</h2>\n<p><strong>Sak: ", out);
         html_text(out, item->case_number);

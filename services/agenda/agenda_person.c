@@ -13,6 +13,27 @@ static int s_not_found(bus_call_t *call, const char *id)
     return bus_call_fail(call, BUS_NOT_FOUND, "id", "person %s does not exist", id);
 }
 
+#define SUBJECT_MAX_CHARS 160
+
+/* "oidc:<sub>" or "key:<12 hex>", as the gateway names principals. */
+static int s_check_principal(bus_call_t *call, const char *subject)
+{
+    if (!check_empty(subject) &&
+        ((strncmp(subject, "oidc:", 5) != 0 && strncmp(subject, "key:", 4) != 0) ||
+         !check_text(subject, SUBJECT_MAX_CHARS) || strpbrk(subject, " \t\r\n")))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "principal_subject",
+                             "principal_subject is the principal the person signs in as: "
+                             "oidc:<sub of their token> or key:<12 hex digits of their key>");
+    return 0;
+}
+
+/* Two persons cannot sign in as the same principal. */
+static int s_taken(bus_call_t *call)
+{
+    return bus_call_fail(call, BUS_ALREADY_EXISTS, "principal_subject",
+                         "principal_subject is another person's");
+}
+
 static int s_check_email(bus_call_t *call, const char *email)
 {
     if (!check_empty(email) && !check_email(email))
@@ -33,16 +54,20 @@ int agenda_person_create(bus_call_t *call)
     if (agenda_check_required(call, "name", req->name, NAME_MAX_CHARS) != 0 ||
         agenda_check_optional(call, "title", req->title, TITLE_MAX_CHARS) != 0 ||
         agenda_check_ref(call, "organization_id", req->organization_id, true) != 0 ||
-        s_check_email(call, req->email) != 0)
+        s_check_email(call, req->email) != 0 ||
+        s_check_principal(call, req->principal_subject) != 0)
         return -1;
 
     Samhand__V1__Person *person = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "create person");
     int rc = agenda_store_person_insert(call->db, req->name, req->title, req->organization_id,
-                                        req->email, &person);
-    if (rc < 0)
+                                        req->email, req->principal_subject, &person);
+    if (rc < 0) {
+        if (strcmp(db_sqlstate(call->db), "23505") == 0)
+            return s_taken(call);
         return bus_call_fail_db(call, "create person");
+    }
     if (rc > 0)
         return s_no_organization(call, req->organization_id);
     return agenda_commit(call, "no.samhand.person.created", person->id, person->organization_id,
@@ -67,14 +92,16 @@ int agenda_person_get(bus_call_t *call)
 int agenda_person_update(bus_call_t *call)
 {
     const Samhand__V1__UpdatePersonRequest *req = (const void *)call->request;
-    static const char *const allowed[] = {"name", "title", "organization_id", "email", NULL};
+    static const char *const allowed[] = {
+        "name", "title", "organization_id", "email", "principal_subject", NULL};
     if (!check_uuid(req->id))
         return s_not_found(call, req->id);
     if (agenda_check_mask(call, req->update_mask, req->n_update_mask, allowed) != 0)
         return -1;
     char **mask = req->update_mask;
     size_t n = req->n_update_mask;
-    const char *name = NULL, *title = NULL, *organization_id = NULL, *email = NULL;
+    const char *name = NULL, *title = NULL, *organization_id = NULL, *email = NULL,
+               *principal = NULL;
     if (agenda_masked(mask, n, "name")) {
         if (agenda_check_required(call, "name", req->name, NAME_MAX_CHARS) != 0)
             return -1;
@@ -95,15 +122,22 @@ int agenda_person_update(bus_call_t *call)
             return -1;
         email = req->email;
     }
+    if (agenda_masked(mask, n, "principal_subject")) {
+        if (s_check_principal(call, req->principal_subject) != 0)
+            return -1;
+        principal = req->principal_subject;
+    }
 
     Samhand__V1__Person *person = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "update person");
-    int rc =
-        agenda_store_person_update(call->db, req->id, name, title, organization_id, email, &person);
+    int rc = agenda_store_person_update(call->db, req->id, name, title, organization_id, email,
+                                        principal, &person);
     if (rc < 0) {
         if (strcmp(db_sqlstate(call->db), "23503") == 0)
             return s_no_organization(call, req->organization_id);
+        if (strcmp(db_sqlstate(call->db), "23505") == 0)
+            return s_taken(call);
         return bus_call_fail_db(call, "update person");
     }
     if (rc > 0)

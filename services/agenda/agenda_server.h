@@ -94,6 +94,17 @@ int agenda_meeting_number_cases(bus_call_t *call, Samhand__V1__Meeting *m,
 /* True when the caller presented a valid credential. */
 bool agenda_caller_known(bus_call_t *call);
 
+/* Whether the caller sees what is exempt from public access in the
+ * committee's papers: administrators, the secretariat, and the persons
+ * signed in (Person.principal_subject) with a membership of the committee
+ * today. Asks the database. */
+bool agenda_caller_sees_exempt(bus_call_t *call, const char *committee_id);
+
+/* A copy of the meeting as the public sees it: exempt items by their legal
+ * basis only. For events, which every party reads. NULL when out of memory;
+ * the caller frees. */
+Samhand__V1__Meeting *agenda_meeting_public(const Samhand__V1__Meeting *m);
+
 /* Writes the case number of `seq` in `year` by `format` ("{n}/{yy}"). */
 void agenda_case_number_format(const char *format, int seq, int year, char *out, size_t size);
 

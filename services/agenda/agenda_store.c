@@ -82,7 +82,8 @@ int agenda_store_organization_list(db_t *db, agenda_page_t page, const char *kin
 
 #define PERSON_COLUMNS                                                                             \
     "id, name, title, organization_id, email, " ROWS_TIMESTAMP_US(                                 \
-        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", row_seq"
+        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(principal_subject, ''), "   \
+                                                           "row_seq"
 
 static ProtobufCMessage *s_person(const PGresult *res, int row)
 {
@@ -96,19 +97,20 @@ static ProtobufCMessage *s_person(const PGresult *res, int row)
     person->email = rows_text(res, row, 4);
     person->create_time = rows_timestamp_us(res, row, 5);
     person->update_time = rows_timestamp_us(res, row, 6);
+    person->principal_subject = rows_text(res, row, 7);
     return &person->base;
 }
 
 int agenda_store_person_insert(db_t *db, const char *name, const char *title,
                                const char *organization_id, const char *email,
-                               Samhand__V1__Person **out)
+                               const char *principal_subject, Samhand__V1__Person **out)
 {
-    const char *params[] = {name, title, organization_id, email};
+    const char *params[] = {name, title, organization_id, email, principal_subject};
     return rows_one(db,
-                    "INSERT INTO persons (name, title, organization_id, email) "
-                    "SELECT $1, $2, id, $4 FROM organizations WHERE id = $3 "
+                    "INSERT INTO persons (name, title, organization_id, email, principal_subject) "
+                    "SELECT $1, $2, id, $4, nullif($5, '') FROM organizations WHERE id = $3 "
                     "RETURNING " PERSON_COLUMNS,
-                    4, params, s_person, (ProtobufCMessage **)out);
+                    5, params, s_person, (ProtobufCMessage **)out);
 }
 
 int agenda_store_person_get(db_t *db, const char *id, Samhand__V1__Person **out)
@@ -120,15 +122,16 @@ int agenda_store_person_get(db_t *db, const char *id, Samhand__V1__Person **out)
 
 int agenda_store_person_update(db_t *db, const char *id, const char *name, const char *title,
                                const char *organization_id, const char *email,
-                               Samhand__V1__Person **out)
+                               const char *principal_subject, Samhand__V1__Person **out)
 {
-    const char *params[] = {id, name, title, organization_id, email};
+    const char *params[] = {id, name, title, organization_id, email, principal_subject};
     return rows_one(db,
                     "UPDATE persons SET name = coalesce($2, name), title = coalesce($3, title), "
                     "organization_id = coalesce($4::uuid, organization_id), "
-                    "email = coalesce($5, email), updated_at = now() "
+                    "email = coalesce($5, email), principal_subject = CASE WHEN $6::text IS NULL "
+                    "THEN principal_subject ELSE nullif($6, '') END, updated_at = now() "
                     "WHERE id = $1 RETURNING " PERSON_COLUMNS,
-                    5, params, s_person, (ProtobufCMessage **)out);
+                    6, params, s_person, (ProtobufCMessage **)out);
 }
 
 int agenda_store_person_list(db_t *db, agenda_page_t page, const char *organization_id,
@@ -1210,12 +1213,13 @@ int agenda_store_attachment_get(db_t *db, const char *id, agenda_attachment_t *o
 {
     const char *params[] = {id};
     /* binary result: the content as bytes */
-    PGresult *res = db_query(db,
-                             "SELECT a.filename, a.content_type, a.content, i.is_exempt, "
-                             "m.state, encode(a.sha256, 'hex') FROM attachments a JOIN "
-                             "agenda_items i ON i.id = a.item_id JOIN meetings m ON "
-                             "m.id = i.meeting_id WHERE a.id = $1",
-                             1, params);
+    PGresult *res =
+        db_query(db,
+                 "SELECT a.filename, a.content_type, a.content, i.is_exempt, "
+                 "m.state, encode(a.sha256, 'hex'), m.committee_id FROM attachments a JOIN "
+                 "agenda_items i ON i.id = a.item_id JOIN meetings m ON "
+                 "m.id = i.meeting_id WHERE a.id = $1",
+                 1, params);
     if (!res)
         return -1;
     if (PQntuples(res) == 0) {
@@ -1228,6 +1232,7 @@ int agenda_store_attachment_get(db_t *db, const char *id, agenda_attachment_t *o
     out->is_exempt = PQgetvalue(res, 0, 3)[0] == 't';
     out->is_draft = strcmp(PQgetvalue(res, 0, 4), "DRAFT") == 0;
     out->sha256 = rows_text(res, 0, 5);
+    snprintf(out->committee_id, sizeof out->committee_id, "%s", PQgetvalue(res, 0, 6));
     PQclear(res);
     return 0;
 }

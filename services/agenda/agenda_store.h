@@ -31,11 +31,11 @@ int agenda_store_organization_list(db_t *db, agenda_page_t page, const char *kin
 
 int agenda_store_person_insert(db_t *db, const char *name, const char *title,
                                const char *organization_id, const char *email,
-                               Samhand__V1__Person **out);
+                               const char *principal_subject, Samhand__V1__Person **out);
 int agenda_store_person_get(db_t *db, const char *id, Samhand__V1__Person **out);
 int agenda_store_person_update(db_t *db, const char *id, const char *name, const char *title,
                                const char *organization_id, const char *email,
-                               Samhand__V1__Person **out);
+                               const char *principal_subject, Samhand__V1__Person **out);
 int agenda_store_person_list(db_t *db, agenda_page_t page, const char *organization_id,
                              const char *q, Samhand__V1__ListPersonsResponse **out);
 
@@ -204,6 +204,7 @@ typedef struct {
     unsigned char *content;
     size_t len;
     bool is_exempt, is_draft;
+    char committee_id[40];
 } agenda_attachment_t;
 
 /* An attachment with its content; free with agenda_attachment_clear. */

@@ -9,6 +9,8 @@
 #include "gateway_policy.h"
 #include "gateway_routes.h"
 
+#include <openssl/evp.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -315,6 +317,108 @@ static void test_api_keys_through_the_api(void **state)
     assert_int_equal(status, 401);
 }
 
+/* The subject the gateway gives an API key: "key:" and 12 hex digits of
+ * its SHA-256. */
+static void s_key_subject(const char *key, char out[32])
+{
+    unsigned char digest[32];
+    unsigned int len = 0;
+    EVP_Digest(key, strlen(key), digest, &len, EVP_sha256(), NULL);
+    int n = snprintf(out, 32, "key:");
+    for (int i = 0; i < 6; i++)
+        n += snprintf(out + n, 32 - (size_t)n, "%02x", digest[i]);
+}
+
+static const char *s_first_title(http_response_t *r)
+{
+    return json_string_value(
+        json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "title"));
+}
+
+/* Exempt content (unntatt offentlighet) is for the committee's members:
+ * the person signed in with a membership sees it; another member-role
+ * credential, the public and every event reader see only the legal basis. */
+static void test_exempt_content_for_members_only(void **state)
+{
+    char org[40], person[40], committee[40], meeting[40], body[512], path[160], url[256],
+        subject[32];
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
+                                    "{\"name\":\"Malvik kommune\",\"organizationNumber\":"
+                                    "\"939865942\",\"kind\":\"MUNICIPALITY\"}");
+    assert_int_equal(r->status, 201);
+    snprintf(org, sizeof org, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    s_key_subject("shk_member", subject);
+    snprintf(body, sizeof body,
+             "{\"name\":\"Mona Medlem\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}",
+             org, subject);
+    r = stack_send(&s_stack, "POST", "/v1/persons", body);
+    assert_int_equal(r->status, 201);
+    snprintf(person, sizeof person, "%s", json_text(r, "id"));
+    assert_string_equal(json_text(r, "principalSubject"), subject);
+    http_response_free(&r);
+    /* one principal, one person */
+    r = stack_send(&s_stack, "POST", "/v1/persons", body);
+    assert_problem(r, 409, "principalSubject");
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST", "/v1/committees",
+                   "{\"name\":\"Fagråd for legevakt\",\"kind\":\"EXPERT_COUNCIL\"}");
+    snprintf(committee, sizeof committee, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships", committee);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2024-01-01\"}", person);
+    r = stack_send(&s_stack, "POST", path, body);
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"2031-03-04T09:00:00+01:00\","
+             "\"endTime\":\"2031-03-04T10:00:00+01:00\",\"place\":\"Legevakten\"}",
+             committee);
+    r = stack_send(&s_stack, "POST", "/v1/meetings", body);
+    snprintf(meeting, sizeof meeting, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    r = stack_send(&s_stack, "POST", path,
+                   "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":15,"
+                   "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    assert_int_equal(r->status, 200);
+    /* the secretariat's administrator writing it sees it */
+    assert_string_equal(s_first_title(r), "Klage på navngitt lege");
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    r = stack_send(&s_stack, "POST", path, NULL);
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+
+    snprintf(url, sizeof url, "%s/v1/meetings/%s", s_stack.base_url, meeting);
+    const char *member[] = {"Authorization: Bearer shk_member", NULL};
+    const char *quality[] = {"Authorization: Bearer shk_quality", NULL};
+    r = http_request("GET", url, NULL, member);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(s_first_title(r), "Klage på navngitt lege");
+    http_response_free(&r);
+    r = http_request("GET", url, NULL, quality);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(s_first_title(r), "Unntatt offentlighet, offl. § 13");
+    http_response_free(&r);
+    r = http_request("GET", url, NULL, NULL);
+    assert_string_equal(s_first_title(r), "Unntatt offentlighet, offl. § 13");
+    http_response_free(&r);
+    /* the events every party reads never carry it */
+    bool seen = false;
+    for (int i = 0; i < 50 && !seen; i++) {
+        r = stack_get(&s_stack, "/v1/events?types=no.samhand.meeting.&limit=500");
+        seen = r->body && strstr(r->body, meeting);
+        if (seen)
+            assert_null(strstr(r->body, "navngitt"));
+        http_response_free(&r);
+        if (!seen)
+            usleep(100 * 1000);
+    }
+    assert_true(seen);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_cors_for_the_configured_origins),
         cmocka_unit_test(test_rate_limit_per_credential),
         cmocka_unit_test(test_api_keys_through_the_api),
+        cmocka_unit_test(test_exempt_content_for_members_only),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
