@@ -1,6 +1,7 @@
 /* DEALER sockets in a libuv loop. The ZeroMQ descriptor is edge-triggered:
  * every wake-up, and every send, drains while ZMQ_EVENTS says POLLIN. */
 #include "gateway_bridge.h"
+#include "samhand_curve.h"
 #include "samhand_bus.h"
 #include "samhand_log.h"
 
@@ -139,6 +140,7 @@ gateway_bridge_t *gateway_bridge_new(uv_loop_t *loop, const gateway_bridge_servi
         service->bridge = bridge;
         service->dealer = zsock_new(ZMQ_DEALER);
         zsock_set_linger(service->dealer, 0);
+        curve_client(service->dealer);
         /* only connected replicas take requests: none connected means 503 */
         zsock_set_immediate(service->dealer, 1);
         zsock_set_sndhwm(service->dealer, 10000);

@@ -1,5 +1,6 @@
 /* samhand-gateway: HTTP/JSON in front, protobuf over ZeroMQ behind. */
 #include "gateway.h"
+#include "samhand_curve.h"
 
 #include <curl/curl.h>
 #include "samhand_bus.h"
@@ -104,6 +105,14 @@ int main(int argc, char **argv)
         {"SAMHAND_LOG_LEVEL", CONFIG_CHOICE, "info", "debug, info, warn or error", 0, 0, &log_level,
          NULL, config_log_levels},
     };
+    /* `./samhand up` makes the bus's keys with this */
+    if (argc == 2 && strcmp(argv[1], "--curve-keypair") == 0) {
+        char public_txt[41], secret_txt[41];
+        if (curve_keypair(public_txt, secret_txt) != 0)
+            return 1;
+        printf("%s %s\n", public_txt, secret_txt);
+        return 0;
+    }
     int rc = config_load(vars, sizeof vars / sizeof vars[0], argc, argv,
                          "samhand gateway: the HTTP/JSON API (/v1), health, metrics, OpenAPI.");
     if (rc != 0)
@@ -117,6 +126,10 @@ int main(int argc, char **argv)
     }
     gateway_limit_init(&gateway.limit, (double)rate, (double)burst);
     log_init("gateway");
+    if (curve_init(false, error, sizeof error) != 0) {
+        fprintf(stderr, "%s: %s\n", argv[0], error);
+        return 2;
+    }
     log_set_level(level);
     zsys_handler_set(NULL); /* libuv handles the signals here */
     zsys_init();

@@ -1,5 +1,6 @@
 /* ROUTER/worker server and DEALER client for the Envelope protocol. */
 #include "samhand_bus.h"
+#include "samhand_curve.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
 #include "samhand_relay.h"
@@ -386,6 +387,7 @@ bus_server_t *bus_server_new(const bus_server_config_t *config)
     server->frontend = zsock_new(ZMQ_ROUTER);
     zsock_set_router_mandatory(server->frontend, 0);
     zsock_set_linger(server->frontend, 0);
+    curve_server(server->frontend);
     char *endpoints = strdup(config->endpoints);
     for (char *save = NULL, *e = strtok_r(endpoints, ",", &save); e;
          e = strtok_r(NULL, ",", &save)) {
@@ -468,6 +470,7 @@ bus_client_t *bus_client_new(const char *endpoints)
     assert(client);
     client->dealer = zsock_new(ZMQ_DEALER);
     zsock_set_linger(client->dealer, 0);
+    curve_client(client->dealer);
     zsock_set_immediate(client->dealer, 1);
     char *list = strdup(endpoints);
     for (char *save = NULL, *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save))

@@ -1,5 +1,6 @@
 /* Outbox relay and event consumer; see samhand_relay.h. */
 #include "samhand_relay.h"
+#include "samhand_curve.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
 
@@ -106,6 +107,7 @@ static void s_relay_actor(zsock_t *pipe, void *args)
     zsock_t *pub = NULL;
     if (db && relay->pub_endpoints[0]) {
         pub = zsock_new(ZMQ_PUB);
+        curve_server(pub);
         zsock_set_linger(pub, 0);
         char *list = strdup(relay->pub_endpoints);
         for (char *save = NULL, *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save))
@@ -411,6 +413,7 @@ static void s_consumer_actor(zsock_t *pipe, void *args)
     s_report(c);
 
     zsock_t *sub = zsock_new(ZMQ_SUB);
+    curve_client(sub);
     zsock_set_subscribe(sub, "");
     char *list = strdup(c->pub_endpoints);
     for (char *save = NULL, *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save))

@@ -1,5 +1,6 @@
 /* Shared main() of the services; see samhand_service.h. */
 #include "samhand_service.h"
+#include "samhand_curve.h"
 #include "samhand_config.h"
 #include "samhand_log.h"
 
@@ -100,6 +101,14 @@ int service_main(const service_def_t *def, int argc, char **argv)
     log_set_level(level);
     zsys_init();
     zsys_set_logstream(NULL);
+    char curve_error[160];
+    if (curve_init(true, curve_error, sizeof curve_error) != 0) {
+        fprintf(stderr, "%s: %s\n", argv[0], curve_error);
+        return 2;
+    }
+    zactor_t *auth = curve_auth_start();
+    if (curve_on() && !auth)
+        return 1;
 
     db_t *db = db_new(database_url, def->name, 30000);
     if (!db)
@@ -167,5 +176,6 @@ int service_main(const service_def_t *def, int argc, char **argv)
     bus_server_destroy(&server);
     relay_destroy(&relay);
     db_destroy(&db);
+    curve_auth_stop(&auth);
     return 0;
 }
