@@ -112,9 +112,13 @@ static int s_is_method(h2o_req_t *req, const char *method)
     return h2o_memis(req->method.base, req->method.len, method, strlen(method));
 }
 
+/* Adds a response header; the value is copied into the request's pool
+ * (h2o keeps a reference until the answer is sent). */
 static void s_header(h2o_req_t *req, const char *name, const char *value, size_t len)
 {
-    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, value, len);
+    h2o_iovec_t copy = h2o_strdup(&req->pool, value, len);
+    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, copy.base,
+                          copy.len);
 }
 
 /* What every answer tells a browser: not to guess types, frame it, send
@@ -185,6 +189,26 @@ static int s_cors(gateway_t *gateway, h2o_req_t *req, const char *request_id)
     s_header(req, "access-control-max-age", H2O_STRLIT("600"));
     s_send(req, 204, "text/plain", "", 0, request_id);
     return 1;
+}
+
+/* An aggregate's ETag: its version, the microseconds of its updateTime
+ * ("2026-11-22T08:48:19.801023Z"), which If-Match sends back. */
+static void s_etag(h2o_req_t *req, json_t *json)
+{
+    const char *time = json_string_value(json_object_get(json, "updateTime"));
+    struct tm tm = {0};
+    const char *rest = time ? strptime(time, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+    if (!rest)
+        return;
+    long long micros = (long long)timegm(&tm) * 1000000;
+    if (*rest == '.') {
+        long scale = 100000;
+        for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
+            micros += (*rest - '0') * scale;
+    }
+    char etag[32];
+    int n = snprintf(etag, sizeof etag, "\"%lld\"", micros);
+    s_header(req, "etag", etag, (size_t)n);
 }
 
 /* Who is calling: an OpenID Connect access token (when an issuer is
@@ -468,6 +492,7 @@ static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
                     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LOCATION, NULL,
                                    location, (size_t)n);
             }
+            s_etag(req, json);
             s_send_json(req, status, "application/json", json, ex->request_id);
             protobuf_c_message_free_unpacked(body, NULL);
         }
@@ -541,6 +566,29 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
         }
         idempotency_key = h2o_strdup(&req->pool, v.base, v.len).base;
     }
+    /* If-Match on the updates that keep a version: the ETag read before */
+    ssize_t match = h2o_find_header(&req->headers, H2O_TOKEN_IF_MATCH, -1);
+    char *if_match = NULL;
+    if (match >= 0) {
+        h2o_iovec_t v = req->headers.entries[match].value;
+        if (!gateway_route_versioned(route)) {
+            detail = "If-Match is taken by PATCH of organizations, persons, committees, meetings "
+                     "and actions";
+            goto refuse;
+        }
+        if (!(v.len == 1 && v.base[0] == '*')) { /* "*": any version */
+            size_t at = v.len > 2 && v.base[0] == 'W' && v.base[1] == '/' ? 2 : 0;
+            bool ok = v.len >= at + 3 && v.len - at <= 24 && v.base[at] == '"' &&
+                      v.base[v.len - 1] == '"';
+            for (size_t i = at + 1; ok && i < v.len - 1; i++)
+                ok = v.base[i] >= '0' && v.base[i] <= '9';
+            if (!ok) {
+                detail = "If-Match must be an ETag this API gave out, like \"1763798899801023\"";
+                goto refuse;
+            }
+            if_match = h2o_strdup(&req->pool, v.base + at + 1, v.len - at - 2).base;
+        }
+    }
     for (size_t i = 0; i < params->n; i++)
         if (transcode_set_from_text(msg, params->params[i].name, params->params[i].value, &err) !=
             0)
@@ -563,6 +611,8 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
     protobuf_c_message_pack(msg, envelope.body.data);
     if (idempotency_key)
         envelope.idempotency_key = idempotency_key;
+    if (if_match)
+        envelope.if_match = if_match;
     transcode_free(&msg);
     json_decref(body);
 

@@ -194,6 +194,17 @@ char *gateway_openapi_render(void)
             json_pack("{s:s, s:[s], s:s, s:o, s:o}", "summary", route->summary, "tags", route->tag,
                       "operationId", route->rpc, "parameters",
                       s_parameters(schemas, route, !has_body), "responses", responses);
+        if (gateway_route_versioned(route)) {
+            /* a lost update is refused */
+            json_array_append_new(
+                json_object_get(operation, "parameters"),
+                json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}", "name", "If-Match", "in", "header",
+                          "required", 0, "description",
+                          "The ETag of the version read; when it has changed since: 412.", "schema",
+                          "type", "string"));
+            json_object_set_new(responses, "412",
+                                s_problem_response("changed since the version in If-Match"));
+        }
         if (strcmp(route->method, "POST") == 0) {
             /* every POST may be repeated safely */
             json_array_append_new(

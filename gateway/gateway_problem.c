@@ -21,6 +21,7 @@ static const struct {
     {BUS_INTERNAL, 500},
     {BUS_UNIMPLEMENTED, 501},
     {BUS_UNPROCESSABLE, 422},
+    {BUS_PRECONDITION_FAILED, 412},
 };
 
 int gateway_problem_http_status(bus_code_t code)

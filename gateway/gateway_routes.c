@@ -302,3 +302,14 @@ const gateway_route_t *gateway_route_match(const char *method, const char *path,
     }
     return NULL;
 }
+
+bool gateway_route_versioned(const gateway_route_t *route)
+{
+    static const char *const versioned[] = {"agenda.UpdateOrganization", "agenda.UpdatePerson",
+                                            "agenda.UpdateCommittee",    "agenda.UpdateMeeting",
+                                            "agenda.UpdateAction",       NULL};
+    for (size_t i = 0; versioned[i]; i++)
+        if (strcmp(route->rpc, versioned[i]) == 0)
+            return true;
+    return false;
+}

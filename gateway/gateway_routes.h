@@ -4,6 +4,7 @@
 #define GATEWAY_ROUTES_H
 
 #include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum {
@@ -38,6 +39,10 @@ typedef struct {
     size_t n;
     gateway_path_param_t params[GATEWAY_MAX_PATH_PARAMS];
 } gateway_path_params_t;
+
+/* Whether the route's updates keep a version, so that If-Match can guard
+ * them against lost updates (412). */
+bool gateway_route_versioned(const gateway_route_t *route);
 
 /* The route for `method` and `path` (no query string), or NULL. When the
  * path matches some route but not with this method, *path_known is set and

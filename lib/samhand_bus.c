@@ -533,3 +533,25 @@ Samhand__V1__Envelope *bus_client_call(bus_client_t *client, const char *method,
     zpoller_destroy(&poller);
     return reply;
 }
+
+int bus_call_check_version(bus_call_t *call, const char *table, const char *id)
+{
+    const char *wanted = call->envelope->if_match;
+    if (!wanted || !*wanted)
+        return 0;
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT (extract(epoch FROM updated_at) * 1000000)::bigint::text FROM %s "
+             "WHERE id::text = $1 FOR UPDATE",
+             table);
+    const char *params[] = {id};
+    PGresult *res = db_query(call->db, sql, 1, params);
+    if (!res)
+        return bus_call_fail_db(call, "read the version");
+    bool changed = PQntuples(res) > 0 && strcmp(PQgetvalue(res, 0, 0), wanted) != 0;
+    PQclear(res);
+    if (changed)
+        return bus_call_fail(call, BUS_PRECONDITION_FAILED, NULL,
+                             "it was changed after the version in If-Match; read it again");
+    return 0;
+}

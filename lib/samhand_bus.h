@@ -25,6 +25,7 @@ typedef Samhand__V1__Status__Code bus_code_t;
 #define BUS_INTERNAL SAMHAND__V1__STATUS__CODE__INTERNAL
 #define BUS_UNIMPLEMENTED SAMHAND__V1__STATUS__CODE__UNIMPLEMENTED
 #define BUS_UNPROCESSABLE SAMHAND__V1__STATUS__CODE__UNPROCESSABLE
+#define BUS_PRECONDITION_FAILED SAMHAND__V1__STATUS__CODE__PRECONDITION_FAILED
 
 /* One request being handled by a worker. */
 typedef struct {
@@ -125,5 +126,12 @@ int64_t bus_now_ms(void);
 
 /* Writes 32 lowercase hex characters of randomness and a NUL into `out`. */
 void bus_random_id(char out[33]);
+
+/* With If-Match (the envelope's if_match): locks the row `id` of `table`
+ * (a literal of the caller's) in the caller's transaction and compares its
+ * version, the microseconds of updated_at. 0 when it may go on (no
+ * If-Match, or the same version, or no such row: the handler says 404),
+ * -1 having failed the call (412, or a database error). */
+int bus_call_check_version(bus_call_t *call, const char *table, const char *id);
 
 #endif

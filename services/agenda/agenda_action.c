@@ -174,6 +174,8 @@ int agenda_action_update(bus_call_t *call)
 
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "update action");
+    if (bus_call_check_version(call, "actions", req->id) != 0)
+        return -1;
     Samhand__V1__Action *before = NULL;
     int rc = agenda_store_action_get(call->db, req->id, true, &before);
     if (rc < 0)

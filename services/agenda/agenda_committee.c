@@ -190,6 +190,8 @@ int agenda_committee_update(bus_call_t *call)
 
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "update committee");
+    if (bus_call_check_version(call, "committees", req->id) != 0)
+        return -1;
     if (fields.parent_id) {
         /* Refuse a reporting line that loops back to this committee. */
         int loops = agenda_store_committee_reports_to(call->db, fields.parent_id, req->id);

@@ -366,7 +366,8 @@ int agenda_meeting_update(bus_call_t *call)
     Samhand__V1__Meeting *m = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "update meeting");
-    if (agenda_meeting_load(call, req->id, true, &m) != 0)
+    if (bus_call_check_version(call, "meetings", req->id) != 0 ||
+        agenda_meeting_load(call, req->id, true, &m) != 0)
         return -1;
     int rc = -1;
     agenda_meeting_fields_t fields = {0};

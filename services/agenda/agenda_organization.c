@@ -125,6 +125,8 @@ int agenda_organization_update(bus_call_t *call)
     Samhand__V1__Organization *org = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "update organization");
+    if (bus_call_check_version(call, "organizations", req->id) != 0)
+        return -1;
     int rc = agenda_store_organization_update(call->db, req->id, name, kind, contact_email, &org);
     if (rc < 0)
         return bus_call_fail_db(call, "update organization");

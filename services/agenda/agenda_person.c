@@ -131,6 +131,8 @@ int agenda_person_update(bus_call_t *call)
     Samhand__V1__Person *person = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "update person");
+    if (bus_call_check_version(call, "persons", req->id) != 0)
+        return -1;
     int rc = agenda_store_person_update(call->db, req->id, name, title, organization_id, email,
                                         principal, &person);
     if (rc < 0) {

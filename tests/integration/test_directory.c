@@ -422,6 +422,50 @@ static void test_idempotency_key(void **state)
     assert_int_equal(s_outbox("no.samhand.committee.created"), before + 1);
 }
 
+/* Two people edit the same committee: the second, holding the version it
+ * read before the first saved, gets 412 instead of overwriting. */
+static void test_lost_update_refused(void **state)
+{
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees",
+                                    "{\"name\":\"Fagråd for rus og psykisk helse\",\"kind\":"
+                                    "\"EXPERT_COUNCIL\"}");
+    expect_status(r, 201);
+    char path[128], url[256], etag[64], match[96], auth[128];
+    snprintf(path, sizeof path, "/v1/committees/%s", json_text(r, "id"));
+    http_response_free(&r);
+    r = stack_get(&s_stack, path);
+    http_header(r, "etag", etag, sizeof etag);
+    assert_true(strlen(etag) > 2 && etag[0] == '"');
+    http_response_free(&r);
+
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    snprintf(match, sizeof match, "If-Match: %s", etag);
+    snprintf(auth, sizeof auth, "%s", s_stack.auth_header);
+    const char *first[] = {auth, match, NULL};
+    r = http_request("PATCH", url, "{\"mandate\":\"Samhandling om rus\"}", first);
+    expect_status(r, 200);
+    char newer[64];
+    http_header(r, "etag", newer, sizeof newer);
+    assert_string_not_equal(newer, etag);
+    http_response_free(&r);
+    /* the second with the old version: refused, and nothing changed */
+    r = http_request("PATCH", url, "{\"mandate\":\"Noe annet\"}", first);
+    assert_problem(r, 412, NULL);
+    http_response_free(&r);
+    r = stack_get(&s_stack, path);
+    assert_string_equal(json_text(r, "mandate"), "Samhandling om rus");
+    http_response_free(&r);
+    /* with the version just read it goes through; a made-up one is refused */
+    snprintf(match, sizeof match, "If-Match: W/%s", newer);
+    r = http_request("PATCH", url, "{\"mandate\":\"Noe annet\"}", first);
+    expect_status(r, 200);
+    http_response_free(&r);
+    const char *bad[] = {auth, "If-Match: yesterday", NULL};
+    r = http_request("PATCH", url, "{\"mandate\":\"X\"}", bad);
+    assert_problem(r, 400, NULL);
+    http_response_free(&r);
+}
+
 static void test_each_service_sees_only_its_schema(void **state)
 {
     static const struct {
@@ -553,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_persons),
         cmocka_unit_test(test_committees_and_memberships),
         cmocka_unit_test(test_idempotency_key),
+        cmocka_unit_test(test_lost_update_refused),
         cmocka_unit_test(test_each_service_sees_only_its_schema),
         cmocka_unit_test(test_operations_endpoints),
     };
