@@ -36,9 +36,19 @@ static int s_key(const char *name, char out[41], bool needed, char *error, size_
 int curve_init(bool server, char *error, size_t error_size)
 {
     const char *any = getenv("SAMHAND_CURVE_CLIENT_PUBLIC");
+    const char *plain = getenv("SAMHAND_BUS_PLAIN");
     s_keys.on = any && *any;
     if (!s_keys.on) {
-        log_warn("the bus is not encrypted: SAMHAND_CURVE_* keys are not configured");
+        /* plain only when asked for */
+        if (!plain || strcmp(plain, "1") != 0) {
+            snprintf(error, error_size,
+                     "the bus needs its CurveZMQ keys (SAMHAND_CURVE_SERVER_PUBLIC, "
+                     "SAMHAND_CURVE_CLIENT_PUBLIC, SAMHAND_CURVE_CLIENT_SECRET%s; `./samhand up` "
+                     "makes them), or SAMHAND_BUS_PLAIN=1 to run it unencrypted",
+                     server ? ", SAMHAND_CURVE_SERVER_SECRET" : "");
+            return -1;
+        }
+        log_warn("the bus is not encrypted (SAMHAND_BUS_PLAIN=1)");
         return 0;
     }
     if (s_key("SAMHAND_CURVE_SERVER_PUBLIC", s_keys.server_public, true, error, error_size) != 0 ||

@@ -5,8 +5,8 @@
  * clients. On when the keys are configured (`./samhand up` makes them):
  *   SAMHAND_CURVE_SERVER_PUBLIC, SAMHAND_CURVE_SERVER_SECRET (services)
  *   SAMHAND_CURVE_CLIENT_PUBLIC, SAMHAND_CURVE_CLIENT_SECRET (all)
- * as Z85 text (40 characters). Without them the bus is plain, and every
- * process says so in its log at start. */
+ * as Z85 text (40 characters). Without them a process refuses to start,
+ * unless SAMHAND_BUS_PLAIN=1 asks for a plain bus (it says so in its log). */
 #ifndef SAMHAND_CURVE_H
 #define SAMHAND_CURVE_H
 

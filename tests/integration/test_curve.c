@@ -1,7 +1,7 @@
 /* CurveZMQ on the bus: with the keys configured, the whole stack works
  * over encrypted and authenticated sockets, and a socket without the right
  * keys (plain, or CURVE with a client key of its own) gets nothing from a
- * service. */
+ * service. Without keys, a plain bus must be asked for. */
 #include "harness.h"
 #include "samhand_bus.h"
 #include "samhand_curve.h"
@@ -57,14 +57,18 @@ static void test_the_stack_works_over_curve(void **state)
     assert_true(seen);
 }
 
-/* agenda's health, asked with this process's keys as configured now */
-static bool s_answered(void)
+/* A service's health, asked with this process's keys as configured now. */
+static bool s_answered(const char *service)
 {
-    char error[160];
+    char error[160], method[64];
     assert_int_equal(curve_init(false, error, sizeof error), 0);
-    bus_client_t *client = bus_client_new(s_stack.agenda_endpoint);
+    const char *endpoint = strcmp(service, "agenda") == 0      ? s_stack.agenda_endpoint
+                           : strcmp(service, "deviation") == 0 ? s_stack.deviation_endpoint
+                                                               : s_stack.notify_endpoint;
+    snprintf(method, sizeof method, "%s.Health", service);
+    bus_client_t *client = bus_client_new(endpoint);
     Samhand__V1__HealthRequest req = SAMHAND__V1__HEALTH_REQUEST__INIT;
-    Samhand__V1__Envelope *reply = bus_client_call(client, "agenda.Health", &req.base, 1500);
+    Samhand__V1__Envelope *reply = bus_client_call(client, method, &req.base, 1500);
     bus_client_destroy(&client);
     bool answered = reply != NULL;
     if (reply)
@@ -74,20 +78,30 @@ static bool s_answered(void)
 
 static void test_without_the_keys_nothing(void **state)
 {
-    /* with the client key: an answer (the check below can tell) */
-    assert_true(s_answered());
-    /* plain */
-    unsetenv("SAMHAND_CURVE_CLIENT_PUBLIC");
-    assert_false(s_answered());
-    /* CURVE, knowing the server, with a client key of its own */
+    static const char *const services[] = {"agenda", "deviation", "notify"};
     char other_public[41], other_secret[41];
     assert_int_equal(curve_keypair(other_public, other_secret), 0);
-    setenv("SAMHAND_CURVE_CLIENT_PUBLIC", other_public, 1);
-    setenv("SAMHAND_CURVE_CLIENT_SECRET", other_secret, 1);
-    assert_false(s_answered());
+    for (size_t i = 0; i < 3; i++) {
+        /* with the client key: an answer (so the refusals below mean something) */
+        assert_true(s_answered(services[i]));
+        /* plain, asked for explicitly */
+        unsetenv("SAMHAND_CURVE_CLIENT_PUBLIC");
+        setenv("SAMHAND_BUS_PLAIN", "1", 1);
+        assert_false(s_answered(services[i]));
+        /* CURVE, knowing the server, with a client key of its own */
+        setenv("SAMHAND_CURVE_CLIENT_PUBLIC", other_public, 1);
+        setenv("SAMHAND_CURVE_CLIENT_SECRET", other_secret, 1);
+        assert_false(s_answered(services[i]));
+        setenv("SAMHAND_CURVE_CLIENT_PUBLIC", s_client_public, 1);
+        setenv("SAMHAND_CURVE_CLIENT_SECRET", s_client_secret, 1);
+    }
+    /* and no key at all without asking for plain: a process will not start */
+    unsetenv("SAMHAND_CURVE_CLIENT_PUBLIC");
+    unsetenv("SAMHAND_BUS_PLAIN");
+    char error[200];
+    assert_int_equal(curve_init(true, error, sizeof error), -1);
+    assert_non_null(strstr(error, "SAMHAND_BUS_PLAIN=1"));
     setenv("SAMHAND_CURVE_CLIENT_PUBLIC", s_client_public, 1);
-    setenv("SAMHAND_CURVE_CLIENT_SECRET", s_client_secret, 1);
-    assert_true(s_answered());
 }
 
 int main(void)
