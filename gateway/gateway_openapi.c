@@ -79,13 +79,107 @@ static json_t *s_field_schema(json_t *schemas, const ProtobufCFieldDescriptor *f
     return schema;
 }
 
+static bool s_ends_with(const char *text, const char *end)
+{
+    size_t n = strlen(text), m = strlen(end);
+    return n >= m && strcmp(text + n - m, end) == 0;
+}
+
+/* An example value of a scalar string field, by what its name says. */
+static const char *s_example_text(const char *name)
+{
+    if (strcmp(name, "id") == 0 || s_ends_with(name, "_id") || s_ends_with(name, "_ids"))
+        return "2b5f8c1e-4a7d-4c3b-9e61-0f8d2a7c5b90";
+    if (strstr(name, "email"))
+        return "postmottak@trondheim.kommune.no";
+    if (strcmp(name, "organization_number") == 0)
+        return "942110464";
+    if (strstr(name, "date") || strcmp(name, "term_from") == 0 || strcmp(name, "term_to") == 0 ||
+        strcmp(name, "from") == 0 || strcmp(name, "to") == 0 || strcmp(name, "active_on") == 0)
+        return "2026-11-30";
+    if (strcmp(name, "url") == 0)
+        return "https://fagsystem.trondheim.kommune.no/samhand/hendelser";
+    if (strstr(name, "cursor") || strcmp(name, "after") == 0)
+        return "42";
+    if (strcmp(name, "name") == 0)
+        return "Trondheim kommune";
+    if (strcmp(name, "title") == 0)
+        return "Handlingsplan for helsefellesskapet 2026";
+    return "tekst";
+}
+
+/* An example of a message, made from its fields: what a client would send
+ * or get, consistent with the schema. */
+static json_t *s_example(const ProtobufCMessageDescriptor *desc, int depth)
+{
+    json_t *example = json_object();
+    for (unsigned i = 0; depth < 3 && i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &desc->fields[i];
+        if (strcmp(f->name, "update_mask") == 0)
+            continue;
+        json_t *value;
+        switch (f->type) {
+        case PROTOBUF_C_TYPE_INT32:
+        case PROTOBUF_C_TYPE_SINT32:
+        case PROTOBUF_C_TYPE_SFIXED32:
+        case PROTOBUF_C_TYPE_UINT32:
+        case PROTOBUF_C_TYPE_FIXED32:
+            value = json_integer(strcmp(f->name, "limit") == 0 ? 50 : 1);
+            break;
+        case PROTOBUF_C_TYPE_INT64:
+        case PROTOBUF_C_TYPE_SINT64:
+        case PROTOBUF_C_TYPE_SFIXED64:
+        case PROTOBUF_C_TYPE_UINT64:
+        case PROTOBUF_C_TYPE_FIXED64:
+            value = json_string("1");
+            break;
+        case PROTOBUF_C_TYPE_FLOAT:
+        case PROTOBUF_C_TYPE_DOUBLE:
+            value = json_real(1.5);
+            break;
+        case PROTOBUF_C_TYPE_BOOL:
+            value = json_false();
+            break;
+        case PROTOBUF_C_TYPE_STRING:
+            value = json_string(s_example_text(f->name));
+            break;
+        case PROTOBUF_C_TYPE_BYTES:
+            value = json_string("JVBERi0xLjcK");
+            break;
+        case PROTOBUF_C_TYPE_ENUM: {
+            const ProtobufCEnumDescriptor *e = f->descriptor;
+            value = json_string(e->values[e->n_values > 1 ? 1 : 0].name);
+            break;
+        }
+        case PROTOBUF_C_TYPE_MESSAGE: {
+            const ProtobufCMessageDescriptor *m = f->descriptor;
+            if (strcmp(m->name, "samhand.v1.Timestamp") == 0)
+                value = json_string("2026-11-22T10:00:00Z");
+            else if (strcmp(m->name, "samhand.v1.Any") == 0)
+                value = json_object();
+            else
+                value = s_example(m, depth + 1);
+            break;
+        }
+        default:
+            continue;
+        }
+        if (f->label == PROTOBUF_C_LABEL_REPEATED)
+            value = json_pack("[o]", value);
+        char name[128];
+        transcode_json_name(f->name, name, sizeof name);
+        json_object_set_new(example, name, value);
+    }
+    return example;
+}
+
 static void s_add_message(json_t *schemas, const ProtobufCMessageDescriptor *desc)
 {
     if (json_object_get(schemas, desc->short_name))
         return;
     json_t *properties = json_object();
-    json_t *schema = json_pack("{s:s, s:o, s:b}", "type", "object", "properties", properties,
-                               "additionalProperties", 0);
+    json_t *schema = json_pack("{s:s, s:o, s:b, s:[o]}", "type", "object", "properties", properties,
+                               "additionalProperties", 0, "examples", s_example(desc, 0));
     json_object_set_new(schemas, desc->short_name, schema);
     for (unsigned i = 0; i < desc->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &desc->fields[i];
@@ -101,17 +195,20 @@ static void s_add_message(json_t *schemas, const ProtobufCMessageDescriptor *des
 static json_t *s_body_schema(json_t *schemas, const gateway_route_t *route)
 {
     json_t *properties = json_object();
+    json_t *example = s_example(route->request, 0);
     for (unsigned i = 0; i < route->request->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &route->request->fields[i];
         char name[128], placeholder[140];
         transcode_json_name(f->name, name, sizeof name);
         snprintf(placeholder, sizeof placeholder, "{%s}", name);
-        if (strcmp(f->name, "update_mask") == 0 || strstr(route->path, placeholder))
+        if (strcmp(f->name, "update_mask") == 0 || strstr(route->path, placeholder)) {
+            json_object_del(example, name);
             continue;
+        }
         json_object_set_new(properties, name, s_field_schema(schemas, f));
     }
-    return json_pack("{s:s, s:o, s:b}", "type", "object", "properties", properties,
-                     "additionalProperties", 0);
+    return json_pack("{s:s, s:o, s:b, s:[o]}", "type", "object", "properties", properties,
+                     "additionalProperties", 0, "examples", example);
 }
 
 static json_t *s_parameters(json_t *schemas, const gateway_route_t *route, int with_query)
