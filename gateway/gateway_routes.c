@@ -307,7 +307,9 @@ bool gateway_route_versioned(const gateway_route_t *route)
 {
     static const char *const versioned[] = {"agenda.UpdateOrganization", "agenda.UpdatePerson",
                                             "agenda.UpdateCommittee",    "agenda.UpdateMeeting",
-                                            "agenda.UpdateAction",       NULL};
+                                            "agenda.AddAgendaItem",      "agenda.UpdateAgendaItem",
+                                            "agenda.DeleteAgendaItem",   "agenda.UpdateAction",
+                                            "notify.UpdateSubscription", NULL};
     for (size_t i = 0; versioned[i]; i++)
         if (strcmp(route->rpc, versioned[i]) == 0)
             return true;

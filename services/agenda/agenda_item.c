@@ -48,7 +48,9 @@ static int s_open(bus_call_t *call, const char *meeting_id, Samhand__V1__Meeting
 {
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "change agenda");
-    if (agenda_meeting_load(call, meeting_id, true, out) != 0)
+    /* the agenda is part of the meeting: the meeting's version guards it */
+    if (bus_call_check_version(call, "meetings", meeting_id) != 0 ||
+        agenda_meeting_load(call, meeting_id, true, out) != 0)
         return -1;
     int state = (*out)->state;
     if (state != SAMHAND__V1__MEETING__STATE__DRAFT &&

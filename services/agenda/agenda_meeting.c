@@ -3,6 +3,7 @@
  * from the committee's yearly sequence, an agenda that fits the meeting,
  * and the notice period. */
 #include "agenda_server.h"
+#include "samhand_rows.h"
 #include "samhand_check.h"
 #include "samhand_time.h"
 
@@ -173,6 +174,13 @@ static int s_commit_meeting(bus_call_t *call, const char *type, Samhand__V1__Mee
 
 int agenda_meeting_commit(bus_call_t *call, const char *id, const char *type)
 {
+    /* any change of the meeting, its agenda or minutes is a new version */
+    const char *params[] = {id};
+    if (rows_exec(call->db, "UPDATE meetings SET updated_at = now() WHERE id = $1", 1, params) <
+        0) {
+        db_rollback(call->db);
+        return bus_call_fail_db(call, "record the change");
+    }
     Samhand__V1__Meeting *m = NULL;
     if (agenda_meeting_load(call, id, false, &m) != 0) {
         db_rollback(call->db);

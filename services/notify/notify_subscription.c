@@ -221,6 +221,10 @@ int notify_subscription_update(bus_call_t *call)
     char secret[64] = {0};
     if (rotate)
         s_secret(secret);
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "update subscription");
+    if (bus_call_check_version(call, "subscriptions", req->id) != 0)
+        return -1;
     char *types = has_types ? rows_json_array(req->event_types, req->n_event_types) : NULL;
     const char *params[] = {
         req->id,
@@ -244,7 +248,7 @@ int notify_subscription_update(bus_call_t *call)
         "coalesce($7, contact_email), updated_at = now() WHERE id = $1",
         7, params);
     free(types);
-    if (rc != 0)
+    if (rc != 0 || db_commit(call->db) != 0)
         return bus_call_fail_db(call, "update subscription");
     if (s_load(call, req->id, &s) != 0)
         return -1;

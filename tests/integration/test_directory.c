@@ -464,6 +464,28 @@ static void test_lost_update_refused(void **state)
     r = http_request("PATCH", url, "{\"mandate\":\"X\"}", bad);
     assert_problem(r, 400, NULL);
     http_response_free(&r);
+
+    /* a meeting's agenda is guarded by the meeting's version */
+    char body[512], items[256];
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"2031-05-05T09:00:00+02:00\","
+             "\"endTime\":\"2031-05-05T11:00:00+02:00\",\"place\":\"Rådhuset\"}",
+             path + strlen("/v1/committees/"));
+    r = stack_send(&s_stack, "POST", "/v1/meetings", body);
+    expect_status(r, 201);
+    http_header(r, "etag", etag, sizeof etag);
+    snprintf(items, sizeof items, "%s/v1/meetings/%s/items", s_stack.base_url, json_text(r, "id"));
+    http_response_free(&r);
+    snprintf(match, sizeof match, "If-Match: %s", etag);
+    const char *agenda[] = {auth, match, NULL};
+    r = http_request("POST", items, "{\"kind\":\"CASE\",\"title\":\"Rusplan\",\"durationMin\":30}",
+                     agenda);
+    expect_status(r, 200);
+    http_response_free(&r);
+    r = http_request("POST", items, "{\"kind\":\"CASE\",\"title\":\"Annet\",\"durationMin\":30}",
+                     agenda);
+    assert_problem(r, 412, NULL);
+    http_response_free(&r);
 }
 
 static void test_each_service_sees_only_its_schema(void **state)
