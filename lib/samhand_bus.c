@@ -536,14 +536,19 @@ Samhand__V1__Envelope *bus_client_call(bus_client_t *client, const char *method,
 
 int bus_call_check_version(bus_call_t *call, const char *table, const char *id)
 {
+    return bus_call_check_version_by(call, table, "id", id);
+}
+
+int bus_call_check_version_by(bus_call_t *call, const char *table, const char *key, const char *id)
+{
     const char *wanted = call->envelope->if_match;
     if (!wanted || !*wanted)
         return 0;
     char sql[200];
     snprintf(sql, sizeof sql,
              "SELECT (extract(epoch FROM updated_at) * 1000000)::bigint::text FROM %s "
-             "WHERE id::text = $1 FOR UPDATE",
-             table);
+             "WHERE %s::text = $1 FOR UPDATE",
+             table, key);
     const char *params[] = {id};
     PGresult *res = db_query(call->db, sql, 1, params);
     if (!res)

@@ -133,5 +133,7 @@ void bus_random_id(char out[33]);
  * If-Match, or the same version, or no such row: the handler says 404),
  * -1 having failed the call (412, or a database error). */
 int bus_call_check_version(bus_call_t *call, const char *table, const char *id);
+/* The same for a row whose key column is not "id" (a literal too). */
+int bus_call_check_version_by(bus_call_t *call, const char *table, const char *key, const char *id);
 
 #endif

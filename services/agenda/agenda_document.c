@@ -131,6 +131,10 @@ int agenda_document_put(bus_call_t *call)
     Samhand__V1__Meeting *m = NULL;
     if (s_open(call, req->meeting_id, &m) != 0)
         return -1;
+    if (bus_call_check_version_by(call, "case_documents", "item_id", req->item_id) != 0) {
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        return -1;
+    }
     int rc = -1;
     bool exempt = false;
     char committee_id[40];

@@ -21,7 +21,8 @@ static int s_open(bus_call_t *call, const char *meeting_id, Samhand__V1__Meeting
 {
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "write minutes");
-    if (agenda_meeting_load(call, meeting_id, true, out) != 0)
+    if (bus_call_check_version(call, "meetings", meeting_id) != 0 ||
+        agenda_meeting_load(call, meeting_id, true, out) != 0)
         return -1;
     const char *why = NULL;
     switch ((*out)->state) {
