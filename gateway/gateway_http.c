@@ -573,8 +573,8 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
         h2o_iovec_t v = req->headers.entries[match].value;
         if (!gateway_route_versioned(route)) {
             detail = "If-Match is taken by the changes of organizations, persons, committees, "
-                     "meetings (their agendas and minutes), case documents, actions and "
-                     "subscriptions";
+                     "memberships, meetings (their agendas and minutes), case documents, "
+                     "actions and subscriptions";
             goto refuse;
         }
         if (!(v.len == 1 && v.base[0] == '*')) { /* "*": any version */

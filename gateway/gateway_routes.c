@@ -305,19 +305,13 @@ const gateway_route_t *gateway_route_match(const char *method, const char *path,
 
 bool gateway_route_versioned(const gateway_route_t *route)
 {
-    static const char *const versioned[] = {"agenda.UpdateOrganization",
-                                            "agenda.UpdatePerson",
-                                            "agenda.UpdateCommittee",
-                                            "agenda.UpdateMeeting",
-                                            "agenda.AddAgendaItem",
-                                            "agenda.UpdateAgendaItem",
-                                            "agenda.DeleteAgendaItem",
-                                            "agenda.UpdateAction",
-                                            "notify.UpdateSubscription",
-                                            "agenda.SetAttendance",
-                                            "agenda.SetOutcome",
-                                            "agenda.PutCaseDocument",
-                                            NULL};
+    static const char *const versioned[] = {"agenda.UpdateOrganization", "agenda.UpdatePerson",
+                                            "agenda.UpdateCommittee",    "agenda.UpdateMeeting",
+                                            "agenda.AddAgendaItem",      "agenda.UpdateAgendaItem",
+                                            "agenda.DeleteAgendaItem",   "agenda.UpdateAction",
+                                            "notify.UpdateSubscription", "agenda.SetAttendance",
+                                            "agenda.SetOutcome",         "agenda.PutCaseDocument",
+                                            "agenda.UpdateMembership",   NULL};
     for (size_t i = 0; versioned[i]; i++)
         if (strcmp(route->rpc, versioned[i]) == 0)
             return true;

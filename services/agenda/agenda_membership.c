@@ -161,6 +161,8 @@ int agenda_membership_update(bus_call_t *call)
     Samhand__V1__Membership *m = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "update membership");
+    if (bus_call_check_version(call, "memberships", req->id) != 0)
+        return -1;
     int rc = agenda_store_membership_update(call->db, req->committee_id, req->id, role,
                                             organization_id, term_from, term_to, clear_term_to, &m);
     if (rc < 0) {

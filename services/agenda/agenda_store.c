@@ -257,7 +257,8 @@ int agenda_store_committee_reports_to(db_t *db, const char *id, const char *ance
 
 #define MEMBERSHIP_COLUMNS                                                                         \
     "id, committee_id, person_id, role, organization_id, term_from::text, "                        \
-    "coalesce(term_to::text, ''), " ROWS_TIMESTAMP_US("created_at") ", row_seq"
+    "coalesce(term_to::text, ''), " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US(        \
+        "updated_at") ", row_seq"
 
 static ProtobufCMessage *s_membership(const PGresult *res, int row)
 {
@@ -272,6 +273,7 @@ static ProtobufCMessage *s_membership(const PGresult *res, int row)
     m->term_from = rows_text(res, row, 5);
     m->term_to = rows_text(res, row, 6);
     m->create_time = rows_timestamp_us(res, row, 7);
+    m->update_time = rows_timestamp_us(res, row, 8);
     return &m->base;
 }
 
@@ -310,8 +312,8 @@ int agenda_store_membership_update(db_t *db, const char *committee_id, const cha
         "UPDATE memberships SET role = coalesce($3, role), "
         "organization_id = coalesce($4::uuid, organization_id), "
         "term_from = coalesce($5::date, term_from), "
-        "term_to = CASE WHEN $7::boolean THEN NULL ELSE coalesce($6::date, term_to) END "
-        "WHERE committee_id = $1 AND id = $2 RETURNING " MEMBERSHIP_COLUMNS,
+        "term_to = CASE WHEN $7::boolean THEN NULL ELSE coalesce($6::date, term_to) END, "
+        "updated_at = now() WHERE committee_id = $1 AND id = $2 RETURNING " MEMBERSHIP_COLUMNS,
         7, params, s_membership, (ProtobufCMessage **)out);
 }
 
