@@ -66,7 +66,12 @@ static void test_stopped_service_gives_503_then_recovers(void **state)
 
 static void test_hanging_service_gives_504_then_recovers(void **state)
 {
+    /* settled first: the agenda started by the test before answers
+     * steadily, and nothing of it is in flight */
+    assert_int_equal(s_wait_for(200), 200);
+    usleep(300 * 1000);
     kill(s_stack.agenda, SIGSTOP);
+    usleep(100 * 1000);
     assert_int_equal(s_status(), 504);
     kill(s_stack.agenda, SIGCONT);
     assert_int_equal(s_wait_for(200), 200);
