@@ -11,6 +11,7 @@
 #include "gateway_keys.h"
 #include "gateway_limit.h"
 #include "gateway_oidc.h"
+#include "gateway_web.h"
 #include "samhand_metrics.h"
 
 #define GATEWAY_SERVICES 3
@@ -38,6 +39,8 @@ typedef struct {
     gateway_bridge_t *bridge;
     gateway_oidc_t *oidc; /* NULL: API keys only */
     gateway_keys_t *keys; /* the API keys made through the API */
+    const char *web_dir;  /* SAMHAND_WEB_DIR */
+    gateway_web_t web;    /* the pages, read at start */
     metrics_t *metrics;
     char *openapi; /* rendered once at start */
 } gateway_t;

@@ -123,9 +123,16 @@ static void s_header(h2o_req_t *req, const char *name, const char *value, size_t
 
 /* What every answer tells a browser: not to guess types, frame it, send
  * referrers, load anything into it or reach it but over HTTPS. The
- * documents (notice.html) carry their style inline. */
-static void s_security_headers(h2o_req_t *req)
+ * documents (notice.html) carry their style inline; the web pages load
+ * their own scripts and styles and talk to this API only. */
+static void s_security_headers(h2o_req_t *req, bool page)
 {
+    if (page) {
+        static const char policy[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
+                                     "img-src 'self' data:; connect-src 'self'; frame-ancestors "
+                                     "'none'; base-uri 'none'; form-action 'self'";
+        s_header(req, "content-security-policy", policy, sizeof policy - 1);
+    }
     static const char *const headers[][2] = {
         {"x-content-type-options", "nosniff"},
         {"x-frame-options", "DENY"},
@@ -136,7 +143,9 @@ static void s_security_headers(h2o_req_t *req)
                                     "data:; frame-ancestors 'none'; base-uri 'none'; "
                                     "form-action 'none'"},
     };
-    for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++)
+    /* the API's policy is the last: a page has its own */
+    size_t n = sizeof headers / sizeof headers[0] - (page ? 1 : 0);
+    for (size_t i = 0; i < n; i++)
         s_header(req, headers[i][0], headers[i][1], strlen(headers[i][1]));
 }
 
@@ -844,7 +853,14 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
     s_request_id(req, request_id);
     size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
     const char *path = req->path.base;
-    s_security_headers(req);
+    const gateway_web_file_t *page =
+        s_is_method(req, "GET") ? gateway_web_find(&gateway->web, path, path_len) : NULL;
+    s_security_headers(req, page != NULL);
+    if (page) {
+        s_send(req, 200, page->content_type, page->body, page->len, request_id);
+        s_count(gateway, "GET (page)", 200, &start, request_id);
+        return 0;
+    }
     if (s_cors(gateway, req, request_id) != 0) {
         s_count(gateway, "OPTIONS (preflight)", req->res.status, &start, request_id);
         return 0;
@@ -868,6 +884,33 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
         s_send(req, 200, "application/json", gateway->openapi, strlen(gateway->openapi),
                request_id);
         s_count(gateway, "GET /openapi.json", 200, &start, request_id);
+        return 0;
+    }
+
+    if (s_is_method(req, "GET") && IS_PATH("/v1/me")) {
+        /* who the credential is: what the web pages show and offer */
+        Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
+        gateway_identity_t identity;
+        gateway_auth_result_t result = s_authenticate(gateway, req, &principal, &identity);
+        if (result == GATEWAY_AUTH_INVALID && s_wait_for_key(gateway, self, req))
+            return 0;
+        if (result != GATEWAY_AUTH_OK) {
+            s_send_problem(req, 401,
+                           "this needs a credential: Authorization: Bearer <API key or access "
+                           "token>",
+                           NULL, request_id);
+            s_count(gateway, "GET /v1/me", 401, &start, request_id);
+            return 0;
+        }
+        json_t *roles = json_array();
+        for (size_t i = 0; i < principal.n_roles; i++)
+            json_array_append_new(roles, json_string(principal.roles[i]));
+        s_send_json(req, 200, "application/json",
+                    json_pack("{s:s, s:s, s:o}", "subject", principal.subject, "organizationId",
+                              principal.organization_id ? principal.organization_id : "", "roles",
+                              roles),
+                    request_id);
+        s_count(gateway, "GET /v1/me", 200, &start, request_id);
         return 0;
     }
 

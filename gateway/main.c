@@ -102,6 +102,9 @@ int main(int argc, char **argv)
         {"SAMHAND_OIDC_CLOCK_SKEW_SECONDS", CONFIG_INT, "60",
          "allowed difference of clocks on a token's expiry and not-before", 0, 600, NULL,
          &oidc.clock_skew_s, NULL},
+        {"SAMHAND_WEB_DIR", CONFIG_STRING, "",
+         "the web pages to serve at / (web/ of the source; `up` sets it); empty: none", 0, 0,
+         &gateway.web_dir, NULL, NULL},
         {"SAMHAND_LOG_LEVEL", CONFIG_CHOICE, "info", "debug, info, warn or error", 0, 0, &log_level,
          NULL, config_log_levels},
     };
@@ -125,6 +128,10 @@ int main(int argc, char **argv)
         return 2;
     }
     gateway_limit_init(&gateway.limit, (double)rate, (double)burst);
+    if (gateway_web_load(&gateway.web, gateway.web_dir, error, sizeof error) != 0) {
+        fprintf(stderr, "%s: %s\n", argv[0], error);
+        return 2;
+    }
     log_init("gateway");
     if (curve_init(false, error, sizeof error) != 0) {
         fprintf(stderr, "%s: %s\n", argv[0], error);
@@ -171,6 +178,7 @@ int main(int argc, char **argv)
     gateway_bridge_destroy(&gateway.bridge);
     uv_run(gateway.loop, UV_RUN_NOWAIT);
     metrics_destroy(&gateway.metrics);
+    gateway_web_clear(&gateway.web);
     free(gateway.openapi);
     return 0;
 }

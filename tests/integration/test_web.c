@@ -1,0 +1,80 @@
+/* The web pages in a real browser: headless Chromium (Debian's) driven by
+ * playwright-core runs tests/tools/web-deviation.mjs against the stack —
+ * a deviation reported on a phone (stopped where the text holds an
+ * identity number), received by the hospital — with axe-core on every
+ * page state and screenshots kept in Testing/screenshots. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static harness_stack_t s_stack;
+
+static int s_setup(void **state)
+{
+    char web[512];
+    const char *source = getenv("SAMHAND_SOURCE_DIR");
+    snprintf(web, sizeof web, "%s/web", source ? source : ".");
+    setenv("SAMHAND_WEB_DIR", web, 1);
+    harness_stack_start(&s_stack, harness_database_url());
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+/* An organisation and a reporter's key for it, made through the API. */
+static void s_party(const char *name, const char *number, const char *kind, char key[80])
+{
+    char body[256], org[40];
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationNumber\":\"%s\",\"kind\":\"%s\"}",
+             name, number, kind);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations", body);
+    assert_int_equal(r->status, 201);
+    snprintf(org, sizeof org, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    snprintf(body, sizeof body,
+             "{\"name\":\"Nettsider for %s\",\"organizationId\":\"%s\",\"roles\":[\"reporter\"]}",
+             name, org);
+    r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    assert_int_equal(r->status, 201);
+    snprintf(key, 80, "%s", json_text(r, "key"));
+    http_response_free(&r);
+}
+
+static void test_report_and_receive_in_a_browser(void **state)
+{
+    /* the page itself, with a policy that lets it load only itself */
+    http_response_t *r = stack_get(&s_stack, "/");
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->content_type, "text/html"));
+    char policy[512];
+    assert_non_null(strstr(http_header(r, "content-security-policy", policy, sizeof policy),
+                           "script-src 'self'"));
+    http_response_free(&r);
+
+    char kommune[80], sykehus[80];
+    s_party("Trondheim kommune", "942110464", "MUNICIPALITY", kommune);
+    s_party("St. Olavs hospital HF", "883974832", "HOSPITAL_TRUST", sykehus);
+    const char *build = getenv("SAMHAND_BUILD_DIR");
+    const char *source = getenv("SAMHAND_SOURCE_DIR");
+    char command[2048];
+    snprintf(command, sizeof command,
+             "BASE_URL='%s' REPORTER_KEY='%s' RECEIVER_KEY='%s' "
+             "RECEIVER_NAME='St. Olavs hospital HF' SCREENSHOTS='%s/Testing/screenshots' "
+             "node %s/tests/tools/web-deviation.mjs >&2",
+             s_stack.base_url, kommune, sykehus, build ? build : ".", source ? source : ".");
+    assert_int_equal(system(command), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_and_receive_in_a_browser),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}

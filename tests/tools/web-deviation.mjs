@@ -1,0 +1,103 @@
+// A real browser through samhand's pages (test_web runs it): a nurse at a
+// municipality reports a deviation on a phone, is stopped where the text
+// holds an identity number, sends it, and the hospital sees it arrive.
+// axe-core checks every page state for serious accessibility violations;
+// screenshots are kept. Exits 0, or 1 saying what went wrong.
+//
+//   BASE_URL=… REPORTER_KEY=… RECEIVER_KEY=… RECEIVER_NAME=… SCREENSHOTS=dir node web-deviation.mjs
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const { BASE_URL, REPORTER_KEY, RECEIVER_KEY, RECEIVER_NAME, SCREENSHOTS } = process.env;
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+function fail(message) {
+  console.error('web-deviation: ' + message);
+  process.exit(1);
+}
+
+// axe-core on the page as it is: serious and critical violations fail
+async function accessible(page, what) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length) fail(what + ': accessibility: ' + JSON.stringify(bad));
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
+try {
+  // the reporter, on a phone
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 }, locale: 'nb-NO', bypassCSP: true, // for axe-core's script
+  });
+  const page = await phone.newPage();
+  await page.goto(BASE_URL + '/');
+  if ((await page.getAttribute('html', 'lang')) !== 'nb') fail('the page is not in bokmål');
+  await accessible(page, 'sign-in');
+  await shot(page, '1-innlogging');
+
+  await page.getByLabel('API-nøkkel').fill('shk_not_a_key');
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.locator('#nokkel-feil').waitFor({ state: 'visible' });
+
+  await page.getByLabel('API-nøkkel').fill(REPORTER_KEY);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('heading', { name: 'Meld avvik' }).waitFor();
+  await accessible(page, 'the form');
+  await shot(page, '2-meld-avvik');
+
+  await page.getByLabel('Hvem gjelder avviket?').selectOption({ label: RECEIVER_NAME });
+  await page.getByLabel('Kategori').selectOption({ index: 1 });
+  await page.getByLabel('Når skjedde det?').fill('2026-11-20T10:30');
+  // an identity number in the text: stopped, told where and why
+  await page.getByLabel('Hva skjedde?').fill(
+    'Epikrise for 15057522035 kom ikke med ved utskrivning fra medisinsk avdeling.');
+  await page.getByLabel('Ditt navn').fill('Kari Nordmann');
+  await page.getByRole('button', { name: 'Send avviksmelding' }).click();
+  const error = page.locator('#description-feil');
+  await error.waitFor({ state: 'visible' });
+  if (!(await error.textContent()).includes('fødselsnummer')) fail('the identity number was not explained');
+  await accessible(page, 'the refusal');
+  await shot(page, '3-fodselsnummer');
+
+  await page.getByLabel('Hva skjedde?').fill(
+    'Epikrise kom ikke med ved utskrivning fra medisinsk avdeling; hjemmesykepleien manglet medisinliste.');
+  await page.getByRole('button', { name: 'Send avviksmelding' }).click();
+  const status = page.locator('#meld-status');
+  await page.waitForFunction(() => document.querySelector('#meld-status').textContent.includes('referanse'));
+  const reference = /referanse (\S+)\./.exec(await status.textContent())[1];
+  await page.locator('#meldinger td', { hasText: reference }).waitFor();
+  await accessible(page, 'sent');
+  await shot(page, '4-sendt');
+
+  // the hospital, on a laptop: it has arrived
+  const laptop = await browser.newContext({
+    viewport: { width: 1280, height: 900 }, locale: 'nb-NO', bypassCSP: true,
+  });
+  const hospital = await laptop.newPage();
+  await hospital.goto(BASE_URL + '/');
+  await hospital.getByLabel('API-nøkkel').fill(RECEIVER_KEY);
+  await hospital.getByRole('button', { name: 'Logg inn' }).click();
+  await hospital.locator('#meldinger td', { hasText: reference }).waitFor();
+  await accessible(hospital, 'the receiver\'s list');
+  await shot(hospital, '5-mottatt');
+  console.log('web-deviation: ' + reference + ' reported and received');
+} catch (e) {
+  fail(e.message);
+} finally {
+  await browser.close();
+}
