@@ -85,13 +85,93 @@ async function listReports() {
     const tr = document.createElement('tr');
     const due = d.answerDeadline && d.answerDeadline.dueDate
       ? d.answerDeadline.dueDate.split('-').reverse().join('.') : '';
-    for (const text of [d.reference || 'utkast', names.get(d.reportingOrganizationId) || '',
+    const first = document.createElement('td');
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'link';
+    open.textContent = d.reference || 'utkast';
+    open.addEventListener('click', () => showReport(d.id));
+    first.append(open);
+    tr.append(first);
+    for (const text of [names.get(d.reportingOrganizationId) || '',
       names.get(d.receivingOrganizationId) || '', STATES[d.state] || d.state, due]) {
       const td = document.createElement('td');
       td.textContent = text;
       tr.append(td);
     }
     body.append(tr);
+  }
+}
+
+function norwegianDate(iso) { return iso ? iso.split('-').reverse().join('.') : ''; }
+
+// One report: what it says, and the steps the caller may take now (the
+// API's allowedActions); the receiver acknowledges and answers here.
+async function showReport(id) {
+  const r = await api('GET', '/v1/deviations/' + id);
+  if (r.status !== 200) return;
+  const d = r.json;
+  const fields = [
+    ['Referanse', d.reference], ['Fra', names.get(d.reportingOrganizationId)],
+    ['Til', names.get(d.receivingOrganizationId)], ['Kategori', d.categoryCode],
+    ['Hva skjedde', d.description], ['Status', STATES[d.state] || d.state],
+    ['Bekreftes innen', norwegianDate(d.acknowledgeDeadline && d.acknowledgeDeadline.dueDate)],
+    ['Besvares innen', norwegianDate(d.answerDeadline && d.answerDeadline.dueDate)],
+    ['Svar', d.answer],
+  ];
+  const dl = document.getElementById('detalj-felt');
+  dl.replaceChildren();
+  for (const [label, value] of fields) {
+    if (!value) continue;
+    const dt = document.createElement('dt');
+    dt.textContent = label;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    dl.append(dt, dd);
+  }
+  document.getElementById('detalj-tittel').textContent = 'Avviksmelding ' + (d.reference || '');
+  const actions = document.getElementById('handlinger');
+  actions.replaceChildren();
+  const allowed = d.allowedActions || [];
+  if (allowed.includes('acknowledge')) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = 'Bekreft at meldingen er mottatt';
+    b.addEventListener('click', () => step(id, 'acknowledge', {}, 'Mottaket er bekreftet.'));
+    actions.append(b);
+  }
+  if (allowed.includes('respond')) {
+    const form = document.createElement('form');
+    form.noValidate = true;
+    form.innerHTML = '<div class="field"><label for="answer">Svar til melderen</label>' +
+      '<textarea id="answer" rows="5" aria-describedby="answer-feil"></textarea>' +
+      '<p id="answer-feil" class="error" hidden></p></div>' +
+      '<button type="submit">Send svar</button>';
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const answer = document.getElementById('answer').value.trim();
+      if (!answer) {
+        fieldError('answer', 'Skriv svaret.');
+        document.getElementById('answer').focus();
+        return;
+      }
+      step(id, 'respond', { answer }, 'Svaret er sendt til melderen.');
+    });
+    actions.append(form);
+  }
+  show('detalj', true);
+  document.getElementById('detalj-tittel').focus();
+}
+
+async function step(id, action, body, done) {
+  const r = await api('POST', '/v1/deviations/' + id + '/' + action, body);
+  const status = document.getElementById('detalj-status');
+  if (r.status === 200) {
+    await showReport(id);
+    status.textContent = done;
+    await listReports();
+  } else {
+    status.textContent = 'Det gikk ikke: ' + (r.json.detail || 'ukjent feil') + '.';
   }
 }
 

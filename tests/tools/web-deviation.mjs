@@ -1,6 +1,7 @@
 // A real browser through samhand's pages (test_web runs it): a nurse at a
 // municipality reports a deviation on a phone, is stopped where the text
-// holds an identity number, sends it, and the hospital sees it arrive.
+// holds an identity number, sends it; the hospital sees it arrive,
+// acknowledges and answers it; the nurse reads the answer.
 // axe-core checks every page state for serious accessibility violations;
 // screenshots are kept. Exits 0, or 1 saying what went wrong.
 //
@@ -95,7 +96,28 @@ try {
   await hospital.locator('#meldinger td', { hasText: reference }).waitFor();
   await accessible(hospital, 'the receiver\'s list');
   await shot(hospital, '5-mottatt');
-  console.log('web-deviation: ' + reference + ' reported and received');
+
+  // it acknowledges and answers
+  await hospital.getByRole('button', { name: reference }).click();
+  await hospital.getByRole('button', { name: 'Bekreft at meldingen er mottatt' }).click();
+  await hospital.waitForFunction(() =>
+    document.querySelector('#detalj-status').textContent.includes('bekreftet'));
+  const answer = 'Rutinen for epikrise ved utskrivning er gjennomgått med avdelingen.';
+  await hospital.getByLabel('Svar til melderen').fill(answer);
+  await hospital.getByRole('button', { name: 'Send svar' }).click();
+  await hospital.waitForFunction(() =>
+    document.querySelector('#detalj-status').textContent.includes('Svaret er sendt'));
+  await accessible(hospital, 'the answered report');
+  await shot(hospital, '6-besvart');
+
+  // the nurse reads the answer
+  await page.reload();
+  await page.getByRole('button', { name: reference }).click();
+  await page.locator('#detalj-felt dd', { hasText: answer }).waitFor();
+  await page.locator('#detalj-felt dd', { hasText: 'Besvart' }).waitFor();
+  await accessible(page, 'the answer as the reporter sees it');
+  await shot(page, '7-svar');
+  console.log('web-deviation: ' + reference + ' reported, received, answered and read');
 } catch (e) {
   fail(e.message);
 } finally {
