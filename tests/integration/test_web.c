@@ -71,10 +71,36 @@ static void test_report_and_receive_in_a_browser(void **state)
     assert_int_equal(system(command), 0);
 }
 
+/* A committee secretary builds, publishes and reads an agenda, and
+ * records a decision, in the browser. */
+static void test_agenda_in_a_browser(void **state)
+{
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees",
+                                    "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":"
+                                    "\"ASU\",\"kind\":\"ADMINISTRATIVE\"}");
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST", "/v1/api-keys",
+                   "{\"name\":\"Sekretariatet\",\"roles\":[\"secretary\"]}");
+    assert_int_equal(r->status, 201);
+    char key[80];
+    snprintf(key, sizeof key, "%s", json_text(r, "key"));
+    http_response_free(&r);
+    const char *build = getenv("SAMHAND_BUILD_DIR");
+    const char *source = getenv("SAMHAND_SOURCE_DIR");
+    char command[2048];
+    snprintf(command, sizeof command,
+             "BASE_URL='%s' SECRETARY_KEY='%s' COMMITTEE_NAME='Administrativt samarbeidsutvalg' "
+             "SCREENSHOTS='%s/Testing/screenshots' node %s/tests/tools/web-meeting.mjs >&2",
+             s_stack.base_url, key, build ? build : ".", source ? source : ".");
+    assert_int_equal(system(command), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_and_receive_in_a_browser),
+        cmocka_unit_test(test_agenda_in_a_browser),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

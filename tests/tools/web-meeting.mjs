@@ -1,0 +1,100 @@
+// A committee secretary in a real browser (test_web runs it): makes a
+// meeting, builds the agenda while the page shows the times each item gets
+// (13.00, 13.05–13.35 …), publishes the notice, reads it as members do,
+// and records a decision in the minutes. axe-core on every state,
+// screenshots kept. Exits 0, or 1 saying what went wrong.
+//
+//   BASE_URL=… SECRETARY_KEY=… COMMITTEE_NAME=… SCREENSHOTS=dir node web-meeting.mjs
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const { BASE_URL, SECRETARY_KEY, COMMITTEE_NAME, SCREENSHOTS } = process.env;
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+function fail(message) {
+  console.error('web-meeting: ' + message);
+  process.exit(1);
+}
+
+async function accessible(page, what) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length) fail(what + ': accessibility: ' + JSON.stringify(bad));
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+try {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 }, locale: 'nb-NO', timezoneId: 'Europe/Oslo',
+    bypassCSP: true, // for axe-core's script
+  });
+  const page = await context.newPage();
+  const shot = (name) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+  await page.goto(BASE_URL + '/moter.html');
+  await page.getByLabel('API-nøkkel').fill(SECRETARY_KEY);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('heading', { name: 'Nytt møte' }).waitFor();
+  await accessible(page, 'new meeting');
+
+  await page.getByLabel('Utvalg').selectOption({ label: COMMITTEE_NAME });
+  await page.getByLabel('Starter').fill('2031-02-05T13:00');
+  await page.getByLabel('Slutter').fill('2031-02-05T16:00');
+  await page.getByLabel('Sted').fill('1930, 30M11');
+  await page.getByRole('button', { name: 'Opprett utkast' }).click();
+  await page.getByRole('heading', { name: 'Saksliste', exact: true }).waitFor();
+
+  // the times, as you type and as the agenda has them
+  const items = [['Godkjenning av innkalling og saksliste', '5', '13.00–13.05'],
+    ['Handlingsplan 2031', '30', '13.05–13.35'], ['Samarbeidsavtalen, revisjon', '15', '13.35–13.50']];
+  for (const [title, minutes, times] of items) {
+    await page.getByLabel('Tittel').fill(title);
+    await page.getByLabel('Minutter').fill(minutes);
+    const preview = await page.locator('#tid-forslag').textContent();
+    if (!preview.includes(times)) fail(`typing ${minutes} minutes showed "${preview}", not ${times}`);
+    await page.getByRole('button', { name: 'Legg til' }).click();
+    await page.locator('#saker td', { hasText: times }).waitFor();
+  }
+  await accessible(page, 'the agenda');
+  await shot('8-saksliste');
+
+  await page.getByRole('button', { name: 'Publiser innkallingen' }).click();
+  await page.waitForFunction(() =>
+    document.querySelector('#mote-status').textContent.includes('publisert'));
+  await page.locator('#saker td', { hasText: '2/31' }).waitFor(); // numbered at publication
+  await shot('9-publisert');
+
+  // the notice as members read it, beside the page
+  const href = await page.getByRole('link', { name: 'Les innkallingen' }).getAttribute('href');
+  const notice = await context.newPage();
+  await notice.goto(BASE_URL + href);
+  const text = await notice.textContent('body');
+  for (const want of ['MØTEINNKALLING', 'Handlingsplan 2031', '13.05']) {
+    if (!text.includes(want)) fail(`the notice lacks "${want}"`);
+  }
+  await accessible(notice, 'the notice');
+  await notice.screenshot({ path: `${SCREENSHOTS}/10-innkalling.png`, fullPage: true });
+  await notice.close();
+
+  // the decision in the minutes
+  const form = page.locator('#vedtak form', { hasText: 'Handlingsplan 2031' });
+  await form.getByLabel('Utfall').selectOption('ADOPTED_AS_PROPOSED');
+  await form.getByLabel('Vedtak').fill('Handlingsplan 2031 vedtas som foreslått.');
+  await form.getByRole('button', { name: 'Lagre vedtak' }).click();
+  await page.waitForFunction(() =>
+    document.querySelector('#referat-status').textContent.includes('lagret'));
+  await accessible(page, 'the minutes');
+  await shot('11-referat');
+  console.log('web-meeting: agenda built, published, read, decision recorded');
+} catch (e) {
+  fail(e.message);
+} finally {
+  await browser.close();
+}
