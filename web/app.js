@@ -13,28 +13,6 @@ const STATES = {
 let me = null;
 const names = new Map(); // organisation id -> name
 
-function key() { return sessionStorage.getItem('samhand-key') || ''; }
-
-async function api(method, path, body) {
-  const headers = { Authorization: 'Bearer ' + key() };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = await r.json().catch(() => ({}));
-  return { status: r.status, json };
-}
-
-function show(id, on) { document.getElementById(id).hidden = !on; }
-
-function fieldError(field, text) {
-  const p = document.getElementById(field + '-feil');
-  const input = document.getElementById(field);
-  if (!p) return false;
-  p.textContent = text;
-  p.hidden = !text;
-  if (input) input.setAttribute('aria-invalid', text ? 'true' : 'false');
-  return true;
-}
-
 function clearErrors(form) {
   for (const p of form.querySelectorAll('.error')) { p.hidden = true; p.textContent = ''; }
   for (const i of form.querySelectorAll('[aria-invalid]')) i.setAttribute('aria-invalid', 'false');

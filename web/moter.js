@@ -10,27 +10,6 @@ const OUTCOMES = [['ADOPTED_AS_PROPOSED', 'Vedtatt som foreslått'],
 
 let meeting = null;
 
-function key() { return sessionStorage.getItem('samhand-key') || ''; }
-
-async function api(method, path, body) {
-  const headers = { Authorization: 'Bearer ' + key() };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = await r.json().catch(() => ({}));
-  return { status: r.status, json };
-}
-
-function show(id, on) { document.getElementById(id).hidden = !on; }
-
-function fieldError(field, text) {
-  const p = document.getElementById(field + '-feil');
-  if (!p) return false;
-  p.textContent = text;
-  p.hidden = !text;
-  document.getElementById(field).setAttribute('aria-invalid', text ? 'true' : 'false');
-  return true;
-}
-
 // "13.20", as the partnership writes the time of day
 function clock(date) {
   return date.toLocaleTimeString('nb-NO', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Oslo' })

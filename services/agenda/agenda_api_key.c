@@ -118,22 +118,17 @@ int agenda_api_key_list(bus_call_t *call)
     const Samhand__V1__ListApiKeysRequest *req = (const void *)call->request;
     if (!s_administrator(call))
         return s_refuse(call);
-    int limit = req->limit ? req->limit : 50;
-    if (limit < 1 || limit > 500)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
-    char *end;
-    long long after = req->cursor[0] ? strtoll(req->cursor, &end, 10) : 0;
-    if (req->cursor[0] && (*end || after < 0))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
-                             "cursor is not one this service gave out");
+    agenda_page_t page;
+    if (agenda_page(call, req->limit, req->cursor, &page) != 0)
+        return -1;
     char after_text[24], limit_text[16];
-    rows_page_params(after, limit, after_text, limit_text);
+    rows_page_params(page.after, page.limit, after_text, limit_text);
     const char *params[] = {after_text, limit_text};
     Samhand__V1__ListApiKeysResponse *list = NULL;
     if (rows_list(call->db,
                   "SELECT " KEY_COLUMNS " FROM api_keys WHERE row_seq > $1 ORDER BY row_seq "
                   "LIMIT $2",
-                  2, params, s_key, limit, &samhand__v1__list_api_keys_response__descriptor,
+                  2, params, s_key, page.limit, &samhand__v1__list_api_keys_response__descriptor,
                   (ProtobufCMessage **)&list) != 0)
         return bus_call_fail_db(call, "list API keys");
     bus_call_reply_free(call, &list->base);

@@ -6,45 +6,17 @@
 // screenshots are kept. Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… REPORTER_KEY=… RECEIVER_KEY=… RECEIVER_NAME=… SCREENSHOTS=dir node web-deviation.mjs
-import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { accessible as check, context, failer, launch } from './browser.mjs';
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const { BASE_URL, REPORTER_KEY, RECEIVER_KEY, RECEIVER_NAME, SCREENSHOTS } = process.env;
-mkdirSync(SCREENSHOTS, { recursive: true });
+const fail = failer('web-deviation');
+const accessible = (page, what) => check(page, what, fail);
+const shot = (page, name) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 
-function fail(message) {
-  console.error('web-deviation: ' + message);
-  process.exit(1);
-}
-
-// axe-core on the page as it is: serious and critical violations fail
-async function accessible(page, what) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) fail(what + ': accessibility: ' + JSON.stringify(bad));
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox'],
-});
+const browser = await launch(SCREENSHOTS);
 try {
   // the reporter, on a phone
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 }, locale: 'nb-NO', bypassCSP: true, // for axe-core's script
-  });
+  const phone = await context(browser, 390, 844);
   const page = await phone.newPage();
   await page.goto(BASE_URL + '/');
   if ((await page.getAttribute('html', 'lang')) !== 'nb') fail('the page is not in bokmål');
@@ -86,9 +58,7 @@ try {
   await shot(page, '4-sendt');
 
   // the hospital, on a laptop: it has arrived
-  const laptop = await browser.newContext({
-    viewport: { width: 1280, height: 900 }, locale: 'nb-NO', bypassCSP: true,
-  });
+  const laptop = await context(browser, 1280, 900);
   const hospital = await laptop.newPage();
   await hospital.goto(BASE_URL + '/');
   await hospital.getByLabel('API-nøkkel').fill(RECEIVER_KEY);

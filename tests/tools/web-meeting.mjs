@@ -5,38 +5,16 @@
 // screenshots kept. Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… SECRETARY_KEY=… COMMITTEE_NAME=… SCREENSHOTS=dir node web-meeting.mjs
-import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { accessible as check, context, failer, launch } from './browser.mjs';
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const { BASE_URL, SECRETARY_KEY, COMMITTEE_NAME, SCREENSHOTS } = process.env;
-mkdirSync(SCREENSHOTS, { recursive: true });
+const fail = failer('web-meeting');
+const accessible = (page, what) => check(page, what, fail);
 
-function fail(message) {
-  console.error('web-meeting: ' + message);
-  process.exit(1);
-}
-
-async function accessible(page, what) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) fail(what + ': accessibility: ' + JSON.stringify(bad));
-}
-
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await launch(SCREENSHOTS);
 try {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 }, locale: 'nb-NO', timezoneId: 'Europe/Oslo',
-    bypassCSP: true, // for axe-core's script
-  });
-  const page = await context.newPage();
+  const laptop = await context(browser, 1280, 900);
+  const page = await laptop.newPage();
   const shot = (name) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
   await page.goto(BASE_URL + '/moter.html');
   await page.getByLabel('API-nøkkel').fill(SECRETARY_KEY);
@@ -73,7 +51,7 @@ try {
 
   // the notice as members read it, beside the page
   const href = await page.getByRole('link', { name: 'Les innkallingen' }).getAttribute('href');
-  const notice = await context.newPage();
+  const notice = await laptop.newPage();
   await notice.goto(BASE_URL + href);
   const text = await notice.textContent('body');
   for (const want of ['MØTEINNKALLING', 'Handlingsplan 2031', '13.05']) {

@@ -1,0 +1,40 @@
+// What the browser tests share: Debian's chromium through playwright-core,
+// axe-core run on a page (serious and critical WCAG 2.1 A/AA violations
+// fail), and a failure that says what went wrong and exits 1.
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export function failer(name) {
+  return (message) => {
+    console.error(name + ': ' + message);
+    process.exit(1);
+  };
+}
+
+export async function launch(screenshots) {
+  mkdirSync(screenshots, { recursive: true });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+}
+
+// a Norwegian user's browser; the pages' CSP is bypassed only so that
+// axe-core's script can be put in
+export function context(browser, width, height) {
+  return browser.newContext({
+    viewport: { width, height }, locale: 'nb-NO', timezoneId: 'Europe/Oslo', bypassCSP: true,
+  });
+}
+
+export async function accessible(page, what, fail) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length) fail(what + ': accessibility: ' + JSON.stringify(bad));
+}
