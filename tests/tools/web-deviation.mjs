@@ -87,6 +87,14 @@ try {
   await page.locator('#detalj-felt dd', { hasText: 'Besvart' }).waitFor();
   await accessible(page, 'the answer as the reporter sees it');
   await shot(page, '7-svar');
+
+  // the tertial's statistics count it
+  await page.getByRole('link', { name: 'Statistikk' }).click();
+  await page.waitForFunction(() =>
+    document.querySelector('#oppsummering').textContent.includes('1 avviksmelding '));
+  await page.locator('table.chart').first().waitFor();
+  await accessible(page, 'the statistics');
+  await shot(page, '7b-statistikk');
   console.log('web-deviation: ' + reference + ' reported, received, answered and read');
 } catch (e) {
   fail(e.message);

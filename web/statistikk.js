@@ -1,0 +1,126 @@
+// The tertial statistics of deviations: the period beside the one before,
+// counts as bar charts that are tables (the numbers are there for screen
+// readers and for reading off), the time to answer, the share in time.
+'use strict';
+
+const CHARTS = [['byCategory', 'Etter kategori'], ['byDirection', 'Etter retning'],
+  ['byReceivingOrganization', 'Etter mottaker'], ['byType', 'Etter type']];
+
+// "2026-T3" and the five before it
+function periods() {
+  const now = new Date();
+  let year = now.getFullYear();
+  let t = Math.floor(now.getMonth() / 4) + 1;
+  const out = [];
+  for (let i = 0; i < 6; i++) {
+    out.push(`${year}-T${t}`);
+    t -= 1;
+    if (t === 0) { t = 3; year -= 1; }
+  }
+  return out;
+}
+
+function days(n) {
+  return typeof n === 'number' ? n.toLocaleString('nb-NO', { maximumFractionDigits: 1 }) : '–';
+}
+
+// The API's codes as people read them
+const WORDS = {
+  MUNICIPALITY: 'kommune', HOSPITAL_TRUST: 'helseforetak', GP_OFFICE: 'legekontor',
+  COUNTY_GOVERNOR: 'statsforvalter', OTHER: 'annen',
+  BREACH_OF_AGREEMENT: 'Brudd på samarbeidsavtale', BREACH_OF_GUIDELINE: 'Brudd på retningslinje',
+  BREACH_OF_LAW: 'Brudd på lov eller forskrift', IMPROVEMENT_PROPOSAL: 'Forbedringsforslag',
+};
+
+function label(c) {
+  if (c.name) return c.name;
+  return c.key.split(' → ').map((part) => WORDS[part] || part).join(' → ')
+    .replace(/^./, (first) => first.toUpperCase());
+}
+
+function chart(title, counts) {
+  const known = counts.filter((c) => c.count > 0);
+  const max = Math.max(1, ...known.map((c) => c.count));
+  const table = document.createElement('table');
+  table.className = 'chart';
+  const caption = document.createElement('caption');
+  caption.textContent = title;
+  table.append(caption);
+  const head = table.createTHead().insertRow();
+  for (const text of ['', 'Antall']) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = text;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const c of counts) {
+    const row = body.insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = label(c);
+    row.append(th);
+    const td = row.insertCell();
+    if (c.count < 0) {
+      td.textContent = 'under 5';
+    } else {
+      const bar = document.createElement('span');
+      bar.className = 'bar';
+      bar.style.width = Math.round((100 * c.count) / max) + '%';
+      td.append(bar, document.createTextNode(' ' + c.count));
+    }
+  }
+  return table;
+}
+
+async function load(period) {
+  const r = await api('GET', '/v1/deviations/stats?period=' + encodeURIComponent(period));
+  const summary = document.getElementById('oppsummering');
+  const box = document.getElementById('diagrammer');
+  box.replaceChildren();
+  if (r.status !== 200) {
+    summary.textContent = 'Statistikken kunne ikke hentes: ' + (r.json.detail || '') + '.';
+    return;
+  }
+  const now = r.json.current || {};
+  const before = r.json.previous || {};
+  const n = now.total || 0;
+  summary.textContent = `${period}: ${n} ${n === 1 ? 'avviksmelding' : 'avviksmeldinger'} ` +
+    `(forrige periode ${before.total || 0}). ` +
+    `Median ${days(now.medianDaysToAnswer)} virkedager til svar, ` +
+    `${Math.round((now.shareAnsweredInTime || 0) * 100)} % besvart i tide.`;
+  for (const [field, title] of CHARTS)
+    if ((now[field] || []).length) box.append(chart(title, now[field]));
+}
+
+async function signIn(k) {
+  sessionStorage.setItem('samhand-key', k);
+  if ((await api('GET', '/v1/me')).status !== 200) {
+    sessionStorage.removeItem('samhand-key');
+    return false;
+  }
+  const select = document.getElementById('period');
+  select.replaceChildren(...periods().map((p) => new Option(p, p)));
+  document.getElementById('hvem').textContent = 'Innlogget';
+  show('innlogging', false);
+  show('tall', true);
+  await load(select.value);
+  return true;
+}
+
+document.getElementById('logg-inn').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  fieldError('nokkel', '');
+  const k = document.getElementById('nokkel').value.trim();
+  if (!k || !(await signIn(k))) {
+    fieldError('nokkel', 'Nøkkelen ble ikke godtatt.');
+    document.getElementById('nokkel').focus();
+  }
+});
+
+document.getElementById('velg').addEventListener('submit', (e) => {
+  e.preventDefault();
+  load(document.getElementById('period').value);
+});
+
+if (key()) signIn(key());
