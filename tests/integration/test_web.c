@@ -96,11 +96,48 @@ static void test_agenda_in_a_browser(void **state)
     assert_int_equal(system(command), 0);
 }
 
+/* An operator sees the queues, an integration owner its subscriptions. */
+static void test_operations_in_a_browser(void **state)
+{
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
+                                    "{\"name\":\"Malvik kommune\",\"organizationNumber\":"
+                                    "\"939865942\",\"kind\":\"MUNICIPALITY\"}");
+    assert_int_equal(r->status, 201);
+    char body[256], key[80], auth[128], url[256];
+    snprintf(body, sizeof body,
+             "{\"name\":\"Fagsystemet\",\"organizationId\":\"%s\",\"roles\":[\"integration\"]}",
+             json_text(r, "id"));
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    assert_int_equal(r->status, 201);
+    snprintf(key, sizeof key, "%s", json_text(r, "key"));
+    http_response_free(&r);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+    const char *headers[] = {auth, NULL};
+    snprintf(url, sizeof url, "%s/v1/subscriptions", s_stack.base_url);
+    r = http_request("POST", url,
+                     "{\"url\":\"https://fagsystem.malvik.kommune.no/hendelser\","
+                     "\"description\":\"Fagsystemet\"}",
+                     headers);
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+    const char *build = getenv("SAMHAND_BUILD_DIR");
+    const char *source = getenv("SAMHAND_SOURCE_DIR");
+    char command[2048];
+    snprintf(command, sizeof command,
+             "BASE_URL='%s' INTEGRATION_KEY='%s' "
+             "SUBSCRIPTION_URL='https://fagsystem.malvik.kommune.no/hendelser' "
+             "SCREENSHOTS='%s/Testing/screenshots' node %s/tests/tools/web-operations.mjs >&2",
+             s_stack.base_url, key, build ? build : ".", source ? source : ".");
+    assert_int_equal(system(command), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_and_receive_in_a_browser),
         cmocka_unit_test(test_agenda_in_a_browser),
+        cmocka_unit_test(test_operations_in_a_browser),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

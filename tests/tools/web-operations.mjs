@@ -1,0 +1,31 @@
+// An operator and an integration owner in a real browser (test_web runs
+// it): the queues of every service, and the owner's subscription with its
+// deliveries. axe-core on every state, screenshots kept.
+//
+//   BASE_URL=… INTEGRATION_KEY=… SUBSCRIPTION_URL=… SCREENSHOTS=dir node web-operations.mjs
+import { accessible as check, context, failer, launch } from './browser.mjs';
+
+const { BASE_URL, INTEGRATION_KEY, SUBSCRIPTION_URL, SCREENSHOTS } = process.env;
+const fail = failer('web-operations');
+const accessible = (page, what) => check(page, what, fail);
+
+const browser = await launch(SCREENSHOTS);
+try {
+  const laptop = await context(browser, 1280, 900);
+  const page = await laptop.newPage();
+  await page.goto(BASE_URL + '/drift.html');
+  // the queues need no key: what /metrics says
+  for (const queue of ['outbox', 'webhooks', 'mail'])
+    await page.locator('#koer td', { hasText: queue }).first().waitFor();
+  await accessible(page, 'the queues');
+  await page.getByLabel('API-nøkkel').fill(INTEGRATION_KEY);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.locator('#abonnement-liste td', { hasText: SUBSCRIPTION_URL }).waitFor();
+  await accessible(page, 'the subscriptions');
+  await page.screenshot({ path: `${SCREENSHOTS}/12-drift.png`, fullPage: true });
+  console.log('web-operations: queues and subscriptions shown');
+} catch (e) {
+  fail(e.message);
+} finally {
+  await browser.close();
+}
