@@ -83,8 +83,80 @@ async function listReports() {
 
 function norwegianDate(iso) { return iso ? iso.split('-').reverse().join('.') : ''; }
 
+// The workflow's steps as the pages offer them: the button, and the one
+// text (or organisation) a step needs, in the field the API names.
+const STEPS = {
+  submit: { button: 'Send meldingen' },
+  acknowledge: { button: 'Bekreft at meldingen er mottatt', done: 'Mottaket er bekreftet.' },
+  'request-information': { button: 'Be om opplysninger', field: 'comment',
+    label: 'Hvilke opplysninger trengs?', done: 'Melderen er bedt om opplysninger.' },
+  'give-information': { button: 'Send opplysningene', field: 'comment', label: 'Opplysningene',
+    done: 'Opplysningene er sendt.' },
+  respond: { button: 'Send svar', field: 'answer', label: 'Svar til melderen',
+    done: 'Svaret er sendt til melderen.' },
+  forward: { button: 'Videresend', field: 'forwardToOrganizationId', label: 'Videresend til',
+    organisation: true, done: 'Meldingen er videresendt.' },
+  reject: { button: 'Avvis', field: 'reason', label: 'Hvorfor er dette ikke et samhandlingsavvik?',
+    done: 'Meldingen er avvist.' },
+  dispute: { button: 'Bestrid svaret', field: 'comment', label: 'Hvorfor godtas ikke svaret?',
+    done: 'Svaret er bestridt.' },
+  'request-analysis': { button: 'Be om felles hendelsesanalyse', field: 'comment',
+    label: 'Kommentar (valgfri)', optional: true, done: 'Felles hendelsesanalyse er bedt om.' },
+  close: { button: 'Lukk meldingen', done: 'Meldingen er lukket.' },
+  reopen: { button: 'Gjenåpne meldingen', done: 'Meldingen er gjenåpnet.' },
+};
+
+function stepForm(id, action, how) {
+  const form = document.createElement('form');
+  form.noValidate = true;
+  const input = `${action}-felt`;
+  if (how.field) {
+    const div = document.createElement('div');
+    div.className = 'field';
+    const label = document.createElement('label');
+    label.htmlFor = input;
+    label.textContent = how.label;
+    let control;
+    if (how.organisation) {
+      control = document.createElement('select');
+      control.append(new Option('Velg organisasjon', ''));
+      for (const [orgId, name] of names) if (orgId !== me.organizationId) control.append(new Option(name, orgId));
+    } else {
+      control = document.createElement('textarea');
+      control.rows = 4;
+    }
+    control.id = input;
+    control.setAttribute('aria-describedby', input + '-feil');
+    const error = document.createElement('p');
+    error.id = input + '-feil';
+    error.className = 'error';
+    error.hidden = true;
+    div.append(label, control, error);
+    form.append(div);
+  }
+  const button = document.createElement('button');
+  button.type = 'submit';
+  button.textContent = how.button;
+  form.append(button);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const body = {};
+    if (how.field) {
+      const value = document.getElementById(input).value.trim();
+      if (!value && !how.optional) {
+        fieldError(input, 'Fyll ut dette.');
+        document.getElementById(input).focus();
+        return;
+      }
+      body[how.field] = value;
+    }
+    step(id, action, body, how.done || 'Gjort.');
+  });
+  return form;
+}
+
 // One report: what it says, and the steps the caller may take now (the
-// API's allowedActions); the receiver acknowledges and answers here.
+// API's allowedActions).
 async function showReport(id) {
   const r = await api('GET', '/v1/deviations/' + id);
   if (r.status !== 200) return;
@@ -110,32 +182,9 @@ async function showReport(id) {
   document.getElementById('detalj-tittel').textContent = 'Avviksmelding ' + (d.reference || '');
   const actions = document.getElementById('handlinger');
   actions.replaceChildren();
-  const allowed = d.allowedActions || [];
-  if (allowed.includes('acknowledge')) {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = 'Bekreft at meldingen er mottatt';
-    b.addEventListener('click', () => step(id, 'acknowledge', {}, 'Mottaket er bekreftet.'));
-    actions.append(b);
-  }
-  if (allowed.includes('respond')) {
-    const form = document.createElement('form');
-    form.noValidate = true;
-    form.innerHTML = '<div class="field"><label for="answer">Svar til melderen</label>' +
-      '<textarea id="answer" rows="5" aria-describedby="answer-feil"></textarea>' +
-      '<p id="answer-feil" class="error" hidden></p></div>' +
-      '<button type="submit">Send svar</button>';
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const answer = document.getElementById('answer').value.trim();
-      if (!answer) {
-        fieldError('answer', 'Skriv svaret.');
-        document.getElementById('answer').focus();
-        return;
-      }
-      step(id, 'respond', { answer }, 'Svaret er sendt til melderen.');
-    });
-    actions.append(form);
+  for (const action of d.allowedActions || []) {
+    const how = STEPS[action];
+    if (how) actions.append(stepForm(id, action, how));
   }
   show('detalj', true);
   document.getElementById('detalj-tittel').focus();

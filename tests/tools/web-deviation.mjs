@@ -1,7 +1,7 @@
 // A real browser through samhand's pages (test_web runs it): a nurse at a
 // municipality reports a deviation on a phone, is stopped where the text
 // holds an identity number, sends it; the hospital sees it arrive,
-// acknowledges and answers it; the nurse reads the answer.
+// acknowledges and answers it; the nurse reads the answer and disputes it.
 // axe-core checks every page state for serious accessibility violations;
 // screenshots are kept. Exits 0, or 1 saying what went wrong.
 //
@@ -87,6 +87,14 @@ try {
   await page.locator('#detalj-felt dd', { hasText: 'Besvart' }).waitFor();
   await accessible(page, 'the answer as the reporter sees it');
   await shot(page, '7-svar');
+
+  // not satisfied: the reporter disputes the answer (the committee takes it)
+  await page.getByLabel('Hvorfor godtas ikke svaret?').fill(
+    'Rutinen var kjent fra før; det trengs et tiltak som faktisk endrer praksis.');
+  await page.getByRole('button', { name: 'Bestrid svaret' }).click();
+  await page.waitForFunction(() =>
+    document.querySelector('#detalj-status').textContent.includes('bestridt'));
+  await page.locator('#detalj-felt dd', { hasText: 'Bestridt' }).waitFor();
 
   // the tertial's statistics count it
   await page.getByRole('link', { name: 'Statistikk' }).click();
