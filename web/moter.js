@@ -70,9 +70,34 @@ function preview() {
   text.textContent = 'Får tiden ' + clock(last) + '–' + clock(end) + '.';
 }
 
+// The members on the meeting's day, each present unless marked otherwise
+async function renderAttendance() {
+  const day = meeting.startTime.slice(0, 10);
+  const r = await api('GET', `/v1/committees/${meeting.committeeId}/memberships?activeOn=${day}&limit=200`);
+  const box = document.getElementById('medlemmer');
+  box.replaceChildren();
+  for (const m of r.json.items || []) {
+    const person = await api('GET', '/v1/persons/' + m.personId);
+    const id = 'oppmote-' + m.personId;
+    const div = document.createElement('div');
+    div.className = 'field';
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = person.json.name || m.personId;
+    const select = document.createElement('select');
+    select.id = id;
+    select.dataset.person = m.personId;
+    select.append(new Option('Til stede', 'PRESENT'), new Option('Forfall', 'ABSENT_WITH_NOTICE'),
+      new Option('Observatør', 'OBSERVER'));
+    div.append(label, select);
+    box.append(div);
+  }
+}
+
 function renderMinutes() {
   const published = meeting.state === 'NOTICE_PUBLISHED' || meeting.state === 'HELD';
   show('referat', published);
+  if (published && !document.getElementById('medlemmer').childElementCount) renderAttendance();
   const box = document.getElementById('vedtak');
   box.replaceChildren();
   if (!published) return;
@@ -158,6 +183,30 @@ document.getElementById('publiser').addEventListener('click', async () => {
     'Innkallingen er publisert.' + (warnings ? ' Merk: ' + warnings : '');
   const link = document.getElementById('innkalling');
   link.href = `/v1/meetings/${meeting.id}/notice.html`;
+  link.hidden = false;
+});
+
+document.getElementById('oppmote').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const entries = [...document.querySelectorAll('#medlemmer select')]
+    .map((s) => ({ personId: s.dataset.person, status: s.value }));
+  const r = await api('PUT', `/v1/meetings/${meeting.id}/attendance`, { entries });
+  document.getElementById('referat-status').textContent =
+    r.status === 200 ? 'Oppmøtet er lagret.' : 'Det gikk ikke: ' + (r.json.detail || '') + '.';
+  if (r.status === 200) meeting = r.json;
+});
+
+document.getElementById('godkjenn').addEventListener('click', async () => {
+  const r = await api('POST', `/v1/meetings/${meeting.id}/minutes/approve`);
+  const status = document.getElementById('referat-status');
+  if (r.status !== 200) {
+    status.textContent = 'Referatet ble ikke godkjent: ' + (r.json.detail || '') + '.';
+    return;
+  }
+  meeting = r.json;
+  status.textContent = 'Referatet er godkjent og låst.';
+  const link = document.getElementById('referat-lenke');
+  link.href = `/v1/meetings/${meeting.id}/minutes.html`;
   link.hidden = false;
 });
 

@@ -79,6 +79,25 @@ static void test_agenda_in_a_browser(void **state)
                                     "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":"
                                     "\"ASU\",\"kind\":\"ADMINISTRATIVE\"}");
     assert_int_equal(r->status, 201);
+    char path[160], body[512];
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships", json_text(r, "id"));
+    http_response_free(&r);
+    /* a member to record as present */
+    r = stack_send(&s_stack, "POST", "/v1/organizations",
+                   "{\"name\":\"Leksvik legekontor\",\"organizationNumber\":\"974575086\","
+                   "\"kind\":\"GP_OFFICE\"}");
+    assert_int_equal(r->status, 201);
+    snprintf(body, sizeof body, "{\"name\":\"Ola Medlem\",\"organizationId\":\"%s\"}",
+             json_text(r, "id"));
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST", "/v1/persons", body);
+    assert_int_equal(r->status, 201);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2024-01-01\"}",
+             json_text(r, "id"));
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST", path, body);
+    assert_int_equal(r->status, 201);
     http_response_free(&r);
     r = stack_send(&s_stack, "POST", "/v1/api-keys",
                    "{\"name\":\"Sekretariatet\",\"roles\":[\"secretary\"]}");

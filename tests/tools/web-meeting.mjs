@@ -61,16 +61,35 @@ try {
   await notice.screenshot({ path: `${SCREENSHOTS}/10-innkalling.png`, fullPage: true });
   await notice.close();
 
-  // the decision in the minutes
-  const form = page.locator('#vedtak form', { hasText: 'Handlingsplan 2031' });
-  await form.getByLabel('Utfall').selectOption('ADOPTED_AS_PROPOSED');
-  await form.getByLabel('Vedtak').fill('Handlingsplan 2031 vedtas som foreslått.');
-  await form.getByRole('button', { name: 'Lagre vedtak' }).click();
+  // the minutes: who came, every item's outcome, the decision, approved
+  await page.getByLabel('Ola Medlem').selectOption('PRESENT');
+  await page.getByRole('button', { name: 'Lagre oppmøte' }).click();
   await page.waitForFunction(() =>
-    document.querySelector('#referat-status').textContent.includes('lagret'));
+    document.querySelector('#referat-status').textContent.includes('Oppmøtet er lagret'));
+  for (const [title] of items) {
+    const form = page.locator('#vedtak form', { hasText: title });
+    await form.getByLabel('Utfall').selectOption('ADOPTED_AS_PROPOSED');
+    if (title === 'Handlingsplan 2031')
+      await form.getByLabel('Vedtak').fill('Handlingsplan 2031 vedtas som foreslått.');
+    await page.evaluate(() => { document.querySelector('#referat-status').textContent = ''; });
+    await form.getByRole('button', { name: 'Lagre vedtak' }).click();
+    await page.waitForFunction(() =>
+      document.querySelector('#referat-status').textContent.includes('Vedtaket er lagret'));
+  }
   await accessible(page, 'the minutes');
+  await page.getByRole('button', { name: 'Godkjenn referatet' }).click();
+  await page.waitForFunction(() =>
+    document.querySelector('#referat-status').textContent.includes('godkjent'));
   await shot('11-referat');
-  console.log('web-meeting: agenda built, published, read, decision recorded');
+  const minutesHref = await page.getByRole('link', { name: 'Les referatet' }).getAttribute('href');
+  const minutes = await laptop.newPage();
+  await minutes.goto(BASE_URL + minutesHref);
+  const minutesText = await minutes.textContent('body');
+  for (const want of ['Handlingsplan 2031 vedtas som foreslått.', 'Ola Medlem'])
+    if (!minutesText.includes(want)) fail(`the minutes lack "${want}"`);
+  await accessible(minutes, 'the approved minutes');
+  await minutes.screenshot({ path: `${SCREENSHOTS}/12-referat.png`, fullPage: true });
+  console.log('web-meeting: agenda built, published, read; minutes recorded, approved, read');
 } catch (e) {
   fail(e.message);
 } finally {
