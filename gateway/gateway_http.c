@@ -266,13 +266,17 @@ static void s_on_keys_read(gateway_keys_waiter_t *waiter)
 {
     s_parked_t *p = (s_parked_t *)waiter;
     p->req->res.headers = (h2o_headers_t){NULL, 0, 0}; /* the second pass adds its own */
+    /* marked, so that the second pass refuses a key still not known */
+    h2o_add_header_by_str(&p->req->pool, &p->req->headers, H2O_STRLIT("x-samhand-keys-read"), 0,
+                          NULL, H2O_STRLIT("1"));
     s_on_req(p->handler, p->req);
 }
 
 static bool s_wait_for_key(gateway_t *gateway, h2o_handler_t *self, h2o_req_t *req)
 {
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
-    if (!gateway->keys || i < 0)
+    if (!gateway->keys || i < 0 ||
+        h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-samhand-keys-read"), -1) >= 0)
         return false;
     h2o_iovec_t v = req->headers.entries[i].value;
     if (v.len < 11 || strncasecmp(v.base, "Bearer shk_", 11) != 0)

@@ -27,6 +27,8 @@ struct gateway_keys {
     uv_loop_t *loop;
     gateway_bridge_t *bridge;
     uv_timer_t timer;
+    uv_timer_t soon; /* a read due shortly, for a key not known */
+    int open_handles;
     s_key_t *keys, *next_keys; /* in use, and being read */
     size_t n_keys, n_next_keys;
     gateway_call_t *call;
@@ -135,6 +137,14 @@ static void s_on_timer(uv_timer_t *timer)
     s_read(timer->data);
 }
 
+static void s_on_soon(uv_timer_t *timer)
+{
+    gateway_keys_t *keys = timer->data;
+    s_read(keys);
+    if (!keys->call)
+        s_wake_waiters(keys); /* no agenda to ask: they are refused */
+}
+
 gateway_keys_t *gateway_keys_new(uv_loop_t *loop, gateway_bridge_t *bridge)
 {
     gateway_keys_t *keys = calloc(1, sizeof *keys);
@@ -146,12 +156,17 @@ gateway_keys_t *gateway_keys_new(uv_loop_t *loop, gateway_bridge_t *bridge)
     uv_timer_init(loop, &keys->timer);
     keys->timer.data = keys;
     uv_timer_start(&keys->timer, s_on_timer, 200, KEYS_REFRESH_MS);
+    uv_timer_init(loop, &keys->soon);
+    keys->soon.data = keys;
+    keys->open_handles = 2;
     return keys;
 }
 
 static void s_on_closed(uv_handle_t *handle)
 {
     gateway_keys_t *keys = handle->data;
+    if (--keys->open_handles > 0)
+        return; /* the other timer is still closing */
     free(keys->keys);
     free(keys->next_keys);
     free(keys);
@@ -167,7 +182,9 @@ void gateway_keys_destroy(gateway_keys_t **keys_p)
     while (keys->waiters.next != &keys->waiters)
         gateway_keys_forget(keys, keys->waiters.next);
     uv_timer_stop(&keys->timer);
-    uv_close((uv_handle_t *)&keys->timer, s_on_closed); /* freed when closed */
+    uv_timer_stop(&keys->soon);
+    uv_close((uv_handle_t *)&keys->timer, s_on_closed); /* freed when both are closed */
+    uv_close((uv_handle_t *)&keys->soon, s_on_closed);
     *keys_p = NULL;
 }
 
@@ -204,12 +221,19 @@ int gateway_keys_check(gateway_keys_t *keys, const char *key, size_t len,
 
 int gateway_keys_wait(gateway_keys_t *keys, gateway_keys_waiter_t *waiter)
 {
-    if (!keys->call && uv_now(keys->loop) - keys->last_read_ms < KEYS_UNKNOWN_MS)
-        return 0;
     waiter->prev = keys->waiters.prev;
     waiter->next = &keys->waiters;
     keys->waiters.prev->next = waiter;
     keys->waiters.prev = waiter;
+    if (keys->call || uv_is_active((uv_handle_t *)&keys->soon))
+        return 1; /* a read is under way or due: it wakes this one too */
+    uint64_t since = uv_now(keys->loop) - keys->last_read_ms;
+    if (since < KEYS_UNKNOWN_MS) {
+        /* read a moment ago: the next read, at most a second away, may
+         * have a key made since */
+        uv_timer_start(&keys->soon, s_on_soon, KEYS_UNKNOWN_MS - since, 0);
+        return 1;
+    }
     s_read(keys);
     if (!keys->call) { /* no agenda to ask: refused now */
         gateway_keys_forget(keys, waiter);

@@ -29,9 +29,11 @@ void gateway_keys_destroy(gateway_keys_t **keys_p);
 int gateway_keys_check(gateway_keys_t *keys, const char *key, size_t len,
                        Samhand__V1__Principal *principal, gateway_identity_t *identity);
 
-/* For a key not known: when the keys have not been read in the last
- * second, reads them and returns 1 (`waiter->done` is called when the read
- * ends, whatever came of it); else 0 and the key is refused. */
+/* For a key not known: reads the keys now, or when a second has passed
+ * since the last read, and returns 1 (`waiter->done` is called when that
+ * read ends, whatever came of it); 0 when there is no agenda to ask and the
+ * key is refused now. A key still not known after the read is refused by
+ * the caller. */
 int gateway_keys_wait(gateway_keys_t *keys, gateway_keys_waiter_t *waiter);
 
 /* A waiter that went away before the read ended. */
