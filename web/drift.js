@@ -40,7 +40,39 @@ async function subscriptions() {
     const row = body.insertRow();
     for (const value of [s.url, s.description, STATES[s.state] || s.state, summary || 'ingen ennå'])
       row.insertCell().textContent = value;
+    const cell = row.insertCell();
+    const pause = document.createElement('button');
+    pause.type = 'button';
+    pause.textContent = s.state === 'ACTIVE' ? 'Sett på pause' : 'Slå på';
+    pause.setAttribute('aria-label', pause.textContent + ': ' + s.url);
+    pause.addEventListener('click', () => setState(s, s.state === 'ACTIVE' ? 'PAUSED' : 'ACTIVE'));
+    const replay = document.createElement('button');
+    replay.type = 'button';
+    replay.textContent = 'Send døde på nytt';
+    replay.setAttribute('aria-label', replay.textContent + ': ' + s.url);
+    replay.addEventListener('click', () => replayDead(s));
+    cell.append(pause, ' ', replay);
   }
+}
+
+function say(text) { document.getElementById('abonnement-status').textContent = text; }
+
+async function setState(s, state) {
+  const r = await api('PATCH', '/v1/subscriptions/' + s.id, { state });
+  say(r.status === 200 ? (state === 'ACTIVE' ? 'Abonnementet er slått på.' : 'Abonnementet er satt på pause.')
+    : 'Det gikk ikke: ' + (r.json.detail || '') + '.');
+  await subscriptions();
+}
+
+// every dead letter of the last 30 days, sent again in order
+async function replayDead(s) {
+  const to = new Date();
+  const from = new Date(to.getTime() - 30 * 86400000);
+  const r = await api('POST', `/v1/subscriptions/${s.id}/replay`,
+    { from: from.toISOString(), to: to.toISOString() });
+  say(r.status === 200 ? `${r.json.replayed || 0} døde leveranser sendes på nytt.`
+    : 'Det gikk ikke: ' + (r.json.detail || '') + '.');
+  await subscriptions();
 }
 
 async function signIn(k) {
@@ -58,6 +90,34 @@ async function signIn(k) {
 }
 
 document.getElementById('oppdater').addEventListener('click', queues);
+
+document.getElementById('nytt-abonnement').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  for (const id of ['url', 'description', 'contactEmail']) fieldError(id, '');
+  const value = (id) => document.getElementById(id).value.trim();
+  if (!value('url')) { fieldError('url', 'Skriv adressen.'); document.getElementById('url').focus(); return; }
+  const eventTypes = [...document.querySelectorAll('#nytt-abonnement input[type=checkbox]:checked')]
+    .map((c) => c.value);
+  const r = await api('POST', '/v1/subscriptions', {
+    url: value('url'), description: value('description'), contactEmail: value('contactEmail'), eventTypes,
+  });
+  if (r.status !== 201) {
+    const field = r.json.errors && r.json.errors[0] ? r.json.errors[0].field : '';
+    const text = 'Det gikk ikke: ' + (r.json.detail || 'ukjent feil') + '.';
+    if (!(field && fieldError(field, text))) say(text);
+    return;
+  }
+  // the signing secret is shown this once
+  const status = document.getElementById('abonnement-status');
+  status.replaceChildren('Abonnementet er opprettet. Hemmeligheten for å kontrollere signaturene ' +
+    'vises bare nå; ta vare på den: ');
+  const secret = document.createElement('span');
+  secret.className = 'secret';
+  secret.textContent = r.json.secret;
+  status.append(secret);
+  e.target.reset();
+  await subscriptions();
+});
 document.getElementById('logg-inn').addEventListener('submit', async (e) => {
   e.preventDefault();
   fieldError('nokkel', '');

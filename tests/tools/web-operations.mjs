@@ -22,6 +22,20 @@ try {
   await page.getByRole('button', { name: 'Logg inn' }).click();
   await page.locator('#abonnement-liste td', { hasText: SUBSCRIPTION_URL }).waitFor();
   await accessible(page, 'the subscriptions');
+
+  // a new one: its secret shown once
+  await page.getByLabel('Adresse hendelsene sendes til').fill('https://ny.malvik.kommune.no/hendelser');
+  await page.getByLabel('Møter').check();
+  await page.getByLabel('Beskrivelse').fill('Møtekalenderen');
+  await page.getByRole('button', { name: 'Opprett abonnement' }).click();
+  await page.locator('.secret', { hasText: 'whsec_' }).waitFor();
+  await page.locator('#abonnement-liste td', { hasText: 'https://ny.malvik.kommune.no/hendelser' }).waitFor();
+  // and paused
+  await page.getByRole('button', { name: 'Sett på pause: https://ny.malvik.kommune.no/hendelser' }).click();
+  await page.waitForFunction(() =>
+    document.querySelector('#abonnement-status').textContent.includes('pause'));
+  await page.locator('#abonnement-liste tr', { hasText: 'ny.malvik' }).locator('td', { hasText: 'Pauset' }).waitFor();
+  await accessible(page, 'a new subscription');
   await page.screenshot({ path: `${SCREENSHOTS}/12-drift.png`, fullPage: true });
   console.log('web-operations: queues and subscriptions shown');
 } catch (e) {
