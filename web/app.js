@@ -33,6 +33,7 @@ async function signIn(k) {
     return false;
   }
   me = r.json;
+  adjustNav(me);
   const orgs = await fetch('/v1/organizations?limit=500').then((x) => x.json());
   const receivers = document.getElementById('receivingOrganizationId');
   receivers.replaceChildren();

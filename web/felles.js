@@ -25,3 +25,11 @@ function fieldError(field, text) {
   if (input) input.setAttribute('aria-invalid', text ? 'true' : 'false');
   return true;
 }
+
+// The pages a signed-in role has use for: the meeting page is the
+// secretaries' (the API refuses the others anyway; the link is not offered).
+function adjustNav(me) {
+  const roles = (me && me.roles) || [];
+  const meetings = roles.some((r) => ['administrator', 'secretariat', 'secretary'].includes(r));
+  for (const a of document.querySelectorAll('header nav a[href="/moter.html"]')) a.hidden = !meetings;
+}

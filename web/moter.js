@@ -25,6 +25,7 @@ function refused(r, fallback) {
 async function signIn(k) {
   sessionStorage.setItem('samhand-key', k);
   const me = await api('GET', '/v1/me');
+  if (me.status === 200) adjustNav(me.json);
   if (me.status !== 200) {
     sessionStorage.removeItem('samhand-key');
     return false;

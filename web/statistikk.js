@@ -95,7 +95,9 @@ async function load(period) {
 
 async function signIn(k) {
   sessionStorage.setItem('samhand-key', k);
-  if ((await api('GET', '/v1/me')).status !== 200) {
+  const me = await api('GET', '/v1/me');
+  if (me.status === 200) adjustNav(me.json);
+  if (me.status !== 200) {
     sessionStorage.removeItem('samhand-key');
     return false;
   }

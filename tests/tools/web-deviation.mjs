@@ -30,6 +30,8 @@ try {
   await page.getByLabel('API-nøkkel').fill(REPORTER_KEY);
   await page.getByRole('button', { name: 'Logg inn' }).click();
   await page.getByRole('heading', { name: 'Meld avvik' }).waitFor();
+  // a reporter is not offered the secretaries' meeting page
+  if (await page.getByRole('link', { name: 'Møter' }).isVisible()) fail('a reporter sees the meeting page');
   await accessible(page, 'the form');
   await shot(page, '2-meld-avvik');
 
