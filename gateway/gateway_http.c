@@ -35,7 +35,10 @@ typedef struct {
      * answer has no items, until then */
     int64_t wait_until_ms;
     Samhand__V1__Envelope envelope; /* to ask again; its parts live in the pool */
+    /* who asks, found once when the request came (strings in identity or
+     * the key table): every call of the exchange carries it */
     Samhand__V1__Principal principal;
+    gateway_identity_t identity;
     uv_timer_t *again; /* malloc'ed: freed in its close callback */
     int round;
 } s_exchange_t;
@@ -612,13 +615,9 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
         goto refuse_field;
 
     Samhand__V1__Envelope envelope = SAMHAND__V1__ENVELOPE__INIT;
-    Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
-    gateway_identity_t identity;
-    if (s_authenticate(gateway, req, &principal, &identity) != GATEWAY_AUTH_OK)
-        principal = (Samhand__V1__Principal)SAMHAND__V1__PRINCIPAL__INIT; /* a public route */
     envelope.request_id = ex->request_id;
     envelope.method = (char *)route->rpc;
-    envelope.principal = &principal;
+    envelope.principal = &ex->principal;
     envelope.deadline_ms = bus_now_ms() + gateway->request_timeout_ms;
     envelope.body.len = protobuf_c_message_get_packed_size(msg);
     envelope.body.data = h2o_mem_alloc_pool(&req->pool, envelope.body.len + 1);
@@ -646,10 +645,7 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
         }
         if (seconds > 0) {
             ex->wait_until_ms = bus_now_ms() + seconds * 1000L;
-            ex->principal = principal;
             ex->envelope = envelope;
-            ex->envelope.principal = &ex->principal;
-            ex->envelope.method = (char *)route->rpc;
         }
     }
     ex->call = gateway_bridge_call(gateway->bridge, route->service, &envelope, s_on_reply, ex);
@@ -963,10 +959,19 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
         return 0;
     }
 
+    s_exchange_t *ex = h2o_mem_alloc_shared(&req->pool, sizeof *ex, s_on_exchange_dispose);
+    memset(ex, 0, sizeof *ex);
+    ex->gateway = gateway;
+    ex->req = req;
+    ex->route = route;
+    ex->start = start;
+    memcpy(ex->request_id, request_id, sizeof ex->request_id);
+    ex->principal = (Samhand__V1__Principal)SAMHAND__V1__PRINCIPAL__INIT;
+    Samhand__V1__Principal *principal = &ex->principal;
+    gateway_auth_result_t result = s_authenticate(gateway, req, principal, &ex->identity);
+    if (route->access == GATEWAY_ACCESS_PUBLIC && result != GATEWAY_AUTH_OK)
+        *principal = (Samhand__V1__Principal)SAMHAND__V1__PRINCIPAL__INIT; /* anyone */
     if (route->access != GATEWAY_ACCESS_PUBLIC) {
-        Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
-        gateway_identity_t identity;
-        gateway_auth_result_t result = s_authenticate(gateway, req, &principal, &identity);
         if (result == GATEWAY_AUTH_INVALID && s_wait_for_key(gateway, self, req))
             return 0;
         if (result != GATEWAY_AUTH_OK) {
@@ -985,7 +990,7 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
         }
         /* the authorization table: a role that may, or 403 saying which */
         unsigned may = gateway_policy_roles(route->rpc);
-        if (!(gateway_principal_roles(&principal) & may)) {
+        if (!(gateway_principal_roles(principal) & may)) {
             char roles[160], detail[256], label[128];
             gateway_roles_text(may, roles, sizeof roles);
             snprintf(detail, sizeof detail, "this needs one of the roles: %s", roles);
@@ -996,17 +1001,9 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
         }
         char label[128];
         snprintf(label, sizeof label, "%s %s", route->method, route->path);
-        if (s_limited(gateway, req, &principal, label, &start, request_id))
+        if (s_limited(gateway, req, principal, label, &start, request_id))
             return 0;
     }
-
-    s_exchange_t *ex = h2o_mem_alloc_shared(&req->pool, sizeof *ex, s_on_exchange_dispose);
-    memset(ex, 0, sizeof *ex);
-    ex->gateway = gateway;
-    ex->req = req;
-    ex->route = route;
-    ex->start = start;
-    memcpy(ex->request_id, request_id, sizeof ex->request_id);
     s_forward(gateway, req, route, &params, ex);
     return 0;
 }
