@@ -342,8 +342,9 @@ int agenda_minutes_html(bus_call_t *call)
         }
         if (item->carried_from_item_id[0])
             fputs("<p>Utsatt fra et tidligere møte.</p>\n", out);
-        if (item->n_discussion_points > 0 &&
-            !(item->is_exempt && !agenda_caller_sees_exempt(call, m->committee_id))) {
+        /* an exempt item's discussion and decision are blank already for
+         * those who may not see them (agenda_meeting_load) */
+        if (item->n_discussion_points > 0) {
             fputs("<p>Momenter fra diskusjonen:</p>\n<ul>\n", out);
             for (size_t j = 0; j < item->n_discussion_points; j++) {
                 fputs("<li>", out);
@@ -354,8 +355,7 @@ int agenda_minutes_html(bus_call_t *call)
         }
         if (item->outcome) {
             fputs("<p class=\"vedtak\"><strong>Vedtak:</strong><br>", out);
-            if (item->decision[0] &&
-                !(item->is_exempt && !agenda_caller_sees_exempt(call, m->committee_id)))
+            if (item->decision[0])
                 html_text(out, item->decision);
             else
                 fputs(s_outcome_text(item->outcome), out);

@@ -52,14 +52,18 @@ static void s_case_documents(FILE *out, bus_call_t *call, const Samhand__V1__Mee
                              const Samhand__V1__Committee *committee,
                              Samhand__V1__CaseDocument **docs, size_t n_docs, const char *date)
 {
+    int sees_exempt = -1; /* asked at the first exempt item, once */
     for (size_t k = 0; k < n_docs; k++) {
         const Samhand__V1__CaseDocument *doc = docs[k];
         const Samhand__V1__AgendaItem *item = NULL;
         for (size_t i = 0; i < m->n_items && !item; i++)
             if (strcmp(m->items[i]->id, doc->item_id) == 0)
                 item = m->items[i];
-        if (!item || item->is_withdrawn ||
-            (item->is_exempt && !agenda_caller_sees_exempt(call, m->committee_id)))
+        if (!item || item->is_withdrawn)
+            continue;
+        if (item->is_exempt && sees_exempt < 0)
+            sees_exempt = agenda_caller_sees_exempt(call, m->committee_id);
+        if (item->is_exempt && !sees_exempt)
             continue;
         fputs("<section class=\"saksfremlegg\">\n<h2>SAKSFREMLEGG</h2>\n<p><strong>Sak: ", out);
         html_text(out, item->case_number);
