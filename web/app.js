@@ -203,16 +203,6 @@ async function step(id, action, body, done) {
   }
 }
 
-document.getElementById('logg-inn').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const k = document.getElementById('nokkel').value.trim();
-  fieldError('nokkel', '');
-  if (!k || !(await signIn(k))) {
-    fieldError('nokkel', 'Nøkkelen ble ikke godtatt. Sjekk at du har limt inn hele nøkkelen.');
-    document.getElementById('nokkel').focus();
-  }
-});
-
 document.getElementById('meld').addEventListener('submit', async (e) => {
   e.preventDefault();
   const form = e.target;
@@ -264,4 +254,4 @@ document.getElementById('meld').addEventListener('submit', async (e) => {
   }
 });
 
-if (key()) signIn(key());
+signInForm(signIn, 'Nøkkelen ble ikke godtatt. Sjekk at du har limt inn hele nøkkelen.');

@@ -118,15 +118,6 @@ document.getElementById('nytt-abonnement').addEventListener('submit', async (e) 
   e.target.reset();
   await subscriptions();
 });
-document.getElementById('logg-inn').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  fieldError('nokkel', '');
-  const k = document.getElementById('nokkel').value.trim();
-  if (!k || !(await signIn(k))) {
-    fieldError('nokkel', 'Nøkkelen ble ikke godtatt (abonnementer krever rollen integration).');
-    document.getElementById('nokkel').focus();
-  }
-});
 
 queues();
-if (key()) signIn(key());
+signInForm(signIn, 'Nøkkelen ble ikke godtatt (abonnementer krever rollen integration).');

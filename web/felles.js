@@ -33,3 +33,18 @@ function adjustNav(me) {
   const meetings = roles.some((r) => ['administrator', 'secretariat', 'secretary'].includes(r));
   for (const a of document.querySelectorAll('header nav a[href="/moter.html"]')) a.hidden = !meetings;
 }
+
+// The sign-in form every page has: the key is tried with the page's own
+// signIn (which keeps it when the API takes it); `refusal` says why not.
+function signInForm(signIn, refusal) {
+  document.getElementById('logg-inn').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    fieldError('nokkel', '');
+    const k = document.getElementById('nokkel').value.trim();
+    if (!k || !(await signIn(k))) {
+      fieldError('nokkel', refusal);
+      document.getElementById('nokkel').focus();
+    }
+  });
+  if (key()) signIn(key());
+}

@@ -127,16 +127,6 @@ function renderMinutes() {
   }
 }
 
-document.getElementById('logg-inn').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  fieldError('nokkel', '');
-  const k = document.getElementById('nokkel').value.trim();
-  if (!k || !(await signIn(k))) {
-    fieldError('nokkel', 'Nøkkelen ble ikke godtatt.');
-    document.getElementById('nokkel').focus();
-  }
-});
-
 document.getElementById('opprett').addEventListener('submit', async (e) => {
   e.preventDefault();
   for (const id of ['committeeId', 'startTime', 'endTime', 'place']) fieldError(id, '');
@@ -211,4 +201,4 @@ document.getElementById('godkjenn').addEventListener('click', async () => {
   link.hidden = false;
 });
 
-if (key()) signIn(key());
+signInForm(signIn, 'Nøkkelen ble ikke godtatt.');

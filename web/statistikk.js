@@ -110,19 +110,9 @@ async function signIn(k) {
   return true;
 }
 
-document.getElementById('logg-inn').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  fieldError('nokkel', '');
-  const k = document.getElementById('nokkel').value.trim();
-  if (!k || !(await signIn(k))) {
-    fieldError('nokkel', 'Nøkkelen ble ikke godtatt.');
-    document.getElementById('nokkel').focus();
-  }
-});
-
 document.getElementById('velg').addEventListener('submit', (e) => {
   e.preventDefault();
   load(document.getElementById('period').value);
 });
 
-if (key()) signIn(key());
+signInForm(signIn, 'Nøkkelen ble ikke godtatt.');
