@@ -5,6 +5,7 @@
 #include "samhand_bus.h"
 #include "samhand_log.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,4 +241,24 @@ void gateway_bridge_cancel(gateway_bridge_t *bridge, gateway_call_t *call)
 size_t gateway_bridge_pending(gateway_bridge_t *bridge)
 {
     return bridge->n_pending;
+}
+
+gateway_call_t *gateway_bridge_ask(gateway_bridge_t *bridge, const char *service,
+                                   const char *method, const ProtobufCMessage *request,
+                                   int timeout_ms, gateway_bridge_done_fn done, void *ctx)
+{
+    size_t len = protobuf_c_message_get_packed_size(request);
+    uint8_t *body = malloc(len + 1);
+    protobuf_c_message_pack(request, body);
+    char request_id[64];
+    snprintf(request_id, sizeof request_id, "gateway-%s", method);
+    Samhand__V1__Envelope envelope = SAMHAND__V1__ENVELOPE__INIT;
+    envelope.request_id = request_id;
+    envelope.method = (char *)method;
+    envelope.deadline_ms = bus_now_ms() + timeout_ms;
+    envelope.body.data = body;
+    envelope.body.len = len;
+    gateway_call_t *call = gateway_bridge_call(bridge, service, &envelope, done, ctx);
+    free(body);
+    return call;
 }

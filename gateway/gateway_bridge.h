@@ -34,6 +34,13 @@ gateway_call_t *gateway_bridge_call(gateway_bridge_t *bridge, const char *servic
                                     const Samhand__V1__Envelope *request,
                                     gateway_bridge_done_fn done, void *ctx);
 
+/* The gateway asking for itself (no principal, no HTTP request behind
+ * it): packs `request` into an envelope for `method` with a deadline of
+ * `timeout_ms` and calls as gateway_bridge_call does. */
+gateway_call_t *gateway_bridge_ask(gateway_bridge_t *bridge, const char *service,
+                                   const char *method, const ProtobufCMessage *request,
+                                   int timeout_ms, gateway_bridge_done_fn done, void *ctx);
+
 /* Forgets a call whose asker went away; `done` will not be called. */
 void gateway_bridge_cancel(gateway_bridge_t *bridge, gateway_call_t *call);
 

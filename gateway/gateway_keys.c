@@ -107,17 +107,8 @@ static void s_ask(gateway_keys_t *keys)
     Samhand__V1__ListApiKeyDigestsRequest req = SAMHAND__V1__LIST_API_KEY_DIGESTS_REQUEST__INIT;
     req.limit = 1000;
     req.cursor = keys->cursor;
-    size_t len = samhand__v1__list_api_key_digests_request__get_packed_size(&req);
-    uint8_t *body = malloc(len + 1);
-    samhand__v1__list_api_key_digests_request__pack(&req, body);
-    Samhand__V1__Envelope envelope = SAMHAND__V1__ENVELOPE__INIT;
-    envelope.request_id = "gateway-api-keys";
-    envelope.method = "agenda.ListApiKeyDigests";
-    envelope.deadline_ms = bus_now_ms() + 5000;
-    envelope.body.data = body;
-    envelope.body.len = len;
-    keys->call = gateway_bridge_call(keys->bridge, "agenda", &envelope, s_on_reply, keys);
-    free(body);
+    keys->call = gateway_bridge_ask(keys->bridge, "agenda", "agenda.ListApiKeyDigests", &req.base,
+                                    5000, s_on_reply, keys);
     if (!keys->call) /* no agenda connected now: the keys known stay */
         keys->n_next_keys = 0;
 }

@@ -183,17 +183,8 @@ static void s_ask_orgs(gateway_oidc_t *oidc)
     Samhand__V1__ListOrganizationsRequest req = SAMHAND__V1__LIST_ORGANIZATIONS_REQUEST__INIT;
     req.limit = 500;
     req.cursor = oidc->orgs_cursor;
-    size_t len = samhand__v1__list_organizations_request__get_packed_size(&req);
-    uint8_t *body = malloc(len + 1);
-    samhand__v1__list_organizations_request__pack(&req, body);
-    Samhand__V1__Envelope envelope = SAMHAND__V1__ENVELOPE__INIT;
-    envelope.request_id = "gateway-organizations";
-    envelope.method = "agenda.ListOrganizations";
-    envelope.deadline_ms = bus_now_ms() + 5000;
-    envelope.body.data = body;
-    envelope.body.len = len;
-    oidc->orgs_call = gateway_bridge_call(oidc->bridge, "agenda", &envelope, s_on_orgs, oidc);
-    free(body);
+    oidc->orgs_call = gateway_bridge_ask(oidc->bridge, "agenda", "agenda.ListOrganizations",
+                                         &req.base, 5000, s_on_orgs, oidc);
 }
 
 static void s_on_orgs_timer(uv_timer_t *timer)
