@@ -275,20 +275,26 @@ static void s_delivered(db_t *db, const PGresult *res, const s_job_t *jobs, int 
     if (count > 0) {
         char *text = json_dumps(done, JSON_COMPACT);
         const char *params[] = {text};
-        PQclear(db_query(db,
-                         "WITH done AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, "
-                         "subscription uuid, status int, latency_ms int, response text)), "
-                         "attempt AS (INSERT INTO delivery_attempts (delivery_id, status, "
-                         "latency_ms, response) SELECT id, status, latency_ms, response FROM "
-                         "done), "
-                         "delivered AS (UPDATE deliveries d SET state = 'DELIVERED', attempts = "
-                         "d.attempts + 1, delivered_at = now(), leased_by = NULL FROM done "
-                         "WHERE d.id = done.id) "
-                         "UPDATE subscriptions s SET failing_since = NULL FROM done "
-                         "WHERE s.id = done.subscription AND s.failing_since IS NOT NULL",
-                         1, params));
+        PGresult *recorded =
+            db_query(db,
+                     "WITH done AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, "
+                     "subscription uuid, status int, latency_ms int, response text)), "
+                     "attempt AS (INSERT INTO delivery_attempts (delivery_id, status, "
+                     "latency_ms, response) SELECT id, status, latency_ms, response FROM "
+                     "done), "
+                     "delivered AS (UPDATE deliveries d SET state = 'DELIVERED', attempts = "
+                     "d.attempts + 1, delivered_at = now(), leased_by = NULL FROM done "
+                     "WHERE d.id = done.id) "
+                     "UPDATE subscriptions s SET failing_since = NULL FROM done "
+                     "WHERE s.id = done.subscription AND s.failing_since IS NOT NULL",
+                     1, params);
         free(text);
-        metrics_queue_flow("notify", "webhooks", "out", (int)count);
+        if (recorded)
+            metrics_queue_flow("notify", "webhooks", "out", (int)count);
+        else /* they stay leased, and go again with the same webhook-id when it ends */
+            log_warn("could not record %zu webhook deliveries as delivered: %s", count,
+                     db_error(db));
+        PQclear(recorded);
     }
     json_decref(done);
 }
@@ -361,6 +367,30 @@ static int s_by_chain(const void *a, const void *b)
     return sx < sy ? -1 : sx > sy;
 }
 
+/* Cuts `text` at its first byte that is not part of valid UTF-8 (a body
+ * in another encoding, or one cut mid-character): the database and JSON
+ * take only UTF-8, and a delivery whose answer cannot be stored would be
+ * sent again and again. */
+static void s_utf8_prefix(char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p) {
+        int n = *p < 0x80             ? 1
+                : (*p & 0xe0) == 0xc0 ? 2
+                : (*p & 0xf0) == 0xe0 ? 3
+                : (*p & 0xf8) == 0xf0 ? 4
+                                      : 0;
+        for (int i = 1; i < n; i++)
+            if ((p[i] & 0xc0) != 0x80)
+                n = 0;
+        if (n == 0 || (n == 2 && *p < 0xc2)) {
+            *(char *)p = '\0';
+            return;
+        }
+        p += n;
+    }
+}
+
 static void s_finish(s_job_t *job)
 {
     curl_off_t total_us = 0;
@@ -371,6 +401,7 @@ static void s_finish(s_job_t *job)
     else
         snprintf(job->answer.response, sizeof job->answer.response, "%s",
                  curl_easy_strerror(job->result));
+    s_utf8_prefix(job->answer.response);
 }
 
 /* One round of a sender: claims the due deliveries of its subscriptions,
