@@ -905,10 +905,18 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
         json_t *roles = json_array();
         for (size_t i = 0; i < principal.n_roles; i++)
             json_array_append_new(roles, json_string(principal.roles[i]));
+        /* the operations the policy lets these roles call: the pages offer
+         * only those, from the same table the gateway enforces */
+        json_t *operations = json_array();
+        unsigned held = gateway_principal_roles(&principal);
+        for (size_t i = 0; i < gateway_policies_count; i++)
+            if (gateway_policies[i].roles & held)
+                json_array_append_new(operations, json_string(gateway_policies[i].rpc));
         s_send_json(req, 200, "application/json",
-                    json_pack("{s:s, s:s, s:o}", "subject", principal.subject, "organizationId",
+                    json_pack("{s:s, s:s, s:o, s:o}", "subject", principal.subject,
+                              "organizationId",
                               principal.organization_id ? principal.organization_id : "", "roles",
-                              roles),
+                              roles, "operations", operations),
                     request_id);
         s_count(gateway, "GET /v1/me", 200, &start, request_id);
         return 0;

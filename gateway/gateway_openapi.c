@@ -351,7 +351,9 @@ char *gateway_openapi_render(void)
          false},
         {"/metrics", "gateway.Metrics", "Prometheus metrics", "text/plain", false},
         {"/openapi.json", "gateway.OpenApi", "This document", "application/json", false},
-        {"/v1/me", "gateway.Me", "Who the credential is: subject, organisation and roles",
+        {"/v1/me", "gateway.Me",
+         "Who the credential is: subject, organisation, roles and the operations (operationIds) "
+         "they may call",
          "application/json", true},
         {"/v1/events/stream", "notify.StreamEvents",
          "Server-sent events: the feed as it happens, resuming after Last-Event-ID",

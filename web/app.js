@@ -12,6 +12,7 @@ const STATES = {
 
 let me = null;
 const names = new Map(); // organisation id -> name
+let listed = []; // the reports in the list, for "the same event as"
 
 function clearErrors(form) {
   for (const p of form.querySelectorAll('.error')) { p.hidden = true; p.textContent = ''; }
@@ -25,15 +26,8 @@ function option(select, value, text) {
   select.append(o);
 }
 
-async function signIn(k) {
-  sessionStorage.setItem('samhand-key', k);
-  const r = await api('GET', '/v1/me');
-  if (r.status !== 200) {
-    sessionStorage.removeItem('samhand-key');
-    return false;
-  }
-  me = r.json;
-  adjustNav(me);
+async function start(who) {
+  me = who;
   const orgs = await fetch('/v1/organizations?limit=500').then((x) => x.json());
   const receivers = document.getElementById('receivingOrganizationId');
   receivers.replaceChildren();
@@ -60,7 +54,8 @@ async function listReports() {
   const r = await api('GET', '/v1/deviations?limit=100');
   const body = document.getElementById('meldinger');
   body.replaceChildren();
-  for (const d of (r.json.items || [])) {
+  listed = r.json.items || [];
+  for (const d of listed) {
     const tr = document.createElement('tr');
     const due = d.answerDeadline && d.answerDeadline.dueDate
       ? d.answerDeadline.dueDate.split('-').reverse().join('.') : '';
@@ -97,6 +92,8 @@ const STEPS = {
     done: 'Svaret er sendt til melderen.' },
   forward: { button: 'Videresend', field: 'forwardToOrganizationId', label: 'Videresend til',
     organisation: true, done: 'Meldingen er videresendt.' },
+  'mark-duplicate': { button: 'Merk som duplikat', field: 'duplicateOfId',
+    label: 'Samme hendelse som', report: true, done: 'Meldingen er merket som duplikat.' },
   reject: { button: 'Avvis', field: 'reason', label: 'Hvorfor er dette ikke et samhandlingsavvik?',
     done: 'Meldingen er avvist.' },
   dispute: { button: 'Bestrid svaret', field: 'comment', label: 'Hvorfor godtas ikke svaret?',
@@ -122,6 +119,14 @@ function stepForm(id, action, how) {
       control = document.createElement('select');
       control.append(new Option('Velg organisasjon', ''));
       for (const [orgId, name] of names) if (orgId !== me.organizationId) control.append(new Option(name, orgId));
+    } else if (how.report) {
+      // another report of ours, by its reference and first words
+      control = document.createElement('select');
+      control.append(new Option('Velg meldingen', ''));
+      for (const d of listed) {
+        if (d.id !== id && d.reference)
+          control.append(new Option(d.reference + ': ' + d.description.slice(0, 60), d.id));
+      }
     } else {
       control = document.createElement('textarea');
       control.rows = 4;
@@ -254,4 +259,4 @@ document.getElementById('meld').addEventListener('submit', async (e) => {
   }
 });
 
-signInForm(signIn, 'Nøkkelen ble ikke godtatt. Sjekk at du har limt inn hele nøkkelen.');
+signInForm(start, 'Nøkkelen ble ikke godtatt. Sjekk at du har limt inn hele nøkkelen.');

@@ -1,6 +1,18 @@
-// What samhand's pages share: the API key of this tab, calls to /v1 with
-// it, and showing a field's error beside the field.
+// What samhand's pages share: the navigation, the credential of this tab
+// (an API key, or an access token from an OpenID Connect login), calls to
+// /v1 with it, offering only what the signed-in roles may do, and showing
+// a field's error beside the field.
 'use strict';
+
+// The pages, and the operations that make each of use (any one of them;
+// none: of use to everyone). /v1/me says which operations a role may call.
+const PAGES = [
+  ['/', 'Avvik', ['deviation.CreateReport']],
+  ['/statistikk.html', 'Statistikk', ['deviation.Stats']],
+  ['/utvalg.html', 'Utvalg', []],
+  ['/moter.html', 'Møter', ['agenda.CreateMeeting', 'agenda.ListActions']],
+  ['/drift.html', 'Drift', []],
+];
 
 function key() { return sessionStorage.getItem('samhand-key') || ''; }
 
@@ -26,23 +38,66 @@ function fieldError(field, text) {
   return true;
 }
 
-// The pages a signed-in role has use for: the meeting page is the
-// secretaries' (the API refuses the others anyway; the link is not offered).
-function adjustNav(me) {
-  const roles = (me && me.roles) || [];
-  const meetings = roles.some((r) => ['administrator', 'secretariat', 'secretary'].includes(r));
-  for (const a of document.querySelectorAll('header nav a[href="/moter.html"]')) a.hidden = !meetings;
+// The API's refusal, put beside the field it names, else in `status`.
+function refusal(r, what, status) {
+  const field = r.json.errors && r.json.errors[0] ? r.json.errors[0].field : '';
+  const text = what + ': ' + (r.json.detail || 'ukjent feil') + '.';
+  if (!(field && fieldError(field, text))) document.getElementById(status).textContent = text;
 }
 
-// The sign-in form every page has: the key is tried with the page's own
-// signIn (which keeps it when the API takes it); `refusal` says why not.
-function signInForm(signIn, refusal) {
+// Whether the signed-in credential may call any of `operations`.
+function may(me, ...operations) {
+  const held = (me && me.operations) || [];
+  return operations.length === 0 || operations.some((o) => held.includes(o));
+}
+
+// Hides what the roles cannot use: the pages in the navigation, and every
+// element marked data-needs="op1 op2" (shown if any one may be called).
+function offer(me) {
+  for (const a of document.querySelectorAll('header nav a')) {
+    const page = PAGES.find((p) => p[0] === a.getAttribute('href'));
+    a.hidden = !(page && may(me, ...page[2]));
+  }
+  for (const el of document.querySelectorAll('[data-needs]'))
+    el.hidden = !may(me, ...el.dataset.needs.split(' '));
+}
+
+function navigation() {
+  const nav = document.querySelector('header nav');
+  if (!nav) return;
+  for (const [href, text] of PAGES) {
+    const a = document.createElement('a');
+    a.href = href;
+    a.textContent = text;
+    if (href === location.pathname || (href === '/' && location.pathname === '/index.html'))
+      a.setAttribute('aria-current', 'page');
+    nav.append(a, ' ');
+  }
+}
+navigation();
+
+// The sign-in form every page has: the key is kept in this tab when the
+// gateway takes it (/v1/me), the page's own `start(me)` runs, and then
+// what the roles cannot use is hidden; `refused` says why a key was not
+// taken.
+// A start that returns false refuses the key too (a page it is no use on).
+function signInForm(start, refused) {
+  async function signIn(k) {
+    sessionStorage.setItem('samhand-key', k);
+    const r = await api('GET', '/v1/me');
+    if (r.status === 200 && (await start(r.json)) !== false) {
+      offer(r.json);
+      return true;
+    }
+    sessionStorage.removeItem('samhand-key');
+    return false;
+  }
   document.getElementById('logg-inn').addEventListener('submit', async (e) => {
     e.preventDefault();
     fieldError('nokkel', '');
     const k = document.getElementById('nokkel').value.trim();
     if (!k || !(await signIn(k))) {
-      fieldError('nokkel', refusal);
+      fieldError('nokkel', refused);
       document.getElementById('nokkel').focus();
     }
   });

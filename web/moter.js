@@ -22,14 +22,7 @@ function refused(r, fallback) {
   if (!(field && fieldError(field, text))) document.getElementById('mote-status').textContent = text;
 }
 
-async function signIn(k) {
-  sessionStorage.setItem('samhand-key', k);
-  const me = await api('GET', '/v1/me');
-  if (me.status === 200) adjustNav(me.json);
-  if (me.status !== 200) {
-    sessionStorage.removeItem('samhand-key');
-    return false;
-  }
+async function start(me) {
   const committees = await fetch('/v1/committees?limit=500').then((x) => x.json());
   const select = document.getElementById('committeeId');
   select.replaceChildren(new Option('Velg utvalg', ''));
@@ -201,4 +194,4 @@ document.getElementById('godkjenn').addEventListener('click', async () => {
   link.hidden = false;
 });
 
-signInForm(signIn, 'Nøkkelen ble ikke godtatt.');
+signInForm(start, 'Nøkkelen ble ikke godtatt.');

@@ -144,6 +144,41 @@ static void test_refusal_names_the_roles(void **state)
     http_response_free(&r);
 }
 
+/* /v1/me tells each role the operations it may call, the same table the
+ * gateway enforces: the web pages offer only those. */
+static void test_me_lists_what_the_role_may_do(void **state)
+{
+    char url[256], header[96];
+    snprintf(url, sizeof url, "%s/v1/me", s_stack.base_url);
+    http_response_t *r = http_request("GET", url, NULL, NULL);
+    assert_int_equal(r->status, 401);
+    http_response_free(&r);
+    for (size_t i = 0; i < N_ROLES; i++) {
+        snprintf(header, sizeof header, "Authorization: Bearer shk_%s", s_roles[i]);
+        const char *headers[] = {header, NULL};
+        r = http_request("GET", url, NULL, headers);
+        assert_int_equal(r->status, 200);
+        json_t *operations = json_object_get(r->json, "operations");
+        unsigned bit = gateway_role_bit(s_roles[i], strlen(s_roles[i]));
+        size_t listed = 0;
+        for (size_t p = 0; p < gateway_policies_count; p++) {
+            bool may = (gateway_policies[p].roles & bit) != 0, found = false;
+            size_t k;
+            json_t *name;
+            json_array_foreach(operations, k, name)
+            {
+                found = found || strcmp(json_string_value(name), gateway_policies[p].rpc) == 0;
+            }
+            if (may != found)
+                fail_msg("%s: /v1/me %s %s", s_roles[i], found ? "offers" : "lacks",
+                         gateway_policies[p].rpc);
+            listed += may;
+        }
+        assert_int_equal(json_array_size(operations), listed);
+        http_response_free(&r);
+    }
+}
+
 static void test_security_headers(void **state)
 {
     static const char *const paths[] = {"/v1/committees", "/v1/nowhere", "/healthz"};
@@ -424,6 +459,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_route),
         cmocka_unit_test(test_refusal_names_the_roles),
+        cmocka_unit_test(test_me_lists_what_the_role_may_do),
         cmocka_unit_test(test_security_headers),
         cmocka_unit_test(test_cors_for_the_configured_origins),
         cmocka_unit_test(test_rate_limit_per_credential),

@@ -1,7 +1,8 @@
 // A real browser through samhand's pages (test_web runs it): a nurse at a
 // municipality reports a deviation on a phone, is stopped where the text
 // holds an identity number, sends it; the hospital sees it arrive,
-// acknowledges and answers it; the nurse reads the answer and disputes it.
+// acknowledges and answers it, and marks a colleague's second report of
+// the same event as its duplicate; the nurse reads the answer and disputes it.
 // axe-core checks every page state for serious accessibility violations;
 // screenshots are kept. Exits 0, or 1 saying what went wrong.
 //
@@ -59,6 +60,19 @@ try {
   await accessible(page, 'sent');
   await shot(page, '4-sendt');
 
+  // a colleague reports the same event again
+  await page.getByLabel('Hvem gjelder avviket?').selectOption({ label: RECEIVER_NAME });
+  await page.getByLabel('Kategori').selectOption({ index: 1 });
+  await page.getByLabel('Når skjedde det?').fill('2026-11-20T10:30');
+  await page.getByLabel('Hva skjedde?').fill('Nattevakten: epikrisen manglet ved utskrivningen i går.');
+  await page.evaluate(() => { document.querySelector('#meld-status').textContent = ''; });
+  await page.getByRole('button', { name: 'Send avviksmelding' }).click();
+  await page.waitForFunction((first) => {
+    const text = document.querySelector('#meld-status').textContent;
+    return text.includes('referanse') && !text.includes(first);
+  }, reference);
+  const again = /referanse (\S+)\./.exec(await status.textContent())[1];
+
   // the hospital, on a laptop: it has arrived
   const laptop = await context(browser, 1280, 900);
   const hospital = await laptop.newPage();
@@ -82,6 +96,16 @@ try {
   await accessible(hospital, 'the answered report');
   await shot(hospital, '6-besvart');
 
+  // the second report is the same event: marked as a duplicate of the first
+  await hospital.getByRole('button', { name: again }).click();
+  const same = hospital.getByLabel('Samme hendelse som');
+  await same.selectOption(await same.locator('option', { hasText: reference }).getAttribute('value'));
+  await hospital.getByRole('button', { name: 'Merk som duplikat' }).click();
+  await hospital.waitForFunction(() =>
+    document.querySelector('#detalj-status').textContent.includes('duplikat'));
+  await hospital.locator('#detalj-felt dd', { hasText: 'Duplikat' }).waitFor();
+  await accessible(hospital, 'the duplicate');
+
   // the nurse reads the answer
   await page.reload();
   await page.getByRole('button', { name: reference }).click();
@@ -98,10 +122,10 @@ try {
     document.querySelector('#detalj-status').textContent.includes('bestridt'));
   await page.locator('#detalj-felt dd', { hasText: 'Bestridt' }).waitFor();
 
-  // the tertial's statistics count it
+  // the tertial's statistics count both reports (one of them a duplicate)
   await page.getByRole('link', { name: 'Statistikk' }).click();
   await page.waitForFunction(() =>
-    document.querySelector('#oppsummering').textContent.includes('1 avviksmelding '));
+    document.querySelector('#oppsummering').textContent.includes('2 avviksmeldinger '));
   await page.locator('table.chart').first().waitFor();
   await accessible(page, 'the statistics');
   await shot(page, '7b-statistikk');
