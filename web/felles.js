@@ -38,11 +38,13 @@ function fieldError(field, text) {
   return true;
 }
 
-// The API's refusal, put beside the field it names, else in `status`.
-function refusal(r, what, status) {
+// The API's refusal, put beside the field it names (the element with id
+// prefix + field), else in the element `status`.
+function refusal(r, what, status, prefix = '') {
   const field = r.json.errors && r.json.errors[0] ? r.json.errors[0].field : '';
   const text = what + ': ' + (r.json.detail || 'ukjent feil') + '.';
-  if (!(field && fieldError(field, text))) document.getElementById(status).textContent = text;
+  if (field && fieldError(prefix + field, text)) document.getElementById(prefix + field).focus();
+  else document.getElementById(status).textContent = text;
 }
 
 // Whether the signed-in credential may call any of `operations`.
@@ -77,17 +79,19 @@ function navigation() {
 navigation();
 
 // The sign-in form every page has: the key is kept in this tab when the
-// gateway takes it (/v1/me), the page's own `start(me)` runs, and then
-// what the roles cannot use is hidden; `refused` says why a key was not
-// taken.
+// gateway takes it (/v1/me), what the roles cannot use is hidden, and the
+// page's own `start(me)` runs; `refused` says why a key was not taken.
 // A start that returns false refuses the key too (a page it is no use on).
 function signInForm(start, refused) {
   async function signIn(k) {
     sessionStorage.setItem('samhand-key', k);
     const r = await api('GET', '/v1/me');
-    if (r.status === 200 && (await start(r.json)) !== false) {
+    if (r.status === 200) {
       offer(r.json);
-      return true;
+      if ((await start(r.json)) !== false) {
+        offer(r.json); // again: over what start showed
+        return true;
+      }
     }
     sessionStorage.removeItem('samhand-key');
     return false;

@@ -27,6 +27,28 @@ static int s_teardown(void **state)
     return 0;
 }
 
+/* Runs tests/tools/<script> in node with `env` (NAME='value' …) before
+ * it, the base URL and the screenshot folder given; 0 when it passed. */
+static int s_browser(const char *script, const char *env)
+{
+    const char *build = getenv("SAMHAND_BUILD_DIR");
+    const char *source = getenv("SAMHAND_SOURCE_DIR");
+    char command[2048];
+    snprintf(command, sizeof command,
+             "BASE_URL='%s' SCREENSHOTS='%s/Testing/screenshots' %s node %s/tests/tools/%s >&2",
+             s_stack.base_url, build ? build : ".", env, source ? source : ".", script);
+    return system(command);
+}
+
+/* Makes `path` with `body`, keeps the new id in `id`. */
+static void s_make(const char *path, const char *body, char id[40])
+{
+    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    assert_int_equal(r->status, 201);
+    snprintf(id, 40, "%s", json_text(r, "id"));
+    http_response_free(&r);
+}
+
 /* An organisation and a reporter's key for it, made through the API. */
 static void s_party(const char *name, const char *number, const char *kind, char key[80])
 {
@@ -60,15 +82,11 @@ static void test_report_and_receive_in_a_browser(void **state)
     char kommune[80], sykehus[80];
     s_party("Trondheim kommune", "942110464", "MUNICIPALITY", kommune);
     s_party("St. Olavs hospital HF", "883974832", "HOSPITAL_TRUST", sykehus);
-    const char *build = getenv("SAMHAND_BUILD_DIR");
-    const char *source = getenv("SAMHAND_SOURCE_DIR");
-    char command[2048];
-    snprintf(command, sizeof command,
-             "BASE_URL='%s' REPORTER_KEY='%s' RECEIVER_KEY='%s' "
-             "RECEIVER_NAME='St. Olavs hospital HF' SCREENSHOTS='%s/Testing/screenshots' "
-             "node %s/tests/tools/web-deviation.mjs >&2",
-             s_stack.base_url, kommune, sykehus, build ? build : ".", source ? source : ".");
-    assert_int_equal(system(command), 0);
+    char env[512];
+    snprintf(env, sizeof env,
+             "REPORTER_KEY='%s' RECEIVER_KEY='%s' RECEIVER_NAME='St. Olavs hospital HF'", kommune,
+             sykehus);
+    assert_int_equal(s_browser("web-deviation.mjs", env), 0);
 }
 
 /* A committee secretary builds, publishes and reads an agenda, and
@@ -105,14 +123,10 @@ static void test_agenda_in_a_browser(void **state)
     char key[80];
     snprintf(key, sizeof key, "%s", json_text(r, "key"));
     http_response_free(&r);
-    const char *build = getenv("SAMHAND_BUILD_DIR");
-    const char *source = getenv("SAMHAND_SOURCE_DIR");
-    char command[2048];
-    snprintf(command, sizeof command,
-             "BASE_URL='%s' SECRETARY_KEY='%s' COMMITTEE_NAME='Administrativt samarbeidsutvalg' "
-             "SCREENSHOTS='%s/Testing/screenshots' node %s/tests/tools/web-meeting.mjs >&2",
-             s_stack.base_url, key, build ? build : ".", source ? source : ".");
-    assert_int_equal(system(command), 0);
+    char env[512];
+    snprintf(env, sizeof env, "SECRETARY_KEY='%s' COMMITTEE_NAME='Administrativt samarbeidsutvalg'",
+             key);
+    assert_int_equal(s_browser("web-meeting.mjs", env), 0);
 }
 
 /* An operator sees the queues, an integration owner its subscriptions. */
@@ -140,15 +154,50 @@ static void test_operations_in_a_browser(void **state)
                      headers);
     assert_int_equal(r->status, 201);
     http_response_free(&r);
-    const char *build = getenv("SAMHAND_BUILD_DIR");
-    const char *source = getenv("SAMHAND_SOURCE_DIR");
-    char command[2048];
-    snprintf(command, sizeof command,
-             "BASE_URL='%s' INTEGRATION_KEY='%s' "
-             "SUBSCRIPTION_URL='https://fagsystem.malvik.kommune.no/hendelser' "
-             "SCREENSHOTS='%s/Testing/screenshots' node %s/tests/tools/web-operations.mjs >&2",
-             s_stack.base_url, key, build ? build : ".", source ? source : ".");
-    assert_int_equal(system(command), 0);
+    char env[512];
+    snprintf(env, sizeof env,
+             "INTEGRATION_KEY='%s' "
+             "SUBSCRIPTION_URL='https://fagsystem.malvik.kommune.no/hendelser'",
+             key);
+    assert_int_equal(s_browser("web-operations.mjs", env), 0);
+}
+
+/* The secretariat keeps a committee and its members and decides on the
+ * cases a nurse sent in from outside, in the browser. */
+static void test_committees_in_a_browser(void **state)
+{
+    char frosta[40], committee[40], meeting[40], body[512], reporter[80], key[80];
+    s_make("/v1/organizations",
+           "{\"name\":\"Frosta kommune\",\"organizationNumber\":\"944305483\",\"kind\":"
+           "\"MUNICIPALITY\"}",
+           frosta);
+    s_make("/v1/committees",
+           "{\"name\":\"Overordnet samarbeidsutvalg\",\"shortName\":\"OSU\",\"kind\":"
+           "\"ADMINISTRATIVE\"}",
+           committee);
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"2031-03-05T12:00:00Z\",\"endTime\":"
+             "\"2031-03-05T15:00:00Z\",\"place\":\"Rådhuset, Frosta\"}",
+             committee);
+    s_make("/v1/meetings", body, meeting);
+    snprintf(body, sizeof body,
+             "{\"name\":\"Hjemmesykepleien\",\"organizationId\":\"%s\",\"roles\":[\"reporter\"]}",
+             frosta);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    assert_int_equal(r->status, 201);
+    snprintf(reporter, sizeof reporter, "%s", json_text(r, "key"));
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST", "/v1/api-keys",
+                   "{\"name\":\"Sekretariatet\",\"roles\":[\"secretariat\"]}");
+    assert_int_equal(r->status, 201);
+    snprintf(key, sizeof key, "%s", json_text(r, "key"));
+    http_response_free(&r);
+    char env[768];
+    snprintf(env, sizeof env,
+             "SECRETARIAT_KEY='%s' REPORTER_KEY='%s' COMMITTEE_NAME='Overordnet samarbeidsutvalg' "
+             "MEETING_ID='%s' ORGANIZATION_NAME='Frosta kommune'",
+             key, reporter, meeting);
+    assert_int_equal(s_browser("web-committee.mjs", env), 0);
 }
 
 int main(void)
@@ -157,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_report_and_receive_in_a_browser),
         cmocka_unit_test(test_agenda_in_a_browser),
         cmocka_unit_test(test_operations_in_a_browser),
+        cmocka_unit_test(test_committees_in_a_browser),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -1,0 +1,99 @@
+// Committees in a real browser (test_web runs it): the secretariat makes
+// a committee and adds its chair, a new person; a municipal nurse on a
+// phone sends two cases in to another committee (and is offered neither
+// the meeting page nor the secretariat's forms); the secretariat puts one
+// on the committee's coming meeting and declines the other with a reason.
+// axe-core on every state, screenshots kept. Exits 0, or 1 saying what
+// went wrong.
+//
+//   BASE_URL=… SECRETARIAT_KEY=… REPORTER_KEY=… COMMITTEE_NAME=… MEETING_ID=…
+//   ORGANIZATION_NAME=… SCREENSHOTS=dir node web-committee.mjs
+import { accessible as check, context, failer, launch } from './browser.mjs';
+
+const { BASE_URL, SECRETARIAT_KEY, REPORTER_KEY, COMMITTEE_NAME, MEETING_ID, ORGANIZATION_NAME,
+  SCREENSHOTS } = process.env;
+const fail = failer('web-committee');
+const accessible = (page, what) => check(page, what, fail);
+const shot = (page, name) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+const statusSays = (page, id, text) => page.waitForFunction(([i, t]) =>
+  document.getElementById(i).textContent.includes(t), [id, text]);
+
+async function signIn(page, key) {
+  await page.goto(BASE_URL + '/utvalg.html');
+  await page.getByLabel('API-nøkkel').fill(key);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('heading', { name: 'Utvalgene i helsefellesskapet' }).waitFor();
+}
+
+const browser = await launch(SCREENSHOTS);
+try {
+  // the secretariat makes an expert council and its chair
+  const laptop = await context(browser, 1280, 900);
+  const secretariat = await laptop.newPage();
+  await signIn(secretariat, SECRETARIAT_KEY);
+  await accessible(secretariat, 'the committees');
+  await secretariat.getByLabel('Navn', { exact: true }).fill('Fagråd for legemidler');
+  await secretariat.getByLabel('Kortnavn').fill('FL');
+  await secretariat.getByLabel('Type').selectOption('EXPERT_COUNCIL');
+  await secretariat.getByRole('button', { name: 'Opprett utvalg' }).click();
+  await secretariat.getByRole('heading', { name: 'Fagråd for legemidler' }).waitFor();
+  await secretariat.getByRole('button', { name: 'Fagråd for legemidler' }).waitFor(); // listed
+  await secretariat.getByLabel('Person', { exact: true }).selectOption('ny');
+  await secretariat.getByLabel('Navn på den nye personen').fill('Kari Fagråd');
+  await secretariat.getByLabel('Stilling').fill('Overlege');
+  await secretariat.getByLabel('E-post', { exact: true }).fill('kari.fagrad@stolav.no');
+  await secretariat.getByLabel('Representerer').selectOption({ label: ORGANIZATION_NAME });
+  await secretariat.getByLabel('Rolle').selectOption('CHAIR');
+  await secretariat.getByRole('button', { name: 'Legg til medlem' }).click();
+  await statusSays(secretariat, 'ett-status', 'Medlemmet er lagt til');
+  const row = secretariat.locator('#medlem-liste tr', { hasText: 'Kari Fagråd' });
+  if (!(await row.textContent()).includes('Leder')) fail('the chair is not listed as Leder');
+  await accessible(secretariat, 'a committee and its members');
+  await shot(secretariat, '13-utvalg');
+
+  // a nurse sends two cases in, on a phone
+  const phone = await context(browser, 390, 844);
+  const nurse = await phone.newPage();
+  await signIn(nurse, REPORTER_KEY);
+  if (await nurse.getByRole('link', { name: 'Møter' }).isVisible()) fail('a reporter is offered the meeting page');
+  if (await nurse.getByRole('heading', { name: 'Nytt utvalg' }).isVisible()) fail('a reporter is offered a new committee');
+  await nurse.getByRole('button', { name: COMMITTEE_NAME }).click();
+  await nurse.getByRole('heading', { name: 'Meld inn en sak' }).waitFor();
+  if (await nurse.getByRole('heading', { name: 'Medlemmer', exact: true }).isVisible()) fail('a reporter is shown the members');
+  for (const title of ['Felles rutine for legemiddelsamstemming', 'Parkering ved sykehuset']) {
+    await nurse.getByLabel('Sakens tittel').fill(title);
+    await nurse.getByLabel('Hva saken gjelder').fill('Meldt inn fra hjemmesykepleien.');
+    await nurse.getByLabel('Ditt navn').fill('Kari Nordmann');
+    await nurse.getByRole('button', { name: 'Meld inn saken' }).click();
+    await statusSays(nurse, 'forslag-status', title);
+  }
+  await accessible(nurse, 'a case sent in');
+  await shot(nurse, '14-meld-inn-sak');
+
+  // the secretariat puts one on the coming meeting and declines the other
+  await secretariat.getByRole('button', { name: COMMITTEE_NAME }).click();
+  await secretariat.getByRole('heading', { name: 'Felles rutine for legemiddelsamstemming' }).waitFor();
+  await accessible(secretariat, 'the cases sent in');
+  await shot(secretariat, '15-innmeldte-saker');
+  await secretariat.getByLabel('Møte for «Felles rutine for legemiddelsamstemming»').selectOption({ index: 1 });
+  await secretariat.getByRole('button', { name: 'Sett på sakslisten: Felles rutine for legemiddelsamstemming' }).click();
+  await statusSays(secretariat, 'ett-status', 'er satt på sakslisten');
+  await secretariat.getByLabel('Hvorfor «Parkering ved sykehuset» ikke tas opp').fill(
+    'Parkering hører ikke under utvalget; saken er sendt til sykehusets driftsavdeling.');
+  await secretariat.getByRole('button', { name: 'Avslå: Parkering ved sykehuset' }).click();
+  await statusSays(secretariat, 'ett-status', 'er avslått');
+  await secretariat.locator('#innmeldte-tom').waitFor();
+
+  // and it is on the agenda
+  const meeting = await fetch(`${BASE_URL}/v1/meetings/${MEETING_ID}`,
+    { headers: { Authorization: 'Bearer ' + SECRETARIAT_KEY } }).then((r) => r.json());
+  if (!(meeting.items || []).some((i) => i.title === 'Felles rutine for legemiddelsamstemming'))
+    fail('the accepted case is not on the meeting\'s agenda');
+  if ((meeting.items || []).some((i) => i.title === 'Parkering ved sykehuset'))
+    fail('the declined case is on the agenda');
+  console.log('web-committee: committee made, chair added, two cases sent in, one placed, one declined');
+} catch (e) {
+  fail(e.message);
+} finally {
+  await browser.close();
+}

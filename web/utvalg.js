@@ -1,0 +1,314 @@
+// The committees page: every committee of the partnership; for one, its
+// members (the secretariat adds them and ends their terms) and the cases
+// sent in from outside (innmeldte saker), which a secretary puts on a
+// meeting's agenda or declines with a reason. Anyone signed in may send a
+// case in.
+'use strict';
+
+const KINDS = [['ADMINISTRATIVE', 'Administrativt samarbeidsutvalg'], ['POLITICAL', 'Politisk'],
+  ['EXPERT_COUNCIL', 'Fagråd'], ['WORKING_COMMITTEE', 'Arbeidsgruppe'], ['GP_COUNCIL', 'Fastlegeråd'],
+  ['EMERGENCY', 'Beredskap'], ['OTHER', 'Annet']];
+const ROLES = [['MEMBER', 'Medlem'], ['CHAIR', 'Leder'], ['VICE_CHAIR', 'Nestleder'],
+  ['DEPUTY', 'Vara'], ['OBSERVER', 'Observatør'], ['SECRETARY', 'Sekretær']];
+const text = (list, value) => (list.find((x) => x[0] === value) || [value, value])[1];
+
+let me = null;
+let committee = null;
+const organisations = new Map(); // id -> name
+
+// "5. februar 2031"
+function day(iso) {
+  return iso ? new Date(iso + 'T12:00:00').toLocaleDateString('nb-NO', { day: 'numeric', month: 'long', year: 'numeric' }) : '';
+}
+
+function today() { return new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Oslo' }); }
+
+function say(id, message) { document.getElementById(id).textContent = message; }
+
+function button(label, name, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.setAttribute('aria-label', label + ': ' + name);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+async function start(who) {
+  me = who;
+  const orgs = await fetch('/v1/organizations?limit=500').then((x) => x.json());
+  const select = document.getElementById('medlem-organizationId');
+  select.replaceChildren(new Option('Ingen bestemt', ''));
+  for (const o of orgs.items || []) {
+    organisations.set(o.id, o.name);
+    select.append(new Option(o.name, o.id));
+  }
+  document.getElementById('utvalg-kind').replaceChildren(...KINDS.map(([v, t]) => new Option(t, v)));
+  document.getElementById('medlem-role').replaceChildren(...ROLES.map(([v, t]) => new Option(t, v)));
+  document.getElementById('medlem-termFrom').value = today();
+  document.getElementById('hvem').textContent =
+    'Innlogget for ' + (organisations.get(me.organizationId) || 'ingen organisasjon');
+  show('innlogging', false);
+  show('alle', true);
+  await listCommittees();
+  return true;
+}
+
+async function listCommittees() {
+  const r = await api('GET', '/v1/committees?limit=500');
+  const body = document.getElementById('utvalg-liste');
+  body.replaceChildren();
+  for (const c of r.json.items || []) {
+    const row = body.insertRow();
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'link';
+    open.textContent = c.name;
+    open.addEventListener('click', () => openCommittee(c));
+    row.insertCell().append(open);
+    row.insertCell().textContent = c.shortName || '';
+    row.insertCell().textContent = text(KINDS, c.kind);
+  }
+}
+
+async function openCommittee(c) {
+  committee = c;
+  document.getElementById('ett-tittel').textContent = c.name;
+  say('ett-status', '');
+  say('forslag-status', '');
+  show('ett', true);
+  const work = [];
+  if (may(me, 'agenda.ListPersons')) work.push(listMembers());
+  if (may(me, 'agenda.ListProposals')) work.push(listProposals());
+  await Promise.all(work);
+  document.getElementById('ett-tittel').focus();
+}
+
+// ------------------------------------------------------------ members
+
+async function listMembers() {
+  const [memberships, persons] = await Promise.all([
+    api('GET', `/v1/committees/${committee.id}/memberships?limit=500`),
+    api('GET', '/v1/persons?limit=500'),
+  ]);
+  const names = new Map((persons.json.items || []).map((p) => [p.id, p.name]));
+  const choose = document.getElementById('medlem-personId');
+  choose.replaceChildren(new Option('Velg person', ''), new Option('Ny person …', 'ny'));
+  for (const p of persons.json.items || []) choose.append(new Option(p.name, p.id));
+  show('ny-person', false);
+
+  const body = document.getElementById('medlem-liste');
+  body.replaceChildren();
+  const edit = may(me, 'agenda.UpdateMembership');
+  for (const m of memberships.json.items || []) {
+    const row = body.insertRow();
+    const name = names.get(m.personId) || m.personId;
+    const period = day(m.termFrom) + '–' + (m.termTo ? day(m.termTo) : '');
+    for (const value of [name, text(ROLES, m.role), organisations.get(m.organizationId) || '', period])
+      row.insertCell().textContent = value;
+    if (!edit) continue;
+    const cell = row.insertCell();
+    if (!m.termTo || m.termTo > today())
+      cell.append(button('Avslutt i dag', name, () => endTerm(m, name)));
+  }
+}
+
+async function endTerm(m, name) {
+  const r = await api('PATCH', `/v1/committees/${committee.id}/memberships/${m.id}`,
+    { termTo: today(), updateMask: ['termTo'] });
+  if (r.status !== 200) { refusal(r, 'Perioden ble ikke avsluttet', 'ett-status'); return; }
+  await listMembers();
+  say('ett-status', name + ' er ikke lenger medlem fra i dag.');
+}
+
+document.getElementById('medlem-personId').addEventListener('change', (e) => {
+  show('ny-person', e.target.value === 'ny');
+});
+
+document.getElementById('nytt-medlem').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  for (const p of e.target.querySelectorAll('.error')) fieldError(p.id.replace(/-feil$/, ''), '');
+  const value = (id) => document.getElementById(id).value.trim();
+  let personId = value('medlem-personId');
+  if (!personId) {
+    fieldError('medlem-personId', 'Velg en person, eller «Ny person».');
+    document.getElementById('medlem-personId').focus();
+    return;
+  }
+  if (personId === 'ny') {
+    const person = await api('POST', '/v1/persons', {
+      name: value('person-name'), title: value('person-title'), email: value('person-email'),
+      organizationId: value('medlem-organizationId'),
+    });
+    if (person.status !== 201) { refusal(person, 'Personen ble ikke opprettet', 'ett-status', 'person-'); return; }
+    personId = person.json.id;
+  }
+  const r = await api('POST', `/v1/committees/${committee.id}/memberships`, {
+    personId, role: value('medlem-role'), organizationId: value('medlem-organizationId'),
+    termFrom: value('medlem-termFrom'),
+  });
+  if (r.status !== 201) { refusal(r, 'Medlemmet ble ikke lagt til', 'ett-status', 'medlem-'); return; }
+  e.target.reset();
+  document.getElementById('medlem-termFrom').value = today();
+  await listMembers();
+  say('ett-status', 'Medlemmet er lagt til.');
+});
+
+// ------------------------------------------------------------ committees
+
+document.getElementById('nytt-utvalg').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  for (const f of ['name', 'shortName', 'kind', 'noticePeriodDays']) fieldError('utvalg-' + f, '');
+  const value = (id) => document.getElementById('utvalg-' + id).value.trim();
+  if (!value('name')) {
+    fieldError('utvalg-name', 'Skriv navnet.');
+    document.getElementById('utvalg-name').focus();
+    return;
+  }
+  const r = await api('POST', '/v1/committees', {
+    name: value('name'), shortName: value('shortName'), kind: value('kind'),
+    noticePeriodDays: Number(value('noticePeriodDays')),
+  });
+  if (r.status !== 201) { refusal(r, 'Utvalget ble ikke opprettet', 'alle-status', 'utvalg-'); return; }
+  e.target.reset();
+  await listCommittees();
+  say('alle-status', r.json.name + ' er opprettet.');
+  await openCommittee(r.json);
+});
+
+// ------------------------------------------------------------ proposals
+
+// The cases waiting, each with where it can go: the committee's meetings
+// whose agenda can still change.
+async function listProposals() {
+  const [waiting, meetings] = await Promise.all([
+    api('GET', `/v1/committees/${committee.id}/proposals?state=SUBMITTED&limit=100`),
+    api('GET', `/v1/meetings?committeeId=${committee.id}&from=${today()}&limit=50`),
+  ]);
+  const open = (meetings.json.items || [])
+    .filter((m) => m.state === 'DRAFT' || m.state === 'NOTICE_PUBLISHED');
+  const box = document.getElementById('innmeldte');
+  box.replaceChildren();
+  const items = waiting.json.items || [];
+  show('innmeldte-tom', items.length === 0);
+  const decide = may(me, 'agenda.AcceptProposal');
+  for (const p of items) {
+    const article = document.createElement('article');
+    article.className = 'proposal';
+    const h = document.createElement('h4');
+    h.textContent = p.title;
+    const from = document.createElement('p');
+    from.className = 'help';
+    from.textContent = 'Meldt inn av ' + p.submitterName +
+      (p.organizationId && organisations.get(p.organizationId) ? ', ' + organisations.get(p.organizationId) : '') +
+      ', ' + new Date(p.createTime).toLocaleDateString('nb-NO') + '.';
+    const about = document.createElement('p');
+    about.textContent = p.description || '';
+    article.append(h, from, about);
+    if (decide) article.append(acceptForm(p, open), declineForm(p));
+    box.append(article);
+  }
+}
+
+function field(id, label, control) {
+  const div = document.createElement('div');
+  div.className = 'field';
+  const l = document.createElement('label');
+  l.htmlFor = id;
+  l.textContent = label;
+  control.id = id;
+  control.setAttribute('aria-describedby', id + '-feil');
+  const error = document.createElement('p');
+  error.id = id + '-feil';
+  error.className = 'error';
+  error.hidden = true;
+  div.append(l, control, error);
+  return div;
+}
+
+function acceptForm(p, meetings) {
+  const form = document.createElement('form');
+  form.noValidate = true;
+  const prefix = 'godta-' + p.id + '-';
+  const meeting = document.createElement('select');
+  meeting.append(new Option('Velg møte', ''));
+  for (const m of meetings) {
+    const when = new Date(m.startTime).toLocaleString('nb-NO',
+      { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Oslo' });
+    meeting.append(new Option(when + (m.state === 'DRAFT' ? ' (utkast)' : ''), m.id));
+  }
+  const minutes = document.createElement('input');
+  minutes.type = 'number';
+  minutes.min = '1';
+  minutes.max = '480';
+  minutes.value = '15';
+  const go = document.createElement('button');
+  go.type = 'submit';
+  go.textContent = 'Sett på sakslisten';
+  go.setAttribute('aria-label', 'Sett på sakslisten: ' + p.title);
+  form.append(field(prefix + 'meetingId', 'Møte for «' + p.title + '»', meeting),
+    field(prefix + 'durationMin', 'Minutter', minutes), go);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    fieldError(prefix + 'meetingId', '');
+    if (!meeting.value) {
+      fieldError(prefix + 'meetingId', meetings.length ? 'Velg et møte.'
+        : 'Utvalget har ikke noe kommende møte å sette saken på. Lag møtet først.');
+      meeting.focus();
+      return;
+    }
+    const r = await api('POST', `/v1/proposals/${p.id}/accept`,
+      { meetingId: meeting.value, durationMin: Number(minutes.value) });
+    if (r.status !== 200) { refusal(r, 'Saken ble ikke satt på sakslisten', 'ett-status', prefix); return; }
+    await listProposals();
+    say('ett-status', '«' + p.title + '» er satt på sakslisten.');
+  });
+  return form;
+}
+
+function declineForm(p) {
+  const form = document.createElement('form');
+  form.noValidate = true;
+  const prefix = 'avsla-' + p.id + '-';
+  const reason = document.createElement('textarea');
+  reason.rows = 2;
+  const go = document.createElement('button');
+  go.type = 'submit';
+  go.textContent = 'Avslå';
+  go.setAttribute('aria-label', 'Avslå: ' + p.title);
+  form.append(field(prefix + 'reason', 'Hvorfor «' + p.title + '» ikke tas opp', reason), go);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    fieldError(prefix + 'reason', '');
+    if (!reason.value.trim()) {
+      fieldError(prefix + 'reason', 'Skriv hvorfor; innmelderen får svaret.');
+      reason.focus();
+      return;
+    }
+    const r = await api('POST', `/v1/proposals/${p.id}/decline`, { reason: reason.value.trim() });
+    if (r.status !== 200) { refusal(r, 'Saken ble ikke avslått', 'ett-status', prefix); return; }
+    await listProposals();
+    say('ett-status', '«' + p.title + '» er avslått.');
+  });
+  return form;
+}
+
+document.getElementById('meld-inn').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  for (const f of ['title', 'description', 'submitterName', 'submitterEmail']) fieldError('forslag-' + f, '');
+  const value = (id) => document.getElementById('forslag-' + id).value.trim();
+  const missing = [['title', 'Skriv en tittel.'], ['submitterName', 'Skriv navnet ditt.']]
+    .filter(([f]) => !value(f));
+  for (const [f, t] of missing) fieldError('forslag-' + f, t);
+  if (missing.length) { document.getElementById('forslag-' + missing[0][0]).focus(); return; }
+  const r = await api('POST', `/v1/committees/${committee.id}/proposals`, {
+    title: value('title'), description: value('description'), submitterName: value('submitterName'),
+    submitterEmail: value('submitterEmail'), organizationId: me.organizationId || '',
+  });
+  if (r.status !== 201) { refusal(r, 'Saken ble ikke meldt inn', 'forslag-status', 'forslag-'); return; }
+  e.target.reset();
+  say('forslag-status', '«' + r.json.title + '» er meldt inn til ' + committee.name + '.');
+  if (may(me, 'agenda.ListProposals')) await listProposals();
+});
+
+signInForm(start, 'Nøkkelen ble ikke godtatt.');
