@@ -1,14 +1,20 @@
-// samhand's meeting page: a secretary makes a meeting of a committee,
-// builds its agenda (the times each item gets are shown as you type, and
-// as the API sets them), publishes the notice, reads it, and records the
-// outcomes and decisions of the minutes.
+// samhand's meeting page: a secretary picks a committee, opens one of its
+// meetings or makes one, builds the agenda (the times each item gets are
+// shown as you type, and as the API sets them; items moved, removed, the
+// open actions put on as a follow-up item), writes each case's document
+// and attaches files, publishes the notice, reads it, and records the
+// minutes: who came (deputies for whom), each item's outcome, decision,
+// the points of the discussion and the actions it gave.
 'use strict';
 
 const OUTCOMES = [['ADOPTED_AS_PROPOSED', 'Vedtatt som foreslått'],
   ['ADOPTED_AS_AMENDED', 'Vedtatt med endringer'], ['NOTED', 'Tatt til orientering'],
   ['POSTPONED', 'Utsatt']];
+const STATES = { DRAFT: 'Utkast', NOTICE_PUBLISHED: 'Innkalt', HELD: 'Avholdt',
+  MINUTES_APPROVED: 'Referat godkjent', CANCELLED: 'Avlyst' };
 
 let meeting = null;
+let item = null; // the item whose case document is open
 
 // "13.20", as the partnership writes the time of day
 function clock(date) {
@@ -16,13 +22,26 @@ function clock(date) {
     .replace(':', '.');
 }
 
-function refused(r, fallback) {
-  const field = r.json.errors && r.json.errors[0] ? r.json.errors[0].field : '';
-  const text = (fallback || 'Det gikk ikke') + ': ' + (r.json.detail || 'ukjent feil') + '.';
-  if (!(field && fieldError(field, text))) document.getElementById('mote-status').textContent = text;
+function when(iso) {
+  return new Date(iso).toLocaleString('nb-NO', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Oslo' });
 }
 
-async function start(me) {
+function say(id, text) { document.getElementById(id).textContent = text; }
+
+function lines(text) { return text.split('\n').map((l) => l.trim()).filter(Boolean); }
+
+function editable() { return meeting.state === 'DRAFT' || meeting.state === 'NOTICE_PUBLISHED'; }
+
+function button(label, about, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.setAttribute('aria-label', label + ': ' + about);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+async function start() {
   const committees = await fetch('/v1/committees?limit=500').then((x) => x.json());
   const select = document.getElementById('committeeId');
   select.replaceChildren(new Option('Velg utvalg', ''));
@@ -33,24 +52,91 @@ async function start(me) {
   return true;
 }
 
+// ------------------------------------------------------------ meetings
+
+async function listMeetings() {
+  const committeeId = document.getElementById('committeeId').value;
+  show('moter', Boolean(committeeId));
+  if (!committeeId) return;
+  const r = await api('GET', `/v1/meetings?committeeId=${committeeId}&limit=50`);
+  const body = document.getElementById('mote-liste');
+  body.replaceChildren();
+  const items = (r.json.items || []).sort((a, b) => b.startTime.localeCompare(a.startTime));
+  for (const m of items) {
+    const row = body.insertRow();
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'link';
+    open.textContent = when(m.startTime);
+    open.addEventListener('click', () => openMeeting(m.id));
+    row.insertCell().append(open);
+    row.insertCell().textContent = m.place || '';
+    row.insertCell().textContent = STATES[m.state] || m.state;
+  }
+  if (!items.length) body.insertRow().insertCell().textContent = 'Ingen møter ennå.';
+}
+
+async function openMeeting(id) {
+  const r = await api('GET', '/v1/meetings/' + id);
+  if (r.status !== 200) { say('mote-status', 'Møtet kunne ikke åpnes: ' + (r.json.detail || '') + '.'); return; }
+  meeting = r.json;
+  document.getElementById('medlemmer').replaceChildren();
+  show('fremlegg', false);
+  show('saksliste', true);
+  render();
+  document.getElementById('saksliste-tittel').focus();
+}
+
 // The agenda as the API has it: times computed from the start and the
 // minutes of each item before it.
 function render() {
+  say('mote-om', when(meeting.startTime) + ', ' + (meeting.place || '') + '. ' +
+    (STATES[meeting.state] || meeting.state) + '.');
   const body = document.getElementById('saker');
   body.replaceChildren();
-  for (const item of meeting.items || []) {
-    const tr = document.createElement('tr');
-    const from = item.startTime ? clock(new Date(item.startTime)) : '';
-    const to = item.endTime ? clock(new Date(item.endTime)) : '';
-    for (const text of [item.caseNumber || '', from + '–' + to, item.title, String(item.durationMin)]) {
-      const td = document.createElement('td');
-      td.textContent = text;
-      tr.append(td);
-    }
-    body.append(tr);
-  }
+  const items = meeting.items || [];
+  items.forEach((it, i) => {
+    const tr = body.insertRow();
+    const from = it.startTime ? clock(new Date(it.startTime)) : '';
+    const to = it.endTime ? clock(new Date(it.endTime)) : '';
+    const title = it.title + (it.isWithdrawn ? ' (trukket)' : '');
+    for (const text of [it.caseNumber || '', from + '–' + to, title, String(it.durationMin)])
+      tr.insertCell().textContent = text;
+    const cell = editable() ? tr.insertCell() : null;
+    if (!cell || it.isWithdrawn) return;
+    if (i > 0) cell.append(button('Opp', it.title, () => move(it, it.position - 1)), ' ');
+    if (i < items.length - 1) cell.append(button('Ned', it.title, () => move(it, it.position + 1)), ' ');
+    if (it.kind === 'CASE') cell.append(button('Saksfremlegg', it.title, () => openDocument(it)), ' ');
+    cell.append(button(it.caseNumber ? 'Trekk' : 'Fjern', it.title, () => remove(it)));
+  });
+  for (const id of ['ny-sak', 'publiser', 'handling-kolonne']) show(id, editable());
+  document.getElementById('publiser').textContent =
+    meeting.noticeVersion > 0 ? 'Publiser tilleggsinnkalling' : 'Publiser innkallingen';
+  const notice = document.getElementById('innkalling');
+  notice.href = `/v1/meetings/${meeting.id}/notice.html`;
+  notice.hidden = !(meeting.noticeVersion > 0);
   preview();
   renderMinutes();
+}
+
+async function changed(r, done, what) {
+  if (r.status !== 200) { refusal(r, what, 'mote-status'); return false; }
+  meeting = r.json.meeting || r.json;
+  render();
+  say('mote-status', done);
+  return true;
+}
+
+async function move(it, position) {
+  const r = await api('PATCH', `/v1/meetings/${meeting.id}/items/${it.id}`, { position });
+  await changed(r, `«${it.title}» er flyttet til plass ${position}.`, 'Saken ble ikke flyttet');
+}
+
+// A draft's item goes; a numbered case is withdrawn and keeps its number.
+async function remove(it) {
+  const r = await api('DELETE', `/v1/meetings/${meeting.id}/items/${it.id}`);
+  await changed(r, it.caseNumber ? `«${it.title}» er trukket.` : `«${it.title}» er fjernet.`,
+    'Saken ble ikke fjernet');
 }
 
 // What the item being written would get, as you type
@@ -64,61 +150,226 @@ function preview() {
   text.textContent = 'Får tiden ' + clock(last) + '–' + clock(end) + '.';
 }
 
-// The members on the meeting's day, each present unless marked otherwise
+// ------------------------------------------------------------ case documents
+
+async function openDocument(it) {
+  item = it;
+  const r = await api('GET', `/v1/meetings/${meeting.id}/items/${it.id}/document`);
+  const d = r.status === 200 ? r.json : {};
+  const set = (id, value) => { document.getElementById('dok-' + id).value = value; };
+  set('responsible', (d.responsible || []).join(', '));
+  set('caseOfficers', (d.caseOfficers || []).join(', '));
+  set('proposedDecisions', (d.proposedDecisions || []).join('\n'));
+  set('background', d.background || '');
+  set('assessment', d.assessment || '');
+  attachments(d.attachments || []);
+  say('fremlegg-tittel', 'Saksfremlegg: ' + it.title);
+  say('fremlegg-status', '');
+  show('saksliste', false);
+  show('fremlegg', true);
+  document.getElementById('fremlegg-tittel').focus();
+}
+
+function attachments(list) {
+  const ul = document.getElementById('vedlegg');
+  ul.replaceChildren();
+  for (const a of list) {
+    const li = document.createElement('li');
+    li.append(`${a.filename} (${Math.max(1, Math.round(a.sizeBytes / 1024))} kB) `,
+      button('Last ned', a.filename, () => download(a)));
+    ul.append(li);
+  }
+  if (!list.length) ul.append(Object.assign(document.createElement('li'), { textContent: 'Ingen vedlegg.' }));
+}
+
+// with this tab's credential (an exempt case's files need it), saved under
+// the file's own name
+async function download(a) {
+  const r = await fetch('/v1/attachments/' + a.id, { headers: { Authorization: 'Bearer ' + key() } });
+  if (!r.ok) { say('fremlegg-status', a.filename + ' kunne ikke lastes ned.'); return; }
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await r.blob());
+  link.download = a.filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+document.getElementById('dokument').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  for (const p of e.target.querySelectorAll('.error')) fieldError(p.id.replace(/-feil$/, ''), '');
+  const value = (id) => document.getElementById('dok-' + id).value;
+  const names = (id) => value(id).split(',').map((x) => x.trim()).filter(Boolean);
+  const r = await api('PUT', `/v1/meetings/${meeting.id}/items/${item.id}/document`, {
+    responsible: names('responsible'), caseOfficers: names('caseOfficers'),
+    proposedDecisions: lines(value('proposedDecisions')), background: value('background').trim(),
+    assessment: value('assessment').trim(),
+  });
+  if (r.status !== 200) { refusal(r, 'Saksfremlegget ble ikke lagret', 'fremlegg-status', 'dok-'); return; }
+  say('fremlegg-status', 'Saksfremlegget er lagret.');
+});
+
+document.getElementById('nytt-vedlegg').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  fieldError('vedlegg-fil', '');
+  const file = document.getElementById('vedlegg-fil').files[0];
+  if (!file) { fieldError('vedlegg-fil', 'Velg en fil.'); document.getElementById('vedlegg-fil').focus(); return; }
+  if (file.size > 10 * 1024 * 1024) { fieldError('vedlegg-fil', 'Filen er større enn 10 MB.'); return; }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  const r = await api('POST', `/v1/meetings/${meeting.id}/items/${item.id}/attachments`, {
+    filename: file.name, contentType: file.type || 'application/octet-stream', content: btoa(binary),
+  });
+  if (r.status !== 200) { refusal(r, 'Vedlegget ble ikke lagt ved', 'fremlegg-status', 'vedlegg-'); return; }
+  e.target.reset();
+  attachments(r.json.attachments || []);
+  say('fremlegg-status', file.name + ' er lagt ved.');
+});
+
+document.getElementById('fremlegg-lukk').addEventListener('click', () => {
+  show('fremlegg', false);
+  show('saksliste', true);
+  document.getElementById('saksliste-tittel').focus();
+});
+
+// ------------------------------------------------------------ minutes
+
+// The members on the meeting's day, each present unless marked otherwise;
+// a deputy says for whom.
 async function renderAttendance() {
   const day = meeting.startTime.slice(0, 10);
   const r = await api('GET', `/v1/committees/${meeting.committeeId}/memberships?activeOn=${day}&limit=200`);
+  const people = [];
+  for (const m of r.json.items || []) {
+    if (people.some((p) => p.id === m.personId)) continue;
+    const person = await api('GET', '/v1/persons/' + m.personId);
+    people.push({ id: m.personId, name: person.json.name || m.personId });
+  }
+  const recorded = new Map((meeting.attendance || []).map((a) => [a.personId, a]));
   const box = document.getElementById('medlemmer');
   box.replaceChildren();
-  for (const m of r.json.items || []) {
-    const person = await api('GET', '/v1/persons/' + m.personId);
-    const id = 'oppmote-' + m.personId;
+  for (const p of people) {
     const div = document.createElement('div');
-    div.className = 'field';
+    div.className = 'field attendance';
+    const id = 'oppmote-' + p.id;
     const label = document.createElement('label');
     label.htmlFor = id;
-    label.textContent = person.json.name || m.personId;
+    label.textContent = p.name;
     const select = document.createElement('select');
     select.id = id;
-    select.dataset.person = m.personId;
+    select.dataset.person = p.id;
     select.append(new Option('Til stede', 'PRESENT'), new Option('Forfall', 'ABSENT_WITH_NOTICE'),
-      new Option('Observatør', 'OBSERVER'));
-    div.append(label, select);
+      new Option('Vara', 'DEPUTY'), new Option('Observatør', 'OBSERVER'));
+    const forLabel = document.createElement('label');
+    forLabel.htmlFor = id + '-for';
+    forLabel.textContent = p.name + ' møter som vara for';
+    const forWhom = document.createElement('select');
+    forWhom.id = id + '-for';
+    forWhom.append(new Option('Velg medlem', ''));
+    for (const other of people) if (other.id !== p.id) forWhom.append(new Option(other.name, other.id));
+    const was = recorded.get(p.id);
+    if (was) { select.value = was.status; forWhom.value = was.deputyForPersonId || ''; }
+    const deputy = document.createElement('div');
+    deputy.append(forLabel, forWhom);
+    deputy.hidden = select.value !== 'DEPUTY';
+    select.addEventListener('change', () => { deputy.hidden = select.value !== 'DEPUTY'; });
+    div.append(label, select, deputy);
     box.append(div);
   }
 }
 
 function renderMinutes() {
-  const published = meeting.state === 'NOTICE_PUBLISHED' || meeting.state === 'HELD';
-  show('referat', published);
-  if (published && !document.getElementById('medlemmer').childElementCount) renderAttendance();
+  const open = meeting.state === 'NOTICE_PUBLISHED' || meeting.state === 'HELD';
+  const approved = meeting.state === 'MINUTES_APPROVED';
+  show('referat', open || approved);
+  for (const id of ['oppmote', 'godkjenn']) show(id, open);
+  const link = document.getElementById('referat-lenke');
+  link.href = `/v1/meetings/${meeting.id}/minutes.html`;
+  link.hidden = !approved;
+  if (open && !document.getElementById('medlemmer').childElementCount) renderAttendance();
   const box = document.getElementById('vedtak');
   box.replaceChildren();
-  if (!published) return;
-  for (const item of meeting.items || []) {
-    if (item.kind === 'BREAK') continue;
-    const form = document.createElement('form');
-    form.noValidate = true;
-    const n = item.id;
-    form.innerHTML = `<h3></h3>
-      <div class="field"><label for="utfall-${n}">Utfall</label><select id="utfall-${n}"></select></div>
-      <div class="field"><label for="vedtak-${n}">Vedtak</label><textarea id="vedtak-${n}" rows="3"></textarea></div>
-      <button type="submit">Lagre vedtak</button>`;
-    form.querySelector('h3').textContent = (item.caseNumber ? 'Sak ' + item.caseNumber + ' ' : '') + item.title;
-    const select = form.querySelector('select');
-    for (const [value, text] of OUTCOMES) select.append(new Option(text, value, false, item.outcome === value));
-    form.querySelector('textarea').value = item.decision || '';
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      const r = await api('PUT', `/v1/meetings/${meeting.id}/items/${n}/outcome`,
-        { outcome: select.value, decision: form.querySelector('textarea').value.trim() });
-      const status = document.getElementById('referat-status');
-      status.textContent = r.status === 200 ? 'Vedtaket er lagret.' : 'Det gikk ikke: ' + (r.json.detail || '') + '.';
-      if (r.status === 200) meeting = r.json;
-    });
-    box.append(form);
+  if (!open) return;
+  for (const it of meeting.items || []) {
+    if (it.kind === 'BREAK' || it.isWithdrawn) continue;
+    box.append(outcomeForm(it), actionForm(it));
   }
 }
+
+function outcomeForm(it) {
+  const form = document.createElement('form');
+  form.noValidate = true;
+  form.className = 'outcome';
+  const n = it.id;
+  form.innerHTML = `<h3></h3>
+    <div class="field"><label for="utfall-${n}">Utfall</label><select id="utfall-${n}"></select></div>
+    <div class="field"><label for="vedtak-${n}">Vedtak</label><textarea id="vedtak-${n}" rows="3"></textarea></div>
+    <div class="field"><label for="drofting-${n}">Hovedpunkter fra drøftingen</label>
+      <textarea id="drofting-${n}" rows="3" aria-describedby="drofting-${n}-hjelp"></textarea>
+      <p id="drofting-${n}-hjelp" class="help">Ett punkt per linje.</p></div>
+    <button type="submit">Lagre vedtak</button>`;
+  form.querySelector('h3').textContent = (it.caseNumber ? 'Sak ' + it.caseNumber + ' ' : '') + it.title;
+  form.querySelector('button').setAttribute('aria-label', 'Lagre vedtak: ' + it.title);
+  const select = form.querySelector('select');
+  for (const [value, text] of OUTCOMES) select.append(new Option(text, value, false, it.outcome === value));
+  form.querySelector('#vedtak-' + n).value = it.decision || '';
+  form.querySelector('#drofting-' + n).value = (it.discussionPoints || []).join('\n');
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const r = await api('PUT', `/v1/meetings/${meeting.id}/items/${n}/outcome`, {
+      outcome: select.value, decision: form.querySelector('#vedtak-' + n).value.trim(),
+      discussionPoints: lines(form.querySelector('#drofting-' + n).value),
+    });
+    say('referat-status', r.status === 200 ? 'Vedtaket er lagret.' : 'Det gikk ikke: ' + (r.json.detail || '') + '.');
+    if (r.status === 200) meeting = r.json;
+  });
+  return form;
+}
+
+// An action the decision gives: what, who, by when; it is followed up on
+// the follow-up page and put on a later agenda as a follow-up item.
+function actionForm(it) {
+  const form = document.createElement('form');
+  form.noValidate = true;
+  form.className = 'action';
+  const n = 'tiltak-' + it.id;
+  form.innerHTML = `<h4></h4>
+    <div class="field"><label for="${n}-description"></label>
+      <textarea id="${n}-description" rows="2" aria-describedby="${n}-description-feil"></textarea>
+      <p id="${n}-description-feil" class="error" hidden></p></div>
+    <div class="field"><label for="${n}-responsible">Ansvarlig</label>
+      <input id="${n}-responsible" aria-describedby="${n}-responsible-feil">
+      <p id="${n}-responsible-feil" class="error" hidden></p></div>
+    <div class="field"><label for="${n}-dueDate">Frist</label>
+      <input id="${n}-dueDate" type="date" aria-describedby="${n}-dueDate-feil">
+      <p id="${n}-dueDate-feil" class="error" hidden></p></div>
+    <button type="submit">Legg til oppfølgingspunkt</button>`;
+  form.querySelector('h4').textContent = 'Oppfølgingspunkt fra «' + it.title + '»';
+  form.querySelector('label').textContent = 'Hva skal gjøres etter «' + it.title + '»';
+  form.querySelector('button').setAttribute('aria-label', 'Legg til oppfølgingspunkt: ' + it.title);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const value = (f) => form.querySelector(`#${n}-${f}`).value.trim();
+    fieldError(n + '-description', '');
+    if (!value('description')) {
+      fieldError(n + '-description', 'Skriv hva som skal gjøres.');
+      form.querySelector(`#${n}-description`).focus();
+      return;
+    }
+    const r = await api('POST', '/v1/actions', {
+      committeeId: meeting.committeeId, itemId: it.id, description: value('description'),
+      responsible: value('responsible'), dueDate: value('dueDate'),
+    });
+    if (r.status !== 201) { refusal(r, 'Oppfølgingspunktet ble ikke lagret', 'referat-status', n + '-'); return; }
+    form.reset();
+    say('referat-status', `Oppfølgingspunkt nr. ${r.json.number} er lagt til.`);
+  });
+  return form;
+}
+
+// ------------------------------------------------------------ forms
+
+document.getElementById('committeeId').addEventListener('change', listMeetings);
 
 document.getElementById('opprett').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -132,11 +383,10 @@ document.getElementById('opprett').addEventListener('submit', async (e) => {
     startTime: new Date(value('startTime')).toISOString(),
     endTime: new Date(value('endTime')).toISOString(),
   });
-  if (r.status !== 201) { refused(r, 'Møtet ble ikke opprettet'); return; }
-  meeting = r.json;
-  show('saksliste', true);
-  render();
-  document.getElementById('saksliste-tittel').focus();
+  if (r.status !== 201) { refusal(r, 'Møtet ble ikke opprettet', 'mote-status'); return; }
+  e.target.reset();
+  await listMeetings();
+  await openMeeting(r.json.id);
 });
 
 document.getElementById('durationMin').addEventListener('input', preview);
@@ -150,48 +400,50 @@ document.getElementById('ny-sak').addEventListener('submit', async (e) => {
   if (!title) { fieldError('title', 'Skriv en tittel.'); document.getElementById('title').focus(); return; }
   const r = await api('POST', `/v1/meetings/${meeting.id}/items`,
     { kind, title, durationMin: Number(document.getElementById('durationMin').value) });
-  if (r.status !== 200) { refused(r, 'Saken ble ikke lagt til'); return; }
-  meeting = r.json;
-  document.getElementById('title').value = '';
-  render();
-  document.getElementById('mote-status').textContent = 'Lagt til: ' + title + '.';
+  if (await changed(r, 'Lagt til: ' + title + '.', 'Saken ble ikke lagt til'))
+    document.getElementById('title').value = '';
+});
+
+document.getElementById('oppfolging').addEventListener('click', async () => {
+  const r = await api('POST', `/v1/meetings/${meeting.id}/follow-up`,
+    { durationMin: Number(document.getElementById('durationMin').value) || 10 });
+  await changed(r, 'Oppfølging av tiltak er lagt til, med utvalgets åpne tiltak.',
+    'Oppfølgingen ble ikke lagt til');
 });
 
 document.getElementById('publiser').addEventListener('click', async () => {
   const r = await api('POST', `/v1/meetings/${meeting.id}/publish`);
-  if (r.status !== 200) { refused(r, 'Innkallingen ble ikke publisert'); return; }
+  if (r.status !== 200) { refusal(r, 'Innkallingen ble ikke publisert', 'mote-status'); return; }
   meeting = r.json.meeting;
   render();
   const warnings = (r.json.warnings || []).join(' ');
-  document.getElementById('mote-status').textContent =
-    'Innkallingen er publisert.' + (warnings ? ' Merk: ' + warnings : '');
-  const link = document.getElementById('innkalling');
-  link.href = `/v1/meetings/${meeting.id}/notice.html`;
-  link.hidden = false;
+  say('mote-status', (meeting.noticeVersion > 1 ? 'Tilleggsinnkallingen' : 'Innkallingen') +
+    ' er publisert.' + (warnings ? ' Merk: ' + warnings : ''));
+  await listMeetings();
 });
 
 document.getElementById('oppmote').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const entries = [...document.querySelectorAll('#medlemmer select')]
-    .map((s) => ({ personId: s.dataset.person, status: s.value }));
+  const entries = [...document.querySelectorAll('#medlemmer select[data-person]')].map((s) => {
+    const entry = { personId: s.dataset.person, status: s.value };
+    if (s.value === 'DEPUTY') entry.deputyForPersonId = document.getElementById(s.id + '-for').value;
+    return entry;
+  });
   const r = await api('PUT', `/v1/meetings/${meeting.id}/attendance`, { entries });
-  document.getElementById('referat-status').textContent =
-    r.status === 200 ? 'Oppmøtet er lagret.' : 'Det gikk ikke: ' + (r.json.detail || '') + '.';
+  say('referat-status', r.status === 200 ? 'Oppmøtet er lagret.' : 'Det gikk ikke: ' + (r.json.detail || '') + '.');
   if (r.status === 200) meeting = r.json;
 });
 
 document.getElementById('godkjenn').addEventListener('click', async () => {
   const r = await api('POST', `/v1/meetings/${meeting.id}/minutes/approve`);
-  const status = document.getElementById('referat-status');
   if (r.status !== 200) {
-    status.textContent = 'Referatet ble ikke godkjent: ' + (r.json.detail || '') + '.';
+    say('referat-status', 'Referatet ble ikke godkjent: ' + (r.json.detail || '') + '.');
     return;
   }
   meeting = r.json;
-  status.textContent = 'Referatet er godkjent og låst.';
-  const link = document.getElementById('referat-lenke');
-  link.href = `/v1/meetings/${meeting.id}/minutes.html`;
-  link.hidden = false;
+  render();
+  say('referat-status', 'Referatet er godkjent og låst.');
+  await listMeetings();
 });
 
 signInForm(start, 'Nøkkelen ble ikke godtatt.');

@@ -115,10 +115,10 @@ async function listMembers() {
 
 async function endTerm(m, name) {
   const r = await api('PATCH', `/v1/committees/${committee.id}/memberships/${m.id}`,
-    { termTo: today(), updateMask: ['termTo'] });
+    { termTo: today() });
   if (r.status !== 200) { refusal(r, 'Perioden ble ikke avsluttet', 'ett-status'); return; }
   await listMembers();
-  say('ett-status', name + ' er ikke lenger medlem fra i dag.');
+  say('ett-status', 'Perioden til ' + name + ' slutter i dag.');
 }
 
 document.getElementById('medlem-personId').addEventListener('change', (e) => {

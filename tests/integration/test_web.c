@@ -89,34 +89,33 @@ static void test_report_and_receive_in_a_browser(void **state)
     assert_int_equal(s_browser("web-deviation.mjs", env), 0);
 }
 
-/* A committee secretary builds, publishes and reads an agenda, and
- * records a decision, in the browser. */
+/* A committee secretary builds, publishes and reads an agenda with a case
+ * document, and records the minutes (a deputy, a decision, an action), in
+ * the browser. */
 static void test_agenda_in_a_browser(void **state)
 {
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees",
-                                    "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":"
-                                    "\"ASU\",\"kind\":\"ADMINISTRATIVE\"}");
-    assert_int_equal(r->status, 201);
-    char path[160], body[512];
-    snprintf(path, sizeof path, "/v1/committees/%s/memberships", json_text(r, "id"));
-    http_response_free(&r);
-    /* a member to record as present */
-    r = stack_send(&s_stack, "POST", "/v1/organizations",
-                   "{\"name\":\"Leksvik legekontor\",\"organizationNumber\":\"974575086\","
-                   "\"kind\":\"GP_OFFICE\"}");
-    assert_int_equal(r->status, 201);
-    snprintf(body, sizeof body, "{\"name\":\"Ola Medlem\",\"organizationId\":\"%s\"}",
-             json_text(r, "id"));
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", "/v1/persons", body);
-    assert_int_equal(r->status, 201);
-    snprintf(body, sizeof body,
-             "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2024-01-01\"}",
-             json_text(r, "id"));
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", path, body);
-    assert_int_equal(r->status, 201);
-    http_response_free(&r);
+    char committee[40], leksvik[40], person[40], membership[40], path[160], body[512];
+    s_make("/v1/committees",
+           "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\",\"kind\":"
+           "\"ADMINISTRATIVE\"}",
+           committee);
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships", committee);
+    s_make("/v1/organizations",
+           "{\"name\":\"Leksvik legekontor\",\"organizationNumber\":\"974575086\",\"kind\":"
+           "\"GP_OFFICE\"}",
+           leksvik);
+    /* a member, and a deputy who comes in the member's place */
+    static const char *const people[][2] = {{"Ola Medlem", "MEMBER"}, {"Per Vara", "DEPUTY"}};
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationId\":\"%s\"}", people[i][0],
+                 leksvik);
+        s_make("/v1/persons", body, person);
+        snprintf(body, sizeof body,
+                 "{\"personId\":\"%s\",\"role\":\"%s\",\"termFrom\":\"2024-01-01\"}", person,
+                 people[i][1]);
+        s_make(path, body, membership);
+    }
+    http_response_t *r;
     r = stack_send(&s_stack, "POST", "/v1/api-keys",
                    "{\"name\":\"Sekretariatet\",\"roles\":[\"secretary\"]}");
     assert_int_equal(r->status, 201);

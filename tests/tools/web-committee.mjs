@@ -50,6 +50,10 @@ try {
   if (!(await row.textContent()).includes('Leder')) fail('the chair is not listed as Leder');
   await accessible(secretariat, 'a committee and its members');
   await shot(secretariat, '13-utvalg');
+  // her term ends today: she stays in the list, with the period closed
+  await secretariat.getByRole('button', { name: 'Avslutt i dag: Kari Fagråd' }).click();
+  await statusSays(secretariat, 'ett-status', 'Perioden til Kari Fagråd slutter i dag');
+  if (await row.getByRole('button').count()) fail('an ended term still offers to end it');
 
   // a nurse sends two cases in, on a phone
   const phone = await context(browser, 390, 844);

@@ -1,8 +1,12 @@
 // A committee secretary in a real browser (test_web runs it): makes a
 // meeting, builds the agenda while the page shows the times each item gets
-// (13.00, 13.05–13.35 …), publishes the notice, reads it as members do,
-// and records a decision in the minutes. axe-core on every state,
-// screenshots kept. Exits 0, or 1 saying what went wrong.
+// (13.00, 13.05–13.35 …), moves and removes an item, writes a case
+// document with an attachment, puts the open actions on as a follow-up
+// item, publishes the notice, reads it as members do, and records the
+// minutes: a deputy in a member's place, decisions, the points of the
+// discussion, an action; approves and reads them. Comes back to the
+// meeting from the committee's list. axe-core on every state, screenshots
+// kept. Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… SECRETARY_KEY=… COMMITTEE_NAME=… SCREENSHOTS=dir node web-meeting.mjs
 import { accessible as check, context, failer, launch } from './browser.mjs';
@@ -10,6 +14,9 @@ import { accessible as check, context, failer, launch } from './browser.mjs';
 const { BASE_URL, SECRETARY_KEY, COMMITTEE_NAME, SCREENSHOTS } = process.env;
 const fail = failer('web-meeting');
 const accessible = (page, what) => check(page, what, fail);
+const statusSays = (page, id, text) => page.waitForFunction(([i, t]) =>
+  document.getElementById(i).textContent.includes(t), [id, text]);
+const clear = (page, id) => page.evaluate((i) => { document.getElementById(i).textContent = ''; }, id);
 
 const browser = await launch(SCREENSHOTS);
 try {
@@ -22,7 +29,8 @@ try {
   await page.getByRole('heading', { name: 'Nytt møte' }).waitFor();
   await accessible(page, 'new meeting');
 
-  await page.getByLabel('Utvalg').selectOption({ label: COMMITTEE_NAME });
+  await page.getByLabel('Utvalg', { exact: true }).selectOption({ label: COMMITTEE_NAME });
+  await page.getByRole('heading', { name: 'Møtene i utvalget' }).waitFor();
   await page.getByLabel('Starter').fill('2031-02-05T13:00');
   await page.getByLabel('Slutter').fill('2031-02-05T16:00');
   await page.getByLabel('Sted').fill('1930, 30M11');
@@ -37,15 +45,54 @@ try {
     await page.getByLabel('Minutter').fill(minutes);
     const preview = await page.locator('#tid-forslag').textContent();
     if (!preview.includes(times)) fail(`typing ${minutes} minutes showed "${preview}", not ${times}`);
-    await page.getByRole('button', { name: 'Legg til' }).click();
+    await page.getByRole('button', { name: 'Legg til', exact: true }).click();
     await page.locator('#saker td', { hasText: times }).waitFor();
   }
+
+  // an item moved up gets the earlier slot; removed, it is gone
+  await page.getByLabel('Tittel').fill('Legevakten i jula');
+  await page.getByLabel('Minutter').fill('10');
+  await page.getByRole('button', { name: 'Legg til', exact: true }).click();
+  await page.getByRole('button', { name: 'Opp: Legevakten i jula' }).click();
+  await page.locator('#saker tr', { hasText: 'Legevakten i jula' }).filter({ hasText: '13.35–13.45' }).waitFor();
+  await page.locator('#saker tr', { hasText: 'Samarbeidsavtalen' }).filter({ hasText: '13.45–14.00' }).waitFor();
+  await page.getByRole('button', { name: 'Fjern: Legevakten i jula' }).click();
+  await page.locator('#saker tr', { hasText: 'Legevakten i jula' }).waitFor({ state: 'detached' });
+  await page.locator('#saker tr', { hasText: 'Samarbeidsavtalen' }).filter({ hasText: '13.35–13.50' }).waitFor();
+
+  // the open actions, as one follow-up item at the end
+  await page.getByLabel('Minutter').fill('10');
+  await page.getByRole('button', { name: 'Legg til oppfølging av tiltak' }).click();
+  await page.locator('#saker tr', { hasText: 'Oppfølging av tiltak' }).filter({ hasText: '13.50–14.00' }).waitFor();
   await accessible(page, 'the agenda');
   await shot('8-saksliste');
 
+  // the case document, with an attachment
+  await page.getByRole('button', { name: 'Saksfremlegg: Handlingsplan 2031' }).click();
+  await page.getByRole('heading', { name: 'Saksfremlegg: Handlingsplan 2031' }).waitFor();
+  await page.getByLabel('Saksansvarlig').fill('Kari Fagråd');
+  await page.getByLabel('Saksbehandler').fill('Sekretariatet');
+  await page.getByLabel('Forslag til vedtak').fill(
+    'Handlingsplan 2031 vedtas.\nSekretariatet lager en opplæringsplan for kommunene.');
+  await page.getByLabel('Bakgrunn og saksopplysninger').fill('Planen er utarbeidet av fagrådene.');
+  await page.getByLabel('Vurdering og anbefaling').fill('Sekretariatet anbefaler at planen vedtas.');
+  await page.getByRole('button', { name: 'Lagre saksfremlegget' }).click();
+  await statusSays(page, 'fremlegg-status', 'Saksfremlegget er lagret');
+  await page.getByLabel('Fil å legge ved').setInputFiles({
+    name: 'handlingsplan-2031.pdf', mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n% handlingsplan\n'),
+  });
+  await page.getByRole('button', { name: 'Legg ved' }).click();
+  await page.locator('#vedlegg li', { hasText: 'handlingsplan-2031.pdf' }).waitFor();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Last ned: handlingsplan-2031.pdf' }).click();
+  if ((await download).suggestedFilename() !== 'handlingsplan-2031.pdf') fail('the download has another name');
+  await accessible(page, 'the case document');
+  await shot('8b-saksfremlegg');
+  await page.getByRole('button', { name: 'Tilbake til sakslisten' }).click();
+
   await page.getByRole('button', { name: 'Publiser innkallingen' }).click();
-  await page.waitForFunction(() =>
-    document.querySelector('#mote-status').textContent.includes('publisert'));
+  await statusSays(page, 'mote-status', 'publisert');
   await page.locator('#saker td', { hasText: '2/31' }).waitFor(); // numbered at publication
   await shot('9-publisert');
 
@@ -54,42 +101,59 @@ try {
   const notice = await laptop.newPage();
   await notice.goto(BASE_URL + href);
   const text = await notice.textContent('body');
-  for (const want of ['MØTEINNKALLING', 'Handlingsplan 2031', '13.05']) {
+  for (const want of ['MØTEINNKALLING', 'Handlingsplan 2031', '13.05',
+    'Sekretariatet lager en opplæringsplan for kommunene.', 'handlingsplan-2031.pdf'])
     if (!text.includes(want)) fail(`the notice lacks "${want}"`);
-  }
   await accessible(notice, 'the notice');
   await notice.screenshot({ path: `${SCREENSHOTS}/10-innkalling.png`, fullPage: true });
   await notice.close();
 
-  // the minutes: who came, every item's outcome, the decision, approved
-  await page.getByLabel('Ola Medlem').selectOption('PRESENT');
+  // back later: the meeting from the committee's list
+  await page.reload();
+  await page.getByLabel('Utvalg', { exact: true }).selectOption({ label: COMMITTEE_NAME });
+  await page.getByRole('button', { name: /5\. februar 2031/ }).click();
+  await page.locator('#saker td', { hasText: '2/31' }).waitFor();
+
+  // the minutes: the member sent notice, the deputy came in the place
+  await page.getByLabel('Ola Medlem', { exact: true }).selectOption('ABSENT_WITH_NOTICE');
+  await page.getByLabel('Per Vara', { exact: true }).selectOption('DEPUTY');
+  await page.getByLabel('Per Vara møter som vara for').selectOption({ label: 'Ola Medlem' });
   await page.getByRole('button', { name: 'Lagre oppmøte' }).click();
-  await page.waitForFunction(() =>
-    document.querySelector('#referat-status').textContent.includes('Oppmøtet er lagret'));
-  for (const [title] of items) {
-    const form = page.locator('#vedtak form', { hasText: title });
-    await form.getByLabel('Utfall').selectOption('ADOPTED_AS_PROPOSED');
-    if (title === 'Handlingsplan 2031')
-      await form.getByLabel('Vedtak').fill('Handlingsplan 2031 vedtas som foreslått.');
-    await page.evaluate(() => { document.querySelector('#referat-status').textContent = ''; });
+  await statusSays(page, 'referat-status', 'Oppmøtet er lagret');
+  for (const [title] of [...items, ['Oppfølging av tiltak']]) {
+    const form = page.locator('#vedtak form.outcome', { hasText: title });
+    await form.getByLabel('Utfall').selectOption(title === 'Oppfølging av tiltak' ? 'NOTED' : 'ADOPTED_AS_PROPOSED');
+    if (title === 'Handlingsplan 2031') {
+      await form.getByLabel('Vedtak', { exact: true }).fill('Handlingsplan 2031 vedtas som foreslått.');
+      await form.getByLabel('Hovedpunkter fra drøftingen').fill(
+        'Kommunene ønsker felles opplæring.\nFastlegene må med fra start.');
+    }
+    await clear(page, 'referat-status');
     await form.getByRole('button', { name: 'Lagre vedtak' }).click();
-    await page.waitForFunction(() =>
-      document.querySelector('#referat-status').textContent.includes('Vedtaket er lagret'));
+    await statusSays(page, 'referat-status', 'Vedtaket er lagret');
   }
+  // the action the decision gave
+  await page.getByLabel('Hva skal gjøres etter «Handlingsplan 2031»').fill(
+    'Lage opplæringsplan for kommunene');
+  const action = page.locator('#vedtak form.action', { hasText: 'Handlingsplan 2031' });
+  await action.getByLabel('Ansvarlig').fill('Sekretariatet');
+  await action.getByLabel('Frist').fill('2031-04-01');
+  await action.getByRole('button', { name: 'Legg til oppfølgingspunkt' }).click();
+  await statusSays(page, 'referat-status', 'Oppfølgingspunkt nr. 1 er lagt til');
   await accessible(page, 'the minutes');
   await page.getByRole('button', { name: 'Godkjenn referatet' }).click();
-  await page.waitForFunction(() =>
-    document.querySelector('#referat-status').textContent.includes('godkjent'));
+  await statusSays(page, 'referat-status', 'godkjent');
   await shot('11-referat');
   const minutesHref = await page.getByRole('link', { name: 'Les referatet' }).getAttribute('href');
   const minutes = await laptop.newPage();
   await minutes.goto(BASE_URL + minutesHref);
   const minutesText = await minutes.textContent('body');
-  for (const want of ['Handlingsplan 2031 vedtas som foreslått.', 'Ola Medlem'])
+  for (const want of ['Handlingsplan 2031 vedtas som foreslått.', 'Per Vara (for Ola Medlem)',
+    'Kommunene ønsker felles opplæring.'])
     if (!minutesText.includes(want)) fail(`the minutes lack "${want}"`);
   await accessible(minutes, 'the approved minutes');
   await minutes.screenshot({ path: `${SCREENSHOTS}/12-referat.png`, fullPage: true });
-  console.log('web-meeting: agenda built, published, read; minutes recorded, approved, read');
+  console.log('web-meeting: agenda built, case document written, published, read; minutes recorded, approved, read');
 } catch (e) {
   fail(e.message);
 } finally {
