@@ -10,7 +10,8 @@ const PAGES = [
   ['/', 'Avvik', ['deviation.CreateReport']],
   ['/statistikk.html', 'Statistikk', ['deviation.Stats']],
   ['/utvalg.html', 'Utvalg', []],
-  ['/moter.html', 'Møter', ['agenda.CreateMeeting', 'agenda.ListActions']],
+  ['/moter.html', 'Møter', ['agenda.CreateMeeting']],
+  ['/oppfolging.html', 'Oppfølging', ['agenda.ListActions']],
   ['/drift.html', 'Drift', []],
 ];
 

@@ -199,6 +199,45 @@ static void test_committees_in_a_browser(void **state)
     assert_int_equal(s_browser("web-committee.mjs", env), 0);
 }
 
+/* A committee member follows up the committee's actions on a phone. */
+static void test_follow_up_in_a_browser(void **state)
+{
+    char levanger[40], committee[40], id[40], body[512], key[80];
+    s_make("/v1/organizations",
+           "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\",\"kind\":"
+           "\"MUNICIPALITY\"}",
+           levanger);
+    s_make("/v1/committees", "{\"name\":\"Fagråd helseberedskap\",\"kind\":\"EXPERT_COUNCIL\"}",
+           committee);
+    /* number 1 overdue and Levanger's; then more than a page of others */
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"description\":\"Oppdatere beredskapsplanen\","
+             "\"responsible\":\"Levanger kommune\",\"responsibleOrganizationIds\":[\"%s\"],"
+             "\"dueDate\":\"2025-06-01\"}",
+             committee, levanger);
+    s_make("/v1/actions", body, id);
+    const int others = 52;
+    for (int i = 0; i < others; i++) {
+        snprintf(body, sizeof body,
+                 "{\"committeeId\":\"%s\",\"description\":\"Rutinepunkt %d\",\"dueDate\":"
+                 "\"2031-06-01\"}",
+                 committee, i + 1);
+        s_make("/v1/actions", body, id);
+    }
+    snprintf(body, sizeof body,
+             "{\"name\":\"Medlem fra Levanger\",\"organizationId\":\"%s\",\"roles\":[\"member\"]}",
+             levanger);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    assert_int_equal(r->status, 201);
+    snprintf(key, sizeof key, "%s", json_text(r, "key"));
+    http_response_free(&r);
+    char env[512];
+    snprintf(env, sizeof env,
+             "MEMBER_KEY='%s' COMMITTEE_NAME='Fagråd helseberedskap' OPEN_ACTIONS=%d", key,
+             others + 1);
+    assert_int_equal(s_browser("web-followup.mjs", env), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_agenda_in_a_browser),
         cmocka_unit_test(test_operations_in_a_browser),
         cmocka_unit_test(test_committees_in_a_browser),
+        cmocka_unit_test(test_follow_up_in_a_browser),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
