@@ -51,7 +51,12 @@ async function subscriptions() {
     replay.textContent = 'Send døde på nytt';
     replay.setAttribute('aria-label', replay.textContent + ': ' + s.url);
     replay.addEventListener('click', () => replayDead(s));
-    cell.append(pause, ' ', replay);
+    const rotate = document.createElement('button');
+    rotate.type = 'button';
+    rotate.textContent = 'Ny hemmelighet';
+    rotate.setAttribute('aria-label', rotate.textContent + ': ' + s.url);
+    rotate.addEventListener('click', () => rotateSecret(s));
+    cell.append(pause, ' ', replay, ' ', rotate);
   }
 }
 
@@ -62,6 +67,24 @@ async function setState(s, state) {
   say(r.status === 200 ? (state === 'ACTIVE' ? 'Abonnementet er slått på.' : 'Abonnementet er satt på pause.')
     : 'Det gikk ikke: ' + (r.json.detail || '') + '.');
   await subscriptions();
+}
+
+// A signing secret, shown this once, after what happened.
+function showSecret(text, secret) {
+  const status = document.getElementById('abonnement-status');
+  status.replaceChildren(text + ' Hemmeligheten for å kontrollere signaturene vises bare nå; ta vare på den: ');
+  const span = document.createElement('span');
+  span.className = 'secret';
+  span.textContent = secret;
+  status.append(span);
+}
+
+// A new secret; the old one signs beside it for 24 hours, so the receiver
+// can change over without losing a delivery.
+async function rotateSecret(s) {
+  const r = await api('PATCH', '/v1/subscriptions/' + s.id, { rotateSecret: true });
+  if (r.status !== 200) { say('Det gikk ikke: ' + (r.json.detail || '') + '.'); return; }
+  showSecret('Ny hemmelighet for ' + s.url + '. Den gamle gjelder også i 24 timer.', r.json.secret);
 }
 
 // every dead letter of the last 30 days, sent again in order
@@ -103,14 +126,7 @@ document.getElementById('nytt-abonnement').addEventListener('submit', async (e) 
     if (!(field && fieldError(field, text))) say(text);
     return;
   }
-  // the signing secret is shown this once
-  const status = document.getElementById('abonnement-status');
-  status.replaceChildren('Abonnementet er opprettet. Hemmeligheten for å kontrollere signaturene ' +
-    'vises bare nå; ta vare på den: ');
-  const secret = document.createElement('span');
-  secret.className = 'secret';
-  secret.textContent = r.json.secret;
-  status.append(secret);
+  showSecret('Abonnementet er opprettet.', r.json.secret);
   e.target.reset();
   await subscriptions();
 });

@@ -29,12 +29,19 @@ try {
   await page.getByLabel('Beskrivelse').fill('Møtekalenderen');
   await page.getByRole('button', { name: 'Opprett abonnement' }).click();
   await page.locator('.secret', { hasText: 'whsec_' }).waitFor();
+  const first = await page.locator('.secret').textContent();
   await page.locator('#abonnement-liste td', { hasText: 'https://ny.malvik.kommune.no/hendelser' }).waitFor();
   // and paused
   await page.getByRole('button', { name: 'Sett på pause: https://ny.malvik.kommune.no/hendelser' }).click();
   await page.waitForFunction(() =>
     document.querySelector('#abonnement-status').textContent.includes('pause'));
   await page.locator('#abonnement-liste tr', { hasText: 'ny.malvik' }).locator('td', { hasText: 'Pauset' }).waitFor();
+  // its secret changed: a new one shown once, not the first one
+  await page.getByRole('button', { name: 'Ny hemmelighet: https://ny.malvik.kommune.no/hendelser' }).click();
+  await page.waitForFunction(() =>
+    document.querySelector('#abonnement-status').textContent.includes('Den gamle gjelder også i 24 timer'));
+  const rotated = await page.locator('.secret').textContent();
+  if (!rotated.startsWith('whsec_') || rotated === first) fail('no new secret shown: ' + rotated);
   await accessible(page, 'a new subscription');
   await page.screenshot({ path: `${SCREENSHOTS}/12-drift.png`, fullPage: true });
   console.log('web-operations: queues and subscriptions shown');
