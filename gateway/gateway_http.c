@@ -128,14 +128,11 @@ static void s_header(h2o_req_t *req, const char *name, const char *value, size_t
  * referrers, load anything into it or reach it but over HTTPS. The
  * documents (notice.html) carry their style inline; the web pages load
  * their own scripts and styles and talk to this API only. */
-static void s_security_headers(h2o_req_t *req, bool page)
+static void s_security_headers(h2o_req_t *req, const char *page_policy)
 {
-    if (page) {
-        static const char policy[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
-                                     "img-src 'self' data:; connect-src 'self'; frame-ancestors "
-                                     "'none'; base-uri 'none'; form-action 'self'";
-        s_header(req, "content-security-policy", policy, sizeof policy - 1);
-    }
+    bool page = page_policy != NULL;
+    if (page)
+        s_header(req, "content-security-policy", page_policy, strlen(page_policy));
     static const char *const headers[][2] = {
         {"x-content-type-options", "nosniff"},
         {"x-frame-options", "DENY"},
@@ -855,7 +852,7 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
     const char *path = req->path.base;
     const gateway_web_file_t *page =
         s_is_method(req, "GET") ? gateway_web_find(&gateway->web, path, path_len) : NULL;
-    s_security_headers(req, page != NULL);
+    s_security_headers(req, page ? gateway->web.policy : NULL);
     if (page) {
         s_send(req, 200, page->content_type, page->body, page->len, request_id);
         s_count(gateway, "GET (page)", 200, &start, request_id);
@@ -884,6 +881,14 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
         s_send(req, 200, "application/json", gateway->openapi, strlen(gateway->openapi),
                request_id);
         s_count(gateway, "GET /openapi.json", 200, &start, request_id);
+        return 0;
+    }
+
+    if (s_is_method(req, "GET") && IS_PATH("/v1/sign-in")) {
+        /* how the pages may sign in: API keys, and OpenID Connect if set */
+        s_send(req, 200, "application/json", gateway->web.sign_in, strlen(gateway->web.sign_in),
+               request_id);
+        s_count(gateway, "GET /v1/sign-in", 200, &start, request_id);
         return 0;
     }
 

@@ -351,6 +351,10 @@ char *gateway_openapi_render(void)
          false},
         {"/metrics", "gateway.Metrics", "Prometheus metrics", "text/plain", false},
         {"/openapi.json", "gateway.OpenApi", "This document", "application/json", false},
+        {"/v1/sign-in", "gateway.SignIn",
+         "How the web pages may sign in: API keys, and an OpenID Connect provider's endpoints "
+         "and client id if one is set",
+         "application/json", false},
         {"/v1/me", "gateway.Me",
          "Who the credential is: subject, organisation, roles and the operations (operationIds) "
          "they may call",

@@ -43,6 +43,7 @@ int main(int argc, char **argv)
     const char *admin_key_sha256 = NULL, *api_keys = NULL, *log_level = NULL;
     long rate = 0, burst = 0;
     gateway_oidc_config_t oidc = {0};
+    gateway_web_login_t login = {0};
     const config_var_t vars[] = {
         {"SAMHAND_HTTP_HOST", CONFIG_STRING, "127.0.0.1", "address to listen on", 0, 0,
          &gateway.listen_host, NULL, NULL},
@@ -102,6 +103,21 @@ int main(int argc, char **argv)
         {"SAMHAND_OIDC_CLOCK_SKEW_SECONDS", CONFIG_INT, "60",
          "allowed difference of clocks on a token's expiry and not-before", 0, 600, NULL,
          &oidc.clock_skew_s, NULL},
+        {"SAMHAND_OIDC_WEB_CLIENT_ID", CONFIG_STRING, "",
+         "the client id the web pages sign in as (authorization code with PKCE, a public "
+         "client; its redirect URI is the gateway's /); empty: the pages take API keys only",
+         0, 0, &login.client_id, NULL, NULL},
+        {"SAMHAND_OIDC_AUTHORIZATION_ENDPOINT", CONFIG_STRING, "",
+         "where the pages send a user to sign in; empty: <issuer>/connect/authorize", 0, 0,
+         &login.authorization_endpoint, NULL, NULL},
+        {"SAMHAND_OIDC_TOKEN_ENDPOINT", CONFIG_STRING, "",
+         "where the pages exchange the code for an access token; empty: <issuer>/connect/token", 0,
+         0, &login.token_endpoint, NULL, NULL},
+        {"SAMHAND_OIDC_WEB_SCOPE", CONFIG_STRING, "openid",
+         "the scope the pages ask for (one that gives a token for SAMHAND_OIDC_AUDIENCE)", 0, 0,
+         &login.scope, NULL, NULL},
+        {"SAMHAND_OIDC_WEB_NAME", CONFIG_STRING, "HelseID",
+         "the sign-in's name on the pages' button", 0, 0, &login.name, NULL, NULL},
         {"SAMHAND_WEB_DIR", CONFIG_STRING, "",
          "the web pages to serve at / (web/ of the source; `up` sets it); empty: none", 0, 0,
          &gateway.web_dir, NULL, NULL},
@@ -128,7 +144,8 @@ int main(int argc, char **argv)
         return 2;
     }
     gateway_limit_init(&gateway.limit, (double)rate, (double)burst);
-    if (gateway_web_load(&gateway.web, gateway.web_dir, error, sizeof error) != 0) {
+    if (gateway_web_load(&gateway.web, gateway.web_dir, error, sizeof error) != 0 ||
+        gateway_web_login_init(&gateway.web, &login, oidc.issuer, error, sizeof error) != 0) {
         fprintf(stderr, "%s: %s\n", argv[0], error);
         return 2;
     }

@@ -5,6 +5,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,15 @@ void harness_signer_free(harness_signer_t **signer_p)
     EVP_PKEY_free((*signer_p)->key);
     free(*signer_p);
     *signer_p = NULL;
+}
+
+int harness_signer_pem(const harness_signer_t *signer, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    int ok = PEM_write_PrivateKey(f, signer->key, NULL, NULL, 0, NULL, NULL);
+    return fclose(f) == 0 && ok ? 0 : -1;
 }
 
 static char *s_bn_b64(const EVP_PKEY *key, const char *name, int width)

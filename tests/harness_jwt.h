@@ -11,6 +11,10 @@ typedef struct harness_signer harness_signer_t;
 harness_signer_t *harness_signer_new(const char *alg, const char *kid);
 void harness_signer_free(harness_signer_t **signer_p);
 
+/* Writes the private key to `path` as PEM (PKCS#8), for an identity
+ * provider run outside this process; 0 or -1. */
+int harness_signer_pem(const harness_signer_t *signer, const char *path);
+
 /* {"keys":[...]} with the public keys of `signers`; caller frees. */
 char *harness_jwks(harness_signer_t *const *signers, size_t n);
 

@@ -15,13 +15,21 @@ const PAGES = [
   ['/drift.html', 'Drift', []],
 ];
 
+// the credential: an API key, or an access token; kept in this tab only
 function key() { return sessionStorage.getItem('samhand-key') || ''; }
+
+let signedIn = false;
 
 async function api(method, path, body) {
   const headers = { Authorization: 'Bearer ' + key() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await r.json().catch(() => ({}));
+  if (r.status === 401 && signedIn) {
+    // the token ran out or the key was revoked: sign in again
+    sessionStorage.removeItem('samhand-key');
+    location.reload();
+  }
   return { status: r.status, json };
 }
 
@@ -79,11 +87,73 @@ function navigation() {
 }
 navigation();
 
-// The sign-in form every page has: the key is kept in this tab when the
-// gateway takes it (/v1/me), what the roles cannot use is hidden, and the
-// page's own `start(me)` runs; `refused` says why a key was not taken.
+// ------------------------------------------------------------ OpenID Connect
+// The authorization code flow with PKCE (RFC 7636), the pages a public
+// client: the user signs in at the provider, which sends the browser back
+// to / with a code; the code and this tab's secret verifier give the
+// access token, which the API checks like any other.
+
+function base64url(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+async function beginLogin(oidc) {
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
+  sessionStorage.setItem('samhand-login', JSON.stringify({ verifier, state, back: location.pathname }));
+  const q = new URLSearchParams({
+    response_type: 'code', client_id: oidc.clientId, redirect_uri: location.origin + '/',
+    scope: oidc.scope, state, code_challenge: base64url(new Uint8Array(digest)),
+    code_challenge_method: 'S256',
+  });
+  location.assign(oidc.authorizationEndpoint + '?' + q);
+}
+
+// Back from the provider (?code=…&state=…): the token, or why not.
+// Returns '' when this is no return from a sign-in or it went well.
+async function finishLogin(oidc) {
+  const q = new URLSearchParams(location.search);
+  if (!q.has('code') && !q.has('error')) return '';
+  const pending = JSON.parse(sessionStorage.getItem('samhand-login') || 'null');
+  sessionStorage.removeItem('samhand-login');
+  history.replaceState(null, '', location.pathname);
+  if (q.has('error')) return 'Påloggingen ble avbrutt: ' + (q.get('error_description') || q.get('error')) + '.';
+  if (!pending || q.get('state') !== pending.state) return 'Påloggingen kom ikke fra denne fanen. Prøv igjen.';
+  const r = await fetch(oidc.tokenEndpoint, {
+    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code', code: q.get('code'), redirect_uri: location.origin + '/',
+      client_id: oidc.clientId, code_verifier: pending.verifier,
+    }),
+  }).catch(() => null);
+  const token = r && r.ok ? await r.json().catch(() => ({})) : {};
+  if (!token.access_token) return 'Påloggingen ga ingen tilgang. Prøv igjen, eller bruk en API-nøkkel.';
+  sessionStorage.setItem('samhand-key', token.access_token);
+  if (pending.back !== location.pathname) location.assign(pending.back);
+  return '';
+}
+
+// The provider's button beside the key, when the gateway has one.
+function loginButton(oidc) {
+  const p = document.createElement('p');
+  p.className = 'login-alternative';
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.id = 'logg-inn-oidc';
+  b.textContent = 'Logg inn med ' + oidc.name;
+  b.addEventListener('click', () => beginLogin(oidc));
+  p.append(b);
+  const form = document.getElementById('logg-inn');
+  form.before(p, Object.assign(document.createElement('p'), { textContent: 'eller med en API-nøkkel:' }));
+}
+
+// The sign-in form every page has (and the provider's button when there
+// is one): the credential is kept in this tab when the gateway takes it
+// (/v1/me), what the roles cannot use is hidden, and the page's own
+// `start(me)` runs; `refused` says why a credential was not taken.
 // A start that returns false refuses the key too (a page it is no use on).
-function signInForm(start, refused) {
+async function signInForm(start, refused) {
   async function signIn(k) {
     sessionStorage.setItem('samhand-key', k);
     const r = await api('GET', '/v1/me');
@@ -91,6 +161,7 @@ function signInForm(start, refused) {
       offer(r.json);
       if ((await start(r.json)) !== false) {
         offer(r.json); // again: over what start showed
+        signedIn = true;
         return true;
       }
     }
@@ -106,5 +177,11 @@ function signInForm(start, refused) {
       document.getElementById('nokkel').focus();
     }
   });
-  if (key()) signIn(key());
+  const options = await fetch('/v1/sign-in').then((r) => r.json()).catch(() => ({}));
+  if (options.openIdConnect) {
+    loginButton(options.openIdConnect);
+    const why = await finishLogin(options.openIdConnect);
+    if (why) fieldError('nokkel', why);
+  }
+  if (key() && !(await signIn(key()))) fieldError('nokkel', refused);
 }
