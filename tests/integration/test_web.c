@@ -4,19 +4,42 @@
  * identity number), received by the hospital — with axe-core on every
  * page state and screenshots kept in Testing/screenshots. */
 #include "harness.h"
+#include "harness_jwt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static harness_stack_t s_stack;
+/* the OpenID Connect provider the pages sign in at (tests/tools/test-idp.mjs,
+ * run by web-signin.mjs): its port, and its key here (JWKS) and there (PEM) */
+static int s_idp_port;
+static char s_jwks[256], s_pem[256];
 
 static int s_setup(void **state)
 {
-    char web[512];
+    char web[512], issuer[64];
     const char *source = getenv("SAMHAND_SOURCE_DIR");
     snprintf(web, sizeof web, "%s/web", source ? source : ".");
     setenv("SAMHAND_WEB_DIR", web, 1);
+
+    harness_signer_t *signer = harness_signer_new("RS256", "test-idp");
+    char *jwks = harness_jwks(&signer, 1);
+    snprintf(s_jwks, sizeof s_jwks, "/tmp/samhand-web-jwks-%d.json", (int)getpid());
+    snprintf(s_pem, sizeof s_pem, "/tmp/samhand-web-idp-%d.pem", (int)getpid());
+    FILE *f = fopen(s_jwks, "w");
+    assert_non_null(f);
+    fputs(jwks, f);
+    fclose(f);
+    free(jwks);
+    assert_int_equal(harness_signer_pem(signer, s_pem), 0);
+    harness_signer_free(&signer);
+    s_idp_port = harness_free_port();
+    snprintf(issuer, sizeof issuer, "http://127.0.0.1:%d", s_idp_port);
+    setenv("SAMHAND_OIDC_ISSUER", issuer, 1);
+    setenv("SAMHAND_OIDC_JWKS", s_jwks, 1);
+    setenv("SAMHAND_OIDC_WEB_CLIENT_ID", "samhand-web", 1);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
 }
@@ -24,6 +47,8 @@ static int s_setup(void **state)
 static int s_teardown(void **state)
 {
     harness_stack_stop(&s_stack);
+    unlink(s_jwks);
+    unlink(s_pem);
     return 0;
 }
 
@@ -238,6 +263,51 @@ static void test_follow_up_in_a_browser(void **state)
     assert_int_equal(s_browser("web-followup.mjs", env), 0);
 }
 
+/* A nurse signs in with OpenID Connect (authorization code with PKCE) on
+ * the pages, and is what her token says: her organisation, her roles. */
+static void test_sign_in_with_openid_connect(void **state)
+{
+    char stjordal[40];
+    s_make("/v1/organizations",
+           "{\"name\":\"Stjørdal kommune\",\"organizationNumber\":\"970542507\",\"kind\":"
+           "\"MUNICIPALITY\"}",
+           stjordal);
+    /* how the pages may sign in */
+    http_response_t *r = stack_get(&s_stack, "/v1/sign-in");
+    assert_int_equal(r->status, 200);
+    json_t *oidc = json_object_get(r->json, "openIdConnect");
+    assert_string_equal(json_string_value(json_object_get(oidc, "clientId")), "samhand-web");
+    char want[128];
+    snprintf(want, sizeof want, "http://127.0.0.1:%d/connect/token", s_idp_port);
+    assert_string_equal(json_string_value(json_object_get(oidc, "tokenEndpoint")), want);
+    http_response_free(&r);
+    /* and the pages may reach the token endpoint, nothing else outside */
+    r = stack_get(&s_stack, "/utvalg.html");
+    char policy[512];
+    snprintf(want, sizeof want, "connect-src 'self' http://127.0.0.1:%d;", s_idp_port);
+    assert_non_null(strstr(http_header(r, "content-security-policy", policy, sizeof policy), want));
+    http_response_free(&r);
+
+    char env[768];
+    snprintf(env, sizeof env,
+             "IDP_PORT=%d IDP_KEY_PEM='%s' IDP_KID=test-idp CLIENT_ID=samhand-web "
+             "ORG_NUMBER=970542507 ORG_NAME='Stjørdal kommune'",
+             s_idp_port, s_pem);
+    assert_int_equal(s_browser("web-signin.mjs", env), 0);
+}
+
+/* Every page at both sizes, as an administrator who is offered them all. */
+static void test_every_page_at_both_sizes(void **state)
+{
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys",
+                                    "{\"name\":\"Drift\",\"roles\":[\"administrator\"]}");
+    assert_int_equal(r->status, 201);
+    char env[256];
+    snprintf(env, sizeof env, "ADMIN_KEY='%s'", json_text(r, "key"));
+    http_response_free(&r);
+    assert_int_equal(s_browser("web-pages.mjs", env), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +316,8 @@ int main(void)
         cmocka_unit_test(test_operations_in_a_browser),
         cmocka_unit_test(test_committees_in_a_browser),
         cmocka_unit_test(test_follow_up_in_a_browser),
+        cmocka_unit_test(test_sign_in_with_openid_connect),
+        cmocka_unit_test(test_every_page_at_both_sizes),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -21,7 +21,7 @@ const statusSays = (page, id, text) => page.waitForFunction(([i, t]) =>
 async function signIn(page, key) {
   await page.goto(BASE_URL + '/utvalg.html');
   await page.getByLabel('API-nøkkel').fill(key);
-  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
   await page.getByRole('heading', { name: 'Utvalgene i helsefellesskapet' }).waitFor();
 }
 

@@ -25,11 +25,11 @@ try {
   await shot(page, '1-innlogging');
 
   await page.getByLabel('API-nøkkel').fill('shk_not_a_key');
-  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
   await page.locator('#nokkel-feil').waitFor({ state: 'visible' });
 
   await page.getByLabel('API-nøkkel').fill(REPORTER_KEY);
-  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
   await page.getByRole('heading', { name: 'Meld avvik' }).waitFor();
   // a reporter is not offered the secretaries' meeting page
   if (await page.getByRole('link', { name: 'Møter' }).isVisible()) fail('a reporter sees the meeting page');
@@ -78,7 +78,7 @@ try {
   const hospital = await laptop.newPage();
   await hospital.goto(BASE_URL + '/');
   await hospital.getByLabel('API-nøkkel').fill(RECEIVER_KEY);
-  await hospital.getByRole('button', { name: 'Logg inn' }).click();
+  await hospital.getByRole('button', { name: 'Logg inn', exact: true }).click();
   await hospital.locator('#meldinger td', { hasText: reference }).waitFor();
   await accessible(hospital, 'the receiver\'s list');
   await shot(hospital, '5-mottatt');

@@ -20,7 +20,7 @@ try {
   const page = await phone.newPage();
   await page.goto(BASE_URL + '/oppfolging.html');
   await page.getByLabel('API-nøkkel').fill(MEMBER_KEY);
-  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
   await page.getByRole('heading', { name: 'Tiltakene' }).waitFor();
   if (await page.getByRole('link', { name: 'Møter' }).isVisible()) fail('a member is offered the meeting page');
   if (await page.getByRole('heading', { name: 'Nytt oppfølgingspunkt' }).isVisible()) fail('a member is offered new actions');

@@ -25,7 +25,7 @@ try {
   const shot = (name) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
   await page.goto(BASE_URL + '/moter.html');
   await page.getByLabel('API-nøkkel').fill(SECRETARY_KEY);
-  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
   await page.getByRole('heading', { name: 'Nytt møte' }).waitFor();
   await accessible(page, 'new meeting');
 

@@ -19,7 +19,7 @@ try {
     await page.locator('#koer td', { hasText: queue }).first().waitFor();
   await accessible(page, 'the queues');
   await page.getByLabel('API-nøkkel').fill(INTEGRATION_KEY);
-  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
   await page.locator('#abonnement-liste td', { hasText: SUBSCRIPTION_URL }).waitFor();
   await accessible(page, 'the subscriptions');
 

@@ -1,0 +1,47 @@
+// Every page at a phone's and a laptop's size, signed in as an
+// administrator (who is offered everything): each page loads, takes the
+// key, shows its main heading, passes axe-core, and is kept as a
+// screenshot (pages-<page>-<size>.png). Exits 0, or 1 saying what went wrong.
+//
+//   BASE_URL=… ADMIN_KEY=… SCREENSHOTS=dir node web-pages.mjs
+import { accessible as check, context, failer, launch } from './browser.mjs';
+
+const { BASE_URL, ADMIN_KEY, SCREENSHOTS } = process.env;
+const fail = failer('web-pages');
+const accessible = (page, what) => check(page, what, fail);
+
+// the page, and a heading it shows once signed in
+const PAGES = [['/', 'Meld avvik'], ['/statistikk.html', 'Tertial'],
+  ['/utvalg.html', 'Utvalgene i helsefellesskapet'], ['/moter.html', 'Nytt møte'],
+  ['/oppfolging.html', 'Tiltakene'], ['/drift.html', 'Webhook-abonnementer']];
+const SIZES = [['mobil', 390, 844], ['laptop', 1280, 900]];
+
+const browser = await launch(SCREENSHOTS);
+try {
+  for (const [size, width, height] of SIZES) {
+    const page = await (await context(browser, width, height)).newPage();
+    for (const [path, heading] of PAGES) {
+      await page.goto(BASE_URL + path);
+      if (!(await page.evaluate(() => sessionStorage.getItem('samhand-key')))) {
+        await page.getByLabel('API-nøkkel').fill(ADMIN_KEY);
+        await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
+      }
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor({ timeout: 10000 })
+        .catch(() => fail(`${path} (${size}): no heading "${heading}" after signing in`));
+      // an administrator is offered every page
+      for (const link of ['Avvik', 'Statistikk', 'Utvalg', 'Møter', 'Oppfølging', 'Drift'])
+        if (!(await page.getByRole('link', { name: link, exact: true }).isVisible())) fail(`${path}: no link to ${link}`);
+      // nothing wider than the screen
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+      if (wide) fail(`${path} is wider than a ${width} px screen`);
+      await accessible(page, `${path} (${size})`);
+      const name = path === '/' ? 'avvik' : path.slice(1, -'.html'.length);
+      await page.screenshot({ path: `${SCREENSHOTS}/sider-${name}-${size}.png`, fullPage: true });
+    }
+  }
+  console.log(`web-pages: ${PAGES.length} pages at ${SIZES.length} sizes`);
+} catch (e) {
+  fail(e.message);
+} finally {
+  await browser.close();
+}
