@@ -99,9 +99,16 @@ function render() {
     const tr = body.insertRow();
     const from = it.startTime ? clock(new Date(it.startTime)) : '';
     const to = it.endTime ? clock(new Date(it.endTime)) : '';
-    const title = it.title + (it.isWithdrawn ? ' (trukket)' : '');
-    for (const text of [it.caseNumber || '', from + '–' + to, title, String(it.durationMin)])
+    // an exempt item's title, marked; one hidden from this caller is only the mark
+    const hidden = it.isExempt && it.title.startsWith('Unntatt offentlighet');
+    const title = it.title + (it.isExempt && !hidden ? ' (unntatt offentlighet, ' + it.exemptionBasis + ')' : '') +
+      (it.isWithdrawn ? ' (trukket)' : '');
+    for (const text of [it.caseNumber || '', from + '–' + to, title, (it.presenters || []).join(', ')])
       tr.insertCell().textContent = text;
+    // the minutes, changed where they stand while the agenda can change
+    const minutes = tr.insertCell();
+    if (editable() && !it.isWithdrawn) minutes.append(minutesInput(it));
+    else minutes.textContent = String(it.durationMin);
     const cell = editable() ? tr.insertCell() : null;
     if (!cell || it.isWithdrawn) return;
     if (i > 0) cell.append(button('Opp', it.title, () => move(it, it.position - 1)), ' ');
@@ -109,7 +116,7 @@ function render() {
     if (it.kind === 'CASE') cell.append(button('Saksfremlegg', it.title, () => openDocument(it)), ' ');
     cell.append(button(it.caseNumber ? 'Trekk' : 'Fjern', it.title, () => remove(it)));
   });
-  for (const id of ['ny-sak', 'publiser', 'handling-kolonne']) show(id, editable());
+  for (const id of ['ny-sak', 'publiser', 'handling-kolonne', 'avlys']) show(id, editable());
   document.getElementById('publiser').textContent =
     meeting.noticeVersion > 0 ? 'Publiser tilleggsinnkalling' : 'Publiser innkallingen';
   const notice = document.getElementById('innkalling');
@@ -125,6 +132,21 @@ async function changed(r, done, what) {
   render();
   say('mote-status', done);
   return true;
+}
+
+function minutesInput(it) {
+  const input = document.createElement('input');
+  input.type = 'number';
+  input.min = '1';
+  input.max = '480';
+  input.className = 'minutes';
+  input.value = String(it.durationMin);
+  input.setAttribute('aria-label', 'Minutter for «' + it.title + '»');
+  input.addEventListener('change', async () => {
+    const r = await api('PATCH', `/v1/meetings/${meeting.id}/items/${it.id}`, { durationMin: Number(input.value) });
+    await changed(r, `«${it.title}» har nå ${input.value} minutter.`, 'Tiden ble ikke endret');
+  });
+  return input;
 }
 
 async function move(it, position) {
@@ -393,15 +415,35 @@ document.getElementById('durationMin').addEventListener('input', preview);
 
 document.getElementById('ny-sak').addEventListener('submit', async (e) => {
   e.preventDefault();
-  fieldError('title', '');
-  fieldError('durationMin', '');
+  for (const id of ['title', 'durationMin', 'presenters', 'exemptionBasis']) fieldError(id, '');
   const kind = document.getElementById('kind').value;
   const title = document.getElementById('title').value.trim() || (kind === 'BREAK' ? 'Pause' : '');
   if (!title) { fieldError('title', 'Skriv en tittel.'); document.getElementById('title').focus(); return; }
-  const r = await api('POST', `/v1/meetings/${meeting.id}/items`,
-    { kind, title, durationMin: Number(document.getElementById('durationMin').value) });
-  if (await changed(r, 'Lagt til: ' + title + '.', 'Saken ble ikke lagt til'))
-    document.getElementById('title').value = '';
+  const exempt = document.getElementById('isExempt').checked;
+  const r = await api('POST', `/v1/meetings/${meeting.id}/items`, {
+    kind, title, durationMin: Number(document.getElementById('durationMin').value),
+    presenters: document.getElementById('presenters').value.split(',').map((x) => x.trim()).filter(Boolean),
+    isExempt: exempt, exemptionBasis: exempt ? document.getElementById('exemptionBasis').value.trim() : '',
+  });
+  if (await changed(r, 'Lagt til: ' + title + '.', 'Saken ble ikke lagt til')) {
+    for (const id of ['title', 'presenters']) document.getElementById(id).value = '';
+    document.getElementById('isExempt').checked = false;
+    show('hjemmel', false);
+  }
+});
+
+document.getElementById('isExempt').addEventListener('change', (e) => show('hjemmel', e.target.checked));
+
+document.getElementById('avlys').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  fieldError('reason', '');
+  const reason = document.getElementById('reason').value.trim();
+  if (!reason) { fieldError('reason', 'Skriv hvorfor.'); document.getElementById('reason').focus(); return; }
+  const r = await api('POST', `/v1/meetings/${meeting.id}/cancel`, { reason });
+  if (await changed(r, 'Møtet er avlyst.', 'Møtet ble ikke avlyst')) {
+    e.target.reset();
+    await listMeetings();
+  }
 });
 
 document.getElementById('oppfolging').addEventListener('click', async () => {

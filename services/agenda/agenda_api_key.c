@@ -26,11 +26,15 @@ static int s_refuse(bus_call_t *call)
     return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL, "API keys are kept by administrators");
 }
 
+/* the columns of an ApiKey; its subject is how the gateway names a key's
+ * principal: "key:" and the first 12 hex digits of its SHA-256 */
+#define REVOKED_AT                                                                                 \
+    "CASE WHEN revoked_at IS NULL THEN NULL ELSE " ROWS_TIMESTAMP_US("revoked_at") " END"
 #define KEY_COLUMNS                                                                                \
     "id, name, coalesce(organization_id::text, ''), array_to_json(roles)::text, prefix, "          \
-    "created_by, " ROWS_TIMESTAMP_US("created_at") ", CASE WHEN revoked_at IS NULL THEN NULL "     \
-                                                   "ELSE " ROWS_TIMESTAMP_US(                      \
-                                                       "revoked_at") " END, row_seq"
+    "created_by, " ROWS_TIMESTAMP_US("created_at") ", " REVOKED_AT ", row_seq, "                   \
+                                                   "'key:' || left(sha256, 12)"
+#define KEY_COLUMN_COUNT 10 /* where the key itself follows, in the answer that makes it */
 
 static ProtobufCMessage *s_key(const PGresult *res, int row)
 {
@@ -44,6 +48,7 @@ static ProtobufCMessage *s_key(const PGresult *res, int row)
     k->created_by = rows_text(res, row, 5);
     k->create_time = rows_timestamp_us(res, row, 6);
     k->revoke_time = PQgetisnull(res, row, 7) ? NULL : rows_timestamp_us(res, row, 7);
+    k->subject = rows_text(res, row, 9);
     return &k->base;
 }
 
@@ -88,7 +93,7 @@ int agenda_api_key_create(bus_call_t *call)
         return bus_call_fail_db(call, "create API key");
     }
     Samhand__V1__ApiKey *k = (Samhand__V1__ApiKey *)s_key(res, 0);
-    k->key = rows_text(res, 0, 9); /* the only time it is shown */
+    k->key = rows_text(res, 0, KEY_COLUMN_COUNT); /* the only time it is shown */
     PQclear(res);
     bus_call_reply_free(call, &k->base);
     return 0;

@@ -307,6 +307,9 @@ static void test_api_keys_through_the_api(void **state)
     assert_int_equal(r->status, 201);
     snprintf(id, sizeof id, "%s", json_text(r, "id"));
     snprintf(key, sizeof key, "%s", json_text(r, "key"));
+    char subject[32];
+    snprintf(subject, sizeof subject, "%s", json_text(r, "subject"));
+    assert_int_equal(strlen(subject), 16); /* key:<12 hex> */
     assert_int_equal(strlen(key), 68);
     assert_true(strncmp(key, "shk_", 4) == 0);
     char prefix[9];
@@ -321,9 +324,15 @@ static void test_api_keys_through_the_api(void **state)
     assert_null(strstr(r->body, key + 4));
     http_response_free(&r);
 
-    /* usable at once, with its organisation and roles */
+    /* usable at once, with its organisation and roles, as the principal
+     * its subject names (what a person's principalSubject is set to) */
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
     const char *with_key[] = {auth, NULL};
+    snprintf(url, sizeof url, "%s/v1/me", s_stack.base_url);
+    r = http_request("GET", url, NULL, with_key);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(json_text(r, "subject"), subject);
+    http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/subscriptions", s_stack.base_url);
     r = http_request("GET", url, NULL, with_key);
     assert_int_equal(r->status, 200);

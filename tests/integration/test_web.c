@@ -129,24 +129,28 @@ static void test_agenda_in_a_browser(void **state)
            "{\"name\":\"Leksvik legekontor\",\"organizationNumber\":\"974575086\",\"kind\":"
            "\"GP_OFFICE\"}",
            leksvik);
-    /* a member, and a deputy who comes in the member's place */
-    static const char *const people[][2] = {{"Ola Medlem", "MEMBER"}, {"Per Vara", "DEPUTY"}};
-    for (int i = 0; i < 2; i++) {
-        snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationId\":\"%s\"}", people[i][0],
-                 leksvik);
+    /* the committee's secretary signs in with her own key: as its person,
+     * with a membership, she sees the exempt items she puts on the agenda */
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys",
+                                    "{\"name\":\"Siri Sekretær\",\"roles\":[\"secretary\"]}");
+    assert_int_equal(r->status, 201);
+    char key[80], subject[32];
+    snprintf(key, sizeof key, "%s", json_text(r, "key"));
+    snprintf(subject, sizeof subject, "%s", json_text(r, "subject"));
+    http_response_free(&r);
+    /* a member, a deputy who comes in the member's place, the secretary */
+    static const char *const people[][2] = {
+        {"Ola Medlem", "MEMBER"}, {"Per Vara", "DEPUTY"}, {"Siri Sekretær", "SECRETARY"}};
+    for (int i = 0; i < 3; i++) {
+        snprintf(body, sizeof body,
+                 "{\"name\":\"%s\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}",
+                 people[i][0], leksvik, i == 2 ? subject : "");
         s_make("/v1/persons", body, person);
         snprintf(body, sizeof body,
                  "{\"personId\":\"%s\",\"role\":\"%s\",\"termFrom\":\"2024-01-01\"}", person,
                  people[i][1]);
         s_make(path, body, membership);
     }
-    http_response_t *r;
-    r = stack_send(&s_stack, "POST", "/v1/api-keys",
-                   "{\"name\":\"Sekretariatet\",\"roles\":[\"secretary\"]}");
-    assert_int_equal(r->status, 201);
-    char key[80];
-    snprintf(key, sizeof key, "%s", json_text(r, "key"));
-    http_response_free(&r);
     char env[512];
     snprintf(env, sizeof env, "SECRETARY_KEY='%s' COMMITTEE_NAME='Administrativt samarbeidsutvalg'",
              key);

@@ -42,3 +42,13 @@ export async function accessible(page, what, fail) {
   const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (bad.length) fail(what + ': accessibility: ' + JSON.stringify(bad));
 }
+
+// What every open page looked like when a script failed, kept beside the
+// screenshots as FEIL-<name>-<n>.png for the next person to look at.
+export async function lastLook(browser, dir, name) {
+  let n = 0;
+  for (const c of browser.contexts()) {
+    for (const p of c.pages())
+      await p.screenshot({ path: `${dir}/FEIL-${name}-${++n}.png`, fullPage: true }).catch(() => {});
+  }
+}

@@ -8,7 +8,7 @@
 //
 //   BASE_URL=… SECRETARIAT_KEY=… REPORTER_KEY=… COMMITTEE_NAME=… MEETING_ID=…
 //   ORGANIZATION_NAME=… SCREENSHOTS=dir node web-committee.mjs
-import { accessible as check, context, failer, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
 
 const { BASE_URL, SECRETARIAT_KEY, REPORTER_KEY, COMMITTEE_NAME, MEETING_ID, ORGANIZATION_NAME,
   SCREENSHOTS } = process.env;
@@ -97,6 +97,7 @@ try {
     fail('the declined case is on the agenda');
   console.log('web-committee: committee made, chair added, two cases sent in, one placed, one declined');
 } catch (e) {
+  await lastLook(browser, SCREENSHOTS, 'web-committee');
   fail(e.message);
 } finally {
   await browser.close();

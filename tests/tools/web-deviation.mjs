@@ -7,7 +7,7 @@
 // screenshots are kept. Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… REPORTER_KEY=… RECEIVER_KEY=… RECEIVER_NAME=… SCREENSHOTS=dir node web-deviation.mjs
-import { accessible as check, context, failer, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
 
 const { BASE_URL, REPORTER_KEY, RECEIVER_KEY, RECEIVER_NAME, SCREENSHOTS } = process.env;
 const fail = failer('web-deviation');
@@ -131,6 +131,7 @@ try {
   await shot(page, '7b-statistikk');
   console.log('web-deviation: ' + reference + ' reported, received, answered and read');
 } catch (e) {
+  await lastLook(browser, SCREENSHOTS, 'web-deviation');
   fail(e.message);
 } finally {
   await browser.close();

@@ -6,7 +6,7 @@
 // Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… MEMBER_KEY=… COMMITTEE_NAME=… OPEN_ACTIONS=n SCREENSHOTS=dir node web-followup.mjs
-import { accessible as check, context, failer, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
 
 const { BASE_URL, MEMBER_KEY, COMMITTEE_NAME, OPEN_ACTIONS, SCREENSHOTS } = process.env;
 const fail = failer('web-followup');
@@ -55,6 +55,7 @@ try {
   await page.screenshot({ path: `${SCREENSHOTS}/16-oppfolging.png`, fullPage: true });
   console.log('web-followup: actions paged, filtered, one moved on with a note');
 } catch (e) {
+  await lastLook(browser, SCREENSHOTS, 'web-followup');
   fail(e.message);
 } finally {
   await browser.close();

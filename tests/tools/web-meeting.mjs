@@ -1,15 +1,16 @@
 // A committee secretary in a real browser (test_web runs it): makes a
 // meeting, builds the agenda while the page shows the times each item gets
-// (13.00, 13.05–13.35 …), moves and removes an item, writes a case
+// (13.00, 13.05–13.35 …), with a presenter, moves an exempt item, gives it
+// more minutes and removes it, writes a case
 // document with an attachment, puts the open actions on as a follow-up
 // item, publishes the notice, reads it as members do, and records the
 // minutes: a deputy in a member's place, decisions, the points of the
 // discussion, an action; approves and reads them. Comes back to the
-// meeting from the committee's list. axe-core on every state, screenshots
+// meeting from the committee's list; cancels another. axe-core on every state, screenshots
 // kept. Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… SECRETARY_KEY=… COMMITTEE_NAME=… SCREENSHOTS=dir node web-meeting.mjs
-import { accessible as check, context, failer, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
 
 const { BASE_URL, SECRETARY_KEY, COMMITTEE_NAME, SCREENSHOTS } = process.env;
 const fail = failer('web-meeting');
@@ -42,26 +43,34 @@ try {
     ['Handlingsplan 2031', '30', '13.05–13.35'], ['Samarbeidsavtalen, revisjon', '15', '13.35–13.50']];
   for (const [title, minutes, times] of items) {
     await page.getByLabel('Tittel').fill(title);
-    await page.getByLabel('Minutter').fill(minutes);
+    if (title === 'Handlingsplan 2031') await page.getByLabel('Ansvarlig innleder').fill('Ola Fagleder');
+    await page.getByLabel('Minutter', { exact: true }).fill(minutes);
     const preview = await page.locator('#tid-forslag').textContent();
     if (!preview.includes(times)) fail(`typing ${minutes} minutes showed "${preview}", not ${times}`);
     await page.getByRole('button', { name: 'Legg til', exact: true }).click();
     await page.locator('#saker td', { hasText: times }).waitFor();
   }
 
-  // an item moved up gets the earlier slot; removed, it is gone
+  // an exempt item moved up gets the earlier slot, given more minutes
+  // the items after it move; removed, it is gone
   await page.getByLabel('Tittel').fill('Legevakten i jula');
-  await page.getByLabel('Minutter').fill('10');
+  await page.getByLabel('Minutter', { exact: true }).fill('10');
+  await page.getByLabel('Unntatt offentlighet').check();
+  await page.getByLabel('Hjemmel').fill('offl. § 13');
   await page.getByRole('button', { name: 'Legg til', exact: true }).click();
+  await page.locator('#saker tr', { hasText: 'Legevakten i jula (unntatt offentlighet, offl. § 13)' }).waitFor();
   await page.getByRole('button', { name: 'Opp: Legevakten i jula' }).click();
   await page.locator('#saker tr', { hasText: 'Legevakten i jula' }).filter({ hasText: '13.35–13.45' }).waitFor();
   await page.locator('#saker tr', { hasText: 'Samarbeidsavtalen' }).filter({ hasText: '13.45–14.00' }).waitFor();
+  await page.getByLabel('Minutter for «Legevakten i jula»').fill('20');
+  await page.getByLabel('Minutter for «Legevakten i jula»').press('Enter');
+  await page.locator('#saker tr', { hasText: 'Samarbeidsavtalen' }).filter({ hasText: '13.55–14.10' }).waitFor();
   await page.getByRole('button', { name: 'Fjern: Legevakten i jula' }).click();
   await page.locator('#saker tr', { hasText: 'Legevakten i jula' }).waitFor({ state: 'detached' });
   await page.locator('#saker tr', { hasText: 'Samarbeidsavtalen' }).filter({ hasText: '13.35–13.50' }).waitFor();
 
   // the open actions, as one follow-up item at the end
-  await page.getByLabel('Minutter').fill('10');
+  await page.getByLabel('Minutter', { exact: true }).fill('10');
   await page.getByRole('button', { name: 'Legg til oppfølging av tiltak' }).click();
   await page.locator('#saker tr', { hasText: 'Oppfølging av tiltak' }).filter({ hasText: '13.50–14.00' }).waitFor();
   await accessible(page, 'the agenda');
@@ -101,7 +110,7 @@ try {
   const notice = await laptop.newPage();
   await notice.goto(BASE_URL + href);
   const text = await notice.textContent('body');
-  for (const want of ['MØTEINNKALLING', 'Handlingsplan 2031', '13.05',
+  for (const want of ['MØTEINNKALLING', 'Handlingsplan 2031', '13.05', 'Ola Fagleder',
     'Sekretariatet lager en opplæringsplan for kommunene.', 'handlingsplan-2031.pdf'])
     if (!text.includes(want)) fail(`the notice lacks "${want}"`);
   await accessible(notice, 'the notice');
@@ -153,8 +162,20 @@ try {
     if (!minutesText.includes(want)) fail(`the minutes lack "${want}"`);
   await accessible(minutes, 'the approved minutes');
   await minutes.screenshot({ path: `${SCREENSHOTS}/12-referat.png`, fullPage: true });
+
+  // a meeting that will not be held: cancelled with the reason
+  await page.getByLabel('Starter').fill('2031-03-05T13:00');
+  await page.getByLabel('Slutter').fill('2031-03-05T15:00');
+  await page.getByLabel('Sted').fill('Teams');
+  await page.getByRole('button', { name: 'Opprett utkast' }).click();
+  await page.locator('#mote-om', { hasText: '5. mars 2031' }).waitFor();
+  await page.getByLabel('Hvorfor møtet avlyses').fill('Ingen saker er meldt inn.');
+  await page.getByRole('button', { name: 'Avlys møtet' }).click();
+  await statusSays(page, 'mote-status', 'Møtet er avlyst.');
+  await page.locator('#mote-liste tr', { hasText: '5. mars 2031' }).filter({ hasText: 'Avlyst' }).waitFor();
   console.log('web-meeting: agenda built, case document written, published, read; minutes recorded, approved, read');
 } catch (e) {
+  await lastLook(browser, SCREENSHOTS, 'web-meeting');
   fail(e.message);
 } finally {
   await browser.close();

@@ -3,7 +3,7 @@
 // deliveries. axe-core on every state, screenshots kept.
 //
 //   BASE_URL=… INTEGRATION_KEY=… SUBSCRIPTION_URL=… SCREENSHOTS=dir node web-operations.mjs
-import { accessible as check, context, failer, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
 
 const { BASE_URL, INTEGRATION_KEY, SUBSCRIPTION_URL, SCREENSHOTS } = process.env;
 const fail = failer('web-operations');
@@ -46,6 +46,7 @@ try {
   await page.screenshot({ path: `${SCREENSHOTS}/12-drift.png`, fullPage: true });
   console.log('web-operations: queues and subscriptions shown');
 } catch (e) {
+  await lastLook(browser, SCREENSHOTS, 'web-operations');
   fail(e.message);
 } finally {
   await browser.close();

@@ -4,7 +4,7 @@
 // screenshot (pages-<page>-<size>.png). Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… ADMIN_KEY=… SCREENSHOTS=dir node web-pages.mjs
-import { accessible as check, context, failer, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
 
 const { BASE_URL, ADMIN_KEY, SCREENSHOTS } = process.env;
 const fail = failer('web-pages');
@@ -41,6 +41,7 @@ try {
   }
   console.log(`web-pages: ${PAGES.length} pages at ${SIZES.length} sizes`);
 } catch (e) {
+  await lastLook(browser, SCREENSHOTS, 'web-pages');
   fail(e.message);
 } finally {
   await browser.close();

@@ -7,7 +7,7 @@
 //
 //   BASE_URL=… IDP_PORT=… IDP_KEY_PEM=… IDP_KID=… CLIENT_ID=… ORG_NUMBER=… ORG_NAME=…
 //   SCREENSHOTS=dir node web-signin.mjs
-import { accessible as check, context, failer, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
 import { startIdp } from './test-idp.mjs';
 
 const { BASE_URL, IDP_PORT, IDP_KEY_PEM, IDP_KID, CLIENT_ID, ORG_NUMBER, ORG_NAME, SCREENSHOTS } = process.env;
@@ -45,6 +45,7 @@ try {
   if (idp.seen.token !== 1) fail('a stolen code was taken to the provider');
   console.log('web-signin: signed in at the provider and back, a foreign return refused');
 } catch (e) {
+  await lastLook(browser, SCREENSHOTS, 'web-signin');
   fail(e.message);
 } finally {
   await browser.close();
