@@ -13,6 +13,7 @@ const STATES = {
 let me = null;
 const names = new Map(); // organisation id -> name
 let listed = []; // the reports in the list, for "the same event as"
+let cursor = ''; // where the next page of the list starts
 
 function clearErrors(form) {
   for (const p of form.querySelectorAll('.error')) { p.hidden = true; p.textContent = ''; }
@@ -36,6 +37,9 @@ async function start(who) {
     names.set(o.id, o.name);
     if (o.id !== me.organizationId) option(receivers, o.id, o.name);
   }
+  const states = document.getElementById('vis-status');
+  states.replaceChildren(new Option('Alle', ''));
+  for (const [value, text] of Object.entries(STATES)) states.append(new Option(text, value));
   const categories = await fetch('/v1/deviation-categories').then((x) => x.json());
   const select = document.getElementById('categoryCode');
   select.replaceChildren();
@@ -50,12 +54,23 @@ async function start(who) {
   return true;
 }
 
-async function listReports() {
-  const r = await api('GET', '/v1/deviations?limit=100');
+// The reports of the list, filtered; `more` adds the next page below.
+async function listReports(more) {
+  const q = new URLSearchParams({ limit: '50' });
+  const state = document.getElementById('vis-status').value;
+  if (state) q.set('state', state);
+  if (document.getElementById('vis-forfalte').checked) q.set('overdue', 'true');
+  if (more && cursor) q.set('cursor', cursor);
+  const r = await api('GET', '/v1/deviations?' + q);
   const body = document.getElementById('meldinger');
-  body.replaceChildren();
-  listed = r.json.items || [];
-  for (const d of listed) {
+  if (!more) { body.replaceChildren(); listed = []; }
+  const page = r.json.items || [];
+  listed = listed.concat(page);
+  cursor = r.json.nextCursor || '';
+  show('flere', Boolean(cursor));
+  document.getElementById('liste-antall').textContent = listed.length === 0 ? 'Ingen meldinger å vise.'
+    : `${listed.length} ${listed.length === 1 ? 'melding' : 'meldinger'} vises${cursor ? ', flere finnes' : ''}.`;
+  for (const d of page) {
     const tr = document.createElement('tr');
     const due = d.answerDeadline && d.answerDeadline.dueDate
       ? d.answerDeadline.dueDate.split('-').reverse().join('.') : '';
@@ -192,8 +207,49 @@ async function showReport(id) {
     const how = STEPS[action];
     if (how) actions.append(stepForm(id, action, how));
   }
+  showHistory(d);
+  if (may(me, 'deviation.ListReads')) await reads(id);
   show('detalj', true);
   document.getElementById('detalj-tittel').focus();
+}
+
+// What happened to the report, oldest first: when, what, by which party.
+const DONE = {
+  create: 'Opprettet', submit: 'Sendt', acknowledge: 'Mottak bekreftet',
+  'request-information': 'Bedt om opplysninger', 'give-information': 'Opplysninger gitt',
+  respond: 'Besvart', forward: 'Videresendt', reject: 'Avvist', 'mark-duplicate': 'Merket som duplikat',
+  dispute: 'Svaret bestridt', 'request-analysis': 'Felles hendelsesanalyse bedt om', close: 'Lukket',
+  reopen: 'Gjenåpnet',
+};
+
+function when(iso) {
+  return new Date(iso).toLocaleString('nb-NO', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Oslo' });
+}
+
+function showHistory(d) {
+  const list = document.getElementById('historikk');
+  list.replaceChildren();
+  for (const t of d.history || []) {
+    const li = document.createElement('li');
+    const who = names.get(t.actorOrganizationId);
+    li.textContent = when(t.time) + ': ' + (DONE[t.action] || STATES[t.toState] || t.action) +
+      (who ? ' av ' + who : '') + (t.comment ? ': «' + t.comment + '»' : '');
+    list.append(li);
+  }
+}
+
+// the access log, for quality staff
+async function reads(id) {
+  const r = await api('GET', `/v1/deviations/${id}/reads?limit=50`);
+  const list = document.getElementById('lesninger');
+  list.replaceChildren();
+  const HOW = { GET: 'åpnet', LIST: 'så den i en liste', EXPORT: 'eksporterte den' };
+  for (const read of r.json.items || []) {
+    const li = document.createElement('li');
+    li.textContent = when(read.time) + ': ' + (names.get(read.organizationId) || read.subject) + ' ' +
+      (HOW[read.how] || read.how);
+    list.append(li);
+  }
 }
 
 async function step(id, action, body, done) {
@@ -258,5 +314,8 @@ document.getElementById('meld').addEventListener('submit', async (e) => {
     status.textContent = detail;
   }
 });
+
+document.getElementById('utvalg').addEventListener('change', () => listReports(false));
+document.getElementById('flere').addEventListener('click', () => listReports(true));
 
 signInForm(start, 'Nøkkelen ble ikke godtatt. Sjekk at du har limt inn hele nøkkelen.');

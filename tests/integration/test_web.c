@@ -107,10 +107,15 @@ static void test_report_and_receive_in_a_browser(void **state)
     char kommune[80], sykehus[80];
     s_party("Trondheim kommune", "942110464", "MUNICIPALITY", kommune);
     s_party("St. Olavs hospital HF", "883974832", "HOSPITAL_TRUST", sykehus);
+    http_response_t *quality = stack_send(&s_stack, "POST", "/v1/api-keys",
+                                          "{\"name\":\"Kvalitet\",\"roles\":[\"quality\"]}");
+    assert_int_equal(quality->status, 201);
     char env[512];
     snprintf(env, sizeof env,
-             "REPORTER_KEY='%s' RECEIVER_KEY='%s' RECEIVER_NAME='St. Olavs hospital HF'", kommune,
-             sykehus);
+             "REPORTER_KEY='%s' RECEIVER_KEY='%s' RECEIVER_NAME='St. Olavs hospital HF' "
+             "QUALITY_KEY='%s'",
+             kommune, sykehus, json_text(quality, "key"));
+    http_response_free(&quality);
     assert_int_equal(s_browser("web-deviation.mjs", env), 0);
 }
 
@@ -300,9 +305,28 @@ static void test_sign_in_with_openid_connect(void **state)
     assert_int_equal(s_browser("web-signin.mjs", env), 0);
 }
 
-/* Every page at both sizes, as an administrator who is offered them all. */
+/* Every page at both sizes, as an administrator who is offered them all;
+ * more reports than a page of the list holds, to page through. */
 static void test_every_page_at_both_sizes(void **state)
 {
+    char selbu[40], legesenter[40], id[40], body[768];
+    s_make("/v1/organizations",
+           "{\"name\":\"Selbu kommune\",\"organizationNumber\":\"964982953\",\"kind\":"
+           "\"MUNICIPALITY\"}",
+           selbu);
+    s_make("/v1/organizations",
+           "{\"name\":\"Selbu legesenter\",\"organizationNumber\":\"921034547\",\"kind\":"
+           "\"GP_OFFICE\"}",
+           legesenter);
+    for (int i = 0; i < 51; i++) {
+        snprintf(body, sizeof body,
+                 "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
+                 "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
+                 "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Henvisning nr. %d kom "
+                 "ikke fram.\",\"submit\":true}",
+                 legesenter, selbu, i + 1);
+        s_make("/v1/deviations", body, id);
+    }
     http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys",
                                     "{\"name\":\"Drift\",\"roles\":[\"administrator\"]}");
     assert_int_equal(r->status, 201);

@@ -2,14 +2,16 @@
 // municipality reports a deviation on a phone, is stopped where the text
 // holds an identity number, sends it; the hospital sees it arrive,
 // acknowledges and answers it, and marks a colleague's second report of
-// the same event as its duplicate; the nurse reads the answer and disputes it.
+// the same event as its duplicate; the nurse reads the answer and its
+// history and disputes it; quality staff see who has read it.
 // axe-core checks every page state for serious accessibility violations;
 // screenshots are kept. Exits 0, or 1 saying what went wrong.
 //
-//   BASE_URL=… REPORTER_KEY=… RECEIVER_KEY=… RECEIVER_NAME=… SCREENSHOTS=dir node web-deviation.mjs
+//   BASE_URL=… REPORTER_KEY=… RECEIVER_KEY=… RECEIVER_NAME=… QUALITY_KEY=… SCREENSHOTS=dir
+//   node web-deviation.mjs
 import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
 
-const { BASE_URL, REPORTER_KEY, RECEIVER_KEY, RECEIVER_NAME, SCREENSHOTS } = process.env;
+const { BASE_URL, REPORTER_KEY, RECEIVER_KEY, RECEIVER_NAME, QUALITY_KEY, SCREENSHOTS } = process.env;
 const fail = failer('web-deviation');
 const accessible = (page, what) => check(page, what, fail);
 const shot = (page, name) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
@@ -105,6 +107,11 @@ try {
     document.querySelector('#detalj-status').textContent.includes('duplikat'));
   await hospital.locator('#detalj-felt dd', { hasText: 'Duplikat' }).waitFor();
   await accessible(hospital, 'the duplicate');
+  // the list filtered by state: only the duplicate
+  await hospital.getByLabel('Status', { exact: true }).selectOption('DUPLICATE');
+  await hospital.waitForFunction(() => document.getElementById('liste-antall').textContent === '1 melding vises.');
+  await hospital.locator('#meldinger td', { hasText: again }).waitFor();
+  await hospital.getByLabel('Status', { exact: true }).selectOption('');
 
   // the nurse reads the answer
   await page.reload();
@@ -121,6 +128,22 @@ try {
   await page.waitForFunction(() =>
     document.querySelector('#detalj-status').textContent.includes('bestridt'));
   await page.locator('#detalj-felt dd', { hasText: 'Bestridt' }).waitFor();
+  // and what happened to it, by whom
+  for (const step of ['Mottak bekreftet av ' + RECEIVER_NAME, 'Besvart av ' + RECEIVER_NAME,
+    'Svaret bestridt av Trondheim kommune: «Rutinen var kjent fra før'])
+    await page.locator('#historikk li', { hasText: step }).waitFor();
+  if (await page.getByRole('heading', { name: 'Hvem har lest meldingen' }).isVisible())
+    fail('a reporter is shown the access log');
+
+  // quality staff see who has read it
+  const quality = await (await context(browser, 1280, 900)).newPage();
+  await quality.goto(BASE_URL + '/');
+  await quality.getByLabel('API-nøkkel').fill(QUALITY_KEY);
+  await quality.getByRole('button', { name: 'Logg inn', exact: true }).click();
+  await quality.getByRole('button', { name: reference }).click();
+  await quality.locator('#lesninger li', { hasText: RECEIVER_NAME + ' åpnet' }).first().waitFor();
+  await quality.locator('#lesninger li', { hasText: 'Trondheim kommune åpnet' }).first().waitFor();
+  await accessible(quality, 'the access log');
 
   // the tertial's statistics count both reports (one of them a duplicate)
   await page.getByRole('link', { name: 'Statistikk' }).click();

@@ -1,6 +1,7 @@
 // Every page at a phone's and a laptop's size, signed in as an
 // administrator (who is offered everything): each page loads, takes the
-// key, shows its main heading, passes axe-core, and is kept as a
+// key, shows its main heading, passes axe-core (the deviations page paged
+// through to the end), and is kept as a
 // screenshot (pages-<page>-<size>.png). Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… ADMIN_KEY=… SCREENSHOTS=dir node web-pages.mjs
@@ -34,6 +35,16 @@ try {
       // nothing wider than the screen
       const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
       if (wide) fail(`${path} is wider than a ${width} px screen`);
+      if (path === '/' && size === 'laptop') {
+        // more reports than a page: the next one below, then no more
+        await page.waitForFunction(() => document.getElementById('liste-antall').textContent.includes('flere finnes'));
+        const first = await page.locator('#meldinger tr').count();
+        await page.getByRole('button', { name: 'Vis flere' }).click();
+        await page.waitForFunction((n) => document.querySelectorAll('#meldinger tr').length > n, first);
+        if (await page.getByRole('button', { name: 'Vis flere' }).isVisible()) fail('more offered after the last page');
+        const all = await page.locator('#meldinger tr').count();
+        if (all < 51) fail(`the pages of reports hold ${all}, not all`);
+      }
       await accessible(page, `${path} (${size})`);
       const name = path === '/' ? 'avvik' : path.slice(1, -'.html'.length);
       await page.screenshot({ path: `${SCREENSHOTS}/sider-${name}-${size}.png`, fullPage: true });
