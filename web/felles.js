@@ -13,6 +13,7 @@ const PAGES = [
   ['/moter.html', 'Møter', ['agenda.CreateMeeting']],
   ['/oppfolging.html', 'Oppfølging', ['agenda.ListActions']],
   ['/drift.html', 'Drift', []],
+  ['/tilgang.html', 'Tilgang', ['agenda.ListApiKeys']],
 ];
 
 // the credential: an API key, or an access token; kept in this tab only

@@ -14,7 +14,7 @@ const accessible = (page, what) => check(page, what, fail);
 // the page, and a heading it shows once signed in
 const PAGES = [['/', 'Meld avvik'], ['/statistikk.html', 'Tertial'],
   ['/utvalg.html', 'Utvalgene i helsefellesskapet'], ['/moter.html', 'Nytt møte'],
-  ['/oppfolging.html', 'Tiltakene'], ['/drift.html', 'Webhook-abonnementer']];
+  ['/oppfolging.html', 'Tiltakene'], ['/drift.html', 'Webhook-abonnementer'], ['/tilgang.html', 'API-nøkler']];
 const SIZES = [['mobil', 390, 844], ['laptop', 1280, 900]];
 
 const browser = await launch(SCREENSHOTS);
@@ -30,7 +30,7 @@ try {
       await page.getByRole('heading', { name: heading, exact: true }).waitFor({ timeout: 10000 })
         .catch(() => fail(`${path} (${size}): no heading "${heading}" after signing in`));
       // an administrator is offered every page
-      for (const link of ['Avvik', 'Statistikk', 'Utvalg', 'Møter', 'Oppfølging', 'Drift'])
+      for (const link of ['Avvik', 'Statistikk', 'Utvalg', 'Møter', 'Oppfølging', 'Drift', 'Tilgang'])
         if (!(await page.getByRole('link', { name: link, exact: true }).isVisible())) fail(`${path}: no link to ${link}`);
       // nothing wider than the screen
       const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
@@ -44,6 +44,19 @@ try {
         if (await page.getByRole('button', { name: 'Vis flere' }).isVisible()) fail('more offered after the last page');
         const all = await page.locator('#meldinger tr').count();
         if (all < 51) fail(`the pages of reports hold ${all}, not all`);
+      }
+      if (path === '/tilgang.html' && size === 'laptop') {
+        // a key made for a party's system: shown once, usable, then revoked
+        await page.getByLabel('Hva den er til').fill('Fagsystem i Selbu');
+        await page.getByLabel('Organisasjon', { exact: true }).selectOption({ label: 'Selbu kommune' });
+        await page.getByLabel('Integrasjon: fagsystem, hendelser og abonnementer').check();
+        await page.getByRole('button', { name: 'Lag nøkkelen' }).click();
+        const made = await page.locator('#nokler-status .secret').textContent();
+        if (!made.startsWith('shk_')) fail('no key shown: ' + made);
+        const me = await fetch(BASE_URL + '/v1/me', { headers: { Authorization: 'Bearer ' + made } });
+        if (me.status !== 200 || !(await me.json()).roles.includes('integration')) fail('the new key does not open');
+        await page.getByRole('button', { name: 'Trekk tilbake: Fagsystem i Selbu' }).click();
+        await page.locator('#nokkel-liste tr', { hasText: 'Fagsystem i Selbu' }).filter({ hasText: 'Trukket tilbake' }).waitFor();
       }
       await accessible(page, `${path} (${size})`);
       const name = path === '/' ? 'avvik' : path.slice(1, -'.html'.length);
