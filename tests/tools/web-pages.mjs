@@ -57,6 +57,13 @@ try {
         if (me.status !== 200 || !(await me.json()).roles.includes('integration')) fail('the new key does not open');
         await page.getByRole('button', { name: 'Trekk tilbake: Fagsystem i Selbu' }).click();
         await page.locator('#nokkel-liste tr', { hasText: 'Fagsystem i Selbu' }).filter({ hasText: 'Trukket tilbake' }).waitFor();
+        // it opens nothing once the gateway has read the keys again (every 10 s)
+        let status = 200;
+        for (let i = 0; i < 30 && status === 200; i++) {
+          await page.waitForTimeout(500);
+          status = (await fetch(BASE_URL + '/v1/me', { headers: { Authorization: 'Bearer ' + made } })).status;
+        }
+        if (status !== 401) fail('a revoked key still opens /v1/me: ' + status);
       }
       await accessible(page, `${path} (${size})`);
       const name = path === '/' ? 'avvik' : path.slice(1, -'.html'.length);
