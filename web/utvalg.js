@@ -77,11 +77,41 @@ async function openCommittee(c) {
   say('ett-status', '');
   say('forslag-status', '');
   show('ett', true);
-  const work = [];
+  const work = [listMeetings()];
   if (may(me, 'agenda.ListPersons')) work.push(listMembers());
   if (may(me, 'agenda.ListProposals')) work.push(listProposals());
   await Promise.all(work);
   document.getElementById('ett-tittel').focus();
+}
+
+// ------------------------------------------------------------ meetings
+
+// The committee's meetings as members read them: the notice once it is
+// out, the minutes once approved (the public documents; drafts not shown).
+async function listMeetings() {
+  const r = await fetch(`/v1/meetings?committeeId=${committee.id}&limit=50`).then((x) => x.json());
+  const ul = document.getElementById('motene');
+  ul.replaceChildren();
+  const held = (r.items || []).filter((m) => m.noticeVersion > 0 || m.state === 'CANCELLED')
+    .sort((a, b) => b.startTime.localeCompare(a.startTime));
+  for (const m of held) {
+    const li = document.createElement('li');
+    li.append(new Date(m.startTime).toLocaleString('nb-NO',
+      { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Oslo' }) + (m.place ? ', ' + m.place : '') + ': ');
+    if (m.state === 'CANCELLED') {
+      li.append('avlyst' + (m.cancelReason ? ' (' + m.cancelReason + ')' : '') + '.');
+    } else {
+      const notice = Object.assign(document.createElement('a'),
+        { href: `/v1/meetings/${m.id}/notice.html`, textContent: 'innkalling' });
+      li.append(notice);
+      if (m.state === 'MINUTES_APPROVED') {
+        li.append(', ', Object.assign(document.createElement('a'),
+          { href: `/v1/meetings/${m.id}/minutes.html`, textContent: 'referat' }));
+      }
+    }
+    ul.append(li);
+  }
+  if (!held.length) ul.append(Object.assign(document.createElement('li'), { textContent: 'Ingen møter er kalt inn ennå.' }));
 }
 
 // ------------------------------------------------------------ members

@@ -213,10 +213,22 @@ static void test_committees_in_a_browser(void **state)
              "\"2031-03-05T15:00:00Z\",\"place\":\"Rådhuset, Frosta\"}",
              committee);
     s_make("/v1/meetings", body, meeting);
+    /* its notice is out: members read it from the committee's page */
+    char path[160];
+    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    http_response_t *r = stack_send(&s_stack, "POST", path,
+                                    "{\"kind\":\"CASE\",\"title\":\"Økonomirapport\","
+                                    "\"durationMin\":20}");
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    r = stack_send(&s_stack, "POST", path, NULL);
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
     snprintf(body, sizeof body,
              "{\"name\":\"Hjemmesykepleien\",\"organizationId\":\"%s\",\"roles\":[\"reporter\"]}",
              frosta);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
     assert_int_equal(r->status, 201);
     snprintf(reporter, sizeof reporter, "%s", json_text(r, "key"));
     http_response_free(&r);

@@ -64,6 +64,10 @@ try {
   await nurse.getByRole('button', { name: COMMITTEE_NAME }).click();
   await nurse.getByRole('heading', { name: 'Meld inn en sak' }).waitFor();
   if (await nurse.getByRole('heading', { name: 'Medlemmer', exact: true }).isVisible()) fail('a reporter is shown the members');
+  // the coming meeting's notice, as members read it
+  const href = await nurse.locator('#motene a', { hasText: 'innkalling' }).getAttribute('href');
+  const notice = await (await fetch(BASE_URL + href)).text();
+  if (!notice.includes('Økonomirapport')) fail('the notice linked from the committee lacks its case');
   for (const title of ['Felles rutine for legemiddelsamstemming', 'Parkering ved sykehuset']) {
     await nurse.getByLabel('Sakens tittel').fill(title);
     await nurse.getByLabel('Hva saken gjelder').fill('Meldt inn fra hjemmesykepleien.');
