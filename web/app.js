@@ -124,11 +124,6 @@ function stepForm(id, action, how) {
   form.noValidate = true;
   const input = `${action}-felt`;
   if (how.field) {
-    const div = document.createElement('div');
-    div.className = 'field';
-    const label = document.createElement('label');
-    label.htmlFor = input;
-    label.textContent = how.label;
     let control;
     if (how.organisation) {
       control = document.createElement('select');
@@ -146,19 +141,9 @@ function stepForm(id, action, how) {
       control = document.createElement('textarea');
       control.rows = 4;
     }
-    control.id = input;
-    control.setAttribute('aria-describedby', input + '-feil');
-    const error = document.createElement('p');
-    error.id = input + '-feil';
-    error.className = 'error';
-    error.hidden = true;
-    div.append(label, control, error);
-    form.append(div);
+    form.append(field(input, how.label, control));
   }
-  const button = document.createElement('button');
-  button.type = 'submit';
-  button.textContent = how.button;
-  form.append(button);
+  form.append(Object.assign(document.createElement('button'), { type: 'submit', textContent: how.button }));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const body = {};

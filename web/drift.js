@@ -4,6 +4,7 @@
 'use strict';
 
 const STATES = { ACTIVE: 'Aktiv', PAUSED: 'Pauset', DISABLED: 'Slått av' };
+const KEEP = 'Hemmeligheten for å kontrollere signaturene vises bare nå; ta vare på den:';
 const DELIVERY = { PENDING: 'venter', DELIVERED: 'levert', DEAD: 'død' };
 
 // samhand_queue_depth{service="notify",queue="webhooks"} 3
@@ -41,50 +42,28 @@ async function subscriptions() {
     for (const value of [s.url, s.description, STATES[s.state] || s.state, summary || 'ingen ennå'])
       row.insertCell().textContent = value;
     const cell = row.insertCell();
-    const pause = document.createElement('button');
-    pause.type = 'button';
-    pause.textContent = s.state === 'ACTIVE' ? 'Sett på pause' : 'Slå på';
-    pause.setAttribute('aria-label', pause.textContent + ': ' + s.url);
-    pause.addEventListener('click', () => setState(s, s.state === 'ACTIVE' ? 'PAUSED' : 'ACTIVE'));
-    const replay = document.createElement('button');
-    replay.type = 'button';
-    replay.textContent = 'Send døde på nytt';
-    replay.setAttribute('aria-label', replay.textContent + ': ' + s.url);
-    replay.addEventListener('click', () => replayDead(s));
-    const rotate = document.createElement('button');
-    rotate.type = 'button';
-    rotate.textContent = 'Ny hemmelighet';
-    rotate.setAttribute('aria-label', rotate.textContent + ': ' + s.url);
-    rotate.addEventListener('click', () => rotateSecret(s));
-    cell.append(pause, ' ', replay, ' ', rotate);
+    cell.append(
+      button(s.state === 'ACTIVE' ? 'Sett på pause' : 'Slå på', s.url,
+        () => setState(s, s.state === 'ACTIVE' ? 'PAUSED' : 'ACTIVE')), ' ',
+      button('Send døde på nytt', s.url, () => replayDead(s)), ' ',
+      button('Ny hemmelighet', s.url, () => rotateSecret(s)));
   }
 }
 
-function say(text) { document.getElementById('abonnement-status').textContent = text; }
-
 async function setState(s, state) {
   const r = await api('PATCH', '/v1/subscriptions/' + s.id, { state });
-  say(r.status === 200 ? (state === 'ACTIVE' ? 'Abonnementet er slått på.' : 'Abonnementet er satt på pause.')
+  say('abonnement-status', r.status === 200 ? (state === 'ACTIVE' ? 'Abonnementet er slått på.' : 'Abonnementet er satt på pause.')
     : 'Det gikk ikke: ' + (r.json.detail || '') + '.');
   await subscriptions();
-}
-
-// A signing secret, shown this once, after what happened.
-function showSecret(text, secret) {
-  const status = document.getElementById('abonnement-status');
-  status.replaceChildren(text + ' Hemmeligheten for å kontrollere signaturene vises bare nå; ta vare på den: ');
-  const span = document.createElement('span');
-  span.className = 'secret';
-  span.textContent = secret;
-  status.append(span);
 }
 
 // A new secret; the old one signs beside it for 24 hours, so the receiver
 // can change over without losing a delivery.
 async function rotateSecret(s) {
   const r = await api('PATCH', '/v1/subscriptions/' + s.id, { rotateSecret: true });
-  if (r.status !== 200) { say('Det gikk ikke: ' + (r.json.detail || '') + '.'); return; }
-  showSecret('Ny hemmelighet for ' + s.url + '. Den gamle gjelder også i 24 timer.', r.json.secret);
+  if (r.status !== 200) { say('abonnement-status', 'Det gikk ikke: ' + (r.json.detail || '') + '.'); return; }
+  showSecret('abonnement-status', 'Ny hemmelighet for ' + s.url + '. Den gamle gjelder også i 24 timer. ' + KEEP,
+    r.json.secret);
 }
 
 // every dead letter of the last 30 days, sent again in order
@@ -93,7 +72,7 @@ async function replayDead(s) {
   const from = new Date(to.getTime() - 30 * 86400000);
   const r = await api('POST', `/v1/subscriptions/${s.id}/replay`,
     { from: from.toISOString(), to: to.toISOString() });
-  say(r.status === 200 ? `${r.json.replayed || 0} døde leveranser sendes på nytt.`
+  say('abonnement-status', r.status === 200 ? `${r.json.replayed || 0} døde leveranser sendes på nytt.`
     : 'Det gikk ikke: ' + (r.json.detail || '') + '.');
   await subscriptions();
 }
@@ -120,13 +99,8 @@ document.getElementById('nytt-abonnement').addEventListener('submit', async (e) 
   const r = await api('POST', '/v1/subscriptions', {
     url: value('url'), description: value('description'), contactEmail: value('contactEmail'), eventTypes,
   });
-  if (r.status !== 201) {
-    const field = r.json.errors && r.json.errors[0] ? r.json.errors[0].field : '';
-    const text = 'Det gikk ikke: ' + (r.json.detail || 'ukjent feil') + '.';
-    if (!(field && fieldError(field, text))) say(text);
-    return;
-  }
-  showSecret('Abonnementet er opprettet.', r.json.secret);
+  if (r.status !== 201) { refusal(r, 'Abonnementet ble ikke opprettet', 'abonnement-status'); return; }
+  showSecret('abonnement-status', 'Abonnementet er opprettet. ' + KEEP, r.json.secret);
   e.target.reset();
   await subscriptions();
 });

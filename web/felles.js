@@ -36,6 +36,8 @@ async function api(method, path, body) {
 
 function show(id, on) { document.getElementById(id).hidden = !on; }
 
+function say(id, text) { document.getElementById(id).textContent = text; }
+
 // The error text under a field, tied to it (aria-describedby, aria-invalid);
 // false when the page has no place for that field's errors.
 function fieldError(field, text) {
@@ -74,9 +76,12 @@ function offer(me) {
     el.hidden = !may(me, ...el.dataset.needs.split(' '));
 }
 
-function navigation() {
-  const nav = document.querySelector('header nav');
-  if (!nav) return;
+// What every page has around its own part: the header (the name, the
+// pages, who is signed in) and, in its sign-in section, the key's form.
+function frame() {
+  const header = document.querySelector('header');
+  const nav = document.createElement('nav');
+  nav.setAttribute('aria-label', 'Sider');
   for (const [href, text] of PAGES) {
     const a = document.createElement('a');
     a.href = href;
@@ -85,8 +90,54 @@ function navigation() {
       a.setAttribute('aria-current', 'page');
     nav.append(a, ' ');
   }
+  const who = Object.assign(document.createElement('p'), { id: 'hvem', className: 'who', textContent: 'Ikke innlogget' });
+  who.setAttribute('aria-live', 'polite');
+  header.append(Object.assign(document.createElement('p'), { className: 'brand', textContent: 'samhand' }), nav, who);
+
+  const form = Object.assign(document.createElement('form'), { id: 'logg-inn', noValidate: true });
+  form.innerHTML = `<label for="nokkel">API-nøkkel</label>
+    <input id="nokkel" type="password" autocomplete="off" required aria-describedby="nokkel-hjelp nokkel-feil">
+    <p id="nokkel-hjelp" class="help">Nøkkelen har du fått av samhand-administratoren. Den lagres bare i denne fanen.</p>
+    <p id="nokkel-feil" class="error" hidden></p>
+    <button type="submit">Logg inn</button>`;
+  document.getElementById('innlogging').append(form);
 }
-navigation();
+frame();
+
+// A button that says what it does to what (its accessible name).
+function button(label, about, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.setAttribute('aria-label', label + ': ' + about);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+// A labelled field around `control`, with its error line (id + '-feil').
+function field(id, label, control) {
+  const div = document.createElement('div');
+  div.className = 'field';
+  const l = document.createElement('label');
+  l.htmlFor = id;
+  l.textContent = label;
+  control.id = id;
+  control.setAttribute('aria-describedby', id + '-feil');
+  const error = document.createElement('p');
+  error.id = id + '-feil';
+  error.className = 'error';
+  error.hidden = true;
+  div.append(l, control, error);
+  return div;
+}
+
+// A secret (a key, a signing secret) shown this once in `status`, after
+// what happened.
+function showSecret(status, text, secret) {
+  const box = document.getElementById(status);
+  box.replaceChildren(text + ' ');
+  box.append(Object.assign(document.createElement('span'), { className: 'secret', textContent: secret }));
+}
 
 // ------------------------------------------------------------ OpenID Connect
 // The authorization code flow with PKCE (RFC 7636), the pages a public

@@ -26,20 +26,9 @@ function when(iso) {
   return new Date(iso).toLocaleString('nb-NO', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Oslo' });
 }
 
-function say(id, text) { document.getElementById(id).textContent = text; }
-
 function lines(text) { return text.split('\n').map((l) => l.trim()).filter(Boolean); }
 
 function editable() { return meeting.state === 'DRAFT' || meeting.state === 'NOTICE_PUBLISHED'; }
-
-function button(label, about, onClick) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.textContent = label;
-  b.setAttribute('aria-label', label + ': ' + about);
-  b.addEventListener('click', onClick);
-  return b;
-}
 
 async function start() {
   const committees = await fetch('/v1/committees?limit=500').then((x) => x.json());

@@ -11,8 +11,6 @@ const statusText = (s) => (STATUS.find((x) => x[0] === s) || [s, s])[1];
 let me = null;
 let cursor = '';
 
-function say(id, text) { document.getElementById(id).textContent = text; }
-
 // "1.4.2031"
 function norwegian(day) { return day ? day.split('-').map(Number).reverse().join('.') : ''; }
 

@@ -11,8 +11,6 @@ const ROLES = [['administrator', 'Administrator: alt'], ['secretariat', 'Sekreta
 const organisations = new Map();
 let cursor = '';
 
-function say(text) { document.getElementById('nokler-status').textContent = text; }
-
 async function start(me) {
   if (!may(me, 'agenda.ListApiKeys')) return false;
   const orgs = await fetch('/v1/organizations?limit=500').then((x) => x.json());
@@ -58,17 +56,12 @@ async function list(more) {
       row.insertCell().textContent = value;
     const cell = row.insertCell();
     if (k.revokeTime) continue;
-    const revoke = document.createElement('button');
-    revoke.type = 'button';
-    revoke.textContent = 'Trekk tilbake';
-    revoke.setAttribute('aria-label', 'Trekk tilbake: ' + k.name);
-    revoke.addEventListener('click', async () => {
+    cell.append(button('Trekk tilbake', k.name, async () => {
       const done = await api('DELETE', '/v1/api-keys/' + k.id);
-      if (done.status !== 200) { say('Det gikk ikke: ' + (done.json.detail || '') + '.'); return; }
+      if (done.status !== 200) { say('nokler-status', 'Det gikk ikke: ' + (done.json.detail || '') + '.'); return; }
       await list(false);
-      say(k.name + ' er trukket tilbake og åpner ingenting lenger.');
-    });
-    cell.append(revoke);
+      say('nokler-status', k.name + ' er trukket tilbake og åpner ingenting lenger.');
+    }));
   }
   cursor = r.json.nextCursor || '';
   show('flere', Boolean(cursor));
@@ -87,12 +80,8 @@ document.getElementById('ny-nokkel').addEventListener('submit', async (e) => {
   if (r.status !== 201) { refusal(r, 'Nøkkelen ble ikke laget', 'nokler-status'); return; }
   e.target.reset();
   await list(false);
-  const status = document.getElementById('nokler-status');
-  status.replaceChildren(`Nøkkelen «${r.json.name}» er laget. Den vises bare nå; gi den videre på en trygg måte: `);
-  const secret = document.createElement('span');
-  secret.className = 'secret';
-  secret.textContent = r.json.key;
-  status.append(secret);
+  showSecret('nokler-status', `Nøkkelen «${r.json.name}» er laget. Den vises bare nå; gi den videre på en trygg måte:`,
+    r.json.key);
 });
 
 signInForm(start, 'Nøkkelen ble ikke godtatt (denne siden er for administratorer).');

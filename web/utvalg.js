@@ -23,17 +23,6 @@ function day(iso) {
 
 function today() { return new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Oslo' }); }
 
-function say(id, message) { document.getElementById(id).textContent = message; }
-
-function button(label, name, onClick) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.textContent = label;
-  b.setAttribute('aria-label', label + ': ' + name);
-  b.addEventListener('click', onClick);
-  return b;
-}
-
 async function start(who) {
   me = who;
   const orgs = await fetch('/v1/organizations?limit=500').then((x) => x.json());
@@ -238,22 +227,6 @@ async function listProposals() {
     if (decide) article.append(acceptForm(p, open), declineForm(p));
     box.append(article);
   }
-}
-
-function field(id, label, control) {
-  const div = document.createElement('div');
-  div.className = 'field';
-  const l = document.createElement('label');
-  l.htmlFor = id;
-  l.textContent = label;
-  control.id = id;
-  control.setAttribute('aria-describedby', id + '-feil');
-  const error = document.createElement('p');
-  error.id = id + '-feil';
-  error.className = 'error';
-  error.hidden = true;
-  div.append(l, control, error);
-  return div;
 }
 
 function acceptForm(p, meetings) {

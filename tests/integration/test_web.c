@@ -74,23 +74,32 @@ static void s_make(const char *path, const char *body, char id[40])
     http_response_free(&r);
 }
 
+/* An API key named `name` with one role, for an organisation (or none),
+ * made through the API as an administrator does; the key into `key`, its
+ * subject (a person's principalSubject) into `subject` if wanted. */
+static void s_api_key(const char *name, const char *organization_id, const char *role, char key[80],
+                      char subject[32])
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}",
+             name, organization_id ? organization_id : "", role);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    assert_int_equal(r->status, 201);
+    snprintf(key, 80, "%s", json_text(r, "key"));
+    if (subject)
+        snprintf(subject, 32, "%s", json_text(r, "subject"));
+    http_response_free(&r);
+}
+
 /* An organisation and a reporter's key for it, made through the API. */
 static void s_party(const char *name, const char *number, const char *kind, char key[80])
 {
-    char body[256], org[40];
+    char body[256], org[40], key_name[128];
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationNumber\":\"%s\",\"kind\":\"%s\"}",
              name, number, kind);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations", body);
-    assert_int_equal(r->status, 201);
-    snprintf(org, sizeof org, "%s", json_text(r, "id"));
-    http_response_free(&r);
-    snprintf(body, sizeof body,
-             "{\"name\":\"Nettsider for %s\",\"organizationId\":\"%s\",\"roles\":[\"reporter\"]}",
-             name, org);
-    r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    assert_int_equal(r->status, 201);
-    snprintf(key, 80, "%s", json_text(r, "key"));
-    http_response_free(&r);
+    s_make("/v1/organizations", body, org);
+    snprintf(key_name, sizeof key_name, "Nettsider for %s", name);
+    s_api_key(key_name, org, "reporter", key, NULL);
 }
 
 static void test_report_and_receive_in_a_browser(void **state)
@@ -107,15 +116,12 @@ static void test_report_and_receive_in_a_browser(void **state)
     char kommune[80], sykehus[80];
     s_party("Trondheim kommune", "942110464", "MUNICIPALITY", kommune);
     s_party("St. Olavs hospital HF", "883974832", "HOSPITAL_TRUST", sykehus);
-    http_response_t *quality = stack_send(&s_stack, "POST", "/v1/api-keys",
-                                          "{\"name\":\"Kvalitet\",\"roles\":[\"quality\"]}");
-    assert_int_equal(quality->status, 201);
-    char env[512];
+    char quality[80], env[512];
+    s_api_key("Kvalitet", NULL, "quality", quality, NULL);
     snprintf(env, sizeof env,
              "REPORTER_KEY='%s' RECEIVER_KEY='%s' RECEIVER_NAME='St. Olavs hospital HF' "
              "QUALITY_KEY='%s'",
-             kommune, sykehus, json_text(quality, "key"));
-    http_response_free(&quality);
+             kommune, sykehus, quality);
     assert_int_equal(s_browser("web-deviation.mjs", env), 0);
 }
 
@@ -136,13 +142,8 @@ static void test_agenda_in_a_browser(void **state)
            leksvik);
     /* the committee's secretary signs in with her own key: as its person,
      * with a membership, she sees the exempt items she puts on the agenda */
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys",
-                                    "{\"name\":\"Siri Sekretær\",\"roles\":[\"secretary\"]}");
-    assert_int_equal(r->status, 201);
     char key[80], subject[32];
-    snprintf(key, sizeof key, "%s", json_text(r, "key"));
-    snprintf(subject, sizeof subject, "%s", json_text(r, "subject"));
-    http_response_free(&r);
+    s_api_key("Siri Sekretær", NULL, "secretary", key, subject);
     /* a member, a deputy who comes in the member's place, the secretary */
     static const char *const people[][2] = {
         {"Ola Medlem", "MEMBER"}, {"Per Vara", "DEPUTY"}, {"Siri Sekretær", "SECRETARY"}};
@@ -165,26 +166,19 @@ static void test_agenda_in_a_browser(void **state)
 /* An operator sees the queues, an integration owner its subscriptions. */
 static void test_operations_in_a_browser(void **state)
 {
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
-                                    "{\"name\":\"Malvik kommune\",\"organizationNumber\":"
-                                    "\"939865942\",\"kind\":\"MUNICIPALITY\"}");
-    assert_int_equal(r->status, 201);
-    char body[256], key[80], auth[128], url[256];
-    snprintf(body, sizeof body,
-             "{\"name\":\"Fagsystemet\",\"organizationId\":\"%s\",\"roles\":[\"integration\"]}",
-             json_text(r, "id"));
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    assert_int_equal(r->status, 201);
-    snprintf(key, sizeof key, "%s", json_text(r, "key"));
-    http_response_free(&r);
+    char malvik[40], key[80], auth[128], url[256];
+    s_make("/v1/organizations",
+           "{\"name\":\"Malvik kommune\",\"organizationNumber\":\"939865942\",\"kind\":"
+           "\"MUNICIPALITY\"}",
+           malvik);
+    s_api_key("Fagsystemet", malvik, "integration", key, NULL);
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
     const char *headers[] = {auth, NULL};
     snprintf(url, sizeof url, "%s/v1/subscriptions", s_stack.base_url);
-    r = http_request("POST", url,
-                     "{\"url\":\"https://fagsystem.malvik.kommune.no/hendelser\","
-                     "\"description\":\"Fagsystemet\"}",
-                     headers);
+    http_response_t *r = http_request("POST", url,
+                                      "{\"url\":\"https://fagsystem.malvik.kommune.no/hendelser\","
+                                      "\"description\":\"Fagsystemet\"}",
+                                      headers);
     assert_int_equal(r->status, 201);
     http_response_free(&r);
     char env[512];
@@ -225,18 +219,8 @@ static void test_committees_in_a_browser(void **state)
     r = stack_send(&s_stack, "POST", path, NULL);
     assert_int_equal(r->status, 200);
     http_response_free(&r);
-    snprintf(body, sizeof body,
-             "{\"name\":\"Hjemmesykepleien\",\"organizationId\":\"%s\",\"roles\":[\"reporter\"]}",
-             frosta);
-    r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    assert_int_equal(r->status, 201);
-    snprintf(reporter, sizeof reporter, "%s", json_text(r, "key"));
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", "/v1/api-keys",
-                   "{\"name\":\"Sekretariatet\",\"roles\":[\"secretariat\"]}");
-    assert_int_equal(r->status, 201);
-    snprintf(key, sizeof key, "%s", json_text(r, "key"));
-    http_response_free(&r);
+    s_api_key("Hjemmesykepleien", frosta, "reporter", reporter, NULL);
+    s_api_key("Sekretariatet", NULL, "secretariat", key, NULL);
     char env[768];
     snprintf(env, sizeof env,
              "SECRETARIAT_KEY='%s' REPORTER_KEY='%s' COMMITTEE_NAME='Overordnet samarbeidsutvalg' "
@@ -270,13 +254,7 @@ static void test_follow_up_in_a_browser(void **state)
                  committee, i + 1);
         s_make("/v1/actions", body, id);
     }
-    snprintf(body, sizeof body,
-             "{\"name\":\"Medlem fra Levanger\",\"organizationId\":\"%s\",\"roles\":[\"member\"]}",
-             levanger);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    assert_int_equal(r->status, 201);
-    snprintf(key, sizeof key, "%s", json_text(r, "key"));
-    http_response_free(&r);
+    s_api_key("Medlem fra Levanger", levanger, "member", key, NULL);
     char env[512];
     snprintf(env, sizeof env,
              "MEMBER_KEY='%s' COMMITTEE_NAME='Fagråd helseberedskap' OPEN_ACTIONS=%d", key,
@@ -339,12 +317,9 @@ static void test_every_page_at_both_sizes(void **state)
                  legesenter, selbu, i + 1);
         s_make("/v1/deviations", body, id);
     }
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys",
-                                    "{\"name\":\"Drift\",\"roles\":[\"administrator\"]}");
-    assert_int_equal(r->status, 201);
-    char env[256];
-    snprintf(env, sizeof env, "ADMIN_KEY='%s'", json_text(r, "key"));
-    http_response_free(&r);
+    char key[80], env[256];
+    s_api_key("Drift", NULL, "administrator", key, NULL);
+    snprintf(env, sizeof env, "ADMIN_KEY='%s'", key);
     assert_int_equal(s_browser("web-pages.mjs", env), 0);
 }
 

@@ -52,3 +52,10 @@ export async function lastLook(browser, dir, name) {
       await p.screenshot({ path: `${dir}/FEIL-${name}-${++n}.png`, fullPage: true }).catch(() => {});
   }
 }
+
+// Opens `url` and signs in there with an API key, as a user types it.
+export async function signIn(page, url, key) {
+  await page.goto(url);
+  await page.getByLabel('API-nøkkel').fill(key);
+  await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
+}

@@ -8,7 +8,7 @@
 //
 //   BASE_URL=… SECRETARIAT_KEY=… REPORTER_KEY=… COMMITTEE_NAME=… MEETING_ID=…
 //   ORGANIZATION_NAME=… SCREENSHOTS=dir node web-committee.mjs
-import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, signIn } from './browser.mjs';
 
 const { BASE_URL, SECRETARIAT_KEY, REPORTER_KEY, COMMITTEE_NAME, MEETING_ID, ORGANIZATION_NAME,
   SCREENSHOTS } = process.env;
@@ -18,10 +18,8 @@ const shot = (page, name) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png
 const statusSays = (page, id, text) => page.waitForFunction(([i, t]) =>
   document.getElementById(i).textContent.includes(t), [id, text]);
 
-async function signIn(page, key) {
-  await page.goto(BASE_URL + '/utvalg.html');
-  await page.getByLabel('API-nøkkel').fill(key);
-  await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
+async function openCommittees(page, key) {
+  await signIn(page, BASE_URL + '/utvalg.html', key);
   await page.getByRole('heading', { name: 'Utvalgene i helsefellesskapet' }).waitFor();
 }
 
@@ -30,7 +28,7 @@ try {
   // the secretariat makes an expert council and its chair
   const laptop = await context(browser, 1280, 900);
   const secretariat = await laptop.newPage();
-  await signIn(secretariat, SECRETARIAT_KEY);
+  await openCommittees(secretariat, SECRETARIAT_KEY);
   await accessible(secretariat, 'the committees');
   await secretariat.getByLabel('Navn', { exact: true }).fill('Fagråd for legemidler');
   await secretariat.getByLabel('Kortnavn').fill('FL');
@@ -58,7 +56,7 @@ try {
   // a nurse sends two cases in, on a phone
   const phone = await context(browser, 390, 844);
   const nurse = await phone.newPage();
-  await signIn(nurse, REPORTER_KEY);
+  await openCommittees(nurse, REPORTER_KEY);
   if (await nurse.getByRole('link', { name: 'Møter' }).isVisible()) fail('a reporter is offered the meeting page');
   if (await nurse.getByRole('heading', { name: 'Nytt utvalg' }).isVisible()) fail('a reporter is offered a new committee');
   await nurse.getByRole('button', { name: COMMITTEE_NAME }).click();

@@ -9,7 +9,7 @@
 //
 //   BASE_URL=… REPORTER_KEY=… RECEIVER_KEY=… RECEIVER_NAME=… QUALITY_KEY=… SCREENSHOTS=dir
 //   node web-deviation.mjs
-import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, signIn } from './browser.mjs';
 
 const { BASE_URL, REPORTER_KEY, RECEIVER_KEY, RECEIVER_NAME, QUALITY_KEY, SCREENSHOTS } = process.env;
 const fail = failer('web-deviation');
@@ -78,9 +78,7 @@ try {
   // the hospital, on a laptop: it has arrived
   const laptop = await context(browser, 1280, 900);
   const hospital = await laptop.newPage();
-  await hospital.goto(BASE_URL + '/');
-  await hospital.getByLabel('API-nøkkel').fill(RECEIVER_KEY);
-  await hospital.getByRole('button', { name: 'Logg inn', exact: true }).click();
+  await signIn(hospital, BASE_URL + '/', RECEIVER_KEY);
   await hospital.locator('#meldinger td', { hasText: reference }).waitFor();
   await accessible(hospital, 'the receiver\'s list');
   await shot(hospital, '5-mottatt');
@@ -137,9 +135,7 @@ try {
 
   // quality staff see who has read it
   const quality = await (await context(browser, 1280, 900)).newPage();
-  await quality.goto(BASE_URL + '/');
-  await quality.getByLabel('API-nøkkel').fill(QUALITY_KEY);
-  await quality.getByRole('button', { name: 'Logg inn', exact: true }).click();
+  await signIn(quality, BASE_URL + '/', QUALITY_KEY);
   await quality.getByRole('button', { name: reference }).click();
   await quality.locator('#lesninger li', { hasText: RECEIVER_NAME + ' åpnet' }).first().waitFor();
   await quality.locator('#lesninger li', { hasText: 'Trondheim kommune åpnet' }).first().waitFor();

@@ -6,7 +6,7 @@
 // Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… MEMBER_KEY=… COMMITTEE_NAME=… OPEN_ACTIONS=n SCREENSHOTS=dir node web-followup.mjs
-import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, signIn } from './browser.mjs';
 
 const { BASE_URL, MEMBER_KEY, COMMITTEE_NAME, OPEN_ACTIONS, SCREENSHOTS } = process.env;
 const fail = failer('web-followup');
@@ -18,9 +18,7 @@ const browser = await launch(SCREENSHOTS);
 try {
   const phone = await context(browser, 390, 844);
   const page = await phone.newPage();
-  await page.goto(BASE_URL + '/oppfolging.html');
-  await page.getByLabel('API-nøkkel').fill(MEMBER_KEY);
-  await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
+  await signIn(page, BASE_URL + '/oppfolging.html', MEMBER_KEY);
   await page.getByRole('heading', { name: 'Tiltakene' }).waitFor();
   if (await page.getByRole('link', { name: 'Møter' }).isVisible()) fail('a member is offered the meeting page');
   if (await page.getByRole('heading', { name: 'Nytt oppfølgingspunkt' }).isVisible()) fail('a member is offered new actions');

@@ -10,7 +10,7 @@
 // kept. Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… SECRETARY_KEY=… COMMITTEE_NAME=… SCREENSHOTS=dir node web-meeting.mjs
-import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, signIn } from './browser.mjs';
 
 const { BASE_URL, SECRETARY_KEY, COMMITTEE_NAME, SCREENSHOTS } = process.env;
 const fail = failer('web-meeting');
@@ -24,9 +24,7 @@ try {
   const laptop = await context(browser, 1280, 900);
   const page = await laptop.newPage();
   const shot = (name) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-  await page.goto(BASE_URL + '/moter.html');
-  await page.getByLabel('API-nøkkel').fill(SECRETARY_KEY);
-  await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
+  await signIn(page, BASE_URL + '/moter.html', SECRETARY_KEY);
   await page.getByRole('heading', { name: 'Nytt møte' }).waitFor();
   await accessible(page, 'new meeting');
 
