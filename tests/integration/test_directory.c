@@ -586,7 +586,7 @@ static void test_operations_endpoints(void **state)
     const char *source = getenv("SAMHAND_SOURCE_DIR");
     char lint[1024];
     snprintf(lint, sizeof lint,
-             "%s/tests/tools/node_modules/.bin/redocly lint --config %s/tests/tools/redocly.yaml "
+             "%s/tests/node_modules/.bin/redocly lint --config %s/tests/tools/redocly.yaml "
              "%s > %s 2>&1",
              source ? source : ".", source ? source : ".", spec, out);
     int linted = system(lint);

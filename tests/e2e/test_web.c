@@ -1,8 +1,10 @@
-/* The web pages in a real browser: headless Chromium (Debian's) driven by
- * playwright-core runs tests/tools/web-deviation.mjs against the stack —
- * a deviation reported on a phone (stopped where the text holds an
- * identity number), received by the hospital — with axe-core on every
- * page state and screenshots kept in Testing/screenshots. */
+/* The web pages in a real browser, end to end: headless Chromium
+ * (Debian's) driven by playwright-core runs one script of tests/e2e a
+ * story against the whole stack (deviations, a meeting, operations,
+ * committees, follow-up, OpenID Connect sign-in, every page at two sizes),
+ * with axe-core on every page state and screenshots kept in
+ * Testing/screenshots. This program makes what each story starts from
+ * through the API, and runs the provider the pages sign in at. */
 #include "harness.h"
 #include "harness_jwt.h"
 
@@ -12,7 +14,7 @@
 #include <unistd.h>
 
 static harness_stack_t s_stack;
-/* the OpenID Connect provider the pages sign in at (tests/tools/test-idp.mjs,
+/* the OpenID Connect provider the pages sign in at (tests/e2e/test-idp.mjs,
  * run by web-signin.mjs): its port, and its key here (JWKS) and there (PEM) */
 static int s_idp_port;
 static char s_jwks[256], s_pem[256];
@@ -21,7 +23,7 @@ static int s_setup(void **state)
 {
     char web[512], issuer[64];
     const char *source = getenv("SAMHAND_SOURCE_DIR");
-    snprintf(web, sizeof web, "%s/web", source ? source : ".");
+    snprintf(web, sizeof web, "%s/gateway/web", source ? source : ".");
     setenv("SAMHAND_WEB_DIR", web, 1);
 
     harness_signer_t *signer = harness_signer_new("RS256", "test-idp");
@@ -52,7 +54,7 @@ static int s_teardown(void **state)
     return 0;
 }
 
-/* Runs tests/tools/<script> in node with `env` (NAME='value' …) before
+/* Runs tests/e2e/<script> in node with `env` (NAME='value' …) before
  * it, the base URL and the screenshot folder given; 0 when it passed. */
 static int s_browser(const char *script, const char *env)
 {
@@ -60,7 +62,7 @@ static int s_browser(const char *script, const char *env)
     const char *source = getenv("SAMHAND_SOURCE_DIR");
     char command[2048];
     snprintf(command, sizeof command,
-             "BASE_URL='%s' SCREENSHOTS='%s/Testing/screenshots' %s node %s/tests/tools/%s >&2",
+             "BASE_URL='%s' SCREENSHOTS='%s/Testing/screenshots' %s node %s/tests/e2e/%s >&2",
              s_stack.base_url, build ? build : ".", env, source ? source : ".", script);
     return system(command);
 }

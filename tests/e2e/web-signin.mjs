@@ -1,6 +1,6 @@
 // Signing in with OpenID Connect in a real browser (test_web runs it): a
 // nurse on a phone opens the committees page, signs in at the provider
-// (tests/tools/test-idp.mjs, authorization code with PKCE), comes back to
+// (tests/e2e/test-idp.mjs, authorization code with PKCE), comes back to
 // the same page signed in for the organisation of her token, offered what
 // her roles may do; a return that is not this tab's is refused. axe-core
 // on the sign-in, screenshots kept. Exits 0, or 1 saying what went wrong.
