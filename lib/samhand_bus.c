@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -45,6 +46,21 @@ int bus_call_reply(bus_call_t *call, const ProtobufCMessage *response)
     return 0;
 }
 
+int bus_call_reply_before_commit(bus_call_t *call, const ProtobufCMessage *response)
+{
+    bus_call_reply(call, response);
+    const Samhand__V1__Envelope *request = call->envelope;
+    const char *key = request ? request->idempotency_key : NULL;
+    if (!key || !*key)
+        return 0;
+    const char *subject = request->principal ? request->principal->subject : "";
+    if (db_idempotency_store(call->db, subject, request->method, key, request->body.data,
+                             request->body.len, call->body, call->body_len) != 0)
+        return -1;
+    call->remembered = true;
+    return 0;
+}
+
 int bus_call_reply_free(bus_call_t *call, ProtobufCMessage *response)
 {
     int rc = bus_call_reply(call, response);
@@ -76,6 +92,7 @@ int bus_call_fail(bus_call_t *call, bus_code_t code, const char *field, const ch
     free(call->body);
     call->body = NULL;
     call->is_document = false;
+    call->remembered = false; /* a failed commit took the stored reply with it */
     call->body_len = 0;
     return -1;
 }
@@ -172,6 +189,18 @@ static int s_handle_health(bus_call_t *call, bus_server_t *server)
     return bus_call_reply(call, &response.base);
 }
 
+/* For the test of a crash at the worst moment (test_outage): with
+ * SAMHAND_TEST_EXIT_AFTER_COMMIT naming this method, the process dies as
+ * soon as the change is committed, before its answer is sent. */
+static void s_test_crash(const char *method, const bus_call_t *call)
+{
+    const char *at = getenv("SAMHAND_TEST_EXIT_AFTER_COMMIT");
+    if (at && *at && strcmp(at, method) == 0 && call->code == BUS_OK) {
+        log_warn("exiting after the commit of %s, as SAMHAND_TEST_EXIT_AFTER_COMMIT asks", method);
+        _exit(70);
+    }
+}
+
 /* Runs the handler; with an Idempotency-Key, a repeated request gets the
  * answer of the first instead of being done again. */
 static void s_run_handler(const bus_route_t *route, bus_call_t *call)
@@ -202,7 +231,9 @@ static void s_run_handler(const bus_route_t *route, bus_call_t *call)
     } else {
         route->handle(call);
         db_rollback(call->db);
-        if (call->code == BUS_OK &&
+        s_test_crash(request->method, call);
+        /* a handler that did not store its reply with its change: now */
+        if (call->code == BUS_OK && !call->remembered &&
             db_idempotency_store(call->db, subject, request->method, key, request->body.data,
                                  request->body.len, call->body, call->body_len) != 0)
             log_warn("could not store the answer of an idempotent request: %s", db_error(call->db));

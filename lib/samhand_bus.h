@@ -40,6 +40,7 @@ typedef struct {
     uint8_t *body;
     size_t body_len;
     bool is_document; /* body is a samhand.v1.Document to pass on as it is */
+    bool remembered;  /* the reply is stored for its Idempotency-Key in the change's transaction */
 } bus_call_t;
 
 typedef struct {
@@ -53,6 +54,13 @@ int bus_call_reply(bus_call_t *call, const ProtobufCMessage *response);
 /* bus_call_reply(), then frees the response (as unpacked or built by
  * protobuf-c's allocator): for an answer read from the store. */
 int bus_call_reply_free(bus_call_t *call, ProtobufCMessage *response);
+
+/* The reply of a change, set while its transaction is still open: with
+ * an Idempotency-Key it is stored in that same transaction, so a repeat
+ * gets it even if this process dies right after the commit, and the change
+ * is not done twice. Call it just before the commit. 0, or -1 when the
+ * store failed (the transaction is then aborted: fail and roll back). */
+int bus_call_reply_before_commit(bus_call_t *call, const ProtobufCMessage *response);
 
 /* Replies with a rendered document (CSV, HTML, iCalendar) instead of the
  * route's message; the gateway sends it as it is. Returns 0. */

@@ -75,6 +75,7 @@ int agenda_api_key_create(bus_call_t *call)
     const char *params[] = {req->name,
                             check_empty(req->organization_id) ? NULL : req->organization_id, roles,
                             p && p->subject[0] ? p->subject : "(none)"};
+    db_begin(call->db);
     PGresult *res = db_query(
         call->db,
         "WITH k AS (SELECT 'shk_' || replace(gen_random_uuid()::text || gen_random_uuid()::text, "
@@ -87,14 +88,27 @@ int agenda_api_key_create(bus_call_t *call)
         4, params);
     free(roles);
     if (!res) {
-        if (strcmp(db_sqlstate(call->db), "23503") == 0)
-            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
-                                 "organization %s does not exist", req->organization_id);
-        return bus_call_fail_db(call, "create API key");
+        int failed = strcmp(db_sqlstate(call->db), "23503") == 0
+                         ? bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
+                                         "organization %s does not exist", req->organization_id)
+                         : bus_call_fail_db(call, "create API key");
+        db_rollback(call->db);
+        return failed;
     }
     Samhand__V1__ApiKey *k = (Samhand__V1__ApiKey *)s_key(res, 0);
-    k->key = rows_text(res, 0, KEY_COLUMN_COUNT); /* the only time it is shown */
+    char *key = rows_text(res, 0, KEY_COLUMN_COUNT);
     PQclear(res);
+    /* a repeat of the request gets the answer without the key: it is
+     * shown once, and kept nowhere but in this answer */
+    int rc = bus_call_reply_before_commit(call, &k->base);
+    if (rc != 0 || db_commit(call->db) != 0) {
+        bus_call_fail_db(call, "create API key");
+        db_rollback(call->db);
+        free(key);
+        protobuf_c_message_free_unpacked(&k->base, NULL);
+        return -1;
+    }
+    k->key = key; /* the only time it is shown */
     bus_call_reply_free(call, &k->base);
     return 0;
 }

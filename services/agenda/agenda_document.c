@@ -83,12 +83,8 @@ static int s_commit(bus_call_t *call, const char *committee_id, const char *item
     Samhand__V1__CaseDocument shown = SAMHAND__V1__CASE_DOCUMENT__INIT;
     shown.item_id = doc->item_id;
     shown.update_time = doc->update_time;
-    int rc = 0;
-    if (db_outbox_commit(call->db, "no.samhand.case_document.changed", item_id, NULL, committee_id,
-                         &shown.base) != 0)
-        rc = bus_call_fail_db(call, "record the change");
-    else
-        bus_call_reply(call, &doc->base);
+    int rc = agenda_commit_reply(call, "no.samhand.case_document.changed", item_id, NULL,
+                                 committee_id, &shown.base, &doc->base);
     protobuf_c_message_free_unpacked(&doc->base, NULL);
     return rc;
 }

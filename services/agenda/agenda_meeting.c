@@ -162,13 +162,12 @@ static int s_commit_meeting(bus_call_t *call, const char *type, Samhand__V1__Mee
                             const ProtobufCMessage *reply)
 {
     Samhand__V1__Meeting *shown = agenda_meeting_public(m);
-    int rc = 0;
-    if (!shown || db_outbox_commit(call->db, type, m->id, NULL, m->committee_id, &shown->base) != 0)
-        rc = bus_call_fail_db(call, "record the change");
-    else
-        bus_call_reply(call, reply);
-    if (shown)
-        samhand__v1__meeting__free_unpacked(shown, NULL);
+    if (!shown) {
+        db_rollback(call->db);
+        return bus_call_fail(call, BUS_INTERNAL, NULL, "could not record the change");
+    }
+    int rc = agenda_commit_reply(call, type, m->id, NULL, m->committee_id, &shown->base, reply);
+    samhand__v1__meeting__free_unpacked(shown, NULL);
     return rc;
 }
 

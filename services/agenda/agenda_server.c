@@ -161,16 +161,26 @@ int agenda_check_mask(bus_call_t *call, char **mask, size_t n, const char *const
     return 0;
 }
 
+int agenda_commit_reply(bus_call_t *call, const char *type, const char *subject,
+                        const char *organization_id, const char *committee_id,
+                        const ProtobufCMessage *event, const ProtobufCMessage *reply)
+{
+    if (bus_call_reply_before_commit(call, reply) != 0) {
+        bus_call_fail_db(call, "record the change");
+        db_rollback(call->db);
+        return -1;
+    }
+    if (db_outbox_commit(call->db, type, subject, organization_id, committee_id, event) != 0)
+        return bus_call_fail_db(call, "record the change");
+    return 0;
+}
+
 int agenda_commit(bus_call_t *call, const char *type, const char *subject,
                   const char *organization_id, const char *committee_id,
                   ProtobufCMessage *aggregate)
 {
-    int rc = 0;
-    if (db_outbox_commit(call->db, type, subject, organization_id, committee_id, aggregate) != 0) {
-        rc = bus_call_fail_db(call, "record the change");
-    } else {
-        bus_call_reply(call, aggregate);
-    }
+    int rc = agenda_commit_reply(call, type, subject, organization_id, committee_id, aggregate,
+                                 aggregate);
     protobuf_c_message_free_unpacked(aggregate, NULL);
     return rc;
 }

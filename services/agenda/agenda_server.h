@@ -131,8 +131,15 @@ bool agenda_masked(char **mask, size_t n, const char *field);
 /* Refuses mask entries outside `allowed` (NULL-terminated). 0 or -1. */
 int agenda_check_mask(bus_call_t *call, char **mask, size_t n, const char *const *allowed);
 
-/* Writes the event of a change into the open transaction, commits, replies
- * with the aggregate and frees it. Returns 0, or -1 after rolling back. */
+/* Writes the event of a change (`event`, what every party may read) into
+ * the open transaction with the reply (`reply`, what the caller may see;
+ * kept with the change for a repeat of the request) and commits. Returns
+ * 0, or -1 after rolling back. */
+int agenda_commit_reply(bus_call_t *call, const char *type, const char *subject,
+                        const char *organization_id, const char *committee_id,
+                        const ProtobufCMessage *event, const ProtobufCMessage *reply);
+
+/* agenda_commit_reply() of the aggregate as event and reply; frees it. */
 int agenda_commit(bus_call_t *call, const char *type, const char *subject,
                   const char *organization_id, const char *committee_id,
                   ProtobufCMessage *aggregate);

@@ -8,6 +8,7 @@
 #include "samhand_log.h"
 #include "samhand_time.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,9 +92,12 @@ static int s_sides(bus_call_t *call, const report_t *r)
     return sides;
 }
 
+/* A string field set anew; an empty one of an unpacked message is
+ * protobuf-c's shared empty string, not ours to free. */
 static void s_replace(char **field, const char *value)
 {
-    free(*field);
+    if (*field != protobuf_c_empty_string)
+        free(*field);
     *field = strdup(value);
 }
 
@@ -137,18 +141,24 @@ static void s_deadline_status(report_t *r)
 
 /* Deadlines as of today, the caller's next steps, and anonymity towards
  * the receiver. */
+/* An anonymous report without who reported it: no name, no e-mail, no
+ * principal on the reporting side's steps. */
+static void s_hide_reporter(report_t *r)
+{
+    s_replace(&r->reporter_name, "");
+    s_replace(&r->reporter_email, "");
+    for (size_t i = 0; i < r->n_history; i++)
+        if (r->history[i]->actor_organization_id[0] &&
+            strcmp(r->history[i]->actor_organization_id, r->reporting_organization_id) == 0)
+            s_replace(&r->history[i]->actor, "");
+}
+
 static void s_present(bus_call_t *call, report_t *r)
 {
     s_deadline_status(r);
     int sides = s_sides(call, r);
-    if (r->is_anonymous && !(sides & (SIDE_REPORTER | SIDE_QUALITY))) {
-        s_replace(&r->reporter_name, "");
-        s_replace(&r->reporter_email, "");
-        for (size_t i = 0; i < r->n_history; i++)
-            if (r->history[i]->actor_organization_id[0] &&
-                strcmp(r->history[i]->actor_organization_id, r->reporting_organization_id) == 0)
-                s_replace(&r->history[i]->actor, "");
-    }
+    if (r->is_anonymous && !(sides & (SIDE_REPORTER | SIDE_QUALITY)))
+        s_hide_reporter(r);
     r->allowed_actions = calloc(STEPS + 1, sizeof *r->allowed_actions);
     for (size_t i = 0; i < STEPS; i++)
         if ((s_steps[i].from & (1u << r->state)) && (sides & (s_steps[i].sides | SIDE_QUALITY)))
@@ -329,8 +339,30 @@ static const char *s_actor(bus_call_t *call)
     return p && p->subject ? p->subject : "";
 }
 
+/* Appends the report's event, for the two parties' eyes only (and their
+ * systems'): the whole report as the receiver may see it, so an anonymous
+ * one without who reported it. */
+static int s_append_event(db_t *db, const char *type, const report_t *r)
+{
+    size_t len = samhand__v1__deviation_report__get_packed_size(r);
+    uint8_t *packed = malloc(len ? len : 1);
+    assert(packed);
+    samhand__v1__deviation_report__pack(r, packed);
+    report_t *shown = samhand__v1__deviation_report__unpack(NULL, len, packed);
+    free(packed);
+    if (!shown)
+        return -1;
+    if (shown->is_anonymous)
+        s_hide_reporter(shown);
+    const char *audience[] = {shown->reporting_organization_id, shown->receiving_organization_id};
+    int rc = db_outbox_append_for(db, type, shown->id, shown->receiving_organization_id, NULL,
+                                  audience, 2, &shown->base);
+    samhand__v1__deviation_report__free_unpacked(shown, NULL);
+    return rc;
+}
+
 /* Commits the change with its event and replies with the report as the
- * caller sees it. */
+ * caller sees it (the reply stored with the change for a repeat). */
 static int s_commit(bus_call_t *call, const char *id, const char *event)
 {
     report_t *r = NULL;
@@ -340,16 +372,22 @@ static int s_commit(bus_call_t *call, const char *id, const char *event)
     }
     char type[96];
     snprintf(type, sizeof type, "no.samhand.deviation.%s", event);
-    /* the event carries the whole report, for the two parties' eyes only */
     s_deadline_status(r);
-    const char *audience[] = {r->reporting_organization_id, r->receiving_organization_id};
-    if (db_outbox_commit_for(call->db, type, r->id, r->receiving_organization_id, NULL, audience, 2,
-                             &r->base) != 0) {
-        protobuf_c_message_free_unpacked(&r->base, NULL);
-        return bus_call_fail_db(call, "record deviation");
+    /* who on the reporting side of an anonymous report made a change is
+     * not told either: the event says only the organisation */
+    if (r->is_anonymous && (s_sides(call, r) & SIDE_REPORTER))
+        db_set_actor(call->db, "anonymous", r->reporting_organization_id);
+    int rc = s_append_event(call->db, type, r);
+    if (rc == 0) {
+        s_present(call, r);
+        rc = bus_call_reply_before_commit(call, &r->base);
     }
-    s_present(call, r);
-    bus_call_reply_free(call, &r->base);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    if (rc != 0 || db_commit(call->db) != 0) {
+        bus_call_fail_db(call, "record deviation");
+        db_rollback(call->db);
+        return -1;
+    }
     return 0;
 }
 
@@ -713,10 +751,8 @@ static int s_alert(db_t *db, const char *id, bool overdue, void *arg)
     if (deviation_store_get(db, id, false, &r) != 0)
         return -1;
     s_deadline_status(r);
-    const char *audience[] = {r->reporting_organization_id, r->receiving_organization_id};
-    int rc = db_outbox_append_for(
-        db, overdue ? "no.samhand.deviation.overdue" : "no.samhand.deviation.due_soon", r->id,
-        r->receiving_organization_id, NULL, audience, 2, &r->base);
+    int rc = s_append_event(
+        db, overdue ? "no.samhand.deviation.overdue" : "no.samhand.deviation.due_soon", r);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     return rc;
 }

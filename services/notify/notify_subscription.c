@@ -79,6 +79,16 @@ static int s_load(bus_call_t *call, const char *id, Samhand__V1__Subscription **
     return 0;
 }
 
+/* Replies with `s` (and frees it), the reply kept with the change for a
+ * repeat of the request, and commits. 0, or -1 with the transaction to be
+ * rolled back. */
+static int s_reply_and_commit(bus_call_t *call, Samhand__V1__Subscription *s)
+{
+    int rc = bus_call_reply_before_commit(call, &s->base);
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    return rc == 0 && db_commit(call->db) == 0 ? 0 : -1;
+}
+
 static int s_check(bus_call_t *call, const char *url, char **types, size_t n_types,
                    const char *contact_email)
 {
@@ -134,6 +144,10 @@ int notify_subscription_create(bus_call_t *call)
                             secret,
                             req->contact_email};
     Samhand__V1__Subscription *s = NULL;
+    if (db_begin(call->db) != 0) {
+        free(types);
+        return bus_call_fail_db(call, "create subscription");
+    }
     int rc = rows_one(call->db,
                       "INSERT INTO subscriptions (owner_subject, owner_organization_id, sees_all, "
                       "url, event_types, organization_id, committee_id, description, secret, "
@@ -142,11 +156,16 @@ int notify_subscription_create(bus_call_t *call)
                       "RETURNING " SUBSCRIPTION_COLUMNS,
                       10, params, s_subscription, (ProtobufCMessage **)&s);
     free(types);
-    if (rc != 0)
-        return bus_call_fail_db(call, "create subscription");
-    /* the only time the secret is shown */
-    s->secret = strdup(secret);
-    bus_call_reply_free(call, &s->base);
+    if (rc == 0) {
+        /* the only time the secret is shown (and to a repeat of this request) */
+        s->secret = strdup(secret);
+        rc = s_reply_and_commit(call, s);
+    }
+    if (rc != 0) {
+        bus_call_fail_db(call, "create subscription");
+        db_rollback(call->db);
+        return -1;
+    }
     return 0;
 }
 
@@ -248,13 +267,22 @@ int notify_subscription_update(bus_call_t *call)
         "coalesce($7, contact_email), updated_at = now() WHERE id = $1",
         7, params);
     free(types);
-    if (rc != 0 || db_commit(call->db) != 0)
-        return bus_call_fail_db(call, "update subscription");
-    if (s_load(call, req->id, &s) != 0)
+    if (rc != 0) {
+        bus_call_fail_db(call, "update subscription");
+        db_rollback(call->db);
         return -1;
+    }
+    if (s_load(call, req->id, &s) != 0) {
+        db_rollback(call->db);
+        return -1;
+    }
     if (rotate)
         s->secret = strdup(secret);
-    bus_call_reply_free(call, &s->base);
+    if (s_reply_and_commit(call, s) != 0) {
+        bus_call_fail_db(call, "update subscription");
+        db_rollback(call->db);
+        return -1;
+    }
     return 0;
 }
 

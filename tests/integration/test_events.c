@@ -16,6 +16,7 @@
 static harness_stack_t s_stack;
 static const char *s_kommune = "Authorization: Bearer shk_kommune";
 static const char *s_annen = "Authorization: Bearer shk_annen";
+static const char *s_sykehus = "Authorization: Bearer shk_sykehus";
 
 static http_response_t *s_as(const char *who, const char *path, const char *body)
 {
@@ -56,10 +57,11 @@ static bool s_has(http_response_t *r, const char *type)
 
 static int s_setup(void **state)
 {
-    char keys[1024], a[200], b[200];
+    char keys[1024], a[200], b[200], c[200];
     harness_api_key("shk_kommune", KOMMUNE, "reporter", a, sizeof a);
     harness_api_key("shk_annen", ANNEN, "reporter", b, sizeof b);
-    snprintf(keys, sizeof keys, "%s,%s", a, b);
+    harness_api_key("shk_sykehus", SYKEHUS, "integration", c, sizeof c);
+    snprintf(keys, sizeof keys, "%s,%s,%s", a, b, c);
     setenv("SAMHAND_API_KEYS", keys, 1);
     harness_stack_start(&s_stack, harness_database_url());
     http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
@@ -295,6 +297,47 @@ static void test_server_sent_events(void **state)
     http_response_free(&r);
 }
 
+/* An anonymous report's events go to the receiver's systems too: without
+ * who reported it, by name, e-mail or principal; only the organisation. */
+static void test_anonymous_report_in_events(void **state)
+{
+    http_response_t *r =
+        s_as(s_kommune, "/v1/deviations",
+             "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+             "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
+             "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Legemiddelliste mangler.\","
+             "\"isAnonymous\":true,\"reporterName\":\"Ola Anonym\",\"reporterEmail\":"
+             "\"ola.anonym@trondheim.kommune.no\",\"submit\":true}");
+    assert_int_equal(r->status, 201);
+    char id[40];
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    json_t *event = NULL;
+    for (int i = 0; i < 100 && !event; i++) {
+        http_response_free(&r);
+        r = s_as(s_sykehus, "/v1/events?types=no.samhand.deviation.submitted&limit=500", NULL);
+        assert_int_equal(r->status, 200);
+        size_t j;
+        json_t *item;
+        json_array_foreach(json_object_get(r->json, "items"), j, item)
+        {
+            if (strcmp(json_string_value(json_object_get(item, "subject")), id) == 0)
+                event = item;
+        }
+        if (!event)
+            usleep(100 * 1000);
+    }
+    assert_non_null(event);
+    char *text = json_dumps(event, 0);
+    assert_null(strstr(text, "Ola Anonym"));
+    assert_null(strstr(text, "ola.anonym"));
+    free(text);
+    assert_string_equal(json_string_value(json_object_get(event, "actor")), "anonymous");
+    assert_string_equal(json_string_value(json_object_get(event, "actororganization")), KOMMUNE);
+    assert_true(json_is_true(json_object_get(json_object_get(event, "data"), "isAnonymous")));
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_only_what_one_may_see),
         cmocka_unit_test(test_long_poll_waits_for_the_next_event),
         cmocka_unit_test(test_server_sent_events),
+        cmocka_unit_test(test_anonymous_report_in_events),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

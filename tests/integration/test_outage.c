@@ -1,5 +1,6 @@
 /* A service that is gone gives 503, one that hangs gives 504, and the
- * gateway recovers by itself when the service is back. */
+ * gateway recovers by itself when the service is back; a change whose
+ * service died at its commit is not done twice when it is asked again. */
 #include "harness.h"
 
 #include <signal.h>
@@ -77,11 +78,52 @@ static void test_hanging_service_gives_504_then_recovers(void **state)
     assert_int_equal(s_wait_for(200), 200);
 }
 
+/* A change committed just before its service died: the client never got
+ * the answer, repeats the request with its Idempotency-Key once the
+ * service is back, and gets the answer the change had, not a second
+ * change. */
+static void test_repeat_after_a_crash_at_the_commit(void **state)
+{
+    assert_int_equal(s_wait_for(200), 200);
+    setenv("SAMHAND_TEST_EXIT_AFTER_COMMIT", "agenda.CreateCommittee", 1);
+    harness_stack_crash(&s_stack, "agenda"); /* started again, to die at that commit */
+    unsetenv("SAMHAND_TEST_EXIT_AFTER_COMMIT");
+    assert_int_equal(s_wait_for(200), 200);
+
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1/committees", s_stack.base_url);
+    const char *headers[] = {s_stack.auth_header, "Idempotency-Key: krasjutvalget-1", NULL};
+    const char *body = "{\"name\":\"Krasjutvalget\",\"kind\":\"OTHER\"}";
+    http_response_t *r = http_request("POST", url, body, headers);
+    assert_true(r->status == 503 || r->status == 504); /* no answer: it died */
+    http_response_free(&r);
+
+    harness_stack_crash(&s_stack, "agenda"); /* reaped, started again as it should be */
+    assert_int_equal(s_wait_for(200), 200);
+    r = http_request("POST", url, body, headers);
+    assert_int_equal(r->status, 201);
+    assert_string_equal(json_text(r, "name"), "Krasjutvalget");
+    http_response_free(&r);
+
+    /* made once */
+    r = stack_get(&s_stack, "/v1/committees?limit=500");
+    assert_int_equal(r->status, 200);
+    size_t i, made = 0;
+    json_t *item;
+    json_array_foreach(json_object_get(r->json, "items"), i, item)
+    {
+        made += strcmp(json_string_value(json_object_get(item, "name")), "Krasjutvalget") == 0;
+    }
+    assert_int_equal(made, 1);
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stopped_service_gives_503_then_recovers),
         cmocka_unit_test(test_hanging_service_gives_504_then_recovers),
+        cmocka_unit_test(test_repeat_after_a_crash_at_the_commit),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
