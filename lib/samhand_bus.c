@@ -5,6 +5,9 @@
 #include "samhand_metrics.h"
 #include "samhand_relay.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -95,6 +98,27 @@ int bus_call_fail(bus_call_t *call, bus_code_t code, const char *field, const ch
     call->remembered = false; /* a failed commit took the stored reply with it */
     call->body_len = 0;
     return -1;
+}
+
+int bus_call_page(bus_call_t *call, int32_t limit, const char *cursor, int64_t *after,
+                  int *limit_out)
+{
+    if (limit == 0)
+        limit = 50;
+    if (limit < 1 || limit > 500)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
+    *limit_out = limit;
+    *after = 0;
+    if (cursor && *cursor) {
+        char *end;
+        errno = 0;
+        long long position = strtoll(cursor, &end, 10);
+        if (errno || *end || position < 0 || !isdigit((unsigned char)cursor[0]))
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
+                                 "cursor is not one this service gave out");
+        *after = position;
+    }
+    return 0;
 }
 
 int bus_call_fail_db(bus_call_t *call, const char *what)

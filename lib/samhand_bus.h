@@ -72,6 +72,12 @@ int bus_call_reply_document(bus_call_t *call, const char *content_type, const vo
 int bus_call_fail(bus_call_t *call, bus_code_t code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* A list request's page, as every list takes it: `limit` 1 to 500 (0:
+ * 50) and `cursor`, the position this service gave out as nextCursor
+ * ("": the start). 0, or -1 having failed the call naming the field. */
+int bus_call_page(bus_call_t *call, int32_t limit, const char *cursor, int64_t *after,
+                  int *limit_out);
+
 /* Maps the worker connection's last database error to a reply: constraint
  * violations become client errors, the rest INTERNAL (logged). Returns -1. */
 int bus_call_fail_db(bus_call_t *call, const char *what);

@@ -4,8 +4,6 @@
 #include "samhand_check.h"
 #include "samhand_log.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,22 +118,7 @@ const char *agenda_enum_name(bus_call_t *call, const char *field,
 
 int agenda_page(bus_call_t *call, int32_t limit, const char *cursor, agenda_page_t *page)
 {
-    if (limit == 0)
-        limit = 50;
-    if (limit < 1 || limit > 500)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
-    page->limit = limit;
-    page->after = 0;
-    if (!check_empty(cursor)) {
-        char *end;
-        errno = 0;
-        long long after = strtoll(cursor, &end, 10);
-        if (errno || *end || after < 0 || !isdigit((unsigned char)cursor[0]))
-            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
-                                 "cursor is not one this service gave out");
-        page->after = after;
-    }
-    return 0;
+    return bus_call_page(call, limit, cursor, &page->after, &page->limit);
 }
 
 bool agenda_masked(char **mask, size_t n, const char *field)

@@ -467,17 +467,9 @@ int deviation_report_get(bus_call_t *call)
 int deviation_report_list(bus_call_t *call)
 {
     const Samhand__V1__ListDeviationsRequest *req = (const void *)call->request;
-    int32_t limit = req->limit ? req->limit : 50;
-    if (limit < 1 || limit > 500)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
-    deviation_page_t page = {.limit = limit};
-    if (req->cursor[0]) {
-        char *end;
-        page.after = strtoll(req->cursor, &end, 10);
-        if (*end || page.after < 0)
-            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
-                                 "cursor is not one this service gave out");
-    }
+    deviation_page_t page;
+    if (bus_call_page(call, req->limit, req->cursor, &page.after, &page.limit) != 0)
+        return -1;
     const char *state = NULL;
     if (req->state) {
         const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
@@ -534,14 +526,10 @@ int deviation_reads_list(bus_call_t *call)
     if (!s_quality(call))
         return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL,
                              "the access log is read by quality staff");
-    int limit = req->limit ? req->limit : 100;
-    if (limit < 1 || limit > 500)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
-    char *end;
-    long long after = req->cursor[0] ? strtoll(req->cursor, &end, 10) : 0;
-    if (req->cursor[0] && (*end || after < 0))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
-                             "cursor is not one this service gave out");
+    int64_t after;
+    int limit;
+    if (bus_call_page(call, req->limit, req->cursor, &after, &limit) != 0)
+        return -1;
     report_t *r = NULL;
     if (s_load(call, req->id, false, &r) != 0)
         return -1;

@@ -182,14 +182,10 @@ int notify_subscription_get(bus_call_t *call)
 int notify_subscription_list(bus_call_t *call)
 {
     const Samhand__V1__ListSubscriptionsRequest *req = (const void *)call->request;
-    int limit = req->limit ? req->limit : 50;
-    if (limit < 1 || limit > 500)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
-    char *end;
-    long long after = req->cursor[0] ? strtoll(req->cursor, &end, 10) : 0;
-    if (req->cursor[0] && (*end || after < 0))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
-                             "cursor is not one this service gave out");
+    int64_t after;
+    int limit;
+    if (bus_call_page(call, req->limit, req->cursor, &after, &limit) != 0)
+        return -1;
     char after_text[24], limit_text[16];
     rows_page_params(after, limit, after_text, limit_text);
     const char *params[] = {after_text, limit_text, s_sees_all(call) ? "t" : "f", s_org(call)};
@@ -328,14 +324,10 @@ int notify_deliveries_list(bus_call_t *call)
     if (s_load(call, req->subscription_id, &s) != 0)
         return -1;
     protobuf_c_message_free_unpacked(&s->base, NULL);
-    int limit = req->limit ? req->limit : 50;
-    if (limit < 1 || limit > 500)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to 500");
-    char *end;
-    long long after = req->cursor[0] ? strtoll(req->cursor, &end, 10) : 0;
-    if (req->cursor[0] && (*end || after < 0))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "cursor",
-                             "cursor is not one this service gave out");
+    int64_t after;
+    int limit;
+    if (bus_call_page(call, req->limit, req->cursor, &after, &limit) != 0)
+        return -1;
     const ProtobufCEnumValue *state =
         req->state ? protobuf_c_enum_descriptor_get_value(&samhand__v1__delivery__state__descriptor,
                                                           req->state)

@@ -124,12 +124,40 @@ static void test_query_parameters(void **state)
     http_response_free(&r);
 }
 
+/* Every list of every service takes the same page: limit 1 to 500 and a
+ * cursor it gave out; anything else is 400 naming the field. */
+static void test_every_list_pages_alike(void **state)
+{
+    static const char *const lists[] = {"/v1/committees", "/v1/persons", "/v1/actions",
+                                        "/v1/deviations", "/v1/subscriptions"};
+    static const struct {
+        const char *query, *field;
+    } bad[] = {{"limit=501", "limit"},  {"limit=-1", "limit"},     {"cursor=abc", "cursor"},
+               {"cursor=-5", "cursor"}, {"cursor=%205", "cursor"}, {"cursor=%2B5", "cursor"},
+               {"cursor=5x", "cursor"}};
+    char path[128];
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        for (size_t j = 0; j < sizeof bad / sizeof bad[0]; j++) {
+            snprintf(path, sizeof path, "%s?%s", lists[i], bad[j].query);
+            http_response_t *r = stack_get(&s_stack, path);
+            if (r->status != 400)
+                fail_msg("GET %s answered %ld", path, r->status);
+            assert_problem(r, 400, bad[j].field);
+            http_response_free(&r);
+        }
+        snprintf(path, sizeof path, "%s?limit=500&cursor=0", lists[i]);
+        http_response_t *r = stack_get(&s_stack, path);
+        assert_int_equal(r->status, 200);
+        http_response_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bodies),           cmocka_unit_test(test_oversized_body),
         cmocka_unit_test(test_content_type),     cmocka_unit_test(test_paths_and_methods),
-        cmocka_unit_test(test_query_parameters),
+        cmocka_unit_test(test_query_parameters), cmocka_unit_test(test_every_list_pages_alike),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
