@@ -1,5 +1,9 @@
 /* DEALER sockets in a libuv loop. The ZeroMQ descriptor is edge-triggered:
- * every wake-up, and every send, drains while ZMQ_EVENTS says POLLIN. */
+ * every wake-up, and every send, drains while ZMQ_EVENTS says POLLIN.
+ * A reply finds its call by the id the bridge gave the request on the
+ * wire: the caller's request id (a client's X-Request-Id, which two
+ * clients may share) and a number of this bridge's own, so no reply can
+ * reach another asker. */
 #include "gateway_bridge.h"
 #include "samhand_curve.h"
 #include "samhand_bus.h"
@@ -12,7 +16,7 @@
 #define TICK_MS 10
 
 struct gateway_call {
-    char request_id[64];
+    char wire_id[96]; /* "<request id>.<sequence>": unique among the calls */
     int64_t deadline_ms;
     gateway_bridge_done_fn done;
     void *ctx;
@@ -30,7 +34,9 @@ struct gateway_bridge {
     uv_loop_t *loop;
     s_service_t *services;
     size_t n_services;
-    gateway_call_t *head, *tail;
+    gateway_call_t *head, *tail; /* in order of asking, for the deadlines */
+    zhashx_t *by_id;             /* the same calls by wire id, for the replies */
+    uint64_t sequence;
     size_t n_pending;
     size_t n_closing; /* handles whose close callback is still to come */
     uv_timer_t timer;
@@ -47,6 +53,7 @@ static void s_unlink(gateway_bridge_t *bridge, gateway_call_t *call)
         call->next->prev = call->prev;
     else
         bridge->tail = call->prev;
+    zhashx_delete(bridge->by_id, call->wire_id);
     bridge->n_pending--;
     if (bridge->n_pending == 0)
         uv_timer_stop(&bridge->timer);
@@ -59,13 +66,11 @@ static void s_deliver(gateway_bridge_t *bridge, const uint8_t *data, size_t len)
         log_warn("dropped a reply that is not an envelope (%zu bytes)", len);
         return;
     }
-    for (gateway_call_t *call = bridge->head; call; call = call->next) {
-        if (strcmp(call->request_id, reply->request_id) == 0) {
-            s_unlink(bridge, call);
-            call->done(call->ctx, reply);
-            free(call);
-            break;
-        }
+    gateway_call_t *call = zhashx_lookup(bridge->by_id, reply->request_id);
+    if (call) {
+        s_unlink(bridge, call);
+        call->done(call->ctx, reply);
+        free(call);
     }
     /* no match: the asker timed out or left */
     samhand__v1__envelope__free_unpacked(reply, NULL);
@@ -131,6 +136,8 @@ gateway_bridge_t *gateway_bridge_new(uv_loop_t *loop, const gateway_bridge_servi
     bridge->services = calloc(n, sizeof *bridge->services);
     assert(bridge->services);
     bridge->n_services = n;
+    bridge->by_id = zhashx_new(); /* borrows the calls: they are freed here */
+    assert(bridge->by_id);
     uv_timer_init(loop, &bridge->timer);
     bridge->timer.data = bridge;
     uv_idle_init(loop, &bridge->after_send);
@@ -163,6 +170,7 @@ static void s_on_closed(uv_handle_t *handle)
 {
     gateway_bridge_t *bridge = handle->data;
     if (--bridge->n_closing == 0) {
+        zhashx_destroy(&bridge->by_id);
         free(bridge->services);
         free(bridge);
     }
@@ -203,20 +211,24 @@ gateway_call_t *gateway_bridge_call(gateway_bridge_t *bridge, const char *servic
     if (!service)
         return NULL;
 
-    size_t len = samhand__v1__envelope__get_packed_size(request);
+    gateway_call_t *call = calloc(1, sizeof *call);
+    assert(call);
+    snprintf(call->wire_id, sizeof call->wire_id, "%.63s.%llx", request->request_id,
+             (unsigned long long)++bridge->sequence);
+    Samhand__V1__Envelope wire = *request;
+    wire.request_id = call->wire_id;
+    size_t len = samhand__v1__envelope__get_packed_size(&wire);
     zmq_msg_t msg;
     zmq_msg_init_size(&msg, len);
-    samhand__v1__envelope__pack(request, zmq_msg_data(&msg));
+    samhand__v1__envelope__pack(&wire, zmq_msg_data(&msg));
     int sent = zmq_msg_send(&msg, zsock_resolve(service->dealer), ZMQ_DONTWAIT);
     if (sent < 0) {
         zmq_msg_close(&msg);
+        free(call);
         uv_idle_start(&bridge->after_send, s_on_after_send);
         return NULL;
     }
-
-    gateway_call_t *call = calloc(1, sizeof *call);
-    assert(call);
-    snprintf(call->request_id, sizeof call->request_id, "%s", request->request_id);
+    zhashx_insert(bridge->by_id, call->wire_id, call);
     call->deadline_ms = request->deadline_ms;
     call->done = done;
     call->ctx = ctx;

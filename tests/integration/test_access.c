@@ -11,6 +11,9 @@
 
 #include <openssl/evp.h>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -177,6 +180,50 @@ static void test_me_lists_what_the_role_may_do(void **state)
         assert_int_equal(json_array_size(operations), listed);
         http_response_free(&r);
     }
+}
+
+typedef struct {
+    char url[256];
+    const char *auth;
+    http_response_t *r;
+} s_async_t;
+
+static void *s_get_with_shared_id(void *arg)
+{
+    s_async_t *a = arg;
+    const char *headers[] = {a->auth, "X-Request-Id: one-id-for-two", NULL};
+    a->r = http_request("GET", a->url, NULL, headers);
+    return NULL;
+}
+
+/* Two callers who send the same X-Request-Id at the same time each get
+ * their own answer: one principal's data never reaches another. */
+static void test_shared_request_id_never_crosses(void **state)
+{
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
+                                    "{\"name\":\"Meråker kommune\",\"organizationNumber\":"
+                                    "\"961381185\",\"kind\":\"MUNICIPALITY\"}");
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+    /* one waits at notify, held still for a moment ... */
+    kill(s_stack.notify, SIGSTOP);
+    s_async_t poll = {.auth = "Authorization: Bearer shk_integration"};
+    snprintf(poll.url, sizeof poll.url, "%s/v1/subscriptions", s_stack.base_url);
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, s_get_with_shared_id, &poll), 0);
+    usleep(300 * 1000);
+    /* ... while the other's answer comes back from agenda */
+    s_async_t list = {.auth = "Authorization: Bearer shk_quality"};
+    snprintf(list.url, sizeof list.url, "%s/v1/organizations?limit=500", s_stack.base_url);
+    s_get_with_shared_id(&list);
+    assert_int_equal(list.r->status, 200);
+    assert_non_null(strstr(list.r->body, "Meråker kommune"));
+    kill(s_stack.notify, SIGCONT);
+    pthread_join(thread, NULL);
+    assert_int_equal(poll.r->status, 200);
+    assert_null(strstr(poll.r->body, "Meråker kommune"));
+    http_response_free(&list.r);
+    http_response_free(&poll.r);
 }
 
 static void test_security_headers(void **state)
@@ -469,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_every_route),
         cmocka_unit_test(test_refusal_names_the_roles),
         cmocka_unit_test(test_me_lists_what_the_role_may_do),
+        cmocka_unit_test(test_shared_request_id_never_crosses),
         cmocka_unit_test(test_security_headers),
         cmocka_unit_test(test_cors_for_the_configured_origins),
         cmocka_unit_test(test_rate_limit_per_credential),
