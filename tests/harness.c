@@ -372,6 +372,8 @@ void harness_stack_start(harness_stack_t *stack, const char *database_url)
     memset(stack, 0, sizeof *stack);
     /* tests send bursts with one key; a test of the limit sets its own */
     setenv("SAMHAND_RATE_LIMIT", "0", 0);
+    /* the tests' webhook receivers listen on 127.0.0.1 */
+    setenv("SAMHAND_WEBHOOK_ALLOW_LOOPBACK", "1", 0);
     char hash[65];
     s_make_key(stack, hash);
     stack->http_port = harness_free_port();

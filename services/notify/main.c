@@ -45,6 +45,10 @@ int main(int argc, char **argv)
         {"SAMHAND_WEBHOOK_SENDERS", CONFIG_INT, "4",
          "threads sending webhooks; a subscription always has the same one, so its order holds", 1,
          NOTIFY_SENDERS_MAX, NULL, &context.webhook_senders, NULL},
+        {"SAMHAND_WEBHOOK_ALLOW_LOOPBACK", CONFIG_INT, "0",
+         "1: webhooks may go to this machine (127.0.0.1, ::1), for tests and a developer's "
+         "receiver; link-local addresses are never called",
+         0, 1, NULL, &context.allow_loopback, NULL},
         {"SAMHAND_SMTP_URL", CONFIG_STRING, "",
          "mail server, e.g. smtp://mail.example.no:25 or smtps://…; empty: no e-mail", 0, 0,
          &context.smtp_url, NULL, NULL},

@@ -28,11 +28,18 @@ typedef struct {
     long reminder_hour;          /* Oslo hour from which the day's digest goes out */
     long reminder_days;          /* working days ahead a due date is reminded of */
     const char *reminder_on;     /* "working-days", "every-day" or "never" */
+    long allow_loopback;         /* 1: webhooks may go to this machine (tests, a developer) */
     /* an eventfd per webhook sender, to wake it when deliveries come in;
      * made by the senders' actor before the count is set */
     int sender_wake[NOTIFY_SENDERS_MAX];
     atomic_int n_sender_wake;
 } notify_context_t;
+
+/* Whether a webhook may not go to `ip` (text, as libcurl or inet_pton
+ * take it): this machine unless `allow_loopback`, link-local addresses
+ * (a cloud's metadata service at 169.254.169.254), the unspecified
+ * address; anything that is no address. */
+bool notify_address_refused(const char *ip, bool allow_loopback);
 
 /* Wakes every webhook sender of this process (a db_at_commit fn; the
  * argument is the notify_context_t). */

@@ -13,6 +13,7 @@
 #include "samhand_rows.h"
 #include "samhand_service.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -133,6 +134,26 @@ static char *s_body(const unsigned char *stored, size_t len)
     return text;
 }
 
+bool notify_address_refused(const char *ip, bool allow_loopback)
+{
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (inet_pton(AF_INET6, ip, &v6) == 1) {
+        if (IN6_IS_ADDR_V4MAPPED(&v6))
+            memcpy(&v4.s_addr, &v6.s6_addr[12], 4);
+        else if (IN6_IS_ADDR_LOOPBACK(&v6))
+            return !allow_loopback;
+        else
+            return IN6_IS_ADDR_UNSPECIFIED(&v6) || IN6_IS_ADDR_LINKLOCAL(&v6);
+    } else if (inet_pton(AF_INET, ip, &v4) != 1) {
+        return true;
+    }
+    uint32_t host = ntohl(v4.s_addr);
+    if (host >> 24 == 127)
+        return !allow_loopback;
+    return host >> 24 == 0 || host >> 16 == 0xa9fe; /* 0.0.0.0/8, 169.254.0.0/16 */
+}
+
 /* A claimed delivery on its way: a row of s_claim's result, its request
  * and what came back. */
 typedef struct {
@@ -147,7 +168,24 @@ typedef struct {
     CURLcode result;
     long status;
     int latency_ms;
+    bool allow_loopback;
+    bool refused; /* connected to an address webhooks may not go to: not sent */
 } s_job_t;
+
+/* Called once connected, before the request goes: the address the name
+ * led to is checked here, so no name (or rebinding of one) can take a
+ * webhook to this machine or a metadata service. */
+static int s_on_connected(void *arg, char *primary_ip, char *local_ip, int primary_port,
+                          int local_port)
+{
+    s_job_t *job = arg;
+    if (!notify_address_refused(primary_ip, job->allow_loopback))
+        return CURL_PREREQFUNC_OK;
+    job->refused = true;
+    snprintf(job->answer.response, sizeof job->answer.response,
+             "not sent: samhand does not send webhooks to %s", primary_ip);
+    return CURL_PREREQFUNC_ABORT;
+}
 
 /* Prepares the signed POST of a claimed delivery; the body is made once
  * per event and shared by the jobs that carry the same one. */
@@ -196,6 +234,8 @@ static void s_prepare(s_job_t *job, const PGresult *res, const s_job_t *earlier,
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &job->answer);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_PRIVATE, job);
+    curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, s_on_connected);
+    curl_easy_setopt(curl, CURLOPT_PREREQDATA, job);
 }
 
 /* Records a failed attempt: the retry (or the dead letter), 410's switch
@@ -398,7 +438,7 @@ static void s_finish(s_job_t *job)
     job->latency_ms = (int)(total_us / 1000);
     if (job->result == CURLE_OK)
         curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &job->status);
-    else
+    else if (!job->refused)
         snprintf(job->answer.response, sizeof job->answer.response, "%s",
                  curl_easy_strerror(job->result));
     s_utf8_prefix(job->answer.response);
@@ -420,7 +460,7 @@ static int s_round(db_t *db, CURLM *multi, CURL **pool, s_job_t *jobs, const s_s
         return 0;
     }
     for (int i = 0; i < n; i++)
-        jobs[i] = (s_job_t){.row = i, .next = -1};
+        jobs[i] = (s_job_t){.row = i, .next = -1, .allow_loopback = context->allow_loopback};
     s_sort_claim = claimed; /* qsort has no argument for it; one per thread */
     qsort(jobs, (size_t)n, sizeof *jobs, s_by_chain);
     s_sort_claim = NULL;

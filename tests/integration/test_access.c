@@ -39,6 +39,7 @@ static int s_setup(void **state)
     setenv("SAMHAND_API_KEYS", keys, 1);
     setenv("SAMHAND_RATE_LIMIT", "20", 1);
     setenv("SAMHAND_RATE_BURST", "100", 1);
+    setenv("SAMHAND_WEBHOOK_ALLOW_LOOPBACK", "0", 1); /* as in production */
     setenv("SAMHAND_CORS_ORIGINS", "https://samhand.helsefellesskap.no, https://test.example", 1);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
@@ -224,6 +225,59 @@ static void test_shared_request_id_never_crosses(void **state)
     assert_null(strstr(poll.r->body, "Meråker kommune"));
     http_response_free(&list.r);
     http_response_free(&poll.r);
+}
+
+/* A subscription cannot make samhand call into its own machine or a
+ * cloud's metadata service: an address is refused when the subscription
+ * is made, a name when a delivery finds where it leads. */
+static void test_webhooks_never_call_into_the_host(void **state)
+{
+    static const char *const refused[] = {"http://169.254.169.254/latest/meta-data/",
+                                          "http://127.0.0.1:8080/v1/api-keys",
+                                          "http://[::1]/",
+                                          "http://0.0.0.0/",
+                                          "https://[fe80::1]/",
+                                          "http://[::ffff:127.0.0.1]/"};
+    char body[256];
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        snprintf(body, sizeof body, "{\"url\":\"%s\"}", refused[i]);
+        http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+        if (r->status != 400)
+            fail_msg("a subscription to %s answered %ld", refused[i], r->status);
+        assert_problem(r, 400, "url");
+        http_response_free(&r);
+    }
+    /* a name that leads here: made, and then never sent to */
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    const char *port = strrchr(harness_receiver_url(rx), ':') + 1;
+    snprintf(body, sizeof body,
+             "{\"url\":\"http://localhost:%s\",\"eventTypes\":[\"no.samhand.organization.\"]}",
+             port);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    assert_int_equal(r->status, 201);
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries", json_text(r, "id"));
+    http_response_free(&r);
+    r = stack_send(&s_stack, "POST", "/v1/organizations",
+                   "{\"name\":\"Tydal kommune\",\"organizationNumber\":\"970542507\",\"kind\":"
+                   "\"MUNICIPALITY\"}");
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+    const char *response = NULL;
+    for (int i = 0; i < 100 && !response; i++) {
+        http_response_free(&r);
+        r = stack_get(&s_stack, path);
+        json_t *delivery = json_array_get(json_object_get(r->json, "items"), 0);
+        json_t *attempt = json_array_get(json_object_get(delivery, "attemptLog"), 0);
+        response = json_string_value(json_object_get(attempt, "response"));
+        if (!response)
+            usleep(100 * 1000);
+    }
+    assert_non_null(response);
+    assert_non_null(strstr(response, "does not send webhooks to"));
+    http_response_free(&r);
+    assert_int_equal(harness_receiver_wait(rx, 1, 500), 0);
+    harness_receiver_stop(&rx);
 }
 
 static void test_security_headers(void **state)
@@ -517,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_refusal_names_the_roles),
         cmocka_unit_test(test_me_lists_what_the_role_may_do),
         cmocka_unit_test(test_shared_request_id_never_crosses),
+        cmocka_unit_test(test_webhooks_never_call_into_the_host),
         cmocka_unit_test(test_security_headers),
         cmocka_unit_test(test_cors_for_the_configured_origins),
         cmocka_unit_test(test_rate_limit_per_credential),
