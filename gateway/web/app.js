@@ -45,8 +45,6 @@ async function start(who) {
   select.replaceChildren();
   option(select, '', 'Velg kategori');
   for (const c of categories.items || []) option(select, c.code, c.name);
-  document.getElementById('hvem').textContent =
-    'Innlogget for ' + (names.get(me.organizationId) || 'ingen organisasjon');
   show('innlogging', false);
   show('melding', true);
   show('liste', true);

@@ -80,7 +80,6 @@ async function replayDead(s) {
 // only for a credential that may keep subscriptions
 async function start(me) {
   if (!may(me, 'notify.ListSubscriptions')) return false;
-  document.getElementById('hvem').textContent = 'Innlogget';
   show('innlogging', false);
   show('abonnementer', true);
   await subscriptions();

@@ -200,6 +200,20 @@ function loginButton(oidc) {
   form.before(p, Object.assign(document.createElement('p'), { textContent: 'eller med en API-nøkkel:' }));
 }
 
+const ROLE_NAMES = { administrator: 'administrator', secretariat: 'sekretariat', secretary: 'sekretær',
+  member: 'medlem', reporter: 'melder', quality: 'kvalitet', integration: 'integrasjon' };
+
+// Who is signed in, in the header: the organisation and the roles.
+async function whoIs(me) {
+  const roles = (me.roles || []).map((r) => ROLE_NAMES[r] || r).join(', ');
+  let org = '';
+  if (me.organizationId) {
+    const r = await fetch('/v1/organizations/' + me.organizationId).catch(() => null);
+    org = r && r.ok ? (await r.json()).name || '' : '';
+  }
+  say('hvem', 'Innlogget' + (org ? ' for ' + org : '') + (roles ? ' (' + roles + ')' : ''));
+}
+
 // The sign-in form every page has (and the provider's button when there
 // is one): the credential is kept in this tab when the gateway takes it
 // (/v1/me), what the roles cannot use is hidden, and the page's own
@@ -213,6 +227,7 @@ async function signInForm(start, refused) {
       offer(r.json);
       if ((await start(r.json)) !== false) {
         offer(r.json); // again: over what start showed
+        whoIs(r.json);
         signedIn = true;
         return true;
       }

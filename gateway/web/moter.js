@@ -35,7 +35,6 @@ async function start() {
   const select = document.getElementById('committeeId');
   select.replaceChildren(new Option('Velg utvalg', ''));
   for (const c of committees.items || []) select.append(new Option(c.name, c.id));
-  document.getElementById('hvem').textContent = 'Innlogget';
   show('innlogging', false);
   show('nytt', true);
   return true;

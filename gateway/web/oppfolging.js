@@ -21,7 +21,6 @@ async function start(who) {
   select.replaceChildren(new Option('Velg utvalg', ''));
   for (const c of committees.items || []) select.append(new Option(c.name, c.id));
   show('bare-vare-felt', Boolean(me.organizationId));
-  document.getElementById('hvem').textContent = 'Innlogget';
   show('innlogging', false);
   show('tiltak', true);
   return true;

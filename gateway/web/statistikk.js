@@ -96,7 +96,6 @@ async function load(period) {
 async function start() {
   const select = document.getElementById('period');
   select.replaceChildren(...periods().map((p) => new Option(p, p)));
-  document.getElementById('hvem').textContent = 'Innlogget';
   show('innlogging', false);
   show('tall', true);
   await load(select.value);

@@ -35,7 +35,6 @@ async function start(me) {
     div.append(input, label);
     box.append(div);
   }
-  document.getElementById('hvem').textContent = 'Innlogget som administrator';
   show('innlogging', false);
   show('nokler', true);
   await list(false);

@@ -35,8 +35,6 @@ async function start(who) {
   document.getElementById('utvalg-kind').replaceChildren(...KINDS.map(([v, t]) => new Option(t, v)));
   document.getElementById('medlem-role').replaceChildren(...ROLES.map(([v, t]) => new Option(t, v)));
   document.getElementById('medlem-termFrom').value = today();
-  document.getElementById('hvem').textContent =
-    'Innlogget for ' + (organisations.get(me.organizationId) || 'ingen organisasjon');
   show('innlogging', false);
   show('alle', true);
   await listCommittees();

@@ -20,6 +20,8 @@ try {
   const page = await phone.newPage();
   await signIn(page, BASE_URL + '/oppfolging.html', MEMBER_KEY);
   await page.getByRole('heading', { name: 'Tiltakene' }).waitFor();
+  // who is signed in: the organisation and the role, in Norwegian
+  await page.waitForFunction(() => document.getElementById('hvem').textContent === 'Innlogget for Levanger kommune (medlem)');
   if (await page.getByRole('link', { name: 'Møter' }).isVisible()) fail('a member is offered the meeting page');
   if (await page.getByRole('heading', { name: 'Nytt oppfølgingspunkt' }).isVisible()) fail('a member is offered new actions');
 
