@@ -54,7 +54,7 @@ async function start(who) {
 
 // The reports of the list, filtered; `more` adds the next page below.
 async function listReports(more) {
-  const q = new URLSearchParams({ limit: '50' });
+  const q = new URLSearchParams({ limit: '50', newestFirst: 'true' });
   const state = document.getElementById('vis-status').value;
   if (state) q.set('state', state);
   if (document.getElementById('vis-forfalte').checked) q.set('overdue', 'true');

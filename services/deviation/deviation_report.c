@@ -467,7 +467,7 @@ int deviation_report_get(bus_call_t *call)
 int deviation_report_list(bus_call_t *call)
 {
     const Samhand__V1__ListDeviationsRequest *req = (const void *)call->request;
-    deviation_page_t page;
+    deviation_page_t page = {.newest_first = req->newest_first};
     if (bus_call_page(call, req->limit, req->cursor, &page.after, &page.limit) != 0)
         return -1;
     const char *state = NULL;

@@ -290,17 +290,20 @@ int deviation_store_list(db_t *db, deviation_page_t page, const char *organizati
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
     const char *params[] = {after, limit, organization_id, state, overdue ? "t" : "f", today};
-    return rows_list(
-        db,
-        "SELECT " REPORT_COLUMNS " FROM reports WHERE row_seq > $1"
-        " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR "
-        "      (receiving_organization_id = $3 AND state <> 'DRAFT'))"
-        " AND ($4::text IS NULL OR state = $4)"
-        " AND (NOT $5::boolean OR (state = 'SUBMITTED' AND acknowledge_due < $6::date) OR "
-        "      (state = 'AWAITING_RESPONSE' AND answer_due < $6::date))"
-        " ORDER BY row_seq LIMIT $2",
-        6, params, s_report, page.limit, &samhand__v1__list_deviations_response__descriptor,
-        (ProtobufCMessage **)out);
+#define LIST_WHERE                                                                                 \
+    " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR "                                 \
+    "      (receiving_organization_id = $3 AND state <> 'DRAFT'))"                                 \
+    " AND ($4::text IS NULL OR state = $4)"                                                        \
+    " AND (NOT $5::boolean OR (state = 'SUBMITTED' AND acknowledge_due < $6::date) OR "            \
+    "      (state = 'AWAITING_RESPONSE' AND answer_due < $6::date))"
+    const char *sql = page.newest_first ? "SELECT " REPORT_COLUMNS " FROM reports WHERE "
+                                          "($1::bigint = 0 OR row_seq < $1)" LIST_WHERE
+                                          " ORDER BY row_seq DESC LIMIT $2"
+                                        : "SELECT " REPORT_COLUMNS " FROM reports WHERE "
+                                          "row_seq > $1" LIST_WHERE " ORDER BY row_seq LIMIT $2";
+#undef LIST_WHERE
+    return rows_list(db, sql, 6, params, s_report, page.limit,
+                     &samhand__v1__list_deviations_response__descriptor, (ProtobufCMessage **)out);
 }
 
 int deviation_store_alerts(db_t *db, const char *today, const char *soon, deviation_alert_fn emit,

@@ -43,8 +43,9 @@ int deviation_store_transition(db_t *db, const char *id, const char *action, con
 /* organization_id NULL: every report (quality roles); else those it
  * reported or received. */
 typedef struct {
-    int64_t after;
+    int64_t after; /* newest_first: before, when not 0 */
     int limit;
+    bool newest_first;
 } deviation_page_t;
 
 int deviation_store_list(db_t *db, deviation_page_t page, const char *organization_id,

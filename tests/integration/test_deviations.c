@@ -502,6 +502,42 @@ static void test_fhir_export(void **state)
     http_response_free(&r);
 }
 
+/* The ids of every report `who` may list, page by page of `limit`, in the
+ * order asked for; their count. */
+static size_t s_all_ids(const char *who, bool newest_first, char ids[][40], size_t max)
+{
+    char cursor[40] = "", path[200];
+    size_t n = 0;
+    do {
+        snprintf(path, sizeof path, "/v1/deviations?limit=3%s%s%s",
+                 newest_first ? "&newestFirst=true" : "", cursor[0] ? "&cursor=" : "", cursor);
+        http_response_t *r = s_as(who, "GET", path, NULL);
+        assert_int_equal(r->status, 200);
+        size_t i;
+        json_t *item;
+        json_array_foreach(json_object_get(r->json, "items"), i, item)
+        {
+            assert_true(n < max);
+            snprintf(ids[n++], 40, "%s", json_string_value(json_object_get(item, "id")));
+        }
+        snprintf(cursor, sizeof cursor, "%s", json_text(r, "nextCursor"));
+        http_response_free(&r);
+    } while (cursor[0]);
+    return n;
+}
+
+/* The latest reported first, paged backwards: the same reports as in
+ * the order they came, the other way round. */
+static void test_newest_first(void **state)
+{
+    static char oldest[200][40], newest[200][40];
+    size_t n = s_all_ids(s_kvalitet, false, oldest, 200);
+    assert_true(n > 3); /* more than a page */
+    assert_int_equal(s_all_ids(s_kvalitet, true, newest, 200), n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(newest[i], oldest[n - 1 - i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -513,6 +549,7 @@ int main(void)
         cmocka_unit_test(test_deadline_alerts),
         cmocka_unit_test(test_fhir_export),
         cmocka_unit_test(test_reads_are_logged),
+        cmocka_unit_test(test_newest_first),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
