@@ -38,6 +38,11 @@ function show(id, on) { document.getElementById(id).hidden = !on; }
 
 function say(id, text) { document.getElementById(id).textContent = text; }
 
+// A day as the API takes it (YYYY-MM-DD, Oslo), `days` from today.
+function isoDay(days = 0) {
+  return new Date(Date.now() + days * 86400000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Oslo' });
+}
+
 // The error text under a field, tied to it (aria-describedby, aria-invalid);
 // false when the page has no place for that field's errors.
 function fieldError(field, text) {

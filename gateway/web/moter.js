@@ -46,7 +46,8 @@ async function listMeetings() {
   const committeeId = document.getElementById('committeeId').value;
   show('moter', Boolean(committeeId));
   if (!committeeId) return;
-  const r = await api('GET', `/v1/meetings?committeeId=${committeeId}&limit=50`);
+  // the year behind and everything ahead: what a secretary works on
+  const r = await api('GET', `/v1/meetings?committeeId=${committeeId}&from=${isoDay(-366)}&limit=500`);
   const body = document.getElementById('mote-liste');
   body.replaceChildren();
   const items = (r.json.items || []).sort((a, b) => b.startTime.localeCompare(a.startTime));

@@ -21,7 +21,7 @@ function day(iso) {
   return iso ? new Date(iso + 'T12:00:00').toLocaleDateString('nb-NO', { day: 'numeric', month: 'long', year: 'numeric' }) : '';
 }
 
-function today() { return new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Oslo' }); }
+const today = () => isoDay(0);
 
 async function start(who) {
   me = who;
@@ -74,9 +74,11 @@ async function openCommittee(c) {
 // ------------------------------------------------------------ meetings
 
 // The committee's meetings as members read them: the notice once it is
-// out, the minutes once approved (the public documents; drafts not shown).
+// out, the minutes once approved (the public documents; drafts not shown),
+// from a year back.
 async function listMeetings() {
-  const r = await fetch(`/v1/meetings?committeeId=${committee.id}&limit=50`).then((x) => x.json());
+  const r = await fetch(`/v1/meetings?committeeId=${committee.id}&from=${isoDay(-366)}&limit=500`)
+    .then((x) => x.json());
   const ul = document.getElementById('motene');
   ul.replaceChildren();
   const held = (r.items || []).filter((m) => m.noticeVersion > 0 || m.state === 'CANCELLED')
