@@ -42,6 +42,13 @@ int rows_one(db_t *db, const char *sql, int n, const char *const *params, rows_c
 int rows_list(db_t *db, const char *sql, int n, const char *const *params, rows_convert_fn convert,
               int limit, const ProtobufCMessageDescriptor *desc, ProtobufCMessage **out);
 
+/* Runs `sql` and sets the repeated message field `field` ("notes") of
+ * `parent`, a message just read, to its rows converted (a child list: a
+ * meeting's items, an action's notes). 0, or -1 leaving `parent` as it
+ * was. */
+int rows_children(db_t *db, const char *sql, int n, const char *const *params,
+                  rows_convert_fn convert, ProtobufCMessage *parent, const char *field);
+
 /* The text parameters of a page: rows after `after`, limit + 1 of them. */
 void rows_page_params(int64_t after, int limit, char after_text[24], char limit_text[16]);
 

@@ -418,6 +418,18 @@ int agenda_store_meeting_insert(db_t *db, const agenda_meeting_fields_t *f,
                     8, params, s_meeting, (ProtobufCMessage **)out);
 }
 
+static ProtobufCMessage *s_attendance(const PGresult *res, int row)
+{
+    Samhand__V1__Attendance *a = malloc(sizeof *a);
+    assert(a);
+    samhand__v1__attendance__init(a);
+    a->person_id = rows_text(res, row, 0);
+    a->status = rows_enum(&samhand__v1__attendance__status__descriptor, res, row, 1);
+    a->deputy_for_person_id = rows_text(res, row, 2);
+    a->person_name = rows_text(res, row, 3);
+    return &a->base;
+}
+
 int agenda_store_meeting_get(db_t *db, const char *id, bool lock, Samhand__V1__Meeting **out)
 {
     const char *params[] = {id};
@@ -427,48 +439,18 @@ int agenda_store_meeting_get(db_t *db, const char *id, bool lock, Samhand__V1__M
                       1, params, s_meeting, (ProtobufCMessage **)out);
     if (rc != 0)
         return rc;
-    PGresult *res = db_query(
-        db, "SELECT " ITEM_COLUMNS " FROM agenda_items WHERE meeting_id = $1 ORDER BY position", 1,
-        params);
-    if (!res) {
+    if (rows_children(
+            db, "SELECT " ITEM_COLUMNS " FROM agenda_items WHERE meeting_id = $1 ORDER BY position",
+            1, params, s_item, &(*out)->base, "items") != 0 ||
+        rows_children(db,
+                      "SELECT a.person_id, a.status, coalesce(a.deputy_for::text, ''), p.name "
+                      "FROM attendance a JOIN persons p ON p.id = a.person_id "
+                      "WHERE a.meeting_id = $1 ORDER BY p.name, a.person_id",
+                      1, params, s_attendance, &(*out)->base, "attendance") != 0) {
         protobuf_c_message_free_unpacked(&(*out)->base, NULL);
         *out = NULL;
         return -1;
     }
-    int rows = PQntuples(res);
-    Samhand__V1__Meeting *m = *out;
-    m->items = calloc((size_t)rows + 1, sizeof *m->items);
-    assert(m->items);
-    for (int i = 0; i < rows; i++)
-        m->items[i] = (Samhand__V1__AgendaItem *)s_item(res, i);
-    m->n_items = (size_t)rows;
-    PQclear(res);
-
-    res = db_query(db,
-                   "SELECT a.person_id, a.status, coalesce(a.deputy_for::text, ''), p.name "
-                   "FROM attendance a JOIN persons p ON p.id = a.person_id "
-                   "WHERE a.meeting_id = $1 ORDER BY p.name, a.person_id",
-                   1, params);
-    if (!res) {
-        protobuf_c_message_free_unpacked(&m->base, NULL);
-        *out = NULL;
-        return -1;
-    }
-    rows = PQntuples(res);
-    m->attendance = calloc((size_t)rows + 1, sizeof *m->attendance);
-    assert(m->attendance);
-    for (int i = 0; i < rows; i++) {
-        Samhand__V1__Attendance *a = malloc(sizeof *a);
-        assert(a);
-        samhand__v1__attendance__init(a);
-        a->person_id = rows_text(res, i, 0);
-        a->status = rows_enum(&samhand__v1__attendance__status__descriptor, res, i, 1);
-        a->deputy_for_person_id = rows_text(res, i, 2);
-        a->person_name = rows_text(res, i, 3);
-        m->attendance[i] = a;
-    }
-    m->n_attendance = (size_t)rows;
-    PQclear(res);
     return 0;
 }
 
@@ -737,6 +719,23 @@ int agenda_store_case_exists(db_t *db, const char *id)
     return found;
 }
 
+static ProtobufCMessage *s_treatment(const PGresult *res, int row)
+{
+    Samhand__V1__Treatment *t = malloc(sizeof *t);
+    assert(t);
+    samhand__v1__treatment__init(t);
+    t->committee_id = rows_text(res, row, 0);
+    t->committee_name = rows_text(res, row, 1);
+    t->meeting_id = rows_text(res, row, 2);
+    t->meeting_time = rows_timestamp_s(res, row, 3);
+    t->item_id = rows_text(res, row, 4);
+    t->case_number = rows_text(res, row, 5);
+    t->outcome = rows_enum(&samhand__v1__agenda_item__outcome__descriptor, res, row, 6);
+    t->decision = rows_text(res, row, 7);
+    t->is_withdrawn = PQgetvalue(res, row, 8)[0] == 't';
+    return &t->base;
+}
+
 int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
 {
     const char *params[] = {id};
@@ -758,37 +757,17 @@ int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
     c->committee_id = rows_text(res, 0, 2);
     c->create_time = rows_timestamp_us(res, 0, 3);
     PQclear(res);
-    res = db_query(db,
-                   "SELECT m.committee_id, c.name, m.id, extract(epoch FROM m.starts_at)::bigint, "
-                   "i.id, coalesce(i.case_number, ''), coalesce(i.outcome, ''), i.decision, "
-                   "i.is_withdrawn FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id "
-                   "JOIN committees c ON c.id = m.committee_id WHERE i.case_id = $1 "
-                   "ORDER BY m.starts_at, i.position",
-                   1, params);
-    if (!res) {
+    if (rows_children(
+            db,
+            "SELECT m.committee_id, c.name, m.id, extract(epoch FROM m.starts_at)::bigint, "
+            "i.id, coalesce(i.case_number, ''), coalesce(i.outcome, ''), i.decision, "
+            "i.is_withdrawn FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id "
+            "JOIN committees c ON c.id = m.committee_id WHERE i.case_id = $1 "
+            "ORDER BY m.starts_at, i.position",
+            1, params, s_treatment, &c->base, "treatments") != 0) {
         protobuf_c_message_free_unpacked(&c->base, NULL);
         return -1;
     }
-    int rows = PQntuples(res);
-    c->treatments = calloc((size_t)rows + 1, sizeof *c->treatments);
-    assert(c->treatments);
-    for (int i = 0; i < rows; i++) {
-        Samhand__V1__Treatment *t = malloc(sizeof *t);
-        assert(t);
-        samhand__v1__treatment__init(t);
-        t->committee_id = rows_text(res, i, 0);
-        t->committee_name = rows_text(res, i, 1);
-        t->meeting_id = rows_text(res, i, 2);
-        t->meeting_time = rows_timestamp_s(res, i, 3);
-        t->item_id = rows_text(res, i, 4);
-        t->case_number = rows_text(res, i, 5);
-        t->outcome = rows_enum(&samhand__v1__agenda_item__outcome__descriptor, res, i, 6);
-        t->decision = rows_text(res, i, 7);
-        t->is_withdrawn = PQgetvalue(res, i, 8)[0] == 't';
-        c->treatments[i] = t;
-    }
-    c->n_treatments = (size_t)rows;
-    PQclear(res);
     *out = c;
     return 0;
 }
@@ -966,6 +945,17 @@ int agenda_store_action_insert(db_t *db, const agenda_action_fields_t *f, char i
     return 0;
 }
 
+static ProtobufCMessage *s_note(const PGresult *res, int row)
+{
+    Samhand__V1__ActionNote *note = malloc(sizeof *note);
+    assert(note);
+    samhand__v1__action_note__init(note);
+    note->time = rows_timestamp_us(res, row, 0);
+    note->text = rows_text(res, row, 1);
+    note->author = rows_text(res, row, 2);
+    return &note->base;
+}
+
 int agenda_store_action_get(db_t *db, const char *id, bool lock, Samhand__V1__Action **out)
 {
     const char *params[] = {id};
@@ -975,31 +965,14 @@ int agenda_store_action_get(db_t *db, const char *id, bool lock, Samhand__V1__Ac
                       1, params, s_action, (ProtobufCMessage **)out);
     if (rc != 0)
         return rc;
-    PGresult *res = db_query(
-        db,
-        "SELECT " ROWS_TIMESTAMP_US("created_at") ", text, author FROM "
-                                                  "action_notes WHERE action_id = $1 ORDER BY id",
-        1, params);
-    if (!res) {
+    if (rows_children(db,
+                      "SELECT " ROWS_TIMESTAMP_US("created_at") ", text, author FROM action_notes "
+                                                                "WHERE action_id = $1 ORDER BY id",
+                      1, params, s_note, &(*out)->base, "notes") != 0) {
         protobuf_c_message_free_unpacked(&(*out)->base, NULL);
         *out = NULL;
         return -1;
     }
-    Samhand__V1__Action *a = *out;
-    int rows = PQntuples(res);
-    a->notes = calloc((size_t)rows + 1, sizeof *a->notes);
-    assert(a->notes);
-    for (int i = 0; i < rows; i++) {
-        Samhand__V1__ActionNote *note = malloc(sizeof *note);
-        assert(note);
-        samhand__v1__action_note__init(note);
-        note->time = rows_timestamp_us(res, i, 0);
-        note->text = rows_text(res, i, 1);
-        note->author = rows_text(res, i, 2);
-        a->notes[i] = note;
-    }
-    a->n_notes = (size_t)rows;
-    PQclear(res);
     return 0;
 }
 
@@ -1359,6 +1332,19 @@ int agenda_store_emergency_insert(db_t *db, const char *committee_id, const char
     return 0;
 }
 
+static ProtobufCMessage *s_log_entry(const PGresult *res, int row)
+{
+    Samhand__V1__EmergencyLogEntry *entry = malloc(sizeof *entry);
+    assert(entry);
+    samhand__v1__emergency_log_entry__init(entry);
+    entry->kind = rows_enum(&samhand__v1__emergency_log_entry__kind__descriptor, res, row, 0);
+    entry->text = rows_text(res, row, 1);
+    entry->meeting_id = rows_text(res, row, 2);
+    entry->time = rows_timestamp_us(res, row, 3);
+    entry->author = rows_text(res, row, 4);
+    return &entry->base;
+}
+
 int agenda_store_emergency_get(db_t *db, const char *id, bool lock, Samhand__V1__Emergency **out)
 {
     const char *params[] = {id};
@@ -1402,32 +1388,16 @@ int agenda_store_emergency_get(db_t *db, const char *id, bool lock, Samhand__V1_
             e->meeting_ids[i] = rows_text(res, i, 0);
         e->n_meeting_ids = (size_t)rows;
         PQclear(res);
-        res = db_query(db,
-                       "SELECT kind, text, coalesce(meeting_id::text, ''), " ROWS_TIMESTAMP_US(
-                           "created_at") ", author FROM emergency_log WHERE emergency_id = $1 "
-                                         "ORDER BY id",
-                       1, params);
     }
-    if (!res) {
+    if (!res ||
+        rows_children(db,
+                      "SELECT kind, text, coalesce(meeting_id::text, ''), " ROWS_TIMESTAMP_US(
+                          "created_at") ", author FROM emergency_log WHERE emergency_id = "
+                                        "$1 ORDER BY id",
+                      1, params, s_log_entry, &e->base, "log") != 0) {
         protobuf_c_message_free_unpacked(&e->base, NULL);
         return -1;
     }
-    int rows = PQntuples(res);
-    e->log = calloc((size_t)rows + 1, sizeof *e->log);
-    assert(e->log);
-    for (int i = 0; i < rows; i++) {
-        Samhand__V1__EmergencyLogEntry *entry = malloc(sizeof *entry);
-        assert(entry);
-        samhand__v1__emergency_log_entry__init(entry);
-        entry->kind = rows_enum(&samhand__v1__emergency_log_entry__kind__descriptor, res, i, 0);
-        entry->text = rows_text(res, i, 1);
-        entry->meeting_id = rows_text(res, i, 2);
-        entry->time = rows_timestamp_us(res, i, 3);
-        entry->author = rows_text(res, i, 4);
-        e->log[i] = entry;
-    }
-    e->n_log = (size_t)rows;
-    PQclear(res);
     *out = e;
     return 0;
 }

@@ -187,6 +187,21 @@ static ProtobufCMessage *s_report(const PGresult *res, int row)
     return &r->base;
 }
 
+static ProtobufCMessage *s_transition(const PGresult *res, int row)
+{
+    Samhand__V1__DeviationTransition *t = malloc(sizeof *t);
+    assert(t);
+    samhand__v1__deviation_transition__init(t);
+    t->action = rows_text(res, row, 0);
+    t->from_state = rows_enum(&samhand__v1__deviation_report__state__descriptor, res, row, 1);
+    t->to_state = rows_enum(&samhand__v1__deviation_report__state__descriptor, res, row, 2);
+    t->comment = rows_text(res, row, 3);
+    t->actor = rows_text(res, row, 4);
+    t->actor_organization_id = rows_text(res, row, 5);
+    t->time = rows_timestamp_us(res, row, 6);
+    return &t->base;
+}
+
 int deviation_store_get(db_t *db, const char *id, bool lock, Samhand__V1__DeviationReport **out)
 {
     const char *params[] = {id};
@@ -196,35 +211,15 @@ int deviation_store_get(db_t *db, const char *id, bool lock, Samhand__V1__Deviat
                       1, params, s_report, (ProtobufCMessage **)out);
     if (rc != 0)
         return rc;
-    PGresult *res = db_query(db,
-                             "SELECT action, from_state, to_state, comment, actor, "
-                             "coalesce(actor_organization_id::text, ''), " ROWS_TIMESTAMP_US(
-                                 "created_at") " FROM transitions WHERE report_id = $1 ORDER BY id",
-                             1, params);
-    if (!res) {
+    if (rows_children(db,
+                      "SELECT action, from_state, to_state, comment, actor, "
+                      "coalesce(actor_organization_id::text, ''), " ROWS_TIMESTAMP_US(
+                          "created_at") " FROM transitions WHERE report_id = $1 ORDER BY id",
+                      1, params, s_transition, &(*out)->base, "history") != 0) {
         protobuf_c_message_free_unpacked(&(*out)->base, NULL);
         *out = NULL;
         return -1;
     }
-    Samhand__V1__DeviationReport *r = *out;
-    int rows = PQntuples(res);
-    r->history = calloc((size_t)rows + 1, sizeof *r->history);
-    assert(r->history);
-    for (int i = 0; i < rows; i++) {
-        Samhand__V1__DeviationTransition *t = malloc(sizeof *t);
-        assert(t);
-        samhand__v1__deviation_transition__init(t);
-        t->action = rows_text(res, i, 0);
-        t->from_state = rows_enum(&samhand__v1__deviation_report__state__descriptor, res, i, 1);
-        t->to_state = rows_enum(&samhand__v1__deviation_report__state__descriptor, res, i, 2);
-        t->comment = rows_text(res, i, 3);
-        t->actor = rows_text(res, i, 4);
-        t->actor_organization_id = rows_text(res, i, 5);
-        t->time = rows_timestamp_us(res, i, 6);
-        r->history[i] = t;
-    }
-    r->n_history = (size_t)rows;
-    PQclear(res);
     return 0;
 }
 

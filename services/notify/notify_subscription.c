@@ -6,6 +6,7 @@
 #include "samhand_rows.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
@@ -348,6 +349,18 @@ static ProtobufCMessage *s_delivery(const PGresult *res, int row)
     return &d->base;
 }
 
+static ProtobufCMessage *s_attempt(const PGresult *res, int row)
+{
+    Samhand__V1__DeliveryAttempt *a = malloc(sizeof *a);
+    assert(a);
+    samhand__v1__delivery_attempt__init(a);
+    a->time = rows_timestamp_us(res, row, 0);
+    a->status = atoi(PQgetvalue(res, row, 1));
+    a->latency_ms = atoi(PQgetvalue(res, row, 2));
+    a->response = rows_text(res, row, 3);
+    return &a->base;
+}
+
 int notify_deliveries_list(bus_call_t *call)
 {
     const Samhand__V1__ListDeliveriesRequest *req = (const void *)call->request;
@@ -379,28 +392,15 @@ int notify_deliveries_list(bus_call_t *call)
         return bus_call_fail_db(call, "list deliveries");
     /* every attempt of each, oldest first */
     for (size_t i = 0; i < list->n_items; i++) {
-        Samhand__V1__Delivery *d = list->items[i];
-        const char *id[] = {d->id};
-        PGresult *res =
-            db_query(call->db,
-                     "SELECT " ROWS_TIMESTAMP_US(
-                         "at") ", status, latency_ms, response "
-                               "FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id",
-                     1, id);
-        if (!res)
-            continue;
-        int rows = PQntuples(res);
-        d->attempt_log = calloc((size_t)rows + 1, sizeof *d->attempt_log);
-        for (int r = 0; r < rows; r++) {
-            Samhand__V1__DeliveryAttempt *a = malloc(sizeof *a);
-            samhand__v1__delivery_attempt__init(a);
-            a->time = rows_timestamp_us(res, r, 0);
-            a->status = atoi(PQgetvalue(res, r, 1));
-            a->latency_ms = atoi(PQgetvalue(res, r, 2));
-            a->response = rows_text(res, r, 3);
-            d->attempt_log[d->n_attempt_log++] = a;
+        const char *id[] = {list->items[i]->id};
+        if (rows_children(call->db,
+                          "SELECT " ROWS_TIMESTAMP_US("at") ", status, latency_ms, response FROM "
+                                                            "delivery_attempts WHERE delivery_id "
+                                                            "= $1 ORDER BY id",
+                          1, id, s_attempt, &list->items[i]->base, "attempt_log") != 0) {
+            protobuf_c_message_free_unpacked(&list->base, NULL);
+            return bus_call_fail_db(call, "list delivery attempts");
         }
-        PQclear(res);
     }
     bus_call_reply_free(call, &list->base);
     return 0;
