@@ -249,50 +249,48 @@ static void s_failed(db_t *db, const PGresult *res, const s_job_t *job,
     char status_text[16], latency_text[16], delay_ms[24];
     snprintf(status_text, sizeof status_text, "%ld", job->status);
     snprintf(latency_text, sizeof latency_text, "%d", job->latency_ms);
-    const char *attempt[] = {delivery_id, status_text, latency_text, job->answer.response};
-    PQclear(db_query(db,
-                     "INSERT INTO delivery_attempts (delivery_id, status, latency_ms, response) "
-                     "VALUES ($1, $2, $3, $4)",
-                     4, attempt));
-    if (job->status == 410) /* gone: the endpoint says so itself */
-        s_disable(db, subscription, "the endpoint answered 410 Gone", "mottakeren svarte 410 Gone",
-                  context);
     long delay = context->retry_base_ms * s_backoff[(size_t)(attempts - 1) % BACKOFF_STEPS];
     delay += (long)(rand() % 41 - 20) * delay / 100; /* jitter of ±20 % */
     if (job->answer.retry_after_s >= 0 && job->answer.retry_after_s * 1000 > delay)
         delay = job->answer.retry_after_s * 1000;
-    snprintf(delay_ms, sizeof delay_ms, "%ld", delay);
-    const char *retry[] = {delivery_id, delay_ms,
-                           attempts >= context->max_attempts ? "DEAD" : "PENDING"};
-    PQclear(db_query(db,
-                     "UPDATE deliveries SET attempts = attempts + 1, state = $3, leased_by = NULL, "
-                     "next_attempt_at = "
-                     "now() + make_interval(secs => $2::double precision / 1000) WHERE id = $1",
-                     3, retry));
-    metrics_queue_flow("notify", "webhooks", attempts >= context->max_attempts ? "dead" : "retried",
-                       1);
-    if (attempts >= context->max_attempts)
-        log_warn("webhook delivery %s is a dead letter after %d attempts", delivery_id, attempts);
-    /* an endpoint failing for days is switched off, and its owner told */
-    const char *sub[] = {subscription};
-    PQclear(db_query(db,
-                     "UPDATE subscriptions SET failing_since = coalesce(failing_since, now()) "
-                     "WHERE id = $1",
-                     1, sub));
+    bool dead = attempts >= context->max_attempts;
     char days[8];
+    snprintf(delay_ms, sizeof delay_ms, "%ld", delay);
     snprintf(days, sizeof days, "%d", DISABLE_AFTER_DAYS);
-    const char *failing[] = {subscription, days};
-    PGresult *old = db_query(db,
-                             "SELECT 1 FROM subscriptions WHERE id = $1 AND state = 'ACTIVE' AND "
-                             "failing_since < now() - make_interval(days => $2::int)",
-                             2, failing);
-    if (old && PQntuples(old) > 0) {
+    /* in one statement: the attempt, the retry (or the dead letter), and
+     * the subscription failing since the first failure; whether it has
+     * failed for days comes back */
+    const char *params[] = {delivery_id,          status_text, latency_text,
+                            job->answer.response, delay_ms,    dead ? "DEAD" : "PENDING",
+                            subscription,         days};
+    PGresult *failed = db_query(
+        db,
+        "WITH attempt AS (INSERT INTO delivery_attempts (delivery_id, status, latency_ms, "
+        "response) VALUES ($1, $2, $3, $4)), "
+        "retry AS (UPDATE deliveries SET attempts = attempts + 1, state = $6, leased_by = NULL, "
+        "next_attempt_at = now() + make_interval(secs => $5::double precision / 1000) "
+        "WHERE id = $1), "
+        "failing AS (UPDATE subscriptions SET failing_since = coalesce(failing_since, now()) "
+        "WHERE id = $7 RETURNING state, failing_since) "
+        "SELECT state = 'ACTIVE' AND failing_since < now() - make_interval(days => $8::int) "
+        "FROM failing",
+        8, params);
+    if (!failed)
+        log_warn("could not record a failed webhook delivery: %s", db_error(db));
+    metrics_queue_flow("notify", "webhooks", dead ? "dead" : "retried", 1);
+    if (dead)
+        log_warn("webhook delivery %s is a dead letter after %d attempts", delivery_id, attempts);
+    if (job->status == 410) /* gone: the endpoint says so itself */
+        s_disable(db, subscription, "the endpoint answered 410 Gone", "mottakeren svarte 410 Gone",
+                  context);
+    else if (failed && PQntuples(failed) > 0 && PQgetvalue(failed, 0, 0)[0] == 't') {
+        /* an endpoint failing for days is switched off, and its owner told */
         char reason[40], why[80];
         snprintf(reason, sizeof reason, "failing for %d days", DISABLE_AFTER_DAYS);
         snprintf(why, sizeof why, "mottakeren har feilet i %d døgn", DISABLE_AFTER_DAYS);
         s_disable(db, subscription, reason, why, context);
     }
-    PQclear(old);
+    PQclear(failed);
 }
 
 /* Records the round's successes in one statement: the attempts, the
