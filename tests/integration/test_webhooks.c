@@ -4,6 +4,7 @@
  * delivered that the subscriber's organisation may not see. */
 #include "harness.h"
 
+#include <libpq-fe.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
@@ -52,6 +53,8 @@ static void s_create(const char *path, const char *body)
     http_response_free(&r);
 }
 
+static const char *s_db; /* the stack's database */
+
 static int s_setup(void **state)
 {
     char keys[1024], a[200], b[200];
@@ -62,7 +65,8 @@ static int s_setup(void **state)
     setenv("SAMHAND_WEBHOOK_RETRY_BASE_MS", "100", 1);
     setenv("SAMHAND_WEBHOOK_MAX_ATTEMPTS", "3", 1);
     setenv("SAMHAND_QUEUE_MAX_AGE_SECONDS", "2", 1);
-    harness_stack_start(&s_stack, harness_database_url());
+    s_db = harness_database_url();
+    harness_stack_start(&s_stack, s_db);
     return 0;
 }
 
@@ -281,6 +285,51 @@ static void test_dead_letter_replayed(void **state)
                 0);
 }
 
+/* An endpoint failing for three days is switched off with the reason.
+ * The days are made to have passed in the database: the subscription's
+ * first failure is moved four days back. */
+static void test_failing_for_days_disables(void **state)
+{
+    static const int statuses[] = {500};
+    harness_receiver_t *rx = harness_receiver_start(statuses, 1, 500);
+    char id[40];
+    s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
+                NULL);
+    s_create("/v1/committees", "{\"name\":\"Fjerde\",\"kind\":\"OTHER\"}");
+    assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "UPDATE notify.subscriptions SET failing_since = now() - interval '4 days' "
+             "WHERE id = '%s' AND failing_since IS NOT NULL",
+             id);
+    PGconn *conn = PQconnectdb(s_db);
+    PGresult *res = NULL;
+    for (int i = 0; i < 50; i++) { /* once the first failure is recorded */
+        PQclear(res);
+        res = PQexec(conn, sql);
+        if (atoi(PQcmdTuples(res)) == 1)
+            break;
+        usleep(100 * 1000);
+    }
+    assert_int_equal(atoi(PQcmdTuples(res)), 1);
+    PQclear(res);
+    PQfinish(conn);
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = NULL;
+    for (int i = 0; i < 100; i++) { /* at the next failure */
+        http_response_free(&r);
+        r = stack_get(&s_stack, path);
+        if (strcmp(json_text(r, "state"), "DISABLED") == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    assert_string_equal(json_text(r, "state"), "DISABLED");
+    assert_non_null(strstr(json_text(r, "disabledReason"), "failing for 3 days"));
+    http_response_free(&r);
+    harness_receiver_stop(&rx);
+}
+
 static void test_gone_disables(void **state)
 {
     static const int statuses[] = {410};
@@ -392,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_a_failure_holds_back_what_follows),
         cmocka_unit_test(test_dead_letter_replayed),
         cmocka_unit_test(test_gone_disables),
+        cmocka_unit_test(test_failing_for_days_disables),
         cmocka_unit_test(test_only_what_the_owner_may_see),
         cmocka_unit_test(test_stuck_queue_makes_unready),
     };
