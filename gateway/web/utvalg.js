@@ -92,7 +92,10 @@ async function listMeetings() {
     } else {
       const notice = Object.assign(document.createElement('a'),
         { href: `/v1/meetings/${m.id}/notice.html`, textContent: 'innkalling' });
-      li.append(notice);
+      // the public notice hides exempt cases; with one's own credential a
+      // member gets them too, as a file
+      li.append(notice, ' ', button('Last ned innkallingen', 'møtet ' + m.startTime.slice(0, 10),
+        () => downloadNotice(m)));
       if (m.state === 'MINUTES_APPROVED') {
         li.append(', ', Object.assign(document.createElement('a'),
           { href: `/v1/meetings/${m.id}/minutes.html`, textContent: 'referat' }));
@@ -101,6 +104,17 @@ async function listMeetings() {
     ul.append(li);
   }
   if (!held.length) ul.append(Object.assign(document.createElement('li'), { textContent: 'Ingen møter er kalt inn ennå.' }));
+}
+
+async function downloadNotice(m) {
+  const r = await fetch(`/v1/meetings/${m.id}/notice.html`, { headers: { Authorization: 'Bearer ' + key() } });
+  if (!r.ok) { say('ett-status', 'Innkallingen kunne ikke lastes ned.'); return; }
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await r.blob());
+  link.download = `innkalling-${m.startTime.slice(0, 10)}.html`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  say('ett-status', 'Innkallingen er lastet ned, med det du har tilgang til.');
 }
 
 // ------------------------------------------------------------ members

@@ -217,6 +217,11 @@ static void test_committees_in_a_browser(void **state)
                                     "\"durationMin\":20}");
     assert_int_equal(r->status, 200);
     http_response_free(&r);
+    r = stack_send(&s_stack, "POST", path,
+                   "{\"kind\":\"CASE\",\"title\":\"Tilsetting av ny samhandlingssjef\","
+                   "\"durationMin\":10,\"isExempt\":true,\"exemptionBasis\":\"offl. § 25\"}");
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
     r = stack_send(&s_stack, "POST", path, NULL);
     assert_int_equal(r->status, 200);

@@ -8,6 +8,7 @@
 //
 //   BASE_URL=… SECRETARIAT_KEY=… REPORTER_KEY=… COMMITTEE_NAME=… MEETING_ID=…
 //   ORGANIZATION_NAME=… SCREENSHOTS=dir node web-committee.mjs
+import { readFileSync } from 'node:fs';
 import { accessible as check, context, failer, lastLook, launch, signIn } from './browser.mjs';
 
 const { BASE_URL, SECRETARIAT_KEY, REPORTER_KEY, COMMITTEE_NAME, MEETING_ID, ORGANIZATION_NAME,
@@ -66,6 +67,7 @@ try {
   const href = await nurse.locator('#motene a', { hasText: 'innkalling' }).getAttribute('href');
   const notice = await (await fetch(BASE_URL + href)).text();
   if (!notice.includes('Økonomirapport')) fail('the notice linked from the committee lacks its case');
+  if (notice.includes('samhandlingssjef')) fail('the public notice shows an exempt case');
   for (const title of ['Felles rutine for legemiddelsamstemming', 'Parkering ved sykehuset']) {
     await nurse.getByLabel('Sakens tittel').fill(title);
     await nurse.getByLabel('Hva saken gjelder').fill('Meldt inn fra hjemmesykepleien.');
@@ -78,6 +80,12 @@ try {
 
   // the secretariat puts one on the coming meeting and declines the other
   await secretariat.getByRole('button', { name: COMMITTEE_NAME }).click();
+  // (and downloads the notice with the exempt case, which the link leaves out)
+  const download = secretariat.waitForEvent('download');
+  await secretariat.getByRole('button', { name: /^Last ned innkallingen/ }).click();
+  const file = await (await download).path();
+  if (!readFileSync(file, 'utf8').includes('Tilsetting av ny samhandlingssjef'))
+    fail('the downloaded notice lacks the exempt case its reader may see');
   await secretariat.getByRole('heading', { name: 'Felles rutine for legemiddelsamstemming' }).waitFor();
   await accessible(secretariat, 'the cases sent in');
   await shot(secretariat, '15-innmeldte-saker');
