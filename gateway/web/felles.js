@@ -136,6 +136,20 @@ function field(id, label, control) {
   return div;
 }
 
+// A document or file fetched with this tab's credential (what it may see:
+// an exempt case's documents need it) and saved as `filename`; false when
+// it could not be had.
+async function saveAs(path, filename) {
+  const r = await fetch(path, { headers: { Authorization: 'Bearer ' + key() } }).catch(() => null);
+  if (!r || !r.ok) return false;
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await r.blob());
+  link.download = filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  return true;
+}
+
 // A secret (a key, a signing secret) shown this once in `status`, after
 // what happened.
 function showSecret(status, text, secret) {

@@ -193,16 +193,9 @@ function attachments(list) {
   if (!list.length) ul.append(Object.assign(document.createElement('li'), { textContent: 'Ingen vedlegg.' }));
 }
 
-// with this tab's credential (an exempt case's files need it), saved under
-// the file's own name
 async function download(a) {
-  const r = await fetch('/v1/attachments/' + a.id, { headers: { Authorization: 'Bearer ' + key() } });
-  if (!r.ok) { say('fremlegg-status', a.filename + ' kunne ikke lastes ned.'); return; }
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(await r.blob());
-  link.download = a.filename;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  if (!(await saveAs('/v1/attachments/' + a.id, a.filename)))
+    say('fremlegg-status', a.filename + ' kunne ikke lastes ned.');
 }
 
 document.getElementById('dokument').addEventListener('submit', async (e) => {

@@ -94,11 +94,14 @@ async function listMeetings() {
         { href: `/v1/meetings/${m.id}/notice.html`, textContent: 'innkalling' });
       // the public notice hides exempt cases; with one's own credential a
       // member gets them too, as a file
-      li.append(notice, ' ', button('Last ned innkallingen', 'møtet ' + m.startTime.slice(0, 10),
-        () => downloadNotice(m)));
+      const day = m.startTime.slice(0, 10);
+      li.append(notice, ' ', button('Last ned innkallingen', 'møtet ' + day,
+        () => download(`/v1/meetings/${m.id}/notice.html`, `innkalling-${day}.html`, 'Innkallingen')));
       if (m.state === 'MINUTES_APPROVED') {
         li.append(', ', Object.assign(document.createElement('a'),
-          { href: `/v1/meetings/${m.id}/minutes.html`, textContent: 'referat' }));
+          { href: `/v1/meetings/${m.id}/minutes.html`, textContent: 'referat' }), ' ',
+        button('Last ned referatet', 'møtet ' + day,
+          () => download(`/v1/meetings/${m.id}/minutes.html`, `referat-${day}.html`, 'Referatet')));
       }
     }
     ul.append(li);
@@ -106,15 +109,9 @@ async function listMeetings() {
   if (!held.length) ul.append(Object.assign(document.createElement('li'), { textContent: 'Ingen møter er kalt inn ennå.' }));
 }
 
-async function downloadNotice(m) {
-  const r = await fetch(`/v1/meetings/${m.id}/notice.html`, { headers: { Authorization: 'Bearer ' + key() } });
-  if (!r.ok) { say('ett-status', 'Innkallingen kunne ikke lastes ned.'); return; }
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(await r.blob());
-  link.download = `innkalling-${m.startTime.slice(0, 10)}.html`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-  say('ett-status', 'Innkallingen er lastet ned, med det du har tilgang til.');
+async function download(path, filename, what) {
+  say('ett-status', (await saveAs(path, filename)) ? what + ' er lastet ned, med det du har tilgang til.'
+    : what + ' kunne ikke lastes ned.');
 }
 
 // ------------------------------------------------------------ members

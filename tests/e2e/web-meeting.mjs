@@ -10,6 +10,7 @@
 // kept. Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… SECRETARY_KEY=… COMMITTEE_NAME=… SCREENSHOTS=dir node web-meeting.mjs
+import { readFileSync } from 'node:fs';
 import { accessible as check, context, failer, lastLook, launch, signIn } from './browser.mjs';
 
 const { BASE_URL, SECRETARY_KEY, COMMITTEE_NAME, SCREENSHOTS } = process.env;
@@ -171,6 +172,14 @@ try {
   await page.getByRole('button', { name: 'Avlys møtet' }).click();
   await statusSays(page, 'mote-status', 'Møtet er avlyst.');
   await page.locator('#mote-liste tr', { hasText: '5. mars 2031' }).filter({ hasText: 'Avlyst' }).waitFor();
+
+  // the approved minutes, downloaded from the committee's page
+  await page.getByRole('link', { name: 'Utvalg', exact: true }).click();
+  await page.getByRole('button', { name: COMMITTEE_NAME }).click();
+  const minutesFile = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Last ned referatet: møtet 2031-02-05' }).click();
+  const saved = readFileSync(await (await minutesFile).path(), 'utf8');
+  if (!saved.includes('Handlingsplan 2031 vedtas som foreslått.')) fail('the downloaded minutes lack the decision');
   console.log('web-meeting: agenda built, case document written, published, read; minutes recorded, approved, read');
 } catch (e) {
   await lastLook(browser, SCREENSHOTS, 'web-meeting');
