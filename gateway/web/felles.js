@@ -21,8 +21,10 @@ function key() { return sessionStorage.getItem('samhand-key') || ''; }
 
 let signedIn = false;
 
-async function api(method, path, body) {
-  const headers = { Authorization: 'Bearer ' + key() };
+// A call to the API: its status, its JSON, and its ETag (the version an
+// If-Match in `extra` headers hands back with a change).
+async function api(method, path, body, extra = {}) {
+  const headers = { Authorization: 'Bearer ' + key(), ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await r.json().catch(() => ({}));
@@ -31,7 +33,7 @@ async function api(method, path, body) {
     sessionStorage.removeItem('samhand-key');
     location.reload();
   }
-  return { status: r.status, json };
+  return { status: r.status, json, etag: r.headers.get('ETag') || '' };
 }
 
 function show(id, on) { document.getElementById(id).hidden = !on; }

@@ -59,8 +59,17 @@ async function listCommittees() {
 }
 
 async function openCommittee(c) {
-  committee = c;
+  // as it is now, with its version for a change
+  const fresh = await api('GET', '/v1/committees/' + c.id);
+  committee = fresh.status === 200 ? fresh.json : c;
+  committee.etag = fresh.etag;
+  c = committee;
   document.getElementById('ett-tittel').textContent = c.name;
+  say('mandat', c.mandate ? 'Mandat: ' + c.mandate : '');
+  for (const f of ['name', 'shortName', 'mandate', 'noticePeriodDays']) {
+    document.getElementById('endre-' + f).value = c[f] === undefined ? '' : String(c[f]);
+    fieldError('endre-' + f, '');
+  }
   say('ett-status', '');
   say('forslag-status', '');
   show('ett', true);
@@ -204,6 +213,30 @@ document.getElementById('nytt-utvalg').addEventListener('submit', async (e) => {
   await listCommittees();
   say('alle-status', r.json.name + ' er opprettet.');
   await openCommittee(r.json);
+});
+
+// What changed of the committee, sent as only those fields, with the
+// version read (If-Match): someone else's change in between is not lost.
+document.getElementById('endre-utvalg').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const changes = {};
+  for (const f of ['name', 'shortName', 'mandate', 'noticePeriodDays']) {
+    fieldError('endre-' + f, '');
+    const value = document.getElementById('endre-' + f).value.trim();
+    const now = f === 'noticePeriodDays' ? Number(value) : value;
+    if (now !== (committee[f] === undefined ? (f === 'noticePeriodDays' ? 0 : '') : committee[f])) changes[f] = now;
+  }
+  if (!Object.keys(changes).length) { say('ett-status', 'Ingenting er endret.'); return; }
+  const r = await api('PATCH', '/v1/committees/' + committee.id, changes,
+    committee.etag ? { 'If-Match': committee.etag } : {});
+  if (r.status === 412) {
+    say('ett-status', 'Noen andre har endret utvalget i mellomtiden. Åpne det på nytt og prøv igjen.');
+    return;
+  }
+  if (r.status !== 200) { refusal(r, 'Utvalget ble ikke endret', 'ett-status', 'endre-'); return; }
+  await listCommittees();
+  await openCommittee(r.json);
+  say('ett-status', 'Utvalget er endret.');
 });
 
 // ------------------------------------------------------------ proposals

@@ -32,8 +32,8 @@ try {
   await openCommittees(secretariat, SECRETARIAT_KEY);
   await accessible(secretariat, 'the committees');
   await secretariat.getByLabel('Navn', { exact: true }).fill('Fagråd for legemidler');
-  await secretariat.getByLabel('Kortnavn').fill('FL');
-  await secretariat.getByLabel('Type').selectOption('EXPERT_COUNCIL');
+  await secretariat.getByLabel('Kortnavn', { exact: true }).fill('FL');
+  await secretariat.getByLabel('Type', { exact: true }).selectOption('EXPERT_COUNCIL');
   await secretariat.getByRole('button', { name: 'Opprett utvalg' }).click();
   await secretariat.getByRole('heading', { name: 'Fagråd for legemidler' }).waitFor();
   await secretariat.getByRole('button', { name: 'Fagråd for legemidler' }).waitFor(); // listed
@@ -47,6 +47,22 @@ try {
   await statusSays(secretariat, 'ett-status', 'Medlemmet er lagt til');
   const row = secretariat.locator('#medlem-liste tr', { hasText: 'Kari Fagråd' });
   if (!(await row.textContent()).includes('Leder')) fail('the chair is not listed as Leder');
+  // its mandate written; a change by someone else in between is not overwritten
+  await secretariat.getByText('Endre utvalget').click();
+  await secretariat.getByLabel('Mandat').fill('Gi råd om legemiddelbruk i overgangene mellom sykehus og kommune.');
+  await secretariat.getByLabel('Utvalgets innkallingsfrist (dager)').fill('14');
+  await secretariat.getByRole('button', { name: 'Lagre endringene' }).click();
+  await statusSays(secretariat, 'ett-status', 'Utvalget er endret.');
+  await secretariat.locator('#mandat', { hasText: 'legemiddelbruk i overgangene' }).waitFor();
+  const id = await secretariat.evaluate(() => committee.id);
+  const other = await fetch(`${BASE_URL}/v1/committees/${id}`, {
+    method: 'PATCH', body: JSON.stringify({ shortName: 'FLM' }),
+    headers: { Authorization: 'Bearer ' + SECRETARIAT_KEY, 'Content-Type': 'application/json' },
+  });
+  if (other.status !== 200) fail('the other change was refused: ' + other.status);
+  await secretariat.getByLabel('Utvalgets kortnavn').fill('LM');
+  await secretariat.getByRole('button', { name: 'Lagre endringene' }).click();
+  await statusSays(secretariat, 'ett-status', 'Noen andre har endret utvalget i mellomtiden');
   await accessible(secretariat, 'a committee and its members');
   await shot(secretariat, '13-utvalg');
   // her term ends today: she stays in the list, with the period closed
