@@ -148,9 +148,49 @@ async function listMembers() {
     if (!edit) continue;
     const cell = row.insertCell();
     if (!m.termTo || m.termTo > today())
-      cell.append(button('Avslutt i dag', name, () => endTerm(m, name)));
+      cell.append(button('Avslutt i dag', name, () => endTerm(m, name)), ' ');
+    if (may(me, 'agenda.UpdatePerson'))
+      cell.append(button('Endre', name, () => editPerson(m.personId)));
   }
 }
+
+let person = null; // the person being changed, with the version read
+
+async function editPerson(id) {
+  const r = await api('GET', '/v1/persons/' + id);
+  if (r.status !== 200) { refusal(r, 'Personen kunne ikke hentes', 'ett-status'); return; }
+  person = { ...r.json, etag: r.etag };
+  for (const f of ['name', 'title', 'email']) {
+    document.getElementById('pers-' + f).value = person[f] || '';
+    fieldError('pers-' + f, '');
+  }
+  say('endre-person-tittel', 'Endre ' + person.name);
+  show('endre-person', true);
+  document.getElementById('endre-person-tittel').focus();
+}
+
+document.getElementById('endre-person-avbryt').addEventListener('click', () => show('endre-person', false));
+
+document.getElementById('endre-person').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const changes = {};
+  for (const f of ['name', 'title', 'email']) {
+    fieldError('pers-' + f, '');
+    const value = document.getElementById('pers-' + f).value.trim();
+    if (value !== (person[f] || '')) changes[f] = value;
+  }
+  if (!Object.keys(changes).length) { show('endre-person', false); return; }
+  const r = await api('PATCH', '/v1/persons/' + person.id, changes,
+    person.etag ? { 'If-Match': person.etag } : {});
+  if (r.status === 412) {
+    say('ett-status', 'Noen andre har endret personen i mellomtiden. Åpne den på nytt og prøv igjen.');
+    return;
+  }
+  if (r.status !== 200) { refusal(r, 'Personen ble ikke endret', 'ett-status', 'pers-'); return; }
+  show('endre-person', false);
+  await listMembers();
+  say('ett-status', r.json.name + ' er endret.');
+});
 
 async function endTerm(m, name) {
   const r = await api('PATCH', `/v1/committees/${committee.id}/memberships/${m.id}`,

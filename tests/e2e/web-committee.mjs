@@ -39,7 +39,7 @@ try {
   await secretariat.getByRole('button', { name: 'Fagråd for legemidler' }).waitFor(); // listed
   await secretariat.getByLabel('Person', { exact: true }).selectOption('ny');
   await secretariat.getByLabel('Navn på den nye personen').fill('Kari Fagråd');
-  await secretariat.getByLabel('Stilling').fill('Overlege');
+  await secretariat.getByLabel('Stilling', { exact: true }).fill('Overlege');
   await secretariat.getByLabel('E-post', { exact: true }).fill('kari.fagrad@stolav.no');
   await secretariat.getByLabel('Representerer').selectOption({ label: ORGANIZATION_NAME });
   await secretariat.getByLabel('Rolle').selectOption('CHAIR');
@@ -65,10 +65,21 @@ try {
   await statusSays(secretariat, 'ett-status', 'Noen andre har endret utvalget i mellomtiden');
   await accessible(secretariat, 'a committee and its members');
   await shot(secretariat, '13-utvalg');
+  // her e-mail corrected; a wrong one is refused beside the field
+  await secretariat.getByRole('button', { name: 'Endre: Kari Fagråd' }).click();
+  await secretariat.getByLabel('Personens e-post').fill('ikke en adresse');
+  await secretariat.getByRole('button', { name: 'Lagre personen' }).click();
+  await secretariat.locator('#pers-email-feil').waitFor({ state: 'visible' });
+  await secretariat.getByLabel('Personens e-post').fill('kari.fagrad@helse-midt.no');
+  await secretariat.getByRole('button', { name: 'Lagre personen' }).click();
+  await statusSays(secretariat, 'ett-status', 'Kari Fagråd er endret.');
+  const kari = await fetch(`${BASE_URL}/v1/persons?q=Kari%20Fagr%C3%A5d`,
+    { headers: { Authorization: 'Bearer ' + SECRETARIAT_KEY } }).then((r) => r.json());
+  if (kari.items[0].email !== 'kari.fagrad@helse-midt.no') fail('the e-mail was not changed');
   // her term ends today: she stays in the list, with the period closed
   await secretariat.getByRole('button', { name: 'Avslutt i dag: Kari Fagråd' }).click();
   await statusSays(secretariat, 'ett-status', 'Perioden til Kari Fagråd slutter i dag');
-  if (await row.getByRole('button').count()) fail('an ended term still offers to end it');
+  if (await row.getByRole('button', { name: /^Avslutt i dag/ }).count()) fail('an ended term still offers to end it');
 
   // a nurse sends two cases in, on a phone
   const phone = await context(browser, 390, 844);
