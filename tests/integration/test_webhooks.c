@@ -285,6 +285,25 @@ static void test_dead_letter_replayed(void **state)
                 0);
 }
 
+/* Waits (10 s at most) for the subscription to be switched off, and for
+ * its reason to hold `why`. */
+static void s_expect_disabled(const char *id, const char *why)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = NULL;
+    for (int i = 0; i < 100; i++) {
+        http_response_free(&r);
+        r = stack_get(&s_stack, path);
+        if (strcmp(json_text(r, "state"), "DISABLED") == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    assert_string_equal(json_text(r, "state"), "DISABLED");
+    assert_non_null(strstr(json_text(r, "disabledReason"), why));
+    http_response_free(&r);
+}
+
 /* An endpoint failing for three days is switched off with the reason.
  * The days are made to have passed in the database: the subscription's
  * first failure is moved four days back. */
@@ -314,19 +333,7 @@ static void test_failing_for_days_disables(void **state)
     assert_int_equal(atoi(PQcmdTuples(res)), 1);
     PQclear(res);
     PQfinish(conn);
-    char path[128];
-    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = NULL;
-    for (int i = 0; i < 100; i++) { /* at the next failure */
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (strcmp(json_text(r, "state"), "DISABLED") == 0)
-            break;
-        usleep(100 * 1000);
-    }
-    assert_string_equal(json_text(r, "state"), "DISABLED");
-    assert_non_null(strstr(json_text(r, "disabledReason"), "failing for 3 days"));
-    http_response_free(&r);
+    s_expect_disabled(id, "failing for 3 days"); /* at the next failure */
     harness_receiver_stop(&rx);
 }
 
@@ -339,19 +346,7 @@ static void test_gone_disables(void **state)
                 NULL);
     s_create("/v1/committees", "{\"name\":\"Tredje\",\"kind\":\"OTHER\"}");
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
-    char path[128];
-    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = NULL;
-    for (int i = 0; i < 50; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (strcmp(json_text(r, "state"), "DISABLED") == 0)
-            break;
-        usleep(100 * 1000);
-    }
-    assert_string_equal(json_text(r, "state"), "DISABLED");
-    assert_non_null(strstr(json_text(r, "disabledReason"), "410"));
-    http_response_free(&r);
+    s_expect_disabled(id, "410");
     usleep(500 * 1000);
     assert_int_equal(harness_receiver_wait(rx, 2, 0), 1); /* no more */
     harness_receiver_stop(&rx);
