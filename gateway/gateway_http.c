@@ -290,6 +290,29 @@ static bool s_wait_for_key(gateway_t *gateway, h2o_handler_t *self, h2o_req_t *r
     return gateway_keys_wait(gateway->keys, &p->waiter) == 1;
 }
 
+/* For a route that needs a credential, after s_authenticate gave
+ * `result`: 0 when it is good; 1 when the request is handled already,
+ * parked until the keys are read once (an API key made a moment ago) or
+ * answered 401 and counted under `label`. */
+static int s_refused_credential(gateway_t *gateway, h2o_handler_t *self, h2o_req_t *req,
+                                gateway_auth_result_t result, const char *label,
+                                const struct timespec *start, const char *request_id)
+{
+    if (result == GATEWAY_AUTH_OK)
+        return 0;
+    if (result == GATEWAY_AUTH_INVALID && s_wait_for_key(gateway, self, req))
+        return 1;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
+                   H2O_STRLIT("Bearer realm=\"samhand\""));
+    s_send_problem(req, 401,
+                   result == GATEWAY_AUTH_MISSING
+                       ? "this needs a credential: Authorization: Bearer <API key or access token>"
+                       : "the credential is not valid",
+                   NULL, request_id);
+    s_count(gateway, label, 401, start, request_id);
+    return 1;
+}
+
 /* The limit per credential: 0, or 1 when 429 has been answered. */
 static int s_limited(gateway_t *gateway, h2o_req_t *req, const Samhand__V1__Principal *principal,
                      const char *label, const struct timespec *start, const char *request_id)
@@ -896,17 +919,10 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
         /* who the credential is: what the web pages show and offer */
         Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
         gateway_identity_t identity;
-        gateway_auth_result_t result = s_authenticate(gateway, req, &principal, &identity);
-        if (result == GATEWAY_AUTH_INVALID && s_wait_for_key(gateway, self, req))
+        if (s_refused_credential(gateway, self, req,
+                                 s_authenticate(gateway, req, &principal, &identity), "GET /v1/me",
+                                 &start, request_id))
             return 0;
-        if (result != GATEWAY_AUTH_OK) {
-            s_send_problem(req, 401,
-                           "this needs a credential: Authorization: Bearer <API key or access "
-                           "token>",
-                           NULL, request_id);
-            s_count(gateway, "GET /v1/me", 401, &start, request_id);
-            return 0;
-        }
         json_t *roles = json_array();
         for (size_t i = 0; i < principal.n_roles; i++)
             json_array_append_new(roles, json_string(principal.roles[i]));
@@ -930,18 +946,10 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
     if (s_is_method(req, "GET") && IS_PATH("/v1/events/stream")) {
         Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
         gateway_identity_t identity;
-        gateway_auth_result_t result = s_authenticate(gateway, req, &principal, &identity);
-        if (result == GATEWAY_AUTH_INVALID && s_wait_for_key(gateway, self, req))
+        if (s_refused_credential(gateway, self, req,
+                                 s_authenticate(gateway, req, &principal, &identity),
+                                 "GET /v1/events/stream", &start, request_id))
             return 0;
-        if (result != GATEWAY_AUTH_OK) {
-            h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
-                           H2O_STRLIT("Bearer realm=\"samhand\""));
-            s_send_problem(req, 401,
-                           "this needs a credential: Authorization: Bearer <API key or access "
-                           "token>",
-                           NULL, request_id);
-            return 0;
-        }
         if (s_limited(gateway, req, &principal, "GET /v1/events/stream", &start, request_id))
             return 0;
         s_count(gateway, "GET /v1/events/stream", 200, &start, request_id);
@@ -985,35 +993,20 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
     if (route->access == GATEWAY_ACCESS_PUBLIC && result != GATEWAY_AUTH_OK)
         *principal = (Samhand__V1__Principal)SAMHAND__V1__PRINCIPAL__INIT; /* anyone */
     if (route->access != GATEWAY_ACCESS_PUBLIC) {
-        if (result == GATEWAY_AUTH_INVALID && s_wait_for_key(gateway, self, req))
+        char label[128];
+        snprintf(label, sizeof label, "%s %s", route->method, route->path);
+        if (s_refused_credential(gateway, self, req, result, label, &start, request_id))
             return 0;
-        if (result != GATEWAY_AUTH_OK) {
-            h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
-                           H2O_STRLIT("Bearer realm=\"samhand\""));
-            s_send_problem(req, 401,
-                           result == GATEWAY_AUTH_MISSING
-                               ? "this needs a credential: Authorization: Bearer <API key or "
-                                 "access token>"
-                               : "the credential is not valid",
-                           NULL, request_id);
-            char label[128];
-            snprintf(label, sizeof label, "%s %s", route->method, route->path);
-            s_count(gateway, label, 401, &start, request_id);
-            return 0;
-        }
         /* the authorization table: a role that may, or 403 saying which */
         unsigned may = gateway_policy_roles(route->rpc);
         if (!(gateway_principal_roles(principal) & may)) {
-            char roles[160], detail[256], label[128];
+            char roles[160], detail[256];
             gateway_roles_text(may, roles, sizeof roles);
             snprintf(detail, sizeof detail, "this needs one of the roles: %s", roles);
             s_send_problem(req, 403, detail, NULL, request_id);
-            snprintf(label, sizeof label, "%s %s", route->method, route->path);
             s_count(gateway, label, 403, &start, request_id);
             return 0;
         }
-        char label[128];
-        snprintf(label, sizeof label, "%s %s", route->method, route->path);
         if (s_limited(gateway, req, principal, label, &start, request_id))
             return 0;
     }
