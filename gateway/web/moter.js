@@ -243,12 +243,10 @@ document.getElementById('fremlegg-lukk').addEventListener('click', () => {
 async function renderAttendance() {
   const day = meeting.startTime.slice(0, 10);
   const r = await api('GET', `/v1/committees/${meeting.committeeId}/memberships?activeOn=${day}&limit=200`);
-  const people = [];
-  for (const m of r.json.items || []) {
-    if (people.some((p) => p.id === m.personId)) continue;
-    const person = await api('GET', '/v1/persons/' + m.personId);
-    people.push({ id: m.personId, name: person.json.name || m.personId });
-  }
+  // each person once, asked for side by side
+  const ids = [...new Set((r.json.items || []).map((m) => m.personId))];
+  const people = await Promise.all(ids.map(async (id) =>
+    ({ id, name: (await api('GET', '/v1/persons/' + id)).json.name || id })));
   const recorded = new Map((meeting.attendance || []).map((a) => [a.personId, a]));
   const box = document.getElementById('medlemmer');
   box.replaceChildren();

@@ -344,6 +344,10 @@ static const char *s_actor(bus_call_t *call)
  * one without who reported it. */
 static int s_append_event(db_t *db, const char *type, const report_t *r)
 {
+    const char *audience[] = {r->reporting_organization_id, r->receiving_organization_id};
+    if (!r->is_anonymous) /* as it is: no copy on the common path */
+        return db_outbox_append_for(db, type, r->id, r->receiving_organization_id, NULL, audience,
+                                    2, &r->base);
     size_t len = samhand__v1__deviation_report__get_packed_size(r);
     uint8_t *packed = malloc(len ? len : 1);
     assert(packed);
@@ -352,9 +356,7 @@ static int s_append_event(db_t *db, const char *type, const report_t *r)
     free(packed);
     if (!shown)
         return -1;
-    if (shown->is_anonymous)
-        s_hide_reporter(shown);
-    const char *audience[] = {shown->reporting_organization_id, shown->receiving_organization_id};
+    s_hide_reporter(shown);
     int rc = db_outbox_append_for(db, type, shown->id, shown->receiving_organization_id, NULL,
                                   audience, 2, &shown->base);
     samhand__v1__deviation_report__free_unpacked(shown, NULL);
