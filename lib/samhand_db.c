@@ -1,5 +1,6 @@
 /* libpq wrapper owned by one thread at a time; see samhand_db.h. */
 #include "samhand_db.h"
+#include "samhand_visibility.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
 #include "samhand/v1/event.pb-c.h"
@@ -552,8 +553,8 @@ cleanup:
 /* Packs the Event for `data`; the caller frees *packed_p. */
 static size_t s_pack_event(db_t *db, const char *type, const char *subject,
                            const char *organization_id, const char *committee_id,
-                           const char *const *audience, size_t n_audience,
-                           const ProtobufCMessage *data, uint8_t **packed_p)
+                           const db_audience_t *audience, const ProtobufCMessage *data,
+                           uint8_t **packed_p)
 {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -569,11 +570,24 @@ static size_t s_pack_event(db_t *db, const char *type, const char *subject,
     event.time = &time;
     event.organization_id = (char *)(organization_id ? organization_id : "");
     event.committee_id = (char *)(committee_id ? committee_id : "");
-    event.audience_organization_ids = (char **)audience;
+    if (audience) {
+        event.audience_organization_ids = (char **)audience->organizations;
+        event.n_audience_organization_ids = audience->n_organizations;
+        event.audience_subjects = (char **)audience->subjects;
+        event.n_audience_subjects = audience->n_subjects;
+    }
+    /* the roles that may read it: the visibility table's, unless the
+     * service narrows them further */
+    const visibility_event_t *visible = visibility_event(type);
+    event.audience_roles = (char **)visible->roles;
+    event.n_audience_roles = visibility_roles_count(visible);
+    if (audience && audience->n_roles > 0) {
+        event.audience_roles = (char **)audience->roles;
+        event.n_audience_roles = audience->n_roles;
+    }
     event.actor = (char *)(db->actor && db->actor[0] ? db->actor : "system");
     event.actor_organization_id =
         (char *)(db->actor_organization_id ? db->actor_organization_id : "");
-    event.n_audience_organization_ids = n_audience;
     event.data_type = (char *)data->descriptor->name;
     event.data.len = protobuf_c_message_get_packed_size(data);
     uint8_t *data_bytes = malloc(event.data.len + 1);
@@ -593,17 +607,16 @@ static size_t s_pack_event(db_t *db, const char *type, const char *subject,
 int db_outbox_append(db_t *db, const char *type, const char *subject, const char *organization_id,
                      const char *committee_id, const ProtobufCMessage *data)
 {
-    return db_outbox_append_for(db, type, subject, organization_id, committee_id, NULL, 0, data);
+    return db_outbox_append_for(db, type, subject, organization_id, committee_id, NULL, data);
 }
 
 int db_outbox_append_for(db_t *db, const char *type, const char *subject,
                          const char *organization_id, const char *committee_id,
-                         const char *const *audience, size_t n_audience,
-                         const ProtobufCMessage *data)
+                         const db_audience_t *audience, const ProtobufCMessage *data)
 {
     uint8_t *packed;
-    size_t len = s_pack_event(db, type, subject, organization_id, committee_id, audience,
-                              n_audience, data, &packed);
+    size_t len =
+        s_pack_event(db, type, subject, organization_id, committee_id, audience, data, &packed);
     const char *params[] = {type, subject, (const char *)packed};
     int lengths[] = {0, 0, (int)len};
     int formats[] = {0, 0, 1};
@@ -620,18 +633,17 @@ int db_outbox_append_for(db_t *db, const char *type, const char *subject,
 int db_outbox_commit(db_t *db, const char *type, const char *subject, const char *organization_id,
                      const char *committee_id, const ProtobufCMessage *data)
 {
-    return db_outbox_commit_for(db, type, subject, organization_id, committee_id, NULL, 0, data);
+    return db_outbox_commit_for(db, type, subject, organization_id, committee_id, NULL, data);
 }
 
 int db_outbox_commit_for(db_t *db, const char *type, const char *subject,
                          const char *organization_id, const char *committee_id,
-                         const char *const *audience, size_t n_audience,
-                         const ProtobufCMessage *data)
+                         const db_audience_t *audience, const ProtobufCMessage *data)
 {
     assert(db->in_transaction);
     uint8_t *packed;
-    size_t len = s_pack_event(db, type, subject, organization_id, committee_id, audience,
-                              n_audience, data, &packed);
+    size_t len =
+        s_pack_event(db, type, subject, organization_id, committee_id, audience, data, &packed);
     const char *params[] = {type, subject, (const char *)packed};
     int lengths[] = {0, 0, (int)len};
     int formats[] = {0, 0, 1};

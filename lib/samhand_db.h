@@ -92,16 +92,26 @@ int db_outbox_append(db_t *db, const char *type, const char *subject, const char
 int db_outbox_commit(db_t *db, const char *type, const char *subject, const char *organization_id,
                      const char *committee_id, const ProtobufCMessage *data);
 
+/* Who may see an event, each list narrowing the others (empty: no
+ * narrowing): the organisations, the roles (samhand_visibility.h names the
+ * sets) and the principals by subject. */
+typedef struct {
+    const char *const *organizations;
+    size_t n_organizations;
+    const char *const *roles;
+    size_t n_roles;
+    const char *const *subjects;
+    size_t n_subjects;
+} db_audience_t;
+
 /* As db_outbox_append and db_outbox_commit, for an event only `audience`
- * (organisation ids) may see. */
+ * may see. */
 int db_outbox_append_for(db_t *db, const char *type, const char *subject,
                          const char *organization_id, const char *committee_id,
-                         const char *const *audience, size_t n_audience,
-                         const ProtobufCMessage *data);
+                         const db_audience_t *audience, const ProtobufCMessage *data);
 int db_outbox_commit_for(db_t *db, const char *type, const char *subject,
                          const char *organization_id, const char *committee_id,
-                         const char *const *audience, size_t n_audience,
-                         const ProtobufCMessage *data);
+                         const db_audience_t *audience, const ProtobufCMessage *data);
 
 /* Idempotency-Key: a request repeated with the same key by the same
  * principal gets the first answer again instead of being done twice.

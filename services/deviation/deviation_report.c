@@ -344,10 +344,11 @@ static const char *s_actor(bus_call_t *call)
  * one without who reported it. */
 static int s_append_event(db_t *db, const char *type, const report_t *r)
 {
-    const char *audience[] = {r->reporting_organization_id, r->receiving_organization_id};
+    const char *parties[] = {r->reporting_organization_id, r->receiving_organization_id};
+    db_audience_t audience = {.organizations = parties, .n_organizations = 2};
     if (!r->is_anonymous) /* as it is: no copy on the common path */
-        return db_outbox_append_for(db, type, r->id, r->receiving_organization_id, NULL, audience,
-                                    2, &r->base);
+        return db_outbox_append_for(db, type, r->id, r->receiving_organization_id, NULL, &audience,
+                                    &r->base);
     size_t len = samhand__v1__deviation_report__get_packed_size(r);
     uint8_t *packed = malloc(len ? len : 1);
     assert(packed);
@@ -358,7 +359,7 @@ static int s_append_event(db_t *db, const char *type, const report_t *r)
         return -1;
     s_hide_reporter(shown);
     int rc = db_outbox_append_for(db, type, shown->id, shown->receiving_organization_id, NULL,
-                                  audience, 2, &shown->base);
+                                  &audience, &shown->base);
     samhand__v1__deviation_report__free_unpacked(shown, NULL);
     return rc;
 }

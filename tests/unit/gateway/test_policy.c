@@ -3,6 +3,7 @@
  * are the ones the table knows. */
 #include "gateway_policy.h"
 #include "gateway_routes.h"
+#include "samhand_visibility.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -71,6 +72,42 @@ static void test_role_names(void **state)
     assert_string_equal(text, "administrator, secretariat");
 }
 
+/* An event goes to those who may read its aggregate, and no further: the
+ * visibility table's roles for each kind of event are the policy table's
+ * for the aggregate's read, and an event for everyone is of an aggregate
+ * the public reads. */
+static void test_events_go_to_the_readers_of_their_aggregate(void **state)
+{
+    for (size_t v = 0; v < visibility_events_count; v++) {
+        const visibility_event_t *row = &visibility_events[v];
+        const gateway_route_t *read = NULL;
+        for (size_t i = 0; i < gateway_routes_count && !read; i++)
+            if (strcmp(gateway_routes[i].rpc, row->read_rpc) == 0)
+                read = &gateway_routes[i];
+        if (!read)
+            fail_msg("%s: no route reads %s", row->type_prefix, row->read_rpc);
+        if (!row->roles) {
+            if (read->access != GATEWAY_ACCESS_PUBLIC)
+                fail_msg("%s goes to everyone, but %s needs a credential", row->type_prefix,
+                         row->read_rpc);
+            continue;
+        }
+        unsigned roles = 0;
+        for (size_t k = 0; row->roles[k]; k++) {
+            unsigned bit = gateway_role_bit(row->roles[k], strlen(row->roles[k]));
+            if (!bit)
+                fail_msg("%s names no role \"%s\"", row->type_prefix, row->roles[k]);
+            roles |= bit;
+        }
+        if (read->access == GATEWAY_ACCESS_PUBLIC || roles != gateway_policy_roles(row->read_rpc))
+            fail_msg("%s goes to other roles than may call %s", row->type_prefix, row->read_rpc);
+    }
+    /* an event of a kind nobody declared is for administrators only */
+    const visibility_event_t *unknown = visibility_event("no.samhand.nothing.declared");
+    assert_int_equal(visibility_roles_count(unknown), 1);
+    assert_string_equal(unknown->roles[0], "administrator");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -78,6 +115,7 @@ int main(void)
         cmocka_unit_test(test_every_policy_has_a_route),
         cmocka_unit_test(test_least_privilege),
         cmocka_unit_test(test_role_names),
+        cmocka_unit_test(test_events_go_to_the_readers_of_their_aggregate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
