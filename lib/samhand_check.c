@@ -107,3 +107,61 @@ bool check_role(const char *text)
             return true;
     return false;
 }
+
+/* RFC 9110 tchar */
+static bool s_tchar(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static const char *s_token(const char *p)
+{
+    const char *start = p;
+    while (s_tchar(*p))
+        p++;
+    return p > start ? p : NULL;
+}
+
+static const char *s_quoted_string(const char *p)
+{
+    if (*p++ != '"')
+        return NULL;
+    for (; *p && *p != '"'; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '\\') {
+            c = (unsigned char)*++p;
+            if (!(c == '\t' || (c >= 0x20 && c != 0x7f)))
+                return NULL;
+        } else if (!(c == '\t' || (c >= 0x20 && c != 0x7f))) {
+            return NULL;
+        }
+    }
+    return *p == '"' ? p + 1 : NULL;
+}
+
+bool check_media_type(const char *text)
+{
+    if (!text || strlen(text) > 255)
+        return false;
+    const char *p = s_token(text);
+    if (!p || *p++ != '/' || !(p = s_token(p)))
+        return false;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            return true;
+        if (*p++ != ';')
+            return false;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            return true;
+        if (!(p = s_token(p)) || *p++ != '=')
+            return false;
+        p = *p == '"' ? s_quoted_string(p) : s_token(p);
+        if (!p)
+            return false;
+    }
+}

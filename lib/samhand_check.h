@@ -30,4 +30,9 @@ extern const char *const check_roles[];
 /* One of check_roles. */
 bool check_role(const char *text);
 
+/* A media type as RFC 9110 writes it (type "/" subtype, then parameters
+ * ';' token '=' (token or quoted-string), at most 255 bytes, no control
+ * characters): safe to send as a Content-Type header. */
+bool check_media_type(const char *text);
+
 #endif

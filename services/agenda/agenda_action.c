@@ -70,6 +70,8 @@ int agenda_action_create(bus_call_t *call)
         return -1;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "create action");
+    if (agenda_scope_check(call, req->committee_id) != 0)
+        return -1;
     if (s_check_organizations(call, req->responsible_organization_ids,
                               req->n_responsible_organization_ids) != 0)
         return -1;
@@ -183,7 +185,19 @@ int agenda_action_update(bus_call_t *call)
     if (rc > 0)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "action %s does not exist", req->id);
     int old_status = before->status;
+    /* members move an action on (status, a note); what it is and who
+     * answers for it are for those who run the committee */
+    int standing = agenda_caller_standing(call, before->committee_id);
     protobuf_c_message_free_unpacked(&before->base, NULL);
+    if (agenda_scope_check_standing(call, standing) != 0)
+        return -1;
+    for (size_t i = 0; i < n && standing == AGENDA_STANDING_MEMBER; i++)
+        if (strcmp(mask[i], "status") != 0 && strcmp(mask[i], "note") != 0)
+            return bus_call_fail(call, BUS_PERMISSION_DENIED, mask[i],
+                                 "a member moves an action on (status, note); only the "
+                                 "committee's secretary and chair, the secretariat of the "
+                                 "organisation that runs it and administrators change %s",
+                                 mask[i]);
     if (agenda_masked(mask, n, "responsible_organization_ids")) {
         if (s_check_organizations(call, req->responsible_organization_ids,
                                   req->n_responsible_organization_ids) != 0)

@@ -64,6 +64,32 @@ static int s_no_parent(bus_call_t *call, const char *id)
                          "committee %s, given as parent, does not exist", id);
 }
 
+static bool s_administrator(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    for (size_t i = 0; p && i < p->n_roles; i++)
+        if (strcmp(p->roles[i], "administrator") == 0)
+            return true;
+    return false;
+}
+
+/* Which organisation runs a committee is an administrator's to say; the
+ * secretariat that makes one runs it. */
+static int s_check_secretariat(bus_call_t *call, const char *organization_id)
+{
+    if (!s_administrator(call))
+        return bus_call_fail(call, BUS_PERMISSION_DENIED, "secretariat_organization_id",
+                             "only administrators may say which organisation runs a committee; "
+                             "a committee made by a secretariat is run by its organisation");
+    return agenda_check_ref(call, "secretariat_organization_id", organization_id, true);
+}
+
+static int s_no_organization(bus_call_t *call, const char *id)
+{
+    return bus_call_fail(call, BUS_INVALID_ARGUMENT, "secretariat_organization_id",
+                         "organisation %s, given as secretariat, does not exist", id);
+}
+
 int agenda_committee_create(bus_call_t *call)
 {
     const Samhand__V1__CreateCommitteeRequest *req = (const void *)call->request;
@@ -97,12 +123,28 @@ int agenda_committee_create(bus_call_t *call)
         .notice_period_days = days,
         .case_number_format = format,
     };
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    if (!check_empty(req->secretariat_organization_id)) {
+        if (s_check_secretariat(call, req->secretariat_organization_id) != 0)
+            return -1;
+        fields.secretariat_organization_id = req->secretariat_organization_id;
+    } else if (p && check_uuid(p->organization_id)) {
+        char *ids[] = {p->organization_id};
+        int exists = agenda_store_organizations_exist(call->db, ids, 1);
+        if (exists < 0)
+            return bus_call_fail_db(call, "create committee");
+        if (exists > 0)
+            fields.secretariat_organization_id = p->organization_id;
+    }
     Samhand__V1__Committee *committee = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "create committee");
     if (agenda_store_committee_insert(call->db, &fields, &committee) != 0) {
         if (strcmp(db_sqlstate(call->db), "23503") == 0)
-            return s_no_parent(call, req->parent_id);
+            return check_empty(req->secretariat_organization_id) ||
+                           strstr(db_error(call->db), "parent")
+                       ? s_no_parent(call, req->parent_id)
+                       : s_no_organization(call, req->secretariat_organization_id);
         return bus_call_fail_db(call, "create committee");
     }
     return agenda_commit(call, "no.samhand.committee.created", committee->id, NULL, committee->id,
@@ -134,13 +176,14 @@ int agenda_committee_update(bus_call_t *call)
                                           "mandate",
                                           "notice_period_days",
                                           "case_number_format",
+                                          "secretariat_organization_id",
                                           NULL};
     char **mask = req->update_mask;
     size_t n = req->n_update_mask;
     bool bad = false;
     if (!check_uuid(req->id))
         return s_not_found(call, req->id);
-    if (agenda_check_mask(call, mask, n, allowed) != 0)
+    if (agenda_check_mask(call, mask, n, allowed) != 0 || agenda_scope_check(call, req->id) != 0)
         return -1;
 
     agenda_committee_fields_t fields = {0};
@@ -179,6 +222,11 @@ int agenda_committee_update(bus_call_t *call)
             return -1;
         fields.case_number_format = req->case_number_format;
     }
+    if (agenda_masked(mask, n, "secretariat_organization_id")) {
+        if (s_check_secretariat(call, req->secretariat_organization_id) != 0)
+            return -1;
+        fields.secretariat_organization_id = req->secretariat_organization_id;
+    }
     if (agenda_masked(mask, n, "parent_id")) {
         if (agenda_check_ref(call, "parent_id", req->parent_id, false) != 0)
             return -1;
@@ -205,7 +253,9 @@ int agenda_committee_update(bus_call_t *call)
     int rc = agenda_store_committee_update(call->db, req->id, &fields, &committee);
     if (rc < 0) {
         if (strcmp(db_sqlstate(call->db), "23503") == 0)
-            return s_no_parent(call, req->parent_id);
+            return fields.parent_id && strstr(db_error(call->db), "parent")
+                       ? s_no_parent(call, req->parent_id)
+                       : s_no_organization(call, req->secretariat_organization_id);
         return bus_call_fail_db(call, "update committee");
     }
     if (rc > 0)

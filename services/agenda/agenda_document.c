@@ -94,10 +94,13 @@ static int s_note_change(bus_call_t *call, const Samhand__V1__Meeting *m,
 {
     if (m->state != SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED)
         return 0;
-    char text[400];
+    char text[400], public_text[128];
     snprintf(text, sizeof text, "%s: %s", what,
              item->case_number[0] ? item->case_number : item->title);
-    if (agenda_store_change_add(call->db, m->id, text) != 0)
+    snprintf(public_text, sizeof public_text, "%s: %s", what,
+             item->case_number[0] ? item->case_number : "(unntatt offentlighet)");
+    if (agenda_store_change_add_item(call->db, m->id, item->id, item->is_exempt, text,
+                                     public_text) != 0)
         return bus_call_fail_db(call, "record the change");
     return 0;
 }
@@ -205,18 +208,6 @@ done:
     return rc;
 }
 
-static bool s_content_type_valid(const char *type)
-{
-    /* type "/" subtype, tokens, optional parameters after ';' */
-    const char *slash = strchr(type, '/');
-    if (!slash || slash == type || strlen(type) > 100)
-        return false;
-    for (const char *p = type; *p && *p != ';'; p++)
-        if (p != slash && !isalnum((unsigned char)*p) && !strchr("!#$&-^_.+", *p))
-            return false;
-    return slash[1] && slash[1] != ';';
-}
-
 int agenda_attachment_add(bus_call_t *call)
 {
     const Samhand__V1__AddAttachmentRequest *req = (const void *)call->request;
@@ -225,9 +216,10 @@ int agenda_attachment_add(bus_call_t *call)
     if (strpbrk(req->filename, "/\\\n\r\t\""))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "filename",
                              "filename must not hold slashes, quotes or line breaks");
-    if (!s_content_type_valid(req->content_type))
+    if (!check_media_type(req->content_type))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "content_type",
-                             "content_type must be a media type like application/pdf");
+                             "content_type must be a media type like application/pdf or "
+                             "text/plain; charset=utf-8");
     if (req->content.len == 0)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "content", "content is empty");
     if (req->content.len > ATTACHMENT_MAX_BYTES)

@@ -35,6 +35,11 @@ static int s_open_series(bus_call_t *call, const char *id, Samhand__V1__Emergenc
         return bus_call_fail_db(call, "read emergency");
     if (rc > 0)
         return s_not_found(call, id);
+    if (agenda_scope_check(call, (*out)->committee_id) != 0) {
+        protobuf_c_message_free_unpacked(&(*out)->base, NULL);
+        *out = NULL;
+        return -1;
+    }
     if (!(*out)->is_open) {
         protobuf_c_message_free_unpacked(&(*out)->base, NULL);
         *out = NULL;
@@ -71,6 +76,8 @@ int agenda_emergency_open(bus_call_t *call)
                              req->committee_id);
     bool emergency = committee->kind == SAMHAND__V1__COMMITTEE__KIND__EMERGENCY;
     protobuf_c_message_free_unpacked(&committee->base, NULL);
+    if (agenda_scope_check(call, req->committee_id) != 0)
+        return -1;
     if (!emergency)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "committee_id",
                              "only an emergency committee opens an emergency");

@@ -73,15 +73,15 @@ static Samhand__V1__AgendaItem *s_find(Samhand__V1__Meeting *m, const char *item
 
 /* Records a change for the next supplementary notice, in the words the
  * notice prints: "Ny sak: …", "Endret: 4/23 …". */
-static int s_record(bus_call_t *call, const char *meeting_id, const char *what,
-                    const Samhand__V1__AgendaItem *item, const char *title)
+static int s_record(bus_call_t *call, const char *meeting_id, const char *what, const char *item_id,
+                    const char *case_number, bool exempt, const char *title)
 {
-    char text[512];
-    bool exempt = item ? item->is_exempt : false;
-    const char *number = item && item->case_number[0] ? item->case_number : "";
-    snprintf(text, sizeof text, "%s: %s%s%s", what, number, number[0] ? " " : "",
-             exempt ? "(unntatt offentlighet)" : title);
-    if (agenda_store_change_add(call->db, meeting_id, text) != 0)
+    char text[512], public_text[128];
+    const char *number = case_number ? case_number : "";
+    snprintf(text, sizeof text, "%s: %s%s%s", what, number, number[0] ? " " : "", title);
+    snprintf(public_text, sizeof public_text, "%s: %s%s(unntatt offentlighet)", what, number,
+             number[0] ? " " : "");
+    if (agenda_store_change_add_item(call->db, meeting_id, item_id, exempt, text, public_text) != 0)
         return bus_call_fail_db(call, "record the change");
     return 0;
 }
@@ -155,9 +155,11 @@ int agenda_item_add(bus_call_t *call)
         bus_call_fail_db(call, "add agenda item");
         goto done;
     }
-    Samhand__V1__AgendaItem added = SAMHAND__V1__AGENDA_ITEM__INIT;
-    added.is_exempt = req->is_exempt;
-    if (s_noticed(m) && s_record(call, m->id, "Ny sak", &added, req->title) != 0)
+    char item_id[40];
+    if (s_noticed(m) &&
+        (agenda_store_last_item_id(call->db, m->id, req->position ? req->position : last,
+                                   item_id) != 0 ||
+         s_record(call, m->id, "Ny sak", item_id, NULL, req->is_exempt, req->title) != 0))
         goto done;
     rc = 0;
 done:
@@ -265,8 +267,10 @@ int agenda_item_update(bus_call_t *call)
         bus_call_fail_db(call, "change agenda item");
         goto done;
     }
+    /* exempt before or after: the title is not for the public either way */
     if (s_noticed(m) &&
-        s_record(call, m->id, "Endret", item, fields.title ? fields.title : item->title) != 0)
+        s_record(call, m->id, "Endret", item->id, item->case_number, item->is_exempt || exempt,
+                 fields.title ? fields.title : item->title) != 0)
         goto done;
     rc = 0;
 done:
@@ -295,14 +299,16 @@ int agenda_item_delete(bus_call_t *call)
             bus_call_fail_db(call, "withdraw agenda item");
             goto done;
         }
-        if (s_record(call, m->id, "Trukket", item, item->title) != 0)
+        if (s_record(call, m->id, "Trukket", item->id, item->case_number, item->is_exempt,
+                     item->title) != 0)
             goto done;
     } else {
         if (agenda_store_item_delete(call->db, m->id, item->id, item->position) != 0) {
             bus_call_fail_db(call, "remove agenda item");
             goto done;
         }
-        if (s_noticed(m) && s_record(call, m->id, "Fjernet", item, item->title) != 0)
+        if (s_noticed(m) && s_record(call, m->id, "Fjernet", item->id, item->case_number,
+                                     item->is_exempt, item->title) != 0)
             goto done;
     }
     rc = 0;

@@ -32,27 +32,6 @@ bool agenda_caller_known(bus_call_t *call)
     return p && p->subject && *p->subject;
 }
 
-bool agenda_caller_sees_exempt(bus_call_t *call, const char *committee_id)
-{
-    if (!agenda_caller_known(call))
-        return false;
-    const Samhand__V1__Principal *p = call->envelope->principal;
-    for (size_t i = 0; i < p->n_roles; i++)
-        if (strcmp(p->roles[i], "administrator") == 0 || strcmp(p->roles[i], "secretariat") == 0)
-            return true;
-    /* a member (or the secretary) of the committee today */
-    const char *params[] = {committee_id, p->subject};
-    PGresult *res = db_query(call->db,
-                             "SELECT 1 FROM memberships m JOIN persons p ON p.id = m.person_id "
-                             "WHERE m.committee_id = $1 AND p.principal_subject = $2 AND "
-                             "m.term_from <= current_date AND (m.term_to IS NULL OR m.term_to >= "
-                             "current_date) LIMIT 1",
-                             2, params);
-    bool member = res && PQntuples(res) > 0;
-    PQclear(res);
-    return member;
-}
-
 void agenda_case_number_format(const char *format, int seq, int year, char *out, size_t size)
 {
     size_t used = 0;
@@ -101,9 +80,19 @@ static void s_replace(char **field, const char *value)
     *field = strdup(value);
 }
 
+static void s_clear_strings(char ***strings, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*strings)[i] != protobuf_c_empty_string)
+            free((*strings)[i]);
+    free(*strings);
+    *strings = NULL;
+    *n = 0;
+}
+
 /* What someone who is not of the committee sees of an exempt item: its
- * number, time and legal basis; not its title, description, discussion or
- * decision. */
+ * number, time and legal basis; not its title, description, presenters,
+ * discussion or decision. */
 static void s_hide_exempt(Samhand__V1__AgendaItem *item)
 {
     char title[300];
@@ -112,12 +101,8 @@ static void s_hide_exempt(Samhand__V1__AgendaItem *item)
     s_replace(&item->title, title);
     s_replace(&item->description, "");
     s_replace(&item->decision, "");
-    for (size_t i = 0; i < item->n_discussion_points; i++)
-        if (item->discussion_points[i] != protobuf_c_empty_string)
-            free(item->discussion_points[i]);
-    free(item->discussion_points);
-    item->discussion_points = NULL;
-    item->n_discussion_points = 0;
+    s_clear_strings(&item->discussion_points, &item->n_discussion_points);
+    s_clear_strings(&item->presenters, &item->n_presenters);
 }
 
 int agenda_meeting_load(bus_call_t *call, const char *id, bool lock, Samhand__V1__Meeting **out)
@@ -133,6 +118,12 @@ int agenda_meeting_load(bus_call_t *call, const char *id, bool lock, Samhand__V1
             protobuf_c_message_free_unpacked(&(*out)->base, NULL);
         *out = NULL;
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "meeting %s does not exist", id);
+    }
+    /* a load for a change: the caller must act on this committee */
+    if (lock && agenda_scope_check(call, (*out)->committee_id) != 0) {
+        protobuf_c_message_free_unpacked(&(*out)->base, NULL);
+        *out = NULL;
+        return -1;
     }
     agenda_meeting_fill_times(*out);
     bool exempt_shown = known && agenda_caller_sees_exempt(call, (*out)->committee_id);
@@ -261,6 +252,8 @@ int agenda_meeting_create(bus_call_t *call)
     if (s_committee(call, req->committee_id, "committee_id", &committee) != 0)
         return -1;
     protobuf_c_message_free_unpacked(&committee->base, NULL);
+    if (agenda_scope_check(call, req->committee_id) != 0)
+        return -1;
     if (agenda_check_optional(call, "title", req->title, TITLE_MAX_CHARS) != 0 ||
         agenda_check_optional(call, "place", req->place, PLACE_MAX_CHARS) != 0 ||
         s_check_url(call, req->online_url) != 0 ||

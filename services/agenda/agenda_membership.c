@@ -18,7 +18,7 @@ static int s_check_committee(bus_call_t *call, const char *id)
         return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
                              id);
     protobuf_c_message_free_unpacked(&committee->base, NULL);
-    return 0;
+    return agenda_scope_check(call, id);
 }
 
 static int s_check_date(bus_call_t *call, const char *field, const char *value, bool required)
@@ -127,7 +127,8 @@ int agenda_membership_update(bus_call_t *call)
     bool bad = false;
     if (!check_uuid(req->committee_id) || !check_uuid(req->id))
         return s_not_found(call, req->committee_id, req->id);
-    if (agenda_check_mask(call, mask, n, allowed) != 0)
+    if (agenda_check_mask(call, mask, n, allowed) != 0 ||
+        agenda_scope_check(call, req->committee_id) != 0)
         return -1;
     const char *role = NULL, *organization_id = NULL, *term_from = NULL, *term_to = NULL;
     int clear_term_to = 0;

@@ -219,6 +219,24 @@ int agenda_case_get(bus_call_t *call)
         return bus_call_fail_db(call, "read case");
     if (rc > 0)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "case %s does not exist", req->id);
+    /* an exempt treatment's decision only for those who see the committee's
+     * exempt papers; the case's title not if any treatment was exempt */
+    const char *hidden_basis = NULL;
+    for (size_t i = 0; i < c->n_treatments; i++) {
+        Samhand__V1__Treatment *t = c->treatments[i];
+        if (!t->is_exempt || agenda_caller_sees_exempt(call, t->committee_id))
+            continue;
+        free(t->decision);
+        t->decision = strdup("");
+        hidden_basis = t->exemption_basis;
+    }
+    if (hidden_basis) {
+        char title[300];
+        snprintf(title, sizeof title, "Unntatt offentlighet%s%s", hidden_basis[0] ? ", " : "",
+                 hidden_basis);
+        free(c->title);
+        c->title = strdup(title);
+    }
     bus_call_reply_free(call, &c->base);
     return 0;
 }

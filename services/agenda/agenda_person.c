@@ -34,6 +34,23 @@ static int s_taken(bus_call_t *call)
                          "principal_subject is another person's");
 }
 
+/* Who a person signs in as decides what they see (a membership opens a
+ * committee's exempt papers): only an administrator, or the secretariat of
+ * the person's own organisation, links a person to a principal. */
+static int s_may_link(bus_call_t *call, const char *organization_id)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    for (size_t i = 0; p && i < p->n_roles; i++)
+        if (strcmp(p->roles[i], "administrator") == 0)
+            return 0;
+    if (p && organization_id && p->organization_id[0] &&
+        strcmp(p->organization_id, organization_id) == 0)
+        return 0;
+    return bus_call_fail(call, BUS_PERMISSION_DENIED, "principal_subject",
+                         "only administrators and the secretariat of the person's own "
+                         "organisation may say whom a person signs in as");
+}
+
 static int s_check_email(bus_call_t *call, const char *email)
 {
     if (!check_empty(email) && !check_email(email))
@@ -55,7 +72,8 @@ int agenda_person_create(bus_call_t *call)
         agenda_check_optional(call, "title", req->title, TITLE_MAX_CHARS) != 0 ||
         agenda_check_ref(call, "organization_id", req->organization_id, true) != 0 ||
         s_check_email(call, req->email) != 0 ||
-        s_check_principal(call, req->principal_subject) != 0)
+        s_check_principal(call, req->principal_subject) != 0 ||
+        (!check_empty(req->principal_subject) && s_may_link(call, req->organization_id) != 0))
         return -1;
 
     Samhand__V1__Person *person = NULL;
@@ -133,6 +151,22 @@ int agenda_person_update(bus_call_t *call)
         return bus_call_fail_db(call, "update person");
     if (bus_call_check_version(call, "persons", req->id) != 0)
         return -1;
+    if (principal || organization_id) {
+        /* a linked person moved to another organisation or re-linked: the
+         * person's organisation, before and after, must be the caller's */
+        Samhand__V1__Person *before = NULL;
+        int found = agenda_store_person_get(call->db, req->id, &before);
+        if (found < 0)
+            return bus_call_fail_db(call, "read person");
+        if (found > 0)
+            return s_not_found(call, req->id);
+        bool linked = principal || before->principal_subject[0];
+        int refused = linked && (s_may_link(call, before->organization_id) != 0 ||
+                                 (organization_id && s_may_link(call, organization_id) != 0));
+        protobuf_c_message_free_unpacked(&before->base, NULL);
+        if (refused)
+            return -1;
+    }
     int rc = agenda_store_person_update(call->db, req->id, name, title, organization_id, email,
                                         principal, &person);
     if (rc < 0) {

@@ -111,6 +111,11 @@ static int s_open(bus_call_t *call, const char *id, Samhand__V1__Proposal **p)
         return bus_call_fail_db(call, "read proposal");
     if (rc > 0)
         return s_not_found(call, id);
+    if (agenda_scope_check(call, (*p)->committee_id) != 0) {
+        protobuf_c_message_free_unpacked(&(*p)->base, NULL);
+        *p = NULL;
+        return -1;
+    }
     if ((*p)->state != SAMHAND__V1__PROPOSAL__STATE__SUBMITTED) {
         bool accepted = (*p)->state == SAMHAND__V1__PROPOSAL__STATE__ACCEPTED;
         protobuf_c_message_free_unpacked(&(*p)->base, NULL);
@@ -178,7 +183,8 @@ int agenda_proposal_accept(bus_call_t *call)
     if (m->state == SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED) {
         char text[400];
         snprintf(text, sizeof text, "Ny sak (innmeldt): %s", p->title);
-        if (agenda_store_change_add(call->db, m->id, text) != 0) {
+        if (agenda_store_change_add_item(call->db, m->id, item_id, false, text,
+                                         "Ny sak (innmeldt): (unntatt offentlighet)") != 0) {
             bus_call_fail_db(call, "record the change");
             goto done;
         }

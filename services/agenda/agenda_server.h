@@ -94,11 +94,24 @@ int agenda_meeting_number_cases(bus_call_t *call, Samhand__V1__Meeting *m,
 /* True when the caller presented a valid credential. */
 bool agenda_caller_known(bus_call_t *call);
 
+/* The caller's standing in a committee (agenda_scope.c): RUNS for
+ * administrators, the committee's secretary, chair and vice chair (by a
+ * membership today of the person who signs in as the caller) and the
+ * secretariat and secretaries of the organisation that runs it; MEMBER for
+ * its other members today; NONE otherwise. Asks the database. */
+enum { AGENDA_STANDING_NONE, AGENDA_STANDING_MEMBER, AGENDA_STANDING_RUNS };
+int agenda_caller_standing(bus_call_t *call, const char *committee_id);
+
 /* Whether the caller sees what is exempt from public access in the
- * committee's papers: administrators, the secretariat, and the persons
- * signed in (Person.principal_subject) with a membership of the committee
- * today. Asks the database. */
+ * committee's papers: any standing in it. */
 bool agenda_caller_sees_exempt(bus_call_t *call, const char *committee_id);
+
+/* The scope table's rule for the call's method on the committee: 0 when
+ * the caller may (or the method changes no committee's work), else -1
+ * after a 403 that names the rule. */
+int agenda_scope_check(bus_call_t *call, const char *committee_id);
+/* The same for a standing the caller already knows. */
+int agenda_scope_check_standing(bus_call_t *call, int standing);
 
 /* A copy of the meeting as the public sees it: exempt items by their legal
  * basis only. For events, which every party reads. NULL when out of memory;

@@ -153,7 +153,9 @@ int agenda_store_person_list(db_t *db, agenda_page_t page, const char *organizat
 
 #define COMMITTEE_COLUMNS                                                                          \
     "id, name, short_name, kind, parent_id, mandate, notice_period_days, case_number_format, "     \
-    "" ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", row_seq"
+    "" ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US(                                     \
+        "updated_at") ", "                                                                         \
+                      "coalesce(secretariat_organization_id::text, ''), row_seq"
 
 static ProtobufCMessage *s_committee(const PGresult *res, int row)
 {
@@ -170,6 +172,7 @@ static ProtobufCMessage *s_committee(const PGresult *res, int row)
     c->case_number_format = rows_text(res, row, 7);
     c->create_time = rows_timestamp_us(res, row, 8);
     c->update_time = rows_timestamp_us(res, row, 9);
+    c->secretariat_organization_id = rows_text(res, row, 10);
     return &c->base;
 }
 
@@ -182,12 +185,14 @@ int agenda_store_committee_insert(db_t *db, const agenda_committee_fields_t *f,
                             f->parent_id,
                             f->mandate,
                             f->notice_period_days,
-                            f->case_number_format};
+                            f->case_number_format,
+                            f->secretariat_organization_id};
     return rows_one(db,
                     "INSERT INTO committees (name, short_name, kind, parent_id, mandate, "
-                    "notice_period_days, case_number_format) VALUES ($1, coalesce($2, ''), $3, $4, "
-                    "coalesce($5, ''), $6, $7) RETURNING " COMMITTEE_COLUMNS,
-                    7, params, s_committee, (ProtobufCMessage **)out);
+                    "notice_period_days, case_number_format, secretariat_organization_id) VALUES "
+                    "($1, coalesce($2, ''), $3, $4, coalesce($5, ''), $6, $7, $8) "
+                    "RETURNING " COMMITTEE_COLUMNS,
+                    8, params, s_committee, (ProtobufCMessage **)out);
 }
 
 int agenda_store_committee_get(db_t *db, const char *id, Samhand__V1__Committee **out)
@@ -208,7 +213,8 @@ int agenda_store_committee_update(db_t *db, const char *id, const agenda_committ
                             f->mandate,
                             f->notice_period_days,
                             f->case_number_format,
-                            f->clear_parent ? "t" : "f"};
+                            f->clear_parent ? "t" : "f",
+                            f->secretariat_organization_id};
     return rows_one(
         db,
         "UPDATE committees SET name = coalesce($2, name), "
@@ -216,9 +222,10 @@ int agenda_store_committee_update(db_t *db, const char *id, const agenda_committ
         "parent_id = CASE WHEN $9::boolean THEN NULL ELSE coalesce($5::uuid, parent_id) "
         "END, mandate = coalesce($6, mandate), "
         "notice_period_days = coalesce($7::integer, notice_period_days), "
-        "case_number_format = coalesce($8, case_number_format), updated_at = now() "
-        "WHERE id = $1 RETURNING " COMMITTEE_COLUMNS,
-        9, params, s_committee, (ProtobufCMessage **)out);
+        "case_number_format = coalesce($8, case_number_format), "
+        "secretariat_organization_id = coalesce($10::uuid, secretariat_organization_id), "
+        "updated_at = now() WHERE id = $1 RETURNING " COMMITTEE_COLUMNS,
+        10, params, s_committee, (ProtobufCMessage **)out);
 }
 
 int agenda_store_committee_list(db_t *db, agenda_page_t page, const char *kind,
@@ -651,6 +658,23 @@ int agenda_store_change_add(db_t *db, const char *meeting_id, const char *descri
                      params);
 }
 
+int agenda_store_change_add_item(db_t *db, const char *meeting_id, const char *item_id, bool exempt,
+                                 const char *text, const char *public_text)
+{
+    const char *params[] = {meeting_id, item_id, exempt ? "t" : "f", text, public_text};
+    return rows_exec(db,
+                     "INSERT INTO agenda_changes (meeting_id, item_id, description, "
+                     "public_description) VALUES ($1, $2, CASE WHEN $3::boolean THEN $5 ELSE $4 "
+                     "END, $5)",
+                     5, params);
+}
+
+/* A change's text as the notice prints it: of an item exempt now, without
+ * its title. */
+#define CHANGE_TEXT                                                                                \
+    "CASE WHEN i.is_exempt THEN coalesce(c.public_description, c.description) ELSE "               \
+    "c.description END"
+
 static int s_strings(PGresult *res, char ***out, size_t *n)
 {
     if (!res)
@@ -672,8 +696,9 @@ int agenda_store_changes_take(db_t *db, const char *meeting_id, int version, cha
     const char *params[] = {meeting_id, v};
     return s_strings(db_query(db,
                               "WITH taken AS (UPDATE agenda_changes SET version = $2 "
-                              "WHERE meeting_id = $1 AND version IS NULL RETURNING id, "
-                              "description) SELECT description FROM taken ORDER BY id",
+                              "WHERE meeting_id = $1 AND version IS NULL RETURNING *) "
+                              "SELECT " CHANGE_TEXT " FROM taken c LEFT JOIN agenda_items i "
+                              "ON i.id = c.item_id ORDER BY c.id",
                               2, params),
                      out, n);
 }
@@ -684,8 +709,9 @@ int agenda_store_changes_of(db_t *db, const char *meeting_id, int version, char 
     snprintf(v, sizeof v, "%d", version);
     const char *params[] = {meeting_id, v};
     return s_strings(db_query(db,
-                              "SELECT description FROM agenda_changes WHERE meeting_id = $1 AND "
-                              "version = $2 ORDER BY id",
+                              "SELECT " CHANGE_TEXT " FROM agenda_changes c LEFT JOIN "
+                              "agenda_items i ON i.id = c.item_id WHERE c.meeting_id = $1 AND "
+                              "c.version = $2 ORDER BY c.id",
                               2, params),
                      out, n);
 }
@@ -733,6 +759,8 @@ static ProtobufCMessage *s_treatment(const PGresult *res, int row)
     t->outcome = rows_enum(&samhand__v1__agenda_item__outcome__descriptor, res, row, 6);
     t->decision = rows_text(res, row, 7);
     t->is_withdrawn = PQgetvalue(res, row, 8)[0] == 't';
+    t->is_exempt = PQgetvalue(res, row, 9)[0] == 't';
+    t->exemption_basis = rows_text(res, row, 10);
     return &t->base;
 }
 
@@ -761,7 +789,8 @@ int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
             db,
             "SELECT m.committee_id, c.name, m.id, extract(epoch FROM m.starts_at)::bigint, "
             "i.id, coalesce(i.case_number, ''), coalesce(i.outcome, ''), i.decision, "
-            "i.is_withdrawn FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id "
+            "i.is_withdrawn, i.is_exempt, i.exemption_basis FROM agenda_items i "
+            "JOIN meetings m ON m.id = i.meeting_id "
             "JOIN committees c ON c.id = m.committee_id WHERE i.case_id = $1 "
             "ORDER BY m.starts_at, i.position",
             1, params, s_treatment, &c->base, "treatments") != 0) {

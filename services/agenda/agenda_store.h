@@ -41,6 +41,7 @@ int agenda_store_person_list(db_t *db, agenda_page_t page, const char *organizat
 
 typedef struct {
     const char *name, *short_name, *kind, *parent_id, *mandate, *case_number_format;
+    const char *secretariat_organization_id;
     const char *notice_period_days; /* decimal text */
     int clear_parent;               /* update only: set parent to none */
 } agenda_committee_fields_t;
@@ -125,6 +126,12 @@ int agenda_store_item_numbered(db_t *db, const char *item_id, int year, int seq,
 int agenda_store_case_numbers_take(db_t *db, const char *committee_id, int year, int count,
                                    int *first);
 
+/* A change of agenda item `item_id` for the next supplementary notice:
+ * `text` as it reads with the item's title, `public_text` without it;
+ * while the item is exempt (`exempt` now, or later) the notice prints
+ * `public_text`, and an item exempt now never has its title stored. */
+int agenda_store_change_add_item(db_t *db, const char *meeting_id, const char *item_id, bool exempt,
+                                 const char *text, const char *public_text);
 int agenda_store_change_add(db_t *db, const char *meeting_id, const char *description);
 /* Gives the pending changes to notice `version`; returns them in order
  * (caller frees each and the array). */

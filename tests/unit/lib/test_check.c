@@ -37,6 +37,26 @@ static void test_email(void **state)
     assert_false(check_email("a@@stolav.no"));
 }
 
+/* What may go into a Content-Type header: RFC 9110's grammar, nothing else. */
+static void test_media_type(void **state)
+{
+    assert_true(check_media_type("application/pdf"));
+    assert_true(check_media_type("text/plain; charset=utf-8"));
+    assert_true(check_media_type("text/plain;charset=\"utf-8\""));
+    assert_true(check_media_type(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
+    assert_false(check_media_type("text/plain\r\nX-Injected: 1"));
+    assert_false(check_media_type("text/plain; a=b\r\nX-Injected: 1"));
+    assert_false(check_media_type("text/plain; a=\"b\r\n\""));
+    assert_false(check_media_type("text/plain; a=\"b"));
+    assert_false(check_media_type("text/plain; a"));
+    assert_false(check_media_type("text"));
+    assert_false(check_media_type("/plain"));
+    assert_false(check_media_type("text/"));
+    assert_false(check_media_type("te xt/plain"));
+    assert_false(check_media_type(""));
+}
+
 static void test_text(void **state)
 {
     assert_true(check_text("Administrativt samarbeidsutvalg (ASU) – Trøndelag", 200));
@@ -52,9 +72,8 @@ static void test_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_uuid),
-        cmocka_unit_test(test_date),
-        cmocka_unit_test(test_email),
+        cmocka_unit_test(test_uuid),  cmocka_unit_test(test_date),
+        cmocka_unit_test(test_email), cmocka_unit_test(test_media_type),
         cmocka_unit_test(test_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,108 @@
+/* Who acts on a committee's work: the gateway's policy table says which
+ * roles may call a method at all; this table says on WHICH committees.
+ * A secretary or chair acts on the committees they are secretary, chair or
+ * vice chair of (by a membership today), the secretariat (and secretaries)
+ * of the organisation that runs the committee act on it, administrators
+ * everywhere; the members of a committee take part in it (its crisis log,
+ * the progress of its actions) and see its exempt papers. */
+#include "agenda_server.h"
+#include "samhand_check.h"
+
+#include <string.h>
+
+typedef enum {
+    SCOPE_RUNS,       /* those who run the committee */
+    SCOPE_TAKES_PART, /* those who run it and its members */
+} scope_t;
+
+static const struct {
+    const char *method;
+    scope_t scope;
+} s_scopes[] = {
+    {"agenda.UpdateCommittee", SCOPE_RUNS},    {"agenda.CreateMembership", SCOPE_RUNS},
+    {"agenda.UpdateMembership", SCOPE_RUNS},   {"agenda.CreateMeeting", SCOPE_RUNS},
+    {"agenda.UpdateMeeting", SCOPE_RUNS},      {"agenda.AddAgendaItem", SCOPE_RUNS},
+    {"agenda.UpdateAgendaItem", SCOPE_RUNS},   {"agenda.DeleteAgendaItem", SCOPE_RUNS},
+    {"agenda.PublishMeeting", SCOPE_RUNS},     {"agenda.CancelMeeting", SCOPE_RUNS},
+    {"agenda.SetAttendance", SCOPE_RUNS},      {"agenda.SetOutcome", SCOPE_RUNS},
+    {"agenda.ApproveMinutes", SCOPE_RUNS},     {"agenda.PutCaseDocument", SCOPE_RUNS},
+    {"agenda.AddAttachment", SCOPE_RUNS},      {"agenda.CreateAction", SCOPE_RUNS},
+    {"agenda.UpdateAction", SCOPE_TAKES_PART}, {"agenda.AddFollowUp", SCOPE_RUNS},
+    {"agenda.AcceptProposal", SCOPE_RUNS},     {"agenda.DeclineProposal", SCOPE_RUNS},
+    {"agenda.OpenEmergency", SCOPE_RUNS},      {"agenda.CallEmergencyMeeting", SCOPE_RUNS},
+    {"agenda.LogEmergency", SCOPE_TAKES_PART}, {"agenda.CloseEmergency", SCOPE_RUNS},
+};
+
+static bool s_has_role(const Samhand__V1__Principal *p, const char *role)
+{
+    for (size_t i = 0; p && i < p->n_roles; i++)
+        if (strcmp(p->roles[i], role) == 0)
+            return true;
+    return false;
+}
+
+int agenda_caller_standing(bus_call_t *call, const char *committee_id)
+{
+    if (!agenda_caller_known(call) || !check_uuid(committee_id))
+        return AGENDA_STANDING_NONE;
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    if (s_has_role(p, "administrator"))
+        return AGENDA_STANDING_RUNS;
+    /* one question: the committee's secretariat, and the caller's
+     * memberships of it today (through the person who signs in as them) */
+    const char *params[] = {committee_id, p->subject};
+    PGresult *res = db_query(
+        call->db,
+        "SELECT coalesce(c.secretariat_organization_id::text, ''), "
+        "coalesce(bool_or(m.role IN ('SECRETARY', 'CHAIR', 'VICE_CHAIR')), false), "
+        "count(m.id) > 0 FROM committees c "
+        "LEFT JOIN memberships m ON m.committee_id = c.id AND m.term_from <= current_date AND "
+        "(m.term_to IS NULL OR m.term_to >= current_date) AND m.person_id IN "
+        "(SELECT id FROM persons WHERE principal_subject = $2) "
+        "WHERE c.id = $1 GROUP BY c.id",
+        2, params);
+    int standing = AGENDA_STANDING_NONE;
+    if (res && PQntuples(res) == 1) {
+        const char *runner = PQgetvalue(res, 0, 0);
+        bool of_runner = runner[0] && p->organization_id && strcmp(runner, p->organization_id) == 0;
+        bool staff = s_has_role(p, "secretariat") || s_has_role(p, "secretary");
+        if ((of_runner && staff) || PQgetvalue(res, 0, 1)[0] == 't')
+            standing = AGENDA_STANDING_RUNS;
+        else if (PQgetvalue(res, 0, 2)[0] == 't')
+            standing = AGENDA_STANDING_MEMBER;
+    }
+    PQclear(res);
+    return standing;
+}
+
+bool agenda_caller_sees_exempt(bus_call_t *call, const char *committee_id)
+{
+    return agenda_caller_standing(call, committee_id) != AGENDA_STANDING_NONE;
+}
+
+int agenda_scope_check(bus_call_t *call, const char *committee_id)
+{
+    return agenda_scope_check_standing(call, agenda_caller_standing(call, committee_id));
+}
+
+int agenda_scope_check_standing(bus_call_t *call, int standing)
+{
+    const char *method = call->envelope->method;
+    for (size_t i = 0; i < sizeof s_scopes / sizeof s_scopes[0]; i++) {
+        if (strcmp(s_scopes[i].method, method) != 0)
+            continue;
+        if (standing == AGENDA_STANDING_RUNS ||
+            (standing == AGENDA_STANDING_MEMBER && s_scopes[i].scope == SCOPE_TAKES_PART))
+            return 0;
+        if (s_scopes[i].scope == SCOPE_TAKES_PART)
+            return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL,
+                                 "only the committee's members, its secretary and chair, the "
+                                 "secretariat of the organisation that runs it "
+                                 "(secretariatOrganizationId) and administrators may do this");
+        return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL,
+                             "only the committee's secretary and chair, the secretariat of the "
+                             "organisation that runs it (secretariatOrganizationId) and "
+                             "administrators may do this");
+    }
+    return 0; /* not a change of a committee's work */
+}

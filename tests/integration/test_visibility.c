@@ -1,0 +1,431 @@
+/* Only what you may see, in the committees' papers: an exempt item's
+ * title, decision and presenters reach no one outside the committee
+ * through a case view or a notice's list of changes, and a secretary or
+ * member acts only on the committees that are theirs (issue 12). Each
+ * secret is a canary string that must not appear in an answer. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static harness_stack_t s_stack;
+static char s_trust[40], s_levanger[40], s_verdal[40];
+static char s_asu[40], s_beredskap[40];
+/* keys: the trust's secretariat, Levanger's secretary (runs nothing),
+ * the committee's own secretary by membership (of Verdal), a member of ASU
+ * and a member of another committee */
+static char s_trust_secretary[80], s_other_secretary[80], s_asu_secretary[80];
+static char s_asu_member[80], s_other_member[80];
+
+static void s_create(const char *path, const char *body, char id[40])
+{
+    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    expect_status(r, 201);
+    snprintf(id, 40, "%s", json_text(r, "id"));
+    http_response_free(&r);
+}
+
+/* An API key made by the administrator; its subject into `subject`. */
+static void s_key(const char *organization_id, const char *role, char key[80], char subject[32])
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}",
+             role, organization_id, role);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    expect_status(r, 201);
+    snprintf(key, 80, "%s", json_text(r, "key"));
+    if (subject)
+        snprintf(subject, 32, "%s", json_text(r, "subject"));
+    http_response_free(&r);
+}
+
+/* A person who signs in with a new key of `role`, with a membership of
+ * `committee` as `membership_role`. */
+static void s_member(const char *committee, const char *organization_id, const char *role,
+                     const char *membership_role, char key[80])
+{
+    char subject[32], person[40], body[512], path[128], id[40];
+    s_key(organization_id, role, key, subject);
+    snprintf(body, sizeof body,
+             "{\"name\":\"Person %s\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}",
+             subject, organization_id, subject);
+    s_create("/v1/persons", body, person);
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships", committee);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"%s\",\"organizationId\":\"%s\","
+             "\"termFrom\":\"2020-01-01\"}",
+             person, membership_role, organization_id);
+    s_create(path, body, id);
+}
+
+static http_response_t *s_as(const char *key, const char *method, const char *path,
+                             const char *body)
+{
+    char url[512], header[128];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    snprintf(header, sizeof header, "Authorization: Bearer %s", key ? key : "");
+    const char *headers[] = {header, NULL};
+    return http_request(method, url, body, key ? headers : NULL);
+}
+
+/* Fails when `canary` is anywhere in the answer, headers or body. */
+static void s_no_canary(const http_response_t *r, const char *canary, const char *what)
+{
+    if ((r->body && strstr(r->body, canary)) || (r->headers && strstr(r->headers, canary)))
+        fail_msg("%s: the answer holds %s: %.400s", what, canary, r->body);
+}
+
+static void s_has_canary(const http_response_t *r, const char *canary, const char *what)
+{
+    if (!r->body || !strstr(r->body, canary))
+        fail_msg("%s: the answer lacks %s: %.400s", what, canary, r->body ? r->body : "");
+}
+
+static void s_meeting(const char *committee, const char *start, char id[40])
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"%sT12:00:00+01:00\","
+             "\"endTime\":\"%sT15:00:00+01:00\",\"place\":\"Levanger\"}",
+             committee, start, start);
+    s_create("/v1/meetings", body, id);
+}
+
+/* Adds an item; its id and case id. */
+static void s_item(const char *meeting, const char *body, char id[40], char case_id[40])
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    expect_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    json_t *item = json_array_get(items, json_array_size(items) - 1);
+    snprintf(id, 40, "%s", json_string_value(json_object_get(item, "id")));
+    if (case_id)
+        snprintf(case_id, 40, "%s", json_string_value(json_object_get(item, "caseId")));
+    http_response_free(&r);
+}
+
+static void s_post(const char *path, long status)
+{
+    http_response_t *r = stack_send(&s_stack, "POST", path, NULL);
+    expect_status(r, status);
+    http_response_free(&r);
+}
+
+static int s_setup(void **state)
+{
+    harness_stack_start(&s_stack, harness_database_url());
+    s_create("/v1/organizations",
+             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
+             "\"kind\":\"HOSPITAL_TRUST\"}",
+             s_trust);
+    s_create("/v1/organizations",
+             "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
+             "\"kind\":\"MUNICIPALITY\"}",
+             s_levanger);
+    s_create("/v1/organizations",
+             "{\"name\":\"Verdal kommune\",\"organizationNumber\":\"944350675\","
+             "\"kind\":\"MUNICIPALITY\"}",
+             s_verdal);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+             "\"kind\":\"ADMINISTRATIVE\",\"secretariatOrganizationId\":\"%s\"}",
+             s_trust);
+    s_create("/v1/committees", body, s_asu);
+    snprintf(body, sizeof body,
+             "{\"name\":\"Beredskaps-ASU\",\"kind\":\"EMERGENCY\","
+             "\"secretariatOrganizationId\":\"%s\"}",
+             s_trust);
+    s_create("/v1/committees", body, s_beredskap);
+    s_key(s_trust, "secretary", s_trust_secretary, NULL);
+    s_key(s_levanger, "secretary", s_other_secretary, NULL);
+    s_member(s_asu, s_verdal, "secretary", "SECRETARY", s_asu_secretary);
+    s_member(s_asu, s_levanger, "member", "MEMBER", s_asu_member);
+    s_member(s_beredskap, s_levanger, "member", "MEMBER", s_other_member);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+/* GET /v1/cases/{id} was the side door: the case id is in the public
+ * meeting view, and the case told the exempt item's title and decision. */
+static void test_a_case_tells_its_exempt_treatment_only_to_the_committee(void **state)
+{
+    char meeting[40], item[40], case_id[40], path[200];
+    s_meeting(s_asu, "2026-02-05", meeting);
+    s_item(meeting,
+           "{\"kind\":\"CASE\",\"title\":\"CANARY-CASE-TITLE\",\"durationMin\":20,"
+           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\","
+           "\"presenters\":[\"CANARY-PRESENTER\"]}",
+           item, case_id);
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    s_post(path, 200);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, item);
+    http_response_t *r =
+        stack_send(&s_stack, "PUT", path,
+                   "{\"outcome\":\"ADOPTED_AS_AMENDED\",\"decision\":\"CANARY-VEDTAK\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/cases/%s", case_id);
+    /* a member of another committee, and a secretary who runs none */
+    const char *outsiders[] = {s_other_member, s_other_secretary};
+    for (size_t i = 0; i < 2; i++) {
+        r = s_as(outsiders[i], "GET", path, NULL);
+        expect_status(r, 200);
+        s_no_canary(r, "CANARY-CASE-TITLE", "an outsider's case view");
+        s_no_canary(r, "CANARY-VEDTAK", "an outsider's case view");
+        s_has_canary(r, "offl. § 13", "an outsider's case view (the legal basis)");
+        http_response_free(&r);
+    }
+    /* the committee's member, and its secretariat, read it whole */
+    const char *insiders[] = {s_asu_member, s_trust_secretary};
+    for (size_t i = 0; i < 2; i++) {
+        r = s_as(insiders[i], "GET", path, NULL);
+        expect_status(r, 200);
+        s_has_canary(r, "CANARY-CASE-TITLE", "a member's case view");
+        s_has_canary(r, "CANARY-VEDTAK", "a member's case view");
+        http_response_free(&r);
+    }
+    /* the public meeting, its notice and calendar: no presenter either */
+    const char *docs[] = {"", "/notice.html", "/calendar.ics", "/minutes.html"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "/v1/meetings/%s%s", meeting, docs[i]);
+        r = s_as(NULL, "GET", path, NULL);
+        s_no_canary(r, "CANARY-PRESENTER", path);
+        s_no_canary(r, "CANARY-CASE-TITLE", path);
+        http_response_free(&r);
+        r = s_as(s_other_member, "GET", path, NULL);
+        s_no_canary(r, "CANARY-PRESENTER", path);
+        http_response_free(&r);
+    }
+}
+
+static http_response_t *s_patch_item(const char *meeting, const char *item, const char *body)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", meeting, item);
+    return stack_send(&s_stack, "PATCH", path, body);
+}
+
+/* The supplementary notice's list of changes never prints the title of an
+ * item exempt from public access: not of one retitled and made exempt in
+ * one change, not of one whose case document changed before it had a
+ * number, not of one made exempt after its change was listed. */
+static void test_a_notice_lists_no_exempt_title_among_its_changes(void **state)
+{
+    char meeting[40], first[40], second[40], third[40], path[200];
+    s_meeting(s_asu, "2026-03-05", meeting);
+    s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"Godkjenning av innkalling\",\"durationMin\":5}",
+           first, NULL);
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    s_post(path, 200);
+
+    /* added after the notice, then retitled and made exempt at once */
+    s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"CANARY-OLD-TITLE\",\"durationMin\":10}", second,
+           NULL);
+    http_response_t *r = s_patch_item(
+        meeting, second,
+        "{\"title\":\"CANARY-NEW-TITLE\",\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    /* added exempt, its case document written before it has a number */
+    s_item(meeting,
+           "{\"kind\":\"CASE\",\"title\":\"CANARY-DOC-TITLE\",\"durationMin\":10,"
+           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}",
+           third, NULL);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", meeting, third);
+    r = stack_send(&s_stack, "PUT", path, "{\"background\":\"CANARY-BACKGROUND\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    /* a plain one listed, then made exempt before the notice goes out */
+    r = s_patch_item(meeting, first, "{\"title\":\"CANARY-LATER-EXEMPT\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    r = s_patch_item(meeting, first, "{\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    r = stack_send(&s_stack, "POST", path, NULL);
+    expect_status(r, 200);
+    http_response_free(&r);
+
+    const char *canaries[] = {"CANARY-OLD-TITLE", "CANARY-NEW-TITLE", "CANARY-DOC-TITLE",
+                              "CANARY-LATER-EXEMPT", "CANARY-BACKGROUND"};
+    const char *docs[] = {"", "/notice.html", "/calendar.ics"};
+    for (size_t d = 0; d < 3; d++) {
+        snprintf(path, sizeof path, "/v1/meetings/%s%s", meeting, docs[d]);
+        r = s_as(NULL, "GET", path, NULL);
+        expect_status(r, 200);
+        for (size_t i = 0; i < 5; i++)
+            s_no_canary(r, canaries[i], path);
+        if (d == 1)
+            s_has_canary(r, "(unntatt offentlighet)", "the notice's changes");
+        http_response_free(&r);
+    }
+}
+
+static http_response_t *s_attempt(const char *key, const char *method, const char *meeting,
+                                  const char *rest, const char *body)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/v1/meetings/%s%s", meeting, rest);
+    return s_as(key, method, path, body);
+}
+
+/* A secretary of another organisation, who runs nothing of ASU, may not
+ * act on its meetings: not upload to an exempt item (whose answer carried
+ * the case document), lift an exemption, remove an item, publish the
+ * notice or replace the attendance. The committee's own secretary and
+ * the secretariat that runs it may. */
+static void test_a_secretary_acts_only_on_her_committees(void **state)
+{
+    char meeting[40], item[40], rest[128], path[200];
+    s_meeting(s_asu, "2026-04-09", meeting);
+    s_item(meeting,
+           "{\"kind\":\"CASE\",\"title\":\"CANARY-SECRET-ITEM\",\"durationMin\":20,"
+           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}",
+           item, NULL);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", meeting, item);
+    http_response_t *r =
+        stack_send(&s_stack, "PUT", path, "{\"background\":\"CANARY-SECRET-DOCUMENT\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+
+    struct {
+        const char *method, *rest, *body;
+    } changes[] = {
+        {"POST", "/items/%s/attachments",
+         "{\"filename\":\"a.pdf\",\"contentType\":\"application/pdf\",\"content\":\"JVBERi0=\"}"},
+        {"PATCH", "/items/%s", "{\"isExempt\":false}"},
+        {"PUT", "/items/%s/document", "{\"background\":\"overwritten\"}"},
+        {"DELETE", "/items/%s", NULL},
+        {"POST", "/publish", NULL},
+        {"PUT", "/attendance", "{\"entries\":[]}"},
+        {"PATCH", "", "{\"place\":\"Annet sted\"}"},
+        {"POST", "/cancel", "{\"reason\":\"Avlyst\"}"},
+    };
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+        snprintf(rest, sizeof rest, changes[i].rest, item);
+        r = s_attempt(s_other_secretary, changes[i].method, meeting, rest, changes[i].body);
+        if (r->status != 403)
+            fail_msg("%s %s by another organisation's secretary: %ld", changes[i].method, rest,
+                     r->status);
+        s_no_canary(r, "CANARY-SECRET-ITEM", rest);
+        s_no_canary(r, "CANARY-SECRET-DOCUMENT", rest);
+        assert_non_null(strstr(r->body, "secretariat of the organisation that runs it"));
+        http_response_free(&r);
+        /* a member of the committee may not either */
+        r = s_attempt(s_asu_member, changes[i].method, meeting, rest, changes[i].body);
+        assert_true(r->status == 403);
+        http_response_free(&r);
+    }
+    /* a meeting of ASU is not hers to make either */
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"2026-05-07T12:00:00+02:00\","
+             "\"endTime\":\"2026-05-07T14:00:00+02:00\"}",
+             s_asu);
+    r = s_as(s_other_secretary, "POST", "/v1/meetings", body);
+    expect_status(r, 403);
+    http_response_free(&r);
+
+    /* the committee's own secretary (of Verdal, by membership) and the
+     * secretariat that runs it (the trust's secretary) act */
+    r = s_attempt(s_asu_secretary, "PATCH", meeting, "", "{\"place\":\"Stiklestad\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    snprintf(rest, sizeof rest, "/items/%s/attachments", item);
+    r = s_attempt(s_trust_secretary, "POST", meeting, rest,
+                  "{\"filename\":\"a.pdf\",\"contentType\":\"application/pdf\","
+                  "\"content\":\"JVBERi0=\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    r = s_as(s_trust_secretary, "POST", "/v1/meetings", body);
+    expect_status(r, 201);
+    http_response_free(&r);
+}
+
+/* Members write to their own committee's crisis log, not to another's. */
+static void test_members_log_only_their_own_crisis(void **state)
+{
+    char path[200], id[40];
+    snprintf(path, sizeof path, "/v1/committees/%s/emergencies", s_beredskap);
+    s_create(path, "{\"title\":\"Flom i Innherred\"}", id);
+    snprintf(path, sizeof path, "/v1/emergencies/%s/log", id);
+    const char *entry = "{\"kind\":\"SITUATION_REPORT\",\"text\":\"Vannet stiger.\"}";
+    http_response_t *r = s_as(s_asu_member, "POST", path, entry);
+    expect_status(r, 403);
+    assert_non_null(strstr(r->body, "committee's members"));
+    http_response_free(&r);
+    r = s_as(s_other_member, "POST", path, entry);
+    expect_status(r, 200);
+    http_response_free(&r);
+    r = s_as(s_other_secretary, "POST", path, entry);
+    expect_status(r, 403);
+    http_response_free(&r);
+}
+
+/* Whom a person signs in as opens their committees' exempt papers: another
+ * organisation's secretariat may not link (or re-link) a person. */
+static void test_only_the_persons_own_organisation_links_them(void **state)
+{
+    char secretariat[80], subject[32], person[40], body[512], path[128];
+    s_key(s_levanger, "secretariat", secretariat, subject);
+    snprintf(body, sizeof body, "{\"name\":\"Kari Nordmann\",\"organizationId\":\"%s\"}", s_trust);
+    s_create("/v1/persons", body, person);
+    snprintf(body, sizeof body,
+             "{\"name\":\"Ola\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}", s_trust,
+             subject);
+    http_response_t *r = s_as(secretariat, "POST", "/v1/persons", body);
+    assert_problem(r, 403, "principalSubject");
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/persons/%s", person);
+    snprintf(body, sizeof body, "{\"principalSubject\":\"%s\"}", subject);
+    r = s_as(secretariat, "PATCH", path, body);
+    assert_problem(r, 403, "principalSubject");
+    http_response_free(&r);
+    /* a person of its own organisation it links */
+    snprintf(body, sizeof body,
+             "{\"name\":\"Ola\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}", s_levanger,
+             subject);
+    r = s_as(secretariat, "POST", "/v1/persons", body);
+    expect_status(r, 201);
+    http_response_free(&r);
+}
+
+/* An attachment's media type goes into a response header: a CR LF in it
+ * is refused at the upload, naming the field. */
+static void test_an_attachment_type_with_a_line_break_is_refused(void **state)
+{
+    char meeting[40], item[40], path[200];
+    s_meeting(s_asu, "2026-06-04", meeting);
+    s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"Vedlegg\",\"durationMin\":5}", item, NULL);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/attachments", meeting, item);
+    http_response_t *r = stack_send(&s_stack, "POST", path,
+                                    "{\"filename\":\"a.txt\",\"contentType\":\"text/plain; "
+                                    "a=b\\r\\nX-Injected: 1\",\"content\":\"aGVp\"}");
+    assert_problem(r, 400, "contentType");
+    http_response_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_case_tells_its_exempt_treatment_only_to_the_committee),
+        cmocka_unit_test(test_a_notice_lists_no_exempt_title_among_its_changes),
+        cmocka_unit_test(test_a_secretary_acts_only_on_her_committees),
+        cmocka_unit_test(test_members_log_only_their_own_crisis),
+        cmocka_unit_test(test_only_the_persons_own_organisation_links_them),
+        cmocka_unit_test(test_an_attachment_type_with_a_line_break_is_refused),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
