@@ -928,16 +928,21 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
             json_array_append_new(roles, json_string(principal.roles[i]));
         /* the operations the policy lets these roles call: the pages offer
          * only those, from the same table the gateway enforces */
-        json_t *operations = json_array();
+        json_t *operations = json_array(), *scopes = json_object();
         unsigned held = gateway_principal_roles(&principal);
         for (size_t i = 0; i < gateway_policies_count; i++)
-            if (gateway_policies[i].roles & held)
+            if (gateway_policies[i].roles & held) {
                 json_array_append_new(operations, json_string(gateway_policies[i].rpc));
+                /* and on what: the committees it runs, its own reports */
+                if (gateway_policies[i].scope)
+                    json_object_set_new(scopes, gateway_policies[i].rpc,
+                                        json_string(gateway_policies[i].scope));
+            }
         s_send_json(req, 200, "application/json",
-                    json_pack("{s:s, s:s, s:o, s:o}", "subject", principal.subject,
+                    json_pack("{s:s, s:s, s:o, s:o, s:o}", "subject", principal.subject,
                               "organizationId",
                               principal.organization_id ? principal.organization_id : "", "roles",
-                              roles, "operations", operations),
+                              roles, "operations", operations, "scopes", scopes),
                     request_id);
         s_count(gateway, "GET /v1/me", 200, &start, request_id);
         return 0;

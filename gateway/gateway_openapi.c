@@ -325,10 +325,14 @@ char *gateway_openapi_render(void)
         } else {
             json_object_set_new(operation, "security", json_pack("[{s:[]}]", "apiKey"));
             /* the authorization table's row, for people and for generators */
-            char roles[160], description[200];
+            char roles[160], description[512];
             unsigned may = gateway_policy_roles(route->rpc);
+            const char *scope = gateway_policy_scope(route->rpc);
             gateway_roles_text(may, roles, sizeof roles);
-            snprintf(description, sizeof description, "Roles: %s.", roles);
+            snprintf(description, sizeof description, "Roles: %s.%s%s%s", roles,
+                     scope ? " On " : "", scope ? scope : "", scope ? "." : "");
+            if (scope)
+                json_object_set_new(operation, "x-samhand-scope", json_string(scope));
             json_object_set_new(operation, "description", json_string(description));
             json_t *names = json_array();
             for (unsigned bit = 1; bit <= ROLE_ANY; bit <<= 1)

@@ -43,86 +43,98 @@ void gateway_roles_text(unsigned roles, char *out, size_t size)
 #define DEVIATIONS (ADMIN | ROLE_REPORTER | ROLE_QUALITY | ROLE_INTEGRATION)
 #define INTEGRATIONS (ADMIN | ROLE_INTEGRATION)
 
+/* On which of them (the services enforce it, and refuse naming the rule) */
+#define RUNS                                                                                       \
+    "the committees the caller runs: as their secretary, chair or vice chair, or as the "          \
+    "secretariat of the organisation that runs them (administrators: all)"
+#define TAKES_PART                                                                                 \
+    "the committees the caller runs or is a member of, and an action also the organisations "      \
+    "answering for it (administrators: all)"
+#define PARTIES                                                                                    \
+    "the reports of the caller's organisation, reporting or receiving (quality and "               \
+    "administrators: all; a draft: its reporter only)"
+#define OWNED "the subscriptions of the caller's organisation (administrators: all)"
+
 const gateway_policy_t gateway_policies[] = {
     /* the directory: kept by the secretariat, persons read by committee people */
-    {"agenda.CreateOrganization", DIRECTORY},
-    {"agenda.UpdateOrganization", DIRECTORY},
-    {"agenda.CreateApiKey", ADMIN},
-    {"agenda.ListApiKeys", ADMIN},
-    {"agenda.GetApiKey", ADMIN},
-    {"agenda.RevokeApiKey", ADMIN},
-    {"agenda.CreatePerson", DIRECTORY},
-    {"agenda.UpdatePerson", DIRECTORY},
-    {"agenda.ListPersons", COMMITTEE_READ},
-    {"agenda.GetPerson", COMMITTEE_READ},
+    {"agenda.CreateOrganization", DIRECTORY, NULL},
+    {"agenda.UpdateOrganization", DIRECTORY, NULL},
+    {"agenda.CreateApiKey", ADMIN, NULL},
+    {"agenda.ListApiKeys", ADMIN, NULL},
+    {"agenda.GetApiKey", ADMIN, NULL},
+    {"agenda.RevokeApiKey", ADMIN, NULL},
+    {"agenda.CreatePerson", DIRECTORY, NULL},
+    {"agenda.UpdatePerson", DIRECTORY, NULL},
+    {"agenda.ListPersons", COMMITTEE_READ, NULL},
+    {"agenda.GetPerson", COMMITTEE_READ, NULL},
     /* committees and their members */
-    {"agenda.CreateCommittee", DIRECTORY},
-    {"agenda.UpdateCommittee", DIRECTORY},
-    {"agenda.CreateMembership", DIRECTORY},
-    {"agenda.UpdateMembership", DIRECTORY},
+    {"agenda.CreateCommittee", DIRECTORY, NULL},
+    {"agenda.UpdateCommittee", DIRECTORY, RUNS},
+    {"agenda.CreateMembership", DIRECTORY, RUNS},
+    {"agenda.UpdateMembership", DIRECTORY, RUNS},
     /* meetings, agendas, case documents, minutes: the secretaries */
-    {"agenda.CreateMeeting", MEETINGS},
-    {"agenda.UpdateMeeting", MEETINGS},
-    {"agenda.AddAgendaItem", MEETINGS},
-    {"agenda.UpdateAgendaItem", MEETINGS},
-    {"agenda.DeleteAgendaItem", MEETINGS},
-    {"agenda.PublishMeeting", MEETINGS},
-    {"agenda.CancelMeeting", MEETINGS},
-    {"agenda.SetAttendance", MEETINGS},
-    {"agenda.SetOutcome", MEETINGS},
-    {"agenda.ApproveMinutes", MEETINGS},
-    {"agenda.PutCaseDocument", MEETINGS},
-    {"agenda.AddAttachment", MEETINGS},
-    {"agenda.GetCase", COMMITTEE_READ},
+    {"agenda.CreateMeeting", MEETINGS, RUNS},
+    {"agenda.UpdateMeeting", MEETINGS, RUNS},
+    {"agenda.AddAgendaItem", MEETINGS, RUNS},
+    {"agenda.UpdateAgendaItem", MEETINGS, RUNS},
+    {"agenda.DeleteAgendaItem", MEETINGS, RUNS},
+    {"agenda.PublishMeeting", MEETINGS, RUNS},
+    {"agenda.CancelMeeting", MEETINGS, RUNS},
+    {"agenda.SetAttendance", MEETINGS, RUNS},
+    {"agenda.SetOutcome", MEETINGS, RUNS},
+    {"agenda.ApproveMinutes", MEETINGS, RUNS},
+    {"agenda.PutCaseDocument", MEETINGS, RUNS},
+    {"agenda.AddAttachment", MEETINGS, RUNS},
+    {"agenda.GetCase", COMMITTEE_READ, NULL},
     /* actions: decided by the committee, progress by its members too */
-    {"agenda.CreateAction", MEETINGS},
-    {"agenda.UpdateAction", MEETINGS | ROLE_MEMBER},
-    {"agenda.ListActions", COMMITTEE_READ},
-    {"agenda.GetAction", COMMITTEE_READ},
-    {"agenda.AddFollowUp", MEETINGS},
+    {"agenda.CreateAction", MEETINGS, RUNS},
+    {"agenda.UpdateAction", MEETINGS | ROLE_MEMBER, TAKES_PART},
+    {"agenda.ListActions", COMMITTEE_READ, NULL},
+    {"agenda.GetAction", COMMITTEE_READ, NULL},
+    {"agenda.AddFollowUp", MEETINGS, RUNS},
     /* proposals: anyone of the parties may send a case in */
-    {"agenda.CreateProposal", ROLE_ANY},
-    {"agenda.ListProposals", COMMITTEE_READ},
-    {"agenda.GetProposal", COMMITTEE_READ},
-    {"agenda.AcceptProposal", MEETINGS},
-    {"agenda.DeclineProposal", MEETINGS},
+    {"agenda.CreateProposal", ROLE_ANY, NULL},
+    {"agenda.ListProposals", COMMITTEE_READ, NULL},
+    {"agenda.GetProposal", COMMITTEE_READ, NULL},
+    {"agenda.AcceptProposal", MEETINGS, RUNS},
+    {"agenda.DeclineProposal", MEETINGS, RUNS},
     /* emergencies: run by the secretaries, logged by members too */
-    {"agenda.OpenEmergency", MEETINGS},
-    {"agenda.GetEmergency", COMMITTEE_READ},
-    {"agenda.CallEmergencyMeeting", MEETINGS},
-    {"agenda.LogEmergency", MEETINGS | ROLE_MEMBER},
-    {"agenda.CloseEmergency", MEETINGS},
+    {"agenda.OpenEmergency", MEETINGS, RUNS},
+    {"agenda.GetEmergency", COMMITTEE_READ, NULL},
+    {"agenda.CallEmergencyMeeting", MEETINGS, RUNS},
+    {"agenda.LogEmergency", MEETINGS | ROLE_MEMBER, TAKES_PART},
+    {"agenda.CloseEmergency", MEETINGS, RUNS},
     /* deviations: the parties' reporters and systems, quality; which
      * reports each may see and handle is the deviation service's rule */
-    {"deviation.CreateReport", DEVIATIONS},
-    {"deviation.ListReports", DEVIATIONS},
-    {"deviation.GetReport", DEVIATIONS},
-    {"deviation.ExportReport", DEVIATIONS},
-    {"deviation.ListReads", ADMIN | ROLE_QUALITY}, /* the access log */
-    {"deviation.Submit", DEVIATIONS},
-    {"deviation.Acknowledge", DEVIATIONS},
-    {"deviation.RequestInformation", DEVIATIONS},
-    {"deviation.GiveInformation", DEVIATIONS},
-    {"deviation.Respond", DEVIATIONS},
-    {"deviation.Forward", DEVIATIONS},
-    {"deviation.Reject", DEVIATIONS},
-    {"deviation.MarkDuplicate", DEVIATIONS},
-    {"deviation.Dispute", DEVIATIONS},
-    {"deviation.RequestAnalysis", DEVIATIONS},
-    {"deviation.Close", DEVIATIONS},
-    {"deviation.Reopen", DEVIATIONS},
+    {"deviation.CreateReport", DEVIATIONS, PARTIES},
+    {"deviation.ListReports", DEVIATIONS, PARTIES},
+    {"deviation.GetReport", DEVIATIONS, PARTIES},
+    {"deviation.ExportReport", DEVIATIONS, PARTIES},
+    {"deviation.ListReads", ADMIN | ROLE_QUALITY, NULL}, /* the access log */
+    {"deviation.Submit", DEVIATIONS, PARTIES},
+    {"deviation.Acknowledge", DEVIATIONS, PARTIES},
+    {"deviation.RequestInformation", DEVIATIONS, PARTIES},
+    {"deviation.GiveInformation", DEVIATIONS, PARTIES},
+    {"deviation.Respond", DEVIATIONS, PARTIES},
+    {"deviation.Forward", DEVIATIONS, PARTIES},
+    {"deviation.Reject", DEVIATIONS, PARTIES},
+    {"deviation.MarkDuplicate", DEVIATIONS, PARTIES},
+    {"deviation.Dispute", DEVIATIONS, PARTIES},
+    {"deviation.RequestAnalysis", DEVIATIONS, PARTIES},
+    {"deviation.Close", DEVIATIONS, PARTIES},
+    {"deviation.Reopen", DEVIATIONS, PARTIES},
     /* aggregated, names of small counts suppressed: for the committees too */
-    {"deviation.Stats", ROLE_ANY},
+    {"deviation.Stats", ROLE_ANY, NULL},
     /* events: each sees what its organisation may; subscriptions are for
      * the parties' systems */
-    {"notify.ListEvents", ROLE_ANY},
-    {"notify.CreateSubscription", INTEGRATIONS},
-    {"notify.ListSubscriptions", INTEGRATIONS},
-    {"notify.GetSubscription", INTEGRATIONS},
-    {"notify.UpdateSubscription", INTEGRATIONS},
-    {"notify.DeleteSubscription", INTEGRATIONS},
-    {"notify.ListDeliveries", INTEGRATIONS},
-    {"notify.Replay", INTEGRATIONS},
+    {"notify.ListEvents", ROLE_ANY, NULL},
+    {"notify.CreateSubscription", INTEGRATIONS, NULL},
+    {"notify.ListSubscriptions", INTEGRATIONS, OWNED},
+    {"notify.GetSubscription", INTEGRATIONS, OWNED},
+    {"notify.UpdateSubscription", INTEGRATIONS, OWNED},
+    {"notify.DeleteSubscription", INTEGRATIONS, OWNED},
+    {"notify.ListDeliveries", INTEGRATIONS, OWNED},
+    {"notify.Replay", INTEGRATIONS, OWNED},
 };
 const size_t gateway_policies_count = sizeof gateway_policies / sizeof gateway_policies[0];
 
@@ -132,4 +144,12 @@ unsigned gateway_policy_roles(const char *rpc)
         if (strcmp(gateway_policies[i].rpc, rpc) == 0)
             return gateway_policies[i].roles;
     return 0;
+}
+
+const char *gateway_policy_scope(const char *rpc)
+{
+    for (size_t i = 0; i < gateway_policies_count; i++)
+        if (strcmp(gateway_policies[i].rpc, rpc) == 0)
+            return gateway_policies[i].scope;
+    return NULL;
 }

@@ -33,6 +33,9 @@ unsigned gateway_principal_roles(const Samhand__V1__Principal *principal);
  * mistake the unit test catches). */
 unsigned gateway_policy_roles(const char *rpc);
 
+/* The row's scope for `rpc`, or NULL when the roles alone decide. */
+const char *gateway_policy_scope(const char *rpc);
+
 /* "administrator, secretariat" for a set of roles, into `out`. */
 void gateway_roles_text(unsigned roles, char *out, size_t size);
 
@@ -40,6 +43,7 @@ void gateway_roles_text(unsigned roles, char *out, size_t size);
 typedef struct {
     const char *rpc;
     unsigned roles;
+    const char *scope; /* on what, beyond the roles ("the committees the caller runs"), or NULL */
 } gateway_policy_t;
 extern const gateway_policy_t gateway_policies[];
 extern const size_t gateway_policies_count;

@@ -185,9 +185,17 @@ int agenda_action_update(bus_call_t *call)
     if (rc > 0)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "action %s does not exist", req->id);
     int old_status = before->status;
-    /* members move an action on (status, a note); what it is and who
-     * answers for it are for those who run the committee */
+    /* members, and the organisations answering for it, move an action on
+     * (status, a note); what it is and who answers for it are for those
+     * who run the committee */
     int standing = agenda_caller_standing(call, before->committee_id);
+    /* the organisations answering for it report their progress too */
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    for (size_t i = 0; standing == AGENDA_STANDING_NONE && p && p->organization_id[0] &&
+                       i < before->n_responsible_organization_ids;
+         i++)
+        if (strcmp(before->responsible_organization_ids[i], p->organization_id) == 0)
+            standing = AGENDA_STANDING_MEMBER;
     protobuf_c_message_free_unpacked(&before->base, NULL);
     if (agenda_scope_check_standing(call, standing) != 0)
         return -1;

@@ -4,7 +4,8 @@
  * vice chair of (by a membership today), the secretariat (and secretaries)
  * of the organisation that runs the committee act on it, administrators
  * everywhere; the members of a committee take part in it (its crisis log,
- * the progress of its actions) and see its exempt papers. */
+ * the progress of its actions, as do the organisations answering for an
+ * action) and see its exempt papers. */
 #include "agenda_server.h"
 #include "samhand_check.h"
 

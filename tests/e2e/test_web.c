@@ -195,15 +195,21 @@ static void test_operations_in_a_browser(void **state)
  * cases a nurse sent in from outside, in the browser. */
 static void test_committees_in_a_browser(void **state)
 {
-    char frosta[40], committee[40], meeting[40], body[512], reporter[80], key[80];
+    char frosta[40], trust[40], committee[40], meeting[40], body[512], reporter[80], key[80];
     s_make("/v1/organizations",
            "{\"name\":\"Frosta kommune\",\"organizationNumber\":\"944305483\",\"kind\":"
            "\"MUNICIPALITY\"}",
            frosta);
-    s_make("/v1/committees",
-           "{\"name\":\"Overordnet samarbeidsutvalg\",\"shortName\":\"OSU\",\"kind\":"
-           "\"ADMINISTRATIVE\"}",
-           committee);
+    /* the partnership's secretariat is the trust's: it runs OSU */
+    s_make("/v1/organizations",
+           "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
+           "\"kind\":\"HOSPITAL_TRUST\"}",
+           trust);
+    snprintf(body, sizeof body,
+             "{\"name\":\"Overordnet samarbeidsutvalg\",\"shortName\":\"OSU\",\"kind\":"
+             "\"ADMINISTRATIVE\",\"secretariatOrganizationId\":\"%s\"}",
+             trust);
+    s_make("/v1/committees", body, committee);
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-03-05T12:00:00Z\",\"endTime\":"
              "\"2031-03-05T15:00:00Z\",\"place\":\"Rådhuset, Frosta\"}",
@@ -227,7 +233,7 @@ static void test_committees_in_a_browser(void **state)
     assert_int_equal(r->status, 200);
     http_response_free(&r);
     s_api_key("Hjemmesykepleien", frosta, "reporter", reporter, NULL);
-    s_api_key("Sekretariatet", NULL, "secretariat", key, NULL);
+    s_api_key("Sekretariatet", trust, "secretariat", key, NULL);
     char env[768];
     snprintf(env, sizeof env,
              "SECRETARIAT_KEY='%s' REPORTER_KEY='%s' COMMITTEE_NAME='Overordnet samarbeidsutvalg' "

@@ -176,11 +176,19 @@ static void test_me_lists_what_the_role_may_do(void **state)
             if (may != found)
                 fail_msg("%s: /v1/me %s %s", s_roles[i], found ? "offers" : "lacks",
                          gateway_policies[p].rpc);
+            /* and on what: a secretary publishes the notices of the
+             * committees she runs, not every committee's */
+            json_t *scope =
+                json_object_get(json_object_get(r->json, "scopes"), gateway_policies[p].rpc);
+            if (may && gateway_policies[p].scope &&
+                (!scope || strcmp(json_string_value(scope), gateway_policies[p].scope) != 0))
+                fail_msg("%s: /v1/me does not say on what %s", s_roles[i], gateway_policies[p].rpc);
             listed += may;
         }
         assert_int_equal(json_array_size(operations), listed);
         http_response_free(&r);
     }
+    assert_non_null(strstr(gateway_policy_scope("agenda.PublishMeeting"), "runs"));
 }
 
 typedef struct {
