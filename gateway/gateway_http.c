@@ -200,6 +200,88 @@ static int s_cors(gateway_t *gateway, h2o_req_t *req, const char *request_id)
     return 1;
 }
 
+/* tchar of RFC 9110 5.6.2: what a token is made of */
+static bool s_is_tchar(int c)
+{
+    return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static const char *s_token_end(const char *p)
+{
+    while (*p && s_is_tchar((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* True when `type` is a media type of RFC 9110 8.3.1: type "/" subtype,
+ * then parameters whose values are tokens or quoted strings; no control
+ * character, so it may go into a header as it is. */
+static bool s_media_type_valid(const char *type)
+{
+    const char *p = s_token_end(type);
+    if (p == type || *p != '/')
+        return false;
+    const char *subtype = p + 1;
+    p = s_token_end(subtype);
+    if (p == subtype || strlen(type) > 255)
+        return false;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            return true;
+        if (*p++ != ';')
+            return false;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            return true;
+        const char *name = p;
+        p = s_token_end(name);
+        if (p == name || *p++ != '=')
+            return false;
+        if (*p == '"') {
+            for (p++; *p != '"'; p++) {
+                unsigned char c = (unsigned char)*p;
+                if (c == '\\')
+                    c = (unsigned char)*++p;
+                if (!c || (c < 0x20 && c != '\t') || c == 0x7f)
+                    return false;
+            }
+            p++;
+        } else {
+            const char *value = p;
+            p = s_token_end(value);
+            if (p == value)
+                return false;
+        }
+    }
+}
+
+/* Content-Disposition for a document's file name (RFC 6266, 8187): the
+ * name percent-encoded as UTF-8 in filename*, and an ASCII fallback
+ * without quotes, backslashes or controls for old clients. */
+static void s_content_disposition(h2o_req_t *req, const char *filename)
+{
+    size_t len = strlen(filename);
+    char *out = h2o_mem_alloc_pool(&req->pool, len * 4 + 64), *q = out;
+    q += sprintf(q, "inline; filename=\"");
+    for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+        if ((*p & 0xc0) == 0x80)
+            continue; /* the rest of a character beyond ASCII: one '_' for it */
+        *q++ = *p >= 0x80 || *p < 0x20 || *p == 0x7f || strchr("\"\\%", *p) ? '_' : (char)*p;
+    }
+    q += sprintf(q, "\"; filename*=UTF-8''");
+    for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+        if (isalnum(*p) || strchr("!#$&+-.^_`|~", *p))
+            *q++ = (char)*p;
+        else
+            q += sprintf(q, "%%%02X", *p);
+    }
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("content-disposition"), 0, NULL,
+                          out, (size_t)(q - out));
+}
+
 /* An aggregate's ETag: its version, the microseconds of its updateTime
  * ("2026-11-22T08:48:19.801023Z"), which If-Match sends back. */
 static void s_etag(h2o_req_t *req, json_t *json)
@@ -481,15 +563,13 @@ static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
                            ex->request_id);
         } else {
             status = 200;
-            if (doc->filename[0]) {
-                char *disposition = h2o_mem_alloc_pool(&req->pool, strlen(doc->filename) + 32);
-                int n = sprintf(disposition, "inline; filename=\"%s\"", doc->filename);
-                h2o_add_header_by_str(&req->pool, &req->res.headers,
-                                      H2O_STRLIT("content-disposition"), 0, NULL, disposition,
-                                      (size_t)n);
-            }
-            s_send(req, 200, doc->content_type, (const char *)doc->body.data, doc->body.len,
-                   ex->request_id);
+            if (doc->filename[0])
+                s_content_disposition(req, doc->filename);
+            /* a type set by a user at upload goes out only as a media type */
+            s_send(req, 200,
+                   s_media_type_valid(doc->content_type) ? doc->content_type
+                                                         : "application/octet-stream",
+                   (const char *)doc->body.data, doc->body.len, ex->request_id);
             samhand__v1__document__free_unpacked(doc, NULL);
         }
     } else if (!reply->status || reply->status->code == BUS_OK) {
