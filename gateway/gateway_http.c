@@ -1131,6 +1131,9 @@ int gateway_http_start(gateway_t *gateway)
     s_describe_metrics(gateway->metrics);
     h2o_config_init(&gateway->h2o_config);
     gateway->h2o_config.max_request_entity_size = H2O_ENTITY_LIMIT;
+    /* HTTP/1.1 only: no h2c upgrade, no HTTP/2 by prior knowledge (h2o's
+     * HTTP/2 code is not what this gateway is tested with) */
+    gateway->h2o_config.http1.upgrade_to_http2 = 0;
     h2o_hostconf_t *host = h2o_config_register_host(&gateway->h2o_config,
                                                     h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *pathconf = h2o_config_register_path(host, "/", 0);
