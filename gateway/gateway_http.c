@@ -10,12 +10,18 @@
 #include "samhand/v1/agenda.pb-c.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *const gateway_service_names[GATEWAY_SERVICES] = {"agenda", "deviation", "notify"};
 
-/* h2o's own limit sits above ours, so that up to it the refusal is ours. */
+/* h2o's own limit sits above ours, so that up to it the refusal is ours
+ * (the front refuses a body over the route's limit before h2o sees it). */
 #define H2O_ENTITY_LIMIT (64 * 1024 * 1024)
 
 typedef struct {
@@ -200,6 +206,88 @@ static int s_cors(gateway_t *gateway, h2o_req_t *req, const char *request_id)
     return 1;
 }
 
+/* tchar of RFC 9110 5.6.2: what a token is made of */
+static bool s_is_tchar(int c)
+{
+    return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static const char *s_token_end(const char *p)
+{
+    while (*p && s_is_tchar((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* True when `type` is a media type of RFC 9110 8.3.1: type "/" subtype,
+ * then parameters whose values are tokens or quoted strings; no control
+ * character, so it may go into a header as it is. */
+static bool s_media_type_valid(const char *type)
+{
+    const char *p = s_token_end(type);
+    if (p == type || *p != '/')
+        return false;
+    const char *subtype = p + 1;
+    p = s_token_end(subtype);
+    if (p == subtype || strlen(type) > 255)
+        return false;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            return true;
+        if (*p++ != ';')
+            return false;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            return true;
+        const char *name = p;
+        p = s_token_end(name);
+        if (p == name || *p++ != '=')
+            return false;
+        if (*p == '"') {
+            for (p++; *p != '"'; p++) {
+                unsigned char c = (unsigned char)*p;
+                if (c == '\\')
+                    c = (unsigned char)*++p;
+                if (!c || (c < 0x20 && c != '\t') || c == 0x7f)
+                    return false;
+            }
+            p++;
+        } else {
+            const char *value = p;
+            p = s_token_end(value);
+            if (p == value)
+                return false;
+        }
+    }
+}
+
+/* Content-Disposition for a document's file name (RFC 6266, 8187): the
+ * name percent-encoded as UTF-8 in filename*, and an ASCII fallback
+ * without quotes, backslashes or controls for old clients. */
+static void s_content_disposition(h2o_req_t *req, const char *filename)
+{
+    size_t len = strlen(filename);
+    char *out = h2o_mem_alloc_pool(&req->pool, len * 4 + 64), *q = out;
+    q += sprintf(q, "inline; filename=\"");
+    for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+        if ((*p & 0xc0) == 0x80)
+            continue; /* the rest of a character beyond ASCII: one '_' for it */
+        *q++ = *p >= 0x80 || *p < 0x20 || *p == 0x7f || strchr("\"\\%", *p) ? '_' : (char)*p;
+    }
+    q += sprintf(q, "\"; filename*=UTF-8''");
+    for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+        if (isalnum(*p) || strchr("!#$&+-.^_`|~", *p))
+            *q++ = (char)*p;
+        else
+            q += sprintf(q, "%%%02X", *p);
+    }
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("content-disposition"), 0, NULL,
+                          out, (size_t)(q - out));
+}
+
 /* An aggregate's ETag: its version, the microseconds of its updateTime
  * ("2026-11-22T08:48:19.801023Z"), which If-Match sends back. */
 static void s_etag(h2o_req_t *req, json_t *json)
@@ -222,14 +310,11 @@ static void s_etag(h2o_req_t *req, json_t *json)
 
 /* Who is calling: an OpenID Connect access token (when an issuer is
  * configured and the credential is a JWT) or an API key. */
-static gateway_auth_result_t s_authenticate(gateway_t *gateway, h2o_req_t *req,
-                                            Samhand__V1__Principal *principal,
-                                            gateway_identity_t *identity)
+static gateway_auth_result_t s_authenticate_value(gateway_t *gateway, const char *value, size_t len,
+                                                  Samhand__V1__Principal *principal,
+                                                  gateway_identity_t *identity)
 {
-    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
-    if (i < 0)
-        return GATEWAY_AUTH_MISSING;
-    h2o_iovec_t v = req->headers.entries[i].value;
+    h2o_iovec_t v = h2o_iovec_init(value, len);
     if (gateway->oidc && v.len > 7 && strncasecmp(v.base, "Bearer ", 7) == 0 &&
         gateway_jwt_looks_like(v.base + 7, v.len - 7))
         return gateway_oidc_principal(gateway->oidc, v.base + 7, v.len - 7, principal, identity) ==
@@ -242,6 +327,17 @@ static gateway_auth_result_t s_authenticate(gateway_t *gateway, h2o_req_t *req,
         gateway_keys_check(gateway->keys, v.base + 7, v.len - 7, principal, identity) == 0)
         result = GATEWAY_AUTH_OK;
     return result;
+}
+
+static gateway_auth_result_t s_authenticate(gateway_t *gateway, h2o_req_t *req,
+                                            Samhand__V1__Principal *principal,
+                                            gateway_identity_t *identity)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+    if (i < 0)
+        return GATEWAY_AUTH_MISSING;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    return s_authenticate_value(gateway, v.base, v.len, principal, identity);
 }
 
 /* A request with an API key the gateway does not know waits for the keys
@@ -481,15 +577,13 @@ static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
                            ex->request_id);
         } else {
             status = 200;
-            if (doc->filename[0]) {
-                char *disposition = h2o_mem_alloc_pool(&req->pool, strlen(doc->filename) + 32);
-                int n = sprintf(disposition, "inline; filename=\"%s\"", doc->filename);
-                h2o_add_header_by_str(&req->pool, &req->res.headers,
-                                      H2O_STRLIT("content-disposition"), 0, NULL, disposition,
-                                      (size_t)n);
-            }
-            s_send(req, 200, doc->content_type, (const char *)doc->body.data, doc->body.len,
-                   ex->request_id);
+            if (doc->filename[0])
+                s_content_disposition(req, doc->filename);
+            /* a type set by a user at upload goes out only as a media type */
+            s_send(req, 200,
+                   s_media_type_valid(doc->content_type) ? doc->content_type
+                                                         : "application/octet-stream",
+                   (const char *)doc->body.data, doc->body.len, ex->request_id);
             samhand__v1__document__free_unpacked(doc, NULL);
         }
     } else if (!reply->status || reply->status->code == BUS_OK) {
@@ -1019,20 +1113,636 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
     return 0;
 }
 
+/* ------------------------------------------------------------ the front */
+
+/* Every connection passes a front before h2o: it reads the client's bytes
+ * as HTTP/1.1 of RFC 9112, strictly, and hands h2o (over a socket pair)
+ * only requests whose framing has one reading. A body too large for its
+ * route, or sent without a good credential to a route that needs one, is
+ * refused from the request's head, before it is read: h2o 2.2 reads a
+ * whole body before a handler sees the request. A refusal is answered
+ * after h2o's answers to the requests before it, and the connection
+ * closes. */
+
+#define FRONT_HEAD_MAX 8192
+#define FRONT_LINE_MAX 1024 /* a chunk's size line, a trailer line */
+#define FRONT_TRAILER_MAX 8192
+#define FRONT_QUEUE_MAX (1 << 20) /* bytes waiting to be written, either way */
+#define FRONT_LINGER_MS 2000      /* reading on after a refusal, so that it arrives */
+
+typedef enum {
+    FRONT_HEAD,
+    FRONT_LENGTH,
+    FRONT_CHUNK_SIZE,
+    FRONT_CHUNK_DATA,
+    FRONT_CHUNK_CR,
+    FRONT_CHUNK_LF,
+    FRONT_TRAILER,
+    FRONT_HELD,    /* a head waits for the API keys to be read */
+    FRONT_REFUSED, /* nothing more passes */
+} s_front_state_t;
+
+typedef struct {
+    gateway_keys_waiter_t waiter; /* first: the keys module hands it back */
+    uv_tcp_t client;
+    uv_pipe_t inner; /* our end of the pair; h2o reads the other */
+    uv_timer_t linger;
+    gateway_t *gateway;
+    int handles; /* open; the front is freed when none is left */
+    bool closing, keys_read, waiting_for_keys, lingering, client_shut, inner_shut;
+    s_front_state_t state;
+    char head[FRONT_HEAD_MAX];
+    size_t head_len;
+    char line[FRONT_LINE_MAX];
+    size_t line_len, trailer_len;
+    uint64_t left, body_bytes, limit;
+    char *held; /* what came after a head held for the keys */
+    size_t held_len;
+    char *refusal; /* the answer, written when h2o has closed its side */
+    size_t refusal_len;
+} s_front_t;
+
+/* What a request head says, pointing into s_front_t.head. */
+typedef struct {
+    const char *method, *path, *authorization;
+    size_t method_len, path_len, authorization_len;
+    bool chunked;
+    int64_t content_length; /* -1: none */
+} s_head_t;
+
+static void s_front_feed(s_front_t *front, const char *data, size_t len);
+static void s_on_client_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
+static void s_on_inner_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
+
+static void s_on_front_closed(uv_handle_t *handle)
+{
+    s_front_t *front = handle->data;
+    if (--front->handles == 0) {
+        free(front->held);
+        free(front->refusal);
+        free(front);
+    }
+}
+
+static void s_front_close(s_front_t *front)
+{
+    if (front->closing)
+        return;
+    front->closing = true;
+    if (front->waiting_for_keys)
+        gateway_keys_forget(front->gateway->keys, &front->waiter);
+    uv_close((uv_handle_t *)&front->client, s_on_front_closed);
+    uv_close((uv_handle_t *)&front->inner, s_on_front_closed);
+    uv_close((uv_handle_t *)&front->linger, s_on_front_closed);
+}
+
+/* what a client sends after a refusal is read into this and dropped */
+static char s_discarded[65536];
+
+static void s_on_front_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+    s_front_t *front = handle->data;
+    if (front->lingering && handle == (uv_handle_t *)&front->client) {
+        *buf = uv_buf_init(s_discarded, sizeof s_discarded);
+        return;
+    }
+    buf->base = malloc(65536);
+    buf->len = buf->base ? 65536 : 0;
+}
+
+static void s_on_front_written(uv_write_t *write, int status)
+{
+    s_front_t *front = write->handle->data;
+    uv_stream_t *to = write->handle;
+    free(write->data);
+    free(write);
+    if (status != 0 || front->closing)
+        return;
+    if (uv_stream_get_write_queue_size(to) >= FRONT_QUEUE_MAX)
+        return;
+    /* room again: read on from the side that waited for it */
+    if (to == (uv_stream_t *)&front->client)
+        uv_read_start((uv_stream_t *)&front->inner, s_on_front_alloc, s_on_inner_read);
+    else if (front->state != FRONT_HELD && front->state != FRONT_REFUSED)
+        uv_read_start((uv_stream_t *)&front->client, s_on_front_alloc, s_on_client_read);
+}
+
+/* Writes `data` (malloc'ed, handed over) to `to`; stops reading `from`
+ * while too much waits. */
+static void s_front_write(s_front_t *front, uv_stream_t *to, uv_stream_t *from, char *data,
+                          size_t len)
+{
+    if (len == 0 || front->closing) {
+        free(data);
+        return;
+    }
+    uv_write_t *write = malloc(sizeof *write);
+    write->data = data;
+    uv_buf_t buf = uv_buf_init(data, (unsigned)len);
+    if (uv_write(write, to, &buf, 1, s_on_front_written) != 0) {
+        free(data);
+        free(write);
+        s_front_close(front);
+        return;
+    }
+    if (from && uv_stream_get_write_queue_size(to) >= FRONT_QUEUE_MAX)
+        uv_read_stop(from);
+}
+
+static void s_on_linger(uv_timer_t *timer)
+{
+    s_front_close(timer->data);
+}
+
+static void s_on_front_shut(uv_shutdown_t *shutdown, int status)
+{
+    s_front_t *front = shutdown->handle->data;
+    bool client = shutdown->handle == (uv_stream_t *)&front->client;
+    free(shutdown);
+    if (!client || front->closing)
+        return; /* the pair: h2o closes its side next */
+    if (front->lingering && status == 0)
+        uv_timer_start(&front->linger, s_on_linger, FRONT_LINGER_MS, 0);
+    else
+        s_front_close(front);
+}
+
+/* No more from us on `stream`, once what waits is written. */
+static void s_front_shutdown(s_front_t *front, uv_stream_t *stream)
+{
+    bool *done = stream == (uv_stream_t *)&front->client ? &front->client_shut : &front->inner_shut;
+    if (*done || front->closing)
+        return;
+    *done = true;
+    uv_shutdown_t *shutdown = malloc(sizeof *shutdown);
+    if (uv_shutdown(shutdown, stream, s_on_front_shut) != 0) {
+        free(shutdown);
+        s_front_close(front);
+    }
+}
+
+/* h2o's answers go to the client as they are; when h2o has closed its
+ * side, the refusal (if any) follows and the connection ends. */
+static void s_on_inner_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+    s_front_t *front = stream->data;
+    if (nread > 0) {
+        s_front_write(front, (uv_stream_t *)&front->client, stream, buf->base, (size_t)nread);
+        return;
+    }
+    free(buf->base);
+    if (nread == 0)
+        return;
+    uv_read_stop(stream);
+    if (front->refusal) {
+        s_front_write(front, (uv_stream_t *)&front->client, NULL, front->refusal,
+                      front->refusal_len);
+        front->refusal = NULL;
+        front->lingering = true;
+        uv_read_start((uv_stream_t *)&front->client, s_on_front_alloc, s_on_client_read);
+    }
+    s_front_shutdown(front, (uv_stream_t *)&front->client);
+}
+
+static void s_on_client_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+    s_front_t *front = stream->data;
+    if (nread > 0 && !front->lingering)
+        s_front_feed(front, buf->base, (size_t)nread);
+    if (buf->base != s_discarded)
+        free(buf->base);
+    if (nread >= 0)
+        return;
+    uv_read_stop(stream);
+    if (front->lingering || nread != UV_EOF)
+        s_front_close(front);
+    else if (front->state != FRONT_REFUSED)
+        s_front_shutdown(front, (uv_stream_t *)&front->inner); /* h2o answers, then closes */
+}
+
+/* Refuses the request whose head is in front->head: the answer waits until
+ * h2o has answered those before it and closed its side. */
+static void s_front_refuse(s_front_t *front, int status, const char *detail, const char *label)
+{
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    char request_id[33];
+    bus_random_id(request_id);
+    json_t *problem = gateway_problem_new(status, detail, NULL, request_id);
+    char *body = json_dumps(problem, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(problem);
+    size_t body_len = body ? strlen(body) : 0;
+    front->refusal = malloc(body_len + 1024);
+    int n = snprintf(front->refusal, 1024,
+                     "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Length: %zu\r\n"
+                     "Content-Type: application/problem+json\r\nCache-Control: no-store\r\n"
+                     "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
+                     "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
+                     "X-Request-Id: %s\r\n%s\r\n",
+                     status, gateway_problem_reason(status), body_len, request_id,
+                     status == 401 ? "WWW-Authenticate: Bearer realm=\"samhand\"\r\n" : "");
+    memcpy(front->refusal + n, body ? body : "", body_len);
+    front->refusal_len = (size_t)n + body_len;
+    free(body);
+    front->state = FRONT_REFUSED;
+    uv_read_stop((uv_stream_t *)&front->client);
+    s_front_shutdown(front, (uv_stream_t *)&front->inner);
+    s_count(front->gateway, label, status, &start, request_id);
+}
+
+static bool s_is_ows(int c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* A field value may hold visible characters, spaces, tabs and obs-text. */
+static bool s_field_value_valid(const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+/* Reads the head in front->head (request line and fields, each line ended
+ * by CRLF, an empty line last) into `h`. NULL, or why it is refused. */
+static const char *s_head_parse(s_front_t *front, s_head_t *h)
+{
+    memset(h, 0, sizeof *h);
+    h->content_length = -1;
+    const char *p = front->head, *end = front->head + front->head_len;
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol || eol == p || eol[-1] != '\r')
+        return "the request line must end in CR LF";
+    const char *sp1 = memchr(p, ' ', (size_t)(eol - p));
+    const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
+    if (!sp1 || !sp2 || sp1 == p || sp2 == sp1 + 1)
+        return "the request line must be: method, target, version";
+    for (const char *q = p; q < sp1; q++)
+        if (!s_is_tchar((unsigned char)*q))
+            return "the method must be a token";
+    for (const char *q = sp1 + 1; q < sp2; q++)
+        if ((unsigned char)*q <= ' ' || *q == 0x7f)
+            return "the request target holds a space or a control character";
+    size_t version_len = (size_t)(eol - 1 - (sp2 + 1));
+    bool is_11 = version_len == 8 && memcmp(sp2 + 1, "HTTP/1.1", 8) == 0;
+    if (!is_11 && !(version_len == 8 && memcmp(sp2 + 1, "HTTP/1.0", 8) == 0))
+        return "only HTTP/1.1 (and 1.0) is spoken here";
+    h->method = p;
+    h->method_len = (size_t)(sp1 - p);
+    h->path = sp1 + 1;
+    h->path_len = (size_t)(sp2 - sp1 - 1);
+    const char *q = memchr(h->path, '?', h->path_len);
+    if (q)
+        h->path_len = (size_t)(q - h->path);
+    int codings = 0, lengths = 0;
+    bool other_coding = false;
+    for (p = eol + 1; p < end; p = eol + 1) {
+        eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol || eol == p || eol[-1] != '\r')
+            return "every header line must end in CR LF";
+        if (eol - 1 == p)
+            break; /* the empty line */
+        if (s_is_ows((unsigned char)*p))
+            return "a header line may not be folded onto the next";
+        const char *colon = memchr(p, ':', (size_t)(eol - p));
+        if (!colon || colon == p)
+            return "a header line must be name: value";
+        for (const char *c = p; c < colon; c++)
+            if (!s_is_tchar((unsigned char)*c))
+                return "a header name must be a token, with no space before its colon";
+        const char *v = colon + 1, *v_end = eol - 1;
+        while (v < v_end && s_is_ows((unsigned char)*v))
+            v++;
+        while (v_end > v && s_is_ows((unsigned char)v_end[-1]))
+            v_end--;
+        if (!s_field_value_valid(v, (size_t)(v_end - v)))
+            return "a header value holds a control character";
+        size_t name_len = (size_t)(colon - p), v_len = (size_t)(v_end - v);
+#define IS_NAME(n) (name_len == strlen(n) && strncasecmp(p, n, name_len) == 0)
+        if (IS_NAME("content-length")) {
+            if (v_len == 0 || v_len > 18)
+                return "Content-Length must be a number of bytes";
+            int64_t value = 0;
+            for (size_t i = 0; i < v_len; i++) {
+                if (!isdigit((unsigned char)v[i]))
+                    return "Content-Length must be one number of bytes";
+                value = value * 10 + (v[i] - '0');
+            }
+            if (lengths++ && value != h->content_length)
+                return "two different Content-Length headers";
+            h->content_length = value;
+        } else if (IS_NAME("transfer-encoding")) {
+            /* a list, maybe over several lines: it must come to one chunked */
+            for (const char *e = v; e < v_end;) {
+                const char *comma = memchr(e, ',', (size_t)(v_end - e));
+                const char *e_end = comma ? comma : v_end, *t_end = e_end;
+                while (e < t_end && s_is_ows((unsigned char)*e))
+                    e++;
+                while (t_end > e && s_is_ows((unsigned char)t_end[-1]))
+                    t_end--;
+                if (t_end > e) {
+                    codings++;
+                    if (!(t_end - e == 7 && strncasecmp(e, "chunked", 7) == 0))
+                        other_coding = true;
+                }
+                e = comma ? comma + 1 : v_end;
+            }
+            if (v_len == 0)
+                other_coding = true;
+        } else if (IS_NAME("authorization") && !h->authorization) {
+            h->authorization = v;
+            h->authorization_len = v_len;
+        }
+#undef IS_NAME
+    }
+    if (codings || other_coding) {
+        if (!is_11)
+            return "Transfer-Encoding is HTTP/1.1's";
+        if (lengths)
+            return "Content-Length and Transfer-Encoding together";
+        if (codings != 1 || other_coding)
+            return "the only transfer coding taken is one chunked";
+        h->chunked = true;
+    }
+    return NULL;
+}
+
+static void s_on_front_keys_read(gateway_keys_waiter_t *waiter);
+
+/* A whole head has come: refused, held for the keys, or passed to h2o
+ * (appended to `out`). 0 when it passed. */
+static int s_front_head(s_front_t *front, char **out, size_t *out_len)
+{
+    s_head_t h;
+    const char *why = s_head_parse(front, &h);
+    if (why) {
+        s_front_refuse(front, 400, why, "(framing)");
+        return -1;
+    }
+    gateway_t *gateway = front->gateway;
+    bool has_body = h.chunked || h.content_length > 0;
+    front->limit = (uint64_t)gateway->max_body_bytes;
+    if (has_body) {
+        char method[16], label[128], allow[64];
+        snprintf(method, sizeof method, "%.*s", (int)h.method_len, h.method);
+        gateway_path_params_t params;
+        int known;
+        const gateway_route_t *route =
+            gateway_route_match(method, h.path, h.path_len, &params, &known, allow, sizeof allow);
+        snprintf(label, sizeof label, "%s %s", route ? route->method : "unmatched",
+                 route ? route->path : "");
+        if (route) {
+            for (unsigned i = 0; i < route->request->n_fields; i++)
+                if (route->request->fields[i].type == PROTOBUF_C_TYPE_BYTES)
+                    front->limit = (uint64_t)gateway->max_upload_bytes;
+        }
+        if (route && route->access != GATEWAY_ACCESS_PUBLIC) {
+            Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
+            gateway_identity_t identity;
+            gateway_auth_result_t result =
+                h.authorization ? s_authenticate_value(gateway, h.authorization,
+                                                       h.authorization_len, &principal, &identity)
+                                : GATEWAY_AUTH_MISSING;
+            if (result == GATEWAY_AUTH_INVALID && !front->keys_read && gateway->keys &&
+                h.authorization_len > 11 && strncasecmp(h.authorization, "Bearer shk_", 11) == 0) {
+                /* a key made a moment ago: the head waits for the keys */
+                front->waiter.done = s_on_front_keys_read;
+                if (gateway_keys_wait(gateway->keys, &front->waiter) == 1) {
+                    front->waiting_for_keys = true;
+                    front->state = FRONT_HELD;
+                    uv_read_stop((uv_stream_t *)&front->client);
+                    return -1;
+                }
+            }
+            if (result != GATEWAY_AUTH_OK) {
+                s_front_refuse(front, 401,
+                               result == GATEWAY_AUTH_MISSING
+                                   ? "this needs a credential: Authorization: Bearer <API key or "
+                                     "access token>; the body was not read"
+                                   : "the credential is not valid; the body was not read",
+                               label);
+                return -1;
+            }
+        }
+        if (h.content_length > 0 && (uint64_t)h.content_length > front->limit) {
+            char detail[128];
+            snprintf(detail, sizeof detail, "the body is larger than %" PRIu64 " bytes",
+                     front->limit);
+            s_front_refuse(front, 413, detail, label);
+            return -1;
+        }
+    }
+    *out = realloc(*out, *out_len + front->head_len);
+    memcpy(*out + *out_len, front->head, front->head_len);
+    *out_len += front->head_len;
+    front->keys_read = false;
+    front->body_bytes = 0;
+    front->state = h.chunked ? FRONT_CHUNK_SIZE : h.content_length > 0 ? FRONT_LENGTH : FRONT_HEAD;
+    front->left = h.content_length > 0 ? (uint64_t)h.content_length : 0;
+    front->head_len = 0;
+    return 0;
+}
+
+static void s_on_front_keys_read(gateway_keys_waiter_t *waiter)
+{
+    s_front_t *front = (s_front_t *)waiter;
+    front->waiting_for_keys = false;
+    front->keys_read = true;
+    char *out = NULL;
+    size_t out_len = 0;
+    if (s_front_head(front, &out, &out_len) != 0) {
+        free(out);
+        return;
+    }
+    s_front_write(front, (uv_stream_t *)&front->inner, NULL, out, out_len);
+    char *held = front->held;
+    size_t held_len = front->held_len;
+    front->held = NULL;
+    front->held_len = 0;
+    s_front_feed(front, held, held_len);
+    free(held);
+    if (front->state != FRONT_HELD && front->state != FRONT_REFUSED)
+        uv_read_start((uv_stream_t *)&front->client, s_on_front_alloc, s_on_client_read);
+}
+
+/* A chunk's size line (in front->line, without its CR LF): the size, then
+ * nothing or extensions after ';'. 0, or -1 when malformed. */
+static int s_chunk_size(s_front_t *front, uint64_t *size)
+{
+    size_t i = 0;
+    *size = 0;
+    for (; i < front->line_len && s_hex((unsigned char)front->line[i]) >= 0; i++) {
+        if (i >= 15)
+            return -1;
+        *size = *size * 16 + (uint64_t)s_hex((unsigned char)front->line[i]);
+    }
+    if (i == 0)
+        return -1;
+    while (i < front->line_len && s_is_ows((unsigned char)front->line[i]))
+        i++;
+    if (i < front->line_len && front->line[i] != ';')
+        return -1;
+    return s_field_value_valid(front->line + i, front->line_len - i) ? 0 : -1;
+}
+
+/* Passes the client's bytes through the framing rules to h2o. */
+static void s_front_feed(s_front_t *front, const char *data, size_t len)
+{
+    char *out = malloc(len + 1);
+    size_t out_len = 0;
+    const char *p = data, *end = data + len;
+    while (p < end && front->state != FRONT_REFUSED) {
+        char c = *p;
+        switch (front->state) {
+        case FRONT_HEAD: {
+            /* up to the empty line */
+            if (front->head_len == FRONT_HEAD_MAX) {
+                s_front_refuse(front, 400, "the request head is larger than 8 KiB", "(framing)");
+                break;
+            }
+            front->head[front->head_len++] = c;
+            p++;
+            size_t n = front->head_len;
+            if (n == 2 && memcmp(front->head, "\r\n", 2) == 0)
+                front->head_len = 0; /* an empty line between requests */
+            else if (n >= 4 && memcmp(front->head + n - 4, "\r\n\r\n", 4) == 0)
+                s_front_head(front, &out, &out_len);
+            else if (c == '\n' && (n < 2 || front->head[n - 2] != '\r'))
+                s_front_refuse(front, 400, "every header line must end in CR LF", "(framing)");
+            break;
+        }
+        case FRONT_LENGTH: {
+            size_t n = (size_t)(end - p) < front->left ? (size_t)(end - p) : front->left;
+            out = realloc(out, out_len + n + 1);
+            memcpy(out + out_len, p, n);
+            out_len += n;
+            p += n;
+            if ((front->left -= n) == 0)
+                front->state = FRONT_HEAD;
+            break;
+        }
+        case FRONT_CHUNK_SIZE:
+        case FRONT_TRAILER:
+            out = realloc(out, out_len + 2);
+            out[out_len++] = c;
+            p++;
+            if (c == '\n') {
+                if (front->line_len == 0 || front->line[front->line_len - 1] != '\r') {
+                    s_front_refuse(front, 400, "a chunk's line must end in CR LF", "(framing)");
+                    break;
+                }
+                front->line_len--; /* without its CR */
+                if (front->state == FRONT_TRAILER) {
+                    if (front->line_len == 0)
+                        front->state = FRONT_HEAD;
+                    front->line_len = 0;
+                    break;
+                }
+                uint64_t size;
+                if (s_chunk_size(front, &size) != 0) {
+                    s_front_refuse(front, 400, "a chunk's size line is malformed", "(framing)");
+                    break;
+                }
+                front->line_len = 0;
+                front->body_bytes += size;
+                if (front->body_bytes > front->limit) {
+                    char detail[128];
+                    snprintf(detail, sizeof detail, "the body is larger than %" PRIu64 " bytes",
+                             front->limit);
+                    s_front_refuse(front, 413, detail, "(framing)");
+                    break;
+                }
+                front->left = size;
+                front->trailer_len = 0;
+                front->state = size ? FRONT_CHUNK_DATA : FRONT_TRAILER;
+            } else if (front->line_len == FRONT_LINE_MAX ||
+                       (front->state == FRONT_TRAILER &&
+                        ++front->trailer_len > FRONT_TRAILER_MAX)) {
+                s_front_refuse(front, 400, "a chunk's line is too long", "(framing)");
+            } else {
+                front->line[front->line_len++] = c;
+            }
+            break;
+        case FRONT_CHUNK_DATA: {
+            size_t n = (size_t)(end - p) < front->left ? (size_t)(end - p) : front->left;
+            out = realloc(out, out_len + n + 1);
+            memcpy(out + out_len, p, n);
+            out_len += n;
+            p += n;
+            if ((front->left -= n) == 0)
+                front->state = FRONT_CHUNK_CR;
+            break;
+        }
+        case FRONT_CHUNK_CR:
+        case FRONT_CHUNK_LF:
+            if (c != (front->state == FRONT_CHUNK_CR ? '\r' : '\n')) {
+                s_front_refuse(front, 400, "a chunk's data must end in CR LF", "(framing)");
+                break;
+            }
+            out = realloc(out, out_len + 2);
+            out[out_len++] = c;
+            p++;
+            front->state = front->state == FRONT_CHUNK_CR ? FRONT_CHUNK_LF : FRONT_CHUNK_SIZE;
+            break;
+        case FRONT_HELD:
+            /* what came after the head waits with it */
+            front->held = realloc(front->held, front->held_len + (size_t)(end - p));
+            memcpy(front->held + front->held_len, p, (size_t)(end - p));
+            front->held_len += (size_t)(end - p);
+            p = end;
+            break;
+        case FRONT_REFUSED:
+            break;
+        }
+    }
+    if (front->state == FRONT_REFUSED)
+        out_len = 0; /* nothing of a refused request reaches h2o */
+    s_front_write(front, (uv_stream_t *)&front->inner, (uv_stream_t *)&front->client, out, out_len);
+}
+
 static void s_on_accept(uv_stream_t *listener, int status)
 {
     gateway_t *gateway = listener->data;
     if (status != 0)
         return;
-    uv_tcp_t *conn = h2o_mem_alloc(sizeof *conn);
-    uv_tcp_init(listener->loop, conn);
-    if (uv_accept(listener, (uv_stream_t *)conn) != 0) {
-        uv_close((uv_handle_t *)conn, (uv_close_cb)free);
-        return;
+    s_front_t *front = calloc(1, sizeof *front);
+    front->gateway = gateway;
+    uv_tcp_init(listener->loop, &front->client);
+    uv_pipe_init(listener->loop, &front->inner, 0);
+    uv_timer_init(listener->loop, &front->linger);
+    front->client.data = front->inner.data = front->linger.data = front;
+    front->handles = 3;
+    int pair[2] = {-1, -1};
+    uv_pipe_t *h2o_side = NULL;
+    if (uv_accept(listener, (uv_stream_t *)&front->client) != 0 ||
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+        goto cleanup;
+    if (uv_pipe_open(&front->inner, pair[0]) != 0)
+        goto cleanup;
+    pair[0] = -1; /* the pipe's now */
+    h2o_side = malloc(sizeof *h2o_side);
+    uv_pipe_init(listener->loop, h2o_side, 0);
+    if (uv_pipe_open(h2o_side, pair[1]) != 0) {
+        uv_close((uv_handle_t *)h2o_side, (uv_close_cb)free);
+        goto cleanup;
     }
-    uv_tcp_nodelay(conn, 1);
-    h2o_socket_t *sock = h2o_uv_socket_create((uv_stream_t *)conn, (uv_close_cb)free);
+    pair[1] = -1;
+    uv_tcp_nodelay(&front->client, 1);
+    h2o_socket_t *sock = h2o_uv_socket_create((uv_stream_t *)h2o_side, (uv_close_cb)free);
     h2o_accept(&gateway->accept_ctx, sock);
+    uv_read_start((uv_stream_t *)&front->client, s_on_front_alloc, s_on_client_read);
+    uv_read_start((uv_stream_t *)&front->inner, s_on_front_alloc, s_on_inner_read);
+    return;
+
+cleanup:
+    log_warn("could not take a connection: %s", strerror(errno));
+    for (int i = 0; i < 2; i++)
+        if (pair[i] >= 0)
+            close(pair[i]);
+    s_front_close(front);
 }
 
 static void s_describe_metrics(metrics_t *metrics)
@@ -1056,6 +1766,9 @@ int gateway_http_start(gateway_t *gateway)
     s_describe_metrics(gateway->metrics);
     h2o_config_init(&gateway->h2o_config);
     gateway->h2o_config.max_request_entity_size = H2O_ENTITY_LIMIT;
+    /* HTTP/1.1 only: no h2c upgrade, no HTTP/2 by prior knowledge (h2o's
+     * HTTP/2 code is not what this gateway is tested with) */
+    gateway->h2o_config.http1.upgrade_to_http2 = 0;
     h2o_hostconf_t *host = h2o_config_register_host(&gateway->h2o_config,
                                                     h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *pathconf = h2o_config_register_path(host, "/", 0);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define JWKS_REFRESH_MS (3600 * 1000) /* the issuer's keys, again every hour */
@@ -61,10 +62,11 @@ static size_t s_collect(char *data, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-/* The JWKS document from the file or the URL; caller frees. */
-static char *s_read_jwks(const char *source, char *error, size_t error_size)
+/* The JWKS document from the file or the URL (https, or http too when
+ * `allow_http`); caller frees. */
+static char *s_read_jwks(const char *source, bool allow_http, char *error, size_t error_size)
 {
-    if (strncmp(source, "https://", 8) != 0 && strncmp(source, "http://", 7) != 0) {
+    if (strncasecmp(source, "https://", 8) != 0 && strncasecmp(source, "http://", 7) != 0) {
         FILE *f = fopen(source, "rb");
         if (!f) {
             snprintf(error, error_size, "cannot read the JWKS file %s", source);
@@ -84,7 +86,7 @@ static char *s_read_jwks(const char *source, char *error, size_t error_size)
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, allow_http ? "http,https" : "https");
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "samhand-gateway/" SAMHAND_VERSION);
     CURLcode rc = curl_easy_perform(curl);
     long status = 0;
@@ -102,7 +104,8 @@ static char *s_read_jwks(const char *source, char *error, size_t error_size)
 static void s_fetch_work(uv_work_t *work)
 {
     gateway_oidc_t *oidc = work->data;
-    oidc->fetched = s_read_jwks(oidc->config.jwks, oidc->fetch_error, sizeof oidc->fetch_error);
+    oidc->fetched = s_read_jwks(oidc->config.jwks, oidc->config.allow_http_jwks, oidc->fetch_error,
+                                sizeof oidc->fetch_error);
 }
 
 static void s_fetch_done(uv_work_t *work, int status)
@@ -219,6 +222,13 @@ gateway_oidc_t *gateway_oidc_new(uv_loop_t *loop, gateway_bridge_t *bridge,
                  "SAMHAND_OIDC_ISSUER needs SAMHAND_OIDC_AUDIENCE and SAMHAND_OIDC_JWKS");
         return NULL;
     }
+    if (strncasecmp(config->jwks, "http://", 7) == 0 && !config->allow_http_jwks) {
+        snprintf(error, error_size,
+                 "SAMHAND_OIDC_JWKS must be a file or an https:// URL: keys fetched over plain "
+                 "http could come from anyone on the way (SAMHAND_OIDC_ALLOW_HTTP_JWKS=1 allows "
+                 "it, for tests)");
+        return NULL;
+    }
     gateway_oidc_t *oidc = calloc(1, sizeof *oidc);
     oidc->config = *config;
     oidc->rules = (gateway_jwt_rules_t){config->issuer, config->audience, config->clock_skew_s,
@@ -226,7 +236,7 @@ gateway_oidc_t *gateway_oidc_new(uv_loop_t *loop, gateway_bridge_t *bridge,
     oidc->loop = loop;
     oidc->bridge = bridge;
     /* the keys at start, synchronously: without them no token can pass */
-    char *text = s_read_jwks(config->jwks, error, error_size);
+    char *text = s_read_jwks(config->jwks, config->allow_http_jwks, error, error_size);
     if (!text || gateway_jwks_load(&oidc->jwks, text, error, error_size) != 0) {
         free(text);
         free(oidc);

@@ -6,6 +6,7 @@
 #ifndef GATEWAY_OIDC_H
 #define GATEWAY_OIDC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
 
@@ -18,14 +19,16 @@ typedef struct gateway_oidc gateway_oidc_t;
 typedef struct {
     const char *issuer; /* "" : OpenID Connect is off */
     const char *audience;
-    const char *jwks; /* a file, or an https:// (or http://) URL */
+    const char *jwks;     /* a file, or an https:// URL */
+    bool allow_http_jwks; /* an http:// URL too (SAMHAND_OIDC_ALLOW_HTTP_JWKS, for tests) */
     const char *org_claim;
     const char *roles_claim;
     long clock_skew_s;
 } gateway_oidc_config_t;
 
 /* NULL with `error` when the configuration cannot work (no keys in the
- * file, a URL that does not answer at start). */
+ * file, a URL that does not answer at start, a plain http:// URL unless
+ * allowed: keys fetched so could be anyone's). */
 gateway_oidc_t *gateway_oidc_new(uv_loop_t *loop, gateway_bridge_t *bridge,
                                  const gateway_oidc_config_t *config, char *error,
                                  size_t error_size);

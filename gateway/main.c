@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 {
     static gateway_t gateway;
     const char *admin_key_sha256 = NULL, *api_keys = NULL, *log_level = NULL;
-    long rate = 0, burst = 0;
+    long rate = 0, burst = 0, allow_http_jwks = 0;
     gateway_oidc_config_t oidc = {0};
     gateway_web_login_t login = {0};
     const config_var_t vars[] = {
@@ -93,8 +93,12 @@ int main(int argc, char **argv)
          &oidc.audience, NULL, NULL},
         {"SAMHAND_OIDC_JWKS", CONFIG_STRING, "",
          "the issuer's keys: a JWKS file, or its https:// URL (fetched at start, hourly, and for "
-         "an unknown key)",
+         "an unknown key; http:// is refused)",
          0, 0, &oidc.jwks, NULL, NULL},
+        {"SAMHAND_OIDC_ALLOW_HTTP_JWKS", CONFIG_INT, "0",
+         "1: a SAMHAND_OIDC_JWKS URL may be plain http:// (tests only: anyone on the way could "
+         "hand the gateway keys of their own)",
+         0, 1, NULL, &allow_http_jwks, NULL},
         {"SAMHAND_OIDC_ORG_CLAIM", CONFIG_STRING, "helseid://claims/client/claims/orgnr_parent",
          "the claim with the caller's organisation number", 0, 0, &oidc.org_claim, NULL, NULL},
         {"SAMHAND_OIDC_ROLES_CLAIM", CONFIG_STRING, "samhand_roles",
@@ -166,10 +170,13 @@ int main(int argc, char **argv)
             (gateway_bridge_service_t){gateway_service_names[i], gateway.service_endpoints[i]};
     gateway.bridge = gateway_bridge_new(gateway.loop, services, GATEWAY_SERVICES);
     gateway.keys = gateway_keys_new(gateway.loop, gateway.bridge);
+    oidc.allow_http_jwks = allow_http_jwks == 1;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     gateway.oidc = gateway_oidc_new(gateway.loop, gateway.bridge, &oidc, error, sizeof error);
     if (!gateway.oidc && oidc.issuer[0]) {
         fprintf(stderr, "%s: %s\n", argv[0], error);
+        gateway_keys_destroy(&gateway.keys);
+        gateway_bridge_destroy(&gateway.bridge);
         return 2;
     }
     gateway.metrics = metrics_new();
