@@ -20,8 +20,18 @@ function periods() {
   return out;
 }
 
+// a figure of fewer than 5 reports is not published: the API says -1
 function days(n) {
-  return typeof n === 'number' ? n.toLocaleString('nb-NO', { maximumFractionDigits: 1 }) : '–';
+  if (typeof n !== 'number') return '–';
+  return n < 0 ? 'for få meldinger til å vise' : n.toLocaleString('nb-NO', { maximumFractionDigits: 1 });
+}
+
+function count(n) {
+  return n < 0 ? 'under 5' : String(n || 0);
+}
+
+function share(x) {
+  return x < 0 ? 'for få til å vise' : Math.round((x || 0) * 100) + ' %';
 }
 
 // The API's codes as people read them
@@ -85,10 +95,10 @@ async function load(period) {
   const now = r.json.current || {};
   const before = r.json.previous || {};
   const n = now.total || 0;
-  summary.textContent = `${period}: ${n} ${n === 1 ? 'avviksmelding' : 'avviksmeldinger'} ` +
-    `(forrige periode ${before.total || 0}). ` +
-    `Median ${days(now.medianDaysToAnswer)} virkedager til svar, ` +
-    `${Math.round((now.shareAnsweredInTime || 0) * 100)} % besvart i tide.`;
+  summary.textContent = `${period}: ${count(n)} ${n === 1 ? 'avviksmelding' : 'avviksmeldinger'} ` +
+    `(forrige periode ${count(before.total)}). ` +
+    `Virkedager til svar, median: ${days(now.medianDaysToAnswer)}; ` +
+    `besvart i tide: ${share(now.shareAnsweredInTime)}.`;
   for (const [field, title] of CHARTS)
     if ((now[field] || []).length) box.append(chart(title, now[field]));
 }

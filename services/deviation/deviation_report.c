@@ -81,15 +81,69 @@ static bool s_quality(bus_call_t *call)
     return false;
 }
 
+static const char *s_caller_subject(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    return p && p->subject ? p->subject : "";
+}
+
+/* Who may see a report: the one rule behind every read, the answer of every
+ * change, every refusal (a report one may not see answers as one that does
+ * not exist) and the audience of every event. While it is a draft, the
+ * principal who wrote it alone; once submitted, its reporting and its
+ * receiving organisation, and the partnership's quality roles. */
+typedef struct {
+    const char *organization_ids[2];
+    size_t n_organization_ids;
+    const char *subject;      /* only this principal, or NULL */
+    bool is_seen_by_quality;  /* and quality roles, whatever their organisation */
+    const char *organization; /* the organisation an event is for */
+} s_audience_t;
+
+static s_audience_t s_audience(const report_t *r)
+{
+    if (r->state == STATE(DRAFT))
+        return (s_audience_t){.organization_ids = {r->reporting_organization_id},
+                              .n_organization_ids = 1,
+                              .subject = r->reporter_subject,
+                              .organization = r->reporting_organization_id};
+    return (s_audience_t){
+        .organization_ids = {r->reporting_organization_id, r->receiving_organization_id},
+        .n_organization_ids = 2,
+        .is_seen_by_quality = true,
+        .organization = r->receiving_organization_id};
+}
+
+/* The caller's sides of the report by that rule; 0: it may not see it. */
 static int s_sides(bus_call_t *call, const report_t *r)
 {
+    s_audience_t a = s_audience(r);
     const char *org = s_caller_organization(call);
-    int sides = s_quality(call) ? SIDE_QUALITY : 0;
-    if (org[0] && strcmp(org, r->reporting_organization_id) == 0)
-        sides |= SIDE_REPORTER;
-    if (org[0] && strcmp(org, r->receiving_organization_id) == 0 && r->state != STATE(DRAFT))
-        sides |= SIDE_RECEIVER;
+    const char *subject = s_caller_subject(call);
+    if (a.subject) /* a draft: its reporter's alone, whoever else they are */
+        return subject[0] && strcmp(subject, a.subject) == 0 ? SIDE_REPORTER : 0;
+    int sides = a.is_seen_by_quality && s_quality(call) ? SIDE_QUALITY : 0;
+    for (size_t i = 0; org[0] && i < a.n_organization_ids; i++) {
+        if (strcmp(org, a.organization_ids[i]) != 0)
+            continue;
+        if (strcmp(org, r->reporting_organization_id) == 0)
+            sides |= SIDE_REPORTER;
+        if (strcmp(org, r->receiving_organization_id) == 0)
+            sides |= SIDE_RECEIVER;
+    }
     return sides;
+}
+
+/* Whether the caller may see the report `id` (false for no such report,
+ * and when it cannot be read). */
+static bool s_may_see(bus_call_t *call, const char *id)
+{
+    report_t *r = NULL;
+    if (!check_uuid(id) || deviation_store_get(call->db, id, false, &r) != 0)
+        return false;
+    bool may = s_sides(call, r) != 0;
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    return may;
 }
 
 /* A string field set anew; an empty one of an unpacked message is
@@ -163,6 +217,10 @@ static void s_present(bus_call_t *call, report_t *r)
     for (size_t i = 0; i < STEPS; i++)
         if ((s_steps[i].from & (1u << r->state)) && (sides & (s_steps[i].sides | SIDE_QUALITY)))
             r->allowed_actions[r->n_allowed_actions++] = strdup(s_steps[i].action);
+    /* the report it duplicates, to those who may see that one */
+    if (r->duplicate_of_id[0] && !s_may_see(call, r->duplicate_of_id))
+        s_replace(&r->duplicate_of_id, "");
+    s_replace(&r->reporter_subject, "");
 }
 
 /* Loads a report the caller may see; 404 for anyone else. */
@@ -333,22 +391,46 @@ static int s_working_days_between(const char *from, const char *to)
 
 /* ---------------------------------------------------------------- handlers */
 
-static const char *s_actor(bus_call_t *call)
+/* Whether every organisation of `a` may see the report `id`: what an event
+ * for them may say of the report a duplicate points to. */
+static bool s_all_may_see(db_t *db, const s_audience_t *a, const char *id)
 {
-    const Samhand__V1__Principal *p = call->envelope->principal;
-    return p && p->subject ? p->subject : "";
+    report_t *other = NULL;
+    if (!check_uuid(id) || deviation_store_get(db, id, false, &other) != 0)
+        return false;
+    s_audience_t b = s_audience(other);
+    bool all = b.subject == NULL;
+    for (size_t i = 0; all && i < a->n_organization_ids; i++) {
+        bool found = false;
+        for (size_t j = 0; j < b.n_organization_ids; j++)
+            found |= strcmp(a->organization_ids[i], b.organization_ids[j]) == 0;
+        all = found;
+    }
+    protobuf_c_message_free_unpacked(&other->base, NULL);
+    return all;
 }
 
-/* Appends the report's event, for the two parties' eyes only (and their
- * systems'): the whole report as the receiver may see it, so an anonymous
- * one without who reported it. */
-static int s_append_event(db_t *db, const char *type, const report_t *r)
+/* Appends the report's event for those who may see the report (s_audience)
+ * and their systems: the whole report as the receiver may see it, so an
+ * anonymous one without who reported it, and never who wrote it. */
+static int s_append_event(db_t *db, const char *type, report_t *r)
 {
-    const char *parties[] = {r->reporting_organization_id, r->receiving_organization_id};
-    db_audience_t audience = {.organizations = parties, .n_organizations = 2};
-    if (!r->is_anonymous) /* as it is: no copy on the common path */
-        return db_outbox_append_for(db, type, r->id, r->receiving_organization_id, NULL, &audience,
-                                    &r->base);
+    s_audience_t a = s_audience(r);
+    db_audience_t to = {.organizations = a.organization_ids,
+                        .n_organizations = a.n_organization_ids,
+                        .subjects = a.subject ? &a.subject : NULL,
+                        .n_subjects = a.subject ? 1 : 0};
+    bool shows_duplicate = !r->duplicate_of_id[0] || s_all_may_see(db, &a, r->duplicate_of_id);
+    if (!r->is_anonymous) { /* as it is, less what some may not see: no copy */
+        char *subject = r->reporter_subject, *duplicate_of = r->duplicate_of_id;
+        r->reporter_subject = (char *)protobuf_c_empty_string;
+        if (!shows_duplicate)
+            r->duplicate_of_id = (char *)protobuf_c_empty_string;
+        int rc = db_outbox_append_for(db, type, r->id, a.organization, NULL, &to, &r->base);
+        r->reporter_subject = subject;
+        r->duplicate_of_id = duplicate_of;
+        return rc;
+    }
     size_t len = samhand__v1__deviation_report__get_packed_size(r);
     uint8_t *packed = malloc(len ? len : 1);
     assert(packed);
@@ -358,14 +440,17 @@ static int s_append_event(db_t *db, const char *type, const report_t *r)
     if (!shown)
         return -1;
     s_hide_reporter(shown);
-    int rc = db_outbox_append_for(db, type, shown->id, shown->receiving_organization_id, NULL,
-                                  &audience, &shown->base);
+    s_replace(&shown->reporter_subject, "");
+    if (!shows_duplicate)
+        s_replace(&shown->duplicate_of_id, "");
+    int rc = db_outbox_append_for(db, type, shown->id, a.organization, NULL, &to, &shown->base);
     samhand__v1__deviation_report__free_unpacked(shown, NULL);
     return rc;
 }
 
 /* Commits the change with its event and replies with the report as the
- * caller sees it (the reply stored with the change for a repeat). */
+ * caller may see it afterwards (the reply stored with the change for a
+ * repeat). */
 static int s_commit(bus_call_t *call, const char *id, const char *event)
 {
     report_t *r = NULL;
@@ -381,7 +466,15 @@ static int s_commit(bus_call_t *call, const char *id, const char *event)
     if (r->is_anonymous && (s_sides(call, r) & SIDE_REPORTER))
         db_set_actor(call->db, "anonymous", r->reporting_organization_id);
     int rc = s_append_event(call->db, type, r);
-    if (rc == 0) {
+    if (rc == 0 && s_sides(call, r) == 0) {
+        /* one who may no longer see it (having forwarded it) is told that
+         * it went and where, which it said itself, and nothing more */
+        report_t gone = SAMHAND__V1__DEVIATION_REPORT__INIT;
+        gone.id = r->id;
+        gone.state = r->state;
+        gone.receiving_organization_id = r->receiving_organization_id;
+        rc = bus_call_reply_before_commit(call, &gone.base);
+    } else if (rc == 0) {
         s_present(call, r);
         rc = bus_call_reply_before_commit(call, &r->base);
     }
@@ -409,7 +502,7 @@ static int s_submit(bus_call_t *call, report_t *r, const char *comment)
                                  .give_reference = true};
     if (deviation_store_change(call->db, r->id, &change) != 0 ||
         deviation_store_transition(call->db, r->id, "submit", "DRAFT", "SUBMITTED", comment,
-                                   s_actor(call), s_caller_organization(call)) != 0)
+                                   s_caller_subject(call), s_caller_organization(call)) != 0)
         return bus_call_fail_db(call, "submit deviation");
     return 0;
 }
@@ -434,7 +527,8 @@ int deviation_report_create(bus_call_t *call)
         return bus_call_fail(call, BUS_PERMISSION_DENIED, "reporting_organization_id",
                              "you can report only for your own organization");
     char id[40];
-    if (db_begin(call->db) != 0 || deviation_store_insert(call->db, req, s_actor(call), id) != 0)
+    if (db_begin(call->db) != 0 ||
+        deviation_store_insert(call->db, req, s_caller_subject(call), id) != 0)
         return bus_call_fail_db(call, "create deviation");
     if (req->submit) {
         report_t *r = NULL;
@@ -495,7 +589,8 @@ int deviation_report_list(bus_call_t *call)
     char today[11];
     deviation_today(today);
     Samhand__V1__ListDeviationsResponse *list = NULL;
-    if (deviation_store_list(call->db, page, org, state, req->overdue, today, &list) != 0)
+    if (deviation_store_list(call->db, page, org, s_caller_subject(call), state, req->overdue,
+                             today, &list) != 0)
         return bus_call_fail_db(call, "list deviations");
     const char **ids = calloc(list->n_items + 1, sizeof *ids);
     for (size_t i = 0; i < list->n_items; i++)
@@ -674,14 +769,12 @@ int deviation_report_step(bus_call_t *call)
         change.set_acknowledged = r->acknowledge_time == NULL;
         comment = req->reason;
     } else if (strcmp(method, "MarkDuplicate") == 0) {
-        report_t *other = NULL;
-        if (!check_uuid(req->duplicate_of_id) || strcmp(req->duplicate_of_id, r->id) == 0 ||
-            deviation_store_get(call->db, req->duplicate_of_id, false, &other) != 0) {
+        /* one the caller may not see answers as one that does not exist */
+        if (strcmp(req->duplicate_of_id, r->id) == 0 || !s_may_see(call, req->duplicate_of_id)) {
             bus_call_fail(call, BUS_INVALID_ARGUMENT, "duplicate_of_id",
                           "duplicate_of_id must name another report");
             goto done;
         }
-        protobuf_c_message_free_unpacked(&other->base, NULL);
         change.duplicate_of = req->duplicate_of_id;
         change.set_acknowledged = r->acknowledge_time == NULL;
     } else if (strcmp(method, "Dispute") == 0) {
@@ -698,7 +791,7 @@ int deviation_report_step(bus_call_t *call)
     }
     if (deviation_store_change(call->db, r->id, &change) != 0 ||
         deviation_store_transition(call->db, r->id, s_steps[step].action, from, to, comment,
-                                   s_actor(call), s_caller_organization(call)) != 0) {
+                                   s_caller_subject(call), s_caller_organization(call)) != 0) {
         bus_call_fail_db(call, "change deviation");
         goto done;
     }

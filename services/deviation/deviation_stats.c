@@ -1,7 +1,7 @@
 /* Statistics of deviation reports for a tertial (T1 Jan–Apr, T2 May–Aug,
  * T3 Sep–Dec) or a date range, beside the period before: counts, working
- * days to acknowledge and to answer, the share answered in time. Counts
- * under 5 are suppressed in the breakdowns by organisation. */
+ * days to acknowledge and to answer, the share answered in time. No
+ * figure of fewer than 5 reports is published (s_suppress). */
 #include "samhand_html.h"
 #include "deviation_server.h"
 #include "samhand_check.h"
@@ -80,11 +80,46 @@ static void s_name(Samhand__V1__StatCount **list, size_t n, const char *key, con
         }
 }
 
+/* A count of some reports but fewer than SUPPRESS_BELOW: one that could
+ * point to a patient, a unit or a person. */
+static bool s_small(int count)
+{
+    return count > 0 && count < SUPPRESS_BELOW;
+}
+
+/* The rule of every figure published: no count, share, median or
+ * percentile of fewer than SUPPRESS_BELOW reports, and no suppressed count
+ * that follows from the others. A dimension's counts sum to the total, so
+ * a small count is suppressed (-1) and then the smallest of the others too,
+ * until at least two are and together they hold at least SUPPRESS_BELOW
+ * reports: subtracting what is shown from the total tells no small count. */
 static void s_suppress(Samhand__V1__StatCount **list, size_t n)
 {
+    size_t hidden = 0;
+    int hidden_reports = 0;
     for (size_t i = 0; i < n; i++)
-        if (list[i]->count < SUPPRESS_BELOW)
+        if (s_small(list[i]->count)) {
+            hidden_reports += list[i]->count;
             list[i]->count = -1;
+            hidden++;
+        }
+    while (hidden > 0 && (hidden < 2 || hidden_reports < SUPPRESS_BELOW)) {
+        size_t smallest = n;
+        for (size_t i = 0; i < n; i++)
+            if (list[i]->count >= 0 && (smallest == n || list[i]->count < list[smallest]->count))
+                smallest = i;
+        if (smallest == n)
+            break; /* all suppressed: their sum is the total, itself suppressed if small */
+        hidden_reports += list[smallest]->count;
+        list[smallest]->count = -1;
+        hidden++;
+    }
+}
+
+/* A figure over `n` reports, or -1 when they are too few to publish it. */
+static double s_figure(double value, size_t n)
+{
+    return n < SUPPRESS_BELOW ? -1 : value;
 }
 
 static Samhand__V1__DeviationPeriodStats *s_period(const deviation_fact_t *facts, size_t n,
@@ -120,15 +155,25 @@ static Samhand__V1__DeviationPeriodStats *s_period(const deviation_fact_t *facts
             in_time += strcmp(f->answered, f->answer_due) <= 0;
         }
     }
+    if (s_small(s->total))
+        s->total = -1;
+    s_suppress(s->by_category, s->n_by_category);
+    s_suppress(s->by_type, s->n_by_type);
+    s_suppress(s->by_state, s->n_by_state);
+    s_suppress(s->by_direction, s->n_by_direction);
     s_suppress(s->by_reporting_organization, s->n_by_reporting_organization);
     s_suppress(s->by_receiving_organization, s->n_by_receiving_organization);
     qsort(ack, n_ack, sizeof *ack, s_compare);
     qsort(answer, n_answer, sizeof *answer, s_compare);
-    s->median_days_to_acknowledge = s_median(ack, n_ack);
-    s->p90_days_to_acknowledge = s_p90(ack, n_ack);
-    s->median_days_to_answer = s_median(answer, n_answer);
-    s->p90_days_to_answer = s_p90(answer, n_answer);
-    s->share_answered_in_time = n_answer ? (double)in_time / (double)n_answer : 0;
+    s->median_days_to_acknowledge = s_figure(s_median(ack, n_ack), n_ack);
+    s->p90_days_to_acknowledge = s_figure(s_p90(ack, n_ack), n_ack);
+    s->median_days_to_answer = s_figure(s_median(answer, n_answer), n_answer);
+    s->p90_days_to_answer = s_figure(s_p90(answer, n_answer), n_answer);
+    /* a share tells both how many were in time and how many not */
+    s->share_answered_in_time =
+        s_small((int)in_time) || s_small((int)(n_answer - in_time))
+            ? -1
+            : s_figure(n_answer ? (double)in_time / (double)n_answer : 0, n_answer);
     free(ack);
     free(answer);
     return s;
@@ -181,9 +226,21 @@ static void s_csv_section(FILE *out, const char *period, const char *group,
     }
 }
 
+/* One figure of the CSV, "<5" when suppressed. */
+static void s_csv_figure(FILE *out, const char *label, const char *what, const char *which,
+                         const char *format, double value)
+{
+    fprintf(out, "%s;%s;%s;", label, what, which);
+    if (value < 0)
+        fputs("<5", out);
+    else
+        fprintf(out, format, value);
+    fputs("\r\n", out);
+}
+
 static void s_csv_period(FILE *out, const char *label, const Samhand__V1__DeviationPeriodStats *s)
 {
-    fprintf(out, "%s;totalt;alle;%d\r\n", label, s->total);
+    s_csv_figure(out, label, "totalt", "alle", "%.0f", s->total);
     s_csv_section(out, label, "kategori", s->by_category, s->n_by_category);
     s_csv_section(out, label, "type", s->by_type, s->n_by_type);
     s_csv_section(out, label, "status", s->by_state, s->n_by_state);
@@ -192,12 +249,13 @@ static void s_csv_period(FILE *out, const char *label, const Samhand__V1__Deviat
                   s->n_by_reporting_organization);
     s_csv_section(out, label, "mottakende virksomhet", s->by_receiving_organization,
                   s->n_by_receiving_organization);
-    fprintf(out, "%s;virkedager til mottak;median;%.1f\r\n", label, s->median_days_to_acknowledge);
-    fprintf(out, "%s;virkedager til mottak;90-persentil;%.1f\r\n", label,
-            s->p90_days_to_acknowledge);
-    fprintf(out, "%s;virkedager til svar;median;%.1f\r\n", label, s->median_days_to_answer);
-    fprintf(out, "%s;virkedager til svar;90-persentil;%.1f\r\n", label, s->p90_days_to_answer);
-    fprintf(out, "%s;besvart innen frist;andel;%.3f\r\n", label, s->share_answered_in_time);
+    s_csv_figure(out, label, "virkedager til mottak", "median", "%.1f",
+                 s->median_days_to_acknowledge);
+    s_csv_figure(out, label, "virkedager til mottak", "90-persentil", "%.1f",
+                 s->p90_days_to_acknowledge);
+    s_csv_figure(out, label, "virkedager til svar", "median", "%.1f", s->median_days_to_answer);
+    s_csv_figure(out, label, "virkedager til svar", "90-persentil", "%.1f", s->p90_days_to_answer);
+    s_csv_figure(out, label, "besvart innen frist", "andel", "%.3f", s->share_answered_in_time);
 }
 
 /* ------------------------------------------------------------- the report */
@@ -321,6 +379,23 @@ static const char *s_organization_label(const void *arg, const char *key)
     return key;
 }
 
+/* A row of key figures, this period and the one before; "<5" when suppressed. */
+static void s_html_figure(FILE *out, const char *title, const char *format, double now,
+                          double before)
+{
+    fprintf(out, "<tr><td>%s</td>", title);
+    double values[] = {now, before};
+    for (int i = 0; i < 2; i++) {
+        fputs("<td class=\"tall\">", out);
+        if (values[i] < 0)
+            fputs("&lt;5", out);
+        else
+            fprintf(out, format, values[i]);
+        fputs("</td>", out);
+    }
+    fputs("</tr>\n", out);
+}
+
 static char *s_render_html(const Samhand__V1__DeviationStatsResponse *s, const char *period,
                            const Samhand__V1__ListDeviationCategoriesResponse *categories,
                            size_t *len)
@@ -350,30 +425,19 @@ static char *s_render_html(const Samhand__V1__DeviationStatsResponse *s, const c
     fputs("<h2>Nøkkeltall</h2>\n<table>\n<thead><tr><th></th><th class=\"tall\">Denne "
           "perioden</th><th class=\"tall\">Forrige periode</th></tr></thead>\n<tbody>\n",
           out);
-    fprintf(out,
-            "<tr><td>Antall meldinger</td><td class=\"tall\">%d</td><td "
-            "class=\"tall\">%d</td></tr>\n",
-            a->total, b->total);
-    fprintf(out,
-            "<tr><td>Virkedager til mottak, median</td><td class=\"tall\">%.1f</td><td "
-            "class=\"tall\">%.1f</td></tr>\n",
-            a->median_days_to_acknowledge, b->median_days_to_acknowledge);
-    fprintf(out,
-            "<tr><td>Virkedager til mottak, 90-persentil</td><td class=\"tall\">%.1f</td>"
-            "<td class=\"tall\">%.1f</td></tr>\n",
-            a->p90_days_to_acknowledge, b->p90_days_to_acknowledge);
-    fprintf(out,
-            "<tr><td>Virkedager til svar, median</td><td class=\"tall\">%.1f</td><td "
-            "class=\"tall\">%.1f</td></tr>\n",
-            a->median_days_to_answer, b->median_days_to_answer);
-    fprintf(out,
-            "<tr><td>Virkedager til svar, 90-persentil</td><td class=\"tall\">%.1f</td>"
-            "<td class=\"tall\">%.1f</td></tr>\n",
-            a->p90_days_to_answer, b->p90_days_to_answer);
-    fprintf(out,
-            "<tr><td>Besvart innen frist</td><td class=\"tall\">%.0f %%</td><td "
-            "class=\"tall\">%.0f %%</td></tr>\n</tbody>\n</table>\n",
-            a->share_answered_in_time * 100, b->share_answered_in_time * 100);
+    s_html_figure(out, "Antall meldinger", "%.0f", a->total, b->total);
+    s_html_figure(out, "Virkedager til mottak, median", "%.1f", a->median_days_to_acknowledge,
+                  b->median_days_to_acknowledge);
+    s_html_figure(out, "Virkedager til mottak, 90-persentil", "%.1f", a->p90_days_to_acknowledge,
+                  b->p90_days_to_acknowledge);
+    s_html_figure(out, "Virkedager til svar, median", "%.1f", a->median_days_to_answer,
+                  b->median_days_to_answer);
+    s_html_figure(out, "Virkedager til svar, 90-persentil", "%.1f", a->p90_days_to_answer,
+                  b->p90_days_to_answer);
+    s_html_figure(out, "Besvart innen frist", "%.0f %%",
+                  a->share_answered_in_time < 0 ? -1 : a->share_answered_in_time * 100,
+                  b->share_answered_in_time < 0 ? -1 : b->share_answered_in_time * 100);
+    fputs("</tbody>\n</table>\n", out);
     s_html_breakdown(out, "Etter kategori", a->by_category, a->n_by_category, b->by_category,
                      b->n_by_category, s_category_label, categories);
     s_html_breakdown(out, "Etter status", a->by_state, a->n_by_state, b->by_state, b->n_by_state,
@@ -386,7 +450,9 @@ static char *s_render_html(const Samhand__V1__DeviationStatsResponse *s, const c
     s_html_breakdown(out, "Etter mottakende virksomhet", a->by_receiving_organization,
                      a->n_by_receiving_organization, b->by_receiving_organization,
                      b->n_by_receiving_organization, s_organization_label, a);
-    fputs("<p>Tall under 5 vises ikke per virksomhet.</p>\n</body>\n</html>\n", out);
+    fputs("<p>Tall bygget på færre enn 5 meldinger vises ikke (&lt;5), og heller ikke tall som "
+          "de kunne regnes ut av.</p>\n</body>\n</html>\n",
+          out);
     fclose(out);
     return body;
 }

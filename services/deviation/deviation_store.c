@@ -107,23 +107,21 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     return 0;
 }
 
-#define REPORT_COLUMNS                                                                                                                                  \
-    "id, coalesce(reference, ''), state, reporting_organization_id, reporting_unit, "                                                                   \
-    "receiving_organization_id, reporter_name, reporter_email, is_anonymous, "                                                                          \
-    "extract(epoch FROM occurred_at)::bigint, extract(epoch FROM discovered_at)::bigint, "                                                              \
-    "is_patient_related, coalesce(type, ''), coalesce(category_code, ''), actual_consequence, "                                                         \
-    "possible_consequence, description, immediate_measures, improvement_suggestion, "                                                                   \
-    "agreement_clause, answer, rejection_reason, coalesce(duplicate_of::text, ''), "                                                                    \
-    "coalesce(acknowledge_due::text, ''), coalesce(answer_due::text, ''), " ROWS_TIMESTAMP_US(                                                          \
-        "su"                                                                                                                                            \
-        "bm"                                                                                                                                            \
-        "it"                                                                                                                                            \
-        "te"                                                                                                                                            \
-        "d_"                                                                                                                                            \
-        "a"                                                                                                                                             \
-        "t") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", " ROWS_TIMESTAMP_US("answered_at") ","                                                        \
-                                                                                             " " ROWS_TIMESTAMP_US("closed_at") ", " ROWS_TIMESTAMP_US( \
-                                                                                                 "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(paused_on::text, ''), row_seq"
+/* The columns of a report, in s_report's order; the cursor (row_seq) last. */
+/* clang-format off */
+#define REPORT_COLUMNS                                                                             \
+    "id, coalesce(reference, ''), state, reporting_organization_id, reporting_unit, "              \
+    "receiving_organization_id, reporter_name, reporter_email, is_anonymous, "                     \
+    "extract(epoch FROM occurred_at)::bigint, extract(epoch FROM discovered_at)::bigint, "         \
+    "is_patient_related, coalesce(type, ''), coalesce(category_code, ''), actual_consequence, "    \
+    "possible_consequence, description, immediate_measures, improvement_suggestion, "              \
+    "agreement_clause, answer, rejection_reason, coalesce(duplicate_of::text, ''), "               \
+    "coalesce(acknowledge_due::text, ''), coalesce(answer_due::text, ''), "                        \
+    ROWS_TIMESTAMP_US("submitted_at") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", "              \
+    ROWS_TIMESTAMP_US("answered_at") ", " ROWS_TIMESTAMP_US("closed_at") ", "                     \
+    ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", "                     \
+    "coalesce(paused_on::text, ''), reporter_subject, row_seq"
+/* clang-format on */
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
 {
@@ -184,6 +182,7 @@ static ProtobufCMessage *s_report(const PGresult *res, int row)
      * aggregate reads it from there */
     if (PQgetvalue(res, row, 31)[0])
         r->answer_deadline->status = SAMHAND__V1__DEADLINE__STATUS__PAUSED;
+    r->reporter_subject = rows_text(res, row, 32);
     return &r->base;
 }
 
@@ -279,15 +278,17 @@ int deviation_store_transition(db_t *db, const char *id, const char *action, con
 }
 
 int deviation_store_list(db_t *db, deviation_page_t page, const char *organization_id,
-                         const char *state, bool overdue, const char *today,
+                         const char *subject, const char *state, bool overdue, const char *today,
                          Samhand__V1__ListDeviationsResponse **out)
 {
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
-    const char *params[] = {after, limit, organization_id, state, overdue ? "t" : "f", today};
+    const char *params[] = {after, limit,  organization_id, state, overdue ? "t" : "f",
+                            today, subject};
+    /* who may see a report, as deviation_report.c's s_sides has it */
 #define LIST_WHERE                                                                                 \
-    " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR "                                 \
-    "      (receiving_organization_id = $3 AND state <> 'DRAFT'))"                                 \
+    " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR receiving_organization_id = $3)"  \
+    " AND (state <> 'DRAFT' OR (reporter_subject = $7 AND $7 <> ''))"                              \
     " AND ($4::text IS NULL OR state = $4)"                                                        \
     " AND (NOT $5::boolean OR (state = 'SUBMITTED' AND acknowledge_due < $6::date) OR "            \
     "      (state = 'AWAITING_RESPONSE' AND answer_due < $6::date))"
@@ -297,7 +298,7 @@ int deviation_store_list(db_t *db, deviation_page_t page, const char *organizati
                                         : "SELECT " REPORT_COLUMNS " FROM reports WHERE "
                                           "row_seq > $1" LIST_WHERE " ORDER BY row_seq LIMIT $2";
 #undef LIST_WHERE
-    return rows_list(db, sql, 6, params, s_report, page.limit,
+    return rows_list(db, sql, 7, params, s_report, page.limit,
                      &samhand__v1__list_deviations_response__descriptor, (ProtobufCMessage **)out);
 }
 

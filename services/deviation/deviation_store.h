@@ -41,7 +41,7 @@ int deviation_store_transition(db_t *db, const char *id, const char *action, con
                                const char *actor_organization_id);
 
 /* organization_id NULL: every report (quality roles); else those it
- * reported or received. */
+ * reported or received; drafts only of the principal `subject`. */
 typedef struct {
     int64_t after; /* newest_first: before, when not 0 */
     int limit;
@@ -49,7 +49,7 @@ typedef struct {
 } deviation_page_t;
 
 int deviation_store_list(db_t *db, deviation_page_t page, const char *organization_id,
-                         const char *state, bool overdue, const char *today,
+                         const char *subject, const char *state, bool overdue, const char *today,
                          Samhand__V1__ListDeviationsResponse **out);
 
 /* Reports due for an alert: the acknowledgement or the answer due on or

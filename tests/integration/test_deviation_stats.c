@@ -1,11 +1,14 @@
 /* Tertial statistics from a known set of reports, the figures worked out by
- * hand: counts by category, state and organisation with counts under 5
- * suppressed, working days to acknowledge and answer, share answered in
- * time, the period before, and the CSV a committee can open. */
+ * hand: counts by category, state and organisation, working days to
+ * acknowledge and answer, share answered in time, the period before, and
+ * the CSV a committee can open; no figure of fewer than 5 reports, nor one
+ * that follows from the others. */
 #include "harness.h"
 #include "samhand_time.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,6 +18,7 @@
 static char KOMMUNE[40], SYKEHUS[40], LEGEKONTOR[40];
 
 static harness_stack_t s_stack;
+static const char *s_db;
 /* quality roles may report and act for any party */
 static const char *s_kommune, *s_sykehus, *s_lege;
 static char s_period[32];
@@ -63,7 +67,8 @@ static int s_count_of(json_t *list, const char *key)
 
 static int s_setup(void **state)
 {
-    harness_stack_start(&s_stack, harness_database_url());
+    s_db = harness_database_url();
+    harness_stack_start(&s_stack, s_db);
     s_kommune = s_sykehus = s_lege = s_stack.auth_header;
     static const struct {
         const char *body;
@@ -97,23 +102,25 @@ static int s_teardown(void **state)
     return 0;
 }
 
+static void s_assert_nothing_small_follows(json_t *period);
+
 static void test_figures_by_hand(void **state)
 {
-    /* municipality -> hospital: 4 discharge summaries, 2 referrals;
+    /* municipality -> hospital: 6 discharge summaries, 5 referrals;
      * GP -> hospital: 2 test results; hospital -> municipality: 5 medication lists */
-    char ids[6][40];
-    for (int i = 0; i < 4; i++)
+    char ids[11][40];
+    for (int i = 0; i < 6; i++)
         s_report(s_kommune, KOMMUNE, SYKEHUS, "SAM-EPIKRISE", ids[i]);
-    for (int i = 4; i < 6; i++)
+    for (int i = 6; i < 11; i++)
         s_report(s_kommune, KOMMUNE, SYKEHUS, "SAM-HENVISNING", ids[i]);
     for (int i = 0; i < 2; i++)
         s_report(s_lege, LEGEKONTOR, SYKEHUS, "SAM-PROVESVAR", NULL);
     for (int i = 0; i < 5; i++)
         s_report(s_sykehus, SYKEHUS, KOMMUNE, "SAM-LEGEMIDDELLISTE", NULL);
-    /* the hospital acknowledges three and answers two, all today */
-    for (int i = 0; i < 3; i++)
+    /* the hospital acknowledges six and answers five, all today */
+    for (int i = 0; i < 6; i++)
         s_step(s_sykehus, ids[i], "acknowledge", "{}");
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 5; i++)
         s_step(s_sykehus, ids[i], "respond", "{\"answer\":\"Rutinen er endret.\"}");
 
     /* by the time the figures are asked for, agenda's events have told the
@@ -125,34 +132,37 @@ static void test_figures_by_hand(void **state)
         http_response_free(&r);
         r = s_as(s_kommune, "GET", path, NULL);
         json_t *direction = json_object_get(json_object_get(r->json, "current"), "byDirection");
-        if (s_count_of(direction, "MUNICIPALITY → HOSPITAL_TRUST") == 6)
+        if (s_count_of(direction, "MUNICIPALITY → HOSPITAL_TRUST") == 11)
             break;
         usleep(100 * 1000);
     }
     assert_int_equal(r->status, 200);
     json_t *now = json_object_get(r->json, "current");
-    assert_int_equal(json_integer_value(json_object_get(now, "total")), 13);
+    assert_int_equal(json_integer_value(json_object_get(now, "total")), 18);
+    /* fewer than 5 is suppressed (-1), and so is the next smallest count
+     * beside a lone small one, which would otherwise follow from the total */
     json_t *category = json_object_get(now, "byCategory");
-    assert_int_equal(s_count_of(category, "SAM-EPIKRISE"), 4);
-    assert_int_equal(s_count_of(category, "SAM-HENVISNING"), 2);
-    assert_int_equal(s_count_of(category, "SAM-PROVESVAR"), 2);
+    assert_int_equal(s_count_of(category, "SAM-EPIKRISE"), 6);
+    assert_int_equal(s_count_of(category, "SAM-HENVISNING"), -1);
+    assert_int_equal(s_count_of(category, "SAM-PROVESVAR"), -1);
     assert_int_equal(s_count_of(category, "SAM-LEGEMIDDELLISTE"), 5);
     json_t *states = json_object_get(now, "byState");
-    assert_int_equal(s_count_of(states, "SUBMITTED"), 10);
-    assert_int_equal(s_count_of(states, "AWAITING_RESPONSE"), 1);
-    assert_int_equal(s_count_of(states, "ANSWERED"), 2);
-    /* per organisation, counts under 5 are suppressed (-1) */
+    assert_int_equal(s_count_of(states, "SUBMITTED"), 12);
+    assert_int_equal(s_count_of(states, "AWAITING_RESPONSE"), -1);
+    assert_int_equal(s_count_of(states, "ANSWERED"), -1);
     json_t *reporting = json_object_get(now, "byReportingOrganization");
-    assert_int_equal(s_count_of(reporting, KOMMUNE), 6);
-    assert_int_equal(s_count_of(reporting, SYKEHUS), 5);
+    assert_int_equal(s_count_of(reporting, KOMMUNE), 11);
+    assert_int_equal(s_count_of(reporting, SYKEHUS), -1);
     assert_int_equal(s_count_of(reporting, LEGEKONTOR), -1);
     json_t *receiving = json_object_get(now, "byReceivingOrganization");
-    assert_int_equal(s_count_of(receiving, SYKEHUS), 8);
+    assert_int_equal(s_count_of(receiving, SYKEHUS), 13);
     assert_int_equal(s_count_of(receiving, KOMMUNE), 5);
     json_t *direction = json_object_get(now, "byDirection");
-    assert_int_equal(s_count_of(direction, "MUNICIPALITY → HOSPITAL_TRUST"), 6);
-    assert_int_equal(s_count_of(direction, "GP_OFFICE → HOSPITAL_TRUST"), 2);
-    assert_int_equal(s_count_of(direction, "HOSPITAL_TRUST → MUNICIPALITY"), 5);
+    assert_int_equal(s_count_of(direction, "MUNICIPALITY → HOSPITAL_TRUST"), 11);
+    assert_int_equal(s_count_of(direction, "GP_OFFICE → HOSPITAL_TRUST"), -1);
+    assert_int_equal(s_count_of(direction, "HOSPITAL_TRUST → MUNICIPALITY"), -1);
+    assert_int_equal(s_count_of(json_object_get(now, "byType"), "BREACH_OF_AGREEMENT"), 18);
+    s_assert_nothing_small_follows(now);
     /* acknowledged and answered the day they came: 0 working days, all in time */
     assert_true(json_real_value(json_object_get(now, "medianDaysToAcknowledge")) == 0.0);
     assert_true(json_real_value(json_object_get(now, "p90DaysToAnswer")) == 0.0);
@@ -166,7 +176,7 @@ static void test_figures_by_hand(void **state)
     assert_int_equal(r->status, 200);
     assert_string_equal(r->content_type, "text/csv; charset=utf-8");
     assert_int_equal(strncmp(r->body, "periode;gruppering;verdi;antall\r\n", 33), 0);
-    assert_non_null(strstr(r->body, ";kategori;\"SAM-EPIKRISE\";4\r\n"));
+    assert_non_null(strstr(r->body, ";kategori;\"SAM-EPIKRISE\";6\r\n"));
     char line[160];
     snprintf(line, sizeof line, ";meldende virksomhet;\"%s\";<5\r\n", LEGEKONTOR);
     assert_non_null(strstr(r->body, line));
@@ -181,14 +191,168 @@ static void test_figures_by_hand(void **state)
     assert_non_null(strstr(r->body, ". tertial "));
     assert_non_null(strstr(
         r->body,
-        "<tr><td>Antall meldinger</td><td class=\"tall\">13</td><td class=\"tall\">0</td></tr>"));
+        "<tr><td>Antall meldinger</td><td class=\"tall\">18</td><td class=\"tall\">0</td></tr>"));
     assert_non_null(
-        strstr(r->body, "<tr><td>Epikrise / utskrivningsrapport</td><td class=\"tall\">4</td>"));
-    assert_non_null(strstr(r->body, "<tr><td>Besvart</td><td class=\"tall\">2</td>"));
+        strstr(r->body, "<tr><td>Epikrise / utskrivningsrapport</td><td class=\"tall\">6</td>"));
+    assert_non_null(strstr(r->body, "<tr><td>Besvart</td><td class=\"tall\">&lt;5</td>"));
     assert_non_null(strstr(r->body, "<tr><td>Moholt legesenter</td><td class=\"tall\">&lt;5</td>"));
     assert_non_null(
-        strstr(r->body, "<tr><td>Kommune → Helseforetak</td><td class=\"tall\">6</td>"));
+        strstr(r->body, "<tr><td>Kommune → Helseforetak</td><td class=\"tall\">11</td>"));
     http_response_free(&r);
+}
+
+static void s_sql(const char *sql)
+{
+    PGconn *conn = PQconnectdb(s_db);
+    PGresult *res = PQexec(conn, sql);
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(conn);
+}
+
+/* Reports from `from` to `to` of `category`, submitted (and, when
+ * `acknowledged`, acknowledged) on `day` at noon. */
+static void s_reports_on(const char *day, const char *from, const char *to, const char *category,
+                         int n, bool acknowledged)
+{
+    for (int i = 0; i < n; i++) {
+        char id[40], sql[256];
+        s_report(s_kommune, from, to, category, id);
+        if (acknowledged)
+            s_step(s_sykehus, id, "acknowledge", "{}");
+        snprintf(sql, sizeof sql,
+                 "UPDATE deviation.reports SET submitted_at = '%s 12:00+01', acknowledged_at = "
+                 "CASE WHEN acknowledged_at IS NULL THEN NULL ELSE '%s 14:00+01'::timestamptz "
+                 "END WHERE id = '%s'",
+                 day, day, id);
+        s_sql(sql);
+    }
+}
+
+/* The statistics of one day, in JSON and in CSV. */
+static json_t *s_day(const char *day, char **csv_p)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/v1/deviations/stats?from=%s&to=%s", day, day);
+    http_response_t *r = s_as(s_kommune, "GET", path, NULL);
+    assert_int_equal(r->status, 200);
+    json_t *now = json_incref(json_object_get(r->json, "current"));
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/stats?from=%s&to=%s&format=csv", day, day);
+    r = s_as(s_kommune, "GET", path, NULL);
+    assert_int_equal(r->status, 200);
+    *csv_p = strdup(r->body);
+    http_response_free(&r);
+    return now;
+}
+
+static const char *const s_dimensions[] = {"byCategory",
+                                           "byType",
+                                           "byState",
+                                           "byDirection",
+                                           "byReportingOrganization",
+                                           "byReceivingOrganization"};
+
+/* In every breakdown, no count of 1 to 4 is shown, and the suppressed ones
+ * do not follow from the total: none, or two or more holding 5 or more. */
+static void s_assert_nothing_small_follows(json_t *period)
+{
+    json_int_t total = json_integer_value(json_object_get(period, "total"));
+    for (size_t d = 0; d < sizeof s_dimensions / sizeof s_dimensions[0]; d++) {
+        json_t *list = json_object_get(period, s_dimensions[d]);
+        json_int_t shown = 0;
+        size_t hidden = 0;
+        for (size_t i = 0; i < json_array_size(list); i++) {
+            json_int_t count =
+                json_integer_value(json_object_get(json_array_get(list, i), "count"));
+            if (count > 0 && count < 5)
+                fail_msg("%s shows a count of %d", s_dimensions[d], (int)count);
+            if (count < 0)
+                hidden++;
+            else
+                shown += count;
+        }
+        if (hidden > 0 && total >= 0) {
+            if (hidden < 2 || total - shown < 5)
+                fail_msg("%s: %zu suppressed, %d by subtraction", s_dimensions[d], hidden,
+                         (int)(total - shown));
+        }
+    }
+}
+
+/* No line of the CSV says 1 to 4. */
+static void s_assert_csv_has_no_small_figure(const char *csv)
+{
+    for (const char *line = csv; *line; line = strchr(line, '\n') + 1) {
+        const char *end = strchr(line, '\r');
+        const char *last = end;
+        while (last > line && last[-1] != ';')
+            last--;
+        if (end - last == 1 && *last >= '1' && *last <= '4')
+            fail_msg("the CSV says %.*s", (int)(end - line), line);
+        if (!strchr(line, '\n'))
+            break;
+    }
+}
+
+/* A day with three reports: nothing of it is told, not the total, not a
+ * count of any breakdown, not the time to acknowledge two of them. */
+static void test_a_day_of_few_reports_tells_nothing(void **state)
+{
+    s_reports_on("2024-03-05", KOMMUNE, SYKEHUS, "SAM-EPIKRISE", 2, true);
+    s_reports_on("2024-03-05", LEGEKONTOR, SYKEHUS, "SAM-PROVESVAR", 1, false);
+    char *csv = NULL;
+    json_t *day = s_day("2024-03-05", &csv);
+    assert_int_equal(json_integer_value(json_object_get(day, "total")), -1);
+    for (size_t d = 0; d < sizeof s_dimensions / sizeof s_dimensions[0]; d++) {
+        json_t *list = json_object_get(day, s_dimensions[d]);
+        assert_true(json_array_size(list) > 0);
+        for (size_t i = 0; i < json_array_size(list); i++)
+            assert_int_equal(json_integer_value(json_object_get(json_array_get(list, i), "count")),
+                             -1);
+    }
+    assert_true(json_real_value(json_object_get(day, "medianDaysToAcknowledge")) < 0);
+    assert_true(json_real_value(json_object_get(day, "p90DaysToAcknowledge")) < 0);
+    assert_true(json_real_value(json_object_get(day, "medianDaysToAnswer")) < 0);
+    assert_true(json_real_value(json_object_get(day, "shareAnsweredInTime")) < 0);
+    s_assert_csv_has_no_small_figure(csv);
+    assert_non_null(strstr(csv, ";totalt;alle;<5\r\n"));
+    assert_non_null(strstr(csv, ";virkedager til mottak;median;<5\r\n"));
+    free(csv);
+    json_decref(day);
+}
+
+/* Beside one small count the next smallest is suppressed too, and small
+ * counts that together are fewer than 5 take another with them: the total
+ * minus what is shown never tells a small count. */
+static void test_no_suppressed_count_follows_from_the_total(void **state)
+{
+    /* 6 discharge summaries and 2 referrals: 8 - 6 would say 2 */
+    s_reports_on("2024-03-12", KOMMUNE, SYKEHUS, "SAM-EPIKRISE", 6, false);
+    s_reports_on("2024-03-12", KOMMUNE, SYKEHUS, "SAM-HENVISNING", 2, false);
+    char *csv = NULL;
+    json_t *day = s_day("2024-03-12", &csv);
+    assert_int_equal(json_integer_value(json_object_get(day, "total")), 8);
+    json_t *category = json_object_get(day, "byCategory");
+    assert_int_equal(s_count_of(category, "SAM-HENVISNING"), -1);
+    assert_int_equal(s_count_of(category, "SAM-EPIKRISE"), -1);
+    assert_int_equal(s_count_of(json_object_get(day, "byReportingOrganization"), KOMMUNE), 8);
+    s_assert_nothing_small_follows(day);
+    s_assert_csv_has_no_small_figure(csv);
+    free(csv);
+    json_decref(day);
+
+    /* 6, 1 and 1: the two ones, together 2, would each be 1 */
+    s_reports_on("2024-03-19", KOMMUNE, SYKEHUS, "SAM-EPIKRISE", 6, false);
+    s_reports_on("2024-03-19", KOMMUNE, SYKEHUS, "SAM-HENVISNING", 1, false);
+    s_reports_on("2024-03-19", KOMMUNE, SYKEHUS, "SAM-PROVESVAR", 1, false);
+    day = s_day("2024-03-19", &csv);
+    category = json_object_get(day, "byCategory");
+    assert_int_equal(s_count_of(category, "SAM-EPIKRISE"), -1);
+    s_assert_nothing_small_follows(day);
+    s_assert_csv_has_no_small_figure(csv);
+    free(csv);
+    json_decref(day);
 }
 
 static void test_refusals(void **state)
@@ -220,6 +384,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_figures_by_hand),
+        cmocka_unit_test(test_a_day_of_few_reports_tells_nothing),
+        cmocka_unit_test(test_no_suppressed_count_follows_from_the_total),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);

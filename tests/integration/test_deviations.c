@@ -3,6 +3,8 @@
  * workflow and each refused step, deadlines in working days, forwarding,
  * and who sees what. */
 #include "harness.h"
+#include "samhand/v1/deviation.pb-c.h"
+#include "samhand/v1/event.pb-c.h"
 #include "samhand_time.h"
 
 #include <libpq-fe.h>
@@ -21,6 +23,8 @@ static const char *s_db;
 
 /* one credential per party */
 static const char *s_kommune = "Authorization: Bearer shk_kommune_sykepleier";
+/* another key of the same municipality: a colleague, or its own system */
+static const char *s_kommune_kollega = "Authorization: Bearer shk_kommune_kollega";
 static const char *s_sykehus = "Authorization: Bearer shk_sykehus_avdeling";
 static const char *s_lege = "Authorization: Bearer shk_fastlege";
 static const char *s_kvalitet = "Authorization: Bearer shk_kvalitet";
@@ -54,6 +58,7 @@ static int s_setup(void **state)
         const char *key, *org, *roles;
     } parties[] = {
         {"shk_kommune_sykepleier", KOMMUNE, "reporter"},
+        {"shk_kommune_kollega", KOMMUNE, "reporter"},
         {"shk_sykehus_avdeling", SYKEHUS, "reporter"},
         {"shk_fastlege", LEGEKONTOR, "reporter"},
         {"shk_kvalitet", "", "quality"},
@@ -292,7 +297,9 @@ static void test_forward_reject_duplicate(void **state)
         "REJECTED");
 
     char first_id[40];
-    snprintf(first_id, sizeof first_id, "%s", s_id);
+    r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    snprintf(first_id, sizeof first_id, "%s", json_text(r, "id"));
+    http_response_free(&r);
     r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
     snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
     http_response_free(&r);
@@ -354,7 +361,7 @@ static void test_who_sees_what(void **state)
     assert_problem(r, 403, "reportingOrganizationId");
     http_response_free(&r);
 
-    long all = s_sql_count("SELECT count(*) FROM deviation.reports");
+    long all = s_sql_count("SELECT count(*) FROM deviation.reports WHERE state <> 'DRAFT'");
     r = s_as(s_kvalitet, "GET", "/v1/deviations?limit=500", NULL);
     assert_int_equal((long)json_array_size(json_object_get(r->json, "items")), all);
     http_response_free(&r);
@@ -502,6 +509,253 @@ static void test_fhir_export(void **state)
     http_response_free(&r);
 }
 
+/* The Event the deviation service stored of `type` about report `id` (the
+ * latest), as notify gets it; free with samhand__v1__event__free_unpacked. */
+static Samhand__V1__Event *s_outbox_event(const char *type, const char *id)
+{
+    PGconn *conn = PQconnectdb(s_db);
+    const char *params[] = {type, id};
+    PGresult *res = PQexecParams(conn,
+                                 "SELECT event FROM deviation.outbox WHERE type = $1 AND "
+                                 "subject = $2 ORDER BY sequence DESC LIMIT 1",
+                                 2, NULL, params, NULL, NULL, 1);
+    assert_int_equal(PQntuples(res), 1);
+    Samhand__V1__Event *e = samhand__v1__event__unpack(NULL, (size_t)PQgetlength(res, 0, 0),
+                                                       (const uint8_t *)PQgetvalue(res, 0, 0));
+    assert_non_null(e);
+    PQclear(res);
+    PQfinish(conn);
+    return e;
+}
+
+static void s_sql_text(const char *sql, char *out, size_t size)
+{
+    PGconn *conn = PQconnectdb(s_db);
+    PGresult *res = PQexec(conn, sql);
+    assert_int_equal(PQntuples(res), 1);
+    snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(conn);
+}
+
+/* Whether `who`'s list of reports holds `id`. */
+static bool s_listed(const char *who, const char *id)
+{
+    http_response_t *r = s_as(who, "GET", "/v1/deviations?limit=500", NULL);
+    assert_int_equal(r->status, 200);
+    bool found = strstr(r->body, id) != NULL;
+    http_response_free(&r);
+    return found;
+}
+
+/* The answer's body without its request id, for comparing two answers. */
+static char *s_without_request_id(const http_response_t *r)
+{
+    char *body = strdup(r->body ? r->body : "");
+    char *at = strstr(body, "\"requestId\":\"");
+    if (at) {
+        char *end = strchr(at + 13, '"');
+        memmove(at + 13, end, strlen(end) + 1);
+    }
+    return body;
+}
+
+/* A draft is the reporter's alone: not the receiver's, not a colleague's
+ * of the same municipality, not quality's; neither by GET and lists nor by
+ * its event, which is for the reporter only. */
+static void test_a_draft_is_its_reporters_alone(void **state)
+{
+    http_response_t *r =
+        s_as(s_kommune, "POST", "/v1/deviations",
+             s_report(KOMMUNE, SYKEHUS, "\"improvementSuggestion\":\"UTKAST-KANARI-7Q\"", false));
+    expect_status(r, 201);
+    char id[40], path[160];
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    assert_string_equal(json_text(r, "reporterSubject"), ""); /* never shown */
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    r = s_as(s_kommune, "GET", path, NULL);
+    expect_status(r, 200);
+    http_response_free(&r);
+    /* everyone else: as if it did not exist */
+    http_response_t *none =
+        s_as(s_kommune, "GET", "/v1/deviations/9b2f0c8e-5d1a-4c3e-8f7a-2b6d4e1a9c0f", NULL);
+    assert_problem(none, 404, NULL);
+    const char *others[] = {s_kommune_kollega, s_sykehus, s_kvalitet, s_annen};
+    for (size_t i = 0; i < 4; i++) {
+        r = s_as(others[i], "GET", path, NULL);
+        assert_problem(r, 404, NULL);
+        assert_null(strstr(r->body, "KANARI"));
+        http_response_free(&r);
+        assert_false(s_listed(others[i], id));
+    }
+    http_response_free(&none);
+    assert_true(s_listed(s_kommune, id));
+
+    /* its event is for the reporter's organisation and, in it, the
+     * reporter alone; it does not say who that is */
+    char subject[128], sql[256];
+    snprintf(sql, sizeof sql, "SELECT reporter_subject FROM deviation.reports WHERE id = '%s'", id);
+    s_sql_text(sql, subject, sizeof subject);
+    assert_int_equal(strncmp(subject, "key:", 4), 0);
+    Samhand__V1__Event *e = s_outbox_event("no.samhand.deviation.drafted", id);
+    assert_int_equal(e->n_audience_organization_ids, 1);
+    assert_string_equal(e->audience_organization_ids[0], KOMMUNE);
+    assert_int_equal(e->n_audience_subjects, 1);
+    assert_string_equal(e->audience_subjects[0], subject);
+    assert_string_equal(e->organization_id, KOMMUNE);
+    Samhand__V1__DeviationReport *data =
+        samhand__v1__deviation_report__unpack(NULL, e->data.len, e->data.data);
+    assert_string_equal(data->reporter_subject, "");
+    samhand__v1__deviation_report__free_unpacked(data, NULL);
+    samhand__v1__event__free_unpacked(e, NULL);
+
+    /* the feed: the reporter gets it, the receiver does not */
+    bool seen = false;
+    for (int i = 0; i < 100 && !seen; i++) {
+        r = s_as(s_kommune, "GET", "/v1/events?types=no.samhand.deviation.drafted&limit=500", NULL);
+        seen = r->status == 200 && strstr(r->body, "UTKAST-KANARI-7Q") != NULL;
+        http_response_free(&r);
+        if (!seen)
+            usleep(100 * 1000);
+    }
+    assert_true(seen);
+    r = s_as(s_sykehus, "GET", "/v1/events?limit=500", NULL);
+    expect_status(r, 200);
+    assert_null(strstr(r->body, "UTKAST-KANARI-7Q"));
+    assert_null(strstr(r->body, id));
+    http_response_free(&r);
+
+    /* a colleague cannot submit it either; once the reporter has, the
+     * receiver sees it and its event goes to both parties */
+    snprintf(path, sizeof path, "/v1/deviations/%s/submit", id);
+    r = s_as(s_kommune_kollega, "POST", path, "{}");
+    assert_problem(r, 404, "id");
+    http_response_free(&r);
+    r = s_as(s_kommune, "POST", path, "{}");
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "reporterSubject"), "");
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    r = s_as(s_sykehus, "GET", path, NULL);
+    expect_status(r, 200);
+    http_response_free(&r);
+    e = s_outbox_event("no.samhand.deviation.submitted", id);
+    assert_int_equal(e->n_audience_organization_ids, 2);
+    assert_int_equal(e->n_audience_subjects, 0);
+    assert_string_equal(e->organization_id, SYKEHUS);
+    samhand__v1__event__free_unpacked(e, NULL);
+}
+
+/* A report one may not see answers every id-taking step exactly as an id
+ * that names no report: mark-duplicate tells nothing of whether it exists. */
+static void test_a_report_one_may_not_see_is_no_report(void **state)
+{
+    char foreign[40], mine[40], path[160], body[160];
+    /* between the GP office and the municipality: not the hospital's */
+    http_response_t *r =
+        s_as(s_lege, "POST", "/v1/deviations", s_report(LEGEKONTOR, KOMMUNE, "", true));
+    snprintf(foreign, sizeof foreign, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    snprintf(mine, sizeof mine, "%s", json_text(r, "id"));
+    http_response_free(&r);
+
+    snprintf(path, sizeof path, "/v1/deviations/%s/mark-duplicate", mine);
+    snprintf(body, sizeof body, "{\"duplicateOfId\":\"%s\"}", foreign);
+    http_response_t *seen = s_as(s_sykehus, "POST", path, body);
+    http_response_t *none = s_as(s_sykehus, "POST", path,
+                                 "{\"duplicateOfId\":\"9b2f0c8e-5d1a-4c3e-8f7a-2b6d4e1a9c0f\"}");
+    assert_problem(none, 400, "duplicateOfId");
+    /* the same answer, but for the id it was given */
+    char *a = s_without_request_id(seen), *b = s_without_request_id(none);
+    assert_int_equal(seen->status, none->status);
+    char *at = strstr(a, foreign);
+    assert_null(at); /* no id echoed */
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    http_response_free(&seen);
+    http_response_free(&none);
+
+    /* a report one may not see is no report to act on or read either */
+    const char *steps[] = {"acknowledge", "forward", "reject", "close", "reopen", "fhir"};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        bool get = strcmp(steps[i], "fhir") == 0;
+        snprintf(path, sizeof path, "/v1/deviations/%s/%s", foreign, steps[i]);
+        r = s_as(s_sykehus, get ? "GET" : "POST", path, get ? NULL : "{}");
+        snprintf(path, sizeof path, "/v1/deviations/9b2f0c8e-5d1a-4c3e-8f7a-2b6d4e1a9c0f/%s",
+                 steps[i]);
+        none = s_as(s_sykehus, get ? "GET" : "POST", path, get ? NULL : "{}");
+        assert_problem(r, 404, NULL);
+        /* the answers differ only in the id asked for */
+        char *x = s_without_request_id(r), *y = s_without_request_id(none);
+        assert_non_null(strstr(x, foreign));
+        for (char *id_at = strstr(x, foreign); id_at; id_at = strstr(id_at, foreign))
+            memcpy(id_at, "9b2f0c8e-5d1a-4c3e-8f7a-2b6d4e1a9c0f", 36);
+        assert_string_equal(x, y);
+        free(x);
+        free(y);
+        http_response_free(&r);
+        http_response_free(&none);
+    }
+}
+
+/* A duplicate points to a report the one reading it may not see: the
+ * receiver sees which, the reporter of the duplicate not (nor its event). */
+static void test_a_duplicate_shows_only_what_one_may_see(void **state)
+{
+    char first[40], second[40], path[160], body[160];
+    http_response_t *r =
+        s_as(s_lege, "POST", "/v1/deviations", s_report(LEGEKONTOR, SYKEHUS, "", true));
+    snprintf(first, sizeof first, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    snprintf(second, sizeof second, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s/mark-duplicate", second);
+    snprintf(body, sizeof body, "{\"duplicateOfId\":\"%s\"}", first);
+    r = s_as(s_sykehus, "POST", path, body);
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "duplicateOfId"), first);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s", second);
+    r = s_as(s_kommune, "GET", path, NULL);
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "state"), "DUPLICATE");
+    assert_null(strstr(r->body, first));
+    http_response_free(&r);
+    Samhand__V1__Event *e = s_outbox_event("no.samhand.deviation.marked_duplicate", second);
+    Samhand__V1__DeviationReport *data =
+        samhand__v1__deviation_report__unpack(NULL, e->data.len, e->data.data);
+    assert_string_equal(data->duplicate_of_id, "");
+    samhand__v1__deviation_report__free_unpacked(data, NULL);
+    samhand__v1__event__free_unpacked(e, NULL);
+}
+
+/* Who forwards a report is no longer a party: the answer says it went and
+ * where, not the report it may no longer see. */
+static void test_forwarding_answers_only_that_it_went(void **state)
+{
+    char id[40], path[160];
+    http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations",
+                              s_report(KOMMUNE, SYKEHUS, "\"isAnonymous\":false", true));
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s/forward", id);
+    r = s_as(s_sykehus, "POST", path, "{\"forwardToOrganizationId\":\"" LEGEKONTOR "\"}");
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "id"), id);
+    assert_string_equal(json_text(r, "state"), "SUBMITTED");
+    assert_string_equal(json_text(r, "receivingOrganizationId"), LEGEKONTOR);
+    assert_string_equal(json_text(r, "description"), "");
+    assert_string_equal(json_text(r, "reporterName"), "");
+    assert_string_equal(json_text(r, "reportingOrganizationId"), "");
+    assert_int_equal(json_array_size(json_object_get(r->json, "history")), 0);
+    http_response_free(&r);
+}
+
 /* The ids of every report `who` may list, page by page of `limit`, in the
  * order asked for; their count. */
 static size_t s_all_ids(const char *who, bool newest_first, char ids[][40], size_t max)
@@ -546,6 +800,10 @@ int main(void)
         cmocka_unit_test(test_the_whole_workflow),
         cmocka_unit_test(test_forward_reject_duplicate),
         cmocka_unit_test(test_who_sees_what),
+        cmocka_unit_test(test_a_draft_is_its_reporters_alone),
+        cmocka_unit_test(test_a_report_one_may_not_see_is_no_report),
+        cmocka_unit_test(test_a_duplicate_shows_only_what_one_may_see),
+        cmocka_unit_test(test_forwarding_answers_only_that_it_went),
         cmocka_unit_test(test_deadline_alerts),
         cmocka_unit_test(test_fhir_export),
         cmocka_unit_test(test_reads_are_logged),
