@@ -123,7 +123,7 @@ const gateway_policy_t gateway_policies[] = {
     {"deviation.RequestAnalysis", DEVIATIONS, PARTIES},
     {"deviation.Close", DEVIATIONS, PARTIES},
     {"deviation.Reopen", DEVIATIONS, PARTIES},
-    /* aggregated, names of small counts suppressed: for the committees too */
+    /* aggregated, no figure of fewer than 5 reports: for the committees too */
     {"deviation.Stats", ROLE_ANY, NULL},
     /* events: each sees what its organisation may; subscriptions are for
      * the parties' systems */

@@ -36,6 +36,19 @@ static double s_p90(int *v, size_t n)
     return v[rank - 1];
 }
 
+/* The tertial (1-3) that from..to (inclusive, YYYY-MM-DD) is, whole; 0
+ * when it is none. */
+static int s_tertial_of(const char *from, const char *to)
+{
+    static const char *const starts[] = {"01-01", "05-01", "09-01"};
+    static const char *const ends[] = {"04-30", "08-31", "12-31"};
+    for (int t = 0; t < 3; t++)
+        if (strncmp(from, to, 5) == 0 && strcmp(from + 5, starts[t]) == 0 &&
+            strcmp(to + 5, ends[t]) == 0)
+            return t + 1;
+    return 0;
+}
+
 /* Working days from `from` (exclusive) to `to` (inclusive). */
 static int s_days(const char *from, const char *to)
 {
@@ -469,14 +482,6 @@ int deviation_stats(bus_call_t *call)
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "period",
                                  "period must be a tertial like 2023-T1 (T1 Jan–Apr, T2 May–Aug, "
                                  "T3 Sep–Dec)");
-        int first_month = 1 + 4 * (tertial - 1);
-        snprintf(from, sizeof from, "%04d-%02d-01", year, first_month);
-        snprintf(to_excl, sizeof to_excl, "%04d-%02d-01", tertial == 3 ? year + 1 : year,
-                 tertial == 3 ? 1 : first_month + 4);
-        int prev_year = tertial == 1 ? year - 1 : year;
-        int prev_month = tertial == 1 ? 9 : first_month - 4;
-        snprintf(prev_from, sizeof prev_from, "%04d-%02d-01", prev_year, prev_month);
-        snprintf(prev_to, sizeof prev_to, "%s", from);
     } else {
         if (!check_date(req->from))
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "from",
@@ -484,12 +489,25 @@ int deviation_stats(bus_call_t *call)
         if (!check_date(req->to) || strcmp(req->to, req->from) < 0)
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "to",
                                  "to must be a date YYYY-MM-DD, not before from");
-        snprintf(from, sizeof from, "%s", req->from);
-        s_date(s_noon(req->to) + 86400, to_excl);
-        int64_t length = s_noon(to_excl) - s_noon(from);
-        s_date(s_noon(from) - length, prev_from);
-        snprintf(prev_to, sizeof prev_to, "%s", from);
+        /* Ranges that overlap could be subtracted from each other to tell
+         * the counts under 5 that each hides: only the partition of the
+         * years into tertials is published. */
+        tertial = s_tertial_of(req->from, req->to);
+        if (tertial == 0 || sscanf(req->from, "%4d", &year) != 1 || year < 2000 || year > 2100)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "from",
+                                 "statistics are published per tertial (from the 1st of January, "
+                                 "May or September to the last of April, August or December of "
+                                 "the same year, or period=2023-T1): figures of overlapping "
+                                 "ranges could be subtracted to tell counts under 5");
     }
+    int first_month = 1 + 4 * (tertial - 1);
+    snprintf(from, sizeof from, "%04d-%02d-01", year, first_month);
+    snprintf(to_excl, sizeof to_excl, "%04d-%02d-01", tertial == 3 ? year + 1 : year,
+             tertial == 3 ? 1 : first_month + 4);
+    int prev_year = tertial == 1 ? year - 1 : year;
+    int prev_month = tertial == 1 ? 9 : first_month - 4;
+    snprintf(prev_from, sizeof prev_from, "%04d-%02d-01", prev_year, prev_month);
+    snprintf(prev_to, sizeof prev_to, "%s", from);
     if (req->format[0] && strcmp(req->format, "json") != 0 && strcmp(req->format, "csv") != 0 &&
         strcmp(req->format, "html") != 0)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "format",

@@ -229,16 +229,16 @@ static void s_reports_on(const char *day, const char *from, const char *to, cons
     }
 }
 
-/* The statistics of one day, in JSON and in CSV. */
-static json_t *s_day(const char *day, char **csv_p)
+/* The statistics of one tertial ("2024-T1"), in JSON and in CSV. */
+static json_t *s_tertial(const char *period, char **csv_p)
 {
     char path[160];
-    snprintf(path, sizeof path, "/v1/deviations/stats?from=%s&to=%s", day, day);
+    snprintf(path, sizeof path, "/v1/deviations/stats?period=%s", period);
     http_response_t *r = s_as(s_kommune, "GET", path, NULL);
     assert_int_equal(r->status, 200);
     json_t *now = json_incref(json_object_get(r->json, "current"));
     http_response_free(&r);
-    snprintf(path, sizeof path, "/v1/deviations/stats?from=%s&to=%s&format=csv", day, day);
+    snprintf(path, sizeof path, "/v1/deviations/stats?period=%s&format=csv", period);
     r = s_as(s_kommune, "GET", path, NULL);
     assert_int_equal(r->status, 200);
     *csv_p = strdup(r->body);
@@ -295,14 +295,14 @@ static void s_assert_csv_has_no_small_figure(const char *csv)
     }
 }
 
-/* A day with three reports: nothing of it is told, not the total, not a
- * count of any breakdown, not the time to acknowledge two of them. */
+/* A tertial with three reports: nothing of it is told, not the total, not
+ * a count of any breakdown, not the time to acknowledge two of them. */
 static void test_a_day_of_few_reports_tells_nothing(void **state)
 {
     s_reports_on("2024-03-05", KOMMUNE, SYKEHUS, "SAM-EPIKRISE", 2, true);
     s_reports_on("2024-03-05", LEGEKONTOR, SYKEHUS, "SAM-PROVESVAR", 1, false);
     char *csv = NULL;
-    json_t *day = s_day("2024-03-05", &csv);
+    json_t *day = s_tertial("2024-T1", &csv);
     assert_int_equal(json_integer_value(json_object_get(day, "total")), -1);
     for (size_t d = 0; d < sizeof s_dimensions / sizeof s_dimensions[0]; d++) {
         json_t *list = json_object_get(day, s_dimensions[d]);
@@ -328,10 +328,10 @@ static void test_a_day_of_few_reports_tells_nothing(void **state)
 static void test_no_suppressed_count_follows_from_the_total(void **state)
 {
     /* 6 discharge summaries and 2 referrals: 8 - 6 would say 2 */
-    s_reports_on("2024-03-12", KOMMUNE, SYKEHUS, "SAM-EPIKRISE", 6, false);
-    s_reports_on("2024-03-12", KOMMUNE, SYKEHUS, "SAM-HENVISNING", 2, false);
+    s_reports_on("2024-06-12", KOMMUNE, SYKEHUS, "SAM-EPIKRISE", 6, false);
+    s_reports_on("2024-06-12", KOMMUNE, SYKEHUS, "SAM-HENVISNING", 2, false);
     char *csv = NULL;
-    json_t *day = s_day("2024-03-12", &csv);
+    json_t *day = s_tertial("2024-T2", &csv);
     assert_int_equal(json_integer_value(json_object_get(day, "total")), 8);
     json_t *category = json_object_get(day, "byCategory");
     assert_int_equal(s_count_of(category, "SAM-HENVISNING"), -1);
@@ -343,10 +343,10 @@ static void test_no_suppressed_count_follows_from_the_total(void **state)
     json_decref(day);
 
     /* 6, 1 and 1: the two ones, together 2, would each be 1 */
-    s_reports_on("2024-03-19", KOMMUNE, SYKEHUS, "SAM-EPIKRISE", 6, false);
-    s_reports_on("2024-03-19", KOMMUNE, SYKEHUS, "SAM-HENVISNING", 1, false);
-    s_reports_on("2024-03-19", KOMMUNE, SYKEHUS, "SAM-PROVESVAR", 1, false);
-    day = s_day("2024-03-19", &csv);
+    s_reports_on("2024-10-19", KOMMUNE, SYKEHUS, "SAM-EPIKRISE", 6, false);
+    s_reports_on("2024-10-19", KOMMUNE, SYKEHUS, "SAM-HENVISNING", 1, false);
+    s_reports_on("2024-10-19", KOMMUNE, SYKEHUS, "SAM-PROVESVAR", 1, false);
+    day = s_tertial("2024-T3", &csv);
     category = json_object_get(day, "byCategory");
     assert_int_equal(s_count_of(category, "SAM-EPIKRISE"), -1);
     s_assert_nothing_small_follows(day);
@@ -366,13 +366,25 @@ static void test_refusals(void **state)
     r = s_as(s_kommune, "GET", "/v1/deviations/stats?period=2023-T1&format=xml", NULL);
     assert_problem(r, 400, "format");
     http_response_free(&r);
-    /* a range: the same number of days just before it is the previous period */
+    /* a range is a tertial, and the one before it the previous period */
     r = s_as(s_kommune, "GET", "/v1/deviations/stats?from=2023-05-01&to=2023-08-31", NULL);
     assert_int_equal(r->status, 200);
     json_t *before = json_object_get(r->json, "previous");
-    assert_string_equal(json_string_value(json_object_get(before, "from")), "2022-12-29");
+    assert_string_equal(json_string_value(json_object_get(before, "from")), "2023-01-01");
     assert_string_equal(json_string_value(json_object_get(before, "to")), "2023-04-30");
     http_response_free(&r);
+    /* any other range could be subtracted from an overlapping one (a day
+     * from the tertial around it) to tell the small counts each hides */
+    const char *ranges[] = {"from=2024-03-05&to=2024-03-05", "from=2024-01-01&to=2024-08-31",
+                            "from=2024-01-02&to=2024-04-30", "from=2024-09-01&to=2025-12-31"};
+    for (size_t i = 0; i < 4; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/v1/deviations/stats?%s", ranges[i]);
+        r = s_as(s_kommune, "GET", path, NULL);
+        assert_problem(r, 400, "from");
+        assert_non_null(strstr(r->body, "per tertial"));
+        http_response_free(&r);
+    }
     char url[256];
     snprintf(url, sizeof url, "%s/v1/deviations/stats?period=2023-T1", s_stack.base_url);
     r = http_request("GET", url, NULL, NULL);
