@@ -161,9 +161,14 @@ function stepForm(id, action, how) {
 
 // One report: what it says, and the steps the caller may take now (the
 // API's allowedActions).
+// Shows the report; false when it is no longer ours to see (forwarded).
 async function showReport(id) {
   const r = await api('GET', '/v1/deviations/' + id);
-  if (r.status !== 200) return;
+  if (r.status !== 200) {
+    document.getElementById('detalj-felt').replaceChildren();
+    document.getElementById('handlinger').replaceChildren();
+    return false;
+  }
   const d = r.json;
   const fields = [
     ['Referanse', d.reference], ['Fra', names.get(d.reportingOrganizationId)],
@@ -194,6 +199,7 @@ async function showReport(id) {
   if (may(me, 'deviation.ListReads')) await reads(id);
   show('detalj', true);
   document.getElementById('detalj-tittel').focus();
+  return true;
 }
 
 // What happened to the report, oldest first: when, what, by which party.
@@ -239,8 +245,8 @@ async function step(id, action, body, done) {
   const r = await api('POST', '/v1/deviations/' + id + '/' + action, body);
   const status = document.getElementById('detalj-status');
   if (r.status === 200) {
-    await showReport(id);
-    status.textContent = done;
+    const still = await showReport(id);
+    status.textContent = still ? done : done + ' Den er nå hos mottakeren og ikke lenger synlig for dere.';
     await listReports();
   } else {
     status.textContent = 'Det gikk ikke: ' + (r.json.detail || 'ukjent feil') + '.';
