@@ -333,6 +333,7 @@ static gateway_auth_result_t s_authenticate(gateway_t *gateway, h2o_req_t *req,
                                             Samhand__V1__Principal *principal,
                                             gateway_identity_t *identity)
 {
+    identity->organization_unknown = false;
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
     if (i < 0)
         return GATEWAY_AUTH_MISSING;
@@ -348,6 +349,7 @@ typedef struct {
     gateway_t *gateway;
     h2o_handler_t *handler;
     h2o_req_t *req;
+    bool for_organizations; /* waits for the organisations (a token's), not the keys */
 } s_parked_t;
 
 static int s_on_req(h2o_handler_t *self, h2o_req_t *req);
@@ -355,7 +357,10 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req);
 static void s_on_parked_dispose(void *data)
 {
     s_parked_t *p = data;
-    gateway_keys_forget(p->gateway->keys, &p->waiter);
+    if (p->for_organizations)
+        gateway_oidc_forget(p->gateway->oidc, &p->waiter);
+    else
+        gateway_keys_forget(p->gateway->keys, &p->waiter);
 }
 
 static void s_on_keys_read(gateway_keys_waiter_t *waiter)
@@ -386,16 +391,43 @@ static bool s_wait_for_key(gateway_t *gateway, h2o_handler_t *self, h2o_req_t *r
     return gateway_keys_wait(gateway->keys, &p->waiter) == 1;
 }
 
+static void s_on_organizations_read(gateway_keys_waiter_t *waiter)
+{
+    s_parked_t *p = (s_parked_t *)waiter;
+    h2o_add_header_by_str(&p->req->pool, &p->req->headers, H2O_STRLIT("x-samhand-orgs-read"), 0,
+                          NULL, H2O_STRLIT("1"));
+    s_on_req(p->handler, p->req);
+}
+
+/* A token of an organisation registered a moment ago: handled again once
+ * the organisations are read, so that it acts for it from the first
+ * request (not, until the next read, for none). */
+static bool s_wait_for_organizations(gateway_t *gateway, h2o_handler_t *self, h2o_req_t *req)
+{
+    if (!gateway->oidc ||
+        h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-samhand-orgs-read"), -1) >= 0)
+        return false;
+    s_parked_t *p = h2o_mem_alloc_shared(&req->pool, sizeof *p, s_on_parked_dispose);
+    memset(p, 0, sizeof *p);
+    p->waiter.done = s_on_organizations_read;
+    p->gateway = gateway;
+    p->handler = self;
+    p->req = req;
+    p->for_organizations = true;
+    return gateway_oidc_wait_for_organizations(gateway->oidc, &p->waiter) == 1;
+}
+
 /* For a route that needs a credential, after s_authenticate gave
  * `result`: 0 when it is good; 1 when the request is handled already,
  * parked until the keys are read once (an API key made a moment ago) or
  * answered 401 and counted under `label`. */
 static int s_refused_credential(gateway_t *gateway, h2o_handler_t *self, h2o_req_t *req,
-                                gateway_auth_result_t result, const char *label,
-                                const struct timespec *start, const char *request_id)
+                                gateway_auth_result_t result, const gateway_identity_t *identity,
+                                const char *label, const struct timespec *start,
+                                const char *request_id)
 {
     if (result == GATEWAY_AUTH_OK)
-        return 0;
+        return identity->organization_unknown && s_wait_for_organizations(gateway, self, req);
     if (result == GATEWAY_AUTH_INVALID && s_wait_for_key(gateway, self, req))
         return 1;
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
@@ -1014,8 +1046,8 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
         Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
         gateway_identity_t identity;
         if (s_refused_credential(gateway, self, req,
-                                 s_authenticate(gateway, req, &principal, &identity), "GET /v1/me",
-                                 &start, request_id))
+                                 s_authenticate(gateway, req, &principal, &identity), &identity,
+                                 "GET /v1/me", &start, request_id))
             return 0;
         json_t *roles = json_array();
         for (size_t i = 0; i < principal.n_roles; i++)
@@ -1046,7 +1078,7 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
         Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
         gateway_identity_t identity;
         if (s_refused_credential(gateway, self, req,
-                                 s_authenticate(gateway, req, &principal, &identity),
+                                 s_authenticate(gateway, req, &principal, &identity), &identity,
                                  "GET /v1/events/stream", &start, request_id))
             return 0;
         if (s_limited(gateway, req, &principal, "GET /v1/events/stream", &start, request_id))
@@ -1094,7 +1126,8 @@ static int s_on_req(h2o_handler_t *self, h2o_req_t *req)
     if (route->access != GATEWAY_ACCESS_PUBLIC) {
         char label[128];
         snprintf(label, sizeof label, "%s %s", route->method, route->path);
-        if (s_refused_credential(gateway, self, req, result, label, &start, request_id))
+        if (s_refused_credential(gateway, self, req, result, &ex->identity, label, &start,
+                                 request_id))
             return 0;
         /* the authorization table: a role that may, or 403 saying which */
         unsigned may = gateway_policy_roles(route->rpc);

@@ -1,5 +1,6 @@
 /* OpenID Connect tokens in the gateway; see gateway_oidc.h. */
 #include "gateway_oidc.h"
+#include "gateway_keys.h"
 #include "gateway_policy.h"
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand_bus.h"
@@ -34,13 +35,14 @@ struct gateway_oidc {
     bool fetching;
     char *fetched, fetch_error[200];
     uint64_t last_fetch_ms;
-    uv_timer_t jwks_timer, orgs_timer;
+    uv_timer_t jwks_timer, orgs_timer, orgs_soon;
     /* the organisations by number: the one in use, and the next being read */
     s_org_t *orgs, *next_orgs;
     size_t n_orgs, n_next_orgs;
     gateway_call_t *orgs_call;
     char orgs_cursor[64];
     uint64_t last_orgs_ms;
+    gateway_keys_waiter_t waiters; /* for the read under way; a ring, the head no waiter */
 };
 
 /* ------------------------------------------------------------ the keys */
@@ -148,6 +150,15 @@ static void s_on_jwks_timer(uv_timer_t *timer)
 
 static void s_ask_orgs(gateway_oidc_t *oidc);
 
+static void s_wake_waiters(gateway_oidc_t *oidc)
+{
+    while (oidc->waiters.next != &oidc->waiters) {
+        gateway_keys_waiter_t *w = oidc->waiters.next;
+        gateway_oidc_forget(oidc, w);
+        w->done(w);
+    }
+}
+
 static void s_on_orgs(void *ctx, const Samhand__V1__Envelope *reply)
 {
     gateway_oidc_t *oidc = ctx;
@@ -160,6 +171,7 @@ static void s_on_orgs(void *ctx, const Samhand__V1__Envelope *reply)
     if (!list) {
         oidc->n_next_orgs = 0; /* try again at the next tick */
         oidc->orgs_cursor[0] = '\0';
+        s_wake_waiters(oidc);
         return;
     }
     for (size_t i = 0; i < list->n_items && oidc->n_next_orgs < ORGS_MAX; i++) {
@@ -179,6 +191,7 @@ static void s_on_orgs(void *ctx, const Samhand__V1__Envelope *reply)
     oidc->n_orgs = oidc->n_next_orgs;
     oidc->next_orgs = old;
     oidc->n_next_orgs = 0;
+    s_wake_waiters(oidc);
 }
 
 static void s_ask_orgs(gateway_oidc_t *oidc)
@@ -199,6 +212,39 @@ static void s_on_orgs_timer(uv_timer_t *timer)
     oidc->n_next_orgs = 0;
     oidc->orgs_cursor[0] = '\0';
     s_ask_orgs(oidc);
+}
+
+int gateway_oidc_wait_for_organizations(gateway_oidc_t *oidc, gateway_keys_waiter_t *waiter)
+{
+    waiter->prev = oidc->waiters.prev;
+    waiter->next = &oidc->waiters;
+    oidc->waiters.prev->next = waiter;
+    oidc->waiters.prev = waiter;
+    if (oidc->orgs_call || uv_is_active((uv_handle_t *)&oidc->orgs_soon))
+        return 1; /* a read is under way or due: it wakes this one too */
+    uint64_t since = uv_now(oidc->loop) - oidc->last_orgs_ms;
+    if (since < ORGS_UNKNOWN_MS) {
+        /* read a moment ago: the next read, at most that moment away, may
+         * have an organisation registered since */
+        uv_timer_start(&oidc->orgs_soon, s_on_orgs_timer, ORGS_UNKNOWN_MS - since, 0);
+        return 1;
+    }
+    s_on_orgs_timer(&oidc->orgs_timer);
+    if (!oidc->orgs_call) { /* no agenda to ask */
+        gateway_oidc_forget(oidc, waiter);
+        return 0;
+    }
+    return 1;
+}
+
+void gateway_oidc_forget(gateway_oidc_t *oidc, gateway_keys_waiter_t *waiter)
+{
+    (void)oidc;
+    if (!waiter->next)
+        return;
+    waiter->prev->next = waiter->next;
+    waiter->next->prev = waiter->prev;
+    waiter->next = waiter->prev = NULL;
 }
 
 static const char *s_org_id(const gateway_oidc_t *oidc, const char *number)
@@ -244,6 +290,7 @@ gateway_oidc_t *gateway_oidc_new(uv_loop_t *loop, gateway_bridge_t *bridge,
     }
     free(text);
     oidc->last_fetch_ms = uv_now(loop);
+    oidc->waiters.next = oidc->waiters.prev = &oidc->waiters;
     oidc->orgs = calloc(ORGS_MAX, sizeof *oidc->orgs);
     oidc->next_orgs = calloc(ORGS_MAX, sizeof *oidc->next_orgs);
     uv_timer_init(loop, &oidc->jwks_timer);
@@ -251,6 +298,8 @@ gateway_oidc_t *gateway_oidc_new(uv_loop_t *loop, gateway_bridge_t *bridge,
     uv_timer_start(&oidc->jwks_timer, s_on_jwks_timer, JWKS_REFRESH_MS, JWKS_REFRESH_MS);
     uv_timer_init(loop, &oidc->orgs_timer);
     oidc->orgs_timer.data = oidc;
+    uv_timer_init(loop, &oidc->orgs_soon);
+    oidc->orgs_soon.data = oidc;
     /* soon after start (agenda may not be connected yet), then every minute */
     uv_timer_start(&oidc->orgs_timer, s_on_orgs_timer, 200, ORGS_REFRESH_MS);
     return oidc;
@@ -263,10 +312,14 @@ void gateway_oidc_destroy(gateway_oidc_t **oidc_p)
     gateway_oidc_t *oidc = *oidc_p;
     uv_timer_stop(&oidc->jwks_timer);
     uv_timer_stop(&oidc->orgs_timer);
+    uv_timer_stop(&oidc->orgs_soon);
     uv_close((uv_handle_t *)&oidc->jwks_timer, NULL);
     uv_close((uv_handle_t *)&oidc->orgs_timer, NULL);
+    uv_close((uv_handle_t *)&oidc->orgs_soon, NULL);
     if (oidc->orgs_call)
         gateway_bridge_cancel(oidc->bridge, oidc->orgs_call);
+    while (oidc->waiters.next != &oidc->waiters)
+        gateway_oidc_forget(oidc, oidc->waiters.next);
     gateway_jwks_clear(&oidc->jwks);
     free(oidc->orgs);
     free(oidc->next_orgs);
@@ -296,9 +349,9 @@ int gateway_oidc_principal(gateway_oidc_t *oidc, const char *token, size_t len,
     memset(identity, 0, sizeof *identity);
     snprintf(identity->subject, sizeof identity->subject, "oidc:%.150s", claims.subject);
     const char *org = claims.org_number[0] ? s_org_id(oidc, claims.org_number) : NULL;
-    /* an organisation registered since the last look: look again soon */
-    if (claims.org_number[0] && !org && uv_now(oidc->loop) - oidc->last_orgs_ms > ORGS_UNKNOWN_MS)
-        s_on_orgs_timer(&oidc->orgs_timer);
+    /* an organisation registered since the last look: the caller may wait
+     * for the next (gateway_oidc_wait_for_organizations) */
+    identity->organization_unknown = claims.org_number[0] && !org;
     snprintf(identity->organization_id, sizeof identity->organization_id, "%s", org ? org : "");
     principal->subject = identity->subject;
     principal->organization_id = identity->organization_id;

@@ -40,6 +40,7 @@ typedef struct {
     char organization_id[40];
     char role_text[GATEWAY_JWT_MAX_ROLES][24];
     char *roles[GATEWAY_JWT_MAX_ROLES];
+    bool organization_unknown; /* the token names an organisation number not (yet) known */
 } gateway_identity_t;
 
 /* Checks a token and fills `principal` with strings in `identity`. 0, or
@@ -48,5 +49,14 @@ typedef struct {
  * belongs to one. */
 int gateway_oidc_principal(gateway_oidc_t *oidc, const char *token, size_t len,
                            Samhand__V1__Principal *principal, gateway_identity_t *identity);
+
+/* A request whose token names an organisation the gateway does not know
+ * yet (registered a moment ago) waits for the directory's organisations to
+ * be read once, as a request with a new API key waits for the keys: 1 when
+ * `waiter` is parked and its `done` will be called, 0 when they were read
+ * a moment ago (the number is unknown indeed). */
+struct gateway_keys_waiter; /* gateway_keys.h */
+int gateway_oidc_wait_for_organizations(gateway_oidc_t *oidc, struct gateway_keys_waiter *waiter);
+void gateway_oidc_forget(gateway_oidc_t *oidc, struct gateway_keys_waiter *waiter);
 
 #endif
