@@ -103,6 +103,23 @@ int db_outbox_commit_for(db_t *db, const char *type, const char *subject,
                          const char *const *audience, size_t n_audience,
                          const ProtobufCMessage *data);
 
+/* Who may see an event, each list narrowing what the one before allows
+ * (event.proto): organisations, then roles, then principals by subject.
+ * An empty list narrows nothing. */
+typedef struct {
+    const char *const *organization_ids;
+    size_t n_organization_ids;
+    const char *const *roles;
+    size_t n_roles;
+    const char *const *subjects;
+    size_t n_subjects;
+} db_audience_t;
+
+/* As db_outbox_append, for an event only `audience` may see. */
+int db_outbox_append_to(db_t *db, const char *type, const char *subject,
+                        const char *organization_id, const char *committee_id,
+                        const db_audience_t *audience, const ProtobufCMessage *data);
+
 /* Idempotency-Key: a request repeated with the same key by the same
  * principal gets the first answer again instead of being done twice.
  *
