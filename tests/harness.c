@@ -374,6 +374,8 @@ void harness_stack_start(harness_stack_t *stack, const char *database_url)
     setenv("SAMHAND_RATE_LIMIT", "0", 0);
     /* the tests' webhook receivers listen on 127.0.0.1 */
     setenv("SAMHAND_WEBHOOK_ALLOW_LOOPBACK", "1", 0);
+    /* what seals webhook secrets at rest; a test of the key sets its own */
+    setenv("SAMHAND_SECRET_KEY", HARNESS_SECRET_KEY, 0);
     char hash[65];
     s_make_key(stack, hash);
     stack->http_port = harness_free_port();
@@ -454,10 +456,11 @@ struct harness_receiver {
     int statuses[32];
     size_t n_statuses;
     int then;
+    int handshake_status; /* what a handshake gets, whatever `statuses` say */
     pthread_t thread;
     pthread_mutex_t lock;
     volatile int stop;
-    size_t n;
+    size_t n, n_handshakes;
     char *heads[RECEIVER_MAX];
     char *bodies[RECEIVER_MAX];
 };
@@ -493,6 +496,21 @@ static void s_serve(harness_receiver_t *r, int conn)
     }
     body[have] = '\0';
     pthread_mutex_lock(&r->lock);
+    /* a new URL's handshake is answered as a receiver that wants the
+     * events would, and counted apart from the events */
+    if (strstr(body, "\"type\":\"no.samhand.subscription.handshake\"")) {
+        int status = r->handshake_status;
+        r->n_handshakes++;
+        pthread_mutex_unlock(&r->lock);
+        free(body);
+        char answer[160];
+        int n =
+            snprintf(answer, sizeof answer,
+                     "HTTP/1.1 %d X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", status);
+        if (send(conn, answer, (size_t)n, MSG_NOSIGNAL) < 0)
+            return;
+        return;
+    }
     size_t i = r->n;
     int status = i < r->n_statuses ? r->statuses[i] : r->then;
     if (status == 0) { /* an endpoint that hangs a while, then answers */
@@ -552,6 +570,7 @@ harness_receiver_t *harness_receiver_start(const int *statuses, size_t n, int th
     if (r->n_statuses)
         memcpy(r->statuses, statuses, r->n_statuses * sizeof *statuses);
     r->then = then;
+    r->handshake_status = 204;
     pthread_mutex_init(&r->lock, NULL);
     pthread_create(&r->thread, NULL, s_receiver_main, r);
     return r;
@@ -560,6 +579,21 @@ harness_receiver_t *harness_receiver_start(const int *statuses, size_t n, int th
 const char *harness_receiver_url(harness_receiver_t *r)
 {
     return r->url;
+}
+
+void harness_receiver_handshake_status(harness_receiver_t *r, int status)
+{
+    pthread_mutex_lock(&r->lock);
+    r->handshake_status = status;
+    pthread_mutex_unlock(&r->lock);
+}
+
+size_t harness_receiver_handshakes(harness_receiver_t *r)
+{
+    pthread_mutex_lock(&r->lock);
+    size_t n = r->n_handshakes;
+    pthread_mutex_unlock(&r->lock);
+    return n;
 }
 
 size_t harness_receiver_wait(harness_receiver_t *r, size_t n, int timeout_ms)

@@ -27,6 +27,10 @@ const char *harness_service_url(const char *service);
 /* A TCP port on 127.0.0.1 that nothing listens on right now. */
 int harness_free_port(void);
 
+/* SAMHAND_SECRET_KEY of the stacks the tests start (64 hex digits),
+ * unless a test sets its own */
+#define HARNESS_SECRET_KEY "6b7a1c0e9d3f2a584e6c1b0a9f8e7d6c5b4a39281706f5e4d3c2b1a098f7e6d5"
+
 /* A running stack: the three services and the gateway. */
 typedef struct {
     pid_t agenda, deviation, notify, gateway;
@@ -101,6 +105,11 @@ typedef struct harness_receiver harness_receiver_t;
 harness_receiver_t *harness_receiver_start(const int *statuses, size_t n, int then);
 /* "http://127.0.0.1:<port>/hook" */
 const char *harness_receiver_url(harness_receiver_t *r);
+/* A subscription's handshake (a POST of no.samhand.subscription.handshake)
+ * is answered 204, or `status` once set, whatever the statuses of the
+ * events; it is not among the requests below, only counted. */
+void harness_receiver_handshake_status(harness_receiver_t *r, int status);
+size_t harness_receiver_handshakes(harness_receiver_t *r);
 /* Waits up to `timeout_ms` for at least `n` requests; returns how many. */
 size_t harness_receiver_wait(harness_receiver_t *r, size_t n, int timeout_ms);
 /* The i-th request's header value (case-insensitive name) or NULL, and its

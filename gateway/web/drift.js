@@ -3,7 +3,9 @@
 // subscriptions a key's organisation owns with their latest deliveries.
 'use strict';
 
-const STATES = { ACTIVE: 'Aktiv', PAUSED: 'Pauset', DISABLED: 'Slått av' };
+const STATES = {
+  ACTIVE: 'Aktiv', REQUESTED: 'Venter på håndtrykk', PAUSED: 'Pauset', DISABLED: 'Slått av',
+};
 const KEEP = 'Hemmeligheten for å kontrollere signaturene vises bare nå; ta vare på den:';
 const DELIVERY = { PENDING: 'venter', DELIVERED: 'levert', DEAD: 'død' };
 
@@ -42,9 +44,10 @@ async function subscriptions() {
     for (const value of [s.url, s.description, STATES[s.state] || s.state, summary || 'ingen ennå'])
       row.insertCell().textContent = value;
     const cell = row.insertCell();
+    const on = s.state === 'ACTIVE' || s.state === 'REQUESTED'; /* REQUESTED: on, waiting */
     cell.append(
-      button(s.state === 'ACTIVE' ? 'Sett på pause' : 'Slå på', s.url,
-        () => setState(s, s.state === 'ACTIVE' ? 'PAUSED' : 'ACTIVE')), ' ',
+      button(on ? 'Sett på pause' : 'Slå på', s.url,
+        () => setState(s, on ? 'PAUSED' : 'ACTIVE')), ' ',
       button('Send døde på nytt', s.url, () => replayDead(s)), ' ',
       button('Ny hemmelighet', s.url, () => rotateSecret(s)));
   }

@@ -52,6 +52,26 @@ static ProtobufCMessage *s_key(const PGresult *res, int row)
     return &k->base;
 }
 
+/* A key's event, no.samhand.api_key.created or .revoked, for notify to
+ * know whose subscriptions live: the key's id, subject, prefix,
+ * organisation, roles and times, never the key or its digest; seen by
+ * administrators only. In the caller's transaction. 0 or -1. */
+static int s_key_event(bus_call_t *call, const char *type, const Samhand__V1__ApiKey *k)
+{
+    Samhand__V1__ApiKey shown = SAMHAND__V1__API_KEY__INIT;
+    shown.id = k->id;
+    shown.subject = k->subject;
+    shown.prefix = k->prefix;
+    shown.organization_id = k->organization_id;
+    shown.roles = k->roles;
+    shown.n_roles = k->n_roles;
+    shown.create_time = k->create_time;
+    shown.revoke_time = k->revoke_time;
+    /* for administrators only (samhand_visibility.c) */
+    return db_outbox_append(call->db, type, k->id,
+                            k->organization_id[0] ? k->organization_id : NULL, NULL, &shown.base);
+}
+
 int agenda_api_key_create(bus_call_t *call)
 {
     const Samhand__V1__CreateApiKeyRequest *req = (const void *)call->request;
@@ -100,7 +120,9 @@ int agenda_api_key_create(bus_call_t *call)
     PQclear(res);
     /* a repeat of the request gets the answer without the key: it is
      * shown once, and kept nowhere but in this answer */
-    int rc = bus_call_reply_before_commit(call, &k->base);
+    int rc = s_key_event(call, "no.samhand.api_key.created", k);
+    if (rc == 0)
+        rc = bus_call_reply_before_commit(call, &k->base);
     if (rc != 0 || db_commit(call->db) != 0) {
         bus_call_fail_db(call, "create API key");
         db_rollback(call->db);
@@ -161,13 +183,26 @@ int agenda_api_key_revoke(bus_call_t *call)
         return s_refuse(call);
     const Samhand__V1__Principal *p = call->envelope->principal;
     const char *params[] = {req->id, p && p->subject[0] ? p->subject : "(none)"};
-    /* revoked once; a second revoke answers with the first's time */
-    if (check_uuid(req->id) &&
-        rows_exec(call->db,
-                  "UPDATE api_keys SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND "
-                  "revoked_at IS NULL",
-                  2, params) < 0)
-        return bus_call_fail_db(call, "revoke API key");
+    /* revoked once, told once; a second revoke answers with the first's time */
+    Samhand__V1__ApiKey *k = NULL;
+    int rc = 1;
+    if (check_uuid(req->id)) {
+        if (db_begin(call->db) != 0)
+            return bus_call_fail_db(call, "revoke API key");
+        rc = rows_one(call->db,
+                      "UPDATE api_keys SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND "
+                      "revoked_at IS NULL RETURNING " KEY_COLUMNS,
+                      2, params, s_key, (ProtobufCMessage **)&k);
+        if (rc == 0 && s_key_event(call, "no.samhand.api_key.revoked", k) != 0)
+            rc = -1;
+        if (k)
+            protobuf_c_message_free_unpacked(&k->base, NULL);
+        if (rc < 0 || (rc == 0 && db_commit(call->db) != 0)) {
+            db_rollback(call->db);
+            return bus_call_fail_db(call, "revoke API key");
+        }
+        db_rollback(call->db);
+    }
     return agenda_api_key_get(call);
 }
 

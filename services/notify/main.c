@@ -2,7 +2,10 @@
 #include "notify_server.h"
 #include "samhand_service.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gateway_transcode.h"
 #include "samhand/v1/agenda.pb-c.h"
@@ -17,6 +20,7 @@ int main(int argc, char **argv)
         &samhand__v1__meeting__descriptor,      &samhand__v1__case_document__descriptor,
         &samhand__v1__proposal__descriptor,     &samhand__v1__action__descriptor,
         &samhand__v1__emergency__descriptor,    &samhand__v1__deviation_report__descriptor,
+        &samhand__v1__api_key__descriptor,      &samhand__v1__subscription__descriptor,
         &samhand__v1__cloud_event__descriptor};
     for (size_t i = 0; i < sizeof aggregates / sizeof aggregates[0]; i++)
         transcode_register(aggregates[i]);
@@ -49,6 +53,10 @@ int main(int argc, char **argv)
          "1: webhooks may go to this machine (127.0.0.1, ::1), for tests and a developer's "
          "receiver; link-local addresses are never called",
          0, 1, NULL, &context.allow_loopback, NULL},
+        {"SAMHAND_SECRET_KEY", CONFIG_STRING, NULL,
+         "32 bytes (64 hex digits or base64) that seal webhook secrets in the database "
+         "(AES-256-GCM); required, and the same for every replica and restart",
+         0, 0, &context.secret_key_text, NULL, NULL},
         {"SAMHAND_SMTP_URL", CONFIG_STRING, "",
          "mail server, e.g. smtp://mail.example.no:25 or smtps://…; empty: no e-mail", 0, 0,
          &context.smtp_url, NULL, NULL},
@@ -68,6 +76,18 @@ int main(int argc, char **argv)
                                                    {"deviation", notify_inbox_apply}};
     /* notices and minutes are rendered by agenda, at the ROUTER notify
      * follows it on (SAMHAND_AGENDA_ENDPOINT, validated with the rest) */
+    /* the secret key's form, which the configuration table cannot check;
+     * without one, the table refuses the start and says so */
+    const char *secret_key = getenv("SAMHAND_SECRET_KEY");
+    bool help = false;
+    for (int i = 1; i < argc; i++)
+        help = help || strcmp(argv[i], "--help") == 0;
+    if (!help && secret_key && *secret_key &&
+        notify_secret_key_parse(secret_key, context.secret_key) != 0) {
+        fprintf(stderr, "%s: SAMHAND_SECRET_KEY must be 32 bytes as 64 hex digits or as base64\n",
+                argv[0]);
+        return 2;
+    }
     const char *agenda = getenv("SAMHAND_AGENDA_ENDPOINT");
     context.agenda_endpoint = agenda && *agenda ? agenda : "tcp://127.0.0.1:7101";
     const service_def_t def = {
@@ -85,6 +105,8 @@ int main(int argc, char **argv)
         .n_config = sizeof config / sizeof config[0],
         .context = &context,
         .background = notify_webhook_actor,
+        /* at start-up first: secrets an older notify kept in plain text */
+        .housekeeping = notify_secret_seal_plain,
         .queues = queues,
         .n_queues = sizeof queues / sizeof queues[0],
     };

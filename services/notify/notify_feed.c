@@ -1,6 +1,7 @@
-/* The inbox of events from agenda and deviation, and the pull feed over it:
- * CloudEvents in the order notify received them, each only to those who may
- * see it (a deviation event only to its two parties and quality roles). */
+/* The inbox of events from agenda and deviation, and the pull feed over it
+ * (which the gateway's stream reads too): CloudEvents in the order notify
+ * received them, each only to those who may see it by visible_to (sql/009),
+ * the predicate the webhooks' fan-out and the mail ask as well. */
 #include "notify_server.h"
 #include "samhand_rows.h"
 
@@ -18,6 +19,8 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
     samhand__v1__event__pack(event, packed);
     char *audience =
         rows_json_array(event->audience_organization_ids, event->n_audience_organization_ids);
+    char *roles = rows_json_array(event->audience_roles, event->n_audience_roles);
+    char *subjects = rows_json_array(event->audience_subjects, event->n_audience_subjects);
     char sequence[24];
     snprintf(sequence, sizeof sequence, "%lld", (long long)event->sequence);
     /* the source's name is its path: "/agenda" -> "agenda" */
@@ -30,17 +33,23 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
                             audience,
                             (const char *)packed,
                             event->organization_id[0] ? event->organization_id : NULL,
-                            event->committee_id[0] ? event->committee_id : NULL};
-    int lengths[] = {0, 0, 0, 0, 0, 0, (int)len, 0, 0};
-    int formats[] = {0, 0, 0, 0, 0, 0, 1, 0, 0};
-    PGresult *res = db_query_bin(db,
-                                 "INSERT INTO events (id, source, source_sequence, type, subject, "
-                                 "audience, event, organization_id, committee_id) VALUES ($1, $2, "
-                                 "$3, $4, $5, ARRAY(SELECT jsonb_array_elements_text($6::jsonb)::"
-                                 "uuid), $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING seq",
-                                 9, params, lengths, formats);
+                            event->committee_id[0] ? event->committee_id : NULL,
+                            roles,
+                            subjects};
+    int lengths[] = {0, 0, 0, 0, 0, 0, (int)len, 0, 0, 0, 0};
+    int formats[] = {0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
+    PGresult *res = db_query_bin(
+        db,
+        "INSERT INTO events (id, source, source_sequence, type, subject, audience, event, "
+        "organization_id, committee_id, audience_roles, audience_subjects) VALUES ($1, $2, $3, "
+        "$4, $5, ARRAY(SELECT jsonb_array_elements_text($6::jsonb)::uuid), $7, $8, $9, "
+        "ARRAY(SELECT jsonb_array_elements_text($10::jsonb)), ARRAY(SELECT "
+        "jsonb_array_elements_text($11::jsonb))) ON CONFLICT (id) DO NOTHING RETURNING seq",
+        11, params, lengths, formats);
     free(packed);
     free(audience);
+    free(roles);
+    free(subjects);
     if (!res)
         return -1;
     bool new_event = PQntuples(res) > 0;
@@ -49,20 +58,22 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
         return 0; /* had it already: nothing more to do, nothing twice */
     if (notify_mail_plan(db, event, context) != 0 || notify_reminder_keep(db, event) != 0)
         return -1;
-    /* one delivery per subscription that wants it and may see it, in the
-     * same transaction: an event is fanned out exactly once */
+    /* one delivery per subscription that wants it and whose owner, alive,
+     * may see it now, in the same transaction: an event is fanned out
+     * exactly once */
     const char *fan[] = {event->id};
     res = db_query(db,
                    "INSERT INTO deliveries (subscription_id, event_seq) "
-                   "SELECT s.id, e.seq FROM events e, subscriptions s WHERE e.id = $1 "
+                   "SELECT s.id, e.seq FROM events e, subscriptions s JOIN principals p ON "
+                   "p.subject = s.owner_subject AND p.revoked_at IS NULL WHERE e.id = $1 "
                    "AND s.state = 'ACTIVE' "
                    "AND (cardinality(s.event_types) = 0 OR EXISTS (SELECT 1 FROM "
                    "     unnest(s.event_types) prefix WHERE starts_with(e.type, prefix))) "
                    "AND (s.organization_id IS NULL OR s.organization_id = e.organization_id OR "
                    "     s.organization_id = ANY (e.audience)) "
                    "AND (s.committee_id IS NULL OR s.committee_id = e.committee_id) "
-                   "AND (s.sees_all OR cardinality(e.audience) = 0 OR "
-                   "     s.owner_organization_id = ANY (e.audience)) "
+                   "AND visible_to(e.audience, e.audience_roles, e.audience_subjects, "
+                   "     s.owner_subject, s.owner_organization_id, p.roles) "
                    "ON CONFLICT DO NOTHING",
                    1, fan);
     if (res && atoi(PQcmdTuples(res)) > 0) {
@@ -73,17 +84,10 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
     return res ? 0 : -1;
 }
 
-static bool s_quality(const Samhand__V1__Principal *p)
-{
-    for (size_t i = 0; p && i < p->n_roles; i++)
-        if (strcmp(p->roles[i], "quality") == 0 || strcmp(p->roles[i], "administrator") == 0)
-            return true;
-    return false;
-}
-
 int notify_feed_list(bus_call_t *call)
 {
     const Samhand__V1__ListEventsRequest *req = (const void *)call->request;
+    notify_principal_seen(call);
     int limit = req->limit ? req->limit : FEED_DEFAULT;
     if (limit < 1 || limit > FEED_MAX)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to %d",
@@ -109,19 +113,25 @@ int notify_feed_list(bus_call_t *call)
     char after_text[24], limit_text[16];
     snprintf(after_text, sizeof after_text, "%lld", after);
     snprintf(limit_text, sizeof limit_text, "%d", limit);
-    const char *params[] = {after_text, limit_text, types, s_quality(p) ? "t" : "f",
+    char *roles = rows_json_array(p ? p->roles : NULL, p ? p->n_roles : 0);
+    const char *params[] = {after_text,
+                            limit_text,
+                            types,
+                            p && p->subject ? p->subject : NULL,
                             p && p->organization_id && p->organization_id[0] ? p->organization_id
-                                                                             : NULL};
+                                                                             : NULL,
+                            roles};
     PGresult *res = db_query(call->db,
                              "SELECT seq, event FROM events WHERE seq > $1"
                              " AND ($3::jsonb IS NULL OR EXISTS (SELECT 1 FROM "
                              "      jsonb_array_elements_text($3::jsonb) prefix "
                              "      WHERE starts_with(type, prefix)))"
-                             " AND ($4::boolean OR cardinality(audience) = 0 OR "
-                             "      $5::uuid = ANY (audience))"
+                             " AND visible_to(audience, audience_roles, audience_subjects, $4, "
+                             "      $5::uuid, ARRAY(SELECT jsonb_array_elements_text($6::jsonb)))"
                              " ORDER BY seq LIMIT $2",
-                             5, params);
+                             6, params);
     free(types);
+    free(roles);
     if (!res)
         return bus_call_fail_db(call, "read events");
     Samhand__V1__ListEventsResponse list = SAMHAND__V1__LIST_EVENTS_RESPONSE__INIT;

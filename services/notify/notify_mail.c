@@ -90,17 +90,23 @@ static int s_keep_directory(db_t *db, const Samhand__V1__Event *e)
 /* ------------------------------------------------------------ planning */
 
 int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const char *to,
-                      const char *subject, const char *html, const char *calendar)
+                      const char *organization_id, const char *subject, const char *html,
+                      const char *calendar)
 {
-    const char *params[] = {event_id, kind, to, subject, html, calendar};
-    int rc = rows_exec(db,
-                       "INSERT INTO mails (event_id, kind, to_address, subject, html, calendar) "
-                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                       6, params);
-    if (rc < 0)
+    const char *params[] = {event_id, kind, to, subject, html, calendar, organization_id};
+    /* the recipient is no principal: no role, no subject */
+    PGresult *res = db_query(db,
+                             "INSERT INTO mails (event_id, kind, to_address, subject, html, "
+                             "calendar) SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 "
+                             "FROM events e WHERE e.id = $1::uuid AND NOT visible_to(e.audience, "
+                             "e.audience_roles, e.audience_subjects, NULL, $7::uuid, '{}')) "
+                             "ON CONFLICT DO NOTHING",
+                             7, params);
+    if (!res)
         return -1;
-    if (rc == 0) /* 1: planned already */
+    if (atoi(PQcmdTuples(res)) > 0) /* 0: planned already, or not to be sent */
         db_count_at_commit(db, "mail", "in", 1);
+    PQclear(res);
     return 0;
 }
 
@@ -157,13 +163,14 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     snprintf(day, sizeof day, "%.4s-%.2s-%.2s", date + 6, date + 3, date);
     /* the members on the meeting's day, with an address */
     const char *params[] = {m->committee_id, day};
-    PGresult *res = db_query(db,
-                             "SELECT DISTINCT p.email, coalesce(nullif(c.short_name, ''), c.name, "
-                             "'') FROM memberships ms JOIN people p ON p.id = ms.person_id LEFT "
-                             "JOIN committees c ON c.id = ms.committee_id WHERE ms.committee_id = "
-                             "$1 AND ms.term_from <= $2::date AND (ms.term_to IS NULL OR "
-                             "ms.term_to >= $2::date) AND p.email <> ''",
-                             2, params);
+    PGresult *res = db_query(
+        db,
+        "SELECT DISTINCT p.email, coalesce(nullif(c.short_name, ''), c.name, "
+        "''), p.organization_id FROM memberships ms JOIN people p ON p.id = ms.person_id LEFT "
+        "JOIN committees c ON c.id = ms.committee_id WHERE ms.committee_id = "
+        "$1 AND ms.term_from <= $2::date AND (ms.term_to IS NULL OR "
+        "ms.term_to >= $2::date) AND p.email <> ''",
+        2, params);
     int rc = res ? 0 : -1;
     char *html = NULL, *calendar = NULL;
     if (res && PQntuples(res) > 0) {
@@ -178,7 +185,9 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     for (int i = 0; rc == 0 && res && i < PQntuples(res); i++) {
         char subject[300];
         snprintf(subject, sizeof subject, "%s: %s %s", word, PQgetvalue(res, i, 1), date);
-        rc = notify_mail_queue(db, e->id, kind, PQgetvalue(res, i, 0), subject, html, calendar);
+        rc = notify_mail_queue(db, e->id, kind, PQgetvalue(res, i, 0),
+                               PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2), subject, html,
+                               calendar);
     }
     PQclear(res);
     free(html);
@@ -225,8 +234,8 @@ static int s_tell_receiver(db_t *db, const Samhand__V1__Event *e,
           "</body></html>\n",
           out);
     fclose(out);
-    int rc = notify_mail_queue(db, e->id, "deviation_received", PQgetvalue(res, 0, 0), subject,
-                               html, NULL);
+    int rc = notify_mail_queue(db, e->id, "deviation_received", PQgetvalue(res, 0, 0),
+                               r->receiving_organization_id, subject, html, NULL);
     free(html);
     PQclear(res);
     return rc;
@@ -284,8 +293,9 @@ static int s_plan_deviation(db_t *db, const Samhand__V1__Event *e)
         }
         fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
         fclose(out);
-        rc = notify_mail_queue(db, e->id, receipt ? "deviation_receipt" : "deviation_answer",
-                               r->reporter_email, subject, html, NULL);
+        rc =
+            notify_mail_queue(db, e->id, receipt ? "deviation_receipt" : "deviation_answer",
+                              r->reporter_email, r->reporting_organization_id, subject, html, NULL);
         free(html);
     }
     samhand__v1__deviation_report__free_unpacked(r, NULL);
@@ -295,7 +305,7 @@ static int s_plan_deviation(db_t *db, const Samhand__V1__Event *e)
 /* A subscription switched off: its contact, or else the owner
  * organisation's shared address, learns which, why, and how to catch up. */
 int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, const char *why,
-                                      const notify_context_t *ctx)
+                                      bool is_owner_gone, const notify_context_t *ctx)
 {
     if (!ctx->smtp_url[0])
         return 0;
@@ -333,14 +343,21 @@ int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, con
     }
     fputs(": ", out);
     html_text(out, why);
-    fputs(".</p>\n<p>Hendelser som ikke ble levert, finnes som døde meldinger og kan sendes på "
-          "nytt. Det som har skjedd mens abonnementet var av, kan hentes fra hendelsesstrømmen "
-          "(<code>GET /v1/events</code>). Slå abonnementet på igjen når mottakeren virker.</p>\n"
-          "<p>Hilsen samhand</p>\n</body></html>\n",
-          out);
+    fputs(".</p>\n", out);
+    if (is_owner_gone)
+        fputs("<p>Abonnementet sender ikke mer. Trengs hendelsene fortsatt, lag et nytt abonnement "
+              "med en nøkkel som er i bruk.</p>\n",
+              out);
+    else
+        fputs("<p>Hendelser som ikke ble levert, finnes som døde meldinger og kan sendes på "
+              "nytt. Det som har skjedd mens abonnementet var av, kan hentes fra "
+              "hendelsesstrømmen (<code>GET /v1/events</code>). Slå abonnementet på igjen når "
+              "mottakeren virker.</p>\n",
+              out);
+    fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
     fclose(out);
     int rc = notify_mail_queue(db, PQgetvalue(res, 0, 3), "subscription_disabled",
-                               PQgetvalue(res, 0, 0), subject, html, NULL);
+                               PQgetvalue(res, 0, 0), NULL, subject, html, NULL);
     free(html);
     PQclear(res);
     return rc;
@@ -348,7 +365,7 @@ int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, con
 
 int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx)
 {
-    if (s_keep_directory(db, event) != 0)
+    if (s_keep_directory(db, event) != 0 || notify_principal_keep(db, event, ctx) != 0)
         return -1;
     if (!ctx || !ctx->smtp_url[0])
         return 0; /* no mail server configured: nobody to write to */

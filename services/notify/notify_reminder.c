@@ -177,8 +177,8 @@ static int s_plan_one(db_t *db, const char *digest_id, const PGresult *res, int 
           "<p>Hilsen samhand</p>\n</body></html>\n",
           out);
     fclose(out);
-    int rc =
-        notify_mail_queue(db, digest_id, "digest", PQgetvalue(res, from, 0), subject, html, NULL);
+    int rc = notify_mail_queue(db, digest_id, "digest", PQgetvalue(res, from, 0), NULL, subject,
+                               html, NULL);
     free(html);
     return rc;
 }

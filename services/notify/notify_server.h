@@ -16,6 +16,7 @@ extern const db_migration_t notify_migrations[];
 extern const size_t notify_migrations_count;
 
 #define NOTIFY_SENDERS_MAX 64
+#define NOTIFY_SECRET_KEY_BYTES 32
 
 /* Settings of webhook and mail delivery. */
 typedef struct {
@@ -29,6 +30,9 @@ typedef struct {
     long reminder_days;          /* working days ahead a due date is reminded of */
     const char *reminder_on;     /* "working-days", "every-day" or "never" */
     long allow_loopback;         /* 1: webhooks may go to this machine (tests, a developer) */
+    const char *secret_key_text; /* SAMHAND_SECRET_KEY, as given */
+    /* its 32 bytes, which seal the webhook secrets at rest */
+    unsigned char secret_key[NOTIFY_SECRET_KEY_BYTES];
     /* an eventfd per webhook sender, to wake it when deliveries come in;
      * made by the senders' actor before the count is set */
     int sender_wake[NOTIFY_SENDERS_MAX];
@@ -50,14 +54,43 @@ void notify_wake_senders(void *context);
 int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx);
 
 /* Plans one mail, once per event and address (a second time is a no-op),
- * counted into the mail queue when the transaction commits. 0 or -1. */
+ * counted into the mail queue when the transaction commits. A mail of an
+ * event goes only when its recipient, a person or an organisation's
+ * address with no role (of `organization_id`, NULL if none), may see the
+ * event (visible_to): an event for some roles or principals goes by no
+ * mail. 0 or -1. */
 int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const char *to,
-                      const char *subject, const char *html, const char *calendar);
+                      const char *organization_id, const char *subject, const char *html,
+                      const char *calendar);
 
-/* Tells a subscription's owner by mail that it was switched off, and
- * `why` (Norwegian, for people). In the caller's transaction. 0 or -1. */
+/* Tells a subscription's owner by mail that it was switched off or paused,
+ * and `why` (Norwegian, for people); `is_owner_gone`: its owner's key was
+ * revoked, so it stays off. In the caller's transaction. 0 or -1. */
 int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, const char *why,
-                                      const notify_context_t *ctx);
+                                      bool is_owner_gone, const notify_context_t *ctx);
+
+/* Keeps what the caller may see now (its roles and organisation) as the
+ * owner of subscriptions; a failure is logged, the call goes on. */
+void notify_principal_seen(bus_call_t *call);
+
+/* Keeps an API key's event of agenda's in the principals' read model, and
+ * pauses a revoked key's subscriptions, telling their owners. 0 or -1. */
+int notify_principal_keep(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx);
+
+/* SAMHAND_SECRET_KEY's 32 bytes from 64 hex digits or base64. 0 or -1. */
+int notify_secret_key_parse(const char *text, unsigned char key[NOTIFY_SECRET_KEY_BYTES]);
+
+/* A webhook secret sealed for the database (AES-256-GCM, a random nonce):
+ * "v1.<base64>", malloc'ed, the caller frees it; NULL on failure. */
+char *notify_secret_seal(const unsigned char key[NOTIFY_SECRET_KEY_BYTES], const char *secret);
+
+/* The secret `sealed` holds, malloc'ed, the caller frees it; NULL when it
+ * does not open with `key` (another key, or altered). */
+char *notify_secret_open(const unsigned char key[NOTIFY_SECRET_KEY_BYTES], const char *sealed);
+
+/* Seals the secrets an older notify kept in plain text (a housekeeping fn,
+ * run at start-up and then every minute; the context is notify's). */
+void notify_secret_seal_plain(db_t *db, void *context);
 
 /* Keeps what falls due (open actions, deviation deadlines) from an event,
  * for the reminders. 0 or -1 (try the event again later). */

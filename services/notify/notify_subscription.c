@@ -1,6 +1,9 @@
 /* Webhook subscriptions of the parties' systems: what they want, where it
- * goes, the signing secret shown once; their deliveries and the replay of
- * dead letters. Owned by an organisation; administrators see all. */
+ * goes, the signing secret shown once (and kept sealed); their deliveries
+ * and the replay of dead letters. Managed by the owner organisation
+ * (administrators and quality see all); each sees what the principal that
+ * made it may see now, and only that principal or an administrator changes
+ * where it goes or its secret. */
 #include "notify_server.h"
 #include "samhand_check.h"
 #include "samhand_rows.h"
@@ -27,6 +30,21 @@ static bool s_sees_all(bus_call_t *call)
     return false;
 }
 
+static bool s_administrator(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    for (size_t i = 0; p && i < p->n_roles; i++)
+        if (strcmp(p->roles[i], "administrator") == 0)
+            return true;
+    return false;
+}
+
+static const char *s_subject(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    return p && p->subject ? p->subject : "";
+}
+
 static const char *s_org(bus_call_t *call)
 {
     const Samhand__V1__Principal *p = call->envelope->principal;
@@ -42,11 +60,15 @@ static void s_secret(char out[64])
     EVP_EncodeBlock((unsigned char *)out + 6, bytes, sizeof bytes);
 }
 
+/* an active subscription whose URL has not answered the handshake is
+ * REQUESTED: events wait for it */
 #define SUBSCRIPTION_COLUMNS                                                                       \
     "id, url, array_to_json(event_types)::text, coalesce(organization_id::text, ''), "             \
-    "coalesce(committee_id::text, ''), description, state, coalesce(owner_organization_id::text, " \
-    "''), disabled_reason, " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US(               \
-        "updated_at") ", contact_email, row_seq"
+    "coalesce(committee_id::text, ''), description, CASE WHEN state = 'ACTIVE' AND url IS "        \
+    "DISTINCT FROM verified_url THEN 'REQUESTED' ELSE state END, "                                 \
+    "coalesce(owner_organization_id::text, ''), disabled_reason, " ROWS_TIMESTAMP_US(              \
+        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", contact_email, owner_subject, "      \
+                                                           "handshake_error, row_seq"
 
 static ProtobufCMessage *s_subscription(const PGresult *res, int row)
 {
@@ -64,6 +86,8 @@ static ProtobufCMessage *s_subscription(const PGresult *res, int row)
     s->create_time = rows_timestamp_us(res, row, 9);
     s->update_time = rows_timestamp_us(res, row, 10);
     s->contact_email = rows_text(res, row, 11);
+    s->owner_subject = rows_text(res, row, 12);
+    s->handshake_error = rows_text(res, row, 13);
     return &s->base;
 }
 
@@ -91,6 +115,21 @@ static int s_reply_and_commit(bus_call_t *call, Samhand__V1__Subscription *s)
     int rc = bus_call_reply_before_commit(call, &s->base);
     protobuf_c_message_free_unpacked(&s->base, NULL);
     return rc == 0 && db_commit(call->db) == 0 ? 0 : -1;
+}
+
+/* As s_reply_and_commit, for an answer that shows a new `secret`: the
+ * answer kept for a repeat of the request leaves it out, so it is shown
+ * once and kept nowhere but sealed. */
+static int s_reply_secret_and_commit(bus_call_t *call, Samhand__V1__Subscription *s,
+                                     const char *secret)
+{
+    if (bus_call_reply_before_commit(call, &s->base) != 0 || db_commit(call->db) != 0) {
+        protobuf_c_message_free_unpacked(&s->base, NULL);
+        return -1;
+    }
+    s->secret = strdup(secret);
+    bus_call_reply_free(call, &s->base);
+    return 0;
 }
 
 /* A URL whose host is an address webhooks may not go to; a name is
@@ -148,6 +187,7 @@ static int s_check(bus_call_t *call, const char *url, char **types, size_t n_typ
 int notify_subscription_create(bus_call_t *call)
 {
     const Samhand__V1__CreateSubscriptionRequest *req = (const void *)call->request;
+    notify_principal_seen(call);
     if (check_empty(req->url))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "url", "url is required");
     if (s_check(call, req->url, req->event_types, req->n_event_types, req->contact_email) != 0)
@@ -161,37 +201,41 @@ int notify_subscription_create(bus_call_t *call)
     if (!check_empty(req->description) && !check_text(req->description, 500))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "description",
                              "description must be text of at most 500 characters");
+    const notify_context_t *context = call->service;
     char secret[64] = {0};
     s_secret(secret);
+    char *sealed = notify_secret_seal(context->secret_key, secret);
+    if (!sealed)
+        return bus_call_fail(call, BUS_INTERNAL, NULL, "could not seal the subscription's secret");
     char *types = rows_json_array(req->event_types, req->n_event_types);
-    const Samhand__V1__Principal *p = call->envelope->principal;
-    const char *params[] = {p && p->subject ? p->subject : "",
+    const char *params[] = {s_subject(call),
                             s_org(call),
-                            s_sees_all(call) ? "t" : "f",
                             req->url,
                             types,
                             check_empty(req->organization_id) ? NULL : req->organization_id,
                             check_empty(req->committee_id) ? NULL : req->committee_id,
                             req->description,
-                            secret,
+                            sealed,
                             req->contact_email};
     Samhand__V1__Subscription *s = NULL;
     if (db_begin(call->db) != 0) {
         free(types);
+        free(sealed);
         return bus_call_fail_db(call, "create subscription");
     }
+    /* its URL answers the handshake before events go there */
     int rc = rows_one(call->db,
-                      "INSERT INTO subscriptions (owner_subject, owner_organization_id, sees_all, "
-                      "url, event_types, organization_id, committee_id, description, secret, "
-                      "contact_email) VALUES ($1, $2, $3, $4, ARRAY(SELECT "
-                      "jsonb_array_elements_text($5::jsonb)), $6, $7, $8, $9, $10) "
+                      "INSERT INTO subscriptions (owner_subject, owner_organization_id, url, "
+                      "event_types, organization_id, committee_id, description, secret_sealed, "
+                      "contact_email) VALUES ($1, $2, $3, ARRAY(SELECT "
+                      "jsonb_array_elements_text($4::jsonb)), $5, $6, $7, $8, $9) "
                       "RETURNING " SUBSCRIPTION_COLUMNS,
-                      10, params, s_subscription, (ProtobufCMessage **)&s);
+                      9, params, s_subscription, (ProtobufCMessage **)&s);
     free(types);
+    free(sealed);
     if (rc == 0) {
-        /* the only time the secret is shown (and to a repeat of this request) */
-        s->secret = strdup(secret);
-        rc = s_reply_and_commit(call, s);
+        db_at_commit(call->db, notify_wake_senders, call->service);
+        rc = s_reply_secret_and_commit(call, s, secret);
     }
     if (rc != 0) {
         bus_call_fail_db(call, "create subscription");
@@ -204,6 +248,7 @@ int notify_subscription_create(bus_call_t *call)
 int notify_subscription_get(bus_call_t *call)
 {
     const Samhand__V1__GetSubscriptionRequest *req = (const void *)call->request;
+    notify_principal_seen(call);
     Samhand__V1__Subscription *s = NULL;
     if (s_load(call, req->id, &s) != 0)
         return -1;
@@ -214,6 +259,7 @@ int notify_subscription_get(bus_call_t *call)
 int notify_subscription_list(bus_call_t *call)
 {
     const Samhand__V1__ListSubscriptionsRequest *req = (const void *)call->request;
+    notify_principal_seen(call);
     int64_t after;
     int limit;
     if (bus_call_page(call, req->limit, req->cursor, &after, &limit) != 0)
@@ -236,9 +282,11 @@ int notify_subscription_list(bus_call_t *call)
 int notify_subscription_update(bus_call_t *call)
 {
     const Samhand__V1__UpdateSubscriptionRequest *req = (const void *)call->request;
+    notify_principal_seen(call);
     Samhand__V1__Subscription *s = NULL;
     if (s_load(call, req->id, &s) != 0)
         return -1;
+    bool is_owner = strcmp(s->owner_subject, s_subject(call)) == 0 || s_administrator(call);
     protobuf_c_message_free_unpacked(&s->base, NULL);
     bool has_url = false, has_types = false, has_description = false, has_state = false,
          has_contact = false, rotate = false;
@@ -259,19 +307,35 @@ int notify_subscription_update(bus_call_t *call)
         else
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, f, "%s cannot be changed", f);
     }
+    /* where events go, and who can prove they came from samhand, are the
+     * owner's: another key of the organisation does not redirect them */
+    if ((has_url || rotate) && !is_owner)
+        return bus_call_fail(call, BUS_PERMISSION_DENIED, has_url ? "url" : "rotate_secret",
+                             "only the principal that made the subscription, or an "
+                             "administrator, changes its url or secret");
     if (s_check(call, has_url ? req->url : NULL, req->event_types, req->n_event_types,
                 has_contact ? req->contact_email : NULL) != 0)
         return -1;
     if (has_state && req->state != SAMHAND__V1__SUBSCRIPTION__STATE__ACTIVE &&
         req->state != SAMHAND__V1__SUBSCRIPTION__STATE__PAUSED)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "state", "state must be ACTIVE or PAUSED");
+    const notify_context_t *context = call->service;
     char secret[64] = {0};
-    if (rotate)
+    char *sealed = NULL;
+    if (rotate) {
         s_secret(secret);
-    if (db_begin(call->db) != 0)
+        if (!(sealed = notify_secret_seal(context->secret_key, secret)))
+            return bus_call_fail(call, BUS_INTERNAL, NULL,
+                                 "could not seal the subscription's secret");
+    }
+    if (db_begin(call->db) != 0) {
+        free(sealed);
         return bus_call_fail_db(call, "update subscription");
-    if (bus_call_check_version(call, "subscriptions", req->id) != 0)
+    }
+    if (bus_call_check_version(call, "subscriptions", req->id) != 0) {
+        free(sealed);
         return -1;
+    }
     char *types = has_types ? rows_json_array(req->event_types, req->n_event_types) : NULL;
     const char *params[] = {
         req->id,
@@ -280,33 +344,48 @@ int notify_subscription_update(bus_call_t *call)
         has_description ? req->description : NULL,
         has_state ? (req->state == SAMHAND__V1__SUBSCRIPTION__STATE__ACTIVE ? "ACTIVE" : "PAUSED")
                   : NULL,
-        rotate ? secret : NULL,
+        sealed,
         has_contact ? req->contact_email : NULL};
-    int rc = rows_exec(
+    /* a subscription whose owner's key was revoked stays paused; a new URL
+     * answers the handshake again (from its first attempt) */
+    PGresult *res = db_query(
         call->db,
-        "UPDATE subscriptions SET url = coalesce($2, url), event_types = CASE WHEN $3::jsonb IS "
+        "UPDATE subscriptions s SET url = coalesce($2, url), event_types = CASE WHEN $3::jsonb IS "
         "NULL THEN event_types ELSE ARRAY(SELECT jsonb_array_elements_text($3::jsonb)) END, "
         "description = coalesce($4, description), state = coalesce($5, state), "
         "disabled_reason = CASE WHEN $5 IS NULL THEN disabled_reason ELSE '' END, "
         "failing_since = CASE WHEN $5 = 'ACTIVE' THEN NULL ELSE failing_since END, "
-        "previous_secret = CASE WHEN $6::text IS NULL THEN previous_secret ELSE secret END, "
-        "previous_secret_until = CASE WHEN $6::text IS NULL THEN previous_secret_until ELSE "
-        "now() + interval '24 hours' END, secret = coalesce($6, secret), contact_email = "
-        "coalesce($7, contact_email), updated_at = now() WHERE id = $1",
+        "handshake_attempts = CASE WHEN $2 IS DISTINCT FROM url AND $2 IS NOT NULL THEN 0 ELSE "
+        "handshake_attempts END, handshake_next_at = CASE WHEN $2 IS DISTINCT FROM url AND $2 IS "
+        "NOT NULL THEN now() ELSE handshake_next_at END, "
+        "previous_secret_sealed = CASE WHEN $6::text IS NULL THEN previous_secret_sealed ELSE "
+        "secret_sealed END, previous_secret_until = CASE WHEN $6::text IS NULL THEN "
+        "previous_secret_until ELSE now() + interval '24 hours' END, secret_sealed = coalesce($6, "
+        "secret_sealed), contact_email = coalesce($7, contact_email), updated_at = now() "
+        "WHERE id = $1 AND ($5 IS DISTINCT FROM 'ACTIVE' OR NOT EXISTS (SELECT 1 FROM principals "
+        "p WHERE p.subject = s.owner_subject AND p.revoked_at IS NOT NULL))",
         7, params);
     free(types);
-    if (rc != 0) {
+    free(sealed);
+    if (!res) {
         bus_call_fail_db(call, "update subscription");
         db_rollback(call->db);
         return -1;
+    }
+    bool changed = atoi(PQcmdTuples(res)) > 0;
+    PQclear(res);
+    if (!changed) {
+        db_rollback(call->db);
+        return bus_call_fail(call, BUS_FAILED_PRECONDITION, "state",
+                             "the API key that made the subscription was revoked: it stays "
+                             "paused; make a new one with a key in use");
     }
     if (s_load(call, req->id, &s) != 0) {
         db_rollback(call->db);
         return -1;
     }
-    if (rotate)
-        s->secret = strdup(secret);
-    if (s_reply_and_commit(call, s) != 0) {
+    db_at_commit(call->db, notify_wake_senders, call->service);
+    if ((rotate ? s_reply_secret_and_commit(call, s, secret) : s_reply_and_commit(call, s)) != 0) {
         bus_call_fail_db(call, "update subscription");
         db_rollback(call->db);
         return -1;
@@ -317,6 +396,7 @@ int notify_subscription_update(bus_call_t *call)
 int notify_subscription_delete(bus_call_t *call)
 {
     const Samhand__V1__GetSubscriptionRequest *req = (const void *)call->request;
+    notify_principal_seen(call);
     Samhand__V1__Subscription *s = NULL;
     if (s_load(call, req->id, &s) != 0)
         return -1;
@@ -364,6 +444,7 @@ static ProtobufCMessage *s_attempt(const PGresult *res, int row)
 int notify_deliveries_list(bus_call_t *call)
 {
     const Samhand__V1__ListDeliveriesRequest *req = (const void *)call->request;
+    notify_principal_seen(call);
     Samhand__V1__Subscription *s = NULL;
     if (s_load(call, req->subscription_id, &s) != 0)
         return -1;
@@ -409,6 +490,7 @@ int notify_deliveries_list(bus_call_t *call)
 int notify_replay(bus_call_t *call)
 {
     const Samhand__V1__ReplayRequest *req = (const void *)call->request;
+    notify_principal_seen(call);
     Samhand__V1__Subscription *s = NULL;
     if (s_load(call, req->subscription_id, &s) != 0)
         return -1;

@@ -5,7 +5,8 @@
  * the Standard Webhooks specification, records the attempt, and schedules
  * the retry: exponential backoff with jitter over about a day, Retry-After
  * honoured, 410 disables the subscription, and a delivery out of retries
- * becomes a dead letter. */
+ * becomes a dead letter. A new URL answers a handshake before events go
+ * to it; secrets are opened from their sealed form only to sign. */
 #include "notify_server.h"
 #include "gateway_transcode.h"
 #include "samhand_log.h"
@@ -95,8 +96,8 @@ static void s_disable(db_t *db, const char *subscription_id, const char *reason,
                        "UPDATE subscriptions SET state = 'DISABLED', disabled_reason = $2, "
                        "updated_at = now() WHERE id = $1 AND state = 'ACTIVE'",
                        2, params);
-    if (rc < 0 ||
-        (rc == 0 && notify_mail_subscription_disabled(db, subscription_id, why, context) != 0)) {
+    if (rc < 0 || (rc == 0 && notify_mail_subscription_disabled(db, subscription_id, why, false,
+                                                                context) != 0)) {
         db_rollback(db);
         return;
     }
@@ -169,7 +170,8 @@ typedef struct {
     long status;
     int latency_ms;
     bool allow_loopback;
-    bool refused; /* connected to an address webhooks may not go to: not sent */
+    bool refused;     /* connected to an address webhooks may not go to: not sent */
+    bool is_unsigned; /* its secret did not open with SAMHAND_SECRET_KEY: not sent */
 } s_job_t;
 
 /* Called once connected, before the request goes: the address the name
@@ -187,9 +189,70 @@ static int s_on_connected(void *arg, char *primary_ip, char *local_ip, int prima
     return CURL_PREREQFUNC_ABORT;
 }
 
+/* The webhook headers of `body` signed with the sealed `secret` (and,
+ * while a rotation lasts, `previous` too, or NULL); NULL when a secret
+ * does not open with the key. */
+static struct curl_slist *s_signed_headers(const notify_context_t *context, const char *id,
+                                           const char *body, const char *sealed,
+                                           const char *previous_sealed)
+{
+    char timestamp[24], id_header[96], ts_header[64], sig_header[256], sig[100], old_sig[100];
+    snprintf(timestamp, sizeof timestamp, "%lld", (long long)(bus_now_ms() / 1000));
+    char *secret = notify_secret_open(context->secret_key, sealed);
+    char *previous =
+        previous_sealed ? notify_secret_open(context->secret_key, previous_sealed) : NULL;
+    struct curl_slist *headers = NULL;
+    if (!secret || (previous_sealed && !previous))
+        goto cleanup;
+    s_sign(secret, id, timestamp, body, sig);
+    /* while a secret is being rotated, both sign */
+    if (previous) {
+        s_sign(previous, id, timestamp, body, old_sig);
+        snprintf(sig_header, sizeof sig_header, "webhook-signature: %s %s", sig, old_sig);
+    } else {
+        snprintf(sig_header, sizeof sig_header, "webhook-signature: %s", sig);
+    }
+    snprintf(id_header, sizeof id_header, "webhook-id: %s", id);
+    snprintf(ts_header, sizeof ts_header, "webhook-timestamp: %s", timestamp);
+    headers = curl_slist_append(NULL, "Content-Type: application/json");
+    headers = curl_slist_append(headers, id_header);
+    headers = curl_slist_append(headers, ts_header);
+    headers = curl_slist_append(headers, sig_header);
+
+cleanup:
+    free(secret);
+    free(previous);
+    return headers;
+}
+
+/* The options every webhook POST has: `body` to `url`, what comes back
+ * into `job`, and the address checked once connected. */
+static void s_setup_post(s_job_t *job, const char *url, const char *body)
+{
+    job->answer = (s_answer_t){.retry_after_s = -1};
+    CURL *curl = job->easy;
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, job->headers);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "samhand-webhooks/" SAMHAND_VERSION);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &job->answer);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, s_on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &job->answer);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_PRIVATE, job);
+    curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, s_on_connected);
+    curl_easy_setopt(curl, CURLOPT_PREREQDATA, job);
+}
+
+#define UNSIGNED_ANSWER "not sent: the secret does not open with SAMHAND_SECRET_KEY"
+
 /* Prepares the signed POST of a claimed delivery; the body is made once
  * per event and shared by the jobs that carry the same one. */
-static void s_prepare(s_job_t *job, const PGresult *res, const s_job_t *earlier, int n_earlier)
+static void s_prepare(s_job_t *job, const PGresult *res, const s_job_t *earlier, int n_earlier,
+                      const notify_context_t *context)
 {
     const char *event_id = PQgetvalue(res, job->row, 5);
     for (int i = 0; i < n_earlier && !job->body; i++)
@@ -204,38 +267,14 @@ static void s_prepare(s_job_t *job, const PGresult *res, const s_job_t *earlier,
         PQfreemem(stored);
     }
     const char *body = job->body ? job->body : "";
-    char timestamp[24], id_header[96], ts_header[64], sig_header[256], sig[100], old_sig[100];
-    snprintf(timestamp, sizeof timestamp, "%lld", (long long)(bus_now_ms() / 1000));
-    s_sign(PQgetvalue(res, job->row, 3), event_id, timestamp, body, sig);
-    /* while a secret is being rotated, both sign */
-    if (!PQgetisnull(res, job->row, 4)) {
-        s_sign(PQgetvalue(res, job->row, 4), event_id, timestamp, body, old_sig);
-        snprintf(sig_header, sizeof sig_header, "webhook-signature: %s %s", sig, old_sig);
-    } else {
-        snprintf(sig_header, sizeof sig_header, "webhook-signature: %s", sig);
+    job->headers =
+        s_signed_headers(context, event_id, body, PQgetvalue(res, job->row, 3),
+                         PQgetisnull(res, job->row, 4) ? NULL : PQgetvalue(res, job->row, 4));
+    s_setup_post(job, PQgetvalue(res, job->row, 2), body);
+    if (!job->headers) {
+        job->is_unsigned = true;
+        snprintf(job->answer.response, sizeof job->answer.response, UNSIGNED_ANSWER);
     }
-    snprintf(id_header, sizeof id_header, "webhook-id: %s", event_id);
-    snprintf(ts_header, sizeof ts_header, "webhook-timestamp: %s", timestamp);
-    job->headers = curl_slist_append(NULL, "Content-Type: application/json");
-    job->headers = curl_slist_append(job->headers, id_header);
-    job->headers = curl_slist_append(job->headers, ts_header);
-    job->headers = curl_slist_append(job->headers, sig_header);
-    job->answer = (s_answer_t){.retry_after_s = -1};
-    CURL *curl = job->easy;
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, PQgetvalue(res, job->row, 2));
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, job->headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "samhand-webhooks/" SAMHAND_VERSION);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &job->answer);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, s_on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &job->answer);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_PRIVATE, job);
-    curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, s_on_connected);
-    curl_easy_setopt(curl, CURLOPT_PREREQDATA, job);
 }
 
 /* Records a failed attempt: the retry (or the dead letter), 410's switch
@@ -365,7 +404,8 @@ static PGresult *s_claim(db_t *db, int max, int part, int parts)
         "  (SELECT d.id, d.subscription_id, d.event_seq, " DUE " AS due FROM deliveries d "
         "   WHERE d.subscription_id = s.id AND d.state = 'PENDING' ORDER BY d.event_seq "
         "   LIMIT $4::int) h "
-        "  WHERE s.state = 'ACTIVE' AND mod(abs(hashtext(s.id::text)), $3::int) = $2::int), "
+        "  WHERE s.state = 'ACTIVE' AND s.url = s.verified_url AND s.secret_sealed IS NOT NULL "
+        "  AND mod(abs(hashtext(s.id::text)), $3::int) = $2::int), "
         "chosen AS (SELECT id FROM heads WHERE ready ORDER BY subscription_id, event_seq "
         "  LIMIT $1::int) "
         "UPDATE deliveries d SET next_attempt_at = now() + interval '2 minutes', "
@@ -374,8 +414,8 @@ static PGresult *s_claim(db_t *db, int max, int part, int parts)
         "WHERE d.id = chosen.id AND s.id = d.subscription_id AND e.seq = d.event_seq "
         /* again on the row itself: a replica that claimed it meanwhile wins */
         "AND " DUE " "
-        "RETURNING d.id, s.id, s.url, s.secret, CASE WHEN s.previous_secret_until > now() "
-        "THEN s.previous_secret END, e.id, e.event, d.attempts, d.event_seq",
+        "RETURNING d.id, s.id, s.url, s.secret_sealed, CASE WHEN s.previous_secret_until > now() "
+        "THEN s.previous_secret_sealed END, e.id, e.event, d.attempts, d.event_seq",
         4, params);
 }
 
@@ -442,6 +482,131 @@ static void s_finish(s_job_t *job)
     s_utf8_prefix(job->answer.response);
 }
 
+/* The handshake's body: a CloudEvent no.samhand.subscription.handshake
+ * whose data is the subscription as it waits (no secret). */
+static char *s_handshake_body(const PGresult *res, int row)
+{
+    Samhand__V1__Subscription sub = SAMHAND__V1__SUBSCRIPTION__INIT;
+    sub.id = PQgetvalue(res, row, 0);
+    sub.url = PQgetvalue(res, row, 1);
+    sub.event_types = rows_json_strings(PQgetvalue(res, row, 3), &sub.n_event_types);
+    sub.organization_id = PQgetvalue(res, row, 4);
+    sub.committee_id = PQgetvalue(res, row, 5);
+    sub.state = SAMHAND__V1__SUBSCRIPTION__STATE__REQUESTED;
+    size_t len = samhand__v1__subscription__get_packed_size(&sub);
+    uint8_t *packed = malloc(len + 1);
+    samhand__v1__subscription__pack(&sub, packed);
+    Samhand__V1__Any any = SAMHAND__V1__ANY__INIT;
+    any.type = (char *)samhand__v1__subscription__descriptor.name;
+    any.value.data = packed;
+    any.value.len = len;
+    int64_t now_ms = bus_now_ms();
+    Samhand__V1__Timestamp time = SAMHAND__V1__TIMESTAMP__INIT;
+    time.seconds = now_ms / 1000;
+    time.nanos = (int32_t)(now_ms % 1000) * 1000000;
+    Samhand__V1__CloudEvent cloud = SAMHAND__V1__CLOUD_EVENT__INIT;
+    cloud.specversion = "1.0";
+    cloud.id = PQgetvalue(res, row, 7);
+    cloud.source = "/notify";
+    cloud.type = "no.samhand.subscription.handshake";
+    cloud.subject = sub.id;
+    cloud.time = &time;
+    cloud.datacontenttype = "application/json";
+    cloud.data = &any;
+    cloud.dataschema = "urn:samhand:samhand.v1.Subscription";
+    cloud.actor = "system";
+    json_t *json = transcode_to_json(&cloud.base);
+    char *text = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(json);
+    free(packed);
+    for (size_t i = 0; i < sub.n_event_types; i++)
+        free(sub.event_types[i]);
+    free(sub.event_types);
+    return text;
+}
+
+/* Records what became of one handshake: the URL verified, or the next try
+ * (by the deliveries' backoff), or after the last one switched off. */
+static void s_handshake_done(db_t *db, const PGresult *res, int row, const s_job_t *job,
+                             const notify_context_t *context)
+{
+    const char *id = PQgetvalue(res, row, 0);
+    if (job->status >= 200 && job->status < 300) {
+        const char *params[] = {id, PQgetvalue(res, row, 1)};
+        if (rows_exec(db,
+                      "UPDATE subscriptions SET verified_url = $2, handshake_attempts = 0, "
+                      "handshake_error = '' WHERE id = $1 AND url = $2",
+                      2, params) < 0)
+            log_warn("could not record a webhook handshake: %s", db_error(db));
+        return;
+    }
+    int attempts = atoi(PQgetvalue(res, row, 6)) + 1;
+    char delay_ms[24], attempts_text[16], error[300];
+    snprintf(delay_ms, sizeof delay_ms, "%ld",
+             context->retry_base_ms * s_backoff[(size_t)(attempts - 1) % BACKOFF_STEPS]);
+    snprintf(attempts_text, sizeof attempts_text, "%d", attempts);
+    if (job->status)
+        snprintf(error, sizeof error, "%ld %s", job->status, job->answer.response);
+    else
+        snprintf(error, sizeof error, "%s", job->answer.response);
+    const char *params[] = {id, attempts_text, delay_ms, error};
+    if (rows_exec(db,
+                  "UPDATE subscriptions SET handshake_attempts = $2::int, handshake_error = $4, "
+                  "handshake_next_at = now() + make_interval(secs => $3::double precision / "
+                  "1000) WHERE id = $1",
+                  4, params) < 0)
+        log_warn("could not record a failed webhook handshake: %s", db_error(db));
+    if (attempts >= context->max_attempts)
+        s_disable(db, id, "the endpoint did not answer the handshake",
+                  "mottakeren svarte ikke på håndtrykket (en signert POST som skal besvares "
+                  "med 2xx)",
+                  context);
+}
+
+/* Handshakes of the sender's subscriptions whose URL is new: a signed
+ * POST the endpoint answers 2xx before events go to it (as FHIR R5's
+ * handshake), so nobody points samhand's events at an endpoint that did
+ * not ask for them. One at a time, each within the delivery timeout.
+ * Returns how many were tried. */
+static int s_handshakes(db_t *db, CURL *easy, const s_sender_t *sender,
+                        const notify_context_t *context)
+{
+    char part[16], parts[16];
+    snprintf(part, sizeof part, "%d", sender->part);
+    snprintf(parts, sizeof parts, "%d", sender->parts);
+    const char *params[] = {part, parts};
+    PGresult *res = db_query(
+        db,
+        "UPDATE subscriptions SET handshake_next_at = now() + interval '2 minutes' WHERE id IN "
+        "(SELECT id FROM subscriptions WHERE state = 'ACTIVE' AND url IS DISTINCT FROM "
+        "verified_url AND secret_sealed IS NOT NULL AND handshake_next_at <= now() AND "
+        "mod(abs(hashtext(id::text)), $2::int) = $1::int ORDER BY handshake_next_at LIMIT 8 FOR "
+        "UPDATE SKIP LOCKED) RETURNING id, url, secret_sealed, array_to_json(event_types)::text, "
+        "coalesce(organization_id::text, ''), coalesce(committee_id::text, ''), "
+        "handshake_attempts, gen_random_uuid()",
+        2, params);
+    int n = res ? PQntuples(res) : 0;
+    for (int i = 0; i < n; i++) {
+        s_job_t job = {.easy = easy, .allow_loopback = context->allow_loopback};
+        char *body = s_handshake_body(res, i);
+        job.headers = body ? s_signed_headers(context, PQgetvalue(res, i, 7), body,
+                                              PQgetvalue(res, i, 2), NULL)
+                           : NULL;
+        s_setup_post(&job, PQgetvalue(res, i, 1), body ? body : "");
+        if (job.headers) {
+            job.result = curl_easy_perform(easy);
+            s_finish(&job);
+        } else {
+            snprintf(job.answer.response, sizeof job.answer.response, UNSIGNED_ANSWER);
+        }
+        s_handshake_done(db, res, i, &job, context);
+        curl_slist_free_all(job.headers);
+        free(body);
+    }
+    PQclear(res);
+    return n;
+}
+
 /* One round of a sender: claims the due deliveries of its subscriptions,
  * a chain of up to CHAIN_MAX per subscription, and sends the chains side
  * by side, each one after the other (the next only when the one before
@@ -467,11 +632,16 @@ static int s_round(db_t *db, CURLM *multi, CURL **pool, s_job_t *jobs, const s_s
         if (!pool[i])
             pool[i] = curl_easy_init();
         jobs[i].easy = pool[i];
-        s_prepare(&jobs[i], claimed, jobs, i);
+        s_prepare(&jobs[i], claimed, jobs, i, context);
         bool same = i > 0 && strcmp(PQgetvalue(claimed, jobs[i].row, 1),
                                     PQgetvalue(claimed, jobs[i - 1].row, 1)) == 0;
         if (same) {
             jobs[i - 1].next = i;
+        } else if (jobs[i].is_unsigned) {
+            /* recorded as a failed attempt; the rest of its chain waits */
+            jobs[i].sent = true;
+            log_warn("could not sign webhooks of subscription %s: %s",
+                     PQgetvalue(claimed, jobs[i].row, 1), UNSIGNED_ANSWER);
         } else {
             curl_multi_add_handle(multi, jobs[i].easy);
             jobs[i].sent = true;
@@ -545,7 +715,7 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
 {
     const notify_context_t *context = sender->background->context;
     db_t *db = NULL;
-    CURL *curl = curl_easy_init(); /* for the mail */
+    CURL *curl = curl_easy_init(); /* for the mail and the handshakes */
     CURLM *multi = curl_multi_init();
     /* connections kept open to every endpoint of the sender's share */
     curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
@@ -587,7 +757,8 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
             busy = 0;
             continue;
         }
-        busy = s_round(db, multi, pool, jobs, sender, context) > 0;
+        int handshakes = s_handshakes(db, curl, sender, context);
+        busy = s_round(db, multi, pool, jobs, sender, context) > 0 || handshakes > 0;
         if (sender->part == 0) {
             notify_reminder_plan(db, context, digest_day);
             notify_mail_send_due(db, curl, context);
