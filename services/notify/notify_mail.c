@@ -94,14 +94,21 @@ int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const ch
                       const char *calendar)
 {
     const char *params[] = {event_id, kind, to, subject, html, calendar, organization_id};
-    /* the recipient is no principal: no role, no subject */
-    PGresult *res = db_query(db,
-                             "INSERT INTO mails (event_id, kind, to_address, subject, html, "
-                             "calendar) SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 "
-                             "FROM events e WHERE e.id = $1::uuid AND NOT visible_to(e.audience, "
-                             "e.audience_roles, e.audience_subjects, NULL, $7::uuid, '{}')) "
-                             "ON CONFLICT DO NOTHING",
-                             7, params);
+    /* The recipient is no principal: whom a kind of mail goes to is this
+     * file's rule (a report's parties, a committee's members), so it stands
+     * in for the roles that read the aggregate, never for those that see
+     * past the organisations (quality, administrators); it has no subject,
+     * so an event for some principals only (a draft) is never mailed, nor
+     * one for administrators only. */
+    PGresult *res =
+        db_query(db,
+                 "INSERT INTO mails (event_id, kind, to_address, subject, html, calendar) "
+                 "SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM events e "
+                 "WHERE e.id = $1::uuid AND NOT visible_to(e.audience, e.audience_roles, "
+                 "e.audience_subjects, NULL, $7::uuid, "
+                 "array_remove(array_remove(e.audience_roles, 'quality'), 'administrator'))) "
+                 "ON CONFLICT DO NOTHING",
+                 7, params);
     if (!res)
         return -1;
     if (atoi(PQcmdTuples(res)) > 0) /* 0: planned already, or not to be sent */
