@@ -218,8 +218,13 @@ static int s_admin, s_anonymous, s_p1, s_p2, s_p3, s_p4, s_revoked;
 /* who reads a channel: mailboxes, the revoked key's subscription */
 static int s_mailbox_org[N_ORGS], s_mailbox_shared[N_ORGS], s_mailbox_x1, s_revoked_channel;
 
-static bool s_may_see(const s_principal_t *p, const s_canary_t *c)
+/* Whether `p` may see `c` on a channel; `is_event` for the feed, the
+ * stream and webhooks, whose events of an anonymous report carry no
+ * reporter's name or e-mail for anyone (README). */
+static bool s_may_see(const s_principal_t *p, const s_canary_t *c, bool is_event)
 {
+    if (is_event && c->audience == A_ANON)
+        return false;
     if (p->is_early_only && c->is_late)
         return false;
     if (c->self >= 0 && &s_principals[c->self] == p && !p->is_revoked)
@@ -294,6 +299,7 @@ static void s_scan(int principal, const char *channel, const char *where, const 
 {
     if (!bytes)
         return;
+    bool is_event = strstr(channel, "/v1/events") || strcmp(channel, "webhook") == 0;
     pthread_mutex_lock(&s_lock);
     s_n_checked++;
     const s_principal_t *p = &s_principals[principal];
@@ -317,7 +323,7 @@ static void s_scan(int principal, const char *channel, const char *where, const 
             continue;
         s_canary_t *c = (s_canary_t *)s_find_canary(token);
         if (c) {
-            if (!s_may_see(p, c))
+            if (!s_may_see(p, c, is_event))
                 s_leak(principal, channel, where, token);
             else
                 c->seen++;
@@ -325,7 +331,8 @@ static void s_scan(int principal, const char *channel, const char *where, const 
         }
         /* a canary cut short (the start of an answer): any it may be */
         for (size_t i = 0; n > 12 && i < s_n_canaries; i++)
-            if (strncmp(s_canaries[i].token, token, n) == 0 && !s_may_see(p, &s_canaries[i])) {
+            if (strncmp(s_canaries[i].token, token, n) == 0 &&
+                !s_may_see(p, &s_canaries[i], is_event)) {
                 char cut[96];
                 snprintf(cut, sizeof cut, "%s (cut short)", s_canaries[i].token);
                 s_leak(principal, channel, where, cut);
@@ -456,7 +463,7 @@ static void s_base64(const char *text, char *out)
 
 static char s_m1a[40], s_m2a[40], s_m2b[40], s_m1d[40];
 static char s_e1[40], s_e1b[40], s_i3[40], s_e2[40], s_e3[40];
-static char s_emergency[40], s_action[40];
+static char s_emergency[40], s_action[40], s_proposal_declined[40];
 static char s_subscription[N_ORGS][40], s_subscription_revoked[40];
 static char s_dev_oracle[40], s_dev_foreign[40], s_dev_late[40], s_dev_marker[40];
 static char s_marker_org[40];
@@ -819,6 +826,7 @@ static void s_build_committee_work(void)
              s_canary(A_KEY, 0, 0, "proposal-declined-description"),
              s_canary_as(true, A_PERSONS, 0, 0, -1, "proposal-declined-mail"));
     s_create(path, body, K_PROPOSAL, id);
+    snprintf(s_proposal_declined, sizeof s_proposal_declined, "%s", id);
     snprintf(step, sizeof step, "/v1/proposals/%s/decline", id);
     r = s_admin_send("POST", step, "{\"reason\":\"Utenfor mandatet.\"}", 200);
     http_response_free(&r);
@@ -1110,6 +1118,15 @@ static void s_changes(int who)
     snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_committees[C1]);
     s_try(who, "POST /v1/committees/{committeeId}/proposals", "POST", path,
           "{\"title\":\"Forslag\",\"submitterName\":\"Noen\"}", NULL);
+    snprintf(path, sizeof path, "/v1/proposals/%s/accept", s_proposal_declined);
+    snprintf(body, sizeof body, "{\"meetingId\":\"%s\"}", s_m1d);
+    s_try(who, "POST /v1/proposals/{id}/accept (declined)", "POST", path, body, NULL);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/" NOBODY, s_m2b);
+    s_try(who, "DELETE /v1/meetings/{meetingId}/items/{itemId} (no such item)", "DELETE", path,
+          NULL, NULL);
+    snprintf(path, sizeof path, "/v1/meetings/%s/attendance", s_m2b);
+    s_try(who, "PUT /v1/meetings/{meetingId}/attendance (stale If-Match)", "PUT", path,
+          "{\"entries\":[]}", "If-Match: \"0\"");
 }
 
 /* ---------------------------------------------------------- reading */
