@@ -1113,7 +1113,7 @@ static void s_changes(int who)
               "{\"deliveryId\":\"" NOBODY "\"}", NULL);
     }
     snprintf(path, sizeof path, "/v1/persons/%s", s_ids[K_PERSON][4]); /* X1 */
-    s_try(who, "PATCH /v1/persons/{id} (no change)", "PATCH", path, "{\"organizationId\":\"",
+    s_try(who, "PATCH /v1/persons/{id} (malformed)", "PATCH", path, "{\"organizationId\":\"",
           NULL); /* malformed: the error answer */
     snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_committees[C1]);
     s_try(who, "POST /v1/committees/{committeeId}/proposals", "POST", path,
