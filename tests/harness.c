@@ -637,6 +637,14 @@ const char *harness_receiver_body(harness_receiver_t *r, size_t i)
     return body;
 }
 
+const char *harness_receiver_head(harness_receiver_t *r, size_t i)
+{
+    pthread_mutex_lock(&r->lock);
+    const char *head = i < r->n ? r->heads[i] : NULL;
+    pthread_mutex_unlock(&r->lock);
+    return head;
+}
+
 void harness_receiver_stop(harness_receiver_t **r_p)
 {
     if (!r_p || !*r_p)

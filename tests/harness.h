@@ -116,6 +116,8 @@ size_t harness_receiver_wait(harness_receiver_t *r, size_t n, int timeout_ms);
  * body; borrowed until the receiver stops. */
 const char *harness_receiver_header(harness_receiver_t *r, size_t i, const char *name);
 const char *harness_receiver_body(harness_receiver_t *r, size_t i);
+/* The i-th request's line and headers as received; borrowed likewise. */
+const char *harness_receiver_head(harness_receiver_t *r, size_t i);
 void harness_receiver_stop(harness_receiver_t **r_p);
 
 /* Verifies every request `r` received with the Standard Webhooks reference
