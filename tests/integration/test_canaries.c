@@ -102,7 +102,7 @@ static void s_id(s_kind_t kind, const char *id)
 
 typedef enum {
     A_KEY,     /* any valid credential (drafts of meetings, actions, the crisis log) */
-    A_EXEMPT,  /* exempt content of a committee: its members, administrators, secretariat */
+    A_EXEMPT,  /* exempt content of a committee: its members, administrators, its secretariat */
     A_PERSONS, /* persons' data: those who may read /v1/persons */
     A_DEV,     /* a deviation: its organisations, quality, administrators */
     A_DRAFT,   /* a drafted deviation: its reporting organisation (and administrators) */
@@ -177,6 +177,7 @@ static char s_orgs[N_ORGS][40];
 
 enum { C1, C2, C3, N_COMMITTEES };
 static char s_committees[N_COMMITTEES][40];
+static const int s_runner[N_COMMITTEES] = {H, M1, H}; /* whose secretariat runs it */
 #define COMMITTEE(i) (1u << (i))
 
 static const char *const s_roles[] = {"administrator", "secretariat", "secretary",  "member",
@@ -237,9 +238,15 @@ static bool s_may_see(const s_principal_t *p, const s_canary_t *c, bool is_event
     switch (c->audience) {
     case A_KEY:
         return true;
-    case A_EXEMPT:
-        return (p->roles & (ROLE_ADMINISTRATOR | ROLE_SECRETARIAT)) ||
-               (p->committees & c->committee);
+    case A_EXEMPT: {
+        /* administrators; the secretariat and secretaries of the
+         * organisation that runs the committee; its members */
+        bool runs = false;
+        for (int k = 0; k < N_COMMITTEES; k++)
+            runs |= (c->committee & COMMITTEE(k)) && p->org == s_runner[k] &&
+                    (p->roles & (ROLE_SECRETARIAT | ROLE_SECRETARY));
+        return (p->roles & ROLE_ADMINISTRATOR) || runs || (p->committees & c->committee);
+    }
     case A_PERSONS:
         return (p->roles & gateway_policy_roles("agenda.ListPersons")) != 0;
     case A_DEV:
@@ -635,8 +642,11 @@ static void s_build_directory(void)
                       {"Administrativt samarbeidsutvalg", "ADMINISTRATIVE"},
                       {"Beredskaps-ASU", "EMERGENCY"}};
     for (int c = 0; c < N_COMMITTEES; c++) {
-        snprintf(body, sizeof body, "{\"name\":\"%s\",\"kind\":\"%s\"}", committees[c].name,
-                 committees[c].kind);
+        /* each run by one organisation's secretariat: C1 and C3 by the
+         * hospital's, C2 by M1's */
+        snprintf(body, sizeof body,
+                 "{\"name\":\"%s\",\"kind\":\"%s\",\"secretariatOrganizationId\":\"%s\"}",
+                 committees[c].name, committees[c].kind, s_orgs[s_runner[c]]);
         s_create("/v1/committees", body, K_COMMITTEE, s_committees[c]);
     }
     s_person_of(s_p1, "Pål Medlem", "p1@m1.example", C1, "MEMBER");
