@@ -205,7 +205,9 @@ gateway_call_t *gateway_bridge_call(gateway_bridge_t *bridge, const char *servic
                                     gateway_bridge_done_fn done, void *ctx)
 {
     s_service_t *service = NULL;
-    for (size_t i = 0; i < bridge->n_services && !service; i++)
+    /* none once the gateway is stopping (the bridge destroyed): a stream's
+     * or a refresh's last timer may still ask */
+    for (size_t i = 0; bridge && i < bridge->n_services && !service; i++)
         if (strcmp(bridge->services[i].name, service_name) == 0)
             service = &bridge->services[i];
     if (!service)

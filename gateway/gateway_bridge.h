@@ -29,7 +29,8 @@ void gateway_bridge_destroy(gateway_bridge_t **bridge_p);
 
 /* Sends `request` (its request_id and deadline_ms set by the caller) to
  * `service`. Returns a handle, or NULL when no replica of the service is
- * connected or it cannot take more (then `done` is never called). */
+ * connected, it cannot take more or the bridge is gone (NULL, the gateway
+ * stopping); then `done` is never called. */
 gateway_call_t *gateway_bridge_call(gateway_bridge_t *bridge, const char *service,
                                     const Samhand__V1__Envelope *request,
                                     gateway_bridge_done_fn done, void *ctx);

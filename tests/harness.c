@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -110,13 +111,26 @@ int harness_free_port(void)
             taken = taken || given[i] == port;
         if (taken)
             continue;
+        /* test programs run side by side: a port is this process's while it
+         * holds the port's lock (let go when it exits, however it ends) */
+        char lock_path[64];
+        snprintf(lock_path, sizeof lock_path, "/tmp/samhand-test-port-%d.lock", port);
+        int lock = open(lock_path, O_CREAT | O_RDWR | O_CLOEXEC, 0666);
+        if (lock < 0)
+            continue;
+        if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+            close(lock);
+            continue;
+        }
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         int bound = bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0;
         close(fd);
-        if (!bound)
+        if (!bound) {
+            close(lock);
             continue;
+        }
         if (n_given < (int)(sizeof given / sizeof given[0]))
             given[n_given++] = port;
         return port;

@@ -3,10 +3,13 @@
  * filtered by type, and only to those who may see it. */
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define KOMMUNE "11111111-1111-4111-8111-111111111111"
@@ -55,6 +58,8 @@ static bool s_has(http_response_t *r, const char *type)
     return false;
 }
 
+static char s_database[256];
+
 static int s_setup(void **state)
 {
     char keys[1024], a[200], b[200], c[200];
@@ -63,7 +68,8 @@ static int s_setup(void **state)
     harness_api_key("shk_sykehus", SYKEHUS, "integration", c, sizeof c);
     snprintf(keys, sizeof keys, "%s,%s,%s", a, b, c);
     setenv("SAMHAND_API_KEYS", keys, 1);
-    harness_stack_start(&s_stack, harness_database_url());
+    snprintf(s_database, sizeof s_database, "%s", harness_database_url());
+    harness_stack_start(&s_stack, s_database);
     http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
                                     "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
                                     "\"942110464\",\"kind\":\"MUNICIPALITY\"}");
@@ -338,6 +344,30 @@ static void test_anonymous_report_in_events(void **state)
     http_response_free(&r);
 }
 
+/* The gateway stops cleanly while a client still reads the event stream
+ * (it dereferenced the bridge it had already destroyed). */
+static void test_stops_cleanly_with_a_stream_open(void **state)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)s_stack.http_port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    char request[512], head[1024] = "";
+    int n = snprintf(request, sizeof request,
+                     "GET /v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n\r\n",
+                     s_stack.auth_header);
+    assert_int_equal(write(fd, request, (size_t)n), n);
+    struct timeval timeout = {.tv_sec = 5};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    assert_true(read(fd, head, sizeof head - 1) > 0);
+    assert_non_null(strstr(head, "200"));
+    usleep(300 * 1000);           /* the stream asks notify for the next page, and waits */
+    harness_stack_stop(&s_stack); /* fails on any exit but a clean one */
+    close(fd);
+    harness_stack_start(&s_stack, s_database);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_long_poll_waits_for_the_next_event),
         cmocka_unit_test(test_server_sent_events),
         cmocka_unit_test(test_anonymous_report_in_events),
+        cmocka_unit_test(test_stops_cleanly_with_a_stream_open),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
