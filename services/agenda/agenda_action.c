@@ -48,15 +48,51 @@ static const char *s_author(bus_call_t *call)
     return p && p->subject ? p->subject : "";
 }
 
-/* Commits with the event and replies with the action as it is now. */
+#define EXEMPT_TEXT "Unntatt offentlighet"
+
+/* What someone without a standing in the committee sees of an action
+ * decided on an exempt item: its number, status and due date; not what it
+ * is, who answers for it or its notes. */
+static void s_hide_exempt(Samhand__V1__Action *a)
+{
+    free(a->description);
+    a->description = strdup(EXEMPT_TEXT);
+    free(a->responsible);
+    a->responsible = strdup("");
+    for (size_t i = 0; i < a->n_notes; i++)
+        protobuf_c_message_free_unpacked(&a->notes[i]->base, NULL);
+    free(a->notes);
+    a->notes = NULL;
+    a->n_notes = 0;
+}
+
+/* The action as the caller may see it. */
+static void s_as_seen(bus_call_t *call, Samhand__V1__Action *a)
+{
+    if (a->is_exempt && !agenda_caller_sees_exempt(call, a->committee_id))
+        s_hide_exempt(a);
+}
+
+/* Commits with the event (which every party reads: of an exempt item's
+ * action, the public view) and replies with the action as it is now. */
 static int s_commit(bus_call_t *call, const char *id, const char *type)
 {
-    Samhand__V1__Action *a = NULL;
-    if (agenda_store_action_get(call->db, id, false, &a) != 0) {
+    Samhand__V1__Action *a = NULL, *shown = NULL;
+    if (agenda_store_action_get(call->db, id, false, &a) != 0 ||
+        (a->is_exempt && !(shown = (void *)agenda_copy(&a->base)))) {
         db_rollback(call->db);
+        if (a)
+            protobuf_c_message_free_unpacked(&a->base, NULL);
         return bus_call_fail_db(call, "read action");
     }
-    return agenda_commit(call, type, a->id, NULL, a->committee_id, &a->base);
+    if (!shown)
+        return agenda_commit(call, type, a->id, NULL, a->committee_id, &a->base);
+    s_hide_exempt(shown);
+    s_as_seen(call, a);
+    int rc = agenda_commit_reply(call, type, a->id, NULL, a->committee_id, &shown->base, &a->base);
+    protobuf_c_message_free_unpacked(&shown->base, NULL);
+    protobuf_c_message_free_unpacked(&a->base, NULL);
+    return rc;
 }
 
 int agenda_action_create(bus_call_t *call)
@@ -107,6 +143,7 @@ int agenda_action_get(bus_call_t *call)
         return bus_call_fail_db(call, "read action");
     if (rc > 0)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "action %s does not exist", req->id);
+    s_as_seen(call, a);
     bus_call_reply_free(call, &a->base);
     return 0;
 }
@@ -249,6 +286,8 @@ int agenda_action_list(bus_call_t *call)
             req->overdue, req->open,
             check_empty(req->organization_id) ? NULL : req->organization_id, &list) != 0)
         return bus_call_fail_db(call, "list actions");
+    for (size_t i = 0; i < list->n_items; i++)
+        s_as_seen(call, list->items[i]);
     bus_call_reply_free(call, &list->base);
     return 0;
 }
@@ -285,7 +324,10 @@ int agenda_action_follow_up(bus_call_t *call)
     if (list->n_items == 0)
         fputs("Ingen åpne tiltak.", out);
     for (size_t i = 0; i < list->n_items; i++) {
-        const Samhand__V1__Action *a = list->items[i];
+        Samhand__V1__Action *a = list->items[i];
+        /* the follow-up item is public: an exempt item's action by number */
+        if (a->is_exempt)
+            s_hide_exempt(a);
         fprintf(out, "%sNr. %d: %s", i ? "\n" : "", a->number, a->description);
         if (a->responsible[0])
             fprintf(out, " – Ansvar: %s", a->responsible);

@@ -136,11 +136,7 @@ int agenda_meeting_load(bus_call_t *call, const char *id, bool lock, Samhand__V1
 
 Samhand__V1__Meeting *agenda_meeting_public(const Samhand__V1__Meeting *m)
 {
-    size_t len = samhand__v1__meeting__get_packed_size(m);
-    uint8_t *packed = malloc(len + 1);
-    samhand__v1__meeting__pack(m, packed);
-    Samhand__V1__Meeting *copy = samhand__v1__meeting__unpack(NULL, len, packed);
-    free(packed);
+    Samhand__V1__Meeting *copy = (Samhand__V1__Meeting *)agenda_copy(&m->base);
     for (size_t i = 0; copy && i < copy->n_items; i++)
         if (copy->items[i]->is_exempt)
             s_hide_exempt(copy->items[i]);

@@ -18,6 +18,23 @@ static int s_not_found(bus_call_t *call, const char *id)
     return bus_call_fail(call, BUS_NOT_FOUND, "id", "proposal %s does not exist", id);
 }
 
+/* What someone without a standing in the committee sees of a proposal
+ * placed on an item now exempt: who sent it in and where it went, not what
+ * it is about. */
+static void s_hide_exempt(Samhand__V1__Proposal *p)
+{
+    free(p->title);
+    p->title = strdup("Unntatt offentlighet");
+    free(p->description);
+    p->description = strdup("");
+}
+
+static void s_as_seen(bus_call_t *call, Samhand__V1__Proposal *p)
+{
+    if (p->is_exempt && !agenda_caller_sees_exempt(call, p->committee_id))
+        s_hide_exempt(p);
+}
+
 /* Commits with the event and replies with the proposal as it is now. */
 static int s_commit(bus_call_t *call, const char *id, const char *type)
 {
@@ -26,6 +43,8 @@ static int s_commit(bus_call_t *call, const char *id, const char *type)
         db_rollback(call->db);
         return bus_call_fail_db(call, "read proposal");
     }
+    /* an item made exempt later changes no proposal: its events stay as
+     * they were, and a proposal is placed on no exempt item */
     return agenda_commit(call, type, p->id, p->organization_id[0] ? p->organization_id : NULL,
                          p->committee_id, &p->base);
 }
@@ -74,6 +93,7 @@ int agenda_proposal_get(bus_call_t *call)
         return bus_call_fail_db(call, "read proposal");
     if (rc > 0)
         return s_not_found(call, req->id);
+    s_as_seen(call, p);
     bus_call_reply_free(call, &p->base);
     return 0;
 }
@@ -95,6 +115,8 @@ int agenda_proposal_list(bus_call_t *call)
     Samhand__V1__ListProposalsResponse *list = NULL;
     if (agenda_store_proposal_list(call->db, page, req->committee_id, state, &list) != 0)
         return bus_call_fail_db(call, "list proposals");
+    for (size_t i = 0; i < list->n_items; i++)
+        s_as_seen(call, list->items[i]);
     bus_call_reply_free(call, &list->base);
     return 0;
 }

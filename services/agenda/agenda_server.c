@@ -167,3 +167,15 @@ int agenda_commit(bus_call_t *call, const char *type, const char *subject,
     protobuf_c_message_free_unpacked(aggregate, NULL);
     return rc;
 }
+
+ProtobufCMessage *agenda_copy(const ProtobufCMessage *message)
+{
+    size_t len = protobuf_c_message_get_packed_size(message);
+    uint8_t *packed = malloc(len + 1);
+    if (!packed)
+        return NULL;
+    protobuf_c_message_pack(message, packed);
+    ProtobufCMessage *copy = protobuf_c_message_unpack(message->descriptor, NULL, len, packed);
+    free(packed);
+    return copy;
+}

@@ -152,6 +152,10 @@ int agenda_commit_reply(bus_call_t *call, const char *type, const char *subject,
                         const char *organization_id, const char *committee_id,
                         const ProtobufCMessage *event, const ProtobufCMessage *reply);
 
+/* A deep copy of `message` (to blank what an event may not carry), or
+ * NULL when out of memory; free with protobuf_c_message_free_unpacked. */
+ProtobufCMessage *agenda_copy(const ProtobufCMessage *message);
+
 /* agenda_commit_reply() of the aggregate as event and reply; frees it. */
 int agenda_commit(bus_call_t *call, const char *type, const char *subject,
                   const char *organization_id, const char *committee_id,

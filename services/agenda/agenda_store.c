@@ -902,12 +902,16 @@ int agenda_store_uncarry(db_t *db, const char *item_id)
 
 /* ------------------------------------------------------------------ actions */
 
+/* Whether the agenda item a row came from is exempt from public access. */
+#define ITEM_EXEMPT(table)                                                                         \
+    "coalesce((SELECT i.is_exempt FROM agenda_items i WHERE i.id = " table ".item_id), false)"
+
 #define ACTION_COLUMNS                                                                             \
     "id, committee_id, coalesce(item_id::text, ''), description, "                                 \
     "array_to_json(responsible_organization_ids)::text, responsible, "                             \
     "coalesce(due_date::text, ''), status, (due_date < (now() AT TIME ZONE 'Europe/Oslo')::date "  \
     "AND status IN ('OPEN', 'IN_PROGRESS')), number, " ROWS_TIMESTAMP_US(                          \
-        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", row_seq"
+        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", " ITEM_EXEMPT("actions") ", row_seq"
 
 static ProtobufCMessage *s_action(const PGresult *res, int row)
 {
@@ -927,6 +931,7 @@ static ProtobufCMessage *s_action(const PGresult *res, int row)
     a->number = atoi(PQgetvalue(res, row, 9));
     a->create_time = rows_timestamp_us(res, row, 10);
     a->update_time = rows_timestamp_us(res, row, 11);
+    a->is_exempt = PQgetvalue(res, row, 12)[0] == 't';
     return &a->base;
 }
 
@@ -1256,7 +1261,7 @@ void agenda_attachment_clear(agenda_attachment_t *a)
     "id, committee_id, title, description, submitter_name, submitter_email, "                      \
     "coalesce(organization_id::text, ''), state, coalesce(meeting_id::text, ''), "                 \
     "coalesce(item_id::text, ''), decline_reason, " ROWS_TIMESTAMP_US(                             \
-        "created_at") ", " ROWS_TIMESTAMP_US("decided_at") ", row_seq"
+        "created_at") ", " ROWS_TIMESTAMP_US("decided_at") ", " ITEM_EXEMPT("proposals") ", row_seq"
 
 static ProtobufCMessage *s_proposal(const PGresult *res, int row)
 {
@@ -1277,6 +1282,7 @@ static ProtobufCMessage *s_proposal(const PGresult *res, int row)
     p->create_time = rows_timestamp_us(res, row, 11);
     if (!PQgetisnull(res, row, 12))
         p->decide_time = rows_timestamp_us(res, row, 12);
+    p->is_exempt = PQgetvalue(res, row, 13)[0] == 't';
     return &p->base;
 }
 

@@ -417,6 +417,68 @@ static void test_an_attachment_type_with_a_line_break_is_refused(void **state)
     http_response_free(&r);
 }
 
+/* What a committee decides on an exempt case stays with the committee:
+ * the action it gives (and its place in the public follow-up item), and a
+ * proposal placed on an item made exempt since. */
+static void test_exempt_cases_keep_their_actions_and_proposals(void **state)
+{
+    char meeting[40], item[40], next[40], path[200], body[512], action[40], proposal[40];
+    s_meeting(s_asu, "2026-09-03", meeting);
+    s_item(meeting,
+           "{\"kind\":\"CASE\",\"title\":\"Personalsak\",\"durationMin\":20,"
+           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 25\"}",
+           item, NULL);
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"itemId\":\"%s\",\"description\":\"CANARY-ACTION\","
+             "\"responsible\":\"CANARY-RESPONSIBLE\",\"dueDate\":\"2027-01-01\"}",
+             s_asu, item);
+    s_create("/v1/actions", body, action);
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_asu);
+    snprintf(body, sizeof body,
+             "{\"title\":\"CANARY-PROPOSAL\",\"submitterName\":\"Kari\","
+             "\"organizationId\":\"%s\"}",
+             s_levanger);
+    s_create(path, body, proposal);
+    snprintf(path, sizeof path, "/v1/proposals/%s/accept", proposal);
+    snprintf(body, sizeof body, "{\"meetingId\":\"%s\",\"durationMin\":10}", meeting);
+    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    expect_status(r, 200);
+    char placed[40];
+    snprintf(placed, sizeof placed, "%s", json_text(r, "itemId"));
+    http_response_free(&r);
+    r = s_patch_item(meeting, placed, "{\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    /* the next meeting follows the committee's actions up, in public */
+    s_meeting(s_asu, "2026-10-01", next);
+    snprintf(path, sizeof path, "/v1/meetings/%s/follow-up", next);
+    r = stack_send(&s_stack, "POST", path, "{}");
+    expect_status(r, 200);
+    http_response_free(&r);
+
+    char action_path[128], proposal_path[128], list[128], proposals[128], next_path[128];
+    snprintf(action_path, sizeof action_path, "/v1/actions/%s", action);
+    snprintf(proposal_path, sizeof proposal_path, "/v1/proposals/%s", proposal);
+    snprintf(list, sizeof list, "/v1/actions?committeeId=%s", s_asu);
+    snprintf(proposals, sizeof proposals, "/v1/committees/%s/proposals", s_asu);
+    snprintf(next_path, sizeof next_path, "/v1/meetings/%s", next);
+    const char *paths[] = {action_path, list, proposal_path, proposals, next_path};
+    for (size_t i = 0; i < 5; i++) {
+        r = s_as(s_other_member, "GET", paths[i], NULL);
+        expect_status(r, 200);
+        s_no_canary(r, "CANARY-ACTION", paths[i]);
+        s_no_canary(r, "CANARY-RESPONSIBLE", paths[i]);
+        s_no_canary(r, "CANARY-PROPOSAL", paths[i]);
+        http_response_free(&r);
+    }
+    r = s_as(s_asu_member, "GET", action_path, NULL);
+    s_has_canary(r, "CANARY-ACTION", "a member's action");
+    http_response_free(&r);
+    r = s_as(s_asu_member, "GET", proposal_path, NULL);
+    s_has_canary(r, "CANARY-PROPOSAL", "a member's proposal");
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_members_log_only_their_own_crisis),
         cmocka_unit_test(test_only_the_persons_own_organisation_links_them),
         cmocka_unit_test(test_an_attachment_type_with_a_line_break_is_refused),
+        cmocka_unit_test(test_exempt_cases_keep_their_actions_and_proposals),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
