@@ -1,6 +1,7 @@
 /* The HTTP side of the gateway on h2o + libuv: operations endpoints, and
  * every /v1 route of the table turned into an Envelope and back. */
 #include "gateway.h"
+#include "samhand_check.h"
 #include "gateway_problem.h"
 #include "gateway_policy.h"
 #include "gateway_routes.h"
@@ -210,58 +211,6 @@ static int s_cors(gateway_t *gateway, h2o_req_t *req, const char *request_id)
 static bool s_is_tchar(int c)
 {
     return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
-}
-
-static const char *s_token_end(const char *p)
-{
-    while (*p && s_is_tchar((unsigned char)*p))
-        p++;
-    return p;
-}
-
-/* True when `type` is a media type of RFC 9110 8.3.1: type "/" subtype,
- * then parameters whose values are tokens or quoted strings; no control
- * character, so it may go into a header as it is. */
-static bool s_media_type_valid(const char *type)
-{
-    const char *p = s_token_end(type);
-    if (p == type || *p != '/')
-        return false;
-    const char *subtype = p + 1;
-    p = s_token_end(subtype);
-    if (p == subtype || strlen(type) > 255)
-        return false;
-    for (;;) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p)
-            return true;
-        if (*p++ != ';')
-            return false;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p)
-            return true;
-        const char *name = p;
-        p = s_token_end(name);
-        if (p == name || *p++ != '=')
-            return false;
-        if (*p == '"') {
-            for (p++; *p != '"'; p++) {
-                unsigned char c = (unsigned char)*p;
-                if (c == '\\')
-                    c = (unsigned char)*++p;
-                if (!c || (c < 0x20 && c != '\t') || c == 0x7f)
-                    return false;
-            }
-            p++;
-        } else {
-            const char *value = p;
-            p = s_token_end(value);
-            if (p == value)
-                return false;
-        }
-    }
 }
 
 /* Content-Disposition for a document's file name (RFC 6266, 8187): the
@@ -613,8 +562,8 @@ static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
                 s_content_disposition(req, doc->filename);
             /* a type set by a user at upload goes out only as a media type */
             s_send(req, 200,
-                   s_media_type_valid(doc->content_type) ? doc->content_type
-                                                         : "application/octet-stream",
+                   check_media_type(doc->content_type) ? doc->content_type
+                                                       : "application/octet-stream",
                    (const char *)doc->body.data, doc->body.len, ex->request_id);
             samhand__v1__document__free_unpacked(doc, NULL);
         }

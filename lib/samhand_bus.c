@@ -121,6 +121,16 @@ int bus_call_page(bus_call_t *call, int32_t limit, const char *cursor, int64_t *
     return 0;
 }
 
+bool bus_call_has_role(const bus_call_t *call, const char *const *roles)
+{
+    const Samhand__V1__Principal *p = call->envelope ? call->envelope->principal : NULL;
+    for (size_t i = 0; p && i < p->n_roles; i++)
+        for (const char *const *r = roles; *r; r++)
+            if (strcmp(p->roles[i], *r) == 0)
+                return true;
+    return false;
+}
+
 int bus_call_fail_db(bus_call_t *call, const char *what)
 {
     const char *state = db_sqlstate(call->db);

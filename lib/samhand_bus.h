@@ -78,6 +78,10 @@ int bus_call_fail(bus_call_t *call, bus_code_t code, const char *field, const ch
 int bus_call_page(bus_call_t *call, int32_t limit, const char *cursor, int64_t *after,
                   int *limit_out);
 
+/* True when the caller's principal holds one of the `roles` (names,
+ * NULL-terminated): the gateway filled them in after authentication. */
+bool bus_call_has_role(const bus_call_t *call, const char *const *roles);
+
 /* Maps the worker connection's last database error to a reply: constraint
  * violations become client errors, the rest INTERNAL (logged). Returns -1. */
 int bus_call_fail_db(bus_call_t *call, const char *what);

@@ -14,11 +14,8 @@
 
 static bool s_administrator(bus_call_t *call)
 {
-    const Samhand__V1__Principal *p = call->envelope->principal;
-    for (size_t i = 0; p && i < p->n_roles; i++)
-        if (strcmp(p->roles[i], "administrator") == 0)
-            return true;
-    return false;
+    static const char *const roles[] = {"administrator", NULL};
+    return bus_call_has_role(call, roles);
 }
 
 static int s_refuse(bus_call_t *call)

@@ -66,11 +66,8 @@ static int s_no_parent(bus_call_t *call, const char *id)
 
 static bool s_administrator(bus_call_t *call)
 {
-    const Samhand__V1__Principal *p = call->envelope->principal;
-    for (size_t i = 0; p && i < p->n_roles; i++)
-        if (strcmp(p->roles[i], "administrator") == 0)
-            return true;
-    return false;
+    static const char *const roles[] = {"administrator", NULL};
+    return bus_call_has_role(call, roles);
 }
 
 /* Which organisation runs a committee is an administrator's to say; the

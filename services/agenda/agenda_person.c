@@ -39,10 +39,10 @@ static int s_taken(bus_call_t *call)
  * the person's own organisation, links a person to a principal. */
 static int s_may_link(bus_call_t *call, const char *organization_id)
 {
+    static const char *const administrators[] = {"administrator", NULL};
     const Samhand__V1__Principal *p = call->envelope->principal;
-    for (size_t i = 0; p && i < p->n_roles; i++)
-        if (strcmp(p->roles[i], "administrator") == 0)
-            return 0;
+    if (bus_call_has_role(call, administrators))
+        return 0;
     if (p && organization_id && p->organization_id[0] &&
         strcmp(p->organization_id, organization_id) == 0)
         return 0;

@@ -34,12 +34,10 @@ static const struct {
     {"agenda.LogEmergency", SCOPE_TAKES_PART}, {"agenda.CloseEmergency", SCOPE_RUNS},
 };
 
-static bool s_has_role(const Samhand__V1__Principal *p, const char *role)
+static bool s_has_role(bus_call_t *call, const char *role)
 {
-    for (size_t i = 0; p && i < p->n_roles; i++)
-        if (strcmp(p->roles[i], role) == 0)
-            return true;
-    return false;
+    const char *const roles[] = {role, NULL};
+    return bus_call_has_role(call, roles);
 }
 
 int agenda_caller_standing(bus_call_t *call, const char *committee_id)
@@ -47,7 +45,7 @@ int agenda_caller_standing(bus_call_t *call, const char *committee_id)
     if (!agenda_caller_known(call) || !check_uuid(committee_id))
         return AGENDA_STANDING_NONE;
     const Samhand__V1__Principal *p = call->envelope->principal;
-    if (s_has_role(p, "administrator"))
+    if (s_has_role(call, "administrator"))
         return AGENDA_STANDING_RUNS;
     /* one question: the committee's secretariat, and the caller's
      * memberships of it today (through the person who signs in as them) */
@@ -66,7 +64,7 @@ int agenda_caller_standing(bus_call_t *call, const char *committee_id)
     if (res && PQntuples(res) == 1) {
         const char *runner = PQgetvalue(res, 0, 0);
         bool of_runner = runner[0] && p->organization_id && strcmp(runner, p->organization_id) == 0;
-        bool staff = s_has_role(p, "secretariat") || s_has_role(p, "secretary");
+        bool staff = s_has_role(call, "secretariat") || s_has_role(call, "secretary");
         if ((of_runner && staff) || PQgetvalue(res, 0, 1)[0] == 't')
             standing = AGENDA_STANDING_RUNS;
         else if (PQgetvalue(res, 0, 2)[0] == 't')

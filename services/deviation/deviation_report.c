@@ -74,11 +74,8 @@ static const char *s_caller_organization(bus_call_t *call)
 /* Partnership-wide quality roles (and administrators) see every report. */
 static bool s_quality(bus_call_t *call)
 {
-    const Samhand__V1__Principal *p = call->envelope->principal;
-    for (size_t i = 0; p && i < p->n_roles; i++)
-        if (strcmp(p->roles[i], "quality") == 0 || strcmp(p->roles[i], "administrator") == 0)
-            return true;
-    return false;
+    static const char *const roles[] = {"quality", "administrator", NULL};
+    return bus_call_has_role(call, roles);
 }
 
 static const char *s_caller_subject(bus_call_t *call)
