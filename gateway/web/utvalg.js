@@ -28,10 +28,15 @@ async function start(who) {
   const orgs = await fetch('/v1/organizations?limit=500').then((x) => x.json());
   const select = document.getElementById('medlem-organizationId');
   select.replaceChildren(new Option('Ingen bestemt', ''));
+  // who runs a new committee: an administrator says; a secretariat's is its own
+  const runner = document.getElementById('utvalg-secretariatOrganizationId');
+  runner.replaceChildren(new Option('Ingen (bare utvalgets sekretær og leder)', ''));
   for (const o of orgs.items || []) {
     organisations.set(o.id, o.name);
     select.append(new Option(o.name, o.id));
+    runner.append(new Option(o.name, o.id));
   }
+  document.getElementById('utvalg-sekretariat').hidden = !(me.roles || []).includes('administrator');
   document.getElementById('utvalg-kind').replaceChildren(...KINDS.map(([v, t]) => new Option(t, v)));
   document.getElementById('medlem-role').replaceChildren(...ROLES.map(([v, t]) => new Option(t, v)));
   document.getElementById('medlem-termFrom').value = today();
@@ -237,17 +242,21 @@ document.getElementById('nytt-medlem').addEventListener('submit', async (e) => {
 
 document.getElementById('nytt-utvalg').addEventListener('submit', async (e) => {
   e.preventDefault();
-  for (const f of ['name', 'shortName', 'kind', 'noticePeriodDays']) fieldError('utvalg-' + f, '');
+  for (const f of ['name', 'shortName', 'kind', 'noticePeriodDays', 'secretariatOrganizationId']) fieldError('utvalg-' + f, '');
   const value = (id) => document.getElementById('utvalg-' + id).value.trim();
   if (!value('name')) {
     fieldError('utvalg-name', 'Skriv navnet.');
     document.getElementById('utvalg-name').focus();
     return;
   }
-  const r = await api('POST', '/v1/committees', {
+  const committee = {
     name: value('name'), shortName: value('shortName'), kind: value('kind'),
     noticePeriodDays: Number(value('noticePeriodDays')),
-  });
+  };
+  if (!document.getElementById('utvalg-sekretariat').hidden && value('secretariatOrganizationId')) {
+    committee.secretariatOrganizationId = value('secretariatOrganizationId');
+  }
+  const r = await api('POST', '/v1/committees', committee);
   if (r.status !== 201) { refusal(r, 'Utvalget ble ikke opprettet', 'alle-status', 'utvalg-'); return; }
   e.target.reset();
   await listCommittees();
