@@ -115,6 +115,43 @@ refuse:
     return -1;
 }
 
+/* The proposed decisions of the item's case document as one text, numbered
+ * when there are several, into *out (the caller frees). 0, or -1 after
+ * failing: without proposed decisions "as proposed" says nothing. */
+static int s_proposed_decision(bus_call_t *call, const Samhand__V1__AgendaItem *item, char **out)
+{
+    /* the approvals of the notice and the minutes say what they approve */
+    if (item->kind == SAMHAND__V1__AGENDA_ITEM__KIND__NOTICE_APPROVAL ||
+        item->kind == SAMHAND__V1__AGENDA_ITEM__KIND__MINUTES_APPROVAL) {
+        *out = strdup(item->kind == SAMHAND__V1__AGENDA_ITEM__KIND__NOTICE_APPROVAL
+                          ? "Innkalling og saksliste godkjennes."
+                          : "Referat fra forrige møte godkjennes.");
+        return 0;
+    }
+    Samhand__V1__CaseDocument *doc = NULL;
+    int found = agenda_store_document_get(call->db, item->id, &doc);
+    if (found < 0)
+        return bus_call_fail_db(call, "read case document");
+    size_t len = 0;
+    FILE *text = open_memstream(out, &len);
+    for (size_t i = 0; found == 0 && i < doc->n_proposed_decisions; i++) {
+        if (doc->n_proposed_decisions > 1)
+            fprintf(text, "%s%zu. ", i ? "\n" : "", i + 1);
+        fputs(doc->proposed_decisions[i], text);
+    }
+    fclose(text);
+    if (found == 0)
+        protobuf_c_message_free_unpacked(&doc->base, NULL);
+    if (len == 0) {
+        free(*out);
+        *out = NULL;
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "decision",
+                             "the case document proposes no decision to adopt as proposed: "
+                             "write the decision, or the proposed decisions first");
+    }
+    return 0;
+}
+
 int agenda_minutes_outcome(bus_call_t *call)
 {
     const Samhand__V1__SetOutcomeRequest *req = (const void *)call->request;
@@ -145,6 +182,7 @@ int agenda_minutes_outcome(bus_call_t *call)
     if (s_open(call, req->meeting_id, &m) != 0)
         return -1;
     int rc = -1;
+    char *decision = NULL;
     Samhand__V1__AgendaItem *item = NULL;
     for (size_t i = 0; i < m->n_items && !item; i++)
         if (strcmp(m->items[i]->id, req->item_id) == 0)
@@ -158,10 +196,15 @@ int agenda_minutes_outcome(bus_call_t *call)
         bus_call_fail(call, BUS_INVALID_ARGUMENT, "item_id", "a break has no outcome");
         goto done;
     }
+    /* adopted as proposed: the case document's proposed decisions become
+     * the decision, as text that stays when the document changes later */
+    if (req->outcome == SAMHAND__V1__AGENDA_ITEM__OUTCOME__ADOPTED_AS_PROPOSED &&
+        check_empty(req->decision) && s_proposed_decision(call, item, &decision) != 0)
+        goto done;
     bool was_postponed = item->outcome == SAMHAND__V1__AGENDA_ITEM__OUTCOME__POSTPONED;
     bool postponed = req->outcome == SAMHAND__V1__AGENDA_ITEM__OUTCOME__POSTPONED;
     int carried = 0;
-    if (agenda_store_item_outcome(call->db, item->id, outcome, req->decision,
+    if (agenda_store_item_outcome(call->db, item->id, outcome, decision ? decision : req->decision,
                                   req->discussion_points, req->n_discussion_points) != 0 ||
         (was_postponed && !postponed && agenda_store_uncarry(call->db, item->id) != 0) ||
         (postponed && agenda_store_carry_postponed(call->db, m->committee_id, &carried) != 0)) {
@@ -170,6 +213,7 @@ int agenda_minutes_outcome(bus_call_t *call)
     }
     rc = s_held(call, m);
 done:
+    free(decision);
     protobuf_c_message_free_unpacked(&m->base, NULL);
     if (rc != 0)
         return -1;
@@ -258,6 +302,20 @@ static const char *s_outcome_text(int outcome)
         return "Trukket.";
     default:
         return "";
+    }
+}
+
+/* Text whose lines (a numbered decision) stay lines in HTML. */
+static void s_lines(FILE *out, const char *text)
+{
+    for (const char *line = text; line;) {
+        const char *end = strchr(line, '\n');
+        char *part = strndup(line, end ? (size_t)(end - line) : strlen(line));
+        html_text(out, part);
+        free(part);
+        if (end)
+            fputs("<br>", out);
+        line = end ? end + 1 : NULL;
     }
 }
 
@@ -374,7 +432,7 @@ int agenda_minutes_html(bus_call_t *call)
         if (item->outcome) {
             fputs("<p class=\"vedtak\"><strong>Vedtak:</strong><br>", out);
             if (item->decision[0])
-                html_text(out, item->decision);
+                s_lines(out, item->decision);
             else
                 fputs(s_outcome_text(item->outcome), out);
             fputs("</p>\n", out);

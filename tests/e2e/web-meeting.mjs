@@ -130,9 +130,14 @@ try {
   await statusSays(page, 'referat-status', 'Oppmøtet er lagret');
   for (const [title] of [...items, ['Oppfølging av tiltak']]) {
     const form = page.locator('#vedtak form.outcome', { hasText: title });
-    await form.getByLabel('Utfall').selectOption(title === 'Oppfølging av tiltak' ? 'NOTED' : 'ADOPTED_AS_PROPOSED');
+    // adopted as proposed: the case document's proposed decisions become
+    // the decision; an item without them has its decision written
+    const noted = title === 'Oppfølging av tiltak' || title === 'Samarbeidsavtalen, revisjon';
+    await form.getByLabel('Utfall').selectOption(noted ? 'NOTED' : 'ADOPTED_AS_PROPOSED');
+    if (title === 'Godkjenning av innkalling og saksliste') {
+      await form.getByLabel('Vedtak', { exact: true }).fill('Innkalling og saksliste godkjennes.');
+    }
     if (title === 'Handlingsplan 2031') {
-      await form.getByLabel('Vedtak', { exact: true }).fill('Handlingsplan 2031 vedtas som foreslått.');
       await form.getByLabel('Hovedpunkter fra drøftingen').fill(
         'Kommunene ønsker felles opplæring.\nFastlegene må med fra start.');
     }
@@ -156,7 +161,8 @@ try {
   const minutes = await laptop.newPage();
   await minutes.goto(BASE_URL + minutesHref);
   const minutesText = await minutes.textContent('body');
-  for (const want of ['Handlingsplan 2031 vedtas som foreslått.', 'Per Vara (for Ola Medlem)',
+  for (const want of ['1. Handlingsplan 2031 vedtas.', '2. Sekretariatet lager en opplæringsplan for kommunene.',
+    'Innkalling og saksliste godkjennes.', 'Per Vara (for Ola Medlem)',
     'Kommunene ønsker felles opplæring.'])
     if (!minutesText.includes(want)) fail(`the minutes lack "${want}"`);
   await accessible(minutes, 'the approved minutes');
@@ -179,7 +185,7 @@ try {
   const minutesFile = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Last ned referatet: møtet 2031-02-05' }).click();
   const saved = readFileSync(await (await minutesFile).path(), 'utf8');
-  if (!saved.includes('Handlingsplan 2031 vedtas som foreslått.')) fail('the downloaded minutes lack the decision');
+  if (!saved.includes('1. Handlingsplan 2031 vedtas.')) fail('the downloaded minutes lack the decision');
   console.log('web-meeting: agenda built, case document written, published, read; minutes recorded, approved, read');
 } catch (e) {
   await lastLook(browser, SCREENSHOTS, 'web-meeting');

@@ -295,10 +295,69 @@ static void test_postponement_undone_leaves_the_draft(void **state)
     http_response_free(&r);
 }
 
+/* Adopted as proposed, the case document's proposed decisions become the
+ * decision, numbered, as text of its own: the minutes and every treatment
+ * of the case carry them (seed 000's LIS case:
+ * "1. ASU ber forhandlingsutvalget ... 2. ASU ber om ..."). */
+static void test_adopted_as_proposed_keeps_the_proposed_decisions(void **state)
+{
+    char meeting[40], item[40], bare[40], path[200];
+    s_meeting(s_asu, "2025-03-17T12:00:00+01:00", "2025-03-17T15:00:00+01:00", meeting);
+    s_item(meeting,
+           "{\"kind\":\"CASE\",\"title\":\"Revidert særavtale for LIS 1 og ALIS\","
+           "\"durationMin\":30}",
+           item);
+    s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"Eventuelt\",\"durationMin\":10}", bare);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", meeting, item);
+    http_response_t *r = stack_send(
+        &s_stack, "PUT", path,
+        "{\"proposedDecisions\":[\"ASU ber forhandlingsutvalget om å reforhandle særavtalene.\","
+        "\"Forhandlingsutvalget kommer med innstilling til møtet den 2. juni.\"]}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    s_publish(meeting);
+
+    r = s_outcome(meeting, item, "{\"outcome\":\"ADOPTED_AS_PROPOSED\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    /* nothing proposed, nothing written: "as proposed" would say nothing */
+    r = s_outcome(meeting, bare, "{\"outcome\":\"ADOPTED_AS_PROPOSED\"}");
+    assert_problem(r, 400, "decision");
+    http_response_free(&r);
+
+    /* the decision is its own text: the case document is frozen now the
+     * meeting is held, and the decision stands beside it */
+    r = stack_send(&s_stack, "PUT", path, "{\"proposedDecisions\":[\"Noe annet.\"]}");
+    assert_problem(r, 409, "state");
+    http_response_free(&r);
+    const char *want = "1. ASU ber forhandlingsutvalget om å reforhandle særavtalene.\n"
+                       "2. Forhandlingsutvalget kommer med innstilling til møtet den 2. juni.";
+    json_t *items = s_items_of(meeting, &r);
+    json_t *adopted = json_array_get(items, 0);
+    assert_string_equal(json_string_value(json_object_get(adopted, "decision")), want);
+    char case_path[128];
+    snprintf(case_path, sizeof case_path, "/v1/cases/%s",
+             json_string_value(json_object_get(adopted, "caseId")));
+    http_response_free(&r);
+    r = stack_get(&s_stack, case_path);
+    expect_status(r, 200);
+    json_t *treatment = json_array_get(json_object_get(r->json, "treatments"), 0);
+    assert_string_equal(json_string_value(json_object_get(treatment, "decision")), want);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/minutes.html", meeting);
+    r = stack_get(&s_stack, path);
+    expect_status(r, 200);
+    assert_non_null(strstr(r->body, "1. ASU ber forhandlingsutvalget om å reforhandle "
+                                    "særavtalene.<br>2. Forhandlingsutvalget"));
+    assert_null(strstr(r->body, "Noe annet."));
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_minutes_of_27_february_2025),
+        cmocka_unit_test(test_adopted_as_proposed_keeps_the_proposed_decisions),
         cmocka_unit_test(test_postponed_case_lands_on_the_next_agenda),
         cmocka_unit_test(test_postponement_undone_leaves_the_draft),
     };
