@@ -261,6 +261,12 @@ int agenda_case_get(bus_call_t *call)
     int rc = check_uuid(req->id) ? agenda_store_case_get(call->db, req->id, &c) : 1;
     if (rc < 0)
         return bus_call_fail_db(call, "read case");
+    /* a case is its treatments: one whose only item was removed (never
+     * numbered) is none, and its title (perhaps an exempt one) no one's */
+    if (rc == 0 && c->n_treatments == 0) {
+        protobuf_c_message_free_unpacked(&c->base, NULL);
+        rc = 1;
+    }
     if (rc > 0)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "case %s does not exist", req->id);
     /* an exempt treatment's decision only for those who see the committee's

@@ -34,21 +34,32 @@ static int s_taken(bus_call_t *call)
                          "principal_subject is another person's");
 }
 
-/* Who a person signs in as decides what they see (a membership opens a
- * committee's exempt papers): only an administrator, or the secretariat of
- * the person's own organisation, links a person to a principal. */
-static int s_may_link(bus_call_t *call, const char *organization_id)
+static bool s_is_administrator(bus_call_t *call)
 {
     static const char *const administrators[] = {"administrator", NULL};
+    return bus_call_has_role(call, administrators);
+}
+
+static bool s_of_organization(bus_call_t *call, const char *organization_id)
+{
     const Samhand__V1__Principal *p = call->envelope->principal;
-    if (bus_call_has_role(call, administrators))
+    return p && organization_id && p->organization_id[0] &&
+           strcmp(p->organization_id, organization_id) == 0;
+}
+
+/* Who a person signs in as decides what they see (a membership opens a
+ * committee's exempt papers), and their organisation whose secretariat
+ * may link them: only an administrator, or the secretariat of the
+ * person's own organisation, links a person to a principal or moves them
+ * to another organisation. `field` is the one refused. */
+static int s_may_link(bus_call_t *call, const char *organization_id, const char *field)
+{
+    if (s_is_administrator(call) || s_of_organization(call, organization_id))
         return 0;
-    if (p && organization_id && p->organization_id[0] &&
-        strcmp(p->organization_id, organization_id) == 0)
-        return 0;
-    return bus_call_fail(call, BUS_PERMISSION_DENIED, "principal_subject",
+    return bus_call_fail(call, BUS_PERMISSION_DENIED, field,
                          "only administrators and the secretariat of the person's own "
-                         "organisation may say whom a person signs in as");
+                         "organisation may say whom a person signs in as, or move them to "
+                         "another organisation");
 }
 
 static int s_check_email(bus_call_t *call, const char *email)
@@ -73,7 +84,8 @@ int agenda_person_create(bus_call_t *call)
         agenda_check_ref(call, "organization_id", req->organization_id, true) != 0 ||
         s_check_email(call, req->email) != 0 ||
         s_check_principal(call, req->principal_subject) != 0 ||
-        (!check_empty(req->principal_subject) && s_may_link(call, req->organization_id) != 0))
+        (!check_empty(req->principal_subject) &&
+         s_may_link(call, req->organization_id, "principal_subject") != 0))
         return -1;
 
     Samhand__V1__Person *person = NULL;
@@ -151,22 +163,35 @@ int agenda_person_update(bus_call_t *call)
         return bus_call_fail_db(call, "update person");
     if (bus_call_check_version(call, "persons", req->id) != 0)
         return -1;
-    if (principal || organization_id) {
-        /* a linked person moved to another organisation or re-linked: the
-         * person's organisation, before and after, must be the caller's */
-        Samhand__V1__Person *before = NULL;
-        int found = agenda_store_person_get(call->db, req->id, &before);
-        if (found < 0)
-            return bus_call_fail_db(call, "read person");
-        if (found > 0)
-            return s_not_found(call, req->id);
-        bool linked = principal || before->principal_subject[0];
-        int refused = linked && (s_may_link(call, before->organization_id) != 0 ||
-                                 (organization_id && s_may_link(call, organization_id) != 0));
-        protobuf_c_message_free_unpacked(&before->base, NULL);
-        if (refused)
-            return -1;
+    /* the person as they are: whose they are decides who changes them */
+    Samhand__V1__Person *before = NULL;
+    int found = agenda_store_person_get(call->db, req->id, &before);
+    if (found < 0)
+        return bus_call_fail_db(call, "read person");
+    if (found > 0)
+        return s_not_found(call, req->id);
+    int refused = 0;
+    if (principal || organization_id)
+        refused = s_may_link(call, before->organization_id,
+                             principal ? "principal_subject" : "organization_id");
+    else if (!s_is_administrator(call) && !s_of_organization(call, before->organization_id)) {
+        /* name, title, e-mail: also the secretariat of an organisation
+         * running a committee the person sits on (it registers them) */
+        int keeps = call->envelope->principal
+                        ? agenda_store_person_kept_by(call->db, req->id,
+                                                      call->envelope->principal->organization_id)
+                        : 0;
+        if (keeps < 0)
+            refused = bus_call_fail_db(call, "read person");
+        else if (!keeps)
+            refused = bus_call_fail(call, BUS_PERMISSION_DENIED, NULL,
+                                    "only administrators, the secretariat of the person's own "
+                                    "organisation and that of an organisation running a "
+                                    "committee the person sits on may change a person");
     }
+    protobuf_c_message_free_unpacked(&before->base, NULL);
+    if (refused)
+        return -1;
     int rc = agenda_store_person_update(call->db, req->id, name, title, organization_id, email,
                                         principal, &person);
     if (rc < 0) {

@@ -134,6 +134,24 @@ int agenda_store_person_update(db_t *db, const char *id, const char *name, const
                     6, params, s_person, (ProtobufCMessage **)out);
 }
 
+int agenda_store_person_kept_by(db_t *db, const char *person_id, const char *organization_id)
+{
+    if (!organization_id || !organization_id[0])
+        return 0;
+    const char *params[] = {person_id, organization_id};
+    PGresult *res = db_query(db,
+                             "SELECT EXISTS (SELECT 1 FROM memberships m JOIN committees c ON "
+                             "c.id = m.committee_id WHERE m.person_id = $1 AND "
+                             "c.secretariat_organization_id = $2::uuid AND m.term_from <= "
+                             "current_date AND (m.term_to IS NULL OR m.term_to >= current_date))",
+                             2, params);
+    if (!res)
+        return -1;
+    int yes = PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return yes;
+}
+
 int agenda_store_person_list(db_t *db, agenda_page_t page, const char *organization_id,
                              const char *q, Samhand__V1__ListPersonsResponse **out)
 {
@@ -1261,7 +1279,8 @@ void agenda_attachment_clear(agenda_attachment_t *a)
     "id, committee_id, title, description, submitter_name, submitter_email, "                      \
     "coalesce(organization_id::text, ''), state, coalesce(meeting_id::text, ''), "                 \
     "coalesce(item_id::text, ''), decline_reason, " ROWS_TIMESTAMP_US(                             \
-        "created_at") ", " ROWS_TIMESTAMP_US("decided_at") ", " ITEM_EXEMPT("proposals") ", row_seq"
+        "created_at") ", " ROWS_TIMESTAMP_US("decided_at") ", " ITEM_EXEMPT("proposals") ", "      \
+                                                                                         "row_seq"
 
 static ProtobufCMessage *s_proposal(const PGresult *res, int row)
 {
