@@ -58,6 +58,11 @@ void gateway_http_stop(gateway_t *gateway);
  * frees the result. */
 char *gateway_metrics_merge(const char *const *texts, size_t n);
 
+/* Whether the request's credential still holds and still names `subject`:
+ * what a long response (the event stream) asks again before it writes, so
+ * a key revoked or a token expired since it began stops it. */
+bool gateway_credential_holds(gateway_t *gateway, h2o_req_t *req, const char *subject);
+
 /* Serves GET /v1/events/stream (server-sent events) for `principal`. */
 void gateway_stream_events(gateway_t *gateway, h2o_req_t *req,
                            const Samhand__V1__Principal *principal, const char *request_id);

@@ -290,6 +290,14 @@ static gateway_auth_result_t s_authenticate(gateway_t *gateway, h2o_req_t *req,
     return s_authenticate_value(gateway, v.base, v.len, principal, identity);
 }
 
+bool gateway_credential_holds(gateway_t *gateway, h2o_req_t *req, const char *subject)
+{
+    Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
+    gateway_identity_t identity;
+    return s_authenticate(gateway, req, &principal, &identity) == GATEWAY_AUTH_OK &&
+           principal.subject && strcmp(principal.subject, subject) == 0;
+}
+
 /* A request with an API key the gateway does not know waits for the keys
  * to be read from agenda once (a key made a moment ago), then is handled
  * again from the start. */

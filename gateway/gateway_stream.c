@@ -116,6 +116,16 @@ static void s_on_page(void *ctx, const Samhand__V1__Envelope *reply)
     if (len == 0 && bus_now_ms() - s->last_write_ms >= PING_MS)
         fputs(": ping\n\n", out); /* keeps proxies from closing an idle stream */
     fclose(out);
+    /* nothing more for a credential revoked or expired since the stream
+     * began: asked before every write, so not one event goes out after */
+    if (len > 0 && !s->stopped &&
+        !gateway_credential_holds(s->gateway, s->req, s->principal.subject)) {
+        free(text);
+        log_info("event stream ended: its credential no longer holds");
+        s->stopped = true;
+        h2o_send(s->req, NULL, 0, H2O_SEND_STATE_FINAL);
+        return;
+    }
     if (len > 0 && !s->stopped) {
         s_write(s, text, len); /* proceed schedules the next poll */
         return;
