@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SUPPRESS_BELOW 5
 
@@ -100,33 +101,166 @@ static bool s_small(int count)
     return count > 0 && count < SUPPRESS_BELOW;
 }
 
+/* A published cell with its true count (the cell says -1 once hidden). */
+typedef struct {
+    Samhand__V1__StatCount *cell;
+    int count;
+} s_cell_t;
+
 /* The rule of every figure published: no count, share, median or
  * percentile of fewer than SUPPRESS_BELOW reports, and no suppressed count
- * that follows from the others. A dimension's counts sum to the total, so
- * a small count is suppressed (-1) and then the smallest of the others too,
- * until at least two are and together they hold at least SUPPRESS_BELOW
- * reports: subtracting what is shown from the total tells no small count. */
-static void s_suppress(Samhand__V1__StatCount **list, size_t n)
+ * that follows from the others. In a group of cells whose sum is known (a
+ * breakdown sums to the total; the organisations of one kind and the
+ * directions to or from that kind sum to the same reports), a small count
+ * is suppressed (-1) and then the smallest of the others too, until at
+ * least two are and together they hold at least SUPPRESS_BELOW reports:
+ * subtracting what is shown from the sum tells no small count. True when
+ * it hid one more. */
+static bool s_protect(s_cell_t *cells, size_t n)
 {
     size_t hidden = 0;
     int hidden_reports = 0;
+    bool changed = false;
     for (size_t i = 0; i < n; i++)
-        if (s_small(list[i]->count)) {
-            hidden_reports += list[i]->count;
-            list[i]->count = -1;
+        if (cells[i].cell->count < 0) {
             hidden++;
+            hidden_reports += cells[i].count;
         }
     while (hidden > 0 && (hidden < 2 || hidden_reports < SUPPRESS_BELOW)) {
         size_t smallest = n;
         for (size_t i = 0; i < n; i++)
-            if (list[i]->count >= 0 && (smallest == n || list[i]->count < list[smallest]->count))
+            if (cells[i].cell->count >= 0 &&
+                (smallest == n || cells[i].count < cells[smallest].count))
                 smallest = i;
         if (smallest == n)
             break; /* all suppressed: their sum is the total, itself suppressed if small */
-        hidden_reports += list[smallest]->count;
-        list[smallest]->count = -1;
+        hidden_reports += cells[smallest].count;
+        cells[smallest].cell->count = -1;
         hidden++;
+        changed = true;
     }
+    return changed;
+}
+
+typedef struct {
+    s_cell_t *cells;
+    size_t n;
+} s_group_t;
+
+static void s_group_add(s_group_t *g, Samhand__V1__StatCount *cell)
+{
+    g->cells = realloc(g->cells, (g->n + 1) * sizeof *g->cells);
+    g->cells[g->n++] = (s_cell_t){cell, cell->count};
+}
+
+/* The kind ("MUNICIPALITY") of organisation `id` among the facts. */
+static const char *s_kind_of(const deviation_fact_t *facts, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(facts[i].reporting, id) == 0)
+            return facts[i].reporting_kind[0] ? facts[i].reporting_kind : "UNKNOWN";
+        if (strcmp(facts[i].receiving, id) == 0)
+            return facts[i].receiving_kind[0] ? facts[i].receiving_kind : "UNKNOWN";
+    }
+    return "UNKNOWN";
+}
+
+/* Suppresses the period's breakdowns together: each breakdown is a group,
+ * and so are, for each kind of organisation, the organisations of that
+ * kind that received (reported) and the directions to (from) that kind:
+ * both sum to the reports received (made) by that kind, so one tells the
+ * other's sum. Small counts first, then every group until none changes. */
+static void s_suppress_all(Samhand__V1__DeviationPeriodStats *s, const deviation_fact_t *facts,
+                           size_t n_facts)
+{
+    Samhand__V1__StatCount **dims[] = {s->by_category,
+                                       s->by_type,
+                                       s->by_state,
+                                       s->by_direction,
+                                       s->by_reporting_organization,
+                                       s->by_receiving_organization};
+    size_t n_dims[] = {s->n_by_category,
+                       s->n_by_type,
+                       s->n_by_state,
+                       s->n_by_direction,
+                       s->n_by_reporting_organization,
+                       s->n_by_receiving_organization};
+    size_t n_groups = 6 + 4 * (s->n_by_direction + 1);
+    s_group_t *groups = calloc(n_groups, sizeof *groups);
+    size_t used = 6;
+    for (size_t d = 0; d < 6; d++)
+        for (size_t i = 0; i < n_dims[d]; i++)
+            s_group_add(&groups[d], dims[d][i]);
+    /* for each kind in a direction: its organisations and its directions */
+    for (size_t k = 0; k < s->n_by_direction; k++) {
+        char kinds[96];
+        snprintf(kinds, sizeof kinds, "%s", s->by_direction[k]->key);
+        char *arrow = strstr(kinds, " → ");
+        if (!arrow)
+            continue;
+        *arrow = '\0';
+        const char *side_kind[2] = {kinds, arrow + strlen(" → ")};
+        for (int side = 0; side < 2; side++) {
+            /* a kind in several directions makes the same groups again:
+             * harmless, and few */
+            s_group_t *orgs = &groups[used++], *directions = &groups[used++];
+            Samhand__V1__StatCount **list =
+                side ? s->by_receiving_organization : s->by_reporting_organization;
+            size_t n_list = side ? s->n_by_receiving_organization : s->n_by_reporting_organization;
+            for (size_t i = 0; i < n_list; i++)
+                if (strcmp(s_kind_of(facts, n_facts, list[i]->key), side_kind[side]) == 0)
+                    s_group_add(orgs, list[i]);
+            for (size_t i = 0; i < s->n_by_direction; i++) {
+                char other[96];
+                snprintf(other, sizeof other, "%s", s->by_direction[i]->key);
+                char *at = strstr(other, " → ");
+                if (!at)
+                    continue;
+                *at = '\0';
+                const char *kind = side ? at + strlen(" → ") : other;
+                if (strcmp(kind, side_kind[side]) == 0)
+                    s_group_add(directions, s->by_direction[i]);
+            }
+        }
+    }
+    for (size_t g = 0; g < used; g++)
+        for (size_t i = 0; i < groups[g].n; i++)
+            if (s_small(groups[g].cells[i].count))
+                groups[g].cells[i].cell->count = -1;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t g = 0; g < used; g++)
+            changed |= s_protect(groups[g].cells, groups[g].n);
+        /* a pair's sum is known while one side shows every cell: then the
+         * other side's hidden cells must be two or more holding
+         * SUPPRESS_BELOW, or (one direction alone, say) the known side
+         * hides one too, so its sum is no longer known */
+        for (size_t g = 6; g + 1 < used; g += 2)
+            for (int side = 0; side < 2; side++) {
+                s_group_t *x = &groups[g + (size_t)side], *y = &groups[g + 1 - (size_t)side];
+                size_t hidden = 0, y_hidden = 0;
+                int hidden_reports = 0;
+                for (size_t i = 0; i < x->n; i++)
+                    if (x->cells[i].cell->count < 0) {
+                        hidden++;
+                        hidden_reports += x->cells[i].count;
+                    }
+                for (size_t i = 0; i < y->n; i++)
+                    y_hidden += y->cells[i].cell->count < 0;
+                if (hidden == 0 || y_hidden > 0 || y->n == 0 ||
+                    (hidden >= 2 && hidden_reports >= SUPPRESS_BELOW))
+                    continue;
+                size_t smallest = 0;
+                for (size_t i = 1; i < y->n; i++)
+                    if (y->cells[i].count < y->cells[smallest].count)
+                        smallest = i;
+                y->cells[smallest].cell->count = -1;
+                changed = true;
+            }
+    }
+    for (size_t g = 0; g < used; g++)
+        free(groups[g].cells);
+    free(groups);
 }
 
 /* A figure over `n` reports, or -1 when they are too few to publish it. */
@@ -170,12 +304,7 @@ static Samhand__V1__DeviationPeriodStats *s_period(const deviation_fact_t *facts
     }
     if (s_small(s->total))
         s->total = -1;
-    s_suppress(s->by_category, s->n_by_category);
-    s_suppress(s->by_type, s->n_by_type);
-    s_suppress(s->by_state, s->n_by_state);
-    s_suppress(s->by_direction, s->n_by_direction);
-    s_suppress(s->by_reporting_organization, s->n_by_reporting_organization);
-    s_suppress(s->by_receiving_organization, s->n_by_receiving_organization);
+    s_suppress_all(s, facts, n);
     qsort(ack, n_ack, sizeof *ack, s_compare);
     qsort(answer, n_answer, sizeof *answer, s_compare);
     s->median_days_to_acknowledge = s_figure(s_median(ack, n_ack), n_ack);
@@ -232,8 +361,9 @@ static void s_csv_section(FILE *out, const char *period, const char *group,
         fprintf(out, "%s;%s;\"", period, group);
         for (const char *p = list[i]->key; *p; p++)
             fputs(*p == '"' ? "\"\"" : (char[2]){*p, 0}, out);
+        /* a count is hidden when under 5, or when it would tell one that is */
         if (list[i]->count < 0)
-            fputs("\";<5\r\n", out);
+            fputs("\";skjult\r\n", out);
         else
             fprintf(out, "\";%d\r\n", list[i]->count);
     }
@@ -312,7 +442,7 @@ static int s_lookup(Samhand__V1__StatCount **list, size_t n, const char *key)
 static void s_cell(FILE *out, int count)
 {
     if (count < 0)
-        fputs("<td class=\"tall\">&lt;5</td>", out);
+        fputs("<td class=\"tall\">skjult</td>", out);
     else
         fprintf(out, "<td class=\"tall\">%d</td>", count);
 }
@@ -463,8 +593,8 @@ static char *s_render_html(const Samhand__V1__DeviationStatsResponse *s, const c
     s_html_breakdown(out, "Etter mottakende virksomhet", a->by_receiving_organization,
                      a->n_by_receiving_organization, b->by_receiving_organization,
                      b->n_by_receiving_organization, s_organization_label, a);
-    fputs("<p>Tall bygget på færre enn 5 meldinger vises ikke (&lt;5), og heller ikke tall som "
-          "de kunne regnes ut av.</p>\n</body>\n</html>\n",
+    fputs("<p>Tall bygget på færre enn 5 meldinger vises ikke (&lt;5), og i fordelingene er "
+          "også tall som de kunne regnes ut av, skjult.</p>\n</body>\n</html>\n",
           out);
     fclose(out);
     return body;
@@ -508,6 +638,21 @@ int deviation_stats(bus_call_t *call)
     int prev_month = tertial == 1 ? 9 : first_month - 4;
     snprintf(prev_from, sizeof prev_from, "%04d-%02d-01", prev_year, prev_month);
     snprintf(prev_to, sizeof prev_to, "%s", from);
+    /* the running tertial changes with every report: two reads a report
+     * apart would tell what that one report is. Published once it has
+     * ended; until then for quality staff, who see every report anyway. */
+    static const char *const sees_reports[] = {"quality", "administrator", NULL};
+    char today[11];
+    struct tm oslo;
+    time_oslo((int64_t)time(NULL), &oslo);
+    snprintf(today, sizeof today, "%04d-%02d-%02d", oslo.tm_year + 1900, oslo.tm_mon + 1,
+             oslo.tm_mday);
+    if (strcmp(to_excl, today) > 0 && !bus_call_has_role(call, sees_reports))
+        return bus_call_fail(call, BUS_PERMISSION_DENIED, "period",
+                             "a tertial's statistics are published when it has ended (on %s); "
+                             "until then only quality staff see them, as two reads a report "
+                             "apart would tell what that one report is",
+                             to_excl);
     if (req->format[0] && strcmp(req->format, "json") != 0 && strcmp(req->format, "csv") != 0 &&
         strcmp(req->format, "html") != 0)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "format",
