@@ -135,6 +135,7 @@ const gateway_policy_t gateway_policies[] = {
     {"notify.DeleteSubscription", INTEGRATIONS, OWNED},
     {"notify.ListDeliveries", INTEGRATIONS, OWNED},
     {"notify.Replay", INTEGRATIONS, OWNED},
+    {"notify.ListSubscriptionEvents", INTEGRATIONS, OWNED},
 };
 const size_t gateway_policies_count = sizeof gateway_policies / sizeof gateway_policies[0];
 

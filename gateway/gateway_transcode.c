@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <math.h>
 #include <openssl/evp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -568,6 +569,24 @@ static json_t *s_to_json_value(const ProtobufCFieldDescriptor *field, const void
     return json_null();
 }
 
+/* Fields left out of JSON when empty (protoc-c has no proto3 `optional`):
+ * a CloudEvents extension attribute that only some events carry. */
+static const struct {
+    const char *message, *field;
+} s_omitted_empty[] = {
+    {"samhand.v1.CloudEvent", "subscriptionsequence"},
+};
+
+static bool s_absent_when_empty(const ProtobufCMessageDescriptor *desc,
+                                const ProtobufCFieldDescriptor *field)
+{
+    for (size_t i = 0; i < sizeof s_omitted_empty / sizeof s_omitted_empty[0]; i++)
+        if (strcmp(desc->name, s_omitted_empty[i].message) == 0 &&
+            strcmp(field->name, s_omitted_empty[i].field) == 0)
+            return true;
+    return false;
+}
+
 json_t *transcode_to_json(const ProtobufCMessage *msg)
 {
     const ProtobufCMessageDescriptor *desc = msg->descriptor;
@@ -589,6 +608,9 @@ json_t *transcode_to_json(const ProtobufCMessage *msg)
                                       s_to_json_value(field, *(char *const *)slot + j * size));
         } else {
             if (field->type == PROTOBUF_C_TYPE_MESSAGE && !*(void *const *)slot)
+                continue;
+            if (field->type == PROTOBUF_C_TYPE_STRING && !**(char *const *)slot &&
+                s_absent_when_empty(desc, field))
                 continue;
             value = s_to_json_value(field, slot);
         }

@@ -11,16 +11,31 @@
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand/v1/deviation.pb-c.h"
 
+/* Every minute (at start-up first): secrets an older notify kept in plain
+ * text are sealed, and deliveries older than the retention expire. */
+static void s_housekeeping(db_t *db, void *context)
+{
+    notify_secret_seal_plain(db, context);
+    notify_subscription_expire(db, context);
+}
+
 int main(int argc, char **argv)
 {
     /* the aggregates webhook bodies carry, for their JSON */
     static const ProtobufCMessageDescriptor *const aggregates[] = {
-        &samhand__v1__organization__descriptor, &samhand__v1__person__descriptor,
-        &samhand__v1__committee__descriptor,    &samhand__v1__membership__descriptor,
-        &samhand__v1__meeting__descriptor,      &samhand__v1__case_document__descriptor,
-        &samhand__v1__proposal__descriptor,     &samhand__v1__action__descriptor,
-        &samhand__v1__emergency__descriptor,    &samhand__v1__deviation_report__descriptor,
-        &samhand__v1__api_key__descriptor,      &samhand__v1__subscription__descriptor,
+        &samhand__v1__organization__descriptor,
+        &samhand__v1__person__descriptor,
+        &samhand__v1__committee__descriptor,
+        &samhand__v1__membership__descriptor,
+        &samhand__v1__meeting__descriptor,
+        &samhand__v1__case_document__descriptor,
+        &samhand__v1__proposal__descriptor,
+        &samhand__v1__action__descriptor,
+        &samhand__v1__emergency__descriptor,
+        &samhand__v1__deviation_report__descriptor,
+        &samhand__v1__api_key__descriptor,
+        &samhand__v1__subscription__descriptor,
+        &samhand__v1__subscription_heartbeat__descriptor,
         &samhand__v1__cloud_event__descriptor};
     for (size_t i = 0; i < sizeof aggregates / sizeof aggregates[0]; i++)
         transcode_register(aggregates[i]);
@@ -53,6 +68,10 @@ int main(int argc, char **argv)
          "1: webhooks may go to this machine (127.0.0.1, ::1), for tests and a developer's "
          "receiver; link-local addresses are never called",
          0, 1, NULL, &context.allow_loopback, NULL},
+        {"SAMHAND_WEBHOOK_RETENTION_DAYS", CONFIG_INT, "30",
+         "days a delivery waits (paused, switched off, failing) before it expires as a dead "
+         "letter",
+         1, 3650, NULL, &context.retention_days, NULL},
         {"SAMHAND_SECRET_KEY", CONFIG_STRING, NULL,
          "32 bytes (64 hex digits or base64) that seal webhook secrets in the database "
          "(AES-256-GCM); required, and the same for every replica and restart",
@@ -106,7 +125,7 @@ int main(int argc, char **argv)
         .context = &context,
         .background = notify_webhook_actor,
         /* at start-up first: secrets an older notify kept in plain text */
-        .housekeeping = notify_secret_seal_plain,
+        .housekeeping = s_housekeeping,
         .queues = queues,
         .n_queues = sizeof queues / sizeof queues[0],
     };

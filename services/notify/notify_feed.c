@@ -60,13 +60,16 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
         return -1;
     /* one delivery per subscription that wants it and whose owner, alive,
      * may see it now, in the same transaction: an event is fanned out
-     * exactly once */
+     * exactly once. Whatever the subscription's state: a paused one, one
+     * waiting for its handshake or one switched off keeps its stream, and
+     * the senders send only for the active ones. Each delivery takes the
+     * subscription's next counter (its row locked, in the order of the
+     * ids, so two fan-outs at once neither skip a number nor deadlock). */
     const char *fan[] = {event->id};
     res = db_query(db,
-                   "INSERT INTO deliveries (subscription_id, event_seq) "
-                   "SELECT s.id, e.seq FROM events e, subscriptions s JOIN principals p ON "
-                   "p.subject = s.owner_subject AND p.revoked_at IS NULL WHERE e.id = $1 "
-                   "AND s.state = 'ACTIVE' "
+                   "WITH matched AS (SELECT s.id, e.seq FROM events e, subscriptions s JOIN "
+                   "principals p ON p.subject = s.owner_subject AND p.revoked_at IS NULL "
+                   "WHERE e.id = $1 "
                    "AND (cardinality(s.event_types) = 0 OR EXISTS (SELECT 1 FROM "
                    "     unnest(s.event_types) prefix WHERE starts_with(e.type, prefix))) "
                    "AND (s.organization_id IS NULL OR s.organization_id = e.organization_id OR "
@@ -74,7 +77,11 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
                    "AND (s.committee_id IS NULL OR s.committee_id = e.committee_id) "
                    "AND visible_to(e.audience, e.audience_roles, e.audience_subjects, "
                    "     s.owner_subject, s.owner_organization_id, p.roles) "
-                   "ON CONFLICT DO NOTHING",
+                   "ORDER BY s.id FOR UPDATE OF s), "
+                   "counted AS (UPDATE subscriptions s SET last_sequence = s.last_sequence + 1 "
+                   "FROM matched m WHERE s.id = m.id RETURNING s.id, m.seq, s.last_sequence) "
+                   "INSERT INTO deliveries (subscription_id, event_seq, subscription_sequence) "
+                   "SELECT id, seq, last_sequence FROM counted",
                    1, fan);
     if (res && atoi(PQcmdTuples(res)) > 0) {
         db_count_at_commit(db, "webhooks", "in", atoi(PQcmdTuples(res)));
@@ -134,6 +141,14 @@ int notify_feed_list(bus_call_t *call)
     free(roles);
     if (!res)
         return bus_call_fail_db(call, "read events");
+    return notify_feed_reply(call, res, after_text);
+}
+
+int notify_feed_reply(bus_call_t *call, PGresult *res, const char *after)
+{
+    /* a subscription's events carry its counter, and page by it */
+    bool by_subscription = PQnfields(res) > 2;
+    int cursor_column = by_subscription ? 2 : 0;
     Samhand__V1__ListEventsResponse list = SAMHAND__V1__LIST_EVENTS_RESPONSE__INIT;
     int rows = PQntuples(res);
     list.items = calloc((size_t)rows + 1, sizeof *list.items);
@@ -166,11 +181,13 @@ int notify_feed_list(bus_call_t *call)
         cloud[i].sequence = strtoll(PQgetvalue(res, i, 0), NULL, 10);
         cloud[i].actor = e->actor;
         cloud[i].actororganization = e->actor_organization_id;
+        if (by_subscription)
+            cloud[i].subscriptionsequence = PQgetvalue(res, i, 2);
         list.items[list.n_items++] = &cloud[i];
     }
     /* where to go on from: the last row read, or where the caller was */
     char next[24];
-    snprintf(next, sizeof next, "%s", rows ? PQgetvalue(res, rows - 1, 0) : after_text);
+    snprintf(next, sizeof next, "%s", rows ? PQgetvalue(res, rows - 1, cursor_column) : after);
     list.next_cursor = next;
     bus_call_reply(call, &list.base);
     for (int i = 0; i < rows; i++)

@@ -16,5 +16,7 @@ const bus_route_t notify_routes[] = {
     {"notify.ListDeliveries", &samhand__v1__list_deliveries_request__descriptor,
      notify_deliveries_list},
     {"notify.Replay", &samhand__v1__replay_request__descriptor, notify_replay},
+    {"notify.ListSubscriptionEvents", &samhand__v1__list_subscription_events_request__descriptor,
+     notify_subscription_events},
 };
 const size_t notify_routes_count = sizeof notify_routes / sizeof notify_routes[0];

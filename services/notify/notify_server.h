@@ -30,6 +30,7 @@ typedef struct {
     long reminder_days;          /* working days ahead a due date is reminded of */
     const char *reminder_on;     /* "working-days", "every-day" or "never" */
     long allow_loopback;         /* 1: webhooks may go to this machine (tests, a developer) */
+    long retention_days;         /* then a delivery still waiting is a dead letter */
     const char *secret_key_text; /* SAMHAND_SECRET_KEY, as given */
     /* its 32 bytes, which seal the webhook secrets at rest */
     unsigned char secret_key[NOTIFY_SECRET_KEY_BYTES];
@@ -114,12 +115,25 @@ int notify_subscription_list(bus_call_t *call);
 int notify_subscription_update(bus_call_t *call);
 int notify_subscription_delete(bus_call_t *call);
 int notify_deliveries_list(bus_call_t *call);
+
+/* Expires the deliveries of events older than the retention that still
+ * wait (a subscription paused or switched off that long): dead letters,
+ * the reason in their attempt log (a housekeeping fn; the context is
+ * notify's). */
+void notify_subscription_expire(db_t *db, void *context);
 int notify_replay(bus_call_t *call);
+/* GET /v1/subscriptions/{id}/events: its matching events by its counter. */
+int notify_subscription_events(bus_call_t *call);
 
 /* Keeps an event of another service, once by its id. */
 int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context);
 
 /* GET /v1/events: the events the caller may see, after a cursor. */
 int notify_feed_list(bus_call_t *call);
+
+/* Replies with the events of `res` (columns: seq, event and, for a
+ * subscription's events, its counter, which then is the cursor), the
+ * next cursor `after` when there are none; clears `res`. 0. */
+int notify_feed_reply(bus_call_t *call, PGresult *res, const char *after);
 
 #endif

@@ -6,6 +6,7 @@
  * where it goes or its secret. */
 #include "notify_server.h"
 #include "samhand_check.h"
+#include "samhand_log.h"
 #include "samhand_rows.h"
 
 #include <arpa/inet.h>
@@ -65,7 +66,12 @@ static void s_secret(char out[64])
     "DISTINCT FROM verified_url THEN 'REQUESTED' ELSE state END, "                                 \
     "coalesce(owner_organization_id::text, ''), disabled_reason, " ROWS_TIMESTAMP_US(              \
         "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", contact_email, owner_subject, "      \
-                                                           "handshake_error, row_seq"
+                                                           "handshake_error, max_per_second, "     \
+                                                           "heartbeat_seconds, last_sequence, "    \
+                                                           "(SELECT count(*) FROM deliveries d "   \
+                                                           "WHERE d.subscription_id = "            \
+                                                           "subscriptions.id AND d.state = "       \
+                                                           "'PENDING'), row_seq"
 
 static ProtobufCMessage *s_subscription(const PGresult *res, int row)
 {
@@ -85,6 +91,10 @@ static ProtobufCMessage *s_subscription(const PGresult *res, int row)
     s->contact_email = rows_text(res, row, 11);
     s->owner_subject = rows_text(res, row, 12);
     s->handshake_error = rows_text(res, row, 13);
+    s->max_deliveries_per_second = atoi(PQgetvalue(res, row, 14));
+    s->heartbeat_seconds = atoi(PQgetvalue(res, row, 15));
+    s->last_sequence = strtoll(PQgetvalue(res, row, 16), NULL, 10);
+    s->pending_deliveries = strtoll(PQgetvalue(res, row, 17), NULL, 10);
     return &s->base;
 }
 
@@ -154,6 +164,25 @@ static bool s_host_refused(bus_call_t *call, const char *url)
     return refused;
 }
 
+#define PER_SECOND_MAX 1000
+#define HEARTBEAT_MAX_SECONDS 86400
+
+/* The owner's pacing and heartbeat, each when given (NULL: not changed). */
+static int s_check_settings(bus_call_t *call, const int32_t *per_second,
+                            const int32_t *heartbeat_seconds)
+{
+    if (per_second && (*per_second < 0 || *per_second > PER_SECOND_MAX))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "max_deliveries_per_second",
+                             "max_deliveries_per_second must be from 0 (unlimited) to %d",
+                             PER_SECOND_MAX);
+    if (heartbeat_seconds && *heartbeat_seconds != 0 &&
+        (*heartbeat_seconds < 1 || *heartbeat_seconds > HEARTBEAT_MAX_SECONDS))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "heartbeat_seconds",
+                             "heartbeat_seconds must be 0 (none) or from 1 to %d",
+                             HEARTBEAT_MAX_SECONDS);
+    return 0;
+}
+
 static int s_check(bus_call_t *call, const char *url, char **types, size_t n_types,
                    const char *contact_email)
 {
@@ -187,7 +216,8 @@ int notify_subscription_create(bus_call_t *call)
     notify_principal_seen(call);
     if (check_empty(req->url))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "url", "url is required");
-    if (s_check(call, req->url, req->event_types, req->n_event_types, req->contact_email) != 0)
+    if (s_check(call, req->url, req->event_types, req->n_event_types, req->contact_email) != 0 ||
+        s_check_settings(call, &req->max_deliveries_per_second, &req->heartbeat_seconds) != 0)
         return -1;
     if (!check_empty(req->organization_id) && !check_uuid(req->organization_id))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
@@ -205,6 +235,9 @@ int notify_subscription_create(bus_call_t *call)
     if (!sealed)
         return bus_call_fail(call, BUS_INTERNAL, NULL, "could not seal the subscription's secret");
     char *types = rows_json_array(req->event_types, req->n_event_types);
+    char per_second[16], heartbeat[16];
+    snprintf(per_second, sizeof per_second, "%d", req->max_deliveries_per_second);
+    snprintf(heartbeat, sizeof heartbeat, "%d", req->heartbeat_seconds);
     const char *params[] = {s_subject(call),
                             s_org(call),
                             req->url,
@@ -213,7 +246,9 @@ int notify_subscription_create(bus_call_t *call)
                             check_empty(req->committee_id) ? NULL : req->committee_id,
                             req->description,
                             sealed,
-                            req->contact_email};
+                            req->contact_email,
+                            per_second,
+                            heartbeat};
     Samhand__V1__Subscription *s = NULL;
     if (db_begin(call->db) != 0) {
         free(types);
@@ -224,10 +259,10 @@ int notify_subscription_create(bus_call_t *call)
     int rc = rows_one(call->db,
                       "INSERT INTO subscriptions (owner_subject, owner_organization_id, url, "
                       "event_types, organization_id, committee_id, description, secret_sealed, "
-                      "contact_email) VALUES ($1, $2, $3, ARRAY(SELECT "
-                      "jsonb_array_elements_text($4::jsonb)), $5, $6, $7, $8, $9) "
-                      "RETURNING " SUBSCRIPTION_COLUMNS,
-                      9, params, s_subscription, (ProtobufCMessage **)&s);
+                      "contact_email, max_per_second, heartbeat_seconds) VALUES ($1, $2, $3, "
+                      "ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5, $6, $7, $8, $9, "
+                      "$10::int, $11::int) RETURNING " SUBSCRIPTION_COLUMNS,
+                      11, params, s_subscription, (ProtobufCMessage **)&s);
     free(types);
     free(sealed);
     if (rc == 0) {
@@ -286,7 +321,7 @@ int notify_subscription_update(bus_call_t *call)
     bool is_owner = strcmp(s->owner_subject, s_subject(call)) == 0 || s_administrator(call);
     protobuf_c_message_free_unpacked(&s->base, NULL);
     bool has_url = false, has_types = false, has_description = false, has_state = false,
-         has_contact = false, rotate = false;
+         has_contact = false, rotate = false, has_per_second = false, has_heartbeat = false;
     for (size_t i = 0; i < req->n_update_mask; i++) {
         const char *f = req->update_mask[i];
         if (strcmp(f, "url") == 0)
@@ -301,6 +336,10 @@ int notify_subscription_update(bus_call_t *call)
             has_contact = true;
         else if (strcmp(f, "rotate_secret") == 0)
             rotate = req->rotate_secret;
+        else if (strcmp(f, "max_deliveries_per_second") == 0)
+            has_per_second = true;
+        else if (strcmp(f, "heartbeat_seconds") == 0)
+            has_heartbeat = true;
         else
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, f, "%s cannot be changed", f);
     }
@@ -311,7 +350,9 @@ int notify_subscription_update(bus_call_t *call)
                              "only the principal that made the subscription, or an "
                              "administrator, changes its url or secret");
     if (s_check(call, has_url ? req->url : NULL, req->event_types, req->n_event_types,
-                has_contact ? req->contact_email : NULL) != 0)
+                has_contact ? req->contact_email : NULL) != 0 ||
+        s_check_settings(call, has_per_second ? &req->max_deliveries_per_second : NULL,
+                         has_heartbeat ? &req->heartbeat_seconds : NULL) != 0)
         return -1;
     if (has_state && req->state != SAMHAND__V1__SUBSCRIPTION__STATE__ACTIVE &&
         req->state != SAMHAND__V1__SUBSCRIPTION__STATE__PAUSED)
@@ -334,6 +375,9 @@ int notify_subscription_update(bus_call_t *call)
         return -1;
     }
     char *types = has_types ? rows_json_array(req->event_types, req->n_event_types) : NULL;
+    char per_second[16], heartbeat[16];
+    snprintf(per_second, sizeof per_second, "%d", req->max_deliveries_per_second);
+    snprintf(heartbeat, sizeof heartbeat, "%d", req->heartbeat_seconds);
     const char *params[] = {
         req->id,
         has_url ? req->url : NULL,
@@ -342,7 +386,9 @@ int notify_subscription_update(bus_call_t *call)
         has_state ? (req->state == SAMHAND__V1__SUBSCRIPTION__STATE__ACTIVE ? "ACTIVE" : "PAUSED")
                   : NULL,
         sealed,
-        has_contact ? req->contact_email : NULL};
+        has_contact ? req->contact_email : NULL,
+        has_per_second ? per_second : NULL,
+        has_heartbeat ? heartbeat : NULL};
     /* a subscription whose owner's key was revoked stays paused; a new URL
      * answers the handshake again (from its first attempt) */
     PGresult *res = db_query(
@@ -358,10 +404,12 @@ int notify_subscription_update(bus_call_t *call)
         "previous_secret_sealed = CASE WHEN $6::text IS NULL THEN previous_secret_sealed ELSE "
         "secret_sealed END, previous_secret_until = CASE WHEN $6::text IS NULL THEN "
         "previous_secret_until ELSE now() + interval '24 hours' END, secret_sealed = coalesce($6, "
-        "secret_sealed), contact_email = coalesce($7, contact_email), updated_at = now() "
+        "secret_sealed), contact_email = coalesce($7, contact_email), max_per_second = "
+        "coalesce($8::int, max_per_second), heartbeat_seconds = coalesce($9::int, "
+        "heartbeat_seconds), updated_at = now() "
         "WHERE id = $1 AND ($5 IS DISTINCT FROM 'ACTIVE' OR NOT EXISTS (SELECT 1 FROM principals "
         "p WHERE p.subject = s.owner_subject AND p.revoked_at IS NOT NULL))",
-        7, params);
+        9, params);
     free(types);
     free(sealed);
     if (!res) {
@@ -484,6 +532,75 @@ int notify_deliveries_list(bus_call_t *call)
     return 0;
 }
 
+/* Recover since a time: every delivery of the events received since then
+ * that is not pending (delivered, or a dead letter) is due again, from its
+ * first attempt; the senders take them in the counter's order before what
+ * came after. Queued in one statement; its progress is the subscription's
+ * pending_deliveries going down. */
+static int s_recover_since(bus_call_t *call, const char *subscription_id,
+                           const Samhand__V1__Timestamp *since)
+{
+    char since_text[24];
+    snprintf(since_text, sizeof since_text, "%lld", (long long)since->seconds);
+    const char *params[] = {subscription_id, since_text};
+    PGresult *res = db_query(
+        call->db,
+        "UPDATE deliveries d SET state = 'PENDING', attempts = 0, next_attempt_at = now(), "
+        "delivered_at = NULL FROM events e WHERE e.seq = d.event_seq AND d.subscription_id = $1 "
+        "AND d.state IN ('DELIVERED', 'DEAD') AND e.received_at >= to_timestamp($2::bigint)",
+        2, params);
+    if (!res)
+        return bus_call_fail_db(call, "replay deliveries");
+    Samhand__V1__ReplayResponse response = SAMHAND__V1__REPLAY_RESPONSE__INIT;
+    response.replayed = atoi(PQcmdTuples(res));
+    PQclear(res);
+    notify_wake_senders(call->service);
+    return bus_call_reply(call, &response.base);
+}
+
+#define EVENTS_DEFAULT 100
+#define EVENTS_MAX 500
+
+int notify_subscription_events(bus_call_t *call)
+{
+    const Samhand__V1__ListSubscriptionEventsRequest *req = (const void *)call->request;
+    notify_principal_seen(call);
+    Samhand__V1__Subscription *s = NULL;
+    if (s_load(call, req->subscription_id, &s) != 0)
+        return -1;
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    int limit = req->limit ? req->limit : EVENTS_DEFAULT;
+    if (limit < 1 || limit > EVENTS_MAX)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "limit", "limit must be from 1 to %d",
+                             EVENTS_MAX);
+    char *end = NULL;
+    long long after = req->after[0] ? strtoll(req->after, &end, 10) : 0;
+    if (req->after[0] && (*end || after < 0))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "after",
+                             "after must be a subscriptionsequence, like 41");
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    char after_text[24], limit_text[16];
+    snprintf(after_text, sizeof after_text, "%lld", after);
+    snprintf(limit_text, sizeof limit_text, "%d", limit);
+    char *roles = rows_json_array(p ? p->roles : NULL, p ? p->n_roles : 0);
+    const char *params[] = {req->subscription_id, after_text,  limit_text,
+                            s_subject(call),      s_org(call), roles};
+    /* what matched it when it came, as far as the caller may see it now
+     * (as in the feed) */
+    PGresult *res = db_query(
+        call->db,
+        "SELECT e.seq, e.event, d.subscription_sequence FROM deliveries d JOIN events e ON "
+        "e.seq = d.event_seq WHERE d.subscription_id = $1 AND d.subscription_sequence > $2 "
+        "AND visible_to(e.audience, e.audience_roles, e.audience_subjects, $4, $5::uuid, "
+        "ARRAY(SELECT jsonb_array_elements_text($6::jsonb))) "
+        "ORDER BY d.subscription_sequence LIMIT $3",
+        6, params);
+    free(roles);
+    if (!res)
+        return bus_call_fail_db(call, "read the subscription's events");
+    return notify_feed_reply(call, res, after_text);
+}
+
 int notify_replay(bus_call_t *call)
 {
     const Samhand__V1__ReplayRequest *req = (const void *)call->request;
@@ -492,9 +609,11 @@ int notify_replay(bus_call_t *call)
     if (s_load(call, req->subscription_id, &s) != 0)
         return -1;
     protobuf_c_message_free_unpacked(&s->base, NULL);
+    if (req->since)
+        return s_recover_since(call, req->subscription_id, req->since);
     if (check_empty(req->delivery_id) && (!req->from || !req->to))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "delivery_id",
-                             "give delivery_id, or from and to");
+                             "give delivery_id, from and to, or since");
     if (!check_empty(req->delivery_id) && !check_uuid(req->delivery_id))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "delivery_id",
                              "delivery_id must be a UUID");
@@ -520,4 +639,28 @@ int notify_replay(bus_call_t *call)
     response.replayed = atoi(PQcmdTuples(res));
     PQclear(res);
     return bus_call_reply(call, &response.base);
+}
+
+void notify_subscription_expire(db_t *db, void *arg)
+{
+    const notify_context_t *context = arg;
+    char days[16], response[160];
+    snprintf(days, sizeof days, "%ld", context->retention_days);
+    snprintf(response, sizeof response,
+             "not delivered: waited longer than SAMHAND_WEBHOOK_RETENTION_DAYS (%ld days)",
+             context->retention_days);
+    const char *params[] = {days, response};
+    PGresult *res = db_query(
+        db,
+        "WITH expired AS (UPDATE deliveries d SET state = 'DEAD', leased_by = NULL FROM events e "
+        "WHERE e.seq = d.event_seq AND d.state = 'PENDING' AND e.received_at < now() - "
+        "make_interval(days => $1::int) RETURNING d.id) "
+        "INSERT INTO delivery_attempts (delivery_id, status, latency_ms, response) "
+        "SELECT id, 0, 0, $2 FROM expired",
+        2, params);
+    if (!res)
+        log_warn("could not expire old webhook deliveries: %s", db_error(db));
+    else if (atoi(PQcmdTuples(res)) > 0)
+        log_info("%s webhook deliveries expired as dead letters", PQcmdTuples(res));
+    PQclear(res);
 }

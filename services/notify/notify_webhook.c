@@ -105,8 +105,11 @@ static void s_disable(db_t *db, const char *subscription_id, const char *reason,
         log_warn("webhook subscription %s switched off: %s", subscription_id, reason);
 }
 
-/* The event as the CloudEvents JSON a receiver gets. */
-static char *s_body(const unsigned char *stored, size_t len)
+/* The event as the CloudEvents JSON a receiver gets: its place in the
+ * stream (`sequence`, the feed's cursor) and in the subscription's own
+ * (`subscriptionsequence`, from 1 without gaps). */
+static char *s_body(const unsigned char *stored, size_t len, long long sequence,
+                    long long subscription_sequence)
 {
     Samhand__V1__Event *e = samhand__v1__event__unpack(NULL, len, stored);
     if (!e)
@@ -128,6 +131,10 @@ static char *s_body(const unsigned char *stored, size_t len)
     cloud.dataschema = schema;
     cloud.actor = e->actor;
     cloud.actororganization = e->actor_organization_id;
+    char counter[24];
+    snprintf(counter, sizeof counter, "%lld", subscription_sequence);
+    cloud.sequence = sequence;
+    cloud.subscriptionsequence = counter;
     json_t *json = transcode_to_json(&cloud.base);
     char *text = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(json);
@@ -162,8 +169,7 @@ typedef struct {
     int next; /* the subscription's next job, sent after this one succeeds; -1 */
     CURL *easy;
     struct curl_slist *headers;
-    char *body; /* owned by the first job of the event; the others borrow */
-    bool owns_body;
+    char *body; /* its own: the subscription's counter is in it */
     bool sent;
     s_answer_t answer;
     CURLcode result;
@@ -249,23 +255,16 @@ static void s_setup_post(s_job_t *job, const char *url, const char *body)
 
 #define UNSIGNED_ANSWER "not sent: the secret does not open with SAMHAND_SECRET_KEY"
 
-/* Prepares the signed POST of a claimed delivery; the body is made once
- * per event and shared by the jobs that carry the same one. */
-static void s_prepare(s_job_t *job, const PGresult *res, const s_job_t *earlier, int n_earlier,
-                      const notify_context_t *context)
+/* Prepares the signed POST of a claimed delivery. */
+static void s_prepare(s_job_t *job, const PGresult *res, const notify_context_t *context)
 {
     const char *event_id = PQgetvalue(res, job->row, 5);
-    for (int i = 0; i < n_earlier && !job->body; i++)
-        if (strcmp(PQgetvalue(res, earlier[i].row, 5), event_id) == 0)
-            job->body = earlier[i].body;
-    if (!job->body) {
-        size_t len;
-        unsigned char *stored =
-            PQunescapeBytea((const unsigned char *)PQgetvalue(res, job->row, 6), &len);
-        job->body = s_body(stored, len);
-        job->owns_body = job->body != NULL;
-        PQfreemem(stored);
-    }
+    size_t len;
+    unsigned char *stored =
+        PQunescapeBytea((const unsigned char *)PQgetvalue(res, job->row, 6), &len);
+    job->body = s_body(stored, len, strtoll(PQgetvalue(res, job->row, 8), NULL, 10),
+                       strtoll(PQgetvalue(res, job->row, 9), NULL, 10));
+    PQfreemem(stored);
     const char *body = job->body ? job->body : "";
     job->headers =
         s_signed_headers(context, event_id, body, PQgetvalue(res, job->row, 3),
@@ -362,8 +361,10 @@ static void s_delivered(db_t *db, const PGresult *res, const s_job_t *jobs, int 
                      "delivered AS (UPDATE deliveries d SET state = 'DELIVERED', attempts = "
                      "d.attempts + 1, delivered_at = now(), leased_by = NULL FROM done "
                      "WHERE d.id = done.id) "
-                     "UPDATE subscriptions s SET failing_since = NULL FROM done "
-                     "WHERE s.id = done.subscription AND s.failing_since IS NOT NULL",
+                     "UPDATE subscriptions s SET failing_since = NULL, last_sent_at = now() "
+                     "FROM done "
+                     "WHERE s.id = done.subscription AND (s.failing_since IS NOT NULL OR "
+                     "s.heartbeat_seconds > 0)",
                      1, params);
         free(text);
         if (recorded)
@@ -397,17 +398,26 @@ static PGresult *s_claim(db_t *db, int max, int part, int parts)
         db,
         /* the first pending deliveries of each subscription by its index,
          * not a sort of every pending delivery (a backlog does not slow the
-         * claim), as far as they are due without a gap: the head first */
-        "WITH heads AS (SELECT h.id, h.subscription_id, h.event_seq, bool_and(h.due) OVER "
-        "  (PARTITION BY h.subscription_id ORDER BY h.event_seq) AS ready "
+         * claim), in the order of its counter as far as they are due
+         * without a gap: the head first; a paced subscription no more than
+         * its rate allows in a second, and none before its pause is over */
+        "WITH heads AS (SELECT h.id, h.subscription_id, h.subscription_sequence, bool_and(h.due) "
+        "  OVER (PARTITION BY h.subscription_id ORDER BY h.subscription_sequence) AS ready "
         "  FROM subscriptions s CROSS JOIN LATERAL "
-        "  (SELECT d.id, d.subscription_id, d.event_seq, " DUE " AS due FROM deliveries d "
-        "   WHERE d.subscription_id = s.id AND d.state = 'PENDING' ORDER BY d.event_seq "
-        "   LIMIT $4::int) h "
+        "  (SELECT d.id, d.subscription_id, d.subscription_sequence, " DUE " AS due "
+        "   FROM deliveries d WHERE d.subscription_id = s.id AND d.state = 'PENDING' "
+        "   ORDER BY d.subscription_sequence "
+        "   LIMIT CASE WHEN s.max_per_second > 0 THEN least($4::int, s.max_per_second) "
+        "   ELSE $4::int END) h "
         "  WHERE s.state = 'ACTIVE' AND s.url = s.verified_url AND s.secret_sealed IS NOT NULL "
+        "  AND s.paced_until <= now() "
         "  AND mod(abs(hashtext(s.id::text)), $3::int) = $2::int), "
-        "chosen AS (SELECT id FROM heads WHERE ready ORDER BY subscription_id, event_seq "
-        "  LIMIT $1::int) "
+        "chosen AS (SELECT id, subscription_id FROM heads WHERE ready "
+        "  ORDER BY subscription_id, subscription_sequence LIMIT $1::int), "
+        "paced AS (UPDATE subscriptions s SET paced_until = now() + make_interval(secs => "
+        "  c.n::double precision / s.max_per_second) FROM (SELECT subscription_id, count(*) AS n "
+        "  FROM chosen GROUP BY subscription_id) c "
+        "  WHERE s.id = c.subscription_id AND s.max_per_second > 0) "
         "UPDATE deliveries d SET next_attempt_at = now() + interval '2 minutes', "
         "leased_by = pg_backend_pid() "
         "FROM chosen, subscriptions s, events e "
@@ -415,7 +425,8 @@ static PGresult *s_claim(db_t *db, int max, int part, int parts)
         /* again on the row itself: a replica that claimed it meanwhile wins */
         "AND " DUE " "
         "RETURNING d.id, s.id, s.url, s.secret_sealed, CASE WHEN s.previous_secret_until > now() "
-        "THEN s.previous_secret_sealed END, e.id, e.event, d.attempts, d.event_seq",
+        "THEN s.previous_secret_sealed END, e.id, e.event, d.attempts, d.event_seq, "
+        "d.subscription_sequence",
         4, params);
 }
 
@@ -440,8 +451,8 @@ static int s_by_chain(const void *a, const void *b)
     int c = strcmp(PQgetvalue(s_sort_claim, x, 1), PQgetvalue(s_sort_claim, y, 1));
     if (c)
         return c;
-    long long sx = strtoll(PQgetvalue(s_sort_claim, x, 8), NULL, 10);
-    long long sy = strtoll(PQgetvalue(s_sort_claim, y, 8), NULL, 10);
+    long long sx = strtoll(PQgetvalue(s_sort_claim, x, 9), NULL, 10);
+    long long sy = strtoll(PQgetvalue(s_sort_claim, y, 9), NULL, 10);
     return sx < sy ? -1 : sx > sy;
 }
 
@@ -482,6 +493,38 @@ static void s_finish(s_job_t *job)
     s_utf8_prefix(job->answer.response);
 }
 
+/* A CloudEvent of notify's own (source /notify) about subscription
+ * `subject`: `data` packed, of the message `data_type`. Malloc'ed JSON. */
+static char *s_own_body(const char *id, const char *type, const char *subject,
+                        const char *data_type, uint8_t *data, size_t len)
+{
+    Samhand__V1__Any any = SAMHAND__V1__ANY__INIT;
+    any.type = (char *)data_type;
+    any.value.data = data;
+    any.value.len = len;
+    char schema[160];
+    snprintf(schema, sizeof schema, "urn:samhand:%s", data_type);
+    int64_t now_ms = bus_now_ms();
+    Samhand__V1__Timestamp time = SAMHAND__V1__TIMESTAMP__INIT;
+    time.seconds = now_ms / 1000;
+    time.nanos = (int32_t)(now_ms % 1000) * 1000000;
+    Samhand__V1__CloudEvent cloud = SAMHAND__V1__CLOUD_EVENT__INIT;
+    cloud.specversion = "1.0";
+    cloud.id = (char *)id;
+    cloud.source = "/notify";
+    cloud.type = (char *)type;
+    cloud.subject = (char *)subject;
+    cloud.time = &time;
+    cloud.datacontenttype = "application/json";
+    cloud.data = &any;
+    cloud.dataschema = schema;
+    cloud.actor = "system";
+    json_t *json = transcode_to_json(&cloud.base);
+    char *text = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(json);
+    return text;
+}
+
 /* The handshake's body: a CloudEvent no.samhand.subscription.handshake
  * whose data is the subscription as it waits (no secret). */
 static char *s_handshake_body(const PGresult *res, int row)
@@ -496,28 +539,8 @@ static char *s_handshake_body(const PGresult *res, int row)
     size_t len = samhand__v1__subscription__get_packed_size(&sub);
     uint8_t *packed = malloc(len + 1);
     samhand__v1__subscription__pack(&sub, packed);
-    Samhand__V1__Any any = SAMHAND__V1__ANY__INIT;
-    any.type = (char *)samhand__v1__subscription__descriptor.name;
-    any.value.data = packed;
-    any.value.len = len;
-    int64_t now_ms = bus_now_ms();
-    Samhand__V1__Timestamp time = SAMHAND__V1__TIMESTAMP__INIT;
-    time.seconds = now_ms / 1000;
-    time.nanos = (int32_t)(now_ms % 1000) * 1000000;
-    Samhand__V1__CloudEvent cloud = SAMHAND__V1__CLOUD_EVENT__INIT;
-    cloud.specversion = "1.0";
-    cloud.id = PQgetvalue(res, row, 7);
-    cloud.source = "/notify";
-    cloud.type = "no.samhand.subscription.handshake";
-    cloud.subject = sub.id;
-    cloud.time = &time;
-    cloud.datacontenttype = "application/json";
-    cloud.data = &any;
-    cloud.dataschema = "urn:samhand:samhand.v1.Subscription";
-    cloud.actor = "system";
-    json_t *json = transcode_to_json(&cloud.base);
-    char *text = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(json);
+    char *text = s_own_body(PQgetvalue(res, row, 7), "no.samhand.subscription.handshake", sub.id,
+                            samhand__v1__subscription__descriptor.name, packed, len);
     free(packed);
     for (size_t i = 0; i < sub.n_event_types; i++)
         free(sub.event_types[i]);
@@ -607,6 +630,63 @@ static int s_handshakes(db_t *db, CURL *easy, const s_sender_t *sender,
     return n;
 }
 
+/* Heartbeats of the sender's subscriptions that asked for one and had no
+ * delivery for heartbeat_seconds: a signed no.samhand.subscription.heartbeat
+ * (source /notify, a new webhook-id each) whose data holds the counters,
+ * so a receiver knows the way is open and where the stream stands. Not to
+ * a failing endpoint (its head delivery is its probe); a delivery made
+ * counts as a sign of life. Whatever the answer, the next is a period
+ * later. Returns how many were sent. */
+static int s_heartbeats(db_t *db, CURL *easy, const s_sender_t *sender,
+                        const notify_context_t *context)
+{
+    char part[16], parts[16];
+    snprintf(part, sizeof part, "%d", sender->part);
+    snprintf(parts, sizeof parts, "%d", sender->parts);
+    const char *params[] = {part, parts};
+    PGresult *res = db_query(
+        db,
+        "UPDATE subscriptions s SET last_sent_at = now() WHERE s.id IN (SELECT id FROM "
+        "subscriptions WHERE state = 'ACTIVE' AND url = verified_url AND secret_sealed IS NOT "
+        "NULL AND heartbeat_seconds > 0 AND failing_since IS NULL AND last_sent_at <= now() - "
+        "make_interval(secs => heartbeat_seconds) AND mod(abs(hashtext(id::text)), $2::int) = "
+        "$1::int ORDER BY last_sent_at LIMIT 8 FOR UPDATE SKIP LOCKED) "
+        "RETURNING s.id, s.url, s.secret_sealed, CASE WHEN s.previous_secret_until > now() THEN "
+        "s.previous_secret_sealed END, s.last_sequence, (SELECT count(*) FROM deliveries d WHERE "
+        "d.subscription_id = s.id AND d.state = 'PENDING'), gen_random_uuid()",
+        2, params);
+    int n = res ? PQntuples(res) : 0;
+    for (int i = 0; i < n; i++) {
+        Samhand__V1__SubscriptionHeartbeat beat = SAMHAND__V1__SUBSCRIPTION_HEARTBEAT__INIT;
+        beat.subscription_id = PQgetvalue(res, i, 0);
+        beat.last_sequence = strtoll(PQgetvalue(res, i, 4), NULL, 10);
+        beat.pending_deliveries = strtoll(PQgetvalue(res, i, 5), NULL, 10);
+        size_t len = samhand__v1__subscription_heartbeat__get_packed_size(&beat);
+        uint8_t *packed = malloc(len + 1);
+        samhand__v1__subscription_heartbeat__pack(&beat, packed);
+        const char *id = PQgetvalue(res, i, 6);
+        char *body = s_own_body(id, "no.samhand.subscription.heartbeat", beat.subscription_id,
+                                samhand__v1__subscription_heartbeat__descriptor.name, packed, len);
+        free(packed);
+        s_job_t job = {.easy = easy, .allow_loopback = context->allow_loopback};
+        job.headers = body ? s_signed_headers(context, id, body, PQgetvalue(res, i, 2),
+                                              PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3))
+                           : NULL;
+        s_setup_post(&job, PQgetvalue(res, i, 1), body ? body : "");
+        if (job.headers) {
+            job.result = curl_easy_perform(easy);
+            s_finish(&job);
+            if (job.status < 200 || job.status >= 300)
+                log_info("webhook heartbeat of subscription %s not taken: %ld %s",
+                         beat.subscription_id, job.status, job.answer.response);
+        }
+        curl_slist_free_all(job.headers);
+        free(body);
+    }
+    PQclear(res);
+    return n;
+}
+
 /* One round of a sender: claims the due deliveries of its subscriptions,
  * a chain of up to CHAIN_MAX per subscription, and sends the chains side
  * by side, each one after the other (the next only when the one before
@@ -632,7 +712,7 @@ static int s_round(db_t *db, CURLM *multi, CURL **pool, s_job_t *jobs, const s_s
         if (!pool[i])
             pool[i] = curl_easy_init();
         jobs[i].easy = pool[i];
-        s_prepare(&jobs[i], claimed, jobs, i, context);
+        s_prepare(&jobs[i], claimed, context);
         bool same = i > 0 && strcmp(PQgetvalue(claimed, jobs[i].row, 1),
                                     PQgetvalue(claimed, jobs[i - 1].row, 1)) == 0;
         if (same) {
@@ -685,8 +765,7 @@ static int s_round(db_t *db, CURLM *multi, CURL **pool, s_job_t *jobs, const s_s
         else if (jobs[i].status < 200 || jobs[i].status >= 300)
             s_failed(db, claimed, &jobs[i], context);
         curl_slist_free_all(jobs[i].headers);
-        if (jobs[i].owns_body)
-            free(jobs[i].body);
+        free(jobs[i].body);
     }
     if (json_array_size(unsent) > 0) {
         /* behind a failure: due again, and taken once the head is through */
@@ -759,6 +838,7 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
         }
         int handshakes = s_handshakes(db, curl, sender, context);
         busy = s_round(db, multi, pool, jobs, sender, context) > 0 || handshakes > 0;
+        s_heartbeats(db, curl, sender, context);
         if (sender->part == 0) {
             notify_reminder_plan(db, context, digest_day);
             notify_mail_send_due(db, curl, context);

@@ -1,0 +1,399 @@
+/* A subscription's stream, as a receiver relies on it: nothing lost while
+ * it is paused or switched off, every webhook numbered by the stream
+ * (sequence) and by the subscription (subscriptionsequence, from 1 without
+ * gaps), a gap closed through GET /v1/subscriptions/{id}/events, a replay
+ * of everything since a time, pacing, a probe instead of a flood for an
+ * endpoint that fails, and heartbeats. Real binaries, PostgreSQL and a
+ * real receiver; signatures checked with the reference library. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static harness_stack_t s_stack;
+
+static int s_setup(void **state)
+{
+    setenv("SAMHAND_WEBHOOK_RETRY_BASE_MS", "100", 1);
+    setenv("SAMHAND_WEBHOOK_MAX_ATTEMPTS", "11", 1);
+    harness_stack_start(&s_stack, harness_database_url());
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+static double s_now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Subscribes the receiver to `types` with `extra` JSON members ("" for
+ * none), and waits for its handshake to be answered (ACTIVE). */
+static void s_subscribe(harness_receiver_t *rx, const char *types, const char *extra, char id[40],
+                        char secret[80])
+{
+    char body[512], path[128];
+    snprintf(body, sizeof body, "{\"url\":\"%s\",\"eventTypes\":[%s]%s}", harness_receiver_url(rx),
+             types, extra);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    if (r->status != 201)
+        fprintf(stderr, "%s\n", r->body);
+    assert_int_equal(r->status, 201);
+    snprintf(id, 40, "%s", json_text(r, "id"));
+    snprintf(secret, 80, "%s", json_text(r, "secret"));
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    for (int i = 0; i < 100; i++) {
+        r = stack_get(&s_stack, path);
+        bool active = strcmp(json_text(r, "state"), "ACTIVE") == 0;
+        http_response_free(&r);
+        if (active)
+            return;
+        usleep(100 * 1000);
+    }
+    fail_msg("subscription %s never answered its handshake", id);
+}
+
+static void s_patch(const char *id, const char *body)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = stack_send(&s_stack, "PATCH", path, body);
+    if (r->status != 200)
+        fprintf(stderr, "%s\n", r->body);
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+}
+
+static void s_committee(const char *name)
+{
+    char body[128];
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"kind\":\"OTHER\"}", name);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees", body);
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+}
+
+/* The i-th request's CloudEvent; the caller json_decref's it. */
+static json_t *s_event(harness_receiver_t *rx, size_t i)
+{
+    json_t *event = json_loads(harness_receiver_body(rx, i), 0, NULL);
+    assert_non_null(event);
+    return event;
+}
+
+static const char *s_member(json_t *event, const char *key)
+{
+    const char *value = json_string_value(json_object_get(event, key));
+    return value ? value : "";
+}
+
+static const char *s_name(json_t *event)
+{
+    return json_string_value(json_object_get(json_object_get(event, "data"), "name"));
+}
+
+/* Events raised while a subscription is paused wait for it: resumed, it
+ * gets them in order, each with the stream's sequence (as the feed has
+ * it) and its own counter from 1. */
+static void test_pause_keeps_everything(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char id[40], secret[80];
+    s_subscribe(rx, "\"no.samhand.committee.\"", "", id, secret);
+    s_committee("Før pausen");
+    assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
+    s_patch(id, "{\"state\":\"PAUSED\"}");
+    s_committee("Under pausen 1");
+    s_committee("Under pausen 2");
+    usleep(1000 * 1000);
+    assert_int_equal(harness_receiver_wait(rx, 2, 0), 1); /* paused: nothing goes */
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = stack_get(&s_stack, path);
+    assert_string_equal(json_text(r, "pendingDeliveries"), "2");
+    assert_string_equal(json_text(r, "lastSequence"), "3");
+    http_response_free(&r);
+    s_patch(id, "{\"state\":\"ACTIVE\"}");
+    assert_int_equal(harness_receiver_wait(rx, 3, 10000), 3);
+    static const char *names[] = {"Før pausen", "Under pausen 1", "Under pausen 2"};
+    static const char *counters[] = {"1", "2", "3"};
+    r = stack_get(&s_stack, "/v1/events?types=no.samhand.committee.&limit=500");
+    json_t *feed = json_object_get(r->json, "items");
+    for (size_t i = 0; i < 3; i++) {
+        json_t *event = s_event(rx, i);
+        assert_string_equal(s_name(event), names[i]);
+        assert_string_equal(s_member(event, "subscriptionsequence"), counters[i]);
+        /* the stream's sequence, the same as in the feed */
+        const char *sequence = s_member(event, "sequence");
+        assert_string_not_equal(sequence, "0");
+        bool in_feed = false;
+        for (size_t j = 0; j < json_array_size(feed); j++) {
+            json_t *f = json_array_get(feed, j);
+            if (strcmp(s_member(f, "id"), s_member(event, "id")) == 0) {
+                assert_string_equal(s_member(f, "sequence"), sequence);
+                assert_null(json_object_get(f, "subscriptionsequence")); /* the feed's own */
+                in_feed = true;
+            }
+        }
+        assert_true(in_feed);
+        json_decref(event);
+    }
+    http_response_free(&r);
+    assert_int_equal(harness_receiver_verify(rx, secret), 0);
+    harness_receiver_stop(&rx);
+}
+
+/* A subscription switched off (410) and switched on again by its owner
+ * gets what came while it was off. */
+static void test_reenabled_gets_what_came_while_off(void **state)
+{
+    static const int statuses[] = {410};
+    harness_receiver_t *rx = harness_receiver_start(statuses, 1, 204);
+    char id[40], secret[80];
+    s_subscribe(rx, "\"no.samhand.committee.\"", "", id, secret);
+    s_committee("Avslått 1");
+    assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = NULL;
+    for (int i = 0; i < 100; i++) {
+        http_response_free(&r);
+        r = stack_get(&s_stack, path);
+        if (strcmp(json_text(r, "state"), "DISABLED") == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    assert_string_equal(json_text(r, "state"), "DISABLED");
+    http_response_free(&r);
+    s_committee("Avslått 2");
+    usleep(500 * 1000);
+    s_patch(id, "{\"state\":\"ACTIVE\"}");
+    /* the one refused with 410 again, then the one that came meanwhile */
+    assert_int_equal(harness_receiver_wait(rx, 3, 10000), 3);
+    json_t *second = s_event(rx, 1), *third = s_event(rx, 2);
+    assert_string_equal(s_name(second), "Avslått 1");
+    assert_string_equal(s_name(third), "Avslått 2");
+    assert_string_equal(s_member(third, "subscriptionsequence"), "2");
+    json_decref(second);
+    json_decref(third);
+    harness_receiver_stop(&rx);
+}
+
+/* A receiver that lost one (it answered 2xx, then dropped it) sees the
+ * gap in subscriptionsequence, which counts only the events matching the
+ * subscription, and gets the missing one from the subscription's events. */
+static void test_a_gap_is_found_and_closed(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char id[40], secret[80];
+    s_subscribe(rx, "\"no.samhand.committee.\"", "", id, secret);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
+                                    "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
+                                    "\"942110464\",\"kind\":\"MUNICIPALITY\"}");
+    assert_int_equal(r->status, 201);
+    char person[256];
+    snprintf(person, sizeof person, "{\"name\":\"Kari Nordmann\",\"organizationId\":\"%s\"}",
+             json_text(r, "id"));
+    http_response_free(&r);
+    for (int i = 0; i < 4; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Hull %d", i + 1);
+        s_committee(name);
+        /* an event the subscription does not want, in between */
+        r = stack_send(&s_stack, "POST", "/v1/persons", person);
+        assert_int_equal(r->status, 201);
+        http_response_free(&r);
+    }
+    assert_int_equal(harness_receiver_wait(rx, 4, 10000), 4);
+    /* the counters run 1..4 without a gap, whatever else happened */
+    for (size_t i = 0; i < 4; i++) {
+        json_t *event = s_event(rx, i);
+        char expected[8];
+        snprintf(expected, sizeof expected, "%zu", i + 1);
+        assert_string_equal(s_member(event, "subscriptionsequence"), expected);
+        json_decref(event);
+    }
+    /* the receiver dropped the third: after 2 it saw 4 */
+    json_t *lost = s_event(rx, 2);
+    char path[160];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s/events?after=2&limit=1", id);
+    r = stack_get(&s_stack, path);
+    assert_int_equal(r->status, 200);
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 1);
+    json_t *found = json_array_get(items, 0);
+    assert_string_equal(s_member(found, "id"), s_member(lost, "id"));
+    assert_string_equal(s_member(found, "subscriptionsequence"), "3");
+    assert_string_equal(s_member(found, "sequence"), s_member(lost, "sequence"));
+    assert_string_equal(s_name(found), "Hull 3");
+    assert_string_equal(json_text(r, "nextCursor"), "3");
+    http_response_free(&r);
+    json_decref(lost);
+    /* and the whole of it, by the counter */
+    snprintf(path, sizeof path, "/v1/subscriptions/%s/events", id);
+    r = stack_get(&s_stack, path);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 4);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/subscriptions/%s/events?after=x", id);
+    r = stack_get(&s_stack, path);
+    assert_problem(r, 400, "after");
+    http_response_free(&r);
+    harness_receiver_stop(&rx);
+}
+
+/* Recover since a time: what was delivered since then comes again, in
+ * order, and the subscription's pending deliveries show the progress. */
+static void test_recover_since(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char id[40], secret[80];
+    s_subscribe(rx, "\"no.samhand.committee.\"", "", id, secret);
+    s_committee("Igjen 1");
+    s_committee("Igjen 2");
+    assert_int_equal(harness_receiver_wait(rx, 2, 10000), 2);
+    char path[160], body[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s/replay", id);
+    time_t since = time(NULL) - 60;
+    struct tm tm;
+    gmtime_r(&since, &tm);
+    strftime(body, sizeof body, "{\"since\":\"%Y-%m-%dT%H:%M:%SZ\"}", &tm);
+    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(json_integer_value(json_object_get(r->json, "replayed")), 2);
+    http_response_free(&r);
+    assert_int_equal(harness_receiver_wait(rx, 4, 10000), 4);
+    json_t *third = s_event(rx, 2), *fourth = s_event(rx, 3);
+    assert_string_equal(s_name(third), "Igjen 1");
+    assert_string_equal(s_member(third, "subscriptionsequence"), "1");
+    assert_string_equal(s_name(fourth), "Igjen 2");
+    json_decref(third);
+    json_decref(fourth);
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    for (int i = 0; i < 50; i++) {
+        r = stack_get(&s_stack, path);
+        bool done = strcmp(json_text(r, "pendingDeliveries"), "0") == 0;
+        http_response_free(&r);
+        if (done)
+            break;
+        usleep(100 * 1000);
+    }
+    r = stack_get(&s_stack, path);
+    assert_string_equal(json_text(r, "pendingDeliveries"), "0");
+    http_response_free(&r);
+    harness_receiver_stop(&rx);
+}
+
+/* An endpoint paced at 2 deliveries a second gets a backlog of 6 over
+ * at least two seconds, in order; unpaced it takes a moment. */
+static void test_pacing_per_endpoint(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char id[40], secret[80];
+    s_subscribe(rx, "\"no.samhand.committee.\"", ",\"maxDeliveriesPerSecond\":2", id, secret);
+    s_patch(id, "{\"state\":\"PAUSED\"}");
+    for (int i = 0; i < 6; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Tempo %d", i + 1);
+        s_committee(name);
+    }
+    s_patch(id, "{\"state\":\"ACTIVE\"}");
+    assert_true(harness_receiver_wait(rx, 1, 10000) >= 1);
+    double first = s_now_s();
+    assert_int_equal(harness_receiver_wait(rx, 6, 10000), 6);
+    double span = s_now_s() - first;
+    assert_true(span >= 1.5);
+    for (size_t i = 0; i < 6; i++) {
+        json_t *event = s_event(rx, i);
+        char expected[8];
+        snprintf(expected, sizeof expected, "%zu", i + 1);
+        assert_string_equal(s_member(event, "subscriptionsequence"), expected);
+        json_decref(event);
+    }
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = stack_send(&s_stack, "PATCH", path, "{\"maxDeliveriesPerSecond\":-1}");
+    assert_problem(r, 400, "maxDeliveriesPerSecond");
+    http_response_free(&r);
+    harness_receiver_stop(&rx);
+}
+
+/* An endpoint that keeps failing gets one delivery, its probe, after each
+ * backoff, not the backlog behind it; once it answers, the rest follows in
+ * order. */
+static void test_a_failing_endpoint_is_probed(void **state)
+{
+    static const int statuses[] = {503, 503, 503};
+    harness_receiver_t *rx = harness_receiver_start(statuses, 3, 204);
+    char id[40], secret[80];
+    s_subscribe(rx, "\"no.samhand.committee.\"", "", id, secret);
+    s_patch(id, "{\"state\":\"PAUSED\"}");
+    for (int i = 0; i < 5; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Probe %d", i + 1);
+        s_committee(name);
+    }
+    s_patch(id, "{\"state\":\"ACTIVE\"}");
+    assert_int_equal(harness_receiver_wait(rx, 8, 15000), 8);
+    usleep(300 * 1000);
+    assert_int_equal(harness_receiver_wait(rx, 9, 0), 8);
+    static const char *expected[] = {"1", "1", "1", "1", "2", "3", "4", "5"};
+    for (size_t i = 0; i < 8; i++) {
+        json_t *event = s_event(rx, i);
+        assert_string_equal(s_member(event, "subscriptionsequence"), expected[i]);
+        json_decref(event);
+    }
+    harness_receiver_stop(&rx);
+}
+
+/* A subscription with a heartbeat gets, when nothing was sent for that
+ * long, a signed no.samhand.subscription.heartbeat with its counter. */
+static void test_heartbeat(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char id[40], secret[80];
+    s_subscribe(rx, "\"no.samhand.committee.\"", ",\"heartbeatSeconds\":1", id, secret);
+    s_committee("Puls");
+    assert_int_equal(harness_receiver_wait(rx, 2, 10000), 2);
+    size_t n = harness_receiver_wait(rx, 2, 0);
+    json_t *beat = NULL;
+    for (size_t i = 0; i < n && !beat; i++) {
+        json_t *event = s_event(rx, i);
+        if (strcmp(s_member(event, "type"), "no.samhand.subscription.heartbeat") == 0)
+            beat = event;
+        else
+            json_decref(event);
+    }
+    assert_non_null(beat);
+    assert_string_equal(s_member(beat, "source"), "/notify");
+    assert_string_equal(s_member(beat, "subject"), id);
+    json_t *data = json_object_get(beat, "data");
+    assert_string_equal(json_string_value(json_object_get(data, "subscriptionId")), id);
+    assert_non_null(json_object_get(data, "lastSequence"));
+    json_decref(beat);
+    assert_int_equal(harness_receiver_verify(rx, secret), 0);
+    harness_receiver_stop(&rx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pause_keeps_everything),
+        cmocka_unit_test(test_reenabled_gets_what_came_while_off),
+        cmocka_unit_test(test_a_gap_is_found_and_closed),
+        cmocka_unit_test(test_recover_since),
+        cmocka_unit_test(test_pacing_per_endpoint),
+        cmocka_unit_test(test_a_failing_endpoint_is_probed),
+        cmocka_unit_test(test_heartbeat),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
