@@ -101,6 +101,7 @@ const gateway_policy_t gateway_policies[] = {
     /* emergencies: run by the secretaries, logged by members too */
     {"agenda.OpenEmergency", MEETINGS, RUNS},
     {"agenda.GetEmergency", COMMITTEE_READ, NULL},
+    {"agenda.ListEmergencies", COMMITTEE_READ, NULL},
     {"agenda.CallEmergencyMeeting", MEETINGS, RUNS},
     {"agenda.LogEmergency", MEETINGS | ROLE_MEMBER, TAKES_PART},
     {"agenda.CloseEmergency", MEETINGS, RUNS},

@@ -107,6 +107,30 @@ int agenda_emergency_get(bus_call_t *call)
     return 0;
 }
 
+int agenda_emergency_list(bus_call_t *call)
+{
+    const Samhand__V1__ListEmergenciesRequest *req = (const void *)call->request;
+    agenda_page_t page;
+    if (agenda_page(call, req->limit, req->cursor, &page) != 0)
+        return -1;
+    if (!check_uuid(req->committee_id))
+        return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
+                             req->committee_id);
+    Samhand__V1__Committee *committee = NULL;
+    int rc = agenda_store_committee_get(call->db, req->committee_id, &committee);
+    if (rc < 0)
+        return bus_call_fail_db(call, "read committee");
+    if (rc > 0)
+        return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
+                             req->committee_id);
+    protobuf_c_message_free_unpacked(&committee->base, NULL);
+    Samhand__V1__ListEmergenciesResponse *list = NULL;
+    if (agenda_store_emergency_list(call->db, page, req->committee_id, &list) != 0)
+        return bus_call_fail_db(call, "list emergencies");
+    bus_call_reply_free(call, &list->base);
+    return 0;
+}
+
 int agenda_emergency_meeting(bus_call_t *call)
 {
     const Samhand__V1__CallEmergencyMeetingRequest *req = (const void *)call->request;

@@ -67,6 +67,7 @@ const bus_route_t agenda_routes[] = {
     ROUTE("DeclineProposal", decline_proposal_request, agenda_proposal_decline),
     ROUTE("OpenEmergency", open_emergency_request, agenda_emergency_open),
     ROUTE("GetEmergency", get_emergency_request, agenda_emergency_get),
+    ROUTE("ListEmergencies", list_emergencies_request, agenda_emergency_list),
     ROUTE("CallEmergencyMeeting", call_emergency_meeting_request, agenda_emergency_meeting),
     ROUTE("LogEmergency", log_emergency_request, agenda_emergency_log),
     ROUTE("CloseEmergency", close_emergency_request, agenda_emergency_close),

@@ -66,6 +66,7 @@ int agenda_proposal_accept(bus_call_t *call);
 int agenda_proposal_decline(bus_call_t *call);
 int agenda_emergency_open(bus_call_t *call);
 int agenda_emergency_get(bus_call_t *call);
+int agenda_emergency_list(bus_call_t *call);
 int agenda_emergency_meeting(bus_call_t *call);
 int agenda_emergency_log(bus_call_t *call);
 int agenda_emergency_close(bus_call_t *call);

@@ -1399,6 +1399,41 @@ static ProtobufCMessage *s_log_entry(const PGresult *res, int row)
     return &entry->base;
 }
 
+int agenda_store_emergency_list(db_t *db, agenda_page_t page, const char *committee_id,
+                                Samhand__V1__ListEmergenciesResponse **out)
+{
+    char after[24], limit[16];
+    rows_page_params(page.after, page.limit, after, limit);
+    const char *params[] = {after, limit, committee_id};
+    PGresult *res = db_query(db,
+                             "SELECT id, row_seq FROM emergencies WHERE committee_id = $3 AND "
+                             "row_seq > $1 ORDER BY row_seq LIMIT $2::int + 1",
+                             3, params);
+    if (!res)
+        return -1;
+    int rows = PQntuples(res);
+    int shown = rows > page.limit ? page.limit : rows;
+    Samhand__V1__ListEmergenciesResponse *list = malloc(sizeof *list);
+    assert(list);
+    samhand__v1__list_emergencies_response__init(list);
+    list->items = calloc((size_t)shown + 1, sizeof *list->items);
+    assert(list->items);
+    int rc = 0;
+    for (int i = 0; i < shown && rc == 0; i++) {
+        rc = agenda_store_emergency_get(db, PQgetvalue(res, i, 0), false, &list->items[i]);
+        if (rc == 0)
+            list->n_items++;
+    }
+    list->next_cursor = rows > shown && shown > 0 ? rows_text(res, shown - 1, 1) : strdup("");
+    PQclear(res);
+    if (rc != 0) {
+        protobuf_c_message_free_unpacked(&list->base, NULL);
+        return -1;
+    }
+    *out = list;
+    return 0;
+}
+
 int agenda_store_emergency_get(db_t *db, const char *id, bool lock, Samhand__V1__Emergency **out)
 {
     const char *params[] = {id};

@@ -241,6 +241,9 @@ int agenda_store_emergency_insert(db_t *db, const char *committee_id, const char
                                   const char *description, char id[40]);
 /* With its meetings and its log. */
 int agenda_store_emergency_get(db_t *db, const char *id, bool lock, Samhand__V1__Emergency **out);
+/* A page of the committee's emergencies, each with its meetings and log. */
+int agenda_store_emergency_list(db_t *db, agenda_page_t page, const char *committee_id,
+                                Samhand__V1__ListEmergenciesResponse **out);
 int agenda_store_emergency_log(db_t *db, const char *id, const char *kind, const char *text,
                                const char *meeting_id, const char *author);
 int agenda_store_emergency_close(db_t *db, const char *id, const char *note);

@@ -134,7 +134,42 @@ static void test_crisis_series(void **state)
 
     /* a new emergency may open once the last one is closed */
     snprintf(path, sizeof path, "/v1/committees/%s/emergencies", s_beredskap);
-    s_create(path, "{\"title\":\"Flom\"}", id);
+    char flood[40];
+    s_create(path, "{\"title\":\"Flom\"}", flood);
+
+    /* the committee's series, open and closed, oldest first, each with its
+     * meetings and log; a page at a time */
+    r = stack_get(&s_stack, path);
+    expect_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 2);
+    json_t *closed = json_array_get(items, 0), *open = json_array_get(items, 1);
+    assert_string_equal(json_string_value(json_object_get(closed, "id")), id);
+    assert_false(json_is_true(json_object_get(closed, "isOpen")));
+    assert_int_equal(json_array_size(json_object_get(closed, "meetingIds")), 1);
+    assert_true(json_array_size(json_object_get(closed, "log")) >= 1);
+    assert_string_equal(json_string_value(json_object_get(open, "id")), flood);
+    assert_true(json_is_true(json_object_get(open, "isOpen")));
+    http_response_free(&r);
+    char page[256];
+    snprintf(page, sizeof page, "%s?limit=1", path);
+    r = stack_get(&s_stack, page);
+    expect_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    char next[400];
+    snprintf(next, sizeof next, "%s?limit=1&cursor=%s", path, json_text(r, "nextCursor"));
+    http_response_free(&r);
+    r = stack_get(&s_stack, next);
+    expect_status(r, 200);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(r->json, "items"), 0), "id")),
+                        flood);
+    assert_string_equal(json_text(r, "nextCursor"), "");
+    http_response_free(&r);
+    /* a committee that is none */
+    r = stack_get(&s_stack, "/v1/committees/44444444-4444-4444-8444-444444444444/emergencies");
+    assert_problem(r, 404, "committeeId");
+    http_response_free(&r);
 }
 
 int main(void)
