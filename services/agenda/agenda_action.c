@@ -48,6 +48,47 @@ static const char *s_author(bus_call_t *call)
     return p && p->subject ? p->subject : "";
 }
 
+/* Who signs a line of the history: the name of the person who signs in as
+ * the caller, or the principal where no person is linked to it. */
+static int s_author_name(bus_call_t *call, char out[256])
+{
+    snprintf(out, 256, "%s", s_author(call));
+    if (!out[0])
+        return 0;
+    char *name = NULL;
+    if (agenda_store_person_name_of(call->db, out, &name) < 0)
+        return bus_call_fail_db(call, "read person");
+    if (name)
+        snprintf(out, 256, "%s", name);
+    free(name);
+    return 0;
+}
+
+/* "01.06.2025" of "2025-06-01", "ingen" of none. */
+static void s_norwegian_date(const char *iso, char out[16])
+{
+    if (strlen(iso) == 10)
+        snprintf(out, 16, "%.2s.%.2s.%.4s", iso + 8, iso + 5, iso);
+    else
+        snprintf(out, 16, "ingen");
+}
+
+static bool s_same_organizations(const Samhand__V1__Action *a,
+                                 const Samhand__V1__UpdateActionRequest *req)
+{
+    if (a->n_responsible_organization_ids != req->n_responsible_organization_ids)
+        return false;
+    for (size_t i = 0; i < req->n_responsible_organization_ids; i++) {
+        bool found = false;
+        for (size_t j = 0; j < a->n_responsible_organization_ids && !found; j++)
+            found = strcmp(req->responsible_organization_ids[i],
+                           a->responsible_organization_ids[j]) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 #define EXEMPT_TEXT "Unntatt offentlighet"
 
 /* What someone without a standing in the committee sees of an action
@@ -222,6 +263,28 @@ int agenda_action_update(bus_call_t *call)
     if (rc > 0)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "action %s does not exist", req->id);
     int old_status = before->status;
+    /* a new due date or owner is kept in the history, with why */
+    char changes[2][700];
+    size_t n_changes = 0;
+    if (fields.due_date || fields.clear_due_date) {
+        char was[16], now[16];
+        s_norwegian_date(before->due_date, was);
+        s_norwegian_date(fields.due_date ? fields.due_date : "", now);
+        if (strcmp(was, now) != 0)
+            snprintf(changes[n_changes++], sizeof changes[0], "Frist: %s → %s", was, now);
+    }
+    if (fields.responsible && strcmp(fields.responsible, before->responsible) != 0)
+        snprintf(changes[n_changes++], sizeof changes[0], "Ansvar: %.300s → %.300s",
+                 before->responsible[0] ? before->responsible : "ingen",
+                 fields.responsible[0] ? fields.responsible : "ingen");
+    else if (agenda_masked(mask, n, "responsible_organization_ids") &&
+             !s_same_organizations(before, req))
+        snprintf(changes[n_changes++], sizeof changes[0], "Ansvarlige virksomheter endret");
+    if (n_changes > 0 && !agenda_masked(mask, n, "note")) {
+        protobuf_c_message_free_unpacked(&before->base, NULL);
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "note",
+                             "a new due date or owner needs a note saying why");
+    }
     /* members, and the organisations answering for it, move an action on
      * (status, a note); what it is and who answers for it are for those
      * who run the committee */
@@ -253,16 +316,23 @@ int agenda_action_update(bus_call_t *call)
     }
     if (agenda_store_action_update(call->db, req->id, &fields) != 0)
         return bus_call_fail_db(call, "update action");
-    /* progress is dated: a new status and a note each leave a line */
+    /* progress is dated and signed: a new status, due date or owner and a
+     * note each leave a line */
+    char author[256];
+    if (s_author_name(call, author) != 0)
+        return -1;
     if (fields.status && (int)req->status != old_status) {
         char text[128];
         snprintf(text, sizeof text, "Status: %s → %s", s_status_text(old_status),
                  s_status_text(req->status));
-        if (agenda_store_action_note(call->db, req->id, text, s_author(call)) != 0)
+        if (agenda_store_action_note(call->db, req->id, text, author) != 0)
             return bus_call_fail_db(call, "record progress");
     }
+    for (size_t i = 0; i < n_changes; i++)
+        if (agenda_store_action_note(call->db, req->id, changes[i], author) != 0)
+            return bus_call_fail_db(call, "record progress");
     if (agenda_masked(mask, n, "note") &&
-        agenda_store_action_note(call->db, req->id, req->note, s_author(call)) != 0)
+        agenda_store_action_note(call->db, req->id, req->note, author) != 0)
         return bus_call_fail_db(call, "record progress");
     return s_commit(call, req->id, "no.samhand.action.updated");
 }

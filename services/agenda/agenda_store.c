@@ -134,6 +134,18 @@ int agenda_store_person_update(db_t *db, const char *id, const char *name, const
                     6, params, s_person, (ProtobufCMessage **)out);
 }
 
+int agenda_store_person_name_of(db_t *db, const char *subject, char **name)
+{
+    const char *params[] = {subject};
+    PGresult *res =
+        db_query(db, "SELECT name FROM persons WHERE principal_subject = $1", 1, params);
+    if (!res)
+        return -1;
+    *name = PQntuples(res) > 0 ? rows_text(res, 0, 0) : NULL;
+    PQclear(res);
+    return 0;
+}
+
 int agenda_store_person_kept_by(db_t *db, const char *person_id, const char *organization_id)
 {
     if (!organization_id || !organization_id[0])

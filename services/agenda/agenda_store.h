@@ -36,6 +36,9 @@ int agenda_store_person_get(db_t *db, const char *id, Samhand__V1__Person **out)
 int agenda_store_person_update(db_t *db, const char *id, const char *name, const char *title,
                                const char *organization_id, const char *email,
                                const char *principal_subject, Samhand__V1__Person **out);
+/* The name of the person who signs in as `subject` into *name (the caller
+ * frees), or NULL when none: 0, or -1 on error. */
+int agenda_store_person_name_of(db_t *db, const char *subject, char **name);
 /* 1 when the organisation runs a committee the person has a membership of
  * today, 0 when not, -1 on error. */
 int agenda_store_person_kept_by(db_t *db, const char *person_id, const char *organization_id);

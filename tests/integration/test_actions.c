@@ -172,12 +172,70 @@ static void test_follow_up_on_the_agenda(void **state)
     http_response_free(&r);
 }
 
+/* A new due date or owner needs a note saying why, and both stay in the
+ * action's history, signed by the name of the person who changed it. */
+static void test_a_moved_due_date_is_kept_with_why(void **state)
+{
+    char id[40], body[512], path[128], person[40];
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"description\":\"Revidere rutinen\","
+             "\"responsible\":\"Fagrådet\",\"dueDate\":\"2031-06-01\"}",
+             s_asu);
+    s_create("/v1/actions", body, id);
+    snprintf(path, sizeof path, "/v1/actions/%s", id);
+    http_response_t *r = stack_send(&s_stack, "PATCH", path, "{\"dueDate\":\"2031-09-01\"}");
+    assert_problem(r, 400, "note");
+    http_response_free(&r);
+    r = stack_send(&s_stack, "PATCH", path, "{\"responsible\":\"Sekretariatet\"}");
+    assert_problem(r, 400, "note");
+    http_response_free(&r);
+
+    /* the secretary who signs in as a person of the directory */
+    r = stack_send(&s_stack, "POST", "/v1/api-keys",
+                   "{\"name\":\"Sekretær\",\"roles\":[\"administrator\"]}");
+    expect_status(r, 201);
+    char key[80], subject[32];
+    snprintf(key, sizeof key, "%s", json_text(r, "key"));
+    snprintf(subject, sizeof subject, "%s", json_text(r, "subject"));
+    http_response_free(&r);
+    snprintf(body, sizeof body,
+             "{\"name\":\"Siri Sekretær\",\"organizationId\":\"%s\",\"principalSubject\":"
+             "\"%s\"}",
+             s_hospital, subject);
+    s_create("/v1/persons", body, person);
+    char url[256], auth[128];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+    const char *headers[] = {auth, NULL};
+    r = http_request("PATCH", url,
+                     "{\"dueDate\":\"2031-09-01\",\"responsible\":\"Sekretariatet\","
+                     "\"note\":\"Venter på ny forskrift.\"}",
+                     headers);
+    expect_status(r, 200);
+    json_t *notes = json_object_get(r->json, "notes");
+    assert_int_equal(json_array_size(notes), 3);
+    const char *want[] = {"Frist: 01.06.2031 → 01.09.2031", "Ansvar: Fagrådet → Sekretariatet",
+                          "Venter på ny forskrift."};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *note = json_array_get(notes, i);
+        assert_string_equal(json_string_value(json_object_get(note, "text")), want[i]);
+        assert_string_equal(json_string_value(json_object_get(note, "author")), "Siri Sekretær");
+    }
+    assert_string_equal(json_text(r, "dueDate"), "2031-09-01");
+    http_response_free(&r);
+    /* the same date again is no change, and needs no note */
+    r = stack_send(&s_stack, "PATCH", path, "{\"dueDate\":\"2031-09-01\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_actions_numbered_and_followed),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_follow_up_on_the_agenda),
+        cmocka_unit_test(test_a_moved_due_date_is_kept_with_why),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
