@@ -69,6 +69,13 @@ int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const ch
 int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, const char *why,
                                       bool is_owner_gone, const notify_context_t *ctx);
 
+/* Tells a subscription's owner by mail that its endpoint began to fail,
+ * `why` (Norwegian, for people), once per spell of failing (the mail is
+ * keyed by the spell's start); the subscription goes on trying. In the
+ * caller's transaction. 0 or -1. */
+int notify_mail_subscription_failing(db_t *db, const char *subscription_id, const char *why,
+                                     const notify_context_t *ctx);
+
 /* Keeps what the caller may see now (its roles and organisation) as the
  * owner of subscriptions; a failure is logged, the call goes on. */
 void notify_principal_seen(bus_call_t *call);

@@ -54,6 +54,13 @@ static void s_secret(char out[64])
     EVP_EncodeBlock((unsigned char *)out + 6, bytes, sizeof bytes);
 }
 
+/* its health (subscription_health), after the rest */
+#define HEALTH_COLUMNS                                                                             \
+    ROWS_TIMESTAMP_US("failing_since")                                                             \
+    ", consecutive_failures, coalesce((SELECT "                                                    \
+    "h.oldest_pending_age_seconds FROM subscription_health h "                                     \
+    "WHERE h.id = subscriptions.id), 0)"
+
 /* an active subscription whose URL has not answered the handshake is
  * REQUESTED: events wait for it */
 #define SUBSCRIPTION_COLUMNS                                                                       \
@@ -62,7 +69,22 @@ static void s_secret(char out[64])
     "DISTINCT FROM verified_url THEN 'REQUESTED' ELSE state END, "                                 \
     "coalesce(owner_organization_id::text, ''), disabled_reason, " ROWS_TIMESTAMP_US(              \
         "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", contact_email, owner_subject, "      \
-                                                           "handshake_error, row_seq"
+                                                           "handshake_error, "                     \
+                                                           "row_seq, " HEALTH_COLUMNS
+
+/* The health columns from `col` on: failing since (or NULL),
+ * consecutive failures, oldest pending age. */
+static Samhand__V1__SubscriptionHealth *s_health(const PGresult *res, int row, int col)
+{
+    Samhand__V1__SubscriptionHealth *h = malloc(sizeof *h);
+    assert(h);
+    samhand__v1__subscription_health__init(h);
+    if (!PQgetisnull(res, row, col))
+        h->failing_since = rows_timestamp_us(res, row, col);
+    h->consecutive_failures = atoi(PQgetvalue(res, row, col + 1));
+    h->oldest_pending_age_seconds = strtoll(PQgetvalue(res, row, col + 2), NULL, 10);
+    return h;
+}
 
 static ProtobufCMessage *s_subscription(const PGresult *res, int row)
 {
@@ -82,6 +104,7 @@ static ProtobufCMessage *s_subscription(const PGresult *res, int row)
     s->contact_email = rows_text(res, row, 11);
     s->owner_subject = rows_text(res, row, 12);
     s->handshake_error = rows_text(res, row, 13);
+    s->health = s_health(res, row, 15);
     return &s->base;
 }
 

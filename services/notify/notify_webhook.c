@@ -277,6 +277,26 @@ static void s_prepare(s_job_t *job, const PGresult *res, const s_job_t *earlier,
     }
 }
 
+/* Tells a subscription's owner that its endpoint began to fail: once a
+ * spell, at its first failed attempt. */
+static void s_tell_failing(db_t *db, const char *subscription_id, const s_job_t *job,
+                           const notify_context_t *context)
+{
+    char why[300];
+    if (job->status)
+        snprintf(why, sizeof why, "mottakeren svarte %ld", job->status);
+    else
+        snprintf(why, sizeof why, "mottakeren svarte ikke (%s)", job->answer.response);
+    if (db_begin(db) != 0)
+        return;
+    if (notify_mail_subscription_failing(db, subscription_id, why, context) != 0 ||
+        db_commit(db) != 0) {
+        log_warn("could not tell the owner of subscription %s that it fails: %s", subscription_id,
+                 db_error(db));
+        db_rollback(db);
+    }
+}
+
 /* Records a failed attempt: the retry (or the dead letter), 410's switch
  * off, and the switch off of an endpoint failing for days. */
 static void s_failed(db_t *db, const PGresult *res, const s_job_t *job,
@@ -309,10 +329,11 @@ static void s_failed(db_t *db, const PGresult *res, const s_job_t *job,
         "retry AS (UPDATE deliveries SET attempts = attempts + 1, state = $6, leased_by = NULL, "
         "next_attempt_at = now() + make_interval(secs => $5::double precision / 1000) "
         "WHERE id = $1), "
-        "failing AS (UPDATE subscriptions SET failing_since = coalesce(failing_since, now()) "
-        "WHERE id = $7 RETURNING state, failing_since) "
-        "SELECT state = 'ACTIVE' AND failing_since < now() - make_interval(days => $8::int) "
-        "FROM failing",
+        "failing AS (UPDATE subscriptions SET failing_since = coalesce(failing_since, now()), "
+        "consecutive_failures = consecutive_failures + 1 "
+        "WHERE id = $7 RETURNING state, failing_since, consecutive_failures) "
+        "SELECT state = 'ACTIVE' AND failing_since < now() - make_interval(days => $8::int), "
+        "state = 'ACTIVE' AND consecutive_failures = 1 FROM failing",
         8, params);
     if (!failed)
         log_warn("could not record a failed webhook delivery: %s", db_error(db));
@@ -328,6 +349,8 @@ static void s_failed(db_t *db, const PGresult *res, const s_job_t *job,
         snprintf(reason, sizeof reason, "failing for %d days", DISABLE_AFTER_DAYS);
         snprintf(why, sizeof why, "mottakeren har feilet i %d døgn", DISABLE_AFTER_DAYS);
         s_disable(db, subscription, reason, why, context);
+    } else if (failed && PQntuples(failed) > 0 && PQgetvalue(failed, 0, 1)[0] == 't') {
+        s_tell_failing(db, subscription, job, context);
     }
     PQclear(failed);
 }
@@ -362,8 +385,9 @@ static void s_delivered(db_t *db, const PGresult *res, const s_job_t *jobs, int 
                      "delivered AS (UPDATE deliveries d SET state = 'DELIVERED', attempts = "
                      "d.attempts + 1, delivered_at = now(), leased_by = NULL FROM done "
                      "WHERE d.id = done.id) "
-                     "UPDATE subscriptions s SET failing_since = NULL FROM done "
-                     "WHERE s.id = done.subscription AND s.failing_since IS NOT NULL",
+                     "UPDATE subscriptions s SET failing_since = NULL, consecutive_failures = 0 "
+                     "FROM done WHERE s.id = done.subscription AND (s.failing_since IS NOT NULL "
+                     "OR s.consecutive_failures > 0)",
                      1, params);
         free(text);
         if (recorded)
