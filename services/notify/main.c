@@ -85,8 +85,8 @@ int main(int argc, char **argv)
          "threads sending webhooks; a subscription always has the same one, so its order holds", 1,
          NOTIFY_SENDERS_MAX, NULL, &context.webhook_senders, NULL},
         {"SAMHAND_WEBHOOK_ALLOW_LOOPBACK", CONFIG_INT, "0",
-         "1: webhooks may go to this machine (127.0.0.1, ::1), for tests and a developer's "
-         "receiver; link-local addresses are never called",
+         "1: webhooks may go to this machine (loopback and its interfaces' addresses), for tests "
+         "and a developer's receiver; link-local addresses are never called",
          0, 1, NULL, &context.allow_loopback, NULL},
         {"SAMHAND_SECRET_KEY", CONFIG_STRING, NULL,
          "32 bytes (64 hex digits or base64) that seal webhook secrets in the database "

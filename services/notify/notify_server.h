@@ -40,7 +40,8 @@ typedef struct {
 } notify_context_t;
 
 /* Whether a webhook may not go to `ip` (text, as libcurl or inet_pton
- * take it): this machine unless `allow_loopback`, link-local addresses
+ * take it): this machine (loopback, and every address of its interfaces)
+ * unless `allow_loopback`, link-local addresses
  * (a cloud's metadata service at 169.254.169.254), the unspecified
  * address; anything that is no address. */
 bool notify_address_refused(const char *ip, bool allow_loopback);
