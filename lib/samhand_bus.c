@@ -178,13 +178,16 @@ static const bus_route_t *s_find_route(bus_server_t *server, const char *method)
 }
 
 /* Every queue of the service: the outbox (events not yet published) and
- * the service's own. Sets the gauges; returns the oldest item's age and
- * which queue holds it, or -1 when the database does not answer. */
+ * the service's own. Sets the gauges of all; returns the oldest item's age
+ * among those that are the service's own work (not is_external) and which
+ * queue holds it, or -1 when the database does not answer. */
 static long s_queues(bus_call_t *call, bus_server_t *server, const char **oldest)
 {
     static const bus_queue_t outbox = {
-        "outbox", "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
-                  "FROM outbox WHERE published_seq IS NULL"};
+        "outbox",
+        "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+        "FROM outbox WHERE published_seq IS NULL",
+        false};
     long worst = -1;
     *oldest = "";
     for (size_t i = 0; i <= server->config.n_queues; i++) {
@@ -199,7 +202,8 @@ static long s_queues(bus_call_t *call, bus_server_t *server, const char **oldest
                  q->name);
         metrics_set(server->metrics, "samhand_queue_depth", labels, depth);
         metrics_set(server->metrics, "samhand_queue_oldest_age_seconds", labels, age);
-        if ((long)age > worst) {
+        /* a queue waiting on the parties' endpoints is theirs to mind */
+        if (!q->is_external && (long)age > worst) {
             worst = (long)age;
             *oldest = q->name;
         }
@@ -275,6 +279,49 @@ static void s_run_handler(const bus_route_t *route, bus_call_t *call)
     db_idempotency_end(call->db, subject, request->method, key);
 }
 
+/* Appends `value` to `out` as a Prometheus label value (\\, \", \n escaped). */
+static void s_label_value(zchunk_t *out, const char *value)
+{
+    for (const char *p = value; *p; p++) {
+        const char *escaped = *p == '\\' ? "\\\\" : *p == '"' ? "\\\"" : *p == '\n' ? "\\n" : NULL;
+        if (escaped)
+            zchunk_extend(out, escaped, 2);
+        else
+            zchunk_extend(out, p, 1);
+    }
+}
+
+/* The service's gauges read now, as exposition text (malloc'ed, the caller
+ * frees it): a family whose statement fails is left out, and logged. */
+static char *s_gauges(bus_call_t *call, bus_server_t *server)
+{
+    zchunk_t *out = zchunk_new(NULL, 0);
+    for (size_t i = 0; i < server->config.n_gauges; i++) {
+        const bus_gauge_t *g = &server->config.gauges[i];
+        PGresult *res = db_query(call->db, g->sql, 0, NULL);
+        if (!res) {
+            log_warn("could not read the gauge %s: %s", g->name, db_error(call->db));
+            continue;
+        }
+        char line[512];
+        int len = snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s gauge\n", g->name, g->help,
+                           g->name);
+        zchunk_extend(out, line, (size_t)len);
+        for (int row = 0; row < PQntuples(res); row++) {
+            len = snprintf(line, sizeof line, "%s{service=\"%s\",%s=\"", g->name,
+                           server->config.name, g->label);
+            zchunk_extend(out, line, (size_t)len);
+            s_label_value(out, PQgetvalue(res, row, 0));
+            len = snprintf(line, sizeof line, "\"} %s\n", PQgetvalue(res, row, 1));
+            zchunk_extend(out, line, (size_t)len);
+        }
+        PQclear(res);
+    }
+    char *text = strndup((const char *)zchunk_data(out), zchunk_size(out));
+    zchunk_destroy(&out);
+    return text;
+}
+
 /* The built-in "<service>.Metrics": this process's metrics as text. */
 static int s_handle_metrics(bus_call_t *call, bus_server_t *server)
 {
@@ -282,10 +329,12 @@ static int s_handle_metrics(bus_call_t *call, bus_server_t *server)
     s_queues(call, server, &oldest); /* fresh gauges for this scrape */
     Samhand__V1__MetricsResponse response = SAMHAND__V1__METRICS_RESPONSE__INIT;
     char *own = metrics_render(server->metrics);
+    char *gauges = s_gauges(call, server);
     char *process = metrics_render(metrics_process());
-    if (asprintf(&response.text, "%s%s", own, process) < 0)
+    if (asprintf(&response.text, "%s%s%s", own, gauges ? gauges : "", process) < 0)
         response.text = NULL;
     free(own);
+    free(gauges);
     free(process);
     bus_call_reply(call, &response.base);
     free(response.text);

@@ -89,11 +89,24 @@ int bus_call_fail_db(bus_call_t *call, const char *what);
 /* --- server --- */
 
 /* A queue of the service watched by operators: one statement giving its
- * depth and the age in seconds of its oldest item (0 when empty). */
+ * depth and the age in seconds of its oldest item (0 when empty). A queue
+ * that waits on others (the parties' endpoints) is shown and measured,
+ * but never makes the service unready: its health is its owners'. */
 typedef struct {
     const char *name; /* "webhooks" */
     const char *sql;
+    bool is_external;
 } bus_queue_t;
+
+/* A family of gauges read fresh at every scrape, one series a row of its
+ * statement (label value, value); a series gone from the answer is gone
+ * from /metrics. The statement bounds its rows. */
+typedef struct {
+    const char *name;  /* "samhand_webhook_subscription_consecutive_failures" */
+    const char *help;  /* its HELP text */
+    const char *label; /* the label each row names, e.g. "subscription" */
+    const char *sql;
+} bus_gauge_t;
 
 typedef struct {
     const char *name; /* service name, also the method prefix */
@@ -106,6 +119,8 @@ typedef struct {
     void *service;
     const bus_queue_t *queues; /* besides the outbox every service has */
     size_t n_queues;
+    const bus_gauge_t *gauges; /* read at each scrape of its metrics */
+    size_t n_gauges;
 } bus_server_config_t;
 
 typedef struct bus_server bus_server_t;

@@ -131,6 +131,8 @@ int service_main(const service_def_t *def, int argc, char **argv)
         .service = def->context,
         .queues = def->queues,
         .n_queues = def->n_queues,
+        .gauges = def->gauges,
+        .n_gauges = def->n_gauges,
     };
     bus_server_t *server = bus_server_new(&config);
     if (!server) {

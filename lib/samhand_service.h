@@ -38,6 +38,9 @@ typedef struct {
     /* queues operators watch, besides the outbox */
     const bus_queue_t *queues;
     size_t n_queues;
+    /* gauges read at each scrape (per subscription, say); NULL for none */
+    const bus_gauge_t *gauges;
+    size_t n_gauges;
 } service_def_t;
 
 /* What a background actor gets. */

@@ -33,6 +33,17 @@ async function queues() {
     'Oppdatert ' + new Date().toLocaleTimeString('nb-NO') + '.';
 }
 
+// The receiver's own health, as the subscription has it: since when its
+// endpoint fails, how many attempts in a row, how long the oldest waits.
+function health(s) {
+  const h = s.health || {};
+  const waiting = Number(h.oldestPendingAgeSeconds || 0);
+  const age = waiting ? `eldste venter ${waiting} s` : 'ingen venter';
+  if (!h.failingSince) return 'I orden, ' + age;
+  const since = new Date(h.failingSince).toLocaleString('nb-NO', { dateStyle: 'short', timeStyle: 'short' });
+  return `Feiler siden ${since}: ${h.consecutiveFailures || 0} feil på rad, ${age}`;
+}
+
 async function subscriptions() {
   const r = await api('GET', '/v1/subscriptions?limit=100');
   const body = document.getElementById('abonnement-liste');
@@ -41,7 +52,8 @@ async function subscriptions() {
     const d = await api('GET', `/v1/subscriptions/${s.id}/deliveries?limit=5`);
     const summary = (d.json.items || []).map((x) => DELIVERY[x.state] || x.state).join(', ');
     const row = body.insertRow();
-    for (const value of [s.url, s.description, STATES[s.state] || s.state, summary || 'ingen ennå'])
+    for (const value of [s.url, s.description, STATES[s.state] || s.state, health(s),
+      summary || 'ingen ennå'])
       row.insertCell().textContent = value;
     const cell = row.insertCell();
     const on = s.state === 'ACTIVE' || s.state === 'REQUESTED'; /* REQUESTED: on, waiting */

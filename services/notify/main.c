@@ -42,16 +42,54 @@ int main(int argc, char **argv)
     static notify_context_t context;
     /* webhook deliveries waiting (age: since the event came in), dead
      * letters, and the inbox's lag behind each followed stream is in its
-     * consumers' offsets */
+     * consumers' offsets. How long a delivery waits is its receiver's
+     * doing (an endpoint down, slow or answering 500): those queues are
+     * shown, per subscription too, but never make notify unready; what
+     * is notify's own is a delivery due to an endpoint that is not failing
+     * and taken up by no sender (age: since it fell due) */
     static const bus_queue_t queues[] = {
-        {"webhooks", "SELECT count(*), coalesce(extract(epoch FROM now() - min(e.received_at)), "
-                     "0) FROM deliveries d JOIN events e ON e.seq = d.event_seq JOIN "
-                     "subscriptions s ON s.id = d.subscription_id WHERE d.state = 'PENDING' AND "
-                     "s.state = 'ACTIVE'"},
-        {"dead_letters", "SELECT count(*), 0 FROM deliveries WHERE state = 'DEAD'"},
-        {"mail", "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
-                 "FROM mails WHERE state = 'PENDING'"},
-        {"dead_mail", "SELECT count(*), 0 FROM mails WHERE state = 'DEAD'"},
+        {"webhooks",
+         "SELECT count(*), coalesce(extract(epoch FROM now() - min(e.received_at)), "
+         "0) FROM deliveries d JOIN events e ON e.seq = d.event_seq JOIN "
+         "subscriptions s ON s.id = d.subscription_id WHERE d.state = 'PENDING' AND "
+         "s.state = 'ACTIVE'",
+         true},
+        {"dead_letters", "SELECT count(*), 0 FROM deliveries WHERE state = 'DEAD'", true},
+        {"webhooks_due",
+         "SELECT count(*), coalesce(extract(epoch FROM now() - min(h.next_attempt_at)), 0) "
+         "FROM subscriptions s CROSS JOIN LATERAL (SELECT d.next_attempt_at FROM deliveries d "
+         "WHERE d.subscription_id = s.id AND d.state = 'PENDING' "
+         "ORDER BY d.subscription_sequence LIMIT 1) h "
+         /* the endpoints notify itself is to keep up with: not failing, and
+          * not paced by their owner (a backlog there is the receiver's) */
+         "WHERE s.state = 'ACTIVE' AND s.failing_since IS NULL AND s.max_per_second = 0 AND "
+         "s.url = s.verified_url AND s.secret_sealed IS NOT NULL AND h.next_attempt_at <= now()",
+         false},
+        {"mail",
+         "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+         "FROM mails WHERE state = 'PENDING'",
+         false},
+        {"dead_mail", "SELECT count(*), 0 FROM mails WHERE state = 'DEAD'", false},
+    };
+    /* each subscription's own health, the worst SUBSCRIPTION_HEALTH_MAX
+     * of those switched on (all, when there are few), one series each */
+#define SUBSCRIPTION_HEALTH_MAX "100"
+#define WORST_SUBSCRIPTIONS                                                                        \
+    "(SELECT * FROM subscription_health WHERE state = 'ACTIVE' ORDER BY failing_since NULLS "      \
+    "LAST, oldest_pending_age_seconds DESC, id LIMIT " SUBSCRIPTION_HEALTH_MAX ") w"
+    static const bus_gauge_t gauges[] = {
+        {"samhand_webhook_subscription_failing_since_timestamp_seconds",
+         "When a subscription's endpoint began to fail (Unix time), for those failing",
+         "subscription",
+         "SELECT id, extract(epoch FROM failing_since) FROM " WORST_SUBSCRIPTIONS
+         " WHERE failing_since IS NOT NULL ORDER BY id"},
+        {"samhand_webhook_subscription_consecutive_failures",
+         "Attempts in a row a subscription's endpoint did not take (0: healthy)", "subscription",
+         "SELECT id, consecutive_failures FROM " WORST_SUBSCRIPTIONS " ORDER BY id"},
+        {"samhand_webhook_subscription_oldest_pending_age_seconds",
+         "Age of the oldest delivery a subscription's endpoint has not taken yet (0: none)",
+         "subscription",
+         "SELECT id, oldest_pending_age_seconds FROM " WORST_SUBSCRIPTIONS " ORDER BY id"},
     };
     static const char *const reminder_days[] = {"working-days", "every-day", "never", NULL};
     const config_var_t config[] = {
@@ -65,8 +103,8 @@ int main(int argc, char **argv)
          "threads sending webhooks; a subscription always has the same one, so its order holds", 1,
          NOTIFY_SENDERS_MAX, NULL, &context.webhook_senders, NULL},
         {"SAMHAND_WEBHOOK_ALLOW_LOOPBACK", CONFIG_INT, "0",
-         "1: webhooks may go to this machine (127.0.0.1, ::1), for tests and a developer's "
-         "receiver; link-local addresses are never called",
+         "1: webhooks may go to this machine (loopback and its interfaces' addresses), for tests "
+         "and a developer's receiver; link-local addresses are never called",
          0, 1, NULL, &context.allow_loopback, NULL},
         {"SAMHAND_WEBHOOK_RETENTION_DAYS", CONFIG_INT, "30",
          "days a delivery waits (paused, switched off, failing) before it expires as a dead "
@@ -128,6 +166,8 @@ int main(int argc, char **argv)
         .housekeeping = s_housekeeping,
         .queues = queues,
         .n_queues = sizeof queues / sizeof queues[0],
+        .gauges = gauges,
+        .n_gauges = sizeof gauges / sizeof gauges[0],
     };
     return service_main(&def, argc, argv);
 }

@@ -370,6 +370,61 @@ int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, con
     return rc;
 }
 
+/* A subscription whose endpoint began to fail: its contact, or else the
+ * owner organisation's shared address, learns which, why, and what
+ * follows (retries, then switched off). */
+int notify_mail_subscription_failing(db_t *db, const char *subscription_id, const char *why,
+                                     const notify_context_t *ctx)
+{
+    if (!ctx->smtp_url[0])
+        return 0;
+    const char *params[] = {subscription_id};
+    PGresult *res =
+        db_query(db,
+                 "SELECT coalesce(nullif(s.contact_email, ''), o.contact_email), s.url, "
+                 "s.description, md5('failing:' || s.id || s.failing_since)::uuid FROM "
+                 "subscriptions s LEFT JOIN organizations o ON o.id = "
+                 "s.owner_organization_id WHERE s.id = $1 AND s.failing_since IS NOT NULL AND "
+                 "coalesce(nullif(s.contact_email, ''), o.contact_email) IS NOT NULL",
+                 1, params);
+    if (!res)
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res); /* nobody to tell: the subscription's health says it */
+        return 0;
+    }
+    const char *description = PQgetvalue(res, 0, 2);
+    char subject[300];
+    snprintf(subject, sizeof subject, "Webhook-abonnement feiler: %.200s",
+             description[0] ? description : PQgetvalue(res, 0, 1));
+    char *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+          "<p>samhand får ikke levert hendelser til <code>",
+          out);
+    html_text(out, PQgetvalue(res, 0, 1));
+    fputs("</code>", out);
+    if (description[0]) {
+        fputs(" (", out);
+        html_text(out, description);
+        fputs(")", out);
+    }
+    fputs(": ", out);
+    html_text(out, why);
+    fputs(".</p>\n<p>samhand prøver igjen med økende mellomrom, i omtrent et døgn for hver "
+          "hendelse; hendelsene venter i rekkefølge. Feiler mottakeren i 3 døgn, eller svarer "
+          "den 410 Gone, slås abonnementet av. Du får ikke flere slike meldinger før mottakeren "
+          "har virket igjen.</p>\n<p>Hilsen samhand</p>\n</body></html>\n",
+          out);
+    fclose(out);
+    int rc = notify_mail_queue(db, PQgetvalue(res, 0, 3), "subscription_failing",
+                               PQgetvalue(res, 0, 0), NULL, subject, html, NULL);
+    free(html);
+    PQclear(res);
+    return rc;
+}
+
 int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx)
 {
     if (s_keep_directory(db, event) != 0 || notify_principal_keep(db, event, ctx) != 0)

@@ -41,7 +41,8 @@ typedef struct {
 } notify_context_t;
 
 /* Whether a webhook may not go to `ip` (text, as libcurl or inet_pton
- * take it): this machine unless `allow_loopback`, link-local addresses
+ * take it): this machine (loopback, and every address of its interfaces)
+ * unless `allow_loopback`, link-local addresses
  * (a cloud's metadata service at 169.254.169.254), the unspecified
  * address; anything that is no address. */
 bool notify_address_refused(const char *ip, bool allow_loopback);
@@ -69,6 +70,13 @@ int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const ch
  * revoked, so it stays off. In the caller's transaction. 0 or -1. */
 int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, const char *why,
                                       bool is_owner_gone, const notify_context_t *ctx);
+
+/* Tells a subscription's owner by mail that its endpoint began to fail,
+ * `why` (Norwegian, for people), once per spell of failing (the mail is
+ * keyed by the spell's start); the subscription goes on trying. In the
+ * caller's transaction. 0 or -1. */
+int notify_mail_subscription_failing(db_t *db, const char *subscription_id, const char *why,
+                                     const notify_context_t *ctx);
 
 /* Keeps what the caller may see now (its roles and organisation) as the
  * owner of subscriptions; a failure is logged, the call goes on. */

@@ -58,6 +58,13 @@ static void s_secret(char out[64])
     EVP_EncodeBlock((unsigned char *)out + 6, bytes, sizeof bytes);
 }
 
+/* its health (subscription_health), after the rest */
+#define HEALTH_COLUMNS                                                                             \
+    ROWS_TIMESTAMP_US("failing_since")                                                             \
+    ", consecutive_failures, coalesce((SELECT "                                                    \
+    "h.oldest_pending_age_seconds FROM subscription_health h "                                     \
+    "WHERE h.id = subscriptions.id), 0)"
+
 /* an active subscription whose URL has not answered the handshake is
  * REQUESTED: events wait for it */
 #define SUBSCRIPTION_COLUMNS                                                                       \
@@ -71,7 +78,22 @@ static void s_secret(char out[64])
                                                            "(SELECT count(*) FROM deliveries d "   \
                                                            "WHERE d.subscription_id = "            \
                                                            "subscriptions.id AND d.state = "       \
-                                                           "'PENDING'), row_seq"
+                                                           "'PENDING'), " HEALTH_COLUMNS           \
+                                                           ", row_seq"
+
+/* The health columns from `col` on: failing since (or NULL),
+ * consecutive failures, oldest pending age. */
+static Samhand__V1__SubscriptionHealth *s_health(const PGresult *res, int row, int col)
+{
+    Samhand__V1__SubscriptionHealth *h = malloc(sizeof *h);
+    assert(h);
+    samhand__v1__subscription_health__init(h);
+    if (!PQgetisnull(res, row, col))
+        h->failing_since = rows_timestamp_us(res, row, col);
+    h->consecutive_failures = atoi(PQgetvalue(res, row, col + 1));
+    h->oldest_pending_age_seconds = strtoll(PQgetvalue(res, row, col + 2), NULL, 10);
+    return h;
+}
 
 static ProtobufCMessage *s_subscription(const PGresult *res, int row)
 {
@@ -95,6 +117,7 @@ static ProtobufCMessage *s_subscription(const PGresult *res, int row)
     s->heartbeat_seconds = atoi(PQgetvalue(res, row, 15));
     s->last_sequence = strtoll(PQgetvalue(res, row, 16), NULL, 10);
     s->pending_deliveries = strtoll(PQgetvalue(res, row, 17), NULL, 10);
+    s->health = s_health(res, row, 18);
     return &s->base;
 }
 

@@ -16,6 +16,8 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <errno.h>
+#include <ifaddrs.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -142,6 +144,58 @@ static char *s_body(const unsigned char *stored, size_t len, long long sequence,
     return text;
 }
 
+/* The addresses of this machine's interfaces, as IPv6 (IPv4 mapped), read
+ * at the first check and again when older than LOCAL_REFRESH_MS: an
+ * address added later (a new interface, DHCP) is refused within seconds. */
+#define LOCAL_MAX 256
+#define LOCAL_REFRESH_MS 5000
+static pthread_mutex_t s_local_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct in6_addr s_local[LOCAL_MAX];
+static int s_n_local;
+static int64_t s_local_read_ms = -LOCAL_REFRESH_MS;
+
+static void s_local_read(void)
+{
+    struct ifaddrs *list = NULL;
+    if (getifaddrs(&list) != 0) {
+        log_warn("could not read this machine's addresses: %s", strerror(errno));
+        return; /* the last ones read stay */
+    }
+    s_n_local = 0;
+    for (struct ifaddrs *i = list; i && s_n_local < LOCAL_MAX; i = i->ifa_next) {
+        if (!i->ifa_addr)
+            continue;
+        struct in6_addr *a = &s_local[s_n_local];
+        if (i->ifa_addr->sa_family == AF_INET6) {
+            *a = ((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+        } else if (i->ifa_addr->sa_family == AF_INET) {
+            memset(a, 0, sizeof *a);
+            a->s6_addr[10] = a->s6_addr[11] = 0xff;
+            memcpy(&a->s6_addr[12], &((struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);
+        } else {
+            continue;
+        }
+        s_n_local++;
+    }
+    freeifaddrs(list);
+}
+
+/* Whether `a` (IPv6, IPv4 mapped) is an address of this machine. */
+static bool s_is_local(const struct in6_addr *a)
+{
+    bool is_local = false;
+    pthread_mutex_lock(&s_local_lock);
+    int64_t now_ms = bus_now_ms();
+    if (now_ms - s_local_read_ms >= LOCAL_REFRESH_MS) {
+        s_local_read();
+        s_local_read_ms = now_ms;
+    }
+    for (int i = 0; i < s_n_local && !is_local; i++)
+        is_local = memcmp(&s_local[i], a, sizeof *a) == 0;
+    pthread_mutex_unlock(&s_local_lock);
+    return is_local;
+}
+
 bool notify_address_refused(const char *ip, bool allow_loopback)
 {
     struct in_addr v4;
@@ -151,15 +205,22 @@ bool notify_address_refused(const char *ip, bool allow_loopback)
             memcpy(&v4.s_addr, &v6.s6_addr[12], 4);
         else if (IN6_IS_ADDR_LOOPBACK(&v6))
             return !allow_loopback;
+        else if (IN6_IS_ADDR_UNSPECIFIED(&v6) || IN6_IS_ADDR_LINKLOCAL(&v6))
+            return true;
         else
-            return IN6_IS_ADDR_UNSPECIFIED(&v6) || IN6_IS_ADDR_LINKLOCAL(&v6);
+            return !allow_loopback && s_is_local(&v6);
     } else if (inet_pton(AF_INET, ip, &v4) != 1) {
         return true;
     }
     uint32_t host = ntohl(v4.s_addr);
     if (host >> 24 == 127)
         return !allow_loopback;
-    return host >> 24 == 0 || host >> 16 == 0xa9fe; /* 0.0.0.0/8, 169.254.0.0/16 */
+    if (host >> 24 == 0 || host >> 16 == 0xa9fe) /* 0.0.0.0/8, 169.254.0.0/16 */
+        return true;
+    struct in6_addr mapped = {0};
+    mapped.s6_addr[10] = mapped.s6_addr[11] = 0xff;
+    memcpy(&mapped.s6_addr[12], &v4.s_addr, 4);
+    return !allow_loopback && s_is_local(&mapped);
 }
 
 /* A claimed delivery on its way: a row of s_claim's result, its request
@@ -176,23 +237,32 @@ typedef struct {
     long status;
     int latency_ms;
     bool allow_loopback;
-    bool refused;     /* connected to an address webhooks may not go to: not sent */
+    bool refused;     /* an address webhooks may not go to: not connected */
     bool is_unsigned; /* its secret did not open with SAMHAND_SECRET_KEY: not sent */
 } s_job_t;
 
-/* Called once connected, before the request goes: the address the name
- * led to is checked here, so no name (or rebinding of one) can take a
- * webhook to this machine or a metadata service. */
-static int s_on_connected(void *arg, char *primary_ip, char *local_ip, int primary_port,
-                          int local_port)
+/* Called for every address a connection is to be made to, before its
+ * socket exists: the address a name led to is checked here, so no name
+ * (or rebinding of one) takes a webhook to this machine or a metadata
+ * service, and not a byte (not a SYN, nor TLS's hello) goes to it. A
+ * refused address fails as a closed port does, in the same words
+ * (libcurl's), so the attempts cannot be used to scan this machine's
+ * ports; the log says which it was. */
+static curl_socket_t s_on_open_socket(void *arg, curlsocktype purpose,
+                                      struct curl_sockaddr *address)
 {
     s_job_t *job = arg;
-    if (!notify_address_refused(primary_ip, job->allow_loopback))
-        return CURL_PREREQFUNC_OK;
-    job->refused = true;
-    snprintf(job->answer.response, sizeof job->answer.response,
-             "not sent: samhand does not send webhooks to %s", primary_ip);
-    return CURL_PREREQFUNC_ABORT;
+    char ip[INET6_ADDRSTRLEN] = "";
+    if (address->family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&address->addr)->sin_addr, ip, sizeof ip);
+    else if (address->family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&address->addr)->sin6_addr, ip, sizeof ip);
+    if (purpose != CURLSOCKTYPE_IPCXN || notify_address_refused(ip, job->allow_loopback)) {
+        job->refused = true;
+        log_info("a webhook was not sent to %s: samhand does not send webhooks there", ip);
+        return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype, address->protocol);
 }
 
 /* The webhook headers of `body` signed with the sealed `secret` (and,
@@ -232,7 +302,7 @@ cleanup:
 }
 
 /* The options every webhook POST has: `body` to `url`, what comes back
- * into `job`, and the address checked once connected. */
+ * into `job`, and each address checked before it is connected to. */
 static void s_setup_post(s_job_t *job, const char *url, const char *body)
 {
     job->answer = (s_answer_t){.retry_after_s = -1};
@@ -249,8 +319,8 @@ static void s_setup_post(s_job_t *job, const char *url, const char *body)
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &job->answer);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_PRIVATE, job);
-    curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, s_on_connected);
-    curl_easy_setopt(curl, CURLOPT_PREREQDATA, job);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, s_on_open_socket);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, job);
 }
 
 #define UNSIGNED_ANSWER "not sent: the secret does not open with SAMHAND_SECRET_KEY"
@@ -273,6 +343,26 @@ static void s_prepare(s_job_t *job, const PGresult *res, const notify_context_t 
     if (!job->headers) {
         job->is_unsigned = true;
         snprintf(job->answer.response, sizeof job->answer.response, UNSIGNED_ANSWER);
+    }
+}
+
+/* Tells a subscription's owner that its endpoint began to fail: once a
+ * spell, at its first failed attempt. */
+static void s_tell_failing(db_t *db, const char *subscription_id, const s_job_t *job,
+                           const notify_context_t *context)
+{
+    char why[300];
+    if (job->status)
+        snprintf(why, sizeof why, "mottakeren svarte %ld", job->status);
+    else
+        snprintf(why, sizeof why, "mottakeren svarte ikke (%s)", job->answer.response);
+    if (db_begin(db) != 0)
+        return;
+    if (notify_mail_subscription_failing(db, subscription_id, why, context) != 0 ||
+        db_commit(db) != 0) {
+        log_warn("could not tell the owner of subscription %s that it fails: %s", subscription_id,
+                 db_error(db));
+        db_rollback(db);
     }
 }
 
@@ -308,10 +398,11 @@ static void s_failed(db_t *db, const PGresult *res, const s_job_t *job,
         "retry AS (UPDATE deliveries SET attempts = attempts + 1, state = $6, leased_by = NULL, "
         "next_attempt_at = now() + make_interval(secs => $5::double precision / 1000) "
         "WHERE id = $1), "
-        "failing AS (UPDATE subscriptions SET failing_since = coalesce(failing_since, now()) "
-        "WHERE id = $7 RETURNING state, failing_since) "
-        "SELECT state = 'ACTIVE' AND failing_since < now() - make_interval(days => $8::int) "
-        "FROM failing",
+        "failing AS (UPDATE subscriptions SET failing_since = coalesce(failing_since, now()), "
+        "consecutive_failures = consecutive_failures + 1 "
+        "WHERE id = $7 RETURNING state, failing_since, consecutive_failures) "
+        "SELECT state = 'ACTIVE' AND failing_since < now() - make_interval(days => $8::int), "
+        "state = 'ACTIVE' AND consecutive_failures = 1 FROM failing",
         8, params);
     if (!failed)
         log_warn("could not record a failed webhook delivery: %s", db_error(db));
@@ -327,6 +418,8 @@ static void s_failed(db_t *db, const PGresult *res, const s_job_t *job,
         snprintf(reason, sizeof reason, "failing for %d days", DISABLE_AFTER_DAYS);
         snprintf(why, sizeof why, "mottakeren har feilet i %d døgn", DISABLE_AFTER_DAYS);
         s_disable(db, subscription, reason, why, context);
+    } else if (failed && PQntuples(failed) > 0 && PQgetvalue(failed, 0, 1)[0] == 't') {
+        s_tell_failing(db, subscription, job, context);
     }
     PQclear(failed);
 }
@@ -361,9 +454,9 @@ static void s_delivered(db_t *db, const PGresult *res, const s_job_t *jobs, int 
                      "delivered AS (UPDATE deliveries d SET state = 'DELIVERED', attempts = "
                      "d.attempts + 1, delivered_at = now(), leased_by = NULL FROM done "
                      "WHERE d.id = done.id) "
-                     "UPDATE subscriptions s SET failing_since = NULL, last_sent_at = now() "
-                     "FROM done "
-                     "WHERE s.id = done.subscription AND (s.failing_since IS NOT NULL OR "
+                     "UPDATE subscriptions s SET failing_since = NULL, consecutive_failures = 0, "
+                     "last_sent_at = now() FROM done WHERE s.id = done.subscription AND "
+                     "(s.failing_since IS NOT NULL OR s.consecutive_failures > 0 OR "
                      "s.heartbeat_seconds > 0)",
                      1, params);
         free(text);
@@ -487,7 +580,7 @@ static void s_finish(s_job_t *job)
     job->latency_ms = (int)(total_us / 1000);
     if (job->result == CURLE_OK)
         curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &job->status);
-    else if (!job->refused)
+    else /* a refused address reads as a closed port: curl's own words */
         snprintf(job->answer.response, sizeof job->answer.response, "%s",
                  curl_easy_strerror(job->result));
     s_utf8_prefix(job->answer.response);

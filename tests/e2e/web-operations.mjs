@@ -21,6 +21,9 @@ try {
   await page.getByLabel('API-nøkkel').fill(INTEGRATION_KEY);
   await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
   await page.locator('#abonnement-liste td', { hasText: SUBSCRIPTION_URL }).waitFor();
+  // each with its receiver's own health
+  await page.locator('#abonnement-liste tr', { hasText: SUBSCRIPTION_URL })
+    .locator('td', { hasText: /^(I orden|Feiler siden)/ }).waitFor();
   await accessible(page, 'the subscriptions');
 
   // a new one: its secret shown once

@@ -395,7 +395,10 @@ static long s_ready(char *detail, size_t size)
     return status;
 }
 
-static void test_stuck_queue_makes_unready(void **state)
+/* An endpoint that hangs holds up its own deliveries, which the queue's
+ * age shows, and never the platform: /readyz stays ready (its queues are
+ * samhand's own work; a receiver's health is the subscription's). */
+static void test_a_hanging_endpoint_leaves_the_platform_ready(void **state)
 {
     static const int statuses[] = {0}; /* hangs 4 s */
     harness_receiver_t *rx = harness_receiver_start(statuses, 1, 204);
@@ -403,23 +406,20 @@ static void test_stuck_queue_makes_unready(void **state)
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
                 NULL);
     s_create("/v1/committees", "{\"name\":\"Fjerde\",\"kind\":\"OTHER\"}");
-    long status = 200;
-    for (int i = 0; i < 40 && status == 200; i++) {
-        status = s_ready(detail, sizeof detail);
-        if (status == 200)
-            usleep(100 * 1000);
+    for (int i = 0; i < 35; i++) { /* past SAMHAND_QUEUE_MAX_AGE_SECONDS (2) */
+        if (s_ready(detail, sizeof detail) != 200)
+            fail_msg("/readyz unready while only an endpoint hangs: %s", detail);
+        usleep(100 * 1000);
     }
-    assert_int_equal(status, 503);
-    assert_string_equal(detail, "queue stuck/webhooks");
-    /* the endpoint answers at last: ready again */
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
-    for (int i = 0; i < 50 && status != 200; i++) {
-        status = s_ready(detail, sizeof detail);
-        if (status != 200)
-            usleep(100 * 1000);
+    http_response_t *r = NULL;
+    for (int i = 0; i < 50; i++) { /* once its answer is recorded */
+        http_response_free(&r);
+        r = stack_get(&s_stack, "/metrics");
+        if (strstr(r->body, "samhand_queue_depth{service=\"notify\",queue=\"webhooks\"} 0"))
+            break;
+        usleep(100 * 1000);
     }
-    assert_int_equal(status, 200);
-    http_response_t *r = stack_get(&s_stack, "/metrics");
     assert_non_null(
         strstr(r->body, "samhand_queue_depth{service=\"notify\",queue=\"webhooks\"} 0"));
     assert_non_null(
@@ -440,7 +440,7 @@ int main(void)
         cmocka_unit_test(test_gone_disables),
         cmocka_unit_test(test_failing_for_days_disables),
         cmocka_unit_test(test_only_what_the_owner_may_see),
-        cmocka_unit_test(test_stuck_queue_makes_unready),
+        cmocka_unit_test(test_a_hanging_endpoint_leaves_the_platform_ready),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
