@@ -915,6 +915,44 @@ static void s_on_readiness(s_fanout_t *f)
 }
 
 /* The gateway's metrics and every service's, merged into one exposition. */
+/* What anyone may read of /metrics: the queues (depth, oldest age, items
+ * in and out: the operations page and `samhand queues`), how far each
+ * consumer has come and whether each service is up.
+ * The rest (requests by method and route, each subscription's health)
+ * tells what the parties do and whose endpoint fails: administrators'. */
+static bool s_public_metric(const char *line, size_t len)
+{
+    static const char *const families[] = {
+        "samhand_queue_depth", "samhand_queue_oldest_age_seconds", "samhand_service_up"};
+    const char *name = line;
+    if (len > 7 && (strncmp(line, "# HELP ", 7) == 0 || strncmp(line, "# TYPE ", 7) == 0))
+        name = line + 7;
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
+        size_t n = strlen(families[i]);
+        if ((size_t)(line + len - name) > n && strncmp(name, families[i], n) == 0 &&
+            (name[n] == '{' || name[n] == ' '))
+            return true;
+    }
+    return false;
+}
+
+/* `text` less every line s_public_metric does not keep, in place. */
+static void s_public_metrics(char *text)
+{
+    char *out = text;
+    for (char *line = text; *line;) {
+        char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (s_public_metric(line, len)) {
+            memmove(out, line, len);
+            out += len;
+            *out++ = '\n';
+        }
+        line += len + (end ? 1 : 0);
+    }
+    *out = '\0';
+}
+
 static void s_on_metrics(s_fanout_t *f)
 {
     gateway_t *gateway = f->gateway;
@@ -938,6 +976,11 @@ static void s_on_metrics(s_fanout_t *f)
         if (responses[i])
             texts[n++] = responses[i]->text;
     char *merged = gateway_metrics_merge(texts, n);
+    Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
+    gateway_identity_t identity;
+    if (s_authenticate(gateway, f->req, &principal, &identity) != GATEWAY_AUTH_OK ||
+        !(gateway_principal_roles(&principal) & ROLE_ADMINISTRATOR))
+        s_public_metrics(merged);
     s_send(f->req, 200, "text/plain; version=0.0.4; charset=utf-8", merged, strlen(merged),
            f->request_id);
     free(merged);

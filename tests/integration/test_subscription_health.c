@@ -137,8 +137,8 @@ static void test_failing_receivers_leave_the_platform_ready(void **state)
     http_response_free(&r);
 
     /* in `samhand queues`, from the running stack */
-    snprintf(command, sizeof command, "SAMHAND_HTTP_PORT=%d %s/samhand queues", s_stack.http_port,
-             getenv("SAMHAND_SOURCE_DIR"));
+    snprintf(command, sizeof command, "SAMHAND_HTTP_PORT=%d SAMHAND_KEY=%s %s/samhand queues",
+             s_stack.http_port, s_stack.admin_key, getenv("SAMHAND_SOURCE_DIR"));
     FILE *out = popen(command, "r");
     assert_non_null(out);
     char line[512];
