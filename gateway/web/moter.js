@@ -90,8 +90,14 @@ function render() {
     const to = it.endTime ? clock(new Date(it.endTime)) : '';
     // an exempt item's title, marked; one hidden from this caller is only the mark
     const hidden = it.isExempt && it.title.startsWith('Unntatt offentlighet');
+    // a postponed case says where it came from, as the notice does
+    const origin = it.carriedFromItemId
+      ? ' (utsatt fra ' + (it.carriedFromMeetingTime
+        ? 'møtet ' + new Date(it.carriedFromMeetingTime).toLocaleDateString('nb-NO', { day: '2-digit', month: '2-digit', year: 'numeric' })
+        : 'et tidligere møte') + (it.carriedFromCaseNumber ? ', sak ' + it.carriedFromCaseNumber : '') + ')'
+      : '';
     const title = it.title + (it.isExempt && !hidden ? ' (unntatt offentlighet, ' + it.exemptionBasis + ')' : '') +
-      (it.isWithdrawn ? ' (trukket)' : '');
+      origin + (it.isWithdrawn ? ' (trukket)' : '');
     for (const text of [it.caseNumber || '', from + '–' + to, title, (it.presenters || []).join(', ')])
       tr.insertCell().textContent = text;
     // the minutes, changed where they stand while the agenda can change

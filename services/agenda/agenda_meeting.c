@@ -6,6 +6,7 @@
 #include "samhand_rows.h"
 #include "samhand_check.h"
 #include "samhand_time.h"
+#include "samhand_html.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -610,4 +611,20 @@ done:
         free(changes[i]);
     free(changes);
     return rc;
+}
+
+void agenda_carried_from_text(FILE *out, const Samhand__V1__AgendaItem *item)
+{
+    fputs("Utsatt fra ", out);
+    if (item->carried_from_meeting_time) {
+        char date[11];
+        time_format_date(item->carried_from_meeting_time->seconds, date);
+        fprintf(out, "møtet %s", date);
+    } else {
+        fputs("et tidligere møte", out);
+    }
+    if (item->carried_from_case_number[0]) {
+        fputs(", sak ", out);
+        html_text(out, item->carried_from_case_number);
+    }
 }

@@ -422,8 +422,11 @@ int agenda_minutes_html(bus_call_t *call)
             fputs("<p>Trukket før møtet.</p>\n", out);
             continue;
         }
-        if (item->carried_from_item_id[0])
-            fputs("<p>Utsatt fra et tidligere møte.</p>\n", out);
+        if (item->carried_from_item_id[0]) {
+            fputs("<p>", out);
+            agenda_carried_from_text(out, item);
+            fputs("</p>\n", out);
+        }
         /* an exempt item's discussion and decision are blank already for
          * those who may not see them (agenda_meeting_load) */
         if (item->n_discussion_points > 0) {

@@ -209,6 +209,10 @@ int agenda_notice_html(bus_call_t *call)
         html_text(out, item->case_number);
         fputs("</td><td>", out);
         html_text(out, item->title);
+        if (item->carried_from_item_id[0]) {
+            fputs("<br>", out);
+            agenda_carried_from_text(out, item);
+        }
         if (item->is_withdrawn)
             fputs(" (trukket)", out);
         else if (item->description[0]) {

@@ -6,6 +6,8 @@
 #include "agenda_store.h"
 #include "samhand_bus.h"
 
+#include <stdio.h>
+
 extern const bus_route_t agenda_routes[];
 extern const size_t agenda_routes_count;
 extern const db_migration_t agenda_migrations[];
@@ -118,6 +120,9 @@ int agenda_scope_check_standing(bus_call_t *call, int standing);
  * basis only. For events, which every party reads. NULL when out of memory;
  * the caller frees. */
 Samhand__V1__Meeting *agenda_meeting_public(const Samhand__V1__Meeting *m);
+
+/* «Utsatt fra møtet 12.03.2023, sak 6/23» of a carried item, as HTML. */
+void agenda_carried_from_text(FILE *out, const Samhand__V1__AgendaItem *item);
 
 /* Writes the case number of `seq` in `year` by `format` ("{n}/{yy}"). */
 void agenda_case_number_format(const char *format, int seq, int year, char *out, size_t size);

@@ -413,7 +413,11 @@ static ProtobufCMessage *s_meeting(const PGresult *res, int row)
     "id, meeting_id, position, kind, title, description, array_to_json(presenters)::text, "        \
     "duration_min, is_exempt, exemption_basis, coalesce(case_number, ''), is_withdrawn, "          \
     "added_in_version, coalesce(case_id::text, ''), coalesce(outcome, ''), decision, "             \
-    "array_to_json(discussion_points)::text, coalesce(carried_from::text, '')"
+    "array_to_json(discussion_points)::text, coalesce(carried_from::text, ''), "                   \
+    "(SELECT extract(epoch FROM om.starts_at)::bigint FROM agenda_items o JOIN meetings om ON "    \
+    "om.id = o.meeting_id WHERE o.id = agenda_items.carried_from), "                               \
+    "(SELECT coalesce(o.case_number, '') FROM agenda_items o WHERE o.id = "                        \
+    "agenda_items.carried_from)"
 
 static ProtobufCMessage *s_item(const PGresult *res, int row)
 {
@@ -439,6 +443,9 @@ static ProtobufCMessage *s_item(const PGresult *res, int row)
     item->discussion_points =
         rows_json_strings(PQgetvalue(res, row, 16), &item->n_discussion_points);
     item->carried_from_item_id = rows_text(res, row, 17);
+    if (!PQgetisnull(res, row, 18))
+        item->carried_from_meeting_time = rows_timestamp_s(res, row, 18);
+    item->carried_from_case_number = rows_text(res, row, 19);
     return &item->base;
 }
 
@@ -624,6 +631,11 @@ int agenda_store_item_move(db_t *db, const char *meeting_id, int from, int to)
 int agenda_store_item_delete(db_t *db, const char *meeting_id, const char *item_id, int position)
 {
     const char *params[] = {meeting_id, item_id};
+    /* the item's case document and attachments go with it */
+    const char *own[] = {item_id};
+    if (rows_exec(db, "DELETE FROM attachments WHERE item_id = $1", 1, own) < 0 ||
+        rows_exec(db, "DELETE FROM case_documents WHERE item_id = $1", 1, own) < 0)
+        return -1;
     int rc = rows_exec(db, "DELETE FROM agenda_items WHERE meeting_id = $1 AND id = $2", 2, params);
     if (rc != 0)
         return rc;
@@ -897,13 +909,23 @@ int agenda_store_carry_postponed(db_t *db, const char *committee_id, int *carrie
             "  FROM agenda_items WHERE meeting_id = $2), "
             "shift AS (UPDATE agenda_items SET position = position + 1 "
             "  WHERE meeting_id = $2 AND (SELECT aob FROM last) AND "
-            "  position = (SELECT p FROM last) RETURNING id) "
-            "INSERT INTO agenda_items (meeting_id, position, kind, title, description, "
-            "presenters, duration_min, is_exempt, exemption_basis, case_id, carried_from) "
+            "  position = (SELECT p FROM last) RETURNING id), "
+            "carried AS (INSERT INTO agenda_items (meeting_id, position, kind, title, "
+            "description, presenters, duration_min, is_exempt, exemption_basis, case_id, "
+            "carried_from) "
             "SELECT $2, CASE WHEN (SELECT aob FROM last) THEN (SELECT p FROM last) "
             "ELSE (SELECT p FROM last) + 1 END, kind, title, description, presenters, "
             "duration_min, is_exempt, exemption_basis, case_id, id FROM agenda_items "
-            "WHERE id = $1",
+            "WHERE id = $1 RETURNING id), "
+            /* its case document comes along, a copy the secretary revises */
+            "document AS (INSERT INTO case_documents (item_id, responsible, case_officers, "
+            "proposed_decisions, background, assessment, referenced_case_ids) "
+            "SELECT carried.id, d.responsible, d.case_officers, d.proposed_decisions, "
+            "d.background, d.assessment, d.referenced_case_ids FROM carried, case_documents d "
+            "WHERE d.item_id = $1) "
+            "INSERT INTO attachments (item_id, filename, content_type, size_bytes, sha256, "
+            "content) SELECT carried.id, a.filename, a.content_type, a.size_bytes, a.sha256, "
+            "a.content FROM carried, attachments a WHERE a.item_id = $1",
             2, carry);
         *carried += rc == 0;
     }

@@ -353,11 +353,85 @@ static void test_adopted_as_proposed_keeps_the_proposed_decisions(void **state)
     http_response_free(&r);
 }
 
+/* A postponed case comes onto the next agenda with its case document, a
+ * copy the secretary may revise without changing what went before, and
+ * says where it came from on the agenda, the notice and the minutes. */
+static void test_a_postponed_case_brings_its_document_and_its_origin(void **state)
+{
+    char october[40], item[40], november[40], path[200];
+    s_meeting(s_asu, "2025-10-06T12:00:00+02:00", "2025-10-06T15:00:00+02:00", october);
+    s_item(october,
+           "{\"kind\":\"CASE\",\"title\":\"Felles rutine for ø-hjelp\","
+           "\"durationMin\":20}",
+           item);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", october, item);
+    http_response_t *r = stack_send(&s_stack, "PUT", path,
+                                    "{\"background\":\"Rutinen fra 2019 er utdatert.\","
+                                    "\"proposedDecisions\":[\"ASU vedtar den felles rutinen.\"]}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    s_publish(october);
+    r = s_outcome(october, item, "{\"outcome\":\"POSTPONED\"}");
+    expect_status(r, 200);
+    json_t *postponed = json_array_get(json_object_get(r->json, "items"), 0);
+    char number[16];
+    snprintf(number, sizeof number, "%s",
+             json_string_value(json_object_get(postponed, "caseNumber")));
+    http_response_free(&r);
+
+    s_meeting(s_asu, "2025-11-03T12:00:00+01:00", "2025-11-03T15:00:00+01:00", november);
+    json_t *items = s_items_of(november, &r);
+    json_t *carried = json_array_get(items, 0);
+    char carried_id[40];
+    snprintf(carried_id, sizeof carried_id, "%s",
+             json_string_value(json_object_get(carried, "id")));
+    assert_string_equal(json_string_value(json_object_get(carried, "carriedFromCaseNumber")),
+                        number);
+    assert_string_equal(json_string_value(json_object_get(carried, "carriedFromMeetingTime")),
+                        "2025-10-06T10:00:00Z");
+    http_response_free(&r);
+
+    /* its case document came along, and is its own */
+    char carried_path[200];
+    snprintf(carried_path, sizeof carried_path, "/v1/meetings/%s/items/%s/document", november,
+             carried_id);
+    r = stack_get(&s_stack, carried_path);
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "background"), "Rutinen fra 2019 er utdatert.");
+    http_response_free(&r);
+    r = stack_send(&s_stack, "PUT", carried_path,
+                   "{\"background\":\"Rutinen fra 2019 er utdatert; høringen er avsluttet.\","
+                   "\"proposedDecisions\":[\"ASU vedtar den felles rutinen.\"]}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    r = stack_get(&s_stack, path);
+    assert_string_equal(json_text(r, "background"), "Rutinen fra 2019 er utdatert.");
+    http_response_free(&r);
+
+    /* where it came from, on the notice and in the minutes */
+    char want[96];
+    snprintf(want, sizeof want, "Utsatt fra møtet 06.10.2025, sak %s", number);
+    s_publish(november);
+    snprintf(path, sizeof path, "/v1/meetings/%s/notice.html", november);
+    r = stack_get(&s_stack, path);
+    assert_non_null(strstr(r->body, want));
+    http_response_free(&r);
+    r = s_outcome(november, carried_id, "{\"outcome\":\"ADOPTED_AS_PROPOSED\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/minutes.html", november);
+    r = stack_get(&s_stack, path);
+    assert_non_null(strstr(r->body, want));
+    assert_non_null(strstr(r->body, "ASU vedtar den felles rutinen."));
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_minutes_of_27_february_2025),
         cmocka_unit_test(test_adopted_as_proposed_keeps_the_proposed_decisions),
+        cmocka_unit_test(test_a_postponed_case_brings_its_document_and_its_origin),
         cmocka_unit_test(test_postponed_case_lands_on_the_next_agenda),
         cmocka_unit_test(test_postponement_undone_leaves_the_draft),
     };
