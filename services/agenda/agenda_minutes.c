@@ -10,14 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DECISION_MAX_CHARS 20000
 #define POINT_MAX_CHARS 2000
 #define POINTS_MAX 50
 #define ATTENDANCE_MAX 200
 
-/* Opens the meeting for writing its minutes: 0, or -1 after failing. */
-static int s_open(bus_call_t *call, const char *meeting_id, Samhand__V1__Meeting **out)
+/* Opens the meeting for writing its minutes: from the meeting's start
+ * (what was said and decided is written as it happens), and their approval
+ * only once it has ended. 0, or -1 after failing. */
+static int s_open(bus_call_t *call, const char *meeting_id, bool approving,
+                  Samhand__V1__Meeting **out)
 {
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "write minutes");
@@ -27,8 +31,25 @@ static int s_open(bus_call_t *call, const char *meeting_id, Samhand__V1__Meeting
     const char *why = NULL;
     switch ((*out)->state) {
     case SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED:
-    case SAMHAND__V1__MEETING__STATE__HELD:
+    case SAMHAND__V1__MEETING__STATE__HELD: {
+        const Samhand__V1__Timestamp *from = approving ? (*out)->end_time : (*out)->start_time;
+        int64_t now = (int64_t)time(NULL);
+        if (from && now < from->seconds) {
+            char date[11], clock[6];
+            time_format_date(from->seconds, date);
+            time_format_clock(from->seconds, clock);
+            protobuf_c_message_free_unpacked(&(*out)->base, NULL);
+            *out = NULL;
+            return bus_call_fail(call, BUS_FAILED_PRECONDITION,
+                                 approving ? "end_time" : "start_time",
+                                 approving ? "the minutes are approved once the meeting has ended "
+                                             "(%s kl. %s)"
+                                           : "the minutes are written from the meeting's start "
+                                             "(%s kl. %s)",
+                                 date, clock);
+        }
         return 0;
+    }
     case SAMHAND__V1__MEETING__STATE__MINUTES_APPROVED:
         why = "the minutes are approved and frozen";
         break;
@@ -92,7 +113,7 @@ int agenda_minutes_attendance(bus_call_t *call)
     Samhand__V1__Meeting *m = NULL;
     char *json = json_dumps(entries, JSON_COMPACT);
     json_decref(entries);
-    if (s_open(call, req->meeting_id, &m) != 0) {
+    if (s_open(call, req->meeting_id, false, &m) != 0) {
         free(json);
         return -1;
     }
@@ -179,7 +200,7 @@ int agenda_minutes_outcome(bus_call_t *call)
     }
 
     Samhand__V1__Meeting *m = NULL;
-    if (s_open(call, req->meeting_id, &m) != 0)
+    if (s_open(call, req->meeting_id, false, &m) != 0)
         return -1;
     int rc = -1;
     char *decision = NULL;
@@ -224,7 +245,7 @@ int agenda_minutes_approve(bus_call_t *call)
 {
     const Samhand__V1__ApproveMinutesRequest *req = (const void *)call->request;
     Samhand__V1__Meeting *m = NULL;
-    if (s_open(call, req->meeting_id, &m) != 0)
+    if (s_open(call, req->meeting_id, true, &m) != 0)
         return -1;
     int rc = -1;
     char missing[400] = "";

@@ -20,6 +20,17 @@ const statusSays = (page, id, text) => page.waitForFunction(([i, t]) =>
   document.getElementById(i).textContent.includes(t), [id, text]);
 const clear = (page, id) => page.evaluate((i) => { document.getElementById(i).textContent = ''; }, id);
 
+// The meeting was held two weeks ago: minutes are written from a meeting's
+// start and approved once it has ended. Its date, its year's case numbers
+// and how the pages write the date follow from today.
+const held = new Date(Date.now() - 14 * 86400000);
+const pad = (n) => String(n).padStart(2, '0');
+const DAY = `${held.getFullYear()}-${pad(held.getMonth() + 1)}-${pad(held.getDate())}`;
+const YY = pad(held.getFullYear() % 100);
+const LONG = new Date(DAY + 'T12:00:00').toLocaleDateString('nb-NO',
+  { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Oslo' });
+const LONG_RE = new RegExp(LONG.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+
 const browser = await launch(SCREENSHOTS);
 try {
   const laptop = await context(browser, 1280, 900);
@@ -31,8 +42,8 @@ try {
 
   await page.getByLabel('Utvalg', { exact: true }).selectOption({ label: COMMITTEE_NAME });
   await page.getByRole('heading', { name: 'Møtene i utvalget' }).waitFor();
-  await page.getByLabel('Starter').fill('2031-02-05T13:00');
-  await page.getByLabel('Slutter').fill('2031-02-05T16:00');
+  await page.getByLabel('Starter').fill(DAY + 'T13:00');
+  await page.getByLabel('Slutter').fill(DAY + 'T16:00');
   await page.getByLabel('Sted').fill('1930, 30M11');
   await page.getByRole('button', { name: 'Opprett utkast' }).click();
   await page.getByRole('heading', { name: 'Saksliste', exact: true }).waitFor();
@@ -101,7 +112,7 @@ try {
 
   await page.getByRole('button', { name: 'Publiser innkallingen' }).click();
   await statusSays(page, 'mote-status', 'publisert');
-  await page.locator('#saker td', { hasText: '2/31' }).waitFor(); // numbered at publication
+  await page.locator('#saker td', { hasText: '2/' + YY }).waitFor(); // numbered at publication
   await shot('9-publisert');
 
   // the notice as members read it, beside the page
@@ -119,8 +130,8 @@ try {
   // back later: the meeting from the committee's list
   await page.reload();
   await page.getByLabel('Utvalg', { exact: true }).selectOption({ label: COMMITTEE_NAME });
-  await page.getByRole('button', { name: /5\. februar 2031/ }).click();
-  await page.locator('#saker td', { hasText: '2/31' }).waitFor();
+  await page.getByRole('button', { name: LONG_RE }).click();
+  await page.locator('#saker td', { hasText: '2/' + YY }).waitFor();
 
   // the minutes: the member sent notice, the deputy came in the place
   await page.getByLabel('Ola Medlem', { exact: true }).selectOption('ABSENT_WITH_NOTICE');
@@ -183,7 +194,7 @@ try {
   await page.getByRole('link', { name: 'Utvalg', exact: true }).click();
   await page.getByRole('button', { name: COMMITTEE_NAME }).click();
   const minutesFile = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Last ned referatet: møtet 2031-02-05' }).click();
+  await page.getByRole('button', { name: 'Last ned referatet: møtet ' + DAY }).click();
   const saved = readFileSync(await (await minutesFile).path(), 'utf8');
   if (!saved.includes('1. Handlingsplan 2031 vedtas.')) fail('the downloaded minutes lack the decision');
   console.log('web-meeting: agenda built, case document written, published, read; minutes recorded, approved, read');

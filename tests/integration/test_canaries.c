@@ -725,7 +725,7 @@ static void s_build_meetings(void)
 {
     char body[1024], id[40], path[200];
     /* C1: a meeting from notice to approved minutes */
-    s_meeting(C1, "2031-03-04T09:00:00+01:00", "2031-03-04T12:00:00+01:00", s_m1a);
+    s_meeting(C1, "2026-03-04T09:00:00+01:00", "2026-03-04T12:00:00+01:00", s_m1a);
     char i1[40], aob[40];
     s_item(s_m1a,
            "{\"kind\":\"CASE\",\"title\":\"Offentlig sak om legevakt\",\"presenters\":[\"Ingrid "
@@ -781,7 +781,7 @@ static void s_build_meetings(void)
     s_meeting_step("POST", s_m1a, "minutes/approve", NULL);
 
     /* C2: the same, smaller */
-    s_meeting(C2, "2031-03-05T13:00:00+01:00", "2031-03-05T16:00:00+01:00", s_m2a);
+    s_meeting(C2, "2026-03-05T13:00:00+01:00", "2026-03-05T16:00:00+01:00", s_m2a);
     s_item(s_m2a, "{\"kind\":\"CASE\",\"title\":\"Offentlig sak i ASU\",\"durationMin\":20}", id);
     char j1[40];
     snprintf(j1, sizeof j1, "%s", id);

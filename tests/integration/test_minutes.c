@@ -426,12 +426,35 @@ static void test_a_postponed_case_brings_its_document_and_its_origin(void **stat
     http_response_free(&r);
 }
 
+/* Minutes are written from the meeting's start, not before, and approved
+ * only once it has ended: a meeting months ahead has no minutes yet. */
+static void test_no_minutes_before_the_meeting(void **state)
+{
+    char ahead[40], item[40], path[200];
+    s_meeting(s_asu, "2031-02-05T12:00:00+01:00", "2031-02-05T15:00:00+01:00", ahead);
+    s_item(ahead, "{\"kind\":\"CASE\",\"title\":\"Økonomi\",\"durationMin\":20}", item);
+    s_publish(ahead);
+    snprintf(path, sizeof path, "/v1/meetings/%s/attendance", ahead);
+    http_response_t *r = stack_send(&s_stack, "PUT", path, "{\"entries\":[]}");
+    assert_problem(r, 409, "startTime");
+    assert_non_null(strstr(r->body, "05.02.2031 kl. 12.00"));
+    http_response_free(&r);
+    r = s_outcome(ahead, item, "{\"outcome\":\"NOTED\"}");
+    assert_problem(r, 409, "startTime");
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/minutes/approve", ahead);
+    r = stack_send(&s_stack, "POST", path, NULL);
+    assert_problem(r, 409, "endTime");
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_minutes_of_27_february_2025),
         cmocka_unit_test(test_adopted_as_proposed_keeps_the_proposed_decisions),
         cmocka_unit_test(test_a_postponed_case_brings_its_document_and_its_origin),
+        cmocka_unit_test(test_no_minutes_before_the_meeting),
         cmocka_unit_test(test_postponed_case_lands_on_the_next_agenda),
         cmocka_unit_test(test_postponement_undone_leaves_the_draft),
     };
