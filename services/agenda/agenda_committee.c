@@ -271,11 +271,12 @@ int agenda_committee_list(bus_call_t *call)
         return -1;
     const char *kind =
         agenda_enum_name(call, "kind", &samhand__v1__committee__kind__descriptor, req->kind, &bad);
-    if (bad)
+    if (bad || agenda_check_optional(call, "q", req->q, 200) != 0)
         return -1;
     Samhand__V1__ListCommitteesResponse *list = NULL;
-    if (agenda_store_committee_list(
-            call->db, page, kind, check_empty(req->parent_id) ? NULL : req->parent_id, &list) != 0)
+    if (agenda_store_committee_list(call->db, page, kind,
+                                    check_empty(req->parent_id) ? NULL : req->parent_id,
+                                    check_empty(req->q) ? NULL : req->q, &list) != 0)
         return bus_call_fail_db(call, "list committees");
     bus_call_reply_free(call, &list->base);
     return 0;

@@ -327,13 +327,13 @@ int agenda_meeting_list(bus_call_t *call)
     }
     const char *state =
         agenda_enum_name(call, "state", &samhand__v1__meeting__state__descriptor, req->state, &bad);
-    if (bad)
+    if (bad || agenda_check_optional(call, "q", req->q, 200) != 0)
         return -1;
     Samhand__V1__ListMeetingsResponse *list = NULL;
     if (agenda_store_meeting_list(
             call->db, page, check_empty(req->committee_id) ? NULL : req->committee_id, state,
             check_empty(req->from) ? NULL : from, check_empty(req->to) ? NULL : to,
-            agenda_caller_known(call), &list) != 0)
+            agenda_caller_known(call), check_empty(req->q) ? NULL : req->q, &list) != 0)
         return bus_call_fail_db(call, "list meetings");
     bus_call_reply_free(call, &list->base);
     return 0;

@@ -259,17 +259,20 @@ int agenda_store_committee_update(db_t *db, const char *id, const agenda_committ
 }
 
 int agenda_store_committee_list(db_t *db, agenda_page_t page, const char *kind,
-                                const char *parent_id, Samhand__V1__ListCommitteesResponse **out)
+                                const char *parent_id, const char *q,
+                                Samhand__V1__ListCommitteesResponse **out)
 {
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
-    const char *params[] = {after, limit, kind, parent_id};
+    const char *params[] = {after, limit, kind, parent_id, q};
     return rows_list(db,
                      "SELECT " COMMITTEE_COLUMNS " FROM committees WHERE row_seq > $1"
                      " AND ($3::text IS NULL OR kind = $3)"
                      " AND ($4::uuid IS NULL OR parent_id = $4)"
+                     " AND ($5::text IS NULL OR strpos(lower(name), lower($5)) > 0 OR "
+                     "      strpos(lower(short_name), lower($5)) > 0)"
                      " ORDER BY row_seq LIMIT $2",
-                     4, params, s_committee, page.limit,
+                     5, params, s_committee, page.limit,
                      &samhand__v1__list_committees_response__descriptor, (ProtobufCMessage **)out);
 }
 
@@ -526,11 +529,12 @@ int agenda_store_meeting_update(db_t *db, const char *id, const agenda_meeting_f
 
 int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committee_id,
                               const char *state, const char *from, const char *to, bool with_drafts,
-                              Samhand__V1__ListMeetingsResponse **out)
+                              const char *q, Samhand__V1__ListMeetingsResponse **out)
 {
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
-    const char *params[] = {after, limit, committee_id, state, from, to, with_drafts ? "t" : "f"};
+    const char *params[] = {after, limit, committee_id, state, from, to, with_drafts ? "t" : "f",
+                            q};
     return rows_list(db,
                      "SELECT " MEETING_COLUMNS " FROM meetings WHERE row_seq > $1"
                      " AND ($3::uuid IS NULL OR committee_id = $3)"
@@ -538,8 +542,13 @@ int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committe
                      " AND ($5::bigint IS NULL OR starts_at >= to_timestamp($5::bigint))"
                      " AND ($6::bigint IS NULL OR starts_at < to_timestamp($6::bigint))"
                      " AND ($7::boolean OR state <> 'DRAFT')"
+                     /* an exempt item's title is not the public's: not searched */
+                     " AND ($8::text IS NULL OR strpos(lower(title), lower($8)) > 0 OR "
+                     "      strpos(lower(place), lower($8)) > 0 OR EXISTS (SELECT 1 FROM "
+                     "      agenda_items i WHERE i.meeting_id = meetings.id AND NOT i.is_exempt "
+                     "      AND strpos(lower(i.title), lower($8)) > 0))"
                      " ORDER BY row_seq LIMIT $2",
-                     7, params, s_meeting, page.limit,
+                     8, params, s_meeting, page.limit,
                      &samhand__v1__list_meetings_response__descriptor, (ProtobufCMessage **)out);
 }
 

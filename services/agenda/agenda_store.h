@@ -58,7 +58,8 @@ int agenda_store_committee_get(db_t *db, const char *id, Samhand__V1__Committee 
 int agenda_store_committee_update(db_t *db, const char *id, const agenda_committee_fields_t *fields,
                                   Samhand__V1__Committee **out);
 int agenda_store_committee_list(db_t *db, agenda_page_t page, const char *kind,
-                                const char *parent_id, Samhand__V1__ListCommitteesResponse **out);
+                                const char *parent_id, const char *q,
+                                Samhand__V1__ListCommitteesResponse **out);
 /* 1 when `ancestor` is `id` or above it in the reporting line, 0 when not, -1 on error. */
 int agenda_store_committee_reports_to(db_t *db, const char *id, const char *ancestor);
 
@@ -99,7 +100,7 @@ int agenda_store_meeting_update(db_t *db, const char *id, const agenda_meeting_f
  * `with_drafts` */
 int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committee_id,
                               const char *state, const char *from, const char *to, bool with_drafts,
-                              Samhand__V1__ListMeetingsResponse **out);
+                              const char *q, Samhand__V1__ListMeetingsResponse **out);
 int agenda_store_meeting_set_state(db_t *db, const char *id, const char *state,
                                    const char *cancel_reason);
 /* Records a notice: state NOTICE_PUBLISHED, its version and time. */

@@ -586,8 +586,11 @@ int deviation_report_list(bus_call_t *call)
     char today[11];
     deviation_today(today);
     Samhand__V1__ListDeviationsResponse *list = NULL;
+    if (req->reference[0] && !check_text(req->reference, 32))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "reference",
+                             "reference is a report's reference like AVV-2026-0001");
     if (deviation_store_list(call->db, page, org, s_caller_subject(call), state, req->overdue,
-                             today, &list) != 0)
+                             today, req->reference[0] ? req->reference : NULL, &list) != 0)
         return bus_call_fail_db(call, "list deviations");
     const char **ids = calloc(list->n_items + 1, sizeof *ids);
     for (size_t i = 0; i < list->n_items; i++)

@@ -279,26 +279,27 @@ int deviation_store_transition(db_t *db, const char *id, const char *action, con
 
 int deviation_store_list(db_t *db, deviation_page_t page, const char *organization_id,
                          const char *subject, const char *state, bool overdue, const char *today,
-                         Samhand__V1__ListDeviationsResponse **out)
+                         const char *reference, Samhand__V1__ListDeviationsResponse **out)
 {
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
-    const char *params[] = {after, limit,  organization_id, state, overdue ? "t" : "f",
-                            today, subject};
+    const char *params[] = {after, limit,   organization_id, state, overdue ? "t" : "f",
+                            today, subject, reference};
     /* who may see a report, as deviation_report.c's s_sides has it */
 #define LIST_WHERE                                                                                 \
     " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR receiving_organization_id = $3)"  \
     " AND (state <> 'DRAFT' OR (reporter_subject = $7 AND $7 <> ''))"                              \
     " AND ($4::text IS NULL OR state = $4)"                                                        \
     " AND (NOT $5::boolean OR (state = 'SUBMITTED' AND acknowledge_due < $6::date) OR "            \
-    "      (state = 'AWAITING_RESPONSE' AND answer_due < $6::date))"
+    "      (state = 'AWAITING_RESPONSE' AND answer_due < $6::date))"                               \
+    " AND ($8::text IS NULL OR upper(reference) = upper($8))"
     const char *sql = page.newest_first ? "SELECT " REPORT_COLUMNS " FROM reports WHERE "
                                           "($1::bigint = 0 OR row_seq < $1)" LIST_WHERE
                                           " ORDER BY row_seq DESC LIMIT $2"
                                         : "SELECT " REPORT_COLUMNS " FROM reports WHERE "
                                           "row_seq > $1" LIST_WHERE " ORDER BY row_seq LIMIT $2";
 #undef LIST_WHERE
-    return rows_list(db, sql, 7, params, s_report, page.limit,
+    return rows_list(db, sql, 8, params, s_report, page.limit,
                      &samhand__v1__list_deviations_response__descriptor, (ProtobufCMessage **)out);
 }
 

@@ -50,7 +50,7 @@ typedef struct {
 
 int deviation_store_list(db_t *db, deviation_page_t page, const char *organization_id,
                          const char *subject, const char *state, bool overdue, const char *today,
-                         Samhand__V1__ListDeviationsResponse **out);
+                         const char *reference, Samhand__V1__ListDeviationsResponse **out);
 
 /* Reports due for an alert: the acknowledgement or the answer due on or
  * before `soon` (due soon) or before `today` (overdue), not yet alerted.

@@ -486,6 +486,21 @@ static void test_fhir_export(void **state)
     snprintf(id, sizeof id, "%s", json_text(r, "id"));
     snprintf(reference, sizeof reference, "%s", json_text(r, "reference"));
     http_response_free(&r);
+    /* found by its reference, as the parties write it to each other, by
+     * those who may see it only */
+    char search[160];
+    snprintf(search, sizeof search, "/v1/deviations?reference=%s", reference);
+    r = s_as(s_sykehus, "GET", search, NULL);
+    expect_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(r->json, "items"), 0), "id")),
+                        id);
+    http_response_free(&r);
+    r = s_as(s_annen, "GET", search, NULL);
+    expect_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+    http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s/fhir", id);
     r = s_as(s_sykehus, "GET", path, NULL);
     expect_status(r, 200);

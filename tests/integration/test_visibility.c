@@ -5,6 +5,8 @@
  * secret is a canary string that must not appear in an answer. */
 #include "harness.h"
 
+#include <curl/curl.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -479,6 +481,52 @@ static void test_exempt_cases_keep_their_actions_and_proposals(void **state)
     http_response_free(&r);
 }
 
+/* Search: meetings by their title, place or an item's title, committees
+ * by name; an exempt item's title finds nothing, or the search would tell
+ * that a meeting treats it. */
+static void test_search_finds_only_what_is_public(void **state)
+{
+    char meeting[40], item[40], path[256];
+    s_meeting(s_asu, "2026-10-15", meeting);
+    s_item(meeting,
+           "{\"kind\":\"CASE\",\"title\":\"Legevaktsamarbeid i Innherred\","
+           "\"durationMin\":20}",
+           item, NULL);
+    s_item(meeting,
+           "{\"kind\":\"CASE\",\"title\":\"Oppsigelse av overlege Hansen\",\"durationMin\":10,"
+           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 25\"}",
+           item, NULL);
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    s_post(path, 200);
+    struct {
+        const char *q;
+        size_t found;
+    } searches[] = {{"legevaktsamarbeid", 1},
+                    {"INNHERRED", 1},
+                    {"overlege Hansen", 0},
+                    {"oppsigelse", 0},
+                    {"Stjørdal", 0}};
+    for (size_t i = 0; i < sizeof searches / sizeof searches[0]; i++) {
+        char *q = curl_easy_escape(NULL, searches[i].q, 0);
+        snprintf(path, sizeof path, "/v1/meetings?committeeId=%s&q=%s", s_asu, q);
+        curl_free(q);
+        http_response_t *r = s_as(s_asu_member, "GET", path, NULL);
+        expect_status(r, 200);
+        size_t n = json_array_size(json_object_get(r->json, "items"));
+        if (n != searches[i].found)
+            fail_msg("q=%s found %zu meetings, not %zu", searches[i].q, n, searches[i].found);
+        http_response_free(&r);
+    }
+    http_response_t *r = s_as(NULL, "GET", "/v1/committees?q=samarbeidsutv", NULL);
+    expect_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    http_response_free(&r);
+    /* ASU by its short name, and Beredskaps-ASU by its name */
+    r = s_as(NULL, "GET", "/v1/committees?q=asu", NULL);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -489,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_only_the_persons_own_organisation_links_them),
         cmocka_unit_test(test_an_attachment_type_with_a_line_break_is_refused),
         cmocka_unit_test(test_exempt_cases_keep_their_actions_and_proposals),
+        cmocka_unit_test(test_search_finds_only_what_is_public),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
