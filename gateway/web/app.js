@@ -58,6 +58,8 @@ async function listReports(more) {
   const state = document.getElementById('vis-status').value;
   if (state) q.set('state', state);
   if (document.getElementById('vis-forfalte').checked) q.set('overdue', 'true');
+  const reference = document.getElementById('vis-referanse').value.trim();
+  if (reference) q.set('reference', reference);
   if (more && cursor) q.set('cursor', cursor);
   const r = await api('GET', '/v1/deviations?' + q);
   const body = document.getElementById('meldinger');
@@ -305,6 +307,7 @@ document.getElementById('meld').addEventListener('submit', async (e) => {
 });
 
 document.getElementById('utvalg').addEventListener('change', () => listReports(false));
+document.getElementById('utvalg').addEventListener('submit', (e) => { e.preventDefault(); listReports(false); });
 document.getElementById('flere').addEventListener('click', () => listReports(true));
 
 signInForm(start, 'Nøkkelen ble ikke godtatt. Sjekk at du har limt inn hele nøkkelen.');

@@ -82,6 +82,18 @@ try {
   await hospital.locator('#meldinger td', { hasText: reference }).waitFor();
   await accessible(hospital, 'the receiver\'s list');
   await shot(hospital, '5-mottatt');
+  // found by the reference the municipality gives on the phone; another not
+  await hospital.getByLabel('Referanse').fill(reference.toLowerCase());
+  await hospital.getByLabel('Referanse').press('Enter');
+  await hospital.waitForFunction(() =>
+    document.getElementById('liste-antall').textContent.startsWith('1 melding vises'));
+  await hospital.getByLabel('Referanse').fill('AVV-1999-0001');
+  await hospital.getByLabel('Referanse').press('Enter');
+  await hospital.waitForFunction(() =>
+    document.getElementById('liste-antall').textContent === 'Ingen meldinger å vise.');
+  await hospital.getByLabel('Referanse').fill('');
+  await hospital.getByLabel('Referanse').press('Enter');
+  await hospital.locator('#meldinger td', { hasText: reference }).waitFor();
 
   // it acknowledges and answers
   await hospital.getByRole('button', { name: reference }).click();
