@@ -94,9 +94,30 @@ static void s_send(h2o_req_t *req, int status, const char *content_type, const c
     h2o_send_inline(req, body, len);
 }
 
+/* Whether the caller's first language is Norwegian (Accept-Language: nb,
+ * no or nn first): problem details are then in bokmål. */
+static bool s_wants_bokmal(h2o_req_t *req)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT_LANGUAGE, -1);
+    if (i < 0)
+        return false;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    size_t at = 0;
+    while (at < v.len && (v.base[at] == ' ' || v.base[at] == '\t'))
+        at++;
+    if (v.len - at < 2)
+        return false;
+    const char *tag = v.base + at;
+    bool norwegian = strncasecmp(tag, "nb", 2) == 0 || strncasecmp(tag, "no", 2) == 0 ||
+                     strncasecmp(tag, "nn", 2) == 0;
+    return norwegian && (v.len - at == 2 || strchr("-,; ", tag[2]));
+}
+
 static void s_send_json(h2o_req_t *req, int status, const char *content_type, json_t *body,
                         const char *request_id)
 {
+    if (body && strcmp(content_type, "application/problem+json") == 0 && s_wants_bokmal(req))
+        gateway_problem_in_bokmal(body);
     char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(body);
     if (!text) {

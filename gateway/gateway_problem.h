@@ -17,4 +17,10 @@ const char *gateway_problem_reason(int http_status);
 json_t *gateway_problem_new(int http_status, const char *detail, const char *field,
                             const char *request_id);
 
+/* The problem in Norwegian bokmål, in place, for a caller who asked for it
+ * (Accept-Language: nb): its title, detail and each error's detail; a
+ * message without a translation becomes a plain sentence for its status,
+ * never the English. Field names stay as they are. */
+void gateway_problem_in_bokmal(json_t *problem);
+
 #endif

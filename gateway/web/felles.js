@@ -24,7 +24,8 @@ let signedIn = false;
 // A call to the API: its status, its JSON, and its ETag (the version an
 // If-Match in `extra` headers hands back with a change).
 async function api(method, path, body, extra = {}) {
-  const headers = { Authorization: 'Bearer ' + key(), ...extra };
+  // problem details in bokmål, as the pages speak to people
+  const headers = { Authorization: 'Bearer ' + key(), 'Accept-Language': 'nb', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await r.json().catch(() => ({}));

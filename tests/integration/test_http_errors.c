@@ -152,12 +152,37 @@ static void test_every_list_pages_alike(void **state)
     }
 }
 
+/* Problem details in bokmål when asked for (the pages ask), English for
+ * integrators by default; the field names stay. */
+static void test_problems_in_bokmal_when_asked(void **state)
+{
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1/organizations", s_stack.base_url);
+    const char *norwegian[] = {s_stack.auth_header, "Accept-Language: nb-NO,nb;q=0.9,en;q=0.5",
+                               NULL};
+    const char *body = "{\"organizationNumber\":\"974575086\",\"kind\":\"OTHER\"}";
+    http_response_t *r = http_request("POST", url, body, norwegian);
+    assert_problem(r, 400, "name");
+    assert_string_equal(json_text(r, "title"), "Ugyldig forespørsel");
+    assert_string_equal(json_text(r, "detail"), "name må fylles ut");
+    http_response_free(&r);
+    const char *english[] = {s_stack.auth_header, NULL};
+    r = http_request("POST", url, body, english);
+    assert_problem(r, 400, "name");
+    assert_string_equal(json_text(r, "detail"), "name is required");
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bodies),           cmocka_unit_test(test_oversized_body),
-        cmocka_unit_test(test_content_type),     cmocka_unit_test(test_paths_and_methods),
-        cmocka_unit_test(test_query_parameters), cmocka_unit_test(test_every_list_pages_alike),
+        cmocka_unit_test(test_bodies),
+        cmocka_unit_test(test_oversized_body),
+        cmocka_unit_test(test_content_type),
+        cmocka_unit_test(test_paths_and_methods),
+        cmocka_unit_test(test_query_parameters),
+        cmocka_unit_test(test_every_list_pages_alike),
+        cmocka_unit_test(test_problems_in_bokmal_when_asked),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

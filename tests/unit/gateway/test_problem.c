@@ -31,11 +31,52 @@ static void test_field_in_json_spelling(void **state)
     json_decref(p);
 }
 
+/* Asked for in bokmål, a problem speaks it: the messages the table knows,
+ * with their field and values kept, and a plain Norwegian sentence for the
+ * rest, never the English. */
+static void test_in_bokmal(void **state)
+{
+    json_t *p = gateway_problem_new(400, "end_time must be after start_time", "end_time", "r1");
+    gateway_problem_in_bokmal(p);
+    assert_string_equal(json_string_value(json_object_get(p, "title")), "Ugyldig forespørsel");
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "endTime må være etter start_time");
+    json_t *error = json_array_get(json_object_get(p, "errors"), 0);
+    assert_string_equal(json_string_value(json_object_get(error, "field")), "endTime");
+    assert_string_equal(json_string_value(json_object_get(error, "detail")),
+                        "endTime må være etter start_time");
+    json_decref(p);
+
+    p = gateway_problem_new(404, "committee 1234 does not exist", "committee_id", NULL);
+    gateway_problem_in_bokmal(p);
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "utvalget 1234 finnes ikke");
+    json_decref(p);
+
+    p = gateway_problem_new(400,
+                            "title must be text of at most 200 characters without control "
+                            "characters",
+                            "title", NULL);
+    gateway_problem_in_bokmal(p);
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "title må være tekst på høyst 200 tegn, uten kontrolltegn");
+    json_decref(p);
+
+    /* one the table lacks: Norwegian all the same */
+    p = gateway_problem_new(409, "the proposal was declined already", "state", NULL);
+    gateway_problem_in_bokmal(p);
+    assert_string_equal(json_string_value(json_object_get(p, "title")), "Konflikt");
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "dette kan ikke gjøres slik saken står nå");
+    json_decref(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_field_in_json_spelling),
+        cmocka_unit_test(test_in_bokmal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
