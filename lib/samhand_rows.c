@@ -143,3 +143,13 @@ int rows_exec(db_t *db, const char *sql, int n, const char *const *params)
     PQclear(res);
     return changed ? 0 : 1;
 }
+
+int rows_bool(db_t *db, const char *sql, int n, const char *const *params)
+{
+    PGresult *res = db_query(db, sql, n, params);
+    if (!res)
+        return -1;
+    int yes = PQntuples(res) > 0 && PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return yes;
+}

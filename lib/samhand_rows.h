@@ -56,4 +56,8 @@ void rows_page_params(int64_t after, int limit, char after_text[24], char limit_
  * changed none, -1 on error. */
 int rows_exec(db_t *db, const char *sql, int n, const char *const *params);
 
+/* The truth of a statement that answers one boolean ("SELECT EXISTS …"):
+ * 1, 0, or -1 on error. */
+int rows_bool(db_t *db, const char *sql, int n, const char *const *params);
+
 #endif

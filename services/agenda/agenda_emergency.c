@@ -58,24 +58,31 @@ static int s_commit(bus_call_t *call, const char *id, const char *type)
     return agenda_commit(call, type, e->id, NULL, e->committee_id, &e->base);
 }
 
+/* The request's committee: 0 with whether it is an emergency committee,
+ * or -1 after a 404 naming committee_id. */
+static int s_committee(bus_call_t *call, const char *id, bool *is_emergency)
+{
+    Samhand__V1__Committee *committee = NULL;
+    int rc = check_uuid(id) ? agenda_store_committee_get(call->db, id, &committee) : 1;
+    if (rc < 0)
+        return bus_call_fail_db(call, "read committee");
+    if (rc > 0)
+        return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
+                             id);
+    *is_emergency = committee->kind == SAMHAND__V1__COMMITTEE__KIND__EMERGENCY;
+    protobuf_c_message_free_unpacked(&committee->base, NULL);
+    return 0;
+}
+
 int agenda_emergency_open(bus_call_t *call)
 {
     const Samhand__V1__OpenEmergencyRequest *req = (const void *)call->request;
     if (agenda_check_required(call, "title", req->title, TITLE_MAX_CHARS) != 0 ||
         agenda_check_optional(call, "description", req->description, TEXT_MAX_CHARS) != 0)
         return -1;
-    if (!check_uuid(req->committee_id))
-        return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
-                             req->committee_id);
-    Samhand__V1__Committee *committee = NULL;
-    int rc = agenda_store_committee_get(call->db, req->committee_id, &committee);
-    if (rc < 0)
-        return bus_call_fail_db(call, "read committee");
-    if (rc > 0)
-        return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
-                             req->committee_id);
-    bool emergency = committee->kind == SAMHAND__V1__COMMITTEE__KIND__EMERGENCY;
-    protobuf_c_message_free_unpacked(&committee->base, NULL);
+    bool emergency = false;
+    if (s_committee(call, req->committee_id, &emergency) != 0)
+        return -1;
     if (agenda_scope_check(call, req->committee_id) != 0)
         return -1;
     if (!emergency)
@@ -113,17 +120,9 @@ int agenda_emergency_list(bus_call_t *call)
     agenda_page_t page;
     if (agenda_page(call, req->limit, req->cursor, &page) != 0)
         return -1;
-    if (!check_uuid(req->committee_id))
-        return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
-                             req->committee_id);
-    Samhand__V1__Committee *committee = NULL;
-    int rc = agenda_store_committee_get(call->db, req->committee_id, &committee);
-    if (rc < 0)
-        return bus_call_fail_db(call, "read committee");
-    if (rc > 0)
-        return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
-                             req->committee_id);
-    protobuf_c_message_free_unpacked(&committee->base, NULL);
+    bool emergency;
+    if (s_committee(call, req->committee_id, &emergency) != 0)
+        return -1;
     Samhand__V1__ListEmergenciesResponse *list = NULL;
     if (agenda_store_emergency_list(call->db, page, req->committee_id, &list) != 0)
         return bus_call_fail_db(call, "list emergencies");

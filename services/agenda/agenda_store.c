@@ -151,17 +151,12 @@ int agenda_store_person_kept_by(db_t *db, const char *person_id, const char *org
     if (!organization_id || !organization_id[0])
         return 0;
     const char *params[] = {person_id, organization_id};
-    PGresult *res = db_query(db,
-                             "SELECT EXISTS (SELECT 1 FROM memberships m JOIN committees c ON "
-                             "c.id = m.committee_id WHERE m.person_id = $1 AND "
-                             "c.secretariat_organization_id = $2::uuid AND m.term_from <= "
-                             "current_date AND (m.term_to IS NULL OR m.term_to >= current_date))",
-                             2, params);
-    if (!res)
-        return -1;
-    int yes = PQgetvalue(res, 0, 0)[0] == 't';
-    PQclear(res);
-    return yes;
+    return rows_bool(db,
+                     "SELECT EXISTS (SELECT 1 FROM memberships m JOIN committees c ON "
+                     "c.id = m.committee_id WHERE m.person_id = $1 AND "
+                     "c.secretariat_organization_id = $2::uuid AND m.term_from <= "
+                     "current_date AND (m.term_to IS NULL OR m.term_to >= current_date))",
+                     2, params);
 }
 
 int agenda_store_person_list(db_t *db, agenda_page_t page, const char *organization_id,
@@ -279,18 +274,13 @@ int agenda_store_committee_list(db_t *db, agenda_page_t page, const char *kind,
 int agenda_store_committee_reports_to(db_t *db, const char *id, const char *ancestor)
 {
     const char *params[] = {id, ancestor};
-    PGresult *res = db_query(db,
-                             "WITH RECURSIVE line(id, parent_id) AS ("
-                             "  SELECT id, parent_id FROM committees WHERE id = $1"
-                             "  UNION SELECT c.id, c.parent_id FROM committees c"
-                             "  JOIN line ON c.id = line.parent_id)"
-                             " SELECT EXISTS (SELECT 1 FROM line WHERE id = $2)",
-                             2, params);
-    if (!res)
-        return -1;
-    int yes = PQgetvalue(res, 0, 0)[0] == 't';
-    PQclear(res);
-    return yes;
+    return rows_bool(db,
+                     "WITH RECURSIVE line(id, parent_id) AS ("
+                     "  SELECT id, parent_id FROM committees WHERE id = $1"
+                     "  UNION SELECT c.id, c.parent_id FROM committees c"
+                     "  JOIN line ON c.id = line.parent_id)"
+                     " SELECT EXISTS (SELECT 1 FROM line WHERE id = $2)",
+                     2, params);
 }
 
 /* ------------------------------------------------------------ memberships */
