@@ -1,5 +1,6 @@
 /* Webhook subscriptions of the parties' systems: what they want, where it
- * goes, the signing secret shown once (and kept sealed); their deliveries
+ * goes, how it is signed (the HMAC secret shown once, or the ed25519
+ * public key shown always; the secret or private key kept sealed); their deliveries
  * and the replay of dead letters. Managed by the owner organisation
  * (administrators and quality see all); each sees what the principal that
  * made it may see now, and only that principal or an administrator changes
@@ -12,6 +13,7 @@
 #include <arpa/inet.h>
 #include <assert.h>
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -58,6 +60,51 @@ static void s_secret(char out[64])
     EVP_EncodeBlock((unsigned char *)out + 6, bytes, sizeof bytes);
 }
 
+/* An ed25519 key pair (OpenSSL): `private_key` "whsk_" and `public_key`
+ * "whpk_" with the base64 of the raw 32-byte keys, as Standard Webhooks
+ * writes them. 0, or -1 when OpenSSL could not make one. */
+static int s_key_pair(char private_key[64], char public_key[64])
+{
+    unsigned char raw[32];
+    size_t len = sizeof raw;
+    EVP_PKEY *key = NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
+    int rc = -1;
+    if (!ctx || EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_keygen(ctx, &key) != 1 ||
+        EVP_PKEY_get_raw_private_key(key, raw, &len) != 1 || len != sizeof raw)
+        goto cleanup;
+    memcpy(private_key, "whsk_", 5);
+    EVP_EncodeBlock((unsigned char *)private_key + 5, raw, sizeof raw);
+    len = sizeof raw;
+    if (EVP_PKEY_get_raw_public_key(key, raw, &len) != 1 || len != sizeof raw)
+        goto cleanup;
+    memcpy(public_key, "whpk_", 5);
+    EVP_EncodeBlock((unsigned char *)public_key + 5, raw, sizeof raw);
+    rc = 0;
+
+cleanup:
+    OPENSSL_cleanse(raw, sizeof raw);
+    EVP_PKEY_free(key);
+    EVP_PKEY_CTX_free(ctx);
+    return rc;
+}
+
+/* A new signing secret of `scheme` into `secret` (to be sealed), and for
+ * ED25519 the public key into `public_key` ("" for HMAC). 0 or -1. */
+static int s_new_secret(Samhand__V1__SignatureScheme scheme, char secret[64], char public_key[64])
+{
+    public_key[0] = '\0';
+    if (scheme == SAMHAND__V1__SIGNATURE_SCHEME__ED25519)
+        return s_key_pair(secret, public_key);
+    s_secret(secret);
+    return 0;
+}
+
+static const char *s_scheme_name(Samhand__V1__SignatureScheme scheme)
+{
+    return scheme == SAMHAND__V1__SIGNATURE_SCHEME__ED25519 ? "ED25519" : "HMAC_SHA256";
+}
+
 /* its health (subscription_health), after the rest */
 #define HEALTH_COLUMNS                                                                             \
     ROWS_TIMESTAMP_US("failing_since")                                                             \
@@ -79,7 +126,8 @@ static void s_secret(char out[64])
                                                            "WHERE d.subscription_id = "            \
                                                            "subscriptions.id AND d.state = "       \
                                                            "'PENDING'), " HEALTH_COLUMNS           \
-                                                           ", row_seq"
+                                                           ", signature_scheme, public_key, "      \
+                                                           "row_seq"
 
 /* The health columns from `col` on: failing since (or NULL),
  * consecutive failures, oldest pending age. */
@@ -118,6 +166,8 @@ static ProtobufCMessage *s_subscription(const PGresult *res, int row)
     s->last_sequence = strtoll(PQgetvalue(res, row, 16), NULL, 10);
     s->pending_deliveries = strtoll(PQgetvalue(res, row, 17), NULL, 10);
     s->health = s_health(res, row, 18);
+    s->signature_scheme = rows_enum(&samhand__v1__signature_scheme__descriptor, res, row, 21);
+    s->public_key = rows_text(res, row, 22);
     return &s->base;
 }
 
@@ -233,6 +283,15 @@ static int s_check(bus_call_t *call, const char *url, char **types, size_t n_typ
     return 0;
 }
 
+static int s_check_scheme(bus_call_t *call, Samhand__V1__SignatureScheme scheme)
+{
+    if (scheme != SAMHAND__V1__SIGNATURE_SCHEME__HMAC_SHA256 &&
+        scheme != SAMHAND__V1__SIGNATURE_SCHEME__ED25519)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "signature_scheme",
+                             "signature_scheme must be HMAC_SHA256 or ED25519");
+    return 0;
+}
+
 int notify_subscription_create(bus_call_t *call)
 {
     const Samhand__V1__CreateSubscriptionRequest *req = (const void *)call->request;
@@ -251,9 +310,15 @@ int notify_subscription_create(bus_call_t *call)
     if (!check_empty(req->description) && !check_text(req->description, 500))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "description",
                              "description must be text of at most 500 characters");
+    Samhand__V1__SignatureScheme scheme =
+        req->signature_scheme ? req->signature_scheme : SAMHAND__V1__SIGNATURE_SCHEME__HMAC_SHA256;
+    if (s_check_scheme(call, scheme) != 0)
+        return -1;
     const notify_context_t *context = call->service;
-    char secret[64] = {0};
-    s_secret(secret);
+    char secret[64] = {0}, public_key[64] = {0};
+    if (s_new_secret(scheme, secret, public_key) != 0)
+        return bus_call_fail(call, BUS_INTERNAL, NULL,
+                             "could not make the subscription's key pair");
     char *sealed = notify_secret_seal(context->secret_key, secret);
     if (!sealed)
         return bus_call_fail(call, BUS_INTERNAL, NULL, "could not seal the subscription's secret");
@@ -271,7 +336,9 @@ int notify_subscription_create(bus_call_t *call)
                             sealed,
                             req->contact_email,
                             per_second,
-                            heartbeat};
+                            heartbeat,
+                            s_scheme_name(scheme),
+                            public_key};
     Samhand__V1__Subscription *s = NULL;
     if (db_begin(call->db) != 0) {
         free(types);
@@ -282,16 +349,22 @@ int notify_subscription_create(bus_call_t *call)
     int rc = rows_one(call->db,
                       "INSERT INTO subscriptions (owner_subject, owner_organization_id, url, "
                       "event_types, organization_id, committee_id, description, secret_sealed, "
-                      "contact_email, max_per_second, heartbeat_seconds) VALUES ($1, $2, $3, "
-                      "ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5, $6, $7, $8, $9, "
-                      "$10::int, $11::int) RETURNING " SUBSCRIPTION_COLUMNS,
-                      11, params, s_subscription, (ProtobufCMessage **)&s);
+                      "contact_email, max_per_second, heartbeat_seconds, signature_scheme, "
+                      "public_key) VALUES ($1, $2, $3, ARRAY(SELECT "
+                      "jsonb_array_elements_text($4::jsonb)), $5, $6, $7, $8, $9, $10::int, "
+                      "$11::int, $12, $13) RETURNING " SUBSCRIPTION_COLUMNS,
+                      13, params, s_subscription, (ProtobufCMessage **)&s);
     free(types);
     free(sealed);
+    /* an ed25519 key pair's private half is never shown: the answer has
+     * its public key */
     if (rc == 0) {
         db_at_commit(call->db, notify_wake_senders, call->service);
-        rc = s_reply_secret_and_commit(call, s, secret);
+        rc = scheme == SAMHAND__V1__SIGNATURE_SCHEME__ED25519
+                 ? s_reply_and_commit(call, s)
+                 : s_reply_secret_and_commit(call, s, secret);
     }
+    OPENSSL_cleanse(secret, sizeof secret);
     if (rc != 0) {
         bus_call_fail_db(call, "create subscription");
         db_rollback(call->db);
@@ -342,9 +415,11 @@ int notify_subscription_update(bus_call_t *call)
     if (s_load(call, req->id, &s) != 0)
         return -1;
     bool is_owner = strcmp(s->owner_subject, s_subject(call)) == 0 || s_administrator(call);
+    Samhand__V1__SignatureScheme scheme = s->signature_scheme;
     protobuf_c_message_free_unpacked(&s->base, NULL);
     bool has_url = false, has_types = false, has_description = false, has_state = false,
-         has_contact = false, rotate = false, has_per_second = false, has_heartbeat = false;
+         has_contact = false, rotate = false, has_per_second = false, has_heartbeat = false,
+         has_scheme = false;
     for (size_t i = 0; i < req->n_update_mask; i++) {
         const char *f = req->update_mask[i];
         if (strcmp(f, "url") == 0)
@@ -363,15 +438,27 @@ int notify_subscription_update(bus_call_t *call)
             has_per_second = true;
         else if (strcmp(f, "heartbeat_seconds") == 0)
             has_heartbeat = true;
+        else if (strcmp(f, "signature_scheme") == 0)
+            has_scheme = true;
         else
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, f, "%s cannot be changed", f);
     }
     /* where events go, and who can prove they came from samhand, are the
      * owner's: another key of the organisation does not redirect them */
-    if ((has_url || rotate) && !is_owner)
-        return bus_call_fail(call, BUS_PERMISSION_DENIED, has_url ? "url" : "rotate_secret",
+    if ((has_url || rotate || has_scheme) && !is_owner)
+        return bus_call_fail(call, BUS_PERMISSION_DENIED,
+                             has_url  ? "url"
+                             : rotate ? "rotate_secret"
+                                      : "signature_scheme",
                              "only the principal that made the subscription, or an "
                              "administrator, changes its url or secret");
+    /* a new scheme is a rotation to a new secret or key pair of it */
+    if (has_scheme) {
+        if (s_check_scheme(call, req->signature_scheme) != 0)
+            return -1;
+        scheme = req->signature_scheme;
+        rotate = true;
+    }
     if (s_check(call, has_url ? req->url : NULL, req->event_types, req->n_event_types,
                 has_contact ? req->contact_email : NULL) != 0 ||
         s_check_settings(call, has_per_second ? &req->max_deliveries_per_second : NULL,
@@ -381,10 +468,12 @@ int notify_subscription_update(bus_call_t *call)
         req->state != SAMHAND__V1__SUBSCRIPTION__STATE__PAUSED)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "state", "state must be ACTIVE or PAUSED");
     const notify_context_t *context = call->service;
-    char secret[64] = {0};
+    char secret[64] = {0}, public_key[64] = {0};
     char *sealed = NULL;
     if (rotate) {
-        s_secret(secret);
+        if (s_new_secret(scheme, secret, public_key) != 0)
+            return bus_call_fail(call, BUS_INTERNAL, NULL,
+                                 "could not make the subscription's key pair");
         if (!(sealed = notify_secret_seal(context->secret_key, secret)))
             return bus_call_fail(call, BUS_INTERNAL, NULL,
                                  "could not seal the subscription's secret");
@@ -411,7 +500,9 @@ int notify_subscription_update(bus_call_t *call)
         sealed,
         has_contact ? req->contact_email : NULL,
         has_per_second ? per_second : NULL,
-        has_heartbeat ? heartbeat : NULL};
+        has_heartbeat ? heartbeat : NULL,
+        rotate ? s_scheme_name(scheme) : NULL,
+        public_key};
     /* a subscription whose owner's key was revoked stays paused; a new URL
      * answers the handshake again (from its first attempt) */
     PGresult *res = db_query(
@@ -429,10 +520,11 @@ int notify_subscription_update(bus_call_t *call)
         "previous_secret_until ELSE now() + interval '24 hours' END, secret_sealed = coalesce($6, "
         "secret_sealed), contact_email = coalesce($7, contact_email), max_per_second = "
         "coalesce($8::int, max_per_second), heartbeat_seconds = coalesce($9::int, "
-        "heartbeat_seconds), updated_at = now() "
+        "heartbeat_seconds), signature_scheme = coalesce($10, signature_scheme), public_key = "
+        "CASE WHEN $10 IS NULL THEN public_key ELSE $11 END, updated_at = now() "
         "WHERE id = $1 AND ($5 IS DISTINCT FROM 'ACTIVE' OR NOT EXISTS (SELECT 1 FROM principals "
         "p WHERE p.subject = s.owner_subject AND p.revoked_at IS NOT NULL))",
-        9, params);
+        11, params);
     free(types);
     free(sealed);
     if (!res) {
@@ -453,7 +545,11 @@ int notify_subscription_update(bus_call_t *call)
         return -1;
     }
     db_at_commit(call->db, notify_wake_senders, call->service);
-    if ((rotate ? s_reply_secret_and_commit(call, s, secret) : s_reply_and_commit(call, s)) != 0) {
+    bool shows_secret = rotate && scheme == SAMHAND__V1__SIGNATURE_SCHEME__HMAC_SHA256;
+    int rc =
+        shows_secret ? s_reply_secret_and_commit(call, s, secret) : s_reply_and_commit(call, s);
+    OPENSSL_cleanse(secret, sizeof secret);
+    if (rc != 0) {
         bus_call_fail_db(call, "update subscription");
         db_rollback(call->db);
         return -1;

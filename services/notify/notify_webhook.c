@@ -6,7 +6,8 @@
  * the retry: exponential backoff with jitter over about a day, Retry-After
  * honoured, 410 disables the subscription, and a delivery out of retries
  * becomes a dead letter. A new URL answers a handshake before events go
- * to it; secrets are opened from their sealed form only to sign. */
+ * to it; secrets (HMAC "v1") and ed25519 private keys ("v1a") are opened
+ * from their sealed form only to sign. */
 #include "notify_server.h"
 #include "gateway_transcode.h"
 #include "samhand_log.h"
@@ -21,6 +22,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
@@ -65,25 +67,77 @@ static size_t s_on_header(char *data, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-/* "v1,<base64 of HMAC-SHA256(key, id.timestamp.body)>", the key being the
- * secret's base64 after "whsec_". */
-static void s_sign(const char *secret, const char *id, const char *timestamp, const char *body,
-                   char out[100])
+/* The bytes of a key written as `prefix` and base64, into `key` (room
+ * for `room`); their number, or -1. */
+static int s_key_bytes(const char *text, const char *prefix, unsigned char *key, int room)
 {
-    const char *b64 = strncmp(secret, "whsec_", 6) == 0 ? secret + 6 : secret;
-    unsigned char key[64];
-    int key_len = EVP_DecodeBlock(key, (const unsigned char *)b64, (int)strlen(b64));
+    size_t prefix_len = strlen(prefix);
+    const char *b64 = strncmp(text, prefix, prefix_len) == 0 ? text + prefix_len : text;
     size_t b64_len = strlen(b64);
-    while (b64_len > 0 && b64[b64_len - 1] == '=' && key_len > 0)
-        key_len--, b64_len--;
-    char *signed_content = NULL;
-    int len = asprintf(&signed_content, "%s.%s.%s", id, timestamp, body);
+    if (b64_len % 4 != 0 || (int)(b64_len / 4 * 3) > room)
+        return -1;
+    int len = EVP_DecodeBlock(key, (const unsigned char *)b64, (int)b64_len);
+    while (b64_len > 0 && b64[b64_len - 1] == '=' && len > 0)
+        len--, b64_len--;
+    return len;
+}
+
+/* "v1,<base64 of HMAC-SHA256(key, id.timestamp.body)>", the key being the
+ * secret's base64 after "whsec_". 0 or -1. */
+static int s_sign_hmac(const char *secret, const char *content, size_t content_len, char out[100])
+{
+    unsigned char key[66];
+    int key_len = s_key_bytes(secret, "whsec_", key, sizeof key);
     unsigned char mac[32];
     unsigned int mac_len = 0;
-    HMAC(EVP_sha256(), key, key_len, (unsigned char *)signed_content, (size_t)len, mac, &mac_len);
-    free(signed_content);
+    if (key_len < 0 || !HMAC(EVP_sha256(), key, key_len, (const unsigned char *)content,
+                             content_len, mac, &mac_len))
+        return -1;
     memcpy(out, "v1,", 3);
     EVP_EncodeBlock((unsigned char *)out + 3, mac, (int)mac_len);
+    return 0;
+}
+
+/* "v1a,<base64 of the ed25519 signature of id.timestamp.body>" by the
+ * private key "whsk_<base64 of its raw 32 bytes>". 0 or -1. */
+static int s_sign_ed25519(const char *private_key, const char *content, size_t content_len,
+                          char out[100])
+{
+    unsigned char raw[33], signature[64];
+    size_t signature_len = sizeof signature;
+    int raw_len = s_key_bytes(private_key, "whsk_", raw, sizeof raw);
+    EVP_PKEY *key =
+        raw_len == 32 ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw, 32) : NULL;
+    OPENSSL_cleanse(raw, sizeof raw);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int rc = -1;
+    if (!key || !md || EVP_DigestSignInit(md, NULL, NULL, NULL, key) != 1 ||
+        EVP_DigestSign(md, signature, &signature_len, (const unsigned char *)content,
+                       content_len) != 1)
+        goto cleanup;
+    memcpy(out, "v1a,", 4);
+    EVP_EncodeBlock((unsigned char *)out + 4, signature, (int)signature_len);
+    rc = 0;
+
+cleanup:
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(key);
+    return rc;
+}
+
+/* One entry of webhook-signature for `secret` over id.timestamp.body: by
+ * its scheme, which its prefix tells (whsk_: ed25519, else HMAC). 0 or -1. */
+static int s_sign(const char *secret, const char *id, const char *timestamp, const char *body,
+                  char out[100])
+{
+    char *content = NULL;
+    int len = asprintf(&content, "%s.%s.%s", id, timestamp, body);
+    if (len < 0)
+        return -1;
+    int rc = strncmp(secret, "whsk_", 5) == 0 ? s_sign_ed25519(secret, content, (size_t)len, out)
+                                              : s_sign_hmac(secret, content, (size_t)len, out);
+    free(content);
+    return rc;
 }
 
 /* Switches a subscription off, once, and tells its owner in the same
@@ -278,12 +332,13 @@ static struct curl_slist *s_signed_headers(const notify_context_t *context, cons
     char *previous =
         previous_sealed ? notify_secret_open(context->secret_key, previous_sealed) : NULL;
     struct curl_slist *headers = NULL;
-    if (!secret || (previous_sealed && !previous))
+    if (!secret || (previous_sealed && !previous) ||
+        s_sign(secret, id, timestamp, body, sig) != 0 ||
+        (previous && s_sign(previous, id, timestamp, body, old_sig) != 0))
         goto cleanup;
-    s_sign(secret, id, timestamp, body, sig);
-    /* while a secret is being rotated, both sign */
+    /* while a secret is being rotated, both sign (a v1 and a v1a when the
+     * rotation changed the scheme) */
     if (previous) {
-        s_sign(previous, id, timestamp, body, old_sig);
         snprintf(sig_header, sizeof sig_header, "webhook-signature: %s %s", sig, old_sig);
     } else {
         snprintf(sig_header, sizeof sig_header, "webhook-signature: %s", sig);

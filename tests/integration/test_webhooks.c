@@ -1,5 +1,5 @@
 /* Webhooks to a real receiver: CloudEvents signed per the Standard Webhooks
- * specification, retried with the same webhook-id in the order of the
+ * specification (HMAC "v1", or ed25519 "v1a"), retried with the same webhook-id in the order of the
  * stream, dead letters replayed, 410 disabling the endpoint, and nothing
  * delivered that the subscriber's organisation may not see. */
 #include "harness.h"
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,6 +129,172 @@ static void test_signed_cloud_event(void **state)
     assert_int_equal(harness_receiver_verify(rx, secret), 0);
     assert_int_not_equal(harness_receiver_verify(rx, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), 0);
     json_decref(event);
+    harness_receiver_stop(&rx);
+}
+
+/* Verifies the requests `rx` received from the `from`-th on as a receiver
+ * of ed25519 signatures does, with node's own crypto.verify
+ * (tests/tools/verify-webhooks-ed25519.mjs): the npm standardwebhooks
+ * library (1.1.1) verifies only v1. 0 when every one has a v1a signature
+ * by `public_key`. */
+static int s_verify_ed25519(harness_receiver_t *rx, size_t from, const char *public_key)
+{
+    const char *source = getenv("SAMHAND_SOURCE_DIR");
+    char command[1024];
+    snprintf(command, sizeof command, "node %s/tests/tools/verify-webhooks-ed25519.mjs >&2",
+             source && *source ? source : ".");
+    FILE *node = popen(command, "w");
+    if (!node)
+        return -1;
+    size_t n = harness_receiver_wait(rx, 0, 0);
+    for (size_t i = from; i < n; i++) {
+        /* each header read before the next (they share a buffer) */
+        json_t *line = json_object();
+        json_object_set_new(line, "publicKey", json_string(public_key));
+        json_object_set_new(line, "id", json_string(harness_receiver_header(rx, i, "webhook-id")));
+        json_object_set_new(line, "timestamp",
+                            json_string(harness_receiver_header(rx, i, "webhook-timestamp")));
+        json_object_set_new(line, "signature",
+                            json_string(harness_receiver_header(rx, i, "webhook-signature")));
+        json_object_set_new(line, "body", json_string(harness_receiver_body(rx, i)));
+        char *text = json_dumps(line, JSON_COMPACT);
+        fprintf(node, "%s\n", text);
+        free(text);
+        json_decref(line);
+    }
+    int status = pclose(node);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* How many rows of notify's `table` hold `text` (as text, or hex as in a
+ * stored answer's bytes). */
+static long s_rows_holding(const char *table, const char *text)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM notify.%s t WHERE strpos(t::text, $1) > 0 OR strpos(t::text, "
+             "encode(convert_to($1, 'UTF8'), 'hex')) > 0",
+             table);
+    const char *params[] = {text};
+    PGconn *conn = PQconnectdb(s_db);
+    PGresult *res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    long n = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(conn);
+    return n;
+}
+
+/* A subscription may be signed with ed25519 instead of a shared secret:
+ * samhand makes the key pair, answers (and shows every time) the public
+ * key and keeps the private one sealed, shown to nobody; its events and
+ * heartbeats carry one "v1a," signature that verifies with the public key,
+ * and with no other. */
+static void test_ed25519_signed_cloud_event(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.organization.\"],"
+             "\"signatureScheme\":\"ED25519\",\"heartbeatSeconds\":1}",
+             harness_receiver_url(rx));
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    assert_int_equal(r->status, 201);
+    assert_string_equal(json_text(r, "signatureScheme"), "ED25519");
+    assert_string_equal(json_text(r, "secret"), "");
+    char id[40], public_key[80];
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    snprintf(public_key, sizeof public_key, "%s", json_text(r, "publicKey"));
+    http_response_free(&r);
+    assert_int_equal(strncmp(public_key, "whpk_", 5), 0);
+    assert_int_equal(strlen(public_key), 5 + 44); /* base64 of 32 bytes */
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    r = stack_get(&s_stack, path); /* public: shown again */
+    assert_string_equal(json_text(r, "publicKey"), public_key);
+    assert_string_equal(json_text(r, "secret"), "");
+    http_response_free(&r);
+    /* the private key is kept sealed only: in plain nowhere */
+    assert_int_equal(s_rows_holding("subscriptions", "whsk_"), 0);
+    assert_int_equal(s_rows_holding("idempotency", "whsk_"), 0);
+
+    s_create("/v1/organizations", "{\"name\":\"Malvik kommune\",\"organizationNumber\":"
+                                  "\"972417734\",\"kind\":\"MUNICIPALITY\"}");
+    /* the event, and a heartbeat a second after the last delivery */
+    bool event = false, heartbeat = false;
+    for (size_t i = 0; i < 5 && !(event && heartbeat); i++) {
+        assert_true(harness_receiver_wait(rx, i + 1, 10000) > i);
+        const char *signature = harness_receiver_header(rx, i, "webhook-signature");
+        assert_int_equal(strncmp(signature, "v1a,", 4), 0);
+        assert_null(strchr(signature, ' ')); /* one signature, no HMAC beside it */
+        json_t *cloud = json_loads(harness_receiver_body(rx, i), 0, NULL);
+        const char *type = json_string_value(json_object_get(cloud, "type"));
+        event |= strcmp(type, "no.samhand.organization.created") == 0;
+        heartbeat |= strcmp(type, "no.samhand.subscription.heartbeat") == 0;
+        json_decref(cloud);
+    }
+    assert_true(event);
+    assert_true(heartbeat);
+    assert_int_equal(s_verify_ed25519(rx, 0, public_key), 0);
+    /* another key pair's public key does not verify them */
+    assert_int_not_equal(
+        s_verify_ed25519(rx, 0, "whpk_/MK+BePf+e9P2SsczwF0q3lN/mVTHapLrgYq4Chnnx8="), 0);
+    r = stack_send(&s_stack, "DELETE", path, NULL);
+    http_response_free(&r);
+    harness_receiver_stop(&rx);
+}
+
+/* The signature scheme is changed by a rotation: PATCH signatureScheme
+ * ED25519 answers a new public key (no secret), and for the 24 hours the
+ * old secret still signs, each delivery carries both a v1a (node's crypto
+ * verifies it) and the old v1 (the standardwebhooks library verifies it);
+ * rotating the key pair again signs with the new and the old key. */
+static void test_rotation_to_ed25519_keeps_the_old_signature(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char id[40], secret[80];
+    s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
+                secret);
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = stack_send(&s_stack, "PATCH", path, "{\"signatureScheme\":\"NONE\"}");
+    assert_int_equal(r->status, 400);
+    http_response_free(&r);
+    r = stack_send(&s_stack, "PATCH", path,
+                   "{\"signatureScheme\":\"SIGNATURE_SCHEME_UNSPECIFIED\"}");
+    assert_problem(r, 400, "signatureScheme");
+    http_response_free(&r);
+
+    r = stack_send(&s_stack, "PATCH", path, "{\"signatureScheme\":\"ED25519\"}");
+    assert_int_equal(r->status, 200);
+    assert_string_equal(json_text(r, "signatureScheme"), "ED25519");
+    assert_string_equal(json_text(r, "secret"), "");
+    char first_key[80];
+    snprintf(first_key, sizeof first_key, "%s", json_text(r, "publicKey"));
+    http_response_free(&r);
+    assert_int_equal(strncmp(first_key, "whpk_", 5), 0);
+    s_create("/v1/committees", "{\"name\":\"Signert\",\"kind\":\"OTHER\"}");
+    assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
+    const char *signature = harness_receiver_header(rx, 0, "webhook-signature");
+    assert_int_equal(strncmp(signature, "v1a,", 4), 0);
+    assert_non_null(strstr(signature, " v1,"));
+    assert_int_equal(s_verify_ed25519(rx, 0, first_key), 0);
+    assert_int_equal(harness_receiver_verify(rx, secret), 0);
+
+    r = stack_send(&s_stack, "PATCH", path, "{\"rotateSecret\":true}");
+    assert_int_equal(r->status, 200);
+    assert_string_equal(json_text(r, "signatureScheme"), "ED25519");
+    assert_string_equal(json_text(r, "secret"), "");
+    char second_key[80];
+    snprintf(second_key, sizeof second_key, "%s", json_text(r, "publicKey"));
+    http_response_free(&r);
+    assert_string_not_equal(second_key, first_key);
+    s_create("/v1/committees", "{\"name\":\"Signert igjen\",\"kind\":\"OTHER\"}");
+    assert_int_equal(harness_receiver_wait(rx, 2, 10000), 2);
+    assert_int_equal(s_verify_ed25519(rx, 1, second_key), 0);
+    assert_int_equal(s_verify_ed25519(rx, 1, first_key), 0);
+    r = stack_send(&s_stack, "DELETE", path, NULL);
+    http_response_free(&r);
     harness_receiver_stop(&rx);
 }
 
@@ -434,6 +601,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_signed_cloud_event),
+        cmocka_unit_test(test_ed25519_signed_cloud_event),
+        cmocka_unit_test(test_rotation_to_ed25519_keeps_the_old_signature),
         cmocka_unit_test(test_retries_keep_the_order),
         cmocka_unit_test(test_a_failure_holds_back_what_follows),
         cmocka_unit_test(test_dead_letter_replayed),
