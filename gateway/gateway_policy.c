@@ -54,6 +54,10 @@ void gateway_roles_text(unsigned roles, char *out, size_t size)
     "the reports of the caller's organisation, reporting or receiving (quality and "               \
     "administrators: all; a draft: its reporter only)"
 #define OWNED "the subscriptions of the caller's organisation (administrators: all)"
+#define FOLLOWS                                                                                    \
+    "every proposal for those who read the committees' work; for anyone else those they sent "     \
+    "in or that were sent for their organisation (any other: 404)"
+#define OWN_ORGANISATION "the caller's own organisation (administrators and the secretariat: any)"
 
 const gateway_policy_t gateway_policies[] = {
     /* the directory: kept by the secretariat, persons read by committee people */
@@ -92,10 +96,10 @@ const gateway_policy_t gateway_policies[] = {
     {"agenda.ListActions", COMMITTEE_READ, NULL},
     {"agenda.GetAction", COMMITTEE_READ, NULL},
     {"agenda.AddFollowUp", MEETINGS, RUNS},
-    /* proposals: anyone of the parties may send a case in */
-    {"agenda.CreateProposal", ROLE_ANY, NULL},
-    {"agenda.ListProposals", COMMITTEE_READ, NULL},
-    {"agenda.GetProposal", COMMITTEE_READ, NULL},
+    /* proposals: anyone of the parties may send a case in, and follow it */
+    {"agenda.CreateProposal", ROLE_ANY, OWN_ORGANISATION},
+    {"agenda.ListProposals", ROLE_ANY, FOLLOWS},
+    {"agenda.GetProposal", ROLE_ANY, FOLLOWS},
     {"agenda.AcceptProposal", MEETINGS, RUNS},
     {"agenda.DeclineProposal", MEETINGS, RUNS},
     /* emergencies: run by the secretaries, logged by members too */

@@ -1,8 +1,13 @@
 /* Proposals: cases submitted to a committee by anyone with access (innmeldt
- * sak), placed on an agenda or declined with a reason by the secretary;
- * the submitter learns either way through the event. */
+ * sak), for their own organisation, placed on an agenda or declined with a
+ * reason by the secretary. Those who read the committees' work see every
+ * proposal; anyone else follows the ones they sent in or that were sent for
+ * their organisation, and nothing of the others, not even that they exist.
+ * The submitter learns of the decision through the event (and notify's
+ * mail). */
 #include "agenda_server.h"
 #include "samhand_check.h"
+#include "samhand_visibility.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +32,40 @@ static void s_hide_exempt(Samhand__V1__Proposal *p)
     p->title = strdup("Unntatt offentlighet");
     free(p->description);
     p->description = strdup("");
+}
+
+/* Whom the caller follows proposals as: NULL for the roles that read every
+ * proposal (those the visibility table gives a proposal's events to), else
+ * the caller's own principal and organisation. */
+static const agenda_proposal_follower_t *s_follower(bus_call_t *call,
+                                                    agenda_proposal_follower_t *follower)
+{
+    if (bus_call_has_role(call, visibility_event("no.samhand.proposal.")->roles))
+        return NULL;
+    const Samhand__V1__Principal *who = call->envelope->principal;
+    follower->subject = agenda_caller_known(call) ? who->subject : "";
+    follower->organization_id =
+        who && check_uuid(who->organization_id) ? who->organization_id : NULL;
+    return follower;
+}
+
+/* One sends a case in for one's own organisation (none given: that one);
+ * administrators and the secretariat for any, or for none. */
+static int s_on_behalf_of(bus_call_t *call, const char *requested, const char **organization_id)
+{
+    static const char *const anyone[] = {"administrator", "secretariat", NULL};
+    const Samhand__V1__Principal *who = call->envelope->principal;
+    const char *own = who && check_uuid(who->organization_id) ? who->organization_id : NULL;
+    bool is_any = bus_call_has_role(call, anyone);
+    if (check_empty(requested)) {
+        *organization_id = is_any ? NULL : own;
+        return 0;
+    }
+    if (!is_any && !(own && strcmp(requested, own) == 0))
+        return bus_call_fail(call, BUS_PERMISSION_DENIED, "organization_id",
+                             "you can submit a proposal only for your own organization");
+    *organization_id = requested;
+    return 0;
 }
 
 static void s_as_seen(bus_call_t *call, Samhand__V1__Proposal *p)
@@ -63,18 +102,23 @@ int agenda_proposal_create(bus_call_t *call)
     if (!check_uuid(req->committee_id))
         return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
                              req->committee_id);
+    const char *organization_id = NULL;
+    if (s_on_behalf_of(call, req->organization_id, &organization_id) != 0)
+        return -1;
+    Samhand__V1__CreateProposalRequest fields = *req;
+    fields.organization_id = (char *)(organization_id ? organization_id : "");
     const Samhand__V1__Principal *who = call->envelope->principal;
     Samhand__V1__Proposal *p = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "submit proposal");
-    if (agenda_store_proposal_insert(call->db, req, who && who->subject ? who->subject : "", &p) !=
-        0) {
+    if (agenda_store_proposal_insert(call->db, &fields, who && who->subject ? who->subject : "",
+                                     &p) != 0) {
         if (strcmp(db_sqlstate(call->db), "23503") == 0) {
             if (strstr(db_error(call->db), "committee"))
                 return bus_call_fail(call, BUS_NOT_FOUND, "committee_id",
                                      "committee %s does not exist", req->committee_id);
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "organization_id",
-                                 "organization %s does not exist", req->organization_id);
+                                 "organization %s does not exist", fields.organization_id);
         }
         return bus_call_fail_db(call, "submit proposal");
     }
@@ -87,11 +131,15 @@ int agenda_proposal_create(bus_call_t *call)
 int agenda_proposal_get(bus_call_t *call)
 {
     const Samhand__V1__GetProposalRequest *req = (const void *)call->request;
+    agenda_proposal_follower_t follower;
     Samhand__V1__Proposal *p = NULL;
-    int rc = check_uuid(req->id) ? agenda_store_proposal_get(call->db, req->id, false, &p) : 1;
+    int rc =
+        check_uuid(req->id)
+            ? agenda_store_proposal_get_followed(call->db, req->id, s_follower(call, &follower), &p)
+            : 1;
     if (rc < 0)
         return bus_call_fail_db(call, "read proposal");
-    if (rc > 0)
+    if (rc > 0) /* one the caller does not follow: as if there were none */
         return s_not_found(call, req->id);
     s_as_seen(call, p);
     bus_call_reply_free(call, &p->base);
@@ -112,8 +160,10 @@ int agenda_proposal_list(bus_call_t *call)
                                          req->state, &bad);
     if (bad)
         return -1;
+    agenda_proposal_follower_t follower;
     Samhand__V1__ListProposalsResponse *list = NULL;
-    if (agenda_store_proposal_list(call->db, page, req->committee_id, state, &list) != 0)
+    if (agenda_store_proposal_list(call->db, page, req->committee_id, state,
+                                   s_follower(call, &follower), &list) != 0)
         return bus_call_fail_db(call, "list proposals");
     for (size_t i = 0; i < list->n_items; i++)
         s_as_seen(call, list->items[i]);

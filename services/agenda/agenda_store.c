@@ -1308,12 +1308,23 @@ void agenda_attachment_clear(agenda_attachment_t *a)
 
 /* ---------------------------------------------------------------- proposals */
 
+/* whether its item is exempt, when the meeting it was placed on starts */
+#define PROPOSAL_PLACED                                                                            \
+    ITEM_EXEMPT("proposals")                                                                       \
+    ", " ROWS_TIMESTAMP_US(                                                                        \
+        "(SELECT m.starts_at FROM meetings m WHERE m.id = proposals.meeting_id)")
+
 #define PROPOSAL_COLUMNS                                                                           \
     "id, committee_id, title, description, submitter_name, submitter_email, "                      \
     "coalesce(organization_id::text, ''), state, coalesce(meeting_id::text, ''), "                 \
     "coalesce(item_id::text, ''), decline_reason, " ROWS_TIMESTAMP_US(                             \
-        "created_at") ", " ROWS_TIMESTAMP_US("decided_at") ", " ITEM_EXEMPT("proposals") ", "      \
-                                                                                         "row_seq"
+        "created_at") ", " ROWS_TIMESTAMP_US("decided_at") ", " PROPOSAL_PLACED ", row_seq"
+
+/* Whom a proposal is answered to beside the committees' readers: the
+ * principal that sent it in, and the organisation it was sent for. */
+#define PROPOSAL_FOLLOWED_BY(subject, organization)                                                \
+    "(" subject "::text IS NULL OR (submitted_by = " subject " AND " subject " <> '') OR "         \
+    "organization_id = " organization "::uuid)"
 
 static ProtobufCMessage *s_proposal(const PGresult *res, int row)
 {
@@ -1335,6 +1346,8 @@ static ProtobufCMessage *s_proposal(const PGresult *res, int row)
     if (!PQgetisnull(res, row, 12))
         p->decide_time = rows_timestamp_us(res, row, 12);
     p->is_exempt = PQgetvalue(res, row, 13)[0] == 't';
+    if (!PQgetisnull(res, row, 14))
+        p->meeting_start_time = rows_timestamp_us(res, row, 14);
     return &p->base;
 }
 
@@ -1362,6 +1375,18 @@ int agenda_store_proposal_get(db_t *db, const char *id, bool lock, Samhand__V1__
                     1, params, s_proposal, (ProtobufCMessage **)out);
 }
 
+int agenda_store_proposal_get_followed(db_t *db, const char *id,
+                                       const agenda_proposal_follower_t *follower,
+                                       Samhand__V1__Proposal **out)
+{
+    const char *params[] = {id, follower ? follower->subject : NULL,
+                            follower ? follower->organization_id : NULL};
+    return rows_one(db,
+                    "SELECT " PROPOSAL_COLUMNS
+                    " FROM proposals WHERE id = $1 AND " PROPOSAL_FOLLOWED_BY("$2", "$3"),
+                    3, params, s_proposal, (ProtobufCMessage **)out);
+}
+
 int agenda_store_proposal_decide(db_t *db, const char *id, const char *state,
                                  const char *meeting_id, const char *item_id, const char *reason)
 {
@@ -1373,16 +1398,22 @@ int agenda_store_proposal_decide(db_t *db, const char *id, const char *state,
 }
 
 int agenda_store_proposal_list(db_t *db, agenda_page_t page, const char *committee_id,
-                               const char *state, Samhand__V1__ListProposalsResponse **out)
+                               const char *state, const agenda_proposal_follower_t *follower,
+                               Samhand__V1__ListProposalsResponse **out)
 {
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
-    const char *params[] = {after, limit, committee_id, state};
+    const char *params[] = {after,
+                            limit,
+                            committee_id,
+                            state,
+                            follower ? follower->subject : NULL,
+                            follower ? follower->organization_id : NULL};
     return rows_list(db,
                      "SELECT " PROPOSAL_COLUMNS " FROM proposals WHERE row_seq > $1"
                      " AND committee_id = $3 AND ($4::text IS NULL OR state = $4)"
-                     " ORDER BY row_seq LIMIT $2",
-                     4, params, s_proposal, page.limit,
+                     " AND " PROPOSAL_FOLLOWED_BY("$5", "$6") " ORDER BY row_seq LIMIT $2",
+                     6, params, s_proposal, page.limit,
                      &samhand__v1__list_proposals_response__descriptor, (ProtobufCMessage **)out);
 }
 

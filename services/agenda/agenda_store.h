@@ -230,11 +230,26 @@ void agenda_attachment_clear(agenda_attachment_t *a);
 int agenda_store_proposal_insert(db_t *db, const Samhand__V1__CreateProposalRequest *req,
                                  const char *submitted_by, Samhand__V1__Proposal **out);
 int agenda_store_proposal_get(db_t *db, const char *id, bool lock, Samhand__V1__Proposal **out);
+
+/* Someone outside the committees' readers who follows proposals: those
+ * sent in by `subject` (the principal, never empty) or for
+ * `organization_id` (NULL: none). NULL as a follower: every proposal. */
+typedef struct {
+    const char *subject;
+    const char *organization_id;
+} agenda_proposal_follower_t;
+
+/* The proposal if `follower` follows it: 0, 1 if not (or none), -1. */
+int agenda_store_proposal_get_followed(db_t *db, const char *id,
+                                       const agenda_proposal_follower_t *follower,
+                                       Samhand__V1__Proposal **out);
 /* Records the decision: ACCEPTED with where it went, or DECLINED with why. */
 int agenda_store_proposal_decide(db_t *db, const char *id, const char *state,
                                  const char *meeting_id, const char *item_id, const char *reason);
+/* A committee's proposals (those `follower` follows, unless NULL). */
 int agenda_store_proposal_list(db_t *db, agenda_page_t page, const char *committee_id,
-                               const char *state, Samhand__V1__ListProposalsResponse **out);
+                               const char *state, const agenda_proposal_follower_t *follower,
+                               Samhand__V1__ListProposalsResponse **out);
 /* The id of the item at `position` of a meeting's agenda. */
 int agenda_store_last_item_id(db_t *db, const char *meeting_id, int position, char id[40]);
 

@@ -1,11 +1,12 @@
 /* E-mail to people: the notice with its calendar event to every member of
  * the committee, supplementary notices, cancellations and approved minutes,
  * a receipt and the answer to a deviation's reporter, word of a new
- * deviation to the receiving organisation, and of a webhook subscription
- * switched off to its owner. Mails are planned when their event arrives
- * (once, with the event), rendered by agenda, and sent over SMTP (libcurl)
- * by the delivery thread with retries. The reminder digests are planned in
- * notify_reminder.c. */
+ * deviation to the receiving organisation, word to the submitter of a
+ * proposal (innmeldt sak) when it is placed on an agenda or declined, and
+ * of a webhook subscription switched off to its owner. Mails are planned
+ * when their event arrives (once, with the event), rendered by agenda (or
+ * here), and sent over SMTP (libcurl) by the delivery thread with retries. The reminder digests are
+ * planned in notify_reminder.c. */
 #include "samhand_html.h"
 #include "notify_server.h"
 #include "samhand/v1/agenda.pb-c.h"
@@ -309,6 +310,80 @@ static int s_plan_deviation(db_t *db, const Samhand__V1__Event *e)
     return rc;
 }
 
+/* The mail to a proposal's submitter: where it was placed, or why it was
+ * declined. Data in, text out; the caller frees both. */
+static void s_proposal_text(const Samhand__V1__Proposal *p, bool is_accepted, const char *committee,
+                            char **subject_p, char **html_p)
+{
+    char *subject = NULL, *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&subject, &len);
+    fprintf(out, "%s: %.200s",
+            is_accepted ? "Innmeldt sak satt på sakslisten" : "Innmeldt sak avslått", p->title);
+    fclose(out);
+    out = open_memstream(&html, &len);
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+          "<p>Saken «",
+          out);
+    html_text(out, p->title);
+    fputs("», som du meldte inn til ", out);
+    html_text(out, committee);
+    if (is_accepted) {
+        fputs(", er satt på sakslisten", out);
+        if (p->meeting_start_time) {
+            char date[11], clock[6];
+            time_format_date(p->meeting_start_time->seconds, date);
+            time_format_clock(p->meeting_start_time->seconds, clock);
+            fprintf(out, " til møtet %s kl. %s", date, clock);
+        }
+        fputs(".</p>\n", out);
+    } else {
+        fputs(", blir ikke tatt opp. Begrunnelse:</p>\n<blockquote>", out);
+        html_text(out, p->decline_reason);
+        fputs("</blockquote>\n", out);
+    }
+    fputs("<p>Du kan følge saken i samhand.</p>\n<p>Hilsen samhand</p>\n</body></html>\n", out);
+    fclose(out);
+    *subject_p = subject;
+    *html_p = html;
+}
+
+/* A proposal placed on an agenda or declined: its submitter hears of it,
+ * at the address they gave (none given: nobody is written to). */
+static int s_plan_proposal(db_t *db, const Samhand__V1__Event *e)
+{
+    bool is_accepted = strcmp(e->type, "no.samhand.proposal.accepted") == 0;
+    if (!is_accepted && strcmp(e->type, "no.samhand.proposal.declined") != 0)
+        return 0;
+    Samhand__V1__Proposal *p = samhand__v1__proposal__unpack(NULL, e->data.len, e->data.data);
+    if (!p)
+        return 0;
+    if (!p->submitter_email[0]) {
+        samhand__v1__proposal__free_unpacked(p, NULL);
+        return 0;
+    }
+    const char *params[] = {p->committee_id};
+    PGresult *res = db_query(db,
+                             "SELECT coalesce(nullif(short_name, ''), name) FROM committees "
+                             "WHERE id = $1::uuid",
+                             1, params);
+    if (!res) {
+        samhand__v1__proposal__free_unpacked(p, NULL);
+        return -1;
+    }
+    char *subject = NULL, *html = NULL;
+    s_proposal_text(p, is_accepted, PQntuples(res) ? PQgetvalue(res, 0, 0) : "utvalget", &subject,
+                    &html);
+    PQclear(res);
+    int rc = notify_mail_queue(
+        db, e->id, is_accepted ? "proposal_accepted" : "proposal_declined", p->submitter_email,
+        p->organization_id[0] ? p->organization_id : NULL, subject, html, NULL);
+    free(subject);
+    free(html);
+    samhand__v1__proposal__free_unpacked(p, NULL);
+    return rc;
+}
+
 /* A subscription switched off: its contact, or else the owner
  * organisation's shared address, learns which, why, and how to catch up. */
 int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, const char *why,
@@ -435,6 +510,8 @@ int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_con
         return s_plan_meeting(db, event, ctx);
     if (strncmp(event->type, "no.samhand.deviation.", 21) == 0)
         return s_plan_deviation(db, event);
+    if (strncmp(event->type, "no.samhand.proposal.", 20) == 0)
+        return s_plan_proposal(db, event);
     return 0;
 }
 

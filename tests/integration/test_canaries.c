@@ -109,11 +109,13 @@ typedef enum {
     A_ANON,    /* an anonymous reporter: the reporting organisation, quality, administrators */
     A_SUB,     /* a subscription: its owner organisation, administrators */
     A_ADMIN,   /* API keys' names: administrators (and the key itself) */
+    A_SENDER,  /* a proposal's submitter: those who read persons, the organisation it is for */
 } s_audience_t;
 
 static const char *const s_audience_names[] = {
-    "any key",      "exempt",        "persons", "deviation", "draft", "anonymous reporter",
-    "subscription", "administrators"};
+    "any key",      "exempt",         "persons",
+    "deviation",    "draft",          "anonymous reporter",
+    "subscription", "administrators", "proposal's sender"};
 
 typedef struct {
     char token[80]; /* lower case, as the scan finds it */
@@ -249,6 +251,8 @@ static bool s_may_see(const s_principal_t *p, const s_canary_t *c, bool is_event
     }
     case A_PERSONS:
         return (p->roles & gateway_policy_roles("agenda.ListPersons")) != 0;
+    case A_SENDER: /* who follows a proposal sees whom it came from */
+        return party || (p->roles & gateway_policy_roles("agenda.ListPersons")) != 0;
     case A_DEV:
     case A_ANON:
         return party || (p->roles & (ROLE_ADMINISTRATOR | ROLE_QUALITY));
@@ -821,7 +825,7 @@ static void s_build_committee_work(void)
              "Forr\",\"submitterEmail\":\"%s@m1.example\",\"organizationId\":\"%s\"}",
              s_canary(A_KEY, 0, 0, "proposal-accepted-title"),
              s_canary(A_KEY, 0, 0, "proposal-accepted-description"),
-             s_canary_as(true, A_PERSONS, 0, 0, -1, "proposal-accepted-mail"), s_orgs[M1]);
+             s_canary_as(true, A_SENDER, ORG(M1), 0, -1, "proposal-accepted-mail"), s_orgs[M1]);
     s_create(path, body, K_PROPOSAL, id);
     char step[128];
     snprintf(step, sizeof step, "/v1/proposals/%s/accept", id);
@@ -834,7 +838,7 @@ static void s_build_committee_work(void)
              "Nordmann\",\"submitterEmail\":\"%s@h.example\"}",
              s_canary(A_KEY, 0, 0, "proposal-declined-title"),
              s_canary(A_KEY, 0, 0, "proposal-declined-description"),
-             s_canary_as(true, A_PERSONS, 0, 0, -1, "proposal-declined-mail"));
+             s_canary_as(true, A_SENDER, 0, 0, -1, "proposal-declined-mail"));
     s_create(path, body, K_PROPOSAL, id);
     snprintf(s_proposal_declined, sizeof s_proposal_declined, "%s", id);
     snprintf(step, sizeof step, "/v1/proposals/%s/decline", id);

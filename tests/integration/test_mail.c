@@ -3,7 +3,8 @@
  * meeting, once; the reporter of a deviation gets a receipt, and the
  * receiving organisation, at its shared address, word of a new deviation;
  * once a day everyone with something falling due or overdue gets one
- * digest of it; the owner of a webhook subscription switched off is told. */
+ * digest of it; the owner of a webhook subscription switched off is told;
+ * who sent a case in hears where it was placed, or why it was declined. */
 #include "harness.h"
 #include "samhand_time.h"
 
@@ -397,6 +398,66 @@ static void test_owner_told_of_a_switched_off_subscription(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* Innmeldt sak: the submitter, at the address given, in Norwegian, once
+ * for each decision; without an address nobody is written to. */
+static void test_submitter_told_of_the_decision(void **state)
+{
+    char council[40], meeting[40], placed[40], declined[40], silent[40], body[512], path[160];
+    s_create("/v1/committees",
+             "{\"name\":\"Fagråd for legesamarbeid\",\"shortName\":\"Fagrådet\","
+             "\"kind\":\"EXPERT_COUNCIL\"}",
+             council);
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-27T14:00:00+01:00\","
+             "\"endTime\":\"2031-02-27T15:30:00+01:00\",\"place\":\"Teams\"}",
+             council);
+    s_create("/v1/meetings", body, meeting);
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals", council);
+    s_create(path,
+             "{\"title\":\"Avviksmeldinger Helseplattformen\",\"submitterName\":\"Camilla Forr\","
+             "\"submitterEmail\":\"camilla.forr@steinkjer.kommune.no\"}",
+             placed);
+    s_create(path,
+             "{\"title\":\"Parkering ved sykehuset\",\"submitterName\":\"Ola Nordmann\","
+             "\"submitterEmail\":\"ola@levanger.kommune.no\"}",
+             declined);
+    s_create(path, "{\"title\":\"Kantinen\",\"submitterName\":\"Per\"}", silent);
+    size_t before = harness_smtp_wait(s_smtp, 0, 0);
+
+    snprintf(path, sizeof path, "/v1/proposals/%s/accept", placed);
+    snprintf(body, sizeof body, "{\"meetingId\":\"%s\"}", meeting);
+    s_create(path, body, NULL);
+    snprintf(path, sizeof path, "/v1/proposals/%s/decline", declined);
+    s_create(path, "{\"reason\":\"Ligger utenfor fagrådets mandat; sendt til sykehuset.\"}", NULL);
+    snprintf(path, sizeof path, "/v1/proposals/%s/decline", silent);
+    s_create(path, "{\"reason\":\"Utenfor mandatet.\"}", NULL);
+
+    assert_int_equal(harness_smtp_wait(s_smtp, before + 2, 15000), before + 2);
+    const char *message = s_mail_to(before, "<camilla.forr@steinkjer.kommune.no>");
+    assert_non_null(message);
+    char subject[512];
+    s_encoded("Innmeldt sak satt på sakslisten: Avviksmeldinger Helseplattformen", subject);
+    assert_non_null(strstr(message, subject));
+    char *html = s_first_part(message);
+    assert_non_null(strstr(html, "<html lang=\"nb\">"));
+    assert_non_null(strstr(html,
+                           "Saken «Avviksmeldinger Helseplattformen», som du meldte inn til "
+                           "Fagrådet, er satt på sakslisten til møtet 27.02.2031 kl. 14.00."));
+    free(html);
+
+    message = s_mail_to(before, "<ola@levanger.kommune.no>");
+    assert_non_null(message);
+    s_encoded("Innmeldt sak avslått: Parkering ved sykehuset", subject);
+    assert_non_null(strstr(message, subject));
+    html = s_first_part(message);
+    assert_non_null(strstr(html, "blir ikke tatt opp. Begrunnelse:"));
+    assert_non_null(strstr(html, "Ligger utenfor fagrådets mandat; sendt til sykehuset."));
+    free(html);
+    /* once each, and none for the proposal without an address */
+    usleep(1500 * 1000);
+    assert_int_equal(harness_smtp_wait(s_smtp, 0, 0), before + 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_new_deviation_to_the_receiver),
         cmocka_unit_test(test_daily_reminder_digest),
         cmocka_unit_test(test_owner_told_of_a_switched_off_subscription),
+        cmocka_unit_test(test_submitter_told_of_the_decision),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -5,13 +5,14 @@
 #include "harness.h"
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static harness_stack_t s_stack;
 static const char *s_db;
-static char s_council[40], s_other[40], s_steinkjer[40], s_meeting[40];
+static char s_council[40], s_other[40], s_steinkjer[40], s_meeting[40], s_levanger[40];
 
 static void s_create(const char *path, const char *body, char id[40])
 {
@@ -44,6 +45,10 @@ static int s_setup(void **state)
              "{\"name\":\"Steinkjer kommune\",\"organizationNumber\":\"944350675\","
              "\"kind\":\"MUNICIPALITY\"}",
              s_steinkjer);
+    s_create("/v1/organizations",
+             "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
+             "\"kind\":\"MUNICIPALITY\"}",
+             s_levanger);
     char body[512];
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-27T14:00:00+01:00\","
@@ -159,11 +164,150 @@ static void test_declined_with_a_reason(void **state)
     http_response_free(&r);
 }
 
+/* A new API key of `organization_id` with `role`. */
+static void s_key(const char *organization_id, const char *role, char key[80])
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}",
+             role, organization_id, role);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    expect_status(r, 201);
+    snprintf(key, 80, "%s", json_text(r, "key"));
+    http_response_free(&r);
+}
+
+static http_response_t *s_as(const char *key, const char *method, const char *path,
+                             const char *body)
+{
+    char url[512], header[128];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    snprintf(header, sizeof header, "Authorization: Bearer %s", key);
+    const char *headers[] = {header, NULL};
+    return http_request(method, url, body, headers);
+}
+
+/* Whether the list of the committee's proposals as `key` holds `id`. */
+static bool s_listed(const char *key, const char *id)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals?limit=500", s_council);
+    http_response_t *r = s_as(key, "GET", path, NULL);
+    expect_status(r, 200);
+    bool found = false;
+    json_t *items = json_object_get(r->json, "items");
+    for (size_t i = 0; i < json_array_size(items); i++)
+        found |=
+            strcmp(json_string_value(json_object_get(json_array_get(items, i), "id")), id) == 0;
+    http_response_free(&r);
+    return found;
+}
+
+/* A GP's reporter key sends a case in for Steinkjer (not for another
+ * municipality), follows it to the meeting it was placed on, as does a
+ * colleague of the same organisation; another organisation's key does not
+ * learn it exists, nor does it list it. */
+static void test_the_sender_follows_their_proposal(void **state)
+{
+    char gp[80], colleague[80], stranger[80], secretariat[80], path[200], id[40], mine[40];
+    s_key(s_steinkjer, "reporter", gp);
+    s_key(s_steinkjer, "reporter", colleague);
+    s_key(s_levanger, "reporter", stranger);
+    s_key(s_levanger, "secretariat", secretariat);
+
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_council);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"title\":\"Henvisninger til BUP\",\"submitterName\":\"Camilla Forr\","
+             "\"organizationId\":\"%s\"}",
+             s_levanger);
+    http_response_t *r = s_as(gp, "POST", path, body);
+    assert_problem(r, 403, "organizationId");
+    http_response_free(&r);
+    /* the secretariat registers a case that came in by letter, for anyone */
+    snprintf(body, sizeof body,
+             "{\"title\":\"Brev fra Steinkjer\",\"submitterName\":\"Sekretariatet\","
+             "\"organizationId\":\"%s\"}",
+             s_steinkjer);
+    r = s_as(secretariat, "POST", path, body);
+    expect_status(r, 201);
+    assert_string_equal(json_text(r, "organizationId"), s_steinkjer);
+    http_response_free(&r);
+
+    /* none given: the sender's own */
+    r = s_as(gp, "POST", path,
+             "{\"title\":\"Henvisninger til BUP\",\"submitterName\":\"Camilla Forr\","
+             "\"submitterEmail\":\"camilla.forr@steinkjer.kommune.no\"}");
+    expect_status(r, 201);
+    assert_string_equal(json_text(r, "organizationId"), s_steinkjer);
+    snprintf(mine, sizeof mine, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    /* the secretariat's, sent with nobody's organisation */
+    s_create(path, "{\"title\":\"Kantinen\",\"submitterName\":\"Ola Nordmann\"}", id);
+
+    char get[200], missing[200];
+    snprintf(get, sizeof get, "/v1/proposals/%s", mine);
+    r = s_as(gp, "GET", get, NULL);
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "state"), "SUBMITTED");
+    http_response_free(&r);
+    r = s_as(colleague, "GET", get, NULL);
+    expect_status(r, 200);
+    http_response_free(&r);
+    /* another organisation's: as if there were none */
+    r = s_as(stranger, "GET", get, NULL);
+    assert_problem(r, 404, "id");
+    http_response_free(&r);
+    snprintf(missing, sizeof missing, "/v1/proposals/44444444-4444-4444-8444-444444444444");
+    r = s_as(stranger, "GET", missing, NULL);
+    assert_problem(r, 404, "id");
+    http_response_free(&r);
+    snprintf(get, sizeof get, "/v1/proposals/%s", id);
+    r = s_as(gp, "GET", get, NULL);
+    assert_problem(r, 404, "id");
+    http_response_free(&r);
+    assert_true(s_listed(gp, mine));
+    assert_true(s_listed(colleague, mine));
+    assert_false(s_listed(gp, id));
+    assert_false(s_listed(stranger, mine));
+
+    /* placed on the meeting: the sender sees where and when */
+    snprintf(path, sizeof path, "/v1/proposals/%s/accept", mine);
+    snprintf(body, sizeof body, "{\"meetingId\":\"%s\"}", s_meeting);
+    r = stack_send(&s_stack, "POST", path, body);
+    expect_status(r, 200);
+    http_response_free(&r);
+    snprintf(get, sizeof get, "/v1/proposals/%s", mine);
+    r = s_as(gp, "GET", get, NULL);
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "state"), "ACCEPTED");
+    assert_string_equal(json_text(r, "meetingId"), s_meeting);
+    assert_string_equal(json_text(r, "meetingStartTime"), "2031-02-27T13:00:00Z");
+    http_response_free(&r);
+
+    /* declined: the sender reads why */
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_council);
+    r = s_as(gp, "POST", path, "{\"title\":\"Parkering\",\"submitterName\":\"Camilla Forr\"}");
+    expect_status(r, 201);
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/proposals/%s/decline", id);
+    r = stack_send(&s_stack, "POST", path, "{\"reason\":\"Utenfor mandatet.\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    snprintf(get, sizeof get, "/v1/proposals/%s", id);
+    r = s_as(colleague, "GET", get, NULL);
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "state"), "DECLINED");
+    assert_string_equal(json_text(r, "declineReason"), "Utenfor mandatet.");
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accepted_onto_the_agenda),
         cmocka_unit_test(test_declined_with_a_reason),
+        cmocka_unit_test(test_the_sender_follows_their_proposal),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
