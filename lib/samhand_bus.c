@@ -304,17 +304,20 @@ static char *s_gauges(bus_call_t *call, bus_server_t *server)
             continue;
         }
         char line[512];
+        /* what snprintf wrote, never what it would have */
+#define LINE_LEN(n) ((size_t)((n) < 0 ? 0 : (n) >= (int)sizeof line ? (int)sizeof line - 1 : (n)))
         int len = snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s gauge\n", g->name, g->help,
                            g->name);
-        zchunk_extend(out, line, (size_t)len);
+        zchunk_extend(out, line, LINE_LEN(len));
         for (int row = 0; row < PQntuples(res); row++) {
             len = snprintf(line, sizeof line, "%s{service=\"%s\",%s=\"", g->name,
                            server->config.name, g->label);
-            zchunk_extend(out, line, (size_t)len);
+            zchunk_extend(out, line, LINE_LEN(len));
             s_label_value(out, PQgetvalue(res, row, 0));
             len = snprintf(line, sizeof line, "\"} %s\n", PQgetvalue(res, row, 1));
-            zchunk_extend(out, line, (size_t)len);
+            zchunk_extend(out, line, LINE_LEN(len));
         }
+#undef LINE_LEN
         PQclear(res);
     }
     char *text = strndup((const char *)zchunk_data(out), zchunk_size(out));

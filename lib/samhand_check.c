@@ -165,3 +165,23 @@ bool check_media_type(const char *text)
             return false;
     }
 }
+
+void check_utf8_cut(char *text)
+{
+    unsigned char *p = (unsigned char *)text;
+    while (*p) {
+        int n = *p < 0x80             ? 1
+                : (*p & 0xe0) == 0xc0 ? 2
+                : (*p & 0xf0) == 0xe0 ? 3
+                : (*p & 0xf8) == 0xf0 ? 4
+                                      : 0;
+        for (int i = 1; i < n; i++)
+            if ((p[i] & 0xc0) != 0x80)
+                n = 0;
+        if (n == 0 || (n == 2 && *p < 0xc2)) {
+            *p = '\0';
+            return;
+        }
+        p += n;
+    }
+}

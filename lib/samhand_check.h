@@ -35,4 +35,9 @@ bool check_role(const char *text);
  * characters): safe to send as a Content-Type header. */
 bool check_media_type(const char *text);
 
+/* Cuts `text` in place before its first byte that is not whole UTF-8 (a
+ * character cut by a byte limit, as "%.200s" and snprintf cut): what is
+ * left is valid UTF-8, as PostgreSQL and JSON want it. */
+void check_utf8_cut(char *text);
+
 #endif

@@ -96,10 +96,8 @@ static bool s_same_organizations(const Samhand__V1__Action *a,
  * is, who answers for it or its notes. */
 static void s_hide_exempt(Samhand__V1__Action *a)
 {
-    free(a->description);
-    a->description = strdup(EXEMPT_TEXT);
-    free(a->responsible);
-    a->responsible = strdup("");
+    agenda_text_replace(&a->description, EXEMPT_TEXT);
+    agenda_text_replace(&a->responsible, "");
     for (size_t i = 0; i < a->n_notes; i++)
         protobuf_c_message_free_unpacked(&a->notes[i]->base, NULL);
     free(a->notes);
@@ -263,28 +261,6 @@ int agenda_action_update(bus_call_t *call)
     if (rc > 0)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "action %s does not exist", req->id);
     int old_status = before->status;
-    /* a new due date or owner is kept in the history, with why */
-    char changes[2][700];
-    size_t n_changes = 0;
-    if (fields.due_date || fields.clear_due_date) {
-        char was[16], now[16];
-        s_norwegian_date(before->due_date, was);
-        s_norwegian_date(fields.due_date ? fields.due_date : "", now);
-        if (strcmp(was, now) != 0)
-            snprintf(changes[n_changes++], sizeof changes[0], "Frist: %s → %s", was, now);
-    }
-    if (fields.responsible && strcmp(fields.responsible, before->responsible) != 0)
-        snprintf(changes[n_changes++], sizeof changes[0], "Ansvar: %.300s → %.300s",
-                 before->responsible[0] ? before->responsible : "ingen",
-                 fields.responsible[0] ? fields.responsible : "ingen");
-    else if (agenda_masked(mask, n, "responsible_organization_ids") &&
-             !s_same_organizations(before, req))
-        snprintf(changes[n_changes++], sizeof changes[0], "Ansvarlige virksomheter endret");
-    if (n_changes > 0 && !agenda_masked(mask, n, "note")) {
-        protobuf_c_message_free_unpacked(&before->base, NULL);
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "note",
-                             "a new due date or owner needs a note saying why");
-    }
     /* members, and the organisations answering for it, move an action on
      * (status, a note); what it is and who answers for it are for those
      * who run the committee */
@@ -296,16 +272,42 @@ int agenda_action_update(bus_call_t *call)
          i++)
         if (strcmp(before->responsible_organization_ids[i], p->organization_id) == 0)
             standing = AGENDA_STANDING_MEMBER;
-    protobuf_c_message_free_unpacked(&before->base, NULL);
-    if (agenda_scope_check_standing(call, standing) != 0)
+    if (agenda_scope_check_standing(call, standing) != 0) {
+        protobuf_c_message_free_unpacked(&before->base, NULL);
         return -1;
+    }
     for (size_t i = 0; i < n && standing == AGENDA_STANDING_MEMBER; i++)
-        if (strcmp(mask[i], "status") != 0 && strcmp(mask[i], "note") != 0)
+        if (strcmp(mask[i], "status") != 0 && strcmp(mask[i], "note") != 0) {
+            protobuf_c_message_free_unpacked(&before->base, NULL);
             return bus_call_fail(call, BUS_PERMISSION_DENIED, mask[i],
                                  "a member moves an action on (status, note); only the "
                                  "committee's secretary and chair, the secretariat of the "
                                  "organisation that runs it and administrators change %s",
                                  mask[i]);
+        }
+    /* a new due date or owner is kept in the history, with why */
+    char changes[2][2600]; /* whole values: a byte limit could cut a character */
+    size_t n_changes = 0;
+    if (fields.due_date || fields.clear_due_date) {
+        char was[16], now[16];
+        s_norwegian_date(before->due_date, was);
+        s_norwegian_date(fields.due_date ? fields.due_date : "", now);
+        if (strcmp(was, now) != 0)
+            snprintf(changes[n_changes++], sizeof changes[0], "Frist: %s → %s", was, now);
+    }
+    if (fields.responsible && strcmp(fields.responsible, before->responsible) != 0)
+        snprintf(changes[n_changes++], sizeof changes[0], "Ansvar: %s → %s",
+                 before->responsible[0] ? before->responsible : "ingen",
+                 fields.responsible[0] ? fields.responsible : "ingen");
+    else if (agenda_masked(mask, n, "responsible_organization_ids") &&
+             !s_same_organizations(before, req))
+        snprintf(changes[n_changes++], sizeof changes[0], "Ansvarlige virksomheter endret");
+    if (n_changes > 0 && !agenda_masked(mask, n, "note")) {
+        protobuf_c_message_free_unpacked(&before->base, NULL);
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "note",
+                             "a new due date or owner needs a note saying why");
+    }
+    protobuf_c_message_free_unpacked(&before->base, NULL);
     if (agenda_masked(mask, n, "responsible_organization_ids")) {
         if (s_check_organizations(call, req->responsible_organization_ids,
                                   req->n_responsible_organization_ids) != 0)

@@ -97,6 +97,7 @@ static int s_note_change(bus_call_t *call, const Samhand__V1__Meeting *m,
     char text[400], public_text[128];
     snprintf(text, sizeof text, "%s: %s", what,
              item->case_number[0] ? item->case_number : item->title);
+    check_utf8_cut(text);
     snprintf(public_text, sizeof public_text, "%s: %s", what,
              item->case_number[0] ? item->case_number : "(unntatt offentlighet)");
     if (agenda_store_change_add_item(call->db, m->id, item->id, item->is_exempt, text,

@@ -79,6 +79,7 @@ static int s_record(bus_call_t *call, const char *meeting_id, const char *what, 
     char text[512], public_text[128];
     const char *number = case_number ? case_number : "";
     snprintf(text, sizeof text, "%s: %s%s%s", what, number, number[0] ? " " : "", title);
+    check_utf8_cut(text); /* a long title is cut at a character, not a byte */
     snprintf(public_text, sizeof public_text, "%s: %s%s(unntatt offentlighet)", what, number,
              number[0] ? " " : "");
     if (agenda_store_change_add_item(call->db, meeting_id, item_id, exempt, text, public_text) != 0)

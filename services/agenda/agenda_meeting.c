@@ -72,15 +72,6 @@ void agenda_meeting_fill_times(Samhand__V1__Meeting *m)
     m->agenda_minutes = minutes;
 }
 
-/* Replaces a string field; the old one may be protobuf-c's shared empty
- * string in an unpacked message, which is not to be freed. */
-static void s_replace(char **field, const char *value)
-{
-    if (*field && *field != protobuf_c_empty_string)
-        free(*field);
-    *field = strdup(value);
-}
-
 static void s_clear_strings(char ***strings, size_t *n)
 {
     for (size_t i = 0; i < *n; i++)
@@ -99,9 +90,9 @@ static void s_hide_exempt(Samhand__V1__AgendaItem *item)
     char title[300];
     snprintf(title, sizeof title, "Unntatt offentlighet%s%s", item->exemption_basis[0] ? ", " : "",
              item->exemption_basis);
-    s_replace(&item->title, title);
-    s_replace(&item->description, "");
-    s_replace(&item->decision, "");
+    agenda_text_replace(&item->title, title);
+    agenda_text_replace(&item->description, "");
+    agenda_text_replace(&item->decision, "");
     s_clear_strings(&item->discussion_points, &item->n_discussion_points);
     s_clear_strings(&item->presenters, &item->n_presenters);
 }

@@ -297,16 +297,14 @@ int agenda_case_get(bus_call_t *call)
         Samhand__V1__Treatment *t = c->treatments[i];
         if (!t->is_exempt || agenda_caller_sees_exempt(call, t->committee_id))
             continue;
-        free(t->decision);
-        t->decision = strdup("");
+        agenda_text_replace(&t->decision, "");
         hidden_basis = t->exemption_basis;
     }
     if (hidden_basis) {
         char title[300];
         snprintf(title, sizeof title, "Unntatt offentlighet%s%s", hidden_basis[0] ? ", " : "",
                  hidden_basis);
-        free(c->title);
-        c->title = strdup(title);
+        agenda_text_replace(&c->title, title);
     }
     bus_call_reply_free(call, &c->base);
     return 0;

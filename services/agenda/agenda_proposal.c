@@ -28,10 +28,8 @@ static int s_not_found(bus_call_t *call, const char *id)
  * it is about. */
 static void s_hide_exempt(Samhand__V1__Proposal *p)
 {
-    free(p->title);
-    p->title = strdup("Unntatt offentlighet");
-    free(p->description);
-    p->description = strdup("");
+    agenda_text_replace(&p->title, "Unntatt offentlighet");
+    agenda_text_replace(&p->description, "");
 }
 
 /* Whom the caller follows proposals as: NULL for the roles that read every
@@ -82,8 +80,9 @@ static int s_commit(bus_call_t *call, const char *id, const char *type)
         db_rollback(call->db);
         return bus_call_fail_db(call, "read proposal");
     }
-    /* an item made exempt later changes no proposal: its events stay as
-     * they were, and a proposal is placed on no exempt item */
+    /* events carry the proposal as it was at the change: it is placed on
+     * an item that is public then; an item made exempt since hides it in
+     * reads (s_as_seen), not in the events that went out before */
     return agenda_commit(call, type, p->id, p->organization_id[0] ? p->organization_id : NULL,
                          p->committee_id, &p->base);
 }
@@ -255,6 +254,7 @@ int agenda_proposal_accept(bus_call_t *call)
     if (m->state == SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED) {
         char text[400];
         snprintf(text, sizeof text, "Ny sak (innmeldt): %s", p->title);
+        check_utf8_cut(text);
         if (agenda_store_change_add_item(call->db, m->id, item_id, false, text,
                                          "Ny sak (innmeldt): (unntatt offentlighet)") != 0) {
             bus_call_fail_db(call, "record the change");

@@ -180,3 +180,10 @@ ProtobufCMessage *agenda_copy(const ProtobufCMessage *message)
     free(packed);
     return copy;
 }
+
+void agenda_text_replace(char **field, const char *value)
+{
+    if (*field && *field != protobuf_c_empty_string)
+        free(*field);
+    *field = strdup(value);
+}

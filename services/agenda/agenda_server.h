@@ -158,6 +158,10 @@ int agenda_commit_reply(bus_call_t *call, const char *type, const char *subject,
                         const char *organization_id, const char *committee_id,
                         const ProtobufCMessage *event, const ProtobufCMessage *reply);
 
+/* Replaces a string field of a message; the old one may be protobuf-c's
+ * shared empty string (in an unpacked message), which is not freed. */
+void agenda_text_replace(char **field, const char *value);
+
 /* A deep copy of `message` (to blank what an event may not carry), or
  * NULL when out of memory; free with protobuf_c_message_free_unpacked. */
 ProtobufCMessage *agenda_copy(const ProtobufCMessage *message);

@@ -710,10 +710,11 @@ int agenda_store_change_add_item(db_t *db, const char *meeting_id, const char *i
                      5, params);
 }
 
-/* A change's text as the notice prints it: of an item exempt now, without
- * its title. */
+/* A change's text as the notice prints it: of an item exempt now, or
+ * removed since (it may have been made exempt first), without its title. */
 #define CHANGE_TEXT                                                                                \
-    "CASE WHEN i.is_exempt THEN coalesce(c.public_description, c.description) ELSE "               \
+    "CASE WHEN c.item_id IS NOT NULL AND (i.id IS NULL OR i.is_exempt) THEN "                      \
+    "coalesce(c.public_description, c.description) ELSE "                                          \
     "c.description END"
 
 static int s_strings(PGresult *res, char ***out, size_t *n)
@@ -1311,8 +1312,8 @@ void agenda_attachment_clear(agenda_attachment_t *a)
 /* whether its item is exempt, when the meeting it was placed on starts */
 #define PROPOSAL_PLACED                                                                            \
     ITEM_EXEMPT("proposals")                                                                       \
-    ", " ROWS_TIMESTAMP_US(                                                                        \
-        "(SELECT m.starts_at FROM meetings m WHERE m.id = proposals.meeting_id)")
+    ", " ROWS_TIMESTAMP_US("(SELECT m.starts_at FROM meetings m WHERE m.id = "                     \
+                           "proposals.meeting_id)")
 
 #define PROPOSAL_COLUMNS                                                                           \
     "id, committee_id, title, description, submitter_name, submitter_email, "                      \
@@ -1471,7 +1472,7 @@ int agenda_store_emergency_list(db_t *db, agenda_page_t page, const char *commit
     const char *params[] = {after, limit, committee_id};
     PGresult *res = db_query(db,
                              "SELECT id, row_seq FROM emergencies WHERE committee_id = $3 AND "
-                             "row_seq > $1 ORDER BY row_seq LIMIT $2::int + 1",
+                             "row_seq > $1 ORDER BY row_seq LIMIT $2",
                              3, params);
     if (!res)
         return -1;

@@ -9,6 +9,7 @@
  * planned in notify_reminder.c. */
 #include "samhand_html.h"
 #include "notify_server.h"
+#include "samhand_check.h"
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand/v1/deviation.pb-c.h"
 #include "samhand_log.h"
@@ -321,6 +322,7 @@ static void s_proposal_text(const Samhand__V1__Proposal *p, bool is_accepted, co
     fprintf(out, "%s: %.200s",
             is_accepted ? "Innmeldt sak satt på sakslisten" : "Innmeldt sak avslått", p->title);
     fclose(out);
+    check_utf8_cut(subject); /* 200 bytes may end inside a character */
     out = open_memstream(&html, &len);
     fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
           "<p>Saken «",
@@ -410,6 +412,7 @@ int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, con
     char subject[300];
     snprintf(subject, sizeof subject, "Webhook-abonnement slått av: %.200s",
              description[0] ? description : PQgetvalue(res, 0, 1));
+    check_utf8_cut(subject);
     char *html = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&html, &len);
@@ -472,6 +475,7 @@ int notify_mail_subscription_failing(db_t *db, const char *subscription_id, cons
     char subject[300];
     snprintf(subject, sizeof subject, "Webhook-abonnement feiler: %.200s",
              description[0] ? description : PQgetvalue(res, 0, 1));
+    check_utf8_cut(subject);
     char *html = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&html, &len);

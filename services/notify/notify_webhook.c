@@ -9,6 +9,7 @@
  * to it; secrets (HMAC "v1") and ed25519 private keys ("v1a") are opened
  * from their sealed form only to sign. */
 #include "notify_server.h"
+#include "samhand_check.h"
 #include "gateway_transcode.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
@@ -604,30 +605,6 @@ static int s_by_chain(const void *a, const void *b)
     return sx < sy ? -1 : sx > sy;
 }
 
-/* Cuts `text` at its first byte that is not part of valid UTF-8 (a body
- * in another encoding, or one cut mid-character): the database and JSON
- * take only UTF-8, and a delivery whose answer cannot be stored would be
- * sent again and again. */
-static void s_utf8_prefix(char *text)
-{
-    const unsigned char *p = (const unsigned char *)text;
-    while (*p) {
-        int n = *p < 0x80             ? 1
-                : (*p & 0xe0) == 0xc0 ? 2
-                : (*p & 0xf0) == 0xe0 ? 3
-                : (*p & 0xf8) == 0xf0 ? 4
-                                      : 0;
-        for (int i = 1; i < n; i++)
-            if ((p[i] & 0xc0) != 0x80)
-                n = 0;
-        if (n == 0 || (n == 2 && *p < 0xc2)) {
-            *(char *)p = '\0';
-            return;
-        }
-        p += n;
-    }
-}
-
 static void s_finish(s_job_t *job)
 {
     curl_off_t total_us = 0;
@@ -638,7 +615,7 @@ static void s_finish(s_job_t *job)
     else /* a refused address reads as a closed port: curl's own words */
         snprintf(job->answer.response, sizeof job->answer.response, "%s",
                  curl_easy_strerror(job->result));
-    s_utf8_prefix(job->answer.response);
+    check_utf8_cut(job->answer.response);
 }
 
 /* A CloudEvent of notify's own (source /notify) about subscription

@@ -1150,11 +1150,27 @@ typedef struct {
     const char *queries[8];
 } s_queries_t;
 
+/* the statistics of the tertial running today (where the reports are) and
+ * of a range that is none: filled in by s_stats_queries */
+static char s_stats_q[4][96];
+
+static void s_stats_queries(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    int year = tm.tm_year + 1900, tertial = tm.tm_mon / 4 + 1;
+    static const char *const ends[] = {"04-30", "08-31", "12-31"};
+    snprintf(s_stats_q[0], sizeof s_stats_q[0], "?period=%d-T%d", year, tertial);
+    snprintf(s_stats_q[1], sizeof s_stats_q[1], "?period=%d-T%d&format=csv", year, tertial);
+    snprintf(s_stats_q[2], sizeof s_stats_q[2], "?period=%d-T%d&format=html", year, tertial);
+    snprintf(s_stats_q[3], sizeof s_stats_q[3], "?from=%d-%02d-01&to=%d-%s&format=csv", year,
+             tm.tm_mon + 1, year, ends[tertial - 1]);
+}
+
 /* the query strings each route is asked with ("" for none) */
 static const s_queries_t s_route_queries[] = {
-    {"deviation.Stats",
-     {"?period=2026-T3", "?period=2026-T3&format=csv", "?period=2026-T3&format=html",
-      "?from=2026-12-01&to=2026-12-31&format=csv", NULL}},
+    {"deviation.Stats", {s_stats_q[0], s_stats_q[1], s_stats_q[2], s_stats_q[3], NULL}},
     {"deviation.ListReports", {"?limit=500", "?limit=500&state=DRAFT", NULL}},
     {"agenda.ListMeetings", {"?limit=500", "?limit=500&state=DRAFT", NULL}},
     {"agenda.ListPersons", {"?limit=500", "?limit=500&q=CANARY", NULL}},
@@ -1615,6 +1631,7 @@ static void s_print_leaks(void)
 static int s_setup(void **state)
 {
     setenv("SAMHAND_REMINDER_ON", "never", 1);
+    s_stats_queries();
     s_smtp = harness_smtp_start();
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     setenv("SAMHAND_MAIL_FROM", "post@helsefellesskapet.no", 1);

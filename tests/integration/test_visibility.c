@@ -476,6 +476,17 @@ static void test_exempt_cases_keep_their_actions_and_proposals(void **state)
     r = s_as(s_asu_member, "GET", action_path, NULL);
     s_has_canary(r, "CANARY-ACTION", "a member's action");
     http_response_free(&r);
+    /* moved on, an exempt item's action with no one named (an empty field
+     * in the event's copy) is blanked for the event as well */
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"itemId\":\"%s\",\"description\":\"Følge opp\"}", s_asu,
+             item);
+    char bare[40];
+    s_create("/v1/actions", body, bare);
+    snprintf(path, sizeof path, "/v1/actions/%s", bare);
+    r = s_as(s_asu_member, "PATCH", path, "{\"status\":\"IN_PROGRESS\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
     r = s_as(s_asu_member, "GET", proposal_path, NULL);
     s_has_canary(r, "CANARY-PROPOSAL", "a member's proposal");
     http_response_free(&r);

@@ -57,6 +57,21 @@ static void test_media_type(void **state)
     assert_false(check_media_type(""));
 }
 
+/* A text cut by a byte limit is cut back to its last whole character. */
+static void test_utf8_cut(void **state)
+{
+    char text[16];
+    snprintf(text, sizeof text, "%.5s", "blåbær"); /* "bl", "å" (2 bytes), "b", half of "æ" */
+    check_utf8_cut(text);
+    assert_string_equal(text, "blåb");
+    snprintf(text, sizeof text, "%s", "blåbær");
+    check_utf8_cut(text);
+    assert_string_equal(text, "blåbær");
+    snprintf(text, sizeof text, "%s", "ab\xc3");
+    check_utf8_cut(text);
+    assert_string_equal(text, "ab");
+}
+
 static void test_text(void **state)
 {
     assert_true(check_text("Administrativt samarbeidsutvalg (ASU) – Trøndelag", 200));
@@ -72,9 +87,9 @@ static void test_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_uuid),  cmocka_unit_test(test_date),
-        cmocka_unit_test(test_email), cmocka_unit_test(test_media_type),
-        cmocka_unit_test(test_text),
+        cmocka_unit_test(test_uuid),     cmocka_unit_test(test_date),
+        cmocka_unit_test(test_email),    cmocka_unit_test(test_media_type),
+        cmocka_unit_test(test_utf8_cut), cmocka_unit_test(test_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
