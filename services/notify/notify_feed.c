@@ -77,11 +77,17 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
                    "AND (s.committee_id IS NULL OR s.committee_id = e.committee_id) "
                    "AND visible_to(e.audience, e.audience_roles, e.audience_subjects, "
                    "     s.owner_subject, s.owner_organization_id, p.roles) "
-                   "ORDER BY s.id FOR UPDATE OF s), "
-                   "counted AS (UPDATE subscriptions s SET last_sequence = s.last_sequence + 1 "
-                   "FROM matched m WHERE s.id = m.id RETURNING s.id, m.seq, s.last_sequence) "
+                   "), "
+                   /* each subscription's counter, one more, in id order (no
+                    * deadlock between two fan-outs); its own table, so the
+                    * subscriptions' rows the senders scan stay as they are */
+                   "counted AS (INSERT INTO subscription_counters AS c (subscription_id, "
+                   "last_sequence) SELECT id, 1 FROM matched ORDER BY id ON CONFLICT "
+                   "(subscription_id) DO UPDATE SET last_sequence = c.last_sequence + 1 "
+                   "RETURNING c.subscription_id, c.last_sequence) "
                    "INSERT INTO deliveries (subscription_id, event_seq, subscription_sequence) "
-                   "SELECT id, seq, last_sequence FROM counted",
+                   "SELECT c.subscription_id, m.seq, c.last_sequence FROM counted c JOIN matched m "
+                   "ON m.id = c.subscription_id",
                    1, fan);
     if (res && atoi(PQcmdTuples(res)) > 0) {
         db_count_at_commit(db, "webhooks", "in", atoi(PQcmdTuples(res)));

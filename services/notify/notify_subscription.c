@@ -121,7 +121,12 @@ static const char *s_scheme_name(Samhand__V1__SignatureScheme scheme)
     "coalesce(owner_organization_id::text, ''), disabled_reason, " ROWS_TIMESTAMP_US(              \
         "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", contact_email, owner_subject, "      \
                                                            "handshake_error, max_per_second, "     \
-                                                           "heartbeat_seconds, last_sequence, "    \
+                                                           "heartbeat_seconds, coalesce((SELECT "  \
+                                                           "c.last_sequence FROM "                 \
+                                                           "subscription_counters c WHERE "        \
+                                                           "c.subscription_id = "                  \
+                                                           "subscriptions.id), "                   \
+                                                           "0), "                                  \
                                                            "(SELECT count(*) FROM deliveries d "   \
                                                            "WHERE d.subscription_id = "            \
                                                            "subscriptions.id AND d.state = "       \

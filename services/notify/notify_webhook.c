@@ -188,14 +188,34 @@ static char *s_body(const unsigned char *stored, size_t len, long long sequence,
     cloud.dataschema = schema;
     cloud.actor = e->actor;
     cloud.actororganization = e->actor_organization_id;
-    char counter[24];
-    snprintf(counter, sizeof counter, "%lld", subscription_sequence);
+    char counter[24] = "";
+    if (subscription_sequence > 0)
+        snprintf(counter, sizeof counter, "%lld", subscription_sequence);
     cloud.sequence = sequence;
-    cloud.subscriptionsequence = counter;
+    cloud.subscriptionsequence = counter; /* "" leaves it out (s_with_counter adds it) */
     json_t *json = transcode_to_json(&cloud.base);
     char *text = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(json);
     samhand__v1__event__free_unpacked(e, NULL);
+    return text;
+}
+
+/* The event's body without its counter, as s_body makes it, with the
+ * subscription's counter added last: one transcoding an event, not one a
+ * delivery (50 receivers of one event share it). Caller frees. */
+static char *s_with_counter(const char *base, long long subscription_sequence)
+{
+    size_t len = strlen(base);
+    if (len < 2 || base[len - 1] != '}')
+        return NULL;
+    char tail[64];
+    int n =
+        snprintf(tail, sizeof tail, ",\"subscriptionsequence\":\"%lld\"}", subscription_sequence);
+    char *text = malloc(len + (size_t)n);
+    if (!text)
+        return NULL;
+    memcpy(text, base, len - 1);
+    memcpy(text + len - 1, tail, (size_t)n + 1);
     return text;
 }
 
@@ -286,6 +306,9 @@ typedef struct {
     CURL *easy;
     struct curl_slist *headers;
     char *body; /* its own: the subscription's counter is in it */
+    char *base; /* the event's body without the counter: made once an event a round, the
+                 * first job of the event owns it and the others borrow it */
+    bool owns_base;
     bool sent;
     s_answer_t answer;
     CURLcode result;
@@ -382,15 +405,27 @@ static void s_setup_post(s_job_t *job, const char *url, const char *body)
 #define UNSIGNED_ANSWER "not sent: the secret does not open with SAMHAND_SECRET_KEY"
 
 /* Prepares the signed POST of a claimed delivery. */
-static void s_prepare(s_job_t *job, const PGresult *res, const notify_context_t *context)
+static void s_prepare(s_job_t *jobs, int index, const PGresult *res,
+                      const notify_context_t *context)
 {
+    s_job_t *job = &jobs[index];
     const char *event_id = PQgetvalue(res, job->row, 5);
-    size_t len;
-    unsigned char *stored =
-        PQunescapeBytea((const unsigned char *)PQgetvalue(res, job->row, 6), &len);
-    job->body = s_body(stored, len, strtoll(PQgetvalue(res, job->row, 8), NULL, 10),
-                       strtoll(PQgetvalue(res, job->row, 9), NULL, 10));
-    PQfreemem(stored);
+    /* the event's body without the counter: an earlier job's of the same
+     * event, or made now */
+    for (int i = 0; i < index && !job->base; i++)
+        if (jobs[i].base && strcmp(PQgetvalue(res, jobs[i].row, 5), event_id) == 0)
+            job->base = jobs[i].base;
+    if (!job->base) {
+        size_t len;
+        unsigned char *stored =
+            PQunescapeBytea((const unsigned char *)PQgetvalue(res, job->row, 6), &len);
+        job->base = s_body(stored, len, strtoll(PQgetvalue(res, job->row, 8), NULL, 10), 0);
+        job->owns_base = job->base != NULL;
+        PQfreemem(stored);
+    }
+    job->body = job->base
+                    ? s_with_counter(job->base, strtoll(PQgetvalue(res, job->row, 9), NULL, 10))
+                    : NULL;
     const char *body = job->body ? job->body : "";
     job->headers =
         s_signed_headers(context, event_id, body, PQgetvalue(res, job->row, 3),
@@ -777,7 +812,9 @@ static int s_heartbeats(db_t *db, CURL *easy, const s_sender_t *sender,
         "make_interval(secs => heartbeat_seconds) AND mod(abs(hashtext(id::text)), $2::int) = "
         "$1::int ORDER BY last_sent_at LIMIT 8 FOR UPDATE SKIP LOCKED) "
         "RETURNING s.id, s.url, s.secret_sealed, CASE WHEN s.previous_secret_until > now() THEN "
-        "s.previous_secret_sealed END, s.last_sequence, (SELECT count(*) FROM deliveries d WHERE "
+        "s.previous_secret_sealed END, coalesce((SELECT c.last_sequence FROM "
+        "subscription_counters c WHERE c.subscription_id = s.id), 0), (SELECT count(*) FROM "
+        "deliveries d WHERE "
         "d.subscription_id = s.id AND d.state = 'PENDING'), gen_random_uuid()",
         2, params);
     int n = res ? PQntuples(res) : 0;
@@ -837,7 +874,7 @@ static int s_round(db_t *db, CURLM *multi, CURL **pool, s_job_t *jobs, const s_s
         if (!pool[i])
             pool[i] = curl_easy_init();
         jobs[i].easy = pool[i];
-        s_prepare(&jobs[i], claimed, context);
+        s_prepare(jobs, i, claimed, context);
         bool same = i > 0 && strcmp(PQgetvalue(claimed, jobs[i].row, 1),
                                     PQgetvalue(claimed, jobs[i - 1].row, 1)) == 0;
         if (same) {
@@ -891,6 +928,8 @@ static int s_round(db_t *db, CURLM *multi, CURL **pool, s_job_t *jobs, const s_s
             s_failed(db, claimed, &jobs[i], context);
         curl_slist_free_all(jobs[i].headers);
         free(jobs[i].body);
+        if (jobs[i].owns_base)
+            free(jobs[i].base);
     }
     if (json_array_size(unsent) > 0) {
         /* behind a failure: due again, and taken once the head is through */
