@@ -90,6 +90,7 @@ const gateway_policy_t gateway_policies[] = {
     {"agenda.PutCaseDocument", MEETINGS, RUNS},
     {"agenda.AddAttachment", MEETINGS, RUNS},
     {"agenda.GetCase", COMMITTEE_READ, NULL},
+    {"agenda.ListCases", COMMITTEE_READ, NULL},
     /* actions: decided by the committee, progress by its members too */
     {"agenda.CreateAction", MEETINGS, RUNS},
     {"agenda.UpdateAction", MEETINGS | ROLE_MEMBER, TAKES_PART},

@@ -310,6 +310,31 @@ int agenda_case_get(bus_call_t *call)
     return 0;
 }
 
+int agenda_case_list(bus_call_t *call)
+{
+    const Samhand__V1__ListCasesRequest *req = (const void *)call->request;
+    agenda_page_t page;
+    if (agenda_page(call, req->limit, req->cursor, &page) != 0 ||
+        agenda_check_optional(call, "q", req->q, 200) != 0 ||
+        agenda_check_ref(call, "committee_id", req->committee_id, false) != 0)
+        return -1;
+    /* the standing agenda_caller_standing gives, asked of every case at once */
+    static const char *const administrators[] = {"administrator", NULL};
+    static const char *const staff[] = {"secretariat", "secretary", NULL};
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    const char *organization = p && check_uuid(p->organization_id) && bus_call_has_role(call, staff)
+                                   ? p->organization_id
+                                   : NULL;
+    Samhand__V1__ListCasesResponse *list = NULL;
+    if (agenda_store_case_list(call->db, page, check_empty(req->q) ? NULL : req->q,
+                               check_empty(req->committee_id) ? NULL : req->committee_id,
+                               bus_call_has_role(call, administrators),
+                               p && p->subject ? p->subject : "", organization, &list) != 0)
+        return bus_call_fail_db(call, "list cases");
+    bus_call_reply_free(call, &list->base);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- document */
 
 static const char *s_outcome_text(int outcome)

@@ -51,6 +51,7 @@ const bus_route_t agenda_routes[] = {
     ROUTE("ApproveMinutes", approve_minutes_request, agenda_minutes_approve),
     ROUTE("GetMinutes", get_meeting_document_request, agenda_minutes_html),
     ROUTE("GetCase", get_case_request, agenda_case_get),
+    ROUTE("ListCases", list_cases_request, agenda_case_list),
     ROUTE("CreateAction", create_action_request, agenda_action_create),
     ROUTE("GetAction", get_action_request, agenda_action_get),
     ROUTE("UpdateAction", update_action_request, agenda_action_update),

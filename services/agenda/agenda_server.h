@@ -52,6 +52,7 @@ int agenda_minutes_outcome(bus_call_t *call);
 int agenda_minutes_approve(bus_call_t *call);
 int agenda_minutes_html(bus_call_t *call);
 int agenda_case_get(bus_call_t *call);
+int agenda_case_list(bus_call_t *call);
 int agenda_action_create(bus_call_t *call);
 int agenda_action_get(bus_call_t *call);
 int agenda_action_update(bus_call_t *call);

@@ -806,6 +806,48 @@ static ProtobufCMessage *s_treatment(const PGresult *res, int row)
     return &t->base;
 }
 
+static ProtobufCMessage *s_case(const PGresult *res, int row)
+{
+    Samhand__V1__Case *c = malloc(sizeof *c);
+    assert(c);
+    samhand__v1__case__init(c);
+    c->id = rows_text(res, row, 0);
+    c->title = rows_text(res, row, 1);
+    c->committee_id = rows_text(res, row, 2);
+    c->create_time = rows_timestamp_us(res, row, 3);
+    return &c->base;
+}
+
+int agenda_store_case_list(db_t *db, agenda_page_t page, const char *q, const char *committee_id,
+                           bool all, const char *subject, const char *organization_id,
+                           Samhand__V1__ListCasesResponse **out)
+{
+    char after[24], limit[16];
+    rows_page_params(page.after, page.limit, after, limit);
+    const char *params[] = {after,   limit,          q, committee_id, all ? "t" : "f",
+                            subject, organization_id};
+    return rows_list(
+        db,
+        "SELECT c.id, c.title, c.committee_id, " ROWS_TIMESTAMP_US(
+            "c.created_at") ", c.row_seq FROM cases c WHERE c.row_seq > $1"
+                            " AND ($3::text IS NULL OR strpos(lower(c.title), lower($3)) > 0)"
+                            " AND ($4::uuid IS NULL OR c.committee_id = $4)"
+                            /* a case is its treatments */
+                            " AND EXISTS (SELECT 1 FROM agenda_items i WHERE i.case_id = c.id)"
+                            /* an exempt treatment's case only with a standing in its committee */
+                            " AND ($5::boolean OR NOT EXISTS (SELECT 1 FROM agenda_items i JOIN "
+                            "meetings m ON m.id = i.meeting_id JOIN committees k ON k.id = "
+                            "m.committee_id WHERE i.case_id = c.id AND i.is_exempt AND NOT "
+                            "(coalesce(k.secretariat_organization_id = $7::uuid, false) OR "
+                            "EXISTS (SELECT 1 FROM memberships ms JOIN persons p ON p.id = "
+                            "ms.person_id WHERE ms.committee_id = k.id AND p.principal_subject = "
+                            "$6 AND ms.term_from <= current_date AND (ms.term_to IS NULL OR "
+                            "ms.term_to >= current_date)))))"
+                            " ORDER BY c.row_seq LIMIT $2",
+        7, params, s_case, page.limit, &samhand__v1__list_cases_response__descriptor,
+        (ProtobufCMessage **)out);
+}
+
 int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
 {
     const char *params[] = {id};

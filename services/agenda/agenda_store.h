@@ -155,6 +155,13 @@ int agenda_store_case_insert(db_t *db, const char *title, const char *meeting_id
 int agenda_store_case_exists(db_t *db, const char *id);
 /* The case with every treatment, in time order. */
 int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out);
+/* A page of cases whose title holds `q` (or all), of `committee_id` (or
+ * any), leaving out those ever treated as exempt unless `subject` has a
+ * standing in that committee (a membership today, or `organization_id`
+ * runs it); administrators (`all`) see every one. */
+int agenda_store_case_list(db_t *db, agenda_page_t page, const char *q, const char *committee_id,
+                           bool all, const char *subject, const char *organization_id,
+                           Samhand__V1__ListCasesResponse **out);
 int agenda_store_item_outcome(db_t *db, const char *item_id, const char *outcome,
                               const char *decision, char **points, size_t n_points);
 /* Replaces the attendance with a JSON array of {person_id, status, deputy_for}. */

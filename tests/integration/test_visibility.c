@@ -532,6 +532,26 @@ static void test_search_finds_only_what_is_public(void **state)
     expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
     http_response_free(&r);
+    /* cases by their title: an exempt one only for those with a standing */
+    const struct {
+        const char *key, *q;
+        size_t found;
+    } cases[] = {{s_other_member, "legevaktsamarbeid", 1},
+                 {s_other_member, "overlege hansen", 0},
+                 {s_asu_member, "overlege hansen", 1},
+                 {s_trust_secretary, "overlege hansen", 1},
+                 {s_other_secretary, "overlege hansen", 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *q = curl_easy_escape(NULL, cases[i].q, 0);
+        snprintf(path, sizeof path, "/v1/cases?q=%s", q);
+        curl_free(q);
+        http_response_t *found = s_as(cases[i].key, "GET", path, NULL);
+        expect_status(found, 200);
+        size_t n = json_array_size(json_object_get(found->json, "items"));
+        if (n != cases[i].found)
+            fail_msg("cases q=%s (case %zu) found %zu, not %zu", cases[i].q, i, n, cases[i].found);
+        http_response_free(&found);
+    }
     /* ASU by its short name, and Beredskaps-ASU by its name */
     r = s_as(NULL, "GET", "/v1/committees?q=asu", NULL);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
