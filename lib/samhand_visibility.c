@@ -25,7 +25,8 @@ const visibility_event_t visibility_events[] = {
     {"no.samhand.action.", "agenda.GetAction", s_committee_readers, "the action"},
     {"no.samhand.emergency.", "agenda.GetEmergency", s_committee_readers,
      "the emergency with its log"},
-    {"no.samhand.api_key.", "agenda.GetApiKey", s_administrators, "the key's id, subject and roles"},
+    {"no.samhand.api_key.", "agenda.GetApiKey", s_administrators,
+     "the key's id, subject and roles"},
     {"no.samhand.deviation.", "deviation.GetReport", s_deviation_readers,
      "the report as its receiver sees it"},
 };
