@@ -386,39 +386,35 @@ static int s_plan_proposal(db_t *db, const Samhand__V1__Event *e)
     return rc;
 }
 
-/* A subscription switched off: its contact, or else the owner
- * organisation's shared address, learns which, why, and how to catch up. */
-int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, const char *why,
-                                      bool is_owner_gone, const notify_context_t *ctx)
+/* A mail about a subscription to its contact, or else the owner
+ * organisation's shared address: `sql` reads that address, the URL, the
+ * description and the mail's key (one mail a spell) of subscription $1;
+ * the mail names the subscription and `why` after `opening`, and ends with
+ * `closing` (HTML). Nobody to tell: nothing sent, 0. */
+static int s_subscription_mail(db_t *db, const char *subscription_id, const char *sql,
+                               const char *kind, const char *subject_opening, const char *opening,
+                               const char *why, const char *closing)
 {
-    if (!ctx->smtp_url[0])
-        return 0;
     const char *params[] = {subscription_id};
-    PGresult *res =
-        db_query(db,
-                 "SELECT coalesce(nullif(s.contact_email, ''), o.contact_email), s.url, "
-                 "s.description, md5('disabled:' || s.id || s.updated_at)::uuid FROM "
-                 "subscriptions s LEFT JOIN organizations o ON o.id = "
-                 "s.owner_organization_id WHERE s.id = $1 AND coalesce(nullif("
-                 "s.contact_email, ''), o.contact_email) IS NOT NULL",
-                 1, params);
+    PGresult *res = db_query(db, sql, 1, params);
     if (!res)
         return -1;
     if (PQntuples(res) == 0) {
-        PQclear(res); /* nobody to tell: the subscription's state says it */
+        PQclear(res); /* nobody to tell: the subscription's state and health say it */
         return 0;
     }
     const char *description = PQgetvalue(res, 0, 2);
     char subject[300];
-    snprintf(subject, sizeof subject, "Webhook-abonnement slått av: %.200s",
+    snprintf(subject, sizeof subject, "%s: %.200s", subject_opening,
              description[0] ? description : PQgetvalue(res, 0, 1));
     check_utf8_cut(subject);
     char *html = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&html, &len);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>samhand har slått av abonnementet som sender hendelser til <code>",
-          out);
+    fprintf(out,
+            "<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+            "<p>%s <code>",
+            opening);
     html_text(out, PQgetvalue(res, 0, 1));
     fputs("</code>", out);
     if (description[0]) {
@@ -428,80 +424,60 @@ int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, con
     }
     fputs(": ", out);
     html_text(out, why);
-    fputs(".</p>\n", out);
-    if (is_owner_gone)
-        fputs("<p>Abonnementet sender ikke mer. Trengs hendelsene fortsatt, lag et nytt abonnement "
-              "med en nøkkel som er i bruk.</p>\n",
-              out);
-    else
-        fputs("<p>Hendelser som ikke ble levert, finnes som døde meldinger og kan sendes på "
-              "nytt. Det som har skjedd mens abonnementet var av, kan hentes fra "
-              "hendelsesstrømmen (<code>GET /v1/events</code>). Slå abonnementet på igjen når "
-              "mottakeren virker.</p>\n",
-              out);
-    fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
+    fprintf(out, ".</p>\n%s<p>Hilsen samhand</p>\n</body></html>\n", closing);
     fclose(out);
-    int rc = notify_mail_queue(db, PQgetvalue(res, 0, 3), "subscription_disabled",
-                               PQgetvalue(res, 0, 0), NULL, subject, html, NULL);
+    int rc = notify_mail_queue(db, PQgetvalue(res, 0, 3), kind, PQgetvalue(res, 0, 0), NULL,
+                               subject, html, NULL);
     free(html);
     PQclear(res);
     return rc;
 }
 
-/* A subscription whose endpoint began to fail: its contact, or else the
- * owner organisation's shared address, learns which, why, and what
+/* The subscription's address to write to, URL, description and the key of
+ * a mail made of `what` ("disabled:" and its last change, "failing:" and
+ * when it began to fail). */
+#define SUBSCRIPTION_MAIL_SQL(what, extra)                                                         \
+    "SELECT coalesce(nullif(s.contact_email, ''), o.contact_email), s.url, s.description, "        \
+    "md5(" what ")::uuid FROM subscriptions s LEFT JOIN organizations o ON o.id = "                \
+    "s.owner_organization_id WHERE s.id = $1 AND coalesce(nullif(s.contact_email, ''), "           \
+    "o.contact_email) IS NOT NULL" extra
+
+/* A subscription switched off: which, why, and how to catch up. */
+int notify_mail_subscription_disabled(db_t *db, const char *subscription_id, const char *why,
+                                      bool is_owner_gone, const notify_context_t *ctx)
+{
+    if (!ctx->smtp_url[0])
+        return 0;
+    return s_subscription_mail(
+        db, subscription_id, SUBSCRIPTION_MAIL_SQL("'disabled:' || s.id || s.updated_at", ""),
+        "subscription_disabled", "Webhook-abonnement slått av",
+        "samhand har slått av abonnementet som sender hendelser til", why,
+        is_owner_gone
+            ? "<p>Abonnementet sender ikke mer. Trengs hendelsene fortsatt, lag et nytt "
+              "abonnement med en nøkkel som er i bruk.</p>\n"
+            : "<p>Hendelser som ikke ble levert, finnes som døde meldinger og kan sendes på "
+              "nytt. Det som har skjedd mens abonnementet var av, kan hentes fra "
+              "hendelsesstrømmen (<code>GET /v1/events</code>). Slå abonnementet på igjen når "
+              "mottakeren virker.</p>\n");
+}
+
+/* A subscription whose endpoint began to fail: which, why, and what
  * follows (retries, then switched off). */
 int notify_mail_subscription_failing(db_t *db, const char *subscription_id, const char *why,
                                      const notify_context_t *ctx)
 {
     if (!ctx->smtp_url[0])
         return 0;
-    const char *params[] = {subscription_id};
-    PGresult *res =
-        db_query(db,
-                 "SELECT coalesce(nullif(s.contact_email, ''), o.contact_email), s.url, "
-                 "s.description, md5('failing:' || s.id || s.failing_since)::uuid FROM "
-                 "subscriptions s LEFT JOIN organizations o ON o.id = "
-                 "s.owner_organization_id WHERE s.id = $1 AND s.failing_since IS NOT NULL AND "
-                 "coalesce(nullif(s.contact_email, ''), o.contact_email) IS NOT NULL",
-                 1, params);
-    if (!res)
-        return -1;
-    if (PQntuples(res) == 0) {
-        PQclear(res); /* nobody to tell: the subscription's health says it */
-        return 0;
-    }
-    const char *description = PQgetvalue(res, 0, 2);
-    char subject[300];
-    snprintf(subject, sizeof subject, "Webhook-abonnement feiler: %.200s",
-             description[0] ? description : PQgetvalue(res, 0, 1));
-    check_utf8_cut(subject);
-    char *html = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&html, &len);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>samhand får ikke levert hendelser til <code>",
-          out);
-    html_text(out, PQgetvalue(res, 0, 1));
-    fputs("</code>", out);
-    if (description[0]) {
-        fputs(" (", out);
-        html_text(out, description);
-        fputs(")", out);
-    }
-    fputs(": ", out);
-    html_text(out, why);
-    fputs(".</p>\n<p>samhand prøver igjen med økende mellomrom, i omtrent et døgn for hver "
-          "hendelse; hendelsene venter i rekkefølge. Feiler mottakeren i 3 døgn, eller svarer "
-          "den 410 Gone, slås abonnementet av. Du får ikke flere slike meldinger før mottakeren "
-          "har virket igjen.</p>\n<p>Hilsen samhand</p>\n</body></html>\n",
-          out);
-    fclose(out);
-    int rc = notify_mail_queue(db, PQgetvalue(res, 0, 3), "subscription_failing",
-                               PQgetvalue(res, 0, 0), NULL, subject, html, NULL);
-    free(html);
-    PQclear(res);
-    return rc;
+    return s_subscription_mail(
+        db, subscription_id,
+        SUBSCRIPTION_MAIL_SQL("'failing:' || s.id || s.failing_since",
+                              " AND s.failing_since IS NOT NULL"),
+        "subscription_failing", "Webhook-abonnement feiler",
+        "samhand får ikke levert hendelser til", why,
+        "<p>samhand prøver igjen med økende mellomrom, i omtrent et døgn for hver hendelse; "
+        "hendelsene venter i rekkefølge. Feiler mottakeren i 3 døgn, eller svarer den 410 "
+        "Gone, slås abonnementet av. Du får ikke flere slike meldinger før mottakeren har "
+        "virket igjen.</p>\n");
 }
 
 int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx)
