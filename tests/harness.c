@@ -837,19 +837,23 @@ void harness_smtp_stop(harness_smtp_t **s_p)
     *s_p = NULL;
 }
 
-int harness_receiver_verify(harness_receiver_t *r, const char *secret)
+/* Feeds deliveries `from`.. of `r` to a node verifier in tests/tools,
+ * each with `key_name` = `key`; its exit status. */
+static int s_verify_with(harness_receiver_t *r, size_t from, const char *tool, const char *key_name,
+                         const char *key)
 {
     const char *source = getenv("SAMHAND_SOURCE_DIR");
     char command[1024];
-    snprintf(command, sizeof command, "node %s/tests/tools/verify-webhooks.mjs >&2",
-             source && *source ? source : ".");
+    snprintf(command, sizeof command, "node %s/tests/tools/%s >&2",
+             source && *source ? source : ".", tool);
     FILE *node = popen(command, "w");
     if (!node)
         return -1;
     size_t n = harness_receiver_wait(r, 0, 0);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = from; i < n; i++) {
+        /* each header read before the next (they share a buffer) */
         json_t *line = json_object();
-        json_object_set_new(line, "secret", json_string(secret));
+        json_object_set_new(line, key_name, json_string(key));
         json_object_set_new(line, "id", json_string(harness_receiver_header(r, i, "webhook-id")));
         json_object_set_new(line, "timestamp",
                             json_string(harness_receiver_header(r, i, "webhook-timestamp")));
@@ -863,4 +867,14 @@ int harness_receiver_verify(harness_receiver_t *r, const char *secret)
     }
     int status = pclose(node);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int harness_receiver_verify(harness_receiver_t *r, const char *secret)
+{
+    return s_verify_with(r, 0, "verify-webhooks.mjs", "secret", secret);
+}
+
+int harness_receiver_verify_ed25519(harness_receiver_t *r, size_t from, const char *public_key)
+{
+    return s_verify_with(r, from, "verify-webhooks-ed25519.mjs", "publicKey", public_key);
 }

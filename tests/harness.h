@@ -125,6 +125,11 @@ void harness_receiver_stop(harness_receiver_t **r_p);
  * returns 0 when all verify. */
 int harness_receiver_verify(harness_receiver_t *r, const char *secret);
 
+/* The same for ed25519 (v1a) signatures from delivery `from` on, checked
+ * with node's crypto against `public_key` (whpk_…): the npm standardwebhooks
+ * 1.1.1 cannot check v1a. */
+int harness_receiver_verify_ed25519(harness_receiver_t *r, size_t from, const char *public_key);
+
 /* A real SMTP server for tests, on a free port in a thread of the test:
  * accepts every mail and keeps recipient and message. */
 typedef struct harness_smtp harness_smtp_t;

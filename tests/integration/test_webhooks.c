@@ -132,40 +132,6 @@ static void test_signed_cloud_event(void **state)
     harness_receiver_stop(&rx);
 }
 
-/* Verifies the requests `rx` received from the `from`-th on as a receiver
- * of ed25519 signatures does, with node's own crypto.verify
- * (tests/tools/verify-webhooks-ed25519.mjs): the npm standardwebhooks
- * library (1.1.1) verifies only v1. 0 when every one has a v1a signature
- * by `public_key`. */
-static int s_verify_ed25519(harness_receiver_t *rx, size_t from, const char *public_key)
-{
-    const char *source = getenv("SAMHAND_SOURCE_DIR");
-    char command[1024];
-    snprintf(command, sizeof command, "node %s/tests/tools/verify-webhooks-ed25519.mjs >&2",
-             source && *source ? source : ".");
-    FILE *node = popen(command, "w");
-    if (!node)
-        return -1;
-    size_t n = harness_receiver_wait(rx, 0, 0);
-    for (size_t i = from; i < n; i++) {
-        /* each header read before the next (they share a buffer) */
-        json_t *line = json_object();
-        json_object_set_new(line, "publicKey", json_string(public_key));
-        json_object_set_new(line, "id", json_string(harness_receiver_header(rx, i, "webhook-id")));
-        json_object_set_new(line, "timestamp",
-                            json_string(harness_receiver_header(rx, i, "webhook-timestamp")));
-        json_object_set_new(line, "signature",
-                            json_string(harness_receiver_header(rx, i, "webhook-signature")));
-        json_object_set_new(line, "body", json_string(harness_receiver_body(rx, i)));
-        char *text = json_dumps(line, JSON_COMPACT);
-        fprintf(node, "%s\n", text);
-        free(text);
-        json_decref(line);
-    }
-    int status = pclose(node);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* How many rows of notify's `table` hold `text` (as text, or hex as in a
  * stored answer's bytes). */
 static long s_rows_holding(const char *table, const char *text)
@@ -235,10 +201,11 @@ static void test_ed25519_signed_cloud_event(void **state)
     }
     assert_true(event);
     assert_true(heartbeat);
-    assert_int_equal(s_verify_ed25519(rx, 0, public_key), 0);
+    assert_int_equal(harness_receiver_verify_ed25519(rx, 0, public_key), 0);
     /* another key pair's public key does not verify them */
     assert_int_not_equal(
-        s_verify_ed25519(rx, 0, "whpk_/MK+BePf+e9P2SsczwF0q3lN/mVTHapLrgYq4Chnnx8="), 0);
+        harness_receiver_verify_ed25519(rx, 0, "whpk_/MK+BePf+e9P2SsczwF0q3lN/mVTHapLrgYq4Chnnx8="),
+        0);
     r = stack_send(&s_stack, "DELETE", path, NULL);
     http_response_free(&r);
     harness_receiver_stop(&rx);
@@ -278,7 +245,7 @@ static void test_rotation_to_ed25519_keeps_the_old_signature(void **state)
     const char *signature = harness_receiver_header(rx, 0, "webhook-signature");
     assert_int_equal(strncmp(signature, "v1a,", 4), 0);
     assert_non_null(strstr(signature, " v1,"));
-    assert_int_equal(s_verify_ed25519(rx, 0, first_key), 0);
+    assert_int_equal(harness_receiver_verify_ed25519(rx, 0, first_key), 0);
     assert_int_equal(harness_receiver_verify(rx, secret), 0);
 
     r = stack_send(&s_stack, "PATCH", path, "{\"rotateSecret\":true}");
@@ -291,8 +258,8 @@ static void test_rotation_to_ed25519_keeps_the_old_signature(void **state)
     assert_string_not_equal(second_key, first_key);
     s_create("/v1/committees", "{\"name\":\"Signert igjen\",\"kind\":\"OTHER\"}");
     assert_int_equal(harness_receiver_wait(rx, 2, 10000), 2);
-    assert_int_equal(s_verify_ed25519(rx, 1, second_key), 0);
-    assert_int_equal(s_verify_ed25519(rx, 1, first_key), 0);
+    assert_int_equal(harness_receiver_verify_ed25519(rx, 1, second_key), 0);
+    assert_int_equal(harness_receiver_verify_ed25519(rx, 1, first_key), 0);
     r = stack_send(&s_stack, "DELETE", path, NULL);
     http_response_free(&r);
     harness_receiver_stop(&rx);
