@@ -1,6 +1,8 @@
-/* ROUTER/worker server and DEALER client for the Envelope protocol. */
+/* ROUTER server on one loop of fibers, and DEALER client, for the
+ * Envelope protocol. */
 #include "samhand_bus.h"
 #include "samhand_curve.h"
+#include "samhand_fiber.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
 #include "samhand_relay.h"
@@ -151,21 +153,27 @@ int bus_call_fail_db(bus_call_t *call, const char *what)
 
 /* ------------------------------------------------------------------ server */
 
-typedef struct {
-    bus_server_t *server;
-    db_t *db;
-    zactor_t *actor;
-    int index;
-} s_worker_t;
+/* Requests in flight at most; past it the ROUTER is read no further and
+ * ZeroMQ queues what comes (up to its high-water mark). */
+#define IN_FLIGHT_MAX 256
 
 struct bus_server {
     bus_server_config_t config;
-    zsock_t *frontend; /* ROUTER, clients connect here */
-    zsock_t *backend;  /* DEALER over inproc, fans out to workers */
-    char backend_endpoint[64];
+    zsock_t *frontend; /* ROUTER, clients connect here; the loop's thread reads it */
     char *bound_endpoint;
-    s_worker_t *workers;
-    zactor_t *proxy;
+    /* the connections requests run on: all, and those free now */
+    db_t **connections;
+    db_t **idle;
+    int n_idle;
+    /* the requests waiting for a connection, in the order they came */
+    fiber_t *waiting[IN_FLIGHT_MAX];
+    int waiting_head, n_waiting;
+    int in_flight;
+    bool stopping;
+    fiber_t *reader; /* reads the ROUTER; parked while IN_FLIGHT_MAX are in flight */
+    bool reader_parked;
+    zactor_t *loop;
+    zsock_t *loop_pipe; /* the actor's end, in the loop's thread */
     metrics_t *metrics;
 };
 
@@ -357,10 +365,9 @@ static void s_count(bus_server_t *server, const char *method, bus_code_t code, d
 }
 
 /* Handles one envelope and returns the packed reply, or NULL to drop it. */
-static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
+static zframe_t *s_handle(bus_server_t *server, db_t *db, zframe_t *payload)
 {
-    bus_server_t *server = worker->server;
-    bus_call_t call = {.db = worker->db, .service = server->config.service};
+    bus_call_t call = {.db = db, .service = server->config.service};
     Samhand__V1__Envelope *request =
         samhand__v1__envelope__unpack(NULL, zframe_size(payload), zframe_data(payload));
     if (!request) {
@@ -436,52 +443,124 @@ static zframe_t *s_handle(s_worker_t *worker, zframe_t *payload)
     return frame;
 }
 
-static void s_worker_actor(zsock_t *pipe, void *args)
+/* A free connection for the running request, waiting in turn for one. */
+static db_t *s_connection_take(bus_server_t *server)
 {
-    s_worker_t *worker = args;
-    zsock_t *socket = zsock_new_dealer(worker->server->backend_endpoint);
-    zpoller_t *poller = zpoller_new(pipe, socket, NULL);
-    zsock_signal(pipe, 0);
-    while (1) {
-        void *which = zpoller_wait(poller, -1);
-        if (which == pipe || zpoller_terminated(poller))
-            break;
-        if (which != socket)
-            continue;
-        zmsg_t *msg = zmsg_recv(socket);
-        if (!msg)
-            break;
-        zframe_t *payload = zmsg_last(msg);
-        zframe_t *reply = payload ? s_handle(worker, payload) : NULL;
-        if (reply) {
-            zmsg_remove(msg, payload);
-            zframe_destroy(&payload);
-            zmsg_append(msg, &reply);
-            zmsg_send(&msg, socket);
-        }
-        zmsg_destroy(&msg);
+    while (server->n_idle == 0) {
+        int tail = (server->waiting_head + server->n_waiting) % IN_FLIGHT_MAX;
+        server->waiting[tail] = fiber_self();
+        server->n_waiting++;
+        fiber_park();
     }
-    zpoller_destroy(&poller);
-    zsock_destroy(&socket);
+    return server->idle[--server->n_idle];
 }
 
-/* Moves messages between the ROUTER and the workers until told to stop. */
-static void s_proxy_actor(zsock_t *pipe, void *args)
+static void s_connection_give_back(bus_server_t *server, db_t *db)
+{
+    server->idle[server->n_idle++] = db;
+    if (server->n_waiting > 0) {
+        fiber_t *next = server->waiting[server->waiting_head];
+        server->waiting_head = (server->waiting_head + 1) % IN_FLIGHT_MAX;
+        server->n_waiting--;
+        fiber_wake(next);
+    }
+}
+
+typedef struct {
+    bus_server_t *server;
+    zmsg_t *msg; /* the client's identity frames, then the envelope */
+} s_request_t;
+
+/* One request, on a fiber of its own: a connection, the handler, the
+ * reply to whoever asked. */
+static void s_request_fiber(void *arg)
+{
+    s_request_t *request = arg;
+    bus_server_t *server = request->server;
+    zmsg_t *msg = request->msg;
+    free(request);
+    zframe_t *payload = zmsg_last(msg);
+    zframe_t *reply = NULL;
+    if (payload) {
+        db_t *db = s_connection_take(server);
+        reply = s_handle(server, db, payload);
+        s_connection_give_back(server, db);
+    }
+    if (reply) {
+        zmsg_remove(msg, payload);
+        zframe_destroy(&payload);
+        zmsg_append(msg, &reply);
+        zmsg_send(&msg, server->frontend);
+    }
+    zmsg_destroy(&msg);
+    server->in_flight--;
+    if (server->reader_parked) {
+        server->reader_parked = false;
+        fiber_wake(server->reader);
+    }
+}
+
+/* Reads the ROUTER and starts a fiber for every request, until stopping. */
+static void s_reader_fiber(void *arg)
+{
+    bus_server_t *server = arg;
+    void *router = zsock_resolve(server->frontend);
+    while (!server->stopping) {
+        if (server->in_flight >= IN_FLIGHT_MAX) {
+            server->reader_parked = true;
+            fiber_park();
+            continue;
+        }
+        /* the ROUTER's receive timeout is 0: NULL when nothing is queued */
+        zmsg_t *msg = zmsg_recv(server->frontend);
+        if (!msg) {
+            fiber_wait(router, -1, ZMQ_POLLIN, -1);
+            continue;
+        }
+        s_request_t *request = malloc(sizeof *request);
+        if (!request) {
+            zmsg_destroy(&msg);
+            continue;
+        }
+        *request = (s_request_t){server, msg};
+        if (!fiber_spawn(s_request_fiber, request)) {
+            log_error("could not start a fiber for a request; dropped it");
+            zmsg_destroy(&msg);
+            free(request);
+            continue;
+        }
+        server->in_flight++;
+    }
+}
+
+/* Waits for the actor's $TERM, then stops the reader; the requests in
+ * flight finish, and with them the loop. */
+static void s_stop_fiber(void *arg)
+{
+    bus_server_t *server = arg;
+    zsock_t *pipe = server->loop_pipe;
+    for (;;) {
+        fiber_wait(zsock_resolve(pipe), -1, ZMQ_POLLIN, -1);
+        char *command = zstr_recv_nowait(pipe);
+        bool term = command && strcmp(command, "$TERM") == 0;
+        zstr_free(&command);
+        if (term)
+            break;
+    }
+    server->stopping = true;
+    fiber_wake(server->reader);
+}
+
+/* The service's one request thread: its loop runs the fibers. */
+static void s_loop_actor(zsock_t *pipe, void *args)
 {
     bus_server_t *server = args;
-    zpoller_t *poller = zpoller_new(pipe, server->frontend, server->backend, NULL);
+    server->loop_pipe = pipe;
+    zsock_set_rcvtimeo(server->frontend, 0);
+    server->reader = fiber_spawn(s_reader_fiber, server);
+    fiber_spawn(s_stop_fiber, server);
     zsock_signal(pipe, 0);
-    while (1) {
-        void *which = zpoller_wait(poller, -1);
-        if (which == pipe || zpoller_terminated(poller))
-            break;
-        zsock_t *from = which;
-        zsock_t *to = from == server->frontend ? server->backend : server->frontend;
-        zmsg_t *msg = zmsg_recv(from);
-        if (msg)
-            zmsg_send(&msg, to);
-    }
-    zpoller_destroy(&poller);
+    fiber_loop_run();
 }
 
 bus_server_t *bus_server_new(const bus_server_config_t *config)
@@ -489,8 +568,8 @@ bus_server_t *bus_server_new(const bus_server_config_t *config)
     bus_server_t *server = calloc(1, sizeof *server);
     assert(server);
     server->config = *config;
-    if (server->config.workers < 1)
-        server->config.workers = 1;
+    if (server->config.connections < 1)
+        server->config.connections = 1;
 
     server->metrics = metrics_new();
     metrics_describe(server->metrics, "samhand_bus_requests_total", METRICS_COUNTER,
@@ -518,34 +597,26 @@ bus_server_t *bus_server_new(const bus_server_config_t *config)
     free(endpoints);
     server->bound_endpoint = zsock_last_endpoint(server->frontend);
 
-    snprintf(server->backend_endpoint, sizeof server->backend_endpoint, "inproc://%s-workers-%p",
-             config->name, (void *)server);
-    server->backend = zsock_new_dealer(NULL);
-    zsock_set_linger(server->backend, 0);
-    zsock_bind(server->backend, "%s", server->backend_endpoint);
-
-    server->workers = calloc((size_t)server->config.workers, sizeof *server->workers);
-    assert(server->workers);
-    for (int i = 0; i < server->config.workers; i++) {
-        s_worker_t *worker = &server->workers[i];
-        worker->server = server;
-        worker->index = i;
-        worker->db = db_new(config->database_url, config->name, 10000);
-        if (!worker->db) {
+    int n = server->config.connections;
+    server->connections = calloc((size_t)n, sizeof *server->connections);
+    server->idle = calloc((size_t)n, sizeof *server->idle);
+    assert(server->connections && server->idle);
+    for (int i = 0; i < n; i++) {
+        server->connections[i] = db_new(config->database_url, config->name, 10000);
+        if (!server->connections[i]) {
             bus_server_destroy(&server);
             return NULL;
         }
+        server->idle[server->n_idle++] = server->connections[i];
     }
     return server;
 }
 
 int bus_server_start(bus_server_t *server)
 {
-    for (int i = 0; i < server->config.workers; i++)
-        server->workers[i].actor = zactor_new(s_worker_actor, &server->workers[i]);
-    server->proxy = zactor_new(s_proxy_actor, server);
-    log_info("%s listening on %s with %d workers", server->config.name, server->bound_endpoint,
-             server->config.workers);
+    server->loop = zactor_new(s_loop_actor, server);
+    log_info("%s listening on %s, %d database connections", server->config.name,
+             server->bound_endpoint, server->config.connections);
     return 0;
 }
 
@@ -559,15 +630,13 @@ void bus_server_destroy(bus_server_t **server_p)
     if (!server_p || !*server_p)
         return;
     bus_server_t *server = *server_p;
-    zactor_destroy(&server->proxy);
-    if (server->workers) {
-        for (int i = 0; i < server->config.workers; i++) {
-            zactor_destroy(&server->workers[i].actor);
-            db_destroy(&server->workers[i].db);
-        }
-        free(server->workers);
+    zactor_destroy(&server->loop);
+    if (server->connections) {
+        for (int i = 0; i < server->config.connections; i++)
+            db_destroy(&server->connections[i]);
+        free(server->connections);
     }
-    zsock_destroy(&server->backend);
+    free(server->idle);
     zsock_destroy(&server->frontend);
     zstr_free(&server->bound_endpoint);
     metrics_destroy(&server->metrics);

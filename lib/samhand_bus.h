@@ -1,7 +1,9 @@
-/* The bus: protobuf Envelopes over ZeroMQ. A service runs a bus_server (a
- * ROUTER fanned out to worker threads, each with its own database
- * connection, dispatching by method through the service's route table); a
- * client sends an Envelope on a DEALER and matches the reply by request id. */
+/* The bus: protobuf Envelopes over ZeroMQ. A service runs a bus_server: one
+ * thread reads the ROUTER and handles each request on a fiber of its own
+ * (samhand_fiber.h), dispatching by method through the service's route
+ * table, on one of a few database connections whose waits give the thread
+ * to the other requests. A client sends an Envelope on a DEALER and
+ * matches the reply by request id. */
 #ifndef SAMHAND_BUS_H
 #define SAMHAND_BUS_H
 
@@ -27,11 +29,11 @@ typedef Samhand__V1__Status__Code bus_code_t;
 #define BUS_UNPROCESSABLE SAMHAND__V1__STATUS__CODE__UNPROCESSABLE
 #define BUS_PRECONDITION_FAILED SAMHAND__V1__STATUS__CODE__PRECONDITION_FAILED
 
-/* One request being handled by a worker. */
+/* One request being handled, on its fiber. */
 typedef struct {
     const Samhand__V1__Envelope *envelope; /* principal, request id, deadline */
     const ProtobufCMessage *request;       /* unpacked body, of the route's type */
-    db_t *db;                              /* this worker's connection */
+    db_t *db;                              /* the connection it has for its time */
     void *service;                         /* the service context given to the server */
     /* The reply, set through bus_call_reply() or bus_call_fail(). */
     bus_code_t code;
@@ -82,7 +84,7 @@ int bus_call_page(bus_call_t *call, int32_t limit, const char *cursor, int64_t *
  * NULL-terminated): the gateway filled them in after authentication. */
 bool bus_call_has_role(const bus_call_t *call, const char *const *roles);
 
-/* Maps the worker connection's last database error to a reply: constraint
+/* Maps the call connection's last database error to a reply: constraint
  * violations become client errors, the rest INTERNAL (logged). Returns -1. */
 int bus_call_fail_db(bus_call_t *call, const char *what);
 
@@ -115,7 +117,7 @@ typedef struct {
     const char *database_url;
     const bus_route_t *routes;
     size_t n_routes;
-    int workers;
+    int connections; /* database connections the requests share */
     void *service;
     const bus_queue_t *queues; /* besides the outbox every service has */
     size_t n_queues;
@@ -125,12 +127,12 @@ typedef struct {
 
 typedef struct bus_server bus_server_t;
 
-/* Binds the ROUTER and connects each worker to the database; the service's
+/* Binds the ROUTER and opens the database connections; the service's
  * schema must already be migrated. Returns NULL on failure (logged). The
  * config is copied, its strings and routes are borrowed. */
 bus_server_t *bus_server_new(const bus_server_config_t *config);
 
-/* Starts the workers and the proxy between ROUTER and workers. Returns 0. */
+/* Starts the thread that reads the ROUTER and runs the requests. Returns 0. */
 int bus_server_start(bus_server_t *server);
 
 /* Stops, closes and frees everything; accepts NULL. */

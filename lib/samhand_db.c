@@ -1,5 +1,9 @@
-/* libpq wrapper owned by one thread at a time; see samhand_db.h. */
+/* libpq wrapper owned by one thread (or one fiber) at a time; see
+ * samhand_db.h. The connection is non-blocking: every wait for the
+ * server goes through fiber_wait, so on a fiber the loop runs the others
+ * meanwhile, and on a plain thread it blocks as libpq itself would. */
 #include "samhand_db.h"
+#include "samhand_fiber.h"
 #include "samhand_visibility.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
@@ -13,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <zmq.h>
 
 /* Statements prepared on this connection, keyed by their text: parsed and
  * planned once per connection instead of once per call. */
@@ -58,11 +63,52 @@ static void s_set_error(db_t *db, const char *message, const char *sqlstate)
     snprintf(db->sqlstate, sizeof db->sqlstate, "%s", sqlstate ? sqlstate : "");
 }
 
+/* Sends what libpq has buffered, reading meanwhile as libpq asks of a
+ * non-blocking connection. 0, or -1 when the connection failed. */
+static int s_flush(db_t *db)
+{
+    int rc;
+    while ((rc = PQflush(db->conn)) == 1) {
+        int ready = fiber_wait(NULL, PQsocket(db->conn), ZMQ_POLLIN | ZMQ_POLLOUT, -1);
+        if ((ready & ZMQ_POLLIN) && !PQconsumeInput(db->conn))
+            return -1;
+    }
+    return rc;
+}
+
+/* The next result of what was sent, waiting for the server without
+ * blocking the loop; NULL at the end of a statement's results. */
+static PGresult *s_result(db_t *db)
+{
+    while (PQisBusy(db->conn)) {
+        fiber_wait(NULL, PQsocket(db->conn), ZMQ_POLLIN, -1);
+        if (!PQconsumeInput(db->conn) && PQisBusy(db->conn))
+            return NULL;
+    }
+    return PQgetResult(db->conn);
+}
+
+/* The result of the one statement just queued by a PQsend* call (`sent`,
+ * its return value), having read to its end: the async PQexec. */
+static PGresult *s_finish(db_t *db, int sent)
+{
+    if (!sent || s_flush(db) != 0)
+        return NULL;
+    PGresult *res = s_result(db), *more;
+    while ((more = s_result(db)) != NULL) {
+        /* a statement gives one result; keep the last, as PQexec does */
+        PQclear(res);
+        res = more;
+    }
+    return res;
+}
+
 static int s_set_search_path(db_t *db)
 {
     const char *params[] = {db->schema};
-    PGresult *res = PQexecParams(db->conn, "SELECT set_config('search_path', $1, false)", 1, NULL,
-                                 params, NULL, NULL, 0);
+    PGresult *res =
+        s_finish(db, PQsendQueryParams(db->conn, "SELECT set_config('search_path', $1, false)", 1,
+                                       NULL, params, NULL, NULL, 0));
     int ok = PQresultStatus(res) == PGRES_TUPLES_OK;
     if (!ok)
         s_set_error(db, PQerrorMessage(db->conn), NULL);
@@ -100,7 +146,7 @@ static const char *s_statement(db_t *db, const char *sql, int nparams, char name
     if (db->n_prepared == PREPARED_MAX)
         return "";
     snprintf(name, 16, "s%d", db->n_prepared);
-    PGresult *res = PQprepare(db->conn, name, sql, nparams, NULL);
+    PGresult *res = s_finish(db, PQsendPrepare(db->conn, name, sql, nparams, NULL));
     int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     if (!ok)
         s_set_error(db, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn),
@@ -114,25 +160,42 @@ static const char *s_statement(db_t *db, const char *sql, int nparams, char name
     return name;
 }
 
+/* One attempt to connect, driving libpq's connection state machine
+ * without blocking the loop. */
+static int s_connect_once(db_t *db)
+{
+    if (db->conn)
+        PQfinish(db->conn);
+    db->conn = PQconnectStart(db->url);
+    if (!db->conn)
+        return -1;
+    PostgresPollingStatusType poll = PGRES_POLLING_WRITING;
+    while (PQstatus(db->conn) != CONNECTION_BAD && poll != PGRES_POLLING_OK &&
+           poll != PGRES_POLLING_FAILED) {
+        fiber_wait(NULL, PQsocket(db->conn),
+                   poll == PGRES_POLLING_READING ? ZMQ_POLLIN : ZMQ_POLLOUT, 10000);
+        poll = PQconnectPoll(db->conn);
+    }
+    if (PQstatus(db->conn) != CONNECTION_OK || PQsetnonblocking(db->conn, 1) != 0)
+        return -1;
+    return 0;
+}
+
 static int s_connect(db_t *db, int wait_ms)
 {
     s_forget_prepared(db);
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
-        if (db->conn)
-            PQfinish(db->conn);
-        db->conn = PQconnectdb(db->url);
-        if (PQstatus(db->conn) == CONNECTION_OK)
+        if (s_connect_once(db) == 0)
             return s_set_search_path(db);
-        s_set_error(db, PQerrorMessage(db->conn), NULL);
+        s_set_error(db, db->conn ? PQerrorMessage(db->conn) : "out of memory", NULL);
         clock_gettime(CLOCK_MONOTONIC, &now);
         long elapsed_ms =
             (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
         if (elapsed_ms >= wait_ms)
             return -1;
-        struct timespec pause = {0, 200 * 1000000L};
-        nanosleep(&pause, NULL);
+        fiber_sleep(200);
     }
 }
 
@@ -194,11 +257,12 @@ static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
             return NULL;
     }
     if (n == 1) {
-        PGresult *res = *statements[0]
-                            ? PQexecPrepared(db->conn, statements[0], steps[0].nparams,
-                                             steps[0].params, steps[0].lengths, steps[0].formats, 0)
-                            : PQexecParams(db->conn, steps[0].sql, steps[0].nparams, NULL,
-                                           steps[0].params, steps[0].lengths, steps[0].formats, 0);
+        PGresult *res = s_finish(
+            db, *statements[0]
+                    ? PQsendQueryPrepared(db->conn, statements[0], steps[0].nparams,
+                                          steps[0].params, steps[0].lengths, steps[0].formats, 0)
+                    : PQsendQueryParams(db->conn, steps[0].sql, steps[0].nparams, NULL,
+                                        steps[0].params, steps[0].lengths, steps[0].formats, 0));
         if (s_ok(res))
             return res;
         s_set_error(db, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn),
@@ -218,14 +282,14 @@ static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
                                          steps[i].lengths, steps[i].formats, 0)
                    : PQsendQueryParams(db->conn, steps[i].sql, steps[i].nparams, NULL,
                                        steps[i].params, steps[i].lengths, steps[i].formats, 0);
-    sent = sent && PQpipelineSync(db->conn);
+    sent = sent && PQpipelineSync(db->conn) && s_flush(db) == 0;
     PGresult *last = NULL;
     int failed = !sent;
     if (!sent)
         s_set_error(db, PQerrorMessage(db->conn), NULL);
     /* every step gives a result and a NULL; then comes the sync */
     for (int i = 0; sent && i < n; i++) {
-        PGresult *res = PQgetResult(db->conn);
+        PGresult *res = s_result(db);
         if (!res) {
             s_set_error(db, PQerrorMessage(db->conn), NULL);
             failed = 1;
@@ -239,10 +303,10 @@ static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
             last = res;
         else
             PQclear(res);
-        PQclear(PQgetResult(db->conn)); /* the NULL that ends this step */
+        PQclear(s_result(db)); /* the NULL that ends this step */
     }
     PGresult *sync;
-    while ((sync = PQgetResult(db->conn)) != NULL) {
+    while ((sync = s_result(db)) != NULL) {
         ExecStatusType status = PQresultStatus(sync);
         PQclear(sync);
         if (status == PGRES_PIPELINE_SYNC)
@@ -425,8 +489,7 @@ void db_rollback(db_t *db)
     db->in_transaction = 0;
     db->begin_pending = 0;
     if (had_statements) {
-        PGresult *res = PQexec(db->conn, "ROLLBACK");
-        PQclear(res);
+        PQclear(s_finish(db, PQsendQuery(db->conn, "ROLLBACK")));
     }
 }
 

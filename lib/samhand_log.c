@@ -1,5 +1,6 @@
-/* JSON-lines logging; the request id is per thread so workers can log freely. */
+/* JSON-lines logging; the request id is per thread, or per fiber on one. */
 #include "samhand_log.h"
+#include "samhand_fiber.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -34,9 +35,15 @@ int log_level_parse(const char *name, log_level_t *level)
     return -1;
 }
 
+/* On a fiber the id is the fiber's (borrowed): the fibers of one thread
+ * take turns, so a thread's one id would be another request's by the time
+ * the line is written. */
 void log_set_request_id(const char *request_id)
 {
-    snprintf(s_request_id, sizeof s_request_id, "%s", request_id ? request_id : "");
+    if (fiber_active())
+        fiber_set_local((void *)request_id);
+    else
+        snprintf(s_request_id, sizeof s_request_id, "%s", request_id ? request_id : "");
 }
 
 void log_write(log_level_t level, const char *fmt, ...)
@@ -62,8 +69,9 @@ void log_write(log_level_t level, const char *fmt, ...)
                              "service", s_service, "message", message);
     if (!line)
         return;
-    if (s_request_id[0])
-        json_object_set_new(line, "requestId", json_string(s_request_id));
+    const char *request_id = fiber_active() ? fiber_local() : s_request_id;
+    if (request_id && request_id[0])
+        json_object_set_new(line, "requestId", json_string(request_id));
     char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (text) {
         fprintf(stderr, "%s\n", text);

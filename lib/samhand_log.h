@@ -16,7 +16,8 @@ void log_set_level(log_level_t level);
 /* Parses "debug", "info", "warn", "error"; returns -1 for anything else. */
 int log_level_parse(const char *name, log_level_t *level);
 
-/* The request id carried by the lines of this thread until reset (NULL). */
+/* The request id carried by the lines of this thread, or of this fiber
+ * (borrowed: keep it alive), until reset (NULL). */
 void log_set_request_id(const char *request_id);
 
 void log_write(log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -14,7 +14,7 @@
 int service_main(const service_def_t *def, int argc, char **argv)
 {
     const char *database_url = NULL, *endpoint = NULL, *log_level = NULL;
-    long workers = 0, housekeeping_s = 60, retention_hours = 168;
+    long connections = 0, housekeeping_s = 60, retention_hours = 168;
     const char *events_endpoint = NULL;
     char events_variable[64], upper[32];
     size_t u = 0;
@@ -28,8 +28,9 @@ int service_main(const service_def_t *def, int argc, char **argv)
          &database_url, NULL, NULL},
         {def->endpoint_variable, CONFIG_ENDPOINT, def->default_endpoint,
          "ZeroMQ endpoint(s) the ROUTER binds, comma separated", 0, 0, &endpoint, NULL, NULL},
-        {"SAMHAND_WORKERS", CONFIG_INT, "4",
-         "worker threads, each with its own database connection", 1, 256, NULL, &workers, NULL},
+        {"SAMHAND_DB_CONNECTIONS", CONFIG_INT, "4",
+         "database connections the requests share (they run on one thread)", 1, 64, NULL,
+         &connections, NULL},
         {events_variable, CONFIG_ENDPOINT, "",
          "ZeroMQ endpoint(s) where this replica publishes its events (PUB); empty: "
          "subscribers catch up over the ROUTER",
@@ -127,7 +128,7 @@ int service_main(const service_def_t *def, int argc, char **argv)
         .database_url = database_url,
         .routes = def->routes,
         .n_routes = def->n_routes,
-        .workers = (int)workers,
+        .connections = (int)connections,
         .service = def->context,
         .queues = def->queues,
         .n_queues = def->n_queues,
@@ -174,7 +175,7 @@ int service_main(const service_def_t *def, int argc, char **argv)
     for (size_t i = 0; i < def->n_consumers; i++)
         consumer_destroy(&consumers[i]);
     zactor_destroy(&background_actor);
-    /* the workers first: their commits wake the relay */
+    /* the requests first: their commits wake the relay */
     bus_server_destroy(&server);
     relay_destroy(&relay);
     db_destroy(&db);

@@ -39,7 +39,7 @@ static int s_setup(void **state)
         .database_url = s_url,
         .routes = s_routes,
         .n_routes = 1,
-        .workers = 2,
+        .connections = 2,
     };
     s_server = bus_server_new(&config);
     assert_non_null(s_server);

@@ -45,7 +45,7 @@ static int s_setup(void **state)
                                   .database_url = s_url,
                                   .routes = s_routes,
                                   .n_routes = 0,
-                                  .workers = 1};
+                                  .connections = 1};
     s_server = bus_server_new(&config);
     bus_server_start(s_server);
     return 0;
