@@ -156,17 +156,23 @@ int bus_call_fail_db(bus_call_t *call, const char *what)
 /* Requests in flight at most; past it the ROUTER is read no further and
  * ZeroMQ queues what comes (up to its high-water mark). */
 #define IN_FLIGHT_MAX 256
+/* ... and the relay's, the consumers', the housekeeping's beside them */
+#define WAITING_MAX (IN_FLIGHT_MAX + 16)
+
+typedef struct s_waiter s_waiter_t;
 
 struct bus_server {
     bus_server_config_t config;
     zsock_t *frontend; /* ROUTER, clients connect here; the loop's thread reads it */
     char *bound_endpoint;
-    /* the connections requests run on: all, and those free now */
+    /* the connections of the process's fibers, opened as needed up to
+     * config.connections: all, and those free now */
     db_t **connections;
+    int n_connections;
     db_t **idle;
     int n_idle;
-    /* the requests waiting for a connection, in the order they came */
-    fiber_t *waiting[IN_FLIGHT_MAX];
+    /* the fibers waiting for a connection, in the order they came */
+    s_waiter_t *waiting[WAITING_MAX];
     int waiting_head, n_waiting;
     int in_flight;
     bool stopping;
@@ -210,6 +216,10 @@ static long s_queues(bus_call_t *call, bus_server_t *server, const char **oldest
                  q->name);
         metrics_set(server->metrics, "samhand_queue_depth", labels, depth);
         metrics_set(server->metrics, "samhand_queue_oldest_age_seconds", labels, age);
+        /* an event left unpublished a second (its replica's relay gone,
+         * say): this one's relay publishes it */
+        if (i == 0 && depth > 0 && age >= 1)
+            db_outbox_nudge();
         /* a queue waiting on the parties' endpoints is theirs to mind */
         if (!q->is_external && (long)age > worst) {
             worst = (long)age;
@@ -386,6 +396,8 @@ static zframe_t *s_handle(bus_server_t *server, db_t *db, zframe_t *payload)
     int64_t start_us = zclock_usecs();
     if (request->deadline_ms && bus_now_ms() > request->deadline_ms) {
         bus_call_fail(&call, BUS_DEADLINE_EXCEEDED, NULL, "deadline passed before handling");
+    } else if (!db) {
+        bus_call_fail(&call, BUS_UNAVAILABLE, NULL, "the database cannot be reached");
     } else if (strcmp(request->method, health_method) == 0) {
         s_handle_health(&call, server);
     } else if (strcmp(request->method, metrics_method) == 0) {
@@ -443,27 +455,57 @@ static zframe_t *s_handle(bus_server_t *server, db_t *db, zframe_t *payload)
     return frame;
 }
 
-/* A free connection for the running request, waiting in turn for one. */
-static db_t *s_connection_take(bus_server_t *server)
+/* A fiber waiting for a connection: handed one (or NULL: try again, a
+ * slot is free) when its turn comes. */
+struct s_waiter {
+    fiber_t *fiber;
+    db_t *db;
+    bool done;
+};
+
+/* Hands `db` to the fiber that has waited longest; false when none waits. */
+static bool s_hand_over(bus_server_t *server, db_t *db)
 {
-    while (server->n_idle == 0) {
-        int tail = (server->waiting_head + server->n_waiting) % IN_FLIGHT_MAX;
-        server->waiting[tail] = fiber_self();
-        server->n_waiting++;
-        fiber_park();
-    }
-    return server->idle[--server->n_idle];
+    if (server->n_waiting == 0)
+        return false;
+    s_waiter_t *next = server->waiting[server->waiting_head];
+    server->waiting_head = (server->waiting_head + 1) % WAITING_MAX;
+    server->n_waiting--;
+    next->db = db;
+    next->done = true;
+    fiber_wake(next->fiber);
+    return true;
 }
 
-static void s_connection_give_back(bus_server_t *server, db_t *db)
+db_t *bus_server_db_take(bus_server_t *server)
 {
-    server->idle[server->n_idle++] = db;
-    if (server->n_waiting > 0) {
-        fiber_t *next = server->waiting[server->waiting_head];
-        server->waiting_head = (server->waiting_head + 1) % IN_FLIGHT_MAX;
-        server->n_waiting--;
-        fiber_wake(next);
+    if (server->n_idle > 0)
+        return server->idle[--server->n_idle];
+    if (server->n_connections < server->config.connections) {
+        /* one more, opened now; the loop goes on while it connects */
+        int slot = server->n_connections++;
+        db_t *db = db_new(server->config.database_url, server->config.name, 2000);
+        if (db) {
+            server->connections[slot] = db;
+            return db;
+        }
+        server->n_connections--;
+        s_hand_over(server, NULL); /* the slot is free again: the next may try */
+        return NULL;
     }
+    s_waiter_t waiter = {fiber_self(), NULL, false};
+    assert(waiter.fiber && server->n_waiting < WAITING_MAX);
+    server->waiting[(server->waiting_head + server->n_waiting) % WAITING_MAX] = &waiter;
+    server->n_waiting++;
+    while (!waiter.done)
+        fiber_park(); /* a wake for another reason: still waiting */
+    return waiter.db ? waiter.db : bus_server_db_take(server);
+}
+
+void bus_server_db_give_back(bus_server_t *server, db_t *db)
+{
+    if (!s_hand_over(server, db))
+        server->idle[server->n_idle++] = db;
 }
 
 typedef struct {
@@ -482,9 +524,10 @@ static void s_request_fiber(void *arg)
     zframe_t *payload = zmsg_last(msg);
     zframe_t *reply = NULL;
     if (payload) {
-        db_t *db = s_connection_take(server);
+        db_t *db = bus_server_db_take(server);
         reply = s_handle(server, db, payload);
-        s_connection_give_back(server, db);
+        if (db)
+            bus_server_db_give_back(server, db);
     }
     if (reply) {
         zmsg_remove(msg, payload);
@@ -533,6 +576,23 @@ static void s_reader_fiber(void *arg)
     }
 }
 
+void bus_server_serve(bus_server_t *server)
+{
+    zsock_set_rcvtimeo(server->frontend, 0);
+    server->reader = fiber_spawn(s_reader_fiber, server);
+    assert(server->reader);
+    log_info("%s listening on %s, up to %d database connections", server->config.name,
+             server->bound_endpoint, server->config.connections);
+}
+
+void bus_server_stop(bus_server_t *server)
+{
+    if (server->stopping)
+        return;
+    server->stopping = true;
+    fiber_wake(server->reader);
+}
+
 /* Waits for the actor's $TERM, then stops the reader; the requests in
  * flight finish, and with them the loop. */
 static void s_stop_fiber(void *arg)
@@ -541,23 +601,21 @@ static void s_stop_fiber(void *arg)
     zsock_t *pipe = server->loop_pipe;
     for (;;) {
         fiber_wait(zsock_resolve(pipe), -1, ZMQ_POLLIN, -1);
-        char *command = zstr_recv_nowait(pipe);
+        char *command = zstr_recv(pipe); /* there: it was ready */
         bool term = command && strcmp(command, "$TERM") == 0;
         zstr_free(&command);
         if (term)
             break;
     }
-    server->stopping = true;
-    fiber_wake(server->reader);
+    bus_server_stop(server);
 }
 
-/* The service's one request thread: its loop runs the fibers. */
+/* A thread of the server's own whose loop runs its fibers. */
 static void s_loop_actor(zsock_t *pipe, void *args)
 {
     bus_server_t *server = args;
     server->loop_pipe = pipe;
-    zsock_set_rcvtimeo(server->frontend, 0);
-    server->reader = fiber_spawn(s_reader_fiber, server);
+    bus_server_serve(server);
     fiber_spawn(s_stop_fiber, server);
     zsock_signal(pipe, 0);
     fiber_loop_run();
@@ -601,22 +659,21 @@ bus_server_t *bus_server_new(const bus_server_config_t *config)
     server->connections = calloc((size_t)n, sizeof *server->connections);
     server->idle = calloc((size_t)n, sizeof *server->idle);
     assert(server->connections && server->idle);
-    for (int i = 0; i < n; i++) {
-        server->connections[i] = db_new(config->database_url, config->name, 10000);
-        if (!server->connections[i]) {
-            bus_server_destroy(&server);
-            return NULL;
-        }
-        server->idle[server->n_idle++] = server->connections[i];
+    /* one now, so a database out of reach fails the start; more as the
+     * work asks for them */
+    db_t *first = db_new(config->database_url, config->name, 10000);
+    if (!first) {
+        bus_server_destroy(&server);
+        return NULL;
     }
+    server->connections[server->n_connections++] = first;
+    server->idle[server->n_idle++] = first;
     return server;
 }
 
 int bus_server_start(bus_server_t *server)
 {
     server->loop = zactor_new(s_loop_actor, server);
-    log_info("%s listening on %s, %d database connections", server->config.name,
-             server->bound_endpoint, server->config.connections);
     return 0;
 }
 
@@ -632,7 +689,7 @@ void bus_server_destroy(bus_server_t **server_p)
     bus_server_t *server = *server_p;
     zactor_destroy(&server->loop);
     if (server->connections) {
-        for (int i = 0; i < server->config.connections; i++)
+        for (int i = 0; i < server->n_connections; i++)
             db_destroy(&server->connections[i]);
         free(server->connections);
     }
@@ -658,6 +715,7 @@ bus_client_t *bus_client_new(const char *endpoints)
     zsock_set_linger(client->dealer, 0);
     curve_client(client->dealer);
     zsock_set_immediate(client->dealer, 1);
+    zsock_set_rcvtimeo(client->dealer, 0); /* waits are fiber_wait's */
     char *list = strdup(endpoints);
     for (char *save = NULL, *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save))
         zsock_connect(client->dealer, "%s", e);
@@ -693,21 +751,24 @@ Samhand__V1__Envelope *bus_client_call(bus_client_t *client, const char *method,
     samhand__v1__envelope__pack(&envelope, zframe_data(frame));
     free(envelope.body.data);
 
-    /* With ZMQ_IMMEDIATE the send waits for a connected peer; give it the
-     * same deadline rather than queueing for nobody. */
-    zsock_set_sndtimeo(client->dealer, timeout_ms);
-    if (zframe_send(&frame, client->dealer, 0) != 0) {
-        zframe_destroy(&frame);
-        return NULL;
+    /* With ZMQ_IMMEDIATE a send waits for a connected peer; give it the
+     * same deadline rather than queueing for nobody. The waits are
+     * fiber_wait's, so on a fiber the loop goes on meanwhile. */
+    void *dealer = zsock_resolve(client->dealer);
+    while (zframe_send(&frame, client->dealer, ZFRAME_DONTWAIT) != 0) {
+        int64_t left = deadline - bus_now_ms();
+        if (left <= 0 || !(fiber_wait(dealer, -1, ZMQ_POLLOUT, (int)left) & ZMQ_POLLOUT)) {
+            zframe_destroy(&frame);
+            return NULL;
+        }
     }
-    zpoller_t *poller = zpoller_new(client->dealer, NULL);
     Samhand__V1__Envelope *reply = NULL;
     for (int64_t left = timeout_ms; left > 0 && !reply; left = deadline - bus_now_ms()) {
-        if (!zpoller_wait(poller, (int)left))
-            break;
-        zframe_t *in = zframe_recv(client->dealer);
+        if (!(fiber_wait(dealer, -1, ZMQ_POLLIN, (int)left) & ZMQ_POLLIN))
+            continue;
+        zframe_t *in = zframe_recv(client->dealer); /* receive timeout 0 */
         if (!in)
-            break;
+            continue;
         reply = samhand__v1__envelope__unpack(NULL, zframe_size(in), zframe_data(in));
         zframe_destroy(&in);
         if (reply && strcmp(reply->request_id, request_id) != 0) {
@@ -716,7 +777,6 @@ Samhand__V1__Envelope *bus_client_call(bus_client_t *client, const char *method,
             reply = NULL;
         }
     }
-    zpoller_destroy(&poller);
     return reply;
 }
 

@@ -132,8 +132,22 @@ typedef struct bus_server bus_server_t;
  * config is copied, its strings and routes are borrowed. */
 bus_server_t *bus_server_new(const bus_server_config_t *config);
 
-/* Starts the thread that reads the ROUTER and runs the requests. Returns 0. */
+/* Serves on this thread's loop: a fiber reads the ROUTER and starts a
+ * fiber for each request; fiber_loop_run() runs them. */
+void bus_server_serve(bus_server_t *server);
+/* Stops reading the ROUTER; the requests in flight finish. */
+void bus_server_stop(bus_server_t *server);
+
+/* Serves on a thread of the server's own instead (bus_server_destroy
+ * stops it). Returns 0. */
 int bus_server_start(bus_server_t *server);
+
+/* A database connection of the server's for a fiber of its loop (the
+ * relay's, a consumer's, scheduled work), waiting in turn for one; NULL
+ * when the database cannot be reached. Give it back, with no transaction
+ * open, as soon as the work is done. */
+db_t *bus_server_db_take(bus_server_t *server);
+void bus_server_db_give_back(bus_server_t *server, db_t *db);
 
 /* Stops, closes and frees everything; accepts NULL. */
 void bus_server_destroy(bus_server_t **server_p);

@@ -443,6 +443,13 @@ void db_outbox_wake(int fd)
     atomic_store(&s_outbox_wake, fd);
 }
 
+void db_outbox_nudge(void)
+{
+    int fd = atomic_load(&s_outbox_wake);
+    if (fd >= 0)
+        db_wake((void *)(intptr_t)fd);
+}
+
 static void s_wake_relay(db_t *db)
 {
     int fd = atomic_load(&s_outbox_wake);

@@ -56,6 +56,8 @@ void db_wake(void *eventfd);
 /* The process's relay: every transaction that writes to the outbox wakes
  * `fd` when it commits. -1: none. */
 void db_outbox_wake(int fd);
+/* Wakes the process's relay now (it publishes what waits). */
+void db_outbox_nudge(void);
 
 int db_commit(db_t *db);
 /* Rolls back if a transaction is open; safe to call on every error path. */

@@ -39,10 +39,9 @@ struct fiber {
     bool wake_pending;
     fiber_t *next_ready;
     fiber_t *prev_waiting, *next_waiting;
-    /* what it waits for */
-    void *socket;
-    int fd;
-    short events, revents;
+    /* what it waits for: the caller's items, on its stack meanwhile */
+    zmq_pollitem_t *items;
+    int n_items, n_ready;
     int64_t deadline_ms; /* -1: none */
     void *asan_fake_stack;
     void *local;
@@ -58,8 +57,7 @@ static __thread struct {
     size_t stack_size;
     char *stacks[STACKS_KEPT];
     int n_stacks;
-    zmq_pollitem_t *items;
-    fiber_t **item_fibers;
+    zmq_pollitem_t *items; /* every waiting fiber's, for one zmq_poll */
     size_t items_cap;
 } s_loop;
 
@@ -169,7 +167,6 @@ fiber_t *fiber_spawn(void (*fn)(void *), void *arg)
     }
     f->fn = fn;
     f->arg = arg;
-    f->fd = -1;
     f->deadline_ms = -1;
     s_loop.count++;
     s_push_ready(f);
@@ -218,28 +215,36 @@ static void s_suspend(s_state_t state)
     s_yield();
 }
 
-int fiber_wait(void *socket, int fd, short events, int timeout_ms)
+int fiber_poll(zmq_pollitem_t *items, int n, int timeout_ms)
 {
     fiber_t *f = s_loop.current;
+    for (int i = 0; i < n; i++)
+        items[i].revents = 0;
     if (!f) {
-        zmq_pollitem_t item = {socket, socket ? 0 : fd, events, 0};
         int rc;
         do
-            rc = zmq_poll(&item, 1, timeout_ms);
+            rc = zmq_poll(items, n, timeout_ms);
         while (rc < 0 && errno == EINTR);
-        return rc > 0 ? item.revents : 0;
+        return rc > 0 ? rc : 0;
     }
     if (f->wake_pending) {
         f->wake_pending = false;
         return 0;
     }
-    f->socket = socket;
-    f->fd = socket ? 0 : fd;
-    f->events = events;
-    f->revents = 0;
+    f->items = items;
+    f->n_items = n;
+    f->n_ready = 0;
     f->deadline_ms = timeout_ms < 0 ? -1 : s_now_ms() + timeout_ms;
     s_suspend(F_WAITING);
-    return f->revents;
+    f->items = NULL;
+    f->n_items = 0;
+    return f->n_ready;
+}
+
+int fiber_wait(void *socket, int fd, short events, int timeout_ms)
+{
+    zmq_pollitem_t item = {socket, socket ? 0 : fd, events, 0};
+    return fiber_poll(&item, 1, timeout_ms) > 0 ? item.revents : 0;
 }
 
 void fiber_sleep(int ms)
@@ -253,7 +258,7 @@ void fiber_sleep(int ms)
     int64_t until = s_now_ms() + ms;
     /* a wake ends a wait early; a sleep sleeps its time */
     for (int64_t left = ms; left > 0; left = until - s_now_ms())
-        fiber_wait(NULL, -1, 0, (int)left);
+        fiber_poll(NULL, 0, (int)left);
 }
 
 void fiber_park(void)
@@ -272,7 +277,7 @@ void fiber_wake(fiber_t *f)
     switch (f->state) {
     case F_WAITING:
         s_unlink_waiting(f);
-        f->revents = 0;
+        f->n_ready = 0;
         s_push_ready(f);
         break;
     case F_PARKED:
@@ -307,23 +312,23 @@ static void s_run(fiber_t *f)
  * ready whose wait is over. */
 static void s_poll(void)
 {
-    if (s_loop.n_waiting > s_loop.items_cap) {
-        size_t cap = s_loop.n_waiting * 2;
-        s_loop.items = realloc(s_loop.items, cap * sizeof *s_loop.items);
-        s_loop.item_fibers = realloc(s_loop.item_fibers, cap * sizeof *s_loop.item_fibers);
-        assert(s_loop.items && s_loop.item_fibers);
-        s_loop.items_cap = cap;
-    }
     size_t n = 0;
     int64_t now = s_now_ms(), soonest = -1;
     for (fiber_t *f = s_loop.waiting; f; f = f->next_waiting) {
         if (f->deadline_ms >= 0 && (soonest < 0 || f->deadline_ms < soonest))
             soonest = f->deadline_ms;
-        if (!f->socket && f->fd < 0)
-            continue; /* a sleep */
-        s_loop.items[n] = (zmq_pollitem_t){f->socket, f->fd, f->events, 0};
-        s_loop.item_fibers[n++] = f;
+        n += (size_t)f->n_items;
     }
+    if (n > s_loop.items_cap) {
+        size_t cap = n * 2;
+        s_loop.items = realloc(s_loop.items, cap * sizeof *s_loop.items);
+        assert(s_loop.items);
+        s_loop.items_cap = cap;
+    }
+    n = 0;
+    for (fiber_t *f = s_loop.waiting; f; f = f->next_waiting)
+        for (int i = 0; i < f->n_items; i++)
+            s_loop.items[n++] = f->items[i];
     long timeout = soonest < 0 ? -1 : soonest > now ? (long)(soonest - now) : 0;
     if (n == 0 && timeout < 0) {
         /* fibers parked with no one left to wake them */
@@ -334,19 +339,18 @@ static void s_poll(void)
     if (rc < 0 && errno != EINTR)
         log_warn("zmq_poll: %s", zmq_strerror(errno));
     now = s_now_ms();
-    for (size_t i = 0; i < n; i++) {
-        fiber_t *f = s_loop.item_fibers[i];
-        if (rc > 0 && s_loop.items[i].revents) {
-            s_unlink_waiting(f);
-            f->revents = s_loop.items[i].revents;
-            s_push_ready(f);
-        }
-    }
+    /* the same order as above: each fiber's items in turn */
+    n = 0;
     for (fiber_t *f = s_loop.waiting, *next; f; f = next) {
         next = f->next_waiting;
-        if (f->deadline_ms >= 0 && f->deadline_ms <= now) {
+        int ready = 0;
+        for (int i = 0; i < f->n_items; i++, n++) {
+            f->items[i].revents = rc > 0 ? s_loop.items[n].revents : 0;
+            ready += f->items[i].revents != 0;
+        }
+        if (ready || (f->deadline_ms >= 0 && f->deadline_ms <= now)) {
             s_unlink_waiting(f);
-            f->revents = 0;
+            f->n_ready = ready;
             s_push_ready(f);
         }
     }
@@ -369,8 +373,6 @@ void fiber_loop_run(void)
     while (s_loop.n_stacks > 0)
         munmap(s_loop.stacks[--s_loop.n_stacks], STACK_SIZE + s_page());
     free(s_loop.items);
-    free(s_loop.item_fibers);
     s_loop.items = NULL;
-    s_loop.item_fibers = NULL;
     s_loop.items_cap = 0;
 }

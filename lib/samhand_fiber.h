@@ -11,6 +11,9 @@
  * waiting functions block the thread as poll() would, so the same code
  * (samhand_db.c) serves fibers and plain threads.
  *
+ * A wait may end early (fiber_wake asks a fiber to look again: to stop,
+ * say); every waiting caller checks what it waited for and waits again.
+ *
  * Built on glibc's makecontext/swapcontext, with the AddressSanitizer's
  * stack-switch annotations when it is on. */
 #ifndef SAMHAND_FIBER_H
@@ -18,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <zmq.h>
 
 typedef struct fiber fiber_t;
 
@@ -37,6 +41,11 @@ fiber_t *fiber_self(void);
  * events; 0 on timeout or when fiber_wake() ended the wait early. Outside
  * a fiber it blocks the thread in zmq_poll. */
 int fiber_wait(void *socket, int fd, short events, int timeout_ms);
+
+/* zmq_poll for a fiber: waits until one of `items` is ready or
+ * `timeout_ms` passes (-1: no limit), and sets their revents. Returns how
+ * many are ready; 0 on timeout or when fiber_wake() ended the wait early. */
+int fiber_poll(zmq_pollitem_t *items, int n, int timeout_ms);
 
 /* Sleeps `ms` milliseconds (other fibers run meanwhile). */
 void fiber_sleep(int ms);

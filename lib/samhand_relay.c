@@ -1,6 +1,7 @@
 /* Outbox relay and event consumer; see samhand_relay.h. */
 #include "samhand_relay.h"
 #include "samhand_curve.h"
+#include "samhand_fiber.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
 
@@ -12,7 +13,6 @@
 #include <unistd.h>
 
 #define RELAY_BATCH 200
-#define RELAY_TICK_MS 20
 #define RELAY_GAP_MS 5 /* at least between two publications when woken */
 #define CATCH_UP_LIMIT 500
 #define RUN_MAX 256 /* events a consumer applies in one transaction */
@@ -40,29 +40,28 @@ static size_t s_stamp(const unsigned char *stored, size_t len, const char *id, i
 /* ------------------------------------------------------------------ relay */
 
 struct relay {
-    char *url, *schema, *pub_endpoints;
+    bus_server_t *server; /* whose connections it borrows */
+    char *schema, *pub_endpoints;
     int wake; /* eventfd: a commit in this process wrote to the outbox */
-    zactor_t *actor;
+    fiber_t *fiber;
+    bool stopping;
 };
 
-/* Publishes one batch; returns how many, or -1. */
+/* Publishes one batch; returns how many, or -1. The lock makes the
+ * replicas publish one at a time; one that waits for it then publishes
+ * what the other left, its own commits included. */
 static int s_publish(db_t *db, const char *schema, zsock_t *pub)
 {
     const char *params[] = {schema};
     if (db_begin(db) != 0)
         return -1;
-    PGresult *res = db_query(
-        db, "SELECT pg_try_advisory_xact_lock(hashtext('samhand.relay.' || $1))", 1, params);
+    PGresult *res =
+        db_query(db, "SELECT pg_advisory_xact_lock(hashtext('samhand.relay.' || $1))", 1, params);
     if (!res) {
         db_rollback(db);
         return -1;
     }
-    bool leader = PQgetvalue(res, 0, 0)[0] == 't';
     PQclear(res);
-    if (!leader) { /* another replica publishes now */
-        db_rollback(db);
-        return 0;
-    }
     res = db_query(db,
                    "WITH start AS (SELECT coalesce(max(published_seq), 0) AS s FROM outbox), "
                    "batch AS (SELECT sequence, row_number() OVER (ORDER BY sequence) AS rn "
@@ -100,12 +99,30 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub)
     return rows;
 }
 
-static void s_relay_actor(zsock_t *pipe, void *args)
+/* Publishes everything committed and not yet published. */
+static void s_publish_all(relay_t *relay, zsock_t *pub)
 {
-    relay_t *relay = args;
-    db_t *db = db_new(relay->url, relay->schema, 30000);
+    db_t *db = bus_server_db_take(relay->server);
+    if (!db)
+        return;
+    int published;
+    do
+        published = s_publish(db, relay->schema, pub);
+    while (published == RELAY_BATCH);
+    if (published < 0)
+        log_warn("could not publish events: %s", db_error(db));
+    bus_server_db_give_back(relay->server, db);
+}
+
+/* Woken by this process's commits (the eventfd), and by nothing else:
+ * idle, it sleeps. What it publishes at start covers what a process that
+ * died left behind; a service's Health nudges it when the outbox holds an
+ * item older than a second (another replica's, whose relay is gone). */
+static void s_relay_fiber(void *arg)
+{
+    relay_t *relay = arg;
     zsock_t *pub = NULL;
-    if (db && relay->pub_endpoints[0]) {
+    if (relay->pub_endpoints[0]) {
         pub = zsock_new(ZMQ_PUB);
         curve_server(pub);
         zsock_set_linger(pub, 0);
@@ -115,50 +132,51 @@ static void s_relay_actor(zsock_t *pipe, void *args)
                 log_error("could not bind the event endpoint %s: %s", e, zmq_strerror(zmq_errno()));
         free(list);
     }
-    zsock_signal(pipe, db ? 0 : 1);
-    /* woken by this process's commits at once; the tick finds those of
-     * other replicas (and anything a lost wake-up left) */
-    zmq_pollitem_t items[] = {{zsock_resolve(pipe), 0, ZMQ_POLLIN, 0},
-                              {NULL, relay->wake, ZMQ_POLLIN, 0}};
     int64_t last_publish = 0;
-    while (db) {
-        if (zmq_poll(items, relay->wake >= 0 ? 2 : 1, RELAY_TICK_MS) < 0 && zmq_errno() != EINTR)
-            break;
-        if (items[0].revents & ZMQ_POLLIN)
-            break; /* $TERM, or the pipe closing */
-        if (items[1].revents & ZMQ_POLLIN) {
-            /* under a stream of commits, one publication per few ms carries
-             * them all, instead of a transaction of the relay's per commit */
-            int64_t since = zclock_mono() - last_publish;
-            if (since < RELAY_GAP_MS)
-                zclock_sleep((int)(RELAY_GAP_MS - since));
-            uint64_t wakes;
-            if (read(relay->wake, &wakes, sizeof wakes) < 0) {
-                /* EAGAIN: another read took them; publishing is what counts */
-            }
-        }
+    while (!relay->stopping) {
         last_publish = zclock_mono();
-        int published;
-        do
-            published = s_publish(db, relay->schema, pub);
-        while (published == RELAY_BATCH);
-        if (published < 0)
-            log_warn("could not publish events: %s", db_error(db));
+        s_publish_all(relay, pub);
+        if (!(fiber_wait(NULL, relay->wake, ZMQ_POLLIN, -1) & ZMQ_POLLIN))
+            continue; /* woken to stop */
+        /* under a stream of commits, one publication per few ms carries
+         * them all, instead of a transaction of the relay's per commit */
+        int64_t since = zclock_mono() - last_publish;
+        if (since < RELAY_GAP_MS)
+            fiber_sleep((int)(RELAY_GAP_MS - since));
+        uint64_t wakes;
+        if (read(relay->wake, &wakes, sizeof wakes) < 0) {
+            /* EAGAIN: another read took them; publishing is what counts */
+        }
     }
     zsock_destroy(&pub);
-    db_destroy(&db);
 }
 
-relay_t *relay_new(const char *database_url, const char *schema, const char *pub_endpoints)
+relay_t *relay_new(bus_server_t *server, const char *schema, const char *pub_endpoints)
 {
     relay_t *relay = calloc(1, sizeof *relay);
-    relay->url = strdup(database_url);
+    if (!relay)
+        return NULL;
+    relay->server = server;
     relay->schema = strdup(schema);
     relay->pub_endpoints = strdup(pub_endpoints ? pub_endpoints : "");
     relay->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (!relay->schema || !relay->pub_endpoints || relay->wake < 0) {
+        relay_destroy(&relay);
+        return NULL;
+    }
     db_outbox_wake(relay->wake);
-    relay->actor = zactor_new(s_relay_actor, relay);
+    relay->fiber = fiber_spawn(s_relay_fiber, relay);
+    if (!relay->fiber)
+        relay_destroy(&relay);
     return relay;
+}
+
+void relay_stop(relay_t *relay)
+{
+    if (!relay || relay->stopping)
+        return;
+    relay->stopping = true;
+    fiber_wake(relay->fiber);
 }
 
 void relay_destroy(relay_t **relay_p)
@@ -166,11 +184,9 @@ void relay_destroy(relay_t **relay_p)
     if (!relay_p || !*relay_p)
         return;
     relay_t *relay = *relay_p;
-    zactor_destroy(&relay->actor);
     db_outbox_wake(-1);
     if (relay->wake >= 0)
         close(relay->wake);
-    free(relay->url);
     free(relay->schema);
     free(relay->pub_endpoints);
     free(relay);
@@ -251,12 +267,14 @@ int relay_prune(db_t *db, int retention_hours)
 /* --------------------------------------------------------------- consumer */
 
 struct consumer {
-    char *source, *pub_endpoints, *router_endpoints, *url, *schema;
+    bus_server_t *server; /* whose connections it borrows */
+    char *source, *pub_endpoints, *router_endpoints, *schema;
     consumer_apply_fn apply;
     void *arg;
-    zactor_t *actor;
+    fiber_t *fiber;
+    bool stopping;
     int64_t last;
-    db_t *db;
+    db_t *db; /* borrowed while it applies */
 };
 
 /* The consumer's position, for operators: samhand_consumer_last_sequence. */
@@ -303,7 +321,7 @@ static int s_apply(consumer_t *c, const Samhand__V1__Event *event)
  * each. When one of them fails, they are applied one by one, so those
  * before it are kept and the failing one is tried again later. Returns how
  * many were applied, or -1 when one failed. */
-static int s_apply_run(consumer_t *c, Samhand__V1__Event *const *events, size_t n)
+static int s_apply_run_on(consumer_t *c, Samhand__V1__Event *const *events, size_t n)
 {
     int64_t last = c->last;
     int applied = 0;
@@ -346,6 +364,18 @@ one_by_one:
             return -1;
         applied += rc == 0;
     }
+    return applied;
+}
+
+/* s_apply_run_on a connection borrowed for it. */
+static int s_apply_run(consumer_t *c, Samhand__V1__Event *const *events, size_t n)
+{
+    c->db = bus_server_db_take(c->server);
+    if (!c->db)
+        return -1;
+    int applied = s_apply_run_on(c, events, n);
+    bus_server_db_give_back(c->server, c->db);
+    c->db = NULL;
     return applied;
 }
 
@@ -398,83 +428,124 @@ static void s_catch_up(consumer_t *c, bus_client_t *client)
     }
 }
 
-static void s_consumer_actor(zsock_t *pipe, void *args)
+/* The last event applied, as the offset table says; -1 when it cannot be
+ * read. */
+static int64_t s_offset(consumer_t *c)
 {
-    consumer_t *c = args;
-    c->db = db_new(c->url, c->schema, 30000);
-    zsock_signal(pipe, c->db ? 0 : 1);
-    if (!c->db)
-        return;
+    db_t *db = bus_server_db_take(c->server);
+    if (!db)
+        return -1;
     const char *params[] = {c->source};
     PGresult *res =
-        db_query(c->db, "SELECT last_sequence FROM consumer_offsets WHERE source = $1", 1, params);
-    c->last = res && PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+        db_query(db, "SELECT last_sequence FROM consumer_offsets WHERE source = $1", 1, params);
+    int64_t last = !res ? -1 : PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
     PQclear(res);
+    bus_server_db_give_back(c->server, db);
+    return last;
+}
+
+/* Follows the source: what its PUB sends, applied as it comes; a catch-up
+ * over its ROUTER at start, at a gap, just after each (re)connection to
+ * the source's PUB (what was sent before the subscription reached it), and
+ * a second after the last message (one lost at the end of a burst shows
+ * no gap). Idle, it sleeps. Without a PUB endpoint it asks once a second. */
+static void s_consumer_fiber(void *arg)
+{
+    consumer_t *c = arg;
+    while (!c->stopping && (c->last = s_offset(c)) < 0)
+        fiber_sleep(1000);
     s_report(c);
 
     zsock_t *sub = zsock_new(ZMQ_SUB);
     curve_client(sub);
     zsock_set_subscribe(sub, "");
+    zsock_set_rcvtimeo(sub, 0);
+    /* the SUB's connections as they are made */
+    char monitor_endpoint[64];
+    snprintf(monitor_endpoint, sizeof monitor_endpoint, "inproc://samhand-consumer-%p", (void *)c);
+    zmq_socket_monitor(zsock_resolve(sub), monitor_endpoint, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    zsock_t *monitor = zsock_new_pair(monitor_endpoint);
+    zsock_set_rcvtimeo(monitor, 0);
     char *list = strdup(c->pub_endpoints);
     for (char *save = NULL, *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save))
         zsock_connect(sub, "%s", e);
     free(list);
     bus_client_t *client = bus_client_new(c->router_endpoints);
-    zpoller_t *poller = zpoller_new(pipe, sub, NULL);
-    s_catch_up(c, client);
-    int64_t next_catch_up = zclock_mono() + 1000;
-    while (true) {
-        void *which = zpoller_wait(poller, 200);
-        if (which == pipe || zpoller_terminated(poller))
-            break;
-        if (which == sub) {
-            /* what has arrived, up to a run, is applied in one transaction */
-            Samhand__V1__Event *run[RUN_MAX];
-            size_t n = 0;
-            do {
-                zmsg_t *msg = zmsg_recv(sub);
-                zframe_t *type = msg ? zmsg_first(msg) : NULL;
-                zframe_t *body = type ? zmsg_next(msg) : NULL;
-                Samhand__V1__Event *event =
-                    body ? samhand__v1__event__unpack(NULL, zframe_size(body), zframe_data(body))
-                         : NULL;
-                if (event)
-                    run[n++] = event;
-                zmsg_destroy(&msg);
-            } while (n < RUN_MAX && (zsock_events(sub) & ZMQ_POLLIN));
-            if (n > 0 && run[0]->sequence <= c->last + 1)
-                s_apply_run(c, run, n);
-            if (n > 0 && run[n - 1]->sequence > c->last)
-                s_catch_up(c, client); /* a gap, or a failure: from the source */
-            for (size_t i = 0; i < n; i++)
-                samhand__v1__event__free_unpacked(run[i], NULL);
-        }
-        /* a safety net for a message the subscription missed */
-        if (zclock_mono() >= next_catch_up) {
+    bool polling = !c->pub_endpoints[0];
+    int64_t next_catch_up = zclock_mono(); /* -1: none due */
+    while (!c->stopping) {
+        if (next_catch_up >= 0 && zclock_mono() >= next_catch_up) {
             s_catch_up(c, client);
-            next_catch_up = zclock_mono() + 1000;
+            next_catch_up = polling ? zclock_mono() + 1000 : -1;
         }
+        int64_t timeout = next_catch_up < 0 ? -1 : next_catch_up - zclock_mono();
+        zmq_pollitem_t items[] = {{zsock_resolve(sub), 0, ZMQ_POLLIN, 0},
+                                  {zsock_resolve(monitor), 0, ZMQ_POLLIN, 0}};
+        fiber_poll(items, 2, timeout < 0 ? -1 : (int)timeout);
+        if (items[1].revents & ZMQ_POLLIN) {
+            zmsg_t *event;
+            while ((event = zmsg_recv(monitor)) != NULL)
+                zmsg_destroy(&event);
+            /* connected: once the subscription has reached the source */
+            next_catch_up = zclock_mono() + 100;
+        }
+        if (!(items[0].revents & ZMQ_POLLIN))
+            continue;
+        /* what has arrived, up to a run, is applied in one transaction */
+        Samhand__V1__Event *run[RUN_MAX];
+        size_t n = 0;
+        zmsg_t *msg;
+        while (n < RUN_MAX && (msg = zmsg_recv(sub)) != NULL) {
+            zframe_t *type = zmsg_first(msg);
+            zframe_t *body = type ? zmsg_next(msg) : NULL;
+            Samhand__V1__Event *event =
+                body ? samhand__v1__event__unpack(NULL, zframe_size(body), zframe_data(body))
+                     : NULL;
+            if (event)
+                run[n++] = event;
+            zmsg_destroy(&msg);
+        }
+        if (n > 0 && run[0]->sequence <= c->last + 1)
+            s_apply_run(c, run, n);
+        if (n > 0 && run[n - 1]->sequence > c->last)
+            s_catch_up(c, client); /* a gap, or a failure: from the source */
+        for (size_t i = 0; i < n; i++)
+            samhand__v1__event__free_unpacked(run[i], NULL);
+        /* a safety net for a message the subscription missed */
+        next_catch_up = zclock_mono() + 1000;
     }
-    zpoller_destroy(&poller);
     bus_client_destroy(&client);
+    zmq_socket_monitor(zsock_resolve(sub), NULL, 0);
+    zsock_destroy(&monitor);
     zsock_destroy(&sub);
-    db_destroy(&c->db);
 }
 
-consumer_t *consumer_new(const char *source, const char *pub_endpoints,
-                         const char *router_endpoints, const char *database_url, const char *schema,
-                         consumer_apply_fn apply, void *arg)
+consumer_t *consumer_new(bus_server_t *server, const char *source, const char *pub_endpoints,
+                         const char *router_endpoints, const char *schema, consumer_apply_fn apply,
+                         void *arg)
 {
     consumer_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->server = server;
     c->source = strdup(source);
     c->pub_endpoints = strdup(pub_endpoints ? pub_endpoints : "");
     c->router_endpoints = strdup(router_endpoints);
-    c->url = strdup(database_url);
     c->schema = strdup(schema);
     c->apply = apply;
     c->arg = arg;
-    c->actor = zactor_new(s_consumer_actor, c);
+    if (!c->source || !c->pub_endpoints || !c->router_endpoints || !c->schema ||
+        !(c->fiber = fiber_spawn(s_consumer_fiber, c)))
+        consumer_destroy(&c);
     return c;
+}
+
+void consumer_stop(consumer_t *c)
+{
+    if (!c || c->stopping)
+        return;
+    c->stopping = true;
+    fiber_wake(c->fiber);
 }
 
 void consumer_destroy(consumer_t **consumer_p)
@@ -482,11 +553,9 @@ void consumer_destroy(consumer_t **consumer_p)
     if (!consumer_p || !*consumer_p)
         return;
     consumer_t *c = *consumer_p;
-    zactor_destroy(&c->actor);
     free(c->source);
     free(c->pub_endpoints);
     free(c->router_endpoints);
-    free(c->url);
     free(c->schema);
     free(c);
     *consumer_p = NULL;

@@ -7,9 +7,14 @@
  * (catch-up after a sequence number) from the outbox.
  *
  * Consumer: follows another service's stream: SUB on its PUB endpoints,
- * and catch-up over its ROUTER when it sees a gap, when it starts, and once
- * a second in case a message was lost. Each event is applied in one
- * transaction with the consumer's offset, so it is applied exactly once. */
+ * and catch-up over its ROUTER when it sees a gap, when it starts, and a
+ * second after the last message in case one was lost. Each event is
+ * applied in one transaction with the consumer's offset, so it is applied
+ * exactly once.
+ *
+ * Both are fibers of the calling thread's loop (samhand_fiber.h) and
+ * borrow the connections of the service's bus server; idle, they sleep
+ * until a commit or a message wakes them. */
 #ifndef SAMHAND_RELAY_H
 #define SAMHAND_RELAY_H
 
@@ -18,10 +23,12 @@
 
 typedef struct relay relay_t;
 
-/* Starts the relay of `schema` on its own connection; `pub_endpoints` may
+/* Starts the relay of `schema` on this thread's loop; `pub_endpoints` may
  * be "" (no PUB socket: consumers catch up over the ROUTER). NULL on
- * failure (logged). */
-relay_t *relay_new(const char *database_url, const char *schema, const char *pub_endpoints);
+ * failure. */
+relay_t *relay_new(bus_server_t *server, const char *schema, const char *pub_endpoints);
+/* Asks its fiber to end; relay_destroy once the loop has run out. */
+void relay_stop(relay_t *relay);
 void relay_destroy(relay_t **relay_p);
 
 /* The built-in "<service>.Events" handler. */
@@ -37,10 +44,13 @@ typedef struct consumer consumer_t;
 typedef int (*consumer_apply_fn)(db_t *db, const Samhand__V1__Event *event, void *arg);
 
 /* Follows `source` ("agenda"): its PUB endpoints (may be "") and ROUTER
- * endpoints for catch-up; applies events on `database_url`/`schema`. */
-consumer_t *consumer_new(const char *source, const char *pub_endpoints,
-                         const char *router_endpoints, const char *database_url, const char *schema,
-                         consumer_apply_fn apply, void *arg);
+ * endpoints for catch-up; applies events in `schema` on the server's
+ * connections. */
+consumer_t *consumer_new(bus_server_t *server, const char *source, const char *pub_endpoints,
+                         const char *router_endpoints, const char *schema, consumer_apply_fn apply,
+                         void *arg);
+/* Asks its fiber to end; consumer_destroy once the loop has run out. */
+void consumer_stop(consumer_t *consumer);
 void consumer_destroy(consumer_t **consumer_p);
 
 #endif

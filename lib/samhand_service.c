@@ -2,14 +2,94 @@
 #include "samhand_service.h"
 #include "samhand_curve.h"
 #include "samhand_config.h"
+#include "samhand_fiber.h"
 #include "samhand_log.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #define IDEMPOTENCY_HOURS 24
+
+/* The scheduled work: the service's housekeeping every so many seconds,
+ * pruning every hour; a fiber that sleeps until the next is due. */
+typedef struct {
+    const service_def_t *def;
+    bus_server_t *server;
+    long housekeeping_s, retention_hours;
+    bool stopping;
+    fiber_t *fiber;
+} s_schedule_t;
+
+static void s_prune(db_t *db, long retention_hours)
+{
+    int events = relay_prune(db, (int)retention_hours);
+    if (events > 0)
+        log_info("pruned %d published events older than %ld hours", events, retention_hours);
+    int pruned = db_idempotency_prune(db, IDEMPOTENCY_HOURS);
+    if (pruned > 0)
+        log_info("forgot %d idempotency keys older than %d hours", pruned, IDEMPOTENCY_HOURS);
+}
+
+static void s_schedule_fiber(void *arg)
+{
+    s_schedule_t *schedule = arg;
+    const service_def_t *def = schedule->def;
+    int64_t next_prune = 0, next_housekeeping = def->housekeeping ? 0 : INT64_MAX;
+    while (!schedule->stopping) {
+        int64_t now = zclock_mono();
+        if (now >= next_housekeeping || now >= next_prune) {
+            db_t *db = bus_server_db_take(schedule->server);
+            if (db && now >= next_housekeeping) {
+                def->housekeeping(db, def->context);
+                next_housekeeping = zclock_mono() + schedule->housekeeping_s * 1000;
+            }
+            if (db && now >= next_prune) {
+                s_prune(db, schedule->retention_hours);
+                next_prune = zclock_mono() + 3600 * 1000;
+            }
+            if (db)
+                bus_server_db_give_back(schedule->server, db);
+            else
+                fiber_sleep(1000); /* the database is away: soon again */
+            continue;
+        }
+        int64_t next = next_housekeeping < next_prune ? next_housekeeping : next_prune;
+        fiber_poll(NULL, 0, (int)(next - now)); /* a wake ends it early: stopping */
+    }
+}
+
+/* Waits for SIGINT or SIGTERM, then asks every fiber to end. */
+typedef struct {
+    int fd;
+    bus_server_t *server;
+    relay_t *relay;
+    consumer_t **consumers;
+    size_t n_consumers;
+    s_schedule_t *schedule;
+} s_stop_t;
+
+static void s_stop_fiber(void *arg)
+{
+    s_stop_t *stop = arg;
+    struct signalfd_siginfo info;
+    while (read(stop->fd, &info, sizeof info) != (ssize_t)sizeof info)
+        fiber_wait(NULL, stop->fd, ZMQ_POLLIN, -1);
+    log_info("stopping");
+    bus_server_stop(stop->server);
+    relay_stop(stop->relay);
+    for (size_t i = 0; i < stop->n_consumers; i++)
+        consumer_stop(stop->consumers[i]);
+    stop->schedule->stopping = true;
+    fiber_wake(stop->schedule->fiber);
+}
 
 int service_main(const service_def_t *def, int argc, char **argv)
 {
@@ -100,25 +180,40 @@ int service_main(const service_def_t *def, int argc, char **argv)
     log_level_parse(log_level, &level); /* validated by config_load */
     log_init(def->name);
     log_set_level(level);
+    /* SIGINT and SIGTERM come as reads of a signalfd on the loop; blocked
+     * here, before any thread starts, so none of them takes the signal */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    int stop_fd = signalfd(-1, &stop_signals, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (stop_fd < 0) {
+        log_error("could not make a signalfd: %s", strerror(errno));
+        return 1;
+    }
     zsys_init();
+    zsys_handler_set(NULL);
     zsys_set_logstream(NULL);
     char curve_error[160];
     if (curve_init(true, curve_error, sizeof curve_error) != 0) {
         fprintf(stderr, "%s: %s\n", argv[0], curve_error);
+        close(stop_fd);
         return 2;
     }
     zactor_t *auth = curve_auth_start();
-    if (curve_on() && !auth)
+    if (curve_on() && !auth) {
+        close(stop_fd);
         return 1;
+    }
 
     db_t *db = db_new(database_url, def->name, 30000);
     if (!db)
         return 1;
     int version = db_migrate(db, def->migrations, def->n_migrations);
-    if (version < 0) {
-        db_destroy(&db);
+    db_destroy(&db);
+    if (version < 0)
         return 1;
-    }
     log_info("schema %s at version %d", def->name, version);
 
     bus_server_config_t config = {
@@ -136,49 +231,32 @@ int service_main(const service_def_t *def, int argc, char **argv)
         .n_gauges = def->n_gauges,
     };
     bus_server_t *server = bus_server_new(&config);
-    if (!server) {
-        db_destroy(&db);
+    if (!server)
         return 1;
-    }
-    bus_server_start(server);
-    relay_t *relay = relay_new(database_url, def->name, events_endpoint);
+    /* this thread's loop runs the requests, the relay, the consumers and
+     * the scheduled work, each a fiber; the background actor (webhook
+     * delivery) is a thread of its own */
+    bus_server_serve(server);
+    relay_t *relay = relay_new(server, def->name, events_endpoint);
     service_background_t background = {database_url, def->name, def->context};
     zactor_t *background_actor = def->background ? zactor_new(def->background, &background) : NULL;
     consumer_t *consumers[4] = {0};
     for (size_t i = 0; i < def->n_consumers; i++)
-        consumers[i] = consumer_new(def->consumers[i].source, source_pub[i], source_router[i],
-                                    database_url, def->name, def->consumers[i].apply, def->context);
+        consumers[i] = consumer_new(server, def->consumers[i].source, source_pub[i],
+                                    source_router[i], def->name, def->consumers[i].apply,
+                                    def->context);
+    s_schedule_t schedule = {def, server, housekeeping_s, retention_hours, false, NULL};
+    schedule.fiber = fiber_spawn(s_schedule_fiber, &schedule);
+    s_stop_t stop = {stop_fd, server, relay, consumers, def->n_consumers, &schedule};
+    fiber_spawn(s_stop_fiber, &stop);
+    fiber_loop_run();
 
-    /* zsys installs SIGINT/SIGTERM handlers that set zsys_interrupted.
-     * Meanwhile this thread does the housekeeping: idempotency keys are
-     * kept for IDEMPOTENCY_HOURS. */
-    int64_t next_prune = 0, next_housekeeping = 0;
-    while (!zsys_interrupted) {
-        if (def->housekeeping && zclock_mono() >= next_housekeeping) {
-            def->housekeeping(db, def->context);
-            next_housekeeping = zclock_mono() + housekeeping_s * 1000;
-        }
-        if (zclock_mono() >= next_prune) {
-            int events = relay_prune(db, (int)retention_hours);
-            if (events > 0)
-                log_info("pruned %d published events older than %ld hours", events,
-                         retention_hours);
-            int pruned = db_idempotency_prune(db, IDEMPOTENCY_HOURS);
-            if (pruned > 0)
-                log_info("forgot %d idempotency keys older than %d hours", pruned,
-                         IDEMPOTENCY_HOURS);
-            next_prune = zclock_mono() + 3600 * 1000;
-        }
-        zclock_sleep(100);
-    }
-    log_info("stopping");
     for (size_t i = 0; i < def->n_consumers; i++)
         consumer_destroy(&consumers[i]);
     zactor_destroy(&background_actor);
-    /* the requests first: their commits wake the relay */
-    bus_server_destroy(&server);
     relay_destroy(&relay);
-    db_destroy(&db);
+    bus_server_destroy(&server);
     curve_auth_stop(&auth);
+    close(stop_fd);
     return 0;
 }

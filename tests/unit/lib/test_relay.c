@@ -4,6 +4,7 @@
  * a restart and for what it missed while away. */
 #include "harness.h"
 #include "samhand_relay.h"
+#include "samhand_fiber.h"
 #include "samhand_log.h"
 
 #include <stdlib.h>
@@ -57,10 +58,73 @@ static int s_teardown(void **state)
     return 0;
 }
 
+/* A relay or a consumer runs as a fiber of a loop, borrowing the
+ * connections of a bus server of its schema: here each on a thread of
+ * its own, as a service's main thread would run it, until $TERM. */
+typedef struct {
+    const char *schema;
+    bool is_consumer;
+} s_part_t;
+
+static int s_apply(db_t *db, const Samhand__V1__Event *event, void *arg);
+
+static void s_stop_on_term(void *arg)
+{
+    zsock_t *pipe = ((void **)arg)[0];
+    void *part = ((void **)arg)[1];
+    bool is_consumer = ((void **)arg)[2] != NULL;
+    fiber_wait(zsock_resolve(pipe), -1, ZMQ_POLLIN, -1);
+    char *command = zstr_recv(pipe);
+    zstr_free(&command);
+    if (is_consumer)
+        consumer_stop(part);
+    else
+        relay_stop(part);
+}
+
+static void s_part_actor(zsock_t *pipe, void *args)
+{
+    const s_part_t *part = args;
+    bus_server_config_t config = {.name = part->schema,
+                                  .version = "test",
+                                  .endpoints = "tcp://127.0.0.1:*",
+                                  .database_url = s_url,
+                                  .connections = 1};
+    bus_server_t *server = bus_server_new(&config);
+    assert_non_null(server);
+    relay_t *relay = NULL;
+    consumer_t *consumer = NULL;
+    if (part->is_consumer)
+        consumer = consumer_new(server, "relaytest", s_pub, bus_server_endpoint(s_server),
+                                part->schema, s_apply, NULL);
+    else
+        relay = relay_new(server, part->schema, s_pub);
+    void *stop[] = {pipe, part->is_consumer ? (void *)consumer : (void *)relay,
+                    part->is_consumer ? (void *)1 : NULL};
+    fiber_spawn(s_stop_on_term, stop);
+    zsock_signal(pipe, 0);
+    fiber_loop_run();
+    consumer_destroy(&consumer);
+    relay_destroy(&relay);
+    bus_server_destroy(&server);
+}
+
+static zactor_t *s_relay_start(void)
+{
+    static const s_part_t part = {"relaytest", false};
+    return zactor_new(s_part_actor, (void *)&part);
+}
+
+static zactor_t *s_consumer_start(void)
+{
+    static const s_part_t part = {"sinktest", true};
+    return zactor_new(s_part_actor, (void *)&part);
+}
+
 static void test_published_in_order(void **state)
 {
     zsock_t *sub = zsock_new_sub(s_pub, "");
-    relay_t *relay = relay_new(s_url, "relaytest", s_pub);
+    zactor_t *relay = s_relay_start();
     usleep(300 * 1000); /* let the subscription reach the publisher */
     db_t *db = db_new(s_url, "relaytest", 5000);
     s_append(db, 5);
@@ -79,7 +143,7 @@ static void test_published_in_order(void **state)
         samhand__v1__event__free_unpacked(event, NULL);
         zframe_destroy(&frame);
     }
-    relay_destroy(&relay);
+    zactor_destroy(&relay);
     zsock_destroy(&sub);
     db_destroy(&db);
 }
@@ -138,25 +202,23 @@ static long s_wait_applied(long wanted)
 static void test_consumer_applies_each_once(void **state)
 {
     /* the 5 published so far come by catch-up */
-    relay_t *relay = relay_new(s_url, "relaytest", s_pub);
-    consumer_t *consumer = consumer_new("relaytest", s_pub, bus_server_endpoint(s_server), s_url,
-                                        "sinktest", s_apply, NULL);
+    zactor_t *relay = s_relay_start();
+    zactor_t *consumer = s_consumer_start();
     assert_int_equal(s_wait_applied(5), 5);
     /* new ones come over the subscription */
     db_t *db = db_new(s_url, "relaytest", 5000);
     s_append(db, 3);
     assert_int_equal(s_wait_applied(8), 8);
     /* away for a while: what happened meanwhile is caught up, nothing twice */
-    consumer_destroy(&consumer);
+    zactor_destroy(&consumer);
     s_append(db, 4);
     usleep(200 * 1000);
-    consumer = consumer_new("relaytest", s_pub, bus_server_endpoint(s_server), s_url, "sinktest",
-                            s_apply, NULL);
+    consumer = s_consumer_start();
     assert_int_equal(s_wait_applied(12), 12);
-    usleep(1500 * 1000); /* a periodic catch-up round passes: still 12 */
+    usleep(1500 * 1000); /* the catch-up a second after the last passes: still 12 */
     assert_int_equal(s_applied(), 12);
-    consumer_destroy(&consumer);
-    relay_destroy(&relay);
+    zactor_destroy(&consumer);
+    zactor_destroy(&relay);
     db_destroy(&db);
 }
 
