@@ -463,6 +463,7 @@ void harness_stack_stop(harness_stack_t *stack)
 #include <poll.h>
 
 #define RECEIVER_MAX 8192
+#define HANDSHAKES_KEPT 64
 
 struct harness_receiver {
     int fd, port;
@@ -477,6 +478,9 @@ struct harness_receiver {
     size_t n, n_handshakes;
     char *heads[RECEIVER_MAX];
     char *bodies[RECEIVER_MAX];
+    /* the first HANDSHAKES_KEPT handshakes, apart from the events */
+    char *handshake_heads[HANDSHAKES_KEPT];
+    char *handshake_bodies[HANDSHAKES_KEPT];
 };
 
 static void s_serve(harness_receiver_t *r, int conn)
@@ -514,9 +518,14 @@ static void s_serve(harness_receiver_t *r, int conn)
      * events would, and counted apart from the events */
     if (strstr(body, "\"type\":\"no.samhand.subscription.handshake\"")) {
         int status = r->handshake_status;
+        if (r->n_handshakes < HANDSHAKES_KEPT) {
+            r->handshake_heads[r->n_handshakes] = strndup(buf, head_len);
+            r->handshake_bodies[r->n_handshakes] = body;
+        } else {
+            free(body);
+        }
         r->n_handshakes++;
         pthread_mutex_unlock(&r->lock);
-        free(body);
         char answer[160];
         int n =
             snprintf(answer, sizeof answer,
@@ -622,12 +631,11 @@ size_t harness_receiver_wait(harness_receiver_t *r, size_t n, int timeout_ms)
     }
 }
 
-const char *harness_receiver_header(harness_receiver_t *r, size_t i, const char *name)
+/* The value of header `name` in `head` (a request's line and headers),
+ * in a buffer of the thread's, or NULL. */
+static const char *s_head_value(const char *head, const char *name)
 {
     static _Thread_local char value[512];
-    pthread_mutex_lock(&r->lock);
-    const char *head = i < r->n ? r->heads[i] : NULL;
-    pthread_mutex_unlock(&r->lock);
     size_t len = strlen(name);
     for (const char *p = head ? strstr(head, "\r\n") : NULL; p && p[2]; p = strstr(p + 2, "\r\n")) {
         const char *line = p + 2;
@@ -641,6 +649,14 @@ const char *harness_receiver_header(harness_receiver_t *r, size_t i, const char 
         }
     }
     return NULL;
+}
+
+const char *harness_receiver_header(harness_receiver_t *r, size_t i, const char *name)
+{
+    pthread_mutex_lock(&r->lock);
+    const char *head = i < r->n ? r->heads[i] : NULL;
+    pthread_mutex_unlock(&r->lock);
+    return s_head_value(head, name);
 }
 
 const char *harness_receiver_body(harness_receiver_t *r, size_t i)
@@ -670,6 +686,10 @@ void harness_receiver_stop(harness_receiver_t **r_p)
     for (size_t i = 0; i < r->n; i++) {
         free(r->heads[i]);
         free(r->bodies[i]);
+    }
+    for (size_t i = 0; i < r->n_handshakes && i < HANDSHAKES_KEPT; i++) {
+        free(r->handshake_heads[i]);
+        free(r->handshake_bodies[i]);
     }
     pthread_mutex_destroy(&r->lock);
     free(r);
@@ -837,10 +857,11 @@ void harness_smtp_stop(harness_smtp_t **s_p)
     *s_p = NULL;
 }
 
-/* Feeds deliveries `from`.. of `r` to a node verifier in tests/tools,
- * each with `key_name` = `key`; its exit status. */
-static int s_verify_with(harness_receiver_t *r, size_t from, const char *tool, const char *key_name,
-                         const char *key)
+/* Feeds deliveries `from`.. of `r` (its handshakes when `handshakes`) to
+ * a node verifier in tests/tools, each with `key_name` = `key`; its exit
+ * status. */
+static int s_verify_with(harness_receiver_t *r, bool handshakes, size_t from, const char *tool,
+                         const char *key_name, const char *key)
 {
     const char *source = getenv("SAMHAND_SOURCE_DIR");
     char command[1024];
@@ -849,17 +870,22 @@ static int s_verify_with(harness_receiver_t *r, size_t from, const char *tool, c
     FILE *node = popen(command, "w");
     if (!node)
         return -1;
-    size_t n = harness_receiver_wait(r, 0, 0);
+    pthread_mutex_lock(&r->lock);
+    size_t n =
+        handshakes ? (r->n_handshakes < HANDSHAKES_KEPT ? r->n_handshakes : HANDSHAKES_KEPT) : r->n;
+    char **heads = handshakes ? r->handshake_heads : r->heads;
+    char **bodies = handshakes ? r->handshake_bodies : r->bodies;
+    pthread_mutex_unlock(&r->lock);
     for (size_t i = from; i < n; i++) {
         /* each header read before the next (they share a buffer) */
         json_t *line = json_object();
         json_object_set_new(line, key_name, json_string(key));
-        json_object_set_new(line, "id", json_string(harness_receiver_header(r, i, "webhook-id")));
+        json_object_set_new(line, "id", json_string(s_head_value(heads[i], "webhook-id")));
         json_object_set_new(line, "timestamp",
-                            json_string(harness_receiver_header(r, i, "webhook-timestamp")));
+                            json_string(s_head_value(heads[i], "webhook-timestamp")));
         json_object_set_new(line, "signature",
-                            json_string(harness_receiver_header(r, i, "webhook-signature")));
-        json_object_set_new(line, "body", json_string(harness_receiver_body(r, i)));
+                            json_string(s_head_value(heads[i], "webhook-signature")));
+        json_object_set_new(line, "body", json_string(bodies[i]));
         char *text = json_dumps(line, JSON_COMPACT);
         fprintf(node, "%s\n", text);
         free(text);
@@ -871,10 +897,19 @@ static int s_verify_with(harness_receiver_t *r, size_t from, const char *tool, c
 
 int harness_receiver_verify(harness_receiver_t *r, const char *secret)
 {
-    return s_verify_with(r, 0, "verify-webhooks.mjs", "secret", secret);
+    return s_verify_with(r, false, 0, "verify-webhooks.mjs", "secret", secret);
 }
 
 int harness_receiver_verify_ed25519(harness_receiver_t *r, size_t from, const char *public_key)
 {
-    return s_verify_with(r, from, "verify-webhooks-ed25519.mjs", "publicKey", public_key);
+    return s_verify_with(r, false, from, "verify-webhooks-ed25519.mjs", "publicKey", public_key);
+}
+
+int harness_receiver_verify_handshakes(harness_receiver_t *r, const char *key)
+{
+    if (harness_receiver_handshakes(r) == 0)
+        return -1;
+    return strncmp(key, "whpk_", 5) == 0
+               ? s_verify_with(r, true, 0, "verify-webhooks-ed25519.mjs", "publicKey", key)
+               : s_verify_with(r, true, 0, "verify-webhooks.mjs", "secret", key);
 }

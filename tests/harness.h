@@ -107,7 +107,8 @@ harness_receiver_t *harness_receiver_start(const int *statuses, size_t n, int th
 const char *harness_receiver_url(harness_receiver_t *r);
 /* A subscription's handshake (a POST of no.samhand.subscription.handshake)
  * is answered 204, or `status` once set, whatever the statuses of the
- * events; it is not among the requests below, only counted. */
+ * events; it is not among the requests below, but counted and kept for
+ * harness_receiver_verify_handshakes. */
 void harness_receiver_handshake_status(harness_receiver_t *r, int status);
 size_t harness_receiver_handshakes(harness_receiver_t *r);
 /* Waits up to `timeout_ms` for at least `n` requests; returns how many. */
@@ -129,6 +130,10 @@ int harness_receiver_verify(harness_receiver_t *r, const char *secret);
  * with node's crypto against `public_key` (whpk_…): the npm standardwebhooks
  * 1.1.1 cannot check v1a. */
 int harness_receiver_verify_ed25519(harness_receiver_t *r, size_t from, const char *public_key);
+
+/* The same for the handshakes `r` answered (the first 64), by `key`: a
+ * secret (whsec_…) or a public key (whpk_…); -1 when there was none. */
+int harness_receiver_verify_handshakes(harness_receiver_t *r, const char *key);
 
 /* A real SMTP server for tests, on a free port in a thread of the test:
  * accepts every mail and keeps recipient and message. */

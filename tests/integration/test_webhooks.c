@@ -128,6 +128,11 @@ static void test_signed_cloud_event(void **state)
     /* and as an off-the-shelf library does; with another secret it refuses */
     assert_int_equal(harness_receiver_verify(rx, secret), 0);
     assert_int_not_equal(harness_receiver_verify(rx, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), 0);
+    /* its handshake was signed the same way */
+    assert_int_equal(harness_receiver_handshakes(rx), 1);
+    assert_int_equal(harness_receiver_verify_handshakes(rx, secret), 0);
+    assert_int_not_equal(
+        harness_receiver_verify_handshakes(rx, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), 0);
     json_decref(event);
     harness_receiver_stop(&rx);
 }
@@ -205,6 +210,12 @@ static void test_ed25519_signed_cloud_event(void **state)
     /* another key pair's public key does not verify them */
     assert_int_not_equal(
         harness_receiver_verify_ed25519(rx, 0, "whpk_/MK+BePf+e9P2SsczwF0q3lN/mVTHapLrgYq4Chnnx8="),
+        0);
+    /* and its handshake, by the same key */
+    assert_int_equal(harness_receiver_handshakes(rx), 1);
+    assert_int_equal(harness_receiver_verify_handshakes(rx, public_key), 0);
+    assert_int_not_equal(
+        harness_receiver_verify_handshakes(rx, "whpk_/MK+BePf+e9P2SsczwF0q3lN/mVTHapLrgYq4Chnnx8="),
         0);
     r = stack_send(&s_stack, "DELETE", path, NULL);
     http_response_free(&r);
