@@ -464,6 +464,7 @@ void harness_stack_stop(harness_stack_t *stack)
 
 #define RECEIVER_MAX 8192
 #define HANDSHAKES_KEPT 64
+#define HELD_MAX 64
 
 struct harness_receiver {
     int fd, port;
@@ -481,7 +482,27 @@ struct harness_receiver {
     /* the first HANDSHAKES_KEPT handshakes, apart from the events */
     char *handshake_heads[HANDSHAKES_KEPT];
     char *handshake_bodies[HANDSHAKES_KEPT];
+    /* connections answered HARNESS_HANG: held open, never answered */
+    int held[HELD_MAX];
+    size_t n_held;
 };
+
+/* Answers `status` on `conn` and closes it; HARNESS_HANG holds it open
+ * instead, without a byte of answer, until the receiver stops. */
+static void s_answer(harness_receiver_t *r, int conn, int status)
+{
+    if (status == HARNESS_HANG && r->n_held < HELD_MAX) {
+        r->held[r->n_held++] = conn;
+        return;
+    }
+    char answer[160];
+    int n = snprintf(answer, sizeof answer,
+                     "HTTP/1.1 %d X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", status);
+    if (send(conn, answer, (size_t)n, MSG_NOSIGNAL) < 0) {
+        /* the sender gave up: nothing to answer */
+    }
+    close(conn);
+}
 
 static void s_serve(harness_receiver_t *r, int conn)
 {
@@ -491,13 +512,15 @@ static void s_serve(harness_receiver_t *r, int conn)
     while (!end && used < sizeof buf - 1) {
         ssize_t got = recv(conn, buf + used, sizeof buf - 1 - used, 0);
         if (got <= 0)
-            return;
+            break;
         used += (size_t)got;
         buf[used] = '\0';
         end = strstr(buf, "\r\n\r\n");
     }
-    if (!end)
+    if (!end) {
+        close(conn);
         return;
+    }
     size_t head_len = (size_t)(end - buf) + 4;
     size_t length = 0;
     for (char *p = buf; p < end; p = strstr(p, "\r\n") + 2)
@@ -526,12 +549,7 @@ static void s_serve(harness_receiver_t *r, int conn)
         }
         r->n_handshakes++;
         pthread_mutex_unlock(&r->lock);
-        char answer[160];
-        int n =
-            snprintf(answer, sizeof answer,
-                     "HTTP/1.1 %d X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", status);
-        if (send(conn, answer, (size_t)n, MSG_NOSIGNAL) < 0)
-            return;
+        s_answer(r, conn, status);
         return;
     }
     size_t i = r->n;
@@ -550,11 +568,7 @@ static void s_serve(harness_receiver_t *r, int conn)
         free(body);
     }
     pthread_mutex_unlock(&r->lock);
-    char answer[160];
-    int n = snprintf(answer, sizeof answer,
-                     "HTTP/1.1 %d X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", status);
-    if (send(conn, answer, (size_t)n, MSG_NOSIGNAL) < 0)
-        return;
+    s_answer(r, conn, status);
 }
 
 static void *s_receiver_main(void *arg)
@@ -567,9 +581,10 @@ static void *s_receiver_main(void *arg)
         int conn = accept(r->fd, NULL, NULL);
         if (conn < 0)
             continue;
-        s_serve(r, conn);
-        close(conn);
+        s_serve(r, conn); /* closes it, or holds it */
     }
+    for (size_t i = 0; i < r->n_held; i++)
+        close(r->held[i]);
     return NULL;
 }
 

@@ -98,9 +98,11 @@ const char *json_text(http_response_t *response, const char *key);
 
 /* A real webhook receiver for tests: an HTTP/1.1 server on a free port in
  * a thread of the test, answering each request with the next status of
- * `statuses` (then `then`; 0 hangs 4 s and then answers 204), and keeping
- * what it got. */
+ * `statuses` (then `then`; 0 hangs 4 s and then answers 204; HARNESS_HANG
+ * takes the request and never answers, the connection held open until the
+ * receiver stops), and keeping what it got. */
 typedef struct harness_receiver harness_receiver_t;
+#define HARNESS_HANG (-1)
 
 harness_receiver_t *harness_receiver_start(const int *statuses, size_t n, int then);
 /* "http://127.0.0.1:<port>/hook" */

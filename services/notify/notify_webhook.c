@@ -616,8 +616,7 @@ static PGresult *s_claim(db_t *db, int max, int part, int parts)
 
 /* One sender: the subscriptions whose hash falls in its part, so each
  * subscription has one sender and keeps its order, while a slow endpoint
- * holds up only its part. Part 0 also plans the reminders and sends the
- * mail. */
+ * holds up only its part (never the mail, which has a thread of its own). */
 typedef struct {
     const service_background_t *background;
     int part, parts;
@@ -958,7 +957,7 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
 {
     const notify_context_t *context = sender->background->context;
     db_t *db = NULL;
-    CURL *curl = curl_easy_init(); /* for the mail and the handshakes */
+    CURL *curl = curl_easy_init(); /* for the handshakes and heartbeats */
     CURLM *multi = curl_multi_init();
     /* connections kept open to every endpoint of the sender's share */
     curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
@@ -971,8 +970,7 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
      * by its tick for retries falling due */
     zmq_pollitem_t items[] = {{NULL, wake, ZMQ_POLLIN, 0},
                               {pipe ? zsock_resolve(pipe) : NULL, 0, ZMQ_POLLIN, 0}};
-    int busy = 0;             /* work done last round: look again at once */
-    char digest_day[11] = ""; /* the last day whose reminders were planned */
+    int busy = 0; /* work done last round: look again at once */
     while (!atomic_load(sender->stop)) {
         if (!busy) {
             zmq_poll(items, pipe ? 2 : 1, SENDER_TICK_MS);
@@ -1003,10 +1001,6 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
         int handshakes = s_handshakes(db, curl, sender, context);
         busy = s_round(db, multi, pool, jobs, sender, context) > 0 || handshakes > 0;
         s_heartbeats(db, curl, sender, context);
-        if (sender->part == 0) {
-            notify_reminder_plan(db, context, digest_day);
-            notify_mail_send_due(db, curl, context);
-        }
     }
     for (int i = 0; i < CLAIM_MAX; i++)
         if (pool[i])
@@ -1040,11 +1034,15 @@ void notify_webhook_actor(zsock_t *pipe, void *args)
         senders[i] = (s_sender_t){background, i, parts, &stop};
     for (int i = 1; i < parts; i++)
         pthread_create(&threads[i], NULL, s_sender_main, &senders[i]);
+    notify_mail_thread_t mail = {background, &stop};
+    pthread_t mailer;
+    pthread_create(&mailer, NULL, notify_mail_main, &mail);
     zsock_signal(pipe, 0);
     s_send(&senders[0], pipe); /* until the actor is told to end */
     atomic_store(&stop, true);
     for (int i = 1; i < parts; i++)
         pthread_join(threads[i], NULL);
+    pthread_join(mailer, NULL);
     /* the eventfds stay open: a consumer still committing may write to
      * them, and a closed number could by then be another file */
     free(threads);
