@@ -317,6 +317,7 @@ typedef struct {
     bool allow_loopback;
     bool refused;     /* an address webhooks may not go to: not connected */
     bool is_unsigned; /* its secret did not open with SAMHAND_SECRET_KEY: not sent */
+    bool is_recorded; /* what became of it is recorded already */
 } s_job_t;
 
 /* Called for every address a connection is to be made to, before its
@@ -403,6 +404,44 @@ static void s_setup_post(s_job_t *job, const char *url, const char *body)
 }
 
 #define UNSIGNED_ANSWER "not sent: the secret does not open with SAMHAND_SECRET_KEY"
+#define UNSIGNED_RETRY_BASES 6 /* tried again after 30 s by default */
+
+/* A secret that does not open with SAMHAND_SECRET_KEY (the key changed
+ * under it, or the sealed text altered) is samhand's failure, not the
+ * endpoint's: nothing goes out unsigned, and nothing counts against the
+ * subscription (no failure in a row, no dead letter, no switching off, no
+ * mail to its owner); what `what` was to send waits, tried again after
+ * UNSIGNED_RETRY_BASES retry bases, until the key is put right or the
+ * secret rotated. Operators see it in the log (the subscription, never a
+ * secret) and in samhand_queue_items_total{queue="webhooks",
+ * flow="unsigned"}. The delay, in ms, into `delay_ms`. */
+static void s_unsigned(const char *what, const char *subscription_id,
+                       const notify_context_t *context, char delay_ms[24])
+{
+    snprintf(delay_ms, 24, "%ld", context->retry_base_ms * UNSIGNED_RETRY_BASES);
+    metrics_queue_flow("notify", "webhooks", "unsigned", 1);
+    log_warn("could not sign the %s of webhook subscription %s: %s", what, subscription_id,
+             UNSIGNED_ANSWER);
+}
+
+/* A claimed delivery that could not be signed: let go until it is tried
+ * again, its attempt log saying why once (not once a try). */
+static void s_delivery_unsigned(db_t *db, const PGresult *res, const s_job_t *job,
+                                const notify_context_t *context)
+{
+    char delay_ms[24];
+    s_unsigned("delivery", PQgetvalue(res, job->row, 1), context, delay_ms);
+    const char *params[] = {PQgetvalue(res, job->row, 0), delay_ms, UNSIGNED_ANSWER};
+    if (rows_exec(db,
+                  "WITH later AS (UPDATE deliveries SET leased_by = NULL, next_attempt_at = now() "
+                  "+ make_interval(secs => $2::double precision / 1000) WHERE id = $1::uuid) "
+                  "INSERT INTO delivery_attempts (delivery_id, status, latency_ms, response) "
+                  "SELECT $1::uuid, 0, 0, $3 WHERE NOT EXISTS (SELECT 1 FROM (SELECT response "
+                  "FROM delivery_attempts WHERE delivery_id = $1::uuid ORDER BY id DESC LIMIT 1) "
+                  "l WHERE l.response = $3)",
+                  3, params) < 0)
+        log_warn("could not record an unsigned webhook delivery: %s", db_error(db));
+}
 
 /* Prepares the signed POST of a claimed delivery. */
 static void s_prepare(s_job_t *jobs, int index, const PGresult *res,
@@ -745,6 +784,22 @@ static void s_handshake_done(db_t *db, const PGresult *res, int row, const s_job
                   context);
 }
 
+/* A handshake that could not be signed: tried again later, its error
+ * saying why, and its attempts not counted (they would switch the
+ * subscription off). */
+static void s_handshake_unsigned(db_t *db, const char *subscription_id,
+                                 const notify_context_t *context)
+{
+    char delay_ms[24];
+    s_unsigned("handshake", subscription_id, context, delay_ms);
+    const char *params[] = {subscription_id, delay_ms, UNSIGNED_ANSWER};
+    if (rows_exec(db,
+                  "UPDATE subscriptions SET handshake_error = $3, handshake_next_at = now() + "
+                  "make_interval(secs => $2::double precision / 1000) WHERE id = $1",
+                  3, params) < 0)
+        log_warn("could not record an unsigned webhook handshake: %s", db_error(db));
+}
+
 /* Handshakes of the sender's subscriptions whose URL is new: a signed
  * POST the endpoint answers 2xx before events go to it (as FHIR R5's
  * handshake), so nobody points samhand's events at an endpoint that did
@@ -778,10 +833,10 @@ static int s_handshakes(db_t *db, CURL *easy, const s_sender_t *sender,
         if (job.headers) {
             job.result = curl_easy_perform(easy);
             s_finish(&job);
-        } else {
-            snprintf(job.answer.response, sizeof job.answer.response, UNSIGNED_ANSWER);
+            s_handshake_done(db, res, i, &job, context);
+        } else if (body) {
+            s_handshake_unsigned(db, PQgetvalue(res, i, 0), context);
         }
-        s_handshake_done(db, res, i, &job, context);
         curl_slist_free_all(job.headers);
         free(body);
     }
@@ -840,6 +895,9 @@ static int s_heartbeats(db_t *db, CURL *easy, const s_sender_t *sender,
             if (job.status < 200 || job.status >= 300)
                 log_info("webhook heartbeat of subscription %s not taken: %ld %s",
                          beat.subscription_id, job.status, job.answer.response);
+        } else if (body) {
+            char delay_ms[24]; /* the next is a period later anyway */
+            s_unsigned("heartbeat", beat.subscription_id, context, delay_ms);
         }
         curl_slist_free_all(job.headers);
         free(body);
@@ -879,10 +937,9 @@ static int s_round(db_t *db, CURLM *multi, CURL **pool, s_job_t *jobs, const s_s
         if (same) {
             jobs[i - 1].next = i;
         } else if (jobs[i].is_unsigned) {
-            /* recorded as a failed attempt; the rest of its chain waits */
-            jobs[i].sent = true;
-            log_warn("could not sign webhooks of subscription %s: %s",
-                     PQgetvalue(claimed, jobs[i].row, 1), UNSIGNED_ANSWER);
+            /* not sent; the rest of its chain waits behind it */
+            s_delivery_unsigned(db, claimed, &jobs[i], context);
+            jobs[i].is_recorded = true;
         } else {
             curl_multi_add_handle(multi, jobs[i].easy);
             jobs[i].sent = true;
@@ -921,9 +978,9 @@ static int s_round(db_t *db, CURLM *multi, CURL **pool, s_job_t *jobs, const s_s
     s_delivered(db, claimed, jobs, n);
     json_t *unsent = json_array();
     for (int i = 0; i < n; i++) {
-        if (!jobs[i].sent)
+        if (!jobs[i].sent && !jobs[i].is_recorded)
             json_array_append_new(unsent, json_string(PQgetvalue(claimed, jobs[i].row, 0)));
-        else if (jobs[i].status < 200 || jobs[i].status >= 300)
+        else if (jobs[i].sent && (jobs[i].status < 200 || jobs[i].status >= 300))
             s_failed(db, claimed, &jobs[i], context);
         curl_slist_free_all(jobs[i].headers);
         free(jobs[i].body);

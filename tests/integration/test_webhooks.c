@@ -575,6 +575,100 @@ static void test_a_hanging_endpoint_leaves_the_platform_ready(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* The text of this test program's notify log ("" when there is none);
+ * the caller frees it. */
+static char *s_notify_log(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/Testing/samhand-notify-%d.log", getenv("SAMHAND_BUILD_DIR"),
+             (int)getpid());
+    FILE *f = fopen(path, "r");
+    char *text = calloc(1, 1 << 22);
+    if (f) {
+        size_t n = fread(text, 1, (1 << 22) - 1, f);
+        text[n] = '\0';
+        fclose(f);
+    }
+    return text;
+}
+
+/* A secret that does not open with SAMHAND_SECRET_KEY (here: notify
+ * restarted with another key) is samhand's fault, not the receiver's:
+ * nothing is sent, signed or unsigned; the delivery waits, well past the
+ * retries that would make it a dead letter, and the subscription stays
+ * switched on and healthy (no failure counted, its owner not told);
+ * operators see it counted (flow "unsigned") and logged, without the
+ * secret. With the right key again, the event goes, signed. */
+static void test_a_secret_that_will_not_open_is_samhands_failure(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char id[40], secret[80], path[160];
+    s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
+                secret);
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = NULL;
+    for (int i = 0; i < 100; i++) { /* its handshake answered, with the right key */
+        http_response_free(&r);
+        r = stack_get(&s_stack, path);
+        if (strcmp(json_text(r, "state"), "ACTIVE") == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    assert_string_equal(json_text(r, "state"), "ACTIVE");
+    http_response_free(&r);
+    setenv("SAMHAND_SECRET_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+           1);
+    harness_stack_crash(&s_stack, "notify");
+    for (int i = 0; i < 300; i++) {
+        http_response_free(&r);
+        r = stack_get(&s_stack, "/readyz");
+        if (r->status == 200)
+            break;
+        usleep(100 * 1000);
+    }
+    expect_status(r, 200);
+    http_response_free(&r);
+    s_create("/v1/committees", "{\"name\":\"Usignert\",\"kind\":\"OTHER\"}");
+    /* the retries of a failing endpoint (3 here, 100 ms apart) would have
+     * made it a dead letter long before */
+    usleep(3000 * 1000);
+    assert_int_equal(harness_receiver_wait(rx, 1, 0), 0);
+    r = stack_get(&s_stack, path);
+    assert_string_equal(json_text(r, "state"), "ACTIVE");
+    json_t *health = json_object_get(r->json, "health");
+    assert_null(json_object_get(health, "failingSince"));
+    assert_int_equal(json_integer_value(json_object_get(health, "consecutiveFailures")), 0);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries", id);
+    r = stack_get(&s_stack, path);
+    json_t *delivery = json_array_get(json_object_get(r->json, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(delivery, "state")), "PENDING");
+    assert_int_equal(json_integer_value(json_object_get(delivery, "attempts")), 0);
+    json_t *log = json_object_get(delivery, "attemptLog");
+    assert_int_equal(json_array_size(log), 1); /* said once, not once a try */
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(log, 0), "response")),
+                           "SAMHAND_SECRET_KEY"));
+    http_response_free(&r);
+    r = stack_get(&s_stack, "/metrics");
+    assert_non_null(strstr(r->body,
+                           "samhand_queue_items_total{service=\"notify\",queue=\"webhooks\","
+                           "flow=\"unsigned\"} "));
+    http_response_free(&r);
+    char *text = s_notify_log();
+    char line[160];
+    snprintf(line, sizeof line, "could not sign the delivery of webhook subscription %s", id);
+    assert_non_null(strstr(text, line));
+    assert_null(strstr(text, secret));
+    assert_null(strstr(text, secret + 6));
+    free(text);
+
+    setenv("SAMHAND_SECRET_KEY", HARNESS_SECRET_KEY, 1);
+    harness_stack_crash(&s_stack, "notify");
+    assert_int_equal(harness_receiver_wait(rx, 1, 20000), 1);
+    assert_int_equal(harness_receiver_verify(rx, secret), 0);
+    harness_receiver_stop(&rx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_failing_for_days_disables),
         cmocka_unit_test(test_only_what_the_owner_may_see),
         cmocka_unit_test(test_a_hanging_endpoint_leaves_the_platform_ready),
+        cmocka_unit_test(test_a_secret_that_will_not_open_is_samhands_failure),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
