@@ -98,6 +98,11 @@ char *notify_secret_seal(const unsigned char key[NOTIFY_SECRET_KEY_BYTES], const
  * does not open with `key` (another key, or altered). */
 char *notify_secret_open(const unsigned char key[NOTIFY_SECRET_KEY_BYTES], const char *sealed);
 
+/* The bytes of a key written as `prefix` (which may be left out) and
+ * base64, into `key` (room for `room`); their number, or -1 when it is
+ * no base64 or too long. */
+int notify_key_bytes(const char *text, const char *prefix, unsigned char *key, int room);
+
 /* Seals the secrets an older notify kept in plain text (a housekeeping fn,
  * run at start-up and then every minute; the context is notify's). */
 void notify_secret_seal_plain(db_t *db, void *context);

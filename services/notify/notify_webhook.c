@@ -68,27 +68,12 @@ static size_t s_on_header(char *data, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-/* The bytes of a key written as `prefix` and base64, into `key` (room
- * for `room`); their number, or -1. */
-static int s_key_bytes(const char *text, const char *prefix, unsigned char *key, int room)
-{
-    size_t prefix_len = strlen(prefix);
-    const char *b64 = strncmp(text, prefix, prefix_len) == 0 ? text + prefix_len : text;
-    size_t b64_len = strlen(b64);
-    if (b64_len % 4 != 0 || (int)(b64_len / 4 * 3) > room)
-        return -1;
-    int len = EVP_DecodeBlock(key, (const unsigned char *)b64, (int)b64_len);
-    while (b64_len > 0 && b64[b64_len - 1] == '=' && len > 0)
-        len--, b64_len--;
-    return len;
-}
-
 /* "v1,<base64 of HMAC-SHA256(key, id.timestamp.body)>", the key being the
  * secret's base64 after "whsec_". 0 or -1. */
 static int s_sign_hmac(const char *secret, const char *content, size_t content_len, char out[100])
 {
     unsigned char key[66];
-    int key_len = s_key_bytes(secret, "whsec_", key, sizeof key);
+    int key_len = notify_key_bytes(secret, "whsec_", key, sizeof key);
     unsigned char mac[32];
     unsigned int mac_len = 0;
     if (key_len < 0 || !HMAC(EVP_sha256(), key, key_len, (const unsigned char *)content,
@@ -106,7 +91,7 @@ static int s_sign_ed25519(const char *private_key, const char *content, size_t c
 {
     unsigned char raw[33], signature[64];
     size_t signature_len = sizeof signature;
-    int raw_len = s_key_bytes(private_key, "whsk_", raw, sizeof raw);
+    int raw_len = notify_key_bytes(private_key, "whsk_", raw, sizeof raw);
     EVP_PKEY *key =
         raw_len == 32 ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw, 32) : NULL;
     OPENSSL_cleanse(raw, sizeof raw);

@@ -276,6 +276,104 @@ static void test_rotation_to_ed25519_keeps_the_old_signature(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* A fresh ed25519 key pair made here, as an owner would make theirs:
+ * `private_key` whsk_ and the base64 of the seed (of seed and public key
+ * when `libsodium_form`), `public_key` whpk_… */
+static void s_owner_key_pair(bool libsodium_form, char private_key[128], char public_key[80])
+{
+    EVP_PKEY *key = NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
+    assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
+    assert_int_equal(EVP_PKEY_keygen(ctx, &key), 1);
+    unsigned char raw[64];
+    size_t len = 32;
+    assert_int_equal(EVP_PKEY_get_raw_private_key(key, raw, &len), 1);
+    len = 32;
+    assert_int_equal(EVP_PKEY_get_raw_public_key(key, raw + 32, &len), 1);
+    memcpy(private_key, "whsk_", 5);
+    EVP_EncodeBlock((unsigned char *)private_key + 5, raw, libsodium_form ? 64 : 32);
+    memcpy(public_key, "whpk_", 5);
+    EVP_EncodeBlock((unsigned char *)public_key + 5, raw + 32, 32);
+    EVP_PKEY_free(key);
+    EVP_PKEY_CTX_free(ctx);
+}
+
+/* The owner may bring their own ed25519 key pair: the private key
+ * (whsk_, the Standard Webhooks form) given when the subscription is made
+ * or rotated is sealed and never shown back, the public key answered is
+ * its own, and the handshake and the events verify with it (the rotation's
+ * with the new and the old key). A key that is not one is refused, naming
+ * the field. */
+static void test_owner_brings_their_own_ed25519_key(void **state)
+{
+    char private_key[128], public_key[80], body[512], path[128];
+    s_owner_key_pair(false, private_key, public_key);
+    static const char *const refused[][2] = {
+        {"\"signingKey\":\"whsk_abc\"", "signingKey"},
+        {"\"signingKey\":\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"", "signingKey"},
+        {"\"signingKey\":\"whsk_!!!!MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwAAAAAAA=\"", "signingKey"},
+        /* 64 bytes whose public half is not the seed's */
+        {"\"signingKey\":\"whsk_"
+         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+         "AAAAAAAAAAAAAA==\"",
+         "signingKey"},
+    };
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        snprintf(body, sizeof body, "{\"url\":\"%s\",%s}", harness_receiver_url(rx), refused[i][0]);
+        http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+        assert_problem(r, 400, refused[i][1]);
+        http_response_free(&r);
+    }
+    snprintf(body, sizeof body,
+             "{\"url\":\"%s\",\"signatureScheme\":\"HMAC_SHA256\",\"signingKey\":\"%s\"}",
+             harness_receiver_url(rx), private_key);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    assert_problem(r, 400, "signatureScheme");
+    http_response_free(&r);
+
+    snprintf(body, sizeof body,
+             "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.committee.\"],\"signingKey\":\"%s\"}",
+             harness_receiver_url(rx), private_key);
+    r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    expect_status(r, 201);
+    assert_string_equal(json_text(r, "signatureScheme"), "ED25519");
+    assert_string_equal(json_text(r, "publicKey"), public_key);
+    assert_string_equal(json_text(r, "secret"), "");
+    assert_null(strstr(r->body, private_key + 5)); /* never shown back */
+    char id[40];
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    assert_int_equal(s_rows_holding("subscriptions", private_key + 5), 0);
+    assert_int_equal(s_rows_holding("idempotency", private_key + 5), 0);
+    s_create("/v1/committees", "{\"name\":\"Egen nøkkel\",\"kind\":\"OTHER\"}");
+    assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
+    assert_int_equal(harness_receiver_verify_ed25519(rx, 0, public_key), 0);
+    assert_int_equal(harness_receiver_verify_handshakes(rx, public_key), 0);
+
+    /* rotated to another key of the owner's, in libsodium's 64 bytes */
+    char second_private[128], second_public[80];
+    s_owner_key_pair(true, second_private, second_public);
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    r = stack_send(&s_stack, "PATCH", path, "{\"signingKey\":\"whsk_\"}");
+    assert_problem(r, 400, "signingKey");
+    http_response_free(&r);
+    snprintf(body, sizeof body, "{\"signingKey\":\"%s\"}", second_private);
+    r = stack_send(&s_stack, "PATCH", path, body);
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "publicKey"), second_public);
+    assert_string_equal(json_text(r, "secret"), "");
+    assert_null(strstr(r->body, second_private + 5));
+    http_response_free(&r);
+    s_create("/v1/committees", "{\"name\":\"Ny egen nøkkel\",\"kind\":\"OTHER\"}");
+    assert_int_equal(harness_receiver_wait(rx, 2, 10000), 2);
+    assert_int_equal(harness_receiver_verify_ed25519(rx, 1, second_public), 0);
+    assert_int_equal(harness_receiver_verify_ed25519(rx, 1, public_key), 0); /* the old, 24 h */
+    r = stack_send(&s_stack, "DELETE", path, NULL);
+    http_response_free(&r);
+    harness_receiver_stop(&rx);
+}
+
 static void test_retries_keep_the_order(void **state)
 {
     static const int statuses[] = {500, 503, 204};
@@ -675,6 +773,7 @@ int main(void)
         cmocka_unit_test(test_signed_cloud_event),
         cmocka_unit_test(test_ed25519_signed_cloud_event),
         cmocka_unit_test(test_rotation_to_ed25519_keeps_the_old_signature),
+        cmocka_unit_test(test_owner_brings_their_own_ed25519_key),
         cmocka_unit_test(test_retries_keep_the_order),
         cmocka_unit_test(test_a_failure_holds_back_what_follows),
         cmocka_unit_test(test_dead_letter_replayed),
