@@ -287,6 +287,20 @@ http_response_t *stack_send(harness_stack_t *stack, const char *method, const ch
     return http_request(method, url, json_body, headers);
 }
 
+http_response_t *stack_await(harness_stack_t *stack, const char *path, const char *key,
+                             const char *value)
+{
+    http_response_t *r = NULL;
+    for (int i = 0; i < 100; i++) {
+        http_response_free(&r);
+        r = stack_get(stack, path);
+        if (strcmp(json_text(r, key), value) == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    return r;
+}
+
 void expect_status(http_response_t *response, long status)
 {
     if (response->status != status)
@@ -420,7 +434,11 @@ void harness_stack_start(harness_stack_t *stack, const char *database_url)
                          env[6], env[7], env[8], env[9], NULL};
     snprintf(env[0], sizeof env[0], "SAMHAND_LOG_LEVEL=info");
     stack->gateway = harness_spawn("samhand-gateway", all);
+    harness_stack_wait_ready(stack);
+}
 
+void harness_stack_wait_ready(harness_stack_t *stack)
+{
     char url[128];
     snprintf(url, sizeof url, "%s/readyz", stack->base_url);
     for (int i = 0; i < 300; i++) {

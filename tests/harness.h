@@ -50,6 +50,9 @@ void harness_stack_stop(harness_stack_t *stack);
  * with the same environment, as a supervisor would. */
 void harness_stack_crash(harness_stack_t *stack, const char *service);
 
+/* Waits until /readyz says ready (fails the test after 30 s). */
+void harness_stack_wait_ready(harness_stack_t *stack);
+
 /* An entry of SAMHAND_API_KEYS for `key` (the SHA-256 of it, the
  * organisation, the roles joined by '+'), written into `entry`. */
 void harness_api_key(const char *key, const char *organization_id, const char *roles, char *entry,
@@ -86,6 +89,11 @@ void http_response_free(http_response_t **response_p);
 http_response_t *stack_get(harness_stack_t *stack, const char *path);
 http_response_t *stack_send(harness_stack_t *stack, const char *method, const char *path,
                             const char *json_body);
+
+/* GET `path` until its string member `key` reads `value`, 10 s at most;
+ * the last answer, which the caller checks and frees. */
+http_response_t *stack_await(harness_stack_t *stack, const char *path, const char *key,
+                             const char *value);
 
 /* Asserts the status, printing the body when it is another. */
 void expect_status(http_response_t *response, long status);

@@ -158,6 +158,24 @@ static void test_pause_keeps_everything(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* Subscribes `rx` to committees' events, pauses it and raises committees
+ * named `names` (NULL-terminated); returns once every one waits for it. */
+static void s_paused_with(harness_receiver_t *rx, const char *const *names, char id[40],
+                          char secret[80])
+{
+    s_subscribe(rx, "\"no.samhand.committee.\"", "", id, secret);
+    s_patch(id, "{\"state\":\"PAUSED\"}");
+    size_t n = 0;
+    for (; names[n]; n++)
+        s_committee(names[n]);
+    char path[128], pending[16];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    snprintf(pending, sizeof pending, "%zu", n);
+    http_response_t *r = stack_await(&s_stack, path, "pendingDeliveries", pending);
+    assert_string_equal(json_text(r, "pendingDeliveries"), pending);
+    http_response_free(&r);
+}
+
 /* Deliveries waiting for a paused subscription are kept in the database,
  * not in notify: through a kill -9 of notify, with events raised before
  * and right after it, none is lost; resumed, the receiver gets each, in
@@ -167,36 +185,14 @@ static void test_pause_keeps_everything(void **state)
 static void test_paused_survives_kill_of_notify(void **state)
 {
     harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
-    char id[40], secret[80], path[128];
-    s_subscribe(rx, "\"no.samhand.committee.\"", "", id, secret);
-    s_patch(id, "{\"state\":\"PAUSED\"}");
-    s_committee("Drept 1");
-    s_committee("Drept 2");
-    s_committee("Drept 3");
-    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = NULL;
-    for (int i = 0; i < 100; i++) { /* all three queued for it before the kill */
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (strcmp(json_text(r, "pendingDeliveries"), "3") == 0)
-            break;
-        usleep(100 * 1000);
-    }
-    assert_string_equal(json_text(r, "pendingDeliveries"), "3");
-    http_response_free(&r);
+    char id[40], secret[80];
+    static const char *const before[] = {"Drept 1", "Drept 2", "Drept 3", NULL};
+    s_paused_with(rx, before, id, secret); /* all three queued before the kill */
     harness_stack_crash(&s_stack, "notify");
     s_committee("Drept 4"); /* agenda keeps them until notify follows again */
     s_committee("Drept 5");
-    /* notify back: resumed (the gateway answers 503 until it is) */
-    for (int i = 0; i < 300; i++) {
-        http_response_free(&r);
-        r = stack_send(&s_stack, "PATCH", path, "{\"state\":\"ACTIVE\"}");
-        if (r->status == 200)
-            break;
-        usleep(100 * 1000);
-    }
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_stack_wait_ready(&s_stack); /* notify back */
+    s_patch(id, "{\"state\":\"ACTIVE\"}");
     size_t n = 0;
     for (int i = 0; i < 200; i++) { /* five distinct, repeats aside */
         n = harness_receiver_wait(rx, 5, 100);
@@ -239,39 +235,22 @@ static void test_retention_expires_only_the_old(void **state)
 {
     harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
     char id[40], secret[80], path[160];
-    s_subscribe(rx, "\"no.samhand.committee.\"", "", id, secret);
-    s_patch(id, "{\"state\":\"PAUSED\"}");
-    s_committee("Utgått");
-    s_committee("Fersk");
-    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = NULL;
-    for (int i = 0; i < 100; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (strcmp(json_text(r, "pendingDeliveries"), "2") == 0)
-            break;
-        usleep(100 * 1000);
-    }
-    assert_string_equal(json_text(r, "pendingDeliveries"), "2");
-    http_response_free(&r);
+    static const char *const names[] = {"Utgått", "Fersk", NULL};
+    s_paused_with(rx, names, id, secret);
     PGconn *conn = PQconnectdb(s_db);
     const char *params[] = {id};
-    PGresult *res = PQexecParams(conn,
-                                 "UPDATE notify.events SET received_at = now() - interval '31 days' "
-                                 "WHERE seq = (SELECT event_seq FROM notify.deliveries WHERE "
-                                 "subscription_id = $1 AND subscription_sequence = 1)",
-                                 1, NULL, params, NULL, NULL, 0);
+    PGresult *res =
+        PQexecParams(conn,
+                     "UPDATE notify.events SET received_at = now() - interval '31 days' "
+                     "WHERE seq = (SELECT event_seq FROM notify.deliveries WHERE "
+                     "subscription_id = $1 AND subscription_sequence = 1)",
+                     1, NULL, params, NULL, NULL, 0);
     assert_string_equal(PQcmdTuples(res), "1");
     PQclear(res);
     PQfinish(conn);
     /* housekeeping runs every second here (SAMHAND_HOUSEKEEPING_SECONDS) */
-    for (int i = 0; i < 100; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (strcmp(json_text(r, "pendingDeliveries"), "1") == 0)
-            break;
-        usleep(100 * 1000);
-    }
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = stack_await(&s_stack, path, "pendingDeliveries", "1");
     assert_string_equal(json_text(r, "pendingDeliveries"), "1");
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries", id);
@@ -319,14 +298,7 @@ static void test_reenabled_gets_what_came_while_off(void **state)
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = NULL;
-    for (int i = 0; i < 100; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (strcmp(json_text(r, "state"), "DISABLED") == 0)
-            break;
-        usleep(100 * 1000);
-    }
+    http_response_t *r = stack_await(&s_stack, path, "state", "DISABLED");
     assert_string_equal(json_text(r, "state"), "DISABLED");
     http_response_free(&r);
     s_committee("Avslått 2");

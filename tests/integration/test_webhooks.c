@@ -536,14 +536,7 @@ static void s_expect_disabled(const char *id, const char *why)
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = NULL;
-    for (int i = 0; i < 100; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (strcmp(json_text(r, "state"), "DISABLED") == 0)
-            break;
-        usleep(100 * 1000);
-    }
+    http_response_t *r = stack_await(&s_stack, path, "state", "DISABLED");
     assert_string_equal(json_text(r, "state"), "DISABLED");
     assert_non_null(strstr(json_text(r, "disabledReason"), why));
     http_response_free(&r);
@@ -704,28 +697,13 @@ static void test_a_secret_that_will_not_open_is_samhands_failure(void **state)
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
                 secret);
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = NULL;
-    for (int i = 0; i < 100; i++) { /* its handshake answered, with the right key */
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (strcmp(json_text(r, "state"), "ACTIVE") == 0)
-            break;
-        usleep(100 * 1000);
-    }
+    http_response_t *r = stack_await(&s_stack, path, "state", "ACTIVE");
     assert_string_equal(json_text(r, "state"), "ACTIVE");
     http_response_free(&r);
     setenv("SAMHAND_SECRET_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
            1);
     harness_stack_crash(&s_stack, "notify");
-    for (int i = 0; i < 300; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, "/readyz");
-        if (r->status == 200)
-            break;
-        usleep(100 * 1000);
-    }
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_stack_wait_ready(&s_stack);
     s_create("/v1/committees", "{\"name\":\"Usignert\",\"kind\":\"OTHER\"}");
     /* the retries of a failing endpoint (3 here, 100 ms apart) would have
      * made it a dead letter long before */
