@@ -330,7 +330,7 @@ static curl_socket_t s_on_open_socket(void *arg, curlsocktype purpose,
 }
 
 /* The webhook headers of `body` signed with the sealed `secret` (and,
- * while a rotation lasts, `previous` too, or NULL); NULL when a secret
+ * while a rotation lasts, `previous` too, or NULL); NULL when `secret`
  * does not open with the key. */
 static struct curl_slist *s_signed_headers(const notify_context_t *context, const char *id,
                                            const char *body, const char *sealed,
@@ -342,13 +342,12 @@ static struct curl_slist *s_signed_headers(const notify_context_t *context, cons
     char *previous =
         previous_sealed ? notify_secret_open(context->secret_key, previous_sealed) : NULL;
     struct curl_slist *headers = NULL;
-    if (!secret || (previous_sealed && !previous) ||
-        s_sign(secret, id, timestamp, body, sig) != 0 ||
-        (previous && s_sign(previous, id, timestamp, body, old_sig) != 0))
+    if (!secret || s_sign(secret, id, timestamp, body, sig) != 0)
         goto cleanup;
     /* while a secret is being rotated, both sign (a v1 and a v1a when the
-     * rotation changed the scheme) */
-    if (previous) {
+     * rotation changed the scheme); an old one that does not open (the
+     * key changed under it, and the owner rotated to mend it) is left out */
+    if (previous && s_sign(previous, id, timestamp, body, old_sig) == 0) {
         snprintf(sig_header, sizeof sig_header, "webhook-signature: %s %s", sig, old_sig);
     } else {
         snprintf(sig_header, sizeof sig_header, "webhook-signature: %s", sig);
