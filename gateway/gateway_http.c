@@ -94,23 +94,12 @@ static void s_send(h2o_req_t *req, int status, const char *content_type, const c
     h2o_send_inline(req, body, len);
 }
 
-/* Whether the caller's first language is Norwegian (Accept-Language: nb,
- * no or nn first): problem details are then in bokmål. */
+/* Whether the caller asked for problem details in bokmål. */
 static bool s_wants_bokmal(h2o_req_t *req)
 {
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT_LANGUAGE, -1);
-    if (i < 0)
-        return false;
-    h2o_iovec_t v = req->headers.entries[i].value;
-    size_t at = 0;
-    while (at < v.len && (v.base[at] == ' ' || v.base[at] == '\t'))
-        at++;
-    if (v.len - at < 2)
-        return false;
-    const char *tag = v.base + at;
-    bool norwegian = strncasecmp(tag, "nb", 2) == 0 || strncasecmp(tag, "no", 2) == 0 ||
-                     strncasecmp(tag, "nn", 2) == 0;
-    return norwegian && (v.len - at == 2 || strchr("-,; ", tag[2]));
+    return i >= 0 && gateway_problem_wants_bokmal(req->headers.entries[i].value.base,
+                                                  req->headers.entries[i].value.len);
 }
 
 static void s_send_json(h2o_req_t *req, int status, const char *content_type, json_t *body,
@@ -1204,6 +1193,7 @@ typedef struct {
     gateway_t *gateway;
     int handles; /* open; the front is freed when none is left */
     bool closing, keys_read, waiting_for_keys, lingering, client_shut, inner_shut;
+    bool is_bokmal; /* the request passed last asked for bokmål (its body's refusals) */
     s_front_state_t state;
     char head[FRONT_HEAD_MAX];
     size_t head_len;
@@ -1374,7 +1364,29 @@ static void s_on_client_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t 
         s_front_shutdown(front, (uv_stream_t *)&front->inner); /* h2o answers, then closes */
 }
 
-/* Refuses the request whose head is in front->head: the answer waits until
+/* Whether the head in `head` (whole or in part, framed well or not) asks
+ * for bokmål: its Accept-Language line, read leniently, as a refusal of
+ * its framing is to be understood too. */
+static bool s_head_wants_bokmal(const char *head, size_t len)
+{
+    static const char name[] = "accept-language:";
+    const size_t name_len = sizeof name - 1;
+    for (const char *p = head, *end = head + len; p < end;) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = eol ? eol : end;
+        if (line_end > p && line_end[-1] == '\r')
+            line_end--;
+        if ((size_t)(line_end - p) >= name_len && strncasecmp(p, name, name_len) == 0)
+            return gateway_problem_wants_bokmal(p + name_len, (size_t)(line_end - p - name_len));
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+    return false;
+}
+
+/* Refuses the request whose head is in front->head (or, in its body, the
+ * one passed last), in the language it asked for: the answer waits until
  * h2o has answered those before it and closed its side. */
 static void s_front_refuse(s_front_t *front, int status, const char *detail, const char *label)
 {
@@ -1383,6 +1395,9 @@ static void s_front_refuse(s_front_t *front, int status, const char *detail, con
     char request_id[33];
     bus_random_id(request_id);
     json_t *problem = gateway_problem_new(status, detail, NULL, request_id);
+    bool in_head = front->state == FRONT_HEAD || front->state == FRONT_HELD;
+    if (in_head ? s_head_wants_bokmal(front->head, front->head_len) : front->is_bokmal)
+        gateway_problem_in_bokmal(problem);
     char *body = json_dumps(problem, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(problem);
     size_t body_len = body ? strlen(body) : 0;
@@ -1589,6 +1604,7 @@ static int s_front_head(s_front_t *front, char **out, size_t *out_len)
             return -1;
         }
     }
+    front->is_bokmal = s_head_wants_bokmal(front->head, front->head_len);
     *out = realloc(*out, *out_len + front->head_len);
     memcpy(*out + *out_len, front->head, front->head_len);
     *out_len += front->head_len;

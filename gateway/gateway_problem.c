@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const struct {
     bus_code_t code;
@@ -140,10 +141,135 @@ json_t *gateway_problem_new(int http_status, const char *detail, const char *fie
 static const struct {
     const char *english, *norwegian;
 } s_bokmal[] = {
+    /* the first that matches is taken: the particular before the general */
+    {"comment (the information) is required", "comment (opplysningene) må fylles ut"},
+    {"comment (what information is needed) is required",
+     "comment (hvilke opplysninger som trengs) må fylles ut"},
+    {"comment (why the answer is not accepted) is required",
+     "comment (hvorfor svaret ikke godtas) må fylles ut"},
+    {"reason (why this is not a cooperation deviation) is required",
+     "reason (hvorfor dette ikke er et samhandlingsavvik) må fylles ut"},
+    {"reason is required to cancel a meeting whose notice went out",
+     "reason må fylles ut for å avlyse et møte som er kalt inn"},
+    {"decision (the amended text) is required when adopted as amended",
+     "decision (den endrede teksten) må fylles ut når saken er vedtatt med endringer"},
+    {"exemption_basis (the legal basis, e.g. offl. § 13) is required for an item exempt from "
+     "public access",
+     "exemption_basis (hjemmelen, f.eks. offl. § 13) må fylles ut for en sak unntatt "
+     "offentlighet"},
+    {"* is required to submit", "$1 må fylles ut før meldingen sendes"},
+    {"* is required (a UUID)", "$1 må fylles ut (en UUID)"},
+    {"* must be from 1 to *, or 0 for the end", "$1 må være fra 1 til $2, eller 0 for slutten"},
+    {"* must be from 0 (unlimited) to *", "$1 må være fra 0 (ubegrenset) til $2"},
+    {"* must be 0 (none) or from 1 to *", "$1 må være 0 (ingen) eller fra 1 til $2"},
+    {"* must be after *, at most 24 hours later", "$1 må være etter $2, høyst 24 timer senere"},
+    {"committee *, given as parent, does not exist",
+     "utvalget $1, oppgitt som overordnet, finnes ikke"},
+    {"organisation *, given as secretariat, does not exist",
+     "organisasjonen $1, oppgitt som sekretariat, finnes ikke"},
+    {"membership * does not exist in committee *", "medlemskapet $1 finnes ikke i utvalget $2"},
+    {"meeting * is not a meeting of this emergency",
+     "møtet $1 hører ikke til denne beredskapssaken"},
+    {"meeting * has no minutes yet", "møtet $1 har ikke noe referat ennå"},
+    {"agenda item * has no case document", "saken $1 har ikke noe saksfremlegg"},
+    {"agenda item * was withdrawn and cannot change", "saken $1 er trukket og kan ikke endres"},
+    {"agenda item * does not exist", "saken $1 finnes ikke"},
+    {"API key * does not exist", "API-nøkkelen $1 finnes ikke"},
+    {"case * has a number and cannot become a break",
+     "saken $1 har saksnummer og kan ikke bli en pause"},
+    {"* holds at most * entries", "$1 kan ha høyst $2 oppføringer"},
+    {"* holds at most * points", "$1 kan ha høyst $2 punkter"},
+    {"* holds at most * people", "$1 kan ha høyst $2 personer"},
+    {"* holds at most * names", "$1 kan ha høyst $2 navn"},
+    {"* holds at most * cases", "$1 kan ha høyst $2 saker"},
+    {"* holds at most * prefixes", "$1 kan ha høyst $2 prefikser"},
+    {"* holds at most *", "$1 kan ha høyst $2"},
+    {"* names * that does not exist", "$1 viser til noe som ikke finnes"},
+    {"* names * who does not exist", "$1 viser til en person som ikke finnes"},
+    {"* must be an e-mail address, like *", "$1 må være en e-postadresse, som $2"},
+    {"* must be an http:// or https:// address", "$1 må være en http://- eller https://-adresse"},
+    {"* must be an RFC 3339 time like *", "$1 må være et tidspunkt skrevet etter RFC 3339, som $2"},
+    {"* must not be before *", "$1 kan ikke være før $2"},
+    {"* is before *", "$1 er før $2"},
+    {"* lies in the future", "$1 ligger fram i tid"},
+    {"* is for deputies only", "$1 gjelder bare varamedlemmer"},
+    {"* is not possible for you when the report is *; allowed: *",
+     "$1 er ikke mulig for deg når meldingen har status $2; mulig nå: $3"},
+    /* what the gateway reads a request as: its JSON, its parameters */
+    {"* must be a string", "$1 må være tekst"},
+    {"* must be a number", "$1 må være et tall"},
+    {"* must be an integer", "$1 må være et heltall"},
+    {"* must be an array", "$1 må være en liste"},
+    {"* must be an object", "$1 må være et objekt"},
+    {"* must be true or false", "$1 må være true eller false"},
+    {"* must be base64", "$1 må være base64"},
+    {"* must be valid UTF-8", "$1 må være gyldig UTF-8"},
+    {"* must not contain NUL characters", "$1 kan ikke inneholde NUL-tegn"},
+    {"* must be one of *", "$1 må være en av $2"},
+    {"* is given twice", "$1 er oppgitt to ganger"},
+    {"* is not a field of *", "$1 er ikke et felt i $2"},
+    {"* is not a parameter of this request", "$1 er ikke en parameter i denne forespørselen"},
+    {"* is set by the server from the fields present; leave it out",
+     "$1 settes av tjenesten ut fra feltene som er med; la det være ute"},
+    {"* has an unsupported type", "$1 har en type som ikke støttes"},
+    {"* is malformed or longer than * bytes", "$1 er feil skrevet eller lengre enn $2 byte"},
+    {"the query string is malformed", "spørrestrengen er feil skrevet"},
+    {"the body must be a JSON object", "innholdet må være et JSON-objekt"},
+    {"the body must be JSON, sent as Content-Type: application/json",
+     "innholdet må være JSON, sendt som Content-Type: application/json"},
+    {"the body is not valid JSON: * at line * column *",
+     "innholdet er ikke gyldig JSON (linje $2, kolonne $3)"},
+    {"the body is larger than * bytes", "innholdet er større enn $1 byte"},
+    {"the Idempotency-Key header must be 1 to 255 printable ASCII characters",
+     "Idempotency-Key må være 1 til 255 synlige ASCII-tegn"},
+    {"the Idempotency-Key was used before with a different request",
+     "Idempotency-Key er brukt før, med en annen forespørsel"},
+    {"If-Match is taken by the changes of *",
+     "If-Match tas imot ved endringer av organisasjoner, personer, utvalg, medlemskap, møter "
+     "(saksliste og referat), saksfremlegg, tiltak og abonnementer"},
+    {"it was changed after the version in If-Match; read it again",
+     "det er endret etter versjonen i If-Match; les det på nytt"},
+    {"cursor is not one this service gave out", "cursor er ikke en som denne tjenesten ga ut"},
+    {"after is not a cursor this feed gave out", "after er ikke en som denne strømmen ga ut"},
+    {"* is not allowed here; allowed: *", "$1 er ikke tillatt her; tillatt: $2"},
+    {"no such resource; see /openapi.json", "dette finnes ikke; se /openapi.json"},
+    {"this origin may not call the API*", "dette opphavet kan ikke kalle API-et"},
+    {"the service is not reachable; try again shortly",
+     "tjenesten kan ikke nås nå; prøv igjen om litt"},
+    {"the service did not answer in time; try again", "tjenesten svarte ikke i tide; prøv igjen"},
+    {"the service answered something unreadable", "tjenesten svarte noe som ikke kunne leses"},
+    /* the strict HTTP front: how a request is framed */
+    {"the request line must end in CR LF", "forespørselslinjen må slutte med CR LF"},
+    {"the request line must be: method, target, version",
+     "forespørselslinjen må være: metode, mål, versjon"},
+    {"the method must be a token", "metoden må være et token"},
+    {"the request target holds a space or a control character",
+     "forespørselens mål inneholder et mellomrom eller et kontrolltegn"},
+    {"only HTTP/1.1 (and 1.0) is spoken here", "her snakkes bare HTTP/1.1 (og 1.0)"},
+    {"every header line must end in CR LF", "hver linje i hodet må slutte med CR LF"},
+    {"a header line may not be folded onto the next",
+     "en linje i hodet kan ikke fortsette på neste linje"},
+    {"a header line must be name: value", "en linje i hodet må være navn: verdi"},
+    {"a header name must be a token, with no space before its colon",
+     "et navn i hodet må være et token, uten mellomrom foran kolon"},
+    {"a header value holds a control character", "en verdi i hodet inneholder et kontrolltegn"},
+    {"Content-Length must be * number of bytes", "Content-Length må være ett antall byte"},
+    {"two different Content-Length headers", "to ulike Content-Length"},
+    {"Transfer-Encoding is HTTP/1.1's", "Transfer-Encoding hører til HTTP/1.1"},
+    {"Content-Length and Transfer-Encoding together", "Content-Length og Transfer-Encoding sammen"},
+    {"the only transfer coding taken is one chunked",
+     "den eneste overføringskodingen som tas imot, er én chunked"},
+    {"the request head is larger than 8 KiB", "forespørselens hode er større enn 8 KiB"},
+    {"a chunk's line must end in CR LF", "en linje i en chunk må slutte med CR LF"},
+    {"a chunk's size line is malformed", "størrelseslinjen i en chunk er feil skrevet"},
+    {"a chunk's line is too long", "en linje i en chunk er for lang"},
+    {"a chunk's data must end in CR LF", "dataene i en chunk må slutte med CR LF"},
+    /* the general forms of the services' checks */
     {"* is required", "$1 må fylles ut"},
     {"* must be a UUID", "$1 må være en UUID"},
     {"* must be text of at most * characters without control characters",
      "$1 må være tekst på høyst $2 tegn, uten kontrolltegn"},
+    {"* must be text of at most * characters", "$1 må være tekst på høyst $2 tegn"},
     {"* must be a date written YYYY-MM-DD", "$1 må være en dato skrevet ÅÅÅÅ-MM-DD"},
     {"* has no value *", "$1 har ingen verdi $2"},
     {"* cannot be changed", "$1 kan ikke endres"},
@@ -175,7 +301,7 @@ static const struct {
     {"subscription * does not exist", "abonnementet $1 finnes ikke"},
     {"agenda item * is not on this meeting", "saken $1 står ikke på dette møtets saksliste"},
     {"this needs a credential*", "dette krever innlogging (en API-nøkkel eller et tilgangstoken)"},
-    {"the credential is not valid", "innloggingen er ikke gyldig"},
+    {"the credential is not valid*", "innloggingen er ikke gyldig"},
     {"this needs one of the roles: *", "dette krever en av rollene: $1"},
     {"only the committee's secretary and chair, the secretariat of the organisation that runs it*",
      "bare utvalgets sekretær og leder, sekretariatet i virksomheten som driver utvalget, og "
@@ -194,7 +320,129 @@ static const struct {
      "ny frist eller nytt ansvar må begrunnes i et notat"},
     {"too many requests with this credential; try again in * s",
      "for mange forespørsler med denne innloggingen; prøv igjen om $1 s"},
+    /* the services' rules, one by one */
+    {"API keys are kept by administrators", "API-nøkler forvaltes av administratorer"},
+    {"\"*\" is not a role (*)", "«$1» er ikke en rolle ($2)"},
+    {"roles are required", "roles må fylles ut"},
+    {"a break has no case document", "en pause har ikke noe saksfremlegg"},
+    {"a break has no outcome", "en pause har ikke noe utfall"},
+    {"a crisis meeting needs a place or an online link",
+     "et krisemøte må ha et sted eller en lenke til et digitalt møte"},
+    {"a notice needs a place or an online link",
+     "en innkalling må ha et sted eller en lenke til et digitalt møte"},
+    {"a meeting lasts at most * hours", "et møte varer høyst $1 timer"},
+    {"a deviation is between two parties: the receiver cannot be the reporter",
+     "et avvik er mellom to parter: mottakeren kan ikke være den som melder"},
+    {"a member moves an action on (status, note); only the committee's secretary and chair, the "
+     "secretariat of the organisation that runs it and administrators change *",
+     "et medlem fører et tiltak videre (status, notat); bare utvalgets sekretær og leder, "
+     "sekretariatet i virksomheten som driver utvalget, og administratorer endrer $1"},
+    {"an organization with number * exists already",
+     "en organisasjon med nummer $1 finnes allerede"},
+    {"case_number_format must hold *",
+     "case_number_format må ha én av {n} og {nn} og én av {yy} og {yyyy}, høyst 32 synlige "
+     "ASCII-tegn, som «{n}/{yy}»"},
+    {"category_code * is not in the code list*",
+     "category_code $1 står ikke i kodelisten; se /v1/deviation-categories"},
+    {"content is * bytes; an attachment may have at most *",
+     "content er $1 byte; et vedlegg kan være høyst $2 byte"},
+    {"content is empty", "content er tomt"},
+    {"content_type must be a media type like *", "content_type må være en medietype, som $1"},
+    {"duplicate_of_id must name another report", "duplicate_of_id må vise til en annen melding"},
+    {"event_types are prefixes of event types, like *",
+     "event_types er begynnelser på hendelsestyper, som $1"},
+    {"filename must not hold slashes, quotes or line breaks",
+     "filename kan ikke inneholde skråstreker, anførselstegn eller linjeskift"},
+    {"format must be json, csv or html", "format må være json, csv eller html"},
+    {"forward to a party other than the reporter and the present receiver",
+     "videresend til en annen part enn melderen og den som mottar meldingen nå"},
+    {"give delivery_id, from and to, or since", "oppgi delivery_id, from og to, eller since"},
+    {"give period (2023-T1) or from and to (YYYY-MM-DD)",
+     "oppgi period (2023-T1) eller from og to (ÅÅÅÅ-MM-DD)"},
+    {"nothing has changed since notice *", "ingenting er endret siden innkalling nr. $1"},
+    {"only administrators and the secretariat of the person's own organisation may say whom a "
+     "person signs in as*",
+     "bare administratorer og sekretariatet i personens egen organisasjon kan si hvem en person "
+     "logger inn som, eller flytte personen til en annen organisasjon"},
+    {"only administrators may say which organisation runs a committee*",
+     "bare administratorer kan si hvilken organisasjon som driver et utvalg; et utvalg som et "
+     "sekretariat lager, drives av dets organisasjon"},
+    {"only administrators, the secretariat of the person's own organisation and that of an "
+     "organisation running a committee the person sits on may change a person",
+     "bare administratorer, sekretariatet i personens egen organisasjon og sekretariatet i en "
+     "organisasjon som driver et utvalg personen sitter i, kan endre en person"},
+    {"only an emergency committee opens an emergency",
+     "bare et beredskapsutvalg kan åpne en beredskapssak"},
+    {"only the principal that made the subscription, or an administrator, changes its url or "
+     "secret",
+     "bare den som laget abonnementet, eller en administrator, kan endre url eller hemmelighet"},
+    {"organization_number must be 9 digits with a valid mod-11 check digit",
+     "organization_number må være 9 sifre med et gyldig kontrollsiffer (mod 11)"},
+    {"parent_id would make the committee report to itself",
+     "parent_id ville gjort utvalget overordnet seg selv"},
+    {"period must be a tertial like 2023-T1*",
+     "period må være et tertial, som 2023-T1 (T1 januar–april, T2 mai–august, T3 "
+     "september–desember)"},
+    {"principal_subject is another person's", "principal_subject er en annen persons"},
+    {"principal_subject is the principal the person signs in as: *",
+     "principal_subject er den personen logger inn som: $1"},
+    {"reference is a report's reference like *", "reference er en meldings referanse, som $1"},
+    {"reports are seen by the organizations they concern",
+     "meldingene ses av organisasjonene de gjelder"},
+    {"signature_scheme must be HMAC_SHA256 or ED25519",
+     "signature_scheme må være HMAC_SHA256 eller ED25519"},
+    {"state must be ACTIVE or PAUSED", "state må være ACTIVE eller PAUSED"},
+    {"statistics are for committee members", "statistikken er for utvalgenes medlemmer"},
+    {"statistics are published per tertial*",
+     "statistikken publiseres per tertial (1. januar, mai eller september til siste dag i april, "
+     "august eller desember samme år, eller period=2023-T1): tall for perioder som overlapper, "
+     "kunne trekkes fra hverandre og vise tall under 5"},
+    {"the API key that made the subscription was revoked*",
+     "API-nøkkelen som laget abonnementet, er trukket tilbake: det står på pause; lag et nytt "
+     "med en nøkkel som er i bruk"},
+    {"the access log is read by quality staff", "tilgangsloggen leses av kvalitetsavdelingen"},
+    {"the agenda is empty", "sakslisten er tom"},
+    {"the agenda of a meeting that is held or cancelled cannot change",
+     "sakslisten til et møte som er holdt eller avlyst, kan ikke endres"},
+    {"the agenda takes * minutes, * more than the meeting's * (*)",
+     "sakslisten tar $1 minutter, $2 mer enn møtets $3 minutter"},
+    {"the case document proposes no decision to adopt as proposed*",
+     "saksfremlegget har ikke noe forslag til vedtak å vedta som foreslått: skriv vedtaket, "
+     "eller forslaget til vedtak først"},
+    {"the case documents of a meeting that is held or cancelled cannot change",
+     "saksfremleggene til et møte som er holdt eller avlyst, kan ikke endres"},
+    {"the committee has an open emergency already", "utvalget har allerede en åpen beredskapssak"},
+    {"the emergency is closed", "beredskapssaken er avsluttet"},
+    {"the meeting belongs to another committee than the proposal",
+     "møtet hører til et annet utvalg enn forslaget"},
+    {"the meeting is * and can no longer change", "møtet kan ikke lenger endres (status $1)"},
+    {"the minutes need an outcome for *", "referatet mangler utfallet for $1"},
+    {"the minutes need the attendance", "referatet mangler oppmøtet"},
+    {"the proposal was accepted already", "saken er allerede satt på en saksliste"},
+    {"the proposal was declined already", "saken er allerede avslått"},
+    {"to must be a date YYYY-MM-DD, not before from",
+     "to må være en dato ÅÅÅÅ-MM-DD, ikke før from"},
+    {"url must not point at this machine or a link-local address",
+     "url kan ikke peke på denne maskinen eller en lokal adresse"},
+    {"you can report only for your own organization",
+     "du kan bare melde avvik for din egen organisasjon"},
+    {"you can submit a proposal only for your own organization",
+     "du kan bare melde inn saker for din egen organisasjon"},
 };
+
+bool gateway_problem_wants_bokmal(const char *accept_language, size_t len)
+{
+    size_t at = 0;
+    while (accept_language && at < len &&
+           (accept_language[at] == ' ' || accept_language[at] == '\t'))
+        at++;
+    if (!accept_language || len - at < 2)
+        return false;
+    const char *tag = accept_language + at;
+    bool is_norwegian = strncasecmp(tag, "nb", 2) == 0 || strncasecmp(tag, "no", 2) == 0 ||
+                        strncasecmp(tag, "nn", 2) == 0;
+    return is_norwegian && (len - at == 2 || strchr("-,; ", tag[2]));
+}
 
 /* Whether `text` matches `pattern` from here; the runs its '*'s took go
  * into `runs` (start, length). */
@@ -257,10 +505,14 @@ static const char *s_title_bokmal(int status)
         return "Finnes ikke";
     case 409:
         return "Konflikt";
+    case 405:
+        return "Metoden er ikke tillatt her";
     case 412:
         return "Endret siden du leste det";
     case 413:
         return "For stor";
+    case 415:
+        return "Innholdstypen tas ikke imot";
     case 422:
         return "Kan ikke behandles";
     case 429:
@@ -274,44 +526,60 @@ static const char *s_title_bokmal(int status)
     }
 }
 
-/* A plain sentence for a status whose message the table lacks. */
-static const char *s_detail_bokmal(int status)
+/* A plain sentence for a status whose message the table lacks, naming
+ * the field at fault when there is one (its JSON name, as sent). */
+static void s_detail_bokmal(int status, const char *field, char *out, size_t size)
 {
+    const char *sentence;
     switch (status) {
     case 400:
-        return "noe i forespørselen er ikke gyldig";
+        sentence = field ? "er ikke gyldig" : "noe i forespørselen er ikke gyldig";
+        break;
     case 403:
-        return "du har ikke tilgang til dette";
+        sentence = "du har ikke tilgang til dette";
+        break;
     case 404:
-        return "det du spør etter, finnes ikke";
+        sentence = field ? "viser til noe som ikke finnes" : "det du spør etter, finnes ikke";
+        break;
     case 409:
-        return "dette kan ikke gjøres slik saken står nå";
+        sentence = "dette kan ikke gjøres slik saken står nå";
+        break;
     default:
-        return status >= 500 ? "noe gikk galt hos oss; prøv igjen om litt"
-                             : "forespørselen ble avvist";
+        sentence = status >= 500 ? "noe gikk galt hos oss; prøv igjen om litt"
+                                 : "forespørselen ble avvist";
     }
+    if (!field)
+        snprintf(out, size, "%s", sentence);
+    else if (status == 400 || status == 404)
+        snprintf(out, size, "%s %s", field, sentence);
+    else
+        snprintf(out, size, "%s (gjelder %s)", sentence, field);
+}
+
+/* `what` in bokmål, in place in `holder` under `key`. */
+static void s_put_bokmal(json_t *holder, const char *key, int status, const char *field)
+{
+    const char *what = json_string_value(json_object_get(holder, key));
+    if (!what || !what[0])
+        return;
+    char text[1024];
+    if (!s_in_bokmal(what, text, sizeof text))
+        s_detail_bokmal(status, field, text, sizeof text);
+    json_object_set_new(holder, key, json_string(text));
 }
 
 void gateway_problem_in_bokmal(json_t *problem)
 {
     int status = (int)json_integer_value(json_object_get(problem, "status"));
     json_object_set_new(problem, "title", json_string(s_title_bokmal(status)));
-    char text[1024];
-    const char *detail = json_string_value(json_object_get(problem, "detail"));
-    if (detail && detail[0]) {
-        if (!s_in_bokmal(detail, text, sizeof text))
-            snprintf(text, sizeof text, "%s", s_detail_bokmal(status));
-        json_object_set_new(problem, "detail", json_string(text));
-    }
+    json_t *errors = json_object_get(problem, "errors");
+    const char *first = json_string_value(json_object_get(json_array_get(errors, 0), "field"));
+    s_put_bokmal(problem, "detail", status, first && first[0] ? first : NULL);
     size_t i;
     json_t *error;
-    json_array_foreach(json_object_get(problem, "errors"), i, error)
+    json_array_foreach(errors, i, error)
     {
-        const char *what = json_string_value(json_object_get(error, "detail"));
-        if (!what || !what[0])
-            continue;
-        if (!s_in_bokmal(what, text, sizeof text))
-            snprintf(text, sizeof text, "%s", s_detail_bokmal(status));
-        json_object_set_new(error, "detail", json_string(text));
+        const char *field = json_string_value(json_object_get(error, "field"));
+        s_put_bokmal(error, "detail", status, field && field[0] ? field : NULL);
     }
 }

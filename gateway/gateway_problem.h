@@ -3,6 +3,8 @@
 #define GATEWAY_PROBLEM_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "samhand_bus.h"
 
@@ -17,10 +19,16 @@ const char *gateway_problem_reason(int http_status);
 json_t *gateway_problem_new(int http_status, const char *detail, const char *field,
                             const char *request_id);
 
+/* Whether an Accept-Language value (`len` bytes, not NUL-terminated; NULL
+ * for none) puts Norwegian first (nb, no or nn): problem details are then
+ * in bokmål. The one place that decides the language of a problem. */
+bool gateway_problem_wants_bokmal(const char *accept_language, size_t len);
+
 /* The problem in Norwegian bokmål, in place, for a caller who asked for it
  * (Accept-Language: nb): its title, detail and each error's detail; a
- * message without a translation becomes a plain sentence for its status,
- * never the English. Field names stay as they are. */
+ * message without a translation becomes a plain sentence for its status
+ * naming the field at fault, never the English. Field names stay as they
+ * are. */
 void gateway_problem_in_bokmal(json_t *problem);
 
 #endif

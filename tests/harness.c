@@ -287,6 +287,20 @@ http_response_t *stack_send(harness_stack_t *stack, const char *method, const ch
     return http_request(method, url, json_body, headers);
 }
 
+http_response_t *stack_await(harness_stack_t *stack, const char *path, const char *key,
+                             const char *value)
+{
+    http_response_t *r = NULL;
+    for (int i = 0; i < 100; i++) {
+        http_response_free(&r);
+        r = stack_get(stack, path);
+        if (strcmp(json_text(r, key), value) == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    return r;
+}
+
 void expect_status(http_response_t *response, long status)
 {
     if (response->status != status)
@@ -420,7 +434,11 @@ void harness_stack_start(harness_stack_t *stack, const char *database_url)
                          env[6], env[7], env[8], env[9], NULL};
     snprintf(env[0], sizeof env[0], "SAMHAND_LOG_LEVEL=info");
     stack->gateway = harness_spawn("samhand-gateway", all);
+    harness_stack_wait_ready(stack);
+}
 
+void harness_stack_wait_ready(harness_stack_t *stack)
+{
     char url[128];
     snprintf(url, sizeof url, "%s/readyz", stack->base_url);
     for (int i = 0; i < 300; i++) {
@@ -463,6 +481,8 @@ void harness_stack_stop(harness_stack_t *stack)
 #include <poll.h>
 
 #define RECEIVER_MAX 8192
+#define HANDSHAKES_KEPT 64
+#define HELD_MAX 64
 
 struct harness_receiver {
     int fd, port;
@@ -477,7 +497,30 @@ struct harness_receiver {
     size_t n, n_handshakes;
     char *heads[RECEIVER_MAX];
     char *bodies[RECEIVER_MAX];
+    /* the first HANDSHAKES_KEPT handshakes, apart from the events */
+    char *handshake_heads[HANDSHAKES_KEPT];
+    char *handshake_bodies[HANDSHAKES_KEPT];
+    /* connections answered HARNESS_HANG: held open, never answered */
+    int held[HELD_MAX];
+    size_t n_held;
 };
+
+/* Answers `status` on `conn` and closes it; HARNESS_HANG holds it open
+ * instead, without a byte of answer, until the receiver stops. */
+static void s_answer(harness_receiver_t *r, int conn, int status)
+{
+    if (status == HARNESS_HANG && r->n_held < HELD_MAX) {
+        r->held[r->n_held++] = conn;
+        return;
+    }
+    char answer[160];
+    int n = snprintf(answer, sizeof answer,
+                     "HTTP/1.1 %d X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", status);
+    if (send(conn, answer, (size_t)n, MSG_NOSIGNAL) < 0) {
+        /* the sender gave up: nothing to answer */
+    }
+    close(conn);
+}
 
 static void s_serve(harness_receiver_t *r, int conn)
 {
@@ -487,13 +530,15 @@ static void s_serve(harness_receiver_t *r, int conn)
     while (!end && used < sizeof buf - 1) {
         ssize_t got = recv(conn, buf + used, sizeof buf - 1 - used, 0);
         if (got <= 0)
-            return;
+            break;
         used += (size_t)got;
         buf[used] = '\0';
         end = strstr(buf, "\r\n\r\n");
     }
-    if (!end)
+    if (!end) {
+        close(conn);
         return;
+    }
     size_t head_len = (size_t)(end - buf) + 4;
     size_t length = 0;
     for (char *p = buf; p < end; p = strstr(p, "\r\n") + 2)
@@ -514,15 +559,15 @@ static void s_serve(harness_receiver_t *r, int conn)
      * events would, and counted apart from the events */
     if (strstr(body, "\"type\":\"no.samhand.subscription.handshake\"")) {
         int status = r->handshake_status;
+        if (r->n_handshakes < HANDSHAKES_KEPT) {
+            r->handshake_heads[r->n_handshakes] = strndup(buf, head_len);
+            r->handshake_bodies[r->n_handshakes] = body;
+        } else {
+            free(body);
+        }
         r->n_handshakes++;
         pthread_mutex_unlock(&r->lock);
-        free(body);
-        char answer[160];
-        int n =
-            snprintf(answer, sizeof answer,
-                     "HTTP/1.1 %d X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", status);
-        if (send(conn, answer, (size_t)n, MSG_NOSIGNAL) < 0)
-            return;
+        s_answer(r, conn, status);
         return;
     }
     size_t i = r->n;
@@ -541,11 +586,7 @@ static void s_serve(harness_receiver_t *r, int conn)
         free(body);
     }
     pthread_mutex_unlock(&r->lock);
-    char answer[160];
-    int n = snprintf(answer, sizeof answer,
-                     "HTTP/1.1 %d X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", status);
-    if (send(conn, answer, (size_t)n, MSG_NOSIGNAL) < 0)
-        return;
+    s_answer(r, conn, status);
 }
 
 static void *s_receiver_main(void *arg)
@@ -558,9 +599,10 @@ static void *s_receiver_main(void *arg)
         int conn = accept(r->fd, NULL, NULL);
         if (conn < 0)
             continue;
-        s_serve(r, conn);
-        close(conn);
+        s_serve(r, conn); /* closes it, or holds it */
     }
+    for (size_t i = 0; i < r->n_held; i++)
+        close(r->held[i]);
     return NULL;
 }
 
@@ -622,12 +664,11 @@ size_t harness_receiver_wait(harness_receiver_t *r, size_t n, int timeout_ms)
     }
 }
 
-const char *harness_receiver_header(harness_receiver_t *r, size_t i, const char *name)
+/* The value of header `name` in `head` (a request's line and headers),
+ * in a buffer of the thread's, or NULL. */
+static const char *s_head_value(const char *head, const char *name)
 {
     static _Thread_local char value[512];
-    pthread_mutex_lock(&r->lock);
-    const char *head = i < r->n ? r->heads[i] : NULL;
-    pthread_mutex_unlock(&r->lock);
     size_t len = strlen(name);
     for (const char *p = head ? strstr(head, "\r\n") : NULL; p && p[2]; p = strstr(p + 2, "\r\n")) {
         const char *line = p + 2;
@@ -641,6 +682,14 @@ const char *harness_receiver_header(harness_receiver_t *r, size_t i, const char 
         }
     }
     return NULL;
+}
+
+const char *harness_receiver_header(harness_receiver_t *r, size_t i, const char *name)
+{
+    pthread_mutex_lock(&r->lock);
+    const char *head = i < r->n ? r->heads[i] : NULL;
+    pthread_mutex_unlock(&r->lock);
+    return s_head_value(head, name);
 }
 
 const char *harness_receiver_body(harness_receiver_t *r, size_t i)
@@ -670,6 +719,10 @@ void harness_receiver_stop(harness_receiver_t **r_p)
     for (size_t i = 0; i < r->n; i++) {
         free(r->heads[i]);
         free(r->bodies[i]);
+    }
+    for (size_t i = 0; i < r->n_handshakes && i < HANDSHAKES_KEPT; i++) {
+        free(r->handshake_heads[i]);
+        free(r->handshake_bodies[i]);
     }
     pthread_mutex_destroy(&r->lock);
     free(r);
@@ -837,10 +890,11 @@ void harness_smtp_stop(harness_smtp_t **s_p)
     *s_p = NULL;
 }
 
-/* Feeds deliveries `from`.. of `r` to a node verifier in tests/tools,
- * each with `key_name` = `key`; its exit status. */
-static int s_verify_with(harness_receiver_t *r, size_t from, const char *tool, const char *key_name,
-                         const char *key)
+/* Feeds deliveries `from`.. of `r` (its handshakes when `handshakes`) to
+ * a node verifier in tests/tools, each with `key_name` = `key`; its exit
+ * status. */
+static int s_verify_with(harness_receiver_t *r, bool handshakes, size_t from, const char *tool,
+                         const char *key_name, const char *key)
 {
     const char *source = getenv("SAMHAND_SOURCE_DIR");
     char command[1024];
@@ -849,17 +903,22 @@ static int s_verify_with(harness_receiver_t *r, size_t from, const char *tool, c
     FILE *node = popen(command, "w");
     if (!node)
         return -1;
-    size_t n = harness_receiver_wait(r, 0, 0);
+    pthread_mutex_lock(&r->lock);
+    size_t n =
+        handshakes ? (r->n_handshakes < HANDSHAKES_KEPT ? r->n_handshakes : HANDSHAKES_KEPT) : r->n;
+    char **heads = handshakes ? r->handshake_heads : r->heads;
+    char **bodies = handshakes ? r->handshake_bodies : r->bodies;
+    pthread_mutex_unlock(&r->lock);
     for (size_t i = from; i < n; i++) {
         /* each header read before the next (they share a buffer) */
         json_t *line = json_object();
         json_object_set_new(line, key_name, json_string(key));
-        json_object_set_new(line, "id", json_string(harness_receiver_header(r, i, "webhook-id")));
+        json_object_set_new(line, "id", json_string(s_head_value(heads[i], "webhook-id")));
         json_object_set_new(line, "timestamp",
-                            json_string(harness_receiver_header(r, i, "webhook-timestamp")));
+                            json_string(s_head_value(heads[i], "webhook-timestamp")));
         json_object_set_new(line, "signature",
-                            json_string(harness_receiver_header(r, i, "webhook-signature")));
-        json_object_set_new(line, "body", json_string(harness_receiver_body(r, i)));
+                            json_string(s_head_value(heads[i], "webhook-signature")));
+        json_object_set_new(line, "body", json_string(bodies[i]));
         char *text = json_dumps(line, JSON_COMPACT);
         fprintf(node, "%s\n", text);
         free(text);
@@ -871,10 +930,19 @@ static int s_verify_with(harness_receiver_t *r, size_t from, const char *tool, c
 
 int harness_receiver_verify(harness_receiver_t *r, const char *secret)
 {
-    return s_verify_with(r, 0, "verify-webhooks.mjs", "secret", secret);
+    return s_verify_with(r, false, 0, "verify-webhooks.mjs", "secret", secret);
 }
 
 int harness_receiver_verify_ed25519(harness_receiver_t *r, size_t from, const char *public_key)
 {
-    return s_verify_with(r, from, "verify-webhooks-ed25519.mjs", "publicKey", public_key);
+    return s_verify_with(r, false, from, "verify-webhooks-ed25519.mjs", "publicKey", public_key);
+}
+
+int harness_receiver_verify_handshakes(harness_receiver_t *r, const char *key)
+{
+    if (harness_receiver_handshakes(r) == 0)
+        return -1;
+    return strncmp(key, "whpk_", 5) == 0
+               ? s_verify_with(r, true, 0, "verify-webhooks-ed25519.mjs", "publicKey", key)
+               : s_verify_with(r, true, 0, "verify-webhooks.mjs", "secret", key);
 }

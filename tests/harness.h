@@ -50,6 +50,9 @@ void harness_stack_stop(harness_stack_t *stack);
  * with the same environment, as a supervisor would. */
 void harness_stack_crash(harness_stack_t *stack, const char *service);
 
+/* Waits until /readyz says ready (fails the test after 30 s). */
+void harness_stack_wait_ready(harness_stack_t *stack);
+
 /* An entry of SAMHAND_API_KEYS for `key` (the SHA-256 of it, the
  * organisation, the roles joined by '+'), written into `entry`. */
 void harness_api_key(const char *key, const char *organization_id, const char *roles, char *entry,
@@ -87,6 +90,11 @@ http_response_t *stack_get(harness_stack_t *stack, const char *path);
 http_response_t *stack_send(harness_stack_t *stack, const char *method, const char *path,
                             const char *json_body);
 
+/* GET `path` until its string member `key` reads `value`, 10 s at most;
+ * the last answer, which the caller checks and frees. */
+http_response_t *stack_await(harness_stack_t *stack, const char *path, const char *key,
+                             const char *value);
+
 /* Asserts the status, printing the body when it is another. */
 void expect_status(http_response_t *response, long status);
 
@@ -98,16 +106,19 @@ const char *json_text(http_response_t *response, const char *key);
 
 /* A real webhook receiver for tests: an HTTP/1.1 server on a free port in
  * a thread of the test, answering each request with the next status of
- * `statuses` (then `then`; 0 hangs 4 s and then answers 204), and keeping
- * what it got. */
+ * `statuses` (then `then`; 0 hangs 4 s and then answers 204; HARNESS_HANG
+ * takes the request and never answers, the connection held open until the
+ * receiver stops), and keeping what it got. */
 typedef struct harness_receiver harness_receiver_t;
+#define HARNESS_HANG (-1)
 
 harness_receiver_t *harness_receiver_start(const int *statuses, size_t n, int then);
 /* "http://127.0.0.1:<port>/hook" */
 const char *harness_receiver_url(harness_receiver_t *r);
 /* A subscription's handshake (a POST of no.samhand.subscription.handshake)
  * is answered 204, or `status` once set, whatever the statuses of the
- * events; it is not among the requests below, only counted. */
+ * events; it is not among the requests below, but counted and kept for
+ * harness_receiver_verify_handshakes. */
 void harness_receiver_handshake_status(harness_receiver_t *r, int status);
 size_t harness_receiver_handshakes(harness_receiver_t *r);
 /* Waits up to `timeout_ms` for at least `n` requests; returns how many. */
@@ -129,6 +140,10 @@ int harness_receiver_verify(harness_receiver_t *r, const char *secret);
  * with node's crypto against `public_key` (whpk_…): the npm standardwebhooks
  * 1.1.1 cannot check v1a. */
 int harness_receiver_verify_ed25519(harness_receiver_t *r, size_t from, const char *public_key);
+
+/* The same for the handshakes `r` answered (the first 64), by `key`: a
+ * secret (whsec_…) or a public key (whpk_…); -1 when there was none. */
+int harness_receiver_verify_handshakes(harness_receiver_t *r, const char *key);
 
 /* A real SMTP server for tests, on a free port in a thread of the test:
  * accepts every mail and keeps recipient and message. */

@@ -288,10 +288,10 @@ document.getElementById('meld').addEventListener('submit', async (e) => {
     await listReports();
     return;
   }
-  // the API names the field that is wrong, and says why in Norwegian or English
+  // the API names the field that is wrong, and says why in bokmål (as asked)
   const field = r.json.errors && r.json.errors[0] ? r.json.errors[0].field : '';
   let detail = 'Meldingen ble ikke sendt: ' + (r.json.detail || 'ukjent feil') + '.';
-  const at = /national identity number.* at character (\d+)/.exec(r.json.detail || '');
+  const at = /fødselsnummer.*\(ved tegn (\d+)\)/.exec(r.json.detail || '');
   if (at) {
     // where it bites: say so in Norwegian and mark the number in the text
     detail = 'Teksten ser ut til å inneholde et fødselsnummer eller D-nummer (fra tegn ' + at[1] +

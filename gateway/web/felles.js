@@ -67,6 +67,64 @@ function refusal(r, what, status, prefix = '') {
   else document.getElementById(status).textContent = text;
 }
 
+// A list the API pages (?limit=&cursor=), shown a page at a time: `path()`
+// is the list's URL with its filters (a search's q), `render(item)` the
+// element of one item, put in the element `box`; how many are shown is
+// said in `count` (a role=status element, so a screen reader hears it) and
+// the button `more` fetches the next page. `words` names what is listed
+// (one, many) and what to say when there is none (none, or a function of
+// the path). Returns list(next): the first page again, or the next below.
+function pagedList({ path, render, box, count, more, words }) {
+  let cursor = '';
+  let shown = 0;
+  async function list(next) {
+    const url = path();
+    const into = document.getElementById(box);
+    if (!next) { into.replaceChildren(); shown = 0; cursor = ''; }
+    if (!url) { say(count, ''); show(more, false); return; }
+    const q = new URLSearchParams({ limit: '50' });
+    if (next && cursor) q.set('cursor', cursor);
+    const r = await api('GET', url + (url.includes('?') ? '&' : '?') + q);
+    if (r.status !== 200) {
+      say(count, 'Listen kunne ikke hentes: ' + (r.json.detail || 'ukjent feil') + '.');
+      show(more, false);
+      return;
+    }
+    for (const item of r.json.items || []) { into.append(render(item)); shown++; }
+    cursor = r.json.nextCursor || '';
+    show(more, Boolean(cursor));
+    const none = typeof words.none === 'function' ? words.none(url) : words.none;
+    say(count, shown === 0 ? none
+      : `${shown} ${shown === 1 ? words.one : words.many} vises${cursor ? ', flere finnes' : ''}.`);
+  }
+  document.getElementById(more).addEventListener('click', () => list(true));
+  return list;
+}
+
+// A search form (role=search) over a paged list: submitting it lists the
+// first page of what the form's search box finds.
+function searchForm(form, list) {
+  document.getElementById(form).addEventListener('submit', (e) => { e.preventDefault(); list(false); });
+}
+
+// The meetings of every committee that the search box sok-moter-q finds
+// (title, place, a public item's title: the API never searches an exempt
+// one's), listed in motesok-treff by `render`; none before a search.
+function meetingSearch(render) {
+  return pagedList({
+    path: () => (searchParam('sok-moter-q') ? '/v1/meetings?' + searchParam('sok-moter-q') : ''),
+    box: 'motesok-treff', count: 'motesok-antall', more: 'flere-moter',
+    words: { one: 'møte', many: 'møter', none: 'Ingen møter passer søket.' },
+    render,
+  });
+}
+
+// The value of a search box, as a q parameter ('' when it is empty).
+function searchParam(input) {
+  const q = document.getElementById(input).value.trim();
+  return q ? 'q=' + encodeURIComponent(q) : '';
+}
+
 // Whether the signed-in credential may call any of `operations`.
 function may(me, ...operations) {
   const held = (me && me.operations) || [];
@@ -192,7 +250,11 @@ async function finishLogin(oidc) {
   const pending = JSON.parse(sessionStorage.getItem('samhand-login') || 'null');
   sessionStorage.removeItem('samhand-login');
   history.replaceState(null, '', location.pathname);
-  if (q.has('error')) return 'Påloggingen ble avbrutt: ' + (q.get('error_description') || q.get('error')) + '.';
+  // the provider's own words may be English: the page says it in bokmål
+  if (q.has('error')) {
+    return q.get('error') === 'access_denied' ? 'Påloggingen ble avbrutt, eller du fikk ikke logge inn der.'
+      : 'Påloggingen ble avbrutt hos innloggingstjenesten. Prøv igjen, eller bruk en API-nøkkel.';
+  }
   if (!pending || q.get('state') !== pending.state) return 'Påloggingen kom ikke fra denne fanen. Prøv igjen.';
   const r = await fetch(oidc.tokenEndpoint, {
     method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

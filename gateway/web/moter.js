@@ -1,5 +1,6 @@
-// samhand's meeting page: a secretary picks a committee, opens one of its
-// meetings or makes one, builds the agenda (the times each item gets are
+// samhand's meeting page: a secretary finds a meeting of any committee by
+// its title, place or an item's title, or picks a committee, opens one of
+// its meetings or makes one, builds the agenda (the times each item gets are
 // shown as you type, and as the API sets them; items moved, removed, the
 // open actions put on as a follow-up item), writes each case's document
 // and attaches files, publishes the notice, reads it, and records the
@@ -30,17 +31,47 @@ function lines(text) { return text.split('\n').map((l) => l.trim()).filter(Boole
 
 function editable() { return meeting.state === 'DRAFT' || meeting.state === 'NOTICE_PUBLISHED'; }
 
+const committeeNames = new Map(); // id -> name
+
 async function start() {
   const committees = await fetch('/v1/committees?limit=500').then((x) => x.json());
   const select = document.getElementById('committeeId');
   select.replaceChildren(new Option('Velg utvalg', ''));
-  for (const c of committees.items || []) select.append(new Option(c.name, c.id));
+  for (const c of committees.items || []) {
+    select.append(new Option(c.name, c.id));
+    committeeNames.set(c.id, c.name);
+  }
   show('innlogging', false);
   show('nytt', true);
+  show('motesok', false);
   return true;
 }
 
 // ------------------------------------------------------------ meetings
+
+// A button opening a meeting, named by when it starts.
+function opener(m) {
+  const open = document.createElement('button');
+  open.type = 'button';
+  open.className = 'link';
+  open.textContent = when(m.startTime);
+  open.addEventListener('click', () => openMeeting(m.id));
+  return open;
+}
+
+// Meetings found, each with its committee.
+const listFoundMeetings = meetingSearch((m) => {
+  const row = document.createElement('tr');
+  row.insertCell().append(opener(m));
+  for (const text of [committeeNames.get(m.committeeId) || '', m.place || '', STATES[m.state] || m.state])
+    row.insertCell().textContent = text;
+  return row;
+});
+document.getElementById('sok-moter').addEventListener('submit', (e) => {
+  e.preventDefault();
+  show('motesok', true);
+  listFoundMeetings(false);
+});
 
 async function listMeetings() {
   const committeeId = document.getElementById('committeeId').value;
@@ -53,12 +84,7 @@ async function listMeetings() {
   const items = (r.json.items || []).sort((a, b) => b.startTime.localeCompare(a.startTime));
   for (const m of items) {
     const row = body.insertRow();
-    const open = document.createElement('button');
-    open.type = 'button';
-    open.className = 'link';
-    open.textContent = when(m.startTime);
-    open.addEventListener('click', () => openMeeting(m.id));
-    row.insertCell().append(open);
+    row.insertCell().append(opener(m));
     row.insertCell().textContent = m.place || '';
     row.insertCell().textContent = STATES[m.state] || m.state;
   }

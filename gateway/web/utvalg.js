@@ -1,8 +1,9 @@
-// The committees page: every committee of the partnership; for one, its
-// members (the secretariat adds them and ends their terms) and the cases
-// sent in from outside (innmeldte saker), which a secretary puts on a
-// meeting's agenda or declines with a reason. Anyone signed in may send a
-// case in.
+// The committees page: every committee of the partnership, found by name,
+// and meetings found by their title, place or an item's title; for one
+// committee, its members (the secretariat adds them and ends their terms)
+// and the cases sent in from outside (innmeldte saker), which a secretary
+// puts on a meeting's agenda or declines with a reason. Anyone signed in
+// may send a case in and follow what became of it.
 'use strict';
 
 const KINDS = [['ADMINISTRATIVE', 'Administrativt samarbeidsutvalg'], ['POLITICAL', 'Politisk'],
@@ -15,6 +16,8 @@ const text = (list, value) => (list.find((x) => x[0] === value) || [value, value
 let me = null;
 let committee = null;
 const organisations = new Map(); // id -> name
+const committeeNames = new Map(); // id -> name
+const noticed = new Map(); // the open committee's meetings whose notice is out, by id
 
 // "5. februar 2031"
 function day(iso) {
@@ -40,18 +43,22 @@ async function start(who) {
   document.getElementById('utvalg-kind').replaceChildren(...KINDS.map(([v, t]) => new Option(t, v)));
   document.getElementById('medlem-role').replaceChildren(...ROLES.map(([v, t]) => new Option(t, v)));
   document.getElementById('medlem-termFrom').value = today();
+  const all = await fetch('/v1/committees?limit=500').then((x) => x.json());
+  for (const c of all.items || []) committeeNames.set(c.id, c.name);
+  document.getElementById('innmeldte-state').value = may(me, 'agenda.AcceptProposal') ? 'SUBMITTED' : '';
   show('innlogging', false);
   show('alle', true);
-  await listCommittees();
+  await listCommittees(false);
   return true;
 }
 
-async function listCommittees() {
-  const r = await api('GET', '/v1/committees?limit=500');
-  const body = document.getElementById('utvalg-liste');
-  body.replaceChildren();
-  for (const c of r.json.items || []) {
-    const row = body.insertRow();
+// The committees, those whose name or short name holds the search's text.
+const listCommittees = pagedList({
+  path: () => '/v1/committees?' + searchParam('sok-utvalg-q'),
+  box: 'utvalg-liste', count: 'utvalg-antall', more: 'flere-utvalg',
+  words: { one: 'utvalg', many: 'utvalg', none: 'Ingen utvalg passer søket.' },
+  render: (c) => {
+    const row = document.createElement('tr');
     const open = document.createElement('button');
     open.type = 'button';
     open.className = 'link';
@@ -60,8 +67,36 @@ async function listCommittees() {
     row.insertCell().append(open);
     row.insertCell().textContent = c.shortName || '';
     row.insertCell().textContent = text(KINDS, c.kind);
+    return row;
+  },
+});
+searchForm('sok-utvalg', listCommittees);
+
+// "5. mars 2031 kl. 13:00"
+const meetingTime = (iso) => new Date(iso).toLocaleString('nb-NO',
+  { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Oslo' });
+
+// The public documents of a meeting whose notice is out, as links.
+function documentLinks(m) {
+  if (m.state === 'CANCELLED') return ['avlyst' + (m.cancelReason ? ' (' + m.cancelReason + ')' : '') + '.'];
+  if (!(m.noticeVersion > 0)) return ['innkallingen er ikke sendt ut ennå.'];
+  const links = [Object.assign(document.createElement('a'),
+    { href: `/v1/meetings/${m.id}/notice.html`, textContent: 'innkalling' })];
+  if (m.state === 'MINUTES_APPROVED') {
+    links.push(', ', Object.assign(document.createElement('a'),
+      { href: `/v1/meetings/${m.id}/minutes.html`, textContent: 'referat' }));
   }
+  return links;
 }
+
+// Meetings found, each with its committee.
+const listFoundMeetings = meetingSearch((m) => {
+  const li = document.createElement('li');
+  li.append((committeeNames.get(m.committeeId) || 'Utvalg') + ', ' + meetingTime(m.startTime) +
+    (m.title ? ', ' + m.title : '') + (m.place ? ', ' + m.place : '') + ': ', ...documentLinks(m));
+  return li;
+});
+searchForm('sok-moter', listFoundMeetings);
 
 async function openCommittee(c) {
   // as it is now, with its version for a change
@@ -78,9 +113,11 @@ async function openCommittee(c) {
   say('ett-status', '');
   say('forslag-status', '');
   show('ett', true);
-  const work = [listMeetings()];
+  const meetings = listMeetings();
+  const work = [meetings];
   if (may(me, 'agenda.ListPersons')) work.push(listMembers());
-  if (may(me, 'agenda.ListProposals')) work.push(listProposals());
+  // a proposal links the meeting it was placed on once its notice is out
+  if (may(me, 'agenda.ListProposals')) work.push(meetings.then(listProposalsAndMeetings));
   await Promise.all(work);
   document.getElementById('ett-tittel').focus();
 }
@@ -97,10 +134,11 @@ async function listMeetings() {
   ul.replaceChildren();
   const held = (r.items || []).filter((m) => m.noticeVersion > 0 || m.state === 'CANCELLED')
     .sort((a, b) => b.startTime.localeCompare(a.startTime));
+  noticed.clear();
   for (const m of held) {
+    if (m.state !== 'CANCELLED') noticed.set(m.id, m);
     const li = document.createElement('li');
-    li.append(new Date(m.startTime).toLocaleString('nb-NO',
-      { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Oslo' }) + (m.place ? ', ' + m.place : '') + ': ');
+    li.append(meetingTime(m.startTime) + (m.place ? ', ' + m.place : '') + ': ');
     if (m.state === 'CANCELLED') {
       li.append('avlyst' + (m.cancelReason ? ' (' + m.cancelReason + ')' : '') + '.');
     } else {
@@ -259,7 +297,8 @@ document.getElementById('nytt-utvalg').addEventListener('submit', async (e) => {
   const r = await api('POST', '/v1/committees', committee);
   if (r.status !== 201) { refusal(r, 'Utvalget ble ikke opprettet', 'alle-status', 'utvalg-'); return; }
   e.target.reset();
-  await listCommittees();
+  committeeNames.set(r.json.id, r.json.name);
+  await listCommittees(false);
   say('alle-status', r.json.name + ' er opprettet.');
   await openCommittee(r.json);
 });
@@ -283,43 +322,78 @@ document.getElementById('endre-utvalg').addEventListener('submit', async (e) => 
     return;
   }
   if (r.status !== 200) { refusal(r, 'Utvalget ble ikke endret', 'ett-status', 'endre-'); return; }
-  await listCommittees();
+  committeeNames.set(r.json.id, r.json.name);
+  await listCommittees(false);
   await openCommittee(r.json);
   say('ett-status', 'Utvalget er endret.');
 });
 
 // ------------------------------------------------------------ proposals
 
-// The cases waiting, each with where it can go: the committee's meetings
-// whose agenda can still change.
-async function listProposals() {
-  const [waiting, meetings] = await Promise.all([
-    api('GET', `/v1/committees/${committee.id}/proposals?state=SUBMITTED&limit=100`),
-    api('GET', `/v1/meetings?committeeId=${committee.id}&from=${today()}&limit=50`),
-  ]);
-  const open = (meetings.json.items || [])
-    .filter((m) => m.state === 'DRAFT' || m.state === 'NOTICE_PUBLISHED');
-  const box = document.getElementById('innmeldte');
-  box.replaceChildren();
-  const items = waiting.json.items || [];
-  show('innmeldte-tom', items.length === 0);
-  const decide = may(me, 'agenda.AcceptProposal');
-  for (const p of items) {
-    const article = document.createElement('article');
-    article.className = 'proposal';
-    const h = document.createElement('h4');
-    h.textContent = p.title;
-    const from = document.createElement('p');
-    from.className = 'help';
-    from.textContent = 'Meldt inn av ' + p.submitterName +
-      (p.organizationId && organisations.get(p.organizationId) ? ', ' + organisations.get(p.organizationId) : '') +
-      ', ' + new Date(p.createTime).toLocaleDateString('nb-NO') + '.';
-    const about = document.createElement('p');
-    about.textContent = p.description || '';
-    article.append(h, from, about);
-    if (decide) article.append(acceptForm(p, open), declineForm(p));
-    box.append(article);
+// The cases sent in that the caller may follow, as the API gives them
+// (the committee's people see every one, anyone else those they or their
+// organisation sent in), with what became of each: waiting, accepted onto
+// a meeting (linked once its notice is out), or declined and why. A page
+// at a time; a secretary decides on those waiting here.
+let openMeetings = []; // where a waiting case can go: meetings whose agenda can still change
+const listProposals = pagedList({
+  path: () => {
+    if (!committee) return '';
+    const state = document.getElementById('innmeldte-state').value;
+    return `/v1/committees/${committee.id}/proposals` + (state ? '?state=' + state : '');
+  },
+  box: 'innmeldte', count: 'innmeldte-antall', more: 'flere-innmeldte',
+  words: { one: 'innmeldt sak', many: 'innmeldte saker',
+    none: (url) => (url.includes('SUBMITTED') ? 'Ingen innmeldte saker venter.' : 'Ingen innmeldte saker å vise.') },
+  render: proposal,
+});
+
+const listProposalsAndMeetings = async () => {
+  const meetings = await api('GET', `/v1/meetings?committeeId=${committee.id}&from=${today()}&limit=50`);
+  openMeetings = (meetings.json.items || []).filter((m) => m.state === 'DRAFT' || m.state === 'NOTICE_PUBLISHED');
+  await listProposals(false);
+};
+document.getElementById('innmeldte-state').addEventListener('change', () => listProposals(false));
+
+// What became of a proposal, in words, with the meeting it went to.
+function outcome(p) {
+  const line = document.createElement('p');
+  line.className = 'proposal-state';
+  const decided = p.decideTime ? ' ' + new Date(p.decideTime).toLocaleDateString('nb-NO') : '';
+  if (p.state === 'ACCEPTED') {
+    line.append('Akseptert' + decided + ': satt på sakslisten til møtet ');
+    const when = p.meetingStartTime ? meetingTime(p.meetingStartTime) : 'som utvalget har lagt den til';
+    if (noticed.has(p.meetingId)) {
+      line.append(Object.assign(document.createElement('a'),
+        { href: `/v1/meetings/${p.meetingId}/notice.html`, textContent: when }), '.');
+    } else {
+      line.append(when + ' (innkallingen er ikke sendt ut ennå).');
+    }
+  } else if (p.state === 'DECLINED') {
+    const reason = (p.declineReason || 'ikke oppgitt').replace(/[.!?]+$/, '');
+    line.textContent = 'Avslått' + decided + '. Begrunnelse: ' + reason + '.';
+  } else {
+    line.textContent = 'Venter på avgjørelse.';
   }
+  return line;
+}
+
+function proposal(p) {
+  const article = document.createElement('article');
+  article.className = 'proposal';
+  const h = document.createElement('h4');
+  h.textContent = p.title;
+  const from = document.createElement('p');
+  from.className = 'help';
+  from.textContent = 'Meldt inn av ' + p.submitterName +
+    (p.organizationId && organisations.get(p.organizationId) ? ', ' + organisations.get(p.organizationId) : '') +
+    ', ' + new Date(p.createTime).toLocaleDateString('nb-NO') + '.';
+  const about = document.createElement('p');
+  about.textContent = p.description || '';
+  article.append(h, from, about, outcome(p));
+  if (p.state === 'SUBMITTED' && may(me, 'agenda.AcceptProposal'))
+    article.append(acceptForm(p, openMeetings), declineForm(p));
+  return article;
 }
 
 function acceptForm(p, meetings) {
@@ -328,11 +402,8 @@ function acceptForm(p, meetings) {
   const prefix = 'godta-' + p.id + '-';
   const meeting = document.createElement('select');
   meeting.append(new Option('Velg møte', ''));
-  for (const m of meetings) {
-    const when = new Date(m.startTime).toLocaleString('nb-NO',
-      { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Oslo' });
-    meeting.append(new Option(when + (m.state === 'DRAFT' ? ' (utkast)' : ''), m.id));
-  }
+  for (const m of meetings)
+    meeting.append(new Option(meetingTime(m.startTime) + (m.state === 'DRAFT' ? ' (utkast)' : ''), m.id));
   const minutes = document.createElement('input');
   minutes.type = 'number';
   minutes.min = '1';
@@ -356,7 +427,7 @@ function acceptForm(p, meetings) {
     const r = await api('POST', `/v1/proposals/${p.id}/accept`,
       { meetingId: meeting.value, durationMin: Number(minutes.value) });
     if (r.status !== 200) { refusal(r, 'Saken ble ikke satt på sakslisten', 'ett-status', prefix); return; }
-    await listProposals();
+    await listProposals(false);
     say('ett-status', '«' + p.title + '» er satt på sakslisten.');
   });
   return form;
@@ -383,7 +454,7 @@ function declineForm(p) {
     }
     const r = await api('POST', `/v1/proposals/${p.id}/decline`, { reason: reason.value.trim() });
     if (r.status !== 200) { refusal(r, 'Saken ble ikke avslått', 'ett-status', prefix); return; }
-    await listProposals();
+    await listProposals(false);
     say('ett-status', '«' + p.title + '» er avslått.');
   });
   return form;
@@ -404,7 +475,7 @@ document.getElementById('meld-inn').addEventListener('submit', async (e) => {
   if (r.status !== 201) { refusal(r, 'Saken ble ikke meldt inn', 'forslag-status', 'forslag-'); return; }
   e.target.reset();
   say('forslag-status', '«' + r.json.title + '» er meldt inn til ' + committee.name + '.');
-  if (may(me, 'agenda.ListProposals')) await listProposals();
+  if (may(me, 'agenda.ListProposals')) await listProposals(false);
 });
 
 signInForm(start, 'Nøkkelen ble ikke godtatt.');

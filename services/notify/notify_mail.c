@@ -5,8 +5,9 @@
  * proposal (innmeldt sak) when it is placed on an agenda or declined, and
  * of a webhook subscription switched off to its owner. Mails are planned
  * when their event arrives (once, with the event), rendered by agenda (or
- * here), and sent over SMTP (libcurl) by the delivery thread with retries. The reminder digests are
- * planned in notify_reminder.c. */
+ * here), and sent over SMTP (libcurl) with retries by a thread of their
+ * own, which no webhook endpoint holds up. The reminder digests are
+ * planned in notify_reminder.c (by that thread, once a day). */
 #include "samhand_html.h"
 #include "notify_server.h"
 #include "samhand_check.h"
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------ read model */
 
@@ -614,7 +616,8 @@ static void s_send(db_t *db, CURL *curl, const char *mail_id, const notify_conte
     log_warn("could not send mail %s (attempt %d): %s", mail_id, attempts, curl_easy_strerror(rc));
 }
 
-void notify_mail_send_due(db_t *db, CURL *curl, const notify_context_t *ctx)
+/* Sends the mails that are due, up to 20. */
+static void s_send_due(db_t *db, CURL *curl, const notify_context_t *ctx)
 {
     if (!ctx->smtp_url[0])
         return;
@@ -633,4 +636,29 @@ void notify_mail_send_due(db_t *db, CURL *curl, const notify_context_t *ctx)
     PQclear(res);
     for (int i = 0; i < n && i < 20; i++)
         s_send(db, curl, ids[i], ctx);
+}
+
+#define MAIL_TICK_MS 100 /* looks for mail falling due */
+
+void *notify_mail_main(void *arg)
+{
+    const notify_mail_thread_t *thread = arg;
+    const notify_context_t *ctx = thread->background->context;
+    db_t *db = NULL;
+    CURL *curl = curl_easy_init();
+    char digest_day[11] = ""; /* the last day whose reminders were planned */
+    while (!atomic_load(thread->stop)) {
+        /* without its database it keeps trying: the mail waits, the
+         * queue's age shows it, nothing is lost */
+        if (!db)
+            db = db_new(thread->background->database_url, thread->background->name, 1000);
+        if (db) {
+            notify_reminder_plan(db, ctx, digest_day);
+            s_send_due(db, curl, ctx);
+        }
+        usleep(MAIL_TICK_MS * 1000);
+    }
+    curl_easy_cleanup(curl);
+    db_destroy(&db);
+    return NULL;
 }

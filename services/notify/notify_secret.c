@@ -157,3 +157,16 @@ void notify_secret_seal_plain(db_t *db, void *arg)
     if (sealed > 0)
         log_info("sealed %d webhook secrets kept in plain text", sealed);
 }
+
+int notify_key_bytes(const char *text, const char *prefix, unsigned char *key, int room)
+{
+    size_t prefix_len = strlen(prefix);
+    const char *b64 = strncmp(text, prefix, prefix_len) == 0 ? text + prefix_len : text;
+    size_t b64_len = strlen(b64);
+    if (b64_len % 4 != 0 || (int)(b64_len / 4 * 3) > room)
+        return -1;
+    int len = EVP_DecodeBlock(key, (const unsigned char *)b64, (int)b64_len);
+    while (b64_len > 0 && b64[b64_len - 1] == '=' && len > 0)
+        len--, b64_len--;
+    return len;
+}

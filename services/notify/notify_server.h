@@ -6,6 +6,7 @@
 #include "samhand/v1/event.pb-c.h"
 #include "samhand/v1/notify.pb-c.h"
 #include "samhand_bus.h"
+#include "samhand_service.h"
 
 #include <curl/curl.h>
 #include <stdatomic.h>
@@ -97,6 +98,11 @@ char *notify_secret_seal(const unsigned char key[NOTIFY_SECRET_KEY_BYTES], const
  * does not open with `key` (another key, or altered). */
 char *notify_secret_open(const unsigned char key[NOTIFY_SECRET_KEY_BYTES], const char *sealed);
 
+/* The bytes of a key written as `prefix` (which may be left out) and
+ * base64, into `key` (room for `room`); their number, or -1 when it is
+ * no base64 or too long. */
+int notify_key_bytes(const char *text, const char *prefix, unsigned char *key, int room);
+
 /* Seals the secrets an older notify kept in plain text (a housekeeping fn,
  * run at start-up and then every minute; the context is notify's). */
 void notify_secret_seal_plain(db_t *db, void *context);
@@ -111,8 +117,20 @@ int notify_reminder_keep(db_t *db, const Samhand__V1__Event *event);
  * database the question once the day is planned. */
 void notify_reminder_plan(db_t *db, const notify_context_t *ctx, char done_day[11]);
 
-/* Sends the mails that are due; called by the delivery thread. */
-void notify_mail_send_due(db_t *db, CURL *curl, const notify_context_t *ctx);
+/* What the mail thread gets: the service's database and context, and the
+ * flag that ends it. */
+typedef struct {
+    const service_background_t *background;
+    atomic_bool *stop;
+} notify_mail_thread_t;
+
+/* The mail thread (a pthread start routine; its argument a
+ * notify_mail_thread_t): plans the day's reminders and sends the mail
+ * that is due, on a connection and a libcurl handle of its own, apart from
+ * the webhook senders, so an endpoint that hangs never holds up a mail
+ * (samhand's own queue, which /readyz counts). Returns NULL when told to
+ * stop. */
+void *notify_mail_main(void *arg);
 
 /* Delivers webhooks: a czmq actor run with a service_background_t. */
 void notify_webhook_actor(zsock_t *pipe, void *args);

@@ -89,6 +89,40 @@ cleanup:
     return rc;
 }
 
+#define SIGNING_KEY_FORM                                                                           \
+    "signing_key must be whsk_ and the base64 of an ed25519 private key: its 32-byte seed, or "    \
+    "the 64 bytes of seed and public key"
+
+/* The owner's own ed25519 private key `signing_key` (whsk_ and the base64
+ * of its 32-byte seed, or of seed and public key as libsodium keeps them,
+ * whose public half must then be the seed's) as samhand keeps it, whsk_
+ * and the seed, into `private_key`, and its public key into `public_key`.
+ * 0, or -1 when it is no such key (the call failed naming signing_key). */
+static int s_own_key_pair(bus_call_t *call, const char *signing_key, char private_key[64],
+                          char public_key[64])
+{
+    unsigned char raw[72], derived[32];
+    size_t derived_len = sizeof derived;
+    int len = strncmp(signing_key, "whsk_", 5) == 0 && strlen(signing_key) <= 5 + 88
+                  ? notify_key_bytes(signing_key, "whsk_", raw, sizeof raw)
+                  : -1;
+    EVP_PKEY *key = len == 32 || len == 64
+                        ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw, 32)
+                        : NULL;
+    bool is_key = key && EVP_PKEY_get_raw_public_key(key, derived, &derived_len) == 1 &&
+                  derived_len == sizeof derived &&
+                  (len == 32 || CRYPTO_memcmp(raw + 32, derived, sizeof derived) == 0);
+    if (is_key) {
+        memcpy(private_key, "whsk_", 5);
+        EVP_EncodeBlock((unsigned char *)private_key + 5, raw, 32);
+        memcpy(public_key, "whpk_", 5);
+        EVP_EncodeBlock((unsigned char *)public_key + 5, derived, sizeof derived);
+    }
+    OPENSSL_cleanse(raw, sizeof raw);
+    EVP_PKEY_free(key);
+    return is_key ? 0 : bus_call_fail(call, BUS_INVALID_ARGUMENT, "signing_key", SIGNING_KEY_FORM);
+}
+
 /* A new signing secret of `scheme` into `secret` (to be sealed), and for
  * ED25519 the public key into `public_key` ("" for HMAC). 0 or -1. */
 static int s_new_secret(Samhand__V1__SignatureScheme scheme, char secret[64], char public_key[64])
@@ -288,12 +322,17 @@ static int s_check(bus_call_t *call, const char *url, char **types, size_t n_typ
     return 0;
 }
 
-static int s_check_scheme(bus_call_t *call, Samhand__V1__SignatureScheme scheme)
+/* `scheme` one samhand signs with; with the owner's own key
+ * (`has_own_key`), ED25519. 0 or -1 (the call failed). */
+static int s_check_scheme(bus_call_t *call, Samhand__V1__SignatureScheme scheme, bool has_own_key)
 {
     if (scheme != SAMHAND__V1__SIGNATURE_SCHEME__HMAC_SHA256 &&
         scheme != SAMHAND__V1__SIGNATURE_SCHEME__ED25519)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "signature_scheme",
                              "signature_scheme must be HMAC_SHA256 or ED25519");
+    if (has_own_key && scheme != SAMHAND__V1__SIGNATURE_SCHEME__ED25519)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "signature_scheme",
+                             "a signing_key is an ed25519 key: signature_scheme ED25519 or none");
     return 0;
 }
 
@@ -315,15 +354,20 @@ int notify_subscription_create(bus_call_t *call)
     if (!check_empty(req->description) && !check_text(req->description, 500))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "description",
                              "description must be text of at most 500 characters");
-    Samhand__V1__SignatureScheme scheme =
-        req->signature_scheme ? req->signature_scheme : SAMHAND__V1__SIGNATURE_SCHEME__HMAC_SHA256;
-    if (s_check_scheme(call, scheme) != 0)
+    bool has_own_key = !check_empty(req->signing_key);
+    Samhand__V1__SignatureScheme scheme = req->signature_scheme ? req->signature_scheme
+                                          : has_own_key
+                                              ? SAMHAND__V1__SIGNATURE_SCHEME__ED25519
+                                              : SAMHAND__V1__SIGNATURE_SCHEME__HMAC_SHA256;
+    if (s_check_scheme(call, scheme, has_own_key) != 0)
         return -1;
     const notify_context_t *context = call->service;
     char secret[64] = {0}, public_key[64] = {0};
-    if (s_new_secret(scheme, secret, public_key) != 0)
-        return bus_call_fail(call, BUS_INTERNAL, NULL,
-                             "could not make the subscription's key pair");
+    if (has_own_key ? s_own_key_pair(call, req->signing_key, secret, public_key) != 0
+                    : s_new_secret(scheme, secret, public_key) != 0)
+        return has_own_key ? -1
+                           : bus_call_fail(call, BUS_INTERNAL, NULL,
+                                           "could not make the subscription's key pair");
     char *sealed = notify_secret_seal(context->secret_key, secret);
     if (!sealed)
         return bus_call_fail(call, BUS_INTERNAL, NULL, "could not seal the subscription's secret");
@@ -424,7 +468,7 @@ int notify_subscription_update(bus_call_t *call)
     protobuf_c_message_free_unpacked(&s->base, NULL);
     bool has_url = false, has_types = false, has_description = false, has_state = false,
          has_contact = false, rotate = false, has_per_second = false, has_heartbeat = false,
-         has_scheme = false;
+         has_scheme = false, has_own_key = false;
     for (size_t i = 0; i < req->n_update_mask; i++) {
         const char *f = req->update_mask[i];
         if (strcmp(f, "url") == 0)
@@ -445,23 +489,29 @@ int notify_subscription_update(bus_call_t *call)
             has_heartbeat = true;
         else if (strcmp(f, "signature_scheme") == 0)
             has_scheme = true;
+        else if (strcmp(f, "signing_key") == 0)
+            has_own_key = true;
         else
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, f, "%s cannot be changed", f);
     }
     /* where events go, and who can prove they came from samhand, are the
      * owner's: another key of the organisation does not redirect them */
-    if ((has_url || rotate || has_scheme) && !is_owner)
+    if ((has_url || rotate || has_scheme || has_own_key) && !is_owner)
         return bus_call_fail(call, BUS_PERMISSION_DENIED,
-                             has_url  ? "url"
-                             : rotate ? "rotate_secret"
-                                      : "signature_scheme",
+                             has_url       ? "url"
+                             : rotate      ? "rotate_secret"
+                             : has_own_key ? "signing_key"
+                                           : "signature_scheme",
                              "only the principal that made the subscription, or an "
                              "administrator, changes its url or secret");
-    /* a new scheme is a rotation to a new secret or key pair of it */
-    if (has_scheme) {
-        if (s_check_scheme(call, req->signature_scheme) != 0)
+    /* a new scheme, or the owner's own key, is a rotation to a new secret
+     * or key pair */
+    if (has_scheme || has_own_key) {
+        Samhand__V1__SignatureScheme wanted =
+            has_scheme ? req->signature_scheme : SAMHAND__V1__SIGNATURE_SCHEME__ED25519;
+        if (s_check_scheme(call, wanted, has_own_key) != 0)
             return -1;
-        scheme = req->signature_scheme;
+        scheme = wanted;
         rotate = true;
     }
     if (s_check(call, has_url ? req->url : NULL, req->event_types, req->n_event_types,
@@ -476,7 +526,9 @@ int notify_subscription_update(bus_call_t *call)
     char secret[64] = {0}, public_key[64] = {0};
     char *sealed = NULL;
     if (rotate) {
-        if (s_new_secret(scheme, secret, public_key) != 0)
+        if (has_own_key && s_own_key_pair(call, req->signing_key, secret, public_key) != 0)
+            return -1;
+        if (!has_own_key && s_new_secret(scheme, secret, public_key) != 0)
             return bus_call_fail(call, BUS_INTERNAL, NULL,
                                  "could not make the subscription's key pair");
         if (!(sealed = notify_secret_seal(context->secret_key, secret)))

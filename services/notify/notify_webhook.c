@@ -68,27 +68,12 @@ static size_t s_on_header(char *data, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-/* The bytes of a key written as `prefix` and base64, into `key` (room
- * for `room`); their number, or -1. */
-static int s_key_bytes(const char *text, const char *prefix, unsigned char *key, int room)
-{
-    size_t prefix_len = strlen(prefix);
-    const char *b64 = strncmp(text, prefix, prefix_len) == 0 ? text + prefix_len : text;
-    size_t b64_len = strlen(b64);
-    if (b64_len % 4 != 0 || (int)(b64_len / 4 * 3) > room)
-        return -1;
-    int len = EVP_DecodeBlock(key, (const unsigned char *)b64, (int)b64_len);
-    while (b64_len > 0 && b64[b64_len - 1] == '=' && len > 0)
-        len--, b64_len--;
-    return len;
-}
-
 /* "v1,<base64 of HMAC-SHA256(key, id.timestamp.body)>", the key being the
  * secret's base64 after "whsec_". 0 or -1. */
 static int s_sign_hmac(const char *secret, const char *content, size_t content_len, char out[100])
 {
     unsigned char key[66];
-    int key_len = s_key_bytes(secret, "whsec_", key, sizeof key);
+    int key_len = notify_key_bytes(secret, "whsec_", key, sizeof key);
     unsigned char mac[32];
     unsigned int mac_len = 0;
     if (key_len < 0 || !HMAC(EVP_sha256(), key, key_len, (const unsigned char *)content,
@@ -106,7 +91,7 @@ static int s_sign_ed25519(const char *private_key, const char *content, size_t c
 {
     unsigned char raw[33], signature[64];
     size_t signature_len = sizeof signature;
-    int raw_len = s_key_bytes(private_key, "whsk_", raw, sizeof raw);
+    int raw_len = notify_key_bytes(private_key, "whsk_", raw, sizeof raw);
     EVP_PKEY *key =
         raw_len == 32 ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw, 32) : NULL;
     OPENSSL_cleanse(raw, sizeof raw);
@@ -317,6 +302,7 @@ typedef struct {
     bool allow_loopback;
     bool refused;     /* an address webhooks may not go to: not connected */
     bool is_unsigned; /* its secret did not open with SAMHAND_SECRET_KEY: not sent */
+    bool is_recorded; /* what became of it is recorded already */
 } s_job_t;
 
 /* Called for every address a connection is to be made to, before its
@@ -344,7 +330,7 @@ static curl_socket_t s_on_open_socket(void *arg, curlsocktype purpose,
 }
 
 /* The webhook headers of `body` signed with the sealed `secret` (and,
- * while a rotation lasts, `previous` too, or NULL); NULL when a secret
+ * while a rotation lasts, `previous` too, or NULL); NULL when `secret`
  * does not open with the key. */
 static struct curl_slist *s_signed_headers(const notify_context_t *context, const char *id,
                                            const char *body, const char *sealed,
@@ -356,13 +342,12 @@ static struct curl_slist *s_signed_headers(const notify_context_t *context, cons
     char *previous =
         previous_sealed ? notify_secret_open(context->secret_key, previous_sealed) : NULL;
     struct curl_slist *headers = NULL;
-    if (!secret || (previous_sealed && !previous) ||
-        s_sign(secret, id, timestamp, body, sig) != 0 ||
-        (previous && s_sign(previous, id, timestamp, body, old_sig) != 0))
+    if (!secret || s_sign(secret, id, timestamp, body, sig) != 0)
         goto cleanup;
     /* while a secret is being rotated, both sign (a v1 and a v1a when the
-     * rotation changed the scheme) */
-    if (previous) {
+     * rotation changed the scheme); an old one that does not open (the
+     * key changed under it, and the owner rotated to mend it) is left out */
+    if (previous && s_sign(previous, id, timestamp, body, old_sig) == 0) {
         snprintf(sig_header, sizeof sig_header, "webhook-signature: %s %s", sig, old_sig);
     } else {
         snprintf(sig_header, sizeof sig_header, "webhook-signature: %s", sig);
@@ -403,6 +388,44 @@ static void s_setup_post(s_job_t *job, const char *url, const char *body)
 }
 
 #define UNSIGNED_ANSWER "not sent: the secret does not open with SAMHAND_SECRET_KEY"
+#define UNSIGNED_RETRY_BASES 6 /* tried again after 30 s by default */
+
+/* A secret that does not open with SAMHAND_SECRET_KEY (the key changed
+ * under it, or the sealed text altered) is samhand's failure, not the
+ * endpoint's: nothing goes out unsigned, and nothing counts against the
+ * subscription (no failure in a row, no dead letter, no switching off, no
+ * mail to its owner); what `what` was to send waits, tried again after
+ * UNSIGNED_RETRY_BASES retry bases, until the key is put right or the
+ * secret rotated. Operators see it in the log (the subscription, never a
+ * secret) and in samhand_queue_items_total{queue="webhooks",
+ * flow="unsigned"}. The delay, in ms, into `delay_ms`. */
+static void s_unsigned(const char *what, const char *subscription_id,
+                       const notify_context_t *context, char delay_ms[24])
+{
+    snprintf(delay_ms, 24, "%ld", context->retry_base_ms * UNSIGNED_RETRY_BASES);
+    metrics_queue_flow("notify", "webhooks", "unsigned", 1);
+    log_warn("could not sign the %s of webhook subscription %s: %s", what, subscription_id,
+             UNSIGNED_ANSWER);
+}
+
+/* A claimed delivery that could not be signed: let go until it is tried
+ * again, its attempt log saying why once (not once a try). */
+static void s_delivery_unsigned(db_t *db, const PGresult *res, const s_job_t *job,
+                                const notify_context_t *context)
+{
+    char delay_ms[24];
+    s_unsigned("delivery", PQgetvalue(res, job->row, 1), context, delay_ms);
+    const char *params[] = {PQgetvalue(res, job->row, 0), delay_ms, UNSIGNED_ANSWER};
+    if (rows_exec(db,
+                  "WITH later AS (UPDATE deliveries SET leased_by = NULL, next_attempt_at = now() "
+                  "+ make_interval(secs => $2::double precision / 1000) WHERE id = $1::uuid) "
+                  "INSERT INTO delivery_attempts (delivery_id, status, latency_ms, response) "
+                  "SELECT $1::uuid, 0, 0, $3 WHERE NOT EXISTS (SELECT 1 FROM (SELECT response "
+                  "FROM delivery_attempts WHERE delivery_id = $1::uuid ORDER BY id DESC LIMIT 1) "
+                  "l WHERE l.response = $3)",
+                  3, params) < 0)
+        log_warn("could not record an unsigned webhook delivery: %s", db_error(db));
+}
 
 /* Prepares the signed POST of a claimed delivery. */
 static void s_prepare(s_job_t *jobs, int index, const PGresult *res,
@@ -616,8 +639,7 @@ static PGresult *s_claim(db_t *db, int max, int part, int parts)
 
 /* One sender: the subscriptions whose hash falls in its part, so each
  * subscription has one sender and keeps its order, while a slow endpoint
- * holds up only its part. Part 0 also plans the reminders and sends the
- * mail. */
+ * holds up only its part (never the mail, which has a thread of its own). */
 typedef struct {
     const service_background_t *background;
     int part, parts;
@@ -746,6 +768,22 @@ static void s_handshake_done(db_t *db, const PGresult *res, int row, const s_job
                   context);
 }
 
+/* A handshake that could not be signed: tried again later, its error
+ * saying why, and its attempts not counted (they would switch the
+ * subscription off). */
+static void s_handshake_unsigned(db_t *db, const char *subscription_id,
+                                 const notify_context_t *context)
+{
+    char delay_ms[24];
+    s_unsigned("handshake", subscription_id, context, delay_ms);
+    const char *params[] = {subscription_id, delay_ms, UNSIGNED_ANSWER};
+    if (rows_exec(db,
+                  "UPDATE subscriptions SET handshake_error = $3, handshake_next_at = now() + "
+                  "make_interval(secs => $2::double precision / 1000) WHERE id = $1",
+                  3, params) < 0)
+        log_warn("could not record an unsigned webhook handshake: %s", db_error(db));
+}
+
 /* Handshakes of the sender's subscriptions whose URL is new: a signed
  * POST the endpoint answers 2xx before events go to it (as FHIR R5's
  * handshake), so nobody points samhand's events at an endpoint that did
@@ -779,10 +817,10 @@ static int s_handshakes(db_t *db, CURL *easy, const s_sender_t *sender,
         if (job.headers) {
             job.result = curl_easy_perform(easy);
             s_finish(&job);
-        } else {
-            snprintf(job.answer.response, sizeof job.answer.response, UNSIGNED_ANSWER);
+            s_handshake_done(db, res, i, &job, context);
+        } else if (body) {
+            s_handshake_unsigned(db, PQgetvalue(res, i, 0), context);
         }
-        s_handshake_done(db, res, i, &job, context);
         curl_slist_free_all(job.headers);
         free(body);
     }
@@ -841,6 +879,9 @@ static int s_heartbeats(db_t *db, CURL *easy, const s_sender_t *sender,
             if (job.status < 200 || job.status >= 300)
                 log_info("webhook heartbeat of subscription %s not taken: %ld %s",
                          beat.subscription_id, job.status, job.answer.response);
+        } else if (body) {
+            char delay_ms[24]; /* the next is a period later anyway */
+            s_unsigned("heartbeat", beat.subscription_id, context, delay_ms);
         }
         curl_slist_free_all(job.headers);
         free(body);
@@ -880,10 +921,9 @@ static int s_round(db_t *db, CURLM *multi, CURL **pool, s_job_t *jobs, const s_s
         if (same) {
             jobs[i - 1].next = i;
         } else if (jobs[i].is_unsigned) {
-            /* recorded as a failed attempt; the rest of its chain waits */
-            jobs[i].sent = true;
-            log_warn("could not sign webhooks of subscription %s: %s",
-                     PQgetvalue(claimed, jobs[i].row, 1), UNSIGNED_ANSWER);
+            /* not sent; the rest of its chain waits behind it */
+            s_delivery_unsigned(db, claimed, &jobs[i], context);
+            jobs[i].is_recorded = true;
         } else {
             curl_multi_add_handle(multi, jobs[i].easy);
             jobs[i].sent = true;
@@ -922,9 +962,9 @@ static int s_round(db_t *db, CURLM *multi, CURL **pool, s_job_t *jobs, const s_s
     s_delivered(db, claimed, jobs, n);
     json_t *unsent = json_array();
     for (int i = 0; i < n; i++) {
-        if (!jobs[i].sent)
+        if (!jobs[i].sent && !jobs[i].is_recorded)
             json_array_append_new(unsent, json_string(PQgetvalue(claimed, jobs[i].row, 0)));
-        else if (jobs[i].status < 200 || jobs[i].status >= 300)
+        else if (jobs[i].sent && (jobs[i].status < 200 || jobs[i].status >= 300))
             s_failed(db, claimed, &jobs[i], context);
         curl_slist_free_all(jobs[i].headers);
         free(jobs[i].body);
@@ -958,7 +998,7 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
 {
     const notify_context_t *context = sender->background->context;
     db_t *db = NULL;
-    CURL *curl = curl_easy_init(); /* for the mail and the handshakes */
+    CURL *curl = curl_easy_init(); /* for the handshakes and heartbeats */
     CURLM *multi = curl_multi_init();
     /* connections kept open to every endpoint of the sender's share */
     curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
@@ -971,8 +1011,7 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
      * by its tick for retries falling due */
     zmq_pollitem_t items[] = {{NULL, wake, ZMQ_POLLIN, 0},
                               {pipe ? zsock_resolve(pipe) : NULL, 0, ZMQ_POLLIN, 0}};
-    int busy = 0;             /* work done last round: look again at once */
-    char digest_day[11] = ""; /* the last day whose reminders were planned */
+    int busy = 0; /* work done last round: look again at once */
     while (!atomic_load(sender->stop)) {
         if (!busy) {
             zmq_poll(items, pipe ? 2 : 1, SENDER_TICK_MS);
@@ -1003,10 +1042,6 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
         int handshakes = s_handshakes(db, curl, sender, context);
         busy = s_round(db, multi, pool, jobs, sender, context) > 0 || handshakes > 0;
         s_heartbeats(db, curl, sender, context);
-        if (sender->part == 0) {
-            notify_reminder_plan(db, context, digest_day);
-            notify_mail_send_due(db, curl, context);
-        }
     }
     for (int i = 0; i < CLAIM_MAX; i++)
         if (pool[i])
@@ -1040,11 +1075,15 @@ void notify_webhook_actor(zsock_t *pipe, void *args)
         senders[i] = (s_sender_t){background, i, parts, &stop};
     for (int i = 1; i < parts; i++)
         pthread_create(&threads[i], NULL, s_sender_main, &senders[i]);
+    notify_mail_thread_t mail = {background, &stop};
+    pthread_t mailer;
+    pthread_create(&mailer, NULL, notify_mail_main, &mail);
     zsock_signal(pipe, 0);
     s_send(&senders[0], pipe); /* until the actor is told to end */
     atomic_store(&stop, true);
     for (int i = 1; i < parts; i++)
         pthread_join(threads[i], NULL);
+    pthread_join(mailer, NULL);
     /* the eventfds stay open: a consumer still committing may write to
      * them, and a closed number could by then be another file */
     free(threads);

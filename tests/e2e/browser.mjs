@@ -43,6 +43,19 @@ export async function accessible(page, what, fail) {
   if (bad.length) fail(what + ': accessibility: ' + JSON.stringify(bad));
 }
 
+// Words of English sentences that are none of bokmål's: a message shown
+// with one of them is English shown to a person.
+const ENGLISH = /\b(the|must|is|are|not|does|exists?|required|cannot|only|between|should|invalid|allowed|needs|characters|address|after|before|larger|than|unknown|error|with|without|this)\b/i;
+
+// What the page says to its user now (every error beside a field, every
+// status line) is there and has no English sentence in it.
+export async function norwegianOnly(page, what, fail) {
+  const shown = await page.evaluate(() => [...document.querySelectorAll('.error, .status, [role=status]')]
+    .filter((e) => !e.closest('[hidden]') && e.textContent.trim()).map((e) => e.textContent.trim()));
+  if (!shown.length) fail(what + ': nothing was said');
+  for (const text of shown) if (ENGLISH.test(text)) fail(what + ': English shown to a person: ' + text);
+}
+
 // What every open page looked like when a script failed, kept beside the
 // screenshots as FEIL-<name>-<n>.png for the next person to look at.
 export async function lastLook(browser, dir, name) {

@@ -234,11 +234,15 @@ static void test_committees_in_a_browser(void **state)
     http_response_free(&r);
     s_api_key("Hjemmesykepleien", frosta, "reporter", reporter, NULL);
     s_api_key("Sekretariatet", trust, "secretariat", key, NULL);
-    char env[768];
+    /* a reporter of another organisation: follows none of Frosta's cases */
+    char other[80];
+    s_api_key("Sykehusets melder", trust, "reporter", other, NULL);
+    char env[1024];
     snprintf(env, sizeof env,
-             "SECRETARIAT_KEY='%s' REPORTER_KEY='%s' COMMITTEE_NAME='Overordnet samarbeidsutvalg' "
-             "MEETING_ID='%s' ORGANIZATION_NAME='Frosta kommune'",
-             key, reporter, meeting);
+             "SECRETARIAT_KEY='%s' REPORTER_KEY='%s' OTHER_REPORTER_KEY='%s' "
+             "COMMITTEE_NAME='Overordnet samarbeidsutvalg' MEETING_ID='%s' "
+             "ORGANIZATION_NAME='Frosta kommune'",
+             key, reporter, other, meeting);
     assert_int_equal(s_browser("web-committee.mjs", env), 0);
 }
 

@@ -49,6 +49,9 @@ try {
   const error = page.locator('#description-feil');
   await error.waitFor({ state: 'visible' });
   if (!(await error.textContent()).includes('fødselsnummer')) fail('the identity number was not explained');
+  // and marked where it stands in the text, from the bokmål the API answers in
+  const marked = await page.$eval('#description', (e) => [e.selectionStart, e.value.indexOf('15057522035')]);
+  if (marked[0] !== marked[1]) fail('the identity number is not marked in the text: ' + JSON.stringify(marked));
   await accessible(page, 'the refusal');
   await shot(page, '3-fodselsnummer');
 

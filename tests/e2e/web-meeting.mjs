@@ -6,7 +6,8 @@
 // item, publishes the notice, reads it as members do, and records the
 // minutes: a deputy in a member's place, decisions, the points of the
 // discussion, an action; approves and reads them. Comes back to the
-// meeting from the committee's list; cancels another. axe-core on every state, screenshots
+// meeting by a search on an item's title and from the committee's list;
+// cancels another. axe-core on every state, screenshots
 // kept. Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… SECRETARY_KEY=… COMMITTEE_NAME=… SCREENSHOTS=dir node web-meeting.mjs
@@ -126,6 +127,21 @@ try {
   await accessible(notice, 'the notice');
   await notice.screenshot({ path: `${SCREENSHOTS}/10-innkalling.png`, fullPage: true });
   await notice.close();
+
+  // found among every committee's meetings by an item's title, and opened
+  await page.reload();
+  await page.getByLabel('Søk etter møter i alle utvalg').fill('samarbeidsavtalen');
+  await page.getByRole('button', { name: 'Søk etter møter' }).click();
+  await statusSays(page, 'motesok-antall', '1 møte vises.');
+  const found = page.locator('#motesok-treff tr', { hasText: COMMITTEE_NAME });
+  await found.waitFor();
+  await accessible(page, 'a meeting found');
+  await shot('10b-motesok');
+  await found.getByRole('button', { name: LONG_RE }).click();
+  await page.locator('#saker td', { hasText: 'Samarbeidsavtalen, revisjon' }).waitFor();
+  await page.getByLabel('Søk etter møter i alle utvalg').fill('ingen slik sak finnes');
+  await page.getByRole('button', { name: 'Søk etter møter' }).click();
+  await statusSays(page, 'motesok-antall', 'Ingen møter passer søket.');
 
   // back later: the meeting from the committee's list
   await page.reload();

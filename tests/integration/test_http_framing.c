@@ -322,6 +322,83 @@ static void test_no_credential_no_body_read(void **state)
     assert_true(during - before < 8 * 1024);
 }
 
+/* The problem the front refused `request` with: its status line's code
+ * and its body (caller frees). */
+static json_t *s_refusal(const char *request, size_t len, int status)
+{
+    bool closed;
+    char *reply = s_exchange(request, len, 3000, &closed);
+    char code[16];
+    snprintf(code, sizeof code, "HTTP/1.1 %d ", status);
+    if (strncmp(reply, code, strlen(code)) != 0)
+        fprintf(stderr, "request:\n%s\nreply:\n%s\n", request, reply);
+    assert_int_equal(strncmp(reply, code, strlen(code)), 0);
+    const char *body = strstr(reply, "\r\n\r\n");
+    assert_non_null(body);
+    json_t *problem = json_loads(body + 4, 0, NULL);
+    assert_non_null(problem);
+    free(reply);
+    return problem;
+}
+
+/* `request` (with "%s" where Accept-Language goes) refused with `status`,
+ * in English without asking and in bokmål when asked, with the same
+ * fields: the detail in bokmål is `bokmal`, the English `english`. */
+static void s_expect_refusal_in_both(const char *request, int status, const char *english,
+                                     const char *bokmal)
+{
+    char plain[2048], asked[2048];
+    snprintf(plain, sizeof plain, request, "");
+    snprintf(asked, sizeof asked, request, "Accept-Language: nb-NO, nb;q=0.9, en;q=0.5\r\n");
+    json_t *en = s_refusal(plain, strlen(plain), status);
+    json_t *nb = s_refusal(asked, strlen(asked), status);
+    assert_string_equal(json_string_value(json_object_get(en, "detail")), english);
+    assert_string_equal(json_string_value(json_object_get(nb, "detail")), bokmal);
+    assert_string_not_equal(json_string_value(json_object_get(en, "title")),
+                            json_string_value(json_object_get(nb, "title")));
+    /* the same field names, the same status: only the words change */
+    assert_int_equal(json_object_size(en), json_object_size(nb));
+    const char *key;
+    json_t *value;
+    json_object_foreach(en, key, value) assert_non_null(json_object_get(nb, key));
+    assert_int_equal(json_integer_value(json_object_get(nb, "status")), status);
+    json_decref(en);
+    json_decref(nb);
+}
+
+static void test_front_refuses_in_bokmal_when_asked(void **state)
+{
+    char request[1024];
+    /* framing: the language line before the fault, and one the front read
+     * before it passed the head (a chunk's fault in the body) */
+    s_expect_refusal_in_both("POST /v1/committees HTTP/1.1\r\nHost: x\r\n%sContent-Length: "
+                             "2\r\nContent-Length: 40\r\n\r\n{}",
+                             400, "two different Content-Length headers",
+                             "to ulike Content-Length");
+    s_expect_refusal_in_both("POST /v1/committees HTTP/1.1\r\nHost: x\r\n%sX-A: b\r\n c\r\n\r\n",
+                             400, "a header line may not be folded onto the next",
+                             "en linje i hodet kan ikke fortsette på neste linje");
+    snprintf(request, sizeof request,
+             "POST /v1/committees HTTP/1.1\r\nHost: x\r\n%s\r\n%%sContent-Type: "
+             "application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+             s_stack.auth_header);
+    s_expect_refusal_in_both(request, 400, "a chunk's size line is malformed",
+                             "størrelseslinjen i en chunk er feil skrevet");
+    /* no credential, and a body too large: refused from the head */
+    s_expect_refusal_in_both("POST /v1/committees HTTP/1.1\r\nHost: x\r\n%sContent-Type: "
+                             "application/json\r\nContent-Length: 900000\r\n\r\n{",
+                             401,
+                             "this needs a credential: Authorization: Bearer <API key or access "
+                             "token>; the body was not read",
+                             "dette krever innlogging (en API-nøkkel eller et tilgangstoken)");
+    snprintf(request, sizeof request,
+             "POST /v1/committees HTTP/1.1\r\nHost: x\r\n%s\r\n%%sContent-Type: "
+             "application/json\r\nContent-Length: 50000000\r\n\r\n{",
+             s_stack.auth_header);
+    s_expect_refusal_in_both(request, 413, "the body is larger than 1048576 bytes",
+                             "innholdet er større enn 1048576 byte");
+}
+
 static void test_jwks_only_over_https(void **state)
 {
     char issuer[] = "SAMHAND_OIDC_ISSUER=https://helseid-sts.nhn.no";
@@ -355,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_media_type_with_line_break_adds_no_header),
         cmocka_unit_test(test_too_large_is_refused_from_its_length),
         cmocka_unit_test(test_no_credential_no_body_read),
+        cmocka_unit_test(test_front_refuses_in_bokmal_when_asked),
         cmocka_unit_test(test_jwks_only_over_https),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);

@@ -2,13 +2,17 @@
  * stays ready while its endpoints answer 500, 503 or 410, and each
  * subscription shows its own health (failing since, failures in a row,
  * the oldest pending age) in the API, /metrics and `samhand queues`; its
- * owner is told once when it starts failing, and when it is switched off. */
+ * owner is told once when it starts failing, and when it is switched off;
+ * and no receiver, not even one that hangs, holds up samhand's own mail. */
 #include "harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define KOMMUNE "11111111-1111-4111-8111-111111111111"
+#define SYKEHUS "22222222-2222-4222-8222-222222222222"
 
 static harness_stack_t s_stack;
 static harness_smtp_t *s_smtp;
@@ -20,6 +24,11 @@ static int s_setup(void **state)
     setenv("SAMHAND_QUEUE_MAX_AGE_SECONDS", "1", 1);
     s_smtp = harness_smtp_start();
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
+    /* one webhook sender: every endpoint shares it, a hanging one too */
+    setenv("SAMHAND_WEBHOOK_SENDERS", "1", 1);
+    char entry[200];
+    harness_api_key("shk_kommune", KOMMUNE, "reporter", entry, sizeof entry);
+    setenv("SAMHAND_API_KEYS", entry, 1);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
 }
@@ -57,8 +66,8 @@ static void test_failing_receivers_leave_the_platform_ready(void **state)
     static const int gone[] = {410};
     harness_receiver_t *failing = harness_receiver_start(NULL, 0, 500);
     harness_receiver_t *leaving = harness_receiver_start(gone, 1, 204);
-    /* unavailable, not hanging: a hanging endpoint holds up its sender, and
-     * sender 0 also sends the mail (test_webhooks has one, without mail) */
+    /* unavailable, not hanging: a hanging endpoint holds up its sender
+     * (the test below has one) */
     harness_receiver_t *hanging = harness_receiver_start(NULL, 0, 503);
     char failing_id[40], leaving_id[40], hanging_id[40];
     s_subscribe(failing, "feil@kommune.no", failing_id);
@@ -162,10 +171,61 @@ static void test_failing_receivers_leave_the_platform_ready(void **state)
     harness_receiver_stop(&hanging);
 }
 
+/* Mail is samhand's own queue, which /readyz counts, and no receiver holds
+ * it up: while three endpoints hang on their handshakes (each takes the
+ * request and never answers, so the one webhook sender waits out the 10 s
+ * timeout of each in turn), a deviation's receipt reaches its reporter
+ * within seconds, and /readyz stays 200 all along. */
+static void test_a_hanging_receiver_never_delays_mail(void **state)
+{
+    harness_receiver_t *hanging[3];
+    for (int i = 0; i < 3; i++) {
+        hanging[i] = harness_receiver_start(NULL, 0, HARNESS_HANG);
+        harness_receiver_handshake_status(hanging[i], HARNESS_HANG);
+        char id[40], contact[64];
+        snprintf(contact, sizeof contact, "heng%d@kommune.no", i);
+        s_subscribe(hanging[i], contact, id);
+    }
+    /* the sender is held by the first of them */
+    size_t handshakes = 0;
+    for (int i = 0; i < 100 && handshakes == 0; i++, usleep(100 * 1000))
+        for (int j = 0; j < 3; j++)
+            handshakes += harness_receiver_handshakes(hanging[j]);
+    assert_true(handshakes > 0);
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1/deviations", s_stack.base_url);
+    const char *headers[] = {"Authorization: Bearer shk_kommune", NULL};
+    http_response_t *r = http_request(
+        "POST", url,
+        "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+        "\",\"reporterName\":\"Kari Nordmann\",\"reporterEmail\":\"kari@kommune.no\","
+        "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
+        "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\","
+        "\"submit\":true}",
+        headers);
+    expect_status(r, 201);
+    http_response_free(&r);
+    /* well inside the first hanging handshake's 10 s */
+    for (int i = 0; i < 50 && s_mails("kari@kommune.no") == 0; i++) {
+        r = stack_get(&s_stack, "/readyz");
+        if (r->status != 200)
+            fail_msg("/readyz answered %ld while a receiver hung: %s", r->status, r->body);
+        http_response_free(&r);
+        usleep(100 * 1000);
+    }
+    assert_int_equal(s_mails("kari@kommune.no"), 1);
+    r = stack_get(&s_stack, "/readyz");
+    expect_status(r, 200);
+    http_response_free(&r);
+    for (int i = 0; i < 3; i++)
+        harness_receiver_stop(&hanging[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_failing_receivers_leave_the_platform_ready),
+        cmocka_unit_test(test_a_hanging_receiver_never_delays_mail),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

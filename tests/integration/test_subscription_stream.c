@@ -7,6 +7,7 @@
  * real receiver; signatures checked with the reference library. */
 #include "harness.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +15,16 @@
 #include <unistd.h>
 
 static harness_stack_t s_stack;
+static const char *s_db; /* the stack's database */
 
 static int s_setup(void **state)
 {
     setenv("SAMHAND_WEBHOOK_RETRY_BASE_MS", "100", 1);
     setenv("SAMHAND_WEBHOOK_MAX_ATTEMPTS", "11", 1);
-    harness_stack_start(&s_stack, harness_database_url());
+    /* the retention's expiry is housekeeping, every minute unless told */
+    setenv("SAMHAND_HOUSEKEEPING_SECONDS", "1", 1);
+    s_db = harness_database_url();
+    harness_stack_start(&s_stack, s_db);
     return 0;
 }
 
@@ -153,6 +158,134 @@ static void test_pause_keeps_everything(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* Subscribes `rx` to committees' events, pauses it and raises committees
+ * named `names` (NULL-terminated); returns once every one waits for it. */
+static void s_paused_with(harness_receiver_t *rx, const char *const *names, char id[40],
+                          char secret[80])
+{
+    s_subscribe(rx, "\"no.samhand.committee.\"", "", id, secret);
+    s_patch(id, "{\"state\":\"PAUSED\"}");
+    size_t n = 0;
+    for (; names[n]; n++)
+        s_committee(names[n]);
+    char path[128], pending[16];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    snprintf(pending, sizeof pending, "%zu", n);
+    http_response_t *r = stack_await(&s_stack, path, "pendingDeliveries", pending);
+    assert_string_equal(json_text(r, "pendingDeliveries"), pending);
+    http_response_free(&r);
+}
+
+/* Deliveries waiting for a paused subscription are kept in the database,
+ * not in notify: through a kill -9 of notify, with events raised before
+ * and right after it, none is lost; resumed, the receiver gets each, in
+ * order, counted 1..n without a gap. A crash may send one twice, always
+ * with its webhook-id (at least once, as the README promises): a repeat
+ * carries the counter and webhook-id of the one before it. */
+static void test_paused_survives_kill_of_notify(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char id[40], secret[80];
+    static const char *const before[] = {"Drept 1", "Drept 2", "Drept 3", NULL};
+    s_paused_with(rx, before, id, secret); /* all three queued before the kill */
+    harness_stack_crash(&s_stack, "notify");
+    s_committee("Drept 4"); /* agenda keeps them until notify follows again */
+    s_committee("Drept 5");
+    harness_stack_wait_ready(&s_stack); /* notify back */
+    s_patch(id, "{\"state\":\"ACTIVE\"}");
+    size_t n = 0;
+    for (int i = 0; i < 200; i++) { /* five distinct, repeats aside */
+        n = harness_receiver_wait(rx, 5, 100);
+        json_t *last = n ? s_event(rx, n - 1) : NULL;
+        bool done = last && strcmp(s_member(last, "subscriptionsequence"), "5") == 0;
+        json_decref(last);
+        if (done)
+            break;
+    }
+    long long expected = 1;
+    char previous_id[64] = "";
+    for (size_t i = 0; i < n; i++) {
+        json_t *event = s_event(rx, i);
+        long long counter = atoll(s_member(event, "subscriptionsequence"));
+        const char *webhook_id = harness_receiver_header(rx, i, "webhook-id");
+        if (counter == expected - 1) { /* a repeat of the one before */
+            assert_string_equal(webhook_id, previous_id);
+        } else {
+            assert_int_equal(counter, expected);
+            char name[32];
+            snprintf(name, sizeof name, "Drept %lld", expected);
+            assert_string_equal(s_name(event), name);
+            expected++;
+        }
+        snprintf(previous_id, sizeof previous_id, "%s", webhook_id);
+        json_decref(event);
+    }
+    assert_int_equal(expected, 6);
+    assert_int_equal(harness_receiver_verify(rx, secret), 0);
+    harness_receiver_stop(&rx);
+}
+
+/* A delivery that waited longer than SAMHAND_WEBHOOK_RETENTION_DAYS (a
+ * paused subscription's, here aged by moving its event's arrival back 31
+ * days) becomes a dead letter at the next housekeeping, its attempt log
+ * saying why; the younger one beside it is kept and goes when the
+ * subscription is resumed, its counter telling the receiver that one is
+ * missing, and the dead letter can be sent again. */
+static void test_retention_expires_only_the_old(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char id[40], secret[80], path[160];
+    static const char *const names[] = {"Utgått", "Fersk", NULL};
+    s_paused_with(rx, names, id, secret);
+    PGconn *conn = PQconnectdb(s_db);
+    const char *params[] = {id};
+    PGresult *res =
+        PQexecParams(conn,
+                     "UPDATE notify.events SET received_at = now() - interval '31 days' "
+                     "WHERE seq = (SELECT event_seq FROM notify.deliveries WHERE "
+                     "subscription_id = $1 AND subscription_sequence = 1)",
+                     1, NULL, params, NULL, NULL, 0);
+    assert_string_equal(PQcmdTuples(res), "1");
+    PQclear(res);
+    PQfinish(conn);
+    /* housekeeping runs every second here (SAMHAND_HOUSEKEEPING_SECONDS) */
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = stack_await(&s_stack, path, "pendingDeliveries", "1");
+    assert_string_equal(json_text(r, "pendingDeliveries"), "1");
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries", id);
+    r = stack_get(&s_stack, path);
+    expect_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 2);
+    int dead = 0, pending = 0;
+    for (size_t i = 0; i < 2; i++) {
+        json_t *d = json_array_get(items, i);
+        const char *what = json_string_value(json_object_get(d, "state"));
+        if (strcmp(what, "DEAD") == 0) {
+            json_t *attempt = json_array_get(json_object_get(d, "attemptLog"), 0);
+            assert_non_null(strstr(json_string_value(json_object_get(attempt, "response")),
+                                   "SAMHAND_WEBHOOK_RETENTION_DAYS"));
+            dead++;
+        } else {
+            assert_string_equal(what, "PENDING");
+            pending++;
+        }
+    }
+    assert_int_equal(dead, 1);
+    assert_int_equal(pending, 1);
+    http_response_free(&r);
+    s_patch(id, "{\"state\":\"ACTIVE\"}");
+    assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
+    usleep(300 * 1000);
+    assert_int_equal(harness_receiver_wait(rx, 2, 0), 1);
+    json_t *event = s_event(rx, 0);
+    assert_string_equal(s_name(event), "Fersk");
+    assert_string_equal(s_member(event, "subscriptionsequence"), "2");
+    json_decref(event);
+    harness_receiver_stop(&rx);
+}
+
 /* A subscription switched off (410) and switched on again by its owner
  * gets what came while it was off. */
 static void test_reenabled_gets_what_came_while_off(void **state)
@@ -165,14 +298,7 @@ static void test_reenabled_gets_what_came_while_off(void **state)
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = NULL;
-    for (int i = 0; i < 100; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (strcmp(json_text(r, "state"), "DISABLED") == 0)
-            break;
-        usleep(100 * 1000);
-    }
+    http_response_t *r = stack_await(&s_stack, path, "state", "DISABLED");
     assert_string_equal(json_text(r, "state"), "DISABLED");
     http_response_free(&r);
     s_committee("Avslått 2");
@@ -388,6 +514,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pause_keeps_everything),
+        cmocka_unit_test(test_paused_survives_kill_of_notify),
+        cmocka_unit_test(test_retention_expires_only_the_old),
         cmocka_unit_test(test_reenabled_gets_what_came_while_off),
         cmocka_unit_test(test_a_gap_is_found_and_closed),
         cmocka_unit_test(test_recover_since),

@@ -128,6 +128,11 @@ static void test_signed_cloud_event(void **state)
     /* and as an off-the-shelf library does; with another secret it refuses */
     assert_int_equal(harness_receiver_verify(rx, secret), 0);
     assert_int_not_equal(harness_receiver_verify(rx, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), 0);
+    /* its handshake was signed the same way */
+    assert_int_equal(harness_receiver_handshakes(rx), 1);
+    assert_int_equal(harness_receiver_verify_handshakes(rx, secret), 0);
+    assert_int_not_equal(
+        harness_receiver_verify_handshakes(rx, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), 0);
     json_decref(event);
     harness_receiver_stop(&rx);
 }
@@ -206,6 +211,12 @@ static void test_ed25519_signed_cloud_event(void **state)
     assert_int_not_equal(
         harness_receiver_verify_ed25519(rx, 0, "whpk_/MK+BePf+e9P2SsczwF0q3lN/mVTHapLrgYq4Chnnx8="),
         0);
+    /* and its handshake, by the same key */
+    assert_int_equal(harness_receiver_handshakes(rx), 1);
+    assert_int_equal(harness_receiver_verify_handshakes(rx, public_key), 0);
+    assert_int_not_equal(
+        harness_receiver_verify_handshakes(rx, "whpk_/MK+BePf+e9P2SsczwF0q3lN/mVTHapLrgYq4Chnnx8="),
+        0);
     r = stack_send(&s_stack, "DELETE", path, NULL);
     http_response_free(&r);
     harness_receiver_stop(&rx);
@@ -260,6 +271,104 @@ static void test_rotation_to_ed25519_keeps_the_old_signature(void **state)
     assert_int_equal(harness_receiver_wait(rx, 2, 10000), 2);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 1, second_key), 0);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 1, first_key), 0);
+    r = stack_send(&s_stack, "DELETE", path, NULL);
+    http_response_free(&r);
+    harness_receiver_stop(&rx);
+}
+
+/* A fresh ed25519 key pair made here, as an owner would make theirs:
+ * `private_key` whsk_ and the base64 of the seed (of seed and public key
+ * when `libsodium_form`), `public_key` whpk_… */
+static void s_owner_key_pair(bool libsodium_form, char private_key[128], char public_key[80])
+{
+    EVP_PKEY *key = NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
+    assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
+    assert_int_equal(EVP_PKEY_keygen(ctx, &key), 1);
+    unsigned char raw[64];
+    size_t len = 32;
+    assert_int_equal(EVP_PKEY_get_raw_private_key(key, raw, &len), 1);
+    len = 32;
+    assert_int_equal(EVP_PKEY_get_raw_public_key(key, raw + 32, &len), 1);
+    memcpy(private_key, "whsk_", 5);
+    EVP_EncodeBlock((unsigned char *)private_key + 5, raw, libsodium_form ? 64 : 32);
+    memcpy(public_key, "whpk_", 5);
+    EVP_EncodeBlock((unsigned char *)public_key + 5, raw + 32, 32);
+    EVP_PKEY_free(key);
+    EVP_PKEY_CTX_free(ctx);
+}
+
+/* The owner may bring their own ed25519 key pair: the private key
+ * (whsk_, the Standard Webhooks form) given when the subscription is made
+ * or rotated is sealed and never shown back, the public key answered is
+ * its own, and the handshake and the events verify with it (the rotation's
+ * with the new and the old key). A key that is not one is refused, naming
+ * the field. */
+static void test_owner_brings_their_own_ed25519_key(void **state)
+{
+    char private_key[128], public_key[80], body[512], path[128];
+    s_owner_key_pair(false, private_key, public_key);
+    static const char *const refused[][2] = {
+        {"\"signingKey\":\"whsk_abc\"", "signingKey"},
+        {"\"signingKey\":\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"", "signingKey"},
+        {"\"signingKey\":\"whsk_!!!!MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwAAAAAAA=\"", "signingKey"},
+        /* 64 bytes whose public half is not the seed's */
+        {"\"signingKey\":\"whsk_"
+         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+         "AAAAAAAAAAAAAA==\"",
+         "signingKey"},
+    };
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        snprintf(body, sizeof body, "{\"url\":\"%s\",%s}", harness_receiver_url(rx), refused[i][0]);
+        http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+        assert_problem(r, 400, refused[i][1]);
+        http_response_free(&r);
+    }
+    snprintf(body, sizeof body,
+             "{\"url\":\"%s\",\"signatureScheme\":\"HMAC_SHA256\",\"signingKey\":\"%s\"}",
+             harness_receiver_url(rx), private_key);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    assert_problem(r, 400, "signatureScheme");
+    http_response_free(&r);
+
+    snprintf(body, sizeof body,
+             "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.committee.\"],\"signingKey\":\"%s\"}",
+             harness_receiver_url(rx), private_key);
+    r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    expect_status(r, 201);
+    assert_string_equal(json_text(r, "signatureScheme"), "ED25519");
+    assert_string_equal(json_text(r, "publicKey"), public_key);
+    assert_string_equal(json_text(r, "secret"), "");
+    assert_null(strstr(r->body, private_key + 5)); /* never shown back */
+    char id[40];
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    assert_int_equal(s_rows_holding("subscriptions", private_key + 5), 0);
+    assert_int_equal(s_rows_holding("idempotency", private_key + 5), 0);
+    s_create("/v1/committees", "{\"name\":\"Egen nøkkel\",\"kind\":\"OTHER\"}");
+    assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
+    assert_int_equal(harness_receiver_verify_ed25519(rx, 0, public_key), 0);
+    assert_int_equal(harness_receiver_verify_handshakes(rx, public_key), 0);
+
+    /* rotated to another key of the owner's, in libsodium's 64 bytes */
+    char second_private[128], second_public[80];
+    s_owner_key_pair(true, second_private, second_public);
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    r = stack_send(&s_stack, "PATCH", path, "{\"signingKey\":\"whsk_\"}");
+    assert_problem(r, 400, "signingKey");
+    http_response_free(&r);
+    snprintf(body, sizeof body, "{\"signingKey\":\"%s\"}", second_private);
+    r = stack_send(&s_stack, "PATCH", path, body);
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "publicKey"), second_public);
+    assert_string_equal(json_text(r, "secret"), "");
+    assert_null(strstr(r->body, second_private + 5));
+    http_response_free(&r);
+    s_create("/v1/committees", "{\"name\":\"Ny egen nøkkel\",\"kind\":\"OTHER\"}");
+    assert_int_equal(harness_receiver_wait(rx, 2, 10000), 2);
+    assert_int_equal(harness_receiver_verify_ed25519(rx, 1, second_public), 0);
+    assert_int_equal(harness_receiver_verify_ed25519(rx, 1, public_key), 0); /* the old, 24 h */
     r = stack_send(&s_stack, "DELETE", path, NULL);
     http_response_free(&r);
     harness_receiver_stop(&rx);
@@ -427,14 +536,7 @@ static void s_expect_disabled(const char *id, const char *why)
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = NULL;
-    for (int i = 0; i < 100; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (strcmp(json_text(r, "state"), "DISABLED") == 0)
-            break;
-        usleep(100 * 1000);
-    }
+    http_response_t *r = stack_await(&s_stack, path, "state", "DISABLED");
     assert_string_equal(json_text(r, "state"), "DISABLED");
     assert_non_null(strstr(json_text(r, "disabledReason"), why));
     http_response_free(&r);
@@ -564,12 +666,100 @@ static void test_a_hanging_endpoint_leaves_the_platform_ready(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* The text of this test program's notify log ("" when there is none);
+ * the caller frees it. */
+static char *s_notify_log(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/Testing/samhand-notify-%d.log", getenv("SAMHAND_BUILD_DIR"),
+             (int)getpid());
+    FILE *f = fopen(path, "r");
+    char *text = calloc(1, 1 << 22);
+    if (f) {
+        size_t n = fread(text, 1, (1 << 22) - 1, f);
+        text[n] = '\0';
+        fclose(f);
+    }
+    return text;
+}
+
+/* A secret that does not open with SAMHAND_SECRET_KEY (here: notify
+ * restarted with another key) is samhand's fault, not the receiver's:
+ * nothing is sent, signed or unsigned; the delivery waits, well past the
+ * retries that would make it a dead letter, and the subscription stays
+ * switched on and healthy (no failure counted, its owner not told);
+ * operators see it counted (flow "unsigned") and logged, without the
+ * secret. Once its owner rotates the secret, the event goes, signed with
+ * the new one (the old, which does not open, left out). */
+static void test_a_secret_that_will_not_open_is_samhands_failure(void **state)
+{
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char id[40], secret[80], path[160];
+    s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
+                secret);
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    http_response_t *r = stack_await(&s_stack, path, "state", "ACTIVE");
+    assert_string_equal(json_text(r, "state"), "ACTIVE");
+    http_response_free(&r);
+    setenv("SAMHAND_SECRET_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+           1);
+    harness_stack_crash(&s_stack, "notify");
+    harness_stack_wait_ready(&s_stack);
+    s_create("/v1/committees", "{\"name\":\"Usignert\",\"kind\":\"OTHER\"}");
+    /* the retries of a failing endpoint (3 here, 100 ms apart) would have
+     * made it a dead letter long before */
+    usleep(3000 * 1000);
+    assert_int_equal(harness_receiver_wait(rx, 1, 0), 0);
+    r = stack_get(&s_stack, path);
+    assert_string_equal(json_text(r, "state"), "ACTIVE");
+    json_t *health = json_object_get(r->json, "health");
+    assert_null(json_object_get(health, "failingSince"));
+    assert_int_equal(json_integer_value(json_object_get(health, "consecutiveFailures")), 0);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries", id);
+    r = stack_get(&s_stack, path);
+    json_t *delivery = json_array_get(json_object_get(r->json, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(delivery, "state")), "PENDING");
+    assert_int_equal(json_integer_value(json_object_get(delivery, "attempts")), 0);
+    json_t *log = json_object_get(delivery, "attemptLog");
+    assert_int_equal(json_array_size(log), 1); /* said once, not once a try */
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(log, 0), "response")),
+                           "SAMHAND_SECRET_KEY"));
+    http_response_free(&r);
+    r = stack_get(&s_stack, "/metrics");
+    assert_non_null(strstr(r->body,
+                           "samhand_queue_items_total{service=\"notify\",queue=\"webhooks\","
+                           "flow=\"unsigned\"} "));
+    http_response_free(&r);
+    char *text = s_notify_log();
+    char line[160];
+    snprintf(line, sizeof line, "could not sign the delivery of webhook subscription %s", id);
+    assert_non_null(strstr(text, line));
+    assert_null(strstr(text, secret));
+    assert_null(strstr(text, secret + 6));
+    free(text);
+
+    /* its owner rotates the secret (sealed with the key notify has now):
+     * the event goes, signed with the new one alone */
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
+    r = stack_send(&s_stack, "PATCH", path, "{\"rotateSecret\":true}");
+    expect_status(r, 200);
+    char rotated[80];
+    snprintf(rotated, sizeof rotated, "%s", json_text(r, "secret"));
+    http_response_free(&r);
+    assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
+    assert_int_equal(harness_receiver_verify(rx, rotated), 0);
+    assert_null(strchr(harness_receiver_header(rx, 0, "webhook-signature"), ' '));
+    harness_receiver_stop(&rx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_signed_cloud_event),
         cmocka_unit_test(test_ed25519_signed_cloud_event),
         cmocka_unit_test(test_rotation_to_ed25519_keeps_the_old_signature),
+        cmocka_unit_test(test_owner_brings_their_own_ed25519_key),
         cmocka_unit_test(test_retries_keep_the_order),
         cmocka_unit_test(test_a_failure_holds_back_what_follows),
         cmocka_unit_test(test_dead_letter_replayed),
@@ -577,6 +767,7 @@ int main(void)
         cmocka_unit_test(test_failing_for_days_disables),
         cmocka_unit_test(test_only_what_the_owner_may_see),
         cmocka_unit_test(test_a_hanging_endpoint_leaves_the_platform_ready),
+        cmocka_unit_test(test_a_secret_that_will_not_open_is_samhands_failure),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -62,13 +62,51 @@ static void test_in_bokmal(void **state)
                         "title må være tekst på høyst 200 tegn, uten kontrolltegn");
     json_decref(p);
 
-    /* one the table lacks: Norwegian all the same */
-    p = gateway_problem_new(409, "the proposal was declined already", "state", NULL);
+    /* the particular before the general: no English left in a run */
+    p = gateway_problem_new(400, "comment (the information) is required", "comment", NULL);
+    gateway_problem_in_bokmal(p);
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "comment (opplysningene) må fylles ut");
+    json_decref(p);
+    p = gateway_problem_new(400, "position must be from 1 to 4, or 0 for the end", "position",
+                            NULL);
+    gateway_problem_in_bokmal(p);
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "position må være fra 1 til 4, eller 0 for slutten");
+    json_decref(p);
+
+    /* one the table lacks: Norwegian all the same, naming the field */
+    p = gateway_problem_new(409, "the moon is made of cheese", "state", NULL);
     gateway_problem_in_bokmal(p);
     assert_string_equal(json_string_value(json_object_get(p, "title")), "Konflikt");
     assert_string_equal(json_string_value(json_object_get(p, "detail")),
-                        "dette kan ikke gjøres slik saken står nå");
+                        "dette kan ikke gjøres slik saken står nå (gjelder state)");
     json_decref(p);
+    p = gateway_problem_new(400, "submitter_name is too green", "submitter_name", NULL);
+    gateway_problem_in_bokmal(p);
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "submitterName er ikke gyldig");
+    error = json_array_get(json_object_get(p, "errors"), 0);
+    assert_string_equal(json_string_value(json_object_get(error, "field")), "submitterName");
+    json_decref(p);
+    p = gateway_problem_new(400, "the moon is made of cheese", NULL, NULL);
+    gateway_problem_in_bokmal(p);
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "noe i forespørselen er ikke gyldig");
+    json_decref(p);
+}
+
+/* The one place that decides: Norwegian first (nb, no, nn, with a region
+ * or a weight) is bokmål; anything else, or nothing, English. */
+static void test_wants_bokmal(void **state)
+{
+    static const char *const yes[] = {"nb", "nb-NO", " no;q=0.9", "nn,en", "NB"};
+    static const char *const no[] = {"en", "en-GB,nb", "nbx", "n", "", "de-nb"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        assert_true(gateway_problem_wants_bokmal(yes[i], strlen(yes[i])));
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        assert_false(gateway_problem_wants_bokmal(no[i], strlen(no[i])));
+    assert_false(gateway_problem_wants_bokmal(NULL, 0));
 }
 
 int main(void)
@@ -77,6 +115,7 @@ int main(void)
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_field_in_json_spelling),
         cmocka_unit_test(test_in_bokmal),
+        cmocka_unit_test(test_wants_bokmal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
