@@ -327,6 +327,22 @@ void assert_problem(http_response_t *response, long status, const char *field)
     }
 }
 
+int stack_forget_subscriptions(harness_stack_t *stack)
+{
+    http_response_t *r = stack_get(stack, "/v1/subscriptions?limit=500");
+    json_t *items = r->status == 200 ? json_object_get(r->json, "items") : NULL;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/v1/subscriptions/%s",
+                 json_string_value(json_object_get(json_array_get(items, i), "id")));
+        http_response_t *gone = stack_send(stack, "DELETE", path, NULL);
+        assert_true(gone->status == 200 || gone->status == 404);
+        http_response_free(&gone);
+    }
+    http_response_free(&r);
+    return 0;
+}
+
 const char *json_text(http_response_t *response, const char *key)
 {
     const char *text = json_string_value(json_object_get(response->json, key));
@@ -419,7 +435,7 @@ void harness_stack_start(harness_stack_t *stack, const char *database_url)
     snprintf(env[3], sizeof env[3], "SAMHAND_NOTIFY_ENDPOINT=%s", stack->notify_endpoint);
     snprintf(env[4], sizeof env[4], "SAMHAND_HTTP_PORT=%d", stack->http_port);
     snprintf(env[5], sizeof env[5], "SAMHAND_ADMIN_KEY_SHA256=%s", hash);
-    snprintf(env[6], sizeof env[6], "SAMHAND_WORKERS=2");
+    snprintf(env[6], sizeof env[6], "SAMHAND_DB_CONNECTIONS=2");
     snprintf(env[7], sizeof env[7], "SAMHAND_AGENDA_EVENTS_ENDPOINT=tcp://127.0.0.1:%d",
              harness_free_port());
     snprintf(env[8], sizeof env[8], "SAMHAND_DEVIATION_EVENTS_ENDPOINT=tcp://127.0.0.1:%d",

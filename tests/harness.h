@@ -92,6 +92,12 @@ http_response_t *stack_send(harness_stack_t *stack, const char *method, const ch
 
 /* GET `path` until its string member `key` reads `value`, 10 s at most;
  * the last answer, which the caller checks and frees. */
+/* Deletes every webhook subscription the stack has: a test's subscription
+ * outliving it would be delivered to its stopped receiver's port, which
+ * the kernel may give to any listener since (one that never answers holds
+ * up the sender's round). As a cmocka teardown it returns 0. */
+int stack_forget_subscriptions(harness_stack_t *stack);
+
 http_response_t *stack_await(harness_stack_t *stack, const char *path, const char *key,
                              const char *value);
 

@@ -221,11 +221,18 @@ static void test_a_hanging_receiver_never_delays_mail(void **state)
         harness_receiver_stop(&hanging[i]);
 }
 
+/* Each test's subscriptions go with it (see stack_forget_subscriptions). */
+static int s_forget(void **state)
+{
+    (void)state;
+    return stack_forget_subscriptions(&s_stack);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_failing_receivers_leave_the_platform_ready),
-        cmocka_unit_test(test_a_hanging_receiver_never_delays_mail),
+        cmocka_unit_test_teardown(test_failing_receivers_leave_the_platform_ready, s_forget),
+        cmocka_unit_test_teardown(test_a_hanging_receiver_never_delays_mail, s_forget),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -538,14 +538,21 @@ static void test_plain_secrets_sealed_at_start(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* Each test's subscriptions go with it (see stack_forget_subscriptions). */
+static int s_forget(void **state)
+{
+    (void)state;
+    return stack_forget_subscriptions(&s_stack);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_key_events_only_to_administrators),
-        cmocka_unit_test(test_revoked_owner_pauses_its_subscription),
-        cmocka_unit_test(test_new_url_answers_a_handshake_first),
-        cmocka_unit_test(test_secrets_are_kept_sealed),
-        cmocka_unit_test(test_plain_secrets_sealed_at_start),
+        cmocka_unit_test_teardown(test_key_events_only_to_administrators, s_forget),
+        cmocka_unit_test_teardown(test_revoked_owner_pauses_its_subscription, s_forget),
+        cmocka_unit_test_teardown(test_new_url_answers_a_handshake_first, s_forget),
+        cmocka_unit_test_teardown(test_secrets_are_kept_sealed, s_forget),
+        cmocka_unit_test_teardown(test_plain_secrets_sealed_at_start, s_forget),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

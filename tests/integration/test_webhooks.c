@@ -753,21 +753,28 @@ static void test_a_secret_that_will_not_open_is_samhands_failure(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* Each test's subscriptions go with it (see stack_forget_subscriptions). */
+static int s_forget(void **state)
+{
+    (void)state;
+    return stack_forget_subscriptions(&s_stack);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_signed_cloud_event),
-        cmocka_unit_test(test_ed25519_signed_cloud_event),
-        cmocka_unit_test(test_rotation_to_ed25519_keeps_the_old_signature),
-        cmocka_unit_test(test_owner_brings_their_own_ed25519_key),
-        cmocka_unit_test(test_retries_keep_the_order),
-        cmocka_unit_test(test_a_failure_holds_back_what_follows),
-        cmocka_unit_test(test_dead_letter_replayed),
-        cmocka_unit_test(test_gone_disables),
-        cmocka_unit_test(test_failing_for_days_disables),
-        cmocka_unit_test(test_only_what_the_owner_may_see),
-        cmocka_unit_test(test_a_hanging_endpoint_leaves_the_platform_ready),
-        cmocka_unit_test(test_a_secret_that_will_not_open_is_samhands_failure),
+        cmocka_unit_test_teardown(test_signed_cloud_event, s_forget),
+        cmocka_unit_test_teardown(test_ed25519_signed_cloud_event, s_forget),
+        cmocka_unit_test_teardown(test_rotation_to_ed25519_keeps_the_old_signature, s_forget),
+        cmocka_unit_test_teardown(test_owner_brings_their_own_ed25519_key, s_forget),
+        cmocka_unit_test_teardown(test_retries_keep_the_order, s_forget),
+        cmocka_unit_test_teardown(test_a_failure_holds_back_what_follows, s_forget),
+        cmocka_unit_test_teardown(test_dead_letter_replayed, s_forget),
+        cmocka_unit_test_teardown(test_gone_disables, s_forget),
+        cmocka_unit_test_teardown(test_failing_for_days_disables, s_forget),
+        cmocka_unit_test_teardown(test_only_what_the_owner_may_see, s_forget),
+        cmocka_unit_test_teardown(test_a_hanging_endpoint_leaves_the_platform_ready, s_forget),
+        cmocka_unit_test_teardown(test_a_secret_that_will_not_open_is_samhands_failure, s_forget),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
