@@ -435,7 +435,10 @@ void harness_stack_start(harness_stack_t *stack, const char *database_url)
     snprintf(env[3], sizeof env[3], "SAMHAND_NOTIFY_ENDPOINT=%s", stack->notify_endpoint);
     snprintf(env[4], sizeof env[4], "SAMHAND_HTTP_PORT=%d", stack->http_port);
     snprintf(env[5], sizeof env[5], "SAMHAND_ADMIN_KEY_SHA256=%s", hash);
-    snprintf(env[6], sizeof env[6], "SAMHAND_DB_CONNECTIONS=2");
+    /* few, to keep the shared PostgreSQL small, unless a test sets them */
+    const char *connections = getenv("SAMHAND_DB_CONNECTIONS");
+    snprintf(env[6], sizeof env[6], "SAMHAND_DB_CONNECTIONS=%s",
+             connections && *connections ? connections : "2");
     snprintf(env[7], sizeof env[7], "SAMHAND_AGENDA_EVENTS_ENDPOINT=tcp://127.0.0.1:%d",
              harness_free_port());
     snprintf(env[8], sizeof env[8], "SAMHAND_DEVIATION_EVENTS_ENDPOINT=tcp://127.0.0.1:%d",

@@ -20,6 +20,10 @@
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +97,16 @@ static int s_keep_directory(db_t *db, const Samhand__V1__Event *e)
 
 /* ------------------------------------------------------------ planning */
 
+/* The mailer's eventfd: a commit that queued mail wakes it (-1: none). */
+static atomic_int s_mail_wake = -1;
+
+void notify_mail_wake(void)
+{
+    int fd = atomic_load(&s_mail_wake);
+    if (fd >= 0)
+        db_wake((void *)(intptr_t)fd);
+}
+
 int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const char *to,
                       const char *organization_id, const char *subject, const char *html,
                       const char *calendar)
@@ -115,8 +129,12 @@ int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const ch
                  7, params);
     if (!res)
         return -1;
-    if (atoi(PQcmdTuples(res)) > 0) /* 0: planned already, or not to be sent */
+    if (atoi(PQcmdTuples(res)) > 0) { /* 0: planned already, or not to be sent */
         db_count_at_commit(db, "mail", "in", 1);
+        int wake = atomic_load(&s_mail_wake);
+        if (wake >= 0) /* the mailer sends it once it is committed */
+            db_at_commit(db, db_wake, (void *)(intptr_t)wake);
+    }
     PQclear(res);
     return 0;
 }
@@ -617,10 +635,11 @@ static void s_send(db_t *db, CURL *curl, const char *mail_id, const notify_conte
 }
 
 /* Sends the mails that are due, up to 20. */
-static void s_send_due(db_t *db, CURL *curl, const notify_context_t *ctx)
+/* Sends up to 20 mails that are due; how many were taken. */
+static int s_send_due(db_t *db, CURL *curl, const notify_context_t *ctx)
 {
     if (!ctx->smtp_url[0])
-        return;
+        return 0;
     PGresult *res = db_query(db,
                              "UPDATE mails SET next_attempt_at = now() + interval '2 minutes' "
                              "WHERE id IN (SELECT id FROM mails WHERE state = 'PENDING' AND "
@@ -628,7 +647,7 @@ static void s_send_due(db_t *db, CURL *curl, const notify_context_t *ctx)
                              "SKIP LOCKED) RETURNING id",
                              0, NULL);
     if (!res)
-        return;
+        return 0;
     int n = PQntuples(res);
     char ids[20][40];
     for (int i = 0; i < n && i < 20; i++)
@@ -636,9 +655,29 @@ static void s_send_due(db_t *db, CURL *curl, const notify_context_t *ctx)
     PQclear(res);
     for (int i = 0; i < n && i < 20; i++)
         s_send(db, curl, ids[i], ctx);
+    return n;
 }
 
-#define MAIL_TICK_MS 100 /* looks for mail falling due */
+#define MAIL_IDLE_MAX_MS 60000 /* the longest the mailer sleeps (reminders: within a minute) */
+#define MAIL_RETAKE_MS 50
+
+/* Until the next mail falls due, MAIL_IDLE_MAX_MS at most. */
+static int s_mail_due_ms(db_t *db)
+{
+    PGresult *res = db_query(db,
+                             "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000) "
+                             "FROM mails WHERE state = 'PENDING'",
+                             0, NULL);
+    long ms = MAIL_IDLE_MAX_MS;
+    if (!res)
+        ms = 1000;
+    else if (!PQgetisnull(res, 0, 0))
+        ms = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return (int)(ms < MAIL_RETAKE_MS     ? MAIL_RETAKE_MS
+                 : ms > MAIL_IDLE_MAX_MS ? MAIL_IDLE_MAX_MS
+                                         : ms);
+}
 
 void *notify_mail_main(void *arg)
 {
@@ -647,17 +686,30 @@ void *notify_mail_main(void *arg)
     db_t *db = NULL;
     CURL *curl = curl_easy_init();
     char digest_day[11] = ""; /* the last day whose reminders were planned */
+    int wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    atomic_store(&s_mail_wake, wake);
     while (!atomic_load(thread->stop)) {
         /* without its database it keeps trying: the mail waits, the
          * queue's age shows it, nothing is lost */
         if (!db)
             db = db_new(thread->background->database_url, thread->background->name, 1000);
+        int sleep_ms = 1000;
         if (db) {
             notify_reminder_plan(db, ctx, digest_day);
-            s_send_due(db, curl, ctx);
+            sleep_ms = s_send_due(db, curl, ctx) > 0 ? 0 : s_mail_due_ms(db);
         }
-        usleep(MAIL_TICK_MS * 1000);
+        /* a commit that queues mail, or the end, wakes it before */
+        struct pollfd p = {.fd = wake, .events = POLLIN};
+        if (sleep_ms > 0 && poll(&p, 1, sleep_ms) > 0) {
+            uint64_t wakes;
+            if (read(wake, &wakes, sizeof wakes) < 0) {
+                /* EAGAIN: another read took them */
+            }
+        }
     }
+    atomic_store(&s_mail_wake, -1);
+    /* the eventfd stays open, as the senders' do: a commit still running
+     * may write to it */
     curl_easy_cleanup(curl);
     db_destroy(&db);
     return NULL;

@@ -131,6 +131,8 @@ typedef struct {
  * (samhand's own queue, which /readyz counts). Returns NULL when told to
  * stop. */
 void *notify_mail_main(void *arg);
+/* Wakes the mail thread (to send what was queued, or to see it must end). */
+void notify_mail_wake(void);
 
 /* Delivers webhooks: a czmq actor run with a service_background_t. */
 void notify_webhook_actor(zsock_t *pipe, void *args);

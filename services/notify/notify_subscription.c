@@ -814,6 +814,7 @@ int notify_replay(bus_call_t *call)
     Samhand__V1__ReplayResponse response = SAMHAND__V1__REPLAY_RESPONSE__INIT;
     response.replayed = atoi(PQcmdTuples(res));
     PQclear(res);
+    notify_wake_senders(call->service); /* due now: the senders sleep until told */
     return bus_call_reply(call, &response.base);
 }
 

@@ -38,8 +38,9 @@
 static const int s_backoff[] = {1, 6, 24, 120, 360, 720, 1440, 2880, 5760, 8640};
 #define BACKOFF_STEPS (sizeof s_backoff / sizeof s_backoff[0])
 #define DISABLE_AFTER_DAYS 3
-#define SENDER_TICK_MS 50 /* looks for retries falling due */
-#define CHAIN_MAX 16      /* deliveries of one subscription claimed in a round */
+#define SENDER_IDLE_MAX_MS 60000 /* the longest a sender sleeps with nothing due */
+#define SENDER_RETAKE_MS 50      /* the shortest */
+#define CHAIN_MAX 16             /* deliveries of one subscription claimed in a round */
 
 typedef struct {
     char response[257];
@@ -994,6 +995,46 @@ void notify_wake_senders(void *arg)
         db_wake((void *)(intptr_t)context->sender_wake[i]);
 }
 
+/* How long the sender may sleep: until the first of its share falls due
+ * (the head of a subscription's deliveries past its retry time and its
+ * pacing, a handshake, a heartbeat), SENDER_IDLE_MAX_MS at most;
+ * deliveries that come in wake it before. Something due that the last
+ * round could not take (another replica holds it) is looked at again
+ * after SENDER_RETAKE_MS, not in a spin. */
+static int s_next_due_ms(db_t *db, const s_sender_t *sender)
+{
+    char part[16], parts[16];
+    snprintf(part, sizeof part, "%d", sender->part);
+    snprintf(parts, sizeof parts, "%d", sender->parts);
+    const char *params[] = {part, parts};
+    PGresult *res = db_query(
+        db,
+        "SELECT ceil(extract(epoch FROM least("
+        " (SELECT min(greatest(h.next_attempt_at, h.paced_until)) FROM "
+        "  (SELECT DISTINCT ON (d.subscription_id) d.next_attempt_at, s.paced_until "
+        "   FROM subscriptions s JOIN deliveries d ON d.subscription_id = s.id "
+        "   AND d.state = 'PENDING' WHERE s.state = 'ACTIVE' AND s.url = s.verified_url "
+        "   AND s.secret_sealed IS NOT NULL AND mod(abs(hashtext(s.id::text)), $2::int) = $1::int "
+        "   ORDER BY d.subscription_id, d.subscription_sequence) h), "
+        " (SELECT min(handshake_next_at) FROM subscriptions WHERE state = 'ACTIVE' "
+        "  AND url IS DISTINCT FROM verified_url AND secret_sealed IS NOT NULL "
+        "  AND mod(abs(hashtext(id::text)), $2::int) = $1::int), "
+        " (SELECT min(last_sent_at + make_interval(secs => heartbeat_seconds)) FROM subscriptions "
+        "  WHERE state = 'ACTIVE' AND url = verified_url AND secret_sealed IS NOT NULL "
+        "  AND heartbeat_seconds > 0 AND failing_since IS NULL "
+        "  AND mod(abs(hashtext(id::text)), $2::int) = $1::int)) - now()) * 1000)",
+        2, params);
+    long ms = SENDER_IDLE_MAX_MS;
+    if (!res)
+        ms = 1000; /* the database is away: look again soon */
+    else if (!PQgetisnull(res, 0, 0))
+        ms = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return (int)(ms < SENDER_RETAKE_MS     ? SENDER_RETAKE_MS
+                 : ms > SENDER_IDLE_MAX_MS ? SENDER_IDLE_MAX_MS
+                                           : ms);
+}
+
 static void s_send(const s_sender_t *sender, zsock_t *pipe)
 {
     const notify_context_t *context = sender->background->context;
@@ -1007,14 +1048,14 @@ static void s_send(const s_sender_t *sender, zsock_t *pipe)
      * thread's, in memory too */
     s_job_t *jobs = calloc(CLAIM_MAX, sizeof *jobs);
     int wake = context->sender_wake[sender->part];
-    /* woken by the pipe (sender 0: the end), by deliveries coming in, or
-     * by its tick for retries falling due */
+    /* woken by the pipe (sender 0: the end), by deliveries coming in, by
+     * the end, or when the next of its share falls due */
     zmq_pollitem_t items[] = {{NULL, wake, ZMQ_POLLIN, 0},
                               {pipe ? zsock_resolve(pipe) : NULL, 0, ZMQ_POLLIN, 0}};
-    int busy = 0; /* work done last round: look again at once */
+    int busy = 1; /* work done last round: look again at once */
     while (!atomic_load(sender->stop)) {
         if (!busy) {
-            zmq_poll(items, pipe ? 2 : 1, SENDER_TICK_MS);
+            zmq_poll(items, pipe ? 2 : 1, db ? s_next_due_ms(db, sender) : 1000);
             if (pipe && (items[1].revents & ZMQ_POLLIN))
                 break; /* $TERM */
         }
@@ -1081,6 +1122,9 @@ void notify_webhook_actor(zsock_t *pipe, void *args)
     zsock_signal(pipe, 0);
     s_send(&senders[0], pipe); /* until the actor is told to end */
     atomic_store(&stop, true);
+    for (int i = 1; i < parts; i++)
+        db_wake((void *)(intptr_t)shared->sender_wake[i]);
+    notify_mail_wake();
     for (int i = 1; i < parts; i++)
         pthread_join(threads[i], NULL);
     pthread_join(mailer, NULL);

@@ -1,0 +1,141 @@
+/* What a service costs when nothing happens: one thread doing its work
+ * (besides ZeroMQ's own and notify's webhook senders and mailer), a few
+ * database connections, and no questions to the database while idle. */
+#include "harness.h"
+
+#include <dirent.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SENDERS 2
+
+static harness_stack_t s_stack;
+static const char *s_database;
+
+static int s_setup(void **state)
+{
+    (void)state;
+    setenv("SAMHAND_DB_CONNECTIONS", "4", 1); /* the default */
+    setenv("SAMHAND_WEBHOOK_SENDERS", "2", 1);
+    s_database = harness_database_url();
+    harness_stack_start(&s_stack, s_database);
+    /* some work first: the pools open what a request needs */
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
+                                    "{\"name\":\"Ringsaker kommune\",\"kind\":\"MUNICIPALITY\","
+                                    "\"organizationNumber\":\"970169717\"}");
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+    r = stack_get(&s_stack, "/v1/organizations");
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+    sleep(2); /* the event reaches the followers */
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    (void)state;
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+/* The process's threads that are not ZeroMQ's I/O and reaper threads. */
+static int s_own_threads(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *dir = opendir(path);
+    assert_non_null(dir);
+    int n = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.')
+            continue;
+        char comm_path[384], comm[64] = "";
+        snprintf(comm_path, sizeof comm_path, "%s/%s/comm", path, entry->d_name);
+        FILE *f = fopen(comm_path, "r");
+        if (f) {
+            if (!fgets(comm, sizeof comm, f))
+                comm[0] = '\0';
+            fclose(f);
+        }
+        if (strncmp(comm, "ZMQbg/", 6) != 0)
+            n++;
+    }
+    closedir(dir);
+    return n;
+}
+
+static void test_one_thread_does_the_work(void **state)
+{
+    (void)state;
+    assert_int_equal(s_own_threads(s_stack.agenda), 1);
+    assert_int_equal(s_own_threads(s_stack.deviation), 1);
+    /* notify: its loop, the webhook senders (the first in their actor's
+     * thread) and the mailer, which block in libcurl */
+    assert_int_equal(s_own_threads(s_stack.notify), 1 + SENDERS + 1);
+}
+
+static PGconn *s_connect(void)
+{
+    PGconn *conn = PQconnectdb(s_database);
+    assert_int_equal(PQstatus(conn), CONNECTION_OK);
+    return conn;
+}
+
+static long s_number(PGconn *conn, const char *sql, const char *param)
+{
+    const char *params[] = {param};
+    PGresult *res = PQexecParams(conn, sql, param ? 1 : 0, NULL, params, NULL, NULL, 0);
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    long n = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return n;
+}
+
+static void test_few_database_connections(void **state)
+{
+    (void)state;
+    PGconn *conn = s_connect();
+    static const char *sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                             "current_database() AND usename = $1";
+    assert_true(s_number(conn, sql, "agenda") <= 4);
+    assert_true(s_number(conn, sql, "deviation") <= 4);
+    /* notify: its loop's, and one for each sender and the mailer */
+    assert_true(s_number(conn, sql, "notify") <= 4 + SENDERS + 1);
+    PQfinish(conn);
+}
+
+/* Idle, nothing polls: the relays, followers, senders and the mailer
+ * sleep until there is something to do (at most once a minute when
+ * nothing is due), so the database sees next to no transactions. */
+static void test_idle_asks_the_database_nothing(void **state)
+{
+    (void)state;
+    PGconn *conn = s_connect();
+    static const char *sql = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE "
+                             "datname = current_database()";
+    /* the statistics are a snapshot per transaction, sent on by each
+     * backend within a second */
+    sleep(2);
+    long before = s_number(conn, sql, NULL);
+    sleep(5);
+    long after = s_number(conn, sql, NULL);
+    PQfinish(conn);
+    /* this connection's own two reads, and a sender or the mailer waking
+     * at most once each */
+    assert_true(after - before <= 2 + SENDERS + 1 + 4);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_one_thread_does_the_work),
+        cmocka_unit_test(test_few_database_connections),
+        cmocka_unit_test(test_idle_asks_the_database_nothing),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
