@@ -367,14 +367,20 @@ int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *commi
 
 /* ---------------------------------------------------------------- meetings */
 
-#define MEETING_COLUMNS                                                                                                                  \
-    "id, committee_id, kind, title, extract(epoch FROM starts_at)::bigint, "                                                             \
-    "extract(epoch FROM ends_at)::bigint, place, online_url, "                                                                           \
-    "coalesce(chair_person_id::text, ''), state, notice_version, " ROWS_TIMESTAMP_US("notice_at") ", cancel_reason, " ROWS_TIMESTAMP_US( \
-        "created_at") ", " ROWS_TIMESTAMP_US("updated_"                                                                                  \
-                                             "at") ","                                                                                   \
-                                                   " " ROWS_TIMESTAMP_US(                                                                \
-                                                       "minutes_approved_at") ", row_seq"
+/* whether the meeting changed since its last notice */
+#define MEETING_CHANGED                                                                            \
+    "EXISTS (SELECT 1 FROM agenda_changes c WHERE c.meeting_id = meetings.id AND "                 \
+    "c.version IS NULL)"
+#define MEETING_TIMES                                                                              \
+    ROWS_TIMESTAMP_US("notice_at")                                                                 \
+    ", cancel_reason, " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US(                    \
+        "updated_at") ", " ROWS_TIMESTAMP_US("minutes_approved_at")
+/* the paging key, row_seq, last */
+#define MEETING_COLUMNS                                                                            \
+    "id, committee_id, kind, title, extract(epoch FROM starts_at)::bigint, "                       \
+    "extract(epoch FROM ends_at)::bigint, place, online_url, "                                     \
+    "coalesce(chair_person_id::text, ''), state, notice_version, " MEETING_TIMES                   \
+    ", " MEETING_CHANGED ", row_seq"
 
 static ProtobufCMessage *s_meeting(const PGresult *res, int row)
 {
@@ -399,6 +405,7 @@ static ProtobufCMessage *s_meeting(const PGresult *res, int row)
     m->update_time = rows_timestamp_us(res, row, 14);
     if (!PQgetisnull(res, row, 15))
         m->minutes_approve_time = rows_timestamp_us(res, row, 15);
+    m->has_unpublished_changes = PQgetvalue(res, row, 16)[0] == 't';
     return &m->base;
 }
 
@@ -561,6 +568,84 @@ int agenda_store_meeting_noticed(db_t *db, const char *id, int version)
                      "UPDATE meetings SET state = 'NOTICE_PUBLISHED', notice_version = $2, "
                      "notice_at = now(), updated_at = now() WHERE id = $1",
                      2, params);
+}
+
+int agenda_store_notice_keep(db_t *db, const char *meeting_id, int version,
+                             const Samhand__V1__KeptNotice *notice)
+{
+    size_t len = protobuf_c_message_get_packed_size(&notice->base);
+    uint8_t *packed = malloc(len + 1);
+    char *hex = malloc(2 * len + 1);
+    assert(packed && hex);
+    protobuf_c_message_pack(&notice->base, packed);
+    for (size_t i = 0; i < len; i++)
+        snprintf(hex + 2 * i, 3, "%02x", packed[i]);
+    hex[2 * len] = '\0';
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[] = {meeting_id, v, hex};
+    int rc = rows_exec(db,
+                       "INSERT INTO notice_versions (meeting_id, version, notice) "
+                       "VALUES ($1, $2, decode($3, 'hex'))",
+                       3, params);
+    free(hex);
+    free(packed);
+    return rc < 0 ? -1 : 0;
+}
+
+int agenda_store_notice_get(db_t *db, const char *meeting_id, int version,
+                            Samhand__V1__KeptNotice **out)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[] = {meeting_id, v};
+    *out = NULL;
+    PGresult *res = db_query(db,
+                             "SELECT encode(notice, 'hex') FROM notice_versions "
+                             "WHERE meeting_id = $1 AND version = $2",
+                             2, params);
+    if (!res)
+        return -1;
+    int rc = 1;
+    if (PQntuples(res) == 1) {
+        const char *hex = PQgetvalue(res, 0, 0);
+        size_t len = strlen(hex) / 2;
+        uint8_t *packed = malloc(len + 1);
+        assert(packed);
+        for (size_t i = 0; i < len; i++) {
+            unsigned byte;
+            sscanf(hex + 2 * i, "%2x", &byte);
+            packed[i] = (uint8_t)byte;
+        }
+        *out = samhand__v1__kept_notice__unpack(NULL, len, packed);
+        free(packed);
+        rc = *out ? 0 : -1;
+    }
+    PQclear(res);
+    return rc;
+}
+
+static ProtobufCMessage *s_notice_version(const PGresult *res, int row)
+{
+    Samhand__V1__NoticeVersion *v = malloc(sizeof *v);
+    assert(v);
+    samhand__v1__notice_version__init(v);
+    v->version = atoi(PQgetvalue(res, row, 0));
+    v->kind = v->version > 1 ? SAMHAND__V1__NOTICE_VERSION__KIND__SUPPLEMENTARY_NOTICE
+                             : SAMHAND__V1__NOTICE_VERSION__KIND__NOTICE;
+    v->publish_time = rows_timestamp_us(res, row, 1);
+    return &v->base;
+}
+
+int agenda_store_notice_versions(db_t *db, Samhand__V1__Meeting *m)
+{
+    const char *params[] = {m->id};
+    return rows_children(
+        db,
+        "SELECT version, " ROWS_TIMESTAMP_US(
+            "published_at") " FROM "
+                            "notice_versions WHERE meeting_id = $1 ORDER BY version",
+        1, params, s_notice_version, &m->base, "notice_versions");
 }
 
 /* ----------------------------------------------------------- agenda items */
@@ -753,7 +838,8 @@ int agenda_store_changes_of(db_t *db, const char *meeting_id, int version, char 
     return s_strings(db_query(db,
                               "SELECT " CHANGE_TEXT " FROM agenda_changes c LEFT JOIN "
                               "agenda_items i ON i.id = c.item_id WHERE c.meeting_id = $1 AND "
-                              "c.version = $2 ORDER BY c.id",
+                              "c.version IS NOT DISTINCT FROM nullif($2::integer, 0) "
+                              "ORDER BY c.id",
                               2, params),
                      out, n);
 }

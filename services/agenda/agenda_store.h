@@ -105,6 +105,15 @@ int agenda_store_meeting_set_state(db_t *db, const char *id, const char *state,
                                    const char *cancel_reason);
 /* Records a notice: state NOTICE_PUBLISHED, its version and time. */
 int agenda_store_meeting_noticed(db_t *db, const char *id, int version);
+/* Keeps notice `version` of a meeting as it went out. 0 or -1. */
+int agenda_store_notice_keep(db_t *db, const char *meeting_id, int version,
+                             const Samhand__V1__KeptNotice *notice);
+/* Notice `version` as kept: 0 with *out (the caller frees), 1 when there is
+ * no such notice, -1. */
+int agenda_store_notice_get(db_t *db, const char *meeting_id, int version,
+                            Samhand__V1__KeptNotice **out);
+/* Fills m->notice_versions with the notices kept of the meeting. 0 or -1. */
+int agenda_store_notice_versions(db_t *db, Samhand__V1__Meeting *m);
 
 typedef struct {
     const char *kind, *title, *description, *exemption_basis;
@@ -144,7 +153,8 @@ int agenda_store_change_add(db_t *db, const char *meeting_id, const char *descri
  * (caller frees each and the array). */
 int agenda_store_changes_take(db_t *db, const char *meeting_id, int version, char ***out,
                               size_t *n);
-/* The descriptions of the changes carried by notice `version`. */
+/* The descriptions of the changes carried by notice `version`, or (0)
+ * those waiting for the next one. */
 int agenda_store_changes_of(db_t *db, const char *meeting_id, int version, char ***out, size_t *n);
 
 /* ------------------------------------------------------------------ minutes */
