@@ -110,12 +110,19 @@ typedef enum {
     A_SUB,     /* a subscription: its owner organisation, administrators */
     A_ADMIN,   /* API keys' names: administrators (and the key itself) */
     A_SENDER,  /* a proposal's submitter: those who read persons, the organisation it is for */
+    A_RUNS,    /* drafted after a notice: those who run the committee (not its members) */
 } s_audience_t;
 
-static const char *const s_audience_names[] = {
-    "any key",      "exempt",         "persons",
-    "deviation",    "draft",          "anonymous reporter",
-    "subscription", "administrators", "proposal's sender"};
+static const char *const s_audience_names[] = {"any key",
+                                               "exempt",
+                                               "persons",
+                                               "deviation",
+                                               "draft",
+                                               "anonymous reporter",
+                                               "subscription",
+                                               "administrators",
+                                               "proposal's sender",
+                                               "secretariat's draft"};
 
 typedef struct {
     char token[80]; /* lower case, as the scan finds it */
@@ -195,6 +202,7 @@ typedef struct {
     int org; /* -1: none */
     unsigned roles;
     unsigned committees; /* a person with a membership of these today */
+    unsigned chairs;     /* ... as their secretary, chair or vice chair */
     bool is_env_admin, is_revoked;
     bool is_early_only; /* a channel of a key since revoked: nothing made after that */
     bool is_caller;     /* calls the routes (mailboxes and receivers do not) */
@@ -240,14 +248,17 @@ static bool s_may_see(const s_principal_t *p, const s_canary_t *c, bool is_event
     switch (c->audience) {
     case A_KEY:
         return true;
-    case A_EXEMPT: {
+    case A_EXEMPT:
+    case A_RUNS: {
         /* administrators; the secretariat and secretaries of the
-         * organisation that runs the committee; its members */
+         * organisation that runs the committee; its secretary and chairs;
+         * of what is exempt, its members too */
         bool runs = false;
         for (int k = 0; k < N_COMMITTEES; k++)
             runs |= (c->committee & COMMITTEE(k)) && p->org == s_runner[k] &&
                     (p->roles & (ROLE_SECRETARIAT | ROLE_SECRETARY));
-        return (p->roles & ROLE_ADMINISTRATOR) || runs || (p->committees & c->committee);
+        unsigned members = c->audience == A_EXEMPT ? p->committees : p->chairs;
+        return (p->roles & ROLE_ADMINISTRATOR) || runs || (members & c->committee);
     }
     case A_PERSONS:
         return (p->roles & gateway_policy_roles("agenda.ListPersons")) != 0;
@@ -464,6 +475,8 @@ static void s_person_of(int i, const char *name, const char *email, int committe
         s_create(path, body, K_MEMBERSHIP, membership);
         s_id_in(K_MEMBERSHIP, membership, s_committees[committee]);
         p->committees |= COMMITTEE(committee);
+        if (strcmp(role, "MEMBER") != 0)
+            p->chairs |= COMMITTEE(committee);
     }
 }
 
@@ -804,6 +817,14 @@ static void s_build_meetings(void)
     s_exempt_case(C2, s_m2b, "c2-notice-exempt", s_e3);
     s_item(s_m2b, "{\"kind\":\"CASE\",\"title\":\"Offentlig sak i april\",\"durationMin\":20}", id);
     s_meeting_step("POST", s_m2b, "publish", NULL);
+    /* drafted after the notice, for the next supplementary one: the
+     * public and the members read the notice as it went out */
+    snprintf(body, sizeof body,
+             "{\"kind\":\"ANY_OTHER_BUSINESS\",\"title\":\"%s Tillegg\",\"description\":\"%s\","
+             "\"durationMin\":5}",
+             s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-title"),
+             s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-description"));
+    s_item(s_m2b, body, id);
 
     /* C1: a draft meeting, for those with a key */
     s_meeting(C1, "2031-05-06T09:00:00+02:00", "2031-05-06T11:00:00+02:00", s_m1d);
@@ -1174,7 +1195,9 @@ static const s_queries_t s_route_queries[] = {
     {"deviation.ListReports", {"?limit=500", "?limit=500&state=DRAFT", NULL}},
     {"agenda.ListMeetings", {"?limit=500", "?limit=500&state=DRAFT", NULL}},
     {"agenda.ListPersons", {"?limit=500", "?limit=500&q=CANARY", NULL}},
+    {"agenda.GetMeeting", {"", "?version=1", NULL}},
     {"agenda.GetMeetingNotice", {"", "?version=1", NULL}},
+    {"agenda.GetMeetingCalendar", {"", "?version=1", NULL}},
     {"agenda.ListActions", {"?limit=500", "?limit=500&open=true", NULL}},
     {"deviation.ListCategories", {"", NULL}},
 };
@@ -1661,7 +1684,9 @@ static void s_print_canaries(void)
                          orgs[0] ? "+" : "", s_org_names[o]);
         printf("  %-44s %s%s%s%s%s%s\n", c->token, s_audience_names[c->audience],
                orgs[0] ? " of " : "", orgs,
-               c->audience == A_EXEMPT ? (c->committee & COMMITTEE(C1) ? " of C1" : " of C2") : "",
+               c->audience == A_EXEMPT || c->audience == A_RUNS
+                   ? (c->committee & COMMITTEE(C1) ? " of C1" : " of C2")
+                   : "",
                c->self >= 0 ? " (and the key itself)" : "",
                c->is_late ? " (made after revocation)" : "");
     }
