@@ -152,7 +152,10 @@ int agenda_meeting_noticed(bus_call_t *call, const char *id, int version)
 {
     if (agenda_store_meeting_noticed(call->db, id, version) != 0)
         return bus_call_fail_db(call, "publish meeting");
-    return s_keep_notice(call, id, version);
+    if (s_keep_notice(call, id, version) != 0)
+        return -1;
+    /* the case documents drafted since the last notice reach the public now */
+    return version > 1 ? agenda_document_noticed(call, id, version) : 0;
 }
 
 static Samhand__V1__AgendaItem *s_item_by_id(Samhand__V1__AgendaItem **items, size_t n,
@@ -343,9 +346,10 @@ int agenda_meeting_list_as_noticed(bus_call_t *call, Samhand__V1__ListMeetingsRe
     return 0;
 }
 
-Samhand__V1__Meeting *agenda_meeting_public(bus_call_t *call, const char *id)
+Samhand__V1__Meeting *agenda_meeting_public(bus_call_t *call, const char *id,
+                                            Samhand__V1__CaseDocument ***docs, size_t *n_docs)
 {
-    const s_read_t how = {.as_public = true};
+    const s_read_t how = {.as_public = true, .docs = docs, .n_docs = n_docs};
     Samhand__V1__Meeting *m = NULL;
     return s_load(call, id, &how, &m) == 0 ? m : NULL;
 }
@@ -356,7 +360,7 @@ Samhand__V1__Meeting *agenda_meeting_public(bus_call_t *call, const char *id)
 static int s_commit_meeting(bus_call_t *call, const char *type, Samhand__V1__Meeting *m,
                             const ProtobufCMessage *reply)
 {
-    Samhand__V1__Meeting *shown = agenda_meeting_public(call, m->id);
+    Samhand__V1__Meeting *shown = agenda_meeting_public(call, m->id, NULL, NULL);
     if (!shown) {
         db_rollback(call->db);
         return bus_call_fail(call, BUS_INTERNAL, NULL, "could not record the change");
@@ -537,11 +541,13 @@ int agenda_meeting_list(bus_call_t *call)
         agenda_enum_name(call, "state", &samhand__v1__meeting__state__descriptor, req->state, &bad);
     if (bad || agenda_check_optional(call, "q", req->q, 200) != 0)
         return -1;
+    /* the search matches what the reader reads (the last notice, or the draft) */
+    agenda_reader_t reader = agenda_caller_reader(call);
     Samhand__V1__ListMeetingsResponse *list = NULL;
     if (agenda_store_meeting_list(
             call->db, page, check_empty(req->committee_id) ? NULL : req->committee_id, state,
             check_empty(req->from) ? NULL : from, check_empty(req->to) ? NULL : to,
-            agenda_caller_known(call), check_empty(req->q) ? NULL : req->q, &list) != 0)
+            agenda_caller_known(call), check_empty(req->q) ? NULL : req->q, &reader, &list) != 0)
         return bus_call_fail_db(call, "list meetings");
     if (agenda_meeting_list_as_noticed(call, list) != 0) {
         protobuf_c_message_free_unpacked(&list->base, NULL);

@@ -407,7 +407,7 @@ int agenda_committee_ics(bus_call_t *call)
     do {
         /* drafts are nobody's appointment yet */
         if (agenda_store_meeting_list(call->db, page, committee->id, NULL, NULL, NULL, false, NULL,
-                                      &list) != 0) {
+                                      NULL, &list) != 0) {
             rc = bus_call_fail_db(call, "list meetings");
             break;
         }

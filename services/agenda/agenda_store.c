@@ -367,6 +367,31 @@ int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *commi
 
 /* ---------------------------------------------------------------- meetings */
 
+/* Whether the reader (administrator, its staff organisation, subject: the
+ * parameters named) runs the committee of id `committee`: the standing
+ * AGENDA_STANDING_RUNS of agenda_caller_standing, asked of many committees
+ * in one query. */
+#define READER_RUNS(committee, admin, org, subject)                                                \
+    "(" admin "::boolean OR coalesce((SELECT k.secretariat_organization_id = " org "::uuid "       \
+    "FROM committees k WHERE k.id = " committee "), false) OR EXISTS (SELECT 1 FROM "              \
+    "memberships ms JOIN persons p ON p.id = ms.person_id WHERE ms.committee_id = " committee      \
+    " AND p.principal_subject = " subject " AND ms.role IN ('SECRETARY', 'CHAIR', "                \
+    "'VICE_CHAIR') AND ms.term_from <= current_date AND (ms.term_to IS NULL OR ms.term_to >= "     \
+    "current_date)))"
+/* Whether meeting `m` reads as its last notice (kept) to one who does not
+ * run its committee, `runs` saying whether the reader does. */
+#define READS_AS_NOTICED(m, runs)                                                                  \
+    "(" m ".state IN ('NOTICE_PUBLISHED', 'CANCELLED') AND EXISTS (SELECT 1 FROM "                 \
+    "notice_versions v WHERE v.meeting_id = " m ".id AND v.version = " m ".notice_version) AND "   \
+    "NOT " runs ")"
+/* Whether item `i` of meeting `m` was drafted after the meeting's notice
+ * and no notice has carried it yet: only those who run the committee
+ * (`runs`) read it. */
+#define DRAFTED_AFTER_NOTICE(i, m, runs)                                                           \
+    "(" m ".state IN ('NOTICE_PUBLISHED', 'CANCELLED') AND EXISTS (SELECT 1 FROM "                 \
+    "notice_versions v WHERE v.meeting_id = " m ".id) AND NOT EXISTS (SELECT 1 FROM "              \
+    "notice_items n WHERE n.meeting_id = " m ".id AND n.item_id = " i ".id) AND NOT " runs ")"
+
 /* whether the meeting changed since its last notice */
 #define MEETING_CHANGED                                                                            \
     "EXISTS (SELECT 1 FROM agenda_changes c WHERE c.meeting_id = meetings.id AND "                 \
@@ -526,27 +551,57 @@ int agenda_store_meeting_update(db_t *db, const char *id, const agenda_meeting_f
 
 int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committee_id,
                               const char *state, const char *from, const char *to, bool with_drafts,
-                              const char *q, Samhand__V1__ListMeetingsResponse **out)
+                              const char *q, const agenda_reader_t *reader,
+                              Samhand__V1__ListMeetingsResponse **out)
 {
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
-    const char *params[] = {after, limit, committee_id, state, from, to, with_drafts ? "t" : "f",
-                            q};
-    return rows_list(db,
-                     "SELECT " MEETING_COLUMNS " FROM meetings WHERE row_seq > $1"
-                     " AND ($3::uuid IS NULL OR committee_id = $3)"
-                     " AND ($4::text IS NULL OR state = $4)"
-                     " AND ($5::bigint IS NULL OR starts_at >= to_timestamp($5::bigint))"
-                     " AND ($6::bigint IS NULL OR starts_at < to_timestamp($6::bigint))"
-                     " AND ($7::boolean OR state <> 'DRAFT')"
-                     /* an exempt item's title is not the public's: not searched */
-                     " AND ($8::text IS NULL OR strpos(lower(title), lower($8)) > 0 OR "
-                     "      strpos(lower(place), lower($8)) > 0 OR EXISTS (SELECT 1 FROM "
-                     "      agenda_items i WHERE i.meeting_id = meetings.id AND NOT i.is_exempt "
-                     "      AND strpos(lower(i.title), lower($8)) > 0))"
-                     " ORDER BY row_seq LIMIT $2",
-                     8, params, s_meeting, page.limit,
-                     &samhand__v1__list_meetings_response__descriptor, (ProtobufCMessage **)out);
+    const agenda_reader_t nobody = {.subject = ""};
+    if (!reader)
+        reader = &nobody;
+    const char *params[] = {after,
+                            limit,
+                            committee_id,
+                            state,
+                            from,
+                            to,
+                            with_drafts ? "t" : "f",
+                            q,
+                            reader->is_administrator ? "t" : "f",
+                            reader->staff_organization_id,
+                            reader->subject};
+    return rows_list(
+        db,
+        "SELECT " MEETING_COLUMNS " FROM meetings WHERE row_seq > $1"
+        " AND ($3::uuid IS NULL OR committee_id = $3)"
+        " AND ($4::text IS NULL OR state = $4)"
+        " AND ($5::bigint IS NULL OR starts_at >= to_timestamp($5::bigint))"
+        " AND ($6::bigint IS NULL OR starts_at < to_timestamp($6::bigint))"
+        " AND ($7::boolean OR state <> 'DRAFT')"
+        /* what the reader reads is searched: the last notice's words by
+         * those who read it, the working draft by those who run the
+         * committee; an exempt item's title (exempt then or now) is
+         * not the public's: not searched */
+        " AND ($8::text IS NULL OR CASE WHEN " READS_AS_NOTICED(
+            "meetings",
+            READER_RUNS(
+                "meetings.committee_id", "$9", "$10",
+                "$11")) " THEN "
+                        "      EXISTS (SELECT 1 FROM notice_versions v WHERE v.meeting_id = "
+                        "      meetings.id AND v.version = meetings.notice_version AND "
+                        "      (strpos(lower(v.title), lower($8)) > 0 OR "
+                        "      strpos(lower(v.place), lower($8)) > 0 OR EXISTS (SELECT 1 FROM "
+                        "      notice_items n JOIN agenda_items i ON i.id = n.item_id WHERE "
+                        "      n.meeting_id = v.meeting_id AND n.version = v.version AND NOT "
+                        "      n.is_exempt AND NOT i.is_exempt AND "
+                        "      strpos(lower(n.title), lower($8)) > 0)))"
+                        "      ELSE strpos(lower(title), lower($8)) > 0 OR "
+                        "      strpos(lower(place), lower($8)) > 0 OR EXISTS (SELECT 1 FROM "
+                        "      agenda_items i WHERE i.meeting_id = meetings.id AND NOT i.is_exempt "
+                        "      AND strpos(lower(i.title), lower($8)) > 0) END)"
+                        " ORDER BY row_seq LIMIT $2",
+        11, params, s_meeting, page.limit, &samhand__v1__list_meetings_response__descriptor,
+        (ProtobufCMessage **)out);
 }
 
 int agenda_store_meeting_set_state(db_t *db, const char *id, const char *state,
@@ -584,10 +639,18 @@ int agenda_store_notice_keep(db_t *db, const char *meeting_id, int version,
     char v[16];
     snprintf(v, sizeof v, "%d", version);
     const char *params[] = {meeting_id, v, hex};
+    /* the notice is the meeting as it stands in this transaction */
     int rc = rows_exec(db,
-                       "INSERT INTO notice_versions (meeting_id, version, notice) "
-                       "VALUES ($1, $2, decode($3, 'hex'))",
+                       "INSERT INTO notice_versions (meeting_id, version, notice, title, place) "
+                       "SELECT $1, $2, decode($3, 'hex'), title, place FROM meetings "
+                       "WHERE id = $1",
                        3, params);
+    if (rc >= 0)
+        rc = rows_exec(db,
+                       "INSERT INTO notice_items (meeting_id, version, item_id, title, is_exempt) "
+                       "SELECT $1, $2, id, title, is_exempt FROM agenda_items "
+                       "WHERE meeting_id = $1",
+                       2, params);
     free(hex);
     free(packed);
     return rc < 0 ? -1 : 0;
@@ -905,36 +968,53 @@ static ProtobufCMessage *s_case(const PGresult *res, int row)
 }
 
 int agenda_store_case_list(db_t *db, agenda_page_t page, const char *q, const char *committee_id,
-                           bool all, const char *subject, const char *organization_id,
-                           Samhand__V1__ListCasesResponse **out)
+                           const agenda_reader_t *reader, Samhand__V1__ListCasesResponse **out)
 {
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
-    const char *params[] = {after,   limit,          q, committee_id, all ? "t" : "f",
-                            subject, organization_id};
+    const char *params[] = {after,
+                            limit,
+                            q,
+                            committee_id,
+                            reader->is_administrator ? "t" : "f",
+                            reader->subject,
+                            reader->staff_organization_id};
     return rows_list(
         db,
         "SELECT c.id, c.title, c.committee_id, " ROWS_TIMESTAMP_US(
             "c.created_at") ", c.row_seq FROM cases c WHERE c.row_seq > $1"
                             " AND ($3::text IS NULL OR strpos(lower(c.title), lower($3)) > 0)"
                             " AND ($4::uuid IS NULL OR c.committee_id = $4)"
-                            /* a case is its treatments */
-                            " AND EXISTS (SELECT 1 FROM agenda_items i WHERE i.case_id = c.id)"
-                            /* an exempt treatment's case only with a standing in its committee */
-                            " AND ($5::boolean OR NOT EXISTS (SELECT 1 FROM agenda_items i JOIN "
-                            "meetings m ON m.id = i.meeting_id JOIN committees k ON k.id = "
-                            "m.committee_id WHERE i.case_id = c.id AND i.is_exempt AND NOT "
-                            "(coalesce(k.secretariat_organization_id = $7::uuid, false) OR "
-                            "EXISTS (SELECT 1 FROM memberships ms JOIN persons p ON p.id = "
-                            "ms.person_id WHERE ms.committee_id = k.id AND p.principal_subject = "
-                            "$6 AND ms.term_from <= current_date AND (ms.term_to IS NULL OR "
-                            "ms.term_to >= current_date)))))"
-                            " ORDER BY c.row_seq LIMIT $2",
+                            /* a case is its treatments, those the reader may read */
+                            " AND EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = "
+                            "i.meeting_id WHERE i.case_id = c.id AND NOT " DRAFTED_AFTER_NOTICE(
+                                "i", "m",
+                                READER_RUNS("m.committee_id", "$5", "$7",
+                                            "$6")) ")"
+                                                   /* an exempt treatment's case only with a
+                                                      standing in its committee */
+                                                   " AND ($5::boolean OR NOT EXISTS (SELECT 1 FROM "
+                                                   "agenda_items i JOIN "
+                                                   "meetings m ON m.id = i.meeting_id JOIN "
+                                                   "committees k ON k.id = "
+                                                   "m.committee_id WHERE i.case_id = c.id AND "
+                                                   "i.is_exempt AND NOT "
+                                                   "(coalesce(k.secretariat_organization_id = "
+                                                   "$7::uuid, false) OR "
+                                                   "EXISTS (SELECT 1 FROM memberships ms JOIN "
+                                                   "persons p ON p.id = "
+                                                   "ms.person_id WHERE ms.committee_id = k.id AND "
+                                                   "p.principal_subject = "
+                                                   "$6 AND ms.term_from <= current_date AND "
+                                                   "(ms.term_to IS NULL OR "
+                                                   "ms.term_to >= current_date)))))"
+                                                   " ORDER BY c.row_seq LIMIT $2",
         7, params, s_case, page.limit, &samhand__v1__list_cases_response__descriptor,
         (ProtobufCMessage **)out);
 }
 
-int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
+int agenda_store_case_get(db_t *db, const char *id, const agenda_reader_t *reader,
+                          Samhand__V1__Case **out)
 {
     const char *params[] = {id};
     PGresult *res = db_query(db,
@@ -955,15 +1035,20 @@ int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
     c->committee_id = rows_text(res, 0, 2);
     c->create_time = rows_timestamp_us(res, 0, 3);
     PQclear(res);
+    const char *reader_params[] = {id, reader->is_administrator ? "t" : "f",
+                                   reader->staff_organization_id, reader->subject};
     if (rows_children(
             db,
             "SELECT m.committee_id, c.name, m.id, extract(epoch FROM m.starts_at)::bigint, "
             "i.id, coalesce(i.case_number, ''), coalesce(i.outcome, ''), i.decision, "
             "i.is_withdrawn, i.is_exempt, i.exemption_basis FROM agenda_items i "
             "JOIN meetings m ON m.id = i.meeting_id "
-            "JOIN committees c ON c.id = m.committee_id WHERE i.case_id = $1 "
-            "ORDER BY m.starts_at, i.position",
-            1, params, s_treatment, &c->base, "treatments") != 0) {
+            "JOIN committees c ON c.id = m.committee_id WHERE i.case_id = $1 AND "
+            "NOT " DRAFTED_AFTER_NOTICE(
+                "i", "m",
+                READER_RUNS("m.committee_id", "$2", "$3", "$4")) " "
+                                                                 "ORDER BY m.starts_at, i.position",
+            4, reader_params, s_treatment, &c->base, "treatments") != 0) {
         protobuf_c_message_free_unpacked(&c->base, NULL);
         return -1;
     }
