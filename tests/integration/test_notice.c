@@ -13,6 +13,7 @@
 static harness_stack_t s_stack;
 static const char *s_db;
 static char s_committee[40], s_meeting[40], s_public_item[40];
+static char s_late_item[40], s_late_case[40]; /* "Avtale om legevakt", drafted after the notice */
 static char s_other_auth[128]; /* "Authorization: Bearer <key>" of a party without standing */
 
 static int s_setup(void **state)
@@ -50,16 +51,23 @@ static int s_teardown(void **state)
 
 typedef enum { PUBLIC, OTHER, SECRETARIAT } s_reader_t;
 
+/* GET `path` as `who`. */
+static http_response_t *s_get(s_reader_t who, const char *path)
+{
+    char url[400];
+    if (who == SECRETARIAT) /* the administrator: runs every committee */
+        return stack_get(&s_stack, path);
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    const char *headers[] = {s_other_auth, NULL};
+    return http_request("GET", url, NULL, who == OTHER ? headers : NULL);
+}
+
 /* GET `path` (after the meeting's own, e.g. "/notice.html?version=1") as `who`. */
 static http_response_t *s_read(s_reader_t who, const char *path)
 {
-    char full[256], url[400];
+    char full[256];
     snprintf(full, sizeof full, "/v1/meetings/%s%s", s_meeting, path);
-    if (who == SECRETARIAT) /* the administrator: runs every committee */
-        return stack_get(&s_stack, full);
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, full);
-    const char *headers[] = {s_other_auth, NULL};
-    return http_request("GET", url, NULL, who == OTHER ? headers : NULL);
+    return s_get(who, full);
 }
 
 static void s_post(const char *what, const char *body)
@@ -71,20 +79,89 @@ static void s_post(const char *what, const char *body)
     http_response_free(&r);
 }
 
+/* `field` of agenda item `index` of the working draft. */
+static void s_item_field(size_t index, const char *field, char *out, size_t size)
+{
+    http_response_t *r = s_read(SECRETARIAT, "");
+    json_t *item = json_array_get(json_object_get(r->json, "items"), index);
+    snprintf(out, size, "%s", json_string_value(json_object_get(item, field)));
+    http_response_free(&r);
+}
+
+static void s_put_document(size_t index, const char *background)
+{
+    char item[40], path[200], body[300];
+    s_item_field(index, "id", item, sizeof item);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", s_meeting, item);
+    snprintf(body, sizeof body, "{\"responsible\":[\"Kommuneoverlege\"],\"background\":\"%s\"}",
+             background);
+    http_response_t *r = stack_send(&s_stack, "PUT", path, body);
+    expect_status(r, 200);
+    http_response_free(&r);
+}
+
+/* Whether `who` finds the meeting searching the list for `q`. */
+static bool s_found(s_reader_t who, const char *q)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/v1/meetings?committeeId=%s&q=%s", s_committee, q);
+    http_response_t *r = s_get(who, path);
+    expect_status(r, 200);
+    bool found = strstr(r->body, s_meeting) != NULL;
+    http_response_free(&r);
+    return found;
+}
+
+/* Whether `who` (not the public: cases need a key) finds the case drafted
+ * after the notice, by search and by its id. */
+static bool s_late_case_found(s_reader_t who)
+{
+    http_response_t *r = s_get(who, "/v1/cases?q=legevakt");
+    expect_status(r, 200);
+    bool listed = strstr(r->body, s_late_case) != NULL;
+    http_response_free(&r);
+    char path[100];
+    snprintf(path, sizeof path, "/v1/cases/%s", s_late_case);
+    r = s_get(who, path);
+    bool read = r->status == 200;
+    if (!read)
+        assert_problem(r, 404, "id");
+    http_response_free(&r);
+    assert_true(listed == read);
+    return read;
+}
+
+/* The body of the case document of the item of `item_id` as `who` reads it,
+ * or NULL when it is not found (404 naming itemId). The caller frees. */
+static char *s_document(s_reader_t who, const char *item_id)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/items/%s/document", item_id);
+    http_response_t *r = s_read(who, path);
+    char *body = NULL;
+    if (r->status == 200)
+        body = strdup(r->body);
+    else
+        assert_problem(r, 404, "itemId");
+    http_response_free(&r);
+    return body;
+}
+
 static size_t s_n_items(http_response_t *r)
 {
     return json_array_size(json_object_get(r->json, "items"));
 }
 
-/* Whether the outbox holds an event of the meeting with `text` in it. */
+/* Whether the outbox holds an event (of the meeting, its case documents,
+ * anything: every party reads them) with `text` in it. */
 static bool s_event_holds(const char *text)
 {
     PGconn *conn = PQconnectdb(s_db);
-    const char *params[] = {s_meeting, text};
+    const char *params[] = {text};
     PGresult *res = PQexecParams(conn,
-                                 "SELECT count(*) FROM agenda.outbox WHERE subject = $1 AND "
-                                 "position(convert_to($2, 'UTF8') IN event) > 0",
-                                 2, NULL, params, NULL, NULL, 0);
+                                 "SELECT count(*) FROM agenda.outbox WHERE "
+                                 "position(convert_to($1, 'UTF8') IN event) > 0",
+                                 1, NULL, params, NULL, NULL, 0);
     bool holds = atol(PQgetvalue(res, 0, 0)) > 0;
     PQclear(res);
     PQfinish(conn);
@@ -134,6 +211,7 @@ static void test_a_change_after_the_notice_waits_for_the_supplementary_notice(vo
                      "\"presenters\":[\"Ingjerd Astad\"],\"durationMin\":20}");
     s_post("/items", "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":15,"
                      "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    s_put_document(0, "Dagberedskap i fødeavdelingen.");
     s_post("/publish", NULL);
 
     /* after the notice: a new case and a new room, drafted */
@@ -199,6 +277,50 @@ static void test_a_change_after_the_notice_waits_for_the_supplementary_notice(vo
     http_response_free(&r);
 }
 
+static void test_a_search_a_case_document_and_a_case_drafted_after_the_notice_wait_too(void **state)
+{
+    /* drafted after the notice: a case document changed, one written for
+     * the new item, whose case started with it */
+    s_put_document(0, "Kveldsberedskap i fødeavdelingen.");
+    s_put_document(2, "Nattberedskap på legevakten.");
+    s_item_field(2, "id", s_late_item, sizeof s_late_item);
+    s_item_field(2, "caseId", s_late_case, sizeof s_late_case);
+    char item[40];
+    s_item_field(0, "id", item, sizeof item);
+
+    for (s_reader_t who = PUBLIC; who <= OTHER; who++) {
+        /* a search matches the notice's words, never the draft's */
+        assert_false(s_found(who, "legevakt"));
+        assert_false(s_found(who, "Auditoriet"));
+        assert_true(s_found(who, "Styrerommet"));
+        assert_true(s_found(who, "jordmortjenester"));
+        assert_false(s_found(who, "navngitt"));
+        /* the case document is the one the notice carried */
+        char *doc = s_document(who, item);
+        assert_non_null(doc);
+        assert_non_null(strstr(doc, "Dagberedskap"));
+        assert_null(strstr(doc, "Kveldsberedskap"));
+        free(doc);
+        assert_null(s_document(who, s_late_item));
+    }
+    /* the case of the drafted item is no one's but the secretariat's */
+    assert_false(s_late_case_found(OTHER));
+    /* nor do the events of the drafting carry any of it */
+    assert_false(s_event_holds("Kveldsberedskap"));
+    assert_false(s_event_holds("Nattberedskap"));
+
+    /* the secretariat searches and reads the draft */
+    assert_true(s_found(SECRETARIAT, "legevakt"));
+    assert_true(s_found(SECRETARIAT, "Auditoriet"));
+    char *doc = s_document(SECRETARIAT, item);
+    assert_non_null(strstr(doc, "Kveldsberedskap"));
+    free(doc);
+    doc = s_document(SECRETARIAT, s_late_item);
+    assert_non_null(strstr(doc, "Nattberedskap"));
+    free(doc);
+    assert_true(s_late_case_found(SECRETARIAT));
+}
+
 static void test_the_supplementary_notice_goes_out_with_a_new_sequence(void **state)
 {
     s_post("/publish", NULL);
@@ -240,6 +362,28 @@ static void test_the_supplementary_notice_goes_out_with_a_new_sequence(void **st
     assert_non_null(strstr(r->body, "LOCATION:Styrerommet\r\n"));
     http_response_free(&r);
     s_readers_see("?version=2", 3, "Styrerommet");
+}
+
+static void
+test_with_the_supplementary_notice_the_search_the_documents_and_the_case_follow(void **state)
+{
+    char item[40];
+    s_item_field(0, "id", item, sizeof item);
+    for (s_reader_t who = PUBLIC; who <= OTHER; who++) {
+        assert_true(s_found(who, "legevakt"));
+        assert_true(s_found(who, "Auditoriet"));
+        assert_false(s_found(who, "Styrerommet"));
+        char *doc = s_document(who, item);
+        assert_non_null(strstr(doc, "Kveldsberedskap"));
+        free(doc);
+        doc = s_document(who, s_late_item);
+        assert_non_null(strstr(doc, "Nattberedskap"));
+        free(doc);
+    }
+    assert_true(s_late_case_found(OTHER));
+    /* the case documents' events go out with the notice that carries them */
+    assert_true(s_event_holds("Kveldsberedskap"));
+    assert_true(s_event_holds("Nattberedskap"));
 }
 
 static void test_a_version_that_is_none_is_refused_by_name(void **state)
@@ -306,7 +450,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_change_after_the_notice_waits_for_the_supplementary_notice),
+        cmocka_unit_test(
+            test_a_search_a_case_document_and_a_case_drafted_after_the_notice_wait_too),
         cmocka_unit_test(test_the_supplementary_notice_goes_out_with_a_new_sequence),
+        cmocka_unit_test(
+            test_with_the_supplementary_notice_the_search_the_documents_and_the_case_follow),
         cmocka_unit_test(test_a_version_that_is_none_is_refused_by_name),
         cmocka_unit_test(test_an_item_made_exempt_is_hidden_in_every_notice),
         cmocka_unit_test(test_a_cancellation_shows_at_once),
