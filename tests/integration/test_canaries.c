@@ -816,15 +816,32 @@ static void s_build_meetings(void)
     s_meeting(C2, "2031-04-02T13:00:00+02:00", "2031-04-02T15:00:00+02:00", s_m2b);
     s_exempt_case(C2, s_m2b, "c2-notice-exempt", s_e3);
     s_item(s_m2b, "{\"kind\":\"CASE\",\"title\":\"Offentlig sak i april\",\"durationMin\":20}", id);
+    char april_doc[200];
+    snprintf(april_doc, sizeof april_doc, "/v1/meetings/%s/items/%s/document", s_m2b, id);
+    r = s_admin_send("PUT", april_doc, "{\"background\":\"Offentlig bakgrunn i april.\"}", 200);
+    http_response_free(&r);
     s_meeting_step("POST", s_m2b, "publish", NULL);
     /* drafted after the notice, for the next supplementary one: the
-     * public and the members read the notice as it went out */
+     * public and the members read the notice as it went out (its case
+     * document too), search it and see the cases it carries */
     snprintf(body, sizeof body,
              "{\"kind\":\"ANY_OTHER_BUSINESS\",\"title\":\"%s Tillegg\",\"description\":\"%s\","
              "\"durationMin\":5}",
              s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-title"),
              s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-description"));
     s_item(s_m2b, body, id);
+    snprintf(body, sizeof body, "{\"background\":\"%s\"}",
+             s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-doc-changed"));
+    r = s_admin_send("PUT", april_doc, body, 200);
+    http_response_free(&r);
+    snprintf(body, sizeof body, "{\"kind\":\"CASE\",\"title\":\"%s Ny sak\",\"durationMin\":5}",
+             s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-case-title"));
+    s_item(s_m2b, body, id);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", s_m2b, id);
+    snprintf(body, sizeof body, "{\"background\":\"%s\"}",
+             s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-case-doc"));
+    r = s_admin_send("PUT", path, body, 200);
+    http_response_free(&r);
 
     /* C1: a draft meeting, for those with a key */
     s_meeting(C1, "2031-05-06T09:00:00+02:00", "2031-05-06T11:00:00+02:00", s_m1d);
@@ -1348,8 +1365,33 @@ static void s_read_feed(int who, size_t index)
 static const char *const s_other_paths[] = {"/v1/me",   "/v1/sign-in", "/openapi.json",
                                             "/healthz", "/readyz",     "/metrics"};
 
+/* A search finds by their words only what the reader may read: a title's
+ * canary, searched for, finds nothing for one who may not see it. */
+static void s_search_canaries(int who)
+{
+    static const char *const searches[] = {"/v1/meetings", "/v1/cases"};
+    for (size_t i = 0; i < s_n_canaries; i++) {
+        const s_canary_t *c = &s_canaries[i];
+        if (!strstr(c->token, "title") || s_may_see(&s_principals[who], c, false))
+            continue;
+        for (size_t k = 0; k < sizeof searches / sizeof searches[0]; k++) {
+            char channel[64], path[200];
+            snprintf(channel, sizeof channel, "GET %s?q=", searches[k]);
+            snprintf(path, sizeof path, "%s?limit=500&q=%s", searches[k], c->token);
+            http_response_t *r = s_call(who, channel, "GET", path, NULL, NULL);
+            if (r->status == 200 && json_array_size(json_object_get(r->json, "items")) > 0) {
+                pthread_mutex_lock(&s_lock);
+                s_leak(who, channel, path, c->token);
+                pthread_mutex_unlock(&s_lock);
+            }
+            http_response_free(&r);
+        }
+    }
+}
+
 static void s_read_everything(int who)
 {
+    s_search_canaries(who);
     for (size_t i = 0; i < gateway_routes_count; i++) {
         if (strcmp(gateway_routes[i].method, "GET") != 0)
             continue;
