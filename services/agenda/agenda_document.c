@@ -346,8 +346,11 @@ int agenda_attachment_get(bus_call_t *call)
     int rc = check_uuid(req->id) ? agenda_store_attachment_get(call->db, req->id, &a) : 1;
     if (rc < 0)
         return bus_call_fail_db(call, "read attachment");
+    /* one added after the notice is read with the notice that carries it,
+     * but by those who run the committee */
     if (rc > 0 || (a.is_draft && !agenda_caller_known(call)) ||
-        (a.is_exempt && !agenda_caller_sees_exempt(call, a.committee_id))) {
+        (a.is_exempt && !agenda_caller_sees_exempt(call, a.committee_id)) ||
+        (a.is_drafted && agenda_caller_standing(call, a.committee_id) != AGENDA_STANDING_RUNS)) {
         agenda_attachment_clear(&a);
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "attachment %s does not exist", req->id);
     }

@@ -1490,7 +1490,10 @@ int agenda_store_attachment_get(db_t *db, const char *id, agenda_attachment_t *o
     PGresult *res =
         db_query(db,
                  "SELECT a.filename, a.content_type, a.content, i.is_exempt, "
-                 "m.state, encode(a.sha256, 'hex'), m.committee_id FROM attachments a JOIN "
+                 "m.state, encode(a.sha256, 'hex'), m.committee_id, m.state IN "
+                 "('NOTICE_PUBLISHED', 'CANCELLED') AND a.created_at > (SELECT "
+                 "max(v.published_at) FROM notice_versions v WHERE v.meeting_id = m.id) "
+                 "FROM attachments a JOIN "
                  "agenda_items i ON i.id = a.item_id JOIN meetings m ON "
                  "m.id = i.meeting_id WHERE a.id = $1",
                  1, params);
@@ -1507,6 +1510,7 @@ int agenda_store_attachment_get(db_t *db, const char *id, agenda_attachment_t *o
     out->is_draft = strcmp(PQgetvalue(res, 0, 4), "DRAFT") == 0;
     out->sha256 = rows_text(res, 0, 5);
     snprintf(out->committee_id, sizeof out->committee_id, "%s", PQgetvalue(res, 0, 6));
+    out->is_drafted = PQgetvalue(res, 0, 7)[0] == 't';
     PQclear(res);
     return 0;
 }

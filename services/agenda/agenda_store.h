@@ -249,6 +249,7 @@ typedef struct {
     unsigned char *content;
     size_t len;
     bool is_exempt, is_draft;
+    bool is_drafted; /* added after its meeting's last notice: no notice carries it yet */
     char committee_id[40];
 } agenda_attachment_t;
 
