@@ -67,7 +67,9 @@ const gateway_route_t gateway_routes[] = {
      D(list_meetings_response), 200, PUBLIC, "meetings",
      "List meetings (drafts only with a credential)"},
     {"GET", "/v1/meetings/{id}", "agenda", "agenda.GetMeeting", D(get_meeting_request), D(meeting),
-     200, PUBLIC, "meetings", "Get a meeting with its agenda and time slots"},
+     200, PUBLIC, "meetings",
+     "Get a meeting with its agenda and time slots: as its last notice went out (version=N: "
+     "notice N), the working draft to those who run the committee"},
     {"PATCH", "/v1/meetings/{id}", "agenda", "agenda.UpdateMeeting", D(update_meeting_request),
      D(meeting), 200, AUTH, "meetings", "Change a meeting's time, place, kind or chair"},
     {"POST", "/v1/meetings/{meetingId}/items", "agenda", "agenda.AddAgendaItem",
@@ -85,8 +87,9 @@ const gateway_route_t gateway_routes[] = {
     {"POST", "/v1/meetings/{id}/cancel", "agenda", "agenda.CancelMeeting",
      D(cancel_meeting_request), D(meeting), 200, AUTH, "meetings", "Cancel a meeting"},
     {"GET", "/v1/meetings/{id}/notice.html", "agenda", "agenda.GetMeetingNotice",
-     D(get_meeting_document_request), D(document), 200, PUBLIC, "meetings",
-     "The notice with its agenda (møteinnkalling), as HTML"},
+     D(get_meeting_request), D(document), 200, PUBLIC, "meetings",
+     "The notice with its agenda (møteinnkalling), as HTML: the last that went out (version=N: "
+     "notice N), the working draft to those who run the committee"},
     {"PUT", "/v1/meetings/{meetingId}/attendance", "agenda", "agenda.SetAttendance",
      D(set_attendance_request), D(meeting), 200, AUTH, "minutes",
      "Record who attended: present, absent with notice, deputies, observers"},
@@ -161,7 +164,7 @@ const gateway_route_t gateway_routes[] = {
      "Close the series when the emergency ends"},
     {"GET", "/v1/committees/{id}/calendar.ics", "agenda", "agenda.GetCommitteeCalendar",
      D(get_committee_request), D(document), 200, PUBLIC, "committees",
-     "Every noticed meeting of a committee, as an iCalendar feed"},
+     "Every noticed meeting of a committee, as its last notice went out, as an iCalendar feed"},
     {"GET", "/v1/deviation-categories", "deviation", "deviation.ListCategories",
      D(list_deviation_categories_request), D(list_deviation_categories_response), 200, PUBLIC,
      "deviations", "The category code list of the report form"},
@@ -229,8 +232,8 @@ const gateway_route_t gateway_routes[] = {
      D(list_subscription_events_request), D(list_events_response), 200, AUTH, "events",
      "The events that matched the subscription, by its counter (after=subscriptionsequence)"},
     {"GET", "/v1/meetings/{id}/calendar.ics", "agenda", "agenda.GetMeetingCalendar",
-     D(get_meeting_document_request), D(document), 200, PUBLIC, "meetings",
-     "The meeting as an iCalendar event"},
+     D(get_meeting_request), D(document), 200, PUBLIC, "meetings",
+     "The meeting as an iCalendar event, SEQUENCE the notice's version (version=N: notice N)"},
 };
 const size_t gateway_routes_count = sizeof gateway_routes / sizeof gateway_routes[0];
 

@@ -4,6 +4,7 @@
 #include "agenda_server.h"
 #include "samhand_check.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,25 +68,114 @@ static int s_open(bus_call_t *call, const char *meeting_id, Samhand__V1__Meeting
     return 0;
 }
 
-/* Commits with the event and replies with the document as stored. */
-/* The change's event goes to every party: of an exempt item's document it
- * says only that it changed. */
-static int s_commit(bus_call_t *call, const char *committee_id, const char *item_id, bool exempt)
+static Samhand__V1__CaseDocument *s_document_of(Samhand__V1__CaseDocument **docs, size_t n,
+                                                const char *item_id)
 {
-    Samhand__V1__CaseDocument *doc = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(docs[i]->item_id, item_id) == 0)
+            return docs[i];
+    return NULL;
+}
+
+static void s_free_documents(Samhand__V1__CaseDocument **docs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        protobuf_c_message_free_unpacked(&docs[i]->base, NULL);
+    free(docs);
+}
+
+/* What an event of the item's case document says to every party: the
+ * document as the public reads it, `m` and `docs` (agenda_meeting_public:
+ * of a noticed meeting, its last notice). Of an exempt item only that it
+ * changed; of an item or a document the notice does not carry (drafted
+ * after it), only the item's id. Fills and returns `ids` unless the whole
+ * document is shown. */
+static const Samhand__V1__CaseDocument *s_shown(const Samhand__V1__Meeting *m,
+                                                Samhand__V1__CaseDocument **docs, size_t n,
+                                                const char *item_id, Samhand__V1__CaseDocument *ids)
+{
+    const Samhand__V1__AgendaItem *item = NULL;
+    for (size_t i = 0; i < m->n_items && !item; i++)
+        if (strcmp(m->items[i]->id, item_id) == 0)
+            item = m->items[i];
+    Samhand__V1__CaseDocument *doc = item ? s_document_of(docs, n, item_id) : NULL;
+    if (doc && !item->is_exempt)
+        return doc;
+    samhand__v1__case_document__init(ids);
+    ids->item_id = (char *)item_id;
+    ids->update_time = doc ? doc->update_time : NULL;
+    return ids;
+}
+
+/* Commits with the event and replies with the document as stored. The
+ * event goes to every party: the document as the public reads it
+ * (s_shown), never the draft after a notice. */
+static int s_commit(bus_call_t *call, const char *meeting_id, const char *committee_id,
+                    const char *item_id)
+{
+    Samhand__V1__CaseDocument *doc = NULL, **docs = NULL;
+    size_t n_docs = 0;
     if (agenda_store_document_get(call->db, item_id, &doc) != 0) {
         db_rollback(call->db);
         return bus_call_fail_db(call, "read case document");
     }
-    if (!exempt)
-        return agenda_commit(call, "no.samhand.case_document.changed", item_id, NULL, committee_id,
-                             &doc->base);
-    Samhand__V1__CaseDocument shown = SAMHAND__V1__CASE_DOCUMENT__INIT;
-    shown.item_id = doc->item_id;
-    shown.update_time = doc->update_time;
-    int rc = agenda_commit_reply(call, "no.samhand.case_document.changed", item_id, NULL,
-                                 committee_id, &shown.base, &doc->base);
+    Samhand__V1__Meeting *m = agenda_meeting_public(call, meeting_id, &docs, &n_docs);
+    int rc = -1;
+    if (!m) {
+        db_rollback(call->db);
+    } else {
+        Samhand__V1__CaseDocument ids;
+        const Samhand__V1__CaseDocument *shown = s_shown(m, docs, n_docs, item_id, &ids);
+        rc = agenda_commit_reply(call, "no.samhand.case_document.changed", item_id, NULL,
+                                 committee_id, &shown->base, &doc->base);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+    }
+    s_free_documents(docs, n_docs);
     protobuf_c_message_free_unpacked(&doc->base, NULL);
+    return rc;
+}
+
+/* Whether two forms of a document say the same. */
+static bool s_same(const Samhand__V1__CaseDocument *a, const Samhand__V1__CaseDocument *b)
+{
+    size_t len = protobuf_c_message_get_packed_size(&a->base);
+    if (len != protobuf_c_message_get_packed_size(&b->base))
+        return false;
+    uint8_t *pa = malloc(len + 1), *pb = malloc(len + 1);
+    assert(pa && pb);
+    protobuf_c_message_pack(&a->base, pa);
+    protobuf_c_message_pack(&b->base, pb);
+    bool same = memcmp(pa, pb, len) == 0;
+    free(pa);
+    free(pb);
+    return same;
+}
+
+int agenda_document_noticed(bus_call_t *call, const char *meeting_id, int version)
+{
+    Samhand__V1__KeptNotice *before = NULL;
+    int rc = agenda_store_notice_get(call->db, meeting_id, version - 1, &before);
+    if (rc != 0) /* the notice before went out before notices were kept */
+        return rc < 0 ? bus_call_fail_db(call, "read the notice") : 0;
+    Samhand__V1__CaseDocument **docs = NULL;
+    size_t n_docs = 0;
+    Samhand__V1__Meeting *m = agenda_meeting_public(call, meeting_id, &docs, &n_docs);
+    rc = m ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n_docs; i++) {
+        const Samhand__V1__CaseDocument *was =
+            s_document_of(before->case_documents, before->n_case_documents, docs[i]->item_id);
+        if (was && s_same(was, docs[i]))
+            continue;
+        Samhand__V1__CaseDocument ids;
+        const Samhand__V1__CaseDocument *shown = s_shown(m, docs, n_docs, docs[i]->item_id, &ids);
+        if (db_outbox_append(call->db, "no.samhand.case_document.changed", docs[i]->item_id, NULL,
+                             m->committee_id, &shown->base) != 0)
+            rc = bus_call_fail_db(call, "record the change");
+    }
+    if (m)
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+    s_free_documents(docs, n_docs);
+    protobuf_c_message_free_unpacked(&before->base, NULL);
     return rc;
 }
 
@@ -136,7 +226,6 @@ int agenda_document_put(bus_call_t *call)
         return -1;
     }
     int rc = -1;
-    bool exempt = false;
     char committee_id[40];
     snprintf(committee_id, sizeof committee_id, "%s", m->committee_id);
     Samhand__V1__AgendaItem *item = s_item(call, m, req->item_id);
@@ -172,39 +261,35 @@ int agenda_document_put(bus_call_t *call)
         goto done;
     }
     rc = s_note_change(call, m, item, "Endret saksfremlegg");
-    exempt = item->is_exempt;
 done:
     protobuf_c_message_free_unpacked(&m->base, NULL);
-    return rc != 0 ? -1 : s_commit(call, committee_id, req->item_id, exempt);
+    return rc != 0 ? -1 : s_commit(call, req->meeting_id, committee_id, req->item_id);
 }
 
 int agenda_document_get(bus_call_t *call)
 {
     const Samhand__V1__GetCaseDocumentRequest *req = (const void *)call->request;
     Samhand__V1__Meeting *m = NULL;
-    if (agenda_meeting_load(call, req->meeting_id, false, &m) != 0)
+    Samhand__V1__CaseDocument **docs = NULL;
+    size_t n_docs = 0;
+    /* as the caller reads the meeting: of a noticed one, the document its
+     * last notice carried, to all but those who run the committee */
+    if (agenda_meeting_read(call, req->meeting_id, 0, &m, &docs, &n_docs) != 0)
         return -1;
     int rc = -1;
     Samhand__V1__AgendaItem *item = s_item(call, m, req->item_id);
     if (!item)
         goto done;
-    if (item->is_exempt && !agenda_caller_sees_exempt(call, m->committee_id)) {
+    Samhand__V1__CaseDocument *doc = s_document_of(docs, n_docs, item->id);
+    if (!doc || (item->is_exempt && !agenda_caller_sees_exempt(call, m->committee_id))) {
         bus_call_fail(call, BUS_NOT_FOUND, "item_id", "agenda item %s has no case document",
                       req->item_id);
         goto done;
     }
-    Samhand__V1__CaseDocument *doc = NULL;
-    int found = agenda_store_document_get(call->db, item->id, &doc);
-    if (found < 0) {
-        bus_call_fail_db(call, "read case document");
-    } else if (found > 0) {
-        bus_call_fail(call, BUS_NOT_FOUND, "item_id", "agenda item %s has no case document",
-                      req->item_id);
-    } else {
-        bus_call_reply_free(call, &doc->base);
-        rc = 0;
-    }
+    bus_call_reply(call, &doc->base);
+    rc = 0;
 done:
+    s_free_documents(docs, n_docs);
     protobuf_c_message_free_unpacked(&m->base, NULL);
     return rc;
 }
@@ -231,7 +316,6 @@ int agenda_attachment_add(bus_call_t *call)
     if (s_open(call, req->meeting_id, &m) != 0)
         return -1;
     int rc = -1;
-    bool exempt = false;
     char committee_id[40], id[40];
     snprintf(committee_id, sizeof committee_id, "%s", m->committee_id);
     Samhand__V1__AgendaItem *item = s_item(call, m, req->item_id);
@@ -250,10 +334,9 @@ int agenda_attachment_add(bus_call_t *call)
         goto done;
     }
     rc = s_note_change(call, m, item, "Nytt vedlegg");
-    exempt = item->is_exempt;
 done:
     protobuf_c_message_free_unpacked(&m->base, NULL);
-    return rc != 0 ? -1 : s_commit(call, committee_id, req->item_id, exempt);
+    return rc != 0 ? -1 : s_commit(call, req->meeting_id, committee_id, req->item_id);
 }
 
 int agenda_attachment_get(bus_call_t *call)
@@ -263,8 +346,11 @@ int agenda_attachment_get(bus_call_t *call)
     int rc = check_uuid(req->id) ? agenda_store_attachment_get(call->db, req->id, &a) : 1;
     if (rc < 0)
         return bus_call_fail_db(call, "read attachment");
+    /* one added after the notice is read with the notice that carries it,
+     * but by those who run the committee */
     if (rc > 0 || (a.is_draft && !agenda_caller_known(call)) ||
-        (a.is_exempt && !agenda_caller_sees_exempt(call, a.committee_id))) {
+        (a.is_exempt && !agenda_caller_sees_exempt(call, a.committee_id)) ||
+        (a.is_drafted && agenda_caller_standing(call, a.committee_id) != AGENDA_STANDING_RUNS)) {
         agenda_attachment_clear(&a);
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "attachment %s does not exist", req->id);
     }

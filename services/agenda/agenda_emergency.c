@@ -190,10 +190,8 @@ int agenda_emergency_meeting(bus_call_t *call)
     /* the notice goes out at once: the notice period is waived */
     if (agenda_meeting_number_cases(call, m, committee, 1) != 0)
         goto done;
-    if (agenda_store_meeting_noticed(call->db, meeting_id, 1) != 0) {
-        bus_call_fail_db(call, "call crisis meeting");
+    if (agenda_meeting_noticed(call, meeting_id, 1) != 0)
         goto done;
-    }
     rc = 0;
 done:
     if (m)

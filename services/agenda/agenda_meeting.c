@@ -97,13 +97,142 @@ static void s_hide_exempt(Samhand__V1__AgendaItem *item)
     s_clear_strings(&item->presenters, &item->n_presenters);
 }
 
-int agenda_meeting_load(bus_call_t *call, const char *id, bool lock, Samhand__V1__Meeting **out)
+/* ------------------------------------------------------------- notices */
+
+#define S_SWAP(type, a, b)                                                                         \
+    do {                                                                                           \
+        type swap_ = (a);                                                                          \
+        (a) = (b);                                                                                 \
+        (b) = swap_;                                                                               \
+    } while (0)
+
+/* Swaps what a notice states (kind, title, time, place, chair, the notice's
+ * number and time, and with `with_items` the agenda) between two forms of
+ * one meeting; its state, cancellation and minutes are not the notice's. */
+static void s_swap_noticed(Samhand__V1__Meeting *a, Samhand__V1__Meeting *b, bool with_items)
+{
+    S_SWAP(Samhand__V1__Meeting__Kind, a->kind, b->kind);
+    S_SWAP(char *, a->title, b->title);
+    S_SWAP(Samhand__V1__Timestamp *, a->start_time, b->start_time);
+    S_SWAP(Samhand__V1__Timestamp *, a->end_time, b->end_time);
+    S_SWAP(char *, a->place, b->place);
+    S_SWAP(char *, a->online_url, b->online_url);
+    S_SWAP(char *, a->chair_person_id, b->chair_person_id);
+    S_SWAP(int32_t, a->notice_version, b->notice_version);
+    S_SWAP(Samhand__V1__Timestamp *, a->notice_time, b->notice_time);
+    if (with_items) {
+        S_SWAP(size_t, a->n_items, b->n_items);
+        S_SWAP(Samhand__V1__AgendaItem **, a->items, b->items);
+    }
+}
+
+/* Keeps the notice just published as `version`: the meeting and its agenda
+ * as they stand in this transaction, with the case documents. 0 or -1
+ * after bus_call_fail. */
+static int s_keep_notice(bus_call_t *call, const char *id, int version)
+{
+    Samhand__V1__KeptNotice kept = SAMHAND__V1__KEPT_NOTICE__INIT;
+    int rc = -1;
+    if (agenda_store_meeting_get(call->db, id, false, &kept.meeting) != 0 ||
+        agenda_store_documents_of_meeting(call->db, id, &kept.case_documents,
+                                          &kept.n_case_documents) != 0 ||
+        agenda_store_notice_keep(call->db, id, version, &kept) != 0)
+        bus_call_fail_db(call, "keep the notice");
+    else
+        rc = 0;
+    if (kept.meeting)
+        protobuf_c_message_free_unpacked(&kept.meeting->base, NULL);
+    for (size_t i = 0; i < kept.n_case_documents; i++)
+        protobuf_c_message_free_unpacked(&kept.case_documents[i]->base, NULL);
+    free(kept.case_documents);
+    return rc;
+}
+
+int agenda_meeting_noticed(bus_call_t *call, const char *id, int version)
+{
+    if (agenda_store_meeting_noticed(call->db, id, version) != 0)
+        return bus_call_fail_db(call, "publish meeting");
+    if (s_keep_notice(call, id, version) != 0)
+        return -1;
+    /* the case documents drafted since the last notice reach the public now */
+    return version > 1 ? agenda_document_noticed(call, id, version) : 0;
+}
+
+static Samhand__V1__AgendaItem *s_item_by_id(Samhand__V1__AgendaItem **items, size_t n,
+                                             const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(items[i]->id, id) == 0)
+            return items[i];
+    return NULL;
+}
+
+/* Hides the exempt items from a reader without standing. In a kept notice
+ * an item is exempt also when it is exempt now, or gone from the agenda
+ * (it may have been made exempt first): making an item exempt takes
+ * effect at once, in every notice that carried it. */
+static void s_redact(Samhand__V1__Meeting *m, const Samhand__V1__Meeting *draft)
+{
+    for (size_t i = 0; i < m->n_items; i++) {
+        Samhand__V1__AgendaItem *item = m->items[i];
+        const Samhand__V1__AgendaItem *now =
+            draft ? s_item_by_id(draft->items, draft->n_items, item->id) : item;
+        if (!item->is_exempt && now && !now->is_exempt)
+            continue;
+        if (!item->is_exempt) {
+            item->is_exempt = true;
+            agenda_text_replace(&item->exemption_basis, now ? now->exemption_basis : "");
+        }
+        s_hide_exempt(item);
+    }
+}
+
+typedef struct {
+    bool lock;      /* for a change: the working draft, locked, the caller's scope checked */
+    bool as_public; /* as someone without a standing reads it (events) */
+    int version;    /* a notice by its number; 0: what the reader gets by default */
+    Samhand__V1__CaseDocument ***docs; /* when set, the case documents shown with it */
+    size_t *n_docs;
+} s_read_t;
+
+/* A noticed meeting is read as its last notice by everyone but those who
+ * run its committee; a cancellation shows at once, and a held meeting is
+ * read as it was held (its minutes). */
+static bool s_reads_as_noticed(const Samhand__V1__Meeting *m, int standing)
+{
+    return standing != AGENDA_STANDING_RUNS && m->notice_version > 0 &&
+           (m->state == SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED ||
+            m->state == SAMHAND__V1__MEETING__STATE__CANCELLED);
+}
+
+/* Puts notice `version` in place of the working draft's noticed fields;
+ * *kept_p then holds the draft's. 0, 1 when that notice was not kept (a
+ * notice published before notices were kept), -1 after bus_call_fail. */
+static int s_as_notice(bus_call_t *call, Samhand__V1__Meeting *m, int version,
+                       Samhand__V1__KeptNotice **kept_p)
+{
+    int rc = agenda_store_notice_get(call->db, m->id, version, kept_p);
+    if (rc < 0)
+        return bus_call_fail_db(call, "read the notice");
+    if (rc > 0 || !(*kept_p)->meeting) {
+        if (*kept_p)
+            protobuf_c_message_free_unpacked(&(*kept_p)->base, NULL);
+        *kept_p = NULL;
+        return 1;
+    }
+    s_swap_noticed(m, (*kept_p)->meeting, true);
+    m->has_unpublished_changes = false;
+    return 0;
+}
+
+static int s_load(bus_call_t *call, const char *id, const s_read_t *how, Samhand__V1__Meeting **out)
 {
     if (!check_uuid(id))
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "meeting %s does not exist", id);
-    int rc = agenda_store_meeting_get(call->db, id, lock, out);
+    int rc = agenda_store_meeting_get(call->db, id, how->lock, out);
     if (rc < 0)
         return bus_call_fail_db(call, "read meeting");
+    /* events of a draft go to those with a key, as drafts do */
     bool known = agenda_caller_known(call);
     if (rc > 0 || (!known && (*out)->state == SAMHAND__V1__MEETING__STATE__DRAFT)) {
         if (rc == 0)
@@ -111,36 +240,127 @@ int agenda_meeting_load(bus_call_t *call, const char *id, bool lock, Samhand__V1
         *out = NULL;
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "meeting %s does not exist", id);
     }
+    Samhand__V1__Meeting *m = *out;
+    Samhand__V1__KeptNotice *kept = NULL;
+    int standing = known && !how->as_public ? agenda_caller_standing(call, m->committee_id)
+                                            : AGENDA_STANDING_NONE;
+    rc = -1;
     /* a load for a change: the caller must act on this committee */
-    if (lock && agenda_scope_check(call, (*out)->committee_id) != 0) {
-        protobuf_c_message_free_unpacked(&(*out)->base, NULL);
-        *out = NULL;
-        return -1;
+    if (how->lock && agenda_scope_check_standing(call, standing) != 0)
+        goto done;
+    if (how->version > m->notice_version) {
+        bus_call_fail(call, BUS_NOT_FOUND, "version", "meeting %s has no notice %d", id,
+                      how->version);
+        goto done;
     }
-    agenda_meeting_fill_times(*out);
-    bool exempt_shown = known && agenda_caller_sees_exempt(call, (*out)->committee_id);
-    if (!exempt_shown)
-        for (size_t i = 0; i < (*out)->n_items; i++)
-            if ((*out)->items[i]->is_exempt)
-                s_hide_exempt((*out)->items[i]);
+    int version = how->version;
+    if (!version && !how->lock && s_reads_as_noticed(m, standing))
+        version = m->notice_version;
+    if (version > 0) {
+        int as = s_as_notice(call, m, version, &kept);
+        if (as < 0)
+            goto done;
+        if (as > 0 && how->version) {
+            bus_call_fail(call, BUS_NOT_FOUND, "version",
+                          "notice %d of meeting %s went out before notices were kept", version, id);
+            goto done;
+        }
+    }
+    if (standing != AGENDA_STANDING_RUNS)
+        m->has_unpublished_changes = false;
+    if (agenda_store_notice_versions(call->db, m) != 0) {
+        bus_call_fail_db(call, "read the notices");
+        goto done;
+    }
+    agenda_meeting_fill_times(m);
+    if (standing == AGENDA_STANDING_NONE)
+        s_redact(m, kept ? kept->meeting : NULL);
+    if (how->docs) {
+        if (kept) {
+            *how->docs = kept->case_documents, *how->n_docs = kept->n_case_documents;
+            kept->case_documents = NULL, kept->n_case_documents = 0;
+        } else if (agenda_store_documents_of_meeting(call->db, id, how->docs, how->n_docs) != 0) {
+            bus_call_fail_db(call, "read case documents");
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    if (kept)
+        protobuf_c_message_free_unpacked(&kept->base, NULL);
+    if (rc != 0) {
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int agenda_meeting_load(bus_call_t *call, const char *id, bool lock, Samhand__V1__Meeting **out)
+{
+    const s_read_t how = {.lock = lock};
+    return s_load(call, id, &how, out);
+}
+
+int agenda_meeting_read(bus_call_t *call, const char *id, int version, Samhand__V1__Meeting **out,
+                        Samhand__V1__CaseDocument ***docs, size_t *n_docs)
+{
+    const s_read_t how = {.version = version, .docs = docs, .n_docs = n_docs};
+    return s_load(call, id, &how, out);
+}
+
+int agenda_meeting_version_asked(bus_call_t *call, const char *version)
+{
+    if (check_empty(version))
+        return 0;
+    char *end = NULL;
+    long n = strspn(version, "0123456789") == strlen(version) ? strtol(version, &end, 10) : 0;
+    if (n < 1 || n > 100000)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "version",
+                             "version must be a positive integer: 1 the notice, 2 and on the "
+                             "supplementary notices");
+    return (int)n;
+}
+
+int agenda_meeting_list_as_noticed(bus_call_t *call, Samhand__V1__ListMeetingsResponse *list)
+{
+    /* without unpublished changes the meeting reads as its last notice
+     * already: only those with changes are looked at */
+    for (size_t i = 0; i < list->n_items; i++) {
+        Samhand__V1__Meeting *m = list->items[i];
+        if (!m->has_unpublished_changes)
+            continue;
+        int standing = agenda_caller_known(call) ? agenda_caller_standing(call, m->committee_id)
+                                                 : AGENDA_STANDING_NONE;
+        if (!s_reads_as_noticed(m, standing))
+            continue;
+        Samhand__V1__KeptNotice *kept = NULL;
+        int rc = agenda_store_notice_get(call->db, m->id, m->notice_version, &kept);
+        if (rc < 0)
+            return bus_call_fail_db(call, "read the notice");
+        m->has_unpublished_changes = false;
+        if (rc == 0 && kept->meeting)
+            s_swap_noticed(m, kept->meeting, false);
+        if (kept)
+            protobuf_c_message_free_unpacked(&kept->base, NULL);
+    }
     return 0;
 }
 
-Samhand__V1__Meeting *agenda_meeting_public(const Samhand__V1__Meeting *m)
+Samhand__V1__Meeting *agenda_meeting_public(bus_call_t *call, const char *id,
+                                            Samhand__V1__CaseDocument ***docs, size_t *n_docs)
 {
-    Samhand__V1__Meeting *copy = (Samhand__V1__Meeting *)agenda_copy(&m->base);
-    for (size_t i = 0; copy && i < copy->n_items; i++)
-        if (copy->items[i]->is_exempt)
-            s_hide_exempt(copy->items[i]);
-    return copy;
+    const s_read_t how = {.as_public = true, .docs = docs, .n_docs = n_docs};
+    Samhand__V1__Meeting *m = NULL;
+    return s_load(call, id, &how, &m) == 0 ? m : NULL;
 }
 
-/* The event goes to every party: exempt items in it as the public sees
- * them; the caller gets the meeting as it may see it. */
+/* The event goes to every party: the meeting as the public reads it (its
+ * last notice, exempt items hidden), never the draft after a notice; the
+ * caller gets the meeting as it may see it. */
 static int s_commit_meeting(bus_call_t *call, const char *type, Samhand__V1__Meeting *m,
                             const ProtobufCMessage *reply)
 {
-    Samhand__V1__Meeting *shown = agenda_meeting_public(m);
+    Samhand__V1__Meeting *shown = agenda_meeting_public(call, m->id, NULL, NULL);
     if (!shown) {
         db_rollback(call->db);
         return bus_call_fail(call, BUS_INTERNAL, NULL, "could not record the change");
@@ -287,7 +507,8 @@ int agenda_meeting_get(bus_call_t *call)
 {
     const Samhand__V1__GetMeetingRequest *req = (const void *)call->request;
     Samhand__V1__Meeting *m = NULL;
-    if (agenda_meeting_load(call, req->id, false, &m) != 0)
+    int version = agenda_meeting_version_asked(call, req->version);
+    if (version < 0 || agenda_meeting_read(call, req->id, version, &m, NULL, NULL) != 0)
         return -1;
     bus_call_reply_free(call, &m->base);
     return 0;
@@ -320,12 +541,18 @@ int agenda_meeting_list(bus_call_t *call)
         agenda_enum_name(call, "state", &samhand__v1__meeting__state__descriptor, req->state, &bad);
     if (bad || agenda_check_optional(call, "q", req->q, 200) != 0)
         return -1;
+    /* the search matches what the reader reads (the last notice, or the draft) */
+    agenda_reader_t reader = agenda_caller_reader(call);
     Samhand__V1__ListMeetingsResponse *list = NULL;
     if (agenda_store_meeting_list(
             call->db, page, check_empty(req->committee_id) ? NULL : req->committee_id, state,
             check_empty(req->from) ? NULL : from, check_empty(req->to) ? NULL : to,
-            agenda_caller_known(call), check_empty(req->q) ? NULL : req->q, &list) != 0)
+            agenda_caller_known(call), check_empty(req->q) ? NULL : req->q, &reader, &list) != 0)
         return bus_call_fail_db(call, "list meetings");
+    if (agenda_meeting_list_as_noticed(call, list) != 0) {
+        protobuf_c_message_free_unpacked(&list->base, NULL);
+        return -1;
+    }
     bus_call_reply_free(call, &list->base);
     return 0;
 }
@@ -561,10 +788,8 @@ int agenda_meeting_publish(bus_call_t *call)
                       m->notice_version);
         goto done;
     }
-    if (agenda_store_meeting_noticed(call->db, m->id, version) != 0) {
-        bus_call_fail_db(call, "publish meeting");
+    if (agenda_meeting_noticed(call, m->id, version) != 0)
         goto done;
-    }
     int64_t lead_days = (m->start_time->seconds - bus_now_ms() / 1000) / 86400;
     if (version == 1 && m->kind != SAMHAND__V1__MEETING__KIND__EMERGENCY &&
         lead_days < committee->notice_period_days)

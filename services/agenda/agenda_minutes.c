@@ -279,11 +279,14 @@ int agenda_case_get(bus_call_t *call)
 {
     const Samhand__V1__GetCaseRequest *req = (const void *)call->request;
     Samhand__V1__Case *c = NULL;
-    int rc = check_uuid(req->id) ? agenda_store_case_get(call->db, req->id, &c) : 1;
+    agenda_reader_t reader = agenda_caller_reader(call);
+    int rc = check_uuid(req->id) ? agenda_store_case_get(call->db, req->id, &reader, &c) : 1;
     if (rc < 0)
         return bus_call_fail_db(call, "read case");
     /* a case is its treatments: one whose only item was removed (never
-     * numbered) is none, and its title (perhaps an exempt one) no one's */
+     * numbered) is none, and its title (perhaps an exempt one) no one's;
+     * nor is one whose only item was drafted after its meeting's notice,
+     * but to those who run that committee */
     if (rc == 0 && c->n_treatments == 0) {
         protobuf_c_message_free_unpacked(&c->base, NULL);
         rc = 1;
@@ -319,17 +322,11 @@ int agenda_case_list(bus_call_t *call)
         agenda_check_ref(call, "committee_id", req->committee_id, false) != 0)
         return -1;
     /* the standing agenda_caller_standing gives, asked of every case at once */
-    static const char *const administrators[] = {"administrator", NULL};
-    static const char *const staff[] = {"secretariat", "secretary", NULL};
-    const Samhand__V1__Principal *p = call->envelope->principal;
-    const char *organization = p && check_uuid(p->organization_id) && bus_call_has_role(call, staff)
-                                   ? p->organization_id
-                                   : NULL;
+    agenda_reader_t reader = agenda_caller_reader(call);
     Samhand__V1__ListCasesResponse *list = NULL;
     if (agenda_store_case_list(call->db, page, check_empty(req->q) ? NULL : req->q,
-                               check_empty(req->committee_id) ? NULL : req->committee_id,
-                               bus_call_has_role(call, administrators),
-                               p && p->subject ? p->subject : "", organization, &list) != 0)
+                               check_empty(req->committee_id) ? NULL : req->committee_id, &reader,
+                               &list) != 0)
         return bus_call_fail_db(call, "list cases");
     bus_call_reply_free(call, &list->base);
     return 0;

@@ -121,21 +121,23 @@ static const char *s_kind_text(int kind)
 
 int agenda_notice_html(bus_call_t *call)
 {
-    const Samhand__V1__GetMeetingDocumentRequest *req = (const void *)call->request;
+    const Samhand__V1__GetMeetingRequest *req = (const void *)call->request;
     Samhand__V1__Meeting *m = NULL;
     Samhand__V1__Committee *committee = NULL;
     Samhand__V1__Person *chair = NULL;
     char **changes = NULL;
     size_t n_changes = 0, n_docs = 0;
     Samhand__V1__CaseDocument **docs = NULL;
-    if (agenda_meeting_load(call, req->id, false, &m) != 0)
+    int version = agenda_meeting_version_asked(call, req->version);
+    if (version < 0 || agenda_meeting_read(call, req->id, version, &m, &docs, &n_docs) != 0)
         return -1;
+    /* the working draft shows what its next supplementary notice will say */
+    bool drafted = m->has_unpublished_changes;
     int rc = s_context(call, m, &committee, &chair);
-    if (rc == 0 && m->notice_version > 1 &&
-        agenda_store_changes_of(call->db, m->id, m->notice_version, &changes, &n_changes) != 0)
+    if (rc == 0 && (drafted || m->notice_version > 1) &&
+        agenda_store_changes_of(call->db, m->id, drafted ? 0 : m->notice_version, &changes,
+                                &n_changes) != 0)
         rc = bus_call_fail_db(call, "read changes");
-    if (rc == 0 && agenda_store_documents_of_meeting(call->db, m->id, &docs, &n_docs) != 0)
-        rc = bus_call_fail_db(call, "read case documents");
     if (rc != 0)
         goto done;
 
@@ -147,8 +149,9 @@ int agenda_notice_html(bus_call_t *call)
     size_t len = 0;
     FILE *out = open_memstream(&body, &len);
     const char *heading = m->state == SAMHAND__V1__MEETING__STATE__DRAFT ? "MØTEINNKALLING (UTKAST)"
-                          : m->notice_version > 1                        ? "TILLEGGSINNKALLING"
-                                                                         : "MØTEINNKALLING";
+                          : drafted               ? "TILLEGGSINNKALLING (UTKAST)"
+                          : m->notice_version > 1 ? "TILLEGGSINNKALLING"
+                                                  : "MØTEINNKALLING";
     fputs("<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
     fputs(heading, out);
     fputs(" – ", out);
@@ -186,7 +189,12 @@ int agenda_notice_html(bus_call_t *call)
         fputs("</p>\n", out);
     }
     if (n_changes > 0) {
-        fprintf(out, "<h2>Endringer i tilleggsinnkalling %d</h2>\n<ul>\n", m->notice_version - 1);
+        if (drafted)
+            fprintf(out, "<h2>Endringer siden innkalling %d, ikke sendt ut</h2>\n<ul>\n",
+                    m->notice_version);
+        else
+            fprintf(out, "<h2>Endringer i tilleggsinnkalling %d</h2>\n<ul>\n",
+                    m->notice_version - 1);
         for (size_t i = 0; i < n_changes; i++) {
             fputs("<li>", out);
             html_text(out, changes[i]);
@@ -334,11 +342,12 @@ static const char s_ics_head[] =
 
 int agenda_notice_ics(bus_call_t *call)
 {
-    const Samhand__V1__GetMeetingDocumentRequest *req = (const void *)call->request;
+    const Samhand__V1__GetMeetingRequest *req = (const void *)call->request;
     Samhand__V1__Meeting *m = NULL;
     Samhand__V1__Committee *committee = NULL;
     Samhand__V1__Person *chair = NULL;
-    if (agenda_meeting_load(call, req->id, false, &m) != 0)
+    int version = agenda_meeting_version_asked(call, req->version);
+    if (version < 0 || agenda_meeting_read(call, req->id, version, &m, NULL, NULL) != 0)
         return -1;
     int rc = s_context(call, m, &committee, &chair);
     if (rc != 0)
@@ -398,8 +407,13 @@ int agenda_committee_ics(bus_call_t *call)
     do {
         /* drafts are nobody's appointment yet */
         if (agenda_store_meeting_list(call->db, page, committee->id, NULL, NULL, NULL, false, NULL,
-                                      &list) != 0) {
+                                      NULL, &list) != 0) {
             rc = bus_call_fail_db(call, "list meetings");
+            break;
+        }
+        if (agenda_meeting_list_as_noticed(call, list) != 0) {
+            protobuf_c_message_free_unpacked(&list->base, NULL);
+            rc = -1;
             break;
         }
         for (size_t i = 0; i < list->n_items; i++)

@@ -74,6 +74,20 @@ int agenda_caller_standing(bus_call_t *call, const char *committee_id)
     return standing;
 }
 
+agenda_reader_t agenda_caller_reader(bus_call_t *call)
+{
+    agenda_reader_t reader = {.subject = ""};
+    if (!agenda_caller_known(call))
+        return reader;
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    reader.is_administrator = s_has_role(call, "administrator");
+    reader.subject = p->subject;
+    if (check_uuid(p->organization_id) &&
+        (s_has_role(call, "secretariat") || s_has_role(call, "secretary")))
+        reader.staff_organization_id = p->organization_id;
+    return reader;
+}
+
 bool agenda_caller_sees_exempt(bus_call_t *call, const char *committee_id)
 {
     return agenda_caller_standing(call, committee_id) != AGENDA_STANDING_NONE;

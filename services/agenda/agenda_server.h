@@ -82,6 +82,37 @@ int agenda_notice_ics(bus_call_t *call);
  * bus_call_fail (404 when missing). Free with protobuf_c_message_free_unpacked. */
 int agenda_meeting_load(bus_call_t *call, const char *id, bool lock, Samhand__V1__Meeting **out);
 
+/* Loads a meeting for a reader as agenda_meeting_load does, and as its
+ * last notice went out unless the caller runs its committee (a
+ * cancellation shows at once; a held meeting reads as held); `version`
+ * (from agenda_meeting_version_asked) asks for notice N as it went out, to
+ * anyone who may read the meeting (404 naming `version` when there is
+ * none). With `docs`, the case documents of what is shown (of the notice,
+ * when one is); the caller frees them and the meeting. 0 or -1 after
+ * bus_call_fail. */
+int agenda_meeting_read(bus_call_t *call, const char *id, int version, Samhand__V1__Meeting **out,
+                        Samhand__V1__CaseDocument ***docs, size_t *n_docs);
+
+/* The notice a request asks for by `version` (its text): 0 when none is
+ * asked, else the positive number, or -1 after a 400 naming `version`. */
+int agenda_meeting_version_asked(bus_call_t *call, const char *version);
+
+/* Puts in a list of meetings, for a reader who does not run their
+ * committee, what the last notice said (title, time, place) of those
+ * changed since. 0 or -1 after bus_call_fail. */
+int agenda_meeting_list_as_noticed(bus_call_t *call, Samhand__V1__ListMeetingsResponse *list);
+
+/* Marks the meeting noticed as `version` (1 the notice, 2.. supplementary
+ * notices) and keeps that notice as it goes out. 0 or -1 after
+ * bus_call_fail. */
+int agenda_meeting_noticed(bus_call_t *call, const char *id, int version);
+
+/* Appends, in the call's transaction, a no.samhand.case_document.changed
+ * event for each case document that notice `version` (2 and on) of the
+ * meeting carries changed since the notice before, as the public reads it
+ * now that it went out. 0 or -1 after bus_call_fail. */
+int agenda_document_noticed(bus_call_t *call, const char *meeting_id, int version);
+
 /* Sets each item's start and end from the meeting's start and the minutes
  * before it (withdrawn items take no time), and agenda_minutes. */
 void agenda_meeting_fill_times(Samhand__V1__Meeting *meeting);
@@ -106,6 +137,10 @@ bool agenda_caller_known(bus_call_t *call);
 enum { AGENDA_STANDING_NONE, AGENDA_STANDING_MEMBER, AGENDA_STANDING_RUNS };
 int agenda_caller_standing(bus_call_t *call, const char *committee_id);
 
+/* The caller as the store asks agenda_caller_standing of many committees
+ * at once (agenda_reader_t); its strings are the call's. */
+agenda_reader_t agenda_caller_reader(bus_call_t *call);
+
 /* Whether the caller sees what is exempt from public access in the
  * committee's papers: any standing in it. */
 bool agenda_caller_sees_exempt(bus_call_t *call, const char *committee_id);
@@ -117,10 +152,13 @@ int agenda_scope_check(bus_call_t *call, const char *committee_id);
 /* The same for a standing the caller already knows. */
 int agenda_scope_check_standing(bus_call_t *call, int standing);
 
-/* A copy of the meeting as the public sees it: exempt items by their legal
- * basis only. For events, which every party reads. NULL when out of memory;
- * the caller frees. */
-Samhand__V1__Meeting *agenda_meeting_public(const Samhand__V1__Meeting *m);
+/* The meeting as the public reads it: its last notice (the working draft
+ * before one), exempt items by their legal basis only; with `docs`, the
+ * case documents shown with it (of the notice, when one is). For events,
+ * which every party reads. NULL after bus_call_fail; the caller frees the
+ * meeting and the documents. */
+Samhand__V1__Meeting *agenda_meeting_public(bus_call_t *call, const char *id,
+                                            Samhand__V1__CaseDocument ***docs, size_t *n_docs);
 
 /* «Utsatt fra møtet 12.03.2023, sak 6/23» of a carried item, as HTML. */
 void agenda_carried_from_text(FILE *out, const Samhand__V1__AgendaItem *item);

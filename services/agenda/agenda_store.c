@@ -367,14 +367,45 @@ int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *commi
 
 /* ---------------------------------------------------------------- meetings */
 
-#define MEETING_COLUMNS                                                                                                                  \
-    "id, committee_id, kind, title, extract(epoch FROM starts_at)::bigint, "                                                             \
-    "extract(epoch FROM ends_at)::bigint, place, online_url, "                                                                           \
-    "coalesce(chair_person_id::text, ''), state, notice_version, " ROWS_TIMESTAMP_US("notice_at") ", cancel_reason, " ROWS_TIMESTAMP_US( \
-        "created_at") ", " ROWS_TIMESTAMP_US("updated_"                                                                                  \
-                                             "at") ","                                                                                   \
-                                                   " " ROWS_TIMESTAMP_US(                                                                \
-                                                       "minutes_approved_at") ", row_seq"
+/* Whether the reader (administrator, its staff organisation, subject: the
+ * parameters named) runs the committee of id `committee`: the standing
+ * AGENDA_STANDING_RUNS of agenda_caller_standing, asked of many committees
+ * in one query. */
+#define READER_RUNS(committee, admin, org, subject)                                                \
+    "(" admin "::boolean OR coalesce((SELECT k.secretariat_organization_id = " org "::uuid "       \
+    "FROM committees k WHERE k.id = " committee "), false) OR EXISTS (SELECT 1 FROM "              \
+    "memberships ms JOIN persons p ON p.id = ms.person_id WHERE ms.committee_id = " committee      \
+    " AND p.principal_subject = " subject " AND ms.role IN ('SECRETARY', 'CHAIR', "                \
+    "'VICE_CHAIR') AND ms.term_from <= current_date AND (ms.term_to IS NULL OR ms.term_to >= "     \
+    "current_date)))"
+/* Whether meeting `m` reads as its last notice (kept) to one who does not
+ * run its committee, `runs` saying whether the reader does. */
+#define READS_AS_NOTICED(m, runs)                                                                  \
+    "(" m ".state IN ('NOTICE_PUBLISHED', 'CANCELLED') AND EXISTS (SELECT 1 FROM "                 \
+    "notice_versions v WHERE v.meeting_id = " m ".id AND v.version = " m ".notice_version) AND "   \
+    "NOT " runs ")"
+/* Whether item `i` of meeting `m` was drafted after the meeting's notice
+ * and no notice has carried it yet: only those who run the committee
+ * (`runs`) read it. */
+#define DRAFTED_AFTER_NOTICE(i, m, runs)                                                           \
+    "(" m ".state IN ('NOTICE_PUBLISHED', 'CANCELLED') AND EXISTS (SELECT 1 FROM "                 \
+    "notice_versions v WHERE v.meeting_id = " m ".id) AND NOT EXISTS (SELECT 1 FROM "              \
+    "notice_items n WHERE n.meeting_id = " m ".id AND n.item_id = " i ".id) AND NOT " runs ")"
+
+/* whether the meeting changed since its last notice */
+#define MEETING_CHANGED                                                                            \
+    "EXISTS (SELECT 1 FROM agenda_changes c WHERE c.meeting_id = meetings.id AND "                 \
+    "c.version IS NULL)"
+#define MEETING_TIMES                                                                              \
+    ROWS_TIMESTAMP_US("notice_at")                                                                 \
+    ", cancel_reason, " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US(                    \
+        "updated_at") ", " ROWS_TIMESTAMP_US("minutes_approved_at")
+/* the paging key, row_seq, last */
+#define MEETING_COLUMNS                                                                            \
+    "id, committee_id, kind, title, extract(epoch FROM starts_at)::bigint, "                       \
+    "extract(epoch FROM ends_at)::bigint, place, online_url, "                                     \
+    "coalesce(chair_person_id::text, ''), state, notice_version, " MEETING_TIMES                   \
+    ", " MEETING_CHANGED ", row_seq"
 
 static ProtobufCMessage *s_meeting(const PGresult *res, int row)
 {
@@ -399,6 +430,7 @@ static ProtobufCMessage *s_meeting(const PGresult *res, int row)
     m->update_time = rows_timestamp_us(res, row, 14);
     if (!PQgetisnull(res, row, 15))
         m->minutes_approve_time = rows_timestamp_us(res, row, 15);
+    m->has_unpublished_changes = PQgetvalue(res, row, 16)[0] == 't';
     return &m->base;
 }
 
@@ -519,27 +551,57 @@ int agenda_store_meeting_update(db_t *db, const char *id, const agenda_meeting_f
 
 int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committee_id,
                               const char *state, const char *from, const char *to, bool with_drafts,
-                              const char *q, Samhand__V1__ListMeetingsResponse **out)
+                              const char *q, const agenda_reader_t *reader,
+                              Samhand__V1__ListMeetingsResponse **out)
 {
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
-    const char *params[] = {after, limit, committee_id, state, from, to, with_drafts ? "t" : "f",
-                            q};
-    return rows_list(db,
-                     "SELECT " MEETING_COLUMNS " FROM meetings WHERE row_seq > $1"
-                     " AND ($3::uuid IS NULL OR committee_id = $3)"
-                     " AND ($4::text IS NULL OR state = $4)"
-                     " AND ($5::bigint IS NULL OR starts_at >= to_timestamp($5::bigint))"
-                     " AND ($6::bigint IS NULL OR starts_at < to_timestamp($6::bigint))"
-                     " AND ($7::boolean OR state <> 'DRAFT')"
-                     /* an exempt item's title is not the public's: not searched */
-                     " AND ($8::text IS NULL OR strpos(lower(title), lower($8)) > 0 OR "
-                     "      strpos(lower(place), lower($8)) > 0 OR EXISTS (SELECT 1 FROM "
-                     "      agenda_items i WHERE i.meeting_id = meetings.id AND NOT i.is_exempt "
-                     "      AND strpos(lower(i.title), lower($8)) > 0))"
-                     " ORDER BY row_seq LIMIT $2",
-                     8, params, s_meeting, page.limit,
-                     &samhand__v1__list_meetings_response__descriptor, (ProtobufCMessage **)out);
+    const agenda_reader_t nobody = {.subject = ""};
+    if (!reader)
+        reader = &nobody;
+    const char *params[] = {after,
+                            limit,
+                            committee_id,
+                            state,
+                            from,
+                            to,
+                            with_drafts ? "t" : "f",
+                            q,
+                            reader->is_administrator ? "t" : "f",
+                            reader->staff_organization_id,
+                            reader->subject};
+    return rows_list(
+        db,
+        "SELECT " MEETING_COLUMNS " FROM meetings WHERE row_seq > $1"
+        " AND ($3::uuid IS NULL OR committee_id = $3)"
+        " AND ($4::text IS NULL OR state = $4)"
+        " AND ($5::bigint IS NULL OR starts_at >= to_timestamp($5::bigint))"
+        " AND ($6::bigint IS NULL OR starts_at < to_timestamp($6::bigint))"
+        " AND ($7::boolean OR state <> 'DRAFT')"
+        /* what the reader reads is searched: the last notice's words by
+         * those who read it, the working draft by those who run the
+         * committee; an exempt item's title (exempt then or now) is
+         * not the public's: not searched */
+        " AND ($8::text IS NULL OR CASE WHEN " READS_AS_NOTICED(
+            "meetings",
+            READER_RUNS(
+                "meetings.committee_id", "$9", "$10",
+                "$11")) " THEN "
+                        "      EXISTS (SELECT 1 FROM notice_versions v WHERE v.meeting_id = "
+                        "      meetings.id AND v.version = meetings.notice_version AND "
+                        "      (strpos(lower(v.title), lower($8)) > 0 OR "
+                        "      strpos(lower(v.place), lower($8)) > 0 OR EXISTS (SELECT 1 FROM "
+                        "      notice_items n JOIN agenda_items i ON i.id = n.item_id WHERE "
+                        "      n.meeting_id = v.meeting_id AND n.version = v.version AND NOT "
+                        "      n.is_exempt AND NOT i.is_exempt AND "
+                        "      strpos(lower(n.title), lower($8)) > 0)))"
+                        "      ELSE strpos(lower(title), lower($8)) > 0 OR "
+                        "      strpos(lower(place), lower($8)) > 0 OR EXISTS (SELECT 1 FROM "
+                        "      agenda_items i WHERE i.meeting_id = meetings.id AND NOT i.is_exempt "
+                        "      AND strpos(lower(i.title), lower($8)) > 0) END)"
+                        " ORDER BY row_seq LIMIT $2",
+        11, params, s_meeting, page.limit, &samhand__v1__list_meetings_response__descriptor,
+        (ProtobufCMessage **)out);
 }
 
 int agenda_store_meeting_set_state(db_t *db, const char *id, const char *state,
@@ -561,6 +623,92 @@ int agenda_store_meeting_noticed(db_t *db, const char *id, int version)
                      "UPDATE meetings SET state = 'NOTICE_PUBLISHED', notice_version = $2, "
                      "notice_at = now(), updated_at = now() WHERE id = $1",
                      2, params);
+}
+
+int agenda_store_notice_keep(db_t *db, const char *meeting_id, int version,
+                             const Samhand__V1__KeptNotice *notice)
+{
+    size_t len = protobuf_c_message_get_packed_size(&notice->base);
+    uint8_t *packed = malloc(len + 1);
+    char *hex = malloc(2 * len + 1);
+    assert(packed && hex);
+    protobuf_c_message_pack(&notice->base, packed);
+    for (size_t i = 0; i < len; i++)
+        snprintf(hex + 2 * i, 3, "%02x", packed[i]);
+    hex[2 * len] = '\0';
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[] = {meeting_id, v, hex};
+    /* the notice is the meeting as it stands in this transaction */
+    int rc = rows_exec(db,
+                       "INSERT INTO notice_versions (meeting_id, version, notice, title, place) "
+                       "SELECT $1, $2, decode($3, 'hex'), title, place FROM meetings "
+                       "WHERE id = $1",
+                       3, params);
+    if (rc >= 0)
+        rc = rows_exec(db,
+                       "INSERT INTO notice_items (meeting_id, version, item_id, title, is_exempt) "
+                       "SELECT $1, $2, id, title, is_exempt FROM agenda_items "
+                       "WHERE meeting_id = $1",
+                       2, params);
+    free(hex);
+    free(packed);
+    return rc < 0 ? -1 : 0;
+}
+
+int agenda_store_notice_get(db_t *db, const char *meeting_id, int version,
+                            Samhand__V1__KeptNotice **out)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[] = {meeting_id, v};
+    *out = NULL;
+    PGresult *res = db_query(db,
+                             "SELECT encode(notice, 'hex') FROM notice_versions "
+                             "WHERE meeting_id = $1 AND version = $2",
+                             2, params);
+    if (!res)
+        return -1;
+    int rc = 1;
+    if (PQntuples(res) == 1) {
+        const char *hex = PQgetvalue(res, 0, 0);
+        size_t len = strlen(hex) / 2;
+        uint8_t *packed = malloc(len + 1);
+        assert(packed);
+        for (size_t i = 0; i < len; i++) {
+            unsigned byte;
+            sscanf(hex + 2 * i, "%2x", &byte);
+            packed[i] = (uint8_t)byte;
+        }
+        *out = samhand__v1__kept_notice__unpack(NULL, len, packed);
+        free(packed);
+        rc = *out ? 0 : -1;
+    }
+    PQclear(res);
+    return rc;
+}
+
+static ProtobufCMessage *s_notice_version(const PGresult *res, int row)
+{
+    Samhand__V1__NoticeVersion *v = malloc(sizeof *v);
+    assert(v);
+    samhand__v1__notice_version__init(v);
+    v->version = atoi(PQgetvalue(res, row, 0));
+    v->kind = v->version > 1 ? SAMHAND__V1__NOTICE_VERSION__KIND__SUPPLEMENTARY_NOTICE
+                             : SAMHAND__V1__NOTICE_VERSION__KIND__NOTICE;
+    v->publish_time = rows_timestamp_us(res, row, 1);
+    return &v->base;
+}
+
+int agenda_store_notice_versions(db_t *db, Samhand__V1__Meeting *m)
+{
+    const char *params[] = {m->id};
+    return rows_children(
+        db,
+        "SELECT version, " ROWS_TIMESTAMP_US(
+            "published_at") " FROM "
+                            "notice_versions WHERE meeting_id = $1 ORDER BY version",
+        1, params, s_notice_version, &m->base, "notice_versions");
 }
 
 /* ----------------------------------------------------------- agenda items */
@@ -753,7 +901,8 @@ int agenda_store_changes_of(db_t *db, const char *meeting_id, int version, char 
     return s_strings(db_query(db,
                               "SELECT " CHANGE_TEXT " FROM agenda_changes c LEFT JOIN "
                               "agenda_items i ON i.id = c.item_id WHERE c.meeting_id = $1 AND "
-                              "c.version = $2 ORDER BY c.id",
+                              "c.version IS NOT DISTINCT FROM nullif($2::integer, 0) "
+                              "ORDER BY c.id",
                               2, params),
                      out, n);
 }
@@ -819,36 +968,53 @@ static ProtobufCMessage *s_case(const PGresult *res, int row)
 }
 
 int agenda_store_case_list(db_t *db, agenda_page_t page, const char *q, const char *committee_id,
-                           bool all, const char *subject, const char *organization_id,
-                           Samhand__V1__ListCasesResponse **out)
+                           const agenda_reader_t *reader, Samhand__V1__ListCasesResponse **out)
 {
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
-    const char *params[] = {after,   limit,          q, committee_id, all ? "t" : "f",
-                            subject, organization_id};
+    const char *params[] = {after,
+                            limit,
+                            q,
+                            committee_id,
+                            reader->is_administrator ? "t" : "f",
+                            reader->subject,
+                            reader->staff_organization_id};
     return rows_list(
         db,
         "SELECT c.id, c.title, c.committee_id, " ROWS_TIMESTAMP_US(
             "c.created_at") ", c.row_seq FROM cases c WHERE c.row_seq > $1"
                             " AND ($3::text IS NULL OR strpos(lower(c.title), lower($3)) > 0)"
                             " AND ($4::uuid IS NULL OR c.committee_id = $4)"
-                            /* a case is its treatments */
-                            " AND EXISTS (SELECT 1 FROM agenda_items i WHERE i.case_id = c.id)"
-                            /* an exempt treatment's case only with a standing in its committee */
-                            " AND ($5::boolean OR NOT EXISTS (SELECT 1 FROM agenda_items i JOIN "
-                            "meetings m ON m.id = i.meeting_id JOIN committees k ON k.id = "
-                            "m.committee_id WHERE i.case_id = c.id AND i.is_exempt AND NOT "
-                            "(coalesce(k.secretariat_organization_id = $7::uuid, false) OR "
-                            "EXISTS (SELECT 1 FROM memberships ms JOIN persons p ON p.id = "
-                            "ms.person_id WHERE ms.committee_id = k.id AND p.principal_subject = "
-                            "$6 AND ms.term_from <= current_date AND (ms.term_to IS NULL OR "
-                            "ms.term_to >= current_date)))))"
-                            " ORDER BY c.row_seq LIMIT $2",
+                            /* a case is its treatments, those the reader may read */
+                            " AND EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = "
+                            "i.meeting_id WHERE i.case_id = c.id AND NOT " DRAFTED_AFTER_NOTICE(
+                                "i", "m",
+                                READER_RUNS("m.committee_id", "$5", "$7",
+                                            "$6")) ")"
+                                                   /* an exempt treatment's case only with a
+                                                      standing in its committee */
+                                                   " AND ($5::boolean OR NOT EXISTS (SELECT 1 FROM "
+                                                   "agenda_items i JOIN "
+                                                   "meetings m ON m.id = i.meeting_id JOIN "
+                                                   "committees k ON k.id = "
+                                                   "m.committee_id WHERE i.case_id = c.id AND "
+                                                   "i.is_exempt AND NOT "
+                                                   "(coalesce(k.secretariat_organization_id = "
+                                                   "$7::uuid, false) OR "
+                                                   "EXISTS (SELECT 1 FROM memberships ms JOIN "
+                                                   "persons p ON p.id = "
+                                                   "ms.person_id WHERE ms.committee_id = k.id AND "
+                                                   "p.principal_subject = "
+                                                   "$6 AND ms.term_from <= current_date AND "
+                                                   "(ms.term_to IS NULL OR "
+                                                   "ms.term_to >= current_date)))))"
+                                                   " ORDER BY c.row_seq LIMIT $2",
         7, params, s_case, page.limit, &samhand__v1__list_cases_response__descriptor,
         (ProtobufCMessage **)out);
 }
 
-int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
+int agenda_store_case_get(db_t *db, const char *id, const agenda_reader_t *reader,
+                          Samhand__V1__Case **out)
 {
     const char *params[] = {id};
     PGresult *res = db_query(db,
@@ -869,15 +1035,20 @@ int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out)
     c->committee_id = rows_text(res, 0, 2);
     c->create_time = rows_timestamp_us(res, 0, 3);
     PQclear(res);
+    const char *reader_params[] = {id, reader->is_administrator ? "t" : "f",
+                                   reader->staff_organization_id, reader->subject};
     if (rows_children(
             db,
             "SELECT m.committee_id, c.name, m.id, extract(epoch FROM m.starts_at)::bigint, "
             "i.id, coalesce(i.case_number, ''), coalesce(i.outcome, ''), i.decision, "
             "i.is_withdrawn, i.is_exempt, i.exemption_basis FROM agenda_items i "
             "JOIN meetings m ON m.id = i.meeting_id "
-            "JOIN committees c ON c.id = m.committee_id WHERE i.case_id = $1 "
-            "ORDER BY m.starts_at, i.position",
-            1, params, s_treatment, &c->base, "treatments") != 0) {
+            "JOIN committees c ON c.id = m.committee_id WHERE i.case_id = $1 AND "
+            "NOT " DRAFTED_AFTER_NOTICE(
+                "i", "m",
+                READER_RUNS("m.committee_id", "$2", "$3", "$4")) " "
+                                                                 "ORDER BY m.starts_at, i.position",
+            4, reader_params, s_treatment, &c->base, "treatments") != 0) {
         protobuf_c_message_free_unpacked(&c->base, NULL);
         return -1;
     }
@@ -1319,7 +1490,10 @@ int agenda_store_attachment_get(db_t *db, const char *id, agenda_attachment_t *o
     PGresult *res =
         db_query(db,
                  "SELECT a.filename, a.content_type, a.content, i.is_exempt, "
-                 "m.state, encode(a.sha256, 'hex'), m.committee_id FROM attachments a JOIN "
+                 "m.state, encode(a.sha256, 'hex'), m.committee_id, m.state IN "
+                 "('NOTICE_PUBLISHED', 'CANCELLED') AND a.created_at > (SELECT "
+                 "max(v.published_at) FROM notice_versions v WHERE v.meeting_id = m.id) "
+                 "FROM attachments a JOIN "
                  "agenda_items i ON i.id = a.item_id JOIN meetings m ON "
                  "m.id = i.meeting_id WHERE a.id = $1",
                  1, params);
@@ -1336,6 +1510,7 @@ int agenda_store_attachment_get(db_t *db, const char *id, agenda_attachment_t *o
     out->is_draft = strcmp(PQgetvalue(res, 0, 4), "DRAFT") == 0;
     out->sha256 = rows_text(res, 0, 5);
     snprintf(out->committee_id, sizeof out->committee_id, "%s", PQgetvalue(res, 0, 6));
+    out->is_drafted = PQgetvalue(res, 0, 7)[0] == 't';
     PQclear(res);
     return 0;
 }

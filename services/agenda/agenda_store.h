@@ -17,6 +17,16 @@ typedef struct {
     int limit;
 } agenda_page_t;
 
+/* Who reads, for the queries that ask agenda_caller_standing of many
+ * committees at once: administrators run every committee, a secretariat
+ * or secretary those its organisation is the secretariat of, and the
+ * principal (by subject) those of its memberships today. */
+typedef struct {
+    bool is_administrator;
+    const char *staff_organization_id; /* NULL when not of a secretariat */
+    const char *subject;               /* "" without a credential */
+} agenda_reader_t;
+
 int agenda_store_organization_insert(db_t *db, const char *name, const char *number,
                                      const char *kind, const char *contact_email,
                                      Samhand__V1__Organization **out);
@@ -100,11 +110,21 @@ int agenda_store_meeting_update(db_t *db, const char *id, const agenda_meeting_f
  * `with_drafts` */
 int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committee_id,
                               const char *state, const char *from, const char *to, bool with_drafts,
-                              const char *q, Samhand__V1__ListMeetingsResponse **out);
+                              const char *q, const agenda_reader_t *reader,
+                              Samhand__V1__ListMeetingsResponse **out);
 int agenda_store_meeting_set_state(db_t *db, const char *id, const char *state,
                                    const char *cancel_reason);
 /* Records a notice: state NOTICE_PUBLISHED, its version and time. */
 int agenda_store_meeting_noticed(db_t *db, const char *id, int version);
+/* Keeps notice `version` of a meeting as it went out. 0 or -1. */
+int agenda_store_notice_keep(db_t *db, const char *meeting_id, int version,
+                             const Samhand__V1__KeptNotice *notice);
+/* Notice `version` as kept: 0 with *out (the caller frees), 1 when there is
+ * no such notice, -1. */
+int agenda_store_notice_get(db_t *db, const char *meeting_id, int version,
+                            Samhand__V1__KeptNotice **out);
+/* Fills m->notice_versions with the notices kept of the meeting. 0 or -1. */
+int agenda_store_notice_versions(db_t *db, Samhand__V1__Meeting *m);
 
 typedef struct {
     const char *kind, *title, *description, *exemption_basis;
@@ -144,7 +164,8 @@ int agenda_store_change_add(db_t *db, const char *meeting_id, const char *descri
  * (caller frees each and the array). */
 int agenda_store_changes_take(db_t *db, const char *meeting_id, int version, char ***out,
                               size_t *n);
-/* The descriptions of the changes carried by notice `version`. */
+/* The descriptions of the changes carried by notice `version`, or (0)
+ * those waiting for the next one. */
 int agenda_store_changes_of(db_t *db, const char *meeting_id, int version, char ***out, size_t *n);
 
 /* ------------------------------------------------------------------ minutes */
@@ -153,15 +174,18 @@ int agenda_store_changes_of(db_t *db, const char *meeting_id, int version, char 
 int agenda_store_case_insert(db_t *db, const char *title, const char *meeting_id, char id[40]);
 /* 1 when the case exists, 0 when not, -1 on error. */
 int agenda_store_case_exists(db_t *db, const char *id);
-/* The case with every treatment, in time order. */
-int agenda_store_case_get(db_t *db, const char *id, Samhand__V1__Case **out);
+/* The case with every treatment `reader` may read, in time order: not an
+ * item drafted after its meeting's notice, unless the reader runs that
+ * committee. */
+int agenda_store_case_get(db_t *db, const char *id, const agenda_reader_t *reader,
+                          Samhand__V1__Case **out);
 /* A page of cases whose title holds `q` (or all), of `committee_id` (or
- * any), leaving out those ever treated as exempt unless `subject` has a
- * standing in that committee (a membership today, or `organization_id`
- * runs it); administrators (`all`) see every one. */
+ * any), with a treatment `reader` may read (as agenda_store_case_get),
+ * leaving out those ever treated as exempt unless the reader has a
+ * standing in that committee (a membership today, or its organisation
+ * runs it); administrators see every one. */
 int agenda_store_case_list(db_t *db, agenda_page_t page, const char *q, const char *committee_id,
-                           bool all, const char *subject, const char *organization_id,
-                           Samhand__V1__ListCasesResponse **out);
+                           const agenda_reader_t *reader, Samhand__V1__ListCasesResponse **out);
 int agenda_store_item_outcome(db_t *db, const char *item_id, const char *outcome,
                               const char *decision, char **points, size_t n_points);
 /* Replaces the attendance with a JSON array of {person_id, status, deputy_for}. */
@@ -225,6 +249,7 @@ typedef struct {
     unsigned char *content;
     size_t len;
     bool is_exempt, is_draft;
+    bool is_drafted; /* added after its meeting's last notice: no notice carries it yet */
     char committee_id[40];
 } agenda_attachment_t;
 

@@ -139,14 +139,20 @@ int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const ch
     return 0;
 }
 
-/* A document of agenda's, rendered for members (who may see everything).
+/* A document of agenda's, as the public reads it; of a notice, the one the
+ * event carries (`version`, 0 for minutes), whatever went out since.
  * A client per render: they are few (a notice, minutes), and nothing is
  * left behind when the consumer's thread ends. */
-static char *s_render(const notify_context_t *ctx, const char *method, const char *meeting_id)
+static char *s_render(const notify_context_t *ctx, const char *method, const char *meeting_id,
+                      int version)
 {
     bus_client_t *client = bus_client_new(ctx->agenda_endpoint);
-    Samhand__V1__GetMeetingDocumentRequest req = SAMHAND__V1__GET_MEETING_DOCUMENT_REQUEST__INIT;
+    Samhand__V1__GetMeetingRequest req = SAMHAND__V1__GET_MEETING_REQUEST__INIT;
+    char number[16] = "";
+    if (version > 0)
+        snprintf(number, sizeof number, "%d", version);
     req.id = (char *)meeting_id;
+    req.version = number;
     Samhand__V1__Envelope *reply = bus_client_call(client, method, &req.base, 5000);
     bus_client_destroy(&client);
     if (!reply)
@@ -203,9 +209,10 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     int rc = res ? 0 : -1;
     char *html = NULL, *calendar = NULL;
     if (res && PQntuples(res) > 0) {
-        html = s_render(ctx, document, m->id);
-        if (strcmp(kind, "minutes") != 0)
-            calendar = s_render(ctx, "agenda.GetMeetingCalendar", m->id);
+        bool is_minutes = strcmp(kind, "minutes") == 0;
+        html = s_render(ctx, document, m->id, is_minutes ? 0 : m->notice_version);
+        if (!is_minutes)
+            calendar = s_render(ctx, "agenda.GetMeetingCalendar", m->id, m->notice_version);
         if (!html) {
             log_warn("could not render the %s of a meeting; trying again later", kind);
             rc = -1; /* the event is applied again later */

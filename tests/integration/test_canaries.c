@@ -110,12 +110,19 @@ typedef enum {
     A_SUB,     /* a subscription: its owner organisation, administrators */
     A_ADMIN,   /* API keys' names: administrators (and the key itself) */
     A_SENDER,  /* a proposal's submitter: those who read persons, the organisation it is for */
+    A_RUNS,    /* drafted after a notice: those who run the committee (not its members) */
 } s_audience_t;
 
-static const char *const s_audience_names[] = {
-    "any key",      "exempt",         "persons",
-    "deviation",    "draft",          "anonymous reporter",
-    "subscription", "administrators", "proposal's sender"};
+static const char *const s_audience_names[] = {"any key",
+                                               "exempt",
+                                               "persons",
+                                               "deviation",
+                                               "draft",
+                                               "anonymous reporter",
+                                               "subscription",
+                                               "administrators",
+                                               "proposal's sender",
+                                               "secretariat's draft"};
 
 typedef struct {
     char token[80]; /* lower case, as the scan finds it */
@@ -195,6 +202,7 @@ typedef struct {
     int org; /* -1: none */
     unsigned roles;
     unsigned committees; /* a person with a membership of these today */
+    unsigned chairs;     /* ... as their secretary, chair or vice chair */
     bool is_env_admin, is_revoked;
     bool is_early_only; /* a channel of a key since revoked: nothing made after that */
     bool is_caller;     /* calls the routes (mailboxes and receivers do not) */
@@ -240,14 +248,17 @@ static bool s_may_see(const s_principal_t *p, const s_canary_t *c, bool is_event
     switch (c->audience) {
     case A_KEY:
         return true;
-    case A_EXEMPT: {
+    case A_EXEMPT:
+    case A_RUNS: {
         /* administrators; the secretariat and secretaries of the
-         * organisation that runs the committee; its members */
+         * organisation that runs the committee; its secretary and chairs;
+         * of what is exempt, its members too */
         bool runs = false;
         for (int k = 0; k < N_COMMITTEES; k++)
             runs |= (c->committee & COMMITTEE(k)) && p->org == s_runner[k] &&
                     (p->roles & (ROLE_SECRETARIAT | ROLE_SECRETARY));
-        return (p->roles & ROLE_ADMINISTRATOR) || runs || (p->committees & c->committee);
+        unsigned members = c->audience == A_EXEMPT ? p->committees : p->chairs;
+        return (p->roles & ROLE_ADMINISTRATOR) || runs || (members & c->committee);
     }
     case A_PERSONS:
         return (p->roles & gateway_policy_roles("agenda.ListPersons")) != 0;
@@ -464,6 +475,8 @@ static void s_person_of(int i, const char *name, const char *email, int committe
         s_create(path, body, K_MEMBERSHIP, membership);
         s_id_in(K_MEMBERSHIP, membership, s_committees[committee]);
         p->committees |= COMMITTEE(committee);
+        if (strcmp(role, "MEMBER") != 0)
+            p->chairs |= COMMITTEE(committee);
     }
 }
 
@@ -803,7 +816,32 @@ static void s_build_meetings(void)
     s_meeting(C2, "2031-04-02T13:00:00+02:00", "2031-04-02T15:00:00+02:00", s_m2b);
     s_exempt_case(C2, s_m2b, "c2-notice-exempt", s_e3);
     s_item(s_m2b, "{\"kind\":\"CASE\",\"title\":\"Offentlig sak i april\",\"durationMin\":20}", id);
+    char april_doc[200];
+    snprintf(april_doc, sizeof april_doc, "/v1/meetings/%s/items/%s/document", s_m2b, id);
+    r = s_admin_send("PUT", april_doc, "{\"background\":\"Offentlig bakgrunn i april.\"}", 200);
+    http_response_free(&r);
     s_meeting_step("POST", s_m2b, "publish", NULL);
+    /* drafted after the notice, for the next supplementary one: the
+     * public and the members read the notice as it went out (its case
+     * document too), search it and see the cases it carries */
+    snprintf(body, sizeof body,
+             "{\"kind\":\"ANY_OTHER_BUSINESS\",\"title\":\"%s Tillegg\",\"description\":\"%s\","
+             "\"durationMin\":5}",
+             s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-title"),
+             s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-description"));
+    s_item(s_m2b, body, id);
+    snprintf(body, sizeof body, "{\"background\":\"%s\"}",
+             s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-doc-changed"));
+    r = s_admin_send("PUT", april_doc, body, 200);
+    http_response_free(&r);
+    snprintf(body, sizeof body, "{\"kind\":\"CASE\",\"title\":\"%s Ny sak\",\"durationMin\":5}",
+             s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-case-title"));
+    s_item(s_m2b, body, id);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", s_m2b, id);
+    snprintf(body, sizeof body, "{\"background\":\"%s\"}",
+             s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-case-doc"));
+    r = s_admin_send("PUT", path, body, 200);
+    http_response_free(&r);
 
     /* C1: a draft meeting, for those with a key */
     s_meeting(C1, "2031-05-06T09:00:00+02:00", "2031-05-06T11:00:00+02:00", s_m1d);
@@ -1174,7 +1212,9 @@ static const s_queries_t s_route_queries[] = {
     {"deviation.ListReports", {"?limit=500", "?limit=500&state=DRAFT", NULL}},
     {"agenda.ListMeetings", {"?limit=500", "?limit=500&state=DRAFT", NULL}},
     {"agenda.ListPersons", {"?limit=500", "?limit=500&q=CANARY", NULL}},
+    {"agenda.GetMeeting", {"", "?version=1", NULL}},
     {"agenda.GetMeetingNotice", {"", "?version=1", NULL}},
+    {"agenda.GetMeetingCalendar", {"", "?version=1", NULL}},
     {"agenda.ListActions", {"?limit=500", "?limit=500&open=true", NULL}},
     {"deviation.ListCategories", {"", NULL}},
 };
@@ -1325,8 +1365,33 @@ static void s_read_feed(int who, size_t index)
 static const char *const s_other_paths[] = {"/v1/me",   "/v1/sign-in", "/openapi.json",
                                             "/healthz", "/readyz",     "/metrics"};
 
+/* A search finds by their words only what the reader may read: a title's
+ * canary, searched for, finds nothing for one who may not see it. */
+static void s_search_canaries(int who)
+{
+    static const char *const searches[] = {"/v1/meetings", "/v1/cases"};
+    for (size_t i = 0; i < s_n_canaries; i++) {
+        const s_canary_t *c = &s_canaries[i];
+        if (!strstr(c->token, "title") || s_may_see(&s_principals[who], c, false))
+            continue;
+        for (size_t k = 0; k < sizeof searches / sizeof searches[0]; k++) {
+            char channel[64], path[200];
+            snprintf(channel, sizeof channel, "GET %s?q=", searches[k]);
+            snprintf(path, sizeof path, "%s?limit=500&q=%s", searches[k], c->token);
+            http_response_t *r = s_call(who, channel, "GET", path, NULL, NULL);
+            if (r->status == 200 && json_array_size(json_object_get(r->json, "items")) > 0) {
+                pthread_mutex_lock(&s_lock);
+                s_leak(who, channel, path, c->token);
+                pthread_mutex_unlock(&s_lock);
+            }
+            http_response_free(&r);
+        }
+    }
+}
+
 static void s_read_everything(int who)
 {
+    s_search_canaries(who);
     for (size_t i = 0; i < gateway_routes_count; i++) {
         if (strcmp(gateway_routes[i].method, "GET") != 0)
             continue;
@@ -1661,7 +1726,9 @@ static void s_print_canaries(void)
                          orgs[0] ? "+" : "", s_org_names[o]);
         printf("  %-44s %s%s%s%s%s%s\n", c->token, s_audience_names[c->audience],
                orgs[0] ? " of " : "", orgs,
-               c->audience == A_EXEMPT ? (c->committee & COMMITTEE(C1) ? " of C1" : " of C2") : "",
+               c->audience == A_EXEMPT || c->audience == A_RUNS
+                   ? (c->committee & COMMITTEE(C1) ? " of C1" : " of C2")
+                   : "",
                c->self >= 0 ? " (and the key itself)" : "",
                c->is_late ? " (made after revocation)" : "");
     }

@@ -287,10 +287,15 @@ static void test_case_document_with_attachment(void **state)
              json_string_value(json_object_get(attachment, "id")));
     http_response_free(&r);
 
+    /* added after the notice: the secretariat's until a notice carries it */
     snprintf(url, sizeof url, "%s/v1/attachments/%s", s_stack.base_url, attachment_id);
     r = http_request("GET", url, NULL, NULL);
+    assert_problem(r, 404, "id");
+    http_response_free(&r);
+    char attachment_path[80];
+    snprintf(attachment_path, sizeof attachment_path, "/v1/attachments/%s", attachment_id);
+    r = stack_get(&s_stack, attachment_path);
     expect_status(r, 200);
-    assert_string_equal(r->content_type, "application/pdf");
     assert_string_equal(r->body, "%PDF-1.4 vedlegg");
     http_response_free(&r);
 
@@ -320,7 +325,12 @@ static void test_case_document_with_attachment(void **state)
     assert_problem(r, 400, "itemId");
     http_response_free(&r);
 
-    /* the notice carries the case document */
+    /* the notice carries the case document once it goes out: it was
+     * written after the notice, so in a supplementary one */
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", s_feb);
+    r = stack_send(&s_stack, "POST", path, NULL);
+    expect_status(r, 200);
+    http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/meetings/%s/notice.html", s_stack.base_url, s_feb);
     r = http_request("GET", url, NULL, NULL);
     assert_non_null(strstr(r->body, "<h2>SAKSFREMLEGG</h2>\n<p><strong>Sak: 2/23</strong>"));
@@ -329,6 +339,13 @@ static void test_case_document_with_attachment(void **state)
     assert_non_null(strstr(r->body, "<h3>Forslag til vedtak</h3>\n<ol>\n<li>ASU anbefaler"));
     assert_non_null(strstr(r->body, "Forslag til samarbeidsavtale.pdf</a>"));
     assert_non_null(strstr(r->body, "<h3>Vurdering og anbefaling</h3>"));
+    http_response_free(&r);
+    /* and with it the attachment */
+    snprintf(url, sizeof url, "%s/v1/attachments/%s", s_stack.base_url, attachment_id);
+    r = http_request("GET", url, NULL, NULL);
+    expect_status(r, 200);
+    assert_string_equal(r->content_type, "application/pdf");
+    assert_string_equal(r->body, "%PDF-1.4 vedlegg");
     http_response_free(&r);
 }
 
