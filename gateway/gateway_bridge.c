@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define TICK_MS 10
@@ -20,6 +21,7 @@ struct gateway_call {
     int64_t deadline_ms;
     gateway_bridge_done_fn done;
     void *ctx;
+    bool waits; /* a long-poll's or a stream's: the service holds it */
     gateway_call_t *prev, *next;
 };
 
@@ -38,6 +40,7 @@ struct gateway_bridge {
     zhashx_t *by_id;             /* the same calls by wire id, for the replies */
     uint64_t sequence;
     size_t n_pending;
+    size_t n_waiting; /* of them, calls the service may hold (long-polls) */
     size_t n_closing; /* handles whose close callback is still to come */
     uv_timer_t timer;
     uv_idle_t after_send; /* drains once the caller's stack has unwound */
@@ -55,6 +58,8 @@ static void s_unlink(gateway_bridge_t *bridge, gateway_call_t *call)
         bridge->tail = call->prev;
     zhashx_delete(bridge->by_id, call->wire_id);
     bridge->n_pending--;
+    if (call->waits)
+        bridge->n_waiting--;
     if (bridge->n_pending == 0)
         uv_timer_stop(&bridge->timer);
 }
@@ -255,6 +260,19 @@ void gateway_bridge_cancel(gateway_bridge_t *bridge, gateway_call_t *call)
 size_t gateway_bridge_pending(gateway_bridge_t *bridge)
 {
     return bridge->n_pending;
+}
+
+void gateway_bridge_may_wait(gateway_bridge_t *bridge, gateway_call_t *call)
+{
+    if (call && !call->waits) {
+        call->waits = true;
+        bridge->n_waiting++;
+    }
+}
+
+size_t gateway_bridge_owed(gateway_bridge_t *bridge)
+{
+    return bridge->n_pending - bridge->n_waiting;
 }
 
 gateway_call_t *gateway_bridge_ask(gateway_bridge_t *bridge, const char *service,

@@ -48,4 +48,10 @@ void gateway_bridge_cancel(gateway_bridge_t *bridge, gateway_call_t *call);
 /* Calls waiting for a reply now. */
 size_t gateway_bridge_pending(gateway_bridge_t *bridge);
 
+/* Marks a call the service may hold until news comes (a long-poll, an
+ * event stream's page): a stopping gateway does not wait for it. */
+void gateway_bridge_may_wait(gateway_bridge_t *bridge, gateway_call_t *call);
+/* Calls owed a prompt reply: the pending ones less those that may wait. */
+size_t gateway_bridge_owed(gateway_bridge_t *bridge);
+
 #endif

@@ -527,9 +527,11 @@ static void s_on_again(uv_timer_t *timer)
     char id[80];
     snprintf(id, sizeof id, "%s-%d", ex->request_id, ++ex->round);
     ex->envelope.request_id = id;
-    ex->envelope.deadline_ms = bus_now_ms() + ex->gateway->request_timeout_ms;
+    /* the service waits out what is left of the wait itself */
+    ex->envelope.deadline_ms = ex->wait_until_ms + BUS_LONG_POLL_MARGIN_MS;
     ex->call =
         gateway_bridge_call(ex->gateway->bridge, ex->route->service, &ex->envelope, s_on_reply, ex);
+    gateway_bridge_may_wait(ex->gateway->bridge, ex->call);
     if (!ex->call) {
         s_send_problem(ex->req, 503, "the service is not reachable; try again shortly", NULL,
                        ex->request_id);
@@ -757,11 +759,16 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
             goto refuse_field_late;
         }
         if (seconds > 0) {
+            /* the service waits for news (or says it does not, answering
+             * at once: then it is asked again in a moment) */
             ex->wait_until_ms = bus_now_ms() + seconds * 1000L;
+            envelope.deadline_ms = ex->wait_until_ms + BUS_LONG_POLL_MARGIN_MS;
             ex->envelope = envelope;
         }
     }
     ex->call = gateway_bridge_call(gateway->bridge, route->service, &envelope, s_on_reply, ex);
+    if (ex->wait_until_ms)
+        gateway_bridge_may_wait(gateway->bridge, ex->call);
     if (!ex->call) {
         char label[128];
         snprintf(label, sizeof label, "%s %s", route->method, route->path);

@@ -11,7 +11,8 @@
 
 #include <string.h>
 
-#define POLL_MS 250
+#define POLL_MS 250     /* after an empty page that came at once (notify did not wait) */
+#define WAIT_SECONDS 10 /* notify holds the ask until events come, or this long */
 #define PING_MS 15000
 
 typedef struct {
@@ -27,6 +28,7 @@ typedef struct {
     char *chunk;       /* the bytes in flight, until proceed */
     bool sending, stopped;
     int64_t last_write_ms;
+    int64_t asked_ms; /* when the page in flight was asked for */
     int round;
 } s_stream_t;
 
@@ -69,6 +71,7 @@ static void s_poll(uv_timer_t *timer)
     req.after = s->cursor;
     req.types = s->types;
     req.limit = 100;
+    req.wait_seconds = WAIT_SECONDS;
     uint8_t body[512];
     size_t len = samhand__v1__list_events_request__get_packed_size(&req);
     if (len > sizeof body)
@@ -80,10 +83,12 @@ static void s_poll(uv_timer_t *timer)
     envelope.request_id = id;
     envelope.method = "notify.ListEvents";
     envelope.principal = &s->principal;
-    envelope.deadline_ms = bus_now_ms() + s->gateway->request_timeout_ms;
+    s->asked_ms = bus_now_ms();
+    envelope.deadline_ms = s->asked_ms + WAIT_SECONDS * 1000L + BUS_LONG_POLL_MARGIN_MS;
     envelope.body.data = body;
     envelope.body.len = len;
     s->call = gateway_bridge_call(s->gateway->bridge, "notify", &envelope, s_on_page, s);
+    gateway_bridge_may_wait(s->gateway->bridge, s->call);
     if (!s->call)
         uv_timer_start(s->timer, s_poll, 1000, 0); /* notify is away: try again */
 }
@@ -131,8 +136,12 @@ static void s_on_page(void *ctx, const Samhand__V1__Envelope *reply)
         return;
     }
     free(text);
+    /* notify waited for events and had none: ask again at once (a ping
+     * goes out when one is due); an empty page at once means it did not
+     * wait, and the next ask waits a moment instead */
+    bool waited = bus_now_ms() - s->asked_ms >= 1000;
     if (!s->stopped)
-        uv_timer_start(s->timer, s_poll, more ? 0 : POLL_MS, 0);
+        uv_timer_start(s->timer, s_poll, more || waited ? 0 : POLL_MS, 0);
 }
 
 static void s_on_proceed(h2o_generator_t *self, h2o_req_t *req)

@@ -18,7 +18,8 @@ static int64_t s_drain_deadline_ms;
 static void s_on_drain_tick(uv_timer_t *timer)
 {
     gateway_t *gateway = timer->data;
-    if (gateway_bridge_pending(gateway->bridge) == 0 || bus_now_ms() >= s_drain_deadline_ms)
+    /* a long-poll or stream the service holds ends with the gateway */
+    if (gateway_bridge_owed(gateway->bridge) == 0 || bus_now_ms() >= s_drain_deadline_ms)
         uv_stop(gateway->loop);
 }
 

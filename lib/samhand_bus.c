@@ -160,6 +160,7 @@ int bus_call_fail_db(bus_call_t *call, const char *what)
 #define WAITING_MAX (IN_FLIGHT_MAX + 16)
 
 typedef struct s_waiter s_waiter_t;
+typedef struct s_awaiter s_awaiter_t;
 
 struct bus_server {
     bus_server_config_t config;
@@ -178,6 +179,7 @@ struct bus_server {
     bool stopping;
     fiber_t *reader; /* reads the ROUTER; parked while IN_FLIGHT_MAX are in flight */
     bool reader_parked;
+    s_awaiter_t *awaiting; /* requests waiting for news (long-polls) */
     zactor_t *loop;
     zsock_t *loop_pipe; /* the actor's end, in the loop's thread */
     metrics_t *metrics;
@@ -375,9 +377,13 @@ static void s_count(bus_server_t *server, const char *method, bus_code_t code, d
 }
 
 /* Handles one envelope and returns the packed reply, or NULL to drop it. */
-static zframe_t *s_handle(bus_server_t *server, db_t *db, zframe_t *payload)
+/* Handles one envelope on the connection *db_p (which a long-poll may
+ * trade for another, or lose: NULL) and returns the packed reply, or
+ * NULL to drop it. */
+static zframe_t *s_handle(bus_server_t *server, db_t **db_p, zframe_t *payload)
 {
-    bus_call_t call = {.db = db, .service = server->config.service};
+    db_t *db = *db_p;
+    bus_call_t call = {.db = db, .service = server->config.service, .server = server};
     Samhand__V1__Envelope *request =
         samhand__v1__envelope__unpack(NULL, zframe_size(payload), zframe_data(payload));
     if (!request) {
@@ -424,7 +430,8 @@ static zframe_t *s_handle(bus_server_t *server, db_t *db, zframe_t *payload)
             const Samhand__V1__Principal *p = request->principal;
             db_set_actor(call.db, p ? p->subject : NULL, p ? p->organization_id : NULL);
             s_run_handler(route, &call);
-            db_set_actor(call.db, NULL, NULL);
+            if (call.db)
+                db_set_actor(call.db, NULL, NULL);
         }
     }
 
@@ -452,6 +459,7 @@ static zframe_t *s_handle(bus_server_t *server, db_t *db, zframe_t *payload)
         protobuf_c_message_free_unpacked(body, NULL);
     samhand__v1__envelope__free_unpacked(request, NULL);
     log_set_request_id(NULL);
+    *db_p = call.db;
     return frame;
 }
 
@@ -525,7 +533,7 @@ static void s_request_fiber(void *arg)
     zframe_t *reply = NULL;
     if (payload) {
         db_t *db = bus_server_db_take(server);
-        reply = s_handle(server, db, payload);
+        reply = s_handle(server, &db, payload);
         if (db)
             bus_server_db_give_back(server, db);
     }
@@ -585,12 +593,59 @@ void bus_server_serve(bus_server_t *server)
              server->bound_endpoint, server->config.connections);
 }
 
+/* A request waiting for news, on its fiber's stack. */
+struct s_awaiter {
+    fiber_t *fiber;
+    bool changed;
+    s_awaiter_t *prev, *next;
+};
+
+void bus_server_changed(bus_server_t *server)
+{
+    for (s_awaiter_t *a = server->awaiting; a; a = a->next) {
+        a->changed = true;
+        fiber_wake(a->fiber);
+    }
+}
+
+int bus_call_await_change(bus_call_t *call, int64_t until_ms)
+{
+    bus_server_t *server = call->server;
+    const char *key = call->envelope->idempotency_key;
+    int64_t left = until_ms - bus_now_ms();
+    if (!server || !fiber_active() || server->stopping || left <= 0 || (key && *key))
+        return 1;
+    db_set_actor(call->db, NULL, NULL);
+    bus_server_db_give_back(server, call->db);
+    call->db = NULL;
+    s_awaiter_t self = {fiber_self(), false, NULL, server->awaiting};
+    if (server->awaiting)
+        server->awaiting->prev = &self;
+    server->awaiting = &self;
+    while (!self.changed && !server->stopping && (left = until_ms - bus_now_ms()) > 0)
+        fiber_poll(NULL, 0, (int)left);
+    if (self.prev)
+        self.prev->next = self.next;
+    else
+        server->awaiting = self.next;
+    if (self.next)
+        self.next->prev = self.prev;
+    call->db = bus_server_db_take(server);
+    if (!call->db)
+        return bus_call_fail(call, BUS_UNAVAILABLE, NULL, "the database cannot be reached");
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    db_set_actor(call->db, p ? p->subject : NULL, p ? p->organization_id : NULL);
+    return self.changed ? 0 : 1;
+}
+
 void bus_server_stop(bus_server_t *server)
 {
     if (server->stopping)
         return;
     server->stopping = true;
     fiber_wake(server->reader);
+    for (s_awaiter_t *a = server->awaiting; a; a = a->next)
+        fiber_wake(a->fiber);
 }
 
 /* Waits for the actor's $TERM, then stops the reader; the requests in

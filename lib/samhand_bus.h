@@ -35,6 +35,7 @@ typedef struct {
     const ProtobufCMessage *request;       /* unpacked body, of the route's type */
     db_t *db;                              /* the connection it has for its time */
     void *service;                         /* the service context given to the server */
+    struct bus_server *server;             /* the server handling it */
     /* The reply, set through bus_call_reply() or bus_call_fail(). */
     bus_code_t code;
     char message[512];
@@ -83,6 +84,20 @@ int bus_call_page(bus_call_t *call, int32_t limit, const char *cursor, int64_t *
 /* True when the caller's principal holds one of the `roles` (names,
  * NULL-terminated): the gateway filled them in after authentication. */
 bool bus_call_has_role(const bus_call_t *call, const char *const *roles);
+
+/* A long-poll's envelope deadline is the end of its wait plus this margin:
+ * the service answers (with nothing, if nothing came) by the wait's end,
+ * and the answer has the margin to travel back. */
+#define BUS_LONG_POLL_MARGIN_MS 2000
+
+/* For a request that waits for news (a long-poll): gives its connection
+ * back and sleeps until the service's read model changes
+ * (bus_server_changed), until `until_ms` (bus_now_ms's clock), or until
+ * the server stops; then has a connection again in call->db. 0 when
+ * something changed, 1 at the end of the wait, -1 having failed the call
+ * (no connection to be had again). No transaction may be open; a request
+ * with an Idempotency-Key does not wait (1 at once). */
+int bus_call_await_change(bus_call_t *call, int64_t until_ms);
 
 /* Maps the call connection's last database error to a reply: constraint
  * violations become client errors, the rest INTERNAL (logged). Returns -1. */
@@ -135,8 +150,13 @@ bus_server_t *bus_server_new(const bus_server_config_t *config);
 /* Serves on this thread's loop: a fiber reads the ROUTER and starts a
  * fiber for each request; fiber_loop_run() runs them. */
 void bus_server_serve(bus_server_t *server);
-/* Stops reading the ROUTER; the requests in flight finish. */
+/* Stops reading the ROUTER; the requests in flight finish (those waiting
+ * for news stop waiting). */
 void bus_server_stop(bus_server_t *server);
+
+/* The service's read model changed (a follower applied events): every
+ * request waiting in bus_call_await_change looks again. */
+void bus_server_changed(bus_server_t *server);
 
 /* Serves on a thread of the server's own instead (bus_server_destroy
  * stops it). Returns 0. */

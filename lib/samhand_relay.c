@@ -376,6 +376,8 @@ static int s_apply_run(consumer_t *c, Samhand__V1__Event *const *events, size_t 
     int applied = s_apply_run_on(c, events, n);
     bus_server_db_give_back(c->server, c->db);
     c->db = NULL;
+    if (applied > 0)
+        bus_server_changed(c->server); /* long-polls look again */
     return applied;
 }
 

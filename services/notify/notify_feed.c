@@ -11,6 +11,7 @@
 
 #define FEED_DEFAULT 100
 #define FEED_MAX 500
+#define FEED_WAIT_MAX 30 /* seconds a long-poll may wait, as the gateway allows */
 
 int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
 {
@@ -134,15 +135,40 @@ int notify_feed_list(bus_call_t *call)
                             p && p->organization_id && p->organization_id[0] ? p->organization_id
                                                                              : NULL,
                             roles};
-    PGresult *res = db_query(call->db,
-                             "SELECT seq, event FROM events WHERE seq > $1"
-                             " AND ($3::jsonb IS NULL OR EXISTS (SELECT 1 FROM "
-                             "      jsonb_array_elements_text($3::jsonb) prefix "
-                             "      WHERE starts_with(type, prefix)))"
-                             " AND visible_to(audience, audience_roles, audience_subjects, $4, "
-                             "      $5::uuid, ARRAY(SELECT jsonb_array_elements_text($6::jsonb)))"
-                             " ORDER BY seq LIMIT $2",
-                             6, params);
+    /* a long-poll: with nothing yet, wait (holding no connection) until
+     * the followers bring events, by the end of the wait the gateway
+     * gave, which is its deadline less the margin for the answer */
+    int64_t until = 0;
+    if (req->wait_seconds > 0) {
+        int seconds = req->wait_seconds < FEED_WAIT_MAX ? req->wait_seconds : FEED_WAIT_MAX;
+        until = bus_now_ms() + seconds * 1000L;
+        int64_t deadline = call->envelope->deadline_ms;
+        if (deadline && deadline - BUS_LONG_POLL_MARGIN_MS < until)
+            until = deadline - BUS_LONG_POLL_MARGIN_MS;
+    }
+    PGresult *res;
+    for (;;) {
+        res = db_query(call->db,
+                       "SELECT seq, event FROM events WHERE seq > $1"
+                       " AND ($3::jsonb IS NULL OR EXISTS (SELECT 1 FROM "
+                       "      jsonb_array_elements_text($3::jsonb) prefix "
+                       "      WHERE starts_with(type, prefix)))"
+                       " AND visible_to(audience, audience_roles, audience_subjects, $4, "
+                       "      $5::uuid, ARRAY(SELECT jsonb_array_elements_text($6::jsonb)))"
+                       " ORDER BY seq LIMIT $2",
+                       6, params);
+        if (!res || PQntuples(res) > 0 || !until)
+            break;
+        PQclear(res);
+        int waited = bus_call_await_change(call, until);
+        if (waited < 0) {
+            free(types);
+            free(roles);
+            return -1;
+        }
+        if (waited == 1)
+            until = 0; /* the wait is over: one last look */
+    }
     free(types);
     free(roles);
     if (!res)

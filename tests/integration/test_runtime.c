@@ -3,7 +3,10 @@
  * database connections, and no questions to the database while idle. */
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,12 +133,51 @@ static void test_idle_asks_the_database_nothing(void **state)
     assert_true(after - before <= 2 + SENDERS + 1 + 4);
 }
 
+/* Open event streams that get nothing wait in notify for events; they ask
+ * the database nothing while nothing happens (they used to ask four times
+ * a second each). */
+static void test_idle_streams_ask_nothing(void **state)
+{
+    (void)state;
+    enum { STREAMS = 20 };
+    int fds[STREAMS];
+    for (int i = 0; i < STREAMS; i++) {
+        fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in addr = {.sin_family = AF_INET,
+                                   .sin_port = htons((uint16_t)s_stack.http_port)};
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        assert_int_equal(connect(fds[i], (struct sockaddr *)&addr, sizeof addr), 0);
+        char request[512], head[1024] = "";
+        int n =
+            snprintf(request, sizeof request,
+                     "GET /v1/events/stream?after=999999 HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n\r\n",
+                     s_stack.auth_header);
+        assert_int_equal(write(fds[i], request, (size_t)n), n);
+        struct timeval timeout = {.tv_sec = 5};
+        setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        assert_true(read(fds[i], head, sizeof head - 1) > 0);
+        assert_non_null(strstr(head, " 200 "));
+    }
+    PGconn *conn = s_connect();
+    static const char *sql = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE "
+                             "datname = current_database()";
+    sleep(2); /* each stream's first ask is answered and waits */
+    long before = s_number(conn, sql, NULL);
+    sleep(4);
+    long after = s_number(conn, sql, NULL);
+    PQfinish(conn);
+    for (int i = 0; i < STREAMS; i++)
+        close(fds[i]);
+    assert_true(after - before <= 2 + SENDERS + 1 + 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_thread_does_the_work),
         cmocka_unit_test(test_few_database_connections),
         cmocka_unit_test(test_idle_asks_the_database_nothing),
+        cmocka_unit_test(test_idle_streams_ask_nothing),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
