@@ -180,6 +180,10 @@ struct bus_server {
     fiber_t *reader; /* reads the ROUTER; parked while IN_FLIGHT_MAX are in flight */
     bool reader_parked;
     s_awaiter_t *awaiting; /* requests waiting for news (long-polls) */
+    fiber_t *listener;     /* LISTENs for replicas' changes, or NULL */
+    fiber_t *trimmer;      /* closes connections a burst opened, once idle */
+    int64_t *idle_since;   /* when each of idle[] was given back */
+    char channel[96];      /* "samhand_changed_<name>" */
     zactor_t *loop;
     zsock_t *loop_pipe; /* the actor's end, in the loop's thread */
     metrics_t *metrics;
@@ -495,6 +499,8 @@ db_t *bus_server_db_take(bus_server_t *server)
         db_t *db = db_new(server->config.database_url, server->config.name, 2000);
         if (db) {
             server->connections[slot] = db;
+            if (server->trimmer)
+                fiber_wake(server->trimmer); /* to close it again when idle */
             return db;
         }
         server->n_connections--;
@@ -512,8 +518,11 @@ db_t *bus_server_db_take(bus_server_t *server)
 
 void bus_server_db_give_back(bus_server_t *server, db_t *db)
 {
-    if (!s_hand_over(server, db))
-        server->idle[server->n_idle++] = db;
+    if (s_hand_over(server, db))
+        return;
+    /* the most recently used is taken first: those below it age */
+    server->idle_since[server->n_idle] = bus_now_ms();
+    server->idle[server->n_idle++] = db;
 }
 
 typedef struct {
@@ -584,11 +593,41 @@ static void s_reader_fiber(void *arg)
     }
 }
 
+/* Sleeps while one connection is open; once more are, closes those the
+ * work has left free for BUS_CONNECTION_IDLE_MS, the first one aside. */
+static void s_trimmer_fiber(void *arg)
+{
+    bus_server_t *server = arg;
+    while (!server->stopping) {
+        if (server->n_connections <= 1) {
+            fiber_park(); /* woken when a connection is opened */
+            continue;
+        }
+        /* all in use: none has been free for long */
+        int64_t free_for = server->n_idle ? bus_now_ms() - server->idle_since[0] : 0;
+        if (free_for < BUS_CONNECTION_IDLE_MS) {
+            fiber_poll(NULL, 0, (int)(BUS_CONNECTION_IDLE_MS - free_for));
+            continue;
+        }
+        /* the longest free, at the bottom of the stack */
+        db_t *db = server->idle[0];
+        server->n_idle--;
+        memmove(server->idle, server->idle + 1, (size_t)server->n_idle * sizeof *server->idle);
+        memmove(server->idle_since, server->idle_since + 1,
+                (size_t)server->n_idle * sizeof *server->idle_since);
+        for (int i = 0; i < server->n_connections; i++)
+            if (server->connections[i] == db)
+                server->connections[i] = server->connections[--server->n_connections];
+        db_destroy(&db);
+    }
+}
+
 void bus_server_serve(bus_server_t *server)
 {
     zsock_set_rcvtimeo(server->frontend, 0);
     server->reader = fiber_spawn(s_reader_fiber, server);
-    assert(server->reader);
+    server->trimmer = fiber_spawn(s_trimmer_fiber, server);
+    assert(server->reader && server->trimmer);
     log_info("%s listening on %s, up to %d database connections", server->config.name,
              server->bound_endpoint, server->config.connections);
 }
@@ -638,12 +677,62 @@ int bus_call_await_change(bus_call_t *call, int64_t until_ms)
     return self.changed ? 0 : 1;
 }
 
+/* LISTENs for the changes the followers of every replica announce, and
+ * tells this replica's waiting requests; connects again when the
+ * connection is lost (a change meanwhile: they look again anyway). */
+static void s_listener_fiber(void *arg)
+{
+    bus_server_t *server = arg;
+    db_t *db = NULL;
+    while (!server->stopping) {
+        if (!db) {
+            db = db_new(server->config.database_url, server->config.name, 2000);
+            char sql[128];
+            snprintf(sql, sizeof sql, "LISTEN %s", server->channel);
+            PGresult *res = db ? db_query(db, sql, 0, NULL) : NULL;
+            if (!res) {
+                db_destroy(&db);
+                fiber_sleep(1000);
+                continue;
+            }
+            PQclear(res);
+            bus_server_changed(server); /* what came while not listening */
+        }
+        fiber_wait(NULL, db_socket(db), ZMQ_POLLIN, -1);
+        int n = db_notifications(db);
+        if (n < 0)
+            db_destroy(&db);
+        else if (n > 0)
+            bus_server_changed(server);
+    }
+    db_destroy(&db);
+}
+
+void bus_server_listen_changes(bus_server_t *server)
+{
+    snprintf(server->channel, sizeof server->channel, "samhand_changed_%s", server->config.name);
+    server->listener = fiber_spawn(s_listener_fiber, server);
+}
+
+bool bus_server_announce_change(bus_server_t *server, db_t *db)
+{
+    if (!server->listener)
+        return false;
+    const char *params[] = {server->channel};
+    PGresult *res = db_query(db, "SELECT pg_notify($1, '')", 1, params);
+    PQclear(res);
+    return res != NULL;
+}
+
 void bus_server_stop(bus_server_t *server)
 {
     if (server->stopping)
         return;
     server->stopping = true;
     fiber_wake(server->reader);
+    if (server->listener)
+        fiber_wake(server->listener);
+    fiber_wake(server->trimmer);
     for (s_awaiter_t *a = server->awaiting; a; a = a->next)
         fiber_wake(a->fiber);
 }
@@ -713,7 +802,8 @@ bus_server_t *bus_server_new(const bus_server_config_t *config)
     int n = server->config.connections;
     server->connections = calloc((size_t)n, sizeof *server->connections);
     server->idle = calloc((size_t)n, sizeof *server->idle);
-    assert(server->connections && server->idle);
+    server->idle_since = calloc((size_t)n, sizeof *server->idle_since);
+    assert(server->connections && server->idle && server->idle_since);
     /* one now, so a database out of reach fails the start; more as the
      * work asks for them */
     db_t *first = db_new(config->database_url, config->name, 10000);
@@ -722,6 +812,7 @@ bus_server_t *bus_server_new(const bus_server_config_t *config)
         return NULL;
     }
     server->connections[server->n_connections++] = first;
+    server->idle_since[server->n_idle] = bus_now_ms();
     server->idle[server->n_idle++] = first;
     return server;
 }
@@ -749,6 +840,7 @@ void bus_server_destroy(bus_server_t **server_p)
         free(server->connections);
     }
     free(server->idle);
+    free(server->idle_since);
     zsock_destroy(&server->frontend);
     zstr_free(&server->bound_endpoint);
     metrics_destroy(&server->metrics);

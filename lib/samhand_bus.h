@@ -158,6 +158,17 @@ void bus_server_stop(bus_server_t *server);
  * request waiting in bus_call_await_change looks again. */
 void bus_server_changed(bus_server_t *server);
 
+/* For replicas: the changes any replica's followers commit reach the
+ * waiting requests of every replica. A fiber LISTENs on a connection of
+ * its own; bus_server_announce_change, in the follower's transaction,
+ * NOTIFYs at its commit. Call once, before fiber_loop_run. */
+void bus_server_listen_changes(bus_server_t *server);
+/* In the caller's open transaction: tells every replica at commit (or, not
+ * listening, this one's requests at once after the commit: call
+ * bus_server_changed then). Returns true when the change was announced
+ * to the listeners. */
+bool bus_server_announce_change(bus_server_t *server, db_t *db);
+
 /* Serves on a thread of the server's own instead (bus_server_destroy
  * stops it). Returns 0. */
 int bus_server_start(bus_server_t *server);
@@ -168,6 +179,9 @@ int bus_server_start(bus_server_t *server);
  * open, as soon as the work is done. */
 db_t *bus_server_db_take(bus_server_t *server);
 void bus_server_db_give_back(bus_server_t *server, db_t *db);
+/* Connections beyond the first that the work has not needed for this long
+ * are closed: an idle service holds one. */
+#define BUS_CONNECTION_IDLE_MS 10000
 
 /* Stops, closes and frees everything; accepts NULL. */
 void bus_server_destroy(bus_server_t **server_p);

@@ -384,6 +384,24 @@ static int s_script(db_t *db, const char *sql)
     return ok ? 0 : -1;
 }
 
+int db_socket(db_t *db)
+{
+    return db->conn ? PQsocket(db->conn) : -1;
+}
+
+int db_notifications(db_t *db)
+{
+    if (!db->conn || !PQconsumeInput(db->conn) || PQstatus(db->conn) == CONNECTION_BAD)
+        return -1;
+    int n = 0;
+    PGnotify *notify;
+    while ((notify = PQnotifies(db->conn)) != NULL) {
+        PQfreemem(notify);
+        n++;
+    }
+    return n;
+}
+
 int db_begin(db_t *db)
 {
     /* No round trip of its own: BEGIN goes out with the first statement. */

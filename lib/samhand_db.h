@@ -68,6 +68,13 @@ void db_rollback(db_t *db);
 const char *db_error(db_t *db);
 const char *db_sqlstate(db_t *db);
 
+/* LISTEN: the connection's socket, to wait on for notifications (-1 when
+ * it has none), and what came: reads the socket and returns how many
+ * notifications arrived since the last call, or -1 when the connection is
+ * lost (the LISTEN with it: connect again and LISTEN again). */
+int db_socket(db_t *db);
+int db_notifications(db_t *db);
+
 /* 0 when a trivial query succeeds. */
 int db_ping(db_t *db);
 

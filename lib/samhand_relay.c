@@ -274,7 +274,8 @@ struct consumer {
     fiber_t *fiber;
     bool stopping;
     int64_t last;
-    db_t *db; /* borrowed while it applies */
+    db_t *db;       /* borrowed while it applies */
+    bool announced; /* the last run told every replica's long-polls at its commit */
 };
 
 /* The consumer's position, for operators: samhand_consumer_last_sequence. */
@@ -307,6 +308,7 @@ static int s_apply(consumer_t *c, const Samhand__V1__Event *event)
                              "ON CONFLICT (source) DO UPDATE SET last_sequence = $2",
                              2, params);
     PQclear(res);
+    c->announced = res && bus_server_announce_change(c->server, c->db);
     if (!res || db_commit(c->db) != 0) {
         db_rollback(c->db);
         return -1;
@@ -349,6 +351,7 @@ static int s_apply_run_on(consumer_t *c, Samhand__V1__Event *const *events, size
                              "ON CONFLICT (source) DO UPDATE SET last_sequence = $2",
                              2, params);
     PQclear(res);
+    c->announced = res && bus_server_announce_change(c->server, c->db);
     if (!res || db_commit(c->db) != 0)
         goto one_by_one;
     c->last = last;
@@ -376,7 +379,7 @@ static int s_apply_run(consumer_t *c, Samhand__V1__Event *const *events, size_t 
     int applied = s_apply_run_on(c, events, n);
     bus_server_db_give_back(c->server, c->db);
     c->db = NULL;
-    if (applied > 0)
+    if (applied > 0 && !c->announced)
         bus_server_changed(c->server); /* long-polls look again */
     return applied;
 }

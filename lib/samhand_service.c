@@ -237,6 +237,8 @@ int service_main(const service_def_t *def, int argc, char **argv)
      * the scheduled work, each a fiber; the background actor (webhook
      * delivery) is a thread of its own */
     bus_server_serve(server);
+    if (def->n_consumers > 0) /* long-polls wait for what the followers apply */
+        bus_server_listen_changes(server);
     relay_t *relay = relay_new(server, def->name, events_endpoint);
     service_background_t background = {database_url, def->name, def->context};
     zactor_t *background_actor = def->background ? zactor_new(def->background, &background) : NULL;
