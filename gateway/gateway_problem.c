@@ -280,9 +280,10 @@ static const struct {
     {"* must be from * to *", "$1 må være fra $2 til $3"},
     {"nothing to change", "ingenting å endre"},
     {"* holds what looks like a national identity number (fødselsnummer or D-number) at "
-     "character *; remove it, a deviation report must not identify the patient",
-     "$1 ser ut til å inneholde et fødselsnummer eller D-nummer (ved tegn $2); fjern det: en "
-     "avviksmelding skal ikke kunne identifisere pasienten"},
+     "character *, * characters long; remove it, a deviation report must not identify the "
+     "patient",
+     "$1 ser ut til å inneholde et fødselsnummer eller D-nummer (ved tegn $2, $3 tegn langt); "
+     "fjern det: en avviksmelding skal ikke kunne identifisere pasienten"},
     {"* must be an e-mail address like *", "$1 må være en e-postadresse, som $2"},
     {"a tertial's statistics are published when it has ended (on *); until then only quality "
      "staff see them*",
