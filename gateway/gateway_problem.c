@@ -275,6 +275,9 @@ static const struct {
     {"* cannot be changed", "$1 kan ikke endres"},
     {"* cannot be unspecified", "$1 må oppgis"},
     {"* must be between 2000 and 2100", "$1 må være mellom år 2000 og 2100"},
+
+    {"* must be after *, the last case number the committee's notices gave in *",
+     "$1 må være etter $2, det siste saksnummeret utvalgets innkallinger ga i $3"},
     {"* must be after *", "$1 må være etter $2"},
     {"* is listed twice", "$1 står to ganger"},
     {"* must be from * to *", "$1 må være fra $2 til $3"},
