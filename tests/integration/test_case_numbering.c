@@ -100,6 +100,17 @@ static http_response_t *s_set_next(const char *committee, const char *year, cons
     return stack_send(&s_stack, "PUT", path, body);
 }
 
+/* The year's next number set as asked. */
+static void s_next_is(const char *committee, const char *year, int next)
+{
+    char body[48];
+    snprintf(body, sizeof body, "{\"nextNumber\":%d}", next);
+    http_response_t *r = s_set_next(committee, year, body);
+    expect_status(r, 200);
+    assert_int_equal(json_integer_value(json_object_get(r->json, "nextNumber")), next);
+    http_response_free(&r);
+}
+
 static int s_setup(void **state)
 {
     harness_stack_start(&s_stack, harness_database_url());
@@ -233,9 +244,7 @@ static void test_a_postponed_case_keeps_its_number_into_the_new_year(void **stat
 {
     char asu[40], november[40], january[40], postponed[40], other[40], path[200];
     s_committee("Administrativt samarbeidsutvalg Innherred", "", asu);
-    http_response_t *r = s_set_next(asu, "2024", "{\"nextNumber\":12}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    s_next_is(asu, "2024", 12);
 
     s_meeting(asu, "2024-11-14T12:00:00+01:00", "2024-11-14T15:00:00+01:00", november);
     s_item(november, "CASE", "Felles rutine for ø-hjelp", postponed);
@@ -256,7 +265,8 @@ static void test_a_postponed_case_keeps_its_number_into_the_new_year(void **stat
     s_publish(january);
     s_numbers(january, numbers, sizeof numbers);
     assert_string_equal(numbers, "12/24 1/25 2/25");
-    r = s_set_next(asu, "2025", "{\"nextNumber\":3}"); /* 1/25 and 2/25 given, no more */
+    http_response_t *r =
+        s_set_next(asu, "2025", "{\"nextNumber\":3}"); /* 1/25 and 2/25 given, no more */
     expect_status(r, 200);
     assert_int_equal(json_integer_value(json_object_get(r->json, "lastGiven")), 2);
     http_response_free(&r);
@@ -339,12 +349,8 @@ static void test_a_committee_starting_mid_year_continues_its_numbers(void **stat
     assert_int_equal(json_integer_value(json_object_get(r->json, "year")), 2042);
     http_response_free(&r);
     /* changed its mind before any notice: nothing given, nothing in the way */
-    r = s_set_next(asu, "2042", "{\"nextNumber\":7}");
-    expect_status(r, 200);
-    http_response_free(&r);
-    r = s_set_next(asu, "2042", "{\"nextNumber\":15}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    s_next_is(asu, "2042", 7);
+    s_next_is(asu, "2042", 15);
 
     s_meeting(asu, "2042-06-12T12:00:00+02:00", "2042-06-12T15:00:00+02:00", june);
     s_item(june, "CASE", "Overgang til samhand", NULL);
@@ -367,9 +373,7 @@ static void test_a_committee_starting_mid_year_continues_its_numbers(void **stat
     assert_non_null(strstr(json_text(r, "detail"), "må være etter 16, det siste saksnummeret"));
     http_response_free(&r);
     /* past them it is fine: the old system's numbers for a joint meeting */
-    r = s_set_next(asu, "2042", "{\"nextNumber\":20}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    s_next_is(asu, "2042", 20);
     s_meeting(asu, "2042-09-11T12:00:00+02:00", "2042-09-11T15:00:00+02:00", september);
     s_item(september, "CASE", "Høring", NULL);
     s_publish(september);
