@@ -342,38 +342,20 @@ int agenda_committee_list(bus_call_t *call)
 #define LATEST_CASE_YEAR 2100
 #define CASE_NUMBER_MAX 99999
 
+static int s_no_committee(bus_call_t *call, const char *committee_id)
+{
+    return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
+                         committee_id);
+}
+
 static int s_check_year(bus_call_t *call, const char *committee_id, int year)
 {
     if (!check_uuid(committee_id))
-        return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
-                             committee_id);
+        return s_no_committee(call, committee_id);
     if (year < EARLIEST_CASE_YEAR || year > LATEST_CASE_YEAR)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "year",
                              "year must be between 2000 and 2100");
     return 0;
-}
-
-static int s_reply_numbering(bus_call_t *call, const char *committee_id, int rc,
-                             Samhand__V1__CaseNumbering *numbering)
-{
-    if (rc < 0)
-        return bus_call_fail_db(call, "read case numbering");
-    if (rc > 0)
-        return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
-                             committee_id);
-    bus_call_reply_free(call, &numbering->base);
-    return 0;
-}
-
-int agenda_committee_numbering_get(bus_call_t *call)
-{
-    const Samhand__V1__GetCaseNumberingRequest *req = (const void *)call->request;
-    if (s_check_year(call, req->committee_id, req->year) != 0)
-        return -1;
-    Samhand__V1__CaseNumbering *numbering = NULL;
-    int rc =
-        agenda_store_case_numbering_get(call->db, req->committee_id, req->year, false, &numbering);
-    return s_reply_numbering(call, req->committee_id, rc, numbering);
 }
 
 /* Where a committee-year's numbering continues: for a committee that moves
@@ -393,8 +375,10 @@ int agenda_committee_numbering_set(bus_call_t *call)
         return bus_call_fail_db(call, "set case numbering");
     int rc =
         agenda_store_case_numbering_get(call->db, req->committee_id, req->year, true, &numbering);
-    if (rc != 0)
-        return s_reply_numbering(call, req->committee_id, rc, numbering);
+    if (rc < 0)
+        return bus_call_fail_db(call, "set case numbering");
+    if (rc > 0)
+        return s_no_committee(call, req->committee_id);
     int last_given = numbering->last_given;
     protobuf_c_message_free_unpacked(&numbering->base, NULL);
     if (last_given >= req->next_number)

@@ -106,8 +106,6 @@ try {
   await secretariat.getByLabel('Neste saksnummer').fill('15');
   await secretariat.getByRole('button', { name: 'Fortsett nummereringen' }).click();
   await statusSays(secretariat, 'nummer-status', 'Neste sak i 2043 får nummer 15.');
-  const numbering = await fetch(`${BASE_URL}/v1/committees/${id}/case-numbering/2043`).then((r) => r.json());
-  if (numbering.nextNumber !== 15) fail('the next number was not set: ' + JSON.stringify(numbering));
   await accessible(secretariat, 'the numbering practice');
   const other = await fetch(`${BASE_URL}/v1/committees/${id}`, {
     method: 'PATCH', body: JSON.stringify({ shortName: 'FLM' }),
