@@ -123,6 +123,26 @@ static int s_teardown(void **state)
     return 0;
 }
 
+/* A meeting on `date` from 11.00 UTC, with every kind of
+ * item, published; its case numbers into `numbers`. */
+static void s_agenda_published(const char *committee, const char *date, char meeting[40],
+                               char *numbers, size_t size)
+{
+    static const char *const agenda[][2] = {{"NOTICE_APPROVAL", "Godkjenning av innkalling"},
+                                            {"CASE", "Økonomirapport"},
+                                            {"BREAK", "Pause"},
+                                            {"ORIENTATION", "Orientering fra kommunene"},
+                                            {"ANY_OTHER_BUSINESS", "Eventuelt"}};
+    char start[32], end[32];
+    snprintf(start, sizeof start, "%sT11:00:00Z", date);
+    snprintf(end, sizeof end, "%sT14:00:00Z", date);
+    s_meeting(committee, start, end, meeting);
+    for (size_t i = 0; i < sizeof agenda / sizeof agenda[0]; i++)
+        s_item(meeting, agenda[i][0], agenda[i][1], NULL);
+    s_publish(meeting);
+    s_numbers(meeting, numbers, size);
+}
+
 /* One committee numbers Eventuelt (samhand's default), another does not;
  * breaks never get one. */
 static void test_a_committee_that_does_not_number_any_other_business(void **state)
@@ -143,24 +163,10 @@ static void test_a_committee_that_does_not_number_any_other_business(void **stat
     assert_string_equal(json_text(r, "carriedCaseNumber"), "KEPT");
     http_response_free(&r);
 
-    const char *agenda[][2] = {{"NOTICE_APPROVAL", "Godkjenning av innkalling"},
-                               {"CASE", "Økonomirapport"},
-                               {"BREAK", "Pause"},
-                               {"ORIENTATION", "Orientering fra kommunene"},
-                               {"ANY_OTHER_BUSINESS", "Eventuelt"}};
     char numbers[128];
-    s_meeting(psu, "2041-03-06T12:00:00+01:00", "2041-03-06T15:00:00+01:00", meeting);
-    for (size_t i = 0; i < 5; i++)
-        s_item(meeting, agenda[i][0], agenda[i][1], NULL);
-    s_publish(meeting);
-    s_numbers(meeting, numbers, sizeof numbers);
+    s_agenda_published(psu, "2041-03-06", meeting, numbers, sizeof numbers);
     assert_string_equal(numbers, "1/41 2/41 - 3/41 -");
-
-    s_meeting(asu, "2041-03-07T12:00:00+01:00", "2041-03-07T15:00:00+01:00", meeting);
-    for (size_t i = 0; i < 5; i++)
-        s_item(meeting, agenda[i][0], agenda[i][1], NULL);
-    s_publish(meeting);
-    s_numbers(meeting, numbers, sizeof numbers);
+    s_agenda_published(asu, "2041-03-07", meeting, numbers, sizeof numbers);
     assert_string_equal(numbers, "1/41 2/41 - 3/41 4/41");
 
     /* the practice changes with the agreement (with the version read): the
@@ -194,11 +200,8 @@ static void test_a_committee_that_does_not_number_any_other_business(void **stat
     http_response_free(&r);
     s_numbers(meeting, numbers, sizeof numbers);
     assert_string_equal(numbers, "1/41 2/41 - 3/41 4/41");
-    s_meeting(asu, "2041-04-07T12:00:00+02:00", "2041-04-07T15:00:00+02:00", meeting);
-    for (size_t i = 0; i < 5; i++)
-        s_item(meeting, agenda[i][0], agenda[i][1], NULL);
-    s_publish(meeting);
-    s_numbers(meeting, numbers, sizeof numbers);
+    char april[40];
+    s_agenda_published(asu, "2041-04-07", april, numbers, sizeof numbers);
     assert_string_equal(numbers, "5/41 6/41 - - -");
 
     /* a case is always numbered, and a practice named as the API names it */
