@@ -4,6 +4,7 @@
 #include "samhand_check.h"
 #include "gateway_problem.h"
 #include "gateway_policy.h"
+#include "gateway_query.h"
 #include "gateway_routes.h"
 #include "gateway_transcode.h"
 #include "samhand_bus.h"
@@ -452,58 +453,6 @@ static int s_hex(int c)
     return isdigit(c) ? c - '0' : isxdigit(c) ? (tolower(c) - 'a' + 10) : -1;
 }
 
-/* Percent-decodes [p, end) into out; '+' is a space. 0, or -1 when malformed. */
-static int s_query_decode(const char *p, const char *end, char *out, size_t size)
-{
-    size_t j = 0;
-    for (; p < end; p++) {
-        int c = (unsigned char)*p;
-        if (c == '+') {
-            c = ' ';
-        } else if (c == '%') {
-            if (end - p < 3 || s_hex((unsigned char)p[1]) < 0 || s_hex((unsigned char)p[2]) < 0)
-                return -1;
-            c = s_hex((unsigned char)p[1]) * 16 + s_hex((unsigned char)p[2]);
-            p += 2;
-        }
-        if (c == 0 || j + 1 >= size)
-            return -1;
-        out[j++] = (char)c;
-    }
-    out[j] = '\0';
-    return 0;
-}
-
-/* Sets request fields from the query string. 0, or -1 with err filled. */
-static int s_apply_query(ProtobufCMessage *msg, const char *query, size_t len,
-                         transcode_error_t *err)
-{
-    const char *p = query, *end = query + len;
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p));
-        const char *stop = amp ? amp : end;
-        const char *eq = memchr(p, '=', (size_t)(stop - p));
-        char name[64], value[1024];
-        if (stop > p) {
-            if (s_query_decode(p, eq ? eq : stop, name, sizeof name) != 0) {
-                snprintf(err->field, sizeof err->field, "%s", "");
-                snprintf(err->message, sizeof err->message, "the query string is malformed");
-                return -1;
-            }
-            if (s_query_decode(eq ? eq + 1 : stop, stop, value, sizeof value) != 0) {
-                snprintf(err->field, sizeof err->field, "%s", name);
-                snprintf(err->message, sizeof err->message, "is malformed or longer than %zu bytes",
-                         sizeof value - 1);
-                return -1;
-            }
-            if (transcode_set_from_text(msg, name, value, err) != 0)
-                return -1;
-        }
-        p = stop + 1;
-    }
-    return 0;
-}
-
 static void s_on_timer_closed(uv_handle_t *handle)
 {
     free(handle);
@@ -725,8 +674,9 @@ static void s_forward(gateway_t *gateway, h2o_req_t *req, const gateway_route_t 
         if (transcode_set_from_text(msg, params->params[i].name, params->params[i].value, &err) !=
             0)
             goto refuse_field;
-    if (req->query_at != SIZE_MAX && s_apply_query(msg, req->path.base + req->query_at + 1,
-                                                   req->path.len - req->query_at - 1, &err) != 0)
+    if (req->query_at != SIZE_MAX &&
+        gateway_query_apply(msg, req->path.base + req->query_at + 1,
+                            req->path.len - req->query_at - 1, &err) != 0)
         goto refuse_field;
 
     Samhand__V1__Envelope envelope = SAMHAND__V1__ENVELOPE__INIT;

@@ -74,6 +74,7 @@ const gateway_policy_t gateway_policies[] = {
     /* committees and their members */
     {"agenda.CreateCommittee", DIRECTORY, NULL},
     {"agenda.UpdateCommittee", DIRECTORY, RUNS},
+    {"agenda.SetCaseNumbering", DIRECTORY, RUNS},
     {"agenda.CreateMembership", DIRECTORY, RUNS},
     {"agenda.UpdateMembership", DIRECTORY, RUNS},
     /* meetings, agendas, case documents, minutes: the secretaries */

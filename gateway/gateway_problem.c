@@ -275,14 +275,18 @@ static const struct {
     {"* cannot be changed", "$1 kan ikke endres"},
     {"* cannot be unspecified", "$1 må oppgis"},
     {"* must be between 2000 and 2100", "$1 må være mellom år 2000 og 2100"},
+
+    {"* must be after *, the last case number the committee's notices gave in *",
+     "$1 må være etter $2, det siste saksnummeret utvalgets innkallinger ga i $3"},
     {"* must be after *", "$1 må være etter $2"},
     {"* is listed twice", "$1 står to ganger"},
     {"* must be from * to *", "$1 må være fra $2 til $3"},
     {"nothing to change", "ingenting å endre"},
     {"* holds what looks like a national identity number (fødselsnummer or D-number) at "
-     "character *; remove it, a deviation report must not identify the patient",
-     "$1 ser ut til å inneholde et fødselsnummer eller D-nummer (ved tegn $2); fjern det: en "
-     "avviksmelding skal ikke kunne identifisere pasienten"},
+     "character *, * characters long; remove it, a deviation report must not identify the "
+     "patient",
+     "$1 ser ut til å inneholde et fødselsnummer eller D-nummer (ved tegn $2, $3 tegn langt); "
+     "fjern det: en avviksmelding skal ikke kunne identifisere pasienten"},
     {"* must be an e-mail address like *", "$1 må være en e-postadresse, som $2"},
     {"a tertial's statistics are published when it has ended (on *); until then only quality "
      "staff see them*",

@@ -50,6 +50,11 @@ const gateway_route_t gateway_routes[] = {
      D(committee), 200, PUBLIC, "committees", "Get a committee"},
     {"PATCH", "/v1/committees/{id}", "agenda", "agenda.UpdateCommittee",
      D(update_committee_request), D(committee), 200, AUTH, "committees", "Change a committee"},
+    {"PUT", "/v1/committees/{committeeId}/case-numbering/{year}", "agenda",
+     "agenda.SetCaseNumbering", D(set_case_numbering_request), D(case_numbering), 200, AUTH,
+     "committees",
+     "Continue a year's case numbers from `nextNumber` (moving to samhand mid-year); refused "
+     "once a notice gave that number or a later one"},
     {"POST", "/v1/committees/{committeeId}/memberships", "agenda", "agenda.CreateMembership",
      D(create_membership_request), D(membership), 201, AUTH, "committees",
      "Add a person to a committee for a term"},

@@ -150,8 +150,14 @@ void transcode_format_rfc3339(int64_t seconds, int32_t nanos, char out[40])
 {
     time_t t = (time_t)seconds;
     struct tm tm;
-    gmtime_r(&t, &tm);
-    size_t n = strftime(out, 40, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!gmtime_r(&t, &tm)) { /* beyond what a struct tm holds */
+        snprintf(out, 40, "%s", seconds < 0 ? "0000-01-01T00:00:00Z" : "9999-12-31T23:59:59Z");
+        return;
+    }
+    /* four digits of year, as RFC 3339 and the parser above want them
+     * (strftime's %Y writes the year 30 as "30") */
+    size_t n = (size_t)snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     if (nanos > 0 && nanos < 1000000000) {
         if (nanos % 1000000 == 0)
             n += (size_t)snprintf(out + n, 40 - n, ".%03d", nanos / 1000000);
@@ -335,9 +341,10 @@ static int s_from_json_field(ProtobufCMessage *msg, const ProtobufCFieldDescript
         size_t size = s_element_size(field->type);
         size_t *count = MEMBER(msg, field->quantifier_offset);
         void **array = MEMBER(msg, field->offset);
-        if (*count) { /* the same field given twice (name and json name) */
+        /* the same field given twice (name and json name), even as an
+         * empty array first (its array would leak) */
+        if (*count || *array)
             return s_fail(err, path, "is given twice");
-        }
         *array = calloc(n ? n : 1, size);
         assert(*array);
         for (size_t i = 0; i < n; i++) {

@@ -291,13 +291,14 @@ document.getElementById('meld').addEventListener('submit', async (e) => {
   // the API names the field that is wrong, and says why in bokmål (as asked)
   const field = r.json.errors && r.json.errors[0] ? r.json.errors[0].field : '';
   let detail = 'Meldingen ble ikke sendt: ' + (r.json.detail || 'ukjent feil') + '.';
-  const at = /fødselsnummer.*\(ved tegn (\d+)\)/.exec(r.json.detail || '');
+  const at = /fødselsnummer.*\(ved tegn (\d+)(?:, (\d+) tegn langt)?\)/.exec(r.json.detail || '');
   if (at) {
     // where it bites: say so in Norwegian and mark the number in the text
     detail = 'Teksten ser ut til å inneholde et fødselsnummer eller D-nummer (fra tegn ' + at[1] +
       '). Fjern det: en avviksmelding skal ikke kunne identifisere pasienten.';
     const input = document.getElementById(field);
-    if (input && input.setSelectionRange) input.setSelectionRange(Number(at[1]) - 1, Number(at[1]) + 10);
+    const length = Number(at[2] || 11); // as written: with its spaces, dashes or line break
+    if (input && input.setSelectionRange) input.setSelectionRange(Number(at[1]) - 1, Number(at[1]) - 1 + length);
   }
   if (field && fieldError(field, detail)) {
     document.getElementById(field).focus();

@@ -110,6 +110,16 @@ async function openCommittee(c) {
     document.getElementById('endre-' + f).value = c[f] === undefined ? '' : String(c[f]);
     fieldError('endre-' + f, '');
   }
+  // its numbering practice, and where this year's numbers stand
+  const unnumbered = c.unnumberedKinds || [];
+  document.getElementById('endre-nummerer-eventuelt').checked = !unnumbered.includes('ANY_OTHER_BUSINESS');
+  document.getElementById('endre-nummerer-orienteringer').checked = !unnumbered.includes('ORIENTATION');
+  document.getElementById('endre-carriedCaseNumber').value = c.carriedCaseNumber === 'NEW' ? 'NEW' : 'KEPT';
+  for (const f of ['unnumberedKinds', 'carriedCaseNumber']) fieldError('endre-' + f, '');
+  document.getElementById('nummer-year').value = String(new Date().getFullYear());
+  document.getElementById('nummer-nextNumber').value = '';
+  for (const f of ['year', 'nextNumber']) fieldError('nummer-' + f, '');
+  say('nummer-status', '');
   say('ett-status', '');
   say('forslag-status', '');
   show('ett', true);
@@ -314,6 +324,16 @@ document.getElementById('endre-utvalg').addEventListener('submit', async (e) => 
     const now = f === 'noticePeriodDays' ? Number(value) : value;
     if (now !== (committee[f] === undefined ? (f === 'noticePeriodDays' ? 0 : '') : committee[f])) changes[f] = now;
   }
+  // the numbering practice: the kinds left unnumbered (breaks always are)
+  const unnumbered = ['BREAK'];
+  if (!document.getElementById('endre-nummerer-orienteringer').checked) unnumbered.unshift('ORIENTATION');
+  if (!document.getElementById('endre-nummerer-eventuelt').checked) unnumbered.push('ANY_OTHER_BUSINESS');
+  const before = (committee.unnumberedKinds || ['BREAK']).filter((k) => k !== 'BREAK');
+  if (unnumbered.filter((k) => k !== 'BREAK').sort().join() !== before.slice().sort().join()) {
+    changes.unnumberedKinds = unnumbered;
+  }
+  const carried = document.getElementById('endre-carriedCaseNumber').value;
+  if (carried !== (committee.carriedCaseNumber || 'KEPT')) changes.carriedCaseNumber = carried;
   if (!Object.keys(changes).length) { say('ett-status', 'Ingenting er endret.'); return; }
   const r = await api('PATCH', '/v1/committees/' + committee.id, changes,
     committee.etag ? { 'If-Match': committee.etag } : {});
@@ -326,6 +346,19 @@ document.getElementById('endre-utvalg').addEventListener('submit', async (e) => 
   await listCommittees(false);
   await openCommittee(r.json);
   say('ett-status', 'Utvalget er endret.');
+});
+
+// Where a year's case numbers continue (a committee moving to samhand
+// mid-year); the API refuses a number a notice has given already.
+document.getElementById('nummerering').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  for (const f of ['year', 'nextNumber']) fieldError('nummer-' + f, '');
+  const year = document.getElementById('nummer-year').value.trim();
+  const next = Number(document.getElementById('nummer-nextNumber').value.trim());
+  const r = await api('PUT', `/v1/committees/${committee.id}/case-numbering/${encodeURIComponent(year)}`,
+    { nextNumber: next });
+  if (r.status !== 200) { refusal(r, 'Nummereringen ble ikke endret', 'nummer-status', 'nummer-'); return; }
+  say('nummer-status', `Neste sak i ${r.json.year} får nummer ${r.json.nextNumber}.`);
 });
 
 // ------------------------------------------------------------ proposals

@@ -1,6 +1,7 @@
 /* Committees (ASU, PSU, expert councils, working committees, GP councils,
- * emergency committees): who they report to, their notice period and how
- * their case numbers are written. */
+ * emergency committees): who they report to, their notice period, how their
+ * case numbers are written and their numbering practice, and where each
+ * year's numbering stands. */
 #include "agenda_server.h"
 #include "samhand_check.h"
 
@@ -87,6 +88,47 @@ static int s_no_organization(bus_call_t *call, const char *id)
                          "organisation %s, given as secretariat, does not exist", id);
 }
 
+/* The committee's numbering practice into `fields`: which kinds of item
+ * get no number (breaks never do; orientations and any other business as
+ * the committee says), and whether a postponed case keeps its number
+ * (UNSPECIFIED: unchanged, or the default KEPT). */
+static int s_numbering_practice(bus_call_t *call, const Samhand__V1__AgendaItem__Kind *kinds,
+                                size_t n, agenda_committee_fields_t *fields)
+{
+    bool orientations = true, any_other_business = true;
+    for (size_t i = 0; i < n; i++) {
+        if (kinds[i] == SAMHAND__V1__AGENDA_ITEM__KIND__ORIENTATION)
+            orientations = false;
+        else if (kinds[i] == SAMHAND__V1__AGENDA_ITEM__KIND__ANY_OTHER_BUSINESS)
+            any_other_business = false;
+        else if (kinds[i] != SAMHAND__V1__AGENDA_ITEM__KIND__BREAK)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "unnumbered_kinds",
+                                 "unnumbered_kinds may hold ORIENTATION, ANY_OTHER_BUSINESS and "
+                                 "BREAK: every other kind of item gets a case number");
+    }
+    fields->numbers_orientations = orientations ? "t" : "f";
+    fields->numbers_any_other_business = any_other_business ? "t" : "f";
+    return 0;
+}
+
+static int s_carried_case_number(bus_call_t *call, int value, bool required,
+                                 agenda_committee_fields_t *fields)
+{
+    bool bad = false;
+    const char *name =
+        agenda_enum_name(call, "carried_case_number",
+                         &samhand__v1__committee__carried_case_number__descriptor, value, &bad);
+    if (bad)
+        return -1;
+    if (!name && required)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "carried_case_number",
+                             "carried_case_number cannot be unspecified");
+    if (name)
+        fields->carried_case_keeps_number =
+            value == SAMHAND__V1__COMMITTEE__CARRIED_CASE_NUMBER__KEPT ? "t" : "f";
+    return 0;
+}
+
 int agenda_committee_create(bus_call_t *call)
 {
     const Samhand__V1__CreateCommitteeRequest *req = (const void *)call->request;
@@ -120,6 +162,9 @@ int agenda_committee_create(bus_call_t *call)
         .notice_period_days = days,
         .case_number_format = format,
     };
+    if (s_numbering_practice(call, req->unnumbered_kinds, req->n_unnumbered_kinds, &fields) != 0 ||
+        s_carried_case_number(call, req->carried_case_number, false, &fields) != 0)
+        return -1;
     const Samhand__V1__Principal *p = call->envelope->principal;
     if (!check_empty(req->secretariat_organization_id)) {
         if (s_check_secretariat(call, req->secretariat_organization_id) != 0)
@@ -174,6 +219,8 @@ int agenda_committee_update(bus_call_t *call)
                                           "notice_period_days",
                                           "case_number_format",
                                           "secretariat_organization_id",
+                                          "unnumbered_kinds",
+                                          "carried_case_number",
                                           NULL};
     char **mask = req->update_mask;
     size_t n = req->n_update_mask;
@@ -224,6 +271,13 @@ int agenda_committee_update(bus_call_t *call)
             return -1;
         fields.secretariat_organization_id = req->secretariat_organization_id;
     }
+    /* a change of practice holds for the notices published from now on */
+    if (agenda_masked(mask, n, "unnumbered_kinds") &&
+        s_numbering_practice(call, req->unnumbered_kinds, req->n_unnumbered_kinds, &fields) != 0)
+        return -1;
+    if (agenda_masked(mask, n, "carried_case_number") &&
+        s_carried_case_number(call, req->carried_case_number, true, &fields) != 0)
+        return -1;
     if (agenda_masked(mask, n, "parent_id")) {
         if (agenda_check_ref(call, "parent_id", req->parent_id, false) != 0)
             return -1;
@@ -280,4 +334,63 @@ int agenda_committee_list(bus_call_t *call)
         return bus_call_fail_db(call, "list committees");
     bus_call_reply_free(call, &list->base);
     return 0;
+}
+
+/* ---------------------------------------------------------- case numbers */
+
+#define EARLIEST_CASE_YEAR 2000
+#define LATEST_CASE_YEAR 2100
+#define CASE_NUMBER_MAX 99999
+
+static int s_no_committee(bus_call_t *call, const char *committee_id)
+{
+    return bus_call_fail(call, BUS_NOT_FOUND, "committee_id", "committee %s does not exist",
+                         committee_id);
+}
+
+static int s_check_year(bus_call_t *call, const char *committee_id, int year)
+{
+    if (!check_uuid(committee_id))
+        return s_no_committee(call, committee_id);
+    if (year < EARLIEST_CASE_YEAR || year > LATEST_CASE_YEAR)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "year",
+                             "year must be between 2000 and 2100");
+    return 0;
+}
+
+/* Where a committee-year's numbering continues: for a committee that moves
+ * to samhand mid-year, after the last number its old system gave. Never
+ * back over a number a notice has given. */
+int agenda_committee_numbering_set(bus_call_t *call)
+{
+    const Samhand__V1__SetCaseNumberingRequest *req = (const void *)call->request;
+    if (s_check_year(call, req->committee_id, req->year) != 0 ||
+        agenda_scope_check(call, req->committee_id) != 0)
+        return -1;
+    if (req->next_number < 1 || req->next_number > CASE_NUMBER_MAX)
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "next_number",
+                             "next_number must be from 1 to 99999");
+    Samhand__V1__CaseNumbering *numbering = NULL;
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "set case numbering");
+    int rc =
+        agenda_store_case_numbering_get(call->db, req->committee_id, req->year, true, &numbering);
+    if (rc < 0)
+        return bus_call_fail_db(call, "set case numbering");
+    if (rc > 0)
+        return s_no_committee(call, req->committee_id);
+    int last_given = numbering->last_given;
+    protobuf_c_message_free_unpacked(&numbering->base, NULL);
+    if (last_given >= req->next_number)
+        return bus_call_fail(call, BUS_FAILED_PRECONDITION, "next_number",
+                             "next_number must be after %d, the last case number the "
+                             "committee's notices gave in %d",
+                             last_given, req->year);
+    if (agenda_store_case_numbering_set(call->db, req->committee_id, req->year, req->next_number) <
+            0 ||
+        agenda_store_case_numbering_get(call->db, req->committee_id, req->year, false,
+                                        &numbering) != 0)
+        return bus_call_fail_db(call, "set case numbering");
+    return agenda_commit(call, "no.samhand.committee.case_numbering_set", req->committee_id, NULL,
+                         req->committee_id, &numbering->base);
 }

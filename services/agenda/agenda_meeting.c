@@ -704,15 +704,39 @@ int agenda_meeting_cancel(bus_call_t *call)
     return agenda_meeting_commit(call, req->id, "no.samhand.meeting.cancelled");
 }
 
+/* Whether the committee's practice gives an item of this kind a number. */
+static bool s_numbered_kind(const Samhand__V1__Committee *committee, int kind)
+{
+    if (kind == SAMHAND__V1__AGENDA_ITEM__KIND__BREAK)
+        return false;
+    for (size_t i = 0; i < committee->n_unnumbered_kinds; i++)
+        if ((int)committee->unnumbered_kinds[i] == kind)
+            return false;
+    return true;
+}
+
+/* A postponed case that keeps the number it had where it was postponed. */
+static bool s_keeps_number(const Samhand__V1__Committee *committee,
+                           const Samhand__V1__AgendaItem *item)
+{
+    return committee->carried_case_number == SAMHAND__V1__COMMITTEE__CARRIED_CASE_NUMBER__KEPT &&
+           item->carried_from_item_id[0] && item->carried_from_case_number[0];
+}
+
 int agenda_meeting_number_cases(bus_call_t *call, Samhand__V1__Meeting *m,
                                 const Samhand__V1__Committee *committee, int version)
 {
     int count = 0;
     for (size_t i = 0; i < m->n_items; i++) {
         const Samhand__V1__AgendaItem *item = m->items[i];
-        if (!item->case_number[0] && !item->is_withdrawn &&
-            item->kind != SAMHAND__V1__AGENDA_ITEM__KIND__BREAK)
-            count++;
+        if (item->case_number[0] || item->is_withdrawn || !s_numbered_kind(committee, item->kind))
+            continue;
+        if (s_keeps_number(committee, item)) {
+            if (agenda_store_item_number_kept(call->db, item->id, version) < 0)
+                return bus_call_fail_db(call, "number case");
+            continue;
+        }
+        count++;
     }
     if (count == 0)
         return 0;
@@ -723,8 +747,8 @@ int agenda_meeting_number_cases(bus_call_t *call, Samhand__V1__Meeting *m,
         return bus_call_fail_db(call, "take case numbers");
     for (size_t i = 0; i < m->n_items; i++) {
         Samhand__V1__AgendaItem *item = m->items[i];
-        if (item->case_number[0] || item->is_withdrawn ||
-            item->kind == SAMHAND__V1__AGENDA_ITEM__KIND__BREAK)
+        if (item->case_number[0] || item->is_withdrawn || !s_numbered_kind(committee, item->kind) ||
+            s_keeps_number(committee, item))
             continue;
         char number[48];
         agenda_case_number_format(committee->case_number_format, seq, year, number, sizeof number);
@@ -839,7 +863,9 @@ void agenda_carried_from_text(FILE *out, const Samhand__V1__AgendaItem *item)
     } else {
         fputs("et tidligere møte", out);
     }
-    if (item->carried_from_case_number[0]) {
+    /* a case that kept its number need not say it twice */
+    if (item->carried_from_case_number[0] &&
+        strcmp(item->carried_from_case_number, item->case_number) != 0) {
         fputs(", sak ", out);
         html_text(out, item->carried_from_case_number);
     }

@@ -2,6 +2,7 @@
  * (møteinnkalling) with its agenda table in Norwegian, as the seed notices
  * look, and an iCalendar event. */
 #include "samhand_html.h"
+#include "samhand_ics.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 #include "samhand_time.h"
@@ -267,73 +268,38 @@ done:
 
 /* ------------------------------------------------------------ iCalendar */
 
-/* Writes one content line, escaped as TEXT when `text`, folded at 75
- * octets without splitting a UTF-8 character (RFC 5545 3.1). */
-static void s_ics_line(FILE *out, const char *name, const char *value, bool text)
-{
-    char line[4096];
-    size_t n = (size_t)snprintf(line, sizeof line, "%s:", name);
-    for (const char *p = value; *p && n + 2 < sizeof line; p++) {
-        if (text && (*p == '\\' || *p == ';' || *p == ','))
-            line[n++] = '\\', line[n++] = *p;
-        else if (text && *p == '\n')
-            line[n++] = '\\', line[n++] = 'n';
-        else if (*p != '\r')
-            line[n++] = *p;
-    }
-    size_t width = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool starts_char = ((unsigned char)line[i] & 0xc0) != 0x80;
-        if (starts_char && width >= 74) {
-            fputs("\r\n ", out);
-            width = 1;
-        }
-        fputc(line[i], out);
-        width++;
-    }
-    fputs("\r\n", out);
-}
-
-static void s_ics_time(int64_t seconds, char out[17])
-{
-    time_t t = (time_t)seconds;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
-}
-
 /* One VEVENT of a meeting; `agenda` (or NULL) goes into its description. */
 static void s_ics_event(FILE *out, const Samhand__V1__Meeting *m,
                         const Samhand__V1__Committee *committee, const char *agenda)
 {
     char uid[80], stamp[17], start[17], end[17], summary[512], sequence[16];
     snprintf(uid, sizeof uid, "%s@samhand", m->id);
-    s_ics_time(bus_now_ms() / 1000, stamp);
-    s_ics_time(m->start_time->seconds, start);
-    s_ics_time(m->end_time->seconds, end);
+    ics_time(bus_now_ms() / 1000, stamp);
+    ics_time(m->start_time->seconds, start);
+    ics_time(m->end_time->seconds, end);
     snprintf(summary, sizeof summary, "%s%s%s",
              committee->short_name[0] ? committee->short_name : committee->name,
              m->title[0] ? ": " : "", m->title[0] ? m->title : "");
     snprintf(sequence, sizeof sequence, "%d", m->notice_version);
     bool cancelled = m->state == SAMHAND__V1__MEETING__STATE__CANCELLED;
     fputs("BEGIN:VEVENT\r\n", out);
-    s_ics_line(out, "UID", uid, false);
-    s_ics_line(out, "SEQUENCE", sequence, false);
-    s_ics_line(out, "DTSTAMP", stamp, false);
-    s_ics_line(out, "DTSTART", start, false);
-    s_ics_line(out, "DTEND", end, false);
-    s_ics_line(out, "SUMMARY", summary, true);
+    ics_line(out, "UID", uid, false);
+    ics_line(out, "SEQUENCE", sequence, false);
+    ics_line(out, "DTSTAMP", stamp, false);
+    ics_line(out, "DTSTART", start, false);
+    ics_line(out, "DTEND", end, false);
+    ics_line(out, "SUMMARY", summary, true);
     if (m->place[0])
-        s_ics_line(out, "LOCATION", m->place, true);
+        ics_line(out, "LOCATION", m->place, true);
     if (m->online_url[0])
-        s_ics_line(out, "URL", m->online_url, false);
-    s_ics_line(out, "STATUS",
-               cancelled                                        ? "CANCELLED"
-               : m->state == SAMHAND__V1__MEETING__STATE__DRAFT ? "TENTATIVE"
-                                                                : "CONFIRMED",
-               false);
+        ics_line(out, "URL", m->online_url, false);
+    ics_line(out, "STATUS",
+             cancelled                                        ? "CANCELLED"
+             : m->state == SAMHAND__V1__MEETING__STATE__DRAFT ? "TENTATIVE"
+                                                              : "CONFIRMED",
+             false);
     if (agenda)
-        s_ics_line(out, "DESCRIPTION", agenda, true);
+        ics_line(out, "DESCRIPTION", agenda, true);
     fputs("END:VEVENT\r\n", out);
 }
 
@@ -369,8 +335,8 @@ int agenda_notice_ics(bus_call_t *call)
     fclose(list);
     FILE *out = open_memstream(&body, &len);
     fputs(s_ics_head, out);
-    s_ics_line(out, "METHOD",
-               m->state == SAMHAND__V1__MEETING__STATE__CANCELLED ? "CANCEL" : "PUBLISH", false);
+    ics_line(out, "METHOD",
+             m->state == SAMHAND__V1__MEETING__STATE__CANCELLED ? "CANCEL" : "PUBLISH", false);
     s_ics_event(out, m, committee, agenda);
     fputs("END:VCALENDAR\r\n", out);
     fclose(out);
@@ -400,8 +366,8 @@ int agenda_committee_ics(bus_call_t *call)
     size_t len = 0;
     FILE *out = open_memstream(&body, &len);
     fputs(s_ics_head, out);
-    s_ics_line(out, "METHOD", "PUBLISH", false);
-    s_ics_line(out, "X-WR-CALNAME", committee->name, true);
+    ics_line(out, "METHOD", "PUBLISH", false);
+    ics_line(out, "X-WR-CALNAME", committee->name, true);
     agenda_page_t page = {.after = 0, .limit = 500};
     Samhand__V1__ListMeetingsResponse *list = NULL;
     do {

@@ -20,18 +20,19 @@ static const struct {
     const char *method;
     scope_t scope;
 } s_scopes[] = {
-    {"agenda.UpdateCommittee", SCOPE_RUNS},    {"agenda.CreateMembership", SCOPE_RUNS},
-    {"agenda.UpdateMembership", SCOPE_RUNS},   {"agenda.CreateMeeting", SCOPE_RUNS},
-    {"agenda.UpdateMeeting", SCOPE_RUNS},      {"agenda.AddAgendaItem", SCOPE_RUNS},
-    {"agenda.UpdateAgendaItem", SCOPE_RUNS},   {"agenda.DeleteAgendaItem", SCOPE_RUNS},
-    {"agenda.PublishMeeting", SCOPE_RUNS},     {"agenda.CancelMeeting", SCOPE_RUNS},
-    {"agenda.SetAttendance", SCOPE_RUNS},      {"agenda.SetOutcome", SCOPE_RUNS},
-    {"agenda.ApproveMinutes", SCOPE_RUNS},     {"agenda.PutCaseDocument", SCOPE_RUNS},
-    {"agenda.AddAttachment", SCOPE_RUNS},      {"agenda.CreateAction", SCOPE_RUNS},
-    {"agenda.UpdateAction", SCOPE_TAKES_PART}, {"agenda.AddFollowUp", SCOPE_RUNS},
-    {"agenda.AcceptProposal", SCOPE_RUNS},     {"agenda.DeclineProposal", SCOPE_RUNS},
-    {"agenda.OpenEmergency", SCOPE_RUNS},      {"agenda.CallEmergencyMeeting", SCOPE_RUNS},
-    {"agenda.LogEmergency", SCOPE_TAKES_PART}, {"agenda.CloseEmergency", SCOPE_RUNS},
+    {"agenda.UpdateCommittee", SCOPE_RUNS},      {"agenda.SetCaseNumbering", SCOPE_RUNS},
+    {"agenda.CreateMembership", SCOPE_RUNS},     {"agenda.UpdateMembership", SCOPE_RUNS},
+    {"agenda.CreateMeeting", SCOPE_RUNS},        {"agenda.UpdateMeeting", SCOPE_RUNS},
+    {"agenda.AddAgendaItem", SCOPE_RUNS},        {"agenda.UpdateAgendaItem", SCOPE_RUNS},
+    {"agenda.DeleteAgendaItem", SCOPE_RUNS},     {"agenda.PublishMeeting", SCOPE_RUNS},
+    {"agenda.CancelMeeting", SCOPE_RUNS},        {"agenda.SetAttendance", SCOPE_RUNS},
+    {"agenda.SetOutcome", SCOPE_RUNS},           {"agenda.ApproveMinutes", SCOPE_RUNS},
+    {"agenda.PutCaseDocument", SCOPE_RUNS},      {"agenda.AddAttachment", SCOPE_RUNS},
+    {"agenda.CreateAction", SCOPE_RUNS},         {"agenda.UpdateAction", SCOPE_TAKES_PART},
+    {"agenda.AddFollowUp", SCOPE_RUNS},          {"agenda.AcceptProposal", SCOPE_RUNS},
+    {"agenda.DeclineProposal", SCOPE_RUNS},      {"agenda.OpenEmergency", SCOPE_RUNS},
+    {"agenda.CallEmergencyMeeting", SCOPE_RUNS}, {"agenda.LogEmergency", SCOPE_TAKES_PART},
+    {"agenda.CloseEmergency", SCOPE_RUNS},
 };
 
 static bool s_has_role(bus_call_t *call, const char *role)

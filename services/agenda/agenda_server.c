@@ -30,6 +30,7 @@ const bus_route_t agenda_routes[] = {
     ROUTE("GetCommittee", get_committee_request, agenda_committee_get),
     ROUTE("UpdateCommittee", update_committee_request, agenda_committee_update),
     ROUTE("ListCommittees", list_committees_request, agenda_committee_list),
+    ROUTE("SetCaseNumbering", set_case_numbering_request, agenda_committee_numbering_set),
     ROUTE("CreateMembership", create_membership_request, agenda_membership_create),
     ROUTE("GetMembership", get_membership_request, agenda_membership_get),
     ROUTE("UpdateMembership", update_membership_request, agenda_membership_update),

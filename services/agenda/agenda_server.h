@@ -31,6 +31,7 @@ int agenda_committee_create(bus_call_t *call);
 int agenda_committee_get(bus_call_t *call);
 int agenda_committee_update(bus_call_t *call);
 int agenda_committee_list(bus_call_t *call);
+int agenda_committee_numbering_set(bus_call_t *call);
 int agenda_membership_create(bus_call_t *call);
 int agenda_membership_get(bus_call_t *call);
 int agenda_membership_update(bus_call_t *call);

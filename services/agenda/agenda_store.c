@@ -180,7 +180,9 @@ int agenda_store_person_list(db_t *db, agenda_page_t page, const char *organizat
     "id, name, short_name, kind, parent_id, mandate, notice_period_days, case_number_format, "     \
     "" ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US(                                     \
         "updated_at") ", "                                                                         \
-                      "coalesce(secretariat_organization_id::text, ''), row_seq"
+                      "coalesce(secretariat_organization_id::text, ''), row_seq, "                 \
+                      "numbers_any_other_business, numbers_orientations, "                         \
+                      "carried_case_keeps_number"
 
 static ProtobufCMessage *s_committee(const PGresult *res, int row)
 {
@@ -198,6 +200,18 @@ static ProtobufCMessage *s_committee(const PGresult *res, int row)
     c->create_time = rows_timestamp_us(res, row, 8);
     c->update_time = rows_timestamp_us(res, row, 9);
     c->secretariat_organization_id = rows_text(res, row, 10);
+    /* breaks never numbered, and what the committee's practice leaves out */
+    c->unnumbered_kinds = malloc(3 * sizeof *c->unnumbered_kinds);
+    assert(c->unnumbered_kinds);
+    if (PQgetvalue(res, row, 13)[0] == 'f')
+        c->unnumbered_kinds[c->n_unnumbered_kinds++] = SAMHAND__V1__AGENDA_ITEM__KIND__ORIENTATION;
+    c->unnumbered_kinds[c->n_unnumbered_kinds++] = SAMHAND__V1__AGENDA_ITEM__KIND__BREAK;
+    if (PQgetvalue(res, row, 12)[0] == 'f')
+        c->unnumbered_kinds[c->n_unnumbered_kinds++] =
+            SAMHAND__V1__AGENDA_ITEM__KIND__ANY_OTHER_BUSINESS;
+    c->carried_case_number = PQgetvalue(res, row, 14)[0] == 't'
+                                 ? SAMHAND__V1__COMMITTEE__CARRIED_CASE_NUMBER__KEPT
+                                 : SAMHAND__V1__COMMITTEE__CARRIED_CASE_NUMBER__NEW;
     return &c->base;
 }
 
@@ -211,13 +225,18 @@ int agenda_store_committee_insert(db_t *db, const agenda_committee_fields_t *f,
                             f->mandate,
                             f->notice_period_days,
                             f->case_number_format,
-                            f->secretariat_organization_id};
+                            f->secretariat_organization_id,
+                            f->numbers_any_other_business,
+                            f->numbers_orientations,
+                            f->carried_case_keeps_number};
     return rows_one(db,
                     "INSERT INTO committees (name, short_name, kind, parent_id, mandate, "
-                    "notice_period_days, case_number_format, secretariat_organization_id) VALUES "
-                    "($1, coalesce($2, ''), $3, $4, coalesce($5, ''), $6, $7, $8) "
-                    "RETURNING " COMMITTEE_COLUMNS,
-                    8, params, s_committee, (ProtobufCMessage **)out);
+                    "notice_period_days, case_number_format, secretariat_organization_id, "
+                    "numbers_any_other_business, numbers_orientations, carried_case_keeps_number) "
+                    "VALUES ($1, coalesce($2, ''), $3, $4, coalesce($5, ''), $6, $7, $8, "
+                    "coalesce($9::boolean, true), coalesce($10::boolean, true), "
+                    "coalesce($11::boolean, true)) RETURNING " COMMITTEE_COLUMNS,
+                    11, params, s_committee, (ProtobufCMessage **)out);
 }
 
 int agenda_store_committee_get(db_t *db, const char *id, Samhand__V1__Committee **out)
@@ -239,7 +258,10 @@ int agenda_store_committee_update(db_t *db, const char *id, const agenda_committ
                             f->notice_period_days,
                             f->case_number_format,
                             f->clear_parent ? "t" : "f",
-                            f->secretariat_organization_id};
+                            f->secretariat_organization_id,
+                            f->numbers_any_other_business,
+                            f->numbers_orientations,
+                            f->carried_case_keeps_number};
     return rows_one(
         db,
         "UPDATE committees SET name = coalesce($2, name), "
@@ -249,8 +271,11 @@ int agenda_store_committee_update(db_t *db, const char *id, const agenda_committ
         "notice_period_days = coalesce($7::integer, notice_period_days), "
         "case_number_format = coalesce($8, case_number_format), "
         "secretariat_organization_id = coalesce($10::uuid, secretariat_organization_id), "
+        "numbers_any_other_business = coalesce($11::boolean, numbers_any_other_business), "
+        "numbers_orientations = coalesce($12::boolean, numbers_orientations), "
+        "carried_case_keeps_number = coalesce($13::boolean, carried_case_keeps_number), "
         "updated_at = now() WHERE id = $1 RETURNING " COMMITTEE_COLUMNS,
-        10, params, s_committee, (ProtobufCMessage **)out);
+        13, params, s_committee, (ProtobufCMessage **)out);
 }
 
 int agenda_store_committee_list(db_t *db, agenda_page_t page, const char *kind,
@@ -818,6 +843,71 @@ int agenda_store_item_numbered(db_t *db, const char *item_id, int year, int seq,
                      "added_in_version = CASE WHEN added_in_version = 0 THEN $5::integer ELSE "
                      "added_in_version END WHERE id = $1 AND case_number IS NULL",
                      5, params);
+}
+
+int agenda_store_item_number_kept(db_t *db, const char *item_id, int version)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[] = {item_id, v};
+    return rows_exec(db,
+                     "UPDATE agenda_items i SET case_year = o.case_year, case_seq = o.case_seq, "
+                     "case_number = o.case_number, added_in_version = CASE WHEN "
+                     "i.added_in_version = 0 THEN $2::integer ELSE i.added_in_version END "
+                     "FROM agenda_items o WHERE i.id = $1 AND o.id = i.carried_from AND "
+                     "i.case_number IS NULL AND o.case_number IS NOT NULL",
+                     2, params);
+}
+
+static ProtobufCMessage *s_case_numbering(const PGresult *res, int row)
+{
+    Samhand__V1__CaseNumbering *n = malloc(sizeof *n);
+    assert(n);
+    samhand__v1__case_numbering__init(n);
+    n->committee_id = rows_text(res, row, 0);
+    n->year = atoi(PQgetvalue(res, row, 1));
+    n->next_number = atoi(PQgetvalue(res, row, 2));
+    n->last_given = atoi(PQgetvalue(res, row, 3));
+    return &n->base;
+}
+
+/* The committee-year's next number and the highest one a notice gave. */
+#define CASE_NUMBERING_SQL                                                                         \
+    "SELECT c.id, $2::integer, coalesce((SELECT last_number FROM case_sequences s WHERE "          \
+    "s.committee_id = c.id AND s.year = $2::integer), 0) + 1, coalesce((SELECT "                   \
+    "max(i.case_seq) FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE "            \
+    "m.committee_id = c.id AND i.case_year = $2::integer), 0) FROM committees c WHERE c.id = $1"
+
+int agenda_store_case_numbering_get(db_t *db, const char *committee_id, int year, bool lock,
+                                    Samhand__V1__CaseNumbering **out)
+{
+    char y[16];
+    snprintf(y, sizeof y, "%d", year);
+    const char *params[] = {committee_id, y};
+    /* a change waits for a notice being published, which takes numbers */
+    if (lock && (rows_exec(db,
+                           "INSERT INTO case_sequences (committee_id, year, last_number) SELECT "
+                           "id, $2::integer, 0 FROM committees WHERE id = $1 ON CONFLICT DO "
+                           "NOTHING",
+                           2, params) < 0 ||
+                 rows_exec(db,
+                           "SELECT 1 FROM case_sequences WHERE committee_id = $1 AND year = "
+                           "$2::integer FOR UPDATE",
+                           2, params) < 0))
+        return -1;
+    return rows_one(db, CASE_NUMBERING_SQL, 2, params, s_case_numbering, (ProtobufCMessage **)out);
+}
+
+int agenda_store_case_numbering_set(db_t *db, const char *committee_id, int year, int next_number)
+{
+    char y[16], last[16];
+    snprintf(y, sizeof y, "%d", year);
+    snprintf(last, sizeof last, "%d", next_number - 1);
+    const char *params[] = {committee_id, y, last};
+    return rows_exec(db,
+                     "UPDATE case_sequences SET last_number = $3::integer WHERE committee_id = $1 "
+                     "AND year = $2::integer",
+                     3, params);
 }
 
 int agenda_store_case_numbers_take(db_t *db, const char *committee_id, int year, int count,

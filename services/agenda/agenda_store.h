@@ -60,6 +60,8 @@ typedef struct {
     const char *secretariat_organization_id;
     const char *notice_period_days; /* decimal text */
     int clear_parent;               /* update only: set parent to none */
+    /* the numbering practice, "t" or "f"; NULL: the default (insert) or unchanged */
+    const char *numbers_any_other_business, *numbers_orientations, *carried_case_keeps_number;
 } agenda_committee_fields_t;
 
 int agenda_store_committee_insert(db_t *db, const agenda_committee_fields_t *fields,
@@ -147,6 +149,18 @@ int agenda_store_item_delete(db_t *db, const char *meeting_id, const char *item_
 int agenda_store_item_withdraw(db_t *db, const char *item_id);
 int agenda_store_item_numbered(db_t *db, const char *item_id, int year, int seq, const char *number,
                                int version);
+
+/* Gives a carried item the number of the treatment it was carried from (a
+ * postponed case that keeps its number): 0, 1 when that had none. */
+int agenda_store_item_number_kept(db_t *db, const char *item_id, int version);
+
+/* The committee-year's numbering into *out (the caller frees): 0, 1 when the
+ * committee does not exist, -1 on error. With `lock`, the year's sequence is
+ * locked for a change to the end of the transaction. */
+int agenda_store_case_numbering_get(db_t *db, const char *committee_id, int year, bool lock,
+                                    Samhand__V1__CaseNumbering **out);
+/* Sets the number the year's next notice gives first (the sequence locked). */
+int agenda_store_case_numbering_set(db_t *db, const char *committee_id, int year, int next_number);
 
 /* Takes `count` numbers of the committee's sequence for `year`; *first is
  * the first of them. */

@@ -263,18 +263,21 @@ static int s_load(bus_call_t *call, const char *id, bool lock, report_t **out)
 static int s_scan(bus_call_t *call, const ProtobufCMessage *msg)
 {
     const ProtobufCMessageDescriptor *desc = msg->descriptor;
+    int64_t written_s = bus_now_ms() / 1000; /* the rules as they hold when it is written */
     for (unsigned i = 0; i < desc->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &desc->fields[i];
         if (f->type != PROTOBUF_C_TYPE_STRING || f->label == PROTOBUF_C_LABEL_REPEATED)
             continue;
         const char *text = *(char *const *)((const char *)msg + f->offset);
-        int at = text ? deviation_identity_find(text) : 0;
-        if (at)
+        deviation_identity_at_t at =
+            text ? deviation_identity_find(text, written_s) : (deviation_identity_at_t){0, 0};
+        if (at.position)
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, f->name,
                                  "%s holds what looks like a national identity number "
-                                 "(fødselsnummer or D-number) at character %d; remove it, a "
-                                 "deviation report must not identify the patient",
-                                 f->name, at);
+                                 "(fødselsnummer or D-number) at character %d, %d characters "
+                                 "long; remove it, a deviation report must not identify the "
+                                 "patient",
+                                 f->name, at.position, at.length);
     }
     return 0;
 }

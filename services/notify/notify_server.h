@@ -48,6 +48,11 @@ typedef struct {
  * address; anything that is no address. */
 bool notify_address_refused(const char *ip, bool allow_loopback);
 
+/* Whether the host of webhook address `url` is an address (not a name)
+ * that notify_address_refused refuses; a name is checked when a delivery
+ * connects, for what it then leads to. */
+bool notify_url_refused(const char *url, bool allow_loopback);
+
 /* Wakes every webhook sender of this process (a db_at_commit fn; the
  * argument is the notify_context_t). */
 void notify_wake_senders(void *context);

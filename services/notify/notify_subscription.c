@@ -251,31 +251,6 @@ static int s_reply_secret_and_commit(bus_call_t *call, Samhand__V1__Subscription
     return 0;
 }
 
-/* A URL whose host is an address webhooks may not go to; a name is
- * checked when a delivery connects, for what it then leads to. */
-static bool s_host_refused(bus_call_t *call, const char *url)
-{
-    const notify_context_t *context = call->service;
-    CURLU *u = curl_url();
-    char *host = NULL;
-    bool refused = false;
-    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-        char address[64];
-        size_t len = strlen(host);
-        bool bracketed = len > 2 && host[0] == '[' && host[len - 1] == ']';
-        snprintf(address, sizeof address, "%.*s", (int)(bracketed ? len - 2 : len),
-                 bracketed ? host + 1 : host);
-        struct in6_addr any;
-        bool literal =
-            inet_pton(AF_INET, address, &any) == 1 || inet_pton(AF_INET6, address, &any) == 1;
-        refused = literal && notify_address_refused(address, context->allow_loopback);
-    }
-    curl_free(host);
-    curl_url_cleanup(u);
-    return refused;
-}
-
 #define PER_SECOND_MAX 1000
 #define HEARTBEAT_MAX_SECONDS 86400
 
@@ -307,7 +282,7 @@ static int s_check(bus_call_t *call, const char *url, char **types, size_t n_typ
             !check_text(url, URL_MAX) || strpbrk(url, " \t\n\"<>"))
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "url",
                                  "url must be an http:// or https:// address");
-        if (s_host_refused(call, url))
+        if (notify_url_refused(url, ((const notify_context_t *)call->service)->allow_loopback))
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "url",
                                  "url must not point at this machine or a link-local address");
     }

@@ -284,6 +284,28 @@ bool notify_address_refused(const char *ip, bool allow_loopback)
     return !allow_loopback && s_is_local(&mapped);
 }
 
+bool notify_url_refused(const char *url, bool allow_loopback)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    bool refused = false;
+    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        char address[64];
+        size_t len = strlen(host);
+        bool bracketed = len > 2 && host[0] == '[' && host[len - 1] == ']';
+        snprintf(address, sizeof address, "%.*s", (int)(bracketed ? len - 2 : len),
+                 bracketed ? host + 1 : host);
+        struct in6_addr any;
+        bool literal =
+            inet_pton(AF_INET, address, &any) == 1 || inet_pton(AF_INET6, address, &any) == 1;
+        refused = literal && notify_address_refused(address, allow_loopback);
+    }
+    curl_free(host);
+    curl_url_cleanup(u);
+    return refused;
+}
+
 /* A claimed delivery on its way: a row of s_claim's result, its request
  * and what came back. */
 typedef struct {

@@ -3,7 +3,9 @@
 // name; a municipal nurse on a phone finds a meeting by an item's title
 // (and none by an exempt item's), sends two cases in to another committee
 // (and is offered neither the meeting page nor the secretariat's forms);
-// the secretariat puts one on the committee's coming meeting and declines
+// the secretariat sets its numbering practice (Eventuelt unnumbered, a
+// postponed case renumbered) and continues a year's numbers from 15; it
+// puts one on the committee's coming meeting and declines
 // the other with a reason; the nurse follows both (accepted onto which
 // meeting, declined and why), a reporter of another organisation sees
 // neither. Bad input in the forms is answered in bokmål only. axe-core on
@@ -78,10 +80,33 @@ try {
   await secretariat.getByText('Endre utvalget').click();
   await secretariat.getByLabel('Mandat').fill('Gi råd om legemiddelbruk i overgangene mellom sykehus og kommune.');
   await secretariat.getByLabel('Utvalgets innkallingsfrist (dager)').fill('14');
+  // and its numbering practice: Eventuelt unnumbered, a postponed case renumbered
+  if (!(await secretariat.getByLabel('Eventuelt får saksnummer').isChecked()))
+    fail('a new committee does not number Eventuelt, samhand\'s default');
+  await secretariat.getByLabel('Eventuelt får saksnummer').uncheck();
+  await secretariat.getByLabel('En sak som utsettes til neste møte').selectOption('NEW');
   await secretariat.getByRole('button', { name: 'Lagre endringene' }).click();
   await statusSays(secretariat, 'ett-status', 'Utvalget er endret.');
   await secretariat.locator('#mandat', { hasText: 'legemiddelbruk i overgangene' }).waitFor();
   const id = await secretariat.evaluate(() => committee.id);
+  const practice = await fetch(`${BASE_URL}/v1/committees/${id}`).then((r) => r.json());
+  if (!practice.unnumberedKinds.includes('ANY_OTHER_BUSINESS') || practice.unnumberedKinds.includes('ORIENTATION') ||
+      practice.carriedCaseNumber !== 'NEW')
+    fail('the numbering practice was not saved: ' + JSON.stringify(practice));
+  if (await secretariat.getByLabel('Eventuelt får saksnummer').isChecked() ||
+      (await secretariat.getByLabel('En sak som utsettes til neste møte').inputValue()) !== 'NEW')
+    fail('the form does not show the practice saved');
+  // the year's numbers continued from the old system: a bad number refused in bokmål, then 15
+  await secretariat.getByText('Fortsett saksnummereringen fra et tidligere system').click();
+  await secretariat.getByLabel('År', { exact: true }).fill('2043');
+  await secretariat.getByLabel('Neste saksnummer').fill('0');
+  await secretariat.getByRole('button', { name: 'Fortsett nummereringen' }).click();
+  await secretariat.locator('#nummer-nextNumber-feil').waitFor({ state: 'visible' });
+  await norwegian(secretariat, 'a next case number refused');
+  await secretariat.getByLabel('Neste saksnummer').fill('15');
+  await secretariat.getByRole('button', { name: 'Fortsett nummereringen' }).click();
+  await statusSays(secretariat, 'nummer-status', 'Neste sak i 2043 får nummer 15.');
+  await accessible(secretariat, 'the numbering practice');
   const other = await fetch(`${BASE_URL}/v1/committees/${id}`, {
     method: 'PATCH', body: JSON.stringify({ shortName: 'FLM' }),
     headers: { Authorization: 'Bearer ' + SECRETARIAT_KEY, 'Content-Type': 'application/json' },

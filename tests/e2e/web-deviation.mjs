@@ -43,15 +43,17 @@ try {
   await page.getByLabel('Når skjedde det?').fill('2026-11-20T10:30');
   // an identity number in the text: stopped, told where and why
   await page.getByLabel('Hva skjedde?').fill(
-    'Epikrise for 15057522035 kom ikke med ved utskrivning fra medisinsk avdeling.');
+    'Epikrise for 15.05.75 22035 kom ikke med ved utskrivning fra medisinsk avdeling.');
   await page.getByLabel('Ditt navn').fill('Kari Nordmann');
   await page.getByRole('button', { name: 'Send avviksmelding' }).click();
   const error = page.locator('#description-feil');
   await error.waitFor({ state: 'visible' });
   if (!(await error.textContent()).includes('fødselsnummer')) fail('the identity number was not explained');
-  // and marked where it stands in the text, from the bokmål the API answers in
-  const marked = await page.$eval('#description', (e) => [e.selectionStart, e.value.indexOf('15057522035')]);
-  if (marked[0] !== marked[1]) fail('the identity number is not marked in the text: ' + JSON.stringify(marked));
+  // and marked where it stands in the text, as written, from the bokmål the API answers in
+  const marked = await page.$eval('#description', (e) =>
+    [e.value.slice(e.selectionStart, e.selectionEnd), e.selectionStart, e.value.indexOf('15.05.75 22035')]);
+  if (marked[0] !== '15.05.75 22035' || marked[1] !== marked[2])
+    fail('the identity number is not marked in the text: ' + JSON.stringify(marked));
   await accessible(page, 'the refusal');
   await shot(page, '3-fodselsnummer');
 

@@ -116,11 +116,19 @@ static void test_identity_numbers_refused_everywhere(void **state)
     static const char *fields[] = {"reportingUnit",         "reporterName",   "actualConsequence",
                                    "possibleConsequence",   "description",    "immediateMeasures",
                                    "improvementSuggestion", "agreementClause"};
-    static const char *numbers[] = {"15057522035", "150575 22035", "41019012393"};
+    /* as people write them (JSON-escaped), how long each is written, its tail */
+    static const struct {
+        const char *json;
+        int length;
+        const char *tail;
+    } numbers[] = {{"15057522035", 11, "22035"},       {"150575 22035", 12, "22035"},
+                   {"41019012393", 11, "12393"},       {"010190-33119", 12, "33119"},
+                   {"01.01.90 33119", 14, "33119"},    {"010190\\u00a033119", 12, "33119"},
+                   {"010190\\r\\n33119", 13, "33119"}, {"0101903\\n3119", 12, "0101903"}};
     for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
-        for (size_t n = 0; n < 3; n++) {
+        for (size_t n = 0; n < sizeof numbers / sizeof numbers[0]; n++) {
             char extra[256];
-            snprintf(extra, sizeof extra, "\"%s\":\"Gjelder pas. %s\"", fields[f], numbers[n]);
+            snprintf(extra, sizeof extra, "\"%s\":\"Gjelder pas. %s\"", fields[f], numbers[n].json);
             /* the field given twice would be refused as such: drop the default */
             const char *body = s_report(KOMMUNE, SYKEHUS, "", true);
             char *copy = strdup(body);
@@ -138,18 +146,36 @@ static void test_identity_numbers_refused_everywhere(void **state)
             free(copy);
             http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations", full);
             assert_problem(r, 400, fields[f]);
-            assert_non_null(strstr(json_text(r, "detail"), "at character 14"));
-            assert_null(strstr(r->body, "22035")); /* the number is not echoed */
-            assert_null(strstr(r->body, "12393"));
+            char where[64];
+            snprintf(where, sizeof where, "at character 14, %d characters long", numbers[n].length);
+            assert_non_null(strstr(json_text(r, "detail"), where));
+            assert_null(strstr(r->body, numbers[n].tail)); /* the number is not echoed */
             http_response_free(&r);
         }
     }
+    /* in bokmål too: where, how long, never the number */
+    char url[512];
+    snprintf(url, sizeof url, "%s/v1/deviations", s_stack.base_url);
+    const char *norwegian[] = {s_kommune, "Accept-Language: nb", NULL};
+    http_response_t *nb = http_request(
+        "POST", url,
+        s_report(KOMMUNE, SYKEHUS, "\"agreementClause\":\"Fnr. 01.01.90 33119\"", true), norwegian);
+    assert_problem(nb, 400, "agreementClause");
+    assert_non_null(strstr(json_text(nb, "detail"), "agreementClause ser ut til å inneholde et "
+                                                    "fødselsnummer eller D-nummer (ved tegn 6, "
+                                                    "14 tegn langt)"));
+    assert_null(strstr(nb->body, "33119"));
+    http_response_free(&nb);
     /* nothing of it was stored */
     assert_int_equal(s_sql_count("SELECT count(*) FROM deviation.reports"), 0);
-    /* an 11-digit number whose check digits fail is no identity number */
-    http_response_t *r =
-        s_as(s_kommune, "POST", "/v1/deviations",
-             s_report(KOMMUNE, SYKEHUS, "\"agreementClause\":\"Avtale 12345678901\"", true));
+    /* an 11-digit number whose check digits fail is no identity number, nor
+     * are an account number, a phone number, a date and a case number */
+    http_response_t *r = s_as(
+        s_kommune, "POST", "/v1/deviations",
+        s_report(KOMMUNE, SYKEHUS,
+                 "\"agreementClause\":\"Avtale 12345678901, konto 0101.90.33119, tlf +47 915 57 "
+                 "522, møtet 01.01.90 sak 33/119\"",
+                 true));
     expect_status(r, 201);
     http_response_free(&r);
 }
