@@ -183,10 +183,11 @@ int harness_stop(pid_t pid)
 static size_t s_collect(char *data, size_t size, size_t n, void *userdata)
 {
     http_response_t *r = userdata;
-    size_t old = r->body ? strlen(r->body) : 0;
+    size_t old = r->body_len;
     r->body = realloc(r->body, old + size * n + 1);
     memcpy(r->body + old, data, size * n);
-    r->body[old + size * n] = '\0';
+    r->body_len += size * n;
+    r->body[r->body_len] = '\0';
     return size * n;
 }
 

@@ -67,8 +67,9 @@ int harness_stop(pid_t pid);
 
 typedef struct {
     long status;
-    char *body;
-    json_t *json; /* parsed body, or NULL */
+    char *body;      /* NUL-terminated */
+    size_t body_len; /* what came, a PDF's NUL bytes too */
+    json_t *json;    /* parsed body, or NULL */
     char content_type[128];
     char location[256]; /* the Location header, or "" */
     char *headers;      /* every header line of the answer, as received */

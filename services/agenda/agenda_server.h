@@ -47,6 +47,7 @@ int agenda_item_add(bus_call_t *call);
 int agenda_item_update(bus_call_t *call);
 int agenda_item_delete(bus_call_t *call);
 int agenda_notice_html(bus_call_t *call);
+int agenda_notice_pdf_get(bus_call_t *call);
 int agenda_committee_ics(bus_call_t *call);
 int agenda_minutes_attendance(bus_call_t *call);
 int agenda_minutes_outcome(bus_call_t *call);
