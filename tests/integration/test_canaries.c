@@ -374,6 +374,40 @@ static void s_scan(int principal, const char *channel, const char *where, const 
 
 /* ---------------------------------------------------------------- calls */
 
+/* The text of a PDF answer as pdftotext reads it, lines broken after a
+ * hyphen (inside a canary) joined again; NULL for another answer. The
+ * caller frees it. */
+static char *s_pdf_text(const http_response_t *r)
+{
+    if (strncmp(r->content_type, "application/pdf", 15) != 0 || r->body_len == 0)
+        return NULL;
+    char file[] = "/tmp/samhand-canary-XXXXXX";
+    int fd = mkstemp(file);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, r->body, r->body_len), (ssize_t)r->body_len);
+    close(fd);
+    char command[128];
+    snprintf(command, sizeof command, "pdftotext -raw -enc UTF-8 %s - 2>&1", file);
+    FILE *p = popen(command, "r");
+    assert_non_null(p);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    int c, last = 0;
+    while ((c = fgetc(p)) != EOF) {
+        if (c == '\n' && last == '-')
+            continue;
+        fputc(c, mem);
+        last = c;
+    }
+    fclose(mem);
+    int status = pclose(p);
+    unlink(file);
+    if (status != 0)
+        fail_msg("pdftotext could not read %s: %s", r->content_type, text);
+    return text;
+}
+
 /* One request as `principal`; the answer is scanned under `channel`. */
 static http_response_t *s_call(int principal, const char *channel, const char *method,
                                const char *path, const char *body, const char *extra_header)
@@ -391,6 +425,9 @@ static http_response_t *s_call(int principal, const char *channel, const char *m
     snprintf(where, sizeof where, "%s %s -> %ld", method, path, r->status);
     s_scan(principal, channel, where, r->headers, NULL);
     s_scan(principal, channel, where, r->body, NULL);
+    char *pdf_text = s_pdf_text(r); /* the body's text is compressed */
+    s_scan(principal, channel, where, pdf_text, NULL);
+    free(pdf_text);
     return r;
 }
 
@@ -1214,6 +1251,7 @@ static const s_queries_t s_route_queries[] = {
     {"agenda.ListPersons", {"?limit=500", "?limit=500&q=CANARY", NULL}},
     {"agenda.GetMeeting", {"", "?version=1", NULL}},
     {"agenda.GetMeetingNotice", {"", "?version=1", NULL}},
+    {"agenda.GetMeetingNoticePdf", {"", "?version=1", NULL}},
     {"agenda.GetMeetingCalendar", {"", "?version=1", NULL}},
     {"agenda.ListActions", {"?limit=500", "?limit=500&open=true", NULL}},
     {"deviation.ListCategories", {"", NULL}},
