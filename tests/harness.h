@@ -86,6 +86,13 @@ http_response_t *http_request(const char *method, const char *url, const char *b
                               const char *const *headers);
 void http_response_free(http_response_t **response_p);
 
+/* Runs `command` (a shell command line with %s for a file that holds the
+ * answer's body, as `pdftotext %s -`) to read a document back with an
+ * outside tool. Returns what it wrote (the caller frees it), its exit
+ * status in *status. */
+char *http_body_through(const http_response_t *response, const char *command, int *status)
+    __attribute__((format(printf, 2, 0)));
+
 /* Shorthands against a stack, authenticated with the administrator key. */
 http_response_t *stack_get(harness_stack_t *stack, const char *path);
 http_response_t *stack_send(harness_stack_t *stack, const char *method, const char *path,

@@ -105,18 +105,6 @@ static void s_case_documents(FILE *out, const agenda_notice_t *notice, const cha
     }
 }
 
-static const char *s_kind_text(int kind)
-{
-    switch (kind) {
-    case SAMHAND__V1__MEETING__KIND__EXTRAORDINARY:
-        return "Ekstraordinært møte";
-    case SAMHAND__V1__MEETING__KIND__EMERGENCY:
-        return "Beredskapsmøte";
-    default:
-        return NULL;
-    }
-}
-
 /* A notice as the caller may read it, with what it owns. */
 typedef struct {
     agenda_notice_t notice;
@@ -262,8 +250,8 @@ int agenda_notice_html(bus_call_t *call)
         fputs("<br>\nMøte: ", out);
         html_text(out, m->title);
     }
-    if (s_kind_text(m->kind))
-        fprintf(out, "<br>\nMøtetype: %s", s_kind_text(m->kind));
+    if (agenda_meeting_kind_text(m->kind))
+        fprintf(out, "<br>\nMøtetype: %s", agenda_meeting_kind_text(m->kind));
     fputs("<br>\nMøtested: ", out);
     html_text(out, m->place);
     if (m->online_url[0]) {

@@ -5,6 +5,7 @@
  * Fonts (DejaVu Sans) are embedded as subsets by cairo. No I/O but the
  * bytes it returns. */
 #include "agenda_notice_pdf.h"
+#include "agenda_server.h"
 #include "samhand_time.h"
 
 #include <cairo-pdf.h>
@@ -211,22 +212,6 @@ static void s_row(s_doc_t *doc, const char *const cells[S_N_COLUMNS], bool is_he
     doc->y += height;
 }
 
-/* «Utsatt fra møtet 12.03.2023, sak 6/23», as the HTML notice says it */
-static void s_carried_from(FILE *out, const Samhand__V1__AgendaItem *item)
-{
-    fputs("Utsatt fra ", out);
-    if (item->carried_from_meeting_time) {
-        char date[11];
-        time_format_date(item->carried_from_meeting_time->seconds, date);
-        fprintf(out, "møtet %s", date);
-    } else {
-        fputs("et tidligere møte", out);
-    }
-    if (item->carried_from_case_number[0] &&
-        strcmp(item->carried_from_case_number, item->case_number) != 0)
-        fprintf(out, ", sak %s", item->carried_from_case_number);
-}
-
 static void s_agenda(s_doc_t *doc, const Samhand__V1__Meeting *m)
 {
     s_text(doc, "SAKSLISTE", S_FONT_HEAD, 0, 14);
@@ -247,7 +232,7 @@ static void s_agenda(s_doc_t *doc, const Samhand__V1__Meeting *m)
         fputs(item->title, out);
         if (item->carried_from_item_id[0]) {
             fputc('\n', out);
-            s_carried_from(out, item);
+            agenda_carried_from_plain(out, item);
         }
         if (item->is_withdrawn)
             fputs(" (trukket)", out);
@@ -335,7 +320,7 @@ static void s_case_document(s_doc_t *doc, const agenda_notice_t *notice,
     }
 }
 
-static const char *s_kind_text(int kind)
+const char *agenda_meeting_kind_text(int kind)
 {
     switch (kind) {
     case SAMHAND__V1__MEETING__KIND__EXTRAORDINARY:
@@ -358,8 +343,8 @@ static void s_heading(s_doc_t *doc, const agenda_notice_t *notice, const char *d
         snprintf(line, sizeof line, "Møte: %s", m->title);
         s_text(doc, line, S_FONT, 0, 0);
     }
-    if (s_kind_text(m->kind)) {
-        snprintf(line, sizeof line, "Møtetype: %s", s_kind_text(m->kind));
+    if (agenda_meeting_kind_text(m->kind)) {
+        snprintf(line, sizeof line, "Møtetype: %s", agenda_meeting_kind_text(m->kind));
         s_text(doc, line, S_FONT, 0, 0);
     }
     snprintf(line, sizeof line, "Møtested: %s%s%s", m->place,

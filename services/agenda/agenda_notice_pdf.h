@@ -27,4 +27,8 @@ typedef struct {
  * cairo failed (the cause in *error, static). */
 char *agenda_notice_pdf(const agenda_notice_t *notice, size_t *len, const char **error);
 
+/* «Ekstraordinært møte», «Beredskapsmøte», or NULL for an ordinary
+ * meeting: the Møtetype line of the notice. */
+const char *agenda_meeting_kind_text(int kind);
+
 #endif

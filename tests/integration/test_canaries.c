@@ -374,35 +374,20 @@ static void s_scan(int principal, const char *channel, const char *where, const 
 
 /* ---------------------------------------------------------------- calls */
 
-/* The text of a PDF answer as pdftotext reads it, lines broken after a
- * hyphen (inside a canary) joined again; NULL for another answer. The
- * caller frees it. */
+/* The text of a PDF answer as pdftotext reads it; NULL for another
+ * answer. The caller frees it. */
 static char *s_pdf_text(const http_response_t *r)
 {
     if (strncmp(r->content_type, "application/pdf", 15) != 0 || r->body_len == 0)
         return NULL;
-    char file[] = "/tmp/samhand-canary-XXXXXX";
-    int fd = mkstemp(file);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, r->body, r->body_len), (ssize_t)r->body_len);
-    close(fd);
-    char command[128];
-    snprintf(command, sizeof command, "pdftotext -raw -enc UTF-8 %s - 2>&1", file);
-    FILE *p = popen(command, "r");
-    assert_non_null(p);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    int c, last = 0;
-    while ((c = fgetc(p)) != EOF) {
-        if (c == '\n' && last == '-')
-            continue;
-        fputc(c, mem);
-        last = c;
-    }
-    fclose(mem);
-    int status = pclose(p);
-    unlink(file);
+    int status;
+    char *text = http_body_through(r, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
+    /* a line broken after a hyphen, inside a canary, joined again */
+    size_t j = 0;
+    for (size_t i = 0; text[i]; i++)
+        if (!(text[i] == '\n' && j > 0 && text[j - 1] == '-'))
+            text[j++] = text[i];
+    text[j] = '\0';
     if (status != 0)
         fail_msg("pdftotext could not read %s: %s", r->content_type, text);
     return text;

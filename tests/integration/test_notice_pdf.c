@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 static harness_stack_t s_stack;
 static char s_committee[40], s_feb[40], s_march[40];
@@ -97,41 +95,12 @@ static http_response_t *s_get_pdf(const char *meeting, const char *query, bool i
     return http_request("GET", url, NULL, NULL);
 }
 
-/* Runs `tool` (a command line with %s for the file) on the PDF and returns
- * its standard output (the caller frees it), the exit status in *status. */
-static char *s_tool(const http_response_t *pdf, const char *tool, int *status)
-    __attribute__((format(printf, 2, 0)));
-static char *s_tool(const http_response_t *pdf, const char *tool, int *status)
-{
-    char file[] = "/tmp/samhand-notice-XXXXXX";
-    int fd = mkstemp(file);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, pdf->body, pdf->body_len), (ssize_t)pdf->body_len);
-    close(fd);
-    char command[600];
-    snprintf(command, sizeof command, tool, file);
-    FILE *p = popen(command, "r");
-    assert_non_null(p);
-    char *out = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&out, &len);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-        fwrite(chunk, 1, n, mem);
-    fclose(mem);
-    int rc = pclose(p);
-    *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    unlink(file);
-    return out;
-}
-
 /* The text of the PDF in drawing order, runs of white space as one space
  * and a word broken after its hyphen («ASU-|møte») whole again. */
 static char *s_text(const http_response_t *pdf)
 {
     int status;
-    char *text = s_tool(pdf, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
+    char *text = http_body_through(pdf, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
     size_t j = 0;
     for (size_t i = 0; text[i]; i++) {
         if (text[i] == '\n' && j > 0 && text[j - 1] == '-')
@@ -230,7 +199,7 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
         {"15.55–16.00", "9/23", "5"},
     };
     int status;
-    char *layout = s_tool(pdf, "pdftotext -layout -enc UTF-8 %s - 2>&1", &status);
+    char *layout = http_body_through(pdf, "pdftotext -layout -enc UTF-8 %s - 2>&1", &status);
     assert_int_equal(status, 0);
     const char *at = layout;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -299,7 +268,7 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
     free(text);
 
     /* every font embedded */
-    char *fonts = s_tool(pdf, "pdffonts %s 2>&1", &status);
+    char *fonts = http_body_through(pdf, "pdffonts %s 2>&1", &status);
     assert_int_equal(status, 0);
     size_t n_fonts = 0;
     char *save = NULL;
@@ -321,12 +290,12 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
     assert_true(n_fonts >= 2); /* regular and bold */
     free(fonts);
 
-    char *check = s_tool(pdf, "qpdf --check %s 2>&1", &status);
+    char *check = http_body_through(pdf, "qpdf --check %s 2>&1", &status);
     if (status != 0)
         fail_msg("qpdf --check: %s", check);
     free(check);
 
-    char *info = s_tool(pdf, "pdfinfo %s 2>&1", &status);
+    char *info = http_body_through(pdf, "pdfinfo %s 2>&1", &status);
     assert_int_equal(status, 0);
     assert_non_null(strstr(info, "MØTEINNKALLING – ASU 08.02.2023"));
     const char *pages = strstr(info, "Pages:");
