@@ -270,6 +270,7 @@ char *gateway_openapi_render(void)
             const char *dot = strrchr(route->path, '.');
             media = !dot || strchr(dot, '/')   ? "application/octet-stream"
                     : strcmp(dot, ".ics") == 0 ? "text/calendar"
+                    : strcmp(dot, ".pdf") == 0 ? "application/pdf"
                                                : "text/html";
             json_decref(success_schema);
             success_schema = json_pack("{s:s}", "type", "string");

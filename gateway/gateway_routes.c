@@ -75,6 +75,10 @@ const gateway_route_t gateway_routes[] = {
      200, PUBLIC, "meetings",
      "Get a meeting with its agenda and time slots: as its last notice went out (version=N: "
      "notice N), the working draft to those who run the committee"},
+    {"GET", "/v1/meetings/{id}/notice.pdf", "agenda", "agenda.GetMeetingNoticePdf",
+     D(get_meeting_request), D(document), 200, PUBLIC, "meetings",
+     "The notice with its agenda and case documents, as PDF (fonts embedded): the same notice "
+     "and the same exempt items hidden as notice.html"},
     {"PATCH", "/v1/meetings/{id}", "agenda", "agenda.UpdateMeeting", D(update_meeting_request),
      D(meeting), 200, AUTH, "meetings", "Change a meeting's time, place, kind or chair"},
     {"POST", "/v1/meetings/{meetingId}/items", "agenda", "agenda.AddAgendaItem",

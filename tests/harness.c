@@ -183,10 +183,11 @@ int harness_stop(pid_t pid)
 static size_t s_collect(char *data, size_t size, size_t n, void *userdata)
 {
     http_response_t *r = userdata;
-    size_t old = r->body ? strlen(r->body) : 0;
+    size_t old = r->body_len;
     r->body = realloc(r->body, old + size * n + 1);
     memcpy(r->body + old, data, size * n);
-    r->body[old + size * n] = '\0';
+    r->body_len += size * n;
+    r->body[r->body_len] = '\0';
     return size * n;
 }
 
@@ -198,6 +199,31 @@ static size_t s_collect_header(char *data, size_t size, size_t n, void *arg)
     memcpy(*headers + old, data, size * n);
     (*headers)[old + size * n] = '\0';
     return size * n;
+}
+
+char *http_body_through(const http_response_t *response, const char *command, int *status)
+{
+    char file[] = "/tmp/samhand-body-XXXXXX";
+    int fd = mkstemp(file);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, response->body, response->body_len), (ssize_t)response->body_len);
+    close(fd);
+    char line[1024];
+    snprintf(line, sizeof line, command, file);
+    FILE *p = popen(line, "r");
+    assert_non_null(p);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        fwrite(chunk, 1, n, mem);
+    fclose(mem);
+    int rc = pclose(p);
+    *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    unlink(file);
+    return out;
 }
 
 const char *http_header(const http_response_t *response, const char *name, char *out, size_t size)

@@ -67,8 +67,9 @@ int harness_stop(pid_t pid);
 
 typedef struct {
     long status;
-    char *body;
-    json_t *json; /* parsed body, or NULL */
+    char *body;      /* NUL-terminated */
+    size_t body_len; /* what came, a PDF's NUL bytes too */
+    json_t *json;    /* parsed body, or NULL */
     char content_type[128];
     char location[256]; /* the Location header, or "" */
     char *headers;      /* every header line of the answer, as received */
@@ -84,6 +85,13 @@ const char *http_header(const http_response_t *response, const char *name, char 
 http_response_t *http_request(const char *method, const char *url, const char *body,
                               const char *const *headers);
 void http_response_free(http_response_t **response_p);
+
+/* Runs `command` (a shell command line with %s for a file that holds the
+ * answer's body, as `pdftotext %s -`) to read a document back with an
+ * outside tool. Returns what it wrote (the caller frees it), its exit
+ * status in *status. */
+char *http_body_through(const http_response_t *response, const char *command, int *status)
+    __attribute__((format(printf, 2, 0)));
 
 /* Shorthands against a stack, authenticated with the administrator key. */
 http_response_t *stack_get(harness_stack_t *stack, const char *path);

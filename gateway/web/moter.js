@@ -143,6 +143,9 @@ function render() {
   const notice = document.getElementById('innkalling');
   notice.href = `/v1/meetings/${meeting.id}/notice.html`;
   notice.hidden = !(meeting.noticeVersion > 0);
+  const pdf = document.getElementById('innkalling-pdf');
+  pdf.href = `/v1/meetings/${meeting.id}/notice.pdf`;
+  pdf.hidden = notice.hidden;
   preview();
   renderMinutes();
 }

@@ -81,7 +81,9 @@ function documentLinks(m) {
   if (m.state === 'CANCELLED') return ['avlyst' + (m.cancelReason ? ' (' + m.cancelReason + ')' : '') + '.'];
   if (!(m.noticeVersion > 0)) return ['innkallingen er ikke sendt ut ennå.'];
   const links = [Object.assign(document.createElement('a'),
-    { href: `/v1/meetings/${m.id}/notice.html`, textContent: 'innkalling' })];
+    { href: `/v1/meetings/${m.id}/notice.html`, textContent: 'innkalling' }), ' (',
+  Object.assign(document.createElement('a'),
+    { href: `/v1/meetings/${m.id}/notice.pdf`, textContent: 'PDF' }), ')'];
   if (m.state === 'MINUTES_APPROVED') {
     links.push(', ', Object.assign(document.createElement('a'),
       { href: `/v1/meetings/${m.id}/minutes.html`, textContent: 'referat' }));
@@ -157,8 +159,12 @@ async function listMeetings() {
       // the public notice hides exempt cases; with one's own credential a
       // member gets them too, as a file
       const day = m.startTime.slice(0, 10);
-      li.append(notice, ' ', button('Last ned innkallingen', 'møtet ' + day,
-        () => download(`/v1/meetings/${m.id}/notice.html`, `innkalling-${day}.html`, 'Innkallingen')));
+      const pdf = Object.assign(document.createElement('a'),
+        { href: `/v1/meetings/${m.id}/notice.pdf`, textContent: 'PDF' });
+      li.append(notice, ' (', pdf, ') ', button('Last ned innkallingen', 'møtet ' + day,
+        () => download(`/v1/meetings/${m.id}/notice.html`, `innkalling-${day}.html`, 'Innkallingen')),
+      ' ', button('Last ned PDF', 'møtet ' + day,
+        () => download(`/v1/meetings/${m.id}/notice.pdf`, `innkalling-${day}.pdf`, 'Innkallingen')));
       if (m.state === 'MINUTES_APPROVED') {
         li.append(', ', Object.assign(document.createElement('a'),
           { href: `/v1/meetings/${m.id}/minutes.html`, textContent: 'referat' }), ' ',

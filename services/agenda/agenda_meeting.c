@@ -853,7 +853,8 @@ done:
     return rc;
 }
 
-void agenda_carried_from_text(FILE *out, const Samhand__V1__AgendaItem *item)
+static void s_carried_from(FILE *out, const Samhand__V1__AgendaItem *item,
+                           void (*text)(FILE *, const char *))
 {
     fputs("Utsatt fra ", out);
     if (item->carried_from_meeting_time) {
@@ -867,6 +868,21 @@ void agenda_carried_from_text(FILE *out, const Samhand__V1__AgendaItem *item)
     if (item->carried_from_case_number[0] &&
         strcmp(item->carried_from_case_number, item->case_number) != 0) {
         fputs(", sak ", out);
-        html_text(out, item->carried_from_case_number);
+        text(out, item->carried_from_case_number);
     }
+}
+
+static void s_plain_text(FILE *out, const char *text)
+{
+    fputs(text, out);
+}
+
+void agenda_carried_from_text(FILE *out, const Samhand__V1__AgendaItem *item)
+{
+    s_carried_from(out, item, html_text);
+}
+
+void agenda_carried_from_plain(FILE *out, const Samhand__V1__AgendaItem *item)
+{
+    s_carried_from(out, item, s_plain_text);
 }

@@ -3,6 +3,7 @@
  * look, and an iCalendar event. */
 #include "samhand_html.h"
 #include "samhand_ics.h"
+#include "agenda_notice_pdf.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 #include "samhand_time.h"
@@ -35,6 +36,15 @@ static int s_reply_document(bus_call_t *call, const char *content_type, char *bo
     return bus_call_reply(call, &doc.base);
 }
 
+static const Samhand__V1__AgendaItem *s_item_of(const Samhand__V1__Meeting *m,
+                                                const Samhand__V1__CaseDocument *doc)
+{
+    for (size_t i = 0; i < m->n_items; i++)
+        if (strcmp(m->items[i]->id, doc->item_id) == 0)
+            return m->items[i];
+    return NULL;
+}
+
 static void s_names(FILE *out, const char *label, char **names, size_t n)
 {
     if (n == 0)
@@ -48,30 +58,18 @@ static void s_names(FILE *out, const char *label, char **names, size_t n)
 }
 
 /* One SAKSFREMLEGG a case document, after the agenda, as the seed notices
- * have them; exempt ones only for callers with a credential. */
-static void s_case_documents(FILE *out, bus_call_t *call, const Samhand__V1__Meeting *m,
-                             const Samhand__V1__Committee *committee,
-                             Samhand__V1__CaseDocument **docs, size_t n_docs, const char *date)
+ * have them: those the reader may see (s_notice_load). */
+static void s_case_documents(FILE *out, const agenda_notice_t *notice, const char *date)
 {
-    int sees_exempt = -1; /* asked at the first exempt item, once */
-    for (size_t k = 0; k < n_docs; k++) {
-        const Samhand__V1__CaseDocument *doc = docs[k];
-        const Samhand__V1__AgendaItem *item = NULL;
-        for (size_t i = 0; i < m->n_items && !item; i++)
-            if (strcmp(m->items[i]->id, doc->item_id) == 0)
-                item = m->items[i];
-        if (!item || item->is_withdrawn)
-            continue;
-        if (item->is_exempt && sees_exempt < 0)
-            sees_exempt = agenda_caller_sees_exempt(call, m->committee_id);
-        if (item->is_exempt && !sees_exempt)
-            continue;
+    for (size_t k = 0; k < notice->n_case_docs; k++) {
+        const Samhand__V1__CaseDocument *doc = notice->case_docs[k];
+        const Samhand__V1__AgendaItem *item = s_item_of(notice->meeting, doc);
         fputs("<section class=\"saksfremlegg\">\n<h2>SAKSFREMLEGG</h2>\n<p><strong>Sak: ", out);
         html_text(out, item->case_number);
         fputs("</strong> ", out);
         html_text(out, item->title);
         fputs("</p>\n<p>Utvalg: ", out);
-        html_text(out, committee->name);
+        html_text(out, notice->committee->name);
         fprintf(out, "<br>\nDato: %s", date);
         s_names(out, "Saksansvarlig", doc->responsible, doc->n_responsible);
         s_names(out, "Saksbehandler", doc->case_officers, doc->n_case_officers);
@@ -108,40 +106,128 @@ static void s_case_documents(FILE *out, bus_call_t *call, const Samhand__V1__Mee
     }
 }
 
-static const char *s_kind_text(int kind)
+/* A notice as the caller may read it, with what it owns. */
+typedef struct {
+    agenda_notice_t notice;
+    Samhand__V1__Meeting *meeting;
+    Samhand__V1__Committee *committee;
+    Samhand__V1__Person *chair;
+    Samhand__V1__CaseDocument **docs; /* all read; notice.case_docs: those shown */
+    size_t n_docs;
+} s_loaded_t;
+
+static void s_loaded_free(s_loaded_t *loaded)
 {
-    switch (kind) {
-    case SAMHAND__V1__MEETING__KIND__EXTRAORDINARY:
-        return "Ekstraordinært møte";
-    case SAMHAND__V1__MEETING__KIND__EMERGENCY:
-        return "Beredskapsmøte";
-    default:
-        return NULL;
+    for (size_t i = 0; i < loaded->notice.n_changes; i++)
+        free(loaded->notice.changes[i]);
+    free(loaded->notice.changes);
+    free(loaded->notice.case_docs);
+    for (size_t i = 0; i < loaded->n_docs; i++)
+        protobuf_c_message_free_unpacked(&loaded->docs[i]->base, NULL);
+    free(loaded->docs);
+    if (loaded->committee)
+        protobuf_c_message_free_unpacked(&loaded->committee->base, NULL);
+    if (loaded->chair)
+        protobuf_c_message_free_unpacked(&loaded->chair->base, NULL);
+    if (loaded->meeting)
+        protobuf_c_message_free_unpacked(&loaded->meeting->base, NULL);
+}
+
+/* The case documents shown with the notice: those of items on it and not
+ * withdrawn; exempt ones only for callers with a standing. */
+static int s_shown_documents(bus_call_t *call, s_loaded_t *loaded)
+{
+    const Samhand__V1__Meeting *m = loaded->meeting;
+    agenda_notice_t *notice = &loaded->notice;
+    notice->case_docs = calloc(loaded->n_docs ? loaded->n_docs : 1, sizeof *notice->case_docs);
+    if (!notice->case_docs)
+        return bus_call_fail(call, BUS_INTERNAL, NULL, "out of memory");
+    int sees_exempt = -1; /* asked at the first exempt item, once */
+    for (size_t k = 0; k < loaded->n_docs; k++) {
+        const Samhand__V1__AgendaItem *item = s_item_of(m, loaded->docs[k]);
+        if (!item || item->is_withdrawn)
+            continue;
+        if (item->is_exempt && sees_exempt < 0)
+            sees_exempt = agenda_caller_sees_exempt(call, m->committee_id);
+        if (item->is_exempt && !sees_exempt)
+            continue;
+        notice->case_docs[notice->n_case_docs++] = loaded->docs[k];
     }
+    return 0;
+}
+
+/* Reads the notice asked for (the meeting, ?version=N) as the caller may
+ * see it. 0, or -1 having failed the call; s_loaded_free either way. */
+static int s_notice_load(bus_call_t *call, s_loaded_t *loaded)
+{
+    const Samhand__V1__GetMeetingRequest *req = (const void *)call->request;
+    memset(loaded, 0, sizeof *loaded);
+    int version = agenda_meeting_version_asked(call, req->version);
+    if (version < 0 || agenda_meeting_read(call, req->id, version, &loaded->meeting, &loaded->docs,
+                                           &loaded->n_docs) != 0)
+        return -1;
+    const Samhand__V1__Meeting *m = loaded->meeting;
+    agenda_notice_t *notice = &loaded->notice;
+    /* the working draft shows what its next supplementary notice will say */
+    notice->is_drafted = m->has_unpublished_changes;
+    if (s_context(call, m, &loaded->committee, &loaded->chair) != 0)
+        return -1;
+    if ((notice->is_drafted || m->notice_version > 1) &&
+        agenda_store_changes_of(call->db, m->id, notice->is_drafted ? 0 : m->notice_version,
+                                &notice->changes, &notice->n_changes) != 0)
+        return bus_call_fail_db(call, "read changes");
+    notice->meeting = m;
+    notice->committee = loaded->committee;
+    notice->chair = loaded->chair;
+    notice->heading = m->state == SAMHAND__V1__MEETING__STATE__DRAFT ? "MØTEINNKALLING (UTKAST)"
+                      : notice->is_drafted                           ? "TILLEGGSINNKALLING (UTKAST)"
+                      : m->notice_version > 1                        ? "TILLEGGSINNKALLING"
+                                                                     : "MØTEINNKALLING";
+    return s_shown_documents(call, loaded);
+}
+
+/* innkalling-2023-02-08.<suffix> */
+static void s_notice_filename(const Samhand__V1__Meeting *m, const char *suffix, char *out,
+                              size_t size)
+{
+    struct tm tm;
+    time_oslo(m->start_time->seconds, &tm);
+    snprintf(out, size, "innkalling-%04d-%02d-%02d.%s", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, suffix);
+}
+
+int agenda_notice_pdf_get(bus_call_t *call)
+{
+    s_loaded_t loaded;
+    int rc = s_notice_load(call, &loaded);
+    if (rc == 0) {
+        size_t len = 0;
+        const char *error = NULL;
+        char *pdf = agenda_notice_pdf(&loaded.notice, &len, &error);
+        char filename[96];
+        s_notice_filename(loaded.meeting, "pdf", filename, sizeof filename);
+        rc =
+            pdf ? bus_call_reply_document(call, "application/pdf", pdf, len, filename)
+                : bus_call_fail(call, BUS_INTERNAL, NULL, "could not render the notice: %s", error);
+        free(pdf);
+    }
+    s_loaded_free(&loaded);
+    return rc;
 }
 
 int agenda_notice_html(bus_call_t *call)
 {
-    const Samhand__V1__GetMeetingRequest *req = (const void *)call->request;
-    Samhand__V1__Meeting *m = NULL;
-    Samhand__V1__Committee *committee = NULL;
-    Samhand__V1__Person *chair = NULL;
-    char **changes = NULL;
-    size_t n_changes = 0, n_docs = 0;
-    Samhand__V1__CaseDocument **docs = NULL;
-    int version = agenda_meeting_version_asked(call, req->version);
-    if (version < 0 || agenda_meeting_read(call, req->id, version, &m, &docs, &n_docs) != 0)
+    s_loaded_t loaded;
+    if (s_notice_load(call, &loaded) != 0) {
+        s_loaded_free(&loaded);
         return -1;
-    /* the working draft shows what its next supplementary notice will say */
-    bool drafted = m->has_unpublished_changes;
-    int rc = s_context(call, m, &committee, &chair);
-    if (rc == 0 && (drafted || m->notice_version > 1) &&
-        agenda_store_changes_of(call->db, m->id, drafted ? 0 : m->notice_version, &changes,
-                                &n_changes) != 0)
-        rc = bus_call_fail_db(call, "read changes");
-    if (rc != 0)
-        goto done;
-
+    }
+    const agenda_notice_t *notice = &loaded.notice;
+    const Samhand__V1__Meeting *m = notice->meeting;
+    const Samhand__V1__Committee *committee = notice->committee;
+    const Samhand__V1__Person *chair = notice->chair;
+    bool drafted = notice->is_drafted;
+    const char *heading = notice->heading;
     char date[11], from[6], to[6];
     time_format_date(m->start_time->seconds, date);
     time_format_clock(m->start_time->seconds, from);
@@ -149,10 +235,6 @@ int agenda_notice_html(bus_call_t *call)
     char *body = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&body, &len);
-    const char *heading = m->state == SAMHAND__V1__MEETING__STATE__DRAFT ? "MØTEINNKALLING (UTKAST)"
-                          : drafted               ? "TILLEGGSINNKALLING (UTKAST)"
-                          : m->notice_version > 1 ? "TILLEGGSINNKALLING"
-                                                  : "MØTEINNKALLING";
     fputs("<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
     fputs(heading, out);
     fputs(" – ", out);
@@ -169,8 +251,8 @@ int agenda_notice_html(bus_call_t *call)
         fputs("<br>\nMøte: ", out);
         html_text(out, m->title);
     }
-    if (s_kind_text(m->kind))
-        fprintf(out, "<br>\nMøtetype: %s", s_kind_text(m->kind));
+    if (agenda_meeting_kind_text(m->kind))
+        fprintf(out, "<br>\nMøtetype: %s", agenda_meeting_kind_text(m->kind));
     fputs("<br>\nMøtested: ", out);
     html_text(out, m->place);
     if (m->online_url[0]) {
@@ -189,16 +271,16 @@ int agenda_notice_html(bus_call_t *call)
         html_text(out, m->cancel_reason);
         fputs("</p>\n", out);
     }
-    if (n_changes > 0) {
+    if (notice->n_changes > 0) {
         if (drafted)
             fprintf(out, "<h2>Endringer siden innkalling %d, ikke sendt ut</h2>\n<ul>\n",
                     m->notice_version);
         else
             fprintf(out, "<h2>Endringer i tilleggsinnkalling %d</h2>\n<ul>\n",
                     m->notice_version - 1);
-        for (size_t i = 0; i < n_changes; i++) {
+        for (size_t i = 0; i < notice->n_changes; i++) {
             fputs("<li>", out);
-            html_text(out, changes[i]);
+            html_text(out, notice->changes[i]);
             fputs("</li>\n", out);
         }
         fputs("</ul>\n", out);
@@ -240,30 +322,16 @@ int agenda_notice_html(bus_call_t *call)
             fprintf(out, "</td><td class=\"tid\">%d</td></tr>\n", item->duration_min);
     }
     fputs("</tbody>\n</table>\n", out);
-    s_case_documents(out, call, m, committee, docs, n_docs, date);
+    s_case_documents(out, notice, date);
     fputs("</body>\n</html>\n", out);
     fclose(out);
 
     char filename[96];
-    struct tm tm;
-    time_oslo(m->start_time->seconds, &tm);
-    snprintf(filename, sizeof filename, "innkalling-%04d-%02d-%02d.html", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday);
+    s_notice_filename(m, "html", filename, sizeof filename);
     s_reply_document(call, "text/html; charset=utf-8", body, len, filename);
     free(body);
-done:
-    for (size_t i = 0; i < n_changes; i++)
-        free(changes[i]);
-    free(changes);
-    for (size_t i = 0; i < n_docs; i++)
-        protobuf_c_message_free_unpacked(&docs[i]->base, NULL);
-    free(docs);
-    if (committee)
-        protobuf_c_message_free_unpacked(&committee->base, NULL);
-    if (chair)
-        protobuf_c_message_free_unpacked(&chair->base, NULL);
-    protobuf_c_message_free_unpacked(&m->base, NULL);
-    return rc;
+    s_loaded_free(&loaded);
+    return 0;
 }
 
 /* ------------------------------------------------------------ iCalendar */

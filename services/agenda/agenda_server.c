@@ -45,6 +45,7 @@ const bus_route_t agenda_routes[] = {
     ROUTE("UpdateAgendaItem", update_agenda_item_request, agenda_item_update),
     ROUTE("DeleteAgendaItem", delete_agenda_item_request, agenda_item_delete),
     ROUTE("GetMeetingNotice", get_meeting_request, agenda_notice_html),
+    ROUTE("GetMeetingNoticePdf", get_meeting_request, agenda_notice_pdf_get),
     ROUTE("GetMeetingCalendar", get_meeting_request, agenda_notice_ics),
     ROUTE("GetCommitteeCalendar", get_committee_request, agenda_committee_ics),
     ROUTE("SetAttendance", set_attendance_request, agenda_minutes_attendance),

@@ -47,6 +47,7 @@ int agenda_item_add(bus_call_t *call);
 int agenda_item_update(bus_call_t *call);
 int agenda_item_delete(bus_call_t *call);
 int agenda_notice_html(bus_call_t *call);
+int agenda_notice_pdf_get(bus_call_t *call);
 int agenda_committee_ics(bus_call_t *call);
 int agenda_minutes_attendance(bus_call_t *call);
 int agenda_minutes_outcome(bus_call_t *call);
@@ -163,6 +164,8 @@ Samhand__V1__Meeting *agenda_meeting_public(bus_call_t *call, const char *id,
 
 /* «Utsatt fra møtet 12.03.2023, sak 6/23» of a carried item, as HTML. */
 void agenda_carried_from_text(FILE *out, const Samhand__V1__AgendaItem *item);
+/* The same as plain text (for the PDF). */
+void agenda_carried_from_plain(FILE *out, const Samhand__V1__AgendaItem *item);
 
 /* Writes the case number of `seq` in `year` by `format` ("{n}/{yy}"). */
 void agenda_case_number_format(const char *format, int seq, int year, char *out, size_t size);

@@ -374,6 +374,25 @@ static void s_scan(int principal, const char *channel, const char *where, const 
 
 /* ---------------------------------------------------------------- calls */
 
+/* The text of a PDF answer as pdftotext reads it; NULL for another
+ * answer. The caller frees it. */
+static char *s_pdf_text(const http_response_t *r)
+{
+    if (strncmp(r->content_type, "application/pdf", 15) != 0 || r->body_len == 0)
+        return NULL;
+    int status;
+    char *text = http_body_through(r, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
+    /* a line broken after a hyphen, inside a canary, joined again */
+    size_t j = 0;
+    for (size_t i = 0; text[i]; i++)
+        if (!(text[i] == '\n' && j > 0 && text[j - 1] == '-'))
+            text[j++] = text[i];
+    text[j] = '\0';
+    if (status != 0)
+        fail_msg("pdftotext could not read %s: %s", r->content_type, text);
+    return text;
+}
+
 /* One request as `principal`; the answer is scanned under `channel`. */
 static http_response_t *s_call(int principal, const char *channel, const char *method,
                                const char *path, const char *body, const char *extra_header)
@@ -391,6 +410,9 @@ static http_response_t *s_call(int principal, const char *channel, const char *m
     snprintf(where, sizeof where, "%s %s -> %ld", method, path, r->status);
     s_scan(principal, channel, where, r->headers, NULL);
     s_scan(principal, channel, where, r->body, NULL);
+    char *pdf_text = s_pdf_text(r); /* the body's text is compressed */
+    s_scan(principal, channel, where, pdf_text, NULL);
+    free(pdf_text);
     return r;
 }
 
@@ -1214,6 +1236,7 @@ static const s_queries_t s_route_queries[] = {
     {"agenda.ListPersons", {"?limit=500", "?limit=500&q=CANARY", NULL}},
     {"agenda.GetMeeting", {"", "?version=1", NULL}},
     {"agenda.GetMeetingNotice", {"", "?version=1", NULL}},
+    {"agenda.GetMeetingNoticePdf", {"", "?version=1", NULL}},
     {"agenda.GetMeetingCalendar", {"", "?version=1", NULL}},
     {"agenda.ListActions", {"?limit=500", "?limit=500&open=true", NULL}},
     {"deviation.ListCategories", {"", NULL}},
