@@ -669,6 +669,17 @@ typedef struct {
     atomic_bool *stop;
 } s_sender_t;
 
+/* A statement about the sender's share of the subscriptions: $1 is its
+ * part, $2 how many parts there are. */
+static PGresult *s_share_query(db_t *db, const s_sender_t *sender, const char *sql)
+{
+    char part[16], parts[16];
+    snprintf(part, sizeof part, "%d", sender->part);
+    snprintf(parts, sizeof parts, "%d", sender->parts);
+    const char *params[] = {part, parts};
+    return db_query(db, sql, 2, params);
+}
+
 #define CLAIM_MAX 256      /* deliveries one sender claims in a round */
 #define ROUND_MAX_MS 30000 /* then the rest of the chains wait for the next */
 
@@ -815,20 +826,15 @@ static void s_handshake_unsigned(db_t *db, const char *subscription_id,
 static int s_handshakes(db_t *db, CURL *easy, const s_sender_t *sender,
                         const notify_context_t *context)
 {
-    char part[16], parts[16];
-    snprintf(part, sizeof part, "%d", sender->part);
-    snprintf(parts, sizeof parts, "%d", sender->parts);
-    const char *params[] = {part, parts};
-    PGresult *res = db_query(
-        db,
+    PGresult *res = s_share_query(
+        db, sender,
         "UPDATE subscriptions SET handshake_next_at = now() + interval '2 minutes' WHERE id IN "
         "(SELECT id FROM subscriptions WHERE state = 'ACTIVE' AND url IS DISTINCT FROM "
         "verified_url AND secret_sealed IS NOT NULL AND handshake_next_at <= now() AND "
         "mod(abs(hashtext(id::text)), $2::int) = $1::int ORDER BY handshake_next_at LIMIT 8 FOR "
         "UPDATE SKIP LOCKED) RETURNING id, url, secret_sealed, array_to_json(event_types)::text, "
         "coalesce(organization_id::text, ''), coalesce(committee_id::text, ''), "
-        "handshake_attempts, gen_random_uuid()",
-        2, params);
+        "handshake_attempts, gen_random_uuid()");
     int n = res ? PQntuples(res) : 0;
     for (int i = 0; i < n; i++) {
         s_job_t job = {.easy = easy, .allow_loopback = context->allow_loopback};
@@ -861,12 +867,8 @@ static int s_handshakes(db_t *db, CURL *easy, const s_sender_t *sender,
 static int s_heartbeats(db_t *db, CURL *easy, const s_sender_t *sender,
                         const notify_context_t *context)
 {
-    char part[16], parts[16];
-    snprintf(part, sizeof part, "%d", sender->part);
-    snprintf(parts, sizeof parts, "%d", sender->parts);
-    const char *params[] = {part, parts};
-    PGresult *res = db_query(
-        db,
+    PGresult *res = s_share_query(
+        db, sender,
         "UPDATE subscriptions s SET last_sent_at = now() WHERE s.id IN (SELECT id FROM "
         "subscriptions WHERE state = 'ACTIVE' AND url = verified_url AND secret_sealed IS NOT "
         "NULL AND heartbeat_seconds > 0 AND failing_since IS NULL AND last_sent_at <= now() - "
@@ -876,8 +878,7 @@ static int s_heartbeats(db_t *db, CURL *easy, const s_sender_t *sender,
         "s.previous_secret_sealed END, coalesce((SELECT c.last_sequence FROM "
         "subscription_counters c WHERE c.subscription_id = s.id), 0), (SELECT count(*) FROM "
         "deliveries d WHERE "
-        "d.subscription_id = s.id AND d.state = 'PENDING'), gen_random_uuid()",
-        2, params);
+        "d.subscription_id = s.id AND d.state = 'PENDING'), gen_random_uuid()");
     int n = res ? PQntuples(res) : 0;
     for (int i = 0; i < n; i++) {
         Samhand__V1__SubscriptionHeartbeat beat = SAMHAND__V1__SUBSCRIPTION_HEARTBEAT__INIT;
@@ -1025,12 +1026,8 @@ void notify_wake_senders(void *arg)
  * after SENDER_RETAKE_MS, not in a spin. */
 static int s_next_due_ms(db_t *db, const s_sender_t *sender)
 {
-    char part[16], parts[16];
-    snprintf(part, sizeof part, "%d", sender->part);
-    snprintf(parts, sizeof parts, "%d", sender->parts);
-    const char *params[] = {part, parts};
-    PGresult *res = db_query(
-        db,
+    PGresult *res = s_share_query(
+        db, sender,
         "SELECT ceil(extract(epoch FROM least("
         " (SELECT min(greatest(h.next_attempt_at, h.paced_until)) FROM "
         "  (SELECT DISTINCT ON (d.subscription_id) d.next_attempt_at, s.paced_until "
@@ -1044,8 +1041,7 @@ static int s_next_due_ms(db_t *db, const s_sender_t *sender)
         " (SELECT min(last_sent_at + make_interval(secs => heartbeat_seconds)) FROM subscriptions "
         "  WHERE state = 'ACTIVE' AND url = verified_url AND secret_sealed IS NOT NULL "
         "  AND heartbeat_seconds > 0 AND failing_since IS NULL "
-        "  AND mod(abs(hashtext(id::text)), $2::int) = $1::int)) - now()) * 1000)",
-        2, params);
+        "  AND mod(abs(hashtext(id::text)), $2::int) = $1::int)) - now()) * 1000)");
     long ms = SENDER_IDLE_MAX_MS;
     if (!res)
         ms = 1000; /* the database is away: look again soon */
