@@ -19,11 +19,11 @@
 #include <sanitizer/common_interface_defs.h>
 #define ASAN_START(save, bottom, size) __sanitizer_start_switch_fiber(save, bottom, size)
 #define ASAN_FINISH(save, bottom, size) __sanitizer_finish_switch_fiber(save, bottom, size)
-#define STACK_SIZE (1024 * 1024) /* the sanitizer's frames are larger */
+#define STACK_SIZE (1024 * 1024) /* the sanitizer's frames are about twice as large */
 #else
 #define ASAN_START(save, bottom, size) ((void)(save), (void)(bottom), (void)(size))
 #define ASAN_FINISH(save, bottom, size) ((void)(save), (void)(bottom), (void)(size))
-#define STACK_SIZE (256 * 1024)
+#define STACK_SIZE (512 * 1024) /* pango and fontconfig render on it (notice.pdf) */
 #endif
 
 #define STACKS_KEPT 32

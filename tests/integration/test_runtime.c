@@ -120,30 +120,37 @@ static void test_few_database_connections(void **state)
     PQfinish(conn);
 }
 
+/* Transactions of this test's database so far. */
+static long s_transactions(PGconn *conn)
+{
+    return s_number(conn,
+                    "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE "
+                    "datname = current_database()",
+                    NULL);
+}
+
 /* Idle, nothing polls: the relays, followers, senders and the mailer
  * sleep until there is something to do (at most once a minute when
- * nothing is due), so the database sees next to no transactions. */
+ * nothing is due), so the database sees next to no transactions: fewer
+ * than two a second, where the relays alone asked 150 times a second. A
+ * backend reports its counts up to seconds late, so the window is long
+ * and starts a while after the work. */
 static void test_idle_asks_the_database_nothing(void **state)
 {
     (void)state;
     PGconn *conn = s_connect();
-    static const char *sql = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE "
-                             "datname = current_database()";
-    /* the statistics are a snapshot per transaction, sent on by each
-     * backend within a second */
-    sleep(2);
-    long before = s_number(conn, sql, NULL);
-    sleep(5);
-    long after = s_number(conn, sql, NULL);
+    sleep(3);
+    long before = s_transactions(conn);
+    sleep(10);
+    long after = s_transactions(conn);
     PQfinish(conn);
-    /* this connection's own two reads, and a sender or the mailer waking
-     * at most once each */
-    assert_true(after - before <= 2 + SENDERS + 1 + 4);
+    fprintf(stderr, "idle: %ld transactions in 10 s\n", after - before);
+    assert_true(after - before <= 20);
 }
 
-/* Open event streams that get nothing wait in notify for events; they ask
- * the database nothing while nothing happens (they used to ask four times
- * a second each). */
+/* Open event streams that get nothing wait in notify for events (10 s a
+ * page); they ask the database nothing while nothing happens (they used
+ * to ask four times a second each). */
 static void test_idle_streams_ask_nothing(void **state)
 {
     (void)state;
@@ -167,16 +174,16 @@ static void test_idle_streams_ask_nothing(void **state)
         assert_non_null(strstr(head, " 200 "));
     }
     PGconn *conn = s_connect();
-    static const char *sql = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE "
-                             "datname = current_database()";
-    sleep(2); /* each stream's first ask is answered and waits */
-    long before = s_number(conn, sql, NULL);
-    sleep(4);
-    long after = s_number(conn, sql, NULL);
+    sleep(2); /* each stream's first ask is answered and waits (10 s) */
+    long before = s_transactions(conn);
+    sleep(6);
+    long after = s_transactions(conn);
     PQfinish(conn);
     for (int i = 0; i < STREAMS; i++)
         close(fds[i]);
-    assert_true(after - before <= 2 + SENDERS + 1 + 4);
+    /* asking four times a second, the streams made 480 */
+    fprintf(stderr, "20 idle streams: %ld transactions in 6 s\n", after - before);
+    assert_true(after - before <= 15);
 }
 
 int main(void)
