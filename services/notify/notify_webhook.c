@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -296,10 +297,19 @@ bool notify_url_refused(const char *url, bool allow_loopback)
         bool bracketed = len > 2 && host[0] == '[' && host[len - 1] == ']';
         snprintf(address, sizeof address, "%.*s", (int)(bracketed ? len - 2 : len),
                  bracketed ? host + 1 : host);
-        struct in6_addr any;
-        bool literal =
-            inet_pton(AF_INET, address, &any) == 1 || inet_pton(AF_INET6, address, &any) == 1;
-        refused = literal && notify_address_refused(address, allow_loopback);
+        /* any spelling the system reads as an address without a lookup
+         * ("0", "127.1", "0x7f000001"), as libcurl will connect to it */
+        struct addrinfo hints = {.ai_flags = AI_NUMERICHOST, .ai_family = AF_UNSPEC}, *res = NULL;
+        if (getaddrinfo(address, NULL, &hints, &res) == 0) {
+            char canonical[INET6_ADDRSTRLEN] = "";
+            const void *bytes =
+                res->ai_family == AF_INET6
+                    ? (const void *)&((struct sockaddr_in6 *)res->ai_addr)->sin6_addr
+                    : (const void *)&((struct sockaddr_in *)res->ai_addr)->sin_addr;
+            refused = !inet_ntop(res->ai_family, bytes, canonical, sizeof canonical) ||
+                      notify_address_refused(canonical, allow_loopback);
+            freeaddrinfo(res);
+        }
     }
     curl_free(host);
     curl_url_cleanup(u);
