@@ -271,7 +271,10 @@ static void s_run_handler(const bus_route_t *route, bus_call_t *call)
     const char *key = request->idempotency_key;
     if (!key || !*key) {
         route->handle(call);
-        db_rollback(call->db); /* a handler that failed mid-transaction */
+        /* a handler that failed mid-transaction; none left when a
+         * long-poll could not have a connection again (answered 503) */
+        if (call->db)
+            db_rollback(call->db);
         return;
     }
     const char *subject = request->principal ? request->principal->subject : "";
