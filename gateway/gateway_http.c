@@ -6,7 +6,7 @@
 #include "gateway_policy.h"
 #include "gateway_query.h"
 #include "gateway_routes.h"
-#include "gateway_transcode.h"
+#include "samhand_transcode.h"
 #include "samhand_bus.h"
 #include "samhand_log.h"
 #include "samhand/v1/agenda.pb-c.h"

@@ -3,7 +3,7 @@
 #include "gateway.h"
 #include "gateway_policy.h"
 #include "gateway_routes.h"
-#include "gateway_transcode.h"
+#include "samhand_transcode.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #include "gateway_problem.h"
 
 #include <stdbool.h>
-#include "gateway_transcode.h"
+#include "samhand_transcode.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "gateway_transcode.h"
+#include "samhand_transcode.h"
 
 /* Sets the fields of `msg` named in `query` (the text after '?', `len`
  * bytes, not NUL-terminated). 0, or -1 with `err` naming the parameter. */

@@ -4,7 +4,7 @@
  * /v1/events, a page at a time, one chunk in flight at a time. */
 #include "gateway.h"
 #include "gateway_problem.h"
-#include "gateway_transcode.h"
+#include "samhand_transcode.h"
 #include "samhand/v1/notify.pb-c.h"
 #include "samhand_bus.h"
 #include "samhand_log.h"

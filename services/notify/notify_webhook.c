@@ -10,11 +10,11 @@
  * from their sealed form only to sign. */
 #include "notify_server.h"
 #include "samhand_check.h"
-#include "gateway_transcode.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
 #include "samhand_rows.h"
 #include "samhand_service.h"
+#include "samhand_transcode.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>

@@ -8,7 +8,7 @@
 #include "agenda_server.h"
 #include "deviation_server.h"
 #include "gateway_routes.h"
-#include "gateway_transcode.h"
+#include "samhand_transcode.h"
 #include "notify_server.h"
 #include "samhand/v1/envelope.pb-c.h"
 #include "samhand/v1/event.pb-c.h"

@@ -6,7 +6,7 @@
  * is accepted must pack, and a page accepted is one the store can use. */
 #include "gateway_query.h"
 #include "gateway_routes.h"
-#include "gateway_transcode.h"
+#include "samhand_transcode.h"
 #include "samhand_bus.h"
 
 #include <stdint.h>

@@ -3,7 +3,7 @@
  * What is accepted must pack, unpack in the service as the same message,
  * and come back as JSON that reads as the same message again. */
 #include "gateway_routes.h"
-#include "gateway_transcode.h"
+#include "samhand_transcode.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,9 +1,10 @@
 /* JSON <-> protobuf by descriptor, in proto3 canonical JSON: lowerCamelCase
  * names (proto names accepted on input), enums as names, 64-bit integers as
  * strings, bytes as base64, samhand.v1.Timestamp as RFC 3339. One generic
- * translator for every message: a new endpoint needs no new parser. */
-#ifndef GATEWAY_TRANSCODE_H
-#define GATEWAY_TRANSCODE_H
+ * translator for every message: a new endpoint needs no new parser. The
+ * gateway's requests and replies and notify's webhook bodies go through it. */
+#ifndef SAMHAND_TRANSCODE_H
+#define SAMHAND_TRANSCODE_H
 
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>

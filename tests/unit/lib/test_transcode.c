@@ -1,7 +1,7 @@
 /* JSON <-> protobuf by descriptor, as the API contract promises: camelCase,
  * enums by name, int64 as strings, RFC 3339 times, clear refusals. */
 #include "harness.h"
-#include "gateway_transcode.h"
+#include "samhand_transcode.h"
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand/v1/event.pb-c.h"
 

@@ -1,7 +1,7 @@
 /* Generic JSON <-> protobuf translation driven by protobuf-c descriptors.
  * Everything it allocates comes from malloc, so a message it built is freed
  * by protobuf_c_message_free_unpacked like one protobuf-c unpacked. */
-#include "gateway_transcode.h"
+#include "samhand_transcode.h"
 
 #include <assert.h>
 #include <ctype.h>
