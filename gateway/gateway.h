@@ -47,6 +47,12 @@ typedef struct {
 
 extern const char *const gateway_service_names[GATEWAY_SERVICES];
 
+/* Whether the request's method is `method` ("GET"). */
+static inline bool gateway_is_method(h2o_req_t *req, const char *method)
+{
+    return h2o_memis(req->method.base, req->method.len, method, strlen(method));
+}
+
 /* Binds the listener and starts serving on gateway->loop. 0 or -1 (logged). */
 int gateway_http_start(gateway_t *gateway);
 
@@ -57,11 +63,6 @@ void gateway_http_stop(gateway_t *gateway);
  * TYPE from the first text that has them, its series from all. The caller
  * frees the result. */
 char *gateway_metrics_merge(const char *const *texts, size_t n);
-
-/* Whether the request's credential still holds and still names `subject`:
- * what a long response (the event stream) asks again before it writes, so
- * a key revoked or a token expired since it began stops it. */
-bool gateway_credential_holds(gateway_t *gateway, h2o_req_t *req, const char *subject);
 
 /* Serves GET /v1/events/stream (server-sent events) for `principal`. */
 void gateway_stream_events(gateway_t *gateway, h2o_req_t *req,

@@ -5,7 +5,9 @@
 #include "samhand/v1/deviation.pb-c.h"
 #include "samhand/v1/notify.pb-c.h"
 
+#include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define D(type) &samhand__v1__##type##__descriptor
@@ -246,6 +248,20 @@ const gateway_route_t gateway_routes[] = {
 };
 const size_t gateway_routes_count = sizeof gateway_routes / sizeof gateway_routes[0];
 
+const char *gateway_route_label(const gateway_route_t *route)
+{
+    static char *labels[sizeof gateway_routes / sizeof gateway_routes[0]];
+    size_t i = (size_t)(route - gateway_routes);
+    assert(i < gateway_routes_count);
+    if (!labels[i]) {
+        size_t size = strlen(route->method) + strlen(route->path) + 2;
+        labels[i] = malloc(size);
+        assert(labels[i]);
+        snprintf(labels[i], size, "%s %s", route->method, route->path);
+    }
+    return labels[i];
+}
+
 static int s_hex(char c)
 {
     if (c >= '0' && c <= '9')
@@ -322,6 +338,14 @@ const gateway_route_t *gateway_route_match(const char *method, const char *path,
                                      route->method);
     }
     return NULL;
+}
+
+bool gateway_route_takes_files(const gateway_route_t *route)
+{
+    for (unsigned i = 0; i < route->request->n_fields; i++)
+        if (route->request->fields[i].type == PROTOBUF_C_TYPE_BYTES)
+            return true;
+    return false;
 }
 
 bool gateway_route_versioned(const gateway_route_t *route)

@@ -40,6 +40,14 @@ typedef struct {
     gateway_path_param_t params[GATEWAY_MAX_PATH_PARAMS];
 } gateway_path_params_t;
 
+/* The route's label in metrics and the access log, "POST /v1/meetings":
+ * made once per route, on first use, and kept for the process. */
+const char *gateway_route_label(const gateway_route_t *route);
+
+/* Whether the route's request carries files (a bytes field), so that its
+ * body may be as large as SAMHAND_MAX_UPLOAD_BYTES. */
+bool gateway_route_takes_files(const gateway_route_t *route);
+
 /* Whether the route's updates keep a version, so that If-Match can guard
  * them against lost updates (412). */
 bool gateway_route_versioned(const gateway_route_t *route);

@@ -3,6 +3,7 @@
  * after Last-Event-ID (or ?after=). It reads the same feed as GET
  * /v1/events, a page at a time, one chunk in flight at a time. */
 #include "gateway.h"
+#include "gateway_credential.h"
 #include "gateway_problem.h"
 #include "samhand_transcode.h"
 #include "samhand/v1/notify.pb-c.h"

@@ -1,7 +1,9 @@
-/* The route table: paths with parameters, trailing slashes, 405 with Allow. */
+/* The route table: paths with parameters, trailing slashes, 405 with Allow,
+ * one label a route. */
 #include "harness.h"
 #include "gateway_routes.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const gateway_route_t *s_match(const char *method, const char *path,
@@ -55,12 +57,25 @@ static void test_every_route_is_complete(void **state)
     }
 }
 
+/* Each route is counted under one label, the same string every time. */
+static void test_a_route_has_one_label(void **state)
+{
+    for (size_t i = 0; i < gateway_routes_count; i++) {
+        const gateway_route_t *r = &gateway_routes[i];
+        char expected[160];
+        snprintf(expected, sizeof expected, "%s %s", r->method, r->path);
+        assert_string_equal(gateway_route_label(r), expected);
+        assert_ptr_equal(gateway_route_label(r), gateway_route_label(r));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parameters_are_captured),
         cmocka_unit_test(test_unknown_and_wrong_method),
         cmocka_unit_test(test_every_route_is_complete),
+        cmocka_unit_test(test_a_route_has_one_label),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
