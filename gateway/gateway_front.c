@@ -1,10 +1,9 @@
 /* The front of every connection: reads the client's bytes, refuses what
- * gateway_head refuses or what a request's head already rules out, and
+ * gateway_http1 refuses or what a request's head already rules out, and
  * passes the rest to h2o over a socket pair, with back-pressure both ways. */
 #include "gateway_front.h"
 #include "gateway_credential.h"
-#include "gateway_head.h"
-#include "gateway_problem.h"
+#include "gateway_http1.h"
 #include "gateway_reply.h"
 #include "gateway_routes.h"
 #include "samhand_bus.h"
@@ -27,19 +26,12 @@
  * closes. */
 
 #define FRONT_HEAD_MAX 8192
-#define FRONT_LINE_MAX 1024 /* a chunk's size line, a trailer line */
-#define FRONT_TRAILER_MAX 8192
 #define FRONT_QUEUE_MAX (1 << 20) /* bytes waiting to be written, either way */
 #define FRONT_LINGER_MS 2000      /* reading on after a refusal, so that it arrives */
 
 typedef enum {
     FRONT_HEAD,
-    FRONT_LENGTH,
-    FRONT_CHUNK_SIZE,
-    FRONT_CHUNK_DATA,
-    FRONT_CHUNK_CR,
-    FRONT_CHUNK_LF,
-    FRONT_TRAILER,
+    FRONT_BODY,
     FRONT_HELD,    /* a head waits for the API keys to be read */
     FRONT_REFUSED, /* nothing more passes */
 } s_front_state_t;
@@ -56,10 +48,8 @@ typedef struct {
     s_front_state_t state;
     char head[FRONT_HEAD_MAX];
     size_t head_len;
-    char line[FRONT_LINE_MAX];
-    size_t line_len, trailer_len;
-    uint64_t left, body_bytes, limit;
-    char *held; /* what came after a head held for the keys */
+    gateway_http1_body_t body; /* of the request passed last */
+    char *held;                /* what came after a head held for the keys */
     size_t held_len;
     char *refusal; /* the answer, written when h2o has closed its side */
     size_t refusal_len;
@@ -224,25 +214,11 @@ static void s_front_refuse(s_front_t *front, int status, const char *detail, con
     clock_gettime(CLOCK_MONOTONIC, &start);
     char request_id[33];
     bus_random_id(request_id);
-    json_t *problem = gateway_problem_new(status, detail, NULL, request_id);
     bool in_head = front->state == FRONT_HEAD || front->state == FRONT_HELD;
-    if (in_head ? gateway_head_wants_bokmal(front->head, front->head_len) : front->is_bokmal)
-        gateway_problem_in_bokmal(problem);
-    char *body = json_dumps(problem, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(problem);
-    size_t body_len = body ? strlen(body) : 0;
-    front->refusal = malloc(body_len + 1024);
-    int n = snprintf(front->refusal, 1024,
-                     "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Length: %zu\r\n"
-                     "Content-Type: application/problem+json\r\nCache-Control: no-store\r\n"
-                     "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
-                     "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
-                     "X-Request-Id: %s\r\n%s\r\n",
-                     status, gateway_problem_reason(status), body_len, request_id,
-                     status == 401 ? "WWW-Authenticate: Bearer realm=\"samhand\"\r\n" : "");
-    memcpy(front->refusal + n, body ? body : "", body_len);
-    front->refusal_len = (size_t)n + body_len;
-    free(body);
+    bool is_bokmal =
+        in_head ? gateway_http1_wants_bokmal(front->head, front->head_len) : front->is_bokmal;
+    front->refusal =
+        gateway_reply_refusal(status, detail, is_bokmal, request_id, &front->refusal_len);
     front->state = FRONT_REFUSED;
     uv_read_stop((uv_stream_t *)&front->client);
     s_front_shutdown(front, (uv_stream_t *)&front->inner);
@@ -255,15 +231,15 @@ static void s_on_front_keys_read(gateway_keys_waiter_t *waiter);
  * (appended to `out`). 0 when it passed. */
 static int s_front_head(s_front_t *front, char **out, size_t *out_len)
 {
-    gateway_head_t h;
-    const char *why = gateway_head_parse(front->head, front->head_len, &h);
+    gateway_http1_head_t h;
+    const char *why = gateway_http1_parse_head(front->head, front->head_len, &h);
     if (why) {
         s_front_refuse(front, 400, why, "(framing)");
         return -1;
     }
     gateway_t *gateway = front->gateway;
     bool has_body = h.chunked || h.content_length > 0;
-    front->limit = (uint64_t)gateway->max_body_bytes;
+    uint64_t limit = (uint64_t)gateway->max_body_bytes;
     if (has_body) {
         char method[16], allow[64];
         snprintf(method, sizeof method, "%.*s", (int)h.method_len, h.method);
@@ -273,7 +249,7 @@ static int s_front_head(s_front_t *front, char **out, size_t *out_len)
             gateway_route_match(method, h.path, h.path_len, &params, &known, allow, sizeof allow);
         const char *label = route ? gateway_route_label(route) : "unmatched ";
         if (route && gateway_route_takes_files(route))
-            front->limit = (uint64_t)gateway->max_upload_bytes;
+            limit = (uint64_t)gateway->max_upload_bytes;
         if (route && route->access != GATEWAY_ACCESS_PUBLIC) {
             Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
             gateway_identity_t identity;
@@ -303,22 +279,20 @@ static int s_front_head(s_front_t *front, char **out, size_t *out_len)
                 return -1;
             }
         }
-        if (h.content_length > 0 && (uint64_t)h.content_length > front->limit) {
+        if (h.content_length > 0 && (uint64_t)h.content_length > limit) {
             char detail[128];
-            snprintf(detail, sizeof detail, "the body is larger than %" PRIu64 " bytes",
-                     front->limit);
+            snprintf(detail, sizeof detail, "the body is larger than %" PRIu64 " bytes", limit);
             s_front_refuse(front, 413, detail, label);
             return -1;
         }
     }
-    front->is_bokmal = gateway_head_wants_bokmal(front->head, front->head_len);
+    front->is_bokmal = gateway_http1_wants_bokmal(front->head, front->head_len);
     *out = realloc(*out, *out_len + front->head_len);
     memcpy(*out + *out_len, front->head, front->head_len);
     *out_len += front->head_len;
     front->keys_read = false;
-    front->body_bytes = 0;
-    front->state = h.chunked ? FRONT_CHUNK_SIZE : h.content_length > 0 ? FRONT_LENGTH : FRONT_HEAD;
-    front->left = h.content_length > 0 ? (uint64_t)h.content_length : 0;
+    gateway_http1_body_start(&front->body, &h, limit);
+    front->state = front->body.state == GATEWAY_HTTP1_BODY_DONE ? FRONT_HEAD : FRONT_BODY;
     front->head_len = 0;
     return 0;
 }
@@ -371,79 +345,23 @@ static void s_front_feed(s_front_t *front, const char *data, size_t len)
                 s_front_refuse(front, 400, "every header line must end in CR LF", "(framing)");
             break;
         }
-        case FRONT_LENGTH: {
-            size_t n = (size_t)(end - p) < front->left ? (size_t)(end - p) : front->left;
-            out = realloc(out, out_len + n + 1);
-            memcpy(out + out_len, p, n);
-            out_len += n;
+        case FRONT_BODY: {
+            int status;
+            char why[128];
+            ssize_t n = gateway_http1_body_read(&front->body, p, (size_t)(end - p), &status, why,
+                                                sizeof why);
+            if (n < 0) {
+                s_front_refuse(front, status, why, "(framing)");
+                break;
+            }
+            out = realloc(out, out_len + (size_t)n + 1);
+            memcpy(out + out_len, p, (size_t)n);
+            out_len += (size_t)n;
             p += n;
-            if ((front->left -= n) == 0)
+            if (front->body.state == GATEWAY_HTTP1_BODY_DONE)
                 front->state = FRONT_HEAD;
             break;
         }
-        case FRONT_CHUNK_SIZE:
-        case FRONT_TRAILER:
-            out = realloc(out, out_len + 2);
-            out[out_len++] = c;
-            p++;
-            if (c == '\n') {
-                if (front->line_len == 0 || front->line[front->line_len - 1] != '\r') {
-                    s_front_refuse(front, 400, "a chunk's line must end in CR LF", "(framing)");
-                    break;
-                }
-                front->line_len--; /* without its CR */
-                if (front->state == FRONT_TRAILER) {
-                    if (front->line_len == 0)
-                        front->state = FRONT_HEAD;
-                    front->line_len = 0;
-                    break;
-                }
-                uint64_t size;
-                if (gateway_head_chunk_size(front->line, front->line_len, &size) != 0) {
-                    s_front_refuse(front, 400, "a chunk's size line is malformed", "(framing)");
-                    break;
-                }
-                front->line_len = 0;
-                front->body_bytes += size;
-                if (front->body_bytes > front->limit) {
-                    char detail[128];
-                    snprintf(detail, sizeof detail, "the body is larger than %" PRIu64 " bytes",
-                             front->limit);
-                    s_front_refuse(front, 413, detail, "(framing)");
-                    break;
-                }
-                front->left = size;
-                front->trailer_len = 0;
-                front->state = size ? FRONT_CHUNK_DATA : FRONT_TRAILER;
-            } else if (front->line_len == FRONT_LINE_MAX ||
-                       (front->state == FRONT_TRAILER &&
-                        ++front->trailer_len > FRONT_TRAILER_MAX)) {
-                s_front_refuse(front, 400, "a chunk's line is too long", "(framing)");
-            } else {
-                front->line[front->line_len++] = c;
-            }
-            break;
-        case FRONT_CHUNK_DATA: {
-            size_t n = (size_t)(end - p) < front->left ? (size_t)(end - p) : front->left;
-            out = realloc(out, out_len + n + 1);
-            memcpy(out + out_len, p, n);
-            out_len += n;
-            p += n;
-            if ((front->left -= n) == 0)
-                front->state = FRONT_CHUNK_CR;
-            break;
-        }
-        case FRONT_CHUNK_CR:
-        case FRONT_CHUNK_LF:
-            if (c != (front->state == FRONT_CHUNK_CR ? '\r' : '\n')) {
-                s_front_refuse(front, 400, "a chunk's data must end in CR LF", "(framing)");
-                break;
-            }
-            out = realloc(out, out_len + 2);
-            out[out_len++] = c;
-            p++;
-            front->state = front->state == FRONT_CHUNK_CR ? FRONT_CHUNK_LF : FRONT_CHUNK_SIZE;
-            break;
         case FRONT_HELD:
             /* what came after the head waits with it */
             front->held = realloc(front->held, front->held_len + (size_t)(end - p));

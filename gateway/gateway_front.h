@@ -1,5 +1,5 @@
 /* The front every connection passes before h2o: the client's bytes read
- * as HTTP/1.1 of RFC 9112, strictly (gateway_head), and handed to h2o over
+ * as HTTP/1.1 of RFC 9112, strictly (gateway_http1), and handed to h2o over
  * a socket pair only as requests whose framing has one reading. A body
  * too large for its route, or sent without a good credential to a route
  * that needs one, is refused from the request's head, before it is read. */

@@ -79,6 +79,30 @@ void gateway_reply_problem(h2o_req_t *req, int status, const char *detail, const
                        gateway_problem_new(status, detail, field, request_id), request_id);
 }
 
+char *gateway_reply_refusal(int status, const char *detail, bool is_bokmal, const char *request_id,
+                            size_t *len)
+{
+    json_t *problem = gateway_problem_new(status, detail, NULL, request_id);
+    if (is_bokmal)
+        gateway_problem_in_bokmal(problem);
+    char *body = json_dumps(problem, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(problem);
+    size_t body_len = body ? strlen(body) : 0;
+    char *text = malloc(body_len + 1024);
+    int n = snprintf(text, 1024,
+                     "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Length: %zu\r\n"
+                     "Content-Type: application/problem+json\r\nCache-Control: no-store\r\n"
+                     "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
+                     "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
+                     "X-Request-Id: %s\r\n%s\r\n",
+                     status, gateway_problem_reason(status), body_len, request_id,
+                     status == 401 ? "WWW-Authenticate: Bearer realm=\"samhand\"\r\n" : "");
+    memcpy(text + n, body ? body : "", body_len);
+    *len = (size_t)n + body_len;
+    free(body);
+    return text;
+}
+
 /* Adds a response header; the value is copied into the request's pool
  * (h2o keeps a reference until the answer is sent). */
 void gateway_reply_header(h2o_req_t *req, const char *name, const char *value, size_t len)

@@ -28,6 +28,13 @@ void gateway_reply_json(h2o_req_t *req, int status, const char *content_type, js
 void gateway_reply_problem(h2o_req_t *req, int status, const char *detail, const char *field,
                            const char *request_id);
 
+/* A whole HTTP/1.1 answer that closes the connection, with the problem
+ * `status` and `detail` (in bokmål when `is_bokmal`) and the headers every
+ * answer carries: what the front writes itself, h2o not asked. The caller
+ * frees it; its length in *len. */
+char *gateway_reply_refusal(int status, const char *detail, bool is_bokmal, const char *request_id,
+                            size_t *len);
+
 /* Adds a response header, its value copied into the request's pool. */
 void gateway_reply_header(h2o_req_t *req, const char *name, const char *value, size_t len);
 

@@ -1,8 +1,10 @@
-/* The strict reading of a request head and a chunk's size line (RFC 9112). */
-#include "gateway_head.h"
+/* The strict reading of a request's head and body framing (RFC 9112). */
+#include "gateway_http1.h"
 #include "gateway_problem.h"
 
 #include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -36,7 +38,7 @@ static bool s_field_value_valid(const char *p, size_t len)
 /* Whether the head (whole or in part, framed well or not) asks
  * for bokmål: its Accept-Language line, read leniently, as a refusal of
  * its framing is to be understood too. */
-bool gateway_head_wants_bokmal(const char *head, size_t len)
+bool gateway_http1_wants_bokmal(const char *head, size_t len)
 {
     static const char name[] = "accept-language:";
     const size_t name_len = sizeof name - 1;
@@ -56,7 +58,7 @@ bool gateway_head_wants_bokmal(const char *head, size_t len)
 
 /* Reads the head (request line and fields, each line ended
  * by CRLF, an empty line last) into `h`. NULL, or why it is refused. */
-const char *gateway_head_parse(const char *head, size_t len, gateway_head_t *h)
+const char *gateway_http1_parse_head(const char *head, size_t len, gateway_http1_head_t *h)
 {
     memset(h, 0, sizeof *h);
     h->content_length = -1;
@@ -160,7 +162,7 @@ const char *gateway_head_parse(const char *head, size_t len, gateway_head_t *h)
 
 /* A chunk's size line (without its CR LF): the size, then
  * nothing or extensions after ';'. 0, or -1 when malformed. */
-int gateway_head_chunk_size(const char *line, size_t len, uint64_t *size)
+int gateway_http1_chunk_size(const char *line, size_t len, uint64_t *size)
 {
     size_t i = 0;
     *size = 0;
@@ -176,4 +178,100 @@ int gateway_head_chunk_size(const char *line, size_t len, uint64_t *size)
     if (i < len && line[i] != ';')
         return -1;
     return s_field_value_valid(line + i, len - i) ? 0 : -1;
+}
+
+#define TRAILER_MAX 8192
+
+void gateway_http1_body_start(gateway_http1_body_t *body, const gateway_http1_head_t *h,
+                              uint64_t limit)
+{
+    memset(body, 0, sizeof *body);
+    body->limit = limit;
+    body->left = h->content_length > 0 ? (uint64_t)h->content_length : 0;
+    body->state = h->chunked              ? GATEWAY_HTTP1_BODY_CHUNK_SIZE
+                  : h->content_length > 0 ? GATEWAY_HTTP1_BODY_LENGTH
+                                          : GATEWAY_HTTP1_BODY_DONE;
+}
+
+static ssize_t s_refused(int status, const char *why, int *status_out, char *why_out,
+                         size_t why_size)
+{
+    *status_out = status;
+    snprintf(why_out, why_size, "%s", why);
+    return -1;
+}
+
+/* A chunk's size line or a trailer line has ended (its LF read). */
+static ssize_t s_line_ended(gateway_http1_body_t *body, int *status, char *why, size_t why_size)
+{
+    if (body->line_len == 0 || body->line[body->line_len - 1] != '\r')
+        return s_refused(400, "a chunk's line must end in CR LF", status, why, why_size);
+    body->line_len--; /* without its CR */
+    if (body->state == GATEWAY_HTTP1_BODY_TRAILER) {
+        if (body->line_len == 0)
+            body->state = GATEWAY_HTTP1_BODY_DONE;
+        body->line_len = 0;
+        return 0;
+    }
+    uint64_t size;
+    if (gateway_http1_chunk_size(body->line, body->line_len, &size) != 0)
+        return s_refused(400, "a chunk's size line is malformed", status, why, why_size);
+    body->line_len = 0;
+    body->bytes += size;
+    if (body->bytes > body->limit) {
+        *status = 413;
+        snprintf(why, why_size, "the body is larger than %" PRIu64 " bytes", body->limit);
+        return -1;
+    }
+    body->left = size;
+    body->trailer_len = 0;
+    body->state = size ? GATEWAY_HTTP1_BODY_CHUNK_DATA : GATEWAY_HTTP1_BODY_TRAILER;
+    return 0;
+}
+
+ssize_t gateway_http1_body_read(gateway_http1_body_t *body, const char *data, size_t len,
+                                int *status, char *why, size_t why_size)
+{
+    size_t i = 0;
+    while (i < len && body->state != GATEWAY_HTTP1_BODY_DONE) {
+        char c = data[i];
+        switch (body->state) {
+        case GATEWAY_HTTP1_BODY_LENGTH:
+        case GATEWAY_HTTP1_BODY_CHUNK_DATA: {
+            size_t n = len - i < body->left ? len - i : (size_t)body->left;
+            i += n;
+            if ((body->left -= n) == 0)
+                body->state = body->state == GATEWAY_HTTP1_BODY_LENGTH
+                                  ? GATEWAY_HTTP1_BODY_DONE
+                                  : GATEWAY_HTTP1_BODY_CHUNK_CR;
+            break;
+        }
+        case GATEWAY_HTTP1_BODY_CHUNK_CR:
+        case GATEWAY_HTTP1_BODY_CHUNK_LF: {
+            bool cr = body->state == GATEWAY_HTTP1_BODY_CHUNK_CR;
+            if (c != (cr ? '\r' : '\n'))
+                return s_refused(400, "a chunk's data must end in CR LF", status, why, why_size);
+            i++;
+            body->state = cr ? GATEWAY_HTTP1_BODY_CHUNK_LF : GATEWAY_HTTP1_BODY_CHUNK_SIZE;
+            break;
+        }
+        case GATEWAY_HTTP1_BODY_CHUNK_SIZE:
+        case GATEWAY_HTTP1_BODY_TRAILER:
+            i++;
+            if (c == '\n') {
+                if (s_line_ended(body, status, why, why_size) != 0)
+                    return -1;
+            } else if (body->line_len == GATEWAY_HTTP1_LINE_MAX ||
+                       (body->state == GATEWAY_HTTP1_BODY_TRAILER &&
+                        ++body->trailer_len > TRAILER_MAX)) {
+                return s_refused(400, "a chunk's line is too long", status, why, why_size);
+            } else {
+                body->line[body->line_len++] = c;
+            }
+            break;
+        case GATEWAY_HTTP1_BODY_DONE:
+            break;
+        }
+    }
+    return (ssize_t)i;
 }
