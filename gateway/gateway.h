@@ -59,16 +59,4 @@ int gateway_http_start(gateway_t *gateway);
 /* Stops accepting; connections in flight finish with the loop. */
 void gateway_http_stop(gateway_t *gateway);
 
-/* One Prometheus exposition from several: each family once, its HELP and
- * TYPE from the first text that has them, its series from all. The caller
- * frees the result. */
-char *gateway_metrics_merge(const char *const *texts, size_t n);
-
-/* Serves GET /v1/events/stream (server-sent events) for `principal`. */
-void gateway_stream_events(gateway_t *gateway, h2o_req_t *req,
-                           const Samhand__V1__Principal *principal, const char *request_id);
-
-/* The OpenAPI 3.1 document of every route of the table; caller frees. */
-char *gateway_openapi_render(void);
-
 #endif

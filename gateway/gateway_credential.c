@@ -78,6 +78,21 @@ static void s_on_keys_read(gateway_keys_waiter_t *waiter)
     p->handler->on_req(p->handler, p->req);
 }
 
+/* The request parked in its pool, to be handled by `self` again when
+ * `done` is called. */
+static s_parked_t *s_park(gateway_t *gateway, h2o_handler_t *self, h2o_req_t *req,
+                          void (*done)(gateway_keys_waiter_t *), bool for_organizations)
+{
+    s_parked_t *p = h2o_mem_alloc_shared(&req->pool, sizeof *p, s_on_parked_dispose);
+    memset(p, 0, sizeof *p);
+    p->waiter.done = done;
+    p->gateway = gateway;
+    p->handler = self;
+    p->req = req;
+    p->for_organizations = for_organizations;
+    return p;
+}
+
 static bool s_wait_for_key(gateway_t *gateway, h2o_handler_t *self, h2o_req_t *req)
 {
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
@@ -87,12 +102,7 @@ static bool s_wait_for_key(gateway_t *gateway, h2o_handler_t *self, h2o_req_t *r
     h2o_iovec_t v = req->headers.entries[i].value;
     if (v.len < 11 || strncasecmp(v.base, "Bearer shk_", 11) != 0)
         return false;
-    s_parked_t *p = h2o_mem_alloc_shared(&req->pool, sizeof *p, s_on_parked_dispose);
-    memset(p, 0, sizeof *p);
-    p->waiter.done = s_on_keys_read;
-    p->gateway = gateway;
-    p->handler = self;
-    p->req = req;
+    s_parked_t *p = s_park(gateway, self, req, s_on_keys_read, false);
     return gateway_keys_wait(gateway->keys, &p->waiter) == 1;
 }
 
@@ -112,13 +122,7 @@ static bool s_wait_for_organizations(gateway_t *gateway, h2o_handler_t *self, h2
     if (!gateway->oidc ||
         h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-samhand-orgs-read"), -1) >= 0)
         return false;
-    s_parked_t *p = h2o_mem_alloc_shared(&req->pool, sizeof *p, s_on_parked_dispose);
-    memset(p, 0, sizeof *p);
-    p->waiter.done = s_on_organizations_read;
-    p->gateway = gateway;
-    p->handler = self;
-    p->req = req;
-    p->for_organizations = true;
+    s_parked_t *p = s_park(gateway, self, req, s_on_organizations_read, true);
     return gateway_oidc_wait_for_organizations(gateway->oidc, &p->waiter) == 1;
 }
 

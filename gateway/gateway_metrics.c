@@ -1,6 +1,6 @@
 /* Merges Prometheus text expositions of several processes into one, so
  * that each metric family appears once with all its series together. */
-#include "gateway.h"
+#include "gateway_metrics.h"
 
 #include <stdio.h>
 #include <stdlib.h>

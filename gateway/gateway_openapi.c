@@ -1,6 +1,6 @@
 /* The OpenAPI 3.1 document, generated from the route table and the protobuf
  * descriptors so that it can never disagree with what the gateway does. */
-#include "gateway.h"
+#include "gateway_openapi.h"
 #include "gateway_policy.h"
 #include "gateway_routes.h"
 #include "samhand_transcode.h"

@@ -2,8 +2,10 @@
  * asks every service at once for /readyz and /metrics. */
 #include "gateway_ops.h"
 #include "gateway_credential.h"
+#include "gateway_metrics.h"
 #include "gateway_policy.h"
 #include "gateway_reply.h"
+#include "gateway_stream.h"
 #include "samhand_bus.h"
 #include "samhand/v1/envelope.pb-c.h"
 
@@ -261,15 +263,24 @@ static void s_sign_in(const s_op_t *op)
     s_rendered(op, op->gateway->web.sign_in);
 }
 
+/* Whether the request's credential is good; when not, the request has
+ * been answered (401) or parked. The principal's strings may live in
+ * `identity` (a token's): the caller keeps both. */
+static bool s_credential(const s_op_t *op, Samhand__V1__Principal *principal,
+                         gateway_identity_t *identity)
+{
+    gateway_auth_result_t result =
+        gateway_credential_check(op->gateway, op->req, principal, identity);
+    return !gateway_credential_refused(op->gateway, op->self, op->req, result, identity, op->label,
+                                       op->start, op->request_id);
+}
+
 /* Who the credential is: what the web pages show and offer. */
 static void s_me(const s_op_t *op)
 {
     Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
     gateway_identity_t identity;
-    gateway_auth_result_t result =
-        gateway_credential_check(op->gateway, op->req, &principal, &identity);
-    if (gateway_credential_refused(op->gateway, op->self, op->req, result, &identity, op->label,
-                                   op->start, op->request_id))
+    if (!s_credential(op, &principal, &identity))
         return;
     json_t *roles = json_array();
     for (size_t i = 0; i < principal.n_roles; i++)
@@ -300,10 +311,7 @@ static void s_events_stream(const s_op_t *op)
 {
     Samhand__V1__Principal principal = SAMHAND__V1__PRINCIPAL__INIT;
     gateway_identity_t identity;
-    gateway_auth_result_t result =
-        gateway_credential_check(op->gateway, op->req, &principal, &identity);
-    if (gateway_credential_refused(op->gateway, op->self, op->req, result, &identity, op->label,
-                                   op->start, op->request_id) ||
+    if (!s_credential(op, &principal, &identity) ||
         gateway_credential_limited(op->gateway, op->req, &principal, op->label, op->start,
                                    op->request_id))
         return;

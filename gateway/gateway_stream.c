@@ -2,7 +2,7 @@
  * writes each event the caller may see as it reaches the feed, resuming
  * after Last-Event-ID (or ?after=). It reads the same feed as GET
  * /v1/events, a page at a time, one chunk in flight at a time. */
-#include "gateway.h"
+#include "gateway_stream.h"
 #include "gateway_credential.h"
 #include "gateway_problem.h"
 #include "samhand_transcode.h"

@@ -1,5 +1,6 @@
 /* samhand-gateway: HTTP/JSON in front, protobuf over ZeroMQ behind. */
 #include "gateway.h"
+#include "gateway_openapi.h"
 #include "samhand_curve.h"
 
 #include <curl/curl.h>

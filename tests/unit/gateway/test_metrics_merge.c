@@ -1,7 +1,7 @@
 /* /metrics merges the gateway's and every service's exposition: each family
  * once, described once, with the series of all. */
 #include "harness.h"
-#include "gateway.h"
+#include "gateway_metrics.h"
 
 #include <stdlib.h>
 #include <string.h>
