@@ -247,7 +247,7 @@ static int s_front_head(s_front_t *front, char **out, size_t *out_len)
         int known;
         const gateway_route_t *route =
             gateway_route_match(method, h.path, h.path_len, &params, &known, allow, sizeof allow);
-        const char *label = route ? gateway_route_label(route) : "unmatched ";
+        const char *label = route ? gateway_route_label(route) : "unmatched";
         if (route && gateway_route_takes_files(route))
             limit = (uint64_t)gateway->max_upload_bytes;
         if (route && route->access != GATEWAY_ACCESS_PUBLIC) {
