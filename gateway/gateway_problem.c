@@ -145,6 +145,24 @@ static const struct {
     const char *english, *norwegian;
 } s_bokmal[] = {
     /* the first that matches is taken: the particular before the general */
+    /* the partnership's settings */
+    {"the partnership's settings are changed by administrators",
+     "partnerskapets innstillinger endres av administratorer"},
+    {"If-Match is required: the ETag of the newest settings version*",
+     "If-Match må oppgis: ETag-en til den nyeste versjonen av innstillingene"},
+    {"* must be a date YYYY-MM-DD", "$1 må være en dato ÅÅÅÅ-MM-DD"},
+    {"* must be today (*) or later*",
+     "$1 må være i dag ($2) eller senere: en regel endres ikke for meldinger som allerede er "
+     "sendt"},
+    {"* must not be before *, from which version * holds",
+     "$1 kan ikke være før $2, som versjon $3 gjelder fra"},
+    {"* is required (a length and a unit)", "$1 må fylles ut (en lengde og en enhet)"},
+    {"*.length must be from 1 to 365", "$1.length må være fra 1 til 365"},
+    {"* must be WORKING_DAYS, CALENDAR_DAYS or WEEKS",
+     "$1 må være WORKING_DAYS, CALENDAR_DAYS eller WEEKS"},
+    {"* must be TERTIAL, QUARTER, HALF_YEAR or MONTH",
+     "$1 må være TERTIAL, QUARTER, HALF_YEAR eller MONTH"},
+    {"* must be from 0 to 30", "$1 må være fra 0 til 30"},
     {"comment (the information) is required", "comment (opplysningene) må fylles ut"},
     {"comment (what information is needed) is required",
      "comment (hvilke opplysninger som trengs) må fylles ut"},
@@ -405,25 +423,6 @@ static const struct {
      "statistikken publiseres per hele periode (et tertial, kvartal, halvår eller en måned, fra "
      "første til siste dag, eller period=2023-T1): tall for perioder som overlapper, kunne "
      "trekkes fra hverandre og vise tall under 5"},
-    /* the partnership's settings */
-    {"the partnership's settings are changed by administrators",
-     "partnerskapets innstillinger endres av administratorer"},
-    {"If-Match is required: the ETag of the newest settings version*",
-     "If-Match må oppgis: ETag-en til den nyeste versjonen av innstillingene"},
-    {"valid_from must be a date YYYY-MM-DD", "valid_from må være en dato ÅÅÅÅ-MM-DD"},
-    {"valid_from must be today (*) or later*",
-     "valid_from må være i dag ($1) eller senere: en regel endres ikke for meldinger som "
-     "allerede er sendt"},
-    {"valid_from must not be before *, from which version * holds",
-     "valid_from kan ikke være før $1, som versjon $2 gjelder fra"},
-    {"answer_deadline is required (a length and a unit)",
-     "answer_deadline må fylles ut (en lengde og en enhet)"},
-    {"*.length must be from 1 to 365", "$1.length må være fra 1 til 365"},
-    {"* must be WORKING_DAYS, CALENDAR_DAYS or WEEKS",
-     "$1 må være WORKING_DAYS, CALENDAR_DAYS eller WEEKS"},
-    {"statistics_period must be TERTIAL, QUARTER, HALF_YEAR or MONTH",
-     "statistics_period må være TERTIAL, QUARTER, HALF_YEAR eller MONTH"},
-    {"reminder_days must be from 0 to 30", "reminder_days må være fra 0 til 30"},
     {"the API key that made the subscription was revoked*",
      "API-nøkkelen som laget abonnementet, er trukket tilbake: det står på pause; lag et nytt "
      "med en nøkkel som er i bruk"},

@@ -111,11 +111,12 @@ int deviation_settings_versions(bus_call_t *call)
 
 static int s_check_rule(bus_call_t *call, const Samhand__V1__DeadlineRule *rule, const char *name)
 {
-    if (rule->length < 1 || rule->length > 365)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, name, "%s.length must be from 1 to 365",
-                             name);
+    char field[64];
+    if (rule->length < 1 || rule->length > 365) {
+        snprintf(field, sizeof field, "%s.length", name);
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, field, "%s must be from 1 to 365", field);
+    }
     if (!deviation_rule_valid(rule)) {
-        char field[64];
         snprintf(field, sizeof field, "%s.unit", name);
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, field,
                              "%s must be WORKING_DAYS, CALENDAR_DAYS or WEEKS", field);
