@@ -163,6 +163,10 @@ static const struct {
     {"* must be TERTIAL, QUARTER, HALF_YEAR or MONTH",
      "$1 må være TERTIAL, QUARTER, HALF_YEAR eller MONTH"},
     {"* must be from 0 to 30", "$1 må være fra 0 til 30"},
+    {"statistics are published per the partnership's period (*)*",
+     "statistikken publiseres per helsefellesskapets periode ($1); andre perioder er for "
+     "kvalitetsavdelingen, siden tall for perioder som overlapper, kunne trekkes fra hverandre "
+     "og vise tall under 5"},
     {"comment (the information) is required", "comment (opplysningene) må fylles ut"},
     {"comment (what information is needed) is required",
      "comment (hvilke opplysninger som trengs) må fylles ut"},

@@ -595,6 +595,13 @@ int deviation_stats(bus_call_t *call)
     time_oslo((int64_t)time(NULL), &oslo);
     snprintf(today, sizeof today, "%04d-%02d-%02d", oslo.tm_year + 1900, oslo.tm_mon + 1,
              oslo.tm_mday);
+    /* the partnership's kind of period, as its settings hold today */
+    Samhand__V1__PartnershipSettings *settings = NULL;
+    if (deviation_settings_at(call->db, call->service, today, 0, &settings) != 0)
+        return bus_call_fail_db(call, "read settings");
+    Samhand__V1__StatisticsPeriod partnership_kind = settings->statistics_period;
+    protobuf_c_message_free_unpacked(&settings->base, NULL);
+    static const char *const sees_reports[] = {"quality", "administrator", NULL};
     deviation_period_t period;
     if (req->period[0]) {
         if (deviation_period_parse(req->period, &period) != 0)
@@ -618,14 +625,22 @@ int deviation_stats(bus_call_t *call)
                                  "or period=2023-T1): figures of overlapping ranges could be "
                                  "subtracted to tell counts under 5");
     } else {
-        /* the partnership's period in force today: the last one ended */
-        Samhand__V1__PartnershipSettings *settings = NULL;
-        if (deviation_settings_at(call->db, call->service, today, 0, &settings) != 0)
-            return bus_call_fail_db(call, "read settings");
+        /* the partnership's period: the last one ended */
         period = deviation_period_previous(
-            deviation_period_of(settings->statistics_period, oslo.tm_year + 1900, oslo.tm_mon + 1));
-        protobuf_c_message_free_unpacked(&settings->base, NULL);
+            deviation_period_of(partnership_kind, oslo.tm_year + 1900, oslo.tm_mon + 1));
     }
+    /* Periods of two kinds overlap (a tertial less its quarter is a
+     * month), so their figures could be subtracted to tell the counts
+     * under 5 that each hides: the partnership's kind is published, the
+     * others are for quality staff, who see every report anyway. */
+    if (period.kind != partnership_kind && !bus_call_has_role(call, sees_reports))
+        return bus_call_fail(call, BUS_PERMISSION_DENIED, "period",
+                             "statistics are published per the partnership's period (%s); "
+                             "other periods are for quality staff, as figures of overlapping "
+                             "periods could be subtracted to tell counts under 5",
+                             protobuf_c_enum_descriptor_get_value(
+                                 &samhand__v1__statistics_period__descriptor, partnership_kind)
+                                 ->name);
     char name[16];
     deviation_period_name(period, name);
     deviation_period_range(period, from, to_excl);
@@ -633,7 +648,6 @@ int deviation_stats(bus_call_t *call)
     /* the running period changes with every report: two reads a report
      * apart would tell what that one report is. Published once it has
      * ended; until then for quality staff, who see every report anyway. */
-    static const char *const sees_reports[] = {"quality", "administrator", NULL};
     if (strcmp(to_excl, today) > 0 && !bus_call_has_role(call, sees_reports))
         return bus_call_fail(call, BUS_PERMISSION_DENIED, "period",
                              "a period's statistics are published when it has ended (on %s); "
