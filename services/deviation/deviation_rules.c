@@ -55,12 +55,13 @@ static const struct {
 };
 #define KINDS (sizeof s_kinds / sizeof s_kinds[0])
 
+/* The months of a period of `kind`; 0 for no kind of the table. */
 static int s_months(Samhand__V1__StatisticsPeriod kind)
 {
     for (size_t i = 0; i < KINDS; i++)
         if (s_kinds[i].kind == kind)
             return s_kinds[i].months;
-    return 4;
+    return 0;
 }
 
 int deviation_period_parse(const char *text, deviation_period_t *out)
@@ -94,11 +95,9 @@ int deviation_period_parse(const char *text, deviation_period_t *out)
 
 deviation_period_t deviation_period_of(Samhand__V1__StatisticsPeriod kind, int year, int month)
 {
-    int months = s_months(kind);
-    for (size_t i = 0; i < KINDS; i++)
-        if (s_kinds[i].kind == kind)
-            return (deviation_period_t){kind, year, (month - 1) / months + 1};
-    return (deviation_period_t){KIND(TERTIAL), year, (month - 1) / 4 + 1};
+    if (s_months(kind) == 0)
+        kind = KIND(TERTIAL); /* none other is known */
+    return (deviation_period_t){kind, year, (month - 1) / s_months(kind) + 1};
 }
 
 deviation_period_t deviation_period_previous(deviation_period_t p)
