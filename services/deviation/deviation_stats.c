@@ -591,10 +591,9 @@ int deviation_stats(bus_call_t *call)
     const Samhand__V1__DeviationStatsRequest *req = (const void *)call->request;
     char from[11], to_excl[11], prev_from[11], prev_to[11];
     char today[11];
+    deviation_today(today);
     struct tm oslo;
-    time_oslo((int64_t)time(NULL), &oslo);
-    snprintf(today, sizeof today, "%04d-%02d-%02d", oslo.tm_year + 1900, oslo.tm_mon + 1,
-             oslo.tm_mday);
+    time_oslo(bus_now_ms() / 1000, &oslo);
     /* the partnership's kind of period, as its settings hold today */
     Samhand__V1__PartnershipSettings *settings = NULL;
     if (deviation_settings_at(call->db, call->service, today, 0, &settings) != 0)

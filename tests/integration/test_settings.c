@@ -401,7 +401,7 @@ static void test_statistics_by_the_partnerships_period_and_each_reports_rule(voi
         quarter = 4;
         year--;
     }
-    char expected[16];
+    char expected[32];
     snprintf(expected, sizeof expected, "%d-Q%d", year, quarter);
     assert_string_equal(json_text(r, "period"), expected);
     assert_string_equal(json_text(r, "periodKind"), "QUARTER");
