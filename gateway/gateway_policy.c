@@ -130,6 +130,11 @@ const gateway_policy_t gateway_policies[] = {
     {"deviation.RequestAnalysis", DEVIATIONS, PARTIES},
     {"deviation.Close", DEVIATIONS, PARTIES},
     {"deviation.Reopen", DEVIATIONS, PARTIES},
+    /* the partnership's settings: the rules every party works under, read
+     * by all, changed by administrators */
+    {"deviation.GetSettings", ROLE_ANY, NULL},
+    {"deviation.ListSettingsVersions", ROLE_ANY, NULL},
+    {"deviation.PutSettings", ADMIN, NULL},
     /* aggregated, no figure of fewer than 5 reports: for the committees too */
     {"deviation.Stats", ROLE_ANY, NULL},
     /* events: each sees what its organisation may; subscriptions are for

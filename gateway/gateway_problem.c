@@ -25,6 +25,7 @@ static const struct {
     {BUS_UNIMPLEMENTED, 501},
     {BUS_UNPROCESSABLE, 422},
     {BUS_PRECONDITION_FAILED, 412},
+    {BUS_PRECONDITION_REQUIRED, 428},
 };
 
 int gateway_problem_http_status(bus_code_t code)
@@ -62,6 +63,8 @@ const char *gateway_problem_reason(int http_status)
         return "Unprocessable Content";
     case 412:
         return "Precondition Failed";
+    case 428:
+        return "Precondition Required";
     case 429:
         return "Too Many Requests";
     case 500:
@@ -142,6 +145,28 @@ static const struct {
     const char *english, *norwegian;
 } s_bokmal[] = {
     /* the first that matches is taken: the particular before the general */
+    /* the partnership's settings */
+    {"the partnership's settings are changed by administrators",
+     "partnerskapets innstillinger endres av administratorer"},
+    {"If-Match is required: the ETag of the newest settings version*",
+     "If-Match må oppgis: ETag-en til den nyeste versjonen av innstillingene"},
+    {"* must be a date YYYY-MM-DD", "$1 må være en dato ÅÅÅÅ-MM-DD"},
+    {"* must be today (*) or later*",
+     "$1 må være i dag ($2) eller senere: en regel endres ikke for meldinger som allerede er "
+     "sendt"},
+    {"* must not be before *, from which version * holds",
+     "$1 kan ikke være før $2, som versjon $3 gjelder fra"},
+    {"* is required (a length and a unit)", "$1 må fylles ut (en lengde og en enhet)"},
+    {"*.length must be from 1 to 365", "$1.length må være fra 1 til 365"},
+    {"* must be WORKING_DAYS, CALENDAR_DAYS or WEEKS",
+     "$1 må være WORKING_DAYS, CALENDAR_DAYS eller WEEKS"},
+    {"* must be TERTIAL, QUARTER, HALF_YEAR or MONTH",
+     "$1 må være TERTIAL, QUARTER, HALF_YEAR eller MONTH"},
+    {"* must be from 0 to 30", "$1 må være fra 0 til 30"},
+    {"statistics are published per the partnership's period (*)*",
+     "statistikken publiseres per helsefellesskapets periode ($1); andre perioder er for "
+     "kvalitetsavdelingen, siden tall for perioder som overlapper, kunne trekkes fra hverandre "
+     "og vise tall under 5"},
     {"comment (the information) is required", "comment (opplysningene) må fylles ut"},
     {"comment (what information is needed) is required",
      "comment (hvilke opplysninger som trengs) må fylles ut"},
@@ -288,9 +313,9 @@ static const struct {
      "$1 ser ut til å inneholde et fødselsnummer eller D-nummer (ved tegn $2, $3 tegn langt); "
      "fjern det: en avviksmelding skal ikke kunne identifisere pasienten"},
     {"* must be an e-mail address like *", "$1 må være en e-postadresse, som $2"},
-    {"a tertial's statistics are published when it has ended (on *); until then only quality "
+    {"a period's statistics are published when it has ended (on *); until then only quality "
      "staff see them*",
-     "statistikken for et tertial publiseres når det er over ($1); til da ser bare "
+     "statistikken for en periode publiseres når den er over ($1); til da ser bare "
      "kvalitetsavdelingen den"},
     {"committee * does not exist", "utvalget $1 finnes ikke"},
     {"meeting * does not exist", "møtet $1 finnes ikke"},
@@ -384,9 +409,10 @@ static const struct {
      "organization_number må være 9 sifre med et gyldig kontrollsiffer (mod 11)"},
     {"parent_id would make the committee report to itself",
      "parent_id ville gjort utvalget overordnet seg selv"},
-    {"period must be a tertial like 2023-T1*",
-     "period må være et tertial, som 2023-T1 (T1 januar–april, T2 mai–august, T3 "
-     "september–desember)"},
+    {"period must be a tertial (2023-T1), a quarter (2016-Q1), a half-year (2024-H2) or a "
+     "month (2024-05)*",
+     "period må være et tertial (2023-T1), et kvartal (2016-Q1), et halvår (2024-H2) eller en "
+     "måned (2024-05)"},
     {"principal_subject is another person's", "principal_subject er en annen persons"},
     {"principal_subject is the principal the person signs in as: *",
      "principal_subject er den personen logger inn som: $1"},
@@ -397,10 +423,10 @@ static const struct {
      "signature_scheme må være HMAC_SHA256 eller ED25519"},
     {"state must be ACTIVE or PAUSED", "state må være ACTIVE eller PAUSED"},
     {"statistics are for committee members", "statistikken er for utvalgenes medlemmer"},
-    {"statistics are published per tertial*",
-     "statistikken publiseres per tertial (1. januar, mai eller september til siste dag i april, "
-     "august eller desember samme år, eller period=2023-T1): tall for perioder som overlapper, "
-     "kunne trekkes fra hverandre og vise tall under 5"},
+    {"statistics are published per whole period*",
+     "statistikken publiseres per hele periode (et tertial, kvartal, halvår eller en måned, fra "
+     "første til siste dag, eller period=2023-T1): tall for perioder som overlapper, kunne "
+     "trekkes fra hverandre og vise tall under 5"},
     {"the API key that made the subscription was revoked*",
      "API-nøkkelen som laget abonnementet, er trukket tilbake: det står på pause; lag et nytt "
      "med en nøkkel som er i bruk"},
@@ -513,6 +539,8 @@ static const char *s_title_bokmal(int status)
         return "Metoden er ikke tillatt her";
     case 412:
         return "Endret siden du leste det";
+    case 428:
+        return "Versjonen må oppgis";
     case 413:
         return "For stor";
     case 415:

@@ -187,7 +187,8 @@ const gateway_route_t gateway_routes[] = {
      "The reports the caller's organisation sent or received (all, for quality roles)"},
     {"GET", "/v1/deviations/stats", "deviation", "deviation.Stats", D(deviation_stats_request),
      D(deviation_stats_response), 200, AUTH, "deviations",
-     "Statistics for a tertial or a date range, beside the period before (format=csv for CSV)"},
+     "Statistics for a period (2023-T1, 2016-Q1, 2024-H2, 2024-05; by default the partnership's "
+     "last ended one) beside the period before (format=csv or html)"},
     {"GET", "/v1/deviations/{id}", "deviation", "deviation.GetReport", D(get_deviation_request),
      D(deviation_report), 200, AUTH, "deviations",
      "A report with its deadlines, history and the caller's next steps"},
@@ -197,6 +198,17 @@ const gateway_route_t gateway_routes[] = {
     {"GET", "/v1/deviations/{id}/reads", "deviation", "deviation.ListReads",
      D(list_deviation_reads_request), D(list_deviation_reads_response), 200, AUTH, "deviations",
      "Who read the report, when and how (the access log), for quality staff"},
+    {"GET", "/v1/settings", "deviation", "deviation.GetSettings", D(get_settings_request),
+     D(partnership_settings), 200, AUTH, "settings",
+     "The partnership's settings in force today: deviation deadlines, statistics period, "
+     "reminder lead time"},
+    {"GET", "/v1/settings/versions", "deviation", "deviation.ListSettingsVersions",
+     D(list_settings_versions_request), D(list_settings_versions_response), 200, AUTH, "settings",
+     "Every version of the settings, oldest first, with who made it: the audit trail"},
+    {"PUT", "/v1/settings", "deviation", "deviation.PutSettings", D(put_settings_request),
+     D(partnership_settings), 200, AUTH, "settings",
+     "A new version of the settings from validFrom (today or later), If-Match on the newest "
+     "version's ETag"},
 #define STEP(path, method, summary)                                                                \
     {                                                                                              \
         "POST", "/v1/deviations/{id}/" path, "deviation", "deviation." method,                     \
@@ -350,13 +362,12 @@ bool gateway_route_takes_files(const gateway_route_t *route)
 
 bool gateway_route_versioned(const gateway_route_t *route)
 {
-    static const char *const versioned[] = {"agenda.UpdateOrganization", "agenda.UpdatePerson",
-                                            "agenda.UpdateCommittee",    "agenda.UpdateMeeting",
-                                            "agenda.AddAgendaItem",      "agenda.UpdateAgendaItem",
-                                            "agenda.DeleteAgendaItem",   "agenda.UpdateAction",
-                                            "notify.UpdateSubscription", "agenda.SetAttendance",
-                                            "agenda.SetOutcome",         "agenda.PutCaseDocument",
-                                            "agenda.UpdateMembership",   NULL};
+    static const char *const versioned[] = {
+        "agenda.UpdateOrganization", "agenda.UpdatePerson",   "agenda.UpdateCommittee",
+        "agenda.UpdateMeeting",      "agenda.AddAgendaItem",  "agenda.UpdateAgendaItem",
+        "agenda.DeleteAgendaItem",   "agenda.UpdateAction",   "notify.UpdateSubscription",
+        "agenda.SetAttendance",      "agenda.SetOutcome",     "agenda.PutCaseDocument",
+        "agenda.UpdateMembership",   "deviation.PutSettings", NULL};
     for (size_t i = 0; versioned[i]; i++)
         if (strcmp(route->rpc, versioned[i]) == 0)
             return true;

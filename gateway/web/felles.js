@@ -77,14 +77,19 @@ function refusal(r, what, status, prefix = '') {
 function pagedList({ path, render, box, count, more, words }) {
   let cursor = '';
   let shown = 0;
+  // the latest call alone shows its answer: two filters changed in quick
+  // succession would otherwise both append theirs
+  let latest = 0;
   async function list(next) {
+    const call = ++latest;
     const url = path();
     const into = document.getElementById(box);
-    if (!next) { into.replaceChildren(); shown = 0; cursor = ''; }
-    if (!url) { say(count, ''); show(more, false); return; }
+    if (!url) { into.replaceChildren(); shown = 0; cursor = ''; say(count, ''); show(more, false); return; }
     const q = new URLSearchParams({ limit: '50' });
     if (next && cursor) q.set('cursor', cursor);
     const r = await api('GET', url + (url.includes('?') ? '&' : '?') + q);
+    if (call !== latest) return;
+    if (!next) { into.replaceChildren(); shown = 0; cursor = ''; }
     if (r.status !== 200) {
       say(count, 'Listen kunne ikke hentes: ' + (r.json.detail || 'ukjent feil') + '.');
       show(more, false);

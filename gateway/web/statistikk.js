@@ -1,4 +1,5 @@
-// The tertial statistics of deviations: the period beside the one before,
+// The statistics of deviations per period (the partnership's kind, from its
+// settings, or another chosen): the period beside the one before,
 // counts as bar charts that are tables (the numbers are there for screen
 // readers and for reading off), the time to answer, the share in time.
 'use strict';
@@ -6,22 +7,38 @@
 const CHARTS = [['byCategory', 'Etter kategori'], ['byDirection', 'Etter retning'],
   ['byReceivingOrganization', 'Etter mottaker'], ['byType', 'Etter type']];
 
-// "2026-T3" and the five before it
-// The tertials to choose from, newest first: the running one only for
-// quality staff (the others' are published when a tertial has ended).
-function periods(running) {
+// The kinds of period, as the API names them and as people say them: the
+// letter of a period's name (none for a month) and its months.
+const KINDS = {
+  TERTIAL: { text: 'Tertial', letter: 'T', months: 4 },
+  QUARTER: { text: 'Kvartal', letter: 'Q', months: 3 },
+  HALF_YEAR: { text: 'Halvår', letter: 'H', months: 6 },
+  MONTH: { text: 'Måned', letter: '', months: 1 },
+};
+
+function periodName(kind, year, index) {
+  const k = KINDS[kind];
+  return k.letter ? `${year}-${k.letter}${index}` : `${year}-${String(index).padStart(2, '0')}`;
+}
+
+// The periods of a kind to choose from, newest first ("2026-Q3" and the
+// five before it): the running one only for quality staff (the others'
+// are published when a period has ended).
+function periods(kind, running) {
   const now = new Date();
+  const per = KINDS[kind].months;
   let year = now.getFullYear();
-  let t = Math.floor(now.getMonth() / 4) + 1;
+  let i = Math.floor(now.getMonth() / per) + 1;
+  const last = 12 / per;
   if (!running) {
-    t -= 1;
-    if (t === 0) { t = 3; year -= 1; }
+    i -= 1;
+    if (i === 0) { i = last; year -= 1; }
   }
   const out = [];
-  for (let i = 0; i < 6; i++) {
-    out.push(`${year}-T${t}`);
-    t -= 1;
-    if (t === 0) { t = 3; year -= 1; }
+  for (let n = 0; n < 6; n++) {
+    out.push(periodName(kind, year, i));
+    i -= 1;
+    if (i === 0) { i = last; year -= 1; }
   }
   return out;
 }
@@ -110,16 +127,35 @@ async function load(period) {
     if ((now[field] || []).length) box.append(chart(title, now[field]));
 }
 
-async function start(me) {
+let running = false;
+
+function offerPeriods(kind) {
   const select = document.getElementById('period');
+  select.replaceChildren(...periods(kind, running).map((p) => new Option(p, p)));
+}
+
+async function start(me) {
   const roles = (me && me.roles) || [];
-  const running = roles.includes('quality') || roles.includes('administrator');
-  select.replaceChildren(...periods(running).map((p) => new Option(p, p)));
+  running = roles.includes('quality') || roles.includes('administrator');
+  // the partnership's kind of period by default
+  const settings = await api('GET', '/v1/settings');
+  const kind = settings.status === 200 && KINDS[settings.json.statisticsPeriod]
+    ? settings.json.statisticsPeriod : 'TERTIAL';
+  const kinds = document.getElementById('kind');
+  kinds.replaceChildren(...Object.entries(KINDS).map(([k, v]) => new Option(v.text, k)));
+  kinds.value = kind;
+  // other kinds overlap the partnership's: their figures could be
+  // subtracted from its to tell small counts, so they are for quality staff
+  kinds.disabled = !running;
+  if (!running) say('kind-hjelp', 'Statistikken publiseres per helsefellesskapets inndeling.');
+  offerPeriods(kind);
   show('innlogging', false);
   show('tall', true);
-  await load(select.value);
+  await load(document.getElementById('period').value);
   return true;
 }
+
+document.getElementById('kind').addEventListener('change', (e) => offerPeriods(e.target.value));
 
 document.getElementById('velg').addEventListener('submit', (e) => {
   e.preventDefault();

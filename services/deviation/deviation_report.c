@@ -1,7 +1,8 @@
 /* Deviation reports: the common form, the refusal of identity numbers,
  * who may see a report, and the workflow with its audit trail and its
- * deadlines in Norwegian working days. */
+ * deadlines by the partnership's rule in force at submission. */
 #include "deviation_identity.h"
+#include "deviation_rules.h"
 #include "deviation_server.h"
 #include "samhand_rows.h"
 #include "samhand_check.h"
@@ -487,20 +488,27 @@ static int s_commit(bus_call_t *call, const char *id, const char *event)
     return 0;
 }
 
-/* Submission: the reference, the deadlines from today, the history line. */
+/* Submission: the reference, the deadlines from today by the rule in
+ * force today (kept on the report: its settings version), the history
+ * line. */
 static int s_submit(bus_call_t *call, report_t *r, const char *comment)
 {
-    deviation_context_t *ctx = call->service;
     char today[11], ack_due[11], answer_due[11];
     deviation_today(today);
-    s_add_days(today, (int)ctx->acknowledge_days, ack_due);
-    s_add_days(today, (int)ctx->answer_days, answer_due);
+    Samhand__V1__PartnershipSettings *rule = NULL;
+    if (deviation_settings_at(call->db, call->service, today, 0, &rule) != 0)
+        return bus_call_fail_db(call, "read settings");
+    deviation_rule_due(rule->acknowledge_deadline, today, ack_due);
+    deviation_rule_due(rule->answer_deadline, today, answer_due);
+    int version = rule->version;
+    protobuf_c_message_free_unpacked(&rule->base, NULL);
     deviation_change_t change = {.state = "SUBMITTED",
-                                 .acknowledge_due = ack_due,
+                                 .acknowledge_due = ack_due[0] ? ack_due : NULL,
                                  .answer_due = answer_due,
                                  .set_submitted = true,
                                  .give_reference = true};
     if (deviation_store_change(call->db, r->id, &change) != 0 ||
+        deviation_store_set_settings_version(call->db, r->id, version) != 0 ||
         deviation_store_transition(call->db, r->id, "submit", "DRAFT", "SUBMITTED", comment,
                                    s_caller_subject(call), s_caller_organization(call)) != 0)
         return bus_call_fail_db(call, "submit deviation");
@@ -748,11 +756,19 @@ int deviation_report_step(bus_call_t *call)
                           "forward to a party other than the reporter and the present receiver");
             goto done;
         }
-        /* a new receiver: the deadlines start again; the history keeps the old */
-        s_add_days(today, (int)ctx->acknowledge_days, ack_due);
-        s_add_days(today, (int)ctx->answer_days, answer_due);
+        /* a new receiver: the deadlines start again, by the rule the report
+         * was submitted under; the history keeps the old */
+        Samhand__V1__PartnershipSettings *rule = NULL;
+        if (deviation_settings_at(call->db, ctx, today,
+                                  r->settings_version ? r->settings_version : 1, &rule) != 0) {
+            bus_call_fail_db(call, "read settings");
+            goto done;
+        }
+        deviation_rule_due(rule->acknowledge_deadline, today, ack_due);
+        deviation_rule_due(rule->answer_deadline, today, answer_due);
+        protobuf_c_message_free_unpacked(&rule->base, NULL);
         change.receiving_organization_id = target;
-        change.acknowledge_due = ack_due;
+        change.acknowledge_due = ack_due[0] ? ack_due : NULL;
         change.answer_due = answer_due;
         change.clear_acknowledged = true;
         snprintf(note, sizeof note, "Videresendt fra %s til %s.", r->receiving_organization_id,

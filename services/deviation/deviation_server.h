@@ -7,10 +7,12 @@
 #include "samhand/v1/event.pb-c.h"
 #include "samhand_bus.h"
 
-/* Settings of the partnership, from the environment. */
+/* The environment's settings: the defaults of the partnership's first
+ * settings version only (deviation_settings.c keeps the versions). */
 typedef struct {
     long acknowledge_days; /* working days to acknowledge */
     long answer_days;      /* working days to answer */
+    long reminder_days;    /* working days ahead a due date is reminded of */
 } deviation_context_t;
 
 extern const bus_route_t deviation_routes[];
@@ -28,6 +30,18 @@ int deviation_stats(bus_call_t *call);
 int deviation_report_export(bus_call_t *call);
 /* GET /v1/deviations/{id}/reads: the report's access log, for quality. */
 int deviation_reads_list(bus_call_t *call);
+
+/* GET /v1/settings (the version in force today), GET /v1/settings/versions,
+ * PUT /v1/settings (a new version, administrators, If-Match). */
+int deviation_settings_get(bus_call_t *call);
+int deviation_settings_versions(bus_call_t *call);
+int deviation_settings_put(bus_call_t *call);
+
+/* The settings version `version`, or with 0 the one in force on `date`
+ * (YYYY-MM-DD), into *out (the caller frees it); version 1 is written from
+ * the environment first if there is none. 0 or -1 (a database error). */
+int deviation_settings_at(db_t *db, const deviation_context_t *ctx, const char *date, int version,
+                          Samhand__V1__PartnershipSettings **out);
 
 /* The report as a FHIR R5 AdverseEvent in JSON; the caller frees it. */
 char *deviation_fhir_render(const Samhand__V1__DeviationReport *report);

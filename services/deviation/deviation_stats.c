@@ -1,8 +1,11 @@
-/* Statistics of deviation reports for a tertial (T1 Jan–Apr, T2 May–Aug,
- * T3 Sep–Dec) or a date range, beside the period before: counts, working
- * days to acknowledge and to answer, the share answered in time. No
- * figure of fewer than 5 reports is published (s_suppress). */
+/* Statistics of deviation reports for a period (a tertial, T1 Jan–Apr, T2
+ * May–Aug, T3 Sep–Dec; a quarter, half-year or month; by default the
+ * partnership's kind, from its settings) beside the period before: counts,
+ * working days to acknowledge and to answer, the share answered in time,
+ * each report against its own due date (the rule it was submitted under).
+ * No figure of fewer than 5 reports is published (s_suppress). */
 #include "samhand_html.h"
+#include "deviation_rules.h"
 #include "deviation_server.h"
 #include "samhand_check.h"
 #include "samhand_time.h"
@@ -35,19 +38,6 @@ static double s_p90(int *v, size_t n)
         return 0;
     size_t rank = (size_t)ceil(0.9 * (double)n);
     return v[rank - 1];
-}
-
-/* The tertial (1-3) that from..to (inclusive, YYYY-MM-DD) is, whole; 0
- * when it is none. */
-static int s_tertial_of(const char *from, const char *to)
-{
-    static const char *const starts[] = {"01-01", "05-01", "09-01"};
-    static const char *const ends[] = {"04-30", "08-31", "12-31"};
-    for (int t = 0; t < 3; t++)
-        if (strncmp(from, to, 5) == 0 && strcmp(from + 5, starts[t]) == 0 &&
-            strcmp(to + 5, ends[t]) == 0)
-            return t + 1;
-    return 0;
 }
 
 /* Working days from `from` (exclusive) to `to` (inclusive). */
@@ -539,20 +529,15 @@ static void s_html_figure(FILE *out, const char *title, const char *format, doub
     fputs("</tr>\n", out);
 }
 
-static char *s_render_html(const Samhand__V1__DeviationStatsResponse *s, const char *period,
+static char *s_render_html(const Samhand__V1__DeviationStatsResponse *s, deviation_period_t period,
                            const Samhand__V1__ListDeviationCategoriesResponse *categories,
                            size_t *len)
 {
     char *body = NULL;
     FILE *out = open_memstream(&body, len);
-    char title[96];
-    int year, tertial;
-    if (period[0] && sscanf(period, "%d-T%d", &year, &tertial) == 2)
-        snprintf(title, sizeof title, "Avviksrapportering – %d. tertial %d", tertial, year);
-    else
-        snprintf(title, sizeof title, "Avviksrapportering %.2s.%.2s.%.4s–%.2s.%.2s.%.4s",
-                 s->current->from + 8, s->current->from + 5, s->current->from, s->current->to + 8,
-                 s->current->to + 5, s->current->to);
+    char title[96], when[48];
+    deviation_period_title(period, when, sizeof when);
+    snprintf(title, sizeof title, "Avviksrapportering – %s", when);
     fprintf(out,
             "<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>%s"
             "</title>\n<style>body{font-family:sans-serif;max-width:62em;margin:2em auto;"
@@ -563,7 +548,8 @@ static char *s_render_html(const Samhand__V1__DeviationStatsResponse *s, const c
     const Samhand__V1__DeviationPeriodStats *a = s->current, *b = s->previous;
     fprintf(out,
             "<p>Samhandlingsavvik meldt i perioden %.2s.%.2s.%.4s–%.2s.%.2s.%.4s, med forrige "
-            "periode til sammenligning. Frister regnes i virkedager.</p>\n",
+            "periode til sammenligning. Tid til mottak og svar regnes i virkedager; hver melding "
+            "måles mot fristen som gjaldt da den ble sendt.</p>\n",
             a->from + 8, a->from + 5, a->from, a->to + 8, a->to + 5, a->to);
     fputs("<h2>Nøkkeltall</h2>\n<table>\n<thead><tr><th></th><th class=\"tall\">Denne "
           "perioden</th><th class=\"tall\">Forrige periode</th></tr></thead>\n<tbody>\n",
@@ -604,15 +590,24 @@ int deviation_stats(bus_call_t *call)
 {
     const Samhand__V1__DeviationStatsRequest *req = (const void *)call->request;
     char from[11], to_excl[11], prev_from[11], prev_to[11];
-    int year, tertial;
-    char extra;
+    char today[11];
+    deviation_today(today);
+    struct tm oslo;
+    time_oslo(bus_now_ms() / 1000, &oslo);
+    /* the partnership's kind of period, as its settings hold today */
+    Samhand__V1__PartnershipSettings *settings = NULL;
+    if (deviation_settings_at(call->db, call->service, today, 0, &settings) != 0)
+        return bus_call_fail_db(call, "read settings");
+    Samhand__V1__StatisticsPeriod partnership_kind = settings->statistics_period;
+    protobuf_c_message_free_unpacked(&settings->base, NULL);
+    static const char *const sees_reports[] = {"quality", "administrator", NULL};
+    deviation_period_t period;
     if (req->period[0]) {
-        if (sscanf(req->period, "%4d-T%1d%c", &year, &tertial, &extra) != 2 || tertial < 1 ||
-            tertial > 3 || year < 2000 || year > 2100)
+        if (deviation_period_parse(req->period, &period) != 0)
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "period",
-                                 "period must be a tertial like 2023-T1 (T1 Jan–Apr, T2 May–Aug, "
-                                 "T3 Sep–Dec)");
-    } else {
+                                 "period must be a tertial (2023-T1), a quarter (2016-Q1), a "
+                                 "half-year (2024-H2) or a month (2024-05) of 2000-2100");
+    } else if (req->from[0] || req->to[0]) {
         if (!check_date(req->from))
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "from",
                                  "give period (2023-T1) or from and to (YYYY-MM-DD)");
@@ -620,36 +615,41 @@ int deviation_stats(bus_call_t *call)
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "to",
                                  "to must be a date YYYY-MM-DD, not before from");
         /* Ranges that overlap could be subtracted from each other to tell
-         * the counts under 5 that each hides: only the partition of the
-         * years into tertials is published. */
-        tertial = s_tertial_of(req->from, req->to);
-        if (tertial == 0 || sscanf(req->from, "%4d", &year) != 1 || year < 2000 || year > 2100)
+         * the counts under 5 that each hides: only whole periods are
+         * published. */
+        if (deviation_period_of_range(req->from, req->to, &period) != 0)
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "from",
-                                 "statistics are published per tertial (from the 1st of January, "
-                                 "May or September to the last of April, August or December of "
-                                 "the same year, or period=2023-T1): figures of overlapping "
-                                 "ranges could be subtracted to tell counts under 5");
+                                 "statistics are published per whole period (a tertial, "
+                                 "quarter, half-year or month: from its first day to its last, "
+                                 "or period=2023-T1): figures of overlapping ranges could be "
+                                 "subtracted to tell counts under 5");
+    } else {
+        /* the partnership's period: the last one ended */
+        period = deviation_period_previous(
+            deviation_period_of(partnership_kind, oslo.tm_year + 1900, oslo.tm_mon + 1));
     }
-    int first_month = 1 + 4 * (tertial - 1);
-    snprintf(from, sizeof from, "%04d-%02d-01", year, first_month);
-    snprintf(to_excl, sizeof to_excl, "%04d-%02d-01", tertial == 3 ? year + 1 : year,
-             tertial == 3 ? 1 : first_month + 4);
-    int prev_year = tertial == 1 ? year - 1 : year;
-    int prev_month = tertial == 1 ? 9 : first_month - 4;
-    snprintf(prev_from, sizeof prev_from, "%04d-%02d-01", prev_year, prev_month);
-    snprintf(prev_to, sizeof prev_to, "%s", from);
-    /* the running tertial changes with every report: two reads a report
+    /* Periods of two kinds overlap (a tertial less its quarter is a
+     * month), so their figures could be subtracted to tell the counts
+     * under 5 that each hides: the partnership's kind is published, the
+     * others are for quality staff, who see every report anyway. */
+    if (period.kind != partnership_kind && !bus_call_has_role(call, sees_reports))
+        return bus_call_fail(call, BUS_PERMISSION_DENIED, "period",
+                             "statistics are published per the partnership's period (%s); "
+                             "other periods are for quality staff, as figures of overlapping "
+                             "periods could be subtracted to tell counts under 5",
+                             protobuf_c_enum_descriptor_get_value(
+                                 &samhand__v1__statistics_period__descriptor, partnership_kind)
+                                 ->name);
+    char name[16];
+    deviation_period_name(period, name);
+    deviation_period_range(period, from, to_excl);
+    deviation_period_range(deviation_period_previous(period), prev_from, prev_to);
+    /* the running period changes with every report: two reads a report
      * apart would tell what that one report is. Published once it has
      * ended; until then for quality staff, who see every report anyway. */
-    static const char *const sees_reports[] = {"quality", "administrator", NULL};
-    char today[11];
-    struct tm oslo;
-    time_oslo((int64_t)time(NULL), &oslo);
-    snprintf(today, sizeof today, "%04d-%02d-%02d", oslo.tm_year + 1900, oslo.tm_mon + 1,
-             oslo.tm_mday);
     if (strcmp(to_excl, today) > 0 && !bus_call_has_role(call, sees_reports))
         return bus_call_fail(call, BUS_PERMISSION_DENIED, "period",
-                             "a tertial's statistics are published when it has ended (on %s); "
+                             "a period's statistics are published when it has ended (on %s); "
                              "until then only quality staff see them, as two reads a report "
                              "apart would tell what that one report is",
                              to_excl);
@@ -663,6 +663,8 @@ int deviation_stats(bus_call_t *call)
                              "statistics are for committee members");
 
     Samhand__V1__DeviationStatsResponse response = SAMHAND__V1__DEVIATION_STATS_RESPONSE__INIT;
+    response.period = name;
+    response.period_kind = period.kind;
     if (s_compute(call, from, to_excl, &response.current) != 0)
         return -1;
     if (s_compute(call, prev_from, prev_to, &response.previous) != 0) {
@@ -681,8 +683,7 @@ int deviation_stats(bus_call_t *call)
         s_csv_period(out, label, response.previous);
         fclose(out);
         char filename[64];
-        snprintf(filename, sizeof filename, "avvik-%s.csv",
-                 req->period[0] ? req->period : response.current->from);
+        snprintf(filename, sizeof filename, "avvik-%s.csv", name);
         bus_call_reply_document(call, "text/csv; charset=utf-8", body, len, filename);
         free(body);
     } else if (strcmp(req->format, "html") == 0) {
@@ -690,10 +691,9 @@ int deviation_stats(bus_call_t *call)
         if (deviation_store_categories(call->db, &categories) != 0)
             categories = NULL; /* the codes stand in for the names */
         size_t len = 0;
-        char *body = s_render_html(&response, req->period, categories, &len);
+        char *body = s_render_html(&response, period, categories, &len);
         char filename[64];
-        snprintf(filename, sizeof filename, "avvik-%s.html",
-                 req->period[0] ? req->period : response.current->from);
+        snprintf(filename, sizeof filename, "avvik-%s.html", name);
         bus_call_reply_document(call, "text/html; charset=utf-8", body, len, filename);
         free(body);
         if (categories)

@@ -120,7 +120,7 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     ROWS_TIMESTAMP_US("submitted_at") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", "              \
     ROWS_TIMESTAMP_US("answered_at") ", " ROWS_TIMESTAMP_US("closed_at") ", "                     \
     ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", "                     \
-    "coalesce(paused_on::text, ''), reporter_subject, row_seq"
+    "coalesce(paused_on::text, ''), reporter_subject, coalesce(settings_version, 0), row_seq"
 /* clang-format on */
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
@@ -183,6 +183,7 @@ static ProtobufCMessage *s_report(const PGresult *res, int row)
     if (PQgetvalue(res, row, 31)[0])
         r->answer_deadline->status = SAMHAND__V1__DEADLINE__STATUS__PAUSED;
     r->reporter_subject = rows_text(res, row, 32);
+    r->settings_version = atoi(PQgetvalue(res, row, 33));
     return &r->base;
 }
 
@@ -407,6 +408,131 @@ int deviation_store_organization_upsert(db_t *db, const char *const params[3])
                      "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, "
                      "updated_at = now()",
                      3, params) < 0
+               ? -1
+               : 0;
+}
+
+/* ------------------------------------------------------------------ settings */
+
+int deviation_store_settings_first(db_t *db, const char *const params[6])
+{
+    return rows_exec(db,
+                     "INSERT INTO settings_versions (version, valid_from, acknowledge_length, "
+                     "acknowledge_unit, answer_length, answer_unit, statistics_period, "
+                     "reminder_days, comment, actor) VALUES (1, '2000-01-01', $1::integer, $2, "
+                     "$3::integer, $4, $5, $6::integer, 'Fra miljøvariablene', 'system') "
+                     "ON CONFLICT (version) DO NOTHING",
+                     6, params) < 0
+               ? -1
+               : 0;
+}
+
+static Samhand__V1__DeadlineRule *s_rule(const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col))
+        return NULL;
+    Samhand__V1__DeadlineRule *rule = malloc(sizeof *rule);
+    assert(rule);
+    samhand__v1__deadline_rule__init(rule);
+    rule->length = atoi(PQgetvalue(res, row, col));
+    rule->unit = rows_enum(&samhand__v1__deadline_rule__unit__descriptor, res, row, col + 1);
+    return rule;
+}
+
+static Samhand__V1__PartnershipSettings *s_settings(const PGresult *res, int row)
+{
+    Samhand__V1__PartnershipSettings *s = malloc(sizeof *s);
+    assert(s);
+    samhand__v1__partnership_settings__init(s);
+    s->version = atoi(PQgetvalue(res, row, 0));
+    s->valid_from = rows_text(res, row, 1);
+    s->acknowledge_deadline = s_rule(res, row, 2);
+    s->answer_deadline = s_rule(res, row, 4);
+    s->statistics_period = rows_enum(&samhand__v1__statistics_period__descriptor, res, row, 6);
+    s->reminder_days = atoi(PQgetvalue(res, row, 7));
+    s->comment = rows_text(res, row, 8);
+    s->actor = rows_text(res, row, 9);
+    s->actor_organization_id = rows_text(res, row, 10);
+    s->create_time = rows_timestamp_us(res, row, 11);
+    s->update_time = rows_timestamp_us(res, row, 11);
+    return s;
+}
+
+int deviation_store_settings_list(db_t *db, bool lock,
+                                  Samhand__V1__ListSettingsVersionsResponse **out)
+{
+    if (lock &&
+        rows_exec(db, "LOCK TABLE settings_versions IN SHARE ROW EXCLUSIVE MODE", 0, NULL) < 0)
+        return -1;
+    PGresult *res = db_query(db,
+                             "SELECT version, valid_from::text, acknowledge_length, "
+                             "acknowledge_unit, answer_length, answer_unit, statistics_period, "
+                             "reminder_days, comment, actor, "
+                             "coalesce(actor_organization_id::text, ''), " ROWS_TIMESTAMP_US(
+                                 "created_at") " FROM settings_versions ORDER BY version",
+                             0, NULL);
+    if (!res)
+        return -1;
+    Samhand__V1__ListSettingsVersionsResponse *list = malloc(sizeof *list);
+    assert(list);
+    samhand__v1__list_settings_versions_response__init(list);
+    int rows = PQntuples(res);
+    list->items = calloc((size_t)rows + 1, sizeof *list->items);
+    assert(list->items);
+    for (int i = 0; i < rows; i++)
+        list->items[i] = s_settings(res, i);
+    list->n_items = (size_t)rows;
+    PQclear(res);
+    *out = list;
+    return 0;
+}
+
+static const char *s_enum_name(const ProtobufCEnumDescriptor *desc, int value)
+{
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(desc, value);
+    return v ? v->name : NULL;
+}
+
+int deviation_store_settings_insert(db_t *db, const Samhand__V1__PartnershipSettings *s,
+                                    const char *actor, const char *actor_organization_id)
+{
+    char version[16], ack_length[16], answer_length[16], reminder[16];
+    snprintf(version, sizeof version, "%d", s->version);
+    snprintf(ack_length, sizeof ack_length, "%d",
+             s->acknowledge_deadline ? s->acknowledge_deadline->length : 0);
+    snprintf(answer_length, sizeof answer_length, "%d", s->answer_deadline->length);
+    snprintf(reminder, sizeof reminder, "%d", s->reminder_days);
+    const ProtobufCEnumDescriptor *unit = &samhand__v1__deadline_rule__unit__descriptor;
+    const char *params[] = {
+        version,
+        s->valid_from,
+        s->acknowledge_deadline ? ack_length : NULL,
+        s->acknowledge_deadline ? s_enum_name(unit, s->acknowledge_deadline->unit) : NULL,
+        answer_length,
+        s_enum_name(unit, s->answer_deadline->unit),
+        s_enum_name(&samhand__v1__statistics_period__descriptor, s->statistics_period),
+        reminder,
+        s->comment,
+        actor,
+        actor_organization_id};
+    return rows_exec(db,
+                     "INSERT INTO settings_versions (version, valid_from, acknowledge_length, "
+                     "acknowledge_unit, answer_length, answer_unit, statistics_period, "
+                     "reminder_days, comment, actor, actor_organization_id) VALUES ($1::integer, "
+                     "$2::date, $3::integer, $4, $5::integer, $6, $7, $8::integer, $9, $10, "
+                     "nullif($11, '')::uuid)",
+                     11, params) < 0
+               ? -1
+               : 0;
+}
+
+int deviation_store_set_settings_version(db_t *db, const char *id, int version)
+{
+    char text[16];
+    snprintf(text, sizeof text, "%d", version);
+    const char *params[] = {id, text};
+    return rows_exec(db, "UPDATE reports SET settings_version = $2::integer WHERE id = $1", 2,
+                     params) < 0
                ? -1
                : 0;
 }

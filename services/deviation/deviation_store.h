@@ -73,6 +73,26 @@ int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_
                           size_t *n);
 void deviation_facts_free(deviation_fact_t *facts, size_t n);
 
+/* ---- the partnership's settings, versioned (sql/006) */
+
+/* Writes version 1 from the environment's defaults unless there is one:
+ * params are acknowledge length and unit (both NULL: none), answer length
+ * and unit, statistics period, reminder days. 0 or -1. */
+int deviation_store_settings_first(db_t *db, const char *const params[6]);
+
+/* Every version, oldest first, in a new response (the caller frees it);
+ * with `lock`, the table is locked against another new version until the
+ * transaction ends. 0 or -1. */
+int deviation_store_settings_list(db_t *db, bool lock,
+                                  Samhand__V1__ListSettingsVersionsResponse **out);
+
+/* Appends version `s->version` as given, with who made it. 0 or -1. */
+int deviation_store_settings_insert(db_t *db, const Samhand__V1__PartnershipSettings *s,
+                                    const char *actor, const char *actor_organization_id);
+
+/* Records on the report the settings version whose deadline rule it keeps. */
+int deviation_store_set_settings_version(db_t *db, const char *id, int version);
+
 /* The read model of the directory: id, name, kind. */
 int deviation_store_organization_upsert(db_t *db, const char *const params[3]);
 

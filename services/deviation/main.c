@@ -7,11 +7,16 @@ int main(int argc, char **argv)
     static deviation_context_t context;
     const config_var_t config[] = {
         {"SAMHAND_DEVIATION_ACKNOWLEDGE_DAYS", CONFIG_INT, "5",
-         "working days the receiver has to acknowledge a report", 1, 60, NULL,
-         &context.acknowledge_days, NULL},
+         "working days the receiver has to acknowledge a report, in the partnership's first "
+         "settings version (later ones are set through /v1/settings)",
+         1, 60, NULL, &context.acknowledge_days, NULL},
         {"SAMHAND_DEVIATION_ANSWER_DAYS", CONFIG_INT, "20",
-         "working days the receiver has to answer a report", 1, 250, NULL, &context.answer_days,
-         NULL},
+         "working days the receiver has to answer a report, in the first settings version", 1, 250,
+         NULL, &context.answer_days, NULL},
+        {"SAMHAND_REMINDER_DAYS", CONFIG_INT, "2",
+         "working days ahead a due date is reminded of, in the first settings version (as "
+         "notify reads it)",
+         0, 30, NULL, &context.reminder_days, NULL},
     };
     static const service_consumer_t consumers[] = {{"agenda", deviation_directory_apply}};
     const service_def_t def = {

@@ -232,9 +232,17 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     return rc;
 }
 
+/* A deadline with a due date (YYYY-MM-DD) to print; none when the rule
+ * the report was submitted under has none. */
+static bool s_due(const Samhand__V1__Deadline *d)
+{
+    return d && strlen(d->due_date) == 10;
+}
+
 /* A deviation for the receiving organisation to answer, to its shared
  * address: the reference, who sent it and the deadlines, nothing of the
  * case itself (that is read in samhand, where access is checked). */
+
 static int s_tell_receiver(db_t *db, const Samhand__V1__Event *e,
                            const Samhand__V1__DeviationReport *r)
 {
@@ -261,10 +269,14 @@ static int s_tell_receiver(db_t *db, const Samhand__V1__Event *e,
     fputs("</strong> fra ", out);
     html_text(out, PQgetvalue(res, 0, 1));
     fputs(".", out);
-    if (r->acknowledge_deadline && r->answer_deadline)
+    /* a partnership may set no acknowledgement deadline (its settings) */
+    if (s_due(r->acknowledge_deadline) && s_due(r->answer_deadline))
         fprintf(out, " Den skal bekreftes innen %.2s.%.2s.%.4s og besvares innen %.2s.%.2s.%.4s.",
                 r->acknowledge_deadline->due_date + 8, r->acknowledge_deadline->due_date + 5,
                 r->acknowledge_deadline->due_date, r->answer_deadline->due_date + 8,
+                r->answer_deadline->due_date + 5, r->answer_deadline->due_date);
+    else if (s_due(r->answer_deadline))
+        fprintf(out, " Den skal besvares innen %.2s.%.2s.%.4s.", r->answer_deadline->due_date + 8,
                 r->answer_deadline->due_date + 5, r->answer_deadline->due_date);
     fputs("</p>\n<p>Les og behandle meldingen i samhand.</p>\n<p>Hilsen samhand</p>\n"
           "</body></html>\n",
@@ -309,12 +321,16 @@ static int s_plan_deviation(db_t *db, const Samhand__V1__Event *e)
                      r->reference);
             fprintf(out, "<p>Avviksmeldingen din er registrert med referanse <strong>%s</strong>.",
                     r->reference);
-            if (r->acknowledge_deadline && r->answer_deadline)
+            if (s_due(r->acknowledge_deadline) && s_due(r->answer_deadline))
                 fprintf(out,
                         " Mottakeren skal bekrefte den innen %.2s.%.2s.%.4s og svare innen "
                         "%.2s.%.2s.%.4s.",
                         r->acknowledge_deadline->due_date + 8,
                         r->acknowledge_deadline->due_date + 5, r->acknowledge_deadline->due_date,
+                        r->answer_deadline->due_date + 8, r->answer_deadline->due_date + 5,
+                        r->answer_deadline->due_date);
+            else if (s_due(r->answer_deadline))
+                fprintf(out, " Mottakeren skal svare innen %.2s.%.2s.%.4s.",
                         r->answer_deadline->due_date + 8, r->answer_deadline->due_date + 5,
                         r->answer_deadline->due_date);
             fputs("</p>\n", out);

@@ -4,7 +4,8 @@
  * responsible organisations and its committee's secretaries, a deviation's
  * acknowledge and answer deadlines for the receiving organisation. The day's
  * digests are planned once (the first replica to mark the day plans them)
- * and sent like every other mail. */
+ * and sent like every other mail; how many working days ahead a due date
+ * is reminded of is the partnership's settings' (deviation's events). */
 #include "samhand_html.h"
 #include "notify_server.h"
 #include "samhand/v1/agenda.pb-c.h"
@@ -235,6 +236,41 @@ static int s_plan_day(db_t *db, const char *today, const char *until)
     return rc;
 }
 
+/* The lead time in force on `today`: the partnership's settings version
+ * that holds then (deviation's settings_changed events, in the inbox: the
+ * newest version from on or before today), else SAMHAND_REMINDER_DAYS,
+ * which is also the first version's. */
+static int s_lead_days(db_t *db, const notify_context_t *ctx, const char *today)
+{
+    int days = (int)ctx->reminder_days, best = 0;
+    PGresult *res = db_query(db,
+                             "SELECT event FROM events WHERE source = 'deviation' AND type = "
+                             "'no.samhand.deviation.settings_changed' ORDER BY seq DESC LIMIT 100",
+                             0, NULL);
+    if (!res) {
+        log_warn("could not read the reminder lead time: %s", db_error(db));
+        return days;
+    }
+    for (int i = 0; i < PQntuples(res); i++) {
+        size_t len = 0;
+        unsigned char *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(res, i, 0), &len);
+        Samhand__V1__Event *e = bytes ? samhand__v1__event__unpack(NULL, len, bytes) : NULL;
+        PQfreemem(bytes);
+        Samhand__V1__PartnershipSettings *s =
+            e ? samhand__v1__partnership_settings__unpack(NULL, e->data.len, e->data.data) : NULL;
+        if (s && s->version > best && strcmp(s->valid_from, today) <= 0) {
+            best = s->version;
+            days = s->reminder_days;
+        }
+        if (s)
+            samhand__v1__partnership_settings__free_unpacked(s, NULL);
+        if (e)
+            samhand__v1__event__free_unpacked(e, NULL);
+    }
+    PQclear(res);
+    return days;
+}
+
 void notify_reminder_plan(db_t *db, const notify_context_t *ctx, char done_day[11])
 {
     if (!ctx->smtp_url[0] || strcmp(ctx->reminder_on, "never") == 0)
@@ -250,7 +286,7 @@ void notify_reminder_plan(db_t *db, const notify_context_t *ctx, char done_day[1
         memcpy(done_day, today, 11); /* "YYYY-MM-DD" and its end */
         return;
     }
-    time_add_working_days(&year, &month, &day, (int)ctx->reminder_days);
+    time_add_working_days(&year, &month, &day, s_lead_days(db, ctx, today));
     struct tm due_by = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day};
     char until[11];
     strftime(until, sizeof until, "%Y-%m-%d", &due_by);

@@ -1,7 +1,9 @@
 // Every page at a phone's and a laptop's size, signed in as an
 // administrator (who is offered everything): each page loads, takes the
 // key, shows its main heading, passes axe-core (the deviations page paged
-// through to the end), and is kept as a
+// through to the end; on the access page a key made and revoked, and the
+// partnership's settings set to 4 weeks, no acknowledgement deadline,
+// quarters), and is kept as a
 // screenshot (pages-<page>-<size>.png). Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… ADMIN_KEY=… SCREENSHOTS=dir node web-pages.mjs
@@ -12,7 +14,7 @@ const fail = failer('web-pages');
 const accessible = (page, what) => check(page, what, fail);
 
 // the page, and a heading it shows once signed in
-const PAGES = [['/', 'Meld avvik'], ['/statistikk.html', 'Tertial'],
+const PAGES = [['/', 'Meld avvik'], ['/statistikk.html', 'Tall for perioden'],
   ['/utvalg.html', 'Utvalgene i helsefellesskapet'], ['/moter.html', 'Nytt møte'],
   ['/oppfolging.html', 'Tiltakene'], ['/drift.html', 'Webhook-abonnementer'], ['/tilgang.html', 'API-nøkler']];
 const SIZES = [['mobil', 390, 844], ['laptop', 1280, 900]];
@@ -64,6 +66,38 @@ try {
           status = (await fetch(BASE_URL + '/v1/me', { headers: { Authorization: 'Bearer ' + made } })).status;
         }
         if (status !== 401) fail('a revoked key still opens /v1/me: ' + status);
+
+        // the partnership's own rules: answered within 4 weeks, no
+        // acknowledgement deadline, statistics per quarter, from today
+        const form = page.locator('#ny-versjon');
+        await form.getByLabel('Ingen frist for å bekrefte mottak').check();
+        const answer = form.getByRole('group', { name: 'Frist for å svare' });
+        await answer.getByLabel('Lengde').fill('4');
+        await answer.getByLabel('Enhet').selectOption({ label: 'uker' });
+        await form.getByLabel('Statistikk per').selectOption({ label: 'kvartal' });
+        await form.getByLabel('Påminnelse, virkedager før fristen').fill('3');
+        await form.getByLabel('Begrunnelse').fill('Revidert samarbeidsavtale');
+        // a length out of range is refused beside its field, in bokmål
+        await answer.getByLabel('Lengde').fill('0');
+        await page.getByRole('button', { name: 'Lagre ny versjon' }).click();
+        await page.locator('#innst-answerDeadline\\.length-feil').filter({ hasText: 'fra 1 til 365' }).waitFor();
+        await accessible(page, 'a refused settings change');
+        await answer.getByLabel('Lengde').fill('4');
+        await page.getByRole('button', { name: 'Lagre ny versjon' }).click();
+        await page.locator('#innstillinger-status').filter({ hasText: /Versjon \d+ er lagret/ }).waitFor();
+        await page.locator('#innstillinger-naa').filter({ hasText: 'svare: 4 uker' }).waitFor();
+        const now = await (await fetch(BASE_URL + '/v1/settings', { headers: { Authorization: 'Bearer ' + ADMIN_KEY } })).json();
+        if (now.answerDeadline.unit !== 'WEEKS' || now.answerDeadline.length !== 4 || now.acknowledgeDeadline
+          || now.statisticsPeriod !== 'QUARTER' || now.reminderDays !== 3 || !now.actor.startsWith('key:'))
+          fail('the settings saved are not those set: ' + JSON.stringify(now));
+        // the statistics page takes quarters now
+        await page.goto(BASE_URL + '/statistikk.html');
+        await page.locator('#oppsummering').filter({ hasText: 'avviksmelding' }).waitFor();
+        if (await page.locator('#kind').inputValue() !== 'QUARTER') fail('the statistics are not offered per quarter');
+        if (!/^\d{4}-Q[1-4]$/.test(await page.locator('#period option').first().textContent()))
+          fail('the periods offered are not quarters');
+        await page.goto(BASE_URL + '/tilgang.html');
+        await page.getByRole('heading', { name: 'Helsefellesskapets innstillinger' }).waitFor();
       }
       await accessible(page, `${path} (${size})`);
       const name = path === '/' ? 'avvik' : path.slice(1, -'.html'.length);

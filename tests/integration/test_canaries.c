@@ -1240,6 +1240,7 @@ static const s_queries_t s_route_queries[] = {
     {"agenda.GetMeetingCalendar", {"", "?version=1", NULL}},
     {"agenda.ListActions", {"?limit=500", "?limit=500&open=true", NULL}},
     {"deviation.ListCategories", {"", NULL}},
+    {"deviation.ListSettingsVersions", {"", NULL}}, /* a few versions, not paged */
 };
 
 static const char *const *s_queries_of(const gateway_route_t *route)

@@ -389,7 +389,7 @@ static void test_refusals(void **state)
         snprintf(path, sizeof path, "/v1/deviations/stats?%s", ranges[i]);
         r = s_as(s_kommune, "GET", path, NULL);
         assert_problem(r, 400, "from");
-        assert_non_null(strstr(r->body, "per tertial"));
+        assert_non_null(strstr(r->body, "per whole period"));
         http_response_free(&r);
     }
     char url[256];

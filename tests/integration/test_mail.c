@@ -8,6 +8,7 @@
 #include "harness.h"
 #include "samhand_time.h"
 
+#include <libpq-fe.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 
 static harness_stack_t s_stack;
 static harness_smtp_t *s_smtp;
+static const char *s_db;
 static const char *s_kommune = "Authorization: Bearer shk_kommune";
 
 static void s_create(const char *path, const char *body, char id[40])
@@ -69,7 +71,8 @@ static int s_setup(void **state)
     char entry[200];
     harness_api_key("shk_kommune", KOMMUNE, "reporter", entry, sizeof entry);
     setenv("SAMHAND_API_KEYS", entry, 1);
-    harness_stack_start(&s_stack, harness_database_url());
+    s_db = harness_database_url();
+    harness_stack_start(&s_stack, s_db);
     return 0;
 }
 
@@ -359,6 +362,96 @@ static void test_daily_reminder_digest(void **state)
     assert_int_equal(harness_smtp_wait(s_smtp, 0, 0), before + 3);
 }
 
+/* A partnership that answers within 4 weeks, with no acknowledgement
+ * deadline and reminders on the due date only: the mails of a new
+ * deviation say the one deadline, and the next day's digest holds only
+ * what is overdue. */
+static void test_the_partnerships_rules_in_mails_and_reminders(void **state)
+{
+    http_response_t *r = stack_get(&s_stack, "/v1/organizations?q=Frosta");
+    char frosta[40];
+    snprintf(frosta, sizeof frosta, "%s",
+             json_string_value(
+                 json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id")));
+    http_response_free(&r);
+    r = stack_get(&s_stack, "/v1/settings");
+    char etag[64], match[96], url[256];
+    http_header(r, "etag", etag, sizeof etag);
+    http_response_free(&r);
+    snprintf(match, sizeof match, "If-Match: %s", etag);
+    snprintf(url, sizeof url, "%s/v1/settings", s_stack.base_url);
+    const char *admin[] = {s_stack.auth_header, match, NULL};
+    r = http_request("PUT", url,
+                     "{\"answerDeadline\":{\"length\":4,\"unit\":\"WEEKS\"},"
+                     "\"statisticsPeriod\":\"QUARTER\",\"reminderDays\":0}",
+                     admin);
+    expect_status(r, 200);
+    http_response_free(&r);
+    s_wait_in_feed("no.samhand.deviation.settings_changed", "QUARTER");
+
+    size_t before = harness_smtp_wait(s_smtp, 0, 0);
+    char body[1024];
+    snprintf(url, sizeof url, "%s/v1/deviations", s_stack.base_url);
+    const char *headers[] = {s_kommune, NULL};
+    snprintf(body, sizeof body,
+             "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"%s\","
+             "\"reporterName\":\"Kari Nordmann\",\"reporterEmail\":\"kari.nordmann@trondheim."
+             "kommune.no\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\","
+             "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
+             "\"description\":\"Epikrise mangler.\",\"submit\":true}",
+             frosta);
+    r = http_request("POST", url, body, headers);
+    assert_int_equal(r->status, 201);
+    http_response_free(&r);
+    assert_int_equal(harness_smtp_wait(s_smtp, before + 2, 15000), before + 2);
+    struct tm due;
+    time_oslo(time(NULL), &due);
+    due.tm_mday += 28; /* 4 weeks of calendar days */
+    due.tm_hour = 12;
+    time_t in_four_weeks = timegm(&due);
+    gmtime_r(&in_four_weeks, &due);
+    char text[200];
+    snprintf(text, sizeof text, "besvares innen %02d.%02d.%04d.", due.tm_mday, due.tm_mon + 1,
+             due.tm_year + 1900);
+    char *html = s_first_part(s_mail_to(before, "<postmottak@frosta.kommune.no>"));
+    if (!strstr(html, text))
+        fail_msg("no \"%s\" in %s", text, html);
+    assert_null(strstr(html, "bekreftes"));
+    free(html);
+    html = s_first_part(s_mail_to(before, "<kari.nordmann@trondheim.kommune.no>"));
+    snprintf(text, sizeof text, "Mottakeren skal svare innen %02d.%02d.%04d.", due.tm_mday,
+             due.tm_mon + 1, due.tm_year + 1900);
+    if (!strstr(html, text))
+        fail_msg("no \"%s\" in %s", text, html);
+    assert_null(strstr(html, "bekrefte"));
+    free(html);
+
+    /* the day's digests planned again: with the lead time 0, what falls
+     * due in three days is not reminded of, what is overdue is */
+    PGconn *conn = PQconnectdb(s_db);
+    /* today's digest again: its day unmarked, its mails (one per address
+     * a day) gone */
+    PQclear(PQexec(conn, "DELETE FROM notify.digest_days"));
+    PQclear(PQexec(conn, "DELETE FROM notify.mails WHERE kind = 'digest'"));
+    PQfinish(conn);
+    before = harness_smtp_wait(s_smtp, 0, 0);
+    harness_stack_crash(&s_stack, "notify");
+    const char *message = NULL;
+    for (int i = 0; i < 200 && !message; i++) {
+        message = s_mail_to(before, "<postmottak@frosta.kommune.no>");
+        if (!message)
+            usleep(100 * 1000);
+    }
+    assert_non_null(message);
+    html = s_first_part(message);
+    assert_non_null(strstr(html, "Revidere retningslinje for utskrivning"));
+    if (strstr(html, "Avklare finansiering av ambulant team"))
+        fail_msg("reminded of what falls due in three days with the lead time 0: %s", html);
+    free(html);
+    /* the mail may go out before the restarted notify answers the bus */
+    harness_stack_wait_ready(&s_stack);
+}
+
 static void test_owner_told_of_a_switched_off_subscription(void **state)
 {
     http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions",
@@ -465,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_receipt_to_the_reporter),
         cmocka_unit_test(test_new_deviation_to_the_receiver),
         cmocka_unit_test(test_daily_reminder_digest),
+        cmocka_unit_test(test_the_partnerships_rules_in_mails_and_reminders),
         cmocka_unit_test(test_owner_told_of_a_switched_off_subscription),
         cmocka_unit_test(test_submitter_told_of_the_decision),
     };
