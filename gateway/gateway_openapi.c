@@ -294,14 +294,20 @@ char *gateway_openapi_render(void)
                       s_parameters(schemas, route, !has_body), "responses", responses);
         if (gateway_route_versioned(route)) {
             /* a lost update is refused */
+            bool required = gateway_route_requires_if_match(route);
             json_array_append_new(
                 json_object_get(operation, "parameters"),
                 json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}", "name", "If-Match", "in", "header",
-                          "required", 0, "description",
-                          "The ETag of the version read; when it has changed since: 412.", "schema",
-                          "type", "string"));
+                          "required", required, "description",
+                          required
+                              ? "The ETag of the version read (required: without it 428); "
+                                "when it has changed since: 412."
+                              : "The ETag of the version read; when it has changed since: 412.",
+                          "schema", "type", "string"));
             json_object_set_new(responses, "412",
                                 s_problem_response("changed since the version in If-Match"));
+            if (required)
+                json_object_set_new(responses, "428", s_problem_response("no If-Match"));
         }
         if (strcmp(route->method, "POST") == 0) {
             /* every POST may be repeated safely */

@@ -360,6 +360,12 @@ bool gateway_route_takes_files(const gateway_route_t *route)
     return false;
 }
 
+bool gateway_route_requires_if_match(const gateway_route_t *route)
+{
+    /* the service answers 428 to these without If-Match */
+    return strcmp(route->rpc, "deviation.PutSettings") == 0;
+}
+
 bool gateway_route_versioned(const gateway_route_t *route)
 {
     static const char *const versioned[] = {

@@ -52,6 +52,9 @@ bool gateway_route_takes_files(const gateway_route_t *route);
  * them against lost updates (412). */
 bool gateway_route_versioned(const gateway_route_t *route);
 
+/* Whether a versioned route refuses an update without If-Match (428). */
+bool gateway_route_requires_if_match(const gateway_route_t *route);
+
 /* The route for `method` and `path` (no query string), or NULL. When the
  * path matches some route but not with this method, *path_known is set and
  * `allow` receives the methods that do match ("GET, POST"). */

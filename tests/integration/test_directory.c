@@ -572,6 +572,18 @@ static void test_operations_endpoints(void **state)
     assert_non_null(json_object_get(paths, "/v1/events/stream"));
     assert_non_null(json_object_get(json_object_get(paths, "/v1/events"), "get"));
     assert_non_null(json_object_get(json_object_get(paths, "/readyz"), "get"));
+    /* an update that needs If-Match says so, and what its absence answers */
+    json_t *put_settings = json_object_get(json_object_get(paths, "/v1/settings"), "put");
+    assert_non_null(json_object_get(json_object_get(put_settings, "responses"), "428"));
+    assert_non_null(json_object_get(json_object_get(put_settings, "responses"), "412"));
+    size_t n;
+    json_t *param;
+    bool if_match_required = false;
+    json_array_foreach(
+        json_object_get(put_settings, "parameters"), n,
+        param) if (strcmp(json_string_value(json_object_get(param, "name")), "If-Match") == 0)
+        if_match_required = json_is_true(json_object_get(param, "required"));
+    assert_true(if_match_required);
     json_t *org = json_object_get(
         json_object_get(json_object_get(r->json, "components"), "schemas"), "Organization");
     assert_non_null(json_object_get(json_object_get(org, "properties"), "organizationNumber"));
