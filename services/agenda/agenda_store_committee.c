@@ -140,6 +140,35 @@ int agenda_store_committee_reports_to(db_t *db, const char *id, const char *ance
                      2, params);
 }
 
+int agenda_store_committee_standing(db_t *db, const char *committee_id, const char *subject,
+                                    char secretariat[40], bool *runs, bool *member)
+{
+    /* one question: the committee's secretariat, and the caller's
+     * memberships of it today (through the person who signs in as them) */
+    const char *params[] = {committee_id, subject};
+    PGresult *res = db_query(
+        db,
+        "SELECT coalesce(c.secretariat_organization_id::text, ''), "
+        "coalesce(bool_or(m.role IN ('SECRETARY', 'CHAIR', 'VICE_CHAIR')), false), "
+        "count(m.id) > 0 FROM committees c "
+        "LEFT JOIN memberships m ON m.committee_id = c.id AND m.term_from <= current_date AND "
+        "(m.term_to IS NULL OR m.term_to >= current_date) AND m.person_id IN "
+        "(SELECT id FROM persons WHERE principal_subject = $2) "
+        "WHERE c.id = $1 GROUP BY c.id",
+        2, params);
+    if (!res)
+        return -1;
+    int rc = 1;
+    if (PQntuples(res) == 1) {
+        snprintf(secretariat, 40, "%s", PQgetvalue(res, 0, 0));
+        *runs = PQgetvalue(res, 0, 1)[0] == 't';
+        *member = PQgetvalue(res, 0, 2)[0] == 't';
+        rc = 0;
+    }
+    PQclear(res);
+    return rc;
+}
+
 /* ------------------------------------------------------------ memberships */
 
 #define MEMBERSHIP_COLUMNS                                                                         \
