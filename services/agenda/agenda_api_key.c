@@ -2,6 +2,7 @@
  * each bound to an organisation of the directory and to roles. The key is
  * made here (two random UUIDs' worth of hex after "shk_"), shown once, and
  * only its SHA-256 is kept; the gateway reads the digests in force. */
+#include "agenda_checks.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 #include "samhand_rows.h" /* rows_json_array */

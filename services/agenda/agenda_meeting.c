@@ -2,11 +2,16 @@
  * or cancelled. Owns the rules of publication: case numbers in agenda order
  * from the committee's yearly sequence, an agenda that fits the meeting,
  * and the notice period. */
+#include "agenda_checks.h"
+#include "agenda_document.h"
+#include "agenda_meeting.h"
+#include "agenda_notice.h"
+#include "agenda_scope.h"
 #include "agenda_server.h"
-#include "samhand_rows.h"
 #include "samhand_check.h"
-#include "samhand_time.h"
 #include "samhand_html.h"
+#include "samhand_rows.h"
+#include "samhand_time.h"
 
 #include <stdio.h>
 #include <stdlib.h>

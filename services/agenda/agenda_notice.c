@@ -1,11 +1,14 @@
 /* The documents of a meeting for people and their calendars: the notice
  * (møteinnkalling) with its agenda table in Norwegian, as the seed notices
  * look, and an iCalendar event. */
-#include "samhand_html.h"
-#include "samhand_ics.h"
+#include "agenda_meeting.h"
+#include "agenda_notice.h"
 #include "agenda_notice_pdf.h"
+#include "agenda_scope.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
+#include "samhand_html.h"
+#include "samhand_ics.h"
 #include "samhand_time.h"
 
 #include <stdio.h>

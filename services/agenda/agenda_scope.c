@@ -6,6 +6,7 @@
  * everywhere; the members of a committee take part in it (its crisis log,
  * the progress of its actions, as do the organisations answering for an
  * action) and see its exempt papers. */
+#include "agenda_scope.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 
