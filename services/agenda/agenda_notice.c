@@ -466,3 +466,37 @@ int agenda_committee_ics(bus_call_t *call)
     protobuf_c_message_free_unpacked(&committee->base, NULL);
     return rc;
 }
+
+static void s_carried_from(FILE *out, const Samhand__V1__AgendaItem *item,
+                           void (*text)(FILE *, const char *))
+{
+    fputs("Utsatt fra ", out);
+    if (item->carried_from_meeting_time) {
+        char date[11];
+        time_format_date(item->carried_from_meeting_time->seconds, date);
+        fprintf(out, "møtet %s", date);
+    } else {
+        fputs("et tidligere møte", out);
+    }
+    /* a case that kept its number need not say it twice */
+    if (item->carried_from_case_number[0] &&
+        strcmp(item->carried_from_case_number, item->case_number) != 0) {
+        fputs(", sak ", out);
+        text(out, item->carried_from_case_number);
+    }
+}
+
+static void s_plain_text(FILE *out, const char *text)
+{
+    fputs(text, out);
+}
+
+void agenda_carried_from_text(FILE *out, const Samhand__V1__AgendaItem *item)
+{
+    s_carried_from(out, item, html_text);
+}
+
+void agenda_carried_from_plain(FILE *out, const Samhand__V1__AgendaItem *item)
+{
+    s_carried_from(out, item, s_plain_text);
+}

@@ -42,6 +42,12 @@ static bool s_has_role(bus_call_t *call, const char *role)
     return bus_call_has_role(call, roles);
 }
 
+bool agenda_caller_known(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    return p && p->subject && *p->subject;
+}
+
 int agenda_caller_standing(bus_call_t *call, const char *committee_id)
 {
     if (!agenda_caller_known(call) || !check_uuid(committee_id))

@@ -140,6 +140,8 @@ int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committe
                               const char *state, const char *from, const char *to, bool with_drafts,
                               const char *q, const agenda_reader_t *reader,
                               Samhand__V1__ListMeetingsResponse **out);
+/* Marks the meeting changed now: a new version of it. */
+int agenda_store_meeting_touch(db_t *db, const char *id);
 int agenda_store_meeting_set_state(db_t *db, const char *id, const char *state,
                                    const char *cancel_reason);
 /* Records a notice: state NOTICE_PUBLISHED, its version and time. */

@@ -226,6 +226,12 @@ int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committe
         (ProtobufCMessage **)out);
 }
 
+int agenda_store_meeting_touch(db_t *db, const char *id)
+{
+    const char *params[] = {id};
+    return rows_exec(db, "UPDATE meetings SET updated_at = now() WHERE id = $1", 1, params);
+}
+
 int agenda_store_meeting_set_state(db_t *db, const char *id, const char *state,
                                    const char *cancel_reason)
 {
