@@ -11,4 +11,8 @@ void agenda_carried_from_text(FILE *out, const Samhand__V1__AgendaItem *item);
 /* The same as plain text (for the PDF). */
 void agenda_carried_from_plain(FILE *out, const Samhand__V1__AgendaItem *item);
 
+/* The agenda item of the meeting a case document belongs to, or NULL. */
+const Samhand__V1__AgendaItem *agenda_notice_item_of(const Samhand__V1__Meeting *m,
+                                                     const Samhand__V1__CaseDocument *doc);
+
 #endif
