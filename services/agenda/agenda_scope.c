@@ -7,7 +7,6 @@
  * the progress of its actions, as do the organisations answering for an
  * action) and see its exempt papers. */
 #include "agenda_scope.h"
-#include "agenda_server.h"
 #include "samhand_check.h"
 
 #include <string.h>

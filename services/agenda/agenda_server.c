@@ -1,10 +1,5 @@
 /* The agenda service's dispatch table, from bus method to handler. */
 #include "agenda_server.h"
-#include "samhand_check.h"
-#include "samhand_log.h"
-
-#include <stdlib.h>
-#include <string.h>
 
 #define ROUTE(method, type, handler)                                                               \
     {                                                                                              \
