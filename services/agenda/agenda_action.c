@@ -1,6 +1,9 @@
 /* Actions from committee decisions (tiltak): who is responsible, by when,
  * and dated progress until done; open and overdue ones per committee, and
  * a follow-up item that puts them on an agenda. */
+#include "agenda_checks.h"
+#include "agenda_meeting.h"
+#include "agenda_scope.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 

@@ -2,6 +2,8 @@
  * emergency committees): who they report to, their notice period, how their
  * case numbers are written and their numbering practice, and where each
  * year's numbering stands. */
+#include "agenda_checks.h"
+#include "agenda_scope.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 

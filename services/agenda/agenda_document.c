@@ -1,6 +1,10 @@
 /* Case documents (saksfremlegg) and their attachments: who is responsible,
  * the numbered proposed decisions, background and assessment, references
  * to earlier cases, and files kept with their SHA-256. */
+#include "agenda_checks.h"
+#include "agenda_document.h"
+#include "agenda_meeting.h"
+#include "agenda_scope.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 

@@ -2,6 +2,9 @@
  * series, calls meetings whose notice goes out at once with the notice
  * period waived, logs situation reports and decisions, and closes the
  * series when the emergency ends. */
+#include "agenda_checks.h"
+#include "agenda_meeting.h"
+#include "agenda_scope.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 

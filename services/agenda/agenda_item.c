@@ -2,6 +2,8 @@
  * meeting is a draft or noticed. After a notice every change is recorded
  * for the supplementary notice, and a numbered case is withdrawn, never
  * deleted: its number stays given. */
+#include "agenda_checks.h"
+#include "agenda_meeting.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 

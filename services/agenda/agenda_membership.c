@@ -1,5 +1,7 @@
 /* Memberships: a person's role in a committee for a term, and the
  * organisation the person represents there. */
+#include "agenda_checks.h"
+#include "agenda_scope.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 

@@ -1,9 +1,13 @@
 /* Minutes: who attended, each item's discussion and outcome, approval that
  * freezes them, and the minutes as a document. A postponed case goes by
  * itself onto the committee's next draft agenda and stays one case. */
-#include "samhand_html.h"
+#include "agenda_checks.h"
+#include "agenda_meeting.h"
+#include "agenda_notice.h"
+#include "agenda_scope.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
+#include "samhand_html.h"
 #include "samhand_time.h"
 
 #include <jansson.h>

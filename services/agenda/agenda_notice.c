@@ -1,11 +1,15 @@
 /* The documents of a meeting for people and their calendars: the notice
  * (møteinnkalling) with its agenda table in Norwegian, as the seed notices
  * look, and an iCalendar event. */
-#include "samhand_html.h"
-#include "samhand_ics.h"
+#include "agenda_meeting.h"
+#include "agenda_notice.h"
+#include "agenda_notice_html.h"
 #include "agenda_notice_pdf.h"
+#include "agenda_scope.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
+#include "samhand_html.h"
+#include "samhand_ics.h"
 #include "samhand_time.h"
 
 #include <stdio.h>
@@ -36,74 +40,13 @@ static int s_reply_document(bus_call_t *call, const char *content_type, char *bo
     return bus_call_reply(call, &doc.base);
 }
 
-static const Samhand__V1__AgendaItem *s_item_of(const Samhand__V1__Meeting *m,
-                                                const Samhand__V1__CaseDocument *doc)
+const Samhand__V1__AgendaItem *agenda_notice_item_of(const Samhand__V1__Meeting *m,
+                                                     const Samhand__V1__CaseDocument *doc)
 {
     for (size_t i = 0; i < m->n_items; i++)
         if (strcmp(m->items[i]->id, doc->item_id) == 0)
             return m->items[i];
     return NULL;
-}
-
-static void s_names(FILE *out, const char *label, char **names, size_t n)
-{
-    if (n == 0)
-        return;
-    fprintf(out, "<br>\n%s: ", label);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            fputs("/", out);
-        html_text(out, names[i]);
-    }
-}
-
-/* One SAKSFREMLEGG a case document, after the agenda, as the seed notices
- * have them: those the reader may see (s_notice_load). */
-static void s_case_documents(FILE *out, const agenda_notice_t *notice, const char *date)
-{
-    for (size_t k = 0; k < notice->n_case_docs; k++) {
-        const Samhand__V1__CaseDocument *doc = notice->case_docs[k];
-        const Samhand__V1__AgendaItem *item = s_item_of(notice->meeting, doc);
-        fputs("<section class=\"saksfremlegg\">\n<h2>SAKSFREMLEGG</h2>\n<p><strong>Sak: ", out);
-        html_text(out, item->case_number);
-        fputs("</strong> ", out);
-        html_text(out, item->title);
-        fputs("</p>\n<p>Utvalg: ", out);
-        html_text(out, notice->committee->name);
-        fprintf(out, "<br>\nDato: %s", date);
-        s_names(out, "Saksansvarlig", doc->responsible, doc->n_responsible);
-        s_names(out, "Saksbehandler", doc->case_officers, doc->n_case_officers);
-        fputs("</p>\n", out);
-        if (doc->n_proposed_decisions > 0) {
-            fputs("<h3>Forslag til vedtak</h3>\n<ol>\n", out);
-            for (size_t i = 0; i < doc->n_proposed_decisions; i++) {
-                fputs("<li>", out);
-                html_text(out, doc->proposed_decisions[i]);
-                fputs("</li>\n", out);
-            }
-            fputs("</ol>\n", out);
-        }
-        if (doc->n_attachments > 0) {
-            fputs("<h3>Vedlegg</h3>\n<ul>\n", out);
-            for (size_t i = 0; i < doc->n_attachments; i++) {
-                fprintf(out, "<li><a href=\"/v1/attachments/%s\">", doc->attachments[i]->id);
-                html_text(out, doc->attachments[i]->filename);
-                fputs("</a></li>\n", out);
-            }
-            fputs("</ul>\n", out);
-        }
-        if (doc->background[0]) {
-            fputs("<h3>Bakgrunn og saksopplysninger</h3>\n<p>", out);
-            html_text(out, doc->background);
-            fputs("</p>\n", out);
-        }
-        if (doc->assessment[0]) {
-            fputs("<h3>Vurdering og anbefaling</h3>\n<p>", out);
-            html_text(out, doc->assessment);
-            fputs("</p>\n", out);
-        }
-        fputs("</section>\n", out);
-    }
 }
 
 /* A notice as the caller may read it, with what it owns. */
@@ -144,7 +87,7 @@ static int s_shown_documents(bus_call_t *call, s_loaded_t *loaded)
         return bus_call_fail(call, BUS_INTERNAL, NULL, "out of memory");
     int sees_exempt = -1; /* asked at the first exempt item, once */
     for (size_t k = 0; k < loaded->n_docs; k++) {
-        const Samhand__V1__AgendaItem *item = s_item_of(m, loaded->docs[k]);
+        const Samhand__V1__AgendaItem *item = agenda_notice_item_of(m, loaded->docs[k]);
         if (!item || item->is_withdrawn)
             continue;
         if (item->is_exempt && sees_exempt < 0)
@@ -223,111 +166,15 @@ int agenda_notice_html(bus_call_t *call)
         return -1;
     }
     const agenda_notice_t *notice = &loaded.notice;
-    const Samhand__V1__Meeting *m = notice->meeting;
-    const Samhand__V1__Committee *committee = notice->committee;
-    const Samhand__V1__Person *chair = notice->chair;
-    bool drafted = notice->is_drafted;
-    const char *heading = notice->heading;
-    char date[11], from[6], to[6];
-    time_format_date(m->start_time->seconds, date);
-    time_format_clock(m->start_time->seconds, from);
-    time_format_clock(m->end_time->seconds, to);
-    char *body = NULL;
     size_t len = 0;
-    FILE *out = open_memstream(&body, &len);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
-    fputs(heading, out);
-    fputs(" – ", out);
-    html_text(out, committee->short_name[0] ? committee->short_name : committee->name);
-    fprintf(out, " %s</title>\n", date);
-    fputs("<style>body{font-family:sans-serif;max-width:62em;margin:2em auto;padding:0 1em}"
-          "table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;"
-          "padding:.3em .5em;text-align:left;vertical-align:top}.tid{text-align:right}"
-          ".trukket td{color:#666}.avlyst{color:#a00}</style>\n</head>\n<body>\n",
-          out);
-    fprintf(out, "<h1>%s</h1>\n<p>Utvalg: ", heading);
-    html_text(out, committee->name);
-    if (m->title[0]) {
-        fputs("<br>\nMøte: ", out);
-        html_text(out, m->title);
+    char *body = agenda_notice_html_render(notice, &len);
+    if (!body) {
+        s_loaded_free(&loaded);
+        return bus_call_fail(call, BUS_INTERNAL, NULL,
+                             "could not render the notice: out of memory");
     }
-    if (agenda_meeting_kind_text(m->kind))
-        fprintf(out, "<br>\nMøtetype: %s", agenda_meeting_kind_text(m->kind));
-    fputs("<br>\nMøtested: ", out);
-    html_text(out, m->place);
-    if (m->online_url[0]) {
-        fputs(m->place[0] ? ", <a href=\"" : "<a href=\"", out);
-        html_text(out, m->online_url);
-        fputs("\">lenke til digitalt møte</a>", out);
-    }
-    fprintf(out, "<br>\nMøtedato: %s kl. %s–%s", date, from, to);
-    if (chair) {
-        fputs("<br>\nMøteleder: ", out);
-        html_text(out, chair->name);
-    }
-    fputs("</p>\n", out);
-    if (m->state == SAMHAND__V1__MEETING__STATE__CANCELLED) {
-        fputs("<p class=\"avlyst\"><strong>Møtet er avlyst.</strong> ", out);
-        html_text(out, m->cancel_reason);
-        fputs("</p>\n", out);
-    }
-    if (notice->n_changes > 0) {
-        if (drafted)
-            fprintf(out, "<h2>Endringer siden innkalling %d, ikke sendt ut</h2>\n<ul>\n",
-                    m->notice_version);
-        else
-            fprintf(out, "<h2>Endringer i tilleggsinnkalling %d</h2>\n<ul>\n",
-                    m->notice_version - 1);
-        for (size_t i = 0; i < notice->n_changes; i++) {
-            fputs("<li>", out);
-            html_text(out, notice->changes[i]);
-            fputs("</li>\n", out);
-        }
-        fputs("</ul>\n", out);
-    }
-    fputs("<h2>SAKSLISTE</h2>\n<table>\n<thead><tr><th>Kl.</th><th>Saksnr.</th><th>Saker</th>"
-          "<th>Ansvarlig innleder</th><th class=\"tid\">Tid</th></tr></thead>\n<tbody>\n",
-          out);
-    for (size_t i = 0; i < m->n_items; i++) {
-        const Samhand__V1__AgendaItem *item = m->items[i];
-        char a[6], b[6];
-        time_format_clock(item->start_time->seconds, a);
-        time_format_clock(item->end_time->seconds, b);
-        if (item->is_withdrawn)
-            fputs("<tr class=\"trukket\"><td></td><td>", out);
-        else
-            fprintf(out, "<tr><td>%s–%s</td><td>", a, b);
-        html_text(out, item->case_number);
-        fputs("</td><td>", out);
-        html_text(out, item->title);
-        if (item->carried_from_item_id[0]) {
-            fputs("<br>", out);
-            agenda_carried_from_text(out, item);
-        }
-        if (item->is_withdrawn)
-            fputs(" (trukket)", out);
-        else if (item->description[0]) {
-            fputs("<br>", out);
-            html_text(out, item->description);
-        }
-        fputs("</td><td>", out);
-        for (size_t j = 0; j < item->n_presenters; j++) {
-            if (j)
-                fputs("<br>", out);
-            html_text(out, item->presenters[j]);
-        }
-        if (item->is_withdrawn)
-            fputs("</td><td class=\"tid\"></td></tr>\n", out);
-        else
-            fprintf(out, "</td><td class=\"tid\">%d</td></tr>\n", item->duration_min);
-    }
-    fputs("</tbody>\n</table>\n", out);
-    s_case_documents(out, notice, date);
-    fputs("</body>\n</html>\n", out);
-    fclose(out);
-
     char filename[96];
-    s_notice_filename(m, "html", filename, sizeof filename);
+    s_notice_filename(notice->meeting, "html", filename, sizeof filename);
     s_reply_document(call, "text/html; charset=utf-8", body, len, filename);
     free(body);
     s_loaded_free(&loaded);
@@ -462,4 +309,38 @@ int agenda_committee_ics(bus_call_t *call)
     free(body);
     protobuf_c_message_free_unpacked(&committee->base, NULL);
     return rc;
+}
+
+static void s_carried_from(FILE *out, const Samhand__V1__AgendaItem *item,
+                           void (*text)(FILE *, const char *))
+{
+    fputs("Utsatt fra ", out);
+    if (item->carried_from_meeting_time) {
+        char date[11];
+        time_format_date(item->carried_from_meeting_time->seconds, date);
+        fprintf(out, "møtet %s", date);
+    } else {
+        fputs("et tidligere møte", out);
+    }
+    /* a case that kept its number need not say it twice */
+    if (item->carried_from_case_number[0] &&
+        strcmp(item->carried_from_case_number, item->case_number) != 0) {
+        fputs(", sak ", out);
+        text(out, item->carried_from_case_number);
+    }
+}
+
+static void s_plain_text(FILE *out, const char *text)
+{
+    fputs(text, out);
+}
+
+void agenda_carried_from_text(FILE *out, const Samhand__V1__AgendaItem *item)
+{
+    s_carried_from(out, item, html_text);
+}
+
+void agenda_carried_from_plain(FILE *out, const Samhand__V1__AgendaItem *item)
+{
+    s_carried_from(out, item, s_plain_text);
 }

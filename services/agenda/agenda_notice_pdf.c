@@ -4,6 +4,7 @@
  * it runs over, then one SAKSFREMLEGG a case, each on a page of its own.
  * Fonts (DejaVu Sans) are embedded as subsets by cairo. No I/O but the
  * bytes it returns. */
+#include "agenda_notice.h"
 #include "agenda_notice_pdf.h"
 #include "agenda_server.h"
 #include "samhand_time.h"

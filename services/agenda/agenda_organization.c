@@ -1,5 +1,7 @@
 /* Organisations of the partnership: hospital trust, municipalities, GP
  * offices, county governor. Owns the rules of the organisation number. */
+#include "agenda_checks.h"
+#include "agenda_organization.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 

@@ -1,5 +1,6 @@
 /* Persons of the directory: name, title, e-mail and the organisation they
  * work for. Personal data: never logged. */
+#include "agenda_checks.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 

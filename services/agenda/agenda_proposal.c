@@ -5,6 +5,9 @@
  * their organisation, and nothing of the others, not even that they exist.
  * The submitter learns of the decision through the event (and notify's
  * mail). */
+#include "agenda_checks.h"
+#include "agenda_meeting.h"
+#include "agenda_scope.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 #include "samhand_visibility.h"

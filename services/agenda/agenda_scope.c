@@ -6,7 +6,7 @@
  * everywhere; the members of a committee take part in it (its crisis log,
  * the progress of its actions, as do the organisations answering for an
  * action) and see its exempt papers. */
-#include "agenda_server.h"
+#include "agenda_scope.h"
 #include "samhand_check.h"
 
 #include <string.h>
@@ -41,6 +41,12 @@ static bool s_has_role(bus_call_t *call, const char *role)
     return bus_call_has_role(call, roles);
 }
 
+bool agenda_caller_known(bus_call_t *call)
+{
+    const Samhand__V1__Principal *p = call->envelope->principal;
+    return p && p->subject && *p->subject;
+}
+
 int agenda_caller_standing(bus_call_t *call, const char *committee_id)
 {
     if (!agenda_caller_known(call) || !check_uuid(committee_id))
@@ -48,30 +54,18 @@ int agenda_caller_standing(bus_call_t *call, const char *committee_id)
     const Samhand__V1__Principal *p = call->envelope->principal;
     if (s_has_role(call, "administrator"))
         return AGENDA_STANDING_RUNS;
-    /* one question: the committee's secretariat, and the caller's
-     * memberships of it today (through the person who signs in as them) */
-    const char *params[] = {committee_id, p->subject};
-    PGresult *res = db_query(
-        call->db,
-        "SELECT coalesce(c.secretariat_organization_id::text, ''), "
-        "coalesce(bool_or(m.role IN ('SECRETARY', 'CHAIR', 'VICE_CHAIR')), false), "
-        "count(m.id) > 0 FROM committees c "
-        "LEFT JOIN memberships m ON m.committee_id = c.id AND m.term_from <= current_date AND "
-        "(m.term_to IS NULL OR m.term_to >= current_date) AND m.person_id IN "
-        "(SELECT id FROM persons WHERE principal_subject = $2) "
-        "WHERE c.id = $1 GROUP BY c.id",
-        2, params);
+    char runner[40];
+    bool runs = false, member = false;
     int standing = AGENDA_STANDING_NONE;
-    if (res && PQntuples(res) == 1) {
-        const char *runner = PQgetvalue(res, 0, 0);
+    if (agenda_store_committee_standing(call->db, committee_id, p->subject, runner, &runs,
+                                        &member) == 0) {
         bool of_runner = runner[0] && p->organization_id && strcmp(runner, p->organization_id) == 0;
         bool staff = s_has_role(call, "secretariat") || s_has_role(call, "secretary");
-        if ((of_runner && staff) || PQgetvalue(res, 0, 1)[0] == 't')
+        if ((of_runner && staff) || runs)
             standing = AGENDA_STANDING_RUNS;
-        else if (PQgetvalue(res, 0, 2)[0] == 't')
+        else if (member)
             standing = AGENDA_STANDING_MEMBER;
     }
-    PQclear(res);
     return standing;
 }
 

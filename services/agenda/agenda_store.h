@@ -74,6 +74,13 @@ int agenda_store_committee_list(db_t *db, agenda_page_t page, const char *kind,
                                 Samhand__V1__ListCommitteesResponse **out);
 /* 1 when `ancestor` is `id` or above it in the reporting line, 0 when not, -1 on error. */
 int agenda_store_committee_reports_to(db_t *db, const char *id, const char *ancestor);
+/* Who stands in the committee, for agenda_caller_standing: the id of the
+ * organisation that runs it into `secretariat` ("" when none), whether the
+ * person who signs in as `subject` is today its secretary, chair or vice
+ * chair (*runs) or a member in any role (*member). 0, 1 when the
+ * committee does not exist, -1 on error. */
+int agenda_store_committee_standing(db_t *db, const char *committee_id, const char *subject,
+                                    char secretariat[40], bool *runs, bool *member);
 
 /* organization_id NULL: the person's own organisation. Returns 1 when the
  * person does not exist. */
@@ -92,6 +99,25 @@ int agenda_store_membership_update(db_t *db, const char *committee_id, const cha
 int agenda_store_membership_list(db_t *db, agenda_page_t page, const char *committee_id,
                                  const char *role, const char *active_on,
                                  Samhand__V1__ListMembershipsResponse **out);
+
+/* ---------------------------------------------------------------- API keys */
+
+/* Makes a key of the parties' systems and keeps only its SHA-256:
+ * organization_id NULL for none, roles_json a JSON array of role names.
+ * 0 with *out and *key (the key itself, shown once; the caller frees
+ * both), or -1 (a foreign key violation, 23503, when the organisation does
+ * not exist). */
+int agenda_store_api_key_insert(db_t *db, const char *name, const char *organization_id,
+                                const char *roles_json, const char *created_by,
+                                Samhand__V1__ApiKey **out, char **key);
+int agenda_store_api_key_get(db_t *db, const char *id, Samhand__V1__ApiKey **out);
+int agenda_store_api_key_list(db_t *db, agenda_page_t page, Samhand__V1__ListApiKeysResponse **out);
+/* Revokes a key in force: 1 when there is none (or it is revoked already). */
+int agenda_store_api_key_revoke(db_t *db, const char *id, const char *revoked_by,
+                                Samhand__V1__ApiKey **out);
+/* The digests of the keys in force, for the gateway. */
+int agenda_store_api_key_digests(db_t *db, agenda_page_t page,
+                                 Samhand__V1__ListApiKeyDigestsResponse **out);
 
 /* ---------------------------------------------------------------- meetings */
 
@@ -114,6 +140,8 @@ int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committe
                               const char *state, const char *from, const char *to, bool with_drafts,
                               const char *q, const agenda_reader_t *reader,
                               Samhand__V1__ListMeetingsResponse **out);
+/* Marks the meeting changed now: a new version of it. */
+int agenda_store_meeting_touch(db_t *db, const char *id);
 int agenda_store_meeting_set_state(db_t *db, const char *id, const char *state,
                                    const char *cancel_reason);
 /* Records a notice: state NOTICE_PUBLISHED, its version and time. */

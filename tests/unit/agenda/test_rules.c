@@ -1,6 +1,7 @@
 /* Rules of the agenda service that need no database. */
-#include "harness.h"
+#include "agenda_organization.h"
 #include "agenda_server.h"
+#include "harness.h"
 
 static void test_organization_number_check_digit(void **state)
 {

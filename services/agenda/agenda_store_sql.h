@@ -1,0 +1,32 @@
+/* SQL fragments the agenda store files share: who runs a committee, what a
+ * reader of a noticed meeting sees, whether an item is exempt. Private to
+ * agenda_store_*.c. */
+#ifndef AGENDA_STORE_SQL_H
+#define AGENDA_STORE_SQL_H
+
+#include "agenda_store.h"
+
+/* Whether the reader (administrator, its staff organisation, subject: the
+ * parameters named) runs the committee of id `committee`: the standing
+ * AGENDA_STANDING_RUNS of agenda_caller_standing, asked of many committees
+ * in one query. */
+#define READER_RUNS(committee, admin, org, subject)                                                \
+    "(" admin "::boolean OR coalesce((SELECT k.secretariat_organization_id = " org "::uuid "       \
+    "FROM committees k WHERE k.id = " committee "), false) OR EXISTS (SELECT 1 FROM "              \
+    "memberships ms JOIN persons p ON p.id = ms.person_id WHERE ms.committee_id = " committee      \
+    " AND p.principal_subject = " subject " AND ms.role IN ('SECRETARY', 'CHAIR', "                \
+    "'VICE_CHAIR') AND ms.term_from <= current_date AND (ms.term_to IS NULL OR ms.term_to >= "     \
+    "current_date)))"
+/* Whether item `i` of meeting `m` was drafted after the meeting's notice
+ * and no notice has carried it yet: only those who run the committee
+ * (`runs`) read it. */
+#define DRAFTED_AFTER_NOTICE(i, m, runs)                                                           \
+    "(" m ".state IN ('NOTICE_PUBLISHED', 'CANCELLED') AND EXISTS (SELECT 1 FROM "                 \
+    "notice_versions v WHERE v.meeting_id = " m ".id) AND NOT EXISTS (SELECT 1 FROM "              \
+    "notice_items n WHERE n.meeting_id = " m ".id AND n.item_id = " i ".id) AND NOT " runs ")"
+
+/* Whether the agenda item a row came from is exempt from public access. */
+#define ITEM_EXEMPT(table)                                                                         \
+    "coalesce((SELECT i.is_exempt FROM agenda_items i WHERE i.id = " table ".item_id), false)"
+
+#endif
