@@ -42,8 +42,9 @@ static size_t s_stamp(const unsigned char *stored, size_t len, const char *id, i
 struct relay {
     bus_server_t *server; /* whose connections it borrows */
     char *schema;
-    zsock_t *pub; /* NULL without an event endpoint */
-    int wake;     /* eventfd: a commit in this process wrote to the outbox */
+    char events_method[96]; /* "<service>.Events", answered from the outbox */
+    zsock_t *pub;           /* NULL without an event endpoint */
+    int wake;               /* eventfd: a commit in this process wrote to the outbox */
     fiber_t *fiber;
     bool stopping;
 };
@@ -63,15 +64,18 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub)
         return -1;
     }
     PQclear(res);
-    res = db_query(db,
-                   "WITH start AS (SELECT coalesce(max(published_seq), 0) AS s FROM outbox), "
-                   "batch AS (SELECT sequence, row_number() OVER (ORDER BY sequence) AS rn "
-                   "  FROM outbox WHERE published_seq IS NULL ORDER BY sequence LIMIT 200), "
-                   "done AS (UPDATE outbox o SET published_seq = start.s + batch.rn, "
-                   "  published_at = now() FROM batch, start WHERE o.sequence = batch.sequence "
-                   "  RETURNING o.published_seq, o.id, o.type, o.event) "
-                   "SELECT published_seq, id, type, event FROM done ORDER BY published_seq",
-                   0, NULL);
+    /* planned at each batch: the outbox grows from empty, and a plan made
+     * then would scan the whole table to mark a batch */
+    res = db_query_planned(
+        db,
+        "WITH start AS (SELECT coalesce(max(published_seq), 0) AS s FROM outbox), "
+        "batch AS (SELECT sequence, row_number() OVER (ORDER BY sequence) AS rn "
+        "  FROM outbox WHERE published_at IS NULL ORDER BY sequence LIMIT 200), "
+        "done AS (UPDATE outbox o SET published_seq = start.s + batch.rn, "
+        "  published_at = now() FROM batch, start WHERE o.sequence = batch.sequence "
+        "  RETURNING o.published_seq, o.id, o.type, o.event) "
+        "SELECT published_seq, id, type, event FROM done ORDER BY published_seq",
+        0, NULL);
     if (!res || db_commit(db) != 0) {
         PQclear(res);
         db_rollback(db);
@@ -169,6 +173,11 @@ relay_t *relay_new(bus_server_t *server, const char *schema, const char *pub_end
         if (!relay)
             return NULL;
     }
+    /* any replica answers the catch-up of the events after a number */
+    snprintf(relay->events_method, sizeof relay->events_method, "%s.Events", schema);
+    bus_server_route(server,
+                     &(bus_route_t){relay->events_method, &samhand__v1__events_request__descriptor,
+                                    relay_handle_events});
     db_outbox_wake(relay->wake);
     relay->fiber = fiber_spawn(s_relay_fiber, relay);
     if (!relay->fiber)
