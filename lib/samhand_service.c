@@ -131,11 +131,6 @@ int service_main(const service_def_t *def, int argc, char **argv)
     memcpy(vars, common, sizeof common);
     if (def->n_config)
         memcpy(vars + n_common, def->config, def->n_config * sizeof *vars);
-    static const struct {
-        const char *name, *endpoint;
-    } known[] = {{"agenda", "tcp://127.0.0.1:7101"},
-                 {"deviation", "tcp://127.0.0.1:7102"},
-                 {"notify", "tcp://127.0.0.1:7103"}};
     const char *source_pub[4] = {0}, *source_router[4] = {0};
     char source_names[4][2][64];
     assert(def->n_consumers <= 4);
@@ -145,10 +140,6 @@ int service_main(const service_def_t *def, int argc, char **argv)
         for (const char *p = def->consumers[i].source; *p && k < sizeof up - 1; p++)
             up[k++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
         up[k] = '\0';
-        const char *router_default = "";
-        for (size_t j = 0; j < sizeof known / sizeof known[0]; j++)
-            if (strcmp(known[j].name, def->consumers[i].source) == 0)
-                router_default = known[j].endpoint;
         snprintf(source_names[i][0], 64, "SAMHAND_%s_EVENTS_ENDPOINT", up);
         snprintf(source_names[i][1], 64, "SAMHAND_%s_ENDPOINT", up);
         vars[n_common + def->n_config + 2 * i] =
@@ -164,7 +155,7 @@ int service_main(const service_def_t *def, int argc, char **argv)
         vars[n_common + def->n_config + 2 * i + 1] =
             (config_var_t){source_names[i][1],
                            CONFIG_ENDPOINT,
-                           router_default,
+                           def->consumers[i].default_endpoint,
                            "the followed service's ROUTER, for catching up",
                            0,
                            0,

@@ -13,7 +13,8 @@ int main(int argc, char **argv)
          "working days the receiver has to answer a report", 1, 250, NULL, &context.answer_days,
          NULL},
     };
-    static const service_consumer_t consumers[] = {{"agenda", deviation_directory_apply}};
+    static const service_consumer_t consumers[] = {
+        {"agenda", "tcp://127.0.0.1:7101", deviation_directory_apply}};
     const service_def_t def = {
         .name = "deviation",
         .summary = "samhand deviation service: deviation reports, workflow, deadlines, statistics.",
