@@ -5,7 +5,6 @@
 #include "samhand_fiber.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
-#include "samhand_relay.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -187,6 +186,9 @@ struct bus_server {
     zactor_t *loop;
     zsock_t *loop_pipe; /* the actor's end, in the loop's thread */
     metrics_t *metrics;
+    /* routes other modules serve for the server (the relay's Events) */
+    bus_route_t own_routes[BUS_OWN_ROUTES_MAX];
+    size_t n_own_routes;
 };
 
 static const bus_route_t *s_find_route(bus_server_t *server, const char *method)
@@ -194,7 +196,16 @@ static const bus_route_t *s_find_route(bus_server_t *server, const char *method)
     for (size_t i = 0; i < server->config.n_routes; i++)
         if (strcmp(server->config.routes[i].method, method) == 0)
             return &server->config.routes[i];
+    for (size_t i = 0; i < server->n_own_routes; i++)
+        if (strcmp(server->own_routes[i].method, method) == 0)
+            return &server->own_routes[i];
     return NULL;
+}
+
+void bus_server_route(bus_server_t *server, const bus_route_t *route)
+{
+    assert(server->n_own_routes < BUS_OWN_ROUTES_MAX);
+    server->own_routes[server->n_own_routes++] = *route;
 }
 
 /* Every queue of the service: the outbox (events not yet published) and
@@ -206,7 +217,7 @@ static long s_queues(bus_call_t *call, bus_server_t *server, const char **oldest
     static const bus_queue_t outbox = {
         "outbox",
         "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
-        "FROM outbox WHERE published_seq IS NULL",
+        "FROM outbox WHERE published_at IS NULL",
         false};
     long worst = -1;
     *oldest = "";
@@ -401,10 +412,9 @@ static zframe_t *s_handle(bus_server_t *server, db_t **db_p, zframe_t *payload)
     call.envelope = request;
 
     ProtobufCMessage *body = NULL;
-    char health_method[96], metrics_method[96], events_method[96];
+    char health_method[96], metrics_method[96];
     snprintf(health_method, sizeof health_method, "%s.Health", server->config.name);
     snprintf(metrics_method, sizeof metrics_method, "%s.Metrics", server->config.name);
-    snprintf(events_method, sizeof events_method, "%s.Events", server->config.name);
     const bus_route_t *route = NULL;
     int64_t start_us = zclock_usecs();
     if (request->deadline_ms && bus_now_ms() > request->deadline_ms) {
@@ -415,15 +425,6 @@ static zframe_t *s_handle(bus_server_t *server, db_t **db_p, zframe_t *payload)
         s_handle_health(&call, server);
     } else if (strcmp(request->method, metrics_method) == 0) {
         s_handle_metrics(&call, server);
-    } else if (strcmp(request->method, events_method) == 0) {
-        body = protobuf_c_message_unpack(&samhand__v1__events_request__descriptor, NULL,
-                                         request->body.len, request->body.data);
-        if (!body) {
-            bus_call_fail(&call, BUS_INVALID_ARGUMENT, NULL, "could not decode EventsRequest");
-        } else {
-            call.request = body;
-            relay_handle_events(&call);
-        }
     } else {
         route = s_find_route(server, request->method);
         if (!route) {

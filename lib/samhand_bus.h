@@ -151,6 +151,12 @@ bus_server_t *bus_server_new(const bus_server_config_t *config);
 /* Serves on this thread's loop: a fiber reads the ROUTER and starts a
  * fiber for each request; fiber_loop_run() runs them. */
 void bus_server_serve(bus_server_t *server);
+
+/* A route another module serves for the server, beside the service's own
+ * (the relay's "<service>.Events"): copied, its strings borrowed. At most
+ * BUS_OWN_ROUTES_MAX. */
+#define BUS_OWN_ROUTES_MAX 4
+void bus_server_route(bus_server_t *server, const bus_route_t *route);
 /* Stops reading the ROUTER; the requests in flight finish (those waiting
  * for news stop waiting). */
 void bus_server_stop(bus_server_t *server);

@@ -32,6 +32,7 @@ struct db {
     PGconn *conn;
     s_prepared_t prepared[PREPARED_MAX];
     int n_prepared;
+    const char *unprepared_sql; /* the statement db_query_planned runs now */
     char *url;
     char *schema;
     int in_transaction;
@@ -136,6 +137,8 @@ static unsigned long s_hash(const char *text)
  * preparing failed (error set). */
 static const char *s_statement(db_t *db, const char *sql, int nparams, char name[16])
 {
+    if (sql == db->unprepared_sql)
+        return "";
     unsigned long hash = s_hash(sql);
     for (int i = 0; i < db->n_prepared; i++) {
         if (db->prepared[i].hash == hash && strcmp(db->prepared[i].sql, sql) == 0) {
@@ -358,6 +361,14 @@ PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const
 PGresult *db_query(db_t *db, const char *sql, int nparams, const char *const *params)
 {
     return db_query_bin(db, sql, nparams, params, NULL, NULL);
+}
+
+PGresult *db_query_planned(db_t *db, const char *sql, int nparams, const char *const *params)
+{
+    db->unprepared_sql = sql;
+    PGresult *res = db_query_bin(db, sql, nparams, params, NULL, NULL);
+    db->unprepared_sql = NULL;
+    return res;
 }
 
 static int s_command(db_t *db, const char *sql)

@@ -34,6 +34,12 @@ PGresult *db_query(db_t *db, const char *sql, int nparams, const char *const *pa
 PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const *params,
                        const int *lengths, const int *formats);
 
+/* As db_query, planned afresh at every call instead of prepared once on
+ * the connection: for a statement whose best plan changes as its tables
+ * grow (a plan cached while a table was small scans it whole), run seldom
+ * enough that planning it costs little (the relay's batch). */
+PGresult *db_query_planned(db_t *db, const char *sql, int nparams, const char *const *params);
+
 /* Opens a transaction. BEGIN is sent together with the next statement, so
  * it costs no round trip of its own. */
 int db_begin(db_t *db);

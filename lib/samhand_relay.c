@@ -41,8 +41,10 @@ static size_t s_stamp(const unsigned char *stored, size_t len, const char *id, i
 
 struct relay {
     bus_server_t *server; /* whose connections it borrows */
-    char *schema, *pub_endpoints;
-    int wake; /* eventfd: a commit in this process wrote to the outbox */
+    char *schema;
+    char events_method[96]; /* "<service>.Events", answered from the outbox */
+    zsock_t *pub;           /* NULL without an event endpoint */
+    int wake;               /* eventfd: a commit in this process wrote to the outbox */
     fiber_t *fiber;
     bool stopping;
 };
@@ -62,15 +64,18 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub)
         return -1;
     }
     PQclear(res);
-    res = db_query(db,
-                   "WITH start AS (SELECT coalesce(max(published_seq), 0) AS s FROM outbox), "
-                   "batch AS (SELECT sequence, row_number() OVER (ORDER BY sequence) AS rn "
-                   "  FROM outbox WHERE published_seq IS NULL ORDER BY sequence LIMIT 200), "
-                   "done AS (UPDATE outbox o SET published_seq = start.s + batch.rn, "
-                   "  published_at = now() FROM batch, start WHERE o.sequence = batch.sequence "
-                   "  RETURNING o.published_seq, o.id, o.type, o.event) "
-                   "SELECT published_seq, id, type, event FROM done ORDER BY published_seq",
-                   0, NULL);
+    /* planned at each batch: the outbox grows from empty, and a plan made
+     * then would scan the whole table to mark a batch */
+    res = db_query_planned(
+        db,
+        "WITH start AS (SELECT coalesce(max(published_seq), 0) AS s FROM outbox), "
+        "batch AS (SELECT sequence, row_number() OVER (ORDER BY sequence) AS rn "
+        "  FROM outbox WHERE published_at IS NULL ORDER BY sequence LIMIT 200), "
+        "done AS (UPDATE outbox o SET published_seq = start.s + batch.rn, "
+        "  published_at = now() FROM batch, start WHERE o.sequence = batch.sequence "
+        "  RETURNING o.published_seq, o.id, o.type, o.event) "
+        "SELECT published_seq, id, type, event FROM done ORDER BY published_seq",
+        0, NULL);
     if (!res || db_commit(db) != 0) {
         PQclear(res);
         db_rollback(db);
@@ -121,17 +126,7 @@ static void s_publish_all(relay_t *relay, zsock_t *pub)
 static void s_relay_fiber(void *arg)
 {
     relay_t *relay = arg;
-    zsock_t *pub = NULL;
-    if (relay->pub_endpoints[0]) {
-        pub = zsock_new(ZMQ_PUB);
-        curve_server(pub);
-        zsock_set_linger(pub, 0);
-        char *list = strdup(relay->pub_endpoints);
-        for (char *save = NULL, *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save))
-            if (zsock_bind(pub, "%s", e) < 0)
-                log_error("could not bind the event endpoint %s: %s", e, zmq_strerror(zmq_errno()));
-        free(list);
-    }
+    zsock_t *pub = relay->pub;
     int64_t last_publish = 0;
     while (!relay->stopping) {
         last_publish = zclock_mono();
@@ -148,7 +143,6 @@ static void s_relay_fiber(void *arg)
             /* EAGAIN: another read took them; publishing is what counts */
         }
     }
-    zsock_destroy(&pub);
 }
 
 relay_t *relay_new(bus_server_t *server, const char *schema, const char *pub_endpoints)
@@ -158,12 +152,32 @@ relay_t *relay_new(bus_server_t *server, const char *schema, const char *pub_end
         return NULL;
     relay->server = server;
     relay->schema = strdup(schema);
-    relay->pub_endpoints = strdup(pub_endpoints ? pub_endpoints : "");
     relay->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (!relay->schema || !relay->pub_endpoints || relay->wake < 0) {
+    if (!relay->schema || relay->wake < 0) {
         relay_destroy(&relay);
         return NULL;
     }
+    if (pub_endpoints && pub_endpoints[0]) {
+        relay->pub = zsock_new(ZMQ_PUB);
+        curve_server(relay->pub);
+        zsock_set_linger(relay->pub, 0);
+        char *list = strdup(pub_endpoints);
+        for (char *save = NULL, *e = strtok_r(list, ",", &save); e && relay;
+             e = strtok_r(NULL, ",", &save)) {
+            if (zsock_bind(relay->pub, "%s", e) < 0) {
+                log_error("could not bind the event endpoint %s: %s", e, zmq_strerror(zmq_errno()));
+                relay_destroy(&relay);
+            }
+        }
+        free(list);
+        if (!relay)
+            return NULL;
+    }
+    /* any replica answers the catch-up of the events after a number */
+    snprintf(relay->events_method, sizeof relay->events_method, "%s.Events", schema);
+    bus_server_route(server,
+                     &(bus_route_t){relay->events_method, &samhand__v1__events_request__descriptor,
+                                    relay_handle_events});
     db_outbox_wake(relay->wake);
     relay->fiber = fiber_spawn(s_relay_fiber, relay);
     if (!relay->fiber)
@@ -187,8 +201,8 @@ void relay_destroy(relay_t **relay_p)
     db_outbox_wake(-1);
     if (relay->wake >= 0)
         close(relay->wake);
+    zsock_destroy(&relay->pub);
     free(relay->schema);
-    free(relay->pub_endpoints);
     free(relay);
     *relay_p = NULL;
 }

@@ -131,11 +131,6 @@ int service_main(const service_def_t *def, int argc, char **argv)
     memcpy(vars, common, sizeof common);
     if (def->n_config)
         memcpy(vars + n_common, def->config, def->n_config * sizeof *vars);
-    static const struct {
-        const char *name, *endpoint;
-    } known[] = {{"agenda", "tcp://127.0.0.1:7101"},
-                 {"deviation", "tcp://127.0.0.1:7102"},
-                 {"notify", "tcp://127.0.0.1:7103"}};
     const char *source_pub[4] = {0}, *source_router[4] = {0};
     char source_names[4][2][64];
     assert(def->n_consumers <= 4);
@@ -145,10 +140,6 @@ int service_main(const service_def_t *def, int argc, char **argv)
         for (const char *p = def->consumers[i].source; *p && k < sizeof up - 1; p++)
             up[k++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
         up[k] = '\0';
-        const char *router_default = "";
-        for (size_t j = 0; j < sizeof known / sizeof known[0]; j++)
-            if (strcmp(known[j].name, def->consumers[i].source) == 0)
-                router_default = known[j].endpoint;
         snprintf(source_names[i][0], 64, "SAMHAND_%s_EVENTS_ENDPOINT", up);
         snprintf(source_names[i][1], 64, "SAMHAND_%s_ENDPOINT", up);
         vars[n_common + def->n_config + 2 * i] =
@@ -164,7 +155,7 @@ int service_main(const service_def_t *def, int argc, char **argv)
         vars[n_common + def->n_config + 2 * i + 1] =
             (config_var_t){source_names[i][1],
                            CONFIG_ENDPOINT,
-                           router_default,
+                           def->consumers[i].default_endpoint,
                            "the followed service's ROUTER, for catching up",
                            0,
                            0,
@@ -195,25 +186,30 @@ int service_main(const service_def_t *def, int argc, char **argv)
     zsys_init();
     zsys_handler_set(NULL);
     zsys_set_logstream(NULL);
+    /* from here every way out goes through cleanup: czmq's own shutdown at
+     * exit must find no actor alive (it would abort destroying one) */
+    int status = 1;
+    zactor_t *auth = NULL, *background_actor = NULL;
+    bus_server_t *server = NULL;
+    relay_t *relay = NULL;
+    consumer_t *consumers[4] = {0};
     char curve_error[160];
     if (curve_init(true, curve_error, sizeof curve_error) != 0) {
         fprintf(stderr, "%s: %s\n", argv[0], curve_error);
-        close(stop_fd);
-        return 2;
+        status = 2;
+        goto cleanup;
     }
-    zactor_t *auth = curve_auth_start();
-    if (curve_on() && !auth) {
-        close(stop_fd);
-        return 1;
-    }
+    auth = curve_auth_start();
+    if (curve_on() && !auth)
+        goto cleanup;
 
     db_t *db = db_new(database_url, def->name, 30000);
     if (!db)
-        return 1;
+        goto cleanup;
     int version = db_migrate(db, def->migrations, def->n_migrations);
     db_destroy(&db);
     if (version < 0)
-        return 1;
+        goto cleanup;
     log_info("schema %s at version %d", def->name, version);
 
     bus_server_config_t config = {
@@ -230,19 +226,26 @@ int service_main(const service_def_t *def, int argc, char **argv)
         .gauges = def->gauges,
         .n_gauges = def->n_gauges,
     };
-    bus_server_t *server = bus_server_new(&config);
-    if (!server)
-        return 1;
+    server = bus_server_new(&config);
+    if (!server) {
+        log_error("not serving, so stopping");
+        goto cleanup;
+    }
+    /* the event endpoint is bound before anything runs, so a replica that
+     * cannot have it stops at once, as for its ROUTER */
+    relay = relay_new(server, def->name, events_endpoint);
+    if (!relay) {
+        log_error("not publishing events, so stopping");
+        goto cleanup;
+    }
     /* this thread's loop runs the requests, the relay, the consumers and
      * the scheduled work, each a fiber; the background actor (webhook
      * delivery) is a thread of its own */
     bus_server_serve(server);
     if (def->n_consumers > 0) /* long-polls wait for what the followers apply */
         bus_server_listen_changes(server);
-    relay_t *relay = relay_new(server, def->name, events_endpoint);
     service_background_t background = {database_url, def->name, def->context};
-    zactor_t *background_actor = def->background ? zactor_new(def->background, &background) : NULL;
-    consumer_t *consumers[4] = {0};
+    background_actor = def->background ? zactor_new(def->background, &background) : NULL;
     for (size_t i = 0; i < def->n_consumers; i++)
         consumers[i] =
             consumer_new(server, def->consumers[i].source, source_pub[i], source_router[i],
@@ -252,7 +255,9 @@ int service_main(const service_def_t *def, int argc, char **argv)
     s_stop_t stop = {stop_fd, server, relay, consumers, def->n_consumers, &schedule};
     fiber_spawn(s_stop_fiber, &stop);
     fiber_loop_run();
+    status = 0;
 
+cleanup:
     for (size_t i = 0; i < def->n_consumers; i++)
         consumer_destroy(&consumers[i]);
     zactor_destroy(&background_actor);
@@ -260,5 +265,5 @@ int service_main(const service_def_t *def, int argc, char **argv)
     bus_server_destroy(&server);
     curve_auth_stop(&auth);
     close(stop_fd);
-    return 0;
+    return status;
 }

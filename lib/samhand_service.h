@@ -9,8 +9,9 @@
 
 /* Another service's event stream this one follows. */
 typedef struct {
-    const char *source;      /* "agenda" */
-    consumer_apply_fn apply; /* gets the service's context as its argument */
+    const char *source;           /* "agenda" */
+    const char *default_endpoint; /* its ROUTER unless SAMHAND_<SOURCE>_ENDPOINT says */
+    consumer_apply_fn apply;      /* gets the service's context as its argument */
 } service_consumer_t;
 
 typedef struct {

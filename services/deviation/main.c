@@ -18,7 +18,8 @@ int main(int argc, char **argv)
          "notify reads it)",
          0, 30, NULL, &context.reminder_days, NULL},
     };
-    static const service_consumer_t consumers[] = {{"agenda", deviation_directory_apply}};
+    static const service_consumer_t consumers[] = {
+        {"agenda", "tcp://127.0.0.1:7101", deviation_directory_apply}};
     const service_def_t def = {
         .name = "deviation",
         .summary = "samhand deviation service: deviation reports, workflow, deadlines, statistics.",

@@ -129,8 +129,9 @@ int main(int argc, char **argv)
          "working days ahead a due date is reminded of (overdue ones every day)", 0, 30, NULL,
          &context.reminder_days, NULL},
     };
-    static const service_consumer_t consumers[] = {{"agenda", notify_inbox_apply},
-                                                   {"deviation", notify_inbox_apply}};
+    static const service_consumer_t consumers[] = {
+        {"agenda", "tcp://127.0.0.1:7101", notify_inbox_apply},
+        {"deviation", "tcp://127.0.0.1:7102", notify_inbox_apply}};
     /* notices and minutes are rendered by agenda, at the ROUTER notify
      * follows it on (SAMHAND_AGENDA_ENDPOINT, validated with the rest) */
     /* the secret key's form, which the configuration table cannot check;
@@ -146,7 +147,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *agenda = getenv("SAMHAND_AGENDA_ENDPOINT");
-    context.agenda_endpoint = agenda && *agenda ? agenda : "tcp://127.0.0.1:7101";
+    context.agenda_endpoint = agenda && *agenda ? agenda : consumers[0].default_endpoint;
     const service_def_t def = {
         .name = "notify",
         .summary = "samhand notify service: event stream, webhooks, e-mail, pull feed.",

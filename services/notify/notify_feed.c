@@ -39,13 +39,47 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
                             subjects};
     int lengths[] = {0, 0, 0, 0, 0, 0, (int)len, 0, 0, 0, 0};
     int formats[] = {0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
+    /* the event into the inbox and, when it is new, one delivery per
+     * subscription that wants it and whose owner, alive, may see it now, in
+     * one statement of the same transaction: an event is fanned out exactly
+     * once. The subscriptions are matched against the row the insert
+     * returns, not looked up again in events (whose plan, made while the
+     * table was small, would scan it whole). Whatever the subscription's
+     * state: a paused one, one waiting for its handshake or one switched
+     * off keeps its stream, and the senders send only for the active ones.
+     * Each delivery takes the subscription's next counter (its row locked,
+     * in the order of the ids, so two fan-outs at once neither skip a
+     * number nor deadlock). */
     PGresult *res = db_query_bin(
         db,
-        "INSERT INTO events (id, source, source_sequence, type, subject, audience, event, "
-        "organization_id, committee_id, audience_roles, audience_subjects) VALUES ($1, $2, $3, "
-        "$4, $5, ARRAY(SELECT jsonb_array_elements_text($6::jsonb)::uuid), $7, $8, $9, "
+        "WITH e AS (INSERT INTO events (id, source, source_sequence, type, subject, audience, "
+        "event, organization_id, committee_id, audience_roles, audience_subjects) VALUES ($1, $2, "
+        "$3, $4, $5, ARRAY(SELECT jsonb_array_elements_text($6::jsonb)::uuid), $7, $8, $9, "
         "ARRAY(SELECT jsonb_array_elements_text($10::jsonb)), ARRAY(SELECT "
-        "jsonb_array_elements_text($11::jsonb))) ON CONFLICT (id) DO NOTHING RETURNING seq",
+        "jsonb_array_elements_text($11::jsonb))) ON CONFLICT (id) DO NOTHING "
+        "RETURNING seq, type, organization_id, committee_id, audience, audience_roles, "
+        "audience_subjects), "
+        "matched AS (SELECT s.id, e.seq FROM e, subscriptions s JOIN "
+        "principals p ON p.subject = s.owner_subject AND p.revoked_at IS NULL "
+        "WHERE (cardinality(s.event_types) = 0 OR EXISTS (SELECT 1 FROM "
+        "     unnest(s.event_types) prefix WHERE starts_with(e.type, prefix))) "
+        "AND (s.organization_id IS NULL OR s.organization_id = e.organization_id OR "
+        "     s.organization_id = ANY (e.audience)) "
+        "AND (s.committee_id IS NULL OR s.committee_id = e.committee_id) "
+        "AND visible_to(e.audience, e.audience_roles, e.audience_subjects, "
+        "     s.owner_subject, s.owner_organization_id, p.roles) "
+        "), "
+        /* each subscription's counter, one more, in id order (no deadlock
+         * between two fan-outs); its own table, so the subscriptions' rows
+         * the senders scan stay as they are */
+        "counted AS (INSERT INTO subscription_counters AS c (subscription_id, "
+        "last_sequence) SELECT id, 1 FROM matched ORDER BY id ON CONFLICT "
+        "(subscription_id) DO UPDATE SET last_sequence = c.last_sequence + 1 "
+        "RETURNING c.subscription_id, c.last_sequence), "
+        "fanned AS (INSERT INTO deliveries (subscription_id, event_seq, subscription_sequence) "
+        "SELECT c.subscription_id, m.seq, c.last_sequence FROM counted c JOIN matched m "
+        "ON m.id = c.subscription_id RETURNING 1) "
+        "SELECT e.seq, (SELECT count(*) FROM fanned) FROM e",
         11, params, lengths, formats);
     free(packed);
     free(audience);
@@ -54,48 +88,16 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
     if (!res)
         return -1;
     bool new_event = PQntuples(res) > 0;
+    int fanned = new_event ? atoi(PQgetvalue(res, 0, 1)) : 0;
     PQclear(res);
     if (!new_event)
         return 0; /* had it already: nothing more to do, nothing twice */
-    if (notify_mail_plan(db, event, context) != 0 || notify_reminder_keep(db, event) != 0)
-        return -1;
-    /* one delivery per subscription that wants it and whose owner, alive,
-     * may see it now, in the same transaction: an event is fanned out
-     * exactly once. Whatever the subscription's state: a paused one, one
-     * waiting for its handshake or one switched off keeps its stream, and
-     * the senders send only for the active ones. Each delivery takes the
-     * subscription's next counter (its row locked, in the order of the
-     * ids, so two fan-outs at once neither skip a number nor deadlock). */
-    const char *fan[] = {event->id};
-    res = db_query(db,
-                   "WITH matched AS (SELECT s.id, e.seq FROM events e, subscriptions s JOIN "
-                   "principals p ON p.subject = s.owner_subject AND p.revoked_at IS NULL "
-                   "WHERE e.id = $1 "
-                   "AND (cardinality(s.event_types) = 0 OR EXISTS (SELECT 1 FROM "
-                   "     unnest(s.event_types) prefix WHERE starts_with(e.type, prefix))) "
-                   "AND (s.organization_id IS NULL OR s.organization_id = e.organization_id OR "
-                   "     s.organization_id = ANY (e.audience)) "
-                   "AND (s.committee_id IS NULL OR s.committee_id = e.committee_id) "
-                   "AND visible_to(e.audience, e.audience_roles, e.audience_subjects, "
-                   "     s.owner_subject, s.owner_organization_id, p.roles) "
-                   "), "
-                   /* each subscription's counter, one more, in id order (no
-                    * deadlock between two fan-outs); its own table, so the
-                    * subscriptions' rows the senders scan stay as they are */
-                   "counted AS (INSERT INTO subscription_counters AS c (subscription_id, "
-                   "last_sequence) SELECT id, 1 FROM matched ORDER BY id ON CONFLICT "
-                   "(subscription_id) DO UPDATE SET last_sequence = c.last_sequence + 1 "
-                   "RETURNING c.subscription_id, c.last_sequence) "
-                   "INSERT INTO deliveries (subscription_id, event_seq, subscription_sequence) "
-                   "SELECT c.subscription_id, m.seq, c.last_sequence FROM counted c JOIN matched m "
-                   "ON m.id = c.subscription_id",
-                   1, fan);
-    if (res && atoi(PQcmdTuples(res)) > 0) {
-        db_count_at_commit(db, "webhooks", "in", atoi(PQcmdTuples(res)));
+    if (fanned > 0) {
+        db_count_at_commit(db, "webhooks", "in", fanned);
         db_at_commit(db, notify_wake_senders, context); /* at once, not at their next look */
     }
-    PQclear(res);
-    return res ? 0 : -1;
+    return notify_mail_plan(db, event, context) != 0 || notify_reminder_keep(db, event) != 0 ? -1
+                                                                                             : 0;
 }
 
 int notify_feed_list(bus_call_t *call)

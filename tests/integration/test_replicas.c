@@ -1,7 +1,13 @@
 /* Two replicas of agenda against one database: started together they
  * migrate the schema once (neither fails), and both serve requests: with
- * either one stopped the gateway still answers through the other. */
+ * either one stopped the gateway still answers through the other. Under
+ * load the gateway spreads requests over both (each replica's own count of
+ * what it answered says so); with one killed, the other answers, and every
+ * event either committed is published once and followed in order. */
 #include "harness.h"
+#include "samhand/v1/envelope.pb-c.h"
+#include "samhand_bus.h"
+#include "samhand_curve.h"
 
 #include <libpq-fe.h>
 #include <signal.h>
@@ -83,8 +89,167 @@ static void test_two_replicas(void **state)
     assert_int_equal(harness_stop(a1), 0);
 }
 
+/* the administrator key of the gateway this file starts, and its SHA-256 */
+#define S_ADMIN_KEY "shk_replicas_test_key"
+#define S_ADMIN_KEY_SHA256 "9978ba204b4638342614ce90fa7dc568cb916c1ac92f373b79c793f0ac8fb733"
+
+/* How many agenda.CreateOrganization the replica at `endpoint` answered
+ * OK, from its own metrics; -1 when it does not answer. */
+static long s_created_by(const char *endpoint)
+{
+    bus_client_t *client = bus_client_new(endpoint);
+    Samhand__V1__MetricsRequest req = SAMHAND__V1__METRICS_REQUEST__INIT;
+    Samhand__V1__Envelope *reply = bus_client_call(client, "agenda.Metrics", &req.base, 3000);
+    bus_client_destroy(&client);
+    if (!reply)
+        return -1;
+    Samhand__V1__MetricsResponse *metrics =
+        samhand__v1__metrics_response__unpack(NULL, reply->body.len, reply->body.data);
+    samhand__v1__envelope__free_unpacked(reply, NULL);
+    assert_non_null(metrics);
+    const char *line = strstr(metrics->text, "samhand_bus_requests_total{service=\"agenda\","
+                                             "method=\"agenda.CreateOrganization\",code=\"OK\"}");
+    long count = line ? strtol(strchr(line, '}') + 1, NULL, 10) : 0;
+    samhand__v1__metrics_response__free_unpacked(metrics, NULL);
+    return count;
+}
+
+/* A valid organisation number (mod 11) from `base`, eight digits; 0 when
+ * that base has none. */
+static long s_org_number(long base)
+{
+    static const int weights[] = {3, 2, 7, 6, 5, 4, 3, 2};
+    char digits[16];
+    snprintf(digits, sizeof digits, "%08ld", base);
+    int sum = 0;
+    for (int i = 0; i < 8; i++)
+        sum += (digits[i] - '0') * weights[i];
+    int check = 11 - sum % 11;
+    if (check == 10)
+        return 0;
+    return base * 10 + (check == 11 ? 0 : check);
+}
+
+/* POSTs `n` organisations through the gateway at `base_url`, each until
+ * it is answered 201 (the same Idempotency-Key every try); returns the
+ * tries that were not. */
+static int s_create_organizations(const char *base_url, long *next_base, int n)
+{
+    char url[128];
+    snprintf(url, sizeof url, "%s/v1/organizations", base_url);
+    int retried = 0;
+    for (int made = 0; made < n;) {
+        long number = s_org_number((*next_base)++);
+        if (!number)
+            continue;
+        char body[200], key[80];
+        snprintf(body, sizeof body,
+                 "{\"name\":\"Kommune %ld\",\"organizationNumber\":\"%ld\","
+                 "\"kind\":\"MUNICIPALITY\"}",
+                 number, number);
+        snprintf(key, sizeof key, "Idempotency-Key: replicas-%ld", number);
+        const char *headers[] = {key, "Authorization: Bearer " S_ADMIN_KEY, NULL};
+        long status = 0;
+        for (int tries = 0; tries < 50 && status != 201; tries++) {
+            http_response_t *r = http_request("POST", url, body, headers);
+            status = r->status;
+            http_response_free(&r);
+            if (status != 201) {
+                retried++;
+                usleep(100 * 1000);
+            }
+        }
+        assert_int_equal(status, 201);
+        made++;
+    }
+    return retried;
+}
+
+static void test_requests_spread_over_replicas_and_survive_one(void **state)
+{
+    const char *db = harness_database_url();
+    char router[2][64], pub[2][64], routers[140], pubs[140], env_db[300], env_router[2][100],
+        env_pub[2][100], env_routers[200], env_pubs[200], env_dev_db[300], env_dev[100],
+        env_port[64], base[64];
+    for (int i = 0; i < 2; i++) {
+        snprintf(router[i], sizeof router[i], "tcp://127.0.0.1:%d", harness_free_port());
+        snprintf(pub[i], sizeof pub[i], "tcp://127.0.0.1:%d", harness_free_port());
+        snprintf(env_router[i], sizeof env_router[i], "SAMHAND_AGENDA_ENDPOINT=%s", router[i]);
+        snprintf(env_pub[i], sizeof env_pub[i], "SAMHAND_AGENDA_EVENTS_ENDPOINT=%s", pub[i]);
+    }
+    snprintf(routers, sizeof routers, "%s,%s", router[0], router[1]);
+    snprintf(pubs, sizeof pubs, "%s,%s", pub[0], pub[1]);
+    snprintf(env_routers, sizeof env_routers, "SAMHAND_AGENDA_ENDPOINT=%s", routers);
+    snprintf(env_pubs, sizeof env_pubs, "SAMHAND_AGENDA_EVENTS_ENDPOINT=%s", pubs);
+    snprintf(env_db, sizeof env_db, "SAMHAND_DATABASE_URL=%s", harness_service_url("agenda"));
+    snprintf(env_dev_db, sizeof env_dev_db, "SAMHAND_DATABASE_URL=%s",
+             harness_service_url("deviation"));
+    snprintf(env_dev, sizeof env_dev, "SAMHAND_DEVIATION_ENDPOINT=tcp://127.0.0.1:%d",
+             harness_free_port());
+    int port = harness_free_port();
+    snprintf(env_port, sizeof env_port, "SAMHAND_HTTP_PORT=%d", port);
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
+
+    const char *a_env[2][4] = {{env_db, env_router[0], env_pub[0], NULL},
+                               {env_db, env_router[1], env_pub[1], NULL}};
+    /* deviation follows both replicas: their ROUTERs and their PUBs */
+    const char *dev_env[] = {env_dev_db, env_dev, env_routers, env_pubs, NULL};
+    const char *gw_env[] = {env_routers, env_port, "SAMHAND_ADMIN_KEY_SHA256=" S_ADMIN_KEY_SHA256,
+                            NULL};
+    pid_t agenda[2] = {harness_spawn("samhand-agenda", a_env[0]),
+                       harness_spawn("samhand-agenda", a_env[1])};
+    pid_t deviation = harness_spawn("samhand-deviation", dev_env);
+    pid_t gw = harness_spawn("samhand-gateway", gw_env);
+    assert_true(s_serves(base));
+    char error[160];
+    setenv("SAMHAND_BUS_PLAIN", "1", 1);
+    assert_int_equal(curve_init(false, error, sizeof error), 0);
+    while (s_created_by(router[0]) < 0 || s_created_by(router[1]) < 0)
+        usleep(100 * 1000);
+
+    /* both answer a share of the requests */
+    long next_base = 92000000;
+    s_create_organizations(base, &next_base, 40);
+    long by_0 = s_created_by(router[0]), by_1 = s_created_by(router[1]);
+    fprintf(stderr, "created by replica 0: %ld, by replica 1: %ld\n", by_0, by_1);
+    assert_true(by_0 > 0 && by_1 > 0);
+    assert_int_equal(by_0 + by_1, 40);
+
+    /* replica 0 killed: replica 1 answers all that follow */
+    kill(agenda[0], SIGKILL);
+    waitpid(agenda[0], NULL, 0);
+    s_create_organizations(base, &next_base, 20);
+    assert_int_equal(s_created_by(router[1]), by_1 + 20);
+
+    /* every event published once, numbered without a gap, and followed by
+     * deviation to the last (it applies them only in order) */
+    PGconn *conn = PQconnectdb(db);
+    bool settled = false;
+    for (int i = 0; i < 100 && !settled; i++) {
+        PGresult *res = PQexec(
+            conn, "SELECT (SELECT count(*) = 60 AND count(DISTINCT published_seq) = 60 AND "
+                  "max(published_seq) = 60 FROM agenda.outbox) AND (SELECT last_sequence = 60 "
+                  "FROM deviation.consumer_offsets WHERE source = 'agenda') AND (SELECT "
+                  "count(*) = 60 FROM deviation.organizations)");
+        settled = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+                  strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        PQclear(res);
+        if (!settled)
+            usleep(100 * 1000);
+    }
+    PQfinish(conn);
+    assert_true(settled);
+
+    assert_int_equal(harness_stop(gw), 0);
+    assert_int_equal(harness_stop(deviation), 0);
+    assert_int_equal(harness_stop(agenda[1]), 0);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_two_replicas)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_two_replicas),
+        cmocka_unit_test(test_requests_spread_over_replicas_and_survive_one),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

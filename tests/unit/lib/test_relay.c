@@ -48,6 +48,10 @@ static int s_setup(void **state)
                                   .n_routes = 0,
                                   .connections = 1};
     s_server = bus_server_new(&config);
+    /* the source answers the catch-up as a service's relay has it do */
+    static const bus_route_t events = {"relaytest.Events", &samhand__v1__events_request__descriptor,
+                                       relay_handle_events};
+    bus_server_route(s_server, &events);
     bus_server_start(s_server);
     return 0;
 }
