@@ -74,6 +74,7 @@ typedef struct {
     consumer_t **consumers;
     size_t n_consumers;
     s_schedule_t *schedule;
+    const service_def_t *def;
 } s_stop_t;
 
 static void s_stop_fiber(void *arg)
@@ -89,6 +90,8 @@ static void s_stop_fiber(void *arg)
         consumer_stop(stop->consumers[i]);
     stop->schedule->stopping = true;
     fiber_wake(stop->schedule->fiber);
+    if (stop->def->stop)
+        stop->def->stop(stop->def->context);
 }
 
 int service_main(const service_def_t *def, int argc, char **argv)
@@ -233,15 +236,14 @@ int service_main(const service_def_t *def, int argc, char **argv)
     bus_server_t *server = bus_server_new(&config);
     if (!server)
         return 1;
-    /* this thread's loop runs the requests, the relay, the consumers and
-     * the scheduled work, each a fiber; the background actor (webhook
-     * delivery) is a thread of its own */
+    /* this thread's loop runs the requests, the relay, the consumers, the
+     * scheduled work and the service's own (webhook delivery), as fibers */
     bus_server_serve(server);
     if (def->n_consumers > 0) /* long-polls wait for what the followers apply */
         bus_server_listen_changes(server);
     relay_t *relay = relay_new(server, def->name, events_endpoint);
-    service_background_t background = {database_url, def->name, def->context};
-    zactor_t *background_actor = def->background ? zactor_new(def->background, &background) : NULL;
+    if (def->start)
+        def->start(server, database_url, def->context);
     consumer_t *consumers[4] = {0};
     for (size_t i = 0; i < def->n_consumers; i++)
         consumers[i] =
@@ -249,13 +251,12 @@ int service_main(const service_def_t *def, int argc, char **argv)
                          def->name, def->consumers[i].apply, def->context);
     s_schedule_t schedule = {def, server, housekeeping_s, retention_hours, false, NULL};
     schedule.fiber = fiber_spawn(s_schedule_fiber, &schedule);
-    s_stop_t stop = {stop_fd, server, relay, consumers, def->n_consumers, &schedule};
+    s_stop_t stop = {stop_fd, server, relay, consumers, def->n_consumers, &schedule, def};
     fiber_spawn(s_stop_fiber, &stop);
     fiber_loop_run();
 
     for (size_t i = 0; i < def->n_consumers; i++)
         consumer_destroy(&consumers[i]);
-    zactor_destroy(&background_actor);
     relay_destroy(&relay);
     bus_server_destroy(&server);
     curve_auth_stop(&auth);

@@ -92,7 +92,7 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
                    1, fan);
     if (res && atoi(PQcmdTuples(res)) > 0) {
         db_count_at_commit(db, "webhooks", "in", atoi(PQcmdTuples(res)));
-        db_at_commit(db, notify_wake_senders, context); /* at once, not at their next look */
+        db_at_commit(db, notify_wake_deliveries, context); /* at once, not at their next look */
     }
     PQclear(res);
     return res ? 0 : -1;
