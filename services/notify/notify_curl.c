@@ -3,7 +3,7 @@
  * must be called anyway (CURLMOPT_TIMERFUNCTION); the driver fiber waits
  * for exactly those with fiber_poll and hands what is ready to
  * curl_multi_socket_action. The transfers in flight are a list of the
- * waiting fibers' own records, on their stacks. */
+ * waiting fibers' records. */
 #include "notify_curl.h"
 #include "samhand_fiber.h"
 #include "samhand_log.h"
@@ -231,19 +231,28 @@ CURLcode notify_curl_perform(notify_curl_t *c, CURL *easy)
 {
     if (c->is_stopping)
         return CURLE_ABORTED_BY_CALLBACK;
-    s_transfer_t t = {.easy = easy, .waiter = fiber_self()};
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, &t);
+    /* on the heap: the list outlives no transfer, but the compiler cannot
+     * know that the driver unlinks it before this returns */
+    s_transfer_t *t = calloc(1, sizeof *t);
+    if (!t)
+        return CURLE_OUT_OF_MEMORY;
+    t->easy = easy;
+    t->waiter = fiber_self();
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, t);
     CURLMcode rc = curl_multi_add_handle(c->multi, easy);
     if (rc != CURLM_OK) {
         log_warn("could not start a transfer: %s", curl_multi_strerror(rc));
+        free(t);
         return CURLE_FAILED_INIT;
     }
-    t.next = c->transfers;
+    t->next = c->transfers;
     if (c->transfers)
-        c->transfers->prev = &t;
-    c->transfers = &t;
+        c->transfers->prev = t;
+    c->transfers = t;
     s_nudge(c);
-    while (!t.is_done)
+    while (!t->is_done)
         fiber_park();
-    return t.result;
+    CURLcode result = t->result;
+    free(t);
+    return result;
 }

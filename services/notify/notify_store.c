@@ -9,15 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whether webhooks may go to subscription `s` (an alias): switched on,
- * its URL verified by a handshake, its secret there to sign with. The one
- * definition the claim, the heartbeats, the due times and /readyz share. */
-#define SENDABLE(s)                                                                                \
-    s ".state = 'ACTIVE' AND " s ".url = " s ".verified_url AND " s ".secret_sealed IS NOT NULL"
+/* Whether webhooks may go to subscription `s`: switched on, its URL
+ * verified by a handshake, its secret there to sign with. The one
+ * definition the claim, the heartbeats, the due times and /readyz share
+ * (every statement calls the subscription `s`). */
+#define SENDABLE "s.state = 'ACTIVE' AND s.url = s.verified_url AND s.secret_sealed IS NOT NULL"
 /* ... and one whose new URL is to answer a handshake first */
-#define SHAKABLE(s)                                                                                \
-    s ".state = 'ACTIVE' AND " s ".url IS DISTINCT FROM " s ".verified_url AND " s                 \
-      ".secret_sealed IS NOT NULL"
+#define SHAKABLE                                                                                   \
+    "s.state = 'ACTIVE' AND s.url IS DISTINCT FROM s.verified_url AND s.secret_sealed IS NOT NULL"
 
 /* A delivery that may be claimed: due, or leased by a session that is gone
  * (its process died), so a crash does not hold up a subscription for the
@@ -35,8 +34,25 @@ const char *const notify_store_webhooks_due_sql =
     "ORDER BY d.subscription_sequence LIMIT 1) h "
     /* the endpoints notify itself is to keep up with: not failing, and
      * not paced by their owner (a backlog there is the receiver's) */
-    "WHERE " SENDABLE("s") " AND s.failing_since IS NULL AND s.max_per_second = 0 AND "
-                           "h.next_attempt_at <= now()";
+    "WHERE " SENDABLE " AND s.failing_since IS NULL AND s.max_per_second = 0 AND "
+    "h.next_attempt_at <= now()";
+
+int notify_store_sender_session(db_t *db)
+{
+    /* what became of a delivery is recorded without waiting for the disk:
+     * lost in a database crash, it is sent again with the same webhook-id,
+     * which receivers deduplicate on anyway. And every statement planned
+     * for the rows there are now: the deliveries grow from none to tens of
+     * thousands within seconds of a burst, and a prepared statement's
+     * generic plan, made when they were few, scans them all (seconds a
+     * claim instead of milliseconds) */
+    return rows_exec(db,
+                     "SELECT set_config('synchronous_commit', 'off', false), "
+                     "set_config('plan_cache_mode', 'force_custom_plan', false)",
+                     0, NULL) < 0
+               ? -1
+               : 0;
+}
 
 static char *s_dup_or_null(const PGresult *res, int row, int col)
 {
@@ -68,32 +84,35 @@ notify_claimed_t *notify_store_claim(db_t *db, int max, int chain_max, int *n)
          * without a gap: the head first; a paced subscription no more than
          * its rate allows in a second, and none before its pause is over */
         "WITH heads AS (SELECT h.id, h.subscription_id, h.subscription_sequence, bool_and(h.due) "
-        "  OVER (PARTITION BY h.subscription_id ORDER BY h.subscription_sequence) AS ready "
+        "  OVER w AS ready, row_number() OVER w AS place "
         "  FROM subscriptions s CROSS JOIN LATERAL "
         "  (SELECT d.id, d.subscription_id, d.subscription_sequence, " DUE " AS due "
         "   FROM deliveries d WHERE d.subscription_id = s.id AND d.state = 'PENDING' "
         "   ORDER BY d.subscription_sequence "
         "   LIMIT CASE WHEN s.max_per_second > 0 THEN least($2::int, s.max_per_second) "
         "   ELSE $2::int END) h "
-        "  WHERE " SENDABLE(
-            "s") " AND s.paced_until <= now()), "
-                 "chosen AS (SELECT id, subscription_id FROM heads WHERE ready "
-                 "  ORDER BY subscription_id, subscription_sequence LIMIT $1::int), "
-                 "paced AS (UPDATE subscriptions s SET paced_until = now() + make_interval(secs => "
-                 "  c.n::double precision / s.max_per_second) FROM (SELECT subscription_id, "
-                 "count(*) AS n "
-                 "  FROM chosen GROUP BY subscription_id) c "
-                 "  WHERE s.id = c.subscription_id AND s.max_per_second > 0) "
-                 "UPDATE deliveries d SET next_attempt_at = now() + interval '2 minutes', "
-                 "leased_by = pg_backend_pid() "
-                 "FROM chosen, subscriptions s, events e "
-                 "WHERE d.id = chosen.id AND s.id = d.subscription_id AND e.seq = d.event_seq "
-                 /* again on the row itself: a replica that claimed it meanwhile wins */
-                 "AND " DUE " "
-                 "RETURNING d.id, s.id, s.url, s.secret_sealed, CASE WHEN s.previous_secret_until "
-                 "> now() "
-                 "THEN s.previous_secret_sealed END, e.id, e.event, d.attempts, d.event_seq, "
-                 "d.subscription_sequence",
+        "  WHERE " SENDABLE " AND s.paced_until <= now() "
+        "  WINDOW w AS (PARTITION BY h.subscription_id ORDER BY h.subscription_sequence)), "
+        /* the heads of all first, then the second of each ...: a full
+         * claim is shared among the subscriptions, and what each gets is
+         * still its first ones without a gap */
+        "chosen AS (SELECT id, subscription_id FROM heads WHERE ready "
+        "  ORDER BY place, subscription_id LIMIT $1::int), "
+        "paced AS (UPDATE subscriptions s SET paced_until = now() + make_interval(secs => "
+        "  c.n::double precision / s.max_per_second) FROM (SELECT subscription_id, "
+        "count(*) AS n "
+        "  FROM chosen GROUP BY subscription_id) c "
+        "  WHERE s.id = c.subscription_id AND s.max_per_second > 0) "
+        "UPDATE deliveries d SET next_attempt_at = now() + interval '2 minutes', "
+        "leased_by = pg_backend_pid() "
+        "FROM chosen, subscriptions s, events e "
+        "WHERE d.id = chosen.id AND s.id = d.subscription_id AND e.seq = d.event_seq "
+        /* again on the row itself: a replica that claimed it meanwhile wins */
+        "AND " DUE " "
+        "RETURNING d.id, s.id, s.url, s.secret_sealed, CASE WHEN s.previous_secret_until "
+        "> now() "
+        "THEN s.previous_secret_sealed END, e.id, e.event, d.attempts, d.event_seq, "
+        "d.subscription_sequence",
         2, params);
     *n = res ? PQntuples(res) : -1;
     if (*n <= 0) {
@@ -259,13 +278,12 @@ notify_handshake_t *notify_store_handshakes(db_t *db, int max, int *n)
     PGresult *res = db_query(
         db,
         "UPDATE subscriptions SET handshake_next_at = now() + interval '2 minutes' WHERE id IN "
-        "(SELECT id FROM subscriptions s WHERE " SHAKABLE(
-            "s") " AND handshake_next_at <= now() "
-                 "ORDER BY handshake_next_at LIMIT $1::int FOR UPDATE SKIP LOCKED) RETURNING id, "
-                 "url, "
-                 "secret_sealed, array_to_json(event_types)::text, coalesce(organization_id::text, "
-                 "''), "
-                 "coalesce(committee_id::text, ''), handshake_attempts, gen_random_uuid()",
+        "(SELECT id FROM subscriptions s WHERE " SHAKABLE " AND handshake_next_at <= now() "
+        "ORDER BY handshake_next_at LIMIT $1::int FOR UPDATE SKIP LOCKED) RETURNING id, "
+        "url, "
+        "secret_sealed, array_to_json(event_types)::text, coalesce(organization_id::text, "
+        "''), "
+        "coalesce(committee_id::text, ''), handshake_attempts, gen_random_uuid()",
         1, params);
     *n = res ? PQntuples(res) : -1;
     notify_handshake_t *rows = *n > 0 ? calloc((size_t)*n, sizeof *rows) : NULL;
@@ -343,11 +361,10 @@ notify_heartbeat_t *notify_store_heartbeats(db_t *db, int max, int *n)
     char limit[16];
     snprintf(limit, sizeof limit, "%d", max);
     const char *params[] = {limit};
-    PGresult *res = db_query(
-        db,
-        "UPDATE subscriptions s SET last_sent_at = now() WHERE s.id IN (SELECT id FROM "
-        "subscriptions s WHERE " SENDABLE(
-            "s") " AND heartbeat_seconds > 0 AND failing_since "
+    PGresult *res =
+        db_query(db,
+                 "UPDATE subscriptions s SET last_sent_at = now() WHERE s.id IN (SELECT id FROM "
+                 "subscriptions s WHERE " SENDABLE " AND heartbeat_seconds > 0 AND failing_since "
                  "IS NULL AND last_sent_at <= now() - make_interval(secs => heartbeat_seconds) "
                  "ORDER BY last_sent_at LIMIT $1::int FOR UPDATE SKIP LOCKED) "
                  "RETURNING s.id, s.url, s.secret_sealed, CASE WHEN s.previous_secret_until > "
@@ -357,7 +374,7 @@ notify_heartbeat_t *notify_store_heartbeats(db_t *db, int max, int *n)
                  "FROM "
                  "deliveries d WHERE d.subscription_id = s.id AND d.state = 'PENDING'), "
                  "gen_random_uuid()",
-        1, params);
+                 1, params);
     *n = res ? PQntuples(res) : -1;
     notify_heartbeat_t *rows = *n > 0 ? calloc((size_t)*n, sizeof *rows) : NULL;
     for (int i = 0; rows && i < *n; i++) {
@@ -402,15 +419,12 @@ long notify_store_next_due_ms(db_t *db, long none_ms)
                  " (SELECT min(greatest(h.next_attempt_at, s.paced_until)) FROM subscriptions s "
                  "  CROSS JOIN LATERAL (SELECT d.next_attempt_at FROM deliveries d "
                  "   WHERE d.subscription_id = s.id AND d.state = 'PENDING' "
-                 "   ORDER BY d.subscription_sequence LIMIT 1) h WHERE " SENDABLE(
-                     "s") "), "
-                          " (SELECT min(handshake_next_at) FROM subscriptions s WHERE " SHAKABLE(
-                              "s") "), "
-                                   " (SELECT min(last_sent_at + make_interval(secs => "
-                                   "heartbeat_seconds)) FROM "
-                                   "  subscriptions s WHERE " SENDABLE(
-                                       "s") " AND heartbeat_seconds > 0 "
-                                            "  AND failing_since IS NULL)) - now()) * 1000)",
+                 "   ORDER BY d.subscription_sequence LIMIT 1) h WHERE " SENDABLE "), "
+                 " (SELECT min(handshake_next_at) FROM subscriptions s WHERE " SHAKABLE "), "
+                 " (SELECT min(last_sent_at + make_interval(secs => "
+                 "heartbeat_seconds)) FROM "
+                 "  subscriptions s WHERE " SENDABLE " AND heartbeat_seconds > 0 "
+                 "  AND failing_since IS NULL)) - now()) * 1000)",
                  0, NULL),
         none_ms);
 }

@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Sets up the webhook sender's own session. 0 or -1. */
+int notify_store_sender_session(db_t *db);
+
 /* A delivery claimed for sending, with what it takes to send it. */
 typedef struct {
     char *id, *subscription_id, *url;
@@ -24,7 +27,9 @@ typedef struct {
 /* Claims up to `max` due deliveries: of each subscription that may be
  * sent to, its first pending ones in the order of its counter as far as
  * they are due without a gap (at most `chain_max`, fewer when it is
- * paced), leased to this connection's backend for two minutes. An array
+ * paced; when there are more than `max`, the first of every subscription
+ * before the second of any), leased to this connection's backend for two
+ * minutes. An array
  * sorted by subscription and counter, its length in `n` (0: none, NULL);
  * -1 in `n` when the database failed. Free with notify_claimed_free. */
 notify_claimed_t *notify_store_claim(db_t *db, int max, int chain_max, int *n);

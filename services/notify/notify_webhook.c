@@ -35,7 +35,7 @@ static const int s_backoff[] = {1, 6, 24, 120, 360, 720, 1440, 2880, 5760, 8640}
 #define BACKOFF_STEPS (sizeof s_backoff / sizeof s_backoff[0])
 #define DISABLE_AFTER_DAYS 3
 #define IN_FLIGHT_MAX 512        /* deliveries claimed and not yet recorded, in all */
-#define CHAIN_MAX 16             /* of one subscription in a claim: sent one at a time */
+#define CHAIN_MAX 64             /* of one subscription in a claim: sent one at a time */
 #define CHAIN_MAX_MS 30000       /* then the rest of a chain waits for the next claim */
 #define UPKEEP_MAX 8             /* handshakes, heartbeats claimed at once */
 #define SENDER_IDLE_MAX_MS 60000 /* the longest the sender sleeps with nothing due */
@@ -688,8 +688,9 @@ static void s_sender_fiber(void *arg)
             /* what became of a delivery is recorded without waiting for the
              * disk: lost in a database crash, it is sent again with the
              * same webhook-id, which receivers deduplicate on anyway */
-            if (s_sender.db)
-                PQclear(db_query(s_sender.db, "SET synchronous_commit TO off", 0, NULL));
+            if (s_sender.db && notify_store_sender_session(s_sender.db) != 0)
+                log_warn("could not set up the webhook sender's session: %s",
+                         db_error(s_sender.db));
         }
         if (!s_sender.db) {
             fiber_poll(NULL, 0, 1000);
