@@ -12,22 +12,19 @@
  * secrets (HMAC "v1") and ed25519 private keys ("v1a") are opened from
  * their sealed form only to sign. */
 #include "notify_curl.h"
+#include "notify_post.h"
 #include "notify_server.h"
 #include "notify_store.h"
-#include "samhand_check.h"
 #include "samhand_fiber.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
 #include "samhand_rows.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
 
 /* Backoff after the n-th failure, in units of the base (5 s by default):
  * 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 12 h: about a day. */
@@ -41,33 +38,13 @@ static const int s_backoff[] = {1, 6, 24, 120, 360, 720, 1440, 2880, 5760, 8640}
 #define SENDER_IDLE_MAX_MS 60000 /* the longest the sender sleeps with nothing due */
 #define SENDER_BUSY_MS 1000      /* ... with deliveries in flight (their ends wake it) */
 #define SENDER_RETAKE_MS 50      /* the shortest */
-#define EASY_KEPT 64             /* libcurl handles kept for the next transfers */
-
-typedef struct {
-    char response[257];
-    size_t len;
-    long retry_after_s;
-} s_answer_t;
-
-/* One POST on its way: its request and what came back. */
-typedef struct {
-    CURL *easy;
-    struct curl_slist *headers;
-    char *body;
-    s_answer_t answer;
-    CURLcode result;
-    long status;
-    int latency_ms;
-    bool allow_loopback;
-    bool refused; /* an address webhooks may not go to: not connected */
-} s_post_t;
 
 typedef enum { JOB_DELIVERED, JOB_FAILED, JOB_UNSIGNED, JOB_UNSENT } s_outcome_t;
 
 /* A claimed delivery: its row, its POST, what became of it. */
 typedef struct s_job {
     notify_claimed_t row; /* its strings are the job's */
-    s_post_t post;
+    notify_post_t post;
     bool is_unsigned; /* its secret did not open with SAMHAND_SECRET_KEY: not sent */
     s_outcome_t outcome;
     struct s_job *next_in_chain, *next_done;
@@ -89,149 +66,7 @@ static struct {
     int n_claimed;      /* claimed deliveries not yet recorded */
     int n_fibers;       /* chains, handshakes and heartbeats on their way */
     s_job_t *done_head, *done_tail;
-    CURL *easy_kept[EASY_KEPT];
-    int n_easy_kept;
 } s_sender;
-
-static size_t s_on_body(char *data, size_t size, size_t n, void *arg)
-{
-    s_answer_t *a = arg;
-    size_t take = size * n;
-    if (a->len < sizeof a->response - 1) {
-        size_t room = sizeof a->response - 1 - a->len;
-        memcpy(a->response + a->len, data, take < room ? take : room);
-        a->len += take < room ? take : room;
-        a->response[a->len] = '\0';
-    }
-    return size * n;
-}
-
-static size_t s_on_header(char *data, size_t size, size_t n, void *arg)
-{
-    s_answer_t *a = arg;
-    if (size * n > 12 && strncasecmp(data, "retry-after:", 12) == 0)
-        a->retry_after_s = strtol(data + 12, NULL, 10);
-    return size * n;
-}
-
-/* Called for every address a connection is to be made to, before its
- * socket exists: the address a name led to is checked here, so no name
- * (or rebinding of one) takes a webhook to this machine or a metadata
- * service, and not a byte (not a SYN, nor TLS's hello) goes to it. A
- * refused address fails as a closed port does, in the same words
- * (libcurl's), so the attempts cannot be used to scan this machine's
- * ports; the log says which it was. */
-static curl_socket_t s_on_open_socket(void *arg, curlsocktype purpose,
-                                      struct curl_sockaddr *address)
-{
-    s_post_t *post = arg;
-    char ip[INET6_ADDRSTRLEN] = "";
-    if (address->family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *)&address->addr)->sin_addr, ip, sizeof ip);
-    else if (address->family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&address->addr)->sin6_addr, ip, sizeof ip);
-    if (purpose != CURLSOCKTYPE_IPCXN || notify_address_refused(ip, post->allow_loopback)) {
-        post->refused = true;
-        log_info("a webhook was not sent to %s: samhand does not send webhooks there", ip);
-        return CURL_SOCKET_BAD;
-    }
-    return socket(address->family, address->socktype, address->protocol);
-}
-
-/* The webhook headers of `body` signed with the sealed `secret` (and,
- * while a rotation lasts, `previous` too, or NULL); NULL when `secret`
- * does not open with the key. */
-static struct curl_slist *s_signed_headers(const char *id, const char *body, const char *sealed,
-                                           const char *previous_sealed)
-{
-    const notify_context_t *context = s_sender.context;
-    char timestamp[24], id_header[96], ts_header[64], sig_header[256], sig[100], old_sig[100];
-    snprintf(timestamp, sizeof timestamp, "%lld", (long long)(bus_now_ms() / 1000));
-    char *secret = sealed ? notify_secret_open(context->secret_key, sealed) : NULL;
-    char *previous =
-        previous_sealed ? notify_secret_open(context->secret_key, previous_sealed) : NULL;
-    struct curl_slist *headers = NULL;
-    if (!secret || notify_signature_entry(secret, id, timestamp, body, sig) != 0)
-        goto cleanup;
-    /* while a secret is being rotated, both sign (a v1 and a v1a when the
-     * rotation changed the scheme); an old one that does not open (the
-     * key changed under it, and the owner rotated to mend it) is left out */
-    if (previous && notify_signature_entry(previous, id, timestamp, body, old_sig) == 0)
-        snprintf(sig_header, sizeof sig_header, "webhook-signature: %s %s", sig, old_sig);
-    else
-        snprintf(sig_header, sizeof sig_header, "webhook-signature: %s", sig);
-    snprintf(id_header, sizeof id_header, "webhook-id: %s", id);
-    snprintf(ts_header, sizeof ts_header, "webhook-timestamp: %s", timestamp);
-    headers = curl_slist_append(NULL, "Content-Type: application/json");
-    headers = curl_slist_append(headers, id_header);
-    headers = curl_slist_append(headers, ts_header);
-    headers = curl_slist_append(headers, sig_header);
-
-cleanup:
-    free(secret);
-    free(previous);
-    return headers;
-}
-
-static CURL *s_easy_take(void)
-{
-    return s_sender.n_easy_kept > 0 ? s_sender.easy_kept[--s_sender.n_easy_kept] : curl_easy_init();
-}
-
-static void s_easy_give_back(CURL *easy)
-{
-    if (easy && s_sender.n_easy_kept < EASY_KEPT)
-        s_sender.easy_kept[s_sender.n_easy_kept++] = easy;
-    else if (easy)
-        curl_easy_cleanup(easy);
-}
-
-/* POSTs `post->body` to `url` with its headers on the loop's libcurl (the
- * fiber waits), each address checked before it is connected to; what came
- * back into `post`. */
-static void s_perform(s_post_t *post, const char *url)
-{
-    post->answer = (s_answer_t){.retry_after_s = -1};
-    post->allow_loopback = s_sender.context->allow_loopback;
-    CURL *curl = post->easy = s_easy_take();
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post->body ? post->body : "");
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, post->headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "samhand-webhooks/" SAMHAND_VERSION);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &post->answer);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, s_on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &post->answer);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, s_on_open_socket);
-    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, post);
-    post->result = notify_curl_perform(s_sender.curl, curl);
-    curl_off_t total_us = 0;
-    curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total_us);
-    post->latency_ms = (int)(total_us / 1000);
-    if (post->result == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &post->status);
-    else /* a refused address reads as a closed port: curl's own words */
-        snprintf(post->answer.response, sizeof post->answer.response, "%s",
-                 curl_easy_strerror(post->result));
-    check_utf8_cut(post->answer.response);
-    s_easy_give_back(curl);
-    post->easy = NULL;
-}
-
-static bool s_is_ok(const s_post_t *post)
-{
-    return post->status >= 200 && post->status < 300;
-}
-
-static void s_post_clear(s_post_t *post)
-{
-    curl_slist_free_all(post->headers);
-    free(post->body);
-    *post = (s_post_t){0};
-}
 
 /* Switches a subscription off, once, and tells its owner in the same
  * transaction: `reason` is kept for the API, `why` is for people. */
@@ -271,7 +106,7 @@ static long s_unsigned(const char *what, const char *subscription_id)
 
 /* Tells a subscription's owner that its endpoint began to fail: once a
  * spell, at its first failed attempt. */
-static void s_tell_failing(db_t *db, const char *subscription_id, const s_post_t *post)
+static void s_tell_failing(db_t *db, const char *subscription_id, const notify_post_t *post)
 {
     char why[300];
     if (post->status)
@@ -328,7 +163,7 @@ static void s_failed(db_t *db, const s_job_t *job)
 
 static void s_job_free(s_job_t *job)
 {
-    s_post_clear(&job->post);
+    notify_post_clear(&job->post);
     notify_claimed_clear(&job->row);
 }
 
@@ -421,8 +256,9 @@ static void s_chain_fiber(void *arg)
             s_done(job, JOB_UNSIGNED); /* not sent; the rest of its chain waits behind it */
             is_open = false;
         } else {
-            s_perform(&job->post, job->row.url);
-            is_open = s_is_ok(&job->post);
+            notify_post_send(&job->post, s_sender.curl, job->row.url,
+                             s_sender.context->allow_loopback);
+            is_open = notify_post_is_ok(&job->post);
             s_done(job, is_open                                                ? JOB_DELIVERED
                         : s_sender.is_stopping && job->post.result != CURLE_OK ? JOB_UNSENT
                                                                                : JOB_FAILED);
@@ -453,9 +289,8 @@ static void s_prepare(s_job_t *job, s_base_t *bases, int *n_bases)
     }
     job->post.body =
         base ? notify_cloudevent_with_counter(base, job->row.subscription_sequence) : NULL;
-    job->post.headers = s_signed_headers(job->row.event_id, job->post.body ? job->post.body : "",
-                                         job->row.secret_sealed, job->row.previous_sealed);
-    job->is_unsigned = !job->post.headers;
+    job->is_unsigned = notify_post_sign(&job->post, job->row.event_id, s_sender.context->secret_key,
+                                        job->row.secret_sealed, job->row.previous_sealed) != 0;
 }
 
 /* Claims what is due, as much as the bound on deliveries in flight
@@ -532,10 +367,10 @@ static char *s_handshake_body(const notify_handshake_t *h)
 
 /* Records what became of one handshake: the URL verified, or the next try
  * (by the deliveries' backoff), or after the last one switched off. */
-static void s_handshake_done(db_t *db, const notify_handshake_t *h, const s_post_t *post)
+static void s_handshake_done(db_t *db, const notify_handshake_t *h, const notify_post_t *post)
 {
     const notify_context_t *context = s_sender.context;
-    if (s_is_ok(post)) {
+    if (notify_post_is_ok(post)) {
         if (notify_store_handshake_verified(db, h->id, h->url) != 0)
             log_warn("could not record a webhook handshake: %s", db_error(db));
         return;
@@ -562,12 +397,13 @@ static void s_handshake_done(db_t *db, const notify_handshake_t *h, const s_post
 static void s_handshake_fiber(void *arg)
 {
     notify_handshake_t *h = arg;
-    s_post_t post = {0};
+    notify_post_t post = {0};
     post.body = s_handshake_body(h);
-    post.headers =
-        post.body ? s_signed_headers(h->handshake_id, post.body, h->secret_sealed, NULL) : NULL;
+    if (post.body) /* unsigned, it keeps no headers */
+        notify_post_sign(&post, h->handshake_id, s_sender.context->secret_key, h->secret_sealed,
+                         NULL);
     if (post.headers)
-        s_perform(&post, h->url);
+        notify_post_send(&post, s_sender.curl, h->url, s_sender.context->allow_loopback);
     bool is_aborted = s_sender.is_stopping && post.result != CURLE_OK;
     db_t *db = post.body && !is_aborted ? bus_server_db_take(s_sender.server) : NULL;
     if (db && post.headers) {
@@ -579,7 +415,7 @@ static void s_handshake_fiber(void *arg)
     }
     if (db)
         bus_server_db_give_back(s_sender.server, db);
-    s_post_clear(&post);
+    notify_post_clear(&post);
     notify_handshake_clear(h);
     free(h);
     s_sender.n_fibers--;
@@ -603,26 +439,57 @@ static void s_heartbeat_fiber(void *arg)
     size_t len = samhand__v1__subscription_heartbeat__get_packed_size(&beat);
     uint8_t *packed = malloc(len + 1);
     samhand__v1__subscription_heartbeat__pack(&beat, packed);
-    s_post_t post = {0};
+    notify_post_t post = {0};
     post.body =
         notify_cloudevent_own(h->heartbeat_id, "no.samhand.subscription.heartbeat", h->id,
                               samhand__v1__subscription_heartbeat__descriptor.name, packed, len);
     free(packed);
-    post.headers = post.body ? s_signed_headers(h->heartbeat_id, post.body, h->secret_sealed,
-                                                h->previous_sealed)
-                             : NULL;
+    if (post.body)
+        notify_post_sign(&post, h->heartbeat_id, s_sender.context->secret_key, h->secret_sealed,
+                         h->previous_sealed);
     if (post.headers) {
-        s_perform(&post, h->url);
-        if (!s_is_ok(&post) && !s_sender.is_stopping)
+        notify_post_send(&post, s_sender.curl, h->url, s_sender.context->allow_loopback);
+        if (!notify_post_is_ok(&post) && !s_sender.is_stopping)
             log_info("webhook heartbeat of subscription %s not taken: %ld %s", h->id, post.status,
                      post.answer.response);
     } else if (post.body) {
         s_unsigned("heartbeat", h->id); /* the next is a period later anyway */
     }
-    s_post_clear(&post);
+    notify_post_clear(&post);
     notify_heartbeat_clear(h);
     free(h);
     s_sender.n_fibers--;
+}
+
+static void s_handshake_clear(void *row)
+{
+    notify_handshake_clear(row);
+}
+
+static void s_heartbeat_clear(void *row)
+{
+    notify_heartbeat_clear(row);
+}
+
+/* Starts `fn` on a fiber for each of the `n` rows of `rows` (each `size`
+ * bytes), every fiber with a copy of its row of its own; a row that gets
+ * none is cleared (claimed, it is tried again when the claim lapses).
+ * Frees the array. */
+static void s_spawn_each(void *rows, int n, size_t size, void (*fn)(void *), void (*clear)(void *))
+{
+    for (int i = 0; i < n; i++) {
+        void *row = (char *)rows + (size_t)i * size, *one = malloc(size);
+        if (one) {
+            memcpy(one, row, size);
+            if (fiber_spawn(fn, one)) {
+                s_sender.n_fibers++;
+                continue;
+            }
+        }
+        free(one);
+        clear(row);
+    }
+    free(rows);
 }
 
 /* Claims the due handshakes and heartbeats and starts a fiber for each. */
@@ -630,33 +497,9 @@ static void s_upkeep(db_t *db)
 {
     int n = 0;
     notify_handshake_t *shakes = notify_store_handshakes(db, UPKEEP_MAX, &n);
-    for (int i = 0; i < n; i++) {
-        notify_handshake_t *one = malloc(sizeof *one);
-        if (one) {
-            *one = shakes[i];
-            if (fiber_spawn(s_handshake_fiber, one)) {
-                s_sender.n_fibers++;
-                continue;
-            }
-        }
-        free(one);
-        notify_handshake_clear(&shakes[i]); /* tried again in two minutes */
-    }
-    free(shakes);
+    s_spawn_each(shakes, n, sizeof *shakes, s_handshake_fiber, s_handshake_clear);
     notify_heartbeat_t *beats = notify_store_heartbeats(db, UPKEEP_MAX, &n);
-    for (int i = 0; i < n; i++) {
-        notify_heartbeat_t *one = malloc(sizeof *one);
-        if (one) {
-            *one = beats[i];
-            if (fiber_spawn(s_heartbeat_fiber, one)) {
-                s_sender.n_fibers++;
-                continue;
-            }
-        }
-        free(one);
-        notify_heartbeat_clear(&beats[i]);
-    }
-    free(beats);
+    s_spawn_each(beats, n, sizeof *beats, s_heartbeat_fiber, s_heartbeat_clear);
 }
 
 /* How long the sender may sleep: with deliveries in flight, until their
@@ -721,8 +564,7 @@ static void s_sender_fiber(void *arg)
         fiber_poll(NULL, 0, 100);
     s_record(s_sender.db);
     notify_curl_destroy(&s_sender.curl);
-    while (s_sender.n_easy_kept > 0)
-        curl_easy_cleanup(s_sender.easy_kept[--s_sender.n_easy_kept]);
+    notify_post_cleanup();
     db_destroy(&s_sender.db);
     s_sender.fiber = NULL;
 }
