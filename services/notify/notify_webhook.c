@@ -34,6 +34,7 @@ static const int s_backoff[] = {1, 6, 24, 120, 360, 720, 1440, 2880, 5760, 8640}
 #define IN_FLIGHT_MAX 512        /* deliveries claimed and not yet recorded, in all */
 #define CHAIN_MAX 64             /* of one subscription in a claim: sent one at a time */
 #define CHAIN_MAX_MS 30000       /* then the rest of a chain waits for the next claim */
+#define CLAIM_EVERY_MS 5         /* the shortest time between two claims, as events come in */
 #define UPKEEP_MAX 8             /* handshakes, heartbeats claimed at once */
 #define SENDER_IDLE_MAX_MS 60000 /* the longest the sender sleeps with nothing due */
 #define SENDER_BUSY_MS 1000      /* ... with deliveries in flight (their ends wake it) */
@@ -62,6 +63,8 @@ static struct {
     fiber_t *fiber;
     bool is_stopping;
     bool is_due;        /* deliveries came in, or something finished */
+    bool has_finished;  /* a chain (or a handshake) ended: look at once */
+    int64_t claimed_at; /* the last claim's time */
     bool is_upkeep_due; /* subscriptions changed: handshakes, heartbeats too */
     int n_claimed;      /* claimed deliveries not yet recorded */
     int n_fibers;       /* chains, handshakes and heartbeats on their way */
@@ -242,7 +245,9 @@ static void s_sender_nudge(void)
 
 /* A subscription's chain of claimed deliveries, sent one after the other:
  * the next only when the one before succeeded, so the endpoint gets them
- * in the order of its counter; each done as soon as it is answered. */
+ * in the order of its counter; each done as soon as it is answered, and
+ * the chain's recorded together when it ends (the subscription's next
+ * deliveries wait behind it anyway). */
 static void s_chain_fiber(void *arg)
 {
     s_job_t *job = arg;
@@ -263,9 +268,10 @@ static void s_chain_fiber(void *arg)
                         : s_sender.is_stopping && job->post.result != CURLE_OK ? JOB_UNSENT
                                                                                : JOB_FAILED);
         }
-        s_sender_nudge();
     }
     s_sender.n_fibers--;
+    s_sender.has_finished = true;
+    s_sender_nudge();
 }
 
 /* The body of a claimed delivery, from the event's body without the
@@ -419,7 +425,8 @@ static void s_handshake_fiber(void *arg)
     notify_handshake_clear(h);
     free(h);
     s_sender.n_fibers--;
-    s_sender_nudge(); /* what is due now changed: its URL's deliveries, its next try */
+    s_sender.has_finished = true; /* what is due now changed: its URL's deliveries, its next try */
+    s_sender_nudge();
 }
 
 /* A heartbeat of a subscription that asked for one and had no delivery
@@ -539,10 +546,19 @@ static void s_sender_fiber(void *arg)
             fiber_poll(NULL, 0, 1000);
             continue;
         }
+        /* deliveries coming in (each commit of the fan-out wakes it) are
+         * claimed together, CLAIM_EVERY_MS after the last claim at the
+         * soonest, unless something ended and made room */
+        int64_t since_ms = bus_now_ms() - s_sender.claimed_at;
+        if (!s_sender.has_finished && !s_sender.is_upkeep_due && since_ms < CLAIM_EVERY_MS) {
+            fiber_poll(NULL, 0, (int)(CLAIM_EVERY_MS - since_ms));
+            continue;
+        }
         db_t *db = s_sender.db;
-        s_sender.is_due = false;
+        s_sender.is_due = s_sender.has_finished = false;
         s_record(db);
         int claimed = s_claim(db);
+        s_sender.claimed_at = bus_now_ms();
         if (s_sender.is_upkeep_due) {
             s_sender.is_upkeep_due = false;
             s_upkeep(db);
