@@ -74,6 +74,7 @@ typedef struct {
     consumer_t **consumers;
     size_t n_consumers;
     s_schedule_t *schedule;
+    const service_def_t *def;
 } s_stop_t;
 
 static void s_stop_fiber(void *arg)
@@ -89,6 +90,8 @@ static void s_stop_fiber(void *arg)
         consumer_stop(stop->consumers[i]);
     stop->schedule->stopping = true;
     fiber_wake(stop->schedule->fiber);
+    if (stop->def->stop)
+        stop->def->stop(stop->def->context);
 }
 
 int service_main(const service_def_t *def, int argc, char **argv)
@@ -189,7 +192,7 @@ int service_main(const service_def_t *def, int argc, char **argv)
     /* from here every way out goes through cleanup: czmq's own shutdown at
      * exit must find no actor alive (it would abort destroying one) */
     int status = 1;
-    zactor_t *auth = NULL, *background_actor = NULL;
+    zactor_t *auth = NULL;
     bus_server_t *server = NULL;
     relay_t *relay = NULL;
     consumer_t *consumers[4] = {0};
@@ -238,21 +241,20 @@ int service_main(const service_def_t *def, int argc, char **argv)
         log_error("not publishing events, so stopping");
         goto cleanup;
     }
-    /* this thread's loop runs the requests, the relay, the consumers and
-     * the scheduled work, each a fiber; the background actor (webhook
-     * delivery) is a thread of its own */
+    /* this thread's loop runs the requests, the relay, the consumers, the
+     * scheduled work and the service's own (webhook delivery), as fibers */
     bus_server_serve(server);
     if (def->n_consumers > 0) /* long-polls wait for what the followers apply */
         bus_server_listen_changes(server);
-    service_background_t background = {database_url, def->name, def->context};
-    background_actor = def->background ? zactor_new(def->background, &background) : NULL;
+    if (def->start)
+        def->start(server, database_url, def->context);
     for (size_t i = 0; i < def->n_consumers; i++)
         consumers[i] =
             consumer_new(server, def->consumers[i].source, source_pub[i], source_router[i],
                          def->name, def->consumers[i].apply, def->context);
     s_schedule_t schedule = {def, server, housekeeping_s, retention_hours, false, NULL};
     schedule.fiber = fiber_spawn(s_schedule_fiber, &schedule);
-    s_stop_t stop = {stop_fd, server, relay, consumers, def->n_consumers, &schedule};
+    s_stop_t stop = {stop_fd, server, relay, consumers, def->n_consumers, &schedule, def};
     fiber_spawn(s_stop_fiber, &stop);
     fiber_loop_run();
     status = 0;
@@ -260,7 +262,6 @@ int service_main(const service_def_t *def, int argc, char **argv)
 cleanup:
     for (size_t i = 0; i < def->n_consumers; i++)
         consumer_destroy(&consumers[i]);
-    zactor_destroy(&background_actor);
     relay_destroy(&relay);
     bus_server_destroy(&server);
     curve_auth_stop(&auth);

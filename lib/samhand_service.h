@@ -33,9 +33,12 @@ typedef struct {
     void (*housekeeping)(db_t *db, void *context);
     const service_consumer_t *consumers;
     size_t n_consumers;
-    /* a thread of the service's own (e.g. webhook delivery), run as a czmq
-     * actor with a service_background_t; NULL for none */
-    zactor_fn *background;
+    /* work of the service's own on its loop (webhook delivery, say):
+     * `start` spawns its fibers once the server serves (`database_url` for
+     * a connection of their own), `stop` asks them to end at SIGINT or
+     * SIGTERM (they finish before service_main returns); NULL for none */
+    void (*start)(bus_server_t *server, const char *database_url, void *context);
+    void (*stop)(void *context);
     /* queues operators watch, besides the outbox */
     const bus_queue_t *queues;
     size_t n_queues;
@@ -43,13 +46,6 @@ typedef struct {
     const bus_gauge_t *gauges;
     size_t n_gauges;
 } service_def_t;
-
-/* What a background actor gets. */
-typedef struct {
-    const char *database_url;
-    const char *name; /* the service's, its schema */
-    void *context;
-} service_background_t;
 
 /* Runs the service until a signal; returns the process exit code. */
 int service_main(const service_def_t *def, int argc, char **argv);

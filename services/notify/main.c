@@ -1,5 +1,6 @@
 /* samhand-notify: event stream, webhooks, e-mail, pull feed. */
 #include "notify_server.h"
+#include "notify_store.h"
 #include "samhand_service.h"
 
 #include <stdbool.h>
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
      * shown, per subscription too, but never make notify unready; what
      * is notify's own is a delivery due to an endpoint that is not failing
      * and taken up by no sender (age: since it fell due) */
-    static const bus_queue_t queues[] = {
+    const bus_queue_t queues[] = {
         {"webhooks",
          "SELECT count(*), coalesce(extract(epoch FROM now() - min(e.received_at)), "
          "0) FROM deliveries d JOIN events e ON e.seq = d.event_seq JOIN "
@@ -55,16 +56,7 @@ int main(int argc, char **argv)
          "s.state = 'ACTIVE'",
          true},
         {"dead_letters", "SELECT count(*), 0 FROM deliveries WHERE state = 'DEAD'", true},
-        {"webhooks_due",
-         "SELECT count(*), coalesce(extract(epoch FROM now() - min(h.next_attempt_at)), 0) "
-         "FROM subscriptions s CROSS JOIN LATERAL (SELECT d.next_attempt_at FROM deliveries d "
-         "WHERE d.subscription_id = s.id AND d.state = 'PENDING' "
-         "ORDER BY d.subscription_sequence LIMIT 1) h "
-         /* the endpoints notify itself is to keep up with: not failing, and
-          * not paced by their owner (a backlog there is the receiver's) */
-         "WHERE s.state = 'ACTIVE' AND s.failing_since IS NULL AND s.max_per_second = 0 AND "
-         "s.url = s.verified_url AND s.secret_sealed IS NOT NULL AND h.next_attempt_at <= now()",
-         false},
+        {"webhooks_due", notify_store_webhooks_due_sql, false},
         {"mail",
          "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
          "FROM mails WHERE state = 'PENDING'",
@@ -99,9 +91,6 @@ int main(int argc, char **argv)
         {"SAMHAND_WEBHOOK_MAX_ATTEMPTS", CONFIG_INT, "11",
          "attempts before a delivery (webhook or mail) becomes a dead letter", 1, 100, NULL,
          &context.max_attempts, NULL},
-        {"SAMHAND_WEBHOOK_SENDERS", CONFIG_INT, "4",
-         "threads sending webhooks; a subscription always has the same one, so its order holds", 1,
-         NOTIFY_SENDERS_MAX, NULL, &context.webhook_senders, NULL},
         {"SAMHAND_WEBHOOK_ALLOW_LOOPBACK", CONFIG_INT, "0",
          "1: webhooks may go to this machine (loopback and its interfaces' addresses), for tests "
          "and a developer's receiver; link-local addresses are never called",
@@ -162,7 +151,8 @@ int main(int argc, char **argv)
         .config = config,
         .n_config = sizeof config / sizeof config[0],
         .context = &context,
-        .background = notify_webhook_actor,
+        .start = notify_delivery_start,
+        .stop = notify_delivery_stop,
         /* at start-up first: secrets an older notify kept in plain text */
         .housekeeping = s_housekeeping,
         .queues = queues,

@@ -94,7 +94,7 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
         return 0; /* had it already: nothing more to do, nothing twice */
     if (fanned > 0) {
         db_count_at_commit(db, "webhooks", "in", fanned);
-        db_at_commit(db, notify_wake_senders, context); /* at once, not at their next look */
+        db_at_commit(db, notify_wake_deliveries, context); /* at once, not at their next look */
     }
     return notify_mail_plan(db, event, context) != 0 || notify_reminder_keep(db, event) != 0 ? -1
                                                                                              : 0;

@@ -5,12 +5,15 @@
  * proposal (innmeldt sak) when it is placed on an agenda or declined, and
  * of a webhook subscription switched off to its owner. Mails are planned
  * when their event arrives (once, with the event), rendered by agenda (or
- * here), and sent over SMTP (libcurl) with retries by a thread of their
- * own, which no webhook endpoint holds up. The reminder digests are
- * planned in notify_reminder.c (by that thread, once a day). */
+ * here), and sent over SMTP (libcurl on notify's loop) with retries by a
+ * fiber of their own, which no webhook endpoint holds up. The reminder
+ * digests are planned in notify_reminder.c (by that fiber, once a day). */
 #include "samhand_html.h"
+#include "notify_curl.h"
 #include "notify_server.h"
+#include "notify_store.h"
 #include "samhand_check.h"
+#include "samhand_fiber.h"
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand/v1/deviation.pb-c.h"
 #include "samhand_log.h"
@@ -20,14 +23,10 @@
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
-#include <poll.h>
-#include <stdatomic.h>
 #include <stdint.h>
-#include <sys/eventfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ------------------------------------------------------------ read model */
 
@@ -97,15 +96,7 @@ static int s_keep_directory(db_t *db, const Samhand__V1__Event *e)
 
 /* ------------------------------------------------------------ planning */
 
-/* The mailer's eventfd: a commit that queued mail wakes it (-1: none). */
-static atomic_int s_mail_wake = -1;
-
-void notify_mail_wake(void)
-{
-    int fd = atomic_load(&s_mail_wake);
-    if (fd >= 0)
-        db_wake((void *)(intptr_t)fd);
-}
+static void s_on_mail_queued(void *arg);
 
 int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const char *to,
                       const char *organization_id, const char *subject, const char *html,
@@ -131,9 +122,7 @@ int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const ch
         return -1;
     if (atoi(PQcmdTuples(res)) > 0) { /* 0: planned already, or not to be sent */
         db_count_at_commit(db, "mail", "in", 1);
-        int wake = atomic_load(&s_mail_wake);
-        if (wake >= 0) /* the mailer sends it once it is committed */
-            db_at_commit(db, db_wake, (void *)(intptr_t)wake);
+        db_at_commit(db, s_on_mail_queued, NULL); /* the mailer sends it once committed */
     }
     PQclear(res);
     return 0;
@@ -552,10 +541,8 @@ static void s_base64(FILE *out, const char *text)
     }
 }
 
-static char *s_message(const PGresult *res, const char *from, size_t *len)
+static char *s_message(const char *id, const notify_mail_row_t *mail, const char *from, size_t *len)
 {
-    const char *id = PQgetvalue(res, 0, 0), *to = PQgetvalue(res, 0, 1);
-    const char *subject = PQgetvalue(res, 0, 2), *html = PQgetvalue(res, 0, 3);
     char date[64];
     time_t now = time(NULL);
     struct tm tm;
@@ -564,24 +551,24 @@ static char *s_message(const PGresult *res, const char *from, size_t *len)
     char *text = NULL;
     FILE *out = open_memstream(&text, len);
     unsigned char encoded[1024];
-    size_t subject_len = strlen(subject) > 700 ? 700 : strlen(subject);
-    EVP_EncodeBlock(encoded, (const unsigned char *)subject, (int)subject_len);
+    size_t subject_len = strlen(mail->subject) > 700 ? 700 : strlen(mail->subject);
+    EVP_EncodeBlock(encoded, (const unsigned char *)mail->subject, (int)subject_len);
     fprintf(out,
             "From: samhand <%s>\r\nTo: <%s>\r\nSubject: =?UTF-8?B?%s?=\r\nDate: %s\r\n"
             "Message-ID: <%s@samhand>\r\nMIME-Version: 1.0\r\n"
             "Content-Type: multipart/mixed; boundary=\"samhand-%s\"\r\n\r\n"
             "--samhand-%s\r\nContent-Type: text/html; charset=utf-8\r\n"
             "Content-Transfer-Encoding: base64\r\n\r\n",
-            from, to, encoded, date, id, id, id);
-    s_base64(out, html);
-    if (!PQgetisnull(res, 0, 4)) {
-        bool cancel = strstr(PQgetvalue(res, 0, 4), "METHOD:CANCEL") != NULL;
+            from, mail->to, encoded, date, id, id, id);
+    s_base64(out, mail->html);
+    if (mail->calendar) {
+        bool cancel = strstr(mail->calendar, "METHOD:CANCEL") != NULL;
         fprintf(out,
                 "--samhand-%s\r\nContent-Type: text/calendar; charset=utf-8; method=%s\r\n"
                 "Content-Disposition: attachment; filename=\"mote.ics\"\r\n"
                 "Content-Transfer-Encoding: base64\r\n\r\n",
                 id, cancel ? "CANCEL" : "PUBLISH");
-        s_base64(out, PQgetvalue(res, 0, 4));
+        s_base64(out, mail->calendar);
     }
     fprintf(out, "--samhand-%s--\r\n", id);
     fclose(out);
@@ -602,26 +589,50 @@ static size_t s_read(char *buf, size_t size, size_t n, void *arg)
     return take;
 }
 
-static void s_send(db_t *db, CURL *curl, const char *mail_id, const notify_context_t *ctx)
+/* The mailer: one fiber of notify's loop, which sends over the loop's
+ * libcurl (an SMTP server that hangs holds up only the mail, never a
+ * webhook) and takes a connection of the server's only for each statement's
+ * time. */
+static struct {
+    bus_server_t *server;
+    notify_curl_t *curl;
+    const notify_context_t *context;
+    fiber_t *fiber;
+    bool is_due, is_stopping;
+} s_mailer;
+
+void notify_mail_wake(void)
 {
-    const char *params[] = {mail_id};
-    PGresult *res = db_query(db,
-                             "SELECT id, to_address, subject, html, calendar, attempts FROM mails "
-                             "WHERE id = $1",
-                             1, params);
-    if (!res || PQntuples(res) == 0) {
-        PQclear(res);
-        return;
-    }
+    s_mailer.is_due = true;
+    if (s_mailer.fiber)
+        fiber_wake(s_mailer.fiber);
+}
+
+static void s_on_mail_queued(void *arg)
+{
+    (void)arg;
+    notify_mail_wake();
+}
+
+/* Sends mail `id`; the outcome recorded. */
+static void s_send(CURL *curl, const char *id)
+{
+    const notify_context_t *ctx = s_mailer.context;
+    notify_mail_row_t mail = {0};
+    db_t *db = bus_server_db_take(s_mailer.server);
+    int found = db ? notify_store_mail(db, id, &mail) : -1;
+    if (db)
+        bus_server_db_give_back(s_mailer.server, db);
+    if (found != 1)
+        return; /* gone, or the database away: due again in two minutes */
     size_t len = 0;
-    char *message = s_message(res, ctx->mail_from, &len);
-    char to[320];
-    snprintf(to, sizeof to, "<%s>", PQgetvalue(res, 0, 1));
-    int attempts = atoi(PQgetvalue(res, 0, 5)) + 1;
-    PQclear(res);
-    struct curl_slist *rcpt = curl_slist_append(NULL, to);
-    char from[320];
+    char *message = s_message(id, &mail, ctx->mail_from, &len);
+    char to[320], from[320];
+    snprintf(to, sizeof to, "<%s>", mail.to);
     snprintf(from, sizeof from, "<%s>", ctx->mail_from);
+    int attempts = mail.attempts + 1;
+    notify_mail_row_clear(&mail);
+    struct curl_slist *rcpt = curl_slist_append(NULL, to);
     s_upload_t upload = {message, len, 0};
     curl_easy_reset(curl);
     curl_easy_setopt(curl, CURLOPT_URL, ctx->smtp_url);
@@ -631,109 +642,86 @@ static void s_send(db_t *db, CURL *curl, const char *mail_id, const notify_conte
     curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 20000L);
-    CURLcode rc = curl_easy_perform(curl);
+    CURLcode rc = notify_curl_perform(s_mailer.curl, curl);
     curl_slist_free_all(rcpt);
     free(message);
-    if (rc == CURLE_OK) {
-        PQclear(db_query(db,
-                         "UPDATE mails SET state = 'SENT', sent_at = now(), attempts = attempts "
-                         "+ 1 WHERE id = $1",
-                         1, params));
-        metrics_queue_flow("notify", "mail", "out", 1);
+    if (s_mailer.is_stopping && rc == CURLE_ABORTED_BY_CALLBACK)
+        return; /* the process ends: due again in two minutes */
+    db = bus_server_db_take(s_mailer.server);
+    if (!db)
         return;
+    if (rc == CURLE_OK) {
+        if (notify_store_mail_sent(db, id) == 0)
+            metrics_queue_flow("notify", "mail", "out", 1);
+    } else {
+        /* like webhooks: back off, then give up and keep it as dead */
+        long delay_ms = ctx->retry_base_ms * (1L << (attempts < 12 ? attempts : 12));
+        bool is_dead = attempts >= ctx->max_attempts;
+        notify_store_mail_failed(db, id, delay_ms, is_dead, curl_easy_strerror(rc));
+        metrics_queue_flow("notify", "mail", is_dead ? "dead" : "retried", 1);
+        log_warn("could not send mail %s (attempt %d): %s", id, attempts, curl_easy_strerror(rc));
     }
-    /* like webhooks: back off, then give up and keep it as dead */
-    char delay[24];
-    snprintf(delay, sizeof delay, "%ld",
-             ctx->retry_base_ms * (1L << (attempts < 12 ? attempts : 12)));
-    const char *retry[] = {mail_id, delay, attempts >= ctx->max_attempts ? "DEAD" : "PENDING",
-                           curl_easy_strerror(rc)};
-    PQclear(db_query(db,
-                     "UPDATE mails SET attempts = attempts + 1, state = $3, last_error = $4, "
-                     "next_attempt_at = now() + make_interval(secs => $2::double precision / "
-                     "1000) WHERE id = $1",
-                     4, retry));
-    metrics_queue_flow("notify", "mail", attempts >= ctx->max_attempts ? "dead" : "retried", 1);
-    log_warn("could not send mail %s (attempt %d): %s", mail_id, attempts, curl_easy_strerror(rc));
+    bus_server_db_give_back(s_mailer.server, db);
 }
 
-/* Sends the mails that are due, up to 20. */
-/* Sends up to 20 mails that are due; how many were taken. */
-static int s_send_due(db_t *db, CURL *curl, const notify_context_t *ctx)
-{
-    if (!ctx->smtp_url[0])
-        return 0;
-    PGresult *res = db_query(db,
-                             "UPDATE mails SET next_attempt_at = now() + interval '2 minutes' "
-                             "WHERE id IN (SELECT id FROM mails WHERE state = 'PENDING' AND "
-                             "next_attempt_at <= now() ORDER BY created_at LIMIT 20 FOR UPDATE "
-                             "SKIP LOCKED) RETURNING id",
-                             0, NULL);
-    if (!res)
-        return 0;
-    int n = PQntuples(res);
-    char ids[20][40];
-    for (int i = 0; i < n && i < 20; i++)
-        snprintf(ids[i], 40, "%s", PQgetvalue(res, i, 0));
-    PQclear(res);
-    for (int i = 0; i < n && i < 20; i++)
-        s_send(db, curl, ids[i], ctx);
-    return n;
-}
-
+#define MAIL_BATCH 20
 #define MAIL_IDLE_MAX_MS 60000 /* the longest the mailer sleeps (reminders: within a minute) */
 #define MAIL_RETAKE_MS 50
 
-/* Until the next mail falls due, MAIL_IDLE_MAX_MS at most. */
-static int s_mail_due_ms(db_t *db)
+/* Plans the day's reminders and sends what is due, MAIL_BATCH at a time;
+ * sleeps until the next mail falls due (MAIL_IDLE_MAX_MS at most) or a
+ * commit queues one. Without its database it keeps trying: the mail waits,
+ * the queue's age shows it, nothing is lost. */
+static void s_mailer_fiber(void *arg)
 {
-    PGresult *res = db_query(db,
-                             "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000) "
-                             "FROM mails WHERE state = 'PENDING'",
-                             0, NULL);
-    long ms = MAIL_IDLE_MAX_MS;
-    if (!res)
-        ms = 1000;
-    else if (!PQgetisnull(res, 0, 0))
-        ms = atol(PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return (int)(ms < MAIL_RETAKE_MS     ? MAIL_RETAKE_MS
-                 : ms > MAIL_IDLE_MAX_MS ? MAIL_IDLE_MAX_MS
-                                         : ms);
-}
-
-void *notify_mail_main(void *arg)
-{
-    const notify_mail_thread_t *thread = arg;
-    const notify_context_t *ctx = thread->background->context;
-    db_t *db = NULL;
+    (void)arg;
+    const notify_context_t *ctx = s_mailer.context;
     CURL *curl = curl_easy_init();
     char digest_day[11] = ""; /* the last day whose reminders were planned */
-    int wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    atomic_store(&s_mail_wake, wake);
-    while (!atomic_load(thread->stop)) {
-        /* without its database it keeps trying: the mail waits, the
-         * queue's age shows it, nothing is lost */
-        if (!db)
-            db = db_new(thread->background->database_url, thread->background->name, 1000);
-        int sleep_ms = 1000;
+    while (!s_mailer.is_stopping) {
+        s_mailer.is_due = false;
+        long sleep_ms = 1000;
+        char ids[MAIL_BATCH][40];
+        int n = 0;
+        db_t *db = bus_server_db_take(s_mailer.server);
         if (db) {
             notify_reminder_plan(db, ctx, digest_day);
-            sleep_ms = s_send_due(db, curl, ctx) > 0 ? 0 : s_mail_due_ms(db);
+            n = ctx->smtp_url[0] ? notify_store_mails_claim(db, ids, MAIL_BATCH) : 0;
+            if (n <= 0)
+                sleep_ms = notify_store_mail_due_ms(db, MAIL_IDLE_MAX_MS);
+            bus_server_db_give_back(s_mailer.server, db);
         }
-        /* a commit that queues mail, or the end, wakes it before */
-        struct pollfd p = {.fd = wake, .events = POLLIN};
-        if (sleep_ms > 0 && poll(&p, 1, sleep_ms) > 0) {
-            uint64_t wakes;
-            if (read(wake, &wakes, sizeof wakes) < 0) {
-                /* EAGAIN: another read took them */
-            }
-        }
+        for (int i = 0; i < n && !s_mailer.is_stopping; i++)
+            s_send(curl, ids[i]);
+        if (n > 0 || s_mailer.is_due || s_mailer.is_stopping)
+            continue;
+        if (sleep_ms < 0)
+            sleep_ms = 1000; /* the database is away: look again soon */
+        fiber_poll(NULL, 0,
+                   (int)(sleep_ms < MAIL_RETAKE_MS     ? MAIL_RETAKE_MS
+                         : sleep_ms > MAIL_IDLE_MAX_MS ? MAIL_IDLE_MAX_MS
+                                                       : sleep_ms));
     }
-    atomic_store(&s_mail_wake, -1);
-    /* the eventfd stays open, as the senders' do: a commit still running
-     * may write to it */
     curl_easy_cleanup(curl);
-    db_destroy(&db);
-    return NULL;
+    s_mailer.fiber = NULL;
+}
+
+void notify_mail_start(bus_server_t *server, notify_curl_t *curl, const notify_context_t *ctx)
+{
+    s_mailer.server = server;
+    s_mailer.curl = curl;
+    s_mailer.context = ctx;
+    s_mailer.fiber = fiber_spawn(s_mailer_fiber, NULL);
+}
+
+bool notify_mail_is_running(void)
+{
+    return s_mailer.fiber != NULL;
+}
+
+void notify_mail_stop(void)
+{
+    s_mailer.is_stopping = true;
+    if (s_mailer.fiber)
+        fiber_wake(s_mailer.fiber);
 }

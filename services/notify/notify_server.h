@@ -9,21 +9,19 @@
 #include "samhand_service.h"
 
 #include <curl/curl.h>
-#include <stdatomic.h>
+#include <stdint.h>
 
 extern const bus_route_t notify_routes[];
 extern const size_t notify_routes_count;
 extern const db_migration_t notify_migrations[];
 extern const size_t notify_migrations_count;
 
-#define NOTIFY_SENDERS_MAX 64
 #define NOTIFY_SECRET_KEY_BYTES 32
 
 /* Settings of webhook and mail delivery. */
 typedef struct {
     long retry_base_ms;   /* the first retry's delay; later ones grow from it */
     long max_attempts;    /* then the delivery is a dead letter */
-    long webhook_senders; /* threads sending webhooks, each a part of the subscriptions */
     const char *smtp_url; /* "" : no e-mail */
     const char *mail_from;
     const char *agenda_endpoint; /* to render notices and minutes */
@@ -35,10 +33,6 @@ typedef struct {
     const char *secret_key_text; /* SAMHAND_SECRET_KEY, as given */
     /* its 32 bytes, which seal the webhook secrets at rest */
     unsigned char secret_key[NOTIFY_SECRET_KEY_BYTES];
-    /* an eventfd per webhook sender, to wake it when deliveries come in;
-     * made by the senders' actor before the count is set */
-    int sender_wake[NOTIFY_SENDERS_MAX];
-    atomic_int n_sender_wake;
 } notify_context_t;
 
 /* Whether a webhook may not go to `ip` (text, as libcurl or inet_pton
@@ -53,9 +47,33 @@ bool notify_address_refused(const char *ip, bool allow_loopback);
  * connects, for what it then leads to. */
 bool notify_url_refused(const char *url, bool allow_loopback);
 
-/* Wakes every webhook sender of this process (a db_at_commit fn; the
- * argument is the notify_context_t). */
+/* Tells this process's webhook sender that subscriptions changed (a URL
+ * to shake hands with, a pause over, a replay): it looks at everything
+ * due. A db_at_commit fn; the argument is the notify_context_t. */
 void notify_wake_senders(void *context);
+/* Tells it that deliveries came in (the fan-out's db_at_commit fn). */
+void notify_wake_deliveries(void *context);
+
+/* One entry of webhook-signature for `secret` over id.timestamp.body, by
+ * its scheme, which its prefix tells (whsk_: ed25519 "v1a,…", else HMAC
+ * "v1,…"), into `out`. 0 or -1 (a secret that is no key). */
+int notify_signature_entry(const char *secret, const char *id, const char *timestamp,
+                           const char *body, char out[100]);
+
+/* The packed samhand.v1.Event `stored` as a CloudEvent's JSON, with its
+ * `sequence` in the stream and, when above 0, `subscription_sequence`.
+ * Malloc'ed, the caller frees it; NULL when it does not unpack. */
+char *notify_cloudevent_body(const unsigned char *stored, size_t len, long long sequence,
+                             long long subscription_sequence);
+/* `base` (a body without its counter) with the subscription's counter
+ * added last: one transcoding an event, not one a delivery. Caller frees;
+ * NULL when `base` is no JSON object. */
+char *notify_cloudevent_with_counter(const char *base, long long subscription_sequence);
+/* A CloudEvent of notify's own (source /notify, now) about subscription
+ * `subject`, its data `data` packed of the message `data_type`. Caller
+ * frees. */
+char *notify_cloudevent_own(const char *id, const char *type, const char *subject,
+                            const char *data_type, uint8_t *data, size_t len);
 
 /* Keeps notify's copy of persons, committees and memberships, and queues
  * the mails an event calls for. 0 or -1 (try the event again later). */
@@ -122,25 +140,25 @@ int notify_reminder_keep(db_t *db, const Samhand__V1__Event *event);
  * database the question once the day is planned. */
 void notify_reminder_plan(db_t *db, const notify_context_t *ctx, char done_day[11]);
 
-/* What the mail thread gets: the service's database and context, and the
- * flag that ends it. */
-typedef struct {
-    const service_background_t *background;
-    atomic_bool *stop;
-} notify_mail_thread_t;
+typedef struct notify_curl notify_curl_t;
 
-/* The mail thread (a pthread start routine; its argument a
- * notify_mail_thread_t): plans the day's reminders and sends the mail
- * that is due, on a connection and a libcurl handle of its own, apart from
- * the webhook senders, so an endpoint that hangs never holds up a mail
- * (samhand's own queue, which /readyz counts). Returns NULL when told to
- * stop. */
-void *notify_mail_main(void *arg);
-/* Wakes the mail thread (to send what was queued, or to see it must end). */
+/* Starts the mailer, a fiber of this loop: it plans the day's reminders
+ * and sends the mail that is due over `curl`, one at a time, apart from
+ * the webhooks, so an endpoint that hangs never holds up a mail (samhand's
+ * own queue, which /readyz counts). notify_mail_stop ends it. */
+void notify_mail_start(bus_server_t *server, notify_curl_t *curl, const notify_context_t *ctx);
+void notify_mail_stop(void);
+/* Whether the mailer's fiber has not ended yet (the libcurl driver it
+ * uses outlives it). */
+bool notify_mail_is_running(void);
+/* Wakes the mailer (to send what was queued). */
 void notify_mail_wake(void);
 
-/* Delivers webhooks: a czmq actor run with a service_background_t. */
-void notify_webhook_actor(zsock_t *pipe, void *args);
+/* Starts webhook and mail delivery on this loop (the service's start fn;
+ * the context is notify's): the libcurl driver, the webhook sender and the
+ * mailer. notify_delivery_stop (the stop fn) ends them. */
+void notify_delivery_start(bus_server_t *server, const char *database_url, void *context);
+void notify_delivery_stop(void *context);
 
 int notify_subscription_create(bus_call_t *call);
 int notify_subscription_get(bus_call_t *call);

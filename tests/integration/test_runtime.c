@@ -1,6 +1,6 @@
 /* What a service costs when nothing happens: one thread doing its work
- * (besides ZeroMQ's own and notify's webhook senders and mailer), a few
- * database connections, and no questions to the database while idle. */
+ * (besides ZeroMQ's own), a few database connections, and no questions to
+ * the database while idle. */
 #include "harness.h"
 
 #include <arpa/inet.h>
@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SENDERS 2
 #define CONNECTION_IDLE_MS 10000 /* BUS_CONNECTION_IDLE_MS of lib/samhand_bus.h */
 
 static harness_stack_t s_stack;
@@ -23,7 +22,6 @@ static int s_setup(void **state)
 {
     (void)state;
     setenv("SAMHAND_DB_CONNECTIONS", "4", 1); /* the default */
-    setenv("SAMHAND_WEBHOOK_SENDERS", "2", 1);
     s_database = harness_database_url();
     harness_stack_start(&s_stack, s_database);
     /* some work first: the pools open what a request needs */
@@ -78,9 +76,8 @@ static void test_one_thread_does_the_work(void **state)
     (void)state;
     assert_int_equal(s_own_threads(s_stack.agenda), 1);
     assert_int_equal(s_own_threads(s_stack.deviation), 1);
-    /* notify: its loop, the webhook senders (the first in their actor's
-     * thread) and the mailer, which block in libcurl */
-    assert_int_equal(s_own_threads(s_stack.notify), 1 + SENDERS + 1);
+    /* notify too: its webhooks and mail go over libcurl on its loop */
+    assert_int_equal(s_own_threads(s_stack.notify), 1);
 }
 
 static PGconn *s_connect(void)
@@ -102,8 +99,8 @@ static long s_number(PGconn *conn, const char *sql, const char *param)
 
 /* Idle (CONNECTION_IDLE_MS after the work), a service holds one
  * connection for its loop, one to LISTEN where it follows other services
- * (deviation and notify: their long-polls), and notify one for each
- * webhook sender and one for its mailer, which block in libcurl. */
+ * (deviation and notify: their long-polls), and notify one for its webhook
+ * sender, whose session holds the leases of the deliveries on their way. */
 static void test_few_database_connections(void **state)
 {
     (void)state;
@@ -116,7 +113,7 @@ static void test_few_database_connections(void **state)
             s_number(conn, sql, "notify"));
     assert_true(s_number(conn, sql, "agenda") <= 1);
     assert_true(s_number(conn, sql, "deviation") <= 2);
-    assert_true(s_number(conn, sql, "notify") <= 2 + SENDERS + 1);
+    assert_true(s_number(conn, sql, "notify") <= 3);
     PQfinish(conn);
 }
 

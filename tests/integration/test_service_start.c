@@ -77,7 +77,6 @@ static int s_run_on_taken_port(const char *service, const char *variable, char *
         for (int i = 0; i < 4; i++)
             putenv(s_curve_env[i]);
         putenv("SAMHAND_SECRET_KEY=" HARNESS_SECRET_KEY);
-        putenv("SAMHAND_WEBHOOK_SENDERS=1");
         execl(path, path, (char *)NULL);
         _exit(127);
     }

@@ -24,8 +24,7 @@ static int s_setup(void **state)
     setenv("SAMHAND_QUEUE_MAX_AGE_SECONDS", "1", 1);
     s_smtp = harness_smtp_start();
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
-    /* one webhook sender: every endpoint shares it, a hanging one too */
-    setenv("SAMHAND_WEBHOOK_SENDERS", "1", 1);
+    /* notify's one sender: every endpoint shares it, a hanging one too */
     char entry[200];
     harness_api_key("shk_kommune", KOMMUNE, "reporter", entry, sizeof entry);
     setenv("SAMHAND_API_KEYS", entry, 1);

@@ -1,0 +1,131 @@
+/* Every SQL statement of notify's webhook and mail delivery: what is
+ * claimed comes back as plain structs the caller frees with the matching
+ * _free; a PGresult never leaves notify_store.c. The statements run on
+ * the connection the caller gives, in its transaction if one is open. */
+#ifndef NOTIFY_STORE_H
+#define NOTIFY_STORE_H
+
+#include "samhand_db.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Sets up the webhook sender's own session. 0 or -1. */
+int notify_store_sender_session(db_t *db);
+
+/* A delivery claimed for sending, with what it takes to send it. */
+typedef struct {
+    char *id, *subscription_id, *url;
+    char *secret_sealed, *previous_sealed; /* previous: NULL unless a rotation lasts */
+    char *event_id;
+    unsigned char *event; /* the packed samhand.v1.Event */
+    size_t event_len;
+    int attempts;
+    long long sequence, subscription_sequence;
+} notify_claimed_t;
+
+/* Claims up to `max` due deliveries: of each subscription that may be
+ * sent to, its first pending ones in the order of its counter as far as
+ * they are due without a gap (at most `chain_max`, fewer when it is
+ * paced; when there are more than `max`, the first of every subscription
+ * before the second of any), leased to this connection's backend for two
+ * minutes. An array
+ * sorted by subscription and counter, its length in `n` (0: none, NULL);
+ * -1 in `n` when the database failed. Free with notify_claimed_free. */
+notify_claimed_t *notify_store_claim(db_t *db, int max, int chain_max, int *n);
+void notify_claimed_free(notify_claimed_t *rows, int n);
+/* Frees the strings of one row (not the row). */
+void notify_claimed_clear(notify_claimed_t *row);
+
+/* What one attempt of a delivery came to. */
+typedef struct {
+    const char *delivery_id, *subscription_id;
+    long status; /* 0: no answer */
+    int latency_ms;
+    const char *response;
+} notify_attempt_t;
+
+/* Records successful attempts in one statement: the attempts, the
+ * deliveries done, their subscriptions healthy again. 0 or -1. */
+int notify_store_delivered(db_t *db, const notify_attempt_t *attempts, size_t n);
+
+/* Records a failed attempt: the next try after `delay_ms` or, `is_dead`,
+ * the dead letter, and the subscription failing since its first failure.
+ * Whether it has failed for `disable_after_days` into `is_failing_long`,
+ * whether this is the first failure of a spell into `is_first_failure`.
+ * 0 or -1. */
+int notify_store_failed(db_t *db, const notify_attempt_t *attempt, long delay_ms, bool is_dead,
+                        int disable_after_days, bool *is_failing_long, bool *is_first_failure);
+
+/* A claimed delivery that was not signed: let go until `delay_ms`, its
+ * attempt log saying `why` once. 0 or -1. */
+int notify_store_unsigned(db_t *db, const char *delivery_id, long delay_ms, const char *why);
+
+/* Lets go of claimed deliveries that were not sent (behind a failure):
+ * due again at once. 0 or -1. */
+int notify_store_release(db_t *db, const char *const *delivery_ids, size_t n);
+
+/* Switches an active subscription off with `reason`. 1 when it was
+ * switched off now, 0 when it was not active, -1. */
+int notify_store_disable(db_t *db, const char *subscription_id, const char *reason);
+
+/* A subscription whose new URL is to answer a handshake. */
+typedef struct {
+    char *id, *url, *secret_sealed, *event_types_json, *organization_id, *committee_id;
+    char *handshake_id; /* the webhook-id of this try */
+    int attempts;
+} notify_handshake_t;
+
+/* Claims up to `max` due handshakes for two minutes: an array (the caller
+ * frees it and, with notify_handshake_clear, each row's strings), its
+ * length in `n` (-1: the database failed). */
+notify_handshake_t *notify_store_handshakes(db_t *db, int max, int *n);
+void notify_handshake_clear(notify_handshake_t *row);
+int notify_store_handshake_verified(db_t *db, const char *subscription_id, const char *url);
+int notify_store_handshake_failed(db_t *db, const char *subscription_id, int attempts,
+                                  long delay_ms, const char *error);
+/* Not signed: tried again after `delay_ms`, its attempts not counted. */
+int notify_store_handshake_unsigned(db_t *db, const char *subscription_id, long delay_ms,
+                                    const char *why);
+
+/* A subscription whose heartbeat is due (it is counted as sent now). */
+typedef struct {
+    char *id, *url, *secret_sealed, *previous_sealed, *heartbeat_id;
+    long long last_sequence, pending_deliveries;
+} notify_heartbeat_t;
+
+/* Claims up to `max` due heartbeats, as notify_store_handshakes. */
+notify_heartbeat_t *notify_store_heartbeats(db_t *db, int max, int *n);
+void notify_heartbeat_clear(notify_heartbeat_t *row);
+
+/* The statement of /readyz's queue webhooks_due: deliveries due to an
+ * endpoint that works (count, age of the oldest since it fell due). */
+extern const char *const notify_store_webhooks_due_sql;
+
+/* Milliseconds until the first delivery, handshake or heartbeat falls due
+ * (<= 0: due now); `none_ms` when nothing waits, -1 when the database
+ * failed. */
+long notify_store_next_due_ms(db_t *db, long none_ms);
+
+/* Claims up to `max` due mails for two minutes; their ids (uuid text) into
+ * `ids`. How many, or -1. */
+int notify_store_mails_claim(db_t *db, char (*ids)[40], int max);
+
+/* A mail to send. */
+typedef struct {
+    char *to, *subject, *html, *calendar;
+    int attempts;
+} notify_mail_row_t;
+
+/* The mail `id`; 1, 0 when there is none, -1. notify_mail_row_clear frees
+ * its strings. */
+int notify_store_mail(db_t *db, const char *id, notify_mail_row_t *mail);
+void notify_mail_row_clear(notify_mail_row_t *mail);
+int notify_store_mail_sent(db_t *db, const char *id);
+/* A failed try: again after `delay_ms`, or `is_dead`. */
+int notify_store_mail_failed(db_t *db, const char *id, long delay_ms, bool is_dead,
+                             const char *error);
+/* As notify_store_next_due_ms, for the mail. */
+long notify_store_mail_due_ms(db_t *db, long none_ms);
+
+#endif
