@@ -5,7 +5,7 @@
  * embedded, the file is sound, unencrypted and titled; the public reads an
  * exempt item neither by its title nor by its decision; and a meeting not
  * held has no minutes, in PDF as in HTML. */
-#include "harness.h"
+#include "harness_pdf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,38 +103,6 @@ static http_response_t *s_get_pdf(const char *meeting, bool is_public)
     return http_request("GET", url, NULL, NULL);
 }
 
-/* The text of the PDF in drawing order, runs of white space as one space
- * and a word broken after its hyphen whole again. */
-static char *s_text(const http_response_t *pdf)
-{
-    int status;
-    char *text = http_body_through(pdf, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
-    assert_int_equal(status, 0);
-    size_t j = 0;
-    for (size_t i = 0; text[i]; i++) {
-        if (text[i] == '\n' && j > 0 && text[j - 1] == '-')
-            continue;
-        bool space = text[i] == ' ' || text[i] == '\n' || text[i] == '\f' || text[i] == '\t';
-        if (space && (j == 0 || text[j - 1] == ' '))
-            continue;
-        text[j++] = space ? ' ' : text[i];
-    }
-    text[j] = '\0';
-    return text;
-}
-
-/* Asserts that `needles` come in `text` in this order. */
-static void s_in_order(const char *text, const char *const *needles, size_t n)
-{
-    const char *at = text;
-    for (size_t i = 0; i < n; i++) {
-        const char *found = strstr(at, needles[i]);
-        if (!found)
-            fail_msg("«%s» not found after «%.80s»", needles[i], at);
-        at = found + strlen(needles[i]);
-    }
-}
-
 static char s_feb[40];
 
 static void test_minutes_pdf_prints_the_approved_minutes_in_order(void **state)
@@ -188,7 +156,7 @@ static void test_minutes_pdf_prints_the_approved_minutes_in_order(void **state)
                            "referat-2025-02-27.pdf"));
     assert_memory_equal(pdf->body, "%PDF-", 5);
 
-    char *text = s_text(pdf);
+    char *text = harness_pdf_text(pdf);
     static const char *const minutes[] = {
         "Referat fra Fagråd for legesamarbeid mellom kommunene og Helse Nord-Trøndelag "
         "27.02.2025",
@@ -212,39 +180,14 @@ static void test_minutes_pdf_prints_the_approved_minutes_in_order(void **state)
         "• Pasienten klager på behandlingen.",
         "Vedtak: Klagen tas til følge.",
     };
-    s_in_order(text, minutes, sizeof minutes / sizeof minutes[0]);
+    harness_pdf_in_order(text, minutes, sizeof minutes / sizeof minutes[0]);
     assert_null(strstr(text, "Utkast"));
     free(text);
 
-    /* every font embedded */
+    harness_pdf_fonts_embedded(pdf, 2); /* regular and bold */
+    harness_pdf_sound(pdf);
+
     int status;
-    char *fonts = http_body_through(pdf, "pdffonts %s 2>&1", &status);
-    assert_int_equal(status, 0);
-    size_t n_fonts = 0;
-    char *save = NULL;
-    int line_no = 0;
-    for (char *line = strtok_r(fonts, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (line_no++ < 2) /* the heading and its rule */
-            continue;
-        char *tokens[16];
-        size_t n = 0;
-        char *save_word = NULL;
-        for (char *w = strtok_r(line, " ", &save_word); w && n < 16;
-             w = strtok_r(NULL, " ", &save_word))
-            tokens[n++] = w;
-        assert_true(n >= 6);
-        if (strcmp(tokens[n - 5], "yes") != 0)
-            fail_msg("font %s is not embedded", tokens[0]);
-        n_fonts++;
-    }
-    assert_true(n_fonts >= 2); /* regular and bold */
-    free(fonts);
-
-    char *check = http_body_through(pdf, "qpdf --check %s 2>&1", &status);
-    if (status != 0)
-        fail_msg("qpdf --check: %s", check);
-    free(check);
-
     char *info = http_body_through(pdf, "pdfinfo %s 2>&1", &status);
     assert_int_equal(status, 0);
     /* its document information; and no XMP stream, which cairo 1.16 does
@@ -282,10 +225,10 @@ static void test_minutes_pdf_hides_an_exempt_item_from_the_public(void **state)
 {
     http_response_t *pdf = s_get_pdf(s_feb, true);
     expect_status(pdf, 200);
-    char *text = s_text(pdf);
+    char *text = harness_pdf_text(pdf);
     static const char *const shown[] = {"3/25 Revidert særavtale for LIS 1 og ALIS",
                                         "Vedtak: Fagrådet ber om at", "4/25 "};
-    s_in_order(text, shown, sizeof shown / sizeof shown[0]);
+    harness_pdf_in_order(text, shown, sizeof shown / sizeof shown[0]);
     static const char *const hidden[] = {"Klage på navngitt lege", "Klagen tas til følge",
                                          "Pasienten"};
     for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
@@ -314,10 +257,10 @@ static void test_minutes_pdf_of_a_meeting_not_held_is_not_found_as_in_html(void 
     s_outcome(meeting, item, "{\"outcome\":\"NOTED\"}");
     r = s_get_pdf(meeting, false);
     expect_status(r, 200);
-    char *text = s_text(r);
+    char *text = harness_pdf_text(r);
     static const char *const draft[] = {"Utkast – ikke godkjent.", "Legevakt",
                                         "Vedtak: Tatt til orientering."};
-    s_in_order(text, draft, sizeof draft / sizeof draft[0]);
+    harness_pdf_in_order(text, draft, sizeof draft / sizeof draft[0]);
     free(text);
     http_response_free(&r);
 }
