@@ -113,6 +113,10 @@ const gateway_route_t gateway_routes[] = {
     {"GET", "/v1/meetings/{id}/minutes.html", "agenda", "agenda.GetMinutes",
      D(get_meeting_document_request), D(document), 200, PUBLIC, "minutes",
      "The minutes (referat), as HTML"},
+    {"GET", "/v1/meetings/{id}/minutes.pdf", "agenda", "agenda.GetMinutesPdf",
+     D(get_meeting_document_request), D(document), 200, PUBLIC, "minutes",
+     "The minutes (referat), as PDF (fonts embedded): the same minutes and the same exempt items "
+     "hidden as minutes.html"},
     {"GET", "/v1/cases", "agenda", "agenda.ListCases", D(list_cases_request),
      D(list_cases_response), 200, AUTH, "cases",
      "Find cases by part of their title (an exempt one only with a standing in its committee)"},

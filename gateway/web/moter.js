@@ -323,6 +323,9 @@ function renderMinutes() {
   const link = document.getElementById('referat-lenke');
   link.href = `/v1/meetings/${meeting.id}/minutes.html`;
   link.hidden = !approved;
+  const pdf = document.getElementById('referat-pdf');
+  pdf.href = `/v1/meetings/${meeting.id}/minutes.pdf`;
+  pdf.hidden = link.hidden;
   if (open && !document.getElementById('medlemmer').childElementCount) renderAttendance();
   const box = document.getElementById('vedtak');
   box.replaceChildren();

@@ -3,6 +3,7 @@
  * itself onto the committee's next draft agenda and stays one case. */
 #include "agenda_checks.h"
 #include "agenda_meeting.h"
+#include "agenda_minutes_pdf.h"
 #include "agenda_notice.h"
 #include "agenda_scope.h"
 #include "agenda_server.h"
@@ -338,7 +339,7 @@ int agenda_case_list(bus_call_t *call)
 
 /* ---------------------------------------------------------------- document */
 
-static const char *s_outcome_text(int outcome)
+const char *agenda_outcome_text(int outcome)
 {
     switch (outcome) {
     case SAMHAND__V1__AGENDA_ITEM__OUTCOME__ADOPTED_AS_PROPOSED:
@@ -370,6 +371,16 @@ static void s_lines(FILE *out, const char *text)
     }
 }
 
+const char *agenda_deputy_for(const Samhand__V1__Meeting *m, const Samhand__V1__Attendance *a)
+{
+    if (!a->deputy_for_person_id[0])
+        return NULL;
+    for (size_t i = 0; i < m->n_attendance; i++)
+        if (strcmp(m->attendance[i]->person_id, a->deputy_for_person_id) == 0)
+            return m->attendance[i]->person_name;
+    return NULL;
+}
+
 static void s_people(FILE *out, const Samhand__V1__Meeting *m, int status, const char *label)
 {
     bool any = false;
@@ -381,13 +392,11 @@ static void s_people(FILE *out, const Samhand__V1__Meeting *m, int status, const
         if (!any)
             fprintf(out, "%s: ", label);
         html_text(out, a->person_name);
-        if (status == SAMHAND__V1__ATTENDANCE__STATUS__DEPUTY) {
-            for (size_t j = 0; j < m->n_attendance; j++)
-                if (strcmp(m->attendance[j]->person_id, a->deputy_for_person_id) == 0) {
-                    fputs(" (for ", out);
-                    html_text(out, m->attendance[j]->person_name);
-                    fputs(")", out);
-                }
+        const char *deputy_for = agenda_deputy_for(m, a);
+        if (status == SAMHAND__V1__ATTENDANCE__STATUS__DEPUTY && deputy_for) {
+            fputs(" (for ", out);
+            html_text(out, deputy_for);
+            fputs(")", out);
         }
         any = true;
     }
@@ -395,26 +404,82 @@ static void s_people(FILE *out, const Samhand__V1__Meeting *m, int status, const
         fputs("</p>\n", out);
 }
 
-int agenda_minutes_html(bus_call_t *call)
+/* The minutes of the meeting the request names, as the caller may see them
+ * (agenda_meeting_load hides exempt items), into *minutes: 0, or -1 after
+ * failing (no minutes before the meeting is held). Free with s_minutes_free
+ * either way. */
+static int s_minutes_load(bus_call_t *call, agenda_minutes_t *minutes)
 {
     const Samhand__V1__GetMeetingDocumentRequest *req = (const void *)call->request;
     Samhand__V1__Meeting *m = NULL;
     Samhand__V1__Committee *committee = NULL;
     Samhand__V1__Person *chair = NULL;
+    *minutes = (agenda_minutes_t){0};
     if (agenda_meeting_load(call, req->id, false, &m) != 0)
         return -1;
-    int rc = 0;
+    minutes->meeting = m;
     if (m->state != SAMHAND__V1__MEETING__STATE__HELD &&
-        m->state != SAMHAND__V1__MEETING__STATE__MINUTES_APPROVED) {
-        rc = bus_call_fail(call, BUS_NOT_FOUND, "id", "meeting %s has no minutes yet", req->id);
-        goto done;
+        m->state != SAMHAND__V1__MEETING__STATE__MINUTES_APPROVED)
+        return bus_call_fail(call, BUS_NOT_FOUND, "id", "meeting %s has no minutes yet", req->id);
+    int rc = agenda_store_committee_get(call->db, m->committee_id, &committee);
+    minutes->committee = rc == 0 ? committee : NULL;
+    if (rc != 0 || (m->chair_person_id[0] &&
+                    agenda_store_person_get(call->db, m->chair_person_id, &chair) < 0))
+        return bus_call_fail_db(call, "read minutes");
+    minutes->chair = chair;
+    return 0;
+}
+
+static void s_minutes_free(agenda_minutes_t *minutes)
+{
+    if (minutes->committee)
+        protobuf_c_message_free_unpacked((ProtobufCMessage *)&minutes->committee->base, NULL);
+    if (minutes->chair)
+        protobuf_c_message_free_unpacked((ProtobufCMessage *)&minutes->chair->base, NULL);
+    if (minutes->meeting)
+        protobuf_c_message_free_unpacked((ProtobufCMessage *)&minutes->meeting->base, NULL);
+    *minutes = (agenda_minutes_t){0};
+}
+
+/* referat-2025-02-27.<suffix> */
+static void s_minutes_filename(const Samhand__V1__Meeting *m, const char *suffix, char *out,
+                               size_t size)
+{
+    struct tm tm;
+    time_oslo(m->start_time->seconds, &tm);
+    snprintf(out, size, "referat-%04d-%02d-%02d.%s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+             suffix);
+}
+
+int agenda_minutes_pdf_get(bus_call_t *call)
+{
+    agenda_minutes_t minutes;
+    int rc = s_minutes_load(call, &minutes);
+    if (rc == 0) {
+        size_t len = 0;
+        const char *error = NULL;
+        char *pdf = agenda_minutes_pdf(&minutes, &len, &error);
+        char filename[64];
+        s_minutes_filename(minutes.meeting, "pdf", filename, sizeof filename);
+        rc = pdf ? bus_call_reply_document(call, "application/pdf", pdf, len, filename)
+                 : bus_call_fail(call, BUS_INTERNAL, NULL, "could not render the minutes: %s",
+                                 error);
+        free(pdf);
     }
-    if (agenda_store_committee_get(call->db, m->committee_id, &committee) != 0 ||
-        (m->chair_person_id[0] &&
-         agenda_store_person_get(call->db, m->chair_person_id, &chair) < 0)) {
-        rc = bus_call_fail_db(call, "read minutes");
-        goto done;
+    s_minutes_free(&minutes);
+    return rc;
+}
+
+int agenda_minutes_html(bus_call_t *call)
+{
+    agenda_minutes_t minutes;
+    if (s_minutes_load(call, &minutes) != 0) {
+        s_minutes_free(&minutes);
+        return -1;
     }
+    const Samhand__V1__Meeting *m = minutes.meeting;
+    const Samhand__V1__Committee *committee = minutes.committee;
+    const Samhand__V1__Person *chair = minutes.chair;
     char date[11], from[6], to[6];
     time_format_date(m->start_time->seconds, date);
     time_format_clock(m->start_time->seconds, from);
@@ -488,17 +553,14 @@ int agenda_minutes_html(bus_call_t *call)
             if (item->decision[0])
                 s_lines(out, item->decision);
             else
-                fputs(s_outcome_text(item->outcome), out);
+                fputs(agenda_outcome_text(item->outcome), out);
             fputs("</p>\n", out);
         }
     }
     fputs("</body>\n</html>\n", out);
     fclose(out);
     char filename[64];
-    struct tm tm;
-    time_oslo(m->start_time->seconds, &tm);
-    snprintf(filename, sizeof filename, "referat-%04d-%02d-%02d.html", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday);
+    s_minutes_filename(m, "html", filename, sizeof filename);
     Samhand__V1__Document doc = SAMHAND__V1__DOCUMENT__INIT;
     doc.content_type = "text/html; charset=utf-8";
     doc.body.data = (uint8_t *)body;
@@ -506,11 +568,6 @@ int agenda_minutes_html(bus_call_t *call)
     doc.filename = filename;
     bus_call_reply(call, &doc.base);
     free(body);
-done:
-    if (committee)
-        protobuf_c_message_free_unpacked(&committee->base, NULL);
-    if (chair)
-        protobuf_c_message_free_unpacked(&chair->base, NULL);
-    protobuf_c_message_free_unpacked(&m->base, NULL);
-    return rc;
+    s_minutes_free(&minutes);
+    return 0;
 }

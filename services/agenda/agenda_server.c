@@ -46,6 +46,7 @@ const bus_route_t agenda_routes[] = {
     ROUTE("SetOutcome", set_outcome_request, agenda_minutes_outcome),
     ROUTE("ApproveMinutes", approve_minutes_request, agenda_minutes_approve),
     ROUTE("GetMinutes", get_meeting_document_request, agenda_minutes_html),
+    ROUTE("GetMinutesPdf", get_meeting_document_request, agenda_minutes_pdf_get),
     ROUTE("GetCase", get_case_request, agenda_case_get),
     ROUTE("ListCases", list_cases_request, agenda_case_list),
     ROUTE("CreateAction", create_action_request, agenda_action_create),

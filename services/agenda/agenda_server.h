@@ -53,6 +53,7 @@ int agenda_minutes_attendance(bus_call_t *call);
 int agenda_minutes_outcome(bus_call_t *call);
 int agenda_minutes_approve(bus_call_t *call);
 int agenda_minutes_html(bus_call_t *call);
+int agenda_minutes_pdf_get(bus_call_t *call);
 int agenda_case_get(bus_call_t *call);
 int agenda_case_list(bus_call_t *call);
 int agenda_action_create(bus_call_t *call);

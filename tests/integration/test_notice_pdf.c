@@ -4,7 +4,7 @@
  * 15.55–16.00 9/23, the breaks, the presenters, the minutes), then its case
  * documents; its fonts are embedded, the file is sound and titled, and
  * those without standing read exempt cases by their legal basis only. */
-#include "harness.h"
+#include "harness_pdf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,39 +93,6 @@ static http_response_t *s_get_pdf(const char *meeting, const char *query, bool i
         return stack_get(&s_stack, path);
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     return http_request("GET", url, NULL, NULL);
-}
-
-/* The text of the PDF in drawing order, runs of white space as one space
- * and a word broken after its hyphen («ASU-|møte») whole again. */
-static char *s_text(const http_response_t *pdf)
-{
-    int status;
-    char *text = http_body_through(pdf, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
-    size_t j = 0;
-    for (size_t i = 0; text[i]; i++) {
-        if (text[i] == '\n' && j > 0 && text[j - 1] == '-')
-            continue;
-        bool space = text[i] == ' ' || text[i] == '\n' || text[i] == '\f' || text[i] == '\t';
-        if (space && (j == 0 || text[j - 1] == ' '))
-            continue;
-        text[j++] = space ? ' ' : text[i];
-    }
-    text[j] = '\0';
-    return text;
-}
-
-/* Asserts that `needles` come in `text` in this order; returns where the
- * last ended. */
-static const char *s_in_order(const char *text, const char *const *needles, size_t n)
-{
-    const char *at = text;
-    for (size_t i = 0; i < n; i++) {
-        const char *found = strstr(at, needles[i]);
-        if (!found)
-            fail_msg("«%s» not found after «%.80s»", needles[i], at);
-        at = found + strlen(needles[i]);
-    }
-    return at;
 }
 
 static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
@@ -221,7 +188,7 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
     free(layout);
 
     /* every case number, title, description, presenter and time in order */
-    char *text = s_text(pdf);
+    char *text = harness_pdf_text(pdf);
     static const char *const agenda[] = {
         "MØTEINNKALLING",
         "Utvalg: Administrativt samarbeidsutvalg",
@@ -264,36 +231,11 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
         "Bakgrunn og saksopplysninger Oppnådde læringsmål",
         "Vurdering og anbefaling Avtaleutkastet vurderes som hensiktsmessig.",
     };
-    s_in_order(text, agenda, sizeof agenda / sizeof agenda[0]);
+    harness_pdf_in_order(text, agenda, sizeof agenda / sizeof agenda[0]);
     free(text);
 
-    /* every font embedded */
-    char *fonts = http_body_through(pdf, "pdffonts %s 2>&1", &status);
-    assert_int_equal(status, 0);
-    size_t n_fonts = 0;
-    char *save = NULL;
-    int line_no = 0;
-    for (char *line = strtok_r(fonts, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (line_no++ < 2) /* the heading and its rule */
-            continue;
-        char *tokens[16];
-        size_t n = 0;
-        char *save_word = NULL;
-        for (char *w = strtok_r(line, " ", &save_word); w && n < 16;
-             w = strtok_r(NULL, " ", &save_word))
-            tokens[n++] = w;
-        assert_true(n >= 6);
-        if (strcmp(tokens[n - 5], "yes") != 0)
-            fail_msg("font %s is not embedded", tokens[0]);
-        n_fonts++;
-    }
-    assert_true(n_fonts >= 2); /* regular and bold */
-    free(fonts);
-
-    char *check = http_body_through(pdf, "qpdf --check %s 2>&1", &status);
-    if (status != 0)
-        fail_msg("qpdf --check: %s", check);
-    free(check);
+    harness_pdf_fonts_embedded(pdf, 2); /* regular and bold */
+    harness_pdf_sound(pdf);
 
     char *info = http_body_through(pdf, "pdfinfo %s 2>&1", &status);
     assert_int_equal(status, 0);
@@ -308,7 +250,7 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
     /* notice 1 by its number is the same notice */
     pdf = s_get_pdf(s_feb, "?version=1", true);
     expect_status(pdf, 200);
-    text = s_text(pdf);
+    text = harness_pdf_text(pdf);
     assert_non_null(strstr(text, "15.55–16.00 9/23 Eventuelt"));
     free(text);
     http_response_free(&pdf);
@@ -329,11 +271,11 @@ static void test_notice_pdf_shows_exempt_cases_by_their_legal_basis_only_to_the_
 
     http_response_t *pdf = s_get_pdf(s_march, "", true);
     expect_status(pdf, 200);
-    char *text = s_text(pdf);
+    char *text = harness_pdf_text(pdf);
     static const char *const shown[] = {"10/23 Avtale om legevakt",
                                         "11/23 Unntatt offentlighet, offl. § 13", "SAKSFREMLEGG",
                                         "Sak: 10/23 Avtale om legevakt"};
-    s_in_order(text, shown, sizeof shown / sizeof shown[0]);
+    harness_pdf_in_order(text, shown, sizeof shown / sizeof shown[0]);
     static const char *const hidden[] = {"Klage på navngitt lege", "Bakgrunn for klagen",
                                          "Ingjerd Astad", "Klagen tas til følge", "Pasienten"};
     for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
@@ -345,12 +287,12 @@ static void test_notice_pdf_shows_exempt_cases_by_their_legal_basis_only_to_the_
     /* those who run the committee read it whole */
     pdf = s_get_pdf(s_march, "", false);
     expect_status(pdf, 200);
-    text = s_text(pdf);
+    text = harness_pdf_text(pdf);
     static const char *const whole[] = {"11/23 Klage på navngitt lege Bakgrunn for klagen Ingjerd "
                                         "Astad 20",
                                         "Sak: 11/23 Klage på navngitt lege",
                                         "1. Klagen tas til følge."};
-    s_in_order(text, whole, sizeof whole / sizeof whole[0]);
+    harness_pdf_in_order(text, whole, sizeof whole / sizeof whole[0]);
     free(text);
     http_response_free(&pdf);
 }
