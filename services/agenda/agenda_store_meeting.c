@@ -64,7 +64,7 @@ static ProtobufCMessage *s_meeting(const PGresult *res, int row)
     "(SELECT extract(epoch FROM om.starts_at)::bigint FROM agenda_items o JOIN meetings om ON "    \
     "om.id = o.meeting_id WHERE o.id = agenda_items.carried_from), "                               \
     "(SELECT coalesce(o.case_number, '') FROM agenda_items o WHERE o.id = "                        \
-    "agenda_items.carried_from)"
+    "agenda_items.carried_from), public_title"
 
 static ProtobufCMessage *s_item(const PGresult *res, int row)
 {
@@ -93,6 +93,7 @@ static ProtobufCMessage *s_item(const PGresult *res, int row)
     if (!PQgetisnull(res, row, 18))
         item->carried_from_meeting_time = rows_timestamp_s(res, row, 18);
     item->carried_from_case_number = rows_text(res, row, 19);
+    item->public_title = rows_text(res, row, 20);
     return &item->base;
 }
 
