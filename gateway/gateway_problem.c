@@ -182,6 +182,10 @@ static const struct {
      "public access",
      "exemption_basis (hjemmelen, f.eks. offl. § 13) må fylles ut for en sak unntatt "
      "offentlighet"},
+    {"* (what the public reads in place of the title, e.g. Sak om tilsetting) is required for an "
+     "item exempt from public access",
+     "$1 (det offentligheten leser i stedet for tittelen, f.eks. Sak om tilsetting) må fylles ut "
+     "for en sak unntatt offentlighet"},
     {"* is required to submit", "$1 må fylles ut før meldingen sendes"},
     {"* is required (a UUID)", "$1 må fylles ut (en UUID)"},
     {"* must be from 1 to *, or 0 for the end", "$1 må være fra 1 til $2, eller 0 for slutten"},

@@ -114,8 +114,10 @@ function render() {
     const tr = body.insertRow();
     const from = it.startTime ? clock(new Date(it.startTime)) : '';
     const to = it.endTime ? clock(new Date(it.endTime)) : '';
-    // an exempt item's title, marked; one hidden from this caller is only the mark
-    const hidden = it.isExempt && it.title.startsWith('Unntatt offentlighet');
+    // an exempt item's title, marked; one hidden from this caller is its
+    // public title and the mark (or only the mark, exempt before public titles)
+    const hidden = it.isExempt && (it.title.startsWith('Unntatt offentlighet') ||
+      it.title.endsWith('(unntatt offentlighet, ' + it.exemptionBasis + ')'));
     // a postponed case says where it came from, as the notice does
     const origin = it.carriedFromItemId
       ? ' (utsatt fra ' + (it.carriedFromMeetingTime
@@ -433,24 +435,35 @@ document.getElementById('durationMin').addEventListener('input', preview);
 
 document.getElementById('ny-sak').addEventListener('submit', async (e) => {
   e.preventDefault();
-  for (const id of ['title', 'durationMin', 'presenters', 'exemptionBasis']) fieldError(id, '');
+  for (const id of ['title', 'durationMin', 'presenters', 'exemptionBasis', 'publicTitle']) fieldError(id, '');
   const kind = document.getElementById('kind').value;
   const title = document.getElementById('title').value.trim() || (kind === 'BREAK' ? 'Pause' : '');
   if (!title) { fieldError('title', 'Skriv en tittel.'); document.getElementById('title').focus(); return; }
   const exempt = document.getElementById('isExempt').checked;
+  const publicTitle = exempt ? document.getElementById('publicTitle').value.trim() : '';
+  if (exempt && !publicTitle) {
+    fieldError('publicTitle', 'Skriv en offentlig tittel.');
+    document.getElementById('publicTitle').focus();
+    return;
+  }
   const r = await api('POST', `/v1/meetings/${meeting.id}/items`, {
     kind, title, durationMin: Number(document.getElementById('durationMin').value),
     presenters: document.getElementById('presenters').value.split(',').map((x) => x.trim()).filter(Boolean),
     isExempt: exempt, exemptionBasis: exempt ? document.getElementById('exemptionBasis').value.trim() : '',
+    publicTitle,
   });
   if (await changed(r, 'Lagt til: ' + title + '.', 'Saken ble ikke lagt til')) {
-    for (const id of ['title', 'presenters']) document.getElementById(id).value = '';
+    for (const id of ['title', 'presenters', 'publicTitle']) document.getElementById(id).value = '';
     document.getElementById('isExempt').checked = false;
     show('hjemmel', false);
+    show('offentlig', false);
   }
 });
 
-document.getElementById('isExempt').addEventListener('change', (e) => show('hjemmel', e.target.checked));
+document.getElementById('isExempt').addEventListener('change', (e) => {
+  show('offentlig', e.target.checked);
+  show('hjemmel', e.target.checked);
+});
 
 document.getElementById('avlys').addEventListener('submit', async (e) => {
   e.preventDefault();

@@ -40,6 +40,17 @@ static int s_check_duration(bus_call_t *call, int minutes)
     return 0;
 }
 
+/* An exempt item needs what the public reads in its place. */
+static int s_check_public_title(bus_call_t *call, bool exempt, const char *public_title)
+{
+    if (exempt && check_empty(public_title))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "public_title",
+                             "public_title (what the public reads in place of the title, e.g. "
+                             "Sak om tilsetting) is required for an item exempt from public "
+                             "access");
+    return 0;
+}
+
 static bool s_noticed(const Samhand__V1__Meeting *m)
 {
     return m->state == SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED;
@@ -74,16 +85,20 @@ static Samhand__V1__AgendaItem *s_find(Samhand__V1__Meeting *m, const char *item
 }
 
 /* Records a change for the next supplementary notice, in the words the
- * notice prints: "Ny sak: …", "Endret: 4/23 …". */
+ * notice prints: "Ny sak: …", "Endret: 4/23 …"; the public's words name an
+ * exempt item by its public title, if it has one. */
 static int s_record(bus_call_t *call, const char *meeting_id, const char *what, const char *item_id,
-                    const char *case_number, bool exempt, const char *title)
+                    const char *case_number, bool exempt, const char *title,
+                    const char *public_title)
 {
-    char text[512], public_text[128];
+    char text[512], public_text[512];
     const char *number = case_number ? case_number : "";
     snprintf(text, sizeof text, "%s: %s%s%s", what, number, number[0] ? " " : "", title);
     check_utf8_cut(text); /* a long title is cut at a character, not a byte */
-    snprintf(public_text, sizeof public_text, "%s: %s%s(unntatt offentlighet)", what, number,
-             number[0] ? " " : "");
+    bool named = public_title && public_title[0];
+    snprintf(public_text, sizeof public_text, "%s: %s%s%s%s(unntatt offentlighet)", what, number,
+             number[0] ? " " : "", named ? public_title : "", named ? " " : "");
+    check_utf8_cut(public_text);
     if (agenda_store_change_add_item(call->db, meeting_id, item_id, exempt, text, public_text) != 0)
         return bus_call_fail_db(call, "record the change");
     return 0;
@@ -103,12 +118,16 @@ int agenda_item_add(bus_call_t *call)
         agenda_check_optional(call, "description", req->description, DESCRIPTION_MAX_CHARS) != 0 ||
         s_check_presenters(call, req->presenters, req->n_presenters) != 0 ||
         s_check_duration(call, req->duration_min) != 0 ||
-        agenda_check_optional(call, "exemption_basis", req->exemption_basis, BASIS_MAX_CHARS) != 0)
+        agenda_check_optional(call, "exemption_basis", req->exemption_basis, BASIS_MAX_CHARS) !=
+            0 ||
+        agenda_check_optional(call, "public_title", req->public_title, TITLE_MAX_CHARS) != 0)
         return -1;
     if (req->is_exempt && check_empty(req->exemption_basis))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "exemption_basis",
                              "exemption_basis (the legal basis, e.g. offl. § 13) is required "
                              "for an item exempt from public access");
+    if (s_check_public_title(call, req->is_exempt, req->public_title) != 0)
+        return -1;
 
     Samhand__V1__Meeting *m = NULL;
     if (s_open(call, req->meeting_id, &m) != 0)
@@ -127,6 +146,7 @@ int agenda_item_add(bus_call_t *call)
         .title = req->title,
         .description = req->description,
         .exemption_basis = req->exemption_basis,
+        .public_title = req->public_title,
         .presenters = req->presenters,
         .n_presenters = req->n_presenters,
         .duration_min = duration,
@@ -159,10 +179,10 @@ int agenda_item_add(bus_call_t *call)
         goto done;
     }
     char item_id[40];
-    if (s_noticed(m) &&
-        (agenda_store_last_item_id(call->db, m->id, req->position ? req->position : last,
-                                   item_id) != 0 ||
-         s_record(call, m->id, "Ny sak", item_id, NULL, req->is_exempt, req->title) != 0))
+    if (s_noticed(m) && (agenda_store_last_item_id(
+                             call->db, m->id, req->position ? req->position : last, item_id) != 0 ||
+                         s_record(call, m->id, "Ny sak", item_id, NULL, req->is_exempt, req->title,
+                                  req->public_title) != 0))
         goto done;
     rc = 0;
 done:
@@ -176,8 +196,8 @@ int agenda_item_update(bus_call_t *call)
 {
     const Samhand__V1__UpdateAgendaItemRequest *req = (const void *)call->request;
     static const char *const allowed[] = {
-        "kind",      "title",           "description", "presenters", "duration_min",
-        "is_exempt", "exemption_basis", "position",    NULL};
+        "kind",      "title",           "description", "presenters",   "duration_min",
+        "is_exempt", "exemption_basis", "position",    "public_title", NULL};
     char **mask = req->update_mask;
     size_t n = req->n_update_mask;
     bool bad = false;
@@ -245,6 +265,11 @@ int agenda_item_update(bus_call_t *call)
             goto done;
         fields.exemption_basis = req->exemption_basis;
     }
+    if (agenda_masked(mask, n, "public_title")) {
+        if (agenda_check_optional(call, "public_title", req->public_title, TITLE_MAX_CHARS) != 0)
+            goto done;
+        fields.public_title = req->public_title;
+    }
     bool exempt = item->is_exempt;
     if (agenda_masked(mask, n, "is_exempt")) {
         exempt = req->is_exempt;
@@ -257,6 +282,13 @@ int agenda_item_update(bus_call_t *call)
                       "item exempt from public access");
         goto done;
     }
+    /* made or kept exempt: its public title is needed; an item exempt
+     * before public titles may still move or change its minutes without */
+    const char *public_title = fields.public_title ? fields.public_title : item->public_title;
+    bool legacy = item->is_exempt && check_empty(item->public_title) && !fields.public_title &&
+                  !fields.is_exempt && !fields.title;
+    if (!legacy && s_check_public_title(call, exempt, public_title) != 0)
+        goto done;
     if (agenda_masked(mask, n, "position") &&
         (req->position < 1 || req->position > (int)m->n_items)) {
         bus_call_fail(call, BUS_INVALID_ARGUMENT, "position", "position must be from 1 to %zu",
@@ -273,7 +305,7 @@ int agenda_item_update(bus_call_t *call)
     /* exempt before or after: the title is not for the public either way */
     if (s_noticed(m) &&
         s_record(call, m->id, "Endret", item->id, item->case_number, item->is_exempt || exempt,
-                 fields.title ? fields.title : item->title) != 0)
+                 fields.title ? fields.title : item->title, public_title) != 0)
         goto done;
     rc = 0;
 done:
@@ -303,7 +335,7 @@ int agenda_item_delete(bus_call_t *call)
             goto done;
         }
         if (s_record(call, m->id, "Trukket", item->id, item->case_number, item->is_exempt,
-                     item->title) != 0)
+                     item->title, item->public_title) != 0)
             goto done;
     } else {
         if (agenda_store_item_delete(call->db, m->id, item->id, item->position) != 0) {
@@ -311,7 +343,7 @@ int agenda_item_delete(bus_call_t *call)
             goto done;
         }
         if (s_noticed(m) && s_record(call, m->id, "Fjernet", item->id, item->case_number,
-                                     item->is_exempt, item->title) != 0)
+                                     item->is_exempt, item->title, item->public_title) != 0)
             goto done;
     }
     rc = 0;

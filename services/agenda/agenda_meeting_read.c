@@ -41,13 +41,18 @@ static void s_clear_strings(char ***strings, size_t *n)
 }
 
 /* What someone who is not of the committee sees of an exempt item: its
- * number, time and legal basis; not its title, description, presenters,
- * discussion or decision. */
+ * number, time, public title and legal basis; not its title, description,
+ * presenters, discussion or decision. An item exempt before public titles
+ * reads «Unntatt offentlighet» and its basis. */
 static void s_hide_exempt(Samhand__V1__AgendaItem *item)
 {
-    char title[300];
-    snprintf(title, sizeof title, "Unntatt offentlighet%s%s", item->exemption_basis[0] ? ", " : "",
-             item->exemption_basis);
+    char title[2048];
+    const char *basis = item->exemption_basis;
+    if (item->public_title[0])
+        snprintf(title, sizeof title, "%s (unntatt offentlighet%s%s)", item->public_title,
+                 basis[0] ? ", " : "", basis);
+    else
+        snprintf(title, sizeof title, "Unntatt offentlighet%s%s", basis[0] ? ", " : "", basis);
     agenda_text_replace(&item->title, title);
     agenda_text_replace(&item->description, "");
     agenda_text_replace(&item->decision, "");
@@ -107,6 +112,9 @@ static void s_redact(Samhand__V1__Meeting *m, const Samhand__V1__Meeting *draft)
             item->is_exempt = true;
             agenda_text_replace(&item->exemption_basis, now ? now->exemption_basis : "");
         }
+        /* a notice kept before the item had a public title: the one it has now */
+        if (!item->public_title[0] && now && now->public_title[0])
+            agenda_text_replace(&item->public_title, now->public_title);
         s_hide_exempt(item);
     }
 }

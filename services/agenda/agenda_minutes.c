@@ -300,18 +300,24 @@ int agenda_case_get(bus_call_t *call)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "case %s does not exist", req->id);
     /* an exempt treatment's decision only for those who see the committee's
      * exempt papers; the case's title not if any treatment was exempt */
-    const char *hidden_basis = NULL;
+    const char *hidden_basis = NULL, *public_title = "";
     for (size_t i = 0; i < c->n_treatments; i++) {
         Samhand__V1__Treatment *t = c->treatments[i];
         if (!t->is_exempt || agenda_caller_sees_exempt(call, t->committee_id))
             continue;
         agenda_text_replace(&t->decision, "");
         hidden_basis = t->exemption_basis;
+        if (t->public_title[0])
+            public_title = t->public_title;
     }
     if (hidden_basis) {
-        char title[300];
-        snprintf(title, sizeof title, "Unntatt offentlighet%s%s", hidden_basis[0] ? ", " : "",
-                 hidden_basis);
+        char title[2048];
+        if (public_title[0])
+            snprintf(title, sizeof title, "%s (unntatt offentlighet%s%s)", public_title,
+                     hidden_basis[0] ? ", " : "", hidden_basis);
+        else
+            snprintf(title, sizeof title, "Unntatt offentlighet%s%s", hidden_basis[0] ? ", " : "",
+                     hidden_basis);
         agenda_text_replace(&c->title, title);
     }
     bus_call_reply_free(call, &c->base);

@@ -31,7 +31,10 @@ static int s_not_found(bus_call_t *call, const char *id)
  * it is about. */
 static void s_hide_exempt(Samhand__V1__Proposal *p)
 {
-    agenda_text_replace(&p->title, "Unntatt offentlighet");
+    char title[2048];
+    snprintf(title, sizeof title, "%s%s", p->public_title,
+             p->public_title[0] ? " (unntatt offentlighet)" : "Unntatt offentlighet");
+    agenda_text_replace(&p->title, title);
     agenda_text_replace(&p->description, "");
 }
 

@@ -157,7 +157,7 @@ int agenda_store_notice_get(db_t *db, const char *meeting_id, int version,
 int agenda_store_notice_versions(db_t *db, Samhand__V1__Meeting *m);
 
 typedef struct {
-    const char *kind, *title, *description, *exemption_basis;
+    const char *kind, *title, *description, *exemption_basis, *public_title;
     char **presenters;
     size_t n_presenters;
     int set_presenters;

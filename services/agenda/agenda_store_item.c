@@ -24,14 +24,14 @@ int agenda_store_item_insert(db_t *db, const char *meeting_id, int position,
     char *presenters = rows_json_array(f->presenters, f->n_presenters);
     const char *params[] = {meeting_id,         pos,        f->kind,         f->title,
                             f->description,     presenters, f->duration_min, f->is_exempt,
-                            f->exemption_basis, version,    case_id};
+                            f->exemption_basis, version,    case_id,         f->public_title};
     int rc = rows_exec(db,
                        "INSERT INTO agenda_items (meeting_id, position, kind, title, description, "
                        "presenters, duration_min, is_exempt, exemption_basis, added_in_version, "
-                       "case_id) VALUES ($1, $2, $3, $4, coalesce($5, ''), "
+                       "case_id, public_title) VALUES ($1, $2, $3, $4, coalesce($5, ''), "
                        "ARRAY(SELECT jsonb_array_elements_text($6::jsonb)), $7, $8, "
-                       "coalesce($9, ''), $10, $11::uuid)",
-                       11, params);
+                       "coalesce($9, ''), $10, $11::uuid, coalesce($12, ''))",
+                       12, params);
     free(presenters);
     return rc;
 }
@@ -39,8 +39,9 @@ int agenda_store_item_insert(db_t *db, const char *meeting_id, int position,
 int agenda_store_item_update(db_t *db, const char *item_id, const agenda_item_fields_t *f)
 {
     char *presenters = f->set_presenters ? rows_json_array(f->presenters, f->n_presenters) : NULL;
-    const char *params[] = {item_id,    f->kind,         f->title,     f->description,
-                            presenters, f->duration_min, f->is_exempt, f->exemption_basis};
+    const char *params[] = {item_id,        f->kind,         f->title,     f->description,
+                            presenters,     f->duration_min, f->is_exempt, f->exemption_basis,
+                            f->public_title};
     int rc = rows_exec(db,
                        "UPDATE agenda_items SET kind = coalesce($2, kind), "
                        "title = coalesce($3, title), description = coalesce($4, description), "
@@ -48,9 +49,10 @@ int agenda_store_item_update(db_t *db, const char *item_id, const agenda_item_fi
                        "ARRAY(SELECT jsonb_array_elements_text($5::jsonb)) END, "
                        "duration_min = coalesce($6::integer, duration_min), "
                        "is_exempt = coalesce($7::boolean, is_exempt), "
-                       "exemption_basis = coalesce($8, exemption_basis), updated_at = now() "
+                       "exemption_basis = coalesce($8, exemption_basis), "
+                       "public_title = coalesce($9, public_title), updated_at = now() "
                        "WHERE id = $1",
-                       8, params);
+                       9, params);
     free(presenters);
     return rc;
 }

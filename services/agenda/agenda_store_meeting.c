@@ -64,7 +64,7 @@ static ProtobufCMessage *s_meeting(const PGresult *res, int row)
     "(SELECT extract(epoch FROM om.starts_at)::bigint FROM agenda_items o JOIN meetings om ON "    \
     "om.id = o.meeting_id WHERE o.id = agenda_items.carried_from), "                               \
     "(SELECT coalesce(o.case_number, '') FROM agenda_items o WHERE o.id = "                        \
-    "agenda_items.carried_from)"
+    "agenda_items.carried_from), public_title"
 
 static ProtobufCMessage *s_item(const PGresult *res, int row)
 {
@@ -93,6 +93,7 @@ static ProtobufCMessage *s_item(const PGresult *res, int row)
     if (!PQgetisnull(res, row, 18))
         item->carried_from_meeting_time = rows_timestamp_s(res, row, 18);
     item->carried_from_case_number = rows_text(res, row, 19);
+    item->public_title = rows_text(res, row, 20);
     return &item->base;
 }
 
@@ -203,7 +204,7 @@ int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committe
         /* what the reader reads is searched: the last notice's words by
          * those who read it, the working draft by those who run the
          * committee; an exempt item's title (exempt then or now) is
-         * not the public's: not searched */
+         * not the public's: its public title is searched instead */
         " AND ($8::text IS NULL OR CASE WHEN " READS_AS_NOTICED(
             "meetings",
             READER_RUNS(
@@ -214,13 +215,14 @@ int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committe
                         "      (strpos(lower(v.title), lower($8)) > 0 OR "
                         "      strpos(lower(v.place), lower($8)) > 0 OR EXISTS (SELECT 1 FROM "
                         "      notice_items n JOIN agenda_items i ON i.id = n.item_id WHERE "
-                        "      n.meeting_id = v.meeting_id AND n.version = v.version AND NOT "
-                        "      n.is_exempt AND NOT i.is_exempt AND "
-                        "      strpos(lower(n.title), lower($8)) > 0)))"
+                        "      n.meeting_id = v.meeting_id AND n.version = v.version AND "
+                        "      strpos(lower(CASE WHEN n.is_exempt OR i.is_exempt THEN "
+                        "      i.public_title ELSE n.title END), lower($8)) > 0)))"
                         "      ELSE strpos(lower(title), lower($8)) > 0 OR "
                         "      strpos(lower(place), lower($8)) > 0 OR EXISTS (SELECT 1 FROM "
-                        "      agenda_items i WHERE i.meeting_id = meetings.id AND NOT i.is_exempt "
-                        "      AND strpos(lower(i.title), lower($8)) > 0) END)"
+                        "      agenda_items i WHERE i.meeting_id = meetings.id AND "
+                        "      strpos(lower(CASE WHEN i.is_exempt THEN i.public_title ELSE "
+                        "      i.title END), lower($8)) > 0) END)"
                         " ORDER BY row_seq LIMIT $2",
         11, params, s_meeting, page.limit, &samhand__v1__list_meetings_response__descriptor,
         (ProtobufCMessage **)out);

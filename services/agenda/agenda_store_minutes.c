@@ -51,6 +51,7 @@ static ProtobufCMessage *s_treatment(const PGresult *res, int row)
     t->is_withdrawn = PQgetvalue(res, row, 8)[0] == 't';
     t->is_exempt = PQgetvalue(res, row, 9)[0] == 't';
     t->exemption_basis = rows_text(res, row, 10);
+    t->public_title = rows_text(res, row, 11);
     return &t->base;
 }
 
@@ -140,7 +141,7 @@ int agenda_store_case_get(db_t *db, const char *id, const agenda_reader_t *reade
             db,
             "SELECT m.committee_id, c.name, m.id, extract(epoch FROM m.starts_at)::bigint, "
             "i.id, coalesce(i.case_number, ''), coalesce(i.outcome, ''), i.decision, "
-            "i.is_withdrawn, i.is_exempt, i.exemption_basis FROM agenda_items i "
+            "i.is_withdrawn, i.is_exempt, i.exemption_basis, i.public_title FROM agenda_items i "
             "JOIN meetings m ON m.id = i.meeting_id "
             "JOIN committees c ON c.id = m.committee_id WHERE i.case_id = $1 AND "
             "NOT " DRAFTED_AFTER_NOTICE(
@@ -224,10 +225,10 @@ int agenda_store_carry_postponed(db_t *db, const char *committee_id, int *carrie
             "  position = (SELECT p FROM last) RETURNING id), "
             "carried AS (INSERT INTO agenda_items (meeting_id, position, kind, title, "
             "description, presenters, duration_min, is_exempt, exemption_basis, case_id, "
-            "carried_from) "
+            "carried_from, public_title) "
             "SELECT $2, CASE WHEN (SELECT aob FROM last) THEN (SELECT p FROM last) "
             "ELSE (SELECT p FROM last) + 1 END, kind, title, description, presenters, "
-            "duration_min, is_exempt, exemption_basis, case_id, id FROM agenda_items "
+            "duration_min, is_exempt, exemption_basis, case_id, id, public_title FROM agenda_items "
             "WHERE id = $1 RETURNING id), "
             /* its case document comes along, a copy the secretary revises */
             "document AS (INSERT INTO case_documents (item_id, responsible, case_officers, "

@@ -13,11 +13,16 @@
     ", " ROWS_TIMESTAMP_US("(SELECT m.starts_at FROM meetings m WHERE m.id = "                     \
                            "proposals.meeting_id)")
 
+/* the public title of the exempt item it was placed as */
+#define PROPOSAL_PUBLIC_TITLE                                                                      \
+    "coalesce((SELECT i.public_title FROM agenda_items i WHERE i.id = proposals.item_id), '')"
+
 #define PROPOSAL_COLUMNS                                                                           \
     "id, committee_id, title, description, submitter_name, submitter_email, "                      \
     "coalesce(organization_id::text, ''), state, coalesce(meeting_id::text, ''), "                 \
     "coalesce(item_id::text, ''), decline_reason, " ROWS_TIMESTAMP_US(                             \
-        "created_at") ", " ROWS_TIMESTAMP_US("decided_at") ", " PROPOSAL_PLACED ", row_seq"
+        "created_at") ", " ROWS_TIMESTAMP_US("decided_at") ", " PROPOSAL_PLACED                    \
+                                                           ", row_seq, " PROPOSAL_PUBLIC_TITLE
 
 /* Whom a proposal is answered to beside the committees' readers: the
  * principal that sent it in, and the organisation it was sent for. */
@@ -47,6 +52,7 @@ static ProtobufCMessage *s_proposal(const PGresult *res, int row)
     p->is_exempt = PQgetvalue(res, row, 13)[0] == 't';
     if (!PQgetisnull(res, row, 14))
         p->meeting_start_time = rows_timestamp_us(res, row, 14);
+    p->public_title = rows_text(res, row, 16);
     return &p->base;
 }
 

@@ -225,7 +225,8 @@ static void test_committees_in_a_browser(void **state)
     http_response_free(&r);
     r = stack_send(&s_stack, "POST", path,
                    "{\"kind\":\"CASE\",\"title\":\"Tilsetting av ny samhandlingssjef\","
-                   "\"durationMin\":10,\"isExempt\":true,\"exemptionBasis\":\"offl. § 25\"}");
+                   "\"durationMin\":10,\"isExempt\":true,\"publicTitle\":\"Sak om "
+                   "personal\",\"exemptionBasis\":\"offl. § 25\"}");
     assert_int_equal(r->status, 200);
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);

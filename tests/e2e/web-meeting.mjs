@@ -53,7 +53,7 @@ try {
   const items = [['Godkjenning av innkalling og saksliste', '5', '13.00–13.05'],
     ['Handlingsplan 2031', '30', '13.05–13.35'], ['Samarbeidsavtalen, revisjon', '15', '13.35–13.50']];
   for (const [title, minutes, times] of items) {
-    await page.getByLabel('Tittel').fill(title);
+    await page.getByLabel('Tittel', { exact: true }).fill(title);
     if (title === 'Handlingsplan 2031') await page.getByLabel('Ansvarlig innleder').fill('Ola Fagleder');
     await page.getByLabel('Minutter', { exact: true }).fill(minutes);
     const preview = await page.locator('#tid-forslag').textContent();
@@ -64,10 +64,17 @@ try {
 
   // an exempt item moved up gets the earlier slot, given more minutes
   // the items after it move; removed, it is gone
-  await page.getByLabel('Tittel').fill('Legevakten i jula');
+  await page.getByLabel('Tittel', { exact: true }).fill('Legevakten i jula');
   await page.getByLabel('Minutter', { exact: true }).fill('10');
   await page.getByLabel('Unntatt offentlighet').check();
   await page.getByLabel('Hjemmel').fill('offl. § 13');
+  // exempt: its public title is asked for, and required
+  await page.getByRole('button', { name: 'Legg til', exact: true }).click();
+  await page.locator('#publicTitle-feil', { hasText: 'Skriv en offentlig tittel.' }).waitFor();
+  if (!await page.getByLabel('Offentlig tittel').evaluate((e) => e === document.activeElement))
+    fail('a missing public title does not take the focus to its field');
+  await accessible(page, 'an exempt item without its public title');
+  await page.getByLabel('Offentlig tittel').fill('Sak om beredskap');
   await page.getByRole('button', { name: 'Legg til', exact: true }).click();
   await page.locator('#saker tr', { hasText: 'Legevakten i jula (unntatt offentlighet, offl. § 13)' }).waitFor();
   await page.getByRole('button', { name: 'Opp: Legevakten i jula' }).click();

@@ -578,9 +578,10 @@ static void test_exempt_content_for_members_only(void **state)
     snprintf(meeting, sizeof meeting, "%s", json_text(r, "id"));
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":15,"
-                   "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    r = stack_send(
+        &s_stack, "POST", path,
+        "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":15,"
+        "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 13\"}");
     assert_int_equal(r->status, 200);
     /* the secretariat's administrator writing it sees it */
     assert_string_equal(s_first_title(r), "Klage på navngitt lege");
@@ -599,10 +600,10 @@ static void test_exempt_content_for_members_only(void **state)
     http_response_free(&r);
     r = http_request("GET", url, NULL, quality);
     assert_int_equal(r->status, 200);
-    assert_string_equal(s_first_title(r), "Unntatt offentlighet, offl. § 13");
+    assert_string_equal(s_first_title(r), "Sak om personal (unntatt offentlighet, offl. § 13)");
     http_response_free(&r);
     r = http_request("GET", url, NULL, NULL);
-    assert_string_equal(s_first_title(r), "Unntatt offentlighet, offl. § 13");
+    assert_string_equal(s_first_title(r), "Sak om personal (unntatt offentlighet, offl. § 13)");
     http_response_free(&r);
     /* the events every party reads never carry it */
     bool seen = false;

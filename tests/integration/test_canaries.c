@@ -308,6 +308,20 @@ static void s_leak(int principal, const char *channel, const char *where, const 
     snprintf(l->canary, sizeof l->canary, "%s", canary);
 }
 
+/* An exempt item's public title (its own word, not a canary: everyone may
+ * read it), and the channels where the anonymous principal, or any reader
+ * of events (which carry the public view), read one: it must stand where
+ * the full title is kept from them. */
+#define PUBLIC_TITLE "OFFENTLIG"
+static const char *const s_public_channels[] = {"GET /v1/meetings/{id}",
+                                                "GET /v1/meetings/{id}/notice.html",
+                                                "GET /v1/meetings/{id}/notice.pdf",
+                                                "GET /v1/meetings/{id}/calendar.ics",
+                                                "GET /v1/events (feed)",
+                                                "webhook"};
+#define N_PUBLIC_CHANNELS (sizeof s_public_channels / sizeof s_public_channels[0])
+static size_t s_public_seen[N_PUBLIC_CHANNELS];
+
 static bool s_token_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
@@ -335,6 +349,10 @@ static void s_scan(int principal, const char *channel, const char *where, const 
             *out++ = *in++;
     }
     *out = '\0';
+    for (size_t i = 0; i < N_PUBLIC_CHANNELS; i++)
+        if ((principal == s_anonymous || is_event) && strcmp(channel, s_public_channels[i]) == 0 &&
+            strstr(text, "Sak om tilsetting " PUBLIC_TITLE "-"))
+            s_public_seen[i]++;
     for (const char *at = strcasestr(text, "canary-"); at; at = strcasestr(at + 7, "canary-")) {
         char token[80];
         size_t n = 0;
@@ -570,9 +588,10 @@ static void s_exempt_case(int committee, const char *meeting, const char *tag, c
     snprintf(body, sizeof body,
              "{\"kind\":\"CASE\",\"title\":\"%s Klage på navngitt lege\",\"description\":\"%s "
              "Bakgrunn\",\"presenters\":[\"%s\"],\"durationMin\":20,\"isExempt\":true,"
+             "\"publicTitle\":\"Sak om tilsetting " PUBLIC_TITLE "-%s\","
              "\"exemptionBasis\":\"offl. § 13\"}",
              s_canary(A_EXEMPT, 0, c, what[0]), s_canary(A_EXEMPT, 0, c, what[1]),
-             s_canary(A_EXEMPT, 0, c, what[2]));
+             s_canary(A_EXEMPT, 0, c, what[2]), tag);
     s_item(meeting, body, id);
     char n[6][64];
     static const char *const fields[] = {"doc-responsible", "doc-officer",    "doc-decision",
@@ -787,7 +806,8 @@ static void s_build_meetings(void)
      * changes, and one PATCH that retitles an item and makes it exempt */
     snprintf(body, sizeof body,
              "{\"kind\":\"CASE\",\"title\":\"%s Ny unntatt sak\",\"durationMin\":10,"
-             "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\",\"position\":4}",
+             "\"isExempt\":true,\"publicTitle\":\"Sak om tilsetting " PUBLIC_TITLE "-late\","
+             "\"exemptionBasis\":\"offl. § 13\",\"position\":4}",
              s_canary(A_EXEMPT, 0, COMMITTEE(C1), "c1-late-exempt-title"));
     s_item(s_m1a, body, s_e1b);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", s_m1a, s_e1b);
@@ -801,8 +821,8 @@ static void s_build_meetings(void)
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", s_m1a, s_i3);
     snprintf(body, sizeof body,
-             "{\"title\":\"%s Omdøpt og unntatt\",\"isExempt\":true,\"exemptionBasis\":\"offl. "
-             "§ 13\"}",
+             "{\"title\":\"%s Omdøpt og unntatt\",\"isExempt\":true,\"publicTitle\":\"Sak "
+             "om tilsetting " PUBLIC_TITLE "-retitled\",\"exemptionBasis\":\"offl. § 13\"}",
              s_canary(A_EXEMPT, 0, COMMITTEE(C1), "c1-retitled-exempt-title"));
     r = s_admin_send("PATCH", path, body, 200);
     http_response_free(&r);
@@ -1882,6 +1902,12 @@ static void test_no_principal_sees_a_canary_it_may_not(void **state)
     assert_true(mails > 0);
     assert_int_equal(s_oracle_finding[0], '\0');
     assert_int_equal(s_n_leaks, 0);
+    /* and where the full title is kept from them, the public title stands */
+    for (size_t i = 0; i < N_PUBLIC_CHANNELS; i++) {
+        printf("public title read under %s: %zu times\n", s_public_channels[i], s_public_seen[i]);
+        if (!s_public_seen[i])
+            fail_msg("no public title under %s", s_public_channels[i]);
+    }
 }
 
 int main(void)

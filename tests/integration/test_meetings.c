@@ -425,7 +425,7 @@ static void test_publication_refusals(void **state)
     snprintf(path, sizeof path, "/v1/meetings/%s/items", id);
     r = stack_send(&s_stack, "POST", path,
                    "{\"kind\":\"CASE\",\"title\":\"Personalsak\",\"durationMin\":5,"
-                   "\"isExempt\":true}");
+                   "\"isExempt\":true,\"publicTitle\":\"Sak om personal\"}");
     assert_problem(r, 400, "exemptionBasis");
     http_response_free(&r);
     r = stack_send(&s_stack, "POST", path,
@@ -439,10 +439,11 @@ static void test_exempt_items_and_cancellation(void **state)
     char id[40], path[160], url[256];
     s_meeting("2030-06-03T09:00:00+02:00", "2030-06-03T10:00:00+02:00", "Styrerommet", id);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", id);
-    http_response_t *r = stack_send(&s_stack, "POST", path,
-                                    "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\","
-                                    "\"durationMin\":15,\"isExempt\":true,"
-                                    "\"exemptionBasis\":\"offl. § 13\"}");
+    http_response_t *r =
+        stack_send(&s_stack, "POST", path,
+                   "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\","
+                   "\"durationMin\":15,\"isExempt\":true,\"publicTitle\":\"Sak om personal\","
+                   "\"exemptionBasis\":\"offl. § 13\"}");
     expect_status(r, 200);
     http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", id);
@@ -458,7 +459,7 @@ static void test_exempt_items_and_cancellation(void **state)
     snprintf(url, sizeof url, "%s/v1/meetings/%s/notice.html", s_stack.base_url, id);
     r = http_request("GET", url, NULL, NULL);
     assert_null(strstr(r->body, "navngitt"));
-    assert_non_null(strstr(r->body, "Unntatt offentlighet, offl. § 13"));
+    assert_non_null(strstr(r->body, "Sak om personal (unntatt offentlighet, offl. § 13)"));
     http_response_free(&r);
 
     /* cancelling a noticed meeting needs a reason */

@@ -120,7 +120,8 @@ static void test_minutes_pdf_prints_the_approved_minutes_in_order(void **state)
         lis);
     s_item(s_feb,
            "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":10,"
-           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}",
+           "\"isExempt\":true,\"publicTitle\":\"Sak om klage\","
+           "\"exemptionBasis\":\"offl. § 13\"}",
            exempt);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", s_feb);
     s_send("POST", path, NULL);
@@ -227,7 +228,8 @@ static void test_minutes_pdf_hides_an_exempt_item_from_the_public(void **state)
     expect_status(pdf, 200);
     char *text = harness_pdf_text(pdf);
     static const char *const shown[] = {"3/25 Revidert særavtale for LIS 1 og ALIS",
-                                        "Vedtak: Fagrådet ber om at", "4/25 "};
+                                        "Vedtak: Fagrådet ber om at",
+                                        "4/25 Sak om klage (unntatt offentlighet, offl. § 13)"};
     harness_pdf_in_order(text, shown, sizeof shown / sizeof shown[0]);
     static const char *const hidden[] = {"Klage på navngitt lege", "Klagen tas til følge",
                                          "Pasienten"};

@@ -209,8 +209,10 @@ static void test_a_change_after_the_notice_waits_for_the_supplementary_notice(vo
     http_response_free(&r);
     s_post("/items", "{\"kind\":\"CASE\",\"title\":\"Samarbeidsavtale om jordmortjenester\","
                      "\"presenters\":[\"Ingjerd Astad\"],\"durationMin\":20}");
-    s_post("/items", "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":15,"
-                     "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    s_post(
+        "/items",
+        "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":15,"
+        "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 13\"}");
     s_put_document(0, "Dagberedskap i fødeavdelingen.");
     s_post("/publish", NULL);
 
@@ -355,7 +357,7 @@ static void test_the_supplementary_notice_goes_out_with_a_new_sequence(void **st
     http_response_free(&r);
     r = s_read(PUBLIC, "/notice.html?version=1");
     assert_non_null(strstr(r->body, "<h1>MØTEINNKALLING</h1>"));
-    assert_non_null(strstr(r->body, "Unntatt offentlighet, offl. § 13"));
+    assert_non_null(strstr(r->body, "Sak om personal (unntatt offentlighet, offl. § 13)"));
     http_response_free(&r);
     r = s_read(OTHER, "/calendar.ics?version=1");
     assert_non_null(strstr(r->body, "SEQUENCE:1\r\n"));
@@ -415,7 +417,8 @@ static void test_an_item_made_exempt_is_hidden_in_every_notice(void **state)
     char path[200];
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", s_meeting, s_public_item);
     r = stack_send(&s_stack, "PATCH", path,
-                   "{\"isExempt\":true,\"exemptionBasis\":\"offl. § 14\"}");
+                   "{\"isExempt\":true,\"publicTitle\":\"Sak om "
+                   "personal\",\"exemptionBasis\":\"offl. § 14\"}");
     expect_status(r, 200);
     http_response_free(&r);
     /* not published yet, and yet hidden at once in notices 1 and 2 */
@@ -423,7 +426,7 @@ static void test_an_item_made_exempt_is_hidden_in_every_notice(void **state)
     s_readers_see("?version=2", 3, "jordmortjenester");
     s_readers_see("", 3, "jordmortjenester");
     r = s_read(PUBLIC, "/notice.html?version=1");
-    assert_non_null(strstr(r->body, "Unntatt offentlighet, offl. § 14"));
+    assert_non_null(strstr(r->body, "Sak om personal (unntatt offentlighet, offl. § 14)"));
     http_response_free(&r);
     r = s_read(SECRETARIAT, "/notice.html?version=1");
     assert_non_null(strstr(r->body, "jordmortjenester"));

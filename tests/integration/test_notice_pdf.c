@@ -261,8 +261,10 @@ static void test_notice_pdf_shows_exempt_cases_by_their_legal_basis_only_to_the_
     s_meeting("2023-03-08T13:00:00+01:00", "2023-03-08T14:00:00+01:00", s_march);
     char open_id[40], exempt_id[40];
     s_item(s_march, "CASE", "Avtale om legevakt", "", "[\"Runar Asp\"]", 20, "", open_id);
-    s_item(s_march, "CASE", "Klage på navngitt lege", "Bakgrunn for klagen", "[\"Ingjerd Astad\"]",
-           20, ",\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"", exempt_id);
+    s_item(
+        s_march, "CASE", "Klage på navngitt lege", "Bakgrunn for klagen", "[\"Ingjerd Astad\"]", 20,
+        ",\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 13\"",
+        exempt_id);
     s_document(s_march, exempt_id,
                "{\"proposedDecisions\":[\"Klagen tas til følge.\"],\"background\":\"Pasienten "
                "klager på behandlingen.\"}");
@@ -273,8 +275,8 @@ static void test_notice_pdf_shows_exempt_cases_by_their_legal_basis_only_to_the_
     expect_status(pdf, 200);
     char *text = harness_pdf_text(pdf);
     static const char *const shown[] = {"10/23 Avtale om legevakt",
-                                        "11/23 Unntatt offentlighet, offl. § 13", "SAKSFREMLEGG",
-                                        "Sak: 10/23 Avtale om legevakt"};
+                                        "11/23 Sak om personal (unntatt offentlighet, offl. § 13)",
+                                        "SAKSFREMLEGG", "Sak: 10/23 Avtale om legevakt"};
     harness_pdf_in_order(text, shown, sizeof shown / sizeof shown[0]);
     static const char *const hidden[] = {"Klage på navngitt lege", "Bakgrunn for klagen",
                                          "Ingjerd Astad", "Klagen tas til følge", "Pasienten"};

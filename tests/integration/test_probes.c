@@ -161,10 +161,11 @@ static void test_a_secretariat_moves_another_partys_chair_and_becomes_it(void **
     char membership[40];
     s_create(path, body, membership);
     s_meeting(s_c1, "2026-03-05", meeting);
-    s_item(meeting,
-           "{\"kind\":\"CASE\",\"title\":\"PROBE-CHAIR-EXEMPT\",\"durationMin\":20,"
-           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}",
-           item, NULL);
+    s_item(
+        meeting,
+        "{\"kind\":\"CASE\",\"title\":\"PROBE-CHAIR-EXEMPT\",\"durationMin\":20,"
+        "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 13\"}",
+        item, NULL);
 
     snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
     http_response_t *r = s_as(key, "GET", path, NULL);
@@ -204,10 +205,11 @@ static void test_a_case_tells_the_title_of_its_removed_exempt_item(void **state)
     char key[80], meeting[40], item[40], case_id[40], path[200];
     s_key(s_m2, "[\"integration\"]", key, NULL, NULL);
     s_meeting(s_c1, "2026-04-09", meeting);
-    s_item(meeting,
-           "{\"kind\":\"CASE\",\"title\":\"PROBE-REMOVED-EXEMPT\",\"durationMin\":20,"
-           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}",
-           item, case_id);
+    s_item(
+        meeting,
+        "{\"kind\":\"CASE\",\"title\":\"PROBE-REMOVED-EXEMPT\",\"durationMin\":20,"
+        "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 13\"}",
+        item, case_id);
     /* the outsider learns the case id from the draft's public view */
     snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
     http_response_t *r = s_as(key, "GET", path, NULL);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static harness_stack_t s_stack;
 static char s_trust[40], s_levanger[40], s_verdal[40];
@@ -162,11 +163,12 @@ static void test_a_case_tells_its_exempt_treatment_only_to_the_committee(void **
 {
     char meeting[40], item[40], case_id[40], path[200];
     s_meeting(s_asu, "2026-02-05", meeting);
-    s_item(meeting,
-           "{\"kind\":\"CASE\",\"title\":\"CANARY-CASE-TITLE\",\"durationMin\":20,"
-           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\","
-           "\"presenters\":[\"CANARY-PRESENTER\"]}",
-           item, case_id);
+    s_item(
+        meeting,
+        "{\"kind\":\"CASE\",\"title\":\"CANARY-CASE-TITLE\",\"durationMin\":20,"
+        "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 13\","
+        "\"presenters\":[\"CANARY-PRESENTER\"]}",
+        item, case_id);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
     s_post(path, 200);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, item);
@@ -233,16 +235,18 @@ static void test_a_notice_lists_no_exempt_title_among_its_changes(void **state)
     /* added after the notice, then retitled and made exempt at once */
     s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"CANARY-OLD-TITLE\",\"durationMin\":10}", second,
            NULL);
-    http_response_t *r = s_patch_item(
-        meeting, second,
-        "{\"title\":\"CANARY-NEW-TITLE\",\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    http_response_t *r =
+        s_patch_item(meeting, second,
+                     "{\"title\":\"CANARY-NEW-TITLE\",\"isExempt\":true,\"publicTitle\":\"Sak om "
+                     "personal\",\"exemptionBasis\":\"offl. § 13\"}");
     expect_status(r, 200);
     http_response_free(&r);
     /* added exempt, its case document written before it has a number */
-    s_item(meeting,
-           "{\"kind\":\"CASE\",\"title\":\"CANARY-DOC-TITLE\",\"durationMin\":10,"
-           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}",
-           third, NULL);
+    s_item(
+        meeting,
+        "{\"kind\":\"CASE\",\"title\":\"CANARY-DOC-TITLE\",\"durationMin\":10,"
+        "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 13\"}",
+        third, NULL);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", meeting, third);
     r = stack_send(&s_stack, "PUT", path, "{\"background\":\"CANARY-BACKGROUND\"}");
     expect_status(r, 200);
@@ -251,7 +255,9 @@ static void test_a_notice_lists_no_exempt_title_among_its_changes(void **state)
     r = s_patch_item(meeting, first, "{\"title\":\"CANARY-LATER-EXEMPT\"}");
     expect_status(r, 200);
     http_response_free(&r);
-    r = s_patch_item(meeting, first, "{\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    r = s_patch_item(meeting, first,
+                     "{\"isExempt\":true,\"publicTitle\":\"Sak om "
+                     "personal\",\"exemptionBasis\":\"offl. § 13\"}");
     expect_status(r, 200);
     http_response_free(&r);
 
@@ -292,10 +298,11 @@ static void test_a_secretary_acts_only_on_her_committees(void **state)
 {
     char meeting[40], item[40], rest[128], path[200];
     s_meeting(s_asu, "2026-04-09", meeting);
-    s_item(meeting,
-           "{\"kind\":\"CASE\",\"title\":\"CANARY-SECRET-ITEM\",\"durationMin\":20,"
-           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}",
-           item, NULL);
+    s_item(
+        meeting,
+        "{\"kind\":\"CASE\",\"title\":\"CANARY-SECRET-ITEM\",\"durationMin\":20,"
+        "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 13\"}",
+        item, NULL);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", meeting, item);
     http_response_t *r =
         stack_send(&s_stack, "PUT", path, "{\"background\":\"CANARY-SECRET-DOCUMENT\"}");
@@ -426,10 +433,11 @@ static void test_exempt_cases_keep_their_actions_and_proposals(void **state)
 {
     char meeting[40], item[40], next[40], path[200], body[512], action[40], proposal[40];
     s_meeting(s_asu, "2026-09-03", meeting);
-    s_item(meeting,
-           "{\"kind\":\"CASE\",\"title\":\"Personalsak\",\"durationMin\":20,"
-           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 25\"}",
-           item, NULL);
+    s_item(
+        meeting,
+        "{\"kind\":\"CASE\",\"title\":\"Personalsak\",\"durationMin\":20,"
+        "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 25\"}",
+        item, NULL);
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"itemId\":\"%s\",\"description\":\"CANARY-ACTION\","
              "\"responsible\":\"CANARY-RESPONSIBLE\",\"dueDate\":\"2027-01-01\"}",
@@ -448,7 +456,9 @@ static void test_exempt_cases_keep_their_actions_and_proposals(void **state)
     char placed[40];
     snprintf(placed, sizeof placed, "%s", json_text(r, "itemId"));
     http_response_free(&r);
-    r = s_patch_item(meeting, placed, "{\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    r = s_patch_item(meeting, placed,
+                     "{\"isExempt\":true,\"publicTitle\":\"Innmeldt sak\","
+                     "\"exemptionBasis\":\"offl. § 13\"}");
     expect_status(r, 200);
     http_response_free(&r);
     /* the next meeting follows the committee's actions up, in public */
@@ -473,6 +483,10 @@ static void test_exempt_cases_keep_their_actions_and_proposals(void **state)
         s_no_canary(r, "CANARY-PROPOSAL", paths[i]);
         http_response_free(&r);
     }
+    /* the proposal is named by the public title of the item it became */
+    r = s_as(s_other_member, "GET", proposal_path, NULL);
+    s_has_canary(r, "Innmeldt sak (unntatt offentlighet)", "the proposal");
+    http_response_free(&r);
     r = s_as(s_asu_member, "GET", action_path, NULL);
     s_has_canary(r, "CANARY-ACTION", "a member's action");
     http_response_free(&r);
@@ -503,10 +517,11 @@ static void test_search_finds_only_what_is_public(void **state)
            "{\"kind\":\"CASE\",\"title\":\"Legevaktsamarbeid i Innherred\","
            "\"durationMin\":20}",
            item, NULL);
-    s_item(meeting,
-           "{\"kind\":\"CASE\",\"title\":\"Oppsigelse av overlege Hansen\",\"durationMin\":10,"
-           "\"isExempt\":true,\"exemptionBasis\":\"offl. § 25\"}",
-           item, NULL);
+    s_item(
+        meeting,
+        "{\"kind\":\"CASE\",\"title\":\"Oppsigelse av overlege Hansen\",\"durationMin\":10,"
+        "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 25\"}",
+        item, NULL);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
     s_post(path, 200);
     struct {
@@ -558,6 +573,108 @@ static void test_search_finds_only_what_is_public(void **state)
     http_response_free(&r);
 }
 
+/* An exempt item has a public title (issue 18, point 5): required, and
+ * what everyone outside the committee reads in its place, in the meeting,
+ * its notice as HTML, PDF and calendar, and its events; the committee's
+ * member reads both. */
+static void test_an_exempt_item_shows_its_public_title_to_the_public(void **state)
+{
+    char meeting[40], item[40], path[160];
+    s_meeting(s_asu, "2026-11-05", meeting);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    const char *norwegian[] = {s_stack.auth_header, "Accept-Language: nb", NULL};
+    char url[256];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    http_response_t *r =
+        http_request("POST", url,
+                     "{\"kind\":\"CASE\",\"title\":\"CANARY-PT-TITLE Tilsetting av Kari Nordmann\","
+                     "\"durationMin\":10,\"isExempt\":true,\"exemptionBasis\":\"offl. § 25\"}",
+                     norwegian);
+    assert_problem(r, 400, "publicTitle");
+    s_has_canary(r, "må fylles ut for en sak unntatt offentlighet", "the problem in bokmål");
+    http_response_free(&r);
+    s_item(meeting,
+           "{\"kind\":\"CASE\",\"title\":\"CANARY-PT-TITLE Tilsetting av Kari Nordmann\","
+           "\"durationMin\":10,\"isExempt\":true,\"exemptionBasis\":\"offl. § 25\","
+           "\"publicTitle\":\"Sak om tilsetting\"}",
+           item, NULL);
+    char open[40];
+    s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"Budsjett\",\"durationMin\":10}", open, NULL);
+    /* made exempt, or kept exempt with its public title emptied: refused */
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", meeting, open);
+    r = stack_send(&s_stack, "PATCH", path,
+                   "{\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    assert_problem(r, 400, "publicTitle");
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", meeting, item);
+    r = stack_send(&s_stack, "PATCH", path, "{\"publicTitle\":\"\"}");
+    assert_problem(r, 400, "publicTitle");
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    s_post(path, 200);
+
+    /* the calendar folds its lines: only the start of the public title */
+    static const struct {
+        const char *document, *shown;
+    } documents[] = {{"", "Sak om tilsetting (unntatt offentlighet, offl. § 25)"},
+                     {"/notice.html", "Sak om tilsetting (unntatt offentlighet, offl. § 25)"},
+                     {"/calendar.ics", "Sak om tilsetting (unntatt offentlighet"}};
+    const char *outsiders[] = {NULL, s_other_member, s_other_secretary};
+    for (size_t k = 0; k < sizeof outsiders / sizeof outsiders[0]; k++) {
+        for (size_t d = 0; d < sizeof documents / sizeof documents[0]; d++) {
+            snprintf(path, sizeof path, "/v1/meetings/%s%s", meeting, documents[d].document);
+            r = s_as(outsiders[k], "GET", path, NULL);
+            expect_status(r, 200);
+            s_no_canary(r, "CANARY-PT-TITLE", path);
+            s_has_canary(r, documents[d].shown, path);
+            http_response_free(&r);
+        }
+        snprintf(path, sizeof path, "/v1/meetings/%s/notice.pdf", meeting);
+        r = s_as(outsiders[k], "GET", path, NULL);
+        expect_status(r, 200);
+        int status;
+        char *text = http_body_through(r, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
+        assert_int_equal(status, 0);
+        if (strstr(text, "CANARY-PT-TITLE") || !strstr(text, "Sak om tilsetting"))
+            fail_msg("notice.pdf: %.600s", text);
+        free(text);
+        http_response_free(&r);
+    }
+    /* the events every party reads carry the public title */
+    bool seen = false;
+    for (int i = 0; i < 50 && !seen; i++) {
+        r = s_as(s_other_member, "GET", "/v1/events?types=no.samhand.meeting.&limit=500", NULL);
+        expect_status(r, 200);
+        s_no_canary(r, "CANARY-PT-TITLE", "the events");
+        seen = r->body && strstr(r->body, meeting) && strstr(r->body, "Sak om tilsetting");
+        http_response_free(&r);
+        if (!seen)
+            usleep(100 * 1000);
+    }
+    assert_true(seen);
+    /* a search finds the meeting by the public title, not by the title */
+    snprintf(path, sizeof path, "/v1/meetings?committeeId=%s&q=sak%%20om%%20tilsetting", s_asu);
+    r = s_as(s_other_member, "GET", path, NULL);
+    expect_status(r, 200);
+    s_has_canary(r, meeting, "a search by the public title");
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings?committeeId=%s&q=kari%%20nordmann", s_asu);
+    r = s_as(s_other_member, "GET", path, NULL);
+    expect_status(r, 200);
+    s_no_canary(r, meeting, "a search by the title");
+    http_response_free(&r);
+    /* the committee's member reads both */
+    snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
+    r = s_as(s_asu_member, "GET", path, NULL);
+    expect_status(r, 200);
+    json_t *first = json_array_get(json_object_get(r->json, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "title")),
+                        "CANARY-PT-TITLE Tilsetting av Kari Nordmann");
+    assert_string_equal(json_string_value(json_object_get(first, "publicTitle")),
+                        "Sak om tilsetting");
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -569,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_an_attachment_type_with_a_line_break_is_refused),
         cmocka_unit_test(test_exempt_cases_keep_their_actions_and_proposals),
         cmocka_unit_test(test_search_finds_only_what_is_public),
+        cmocka_unit_test(test_an_exempt_item_shows_its_public_title_to_the_public),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
