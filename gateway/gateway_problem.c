@@ -178,10 +178,8 @@ static const struct {
      "reason må fylles ut for å avlyse et møte som er kalt inn"},
     {"decision (the amended text) is required when adopted as amended",
      "decision (den endrede teksten) må fylles ut når saken er vedtatt med endringer"},
-    {"exemption_basis (the legal basis, e.g. offl. § 13) is required for an item exempt from "
-     "public access",
-     "exemption_basis (hjemmelen, f.eks. offl. § 13) må fylles ut for en sak unntatt "
-     "offentlighet"},
+    {"* (the legal basis, e.g. offl. § 13) is required for an item exempt from public access",
+     "$1 (hjemmelen, f.eks. offl. § 13) må fylles ut for en sak unntatt offentlighet"},
     {"* (what the public reads in place of the title, e.g. Sak om tilsetting) is required for an "
      "item exempt from public access",
      "$1 (det offentligheten leser i stedet for tittelen, f.eks. Sak om tilsetting) må fylles ut "

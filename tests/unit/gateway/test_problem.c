@@ -75,6 +75,17 @@ static void test_in_bokmal(void **state)
                         "position må være fra 1 til 4, eller 0 for slutten");
     json_decref(p);
 
+    /* the field's name as the API spells it, in the text the table knows */
+    p = gateway_problem_new(400,
+                            "exemption_basis (the legal basis, e.g. offl. § 13) is required for "
+                            "an item exempt from public access",
+                            "exemption_basis", NULL);
+    gateway_problem_in_bokmal(p);
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "exemptionBasis (hjemmelen, f.eks. offl. § 13) må fylles ut for en sak "
+                        "unntatt offentlighet");
+    json_decref(p);
+
     /* one the table lacks: Norwegian all the same, naming the field */
     p = gateway_problem_new(409, "the moon is made of cheese", "state", NULL);
     gateway_problem_in_bokmal(p);
