@@ -16,7 +16,8 @@ WORK=$(mktemp -d /tmp/samhand-backup-test.XXXXXX)
 chmod 755 "$WORK"
 export SAMHAND_BIN_DIR="$BIN" SAMHAND_REPLICAS=1
 unset SAMHAND_DATABASE_URL
-PSQL=/usr/lib/postgresql/15/bin/psql
+# shellcheck source=launcher_helpers.sh
+. "$ROOT/tests/integration/launcher_helpers.sh"
 
 fail() {
   echo "FAIL: $*" >&2
@@ -25,13 +26,6 @@ fail() {
   exit 1
 }
 
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 12000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
 export SAMHAND_HTTP_PORT; SAMHAND_HTTP_PORT=$(free_port)
 export SAMHAND_PG_PORT; SAMHAND_PG_PORT=$(free_port)
 URL="http://127.0.0.1:$SAMHAND_HTTP_PORT"
@@ -55,12 +49,6 @@ start_up() { # NAME: up on the var directory WORK/NAME
   UP=$!
   wait_for 90 grep -q 'samhand is running' "$WORK/up-$1.out" || fail "up did not come up on $1"
   KEY=$(cat "$SAMHAND_VAR_DIR/admin-key")
-}
-sql() { "$PSQL" -h 127.0.0.1 -p "$SAMHAND_PG_PORT" -U samhand -d samhand -qtAX -c "$1"; }
-wait_for() { # SECONDS COMMAND...
-  local seconds=$1; shift
-  for _ in $(seq 1 $(( seconds * 5 ))); do "$@" && return 0; sleep 0.2; done
-  return 1
 }
 call() { # METHOD PATH [BODY]: the body of the answer; fails unless 2xx
   local out status
