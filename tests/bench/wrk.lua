@@ -5,6 +5,9 @@
 --   BODY: "-" (none), "organization" (a new organisation each request, with a
 --         valid organisation number), or the path of a file sent as it is
 --   KEY:  "-" (no Authorization header) or the API key sent as a bearer token
+--   SAMHAND_WRK_DELAY_MS in the environment (./samhand soak): each connection
+--         waits that long before each request, for a steady rate instead of
+--         wrk's most; without it, no delay() is defined and wrk runs flat out
 --
 -- Prints: requests=R errors=E rps=X p50_ms=Y p99_ms=Z (errors: answers other
 -- than 2xx/3xx, and broken connections); done() runs in wrk's main state,
@@ -57,6 +60,13 @@ local function next_number()
     if check == 11 then check = 0 end
     if check ~= 10 then return digits .. check end
   end
+end
+
+-- wrk asks its main state whether delay() exists, before init(): so it is
+-- defined at load time, from the environment, or not at all
+local delay_ms = tonumber(os.getenv("SAMHAND_WRK_DELAY_MS") or "")
+if delay_ms then
+  function delay() return delay_ms end
 end
 
 local fixed = nil

@@ -14,7 +14,8 @@ WORK=$(mktemp -d /tmp/samhand-launcher-test.XXXXXX)
 chmod 755 "$WORK"
 export SAMHAND_VAR_DIR="$WORK/var" SAMHAND_BIN_DIR="$BIN" SAMHAND_REPLICAS=2
 unset SAMHAND_DATABASE_URL
-PSQL=/usr/lib/postgresql/15/bin/psql
+# shellcheck source=launcher_helpers.sh
+. "$ROOT/tests/integration/launcher_helpers.sh"
 
 fail() {
   echo "FAIL: $*" >&2
@@ -23,14 +24,6 @@ fail() {
   exit 1
 }
 
-# a port of loopback nothing listens on (below the ephemeral range)
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 12000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
 export SAMHAND_HTTP_PORT; SAMHAND_HTTP_PORT=$(free_port)
 export SAMHAND_PG_PORT; SAMHAND_PG_PORT=$(free_port)
 URL="http://127.0.0.1:$SAMHAND_HTTP_PORT"
@@ -44,13 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-sql() { "$PSQL" -h 127.0.0.1 -p "$SAMHAND_PG_PORT" -U samhand -d samhand -qtAX -c "$1"; }
 ready() { [ "$(curl -s -o /dev/null -w "%{http_code}" "$URL/readyz" || true)" = 200 ]; }
-wait_for() { # SECONDS COMMAND...
-  local seconds=$1; shift
-  for _ in $(seq 1 $(( seconds * 5 ))); do "$@" && return 0; sleep 0.2; done
-  return 1
-}
 
 "$ROOT/samhand" up >"$WORK/up.out" 2>&1 &
 UP=$!
