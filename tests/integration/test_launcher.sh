@@ -45,6 +45,14 @@ wait_for 120 grep -q 'samhand is running' "$WORK/up.out" || fail "up did not com
 KEY=$(cat "$SAMHAND_VAR_DIR/admin-key")
 grep -qF "$KEY" "$WORK/up.out" && fail "up printed the whole administrator key"
 ready || fail "/readyz is not 200 after up"
+# the cluster is local, so the services reach it over its Unix socket
+# (a backend of a socket's client has no client address)
+[ "$(sql "SELECT count(*) FILTER (WHERE client_addr IS NULL) || ' of ' || count(*) FROM pg_stat_activity
+          WHERE usename IN ('agenda', 'deviation', 'notify')")" = "$(sql "SELECT count(*) || ' of ' || count(*)
+          FROM pg_stat_activity WHERE usename IN ('agenda', 'deviation', 'notify')")" ] ||
+  fail "a service reaches the local database over TCP"
+[ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE usename IN ('agenda', 'deviation', 'notify')")" -gt 0 ] ||
+  fail "no service is connected to the database"
 
 # organisation numbers with a valid mod-11 check digit
 org_number() {
