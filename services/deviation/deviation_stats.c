@@ -40,24 +40,6 @@ static double s_p90(int *v, size_t n)
     return v[rank - 1];
 }
 
-/* Working days from `from` (exclusive) to `to` (inclusive). */
-static int s_days(const char *from, const char *to)
-{
-    int y, m, d, n = 0;
-    if (sscanf(from, "%d-%d-%d", &y, &m, &d) != 3)
-        return 0;
-    for (int i = 0; i < 2000; i++) {
-        char day[11];
-        time_add_working_days(&y, &m, &d, 1);
-        snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-                 (unsigned)d % 100u);
-        if (strcmp(day, to) > 0)
-            break;
-        n++;
-    }
-    return n;
-}
-
 /* Adds one to `key` in a growing list of counts. */
 static void s_count(Samhand__V1__StatCount ***list, size_t *n, const char *key)
 {
@@ -286,9 +268,9 @@ static Samhand__V1__DeviationPeriodStats *s_period(const deviation_fact_t *facts
                  f->receiving_kind[0] ? f->receiving_kind : "UNKNOWN");
         s_count(&s->by_direction, &s->n_by_direction, direction);
         if (f->acknowledged[0])
-            ack[n_ack++] = s_days(f->submitted, f->acknowledged);
+            ack[n_ack++] = time_working_days_between(f->submitted, f->acknowledged);
         if (f->answered[0]) {
-            answer[n_answer++] = s_days(f->submitted, f->answered);
+            answer[n_answer++] = time_working_days_between(f->submitted, f->answered);
             in_time += strcmp(f->answered, f->answer_due) <= 0;
         }
     }
