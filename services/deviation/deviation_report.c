@@ -4,7 +4,6 @@
 #include "deviation_identity.h"
 #include "deviation_rules.h"
 #include "deviation_server.h"
-#include "samhand_rows.h"
 #include "samhand_check.h"
 #include "samhand_log.h"
 #include "samhand_time.h"
@@ -23,8 +22,27 @@ typedef Samhand__V1__DeviationReport report_t;
 #define STATE(name) SAMHAND__V1__DEVIATION_REPORT__STATE__##name
 #define BIT(name) (1u << STATE(name))
 
-/* The workflow: which step leads from which states to which, and whose it
- * is to take. The event of a step is no.samhand.deviation.<event>. */
+/* One step being taken: what it asks, the report as it stands, and the
+ * change the step's rule fills in before it is stored. */
+typedef struct {
+    bus_call_t *call;
+    const Samhand__V1__DeviationActionRequest *req;
+    report_t *r;
+    deviation_change_t change;
+    const char *comment; /* what the history says of the step */
+    char today[11], ack_due[11], answer_due[11];
+    char note[TEXT_MAX_CHARS + 200];
+} step_t;
+
+/* A step's own rule: 0 to store its change, -1 having failed the call, 1
+ * when it stored everything itself. */
+typedef int step_fn(step_t *s);
+static step_fn s_step_submit, s_step_acknowledge, s_step_request_information,
+    s_step_give_information, s_step_respond, s_step_forward, s_step_reject, s_step_mark_duplicate,
+    s_step_dispute, s_step_close, s_step_reopen;
+
+/* The workflow: which step leads from which states to which, whose it is
+ * to take, and its rule. The event of a step is no.samhand.deviation.<event>. */
 static const struct {
     const char *method; /* bus method after "deviation." */
     const char *action; /* as the history and the URL say it */
@@ -32,28 +50,32 @@ static const struct {
     int to;
     int sides;
     const char *event;
+    step_fn *take; /* NULL: the change of state alone */
 } s_steps[] = {
-    {"Submit", "submit", BIT(DRAFT), STATE(SUBMITTED), SIDE_REPORTER, "submitted"},
+    {"Submit", "submit", BIT(DRAFT), STATE(SUBMITTED), SIDE_REPORTER, "submitted", s_step_submit},
     {"Acknowledge", "acknowledge", BIT(SUBMITTED), STATE(AWAITING_RESPONSE), SIDE_RECEIVER,
-     "acknowledged"},
+     "acknowledged", s_step_acknowledge},
     {"RequestInformation", "request-information", BIT(AWAITING_RESPONSE),
-     STATE(INFORMATION_REQUESTED), SIDE_RECEIVER, "information_requested"},
+     STATE(INFORMATION_REQUESTED), SIDE_RECEIVER, "information_requested",
+     s_step_request_information},
     {"GiveInformation", "give-information", BIT(INFORMATION_REQUESTED), STATE(AWAITING_RESPONSE),
-     SIDE_REPORTER, "information_given"},
-    {"Respond", "respond", BIT(AWAITING_RESPONSE), STATE(ANSWERED), SIDE_RECEIVER, "answered"},
+     SIDE_REPORTER, "information_given", s_step_give_information},
+    {"Respond", "respond", BIT(AWAITING_RESPONSE), STATE(ANSWERED), SIDE_RECEIVER, "answered",
+     s_step_respond},
     {"Forward", "forward", BIT(SUBMITTED) | BIT(AWAITING_RESPONSE), STATE(SUBMITTED), SIDE_RECEIVER,
-     "forwarded"},
+     "forwarded", s_step_forward},
     {"Reject", "reject", BIT(SUBMITTED) | BIT(AWAITING_RESPONSE), STATE(REJECTED), SIDE_RECEIVER,
-     "rejected"},
+     "rejected", s_step_reject},
     {"MarkDuplicate", "mark-duplicate", BIT(SUBMITTED) | BIT(AWAITING_RESPONSE), STATE(DUPLICATE),
-     SIDE_RECEIVER, "marked_duplicate"},
-    {"Dispute", "dispute", BIT(ANSWERED), STATE(DISPUTED), SIDE_REPORTER, "disputed"},
+     SIDE_RECEIVER, "marked_duplicate", s_step_mark_duplicate},
+    {"Dispute", "dispute", BIT(ANSWERED), STATE(DISPUTED), SIDE_REPORTER, "disputed",
+     s_step_dispute},
     {"RequestAnalysis", "request-analysis", BIT(AWAITING_RESPONSE) | BIT(ANSWERED) | BIT(DISPUTED),
-     STATE(ANALYSIS_REQUESTED), SIDE_REPORTER | SIDE_RECEIVER, "analysis_requested"},
+     STATE(ANALYSIS_REQUESTED), SIDE_REPORTER | SIDE_RECEIVER, "analysis_requested", NULL},
     {"Close", "close", BIT(ANSWERED) | BIT(DISPUTED) | BIT(ANALYSIS_REQUESTED), STATE(CLOSED),
-     SIDE_REPORTER | SIDE_RECEIVER, "closed"},
+     SIDE_REPORTER | SIDE_RECEIVER, "closed", s_step_close},
     {"Reopen", "reopen", BIT(CLOSED) | BIT(REJECTED) | BIT(DUPLICATE), STATE(AWAITING_RESPONSE),
-     SIDE_REPORTER | SIDE_RECEIVER, "reopened"},
+     SIDE_REPORTER | SIDE_RECEIVER, "reopened", s_step_reopen},
 };
 #define STEPS (sizeof s_steps / sizeof s_steps[0])
 
@@ -229,16 +251,12 @@ static int s_log_reads(bus_call_t *call, const char *const *ids, size_t n, const
     if (n == 0)
         return 0;
     const Samhand__V1__Principal *p = call->envelope->principal;
-    char *list = rows_json_array((char **)ids, n);
     const char *org = s_caller_organization(call);
-    const char *params[] = {list, p && p->subject && p->subject[0] ? p->subject : "(none)",
-                            org[0] ? org : NULL, how};
-    int rc = rows_exec(call->db,
-                       "INSERT INTO report_reads (report_id, subject, organization_id, how) "
-                       "SELECT id::uuid, $2, $3, $4 FROM jsonb_array_elements_text($1::jsonb) id",
-                       4, params);
-    free(list);
-    return rc < 0 ? bus_call_fail_db(call, "log the read") : 0;
+    if (deviation_store_reads_log(call->db, ids, n,
+                                  p && p->subject && p->subject[0] ? p->subject : "(none)",
+                                  org[0] ? org : NULL, how) != 0)
+        return bus_call_fail_db(call, "log the read");
+    return 0;
 }
 
 static int s_load(bus_call_t *call, const char *id, bool lock, report_t **out)
@@ -371,23 +389,6 @@ static void s_add_days(const char *from, int days, char out[11])
     time_add_working_days(&y, &m, &d, days);
     snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
              (unsigned)d % 100u);
-}
-
-/* Working days after `from` up to and including `to`. */
-static int s_working_days_between(const char *from, const char *to)
-{
-    int y, m, d, n = 0;
-    sscanf(from, "%d-%d-%d", &y, &m, &d);
-    char day[11];
-    for (int i = 0; i < 400; i++) {
-        time_add_working_days(&y, &m, &d, 1);
-        snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-                 (unsigned)d % 100u);
-        if (strcmp(day, to) > 0)
-            break;
-        n++;
-    }
-    return n;
 }
 
 /* ---------------------------------------------------------------- handlers */
@@ -618,17 +619,6 @@ int deviation_report_list(bus_call_t *call)
     return 0;
 }
 
-static ProtobufCMessage *s_read(const PGresult *res, int row)
-{
-    Samhand__V1__DeviationRead *r = malloc(sizeof *r);
-    samhand__v1__deviation_read__init(r);
-    r->time = rows_timestamp_us(res, row, 0);
-    r->subject = rows_text(res, row, 1);
-    r->organization_id = rows_text(res, row, 2);
-    r->how = rows_enum(&samhand__v1__deviation_read__how__descriptor, res, row, 3);
-    return &r->base;
-}
-
 int deviation_reads_list(bus_call_t *call)
 {
     const Samhand__V1__ListDeviationReadsRequest *req = (const void *)call->request;
@@ -643,19 +633,178 @@ int deviation_reads_list(bus_call_t *call)
     if (s_load(call, req->id, false, &r) != 0)
         return -1;
     protobuf_c_message_free_unpacked(&r->base, NULL);
-    char after_text[24], limit_text[16];
-    rows_page_params(after, limit, after_text, limit_text);
-    const char *params[] = {req->id, after_text, limit_text};
     Samhand__V1__ListDeviationReadsResponse *list = NULL;
-    if (rows_list(call->db,
-                  "SELECT " ROWS_TIMESTAMP_US("read_at") ", subject, coalesce(organization_id::"
-                                                         "text, ''), how, seq FROM report_reads "
-                                                         "WHERE report_id = $1 AND seq > $2 "
-                                                         "ORDER BY seq LIMIT $3",
-                  3, params, s_read, limit, &samhand__v1__list_deviation_reads_response__descriptor,
-                  (ProtobufCMessage **)&list) != 0)
+    if (deviation_store_reads_list(call->db, req->id, after, limit, &list) != 0)
         return bus_call_fail_db(call, "list reads");
     bus_call_reply_free(call, &list->base);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ steps */
+
+static int s_step_submit(step_t *s)
+{
+    if (s_check_complete(s->call, s->r) != 0 || s_submit(s->call, s->r, s->req->comment) != 0)
+        return -1;
+    return 1;
+}
+
+static int s_step_acknowledge(step_t *s)
+{
+    s->change.set_acknowledged = true;
+    return 0;
+}
+
+static int s_step_request_information(step_t *s)
+{
+    if (check_empty(s->req->comment))
+        return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "comment",
+                             "comment (what information is needed) is required");
+    s->change.paused_on = s->today;
+    return 0;
+}
+
+static int s_step_give_information(step_t *s)
+{
+    if (check_empty(s->req->comment))
+        return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "comment",
+                             "comment (the information) is required");
+    /* the answer deadline moves by the working days it was paused */
+    report_t *r = s->r;
+    int paused = 0;
+    for (size_t i = r->n_history; i-- > 0;)
+        if (strcmp(r->history[i]->action, "request-information") == 0) {
+            char since[11];
+            time_format_date(r->history[i]->time->seconds, s->note);
+            snprintf(since, sizeof since, "%.4s-%.2s-%.2s", s->note + 6, s->note + 3, s->note);
+            paused = time_working_days_between(since, s->today);
+            break;
+        }
+    s_add_days(r->answer_deadline->due_date, paused, s->answer_due);
+    s->change.answer_due = s->answer_due;
+    s->change.paused_on = "";
+    return 0;
+}
+
+static int s_step_respond(step_t *s)
+{
+    if (check_empty(s->req->answer) || !check_text(s->req->answer, TEXT_MAX_CHARS))
+        return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "answer", "answer is required");
+    s->change.answer = s->req->answer;
+    s->change.set_answered = true;
+    return 0;
+}
+
+static int s_step_forward(step_t *s)
+{
+    report_t *r = s->r;
+    const char *target = s->req->forward_to_organization_id;
+    if (!check_uuid(target))
+        return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "forward_to_organization_id",
+                             "forward_to_organization_id is required (a UUID)");
+    if (strcmp(target, r->receiving_organization_id) == 0 ||
+        strcmp(target, r->reporting_organization_id) == 0)
+        return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "forward_to_organization_id",
+                             "forward to a party other than the reporter and the present receiver");
+    /* a new receiver: the deadlines start again, by the rule the report
+     * was submitted under; the history keeps the old */
+    Samhand__V1__PartnershipSettings *rule = NULL;
+    if (deviation_settings_at(s->call->db, s->call->service, s->today,
+                              r->settings_version ? r->settings_version : 1, &rule) != 0)
+        return bus_call_fail_db(s->call, "read settings");
+    deviation_rule_due(rule->acknowledge_deadline, s->today, s->ack_due);
+    deviation_rule_due(rule->answer_deadline, s->today, s->answer_due);
+    protobuf_c_message_free_unpacked(&rule->base, NULL);
+    s->change.receiving_organization_id = target;
+    s->change.acknowledge_due = s->ack_due[0] ? s->ack_due : NULL;
+    s->change.answer_due = s->answer_due;
+    s->change.clear_acknowledged = true;
+    snprintf(s->note, sizeof s->note, "Videresendt fra %s til %s.", r->receiving_organization_id,
+             target);
+    if (s->comment[0]) {
+        size_t used = strlen(s->note);
+        snprintf(s->note + used, sizeof s->note - used, " %s", s->comment);
+    }
+    s->comment = s->note;
+    return 0;
+}
+
+static int s_step_reject(step_t *s)
+{
+    if (check_empty(s->req->reason) || !check_text(s->req->reason, TEXT_MAX_CHARS))
+        return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "reason",
+                             "reason (why this is not a cooperation deviation) is required");
+    s->change.rejection_reason = s->req->reason;
+    s->change.set_acknowledged = s->r->acknowledge_time == NULL;
+    s->comment = s->req->reason;
+    return 0;
+}
+
+static int s_step_mark_duplicate(step_t *s)
+{
+    /* one the caller may not see answers as one that does not exist */
+    const char *other = s->req->duplicate_of_id;
+    if (strcmp(other, s->r->id) == 0 || !s_may_see(s->call, other))
+        return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "duplicate_of_id",
+                             "duplicate_of_id must name another report");
+    s->change.duplicate_of = other;
+    s->change.set_acknowledged = s->r->acknowledge_time == NULL;
+    return 0;
+}
+
+static int s_step_dispute(step_t *s)
+{
+    if (check_empty(s->req->comment))
+        return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "comment",
+                             "comment (why the answer is not accepted) is required");
+    return 0;
+}
+
+static int s_step_close(step_t *s)
+{
+    s->change.set_closed = true;
+    return 0;
+}
+
+static int s_step_reopen(step_t *s)
+{
+    s->change.clear_closed = true;
+    s->change.clear_answered = true;
+    return 0;
+}
+
+/* Fails the call with the steps the caller may take instead. */
+static int s_refuse_step(bus_call_t *call, size_t step, const report_t *r, int sides)
+{
+    char allowed[300] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < STEPS; i++)
+        if ((s_steps[i].from & (1u << r->state)) && (sides & (s_steps[i].sides | SIDE_QUALITY)))
+            used += (size_t)snprintf(allowed + used, sizeof allowed - used, "%s%s",
+                                     used ? ", " : "", s_steps[i].action);
+    return bus_call_fail(call, BUS_FAILED_PRECONDITION, "state",
+                         "%s is not possible for you when the report is %s; allowed: %s",
+                         s_steps[step].action, s_state_name(r->state), used ? allowed : "nothing");
+}
+
+/* Takes step `step` on the loaded report `s->r`: its rule, then the change
+ * and its line in the history. 0, or -1 having failed the call. */
+static int s_take_step(step_t *s, size_t step)
+{
+    report_t *r = s->r;
+    int sides = s_sides(s->call, r);
+    if (!(s_steps[step].from & (1u << r->state)) || !(sides & (s_steps[step].sides | SIDE_QUALITY)))
+        return s_refuse_step(s->call, step, r, sides);
+    const char *from = s_state_name(r->state);
+    s->change.state = s_state_name(s_steps[step].to);
+    int rc = s_steps[step].take ? s_steps[step].take(s) : 0;
+    if (rc != 0)
+        return rc > 0 ? 0 : -1;
+    if (deviation_store_change(s->call->db, r->id, &s->change) != 0 ||
+        deviation_store_transition(s->call->db, r->id, s_steps[step].action, from, s->change.state,
+                                   s->comment, s_caller_subject(s->call),
+                                   s_caller_organization(s->call)) != 0)
+        return bus_call_fail_db(s->call, "change deviation");
     return 0;
 }
 
@@ -672,157 +821,25 @@ int deviation_report_step(bus_call_t *call)
     if (!check_empty(req->comment) && !check_text(req->comment, TEXT_MAX_CHARS))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "comment",
                              "comment must be text of at most %d characters", TEXT_MAX_CHARS);
-
-    report_t *r = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "change deviation");
-    if (s_load(call, req->id, true, &r) != 0)
+    step_t *s = calloc(1, sizeof *s);
+    s->call = call;
+    s->req = req;
+    s->comment = req->comment;
+    deviation_today(s->today);
+    if (s_load(call, req->id, true, &s->r) != 0) {
+        free(s);
         return -1;
-    int rc = -1;
-    int sides = s_sides(call, r);
-    const char *from = s_state_name(r->state);
-    const char *to = s_state_name(s_steps[step].to);
-    if (!(s_steps[step].from & (1u << r->state)) ||
-        !(sides & (s_steps[step].sides | SIDE_QUALITY))) {
-        /* say what can be done instead */
-        char allowed[300] = "";
-        size_t used = 0;
-        for (size_t i = 0; i < STEPS; i++)
-            if ((s_steps[i].from & (1u << r->state)) && (sides & (s_steps[i].sides | SIDE_QUALITY)))
-                used += (size_t)snprintf(allowed + used, sizeof allowed - used, "%s%s",
-                                         used ? ", " : "", s_steps[i].action);
-        bus_call_fail(call, BUS_FAILED_PRECONDITION, "state",
-                      "%s is not possible for you when the report is %s; allowed: %s",
-                      s_steps[step].action, from, used ? allowed : "nothing");
-        goto done;
     }
-
-    deviation_change_t change = {.state = to};
-    char today[11], ack_due[11], answer_due[11];
-    deviation_today(today);
-    deviation_context_t *ctx = call->service;
-    const char *comment = req->comment;
-    char note[TEXT_MAX_CHARS + 200];
-    if (strcmp(method, "Submit") == 0) {
-        if (s_check_complete(call, r) != 0 || s_submit(call, r, req->comment) != 0)
-            goto done;
-        rc = 0;
-        goto done;
-    } else if (strcmp(method, "Acknowledge") == 0) {
-        change.set_acknowledged = true;
-    } else if (strcmp(method, "RequestInformation") == 0) {
-        if (check_empty(req->comment)) {
-            bus_call_fail(call, BUS_INVALID_ARGUMENT, "comment",
-                          "comment (what information is needed) is required");
-            goto done;
-        }
-        change.paused_on = today;
-    } else if (strcmp(method, "GiveInformation") == 0) {
-        if (check_empty(req->comment)) {
-            bus_call_fail(call, BUS_INVALID_ARGUMENT, "comment",
-                          "comment (the information) is required");
-            goto done;
-        }
-        /* the answer deadline moves by the working days it was paused */
-        int paused = 0;
-        for (size_t i = r->n_history; i-- > 0;)
-            if (strcmp(r->history[i]->action, "request-information") == 0) {
-                char since[11];
-                time_format_date(r->history[i]->time->seconds, note);
-                snprintf(since, sizeof since, "%.4s-%.2s-%.2s", note + 6, note + 3, note);
-                paused = s_working_days_between(since, today);
-                break;
-            }
-        s_add_days(r->answer_deadline->due_date, paused, answer_due);
-        change.answer_due = answer_due;
-        change.paused_on = "";
-    } else if (strcmp(method, "Respond") == 0) {
-        if (check_empty(req->answer) || !check_text(req->answer, TEXT_MAX_CHARS)) {
-            bus_call_fail(call, BUS_INVALID_ARGUMENT, "answer", "answer is required");
-            goto done;
-        }
-        change.answer = req->answer;
-        change.set_answered = true;
-    } else if (strcmp(method, "Forward") == 0) {
-        const char *target = req->forward_to_organization_id;
-        if (!check_uuid(target)) {
-            bus_call_fail(call, BUS_INVALID_ARGUMENT, "forward_to_organization_id",
-                          "forward_to_organization_id is required (a UUID)");
-            goto done;
-        }
-        if (strcmp(target, r->receiving_organization_id) == 0 ||
-            strcmp(target, r->reporting_organization_id) == 0) {
-            bus_call_fail(call, BUS_INVALID_ARGUMENT, "forward_to_organization_id",
-                          "forward to a party other than the reporter and the present receiver");
-            goto done;
-        }
-        /* a new receiver: the deadlines start again, by the rule the report
-         * was submitted under; the history keeps the old */
-        Samhand__V1__PartnershipSettings *rule = NULL;
-        if (deviation_settings_at(call->db, ctx, today,
-                                  r->settings_version ? r->settings_version : 1, &rule) != 0) {
-            bus_call_fail_db(call, "read settings");
-            goto done;
-        }
-        deviation_rule_due(rule->acknowledge_deadline, today, ack_due);
-        deviation_rule_due(rule->answer_deadline, today, answer_due);
-        protobuf_c_message_free_unpacked(&rule->base, NULL);
-        change.receiving_organization_id = target;
-        change.acknowledge_due = ack_due[0] ? ack_due : NULL;
-        change.answer_due = answer_due;
-        change.clear_acknowledged = true;
-        snprintf(note, sizeof note, "Videresendt fra %s til %s.", r->receiving_organization_id,
-                 target);
-        if (comment[0]) {
-            size_t used = strlen(note);
-            snprintf(note + used, sizeof note - used, " %s", comment);
-        }
-        comment = note;
-    } else if (strcmp(method, "Reject") == 0) {
-        if (check_empty(req->reason) || !check_text(req->reason, TEXT_MAX_CHARS)) {
-            bus_call_fail(call, BUS_INVALID_ARGUMENT, "reason",
-                          "reason (why this is not a cooperation deviation) is required");
-            goto done;
-        }
-        change.rejection_reason = req->reason;
-        change.set_acknowledged = r->acknowledge_time == NULL;
-        comment = req->reason;
-    } else if (strcmp(method, "MarkDuplicate") == 0) {
-        /* one the caller may not see answers as one that does not exist */
-        if (strcmp(req->duplicate_of_id, r->id) == 0 || !s_may_see(call, req->duplicate_of_id)) {
-            bus_call_fail(call, BUS_INVALID_ARGUMENT, "duplicate_of_id",
-                          "duplicate_of_id must name another report");
-            goto done;
-        }
-        change.duplicate_of = req->duplicate_of_id;
-        change.set_acknowledged = r->acknowledge_time == NULL;
-    } else if (strcmp(method, "Dispute") == 0) {
-        if (check_empty(req->comment)) {
-            bus_call_fail(call, BUS_INVALID_ARGUMENT, "comment",
-                          "comment (why the answer is not accepted) is required");
-            goto done;
-        }
-    } else if (strcmp(method, "Close") == 0) {
-        change.set_closed = true;
-    } else if (strcmp(method, "Reopen") == 0) {
-        change.clear_closed = true;
-        change.clear_answered = true;
-    }
-    if (deviation_store_change(call->db, r->id, &change) != 0 ||
-        deviation_store_transition(call->db, r->id, s_steps[step].action, from, to, comment,
-                                   s_caller_subject(call), s_caller_organization(call)) != 0) {
-        bus_call_fail_db(call, "change deviation");
-        goto done;
-    }
-    rc = 0;
-done : {
+    int rc = s_take_step(s, step);
     char id[40];
-    snprintf(id, sizeof id, "%s", r->id);
-    protobuf_c_message_free_unpacked(&r->base, NULL);
+    snprintf(id, sizeof id, "%s", s->r->id);
+    protobuf_c_message_free_unpacked(&s->r->base, NULL);
+    free(s);
     if (rc != 0)
         return -1;
     return s_commit(call, id, s_steps[step].event);
-}
 }
 
 int deviation_report_export(bus_call_t *call)
