@@ -4,7 +4,6 @@
  * working days to acknowledge and to answer, the share answered in time,
  * each report against its own due date (the rule it was submitted under).
  * No figure of fewer than 5 reports is published (s_suppress). */
-#include "samhand_html.h"
 #include "deviation_rules.h"
 #include "deviation_server.h"
 #include "deviation_stats.h"

@@ -1,14 +1,18 @@
-/* Every SQL statement of notify's webhook and mail delivery: what is
- * claimed comes back as plain structs the caller frees with the matching
- * _free; a PGresult never leaves notify_store.c. The statements run on
+/* The SQL of notify, behind one header: the webhook sender's and the
+ * mailer's (notify_store.c) and the subscriptions' as their owners manage
+ * them (notify_store_subscription.c). What is claimed comes back as plain
+ * structs the caller frees with the matching _free, messages as protobuf-c
+ * messages the caller frees; a PGresult never leaves the store. The statements run on
  * the connection the caller gives, in its transaction if one is open. */
 #ifndef NOTIFY_STORE_H
 #define NOTIFY_STORE_H
 
+#include "samhand/v1/notify.pb-c.h"
 #include "samhand_db.h"
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Sets up the webhook sender's own session. 0 or -1. */
 int notify_store_sender_session(db_t *db);
@@ -127,5 +131,44 @@ int notify_store_mail_failed(db_t *db, const char *id, long delay_ms, bool is_de
                              const char *error);
 /* As notify_store_next_due_ms, for the mail. */
 long notify_store_mail_due_ms(db_t *db, long none_ms);
+
+/* ---- subscriptions as their owners manage them (notify_store_subscription.c) */
+
+/* params: id, "t"/"f" for every owner, the owner organisation. 0, 1 when
+ * there is none, -1. The caller frees *out. */
+int notify_store_subscription_get(db_t *db, const char *const params[3],
+                                  Samhand__V1__Subscription **out);
+/* A page after row `after`, of one owner organisation unless `sees_all`. 0 or -1. */
+int notify_store_subscription_list(db_t *db, int64_t after, int limit, bool sees_all,
+                                   const char *organization_id,
+                                   Samhand__V1__ListSubscriptionsResponse **out);
+/* params: owner subject and organisation, url, event types (JSON array),
+ * organisation, committee, description, sealed secret, contact e-mail,
+ * per second, heartbeat seconds, scheme, public key. 0 or -1. */
+int notify_store_subscription_insert(db_t *db, const char *const params[13],
+                                     Samhand__V1__Subscription **out);
+/* params: id, then url, event types, description, state, sealed secret,
+ * contact e-mail, per second, heartbeat, scheme (NULL: unchanged) and
+ * public key. 1 when changed, 0 when the owner's key is revoked and it was
+ * to be made ACTIVE, -1. */
+int notify_store_subscription_update(db_t *db, const char *const params[11]);
+/* The subscription with its deliveries and their attempts. 0 or -1. */
+int notify_store_subscription_delete(db_t *db, const char *id);
+
+/* A page of a subscription's deliveries, of one state unless NULL. 0 or -1. */
+int notify_store_deliveries_list(db_t *db, const char *subscription_id, const char *state,
+                                 int64_t after, int limit,
+                                 Samhand__V1__ListDeliveriesResponse **out);
+/* Sets the delivery's attempt_log, oldest first. 0 or -1. */
+int notify_store_delivery_attempts(db_t *db, Samhand__V1__Delivery *delivery);
+/* Every delivered or dead delivery of the events received since `since_s`
+ * due again from its first attempt: how many, or -1. */
+long long notify_store_deliveries_recover(db_t *db, const char *subscription_id, int64_t since_s);
+/* params: subscription, delivery (or NULL), from and to (epoch seconds,
+ * or NULL): its dead letters due again; how many, or -1. */
+long long notify_store_deliveries_replay(db_t *db, const char *const params[4]);
+/* params: retention days, the attempt's response: pending deliveries older
+ * than that dead; how many, or -1. */
+long long notify_store_deliveries_expire(db_t *db, const char *const params[2]);
 
 #endif
