@@ -30,14 +30,7 @@
  * systems). */
 static bool s_sees_all(bus_call_t *call)
 {
-    static const char *const roles[] = {"administrator", NULL};
-    return bus_call_has_role(call, roles);
-}
-
-static bool s_administrator(bus_call_t *call)
-{
-    static const char *const roles[] = {"administrator", NULL};
-    return bus_call_has_role(call, roles);
+    return bus_call_holds_role(call, "administrator");
 }
 
 static const char *s_subject(bus_call_t *call)
@@ -350,7 +343,7 @@ int notify_subscription_update(bus_call_t *call)
     Samhand__V1__Subscription *s = NULL;
     if (s_load(call, req->id, &s) != 0)
         return -1;
-    bool is_owner = strcmp(s->owner_subject, s_subject(call)) == 0 || s_administrator(call);
+    bool is_owner = strcmp(s->owner_subject, s_subject(call)) == 0 || s_sees_all(call);
     Samhand__V1__SignatureScheme scheme = s->signature_scheme;
     protobuf_c_message_free_unpacked(&s->base, NULL);
     bool has_url = false, has_types = false, has_description = false, has_state = false,
