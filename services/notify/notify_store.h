@@ -171,4 +171,18 @@ long long notify_store_deliveries_replay(db_t *db, const char *const params[4]);
  * than that dead; how many, or -1. */
 long long notify_store_deliveries_expire(db_t *db, const char *const params[2]);
 
+/* ---- principals (notify_store_principal.c) */
+
+/* params: subject, organisation (or NULL), roles (JSON array); written
+ * only when they changed. 0 or -1. */
+int notify_store_principal_seen(db_t *db, const char *const params[3]);
+/* params: subject, organisation (or NULL), roles (JSON array), revoked at
+ * (epoch seconds, or NULL; a revocation is kept). 0 or -1. */
+int notify_store_principal_keep(db_t *db, const char *const params[4]);
+/* Pauses the active subscriptions `subject` owns, its key revoked: their
+ * ids, *n of them (-1 and NULL when the database failed). Free with
+ * notify_store_strings_free. */
+char **notify_store_subscriptions_pause_owned(db_t *db, const char *subject, int *n);
+void notify_store_strings_free(char **strings, int n);
+
 #endif
