@@ -185,4 +185,20 @@ int notify_store_principal_keep(db_t *db, const char *const params[4]);
 char **notify_store_subscriptions_pause_owned(db_t *db, const char *subject, int *n);
 void notify_store_strings_free(char **strings, int n);
 
+/* A subscription whose secrets are still in plain text (sql/ before
+ * sealing): NULL for one it has not. */
+typedef struct {
+    char *id, *secret, *previous;
+} notify_plain_secret_t;
+
+/* The subscriptions with a secret in plain text, locked for the
+ * transaction; *n of them (-1 and NULL when the database failed). Free
+ * with notify_plain_secrets_free, which wipes the secrets. */
+notify_plain_secret_t *notify_store_plain_secrets(db_t *db, int *n);
+void notify_plain_secrets_free(notify_plain_secret_t *rows, int n);
+/* Keeps the sealed secrets of `id` (NULL: the secret as sealed before) and
+ * forgets the plain ones. 0 or -1. */
+int notify_store_secret_sealed(db_t *db, const char *id, const char *secret_sealed,
+                               const char *previous_sealed);
+
 #endif

@@ -1,8 +1,10 @@
-/* The SQL of notify's read model of principals and of a revoked key's
- * subscriptions paused. See notify_store.h. */
+/* The SQL of notify's read model of principals, of a revoked key's
+ * subscriptions paused, and of the secrets they sign with sealed. See
+ * notify_store.h. */
 #include "notify_store.h"
 #include "samhand_rows.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,4 +62,52 @@ void notify_store_strings_free(char **strings, int n)
     for (int i = 0; strings && i < n; i++)
         free(strings[i]);
     free(strings);
+}
+
+notify_plain_secret_t *notify_store_plain_secrets(db_t *db, int *n)
+{
+    PGresult *res = db_query(db,
+                             "SELECT id, secret, previous_secret FROM subscriptions WHERE secret "
+                             "IS NOT NULL OR previous_secret IS NOT NULL FOR UPDATE SKIP LOCKED",
+                             0, NULL);
+    if (!res) {
+        *n = -1;
+        return NULL;
+    }
+    *n = PQntuples(res);
+    notify_plain_secret_t *rows = calloc((size_t)*n + 1, sizeof *rows);
+    for (int i = 0; i < *n; i++) {
+        rows[i].id = strdup(PQgetvalue(res, i, 0));
+        rows[i].secret = PQgetisnull(res, i, 1) ? NULL : strdup(PQgetvalue(res, i, 1));
+        rows[i].previous = PQgetisnull(res, i, 2) ? NULL : strdup(PQgetvalue(res, i, 2));
+    }
+    PQclear(res);
+    return rows;
+}
+
+void notify_plain_secrets_free(notify_plain_secret_t *rows, int n)
+{
+    for (int i = 0; rows && i < n; i++) {
+        free(rows[i].id);
+        if (rows[i].secret)
+            OPENSSL_cleanse(rows[i].secret, strlen(rows[i].secret));
+        free(rows[i].secret);
+        if (rows[i].previous)
+            OPENSSL_cleanse(rows[i].previous, strlen(rows[i].previous));
+        free(rows[i].previous);
+    }
+    free(rows);
+}
+
+int notify_store_secret_sealed(db_t *db, const char *id, const char *secret_sealed,
+                               const char *previous_sealed)
+{
+    const char *params[] = {id, secret_sealed, previous_sealed};
+    return rows_exec(db,
+                     "UPDATE subscriptions SET secret_sealed = coalesce($2, "
+                     "secret_sealed), previous_secret_sealed = $3, secret = NULL, "
+                     "previous_secret = NULL WHERE id = $1",
+                     3, params) < 0
+               ? -1
+               : 0;
 }
