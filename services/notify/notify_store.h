@@ -8,6 +8,7 @@
 #define NOTIFY_STORE_H
 
 #include "samhand/v1/notify.pb-c.h"
+#include "samhand_bus.h"
 #include "samhand_db.h"
 
 #include <stdbool.h>
@@ -102,9 +103,13 @@ typedef struct {
 notify_heartbeat_t *notify_store_heartbeats(db_t *db, int max, int *n);
 void notify_heartbeat_clear(notify_heartbeat_t *row);
 
-/* The statement of /readyz's queue webhooks_due: deliveries due to an
- * endpoint that works (count, age of the oldest since it fell due). */
-extern const char *const notify_store_webhooks_due_sql;
+/* notify's queues (/readyz, /metrics: webhooks, dead letters,
+ * webhooks_due, mail, dead mail) and its per-subscription health gauges,
+ * each row with its statement, for its service declaration (main.c). */
+extern const bus_queue_t notify_store_queues[];
+extern const size_t notify_store_queues_count;
+extern const bus_gauge_t notify_store_gauges[];
+extern const size_t notify_store_gauges_count;
 
 /* Milliseconds until the first delivery, handshake or heartbeat falls due
  * (<= 0: due now); `none_ms` when nothing waits, -1 when the database
