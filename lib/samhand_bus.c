@@ -132,6 +132,12 @@ bool bus_call_has_role(const bus_call_t *call, const char *const *roles)
     return false;
 }
 
+bool bus_call_holds_role(const bus_call_t *call, const char *role)
+{
+    const char *const roles[] = {role, NULL};
+    return bus_call_has_role(call, roles);
+}
+
 int bus_call_fail_db(bus_call_t *call, const char *what)
 {
     const char *state = db_sqlstate(call->db);

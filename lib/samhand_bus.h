@@ -86,6 +86,10 @@ int bus_call_page(bus_call_t *call, int32_t limit, const char *cursor, int64_t *
  * NULL-terminated): the gateway filled them in after authentication. */
 bool bus_call_has_role(const bus_call_t *call, const char *const *roles);
 
+/* True when the caller's principal holds the one role `role` (such as
+ * "administrator"): the role check every service makes. */
+bool bus_call_holds_role(const bus_call_t *call, const char *role);
+
 /* A long-poll's envelope deadline is the end of its wait plus this margin:
  * the service answers (with nothing, if nothing came) by the wait's end,
  * and the answer has the margin to travel back. */

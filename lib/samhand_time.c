@@ -123,3 +123,29 @@ void time_add_working_days(int *year, int *month, int *day, int days)
             days--;
     }
 }
+
+int time_working_days_between(const char *from, const char *to)
+{
+    int year, month, day, to_year, to_month, to_day;
+    if (sscanf(from, "%d-%d-%d", &year, &month, &day) != 3 ||
+        sscanf(to, "%d-%d-%d", &to_year, &to_month, &to_day) != 3)
+        return 0;
+    int64_t d = s_days(year, month, day), last = s_days(to_year, to_month, to_day);
+    s_civil(d, &year, &month, &day);
+    while (!time_is_working_day(year, month, day))
+        s_civil(++d, &year, &month, &day);
+    int n = 0;
+    while (++d <= last) {
+        s_civil(d, &year, &month, &day);
+        n += time_is_working_day(year, month, day);
+    }
+    return n;
+}
+
+void time_oslo_date_iso(int64_t utc, char out[11])
+{
+    struct tm tm;
+    time_oslo(utc, &tm);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+}

@@ -37,6 +37,14 @@ bool time_is_working_day(int year, int month, int day);
  * date itself, or the next working day if it is none). */
 void time_add_working_days(int *year, int *month, int *day, int days);
 
+/* The working days after `from` up to and including `to`, both
+ * "YYYY-MM-DD"; counting starts at the first working day on or after `from`,
+ * as deadlines do. 0 when `to` is not after that day or `from` is no date. */
+int time_working_days_between(const char *from, const char *to);
+
+/* The Oslo date of `utc` as "YYYY-MM-DD": today, given the clock's now. */
+void time_oslo_date_iso(int64_t utc, char out[11]);
+
 /* Easter Sunday of `year` (Gregorian). */
 void time_easter(int year, int *month, int *day);
 

@@ -13,12 +13,6 @@
 
 #define NAME_MAX_CHARS 200
 
-static bool s_administrator(bus_call_t *call)
-{
-    static const char *const roles[] = {"administrator", NULL};
-    return bus_call_has_role(call, roles);
-}
-
 static int s_refuse(bus_call_t *call)
 {
     return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL, "API keys are kept by administrators");
@@ -47,7 +41,7 @@ static int s_key_event(bus_call_t *call, const char *type, const Samhand__V1__Ap
 int agenda_api_key_create(bus_call_t *call)
 {
     const Samhand__V1__CreateApiKeyRequest *req = (const void *)call->request;
-    if (!s_administrator(call))
+    if (!bus_call_holds_role(call, "administrator"))
         return s_refuse(call);
     if (agenda_check_required(call, "name", req->name, NAME_MAX_CHARS) != 0)
         return -1;
@@ -99,7 +93,7 @@ int agenda_api_key_create(bus_call_t *call)
 int agenda_api_key_get(bus_call_t *call)
 {
     const Samhand__V1__GetApiKeyRequest *req = (const void *)call->request;
-    if (!s_administrator(call))
+    if (!bus_call_holds_role(call, "administrator"))
         return s_refuse(call);
     Samhand__V1__ApiKey *k = NULL;
     int rc = check_uuid(req->id) ? agenda_store_api_key_get(call->db, req->id, &k) : 1;
@@ -114,7 +108,7 @@ int agenda_api_key_get(bus_call_t *call)
 int agenda_api_key_list(bus_call_t *call)
 {
     const Samhand__V1__ListApiKeysRequest *req = (const void *)call->request;
-    if (!s_administrator(call))
+    if (!bus_call_holds_role(call, "administrator"))
         return s_refuse(call);
     agenda_page_t page;
     if (agenda_page(call, req->limit, req->cursor, &page) != 0)
@@ -129,7 +123,7 @@ int agenda_api_key_list(bus_call_t *call)
 int agenda_api_key_revoke(bus_call_t *call)
 {
     const Samhand__V1__GetApiKeyRequest *req = (const void *)call->request;
-    if (!s_administrator(call))
+    if (!bus_call_holds_role(call, "administrator"))
         return s_refuse(call);
     const Samhand__V1__Principal *p = call->envelope->principal;
     /* revoked once, told once; a second revoke answers with the first's time */

@@ -67,17 +67,11 @@ static int s_no_parent(bus_call_t *call, const char *id)
                          "committee %s, given as parent, does not exist", id);
 }
 
-static bool s_administrator(bus_call_t *call)
-{
-    static const char *const roles[] = {"administrator", NULL};
-    return bus_call_has_role(call, roles);
-}
-
 /* Which organisation runs a committee is an administrator's to say; the
  * secretariat that makes one runs it. */
 static int s_check_secretariat(bus_call_t *call, const char *organization_id)
 {
-    if (!s_administrator(call))
+    if (!bus_call_holds_role(call, "administrator"))
         return bus_call_fail(call, BUS_PERMISSION_DENIED, "secretariat_organization_id",
                              "only administrators may say which organisation runs a committee; "
                              "a committee made by a secretariat is run by its organisation");

@@ -29,17 +29,6 @@ static int s_context(bus_call_t *call, const Samhand__V1__Meeting *m,
     return 0;
 }
 
-static int s_reply_document(bus_call_t *call, const char *content_type, char *body, size_t len,
-                            const char *filename)
-{
-    Samhand__V1__Document doc = SAMHAND__V1__DOCUMENT__INIT;
-    doc.content_type = (char *)content_type;
-    doc.body.data = (uint8_t *)body;
-    doc.body.len = len;
-    doc.filename = (char *)filename;
-    return bus_call_reply(call, &doc.base);
-}
-
 const Samhand__V1__AgendaItem *agenda_notice_item_of(const Samhand__V1__Meeting *m,
                                                      const Samhand__V1__CaseDocument *doc)
 {
@@ -175,7 +164,7 @@ int agenda_notice_html(bus_call_t *call)
     }
     char filename[96];
     s_notice_filename(notice->meeting, "html", filename, sizeof filename);
-    s_reply_document(call, "text/html; charset=utf-8", body, len, filename);
+    bus_call_reply_document(call, "text/html; charset=utf-8", body, len, filename);
     free(body);
     s_loaded_free(&loaded);
     return 0;
@@ -256,7 +245,7 @@ int agenda_notice_ics(bus_call_t *call)
     fputs("END:VCALENDAR\r\n", out);
     fclose(out);
     free(agenda);
-    s_reply_document(call, "text/calendar; charset=utf-8", body, len, "mote.ics");
+    bus_call_reply_document(call, "text/calendar; charset=utf-8", body, len, "mote.ics");
     free(body);
 done:
     if (committee)
@@ -305,7 +294,7 @@ int agenda_committee_ics(bus_call_t *call)
     fputs("END:VCALENDAR\r\n", out);
     fclose(out);
     if (rc == 0)
-        s_reply_document(call, "text/calendar; charset=utf-8", body, len, "utvalg.ics");
+        bus_call_reply_document(call, "text/calendar; charset=utf-8", body, len, "utvalg.ics");
     free(body);
     protobuf_c_message_free_unpacked(&committee->base, NULL);
     return rc;

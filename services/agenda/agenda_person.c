@@ -35,12 +35,6 @@ static int s_taken(bus_call_t *call)
                          "principal_subject is another person's");
 }
 
-static bool s_is_administrator(bus_call_t *call)
-{
-    static const char *const administrators[] = {"administrator", NULL};
-    return bus_call_has_role(call, administrators);
-}
-
 static bool s_of_organization(bus_call_t *call, const char *organization_id)
 {
     const Samhand__V1__Principal *p = call->envelope->principal;
@@ -55,7 +49,7 @@ static bool s_of_organization(bus_call_t *call, const char *organization_id)
  * to another organisation. `field` is the one refused. */
 static int s_may_link(bus_call_t *call, const char *organization_id, const char *field)
 {
-    if (s_is_administrator(call) || s_of_organization(call, organization_id))
+    if (bus_call_holds_role(call, "administrator") || s_of_organization(call, organization_id))
         return 0;
     return bus_call_fail(call, BUS_PERMISSION_DENIED, field,
                          "only administrators and the secretariat of the person's own "
@@ -175,7 +169,8 @@ int agenda_person_update(bus_call_t *call)
     if (principal || organization_id)
         refused = s_may_link(call, before->organization_id,
                              principal ? "principal_subject" : "organization_id");
-    else if (!s_is_administrator(call) && !s_of_organization(call, before->organization_id)) {
+    else if (!bus_call_holds_role(call, "administrator") &&
+             !s_of_organization(call, before->organization_id)) {
         /* name, title, e-mail: also the secretariat of an organisation
          * running a committee the person sits on (it registers them) */
         int keeps = call->envelope->principal

@@ -35,12 +35,6 @@ static const struct {
     {"agenda.CloseEmergency", SCOPE_RUNS},
 };
 
-static bool s_has_role(bus_call_t *call, const char *role)
-{
-    const char *const roles[] = {role, NULL};
-    return bus_call_has_role(call, roles);
-}
-
 bool agenda_caller_known(bus_call_t *call)
 {
     const Samhand__V1__Principal *p = call->envelope->principal;
@@ -52,7 +46,7 @@ int agenda_caller_standing(bus_call_t *call, const char *committee_id)
     if (!agenda_caller_known(call) || !check_uuid(committee_id))
         return AGENDA_STANDING_NONE;
     const Samhand__V1__Principal *p = call->envelope->principal;
-    if (s_has_role(call, "administrator"))
+    if (bus_call_holds_role(call, "administrator"))
         return AGENDA_STANDING_RUNS;
     char runner[40];
     bool runs = false, member = false;
@@ -60,7 +54,8 @@ int agenda_caller_standing(bus_call_t *call, const char *committee_id)
     if (agenda_store_committee_standing(call->db, committee_id, p->subject, runner, &runs,
                                         &member) == 0) {
         bool of_runner = runner[0] && p->organization_id && strcmp(runner, p->organization_id) == 0;
-        bool staff = s_has_role(call, "secretariat") || s_has_role(call, "secretary");
+        bool staff =
+            bus_call_holds_role(call, "secretariat") || bus_call_holds_role(call, "secretary");
         if ((of_runner && staff) || runs)
             standing = AGENDA_STANDING_RUNS;
         else if (member)
@@ -75,10 +70,10 @@ agenda_reader_t agenda_caller_reader(bus_call_t *call)
     if (!agenda_caller_known(call))
         return reader;
     const Samhand__V1__Principal *p = call->envelope->principal;
-    reader.is_administrator = s_has_role(call, "administrator");
+    reader.is_administrator = bus_call_holds_role(call, "administrator");
     reader.subject = p->subject;
     if (check_uuid(p->organization_id) &&
-        (s_has_role(call, "secretariat") || s_has_role(call, "secretary")))
+        (bus_call_holds_role(call, "secretariat") || bus_call_holds_role(call, "secretary")))
         reader.staff_organization_id = p->organization_id;
     return reader;
 }

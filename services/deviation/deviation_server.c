@@ -39,8 +39,5 @@ const size_t deviation_routes_count = sizeof deviation_routes / sizeof deviation
 
 void deviation_today(char out[11])
 {
-    struct tm tm;
-    time_oslo(bus_now_ms() / 1000, &tm);
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+    time_oslo_date_iso(bus_now_ms() / 1000, out);
 }

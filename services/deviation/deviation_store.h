@@ -93,6 +93,18 @@ int deviation_store_settings_insert(db_t *db, const Samhand__V1__PartnershipSett
 /* Records on the report the settings version whose deadline rule it keeps. */
 int deviation_store_set_settings_version(db_t *db, const char *id, int version);
 
+/* ---- the access log (deviation_store_read.c) */
+
+/* Logs that `subject` (of `organization_id`, or NULL) was shown the reports
+ * `ids` in the way `how` (GET, LIST, EXPORT). 0 or -1. */
+int deviation_store_reads_log(db_t *db, const char *const *ids, size_t n, const char *subject,
+                              const char *organization_id, const char *how);
+
+/* The reads of report `id` after sequence `after`, at most `limit`, in a
+ * new response (the caller frees it). 0 or -1. */
+int deviation_store_reads_list(db_t *db, const char *id, int64_t after, int limit,
+                               Samhand__V1__ListDeviationReadsResponse **out);
+
 /* The read model of the directory: id, name, kind. */
 int deviation_store_organization_upsert(db_t *db, const char *const params[3]);
 

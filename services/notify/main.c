@@ -41,48 +41,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof aggregates / sizeof aggregates[0]; i++)
         transcode_register(aggregates[i]);
     static notify_context_t context;
-    /* webhook deliveries waiting (age: since the event came in), dead
-     * letters, and the inbox's lag behind each followed stream is in its
-     * consumers' offsets. How long a delivery waits is its receiver's
-     * doing (an endpoint down, slow or answering 500): those queues are
-     * shown, per subscription too, but never make notify unready; what
-     * is notify's own is a delivery due to an endpoint that is not failing
-     * and taken up by no sender (age: since it fell due) */
-    const bus_queue_t queues[] = {
-        {"webhooks",
-         "SELECT count(*), coalesce(extract(epoch FROM now() - min(e.received_at)), "
-         "0) FROM deliveries d JOIN events e ON e.seq = d.event_seq JOIN "
-         "subscriptions s ON s.id = d.subscription_id WHERE d.state = 'PENDING' AND "
-         "s.state = 'ACTIVE'",
-         true},
-        {"dead_letters", "SELECT count(*), 0 FROM deliveries WHERE state = 'DEAD'", true},
-        {"webhooks_due", notify_store_webhooks_due_sql, false},
-        {"mail",
-         "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
-         "FROM mails WHERE state = 'PENDING'",
-         false},
-        {"dead_mail", "SELECT count(*), 0 FROM mails WHERE state = 'DEAD'", false},
-    };
-    /* each subscription's own health, the worst SUBSCRIPTION_HEALTH_MAX
-     * of those switched on (all, when there are few), one series each */
-#define SUBSCRIPTION_HEALTH_MAX "100"
-#define WORST_SUBSCRIPTIONS                                                                        \
-    "(SELECT * FROM subscription_health WHERE state = 'ACTIVE' ORDER BY failing_since NULLS "      \
-    "LAST, oldest_pending_age_seconds DESC, id LIMIT " SUBSCRIPTION_HEALTH_MAX ") w"
-    static const bus_gauge_t gauges[] = {
-        {"samhand_webhook_subscription_failing_since_timestamp_seconds",
-         "When a subscription's endpoint began to fail (Unix time), for those failing",
-         "subscription",
-         "SELECT id, extract(epoch FROM failing_since) FROM " WORST_SUBSCRIPTIONS
-         " WHERE failing_since IS NOT NULL ORDER BY id"},
-        {"samhand_webhook_subscription_consecutive_failures",
-         "Attempts in a row a subscription's endpoint did not take (0: healthy)", "subscription",
-         "SELECT id, consecutive_failures FROM " WORST_SUBSCRIPTIONS " ORDER BY id"},
-        {"samhand_webhook_subscription_oldest_pending_age_seconds",
-         "Age of the oldest delivery a subscription's endpoint has not taken yet (0: none)",
-         "subscription",
-         "SELECT id, oldest_pending_age_seconds FROM " WORST_SUBSCRIPTIONS " ORDER BY id"},
-    };
     static const char *const reminder_days[] = {"working-days", "every-day", "never", NULL};
     const config_var_t config[] = {
         {"SAMHAND_WEBHOOK_RETRY_BASE_MS", CONFIG_INT, "5000",
@@ -155,10 +113,10 @@ int main(int argc, char **argv)
         .stop = notify_delivery_stop,
         /* at start-up first: secrets an older notify kept in plain text */
         .housekeeping = s_housekeeping,
-        .queues = queues,
-        .n_queues = sizeof queues / sizeof queues[0],
-        .gauges = gauges,
-        .n_gauges = sizeof gauges / sizeof gauges[0],
+        .queues = notify_store_queues,
+        .n_queues = notify_store_queues_count,
+        .gauges = notify_store_gauges,
+        .n_gauges = notify_store_gauges_count,
     };
     return service_main(&def, argc, argv);
 }

@@ -4,6 +4,7 @@
  * at its last call: OpenID Connect users, the operator's keys). A revoked
  * key's subscriptions are paused and their owners told. */
 #include "notify_server.h"
+#include "notify_store.h"
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand_log.h"
 #include "samhand_rows.h"
@@ -19,14 +20,7 @@ void notify_principal_seen(bus_call_t *call)
     char *roles = rows_json_array(p->roles, p->n_roles);
     const char *params[] = {
         p->subject, p->organization_id && p->organization_id[0] ? p->organization_id : NULL, roles};
-    /* written only when something changed: a stream's polls cost no write */
-    if (rows_exec(call->db,
-                  "INSERT INTO principals (subject, organization_id, roles) VALUES ($1, $2, "
-                  "ARRAY(SELECT jsonb_array_elements_text($3::jsonb))) ON CONFLICT (subject) DO "
-                  "UPDATE SET organization_id = EXCLUDED.organization_id, roles = EXCLUDED.roles, "
-                  "updated_at = now() WHERE principals.roles IS DISTINCT FROM EXCLUDED.roles OR "
-                  "principals.organization_id IS DISTINCT FROM EXCLUDED.organization_id",
-                  3, params) < 0)
+    if (notify_store_principal_seen(call->db, params) != 0)
         log_warn("could not keep what principal %s may see: %s", p->subject, db_error(call->db));
     free(roles);
 }
@@ -34,21 +28,17 @@ void notify_principal_seen(bus_call_t *call)
 /* A revoked key's subscriptions: paused, with the reason, each owner told. */
 static int s_pause_owned(db_t *db, const char *subject, const notify_context_t *ctx)
 {
-    const char *params[] = {subject};
-    PGresult *res = db_query(db,
-                             "UPDATE subscriptions SET state = 'PAUSED', disabled_reason = 'the "
-                             "API key that owns it was revoked', updated_at = now() WHERE "
-                             "owner_subject = $1 AND state = 'ACTIVE' RETURNING id",
-                             1, params);
-    if (!res)
+    int n = 0;
+    char **ids = notify_store_subscriptions_pause_owned(db, subject, &n);
+    if (n < 0)
         return -1;
     int rc = 0;
-    for (int i = 0; rc == 0 && i < PQntuples(res); i++)
+    for (int i = 0; rc == 0 && i < n; i++)
         rc = notify_mail_subscription_disabled(
-            db, PQgetvalue(res, i, 0), "nøkkelen som eier det, er trukket tilbake", true, ctx);
-    if (rc == 0 && PQntuples(res) > 0)
-        log_info("paused %d webhook subscriptions of revoked key %s", PQntuples(res), subject);
-    PQclear(res);
+            db, ids[i], "nøkkelen som eier det, er trukket tilbake", true, ctx);
+    if (rc == 0 && n > 0)
+        log_info("paused %d webhook subscriptions of revoked key %s", n, subject);
+    notify_store_strings_free(ids, n);
     return rc;
 }
 
@@ -68,16 +58,7 @@ int notify_principal_keep(db_t *db, const Samhand__V1__Event *e, const notify_co
             snprintf(revoked, sizeof revoked, "%lld", (long long)k->revoke_time->seconds);
         const char *params[] = {k->subject, k->organization_id[0] ? k->organization_id : NULL,
                                 roles, revoked[0] ? revoked : NULL};
-        rc = rows_exec(db,
-                       "INSERT INTO principals (subject, organization_id, roles, revoked_at) "
-                       "VALUES ($1, $2, ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), "
-                       "to_timestamp($4::bigint)) ON CONFLICT (subject) DO UPDATE SET "
-                       "organization_id = EXCLUDED.organization_id, roles = EXCLUDED.roles, "
-                       "revoked_at = coalesce(principals.revoked_at, EXCLUDED.revoked_at), "
-                       "updated_at = now()",
-                       4, params) < 0
-                 ? -1
-                 : 0;
+        rc = notify_store_principal_keep(db, params);
         free(roles);
         if (rc == 0 && k->revoke_time)
             rc = s_pause_owned(db, k->subject, ctx);

@@ -275,11 +275,12 @@ void notify_reminder_plan(db_t *db, const notify_context_t *ctx, char done_day[1
 {
     if (!ctx->smtp_url[0] || strcmp(ctx->reminder_on, "never") == 0)
         return;
+    int64_t now = time(NULL);
     struct tm oslo;
-    time_oslo(time(NULL), &oslo);
+    time_oslo(now, &oslo);
     int year = oslo.tm_year + 1900, month = oslo.tm_mon + 1, day = oslo.tm_mday;
     char today[11];
-    strftime(today, sizeof today, "%Y-%m-%d", &oslo);
+    time_oslo_date_iso(now, today);
     if (strcmp(done_day, today) == 0 || oslo.tm_hour < ctx->reminder_hour)
         return;
     if (strcmp(ctx->reminder_on, "working-days") == 0 && !time_is_working_day(year, month, day)) {

@@ -3,8 +3,8 @@
  * of nonce, ciphertext and tag; and the sealing at start-up of the secrets
  * an older notify kept in plain text. The key never leaves the process. */
 #include "notify_server.h"
+#include "notify_store.h"
 #include "samhand_log.h"
-#include "samhand_rows.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -118,38 +118,28 @@ void notify_secret_seal_plain(db_t *db, void *arg)
     const notify_context_t *context = arg;
     if (db_begin(db) != 0)
         return;
-    PGresult *res = db_query(db,
-                             "SELECT id, secret, previous_secret FROM subscriptions WHERE secret "
-                             "IS NOT NULL OR previous_secret IS NOT NULL FOR UPDATE SKIP LOCKED",
-                             0, NULL);
-    int rows = res ? PQntuples(res) : 0, sealed = 0;
+    int rows = 0, sealed = 0;
+    notify_plain_secret_t *plain = notify_store_plain_secrets(db, &rows);
     for (int i = 0; i < rows; i++) {
-        char *secret = PQgetisnull(res, i, 1)
-                           ? NULL
-                           : notify_secret_seal(context->secret_key, PQgetvalue(res, i, 1));
-        char *previous = PQgetisnull(res, i, 2)
-                             ? NULL
-                             : notify_secret_seal(context->secret_key, PQgetvalue(res, i, 2));
-        const char *params[] = {PQgetvalue(res, i, 0), secret, previous};
-        int rc = (secret || PQgetisnull(res, i, 1)) && (previous || PQgetisnull(res, i, 2))
-                     ? rows_exec(db,
-                                 "UPDATE subscriptions SET secret_sealed = coalesce($2, "
-                                 "secret_sealed), previous_secret_sealed = $3, secret = NULL, "
-                                 "previous_secret = NULL WHERE id = $1",
-                                 3, params)
+        char *secret =
+            plain[i].secret ? notify_secret_seal(context->secret_key, plain[i].secret) : NULL;
+        char *previous =
+            plain[i].previous ? notify_secret_seal(context->secret_key, plain[i].previous) : NULL;
+        int rc = (secret || !plain[i].secret) && (previous || !plain[i].previous)
+                     ? notify_store_secret_sealed(db, plain[i].id, secret, previous)
                      : -1;
         free(secret);
         free(previous);
         if (rc < 0) {
-            PQclear(res);
+            notify_plain_secrets_free(plain, rows);
             log_error("could not seal the webhook secrets kept in plain text: %s", db_error(db));
             db_rollback(db);
             return;
         }
         sealed++;
     }
-    PQclear(res);
-    if (!res || db_commit(db) != 0) {
+    notify_plain_secrets_free(plain, rows);
+    if (rows < 0 || db_commit(db) != 0) {
         log_error("could not seal the webhook secrets kept in plain text: %s", db_error(db));
         db_rollback(db);
         return;

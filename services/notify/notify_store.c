@@ -27,15 +27,61 @@
     "(d.next_attempt_at <= now() OR (d.leased_by IS NOT NULL AND d.leased_by <> ALL "              \
     "((SELECT array_agg(pid) FROM pg_stat_activity)::int[])))"
 
-const char *const notify_store_webhooks_due_sql =
-    "SELECT count(*), coalesce(extract(epoch FROM now() - min(h.next_attempt_at)), 0) "
-    "FROM subscriptions s CROSS JOIN LATERAL (SELECT d.next_attempt_at FROM deliveries d "
-    "WHERE d.subscription_id = s.id AND d.state = 'PENDING' "
-    "ORDER BY d.subscription_sequence LIMIT 1) h "
-    /* the endpoints notify itself is to keep up with: not failing, and
-     * not paced by their owner (a backlog there is the receiver's) */
-    "WHERE " SENDABLE " AND s.failing_since IS NULL AND s.max_per_second = 0 AND "
-    "h.next_attempt_at <= now()";
+/* The webhook deliveries notify itself is to keep up with, due and not
+ * taken: of endpoints not failing, and not paced by their owner (a backlog
+ * there is the receiver's). */
+#define WEBHOOKS_DUE_SQL                                                                           \
+    "SELECT count(*), coalesce(extract(epoch FROM now() - min(h.next_attempt_at)), 0) "            \
+    "FROM subscriptions s CROSS JOIN LATERAL (SELECT d.next_attempt_at FROM deliveries d "         \
+    "WHERE d.subscription_id = s.id AND d.state = 'PENDING' "                                      \
+    "ORDER BY d.subscription_sequence LIMIT 1) h "                                                 \
+    "WHERE " SENDABLE " AND s.failing_since IS NULL AND s.max_per_second = 0 AND "                 \
+    "h.next_attempt_at <= now()"
+
+/* webhook deliveries waiting (age: since the event came in), dead
+ * letters, and the inbox's lag behind each followed stream is in its
+ * consumers' offsets. How long a delivery waits is its receiver's
+ * doing (an endpoint down, slow or answering 500): those queues are
+ * shown, per subscription too, but never make notify unready; what
+ * is notify's own is a delivery due to an endpoint that is not failing
+ * and taken up by no sender (age: since it fell due) */
+const bus_queue_t notify_store_queues[] = {
+    {"webhooks",
+     "SELECT count(*), coalesce(extract(epoch FROM now() - min(e.received_at)), "
+     "0) FROM deliveries d JOIN events e ON e.seq = d.event_seq JOIN "
+     "subscriptions s ON s.id = d.subscription_id WHERE d.state = 'PENDING' AND "
+     "s.state = 'ACTIVE'",
+     true},
+    {"dead_letters", "SELECT count(*), 0 FROM deliveries WHERE state = 'DEAD'", true},
+    {"webhooks_due", WEBHOOKS_DUE_SQL, false},
+    {"mail",
+     "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+     "FROM mails WHERE state = 'PENDING'",
+     false},
+    {"dead_mail", "SELECT count(*), 0 FROM mails WHERE state = 'DEAD'", false},
+};
+const size_t notify_store_queues_count = sizeof notify_store_queues / sizeof notify_store_queues[0];
+
+/* each subscription's own health, the worst SUBSCRIPTION_HEALTH_MAX
+ * of those switched on (all, when there are few), one series each */
+#define SUBSCRIPTION_HEALTH_MAX "100"
+#define WORST_SUBSCRIPTIONS                                                                        \
+    "(SELECT * FROM subscription_health WHERE state = 'ACTIVE' ORDER BY failing_since NULLS "      \
+    "LAST, oldest_pending_age_seconds DESC, id LIMIT " SUBSCRIPTION_HEALTH_MAX ") w"
+const bus_gauge_t notify_store_gauges[] = {
+    {"samhand_webhook_subscription_failing_since_timestamp_seconds",
+     "When a subscription's endpoint began to fail (Unix time), for those failing", "subscription",
+     "SELECT id, extract(epoch FROM failing_since) FROM " WORST_SUBSCRIPTIONS
+     " WHERE failing_since IS NOT NULL ORDER BY id"},
+    {"samhand_webhook_subscription_consecutive_failures",
+     "Attempts in a row a subscription's endpoint did not take (0: healthy)", "subscription",
+     "SELECT id, consecutive_failures FROM " WORST_SUBSCRIPTIONS " ORDER BY id"},
+    {"samhand_webhook_subscription_oldest_pending_age_seconds",
+     "Age of the oldest delivery a subscription's endpoint has not taken yet (0: none)",
+     "subscription",
+     "SELECT id, oldest_pending_age_seconds FROM " WORST_SUBSCRIPTIONS " ORDER BY id"},
+};
+const size_t notify_store_gauges_count = sizeof notify_store_gauges / sizeof notify_store_gauges[0];
 
 int notify_store_sender_session(db_t *db)
 {

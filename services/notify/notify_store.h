@@ -1,14 +1,19 @@
-/* Every SQL statement of notify's webhook and mail delivery: what is
- * claimed comes back as plain structs the caller frees with the matching
- * _free; a PGresult never leaves notify_store.c. The statements run on
+/* The SQL of notify, behind one header: the webhook sender's and the
+ * mailer's (notify_store.c) and the subscriptions' as their owners manage
+ * them (notify_store_subscription.c). What is claimed comes back as plain
+ * structs the caller frees with the matching _free, messages as protobuf-c
+ * messages the caller frees; a PGresult never leaves the store. The statements run on
  * the connection the caller gives, in its transaction if one is open. */
 #ifndef NOTIFY_STORE_H
 #define NOTIFY_STORE_H
 
+#include "samhand/v1/notify.pb-c.h"
+#include "samhand_bus.h"
 #include "samhand_db.h"
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Sets up the webhook sender's own session. 0 or -1. */
 int notify_store_sender_session(db_t *db);
@@ -98,9 +103,13 @@ typedef struct {
 notify_heartbeat_t *notify_store_heartbeats(db_t *db, int max, int *n);
 void notify_heartbeat_clear(notify_heartbeat_t *row);
 
-/* The statement of /readyz's queue webhooks_due: deliveries due to an
- * endpoint that works (count, age of the oldest since it fell due). */
-extern const char *const notify_store_webhooks_due_sql;
+/* notify's queues (/readyz, /metrics: webhooks, dead letters,
+ * webhooks_due, mail, dead mail) and its per-subscription health gauges,
+ * each row with its statement, for its service declaration (main.c). */
+extern const bus_queue_t notify_store_queues[];
+extern const size_t notify_store_queues_count;
+extern const bus_gauge_t notify_store_gauges[];
+extern const size_t notify_store_gauges_count;
 
 /* Milliseconds until the first delivery, handshake or heartbeat falls due
  * (<= 0: due now); `none_ms` when nothing waits, -1 when the database
@@ -127,5 +136,74 @@ int notify_store_mail_failed(db_t *db, const char *id, long delay_ms, bool is_de
                              const char *error);
 /* As notify_store_next_due_ms, for the mail. */
 long notify_store_mail_due_ms(db_t *db, long none_ms);
+
+/* ---- subscriptions as their owners manage them (notify_store_subscription.c) */
+
+/* params: id, "t"/"f" for every owner, the owner organisation. 0, 1 when
+ * there is none, -1. The caller frees *out. */
+int notify_store_subscription_get(db_t *db, const char *const params[3],
+                                  Samhand__V1__Subscription **out);
+/* A page after row `after`, of one owner organisation unless `sees_all`. 0 or -1. */
+int notify_store_subscription_list(db_t *db, int64_t after, int limit, bool sees_all,
+                                   const char *organization_id,
+                                   Samhand__V1__ListSubscriptionsResponse **out);
+/* params: owner subject and organisation, url, event types (JSON array),
+ * organisation, committee, description, sealed secret, contact e-mail,
+ * per second, heartbeat seconds, scheme, public key. 0 or -1. */
+int notify_store_subscription_insert(db_t *db, const char *const params[13],
+                                     Samhand__V1__Subscription **out);
+/* params: id, then url, event types, description, state, sealed secret,
+ * contact e-mail, per second, heartbeat, scheme (NULL: unchanged) and
+ * public key. 1 when changed, 0 when the owner's key is revoked and it was
+ * to be made ACTIVE, -1. */
+int notify_store_subscription_update(db_t *db, const char *const params[11]);
+/* The subscription with its deliveries and their attempts. 0 or -1. */
+int notify_store_subscription_delete(db_t *db, const char *id);
+
+/* A page of a subscription's deliveries, of one state unless NULL. 0 or -1. */
+int notify_store_deliveries_list(db_t *db, const char *subscription_id, const char *state,
+                                 int64_t after, int limit,
+                                 Samhand__V1__ListDeliveriesResponse **out);
+/* Sets the delivery's attempt_log, oldest first. 0 or -1. */
+int notify_store_delivery_attempts(db_t *db, Samhand__V1__Delivery *delivery);
+/* Every delivered or dead delivery of the events received since `since_s`
+ * due again from its first attempt: how many, or -1. */
+long long notify_store_deliveries_recover(db_t *db, const char *subscription_id, int64_t since_s);
+/* params: subscription, delivery (or NULL), from and to (epoch seconds,
+ * or NULL): its dead letters due again; how many, or -1. */
+long long notify_store_deliveries_replay(db_t *db, const char *const params[4]);
+/* params: retention days, the attempt's response: pending deliveries older
+ * than that dead; how many, or -1. */
+long long notify_store_deliveries_expire(db_t *db, const char *const params[2]);
+
+/* ---- principals (notify_store_principal.c) */
+
+/* params: subject, organisation (or NULL), roles (JSON array); written
+ * only when they changed. 0 or -1. */
+int notify_store_principal_seen(db_t *db, const char *const params[3]);
+/* params: subject, organisation (or NULL), roles (JSON array), revoked at
+ * (epoch seconds, or NULL; a revocation is kept). 0 or -1. */
+int notify_store_principal_keep(db_t *db, const char *const params[4]);
+/* Pauses the active subscriptions `subject` owns, its key revoked: their
+ * ids, *n of them (-1 and NULL when the database failed). Free with
+ * notify_store_strings_free. */
+char **notify_store_subscriptions_pause_owned(db_t *db, const char *subject, int *n);
+void notify_store_strings_free(char **strings, int n);
+
+/* A subscription whose secrets are still in plain text (sql/ before
+ * sealing): NULL for one it has not. */
+typedef struct {
+    char *id, *secret, *previous;
+} notify_plain_secret_t;
+
+/* The subscriptions with a secret in plain text, locked for the
+ * transaction; *n of them (-1 and NULL when the database failed). Free
+ * with notify_plain_secrets_free, which wipes the secrets. */
+notify_plain_secret_t *notify_store_plain_secrets(db_t *db, int *n);
+void notify_plain_secrets_free(notify_plain_secret_t *rows, int n);
+/* Keeps the sealed secrets of `id` (NULL: the secret as sealed before) and
+ * forgets the plain ones. 0 or -1. */
+int notify_store_secret_sealed(db_t *db, const char *id, const char *secret_sealed,
+                               const char *previous_sealed);
 
 #endif

@@ -6,6 +6,7 @@
  * made it may see now, and only that principal or an administrator changes
  * where it goes or its secret. */
 #include "notify_server.h"
+#include "notify_store.h"
 #include "samhand_check.h"
 #include "samhand_log.h"
 #include "samhand_rows.h"
@@ -29,14 +30,7 @@
  * systems). */
 static bool s_sees_all(bus_call_t *call)
 {
-    static const char *const roles[] = {"administrator", NULL};
-    return bus_call_has_role(call, roles);
-}
-
-static bool s_administrator(bus_call_t *call)
-{
-    static const char *const roles[] = {"administrator", NULL};
-    return bus_call_has_role(call, roles);
+    return bus_call_holds_role(call, "administrator");
 }
 
 static const char *s_subject(bus_call_t *call)
@@ -139,86 +133,11 @@ static const char *s_scheme_name(Samhand__V1__SignatureScheme scheme)
     return scheme == SAMHAND__V1__SIGNATURE_SCHEME__ED25519 ? "ED25519" : "HMAC_SHA256";
 }
 
-/* its health (subscription_health), after the rest */
-#define HEALTH_COLUMNS                                                                             \
-    ROWS_TIMESTAMP_US("failing_since")                                                             \
-    ", consecutive_failures, coalesce((SELECT "                                                    \
-    "h.oldest_pending_age_seconds FROM subscription_health h "                                     \
-    "WHERE h.id = subscriptions.id), 0)"
-
-/* an active subscription whose URL has not answered the handshake is
- * REQUESTED: events wait for it */
-#define SUBSCRIPTION_COLUMNS                                                                       \
-    "id, url, array_to_json(event_types)::text, coalesce(organization_id::text, ''), "             \
-    "coalesce(committee_id::text, ''), description, CASE WHEN state = 'ACTIVE' AND url IS "        \
-    "DISTINCT FROM verified_url THEN 'REQUESTED' ELSE state END, "                                 \
-    "coalesce(owner_organization_id::text, ''), disabled_reason, " ROWS_TIMESTAMP_US(              \
-        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", contact_email, owner_subject, "      \
-                                                           "handshake_error, max_per_second, "     \
-                                                           "heartbeat_seconds, coalesce((SELECT "  \
-                                                           "c.last_sequence FROM "                 \
-                                                           "subscription_counters c WHERE "        \
-                                                           "c.subscription_id = "                  \
-                                                           "subscriptions.id), "                   \
-                                                           "0), "                                  \
-                                                           "(SELECT count(*) FROM deliveries d "   \
-                                                           "WHERE d.subscription_id = "            \
-                                                           "subscriptions.id AND d.state = "       \
-                                                           "'PENDING'), " HEALTH_COLUMNS           \
-                                                           ", signature_scheme, public_key, "      \
-                                                           "row_seq"
-
-/* The health columns from `col` on: failing since (or NULL),
- * consecutive failures, oldest pending age. */
-static Samhand__V1__SubscriptionHealth *s_health(const PGresult *res, int row, int col)
-{
-    Samhand__V1__SubscriptionHealth *h = malloc(sizeof *h);
-    assert(h);
-    samhand__v1__subscription_health__init(h);
-    if (!PQgetisnull(res, row, col))
-        h->failing_since = rows_timestamp_us(res, row, col);
-    h->consecutive_failures = atoi(PQgetvalue(res, row, col + 1));
-    h->oldest_pending_age_seconds = strtoll(PQgetvalue(res, row, col + 2), NULL, 10);
-    return h;
-}
-
-static ProtobufCMessage *s_subscription(const PGresult *res, int row)
-{
-    Samhand__V1__Subscription *s = malloc(sizeof *s);
-    samhand__v1__subscription__init(s);
-    s->id = rows_text(res, row, 0);
-    s->url = rows_text(res, row, 1);
-    s->event_types = rows_json_strings(PQgetvalue(res, row, 2), &s->n_event_types);
-    s->organization_id = rows_text(res, row, 3);
-    s->committee_id = rows_text(res, row, 4);
-    s->description = rows_text(res, row, 5);
-    s->state = rows_enum(&samhand__v1__subscription__state__descriptor, res, row, 6);
-    s->owner_organization_id = rows_text(res, row, 7);
-    s->disabled_reason = rows_text(res, row, 8);
-    s->create_time = rows_timestamp_us(res, row, 9);
-    s->update_time = rows_timestamp_us(res, row, 10);
-    s->contact_email = rows_text(res, row, 11);
-    s->owner_subject = rows_text(res, row, 12);
-    s->handshake_error = rows_text(res, row, 13);
-    s->max_deliveries_per_second = atoi(PQgetvalue(res, row, 14));
-    s->heartbeat_seconds = atoi(PQgetvalue(res, row, 15));
-    s->last_sequence = strtoll(PQgetvalue(res, row, 16), NULL, 10);
-    s->pending_deliveries = strtoll(PQgetvalue(res, row, 17), NULL, 10);
-    s->health = s_health(res, row, 18);
-    s->signature_scheme = rows_enum(&samhand__v1__signature_scheme__descriptor, res, row, 21);
-    s->public_key = rows_text(res, row, 22);
-    return &s->base;
-}
-
 /* Loads a subscription the caller owns (or any, for administrators). */
 static int s_load(bus_call_t *call, const char *id, Samhand__V1__Subscription **out)
 {
     const char *params[] = {id, s_sees_all(call) ? "t" : "f", s_org(call)};
-    int rc = check_uuid(id) ? rows_one(call->db,
-                                       "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions WHERE "
-                                       "id = $1 AND ($2::boolean OR owner_organization_id = $3)",
-                                       3, params, s_subscription, (ProtobufCMessage **)out)
-                            : 1;
+    int rc = check_uuid(id) ? notify_store_subscription_get(call->db, params, out) : 1;
     if (rc < 0)
         return bus_call_fail_db(call, "read subscription");
     if (rc > 0)
@@ -370,14 +289,7 @@ int notify_subscription_create(bus_call_t *call)
         return bus_call_fail_db(call, "create subscription");
     }
     /* its URL answers the handshake before events go there */
-    int rc = rows_one(call->db,
-                      "INSERT INTO subscriptions (owner_subject, owner_organization_id, url, "
-                      "event_types, organization_id, committee_id, description, secret_sealed, "
-                      "contact_email, max_per_second, heartbeat_seconds, signature_scheme, "
-                      "public_key) VALUES ($1, $2, $3, ARRAY(SELECT "
-                      "jsonb_array_elements_text($4::jsonb)), $5, $6, $7, $8, $9, $10::int, "
-                      "$11::int, $12, $13) RETURNING " SUBSCRIPTION_COLUMNS,
-                      13, params, s_subscription, (ProtobufCMessage **)&s);
+    int rc = notify_store_subscription_insert(call->db, params, &s);
     free(types);
     free(sealed);
     /* an ed25519 key pair's private half is never shown: the answer has
@@ -416,16 +328,9 @@ int notify_subscription_list(bus_call_t *call)
     int limit;
     if (bus_call_page(call, req->limit, req->cursor, &after, &limit) != 0)
         return -1;
-    char after_text[24], limit_text[16];
-    rows_page_params(after, limit, after_text, limit_text);
-    const char *params[] = {after_text, limit_text, s_sees_all(call) ? "t" : "f", s_org(call)};
     Samhand__V1__ListSubscriptionsResponse *list = NULL;
-    if (rows_list(call->db,
-                  "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions WHERE row_seq > $1 AND "
-                  "($3::boolean OR owner_organization_id = $4) ORDER BY row_seq LIMIT $2",
-                  4, params, s_subscription, limit,
-                  &samhand__v1__list_subscriptions_response__descriptor,
-                  (ProtobufCMessage **)&list) != 0)
+    if (notify_store_subscription_list(call->db, after, limit, s_sees_all(call), s_org(call),
+                                       &list) != 0)
         return bus_call_fail_db(call, "list subscriptions");
     bus_call_reply_free(call, &list->base);
     return 0;
@@ -438,7 +343,7 @@ int notify_subscription_update(bus_call_t *call)
     Samhand__V1__Subscription *s = NULL;
     if (s_load(call, req->id, &s) != 0)
         return -1;
-    bool is_owner = strcmp(s->owner_subject, s_subject(call)) == 0 || s_administrator(call);
+    bool is_owner = strcmp(s->owner_subject, s_subject(call)) == 0 || s_sees_all(call);
     Samhand__V1__SignatureScheme scheme = s->signature_scheme;
     protobuf_c_message_free_unpacked(&s->base, NULL);
     bool has_url = false, has_types = false, has_description = false, has_state = false,
@@ -537,35 +442,14 @@ int notify_subscription_update(bus_call_t *call)
         public_key};
     /* a subscription whose owner's key was revoked stays paused; a new URL
      * answers the handshake again (from its first attempt) */
-    PGresult *res = db_query(
-        call->db,
-        "UPDATE subscriptions s SET url = coalesce($2, url), event_types = CASE WHEN $3::jsonb IS "
-        "NULL THEN event_types ELSE ARRAY(SELECT jsonb_array_elements_text($3::jsonb)) END, "
-        "description = coalesce($4, description), state = coalesce($5, state), "
-        "disabled_reason = CASE WHEN $5 IS NULL THEN disabled_reason ELSE '' END, "
-        "failing_since = CASE WHEN $5 = 'ACTIVE' THEN NULL ELSE failing_since END, "
-        "handshake_attempts = CASE WHEN $2 IS DISTINCT FROM url AND $2 IS NOT NULL THEN 0 ELSE "
-        "handshake_attempts END, handshake_next_at = CASE WHEN $2 IS DISTINCT FROM url AND $2 IS "
-        "NOT NULL THEN now() ELSE handshake_next_at END, "
-        "previous_secret_sealed = CASE WHEN $6::text IS NULL THEN previous_secret_sealed ELSE "
-        "secret_sealed END, previous_secret_until = CASE WHEN $6::text IS NULL THEN "
-        "previous_secret_until ELSE now() + interval '24 hours' END, secret_sealed = coalesce($6, "
-        "secret_sealed), contact_email = coalesce($7, contact_email), max_per_second = "
-        "coalesce($8::int, max_per_second), heartbeat_seconds = coalesce($9::int, "
-        "heartbeat_seconds), signature_scheme = coalesce($10, signature_scheme), public_key = "
-        "CASE WHEN $10 IS NULL THEN public_key ELSE $11 END, updated_at = now() "
-        "WHERE id = $1 AND ($5 IS DISTINCT FROM 'ACTIVE' OR NOT EXISTS (SELECT 1 FROM principals "
-        "p WHERE p.subject = s.owner_subject AND p.revoked_at IS NOT NULL))",
-        11, params);
+    int changed = notify_store_subscription_update(call->db, params);
     free(types);
     free(sealed);
-    if (!res) {
+    if (changed < 0) {
         bus_call_fail_db(call, "update subscription");
         db_rollback(call->db);
         return -1;
     }
-    bool changed = atoi(PQcmdTuples(res)) > 0;
-    PQclear(res);
     if (!changed) {
         db_rollback(call->db);
         return bus_call_fail(call, BUS_FAILED_PRECONDITION, "state",
@@ -596,45 +480,13 @@ int notify_subscription_delete(bus_call_t *call)
     Samhand__V1__Subscription *s = NULL;
     if (s_load(call, req->id, &s) != 0)
         return -1;
-    const char *params[] = {req->id};
-    if (db_begin(call->db) != 0 ||
-        rows_exec(call->db,
-                  "DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries "
-                  "WHERE subscription_id = $1)",
-                  1, params) < 0 ||
-        rows_exec(call->db, "DELETE FROM deliveries WHERE subscription_id = $1", 1, params) < 0 ||
-        rows_exec(call->db, "DELETE FROM subscriptions WHERE id = $1", 1, params) < 0 ||
+    if (db_begin(call->db) != 0 || notify_store_subscription_delete(call->db, req->id) != 0 ||
         db_commit(call->db) != 0) {
         protobuf_c_message_free_unpacked(&s->base, NULL);
         return bus_call_fail_db(call, "delete subscription");
     }
     bus_call_reply_free(call, &s->base);
     return 0;
-}
-
-static ProtobufCMessage *s_delivery(const PGresult *res, int row)
-{
-    Samhand__V1__Delivery *d = malloc(sizeof *d);
-    samhand__v1__delivery__init(d);
-    d->id = rows_text(res, row, 0);
-    d->event_id = rows_text(res, row, 1);
-    d->event_type = rows_text(res, row, 2);
-    d->state = rows_enum(&samhand__v1__delivery__state__descriptor, res, row, 3);
-    d->attempts = atoi(PQgetvalue(res, row, 4));
-    d->next_attempt_time = rows_timestamp_us(res, row, 5);
-    return &d->base;
-}
-
-static ProtobufCMessage *s_attempt(const PGresult *res, int row)
-{
-    Samhand__V1__DeliveryAttempt *a = malloc(sizeof *a);
-    assert(a);
-    samhand__v1__delivery_attempt__init(a);
-    a->time = rows_timestamp_us(res, row, 0);
-    a->status = atoi(PQgetvalue(res, row, 1));
-    a->latency_ms = atoi(PQgetvalue(res, row, 2));
-    a->response = rows_text(res, row, 3);
-    return &a->base;
 }
 
 int notify_deliveries_list(bus_call_t *call)
@@ -653,28 +505,13 @@ int notify_deliveries_list(bus_call_t *call)
         req->state ? protobuf_c_enum_descriptor_get_value(&samhand__v1__delivery__state__descriptor,
                                                           req->state)
                    : NULL;
-    char after_text[24], limit_text[16];
-    rows_page_params(after, limit, after_text, limit_text);
-    const char *params[] = {after_text, limit_text, req->subscription_id,
-                            state ? state->name : NULL};
     Samhand__V1__ListDeliveriesResponse *list = NULL;
-    if (rows_list(call->db,
-                  "SELECT d.id, e.id, e.type, d.state, d.attempts, " ROWS_TIMESTAMP_US(
-                      "d.next_attempt_at") ", d.row_seq FROM deliveries d JOIN events e ON "
-                                           "e.seq = d.event_seq WHERE d.row_seq > $1 AND "
-                                           "d.subscription_id = $3 AND ($4::text IS NULL OR "
-                                           "d.state = $4) ORDER BY d.row_seq LIMIT $2",
-                  4, params, s_delivery, limit, &samhand__v1__list_deliveries_response__descriptor,
-                  (ProtobufCMessage **)&list) != 0)
+    if (notify_store_deliveries_list(call->db, req->subscription_id, state ? state->name : NULL,
+                                     after, limit, &list) != 0)
         return bus_call_fail_db(call, "list deliveries");
     /* every attempt of each, oldest first */
     for (size_t i = 0; i < list->n_items; i++) {
-        const char *id[] = {list->items[i]->id};
-        if (rows_children(call->db,
-                          "SELECT " ROWS_TIMESTAMP_US("at") ", status, latency_ms, response FROM "
-                                                            "delivery_attempts WHERE delivery_id "
-                                                            "= $1 ORDER BY id",
-                          1, id, s_attempt, &list->items[i]->base, "attempt_log") != 0) {
+        if (notify_store_delivery_attempts(call->db, list->items[i]) != 0) {
             protobuf_c_message_free_unpacked(&list->base, NULL);
             return bus_call_fail_db(call, "list delivery attempts");
         }
@@ -691,20 +528,11 @@ int notify_deliveries_list(bus_call_t *call)
 static int s_recover_since(bus_call_t *call, const char *subscription_id,
                            const Samhand__V1__Timestamp *since)
 {
-    char since_text[24];
-    snprintf(since_text, sizeof since_text, "%lld", (long long)since->seconds);
-    const char *params[] = {subscription_id, since_text};
-    PGresult *res = db_query(
-        call->db,
-        "UPDATE deliveries d SET state = 'PENDING', attempts = 0, next_attempt_at = now(), "
-        "delivered_at = NULL FROM events e WHERE e.seq = d.event_seq AND d.subscription_id = $1 "
-        "AND d.state IN ('DELIVERED', 'DEAD') AND e.received_at >= to_timestamp($2::bigint)",
-        2, params);
-    if (!res)
+    long long replayed = notify_store_deliveries_recover(call->db, subscription_id, since->seconds);
+    if (replayed < 0)
         return bus_call_fail_db(call, "replay deliveries");
     Samhand__V1__ReplayResponse response = SAMHAND__V1__REPLAY_RESPONSE__INIT;
-    response.replayed = atoi(PQcmdTuples(res));
-    PQclear(res);
+    response.replayed = (int32_t)replayed;
     notify_wake_senders(call->service);
     return bus_call_reply(call, &response.base);
 }
@@ -776,19 +604,11 @@ int notify_replay(bus_call_t *call)
     const char *params[] = {req->subscription_id,
                             check_empty(req->delivery_id) ? NULL : req->delivery_id,
                             from[0] ? from : NULL, to[0] ? to : NULL};
-    PGresult *res = db_query(
-        call->db,
-        "UPDATE deliveries d SET state = 'PENDING', attempts = 0, next_attempt_at = now() "
-        "FROM events e WHERE e.seq = d.event_seq AND d.subscription_id = $1 AND d.state = 'DEAD' "
-        "AND ($2::uuid IS NULL OR d.id = $2) AND ($3::bigint IS NULL OR e.received_at >= "
-        "to_timestamp($3::bigint)) AND ($4::bigint IS NULL OR e.received_at <= "
-        "to_timestamp($4::bigint))",
-        4, params);
-    if (!res)
+    long long replayed = notify_store_deliveries_replay(call->db, params);
+    if (replayed < 0)
         return bus_call_fail_db(call, "replay deliveries");
     Samhand__V1__ReplayResponse response = SAMHAND__V1__REPLAY_RESPONSE__INIT;
-    response.replayed = atoi(PQcmdTuples(res));
-    PQclear(res);
+    response.replayed = (int32_t)replayed;
     notify_wake_senders(call->service); /* due now: the senders sleep until told */
     return bus_call_reply(call, &response.base);
 }
@@ -802,17 +622,9 @@ void notify_subscription_expire(db_t *db, void *arg)
              "not delivered: waited longer than SAMHAND_WEBHOOK_RETENTION_DAYS (%ld days)",
              context->retention_days);
     const char *params[] = {days, response};
-    PGresult *res = db_query(
-        db,
-        "WITH expired AS (UPDATE deliveries d SET state = 'DEAD', leased_by = NULL FROM events e "
-        "WHERE e.seq = d.event_seq AND d.state = 'PENDING' AND e.received_at < now() - "
-        "make_interval(days => $1::int) RETURNING d.id) "
-        "INSERT INTO delivery_attempts (delivery_id, status, latency_ms, response) "
-        "SELECT id, 0, 0, $2 FROM expired",
-        2, params);
-    if (!res)
+    long long expired = notify_store_deliveries_expire(db, params);
+    if (expired < 0)
         log_warn("could not expire old webhook deliveries: %s", db_error(db));
-    else if (atoi(PQcmdTuples(res)) > 0)
-        log_info("%s webhook deliveries expired as dead letters", PQcmdTuples(res));
-    PQclear(res);
+    else if (expired > 0)
+        log_info("%lld webhook deliveries expired as dead letters", expired);
 }

@@ -88,12 +88,44 @@ static void test_working_days(void **state)
     assert_int_equal(d, 28);
 }
 
+static void test_working_days_between(void **state)
+{
+    /* Wednesday 5 April 2023 to Monday 17 April: Easter's 6, 7 and 10 April
+     * do not count, the 11th to the 14th and the 17th do */
+    assert_int_equal(time_working_days_between("2023-04-05", "2023-04-17"), 5);
+    /* from a Saturday the count starts at Monday: Monday itself is day 0 */
+    assert_int_equal(time_working_days_between("2023-02-11", "2023-02-13"), 0);
+    assert_int_equal(time_working_days_between("2023-02-11", "2023-02-14"), 1);
+    /* the same day, an earlier day and no date at all are none */
+    assert_int_equal(time_working_days_between("2023-02-13", "2023-02-13"), 0);
+    assert_int_equal(time_working_days_between("2023-02-14", "2023-02-13"), 0);
+    assert_int_equal(time_working_days_between("", "2023-02-13"), 0);
+    /* a long stretch has no cap: from Friday 29 December 2023, all of 2024's
+     * 252 working days (366 days, 104 weekend days, 10 weekday holidays) */
+    assert_int_equal(time_working_days_between("2023-12-29", "2024-12-31"), 252);
+    /* agrees with adding working days: Tue 16 May 2024 + 2 is Wed 22 May */
+    assert_int_equal(time_working_days_between("2024-05-16", "2024-05-22"), 2);
+}
+
+static void test_oslo_date_iso(void **state)
+{
+    char day[11];
+    /* 2023-03-25 23:30 UTC is already the 26th in Oslo (CET, +1) */
+    time_oslo_date_iso(1679787000, day);
+    assert_string_equal(day, "2023-03-26");
+    /* 2023-07-01 21:59 UTC is 23:59 in Oslo (CEST, +2) */
+    time_oslo_date_iso(1688248740, day);
+    assert_string_equal(day, "2023-07-01");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oslo_offsets_and_formats),
         cmocka_unit_test(test_easter_and_holidays),
         cmocka_unit_test(test_working_days),
+        cmocka_unit_test(test_working_days_between),
+        cmocka_unit_test(test_oslo_date_iso),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,87 @@
+/* What the files of a deviation report share: who may see it and on which
+ * side (deviation_access.c), its checks, commit and deadlines
+ * (deviation_report.c) and its workflow (deviation_step.c). Functions that
+ * take a call and return int give 0, or -1 having failed the call. */
+#ifndef DEVIATION_REPORT_H
+#define DEVIATION_REPORT_H
+
+#include "deviation_server.h"
+
+#include <stdbool.h>
+
+#define DEVIATION_TEXT_MAX_CHARS 20000
+#define DEVIATION_SHORT_MAX_CHARS 300
+
+/* The sides a caller may be on of a report, as bits. */
+typedef enum {
+    DEVIATION_SIDE_REPORTER = 1,
+    DEVIATION_SIDE_RECEIVER = 2,
+    DEVIATION_SIDE_QUALITY = 4
+} deviation_side_t;
+
+typedef Samhand__V1__DeviationReport deviation_report_t;
+#define STATE(name) SAMHAND__V1__DEVIATION_REPORT__STATE__##name
+#define BIT(name) (1u << STATE(name))
+
+/* Who may see a report: the one rule behind every read, the answer of every
+ * change, every refusal (a report one may not see answers as one that does
+ * not exist) and the audience of every event. While it is a draft, the
+ * principal who wrote it alone; once submitted, its reporting and its
+ * receiving organisation, and the partnership's quality roles. */
+typedef struct {
+    const char *organization_ids[2];
+    size_t n_organization_ids;
+    const char *subject;      /* only this principal, or NULL */
+    bool is_seen_by_quality;  /* and quality roles, whatever their organisation */
+    const char *organization; /* the organisation an event is for */
+} deviation_audience_t;
+
+/* ---- access (deviation_access.c) */
+
+const char *deviation_caller_organization(bus_call_t *call); /* "" when none */
+const char *deviation_caller_subject(bus_call_t *call);      /* "" when none */
+/* Partnership-wide quality roles (and administrators) see every report. */
+bool deviation_caller_is_quality(bus_call_t *call);
+deviation_audience_t deviation_audience(const deviation_report_t *r);
+/* The caller's sides of the report; 0: it may not see it. */
+int deviation_sides(bus_call_t *call, const deviation_report_t *r);
+/* Whether the caller may see the report `id` (false for no such report,
+ * and when it cannot be read). */
+bool deviation_may_see(bus_call_t *call, const char *id);
+/* A string field set anew; an empty one of an unpacked message is
+ * protobuf-c's shared empty string, not ours to free. */
+void deviation_replace_text(char **field, const char *value);
+/* An anonymous report without who reported it: no name, no e-mail, no
+ * principal on the reporting side's steps. */
+void deviation_hide_reporter(deviation_report_t *r);
+/* The deadlines' status as of today. */
+void deviation_deadline_status(deviation_report_t *r);
+/* Deadlines, the caller's next steps, anonymity towards the receiver. */
+void deviation_present(bus_call_t *call, deviation_report_t *r);
+/* Logs that the caller was shown these reports; a read that cannot be
+ * logged is not given. */
+int deviation_log_reads(bus_call_t *call, const char *const *ids, size_t n, const char *how);
+/* Loads a report the caller may see (`lock`: for the transaction); 404 for
+ * anyone else. The caller frees *out. */
+int deviation_load(bus_call_t *call, const char *id, bool lock, deviation_report_t **out);
+
+/* ---- the report (deviation_report.c) */
+
+const char *deviation_state_name(int state);
+/* Refuses identity numbers in every text field of `msg`. */
+int deviation_scan(bus_call_t *call, const ProtobufCMessage *msg);
+/* What a report needs before it is submitted. */
+int deviation_check_complete(bus_call_t *call, const deviation_report_t *r);
+/* Submits `r` in the call's transaction: deadlines, reference, history. */
+int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *comment);
+/* Commits the change of report `id` with its event
+ * no.samhand.deviation.<event>, and replies with the report. */
+int deviation_commit(bus_call_t *call, const char *id, const char *event);
+/* The date `days` working days after `from`, both YYYY-MM-DD. */
+void deviation_add_days(const char *from, int days, char out[11]);
+
+/* ---- the workflow (deviation_step.c) */
+
+void deviation_steps_allowed(deviation_report_t *r, int sides);
+
+#endif
