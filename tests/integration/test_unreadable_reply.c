@@ -8,6 +8,7 @@
 #include <czmq.h>
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,7 +16,7 @@ typedef struct {
     zsock_t *router;
     pthread_t thread;
     volatile bool stop;
-    int answered;
+    atomic_int answered; /* counted before the reply goes, so the test sees it */
 } s_service_t;
 
 /* static, and stopped in the teardown: a failed check leaves the test
@@ -49,12 +50,12 @@ static void *s_serve(void *arg)
             size_t len = samhand__v1__envelope__get_packed_size(&reply);
             uint8_t *buf = malloc(len);
             samhand__v1__envelope__pack(&reply, buf);
+            atomic_fetch_add(&service->answered, 1);
             zmsg_t *out = zmsg_new();
             zmsg_append(out, &identity);
             zmsg_addmem(out, buf, len);
             zmsg_send(&out, service->router);
             free(buf);
-            service->answered++;
             samhand__v1__envelope__free_unpacked(request, NULL);
         }
         zframe_destroy(&identity);
@@ -113,7 +114,9 @@ static void test_an_unreadable_reply_is_counted_as_the_500_sent(void **state)
             usleep(100 * 1000);
     }
     assert_int_equal(status, 500);
-    assert_int_equal(service->answered, 1);
+    /* the 500 is the garbage's: the service answered (a request the
+     * gateway gave up on while reaching it may have been answered too) */
+    assert_true(atomic_load(&service->answered) >= 1);
 
     snprintf(url, sizeof url, "%s/metrics", base);
     const char *headers[] = {auth, NULL};
