@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 #define RELAY_BATCH 200
-#define RELAY_GAP_MS 5 /* at least between two publications when woken */
+#define RELAY_GAP_MS 5      /* at least between two publications when woken */
+#define RELAY_RETRY_MS 1000 /* after a publication the database did not let happen */
 #define CATCH_UP_LIMIT 500
 #define RUN_MAX 256 /* events a consumer applies in one transaction */
 
@@ -105,11 +106,13 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub)
 }
 
 /* Publishes everything committed and not yet published. */
-static void s_publish_all(relay_t *relay, zsock_t *pub)
+/* Publishes what the outbox holds; false when the database would not (it
+ * is away or restarting), so that the caller tries again. */
+static bool s_publish_all(relay_t *relay, zsock_t *pub)
 {
     db_t *db = bus_server_db_take(relay->server);
     if (!db)
-        return;
+        return false;
     int published;
     do
         published = s_publish(db, relay->schema, pub);
@@ -117,6 +120,7 @@ static void s_publish_all(relay_t *relay, zsock_t *pub)
     if (published < 0)
         log_warn("could not publish events: %s", db_error(db));
     bus_server_db_give_back(relay->server, db);
+    return published >= 0;
 }
 
 /* Woken by this process's commits (the eventfd), and by nothing else:
@@ -130,9 +134,16 @@ static void s_relay_fiber(void *arg)
     int64_t last_publish = 0;
     while (!relay->stopping) {
         last_publish = zclock_mono();
-        s_publish_all(relay, pub);
-        if (!(fiber_wait(NULL, relay->wake, ZMQ_POLLIN, -1) & ZMQ_POLLIN))
-            continue; /* woken to stop */
+        bool published = s_publish_all(relay, pub);
+        /* a stop that came while it published (its wake ended a database
+         * wait, not this one) is seen here, not after the next commit */
+        if (relay->stopping)
+            break;
+        /* what the database did not let it publish (a restart, a lost
+         * connection) is tried again soon: no commit may come to wake it */
+        if (!(fiber_wait(NULL, relay->wake, ZMQ_POLLIN, published ? -1 : RELAY_RETRY_MS) &
+              ZMQ_POLLIN))
+            continue; /* woken to stop, or the time to try again */
         /* under a stream of commits, one publication per few ms carries
          * them all, instead of a transaction of the relay's per commit */
         int64_t since = zclock_mono() - last_publish;
