@@ -94,8 +94,81 @@ static void s_stop_fiber(void *arg)
         stop->def->stop(stop->def->context);
 }
 
+/* "tcp://0.0.0.0:7101" or "tcp://<star>:7101" is where a ROUTER binds; a client
+ * on the same host connects to 127.0.0.1 instead. Each endpoint of a comma
+ * separated list is rewritten; ipc:// stays as it is. */
+static void s_connectable(const char *bind, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    while (*bind && n + 1 < size) {
+        const char *end = strchr(bind, ',');
+        size_t len = end ? (size_t)(end - bind) : strlen(bind);
+        const char *host = "";
+        size_t skip = 0;
+        if (len > 8 && strncmp(bind, "tcp://*:", 8) == 0)
+            host = "tcp://127.0.0.1:", skip = 8;
+        else if (len > 14 && strncmp(bind, "tcp://0.0.0.0:", 14) == 0)
+            host = "tcp://127.0.0.1:", skip = 14;
+        int w = snprintf(out + n, size - n, "%s%s%.*s", n ? "," : "", host, (int)(len - skip),
+                         bind + skip);
+        if (w < 0 || (size_t)w >= size - n)
+            break;
+        n += (size_t)w;
+        bind += len + (end ? 1 : 0);
+    }
+}
+
+/* `<binary> healthcheck`, for a container's health check: asks the running
+ * service, on its own ROUTER as configured by the same environment, for its
+ * health. 0 when it answers within 3 s with its database reachable, else 1;
+ * one line on stdout says which. */
+static int s_healthcheck(const service_def_t *def, const char *endpoint)
+{
+    char error[160], connect[512];
+    if (curve_init(false, error, sizeof error) != 0) {
+        printf("%s: %s\n", def->name, error);
+        return 1;
+    }
+    s_connectable(endpoint, connect, sizeof connect);
+    bus_client_t *client = bus_client_new(connect);
+    if (!client) {
+        printf("%s: could not connect to %s\n", def->name, connect);
+        return 1;
+    }
+    char method[96];
+    snprintf(method, sizeof method, "%s.Health", def->name);
+    Samhand__V1__HealthRequest request = SAMHAND__V1__HEALTH_REQUEST__INIT;
+    Samhand__V1__Envelope *reply =
+        bus_client_call(client, method, (const ProtobufCMessage *)&request, 3000);
+    int status = 1;
+    if (!reply) {
+        printf("%s: no answer on %s within 3 s\n", def->name, connect);
+    } else {
+        Samhand__V1__HealthResponse *health =
+            reply->status && reply->status->code != BUS_OK
+                ? NULL
+                : samhand__v1__health_response__unpack(NULL, reply->body.len, reply->body.data);
+        if (health && health->database_ok) {
+            printf("%s: ready (schema version %d)\n", def->name, (int)health->schema_version);
+            status = 0;
+        } else {
+            printf("%s: not ready (database unreachable)\n", def->name);
+        }
+        if (health)
+            samhand__v1__health_response__free_unpacked(health, NULL);
+        samhand__v1__envelope__free_unpacked(reply, NULL);
+    }
+    bus_client_destroy(&client);
+    return status;
+}
+
 int service_main(const service_def_t *def, int argc, char **argv)
 {
+    /* `healthcheck` reads the same environment as the service itself */
+    bool healthcheck = argc == 2 && strcmp(argv[1], "healthcheck") == 0;
+    if (healthcheck)
+        argc = 1;
     const char *database_url = NULL, *endpoint = NULL, *log_level = NULL;
     long connections = 0, housekeeping_s = 60, retention_hours = 168;
     const char *events_endpoint = NULL;
@@ -174,6 +247,11 @@ int service_main(const service_def_t *def, int argc, char **argv)
     log_level_parse(log_level, &level); /* validated by config_load */
     log_init(def->name);
     log_set_level(level);
+    if (healthcheck) {
+        zsys_init();
+        zsys_set_logstream(NULL);
+        return s_healthcheck(def, endpoint);
+    }
     /* SIGINT and SIGTERM come as reads of a signalfd on the loop; blocked
      * here, before any thread starts, so none of them takes the signal */
     sigset_t stop_signals;
