@@ -182,9 +182,10 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
 /* GET /v1/events: the events the caller may see, after a cursor. */
 int notify_feed_list(bus_call_t *call);
 
-/* Replies with the events of `res` (columns: seq, event and, for a
- * subscription's events, its counter, which then is the cursor), the
- * next cursor `after` when there are none; clears `res`. 0. */
-int notify_feed_reply(bus_call_t *call, PGresult *res, const char *after);
+struct notify_feed_event; /* notify_store.h */
+/* Replies with the `n` events of `rows` (a subscription's carry its
+ * counter, which then is the cursor), the next cursor `after` when there
+ * are none; frees `rows`. 0. */
+int notify_feed_reply(bus_call_t *call, struct notify_feed_event *rows, int n, const char *after);
 
 #endif

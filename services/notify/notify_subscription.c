@@ -564,20 +564,12 @@ int notify_subscription_events(bus_call_t *call)
     char *roles = rows_json_array(p ? p->roles : NULL, p ? p->n_roles : 0);
     const char *params[] = {req->subscription_id, after_text,  limit_text,
                             s_subject(call),      s_org(call), roles};
-    /* what matched it when it came, as far as the caller may see it now
-     * (as in the feed) */
-    PGresult *res = db_query(
-        call->db,
-        "SELECT e.seq, e.event, d.subscription_sequence FROM deliveries d JOIN events e ON "
-        "e.seq = d.event_seq WHERE d.subscription_id = $1 AND d.subscription_sequence > $2 "
-        "AND visible_to(e.audience, e.audience_roles, e.audience_subjects, $4, $5::uuid, "
-        "ARRAY(SELECT jsonb_array_elements_text($6::jsonb))) "
-        "ORDER BY d.subscription_sequence LIMIT $3",
-        6, params);
+    int n;
+    notify_feed_event_t *rows = notify_store_subscription_events(call->db, params, &n);
     free(roles);
-    if (!res)
+    if (n < 0)
         return bus_call_fail_db(call, "read the subscription's events");
-    return notify_feed_reply(call, res, after_text);
+    return notify_feed_reply(call, rows, n, after_text);
 }
 
 int notify_replay(bus_call_t *call)
