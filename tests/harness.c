@@ -375,6 +375,38 @@ const char *json_text(http_response_t *response, const char *key)
     return text ? text : "";
 }
 
+void stack_create(harness_stack_t *stack, const char *path, const char *body, char id[40])
+{
+    http_response_t *r = stack_send(stack, "POST", path, body);
+    expect_status(r, 201);
+    if (id)
+        snprintf(id, 40, "%s", json_text(r, "id"));
+    http_response_free(&r);
+}
+
+void stack_add_item(harness_stack_t *stack, const char *meeting, const char *body, char id[40])
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    http_response_t *r = stack_send(stack, "POST", path, body);
+    expect_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    const char *item_id =
+        json_string_value(json_object_get(json_array_get(items, json_array_size(items) - 1), "id"));
+    if (id)
+        snprintf(id, 40, "%s", item_id ? item_id : "");
+    http_response_free(&r);
+}
+
+void stack_publish(harness_stack_t *stack, const char *meeting)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    http_response_t *r = stack_send(stack, "POST", path, NULL);
+    expect_status(r, 200);
+    http_response_free(&r);
+}
+
 void harness_api_key(const char *key, const char *organization_id, const char *roles, char *entry,
                      size_t size)
 {

@@ -118,6 +118,15 @@ void assert_problem(http_response_t *response, long status, const char *field);
 /* The string member `key` of the response's JSON ("" when absent). */
 const char *json_text(http_response_t *response, const char *key);
 
+/* Fixtures against a stack, as the administrator, each asserting its
+ * answer: POSTs `body` to `path` (201) and copies the new resource's id
+ * into `id` (unless NULL); adds an item to `meeting` (200) and copies its
+ * id (the last item of the answer); publishes the notice of `meeting`
+ * (200). */
+void stack_create(harness_stack_t *stack, const char *path, const char *body, char id[40]);
+void stack_add_item(harness_stack_t *stack, const char *meeting, const char *body, char id[40]);
+void stack_publish(harness_stack_t *stack, const char *meeting);
+
 /* A real webhook receiver for tests: an HTTP/1.1 server on a free port in
  * a thread of the test, answering each request with the next status of
  * `statuses` (then `then`; 0 hangs 4 s and then answers 204; HARNESS_HANG

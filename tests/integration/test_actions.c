@@ -9,14 +9,6 @@
 static harness_stack_t s_stack;
 static char s_asu[40], s_county[40], s_hospital[40];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 static size_t s_count(const char *path)
 {
     http_response_t *r = stack_get(&s_stack, path);
@@ -29,18 +21,18 @@ static size_t s_count(const char *path)
 static int s_setup(void **state)
 {
     harness_stack_start(&s_stack, harness_database_url());
-    s_create("/v1/committees",
-             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
-             "\"kind\":\"ADMINISTRATIVE\"}",
-             s_asu);
-    s_create("/v1/organizations",
-             "{\"name\":\"Statsforvalteren i Trøndelag\",\"organizationNumber\":\"974764350\","
-             "\"kind\":\"COUNTY_GOVERNOR\"}",
-             s_county);
-    s_create("/v1/organizations",
-             "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             s_hospital);
+    stack_create(&s_stack, "/v1/committees",
+                 "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+                 "\"kind\":\"ADMINISTRATIVE\"}",
+                 s_asu);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Statsforvalteren i Trøndelag\",\"organizationNumber\":\"974764350\","
+                 "\"kind\":\"COUNTY_GOVERNOR\"}",
+                 s_county);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+                 "\"kind\":\"HOSPITAL_TRUST\"}",
+                 s_hospital);
     return 0;
 }
 
@@ -158,7 +150,7 @@ static void test_follow_up_on_the_agenda(void **state)
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-05T13:00:00+01:00\","
              "\"endTime\":\"2031-02-05T16:00:00+01:00\",\"place\":\"Teams\"}",
              s_asu);
-    s_create("/v1/meetings", body, meeting);
+    stack_create(&s_stack, "/v1/meetings", body, meeting);
     snprintf(path, sizeof path, "/v1/meetings/%s/follow-up", meeting);
     http_response_t *r = stack_send(&s_stack, "POST", path, "{\"durationMin\":15}");
     expect_status(r, 200);
@@ -181,7 +173,7 @@ static void test_a_moved_due_date_is_kept_with_why(void **state)
              "{\"committeeId\":\"%s\",\"description\":\"Revidere rutinen\","
              "\"responsible\":\"Fagrådet\",\"dueDate\":\"2031-06-01\"}",
              s_asu);
-    s_create("/v1/actions", body, id);
+    stack_create(&s_stack, "/v1/actions", body, id);
     snprintf(path, sizeof path, "/v1/actions/%s", id);
     http_response_t *r = stack_send(&s_stack, "PATCH", path, "{\"dueDate\":\"2031-09-01\"}");
     assert_problem(r, 400, "note");
@@ -202,7 +194,7 @@ static void test_a_moved_due_date_is_kept_with_why(void **state)
              "{\"name\":\"Siri Sekretær\",\"organizationId\":\"%s\",\"principalSubject\":"
              "\"%s\"}",
              s_hospital, subject);
-    s_create("/v1/persons", body, person);
+    stack_create(&s_stack, "/v1/persons", body, person);
     char url[256], auth[128];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);

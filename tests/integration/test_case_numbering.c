@@ -13,20 +13,12 @@
 
 static harness_stack_t s_stack;
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 static void s_committee(const char *name, const char *practice, char id[40])
 {
     char body[512];
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"kind\":\"ADMINISTRATIVE\"%s%s}", name,
              practice[0] ? "," : "", practice);
-    s_create("/v1/committees", body, id);
+    stack_create(&s_stack, "/v1/committees", body, id);
 }
 
 static void s_meeting(const char *committee, const char *start, const char *end, char id[40])
@@ -36,31 +28,15 @@ static void s_meeting(const char *committee, const char *start, const char *end,
              "{\"committeeId\":\"%s\",\"title\":\"Møte\",\"startTime\":\"%s\",\"endTime\":\"%s\","
              "\"place\":\"Teams\"}",
              committee, start, end);
-    s_create("/v1/meetings", body, id);
+    stack_create(&s_stack, "/v1/meetings", body, id);
 }
 
 static void s_item(const char *meeting, const char *kind, const char *title, char id[40])
 {
-    char path[128], body[256];
-    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    char body[256];
     snprintf(body, sizeof body, "{\"kind\":\"%s\",\"title\":\"%s\",\"durationMin\":10}", kind,
              title);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
-    json_t *items = json_object_get(r->json, "items");
-    json_t *item = json_array_get(items, json_array_size(items) - 1);
-    if (id)
-        snprintf(id, 40, "%s", json_string_value(json_object_get(item, "id")));
-    http_response_free(&r);
-}
-
-static void s_publish(const char *meeting)
-{
-    char path[128];
-    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    stack_add_item(&s_stack, meeting, body, id);
 }
 
 static void s_outcome(const char *meeting, const char *item, const char *outcome)
@@ -139,7 +115,7 @@ static void s_agenda_published(const char *committee, const char *date, char mee
     s_meeting(committee, start, end, meeting);
     for (size_t i = 0; i < sizeof agenda / sizeof agenda[0]; i++)
         s_item(meeting, agenda[i][0], agenda[i][1], NULL);
-    s_publish(meeting);
+    stack_publish(&s_stack, meeting);
     s_numbers(meeting, numbers, size);
 }
 
@@ -252,7 +228,7 @@ static void test_a_postponed_case_keeps_its_number_into_the_new_year(void **stat
     s_meeting(asu, "2024-11-14T12:00:00+01:00", "2024-11-14T15:00:00+01:00", november);
     s_item(november, "CASE", "Felles rutine for ø-hjelp", postponed);
     s_item(november, "CASE", "Budsjett 2025", other);
-    s_publish(november);
+    stack_publish(&s_stack, november);
     char numbers[128];
     s_numbers(november, numbers, sizeof numbers);
     assert_string_equal(numbers, "12/24 13/24");
@@ -265,7 +241,7 @@ static void test_a_postponed_case_keeps_its_number_into_the_new_year(void **stat
     char first[40];
     s_item(january, "NOTICE_APPROVAL", "Godkjenning av innkalling", first);
     s_item(january, "CASE", "Samhandlingsavvik tertial 3", NULL);
-    s_publish(january);
+    stack_publish(&s_stack, january);
     s_numbers(january, numbers, sizeof numbers);
     assert_string_equal(numbers, "12/24 1/25 2/25");
     http_response_t *r =
@@ -324,11 +300,11 @@ static void test_a_postponed_case_may_take_a_new_number(void **state)
     s_committee("Fagråd for legesamarbeid", "\"carriedCaseNumber\":\"NEW\"", council);
     s_meeting(council, "2025-10-02T14:00:00+02:00", "2025-10-02T15:00:00+02:00", october);
     s_item(october, "CASE", "Legevaktsamarbeid", item);
-    s_publish(october);
+    stack_publish(&s_stack, october);
     s_outcome(october, item, "POSTPONED");
     s_meeting(council, "2025-11-06T14:00:00+01:00", "2025-11-06T15:00:00+01:00", november);
     s_item(november, "CASE", "Fastlegeordningen", NULL);
-    s_publish(november);
+    stack_publish(&s_stack, november);
     char numbers[64];
     s_numbers(november, numbers, sizeof numbers);
     assert_string_equal(numbers, "2/25 3/25");
@@ -358,7 +334,7 @@ static void test_a_committee_starting_mid_year_continues_its_numbers(void **stat
     s_meeting(asu, "2042-06-12T12:00:00+02:00", "2042-06-12T15:00:00+02:00", june);
     s_item(june, "CASE", "Overgang til samhand", NULL);
     s_item(june, "CASE", "Tjenesteavtale 2", NULL);
-    s_publish(june);
+    stack_publish(&s_stack, june);
     char numbers[64];
     s_numbers(june, numbers, sizeof numbers);
     assert_string_equal(numbers, "15/42 16/42");
@@ -379,7 +355,7 @@ static void test_a_committee_starting_mid_year_continues_its_numbers(void **stat
     s_next_is(asu, "2042", 20);
     s_meeting(asu, "2042-09-11T12:00:00+02:00", "2042-09-11T15:00:00+02:00", september);
     s_item(september, "CASE", "Høring", NULL);
-    s_publish(september);
+    stack_publish(&s_stack, september);
     s_numbers(september, numbers, sizeof numbers);
     assert_string_equal(numbers, "20/42");
 

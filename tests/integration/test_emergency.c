@@ -12,14 +12,6 @@ static harness_stack_t s_stack;
 static const char *s_db;
 static char s_beredskap[40], s_asu[40];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 static long s_outbox(const char *type)
 {
     PGconn *conn = PQconnectdb(s_db);
@@ -36,10 +28,11 @@ static int s_setup(void **state)
 {
     s_db = harness_database_url();
     harness_stack_start(&s_stack, s_db);
-    s_create("/v1/committees",
-             "{\"name\":\"Beredskaps-ASU\",\"kind\":\"EMERGENCY\",\"noticePeriodDays\":10}",
-             s_beredskap);
-    s_create("/v1/committees", "{\"name\":\"ASU\",\"kind\":\"ADMINISTRATIVE\"}", s_asu);
+    stack_create(&s_stack, "/v1/committees",
+                 "{\"name\":\"Beredskaps-ASU\",\"kind\":\"EMERGENCY\",\"noticePeriodDays\":10}",
+                 s_beredskap);
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"ASU\",\"kind\":\"ADMINISTRATIVE\"}",
+                 s_asu);
     return 0;
 }
 
@@ -58,7 +51,8 @@ static void test_crisis_series(void **state)
     http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/committees/%s/emergencies", s_beredskap);
-    s_create(path, "{\"title\":\"Koronapandemien\",\"description\":\"Samordning av tiltak.\"}", id);
+    stack_create(&s_stack, path,
+                 "{\"title\":\"Koronapandemien\",\"description\":\"Samordning av tiltak.\"}", id);
     r = stack_send(&s_stack, "POST", path, "{\"title\":\"En til\"}");
     assert_problem(r, 409, "committeeId");
     http_response_free(&r);
@@ -135,7 +129,7 @@ static void test_crisis_series(void **state)
     /* a new emergency may open once the last one is closed */
     snprintf(path, sizeof path, "/v1/committees/%s/emergencies", s_beredskap);
     char flood[40];
-    s_create(path, "{\"title\":\"Flom\"}", flood);
+    stack_create(&s_stack, path, "{\"title\":\"Flom\"}", flood);
 
     /* the committee's series, open and closed, oldest first, each with its
      * meetings and log; a page at a time */

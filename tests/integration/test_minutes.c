@@ -12,34 +12,13 @@
 static harness_stack_t s_stack;
 static char s_council[40], s_asu[40], s_romuld[40], s_valla[40], s_dolmen[40];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 static void s_meeting(const char *committee, const char *start, const char *end, char id[40])
 {
     char body[512];
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"%s\",\"endTime\":\"%s\",\"place\":\"Teams\"}",
              committee, start, end);
-    s_create("/v1/meetings", body, id);
-}
-
-/* Adds an item and returns its id (the last item of the answer). */
-static void s_item(const char *meeting, const char *body, char id[40])
-{
-    char path[128];
-    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
-    json_t *items = json_object_get(r->json, "items");
-    json_t *item = json_array_get(items, json_array_size(items) - 1);
-    snprintf(id, 40, "%s", json_string_value(json_object_get(item, "id")));
-    http_response_free(&r);
+    stack_create(&s_stack, "/v1/meetings", body, id);
 }
 
 static http_response_t *s_outcome(const char *meeting, const char *item, const char *body)
@@ -47,15 +26,6 @@ static http_response_t *s_outcome(const char *meeting, const char *item, const c
     char path[200];
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, item);
     return stack_send(&s_stack, "PUT", path, body);
-}
-
-static void s_publish(const char *meeting)
-{
-    char path[128];
-    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
 }
 
 static json_t *s_items_of(const char *meeting, http_response_t **r)
@@ -71,24 +41,24 @@ static int s_setup(void **state)
 {
     harness_stack_start(&s_stack, harness_database_url());
     char org[40], body[512];
-    s_create("/v1/organizations",
-             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             org);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
+                 "\"kind\":\"HOSPITAL_TRUST\"}",
+                 org);
     snprintf(body, sizeof body, "{\"name\":\"Elisabeth Romuld\",\"organizationId\":\"%s\"}", org);
-    s_create("/v1/persons", body, s_romuld);
+    stack_create(&s_stack, "/v1/persons", body, s_romuld);
     snprintf(body, sizeof body, "{\"name\":\"Liv Hege Valla\",\"organizationId\":\"%s\"}", org);
-    s_create("/v1/persons", body, s_valla);
+    stack_create(&s_stack, "/v1/persons", body, s_valla);
     snprintf(body, sizeof body, "{\"name\":\"Jenny Dolmen\",\"organizationId\":\"%s\"}", org);
-    s_create("/v1/persons", body, s_dolmen);
-    s_create("/v1/committees",
-             "{\"name\":\"Fagråd for legesamarbeid mellom kommunene og Helse Nord-Trøndelag\","
-             "\"shortName\":\"Fagråd lege\",\"kind\":\"EXPERT_COUNCIL\"}",
-             s_council);
-    s_create("/v1/committees",
-             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
-             "\"kind\":\"ADMINISTRATIVE\"}",
-             s_asu);
+    stack_create(&s_stack, "/v1/persons", body, s_dolmen);
+    stack_create(&s_stack, "/v1/committees",
+                 "{\"name\":\"Fagråd for legesamarbeid mellom kommunene og Helse Nord-Trøndelag\","
+                 "\"shortName\":\"Fagråd lege\",\"kind\":\"EXPERT_COUNCIL\"}",
+                 s_council);
+    stack_create(&s_stack, "/v1/committees",
+                 "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+                 "\"kind\":\"ADMINISTRATIVE\"}",
+                 s_asu);
     return 0;
 }
 
@@ -109,13 +79,15 @@ static void test_minutes_of_27_february_2025(void **state)
     http_response_t *r = stack_send(&s_stack, "PATCH", path, body);
     expect_status(r, 200);
     http_response_free(&r);
-    s_item(s_feb, "{\"kind\":\"NOTICE_APPROVAL\",\"title\":\"Velkommen\",\"durationMin\":5}",
-           s_welcome);
-    s_item(s_feb,
-           "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\",\"durationMin\":20}",
-           s_routine);
-    s_item(
-        s_feb,
+    stack_add_item(&s_stack, s_feb,
+                   "{\"kind\":\"NOTICE_APPROVAL\",\"title\":\"Velkommen\",\"durationMin\":5}",
+                   s_welcome);
+    stack_add_item(
+        &s_stack, s_feb,
+        "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\",\"durationMin\":20}",
+        s_routine);
+    stack_add_item(
+        &s_stack, s_feb,
         "{\"kind\":\"CASE\",\"title\":\"Revidert særavtale for LIS 1 og ALIS\",\"durationMin\":30}",
         s_lis);
 
@@ -123,7 +95,7 @@ static void test_minutes_of_27_february_2025(void **state)
     r = s_outcome(s_feb, s_routine, "{\"outcome\":\"POSTPONED\"}");
     assert_problem(r, 409, "state");
     http_response_free(&r);
-    s_publish(s_feb);
+    stack_publish(&s_stack, s_feb);
 
     snprintf(path, sizeof path, "/v1/meetings/%s/attendance", s_feb);
     snprintf(body, sizeof body,
@@ -237,7 +209,7 @@ static void test_postponed_case_lands_on_the_next_agenda(void **state)
              "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\","
              "\"durationMin\":20,\"caseId\":\"%s\"}",
              case_id);
-    s_item(asu_meeting, body, asu_item);
+    stack_add_item(&s_stack, asu_meeting, body, asu_item);
     r = stack_get(&s_stack, path);
     treatments = json_object_get(r->json, "treatments");
     assert_int_equal(json_array_size(treatments), 3);
@@ -263,14 +235,17 @@ static void test_postponement_undone_leaves_the_draft(void **state)
      * and leaves again when the outcome changes */
     char june[40], sept[40], item[40];
     s_meeting(s_council, "2025-06-05T14:00:00+02:00", "2025-06-05T15:00:00+02:00", june);
-    s_item(june, "{\"kind\":\"CASE\",\"title\":\"Legevaktsamarbeid\",\"durationMin\":20}", item);
-    s_item(june, "{\"kind\":\"ANY_OTHER_BUSINESS\",\"title\":\"Eventuelt\",\"durationMin\":5}",
-           (char[40]){0});
+    stack_add_item(&s_stack, june,
+                   "{\"kind\":\"CASE\",\"title\":\"Legevaktsamarbeid\",\"durationMin\":20}", item);
+    stack_add_item(&s_stack, june,
+                   "{\"kind\":\"ANY_OTHER_BUSINESS\",\"title\":\"Eventuelt\",\"durationMin\":5}",
+                   (char[40]){0});
     s_meeting(s_council, "2025-09-04T14:00:00+02:00", "2025-09-04T15:00:00+02:00", sept);
     char aob[40];
-    s_item(sept, "{\"kind\":\"ANY_OTHER_BUSINESS\",\"title\":\"Eventuelt\",\"durationMin\":5}",
-           aob);
-    s_publish(june);
+    stack_add_item(&s_stack, sept,
+                   "{\"kind\":\"ANY_OTHER_BUSINESS\",\"title\":\"Eventuelt\",\"durationMin\":5}",
+                   aob);
+    stack_publish(&s_stack, june);
 
     http_response_t *r = s_outcome(june, item, "{\"outcome\":\"POSTPONED\"}");
     expect_status(r, 200);
@@ -303,11 +278,12 @@ static void test_adopted_as_proposed_keeps_the_proposed_decisions(void **state)
 {
     char meeting[40], item[40], bare[40], path[200];
     s_meeting(s_asu, "2025-03-17T12:00:00+01:00", "2025-03-17T15:00:00+01:00", meeting);
-    s_item(meeting,
-           "{\"kind\":\"CASE\",\"title\":\"Revidert særavtale for LIS 1 og ALIS\","
-           "\"durationMin\":30}",
-           item);
-    s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"Eventuelt\",\"durationMin\":10}", bare);
+    stack_add_item(&s_stack, meeting,
+                   "{\"kind\":\"CASE\",\"title\":\"Revidert særavtale for LIS 1 og ALIS\","
+                   "\"durationMin\":30}",
+                   item);
+    stack_add_item(&s_stack, meeting,
+                   "{\"kind\":\"CASE\",\"title\":\"Eventuelt\",\"durationMin\":10}", bare);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", meeting, item);
     http_response_t *r = stack_send(
         &s_stack, "PUT", path,
@@ -315,7 +291,7 @@ static void test_adopted_as_proposed_keeps_the_proposed_decisions(void **state)
         "\"Forhandlingsutvalget kommer med innstilling til møtet den 2. juni.\"]}");
     expect_status(r, 200);
     http_response_free(&r);
-    s_publish(meeting);
+    stack_publish(&s_stack, meeting);
 
     r = s_outcome(meeting, item, "{\"outcome\":\"ADOPTED_AS_PROPOSED\"}");
     expect_status(r, 200);
@@ -360,17 +336,17 @@ static void test_a_postponed_case_brings_its_document_and_its_origin(void **stat
 {
     char october[40], item[40], november[40], path[200];
     s_meeting(s_asu, "2025-10-06T12:00:00+02:00", "2025-10-06T15:00:00+02:00", october);
-    s_item(october,
-           "{\"kind\":\"CASE\",\"title\":\"Felles rutine for ø-hjelp\","
-           "\"durationMin\":20}",
-           item);
+    stack_add_item(&s_stack, october,
+                   "{\"kind\":\"CASE\",\"title\":\"Felles rutine for ø-hjelp\","
+                   "\"durationMin\":20}",
+                   item);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", october, item);
     http_response_t *r = stack_send(&s_stack, "PUT", path,
                                     "{\"background\":\"Rutinen fra 2019 er utdatert.\","
                                     "\"proposedDecisions\":[\"ASU vedtar den felles rutinen.\"]}");
     expect_status(r, 200);
     http_response_free(&r);
-    s_publish(october);
+    stack_publish(&s_stack, october);
     r = s_outcome(october, item, "{\"outcome\":\"POSTPONED\"}");
     expect_status(r, 200);
     json_t *postponed = json_array_get(json_object_get(r->json, "items"), 0);
@@ -411,7 +387,7 @@ static void test_a_postponed_case_brings_its_document_and_its_origin(void **stat
     /* where it came from, on the notice and in the minutes; it kept its
      * number (the committee's default practice), so says it once */
     const char *want = "Utsatt fra møtet 06.10.2025";
-    s_publish(november);
+    stack_publish(&s_stack, november);
     snprintf(path, sizeof path, "/v1/meetings/%s/notice.html", november);
     r = stack_get(&s_stack, path);
     assert_non_null(strstr(r->body, want));
@@ -437,8 +413,9 @@ static void test_no_minutes_before_the_meeting(void **state)
 {
     char ahead[40], item[40], path[200];
     s_meeting(s_asu, "2031-02-05T12:00:00+01:00", "2031-02-05T15:00:00+01:00", ahead);
-    s_item(ahead, "{\"kind\":\"CASE\",\"title\":\"Økonomi\",\"durationMin\":20}", item);
-    s_publish(ahead);
+    stack_add_item(&s_stack, ahead, "{\"kind\":\"CASE\",\"title\":\"Økonomi\",\"durationMin\":20}",
+                   item);
+    stack_publish(&s_stack, ahead);
     snprintf(path, sizeof path, "/v1/meetings/%s/attendance", ahead);
     http_response_t *r = stack_send(&s_stack, "PUT", path, "{\"entries\":[]}");
     assert_problem(r, 409, "startTime");

@@ -14,37 +14,29 @@
 static harness_stack_t s_stack;
 static char s_council[40], s_chair[40], s_present[40], s_deputy[40], s_absent[40];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 static void s_person(const char *org, const char *name, char id[40])
 {
     char body[256];
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationId\":\"%s\"}", name, org);
-    s_create("/v1/persons", body, id);
+    stack_create(&s_stack, "/v1/persons", body, id);
 }
 
 static int s_setup(void **state)
 {
     harness_stack_start(&s_stack, harness_database_url());
     char org[40];
-    s_create("/v1/organizations",
-             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             org);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
+                 "\"kind\":\"HOSPITAL_TRUST\"}",
+                 org);
     s_person(org, "Elisabeth Romuld", s_chair);
     s_person(org, "Anne Ulstad", s_present);
     s_person(org, "Liv Hege Valla", s_deputy);
     s_person(org, "Jenny Dolmen", s_absent);
-    s_create("/v1/committees",
-             "{\"name\":\"Fagråd for legesamarbeid mellom kommunene og Helse Nord-Trøndelag\","
-             "\"shortName\":\"Fagråd lege\",\"kind\":\"EXPERT_COUNCIL\"}",
-             s_council);
+    stack_create(&s_stack, "/v1/committees",
+                 "{\"name\":\"Fagråd for legesamarbeid mellom kommunene og Helse Nord-Trøndelag\","
+                 "\"shortName\":\"Fagråd lege\",\"kind\":\"EXPERT_COUNCIL\"}",
+                 s_council);
     return 0;
 }
 
@@ -61,20 +53,7 @@ static void s_meeting(const char *start, const char *end, char id[40])
              "{\"committeeId\":\"%s\",\"startTime\":\"%s\",\"endTime\":\"%s\",\"place\":\"Teams\","
              "\"chairPersonId\":\"%s\"}",
              s_council, start, end, s_chair);
-    s_create("/v1/meetings", body, id);
-}
-
-/* Adds an item and returns its id (the last item of the answer). */
-static void s_item(const char *meeting, const char *body, char id[40])
-{
-    char path[128];
-    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
-    json_t *items = json_object_get(r->json, "items");
-    json_t *item = json_array_get(items, json_array_size(items) - 1);
-    snprintf(id, 40, "%s", json_string_value(json_object_get(item, "id")));
-    http_response_free(&r);
+    stack_create(&s_stack, "/v1/meetings", body, id);
 }
 
 static void s_send(const char *method, const char *path, const char *body)
@@ -109,20 +88,22 @@ static void test_minutes_pdf_prints_the_approved_minutes_in_order(void **state)
 {
     s_meeting("2025-02-27T14:00:00+01:00", "2025-02-27T15:30:00+01:00", s_feb);
     char welcome[40], routine[40], lis[40], exempt[40], path[200], body[1024];
-    s_item(s_feb, "{\"kind\":\"NOTICE_APPROVAL\",\"title\":\"Velkommen\",\"durationMin\":5}",
-           welcome);
-    s_item(s_feb,
-           "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\",\"durationMin\":20}",
-           routine);
-    s_item(
-        s_feb,
+    stack_add_item(&s_stack, s_feb,
+                   "{\"kind\":\"NOTICE_APPROVAL\",\"title\":\"Velkommen\",\"durationMin\":5}",
+                   welcome);
+    stack_add_item(
+        &s_stack, s_feb,
+        "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\",\"durationMin\":20}",
+        routine);
+    stack_add_item(
+        &s_stack, s_feb,
         "{\"kind\":\"CASE\",\"title\":\"Revidert særavtale for LIS 1 og ALIS\",\"durationMin\":30}",
         lis);
-    s_item(s_feb,
-           "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":10,"
-           "\"isExempt\":true,\"publicTitle\":\"Sak om klage\","
-           "\"exemptionBasis\":\"offl. § 13\"}",
-           exempt);
+    stack_add_item(&s_stack, s_feb,
+                   "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":10,"
+                   "\"isExempt\":true,\"publicTitle\":\"Sak om klage\","
+                   "\"exemptionBasis\":\"offl. § 13\"}",
+                   exempt);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", s_feb);
     s_send("POST", path, NULL);
 
@@ -244,7 +225,8 @@ static void test_minutes_pdf_of_a_meeting_not_held_is_not_found_as_in_html(void 
 {
     char meeting[40], item[40], path[200];
     s_meeting("2025-03-27T14:00:00+01:00", "2025-03-27T15:00:00+01:00", meeting);
-    s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"Legevakt\",\"durationMin\":20}", item);
+    stack_add_item(&s_stack, meeting,
+                   "{\"kind\":\"CASE\",\"title\":\"Legevakt\",\"durationMin\":20}", item);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
     s_send("POST", path, NULL);
     http_response_t *r = s_get_pdf(meeting, false);

@@ -50,19 +50,12 @@ static void s_item(const char *meeting, const char *kind, const char *title,
                    const char *description, const char *presenters_json, int minutes,
                    const char *extra, char id[40])
 {
-    char path[128], body[2048];
-    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    char body[2048];
     snprintf(body, sizeof body,
              "{\"kind\":\"%s\",\"title\":\"%s\",\"description\":\"%s\",\"presenters\":%s,"
              "\"durationMin\":%d%s}",
              kind, title, description, presenters_json, minutes, extra);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
-    json_t *items = json_object_get(r->json, "items");
-    const char *item_id =
-        json_string_value(json_object_get(json_array_get(items, json_array_size(items) - 1), "id"));
-    snprintf(id, 40, "%s", item_id ? item_id : "");
-    http_response_free(&r);
+    stack_add_item(&s_stack, meeting, body, id);
 }
 
 static void s_document(const char *meeting, const char *item, const char *body)
@@ -70,15 +63,6 @@ static void s_document(const char *meeting, const char *item, const char *body)
     char path[200];
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", meeting, item);
     http_response_t *r = stack_send(&s_stack, "PUT", path, body);
-    expect_status(r, 200);
-    http_response_free(&r);
-}
-
-static void s_publish(const char *meeting)
-{
-    char path[128];
-    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path, NULL);
     expect_status(r, 200);
     http_response_free(&r);
 }
@@ -143,7 +127,7 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
              "\"assessment\":\"Avtaleutkastet vurderes som hensiktsmessig.\"}",
              background);
     s_document(s_feb, ids[1], body);
-    s_publish(s_feb);
+    stack_publish(&s_stack, s_feb);
 
     http_response_t *pdf = s_get_pdf(s_feb, "", true);
     expect_status(pdf, 200);
@@ -269,7 +253,7 @@ static void test_notice_pdf_shows_exempt_cases_by_their_legal_basis_only_to_the_
                "{\"proposedDecisions\":[\"Klagen tas til følge.\"],\"background\":\"Pasienten "
                "klager på behandlingen.\"}");
     s_document(s_march, open_id, "{\"proposedDecisions\":[\"Avtalen godkjennes.\"]}");
-    s_publish(s_march);
+    stack_publish(&s_stack, s_march);
 
     http_response_t *pdf = s_get_pdf(s_march, "", true);
     expect_status(pdf, 200);

@@ -21,14 +21,6 @@ static char s_h[40], s_m1[40], s_m2[40], s_gp[40];
 static char s_c1[40];
 static char s_period[32];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 /* An API key of `roles` (JSON array text) made by the administrator; its
  * subject and id when asked for. */
 static void s_key(const char *organization_id, const char *roles, char key[80], char subject[32],
@@ -78,7 +70,7 @@ static void s_meeting(const char *committee, const char *start, char id[40])
              "{\"committeeId\":\"%s\",\"startTime\":\"%sT12:00:00+01:00\","
              "\"endTime\":\"%sT15:00:00+01:00\",\"place\":\"Levanger\"}",
              committee, start, start);
-    s_create("/v1/meetings", body, id);
+    stack_create(&s_stack, "/v1/meetings", body, id);
 }
 
 /* Adds an item as the administrator; its id and case id. */
@@ -100,28 +92,28 @@ static int s_setup(void **state)
 {
     (void)state;
     harness_stack_start(&s_stack, harness_database_url());
-    s_create("/v1/organizations",
-             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             s_h);
-    s_create("/v1/organizations",
-             "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_m1);
-    s_create("/v1/organizations",
-             "{\"name\":\"Verdal kommune\",\"organizationNumber\":\"944350675\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_m2);
-    s_create("/v1/organizations",
-             "{\"name\":\"Moholt legesenter\",\"organizationNumber\":\"964982953\","
-             "\"kind\":\"GP_OFFICE\"}",
-             s_gp);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
+                 "\"kind\":\"HOSPITAL_TRUST\"}",
+                 s_h);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
+                 "\"kind\":\"MUNICIPALITY\"}",
+                 s_m1);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Verdal kommune\",\"organizationNumber\":\"944350675\","
+                 "\"kind\":\"MUNICIPALITY\"}",
+                 s_m2);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Moholt legesenter\",\"organizationNumber\":\"964982953\","
+                 "\"kind\":\"GP_OFFICE\"}",
+                 s_gp);
     char body[512];
     snprintf(body, sizeof body,
              "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
              "\"kind\":\"ADMINISTRATIVE\",\"secretariatOrganizationId\":\"%s\"}",
              s_h);
-    s_create("/v1/committees", body, s_c1);
+    stack_create(&s_stack, "/v1/committees", body, s_c1);
     struct tm tm;
     time_oslo(time(NULL), &tm);
     snprintf(s_period, sizeof s_period, "%d-T%d", tm.tm_year + 1900, tm.tm_mon / 4 + 1);
@@ -152,14 +144,14 @@ static void test_a_secretariat_moves_another_partys_chair_and_becomes_it(void **
     char key[80], subject[32], person[40], meeting[40], item[40], body[512], path[200];
     s_key(s_m1, "[\"secretariat\"]", key, subject, NULL);
     snprintf(body, sizeof body, "{\"name\":\"Leder ASU\",\"organizationId\":\"%s\"}", s_h);
-    s_create("/v1/persons", body, person);
+    stack_create(&s_stack, "/v1/persons", body, person);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", s_c1);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"CHAIR\",\"organizationId\":\"%s\","
              "\"termFrom\":\"2020-01-01\"}",
              person, s_h);
     char membership[40];
-    s_create(path, body, membership);
+    stack_create(&s_stack, path, body, membership);
     s_meeting(s_c1, "2026-03-05", meeting);
     s_item(
         meeting,

@@ -14,14 +14,6 @@ static harness_stack_t s_stack;
 static const char *s_db;
 static char s_council[40], s_other[40], s_steinkjer[40], s_meeting[40], s_levanger[40];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 static long s_outbox(const char *type)
 {
     PGconn *conn = PQconnectdb(s_db);
@@ -38,23 +30,24 @@ static int s_setup(void **state)
 {
     s_db = harness_database_url();
     harness_stack_start(&s_stack, s_db);
-    s_create("/v1/committees",
-             "{\"name\":\"Fagråd for legesamarbeid\",\"kind\":\"EXPERT_COUNCIL\"}", s_council);
-    s_create("/v1/committees", "{\"name\":\"Annet utvalg\",\"kind\":\"OTHER\"}", s_other);
-    s_create("/v1/organizations",
-             "{\"name\":\"Steinkjer kommune\",\"organizationNumber\":\"944350675\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_steinkjer);
-    s_create("/v1/organizations",
-             "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_levanger);
+    stack_create(&s_stack, "/v1/committees",
+                 "{\"name\":\"Fagråd for legesamarbeid\",\"kind\":\"EXPERT_COUNCIL\"}", s_council);
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"Annet utvalg\",\"kind\":\"OTHER\"}",
+                 s_other);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Steinkjer kommune\",\"organizationNumber\":\"944350675\","
+                 "\"kind\":\"MUNICIPALITY\"}",
+                 s_steinkjer);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
+                 "\"kind\":\"MUNICIPALITY\"}",
+                 s_levanger);
     char body[512];
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-27T14:00:00+01:00\","
              "\"endTime\":\"2031-02-27T15:30:00+01:00\",\"place\":\"Teams\"}",
              s_council);
-    s_create("/v1/meetings", body, s_meeting);
+    stack_create(&s_stack, "/v1/meetings", body, s_meeting);
     return 0;
 }
 
@@ -86,7 +79,7 @@ static void test_accepted_onto_the_agenda(void **state)
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-03-01T10:00:00+01:00\","
              "\"endTime\":\"2031-03-01T11:00:00+01:00\"}",
              s_other);
-    s_create("/v1/meetings", body, other_meeting);
+    stack_create(&s_stack, "/v1/meetings", body, other_meeting);
     snprintf(path, sizeof path, "/v1/proposals/%s/accept", id);
     snprintf(body, sizeof body, "{\"meetingId\":\"%s\"}", other_meeting);
     r = stack_send(&s_stack, "POST", path, body);
@@ -128,8 +121,8 @@ static void test_declined_with_a_reason(void **state)
 {
     char path[200], id[40];
     snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_council);
-    s_create(path, "{\"title\":\"Parkering ved sykehuset\",\"submitterName\":\"Ola Nordmann\"}",
-             id);
+    stack_create(&s_stack, path,
+                 "{\"title\":\"Parkering ved sykehuset\",\"submitterName\":\"Ola Nordmann\"}", id);
     snprintf(path, sizeof path, "/v1/proposals/%s/decline", id);
     http_response_t *r = stack_send(&s_stack, "POST", path, "{}");
     assert_problem(r, 400, "reason");
@@ -242,7 +235,7 @@ static void test_the_sender_follows_their_proposal(void **state)
     snprintf(mine, sizeof mine, "%s", json_text(r, "id"));
     http_response_free(&r);
     /* the secretariat's, sent with nobody's organisation */
-    s_create(path, "{\"title\":\"Kantinen\",\"submitterName\":\"Ola Nordmann\"}", id);
+    stack_create(&s_stack, path, "{\"title\":\"Kantinen\",\"submitterName\":\"Ola Nordmann\"}", id);
 
     char get[200], missing[200];
     snprintf(get, sizeof get, "/v1/proposals/%s", mine);

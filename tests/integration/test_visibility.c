@@ -21,14 +21,6 @@ static char s_asu[40], s_beredskap[40];
 static char s_trust_secretary[80], s_other_secretary[80], s_asu_secretary[80];
 static char s_asu_member[80], s_other_member[80];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 /* An API key made by the administrator; its subject into `subject`. */
 static void s_key(const char *organization_id, const char *role, char key[80], char subject[32])
 {
@@ -53,13 +45,13 @@ static void s_member(const char *committee, const char *organization_id, const c
     snprintf(body, sizeof body,
              "{\"name\":\"Person %s\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}",
              subject, organization_id, subject);
-    s_create("/v1/persons", body, person);
+    stack_create(&s_stack, "/v1/persons", body, person);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", committee);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"%s\",\"organizationId\":\"%s\","
              "\"termFrom\":\"2020-01-01\"}",
              person, membership_role, organization_id);
-    s_create(path, body, id);
+    stack_create(&s_stack, path, body, id);
 }
 
 static http_response_t *s_as(const char *key, const char *method, const char *path,
@@ -92,7 +84,7 @@ static void s_meeting(const char *committee, const char *start, char id[40])
              "{\"committeeId\":\"%s\",\"startTime\":\"%sT12:00:00+01:00\","
              "\"endTime\":\"%sT15:00:00+01:00\",\"place\":\"Levanger\"}",
              committee, start, start);
-    s_create("/v1/meetings", body, id);
+    stack_create(&s_stack, "/v1/meetings", body, id);
 }
 
 /* Adds an item; its id and case id. */
@@ -120,29 +112,29 @@ static void s_post(const char *path, long status)
 static int s_setup(void **state)
 {
     harness_stack_start(&s_stack, harness_database_url());
-    s_create("/v1/organizations",
-             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             s_trust);
-    s_create("/v1/organizations",
-             "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_levanger);
-    s_create("/v1/organizations",
-             "{\"name\":\"Verdal kommune\",\"organizationNumber\":\"944350675\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_verdal);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
+                 "\"kind\":\"HOSPITAL_TRUST\"}",
+                 s_trust);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
+                 "\"kind\":\"MUNICIPALITY\"}",
+                 s_levanger);
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Verdal kommune\",\"organizationNumber\":\"944350675\","
+                 "\"kind\":\"MUNICIPALITY\"}",
+                 s_verdal);
     char body[512];
     snprintf(body, sizeof body,
              "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
              "\"kind\":\"ADMINISTRATIVE\",\"secretariatOrganizationId\":\"%s\"}",
              s_trust);
-    s_create("/v1/committees", body, s_asu);
+    stack_create(&s_stack, "/v1/committees", body, s_asu);
     snprintf(body, sizeof body,
              "{\"name\":\"Beredskaps-ASU\",\"kind\":\"EMERGENCY\","
              "\"secretariatOrganizationId\":\"%s\"}",
              s_trust);
-    s_create("/v1/committees", body, s_beredskap);
+    stack_create(&s_stack, "/v1/committees", body, s_beredskap);
     s_key(s_trust, "secretary", s_trust_secretary, NULL);
     s_key(s_levanger, "secretary", s_other_secretary, NULL);
     s_member(s_asu, s_verdal, "secretary", "SECRETARY", s_asu_secretary);
@@ -368,7 +360,7 @@ static void test_members_log_only_their_own_crisis(void **state)
 {
     char path[200], id[40];
     snprintf(path, sizeof path, "/v1/committees/%s/emergencies", s_beredskap);
-    s_create(path, "{\"title\":\"Flom i Innherred\"}", id);
+    stack_create(&s_stack, path, "{\"title\":\"Flom i Innherred\"}", id);
     snprintf(path, sizeof path, "/v1/emergencies/%s/log", id);
     const char *entry = "{\"kind\":\"SITUATION_REPORT\",\"text\":\"Vannet stiger.\"}";
     http_response_t *r = s_as(s_asu_member, "POST", path, entry);
@@ -390,7 +382,7 @@ static void test_only_the_persons_own_organisation_links_them(void **state)
     char secretariat[80], subject[32], person[40], body[512], path[128];
     s_key(s_levanger, "secretariat", secretariat, subject);
     snprintf(body, sizeof body, "{\"name\":\"Kari Nordmann\",\"organizationId\":\"%s\"}", s_trust);
-    s_create("/v1/persons", body, person);
+    stack_create(&s_stack, "/v1/persons", body, person);
     snprintf(body, sizeof body,
              "{\"name\":\"Ola\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}", s_trust,
              subject);
@@ -442,13 +434,13 @@ static void test_exempt_cases_keep_their_actions_and_proposals(void **state)
              "{\"committeeId\":\"%s\",\"itemId\":\"%s\",\"description\":\"CANARY-ACTION\","
              "\"responsible\":\"CANARY-RESPONSIBLE\",\"dueDate\":\"2027-01-01\"}",
              s_asu, item);
-    s_create("/v1/actions", body, action);
+    stack_create(&s_stack, "/v1/actions", body, action);
     snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_asu);
     snprintf(body, sizeof body,
              "{\"title\":\"CANARY-PROPOSAL\",\"submitterName\":\"Kari\","
              "\"organizationId\":\"%s\"}",
              s_levanger);
-    s_create(path, body, proposal);
+    stack_create(&s_stack, path, body, proposal);
     snprintf(path, sizeof path, "/v1/proposals/%s/accept", proposal);
     snprintf(body, sizeof body, "{\"meetingId\":\"%s\",\"durationMin\":10}", meeting);
     http_response_t *r = stack_send(&s_stack, "POST", path, body);
@@ -496,7 +488,7 @@ static void test_exempt_cases_keep_their_actions_and_proposals(void **state)
              "{\"committeeId\":\"%s\",\"itemId\":\"%s\",\"description\":\"Følge opp\"}", s_asu,
              item);
     char bare[40];
-    s_create("/v1/actions", body, bare);
+    stack_create(&s_stack, "/v1/actions", body, bare);
     snprintf(path, sizeof path, "/v1/actions/%s", bare);
     r = s_as(s_asu_member, "PATCH", path, "{\"status\":\"IN_PROGRESS\"}");
     expect_status(r, 200);

@@ -47,13 +47,6 @@ static void s_subscribe(const char *who, const char *url, const char *types, cha
     http_response_free(&r);
 }
 
-static void s_create(const char *path, const char *body)
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    assert_int_equal(r->status, 201);
-    http_response_free(&r);
-}
-
 static const char *s_db; /* the stack's database */
 
 static int s_setup(void **state)
@@ -90,8 +83,10 @@ static void test_signed_cloud_event(void **state)
     assert_string_equal(json_text(r, "secret"), ""); /* shown once */
     http_response_free(&r);
 
-    s_create("/v1/organizations", "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
-                                  "\"942110464\",\"kind\":\"MUNICIPALITY\"}");
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
+                 "\"942110464\",\"kind\":\"MUNICIPALITY\"}",
+                 NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     r = stack_get(&s_stack, path); /* its URL answered the handshake */
     assert_string_equal(json_text(r, "state"), "ACTIVE");
@@ -189,8 +184,10 @@ static void test_ed25519_signed_cloud_event(void **state)
     assert_int_equal(s_rows_holding("subscriptions", "whsk_"), 0);
     assert_int_equal(s_rows_holding("idempotency", "whsk_"), 0);
 
-    s_create("/v1/organizations", "{\"name\":\"Malvik kommune\",\"organizationNumber\":"
-                                  "\"972417734\",\"kind\":\"MUNICIPALITY\"}");
+    stack_create(&s_stack, "/v1/organizations",
+                 "{\"name\":\"Malvik kommune\",\"organizationNumber\":"
+                 "\"972417734\",\"kind\":\"MUNICIPALITY\"}",
+                 NULL);
     /* the event, and a heartbeat a second after the last delivery */
     bool event = false, heartbeat = false;
     for (size_t i = 0; i < 5 && !(event && heartbeat); i++) {
@@ -251,7 +248,7 @@ static void test_rotation_to_ed25519_keeps_the_old_signature(void **state)
     snprintf(first_key, sizeof first_key, "%s", json_text(r, "publicKey"));
     http_response_free(&r);
     assert_int_equal(strncmp(first_key, "whpk_", 5), 0);
-    s_create("/v1/committees", "{\"name\":\"Signert\",\"kind\":\"OTHER\"}");
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"Signert\",\"kind\":\"OTHER\"}", NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     const char *signature = harness_receiver_header(rx, 0, "webhook-signature");
     assert_int_equal(strncmp(signature, "v1a,", 4), 0);
@@ -267,7 +264,8 @@ static void test_rotation_to_ed25519_keeps_the_old_signature(void **state)
     snprintf(second_key, sizeof second_key, "%s", json_text(r, "publicKey"));
     http_response_free(&r);
     assert_string_not_equal(second_key, first_key);
-    s_create("/v1/committees", "{\"name\":\"Signert igjen\",\"kind\":\"OTHER\"}");
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"Signert igjen\",\"kind\":\"OTHER\"}",
+                 NULL);
     assert_int_equal(harness_receiver_wait(rx, 2, 10000), 2);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 1, second_key), 0);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 1, first_key), 0);
@@ -346,7 +344,7 @@ static void test_owner_brings_their_own_ed25519_key(void **state)
     http_response_free(&r);
     assert_int_equal(s_rows_holding("subscriptions", private_key + 5), 0);
     assert_int_equal(s_rows_holding("idempotency", private_key + 5), 0);
-    s_create("/v1/committees", "{\"name\":\"Egen nøkkel\",\"kind\":\"OTHER\"}");
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"Egen nøkkel\",\"kind\":\"OTHER\"}", NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 0, public_key), 0);
     assert_int_equal(harness_receiver_verify_handshakes(rx, public_key), 0);
@@ -365,7 +363,8 @@ static void test_owner_brings_their_own_ed25519_key(void **state)
     assert_string_equal(json_text(r, "secret"), "");
     assert_null(strstr(r->body, second_private + 5));
     http_response_free(&r);
-    s_create("/v1/committees", "{\"name\":\"Ny egen nøkkel\",\"kind\":\"OTHER\"}");
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"Ny egen nøkkel\",\"kind\":\"OTHER\"}",
+                 NULL);
     assert_int_equal(harness_receiver_wait(rx, 2, 10000), 2);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 1, second_public), 0);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 1, public_key), 0); /* the old, 24 h */
@@ -381,8 +380,8 @@ static void test_retries_keep_the_order(void **state)
     char id[40];
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
                 NULL);
-    s_create("/v1/committees", "{\"name\":\"Første\",\"kind\":\"OTHER\"}");
-    s_create("/v1/committees", "{\"name\":\"Andre\",\"kind\":\"OTHER\"}");
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"Første\",\"kind\":\"OTHER\"}", NULL);
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"Andre\",\"kind\":\"OTHER\"}", NULL);
     assert_int_equal(harness_receiver_wait(rx, 4, 15000), 4);
     static const char *names[] = {"Første", "Første", "Første", "Andre"};
     char first_id[64] = "";
@@ -431,7 +430,7 @@ static void test_a_failure_holds_back_what_follows(void **state)
     char body[128];
     for (size_t i = 0; i < 6; i++) {
         snprintf(body, sizeof body, "{\"name\":\"%s\",\"kind\":\"OTHER\"}", names[i]);
-        s_create("/v1/committees", body);
+        stack_create(&s_stack, "/v1/committees", body, NULL);
     }
     /* the second twice (500, then 204), every other once, in order */
     static const char *expected[] = {"En", "To", "To", "Tre", "Fire", "Fem", "Seks"};
@@ -488,7 +487,7 @@ static void test_dead_letter_replayed(void **state)
         json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id"));
     snprintf(body, sizeof body, "{\"name\":\"Kari Nordmann\",\"organizationId\":\"%s\"}", org);
     http_response_free(&r);
-    s_create("/v1/persons", body);
+    stack_create(&s_stack, "/v1/persons", body, NULL);
     assert_int_equal(harness_receiver_wait(rx, 3, 10000), 3);
     char path[160];
     snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries?state=DEAD", id);
@@ -552,7 +551,7 @@ static void test_failing_for_days_disables(void **state)
     char id[40];
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
                 NULL);
-    s_create("/v1/committees", "{\"name\":\"Fjerde\",\"kind\":\"OTHER\"}");
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"Fjerde\",\"kind\":\"OTHER\"}", NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     char sql[200];
     snprintf(sql, sizeof sql,
@@ -582,7 +581,7 @@ static void test_gone_disables(void **state)
     char id[40];
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
                 NULL);
-    s_create("/v1/committees", "{\"name\":\"Tredje\",\"kind\":\"OTHER\"}");
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"Tredje\",\"kind\":\"OTHER\"}", NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     s_expect_disabled(id, "410");
     usleep(500 * 1000);
@@ -641,7 +640,7 @@ static void test_a_hanging_endpoint_leaves_the_platform_ready(void **state)
     char id[40], detail[64] = "";
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
                 NULL);
-    s_create("/v1/committees", "{\"name\":\"Fjerde\",\"kind\":\"OTHER\"}");
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"Fjerde\",\"kind\":\"OTHER\"}", NULL);
     for (int i = 0; i < 35; i++) { /* past SAMHAND_QUEUE_MAX_AGE_SECONDS (2) */
         if (s_ready(detail, sizeof detail) != 200)
             fail_msg("/readyz unready while only an endpoint hangs: %s", detail);
@@ -705,7 +704,7 @@ static void test_a_secret_that_will_not_open_is_samhands_failure(void **state)
            1);
     harness_stack_crash(&s_stack, "notify");
     harness_stack_wait_ready(&s_stack);
-    s_create("/v1/committees", "{\"name\":\"Usignert\",\"kind\":\"OTHER\"}");
+    stack_create(&s_stack, "/v1/committees", "{\"name\":\"Usignert\",\"kind\":\"OTHER\"}", NULL);
     /* the retries of a failing endpoint (3 here, 100 ms apart) would have
      * made it a dead letter long before */
     usleep(3000 * 1000);
