@@ -1,6 +1,11 @@
-/* Test harness shared by the tests: a fresh database per test program on
- * the PostgreSQL that `./samhand test` started, the real binaries started
- * as child processes on free ports, and a small HTTP client (libcurl). */
+/* Test harness shared by the tests, one file a concern: a fresh database
+ * per test program on the PostgreSQL that `./samhand test` started
+ * (harness_db.c), the real binaries started as child processes on free
+ * ports and the administrator's requests and fixtures against them
+ * (harness_stack.c), a small HTTP client and the assertions on its answers
+ * (harness_http.c), a real webhook receiver (harness_receiver.c) and a
+ * real SMTP server (harness_smtp.c); test tokens and PDFs have headers of
+ * their own (harness_jwt.h, harness_pdf.h). */
 #ifndef SAMHAND_TEST_HARNESS_H
 #define SAMHAND_TEST_HARNESS_H
 
@@ -14,6 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+/* ---- the databases (harness_db.c) */
+
+/* The services, each with its role and schema: agenda, deviation, notify. */
+extern const char *const harness_services[3];
 
 /* Creates a new, empty database for this test program and returns its URL
  * (static storage). Aborts the test program when no test PostgreSQL is
