@@ -13,6 +13,8 @@ static const rows_map_t s_action_map =
     ROWS_MAP(samhand__v1__action__descriptor, "id", "responsible_organization_ids", "status",
              "is_overdue", "number", "create_time", NULL, "description");
 
+static const char *s_url; /* one database for the program: made once */
+
 static PGresult *s_query(db_t *db, const char *sql)
 {
     PGresult *res = db_query(db, sql, 0, NULL);
@@ -24,7 +26,7 @@ static PGresult *s_query(db_t *db, const char *sql)
 static void test_each_column_lands_in_its_field_by_type(void **state)
 {
     (void)state;
-    db_t *db = db_new(harness_database_url(), "rowstest", 5000);
+    db_t *db = db_new(s_url, "rowstest", 5000);
     assert_non_null(db);
     PGresult *res = s_query(db, "SELECT 'a1', array_to_json(ARRAY['o1', 'o2'])::text, "
                                 "'IN_PROGRESS', true, 7, " ROWS_TIMESTAMP_US(
@@ -52,7 +54,7 @@ static void test_each_column_lands_in_its_field_by_type(void **state)
 static void test_null_reads_as_the_fields_zero(void **state)
 {
     (void)state;
-    db_t *db = db_new(harness_database_url(), "rowstest", 5000);
+    db_t *db = db_new(s_url, "rowstest", 5000);
     PGresult *res = s_query(db, "SELECT NULL::text, NULL::text, 'NO_SUCH_STATUS', NULL::boolean, "
                                 "NULL::int, 0::bigint, NULL, NULL::text");
     Samhand__V1__Action *a = (Samhand__V1__Action *)rows_read(&s_action_map, res, 0);
@@ -70,6 +72,7 @@ static void test_null_reads_as_the_fields_zero(void **state)
 
 int main(void)
 {
+    s_url = harness_database_url();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_column_lands_in_its_field_by_type),
         cmocka_unit_test(test_null_reads_as_the_fields_zero),
