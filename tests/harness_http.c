@@ -12,7 +12,7 @@
 
 static size_t s_collect(char *data, size_t size, size_t n, void *userdata)
 {
-    http_response_t *r = userdata;
+    harness_http_response_t *r = userdata;
     size_t old = r->body_len;
     r->body = realloc(r->body, old + size * n + 1);
     memcpy(r->body + old, data, size * n);
@@ -31,7 +31,8 @@ static size_t s_collect_header(char *data, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-char *http_body_through(const http_response_t *response, const char *command, int *status)
+char *harness_http_body_through(const harness_http_response_t *response, const char *command,
+                                int *status)
 {
     char file[] = "/tmp/samhand-body-XXXXXX";
     int fd = mkstemp(file);
@@ -56,7 +57,8 @@ char *http_body_through(const http_response_t *response, const char *command, in
     return out;
 }
 
-const char *http_header(const http_response_t *response, const char *name, char *out, size_t size)
+const char *harness_http_header(const harness_http_response_t *response, const char *name,
+                                char *out, size_t size)
 {
     out[0] = '\0';
     size_t len = strlen(name);
@@ -76,10 +78,10 @@ const char *http_header(const http_response_t *response, const char *name, char 
     return out;
 }
 
-http_response_t *http_request(const char *method, const char *url, const char *body,
-                              const char *const *headers)
+harness_http_response_t *harness_http_request(const char *method, const char *url, const char *body,
+                                              const char *const *headers)
 {
-    http_response_t *r = calloc(1, sizeof *r);
+    harness_http_response_t *r = calloc(1, sizeof *r);
     CURL *curl = curl_easy_init();
     struct curl_slist *list = NULL;
     int typed = 0;
@@ -118,7 +120,7 @@ http_response_t *http_request(const char *method, const char *url, const char *b
     return r;
 }
 
-void http_response_free(http_response_t **response_p)
+void harness_http_response_free(harness_http_response_t **response_p)
 {
     if (!response_p || !*response_p)
         return;
@@ -129,14 +131,14 @@ void http_response_free(http_response_t **response_p)
     *response_p = NULL;
 }
 
-void expect_status(http_response_t *response, long status)
+void harness_expect_status(harness_http_response_t *response, long status)
 {
     if (response->status != status)
         fprintf(stderr, "expected %ld, got %ld: %s\n", status, response->status, response->body);
     assert_int_equal(response->status, status);
 }
 
-void assert_problem(http_response_t *response, long status, const char *field)
+void harness_assert_problem(harness_http_response_t *response, long status, const char *field)
 {
     if (response->status != status)
         fprintf(stderr, "expected %ld, got %ld: %s\n", status, response->status, response->body);
@@ -155,7 +157,7 @@ void assert_problem(http_response_t *response, long status, const char *field)
     }
 }
 
-const char *json_text(http_response_t *response, const char *key)
+const char *harness_json_text(harness_http_response_t *response, const char *key)
 {
     const char *text = json_string_value(json_object_get(response->json, key));
     return text ? text : "";

@@ -104,80 +104,81 @@ int harness_stop(pid_t pid)
     return -1;
 }
 
-http_response_t *stack_get(harness_stack_t *stack, const char *path)
+harness_http_response_t *harness_stack_get(harness_stack_t *stack, const char *path)
 {
-    return stack_send(stack, "GET", path, NULL);
+    return harness_stack_send(stack, "GET", path, NULL);
 }
 
-http_response_t *stack_send(harness_stack_t *stack, const char *method, const char *path,
-                            const char *json_body)
+harness_http_response_t *harness_stack_send(harness_stack_t *stack, const char *method,
+                                            const char *path, const char *json_body)
 {
     char url[1024];
     snprintf(url, sizeof url, "%s%s", stack->base_url, path);
     const char *headers[] = {stack->auth_header, NULL};
-    return http_request(method, url, json_body, headers);
+    return harness_http_request(method, url, json_body, headers);
 }
 
-http_response_t *stack_await(harness_stack_t *stack, const char *path, const char *key,
-                             const char *value)
+harness_http_response_t *harness_stack_await(harness_stack_t *stack, const char *path,
+                                             const char *key, const char *value)
 {
-    http_response_t *r = NULL;
+    harness_http_response_t *r = NULL;
     for (int i = 0; i < 100; i++) {
-        http_response_free(&r);
-        r = stack_get(stack, path);
-        if (strcmp(json_text(r, key), value) == 0)
+        harness_http_response_free(&r);
+        r = harness_stack_get(stack, path);
+        if (strcmp(harness_json_text(r, key), value) == 0)
             break;
         usleep(100 * 1000);
     }
     return r;
 }
 
-int stack_forget_subscriptions(harness_stack_t *stack)
+int harness_stack_forget_subscriptions(harness_stack_t *stack)
 {
-    http_response_t *r = stack_get(stack, "/v1/subscriptions?limit=500");
+    harness_http_response_t *r = harness_stack_get(stack, "/v1/subscriptions?limit=500");
     json_t *items = r->status == 200 ? json_object_get(r->json, "items") : NULL;
     for (size_t i = 0; i < json_array_size(items); i++) {
         char path[128];
         snprintf(path, sizeof path, "/v1/subscriptions/%s",
                  json_string_value(json_object_get(json_array_get(items, i), "id")));
-        http_response_t *gone = stack_send(stack, "DELETE", path, NULL);
+        harness_http_response_t *gone = harness_stack_send(stack, "DELETE", path, NULL);
         assert_true(gone->status == 200 || gone->status == 404);
-        http_response_free(&gone);
+        harness_http_response_free(&gone);
     }
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return 0;
 }
 
-void stack_create(harness_stack_t *stack, const char *path, const char *body, char id[40])
+void harness_stack_create(harness_stack_t *stack, const char *path, const char *body, char id[40])
 {
-    http_response_t *r = stack_send(stack, "POST", path, body);
-    expect_status(r, 201);
+    harness_http_response_t *r = harness_stack_send(stack, "POST", path, body);
+    harness_expect_status(r, 201);
     if (id)
-        snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
+        snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 }
 
-void stack_add_item(harness_stack_t *stack, const char *meeting, const char *body, char id[40])
+void harness_stack_add_item(harness_stack_t *stack, const char *meeting, const char *body,
+                            char id[40])
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    http_response_t *r = stack_send(stack, "POST", path, body);
-    expect_status(r, 200);
+    harness_http_response_t *r = harness_stack_send(stack, "POST", path, body);
+    harness_expect_status(r, 200);
     json_t *items = json_object_get(r->json, "items");
     const char *item_id =
         json_string_value(json_object_get(json_array_get(items, json_array_size(items) - 1), "id"));
     if (id)
         snprintf(id, 40, "%s", item_id ? item_id : "");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
-void stack_publish(harness_stack_t *stack, const char *meeting)
+void harness_stack_publish(harness_stack_t *stack, const char *meeting)
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    http_response_t *r = stack_send(stack, "POST", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(stack, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 }
 
 void harness_api_key(const char *key, const char *organization_id, const char *roles, char *entry,
@@ -292,9 +293,9 @@ void harness_stack_wait_ready(harness_stack_t *stack)
     char url[128];
     snprintf(url, sizeof url, "%s/readyz", stack->base_url);
     for (int i = 0; i < 300; i++) {
-        http_response_t *r = http_request("GET", url, NULL, NULL);
+        harness_http_response_t *r = harness_http_request("GET", url, NULL, NULL);
         long status = r->status;
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (status == 200)
             return;
         usleep(100 * 1000);
