@@ -66,6 +66,66 @@ char *rows_json_array(char **values, size_t n)
     return text;
 }
 
+/* Where field `f` of `message` is, as a T. */
+#define ROWS_AT(T, message, f) ((T *)((char *)(message) + (f)->offset))
+
+static void s_read_field(ProtobufCMessage *message, const ProtobufCFieldDescriptor *f,
+                         const PGresult *res, int row, int col)
+{
+    const char *value = PQgetvalue(res, row, col);
+    if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+        assert(f->type == PROTOBUF_C_TYPE_STRING);
+        *ROWS_AT(char **, message, f) =
+            rows_json_strings(value, (size_t *)((char *)message + f->quantifier_offset));
+        return;
+    }
+    assert(f->label != PROTOBUF_C_LABEL_OPTIONAL); /* proto3 fields, no presence */
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_STRING:
+        *ROWS_AT(char *, message, f) = rows_text(res, row, col);
+        break;
+    case PROTOBUF_C_TYPE_ENUM:
+        *ROWS_AT(int, message, f) = rows_enum(f->descriptor, res, row, col);
+        break;
+    case PROTOBUF_C_TYPE_INT32:
+    case PROTOBUF_C_TYPE_SINT32:
+    case PROTOBUF_C_TYPE_UINT32:
+        *ROWS_AT(int32_t, message, f) = atoi(value);
+        break;
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_UINT64:
+        *ROWS_AT(int64_t, message, f) = strtoll(value, NULL, 10);
+        break;
+    case PROTOBUF_C_TYPE_BOOL:
+        *ROWS_AT(protobuf_c_boolean, message, f) = value[0] == 't';
+        break;
+    case PROTOBUF_C_TYPE_MESSAGE:
+        assert(f->descriptor == &samhand__v1__timestamp__descriptor);
+        *ROWS_AT(Samhand__V1__Timestamp *, message, f) = rows_timestamp_us(res, row, col);
+        break;
+    default:
+        assert(!"a field type rows_read does not read");
+    }
+}
+
+ProtobufCMessage *rows_read(const rows_map_t *map, const PGresult *res, int row)
+{
+    assert((size_t)PQnfields(res) >= map->n_fields);
+    ProtobufCMessage *message = malloc(map->descriptor->sizeof_message);
+    assert(message);
+    map->descriptor->message_init(message);
+    for (size_t col = 0; col < map->n_fields; col++) {
+        if (!map->fields[col])
+            continue;
+        const ProtobufCFieldDescriptor *f =
+            protobuf_c_message_descriptor_get_field_by_name(map->descriptor, map->fields[col]);
+        assert(f); /* a name the message has */
+        s_read_field(message, f, res, row, (int)col);
+    }
+    return message;
+}
+
 int rows_one(db_t *db, const char *sql, int n, const char *const *params, rows_convert_fn convert,
              ProtobufCMessage **out)
 {

@@ -27,6 +27,31 @@ char **rows_json_strings(const char *text, size_t *n);
 /* Strings as a JSON array, for a $n::jsonb parameter; caller frees. */
 char *rows_json_array(char **values, size_t n);
 
+/* How a statement's columns map onto the fields of one message: column i
+ * into the field named fields[i] ("create_time"), or nowhere when it is
+ * NULL (a paging key, or a column the converter reads by hand after
+ * rows_read). Columns past the last name are not read. Written with
+ * ROWS_MAP under the statement's column list, in the same order. */
+typedef struct {
+    const ProtobufCMessageDescriptor *descriptor;
+    const char *const *fields;
+    size_t n_fields;
+} rows_map_t;
+
+#define ROWS_MAP(descriptor_, ...)                                                                 \
+    {                                                                                              \
+        &(descriptor_), (const char *const[]){__VA_ARGS__},                                        \
+            sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)                      \
+    }
+
+/* Row `row` of `res` as a new message of the map's type, each mapped
+ * column read by its field's type: a string as its text ("" for NULL), an
+ * enum by its value's name (0 when it names none), an integer, a bool
+ * ('t'), a repeated string from a JSON array (array_to_json), a Timestamp
+ * from microseconds (ROWS_TIMESTAMP_US). The caller frees it with
+ * protobuf_c_message_free_unpacked. */
+ProtobufCMessage *rows_read(const rows_map_t *map, const PGresult *res, int row);
+
 /* Converts row `row` of `res` to a freshly allocated message. */
 typedef ProtobufCMessage *(*rows_convert_fn)(const PGresult *res, int row);
 

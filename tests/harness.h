@@ -1,6 +1,11 @@
-/* Test harness shared by the tests: a fresh database per test program on
- * the PostgreSQL that `./samhand test` started, the real binaries started
- * as child processes on free ports, and a small HTTP client (libcurl). */
+/* Test harness shared by the tests, one file a concern: a fresh database
+ * per test program on the PostgreSQL that `./samhand test` started
+ * (harness_db.c), the real binaries started as child processes on free
+ * ports and the administrator's requests and fixtures against them
+ * (harness_stack.c), a small HTTP client and the assertions on its answers
+ * (harness_http.c), a real webhook receiver (harness_receiver.c) and a
+ * real SMTP server (harness_smtp.c); test tokens and PDFs have headers of
+ * their own (harness_jwt.h, harness_pdf.h). */
 #ifndef SAMHAND_TEST_HARNESS_H
 #define SAMHAND_TEST_HARNESS_H
 
@@ -15,6 +20,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+/* ---- the databases (harness_db.c) */
+
+/* The services, each with its role and schema: agenda, deviation, notify. */
+extern const char *const harness_services[3];
+
 /* Creates a new, empty database for this test program and returns its URL
  * (static storage). Aborts the test program when no test PostgreSQL is
  * configured (SAMHAND_TEST_DATABASE_URL, set by ./samhand test). */
@@ -23,6 +33,49 @@ const char *harness_database_url(void);
 /* The URL of harness_database_url() logging in as `service`'s own role
  * ("agenda", "deviation", "notify"), which owns that service's schema. */
 const char *harness_service_url(const char *service);
+
+/* ---- the HTTP client and its assertions (harness_http.c) */
+
+/* An answer. */
+typedef struct {
+    long status;
+    char *body;      /* NUL-terminated */
+    size_t body_len; /* what came, a PDF's NUL bytes too */
+    json_t *json;    /* parsed body, or NULL */
+    char content_type[128];
+    char location[256]; /* the Location header, or "" */
+    char *headers;      /* every header line of the answer, as received */
+} harness_http_response_t;
+
+/* The value of the answer's header `name` (case-insensitive) in `out`, or
+ * "" when it has none; returns out. */
+const char *harness_http_header(const harness_http_response_t *response, const char *name,
+                                char *out, size_t size);
+
+/* One HTTP request; `body` may be NULL; `headers` is NULL-terminated or
+ * NULL. A body is sent as application/json unless a header says otherwise. Never fails the test
+ * itself: status 0 means no answer. */
+harness_http_response_t *harness_http_request(const char *method, const char *url, const char *body,
+                                              const char *const *headers);
+void harness_http_response_free(harness_http_response_t **response_p);
+
+/* Runs `command` (a shell command line with %s for a file that holds the
+ * answer's body, as `pdftotext %s -`) to read a document back with an
+ * outside tool. Returns what it wrote (the caller frees it), its exit
+ * status in *status. */
+char *harness_http_body_through(const harness_http_response_t *response, const char *command,
+                                int *status) __attribute__((format(printf, 2, 0)));
+
+/* Asserts the status, printing the body when it is another. */
+void harness_expect_status(harness_http_response_t *response, long status);
+
+/* Asserts a problem+json answer with `status` naming `field` (NULL: any). */
+void harness_assert_problem(harness_http_response_t *response, long status, const char *field);
+
+/* The string member `key` of the response's JSON ("" when absent). */
+const char *harness_json_text(harness_http_response_t *response, const char *key);
+
+/* ---- the stack under test (harness_stack.c) */
 
 /* A TCP port on 127.0.0.1 that nothing listens on right now. */
 int harness_free_port(void);
@@ -65,58 +118,33 @@ pid_t harness_spawn(const char *binary, const char *const *env);
 /* SIGTERM, then waits; returns the exit status (-1 if it had to be killed). */
 int harness_stop(pid_t pid);
 
-typedef struct {
-    long status;
-    char *body;      /* NUL-terminated */
-    size_t body_len; /* what came, a PDF's NUL bytes too */
-    json_t *json;    /* parsed body, or NULL */
-    char content_type[128];
-    char location[256]; /* the Location header, or "" */
-    char *headers;      /* every header line of the answer, as received */
-} http_response_t;
-
-/* The value of the answer's header `name` (case-insensitive) in `out`, or
- * "" when it has none; returns out. */
-const char *http_header(const http_response_t *response, const char *name, char *out, size_t size);
-
-/* One HTTP request; `body` may be NULL; `headers` is NULL-terminated or
- * NULL. A body is sent as application/json unless a header says otherwise. Never fails the test
- * itself: status 0 means no answer. */
-http_response_t *http_request(const char *method, const char *url, const char *body,
-                              const char *const *headers);
-void http_response_free(http_response_t **response_p);
-
-/* Runs `command` (a shell command line with %s for a file that holds the
- * answer's body, as `pdftotext %s -`) to read a document back with an
- * outside tool. Returns what it wrote (the caller frees it), its exit
- * status in *status. */
-char *http_body_through(const http_response_t *response, const char *command, int *status)
-    __attribute__((format(printf, 2, 0)));
-
 /* Shorthands against a stack, authenticated with the administrator key. */
-http_response_t *stack_get(harness_stack_t *stack, const char *path);
-http_response_t *stack_send(harness_stack_t *stack, const char *method, const char *path,
-                            const char *json_body);
+harness_http_response_t *harness_stack_get(harness_stack_t *stack, const char *path);
+harness_http_response_t *harness_stack_send(harness_stack_t *stack, const char *method,
+                                            const char *path, const char *json_body);
 
-/* GET `path` until its string member `key` reads `value`, 10 s at most;
- * the last answer, which the caller checks and frees. */
 /* Deletes every webhook subscription the stack has: a test's subscription
  * outliving it would be delivered to its stopped receiver's port, which
  * the kernel may give to any listener since (one that never answers holds
  * up the sender's round). As a cmocka teardown it returns 0. */
-int stack_forget_subscriptions(harness_stack_t *stack);
+int harness_stack_forget_subscriptions(harness_stack_t *stack);
 
-http_response_t *stack_await(harness_stack_t *stack, const char *path, const char *key,
-                             const char *value);
+/* GET `path` until its string member `key` reads `value`, 10 s at most;
+ * the last answer, which the caller checks and frees. */
+harness_http_response_t *harness_stack_await(harness_stack_t *stack, const char *path,
+                                             const char *key, const char *value);
 
-/* Asserts the status, printing the body when it is another. */
-void expect_status(http_response_t *response, long status);
+/* Fixtures against a stack, as the administrator, each asserting its
+ * answer: POSTs `body` to `path` (201) and copies the new resource's id
+ * into `id` (unless NULL); adds an item to `meeting` (200) and copies its
+ * id (the last item of the answer); publishes the notice of `meeting`
+ * (200). */
+void harness_stack_create(harness_stack_t *stack, const char *path, const char *body, char id[40]);
+void harness_stack_add_item(harness_stack_t *stack, const char *meeting, const char *body,
+                            char id[40]);
+void harness_stack_publish(harness_stack_t *stack, const char *meeting);
 
-/* Asserts a problem+json answer with `status` naming `field` (NULL: any). */
-void assert_problem(http_response_t *response, long status, const char *field);
-
-/* The string member `key` of the response's JSON ("" when absent). */
-const char *json_text(http_response_t *response, const char *key);
+/* ---- the webhook receiver (harness_receiver.c) */
 
 /* A real webhook receiver for tests: an HTTP/1.1 server on a free port in
  * a thread of the test, answering each request with the next status of
@@ -158,6 +186,8 @@ int harness_receiver_verify_ed25519(harness_receiver_t *r, size_t from, const ch
 /* The same for the handshakes `r` answered (the first 64), by `key`: a
  * secret (whsec_…) or a public key (whpk_…); -1 when there was none. */
 int harness_receiver_verify_handshakes(harness_receiver_t *r, const char *key);
+
+/* ---- the SMTP server (harness_smtp.c) */
 
 /* A real SMTP server for tests, on a free port in a thread of the test:
  * accepts every mail and keeps recipient and message. */

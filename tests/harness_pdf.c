@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *harness_pdf_text(const http_response_t *pdf)
+char *harness_pdf_text(const harness_http_response_t *pdf)
 {
     int status;
-    char *text = http_body_through(pdf, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
+    char *text = harness_http_body_through(pdf, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
     size_t j = 0;
     for (size_t i = 0; text[i]; i++) {
         if (text[i] == '\n' && j > 0 && text[j - 1] == '-')
@@ -35,10 +35,10 @@ const char *harness_pdf_in_order(const char *text, const char *const *needles, s
     return at;
 }
 
-void harness_pdf_fonts_embedded(const http_response_t *pdf, size_t at_least)
+void harness_pdf_fonts_embedded(const harness_http_response_t *pdf, size_t at_least)
 {
     int status;
-    char *fonts = http_body_through(pdf, "pdffonts %s 2>&1", &status);
+    char *fonts = harness_http_body_through(pdf, "pdffonts %s 2>&1", &status);
     assert_int_equal(status, 0);
     size_t n_fonts = 0;
     char *save = NULL;
@@ -61,10 +61,10 @@ void harness_pdf_fonts_embedded(const http_response_t *pdf, size_t at_least)
     free(fonts);
 }
 
-void harness_pdf_sound(const http_response_t *pdf)
+void harness_pdf_sound(const harness_http_response_t *pdf)
 {
     int status;
-    char *check = http_body_through(pdf, "qpdf --check %s 2>&1", &status);
+    char *check = harness_http_body_through(pdf, "qpdf --check %s 2>&1", &status);
     if (status != 0)
         fail_msg("qpdf --check: %s", check);
     free(check);

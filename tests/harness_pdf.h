@@ -10,7 +10,7 @@
 /* The text of the PDF in drawing order (pdftotext -raw), runs of white
  * space as one space and a word broken after its hyphen («ASU-|møte»)
  * whole again. The caller frees it. */
-char *harness_pdf_text(const http_response_t *pdf);
+char *harness_pdf_text(const harness_http_response_t *pdf);
 
 /* Fails the test unless `needles` come in `text` in this order; returns
  * where the last ended. */
@@ -18,9 +18,9 @@ const char *harness_pdf_in_order(const char *text, const char *const *needles, s
 
 /* Fails the test unless every font of the PDF is embedded (pdffonts) and
  * there are at least `at_least` of them. */
-void harness_pdf_fonts_embedded(const http_response_t *pdf, size_t at_least);
+void harness_pdf_fonts_embedded(const harness_http_response_t *pdf, size_t at_least);
 
 /* Fails the test unless qpdf --check finds the file sound. */
-void harness_pdf_sound(const http_response_t *pdf);
+void harness_pdf_sound(const harness_http_response_t *pdf);
 
 #endif

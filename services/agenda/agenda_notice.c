@@ -1,6 +1,8 @@
 /* The documents of a meeting for people and their calendars: the notice
  * (møteinnkalling) with its agenda table in Norwegian, as the seed notices
- * look, and an iCalendar event. */
+ * look, and the calendars: loading them and replying; the rendering is
+ * agenda_notice_html.c's, agenda_notice_pdf.c's and agenda_ics.c's. */
+#include "agenda_ics.h"
 #include "agenda_meeting.h"
 #include "agenda_notice.h"
 #include "agenda_notice_html.h"
@@ -9,7 +11,6 @@
 #include "agenda_server.h"
 #include "samhand_check.h"
 #include "samhand_html.h"
-#include "samhand_ics.h"
 #include "samhand_time.h"
 
 #include <stdio.h>
@@ -172,44 +173,6 @@ int agenda_notice_html(bus_call_t *call)
 
 /* ------------------------------------------------------------ iCalendar */
 
-/* One VEVENT of a meeting; `agenda` (or NULL) goes into its description. */
-static void s_ics_event(FILE *out, const Samhand__V1__Meeting *m,
-                        const Samhand__V1__Committee *committee, const char *agenda)
-{
-    char uid[80], stamp[17], start[17], end[17], summary[512], sequence[16];
-    snprintf(uid, sizeof uid, "%s@samhand", m->id);
-    ics_time(bus_now_ms() / 1000, stamp);
-    ics_time(m->start_time->seconds, start);
-    ics_time(m->end_time->seconds, end);
-    snprintf(summary, sizeof summary, "%s%s%s",
-             committee->short_name[0] ? committee->short_name : committee->name,
-             m->title[0] ? ": " : "", m->title[0] ? m->title : "");
-    snprintf(sequence, sizeof sequence, "%d", m->notice_version);
-    bool cancelled = m->state == SAMHAND__V1__MEETING__STATE__CANCELLED;
-    fputs("BEGIN:VEVENT\r\n", out);
-    ics_line(out, "UID", uid, false);
-    ics_line(out, "SEQUENCE", sequence, false);
-    ics_line(out, "DTSTAMP", stamp, false);
-    ics_line(out, "DTSTART", start, false);
-    ics_line(out, "DTEND", end, false);
-    ics_line(out, "SUMMARY", summary, true);
-    if (m->place[0])
-        ics_line(out, "LOCATION", m->place, true);
-    if (m->online_url[0])
-        ics_line(out, "URL", m->online_url, false);
-    ics_line(out, "STATUS",
-             cancelled                                        ? "CANCELLED"
-             : m->state == SAMHAND__V1__MEETING__STATE__DRAFT ? "TENTATIVE"
-                                                              : "CONFIRMED",
-             false);
-    if (agenda)
-        ics_line(out, "DESCRIPTION", agenda, true);
-    fputs("END:VEVENT\r\n", out);
-}
-
-static const char s_ics_head[] =
-    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//samhand//agenda//NO\r\nCALSCALE:GREGORIAN\r\n";
-
 int agenda_notice_ics(bus_call_t *call)
 {
     const Samhand__V1__GetMeetingRequest *req = (const void *)call->request;
@@ -222,29 +185,8 @@ int agenda_notice_ics(bus_call_t *call)
     int rc = s_context(call, m, &committee, &chair);
     if (rc != 0)
         goto done;
-
-    char *body = NULL, *agenda = NULL;
-    size_t len = 0, agenda_len = 0;
-    FILE *list = open_memstream(&agenda, &agenda_len);
-    fputs("Saksliste:", list);
-    for (size_t i = 0; i < m->n_items; i++) {
-        const Samhand__V1__AgendaItem *item = m->items[i];
-        if (item->is_withdrawn)
-            continue;
-        char a[6];
-        time_format_clock(item->start_time->seconds, a);
-        fprintf(list, "\n%s %s%s%s", a, item->case_number, item->case_number[0] ? " " : "",
-                item->title);
-    }
-    fclose(list);
-    FILE *out = open_memstream(&body, &len);
-    fputs(s_ics_head, out);
-    ics_line(out, "METHOD",
-             m->state == SAMHAND__V1__MEETING__STATE__CANCELLED ? "CANCEL" : "PUBLISH", false);
-    s_ics_event(out, m, committee, agenda);
-    fputs("END:VCALENDAR\r\n", out);
-    fclose(out);
-    free(agenda);
+    size_t len = 0;
+    char *body = agenda_ics_meeting(m, committee, bus_now_ms() / 1000, &len);
     bus_call_reply_document(call, "text/calendar; charset=utf-8", body, len, "mote.ics");
     free(body);
 done:
@@ -266,12 +208,10 @@ int agenda_committee_ics(bus_call_t *call)
         return bus_call_fail_db(call, "read committee");
     if (rc > 0)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "committee %s does not exist", req->id);
-    char *body = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&body, &len);
-    fputs(s_ics_head, out);
-    ics_line(out, "METHOD", "PUBLISH", false);
-    ics_line(out, "X-WR-CALNAME", committee->name, true);
+    /* every page of meetings, kept until the calendar is rendered */
+    Samhand__V1__ListMeetingsResponse **pages = NULL;
+    Samhand__V1__Meeting **meetings = NULL;
+    size_t n_pages = 0, n_meetings = 0;
     agenda_page_t page = {.after = 0, .limit = 500};
     Samhand__V1__ListMeetingsResponse *list = NULL;
     do {
@@ -286,16 +226,24 @@ int agenda_committee_ics(bus_call_t *call)
             rc = -1;
             break;
         }
+        pages = realloc(pages, (n_pages + 1) * sizeof *pages);
+        pages[n_pages++] = list;
+        meetings = realloc(meetings, (n_meetings + list->n_items + 1) * sizeof *meetings);
         for (size_t i = 0; i < list->n_items; i++)
-            s_ics_event(out, list->items[i], committee, NULL);
+            meetings[n_meetings++] = list->items[i];
         page.after = list->next_cursor[0] ? strtoll(list->next_cursor, NULL, 10) : 0;
-        protobuf_c_message_free_unpacked(&list->base, NULL);
     } while (page.after);
-    fputs("END:VCALENDAR\r\n", out);
-    fclose(out);
-    if (rc == 0)
+    if (rc == 0) {
+        size_t len = 0;
+        char *body =
+            agenda_ics_committee(committee, meetings, n_meetings, bus_now_ms() / 1000, &len);
         bus_call_reply_document(call, "text/calendar; charset=utf-8", body, len, "utvalg.ics");
-    free(body);
+        free(body);
+    }
+    for (size_t i = 0; i < n_pages; i++)
+        protobuf_c_message_free_unpacked(&pages[i]->base, NULL);
+    free(pages);
+    free(meetings);
     protobuf_c_message_free_unpacked(&committee->base, NULL);
     return rc;
 }

@@ -15,26 +15,15 @@
     "AND status IN ('OPEN', 'IN_PROGRESS')), number, " ROWS_TIMESTAMP_US(                          \
         "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", " ITEM_EXEMPT("actions") ", row_seq"
 
+/* ACTION_COLUMNS, in order, into samhand.v1.Action */
+static const rows_map_t s_action_map =
+    ROWS_MAP(samhand__v1__action__descriptor, "id", "committee_id", "item_id", "description",
+             "responsible_organization_ids", "responsible", "due_date", "status", "is_overdue",
+             "number", "create_time", "update_time", "is_exempt");
+
 static ProtobufCMessage *s_action(const PGresult *res, int row)
 {
-    Samhand__V1__Action *a = malloc(sizeof *a);
-    assert(a);
-    samhand__v1__action__init(a);
-    a->id = rows_text(res, row, 0);
-    a->committee_id = rows_text(res, row, 1);
-    a->item_id = rows_text(res, row, 2);
-    a->description = rows_text(res, row, 3);
-    a->responsible_organization_ids =
-        rows_json_strings(PQgetvalue(res, row, 4), &a->n_responsible_organization_ids);
-    a->responsible = rows_text(res, row, 5);
-    a->due_date = rows_text(res, row, 6);
-    a->status = rows_enum(&samhand__v1__action__status__descriptor, res, row, 7);
-    a->is_overdue = PQgetvalue(res, row, 8)[0] == 't';
-    a->number = atoi(PQgetvalue(res, row, 9));
-    a->create_time = rows_timestamp_us(res, row, 10);
-    a->update_time = rows_timestamp_us(res, row, 11);
-    a->is_exempt = PQgetvalue(res, row, 12)[0] == 't';
-    return &a->base;
+    return rows_read(&s_action_map, res, row);
 }
 
 int agenda_store_organizations_exist(db_t *db, char **ids, size_t n)
@@ -81,15 +70,13 @@ int agenda_store_action_insert(db_t *db, const agenda_action_fields_t *f, char i
     return 0;
 }
 
+/* an action's notes: time, text, author */
+static const rows_map_t s_note_map =
+    ROWS_MAP(samhand__v1__action_note__descriptor, "time", "text", "author");
+
 static ProtobufCMessage *s_note(const PGresult *res, int row)
 {
-    Samhand__V1__ActionNote *note = malloc(sizeof *note);
-    assert(note);
-    samhand__v1__action_note__init(note);
-    note->time = rows_timestamp_us(res, row, 0);
-    note->text = rows_text(res, row, 1);
-    note->author = rows_text(res, row, 2);
-    return &note->base;
+    return rows_read(&s_note_map, res, row);
 }
 
 int agenda_store_action_get(db_t *db, const char *id, bool lock, Samhand__V1__Action **out)

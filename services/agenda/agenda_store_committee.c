@@ -16,22 +16,16 @@
                       "numbers_any_other_business, numbers_orientations, "                         \
                       "carried_case_keeps_number"
 
+/* COMMITTEE_COLUMNS, in order, into samhand.v1.Committee; the numbering
+ * columns are read by hand below */
+static const rows_map_t s_committee_map =
+    ROWS_MAP(samhand__v1__committee__descriptor, "id", "name", "short_name", "kind", "parent_id",
+             "mandate", "notice_period_days", "case_number_format", "create_time", "update_time",
+             "secretariat_organization_id");
+
 static ProtobufCMessage *s_committee(const PGresult *res, int row)
 {
-    Samhand__V1__Committee *c = malloc(sizeof *c);
-    assert(c);
-    samhand__v1__committee__init(c);
-    c->id = rows_text(res, row, 0);
-    c->name = rows_text(res, row, 1);
-    c->short_name = rows_text(res, row, 2);
-    c->kind = rows_enum(&samhand__v1__committee__kind__descriptor, res, row, 3);
-    c->parent_id = rows_text(res, row, 4);
-    c->mandate = rows_text(res, row, 5);
-    c->notice_period_days = atoi(PQgetvalue(res, row, 6));
-    c->case_number_format = rows_text(res, row, 7);
-    c->create_time = rows_timestamp_us(res, row, 8);
-    c->update_time = rows_timestamp_us(res, row, 9);
-    c->secretariat_organization_id = rows_text(res, row, 10);
+    Samhand__V1__Committee *c = (Samhand__V1__Committee *)rows_read(&s_committee_map, res, row);
     /* breaks never numbered, and what the committee's practice leaves out */
     c->unnumbered_kinds = malloc(3 * sizeof *c->unnumbered_kinds);
     assert(c->unnumbered_kinds);
@@ -176,21 +170,14 @@ int agenda_store_committee_standing(db_t *db, const char *committee_id, const ch
     "coalesce(term_to::text, ''), " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US(        \
         "updated_at") ", row_seq"
 
+/* MEMBERSHIP_COLUMNS, in order, into samhand.v1.Membership */
+static const rows_map_t s_membership_map =
+    ROWS_MAP(samhand__v1__membership__descriptor, "id", "committee_id", "person_id", "role",
+             "organization_id", "term_from", "term_to", "create_time", "update_time");
+
 static ProtobufCMessage *s_membership(const PGresult *res, int row)
 {
-    Samhand__V1__Membership *m = malloc(sizeof *m);
-    assert(m);
-    samhand__v1__membership__init(m);
-    m->id = rows_text(res, row, 0);
-    m->committee_id = rows_text(res, row, 1);
-    m->person_id = rows_text(res, row, 2);
-    m->role = rows_enum(&samhand__v1__membership__role__descriptor, res, row, 3);
-    m->organization_id = rows_text(res, row, 4);
-    m->term_from = rows_text(res, row, 5);
-    m->term_to = rows_text(res, row, 6);
-    m->create_time = rows_timestamp_us(res, row, 7);
-    m->update_time = rows_timestamp_us(res, row, 8);
-    return &m->base;
+    return rows_read(&s_membership_map, res, row);
 }
 
 int agenda_store_membership_insert(db_t *db, const char *committee_id, const char *person_id,

@@ -13,19 +13,14 @@
         "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(contact_email, ''), "       \
                                                            "row_seq"
 
+/* ORG_COLUMNS, in order, into samhand.v1.Organization */
+static const rows_map_t s_organization_map =
+    ROWS_MAP(samhand__v1__organization__descriptor, "id", "name", "organization_number", "kind",
+             "create_time", "update_time", "contact_email");
+
 static ProtobufCMessage *s_organization(const PGresult *res, int row)
 {
-    Samhand__V1__Organization *org = malloc(sizeof *org);
-    assert(org);
-    samhand__v1__organization__init(org);
-    org->id = rows_text(res, row, 0);
-    org->name = rows_text(res, row, 1);
-    org->organization_number = rows_text(res, row, 2);
-    org->kind = rows_enum(&samhand__v1__organization__kind__descriptor, res, row, 3);
-    org->create_time = rows_timestamp_us(res, row, 4);
-    org->update_time = rows_timestamp_us(res, row, 5);
-    org->contact_email = rows_text(res, row, 6);
-    return &org->base;
+    return rows_read(&s_organization_map, res, row);
 }
 
 int agenda_store_organization_insert(db_t *db, const char *name, const char *number,
@@ -83,20 +78,14 @@ int agenda_store_organization_list(db_t *db, agenda_page_t page, const char *kin
         "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(principal_subject, ''), "   \
                                                            "row_seq"
 
+/* PERSON_COLUMNS, in order, into samhand.v1.Person */
+static const rows_map_t s_person_map =
+    ROWS_MAP(samhand__v1__person__descriptor, "id", "name", "title", "organization_id", "email",
+             "create_time", "update_time", "principal_subject");
+
 static ProtobufCMessage *s_person(const PGresult *res, int row)
 {
-    Samhand__V1__Person *person = malloc(sizeof *person);
-    assert(person);
-    samhand__v1__person__init(person);
-    person->id = rows_text(res, row, 0);
-    person->name = rows_text(res, row, 1);
-    person->title = rows_text(res, row, 2);
-    person->organization_id = rows_text(res, row, 3);
-    person->email = rows_text(res, row, 4);
-    person->create_time = rows_timestamp_us(res, row, 5);
-    person->update_time = rows_timestamp_us(res, row, 6);
-    person->principal_subject = rows_text(res, row, 7);
-    return &person->base;
+    return rows_read(&s_person_map, res, row);
 }
 
 int agenda_store_person_insert(db_t *db, const char *name, const char *title,

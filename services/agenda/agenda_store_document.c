@@ -53,20 +53,14 @@ int agenda_store_cases_exist(db_t *db, char **ids, size_t n)
     return found == n;
 }
 
+/* DOCUMENT_COLUMNS (below), in order, into samhand.v1.CaseDocument */
+static const rows_map_t s_document_map = ROWS_MAP(
+    samhand__v1__case_document__descriptor, "item_id", "responsible", "case_officers",
+    "proposed_decisions", "background", "assessment", "referenced_case_ids", "update_time");
+
 static ProtobufCMessage *s_document(const PGresult *res, int row)
 {
-    Samhand__V1__CaseDocument *d = malloc(sizeof *d);
-    assert(d);
-    samhand__v1__case_document__init(d);
-    d->item_id = rows_text(res, row, 0);
-    d->responsible = rows_json_strings(PQgetvalue(res, row, 1), &d->n_responsible);
-    d->case_officers = rows_json_strings(PQgetvalue(res, row, 2), &d->n_case_officers);
-    d->proposed_decisions = rows_json_strings(PQgetvalue(res, row, 3), &d->n_proposed_decisions);
-    d->background = rows_text(res, row, 4);
-    d->assessment = rows_text(res, row, 5);
-    d->referenced_case_ids = rows_json_strings(PQgetvalue(res, row, 6), &d->n_referenced_case_ids);
-    d->update_time = rows_timestamp_us(res, row, 7);
-    return &d->base;
+    return rows_read(&s_document_map, res, row);
 }
 
 /* Attachments of the documents in `docs`, in order of arrival. */

@@ -23,17 +23,13 @@ int agenda_store_emergency_insert(db_t *db, const char *committee_id, const char
     return 0;
 }
 
+/* a log entry's kind, text, meeting, time and author */
+static const rows_map_t s_log_entry_map = ROWS_MAP(samhand__v1__emergency_log_entry__descriptor,
+                                                   "kind", "text", "meeting_id", "time", "author");
+
 static ProtobufCMessage *s_log_entry(const PGresult *res, int row)
 {
-    Samhand__V1__EmergencyLogEntry *entry = malloc(sizeof *entry);
-    assert(entry);
-    samhand__v1__emergency_log_entry__init(entry);
-    entry->kind = rows_enum(&samhand__v1__emergency_log_entry__kind__descriptor, res, row, 0);
-    entry->text = rows_text(res, row, 1);
-    entry->meeting_id = rows_text(res, row, 2);
-    entry->time = rows_timestamp_us(res, row, 3);
-    entry->author = rows_text(res, row, 4);
-    return &entry->base;
+    return rows_read(&s_log_entry_map, res, row);
 }
 
 int agenda_store_emergency_list(db_t *db, agenda_page_t page, const char *committee_id,

@@ -35,36 +35,27 @@ int agenda_store_case_exists(db_t *db, const char *id)
     return found;
 }
 
+/* a case's treatments, in the order of their statement's columns; the
+ * meeting's time (seconds) is read by hand below */
+static const rows_map_t s_treatment_map =
+    ROWS_MAP(samhand__v1__treatment__descriptor, "committee_id", "committee_name", "meeting_id",
+             NULL, "item_id", "case_number", "outcome", "decision", "is_withdrawn", "is_exempt",
+             "exemption_basis", "public_title");
+
 static ProtobufCMessage *s_treatment(const PGresult *res, int row)
 {
-    Samhand__V1__Treatment *t = malloc(sizeof *t);
-    assert(t);
-    samhand__v1__treatment__init(t);
-    t->committee_id = rows_text(res, row, 0);
-    t->committee_name = rows_text(res, row, 1);
-    t->meeting_id = rows_text(res, row, 2);
+    Samhand__V1__Treatment *t = (Samhand__V1__Treatment *)rows_read(&s_treatment_map, res, row);
     t->meeting_time = rows_timestamp_s(res, row, 3);
-    t->item_id = rows_text(res, row, 4);
-    t->case_number = rows_text(res, row, 5);
-    t->outcome = rows_enum(&samhand__v1__agenda_item__outcome__descriptor, res, row, 6);
-    t->decision = rows_text(res, row, 7);
-    t->is_withdrawn = PQgetvalue(res, row, 8)[0] == 't';
-    t->is_exempt = PQgetvalue(res, row, 9)[0] == 't';
-    t->exemption_basis = rows_text(res, row, 10);
-    t->public_title = rows_text(res, row, 11);
     return &t->base;
 }
 
+/* a case: id, title, committee, created */
+static const rows_map_t s_case_map =
+    ROWS_MAP(samhand__v1__case__descriptor, "id", "title", "committee_id", "create_time");
+
 static ProtobufCMessage *s_case(const PGresult *res, int row)
 {
-    Samhand__V1__Case *c = malloc(sizeof *c);
-    assert(c);
-    samhand__v1__case__init(c);
-    c->id = rows_text(res, row, 0);
-    c->title = rows_text(res, row, 1);
-    c->committee_id = rows_text(res, row, 2);
-    c->create_time = rows_timestamp_us(res, row, 3);
-    return &c->base;
+    return rows_read(&s_case_map, res, row);
 }
 
 int agenda_store_case_list(db_t *db, agenda_page_t page, const char *q, const char *committee_id,

@@ -9,16 +9,13 @@
 
 /* ---------------------------------------------------------------- categories */
 
+/* a category's code, name, axis and version */
+static const rows_map_t s_category_map =
+    ROWS_MAP(samhand__v1__deviation_category__descriptor, "code", "name", "axis", "version");
+
 static ProtobufCMessage *s_category(const PGresult *res, int row)
 {
-    Samhand__V1__DeviationCategory *c = malloc(sizeof *c);
-    assert(c);
-    samhand__v1__deviation_category__init(c);
-    c->code = rows_text(res, row, 0);
-    c->name = rows_text(res, row, 1);
-    c->axis = rows_text(res, row, 2);
-    c->version = atoi(PQgetvalue(res, row, 3));
-    return &c->base;
+    return rows_read(&s_category_map, res, row);
 }
 
 int deviation_store_categories(db_t *db, Samhand__V1__ListDeviationCategoriesResponse **out)
@@ -142,64 +139,45 @@ static Samhand__V1__Timestamp *s_maybe_s(const PGresult *res, int row, int col)
     return PQgetisnull(res, row, col) ? NULL : rows_timestamp_s(res, row, col);
 }
 
+/* REPORT_COLUMNS, in order, into samhand.v1.DeviationReport; the times
+ * that may be missing and the deadlines are read by hand below */
+static const rows_map_t s_report_map =
+    ROWS_MAP(samhand__v1__deviation_report__descriptor, "id", "reference", "state",
+             "reporting_organization_id", "reporting_unit", "receiving_organization_id",
+             "reporter_name", "reporter_email", "is_anonymous", NULL, NULL, "is_patient_related",
+             "type", "category_code", "actual_consequence", "possible_consequence", "description",
+             "immediate_measures", "improvement_suggestion", "agreement_clause", "answer",
+             "rejection_reason", "duplicate_of_id", NULL, NULL, NULL, NULL, NULL, NULL,
+             "create_time", "update_time", NULL, "reporter_subject", "settings_version");
+
 static ProtobufCMessage *s_report(const PGresult *res, int row)
 {
-    Samhand__V1__DeviationReport *r = malloc(sizeof *r);
-    assert(r);
-    samhand__v1__deviation_report__init(r);
-    r->id = rows_text(res, row, 0);
-    r->reference = rows_text(res, row, 1);
-    r->state = rows_enum(&samhand__v1__deviation_report__state__descriptor, res, row, 2);
-    r->reporting_organization_id = rows_text(res, row, 3);
-    r->reporting_unit = rows_text(res, row, 4);
-    r->receiving_organization_id = rows_text(res, row, 5);
-    r->reporter_name = rows_text(res, row, 6);
-    r->reporter_email = rows_text(res, row, 7);
-    r->is_anonymous = PQgetvalue(res, row, 8)[0] == 't';
+    Samhand__V1__DeviationReport *r =
+        (Samhand__V1__DeviationReport *)rows_read(&s_report_map, res, row);
     r->occurred_time = s_maybe_s(res, row, 9);
     r->discovered_time = s_maybe_s(res, row, 10);
-    r->is_patient_related = PQgetvalue(res, row, 11)[0] == 't';
-    r->type = rows_enum(&samhand__v1__deviation_report__type__descriptor, res, row, 12);
-    r->category_code = rows_text(res, row, 13);
-    r->actual_consequence = rows_text(res, row, 14);
-    r->possible_consequence = rows_text(res, row, 15);
-    r->description = rows_text(res, row, 16);
-    r->immediate_measures = rows_text(res, row, 17);
-    r->improvement_suggestion = rows_text(res, row, 18);
-    r->agreement_clause = rows_text(res, row, 19);
-    r->answer = rows_text(res, row, 20);
-    r->rejection_reason = rows_text(res, row, 21);
-    r->duplicate_of_id = rows_text(res, row, 22);
     r->acknowledge_deadline = s_deadline(res, row, 23);
     r->answer_deadline = s_deadline(res, row, 24);
     r->submit_time = s_maybe_us(res, row, 25);
     r->acknowledge_time = s_maybe_us(res, row, 26);
     r->answer_time = s_maybe_us(res, row, 27);
     r->close_time = s_maybe_us(res, row, 28);
-    r->create_time = rows_timestamp_us(res, row, 29);
-    r->update_time = rows_timestamp_us(res, row, 30);
     /* column 31, paused_on, travels in the answer deadline's status: the
      * aggregate reads it from there */
     if (PQgetvalue(res, row, 31)[0])
         r->answer_deadline->status = SAMHAND__V1__DEADLINE__STATUS__PAUSED;
-    r->reporter_subject = rows_text(res, row, 32);
-    r->settings_version = atoi(PQgetvalue(res, row, 33));
     return &r->base;
 }
 
+/* a report's transitions: action, from, to, comment, actor, organisation,
+ * time */
+static const rows_map_t s_transition_map =
+    ROWS_MAP(samhand__v1__deviation_transition__descriptor, "action", "from_state", "to_state",
+             "comment", "actor", "actor_organization_id", "time");
+
 static ProtobufCMessage *s_transition(const PGresult *res, int row)
 {
-    Samhand__V1__DeviationTransition *t = malloc(sizeof *t);
-    assert(t);
-    samhand__v1__deviation_transition__init(t);
-    t->action = rows_text(res, row, 0);
-    t->from_state = rows_enum(&samhand__v1__deviation_report__state__descriptor, res, row, 1);
-    t->to_state = rows_enum(&samhand__v1__deviation_report__state__descriptor, res, row, 2);
-    t->comment = rows_text(res, row, 3);
-    t->actor = rows_text(res, row, 4);
-    t->actor_organization_id = rows_text(res, row, 5);
-    t->time = rows_timestamp_us(res, row, 6);
-    return &t->base;
+    return rows_read(&s_transition_map, res, row);
 }
 
 int deviation_store_get(db_t *db, const char *id, bool lock, Samhand__V1__DeviationReport **out)

@@ -8,6 +8,7 @@
  * is reminded of is the partnership's settings' (deviation's events). */
 #include "samhand_html.h"
 #include "notify_server.h"
+#include "notify_store.h"
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand/v1/deviation.pb-c.h"
 #include "samhand_log.h"
@@ -20,24 +21,11 @@
 
 /* ------------------------------------------------------------ what is due */
 
-/* Titles are cut at 240 characters (a long action description), where the
- * database counts characters rather than bytes. */
 static int s_keep(db_t *db, const char *kind, const char *id, const char *title,
                   const char *due_date, const char *organizations, const char *committee_id)
 {
     const char *params[] = {kind, id, title, due_date, organizations, committee_id};
-    return rows_exec(
-               db,
-               "INSERT INTO due_items (kind, id, title, due_date, organization_ids, "
-               "committee_id) VALUES ($1, $2, left($3, 240) || CASE WHEN length($3) > 240 THEN '…' "
-               "ELSE '' END, $4::date, ARRAY(SELECT "
-               "jsonb_array_elements_text($5::jsonb)::uuid), $6) ON CONFLICT (kind, id) DO "
-               "UPDATE SET title = EXCLUDED.title, due_date = EXCLUDED.due_date, "
-               "organization_ids = EXCLUDED.organization_ids, committee_id = "
-               "EXCLUDED.committee_id",
-               6, params) < 0
-               ? -1
-               : 0;
+    return notify_store_due_keep(db, params);
 }
 
 static int s_keep_action(db_t *db, const Samhand__V1__Event *e)
@@ -121,14 +109,13 @@ static void s_norwegian_date(const char *iso, char out[11])
 
 #define DIGEST_MAX_ITEMS 100 /* listed in one mail; the rest are counted */
 
-/* Rows [from, to) of `res` are one address's items, oldest due first;
- * column 1 the title, 2 the due date, 3 whether it is overdue. */
-static int s_plan_one(db_t *db, const char *digest_id, const PGresult *res, int from, int to,
+/* Rows [from, to) of `due` are one address's items, oldest due first. */
+static int s_plan_one(db_t *db, const char *digest_id, const notify_due_t *due, int from, int to,
                       const char *today)
 {
     int overdue = 0;
     for (int i = from; i < to; i++)
-        overdue += PQgetvalue(res, i, 3)[0] == 't';
+        overdue += due[i].is_overdue;
     int soon = to - from - overdue;
     char date[11], subject[200];
     s_norwegian_date(today, date);
@@ -157,17 +144,17 @@ static int s_plan_one(db_t *db, const char *digest_id, const PGresult *res, int 
               out);
         int listed = 0, left = 0;
         for (int i = from; i < to; i++) {
-            if ((PQgetvalue(res, i, 3)[0] == 't') != want_overdue)
+            if (due[i].is_overdue != want_overdue)
                 continue;
             if (listed == DIGEST_MAX_ITEMS) {
                 left++;
                 continue;
             }
-            char due[11];
-            s_norwegian_date(PQgetvalue(res, i, 2), due);
+            char day[11];
+            s_norwegian_date(due[i].due_date, day);
             fputs("<li>", out);
-            html_text(out, PQgetvalue(res, i, 1));
-            fprintf(out, " – frist %s</li>\n", due);
+            html_text(out, due[i].title);
+            fprintf(out, " – frist %s</li>\n", day);
             listed++;
         }
         if (left)
@@ -178,59 +165,31 @@ static int s_plan_one(db_t *db, const char *digest_id, const PGresult *res, int 
           "<p>Hilsen samhand</p>\n</body></html>\n",
           out);
     fclose(out);
-    int rc = notify_mail_queue(db, digest_id, "digest", PQgetvalue(res, from, 0), NULL, subject,
-                               html, NULL);
+    int rc =
+        notify_mail_queue(db, digest_id, "digest", due[from].address, NULL, subject, html, NULL);
     free(html);
     return rc;
 }
 
-/* Every address with something due by `until` or overdue, and what. */
-static PGresult *s_due_by_address(db_t *db, const char *today, const char *until)
-{
-    const char *params[] = {today, until};
-    return db_query(
-        db,
-        "WITH due AS (SELECT * FROM due_items WHERE due_date IS NOT NULL AND due_date <= "
-        "$2::date), "
-        "addressed AS (SELECT o.contact_email AS address, d.* FROM due d JOIN organizations o "
-        "  ON o.id = ANY (d.organization_ids) WHERE o.contact_email IS NOT NULL "
-        " UNION SELECT p.email, d.* FROM due d JOIN memberships ms ON ms.committee_id = "
-        "  d.committee_id AND ms.role = 'SECRETARY' AND ms.term_from <= $1::date AND "
-        "  (ms.term_to IS NULL OR ms.term_to >= $1::date) JOIN people p ON p.id = ms.person_id "
-        "  WHERE p.email <> '') "
-        "SELECT lower(address), title, due_date, due_date < $1::date FROM addressed "
-        "ORDER BY lower(address), due_date, title",
-        2, params);
-}
-
 static int s_plan_day(db_t *db, const char *today, const char *until)
 {
-    const char *params[] = {today};
-    PGresult *res = db_query(db,
-                             "INSERT INTO digest_days (day) VALUES ($1::date) ON CONFLICT DO "
-                             "NOTHING RETURNING md5('samhand-digest:' || day)::uuid",
-                             1, params);
-    if (!res)
-        return -1;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return 0; /* planned already, here or by another replica */
-    }
     char digest_id[40];
-    snprintf(digest_id, sizeof digest_id, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    res = s_due_by_address(db, today, until);
-    if (!res)
+    int is_new = notify_store_digest_day(db, today, digest_id);
+    if (is_new <= 0)
+        return is_new; /* 0: planned already, here or by another replica */
+    int n;
+    notify_due_t *due = notify_store_due_by_address(db, today, until, &n);
+    if (n < 0)
         return -1;
-    int rc = 0, n = PQntuples(res), addresses = 0;
+    int rc = 0, addresses = 0;
     for (int from = 0; rc == 0 && from < n; addresses++) {
         int to = from + 1;
-        while (to < n && strcmp(PQgetvalue(res, to, 0), PQgetvalue(res, from, 0)) == 0)
+        while (to < n && strcmp(due[to].address, due[from].address) == 0)
             to++;
-        rc = s_plan_one(db, digest_id, res, from, to, today);
+        rc = s_plan_one(db, digest_id, due, from, to, today);
         from = to;
     }
-    PQclear(res);
+    notify_due_free(due, n);
     if (rc == 0)
         log_info("reminders for %s planned: %d digests", today, addresses);
     return rc;
@@ -243,19 +202,14 @@ static int s_plan_day(db_t *db, const char *today, const char *until)
 static int s_lead_days(db_t *db, const notify_context_t *ctx, const char *today)
 {
     int days = (int)ctx->reminder_days, best = 0;
-    PGresult *res = db_query(db,
-                             "SELECT event FROM events WHERE source = 'deviation' AND type = "
-                             "'no.samhand.deviation.settings_changed' ORDER BY seq DESC LIMIT 100",
-                             0, NULL);
-    if (!res) {
+    int n;
+    notify_feed_event_t *events = notify_store_settings_events(db, &n);
+    if (n < 0) {
         log_warn("could not read the reminder lead time: %s", db_error(db));
         return days;
     }
-    for (int i = 0; i < PQntuples(res); i++) {
-        size_t len = 0;
-        unsigned char *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(res, i, 0), &len);
-        Samhand__V1__Event *e = bytes ? samhand__v1__event__unpack(NULL, len, bytes) : NULL;
-        PQfreemem(bytes);
+    for (int i = 0; i < n; i++) {
+        Samhand__V1__Event *e = events[i].event;
         Samhand__V1__PartnershipSettings *s =
             e ? samhand__v1__partnership_settings__unpack(NULL, e->data.len, e->data.data) : NULL;
         if (s && s->version > best && strcmp(s->valid_from, today) <= 0) {
@@ -264,10 +218,8 @@ static int s_lead_days(db_t *db, const notify_context_t *ctx, const char *today)
         }
         if (s)
             samhand__v1__partnership_settings__free_unpacked(s, NULL);
-        if (e)
-            samhand__v1__event__free_unpacked(e, NULL);
     }
-    PQclear(res);
+    notify_feed_events_free(events, n);
     return days;
 }
 

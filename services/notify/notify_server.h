@@ -60,6 +60,21 @@ void notify_wake_deliveries(void *context);
 int notify_signature_entry(const char *secret, const char *id, const char *timestamp,
                            const char *body, char out[100]);
 
+/* A new signing secret of `scheme` into `secret` (to be sealed): whsec_
+ * and 24 random bytes for HMAC; for ED25519 a key pair, the private key
+ * whsk_ and the public key whpk_ with the base64 of the raw 32-byte keys,
+ * as Standard Webhooks writes them, the public key into `public_key` (""
+ * for HMAC). 0, or -1 when OpenSSL could not make one. */
+int notify_signature_new_secret(Samhand__V1__SignatureScheme scheme, char secret[64],
+                                char public_key[64]);
+
+/* The owner's own ed25519 private key `signing_key` (whsk_ and the base64
+ * of its 32-byte seed, or of seed and public key as libsodium keeps them,
+ * whose public half must then be the seed's) as samhand keeps it, whsk_
+ * and the seed, into `private_key`, and its public key into `public_key`.
+ * 0, or -1 when it is no such key. */
+int notify_signature_own_key(const char *signing_key, char private_key[64], char public_key[64]);
+
 /* The packed samhand.v1.Event `stored` as a CloudEvent's JSON, with its
  * `sequence` in the stream and, when above 0, `subscription_sequence`.
  * Malloc'ed, the caller frees it; NULL when it does not unpack. */
@@ -182,9 +197,10 @@ int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
 /* GET /v1/events: the events the caller may see, after a cursor. */
 int notify_feed_list(bus_call_t *call);
 
-/* Replies with the events of `res` (columns: seq, event and, for a
- * subscription's events, its counter, which then is the cursor), the
- * next cursor `after` when there are none; clears `res`. 0. */
-int notify_feed_reply(bus_call_t *call, PGresult *res, const char *after);
+struct notify_feed_event; /* notify_store.h */
+/* Replies with the `n` events of `rows` (a subscription's carry its
+ * counter, which then is the cursor), the next cursor `after` when there
+ * are none; frees `rows`. 0. */
+int notify_feed_reply(bus_call_t *call, struct notify_feed_event *rows, int n, const char *after);
 
 #endif

@@ -1,12 +1,19 @@
-/* The SQL of notify, behind one header: the webhook sender's and the
- * mailer's (notify_store.c) and the subscriptions' as their owners manage
- * them (notify_store_subscription.c). What is claimed comes back as plain
- * structs the caller frees with the matching _free, messages as protobuf-c
- * messages the caller frees; a PGresult never leaves the store. The statements run on
- * the connection the caller gives, in its transaction if one is open. */
+/* Every SQL statement of notify, behind one header: the webhook sender's
+ * and the mailer's claims and outcomes, notify's queues and health gauges
+ * (notify_store.c); the inbox and the feed (notify_store_feed.c); the
+ * mail's planning (notify_store_mail.c); the reminders
+ * (notify_store_reminder.c); the read models of agenda's directory
+ * (notify_store_directory.c) and of principals (notify_store_principal.c);
+ * the subscriptions as their owners manage them
+ * (notify_store_subscription.c). What is claimed or read comes back as
+ * plain structs the caller frees with the matching _free or _clear,
+ * messages as protobuf-c messages the caller frees; a PGresult never
+ * leaves the store. The statements run on the connection the caller
+ * gives, in its transaction if one is open. */
 #ifndef NOTIFY_STORE_H
 #define NOTIFY_STORE_H
 
+#include "samhand/v1/event.pb-c.h"
 #include "samhand/v1/notify.pb-c.h"
 #include "samhand_bus.h"
 #include "samhand_db.h"
@@ -136,6 +143,113 @@ int notify_store_mail_failed(db_t *db, const char *id, long delay_ms, bool is_de
                              const char *error);
 /* As notify_store_next_due_ms, for the mail. */
 long notify_store_mail_due_ms(db_t *db, long none_ms);
+
+/* ---- the mail's planning (notify_store_mail.c) */
+
+/* params: event, kind, address, subject, html, calendar (or NULL), the
+ * recipient's organisation (or NULL): the mail queued unless it is
+ * already or its recipient may not see the event. 1 when queued, 0 when
+ * not, -1. */
+int notify_store_mail_insert(db_t *db, const char *const params[7]);
+
+/* A committee member with an address. */
+typedef struct {
+    char *email, *committee; /* the committee's short name, else its name */
+    char *organization_id;   /* NULL: none */
+} notify_member_address_t;
+
+/* The members of `committee_id` on `day` (YYYY-MM-DD) with an address; *n
+ * of them (-1 and NULL when the database failed). Free with
+ * notify_member_addresses_free. */
+notify_member_address_t *notify_store_member_addresses(db_t *db, const char *committee_id,
+                                                       const char *day, int *n);
+void notify_member_addresses_free(notify_member_address_t *rows, int n);
+/* The shared address of organisation `receiving_id` and the name of
+ * `reporting_id` ("en annen part" when unknown), malloc'ed, the caller
+ * frees them. 1, 0 when it has no address, -1. */
+int notify_store_receiver_address(db_t *db, const char *receiving_id, const char *reporting_id,
+                                  char **address, char **reporter_name);
+/* The committee's short name, else its name, malloc'ed into *name. 1, 0
+ * when there is none, -1. */
+int notify_store_committee_name(db_t *db, const char *committee_id, char **name);
+
+/* Whom a mail about a subscription goes to. */
+typedef struct {
+    char *address; /* its contact, else its owner organisation's */
+    char *url, *description;
+    char *mail_key; /* the mail's id: one a spell of failing, one a switching off */
+} notify_subscription_contact_t;
+
+/* The contact of `subscription_id` for a mail that it was switched off or,
+ * `is_failing`, that it is failing (none when it is not). 1, 0 when there
+ * is nobody to tell, -1. notify_subscription_contact_clear frees it. */
+int notify_store_subscription_contact(db_t *db, const char *subscription_id, bool is_failing,
+                                      notify_subscription_contact_t *contact);
+void notify_subscription_contact_clear(notify_subscription_contact_t *contact);
+
+/* ---- the read model of agenda's directory (notify_store_directory.c) */
+
+/* params: id, name, e-mail, organisation. 0 or -1. */
+int notify_store_person_keep(db_t *db, const char *const params[4]);
+/* params: id, name, contact e-mail ("" for none). 0 or -1. */
+int notify_store_organization_keep(db_t *db, const char *const params[3]);
+/* params: id, name, short name. 0 or -1. */
+int notify_store_committee_keep(db_t *db, const char *const params[3]);
+/* params: id, committee, person, role, term from and to (or NULL). 0 or -1. */
+int notify_store_membership_keep(db_t *db, const char *const params[6]);
+
+/* ---- the inbox and the feed (notify_store_feed.c) */
+
+/* Keeps `event` in the inbox, once by its id, and fans it out: one
+ * delivery, with the subscription's next counter, for every subscription
+ * that wants it and whose owner may see it; how many into `fanned`. 1 when
+ * the event was new, 0 when it was kept already, -1. */
+int notify_store_event_keep(db_t *db, const Samhand__V1__Event *event, int *fanned);
+
+/* An event of the inbox as it is read back. */
+typedef struct notify_feed_event {
+    long long seq;                   /* its place in the feed */
+    long long subscription_sequence; /* a subscription's counter; 0 in the feed */
+    Samhand__V1__Event *event;       /* NULL when it does not unpack */
+} notify_feed_event_t;
+
+/* params: after, limit, type prefixes (JSON array, or NULL), the caller's
+ * subject, organisation and roles (JSON array): the feed's next page of
+ * what the caller may see, *n of them (-1 and NULL when the database
+ * failed). Free with notify_feed_events_free. */
+notify_feed_event_t *notify_store_feed(db_t *db, const char *const params[6], int *n);
+/* params: subscription, after (its counter), limit, the caller's subject,
+ * organisation and roles: the events that matched the subscription, by
+ * its counter, as far as the caller may see them now; as notify_store_feed. */
+notify_feed_event_t *notify_store_subscription_events(db_t *db, const char *const params[6],
+                                                      int *n);
+/* The last 100 events of deviation's settings changed, newest first; as
+ * notify_store_feed. */
+notify_feed_event_t *notify_store_settings_events(db_t *db, int *n);
+void notify_feed_events_free(notify_feed_event_t *rows, int n);
+
+/* ---- the reminders (notify_store_reminder.c) */
+
+/* params: kind, id, title, due date (YYYY-MM-DD, or NULL: nothing due),
+ * organisations (JSON array), committee (or NULL): what falls due, kept
+ * or changed. 0 or -1. */
+int notify_store_due_keep(db_t *db, const char *const params[6]);
+/* Marks `today` as planned: 1 and the id of its digests in `digest_id`
+ * when this call marked it, 0 when it was planned already, -1. */
+int notify_store_digest_day(db_t *db, const char *today, char digest_id[40]);
+
+/* Something due, at an address. */
+typedef struct {
+    char *address, *title;
+    char due_date[11]; /* YYYY-MM-DD */
+    bool is_overdue;
+} notify_due_t;
+
+/* Every address with something due by `until` or overdue on `today`, and
+ * what, by address, oldest due first; *n of them (-1 and NULL when the
+ * database failed). Free with notify_due_free. */
+notify_due_t *notify_store_due_by_address(db_t *db, const char *today, const char *until, int *n);
+void notify_due_free(notify_due_t *rows, int n);
 
 /* ---- subscriptions as their owners manage them (notify_store_subscription.c) */
 

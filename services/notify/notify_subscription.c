@@ -15,12 +15,10 @@
 #include <assert.h>
 #include <curl/curl.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #define URL_MAX 2000
 #define TYPES_MAX 50
@@ -45,87 +43,18 @@ static const char *s_org(bus_call_t *call)
     return p && p->organization_id && p->organization_id[0] ? p->organization_id : NULL;
 }
 
-static void s_secret(char out[64])
-{
-    unsigned char bytes[24];
-    if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
-        memset(bytes, 0, sizeof bytes);
-    memcpy(out, "whsec_", 6);
-    EVP_EncodeBlock((unsigned char *)out + 6, bytes, sizeof bytes);
-}
-
-/* An ed25519 key pair (OpenSSL): `private_key` "whsk_" and `public_key`
- * "whpk_" with the base64 of the raw 32-byte keys, as Standard Webhooks
- * writes them. 0, or -1 when OpenSSL could not make one. */
-static int s_key_pair(char private_key[64], char public_key[64])
-{
-    unsigned char raw[32];
-    size_t len = sizeof raw;
-    EVP_PKEY *key = NULL;
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
-    int rc = -1;
-    if (!ctx || EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_keygen(ctx, &key) != 1 ||
-        EVP_PKEY_get_raw_private_key(key, raw, &len) != 1 || len != sizeof raw)
-        goto cleanup;
-    memcpy(private_key, "whsk_", 5);
-    EVP_EncodeBlock((unsigned char *)private_key + 5, raw, sizeof raw);
-    len = sizeof raw;
-    if (EVP_PKEY_get_raw_public_key(key, raw, &len) != 1 || len != sizeof raw)
-        goto cleanup;
-    memcpy(public_key, "whpk_", 5);
-    EVP_EncodeBlock((unsigned char *)public_key + 5, raw, sizeof raw);
-    rc = 0;
-
-cleanup:
-    OPENSSL_cleanse(raw, sizeof raw);
-    EVP_PKEY_free(key);
-    EVP_PKEY_CTX_free(ctx);
-    return rc;
-}
-
 #define SIGNING_KEY_FORM                                                                           \
     "signing_key must be whsk_ and the base64 of an ed25519 private key: its 32-byte seed, or "    \
     "the 64 bytes of seed and public key"
 
-/* The owner's own ed25519 private key `signing_key` (whsk_ and the base64
- * of its 32-byte seed, or of seed and public key as libsodium keeps them,
- * whose public half must then be the seed's) as samhand keeps it, whsk_
- * and the seed, into `private_key`, and its public key into `public_key`.
- * 0, or -1 when it is no such key (the call failed naming signing_key). */
+/* The owner's own key as notify_signature_own_key takes it; 0, or -1 with
+ * the call failed naming signing_key. */
 static int s_own_key_pair(bus_call_t *call, const char *signing_key, char private_key[64],
                           char public_key[64])
 {
-    unsigned char raw[72], derived[32];
-    size_t derived_len = sizeof derived;
-    int len = strncmp(signing_key, "whsk_", 5) == 0 && strlen(signing_key) <= 5 + 88
-                  ? notify_key_bytes(signing_key, "whsk_", raw, sizeof raw)
-                  : -1;
-    EVP_PKEY *key = len == 32 || len == 64
-                        ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw, 32)
-                        : NULL;
-    bool is_key = key && EVP_PKEY_get_raw_public_key(key, derived, &derived_len) == 1 &&
-                  derived_len == sizeof derived &&
-                  (len == 32 || CRYPTO_memcmp(raw + 32, derived, sizeof derived) == 0);
-    if (is_key) {
-        memcpy(private_key, "whsk_", 5);
-        EVP_EncodeBlock((unsigned char *)private_key + 5, raw, 32);
-        memcpy(public_key, "whpk_", 5);
-        EVP_EncodeBlock((unsigned char *)public_key + 5, derived, sizeof derived);
-    }
-    OPENSSL_cleanse(raw, sizeof raw);
-    EVP_PKEY_free(key);
-    return is_key ? 0 : bus_call_fail(call, BUS_INVALID_ARGUMENT, "signing_key", SIGNING_KEY_FORM);
-}
-
-/* A new signing secret of `scheme` into `secret` (to be sealed), and for
- * ED25519 the public key into `public_key` ("" for HMAC). 0 or -1. */
-static int s_new_secret(Samhand__V1__SignatureScheme scheme, char secret[64], char public_key[64])
-{
-    public_key[0] = '\0';
-    if (scheme == SAMHAND__V1__SIGNATURE_SCHEME__ED25519)
-        return s_key_pair(secret, public_key);
-    s_secret(secret);
-    return 0;
+    return notify_signature_own_key(signing_key, private_key, public_key) == 0
+               ? 0
+               : bus_call_fail(call, BUS_INVALID_ARGUMENT, "signing_key", SIGNING_KEY_FORM);
 }
 
 static const char *s_scheme_name(Samhand__V1__SignatureScheme scheme)
@@ -258,7 +187,7 @@ int notify_subscription_create(bus_call_t *call)
     const notify_context_t *context = call->service;
     char secret[64] = {0}, public_key[64] = {0};
     if (has_own_key ? s_own_key_pair(call, req->signing_key, secret, public_key) != 0
-                    : s_new_secret(scheme, secret, public_key) != 0)
+                    : notify_signature_new_secret(scheme, secret, public_key) != 0)
         return has_own_key ? -1
                            : bus_call_fail(call, BUS_INTERNAL, NULL,
                                            "could not make the subscription's key pair");
@@ -408,7 +337,7 @@ int notify_subscription_update(bus_call_t *call)
     if (rotate) {
         if (has_own_key && s_own_key_pair(call, req->signing_key, secret, public_key) != 0)
             return -1;
-        if (!has_own_key && s_new_secret(scheme, secret, public_key) != 0)
+        if (!has_own_key && notify_signature_new_secret(scheme, secret, public_key) != 0)
             return bus_call_fail(call, BUS_INTERNAL, NULL,
                                  "could not make the subscription's key pair");
         if (!(sealed = notify_secret_seal(context->secret_key, secret)))
@@ -564,20 +493,12 @@ int notify_subscription_events(bus_call_t *call)
     char *roles = rows_json_array(p ? p->roles : NULL, p ? p->n_roles : 0);
     const char *params[] = {req->subscription_id, after_text,  limit_text,
                             s_subject(call),      s_org(call), roles};
-    /* what matched it when it came, as far as the caller may see it now
-     * (as in the feed) */
-    PGresult *res = db_query(
-        call->db,
-        "SELECT e.seq, e.event, d.subscription_sequence FROM deliveries d JOIN events e ON "
-        "e.seq = d.event_seq WHERE d.subscription_id = $1 AND d.subscription_sequence > $2 "
-        "AND visible_to(e.audience, e.audience_roles, e.audience_subjects, $4, $5::uuid, "
-        "ARRAY(SELECT jsonb_array_elements_text($6::jsonb))) "
-        "ORDER BY d.subscription_sequence LIMIT $3",
-        6, params);
+    int n;
+    notify_feed_event_t *rows = notify_store_subscription_events(call->db, params, &n);
     free(roles);
-    if (!res)
+    if (n < 0)
         return bus_call_fail_db(call, "read the subscription's events");
-    return notify_feed_reply(call, res, after_text);
+    return notify_feed_reply(call, rows, n, after_text);
 }
 
 int notify_replay(bus_call_t *call)

@@ -70,10 +70,10 @@ static int s_browser(const char *script, const char *env)
 /* Makes `path` with `body`, keeps the new id in `id`. */
 static void s_make(const char *path, const char *body, char id[40])
 {
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
     assert_int_equal(r->status, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 }
 
 /* An API key named `name` with one role, for an organisation (or none),
@@ -85,12 +85,12 @@ static void s_api_key(const char *name, const char *organization_id, const char 
     char body[256];
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}",
              name, organization_id ? organization_id : "", role);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
     assert_int_equal(r->status, 201);
-    snprintf(key, 80, "%s", json_text(r, "key"));
+    snprintf(key, 80, "%s", harness_json_text(r, "key"));
     if (subject)
-        snprintf(subject, 32, "%s", json_text(r, "subject"));
-    http_response_free(&r);
+        snprintf(subject, 32, "%s", harness_json_text(r, "subject"));
+    harness_http_response_free(&r);
 }
 
 /* An organisation and a reporter's key for it, made through the API. */
@@ -107,13 +107,13 @@ static void s_party(const char *name, const char *number, const char *kind, char
 static void test_report_and_receive_in_a_browser(void **state)
 {
     /* the page itself, with a policy that lets it load only itself */
-    http_response_t *r = stack_get(&s_stack, "/");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/");
     assert_int_equal(r->status, 200);
     assert_non_null(strstr(r->content_type, "text/html"));
     char policy[512];
-    assert_non_null(strstr(http_header(r, "content-security-policy", policy, sizeof policy),
+    assert_non_null(strstr(harness_http_header(r, "content-security-policy", policy, sizeof policy),
                            "script-src 'self'"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     char kommune[80], sykehus[80];
     s_party("Trondheim kommune", "942110464", "MUNICIPALITY", kommune);
@@ -177,12 +177,13 @@ static void test_operations_in_a_browser(void **state)
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
     const char *headers[] = {auth, NULL};
     snprintf(url, sizeof url, "%s/v1/subscriptions", s_stack.base_url);
-    http_response_t *r = http_request("POST", url,
-                                      "{\"url\":\"https://fagsystem.malvik.kommune.no/hendelser\","
-                                      "\"description\":\"Fagsystemet\"}",
-                                      headers);
+    harness_http_response_t *r =
+        harness_http_request("POST", url,
+                             "{\"url\":\"https://fagsystem.malvik.kommune.no/hendelser\","
+                             "\"description\":\"Fagsystemet\"}",
+                             headers);
     assert_int_equal(r->status, 201);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     char env[512];
     snprintf(env, sizeof env,
              "INTEGRATION_KEY='%s' "
@@ -218,21 +219,22 @@ static void test_committees_in_a_browser(void **state)
     /* its notice is out: members read it from the committee's page */
     char path[160];
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path,
-                                    "{\"kind\":\"CASE\",\"title\":\"Økonomirapport\","
-                                    "\"durationMin\":20}");
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", path,
+                           "{\"kind\":\"CASE\",\"title\":\"Økonomirapport\","
+                           "\"durationMin\":20}");
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"kind\":\"CASE\",\"title\":\"Tilsetting av ny samhandlingssjef\","
-                   "\"durationMin\":10,\"isExempt\":true,\"publicTitle\":\"Sak om "
-                   "personal\",\"exemptionBasis\":\"offl. § 25\"}");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path,
+                           "{\"kind\":\"CASE\",\"title\":\"Tilsetting av ny samhandlingssjef\","
+                           "\"durationMin\":10,\"isExempt\":true,\"publicTitle\":\"Sak om "
+                           "personal\",\"exemptionBasis\":\"offl. § 25\"}");
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    r = stack_send(&s_stack, "POST", path, NULL);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     s_api_key("Hjemmesykepleien", frosta, "reporter", reporter, NULL);
     s_api_key("Sekretariatet", trust, "secretariat", key, NULL);
     /* a reporter of another organisation: follows none of Frosta's cases */
@@ -290,20 +292,21 @@ static void test_sign_in_with_openid_connect(void **state)
            "\"MUNICIPALITY\"}",
            stjordal);
     /* how the pages may sign in */
-    http_response_t *r = stack_get(&s_stack, "/v1/sign-in");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/v1/sign-in");
     assert_int_equal(r->status, 200);
     json_t *oidc = json_object_get(r->json, "openIdConnect");
     assert_string_equal(json_string_value(json_object_get(oidc, "clientId")), "samhand-web");
     char want[128];
     snprintf(want, sizeof want, "http://127.0.0.1:%d/connect/token", s_idp_port);
     assert_string_equal(json_string_value(json_object_get(oidc, "tokenEndpoint")), want);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* and the pages may reach the token endpoint, nothing else outside */
-    r = stack_get(&s_stack, "/utvalg.html");
+    r = harness_stack_get(&s_stack, "/utvalg.html");
     char policy[512];
     snprintf(want, sizeof want, "connect-src 'self' http://127.0.0.1:%d;", s_idp_port);
-    assert_non_null(strstr(http_header(r, "content-security-policy", policy, sizeof policy), want));
-    http_response_free(&r);
+    assert_non_null(
+        strstr(harness_http_header(r, "content-security-policy", policy, sizeof policy), want));
+    harness_http_response_free(&r);
 
     char env[768];
     snprintf(env, sizeof env,

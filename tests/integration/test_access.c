@@ -69,7 +69,7 @@ static void s_path(const char *template, char *out, size_t size)
     out[used] = '\0';
 }
 
-static http_response_t *s_call(const gateway_route_t *route, const char *role)
+static harness_http_response_t *s_call(const gateway_route_t *route, const char *role)
 {
     char path[256], url[512], header[96];
     s_path(route->path, path, sizeof path);
@@ -77,11 +77,11 @@ static http_response_t *s_call(const gateway_route_t *route, const char *role)
     snprintf(header, sizeof header, "Authorization: Bearer shk_%s", role ? role : "");
     const char *headers[] = {header, NULL};
     bool body = strcmp(route->method, "GET") != 0 && strcmp(route->method, "DELETE") != 0;
-    return http_request(route->method, url, body ? "{}" : NULL, role ? headers : NULL);
+    return harness_http_request(route->method, url, body ? "{}" : NULL, role ? headers : NULL);
 }
 
 /* A refusal says why and nothing else: the problem's own fields. */
-static void s_no_data(const http_response_t *r, const gateway_route_t *route)
+static void s_no_data(const harness_http_response_t *r, const gateway_route_t *route)
 {
     const char *key;
     json_t *value;
@@ -98,17 +98,17 @@ static void test_every_route(void **state)
     size_t checked = 0, refused = 0;
     for (size_t i = 0; i < gateway_routes_count; i++) {
         const gateway_route_t *route = &gateway_routes[i];
-        http_response_t *r = s_call(route, NULL);
+        harness_http_response_t *r = s_call(route, NULL);
         if (route->access == GATEWAY_ACCESS_PUBLIC) {
             if (r->status == 401 || r->status == 403)
                 fail_msg("public %s %s refused without a credential", route->method, route->path);
-            http_response_free(&r);
+            harness_http_response_free(&r);
             continue;
         }
         if (r->status != 401)
             fail_msg("%s %s without a credential: %ld", route->method, route->path, r->status);
         s_no_data(r, route);
-        http_response_free(&r);
+        harness_http_response_free(&r);
 
         unsigned may = gateway_policy_roles(route->rpc);
         for (size_t k = 0; k < N_ROLES; k++) {
@@ -124,7 +124,7 @@ static void test_every_route(void **state)
                 s_no_data(r, route);
                 refused++;
             }
-            http_response_free(&r);
+            harness_http_response_free(&r);
             checked++;
         }
     }
@@ -137,18 +137,18 @@ static void test_refusal_names_the_roles(void **state)
     char url[256];
     snprintf(url, sizeof url, "%s/v1/organizations", s_stack.base_url);
     const char *headers[] = {"Authorization: Bearer shk_reporter", NULL};
-    http_response_t *r = http_request(
+    harness_http_response_t *r = harness_http_request(
         "POST", url, "{\"name\":\"Ny\",\"organizationNumber\":\"974575086\",\"kind\":\"OTHER\"}",
         headers);
     assert_int_equal(r->status, 403);
-    assert_string_equal(json_text(r, "detail"),
+    assert_string_equal(harness_json_text(r, "detail"),
                         "this needs one of the roles: administrator, secretariat");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* and nothing was made */
-    r = stack_get(&s_stack, "/v1/organizations?q=Ny");
+    r = harness_stack_get(&s_stack, "/v1/organizations?q=Ny");
     assert_int_equal(r->status, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* /v1/me tells each role the operations it may call, the same table the
@@ -157,13 +157,13 @@ static void test_me_lists_what_the_role_may_do(void **state)
 {
     char url[256], header[96];
     snprintf(url, sizeof url, "%s/v1/me", s_stack.base_url);
-    http_response_t *r = http_request("GET", url, NULL, NULL);
+    harness_http_response_t *r = harness_http_request("GET", url, NULL, NULL);
     assert_int_equal(r->status, 401);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     for (size_t i = 0; i < N_ROLES; i++) {
         snprintf(header, sizeof header, "Authorization: Bearer shk_%s", s_roles[i]);
         const char *headers[] = {header, NULL};
-        r = http_request("GET", url, NULL, headers);
+        r = harness_http_request("GET", url, NULL, headers);
         assert_int_equal(r->status, 200);
         json_t *operations = json_object_get(r->json, "operations");
         unsigned bit = gateway_role_bit(s_roles[i], strlen(s_roles[i]));
@@ -189,7 +189,7 @@ static void test_me_lists_what_the_role_may_do(void **state)
             listed += may;
         }
         assert_int_equal(json_array_size(operations), listed);
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     assert_non_null(strstr(gateway_policy_scope("agenda.PublishMeeting"), "runs"));
 }
@@ -197,14 +197,14 @@ static void test_me_lists_what_the_role_may_do(void **state)
 typedef struct {
     char url[256];
     const char *auth;
-    http_response_t *r;
+    harness_http_response_t *r;
 } s_async_t;
 
 static void *s_get_with_shared_id(void *arg)
 {
     s_async_t *a = arg;
     const char *headers[] = {a->auth, "X-Request-Id: one-id-for-two", NULL};
-    a->r = http_request("GET", a->url, NULL, headers);
+    a->r = harness_http_request("GET", a->url, NULL, headers);
     return NULL;
 }
 
@@ -212,11 +212,12 @@ static void *s_get_with_shared_id(void *arg)
  * their own answer: one principal's data never reaches another. */
 static void test_shared_request_id_never_crosses(void **state)
 {
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
-                                    "{\"name\":\"Meråker kommune\",\"organizationNumber\":"
-                                    "\"961381185\",\"kind\":\"MUNICIPALITY\"}");
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/organizations",
+                           "{\"name\":\"Meråker kommune\",\"organizationNumber\":"
+                           "\"961381185\",\"kind\":\"MUNICIPALITY\"}");
     assert_int_equal(r->status, 201);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* one waits at notify, held still for a moment ... */
     kill(s_stack.notify, SIGSTOP);
     s_async_t poll = {.auth = "Authorization: Bearer shk_integration"};
@@ -234,8 +235,8 @@ static void test_shared_request_id_never_crosses(void **state)
     pthread_join(thread, NULL);
     assert_int_equal(poll.r->status, 200);
     assert_null(strstr(poll.r->body, "Meråker kommune"));
-    http_response_free(&list.r);
-    http_response_free(&poll.r);
+    harness_http_response_free(&list.r);
+    harness_http_response_free(&poll.r);
 }
 
 /* A subscription cannot make samhand call into its own machine or a
@@ -252,11 +253,12 @@ static void test_webhooks_never_call_into_the_host(void **state)
     char body[256];
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         snprintf(body, sizeof body, "{\"url\":\"%s\"}", refused[i]);
-        http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+        harness_http_response_t *r =
+            harness_stack_send(&s_stack, "POST", "/v1/subscriptions", body);
         if (r->status != 400)
             fail_msg("a subscription to %s answered %ld", refused[i], r->status);
-        assert_problem(r, 400, "url");
-        http_response_free(&r);
+        harness_assert_problem(r, 400, "url");
+        harness_http_response_free(&r);
     }
     /* a name that leads here: made, and then never sent to */
     harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
@@ -264,22 +266,23 @@ static void test_webhooks_never_call_into_the_host(void **state)
     snprintf(body, sizeof body,
              "{\"url\":\"http://localhost:%s\",\"eventTypes\":[\"no.samhand.organization.\"]}",
              port);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/subscriptions", body);
     assert_int_equal(r->status, 201);
     char path[128];
-    snprintf(path, sizeof path, "/v1/subscriptions/%s", json_text(r, "id"));
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", "/v1/organizations",
-                   "{\"name\":\"Tydal kommune\",\"organizationNumber\":\"970542507\",\"kind\":"
-                   "\"MUNICIPALITY\"}");
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+    r = harness_stack_send(
+        &s_stack, "POST", "/v1/organizations",
+        "{\"name\":\"Tydal kommune\",\"organizationNumber\":\"970542507\",\"kind\":"
+        "\"MUNICIPALITY\"}");
     assert_int_equal(r->status, 201);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* the first thing sent to a new URL, its handshake, is not sent */
     const char *response = NULL;
     for (int i = 0; i < 100 && !response; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        response = json_text(r, "handshakeError");
+        harness_http_response_free(&r);
+        r = harness_stack_get(&s_stack, path);
+        response = harness_json_text(r, "handshakeError");
         if (!response[0]) {
             response = NULL;
             usleep(100 * 1000);
@@ -290,24 +293,24 @@ static void test_webhooks_never_call_into_the_host(void **state)
      * can be told open from closed by the attempts */
     char refused_answer[300];
     snprintf(refused_answer, sizeof refused_answer, "%s", response);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     assert_int_equal(harness_receiver_wait(rx, 1, 500), 0);
     harness_receiver_stop(&rx);
     snprintf(body, sizeof body,
              "{\"url\":\"http://localhost:%d\",\"eventTypes\":[\"no.samhand.organization.\"]}",
              harness_free_port());
-    r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    r = harness_stack_send(&s_stack, "POST", "/v1/subscriptions", body);
     assert_int_equal(r->status, 201);
-    snprintf(path, sizeof path, "/v1/subscriptions/%s", json_text(r, "id"));
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", harness_json_text(r, "id"));
     for (int i = 0; i < 100; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (json_text(r, "handshakeError")[0])
+        harness_http_response_free(&r);
+        r = harness_stack_get(&s_stack, path);
+        if (harness_json_text(r, "handshakeError")[0])
             break;
         usleep(100 * 1000);
     }
-    assert_string_equal(json_text(r, "handshakeError"), refused_answer);
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "handshakeError"), refused_answer);
+    harness_http_response_free(&r);
 }
 
 /* This machine's own addresses are refused too, not only loopback: an
@@ -327,11 +330,11 @@ static void test_webhooks_never_call_the_hosts_own_addresses(void **state)
     }
     char body[256];
     snprintf(body, sizeof body, "{\"url\":\"http://%s:8080/v1/api-keys\"}", ip);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/subscriptions", body);
     if (r->status != 400)
         fail_msg("a subscription to this machine's %s answered %ld", ip, r->status);
-    assert_problem(r, 400, "url");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "url");
+    harness_http_response_free(&r);
 }
 
 static void test_security_headers(void **state)
@@ -339,15 +342,18 @@ static void test_security_headers(void **state)
     static const char *const paths[] = {"/v1/committees", "/v1/nowhere", "/healthz"};
     char value[256];
     for (size_t i = 0; i < 3; i++) {
-        http_response_t *r = stack_get(&s_stack, paths[i]);
-        assert_string_equal(http_header(r, "x-content-type-options", value, sizeof value),
+        harness_http_response_t *r = harness_stack_get(&s_stack, paths[i]);
+        assert_string_equal(harness_http_header(r, "x-content-type-options", value, sizeof value),
                             "nosniff");
-        assert_string_equal(http_header(r, "x-frame-options", value, sizeof value), "DENY");
-        assert_string_equal(http_header(r, "referrer-policy", value, sizeof value), "no-referrer");
-        assert_non_null(strstr(http_header(r, "content-security-policy", value, sizeof value),
-                               "frame-ancestors 'none'"));
-        assert_string_equal(http_header(r, "cache-control", value, sizeof value), "no-store");
-        http_response_free(&r);
+        assert_string_equal(harness_http_header(r, "x-frame-options", value, sizeof value), "DENY");
+        assert_string_equal(harness_http_header(r, "referrer-policy", value, sizeof value),
+                            "no-referrer");
+        assert_non_null(
+            strstr(harness_http_header(r, "content-security-policy", value, sizeof value),
+                   "frame-ancestors 'none'"));
+        assert_string_equal(harness_http_header(r, "cache-control", value, sizeof value),
+                            "no-store");
+        harness_http_response_free(&r);
     }
 }
 
@@ -359,34 +365,37 @@ static void test_cors_for_the_configured_origins(void **state)
     const char *preflight[] = {"Origin: https://samhand.helsefellesskap.no",
                                "Access-Control-Request-Method: POST",
                                "Access-Control-Request-Headers: authorization, content-type", NULL};
-    http_response_t *r = http_request("OPTIONS", url, NULL, preflight);
+    harness_http_response_t *r = harness_http_request("OPTIONS", url, NULL, preflight);
     assert_int_equal(r->status, 204);
-    assert_string_equal(http_header(r, "access-control-allow-origin", value, sizeof value),
+    assert_string_equal(harness_http_header(r, "access-control-allow-origin", value, sizeof value),
                         "https://samhand.helsefellesskap.no");
-    assert_non_null(strstr(http_header(r, "access-control-allow-headers", value, sizeof value),
-                           "Authorization"));
     assert_non_null(
-        strstr(http_header(r, "access-control-allow-methods", value, sizeof value), "POST"));
-    http_response_free(&r);
+        strstr(harness_http_header(r, "access-control-allow-headers", value, sizeof value),
+               "Authorization"));
+    assert_non_null(strstr(
+        harness_http_header(r, "access-control-allow-methods", value, sizeof value), "POST"));
+    harness_http_response_free(&r);
     /* from anywhere else: refused, and no permission in the answer */
     const char *elsewhere[] = {"Origin: https://evil.example",
                                "Access-Control-Request-Method: POST", NULL};
-    r = http_request("OPTIONS", url, NULL, elsewhere);
+    r = harness_http_request("OPTIONS", url, NULL, elsewhere);
     assert_int_equal(r->status, 403);
-    assert_string_equal(http_header(r, "access-control-allow-origin", value, sizeof value), "");
-    http_response_free(&r);
+    assert_string_equal(harness_http_header(r, "access-control-allow-origin", value, sizeof value),
+                        "");
+    harness_http_response_free(&r);
     /* the answer itself: readable by the allowed origin only */
     snprintf(url, sizeof url, "%s/v1/committees", s_stack.base_url);
     const char *allowed[] = {"Origin: https://test.example", NULL};
-    r = http_request("GET", url, NULL, allowed);
+    r = harness_http_request("GET", url, NULL, allowed);
     assert_int_equal(r->status, 200);
-    assert_string_equal(http_header(r, "access-control-allow-origin", value, sizeof value),
+    assert_string_equal(harness_http_header(r, "access-control-allow-origin", value, sizeof value),
                         "https://test.example");
-    http_response_free(&r);
-    r = http_request("GET", url, NULL, elsewhere);
+    harness_http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, elsewhere);
     assert_int_equal(r->status, 200);
-    assert_string_equal(http_header(r, "access-control-allow-origin", value, sizeof value), "");
-    http_response_free(&r);
+    assert_string_equal(harness_http_header(r, "access-control-allow-origin", value, sizeof value),
+                        "");
+    harness_http_response_free(&r);
 }
 
 static void test_rate_limit_per_credential(void **state)
@@ -398,118 +407,119 @@ static void test_rate_limit_per_credential(void **state)
     /* far beyond the burst of 100 at once: the rest get 429 */
     int ok = 0, limited = 0;
     for (int i = 0; i < 160; i++) {
-        http_response_t *r = http_request("GET", url, NULL, member);
+        harness_http_response_t *r = harness_http_request("GET", url, NULL, member);
         if (r->status == 200)
             ok++;
         else if (r->status == 429) {
             limited++;
-            assert_true(atoi(http_header(r, "retry-after", value, sizeof value)) >= 1);
+            assert_true(atoi(harness_http_header(r, "retry-after", value, sizeof value)) >= 1);
             assert_string_equal(r->content_type, "application/problem+json");
         }
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     /* at most the burst and what 20 a second refill meanwhile (the key was
      * used before, by the tests above) */
     assert_true(limited >= 20);
     assert_true(ok > 0 && ok <= 130);
     /* another credential is not held back by it */
-    http_response_t *r = http_request("GET", url, NULL, quality);
+    harness_http_response_t *r = harness_http_request("GET", url, NULL, quality);
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* and after a pause, the first may go on */
     usleep(1100 * 1000);
-    r = http_request("GET", url, NULL, member);
+    r = harness_http_request("GET", url, NULL, member);
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* Keys for the parties' systems, made and revoked by an administrator
  * through the API: shown once, usable at once, refused soon after revoke. */
 static void test_api_keys_through_the_api(void **state)
 {
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
-                                    "{\"name\":\"Frosta kommune\",\"organizationNumber\":"
-                                    "\"944305483\",\"kind\":\"MUNICIPALITY\"}");
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/organizations",
+                           "{\"name\":\"Frosta kommune\",\"organizationNumber\":"
+                           "\"944305483\",\"kind\":\"MUNICIPALITY\"}");
     assert_int_equal(r->status, 201);
     char org[40], body[512], id[40], key[80], path[128], url[256], auth[128];
-    snprintf(org, sizeof org, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(org, sizeof org, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 
     /* refused: a role that is none, an organisation that is not there, and
      * anyone but an administrator */
     snprintf(body, sizeof body,
              "{\"name\":\"Fagsystem\",\"organizationId\":\"%s\",\"roles\":[\"superuser\"]}", org);
-    r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    assert_problem(r, 400, "roles");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", "/v1/api-keys",
-                   "{\"name\":\"Fagsystem\",\"organizationId\":\"" SOMEONE "\",\"roles\":["
-                   "\"integration\"]}");
-    assert_problem(r, 400, "organizationId");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    harness_assert_problem(r, 400, "roles");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/api-keys",
+                           "{\"name\":\"Fagsystem\",\"organizationId\":\"" SOMEONE "\",\"roles\":["
+                           "\"integration\"]}");
+    harness_assert_problem(r, 400, "organizationId");
+    harness_http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/api-keys", s_stack.base_url);
     const char *secretariat[] = {"Authorization: Bearer shk_secretariat", NULL};
     snprintf(body, sizeof body,
              "{\"name\":\"Fagsystem i Frosta\",\"organizationId\":\"%s\",\"roles\":["
              "\"integration\"]}",
              org);
-    r = http_request("POST", url, body, secretariat);
+    r = harness_http_request("POST", url, body, secretariat);
     assert_int_equal(r->status, 403);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* made: the key in this answer only */
-    r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
     assert_int_equal(r->status, 201);
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    snprintf(key, sizeof key, "%s", json_text(r, "key"));
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    snprintf(key, sizeof key, "%s", harness_json_text(r, "key"));
     char subject[32];
-    snprintf(subject, sizeof subject, "%s", json_text(r, "subject"));
+    snprintf(subject, sizeof subject, "%s", harness_json_text(r, "subject"));
     assert_int_equal(strlen(subject), 16); /* key:<12 hex> */
     assert_int_equal(strlen(key), 68);
     assert_true(strncmp(key, "shk_", 4) == 0);
     char prefix[9];
     snprintf(prefix, sizeof prefix, "%.8s", key + 4);
-    assert_string_equal(json_text(r, "prefix"), prefix);
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "prefix"), prefix);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/api-keys/%s", id);
-    r = stack_get(&s_stack, path);
+    r = harness_stack_get(&s_stack, path);
     assert_int_equal(r->status, 200);
-    const char *shown = json_text(r, "key");
+    const char *shown = harness_json_text(r, "key");
     assert_true(!shown || !*shown); /* never again */
     assert_null(strstr(r->body, key + 4));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* usable at once, with its organisation and roles, as the principal
      * its subject names (what a person's principalSubject is set to) */
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
     const char *with_key[] = {auth, NULL};
     snprintf(url, sizeof url, "%s/v1/me", s_stack.base_url);
-    r = http_request("GET", url, NULL, with_key);
+    r = harness_http_request("GET", url, NULL, with_key);
     assert_int_equal(r->status, 200);
-    assert_string_equal(json_text(r, "subject"), subject);
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "subject"), subject);
+    harness_http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/subscriptions", s_stack.base_url);
-    r = http_request("GET", url, NULL, with_key);
+    r = harness_http_request("GET", url, NULL, with_key);
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/organizations", s_stack.base_url);
-    r = http_request("POST", url,
-                     "{\"name\":\"Ny\",\"organizationNumber\":\"974575086\",\"kind\":\"OTHER\"}",
-                     with_key);
+    r = harness_http_request(
+        "POST", url, "{\"name\":\"Ny\",\"organizationNumber\":\"974575086\",\"kind\":\"OTHER\"}",
+        with_key);
     assert_int_equal(r->status, 403);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* revoked: refused within seconds */
-    r = stack_send(&s_stack, "DELETE", path, NULL);
+    r = harness_stack_send(&s_stack, "DELETE", path, NULL);
     assert_int_equal(r->status, 200);
     assert_non_null(json_object_get(r->json, "revokeTime"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/subscriptions", s_stack.base_url);
     long status = 200;
     for (int i = 0; i < 150 && status == 200; i++) {
-        r = http_request("GET", url, NULL, with_key);
+        r = harness_http_request("GET", url, NULL, with_key);
         status = r->status;
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (status == 200)
             usleep(100 * 1000);
     }
@@ -528,7 +538,7 @@ static void s_key_subject(const char *key, char out[32])
         n += snprintf(out + n, 32 - (size_t)n, "%02x", digest[i]);
 }
 
-static const char *s_first_title(http_response_t *r)
+static const char *s_first_title(harness_http_response_t *r)
 {
     return json_string_value(
         json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "title"));
@@ -541,78 +551,79 @@ static void test_exempt_content_for_members_only(void **state)
 {
     char org[40], person[40], committee[40], meeting[40], body[512], path[160], url[256],
         subject[32];
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
-                                    "{\"name\":\"Malvik kommune\",\"organizationNumber\":"
-                                    "\"939865942\",\"kind\":\"MUNICIPALITY\"}");
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/organizations",
+                           "{\"name\":\"Malvik kommune\",\"organizationNumber\":"
+                           "\"939865942\",\"kind\":\"MUNICIPALITY\"}");
     assert_int_equal(r->status, 201);
-    snprintf(org, sizeof org, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(org, sizeof org, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     s_key_subject("shk_member", subject);
     snprintf(body, sizeof body,
              "{\"name\":\"Mona Medlem\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}",
              org, subject);
-    r = stack_send(&s_stack, "POST", "/v1/persons", body);
+    r = harness_stack_send(&s_stack, "POST", "/v1/persons", body);
     assert_int_equal(r->status, 201);
-    snprintf(person, sizeof person, "%s", json_text(r, "id"));
-    assert_string_equal(json_text(r, "principalSubject"), subject);
-    http_response_free(&r);
+    snprintf(person, sizeof person, "%s", harness_json_text(r, "id"));
+    assert_string_equal(harness_json_text(r, "principalSubject"), subject);
+    harness_http_response_free(&r);
     /* one principal, one person */
-    r = stack_send(&s_stack, "POST", "/v1/persons", body);
-    assert_problem(r, 409, "principalSubject");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", "/v1/committees",
-                   "{\"name\":\"Fagråd for legevakt\",\"kind\":\"EXPERT_COUNCIL\"}");
-    snprintf(committee, sizeof committee, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/persons", body);
+    harness_assert_problem(r, 409, "principalSubject");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Fagråd for legevakt\",\"kind\":\"EXPERT_COUNCIL\"}");
+    snprintf(committee, sizeof committee, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", committee);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2024-01-01\"}", person);
-    r = stack_send(&s_stack, "POST", path, body);
+    r = harness_stack_send(&s_stack, "POST", path, body);
     assert_int_equal(r->status, 201);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-03-04T09:00:00+01:00\","
              "\"endTime\":\"2031-03-04T10:00:00+01:00\",\"place\":\"Legevakten\"}",
              committee);
-    r = stack_send(&s_stack, "POST", "/v1/meetings", body);
-    snprintf(meeting, sizeof meeting, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/meetings", body);
+    snprintf(meeting, sizeof meeting, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    r = stack_send(
+    r = harness_stack_send(
         &s_stack, "POST", path,
         "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":15,"
         "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 13\"}");
     assert_int_equal(r->status, 200);
     /* the secretariat's administrator writing it sees it */
     assert_string_equal(s_first_title(r), "Klage på navngitt lege");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    r = stack_send(&s_stack, "POST", path, NULL);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(url, sizeof url, "%s/v1/meetings/%s", s_stack.base_url, meeting);
     const char *member[] = {"Authorization: Bearer shk_member", NULL};
     const char *quality[] = {"Authorization: Bearer shk_quality", NULL};
-    r = http_request("GET", url, NULL, member);
+    r = harness_http_request("GET", url, NULL, member);
     assert_int_equal(r->status, 200);
     assert_string_equal(s_first_title(r), "Klage på navngitt lege");
-    http_response_free(&r);
-    r = http_request("GET", url, NULL, quality);
+    harness_http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, quality);
     assert_int_equal(r->status, 200);
     assert_string_equal(s_first_title(r), "Sak om personal (unntatt offentlighet, offl. § 13)");
-    http_response_free(&r);
-    r = http_request("GET", url, NULL, NULL);
+    harness_http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, NULL);
     assert_string_equal(s_first_title(r), "Sak om personal (unntatt offentlighet, offl. § 13)");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* the events every party reads never carry it */
     bool seen = false;
     for (int i = 0; i < 50 && !seen; i++) {
-        r = stack_get(&s_stack, "/v1/events?types=no.samhand.meeting.&limit=500");
+        r = harness_stack_get(&s_stack, "/v1/events?types=no.samhand.meeting.&limit=500");
         seen = r->body && strstr(r->body, meeting);
         if (seen)
             assert_null(strstr(r->body, "navngitt"));
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (!seen)
             usleep(100 * 1000);
     }

@@ -9,38 +9,31 @@
 static harness_stack_t s_stack;
 static char s_asu[40], s_county[40], s_hospital[40];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 static size_t s_count(const char *path)
 {
-    http_response_t *r = stack_get(&s_stack, path);
-    expect_status(r, 200);
+    harness_http_response_t *r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
     size_t n = json_array_size(json_object_get(r->json, "items"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return n;
 }
 
 static int s_setup(void **state)
 {
     harness_stack_start(&s_stack, harness_database_url());
-    s_create("/v1/committees",
-             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
-             "\"kind\":\"ADMINISTRATIVE\"}",
-             s_asu);
-    s_create("/v1/organizations",
-             "{\"name\":\"Statsforvalteren i Trøndelag\",\"organizationNumber\":\"974764350\","
-             "\"kind\":\"COUNTY_GOVERNOR\"}",
-             s_county);
-    s_create("/v1/organizations",
-             "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             s_hospital);
+    harness_stack_create(&s_stack, "/v1/committees",
+                         "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+                         "\"kind\":\"ADMINISTRATIVE\"}",
+                         s_asu);
+    harness_stack_create(
+        &s_stack, "/v1/organizations",
+        "{\"name\":\"Statsforvalteren i Trøndelag\",\"organizationNumber\":\"974764350\","
+        "\"kind\":\"COUNTY_GOVERNOR\"}",
+        s_county);
+    harness_stack_create(&s_stack, "/v1/organizations",
+                         "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+                         "\"kind\":\"HOSPITAL_TRUST\"}",
+                         s_hospital);
     return 0;
 }
 
@@ -61,25 +54,25 @@ static void test_actions_numbered_and_followed(void **state)
              "gjennomføres.\",\"responsible\":\"Fagråd helseb. og akuttmed. kjede\","
              "\"responsibleOrganizationIds\":[\"%s\"],\"dueDate\":\"2023-06-30\"}",
              s_asu, s_county);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/actions", body);
-    expect_status(r, 201);
-    snprintf(s_ros, sizeof s_ros, "%s", json_text(r, "id"));
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/actions", body);
+    harness_expect_status(r, 201);
+    snprintf(s_ros, sizeof s_ros, "%s", harness_json_text(r, "id"));
     assert_int_equal(json_integer_value(json_object_get(r->json, "number")), 1);
-    assert_string_equal(json_text(r, "status"), "OPEN");
+    assert_string_equal(harness_json_text(r, "status"), "OPEN");
     assert_true(json_is_true(json_object_get(r->json, "isOverdue")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"description\":\"Plan for oppfølging av anbefalte "
              "tiltak\",\"responsible\":\"AU\",\"responsibleOrganizationIds\":[\"%s\"],"
              "\"dueDate\":\"2031-06-30\"}",
              s_asu, s_hospital);
-    r = stack_send(&s_stack, "POST", "/v1/actions", body);
-    expect_status(r, 201);
-    snprintf(s_plan, sizeof s_plan, "%s", json_text(r, "id"));
+    r = harness_stack_send(&s_stack, "POST", "/v1/actions", body);
+    harness_expect_status(r, 201);
+    snprintf(s_plan, sizeof s_plan, "%s", harness_json_text(r, "id"));
     assert_int_equal(json_integer_value(json_object_get(r->json, "number")), 2);
     assert_false(json_is_true(json_object_get(r->json, "isOverdue")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     char path[200];
     snprintf(path, sizeof path, "/v1/actions?committeeId=%s&open=true", s_asu);
@@ -91,10 +84,10 @@ static void test_actions_numbered_and_followed(void **state)
 
     /* progress is dated and signed */
     snprintf(path, sizeof path, "/v1/actions/%s", s_ros);
-    r = stack_send(&s_stack, "PATCH", path,
-                   "{\"status\":\"IN_PROGRESS\",\"note\":\"Statsforvalteren har påbegynt "
-                   "revisjon av ROS-Trøndelag.\"}");
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "PATCH", path,
+                           "{\"status\":\"IN_PROGRESS\",\"note\":\"Statsforvalteren har påbegynt "
+                           "revisjon av ROS-Trøndelag.\"}");
+    harness_expect_status(r, 200);
     json_t *notes = json_object_get(r->json, "notes");
     assert_int_equal(json_array_size(notes), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(notes, 0), "text")),
@@ -102,13 +95,13 @@ static void test_actions_numbered_and_followed(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(notes, 1), "author")),
                         "admin");
     assert_true(strlen(json_string_value(json_object_get(json_array_get(notes, 1), "time"))) >= 20);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
-    r = stack_send(&s_stack, "PATCH", path, "{\"status\":\"DONE\"}");
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"status\":\"DONE\"}");
+    harness_expect_status(r, 200);
     assert_false(json_is_true(json_object_get(r->json, "isOverdue")));
     assert_int_equal(json_array_size(json_object_get(r->json, "notes")), 3);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/actions?committeeId=%s&overdue=true", s_asu);
     assert_int_equal(s_count(path), 0);
     snprintf(path, sizeof path, "/v1/actions?committeeId=%s&status=DONE", s_asu);
@@ -120,35 +113,35 @@ static void test_refusals(void **state)
     char body[512];
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"description\":\"X\",\"dueDate\":\"30.06.2023\"}", s_asu);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/actions", body);
-    assert_problem(r, 400, "dueDate");
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/actions", body);
+    harness_assert_problem(r, 400, "dueDate");
+    harness_http_response_free(&r);
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"description\":\"X\",\"responsibleOrganizationIds\":"
              "[\"00000000-0000-0000-0000-000000000000\"]}",
              s_asu);
-    r = stack_send(&s_stack, "POST", "/v1/actions", body);
-    assert_problem(r, 400, "responsibleOrganizationIds");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/actions", body);
+    harness_assert_problem(r, 400, "responsibleOrganizationIds");
+    harness_http_response_free(&r);
     snprintf(body, sizeof body, "{\"committeeId\":\"%s\"}", s_asu);
-    r = stack_send(&s_stack, "POST", "/v1/actions", body);
-    assert_problem(r, 400, "description");
-    http_response_free(&r);
-    r = stack_send(
+    r = harness_stack_send(&s_stack, "POST", "/v1/actions", body);
+    harness_assert_problem(r, 400, "description");
+    harness_http_response_free(&r);
+    r = harness_stack_send(
         &s_stack, "POST", "/v1/actions",
         "{\"committeeId\":\"00000000-0000-0000-0000-000000000000\",\"description\":\"X\"}");
-    assert_problem(r, 400, "committeeId");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "committeeId");
+    harness_http_response_free(&r);
     char path[128];
     snprintf(path, sizeof path, "/v1/actions/%s", s_plan);
-    r = stack_send(&s_stack, "PATCH", path, "{\"number\":7}");
-    assert_problem(r, 400, "number");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"number\":7}");
+    harness_assert_problem(r, 400, "number");
+    harness_http_response_free(&r);
     char url[200];
     snprintf(url, sizeof url, "%s/v1/actions", s_stack.base_url);
-    r = http_request("GET", url, NULL, NULL);
-    assert_problem(r, 401, NULL);
-    http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_assert_problem(r, 401, NULL);
+    harness_http_response_free(&r);
 }
 
 static void test_follow_up_on_the_agenda(void **state)
@@ -158,10 +151,10 @@ static void test_follow_up_on_the_agenda(void **state)
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-05T13:00:00+01:00\","
              "\"endTime\":\"2031-02-05T16:00:00+01:00\",\"place\":\"Teams\"}",
              s_asu);
-    s_create("/v1/meetings", body, meeting);
+    harness_stack_create(&s_stack, "/v1/meetings", body, meeting);
     snprintf(path, sizeof path, "/v1/meetings/%s/follow-up", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path, "{\"durationMin\":15}");
-    expect_status(r, 200);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, "{\"durationMin\":15}");
+    harness_expect_status(r, 200);
     json_t *item = json_array_get(json_object_get(r->json, "items"), 0);
     assert_string_equal(json_string_value(json_object_get(item, "title")), "Oppfølging av tiltak");
     assert_int_equal(json_integer_value(json_object_get(item, "durationMin")), 15);
@@ -169,7 +162,7 @@ static void test_follow_up_on_the_agenda(void **state)
     assert_non_null(strstr(text, "Nr. 2: Plan for oppfølging av anbefalte tiltak – Ansvar: AU – "
                                  "Status: Åpen – Frist: 30.06.2031"));
     assert_null(strstr(text, "Nr. 1:")); /* done: no longer followed up */
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* A new due date or owner needs a note saying why, and both stay in the
@@ -181,37 +174,38 @@ static void test_a_moved_due_date_is_kept_with_why(void **state)
              "{\"committeeId\":\"%s\",\"description\":\"Revidere rutinen\","
              "\"responsible\":\"Fagrådet\",\"dueDate\":\"2031-06-01\"}",
              s_asu);
-    s_create("/v1/actions", body, id);
+    harness_stack_create(&s_stack, "/v1/actions", body, id);
     snprintf(path, sizeof path, "/v1/actions/%s", id);
-    http_response_t *r = stack_send(&s_stack, "PATCH", path, "{\"dueDate\":\"2031-09-01\"}");
-    assert_problem(r, 400, "note");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "PATCH", path, "{\"responsible\":\"Sekretariatet\"}");
-    assert_problem(r, 400, "note");
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "PATCH", path, "{\"dueDate\":\"2031-09-01\"}");
+    harness_assert_problem(r, 400, "note");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"responsible\":\"Sekretariatet\"}");
+    harness_assert_problem(r, 400, "note");
+    harness_http_response_free(&r);
 
     /* the secretary who signs in as a person of the directory */
-    r = stack_send(&s_stack, "POST", "/v1/api-keys",
-                   "{\"name\":\"Sekretær\",\"roles\":[\"administrator\"]}");
-    expect_status(r, 201);
+    r = harness_stack_send(&s_stack, "POST", "/v1/api-keys",
+                           "{\"name\":\"Sekretær\",\"roles\":[\"administrator\"]}");
+    harness_expect_status(r, 201);
     char key[80], subject[32];
-    snprintf(key, sizeof key, "%s", json_text(r, "key"));
-    snprintf(subject, sizeof subject, "%s", json_text(r, "subject"));
-    http_response_free(&r);
+    snprintf(key, sizeof key, "%s", harness_json_text(r, "key"));
+    snprintf(subject, sizeof subject, "%s", harness_json_text(r, "subject"));
+    harness_http_response_free(&r);
     snprintf(body, sizeof body,
              "{\"name\":\"Siri Sekretær\",\"organizationId\":\"%s\",\"principalSubject\":"
              "\"%s\"}",
              s_hospital, subject);
-    s_create("/v1/persons", body, person);
+    harness_stack_create(&s_stack, "/v1/persons", body, person);
     char url[256], auth[128];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
     const char *headers[] = {auth, NULL};
-    r = http_request("PATCH", url,
-                     "{\"dueDate\":\"2031-09-01\",\"responsible\":\"Sekretariatet\","
-                     "\"note\":\"Venter på ny forskrift.\"}",
-                     headers);
-    expect_status(r, 200);
+    r = harness_http_request("PATCH", url,
+                             "{\"dueDate\":\"2031-09-01\",\"responsible\":\"Sekretariatet\","
+                             "\"note\":\"Venter på ny forskrift.\"}",
+                             headers);
+    harness_expect_status(r, 200);
     json_t *notes = json_object_get(r->json, "notes");
     assert_int_equal(json_array_size(notes), 3);
     const char *want[] = {"Frist: 01.06.2031 → 01.09.2031", "Ansvar: Fagrådet → Sekretariatet",
@@ -221,12 +215,12 @@ static void test_a_moved_due_date_is_kept_with_why(void **state)
         assert_string_equal(json_string_value(json_object_get(note, "text")), want[i]);
         assert_string_equal(json_string_value(json_object_get(note, "author")), "Siri Sekretær");
     }
-    assert_string_equal(json_text(r, "dueDate"), "2031-09-01");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "dueDate"), "2031-09-01");
+    harness_http_response_free(&r);
     /* the same date again is no change, and needs no note */
-    r = stack_send(&s_stack, "PATCH", path, "{\"dueDate\":\"2031-09-01\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"dueDate\":\"2031-09-01\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 }
 
 int main(void)

@@ -394,12 +394,12 @@ static void s_scan(int principal, const char *channel, const char *where, const 
 
 /* The text of a PDF answer as pdftotext reads it; NULL for another
  * answer. The caller frees it. */
-static char *s_pdf_text(const http_response_t *r)
+static char *s_pdf_text(const harness_http_response_t *r)
 {
     if (strncmp(r->content_type, "application/pdf", 15) != 0 || r->body_len == 0)
         return NULL;
     int status;
-    char *text = http_body_through(r, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
+    char *text = harness_http_body_through(r, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
     /* a line broken after a hyphen, inside a canary, joined again */
     size_t j = 0;
     for (size_t i = 0; text[i]; i++)
@@ -412,8 +412,8 @@ static char *s_pdf_text(const http_response_t *r)
 }
 
 /* One request as `principal`; the answer is scanned under `channel`. */
-static http_response_t *s_call(int principal, const char *channel, const char *method,
-                               const char *path, const char *body, const char *extra_header)
+static harness_http_response_t *s_call(int principal, const char *channel, const char *method,
+                                       const char *path, const char *body, const char *extra_header)
 {
     char url[1024], where[600];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
@@ -424,7 +424,7 @@ static http_response_t *s_call(int principal, const char *channel, const char *m
         headers[n++] = p->auth;
     if (extra_header)
         headers[n++] = extra_header;
-    http_response_t *r = http_request(method, url, body, headers);
+    harness_http_response_t *r = harness_http_request(method, url, body, headers);
     snprintf(where, sizeof where, "%s %s -> %ld", method, path, r->status);
     s_scan(principal, channel, where, r->headers, NULL);
     s_scan(principal, channel, where, r->body, NULL);
@@ -437,10 +437,10 @@ static http_response_t *s_call(int principal, const char *channel, const char *m
 /* ------------------------------------------------------------ building */
 
 /* As the environment's administrator; the answer must be `status`. */
-static http_response_t *s_admin_send(const char *method, const char *path, const char *body,
-                                     long status)
+static harness_http_response_t *s_admin_send(const char *method, const char *path, const char *body,
+                                             long status)
 {
-    http_response_t *r = stack_send(&s_stack, method, path, body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, method, path, body);
     if (r->status != status)
         fprintf(stderr, "building: %s %s: %ld %s\n", method, path, r->status, r->body);
     assert_int_equal(r->status, status);
@@ -448,13 +448,13 @@ static http_response_t *s_admin_send(const char *method, const char *path, const
 }
 
 /* As a principal, for building; the answer must be `status`. */
-static http_response_t *s_as(int principal, const char *method, const char *path, const char *body,
-                             long status)
+static harness_http_response_t *s_as(int principal, const char *method, const char *path,
+                                     const char *body, long status)
 {
     char url[1024];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     const char *headers[] = {s_principals[principal].auth, NULL};
-    http_response_t *r = http_request(method, url, body, headers);
+    harness_http_response_t *r = harness_http_request(method, url, body, headers);
     if (r->status != status)
         fprintf(stderr, "building as %s: %s %s: %ld %s\n", s_principals[principal].name, method,
                 path, r->status, r->body);
@@ -464,10 +464,10 @@ static http_response_t *s_as(int principal, const char *method, const char *path
 
 static void s_create(const char *path, const char *body, s_kind_t kind, char id[40])
 {
-    http_response_t *r = s_admin_send("POST", path, body, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
+    harness_http_response_t *r = s_admin_send("POST", path, body, 201);
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
     s_id(kind, id);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* An API key of `org` with `roles` ("quality" or "quality\",\"integration"),
@@ -486,13 +486,13 @@ static int s_key(const char *name, int org, const char *roles_json, unsigned rol
     snprintf(body, sizeof body,
              "{\"name\":\"%s Fagsystem\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}", label,
              s_orgs[org], roles_json);
-    http_response_t *r = s_admin_send("POST", "/v1/api-keys", body, 201);
-    snprintf(p->key, sizeof p->key, "%s", json_text(r, "key"));
-    snprintf(p->key_id, sizeof p->key_id, "%s", json_text(r, "id"));
-    snprintf(p->subject, sizeof p->subject, "%s", json_text(r, "subject"));
-    snprintf(p->auth, sizeof p->auth, "Authorization: Bearer %s", json_text(r, "key"));
+    harness_http_response_t *r = s_admin_send("POST", "/v1/api-keys", body, 201);
+    snprintf(p->key, sizeof p->key, "%s", harness_json_text(r, "key"));
+    snprintf(p->key_id, sizeof p->key_id, "%s", harness_json_text(r, "id"));
+    snprintf(p->subject, sizeof p->subject, "%s", harness_json_text(r, "subject"));
+    snprintf(p->auth, sizeof p->auth, "Authorization: Bearer %s", harness_json_text(r, "key"));
     s_id(K_KEY, p->key_id);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return i;
 }
 
@@ -537,7 +537,7 @@ static void s_item(const char *meeting, const char *body, char id[40])
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    http_response_t *r = s_admin_send("POST", path, body, 200);
+    harness_http_response_t *r = s_admin_send("POST", path, body, 200);
     json_t *items = json_object_get(r->json, "items");
     /* the new item: the one whose id we have not seen */
     size_t i;
@@ -554,7 +554,7 @@ static void s_item(const char *meeting, const char *body, char id[40])
     }
     assert_int_equal(strlen(id), 36);
     s_id_in(K_ITEM, id, meeting);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void s_meeting(int committee, const char *start, const char *end, char id[40])
@@ -572,8 +572,8 @@ static void s_meeting_step(const char *method, const char *meeting, const char *
 {
     char path[200];
     snprintf(path, sizeof path, "/v1/meetings/%s/%s", meeting, step);
-    http_response_t *r = s_admin_send(method, path, body, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = s_admin_send(method, path, body, 200);
+    harness_http_response_free(&r);
 }
 
 /* An exempt case with every field a canary of `committee`: title,
@@ -605,8 +605,8 @@ static void s_exempt_case(int committee, const char *meeting, const char *tag, c
              s_canary(A_EXEMPT, 0, c, n[0]), s_canary(A_EXEMPT, 0, c, n[1]),
              s_canary(A_EXEMPT, 0, c, n[2]), s_canary(A_EXEMPT, 0, c, n[3]),
              s_canary(A_EXEMPT, 0, c, n[4]));
-    http_response_t *r = s_admin_send("PUT", path, body, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = s_admin_send("PUT", path, body, 200);
+    harness_http_response_free(&r);
     char content[128], b64[256], att[64];
     snprintf(att, sizeof att, "%s-att-content", tag);
     snprintf(content, sizeof content, "%s Vedlegg med pasientopplysninger\n",
@@ -621,7 +621,7 @@ static void s_exempt_case(int committee, const char *meeting, const char *tag, c
     json_t *a;
     json_array_foreach(json_object_get(r->json, "attachments"), i, a)
         s_id(K_ATTACHMENT, json_string_value(json_object_get(a, "id")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void s_outcome(const char *meeting, const char *item, const char *body)
@@ -773,10 +773,10 @@ static void s_subscribe(int owner, const char *tag, char id[40])
              org == H    ? "h"
              : org == M1 ? "m1"
                          : "m2");
-    http_response_t *r = s_as(owner, "POST", "/v1/subscriptions", body, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
+    harness_http_response_t *r = s_as(owner, "POST", "/v1/subscriptions", body, 201);
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
     s_id(K_SUBSCRIPTION, id);
-    http_response_free(&r); /* the answer with the secret is the owner's, and not scanned */
+    harness_http_response_free(&r); /* the answer with the secret is the owner's, and not scanned */
 }
 
 static void s_build_meetings(void)
@@ -790,12 +790,12 @@ static void s_build_meetings(void)
            "Innleder\"],\"durationMin\":20}",
            i1);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", s_m1a, i1);
-    http_response_t *r =
+    harness_http_response_t *r =
         s_admin_send("PUT", path,
                      "{\"background\":\"Offentlig bakgrunn.\",\"proposedDecisions\":[\"Tas til "
                      "orientering.\"]}",
                      200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     s_exempt_case(C1, s_m1a, "c1-exempt", s_e1);
     s_item(s_m1a, "{\"kind\":\"CASE\",\"title\":\"Sak som blir unntatt\",\"durationMin\":15}",
            s_i3);
@@ -814,18 +814,18 @@ static void s_build_meetings(void)
     const char *background = s_canary(A_EXEMPT, 0, COMMITTEE(C1), "c1-late-exempt-doc");
     snprintf(body, sizeof body, "{\"background\":\"%s om pasienten.\"}", background);
     r = s_admin_send("PUT", path, body, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(body, sizeof body, "{\"background\":\"%s om pasienten.\",\"assessment\":\"%s\"}",
              background, s_canary(A_EXEMPT, 0, COMMITTEE(C1), "c1-late-exempt-doc-changed"));
     r = s_admin_send("PUT", path, body, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", s_m1a, s_i3);
     snprintf(body, sizeof body,
              "{\"title\":\"%s Omdøpt og unntatt\",\"isExempt\":true,\"publicTitle\":\"Sak "
              "om tilsetting " PUBLIC_TITLE "-retitled\",\"exemptionBasis\":\"offl. § 13\"}",
              s_canary(A_EXEMPT, 0, COMMITTEE(C1), "c1-retitled-exempt-title"));
     r = s_admin_send("PATCH", path, body, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     s_meeting_step("POST", s_m1a, "publish", NULL); /* the supplementary notice */
     char attendance[512];
     snprintf(attendance, sizeof attendance,
@@ -861,7 +861,7 @@ static void s_build_meetings(void)
     char april_doc[200];
     snprintf(april_doc, sizeof april_doc, "/v1/meetings/%s/items/%s/document", s_m2b, id);
     r = s_admin_send("PUT", april_doc, "{\"background\":\"Offentlig bakgrunn i april.\"}", 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     s_meeting_step("POST", s_m2b, "publish", NULL);
     /* drafted after the notice, for the next supplementary one: the
      * public and the members read the notice as it went out (its case
@@ -875,7 +875,7 @@ static void s_build_meetings(void)
     snprintf(body, sizeof body, "{\"background\":\"%s\"}",
              s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-doc-changed"));
     r = s_admin_send("PUT", april_doc, body, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(body, sizeof body, "{\"kind\":\"CASE\",\"title\":\"%s Ny sak\",\"durationMin\":5}",
              s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-case-title"));
     s_item(s_m2b, body, id);
@@ -883,7 +883,7 @@ static void s_build_meetings(void)
     snprintf(body, sizeof body, "{\"background\":\"%s\"}",
              s_canary(A_RUNS, 0, COMMITTEE(C2), "c2-drafted-case-doc"));
     r = s_admin_send("PUT", path, body, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* C1: a draft meeting, for those with a key */
     s_meeting(C1, "2031-05-06T09:00:00+02:00", "2031-05-06T11:00:00+02:00", s_m1d);
@@ -910,9 +910,9 @@ static void s_build_committee_work(void)
     char step[128];
     snprintf(step, sizeof step, "/v1/proposals/%s/accept", id);
     snprintf(body, sizeof body, "{\"meetingId\":\"%s\",\"durationMin\":20}", s_m1d);
-    http_response_t *r = s_admin_send("POST", step, body, 200);
-    s_id_in(K_ITEM, json_text(r, "itemId"), s_m1d);
-    http_response_free(&r);
+    harness_http_response_t *r = s_admin_send("POST", step, body, 200);
+    s_id_in(K_ITEM, harness_json_text(r, "itemId"), s_m1d);
+    harness_http_response_free(&r);
     snprintf(body, sizeof body,
              "{\"title\":\"%s Parkering\",\"description\":\"%s\",\"submitterName\":\"Ola "
              "Nordmann\",\"submitterEmail\":\"%s@h.example\"}",
@@ -923,7 +923,7 @@ static void s_build_committee_work(void)
     snprintf(s_proposal_declined, sizeof s_proposal_declined, "%s", id);
     snprintf(step, sizeof step, "/v1/proposals/%s/decline", id);
     r = s_admin_send("POST", step, "{\"reason\":\"Utenfor mandatet.\"}", 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* an action with a note */
     snprintf(body, sizeof body,
@@ -935,7 +935,7 @@ static void s_build_committee_work(void)
     snprintf(body, sizeof body, "{\"status\":\"IN_PROGRESS\",\"note\":\"%s påbegynt.\"}",
              s_canary(A_KEY, 0, 0, "action-note"));
     r = s_admin_send("PATCH", path, body, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* an emergency with a meeting and a log */
     snprintf(path, sizeof path, "/v1/committees/%s/emergencies", s_committees[C3]);
@@ -947,15 +947,15 @@ static void s_build_committee_work(void)
                      "45:00+01:00\",\"onlineUrl\":\"https://teams.example/beredskap\"}",
                      201);
     char meeting[40];
-    snprintf(meeting, sizeof meeting, "%s", json_text(r, "id"));
+    snprintf(meeting, sizeof meeting, "%s", harness_json_text(r, "id"));
     s_id(K_MEETING, meeting);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/emergencies/%s/log", s_emergency);
     snprintf(body, sizeof body,
              "{\"kind\":\"SITUATION_REPORT\",\"text\":\"%s 12 innlagte.\",\"meetingId\":\"%s\"}",
              s_canary(A_KEY, 0, 0, "emergency-log"), meeting);
     r = s_admin_send("POST", path, body, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* ------------------------------------------------------------ deviations */
@@ -987,10 +987,10 @@ static void s_report(int from, int to, const char *tag, bool is_anonymous, bool 
              s_domains[from], is_anonymous ? "true" : "false", s_canary(text, text_orgs, 0, w[3]),
              s_canary(text, text_orgs, 0, w[4]), s_canary(text, text_orgs, 0, w[5]),
              submit ? "true" : "false");
-    http_response_t *r = s_as(s_org_key[from][4], "POST", "/v1/deviations", body, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
+    harness_http_response_t *r = s_as(s_org_key[from][4], "POST", "/v1/deviations", body, 201);
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
     s_id(K_DEVIATION, id);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* A workflow step by `org`'s reporter, with a comment canary for `parties`. */
@@ -1005,8 +1005,8 @@ static void s_dev_step(const char *id, int org, const char *step, const char *fi
         snprintf(body, sizeof body, "{\"%s\":\"%s tekst.\"}", field,
                  s_canary(A_DEV, parties, 0, what));
     }
-    http_response_t *r = s_as(s_org_key[org][4], "POST", path, body, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = s_as(s_org_key[org][4], "POST", path, body, 200);
+    harness_http_response_free(&r);
 }
 
 static void s_build_deviations(void)
@@ -1045,8 +1045,8 @@ static void s_build_deviations(void)
     snprintf(body, sizeof body, "{\"duplicateOfId\":\"%s\"}", d1);
     char path[160];
     snprintf(path, sizeof path, "/v1/deviations/%s/mark-duplicate", id);
-    http_response_t *r = s_as(s_org_key[H][4], "POST", path, body, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = s_as(s_org_key[H][4], "POST", path, body, 200);
+    harness_http_response_free(&r);
     /* drafts, one of them anonymous */
     s_report(M1, H, "d8-draft", false, false, id);
     s_report(M2, H, "d10-anon-draft", true, false, id);
@@ -1059,7 +1059,7 @@ static void s_build_deviations(void)
     snprintf(body, sizeof body,
              "{\"forwardToOrganizationId\":\"%s\",\"comment\":\"Gjelder Malvik.\"}", s_orgs[M2]);
     r = s_as(s_org_key[M1][4], "POST", path, body, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* the description was seen by the first receiver too */
     for (size_t i = 0; i < s_n_canaries; i++)
         if (strncmp(s_canaries[i].token, "canary-dev-d11-fwd-", 19) == 0)
@@ -1091,8 +1091,8 @@ static void s_revoke(void)
 {
     char path[160], url[256], body[512];
     snprintf(path, sizeof path, "/v1/api-keys/%s", s_principals[s_revoked].key_id);
-    http_response_t *r = s_admin_send("DELETE", path, NULL, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = s_admin_send("DELETE", path, NULL, 200);
+    harness_http_response_free(&r);
     s_principals[s_revoked].is_revoked = true;
     harness_receiver_t *rx = s_receiver(s_revoked_channel);
     s_receiver_url(rx, "repointed", url, sizeof url);
@@ -1103,7 +1103,7 @@ static void s_revoke(void)
                path, body, NULL);
     s_repoint_status = r->status;
     snprintf(s_repoint_answer, sizeof s_repoint_answer, "%s", r->body);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* Waits until the gateway refuses the revoked key, then reports anew. */
@@ -1115,9 +1115,9 @@ static void s_after_revocation(void)
         char url[256];
         snprintf(url, sizeof url, "%s/v1/me", s_stack.base_url);
         const char *headers[] = {s_principals[s_revoked].auth, NULL};
-        http_response_t *r = http_request("GET", url, NULL, headers);
+        harness_http_response_t *r = harness_http_request("GET", url, NULL, headers);
         status = r->status;
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (status != 401)
             usleep(100 * 1000);
     }
@@ -1131,8 +1131,8 @@ static void s_after_revocation(void)
 static void s_try(int who, const char *channel, const char *method, const char *path,
                   const char *body, const char *header)
 {
-    http_response_t *r = s_call(who, channel, method, path, body, header);
-    http_response_free(&r);
+    harness_http_response_t *r = s_call(who, channel, method, path, body, header);
+    harness_http_response_free(&r);
 }
 
 /* mark-duplicate with an id the caller may not see must answer as an id
@@ -1144,12 +1144,12 @@ static void s_mark_duplicate_oracle(void)
     char path[160], body[128];
     int m1 = s_org_key[M1][4];
     snprintf(path, sizeof path, "/v1/deviations/%s/mark-duplicate", s_dev_oracle);
-    http_response_t *nothing = s_call(m1, "POST /v1/deviations/{id}/mark-duplicate", "POST", path,
-                                      "{\"duplicateOfId\":\"" NOBODY "\"}", NULL);
+    harness_http_response_t *nothing = s_call(m1, "POST /v1/deviations/{id}/mark-duplicate", "POST",
+                                              path, "{\"duplicateOfId\":\"" NOBODY "\"}", NULL);
     snprintf(body, sizeof body, "{\"duplicateOfId\":\"%s\"}", s_dev_foreign);
-    http_response_t *foreign =
+    harness_http_response_t *foreign =
         s_call(m1, "POST /v1/deviations/{id}/mark-duplicate", "POST", path, body, NULL);
-    const char *a = json_text(nothing, "detail"), *b = json_text(foreign, "detail");
+    const char *a = harness_json_text(nothing, "detail"), *b = harness_json_text(foreign, "detail");
     char b_as_nothing[512];
     snprintf(b_as_nothing, sizeof b_as_nothing, "%s", b);
     char *at = strstr(b_as_nothing, s_dev_foreign);
@@ -1160,8 +1160,8 @@ static void s_mark_duplicate_oracle(void)
                  "mark-duplicate by M1/reporter: an id of nothing answers %ld \"%s\", a report "
                  "between H and M2 answers %ld \"%s\"",
                  nothing->status, a, foreign->status, b);
-    http_response_free(&nothing);
-    http_response_free(&foreign);
+    harness_http_response_free(&nothing);
+    harness_http_response_free(&foreign);
 }
 
 /* Changes each principal tries, allowed or not; their answers are read
@@ -1305,9 +1305,9 @@ static void s_read_path(int who, size_t index, const char *path)
     for (const char *const *q = s_queries_of(route); *q; q++) {
         char full[640];
         snprintf(full, sizeof full, "%s%s", path, *q);
-        http_response_t *r = s_call(who, channel, "GET", full, NULL, NULL);
+        harness_http_response_t *r = s_call(who, channel, "GET", full, NULL, NULL);
         s_count_call(index, r->status);
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
 }
 
@@ -1392,14 +1392,14 @@ static void s_read_feed(int who, size_t index)
     char cursor[64] = "", path[160];
     for (int page = 0; page < 100; page++) {
         snprintf(path, sizeof path, "/v1/events?limit=500%s%s", cursor[0] ? "&after=" : "", cursor);
-        http_response_t *r = s_call(who, "GET /v1/events (feed)", "GET", path, NULL, NULL);
+        harness_http_response_t *r = s_call(who, "GET /v1/events (feed)", "GET", path, NULL, NULL);
         s_count_call(index, r->status);
         size_t items = json_array_size(json_object_get(r->json, "items"));
         if (who == s_admin)
             s_admin_feed_events += items;
-        snprintf(cursor, sizeof cursor, "%s", json_text(r, "nextCursor"));
+        snprintf(cursor, sizeof cursor, "%s", harness_json_text(r, "nextCursor"));
         long status = r->status;
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (status != 200 || items == 0 || !cursor[0])
             break;
     }
@@ -1422,13 +1422,13 @@ static void s_search_canaries(int who)
             char channel[64], path[200];
             snprintf(channel, sizeof channel, "GET %s?q=", searches[k]);
             snprintf(path, sizeof path, "%s?limit=500&q=%s", searches[k], c->token);
-            http_response_t *r = s_call(who, channel, "GET", path, NULL, NULL);
+            harness_http_response_t *r = s_call(who, channel, "GET", path, NULL, NULL);
             if (r->status == 200 && json_array_size(json_object_get(r->json, "items")) > 0) {
                 pthread_mutex_lock(&s_lock);
                 s_leak(who, channel, path, c->token);
                 pthread_mutex_unlock(&s_lock);
             }
-            http_response_free(&r);
+            harness_http_response_free(&r);
         }
     }
 }
@@ -1447,8 +1447,8 @@ static void s_read_everything(int who)
     for (size_t i = 0; i < sizeof s_other_paths / sizeof s_other_paths[0]; i++) {
         char channel[64];
         snprintf(channel, sizeof channel, "GET %s", s_other_paths[i]);
-        http_response_t *r = s_call(who, channel, "GET", s_other_paths[i], NULL, NULL);
-        http_response_free(&r);
+        harness_http_response_t *r = s_call(who, channel, "GET", s_other_paths[i], NULL, NULL);
+        harness_http_response_free(&r);
     }
 }
 
@@ -1659,19 +1659,20 @@ static size_t s_check_webhooks(void)
 static void s_wait_for_event(const char *subject)
 {
     for (int i = 0; i < 300; i++) {
-        http_response_t *r = stack_get(&s_stack, "/v1/events?limit=500&types=no.samhand.");
+        harness_http_response_t *r =
+            harness_stack_get(&s_stack, "/v1/events?limit=500&types=no.samhand.");
         char cursor[64] = "";
         bool seen = r->body && strstr(r->body, subject);
-        snprintf(cursor, sizeof cursor, "%s", json_text(r, "nextCursor"));
-        http_response_free(&r);
+        snprintf(cursor, sizeof cursor, "%s", harness_json_text(r, "nextCursor"));
+        harness_http_response_free(&r);
         while (!seen && cursor[0]) {
             char path[160];
             snprintf(path, sizeof path, "/v1/events?limit=500&after=%s", cursor);
-            r = stack_get(&s_stack, path);
+            r = harness_stack_get(&s_stack, path);
             seen = r->body && strstr(r->body, subject);
             size_t items = json_array_size(json_object_get(r->json, "items"));
-            snprintf(cursor, sizeof cursor, "%s", items ? json_text(r, "nextCursor") : "");
-            http_response_free(&r);
+            snprintf(cursor, sizeof cursor, "%s", items ? harness_json_text(r, "nextCursor") : "");
+            harness_http_response_free(&r);
         }
         if (seen)
             return;
@@ -1799,7 +1800,7 @@ static void test_no_principal_sees_a_canary_it_may_not(void **state)
     for (size_t m = 0; m < s_n_ids[K_MEETING]; m++) {
         char path[128];
         snprintf(path, sizeof path, "/v1/meetings/%s", s_ids[K_MEETING][m]);
-        http_response_t *r = s_admin_send("GET", path, NULL, 200);
+        harness_http_response_t *r = s_admin_send("GET", path, NULL, 200);
         size_t i;
         json_t *item;
         json_array_foreach(json_object_get(r->json, "items"), i, item)
@@ -1807,7 +1808,7 @@ static void test_no_principal_sees_a_canary_it_may_not(void **state)
             s_id_in(K_ITEM, json_string_value(json_object_get(item, "id")), s_ids[K_MEETING][m]);
             s_id(K_CASE, json_string_value(json_object_get(item, "caseId")));
         }
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
 
     /* the changes, allowed or not */

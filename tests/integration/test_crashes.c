@@ -73,11 +73,11 @@ static void s_burst(void (*crash)(int at), const char *what)
     snprintf(body, sizeof body,
              "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.committee.created\"]}",
              harness_receiver_url(rx));
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/subscriptions", body);
     assert_int_equal(r->status, 201);
     char secret[80];
-    snprintf(secret, sizeof secret, "%s", json_text(r, "secret"));
-    http_response_free(&r);
+    snprintf(secret, sizeof secret, "%s", harness_json_text(r, "secret"));
+    harness_http_response_free(&r);
 
     char **acknowledged = calloc(BURST, sizeof *acknowledged);
     size_t n_acknowledged = 0;
@@ -86,17 +86,17 @@ static void s_burst(void (*crash)(int at), const char *what)
         if (crashes < 2 && n_acknowledged == (size_t)(crashes + 1) * BURST / 3)
             crash(crashes++);
         snprintf(body, sizeof body, "{\"name\":\"%s %d\",\"kind\":\"OTHER\"}", what, attempt);
-        r = stack_send(&s_stack, "POST", "/v1/committees", body);
+        r = harness_stack_send(&s_stack, "POST", "/v1/committees", body);
         /* while a part is down the gateway answers 503 or 504: not
          * acknowledged, so not owed; the client tries again a little later */
         if (r->status == 201) {
-            acknowledged[n_acknowledged++] = strdup(json_text(r, "id"));
+            acknowledged[n_acknowledged++] = strdup(harness_json_text(r, "id"));
         } else {
             if (r->status != 503 && r->status != 504)
                 fail_msg("POST /v1/committees answered %ld: %s", r->status, r->body);
             usleep(20 * 1000);
         }
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     assert_int_equal(n_acknowledged, BURST);
 

@@ -35,22 +35,22 @@ static int s_teardown(void **state)
 
 static void test_the_stack_works_over_curve(void **state)
 {
-    http_response_t *r = stack_get(&s_stack, "/readyz");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/readyz");
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", "/v1/organizations",
-                   "{\"name\":\"Stjørdal kommune\",\"organizationNumber\":\"938587051\","
-                   "\"kind\":\"MUNICIPALITY\"}");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/organizations",
+                           "{\"name\":\"Stjørdal kommune\",\"organizationNumber\":\"938587051\","
+                           "\"kind\":\"MUNICIPALITY\"}");
     assert_int_equal(r->status, 201);
     char id[40];
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     /* the event reaches notify over the encrypted stream */
     bool seen = false;
     for (int i = 0; i < 100 && !seen; i++) {
-        r = stack_get(&s_stack, "/v1/events?types=no.samhand.organization.");
+        r = harness_stack_get(&s_stack, "/v1/events?types=no.samhand.organization.");
         seen = r->body && strstr(r->body, id);
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (!seen)
             usleep(100 * 1000);
     }

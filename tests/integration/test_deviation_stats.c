@@ -23,13 +23,13 @@ static const char *s_db;
 static const char *s_kommune, *s_sykehus, *s_lege;
 static char s_period[32];
 
-static http_response_t *s_as(const char *who, const char *method, const char *path,
-                             const char *body)
+static harness_http_response_t *s_as(const char *who, const char *method, const char *path,
+                                     const char *body)
 {
     char url[512];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     const char *headers[] = {who, NULL};
-    return http_request(method, url, body, headers);
+    return harness_http_request(method, url, body, headers);
 }
 
 static void s_report(const char *who, const char *from, const char *to, const char *category,
@@ -41,20 +41,20 @@ static void s_report(const char *who, const char *from, const char *to, const ch
              "\"occurredTime\":\"2026-01-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
              "\"categoryCode\":\"%s\",\"description\":\"Se vedlagt.\",\"submit\":true}",
              from, to, category);
-    http_response_t *r = s_as(who, "POST", "/v1/deviations", body);
+    harness_http_response_t *r = s_as(who, "POST", "/v1/deviations", body);
     assert_int_equal(r->status, 201);
     if (id)
-        snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
+        snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 }
 
 static void s_step(const char *who, const char *id, const char *step, const char *body)
 {
     char path[160];
     snprintf(path, sizeof path, "/v1/deviations/%s/%s", id, step);
-    http_response_t *r = s_as(who, "POST", path, body);
+    harness_http_response_t *r = s_as(who, "POST", path, body);
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static int s_count_of(json_t *list, const char *key)
@@ -85,10 +85,11 @@ static int s_setup(void **state)
          LEGEKONTOR},
     };
     for (size_t i = 0; i < 3; i++) {
-        http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations", orgs[i].body);
+        harness_http_response_t *r =
+            harness_stack_send(&s_stack, "POST", "/v1/organizations", orgs[i].body);
         assert_int_equal(r->status, 201);
-        snprintf(orgs[i].id, 40, "%s", json_text(r, "id"));
-        http_response_free(&r);
+        snprintf(orgs[i].id, 40, "%s", harness_json_text(r, "id"));
+        harness_http_response_free(&r);
     }
     struct tm tm;
     time_oslo(time(NULL), &tm);
@@ -127,9 +128,9 @@ static void test_figures_by_hand(void **state)
      * deviation service who the parties are */
     char path[128];
     snprintf(path, sizeof path, "/v1/deviations/stats?period=%s", s_period);
-    http_response_t *r = NULL;
+    harness_http_response_t *r = NULL;
     for (int i = 0; i < 50; i++) {
-        http_response_free(&r);
+        harness_http_response_free(&r);
         r = s_as(s_kommune, "GET", path, NULL);
         json_t *direction = json_object_get(json_object_get(r->json, "current"), "byDirection");
         if (s_count_of(direction, "MUNICIPALITY → HOSPITAL_TRUST") != 0)
@@ -174,7 +175,7 @@ static void test_figures_by_hand(void **state)
     assert_true(json_real_value(json_object_get(now, "shareAnsweredInTime")) == 1.0);
     json_t *before = json_object_get(r->json, "previous");
     assert_int_equal(json_integer_value(json_object_get(before, "total")), 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/deviations/stats?period=%s&format=csv", s_period);
     r = s_as(s_kommune, "GET", path, NULL);
@@ -186,7 +187,7 @@ static void test_figures_by_hand(void **state)
     snprintf(line, sizeof line, ";meldende virksomhet;\"%s\";skjult\r\n", LEGEKONTOR);
     assert_non_null(strstr(r->body, line));
     assert_non_null(strstr(r->body, ";besvart innen frist;andel;1.000\r\n"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* the tertial report a committee puts on its agenda */
     snprintf(path, sizeof path, "/v1/deviations/stats?period=%s&format=html", s_period);
@@ -205,7 +206,7 @@ static void test_figures_by_hand(void **state)
     /* beside the GP office's 2, which the hospital's 13 would tell */
     assert_non_null(
         strstr(r->body, "<tr><td>Kommune → Helseforetak</td><td class=\"tall\">skjult</td>"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void s_sql(const char *sql)
@@ -241,15 +242,15 @@ static json_t *s_tertial(const char *period, char **csv_p)
 {
     char path[160];
     snprintf(path, sizeof path, "/v1/deviations/stats?period=%s", period);
-    http_response_t *r = s_as(s_kommune, "GET", path, NULL);
+    harness_http_response_t *r = s_as(s_kommune, "GET", path, NULL);
     assert_int_equal(r->status, 200);
     json_t *now = json_incref(json_object_get(r->json, "current"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/stats?period=%s&format=csv", period);
     r = s_as(s_kommune, "GET", path, NULL);
     assert_int_equal(r->status, 200);
     *csv_p = strdup(r->body);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return now;
 }
 
@@ -364,22 +365,23 @@ static void test_no_suppressed_count_follows_from_the_total(void **state)
 
 static void test_refusals(void **state)
 {
-    http_response_t *r = s_as(s_kommune, "GET", "/v1/deviations/stats?period=2023-T4", NULL);
-    assert_problem(r, 400, "period");
-    http_response_free(&r);
+    harness_http_response_t *r =
+        s_as(s_kommune, "GET", "/v1/deviations/stats?period=2023-T4", NULL);
+    harness_assert_problem(r, 400, "period");
+    harness_http_response_free(&r);
     r = s_as(s_kommune, "GET", "/v1/deviations/stats?from=2023-05-01&to=2023-01-01", NULL);
-    assert_problem(r, 400, "to");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "to");
+    harness_http_response_free(&r);
     r = s_as(s_kommune, "GET", "/v1/deviations/stats?period=2023-T1&format=xml", NULL);
-    assert_problem(r, 400, "format");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "format");
+    harness_http_response_free(&r);
     /* a range is a tertial, and the one before it the previous period */
     r = s_as(s_kommune, "GET", "/v1/deviations/stats?from=2023-05-01&to=2023-08-31", NULL);
     assert_int_equal(r->status, 200);
     json_t *before = json_object_get(r->json, "previous");
     assert_string_equal(json_string_value(json_object_get(before, "from")), "2023-01-01");
     assert_string_equal(json_string_value(json_object_get(before, "to")), "2023-04-30");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* any other range could be subtracted from an overlapping one (a day
      * from the tertial around it) to tell the small counts each hides */
     const char *ranges[] = {"from=2024-03-05&to=2024-03-05", "from=2024-01-01&to=2024-08-31",
@@ -388,15 +390,15 @@ static void test_refusals(void **state)
         char path[128];
         snprintf(path, sizeof path, "/v1/deviations/stats?%s", ranges[i]);
         r = s_as(s_kommune, "GET", path, NULL);
-        assert_problem(r, 400, "from");
+        harness_assert_problem(r, 400, "from");
         assert_non_null(strstr(r->body, "per whole period"));
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     char url[256];
     snprintf(url, sizeof url, "%s/v1/deviations/stats?period=2023-T1", s_stack.base_url);
-    r = http_request("GET", url, NULL, NULL);
-    assert_problem(r, 401, NULL);
-    http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_assert_problem(r, 401, NULL);
+    harness_http_response_free(&r);
 }
 
 int main(void)

@@ -30,13 +30,13 @@ static const char *s_lege = "Authorization: Bearer shk_fastlege";
 static const char *s_kvalitet = "Authorization: Bearer shk_kvalitet";
 static const char *s_annen = "Authorization: Bearer shk_annen_kommune";
 
-static http_response_t *s_as(const char *who, const char *method, const char *path,
-                             const char *body)
+static harness_http_response_t *s_as(const char *who, const char *method, const char *path,
+                                     const char *body)
 {
     char url[512];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     const char *headers[] = {who, NULL};
-    return http_request(method, url, body, headers);
+    return harness_http_request(method, url, body, headers);
 }
 
 static long s_sql_count(const char *sql)
@@ -101,14 +101,14 @@ static void test_categories_are_public(void **state)
 {
     char url[128];
     snprintf(url, sizeof url, "%s/v1/deviation-categories", s_stack.base_url);
-    http_response_t *r = http_request("GET", url, NULL, NULL);
-    expect_status(r, 200);
+    harness_http_response_t *r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 18);
     assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 1);
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(r->json, "items"), 0), "name")),
                         "Epikrise / utskrivningsrapport");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void test_identity_numbers_refused_everywhere(void **state)
@@ -144,40 +144,41 @@ static void test_identity_numbers_refused_everywhere(void **state)
             char full[3072];
             snprintf(full, sizeof full, "%s,%s}", copy, extra);
             free(copy);
-            http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations", full);
-            assert_problem(r, 400, fields[f]);
+            harness_http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations", full);
+            harness_assert_problem(r, 400, fields[f]);
             char where[64];
             snprintf(where, sizeof where, "at character 14, %d characters long", numbers[n].length);
-            assert_non_null(strstr(json_text(r, "detail"), where));
+            assert_non_null(strstr(harness_json_text(r, "detail"), where));
             assert_null(strstr(r->body, numbers[n].tail)); /* the number is not echoed */
-            http_response_free(&r);
+            harness_http_response_free(&r);
         }
     }
     /* in bokmål too: where, how long, never the number */
     char url[512];
     snprintf(url, sizeof url, "%s/v1/deviations", s_stack.base_url);
     const char *norwegian[] = {s_kommune, "Accept-Language: nb", NULL};
-    http_response_t *nb = http_request(
+    harness_http_response_t *nb = harness_http_request(
         "POST", url,
         s_report(KOMMUNE, SYKEHUS, "\"agreementClause\":\"Fnr. 01.01.90 33119\"", true), norwegian);
-    assert_problem(nb, 400, "agreementClause");
-    assert_non_null(strstr(json_text(nb, "detail"), "agreementClause ser ut til å inneholde et "
-                                                    "fødselsnummer eller D-nummer (ved tegn 6, "
-                                                    "14 tegn langt)"));
+    harness_assert_problem(nb, 400, "agreementClause");
+    assert_non_null(strstr(harness_json_text(nb, "detail"),
+                           "agreementClause ser ut til å inneholde et "
+                           "fødselsnummer eller D-nummer (ved tegn 6, "
+                           "14 tegn langt)"));
     assert_null(strstr(nb->body, "33119"));
-    http_response_free(&nb);
+    harness_http_response_free(&nb);
     /* nothing of it was stored */
     assert_int_equal(s_sql_count("SELECT count(*) FROM deviation.reports"), 0);
     /* an 11-digit number whose check digits fail is no identity number, nor
      * are an account number, a phone number, a date and a case number */
-    http_response_t *r = s_as(
+    harness_http_response_t *r = s_as(
         s_kommune, "POST", "/v1/deviations",
         s_report(KOMMUNE, SYKEHUS,
                  "\"agreementClause\":\"Avtale 12345678901, konto 0101.90.33119, tlf +47 915 57 "
                  "522, møtet 01.01.90 sak 33/119\"",
                  true));
-    expect_status(r, 201);
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
 }
 
 static char s_id[40];
@@ -187,10 +188,10 @@ static const char *s_step(const char *who, const char *step, const char *body, l
     static char state[40];
     char path[160];
     snprintf(path, sizeof path, "/v1/deviations/%s/%s", s_id, step);
-    http_response_t *r = s_as(who, "POST", path, body ? body : "{}");
-    expect_status(r, status);
-    snprintf(state, sizeof state, "%s", status == 200 ? json_text(r, "state") : "");
-    http_response_free(&r);
+    harness_http_response_t *r = s_as(who, "POST", path, body ? body : "{}");
+    harness_expect_status(r, status);
+    snprintf(state, sizeof state, "%s", status == 200 ? harness_json_text(r, "state") : "");
+    harness_http_response_free(&r);
     return state;
 }
 
@@ -205,12 +206,12 @@ static void s_deadline_after(int working_days, char out[11])
 
 static void test_the_whole_workflow(void **state)
 {
-    http_response_t *r =
+    harness_http_response_t *r =
         s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
-    expect_status(r, 201);
-    snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
-    assert_string_equal(json_text(r, "state"), "SUBMITTED");
-    assert_int_equal(strncmp(json_text(r, "reference"), "AVV-20", 6), 0);
+    harness_expect_status(r, 201);
+    snprintf(s_id, sizeof s_id, "%s", harness_json_text(r, "id"));
+    assert_string_equal(harness_json_text(r, "state"), "SUBMITTED");
+    assert_int_equal(strncmp(harness_json_text(r, "reference"), "AVV-20", 6), 0);
     char ack_due[11], answer_due[11];
     s_deadline_after(5, ack_due);
     s_deadline_after(20, answer_due);
@@ -220,21 +221,21 @@ static void test_the_whole_workflow(void **state)
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(r->json, "answerDeadline"), "dueDate")),
         answer_due);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* the reporter cannot acknowledge its own report; the answer says what it can do */
     char path[160];
     snprintf(path, sizeof path, "/v1/deviations/%s/acknowledge", s_id);
     r = s_as(s_kommune, "POST", path, "{}");
-    assert_problem(r, 409, "state");
-    assert_non_null(strstr(json_text(r, "detail"), "allowed: nothing"));
-    http_response_free(&r);
+    harness_assert_problem(r, 409, "state");
+    assert_non_null(strstr(harness_json_text(r, "detail"), "allowed: nothing"));
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s/respond", s_id);
     r = s_as(s_sykehus, "POST", path, "{\"answer\":\"For tidlig\"}");
-    assert_problem(r, 409, "state");
-    assert_non_null(
-        strstr(json_text(r, "detail"), "allowed: acknowledge, forward, reject, mark-duplicate"));
-    http_response_free(&r);
+    harness_assert_problem(r, 409, "state");
+    assert_non_null(strstr(harness_json_text(r, "detail"),
+                           "allowed: acknowledge, forward, reject, mark-duplicate"));
+    harness_http_response_free(&r);
 
     assert_string_equal(s_step(s_sykehus, "acknowledge", NULL, 200), "AWAITING_RESPONSE");
     s_step(s_sykehus, "request-information", "{}", 400); /* what is needed must be said */
@@ -249,7 +250,7 @@ static void test_the_whole_workflow(void **state)
     assert_string_equal(json_string_value(json_object_get(
                             json_object_get(r->json, "acknowledgeDeadline"), "status")),
                         "MET");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     assert_string_equal(
         s_step(s_kommune, "give-information", "{\"comment\":\"3. november.\"}", 200),
         "AWAITING_RESPONSE");
@@ -280,7 +281,7 @@ static void test_the_whole_workflow(void **state)
     assert_true(strlen(json_string_value(json_object_get(dispute, "time"))) >= 20);
     json_t *allowed = json_object_get(r->json, "allowedActions");
     assert_true(json_array_size(allowed) >= 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* every step is an event */
     assert_int_equal(s_sql_count("SELECT count(*) FROM deviation.outbox WHERE type = "
@@ -293,11 +294,11 @@ static void test_the_whole_workflow(void **state)
 
 static void test_forward_reject_duplicate(void **state)
 {
-    http_response_t *r =
+    harness_http_response_t *r =
         s_as(s_lege, "POST", "/v1/deviations", s_report(LEGEKONTOR, SYKEHUS, "", true));
-    expect_status(r, 201);
-    snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    snprintf(s_id, sizeof s_id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     s_step(s_sykehus, "forward", "{\"forwardToOrganizationId\":\"" LEGEKONTOR "\"}", 400);
     assert_string_equal(s_step(s_sykehus, "forward",
                                "{\"forwardToOrganizationId\":\"" KOMMUNE
@@ -308,15 +309,15 @@ static void test_forward_reject_duplicate(void **state)
     snprintf(path, sizeof path, "/v1/deviations/%s", s_id);
     /* the hospital is no longer a party; the municipality now is */
     r = s_as(s_sykehus, "GET", path, NULL);
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
     r = s_as(s_kommune, "GET", path, NULL);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "receivingOrganizationId"), KOMMUNE);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "receivingOrganizationId"), KOMMUNE);
     json_t *first = json_array_get(json_object_get(r->json, "history"), 1);
     assert_non_null(strstr(json_string_value(json_object_get(first, "comment")),
                            "Videresendt fra " SYKEHUS " til " KOMMUNE));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     s_step(s_kommune, "reject", "{}", 400);
     assert_string_equal(
         s_step(s_kommune, "reject", "{\"reason\":\"Internt avvik i legekontoret.\"}", 200),
@@ -324,11 +325,11 @@ static void test_forward_reject_duplicate(void **state)
 
     char first_id[40];
     r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
-    snprintf(first_id, sizeof first_id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(first_id, sizeof first_id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
-    snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(s_id, sizeof s_id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     s_step(s_sykehus, "mark-duplicate",
            "{\"duplicateOfId\":\"00000000-0000-0000-0000-000000000000\"}", 400);
     char body[128];
@@ -339,64 +340,64 @@ static void test_forward_reject_duplicate(void **state)
 static void test_who_sees_what(void **state)
 {
     /* a draft is the reporter's alone, and needs what a report needs to go */
-    http_response_t *r =
+    harness_http_response_t *r =
         s_as(s_kommune, "POST", "/v1/deviations",
              "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
              "\",\"description\":\"Utkast\",\"isAnonymous\":true,"
              "\"reporterName\":\"Ola Anonym\"}");
-    expect_status(r, 201);
-    assert_string_equal(json_text(r, "state"), "DRAFT");
-    snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "state"), "DRAFT");
+    snprintf(s_id, sizeof s_id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     char path[160];
     snprintf(path, sizeof path, "/v1/deviations/%s", s_id);
     r = s_as(s_sykehus, "GET", path, NULL);
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s/submit", s_id);
     r = s_as(s_kommune, "POST", path, "{}");
-    assert_problem(r, 400, "type");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "type");
+    harness_http_response_free(&r);
 
     /* an anonymous reporter stays unknown to the receiver */
     r = s_as(s_kommune, "POST", "/v1/deviations",
              s_report(KOMMUNE, SYKEHUS, "\"isAnonymous\":true", true));
-    snprintf(s_id, sizeof s_id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(s_id, sizeof s_id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s", s_id);
     r = s_as(s_sykehus, "GET", path, NULL);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "reporterName"), "");
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "reporterName"), "");
+    harness_http_response_free(&r);
     r = s_as(s_kommune, "GET", path, NULL);
-    assert_string_equal(json_text(r, "reporterName"), "Kari Nordmann");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "reporterName"), "Kari Nordmann");
+    harness_http_response_free(&r);
     r = s_as(s_kvalitet, "GET", path, NULL);
-    assert_string_equal(json_text(r, "reporterName"), "Kari Nordmann");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "reporterName"), "Kari Nordmann");
+    harness_http_response_free(&r);
     /* a third party gets nothing, not even that it exists */
     r = s_as(s_annen, "GET", path, NULL);
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
     r = s_as(s_annen, "GET", "/v1/deviations", NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* nor may one report in another's name */
     r = s_as(s_annen, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
-    assert_problem(r, 403, "reportingOrganizationId");
-    http_response_free(&r);
+    harness_assert_problem(r, 403, "reportingOrganizationId");
+    harness_http_response_free(&r);
 
     long all = s_sql_count("SELECT count(*) FROM deviation.reports WHERE state <> 'DRAFT'");
     r = s_as(s_kvalitet, "GET", "/v1/deviations?limit=500", NULL);
     assert_int_equal((long)json_array_size(json_object_get(r->json, "items")), all);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     long hospital = s_sql_count("SELECT count(*) FROM deviation.reports WHERE state <> 'DRAFT' AND "
                                 "(reporting_organization_id = '" SYKEHUS
                                 "' OR receiving_organization_id = '" SYKEHUS "')");
     r = s_as(s_sykehus, "GET", "/v1/deviations?limit=500", NULL);
     assert_int_equal((long)json_array_size(json_object_get(r->json, "items")), hospital);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void s_sql(const char *sql)
@@ -424,13 +425,13 @@ static long s_wait_for_events(const char *type, long wanted)
 static void test_deadline_alerts(void **state)
 {
     char late[40], soon[40], sql[512], path[160];
-    http_response_t *r =
+    harness_http_response_t *r =
         s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
-    snprintf(late, sizeof late, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(late, sizeof late, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
-    snprintf(soon, sizeof soon, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(soon, sizeof soon, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     /* as if the first had come in weeks ago and the second were due today */
     snprintf(sql, sizeof sql,
              "UPDATE deviation.reports SET acknowledge_due = current_date - 1 WHERE id = '%s'",
@@ -452,34 +453,34 @@ static void test_deadline_alerts(void **state)
     assert_string_equal(json_string_value(json_object_get(
                             json_object_get(r->json, "acknowledgeDeadline"), "status")),
                         "OVERDUE");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_as(s_sykehus, "GET", "/v1/deviations?overdue=true", NULL);
     json_t *items = json_object_get(r->json, "items");
     assert_int_equal(json_array_size(items), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "id")), late);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* Every read of a report is logged, and quality staff read the log: who
  * (the principal and its organisation), when and how. */
 static void test_reads_are_logged(void **state)
 {
-    http_response_t *r =
+    harness_http_response_t *r =
         s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
     char id[40], path[160];
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s", id);
     r = s_as(s_sykehus, "GET", path, NULL); /* the receiver opens it */
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_as(s_kommune, "GET", "/v1/deviations?limit=500", NULL); /* the reporter lists */
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s/fhir", id);
     r = s_as(s_kvalitet, "GET", path, NULL);
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/deviations/%s/reads", id);
     r = s_as(s_kvalitet, "GET", path, NULL);
@@ -496,44 +497,44 @@ static void test_reads_are_logged(void **state)
         assert_true(strncmp(json_string_value(json_object_get(read, "subject")), "key:", 4) == 0);
         assert_non_null(json_object_get(read, "time"));
     }
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* not for the parties themselves: 403 from the gateway, nothing else */
     r = s_as(s_sykehus, "GET", path, NULL);
     assert_int_equal(r->status, 403);
     assert_null(json_object_get(r->json, "items"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void test_fhir_export(void **state)
 {
-    http_response_t *r =
+    harness_http_response_t *r =
         s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
     char id[40], reference[40], path[160];
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    snprintf(reference, sizeof reference, "%s", json_text(r, "reference"));
-    http_response_free(&r);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    snprintf(reference, sizeof reference, "%s", harness_json_text(r, "reference"));
+    harness_http_response_free(&r);
     /* found by its reference, as the parties write it to each other, by
      * those who may see it only */
     char search[160];
     snprintf(search, sizeof search, "/v1/deviations?reference=%s", reference);
     r = s_as(s_sykehus, "GET", search, NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(r->json, "items"), 0), "id")),
                         id);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_as(s_annen, "GET", search, NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s/fhir", id);
     r = s_as(s_sykehus, "GET", path, NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     assert_string_equal(r->content_type, "application/fhir+json");
-    assert_string_equal(json_text(r, "resourceType"), "AdverseEvent");
-    assert_string_equal(json_text(r, "status"), "in-progress");
-    assert_string_equal(json_text(r, "actuality"), "actual");
+    assert_string_equal(harness_json_text(r, "resourceType"), "AdverseEvent");
+    assert_string_equal(harness_json_text(r, "status"), "in-progress");
+    assert_string_equal(harness_json_text(r, "actuality"), "actual");
     json_t *identifier = json_array_get(json_object_get(r->json, "identifier"), 0);
     assert_string_equal(json_string_value(json_object_get(identifier, "value")), reference);
     json_t *actor =
@@ -544,10 +545,10 @@ static void test_fhir_export(void **state)
         json_string_value(json_object_get(json_object_get(r->json, "subject"), "display")),
         "Pasient (ikke identifisert)");
     assert_non_null(strstr(r->body, "\"occurrenceDateTime\": \"2026-11-02T09:00:00Z\""));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_as(s_annen, "GET", path, NULL);
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
 }
 
 /* The Event the deviation service stored of `type` about report `id` (the
@@ -582,15 +583,15 @@ static void s_sql_text(const char *sql, char *out, size_t size)
 /* Whether `who`'s list of reports holds `id`. */
 static bool s_listed(const char *who, const char *id)
 {
-    http_response_t *r = s_as(who, "GET", "/v1/deviations?limit=500", NULL);
+    harness_http_response_t *r = s_as(who, "GET", "/v1/deviations?limit=500", NULL);
     assert_int_equal(r->status, 200);
     bool found = strstr(r->body, id) != NULL;
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return found;
 }
 
 /* The answer's body without its request id, for comparing two answers. */
-static char *s_without_request_id(const http_response_t *r)
+static char *s_without_request_id(const harness_http_response_t *r)
 {
     char *body = strdup(r->body ? r->body : "");
     char *at = strstr(body, "\"requestId\":\"");
@@ -606,32 +607,32 @@ static char *s_without_request_id(const http_response_t *r)
  * its event, which is for the reporter only. */
 static void test_a_draft_is_its_reporters_alone(void **state)
 {
-    http_response_t *r =
+    harness_http_response_t *r =
         s_as(s_kommune, "POST", "/v1/deviations",
              s_report(KOMMUNE, SYKEHUS, "\"improvementSuggestion\":\"UTKAST-KANARI-7Q\"", false));
-    expect_status(r, 201);
+    harness_expect_status(r, 201);
     char id[40], path[160];
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    assert_string_equal(json_text(r, "reporterSubject"), ""); /* never shown */
-    http_response_free(&r);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    assert_string_equal(harness_json_text(r, "reporterSubject"), ""); /* never shown */
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/deviations/%s", id);
     r = s_as(s_kommune, "GET", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     /* everyone else: as if it did not exist */
-    http_response_t *none =
+    harness_http_response_t *none =
         s_as(s_kommune, "GET", "/v1/deviations/9b2f0c8e-5d1a-4c3e-8f7a-2b6d4e1a9c0f", NULL);
-    assert_problem(none, 404, NULL);
+    harness_assert_problem(none, 404, NULL);
     const char *others[] = {s_kommune_kollega, s_sykehus, s_kvalitet, s_annen};
     for (size_t i = 0; i < 4; i++) {
         r = s_as(others[i], "GET", path, NULL);
-        assert_problem(r, 404, NULL);
+        harness_assert_problem(r, 404, NULL);
         assert_null(strstr(r->body, "KANARI"));
-        http_response_free(&r);
+        harness_http_response_free(&r);
         assert_false(s_listed(others[i], id));
     }
-    http_response_free(&none);
+    harness_http_response_free(&none);
     assert_true(s_listed(s_kommune, id));
 
     /* its event is for the reporter's organisation and, in it, the
@@ -657,31 +658,31 @@ static void test_a_draft_is_its_reporters_alone(void **state)
     for (int i = 0; i < 100 && !seen; i++) {
         r = s_as(s_kommune, "GET", "/v1/events?types=no.samhand.deviation.drafted&limit=500", NULL);
         seen = r->status == 200 && strstr(r->body, "UTKAST-KANARI-7Q") != NULL;
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (!seen)
             usleep(100 * 1000);
     }
     assert_true(seen);
     r = s_as(s_sykehus, "GET", "/v1/events?limit=500", NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     assert_null(strstr(r->body, "UTKAST-KANARI-7Q"));
     assert_null(strstr(r->body, id));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* a colleague cannot submit it either; once the reporter has, the
      * receiver sees it and its event goes to both parties */
     snprintf(path, sizeof path, "/v1/deviations/%s/submit", id);
     r = s_as(s_kommune_kollega, "POST", path, "{}");
-    assert_problem(r, 404, "id");
-    http_response_free(&r);
+    harness_assert_problem(r, 404, "id");
+    harness_http_response_free(&r);
     r = s_as(s_kommune, "POST", path, "{}");
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "reporterSubject"), "");
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "reporterSubject"), "");
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s", id);
     r = s_as(s_sykehus, "GET", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     e = s_outbox_event("no.samhand.deviation.submitted", id);
     assert_int_equal(e->n_audience_organization_ids, 2);
     assert_int_equal(e->n_audience_subjects, 0);
@@ -695,20 +696,20 @@ static void test_a_report_one_may_not_see_is_no_report(void **state)
 {
     char foreign[40], mine[40], path[160], body[160];
     /* between the GP office and the municipality: not the hospital's */
-    http_response_t *r =
+    harness_http_response_t *r =
         s_as(s_lege, "POST", "/v1/deviations", s_report(LEGEKONTOR, KOMMUNE, "", true));
-    snprintf(foreign, sizeof foreign, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(foreign, sizeof foreign, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
-    snprintf(mine, sizeof mine, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(mine, sizeof mine, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/deviations/%s/mark-duplicate", mine);
     snprintf(body, sizeof body, "{\"duplicateOfId\":\"%s\"}", foreign);
-    http_response_t *seen = s_as(s_sykehus, "POST", path, body);
-    http_response_t *none = s_as(s_sykehus, "POST", path,
-                                 "{\"duplicateOfId\":\"9b2f0c8e-5d1a-4c3e-8f7a-2b6d4e1a9c0f\"}");
-    assert_problem(none, 400, "duplicateOfId");
+    harness_http_response_t *seen = s_as(s_sykehus, "POST", path, body);
+    harness_http_response_t *none = s_as(
+        s_sykehus, "POST", path, "{\"duplicateOfId\":\"9b2f0c8e-5d1a-4c3e-8f7a-2b6d4e1a9c0f\"}");
+    harness_assert_problem(none, 400, "duplicateOfId");
     /* the same answer, but for the id it was given */
     char *a = s_without_request_id(seen), *b = s_without_request_id(none);
     assert_int_equal(seen->status, none->status);
@@ -717,8 +718,8 @@ static void test_a_report_one_may_not_see_is_no_report(void **state)
     assert_string_equal(a, b);
     free(a);
     free(b);
-    http_response_free(&seen);
-    http_response_free(&none);
+    harness_http_response_free(&seen);
+    harness_http_response_free(&none);
 
     /* a report one may not see is no report to act on or read either */
     const char *steps[] = {"acknowledge", "forward", "reject", "close", "reopen", "fhir"};
@@ -729,7 +730,7 @@ static void test_a_report_one_may_not_see_is_no_report(void **state)
         snprintf(path, sizeof path, "/v1/deviations/9b2f0c8e-5d1a-4c3e-8f7a-2b6d4e1a9c0f/%s",
                  steps[i]);
         none = s_as(s_sykehus, get ? "GET" : "POST", path, get ? NULL : "{}");
-        assert_problem(r, 404, NULL);
+        harness_assert_problem(r, 404, NULL);
         /* the answers differ only in the id asked for */
         char *x = s_without_request_id(r), *y = s_without_request_id(none);
         assert_non_null(strstr(x, foreign));
@@ -738,8 +739,8 @@ static void test_a_report_one_may_not_see_is_no_report(void **state)
         assert_string_equal(x, y);
         free(x);
         free(y);
-        http_response_free(&r);
-        http_response_free(&none);
+        harness_http_response_free(&r);
+        harness_http_response_free(&none);
     }
 }
 
@@ -748,25 +749,25 @@ static void test_a_report_one_may_not_see_is_no_report(void **state)
 static void test_a_duplicate_shows_only_what_one_may_see(void **state)
 {
     char first[40], second[40], path[160], body[160];
-    http_response_t *r =
+    harness_http_response_t *r =
         s_as(s_lege, "POST", "/v1/deviations", s_report(LEGEKONTOR, SYKEHUS, "", true));
-    snprintf(first, sizeof first, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(first, sizeof first, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
-    snprintf(second, sizeof second, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(second, sizeof second, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s/mark-duplicate", second);
     snprintf(body, sizeof body, "{\"duplicateOfId\":\"%s\"}", first);
     r = s_as(s_sykehus, "POST", path, body);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "duplicateOfId"), first);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "duplicateOfId"), first);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s", second);
     r = s_as(s_kommune, "GET", path, NULL);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "state"), "DUPLICATE");
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "state"), "DUPLICATE");
     assert_null(strstr(r->body, first));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     Samhand__V1__Event *e = s_outbox_event("no.samhand.deviation.marked_duplicate", second);
     Samhand__V1__DeviationReport *data =
         samhand__v1__deviation_report__unpack(NULL, e->data.len, e->data.data);
@@ -780,21 +781,21 @@ static void test_a_duplicate_shows_only_what_one_may_see(void **state)
 static void test_forwarding_answers_only_that_it_went(void **state)
 {
     char id[40], path[160];
-    http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations",
-                              s_report(KOMMUNE, SYKEHUS, "\"isAnonymous\":false", true));
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations",
+                                      s_report(KOMMUNE, SYKEHUS, "\"isAnonymous\":false", true));
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s/forward", id);
     r = s_as(s_sykehus, "POST", path, "{\"forwardToOrganizationId\":\"" LEGEKONTOR "\"}");
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "id"), id);
-    assert_string_equal(json_text(r, "state"), "SUBMITTED");
-    assert_string_equal(json_text(r, "receivingOrganizationId"), LEGEKONTOR);
-    assert_string_equal(json_text(r, "description"), "");
-    assert_string_equal(json_text(r, "reporterName"), "");
-    assert_string_equal(json_text(r, "reportingOrganizationId"), "");
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "id"), id);
+    assert_string_equal(harness_json_text(r, "state"), "SUBMITTED");
+    assert_string_equal(harness_json_text(r, "receivingOrganizationId"), LEGEKONTOR);
+    assert_string_equal(harness_json_text(r, "description"), "");
+    assert_string_equal(harness_json_text(r, "reporterName"), "");
+    assert_string_equal(harness_json_text(r, "reportingOrganizationId"), "");
     assert_int_equal(json_array_size(json_object_get(r->json, "history")), 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* The ids of every report `who` may list, page by page of `limit`, in the
@@ -806,7 +807,7 @@ static size_t s_all_ids(const char *who, bool newest_first, char ids[][40], size
     do {
         snprintf(path, sizeof path, "/v1/deviations?limit=3%s%s%s",
                  newest_first ? "&newestFirst=true" : "", cursor[0] ? "&cursor=" : "", cursor);
-        http_response_t *r = s_as(who, "GET", path, NULL);
+        harness_http_response_t *r = s_as(who, "GET", path, NULL);
         assert_int_equal(r->status, 200);
         size_t i;
         json_t *item;
@@ -815,8 +816,8 @@ static size_t s_all_ids(const char *who, bool newest_first, char ids[][40], size
             assert_true(n < max);
             snprintf(ids[n++], 40, "%s", json_string_value(json_object_get(item, "id")));
         }
-        snprintf(cursor, sizeof cursor, "%s", json_text(r, "nextCursor"));
-        http_response_free(&r);
+        snprintf(cursor, sizeof cursor, "%s", harness_json_text(r, "nextCursor"));
+        harness_http_response_free(&r);
     } while (cursor[0]);
     return n;
 }

@@ -15,9 +15,9 @@ static harness_stack_t s_stack;
 static const char *s_db;
 static char s_hospital[40], s_municipality[40];
 
-static http_response_t *s_post(const char *path, const char *body)
+static harness_http_response_t *s_post(const char *path, const char *body)
 {
-    return stack_send(&s_stack, "POST", path, body);
+    return harness_stack_send(&s_stack, "POST", path, body);
 }
 
 static long s_outbox(const char *type)
@@ -48,72 +48,72 @@ static int s_teardown(void **state)
 
 static void test_organizations(void **state)
 {
-    http_response_t *r = s_post("/v1/organizations", "{\"name\":\"St. Olavs hospital HF\","
-                                                     "\"organizationNumber\":\"883974832\","
-                                                     "\"kind\":\"HOSPITAL_TRUST\"}");
-    expect_status(r, 201);
+    harness_http_response_t *r = s_post("/v1/organizations", "{\"name\":\"St. Olavs hospital HF\","
+                                                             "\"organizationNumber\":\"883974832\","
+                                                             "\"kind\":\"HOSPITAL_TRUST\"}");
+    harness_expect_status(r, 201);
     assert_string_equal(r->content_type, "application/json");
-    assert_string_equal(json_text(r, "name"), "St. Olavs hospital HF");
-    assert_string_equal(json_text(r, "kind"), "HOSPITAL_TRUST");
-    assert_int_equal(strlen(json_text(r, "id")), 36);
-    assert_true(strlen(json_text(r, "createTime")) >= 20);
-    snprintf(s_hospital, sizeof s_hospital, "%s", json_text(r, "id"));
+    assert_string_equal(harness_json_text(r, "name"), "St. Olavs hospital HF");
+    assert_string_equal(harness_json_text(r, "kind"), "HOSPITAL_TRUST");
+    assert_int_equal(strlen(harness_json_text(r, "id")), 36);
+    assert_true(strlen(harness_json_text(r, "createTime")) >= 20);
+    snprintf(s_hospital, sizeof s_hospital, "%s", harness_json_text(r, "id"));
     char location[128];
     snprintf(location, sizeof location, "/v1/organizations/%s", s_hospital);
     assert_string_equal(r->location, location);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     r = s_post("/v1/organizations",
                "{\"name\":\"Trondheim kommune\","
                "\"organizationNumber\":\"942110464\",\"kind\":\"MUNICIPALITY\"}");
-    expect_status(r, 201);
-    snprintf(s_municipality, sizeof s_municipality, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    snprintf(s_municipality, sizeof s_municipality, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 
     /* the number is unique */
     r = s_post("/v1/organizations", "{\"name\":\"Kopi\",\"organizationNumber\":\"942110464\","
                                     "\"kind\":\"MUNICIPALITY\"}");
-    assert_problem(r, 409, "organizationNumber");
-    http_response_free(&r);
+    harness_assert_problem(r, 409, "organizationNumber");
+    harness_http_response_free(&r);
     r = s_post(
         "/v1/organizations",
         "{\"name\":\"Feil\",\"organizationNumber\":\"942110465\",\"kind\":\"MUNICIPALITY\"}");
-    assert_problem(r, 400, "organizationNumber");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "organizationNumber");
+    harness_http_response_free(&r);
 
     char path[128];
     snprintf(path, sizeof path, "/v1/organizations/%s", s_hospital);
-    r = stack_get(&s_stack, path);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "organizationNumber"), "883974832");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "organizationNumber"), "883974832");
+    harness_http_response_free(&r);
 
-    r = stack_send(&s_stack, "PATCH", path, "{\"name\":\"St. Olavs hospital\"}");
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "name"), "St. Olavs hospital");
-    assert_string_equal(json_text(r, "kind"), "HOSPITAL_TRUST"); /* untouched */
-    http_response_free(&r);
-    r = stack_send(&s_stack, "PATCH", path, "{\"organizationNumber\":\"942110464\"}");
-    assert_problem(r, 400, "organizationNumber");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"name\":\"St. Olavs hospital\"}");
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "name"), "St. Olavs hospital");
+    assert_string_equal(harness_json_text(r, "kind"), "HOSPITAL_TRUST"); /* untouched */
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"organizationNumber\":\"942110464\"}");
+    harness_assert_problem(r, 400, "organizationNumber");
+    harness_http_response_free(&r);
 
-    r = stack_get(&s_stack, "/v1/organizations/00000000-0000-0000-0000-000000000000");
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/organizations/00000000-0000-0000-0000-000000000000");
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
 
-    r = stack_get(&s_stack, "/v1/organizations?kind=MUNICIPALITY");
-    expect_status(r, 200);
+    r = harness_stack_get(&s_stack, "/v1/organizations?kind=MUNICIPALITY");
+    harness_expect_status(r, 200);
     json_t *items = json_object_get(r->json, "items");
     assert_int_equal(json_array_size(items), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "name")),
                         "Trondheim kommune");
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/organizations?q=OLAV");
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/organizations?q=OLAV");
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/organizations?organizationNumber=942110464");
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/organizations?organizationNumber=942110464");
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     assert_int_equal(s_outbox("no.samhand.organization.created"), 2);
     assert_int_equal(s_outbox("no.samhand.organization.updated"), 1);
@@ -130,11 +130,11 @@ static void test_paging_visits_every_row_once(void **state)
             body, sizeof body,
             "{\"name\":\"Kommune %d\",\"organizationNumber\":\"%s\",\"kind\":\"MUNICIPALITY\"}", i,
             numbers[i]);
-        http_response_t *r = s_post("/v1/organizations", body);
+        harness_http_response_t *r = s_post("/v1/organizations", body);
         if (r->status != 201)
             fprintf(stderr, "%s: %s\n", numbers[i], r->body);
-        expect_status(r, 201);
-        http_response_free(&r);
+        harness_expect_status(r, 201);
+        harness_http_response_free(&r);
     }
     char cursor[64] = "";
     int seen = 0, pages = 0;
@@ -143,8 +143,8 @@ static void test_paging_visits_every_row_once(void **state)
         char path[128];
         snprintf(path, sizeof path, "/v1/organizations?limit=4%s%s", cursor[0] ? "&cursor=" : "",
                  cursor);
-        http_response_t *r = stack_get(&s_stack, path);
-        expect_status(r, 200);
+        harness_http_response_t *r = harness_stack_get(&s_stack, path);
+        harness_expect_status(r, 200);
         json_t *items = json_object_get(r->json, "items");
         assert_true(json_array_size(items) <= 4);
         for (size_t i = 0; i < json_array_size(items); i++) {
@@ -153,19 +153,19 @@ static void test_paging_visits_every_row_once(void **state)
                 assert_string_not_equal(ids[j], id);
             snprintf(ids[seen++], 40, "%s", id);
         }
-        snprintf(cursor, sizeof cursor, "%s", json_text(r, "nextCursor"));
+        snprintf(cursor, sizeof cursor, "%s", harness_json_text(r, "nextCursor"));
         pages++;
-        http_response_free(&r);
+        harness_http_response_free(&r);
     } while (cursor[0] && pages < 10);
     assert_int_equal(seen, 9);
     assert_int_equal(pages, 3);
 
-    http_response_t *r = stack_get(&s_stack, "/v1/organizations?limit=501");
-    assert_problem(r, 400, "limit");
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/organizations?cursor=abc");
-    assert_problem(r, 400, "cursor");
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/v1/organizations?limit=501");
+    harness_assert_problem(r, 400, "limit");
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/organizations?cursor=abc");
+    harness_assert_problem(r, 400, "cursor");
+    harness_http_response_free(&r);
 }
 
 static void test_persons(void **state)
@@ -175,66 +175,66 @@ static void test_persons(void **state)
              "{\"name\":\"Kari Nordmann\",\"title\":\"Kommuneoverlege\",\"organizationId\":\"%s\","
              "\"email\":\"kari.nordmann@trondheim.kommune.no\"}",
              s_municipality);
-    http_response_t *r = s_post("/v1/persons", body);
-    expect_status(r, 201);
+    harness_http_response_t *r = s_post("/v1/persons", body);
+    harness_expect_status(r, 201);
     char id[40], path[128];
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    assert_string_equal(json_text(r, "organizationId"), s_municipality);
-    http_response_free(&r);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    assert_string_equal(harness_json_text(r, "organizationId"), s_municipality);
+    harness_http_response_free(&r);
 
     snprintf(body, sizeof body, "{\"name\":\"X\",\"organizationId\":\"%s\",\"email\":\"nope\"}",
              s_municipality);
     r = s_post("/v1/persons", body);
-    assert_problem(r, 400, "email");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "email");
+    harness_http_response_free(&r);
     r = s_post("/v1/persons", "{\"name\":\"X\",\"organizationId\":"
                               "\"00000000-0000-0000-0000-000000000000\"}");
-    assert_problem(r, 400, "organizationId");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "organizationId");
+    harness_http_response_free(&r);
     r = s_post("/v1/persons", "{\"title\":\"Lege\"}");
-    assert_problem(r, 400, "name");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "name");
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/persons/%s", id);
     snprintf(body, sizeof body, "{\"organizationId\":\"%s\",\"title\":\"Overlege\"}", s_hospital);
-    r = stack_send(&s_stack, "PATCH", path, body);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "organizationId"), s_hospital);
-    assert_string_equal(json_text(r, "title"), "Overlege");
-    assert_string_equal(json_text(r, "name"), "Kari Nordmann");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, body);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "organizationId"), s_hospital);
+    assert_string_equal(harness_json_text(r, "title"), "Overlege");
+    assert_string_equal(harness_json_text(r, "name"), "Kari Nordmann");
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/persons?organizationId=%s", s_hospital);
-    r = stack_get(&s_stack, path);
-    expect_status(r, 200);
+    r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* persons are personal data: no credential, no answer */
     char url[128];
     snprintf(url, sizeof url, "%s/v1/persons", s_stack.base_url);
-    r = http_request("GET", url, NULL, NULL);
-    assert_problem(r, 401, NULL);
-    http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_assert_problem(r, 401, NULL);
+    harness_http_response_free(&r);
     const char *wrong[] = {"Authorization: Bearer shk_wrong", NULL};
-    r = http_request("GET", url, NULL, wrong);
-    assert_problem(r, 401, NULL);
-    http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, wrong);
+    harness_assert_problem(r, 401, NULL);
+    harness_http_response_free(&r);
     assert_int_equal(s_outbox("no.samhand.person.created"), 1);
     assert_int_equal(s_outbox("no.samhand.person.updated"), 1);
 }
 
 static void test_committees_and_memberships(void **state)
 {
-    http_response_t *r =
+    harness_http_response_t *r =
         s_post("/v1/committees", "{\"name\":\"Overordnet samarbeidsutvalg\",\"shortName\":\"OSS\","
                                  "\"kind\":\"POLITICAL\"}");
-    expect_status(r, 201);
+    harness_expect_status(r, 201);
     char oss[40], asu[40], path[160], body[512];
-    snprintf(oss, sizeof oss, "%s", json_text(r, "id"));
+    snprintf(oss, sizeof oss, "%s", harness_json_text(r, "id"));
     assert_int_equal(json_integer_value(json_object_get(r->json, "noticePeriodDays")), 14);
-    assert_string_equal(json_text(r, "caseNumberFormat"), "{n}/{yy}");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "caseNumberFormat"), "{n}/{yy}");
+    harness_http_response_free(&r);
 
     snprintf(body, sizeof body,
              "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
@@ -243,65 +243,65 @@ static void test_committees_and_memberships(void **state)
              "samarbeidsavtalen.\"}",
              oss);
     r = s_post("/v1/committees", body);
-    expect_status(r, 201);
-    snprintf(asu, sizeof asu, "%s", json_text(r, "id"));
-    assert_string_equal(json_text(r, "parentId"), oss);
-    assert_string_equal(json_text(r, "mandate"), "Følger opp samarbeidsavtalen.");
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    snprintf(asu, sizeof asu, "%s", harness_json_text(r, "id"));
+    assert_string_equal(harness_json_text(r, "parentId"), oss);
+    assert_string_equal(harness_json_text(r, "mandate"), "Følger opp samarbeidsavtalen.");
+    harness_http_response_free(&r);
 
     r = s_post("/v1/committees",
                "{\"name\":\"X\",\"kind\":\"OTHER\",\"caseNumberFormat\":\"{n}\"}");
-    assert_problem(r, 400, "caseNumberFormat");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "caseNumberFormat");
+    harness_http_response_free(&r);
     r = s_post("/v1/committees", "{\"name\":\"X\",\"kind\":\"OTHER\",\"noticePeriodDays\":-1}");
-    assert_problem(r, 400, "noticePeriodDays");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "noticePeriodDays");
+    harness_http_response_free(&r);
     r = s_post("/v1/committees", "{\"name\":\"X\"}");
-    assert_problem(r, 400, "kind");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "kind");
+    harness_http_response_free(&r);
 
     /* a reporting line may not loop */
     snprintf(path, sizeof path, "/v1/committees/%s", oss);
     snprintf(body, sizeof body, "{\"parentId\":\"%s\"}", asu);
-    r = stack_send(&s_stack, "PATCH", path, body);
-    assert_problem(r, 400, "parentId");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, body);
+    harness_assert_problem(r, 400, "parentId");
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/committees/%s", asu);
-    r = stack_send(&s_stack, "PATCH", path,
-                   "{\"noticePeriodDays\":7,\"caseNumberFormat\":\"{n}/{yy}\"}");
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "PATCH", path,
+                           "{\"noticePeriodDays\":7,\"caseNumberFormat\":\"{n}/{yy}\"}");
+    harness_expect_status(r, 200);
     assert_int_equal(json_integer_value(json_object_get(r->json, "noticePeriodDays")), 7);
-    assert_string_equal(json_text(r, "shortName"), "ASU");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "shortName"), "ASU");
+    harness_http_response_free(&r);
 
     /* committees are public: readable without a credential, not writable */
     char url[256];
     snprintf(url, sizeof url, "%s/v1/committees/%s", s_stack.base_url, asu);
-    r = http_request("GET", url, NULL, NULL);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "name"), "Administrativt samarbeidsutvalg");
-    http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "name"), "Administrativt samarbeidsutvalg");
+    harness_http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/committees", s_stack.base_url);
-    r = http_request("POST", url, "{\"name\":\"X\",\"kind\":\"OTHER\"}", NULL);
-    assert_problem(r, 401, NULL);
-    http_response_free(&r);
+    r = harness_http_request("POST", url, "{\"name\":\"X\",\"kind\":\"OTHER\"}", NULL);
+    harness_assert_problem(r, 401, NULL);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/committees?parentId=%s", oss);
-    r = stack_get(&s_stack, path);
+    r = harness_stack_get(&s_stack, path);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/committees?kind=POLITICAL");
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/committees?kind=POLITICAL");
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* memberships: a person chairs ASU for a term */
-    r = stack_get(&s_stack, "/v1/persons");
+    r = harness_stack_get(&s_stack, "/v1/persons");
     const char *person = json_string_value(
         json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id"));
     char person_id[40];
     snprintf(person_id, sizeof person_id, "%s", person);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", asu);
     snprintf(body, sizeof body,
@@ -309,47 +309,47 @@ static void test_committees_and_memberships(void **state)
              "\"termTo\":\"2024-12-31\"}",
              person_id);
     r = s_post(path, body);
-    expect_status(r, 201);
-    assert_string_equal(json_text(r, "committeeId"), asu);
-    assert_string_equal(json_text(r, "role"), "CHAIR");
-    assert_string_equal(json_text(r, "organizationId"), s_hospital); /* the person's own */
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "committeeId"), asu);
+    assert_string_equal(harness_json_text(r, "role"), "CHAIR");
+    assert_string_equal(harness_json_text(r, "organizationId"), s_hospital); /* the person's own */
+    harness_http_response_free(&r);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2025-01-01\","
              "\"organizationId\":\"%s\"}",
              person_id, s_municipality);
     r = s_post(path, body);
-    expect_status(r, 201);
-    assert_string_equal(json_text(r, "organizationId"), s_municipality);
-    assert_string_equal(json_text(r, "termTo"), "");
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "organizationId"), s_municipality);
+    assert_string_equal(harness_json_text(r, "termTo"), "");
+    harness_http_response_free(&r);
 
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2025-01-01\","
              "\"termTo\":\"2024-01-01\"}",
              person_id);
     r = s_post(path, body);
-    assert_problem(r, 400, "termTo");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "termTo");
+    harness_http_response_free(&r);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"01.01.2025\"}", person_id);
     r = s_post(path, body);
-    assert_problem(r, 400, "termFrom");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "termFrom");
+    harness_http_response_free(&r);
     r = s_post("/v1/committees/00000000-0000-0000-0000-000000000000/memberships", body);
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/committees/%s/memberships?activeOn=2024-06-01", asu);
-    r = stack_get(&s_stack, path);
-    expect_status(r, 200);
+    r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
     json_t *items = json_object_get(r->json, "items");
     assert_int_equal(json_array_size(items), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "role")),
                         "CHAIR");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", asu);
-    r = stack_get(&s_stack, path);
+    r = harness_stack_get(&s_stack, path);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
 
     /* a term ends: the membership is no longer active after it */
@@ -357,32 +357,32 @@ static void test_committees_and_memberships(void **state)
     char membership[200];
     snprintf(membership, sizeof membership, "/v1/committees/%s/memberships/%s", asu,
              json_string_value(json_object_get(first, "id")));
-    http_response_free(&r);
-    r = stack_send(&s_stack, "PATCH", membership, "{\"termTo\":\"2023-12-31\"}");
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "termTo"), "2023-12-31");
-    assert_string_equal(json_text(r, "role"), "CHAIR");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "PATCH", membership, "{\"termTo\":\"2022-12-31\"}");
-    assert_problem(r, 400, "termTo");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "PATCH", membership, "{\"personId\":\"x\"}");
-    assert_problem(r, 400, "personId");
-    http_response_free(&r);
-    r = stack_get(&s_stack, membership);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "termTo"), "2023-12-31");
-    http_response_free(&r);
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", membership, "{\"termTo\":\"2023-12-31\"}");
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "termTo"), "2023-12-31");
+    assert_string_equal(harness_json_text(r, "role"), "CHAIR");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", membership, "{\"termTo\":\"2022-12-31\"}");
+    harness_assert_problem(r, 400, "termTo");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", membership, "{\"personId\":\"x\"}");
+    harness_assert_problem(r, 400, "personId");
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, membership);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "termTo"), "2023-12-31");
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships?activeOn=2024-06-01", asu);
-    r = stack_get(&s_stack, path);
+    r = harness_stack_get(&s_stack, path);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* a membership is found only under its own committee */
     snprintf(membership, sizeof membership, "/v1/committees/%s/memberships/%s", oss,
              strrchr(membership, '/') + 1);
-    r = stack_get(&s_stack, membership);
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, membership);
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
 
     assert_int_equal(s_outbox("no.samhand.committee.created"), 2);
     assert_int_equal(s_outbox("no.samhand.committee.updated"), 1);
@@ -398,27 +398,28 @@ static void test_idempotency_key(void **state)
     const char *body = "{\"name\":\"Fagråd for legesamarbeid\",\"kind\":\"EXPERT_COUNCIL\"}";
     long before = s_outbox("no.samhand.committee.created");
 
-    http_response_t *first = http_request("POST", url, body, headers);
-    expect_status(first, 201);
-    http_response_t *again = http_request("POST", url, body, headers);
-    expect_status(again, 201);
+    harness_http_response_t *first = harness_http_request("POST", url, body, headers);
+    harness_expect_status(first, 201);
+    harness_http_response_t *again = harness_http_request("POST", url, body, headers);
+    harness_expect_status(again, 201);
     /* the same committee, created once, announced once */
-    assert_string_equal(json_text(again, "id"), json_text(first, "id"));
-    assert_string_equal(json_text(again, "createTime"), json_text(first, "createTime"));
+    assert_string_equal(harness_json_text(again, "id"), harness_json_text(first, "id"));
+    assert_string_equal(harness_json_text(again, "createTime"),
+                        harness_json_text(first, "createTime"));
     assert_int_equal(s_outbox("no.samhand.committee.created"), before + 1);
-    http_response_free(&first);
-    http_response_free(&again);
+    harness_http_response_free(&first);
+    harness_http_response_free(&again);
 
     /* the same key for another request is refused, not silently answered */
-    http_response_t *other =
-        http_request("POST", url, "{\"name\":\"Annet\",\"kind\":\"OTHER\"}", headers);
-    assert_problem(other, 422, NULL);
-    http_response_free(&other);
+    harness_http_response_t *other =
+        harness_http_request("POST", url, "{\"name\":\"Annet\",\"kind\":\"OTHER\"}", headers);
+    harness_assert_problem(other, 422, NULL);
+    harness_http_response_free(&other);
 
     const char *bad[] = {s_stack.auth_header, "Idempotency-Key: has space", NULL};
-    other = http_request("POST", url, body, bad);
-    assert_problem(other, 400, NULL);
-    http_response_free(&other);
+    other = harness_http_request("POST", url, body, bad);
+    harness_assert_problem(other, 400, NULL);
+    harness_http_response_free(&other);
     assert_int_equal(s_outbox("no.samhand.committee.created"), before + 1);
 }
 
@@ -426,44 +427,45 @@ static void test_idempotency_key(void **state)
  * read before the first saved, gets 412 instead of overwriting. */
 static void test_lost_update_refused(void **state)
 {
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees",
-                                    "{\"name\":\"Fagråd for rus og psykisk helse\",\"kind\":"
-                                    "\"EXPERT_COUNCIL\"}");
-    expect_status(r, 201);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Fagråd for rus og psykisk helse\",\"kind\":"
+                           "\"EXPERT_COUNCIL\"}");
+    harness_expect_status(r, 201);
     char path[128], url[256], etag[64], match[96], auth[128];
-    snprintf(path, sizeof path, "/v1/committees/%s", json_text(r, "id"));
-    http_response_free(&r);
-    r = stack_get(&s_stack, path);
-    http_header(r, "etag", etag, sizeof etag);
+    snprintf(path, sizeof path, "/v1/committees/%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, path);
+    harness_http_header(r, "etag", etag, sizeof etag);
     assert_true(strlen(etag) > 2 && etag[0] == '"');
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     snprintf(match, sizeof match, "If-Match: %s", etag);
     snprintf(auth, sizeof auth, "%s", s_stack.auth_header);
     const char *first[] = {auth, match, NULL};
-    r = http_request("PATCH", url, "{\"mandate\":\"Samhandling om rus\"}", first);
-    expect_status(r, 200);
+    r = harness_http_request("PATCH", url, "{\"mandate\":\"Samhandling om rus\"}", first);
+    harness_expect_status(r, 200);
     char newer[64];
-    http_header(r, "etag", newer, sizeof newer);
+    harness_http_header(r, "etag", newer, sizeof newer);
     assert_string_not_equal(newer, etag);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* the second with the old version: refused, and nothing changed */
-    r = http_request("PATCH", url, "{\"mandate\":\"Noe annet\"}", first);
-    assert_problem(r, 412, NULL);
-    http_response_free(&r);
-    r = stack_get(&s_stack, path);
-    assert_string_equal(json_text(r, "mandate"), "Samhandling om rus");
-    http_response_free(&r);
+    r = harness_http_request("PATCH", url, "{\"mandate\":\"Noe annet\"}", first);
+    harness_assert_problem(r, 412, NULL);
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, path);
+    assert_string_equal(harness_json_text(r, "mandate"), "Samhandling om rus");
+    harness_http_response_free(&r);
     /* with the version just read it goes through; a made-up one is refused */
     snprintf(match, sizeof match, "If-Match: W/%s", newer);
-    r = http_request("PATCH", url, "{\"mandate\":\"Noe annet\"}", first);
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_http_request("PATCH", url, "{\"mandate\":\"Noe annet\"}", first);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     const char *bad[] = {auth, "If-Match: yesterday", NULL};
-    r = http_request("PATCH", url, "{\"mandate\":\"X\"}", bad);
-    assert_problem(r, 400, NULL);
-    http_response_free(&r);
+    r = harness_http_request("PATCH", url, "{\"mandate\":\"X\"}", bad);
+    harness_assert_problem(r, 400, NULL);
+    harness_http_response_free(&r);
 
     /* a meeting's agenda is guarded by the meeting's version */
     char body[512], items[256];
@@ -471,21 +473,22 @@ static void test_lost_update_refused(void **state)
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-05-05T09:00:00+02:00\","
              "\"endTime\":\"2031-05-05T11:00:00+02:00\",\"place\":\"Rådhuset\"}",
              path + strlen("/v1/committees/"));
-    r = stack_send(&s_stack, "POST", "/v1/meetings", body);
-    expect_status(r, 201);
-    http_header(r, "etag", etag, sizeof etag);
-    snprintf(items, sizeof items, "%s/v1/meetings/%s/items", s_stack.base_url, json_text(r, "id"));
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/meetings", body);
+    harness_expect_status(r, 201);
+    harness_http_header(r, "etag", etag, sizeof etag);
+    snprintf(items, sizeof items, "%s/v1/meetings/%s/items", s_stack.base_url,
+             harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     snprintf(match, sizeof match, "If-Match: %s", etag);
     const char *agenda[] = {auth, match, NULL};
-    r = http_request("POST", items, "{\"kind\":\"CASE\",\"title\":\"Rusplan\",\"durationMin\":30}",
-                     agenda);
-    expect_status(r, 200);
-    http_response_free(&r);
-    r = http_request("POST", items, "{\"kind\":\"CASE\",\"title\":\"Annet\",\"durationMin\":30}",
-                     agenda);
-    assert_problem(r, 412, NULL);
-    http_response_free(&r);
+    r = harness_http_request(
+        "POST", items, "{\"kind\":\"CASE\",\"title\":\"Rusplan\",\"durationMin\":30}", agenda);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    r = harness_http_request("POST", items,
+                             "{\"kind\":\"CASE\",\"title\":\"Annet\",\"durationMin\":30}", agenda);
+    harness_assert_problem(r, 412, NULL);
+    harness_http_response_free(&r);
 }
 
 static void test_each_service_sees_only_its_schema(void **state)
@@ -518,18 +521,18 @@ static void test_each_service_sees_only_its_schema(void **state)
 
 static void test_operations_endpoints(void **state)
 {
-    http_response_t *r = stack_get(&s_stack, "/healthz");
-    expect_status(r, 200);
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/readyz");
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "status"), "ready");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/healthz");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/readyz");
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "status"), "ready");
     assert_true(json_is_true(json_object_get(
         json_object_get(json_object_get(r->json, "services"), "agenda"), "database")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
-    r = stack_get(&s_stack, "/metrics");
-    expect_status(r, 200);
+    r = harness_stack_get(&s_stack, "/metrics");
+    harness_expect_status(r, 200);
     assert_non_null(strstr(r->body, "# TYPE samhand_http_requests_total counter"));
     assert_non_null(strstr(
         r->body, "samhand_http_requests_total{route=\"POST /v1/organizations\",code=\"201\"}"));
@@ -557,12 +560,12 @@ static void test_operations_endpoints(void **state)
         fprintf(stderr,
                 "promtool refused /metrics (is the Debian package prometheus installed?)\n");
     assert_int_equal(check, 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* the OpenAPI document lists every route that exists, and nothing else */
-    r = stack_get(&s_stack, "/openapi.json");
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "openapi"), "3.1.0");
+    r = harness_stack_get(&s_stack, "/openapi.json");
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "openapi"), "3.1.0");
     json_t *paths = json_object_get(r->json, "paths");
     assert_non_null(json_object_get(json_object_get(paths, "/v1/organizations"), "post"));
     assert_non_null(json_object_get(json_object_get(paths, "/v1/committees/{id}"), "patch"));
@@ -620,7 +623,7 @@ static void test_operations_endpoints(void **state)
     unlink(out);
     assert_int_equal(linted, 0);
     assert_false(warned);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 int main(void)

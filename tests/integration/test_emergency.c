@@ -12,14 +12,6 @@ static harness_stack_t s_stack;
 static const char *s_db;
 static char s_beredskap[40], s_asu[40];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 static long s_outbox(const char *type)
 {
     PGconn *conn = PQconnectdb(s_db);
@@ -36,10 +28,12 @@ static int s_setup(void **state)
 {
     s_db = harness_database_url();
     harness_stack_start(&s_stack, s_db);
-    s_create("/v1/committees",
-             "{\"name\":\"Beredskaps-ASU\",\"kind\":\"EMERGENCY\",\"noticePeriodDays\":10}",
-             s_beredskap);
-    s_create("/v1/committees", "{\"name\":\"ASU\",\"kind\":\"ADMINISTRATIVE\"}", s_asu);
+    harness_stack_create(
+        &s_stack, "/v1/committees",
+        "{\"name\":\"Beredskaps-ASU\",\"kind\":\"EMERGENCY\",\"noticePeriodDays\":10}",
+        s_beredskap);
+    harness_stack_create(&s_stack, "/v1/committees",
+                         "{\"name\":\"ASU\",\"kind\":\"ADMINISTRATIVE\"}", s_asu);
     return 0;
 }
 
@@ -53,38 +47,41 @@ static void test_crisis_series(void **state)
 {
     char path[200], id[40], meeting[40], body[512];
     snprintf(path, sizeof path, "/v1/committees/%s/emergencies", s_asu);
-    http_response_t *r = stack_send(&s_stack, "POST", path, "{\"title\":\"Pandemi\"}");
-    assert_problem(r, 400, "committeeId");
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", path, "{\"title\":\"Pandemi\"}");
+    harness_assert_problem(r, 400, "committeeId");
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/committees/%s/emergencies", s_beredskap);
-    s_create(path, "{\"title\":\"Koronapandemien\",\"description\":\"Samordning av tiltak.\"}", id);
-    r = stack_send(&s_stack, "POST", path, "{\"title\":\"En til\"}");
-    assert_problem(r, 409, "committeeId");
-    http_response_free(&r);
+    harness_stack_create(
+        &s_stack, path, "{\"title\":\"Koronapandemien\",\"description\":\"Samordning av tiltak.\"}",
+        id);
+    r = harness_stack_send(&s_stack, "POST", path, "{\"title\":\"En til\"}");
+    harness_assert_problem(r, 409, "committeeId");
+    harness_http_response_free(&r);
     assert_int_equal(s_outbox("no.samhand.emergency.opened"), 1);
 
     /* a meeting the next morning: noticed at once, whatever the notice period */
     snprintf(path, sizeof path, "/v1/emergencies/%s/meetings", id);
-    r = stack_send(
+    r = harness_stack_send(
         &s_stack, "POST", path,
         "{\"startTime\":\"2031-03-12T08:00:00+01:00\",\"endTime\":\"2031-03-12T08:45:00+01:00\"}");
-    assert_problem(r, 400, "place");
-    http_response_free(&r);
-    r = stack_send(
+    harness_assert_problem(r, 400, "place");
+    harness_http_response_free(&r);
+    r = harness_stack_send(
         &s_stack, "POST", path,
         "{\"startTime\":\"2031-03-12T08:00:00+01:00\",\"endTime\":\"2031-03-12T08:45:00+01:00\","
         "\"onlineUrl\":\"https://teams.example/beredskap\"}");
-    expect_status(r, 201);
+    harness_expect_status(r, 201);
     assert_string_equal(r->location, ""); /* it lives under /v1/meetings */
-    assert_string_equal(json_text(r, "state"), "NOTICE_PUBLISHED");
-    assert_string_equal(json_text(r, "kind"), "EMERGENCY");
-    assert_string_equal(json_text(r, "title"), "Koronapandemien");
+    assert_string_equal(harness_json_text(r, "state"), "NOTICE_PUBLISHED");
+    assert_string_equal(harness_json_text(r, "kind"), "EMERGENCY");
+    assert_string_equal(harness_json_text(r, "title"), "Koronapandemien");
     json_t *item = json_array_get(json_object_get(r->json, "items"), 0);
     assert_string_equal(json_string_value(json_object_get(item, "caseNumber")), "1/31");
     assert_int_equal(json_integer_value(json_object_get(item, "durationMin")), 45);
-    snprintf(meeting, sizeof meeting, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(meeting, sizeof meeting, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     assert_int_equal(s_outbox("no.samhand.meeting.notice_published"), 1);
 
     snprintf(path, sizeof path, "/v1/emergencies/%s/log", id);
@@ -92,15 +89,15 @@ static void test_crisis_series(void **state)
              "{\"kind\":\"SITUATION_REPORT\",\"text\":\"12 innlagte, 3 på intensiv.\","
              "\"meetingId\":\"%s\"}",
              meeting);
-    r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     snprintf(body, sizeof body,
              "{\"kind\":\"DECISION\",\"text\":\"Besøksstans ved sykehjemmene fra i dag.\","
              "\"meetingId\":\"%s\"}",
              meeting);
-    r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_expect_status(r, 200);
     json_t *log = json_object_get(r->json, "log");
     assert_int_equal(json_array_size(log), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(log, 1), "kind")),
@@ -108,39 +105,41 @@ static void test_crisis_series(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(log, 1), "author")),
                         "admin");
     assert_int_equal(json_array_size(json_object_get(r->json, "meetingIds")), 1);
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"kind\":\"DECISION\",\"text\":\"X\",\"meetingId\":\"00000000-0000-0000-0000-"
-                   "000000000000\"}");
-    assert_problem(r, 400, "meetingId");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", path, "{\"text\":\"X\"}");
-    assert_problem(r, 400, "kind");
-    http_response_free(&r);
+    harness_http_response_free(&r);
+    r = harness_stack_send(
+        &s_stack, "POST", path,
+        "{\"kind\":\"DECISION\",\"text\":\"X\",\"meetingId\":\"00000000-0000-0000-0000-"
+        "000000000000\"}");
+    harness_assert_problem(r, 400, "meetingId");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, "{\"text\":\"X\"}");
+    harness_assert_problem(r, 400, "kind");
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/emergencies/%s/close", id);
-    r = stack_send(&s_stack, "POST", path, "{\"closingNote\":\"Normal drift fra 1. april.\"}");
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "POST", path,
+                           "{\"closingNote\":\"Normal drift fra 1. april.\"}");
+    harness_expect_status(r, 200);
     assert_false(json_is_true(json_object_get(r->json, "isOpen")));
-    assert_true(strlen(json_text(r, "closeTime")) >= 20);
-    http_response_free(&r);
+    assert_true(strlen(harness_json_text(r, "closeTime")) >= 20);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/emergencies/%s/meetings", id);
-    r = stack_send(
+    r = harness_stack_send(
         &s_stack, "POST", path,
         "{\"startTime\":\"2031-04-12T08:00:00+02:00\",\"endTime\":\"2031-04-12T08:45:00+02:00\","
         "\"place\":\"Rådhuset\"}");
-    assert_problem(r, 409, "id");
-    http_response_free(&r);
+    harness_assert_problem(r, 409, "id");
+    harness_http_response_free(&r);
 
     /* a new emergency may open once the last one is closed */
     snprintf(path, sizeof path, "/v1/committees/%s/emergencies", s_beredskap);
     char flood[40];
-    s_create(path, "{\"title\":\"Flom\"}", flood);
+    harness_stack_create(&s_stack, path, "{\"title\":\"Flom\"}", flood);
 
     /* the committee's series, open and closed, oldest first, each with its
      * meetings and log; a page at a time */
-    r = stack_get(&s_stack, path);
-    expect_status(r, 200);
+    r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
     json_t *items = json_object_get(r->json, "items");
     assert_int_equal(json_array_size(items), 2);
     json_t *closed = json_array_get(items, 0), *open = json_array_get(items, 1);
@@ -150,26 +149,27 @@ static void test_crisis_series(void **state)
     assert_true(json_array_size(json_object_get(closed, "log")) >= 1);
     assert_string_equal(json_string_value(json_object_get(open, "id")), flood);
     assert_true(json_is_true(json_object_get(open, "isOpen")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     char page[256];
     snprintf(page, sizeof page, "%s?limit=1", path);
-    r = stack_get(&s_stack, page);
-    expect_status(r, 200);
+    r = harness_stack_get(&s_stack, page);
+    harness_expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
     char next[400];
-    snprintf(next, sizeof next, "%s?limit=1&cursor=%s", path, json_text(r, "nextCursor"));
-    http_response_free(&r);
-    r = stack_get(&s_stack, next);
-    expect_status(r, 200);
+    snprintf(next, sizeof next, "%s?limit=1&cursor=%s", path, harness_json_text(r, "nextCursor"));
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, next);
+    harness_expect_status(r, 200);
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(r->json, "items"), 0), "id")),
                         flood);
-    assert_string_equal(json_text(r, "nextCursor"), "");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "nextCursor"), "");
+    harness_http_response_free(&r);
     /* a committee that is none */
-    r = stack_get(&s_stack, "/v1/committees/44444444-4444-4444-8444-444444444444/emergencies");
-    assert_problem(r, 404, "committeeId");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack,
+                          "/v1/committees/44444444-4444-4444-8444-444444444444/emergencies");
+    harness_assert_problem(r, 404, "committeeId");
+    harness_http_response_free(&r);
 }
 
 int main(void)

@@ -21,20 +21,20 @@ static const char *s_kommune = "Authorization: Bearer shk_kommune";
 static const char *s_annen = "Authorization: Bearer shk_annen";
 static const char *s_sykehus = "Authorization: Bearer shk_sykehus";
 
-static http_response_t *s_as(const char *who, const char *path, const char *body)
+static harness_http_response_t *s_as(const char *who, const char *path, const char *body)
 {
     char url[512];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     const char *headers[] = {who, NULL};
-    return http_request(body ? "POST" : "GET", url, body, headers);
+    return harness_http_request(body ? "POST" : "GET", url, body, headers);
 }
 
 /* The feed as `who` sees it, once it holds an event of `type`. */
-static http_response_t *s_feed_with(const char *who, const char *query, const char *type)
+static harness_http_response_t *s_feed_with(const char *who, const char *query, const char *type)
 {
-    http_response_t *r = NULL;
+    harness_http_response_t *r = NULL;
     for (int i = 0; i < 100; i++) {
-        http_response_free(&r);
+        harness_http_response_free(&r);
         char path[256];
         snprintf(path, sizeof path, "/v1/events%s", query);
         r = s_as(who, path, NULL);
@@ -49,7 +49,7 @@ static http_response_t *s_feed_with(const char *who, const char *query, const ch
     return r;
 }
 
-static bool s_has(http_response_t *r, const char *type)
+static bool s_has(harness_http_response_t *r, const char *type)
 {
     json_t *items = json_object_get(r->json, "items");
     for (size_t j = 0; j < json_array_size(items); j++)
@@ -70,18 +70,19 @@ static int s_setup(void **state)
     setenv("SAMHAND_API_KEYS", keys, 1);
     snprintf(s_database, sizeof s_database, "%s", harness_database_url());
     harness_stack_start(&s_stack, s_database);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
-                                    "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
-                                    "\"942110464\",\"kind\":\"MUNICIPALITY\"}");
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/organizations",
+                           "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
+                           "\"942110464\",\"kind\":\"MUNICIPALITY\"}");
     assert_int_equal(r->status, 201);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_as(s_kommune, "/v1/deviations",
              "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
              "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
              "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\","
              "\"submit\":true}");
     assert_int_equal(r->status, 201);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return 0;
 }
 
@@ -94,8 +95,9 @@ static int s_teardown(void **state)
 static void test_cloud_events(void **state)
 {
     /* agenda's and deviation's streams reach notify each in its own time */
-    http_response_t *r = s_feed_with(s_stack.auth_header, "", "no.samhand.organization.created");
-    http_response_free(&r);
+    harness_http_response_t *r =
+        s_feed_with(s_stack.auth_header, "", "no.samhand.organization.created");
+    harness_http_response_free(&r);
     r = s_feed_with(s_stack.auth_header, "", "no.samhand.deviation.submitted");
     assert_true(s_has(r, "no.samhand.organization.created"));
     json_t *items = json_object_get(r->json, "items");
@@ -129,30 +131,30 @@ static void test_cloud_events(void **state)
     assert_true(strncmp(json_string_value(json_object_get(deviation, "actor")), "key:", 4) == 0);
     assert_string_equal(json_string_value(json_object_get(deviation, "actororganization")),
                         KOMMUNE);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void test_paging_and_types(void **state)
 {
-    http_response_t *r =
+    harness_http_response_t *r =
         s_feed_with(s_stack.auth_header, "?limit=1", "no.samhand.organization.created");
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
     char cursor[32], first[64];
-    snprintf(cursor, sizeof cursor, "%s", json_text(r, "nextCursor"));
+    snprintf(cursor, sizeof cursor, "%s", harness_json_text(r, "nextCursor"));
     snprintf(first, sizeof first, "%s",
              json_string_value(
                  json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     char query[96];
     snprintf(query, sizeof query, "/v1/events?limit=1&after=%s", cursor);
-    r = stack_get(&s_stack, query);
+    r = harness_stack_get(&s_stack, query);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
     assert_string_not_equal(json_string_value(json_object_get(
                                 json_array_get(json_object_get(r->json, "items"), 0), "id")),
                             first);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
-    r = stack_get(&s_stack, "/v1/events?types=no.samhand.deviation.");
+    r = harness_stack_get(&s_stack, "/v1/events?types=no.samhand.deviation.");
     json_t *items = json_object_get(r->json, "items");
     assert_true(json_array_size(items) >= 1);
     for (size_t i = 0; i < json_array_size(items); i++)
@@ -160,70 +162,70 @@ static void test_paging_and_types(void **state)
             strncmp(json_string_value(json_object_get(json_array_get(items, i), "type")),
                     "no.samhand.deviation.", 21),
             0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
-    r = stack_get(&s_stack, "/v1/events?after=soon");
-    assert_problem(r, 400, "after");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/events?after=soon");
+    harness_assert_problem(r, 400, "after");
+    harness_http_response_free(&r);
 }
 
 static void test_only_what_one_may_see(void **state)
 {
     /* the reporter sees its deviation; a third party sees the directory but not it */
-    http_response_t *r = s_feed_with(s_kommune, "", "no.samhand.deviation.submitted");
+    harness_http_response_t *r = s_feed_with(s_kommune, "", "no.samhand.deviation.submitted");
     assert_true(s_has(r, "no.samhand.deviation.submitted"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_feed_with(s_annen, "", "no.samhand.organization.created");
     assert_true(s_has(r, "no.samhand.organization.created"));
     assert_false(s_has(r, "no.samhand.deviation.submitted"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     char url[256];
     snprintf(url, sizeof url, "%s/v1/events", s_stack.base_url);
-    r = http_request("GET", url, NULL, NULL);
-    assert_problem(r, 401, NULL);
-    http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_assert_problem(r, 401, NULL);
+    harness_http_response_free(&r);
 }
 
 typedef struct {
     char path[128];
-    http_response_t *response;
+    harness_http_response_t *response;
 } s_poll_t;
 
 static void *s_poll(void *arg)
 {
     s_poll_t *poll = arg;
-    poll->response = stack_get(&s_stack, poll->path);
+    poll->response = harness_stack_get(&s_stack, poll->path);
     return NULL;
 }
 
 static void test_long_poll_waits_for_the_next_event(void **state)
 {
     /* where the feed is now */
-    http_response_t *r = stack_get(&s_stack, "/v1/events?limit=500");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/v1/events?limit=500");
     char cursor[32];
-    snprintf(cursor, sizeof cursor, "%s", json_text(r, "nextCursor"));
-    http_response_free(&r);
+    snprintf(cursor, sizeof cursor, "%s", harness_json_text(r, "nextCursor"));
+    harness_http_response_free(&r);
 
     s_poll_t poll = {.response = NULL};
     snprintf(poll.path, sizeof poll.path, "/v1/events?after=%s&waitSeconds=20", cursor);
     pthread_t thread;
     pthread_create(&thread, NULL, s_poll, &poll);
     usleep(500 * 1000); /* the poll is waiting now */
-    r = stack_send(&s_stack, "POST", "/v1/committees",
-                   "{\"name\":\"Fagråd for legemidler\",\"kind\":\"EXPERT_COUNCIL\"}");
-    expect_status(r, 201);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Fagråd for legemidler\",\"kind\":\"EXPERT_COUNCIL\"}");
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
     pthread_join(thread, NULL);
-    expect_status(poll.response, 200);
+    harness_expect_status(poll.response, 200);
     json_t *items = json_object_get(poll.response->json, "items");
     assert_int_equal(json_array_size(items), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "type")),
                         "no.samhand.committee.created");
-    http_response_free(&poll.response);
+    harness_http_response_free(&poll.response);
 
-    r = stack_get(&s_stack, "/v1/events?waitSeconds=31");
-    assert_problem(r, 400, "waitSeconds");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/events?waitSeconds=31");
+    harness_assert_problem(r, 400, "waitSeconds");
+    harness_http_response_free(&r);
 }
 
 typedef struct {
@@ -267,17 +269,19 @@ static void *s_sse(void *arg)
 
 static void test_server_sent_events(void **state)
 {
-    http_response_t *r = stack_get(&s_stack, "/v1/events?limit=500");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/v1/events?limit=500");
     s_sse_t first = {.until = "event: no.samhand.committee.created"};
-    snprintf(first.last_event_id, sizeof first.last_event_id, "%s", json_text(r, "nextCursor"));
-    http_response_free(&r);
+    snprintf(first.last_event_id, sizeof first.last_event_id, "%s",
+             harness_json_text(r, "nextCursor"));
+    harness_http_response_free(&r);
     pthread_t thread;
     pthread_create(&thread, NULL, s_sse, &first);
     usleep(500 * 1000);
-    r = stack_send(&s_stack, "POST", "/v1/committees",
-                   "{\"name\":\"Fagråd for rus og psykisk helse\",\"kind\":\"EXPERT_COUNCIL\"}");
-    expect_status(r, 201);
-    http_response_free(&r);
+    r = harness_stack_send(
+        &s_stack, "POST", "/v1/committees",
+        "{\"name\":\"Fagråd for rus og psykisk helse\",\"kind\":\"EXPERT_COUNCIL\"}");
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
     pthread_join(thread, NULL);
     const char *event = strstr(first.received, "id: ");
     assert_non_null(event);
@@ -287,10 +291,10 @@ static void test_server_sent_events(void **state)
     /* resuming after that id gives what came after, not it again */
     s_sse_t second = {.until = "Fagråd for nyfødte"};
     sscanf(event + 4, "%31s", second.last_event_id);
-    r = stack_send(&s_stack, "POST", "/v1/committees",
-                   "{\"name\":\"Fagråd for nyfødte\",\"kind\":\"EXPERT_COUNCIL\"}");
-    expect_status(r, 201);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Fagråd for nyfødte\",\"kind\":\"EXPERT_COUNCIL\"}");
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
     pthread_create(&thread, NULL, s_sse, &second);
     pthread_join(thread, NULL);
     assert_non_null(strstr(second.received, "Fagråd for nyfødte"));
@@ -298,16 +302,16 @@ static void test_server_sent_events(void **state)
 
     char url[256];
     snprintf(url, sizeof url, "%s/v1/events/stream", s_stack.base_url);
-    r = http_request("GET", url, NULL, NULL);
-    assert_problem(r, 401, NULL);
-    http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_assert_problem(r, 401, NULL);
+    harness_http_response_free(&r);
 }
 
 /* An anonymous report's events go to the receiver's systems too: without
  * who reported it, by name, e-mail or principal; only the organisation. */
 static void test_anonymous_report_in_events(void **state)
 {
-    http_response_t *r =
+    harness_http_response_t *r =
         s_as(s_kommune, "/v1/deviations",
              "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
              "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
@@ -316,11 +320,11 @@ static void test_anonymous_report_in_events(void **state)
              "\"ola.anonym@trondheim.kommune.no\",\"submit\":true}");
     assert_int_equal(r->status, 201);
     char id[40];
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     json_t *event = NULL;
     for (int i = 0; i < 100 && !event; i++) {
-        http_response_free(&r);
+        harness_http_response_free(&r);
         r = s_as(s_sykehus, "/v1/events?types=no.samhand.deviation.submitted&limit=500", NULL);
         assert_int_equal(r->status, 200);
         size_t j;
@@ -341,7 +345,7 @@ static void test_anonymous_report_in_events(void **state)
     assert_string_equal(json_string_value(json_object_get(event, "actor")), "anonymous");
     assert_string_equal(json_string_value(json_object_get(event, "actororganization")), KOMMUNE);
     assert_true(json_is_true(json_object_get(json_object_get(event, "data"), "isAnonymous")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* The gateway stops cleanly while a client still reads the event stream

@@ -17,9 +17,9 @@ static int s_setup(void **state)
 static int s_teardown(void **state)
 {
     /* still alive after all of it */
-    http_response_t *r = stack_get(&s_stack, "/healthz");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/healthz");
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     harness_stack_stop(&s_stack);
     return 0;
 }
@@ -47,11 +47,12 @@ static void test_bodies(void **state)
         {"{\"name\":\"\xff\",\"kind\":\"OTHER\"}", 400, NULL}, /* not UTF-8 */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees", cases[i].body);
+        harness_http_response_t *r =
+            harness_stack_send(&s_stack, "POST", "/v1/committees", cases[i].body);
         if (r->status != cases[i].status)
             fprintf(stderr, "case %zu: %s\n", i, cases[i].body);
-        assert_problem(r, cases[i].status, cases[i].field);
-        http_response_free(&r);
+        harness_assert_problem(r, cases[i].status, cases[i].field);
+        harness_http_response_free(&r);
     }
 }
 
@@ -63,9 +64,9 @@ static void test_oversized_body(void **state)
     memcpy(body, "{\"name\":\"", 9);
     memcpy(body + size - 2, "\"}", 2);
     body[size] = '\0';
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees", body);
-    assert_problem(r, 413, NULL);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/committees", body);
+    harness_assert_problem(r, 413, NULL);
+    harness_http_response_free(&r);
     free(body);
 }
 
@@ -74,54 +75,55 @@ static void test_content_type(void **state)
     char url[128];
     snprintf(url, sizeof url, "%s/v1/committees", s_stack.base_url);
     const char *headers[] = {s_stack.auth_header, "Content-Type: text/plain", NULL};
-    http_response_t *r = http_request("POST", url, "{\"name\":\"X\",\"kind\":\"OTHER\"}", headers);
-    assert_problem(r, 415, NULL);
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_http_request("POST", url, "{\"name\":\"X\",\"kind\":\"OTHER\"}", headers);
+    harness_assert_problem(r, 415, NULL);
+    harness_http_response_free(&r);
     /* no body at all is an empty object: the service names the missing field */
-    r = http_request("POST", url, NULL, headers);
-    assert_problem(r, 400, "name");
-    http_response_free(&r);
+    r = harness_http_request("POST", url, NULL, headers);
+    harness_assert_problem(r, 400, "name");
+    harness_http_response_free(&r);
 }
 
 static void test_paths_and_methods(void **state)
 {
-    http_response_t *r = stack_get(&s_stack, "/v1/nothing-here");
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/");
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
-    r = stack_send(&s_stack, "DELETE", "/v1/committees", NULL);
-    assert_problem(r, 405, NULL);
-    http_response_free(&r);
-    r = stack_send(&s_stack, "PUT", "/v1/organizations/x", "{}");
-    assert_problem(r, 405, NULL);
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/committees/not-a-uuid");
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/committees/%00");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/v1/nothing-here");
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/");
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "DELETE", "/v1/committees", NULL);
+    harness_assert_problem(r, 405, NULL);
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PUT", "/v1/organizations/x", "{}");
+    harness_assert_problem(r, 405, NULL);
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/committees/not-a-uuid");
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/committees/%00");
     assert_true(r->status >= 400 && r->status < 500);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void test_query_parameters(void **state)
 {
-    http_response_t *r = stack_get(&s_stack, "/v1/committees?sort=name");
-    assert_problem(r, 400, "sort");
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/committees?limit=abc");
-    assert_problem(r, 400, "limit");
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/committees?kind=NOPE");
-    assert_problem(r, 400, "kind");
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/committees?limit=%zz");
-    assert_problem(r, 400, NULL);
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/committees?limit=2&kind=OTHER");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/v1/committees?sort=name");
+    harness_assert_problem(r, 400, "sort");
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/committees?limit=abc");
+    harness_assert_problem(r, 400, "limit");
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/committees?kind=NOPE");
+    harness_assert_problem(r, 400, "kind");
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/committees?limit=%zz");
+    harness_assert_problem(r, 400, NULL);
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/committees?limit=2&kind=OTHER");
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* Every list of every service takes the same page: limit 1 to 500 and a
@@ -139,16 +141,16 @@ static void test_every_list_pages_alike(void **state)
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         for (size_t j = 0; j < sizeof bad / sizeof bad[0]; j++) {
             snprintf(path, sizeof path, "%s?%s", lists[i], bad[j].query);
-            http_response_t *r = stack_get(&s_stack, path);
+            harness_http_response_t *r = harness_stack_get(&s_stack, path);
             if (r->status != 400)
                 fail_msg("GET %s answered %ld", path, r->status);
-            assert_problem(r, 400, bad[j].field);
-            http_response_free(&r);
+            harness_assert_problem(r, 400, bad[j].field);
+            harness_http_response_free(&r);
         }
         snprintf(path, sizeof path, "%s?limit=500&cursor=0", lists[i]);
-        http_response_t *r = stack_get(&s_stack, path);
+        harness_http_response_t *r = harness_stack_get(&s_stack, path);
         assert_int_equal(r->status, 200);
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
 }
 
@@ -161,16 +163,16 @@ static void test_problems_in_bokmal_when_asked(void **state)
     const char *norwegian[] = {s_stack.auth_header, "Accept-Language: nb-NO,nb;q=0.9,en;q=0.5",
                                NULL};
     const char *body = "{\"organizationNumber\":\"974575086\",\"kind\":\"OTHER\"}";
-    http_response_t *r = http_request("POST", url, body, norwegian);
-    assert_problem(r, 400, "name");
-    assert_string_equal(json_text(r, "title"), "Ugyldig forespørsel");
-    assert_string_equal(json_text(r, "detail"), "name må fylles ut");
-    http_response_free(&r);
+    harness_http_response_t *r = harness_http_request("POST", url, body, norwegian);
+    harness_assert_problem(r, 400, "name");
+    assert_string_equal(harness_json_text(r, "title"), "Ugyldig forespørsel");
+    assert_string_equal(harness_json_text(r, "detail"), "name må fylles ut");
+    harness_http_response_free(&r);
     const char *english[] = {s_stack.auth_header, NULL};
-    r = http_request("POST", url, body, english);
-    assert_problem(r, 400, "name");
-    assert_string_equal(json_text(r, "detail"), "name is required");
-    http_response_free(&r);
+    r = harness_http_request("POST", url, body, english);
+    harness_assert_problem(r, 400, "name");
+    assert_string_equal(harness_json_text(r, "detail"), "name is required");
+    harness_http_response_free(&r);
 }
 
 int main(void)

@@ -27,9 +27,9 @@ static int s_setup(void **state)
 
 static int s_teardown(void **state)
 {
-    http_response_t *r = stack_get(&s_stack, "/healthz");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/healthz");
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     harness_stack_stop(&s_stack);
     return 0;
 }
@@ -172,54 +172,56 @@ static void test_no_switch_to_http2(void **state)
 
 static void test_media_type_with_line_break_adds_no_header(void **state)
 {
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees",
-                                    "{\"name\":\"Rammeutvalg\",\"kind\":\"ADMINISTRATIVE\"}");
-    expect_status(r, 201);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Rammeutvalg\",\"kind\":\"ADMINISTRATIVE\"}");
+    harness_expect_status(r, 201);
     char body[512], path[256], id[40];
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-08T13:00:00+01:00\","
              "\"endTime\":\"2031-02-08T15:00:00+01:00\",\"place\":\"Rom 1\"}",
-             json_text(r, "id"));
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", "/v1/meetings", body);
-    expect_status(r, 201);
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+             harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/meetings", body);
+    harness_expect_status(r, 201);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", id);
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"kind\":\"CASE\",\"title\":\"Avtale\",\"presenters\":[],\"durationMin\":10}");
-    expect_status(r, 200);
+    r = harness_stack_send(
+        &s_stack, "POST", path,
+        "{\"kind\":\"CASE\",\"title\":\"Avtale\",\"presenters\":[],\"durationMin\":10}");
+    harness_expect_status(r, 200);
     json_t *items = json_object_get(
         json_object_get(r->json, "meeting") ? json_object_get(r->json, "meeting") : r->json,
         "items");
     char item[40];
     snprintf(item, sizeof item, "%s",
              json_string_value(json_object_get(json_array_get(items, 0), "id")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/attachments", id, item);
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"filename\":\"Avtale æ;ø.pdf\",\"contentType\":\"application/pdf; "
-                   "a=b\\r\\nX-Injected: 1\",\"content\":\"JVBERi0xLjQ=\"}");
+    r = harness_stack_send(&s_stack, "POST", path,
+                           "{\"filename\":\"Avtale æ;ø.pdf\",\"contentType\":\"application/pdf; "
+                           "a=b\\r\\nX-Injected: 1\",\"content\":\"JVBERi0xLjQ=\"}");
     if (r->status == 400) {
         /* the service refused it at upload: that holds too */
-        http_response_free(&r);
+        harness_http_response_free(&r);
         return;
     }
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     json_t *attachment = json_array_get(json_object_get(r->json, "attachments"), 0);
     snprintf(path, sizeof path, "/v1/attachments/%s",
              json_string_value(json_object_get(attachment, "id")));
-    http_response_free(&r);
-    r = stack_get(&s_stack, path);
-    expect_status(r, 200);
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
     char value[256];
-    assert_string_equal(http_header(r, "x-injected", value, sizeof value), "");
+    assert_string_equal(harness_http_header(r, "x-injected", value, sizeof value), "");
     assert_string_equal(r->content_type, "application/octet-stream");
-    assert_string_equal(http_header(r, "content-disposition", value, sizeof value),
+    assert_string_equal(harness_http_header(r, "content-disposition", value, sizeof value),
                         "inline; filename=\"Avtale _;_.pdf\"; "
                         "filename*=UTF-8''Avtale%20%C3%A6%3B%C3%B8.pdf");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* The gateway's resident memory, from /proc. */

@@ -25,13 +25,13 @@ static const char *s_kommune = "Authorization: Bearer shk_kommune";
 
 static void s_create(const char *path, const char *body, char id[40])
 {
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
     if (r->status != 201 && r->status != 200)
         fprintf(stderr, "%s: %s\n", path, r->body);
     assert_true(r->status == 201 || r->status == 200);
     if (id)
-        snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
+        snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 }
 
 /* The subject as the mail has it: RFC 2047 base64 of UTF-8. */
@@ -150,7 +150,7 @@ static void test_receipt_to_the_reporter(void **state)
     char url[256];
     snprintf(url, sizeof url, "%s/v1/deviations", s_stack.base_url);
     const char *headers[] = {s_kommune, NULL};
-    http_response_t *r = http_request(
+    harness_http_response_t *r = harness_http_request(
         "POST", url,
         "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
         "\",\"reporterName\":\"Kari Nordmann\",\"reporterEmail\":\"kari.nordmann@trondheim."
@@ -160,8 +160,8 @@ static void test_receipt_to_the_reporter(void **state)
         headers);
     assert_int_equal(r->status, 201);
     char reference[40], subject[512], text[200];
-    snprintf(reference, sizeof reference, "%s", json_text(r, "reference"));
-    http_response_free(&r);
+    snprintf(reference, sizeof reference, "%s", harness_json_text(r, "reference"));
+    harness_http_response_free(&r);
     assert_int_equal(harness_smtp_wait(s_smtp, 2, 15000), 2);
     assert_string_equal(harness_smtp_recipient(s_smtp, 1), "<kari.nordmann@trondheim.kommune.no>");
     snprintf(text, sizeof text, "Kvittering: avviksmelding %s er mottatt", reference);
@@ -176,28 +176,29 @@ static void test_receipt_to_the_reporter(void **state)
 static void test_new_deviation_to_the_receiver(void **state)
 {
     /* the shared address is checked, and named when wrong */
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
-                                    "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":"
-                                    "\"983974805\",\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":"
-                                    "\"postmottak\"}");
-    assert_problem(r, 400, "contactEmail");
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/organizations",
+                           "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":"
+                           "\"983974805\",\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":"
+                           "\"postmottak\"}");
+    harness_assert_problem(r, 400, "contactEmail");
+    harness_http_response_free(&r);
     char hnt[40], body[1024], path[160];
     s_create("/v1/organizations",
              "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974805\","
              "\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":\"postmottak@hnt.no\"}",
              hnt);
     snprintf(path, sizeof path, "/v1/organizations/%s", hnt);
-    r = stack_get(&s_stack, path);
-    assert_string_equal(json_text(r, "contactEmail"), "postmottak@hnt.no");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, path);
+    assert_string_equal(harness_json_text(r, "contactEmail"), "postmottak@hnt.no");
+    harness_http_response_free(&r);
     /* agenda's stream and deviation's reach notify independently: wait
      * until notify knows the organisation (its feed shows the event) */
     bool known = false;
     for (int i = 0; i < 100 && !known; i++) {
-        r = stack_get(&s_stack, "/v1/events?types=no.samhand.organization.&limit=100");
+        r = harness_stack_get(&s_stack, "/v1/events?types=no.samhand.organization.&limit=100");
         known = r->body && strstr(r->body, hnt);
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (!known)
             usleep(100 * 1000);
     }
@@ -213,11 +214,11 @@ static void test_new_deviation_to_the_receiver(void **state)
              "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
              "\"description\":\"Epikrise mangler for pasient på post 3.\",\"submit\":true}",
              hnt);
-    r = http_request("POST", url, body, headers);
+    r = harness_http_request("POST", url, body, headers);
     assert_int_equal(r->status, 201);
     char reference[40], subject[512], text[200];
-    snprintf(reference, sizeof reference, "%s", json_text(r, "reference"));
-    http_response_free(&r);
+    snprintf(reference, sizeof reference, "%s", harness_json_text(r, "reference"));
+    harness_http_response_free(&r);
     /* no reporter address this time: the one mail is the receiver's */
     assert_int_equal(harness_smtp_wait(s_smtp, before + 1, 15000), before + 1);
     assert_string_equal(harness_smtp_recipient(s_smtp, before), "<postmottak@hnt.no>");
@@ -239,9 +240,9 @@ static void s_wait_in_feed(const char *type, const char *subject)
     snprintf(path, sizeof path, "/v1/events?types=%s&limit=500", type);
     bool seen = false;
     for (int i = 0; i < 100 && !seen; i++) {
-        http_response_t *r = stack_get(&s_stack, path);
+        harness_http_response_t *r = harness_stack_get(&s_stack, path);
         seen = r->body && strstr(r->body, subject);
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (!seen)
             usleep(100 * 1000);
     }
@@ -294,9 +295,10 @@ static void test_daily_reminder_digest(void **state)
         s_create("/v1/actions", body, i == 3 ? done : NULL);
     }
     snprintf(path, sizeof path, "/v1/actions/%s", done);
-    http_response_t *r = stack_send(&s_stack, "PATCH", path, "{\"status\":\"DONE\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "PATCH", path, "{\"status\":\"DONE\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     /* a deviation to Frosta: to be acknowledged within days, answered later */
     char url[256], reference[40];
     snprintf(url, sizeof url, "%s/v1/deviations", s_stack.base_url);
@@ -307,10 +309,10 @@ static void test_daily_reminder_digest(void **state)
              "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
              "\"description\":\"Epikrise mangler.\",\"submit\":true}",
              frosta);
-    r = http_request("POST", url, body, headers);
+    r = harness_http_request("POST", url, body, headers);
     assert_int_equal(r->status, 201);
-    snprintf(reference, sizeof reference, "%s", json_text(r, "reference"));
-    http_response_free(&r);
+    snprintf(reference, sizeof reference, "%s", harness_json_text(r, "reference"));
+    harness_http_response_free(&r);
     s_wait_in_feed("no.samhand.action.updated", done);
     s_wait_in_feed("no.samhand.deviation.submitted", reference);
     /* Frosta hears of the deviation at once, as always */
@@ -368,25 +370,25 @@ static void test_daily_reminder_digest(void **state)
  * what is overdue. */
 static void test_the_partnerships_rules_in_mails_and_reminders(void **state)
 {
-    http_response_t *r = stack_get(&s_stack, "/v1/organizations?q=Frosta");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/v1/organizations?q=Frosta");
     char frosta[40];
     snprintf(frosta, sizeof frosta, "%s",
              json_string_value(
                  json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id")));
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/settings");
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/settings");
     char etag[64], match[96], url[256];
-    http_header(r, "etag", etag, sizeof etag);
-    http_response_free(&r);
+    harness_http_header(r, "etag", etag, sizeof etag);
+    harness_http_response_free(&r);
     snprintf(match, sizeof match, "If-Match: %s", etag);
     snprintf(url, sizeof url, "%s/v1/settings", s_stack.base_url);
     const char *admin[] = {s_stack.auth_header, match, NULL};
-    r = http_request("PUT", url,
-                     "{\"answerDeadline\":{\"length\":4,\"unit\":\"WEEKS\"},"
-                     "\"statisticsPeriod\":\"QUARTER\",\"reminderDays\":0}",
-                     admin);
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_http_request("PUT", url,
+                             "{\"answerDeadline\":{\"length\":4,\"unit\":\"WEEKS\"},"
+                             "\"statisticsPeriod\":\"QUARTER\",\"reminderDays\":0}",
+                             admin);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     s_wait_in_feed("no.samhand.deviation.settings_changed", "QUARTER");
 
     size_t before = harness_smtp_wait(s_smtp, 0, 0);
@@ -400,9 +402,9 @@ static void test_the_partnerships_rules_in_mails_and_reminders(void **state)
              "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
              "\"description\":\"Epikrise mangler.\",\"submit\":true}",
              frosta);
-    r = http_request("POST", url, body, headers);
+    r = harness_http_request("POST", url, body, headers);
     assert_int_equal(r->status, 201);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     assert_int_equal(harness_smtp_wait(s_smtp, before + 2, 15000), before + 2);
     struct tm due;
     time_oslo(time(NULL), &due);
@@ -454,10 +456,11 @@ static void test_the_partnerships_rules_in_mails_and_reminders(void **state)
 
 static void test_owner_told_of_a_switched_off_subscription(void **state)
 {
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions",
-                                    "{\"url\":\"http://127.0.0.1:9/\",\"contactEmail\":\"drift\"}");
-    assert_problem(r, 400, "contactEmail");
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/subscriptions",
+                           "{\"url\":\"http://127.0.0.1:9/\",\"contactEmail\":\"drift\"}");
+    harness_assert_problem(r, 400, "contactEmail");
+    harness_http_response_free(&r);
 
     const int gone[] = {410};
     harness_receiver_t *rx = harness_receiver_start(gone, 1, 410);
@@ -484,10 +487,10 @@ static void test_owner_told_of_a_switched_off_subscription(void **state)
     assert_non_null(strstr(html, harness_receiver_url(rx)));
     free(html);
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    r = stack_get(&s_stack, path);
-    assert_string_equal(json_text(r, "state"), "DISABLED");
-    assert_string_equal(json_text(r, "contactEmail"), "drift@frosta.kommune.no");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, path);
+    assert_string_equal(harness_json_text(r, "state"), "DISABLED");
+    assert_string_equal(harness_json_text(r, "contactEmail"), "drift@frosta.kommune.no");
+    harness_http_response_free(&r);
     harness_receiver_stop(&rx);
 }
 

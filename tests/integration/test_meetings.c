@@ -34,11 +34,11 @@ static void s_meeting(const char *start, const char *end, const char *place, cha
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"%s\",\"endTime\":\"%s\",\"place\":\"%s\"}",
              s_asu, start, end, place);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/meetings", body);
-    expect_status(r, 201);
-    assert_string_equal(json_text(r, "state"), "DRAFT");
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/meetings", body);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "state"), "DRAFT");
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 }
 
 static void s_item(const char *meeting, const char *kind, const char *title,
@@ -49,12 +49,12 @@ static void s_item(const char *meeting, const char *kind, const char *title,
     snprintf(body, sizeof body,
              "{\"kind\":\"%s\",\"title\":\"%s\",\"presenters\":%s,\"durationMin\":%d}", kind, title,
              presenters_json, minutes);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 }
 
-static json_t *s_items(http_response_t *r)
+static json_t *s_items(harness_http_response_t *r)
 {
     json_t *meeting = json_object_get(r->json, "meeting");
     return json_object_get(meeting ? meeting : r->json, "items");
@@ -70,13 +70,14 @@ static int s_setup(void **state)
 {
     s_db = harness_database_url();
     harness_stack_start(&s_stack, s_db);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees",
-                                    "{\"name\":\"Administrativt samarbeidsutvalg\","
-                                    "\"shortName\":\"ASU\",\"kind\":\"ADMINISTRATIVE\","
-                                    "\"noticePeriodDays\":10,\"caseNumberFormat\":\"{n}/{yy}\"}");
-    expect_status(r, 201);
-    snprintf(s_asu, sizeof s_asu, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Administrativt samarbeidsutvalg\","
+                           "\"shortName\":\"ASU\",\"kind\":\"ADMINISTRATIVE\","
+                           "\"noticePeriodDays\":10,\"caseNumberFormat\":\"{n}/{yy}\"}");
+    harness_expect_status(r, 201);
+    snprintf(s_asu, sizeof s_asu, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     return 0;
 }
 
@@ -109,8 +110,8 @@ static void test_notice_of_8_february_2023(void **state)
 
     char path[160];
     snprintf(path, sizeof path, "/v1/meetings/%s", s_feb);
-    http_response_t *r = stack_get(&s_stack, path);
-    expect_status(r, 200);
+    harness_http_response_t *r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
     json_t *items = s_items(r);
     assert_int_equal(json_array_size(items), 11);
     assert_int_equal(json_integer_value(json_object_get(r->json, "agendaMinutes")), 180);
@@ -120,18 +121,18 @@ static void test_notice_of_8_february_2023(void **state)
     assert_string_equal(s_item_text(items, 10, "startTime"), "2023-02-08T14:55:00Z");
     assert_string_equal(s_item_text(items, 10, "endTime"), "2023-02-08T15:00:00Z");
     assert_string_equal(s_item_text(items, 0, "caseNumber"), ""); /* not before the notice */
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* a draft is not public */
     char url[256];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    r = http_request("GET", url, NULL, NULL);
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", s_feb);
-    r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_expect_status(r, 200);
     items = s_items(r);
     static const char *numbers[] = {"1/23", "2/23", "3/23", "4/23", "",    "5/23",
                                     "6/23", "",     "7/23", "8/23", "9/23"};
@@ -145,13 +146,13 @@ static void test_notice_of_8_february_2023(void **state)
     assert_int_equal(json_array_size(warnings), 1);
     assert_non_null(
         strstr(json_string_value(json_array_get(warnings, 0)), "notice period is 10 days"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     assert_int_equal(s_outbox("no.samhand.meeting.notice_published"), 1);
 
     /* the notice, readable by anyone now */
     snprintf(url, sizeof url, "%s/v1/meetings/%s/notice.html", s_stack.base_url, s_feb);
-    r = http_request("GET", url, NULL, NULL);
-    expect_status(r, 200);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
     assert_string_equal(r->content_type, "text/html; charset=utf-8");
     assert_non_null(strstr(r->body, "<h1>MØTEINNKALLING</h1>"));
     assert_non_null(strstr(r->body, "Utvalg: Administrativt samarbeidsutvalg"));
@@ -167,11 +168,11 @@ static void test_notice_of_8_february_2023(void **state)
         "<tr><td>14.10–14.20</td><td></td><td>Pause.</td><td></td><td class=\"tid\">10</td></tr>"));
     assert_non_null(strstr(r->body, "<td>Brita Pukstad<br>Lene Stene Salberg</td>"));
     assert_non_null(strstr(r->body, "<tr><td>15.55–16.00</td><td>9/23</td><td>Eventuelt</td>"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(url, sizeof url, "%s/v1/meetings/%s/calendar.ics", s_stack.base_url, s_feb);
-    r = http_request("GET", url, NULL, NULL);
-    expect_status(r, 200);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
     assert_string_equal(r->content_type, "text/calendar; charset=utf-8");
     assert_non_null(strstr(r->body, "BEGIN:VEVENT\r\n"));
     assert_non_null(strstr(r->body, "DTSTART:20230208T120000Z\r\n"));
@@ -179,46 +180,46 @@ static void test_notice_of_8_february_2023(void **state)
     assert_non_null(strstr(r->body, "SUMMARY:ASU\r\n"));
     assert_non_null(strstr(r->body, "LOCATION:1930\\, 30M11\r\n"));
     assert_non_null(strstr(r->body, "STATUS:CONFIRMED\r\n"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void test_supplementary_notice_keeps_numbers(void **state)
 {
     char path[200];
     snprintf(path, sizeof path, "/v1/meetings/%s", s_feb);
-    http_response_t *r = stack_get(&s_stack, path);
+    harness_http_response_t *r = harness_stack_get(&s_stack, path);
     json_t *items = s_items(r);
     char seminar[40];
     snprintf(seminar, sizeof seminar, "%s", s_item_text(items, 5, "id")); /* 5/23 */
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* 5/23 is withdrawn after the notice: it keeps its number */
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", s_feb, seminar);
-    r = stack_send(&s_stack, "DELETE", path, NULL);
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "DELETE", path, NULL);
+    harness_expect_status(r, 200);
     items = s_items(r);
     assert_int_equal(json_array_size(items), 11);
     assert_true(json_is_true(json_object_get(json_array_get(items, 5), "isWithdrawn")));
     assert_string_equal(s_item_text(items, 5, "caseNumber"), "5/23");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "PATCH", path, "{\"title\":\"Igjen\"}");
-    assert_problem(r, 409, "itemId");
-    http_response_free(&r);
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"title\":\"Igjen\"}");
+    harness_assert_problem(r, 409, "itemId");
+    harness_http_response_free(&r);
 
     /* a new case before Eventuelt, and a shorter one */
     snprintf(path, sizeof path, "/v1/meetings/%s/items", s_feb);
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"kind\":\"CASE\",\"title\":\"Avtale om legevakt\",\"durationMin\":5,"
-                   "\"position\":11}");
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "POST", path,
+                           "{\"kind\":\"CASE\",\"title\":\"Avtale om legevakt\",\"durationMin\":5,"
+                           "\"position\":11}");
+    harness_expect_status(r, 200);
     items = s_items(r);
     assert_string_equal(s_item_text(items, 10, "title"), "Avtale om legevakt");
     assert_string_equal(s_item_text(items, 11, "title"), "Eventuelt");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", s_feb);
-    r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_expect_status(r, 200);
     items = s_items(r);
     assert_string_equal(s_item_text(items, 10, "caseNumber"), "10/23"); /* the next number */
     assert_string_equal(s_item_text(items, 11, "caseNumber"), "9/23");  /* unchanged */
@@ -232,51 +233,53 @@ static void test_supplementary_notice_keeps_numbers(void **state)
         json_integer_value(json_object_get(json_object_get(r->json, "meeting"), "noticeVersion")),
         2);
     assert_int_equal(json_array_size(json_object_get(r->json, "warnings")), 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     assert_int_equal(s_outbox("no.samhand.meeting.notice_supplemented"), 1);
 
     /* nothing new: no supplementary notice */
-    r = stack_send(&s_stack, "POST", path, NULL);
-    assert_problem(r, 409, NULL);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_assert_problem(r, 409, NULL);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/meetings/%s/notice.html", s_feb);
-    r = stack_get(&s_stack, path);
+    r = harness_stack_get(&s_stack, path);
     assert_non_null(strstr(r->body, "<h1>TILLEGGSINNKALLING</h1>"));
     assert_non_null(strstr(r->body, "<li>Ny sak: Avtale om legevakt</li>"));
     assert_non_null(strstr(r->body, "Arbeidsseminar ASU – «det indre liv» (trukket)"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void test_case_document_with_attachment(void **state)
 {
     char path[256], item[40], url[300];
     snprintf(path, sizeof path, "/v1/meetings/%s", s_feb);
-    http_response_t *r = stack_get(&s_stack, path);
+    harness_http_response_t *r = harness_stack_get(&s_stack, path);
     snprintf(item, sizeof item, "%s", s_item_text(s_items(r), 1, "id")); /* 2/23 */
     char brk[40];
     snprintf(brk, sizeof brk, "%s", s_item_text(s_items(r), 4, "id")); /* Pause. */
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", s_feb, item);
-    r = stack_send(&s_stack, "PUT", path,
-                   "{\"responsible\":[\"Ingjerd Astad\",\"Tom Christian Martinsen\"],"
-                   "\"caseOfficers\":[\"Brita Pukstad\",\"Lene Stene Salberg\",\"Runar Asp\"],"
-                   "\"proposedDecisions\":[\"ASU anbefaler kommunene og sykehuset å inngå "
-                   "fremlagte samarbeidsavtale om tjeneste i allmennpraksis for LIS i "
-                   "sykehustjeneste.\"],\"background\":\"Oppnådde læringsmål er grunnlaget for "
-                   "spesialistgodkjenning av leger.\",\"assessment\":\"Avtaleutkastet vurderes "
-                   "som hensiktsmessig.\"}");
-    expect_status(r, 200);
+    r = harness_stack_send(
+        &s_stack, "PUT", path,
+        "{\"responsible\":[\"Ingjerd Astad\",\"Tom Christian Martinsen\"],"
+        "\"caseOfficers\":[\"Brita Pukstad\",\"Lene Stene Salberg\",\"Runar Asp\"],"
+        "\"proposedDecisions\":[\"ASU anbefaler kommunene og sykehuset å inngå "
+        "fremlagte samarbeidsavtale om tjeneste i allmennpraksis for LIS i "
+        "sykehustjeneste.\"],\"background\":\"Oppnådde læringsmål er grunnlaget for "
+        "spesialistgodkjenning av leger.\",\"assessment\":\"Avtaleutkastet vurderes "
+        "som hensiktsmessig.\"}");
+    harness_expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "proposedDecisions")), 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* "%PDF-1.4 vedlegg" in base64 */
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/attachments", s_feb, item);
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"filename\":\"Forslag til samarbeidsavtale.pdf\","
-                   "\"contentType\":\"application/pdf\",\"content\":\"JVBERi0xLjQgdmVkbGVnZw==\"}");
-    expect_status(r, 200);
+    r = harness_stack_send(
+        &s_stack, "POST", path,
+        "{\"filename\":\"Forslag til samarbeidsavtale.pdf\","
+        "\"contentType\":\"application/pdf\",\"content\":\"JVBERi0xLjQgdmVkbGVnZw==\"}");
+    harness_expect_status(r, 200);
     json_t *attachment = json_array_get(json_object_get(r->json, "attachments"), 0);
     assert_string_equal(json_string_value(json_object_get(attachment, "sizeBytes")), "16");
     /* sha256("%PDF-1.4 vedlegg") */
@@ -285,29 +288,29 @@ static void test_case_document_with_attachment(void **state)
     char attachment_id[40];
     snprintf(attachment_id, sizeof attachment_id, "%s",
              json_string_value(json_object_get(attachment, "id")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* added after the notice: the secretariat's until a notice carries it */
     snprintf(url, sizeof url, "%s/v1/attachments/%s", s_stack.base_url, attachment_id);
-    r = http_request("GET", url, NULL, NULL);
-    assert_problem(r, 404, "id");
-    http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_assert_problem(r, 404, "id");
+    harness_http_response_free(&r);
     char attachment_path[80];
     snprintf(attachment_path, sizeof attachment_path, "/v1/attachments/%s", attachment_id);
-    r = stack_get(&s_stack, attachment_path);
-    expect_status(r, 200);
+    r = harness_stack_get(&s_stack, attachment_path);
+    harness_expect_status(r, 200);
     assert_string_equal(r->body, "%PDF-1.4 vedlegg");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"filename\":\"x.pdf\",\"contentType\":\"pdf\",\"content\":\"eA==\"}");
-    assert_problem(r, 400, "contentType");
-    http_response_free(&r);
-    r = stack_send(
+    r = harness_stack_send(&s_stack, "POST", path,
+                           "{\"filename\":\"x.pdf\",\"contentType\":\"pdf\",\"content\":\"eA==\"}");
+    harness_assert_problem(r, 400, "contentType");
+    harness_http_response_free(&r);
+    r = harness_stack_send(
         &s_stack, "POST", path,
         "{\"filename\":\"../x.pdf\",\"contentType\":\"application/pdf\",\"content\":\"eA==\"}");
-    assert_problem(r, 400, "filename");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "filename");
+    harness_http_response_free(&r);
     /* over the 10 MiB an attachment may have, under the gateway's upload limit */
     size_t raw = 10 * 1024 * 1024 + 3, encoded = (raw + 2) / 3 * 4;
     char *big = malloc(encoded + 128);
@@ -316,37 +319,37 @@ static void test_case_document_with_attachment(void **state)
         "{\"filename\":\"stor.bin\",\"contentType\":\"application/octet-stream\",\"content\":\"");
     memset(big + n, 'A', encoded);
     strcpy(big + n + encoded, "\"}");
-    r = stack_send(&s_stack, "POST", path, big);
-    assert_problem(r, 400, "content");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, big);
+    harness_assert_problem(r, 400, "content");
+    harness_http_response_free(&r);
     free(big);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", s_feb, brk);
-    r = stack_send(&s_stack, "PUT", path, "{\"background\":\"x\"}");
-    assert_problem(r, 400, "itemId");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PUT", path, "{\"background\":\"x\"}");
+    harness_assert_problem(r, 400, "itemId");
+    harness_http_response_free(&r);
 
     /* the notice carries the case document once it goes out: it was
      * written after the notice, so in a supplementary one */
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", s_feb);
-    r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/meetings/%s/notice.html", s_stack.base_url, s_feb);
-    r = http_request("GET", url, NULL, NULL);
+    r = harness_http_request("GET", url, NULL, NULL);
     assert_non_null(strstr(r->body, "<h2>SAKSFREMLEGG</h2>\n<p><strong>Sak: 2/23</strong>"));
     assert_non_null(strstr(r->body, "Saksansvarlig: Ingjerd Astad/Tom Christian Martinsen"));
     assert_non_null(strstr(r->body, "Saksbehandler: Brita Pukstad/Lene Stene Salberg/Runar Asp"));
     assert_non_null(strstr(r->body, "<h3>Forslag til vedtak</h3>\n<ol>\n<li>ASU anbefaler"));
     assert_non_null(strstr(r->body, "Forslag til samarbeidsavtale.pdf</a>"));
     assert_non_null(strstr(r->body, "<h3>Vurdering og anbefaling</h3>"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* and with it the attachment */
     snprintf(url, sizeof url, "%s/v1/attachments/%s", s_stack.base_url, attachment_id);
-    r = http_request("GET", url, NULL, NULL);
-    expect_status(r, 200);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
     assert_string_equal(r->content_type, "application/pdf");
     assert_string_equal(r->body, "%PDF-1.4 vedlegg");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void test_numbering_follows_the_year(void **state)
@@ -356,20 +359,20 @@ static void test_numbering_follows_the_year(void **state)
     s_item(march, "NOTICE_APPROVAL", "Godkjenning av innkalling og saksliste.", "[]", 5);
     s_item(march, "MINUTES_APPROVAL", "Godkjenning av referat", "[]", 5);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", march);
-    http_response_t *r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, 200);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_expect_status(r, 200);
     json_t *items = s_items(r);
     assert_string_equal(s_item_text(items, 0, "caseNumber"), "11/23");
     assert_string_equal(s_item_text(items, 1, "caseNumber"), "12/23");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     s_meeting("2024-01-10T09:00:00+01:00", "2024-01-10T10:00:00+01:00", "Teams", next_year);
     s_item(next_year, "CASE", "Handlingsplan 2024", "[]", 30);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", next_year);
-    r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_expect_status(r, 200);
     assert_string_equal(s_item_text(s_items(r), 0, "caseNumber"), "1/24");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void test_publication_refusals(void **state)
@@ -377,37 +380,38 @@ static void test_publication_refusals(void **state)
     char id[40], path[160];
     s_meeting("2030-05-06T13:00:00+02:00", "2030-05-06T14:00:00+02:00", "", id);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", id);
-    http_response_t *r = stack_send(&s_stack, "POST", path, NULL);
-    assert_problem(r, 409, "items"); /* empty */
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_assert_problem(r, 409, "items"); /* empty */
+    harness_http_response_free(&r);
 
     s_item(id, "CASE", "Lang sak", "[]", 45);
     s_item(id, "CASE", "Enda en sak", "[]", 25);
-    r = stack_send(&s_stack, "POST", path, NULL);
-    assert_problem(r, 409, "place");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_assert_problem(r, 409, "place");
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/meetings/%s", id);
-    r = stack_send(&s_stack, "PATCH", path, "{\"onlineUrl\":\"https://teams.example/mote\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path,
+                           "{\"onlineUrl\":\"https://teams.example/mote\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", id);
-    r = stack_send(&s_stack, "POST", path, NULL);
-    assert_problem(r, 409, "items");
-    assert_non_null(
-        strstr(json_text(r, "detail"), "70 minutes, 10 more than the meeting's 60 (13.00–14.00)"));
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_assert_problem(r, 409, "items");
+    assert_non_null(strstr(harness_json_text(r, "detail"),
+                           "70 minutes, 10 more than the meeting's 60 (13.00–14.00)"));
+    harness_http_response_free(&r);
 
     /* a notice well ahead of the notice period gives no warning */
     snprintf(path, sizeof path, "/v1/meetings/%s", id);
-    r = stack_send(&s_stack, "PATCH", path, "{\"endTime\":\"2030-05-06T14:10:00+02:00\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"endTime\":\"2030-05-06T14:10:00+02:00\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", id);
-    r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "warnings")), 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* bad input, named */
     char body[256];
@@ -415,23 +419,23 @@ static void test_publication_refusals(void **state)
              "{\"committeeId\":\"%s\",\"startTime\":\"2030-05-06T14:00:00Z\","
              "\"endTime\":\"2030-05-06T13:00:00Z\"}",
              s_asu);
-    r = stack_send(&s_stack, "POST", "/v1/meetings", body);
-    assert_problem(r, 400, "endTime");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/meetings", body);
+    harness_assert_problem(r, 400, "endTime");
+    harness_http_response_free(&r);
     snprintf(body, sizeof body, "{\"committeeId\":\"%s\",\"startTime\":\"tomorrow\"}", s_asu);
-    r = stack_send(&s_stack, "POST", "/v1/meetings", body);
-    assert_problem(r, 400, "startTime");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/meetings", body);
+    harness_assert_problem(r, 400, "startTime");
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", id);
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"kind\":\"CASE\",\"title\":\"Personalsak\",\"durationMin\":5,"
-                   "\"isExempt\":true,\"publicTitle\":\"Sak om personal\"}");
-    assert_problem(r, 400, "exemptionBasis");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"kind\":\"CASE\",\"title\":\"X\",\"durationMin\":5,\"position\":99}");
-    assert_problem(r, 400, "position");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path,
+                           "{\"kind\":\"CASE\",\"title\":\"Personalsak\",\"durationMin\":5,"
+                           "\"isExempt\":true,\"publicTitle\":\"Sak om personal\"}");
+    harness_assert_problem(r, 400, "exemptionBasis");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path,
+                           "{\"kind\":\"CASE\",\"title\":\"X\",\"durationMin\":5,\"position\":99}");
+    harness_assert_problem(r, 400, "position");
+    harness_http_response_free(&r);
 }
 
 static void test_exempt_items_and_cancellation(void **state)
@@ -439,47 +443,48 @@ static void test_exempt_items_and_cancellation(void **state)
     char id[40], path[160], url[256];
     s_meeting("2030-06-03T09:00:00+02:00", "2030-06-03T10:00:00+02:00", "Styrerommet", id);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", id);
-    http_response_t *r =
-        stack_send(&s_stack, "POST", path,
-                   "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\","
-                   "\"durationMin\":15,\"isExempt\":true,\"publicTitle\":\"Sak om personal\","
-                   "\"exemptionBasis\":\"offl. § 13\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(
+        &s_stack, "POST", path,
+        "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\","
+        "\"durationMin\":15,\"isExempt\":true,\"publicTitle\":\"Sak om personal\","
+        "\"exemptionBasis\":\"offl. § 13\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", id);
-    r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 
     /* members (here: the credential) see the title, the public does not */
     snprintf(path, sizeof path, "/v1/meetings/%s", id);
-    r = stack_get(&s_stack, path);
+    r = harness_stack_get(&s_stack, path);
     assert_string_equal(s_item_text(s_items(r), 0, "title"), "Klage på navngitt lege");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/meetings/%s/notice.html", s_stack.base_url, id);
-    r = http_request("GET", url, NULL, NULL);
+    r = harness_http_request("GET", url, NULL, NULL);
     assert_null(strstr(r->body, "navngitt"));
     assert_non_null(strstr(r->body, "Sak om personal (unntatt offentlighet, offl. § 13)"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* cancelling a noticed meeting needs a reason */
     snprintf(path, sizeof path, "/v1/meetings/%s/cancel", id);
-    r = stack_send(&s_stack, "POST", path, NULL);
-    assert_problem(r, 400, "reason");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", path, "{\"reason\":\"Leder er syk.\"}");
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "state"), "CANCELLED");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_assert_problem(r, 400, "reason");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, "{\"reason\":\"Leder er syk.\"}");
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "state"), "CANCELLED");
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", id);
-    r = stack_send(&s_stack, "POST", path, "{\"kind\":\"CASE\",\"title\":\"X\",\"durationMin\":5}");
-    assert_problem(r, 409, "state");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path,
+                           "{\"kind\":\"CASE\",\"title\":\"X\",\"durationMin\":5}");
+    harness_assert_problem(r, 409, "state");
+    harness_http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/meetings/%s/calendar.ics", s_stack.base_url, id);
-    r = http_request("GET", url, NULL, NULL);
+    r = harness_http_request("GET", url, NULL, NULL);
     assert_non_null(strstr(r->body, "STATUS:CANCELLED\r\n"));
     assert_non_null(strstr(r->body, "METHOD:CANCEL\r\n"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     assert_int_equal(s_outbox("no.samhand.meeting.cancelled"), 1);
 }
 
@@ -487,26 +492,26 @@ static void test_listing(void **state)
 {
     char path[200], url[256];
     snprintf(path, sizeof path, "/v1/meetings?committeeId=%s&from=2023-01-01&to=2023-12-31", s_asu);
-    http_response_t *r = stack_get(&s_stack, path);
-    expect_status(r, 200);
+    harness_http_response_t *r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* a draft is listed only for those with a credential */
     char draft[40];
     s_meeting("2031-01-15T10:00:00+01:00", "2031-01-15T11:00:00+01:00", "Teams", draft);
-    r = stack_get(&s_stack, "/v1/meetings?state=DRAFT");
+    r = harness_stack_get(&s_stack, "/v1/meetings?state=DRAFT");
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/meetings?state=DRAFT", s_stack.base_url);
-    r = http_request("GET", url, NULL, NULL);
-    expect_status(r, 200);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* the committee's feed: every noticed meeting, no drafts */
     snprintf(url, sizeof url, "%s/v1/committees/%s/calendar.ics", s_stack.base_url, s_asu);
-    r = http_request("GET", url, NULL, NULL);
-    expect_status(r, 200);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
     assert_string_equal(r->content_type, "text/calendar; charset=utf-8");
     assert_non_null(strstr(r->body, "X-WR-CALNAME:Administrativt samarbeidsutvalg\r\n"));
     int events = 0;
@@ -514,10 +519,10 @@ static void test_listing(void **state)
         events++;
     assert_int_equal(events, 5); /* Feb, Mar, 2024, 2030 May, 2030 June (cancelled) */
     assert_null(strstr(r->body, "20310115T"));
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/meetings?from=08.02.2023");
-    assert_problem(r, 400, "from");
-    http_response_free(&r);
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/meetings?from=08.02.2023");
+    harness_assert_problem(r, 400, "from");
+    harness_http_response_free(&r);
 }
 
 int main(void)

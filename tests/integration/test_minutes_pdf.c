@@ -14,37 +14,31 @@
 static harness_stack_t s_stack;
 static char s_council[40], s_chair[40], s_present[40], s_deputy[40], s_absent[40];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 static void s_person(const char *org, const char *name, char id[40])
 {
     char body[256];
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationId\":\"%s\"}", name, org);
-    s_create("/v1/persons", body, id);
+    harness_stack_create(&s_stack, "/v1/persons", body, id);
 }
 
 static int s_setup(void **state)
 {
     harness_stack_start(&s_stack, harness_database_url());
     char org[40];
-    s_create("/v1/organizations",
-             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             org);
+    harness_stack_create(
+        &s_stack, "/v1/organizations",
+        "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
+        "\"kind\":\"HOSPITAL_TRUST\"}",
+        org);
     s_person(org, "Elisabeth Romuld", s_chair);
     s_person(org, "Anne Ulstad", s_present);
     s_person(org, "Liv Hege Valla", s_deputy);
     s_person(org, "Jenny Dolmen", s_absent);
-    s_create("/v1/committees",
-             "{\"name\":\"Fagråd for legesamarbeid mellom kommunene og Helse Nord-Trøndelag\","
-             "\"shortName\":\"Fagråd lege\",\"kind\":\"EXPERT_COUNCIL\"}",
-             s_council);
+    harness_stack_create(
+        &s_stack, "/v1/committees",
+        "{\"name\":\"Fagråd for legesamarbeid mellom kommunene og Helse Nord-Trøndelag\","
+        "\"shortName\":\"Fagråd lege\",\"kind\":\"EXPERT_COUNCIL\"}",
+        s_council);
     return 0;
 }
 
@@ -61,27 +55,14 @@ static void s_meeting(const char *start, const char *end, char id[40])
              "{\"committeeId\":\"%s\",\"startTime\":\"%s\",\"endTime\":\"%s\",\"place\":\"Teams\","
              "\"chairPersonId\":\"%s\"}",
              s_council, start, end, s_chair);
-    s_create("/v1/meetings", body, id);
-}
-
-/* Adds an item and returns its id (the last item of the answer). */
-static void s_item(const char *meeting, const char *body, char id[40])
-{
-    char path[128];
-    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
-    json_t *items = json_object_get(r->json, "items");
-    json_t *item = json_array_get(items, json_array_size(items) - 1);
-    snprintf(id, 40, "%s", json_string_value(json_object_get(item, "id")));
-    http_response_free(&r);
+    harness_stack_create(&s_stack, "/v1/meetings", body, id);
 }
 
 static void s_send(const char *method, const char *path, const char *body)
 {
-    http_response_t *r = stack_send(&s_stack, method, path, body);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, method, path, body);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 }
 
 static void s_outcome(const char *meeting, const char *item, const char *body)
@@ -93,14 +74,14 @@ static void s_outcome(const char *meeting, const char *item, const char *body)
 
 /* GET minutes.pdf of `meeting`: by anyone, or by the administrator (who
  * runs every committee). */
-static http_response_t *s_get_pdf(const char *meeting, bool is_public)
+static harness_http_response_t *s_get_pdf(const char *meeting, bool is_public)
 {
     char path[200], url[400];
     snprintf(path, sizeof path, "/v1/meetings/%s/minutes.pdf", meeting);
     if (!is_public)
-        return stack_get(&s_stack, path);
+        return harness_stack_get(&s_stack, path);
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    return http_request("GET", url, NULL, NULL);
+    return harness_http_request("GET", url, NULL, NULL);
 }
 
 static char s_feb[40];
@@ -109,20 +90,23 @@ static void test_minutes_pdf_prints_the_approved_minutes_in_order(void **state)
 {
     s_meeting("2025-02-27T14:00:00+01:00", "2025-02-27T15:30:00+01:00", s_feb);
     char welcome[40], routine[40], lis[40], exempt[40], path[200], body[1024];
-    s_item(s_feb, "{\"kind\":\"NOTICE_APPROVAL\",\"title\":\"Velkommen\",\"durationMin\":5}",
-           welcome);
-    s_item(s_feb,
-           "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\",\"durationMin\":20}",
-           routine);
-    s_item(
-        s_feb,
+    harness_stack_add_item(
+        &s_stack, s_feb, "{\"kind\":\"NOTICE_APPROVAL\",\"title\":\"Velkommen\",\"durationMin\":5}",
+        welcome);
+    harness_stack_add_item(
+        &s_stack, s_feb,
+        "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\",\"durationMin\":20}",
+        routine);
+    harness_stack_add_item(
+        &s_stack, s_feb,
         "{\"kind\":\"CASE\",\"title\":\"Revidert særavtale for LIS 1 og ALIS\",\"durationMin\":30}",
         lis);
-    s_item(s_feb,
-           "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":10,"
-           "\"isExempt\":true,\"publicTitle\":\"Sak om klage\","
-           "\"exemptionBasis\":\"offl. § 13\"}",
-           exempt);
+    harness_stack_add_item(
+        &s_stack, s_feb,
+        "{\"kind\":\"CASE\",\"title\":\"Klage på navngitt lege\",\"durationMin\":10,"
+        "\"isExempt\":true,\"publicTitle\":\"Sak om klage\","
+        "\"exemptionBasis\":\"offl. § 13\"}",
+        exempt);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", s_feb);
     s_send("POST", path, NULL);
 
@@ -149,12 +133,13 @@ static void test_minutes_pdf_prints_the_approved_minutes_in_order(void **state)
     snprintf(path, sizeof path, "/v1/meetings/%s/minutes/approve", s_feb);
     s_send("POST", path, NULL);
 
-    http_response_t *pdf = s_get_pdf(s_feb, false);
-    expect_status(pdf, 200);
+    harness_http_response_t *pdf = s_get_pdf(s_feb, false);
+    harness_expect_status(pdf, 200);
     assert_string_equal(pdf->content_type, "application/pdf");
     char disposition[200];
-    assert_non_null(strstr(http_header(pdf, "Content-Disposition", disposition, sizeof disposition),
-                           "referat-2025-02-27.pdf"));
+    assert_non_null(
+        strstr(harness_http_header(pdf, "Content-Disposition", disposition, sizeof disposition),
+               "referat-2025-02-27.pdf"));
     assert_memory_equal(pdf->body, "%PDF-", 5);
 
     char *text = harness_pdf_text(pdf);
@@ -189,7 +174,7 @@ static void test_minutes_pdf_prints_the_approved_minutes_in_order(void **state)
     harness_pdf_sound(pdf);
 
     int status;
-    char *info = http_body_through(pdf, "pdfinfo %s 2>&1", &status);
+    char *info = harness_http_body_through(pdf, "pdfinfo %s 2>&1", &status);
     assert_int_equal(status, 0);
     /* its document information; and no XMP stream, which cairo 1.16 does
      * not write: so no PDF/A (README) */
@@ -219,13 +204,13 @@ static void test_minutes_pdf_prints_the_approved_minutes_in_order(void **state)
 
     /* no PDF/A claim that cairo cannot make true: no XMP identification */
     assert_null(memmem(pdf->body, pdf->body_len, "pdfaid", 6));
-    http_response_free(&pdf);
+    harness_http_response_free(&pdf);
 }
 
 static void test_minutes_pdf_hides_an_exempt_item_from_the_public(void **state)
 {
-    http_response_t *pdf = s_get_pdf(s_feb, true);
-    expect_status(pdf, 200);
+    harness_http_response_t *pdf = s_get_pdf(s_feb, true);
+    harness_expect_status(pdf, 200);
     char *text = harness_pdf_text(pdf);
     static const char *const shown[] = {"3/25 Revidert særavtale for LIS 1 og ALIS",
                                         "Vedtak: Fagrådet ber om at",
@@ -237,34 +222,35 @@ static void test_minutes_pdf_hides_an_exempt_item_from_the_public(void **state)
         if (strstr(text, hidden[i]))
             fail_msg("the public's minutes PDF shows «%s»", hidden[i]);
     free(text);
-    http_response_free(&pdf);
+    harness_http_response_free(&pdf);
 }
 
 static void test_minutes_pdf_of_a_meeting_not_held_is_not_found_as_in_html(void **state)
 {
     char meeting[40], item[40], path[200];
     s_meeting("2025-03-27T14:00:00+01:00", "2025-03-27T15:00:00+01:00", meeting);
-    s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"Legevakt\",\"durationMin\":20}", item);
+    harness_stack_add_item(&s_stack, meeting,
+                           "{\"kind\":\"CASE\",\"title\":\"Legevakt\",\"durationMin\":20}", item);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
     s_send("POST", path, NULL);
-    http_response_t *r = s_get_pdf(meeting, false);
-    assert_problem(r, 404, "id");
-    http_response_free(&r);
+    harness_http_response_t *r = s_get_pdf(meeting, false);
+    harness_assert_problem(r, 404, "id");
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/minutes.html", meeting);
-    r = stack_get(&s_stack, path);
-    assert_problem(r, 404, "id");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, path);
+    harness_assert_problem(r, 404, "id");
+    harness_http_response_free(&r);
 
     /* held, not approved: the draft, said to be one, as in HTML */
     s_outcome(meeting, item, "{\"outcome\":\"NOTED\"}");
     r = s_get_pdf(meeting, false);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     char *text = harness_pdf_text(r);
     static const char *const draft[] = {"Utkast – ikke godkjent.", "Legevakt",
                                         "Vedtak: Tatt til orientering."};
     harness_pdf_in_order(text, draft, sizeof draft / sizeof draft[0]);
     free(text);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 int main(void)

@@ -20,26 +20,29 @@ static int s_setup(void **state)
 {
     s_db = harness_database_url();
     harness_stack_start(&s_stack, s_db);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees",
-                                    "{\"name\":\"Administrativt samarbeidsutvalg\","
-                                    "\"shortName\":\"ASU\",\"kind\":\"ADMINISTRATIVE\","
-                                    "\"noticePeriodDays\":10,\"caseNumberFormat\":\"{n}/{yy}\"}");
-    expect_status(r, 201);
-    snprintf(s_committee, sizeof s_committee, "%s", json_text(r, "id"));
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", "/v1/organizations",
-                   "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
-                   "\"kind\":\"HOSPITAL_TRUST\"}");
-    expect_status(r, 201);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Administrativt samarbeidsutvalg\","
+                           "\"shortName\":\"ASU\",\"kind\":\"ADMINISTRATIVE\","
+                           "\"noticePeriodDays\":10,\"caseNumberFormat\":\"{n}/{yy}\"}");
+    harness_expect_status(r, 201);
+    snprintf(s_committee, sizeof s_committee, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+    r = harness_stack_send(
+        &s_stack, "POST", "/v1/organizations",
+        "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+        "\"kind\":\"HOSPITAL_TRUST\"}");
+    harness_expect_status(r, 201);
     char body[256];
     snprintf(body, sizeof body,
              "{\"name\":\"Fagsystem\",\"organizationId\":\"%s\",\"roles\":[\"member\"]}",
-             json_text(r, "id"));
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    expect_status(r, 201);
-    snprintf(s_other_auth, sizeof s_other_auth, "Authorization: Bearer %s", json_text(r, "key"));
-    http_response_free(&r);
+             harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    harness_expect_status(r, 201);
+    snprintf(s_other_auth, sizeof s_other_auth, "Authorization: Bearer %s",
+             harness_json_text(r, "key"));
+    harness_http_response_free(&r);
     return 0;
 }
 
@@ -52,18 +55,18 @@ static int s_teardown(void **state)
 typedef enum { PUBLIC, OTHER, SECRETARIAT } s_reader_t;
 
 /* GET `path` as `who`. */
-static http_response_t *s_get(s_reader_t who, const char *path)
+static harness_http_response_t *s_get(s_reader_t who, const char *path)
 {
     char url[400];
     if (who == SECRETARIAT) /* the administrator: runs every committee */
-        return stack_get(&s_stack, path);
+        return harness_stack_get(&s_stack, path);
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     const char *headers[] = {s_other_auth, NULL};
-    return http_request("GET", url, NULL, who == OTHER ? headers : NULL);
+    return harness_http_request("GET", url, NULL, who == OTHER ? headers : NULL);
 }
 
 /* GET `path` (after the meeting's own, e.g. "/notice.html?version=1") as `who`. */
-static http_response_t *s_read(s_reader_t who, const char *path)
+static harness_http_response_t *s_read(s_reader_t who, const char *path)
 {
     char full[256];
     snprintf(full, sizeof full, "/v1/meetings/%s%s", s_meeting, path);
@@ -74,18 +77,18 @@ static void s_post(const char *what, const char *body)
 {
     char path[200];
     snprintf(path, sizeof path, "/v1/meetings/%s%s", s_meeting, what);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 }
 
 /* `field` of agenda item `index` of the working draft. */
 static void s_item_field(size_t index, const char *field, char *out, size_t size)
 {
-    http_response_t *r = s_read(SECRETARIAT, "");
+    harness_http_response_t *r = s_read(SECRETARIAT, "");
     json_t *item = json_array_get(json_object_get(r->json, "items"), index);
     snprintf(out, size, "%s", json_string_value(json_object_get(item, field)));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void s_put_document(size_t index, const char *background)
@@ -95,9 +98,9 @@ static void s_put_document(size_t index, const char *background)
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", s_meeting, item);
     snprintf(body, sizeof body, "{\"responsible\":[\"Kommuneoverlege\"],\"background\":\"%s\"}",
              background);
-    http_response_t *r = stack_send(&s_stack, "PUT", path, body);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "PUT", path, body);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 }
 
 /* Whether `who` finds the meeting searching the list for `q`. */
@@ -105,10 +108,10 @@ static bool s_found(s_reader_t who, const char *q)
 {
     char path[200];
     snprintf(path, sizeof path, "/v1/meetings?committeeId=%s&q=%s", s_committee, q);
-    http_response_t *r = s_get(who, path);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_get(who, path);
+    harness_expect_status(r, 200);
     bool found = strstr(r->body, s_meeting) != NULL;
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return found;
 }
 
@@ -116,17 +119,17 @@ static bool s_found(s_reader_t who, const char *q)
  * after the notice, by search and by its id. */
 static bool s_late_case_found(s_reader_t who)
 {
-    http_response_t *r = s_get(who, "/v1/cases?q=legevakt");
-    expect_status(r, 200);
+    harness_http_response_t *r = s_get(who, "/v1/cases?q=legevakt");
+    harness_expect_status(r, 200);
     bool listed = strstr(r->body, s_late_case) != NULL;
-    http_response_free(&r);
+    harness_http_response_free(&r);
     char path[100];
     snprintf(path, sizeof path, "/v1/cases/%s", s_late_case);
     r = s_get(who, path);
     bool read = r->status == 200;
     if (!read)
-        assert_problem(r, 404, "id");
-    http_response_free(&r);
+        harness_assert_problem(r, 404, "id");
+    harness_http_response_free(&r);
     assert_true(listed == read);
     return read;
 }
@@ -137,17 +140,17 @@ static char *s_document(s_reader_t who, const char *item_id)
 {
     char path[200];
     snprintf(path, sizeof path, "/items/%s/document", item_id);
-    http_response_t *r = s_read(who, path);
+    harness_http_response_t *r = s_read(who, path);
     char *body = NULL;
     if (r->status == 200)
         body = strdup(r->body);
     else
-        assert_problem(r, 404, "itemId");
-    http_response_free(&r);
+        harness_assert_problem(r, 404, "itemId");
+    harness_http_response_free(&r);
     return body;
 }
 
-static size_t s_n_items(http_response_t *r)
+static size_t s_n_items(harness_http_response_t *r)
 {
     return json_array_size(json_object_get(r->json, "items"));
 }
@@ -174,25 +177,25 @@ static void s_readers_see(const char *query, size_t items, const char *absent)
 {
     for (s_reader_t who = PUBLIC; who <= OTHER; who++) {
         char path[80];
-        http_response_t *r = s_read(who, query);
-        expect_status(r, 200);
+        harness_http_response_t *r = s_read(who, query);
+        harness_expect_status(r, 200);
         assert_int_equal(s_n_items(r), items);
         assert_false(json_is_true(json_object_get(r->json, "hasUnpublishedChanges")));
         assert_null(strstr(r->body, absent));
         assert_null(strstr(r->body, "navngitt"));
-        http_response_free(&r);
+        harness_http_response_free(&r);
         snprintf(path, sizeof path, "/notice.html%s", query);
         r = s_read(who, path);
-        expect_status(r, 200);
+        harness_expect_status(r, 200);
         assert_null(strstr(r->body, absent));
         assert_null(strstr(r->body, "navngitt"));
-        http_response_free(&r);
+        harness_http_response_free(&r);
         snprintf(path, sizeof path, "/calendar.ics%s", query);
         r = s_read(who, path);
-        expect_status(r, 200);
+        harness_expect_status(r, 200);
         assert_null(strstr(r->body, absent));
         assert_null(strstr(r->body, "navngitt"));
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
 }
 
@@ -203,10 +206,10 @@ static void test_a_change_after_the_notice_waits_for_the_supplementary_notice(vo
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-05T13:00:00+01:00\","
              "\"endTime\":\"2031-02-05T16:00:00+01:00\",\"place\":\"Styrerommet\"}",
              s_committee);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/meetings", body);
-    expect_status(r, 201);
-    snprintf(s_meeting, sizeof s_meeting, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/meetings", body);
+    harness_expect_status(r, 201);
+    snprintf(s_meeting, sizeof s_meeting, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     s_post("/items", "{\"kind\":\"CASE\",\"title\":\"Samarbeidsavtale om jordmortjenester\","
                      "\"presenters\":[\"Ingjerd Astad\"],\"durationMin\":20}");
     s_post(
@@ -220,43 +223,43 @@ static void test_a_change_after_the_notice_waits_for_the_supplementary_notice(vo
     s_post("/items", "{\"kind\":\"CASE\",\"title\":\"Avtale om legevakt\",\"durationMin\":10}");
     char path[200];
     snprintf(path, sizeof path, "/v1/meetings/%s", s_meeting);
-    r = stack_send(&s_stack, "PATCH", path, "{\"place\":\"Auditoriet\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"place\":\"Auditoriet\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 
     /* the public and the other parties read notice 1 as it went out */
     s_readers_see("", 2, "legevakt");
     s_readers_see("", 2, "Auditoriet");
     r = s_read(PUBLIC, "");
-    assert_string_equal(json_text(r, "place"), "Styrerommet");
+    assert_string_equal(harness_json_text(r, "place"), "Styrerommet");
     assert_int_equal(json_integer_value(json_object_get(r->json, "noticeVersion")), 1);
     json_t *versions = json_object_get(r->json, "noticeVersions");
     assert_int_equal(json_array_size(versions), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(versions, 0), "kind")),
                         "NOTICE");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_read(PUBLIC, "/notice.html");
     assert_non_null(strstr(r->body, "<h1>MØTEINNKALLING</h1>"));
     assert_non_null(strstr(r->body, "Møtested: Styrerommet"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_read(PUBLIC, "/calendar.ics");
     assert_non_null(strstr(r->body, "SEQUENCE:1\r\n"));
     assert_non_null(strstr(r->body, "LOCATION:Styrerommet\r\n"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* and so do the committee's feed and the list of meetings */
     char url[300];
     snprintf(url, sizeof url, "%s/v1/committees/%s/calendar.ics", s_stack.base_url, s_committee);
-    r = http_request("GET", url, NULL, NULL);
-    expect_status(r, 200);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
     assert_non_null(strstr(r->body, "LOCATION:Styrerommet\r\n"));
     assert_null(strstr(r->body, "Auditoriet"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/meetings?committeeId=%s", s_stack.base_url, s_committee);
-    r = http_request("GET", url, NULL, NULL);
-    expect_status(r, 200);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
     assert_null(strstr(r->body, "Auditoriet"));
     assert_null(strstr(r->body, "\"hasUnpublishedChanges\":true"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* the events of the drafting carry the notice, not the draft */
     assert_false(s_event_holds("legevakt"));
     assert_false(s_event_holds("Auditoriet"));
@@ -264,19 +267,19 @@ static void test_a_change_after_the_notice_waits_for_the_supplementary_notice(vo
     /* the secretariat works on the draft, marked as such */
     r = s_read(SECRETARIAT, "");
     assert_int_equal(s_n_items(r), 3);
-    assert_string_equal(json_text(r, "place"), "Auditoriet");
+    assert_string_equal(harness_json_text(r, "place"), "Auditoriet");
     assert_true(json_is_true(json_object_get(r->json, "hasUnpublishedChanges")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_read(SECRETARIAT, "/notice.html");
     assert_non_null(strstr(r->body, "<h1>TILLEGGSINNKALLING (UTKAST)</h1>"));
     assert_non_null(strstr(r->body, "<li>Ny sak: Avtale om legevakt</li>"));
     assert_non_null(strstr(r->body, "Klage på navngitt lege"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* and reads notice 1 as the others do */
     r = s_read(SECRETARIAT, "?version=1");
     assert_int_equal(s_n_items(r), 2);
     assert_false(json_is_true(json_object_get(r->json, "hasUnpublishedChanges")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void test_a_search_a_case_document_and_a_case_drafted_after_the_notice_wait_too(void **state)
@@ -329,7 +332,7 @@ static void test_the_supplementary_notice_goes_out_with_a_new_sequence(void **st
     assert_true(s_event_holds("legevakt")); /* notice_supplemented carries it */
 
     s_readers_see("", 3, "Styrerommet");
-    http_response_t *r = s_read(PUBLIC, "");
+    harness_http_response_t *r = s_read(PUBLIC, "");
     assert_int_equal(json_integer_value(json_object_get(r->json, "noticeVersion")), 2);
     json_t *versions = json_object_get(r->json, "noticeVersions");
     assert_int_equal(json_array_size(versions), 2);
@@ -337,32 +340,32 @@ static void test_the_supplementary_notice_goes_out_with_a_new_sequence(void **st
     assert_int_equal(json_integer_value(json_object_get(second, "version")), 2);
     assert_string_equal(json_string_value(json_object_get(second, "kind")), "SUPPLEMENTARY_NOTICE");
     assert_non_null(json_string_value(json_object_get(second, "publishTime")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_read(PUBLIC, "/notice.html");
     assert_non_null(strstr(r->body, "<h1>TILLEGGSINNKALLING</h1>"));
     assert_non_null(strstr(r->body, "<h2>Endringer i tilleggsinnkalling 1</h2>"));
     assert_non_null(strstr(r->body, "<li>Ny sak: Avtale om legevakt</li>"));
     assert_non_null(strstr(r->body, "<li>Nytt møtested: Auditoriet</li>"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_read(PUBLIC, "/calendar.ics");
     assert_non_null(strstr(r->body, "SEQUENCE:2\r\n"));
     assert_non_null(strstr(r->body, "LOCATION:Auditoriet\r\n"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* notice 1 is still there, as it went out, in all three forms */
     s_readers_see("?version=1", 2, "legevakt");
     r = s_read(PUBLIC, "?version=1");
     assert_int_equal(json_integer_value(json_object_get(r->json, "noticeVersion")), 1);
-    assert_string_equal(json_text(r, "place"), "Styrerommet");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "place"), "Styrerommet");
+    harness_http_response_free(&r);
     r = s_read(PUBLIC, "/notice.html?version=1");
     assert_non_null(strstr(r->body, "<h1>MØTEINNKALLING</h1>"));
     assert_non_null(strstr(r->body, "Sak om personal (unntatt offentlighet, offl. § 13)"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_read(OTHER, "/calendar.ics?version=1");
     assert_non_null(strstr(r->body, "SEQUENCE:1\r\n"));
     assert_non_null(strstr(r->body, "LOCATION:Styrerommet\r\n"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     s_readers_see("?version=2", 3, "Styrerommet");
 }
 
@@ -394,59 +397,59 @@ static void test_a_version_that_is_none_is_refused_by_name(void **state)
     for (size_t i = 0; i < 3; i++) {
         char path[80];
         snprintf(path, sizeof path, "%s?version=3", forms[i]);
-        http_response_t *r = s_read(PUBLIC, path);
-        assert_problem(r, 404, "version");
-        http_response_free(&r);
+        harness_http_response_t *r = s_read(PUBLIC, path);
+        harness_assert_problem(r, 404, "version");
+        harness_http_response_free(&r);
         static const char *const bad[] = {"0", "-1", "abc", "1.5"};
         for (size_t j = 0; j < 4; j++) {
             snprintf(path, sizeof path, "%s?version=%s", forms[i], bad[j]);
             r = s_read(OTHER, path);
-            assert_problem(r, 400, "version");
-            http_response_free(&r);
+            harness_assert_problem(r, 400, "version");
+            harness_http_response_free(&r);
         }
     }
 }
 
 static void test_an_item_made_exempt_is_hidden_in_every_notice(void **state)
 {
-    http_response_t *r = s_read(SECRETARIAT, "");
+    harness_http_response_t *r = s_read(SECRETARIAT, "");
     snprintf(s_public_item, sizeof s_public_item, "%s",
              json_string_value(
                  json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     char path[200];
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", s_meeting, s_public_item);
-    r = stack_send(&s_stack, "PATCH", path,
-                   "{\"isExempt\":true,\"publicTitle\":\"Sak om "
-                   "personal\",\"exemptionBasis\":\"offl. § 14\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path,
+                           "{\"isExempt\":true,\"publicTitle\":\"Sak om "
+                           "personal\",\"exemptionBasis\":\"offl. § 14\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     /* not published yet, and yet hidden at once in notices 1 and 2 */
     s_readers_see("?version=1", 2, "jordmortjenester");
     s_readers_see("?version=2", 3, "jordmortjenester");
     s_readers_see("", 3, "jordmortjenester");
     r = s_read(PUBLIC, "/notice.html?version=1");
     assert_non_null(strstr(r->body, "Sak om personal (unntatt offentlighet, offl. § 14)"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_read(SECRETARIAT, "/notice.html?version=1");
     assert_non_null(strstr(r->body, "jordmortjenester"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void test_a_cancellation_shows_at_once(void **state)
 {
     s_post("/cancel", "{\"reason\":\"Leder er syk.\"}");
-    http_response_t *r = s_read(PUBLIC, "");
-    assert_string_equal(json_text(r, "state"), "CANCELLED");
+    harness_http_response_t *r = s_read(PUBLIC, "");
+    assert_string_equal(harness_json_text(r, "state"), "CANCELLED");
     assert_int_equal(s_n_items(r), 3); /* notice 2's agenda */
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_read(PUBLIC, "/calendar.ics");
     assert_non_null(strstr(r->body, "METHOD:CANCEL\r\n"));
     assert_non_null(strstr(r->body, "STATUS:CANCELLED\r\n"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_read(PUBLIC, "/notice.html?version=1");
     assert_non_null(strstr(r->body, "Møtet er avlyst."));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 int main(void)

@@ -16,13 +16,14 @@ static char s_committee[40], s_feb[40], s_march[40];
 static int s_setup(void **state)
 {
     harness_stack_start(&s_stack, harness_database_url());
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees",
-                                    "{\"name\":\"Administrativt samarbeidsutvalg\","
-                                    "\"shortName\":\"ASU\",\"kind\":\"ADMINISTRATIVE\","
-                                    "\"noticePeriodDays\":10,\"caseNumberFormat\":\"{n}/{yy}\"}");
-    expect_status(r, 201);
-    snprintf(s_committee, sizeof s_committee, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Administrativt samarbeidsutvalg\","
+                           "\"shortName\":\"ASU\",\"kind\":\"ADMINISTRATIVE\","
+                           "\"noticePeriodDays\":10,\"caseNumberFormat\":\"{n}/{yy}\"}");
+    harness_expect_status(r, 201);
+    snprintf(s_committee, sizeof s_committee, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     return 0;
 }
 
@@ -39,10 +40,10 @@ static void s_meeting(const char *start, const char *end, char id[40])
              "{\"committeeId\":\"%s\",\"startTime\":\"%s\",\"endTime\":\"%s\",\"place\":\"1930, "
              "30M11\"}",
              s_committee, start, end);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/meetings", body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/meetings", body);
+    harness_expect_status(r, 201);
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 }
 
 /* Adds an item (`extra`: more JSON members, or "") and returns its id. */
@@ -50,49 +51,33 @@ static void s_item(const char *meeting, const char *kind, const char *title,
                    const char *description, const char *presenters_json, int minutes,
                    const char *extra, char id[40])
 {
-    char path[128], body[2048];
-    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    char body[2048];
     snprintf(body, sizeof body,
              "{\"kind\":\"%s\",\"title\":\"%s\",\"description\":\"%s\",\"presenters\":%s,"
              "\"durationMin\":%d%s}",
              kind, title, description, presenters_json, minutes, extra);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
-    json_t *items = json_object_get(r->json, "items");
-    const char *item_id =
-        json_string_value(json_object_get(json_array_get(items, json_array_size(items) - 1), "id"));
-    snprintf(id, 40, "%s", item_id ? item_id : "");
-    http_response_free(&r);
+    harness_stack_add_item(&s_stack, meeting, body, id);
 }
 
 static void s_document(const char *meeting, const char *item, const char *body)
 {
     char path[200];
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", meeting, item);
-    http_response_t *r = stack_send(&s_stack, "PUT", path, body);
-    expect_status(r, 200);
-    http_response_free(&r);
-}
-
-static void s_publish(const char *meeting)
-{
-    char path[128];
-    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "PUT", path, body);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 }
 
 /* GET notice.pdf`query` of `meeting`: by anyone, or by the administrator
  * (who runs every committee). */
-static http_response_t *s_get_pdf(const char *meeting, const char *query, bool is_public)
+static harness_http_response_t *s_get_pdf(const char *meeting, const char *query, bool is_public)
 {
     char path[200], url[400];
     snprintf(path, sizeof path, "/v1/meetings/%s/notice.pdf%s", meeting, query);
     if (!is_public)
-        return stack_get(&s_stack, path);
+        return harness_stack_get(&s_stack, path);
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    return http_request("GET", url, NULL, NULL);
+    return harness_http_request("GET", url, NULL, NULL);
 }
 
 static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
@@ -143,14 +128,15 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
              "\"assessment\":\"Avtaleutkastet vurderes som hensiktsmessig.\"}",
              background);
     s_document(s_feb, ids[1], body);
-    s_publish(s_feb);
+    harness_stack_publish(&s_stack, s_feb);
 
-    http_response_t *pdf = s_get_pdf(s_feb, "", true);
-    expect_status(pdf, 200);
+    harness_http_response_t *pdf = s_get_pdf(s_feb, "", true);
+    harness_expect_status(pdf, 200);
     assert_string_equal(pdf->content_type, "application/pdf");
     char disposition[200];
-    assert_non_null(strstr(http_header(pdf, "Content-Disposition", disposition, sizeof disposition),
-                           "innkalling-2023-02-08.pdf"));
+    assert_non_null(
+        strstr(harness_http_header(pdf, "Content-Disposition", disposition, sizeof disposition),
+               "innkalling-2023-02-08.pdf"));
     assert_memory_equal(pdf->body, "%PDF-", 5);
 
     /* the table, row by row: each row's first line holds its time, case
@@ -166,7 +152,8 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
         {"15.55–16.00", "9/23", "5"},
     };
     int status;
-    char *layout = http_body_through(pdf, "pdftotext -layout -enc UTF-8 %s - 2>&1", &status);
+    char *layout =
+        harness_http_body_through(pdf, "pdftotext -layout -enc UTF-8 %s - 2>&1", &status);
     assert_int_equal(status, 0);
     const char *at = layout;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -237,7 +224,7 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
     harness_pdf_fonts_embedded(pdf, 2); /* regular and bold */
     harness_pdf_sound(pdf);
 
-    char *info = http_body_through(pdf, "pdfinfo %s 2>&1", &status);
+    char *info = harness_http_body_through(pdf, "pdfinfo %s 2>&1", &status);
     assert_int_equal(status, 0);
     assert_non_null(strstr(info, "MØTEINNKALLING – ASU 08.02.2023"));
     const char *pages = strstr(info, "Pages:");
@@ -245,15 +232,15 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
     /* the agenda, 1/23, and 2/23 over two pages */
     assert_true(atoi(pages + strlen("Pages:")) >= 4);
     free(info);
-    http_response_free(&pdf);
+    harness_http_response_free(&pdf);
 
     /* notice 1 by its number is the same notice */
     pdf = s_get_pdf(s_feb, "?version=1", true);
-    expect_status(pdf, 200);
+    harness_expect_status(pdf, 200);
     text = harness_pdf_text(pdf);
     assert_non_null(strstr(text, "15.55–16.00 9/23 Eventuelt"));
     free(text);
-    http_response_free(&pdf);
+    harness_http_response_free(&pdf);
 }
 
 static void test_notice_pdf_shows_exempt_cases_by_their_legal_basis_only_to_the_public(void **state)
@@ -269,10 +256,10 @@ static void test_notice_pdf_shows_exempt_cases_by_their_legal_basis_only_to_the_
                "{\"proposedDecisions\":[\"Klagen tas til følge.\"],\"background\":\"Pasienten "
                "klager på behandlingen.\"}");
     s_document(s_march, open_id, "{\"proposedDecisions\":[\"Avtalen godkjennes.\"]}");
-    s_publish(s_march);
+    harness_stack_publish(&s_stack, s_march);
 
-    http_response_t *pdf = s_get_pdf(s_march, "", true);
-    expect_status(pdf, 200);
+    harness_http_response_t *pdf = s_get_pdf(s_march, "", true);
+    harness_expect_status(pdf, 200);
     char *text = harness_pdf_text(pdf);
     static const char *const shown[] = {"10/23 Avtale om legevakt",
                                         "11/23 Sak om personal (unntatt offentlighet, offl. § 13)",
@@ -284,11 +271,11 @@ static void test_notice_pdf_shows_exempt_cases_by_their_legal_basis_only_to_the_
         if (strstr(text, hidden[i]))
             fail_msg("the public's PDF shows «%s»", hidden[i]);
     free(text);
-    http_response_free(&pdf);
+    harness_http_response_free(&pdf);
 
     /* those who run the committee read it whole */
     pdf = s_get_pdf(s_march, "", false);
-    expect_status(pdf, 200);
+    harness_expect_status(pdf, 200);
     text = harness_pdf_text(pdf);
     static const char *const whole[] = {"11/23 Klage på navngitt lege Bakgrunn for klagen Ingjerd "
                                         "Astad 20",
@@ -296,14 +283,14 @@ static void test_notice_pdf_shows_exempt_cases_by_their_legal_basis_only_to_the_
                                         "1. Klagen tas til følge."};
     harness_pdf_in_order(text, whole, sizeof whole / sizeof whole[0]);
     free(text);
-    http_response_free(&pdf);
+    harness_http_response_free(&pdf);
 }
 
 static void test_notice_pdf_refuses_a_bad_version_naming_it(void **state)
 {
-    http_response_t *r = s_get_pdf(s_feb, "?version=first", true);
-    assert_problem(r, 400, "version");
-    http_response_free(&r);
+    harness_http_response_t *r = s_get_pdf(s_feb, "?version=first", true);
+    harness_assert_problem(r, 400, "version");
+    harness_http_response_free(&r);
 }
 
 int main(void)

@@ -44,10 +44,11 @@ static int s_setup(void **state)
         snprintf(body, sizeof body,
                  "{\"name\":\"%s\",\"organizationNumber\":\"%s\",\"kind\":\"%s\"}", orgs[i][0],
                  orgs[i][1], i ? "HOSPITAL_TRUST" : "MUNICIPALITY");
-        http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations", body);
+        harness_http_response_t *r =
+            harness_stack_send(&s_stack, "POST", "/v1/organizations", body);
         assert_int_equal(r->status, 201);
-        snprintf(ids[i], 40, "%s", json_text(r, "id"));
-        http_response_free(&r);
+        snprintf(ids[i], 40, "%s", harness_json_text(r, "id"));
+        harness_http_response_free(&r);
     }
     return 0;
 }
@@ -75,14 +76,14 @@ static char *s_token(harness_signer_t *signer, const char *header, long exp_in,
     return harness_jwt(signer, header, payload);
 }
 
-static http_response_t *s_with(const char *token, const char *method, const char *path,
-                               const char *body)
+static harness_http_response_t *s_with(const char *token, const char *method, const char *path,
+                                       const char *body)
 {
     char url[256], header[4096];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     snprintf(header, sizeof header, "Authorization: Bearer %s", token);
     const char *headers[] = {header, NULL};
-    return http_request(method, url, body, headers);
+    return harness_http_request(method, url, body, headers);
 }
 
 static void test_a_token_acts_for_its_organisation(void **state)
@@ -98,38 +99,38 @@ static void test_a_token_acts_for_its_organisation(void **state)
     /* the organisations were registered a moment ago, after the gateway
      * read the directory: the first request waits for the next read and
      * acts for its organisation (it acted for none until then) */
-    http_response_t *r = s_with(token, "POST", "/v1/deviations", body);
+    harness_http_response_t *r = s_with(token, "POST", "/v1/deviations", body);
     assert_int_equal(r->status, 201);
     char path[128];
-    snprintf(path, sizeof path, "/v1/deviations/%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     free(token);
     /* read back with an ES256 token of the same organisation */
     token = s_token(s_ec, NULL, 300, "samhand-api", "\"reporter quality\"");
     r = s_with(token, "GET", path, NULL);
     assert_int_equal(r->status, 200);
-    assert_string_equal(json_text(r, "reportingOrganizationId"), s_trondheim);
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "reportingOrganizationId"), s_trondheim);
+    harness_http_response_free(&r);
     /* its roles are the token's: a reporter keeps no directory */
     r = s_with(token, "POST", "/v1/organizations",
                "{\"name\":\"Ny\",\"organizationNumber\":\"974575086\",\"kind\":\"OTHER\"}");
     assert_int_equal(r->status, 403);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     free(token);
     /* the API keys still work beside the tokens */
-    r = stack_get(&s_stack, "/v1/persons");
+    r = harness_stack_get(&s_stack, "/v1/persons");
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void s_refused(char *token)
 {
-    http_response_t *r = s_with(token, "GET", "/v1/deviations", NULL);
+    harness_http_response_t *r = s_with(token, "GET", "/v1/deviations", NULL);
     assert_int_equal(r->status, 401);
     assert_string_equal(r->content_type, "application/problem+json");
     assert_null(json_object_get(r->json, "items"));
-    assert_string_equal(json_text(r, "detail"), "the credential is not valid");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "detail"), "the credential is not valid");
+    harness_http_response_free(&r);
     free(token);
 }
 

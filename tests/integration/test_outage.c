@@ -28,11 +28,11 @@ static int s_teardown(void **state)
 
 static long s_status(void)
 {
-    http_response_t *r = stack_get(&s_stack, "/v1/committees");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/v1/committees");
     long status = r->status;
     if (status >= 500)
         assert_string_equal(r->content_type, "application/problem+json");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return status;
 }
 
@@ -52,10 +52,10 @@ static void test_stopped_service_gives_503_then_recovers(void **state)
     assert_int_equal(s_status(), 200);
     assert_int_equal(harness_stop(s_stack.agenda), 0);
     assert_int_equal(s_wait_for(503), 503);
-    http_response_t *r = stack_get(&s_stack, "/readyz");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/readyz");
     assert_int_equal(r->status, 503);
-    assert_string_equal(json_text(r, "status"), "unready");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "status"), "unready");
+    harness_http_response_free(&r);
 
     char env_db[300], env_ep[100];
     snprintf(env_db, sizeof env_db, "SAMHAND_DATABASE_URL=%s", harness_service_url("agenda"));
@@ -94,19 +94,19 @@ static void test_repeat_after_a_crash_at_the_commit(void **state)
     snprintf(url, sizeof url, "%s/v1/committees", s_stack.base_url);
     const char *headers[] = {s_stack.auth_header, "Idempotency-Key: krasjutvalget-1", NULL};
     const char *body = "{\"name\":\"Krasjutvalget\",\"kind\":\"OTHER\"}";
-    http_response_t *r = http_request("POST", url, body, headers);
+    harness_http_response_t *r = harness_http_request("POST", url, body, headers);
     assert_true(r->status == 503 || r->status == 504); /* no answer: it died */
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     harness_stack_crash(&s_stack, "agenda"); /* reaped, started again as it should be */
     assert_int_equal(s_wait_for(200), 200);
-    r = http_request("POST", url, body, headers);
+    r = harness_http_request("POST", url, body, headers);
     assert_int_equal(r->status, 201);
-    assert_string_equal(json_text(r, "name"), "Krasjutvalget");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "name"), "Krasjutvalget");
+    harness_http_response_free(&r);
 
     /* made once */
-    r = stack_get(&s_stack, "/v1/committees?limit=500");
+    r = harness_stack_get(&s_stack, "/v1/committees?limit=500");
     assert_int_equal(r->status, 200);
     size_t i, made = 0;
     json_t *item;
@@ -115,7 +115,7 @@ static void test_repeat_after_a_crash_at_the_commit(void **state)
         made += strcmp(json_string_value(json_object_get(item, "name")), "Krasjutvalget") == 0;
     }
     assert_int_equal(made, 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 int main(void)

@@ -21,14 +21,6 @@ static char s_h[40], s_m1[40], s_m2[40], s_gp[40];
 static char s_c1[40];
 static char s_period[32];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 /* An API key of `roles` (JSON array text) made by the administrator; its
  * subject and id when asked for. */
 static void s_key(const char *organization_id, const char *roles, char key[80], char subject[32],
@@ -37,36 +29,36 @@ static void s_key(const char *organization_id, const char *roles, char key[80], 
     char body[256];
     snprintf(body, sizeof body, "{\"name\":\"probe\",\"organizationId\":\"%s\",\"roles\":%s}",
              organization_id, roles);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    expect_status(r, 201);
-    snprintf(key, 80, "%s", json_text(r, "key"));
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    harness_expect_status(r, 201);
+    snprintf(key, 80, "%s", harness_json_text(r, "key"));
     if (subject)
-        snprintf(subject, 32, "%s", json_text(r, "subject"));
+        snprintf(subject, 32, "%s", harness_json_text(r, "subject"));
     if (id)
-        snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
+        snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     /* a route that needs a credential waits for the gateway to know a new
      * key; a public one would take it for no credential until then */
     char url[256], header[128];
     snprintf(url, sizeof url, "%s/v1/me", s_stack.base_url);
     snprintf(header, sizeof header, "Authorization: Bearer %s", key);
     const char *headers[] = {header, NULL};
-    r = http_request("GET", url, NULL, headers);
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_http_request("GET", url, NULL, headers);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 }
 
-static http_response_t *s_as(const char *key, const char *method, const char *path,
-                             const char *body)
+static harness_http_response_t *s_as(const char *key, const char *method, const char *path,
+                                     const char *body)
 {
     char url[512], header[128];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     snprintf(header, sizeof header, "Authorization: Bearer %s", key ? key : "");
     const char *headers[] = {header, NULL};
-    return http_request(method, url, body, key ? headers : NULL);
+    return harness_http_request(method, url, body, key ? headers : NULL);
 }
 
-static bool s_holds(const http_response_t *r, const char *canary)
+static bool s_holds(const harness_http_response_t *r, const char *canary)
 {
     return (r->body && strstr(r->body, canary)) || (r->headers && strstr(r->headers, canary));
 }
@@ -78,7 +70,7 @@ static void s_meeting(const char *committee, const char *start, char id[40])
              "{\"committeeId\":\"%s\",\"startTime\":\"%sT12:00:00+01:00\","
              "\"endTime\":\"%sT15:00:00+01:00\",\"place\":\"Levanger\"}",
              committee, start, start);
-    s_create("/v1/meetings", body, id);
+    harness_stack_create(&s_stack, "/v1/meetings", body, id);
 }
 
 /* Adds an item as the administrator; its id and case id. */
@@ -86,42 +78,43 @@ static void s_item(const char *meeting, const char *body, char id[40], char case
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_expect_status(r, 200);
     json_t *items = json_object_get(r->json, "items");
     json_t *item = json_array_get(items, json_array_size(items) - 1);
     snprintf(id, 40, "%s", json_string_value(json_object_get(item, "id")));
     if (case_id)
         snprintf(case_id, 40, "%s", json_string_value(json_object_get(item, "caseId")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static int s_setup(void **state)
 {
     (void)state;
     harness_stack_start(&s_stack, harness_database_url());
-    s_create("/v1/organizations",
-             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             s_h);
-    s_create("/v1/organizations",
-             "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_m1);
-    s_create("/v1/organizations",
-             "{\"name\":\"Verdal kommune\",\"organizationNumber\":\"944350675\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_m2);
-    s_create("/v1/organizations",
-             "{\"name\":\"Moholt legesenter\",\"organizationNumber\":\"964982953\","
-             "\"kind\":\"GP_OFFICE\"}",
-             s_gp);
+    harness_stack_create(
+        &s_stack, "/v1/organizations",
+        "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
+        "\"kind\":\"HOSPITAL_TRUST\"}",
+        s_h);
+    harness_stack_create(&s_stack, "/v1/organizations",
+                         "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
+                         "\"kind\":\"MUNICIPALITY\"}",
+                         s_m1);
+    harness_stack_create(&s_stack, "/v1/organizations",
+                         "{\"name\":\"Verdal kommune\",\"organizationNumber\":\"944350675\","
+                         "\"kind\":\"MUNICIPALITY\"}",
+                         s_m2);
+    harness_stack_create(&s_stack, "/v1/organizations",
+                         "{\"name\":\"Moholt legesenter\",\"organizationNumber\":\"964982953\","
+                         "\"kind\":\"GP_OFFICE\"}",
+                         s_gp);
     char body[512];
     snprintf(body, sizeof body,
              "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
              "\"kind\":\"ADMINISTRATIVE\",\"secretariatOrganizationId\":\"%s\"}",
              s_h);
-    s_create("/v1/committees", body, s_c1);
+    harness_stack_create(&s_stack, "/v1/committees", body, s_c1);
     struct tm tm;
     time_oslo(time(NULL), &tm);
     snprintf(s_period, sizeof s_period, "%d-T%d", tm.tm_year + 1900, tm.tm_mon / 4 + 1);
@@ -152,14 +145,14 @@ static void test_a_secretariat_moves_another_partys_chair_and_becomes_it(void **
     char key[80], subject[32], person[40], meeting[40], item[40], body[512], path[200];
     s_key(s_m1, "[\"secretariat\"]", key, subject, NULL);
     snprintf(body, sizeof body, "{\"name\":\"Leder ASU\",\"organizationId\":\"%s\"}", s_h);
-    s_create("/v1/persons", body, person);
+    harness_stack_create(&s_stack, "/v1/persons", body, person);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", s_c1);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"CHAIR\",\"organizationId\":\"%s\","
              "\"termFrom\":\"2020-01-01\"}",
              person, s_h);
     char membership[40];
-    s_create(path, body, membership);
+    harness_stack_create(&s_stack, path, body, membership);
     s_meeting(s_c1, "2026-03-05", meeting);
     s_item(
         meeting,
@@ -168,24 +161,24 @@ static void test_a_secretariat_moves_another_partys_chair_and_becomes_it(void **
         item, NULL);
 
     snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
-    http_response_t *r = s_as(key, "GET", path, NULL);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_as(key, "GET", path, NULL);
+    harness_expect_status(r, 200);
     assert_false(s_holds(r, "PROBE-CHAIR-EXEMPT")); /* not M1's committee */
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/persons/%s", person);
     snprintf(body, sizeof body, "{\"organizationId\":\"%s\"}", s_m1);
     r = s_as(key, "PATCH", path, body);
     long moved = r->status;
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(body, sizeof body, "{\"principalSubject\":\"%s\"}", subject);
     r = s_as(key, "PATCH", path, body);
     long linked = r->status;
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
     r = s_as(key, "GET", path, NULL);
     bool sees = s_holds(r, "PROBE-CHAIR-EXEMPT");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     if (moved == 200 || sees)
         fail_msg("M1's secretariat moved the hospital's chair of C1 to M1 (PATCH %ld), linked "
                  "the person to its own key (PATCH %ld), and %s C1's exempt item",
@@ -212,27 +205,27 @@ static void test_a_case_tells_the_title_of_its_removed_exempt_item(void **state)
         item, case_id);
     /* the outsider learns the case id from the draft's public view */
     snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
-    http_response_t *r = s_as(key, "GET", path, NULL);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_as(key, "GET", path, NULL);
+    harness_expect_status(r, 200);
     assert_false(s_holds(r, "PROBE-REMOVED-EXEMPT"));
     assert_non_null(strstr(r->body, case_id));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/cases/%s", case_id);
     r = s_as(key, "GET", path, NULL);
     assert_false(s_holds(r, "PROBE-REMOVED-EXEMPT"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", meeting, item);
-    r = stack_send(&s_stack, "DELETE", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "DELETE", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/cases/%s", case_id);
     r = s_as(key, "GET", path, NULL);
     bool told = s_holds(r, "PROBE-REMOVED-EXEMPT");
     char body[320];
     snprintf(body, sizeof body, "%.300s", r->body ? r->body : "");
     long status = r->status;
-    http_response_free(&r);
+    harness_http_response_free(&r);
     if (told)
         fail_msg("GET /v1/cases/{id} (%ld) gives M2's key the removed exempt item's title: %s",
                  status, body);
@@ -252,30 +245,30 @@ static void test_a_quality_key_manages_another_partys_subscription(void **state)
     char m1[80], h[80], id[40], path[200];
     s_key(s_m1, "[\"integration\"]", m1, NULL, NULL);
     s_key(s_h, "[\"quality\",\"integration\"]", h, NULL, NULL);
-    http_response_t *r = s_as(m1, "POST", "/v1/subscriptions",
-                              "{\"url\":\"http://127.0.0.1:9/probe-m1-hook\","
-                              "\"contactEmail\":\"probe-contact@m1.example\"}");
-    expect_status(r, 201);
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_http_response_t *r = s_as(m1, "POST", "/v1/subscriptions",
+                                      "{\"url\":\"http://127.0.0.1:9/probe-m1-hook\","
+                                      "\"contactEmail\":\"probe-contact@m1.example\"}");
+    harness_expect_status(r, 201);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
     r = s_as(h, "GET", path, NULL);
     long read = r->status;
     bool told = s_holds(r, "probe-contact@m1.example") || s_holds(r, "probe-m1-hook");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_as(h, "GET", "/v1/subscriptions", NULL);
     told |= s_holds(r, "probe-m1-hook");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_as(h, "PATCH", path, "{\"state\":\"PAUSED\"}");
     long paused = r->status;
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_as(h, "DELETE", path, NULL);
     long deleted = r->status;
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_as(m1, "GET", path, NULL);
     long still = r->status;
-    http_response_free(&r);
+    harness_http_response_free(&r);
     if (told || read == 200 || paused == 200 || deleted == 200 || still != 200)
         fail_msg("the hospital's quality+integration key read M1's subscription (%ld, %s), "
                  "paused it (%ld) and deleted it (%ld); M1 now gets %ld for it",
@@ -332,11 +325,11 @@ static void s_report(const char *from, const char *to, const char *category,
              "\"occurredTime\":\"2026-01-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
              "\"categoryCode\":\"%s\",\"description\":\"%s\",\"submit\":true}",
              from, to, category, description);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/deviations", body);
-    expect_status(r, 201);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/deviations", body);
+    harness_expect_status(r, 201);
     if (id)
-        snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
+        snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 }
 
 /* Principal: a quality key of the hospital, revoked (DELETE
@@ -357,16 +350,16 @@ static void test_a_revoked_key_keeps_its_open_stream(void **state)
     sleep(2);
     char path[128];
     snprintf(path, sizeof path, "/v1/api-keys/%s", id);
-    http_response_t *r = stack_send(&s_stack, "DELETE", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "DELETE", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     /* refused everywhere else now */
     long refused = 0;
     for (int i = 0; i < 15 && refused != 401; i++) {
         sleep(1);
         r = s_as(s.key, "GET", "/v1/events", NULL);
         refused = r->status;
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     assert_int_equal(refused, 401);
     s_report(s_m1, s_m2, "SAM-EPIKRISE", "PROBE-AFTER-REVOCATION", NULL);
@@ -392,10 +385,10 @@ static json_t *s_stats(const char *key)
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/deviations/stats?period=%s", s_period);
-    http_response_t *r = s_as(key, "GET", path, NULL);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_as(key, "GET", path, NULL);
+    harness_expect_status(r, 200);
     json_t *now = json_incref(json_object_get(r->json, "current"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return now;
 }
 
@@ -462,11 +455,11 @@ static void test_statistics_of_the_running_tertial_tell_one_report_by_difference
      * to quality staff, who see every report anyway */
     char path[128];
     snprintf(path, sizeof path, "/v1/deviations/stats?period=%s", s_period);
-    http_response_t *r = s_as(key, "GET", path, NULL);
+    harness_http_response_t *r = s_as(key, "GET", path, NULL);
     long status = r->status;
     if (status == 403)
-        assert_problem(r, 403, "period");
-    http_response_free(&r);
+        harness_assert_problem(r, 403, "period");
+    harness_http_response_free(&r);
     if (status == 403)
         return;
     json_t *before = s_stats(key);
@@ -498,12 +491,12 @@ static void test_anyone_counts_the_steps_of_deviations_in_metrics(void **state)
     char id[40], path[160];
     s_report(s_m2, s_h, "SAM-EPIKRISE", "Se vedlagt.", id);
     snprintf(path, sizeof path, "/v1/deviations/%s/reject", id);
-    http_response_t *r =
-        stack_send(&s_stack, "POST", path, "{\"reason\":\"Ikke et samhandlingsavvik.\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", path, "{\"reason\":\"Ikke et samhandlingsavvik.\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     r = s_as(NULL, "GET", "/metrics", NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     const char *line = r->body ? strstr(r->body, "deviation.Reject") : NULL;
     if (!line && r->body)
         line = strstr(r->body, "/reject");
@@ -515,7 +508,7 @@ static void test_anyone_counts_the_steps_of_deviations_in_metrics(void **state)
         const char *end = strchr(line, '\n');
         snprintf(shown, sizeof shown, "%.*s", (int)(end ? end - start : 120), start);
     }
-    http_response_free(&r);
+    harness_http_response_free(&r);
     if (shown[0])
         fail_msg("GET /metrics without a credential counts the rejections of deviations: %s",
                  shown);

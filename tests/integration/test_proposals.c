@@ -14,14 +14,6 @@ static harness_stack_t s_stack;
 static const char *s_db;
 static char s_council[40], s_other[40], s_steinkjer[40], s_meeting[40], s_levanger[40];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 static long s_outbox(const char *type)
 {
     PGconn *conn = PQconnectdb(s_db);
@@ -38,23 +30,25 @@ static int s_setup(void **state)
 {
     s_db = harness_database_url();
     harness_stack_start(&s_stack, s_db);
-    s_create("/v1/committees",
-             "{\"name\":\"Fagråd for legesamarbeid\",\"kind\":\"EXPERT_COUNCIL\"}", s_council);
-    s_create("/v1/committees", "{\"name\":\"Annet utvalg\",\"kind\":\"OTHER\"}", s_other);
-    s_create("/v1/organizations",
-             "{\"name\":\"Steinkjer kommune\",\"organizationNumber\":\"944350675\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_steinkjer);
-    s_create("/v1/organizations",
-             "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_levanger);
+    harness_stack_create(&s_stack, "/v1/committees",
+                         "{\"name\":\"Fagråd for legesamarbeid\",\"kind\":\"EXPERT_COUNCIL\"}",
+                         s_council);
+    harness_stack_create(&s_stack, "/v1/committees",
+                         "{\"name\":\"Annet utvalg\",\"kind\":\"OTHER\"}", s_other);
+    harness_stack_create(&s_stack, "/v1/organizations",
+                         "{\"name\":\"Steinkjer kommune\",\"organizationNumber\":\"944350675\","
+                         "\"kind\":\"MUNICIPALITY\"}",
+                         s_steinkjer);
+    harness_stack_create(&s_stack, "/v1/organizations",
+                         "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
+                         "\"kind\":\"MUNICIPALITY\"}",
+                         s_levanger);
     char body[512];
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-27T14:00:00+01:00\","
              "\"endTime\":\"2031-02-27T15:30:00+01:00\",\"place\":\"Teams\"}",
              s_council);
-    s_create("/v1/meetings", body, s_meeting);
+    harness_stack_create(&s_stack, "/v1/meetings", body, s_meeting);
     return 0;
 }
 
@@ -74,11 +68,11 @@ static void test_accepted_onto_the_agenda(void **state)
              "fastlegene i Steinkjer\",\"submitterEmail\":\"camilla.forr@steinkjer.kommune.no\","
              "\"organizationId\":\"%s\"}",
              s_steinkjer);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    assert_string_equal(json_text(r, "state"), "SUBMITTED");
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "state"), "SUBMITTED");
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 
     /* not onto another committee's meeting */
     char other_meeting[40];
@@ -86,26 +80,26 @@ static void test_accepted_onto_the_agenda(void **state)
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-03-01T10:00:00+01:00\","
              "\"endTime\":\"2031-03-01T11:00:00+01:00\"}",
              s_other);
-    s_create("/v1/meetings", body, other_meeting);
+    harness_stack_create(&s_stack, "/v1/meetings", body, other_meeting);
     snprintf(path, sizeof path, "/v1/proposals/%s/accept", id);
     snprintf(body, sizeof body, "{\"meetingId\":\"%s\"}", other_meeting);
-    r = stack_send(&s_stack, "POST", path, body);
-    assert_problem(r, 400, "meetingId");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_assert_problem(r, 400, "meetingId");
+    harness_http_response_free(&r);
 
     snprintf(body, sizeof body, "{\"meetingId\":\"%s\",\"durationMin\":20}", s_meeting);
-    r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "state"), "ACCEPTED");
-    assert_string_equal(json_text(r, "meetingId"), s_meeting);
+    r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "state"), "ACCEPTED");
+    assert_string_equal(harness_json_text(r, "meetingId"), s_meeting);
     char item[40];
-    snprintf(item, sizeof item, "%s", json_text(r, "itemId"));
+    snprintf(item, sizeof item, "%s", harness_json_text(r, "itemId"));
     assert_int_equal(strlen(item), 36);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* on the agenda, with who brought it in, as a case of its own */
     snprintf(path, sizeof path, "/v1/meetings/%s", s_meeting);
-    r = stack_get(&s_stack, path);
+    r = harness_stack_get(&s_stack, path);
     json_t *first = json_array_get(json_object_get(r->json, "items"), 0);
     assert_string_equal(json_string_value(json_object_get(first, "id")), item);
     assert_string_equal(json_string_value(json_object_get(first, "title")),
@@ -113,13 +107,13 @@ static void test_accepted_onto_the_agenda(void **state)
     assert_non_null(strstr(json_string_value(json_object_get(first, "description")),
                            "Innmeldt sak fra Camilla Forr og fastlegene i Steinkjer."));
     assert_int_equal(strlen(json_string_value(json_object_get(first, "caseId"))), 36);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* decided once */
     snprintf(path, sizeof path, "/v1/proposals/%s/decline", id);
-    r = stack_send(&s_stack, "POST", path, "{\"reason\":\"For sent.\"}");
-    assert_problem(r, 409, "state");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, "{\"reason\":\"For sent.\"}");
+    harness_assert_problem(r, 409, "state");
+    harness_http_response_free(&r);
     assert_int_equal(s_outbox("no.samhand.proposal.submitted"), 1);
     assert_int_equal(s_outbox("no.samhand.proposal.accepted"), 1);
 }
@@ -128,40 +122,42 @@ static void test_declined_with_a_reason(void **state)
 {
     char path[200], id[40];
     snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_council);
-    s_create(path, "{\"title\":\"Parkering ved sykehuset\",\"submitterName\":\"Ola Nordmann\"}",
-             id);
+    harness_stack_create(
+        &s_stack, path,
+        "{\"title\":\"Parkering ved sykehuset\",\"submitterName\":\"Ola Nordmann\"}", id);
     snprintf(path, sizeof path, "/v1/proposals/%s/decline", id);
-    http_response_t *r = stack_send(&s_stack, "POST", path, "{}");
-    assert_problem(r, 400, "reason");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"reason\":\"Ligger utenfor fagrådets mandat; sendt til sykehuset.\"}");
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "state"), "DECLINED");
-    assert_string_equal(json_text(r, "declineReason"),
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, "{}");
+    harness_assert_problem(r, 400, "reason");
+    harness_http_response_free(&r);
+    r = harness_stack_send(
+        &s_stack, "POST", path,
+        "{\"reason\":\"Ligger utenfor fagrådets mandat; sendt til sykehuset.\"}");
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "state"), "DECLINED");
+    assert_string_equal(harness_json_text(r, "declineReason"),
                         "Ligger utenfor fagrådets mandat; sendt til sykehuset.");
-    assert_true(strlen(json_text(r, "decideTime")) >= 20);
-    http_response_free(&r);
+    assert_true(strlen(harness_json_text(r, "decideTime")) >= 20);
+    harness_http_response_free(&r);
     assert_int_equal(s_outbox("no.samhand.proposal.declined"), 1);
 
     snprintf(path, sizeof path, "/v1/committees/%s/proposals?state=DECLINED", s_council);
-    r = stack_get(&s_stack, path);
+    r = harness_stack_get(&s_stack, path);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_council);
-    r = stack_send(&s_stack, "POST", path, "{\"title\":\"X\"}");
-    assert_problem(r, 400, "submitterName");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST", path,
-                   "{\"title\":\"X\",\"submitterName\":\"Y\",\"submitterEmail\":\"nei\"}");
-    assert_problem(r, 400, "submitterEmail");
-    http_response_free(&r);
-    r = stack_send(&s_stack, "POST",
-                   "/v1/committees/00000000-0000-0000-0000-000000000000/proposals",
-                   "{\"title\":\"X\",\"submitterName\":\"Y\"}");
-    assert_problem(r, 404, "committeeId");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, "{\"title\":\"X\"}");
+    harness_assert_problem(r, 400, "submitterName");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path,
+                           "{\"title\":\"X\",\"submitterName\":\"Y\",\"submitterEmail\":\"nei\"}");
+    harness_assert_problem(r, 400, "submitterEmail");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST",
+                           "/v1/committees/00000000-0000-0000-0000-000000000000/proposals",
+                           "{\"title\":\"X\",\"submitterName\":\"Y\"}");
+    harness_assert_problem(r, 404, "committeeId");
+    harness_http_response_free(&r);
 }
 
 /* A new API key of `organization_id` with `role`. */
@@ -170,20 +166,20 @@ static void s_key(const char *organization_id, const char *role, char key[80])
     char body[256];
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}",
              role, organization_id, role);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    expect_status(r, 201);
-    snprintf(key, 80, "%s", json_text(r, "key"));
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    harness_expect_status(r, 201);
+    snprintf(key, 80, "%s", harness_json_text(r, "key"));
+    harness_http_response_free(&r);
 }
 
-static http_response_t *s_as(const char *key, const char *method, const char *path,
-                             const char *body)
+static harness_http_response_t *s_as(const char *key, const char *method, const char *path,
+                                     const char *body)
 {
     char url[512], header[128];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     snprintf(header, sizeof header, "Authorization: Bearer %s", key);
     const char *headers[] = {header, NULL};
-    return http_request(method, url, body, headers);
+    return harness_http_request(method, url, body, headers);
 }
 
 /* Whether the list of the committee's proposals as `key` holds `id`. */
@@ -191,14 +187,14 @@ static bool s_listed(const char *key, const char *id)
 {
     char path[200];
     snprintf(path, sizeof path, "/v1/committees/%s/proposals?limit=500", s_council);
-    http_response_t *r = s_as(key, "GET", path, NULL);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_as(key, "GET", path, NULL);
+    harness_expect_status(r, 200);
     bool found = false;
     json_t *items = json_object_get(r->json, "items");
     for (size_t i = 0; i < json_array_size(items); i++)
         found |=
             strcmp(json_string_value(json_object_get(json_array_get(items, i), "id")), id) == 0;
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return found;
 }
 
@@ -220,51 +216,52 @@ static void test_the_sender_follows_their_proposal(void **state)
              "{\"title\":\"Henvisninger til BUP\",\"submitterName\":\"Camilla Forr\","
              "\"organizationId\":\"%s\"}",
              s_levanger);
-    http_response_t *r = s_as(gp, "POST", path, body);
-    assert_problem(r, 403, "organizationId");
-    http_response_free(&r);
+    harness_http_response_t *r = s_as(gp, "POST", path, body);
+    harness_assert_problem(r, 403, "organizationId");
+    harness_http_response_free(&r);
     /* the secretariat registers a case that came in by letter, for anyone */
     snprintf(body, sizeof body,
              "{\"title\":\"Brev fra Steinkjer\",\"submitterName\":\"Sekretariatet\","
              "\"organizationId\":\"%s\"}",
              s_steinkjer);
     r = s_as(secretariat, "POST", path, body);
-    expect_status(r, 201);
-    assert_string_equal(json_text(r, "organizationId"), s_steinkjer);
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "organizationId"), s_steinkjer);
+    harness_http_response_free(&r);
 
     /* none given: the sender's own */
     r = s_as(gp, "POST", path,
              "{\"title\":\"Henvisninger til BUP\",\"submitterName\":\"Camilla Forr\","
              "\"submitterEmail\":\"camilla.forr@steinkjer.kommune.no\"}");
-    expect_status(r, 201);
-    assert_string_equal(json_text(r, "organizationId"), s_steinkjer);
-    snprintf(mine, sizeof mine, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "organizationId"), s_steinkjer);
+    snprintf(mine, sizeof mine, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     /* the secretariat's, sent with nobody's organisation */
-    s_create(path, "{\"title\":\"Kantinen\",\"submitterName\":\"Ola Nordmann\"}", id);
+    harness_stack_create(&s_stack, path,
+                         "{\"title\":\"Kantinen\",\"submitterName\":\"Ola Nordmann\"}", id);
 
     char get[200], missing[200];
     snprintf(get, sizeof get, "/v1/proposals/%s", mine);
     r = s_as(gp, "GET", get, NULL);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "state"), "SUBMITTED");
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "state"), "SUBMITTED");
+    harness_http_response_free(&r);
     r = s_as(colleague, "GET", get, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     /* another organisation's: as if there were none */
     r = s_as(stranger, "GET", get, NULL);
-    assert_problem(r, 404, "id");
-    http_response_free(&r);
+    harness_assert_problem(r, 404, "id");
+    harness_http_response_free(&r);
     snprintf(missing, sizeof missing, "/v1/proposals/44444444-4444-4444-8444-444444444444");
     r = s_as(stranger, "GET", missing, NULL);
-    assert_problem(r, 404, "id");
-    http_response_free(&r);
+    harness_assert_problem(r, 404, "id");
+    harness_http_response_free(&r);
     snprintf(get, sizeof get, "/v1/proposals/%s", id);
     r = s_as(gp, "GET", get, NULL);
-    assert_problem(r, 404, "id");
-    http_response_free(&r);
+    harness_assert_problem(r, 404, "id");
+    harness_http_response_free(&r);
     assert_true(s_listed(gp, mine));
     assert_true(s_listed(colleague, mine));
     assert_false(s_listed(gp, id));
@@ -273,33 +270,33 @@ static void test_the_sender_follows_their_proposal(void **state)
     /* placed on the meeting: the sender sees where and when */
     snprintf(path, sizeof path, "/v1/proposals/%s/accept", mine);
     snprintf(body, sizeof body, "{\"meetingId\":\"%s\"}", s_meeting);
-    r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     snprintf(get, sizeof get, "/v1/proposals/%s", mine);
     r = s_as(gp, "GET", get, NULL);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "state"), "ACCEPTED");
-    assert_string_equal(json_text(r, "meetingId"), s_meeting);
-    assert_string_equal(json_text(r, "meetingStartTime"), "2031-02-27T13:00:00Z");
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "state"), "ACCEPTED");
+    assert_string_equal(harness_json_text(r, "meetingId"), s_meeting);
+    assert_string_equal(harness_json_text(r, "meetingStartTime"), "2031-02-27T13:00:00Z");
+    harness_http_response_free(&r);
 
     /* declined: the sender reads why */
     snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_council);
     r = s_as(gp, "POST", path, "{\"title\":\"Parkering\",\"submitterName\":\"Camilla Forr\"}");
-    expect_status(r, 201);
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/proposals/%s/decline", id);
-    r = stack_send(&s_stack, "POST", path, "{\"reason\":\"Utenfor mandatet.\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, "{\"reason\":\"Utenfor mandatet.\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     snprintf(get, sizeof get, "/v1/proposals/%s", id);
     r = s_as(colleague, "GET", get, NULL);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "state"), "DECLINED");
-    assert_string_equal(json_text(r, "declineReason"), "Utenfor mandatet.");
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "state"), "DECLINED");
+    assert_string_equal(harness_json_text(r, "declineReason"), "Utenfor mandatet.");
+    harness_http_response_free(&r);
 }
 
 int main(void)

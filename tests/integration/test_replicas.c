@@ -21,9 +21,9 @@ static long s_get_status(const char *base_url)
 {
     char url[128];
     snprintf(url, sizeof url, "%s/v1/committees", base_url);
-    http_response_t *r = http_request("GET", url, NULL, NULL);
+    harness_http_response_t *r = harness_http_request("GET", url, NULL, NULL);
     long status = r->status;
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return status;
 }
 
@@ -151,9 +151,9 @@ static int s_create_organizations(const char *base_url, long *next_base, int n)
         const char *headers[] = {key, "Authorization: Bearer " S_ADMIN_KEY, NULL};
         long status = 0;
         for (int tries = 0; tries < 50 && status != 201; tries++) {
-            http_response_t *r = http_request("POST", url, body, headers);
+            harness_http_response_t *r = harness_http_request("POST", url, body, headers);
             status = r->status;
-            http_response_free(&r);
+            harness_http_response_free(&r);
             if (status != 201) {
                 retried++;
                 usleep(100 * 1000);

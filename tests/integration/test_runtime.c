@@ -25,14 +25,15 @@ static int s_setup(void **state)
     s_database = harness_database_url();
     harness_stack_start(&s_stack, s_database);
     /* some work first: the pools open what a request needs */
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
-                                    "{\"name\":\"Ringsaker kommune\",\"kind\":\"MUNICIPALITY\","
-                                    "\"organizationNumber\":\"970169717\"}");
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/organizations",
+                           "{\"name\":\"Ringsaker kommune\",\"kind\":\"MUNICIPALITY\","
+                           "\"organizationNumber\":\"970169717\"}");
     assert_int_equal(r->status, 201);
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/v1/organizations");
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/v1/organizations");
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     sleep(2); /* the event reaches the followers */
     return 0;
 }

@@ -27,14 +27,14 @@ static char s_admin[128];
 /* a report submitted under version 1, before the partnership's change */
 static char s_old_report[40], s_old_ack_due[11], s_old_answer_due[11];
 
-static http_response_t *s_call(const char *who, const char *method, const char *path,
-                               const char *body, const char *if_match)
+static harness_http_response_t *s_call(const char *who, const char *method, const char *path,
+                                       const char *body, const char *if_match)
 {
     char url[512], match[96];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     snprintf(match, sizeof match, "If-Match: %s", if_match ? if_match : "");
     const char *headers[] = {who, if_match ? match : NULL, NULL};
-    return http_request(method, url, body, headers);
+    return harness_http_request(method, url, body, headers);
 }
 
 static void s_sql(const char *sql)
@@ -78,20 +78,20 @@ static void s_submit(const char *who, const char *from, const char *to, char id[
              "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\","
              "\"submit\":true}",
              from, to);
-    http_response_t *r = s_call(who, "POST", "/v1/deviations", body, NULL);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_http_response_t *r = s_call(who, "POST", "/v1/deviations", body, NULL);
+    harness_expect_status(r, 201);
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 }
 
 static json_t *s_get_report(const char *id)
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/deviations/%s", id);
-    http_response_t *r = s_call(s_kommune, "GET", path, NULL, NULL);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_call(s_kommune, "GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
     json_t *report = json_incref(r->json);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return report;
 }
 
@@ -103,8 +103,8 @@ static const char *s_due(json_t *report, const char *deadline)
 /* The ETag of the newest version, from the list of versions. */
 static void s_newest_etag(char out[32])
 {
-    http_response_t *r = s_call(s_kommune, "GET", "/v1/settings/versions", NULL, NULL);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_call(s_kommune, "GET", "/v1/settings/versions", NULL, NULL);
+    harness_expect_status(r, 200);
     json_t *items = json_object_get(r->json, "items");
     json_t *newest = json_array_get(items, json_array_size(items) - 1);
     /* the ETag is the microseconds of updateTime, as every ETag of the API */
@@ -118,7 +118,7 @@ static void s_newest_etag(char out[32])
             micros += (*rest - '0') * scale;
     }
     snprintf(out, 32, "\"%lld\"", micros);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static int s_setup(void **state)
@@ -153,20 +153,20 @@ static int s_teardown(void **state)
 
 static void test_first_version_is_the_environment(void **state)
 {
-    http_response_t *r = s_call(s_kommune, "GET", "/v1/settings", NULL, NULL);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_call(s_kommune, "GET", "/v1/settings", NULL, NULL);
+    harness_expect_status(r, 200);
     assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 1);
     json_t *ack = json_object_get(r->json, "acknowledgeDeadline");
     assert_int_equal(json_integer_value(json_object_get(ack, "length")), 5);
     assert_string_equal(json_string_value(json_object_get(ack, "unit")), "WORKING_DAYS");
     json_t *answer = json_object_get(r->json, "answerDeadline");
     assert_int_equal(json_integer_value(json_object_get(answer, "length")), 20);
-    assert_string_equal(json_text(r, "statisticsPeriod"), "TERTIAL");
+    assert_string_equal(harness_json_text(r, "statisticsPeriod"), "TERTIAL");
     assert_int_equal(json_integer_value(json_object_get(r->json, "reminderDays")), 2);
     assert_true(json_is_true(json_object_get(r->json, "isInForce")));
     char etag[64];
-    assert_true(http_header(r, "etag", etag, sizeof etag)[0] == '"');
-    http_response_free(&r);
+    assert_true(harness_http_header(r, "etag", etag, sizeof etag)[0] == '"');
+    harness_http_response_free(&r);
 
     /* submitted under version 1: 5 and 20 working days */
     s_submit(s_kommune, KOMMUNE, SYKEHUS, s_old_report);
@@ -191,16 +191,16 @@ static void test_changes_are_refused_unless_right(void **state)
     /* only administrators change them */
     char etag[32];
     s_newest_etag(etag);
-    http_response_t *r = s_call(s_kommune, "PUT", "/v1/settings", s_four_weeks, etag);
-    assert_problem(r, 403, NULL);
-    http_response_free(&r);
+    harness_http_response_t *r = s_call(s_kommune, "PUT", "/v1/settings", s_four_weeks, etag);
+    harness_assert_problem(r, 403, NULL);
+    harness_http_response_free(&r);
     /* without If-Match: 428, with another version's: 412 */
     r = s_call(s_admin, "PUT", "/v1/settings", s_four_weeks, NULL);
-    assert_problem(r, 428, NULL);
-    http_response_free(&r);
+    harness_assert_problem(r, 428, NULL);
+    harness_http_response_free(&r);
     r = s_call(s_admin, "PUT", "/v1/settings", s_four_weeks, "\"1234567\"");
-    assert_problem(r, 412, NULL);
-    http_response_free(&r);
+    harness_assert_problem(r, 412, NULL);
+    harness_http_response_free(&r);
     /* bad input, the field named */
     char yesterday[11], body[512];
     s_day(-1, yesterday);
@@ -235,8 +235,8 @@ static void test_changes_are_refused_unless_right(void **state)
         r = s_call(s_admin, "PUT", "/v1/settings", bad[i].body, etag);
         if (r->status != 400)
             fail_msg("%s: %ld %s", bad[i].body, r->status, r->body);
-        assert_problem(r, 400, bad[i].field);
-        http_response_free(&r);
+        harness_assert_problem(r, 400, bad[i].field);
+        harness_http_response_free(&r);
     }
     /* in bokmål, for the page */
     char url[256];
@@ -244,44 +244,44 @@ static void test_changes_are_refused_unless_right(void **state)
     char match[64];
     snprintf(match, sizeof match, "If-Match: %s", etag);
     const char *headers[] = {s_admin, match, "Accept-Language: nb", NULL};
-    r = http_request("PUT", url, body, headers);
-    assert_problem(r, 400, "validFrom");
+    r = harness_http_request("PUT", url, body, headers);
+    harness_assert_problem(r, 400, "validFrom");
     if (!strstr(r->body, "i dag"))
         fail_msg("not in bokmål: %s", r->body);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* nothing of it was kept */
     r = s_call(s_kommune, "GET", "/v1/settings/versions", NULL, NULL);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void test_four_weeks_no_acknowledgement_quarters(void **state)
 {
     char etag[32];
     s_newest_etag(etag);
-    http_response_t *r = s_call(s_admin, "PUT", "/v1/settings", s_four_weeks, etag);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_call(s_admin, "PUT", "/v1/settings", s_four_weeks, etag);
+    harness_expect_status(r, 200);
     assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 2);
     char today[11];
     s_day(0, today);
-    assert_string_equal(json_text(r, "validFrom"), today);
+    assert_string_equal(harness_json_text(r, "validFrom"), today);
     assert_false(json_is_object(json_object_get(r->json, "acknowledgeDeadline")));
-    assert_string_equal(json_text(r, "actor"), "admin");
+    assert_string_equal(harness_json_text(r, "actor"), "admin");
     char new_etag[64];
-    http_header(r, "etag", new_etag, sizeof new_etag);
+    harness_http_header(r, "etag", new_etag, sizeof new_etag);
     assert_string_not_equal(new_etag, etag);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* the same If-Match again is a lost update now */
     r = s_call(s_admin, "PUT", "/v1/settings", s_four_weeks, etag);
-    assert_problem(r, 412, NULL);
-    http_response_free(&r);
+    harness_assert_problem(r, 412, NULL);
+    harness_http_response_free(&r);
 
     /* in force today, for every party; the versions are the audit trail */
     r = s_call(s_sykehus, "GET", "/v1/settings", NULL, NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 2);
-    assert_string_equal(json_text(r, "statisticsPeriod"), "QUARTER");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "statisticsPeriod"), "QUARTER");
+    harness_http_response_free(&r);
     r = s_call(s_sykehus, "GET", "/v1/settings/versions", NULL, NULL);
     json_t *items = json_object_get(r->json, "items");
     assert_int_equal(json_array_size(items), 2);
@@ -291,7 +291,7 @@ static void test_four_weeks_no_acknowledgement_quarters(void **state)
     assert_string_equal(json_string_value(json_object_get(second, "comment")),
                         "Ny samarbeidsavtale fra i dag");
     assert_string_equal(json_string_value(json_object_get(second, "actor")), "admin");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* a report under version 2: answered within 28 calendar days, no
      * acknowledgement deadline */
@@ -315,12 +315,12 @@ static void test_four_weeks_no_acknowledgement_quarters(void **state)
     char path[160];
     snprintf(path, sizeof path, "/v1/deviations/%s/forward", s_old_report);
     r = s_call(s_sykehus, "POST", path, "{\"forwardToOrganizationId\":\"" LEGEKONTOR "\"}", NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s/forward", id);
     r = s_call(s_sykehus, "POST", path, "{\"forwardToOrganizationId\":\"" LEGEKONTOR "\"}", NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     report = s_get_report(s_old_report);
     char ack_due[11], old_answer_due[11];
     s_working_day(5, ack_due);
@@ -339,7 +339,7 @@ static void test_four_weeks_no_acknowledgement_quarters(void **state)
                    NULL);
         if (json_array_size(json_object_get(r->json, "items")) > 0)
             break;
-        http_response_free(&r);
+        harness_http_response_free(&r);
         usleep(100 * 1000);
     }
     assert_non_null(r);
@@ -348,7 +348,7 @@ static void test_four_weeks_no_acknowledgement_quarters(void **state)
     assert_string_equal(json_string_value(json_object_get(event, "actor")), "admin");
     assert_int_equal(json_integer_value(json_object_get(json_object_get(event, "data"), "version")),
                      2);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* Five reports under one rule, answered 15 days after submission: as if
@@ -359,13 +359,13 @@ static void s_answered_in_february(char ids[5][40])
         char path[160], sql[512];
         s_submit(s_kommune, KOMMUNE, SYKEHUS, ids[i]);
         snprintf(path, sizeof path, "/v1/deviations/%s/acknowledge", ids[i]);
-        http_response_t *r = s_call(s_sykehus, "POST", path, "{}", NULL);
-        expect_status(r, 200);
-        http_response_free(&r);
+        harness_http_response_t *r = s_call(s_sykehus, "POST", path, "{}", NULL);
+        harness_expect_status(r, 200);
+        harness_http_response_free(&r);
         snprintf(path, sizeof path, "/v1/deviations/%s/respond", ids[i]);
         r = s_call(s_sykehus, "POST", path, "{\"answer\":\"Rutinen er endret.\"}", NULL);
-        expect_status(r, 200);
-        http_response_free(&r);
+        harness_expect_status(r, 200);
+        harness_http_response_free(&r);
         snprintf(sql, sizeof sql,
                  "UPDATE deviation.reports SET answer_due = '2025-02-03'::date + (answer_due - "
                  "(submitted_at AT TIME ZONE 'Europe/Oslo')::date), submitted_at = "
@@ -382,18 +382,19 @@ static void test_statistics_by_the_partnerships_period_and_each_reports_rule(voi
     char under_four_weeks[5][40], under_ten_days[5][40], etag[32];
     s_answered_in_february(under_four_weeks);
     s_newest_etag(etag);
-    http_response_t *r = s_call(s_admin, "PUT", "/v1/settings",
-                                "{\"answerDeadline\":{\"length\":10,\"unit\":\"CALENDAR_DAYS\"},"
-                                "\"statisticsPeriod\":\"QUARTER\",\"reminderDays\":3}",
-                                etag);
-    expect_status(r, 200);
+    harness_http_response_t *r =
+        s_call(s_admin, "PUT", "/v1/settings",
+               "{\"answerDeadline\":{\"length\":10,\"unit\":\"CALENDAR_DAYS\"},"
+               "\"statisticsPeriod\":\"QUARTER\",\"reminderDays\":3}",
+               etag);
+    harness_expect_status(r, 200);
     assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 3);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     s_answered_in_february(under_ten_days);
 
     /* by default the partnership's period: the last quarter ended */
     r = s_call(s_kommune, "GET", "/v1/deviations/stats", NULL, NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     struct tm tm;
     time_oslo(time(NULL), &tm);
     int quarter = tm.tm_mon / 3, year = tm.tm_year + 1900;
@@ -403,13 +404,13 @@ static void test_statistics_by_the_partnerships_period_and_each_reports_rule(voi
     }
     char expected[32];
     snprintf(expected, sizeof expected, "%d-Q%d", year, quarter);
-    assert_string_equal(json_text(r, "period"), expected);
-    assert_string_equal(json_text(r, "periodKind"), "QUARTER");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "period"), expected);
+    assert_string_equal(harness_json_text(r, "periodKind"), "QUARTER");
+    harness_http_response_free(&r);
 
     /* 2025-Q1: 15 days is in time by 4 weeks, late by 10 days: half */
     r = s_call(s_kommune, "GET", "/v1/deviations/stats?period=2025-Q1", NULL, NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     json_t *now = json_object_get(r->json, "current");
     assert_int_equal(json_integer_value(json_object_get(now, "total")), 10);
     assert_string_equal(json_string_value(json_object_get(now, "from")), "2025-01-01");
@@ -418,13 +419,13 @@ static void test_statistics_by_the_partnerships_period_and_each_reports_rule(voi
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(r->json, "previous"), "from")),
         "2024-10-01");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* any other kind on request, for those who see every report: periods
      * of two kinds overlap, so their figures could be subtracted */
     r = s_call(s_kommune, "GET", "/v1/deviations/stats?period=2025-T1", NULL, NULL);
-    assert_problem(r, 403, "period");
-    http_response_free(&r);
+    harness_assert_problem(r, 403, "period");
+    harness_http_response_free(&r);
     const struct {
         const char *query, *kind, *from, *to;
     } kinds[] = {
@@ -437,22 +438,22 @@ static void test_statistics_by_the_partnerships_period_and_each_reports_rule(voi
         char path[128];
         snprintf(path, sizeof path, "/v1/deviations/stats?%s", kinds[i].query);
         r = s_call(s_admin, "GET", path, NULL, NULL);
-        expect_status(r, 200);
-        assert_string_equal(json_text(r, "periodKind"), kinds[i].kind);
+        harness_expect_status(r, 200);
+        assert_string_equal(harness_json_text(r, "periodKind"), kinds[i].kind);
         now = json_object_get(r->json, "current");
         assert_string_equal(json_string_value(json_object_get(now, "from")), kinds[i].from);
         assert_string_equal(json_string_value(json_object_get(now, "to")), kinds[i].to);
         assert_int_equal(json_integer_value(json_object_get(now, "total")), 10);
         assert_true(json_real_value(json_object_get(now, "shareAnsweredInTime")) == 0.5);
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     r = s_call(s_kommune, "GET", "/v1/deviations/stats?period=2025-Q1&format=html", NULL, NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     assert_non_null(strstr(r->body, "Avviksrapportering – 1. kvartal 2025"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_call(s_kommune, "GET", "/v1/deviations/stats?period=2025-Q5", NULL, NULL);
-    assert_problem(r, 400, "period");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "period");
+    harness_http_response_free(&r);
 }
 
 static void test_a_version_from_a_later_day(void **state)
@@ -465,15 +466,15 @@ static void test_a_version_from_a_later_day(void **state)
              "\"WORKING_DAYS\"},\"answerDeadline\":{\"length\":6,\"unit\":\"WEEKS\"},"
              "\"statisticsPeriod\":\"MONTH\",\"reminderDays\":5}",
              tomorrow);
-    http_response_t *r = s_call(s_admin, "PUT", "/v1/settings", body, etag);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_call(s_admin, "PUT", "/v1/settings", body, etag);
+    harness_expect_status(r, 200);
     assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 4);
     assert_false(json_is_true(json_object_get(r->json, "isInForce")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* today is still version 3's */
     r = s_call(s_kommune, "GET", "/v1/settings", NULL, NULL);
     assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 3);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     char id[40], due[11];
     s_submit(s_kommune, KOMMUNE, SYKEHUS, id);
     json_t *report = s_get_report(id);
@@ -484,8 +485,8 @@ static void test_a_version_from_a_later_day(void **state)
     /* and no version may come in before one planned */
     s_newest_etag(etag);
     r = s_call(s_admin, "PUT", "/v1/settings", s_four_weeks, etag);
-    assert_problem(r, 400, "validFrom");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "validFrom");
+    harness_http_response_free(&r);
 }
 
 int main(void)

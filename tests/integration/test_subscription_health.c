@@ -45,10 +45,10 @@ static void s_subscribe(harness_receiver_t *rx, const char *contact, char id[40]
     snprintf(body, sizeof body,
              "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.committee.\"],\"contactEmail\":\"%s\"}",
              harness_receiver_url(rx), contact);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    harness_expect_status(r, 201);
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 }
 
 /* How many mails went to `to`. */
@@ -72,48 +72,48 @@ static void test_failing_receivers_leave_the_platform_ready(void **state)
     s_subscribe(failing, "feil@kommune.no", failing_id);
     s_subscribe(leaving, "borte@kommune.no", leaving_id);
     s_subscribe(hanging, "treg@kommune.no", hanging_id);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees",
-                                    "{\"name\":\"Samarbeidsutvalget\",\"kind\":\"OTHER\"}");
-    expect_status(r, 201);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(
+        &s_stack, "POST", "/v1/committees", "{\"name\":\"Samarbeidsutvalget\",\"kind\":\"OTHER\"}");
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
     assert_true(harness_receiver_wait(failing, 3, 10000) >= 3);
 
     /* well past SAMHAND_QUEUE_MAX_AGE_SECONDS of waiting deliveries: the
      * platform is ready all along */
     for (int i = 0; i < 30; i++) {
-        r = stack_get(&s_stack, "/readyz");
+        r = harness_stack_get(&s_stack, "/readyz");
         if (r->status != 200)
             fail_msg("/readyz answered %ld while only receivers failed: %s", r->status, r->body);
-        http_response_free(&r);
+        harness_http_response_free(&r);
         usleep(100 * 1000);
     }
 
     /* each subscription's own health */
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", failing_id);
-    r = stack_get(&s_stack, path);
-    expect_status(r, 200);
+    r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
     json_t *health = json_object_get(r->json, "health");
     assert_non_null(json_object_get(health, "failingSince"));
     assert_true(json_integer_value(json_object_get(health, "consecutiveFailures")) >= 3);
     assert_true(atoll(json_string_value(json_object_get(health, "oldestPendingAgeSeconds"))) >= 2);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/subscriptions/%s", leaving_id);
     for (int i = 0; i < 100; i++) { /* its sender may still wait on the slow one */
-        r = stack_get(&s_stack, path);
-        bool is_off = strcmp(json_text(r, "state"), "DISABLED") == 0;
-        http_response_free(&r);
+        r = harness_stack_get(&s_stack, path);
+        bool is_off = strcmp(harness_json_text(r, "state"), "DISABLED") == 0;
+        harness_http_response_free(&r);
         if (is_off)
             break;
         usleep(100 * 1000);
     }
-    r = stack_get(&s_stack, path);
-    assert_string_equal(json_text(r, "state"), "DISABLED");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, path);
+    assert_string_equal(harness_json_text(r, "state"), "DISABLED");
+    harness_http_response_free(&r);
 
     /* in /metrics, one series per subscription, as Prometheus takes it */
-    r = stack_get(&s_stack, "/metrics");
-    expect_status(r, 200);
+    r = harness_stack_get(&s_stack, "/metrics");
+    harness_expect_status(r, 200);
     char series[256];
     snprintf(series, sizeof series,
              "samhand_webhook_subscription_consecutive_failures{service=\"notify\","
@@ -142,7 +142,7 @@ static void test_failing_receivers_leave_the_platform_ready(void **state)
     int check = system(command);
     unlink(file);
     assert_int_equal(check, 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* in `samhand queues`, from the running stack */
     snprintf(command, sizeof command, "SAMHAND_HTTP_PORT=%d SAMHAND_KEY=%s %s/samhand queues",
@@ -194,7 +194,7 @@ static void test_a_hanging_receiver_never_delays_mail(void **state)
     char url[256];
     snprintf(url, sizeof url, "%s/v1/deviations", s_stack.base_url);
     const char *headers[] = {"Authorization: Bearer shk_kommune", NULL};
-    http_response_t *r = http_request(
+    harness_http_response_t *r = harness_http_request(
         "POST", url,
         "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
         "\",\"reporterName\":\"Kari Nordmann\",\"reporterEmail\":\"kari@kommune.no\","
@@ -202,29 +202,29 @@ static void test_a_hanging_receiver_never_delays_mail(void **state)
         "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\","
         "\"submit\":true}",
         headers);
-    expect_status(r, 201);
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
     /* well inside the first hanging handshake's 10 s */
     for (int i = 0; i < 50 && s_mails("kari@kommune.no") == 0; i++) {
-        r = stack_get(&s_stack, "/readyz");
+        r = harness_stack_get(&s_stack, "/readyz");
         if (r->status != 200)
             fail_msg("/readyz answered %ld while a receiver hung: %s", r->status, r->body);
-        http_response_free(&r);
+        harness_http_response_free(&r);
         usleep(100 * 1000);
     }
     assert_int_equal(s_mails("kari@kommune.no"), 1);
-    r = stack_get(&s_stack, "/readyz");
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/readyz");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     for (int i = 0; i < 3; i++)
         harness_receiver_stop(&hanging[i]);
 }
 
-/* Each test's subscriptions go with it (see stack_forget_subscriptions). */
+/* Each test's subscriptions go with it (see harness_stack_forget_subscriptions). */
 static int s_forget(void **state)
 {
     (void)state;
-    return stack_forget_subscriptions(&s_stack);
+    return harness_stack_forget_subscriptions(&s_stack);
 }
 
 int main(void)

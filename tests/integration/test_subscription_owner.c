@@ -24,13 +24,13 @@ static const char *s_kommune = "Authorization: Bearer shk_kommune";     /* repor
 static const char *s_integration = "Authorization: Bearer shk_sykehus"; /* integration */
 static const char *s_quality = "Authorization: Bearer shk_kvalitet";    /* quality */
 
-static http_response_t *s_as(const char *who, const char *method, const char *path,
-                             const char *body)
+static harness_http_response_t *s_as(const char *who, const char *method, const char *path,
+                                     const char *body)
 {
     char url[512];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     const char *headers[] = {who, NULL};
-    return http_request(method, url, body, headers);
+    return harness_http_request(method, url, body, headers);
 }
 
 static int s_setup(void **state)
@@ -64,11 +64,11 @@ static void s_organization(const char *name, const char *number, char id[40])
     snprintf(body, sizeof body,
              "{\"name\":\"%s\",\"organizationNumber\":\"%s\",\"kind\":\"MUNICIPALITY\"}", name,
              number);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations", body);
-    expect_status(r, 201);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/organizations", body);
+    harness_expect_status(r, 201);
     if (id)
-        snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
+        snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
 }
 
 /* An API key made by the administrator for `organization` with `roles`
@@ -79,15 +79,15 @@ static void s_api_key(const char *organization, const char *roles, char id[40], 
     char body[256];
     snprintf(body, sizeof body, "{\"name\":\"Fagsystem\",\"organizationId\":\"%s\",\"roles\":[%s]}",
              organization, roles);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    snprintf(header, 128, "Authorization: Bearer %s", json_text(r, "key"));
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    harness_expect_status(r, 201);
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    snprintf(header, 128, "Authorization: Bearer %s", harness_json_text(r, "key"));
+    harness_http_response_free(&r);
     for (int i = 0; i < 50; i++) {
         r = s_as(header, "GET", "/v1/me", NULL);
         long status = r->status;
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (status == 200)
             return;
         usleep(100 * 1000);
@@ -102,28 +102,28 @@ static void s_subscribe(const char *who, const char *url, const char *types, con
     char body[512];
     snprintf(body, sizeof body, "{\"url\":\"%s\",\"eventTypes\":[%s],\"contactEmail\":\"%s\"}", url,
              types, contact ? contact : "");
-    http_response_t *r = s_as(who, "POST", "/v1/subscriptions", body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
+    harness_http_response_t *r = s_as(who, "POST", "/v1/subscriptions", body);
+    harness_expect_status(r, 201);
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
     if (secret)
-        snprintf(secret, 80, "%s", json_text(r, "secret"));
-    http_response_free(&r);
+        snprintf(secret, 80, "%s", harness_json_text(r, "secret"));
+    harness_http_response_free(&r);
 }
 
 /* The subscription's state once it is `state` (10 s at most). */
-static http_response_t *s_subscription_once(const char *id, const char *state)
+static harness_http_response_t *s_subscription_once(const char *id, const char *state)
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = NULL;
+    harness_http_response_t *r = NULL;
     for (int i = 0; i < 100; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
-        if (strcmp(json_text(r, "state"), state) == 0)
+        harness_http_response_free(&r);
+        r = harness_stack_get(&s_stack, path);
+        if (strcmp(harness_json_text(r, "state"), state) == 0)
             break;
         usleep(100 * 1000);
     }
-    assert_string_equal(json_text(r, "state"), state);
+    assert_string_equal(harness_json_text(r, "state"), state);
     return r;
 }
 
@@ -140,16 +140,16 @@ static bool s_received(harness_receiver_t *rx, const char *type, const char *tex
 }
 
 /* The feed of `who`, from the start, with `types`. */
-static http_response_t *s_feed(const char *who, const char *types)
+static harness_http_response_t *s_feed(const char *who, const char *types)
 {
     char path[256];
     snprintf(path, sizeof path, "/v1/events?limit=500&types=%s", types);
-    http_response_t *r = s_as(who, "GET", path, NULL);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_as(who, "GET", path, NULL);
+    harness_expect_status(r, 200);
     return r;
 }
 
-static size_t s_count(http_response_t *feed, const char *type)
+static size_t s_count(harness_http_response_t *feed, const char *type)
 {
     size_t n = 0;
     json_t *items = json_object_get(feed->json, "items");
@@ -207,8 +207,8 @@ static void test_key_events_only_to_administrators(void **state)
     s_subscribe(s_stack.auth_header, harness_receiver_url(admin_rx), "", NULL, id, NULL);
     s_subscribe(s_integration, harness_receiver_url(integration_rx), "", NULL, id, NULL);
     s_subscribe(s_quality, harness_receiver_url(quality_rx), "", NULL, id, NULL);
-    http_response_t *r = s_subscription_once(id, "ACTIVE"); /* handshakes answered */
-    http_response_free(&r);
+    harness_http_response_t *r = s_subscription_once(id, "ACTIVE"); /* handshakes answered */
+    harness_http_response_free(&r);
 
     char org[40], key_id[40], key[128];
     s_organization("Nøkkelkommune", "942110472", org);
@@ -237,13 +237,13 @@ static void test_key_events_only_to_administrators(void **state)
     /* the feed */
     r = s_feed(s_stack.auth_header, "no.samhand.api_key.");
     assert_int_equal(s_count(r, "no.samhand.api_key.created"), 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     const char *others[] = {s_integration, s_quality, s_kommune};
     for (size_t i = 0; i < 3; i++) {
         r = s_feed(others[i], "no.samhand.");
         assert_int_equal(s_count(r, "no.samhand.api_key.created"), 0);
         assert_true(s_count(r, "no.samhand.organization.created") >= 2);
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
 
     /* the stream, until the organisation made after the key */
@@ -271,9 +271,9 @@ static void s_report(const char *description)
              "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"%s\",\"reporterName\":\"Kari "
              "Melder\",\"submit\":true}",
              description);
-    http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations", body);
-    expect_status(r, 201);
-    http_response_free(&r);
+    harness_http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations", body);
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
 }
 
 /* The finding of issue 12: a subscription made by a quality key of a third
@@ -292,9 +292,9 @@ static void test_revoked_owner_pauses_its_subscription(void **state)
     char id[40];
     s_subscribe(quality, harness_receiver_url(rx), "\"no.samhand.deviation.\"",
                 "kvalitet@tredje.kommune.no", id, NULL);
-    http_response_t *r = s_subscription_once(id, "ACTIVE");
-    assert_non_null(strstr(json_text(r, "ownerSubject"), "key:"));
-    http_response_free(&r);
+    harness_http_response_t *r = s_subscription_once(id, "ACTIVE");
+    assert_non_null(strstr(harness_json_text(r, "ownerSubject"), "key:"));
+    harness_http_response_free(&r);
 
     /* alive, the quality role sees a report between two others */
     s_report("Før tilbaketrekking.");
@@ -305,12 +305,12 @@ static void test_revoked_owner_pauses_its_subscription(void **state)
     size_t mails = harness_smtp_wait(s_smtp, 0, 0);
     char path[128];
     snprintf(path, sizeof path, "/v1/api-keys/%s", quality_id);
-    r = stack_send(&s_stack, "DELETE", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "DELETE", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     r = s_subscription_once(id, "PAUSED");
-    assert_non_null(strstr(json_text(r, "disabledReason"), "revoked"));
-    http_response_free(&r);
+    assert_non_null(strstr(harness_json_text(r, "disabledReason"), "revoked"));
+    harness_http_response_free(&r);
     /* its contact is told */
     assert_true(harness_smtp_wait(s_smtp, mails + 1, 15000) > mails);
     bool told = false;
@@ -324,28 +324,28 @@ static void test_revoked_owner_pauses_its_subscription(void **state)
     char body[256];
     snprintf(body, sizeof body, "{\"url\":\"%s\"}", harness_receiver_url(other));
     r = s_as(integration, "PATCH", path, body);
-    assert_problem(r, 403, "url");
-    http_response_free(&r);
+    harness_assert_problem(r, 403, "url");
+    harness_http_response_free(&r);
     r = s_as(integration, "PATCH", path, "{\"rotateSecret\":true}");
-    assert_problem(r, 403, "rotateSecret");
-    http_response_free(&r);
+    harness_assert_problem(r, 403, "rotateSecret");
+    harness_http_response_free(&r);
     r = s_as(integration, "PATCH", path, "{\"state\":\"ACTIVE\"}");
-    assert_problem(r, 409, "state");
-    http_response_free(&r);
+    harness_assert_problem(r, 409, "state");
+    harness_http_response_free(&r);
 
     /* and nothing more arrives, anywhere */
     size_t before = harness_receiver_wait(rx, 0, 0);
     s_report("Etter tilbaketrekking.");
     r = NULL;
     for (int t = 0; t < 100; t++) { /* notify has the report */
-        http_response_free(&r);
+        harness_http_response_free(&r);
         r = s_feed(s_stack.auth_header, "no.samhand.deviation.");
         if (strstr(r->body, "Etter tilbaketrekking"))
             break;
         usleep(100 * 1000);
     }
     assert_non_null(strstr(r->body, "Etter tilbaketrekking"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     usleep(1500 * 1000);
     assert_int_equal(harness_receiver_wait(rx, 0, 0), before);
     assert_false(s_received(rx, "no.samhand.deviation.", "Etter tilbaketrekking"));
@@ -365,24 +365,24 @@ static void test_new_url_answers_a_handshake_first(void **state)
     char id[40];
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", NULL,
                 id, NULL);
-    http_response_t *r = s_subscription_once(id, "REQUESTED");
-    http_response_free(&r);
-    http_response_t *c = stack_send(&s_stack, "POST", "/v1/committees",
-                                    "{\"name\":\"Venterådet\",\"kind\":\"OTHER\"}");
-    expect_status(c, 201);
-    http_response_free(&c);
+    harness_http_response_t *r = s_subscription_once(id, "REQUESTED");
+    harness_http_response_free(&r);
+    harness_http_response_t *c = harness_stack_send(&s_stack, "POST", "/v1/committees",
+                                                    "{\"name\":\"Venterådet\",\"kind\":\"OTHER\"}");
+    harness_expect_status(c, 201);
+    harness_http_response_free(&c);
     for (int t = 0; t < 100 && harness_receiver_handshakes(rx) < 2; t++)
         usleep(100 * 1000);
     assert_true(harness_receiver_handshakes(rx) >= 2); /* asked, refused, asked again */
     assert_int_equal(harness_receiver_wait(rx, 1, 500), 0);
     r = s_subscription_once(id, "REQUESTED");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     harness_receiver_handshake_status(rx, 204);
     assert_int_equal(harness_receiver_wait(rx, 1, 15000), 1);
     assert_true(s_received(rx, "no.samhand.committee.created", "Venterådet"));
     r = s_subscription_once(id, "ACTIVE");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     /* moved: the new place is asked first */
     harness_receiver_t *moved = harness_receiver_start(NULL, 0, 204);
@@ -390,14 +390,14 @@ static void test_new_url_answers_a_handshake_first(void **state)
     char path[128], body[256];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
     snprintf(body, sizeof body, "{\"url\":\"%s\"}", harness_receiver_url(moved));
-    r = stack_send(&s_stack, "PATCH", path, body);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "state"), "REQUESTED");
-    http_response_free(&r);
-    c = stack_send(&s_stack, "POST", "/v1/committees",
-                   "{\"name\":\"Flytterådet\",\"kind\":\"OTHER\"}");
-    expect_status(c, 201);
-    http_response_free(&c);
+    r = harness_stack_send(&s_stack, "PATCH", path, body);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "state"), "REQUESTED");
+    harness_http_response_free(&r);
+    c = harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Flytterådet\",\"kind\":\"OTHER\"}");
+    harness_expect_status(c, 201);
+    harness_http_response_free(&c);
     for (int t = 0; t < 100 && harness_receiver_handshakes(moved) < 1; t++)
         usleep(100 * 1000);
     assert_true(harness_receiver_handshakes(moved) >= 1);
@@ -441,18 +441,19 @@ static void test_secrets_are_kept_sealed(void **state)
     char url[256];
     snprintf(url, sizeof url, "%s/v1/subscriptions", s_stack.base_url);
     const char *headers[] = {s_stack.auth_header, "Idempotency-Key: forsegla-1", NULL};
-    http_response_t *r = http_request("POST", url, body, headers);
-    expect_status(r, 201);
+    harness_http_response_t *r = harness_http_request("POST", url, body, headers);
+    harness_expect_status(r, 201);
     char id[40], secret[80];
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    snprintf(secret, sizeof secret, "%s", json_text(r, "secret"));
-    http_response_free(&r);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    snprintf(secret, sizeof secret, "%s", harness_json_text(r, "secret"));
+    harness_http_response_free(&r);
     assert_int_equal(strncmp(secret, "whsec_", 6), 0);
-    r = http_request("POST", url, body, headers); /* the repeat: the answer, not the secret */
+    r = harness_http_request("POST", url, body,
+                             headers); /* the repeat: the answer, not the secret */
     assert_true(r->status == 200 || r->status == 201);
-    assert_string_equal(json_text(r, "id"), id);
-    assert_string_equal(json_text(r, "secret"), "");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "id"), id);
+    assert_string_equal(harness_json_text(r, "secret"), "");
+    harness_http_response_free(&r);
 
     PGconn *conn = PQconnectdb(s_db);
     assert_int_equal(PQstatus(conn), CONNECTION_OK);
@@ -461,10 +462,10 @@ static void test_secrets_are_kept_sealed(void **state)
     assert_int_equal(s_rows_holding(conn, "idempotency", b64), 0);
     assert_int_equal(s_rows_holding(conn, "idempotency", id), 1); /* the answer is there */
 
-    r = stack_send(&s_stack, "POST", "/v1/committees",
-                   "{\"name\":\"Forseglet\",\"kind\":\"OTHER\"}");
-    expect_status(r, 201);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Forseglet\",\"kind\":\"OTHER\"}");
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
     assert_int_equal(harness_receiver_wait(rx, 1, 15000), 1);
     assert_int_equal(harness_receiver_verify(rx, secret), 0);
 
@@ -475,18 +476,19 @@ static void test_secrets_are_kept_sealed(void **state)
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
     snprintf(body, sizeof body, "{\"url\":\"%s\",\"rotateSecret\":true}",
              harness_receiver_url(moved));
-    r = stack_send(&s_stack, "PATCH", path, body);
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "PATCH", path, body);
+    harness_expect_status(r, 200);
     char rotated[80];
-    snprintf(rotated, sizeof rotated, "%s", json_text(r, "secret"));
-    http_response_free(&r);
+    snprintf(rotated, sizeof rotated, "%s", harness_json_text(r, "secret"));
+    harness_http_response_free(&r);
     assert_int_equal(strncmp(rotated, "whsec_", 6), 0);
     assert_int_equal(s_rows_holding(conn, "subscriptions", rotated + 6), 0);
     assert_int_equal(s_rows_holding(conn, "subscriptions", b64), 0);
     assert_int_equal(s_rows_holding(conn, "idempotency", rotated + 6), 0);
-    r = stack_send(&s_stack, "POST", "/v1/committees", "{\"name\":\"Rotert\",\"kind\":\"OTHER\"}");
-    expect_status(r, 201);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Rotert\",\"kind\":\"OTHER\"}");
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
     assert_int_equal(harness_receiver_wait(moved, 1, 15000), 1);
     assert_int_equal(harness_receiver_verify(moved, rotated), 0);
     PQfinish(conn);
@@ -522,27 +524,27 @@ static void test_plain_secrets_sealed_at_start(void **state)
     assert_int_equal(plain, 0);
     assert_int_equal(s_rows_holding(conn, "subscriptions", secret + 6), 0);
     PQfinish(conn);
-    http_response_t *r = NULL;
+    harness_http_response_t *r = NULL;
     for (int t = 0; t < 100; t++) { /* notify is back */
-        http_response_free(&r);
-        r = stack_send(&s_stack, "POST", "/v1/committees",
-                       "{\"name\":\"Gammel hemmelighet\",\"kind\":\"OTHER\"}");
+        harness_http_response_free(&r);
+        r = harness_stack_send(&s_stack, "POST", "/v1/committees",
+                               "{\"name\":\"Gammel hemmelighet\",\"kind\":\"OTHER\"}");
         if (r->status == 201)
             break;
         usleep(100 * 1000);
     }
-    expect_status(r, 201);
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
     assert_int_equal(harness_receiver_wait(rx, 1, 15000), 1);
     assert_int_equal(harness_receiver_verify(rx, secret), 0);
     harness_receiver_stop(&rx);
 }
 
-/* Each test's subscriptions go with it (see stack_forget_subscriptions). */
+/* Each test's subscriptions go with it (see harness_stack_forget_subscriptions). */
 static int s_forget(void **state)
 {
     (void)state;
-    return stack_forget_subscriptions(&s_stack);
+    return harness_stack_forget_subscriptions(&s_stack);
 }
 
 int main(void)

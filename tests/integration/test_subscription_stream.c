@@ -49,18 +49,18 @@ static void s_subscribe(harness_receiver_t *rx, const char *types, const char *e
     char body[512], path[128];
     snprintf(body, sizeof body, "{\"url\":\"%s\",\"eventTypes\":[%s]%s}", harness_receiver_url(rx),
              types, extra);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/subscriptions", body);
     if (r->status != 201)
         fprintf(stderr, "%s\n", r->body);
     assert_int_equal(r->status, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    snprintf(secret, 80, "%s", json_text(r, "secret"));
-    http_response_free(&r);
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    snprintf(secret, 80, "%s", harness_json_text(r, "secret"));
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
     for (int i = 0; i < 100; i++) {
-        r = stack_get(&s_stack, path);
-        bool active = strcmp(json_text(r, "state"), "ACTIVE") == 0;
-        http_response_free(&r);
+        r = harness_stack_get(&s_stack, path);
+        bool active = strcmp(harness_json_text(r, "state"), "ACTIVE") == 0;
+        harness_http_response_free(&r);
         if (active)
             return;
         usleep(100 * 1000);
@@ -72,20 +72,20 @@ static void s_patch(const char *id, const char *body)
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = stack_send(&s_stack, "PATCH", path, body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "PATCH", path, body);
     if (r->status != 200)
         fprintf(stderr, "%s\n", r->body);
     assert_int_equal(r->status, 200);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void s_committee(const char *name)
 {
     char body[128];
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"kind\":\"OTHER\"}", name);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/committees", body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/committees", body);
     assert_int_equal(r->status, 201);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* The i-th request's CloudEvent; the caller json_decref's it. */
@@ -124,15 +124,15 @@ static void test_pause_keeps_everything(void **state)
     assert_int_equal(harness_receiver_wait(rx, 2, 0), 1); /* paused: nothing goes */
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = stack_get(&s_stack, path);
-    assert_string_equal(json_text(r, "pendingDeliveries"), "2");
-    assert_string_equal(json_text(r, "lastSequence"), "3");
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_get(&s_stack, path);
+    assert_string_equal(harness_json_text(r, "pendingDeliveries"), "2");
+    assert_string_equal(harness_json_text(r, "lastSequence"), "3");
+    harness_http_response_free(&r);
     s_patch(id, "{\"state\":\"ACTIVE\"}");
     assert_int_equal(harness_receiver_wait(rx, 3, 10000), 3);
     static const char *names[] = {"Før pausen", "Under pausen 1", "Under pausen 2"};
     static const char *counters[] = {"1", "2", "3"};
-    r = stack_get(&s_stack, "/v1/events?types=no.samhand.committee.&limit=500");
+    r = harness_stack_get(&s_stack, "/v1/events?types=no.samhand.committee.&limit=500");
     json_t *feed = json_object_get(r->json, "items");
     for (size_t i = 0; i < 3; i++) {
         json_t *event = s_event(rx, i);
@@ -153,7 +153,7 @@ static void test_pause_keeps_everything(void **state)
         assert_true(in_feed);
         json_decref(event);
     }
-    http_response_free(&r);
+    harness_http_response_free(&r);
     assert_int_equal(harness_receiver_verify(rx, secret), 0);
     harness_receiver_stop(&rx);
 }
@@ -171,9 +171,9 @@ static void s_paused_with(harness_receiver_t *rx, const char *const *names, char
     char path[128], pending[16];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
     snprintf(pending, sizeof pending, "%zu", n);
-    http_response_t *r = stack_await(&s_stack, path, "pendingDeliveries", pending);
-    assert_string_equal(json_text(r, "pendingDeliveries"), pending);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_await(&s_stack, path, "pendingDeliveries", pending);
+    assert_string_equal(harness_json_text(r, "pendingDeliveries"), pending);
+    harness_http_response_free(&r);
 }
 
 /* Deliveries waiting for a paused subscription are kept in the database,
@@ -250,12 +250,12 @@ static void test_retention_expires_only_the_old(void **state)
     PQfinish(conn);
     /* housekeeping runs every second here (SAMHAND_HOUSEKEEPING_SECONDS) */
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = stack_await(&s_stack, path, "pendingDeliveries", "1");
-    assert_string_equal(json_text(r, "pendingDeliveries"), "1");
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_await(&s_stack, path, "pendingDeliveries", "1");
+    assert_string_equal(harness_json_text(r, "pendingDeliveries"), "1");
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries", id);
-    r = stack_get(&s_stack, path);
-    expect_status(r, 200);
+    r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
     json_t *items = json_object_get(r->json, "items");
     assert_int_equal(json_array_size(items), 2);
     int dead = 0, pending = 0;
@@ -274,7 +274,7 @@ static void test_retention_expires_only_the_old(void **state)
     }
     assert_int_equal(dead, 1);
     assert_int_equal(pending, 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     s_patch(id, "{\"state\":\"ACTIVE\"}");
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     usleep(300 * 1000);
@@ -298,9 +298,9 @@ static void test_reenabled_gets_what_came_while_off(void **state)
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = stack_await(&s_stack, path, "state", "DISABLED");
-    assert_string_equal(json_text(r, "state"), "DISABLED");
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_await(&s_stack, path, "state", "DISABLED");
+    assert_string_equal(harness_json_text(r, "state"), "DISABLED");
+    harness_http_response_free(&r);
     s_committee("Avslått 2");
     usleep(500 * 1000);
     s_patch(id, "{\"state\":\"ACTIVE\"}");
@@ -323,22 +323,23 @@ static void test_a_gap_is_found_and_closed(void **state)
     harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
     char id[40], secret[80];
     s_subscribe(rx, "\"no.samhand.committee.\"", "", id, secret);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/organizations",
-                                    "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
-                                    "\"942110464\",\"kind\":\"MUNICIPALITY\"}");
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", "/v1/organizations",
+                           "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
+                           "\"942110464\",\"kind\":\"MUNICIPALITY\"}");
     assert_int_equal(r->status, 201);
     char person[256];
     snprintf(person, sizeof person, "{\"name\":\"Kari Nordmann\",\"organizationId\":\"%s\"}",
-             json_text(r, "id"));
-    http_response_free(&r);
+             harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     for (int i = 0; i < 4; i++) {
         char name[32];
         snprintf(name, sizeof name, "Hull %d", i + 1);
         s_committee(name);
         /* an event the subscription does not want, in between */
-        r = stack_send(&s_stack, "POST", "/v1/persons", person);
+        r = harness_stack_send(&s_stack, "POST", "/v1/persons", person);
         assert_int_equal(r->status, 201);
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     assert_int_equal(harness_receiver_wait(rx, 4, 10000), 4);
     /* the counters run 1..4 without a gap, whatever else happened */
@@ -353,7 +354,7 @@ static void test_a_gap_is_found_and_closed(void **state)
     json_t *lost = s_event(rx, 2);
     char path[160];
     snprintf(path, sizeof path, "/v1/subscriptions/%s/events?after=2&limit=1", id);
-    r = stack_get(&s_stack, path);
+    r = harness_stack_get(&s_stack, path);
     assert_int_equal(r->status, 200);
     json_t *items = json_object_get(r->json, "items");
     assert_int_equal(json_array_size(items), 1);
@@ -362,18 +363,18 @@ static void test_a_gap_is_found_and_closed(void **state)
     assert_string_equal(s_member(found, "subscriptionsequence"), "3");
     assert_string_equal(s_member(found, "sequence"), s_member(lost, "sequence"));
     assert_string_equal(s_name(found), "Hull 3");
-    assert_string_equal(json_text(r, "nextCursor"), "3");
-    http_response_free(&r);
+    assert_string_equal(harness_json_text(r, "nextCursor"), "3");
+    harness_http_response_free(&r);
     json_decref(lost);
     /* and the whole of it, by the counter */
     snprintf(path, sizeof path, "/v1/subscriptions/%s/events", id);
-    r = stack_get(&s_stack, path);
+    r = harness_stack_get(&s_stack, path);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 4);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/subscriptions/%s/events?after=x", id);
-    r = stack_get(&s_stack, path);
-    assert_problem(r, 400, "after");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, path);
+    harness_assert_problem(r, 400, "after");
+    harness_http_response_free(&r);
     harness_receiver_stop(&rx);
 }
 
@@ -391,18 +392,19 @@ static void test_recover_since(void **state)
     /* received is not yet recorded: the sender writes down each delivery
      * after its receiver answered */
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *settled = stack_await(&s_stack, path, "pendingDeliveries", "0");
-    assert_string_equal(json_text(settled, "pendingDeliveries"), "0");
-    http_response_free(&settled);
+    harness_http_response_t *settled =
+        harness_stack_await(&s_stack, path, "pendingDeliveries", "0");
+    assert_string_equal(harness_json_text(settled, "pendingDeliveries"), "0");
+    harness_http_response_free(&settled);
     snprintf(path, sizeof path, "/v1/subscriptions/%s/replay", id);
     time_t since = time(NULL) - 60;
     struct tm tm;
     gmtime_r(&since, &tm);
     strftime(body, sizeof body, "{\"since\":\"%Y-%m-%dT%H:%M:%SZ\"}", &tm);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
     assert_int_equal(r->status, 200);
     assert_int_equal(json_integer_value(json_object_get(r->json, "replayed")), 2);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     assert_int_equal(harness_receiver_wait(rx, 4, 10000), 4);
     json_t *third = s_event(rx, 2), *fourth = s_event(rx, 3);
     assert_string_equal(s_name(third), "Igjen 1");
@@ -412,16 +414,16 @@ static void test_recover_since(void **state)
     json_decref(fourth);
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
     for (int i = 0; i < 50; i++) {
-        r = stack_get(&s_stack, path);
-        bool done = strcmp(json_text(r, "pendingDeliveries"), "0") == 0;
-        http_response_free(&r);
+        r = harness_stack_get(&s_stack, path);
+        bool done = strcmp(harness_json_text(r, "pendingDeliveries"), "0") == 0;
+        harness_http_response_free(&r);
         if (done)
             break;
         usleep(100 * 1000);
     }
-    r = stack_get(&s_stack, path);
-    assert_string_equal(json_text(r, "pendingDeliveries"), "0");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, path);
+    assert_string_equal(harness_json_text(r, "pendingDeliveries"), "0");
+    harness_http_response_free(&r);
     harness_receiver_stop(&rx);
 }
 
@@ -453,9 +455,10 @@ static void test_pacing_per_endpoint(void **state)
     }
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = stack_send(&s_stack, "PATCH", path, "{\"maxDeliveriesPerSecond\":-1}");
-    assert_problem(r, 400, "maxDeliveriesPerSecond");
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "PATCH", path, "{\"maxDeliveriesPerSecond\":-1}");
+    harness_assert_problem(r, 400, "maxDeliveriesPerSecond");
+    harness_http_response_free(&r);
     harness_receiver_stop(&rx);
 }
 
@@ -516,11 +519,11 @@ static void test_heartbeat(void **state)
     harness_receiver_stop(&rx);
 }
 
-/* Each test's subscriptions go with it (see stack_forget_subscriptions). */
+/* Each test's subscriptions go with it (see harness_stack_forget_subscriptions). */
 static int s_forget(void **state)
 {
     (void)state;
-    return stack_forget_subscriptions(&s_stack);
+    return harness_stack_forget_subscriptions(&s_stack);
 }
 
 int main(void)

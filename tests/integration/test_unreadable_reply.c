@@ -107,9 +107,9 @@ static void test_an_unreadable_reply_is_counted_as_the_500_sent(void **state)
     snprintf(url, sizeof url, "%s/v1/organizations", base);
     long status = 0;
     for (int i = 0; i < 100 && status != 500; i++) {
-        http_response_t *r = http_request("GET", url, NULL, NULL);
+        harness_http_response_t *r = harness_http_request("GET", url, NULL, NULL);
         status = r->status;
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (status != 500)
             usleep(100 * 1000);
     }
@@ -120,14 +120,14 @@ static void test_an_unreadable_reply_is_counted_as_the_500_sent(void **state)
 
     snprintf(url, sizeof url, "%s/metrics", base);
     const char *headers[] = {auth, NULL};
-    http_response_t *r = http_request("GET", url, NULL, headers);
-    expect_status(r, 200);
+    harness_http_response_t *r = harness_http_request("GET", url, NULL, headers);
+    harness_expect_status(r, 200);
     if (s_series(r->body, "samhand_http_requests_total{route=\"GET /v1/organizations\","
                           "code=\"500\"}") != 1)
         fail_msg("the 500 sent is not counted once as 500:\n%s", r->body);
     assert_true(s_series(r->body, "samhand_http_requests_total{route=\"GET "
                                   "/v1/organizations\",code=\"502\"}") < 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     int exit_status = harness_stop(s_gateway);
     s_gateway = 0;

@@ -21,26 +21,18 @@ static char s_asu[40], s_beredskap[40];
 static char s_trust_secretary[80], s_other_secretary[80], s_asu_secretary[80];
 static char s_asu_member[80], s_other_member[80];
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
-    http_response_free(&r);
-}
-
 /* An API key made by the administrator; its subject into `subject`. */
 static void s_key(const char *organization_id, const char *role, char key[80], char subject[32])
 {
     char body[256];
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}",
              role, organization_id, role);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    expect_status(r, 201);
-    snprintf(key, 80, "%s", json_text(r, "key"));
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    harness_expect_status(r, 201);
+    snprintf(key, 80, "%s", harness_json_text(r, "key"));
     if (subject)
-        snprintf(subject, 32, "%s", json_text(r, "subject"));
-    http_response_free(&r);
+        snprintf(subject, 32, "%s", harness_json_text(r, "subject"));
+    harness_http_response_free(&r);
 }
 
 /* A person who signs in with a new key of `role`, with a membership of
@@ -53,33 +45,33 @@ static void s_member(const char *committee, const char *organization_id, const c
     snprintf(body, sizeof body,
              "{\"name\":\"Person %s\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}",
              subject, organization_id, subject);
-    s_create("/v1/persons", body, person);
+    harness_stack_create(&s_stack, "/v1/persons", body, person);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", committee);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"%s\",\"organizationId\":\"%s\","
              "\"termFrom\":\"2020-01-01\"}",
              person, membership_role, organization_id);
-    s_create(path, body, id);
+    harness_stack_create(&s_stack, path, body, id);
 }
 
-static http_response_t *s_as(const char *key, const char *method, const char *path,
-                             const char *body)
+static harness_http_response_t *s_as(const char *key, const char *method, const char *path,
+                                     const char *body)
 {
     char url[512], header[128];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     snprintf(header, sizeof header, "Authorization: Bearer %s", key ? key : "");
     const char *headers[] = {header, NULL};
-    return http_request(method, url, body, key ? headers : NULL);
+    return harness_http_request(method, url, body, key ? headers : NULL);
 }
 
 /* Fails when `canary` is anywhere in the answer, headers or body. */
-static void s_no_canary(const http_response_t *r, const char *canary, const char *what)
+static void s_no_canary(const harness_http_response_t *r, const char *canary, const char *what)
 {
     if ((r->body && strstr(r->body, canary)) || (r->headers && strstr(r->headers, canary)))
         fail_msg("%s: the answer holds %s: %.400s", what, canary, r->body);
 }
 
-static void s_has_canary(const http_response_t *r, const char *canary, const char *what)
+static void s_has_canary(const harness_http_response_t *r, const char *canary, const char *what)
 {
     if (!r->body || !strstr(r->body, canary))
         fail_msg("%s: the answer lacks %s: %.400s", what, canary, r->body ? r->body : "");
@@ -92,7 +84,7 @@ static void s_meeting(const char *committee, const char *start, char id[40])
              "{\"committeeId\":\"%s\",\"startTime\":\"%sT12:00:00+01:00\","
              "\"endTime\":\"%sT15:00:00+01:00\",\"place\":\"Levanger\"}",
              committee, start, start);
-    s_create("/v1/meetings", body, id);
+    harness_stack_create(&s_stack, "/v1/meetings", body, id);
 }
 
 /* Adds an item; its id and case id. */
@@ -100,49 +92,50 @@ static void s_item(const char *meeting, const char *body, char id[40], char case
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_expect_status(r, 200);
     json_t *items = json_object_get(r->json, "items");
     json_t *item = json_array_get(items, json_array_size(items) - 1);
     snprintf(id, 40, "%s", json_string_value(json_object_get(item, "id")));
     if (case_id)
         snprintf(case_id, 40, "%s", json_string_value(json_object_get(item, "caseId")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 static void s_post(const char *path, long status)
 {
-    http_response_t *r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, status);
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_expect_status(r, status);
+    harness_http_response_free(&r);
 }
 
 static int s_setup(void **state)
 {
     harness_stack_start(&s_stack, harness_database_url());
-    s_create("/v1/organizations",
-             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             s_trust);
-    s_create("/v1/organizations",
-             "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_levanger);
-    s_create("/v1/organizations",
-             "{\"name\":\"Verdal kommune\",\"organizationNumber\":\"944350675\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_verdal);
+    harness_stack_create(
+        &s_stack, "/v1/organizations",
+        "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
+        "\"kind\":\"HOSPITAL_TRUST\"}",
+        s_trust);
+    harness_stack_create(&s_stack, "/v1/organizations",
+                         "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
+                         "\"kind\":\"MUNICIPALITY\"}",
+                         s_levanger);
+    harness_stack_create(&s_stack, "/v1/organizations",
+                         "{\"name\":\"Verdal kommune\",\"organizationNumber\":\"944350675\","
+                         "\"kind\":\"MUNICIPALITY\"}",
+                         s_verdal);
     char body[512];
     snprintf(body, sizeof body,
              "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
              "\"kind\":\"ADMINISTRATIVE\",\"secretariatOrganizationId\":\"%s\"}",
              s_trust);
-    s_create("/v1/committees", body, s_asu);
+    harness_stack_create(&s_stack, "/v1/committees", body, s_asu);
     snprintf(body, sizeof body,
              "{\"name\":\"Beredskaps-ASU\",\"kind\":\"EMERGENCY\","
              "\"secretariatOrganizationId\":\"%s\"}",
              s_trust);
-    s_create("/v1/committees", body, s_beredskap);
+    harness_stack_create(&s_stack, "/v1/committees", body, s_beredskap);
     s_key(s_trust, "secretary", s_trust_secretary, NULL);
     s_key(s_levanger, "secretary", s_other_secretary, NULL);
     s_member(s_asu, s_verdal, "secretary", "SECRETARY", s_asu_secretary);
@@ -172,31 +165,31 @@ static void test_a_case_tells_its_exempt_treatment_only_to_the_committee(void **
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
     s_post(path, 200);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, item);
-    http_response_t *r =
-        stack_send(&s_stack, "PUT", path,
-                   "{\"outcome\":\"ADOPTED_AS_AMENDED\",\"decision\":\"CANARY-VEDTAK\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "PUT", path,
+                           "{\"outcome\":\"ADOPTED_AS_AMENDED\",\"decision\":\"CANARY-VEDTAK\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/cases/%s", case_id);
     /* a member of another committee, and a secretary who runs none */
     const char *outsiders[] = {s_other_member, s_other_secretary};
     for (size_t i = 0; i < 2; i++) {
         r = s_as(outsiders[i], "GET", path, NULL);
-        expect_status(r, 200);
+        harness_expect_status(r, 200);
         s_no_canary(r, "CANARY-CASE-TITLE", "an outsider's case view");
         s_no_canary(r, "CANARY-VEDTAK", "an outsider's case view");
         s_has_canary(r, "offl. § 13", "an outsider's case view (the legal basis)");
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     /* the committee's member, and its secretariat, read it whole */
     const char *insiders[] = {s_asu_member, s_trust_secretary};
     for (size_t i = 0; i < 2; i++) {
         r = s_as(insiders[i], "GET", path, NULL);
-        expect_status(r, 200);
+        harness_expect_status(r, 200);
         s_has_canary(r, "CANARY-CASE-TITLE", "a member's case view");
         s_has_canary(r, "CANARY-VEDTAK", "a member's case view");
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     /* the public meeting, its notice and calendar: no presenter either */
     const char *docs[] = {"", "/notice.html", "/calendar.ics", "/minutes.html"};
@@ -205,18 +198,19 @@ static void test_a_case_tells_its_exempt_treatment_only_to_the_committee(void **
         r = s_as(NULL, "GET", path, NULL);
         s_no_canary(r, "CANARY-PRESENTER", path);
         s_no_canary(r, "CANARY-CASE-TITLE", path);
-        http_response_free(&r);
+        harness_http_response_free(&r);
         r = s_as(s_other_member, "GET", path, NULL);
         s_no_canary(r, "CANARY-PRESENTER", path);
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
 }
 
-static http_response_t *s_patch_item(const char *meeting, const char *item, const char *body)
+static harness_http_response_t *s_patch_item(const char *meeting, const char *item,
+                                             const char *body)
 {
     char path[200];
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", meeting, item);
-    return stack_send(&s_stack, "PATCH", path, body);
+    return harness_stack_send(&s_stack, "PATCH", path, body);
 }
 
 /* The supplementary notice's list of changes never prints the title of an
@@ -235,12 +229,12 @@ static void test_a_notice_lists_no_exempt_title_among_its_changes(void **state)
     /* added after the notice, then retitled and made exempt at once */
     s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"CANARY-OLD-TITLE\",\"durationMin\":10}", second,
            NULL);
-    http_response_t *r =
+    harness_http_response_t *r =
         s_patch_item(meeting, second,
                      "{\"title\":\"CANARY-NEW-TITLE\",\"isExempt\":true,\"publicTitle\":\"Sak om "
                      "personal\",\"exemptionBasis\":\"offl. § 13\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     /* added exempt, its case document written before it has a number */
     s_item(
         meeting,
@@ -248,23 +242,23 @@ static void test_a_notice_lists_no_exempt_title_among_its_changes(void **state)
         "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 13\"}",
         third, NULL);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", meeting, third);
-    r = stack_send(&s_stack, "PUT", path, "{\"background\":\"CANARY-BACKGROUND\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PUT", path, "{\"background\":\"CANARY-BACKGROUND\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     /* a plain one listed, then made exempt before the notice goes out */
     r = s_patch_item(meeting, first, "{\"title\":\"CANARY-LATER-EXEMPT\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     r = s_patch_item(meeting, first,
                      "{\"isExempt\":true,\"publicTitle\":\"Sak om "
                      "personal\",\"exemptionBasis\":\"offl. § 13\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    r = stack_send(&s_stack, "POST", path, NULL);
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 
     const char *canaries[] = {"CANARY-OLD-TITLE", "CANARY-NEW-TITLE", "CANARY-DOC-TITLE",
                               "CANARY-LATER-EXEMPT", "CANARY-BACKGROUND"};
@@ -272,17 +266,17 @@ static void test_a_notice_lists_no_exempt_title_among_its_changes(void **state)
     for (size_t d = 0; d < 3; d++) {
         snprintf(path, sizeof path, "/v1/meetings/%s%s", meeting, docs[d]);
         r = s_as(NULL, "GET", path, NULL);
-        expect_status(r, 200);
+        harness_expect_status(r, 200);
         for (size_t i = 0; i < 5; i++)
             s_no_canary(r, canaries[i], path);
         if (d == 1)
             s_has_canary(r, "(unntatt offentlighet)", "the notice's changes");
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
 }
 
-static http_response_t *s_attempt(const char *key, const char *method, const char *meeting,
-                                  const char *rest, const char *body)
+static harness_http_response_t *s_attempt(const char *key, const char *method, const char *meeting,
+                                          const char *rest, const char *body)
 {
     char path[256];
     snprintf(path, sizeof path, "/v1/meetings/%s%s", meeting, rest);
@@ -304,10 +298,10 @@ static void test_a_secretary_acts_only_on_her_committees(void **state)
         "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 13\"}",
         item, NULL);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/document", meeting, item);
-    http_response_t *r =
-        stack_send(&s_stack, "PUT", path, "{\"background\":\"CANARY-SECRET-DOCUMENT\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "PUT", path, "{\"background\":\"CANARY-SECRET-DOCUMENT\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 
     struct {
         const char *method, *rest, *body;
@@ -331,11 +325,11 @@ static void test_a_secretary_acts_only_on_her_committees(void **state)
         s_no_canary(r, "CANARY-SECRET-ITEM", rest);
         s_no_canary(r, "CANARY-SECRET-DOCUMENT", rest);
         assert_non_null(strstr(r->body, "secretariat of the organisation that runs it"));
-        http_response_free(&r);
+        harness_http_response_free(&r);
         /* a member of the committee may not either */
         r = s_attempt(s_asu_member, changes[i].method, meeting, rest, changes[i].body);
         assert_true(r->status == 403);
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     /* a meeting of ASU is not hers to make either */
     char body[256];
@@ -344,23 +338,23 @@ static void test_a_secretary_acts_only_on_her_committees(void **state)
              "\"endTime\":\"2026-05-07T14:00:00+02:00\"}",
              s_asu);
     r = s_as(s_other_secretary, "POST", "/v1/meetings", body);
-    expect_status(r, 403);
-    http_response_free(&r);
+    harness_expect_status(r, 403);
+    harness_http_response_free(&r);
 
     /* the committee's own secretary (of Verdal, by membership) and the
      * secretariat that runs it (the trust's secretary) act */
     r = s_attempt(s_asu_secretary, "PATCH", meeting, "", "{\"place\":\"Stiklestad\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     snprintf(rest, sizeof rest, "/items/%s/attachments", item);
     r = s_attempt(s_trust_secretary, "POST", meeting, rest,
                   "{\"filename\":\"a.pdf\",\"contentType\":\"application/pdf\","
                   "\"content\":\"JVBERi0=\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     r = s_as(s_trust_secretary, "POST", "/v1/meetings", body);
-    expect_status(r, 201);
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
 }
 
 /* Members write to their own committee's crisis log, not to another's. */
@@ -368,19 +362,19 @@ static void test_members_log_only_their_own_crisis(void **state)
 {
     char path[200], id[40];
     snprintf(path, sizeof path, "/v1/committees/%s/emergencies", s_beredskap);
-    s_create(path, "{\"title\":\"Flom i Innherred\"}", id);
+    harness_stack_create(&s_stack, path, "{\"title\":\"Flom i Innherred\"}", id);
     snprintf(path, sizeof path, "/v1/emergencies/%s/log", id);
     const char *entry = "{\"kind\":\"SITUATION_REPORT\",\"text\":\"Vannet stiger.\"}";
-    http_response_t *r = s_as(s_asu_member, "POST", path, entry);
-    expect_status(r, 403);
+    harness_http_response_t *r = s_as(s_asu_member, "POST", path, entry);
+    harness_expect_status(r, 403);
     assert_non_null(strstr(r->body, "committee's members"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_as(s_other_member, "POST", path, entry);
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     r = s_as(s_other_secretary, "POST", path, entry);
-    expect_status(r, 403);
-    http_response_free(&r);
+    harness_expect_status(r, 403);
+    harness_http_response_free(&r);
 }
 
 /* Whom a person signs in as opens their committees' exempt papers: another
@@ -390,25 +384,25 @@ static void test_only_the_persons_own_organisation_links_them(void **state)
     char secretariat[80], subject[32], person[40], body[512], path[128];
     s_key(s_levanger, "secretariat", secretariat, subject);
     snprintf(body, sizeof body, "{\"name\":\"Kari Nordmann\",\"organizationId\":\"%s\"}", s_trust);
-    s_create("/v1/persons", body, person);
+    harness_stack_create(&s_stack, "/v1/persons", body, person);
     snprintf(body, sizeof body,
              "{\"name\":\"Ola\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}", s_trust,
              subject);
-    http_response_t *r = s_as(secretariat, "POST", "/v1/persons", body);
-    assert_problem(r, 403, "principalSubject");
-    http_response_free(&r);
+    harness_http_response_t *r = s_as(secretariat, "POST", "/v1/persons", body);
+    harness_assert_problem(r, 403, "principalSubject");
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/persons/%s", person);
     snprintf(body, sizeof body, "{\"principalSubject\":\"%s\"}", subject);
     r = s_as(secretariat, "PATCH", path, body);
-    assert_problem(r, 403, "principalSubject");
-    http_response_free(&r);
+    harness_assert_problem(r, 403, "principalSubject");
+    harness_http_response_free(&r);
     /* a person of its own organisation it links */
     snprintf(body, sizeof body,
              "{\"name\":\"Ola\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}", s_levanger,
              subject);
     r = s_as(secretariat, "POST", "/v1/persons", body);
-    expect_status(r, 201);
-    http_response_free(&r);
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
 }
 
 /* An attachment's media type goes into a response header: a CR LF in it
@@ -419,11 +413,12 @@ static void test_an_attachment_type_with_a_line_break_is_refused(void **state)
     s_meeting(s_asu, "2026-06-04", meeting);
     s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"Vedlegg\",\"durationMin\":5}", item, NULL);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/attachments", meeting, item);
-    http_response_t *r = stack_send(&s_stack, "POST", path,
-                                    "{\"filename\":\"a.txt\",\"contentType\":\"text/plain; "
-                                    "a=b\\r\\nX-Injected: 1\",\"content\":\"aGVp\"}");
-    assert_problem(r, 400, "contentType");
-    http_response_free(&r);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", path,
+                           "{\"filename\":\"a.txt\",\"contentType\":\"text/plain; "
+                           "a=b\\r\\nX-Injected: 1\",\"content\":\"aGVp\"}");
+    harness_assert_problem(r, 400, "contentType");
+    harness_http_response_free(&r);
 }
 
 /* What a committee decides on an exempt case stays with the committee:
@@ -442,31 +437,31 @@ static void test_exempt_cases_keep_their_actions_and_proposals(void **state)
              "{\"committeeId\":\"%s\",\"itemId\":\"%s\",\"description\":\"CANARY-ACTION\","
              "\"responsible\":\"CANARY-RESPONSIBLE\",\"dueDate\":\"2027-01-01\"}",
              s_asu, item);
-    s_create("/v1/actions", body, action);
+    harness_stack_create(&s_stack, "/v1/actions", body, action);
     snprintf(path, sizeof path, "/v1/committees/%s/proposals", s_asu);
     snprintf(body, sizeof body,
              "{\"title\":\"CANARY-PROPOSAL\",\"submitterName\":\"Kari\","
              "\"organizationId\":\"%s\"}",
              s_levanger);
-    s_create(path, body, proposal);
+    harness_stack_create(&s_stack, path, body, proposal);
     snprintf(path, sizeof path, "/v1/proposals/%s/accept", proposal);
     snprintf(body, sizeof body, "{\"meetingId\":\"%s\",\"durationMin\":10}", meeting);
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    expect_status(r, 200);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_expect_status(r, 200);
     char placed[40];
-    snprintf(placed, sizeof placed, "%s", json_text(r, "itemId"));
-    http_response_free(&r);
+    snprintf(placed, sizeof placed, "%s", harness_json_text(r, "itemId"));
+    harness_http_response_free(&r);
     r = s_patch_item(meeting, placed,
                      "{\"isExempt\":true,\"publicTitle\":\"Innmeldt sak\","
                      "\"exemptionBasis\":\"offl. § 13\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     /* the next meeting follows the committee's actions up, in public */
     s_meeting(s_asu, "2026-10-01", next);
     snprintf(path, sizeof path, "/v1/meetings/%s/follow-up", next);
-    r = stack_send(&s_stack, "POST", path, "{}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", path, "{}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
 
     char action_path[128], proposal_path[128], list[128], proposals[128], next_path[128];
     snprintf(action_path, sizeof action_path, "/v1/actions/%s", action);
@@ -477,33 +472,33 @@ static void test_exempt_cases_keep_their_actions_and_proposals(void **state)
     const char *paths[] = {action_path, list, proposal_path, proposals, next_path};
     for (size_t i = 0; i < 5; i++) {
         r = s_as(s_other_member, "GET", paths[i], NULL);
-        expect_status(r, 200);
+        harness_expect_status(r, 200);
         s_no_canary(r, "CANARY-ACTION", paths[i]);
         s_no_canary(r, "CANARY-RESPONSIBLE", paths[i]);
         s_no_canary(r, "CANARY-PROPOSAL", paths[i]);
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     /* the proposal is named by the public title of the item it became */
     r = s_as(s_other_member, "GET", proposal_path, NULL);
     s_has_canary(r, "Innmeldt sak (unntatt offentlighet)", "the proposal");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     r = s_as(s_asu_member, "GET", action_path, NULL);
     s_has_canary(r, "CANARY-ACTION", "a member's action");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* moved on, an exempt item's action with no one named (an empty field
      * in the event's copy) is blanked for the event as well */
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"itemId\":\"%s\",\"description\":\"Følge opp\"}", s_asu,
              item);
     char bare[40];
-    s_create("/v1/actions", body, bare);
+    harness_stack_create(&s_stack, "/v1/actions", body, bare);
     snprintf(path, sizeof path, "/v1/actions/%s", bare);
     r = s_as(s_asu_member, "PATCH", path, "{\"status\":\"IN_PROGRESS\"}");
-    expect_status(r, 200);
-    http_response_free(&r);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
     r = s_as(s_asu_member, "GET", proposal_path, NULL);
     s_has_canary(r, "CANARY-PROPOSAL", "a member's proposal");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* Search: meetings by their title, place or an item's title, committees
@@ -536,17 +531,17 @@ static void test_search_finds_only_what_is_public(void **state)
         char *q = curl_easy_escape(NULL, searches[i].q, 0);
         snprintf(path, sizeof path, "/v1/meetings?committeeId=%s&q=%s", s_asu, q);
         curl_free(q);
-        http_response_t *r = s_as(s_asu_member, "GET", path, NULL);
-        expect_status(r, 200);
+        harness_http_response_t *r = s_as(s_asu_member, "GET", path, NULL);
+        harness_expect_status(r, 200);
         size_t n = json_array_size(json_object_get(r->json, "items"));
         if (n != searches[i].found)
             fail_msg("q=%s found %zu meetings, not %zu", searches[i].q, n, searches[i].found);
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
-    http_response_t *r = s_as(NULL, "GET", "/v1/committees?q=samarbeidsutv", NULL);
-    expect_status(r, 200);
+    harness_http_response_t *r = s_as(NULL, "GET", "/v1/committees?q=samarbeidsutv", NULL);
+    harness_expect_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* cases by their title: an exempt one only for those with a standing */
     const struct {
         const char *key, *q;
@@ -560,17 +555,17 @@ static void test_search_finds_only_what_is_public(void **state)
         char *q = curl_easy_escape(NULL, cases[i].q, 0);
         snprintf(path, sizeof path, "/v1/cases?q=%s", q);
         curl_free(q);
-        http_response_t *found = s_as(cases[i].key, "GET", path, NULL);
-        expect_status(found, 200);
+        harness_http_response_t *found = s_as(cases[i].key, "GET", path, NULL);
+        harness_expect_status(found, 200);
         size_t n = json_array_size(json_object_get(found->json, "items"));
         if (n != cases[i].found)
             fail_msg("cases q=%s (case %zu) found %zu, not %zu", cases[i].q, i, n, cases[i].found);
-        http_response_free(&found);
+        harness_http_response_free(&found);
     }
     /* ASU by its short name, and Beredskaps-ASU by its name */
     r = s_as(NULL, "GET", "/v1/committees?q=asu", NULL);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 /* An exempt item has a public title (issue 18, point 5): required, and
@@ -585,14 +580,14 @@ static void test_an_exempt_item_shows_its_public_title_to_the_public(void **stat
     const char *norwegian[] = {s_stack.auth_header, "Accept-Language: nb", NULL};
     char url[256];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    http_response_t *r =
-        http_request("POST", url,
-                     "{\"kind\":\"CASE\",\"title\":\"CANARY-PT-TITLE Tilsetting av Kari Nordmann\","
-                     "\"durationMin\":10,\"isExempt\":true,\"exemptionBasis\":\"offl. § 25\"}",
-                     norwegian);
-    assert_problem(r, 400, "publicTitle");
+    harness_http_response_t *r = harness_http_request(
+        "POST", url,
+        "{\"kind\":\"CASE\",\"title\":\"CANARY-PT-TITLE Tilsetting av Kari Nordmann\","
+        "\"durationMin\":10,\"isExempt\":true,\"exemptionBasis\":\"offl. § 25\"}",
+        norwegian);
+    harness_assert_problem(r, 400, "publicTitle");
     s_has_canary(r, "må fylles ut for en sak unntatt offentlighet", "the problem in bokmål");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     s_item(meeting,
            "{\"kind\":\"CASE\",\"title\":\"CANARY-PT-TITLE Tilsetting av Kari Nordmann\","
            "\"durationMin\":10,\"isExempt\":true,\"exemptionBasis\":\"offl. § 25\","
@@ -602,14 +597,14 @@ static void test_an_exempt_item_shows_its_public_title_to_the_public(void **stat
     s_item(meeting, "{\"kind\":\"CASE\",\"title\":\"Budsjett\",\"durationMin\":10}", open, NULL);
     /* made exempt, or kept exempt with its public title emptied: refused */
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", meeting, open);
-    r = stack_send(&s_stack, "PATCH", path,
-                   "{\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
-    assert_problem(r, 400, "publicTitle");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path,
+                           "{\"isExempt\":true,\"exemptionBasis\":\"offl. § 13\"}");
+    harness_assert_problem(r, 400, "publicTitle");
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", meeting, item);
-    r = stack_send(&s_stack, "PATCH", path, "{\"publicTitle\":\"\"}");
-    assert_problem(r, 400, "publicTitle");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"publicTitle\":\"\"}");
+    harness_assert_problem(r, 400, "publicTitle");
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
     s_post(path, 200);
 
@@ -624,30 +619,30 @@ static void test_an_exempt_item_shows_its_public_title_to_the_public(void **stat
         for (size_t d = 0; d < sizeof documents / sizeof documents[0]; d++) {
             snprintf(path, sizeof path, "/v1/meetings/%s%s", meeting, documents[d].document);
             r = s_as(outsiders[k], "GET", path, NULL);
-            expect_status(r, 200);
+            harness_expect_status(r, 200);
             s_no_canary(r, "CANARY-PT-TITLE", path);
             s_has_canary(r, documents[d].shown, path);
-            http_response_free(&r);
+            harness_http_response_free(&r);
         }
         snprintf(path, sizeof path, "/v1/meetings/%s/notice.pdf", meeting);
         r = s_as(outsiders[k], "GET", path, NULL);
-        expect_status(r, 200);
+        harness_expect_status(r, 200);
         int status;
-        char *text = http_body_through(r, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
+        char *text = harness_http_body_through(r, "pdftotext -raw -enc UTF-8 %s - 2>&1", &status);
         assert_int_equal(status, 0);
         if (strstr(text, "CANARY-PT-TITLE") || !strstr(text, "Sak om tilsetting"))
             fail_msg("notice.pdf: %.600s", text);
         free(text);
-        http_response_free(&r);
+        harness_http_response_free(&r);
     }
     /* the events every party reads carry the public title */
     bool seen = false;
     for (int i = 0; i < 50 && !seen; i++) {
         r = s_as(s_other_member, "GET", "/v1/events?types=no.samhand.meeting.&limit=500", NULL);
-        expect_status(r, 200);
+        harness_expect_status(r, 200);
         s_no_canary(r, "CANARY-PT-TITLE", "the events");
         seen = r->body && strstr(r->body, meeting) && strstr(r->body, "Sak om tilsetting");
-        http_response_free(&r);
+        harness_http_response_free(&r);
         if (!seen)
             usleep(100 * 1000);
     }
@@ -655,24 +650,24 @@ static void test_an_exempt_item_shows_its_public_title_to_the_public(void **stat
     /* a search finds the meeting by the public title, not by the title */
     snprintf(path, sizeof path, "/v1/meetings?committeeId=%s&q=sak%%20om%%20tilsetting", s_asu);
     r = s_as(s_other_member, "GET", path, NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     s_has_canary(r, meeting, "a search by the public title");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings?committeeId=%s&q=kari%%20nordmann", s_asu);
     r = s_as(s_other_member, "GET", path, NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     s_no_canary(r, meeting, "a search by the title");
-    http_response_free(&r);
+    harness_http_response_free(&r);
     /* the committee's member reads both */
     snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
     r = s_as(s_asu_member, "GET", path, NULL);
-    expect_status(r, 200);
+    harness_expect_status(r, 200);
     json_t *first = json_array_get(json_object_get(r->json, "items"), 0);
     assert_string_equal(json_string_value(json_object_get(first, "title")),
                         "CANARY-PT-TITLE Tilsetting av Kari Nordmann");
     assert_string_equal(json_string_value(json_object_get(first, "publicTitle")),
                         "Sak om tilsetting");
-    http_response_free(&r);
+    harness_http_response_free(&r);
 }
 
 int main(void)

@@ -22,13 +22,13 @@ static harness_stack_t s_stack;
 static const char *s_kommune = "Authorization: Bearer shk_kommune";
 static const char *s_annen = "Authorization: Bearer shk_annen";
 
-static http_response_t *s_as(const char *who, const char *method, const char *path,
-                             const char *body)
+static harness_http_response_t *s_as(const char *who, const char *method, const char *path,
+                                     const char *body)
 {
     char url[512];
     snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
     const char *headers[] = {who, NULL};
-    return http_request(method, url, body, headers);
+    return harness_http_request(method, url, body, headers);
 }
 
 /* Subscribes `url` to `types` as `who`; returns the id, writes the secret. */
@@ -37,21 +37,14 @@ static void s_subscribe(const char *who, const char *url, const char *types, cha
 {
     char body[512];
     snprintf(body, sizeof body, "{\"url\":\"%s\",\"eventTypes\":[%s]}", url, types);
-    http_response_t *r = s_as(who, "POST", "/v1/subscriptions", body);
+    harness_http_response_t *r = s_as(who, "POST", "/v1/subscriptions", body);
     if (r->status != 201)
         fprintf(stderr, "%s\n", r->body);
     assert_int_equal(r->status, 201);
-    snprintf(id, 40, "%s", json_text(r, "id"));
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
     if (secret)
-        snprintf(secret, 80, "%s", json_text(r, "secret"));
-    http_response_free(&r);
-}
-
-static void s_create(const char *path, const char *body)
-{
-    http_response_t *r = stack_send(&s_stack, "POST", path, body);
-    assert_int_equal(r->status, 201);
-    http_response_free(&r);
+        snprintf(secret, 80, "%s", harness_json_text(r, "secret"));
+    harness_http_response_free(&r);
 }
 
 static const char *s_db; /* the stack's database */
@@ -86,16 +79,18 @@ static void test_signed_cloud_event(void **state)
     assert_int_equal(strncmp(secret, "whsec_", 6), 0);
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = stack_get(&s_stack, path);
-    assert_string_equal(json_text(r, "secret"), ""); /* shown once */
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_get(&s_stack, path);
+    assert_string_equal(harness_json_text(r, "secret"), ""); /* shown once */
+    harness_http_response_free(&r);
 
-    s_create("/v1/organizations", "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
-                                  "\"942110464\",\"kind\":\"MUNICIPALITY\"}");
+    harness_stack_create(&s_stack, "/v1/organizations",
+                         "{\"name\":\"Trondheim kommune\",\"organizationNumber\":"
+                         "\"942110464\",\"kind\":\"MUNICIPALITY\"}",
+                         NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
-    r = stack_get(&s_stack, path); /* its URL answered the handshake */
-    assert_string_equal(json_text(r, "state"), "ACTIVE");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, path); /* its URL answered the handshake */
+    assert_string_equal(harness_json_text(r, "state"), "ACTIVE");
+    harness_http_response_free(&r);
     const char *body = harness_receiver_body(rx, 0);
     json_t *event = json_loads(body, 0, NULL);
     assert_non_null(event);
@@ -169,28 +164,30 @@ static void test_ed25519_signed_cloud_event(void **state)
              "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.organization.\"],"
              "\"signatureScheme\":\"ED25519\",\"heartbeatSeconds\":1}",
              harness_receiver_url(rx));
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/subscriptions", body);
     assert_int_equal(r->status, 201);
-    assert_string_equal(json_text(r, "signatureScheme"), "ED25519");
-    assert_string_equal(json_text(r, "secret"), "");
+    assert_string_equal(harness_json_text(r, "signatureScheme"), "ED25519");
+    assert_string_equal(harness_json_text(r, "secret"), "");
     char id[40], public_key[80];
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    snprintf(public_key, sizeof public_key, "%s", json_text(r, "publicKey"));
-    http_response_free(&r);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    snprintf(public_key, sizeof public_key, "%s", harness_json_text(r, "publicKey"));
+    harness_http_response_free(&r);
     assert_int_equal(strncmp(public_key, "whpk_", 5), 0);
     assert_int_equal(strlen(public_key), 5 + 44); /* base64 of 32 bytes */
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    r = stack_get(&s_stack, path); /* public: shown again */
-    assert_string_equal(json_text(r, "publicKey"), public_key);
-    assert_string_equal(json_text(r, "secret"), "");
-    http_response_free(&r);
+    r = harness_stack_get(&s_stack, path); /* public: shown again */
+    assert_string_equal(harness_json_text(r, "publicKey"), public_key);
+    assert_string_equal(harness_json_text(r, "secret"), "");
+    harness_http_response_free(&r);
     /* the private key is kept sealed only: in plain nowhere */
     assert_int_equal(s_rows_holding("subscriptions", "whsk_"), 0);
     assert_int_equal(s_rows_holding("idempotency", "whsk_"), 0);
 
-    s_create("/v1/organizations", "{\"name\":\"Malvik kommune\",\"organizationNumber\":"
-                                  "\"972417734\",\"kind\":\"MUNICIPALITY\"}");
+    harness_stack_create(&s_stack, "/v1/organizations",
+                         "{\"name\":\"Malvik kommune\",\"organizationNumber\":"
+                         "\"972417734\",\"kind\":\"MUNICIPALITY\"}",
+                         NULL);
     /* the event, and a heartbeat a second after the last delivery */
     bool event = false, heartbeat = false;
     for (size_t i = 0; i < 5 && !(event && heartbeat); i++) {
@@ -217,8 +214,8 @@ static void test_ed25519_signed_cloud_event(void **state)
     assert_int_not_equal(
         harness_receiver_verify_handshakes(rx, "whpk_/MK+BePf+e9P2SsczwF0q3lN/mVTHapLrgYq4Chnnx8="),
         0);
-    r = stack_send(&s_stack, "DELETE", path, NULL);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "DELETE", path, NULL);
+    harness_http_response_free(&r);
     harness_receiver_stop(&rx);
 }
 
@@ -235,23 +232,25 @@ static void test_rotation_to_ed25519_keeps_the_old_signature(void **state)
                 secret);
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = stack_send(&s_stack, "PATCH", path, "{\"signatureScheme\":\"NONE\"}");
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "PATCH", path, "{\"signatureScheme\":\"NONE\"}");
     assert_int_equal(r->status, 400);
-    http_response_free(&r);
-    r = stack_send(&s_stack, "PATCH", path,
-                   "{\"signatureScheme\":\"SIGNATURE_SCHEME_UNSPECIFIED\"}");
-    assert_problem(r, 400, "signatureScheme");
-    http_response_free(&r);
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path,
+                           "{\"signatureScheme\":\"SIGNATURE_SCHEME_UNSPECIFIED\"}");
+    harness_assert_problem(r, 400, "signatureScheme");
+    harness_http_response_free(&r);
 
-    r = stack_send(&s_stack, "PATCH", path, "{\"signatureScheme\":\"ED25519\"}");
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"signatureScheme\":\"ED25519\"}");
     assert_int_equal(r->status, 200);
-    assert_string_equal(json_text(r, "signatureScheme"), "ED25519");
-    assert_string_equal(json_text(r, "secret"), "");
+    assert_string_equal(harness_json_text(r, "signatureScheme"), "ED25519");
+    assert_string_equal(harness_json_text(r, "secret"), "");
     char first_key[80];
-    snprintf(first_key, sizeof first_key, "%s", json_text(r, "publicKey"));
-    http_response_free(&r);
+    snprintf(first_key, sizeof first_key, "%s", harness_json_text(r, "publicKey"));
+    harness_http_response_free(&r);
     assert_int_equal(strncmp(first_key, "whpk_", 5), 0);
-    s_create("/v1/committees", "{\"name\":\"Signert\",\"kind\":\"OTHER\"}");
+    harness_stack_create(&s_stack, "/v1/committees", "{\"name\":\"Signert\",\"kind\":\"OTHER\"}",
+                         NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     const char *signature = harness_receiver_header(rx, 0, "webhook-signature");
     assert_int_equal(strncmp(signature, "v1a,", 4), 0);
@@ -259,20 +258,21 @@ static void test_rotation_to_ed25519_keeps_the_old_signature(void **state)
     assert_int_equal(harness_receiver_verify_ed25519(rx, 0, first_key), 0);
     assert_int_equal(harness_receiver_verify(rx, secret), 0);
 
-    r = stack_send(&s_stack, "PATCH", path, "{\"rotateSecret\":true}");
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"rotateSecret\":true}");
     assert_int_equal(r->status, 200);
-    assert_string_equal(json_text(r, "signatureScheme"), "ED25519");
-    assert_string_equal(json_text(r, "secret"), "");
+    assert_string_equal(harness_json_text(r, "signatureScheme"), "ED25519");
+    assert_string_equal(harness_json_text(r, "secret"), "");
     char second_key[80];
-    snprintf(second_key, sizeof second_key, "%s", json_text(r, "publicKey"));
-    http_response_free(&r);
+    snprintf(second_key, sizeof second_key, "%s", harness_json_text(r, "publicKey"));
+    harness_http_response_free(&r);
     assert_string_not_equal(second_key, first_key);
-    s_create("/v1/committees", "{\"name\":\"Signert igjen\",\"kind\":\"OTHER\"}");
+    harness_stack_create(&s_stack, "/v1/committees",
+                         "{\"name\":\"Signert igjen\",\"kind\":\"OTHER\"}", NULL);
     assert_int_equal(harness_receiver_wait(rx, 2, 10000), 2);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 1, second_key), 0);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 1, first_key), 0);
-    r = stack_send(&s_stack, "DELETE", path, NULL);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "DELETE", path, NULL);
+    harness_http_response_free(&r);
     harness_receiver_stop(&rx);
 }
 
@@ -321,32 +321,34 @@ static void test_owner_brings_their_own_ed25519_key(void **state)
     harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         snprintf(body, sizeof body, "{\"url\":\"%s\",%s}", harness_receiver_url(rx), refused[i][0]);
-        http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
-        assert_problem(r, 400, refused[i][1]);
-        http_response_free(&r);
+        harness_http_response_t *r =
+            harness_stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+        harness_assert_problem(r, 400, refused[i][1]);
+        harness_http_response_free(&r);
     }
     snprintf(body, sizeof body,
              "{\"url\":\"%s\",\"signatureScheme\":\"HMAC_SHA256\",\"signingKey\":\"%s\"}",
              harness_receiver_url(rx), private_key);
-    http_response_t *r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
-    assert_problem(r, 400, "signatureScheme");
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    harness_assert_problem(r, 400, "signatureScheme");
+    harness_http_response_free(&r);
 
     snprintf(body, sizeof body,
              "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.committee.\"],\"signingKey\":\"%s\"}",
              harness_receiver_url(rx), private_key);
-    r = stack_send(&s_stack, "POST", "/v1/subscriptions", body);
-    expect_status(r, 201);
-    assert_string_equal(json_text(r, "signatureScheme"), "ED25519");
-    assert_string_equal(json_text(r, "publicKey"), public_key);
-    assert_string_equal(json_text(r, "secret"), "");
+    r = harness_stack_send(&s_stack, "POST", "/v1/subscriptions", body);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "signatureScheme"), "ED25519");
+    assert_string_equal(harness_json_text(r, "publicKey"), public_key);
+    assert_string_equal(harness_json_text(r, "secret"), "");
     assert_null(strstr(r->body, private_key + 5)); /* never shown back */
     char id[40];
-    snprintf(id, sizeof id, "%s", json_text(r, "id"));
-    http_response_free(&r);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
     assert_int_equal(s_rows_holding("subscriptions", private_key + 5), 0);
     assert_int_equal(s_rows_holding("idempotency", private_key + 5), 0);
-    s_create("/v1/committees", "{\"name\":\"Egen nøkkel\",\"kind\":\"OTHER\"}");
+    harness_stack_create(&s_stack, "/v1/committees",
+                         "{\"name\":\"Egen nøkkel\",\"kind\":\"OTHER\"}", NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 0, public_key), 0);
     assert_int_equal(harness_receiver_verify_handshakes(rx, public_key), 0);
@@ -355,22 +357,23 @@ static void test_owner_brings_their_own_ed25519_key(void **state)
     char second_private[128], second_public[80];
     s_owner_key_pair(true, second_private, second_public);
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    r = stack_send(&s_stack, "PATCH", path, "{\"signingKey\":\"whsk_\"}");
-    assert_problem(r, 400, "signingKey");
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"signingKey\":\"whsk_\"}");
+    harness_assert_problem(r, 400, "signingKey");
+    harness_http_response_free(&r);
     snprintf(body, sizeof body, "{\"signingKey\":\"%s\"}", second_private);
-    r = stack_send(&s_stack, "PATCH", path, body);
-    expect_status(r, 200);
-    assert_string_equal(json_text(r, "publicKey"), second_public);
-    assert_string_equal(json_text(r, "secret"), "");
+    r = harness_stack_send(&s_stack, "PATCH", path, body);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "publicKey"), second_public);
+    assert_string_equal(harness_json_text(r, "secret"), "");
     assert_null(strstr(r->body, second_private + 5));
-    http_response_free(&r);
-    s_create("/v1/committees", "{\"name\":\"Ny egen nøkkel\",\"kind\":\"OTHER\"}");
+    harness_http_response_free(&r);
+    harness_stack_create(&s_stack, "/v1/committees",
+                         "{\"name\":\"Ny egen nøkkel\",\"kind\":\"OTHER\"}", NULL);
     assert_int_equal(harness_receiver_wait(rx, 2, 10000), 2);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 1, second_public), 0);
     assert_int_equal(harness_receiver_verify_ed25519(rx, 1, public_key), 0); /* the old, 24 h */
-    r = stack_send(&s_stack, "DELETE", path, NULL);
-    http_response_free(&r);
+    r = harness_stack_send(&s_stack, "DELETE", path, NULL);
+    harness_http_response_free(&r);
     harness_receiver_stop(&rx);
 }
 
@@ -381,8 +384,10 @@ static void test_retries_keep_the_order(void **state)
     char id[40];
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
                 NULL);
-    s_create("/v1/committees", "{\"name\":\"Første\",\"kind\":\"OTHER\"}");
-    s_create("/v1/committees", "{\"name\":\"Andre\",\"kind\":\"OTHER\"}");
+    harness_stack_create(&s_stack, "/v1/committees", "{\"name\":\"Første\",\"kind\":\"OTHER\"}",
+                         NULL);
+    harness_stack_create(&s_stack, "/v1/committees", "{\"name\":\"Andre\",\"kind\":\"OTHER\"}",
+                         NULL);
     assert_int_equal(harness_receiver_wait(rx, 4, 15000), 4);
     static const char *names[] = {"Første", "Første", "Første", "Andre"};
     char first_id[64] = "";
@@ -399,10 +404,10 @@ static void test_retries_keep_the_order(void **state)
     /* every attempt is recorded */
     char path[160];
     snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries", id);
-    http_response_t *r = NULL;
+    harness_http_response_t *r = NULL;
     for (int i = 0; i < 50; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
+        harness_http_response_free(&r);
+        r = harness_stack_get(&s_stack, path);
         json_t *second = json_array_get(json_object_get(r->json, "items"), 1);
         if (second && strcmp(json_string_value(json_object_get(second, "state")), "DELIVERED") == 0)
             break;
@@ -414,7 +419,7 @@ static void test_retries_keep_the_order(void **state)
     assert_int_equal(json_array_size(log), 3);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(log, 0), "status")), 500);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(log, 2), "status")), 204);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     harness_receiver_stop(&rx);
 }
 
@@ -431,7 +436,7 @@ static void test_a_failure_holds_back_what_follows(void **state)
     char body[128];
     for (size_t i = 0; i < 6; i++) {
         snprintf(body, sizeof body, "{\"name\":\"%s\",\"kind\":\"OTHER\"}", names[i]);
-        s_create("/v1/committees", body);
+        harness_stack_create(&s_stack, "/v1/committees", body, NULL);
     }
     /* the second twice (500, then 204), every other once, in order */
     static const char *expected[] = {"En", "To", "To", "Tre", "Fire", "Fem", "Seks"};
@@ -451,7 +456,7 @@ static void test_a_failure_holds_back_what_follows(void **state)
 /* The value of one series in the gateway's /metrics, or -1 if absent. */
 static double s_metric(const char *series)
 {
-    http_response_t *r = stack_get(&s_stack, "/metrics");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/metrics");
     double value = -1;
     size_t len = strlen(series);
     for (const char *p = r->body; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
@@ -459,7 +464,7 @@ static double s_metric(const char *series)
             value = strtod(p + len + 1, NULL);
             break;
         }
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return value;
 }
 
@@ -483,19 +488,19 @@ static void test_dead_letter_replayed(void **state)
     harness_receiver_t *rx = harness_receiver_start(statuses, 3, 204);
     char id[40], body[256];
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.person.\"", id, NULL);
-    http_response_t *r = stack_get(&s_stack, "/v1/organizations");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/v1/organizations");
     const char *org = json_string_value(
         json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id"));
     snprintf(body, sizeof body, "{\"name\":\"Kari Nordmann\",\"organizationId\":\"%s\"}", org);
-    http_response_free(&r);
-    s_create("/v1/persons", body);
+    harness_http_response_free(&r);
+    harness_stack_create(&s_stack, "/v1/persons", body, NULL);
     assert_int_equal(harness_receiver_wait(rx, 3, 10000), 3);
     char path[160];
     snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries?state=DEAD", id);
     r = NULL;
     for (int i = 0; i < 50; i++) {
-        http_response_free(&r);
-        r = stack_get(&s_stack, path);
+        harness_http_response_free(&r);
+        r = harness_stack_get(&s_stack, path);
         if (json_array_size(json_object_get(r->json, "items")) == 1)
             break;
         usleep(100 * 1000);
@@ -505,14 +510,14 @@ static void test_dead_letter_replayed(void **state)
     snprintf(delivery, sizeof delivery, "%s",
              json_string_value(
                  json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
 
     snprintf(path, sizeof path, "/v1/subscriptions/%s/replay", id);
     snprintf(body, sizeof body, "{\"deliveryId\":\"%s\"}", delivery);
-    r = stack_send(&s_stack, "POST", path, body);
+    r = harness_stack_send(&s_stack, "POST", path, body);
     assert_int_equal(r->status, 200);
     assert_int_equal(json_integer_value(json_object_get(r->json, "replayed")), 1);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     assert_int_equal(harness_receiver_wait(rx, 4, 10000), 4);
     harness_receiver_stop(&rx);
 
@@ -536,10 +541,10 @@ static void s_expect_disabled(const char *id, const char *why)
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = stack_await(&s_stack, path, "state", "DISABLED");
-    assert_string_equal(json_text(r, "state"), "DISABLED");
-    assert_non_null(strstr(json_text(r, "disabledReason"), why));
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_await(&s_stack, path, "state", "DISABLED");
+    assert_string_equal(harness_json_text(r, "state"), "DISABLED");
+    assert_non_null(strstr(harness_json_text(r, "disabledReason"), why));
+    harness_http_response_free(&r);
 }
 
 /* An endpoint failing for three days is switched off with the reason.
@@ -552,7 +557,8 @@ static void test_failing_for_days_disables(void **state)
     char id[40];
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
                 NULL);
-    s_create("/v1/committees", "{\"name\":\"Fjerde\",\"kind\":\"OTHER\"}");
+    harness_stack_create(&s_stack, "/v1/committees", "{\"name\":\"Fjerde\",\"kind\":\"OTHER\"}",
+                         NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     char sql[200];
     snprintf(sql, sizeof sql,
@@ -582,7 +588,8 @@ static void test_gone_disables(void **state)
     char id[40];
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
                 NULL);
-    s_create("/v1/committees", "{\"name\":\"Tredje\",\"kind\":\"OTHER\"}");
+    harness_stack_create(&s_stack, "/v1/committees", "{\"name\":\"Tredje\",\"kind\":\"OTHER\"}",
+                         NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     s_expect_disabled(id, "410");
     usleep(500 * 1000);
@@ -597,13 +604,13 @@ static void test_only_what_the_owner_may_see(void **state)
     char a[40], b[40];
     s_subscribe(s_annen, harness_receiver_url(theirs), "\"no.samhand.deviation.\"", a, NULL);
     s_subscribe(s_kommune, harness_receiver_url(ours), "\"no.samhand.deviation.\"", b, NULL);
-    http_response_t *r = s_as(
+    harness_http_response_t *r = s_as(
         s_kommune, "POST", "/v1/deviations",
         "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
         "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
         "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\",\"submit\":true}");
     assert_int_equal(r->status, 201);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     assert_int_equal(harness_receiver_wait(ours, 1, 10000), 1);
     usleep(500 * 1000);
     assert_int_equal(harness_receiver_wait(theirs, 1, 0), 0);
@@ -611,23 +618,23 @@ static void test_only_what_the_owner_may_see(void **state)
     char path[128];
     snprintf(path, sizeof path, "/v1/subscriptions/%s", b);
     r = s_as(s_annen, "GET", path, NULL);
-    assert_problem(r, 404, NULL);
-    http_response_free(&r);
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
     r = s_as(s_annen, "POST", "/v1/subscriptions", "{\"url\":\"ftp://x\"}");
-    assert_problem(r, 400, "url");
-    http_response_free(&r);
+    harness_assert_problem(r, 400, "url");
+    harness_http_response_free(&r);
     harness_receiver_stop(&theirs);
     harness_receiver_stop(&ours);
 }
 
 static long s_ready(char *detail, size_t size)
 {
-    http_response_t *r = stack_get(&s_stack, "/readyz");
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/readyz");
     long status = r->status;
     json_t *notify = json_object_get(json_object_get(r->json, "services"), "notify");
     snprintf(detail, size, "%s/%s", json_string_value(json_object_get(notify, "status")),
              json_string_value(json_object_get(notify, "oldestQueue")));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     return status;
 }
 
@@ -641,17 +648,18 @@ static void test_a_hanging_endpoint_leaves_the_platform_ready(void **state)
     char id[40], detail[64] = "";
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
                 NULL);
-    s_create("/v1/committees", "{\"name\":\"Fjerde\",\"kind\":\"OTHER\"}");
+    harness_stack_create(&s_stack, "/v1/committees", "{\"name\":\"Fjerde\",\"kind\":\"OTHER\"}",
+                         NULL);
     for (int i = 0; i < 35; i++) { /* past SAMHAND_QUEUE_MAX_AGE_SECONDS (2) */
         if (s_ready(detail, sizeof detail) != 200)
             fail_msg("/readyz unready while only an endpoint hangs: %s", detail);
         usleep(100 * 1000);
     }
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
-    http_response_t *r = NULL;
+    harness_http_response_t *r = NULL;
     for (int i = 0; i < 50; i++) { /* once its answer is recorded */
-        http_response_free(&r);
-        r = stack_get(&s_stack, "/metrics");
+        harness_http_response_free(&r);
+        r = harness_stack_get(&s_stack, "/metrics");
         if (strstr(r->body, "samhand_queue_depth{service=\"notify\",queue=\"webhooks\"} 0"))
             break;
         usleep(100 * 1000);
@@ -662,7 +670,7 @@ static void test_a_hanging_endpoint_leaves_the_platform_ready(void **state)
         strstr(r->body, "samhand_queue_depth{service=\"notify\",queue=\"dead_letters\"}"));
     assert_non_null(
         strstr(r->body, "samhand_queue_oldest_age_seconds{service=\"agenda\",queue=\"outbox\"}"));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     harness_receiver_stop(&rx);
 }
 
@@ -698,26 +706,27 @@ static void test_a_secret_that_will_not_open_is_samhands_failure(void **state)
     s_subscribe(s_stack.auth_header, harness_receiver_url(rx), "\"no.samhand.committee.\"", id,
                 secret);
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    http_response_t *r = stack_await(&s_stack, path, "state", "ACTIVE");
-    assert_string_equal(json_text(r, "state"), "ACTIVE");
-    http_response_free(&r);
+    harness_http_response_t *r = harness_stack_await(&s_stack, path, "state", "ACTIVE");
+    assert_string_equal(harness_json_text(r, "state"), "ACTIVE");
+    harness_http_response_free(&r);
     setenv("SAMHAND_SECRET_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
            1);
     harness_stack_crash(&s_stack, "notify");
     harness_stack_wait_ready(&s_stack);
-    s_create("/v1/committees", "{\"name\":\"Usignert\",\"kind\":\"OTHER\"}");
+    harness_stack_create(&s_stack, "/v1/committees", "{\"name\":\"Usignert\",\"kind\":\"OTHER\"}",
+                         NULL);
     /* the retries of a failing endpoint (3 here, 100 ms apart) would have
      * made it a dead letter long before */
     usleep(3000 * 1000);
     assert_int_equal(harness_receiver_wait(rx, 1, 0), 0);
-    r = stack_get(&s_stack, path);
-    assert_string_equal(json_text(r, "state"), "ACTIVE");
+    r = harness_stack_get(&s_stack, path);
+    assert_string_equal(harness_json_text(r, "state"), "ACTIVE");
     json_t *health = json_object_get(r->json, "health");
     assert_null(json_object_get(health, "failingSince"));
     assert_int_equal(json_integer_value(json_object_get(health, "consecutiveFailures")), 0);
-    http_response_free(&r);
+    harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/subscriptions/%s/deliveries", id);
-    r = stack_get(&s_stack, path);
+    r = harness_stack_get(&s_stack, path);
     json_t *delivery = json_array_get(json_object_get(r->json, "items"), 0);
     assert_string_equal(json_string_value(json_object_get(delivery, "state")), "PENDING");
     assert_int_equal(json_integer_value(json_object_get(delivery, "attempts")), 0);
@@ -725,12 +734,12 @@ static void test_a_secret_that_will_not_open_is_samhands_failure(void **state)
     assert_int_equal(json_array_size(log), 1); /* said once, not once a try */
     assert_non_null(strstr(json_string_value(json_object_get(json_array_get(log, 0), "response")),
                            "SAMHAND_SECRET_KEY"));
-    http_response_free(&r);
-    r = stack_get(&s_stack, "/metrics");
+    harness_http_response_free(&r);
+    r = harness_stack_get(&s_stack, "/metrics");
     assert_non_null(strstr(r->body,
                            "samhand_queue_items_total{service=\"notify\",queue=\"webhooks\","
                            "flow=\"unsigned\"} "));
-    http_response_free(&r);
+    harness_http_response_free(&r);
     char *text = s_notify_log();
     char line[160];
     snprintf(line, sizeof line, "could not sign the delivery of webhook subscription %s", id);
@@ -742,22 +751,22 @@ static void test_a_secret_that_will_not_open_is_samhands_failure(void **state)
     /* its owner rotates the secret (sealed with the key notify has now):
      * the event goes, signed with the new one alone */
     snprintf(path, sizeof path, "/v1/subscriptions/%s", id);
-    r = stack_send(&s_stack, "PATCH", path, "{\"rotateSecret\":true}");
-    expect_status(r, 200);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"rotateSecret\":true}");
+    harness_expect_status(r, 200);
     char rotated[80];
-    snprintf(rotated, sizeof rotated, "%s", json_text(r, "secret"));
-    http_response_free(&r);
+    snprintf(rotated, sizeof rotated, "%s", harness_json_text(r, "secret"));
+    harness_http_response_free(&r);
     assert_int_equal(harness_receiver_wait(rx, 1, 10000), 1);
     assert_int_equal(harness_receiver_verify(rx, rotated), 0);
     assert_null(strchr(harness_receiver_header(rx, 0, "webhook-signature"), ' '));
     harness_receiver_stop(&rx);
 }
 
-/* Each test's subscriptions go with it (see stack_forget_subscriptions). */
+/* Each test's subscriptions go with it (see harness_stack_forget_subscriptions). */
 static int s_forget(void **state)
 {
     (void)state;
-    return stack_forget_subscriptions(&s_stack);
+    return harness_stack_forget_subscriptions(&s_stack);
 }
 
 int main(void)

@@ -1,4 +1,4 @@
-/* Rules of the agenda service that need no database. */
+/* The rules of agenda_organization.c that need no database. */
 #include "agenda_organization.h"
 #include "agenda_server.h"
 #include "harness.h"

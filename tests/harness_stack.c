@@ -1,0 +1,327 @@
+/* The stack under test (see harness.h): free ports, the real binaries
+ * started as child processes and stopped, a crashed service started again,
+ * and the administrator's requests and fixtures against a stack. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A port below the kernel's ephemeral range (32768-), where no outgoing
+ * connection can take it between now and the service's bind; never the
+ * same twice in one test program. */
+int harness_free_port(void)
+{
+    static int given[64], n_given;
+    static unsigned seed;
+    if (!seed)
+        seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+    for (int tries = 0; tries < 1000; tries++) {
+        int port = 10000 + (int)(rand_r(&seed) % 22000);
+        bool taken = false;
+        for (int i = 0; i < n_given; i++)
+            taken = taken || given[i] == port;
+        if (taken)
+            continue;
+        /* test programs run side by side: a port is this process's while it
+         * holds the port's lock (let go when it exits, however it ends) */
+        char lock_path[64];
+        snprintf(lock_path, sizeof lock_path, "/tmp/samhand-test-port-%d.lock", port);
+        int lock = open(lock_path, O_CREAT | O_RDWR | O_CLOEXEC, 0666);
+        if (lock < 0)
+            continue;
+        if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+            close(lock);
+            continue;
+        }
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int bound = bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0;
+        close(fd);
+        if (!bound) {
+            close(lock);
+            continue;
+        }
+        if (n_given < (int)(sizeof given / sizeof given[0]))
+            given[n_given++] = port;
+        return port;
+    }
+    fprintf(stderr, "free port: none found\n");
+    exit(1);
+}
+
+pid_t harness_spawn(const char *binary, const char *const *env)
+{
+    const char *dir = getenv("SAMHAND_BUILD_DIR");
+    char path[512], log[512];
+    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : ".", binary);
+    snprintf(log, sizeof log, "%s/Testing/%s-%d.log", dir && *dir ? dir : ".", binary,
+             (int)getpid());
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (const char *const *e = env; e && *e; e++)
+            putenv((char *)*e);
+        /* a plain bus, unless the test brings CurveZMQ keys (test_curve) */
+        setenv("SAMHAND_BUS_PLAIN", "1", 0);
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0) {
+            dup2(fd, 2);
+            close(fd);
+        }
+        execl(path, binary, (char *)NULL);
+        fprintf(stderr, "cannot start %s: %s\n", path, strerror(errno));
+        _exit(127);
+    }
+    return pid;
+}
+
+int harness_stop(pid_t pid)
+{
+    if (pid <= 0)
+        return -1;
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 100; i++) {
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        usleep(50 * 1000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+harness_http_response_t *harness_stack_get(harness_stack_t *stack, const char *path)
+{
+    return harness_stack_send(stack, "GET", path, NULL);
+}
+
+harness_http_response_t *harness_stack_send(harness_stack_t *stack, const char *method,
+                                            const char *path, const char *json_body)
+{
+    char url[1024];
+    snprintf(url, sizeof url, "%s%s", stack->base_url, path);
+    const char *headers[] = {stack->auth_header, NULL};
+    return harness_http_request(method, url, json_body, headers);
+}
+
+harness_http_response_t *harness_stack_await(harness_stack_t *stack, const char *path,
+                                             const char *key, const char *value)
+{
+    harness_http_response_t *r = NULL;
+    for (int i = 0; i < 100; i++) {
+        harness_http_response_free(&r);
+        r = harness_stack_get(stack, path);
+        if (strcmp(harness_json_text(r, key), value) == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    return r;
+}
+
+int harness_stack_forget_subscriptions(harness_stack_t *stack)
+{
+    harness_http_response_t *r = harness_stack_get(stack, "/v1/subscriptions?limit=500");
+    json_t *items = r->status == 200 ? json_object_get(r->json, "items") : NULL;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/v1/subscriptions/%s",
+                 json_string_value(json_object_get(json_array_get(items, i), "id")));
+        harness_http_response_t *gone = harness_stack_send(stack, "DELETE", path, NULL);
+        assert_true(gone->status == 200 || gone->status == 404);
+        harness_http_response_free(&gone);
+    }
+    harness_http_response_free(&r);
+    return 0;
+}
+
+void harness_stack_create(harness_stack_t *stack, const char *path, const char *body, char id[40])
+{
+    harness_http_response_t *r = harness_stack_send(stack, "POST", path, body);
+    harness_expect_status(r, 201);
+    if (id)
+        snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+}
+
+void harness_stack_add_item(harness_stack_t *stack, const char *meeting, const char *body,
+                            char id[40])
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    harness_http_response_t *r = harness_stack_send(stack, "POST", path, body);
+    harness_expect_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    const char *item_id =
+        json_string_value(json_object_get(json_array_get(items, json_array_size(items) - 1), "id"));
+    if (id)
+        snprintf(id, 40, "%s", item_id ? item_id : "");
+    harness_http_response_free(&r);
+}
+
+void harness_stack_publish(harness_stack_t *stack, const char *meeting)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    harness_http_response_t *r = harness_stack_send(stack, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+}
+
+void harness_api_key(const char *key, const char *organization_id, const char *roles, char *entry,
+                     size_t size)
+{
+    unsigned char digest[32];
+    unsigned int len;
+    EVP_Digest(key, strlen(key), digest, &len, EVP_sha256(), NULL);
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+        sprintf(hex + 2 * i, "%02x", digest[i]);
+    snprintf(entry, size, "%s:%s:%s", hex, organization_id, roles);
+}
+
+static void s_make_key(harness_stack_t *stack, char hash_hex[65])
+{
+    unsigned char bytes[16], digest[32];
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(bytes, 1, sizeof bytes, f) != sizeof bytes)
+        exit(1);
+    fclose(f);
+    char *p = stack->admin_key + sprintf(stack->admin_key, "shk_");
+    for (int i = 0; i < 16; i++)
+        p += sprintf(p, "%02x", bytes[i]);
+    unsigned int len;
+    EVP_Digest(stack->admin_key, strlen(stack->admin_key), digest, &len, EVP_sha256(), NULL);
+    for (int i = 0; i < 32; i++)
+        sprintf(hash_hex + 2 * i, "%02x", digest[i]);
+    snprintf(stack->auth_header, sizeof stack->auth_header, "Authorization: Bearer %s",
+             stack->admin_key);
+}
+
+/* The stack's environment, kept so a crashed service can come back with
+ * the same one. */
+static char (*s_env)[700];
+static char s_database_url[512];
+
+/* Spawns service `i` of harness_services with the stack's environment; the
+ * database URL names the service's own role. */
+static pid_t s_spawn_service(int i)
+{
+    snprintf(s_env[0], 700, "SAMHAND_DATABASE_URL=%s%cuser=%s", s_database_url,
+             strchr(s_database_url, '?') ? '&' : '?', harness_services[i]);
+    const char *all[] = {s_env[0], s_env[1], s_env[2], s_env[3], s_env[4], s_env[5],
+                         s_env[6], s_env[7], s_env[8], s_env[9], NULL};
+    char binary[64];
+    snprintf(binary, sizeof binary, "samhand-%s", harness_services[i]);
+    return harness_spawn(binary, all);
+}
+
+void harness_stack_crash(harness_stack_t *stack, const char *service)
+{
+    pid_t *pids[] = {&stack->agenda, &stack->deviation, &stack->notify};
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(harness_services[i], service) != 0)
+            continue;
+        kill(*pids[i], SIGKILL);
+        waitpid(*pids[i], NULL, 0);
+        *pids[i] = s_spawn_service(i);
+        return;
+    }
+    fail_msg("no service %s", service);
+}
+
+void harness_stack_start(harness_stack_t *stack, const char *database_url)
+{
+    memset(stack, 0, sizeof *stack);
+    /* tests send bursts with one key; a test of the limit sets its own */
+    setenv("SAMHAND_RATE_LIMIT", "0", 0);
+    /* the tests' webhook receivers listen on 127.0.0.1 */
+    setenv("SAMHAND_WEBHOOK_ALLOW_LOOPBACK", "1", 0);
+    /* what seals webhook secrets at rest; a test of the key sets its own */
+    setenv("SAMHAND_SECRET_KEY", HARNESS_SECRET_KEY, 0);
+    char hash[65];
+    s_make_key(stack, hash);
+    stack->http_port = harness_free_port();
+    snprintf(stack->base_url, sizeof stack->base_url, "http://127.0.0.1:%d", stack->http_port);
+    snprintf(stack->agenda_endpoint, 64, "tcp://127.0.0.1:%d", harness_free_port());
+    snprintf(stack->deviation_endpoint, 64, "tcp://127.0.0.1:%d", harness_free_port());
+    snprintf(stack->notify_endpoint, 64, "tcp://127.0.0.1:%d", harness_free_port());
+
+    static char env[12][700];
+    s_env = env;
+    snprintf(env[1], sizeof env[1], "SAMHAND_AGENDA_ENDPOINT=%s", stack->agenda_endpoint);
+    snprintf(env[2], sizeof env[2], "SAMHAND_DEVIATION_ENDPOINT=%s", stack->deviation_endpoint);
+    snprintf(env[3], sizeof env[3], "SAMHAND_NOTIFY_ENDPOINT=%s", stack->notify_endpoint);
+    snprintf(env[4], sizeof env[4], "SAMHAND_HTTP_PORT=%d", stack->http_port);
+    snprintf(env[5], sizeof env[5], "SAMHAND_ADMIN_KEY_SHA256=%s", hash);
+    /* few, to keep the shared PostgreSQL small, unless a test sets them */
+    const char *connections = getenv("SAMHAND_DB_CONNECTIONS");
+    snprintf(env[6], sizeof env[6], "SAMHAND_DB_CONNECTIONS=%s",
+             connections && *connections ? connections : "2");
+    snprintf(env[7], sizeof env[7], "SAMHAND_AGENDA_EVENTS_ENDPOINT=tcp://127.0.0.1:%d",
+             harness_free_port());
+    snprintf(env[8], sizeof env[8], "SAMHAND_DEVIATION_EVENTS_ENDPOINT=tcp://127.0.0.1:%d",
+             harness_free_port());
+    snprintf(env[9], sizeof env[9], "SAMHAND_NOTIFY_EVENTS_ENDPOINT=tcp://127.0.0.1:%d",
+             harness_free_port());
+    snprintf(s_database_url, sizeof s_database_url, "%s", database_url);
+    pid_t *pids[] = {&stack->agenda, &stack->deviation, &stack->notify};
+    for (int i = 0; i < 3; i++)
+        *pids[i] = s_spawn_service(i);
+    const char *all[] = {env[0], env[1], env[2], env[3], env[4], env[5],
+                         env[6], env[7], env[8], env[9], NULL};
+    snprintf(env[0], sizeof env[0], "SAMHAND_LOG_LEVEL=info");
+    stack->gateway = harness_spawn("samhand-gateway", all);
+    harness_stack_wait_ready(stack);
+}
+
+void harness_stack_wait_ready(harness_stack_t *stack)
+{
+    char url[128];
+    snprintf(url, sizeof url, "%s/readyz", stack->base_url);
+    for (int i = 0; i < 300; i++) {
+        harness_http_response_t *r = harness_http_request("GET", url, NULL, NULL);
+        long status = r->status;
+        harness_http_response_free(&r);
+        if (status == 200)
+            return;
+        usleep(100 * 1000);
+    }
+    fprintf(stderr, "the stack did not become ready; see %s/Testing/*.log\n",
+            getenv("SAMHAND_BUILD_DIR"));
+    harness_stack_stop(stack);
+    fail();
+}
+
+void harness_stack_stop(harness_stack_t *stack)
+{
+    /* A clean exit is part of the contract: a crash, a sanitizer report or
+     * a leak makes the exit status non-zero and fails the test. */
+    int gateway = harness_stop(stack->gateway);
+    int agenda = harness_stop(stack->agenda);
+    int deviation = harness_stop(stack->deviation);
+    int notify = harness_stop(stack->notify);
+    stack->gateway = stack->agenda = stack->deviation = stack->notify = 0;
+    if (gateway || agenda || deviation || notify)
+        fprintf(
+            stderr,
+            "exit status: gateway %d, agenda %d, deviation %d, notify %d; see %s/Testing/*.log\n",
+            gateway, agenda, deviation, notify, getenv("SAMHAND_BUILD_DIR"));
+    assert_int_equal(gateway, 0);
+    assert_int_equal(agenda, 0);
+    assert_int_equal(deviation, 0);
+    assert_int_equal(notify, 0);
+}

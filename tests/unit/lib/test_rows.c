@@ -1,0 +1,81 @@
+/* The stores' row reader against a real PostgreSQL: each column of a row
+ * lands in the field its map names, read by that field's type, NULL reads
+ * as the field's zero, and a column mapped to nothing is left for the
+ * converter. */
+#include "harness.h"
+#include "samhand/v1/agenda.pb-c.h"
+#include "samhand_rows.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const rows_map_t s_action_map =
+    ROWS_MAP(samhand__v1__action__descriptor, "id", "responsible_organization_ids", "status",
+             "is_overdue", "number", "create_time", NULL, "description");
+
+static const char *s_url; /* one database for the program: made once */
+
+static PGresult *s_query(db_t *db, const char *sql)
+{
+    PGresult *res = db_query(db, sql, 0, NULL);
+    assert_non_null(res);
+    assert_int_equal(PQntuples(res), 1);
+    return res;
+}
+
+static void test_each_column_lands_in_its_field_by_type(void **state)
+{
+    (void)state;
+    db_t *db = db_new(s_url, "rowstest", 5000);
+    assert_non_null(db);
+    PGresult *res = s_query(db, "SELECT 'a1', array_to_json(ARRAY['o1', 'o2'])::text, "
+                                "'IN_PROGRESS', true, 7, " ROWS_TIMESTAMP_US(
+                                    "'2023-02-08 13:00:00.25+01'::timestamptz") ", 'skipped', "
+                                                                                "'Følg opp'");
+    Samhand__V1__Action *a = (Samhand__V1__Action *)rows_read(&s_action_map, res, 0);
+    assert_string_equal(a->id, "a1");
+    assert_int_equal(a->n_responsible_organization_ids, 2);
+    assert_string_equal(a->responsible_organization_ids[1], "o2");
+    assert_int_equal(a->status, SAMHAND__V1__ACTION__STATUS__IN_PROGRESS);
+    assert_true(a->is_overdue);
+    assert_int_equal(a->number, 7);
+    assert_non_null(a->create_time);
+    assert_int_equal(a->create_time->seconds, 1675857600); /* 12.00 UTC */
+    assert_int_equal(a->create_time->nanos, 250000000);
+    assert_string_equal(a->description, "Følg opp");
+    /* what the map leaves out is as a new message has it */
+    assert_null(a->update_time);
+    assert_string_equal(a->committee_id, "");
+    PQclear(res);
+    protobuf_c_message_free_unpacked(&a->base, NULL);
+    db_destroy(&db);
+}
+
+static void test_null_reads_as_the_fields_zero(void **state)
+{
+    (void)state;
+    db_t *db = db_new(s_url, "rowstest", 5000);
+    PGresult *res = s_query(db, "SELECT NULL::text, NULL::text, 'NO_SUCH_STATUS', NULL::boolean, "
+                                "NULL::int, 0::bigint, NULL, NULL::text");
+    Samhand__V1__Action *a = (Samhand__V1__Action *)rows_read(&s_action_map, res, 0);
+    assert_string_equal(a->id, "");
+    assert_int_equal(a->n_responsible_organization_ids, 0);
+    assert_int_equal(a->status, 0);
+    assert_false(a->is_overdue);
+    assert_int_equal(a->number, 0);
+    assert_int_equal(a->create_time->seconds, 0);
+    assert_string_equal(a->description, "");
+    PQclear(res);
+    protobuf_c_message_free_unpacked(&a->base, NULL);
+    db_destroy(&db);
+}
+
+int main(void)
+{
+    s_url = harness_database_url();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_each_column_lands_in_its_field_by_type),
+        cmocka_unit_test(test_null_reads_as_the_fields_zero),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
