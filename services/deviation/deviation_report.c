@@ -224,8 +224,19 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
         gone.receiving_organization_id = r->receiving_organization_id;
         rc = bus_call_reply_before_commit(call, &gone.base);
     } else if (rc == 0) {
+        /* the answer shows the partnership's quality staff who reported an
+         * anonymous report: logged with the change, or neither is made */
+        int sides = deviation_sides(call, r);
+        if (r->is_anonymous && !(sides & DEVIATION_SIDE_REPORTER) &&
+            deviation_sees_reporter(call, r, sides)) {
+            const char *ids[] = {r->id};
+            const char *org = deviation_caller_organization(call);
+            rc = deviation_store_reads_log(call->db, ids, 1, deviation_caller_subject(call),
+                                           org[0] ? org : NULL, "REPORTER");
+        }
         deviation_present(call, r);
-        rc = bus_call_reply_before_commit(call, &r->base);
+        if (rc == 0)
+            rc = bus_call_reply_before_commit(call, &r->base);
     }
     protobuf_c_message_free_unpacked(&r->base, NULL);
     if (rc != 0 || db_commit(call->db) != 0) {
@@ -308,8 +319,7 @@ int deviation_report_get(bus_call_t *call)
     deviation_report_t *r = NULL;
     if (deviation_load(call, req->id, false, &r) != 0)
         return -1;
-    const char *ids[] = {r->id};
-    if (deviation_log_reads(call, ids, 1, "GET") != 0) {
+    if (deviation_log_reads(call, &r, 1, "GET") != 0) {
         protobuf_c_message_free_unpacked(&r->base, NULL);
         return -1;
     }
@@ -354,12 +364,7 @@ int deviation_report_list(bus_call_t *call)
                              req->overdue, today, req->reference[0] ? req->reference : NULL,
                              &list) != 0)
         return bus_call_fail_db(call, "list deviations");
-    const char **ids = calloc(list->n_items + 1, sizeof *ids);
-    for (size_t i = 0; i < list->n_items; i++)
-        ids[i] = list->items[i]->id;
-    int logged = deviation_log_reads(call, ids, list->n_items, "LIST");
-    free(ids);
-    if (logged != 0) {
+    if (deviation_log_reads(call, list->items, list->n_items, "LIST") != 0) {
         protobuf_c_message_free_unpacked(&list->base, NULL);
         return -1;
     }
@@ -382,10 +387,18 @@ int deviation_reads_list(bus_call_t *call)
     deviation_report_t *r = NULL;
     if (deviation_load(call, req->id, false, &r) != 0)
         return -1;
-    protobuf_c_message_free_unpacked(&r->base, NULL);
     Samhand__V1__ListDeviationReadsResponse *list = NULL;
-    if (deviation_store_reads_list(call->db, req->id, after, limit, &list) != 0)
+    if (deviation_store_reads_list(call->db, req->id, after, limit, &list) != 0) {
+        protobuf_c_message_free_unpacked(&r->base, NULL);
         return bus_call_fail_db(call, "list reads");
+    }
+    /* who of the reporting side read an anonymous report would tell who
+     * reported it: to those not shown the reporter, only their organisation */
+    if (!deviation_sees_reporter(call, r, deviation_sides(call, r)))
+        for (size_t i = 0; i < list->n_items; i++)
+            if (strcmp(list->items[i]->organization_id, r->reporting_organization_id) == 0)
+                deviation_replace_text(&list->items[i]->subject, "anonymous");
+    protobuf_c_message_free_unpacked(&r->base, NULL);
     bus_call_reply_free(call, &list->base);
     return 0;
 }
@@ -396,8 +409,7 @@ int deviation_report_export(bus_call_t *call)
     deviation_report_t *r = NULL;
     if (deviation_load(call, req->id, false, &r) != 0)
         return -1;
-    const char *ids[] = {r->id};
-    if (deviation_log_reads(call, ids, 1, "EXPORT") != 0) {
+    if (deviation_log_reads(call, &r, 1, "EXPORT") != 0) {
         protobuf_c_message_free_unpacked(&r->base, NULL);
         return -1;
     }

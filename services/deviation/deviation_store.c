@@ -120,7 +120,9 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     ROWS_TIMESTAMP_US("submitted_at") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", "              \
     ROWS_TIMESTAMP_US("answered_at") ", " ROWS_TIMESTAMP_US("closed_at") ", "                     \
     ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", "                     \
-    "coalesce(paused_on::text, ''), reporter_subject, coalesce(settings_version, 0), row_seq"
+    "coalesce(paused_on::text, ''), reporter_subject, coalesce(settings_version, 0), "            \
+    "array_to_json(ARRAY(SELECT f.organization_id::text FROM report_forwards f "                   \
+    "  WHERE f.report_id = reports.id ORDER BY f.forwarded_at)), row_seq"
 /* clang-format on */
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
@@ -184,6 +186,8 @@ static ProtobufCMessage *s_report(const PGresult *res, int row)
         r->answer_deadline->status = SAMHAND__V1__DEADLINE__STATUS__PAUSED;
     r->reporter_subject = rows_text(res, row, 32);
     r->settings_version = atoi(PQgetvalue(res, row, 33));
+    r->previous_receiving_organization_ids =
+        rows_json_strings(PQgetvalue(res, row, 34), &r->n_previous_receiving_organization_ids);
     return &r->base;
 }
 
@@ -288,7 +292,8 @@ int deviation_store_list(db_t *db, deviation_page_t page, const char *organizati
                             today, subject, reference};
     /* who may see a report, as deviation_report.c's s_sides has it */
 #define LIST_WHERE                                                                                 \
-    " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR receiving_organization_id = $3)"  \
+    " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR receiving_organization_id = $3"   \
+    "      OR id IN (SELECT report_id FROM report_forwards WHERE organization_id = $3))"           \
     " AND (state <> 'DRAFT' OR (reporter_subject = $7 AND $7 <> ''))"                              \
     " AND ($4::text IS NULL OR state = $4)"                                                        \
     " AND (NOT $5::boolean OR (state = 'SUBMITTED' AND acknowledge_due < $6::date) OR "            \

@@ -96,7 +96,8 @@ int deviation_store_set_settings_version(db_t *db, const char *id, int version);
 /* ---- the access log (deviation_store_read.c) */
 
 /* Logs that `subject` (of `organization_id`, or NULL) was shown the reports
- * `ids` in the way `how` (GET, LIST, EXPORT). 0 or -1. */
+ * `ids` in the way `how` (GET, LIST, EXPORT; REPORTER: who reported an
+ * anonymous one). 0 or -1. */
 int deviation_store_reads_log(db_t *db, const char *const *ids, size_t n, const char *subject,
                               const char *organization_id, const char *how);
 
@@ -104,6 +105,11 @@ int deviation_store_reads_log(db_t *db, const char *const *ids, size_t n, const 
  * new response (the caller frees it). 0 or -1. */
 int deviation_store_reads_list(db_t *db, const char *id, int64_t after, int limit,
                                Samhand__V1__ListDeviationReadsResponse **out);
+
+/* ---- the organisations a report passed through (deviation_store_forward.c) */
+
+/* Records that `organization_id` forwarded report `id` and keeps reading it. 0 or -1. */
+int deviation_store_forward_record(db_t *db, const char *id, const char *organization_id);
 
 /* The read model of the directory: id, name, kind. */
 int deviation_store_organization_upsert(db_t *db, const char *const params[3]);
