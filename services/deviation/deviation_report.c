@@ -23,10 +23,10 @@ const char *deviation_state_name(int state)
 
 /* ---------------------------------------------------------------- checks */
 
-/* Refuses any string field of `msg` that holds an identity number. Neither
- * the number nor the text around it is stored or logged: the answer names
- * the field and the position only. */
-int deviation_scan(bus_call_t *call, const ProtobufCMessage *msg)
+/* Notes an error for every string field of `msg` that holds an identity
+ * number. Neither the number nor the text around it is stored or logged:
+ * the answer names the field and the position only. */
+void deviation_scan_note(bus_call_t *call, const ProtobufCMessage *msg)
 {
     const ProtobufCMessageDescriptor *desc = msg->descriptor;
     int64_t written_s = bus_now_ms() / 1000; /* the rules as they hold when it is written */
@@ -38,17 +38,24 @@ int deviation_scan(bus_call_t *call, const ProtobufCMessage *msg)
         deviation_identity_at_t at =
             text ? deviation_identity_find(text, written_s) : (deviation_identity_at_t){0, 0};
         if (at.position)
-            return bus_call_fail(call, BUS_INVALID_ARGUMENT, f->name,
-                                 "%s holds what looks like a national identity number "
-                                 "(fødselsnummer or D-number) at character %d, %d characters "
-                                 "long; remove it, a deviation report must not identify the "
-                                 "patient",
-                                 f->name, at.position, at.length);
+            bus_call_add_error(call, f->name,
+                               "%s holds what looks like a national identity number "
+                               "(fødselsnummer or D-number) at character %d, %d characters "
+                               "long; remove it, a deviation report must not identify the "
+                               "patient",
+                               f->name, at.position, at.length);
     }
-    return 0;
 }
 
-static int s_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationRequest *req)
+int deviation_scan(bus_call_t *call, const ProtobufCMessage *msg)
+{
+    deviation_scan_note(call, msg);
+    return bus_call_fail_errors(call, BUS_INVALID_ARGUMENT);
+}
+
+/* Notes every error of the form; -1 having failed the call when the code
+ * list cannot be read. */
+int deviation_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationRequest *req)
 {
     static const struct {
         const char *name;
@@ -66,65 +73,64 @@ static int s_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationRequ
             protobuf_c_message_descriptor_get_field_by_name(req->base.descriptor, texts[i].name);
         const char *text = *(char *const *)((const char *)req + f->offset);
         if (!check_empty(text) && !check_text(text, texts[i].max))
-            return bus_call_fail(call, BUS_INVALID_ARGUMENT, texts[i].name,
-                                 "%s must be text of at most %zu characters", texts[i].name,
-                                 texts[i].max);
+            bus_call_add_error(call, texts[i].name, "%s must be text of at most %zu characters",
+                               texts[i].name, texts[i].max);
     }
     if (!check_empty(req->reporter_email) && !check_email(req->reporter_email))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "reporter_email",
-                             "reporter_email must be an e-mail address like name@example.no");
+        bus_call_add_error(call, "reporter_email",
+                           "reporter_email must be an e-mail address like name@example.no");
     if (!check_uuid(req->reporting_organization_id))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "reporting_organization_id",
-                             "reporting_organization_id is required (a UUID)");
+        bus_call_add_error(call, "reporting_organization_id",
+                           "reporting_organization_id is required (a UUID)");
     if (!check_uuid(req->receiving_organization_id))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "receiving_organization_id",
-                             "receiving_organization_id is required (a UUID)");
-    if (strcmp(req->reporting_organization_id, req->receiving_organization_id) == 0)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "receiving_organization_id",
-                             "a deviation is between two parties: the receiver cannot be the "
-                             "reporter");
+        bus_call_add_error(call, "receiving_organization_id",
+                           "receiving_organization_id is required (a UUID)");
+    else if (strcmp(req->reporting_organization_id, req->receiving_organization_id) == 0)
+        bus_call_add_error(call, "receiving_organization_id",
+                           "a deviation is between two parties: the receiver cannot be the "
+                           "reporter");
     int64_t now = bus_now_ms() / 1000;
     if (req->occurred_time && req->occurred_time->seconds > now + 3600)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "occurred_time",
-                             "occurred_time lies in the future");
+        bus_call_add_error(call, "occurred_time", "occurred_time lies in the future");
     if (req->discovered_time && req->discovered_time->seconds > now + 3600)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "discovered_time",
-                             "discovered_time lies in the future");
-    if (req->occurred_time && req->discovered_time &&
-        req->discovered_time->seconds < req->occurred_time->seconds)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "discovered_time",
-                             "discovered_time is before occurred_time");
+        bus_call_add_error(call, "discovered_time", "discovered_time lies in the future");
+    else if (req->occurred_time && req->discovered_time &&
+             req->discovered_time->seconds < req->occurred_time->seconds)
+        bus_call_add_error(call, "discovered_time", "discovered_time is before occurred_time");
     if (req->type && !protobuf_c_enum_descriptor_get_value(
                          &samhand__v1__deviation_report__type__descriptor, req->type))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "type", "type has no value %d", req->type);
+        bus_call_add_error(call, "type", "type has no value %d", req->type);
     if (req->category_code[0]) {
         int usable = deviation_store_category_usable(call->db, req->category_code);
         if (usable < 0)
             return bus_call_fail_db(call, "read categories");
+        /* the code as given is not echoed: it may be anything typed */
         if (!usable)
-            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "category_code",
-                                 "category_code %s is not in the code list; see "
-                                 "/v1/deviation-categories",
-                                 req->category_code);
+            bus_call_add_error(call, "category_code",
+                               "category_code is not in the code list; see "
+                               "/v1/deviation-categories");
     }
     return 0;
 }
 
-/* What a report needs before it goes to the receiver. */
+/* Notes what a report lacks before it goes to the receiver, each field. */
+static void s_note_incomplete(bus_call_t *call, int type, const char *category_code,
+                              const Samhand__V1__Timestamp *occurred, const char *description)
+{
+    if (!type)
+        bus_call_add_error(call, "type", "type is required to submit");
+    if (!category_code[0])
+        bus_call_add_error(call, "category_code", "category_code is required to submit");
+    if (!occurred)
+        bus_call_add_error(call, "occurred_time", "occurred_time is required to submit");
+    if (!description[0])
+        bus_call_add_error(call, "description", "description is required to submit");
+}
+
 int deviation_check_complete(bus_call_t *call, const deviation_report_t *r)
 {
-    if (!r->type)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "type", "type is required to submit");
-    if (!r->category_code[0])
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "category_code",
-                             "category_code is required to submit");
-    if (!r->occurred_time)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "occurred_time",
-                             "occurred_time is required to submit");
-    if (!r->description[0])
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "description",
-                             "description is required to submit");
-    return 0;
+    s_note_incomplete(call, r->type, r->category_code, r->occurred_time, r->description);
+    return bus_call_fail_errors(call, BUS_INVALID_ARGUMENT);
 }
 
 /* -------------------------------------------------------------- deadlines */
@@ -287,7 +293,14 @@ int deviation_categories_list(bus_call_t *call)
 int deviation_report_create(bus_call_t *call)
 {
     const Samhand__V1__CreateDeviationRequest *req = (const void *)call->request;
-    if (deviation_scan(call, &req->base) != 0 || s_check_form(call, req) != 0)
+    /* every error of the form in one answer */
+    deviation_scan_note(call, &req->base);
+    if (deviation_check_form(call, req) != 0)
+        return -1;
+    if (req->submit)
+        s_note_incomplete(call, req->type, req->category_code, req->occurred_time,
+                          req->description);
+    if (bus_call_fail_errors(call, BUS_INVALID_ARGUMENT) != 0)
         return -1;
     /* one reports for one's own organisation */
     const char *org = deviation_caller_organization(call);

@@ -85,9 +85,15 @@ int deviation_load(bus_call_t *call, const char *id, bool lock, deviation_report
 /* ---- the report (deviation_report.c) */
 
 const char *deviation_state_name(int state);
-/* Refuses identity numbers in every text field of `msg`. */
+/* Notes an error for each text field of `msg` holding an identity number
+ * (bus_call_add_error); deviation_scan fails the call with them. */
+void deviation_scan_note(bus_call_t *call, const ProtobufCMessage *msg);
+/* Refuses identity numbers in every text field of `msg`, naming each. */
 int deviation_scan(bus_call_t *call, const ProtobufCMessage *msg);
-/* What a report needs before it is submitted. */
+/* Notes every error of the form (bus_call_add_error); -1 having failed the
+ * call only when the code list cannot be read. */
+int deviation_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationRequest *req);
+/* What a report needs before it is submitted, every field it lacks. */
 int deviation_check_complete(bus_call_t *call, const deviation_report_t *r);
 /* Submits `r` in the call's transaction: deadlines, reference, history. */
 int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *comment);

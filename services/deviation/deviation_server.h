@@ -23,6 +23,9 @@ extern const size_t deviation_migrations_count;
 int deviation_categories_list(bus_call_t *call);
 int deviation_report_create(bus_call_t *call);
 int deviation_report_get(bus_call_t *call);
+/* PATCH /v1/deviations/{id}: a draft changed by its writer, If-Match
+ * required (deviation_draft.c). */
+int deviation_report_update(bus_call_t *call);
 int deviation_report_list(bus_call_t *call);
 /* Every step of the workflow; the step is the bus method ("deviation.Respond"). */
 int deviation_report_step(bus_call_t *call);

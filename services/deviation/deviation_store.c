@@ -67,21 +67,23 @@ static char *s_seconds_text(const Samhand__V1__Timestamp *t, char buf[24])
     return buf;
 }
 
-int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
-                           const char *reporter_subject, char id[40])
+/* The form's columns as parameters $1..$18, in the order of the insert
+ * (the writer's subject, $4, from `reporter_subject`); `times` holds the
+ * text of the two times. */
+static void s_form_params(const Samhand__V1__CreateDeviationRequest *req,
+                          const char *reporter_subject, char times[2][24], const char *params[18])
 {
     const ProtobufCEnumValue *type = protobuf_c_enum_descriptor_get_value(
         &samhand__v1__deviation_report__type__descriptor, req->type);
-    char occurred[24], discovered[24];
-    const char *params[] = {req->reporting_organization_id,
+    const char *values[] = {req->reporting_organization_id,
                             req->reporting_unit,
                             req->receiving_organization_id,
                             reporter_subject,
                             req->reporter_name,
                             req->reporter_email,
                             req->is_anonymous ? "t" : "f",
-                            s_seconds_text(req->occurred_time, occurred),
-                            s_seconds_text(req->discovered_time, discovered),
+                            s_seconds_text(req->occurred_time, times[0]),
+                            s_seconds_text(req->discovered_time, times[1]),
                             req->is_patient_related ? "t" : "f",
                             req->type && type ? type->name : NULL,
                             req->category_code[0] ? req->category_code : NULL,
@@ -91,6 +93,36 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
                             req->immediate_measures,
                             req->improvement_suggestion,
                             req->agreement_clause};
+    memcpy(params, values, sizeof values);
+}
+
+int deviation_store_update_draft(db_t *db, const char *id,
+                                 const Samhand__V1__CreateDeviationRequest *form)
+{
+    char times[2][24];
+    const char *params[18];
+    s_form_params(form, id, times, params); /* $4, the writer, stays: the id there */
+    return rows_exec(
+               db,
+               "UPDATE reports SET reporting_unit = $2, receiving_organization_id = $3, "
+               "reporter_name = $5, reporter_email = $6, is_anonymous = $7, "
+               "occurred_at = to_timestamp($8::bigint), discovered_at = to_timestamp($9::bigint), "
+               "is_patient_related = $10, type = $11, category_code = $12, actual_consequence = "
+               "$13, "
+               "possible_consequence = $14, description = $15, immediate_measures = $16, "
+               "improvement_suggestion = $17, agreement_clause = $18, updated_at = now() "
+               "WHERE id = $4::uuid AND state = 'DRAFT' AND reporting_organization_id = $1",
+               18, params) == 0
+               ? 0
+               : -1;
+}
+
+int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
+                           const char *reporter_subject, char id[40])
+{
+    char times[2][24];
+    const char *params[18];
+    s_form_params(req, reporter_subject, times, params);
     PGresult *res = db_query(
         db,
         "INSERT INTO reports (state, reporting_organization_id, reporting_unit, "

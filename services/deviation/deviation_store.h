@@ -17,6 +17,11 @@ int deviation_store_category_usable(db_t *db, const char *code);
 int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
                            const char *reporter_subject, char id[40]);
 
+/* Writes a draft's form anew (its reporting organisation and writer
+ * stay). 0, or -1 on an error or when it is no draft. */
+int deviation_store_update_draft(db_t *db, const char *id,
+                                 const Samhand__V1__CreateDeviationRequest *form);
+
 /* With its history, oldest first. Deadline statuses are left to the caller;
  * the due dates are in acknowledge_deadline/answer_deadline. `lock` takes
  * the row for the transaction. */

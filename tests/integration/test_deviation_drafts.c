@@ -1,0 +1,224 @@
+/* A draft is changed by the one who wrote it, with If-Match on the version
+ * read (428 without it, 412 when it changed since), and a form with several
+ * mistakes is answered with every one of them at once, in bokmål when
+ * asked. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KOMMUNE "11111111-1111-4111-8111-111111111111"
+#define SYKEHUS "22222222-2222-4222-8222-222222222222"
+#define LEGEKONTOR "33333333-3333-4333-8333-333333333333"
+
+static harness_stack_t s_stack;
+static const char *s_writer = "Authorization: Bearer shk_kommune_sykepleier";
+static const char *s_colleague = "Authorization: Bearer shk_kommune_kollega";
+static const char *s_receiver = "Authorization: Bearer shk_sykehus";
+
+static http_response_t *s_send(const char *who, const char *method, const char *path,
+                               const char *body, const char *header)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    const char *headers[] = {who, header, NULL};
+    return http_request(method, url, body, headers);
+}
+
+static int s_setup(void **state)
+{
+    char keys[1024], entry[256];
+    size_t used = 0;
+    static const struct {
+        const char *key, *org, *roles;
+    } parties[] = {{"shk_kommune_sykepleier", KOMMUNE, "reporter"},
+                   {"shk_kommune_kollega", KOMMUNE, "reporter"},
+                   {"shk_sykehus", SYKEHUS, "reporter"}};
+    for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++) {
+        harness_api_key(parties[i].key, parties[i].org, parties[i].roles, entry, sizeof entry);
+        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
+    }
+    setenv("SAMHAND_API_KEYS", keys, 1);
+    harness_stack_start(&s_stack, harness_database_url());
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+/* A draft by the writer: its id and its ETag. */
+static void s_draft(char id[40], char etag[32])
+{
+    http_response_t *r =
+        s_send(s_writer, "POST", "/v1/deviations",
+               "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+               "\",\"reportingUnit\":\"Hjemmesykepleien\",\"description\":\"Første utkast.\"}",
+               NULL);
+    expect_status(r, 201);
+    snprintf(id, 40, "%s", json_text(r, "id"));
+    http_header(r, "etag", etag, 32);
+    assert_true(etag[0] == '"');
+    http_response_free(&r);
+}
+
+/* The fields an answer's errors name, comma separated, in order. */
+static void s_fields(const http_response_t *r, char *out, size_t size)
+{
+    size_t used = 0, i;
+    json_t *error;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(r->json, "errors"), i, error)
+    {
+        used += (size_t)snprintf(out + used, size - used, "%s%s", used ? "," : "",
+                                 json_string_value(json_object_get(error, "field")));
+    }
+}
+
+static void test_a_draft_is_changed_with_if_match(void **state)
+{
+    char id[40], etag[32], path[128], if_match[64];
+    s_draft(id, etag);
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    const char *change = "{\"description\":\"Pasienten kom hjem uten epikrise.\","
+                         "\"categoryCode\":\"SAM-EPIKRISE\",\"type\":\"BREACH_OF_AGREEMENT\"}";
+    /* without the version read: 428, nothing changed */
+    http_response_t *r = s_send(s_writer, "PATCH", path, change, NULL);
+    assert_problem(r, 428, NULL);
+    http_response_free(&r);
+    /* another version than the one there: 412 */
+    r = s_send(s_writer, "PATCH", path, change, "If-Match: \"1\"");
+    assert_problem(r, 412, NULL);
+    http_response_free(&r);
+    /* a colleague's key, and the receiver: no such report */
+    snprintf(if_match, sizeof if_match, "If-Match: %s", etag);
+    r = s_send(s_colleague, "PATCH", path, change, if_match);
+    assert_problem(r, 404, "id");
+    http_response_free(&r);
+    r = s_send(s_receiver, "PATCH", path, change, if_match);
+    assert_problem(r, 404, "id");
+    http_response_free(&r);
+    /* the writer with the version read: those fields, the rest as it was */
+    r = s_send(s_writer, "PATCH", path, change, if_match);
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "description"), "Pasienten kom hjem uten epikrise.");
+    assert_string_equal(json_text(r, "categoryCode"), "SAM-EPIKRISE");
+    assert_string_equal(json_text(r, "reportingUnit"), "Hjemmesykepleien");
+    assert_string_equal(json_text(r, "state"), "DRAFT");
+    char next[32];
+    http_header(r, "etag", next, sizeof next);
+    assert_string_not_equal(next, etag);
+    http_response_free(&r);
+    /* the old version is stale now */
+    r = s_send(s_writer, "PATCH", path, "{\"reportingUnit\":\"Sone Øst\"}", if_match);
+    assert_problem(r, 412, NULL);
+    http_response_free(&r);
+    /* the reporting organisation is not a field of the change */
+    snprintf(if_match, sizeof if_match, "If-Match: %s", next);
+    r = s_send(s_writer, "PATCH", path, "{\"reportingOrganizationId\":\"" LEGEKONTOR "\"}",
+               if_match);
+    assert_problem(r, 400, "reportingOrganizationId");
+    http_response_free(&r);
+    /* submitted, it moves by its workflow only */
+    snprintf(path, sizeof path, "/v1/deviations/%s/submit", id);
+    r = s_send(s_writer, "POST", path, "{\"comment\":\"\"}", NULL);
+    assert_problem(r, 400, "occurredTime"); /* the one field it still lacks */
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    r = s_send(s_writer, "PATCH", path, "{\"occurredTime\":\"2026-11-02T10:00:00+01:00\"}",
+               if_match);
+    expect_status(r, 200);
+    http_header(r, "etag", next, sizeof next);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s/submit", id);
+    r = s_send(s_writer, "POST", path, "{}", NULL);
+    expect_status(r, 200);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    snprintf(if_match, sizeof if_match, "If-Match: %s", next);
+    r = s_send(s_writer, "PATCH", path, "{\"reportingUnit\":\"Sone Øst\"}", if_match);
+    assert_problem(r, 409, "state");
+    http_response_free(&r);
+}
+
+static void test_every_error_of_a_form_at_once(void **state)
+{
+    /* three mistakes: an address that is none, an identity number, a code
+     * not in the list; each named, none echoed */
+    const char *form =
+        "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+        "\",\"reporterEmail\":\"ikke-en-adresse\","
+        "\"description\":\"Gjelder 01019033119.\","
+        "\"categoryCode\":\"FINNES-IKKE-XYZ\"}";
+    http_response_t *r = s_send(s_writer, "POST", "/v1/deviations", form, NULL);
+    expect_status(r, 400);
+    char fields[256];
+    s_fields(r, fields, sizeof fields);
+    assert_string_equal(fields, "description,reporterEmail,categoryCode");
+    assert_null(strstr(r->body, "01019033119"));
+    assert_null(strstr(r->body, "FINNES-IKKE-XYZ"));
+    assert_string_equal(json_text(r, "detail"), "3 fields are not valid; see errors");
+    http_response_free(&r);
+    /* in bokmål, each of them */
+    r = s_send(s_writer, "POST", "/v1/deviations", form, "Accept-Language: nb");
+    expect_status(r, 400);
+    assert_string_equal(json_text(r, "detail"), "3 felt er ikke gyldige; se errors");
+    size_t i;
+    json_t *error;
+    json_array_foreach(json_object_get(r->json, "errors"), i, error)
+    {
+        const char *detail = json_string_value(json_object_get(error, "detail"));
+        assert_null(strstr(detail, " must "));
+        assert_null(strstr(detail, " is not "));
+    }
+    assert_non_null(strstr(r->body, "står ikke i kodelisten"));
+    http_response_free(&r);
+    /* submitted at once, every field it lacks */
+    r = s_send(s_writer, "POST", "/v1/deviations",
+               "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+               "\",\"submit\":true}",
+               NULL);
+    expect_status(r, 400);
+    s_fields(r, fields, sizeof fields);
+    assert_string_equal(fields, "type,categoryCode,occurredTime,description");
+    http_response_free(&r);
+    /* one mistake is still one error, its own detail */
+    r = s_send(s_writer, "POST", "/v1/deviations",
+               "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" KOMMUNE
+               "\"}",
+               NULL);
+    assert_problem(r, 400, "receivingOrganizationId");
+    assert_int_equal(json_array_size(json_object_get(r->json, "errors")), 1);
+    assert_non_null(strstr(json_text(r, "detail"), "between two parties"));
+    http_response_free(&r);
+    /* and a change of a draft the same way */
+    char id[40], etag[32], path[128], if_match[64];
+    s_draft(id, etag);
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    snprintf(if_match, sizeof if_match, "If-Match: %s", etag);
+    r = s_send(s_writer, "PATCH", path,
+               "{\"reporterEmail\":\"ikke-en-adresse\",\"receivingOrganizationId\":\"" KOMMUNE
+               "\",\"immediateMeasures\":\"Ringte om 010190 33119.\"}",
+               if_match);
+    expect_status(r, 400);
+    s_fields(r, fields, sizeof fields);
+    assert_string_equal(fields, "immediateMeasures,reporterEmail,receivingOrganizationId");
+    http_response_free(&r);
+    /* nothing of it was kept */
+    r = s_send(s_writer, "GET", path, NULL, NULL);
+    assert_string_equal(json_text(r, "receivingOrganizationId"), SYKEHUS);
+    assert_string_equal(json_text(r, "reporterEmail"), "");
+    http_response_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_draft_is_changed_with_if_match),
+        cmocka_unit_test(test_every_error_of_a_form_at_once),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
