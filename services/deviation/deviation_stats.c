@@ -4,6 +4,8 @@
  * working days to acknowledge and to answer, the share answered in time,
  * each report against its own due date (the rule it was submitted under).
  * No figure of fewer than 5 reports is published (s_suppress). */
+#include "deviation_labels.h"
+#include "deviation_report.h"
 #include "deviation_rules.h"
 #include "deviation_server.h"
 #include "deviation_stats.h"
@@ -312,6 +314,30 @@ static int64_t s_noon(const char *date)
     return (int64_t)timegm(&tm);
 }
 
+/* Names every count as people read it (StatCount.name): a category by
+ * its name in the code list, a type, state or direction by its Norwegian
+ * label; organisations have theirs from the directory already. */
+static void s_names(Samhand__V1__DeviationPeriodStats *s,
+                    const Samhand__V1__ListDeviationCategoriesResponse *categories)
+{
+    for (size_t i = 0; i < s->n_by_category; i++) {
+        const char *name = deviation_label_type(s->by_category[i]->key); /* "(ikke oppgitt)" */
+        for (size_t j = 0; categories && j < categories->n_items; j++)
+            if (strcmp(categories->items[j]->code, s->by_category[i]->key) == 0)
+                name = categories->items[j]->name;
+        deviation_replace_text(&s->by_category[i]->name, name);
+    }
+    for (size_t i = 0; i < s->n_by_type; i++)
+        deviation_replace_text(&s->by_type[i]->name, deviation_label_type(s->by_type[i]->key));
+    for (size_t i = 0; i < s->n_by_state; i++)
+        deviation_replace_text(&s->by_state[i]->name, deviation_label_state(s->by_state[i]->key));
+    for (size_t i = 0; i < s->n_by_direction; i++) {
+        char label[96];
+        deviation_label_direction(s->by_direction[i]->key, label, sizeof label);
+        deviation_replace_text(&s->by_direction[i]->name, label);
+    }
+}
+
 static int s_compute(bus_call_t *call, const char *from, const char *to_excl,
                      Samhand__V1__DeviationPeriodStats **out)
 {
@@ -411,25 +437,27 @@ int deviation_stats(bus_call_t *call)
         protobuf_c_message_free_unpacked(&response.current->base, NULL);
         return -1;
     }
+    Samhand__V1__ListDeviationCategoriesResponse *categories = NULL;
+    if (deviation_store_categories(call->db, &categories) != 0)
+        categories = NULL; /* the codes stand in for the names */
+    s_names(response.current, categories);
+    s_names(response.previous, categories);
+    if (categories)
+        protobuf_c_message_free_unpacked(&categories->base, NULL);
     if (strcmp(req->format, "csv") == 0) {
         size_t len = 0;
-        char *body = deviation_stats_csv(&response, &len);
+        char *body = deviation_stats_csv(&response, period, &len);
         char filename[64];
         snprintf(filename, sizeof filename, "avvik-%s.csv", name);
         bus_call_reply_document(call, "text/csv; charset=utf-8", body, len, filename);
         free(body);
     } else if (strcmp(req->format, "html") == 0) {
-        Samhand__V1__ListDeviationCategoriesResponse *categories = NULL;
-        if (deviation_store_categories(call->db, &categories) != 0)
-            categories = NULL; /* the codes stand in for the names */
         size_t len = 0;
-        char *body = deviation_stats_html(&response, period, categories, &len);
+        char *body = deviation_stats_html(&response, period, &len);
         char filename[64];
         snprintf(filename, sizeof filename, "avvik-%s.html", name);
         bus_call_reply_document(call, "text/html; charset=utf-8", body, len, filename);
         free(body);
-        if (categories)
-            protobuf_c_message_free_unpacked(&categories->base, NULL);
     } else {
         bus_call_reply(call, &response.base);
     }
