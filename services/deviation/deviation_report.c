@@ -168,7 +168,7 @@ static bool s_all_may_see(db_t *db, const deviation_audience_t *a, const char *i
 /* Appends the report's event for those who may see the report (deviation_audience)
  * and their systems: the whole report as the receiver may see it, so an
  * anonymous one without who reported it, and never who wrote it. */
-static int s_append_event(db_t *db, const char *type, deviation_report_t *r)
+int deviation_append_event(db_t *db, const char *type, deviation_report_t *r)
 {
     deviation_audience_t a = deviation_audience(r);
     db_audience_t to = {.organizations = a.organization_ids,
@@ -220,10 +220,11 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
      * not told either: the event says only the organisation */
     if (r->is_anonymous && (deviation_sides(call, r) & DEVIATION_SIDE_REPORTER))
         db_set_actor(call->db, "anonymous", r->reporting_organization_id);
-    int rc = s_append_event(call->db, type, r);
+    int rc = deviation_append_event(call->db, type, r);
     if (rc == 0 && deviation_sides(call, r) == 0) {
-        /* one who may no longer see it (having forwarded it) is told that
-         * it went and where, which it said itself, and nothing more */
+        /* one who may no longer see it after its step is told what the
+         * step did, and nothing more (a forwarder keeps reading it since
+         * issue 19: a safety net, not a path taken) */
         deviation_report_t gone = SAMHAND__V1__DEVIATION_REPORT__INIT;
         gone.id = r->id;
         gone.state = r->state;
@@ -444,7 +445,7 @@ static int s_alert(db_t *db, const char *id, bool overdue, void *arg)
     if (deviation_store_get(db, id, false, &r) != 0)
         return -1;
     deviation_deadline_status(r);
-    int rc = s_append_event(
+    int rc = deviation_append_event(
         db, overdue ? "no.samhand.deviation.overdue" : "no.samhand.deviation.due_soon", r);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     return rc;

@@ -97,6 +97,12 @@ int deviation_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationReq
 int deviation_check_complete(bus_call_t *call, const deviation_report_t *r);
 /* Submits `r` in the call's transaction: deadlines, reference, history. */
 int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *comment);
+/* Appends the event `type` of `r` for those who may see it, as its
+ * receiver may see it (an anonymous one without who reported it). 0 or -1. */
+int deviation_append_event(db_t *db, const char *type, deviation_report_t *r);
+/* The dispute of `r` goes to the committee the partnership names in the
+ * settings in force `today`, if any (deviation_dispute.c). */
+int deviation_dispute_open(bus_call_t *call, deviation_report_t *r, const char *today);
 /* Commits the change of report `id` with its event
  * no.samhand.deviation.<event>, and replies with the report. */
 int deviation_commit(bus_call_t *call, const char *id, const char *event);

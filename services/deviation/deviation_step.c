@@ -206,7 +206,8 @@ static int s_step_dispute(step_t *s)
     if (check_empty(s->req->comment))
         return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "comment",
                              "comment (why the answer is not accepted) is required");
-    return 0;
+    /* to the committee the partnership names for disputes, if any */
+    return deviation_dispute_open(s->call, s->r, s->today);
 }
 
 static int s_step_close(step_t *s)

@@ -154,7 +154,9 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", "                     \
     "coalesce(paused_on::text, ''), reporter_subject, coalesce(settings_version, 0), "            \
     "array_to_json(ARRAY(SELECT f.organization_id::text FROM report_forwards f "                   \
-    "  WHERE f.report_id = reports.id ORDER BY f.forwarded_at)), row_seq"
+    "  WHERE f.report_id = reports.id ORDER BY f.forwarded_at)), "                                 \
+    "coalesce(dispute_committee_id::text, ''), coalesce(dispute_proposal_id::text, ''), "          \
+    "coalesce(dispute_state, ''), coalesce(dispute_meeting_id::text, ''), dispute_reason, row_seq"
 /* clang-format on */
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
@@ -220,6 +222,11 @@ static ProtobufCMessage *s_report(const PGresult *res, int row)
     r->settings_version = atoi(PQgetvalue(res, row, 33));
     r->previous_receiving_organization_ids =
         rows_json_strings(PQgetvalue(res, row, 34), &r->n_previous_receiving_organization_ids);
+    r->dispute_committee_id = rows_text(res, row, 35);
+    r->dispute_proposal_id = rows_text(res, row, 36);
+    r->dispute_state = rows_text(res, row, 37);
+    r->dispute_meeting_id = rows_text(res, row, 38);
+    r->dispute_reason = rows_text(res, row, 39);
     return &r->base;
 }
 
@@ -492,6 +499,7 @@ static Samhand__V1__PartnershipSettings *s_settings(const PGresult *res, int row
     s->actor_organization_id = rows_text(res, row, 10);
     s->create_time = rows_timestamp_us(res, row, 11);
     s->update_time = rows_timestamp_us(res, row, 11);
+    s->dispute_committee_id = rows_text(res, row, 12);
     return s;
 }
 
@@ -506,7 +514,8 @@ int deviation_store_settings_list(db_t *db, bool lock,
                              "acknowledge_unit, answer_length, answer_unit, statistics_period, "
                              "reminder_days, comment, actor, "
                              "coalesce(actor_organization_id::text, ''), " ROWS_TIMESTAMP_US(
-                                 "created_at") " FROM settings_versions ORDER BY version",
+                                 "created_at") ", coalesce(dispute_committee_id::text, '') "
+                                               "FROM settings_versions ORDER BY version",
                              0, NULL);
     if (!res)
         return -1;
@@ -551,14 +560,16 @@ int deviation_store_settings_insert(db_t *db, const Samhand__V1__PartnershipSett
         reminder,
         s->comment,
         actor,
-        actor_organization_id};
+        actor_organization_id,
+        s->dispute_committee_id};
     return rows_exec(db,
                      "INSERT INTO settings_versions (version, valid_from, acknowledge_length, "
                      "acknowledge_unit, answer_length, answer_unit, statistics_period, "
-                     "reminder_days, comment, actor, actor_organization_id) VALUES ($1::integer, "
-                     "$2::date, $3::integer, $4, $5::integer, $6, $7, $8::integer, $9, $10, "
-                     "nullif($11, '')::uuid)",
-                     11, params) < 0
+                     "reminder_days, comment, actor, actor_organization_id, "
+                     "dispute_committee_id) VALUES ($1::integer, $2::date, $3::integer, $4, "
+                     "$5::integer, $6, $7, $8::integer, $9, $10, nullif($11, '')::uuid, "
+                     "nullif($12, '')::uuid)",
+                     12, params) < 0
                ? -1
                : 0;
 }

@@ -116,6 +116,18 @@ int deviation_store_reads_list(db_t *db, const char *id, int64_t after, int limi
 /* Records that `organization_id` forwarded report `id` and keeps reading it. 0 or -1. */
 int deviation_store_forward_record(db_t *db, const char *id, const char *organization_id);
 
+/* ---- a report's dispute before the committee (deviation_store_dispute.c) */
+
+/* Sends report `id`'s dispute to `committee_id`: a new proposal id, state
+ * SUBMITTED. 0 or -1. */
+int deviation_store_dispute_open(db_t *db, const char *id, const char *committee_id);
+
+/* How the committee took the proposal `proposal_id` (ACCEPTED onto
+ * `meeting_id`, or DECLINED for `reason`), on the report it came from,
+ * whose id goes into `id`: 0, 1 when it came from none, -1. */
+int deviation_store_dispute_decided(db_t *db, const char *proposal_id, const char *state,
+                                    const char *meeting_id, const char *reason, char id[40]);
+
 /* The read model of the directory: id, name, kind. */
 int deviation_store_organization_upsert(db_t *db, const char *const params[3]);
 

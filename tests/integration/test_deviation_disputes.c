@@ -1,0 +1,230 @@
+/* A disputed deviation report goes to the committee the partnership names
+ * for disputes (as the seeds' partnerships take them to the ASU by hand):
+ * it becomes a proposal (innmeldt sak) there, linked both ways, saying
+ * which report and between whom but nothing of what it says; how the
+ * committee takes it comes back onto the report, as an event for both
+ * parties. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static harness_stack_t s_stack;
+static char s_asu[40], s_kommune[40], s_sykehus[40];
+static char s_kommune_key[128], s_sykehus_key[128];
+
+static void s_create(const char *path, const char *body, char id[40])
+{
+    http_response_t *r = stack_send(&s_stack, "POST", path, body);
+    expect_status(r, 201);
+    snprintf(id, 40, "%s", json_text(r, "id"));
+    http_response_free(&r);
+}
+
+static void s_key(const char *org, char auth[128])
+{
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"name\":\"Fagsystem\",\"organizationId\":\"%s\",\"roles\":[\"reporter\"]}", org);
+    http_response_t *r = stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    expect_status(r, 201);
+    snprintf(auth, 128, "Authorization: Bearer %s", json_text(r, "key"));
+    http_response_free(&r);
+}
+
+static http_response_t *s_as(const char *auth, const char *method, const char *path,
+                             const char *body)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    const char *headers[] = {auth, NULL};
+    return http_request(method, url, body, headers);
+}
+
+/* The partnership's settings with `committee` for disputes ("" none). */
+static void s_dispute_committee(const char *committee)
+{
+    http_response_t *r = stack_get(&s_stack, "/v1/settings");
+    expect_status(r, 200);
+    char etag[40], if_match[64], url[256], body[512];
+    http_header(r, "etag", etag, sizeof etag);
+    http_response_free(&r);
+    snprintf(if_match, sizeof if_match, "If-Match: %s", etag);
+    snprintf(body, sizeof body,
+             "{\"answerDeadline\":{\"length\":20,\"unit\":\"WORKING_DAYS\"},"
+             "\"statisticsPeriod\":\"TERTIAL\",\"reminderDays\":2,\"disputeCommitteeId\":\"%s\","
+             "\"comment\":\"Bestridte avvik til ASU\"}",
+             committee);
+    snprintf(url, sizeof url, "%s/v1/settings", s_stack.base_url);
+    const char *headers[] = {s_stack.auth_header, if_match, NULL};
+    r = http_request("PUT", url, body, headers);
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "disputeCommitteeId"), committee);
+    http_response_free(&r);
+}
+
+static int s_setup(void **state)
+{
+    harness_stack_start(&s_stack, harness_database_url());
+    s_create("/v1/committees",
+             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+             "\"kind\":\"ADMINISTRATIVE\"}",
+             s_asu);
+    s_create("/v1/organizations",
+             "{\"name\":\"Trondheim kommune\",\"organizationNumber\":\"942110464\","
+             "\"kind\":\"MUNICIPALITY\"}",
+             s_kommune);
+    s_create("/v1/organizations",
+             "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+             "\"kind\":\"HOSPITAL_TRUST\"}",
+             s_sykehus);
+    s_key(s_kommune, s_kommune_key);
+    s_key(s_sykehus, s_sykehus_key);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+/* A report from the municipality, answered by the hospital and disputed
+ * by the municipality; its answer to the dispute. */
+static http_response_t *s_disputed(char id[40])
+{
+    char body[1024], path[160];
+    snprintf(body, sizeof body,
+             "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
+             "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
+             "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"HEMMELIG-BESKRIVELSE epikrise "
+             "manglet.\",\"isAnonymous\":true,\"reporterName\":\"Kari Hemmelig\",\"submit\":true}",
+             s_kommune, s_sykehus);
+    http_response_t *r = s_as(s_kommune_key, "POST", "/v1/deviations", body);
+    expect_status(r, 201);
+    snprintf(id, 40, "%s", json_text(r, "id"));
+    http_response_free(&r);
+    static const struct {
+        const char *step, *body;
+    } steps[] = {{"acknowledge", "{}"},
+                 {"respond", "{\"answer\":\"HEMMELIG-SVAR rutinen er fulgt.\"}"}};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "/v1/deviations/%s/%s", id, steps[i].step);
+        r = s_as(s_sykehus_key, "POST", path, steps[i].body);
+        expect_status(r, 200);
+        http_response_free(&r);
+    }
+    snprintf(path, sizeof path, "/v1/deviations/%s/dispute", id);
+    r = s_as(s_kommune_key, "POST", path,
+             "{\"comment\":\"HEMMELIG-BEGRUNNELSE svaret holder ikke.\"}");
+    expect_status(r, 200);
+    return r;
+}
+
+/* The proposal `id`, once agenda has made it (NULL after 10 s). */
+static http_response_t *s_proposal(const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/proposals/%s", id);
+    for (int i = 0; i < 100; i++) {
+        http_response_t *r = stack_get(&s_stack, path);
+        if (r->status == 200)
+            return r;
+        http_response_free(&r);
+        usleep(100 * 1000);
+    }
+    return NULL;
+}
+
+static void test_a_dispute_becomes_a_proposal_to_the_committee(void **state)
+{
+    s_dispute_committee(s_asu);
+    char id[40], proposal[40], path[160];
+    http_response_t *r = s_disputed(id);
+    assert_string_equal(json_text(r, "state"), "DISPUTED");
+    assert_string_equal(json_text(r, "disputeCommitteeId"), s_asu);
+    assert_string_equal(json_text(r, "disputeState"), "SUBMITTED");
+    snprintf(proposal, sizeof proposal, "%s", json_text(r, "disputeProposalId"));
+    assert_int_equal(strlen(proposal), 36);
+    char reference[32];
+    snprintf(reference, sizeof reference, "%s", json_text(r, "reference"));
+    http_response_free(&r);
+
+    /* the committee's proposal, linked back to the report */
+    r = s_proposal(proposal);
+    assert_non_null(r);
+    assert_string_equal(json_text(r, "committeeId"), s_asu);
+    assert_string_equal(json_text(r, "deviationId"), id);
+    assert_string_equal(json_text(r, "state"), "SUBMITTED");
+    assert_string_equal(json_text(r, "organizationId"), s_kommune);
+    assert_string_equal(json_text(r, "submitterName"), "Trondheim kommune");
+    assert_non_null(strstr(json_text(r, "title"), reference));
+    assert_non_null(strstr(json_text(r, "description"), "St. Olavs hospital HF"));
+    /* what the report says is for its parties, not for everyone who
+     * reads the committee's work; nor who reported it */
+    assert_null(strstr(r->body, "HEMMELIG"));
+    assert_null(strstr(r->body, "Kari"));
+    http_response_free(&r);
+    char list[160];
+    snprintf(list, sizeof list, "/v1/committees/%s/proposals", s_asu);
+    r = stack_get(&s_stack, list);
+    assert_non_null(strstr(r->body, proposal));
+    http_response_free(&r);
+
+    /* the secretary declines it; the report says so, and both parties hear */
+    snprintf(path, sizeof path, "/v1/proposals/%s/decline", proposal);
+    r = stack_send(&s_stack, "POST", path,
+                   "{\"reason\":\"Partene løser saken i samarbeidsmøtet.\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    bool decided = false;
+    for (int i = 0; i < 100 && !decided; i++) {
+        r = s_as(s_sykehus_key, "GET", path, NULL);
+        decided = strcmp(json_text(r, "disputeState"), "DECLINED") == 0;
+        if (decided)
+            assert_string_equal(json_text(r, "disputeReason"),
+                                "Partene løser saken i samarbeidsmøtet.");
+        http_response_free(&r);
+        if (!decided)
+            usleep(100 * 1000);
+    }
+    assert_true(decided);
+    const char *keys[] = {s_kommune_key, s_sykehus_key};
+    for (int k = 0; k < 2; k++) {
+        bool told = false;
+        for (int i = 0; i < 100 && !told; i++) {
+            r = s_as(keys[k], "GET",
+                     "/v1/events?types=no.samhand.deviation.dispute_decided&limit=50", NULL);
+            expect_status(r, 200);
+            told = strstr(r->body, id) != NULL;
+            assert_null(strstr(r->body, "Kari Hemmelig")); /* anonymous, in events too */
+            http_response_free(&r);
+            if (!told)
+                usleep(100 * 1000);
+        }
+        assert_true(told);
+    }
+}
+
+static void test_no_committee_named_no_proposal(void **state)
+{
+    s_dispute_committee("");
+    char id[40];
+    http_response_t *r = s_disputed(id);
+    assert_string_equal(json_text(r, "state"), "DISPUTED");
+    assert_string_equal(json_text(r, "disputeProposalId"), "");
+    assert_string_equal(json_text(r, "disputeState"), "");
+    http_response_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_dispute_becomes_a_proposal_to_the_committee),
+        cmocka_unit_test(test_no_committee_named_no_proposal),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
