@@ -119,6 +119,11 @@ function oslo(iso) {
   return `${parts.day}.${parts.month}.${parts.year} kl. ${parts.hour}.${parts.minute}`;
 }
 
+const HARMS = {
+  NO_HARM: 'Ingen skade', MINOR: 'Mindre alvorlig skade', MODERATE: 'Moderat skade',
+  SERIOUS: 'Betydelig skade', DEATH: 'Død',
+};
+
 const TYPES = {
   BREACH_OF_AGREEMENT: 'Brudd på samarbeidsavtale', BREACH_OF_LAW: 'Brudd på lov eller forskrift',
   BREACH_OF_GUIDELINE: 'Brudd på retningslinje', OTHER: 'Annet', IMPROVEMENT_PROPOSAL: 'Forbedringsforslag',
@@ -213,6 +218,7 @@ async function showReport(id) {
     ['Oppdaget', d.discoveredTime ? oslo(d.discoveredTime) : ''],
     ['Type', TYPES[d.type] || ''],
     ['Kategori', categoryNames.get(d.categoryCode) || d.categoryCode],
+    ['Skadegrad', HARMS[d.harmDegree] || ''],
     ['Hva skjedde', d.description], ['Konsekvens', d.actualConsequence],
     ['Strakstiltak', d.immediateMeasures], ['Status', STATES[d.state] || d.state],
     ['Bekreftes innen', deadline(d.acknowledgeDeadline)],
@@ -321,6 +327,7 @@ document.getElementById('meld').addEventListener('submit', async (e) => {
     isAnonymous: document.getElementById('isAnonymous').checked,
     submit: true,
   };
+  if (value('harmDegree')) report.harmDegree = value('harmDegree');
   const r = await api('POST', '/v1/deviations', report);
   if (r.status === 201) {
     status.textContent = 'Avviksmeldingen er sendt med referanse ' + r.json.reference + '.';

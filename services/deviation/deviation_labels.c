@@ -42,6 +42,15 @@ static const s_label_t s_types[] = {
     {"(ikke oppgitt)", "Ikke oppgitt"},
 };
 
+static const s_label_t s_harms[] = {
+    {"NO_HARM", "Ingen skade"},
+    {"MINOR", "Mindre alvorlig skade"},
+    {"MODERATE", "Moderat skade"},
+    {"SERIOUS", "Betydelig skade"},
+    {"DEATH", "Død"},
+    {"(ikke oppgitt)", "Ikke oppgitt"},
+};
+
 static const s_label_t s_kinds[] = {
     {"MUNICIPALITY", "Kommune"},     {"HOSPITAL_TRUST", "Helseforetak"},
     {"GP_OFFICE", "Fastlegekontor"}, {"COUNTY_GOVERNOR", "Statsforvalter"},
@@ -58,6 +67,12 @@ const char *deviation_label_type(const char *type)
 {
     const char *label = FIND(s_types, type, strlen(type));
     return label ? label : type;
+}
+
+const char *deviation_label_harm(const char *harm)
+{
+    const char *label = FIND(s_harms, harm, strlen(harm));
+    return label ? label : harm;
 }
 
 const char *deviation_label_kind(const char *kind, size_t len)

@@ -10,6 +10,8 @@
 const char *deviation_label_state(const char *state);
 /* "BREACH_OF_AGREEMENT" -> "Brudd på samarbeidsavtale" */
 const char *deviation_label_type(const char *type);
+/* "MODERATE" -> "Moderat skade" */
+const char *deviation_label_harm(const char *harm);
 /* The kind of organisation named by `len` bytes of `kind`: "Kommune". */
 const char *deviation_label_kind(const char *kind, size_t len);
 /* "MUNICIPALITY → HOSPITAL_TRUST" -> "Kommune → Helseforetak" into `out`. */

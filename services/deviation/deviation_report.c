@@ -100,6 +100,10 @@ int deviation_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationReq
     if (req->type && !protobuf_c_enum_descriptor_get_value(
                          &samhand__v1__deviation_report__type__descriptor, req->type))
         bus_call_add_error(call, "type", "type has no value %d", req->type);
+    if (req->harm_degree &&
+        !protobuf_c_enum_descriptor_get_value(
+            &samhand__v1__deviation_report__harm_degree__descriptor, req->harm_degree))
+        bus_call_add_error(call, "harm_degree", "harm_degree has no value %d", req->harm_degree);
     if (req->category_code[0]) {
         int usable = deviation_store_category_usable(call->db, req->category_code);
         if (usable < 0)

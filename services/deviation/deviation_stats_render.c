@@ -72,6 +72,7 @@ static void s_csv_period(FILE *out, const char *period, const Samhand__V1__Devia
     s_csv_section(out, period, "kategori", s->by_category, s->n_by_category);
     s_csv_section(out, period, "type", s->by_type, s->n_by_type);
     s_csv_section(out, period, "status", s->by_state, s->n_by_state);
+    s_csv_section(out, period, "skadegrad", s->by_harm_degree, s->n_by_harm_degree);
     s_csv_section(out, period, "meldende virksomhet", s->by_reporting_organization,
                   s->n_by_reporting_organization);
     s_csv_section(out, period, "mottakende virksomhet", s->by_receiving_organization,
@@ -214,6 +215,8 @@ char *deviation_stats_html(const Samhand__V1__DeviationStatsResponse *s, deviati
     s_html_figure(out, "Virkedager til mottak, 90-persentil", 1, false, a->p90_days_to_acknowledge,
                   b->p90_days_to_acknowledge);
     fputs("</tbody>\n</table>\n", out);
+    s_html_breakdown(out, "Etter skadegrad", now, before, a->by_harm_degree, a->n_by_harm_degree,
+                     b->by_harm_degree, b->n_by_harm_degree);
     s_html_breakdown(out, "Etter type", now, before, a->by_type, a->n_by_type, b->by_type,
                      b->n_by_type);
     s_html_breakdown(out, "Etter status", now, before, a->by_state, a->n_by_state, b->by_state,

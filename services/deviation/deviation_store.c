@@ -67,14 +67,16 @@ static char *s_seconds_text(const Samhand__V1__Timestamp *t, char buf[24])
     return buf;
 }
 
-/* The form's columns as parameters $1..$18, in the order of the insert
+/* The form's columns as parameters $1..$19, in the order of the insert
  * (the writer's subject, $4, from `reporter_subject`); `times` holds the
  * text of the two times. */
 static void s_form_params(const Samhand__V1__CreateDeviationRequest *req,
-                          const char *reporter_subject, char times[2][24], const char *params[18])
+                          const char *reporter_subject, char times[2][24], const char *params[19])
 {
     const ProtobufCEnumValue *type = protobuf_c_enum_descriptor_get_value(
         &samhand__v1__deviation_report__type__descriptor, req->type);
+    const ProtobufCEnumValue *harm = protobuf_c_enum_descriptor_get_value(
+        &samhand__v1__deviation_report__harm_degree__descriptor, req->harm_degree);
     const char *values[] = {req->reporting_organization_id,
                             req->reporting_unit,
                             req->receiving_organization_id,
@@ -92,7 +94,8 @@ static void s_form_params(const Samhand__V1__CreateDeviationRequest *req,
                             req->description,
                             req->immediate_measures,
                             req->improvement_suggestion,
-                            req->agreement_clause};
+                            req->agreement_clause,
+                            req->harm_degree && harm ? harm->name : NULL};
     memcpy(params, values, sizeof values);
 }
 
@@ -100,19 +103,19 @@ int deviation_store_update_draft(db_t *db, const char *id,
                                  const Samhand__V1__CreateDeviationRequest *form)
 {
     char times[2][24];
-    const char *params[18];
+    const char *params[19];
     s_form_params(form, id, times, params); /* $4, the writer, stays: the id there */
     return rows_exec(
                db,
                "UPDATE reports SET reporting_unit = $2, receiving_organization_id = $3, "
                "reporter_name = $5, reporter_email = $6, is_anonymous = $7, "
                "occurred_at = to_timestamp($8::bigint), discovered_at = to_timestamp($9::bigint), "
-               "is_patient_related = $10, type = $11, category_code = $12, actual_consequence = "
-               "$13, "
-               "possible_consequence = $14, description = $15, immediate_measures = $16, "
-               "improvement_suggestion = $17, agreement_clause = $18, updated_at = now() "
+               "is_patient_related = $10, type = $11, category_code = $12, "
+               "actual_consequence = $13, possible_consequence = $14, description = $15, "
+               "immediate_measures = $16, improvement_suggestion = $17, agreement_clause = $18, "
+               "harm_degree = $19, updated_at = now() "
                "WHERE id = $4::uuid AND state = 'DRAFT' AND reporting_organization_id = $1",
-               18, params) == 0
+               19, params) == 0
                ? 0
                : -1;
 }
@@ -121,7 +124,7 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
                            const char *reporter_subject, char id[40])
 {
     char times[2][24];
-    const char *params[18];
+    const char *params[19];
     s_form_params(req, reporter_subject, times, params);
     PGresult *res = db_query(
         db,
@@ -129,9 +132,10 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
         "receiving_organization_id, reporter_subject, reporter_name, reporter_email, is_anonymous, "
         "occurred_at, discovered_at, is_patient_related, type, category_code, actual_consequence, "
         "possible_consequence, description, immediate_measures, improvement_suggestion, "
-        "agreement_clause) VALUES ('DRAFT', $1, $2, $3, $4, $5, $6, $7, to_timestamp($8::bigint), "
-        "to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
-        18, params);
+        "agreement_clause, harm_degree) VALUES ('DRAFT', $1, $2, $3, $4, $5, $6, $7, "
+        "to_timestamp($8::bigint), to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, $16, "
+        "$17, $18, $19) RETURNING id",
+        19, params);
     if (!res)
         return -1;
     snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
@@ -156,7 +160,8 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     "array_to_json(ARRAY(SELECT f.organization_id::text FROM report_forwards f "                   \
     "  WHERE f.report_id = reports.id ORDER BY f.forwarded_at)), "                                 \
     "coalesce(dispute_committee_id::text, ''), coalesce(dispute_proposal_id::text, ''), "          \
-    "coalesce(dispute_state, ''), coalesce(dispute_meeting_id::text, ''), dispute_reason, row_seq"
+    "coalesce(dispute_state, ''), coalesce(dispute_meeting_id::text, ''), dispute_reason, "        \
+    "coalesce(harm_degree, ''), row_seq"
 /* clang-format on */
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
@@ -227,6 +232,8 @@ static ProtobufCMessage *s_report(const PGresult *res, int row)
     r->dispute_state = rows_text(res, row, 37);
     r->dispute_meeting_id = rows_text(res, row, 38);
     r->dispute_reason = rows_text(res, row, 39);
+    r->harm_degree =
+        rows_enum(&samhand__v1__deviation_report__harm_degree__descriptor, res, row, 40);
     return &r->base;
 }
 
@@ -388,21 +395,21 @@ int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_
                           size_t *n)
 {
     const char *params[] = {from, to};
-    PGresult *res =
-        db_query(db,
-                 "SELECT coalesce(category_code, ''), coalesce(type, ''), state, "
-                 "reporting_organization_id, receiving_organization_id, "
-                 "to_char(submitted_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), "
-                 "coalesce(to_char(acknowledged_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
-                 "coalesce(to_char(answered_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
-                 "coalesce(answer_due::text, ''), coalesce(f.kind, ''), coalesce(t.kind, ''), "
-                 "coalesce(f.name, ''), coalesce(t.name, '') FROM reports "
-                 "LEFT JOIN organizations f ON f.id = reporting_organization_id "
-                 "LEFT JOIN organizations t ON t.id = receiving_organization_id "
-                 "WHERE submitted_at IS NOT NULL AND "
-                 "(submitted_at AT TIME ZONE 'Europe/Oslo')::date >= $1::date AND "
-                 "(submitted_at AT TIME ZONE 'Europe/Oslo')::date < $2::date ORDER BY submitted_at",
-                 2, params);
+    PGresult *res = db_query(
+        db,
+        "SELECT coalesce(category_code, ''), coalesce(type, ''), state, "
+        "reporting_organization_id, receiving_organization_id, "
+        "to_char(submitted_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), "
+        "coalesce(to_char(acknowledged_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
+        "coalesce(to_char(answered_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
+        "coalesce(answer_due::text, ''), coalesce(f.kind, ''), coalesce(t.kind, ''), "
+        "coalesce(f.name, ''), coalesce(t.name, ''), coalesce(harm_degree, '') FROM reports "
+        "LEFT JOIN organizations f ON f.id = reporting_organization_id "
+        "LEFT JOIN organizations t ON t.id = receiving_organization_id "
+        "WHERE submitted_at IS NOT NULL AND "
+        "(submitted_at AT TIME ZONE 'Europe/Oslo')::date >= $1::date AND "
+        "(submitted_at AT TIME ZONE 'Europe/Oslo')::date < $2::date ORDER BY submitted_at",
+        2, params);
     if (!res)
         return -1;
     int rows = PQntuples(res);
@@ -423,6 +430,7 @@ int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_
         f->receiving_kind = rows_text(res, i, 10);
         f->reporting_name = rows_text(res, i, 11);
         f->receiving_name = rows_text(res, i, 12);
+        f->harm_degree = rows_text(res, i, 13);
     }
     *n = (size_t)rows;
     PQclear(res);
@@ -441,6 +449,7 @@ void deviation_facts_free(deviation_fact_t *facts, size_t n)
         free(facts[i].receiving_kind);
         free(facts[i].reporting_name);
         free(facts[i].receiving_name);
+        free(facts[i].harm_degree);
     }
     free(facts);
 }

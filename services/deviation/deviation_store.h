@@ -72,6 +72,7 @@ typedef struct {
     char answer_due[11];
     /* from the directory's read model; "" when agenda has not told yet */
     char *reporting_kind, *receiving_kind, *reporting_name, *receiving_name;
+    char *harm_degree; /* "" when not given */
 } deviation_fact_t;
 
 int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_fact_t **out,

@@ -1,12 +1,14 @@
-/* A draft is changed by the one who wrote it, with If-Match on the version
- * read (428 without it, 412 when it changed since), and a form with several
- * mistakes is answered with every one of them at once, in bokmål when
- * asked. */
+/* The report form: a draft is changed by the one who wrote it, with
+ * If-Match on the version read (428 without it, 412 when it changed
+ * since); a form with several mistakes is answered with every one of them
+ * at once, in bokmål when asked; the degree of harm is graded on the form
+ * and counted in the statistics. */
 #include "harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define KOMMUNE "11111111-1111-4111-8111-111111111111"
 #define SYKEHUS "22222222-2222-4222-8222-222222222222"
@@ -16,6 +18,7 @@ static harness_stack_t s_stack;
 static const char *s_writer = "Authorization: Bearer shk_kommune_sykepleier";
 static const char *s_colleague = "Authorization: Bearer shk_kommune_kollega";
 static const char *s_receiver = "Authorization: Bearer shk_sykehus";
+static const char *s_quality = "Authorization: Bearer shk_kvalitet";
 
 static http_response_t *s_send(const char *who, const char *method, const char *path,
                                const char *body, const char *header)
@@ -34,7 +37,8 @@ static int s_setup(void **state)
         const char *key, *org, *roles;
     } parties[] = {{"shk_kommune_sykepleier", KOMMUNE, "reporter"},
                    {"shk_kommune_kollega", KOMMUNE, "reporter"},
-                   {"shk_sykehus", SYKEHUS, "reporter"}};
+                   {"shk_sykehus", SYKEHUS, "reporter"},
+                   {"shk_kvalitet", "", "quality"}};
     for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++) {
         harness_api_key(parties[i].key, parties[i].org, parties[i].roles, entry, sizeof entry);
         used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
@@ -214,9 +218,64 @@ static void test_every_error_of_a_form_at_once(void **state)
     http_response_free(&r);
 }
 
+/* Run first: its reports are the only ones of the period. */
+static void test_the_degree_of_harm_is_graded_and_counted(void **state)
+{
+    char body[1024], id[40] = "";
+    for (int i = 0; i < 6; i++) {
+        snprintf(body, sizeof body,
+                 "{\"reportingOrganizationId\":\"" KOMMUNE
+                 "\",\"receivingOrganizationId\":\"" SYKEHUS
+                 "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":"
+                 "\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\",\"description\":"
+                 "\"Epikrise manglet.\",\"harmDegree\":\"MODERATE\",\"submit\":true}");
+        http_response_t *r = s_send(s_writer, "POST", "/v1/deviations", body, NULL);
+        expect_status(r, 201);
+        assert_string_equal(json_text(r, "harmDegree"), "MODERATE");
+        snprintf(id, sizeof id, "%s", json_text(r, "id"));
+        http_response_free(&r);
+    }
+    /* the receiver's export grades it too */
+    char path[160];
+    snprintf(path, sizeof path, "/v1/deviations/%s/fhir", id);
+    http_response_t *r = s_send(s_receiver, "GET", path, NULL, NULL);
+    expect_status(r, 200);
+    assert_non_null(strstr(r->body, "\"seriousness\""));
+    assert_non_null(strstr(r->body, "Moderat skade"));
+    http_response_free(&r);
+    /* a grade that is none is refused by name */
+    r = s_send(s_writer, "POST", "/v1/deviations",
+               "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+               "\",\"harmDegree\":\"LITT\"}",
+               NULL);
+    assert_problem(r, 400, "harmDegree");
+    http_response_free(&r);
+    /* counted by grade, by its Norwegian name (the running period: quality staff) */
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    snprintf(path, sizeof path, "/v1/deviations/stats?period=%d-T%d", tm.tm_year + 1900,
+             tm.tm_mon / 4 + 1);
+    r = s_send(s_quality, "GET", path, NULL, NULL);
+    expect_status(r, 200);
+    json_t *harm = json_object_get(json_object_get(r->json, "current"), "byHarmDegree");
+    assert_int_equal(json_array_size(harm), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(harm, 0), "key")),
+                        "MODERATE");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(harm, 0), "name")),
+                        "Moderat skade");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(harm, 0), "count")), 6);
+    http_response_free(&r);
+    strncat(path, "&format=csv", sizeof path - strlen(path) - 1);
+    r = s_send(s_quality, "GET", path, NULL, NULL);
+    assert_non_null(strstr(r->body, ";skadegrad;\"Moderat skade\";6\r\n"));
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_the_degree_of_harm_is_graded_and_counted),
         cmocka_unit_test(test_a_draft_is_changed_with_if_match),
         cmocka_unit_test(test_every_error_of_a_form_at_once),
     };
