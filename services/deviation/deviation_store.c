@@ -161,7 +161,7 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     "  WHERE f.report_id = reports.id ORDER BY f.forwarded_at)), "                                 \
     "coalesce(dispute_committee_id::text, ''), coalesce(dispute_proposal_id::text, ''), "          \
     "coalesce(dispute_state, ''), coalesce(dispute_meeting_id::text, ''), dispute_reason, "        \
-    "coalesce(harm_degree, ''), row_seq"
+    "coalesce(harm_degree, ''), dispute_decision, row_seq"
 /* clang-format on */
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
@@ -234,6 +234,7 @@ static ProtobufCMessage *s_report(const PGresult *res, int row)
     r->dispute_reason = rows_text(res, row, 39);
     r->harm_degree =
         rows_enum(&samhand__v1__deviation_report__harm_degree__descriptor, res, row, 40);
+    r->dispute_decision = rows_text(res, row, 41);
     return &r->base;
 }
 

@@ -124,10 +124,17 @@ int deviation_store_forward_record(db_t *db, const char *id, const char *organiz
 int deviation_store_dispute_open(db_t *db, const char *id, const char *committee_id);
 
 /* How the committee took the proposal `proposal_id` (ACCEPTED onto
- * `meeting_id`, or DECLINED for `reason`), on the report it came from,
- * whose id goes into `id`: 0, 1 when it came from none, -1. */
+ * `meeting_id` as `item_id`, or DECLINED for `reason`), on the report it
+ * came from, whose id goes into `id`: 0, 1 when it came from none, -1. */
 int deviation_store_dispute_decided(db_t *db, const char *proposal_id, const char *state,
-                                    const char *meeting_id, const char *reason, char id[40]);
+                                    const char *meeting_id, const char *item_id, const char *reason,
+                                    char id[40]);
+
+/* The committee's decision on the item `item_id` in its approved minutes,
+ * on the report disputed there (state DECIDED), whose id goes into `id`:
+ * 0, 1 when the item is no report's, -1. */
+int deviation_store_dispute_minutes(db_t *db, const char *item_id, const char *decision,
+                                    char id[40]);
 
 /* The read model of the directory: id, name, kind. */
 int deviation_store_organization_upsert(db_t *db, const char *const params[3]);

@@ -2,8 +2,9 @@
  * for disputes (as the seeds' partnerships take them to the ASU by hand):
  * it becomes a proposal (innmeldt sak) there, linked both ways, saying
  * which report and between whom but nothing of what it says; how the
- * committee takes it comes back onto the report, as an event for both
- * parties. */
+ * committee takes it (placed on a meeting or declined, and its decision
+ * in the approved minutes) comes back onto the report, as an event for
+ * both parties. */
 #include "harness.h"
 
 #include <stdio.h>
@@ -209,6 +210,83 @@ static void test_a_dispute_becomes_a_proposal_to_the_committee(void **state)
     }
 }
 
+/* The report `id` once its disputeState is `state` (fails after 10 s). */
+static http_response_t *s_report_when(const char *id, const char *state)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    for (int i = 0; i < 100; i++) {
+        http_response_t *r = s_as(s_kommune_key, "GET", path, NULL);
+        if (strcmp(json_text(r, "disputeState"), state) == 0)
+            return r;
+        http_response_free(&r);
+        usleep(100 * 1000);
+    }
+    fail_msg("report %s never came to disputeState %s", id, state);
+    return NULL;
+}
+
+static void test_the_committees_decision_comes_back(void **state)
+{
+    s_dispute_committee(s_asu);
+    char id[40], proposal[40], meeting[40], person[40], item[40], path[200], body[512];
+    http_response_t *r = s_disputed(id);
+    snprintf(proposal, sizeof proposal, "%s", json_text(r, "disputeProposalId"));
+    http_response_free(&r);
+    r = s_proposal(proposal);
+    assert_non_null(r);
+    http_response_free(&r);
+    /* the secretary puts it on the ASU's meeting */
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"2025-03-17T12:00:00+01:00\","
+             "\"endTime\":\"2025-03-17T15:00:00+01:00\",\"place\":\"Teams\"}",
+             s_asu);
+    s_create("/v1/meetings", body, meeting);
+    snprintf(path, sizeof path, "/v1/proposals/%s/accept", proposal);
+    snprintf(body, sizeof body, "{\"meetingId\":\"%s\",\"durationMin\":20}", meeting);
+    r = stack_send(&s_stack, "POST", path, body);
+    expect_status(r, 200);
+    snprintf(item, sizeof item, "%s", json_text(r, "itemId"));
+    http_response_free(&r);
+    r = s_report_when(id, "ACCEPTED");
+    assert_string_equal(json_text(r, "disputeMeetingId"), meeting);
+    http_response_free(&r);
+    /* held, decided, approved */
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    r = stack_send(&s_stack, "POST", path, NULL);
+    expect_status(r, 200);
+    http_response_free(&r);
+    snprintf(body, sizeof body, "{\"name\":\"Ingjerd Astad\",\"organizationId\":\"%s\"}",
+             s_sykehus);
+    s_create("/v1/persons", body, person);
+    snprintf(path, sizeof path, "/v1/meetings/%s/attendance", meeting);
+    snprintf(body, sizeof body, "{\"entries\":[{\"personId\":\"%s\",\"status\":\"PRESENT\"}]}",
+             person);
+    r = stack_send(&s_stack, "PUT", path, body);
+    expect_status(r, 200);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, item);
+    r = stack_send(&s_stack, "PUT", path,
+                   "{\"outcome\":\"ADOPTED_AS_AMENDED\",\"decision\":\"ASU ber partene om en "
+                   "felles hendelsesanalyse.\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/minutes/approve", meeting);
+    r = stack_send(&s_stack, "POST", path, NULL);
+    expect_status(r, 200);
+    http_response_free(&r);
+    /* the decision on the report, for both parties */
+    r = s_report_when(id, "DECIDED");
+    assert_string_equal(json_text(r, "disputeDecision"),
+                        "ASU ber partene om en felles hendelsesanalyse.");
+    http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    r = s_as(s_sykehus_key, "GET", path, NULL);
+    assert_string_equal(json_text(r, "disputeDecision"),
+                        "ASU ber partene om en felles hendelsesanalyse.");
+    http_response_free(&r);
+}
+
 static void test_no_committee_named_no_proposal(void **state)
 {
     s_dispute_committee("");
@@ -224,6 +302,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_dispute_becomes_a_proposal_to_the_committee),
+        cmocka_unit_test(test_the_committees_decision_comes_back),
         cmocka_unit_test(test_no_committee_named_no_proposal),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
