@@ -53,6 +53,9 @@ async function start(who) {
   show('melding', true);
   show('liste', true);
   await listReports();
+  // a link to one report (from a committee's proposal): opened if ours to see
+  const linked = /^#avvik-([0-9a-f-]{36})$/.exec(location.hash);
+  if (linked) await showReport(linked[1]);
   return true;
 }
 
@@ -122,6 +125,12 @@ function oslo(iso) {
 const HARMS = {
   NO_HARM: 'Ingen skade', MINOR: 'Mindre alvorlig skade', MODERATE: 'Moderat skade',
   SERIOUS: 'Betydelig skade', DEATH: 'Død',
+};
+
+// How the committee has taken a dispute
+const DISPUTE = {
+  SUBMITTED: 'meldt inn som sak til utvalget', ACCEPTED: 'satt opp på et møte i utvalget',
+  DECLINED: 'ikke tatt opp av utvalget', DECIDED: 'behandlet av utvalget',
 };
 
 const TYPES = {
@@ -224,6 +233,8 @@ async function showReport(id) {
     ['Bekreftes innen', deadline(d.acknowledgeDeadline)],
     ['Besvares innen', deadline(d.answerDeadline)],
     ['Svar', d.answer],
+    ['Bestridt', DISPUTE[d.disputeState] || ''],
+    ['Utvalgets vedtak', d.disputeDecision], ['Utvalgets begrunnelse', d.disputeReason],
   ];
   const dl = document.getElementById('detalj-felt');
   dl.replaceChildren();
