@@ -1020,10 +1020,32 @@ static void s_dev_step(const char *id, int org, const char *step, const char *fi
     http_response_free(&r);
 }
 
+/* Disputes go to C2 (issue 19): each disputed report becomes a proposal
+ * there that every committee reader reads, so what it carries of the
+ * report is read by every principal below. */
+static void s_dispute_committee(void)
+{
+    http_response_t *r = stack_get(&s_stack, "/v1/settings");
+    char etag[40], if_match[64], url[256], body[512];
+    http_header(r, "etag", etag, sizeof etag);
+    http_response_free(&r);
+    snprintf(if_match, sizeof if_match, "If-Match: %s", etag);
+    snprintf(body, sizeof body,
+             "{\"answerDeadline\":{\"length\":20,\"unit\":\"WORKING_DAYS\"},"
+             "\"statisticsPeriod\":\"TERTIAL\",\"reminderDays\":2,\"disputeCommitteeId\":\"%s\"}",
+             s_committees[C2]);
+    snprintf(url, sizeof url, "%s/v1/settings", s_stack.base_url);
+    const char *headers[] = {s_stack.auth_header, if_match, NULL};
+    r = http_request("PUT", url, body, headers);
+    assert_int_equal(r->status, 200);
+    http_response_free(&r);
+}
+
 static void s_build_deviations(void)
 {
     char id[40], body[256];
     unsigned m1h = ORG(M1) | ORG(H);
+    s_dispute_committee();
     /* the whole workflow to closed, every comment a canary */
     s_report(M1, H, "d1", false, true, id);
     char d1[40];
@@ -1088,6 +1110,8 @@ static void s_build_deviations(void)
             s_canaries[i].orgs |= ORG(M2);
     s_dev_step(id, M2, "acknowledge", NULL, 0, NULL);
     s_dev_step(id, M2, "respond", "answer", ORG(H) | ORG(M1) | ORG(M2), "d16-anon-fwd");
+    /* disputed by its anonymous reporter: a proposal to C2 for everyone */
+    s_dev_step(id, M1, "dispute", "comment", ORG(H) | ORG(M1) | ORG(M2), "d16-anon-fwd");
     /* disputed */
     s_report(H, M2, "d12", false, true, id);
     s_dev_step(id, M2, "acknowledge", NULL, 0, NULL);
