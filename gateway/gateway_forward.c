@@ -182,8 +182,11 @@ static void s_on_reply(void *ctx, const Samhand__V1__Envelope *reply)
         status = s_reply_timeout(ex);
     } else if (reply->status && reply->status->code != BUS_OK) {
         status = gateway_problem_http_status(reply->status->code);
-        gateway_reply_problem(ex->req, status, reply->status->message, reply->status->field,
-                              ex->request_id);
+        json_t *problem = gateway_problem_new(status, reply->status->message, reply->status->field,
+                                              ex->request_id);
+        if (reply->status->n_errors)
+            gateway_problem_set_errors(problem, reply->status->errors, reply->status->n_errors);
+        gateway_reply_json(ex->req, status, "application/problem+json", problem, ex->request_id);
     } else if (reply->is_document || ex->route->response == &samhand__v1__document__descriptor) {
         status = s_reply_document(ex, reply);
     } else if ((status = s_reply_message(ex, reply)) == 0) {

@@ -116,6 +116,7 @@ const gateway_policy_t gateway_policies[] = {
     {"deviation.CreateReport", DEVIATIONS, PARTIES},
     {"deviation.ListReports", DEVIATIONS, PARTIES},
     {"deviation.GetReport", DEVIATIONS, PARTIES},
+    {"deviation.UpdateReport", DEVIATIONS, PARTIES},
     {"deviation.ExportReport", DEVIATIONS, PARTIES},
     {"deviation.ListReads", ADMIN | ROLE_QUALITY, NULL}, /* the access log */
     {"deviation.Submit", DEVIATIONS, PARTIES},

@@ -100,21 +100,47 @@ static void s_json_path(const char *path, char *out, size_t size)
     }
 }
 
-json_t *gateway_problem_new(int http_status, const char *detail, const char *field,
-                            const char *request_id)
+/* Services name fields as the proto does; a detail that opens with the
+ * field's proto name is rewritten to the JSON name the client sent. */
+static const char *s_rewrite(const char *detail, const char *field, char *out, size_t size)
 {
-    /* Services name fields as the proto does; a detail that opens with the
-     * field's proto name is rewritten to the JSON name the client sent. */
-    char rewritten[768];
     if (field && *field && detail) {
         size_t len = strlen(field);
         if (strncmp(detail, field, len) == 0 && (detail[len] == ' ' || detail[len] == '\0')) {
             char path[256];
             s_json_path(field, path, sizeof path);
-            snprintf(rewritten, sizeof rewritten, "%s%s", path, detail + len);
-            detail = rewritten;
+            snprintf(out, size, "%s%s", path, detail + len);
+            return out;
         }
     }
+    return detail;
+}
+
+void gateway_problem_set_errors(json_t *problem, Samhand__V1__FieldError *const *errors, size_t n)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char path[256], rewritten[768];
+        s_json_path(errors[i]->field, path, sizeof path);
+        const char *detail =
+            s_rewrite(errors[i]->message, errors[i]->field, rewritten, sizeof rewritten);
+        json_t *error = json_pack("{s:s, s:s}", "field", path, "detail", detail ? detail : "");
+        if (error)
+            json_array_append_new(list, error);
+    }
+    json_object_set_new(problem, "errors", list);
+    if (n > 1) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "%zu fields are not valid; see errors", n);
+        json_object_set_new(problem, "detail", json_string(detail));
+    }
+}
+
+json_t *gateway_problem_new(int http_status, const char *detail, const char *field,
+                            const char *request_id)
+{
+    char rewritten[768];
+    detail = s_rewrite(detail, field, rewritten, sizeof rewritten);
     /* about:blank: the status says what kind of problem it is (RFC 9457 4.2.1) */
     const char *type = "about:blank";
     json_t *problem = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title",
@@ -145,6 +171,7 @@ static const struct {
     const char *english, *norwegian;
 } s_bokmal[] = {
     /* the first that matches is taken: the particular before the general */
+    {"* fields are not valid; see errors", "$1 felt er ikke gyldige; se errors"},
     /* the partnership's settings */
     {"the partnership's settings are changed by administrators",
      "partnerskapets innstillinger endres av administratorer"},
@@ -185,6 +212,7 @@ static const struct {
      "$1 (det offentligheten leser i stedet for tittelen, f.eks. Sak om tilsetting) må fylles ut "
      "for en sak unntatt offentlighet"},
     {"* is required to submit", "$1 må fylles ut før meldingen sendes"},
+    {"* is required (a UUID)", "$1 må fylles ut (en UUID)"},
     {"* is required (a UUID)", "$1 må fylles ut (en UUID)"},
     {"* must be from 1 to *, or 0 for the end", "$1 må være fra 1 til $2, eller 0 for slutten"},
     {"* must be from 0 (unlimited) to *", "$1 må være fra 0 (ubegrenset) til $2"},
@@ -373,8 +401,16 @@ static const struct {
     {"case_number_format must hold *",
      "case_number_format må ha én av {n} og {nn} og én av {yy} og {yyyy}, høyst 32 synlige "
      "ASCII-tegn, som «{n}/{yy}»"},
-    {"category_code * is not in the code list*",
-     "category_code $1 står ikke i kodelisten; se /v1/deviation-categories"},
+    {"* is not in the code list*", "$1 står ikke i kodelisten; se /v1/deviation-categories"},
+    {"* is required to submit", "$1 må fylles ut før meldingen sendes"},
+    {"* lies in the future", "$1 ligger fram i tid"},
+    {"* is before occurred_time", "$1 er før occurredTime"},
+    {"only a draft is changed; a submitted report moves by the steps of its workflow",
+     "bare et utkast kan endres; en innsendt melding går videre med stegene i arbeidsflyten"},
+    {"a report is forwarded at most * times; answer or reject it",
+     "en melding kan videresendes høyst $1 ganger; besvar eller avvis den"},
+    {"If-Match is required: the ETag of the draft as you read it*",
+     "If-Match må oppgis: ETag-en til utkastet slik du leste det"},
     {"content is * bytes; an attachment may have at most *",
      "content er $1 byte; et vedlegg kan være høyst $2 byte"},
     {"content is empty", "content er tomt"},

@@ -19,6 +19,11 @@ const char *gateway_problem_reason(int http_status);
 json_t *gateway_problem_new(int http_status, const char *detail, const char *field,
                             const char *request_id);
 
+/* Sets the problem's `errors` to every field error of a reply (JSON
+ * names, as gateway_problem_new gives one), and with more than one its
+ * detail to how many. */
+void gateway_problem_set_errors(json_t *problem, Samhand__V1__FieldError *const *errors, size_t n);
+
 /* Whether an Accept-Language value (`len` bytes, not NUL-terminated; NULL
  * for none) puts Norwegian first (nb, no or nn): problem details are then
  * in bokmål. The one place that decides the language of a problem. */

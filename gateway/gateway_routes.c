@@ -196,6 +196,10 @@ const gateway_route_t gateway_routes[] = {
     {"GET", "/v1/deviations/{id}", "deviation", "deviation.GetReport", D(get_deviation_request),
      D(deviation_report), 200, AUTH, "deviations",
      "A report with its deadlines, history and the caller's next steps"},
+    {"PATCH", "/v1/deviations/{id}", "deviation", "deviation.UpdateReport",
+     D(update_deviation_request), D(deviation_report), 200, AUTH, "deviations",
+     "Change a draft (its writer only), If-Match on the ETag read; every error of the form at "
+     "once"},
     {"GET", "/v1/deviations/{id}/fhir", "deviation", "deviation.ExportReport",
      D(export_deviation_request), D(document), 200, AUTH, "deviations",
      "The report as a FHIR R5 AdverseEvent (application/fhir+json)"},
@@ -367,17 +371,20 @@ bool gateway_route_takes_files(const gateway_route_t *route)
 bool gateway_route_requires_if_match(const gateway_route_t *route)
 {
     /* the service answers 428 to these without If-Match */
-    return strcmp(route->rpc, "deviation.PutSettings") == 0;
+    return strcmp(route->rpc, "deviation.PutSettings") == 0 ||
+           strcmp(route->rpc, "deviation.UpdateReport") == 0;
 }
 
 bool gateway_route_versioned(const gateway_route_t *route)
 {
-    static const char *const versioned[] = {
-        "agenda.UpdateOrganization", "agenda.UpdatePerson",   "agenda.UpdateCommittee",
-        "agenda.UpdateMeeting",      "agenda.AddAgendaItem",  "agenda.UpdateAgendaItem",
-        "agenda.DeleteAgendaItem",   "agenda.UpdateAction",   "notify.UpdateSubscription",
-        "agenda.SetAttendance",      "agenda.SetOutcome",     "agenda.PutCaseDocument",
-        "agenda.UpdateMembership",   "deviation.PutSettings", NULL};
+    static const char *const versioned[] = {"agenda.UpdateOrganization", "agenda.UpdatePerson",
+                                            "agenda.UpdateCommittee",    "agenda.UpdateMeeting",
+                                            "agenda.AddAgendaItem",      "agenda.UpdateAgendaItem",
+                                            "agenda.DeleteAgendaItem",   "agenda.UpdateAction",
+                                            "notify.UpdateSubscription", "agenda.SetAttendance",
+                                            "agenda.SetOutcome",         "agenda.PutCaseDocument",
+                                            "agenda.UpdateMembership",   "deviation.PutSettings",
+                                            "deviation.UpdateReport",    NULL};
     for (size_t i = 0; versioned[i]; i++)
         if (strcmp(route->rpc, versioned[i]) == 0)
             return true;

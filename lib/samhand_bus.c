@@ -98,7 +98,47 @@ int bus_call_fail(bus_call_t *call, bus_code_t code, const char *field, const ch
     call->is_document = false;
     call->remembered = false; /* a failed commit took the stored reply with it */
     call->body_len = 0;
+    call->is_failed_with_errors = false;
     return -1;
+}
+
+void bus_call_add_error(bus_call_t *call, const char *field, const char *fmt, ...)
+{
+    Samhand__V1__FieldError *e = malloc(sizeof *e);
+    assert(e);
+    samhand__v1__field_error__init(e);
+    e->field = strdup(field ? field : "");
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&e->message, fmt, ap) < 0)
+        e->message = NULL;
+    va_end(ap);
+    assert(e->field && e->message);
+    call->errors = realloc(call->errors, (call->n_errors + 1) * sizeof *call->errors);
+    assert(call->errors);
+    call->errors[call->n_errors++] = e;
+}
+
+int bus_call_fail_errors(bus_call_t *call, bus_code_t code)
+{
+    if (call->n_errors == 0)
+        return 0;
+    bus_call_fail(call, code, call->errors[0]->field, "%s", call->errors[0]->message);
+    call->is_failed_with_errors = true;
+    return -1;
+}
+
+/* Frees the errors bus_call_add_error noted. */
+static void s_errors_free(bus_call_t *call)
+{
+    for (size_t i = 0; i < call->n_errors; i++) {
+        free(call->errors[i]->field);
+        free(call->errors[i]->message);
+        free(call->errors[i]);
+    }
+    free(call->errors);
+    call->errors = NULL;
+    call->n_errors = 0;
 }
 
 int bus_call_page(bus_call_t *call, int32_t limit, const char *cursor, int64_t *after,
@@ -453,6 +493,10 @@ static zframe_t *s_handle(bus_server_t *server, db_t **db_p, zframe_t *payload)
     status.code = call.code;
     status.message = call.message;
     status.field = call.field;
+    if (call.code != BUS_OK && call.is_failed_with_errors) {
+        status.errors = call.errors;
+        status.n_errors = call.n_errors;
+    }
     Samhand__V1__Envelope reply = SAMHAND__V1__ENVELOPE__INIT;
     reply.request_id = request->request_id;
     reply.method = request->method;
@@ -469,6 +513,7 @@ static zframe_t *s_handle(bus_server_t *server, db_t **db_p, zframe_t *payload)
         s_count(server, route->method, call.code, (double)(zclock_usecs() - start_us) / 1e6);
 
     free(call.body);
+    s_errors_free(&call);
     if (body)
         protobuf_c_message_free_unpacked(body, NULL);
     samhand__v1__envelope__free_unpacked(request, NULL);

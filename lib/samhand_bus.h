@@ -45,6 +45,11 @@ typedef struct {
     size_t body_len;
     bool is_document; /* body is a samhand.v1.Document to pass on as it is */
     bool remembered;  /* the reply is stored for its Idempotency-Key in the change's transaction */
+    /* Errors of several fields (bus_call_add_error), which the reply
+     * carries when bus_call_fail_errors failed the call. */
+    Samhand__V1__FieldError **errors;
+    size_t n_errors;
+    bool is_failed_with_errors;
 } bus_call_t;
 
 typedef struct {
@@ -75,6 +80,16 @@ int bus_call_reply_document(bus_call_t *call, const char *content_type, const vo
  * NULL). Returns -1 so handlers can `return bus_call_fail(...)`. */
 int bus_call_fail(bus_call_t *call, bus_code_t code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Notes an error of one request field (proto name) without failing the
+ * call yet, so that every field at fault is named in one answer. */
+void bus_call_add_error(bus_call_t *call, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Fails the call with `code` and every error added (the first as its
+ * message and field, all in the reply's errors) and returns -1; returns 0
+ * when none was added. */
+int bus_call_fail_errors(bus_call_t *call, bus_code_t code);
 
 /* A list request's page, as every list takes it: `limit` 1 to 500 (0:
  * 50) and `cursor`, the position this service gave out as nextCursor

@@ -558,10 +558,21 @@ static const char *s_bootstrap_sql =
     "  event bytea NOT NULL,"
     "  created_at timestamptz NOT NULL DEFAULT now(),"
     "  published_at timestamptz);"
-    "CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (sequence)"
-    "  WHERE published_at IS NULL;"
+    /* Only when missing: CREATE INDEX and ALTER TABLE lock the outbox even
+     * when there is nothing to do, and another replica, already serving
+     * (its relay, its followers), holds the outbox in its transactions:
+     * its lock and this upgrade to ACCESS EXCLUSIVE deadlocked, and the
+     * replica starting second exited. */
+    "DO $$ BEGIN"
+    "  IF to_regclass('outbox_unpublished') IS NULL THEN"
+    "    CREATE INDEX outbox_unpublished ON outbox (sequence) WHERE published_at IS NULL;"
+    "  END IF;"
     /* the order of publication, given by the relay: the stream's sequence */
-    "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS published_seq bigint UNIQUE;"
+    "  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'outbox'::regclass"
+    "                 AND attname = 'published_seq' AND NOT attisdropped) THEN"
+    "    ALTER TABLE outbox ADD COLUMN published_seq bigint UNIQUE;"
+    "  END IF;"
+    "END $$;"
     /* where this service's consumers are in other services' streams */
     "CREATE TABLE IF NOT EXISTS consumer_offsets ("
     "  source text PRIMARY KEY,"

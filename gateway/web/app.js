@@ -12,6 +12,7 @@ const STATES = {
 
 let me = null;
 const names = new Map(); // organisation id -> name
+const categoryNames = new Map(); // category code -> its name in the code list
 let listed = []; // the reports in the list, for "the same event as"
 let cursor = ''; // where the next page of the list starts
 
@@ -44,11 +45,17 @@ async function start(who) {
   const select = document.getElementById('categoryCode');
   select.replaceChildren();
   option(select, '', 'Velg kategori');
-  for (const c of categories.items || []) option(select, c.code, c.name);
+  for (const c of categories.items || []) {
+    categoryNames.set(c.code, c.name);
+    option(select, c.code, c.name);
+  }
   show('innlogging', false);
   show('melding', true);
   show('liste', true);
   await listReports();
+  // a link to one report (from a committee's proposal): opened if ours to see
+  const linked = /^#avvik-([0-9a-f-]{36})$/.exec(location.hash);
+  if (linked) await showReport(linked[1]);
   return true;
 }
 
@@ -93,6 +100,43 @@ async function listReports(more) {
 }
 
 function norwegianDate(iso) { return iso ? iso.split('-').reverse().join('.') : ''; }
+
+// A deadline as people say it: the date and how it stands today.
+const DEADLINE = {
+  PENDING: 'ikke forfalt', MET: 'overholdt', MISSED: 'overskredet', OVERDUE: 'forfalt, ikke gjort',
+  PAUSED: 'stanset mens melderen gir opplysninger',
+};
+
+function deadline(d) {
+  if (!d || !d.dueDate) return '';
+  const how = DEADLINE[d.status];
+  return norwegianDate(d.dueDate) + (how ? ' (' + how + ')' : '');
+}
+
+// A time as Norwegian documents write it, in Oslo: «20.11.2026 kl. 10.30».
+function oslo(iso) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('nb-NO', {
+    timeZone: 'Europe/Oslo', day: '2-digit', month: '2-digit', year: 'numeric',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.day}.${parts.month}.${parts.year} kl. ${parts.hour}.${parts.minute}`;
+}
+
+const HARMS = {
+  NO_HARM: 'Ingen skade', MINOR: 'Mindre alvorlig skade', MODERATE: 'Moderat skade',
+  SERIOUS: 'Betydelig skade', DEATH: 'Død',
+};
+
+// How the committee has taken a dispute
+const DISPUTE = {
+  SUBMITTED: 'meldt inn som sak til utvalget', ACCEPTED: 'satt opp på et møte i utvalget',
+  DECLINED: 'ikke tatt opp av utvalget', DECIDED: 'behandlet av utvalget',
+};
+
+const TYPES = {
+  BREACH_OF_AGREEMENT: 'Brudd på samarbeidsavtale', BREACH_OF_LAW: 'Brudd på lov eller forskrift',
+  BREACH_OF_GUIDELINE: 'Brudd på retningslinje', OTHER: 'Annet', IMPROVEMENT_PROPOSAL: 'Forbedringsforslag',
+};
 
 // The workflow's steps as the pages offer them: the button, and the one
 // text (or organisation) a step needs, in the field the API names.
@@ -172,13 +216,25 @@ async function showReport(id) {
     return false;
   }
   const d = r.json;
+  // what the receiver needs to see at once: when it happened, of what
+  // kind, and by when it is to be acknowledged and answered
   const fields = [
     ['Referanse', d.reference], ['Fra', names.get(d.reportingOrganizationId)],
-    ['Til', names.get(d.receivingOrganizationId)], ['Kategori', d.categoryCode],
-    ['Hva skjedde', d.description], ['Status', STATES[d.state] || d.state],
-    ['Bekreftes innen', norwegianDate(d.acknowledgeDeadline && d.acknowledgeDeadline.dueDate)],
-    ['Besvares innen', norwegianDate(d.answerDeadline && d.answerDeadline.dueDate)],
+    ['Enhet', d.reportingUnit], ['Meldt av', d.isAnonymous && !d.reporterName ? 'Anonym' : d.reporterName],
+    ['Til', names.get(d.receivingOrganizationId)],
+    ['Tidligere mottakere', (d.previousReceivingOrganizationIds || []).map((o) => names.get(o) || o).join(', ')],
+    ['Tidspunkt for hendelsen', d.occurredTime ? oslo(d.occurredTime) : ''],
+    ['Oppdaget', d.discoveredTime ? oslo(d.discoveredTime) : ''],
+    ['Type', TYPES[d.type] || ''],
+    ['Kategori', categoryNames.get(d.categoryCode) || d.categoryCode],
+    ['Skadegrad', HARMS[d.harmDegree] || ''],
+    ['Hva skjedde', d.description], ['Konsekvens', d.actualConsequence],
+    ['Strakstiltak', d.immediateMeasures], ['Status', STATES[d.state] || d.state],
+    ['Bekreftes innen', deadline(d.acknowledgeDeadline)],
+    ['Besvares innen', deadline(d.answerDeadline)],
     ['Svar', d.answer],
+    ['Bestridt', DISPUTE[d.disputeState] || ''],
+    ['Utvalgets vedtak', d.disputeDecision], ['Utvalgets begrunnelse', d.disputeReason],
   ];
   const dl = document.getElementById('detalj-felt');
   dl.replaceChildren();
@@ -234,7 +290,8 @@ async function reads(id) {
   const r = await api('GET', `/v1/deviations/${id}/reads?limit=50`);
   const list = document.getElementById('lesninger');
   list.replaceChildren();
-  const HOW = { GET: 'åpnet', LIST: 'så den i en liste', EXPORT: 'eksporterte den' };
+  const HOW = { GET: 'åpnet', LIST: 'så den i en liste', EXPORT: 'eksporterte den',
+    REPORTER: 'så hvem som meldte den' };
   for (const read of r.json.items || []) {
     const li = document.createElement('li');
     li.textContent = when(read.time) + ': ' + (names.get(read.organizationId) || read.subject) + ' ' +
@@ -281,6 +338,7 @@ document.getElementById('meld').addEventListener('submit', async (e) => {
     isAnonymous: document.getElementById('isAnonymous').checked,
     submit: true,
   };
+  if (value('harmDegree')) report.harmDegree = value('harmDegree');
   const r = await api('POST', '/v1/deviations', report);
   if (r.status === 201) {
     status.textContent = 'Avviksmeldingen er sendt med referanse ' + r.json.reference + '.';
@@ -288,10 +346,13 @@ document.getElementById('meld').addEventListener('submit', async (e) => {
     await listReports();
     return;
   }
-  // the API names the field that is wrong, and says why in bokmål (as asked)
-  const field = r.json.errors && r.json.errors[0] ? r.json.errors[0].field : '';
-  let detail = 'Meldingen ble ikke sendt: ' + (r.json.detail || 'ukjent feil') + '.';
-  const at = /fødselsnummer.*\(ved tegn (\d+)(?:, (\d+) tegn langt)?\)/.exec(r.json.detail || '');
+  // the API names every field that is wrong, and says why in bokmål (as asked)
+  const errors = r.json.errors || [];
+  for (const e of errors.slice(1)) fieldError(e.field, e.detail);
+  const field = errors[0] ? errors[0].field : '';
+  const first = errors[0] ? errors[0].detail : r.json.detail;
+  let detail = 'Meldingen ble ikke sendt: ' + (first || 'ukjent feil') + '.';
+  const at = /fødselsnummer.*\(ved tegn (\d+)(?:, (\d+) tegn langt)?\)/.exec(first || '');
   if (at) {
     // where it bites: say so in Norwegian and mark the number in the text
     detail = 'Teksten ser ut til å inneholde et fødselsnummer eller D-nummer (fra tegn ' + at[1] +

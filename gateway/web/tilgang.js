@@ -146,6 +146,12 @@ async function settings() {
   document.getElementById('innst-answerDeadline.unit').value = newest.answerDeadline.unit;
   document.getElementById('innst-statisticsPeriod').value = newest.statisticsPeriod;
   document.getElementById('innst-reminderDays').value = newest.reminderDays;
+  // the committee disputes go to: kept as it is unless changed
+  const committees = await fetch('/v1/committees?limit=500').then((x) => x.json()).catch(() => ({}));
+  const disputes = document.getElementById('innst-disputeCommitteeId');
+  disputes.replaceChildren(new Option('Ingen', ''),
+    ...(committees.items || []).map((c) => new Option(c.shortName ? `${c.name} (${c.shortName})` : c.name, c.id)));
+  disputes.value = newest.disputeCommitteeId || '';
   document.getElementById('innst-comment').value = '';
   noAcknowledgement();
 }
@@ -163,13 +169,14 @@ document.getElementById('ny-versjon').addEventListener('submit', async (e) => {
   e.preventDefault();
   const value = (id) => document.getElementById('innst-' + id).value.trim();
   for (const f of ['validFrom', 'acknowledgeDeadline.length', 'acknowledgeDeadline.unit', 'answerDeadline.length',
-    'answerDeadline.unit', 'statisticsPeriod', 'reminderDays', 'comment'])
+    'answerDeadline.unit', 'statisticsPeriod', 'reminderDays', 'disputeCommitteeId', 'comment'])
     fieldError('innst-' + f, '');
   const body = {
     validFrom: value('validFrom'),
     answerDeadline: { length: Number(value('answerDeadline.length')), unit: value('answerDeadline.unit') },
     statisticsPeriod: value('statisticsPeriod'),
     reminderDays: Number(value('reminderDays')),
+    disputeCommitteeId: value('disputeCommitteeId'),
     comment: value('comment'),
   };
   if (!document.getElementById('ingen-mottaksfrist').checked)

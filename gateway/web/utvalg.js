@@ -429,7 +429,16 @@ function proposal(p) {
     ', ' + new Date(p.createTime).toLocaleDateString('nb-NO') + '.';
   const about = document.createElement('p');
   about.textContent = p.description || '';
-  article.append(h, from, about, outcome(p));
+  article.append(h, from, about);
+  if (p.deviationId) {
+    // a disputed deviation report: read by its parties, on the deviation page
+    const link = document.createElement('p');
+    const a = Object.assign(document.createElement('a'), { href: '/#avvik-' + p.deviationId,
+      textContent: 'Avviksmeldingen (for partene og kvalitetsrådgiverne)' });
+    link.append('Bestridt avvik: ', a);
+    article.append(link);
+  }
+  article.append(outcome(p));
   if (p.state === 'SUBMITTED' && may(me, 'agenda.AcceptProposal'))
     article.append(acceptForm(p, openMeetings), declineForm(p));
   return article;

@@ -4,6 +4,7 @@
 #define AGENDA_SERVER_H
 
 #include "agenda_store.h"
+#include "samhand/v1/event.pb-c.h"
 #include "samhand_bus.h"
 
 #include <stdio.h>
@@ -12,6 +13,10 @@ extern const bus_route_t agenda_routes[];
 extern const size_t agenda_routes_count;
 extern const db_migration_t agenda_migrations[];
 extern const size_t agenda_migrations_count;
+
+/* Follows the deviation service's events: a disputed report becomes a
+ * proposal to the committee the partnership names (agenda_dispute.c). */
+int agenda_dispute_apply(db_t *db, const Samhand__V1__Event *event, void *context);
 
 /* Handlers, one file per aggregate. */
 int agenda_organization_create(bus_call_t *call);

@@ -305,6 +305,21 @@ int agenda_store_proposal_insert(db_t *db, const Samhand__V1__CreateProposalRequ
                                  const char *submitted_by, Samhand__V1__Proposal **out);
 int agenda_store_proposal_get(db_t *db, const char *id, bool lock, Samhand__V1__Proposal **out);
 
+/* A proposal a disputed deviation report becomes (agenda_store_dispute.c),
+ * by the id the deviation service gave it. */
+typedef struct {
+    const char *proposal_id, *deviation_id, *committee_id;
+    const char *title, *description, *submitter_name;
+    const char *organization_id; /* the reporting organisation, if agenda knows it */
+} agenda_dispute_t;
+
+/* Inserts the proposal and its link to the report: 0, 1 when there is no
+ * such committee or the proposal was made already, -1 on an error. */
+int agenda_store_dispute_insert(db_t *db, const agenda_dispute_t *d);
+
+/* The name of organisation `id` into `out`: 0, 1 when there is none, -1. */
+int agenda_store_organization_name(db_t *db, const char *id, char *out, size_t size);
+
 /* Someone outside the committees' readers who follows proposals: those
  * sent in by `subject` (the principal, never empty) or for
  * `organization_id` (NULL: none). NULL as a follower: every proposal. */

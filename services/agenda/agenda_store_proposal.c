@@ -22,7 +22,13 @@
     "coalesce(organization_id::text, ''), state, coalesce(meeting_id::text, ''), "                 \
     "coalesce(item_id::text, ''), decline_reason, " ROWS_TIMESTAMP_US(                             \
         "created_at") ", " ROWS_TIMESTAMP_US("decided_at") ", " PROPOSAL_PLACED                    \
-                                                           ", row_seq, " PROPOSAL_PUBLIC_TITLE
+                                                           ", " PROPOSAL_PUBLIC_TITLE              \
+                                                           ", coalesce((SELECT "                   \
+                                                           "d.deviation_id::text FROM "            \
+                                                           "deviation_disputes d "                 \
+                                                           "WHERE d.proposal_id = proposals.id), " \
+                                                           "''), row_seq" /* the cursor last, as   \
+                                                                             rows_list reads it */
 
 /* Whom a proposal is answered to beside the committees' readers: the
  * principal that sent it in, and the organisation it was sent for. */
@@ -52,7 +58,8 @@ static ProtobufCMessage *s_proposal(const PGresult *res, int row)
     p->is_exempt = PQgetvalue(res, row, 13)[0] == 't';
     if (!PQgetisnull(res, row, 14))
         p->meeting_start_time = rows_timestamp_us(res, row, 14);
-    p->public_title = rows_text(res, row, 16);
+    p->public_title = rows_text(res, row, 15);
+    p->deviation_id = rows_text(res, row, 16);
     return &p->base;
 }
 

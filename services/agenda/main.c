@@ -4,6 +4,9 @@
 
 int main(int argc, char **argv)
 {
+    /* a disputed deviation report becomes a proposal to the committee */
+    static const service_consumer_t consumers[] = {
+        {"deviation", "tcp://127.0.0.1:7102", agenda_dispute_apply}};
     const service_def_t def = {
         .name = "agenda",
         .summary = "samhand agenda service: directory, committees, meetings, actions.",
@@ -13,6 +16,8 @@ int main(int argc, char **argv)
         .n_migrations = agenda_migrations_count,
         .routes = agenda_routes,
         .n_routes = agenda_routes_count,
+        .consumers = consumers,
+        .n_consumers = 1,
     };
     return service_main(&def, argc, argv);
 }

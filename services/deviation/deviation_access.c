@@ -23,6 +23,18 @@ bool deviation_caller_is_quality(bus_call_t *call)
     return bus_call_has_role(call, roles);
 }
 
+bool deviation_caller_is_partnership_quality(bus_call_t *call)
+{
+    static const char *const roles[] = {"quality", NULL};
+    return bus_call_has_role(call, roles) && !deviation_caller_organization(call)[0];
+}
+
+bool deviation_sees_reporter(bus_call_t *call, const deviation_report_t *r, int sides)
+{
+    return !r->is_anonymous || (sides & DEVIATION_SIDE_REPORTER) ||
+           ((sides & DEVIATION_SIDE_QUALITY) && deviation_caller_is_partnership_quality(call));
+}
+
 const char *deviation_caller_subject(bus_call_t *call)
 {
     const Samhand__V1__Principal *p = call->envelope->principal;
@@ -36,11 +48,24 @@ deviation_audience_t deviation_audience(const deviation_report_t *r)
                                       .n_organization_ids = 1,
                                       .subject = r->reporter_subject,
                                       .organization = r->reporting_organization_id};
-    return (deviation_audience_t){
+    deviation_audience_t a = {
         .organization_ids = {r->reporting_organization_id, r->receiving_organization_id},
         .n_organization_ids = 2,
         .is_seen_by_quality = true,
         .organization = r->receiving_organization_id};
+    /* the receivers it passed through, once each (it may come back to one) */
+    for (size_t i = 0;
+         i < r->n_previous_receiving_organization_ids &&
+         a.n_organization_ids < sizeof a.organization_ids / sizeof a.organization_ids[0];
+         i++) {
+        const char *org = r->previous_receiving_organization_ids[i];
+        bool known = false;
+        for (size_t j = 0; j < a.n_organization_ids; j++)
+            known |= strcmp(org, a.organization_ids[j]) == 0;
+        if (!known)
+            a.organization_ids[a.n_organization_ids++] = org;
+    }
+    return a;
 }
 
 /* The caller's sides of the report by that rule; 0: it may not see it. */
@@ -60,6 +85,8 @@ int deviation_sides(bus_call_t *call, const deviation_report_t *r)
             sides |= DEVIATION_SIDE_REPORTER;
         if (strcmp(org, r->receiving_organization_id) == 0)
             sides |= DEVIATION_SIDE_RECEIVER;
+        else if (strcmp(org, r->reporting_organization_id) != 0)
+            sides |= DEVIATION_SIDE_PASSED;
     }
     return sides;
 }
@@ -123,8 +150,6 @@ void deviation_deadline_status(deviation_report_t *r)
     }
 }
 
-/* Deadlines as of today, the caller's next steps, and anonymity towards
- * the receiver. */
 /* An anonymous report without who reported it: no name, no e-mail, no
  * principal on the reporting side's steps. */
 void deviation_hide_reporter(deviation_report_t *r)
@@ -137,11 +162,13 @@ void deviation_hide_reporter(deviation_report_t *r)
             deviation_replace_text(&r->history[i]->actor, "");
 }
 
+/* Deadlines as of today, the caller's next steps, and anonymity towards
+ * every receiving organisation. */
 void deviation_present(bus_call_t *call, deviation_report_t *r)
 {
     deviation_deadline_status(r);
     int sides = deviation_sides(call, r);
-    if (r->is_anonymous && !(sides & (DEVIATION_SIDE_REPORTER | DEVIATION_SIDE_QUALITY)))
+    if (!deviation_sees_reporter(call, r, sides))
         deviation_hide_reporter(r);
     deviation_steps_allowed(r, sides);
     /* the report it duplicates, to those who may see that one */
@@ -150,22 +177,39 @@ void deviation_present(bus_call_t *call, deviation_report_t *r)
     deviation_replace_text(&r->reporter_subject, "");
 }
 
-/* Loads a report the caller may see; 404 for anyone else. */
-/* Logs that the caller was shown these reports; a read that cannot be
- * logged is not given (0, or -1 having failed the call). */
-int deviation_log_reads(bus_call_t *call, const char *const *ids, size_t n, const char *how)
+/* Logs that the caller was shown these reports, and a REPORTER read of
+ * each anonymous one whose reporter it is shown from outside its reporting
+ * side; a read that cannot be logged is not given (0, or -1 having failed
+ * the call). */
+int deviation_log_reads(bus_call_t *call, deviation_report_t *const *reports, size_t n,
+                        const char *how)
 {
     if (n == 0)
         return 0;
     const Samhand__V1__Principal *p = call->envelope->principal;
     const char *org = deviation_caller_organization(call);
-    if (deviation_store_reads_log(call->db, ids, n,
-                                  p && p->subject && p->subject[0] ? p->subject : "(none)",
-                                  org[0] ? org : NULL, how) != 0)
+    const char *subject = p && p->subject && p->subject[0] ? p->subject : "(none)";
+    const char **ids = calloc(n + 1, sizeof *ids), **revealed = calloc(n + 1, sizeof *revealed);
+    size_t n_revealed = 0;
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = reports[i]->id;
+        int sides = deviation_sides(call, reports[i]);
+        if (reports[i]->is_anonymous && !(sides & DEVIATION_SIDE_REPORTER) &&
+            deviation_sees_reporter(call, reports[i], sides))
+            revealed[n_revealed++] = reports[i]->id;
+    }
+    int rc = deviation_store_reads_log(call->db, ids, n, subject, org[0] ? org : NULL, how);
+    if (rc == 0 && n_revealed)
+        rc = deviation_store_reads_log(call->db, revealed, n_revealed, subject, org[0] ? org : NULL,
+                                       "REPORTER");
+    free(ids);
+    free(revealed);
+    if (rc != 0)
         return bus_call_fail_db(call, "log the read");
     return 0;
 }
 
+/* Loads a report the caller may see; 404 for anyone else. */
 int deviation_load(bus_call_t *call, const char *id, bool lock, deviation_report_t **out)
 {
     int rc = check_uuid(id) ? deviation_store_get(call->db, id, lock, out) : 1;

@@ -8,6 +8,9 @@
 int deviation_directory_apply(db_t *db, const Samhand__V1__Event *event, void *context)
 {
     (void)context;
+    if (strncmp(event->type, "no.samhand.proposal.", 20) == 0 ||
+        strcmp(event->type, "no.samhand.meeting.minutes_approved") == 0)
+        return deviation_dispute_apply(db, event);
     if (strcmp(event->type, "no.samhand.organization.created") != 0 &&
         strcmp(event->type, "no.samhand.organization.updated") != 0)
         return 0; /* not ours to keep */

@@ -1,5 +1,6 @@
 /* A report as a FHIR R5 AdverseEvent (JSON), for the parties' own quality
  * systems. The patient is never identified: the subject is a description. */
+#include "deviation_labels.h"
 #include "deviation_server.h"
 #include "samhand_check.h"
 
@@ -66,6 +67,14 @@ char *deviation_fhir_render(const Samhand__V1__DeviationReport *r)
         json_object_set_new(event, "code",
                             json_pack("{s:[{s:s, s:s}]}", "coding", "system",
                                       "urn:samhand:deviation-type", "code", type->name));
+    /* the degree of harm, as its label says it */
+    const ProtobufCEnumValue *harm = protobuf_c_enum_descriptor_get_value(
+        &samhand__v1__deviation_report__harm_degree__descriptor, r->harm_degree);
+    if (harm && r->harm_degree)
+        json_object_set_new(event, "seriousness",
+                            json_pack("{s:[{s:s, s:s, s:s}]}", "coding", "system",
+                                      "urn:samhand:harm-degree", "code", harm->name, "display",
+                                      deviation_label_harm(harm->name)));
     s_time(event, "occurrenceDateTime", r->occurred_time);
     s_time(event, "detected", r->discovered_time);
     s_time(event, "recordedDate", r->submit_time);

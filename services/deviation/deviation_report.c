@@ -23,10 +23,10 @@ const char *deviation_state_name(int state)
 
 /* ---------------------------------------------------------------- checks */
 
-/* Refuses any string field of `msg` that holds an identity number. Neither
- * the number nor the text around it is stored or logged: the answer names
- * the field and the position only. */
-int deviation_scan(bus_call_t *call, const ProtobufCMessage *msg)
+/* Notes an error for every string field of `msg` that holds an identity
+ * number. Neither the number nor the text around it is stored or logged:
+ * the answer names the field and the position only. */
+void deviation_scan_note(bus_call_t *call, const ProtobufCMessage *msg)
 {
     const ProtobufCMessageDescriptor *desc = msg->descriptor;
     int64_t written_s = bus_now_ms() / 1000; /* the rules as they hold when it is written */
@@ -38,17 +38,24 @@ int deviation_scan(bus_call_t *call, const ProtobufCMessage *msg)
         deviation_identity_at_t at =
             text ? deviation_identity_find(text, written_s) : (deviation_identity_at_t){0, 0};
         if (at.position)
-            return bus_call_fail(call, BUS_INVALID_ARGUMENT, f->name,
-                                 "%s holds what looks like a national identity number "
-                                 "(fødselsnummer or D-number) at character %d, %d characters "
-                                 "long; remove it, a deviation report must not identify the "
-                                 "patient",
-                                 f->name, at.position, at.length);
+            bus_call_add_error(call, f->name,
+                               "%s holds what looks like a national identity number "
+                               "(fødselsnummer or D-number) at character %d, %d characters "
+                               "long; remove it, a deviation report must not identify the "
+                               "patient",
+                               f->name, at.position, at.length);
     }
-    return 0;
 }
 
-static int s_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationRequest *req)
+int deviation_scan(bus_call_t *call, const ProtobufCMessage *msg)
+{
+    deviation_scan_note(call, msg);
+    return bus_call_fail_errors(call, BUS_INVALID_ARGUMENT);
+}
+
+/* Notes every error of the form; -1 having failed the call when the code
+ * list cannot be read. */
+int deviation_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationRequest *req)
 {
     static const struct {
         const char *name;
@@ -66,65 +73,68 @@ static int s_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationRequ
             protobuf_c_message_descriptor_get_field_by_name(req->base.descriptor, texts[i].name);
         const char *text = *(char *const *)((const char *)req + f->offset);
         if (!check_empty(text) && !check_text(text, texts[i].max))
-            return bus_call_fail(call, BUS_INVALID_ARGUMENT, texts[i].name,
-                                 "%s must be text of at most %zu characters", texts[i].name,
-                                 texts[i].max);
+            bus_call_add_error(call, texts[i].name, "%s must be text of at most %zu characters",
+                               texts[i].name, texts[i].max);
     }
     if (!check_empty(req->reporter_email) && !check_email(req->reporter_email))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "reporter_email",
-                             "reporter_email must be an e-mail address like name@example.no");
+        bus_call_add_error(call, "reporter_email",
+                           "reporter_email must be an e-mail address like name@example.no");
     if (!check_uuid(req->reporting_organization_id))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "reporting_organization_id",
-                             "reporting_organization_id is required (a UUID)");
+        bus_call_add_error(call, "reporting_organization_id",
+                           "reporting_organization_id is required (a UUID)");
     if (!check_uuid(req->receiving_organization_id))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "receiving_organization_id",
-                             "receiving_organization_id is required (a UUID)");
-    if (strcmp(req->reporting_organization_id, req->receiving_organization_id) == 0)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "receiving_organization_id",
-                             "a deviation is between two parties: the receiver cannot be the "
-                             "reporter");
+        bus_call_add_error(call, "receiving_organization_id",
+                           "receiving_organization_id is required (a UUID)");
+    else if (strcmp(req->reporting_organization_id, req->receiving_organization_id) == 0)
+        bus_call_add_error(call, "receiving_organization_id",
+                           "a deviation is between two parties: the receiver cannot be the "
+                           "reporter");
     int64_t now = bus_now_ms() / 1000;
     if (req->occurred_time && req->occurred_time->seconds > now + 3600)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "occurred_time",
-                             "occurred_time lies in the future");
+        bus_call_add_error(call, "occurred_time", "occurred_time lies in the future");
     if (req->discovered_time && req->discovered_time->seconds > now + 3600)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "discovered_time",
-                             "discovered_time lies in the future");
-    if (req->occurred_time && req->discovered_time &&
-        req->discovered_time->seconds < req->occurred_time->seconds)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "discovered_time",
-                             "discovered_time is before occurred_time");
+        bus_call_add_error(call, "discovered_time", "discovered_time lies in the future");
+    else if (req->occurred_time && req->discovered_time &&
+             req->discovered_time->seconds < req->occurred_time->seconds)
+        bus_call_add_error(call, "discovered_time", "discovered_time is before occurred_time");
     if (req->type && !protobuf_c_enum_descriptor_get_value(
                          &samhand__v1__deviation_report__type__descriptor, req->type))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "type", "type has no value %d", req->type);
+        bus_call_add_error(call, "type", "type has no value %d", req->type);
+    if (req->harm_degree &&
+        !protobuf_c_enum_descriptor_get_value(
+            &samhand__v1__deviation_report__harm_degree__descriptor, req->harm_degree))
+        bus_call_add_error(call, "harm_degree", "harm_degree has no value %d", req->harm_degree);
     if (req->category_code[0]) {
         int usable = deviation_store_category_usable(call->db, req->category_code);
         if (usable < 0)
             return bus_call_fail_db(call, "read categories");
+        /* the code as given is not echoed: it may be anything typed */
         if (!usable)
-            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "category_code",
-                                 "category_code %s is not in the code list; see "
-                                 "/v1/deviation-categories",
-                                 req->category_code);
+            bus_call_add_error(call, "category_code",
+                               "category_code is not in the code list; see "
+                               "/v1/deviation-categories");
     }
     return 0;
 }
 
-/* What a report needs before it goes to the receiver. */
+/* Notes what a report lacks before it goes to the receiver, each field. */
+static void s_note_incomplete(bus_call_t *call, int type, const char *category_code,
+                              const Samhand__V1__Timestamp *occurred, const char *description)
+{
+    if (!type)
+        bus_call_add_error(call, "type", "type is required to submit");
+    if (!category_code[0])
+        bus_call_add_error(call, "category_code", "category_code is required to submit");
+    if (!occurred)
+        bus_call_add_error(call, "occurred_time", "occurred_time is required to submit");
+    if (!description[0])
+        bus_call_add_error(call, "description", "description is required to submit");
+}
+
 int deviation_check_complete(bus_call_t *call, const deviation_report_t *r)
 {
-    if (!r->type)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "type", "type is required to submit");
-    if (!r->category_code[0])
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "category_code",
-                             "category_code is required to submit");
-    if (!r->occurred_time)
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "occurred_time",
-                             "occurred_time is required to submit");
-    if (!r->description[0])
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "description",
-                             "description is required to submit");
-    return 0;
+    s_note_incomplete(call, r->type, r->category_code, r->occurred_time, r->description);
+    return bus_call_fail_errors(call, BUS_INVALID_ARGUMENT);
 }
 
 /* -------------------------------------------------------------- deadlines */
@@ -162,7 +172,7 @@ static bool s_all_may_see(db_t *db, const deviation_audience_t *a, const char *i
 /* Appends the report's event for those who may see the report (deviation_audience)
  * and their systems: the whole report as the receiver may see it, so an
  * anonymous one without who reported it, and never who wrote it. */
-static int s_append_event(db_t *db, const char *type, deviation_report_t *r)
+int deviation_append_event(db_t *db, const char *type, deviation_report_t *r)
 {
     deviation_audience_t a = deviation_audience(r);
     db_audience_t to = {.organizations = a.organization_ids,
@@ -214,18 +224,30 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
      * not told either: the event says only the organisation */
     if (r->is_anonymous && (deviation_sides(call, r) & DEVIATION_SIDE_REPORTER))
         db_set_actor(call->db, "anonymous", r->reporting_organization_id);
-    int rc = s_append_event(call->db, type, r);
+    int rc = deviation_append_event(call->db, type, r);
     if (rc == 0 && deviation_sides(call, r) == 0) {
-        /* one who may no longer see it (having forwarded it) is told that
-         * it went and where, which it said itself, and nothing more */
+        /* one who may no longer see it after its step is told what the
+         * step did, and nothing more (a forwarder keeps reading it since
+         * issue 19: a safety net, not a path taken) */
         deviation_report_t gone = SAMHAND__V1__DEVIATION_REPORT__INIT;
         gone.id = r->id;
         gone.state = r->state;
         gone.receiving_organization_id = r->receiving_organization_id;
         rc = bus_call_reply_before_commit(call, &gone.base);
     } else if (rc == 0) {
+        /* the answer shows the partnership's quality staff who reported an
+         * anonymous report: logged with the change, or neither is made */
+        int sides = deviation_sides(call, r);
+        if (r->is_anonymous && !(sides & DEVIATION_SIDE_REPORTER) &&
+            deviation_sees_reporter(call, r, sides)) {
+            const char *ids[] = {r->id};
+            const char *org = deviation_caller_organization(call);
+            rc = deviation_store_reads_log(call->db, ids, 1, deviation_caller_subject(call),
+                                           org[0] ? org : NULL, "REPORTER");
+        }
         deviation_present(call, r);
-        rc = bus_call_reply_before_commit(call, &r->base);
+        if (rc == 0)
+            rc = bus_call_reply_before_commit(call, &r->base);
     }
     protobuf_c_message_free_unpacked(&r->base, NULL);
     if (rc != 0 || db_commit(call->db) != 0) {
@@ -276,7 +298,14 @@ int deviation_categories_list(bus_call_t *call)
 int deviation_report_create(bus_call_t *call)
 {
     const Samhand__V1__CreateDeviationRequest *req = (const void *)call->request;
-    if (deviation_scan(call, &req->base) != 0 || s_check_form(call, req) != 0)
+    /* every error of the form in one answer */
+    deviation_scan_note(call, &req->base);
+    if (deviation_check_form(call, req) != 0)
+        return -1;
+    if (req->submit)
+        s_note_incomplete(call, req->type, req->category_code, req->occurred_time,
+                          req->description);
+    if (bus_call_fail_errors(call, BUS_INVALID_ARGUMENT) != 0)
         return -1;
     /* one reports for one's own organisation */
     const char *org = deviation_caller_organization(call);
@@ -308,8 +337,7 @@ int deviation_report_get(bus_call_t *call)
     deviation_report_t *r = NULL;
     if (deviation_load(call, req->id, false, &r) != 0)
         return -1;
-    const char *ids[] = {r->id};
-    if (deviation_log_reads(call, ids, 1, "GET") != 0) {
+    if (deviation_log_reads(call, &r, 1, "GET") != 0) {
         protobuf_c_message_free_unpacked(&r->base, NULL);
         return -1;
     }
@@ -354,12 +382,7 @@ int deviation_report_list(bus_call_t *call)
                              req->overdue, today, req->reference[0] ? req->reference : NULL,
                              &list) != 0)
         return bus_call_fail_db(call, "list deviations");
-    const char **ids = calloc(list->n_items + 1, sizeof *ids);
-    for (size_t i = 0; i < list->n_items; i++)
-        ids[i] = list->items[i]->id;
-    int logged = deviation_log_reads(call, ids, list->n_items, "LIST");
-    free(ids);
-    if (logged != 0) {
+    if (deviation_log_reads(call, list->items, list->n_items, "LIST") != 0) {
         protobuf_c_message_free_unpacked(&list->base, NULL);
         return -1;
     }
@@ -382,10 +405,18 @@ int deviation_reads_list(bus_call_t *call)
     deviation_report_t *r = NULL;
     if (deviation_load(call, req->id, false, &r) != 0)
         return -1;
-    protobuf_c_message_free_unpacked(&r->base, NULL);
     Samhand__V1__ListDeviationReadsResponse *list = NULL;
-    if (deviation_store_reads_list(call->db, req->id, after, limit, &list) != 0)
+    if (deviation_store_reads_list(call->db, req->id, after, limit, &list) != 0) {
+        protobuf_c_message_free_unpacked(&r->base, NULL);
         return bus_call_fail_db(call, "list reads");
+    }
+    /* who of the reporting side read an anonymous report would tell who
+     * reported it: to those not shown the reporter, only their organisation */
+    if (!deviation_sees_reporter(call, r, deviation_sides(call, r)))
+        for (size_t i = 0; i < list->n_items; i++)
+            if (strcmp(list->items[i]->organization_id, r->reporting_organization_id) == 0)
+                deviation_replace_text(&list->items[i]->subject, "anonymous");
+    protobuf_c_message_free_unpacked(&r->base, NULL);
     bus_call_reply_free(call, &list->base);
     return 0;
 }
@@ -396,8 +427,7 @@ int deviation_report_export(bus_call_t *call)
     deviation_report_t *r = NULL;
     if (deviation_load(call, req->id, false, &r) != 0)
         return -1;
-    const char *ids[] = {r->id};
-    if (deviation_log_reads(call, ids, 1, "EXPORT") != 0) {
+    if (deviation_log_reads(call, &r, 1, "EXPORT") != 0) {
         protobuf_c_message_free_unpacked(&r->base, NULL);
         return -1;
     }
@@ -419,7 +449,7 @@ static int s_alert(db_t *db, const char *id, bool overdue, void *arg)
     if (deviation_store_get(db, id, false, &r) != 0)
         return -1;
     deviation_deadline_status(r);
-    int rc = s_append_event(
+    int rc = deviation_append_event(
         db, overdue ? "no.samhand.deviation.overdue" : "no.samhand.deviation.due_soon", r);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     return rc;

@@ -15,6 +15,7 @@ const bus_route_t deviation_routes[] = {
     ROUTE("ListCategories", list_deviation_categories_request, deviation_categories_list),
     ROUTE("CreateReport", create_deviation_request, deviation_report_create),
     ROUTE("GetReport", get_deviation_request, deviation_report_get),
+    ROUTE("UpdateReport", update_deviation_request, deviation_report_update),
     ROUTE("ListReports", list_deviations_request, deviation_report_list),
     ROUTE("Stats", deviation_stats_request, deviation_stats),
     ROUTE("ExportReport", export_deviation_request, deviation_report_export),

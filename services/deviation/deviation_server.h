@@ -23,6 +23,9 @@ extern const size_t deviation_migrations_count;
 int deviation_categories_list(bus_call_t *call);
 int deviation_report_create(bus_call_t *call);
 int deviation_report_get(bus_call_t *call);
+/* PATCH /v1/deviations/{id}: a draft changed by its writer, If-Match
+ * required (deviation_draft.c). */
+int deviation_report_update(bus_call_t *call);
 int deviation_report_list(bus_call_t *call);
 /* Every step of the workflow; the step is the bus method ("deviation.Respond"). */
 int deviation_report_step(bus_call_t *call);
@@ -46,8 +49,12 @@ int deviation_settings_at(db_t *db, const deviation_context_t *ctx, const char *
 /* The report as a FHIR R5 AdverseEvent in JSON; the caller frees it. */
 char *deviation_fhir_render(const Samhand__V1__DeviationReport *report);
 
-/* Keeps the read model of organisations from agenda's events. */
+/* Keeps the read model of organisations from agenda's events, and a
+ * disputed report's standing before the committee. */
 int deviation_directory_apply(db_t *db, const Samhand__V1__Event *event, void *context);
+/* How the committee took a disputed report's proposal, from agenda's
+ * proposal events (deviation_dispute.c). 0 or -1. */
+int deviation_dispute_apply(db_t *db, const Samhand__V1__Event *event);
 
 /* Finds reports due soon or overdue and writes their events. */
 void deviation_scheduler_run(db_t *db, void *context);

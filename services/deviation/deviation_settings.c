@@ -152,6 +152,9 @@ static int s_check(bus_call_t *call, const Samhand__V1__PutSettingsRequest *req,
     if (req->reminder_days < 0 || req->reminder_days > 30)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "reminder_days",
                              "reminder_days must be from 0 to 30");
+    if (req->dispute_committee_id[0] && !check_uuid(req->dispute_committee_id))
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "dispute_committee_id",
+                             "dispute_committee_id must be a UUID");
     if (!check_empty(req->comment) && !check_text(req->comment, 1000))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "comment",
                              "comment must be text of at most 1000 characters");
@@ -202,6 +205,7 @@ int deviation_settings_put(bus_call_t *call)
     next.statistics_period = req->statistics_period;
     next.reminder_days = req->reminder_days;
     next.comment = req->comment;
+    next.dispute_committee_id = req->dispute_committee_id;
     const Samhand__V1__Principal *p = call->envelope->principal;
     const char *actor = p && p->subject ? p->subject : "";
     const char *org = p && p->organization_id ? p->organization_id : "";

@@ -4,6 +4,8 @@
  * working days to acknowledge and to answer, the share answered in time,
  * each report against its own due date (the rule it was submitted under).
  * No figure of fewer than 5 reports is published (s_suppress). */
+#include "deviation_labels.h"
+#include "deviation_report.h"
 #include "deviation_rules.h"
 #include "deviation_server.h"
 #include "deviation_stats.h"
@@ -150,17 +152,20 @@ static void s_suppress_all(Samhand__V1__DeviationPeriodStats *s, const deviation
                                        s->by_state,
                                        s->by_direction,
                                        s->by_reporting_organization,
-                                       s->by_receiving_organization};
+                                       s->by_receiving_organization,
+                                       s->by_harm_degree};
     size_t n_dims[] = {s->n_by_category,
                        s->n_by_type,
                        s->n_by_state,
                        s->n_by_direction,
                        s->n_by_reporting_organization,
-                       s->n_by_receiving_organization};
-    size_t n_groups = 6 + 4 * (s->n_by_direction + 1);
+                       s->n_by_receiving_organization,
+                       s->n_by_harm_degree};
+#define N_DIMS (sizeof n_dims / sizeof n_dims[0])
+    size_t n_groups = N_DIMS + 4 * (s->n_by_direction + 1);
     s_group_t *groups = calloc(n_groups, sizeof *groups);
-    size_t used = 6;
-    for (size_t d = 0; d < 6; d++)
+    size_t used = N_DIMS;
+    for (size_t d = 0; d < N_DIMS; d++)
         for (size_t i = 0; i < n_dims[d]; i++)
             s_group_add(&groups[d], dims[d][i]);
     /* for each kind in a direction: its organisations and its directions */
@@ -207,7 +212,7 @@ static void s_suppress_all(Samhand__V1__DeviationPeriodStats *s, const deviation
          * other side's hidden cells must be two or more holding
          * SUPPRESS_BELOW, or (one direction alone, say) the known side
          * hides one too, so its sum is no longer known */
-        for (size_t g = 6; g + 1 < used; g += 2)
+        for (size_t g = N_DIMS; g + 1 < used; g += 2)
             for (int side = 0; side < 2; side++) {
                 s_group_t *x = &groups[g + (size_t)side], *y = &groups[g + 1 - (size_t)side];
                 size_t hidden = 0, y_hidden = 0;
@@ -233,6 +238,7 @@ static void s_suppress_all(Samhand__V1__DeviationPeriodStats *s, const deviation
     for (size_t g = 0; g < used; g++)
         free(groups[g].cells);
     free(groups);
+#undef N_DIMS
 }
 
 /* A figure over `n` reports, or -1 when they are too few to publish it. */
@@ -256,6 +262,7 @@ static Samhand__V1__DeviationPeriodStats *s_period(const deviation_fact_t *facts
         s_count(&s->by_category, &s->n_by_category, f->category);
         s_count(&s->by_type, &s->n_by_type, f->type);
         s_count(&s->by_state, &s->n_by_state, f->state);
+        s_count(&s->by_harm_degree, &s->n_by_harm_degree, f->harm_degree);
         s_count(&s->by_reporting_organization, &s->n_by_reporting_organization, f->reporting);
         s_name(s->by_reporting_organization, s->n_by_reporting_organization, f->reporting,
                f->reporting_name);
@@ -310,6 +317,33 @@ static int64_t s_noon(const char *date)
     tm.tm_mon -= 1;
     tm.tm_hour = 12;
     return (int64_t)timegm(&tm);
+}
+
+/* Names every count as people read it (StatCount.name): a category by
+ * its name in the code list, a type, state or direction by its Norwegian
+ * label; organisations have theirs from the directory already. */
+static void s_names(Samhand__V1__DeviationPeriodStats *s,
+                    const Samhand__V1__ListDeviationCategoriesResponse *categories)
+{
+    for (size_t i = 0; i < s->n_by_category; i++) {
+        const char *name = deviation_label_type(s->by_category[i]->key); /* "(ikke oppgitt)" */
+        for (size_t j = 0; categories && j < categories->n_items; j++)
+            if (strcmp(categories->items[j]->code, s->by_category[i]->key) == 0)
+                name = categories->items[j]->name;
+        deviation_replace_text(&s->by_category[i]->name, name);
+    }
+    for (size_t i = 0; i < s->n_by_type; i++)
+        deviation_replace_text(&s->by_type[i]->name, deviation_label_type(s->by_type[i]->key));
+    for (size_t i = 0; i < s->n_by_state; i++)
+        deviation_replace_text(&s->by_state[i]->name, deviation_label_state(s->by_state[i]->key));
+    for (size_t i = 0; i < s->n_by_harm_degree; i++)
+        deviation_replace_text(&s->by_harm_degree[i]->name,
+                               deviation_label_harm(s->by_harm_degree[i]->key));
+    for (size_t i = 0; i < s->n_by_direction; i++) {
+        char label[96];
+        deviation_label_direction(s->by_direction[i]->key, label, sizeof label);
+        deviation_replace_text(&s->by_direction[i]->name, label);
+    }
 }
 
 static int s_compute(bus_call_t *call, const char *from, const char *to_excl,
@@ -411,25 +445,27 @@ int deviation_stats(bus_call_t *call)
         protobuf_c_message_free_unpacked(&response.current->base, NULL);
         return -1;
     }
+    Samhand__V1__ListDeviationCategoriesResponse *categories = NULL;
+    if (deviation_store_categories(call->db, &categories) != 0)
+        categories = NULL; /* the codes stand in for the names */
+    s_names(response.current, categories);
+    s_names(response.previous, categories);
+    if (categories)
+        protobuf_c_message_free_unpacked(&categories->base, NULL);
     if (strcmp(req->format, "csv") == 0) {
         size_t len = 0;
-        char *body = deviation_stats_csv(&response, &len);
+        char *body = deviation_stats_csv(&response, period, &len);
         char filename[64];
         snprintf(filename, sizeof filename, "avvik-%s.csv", name);
         bus_call_reply_document(call, "text/csv; charset=utf-8", body, len, filename);
         free(body);
     } else if (strcmp(req->format, "html") == 0) {
-        Samhand__V1__ListDeviationCategoriesResponse *categories = NULL;
-        if (deviation_store_categories(call->db, &categories) != 0)
-            categories = NULL; /* the codes stand in for the names */
         size_t len = 0;
-        char *body = deviation_stats_html(&response, period, categories, &len);
+        char *body = deviation_stats_html(&response, period, &len);
         char filename[64];
         snprintf(filename, sizeof filename, "avvik-%s.html", name);
         bus_call_reply_document(call, "text/html; charset=utf-8", body, len, filename);
         free(body);
-        if (categories)
-            protobuf_c_message_free_unpacked(&categories->base, NULL);
     } else {
         bus_call_reply(call, &response.base);
     }

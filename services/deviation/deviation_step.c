@@ -148,6 +148,13 @@ static int s_step_forward(step_t *s)
         strcmp(target, r->reporting_organization_id) == 0)
         return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "forward_to_organization_id",
                              "forward to a party other than the reporter and the present receiver");
+    if (r->n_previous_receiving_organization_ids >= DEVIATION_FORWARDS_MAX)
+        return bus_call_fail(s->call, BUS_FAILED_PRECONDITION, "forward_to_organization_id",
+                             "a report is forwarded at most %d times; answer or reject it",
+                             DEVIATION_FORWARDS_MAX);
+    /* the receiver it leaves keeps reading it, with its history */
+    if (deviation_store_forward_record(s->call->db, r->id, r->receiving_organization_id) != 0)
+        return bus_call_fail_db(s->call, "record the forwarding");
     /* a new receiver: the deadlines start again, by the rule the report
      * was submitted under; the history keeps the old */
     Samhand__V1__PartnershipSettings *rule = NULL;
@@ -199,7 +206,8 @@ static int s_step_dispute(step_t *s)
     if (check_empty(s->req->comment))
         return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "comment",
                              "comment (why the answer is not accepted) is required");
-    return 0;
+    /* to the committee the partnership names for disputes, if any */
+    return deviation_dispute_open(s->call, s->r, s->today);
 }
 
 static int s_step_close(step_t *s)

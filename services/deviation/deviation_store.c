@@ -64,21 +64,25 @@ static char *s_seconds_text(const Samhand__V1__Timestamp *t, char buf[24])
     return buf;
 }
 
-int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
-                           const char *reporter_subject, char id[40])
+/* The form's columns as parameters $1..$19, in the order of the insert
+ * (the writer's subject, $4, from `reporter_subject`); `times` holds the
+ * text of the two times. */
+static void s_form_params(const Samhand__V1__CreateDeviationRequest *req,
+                          const char *reporter_subject, char times[2][24], const char *params[19])
 {
     const ProtobufCEnumValue *type = protobuf_c_enum_descriptor_get_value(
         &samhand__v1__deviation_report__type__descriptor, req->type);
-    char occurred[24], discovered[24];
-    const char *params[] = {req->reporting_organization_id,
+    const ProtobufCEnumValue *harm = protobuf_c_enum_descriptor_get_value(
+        &samhand__v1__deviation_report__harm_degree__descriptor, req->harm_degree);
+    const char *values[] = {req->reporting_organization_id,
                             req->reporting_unit,
                             req->receiving_organization_id,
                             reporter_subject,
                             req->reporter_name,
                             req->reporter_email,
                             req->is_anonymous ? "t" : "f",
-                            s_seconds_text(req->occurred_time, occurred),
-                            s_seconds_text(req->discovered_time, discovered),
+                            s_seconds_text(req->occurred_time, times[0]),
+                            s_seconds_text(req->discovered_time, times[1]),
                             req->is_patient_related ? "t" : "f",
                             req->type && type ? type->name : NULL,
                             req->category_code[0] ? req->category_code : NULL,
@@ -87,16 +91,48 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
                             req->description,
                             req->immediate_measures,
                             req->improvement_suggestion,
-                            req->agreement_clause};
+                            req->agreement_clause,
+                            req->harm_degree && harm ? harm->name : NULL};
+    memcpy(params, values, sizeof values);
+}
+
+int deviation_store_update_draft(db_t *db, const char *id,
+                                 const Samhand__V1__CreateDeviationRequest *form)
+{
+    char times[2][24];
+    const char *params[19];
+    s_form_params(form, id, times, params); /* $4, the writer, stays: the id there */
+    return rows_exec(
+               db,
+               "UPDATE reports SET reporting_unit = $2, receiving_organization_id = $3, "
+               "reporter_name = $5, reporter_email = $6, is_anonymous = $7, "
+               "occurred_at = to_timestamp($8::bigint), discovered_at = to_timestamp($9::bigint), "
+               "is_patient_related = $10, type = $11, category_code = $12, "
+               "actual_consequence = $13, possible_consequence = $14, description = $15, "
+               "immediate_measures = $16, improvement_suggestion = $17, agreement_clause = $18, "
+               "harm_degree = $19, updated_at = now() "
+               "WHERE id = $4::uuid AND state = 'DRAFT' AND reporting_organization_id = $1",
+               19, params) == 0
+               ? 0
+               : -1;
+}
+
+int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
+                           const char *reporter_subject, char id[40])
+{
+    char times[2][24];
+    const char *params[19];
+    s_form_params(req, reporter_subject, times, params);
     PGresult *res = db_query(
         db,
         "INSERT INTO reports (state, reporting_organization_id, reporting_unit, "
         "receiving_organization_id, reporter_subject, reporter_name, reporter_email, is_anonymous, "
         "occurred_at, discovered_at, is_patient_related, type, category_code, actual_consequence, "
         "possible_consequence, description, immediate_measures, improvement_suggestion, "
-        "agreement_clause) VALUES ('DRAFT', $1, $2, $3, $4, $5, $6, $7, to_timestamp($8::bigint), "
-        "to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
-        18, params);
+        "agreement_clause, harm_degree) VALUES ('DRAFT', $1, $2, $3, $4, $5, $6, $7, "
+        "to_timestamp($8::bigint), to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, $16, "
+        "$17, $18, $19) RETURNING id",
+        19, params);
     if (!res)
         return -1;
     snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
@@ -117,7 +153,12 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     ROWS_TIMESTAMP_US("submitted_at") ", " ROWS_TIMESTAMP_US("acknowledged_at") ", "              \
     ROWS_TIMESTAMP_US("answered_at") ", " ROWS_TIMESTAMP_US("closed_at") ", "                     \
     ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", "                     \
-    "coalesce(paused_on::text, ''), reporter_subject, coalesce(settings_version, 0), row_seq"
+    "coalesce(paused_on::text, ''), reporter_subject, coalesce(settings_version, 0), "            \
+    "array_to_json(ARRAY(SELECT f.organization_id::text FROM report_forwards f "                   \
+    "  WHERE f.report_id = reports.id ORDER BY f.forwarded_at)), "                                 \
+    "coalesce(dispute_committee_id::text, ''), coalesce(dispute_proposal_id::text, ''), "          \
+    "coalesce(dispute_state, ''), coalesce(dispute_meeting_id::text, ''), dispute_reason, "        \
+    "coalesce(harm_degree, ''), dispute_decision, row_seq"
 /* clang-format on */
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
@@ -141,14 +182,16 @@ static Samhand__V1__Timestamp *s_maybe_s(const PGresult *res, int row, int col)
 
 /* REPORT_COLUMNS, in order, into samhand.v1.DeviationReport; the times
  * that may be missing and the deadlines are read by hand below */
-static const rows_map_t s_report_map =
-    ROWS_MAP(samhand__v1__deviation_report__descriptor, "id", "reference", "state",
-             "reporting_organization_id", "reporting_unit", "receiving_organization_id",
-             "reporter_name", "reporter_email", "is_anonymous", NULL, NULL, "is_patient_related",
-             "type", "category_code", "actual_consequence", "possible_consequence", "description",
-             "immediate_measures", "improvement_suggestion", "agreement_clause", "answer",
-             "rejection_reason", "duplicate_of_id", NULL, NULL, NULL, NULL, NULL, NULL,
-             "create_time", "update_time", NULL, "reporter_subject", "settings_version");
+static const rows_map_t s_report_map = ROWS_MAP(
+    samhand__v1__deviation_report__descriptor, "id", "reference", "state",
+    "reporting_organization_id", "reporting_unit", "receiving_organization_id", "reporter_name",
+    "reporter_email", "is_anonymous", NULL, NULL, "is_patient_related", "type", "category_code",
+    "actual_consequence", "possible_consequence", "description", "immediate_measures",
+    "improvement_suggestion", "agreement_clause", "answer", "rejection_reason", "duplicate_of_id",
+    NULL, NULL, NULL, NULL, NULL, NULL, "create_time", "update_time", NULL, "reporter_subject",
+    "settings_version", "previous_receiving_organization_ids", "dispute_committee_id",
+    "dispute_proposal_id", "dispute_state", "dispute_meeting_id", "dispute_reason", "harm_degree",
+    "dispute_decision");
 
 static ProtobufCMessage *s_report(const PGresult *res, int row)
 {
@@ -266,7 +309,8 @@ int deviation_store_list(db_t *db, deviation_page_t page, const char *organizati
                             today, subject, reference};
     /* who may see a report, as deviation_report.c's s_sides has it */
 #define LIST_WHERE                                                                                 \
-    " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR receiving_organization_id = $3)"  \
+    " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR receiving_organization_id = $3"   \
+    "      OR id IN (SELECT report_id FROM report_forwards WHERE organization_id = $3))"           \
     " AND (state <> 'DRAFT' OR (reporter_subject = $7 AND $7 <> ''))"                              \
     " AND ($4::text IS NULL OR state = $4)"                                                        \
     " AND (NOT $5::boolean OR (state = 'SUBMITTED' AND acknowledge_due < $6::date) OR "            \
@@ -322,21 +366,21 @@ int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_
                           size_t *n)
 {
     const char *params[] = {from, to};
-    PGresult *res =
-        db_query(db,
-                 "SELECT coalesce(category_code, ''), coalesce(type, ''), state, "
-                 "reporting_organization_id, receiving_organization_id, "
-                 "to_char(submitted_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), "
-                 "coalesce(to_char(acknowledged_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
-                 "coalesce(to_char(answered_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
-                 "coalesce(answer_due::text, ''), coalesce(f.kind, ''), coalesce(t.kind, ''), "
-                 "coalesce(f.name, ''), coalesce(t.name, '') FROM reports "
-                 "LEFT JOIN organizations f ON f.id = reporting_organization_id "
-                 "LEFT JOIN organizations t ON t.id = receiving_organization_id "
-                 "WHERE submitted_at IS NOT NULL AND "
-                 "(submitted_at AT TIME ZONE 'Europe/Oslo')::date >= $1::date AND "
-                 "(submitted_at AT TIME ZONE 'Europe/Oslo')::date < $2::date ORDER BY submitted_at",
-                 2, params);
+    PGresult *res = db_query(
+        db,
+        "SELECT coalesce(category_code, ''), coalesce(type, ''), state, "
+        "reporting_organization_id, receiving_organization_id, "
+        "to_char(submitted_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), "
+        "coalesce(to_char(acknowledged_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
+        "coalesce(to_char(answered_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD'), ''), "
+        "coalesce(answer_due::text, ''), coalesce(f.kind, ''), coalesce(t.kind, ''), "
+        "coalesce(f.name, ''), coalesce(t.name, ''), coalesce(harm_degree, '') FROM reports "
+        "LEFT JOIN organizations f ON f.id = reporting_organization_id "
+        "LEFT JOIN organizations t ON t.id = receiving_organization_id "
+        "WHERE submitted_at IS NOT NULL AND "
+        "(submitted_at AT TIME ZONE 'Europe/Oslo')::date >= $1::date AND "
+        "(submitted_at AT TIME ZONE 'Europe/Oslo')::date < $2::date ORDER BY submitted_at",
+        2, params);
     if (!res)
         return -1;
     int rows = PQntuples(res);
@@ -357,6 +401,7 @@ int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_
         f->receiving_kind = rows_text(res, i, 10);
         f->reporting_name = rows_text(res, i, 11);
         f->receiving_name = rows_text(res, i, 12);
+        f->harm_degree = rows_text(res, i, 13);
     }
     *n = (size_t)rows;
     PQclear(res);
@@ -375,6 +420,7 @@ void deviation_facts_free(deviation_fact_t *facts, size_t n)
         free(facts[i].receiving_kind);
         free(facts[i].reporting_name);
         free(facts[i].receiving_name);
+        free(facts[i].harm_degree);
     }
     free(facts);
 }
@@ -433,6 +479,7 @@ static Samhand__V1__PartnershipSettings *s_settings(const PGresult *res, int row
     s->actor_organization_id = rows_text(res, row, 10);
     s->create_time = rows_timestamp_us(res, row, 11);
     s->update_time = rows_timestamp_us(res, row, 11);
+    s->dispute_committee_id = rows_text(res, row, 12);
     return s;
 }
 
@@ -447,7 +494,8 @@ int deviation_store_settings_list(db_t *db, bool lock,
                              "acknowledge_unit, answer_length, answer_unit, statistics_period, "
                              "reminder_days, comment, actor, "
                              "coalesce(actor_organization_id::text, ''), " ROWS_TIMESTAMP_US(
-                                 "created_at") " FROM settings_versions ORDER BY version",
+                                 "created_at") ", coalesce(dispute_committee_id::text, '') "
+                                               "FROM settings_versions ORDER BY version",
                              0, NULL);
     if (!res)
         return -1;
@@ -492,14 +540,16 @@ int deviation_store_settings_insert(db_t *db, const Samhand__V1__PartnershipSett
         reminder,
         s->comment,
         actor,
-        actor_organization_id};
+        actor_organization_id,
+        s->dispute_committee_id};
     return rows_exec(db,
                      "INSERT INTO settings_versions (version, valid_from, acknowledge_length, "
                      "acknowledge_unit, answer_length, answer_unit, statistics_period, "
-                     "reminder_days, comment, actor, actor_organization_id) VALUES ($1::integer, "
-                     "$2::date, $3::integer, $4, $5::integer, $6, $7, $8::integer, $9, $10, "
-                     "nullif($11, '')::uuid)",
-                     11, params) < 0
+                     "reminder_days, comment, actor, actor_organization_id, "
+                     "dispute_committee_id) VALUES ($1::integer, $2::date, $3::integer, $4, "
+                     "$5::integer, $6, $7, $8::integer, $9, $10, nullif($11, '')::uuid, "
+                     "nullif($12, '')::uuid)",
+                     12, params) < 0
                ? -1
                : 0;
 }

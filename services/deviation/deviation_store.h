@@ -17,6 +17,11 @@ int deviation_store_category_usable(db_t *db, const char *code);
 int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
                            const char *reporter_subject, char id[40]);
 
+/* Writes a draft's form anew (its reporting organisation and writer
+ * stay). 0, or -1 on an error or when it is no draft. */
+int deviation_store_update_draft(db_t *db, const char *id,
+                                 const Samhand__V1__CreateDeviationRequest *form);
+
 /* With its history, oldest first. Deadline statuses are left to the caller;
  * the due dates are in acknowledge_deadline/answer_deadline. `lock` takes
  * the row for the transaction. */
@@ -67,6 +72,7 @@ typedef struct {
     char answer_due[11];
     /* from the directory's read model; "" when agenda has not told yet */
     char *reporting_kind, *receiving_kind, *reporting_name, *receiving_name;
+    char *harm_degree; /* "" when not given */
 } deviation_fact_t;
 
 int deviation_store_facts(db_t *db, const char *from, const char *to, deviation_fact_t **out,
@@ -96,7 +102,8 @@ int deviation_store_set_settings_version(db_t *db, const char *id, int version);
 /* ---- the access log (deviation_store_read.c) */
 
 /* Logs that `subject` (of `organization_id`, or NULL) was shown the reports
- * `ids` in the way `how` (GET, LIST, EXPORT). 0 or -1. */
+ * `ids` in the way `how` (GET, LIST, EXPORT; REPORTER: who reported an
+ * anonymous one). 0 or -1. */
 int deviation_store_reads_log(db_t *db, const char *const *ids, size_t n, const char *subject,
                               const char *organization_id, const char *how);
 
@@ -104,6 +111,30 @@ int deviation_store_reads_log(db_t *db, const char *const *ids, size_t n, const 
  * new response (the caller frees it). 0 or -1. */
 int deviation_store_reads_list(db_t *db, const char *id, int64_t after, int limit,
                                Samhand__V1__ListDeviationReadsResponse **out);
+
+/* ---- the organisations a report passed through (deviation_store_forward.c) */
+
+/* Records that `organization_id` forwarded report `id` and keeps reading it. 0 or -1. */
+int deviation_store_forward_record(db_t *db, const char *id, const char *organization_id);
+
+/* ---- a report's dispute before the committee (deviation_store_dispute.c) */
+
+/* Sends report `id`'s dispute to `committee_id`: a new proposal id, state
+ * SUBMITTED. 0 or -1. */
+int deviation_store_dispute_open(db_t *db, const char *id, const char *committee_id);
+
+/* How the committee took the proposal `proposal_id` (ACCEPTED onto
+ * `meeting_id` as `item_id`, or DECLINED for `reason`), on the report it
+ * came from, whose id goes into `id`: 0, 1 when it came from none, -1. */
+int deviation_store_dispute_decided(db_t *db, const char *proposal_id, const char *state,
+                                    const char *meeting_id, const char *item_id, const char *reason,
+                                    char id[40]);
+
+/* The committee's decision on the item `item_id` in its approved minutes,
+ * on the report disputed there (state DECIDED), whose id goes into `id`:
+ * 0, 1 when the item is no report's, -1. */
+int deviation_store_dispute_minutes(db_t *db, const char *item_id, const char *decision,
+                                    char id[40]);
 
 /* The read model of the directory: id, name, kind. */
 int deviation_store_organization_upsert(db_t *db, const char *const params[3]);

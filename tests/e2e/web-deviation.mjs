@@ -40,6 +40,7 @@ try {
 
   await page.getByLabel('Hvem gjelder avviket?').selectOption({ label: RECEIVER_NAME });
   await page.getByLabel('Kategori').selectOption({ index: 1 });
+  await page.getByLabel('Skadegrad').selectOption('MINOR');
   await page.getByLabel('Når skjedde det?').fill('2026-11-20T10:30');
   // an identity number in the text: stopped, told where and why
   await page.getByLabel('Hva skjedde?').fill(
@@ -100,8 +101,20 @@ try {
   await hospital.getByLabel('Referanse').press('Enter');
   await hospital.locator('#meldinger td', { hasText: reference }).waitFor();
 
-  // it acknowledges and answers
+  // the receiver's page: when it happened, the category by its name, and
+  // the deadlines in Norwegian (issue 19)
   await hospital.getByRole('button', { name: reference }).click();
+  const fieldOf = (label) => hospital.locator('#detalj-felt dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
+  await fieldOf('Tidspunkt for hendelsen').waitFor();
+  const happened = await fieldOf('Tidspunkt for hendelsen').textContent();
+  if (!/^20\.11\.2026 kl\. \d\d\.30$/.test(happened)) fail('the time of the event reads ' + happened);
+  const category = await fieldOf('Kategori').textContent();
+  if (/^SAM-/.test(category) || !category.trim()) fail('the category reads ' + category);
+  if ((await fieldOf('Skadegrad').textContent()) !== 'Mindre alvorlig skade') fail('the degree of harm is not shown');
+  const due = await fieldOf('Besvares innen').textContent();
+  if (!/^\d\d\.\d\d\.\d{4} \(ikke forfalt\)$/.test(due)) fail('the answer deadline reads ' + due);
+
+  // it acknowledges and answers
   await hospital.getByRole('button', { name: 'Bekreft at meldingen er mottatt' }).click();
   await hospital.waitForFunction(() =>
     document.querySelector('#detalj-status').textContent.includes('bekreftet'));

@@ -106,7 +106,7 @@ typedef enum {
     A_PERSONS, /* persons' data: those who may read /v1/persons */
     A_DEV,     /* a deviation: its organisations, quality, administrators */
     A_DRAFT,   /* a drafted deviation: its reporting organisation (and administrators) */
-    A_ANON,    /* an anonymous reporter: the reporting organisation, quality, administrators */
+    A_ANON,    /* an anonymous reporter: the reporting organisation, the partnership's quality */
     A_SUB,     /* a subscription: its owner organisation, administrators */
     A_ADMIN,   /* API keys' names: administrators (and the key itself) */
     A_SENDER,  /* a proposal's submitter: those who read persons, the organisation it is for */
@@ -225,7 +225,7 @@ static int s_principal_new(const char *name, int org, unsigned roles)
 
 /* the principals that call, by index */
 static int s_org_key[N_ORGS][N_ROLES]; /* each role of each organisation */
-static int s_admin, s_anonymous, s_p1, s_p2, s_p3, s_p4, s_revoked;
+static int s_admin, s_anonymous, s_p1, s_p2, s_p3, s_p4, s_revoked, s_partnership_quality;
 /* who reads a channel: mailboxes, the revoked key's subscription */
 static int s_mailbox_org[N_ORGS], s_mailbox_shared[N_ORGS], s_mailbox_x1, s_revoked_channel;
 
@@ -236,6 +236,13 @@ static bool s_may_see(const s_principal_t *p, const s_canary_t *c, bool is_event
 {
     if (is_event && c->audience == A_ANON)
         return false;
+    /* who reported anonymously: no role of a receiving organisation, nor
+     * an administrator; the reporting side and the partnership's own
+     * quality staff (a quality key for no party) alone (issue 19) */
+    if (c->audience == A_ANON)
+        return !p->is_revoked && (p->auth[0] || !p->is_caller) &&
+               ((p->org >= 0 && (c->orgs & ORG(p->org))) ||
+                (p->org < 0 && p->roles == ROLE_QUALITY));
     if (p->is_early_only && c->is_late)
         return false;
     if (c->self >= 0 && &s_principals[c->self] == p && !p->is_revoked)
@@ -265,8 +272,9 @@ static bool s_may_see(const s_principal_t *p, const s_canary_t *c, bool is_event
     case A_SENDER: /* who follows a proposal sees whom it came from */
         return party || (p->roles & gateway_policy_roles("agenda.ListPersons")) != 0;
     case A_DEV:
-    case A_ANON:
         return party || (p->roles & (ROLE_ADMINISTRATOR | ROLE_QUALITY));
+    case A_ANON:
+        return false; /* above */
     case A_DRAFT: /* "seen by its reporter only" (issue 12), not quality's as the README has it */
     case A_SUB:
         return party || (p->roles & ROLE_ADMINISTRATOR);
@@ -485,7 +493,7 @@ static int s_key(const char *name, int org, const char *roles_json, unsigned rol
     const char *label = s_canary_as(false, A_ADMIN, 0, 0, i, what);
     snprintf(body, sizeof body,
              "{\"name\":\"%s Fagsystem\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}", label,
-             s_orgs[org], roles_json);
+             org >= 0 ? s_orgs[org] : "", roles_json);
     harness_http_response_t *r = s_admin_send("POST", "/v1/api-keys", body, 201);
     snprintf(p->key, sizeof p->key, "%s", harness_json_text(r, "key"));
     snprintf(p->key_id, sizeof p->key_id, "%s", harness_json_text(r, "id"));
@@ -678,6 +686,9 @@ static void s_build_directory(void)
     s_p2 = s_key("M2/member person P2 (member of C2)", M2, "member", ROLE_MEMBER);
     s_p3 = s_key("H/member person P3 (no membership)", H, "member", ROLE_MEMBER);
     s_p4 = s_key("H/secretary person P4 (secretary of C1)", H, "secretary", ROLE_SECRETARY);
+    /* the partnership's own quality staff: for no party */
+    s_partnership_quality =
+        s_key("partnership quality (no organisation)", -1, "quality", ROLE_QUALITY);
     s_revoked = s_key("M2/quality+integration, revoked", M2, "quality\",\"integration",
                       ROLE_QUALITY | ROLE_INTEGRATION);
     /* its subscription's deliveries: what it saw before it was revoked */
@@ -1009,10 +1020,32 @@ static void s_dev_step(const char *id, int org, const char *step, const char *fi
     harness_http_response_free(&r);
 }
 
+/* Disputes go to C2 (issue 19): each disputed report becomes a proposal
+ * there that every committee reader reads, so what it carries of the
+ * report is read by every principal below. */
+static void s_dispute_committee(void)
+{
+    harness_http_response_t *r = harness_stack_get(&s_stack, "/v1/settings");
+    char etag[40], if_match[64], url[256], body[512];
+    harness_http_header(r, "etag", etag, sizeof etag);
+    harness_http_response_free(&r);
+    snprintf(if_match, sizeof if_match, "If-Match: %s", etag);
+    snprintf(body, sizeof body,
+             "{\"answerDeadline\":{\"length\":20,\"unit\":\"WORKING_DAYS\"},"
+             "\"statisticsPeriod\":\"TERTIAL\",\"reminderDays\":2,\"disputeCommitteeId\":\"%s\"}",
+             s_committees[C2]);
+    snprintf(url, sizeof url, "%s/v1/settings", s_stack.base_url);
+    const char *headers[] = {s_stack.auth_header, if_match, NULL};
+    r = harness_http_request("PUT", url, body, headers);
+    assert_int_equal(r->status, 200);
+    harness_http_response_free(&r);
+}
+
 static void s_build_deviations(void)
 {
     char id[40], body[256];
     unsigned m1h = ORG(M1) | ORG(H);
+    s_dispute_committee();
     /* the whole workflow to closed, every comment a canary */
     s_report(M1, H, "d1", false, true, id);
     char d1[40];
@@ -1053,7 +1086,7 @@ static void s_build_deviations(void)
     /* anonymous, submitted */
     s_report(M1, H, "d9-anon", true, true, id);
     s_dev_step(id, H, "acknowledge", NULL, 0, NULL);
-    /* forwarded: the first receiver saw what came before, not what came after */
+    /* forwarded: the first receiver keeps reading it, what came after too */
     s_report(H, M1, "d11-fwd", false, true, id);
     snprintf(path, sizeof path, "/v1/deviations/%s/forward", id);
     snprintf(body, sizeof body,
@@ -1065,7 +1098,20 @@ static void s_build_deviations(void)
         if (strncmp(s_canaries[i].token, "canary-dev-d11-fwd-", 19) == 0)
             s_canaries[i].orgs |= ORG(M2);
     s_dev_step(id, M2, "acknowledge", NULL, 0, NULL);
-    s_dev_step(id, M2, "respond", "answer", ORG(H) | ORG(M2), "d11-fwd");
+    s_dev_step(id, M2, "respond", "answer", ORG(H) | ORG(M1) | ORG(M2), "d11-fwd");
+    /* anonymous and forwarded: neither receiver learns who reported it */
+    s_report(M1, H, "d16-anon-fwd", true, true, id);
+    snprintf(path, sizeof path, "/v1/deviations/%s/forward", id);
+    r = s_as(s_org_key[H][4], "POST", path, body, 200);
+    harness_http_response_free(&r);
+    for (size_t i = 0; i < s_n_canaries; i++)
+        if (strncmp(s_canaries[i].token, "canary-dev-d16-anon-fwd-", 24) == 0 &&
+            s_canaries[i].audience == A_DEV)
+            s_canaries[i].orgs |= ORG(M2);
+    s_dev_step(id, M2, "acknowledge", NULL, 0, NULL);
+    s_dev_step(id, M2, "respond", "answer", ORG(H) | ORG(M1) | ORG(M2), "d16-anon-fwd");
+    /* disputed by its anonymous reporter: a proposal to C2 for everyone */
+    s_dev_step(id, M1, "dispute", "comment", ORG(H) | ORG(M1) | ORG(M2), "d16-anon-fwd");
     /* disputed */
     s_report(H, M2, "d12", false, true, id);
     s_dev_step(id, M2, "acknowledge", NULL, 0, NULL);

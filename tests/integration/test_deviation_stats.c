@@ -105,6 +105,19 @@ static int s_teardown(void **state)
 
 static void s_assert_nothing_small_follows(json_t *period);
 
+/* The name of `key`'s count in a breakdown ("" when it has none). */
+static const char *s_name_of(json_t *counts, const char *key)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(counts, i, c)
+    {
+        if (strcmp(json_string_value(json_object_get(c, "key")), key) == 0)
+            return json_string_value(json_object_get(c, "name"));
+    }
+    return "";
+}
+
 static void test_figures_by_hand(void **state)
 {
     /* municipality -> hospital: 6 discharge summaries, 5 referrals;
@@ -147,7 +160,13 @@ static void test_figures_by_hand(void **state)
     assert_int_equal(s_count_of(category, "SAM-HENVISNING"), -1);
     assert_int_equal(s_count_of(category, "SAM-PROVESVAR"), -1);
     assert_int_equal(s_count_of(category, "SAM-LEGEMIDDELLISTE"), 5);
+    /* each count named as people read it: the category's name, a label */
+    assert_string_equal(s_name_of(category, "SAM-EPIKRISE"), "Epikrise / utskrivningsrapport");
     json_t *states = json_object_get(now, "byState");
+    assert_string_equal(s_name_of(states, "SUBMITTED"), "Sendt");
+    assert_string_equal(
+        s_name_of(json_object_get(now, "byDirection"), "MUNICIPALITY → HOSPITAL_TRUST"),
+        "Kommune → Helseforetak");
     assert_int_equal(s_count_of(states, "SUBMITTED"), 12);
     assert_int_equal(s_count_of(states, "AWAITING_RESPONSE"), -1);
     assert_int_equal(s_count_of(states, "ANSWERED"), -1);
@@ -181,12 +200,20 @@ static void test_figures_by_hand(void **state)
     r = s_as(s_kommune, "GET", path, NULL);
     assert_int_equal(r->status, 200);
     assert_string_equal(r->content_type, "text/csv; charset=utf-8");
-    assert_int_equal(strncmp(r->body, "periode;gruppering;verdi;antall\r\n", 33), 0);
-    assert_non_null(strstr(r->body, ";kategori;\"SAM-EPIKRISE\";6\r\n"));
-    char line[160];
-    snprintf(line, sizeof line, ";meldende virksomhet;\"%s\";skjult\r\n", LEGEKONTOR);
-    assert_non_null(strstr(r->body, line));
-    assert_non_null(strstr(r->body, ";besvart innen frist;andel;1.000\r\n"));
+    /* as a Norwegian spreadsheet opens it: UTF-8 marked, names and labels,
+     * the period by its title, decimal commas (issue 19) */
+    assert_int_equal(strncmp(r->body, "\xEF\xBB\xBFperiode;gruppering;verdi;antall\r\n", 36), 0);
+    assert_non_null(strstr(r->body, ". tertial 20"));
+    assert_non_null(strstr(r->body, ";kategori;\"Epikrise / utskrivningsrapport\";6\r\n"));
+    assert_non_null(strstr(r->body, ";meldende virksomhet;\"Moholt legesenter\";skjult\r\n"));
+    assert_non_null(strstr(r->body, ";status;\"Besvart\";skjult\r\n"));
+    assert_non_null(strstr(r->body, ";besvart innen frist;prosent;100,0\r\n"));
+    assert_non_null(strstr(r->body, ";virkedager til svar;median;0,0\r\n"));
+    assert_null(strstr(r->body, "SAM-EPIKRISE"));
+    assert_null(strstr(r->body, "ANSWERED"));
+    assert_null(strstr(r->body, LEGEKONTOR));
+    /* the period before had nothing: no share of it, never «0 %» */
+    assert_non_null(strstr(r->body, ";besvart innen frist;prosent;<5\r\n"));
     harness_http_response_free(&r);
 
     /* the tertial report a committee puts on its agenda */
@@ -206,6 +233,19 @@ static void test_figures_by_hand(void **state)
     /* beside the GP office's 2, which the hospital's 13 would tell */
     assert_non_null(
         strstr(r->body, "<tr><td>Kommune → Helseforetak</td><td class=\"tall\">skjult</td>"));
+    /* laid out as the committee receives it: by direction, by category,
+     * then the time to answer and the share in time, in Norwegian numbers */
+    const char *by_direction = strstr(r->body, "<h2>Etter retning</h2>");
+    const char *by_category = strstr(r->body, "<h2>Etter kategori</h2>");
+    const char *answering = strstr(r->body, "<h2>Svartid og frister</h2>");
+    assert_true(by_direction && by_category && answering && by_direction < by_category &&
+                by_category < answering);
+    assert_non_null(strstr(r->body, "<tr><td>Virkedager til svar, median</td><td "
+                                    "class=\"tall\">0,0</td><td class=\"tall\">færre enn 5</td>"));
+    assert_non_null(strstr(r->body, "<tr><td>Besvart innen frist</td><td class=\"tall\">100 %</td>"
+                                    "<td class=\"tall\">færre enn 5</td>"));
+    assert_null(strstr(r->body, "SAM-EPIKRISE"));
+    assert_null(strstr(r->body, ">0 %</td>"));
     harness_http_response_free(&r);
 }
 

@@ -307,9 +307,11 @@ static void test_forward_reject_duplicate(void **state)
                         "SUBMITTED");
     char path[160];
     snprintf(path, sizeof path, "/v1/deviations/%s", s_id);
-    /* the hospital is no longer a party; the municipality now is */
+    /* the municipality is the receiver now; the hospital, which handled
+     * it, still reads it (issue 19) and takes no step */
     r = s_as(s_sykehus, "GET", path, NULL);
-    harness_assert_problem(r, 404, NULL);
+    harness_expect_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "allowedActions")), 0);
     harness_http_response_free(&r);
     r = s_as(s_kommune, "GET", path, NULL);
     harness_expect_status(r, 200);
@@ -394,7 +396,9 @@ static void test_who_sees_what(void **state)
     harness_http_response_free(&r);
     long hospital = s_sql_count("SELECT count(*) FROM deviation.reports WHERE state <> 'DRAFT' AND "
                                 "(reporting_organization_id = '" SYKEHUS
-                                "' OR receiving_organization_id = '" SYKEHUS "')");
+                                "' OR receiving_organization_id = '" SYKEHUS "' OR id IN "
+                                "(SELECT report_id FROM deviation.report_forwards WHERE "
+                                "organization_id = '" SYKEHUS "'))");
     r = s_as(s_sykehus, "GET", "/v1/deviations?limit=500", NULL);
     assert_int_equal((long)json_array_size(json_object_get(r->json, "items")), hospital);
     harness_http_response_free(&r);
@@ -778,7 +782,9 @@ static void test_a_duplicate_shows_only_what_one_may_see(void **state)
 
 /* Who forwards a report is no longer a party: the answer says it went and
  * where, not the report it may no longer see. */
-static void test_forwarding_answers_only_that_it_went(void **state)
+/* Who forwards a report keeps reading it (issue 19): its answer is the
+ * report as it reads it now, with the new receiver and its history. */
+static void test_forwarding_keeps_the_report_readable(void **state)
 {
     char id[40], path[160];
     harness_http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations",
@@ -791,10 +797,9 @@ static void test_forwarding_answers_only_that_it_went(void **state)
     assert_string_equal(harness_json_text(r, "id"), id);
     assert_string_equal(harness_json_text(r, "state"), "SUBMITTED");
     assert_string_equal(harness_json_text(r, "receivingOrganizationId"), LEGEKONTOR);
-    assert_string_equal(harness_json_text(r, "description"), "");
-    assert_string_equal(harness_json_text(r, "reporterName"), "");
-    assert_string_equal(harness_json_text(r, "reportingOrganizationId"), "");
-    assert_int_equal(json_array_size(json_object_get(r->json, "history")), 0);
+    assert_string_equal(harness_json_text(r, "reportingOrganizationId"), KOMMUNE);
+    assert_int_equal(json_array_size(json_object_get(r->json, "history")), 2);
+    assert_int_equal(json_array_size(json_object_get(r->json, "allowedActions")), 0);
     harness_http_response_free(&r);
 }
 
@@ -845,7 +850,7 @@ int main(void)
         cmocka_unit_test(test_a_draft_is_its_reporters_alone),
         cmocka_unit_test(test_a_report_one_may_not_see_is_no_report),
         cmocka_unit_test(test_a_duplicate_shows_only_what_one_may_see),
-        cmocka_unit_test(test_forwarding_answers_only_that_it_went),
+        cmocka_unit_test(test_forwarding_keeps_the_report_readable),
         cmocka_unit_test(test_deadline_alerts),
         cmocka_unit_test(test_fhir_export),
         cmocka_unit_test(test_reads_are_logged),

@@ -299,12 +299,47 @@ static void test_the_sender_follows_their_proposal(void **state)
     harness_http_response_free(&r);
 }
 
+/* A committee's proposals a page at a time: the cursor leads to the next
+ * page (it was the last column read, a public title, so the list ended
+ * after its first page). */
+static void test_proposals_page_on(void **state)
+{
+    char path[200], body[256], committee[40];
+    harness_stack_create(&s_stack, "/v1/committees",
+                         "{\"name\":\"Sidevis utvalg\",\"kind\":\"OTHER\"}", committee);
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals", committee);
+    for (int i = 0; i < 3; i++) {
+        snprintf(body, sizeof body, "{\"title\":\"Sak %d\",\"submitterName\":\"Kari\"}", i + 1);
+        harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
+        harness_expect_status(r, 201);
+        harness_http_response_free(&r);
+    }
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals?limit=2", committee);
+    harness_http_response_t *r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+    char cursor[40];
+    snprintf(cursor, sizeof cursor, "%s", harness_json_text(r, "nextCursor"));
+    harness_http_response_free(&r);
+    assert_true(cursor[0] != '\0');
+    snprintf(path, sizeof path, "/v1/committees/%s/proposals?limit=2&cursor=%s", committee, cursor);
+    r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "title")),
+                        "Sak 3");
+    assert_string_equal(harness_json_text(r, "nextCursor"), "");
+    harness_http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accepted_onto_the_agenda),
         cmocka_unit_test(test_declined_with_a_reason),
         cmocka_unit_test(test_the_sender_follows_their_proposal),
+        cmocka_unit_test(test_proposals_page_on),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -449,7 +449,7 @@ static void test_statistics_by_the_partnerships_period_and_each_reports_rule(voi
     }
     r = s_call(s_kommune, "GET", "/v1/deviations/stats?period=2025-Q1&format=html", NULL, NULL);
     harness_expect_status(r, 200);
-    assert_non_null(strstr(r->body, "Avviksrapportering – 1. kvartal 2025"));
+    assert_non_null(strstr(r->body, "Samhandlingsavvik – 1. kvartal 2025"));
     harness_http_response_free(&r);
     r = s_call(s_kommune, "GET", "/v1/deviations/stats?period=2025-Q5", NULL, NULL);
     harness_assert_problem(r, 400, "period");
