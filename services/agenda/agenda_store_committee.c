@@ -174,7 +174,9 @@ int agenda_store_committee_standing(db_t *db, const char *committee_id, const ch
 #define MEMBERSHIP_COLUMNS                                                                         \
     "id, committee_id, person_id, role, organization_id, term_from::text, "                        \
     "coalesce(term_to::text, ''), " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US(        \
-        "updated_at") ", row_seq"
+        "updated_at") ", coalesce(deputy_for_person_id::text, ''), "                               \
+                      "coalesce(deputy_for_organization_id::text, ''), coalesce(deputy_rank, 0), " \
+                      "row_seq"
 
 static ProtobufCMessage *s_membership(const PGresult *res, int row)
 {
@@ -190,6 +192,9 @@ static ProtobufCMessage *s_membership(const PGresult *res, int row)
     m->term_to = rows_text(res, row, 6);
     m->create_time = rows_timestamp_us(res, row, 7);
     m->update_time = rows_timestamp_us(res, row, 8);
+    m->deputy_for_person_id = rows_text(res, row, 9);
+    m->deputy_for_organization_id = rows_text(res, row, 10);
+    m->deputy_rank = atoi(PQgetvalue(res, row, 11));
     return &m->base;
 }
 
