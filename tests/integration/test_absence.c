@@ -463,12 +463,119 @@ static void test_who_may_report_absence(void **state)
     http_response_free(&r);
 }
 
+static void test_disqualification_declared_decided_and_minuted_without_its_reason(void **state)
+{
+    char meeting[40], item[40], path[200], body[300], id[40];
+    time_t start = time(NULL) + 20;
+    s_meeting(start, meeting, item);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/disqualifications", meeting, item);
+    /* a reason is required; another member may not declare for Kari */
+    http_response_t *r = s_as(&s_kari, "POST", path, "{}");
+    assert_problem(r, 400, "reason");
+    http_response_free(&r);
+    snprintf(body, sizeof body, "{\"personId\":\"%s\",\"reason\":\"Uenig\"}", s_kari.id);
+    r = s_as(&s_ola, "POST", path, body);
+    assert_problem(r, 403, "personId");
+    http_response_free(&r);
+    r = s_as(&s_kari, "POST", path, "{\"reason\":\"" DISQUALIFICATION_REASON "\"}");
+    expect_status(r, 201);
+    snprintf(id, sizeof id, "%s", json_text(r, "id"));
+    assert_string_equal(json_text(r, "reason"), DISQUALIFICATION_REASON);
+    assert_string_equal(json_text(r, "decision"), "DECISION_UNSPECIFIED");
+    http_response_free(&r);
+    r = s_as(&s_kari, "POST", path, "{\"reason\":\"" DISQUALIFICATION_REASON "\"}");
+    assert_problem(r, 409, "itemId");
+    http_response_free(&r);
+    snprintf(path, sizeof path,
+             "/v1/meetings/%s/items/00000000-0000-4000-8000-000000000000/disqualifications",
+             meeting);
+    r = s_as(&s_kari, "POST", path, "{\"reason\":\"Annet\"}");
+    assert_problem(r, 404, "itemId");
+    http_response_free(&r);
+
+    /* the declarations: the secretary's all, a member's own */
+    snprintf(path, sizeof path, "/v1/meetings/%s/disqualifications", meeting);
+    r = stack_get(&s_stack, path);
+    expect_status(r, 200);
+    assert_non_null(strstr(r->body, DISQUALIFICATION_REASON));
+    http_response_free(&r);
+    r = s_as(&s_kari, "GET", path, NULL);
+    assert_non_null(strstr(r->body, DISQUALIFICATION_REASON));
+    http_response_free(&r);
+    r = s_as(&s_ola, "GET", path, NULL);
+    expect_status(r, 200);
+    assert_null(strstr(r->body, DISQUALIFICATION_REASON));
+    assert_null(strstr(r->body, s_kari.id));
+    http_response_free(&r);
+
+    /* the notice lists them to the secretary only */
+    snprintf(path, sizeof path, "/v1/meetings/%s/notice.html", meeting);
+    r = stack_get(&s_stack, path);
+    assert_non_null(
+        strstr(r->body, "<h2>Erklæringer om mulig inhabilitet (til sekretariatet)</h2>"));
+    assert_non_null(strstr(r->body, "<td>Kari Nordmann</td><td>" DISQUALIFICATION_REASON
+                                    "</td><td>Ikke avgjort</td>"));
+    http_response_free(&r);
+    r = s_as(&s_ola, "GET", path, NULL);
+    expect_status(r, 200);
+    assert_null(strstr(r->body, "inhabilitet"));
+    assert_null(strstr(r->body, DISQUALIFICATION_REASON));
+    http_response_free(&r);
+    char url[300];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    r = http_request("GET", url, NULL, NULL);
+    expect_status(r, 200);
+    assert_null(strstr(r->body, DISQUALIFICATION_REASON));
+    http_response_free(&r);
+
+    /* the decision is the secretary's */
+    snprintf(path, sizeof path, "/v1/meetings/%s/disqualifications/%s/decision", meeting, id);
+    r = s_as(&s_kari, "PUT", path, "{\"decision\":\"NOT_DISQUALIFIED\"}");
+    assert_int_equal(r->status, 403);
+    http_response_free(&r);
+    r = stack_send(&s_stack, "PUT", path, "{\"decision\":\"MAYBE\"}");
+    assert_problem(r, 400, "decision");
+    http_response_free(&r);
+    r = stack_send(&s_stack, "PUT", path, "{\"decision\":\"DISQUALIFIED\"}");
+    expect_status(r, 200);
+    assert_string_equal(json_text(r, "decision"), "DISQUALIFIED");
+    http_response_free(&r);
+
+    /* the minutes say she stepped out, never why */
+    while (time(NULL) <= start)
+        usleep(200 * 1000);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, item);
+    r = stack_send(&s_stack, "PUT", path, "{\"outcome\":\"NOTED\"}");
+    expect_status(r, 200);
+    http_response_free(&r);
+    snprintf(url, sizeof url, "%s/v1/meetings/%s/minutes.html", s_stack.base_url, meeting);
+    r = http_request("GET", url, NULL, NULL);
+    expect_status(r, 200);
+    assert_non_null(strstr(r->body, "<p class=\"inhabil\">Kari Nordmann ble funnet inhabil "
+                                    "(forvaltningsloven § 6) og fratrådte under behandlingen av "
+                                    "saken.</p>"));
+    assert_null(strstr(r->body, DISQUALIFICATION_REASON));
+    http_response_free(&r);
+    /* nor does any event */
+    r = stack_get(&s_stack, "/v1/events?types=no.samhand.disqualification.&limit=50");
+    for (int tries = 0; tries < 100 && !strstr(r->body, "disqualification.decided"); tries++) {
+        http_response_free(&r);
+        usleep(100 * 1000);
+        r = stack_get(&s_stack, "/v1/events?types=no.samhand.disqualification.&limit=50");
+    }
+    assert_non_null(strstr(r->body, "no.samhand.disqualification.declared"));
+    assert_non_null(strstr(r->body, "no.samhand.disqualification.decided"));
+    assert_null(strstr(r->body, DISQUALIFICATION_REASON));
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deputies_in_order),
         cmocka_unit_test(test_absence_calls_the_deputies_in_turn_and_the_minutes_show_who_came),
         cmocka_unit_test(test_who_may_report_absence),
+        cmocka_unit_test(test_disqualification_declared_decided_and_minuted_without_its_reason),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
