@@ -150,6 +150,34 @@ function render() {
   pdf.hidden = notice.hidden;
   preview();
   renderMinutes();
+  renderSeats();
+}
+
+// ------------------------------------------------------------ seats
+
+const SEATS = {
+  COMING: 'Kommer', ABSENT: 'Forfall', DEPUTY_CALLED: 'Vara innkalt',
+  DEPUTY_ACCEPTED: 'Vara har takket ja', NO_DEPUTY_LEFT: 'Ingen vara igjen',
+};
+
+// Every seat's state before the meeting (kommer, forfall, vara innkalt, vara
+// har takket ja, ingen vara igjen), for those who run the committee.
+async function seats() {
+  const r = await api('GET', `/v1/meetings/${meeting.id}/seats`);
+  return r.status === 200 ? r.json.items || [] : [];
+}
+
+async function renderSeats() {
+  const open = meeting.state === 'NOTICE_PUBLISHED' || meeting.state === 'HELD';
+  show('plasser-boks', open);
+  if (!open) return;
+  const body = document.getElementById('plasser');
+  body.replaceChildren();
+  for (const s of await seats()) {
+    const tr = body.insertRow();
+    for (const text of [s.personName, SEATS[s.state] || s.state, s.deputyName || '', s.reason || ''])
+      tr.insertCell().textContent = text;
+  }
 }
 
 async function changed(r, done, what) {
@@ -285,6 +313,16 @@ async function renderAttendance() {
   const people = await Promise.all(ids.map(async (id) =>
     ({ id, name: (await api('GET', '/v1/persons/' + id)).json.name || id })));
   const recorded = new Map((meeting.attendance || []).map((a) => [a.personId, a]));
+  // none recorded yet: the attendance starts from the seats (absence, and
+  // the deputies who accepted, for whom)
+  if (recorded.size === 0) {
+    for (const s of await seats()) {
+      if (s.state === 'COMING') continue;
+      recorded.set(s.personId, { status: 'ABSENT_WITH_NOTICE' });
+      if (s.state === 'DEPUTY_ACCEPTED' && s.deputyPersonId)
+        recorded.set(s.deputyPersonId, { status: 'DEPUTY', deputyForPersonId: s.personId });
+    }
+  }
   const box = document.getElementById('medlemmer');
   box.replaceChildren();
   for (const p of people) {
