@@ -556,6 +556,17 @@ static void test_disqualification_declared_decided_and_minuted_without_its_reaso
                                     "saken.</p>"));
     assert_null(strstr(r->body, DISQUALIFICATION_REASON));
     http_response_free(&r);
+    /* the minutes as PDF say the same */
+    snprintf(url, sizeof url, "%s/v1/meetings/%s/minutes.pdf", s_stack.base_url, meeting);
+    r = http_request("GET", url, NULL, NULL);
+    expect_status(r, 200);
+    int status = -1;
+    char *text = http_body_through(r, "pdftotext %s -", &status);
+    assert_int_equal(status, 0);
+    assert_non_null(strstr(text, "Kari Nordmann ble funnet inhabil"));
+    assert_null(strstr(text, "Søsteren"));
+    free(text);
+    http_response_free(&r);
     /* nor does any event */
     r = stack_get(&s_stack, "/v1/events?types=no.samhand.disqualification.&limit=50");
     for (int tries = 0; tries < 100 && !strstr(r->body, "disqualification.decided"); tries++) {
