@@ -338,16 +338,25 @@ int agenda_call_up_decline(bus_call_t *call)
 
 /* ------------------------------------------------------------ seats */
 
+/* Who reads a meeting's seats or declarations: whether the caller runs
+ * its committee (*runs: all of them), and the caller's own person (own:
+ * theirs alone). 0, or -1 after failing (404 for a meeting not there). */
+static int s_reader_of(bus_call_t *call, const char *meeting_id, bool *runs, char own[40])
+{
+    Samhand__V1__Meeting *m = NULL;
+    if (agenda_meeting_load(call, meeting_id, false, &m) != 0)
+        return -1;
+    *runs = agenda_caller_standing(call, m->committee_id) == AGENDA_STANDING_RUNS;
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return s_caller_person(call, own);
+}
+
 int agenda_seat_list(bus_call_t *call)
 {
     const Samhand__V1__ListSeatsRequest *req = (const void *)call->request;
-    Samhand__V1__Meeting *m = NULL;
-    if (agenda_meeting_load(call, req->meeting_id, false, &m) != 0)
-        return -1;
-    bool runs = agenda_caller_standing(call, m->committee_id) == AGENDA_STANDING_RUNS;
-    protobuf_c_message_free_unpacked(&m->base, NULL);
+    bool runs = false;
     char own[40];
-    if (s_caller_person(call, own) != 0)
+    if (s_reader_of(call, req->meeting_id, &runs, own) != 0)
         return -1;
     Samhand__V1__ListSeatsResponse *list = NULL;
     if (agenda_store_seats(call->db, req->meeting_id, &list) != 0)
@@ -481,13 +490,9 @@ int agenda_disqualification_decide(bus_call_t *call)
 int agenda_disqualification_list(bus_call_t *call)
 {
     const Samhand__V1__ListDisqualificationsRequest *req = (const void *)call->request;
-    Samhand__V1__Meeting *m = NULL;
-    if (agenda_meeting_load(call, req->meeting_id, false, &m) != 0)
-        return -1;
-    bool runs = agenda_caller_standing(call, m->committee_id) == AGENDA_STANDING_RUNS;
-    protobuf_c_message_free_unpacked(&m->base, NULL);
+    bool runs = false;
     char own[40];
-    if (s_caller_person(call, own) != 0)
+    if (s_reader_of(call, req->meeting_id, &runs, own) != 0)
         return -1;
     Samhand__V1__ListDisqualificationsResponse list =
         SAMHAND__V1__LIST_DISQUALIFICATIONS_RESPONSE__INIT;

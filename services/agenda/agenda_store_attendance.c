@@ -1,6 +1,7 @@
 /* SQL of a meeting's seats before it is held: deputies in order, absences,
  * call-ups, disqualifications; see agenda_store_attendance.h. */
 #include "agenda_store_attendance.h"
+#include "agenda_store_sql.h"
 #include "samhand_rows.h"
 
 #include <assert.h>
@@ -291,24 +292,12 @@ int agenda_store_seats(db_t *db, const char *meeting_id, Samhand__V1__ListSeatsR
     "JOIN call_ups c ON c.absence_id = ab.id AND c.state = 'ACCEPTED' JOIN persons p ON p.id = "   \
     "c.deputy_person_id WHERE c.deputy_person_id NOT IN (SELECT person_id FROM seat)"
 
-static ProtobufCMessage *s_attendance(const PGresult *res, int row)
-{
-    Samhand__V1__Attendance *a = malloc(sizeof *a);
-    assert(a);
-    samhand__v1__attendance__init(a);
-    a->person_id = rows_text(res, row, 0);
-    a->status = rows_enum(&samhand__v1__attendance__status__descriptor, res, row, 1);
-    a->deputy_for_person_id = rows_text(res, row, 2);
-    a->person_name = rows_text(res, row, 3);
-    return &a->base;
-}
-
 int agenda_store_attendance_from_seats(db_t *db, Samhand__V1__Meeting *meeting)
 {
     if (meeting->n_attendance > 0)
         return 0;
     const char *params[] = {meeting->id};
-    return rows_children(db, SEATED_ATTENDANCE " ORDER BY 4, 1", 1, params, s_attendance,
+    return rows_children(db, SEATED_ATTENDANCE " ORDER BY 4, 1", 1, params, agenda_rows_attendance,
                          &meeting->base, "attendance");
 }
 
