@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -180,6 +181,7 @@ static json_t *s_seat_of(http_response_t *r, const person_t *p)
 static int s_setup(void **state)
 {
     setenv("SAMHAND_REMINDER_ON", "never", 1);
+    setenv("SAMHAND_LOG_LEVEL", "debug", 1);
     s_smtp = harness_smtp_start();
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     setenv("SAMHAND_WEB_URL", "https://samhand.helsefellesskapet.no", 1);
@@ -580,6 +582,30 @@ static void test_disqualification_declared_decided_and_minuted_without_its_reaso
     http_response_free(&r);
 }
 
+/* No reason reaches a log line of any process, at the most verbose level. */
+static void test_no_reason_in_any_log(void **state)
+{
+    const char *dir = getenv("SAMHAND_BUILD_DIR");
+    static const char *const services[] = {"samhand-agenda", "samhand-deviation", "samhand-notify",
+                                           "samhand-gateway"};
+    for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/Testing/%s-%d.log", dir && *dir ? dir : ".", services[i],
+                 (int)getpid());
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        char line[8192];
+        size_t lines = 0;
+        while (fgets(line, sizeof line, f)) {
+            lines++;
+            if (strstr(line, REASON) || strstr(line, DISQUALIFICATION_REASON))
+                fail_msg("%s logs a reason: %s", services[i], line);
+        }
+        fclose(f);
+        assert_true(lines > 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -587,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_absence_calls_the_deputies_in_turn_and_the_minutes_show_who_came),
         cmocka_unit_test(test_who_may_report_absence),
         cmocka_unit_test(test_disqualification_declared_decided_and_minuted_without_its_reason),
+        cmocka_unit_test(test_no_reason_in_any_log),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
