@@ -364,7 +364,8 @@ static void s_member(const char *name, const char *org, const char *committee, c
 
 /* Issue 18's story on the pages: a member reports absence on her own
  * page, the first deputy declines, the second accepts, and the minutes
- * show the second deputy for that member. */
+ * show the second deputy for that member; her declaration of possible
+ * disqualification, decided by the secretary, is in them too. */
 static void test_absence_and_deputies_on_the_members_page(void **state)
 {
     char orkland[40], committee[40], meeting[40], kari[40], dag1[40], dag2[40], item[40];
@@ -374,7 +375,7 @@ static void test_absence_and_deputies_on_the_members_page(void **state)
            "\"MUNICIPALITY\"}",
            orkland);
     s_make("/v1/committees",
-           "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+           "{\"name\":\"Samarbeidsutvalget i Orkland\",\"shortName\":\"SUO\","
            "\"kind\":\"ADMINISTRATIVE\",\"noticePeriodDays\":0}",
            committee);
     s_member("Kari Nordmann", orkland, committee, "MEMBER", "", kari_key, kari);
@@ -418,10 +419,13 @@ static void test_absence_and_deputies_on_the_members_page(void **state)
     strftime(a, sizeof a, "%H.%M", &tm);
     localtime_r(&end, &tm);
     strftime(b, sizeof b, "%H.%M", &tm);
-    snprintf(title, sizeof title, "Administrativt samarbeidsutvalg %s kl. %s–%s", day, a, b);
-    char env[1024];
-    snprintf(env, sizeof env, "KARI_KEY='%s' DAG1_KEY='%s' DAG2_KEY='%s' MEETING_TITLE='%s'",
-             kari_key, dag1_key, dag2_key, title);
+    snprintf(title, sizeof title, "Samarbeidsutvalget i Orkland %s kl. %s–%s", day, a, b);
+    char secretary_key[80], env[1024];
+    s_api_key("Sekretær i Orkland", NULL, "administrator", secretary_key, NULL);
+    snprintf(env, sizeof env,
+             "KARI_KEY='%s' DAG1_KEY='%s' DAG2_KEY='%s' SECRETARY_KEY='%s' "
+             "COMMITTEE_NAME='Samarbeidsutvalget i Orkland' MEETING_TITLE='%s'",
+             kari_key, dag1_key, dag2_key, secretary_key, title);
     assert_int_equal(s_browser("web-members.mjs", env), 0);
 
     /* once the meeting has begun: the minutes show the second deputy for Kari */
@@ -438,6 +442,9 @@ static void test_absence_and_deputies_on_the_members_page(void **state)
     assert_non_null(strstr(r->body, "<p>Forfall: Kari Nordmann</p>"));
     assert_null(strstr(r->body, "Dag En"));
     assert_null(strstr(r->body, "Sykdom i familien"));
+    /* and that she stepped out of the case as the secretary decided, not why */
+    assert_non_null(strstr(r->body, "Kari Nordmann ble funnet inhabil"));
+    assert_null(strstr(r->body, "Søsteren"));
     http_response_free(&r);
 }
 

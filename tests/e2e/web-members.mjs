@@ -1,14 +1,16 @@
 // A member's own page in a real browser (test_web runs it): Kari, a member,
 // reports absence for the coming meeting on /mine-moter.html on her phone;
 // Dag En, her 1. vara, finds the call-up on his page and declines; Dag To,
-// the municipality's 2. vara, accepts; Kari sees who comes in her place.
-// Each page passes axe-core; screenshots kept. The minutes are checked by
+// the municipality's 2. vara, accepts; Kari sees who comes in her place and
+// declares herself possibly disqualified; the secretary sees every seat on
+// the meeting page and decides the declaration. Each page passes axe-core; screenshots kept. The minutes are checked by
 // test_web afterwards. Exits 0, or 1 saying what went wrong.
 //
-//   BASE_URL=… KARI_KEY=… DAG1_KEY=… DAG2_KEY=… MEETING_TITLE=… SCREENSHOTS=dir node web-members.mjs
+//   BASE_URL=… KARI_KEY=… DAG1_KEY=… DAG2_KEY=… SECRETARY_KEY=… COMMITTEE_NAME=… MEETING_TITLE=…
+//   SCREENSHOTS=dir node web-members.mjs
 import { accessible as check, context, failer, lastLook, launch, norwegianOnly, signIn } from './browser.mjs';
 
-const { BASE_URL, KARI_KEY, DAG1_KEY, DAG2_KEY, MEETING_TITLE, SCREENSHOTS } = process.env;
+const { BASE_URL, KARI_KEY, DAG1_KEY, DAG2_KEY, SECRETARY_KEY, COMMITTEE_NAME, MEETING_TITLE, SCREENSHOTS } = process.env;
 const fail = failer('web-members');
 const accessible = (page, what) => check(page, what, fail);
 const says = (page, id, text) => page.waitForFunction(([i, t]) =>
@@ -29,7 +31,7 @@ try {
   const kari = await memberPage(browser, KARI_KEY, 390, 844);
   const meeting = kari.locator('article', { hasText: MEETING_TITLE });
   await meeting.getByText('Du er ført opp som kommer.').waitFor();
-  await kari.getByRole('link', { name: 'Kalender for Administrativt samarbeidsutvalg' }).waitFor();
+  await kari.getByRole('link', { name: 'Kalender for ' + COMMITTEE_NAME }).waitFor();
   await accessible(kari, 'a member\'s coming meeting');
   await meeting.getByLabel('Begrunnelse for forfall (valgfri, bare for sekretariatet)').fill('Sykdom i familien');
   await meeting.getByRole('button', { name: 'Meld forfall: ' + MEETING_TITLE }).click();
@@ -69,7 +71,24 @@ try {
   await says(kari, 'mine-status', 'Mulig inhabilitet er meldt til sekretariatet.');
   await meeting.getByText(/Du har meldt mulig inhabilitet i .*: ikke avgjort ennå\./).waitFor();
   await accessible(kari, 'disqualification declared');
-  console.log('web-members: absence reported, 1. vara declined, 2. vara accepted, inhabilitet declared');
+
+  // the secretary follows every seat, with the reason, and decides
+  const secretary = await (await context(browser, 1280, 900)).newPage();
+  await signIn(secretary, BASE_URL + '/moter.html', SECRETARY_KEY);
+  await secretary.getByLabel('Utvalg', { exact: true }).selectOption({ label: COMMITTEE_NAME });
+  await secretary.locator('#mote-liste button').first().click();
+  const seat = secretary.locator('#plasser tr', { hasText: 'Kari Nordmann' });
+  await seat.getByText('Vara har takket ja').waitFor();
+  await seat.getByText('Dag To').waitFor();
+  await seat.getByText('Sykdom i familien').waitFor();
+  await secretary.getByText(/Kari Nordmann, .*: Søsteren min er søker/).waitFor();
+  await accessible(secretary, 'the seats before the meeting');
+  await secretary.getByLabel(/^Avgjørelse for Kari Nordmann/).selectOption('DISQUALIFIED');
+  await secretary.getByRole('button', { name: /^Lagre avgjørelsen: Kari Nordmann/ }).click();
+  await says(secretary, 'referat-status', 'Avgjørelsen for Kari Nordmann');
+  await accessible(secretary, 'a declaration decided');
+  await secretary.screenshot({ path: `${SCREENSHOTS}/22-moter-plasser.png`, fullPage: true });
+  console.log('web-members: absence reported, 1. vara declined, 2. vara accepted, inhabilitet declared and decided');
 } catch (e) {
   await lastLook(browser, SCREENSHOTS, 'web-members');
   fail(e.message);
