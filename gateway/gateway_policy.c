@@ -57,6 +57,11 @@ void gateway_roles_text(unsigned roles, char *out, size_t size)
 #define FOLLOWS                                                                                    \
     "every proposal for those who read the committees' work; for anyone else those they sent "     \
     "in or that were sent for their organisation (any other: 404)"
+#define SELF_OR_RUNS                                                                               \
+    "the caller's own person (its principalSubject), or anyone's in the committees the caller "    \
+    "runs (administrators: all)"
+#define CALLED_DEPUTY "the call-ups of the caller's own person (any other: 404)"
+#define SELF "the caller's own person (its principalSubject)"
 #define OWN_ORGANISATION "the caller's own organisation (administrators and the secretariat: any)"
 
 const gateway_policy_t gateway_policies[] = {
@@ -104,6 +109,17 @@ const gateway_policy_t gateway_policies[] = {
     {"agenda.GetProposal", ROLE_ANY, FOLLOWS},
     {"agenda.AcceptProposal", MEETINGS, RUNS},
     {"agenda.DeclineProposal", MEETINGS, RUNS},
+    /* a meeting's seats: a member for themselves, the secretaries for anyone;
+     * a call-up by its deputy alone */
+    {"agenda.ReportAbsence", MEETINGS | ROLE_MEMBER, SELF_OR_RUNS},
+    {"agenda.WithdrawAbsence", MEETINGS | ROLE_MEMBER, SELF_OR_RUNS},
+    {"agenda.ListSeats", MEETINGS | ROLE_MEMBER, SELF_OR_RUNS},
+    {"agenda.AcceptCallUp", MEETINGS | ROLE_MEMBER, CALLED_DEPUTY},
+    {"agenda.DeclineCallUp", MEETINGS | ROLE_MEMBER, CALLED_DEPUTY},
+    {"agenda.DeclareDisqualification", MEETINGS | ROLE_MEMBER, SELF_OR_RUNS},
+    {"agenda.DecideDisqualification", MEETINGS, RUNS},
+    {"agenda.ListDisqualifications", MEETINGS | ROLE_MEMBER, SELF_OR_RUNS},
+    {"agenda.ListMyMeetings", MEETINGS | ROLE_MEMBER, SELF},
     /* emergencies: run by the secretaries, logged by members too */
     {"agenda.OpenEmergency", MEETINGS, RUNS},
     {"agenda.GetEmergency", COMMITTEE_READ, NULL},

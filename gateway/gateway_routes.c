@@ -117,6 +117,40 @@ const gateway_route_t gateway_routes[] = {
      D(get_meeting_document_request), D(document), 200, PUBLIC, "minutes",
      "The minutes (referat), as PDF (fonts embedded): the same minutes and the same exempt items "
      "hidden as minutes.html"},
+    {"POST", "/v1/meetings/{meetingId}/absences", "agenda", "agenda.ReportAbsence",
+     D(report_absence_request), D(absence), 201, AUTH, "attendance",
+     "Report absence (forfall) from a coming meeting, as the member (personId empty) or for "
+     "them; the first deputy by rank is called up at once"},
+    {"POST", "/v1/meetings/{meetingId}/absences/{id}/withdraw", "agenda", "agenda.WithdrawAbsence",
+     D(withdraw_absence_request), D(absence), 200, AUTH, "attendance",
+     "Withdraw a notice of absence; the deputies' call-ups are withdrawn with it"},
+    {"GET", "/v1/meetings/{meetingId}/seats", "agenda", "agenda.ListSeats", D(list_seats_request),
+     D(list_seats_response), 200, AUTH, "attendance",
+     "Every seat of the meeting and its state (coming, absent, deputy called, deputy accepted, "
+     "no deputy left) to those who run the committee; a member's own seat to the member"},
+    {"POST", "/v1/call-ups/{id}/accept", "agenda", "agenda.AcceptCallUp", D(answer_call_up_request),
+     D(absence), 200, AUTH, "attendance", "Accept a call-up as the deputy called"},
+    {"POST", "/v1/call-ups/{id}/decline", "agenda", "agenda.DeclineCallUp",
+     D(answer_call_up_request), D(absence), 200, AUTH, "attendance",
+     "Decline a call-up as the deputy called; the next deputy by rank is called"},
+    {"POST", "/v1/meetings/{meetingId}/items/{itemId}/disqualifications", "agenda",
+     "agenda.DeclareDisqualification", D(declare_disqualification_request), D(disqualification),
+     201, AUTH, "attendance",
+     "Declare oneself possibly disqualified (inhabil, forvaltningsloven § 6) for an item, with "
+     "the reason"},
+    {"PUT", "/v1/meetings/{meetingId}/disqualifications/{id}/decision", "agenda",
+     "agenda.DecideDisqualification", D(decide_disqualification_request), D(disqualification), 200,
+     AUTH, "attendance",
+     "Record the committee's decision on a declaration: DISQUALIFIED (the member steps out for "
+     "the item) or NOT_DISQUALIFIED"},
+    {"GET", "/v1/meetings/{meetingId}/disqualifications", "agenda", "agenda.ListDisqualifications",
+     D(list_disqualifications_request), D(list_disqualifications_response), 200, AUTH, "attendance",
+     "The declarations of disqualification with their reasons: every one to those who run the "
+     "committee, a member's own to the member"},
+    {"GET", "/v1/me/meetings", "agenda", "agenda.ListMyMeetings", D(list_my_meetings_request),
+     D(list_my_meetings_response), 200, AUTH, "attendance",
+     "The coming meetings of the committees the caller's person sits in, with their seat, "
+     "call-ups and declarations"},
     {"GET", "/v1/cases", "agenda", "agenda.ListCases", D(list_cases_request),
      D(list_cases_response), 200, AUTH, "cases",
      "Find cases by part of their title (an exempt one only with a standing in its committee)"},

@@ -10,6 +10,9 @@ static const char *const s_committee_readers[] = {
 static const char *const s_deviation_readers[] = {"administrator", "reporter", "quality",
                                                   "integration", NULL};
 static const char *const s_administrators[] = {"administrator", NULL};
+/* Those who keep the committees' papers: a member's absence and a
+ * declaration of disqualification are no other party's business. */
+static const char *const s_committee_staff[] = {"administrator", "secretariat", "secretary", NULL};
 
 const visibility_event_t visibility_events[] = {
     {"no.samhand.organization.", "agenda.GetOrganization", NULL, "the organisation"},
@@ -25,6 +28,10 @@ const visibility_event_t visibility_events[] = {
     {"no.samhand.action.", "agenda.GetAction", s_committee_readers, "the action"},
     {"no.samhand.emergency.", "agenda.GetEmergency", s_committee_readers,
      "the emergency with its log"},
+    {"no.samhand.absence.", "agenda.ListSeats", s_committee_staff,
+     "the absence with its call-ups, never its reason"},
+    {"no.samhand.disqualification.", "agenda.ListDisqualifications", s_committee_staff,
+     "the declaration and its decision, never its reason"},
     {"no.samhand.api_key.", "agenda.GetApiKey", s_administrators,
      "the key's id, subject and roles"},
     {"no.samhand.deviation.", "deviation.GetReport", s_deviation_readers,

@@ -12,6 +12,7 @@ const PAGES = [
   ['/utvalg.html', 'Utvalg', []],
   ['/moter.html', 'Møter', ['agenda.CreateMeeting']],
   ['/oppfolging.html', 'Oppfølging', ['agenda.ListActions']],
+  ['/mine-moter.html', 'Mine møter', ['agenda.ListMyMeetings']],
   ['/drift.html', 'Drift', []],
   ['/tilgang.html', 'Tilgang', ['agenda.ListApiKeys']],
 ];

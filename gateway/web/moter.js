@@ -150,6 +150,84 @@ function render() {
   pdf.hidden = notice.hidden;
   preview();
   renderMinutes();
+  renderSeats();
+}
+
+// ------------------------------------------------------------ seats
+
+const SEATS = {
+  COMING: 'Kommer', ABSENT: 'Forfall', DEPUTY_CALLED: 'Vara innkalt',
+  DEPUTY_ACCEPTED: 'Vara har takket ja', NO_DEPUTY_LEFT: 'Ingen vara igjen',
+};
+
+// Every seat's state before the meeting (kommer, forfall, vara innkalt, vara
+// har takket ja, ingen vara igjen), for those who run the committee.
+async function seats() {
+  const r = await api('GET', `/v1/meetings/${meeting.id}/seats`);
+  return r.status === 200 ? r.json.items || [] : [];
+}
+
+async function renderSeats() {
+  const open = meeting.state === 'NOTICE_PUBLISHED' || meeting.state === 'HELD';
+  show('plasser-boks', open);
+  if (!open) return;
+  const body = document.getElementById('plasser');
+  body.replaceChildren();
+  for (const s of await seats()) {
+    const tr = body.insertRow();
+    for (const text of [s.personName, SEATS[s.state] || s.state, s.deputyName || '', s.reason || ''])
+      tr.insertCell().textContent = text;
+    // the secretary records a member's absence (a phone call), or withdraws it
+    const cell = tr.insertCell();
+    if (meeting.state !== 'NOTICE_PUBLISHED') continue;
+    if (s.state === 'COMING') {
+      cell.append(button('Meld forfall', s.personName, async () => {
+        const r = await api('POST', `/v1/meetings/${meeting.id}/absences`, { personId: s.personId });
+        if (r.status !== 201) { refusal(r, 'Forfallet ble ikke meldt', 'mote-status'); return; }
+        say('mote-status', `Forfall er meldt for ${s.personName}.`);
+        renderSeats();
+      }));
+    } else if (s.absenceId) {
+      cell.append(button('Trekk forfallet', s.personName, async () => {
+        const r = await api('POST', `/v1/meetings/${meeting.id}/absences/${s.absenceId}/withdraw`);
+        if (r.status !== 200) { refusal(r, 'Forfallet ble ikke trukket', 'mote-status'); return; }
+        say('mote-status', `Forfallet til ${s.personName} er trukket.`);
+        renderSeats();
+      }));
+    }
+  }
+}
+
+// The declarations of possible disqualification, each with its reason
+// and the committee's decision, recorded for the minutes.
+async function renderDeclarations() {
+  const r = await api('GET', `/v1/meetings/${meeting.id}/disqualifications`);
+  const declared = r.status === 200 ? r.json.items || [] : [];
+  show('inhabilitet', declared.length > 0);
+  const box = document.getElementById('erklaeringer');
+  box.replaceChildren();
+  for (const d of declared) {
+    const it = (meeting.items || []).find((x) => x.id === d.itemId);
+    const what = `${d.personName}, ${it ? (it.caseNumber || it.title) : 'saken'}`;
+    const form = document.createElement('form');
+    form.noValidate = true;
+    form.append(Object.assign(document.createElement('p'), { textContent: `${what}: ${d.reason}` }));
+    const select = document.createElement('select');
+    select.append(new Option('Ikke avgjort', ''), new Option('Inhabil (fratrer under saken)', 'DISQUALIFIED'),
+      new Option('Ikke inhabil', 'NOT_DISQUALIFIED'));
+    select.value = d.decision === 'DECISION_UNSPECIFIED' ? '' : d.decision;
+    form.append(field('avgjorelse-' + d.id, 'Avgjørelse for ' + what, select));
+    const save = Object.assign(document.createElement('button'), { type: 'submit', textContent: 'Lagre avgjørelsen' });
+    save.setAttribute('aria-label', 'Lagre avgjørelsen: ' + what);
+    form.append(save);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const answer = await api('PUT', `/v1/meetings/${meeting.id}/disqualifications/${d.id}/decision`, { decision: select.value });
+      if (answer.status !== 200) { refusal(answer, 'Avgjørelsen ble ikke lagret', 'referat-status'); return; }
+      say('referat-status', `Avgjørelsen for ${what} er lagret.`);
+    });
+    box.append(form);
+  }
 }
 
 async function changed(r, done, what) {
@@ -285,6 +363,16 @@ async function renderAttendance() {
   const people = await Promise.all(ids.map(async (id) =>
     ({ id, name: (await api('GET', '/v1/persons/' + id)).json.name || id })));
   const recorded = new Map((meeting.attendance || []).map((a) => [a.personId, a]));
+  // none recorded yet: the attendance starts from the seats (absence, and
+  // the deputies who accepted, for whom)
+  if (recorded.size === 0) {
+    for (const s of await seats()) {
+      if (s.state === 'COMING') continue;
+      recorded.set(s.personId, { status: 'ABSENT_WITH_NOTICE' });
+      if (s.state === 'DEPUTY_ACCEPTED' && s.deputyPersonId)
+        recorded.set(s.deputyPersonId, { status: 'DEPUTY', deputyForPersonId: s.personId });
+    }
+  }
   const box = document.getElementById('medlemmer');
   box.replaceChildren();
   for (const p of people) {
@@ -329,6 +417,7 @@ function renderMinutes() {
   pdf.href = `/v1/meetings/${meeting.id}/minutes.pdf`;
   pdf.hidden = link.hidden;
   if (open && !document.getElementById('medlemmer').childElementCount) renderAttendance();
+  if (open) renderDeclarations();
   const box = document.getElementById('vedtak');
   box.replaceChildren();
   if (!open) return;

@@ -1,10 +1,12 @@
 /* Memberships: a person's role in a committee for a term, and the
  * organisation the person represents there. */
+#include "agenda_attendance.h"
 #include "agenda_checks.h"
 #include "agenda_scope.h"
 #include "agenda_server.h"
 #include "samhand_check.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int s_check_committee(bus_call_t *call, const char *id)
@@ -73,6 +75,11 @@ int agenda_membership_create(bus_call_t *call)
     if (rc > 0)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "person_id", "person %s does not exist",
                              req->person_id);
+    if (agenda_deputy_apply(call, &m, req->deputy_for_person_id, req->deputy_for_organization_id,
+                            req->deputy_rank) != 0) {
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        return -1;
+    }
     return agenda_commit(call, "no.samhand.membership.created", m->id, m->organization_id,
                          m->committee_id, &m->base);
 }
@@ -123,7 +130,14 @@ int agenda_membership_get(bus_call_t *call)
 int agenda_membership_update(bus_call_t *call)
 {
     const Samhand__V1__UpdateMembershipRequest *req = (const void *)call->request;
-    static const char *const allowed[] = {"role", "organization_id", "term_from", "term_to", NULL};
+    static const char *const allowed[] = {"role",
+                                          "organization_id",
+                                          "term_from",
+                                          "term_to",
+                                          "deputy_for_person_id",
+                                          "deputy_for_organization_id",
+                                          "deputy_rank",
+                                          NULL};
     char **mask = req->update_mask;
     size_t n = req->n_update_mask;
     bool bad = false;
@@ -180,6 +194,29 @@ int agenda_membership_update(bus_call_t *call)
     }
     if (rc > 0)
         return s_not_found(call, req->committee_id, req->id);
+    /* the deputy's fields as they are, but for those the mask changes; a
+     * membership that is no longer a deputy's stands in for no one */
+    bool for_person = agenda_masked(mask, n, "deputy_for_person_id");
+    bool for_org = agenda_masked(mask, n, "deputy_for_organization_id");
+    bool for_rank = agenda_masked(mask, n, "deputy_rank");
+    if (for_person || for_org || for_rank || m->role != SAMHAND__V1__MEMBERSHIP__ROLE__DEPUTY) {
+        const char *person = m->deputy_for_person_id, *org = m->deputy_for_organization_id;
+        int rank = for_rank ? req->deputy_rank : m->deputy_rank;
+        if (for_person || for_org) {
+            person = for_person ? req->deputy_for_person_id : "";
+            org = for_org ? req->deputy_for_organization_id : "";
+        }
+        if (!for_person && !for_org && !for_rank)
+            person = org = "", rank = 0;
+        char *person_copy = strdup(person), *org_copy = strdup(org);
+        rc = agenda_deputy_apply(call, &m, person_copy, org_copy, rank);
+        free(person_copy);
+        free(org_copy);
+        if (rc != 0) {
+            protobuf_c_message_free_unpacked(&m->base, NULL);
+            return -1;
+        }
+    }
     return agenda_commit(call, "no.samhand.membership.updated", m->id, m->organization_id,
                          m->committee_id, &m->base);
 }

@@ -3,7 +3,10 @@
  * itself onto the committee's next draft agenda and stays one case. */
 #include "agenda_checks.h"
 #include "agenda_meeting.h"
+#include "agenda_attendance.h"
+#include "agenda_minutes_html.h"
 #include "agenda_minutes_pdf.h"
+#include "agenda_store_attendance.h"
 #include "agenda_notice.h"
 #include "agenda_scope.h"
 #include "agenda_server.h"
@@ -72,8 +75,11 @@ static int s_open(bus_call_t *call, const char *meeting_id, bool approving,
 /* The first word of the minutes makes a noticed meeting a held one. */
 static int s_held(bus_call_t *call, const Samhand__V1__Meeting *m)
 {
+    /* the attendance starts from the seats: who reported absence, and the
+     * deputies who accepted for whom */
     if (m->state == SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED &&
-        agenda_store_meeting_set_state(call->db, m->id, "HELD", NULL) != 0)
+        (agenda_store_meeting_set_state(call->db, m->id, "HELD", NULL) != 0 ||
+         agenda_store_attendance_seed(call->db, m->id) != 0))
         return bus_call_fail_db(call, "write minutes");
     return 0;
 }
@@ -363,20 +369,6 @@ const char *agenda_outcome_text(int outcome)
     }
 }
 
-/* Text whose lines (a numbered decision) stay lines in HTML. */
-static void s_lines(FILE *out, const char *text)
-{
-    for (const char *line = text; line;) {
-        const char *end = strchr(line, '\n');
-        char *part = strndup(line, end ? (size_t)(end - line) : strlen(line));
-        html_text(out, part);
-        free(part);
-        if (end)
-            fputs("<br>", out);
-        line = end ? end + 1 : NULL;
-    }
-}
-
 const char *agenda_deputy_for(const Samhand__V1__Meeting *m, const Samhand__V1__Attendance *a)
 {
     if (!a->deputy_for_person_id[0])
@@ -387,27 +379,39 @@ const char *agenda_deputy_for(const Samhand__V1__Meeting *m, const Samhand__V1__
     return NULL;
 }
 
-static void s_people(FILE *out, const Samhand__V1__Meeting *m, int status, const char *label)
+/* What the seats give the minutes: the attendance they start from while
+ * none is recorded, and the decided declarations of disqualification of
+ * the items the reader may see (a declaration for an exempt item only to
+ * those who see the item). 0, or -1 after failing. */
+static int s_minutes_seats(bus_call_t *call, agenda_minutes_t *minutes)
 {
-    bool any = false;
-    for (size_t i = 0; i < m->n_attendance; i++) {
-        const Samhand__V1__Attendance *a = m->attendance[i];
-        if ((int)a->status != status)
-            continue;
-        fputs(any ? ", " : "<p>", out);
-        if (!any)
-            fprintf(out, "%s: ", label);
-        html_text(out, a->person_name);
-        const char *deputy_for = agenda_deputy_for(m, a);
-        if (status == SAMHAND__V1__ATTENDANCE__STATUS__DEPUTY && deputy_for) {
-            fputs(" (for ", out);
-            html_text(out, deputy_for);
-            fputs(")", out);
-        }
-        any = true;
+    Samhand__V1__Meeting *m = (Samhand__V1__Meeting *)minutes->meeting;
+    Samhand__V1__ListDisqualificationsResponse *list = calloc(1, sizeof *list);
+    if (!list)
+        return bus_call_fail(call, BUS_INTERNAL, NULL, "out of memory");
+    samhand__v1__list_disqualifications_response__init(list);
+    minutes->declarations = list;
+    if (agenda_store_attendance_from_seats(call->db, m) != 0 ||
+        agenda_store_disqualifications(call->db, m->id, NULL, &list->base, "items") != 0)
+        return bus_call_fail_db(call, "read minutes");
+    bool sees_exempt = agenda_caller_sees_exempt(call, m->committee_id);
+    size_t kept = 0;
+    for (size_t i = 0; i < list->n_items; i++) {
+        Samhand__V1__Disqualification *d = list->items[i];
+        bool shown = d->decision != 0;
+        for (size_t k = 0; shown && k < m->n_items; k++)
+            if (strcmp(m->items[k]->id, d->item_id) == 0 && m->items[k]->is_exempt && !sees_exempt)
+                shown = false;
+        agenda_text_replace(&d->reason, ""); /* the minutes never print a reason */
+        if (shown)
+            list->items[kept++] = d;
+        else
+            protobuf_c_message_free_unpacked(&d->base, NULL);
     }
-    if (any)
-        fputs("</p>\n", out);
+    list->n_items = kept;
+    minutes->disqualifications = list->items;
+    minutes->n_disqualifications = kept;
+    return 0;
 }
 
 /* The minutes of the meeting the request names, as the caller may see them
@@ -433,7 +437,7 @@ static int s_minutes_load(bus_call_t *call, agenda_minutes_t *minutes)
                     agenda_store_person_get(call->db, m->chair_person_id, &chair) < 0))
         return bus_call_fail_db(call, "read minutes");
     minutes->chair = chair;
-    return 0;
+    return s_minutes_seats(call, minutes);
 }
 
 static void s_minutes_free(agenda_minutes_t *minutes)
@@ -444,6 +448,8 @@ static void s_minutes_free(agenda_minutes_t *minutes)
         protobuf_c_message_free_unpacked((ProtobufCMessage *)&minutes->chair->base, NULL);
     if (minutes->meeting)
         protobuf_c_message_free_unpacked((ProtobufCMessage *)&minutes->meeting->base, NULL);
+    if (minutes->declarations)
+        protobuf_c_message_free_unpacked(&minutes->declarations->base, NULL);
     *minutes = (agenda_minutes_t){0};
 }
 
@@ -483,97 +489,22 @@ int agenda_minutes_html(bus_call_t *call)
         s_minutes_free(&minutes);
         return -1;
     }
-    const Samhand__V1__Meeting *m = minutes.meeting;
-    const Samhand__V1__Committee *committee = minutes.committee;
-    const Samhand__V1__Person *chair = minutes.chair;
-    char date[11], from[6], to[6];
-    time_format_date(m->start_time->seconds, date);
-    time_format_clock(m->start_time->seconds, from);
-    time_format_clock(m->end_time->seconds, to);
-    char *body = NULL;
     size_t len = 0;
-    FILE *out = open_memstream(&body, &len);
-    fputs(
-        "<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>Referat – ",
-        out);
-    html_text(out, committee->short_name[0] ? committee->short_name : committee->name);
-    fprintf(out, " %s</title>\n", date);
-    fputs("<style>body{font-family:sans-serif;max-width:62em;margin:2em auto;padding:0 1em}"
-          "h3{margin-bottom:.2em}.vedtak{margin-left:1em}.status{color:#555}</style>\n"
-          "</head>\n<body>\n<h1>Referat fra ",
-          out);
-    html_text(out, committee->name);
-    fprintf(out, " %s</h1>\n", date);
-    if (m->minutes_approve_time) {
-        char approved[11];
-        time_format_date(m->minutes_approve_time->seconds, approved);
-        fprintf(out, "<p class=\"status\">Godkjent %s.</p>\n", approved);
-    } else {
-        fputs("<p class=\"status\">Utkast – ikke godkjent.</p>\n", out);
-    }
-    fputs("<p>Sted: ", out);
-    html_text(out, m->place[0] ? m->place : m->online_url);
-    fprintf(out, "<br>\nTid: %s kl. %s–%s", date, from, to);
-    if (chair) {
-        fputs("<br>\nMøteleder: ", out);
-        html_text(out, chair->name);
-    }
-    fputs("</p>\n", out);
-    s_people(out, m, SAMHAND__V1__ATTENDANCE__STATUS__PRESENT, "Til stede");
-    s_people(out, m, SAMHAND__V1__ATTENDANCE__STATUS__DEPUTY, "Vara");
-    s_people(out, m, SAMHAND__V1__ATTENDANCE__STATUS__OBSERVER, "Observatører");
-    s_people(out, m, SAMHAND__V1__ATTENDANCE__STATUS__ABSENT_WITH_NOTICE, "Forfall");
-    for (size_t i = 0; i < m->n_items; i++) {
-        const Samhand__V1__AgendaItem *item = m->items[i];
-        if (item->kind == SAMHAND__V1__AGENDA_ITEM__KIND__BREAK)
-            continue;
-        fputs("<h3>", out);
-        if (item->case_number[0]) {
-            html_text(out, item->case_number);
-            fputs(" ", out);
-        }
-        html_text(out, item->title);
-        fputs("</h3>\n", out);
-        if (item->is_withdrawn) {
-            fputs("<p>Trukket før møtet.</p>\n", out);
-            continue;
-        }
-        if (item->carried_from_item_id[0]) {
-            fputs("<p>", out);
-            agenda_carried_from_text(out, item);
-            fputs("</p>\n", out);
-        }
-        /* an exempt item's discussion and decision are blank already for
-         * those who may not see them (agenda_meeting_load) */
-        if (item->n_discussion_points > 0) {
-            fputs("<p>Momenter fra diskusjonen:</p>\n<ul>\n", out);
-            for (size_t j = 0; j < item->n_discussion_points; j++) {
-                fputs("<li>", out);
-                html_text(out, item->discussion_points[j]);
-                fputs("</li>\n", out);
-            }
-            fputs("</ul>\n", out);
-        }
-        if (item->outcome) {
-            fputs("<p class=\"vedtak\"><strong>Vedtak:</strong><br>", out);
-            if (item->decision[0])
-                s_lines(out, item->decision);
-            else
-                fputs(agenda_outcome_text(item->outcome), out);
-            fputs("</p>\n", out);
-        }
-    }
-    fputs("</body>\n</html>\n", out);
-    fclose(out);
+    char *body = agenda_minutes_html_render(&minutes, &len);
     char filename[64];
-    s_minutes_filename(m, "html", filename, sizeof filename);
-    Samhand__V1__Document doc = SAMHAND__V1__DOCUMENT__INIT;
-    doc.content_type = "text/html; charset=utf-8";
-    doc.body.data = (uint8_t *)body;
-    doc.body.len = len;
-    doc.filename = filename;
-    bus_call_reply(call, &doc.base);
+    s_minutes_filename(minutes.meeting, "html", filename, sizeof filename);
+    int rc = 0;
+    if (body) {
+        Samhand__V1__Document doc = SAMHAND__V1__DOCUMENT__INIT;
+        doc.content_type = "text/html; charset=utf-8";
+        doc.body.data = (uint8_t *)body;
+        doc.body.len = len;
+        doc.filename = filename;
+        bus_call_reply(call, &doc.base);
+    } else {
+        rc = bus_call_fail(call, BUS_INTERNAL, NULL, "could not render the minutes: out of memory");
+    }
     free(body);
     s_minutes_free(&minutes);
-    return 0;
+    return rc;
 }

@@ -3,6 +3,7 @@
  * HTML minutes: heading and approval, place, time and chair, attendance,
  * then each item with its discussion points and decision. Fonts are
  * embedded as subsets by cairo. No I/O but the bytes it returns. */
+#include "agenda_minutes_html.h"
 #include "agenda_minutes_pdf.h"
 #include "agenda_notice.h"
 #include "agenda_pdf.h"
@@ -79,7 +80,8 @@ static void s_heading(agenda_pdf_t *doc, const agenda_minutes_t *minutes, const 
 /* One item: its case number and title as loaded (an exempt one already
  * read by its legal basis for those who may not see it), then its
  * discussion points and decision, blank already for those readers. */
-static void s_item(agenda_pdf_t *doc, const Samhand__V1__AgendaItem *item)
+static void s_item(agenda_pdf_t *doc, const agenda_minutes_t *minutes,
+                   const Samhand__V1__AgendaItem *item)
 {
     char *text = NULL;
     size_t len = 0;
@@ -98,6 +100,16 @@ static void s_item(agenda_pdf_t *doc, const Samhand__V1__AgendaItem *item)
         fclose(out);
         agenda_pdf_text(doc, text, AGENDA_PDF_FONT, 0, 4);
         free(text);
+    }
+    /* who stepped out of it as disqualified, as the HTML minutes say it */
+    for (size_t i = 0; i < minutes->n_disqualifications; i++) {
+        const Samhand__V1__Disqualification *d = minutes->disqualifications[i];
+        const char *said = agenda_disqualification_text(d->decision);
+        if (!said || strcmp(d->item_id, item->id) != 0)
+            continue;
+        char line[600];
+        snprintf(line, sizeof line, "%s %s", d->person_name, said);
+        agenda_pdf_text(doc, line, AGENDA_PDF_FONT, 0, 4);
     }
     if (item->n_discussion_points > 0) {
         agenda_pdf_text(doc, "Momenter fra diskusjonen:", AGENDA_PDF_FONT, 0, 4);
@@ -130,6 +142,6 @@ char *agenda_minutes_pdf(const agenda_minutes_t *minutes, size_t *len, const cha
     s_heading(&doc, minutes, date);
     for (size_t i = 0; i < m->n_items; i++)
         if (m->items[i]->kind != SAMHAND__V1__AGENDA_ITEM__KIND__BREAK)
-            s_item(&doc, m->items[i]);
+            s_item(&doc, minutes, m->items[i]);
     return agenda_pdf_end(&doc, len, error);
 }

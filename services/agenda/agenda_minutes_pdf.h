@@ -9,11 +9,17 @@
 
 #include <stddef.h>
 
-/* One meeting's minutes as a reader sees them; everything borrowed. */
+/* One meeting's minutes as a reader sees them; everything borrowed by the
+ * renderers. */
 typedef struct {
     const Samhand__V1__Meeting *meeting;     /* exempt items already hidden for the reader */
     const Samhand__V1__Committee *committee; /* for the heading */
     const Samhand__V1__Person *chair;        /* the chair standing in, or NULL */
+    /* the decided declarations of disqualification of the items the reader
+     * sees, in agenda order (never their reasons) */
+    Samhand__V1__Disqualification *const *disqualifications;
+    size_t n_disqualifications;
+    Samhand__V1__ListDisqualificationsResponse *declarations; /* the loader's, which frees it */
 } agenda_minutes_t;
 
 /* Renders the minutes as an A4 PDF with its fonts embedded. Returns the

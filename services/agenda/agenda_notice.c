@@ -9,6 +9,7 @@
 #include "agenda_notice_pdf.h"
 #include "agenda_scope.h"
 #include "agenda_server.h"
+#include "agenda_store_attendance.h"
 #include "samhand_check.h"
 #include "samhand_html.h"
 #include "samhand_time.h"
@@ -47,6 +48,7 @@ typedef struct {
     Samhand__V1__Person *chair;
     Samhand__V1__CaseDocument **docs; /* all read; notice.case_docs: those shown */
     size_t n_docs;
+    Samhand__V1__ListDisqualificationsResponse *declarations; /* the secretary's only */
 } s_loaded_t;
 
 static void s_loaded_free(s_loaded_t *loaded)
@@ -64,6 +66,8 @@ static void s_loaded_free(s_loaded_t *loaded)
         protobuf_c_message_free_unpacked(&loaded->chair->base, NULL);
     if (loaded->meeting)
         protobuf_c_message_free_unpacked(&loaded->meeting->base, NULL);
+    if (loaded->declarations)
+        protobuf_c_message_free_unpacked(&loaded->declarations->base, NULL);
 }
 
 /* The case documents shown with the notice: those of items on it and not
@@ -86,6 +90,25 @@ static int s_shown_documents(bus_call_t *call, s_loaded_t *loaded)
             continue;
         notice->case_docs[notice->n_case_docs++] = loaded->docs[k];
     }
+    return 0;
+}
+
+/* The declarations of disqualification with their reasons, for those
+ * who run the committee (the notice lists them to the secretary only). */
+static int s_declarations(bus_call_t *call, s_loaded_t *loaded)
+{
+    const Samhand__V1__Meeting *m = loaded->meeting;
+    if (agenda_caller_standing(call, m->committee_id) != AGENDA_STANDING_RUNS)
+        return 0;
+    loaded->declarations = calloc(1, sizeof *loaded->declarations);
+    if (!loaded->declarations)
+        return bus_call_fail(call, BUS_INTERNAL, NULL, "out of memory");
+    samhand__v1__list_disqualifications_response__init(loaded->declarations);
+    if (agenda_store_disqualifications(call->db, m->id, NULL, &loaded->declarations->base,
+                                       "items") != 0)
+        return bus_call_fail_db(call, "read declarations");
+    loaded->notice.declarations = loaded->declarations->items;
+    loaded->notice.n_declarations = loaded->declarations->n_items;
     return 0;
 }
 
@@ -116,7 +139,7 @@ static int s_notice_load(bus_call_t *call, s_loaded_t *loaded)
                       : notice->is_drafted                           ? "TILLEGGSINNKALLING (UTKAST)"
                       : m->notice_version > 1                        ? "TILLEGGSINNKALLING"
                                                                      : "MØTEINNKALLING";
-    return s_shown_documents(call, loaded);
+    return s_shown_documents(call, loaded) != 0 ? -1 : s_declarations(call, loaded);
 }
 
 /* innkalling-2023-02-08.<suffix> */

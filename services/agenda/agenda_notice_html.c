@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void s_names(FILE *out, const char *label, char **names, size_t n)
 {
@@ -69,6 +70,40 @@ static void s_case_documents(FILE *out, const agenda_notice_t *notice, const cha
         }
         fputs("</section>\n", out);
     }
+}
+
+/* The declarations of possible disqualification, for the secretary: who,
+ * for which item, why, and what was decided. */
+static void s_declarations(FILE *out, const agenda_notice_t *notice)
+{
+    if (notice->n_declarations == 0)
+        return;
+    fputs("<h2>Erklæringer om mulig inhabilitet (til sekretariatet)</h2>\n<table>\n<thead><tr>"
+          "<th>Sak</th><th>Navn</th><th>Begrunnelse</th><th>Avgjørelse</th></tr></thead>\n"
+          "<tbody>\n",
+          out);
+    for (size_t i = 0; i < notice->n_declarations; i++) {
+        const Samhand__V1__Disqualification *d = notice->declarations[i];
+        const Samhand__V1__AgendaItem *item = NULL;
+        for (size_t k = 0; k < notice->meeting->n_items && !item; k++)
+            if (strcmp(notice->meeting->items[k]->id, d->item_id) == 0)
+                item = notice->meeting->items[k];
+        fputs("<tr><td>", out);
+        if (item)
+            html_text(out, item->case_number[0] ? item->case_number : item->title);
+        fputs("</td><td>", out);
+        html_text(out, d->person_name);
+        fputs("</td><td>", out);
+        html_text(out, d->reason);
+        fputs("</td><td>", out);
+        fputs(d->decision == SAMHAND__V1__DISQUALIFICATION__DECISION__DISQUALIFIED ? "Inhabil"
+              : d->decision == SAMHAND__V1__DISQUALIFICATION__DECISION__NOT_DISQUALIFIED
+                  ? "Ikke inhabil"
+                  : "Ikke avgjort",
+              out);
+        fputs("</td></tr>\n", out);
+    }
+    fputs("</tbody>\n</table>\n", out);
 }
 
 char *agenda_notice_html_render(const agenda_notice_t *notice, size_t *len)
@@ -174,6 +209,7 @@ char *agenda_notice_html_render(const agenda_notice_t *notice, size_t *len)
     }
     fputs("</tbody>\n</table>\n", out);
     s_case_documents(out, notice, date);
+    s_declarations(out, notice);
     fputs("</body>\n</html>\n", out);
     fclose(out);
     return body;

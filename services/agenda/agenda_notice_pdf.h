@@ -20,6 +20,10 @@ typedef struct {
     bool is_drafted;                       /* the changes are not sent out yet */
     Samhand__V1__CaseDocument **case_docs; /* only those the reader may see, in agenda order */
     size_t n_case_docs;
+    /* the declarations of possible disqualification with their reasons:
+     * for those who run the committee only, else none */
+    Samhand__V1__Disqualification *const *declarations;
+    size_t n_declarations;
 } agenda_notice_t;
 
 /* Renders the notice as an A4 PDF with its fonts embedded. Returns the

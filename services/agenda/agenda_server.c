@@ -1,5 +1,6 @@
 /* The agenda service's dispatch table, from bus method to handler. */
 #include "agenda_server.h"
+#include "agenda_attendance.h"
 
 #define ROUTE(method, type, handler)                                                               \
     {                                                                                              \
@@ -69,5 +70,16 @@ const bus_route_t agenda_routes[] = {
     ROUTE("CallEmergencyMeeting", call_emergency_meeting_request, agenda_emergency_meeting),
     ROUTE("LogEmergency", log_emergency_request, agenda_emergency_log),
     ROUTE("CloseEmergency", close_emergency_request, agenda_emergency_close),
+    ROUTE("ReportAbsence", report_absence_request, agenda_absence_report),
+    ROUTE("WithdrawAbsence", withdraw_absence_request, agenda_absence_withdraw),
+    ROUTE("AcceptCallUp", answer_call_up_request, agenda_call_up_accept),
+    ROUTE("DeclineCallUp", answer_call_up_request, agenda_call_up_decline),
+    ROUTE("ListSeats", list_seats_request, agenda_seat_list),
+    ROUTE("DeclareDisqualification", declare_disqualification_request,
+          agenda_disqualification_declare),
+    ROUTE("DecideDisqualification", decide_disqualification_request,
+          agenda_disqualification_decide),
+    ROUTE("ListDisqualifications", list_disqualifications_request, agenda_disqualification_list),
+    ROUTE("ListMyMeetings", list_my_meetings_request, agenda_my_meetings),
 };
 const size_t agenda_routes_count = sizeof agenda_routes / sizeof agenda_routes[0];

@@ -168,12 +168,15 @@ int agenda_store_committee_standing(db_t *db, const char *committee_id, const ch
 #define MEMBERSHIP_COLUMNS                                                                         \
     "id, committee_id, person_id, role, organization_id, term_from::text, "                        \
     "coalesce(term_to::text, ''), " ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US(        \
-        "updated_at") ", row_seq"
+        "updated_at") ", coalesce(deputy_for_person_id::text, ''), "                               \
+                      "coalesce(deputy_for_organization_id::text, ''), coalesce(deputy_rank, 0), " \
+                      "row_seq"
 
 /* MEMBERSHIP_COLUMNS, in order, into samhand.v1.Membership */
 static const rows_map_t s_membership_map =
     ROWS_MAP(samhand__v1__membership__descriptor, "id", "committee_id", "person_id", "role",
-             "organization_id", "term_from", "term_to", "create_time", "update_time");
+             "organization_id", "term_from", "term_to", "create_time", "update_time",
+             "deputy_for_person_id", "deputy_for_organization_id", "deputy_rank");
 
 static ProtobufCMessage *s_membership(const PGresult *res, int row)
 {

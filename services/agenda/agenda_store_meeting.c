@@ -110,7 +110,7 @@ int agenda_store_meeting_insert(db_t *db, const agenda_meeting_fields_t *f,
                     8, params, s_meeting, (ProtobufCMessage **)out);
 }
 
-static ProtobufCMessage *s_attendance(const PGresult *res, int row)
+ProtobufCMessage *agenda_rows_attendance(const PGresult *res, int row)
 {
     Samhand__V1__Attendance *a = malloc(sizeof *a);
     assert(a);
@@ -138,7 +138,7 @@ int agenda_store_meeting_get(db_t *db, const char *id, bool lock, Samhand__V1__M
                       "SELECT a.person_id, a.status, coalesce(a.deputy_for::text, ''), p.name "
                       "FROM attendance a JOIN persons p ON p.id = a.person_id "
                       "WHERE a.meeting_id = $1 ORDER BY p.name, a.person_id",
-                      1, params, s_attendance, &(*out)->base, "attendance") != 0) {
+                      1, params, agenda_rows_attendance, &(*out)->base, "attendance") != 0) {
         protobuf_c_message_free_unpacked(&(*out)->base, NULL);
         *out = NULL;
         return -1;

@@ -29,4 +29,8 @@
 #define ITEM_EXEMPT(table)                                                                         \
     "coalesce((SELECT i.is_exempt FROM agenda_items i WHERE i.id = " table ".item_id), false)"
 
+/* An Attendance of a row (person_id, status, deputy_for, the person's
+ * name), for the stores that read attendance (agenda_store_meeting.c). */
+ProtobufCMessage *agenda_rows_attendance(const PGresult *res, int row);
+
 #endif

@@ -124,6 +124,11 @@ static char *s_render(const notify_context_t *ctx, const char *method, const cha
     return text;
 }
 
+char *notify_mail_render(const notify_context_t *ctx, const char *method, const char *meeting_id)
+{
+    return s_render(ctx, method, meeting_id, 0);
+}
+
 static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_context_t *ctx)
 {
     const char *kind, *word, *document = "agenda.GetMeetingNotice";
@@ -454,5 +459,7 @@ int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_con
         return s_plan_deviation(db, event);
     if (strncmp(event->type, "no.samhand.proposal.", 20) == 0)
         return s_plan_proposal(db, event);
+    if (strncmp(event->type, "no.samhand.absence.", 19) == 0)
+        return notify_mail_callup_plan(db, event, ctx);
     return 0;
 }

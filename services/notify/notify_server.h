@@ -25,6 +25,7 @@ typedef struct {
     const char *smtp_url; /* "" : no e-mail */
     const char *mail_from;
     const char *agenda_endpoint; /* to render notices and minutes */
+    const char *web_url;         /* the pages' address, for links in mails */
     long reminder_hour;          /* Oslo hour from which the day's digest goes out */
     long reminder_days;          /* working days ahead a due date is reminded of */
     const char *reminder_on;     /* "working-days", "every-day" or "never" */
@@ -103,6 +104,16 @@ int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_con
 int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const char *to,
                       const char *organization_id, const char *subject, const char *html,
                       const char *calendar);
+
+/* A document of agenda's (`method`: agenda.GetMeetingNotice, …) of the
+ * meeting as the public reads its last notice; the caller frees it. NULL
+ * when agenda could not render it. */
+char *notify_mail_render(const notify_context_t *ctx, const char *method, const char *meeting_id);
+
+/* The call-up of a deputy (no.samhand.absence.deputy_called) by mail to the
+ * deputy (notify_mail_callup.c): in Norwegian, with the notice, the
+ * calendar event and the link to answer. 0 or -1 (try again later). */
+int notify_mail_callup_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx);
 
 /* Tells a subscription's owner by mail that it was switched off or paused,
  * and `why` (Norwegian, for people); `is_owner_gone`: its owner's key was

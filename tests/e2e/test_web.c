@@ -1,7 +1,8 @@
 /* The web pages in a real browser, end to end: headless Chromium
  * (Debian's) driven by playwright-core runs one script of tests/e2e a
  * story against the whole stack (deviations, a meeting, operations,
- * committees, follow-up, OpenID Connect sign-in, every page at two sizes),
+ * committees, follow-up, OpenID Connect sign-in, every page at two sizes,
+ * a member's absence and the deputies called on the member's own page),
  * with axe-core on every page state and screenshots kept in
  * Testing/screenshots. This program makes what each story starts from
  * through the API, and runs the provider the pages sign in at. */
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static harness_stack_t s_stack;
@@ -344,6 +346,111 @@ static void test_every_page_at_both_sizes(void **state)
     assert_int_equal(s_browser("web-pages.mjs", env), 0);
 }
 
+/* A person of `org` with a personal member's key (into `key`), on the
+ * committee as `role` with `extra` JSON fields; the person's id into `id`. */
+static void s_member(const char *name, const char *org, const char *committee, const char *role,
+                     const char *extra, char key[80], char id[40])
+{
+    char subject[32], body[512], path[160];
+    s_api_key(name, org, "member", key, subject);
+    snprintf(body, sizeof body,
+             "{\"name\":\"%s\",\"organizationId\":\"%s\",\"principalSubject\":\"%s\"}", name, org,
+             subject);
+    s_make("/v1/persons", body, id);
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships", committee);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"%s\",\"termFrom\":\"2020-01-01\"%s}", id, role,
+             extra);
+    char membership[40];
+    s_make(path, body, membership);
+}
+
+/* Issue 18's story on the pages: a member reports absence on her own
+ * page, the first deputy declines, the second accepts, and the minutes
+ * show the second deputy for that member; her declaration of possible
+ * disqualification, decided by the secretary, is in them too. */
+static void test_absence_and_deputies_on_the_members_page(void **state)
+{
+    char orkland[40], committee[40], meeting[40], kari[40], dag1[40], dag2[40], item[40];
+    char kari_key[80], dag1_key[80], dag2_key[80], body[768], path[200], extra[160];
+    s_make("/v1/organizations",
+           "{\"name\":\"Orkland kommune\",\"organizationNumber\":\"944117784\",\"kind\":"
+           "\"MUNICIPALITY\"}",
+           orkland);
+    s_make("/v1/committees",
+           "{\"name\":\"Samarbeidsutvalget i Orkland\",\"shortName\":\"SUO\","
+           "\"kind\":\"ADMINISTRATIVE\",\"noticePeriodDays\":0}",
+           committee);
+    s_member("Kari Nordmann", orkland, committee, "MEMBER", "", kari_key, kari);
+    snprintf(extra, sizeof extra, ",\"deputyForPersonId\":\"%s\",\"deputyRank\":1", kari);
+    s_member("Dag En", orkland, committee, "DEPUTY", extra, dag1_key, dag1);
+    snprintf(extra, sizeof extra, ",\"deputyForOrganizationId\":\"%s\",\"deputyRank\":2", orkland);
+    s_member("Dag To", orkland, committee, "DEPUTY", extra, dag2_key, dag2);
+    /* a meeting soon enough that its minutes can be written after the browser */
+    time_t start = time(NULL) + 120, end = start + 3600;
+    char from[32], to[32], title[160];
+    struct tm tm;
+    gmtime_r(&start, &tm);
+    strftime(from, sizeof from, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    gmtime_r(&end, &tm);
+    strftime(to, sizeof to, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"%s\",\"endTime\":\"%s\","
+             "\"place\":\"Orkanger rådhus\"}",
+             committee, from, to);
+    s_make("/v1/meetings", body, meeting);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path,
+                                                    "{\"kind\":\"CASE\",\"title\":\"Tilsetting av "
+                                                    "fagrådsleder\",\"durationMin\":30}");
+    assert_int_equal(r->status, 200);
+    snprintf(item, sizeof item, "%s",
+             json_string_value(
+                 json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id")));
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    r = harness_stack_send(&s_stack, "POST", path, NULL);
+    assert_int_equal(r->status, 200);
+    harness_http_response_free(&r);
+
+    /* the heading the page gives it, in Oslo time */
+    setenv("TZ", "Europe/Oslo", 1);
+    tzset();
+    char day[16], a[8], b[8];
+    localtime_r(&start, &tm);
+    strftime(day, sizeof day, "%d.%m.%Y", &tm);
+    strftime(a, sizeof a, "%H.%M", &tm);
+    localtime_r(&end, &tm);
+    strftime(b, sizeof b, "%H.%M", &tm);
+    snprintf(title, sizeof title, "Samarbeidsutvalget i Orkland %s kl. %s–%s", day, a, b);
+    char secretary_key[80], env[1024];
+    s_api_key("Sekretær i Orkland", NULL, "administrator", secretary_key, NULL);
+    snprintf(env, sizeof env,
+             "KARI_KEY='%s' DAG1_KEY='%s' DAG2_KEY='%s' SECRETARY_KEY='%s' "
+             "COMMITTEE_NAME='Samarbeidsutvalget i Orkland' MEETING_TITLE='%s'",
+             kari_key, dag1_key, dag2_key, secretary_key, title);
+    assert_int_equal(s_browser("web-members.mjs", env), 0);
+
+    /* once the meeting has begun: the minutes show the second deputy for Kari */
+    while (time(NULL) <= start)
+        sleep(1);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, item);
+    r = harness_stack_send(&s_stack, "PUT", path, "{\"outcome\":\"NOTED\"}");
+    assert_int_equal(r->status, 200);
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/minutes.html", meeting);
+    r = harness_stack_get(&s_stack, path);
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "<p>Vara: Dag To (for Kari Nordmann)</p>"));
+    assert_non_null(strstr(r->body, "<p>Forfall: Kari Nordmann</p>"));
+    assert_null(strstr(r->body, "Dag En"));
+    assert_null(strstr(r->body, "Sykdom i familien"));
+    /* and that she stepped out of the case as the secretary decided, not why */
+    assert_non_null(strstr(r->body, "Kari Nordmann ble funnet inhabil"));
+    assert_null(strstr(r->body, "Søsteren"));
+    harness_http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,5 +462,13 @@ int main(void)
         cmocka_unit_test(test_sign_in_with_openid_connect),
         cmocka_unit_test(test_every_page_at_both_sizes),
     };
+    /* the members' story waits for its meeting to begin: a test of its
+     * own (e2e_members, SAMHAND_E2E_STORY=members), so neither runs long */
+    const struct CMUnitTest members[] = {
+        cmocka_unit_test(test_absence_and_deputies_on_the_members_page),
+    };
+    const char *story = getenv("SAMHAND_E2E_STORY");
+    if (story && strcmp(story, "members") == 0)
+        return cmocka_run_group_tests(members, s_setup, s_teardown);
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

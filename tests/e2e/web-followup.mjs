@@ -22,7 +22,7 @@ try {
   await page.getByRole('heading', { name: 'Tiltakene' }).waitFor();
   // who is signed in: the organisation and the role, in Norwegian
   await page.waitForFunction(() => document.getElementById('hvem').textContent === 'Innlogget for Levanger kommune (medlem)');
-  if (await page.getByRole('link', { name: 'Møter' }).isVisible()) fail('a member is offered the meeting page');
+  if (await page.getByRole('link', { name: 'Møter', exact: true }).isVisible()) fail('a member is offered the meeting page');
   if (await page.getByRole('heading', { name: 'Nytt oppfølgingspunkt' }).isVisible()) fail('a member is offered new actions');
 
   // a page at a time

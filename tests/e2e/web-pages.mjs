@@ -16,7 +16,8 @@ const accessible = (page, what) => check(page, what, fail);
 // the page, and a heading it shows once signed in
 const PAGES = [['/', 'Meld avvik'], ['/statistikk.html', 'Tall for perioden'],
   ['/utvalg.html', 'Utvalgene i helsefellesskapet'], ['/moter.html', 'Nytt møte'],
-  ['/oppfolging.html', 'Tiltakene'], ['/drift.html', 'Webhook-abonnementer'], ['/tilgang.html', 'API-nøkler']];
+  ['/oppfolging.html', 'Tiltakene'], ['/mine-moter.html', 'Mine kommende møter'],
+  ['/drift.html', 'Webhook-abonnementer'], ['/tilgang.html', 'API-nøkler']];
 const SIZES = [['mobil', 390, 844], ['laptop', 1280, 900]];
 
 const browser = await launch(SCREENSHOTS);
@@ -32,7 +33,7 @@ try {
       await page.getByRole('heading', { name: heading, exact: true }).waitFor({ timeout: 10000 })
         .catch(() => fail(`${path} (${size}): no heading "${heading}" after signing in`));
       // an administrator is offered every page
-      for (const link of ['Avvik', 'Statistikk', 'Utvalg', 'Møter', 'Oppfølging', 'Drift', 'Tilgang'])
+      for (const link of ['Avvik', 'Statistikk', 'Utvalg', 'Møter', 'Oppfølging', 'Mine møter', 'Drift', 'Tilgang'])
         if (!(await page.getByRole('link', { name: link, exact: true }).isVisible())) fail(`${path}: no link to ${link}`);
       // nothing wider than the screen
       const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);

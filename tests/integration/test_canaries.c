@@ -874,6 +874,21 @@ static void s_build_meetings(void)
     r = s_admin_send("PUT", april_doc, "{\"background\":\"Offentlig bakgrunn i april.\"}", 200);
     harness_http_response_free(&r);
     s_meeting_step("POST", s_m2b, "publish", NULL);
+    /* P2, a member of C2, reports absence and declares possible
+     * disqualification for the public case: each reason is for P2 and
+     * those who run C2 alone, never its other members nor any event */
+    char april[40];
+    snprintf(april, sizeof april, "%s", id);
+    snprintf(path, sizeof path, "/v1/meetings/%s/absences", s_m2b);
+    snprintf(body, sizeof body, "{\"reason\":\"%s Sykdom\"}",
+             s_canary_as(false, A_RUNS, 0, COMMITTEE(C2), s_p2, "absence-reason"));
+    r = s_as(s_p2, "POST", path, body, 201);
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/disqualifications", s_m2b, april);
+    snprintf(body, sizeof body, "{\"reason\":\"%s Søsteren søker\"}",
+             s_canary_as(false, A_RUNS, 0, COMMITTEE(C2), s_p2, "disqualification-reason"));
+    r = s_as(s_p2, "POST", path, body, 201);
+    harness_http_response_free(&r);
     /* drafted after the notice, for the next supplementary one: the
      * public and the members read the notice as it went out (its case
      * document too), search it and see the cases it carries */
@@ -1307,6 +1322,10 @@ static const s_queries_t s_route_queries[] = {
     {"agenda.ListActions", {"?limit=500", "?limit=500&open=true", NULL}},
     {"deviation.ListCategories", {"", NULL}},
     {"deviation.ListSettingsVersions", {"", NULL}}, /* a few versions, not paged */
+    /* a meeting's seats and declarations, the member's own meetings: not paged */
+    {"agenda.ListSeats", {"", NULL}},
+    {"agenda.ListDisqualifications", {"", NULL}},
+    {"agenda.ListMyMeetings", {"", NULL}},
 };
 
 static const char *const *s_queries_of(const gateway_route_t *route)

@@ -1,0 +1,620 @@
+/* Absence (forfall) and deputies over the real stack and a real SMTP
+ * receiver: a member reports absence for a coming meeting as themselves,
+ * the first deputy by rank gets a call-up by mail and declines, the second
+ * is called and accepts, and the minutes show the second deputy for that
+ * member. Only the member (or the committee's secretary) reports for a
+ * member, only the called deputy answers a call-up, and the reason of
+ * absence or of a declaration of disqualification is read by the member
+ * and the secretary only: never in the public meeting, the notice, the
+ * minutes, the event feed or a deputy's mail. */
+#include "harness.h"
+
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static harness_stack_t s_stack;
+static harness_smtp_t *s_smtp;
+
+#define REASON "Sykdom i familien"
+#define DISQUALIFICATION_REASON "Søsteren min er søker til stillingen"
+
+typedef struct {
+    char id[40];
+    char auth[128]; /* "Authorization: Bearer shk_…" of their personal key */
+} person_t;
+
+static char s_hospital[40], s_kommune[40], s_asu[40];
+static person_t s_kari, s_dag1, s_dag2, s_ola, s_outsider;
+
+static harness_http_response_t *s_as(const person_t *who, const char *method, const char *path,
+                                     const char *body)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    const char *headers[] = {who->auth, "Accept-Language: nb", NULL};
+    return harness_http_request(method, url, body, headers);
+}
+
+static void s_create(const char *path, const char *body, char id[40])
+{
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
+    if (r->status != 201 && r->status != 200)
+        fprintf(stderr, "%s: %s\n", path, r->body);
+    assert_true(r->status == 201 || r->status == 200);
+    if (id)
+        snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+}
+
+/* A person of `org` who signs in with a personal key of `role`. */
+static void s_person(person_t *p, const char *name, const char *email, const char *org,
+                     const char *role)
+{
+    char body[512];
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}",
+             name, org, role);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    harness_expect_status(r, 201);
+    char subject[40];
+    snprintf(p->auth, sizeof p->auth, "Authorization: Bearer %s", harness_json_text(r, "key"));
+    snprintf(subject, sizeof subject, "%s", harness_json_text(r, "subject"));
+    harness_http_response_free(&r);
+    snprintf(body, sizeof body,
+             "{\"name\":\"%s\",\"organizationId\":\"%s\",\"email\":\"%s\","
+             "\"principalSubject\":\"%s\"}",
+             name, org, email, subject);
+    s_create("/v1/persons", body, p->id);
+}
+
+static void s_member(const person_t *p, const char *role, const char *extra)
+{
+    char path[160], body[512];
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships", s_asu);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"%s\",\"termFrom\":\"2020-01-01\"%s}", p->id, role,
+             extra);
+    s_create(path, body, NULL);
+}
+
+/* The first MIME part's text, decoded. */
+static char *s_first_part(const char *message)
+{
+    const char *start = strstr(message, "Content-Transfer-Encoding: base64\r\n\r\n");
+    assert_non_null(start);
+    start += strlen("Content-Transfer-Encoding: base64\r\n\r\n");
+    const char *end = strstr(start, "--samhand-");
+    assert_non_null(end);
+    char *b64 = calloc(1, (size_t)(end - start) + 1);
+    size_t n = 0;
+    for (const char *p = start; p < end; p++)
+        if (*p != '\r' && *p != '\n')
+            b64[n++] = *p;
+    unsigned char *text = calloc(1, n + 1);
+    assert_true(EVP_DecodeBlock(text, (unsigned char *)b64, (int)n) > 0);
+    free(b64);
+    return (char *)text;
+}
+
+/* The call-up mail to `address` among those from `from` on, waiting for
+ * it (a deputy, a member of the committee, also gets every notice). */
+static const char *s_mail_to(size_t from, const char *address)
+{
+    char want[128];
+    snprintf(want, sizeof want, "<%s>", address);
+    for (int tries = 0; tries < 150; tries++) {
+        size_t n = harness_smtp_wait(s_smtp, 0, 0);
+        for (size_t i = from; i < n; i++) {
+            if (strcmp(harness_smtp_recipient(s_smtp, i), want) != 0)
+                continue;
+            char *html = s_first_part(harness_smtp_message(s_smtp, i));
+            bool is_call_up = strstr(html, "Du er innkalt som") != NULL;
+            free(html);
+            if (is_call_up)
+                return harness_smtp_message(s_smtp, i);
+        }
+        usleep(100 * 1000);
+    }
+    fail_msg("no mail to %s", address);
+    return NULL;
+}
+
+static void s_rfc3339(time_t t, char out[32])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A published meeting of ASU from `start`, one hour long, with one case. */
+static void s_meeting(time_t start, char meeting[40], char item[40])
+{
+    char from[32], to[32], body[512], path[160];
+    s_rfc3339(start, from);
+    s_rfc3339(start + 3600, to);
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"%s\",\"endTime\":\"%s\","
+             "\"place\":\"Auditoriet, St. Olavs hospital\"}",
+             s_asu, from, to);
+    s_create("/v1/meetings", body, meeting);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path,
+                                                    "{\"kind\":\"CASE\",\"title\":\"Tilsetting av "
+                                                    "fagrådsleder\",\"durationMin\":30}");
+    harness_expect_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    snprintf(item, 40, "%s", json_string_value(json_object_get(json_array_get(items, 0), "id")));
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    s_create(path, NULL, NULL);
+}
+
+/* The call-up of `deputy` in an absence's answer. */
+static const char *s_call_up_of(harness_http_response_t *r, const person_t *deputy,
+                                const char *state)
+{
+    json_t *calls = json_object_get(r->json, "callUps");
+    for (size_t i = 0; i < json_array_size(calls); i++) {
+        json_t *c = json_array_get(calls, i);
+        if (strcmp(json_string_value(json_object_get(c, "deputyPersonId")), deputy->id) == 0 &&
+            strcmp(json_string_value(json_object_get(c, "state")), state) == 0)
+            return json_string_value(json_object_get(c, "id"));
+    }
+    fail_msg("no call-up of %s in state %s: %s", deputy->id, state, r->body);
+    return NULL;
+}
+
+static json_t *s_seat_of(harness_http_response_t *r, const person_t *p)
+{
+    json_t *items = json_object_get(r->json, "items");
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *s = json_array_get(items, i);
+        if (strcmp(json_string_value(json_object_get(s, "personId")), p->id) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static int s_setup(void **state)
+{
+    setenv("SAMHAND_REMINDER_ON", "never", 1);
+    setenv("SAMHAND_LOG_LEVEL", "debug", 1);
+    s_smtp = harness_smtp_start();
+    setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
+    setenv("SAMHAND_WEB_URL", "https://samhand.helsefellesskapet.no", 1);
+    harness_stack_start(&s_stack, harness_database_url());
+    s_create("/v1/organizations",
+             "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+             "\"kind\":\"HOSPITAL_TRUST\"}",
+             s_hospital);
+    s_create("/v1/organizations",
+             "{\"name\":\"Trondheim kommune\",\"organizationNumber\":\"942110464\","
+             "\"kind\":\"MUNICIPALITY\"}",
+             s_kommune);
+    s_create("/v1/committees",
+             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+             "\"kind\":\"ADMINISTRATIVE\",\"noticePeriodDays\":0}",
+             s_asu);
+    s_person(&s_kari, "Kari Nordmann", "kari@trondheim.kommune.no", s_kommune, "member");
+    s_person(&s_dag1, "Dag En", "dag.en@trondheim.kommune.no", s_kommune, "member");
+    s_person(&s_dag2, "Dag To", "dag.to@trondheim.kommune.no", s_kommune, "member");
+    s_person(&s_ola, "Ola Nordmann", "ola@stolav.no", s_hospital, "member");
+    s_person(&s_outsider, "Ulla Utenfor", "ulla@stolav.no", s_hospital, "secretary");
+    s_member(&s_kari, "MEMBER", "");
+    s_member(&s_ola, "MEMBER", "");
+    char extra[200];
+    /* Dag En is Kari's own 1. vara; Dag To the municipality's seat's 2. vara */
+    snprintf(extra, sizeof extra, ",\"deputyForPersonId\":\"%s\",\"deputyRank\":1", s_kari.id);
+    s_member(&s_dag1, "DEPUTY", extra);
+    snprintf(extra, sizeof extra, ",\"deputyForOrganizationId\":\"%s\",\"deputyRank\":2",
+             s_kommune);
+    s_member(&s_dag2, "DEPUTY", extra);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    harness_smtp_stop(&s_smtp);
+    return 0;
+}
+
+static void test_deputies_in_order(void **state)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships?role=DEPUTY", s_asu);
+    harness_http_response_t *r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
+    assert_non_null(strstr(r->body, "\"deputyRank\":1"));
+    assert_non_null(strstr(r->body, "\"deputyRank\":2"));
+    harness_http_response_free(&r);
+    /* a rank without whom, whom without a rank, both, or a member's: refused by name */
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships", s_asu);
+    char body[400];
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"DEPUTY\",\"termFrom\":\"2020-01-01\","
+             "\"deputyRank\":3}",
+             s_ola.id);
+    r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_assert_problem(r, 400, "deputyForPersonId");
+    harness_http_response_free(&r);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"DEPUTY\",\"termFrom\":\"2020-01-01\","
+             "\"deputyForPersonId\":\"%s\"}",
+             s_ola.id, s_kari.id);
+    r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_assert_problem(r, 400, "deputyRank");
+    harness_http_response_free(&r);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2020-01-01\","
+             "\"deputyForPersonId\":\"%s\",\"deputyRank\":1}",
+             s_ola.id, s_kari.id);
+    r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_assert_problem(r, 400, "deputyForPersonId");
+    harness_http_response_free(&r);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"DEPUTY\",\"termFrom\":\"2020-01-01\","
+             "\"deputyForPersonId\":\"%s\",\"deputyForOrganizationId\":\"%s\","
+             "\"deputyRank\":1}",
+             s_ola.id, s_kari.id, s_kommune);
+    r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_assert_problem(r, 400, "deputyForOrganizationId");
+    harness_http_response_free(&r);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"DEPUTY\",\"termFrom\":\"2020-01-01\","
+             "\"deputyForPersonId\":\"%s\",\"deputyRank\":100}",
+             s_ola.id, s_kari.id);
+    r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_assert_problem(r, 400, "deputyRank");
+    harness_http_response_free(&r);
+}
+
+/* The story of issue 18: absence reported, the first deputy mailed and
+ * declining, the second accepting, and the minutes showing the second. */
+static void test_absence_calls_the_deputies_in_turn_and_the_minutes_show_who_came(void **state)
+{
+    char meeting[40], item[40], path[200], call_up[40];
+    time_t start = time(NULL) + 30;
+    s_meeting(start, meeting, item);
+    size_t mails = harness_smtp_wait(s_smtp, 0, 0);
+
+    snprintf(path, sizeof path, "/v1/meetings/%s/absences", meeting);
+    harness_http_response_t *r = s_as(&s_kari, "POST", path, "{\"reason\":\"" REASON "\"}");
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "personId"), s_kari.id);
+    assert_string_equal(harness_json_text(r, "reason"), REASON);
+    snprintf(call_up, sizeof call_up, "%s", s_call_up_of(r, &s_dag1, "CALLED"));
+    harness_http_response_free(&r);
+
+    /* Dag En's call-up: Norwegian, the notice, the calendar, a link; no reason */
+    const char *message = s_mail_to(mails, "dag.en@trondheim.kommune.no");
+    assert_non_null(strstr(message, "Content-Type: text/calendar; charset=utf-8; method=PUBLISH"));
+    char *html = s_first_part(message);
+    assert_non_null(strstr(html, "Du er innkalt som 1. vara for Kari Nordmann"));
+    assert_non_null(strstr(html, "<h1>MØTEINNKALLING</h1>"));
+    char link[200];
+    snprintf(link, sizeof link,
+             "https://samhand.helsefellesskapet.no/mine-moter.html?innkalling=%s", call_up);
+    assert_non_null(strstr(html, link));
+    assert_null(strstr(html, REASON));
+    free(html);
+    assert_null(strstr(message, REASON));
+
+    /* only the deputy called answers; anyone else is told there is none */
+    snprintf(path, sizeof path, "/v1/call-ups/%s/accept", call_up);
+    const person_t *others[] = {&s_dag2, &s_ola, &s_kari, &s_outsider};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        r = s_as(others[i], "POST", path, NULL);
+        harness_assert_problem(r, 404, "id");
+        harness_http_response_free(&r);
+    }
+
+    mails = harness_smtp_wait(s_smtp, 0, 0);
+    snprintf(path, sizeof path, "/v1/call-ups/%s/decline", call_up);
+    r = s_as(&s_dag1, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    assert_null(strstr(r->body, REASON)); /* a deputy is not told why */
+    s_call_up_of(r, &s_dag1, "DECLINED");
+    snprintf(call_up, sizeof call_up, "%s", s_call_up_of(r, &s_dag2, "CALLED"));
+    harness_http_response_free(&r);
+    /* declined is declined: a second answer is refused */
+    r = s_as(&s_dag1, "POST", path, NULL);
+    harness_assert_problem(r, 409, "state");
+    harness_http_response_free(&r);
+
+    message = s_mail_to(mails, "dag.to@trondheim.kommune.no");
+    html = s_first_part(message);
+    assert_non_null(strstr(html, "Du er innkalt som 2. vara for Kari Nordmann"));
+    free(html);
+    snprintf(path, sizeof path, "/v1/call-ups/%s/accept", call_up);
+    r = s_as(&s_dag2, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    s_call_up_of(r, &s_dag2, "ACCEPTED");
+    harness_http_response_free(&r);
+
+    /* the secretary follows every seat, with the reason; a member their own */
+    snprintf(path, sizeof path, "/v1/meetings/%s/seats", meeting);
+    r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
+    json_t *seat = s_seat_of(r, &s_kari);
+    assert_non_null(seat);
+    assert_string_equal(json_string_value(json_object_get(seat, "state")), "DEPUTY_ACCEPTED");
+    assert_string_equal(json_string_value(json_object_get(seat, "deputyName")), "Dag To");
+    assert_string_equal(json_string_value(json_object_get(seat, "reason")), REASON);
+    assert_string_equal(json_string_value(json_object_get(s_seat_of(r, &s_ola), "state")),
+                        "COMING");
+    harness_http_response_free(&r);
+    r = s_as(&s_ola, "GET", path, NULL);
+    harness_expect_status(r, 200);
+    assert_null(s_seat_of(r, &s_kari));
+    assert_non_null(s_seat_of(r, &s_ola));
+    assert_null(strstr(r->body, REASON));
+    harness_http_response_free(&r);
+
+    /* every step is an event, none with the reason */
+    r = harness_stack_get(&s_stack, "/v1/events?types=no.samhand.absence.&limit=50");
+    for (int tries = 0; tries < 100 && !strstr(r->body, "deputy_accepted"); tries++) {
+        harness_http_response_free(&r);
+        usleep(100 * 1000);
+        r = harness_stack_get(&s_stack, "/v1/events?types=no.samhand.absence.&limit=50");
+    }
+    harness_expect_status(r, 200);
+    const char *steps[] = {"no.samhand.absence.reported", "no.samhand.absence.deputy_called",
+                           "no.samhand.absence.deputy_declined",
+                           "no.samhand.absence.deputy_accepted"};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        assert_non_null(strstr(r->body, steps[i]));
+    assert_null(strstr(r->body, REASON));
+    harness_http_response_free(&r);
+
+    /* the public meeting and notice carry none of it */
+    snprintf(path, sizeof path, "%s/v1/meetings/%s", s_stack.base_url, meeting);
+    r = harness_http_request("GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_null(strstr(r->body, REASON));
+    harness_http_response_free(&r);
+
+    /* once the meeting has begun, the minutes start from the seats */
+    while (time(NULL) <= start)
+        usleep(200 * 1000);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, item);
+    r = harness_stack_send(&s_stack, "PUT", path, "{\"outcome\":\"NOTED\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path, "%s/v1/meetings/%s/minutes.html", s_stack.base_url, meeting);
+    r = harness_http_request("GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_non_null(strstr(r->body, "<p>Til stede: Ola Nordmann</p>"));
+    assert_non_null(strstr(r->body, "<p>Vara: Dag To (for Kari Nordmann)</p>"));
+    assert_non_null(strstr(r->body, "<p>Forfall: Kari Nordmann</p>"));
+    assert_null(strstr(r->body, "Dag En"));
+    assert_null(strstr(r->body, REASON));
+    harness_http_response_free(&r);
+    /* and the meeting's attendance is recorded from them */
+    snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
+    r = harness_stack_get(&s_stack, path);
+    assert_non_null(strstr(r->body, "\"status\":\"DEPUTY\""));
+    assert_non_null(strstr(r->body, s_dag2.id));
+    harness_http_response_free(&r);
+}
+
+static void test_who_may_report_absence(void **state)
+{
+    char meeting[40], item[40], path[200], body[200];
+    s_meeting(time(NULL) + 86400 * 30, meeting, item);
+    snprintf(path, sizeof path, "/v1/meetings/%s/absences", meeting);
+    /* another member may not report for Kari; a secretary of another
+     * organisation (who runs nothing here) neither */
+    snprintf(body, sizeof body, "{\"personId\":\"%s\"}", s_kari.id);
+    harness_http_response_t *r = s_as(&s_ola, "POST", path, body);
+    harness_assert_problem(r, 403, "personId");
+    harness_http_response_free(&r);
+    r = s_as(&s_outsider, "POST", path, body);
+    harness_assert_problem(r, 403, "personId");
+    harness_http_response_free(&r);
+    /* a deputy holds no seat to be absent from */
+    r = s_as(&s_dag1, "POST", path, "{}");
+    harness_assert_problem(r, 400, "personId");
+    harness_http_response_free(&r);
+    /* a reason too long, a meeting that is not there */
+    char *long_body = malloc(2100 + 20);
+    memset(long_body, 'x', 2100 + 20);
+    memcpy(long_body, "{\"reason\":\"", 11);
+    memcpy(long_body + 2100 + 17, "\"}", 3);
+    r = s_as(&s_kari, "POST", path, long_body);
+    harness_assert_problem(r, 400, "reason");
+    harness_http_response_free(&r);
+    free(long_body);
+    r = s_as(&s_kari, "POST", "/v1/meetings/00000000-0000-4000-8000-000000000000/absences", "{}");
+    assert_int_equal(r->status, 404);
+    harness_http_response_free(&r);
+
+    /* the secretary records it for Kari; a second report is refused */
+    r = harness_stack_send(&s_stack, "POST", path, body);
+    harness_expect_status(r, 201);
+    char absence[40], call_up[40];
+    snprintf(absence, sizeof absence, "%s", harness_json_text(r, "id"));
+    snprintf(call_up, sizeof call_up, "%s", s_call_up_of(r, &s_dag1, "CALLED"));
+    harness_http_response_free(&r);
+    r = s_as(&s_kari, "POST", path, "{}");
+    harness_assert_problem(r, 409, "personId");
+    harness_http_response_free(&r);
+
+    /* Ola cannot withdraw Kari's absence (nor learn it exists); Kari can */
+    snprintf(path, sizeof path, "/v1/meetings/%s/absences/%s/withdraw", meeting, absence);
+    r = s_as(&s_ola, "POST", path, NULL);
+    harness_assert_problem(r, 404, "id");
+    harness_http_response_free(&r);
+    r = s_as(&s_kari, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    assert_true(json_is_true(json_object_get(r->json, "isWithdrawn")));
+    s_call_up_of(r, &s_dag1, "WITHDRAWN");
+    harness_http_response_free(&r);
+    /* the withdrawn call-up is answered no more */
+    snprintf(path, sizeof path, "/v1/call-ups/%s/accept", call_up);
+    r = s_as(&s_dag1, "POST", path, NULL);
+    harness_assert_problem(r, 409, "state");
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/seats", meeting);
+    r = harness_stack_get(&s_stack, path);
+    assert_string_equal(json_string_value(json_object_get(s_seat_of(r, &s_kari), "state")),
+                        "COMING");
+    harness_http_response_free(&r);
+}
+
+static void test_disqualification_declared_decided_and_minuted_without_its_reason(void **state)
+{
+    char meeting[40], item[40], path[200], body[300], id[40];
+    time_t start = time(NULL) + 20;
+    s_meeting(start, meeting, item);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/disqualifications", meeting, item);
+    /* a reason is required; another member may not declare for Kari */
+    harness_http_response_t *r = s_as(&s_kari, "POST", path, "{}");
+    harness_assert_problem(r, 400, "reason");
+    harness_http_response_free(&r);
+    snprintf(body, sizeof body, "{\"personId\":\"%s\",\"reason\":\"Uenig\"}", s_kari.id);
+    r = s_as(&s_ola, "POST", path, body);
+    harness_assert_problem(r, 403, "personId");
+    harness_http_response_free(&r);
+    r = s_as(&s_kari, "POST", path, "{\"reason\":\"" DISQUALIFICATION_REASON "\"}");
+    harness_expect_status(r, 201);
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    assert_string_equal(harness_json_text(r, "reason"), DISQUALIFICATION_REASON);
+    assert_string_equal(harness_json_text(r, "decision"), "DECISION_UNSPECIFIED");
+    harness_http_response_free(&r);
+    r = s_as(&s_kari, "POST", path, "{\"reason\":\"" DISQUALIFICATION_REASON "\"}");
+    harness_assert_problem(r, 409, "itemId");
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path,
+             "/v1/meetings/%s/items/00000000-0000-4000-8000-000000000000/disqualifications",
+             meeting);
+    r = s_as(&s_kari, "POST", path, "{\"reason\":\"Annet\"}");
+    harness_assert_problem(r, 404, "itemId");
+    harness_http_response_free(&r);
+
+    /* the declarations: the secretary's all, a member's own */
+    snprintf(path, sizeof path, "/v1/meetings/%s/disqualifications", meeting);
+    r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
+    assert_non_null(strstr(r->body, DISQUALIFICATION_REASON));
+    harness_http_response_free(&r);
+    r = s_as(&s_kari, "GET", path, NULL);
+    assert_non_null(strstr(r->body, DISQUALIFICATION_REASON));
+    harness_http_response_free(&r);
+    r = s_as(&s_ola, "GET", path, NULL);
+    harness_expect_status(r, 200);
+    assert_null(strstr(r->body, DISQUALIFICATION_REASON));
+    assert_null(strstr(r->body, s_kari.id));
+    harness_http_response_free(&r);
+
+    /* the notice lists them to the secretary only */
+    snprintf(path, sizeof path, "/v1/meetings/%s/notice.html", meeting);
+    r = harness_stack_get(&s_stack, path);
+    assert_non_null(
+        strstr(r->body, "<h2>Erklæringer om mulig inhabilitet (til sekretariatet)</h2>"));
+    assert_non_null(strstr(r->body, "<td>Kari Nordmann</td><td>" DISQUALIFICATION_REASON
+                                    "</td><td>Ikke avgjort</td>"));
+    harness_http_response_free(&r);
+    r = s_as(&s_ola, "GET", path, NULL);
+    harness_expect_status(r, 200);
+    assert_null(strstr(r->body, "inhabilitet"));
+    assert_null(strstr(r->body, DISQUALIFICATION_REASON));
+    harness_http_response_free(&r);
+    char url[300];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_null(strstr(r->body, DISQUALIFICATION_REASON));
+    harness_http_response_free(&r);
+
+    /* the decision is the secretary's */
+    snprintf(path, sizeof path, "/v1/meetings/%s/disqualifications/%s/decision", meeting, id);
+    r = s_as(&s_kari, "PUT", path, "{\"decision\":\"NOT_DISQUALIFIED\"}");
+    assert_int_equal(r->status, 403);
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PUT", path, "{\"decision\":\"MAYBE\"}");
+    harness_assert_problem(r, 400, "decision");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PUT", path, "{\"decision\":\"DISQUALIFIED\"}");
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "decision"), "DISQUALIFIED");
+    harness_http_response_free(&r);
+
+    /* the minutes say she stepped out, never why */
+    while (time(NULL) <= start)
+        usleep(200 * 1000);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, item);
+    r = harness_stack_send(&s_stack, "PUT", path, "{\"outcome\":\"NOTED\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    snprintf(url, sizeof url, "%s/v1/meetings/%s/minutes.html", s_stack.base_url, meeting);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_non_null(strstr(r->body, "<p class=\"inhabil\">Kari Nordmann ble funnet inhabil "
+                                    "(forvaltningsloven § 6) og fratrådte under behandlingen av "
+                                    "saken.</p>"));
+    assert_null(strstr(r->body, DISQUALIFICATION_REASON));
+    harness_http_response_free(&r);
+    /* the minutes as PDF say the same */
+    snprintf(url, sizeof url, "%s/v1/meetings/%s/minutes.pdf", s_stack.base_url, meeting);
+    r = harness_http_request("GET", url, NULL, NULL);
+    harness_expect_status(r, 200);
+    int status = -1;
+    char *text = harness_http_body_through(r, "pdftotext %s -", &status);
+    assert_int_equal(status, 0);
+    assert_non_null(strstr(text, "Kari Nordmann ble funnet inhabil"));
+    assert_null(strstr(text, "Søsteren"));
+    free(text);
+    harness_http_response_free(&r);
+    /* nor does any event */
+    r = harness_stack_get(&s_stack, "/v1/events?types=no.samhand.disqualification.&limit=50");
+    for (int tries = 0; tries < 100 && !strstr(r->body, "disqualification.decided"); tries++) {
+        harness_http_response_free(&r);
+        usleep(100 * 1000);
+        r = harness_stack_get(&s_stack, "/v1/events?types=no.samhand.disqualification.&limit=50");
+    }
+    assert_non_null(strstr(r->body, "no.samhand.disqualification.declared"));
+    assert_non_null(strstr(r->body, "no.samhand.disqualification.decided"));
+    assert_null(strstr(r->body, DISQUALIFICATION_REASON));
+    harness_http_response_free(&r);
+}
+
+/* No reason reaches a log line of any process, at the most verbose level. */
+static void test_no_reason_in_any_log(void **state)
+{
+    const char *dir = getenv("SAMHAND_BUILD_DIR");
+    static const char *const services[] = {"samhand-agenda", "samhand-deviation", "samhand-notify",
+                                           "samhand-gateway"};
+    for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/Testing/%s-%d.log", dir && *dir ? dir : ".", services[i],
+                 (int)getpid());
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        char line[8192];
+        size_t lines = 0;
+        while (fgets(line, sizeof line, f)) {
+            lines++;
+            if (strstr(line, REASON) || strstr(line, DISQUALIFICATION_REASON))
+                fail_msg("%s logs a reason: %s", services[i], line);
+        }
+        fclose(f);
+        assert_true(lines > 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_deputies_in_order),
+        cmocka_unit_test(test_absence_calls_the_deputies_in_turn_and_the_minutes_show_who_came),
+        cmocka_unit_test(test_who_may_report_absence),
+        cmocka_unit_test(test_disqualification_declared_decided_and_minuted_without_its_reason),
+        cmocka_unit_test(test_no_reason_in_any_log),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
