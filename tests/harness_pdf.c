@@ -2,6 +2,7 @@
  * notice.pdf and minutes.pdf. */
 #include "harness_pdf.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,4 +69,74 @@ void harness_pdf_sound(const harness_http_response_t *pdf)
     if (status != 0)
         fail_msg("qpdf --check: %s", check);
     free(check);
+}
+
+/* The object `ref` ("13 0 R") of qpdf's JSON (version 2) of the file. */
+static json_t *s_object(json_t *objects, const char *ref)
+{
+    char key[64];
+    snprintf(key, sizeof key, "obj:%s", ref);
+    json_t *object = json_object_get(objects, key);
+    if (!object)
+        fail_msg("qpdf shows no object %s", ref);
+    json_t *value = json_object_get(object, "value");
+    if (value)
+        return value;
+    json_t *stream = json_object_get(object, "stream");
+    if (!stream)
+        fail_msg("object %s is neither a value nor a stream", ref);
+    return json_object_get(stream, "dict");
+}
+
+void harness_pdf_archival(const harness_http_response_t *pdf, const char *title)
+{
+    int status;
+    char *text = harness_http_body_through(pdf, "qpdf --json=2 --json-key=qpdf %s", &status);
+    assert_int_equal(status, 0);
+    json_error_t error;
+    json_t *json = json_loads(text, 0, &error);
+    if (!json)
+        fail_msg("qpdf's JSON does not parse: %s", error.text);
+    json_t *objects = json_array_get(json_object_get(json, "qpdf"), 1);
+    json_t *trailer = json_object_get(json_object_get(objects, "trailer"), "value");
+    assert_non_null(trailer);
+    assert_int_equal(json_array_size(json_object_get(trailer, "/ID")), 2);
+    json_t *catalog = s_object(objects, json_string_value(json_object_get(trailer, "/Root")));
+    assert_non_null(json_object_get(catalog, "/Metadata"));
+    json_t *intents = json_object_get(catalog, "/OutputIntents");
+    if (json_array_size(intents) != 1)
+        fail_msg("the catalog has %zu output intents", json_array_size(intents));
+    json_t *intent = s_object(objects, json_string_value(json_array_get(intents, 0)));
+    assert_string_equal(json_string_value(json_object_get(intent, "/S")), "/GTS_PDFA1");
+    json_t *profile =
+        s_object(objects, json_string_value(json_object_get(intent, "/DestOutputProfile")));
+    assert_int_equal(json_integer_value(json_object_get(profile, "/N")), 3);
+    json_decref(json);
+    free(text);
+
+    char *xmp =
+        harness_http_body_through(pdf, "pdfinfo -meta %s | xmllint --noout - 2>&1", &status);
+    if (status != 0)
+        fail_msg("the XMP metadata is not well-formed XML: %s", xmp);
+    free(xmp);
+    xmp = harness_http_body_through(pdf, "pdfinfo -meta %s", &status);
+    assert_int_equal(status, 0);
+    assert_non_null(strstr(xmp, "<pdfaid:part>2</pdfaid:part>"));
+    assert_non_null(strstr(xmp, "<pdfaid:conformance>B</pdfaid:conformance>"));
+    free(xmp);
+    /* the title as both say it, read back by poppler's XML parser and by its
+     * reading of the information dictionary */
+    char *info = harness_http_body_through(pdf, "pdfinfo %s", &status);
+    assert_int_equal(status, 0);
+    char line[1024];
+    snprintf(line, sizeof line, "Title:           %s\n", title);
+    if (!strstr(info, line))
+        fail_msg("pdfinfo does not read the title «%s»: %s", title, info);
+    free(info);
+    char *xml_title = harness_http_body_through(
+        pdf, "pdfinfo -meta %s | xmllint --xpath 'string(//*[local-name()=\"title\"])' -", &status);
+    assert_int_equal(status, 0);
+    xml_title[strcspn(xml_title, "\n")] = '\0'; /* xmllint ends it with a line feed */
+    assert_string_equal(xml_title, title);
+    free(xml_title);
 }

@@ -20,6 +20,14 @@ const char *harness_pdf_in_order(const char *text, const char *const *needles, s
  * there are at least `at_least` of them. */
 void harness_pdf_fonts_embedded(const harness_http_response_t *pdf, size_t at_least);
 
+/* Fails the test unless the file is PDF/A-2b as far as outside tools can
+ * tell: qpdf reads a catalog with /Metadata and an /OutputIntents entry of
+ * subtype /GTS_PDFA1 whose profile is an ICC stream of 3 components, and a
+ * trailer with two /ID strings; poppler reads the XMP (well-formed XML by
+ * xmllint) claiming pdfaid:part 2 and conformance B, with the title
+ * `title`, which the information dictionary says too (pdfinfo). */
+void harness_pdf_archival(const harness_http_response_t *pdf, const char *title);
+
 /* Fails the test unless qpdf --check finds the file sound. */
 void harness_pdf_sound(const harness_http_response_t *pdf);
 

@@ -134,10 +134,7 @@ char *agenda_minutes_pdf(const agenda_minutes_t *minutes, size_t *len, const cha
     time_format_date(m->start_time->seconds, date);
     snprintf(title, sizeof title, "Referat – %s %s",
              committee->short_name[0] ? committee->short_name : committee->name, date);
-    cairo_pdf_surface_set_metadata(doc.surface, CAIRO_PDF_METADATA_TITLE, title);
-    cairo_pdf_surface_set_metadata(doc.surface, CAIRO_PDF_METADATA_AUTHOR, committee->name);
-    cairo_pdf_surface_set_metadata(doc.surface, CAIRO_PDF_METADATA_SUBJECT, "Møtereferat");
-    cairo_pdf_surface_set_metadata(doc.surface, CAIRO_PDF_METADATA_CREATOR, "samhand");
+    agenda_pdf_describe(&doc, title, committee->name, "Møtereferat");
 
     s_heading(&doc, minutes, date);
     for (size_t i = 0; i < m->n_items; i++)

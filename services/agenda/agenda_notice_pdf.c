@@ -182,9 +182,7 @@ char *agenda_notice_pdf(const agenda_notice_t *notice, size_t *len, const char *
              notice->committee->short_name[0] ? notice->committee->short_name
                                               : notice->committee->name,
              date);
-    cairo_pdf_surface_set_metadata(doc.surface, CAIRO_PDF_METADATA_TITLE, title);
-    cairo_pdf_surface_set_metadata(doc.surface, CAIRO_PDF_METADATA_SUBJECT, "Møteinnkalling");
-    cairo_pdf_surface_set_metadata(doc.surface, CAIRO_PDF_METADATA_CREATOR, "samhand");
+    agenda_pdf_describe(&doc, title, notice->committee->name, "Møteinnkalling");
 
     s_heading(&doc, notice, date);
     s_agenda(&doc, m);

@@ -4,12 +4,18 @@
  * header repeated. Fonts (DejaVu Sans) are embedded as subsets by cairo.
  * No I/O but the bytes it returns. */
 #include "agenda_pdf.h"
+#include "samhand_pdfa.h"
 
 #include <cairo-pdf.h>
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* sRGB IEC61966-2.1 (Debian's icc-profiles-free), embedded by the build */
+extern const unsigned char agenda_srgb_icc[];
+extern const size_t agenda_srgb_icc_len;
 
 #define S_PAD 3.0 /* inside a table cell */
 
@@ -60,6 +66,17 @@ static void s_footer(agenda_pdf_t *doc)
     g_object_unref(layout);
 }
 
+void agenda_pdf_describe(agenda_pdf_t *doc, const char *title, const char *author,
+                         const char *subject)
+{
+    doc->title = title, doc->author = author, doc->subject = subject;
+    cairo_pdf_surface_set_metadata(doc->surface, CAIRO_PDF_METADATA_TITLE, title);
+    if (author)
+        cairo_pdf_surface_set_metadata(doc->surface, CAIRO_PDF_METADATA_AUTHOR, author);
+    cairo_pdf_surface_set_metadata(doc->surface, CAIRO_PDF_METADATA_SUBJECT, subject);
+    cairo_pdf_surface_set_metadata(doc->surface, CAIRO_PDF_METADATA_CREATOR, "samhand");
+}
+
 char *agenda_pdf_end(agenda_pdf_t *doc, size_t *len, const char **error)
 {
     s_footer(doc);
@@ -71,14 +88,24 @@ char *agenda_pdf_end(agenda_pdf_t *doc, size_t *len, const char **error)
     cairo_surface_destroy(doc->surface);
     fclose(doc->out);
     char *bytes = doc->bytes;
-    *len = doc->len;
+    size_t n = doc->len;
+    pdfa_meta_t meta = {.title = doc->title,
+                        .author = doc->author,
+                        .subject = doc->subject,
+                        .creator = "samhand",
+                        .created = time(NULL),
+                        .icc = agenda_srgb_icc,
+                        .icc_len = agenda_srgb_icc_len,
+                        .icc_name = "sRGB IEC61966-2.1"};
     *doc = (agenda_pdf_t){0};
     if (status != CAIRO_STATUS_SUCCESS) {
         *error = cairo_status_to_string(status);
         free(bytes);
         return NULL;
     }
-    return bytes;
+    char *archived = pdfa_2b(bytes, n, &meta, len, error);
+    free(bytes);
+    return archived;
 }
 
 PangoLayout *agenda_pdf_layout(agenda_pdf_t *doc, const char *text, const char *font, double width)

@@ -52,15 +52,24 @@ typedef struct {
     size_t len;
     double y; /* where the next block starts */
     int page;
+    /* what the document says of itself (agenda_pdf_describe); borrowed */
+    const char *title, *author, *subject;
 } agenda_pdf_t;
 
-/* Starts a document of A4 pages into memory, its first page open. Set its
- * metadata (cairo_pdf_surface_set_metadata on doc->surface) before drawing. */
+/* Starts a document of A4 pages into memory, its first page open. */
 void agenda_pdf_begin(agenda_pdf_t *doc);
 
+/* The document's title, author (NULL for none) and subject, in its
+ * information dictionary and its XMP metadata; the strings must live until
+ * agenda_pdf_end. */
+void agenda_pdf_describe(agenda_pdf_t *doc, const char *title, const char *author,
+                         const char *subject);
+
 /* Ends the document with the last page's footer and lets go of everything
- * drawing held. Returns the PDF's bytes (the caller frees them) and their
- * length in *len, or NULL when cairo failed (the cause in *error, static). */
+ * drawing held. Returns the PDF's bytes as PDF/A-2b (samhand_pdfa.h: the
+ * XMP claim, the sRGB output intent, cairo's fonts embedded) for the
+ * caller to free, their length in *len, or NULL when cairo failed (the
+ * cause in *error, static). */
 char *agenda_pdf_end(agenda_pdf_t *doc, size_t *len, const char **error);
 
 /* A layout of `text` in `font`, `width` points wide, words wrapped and no

@@ -232,6 +232,7 @@ static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
     /* the agenda, 1/23, and 2/23 over two pages */
     assert_true(atoi(pages + strlen("Pages:")) >= 4);
     free(info);
+    harness_pdf_archival(pdf, "MØTEINNKALLING – ASU 08.02.2023");
     harness_http_response_free(&pdf);
 
     /* notice 1 by its number is the same notice */
