@@ -214,6 +214,11 @@ const gateway_route_t gateway_routes[] = {
     {"GET", "/v1/committees/{id}/calendar.ics", "agenda", "agenda.GetCommitteeCalendar",
      D(get_committee_request), D(document), 200, PUBLIC, "committees",
      "Every noticed meeting of a committee, as its last notice went out, as an iCalendar feed"},
+    {"GET", "/v1/committees/{id}/documents", "agenda", "agenda.ListCommitteeDocuments",
+     D(list_committee_documents_request), D(list_committee_documents_response), 200, PUBLIC,
+     "committees",
+     "A committee's public archive: each meeting's notice as it last went out and its approved "
+     "minutes, newest first, by year (`year`)"},
     {"GET", "/v1/deviation-categories", "deviation", "deviation.ListCategories",
      D(list_deviation_categories_request), D(list_deviation_categories_response), 200, PUBLIC,
      "deviations", "The category code list of the report form"},

@@ -13,6 +13,7 @@ const PAGES = [
   ['/moter.html', 'Møter', ['agenda.CreateMeeting']],
   ['/oppfolging.html', 'Oppfølging', ['agenda.ListActions']],
   ['/mine-moter.html', 'Mine møter', ['agenda.ListMyMeetings']],
+  ['/arkiv.html', 'Arkiv', []],
   ['/drift.html', 'Drift', []],
   ['/tilgang.html', 'Tilgang', ['agenda.ListApiKeys']],
 ];

@@ -32,6 +32,12 @@ int agenda_meeting_version_asked(bus_call_t *call, const char *version);
  * changed since. 0 or -1 after bus_call_fail. */
 int agenda_meeting_list_as_noticed(bus_call_t *call, Samhand__V1__ListMeetingsResponse *list);
 
+/* Every meeting of the committee but drafts, oldest first, each as
+ * agenda_meeting_list_as_noticed gives it to the caller, in (*out)->items
+ * (the caller frees *out). 0 or -1 after bus_call_fail. */
+int agenda_meeting_list_committee(bus_call_t *call, const char *committee_id,
+                                  Samhand__V1__ListMeetingsResponse **out);
+
 /* Marks the meeting noticed as `version` (1 the notice, 2.. supplementary
  * notices) and keeps that notice as it goes out. 0 or -1 after
  * bus_call_fail. */

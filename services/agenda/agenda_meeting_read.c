@@ -7,6 +7,7 @@
 #include "agenda_scope.h"
 #include "samhand_check.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,4 +285,38 @@ Samhand__V1__Meeting *agenda_meeting_public(bus_call_t *call, const char *id,
     const s_read_t how = {.as_public = true, .docs = docs, .n_docs = n_docs};
     Samhand__V1__Meeting *m = NULL;
     return s_load(call, id, &how, &m) == 0 ? m : NULL;
+}
+
+int agenda_meeting_list_committee(bus_call_t *call, const char *committee_id,
+                                  Samhand__V1__ListMeetingsResponse **out)
+{
+    Samhand__V1__ListMeetingsResponse *all = malloc(sizeof *all);
+    assert(all);
+    samhand__v1__list_meetings_response__init(all);
+    all->next_cursor = strdup("");
+    agenda_page_t page = {.after = 0, .limit = 500};
+    do {
+        Samhand__V1__ListMeetingsResponse *list = NULL;
+        /* drafts are nobody's meeting yet */
+        if (agenda_store_meeting_list(call->db, page, committee_id, NULL, NULL, NULL, false, NULL,
+                                      NULL, &list) != 0) {
+            protobuf_c_message_free_unpacked(&all->base, NULL);
+            return bus_call_fail_db(call, "list meetings");
+        }
+        if (agenda_meeting_list_as_noticed(call, list) != 0) {
+            protobuf_c_message_free_unpacked(&list->base, NULL);
+            protobuf_c_message_free_unpacked(&all->base, NULL);
+            return -1;
+        }
+        /* the page's meetings move into the one list */
+        all->items = realloc(all->items, (all->n_items + list->n_items + 1) * sizeof *all->items);
+        assert(all->items);
+        memcpy(all->items + all->n_items, list->items, list->n_items * sizeof *list->items);
+        all->n_items += list->n_items;
+        list->n_items = 0;
+        page.after = list->next_cursor[0] ? strtoll(list->next_cursor, NULL, 10) : 0;
+        protobuf_c_message_free_unpacked(&list->base, NULL);
+    } while (page.after);
+    *out = all;
+    return 0;
 }

@@ -231,42 +231,16 @@ int agenda_committee_ics(bus_call_t *call)
         return bus_call_fail_db(call, "read committee");
     if (rc > 0)
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "committee %s does not exist", req->id);
-    /* every page of meetings, kept until the calendar is rendered */
-    Samhand__V1__ListMeetingsResponse **pages = NULL;
-    Samhand__V1__Meeting **meetings = NULL;
-    size_t n_pages = 0, n_meetings = 0;
-    agenda_page_t page = {.after = 0, .limit = 500};
-    Samhand__V1__ListMeetingsResponse *list = NULL;
-    do {
-        /* drafts are nobody's appointment yet */
-        if (agenda_store_meeting_list(call->db, page, committee->id, NULL, NULL, NULL, false, NULL,
-                                      NULL, &list) != 0) {
-            rc = bus_call_fail_db(call, "list meetings");
-            break;
-        }
-        if (agenda_meeting_list_as_noticed(call, list) != 0) {
-            protobuf_c_message_free_unpacked(&list->base, NULL);
-            rc = -1;
-            break;
-        }
-        pages = realloc(pages, (n_pages + 1) * sizeof *pages);
-        pages[n_pages++] = list;
-        meetings = realloc(meetings, (n_meetings + list->n_items + 1) * sizeof *meetings);
-        for (size_t i = 0; i < list->n_items; i++)
-            meetings[n_meetings++] = list->items[i];
-        page.after = list->next_cursor[0] ? strtoll(list->next_cursor, NULL, 10) : 0;
-    } while (page.after);
+    Samhand__V1__ListMeetingsResponse *meetings = NULL;
+    rc = agenda_meeting_list_committee(call, committee->id, &meetings);
     if (rc == 0) {
         size_t len = 0;
-        char *body =
-            agenda_ics_committee(committee, meetings, n_meetings, bus_now_ms() / 1000, &len);
+        char *body = agenda_ics_committee(committee, meetings->items, meetings->n_items,
+                                          bus_now_ms() / 1000, &len);
         bus_call_reply_document(call, "text/calendar; charset=utf-8", body, len, "utvalg.ics");
         free(body);
+        protobuf_c_message_free_unpacked(&meetings->base, NULL);
     }
-    for (size_t i = 0; i < n_pages; i++)
-        protobuf_c_message_free_unpacked(&pages[i]->base, NULL);
-    free(pages);
-    free(meetings);
     protobuf_c_message_free_unpacked(&committee->base, NULL);
     return rc;
 }

@@ -43,6 +43,7 @@ const bus_route_t agenda_routes[] = {
     ROUTE("GetMeetingNoticePdf", get_meeting_request, agenda_notice_pdf_get),
     ROUTE("GetMeetingCalendar", get_meeting_request, agenda_notice_ics),
     ROUTE("GetCommitteeCalendar", get_committee_request, agenda_committee_ics),
+    ROUTE("ListCommitteeDocuments", list_committee_documents_request, agenda_committee_documents),
     ROUTE("SetAttendance", set_attendance_request, agenda_minutes_attendance),
     ROUTE("SetOutcome", set_outcome_request, agenda_minutes_outcome),
     ROUTE("ApproveMinutes", approve_minutes_request, agenda_minutes_approve),

@@ -54,6 +54,8 @@ int agenda_item_delete(bus_call_t *call);
 int agenda_notice_html(bus_call_t *call);
 int agenda_notice_pdf_get(bus_call_t *call);
 int agenda_committee_ics(bus_call_t *call);
+/* agenda_archive.c: a committee's public notices and approved minutes */
+int agenda_committee_documents(bus_call_t *call);
 int agenda_minutes_attendance(bus_call_t *call);
 int agenda_minutes_outcome(bus_call_t *call);
 int agenda_minutes_approve(bus_call_t *call);

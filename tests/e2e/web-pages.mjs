@@ -17,7 +17,8 @@ const accessible = (page, what) => check(page, what, fail);
 const PAGES = [['/', 'Meld avvik'], ['/statistikk.html', 'Tall for perioden'],
   ['/utvalg.html', 'Utvalgene i helsefellesskapet'], ['/moter.html', 'Nytt møte'],
   ['/oppfolging.html', 'Tiltakene'], ['/mine-moter.html', 'Mine kommende møter'],
-  ['/drift.html', 'Webhook-abonnementer'], ['/tilgang.html', 'API-nøkler']];
+  ['/drift.html', 'Webhook-abonnementer'], ['/tilgang.html', 'API-nøkler'],
+  ['/arkiv.html', 'Innkallinger og protokoller']];
 const SIZES = [['mobil', 390, 844], ['laptop', 1280, 900]];
 
 const browser = await launch(SCREENSHOTS);
@@ -33,7 +34,7 @@ try {
       await page.getByRole('heading', { name: heading, exact: true }).waitFor({ timeout: 10000 })
         .catch(() => fail(`${path} (${size}): no heading "${heading}" after signing in`));
       // an administrator is offered every page
-      for (const link of ['Avvik', 'Statistikk', 'Utvalg', 'Møter', 'Oppfølging', 'Mine møter', 'Drift', 'Tilgang'])
+      for (const link of ['Avvik', 'Statistikk', 'Utvalg', 'Møter', 'Oppfølging', 'Mine møter', 'Arkiv', 'Drift', 'Tilgang'])
         if (!(await page.getByRole('link', { name: link, exact: true }).isVisible())) fail(`${path}: no link to ${link}`);
       // nothing wider than the screen
       const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
@@ -104,6 +105,22 @@ try {
       const name = path === '/' ? 'avvik' : path.slice(1, -'.html'.length);
       await page.screenshot({ path: `${SCREENSHOTS}/sider-${name}-${size}.png`, fullPage: true });
     }
+  }
+  // the archive is the public's: read without signing in
+  {
+    const page = await (await context(browser, 390, 844)).newPage();
+    await page.goto(BASE_URL + '/arkiv.html');
+    await page.locator('#arkiv-status').filter({ hasText: /dokument|Ingen/ }).waitFor({ timeout: 10000 })
+      .catch(() => fail('the archive says nothing to the public'));
+    if ((await page.locator('#arkiv-utvalg option').count()) < 1) fail('the archive offers no committee to the public');
+    const pdf = page.getByRole('link', { name: /^PDF: / }).first();
+    if (await pdf.count()) {
+      const r = await fetch(BASE_URL + (await pdf.getAttribute('href')));
+      if (r.status !== 200 || !(r.headers.get('content-type') || '').startsWith('application/pdf'))
+        fail(`the archive's PDF link answers ${r.status} to the public`);
+    }
+    await accessible(page, '/arkiv.html (public)');
+    await page.screenshot({ path: `${SCREENSHOTS}/sider-arkiv-offentlig.png`, fullPage: true });
   }
   console.log(`web-pages: ${PAGES.length} pages at ${SIZES.length} sizes`);
 } catch (e) {

@@ -1326,6 +1326,8 @@ static const s_queries_t s_route_queries[] = {
     {"agenda.ListSeats", {"", NULL}},
     {"agenda.ListDisqualifications", {"", NULL}},
     {"agenda.ListMyMeetings", {"", NULL}},
+    /* a committee's archive: by year, not paged */
+    {"agenda.ListCommitteeDocuments", {"", "?year=2026", NULL}},
 };
 
 static const char *const *s_queries_of(const gateway_route_t *route)
