@@ -4,6 +4,7 @@
  * output intent, the XMP metadata), a cross-reference section for them
  * and a trailer pointing back at cairo's (/Prev) with the file's /ID. */
 #include "samhand_pdfa.h"
+#include "samhand_html.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -105,30 +106,6 @@ static void s_text_string(FILE *out, const char *utf8)
     fputc('>', out);
 }
 
-static void s_xml_text(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        default:
-            /* XML 1.0 has no other control characters than these */
-            if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')
-                fputc(*s, out);
-        }
-    }
-}
-
 static bool s_given(const char *s)
 {
     return s && s[0];
@@ -154,22 +131,22 @@ static char *s_xmp(const pdfa_meta_t *meta, const char *date, size_t *len)
           out);
     if (s_given(meta->title)) {
         fputs("   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">", out);
-        s_xml_text(out, meta->title);
+        xml_text(out, meta->title);
         fputs("</rdf:li></rdf:Alt></dc:title>\n", out);
     }
     if (s_given(meta->author)) {
         fputs("   <dc:creator><rdf:Seq><rdf:li>", out);
-        s_xml_text(out, meta->author);
+        xml_text(out, meta->author);
         fputs("</rdf:li></rdf:Seq></dc:creator>\n", out);
     }
     if (s_given(meta->subject)) {
         fputs("   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">", out);
-        s_xml_text(out, meta->subject);
+        xml_text(out, meta->subject);
         fputs("</rdf:li></rdf:Alt></dc:description>\n", out);
     }
     if (s_given(meta->creator)) {
         fputs("   <xmp:CreatorTool>", out);
-        s_xml_text(out, meta->creator);
+        xml_text(out, meta->creator);
         fputs("</xmp:CreatorTool>\n", out);
     }
     fprintf(out,
