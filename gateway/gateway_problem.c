@@ -171,6 +171,49 @@ static const struct {
     const char *english, *norwegian;
 } s_bokmal[] = {
     /* the first that matches is taken: the particular before the general */
+    /* deputies, absence, call-ups and disqualification (agenda_attendance.c) */
+    {"deputy_rank is the deputy's place in the order, 1 to 99",
+     "deputy_rank er varas plass i rekkefølgen, fra 1 til 99"},
+    {"a deputy stands in for one member (deputy_for_person_id) or for an organisation's seat "
+     "(deputy_for_organization_id), not both",
+     "en vara møter for ett medlem (deputy_for_person_id) eller for en organisasjons plass "
+     "(deputy_for_organization_id), ikke begge"},
+    {"deputy_rank needs whom the deputy stands in for: deputy_for_person_id or "
+     "deputy_for_organization_id",
+     "deputy_rank krever at det står hvem varaen møter for: deputy_for_person_id eller "
+     "deputy_for_organization_id"},
+    {"deputy_rank (1 for 1. vara, 2 for 2. vara, …) is required for a deputy who stands in for "
+     "someone",
+     "deputy_rank (1 for 1. vara, 2 for 2. vara, …) må fylles ut for en vara som møter for noen"},
+    {"a deputy does not stand in for themselves", "en vara kan ikke møte for seg selv"},
+    {"* is required: the credential is no person's (a person's principalSubject)",
+     "$1 må fylles ut: innloggingen tilhører ingen person (en persons principalSubject)"},
+    {"only the member themselves, the committee's secretary and chair, the secretariat of the "
+     "organisation that runs it and administrators may do this for a member",
+     "bare medlemmet selv, utvalgets sekretær og leder, sekretariatet i organisasjonen som driver "
+     "utvalget og administratorer kan gjøre dette for et medlem"},
+    {"person * holds no seat of the committee on the meeting's day (chair, vice chair or member)",
+     "person $1 har ingen plass i utvalget på møtedagen (leder, nestleder eller medlem)"},
+    {"person * holds no seat of the committee on the meeting's day*",
+     "person $1 har ingen plass i utvalget på møtedagen$2"},
+    {"the absence of person * from this meeting is reported already",
+     "forfall for person $1 til dette møtet er allerede meldt"},
+    {"absence * is withdrawn already", "forfall $1 er allerede trukket tilbake"},
+    {"the call-up is answered already, or its absence withdrawn",
+     "innkallingen er allerede besvart, eller forfallet er trukket tilbake"},
+    {"person * has declared this item already",
+     "person $1 har allerede meldt mulig inhabilitet i denne saken"},
+    {"decision is required: DISQUALIFIED or NOT_DISQUALIFIED",
+     "decision må fylles ut: DISQUALIFIED eller NOT_DISQUALIFIED"},
+    {"the minutes are approved, or the meeting cancelled",
+     "protokollen er godkjent, eller møtet er avlyst"},
+    {"membership * does not exist", "medlemskap $1 finnes ikke"},
+    {"absence * does not exist", "forfall $1 finnes ikke"},
+    {"call-up * does not exist", "innkalling $1 finnes ikke"},
+    {"declaration * does not exist", "erklæring $1 finnes ikke"},
+    /* a committee's archive (agenda_archive.c) */
+    {"year must be a year written with four digits, e.g. 2023",
+     "year må være et årstall med fire sifre, for eksempel 2023"},
     {"* fields are not valid; see errors", "$1 felt er ikke gyldige; se errors"},
     /* the partnership's settings */
     {"the partnership's settings are changed by administrators",

@@ -62,6 +62,23 @@ static void test_in_bokmal(void **state)
                         "title må være tekst på høyst 200 tegn, uten kontrolltegn");
     json_decref(p);
 
+    /* the members' side and the archive speak it too */
+    p = gateway_problem_new(403,
+                            "person 7f1c holds no seat of the committee on the meeting's day "
+                            "(chair, vice chair or member)",
+                            "person_id", NULL);
+    gateway_problem_in_bokmal(p);
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "person 7f1c har ingen plass i utvalget på møtedagen (leder, nestleder "
+                        "eller medlem)");
+    json_decref(p);
+    p = gateway_problem_new(400, "year must be a year written with four digits, e.g. 2023", "year",
+                            NULL);
+    gateway_problem_in_bokmal(p);
+    assert_string_equal(json_string_value(json_object_get(p, "detail")),
+                        "year må være et årstall med fire sifre, for eksempel 2023");
+    json_decref(p);
+
     /* the particular before the general: no English left in a run */
     p = gateway_problem_new(400, "comment (the information) is required", "comment", NULL);
     gateway_problem_in_bokmal(p);
