@@ -223,7 +223,7 @@ static long s_queues(bus_call_t *call, bus_server_t *server, const char **oldest
     static const bus_queue_t outbox = {
         "outbox",
         "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
-        "FROM outbox WHERE published_at IS NULL",
+        "FROM outbox WHERE sequence > (SELECT max(sequence) FROM outbox_marks)",
         false};
     long worst = -1;
     *oldest = "";

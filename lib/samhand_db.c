@@ -558,10 +558,48 @@ static const char *s_bootstrap_sql =
     "  event bytea NOT NULL,"
     "  created_at timestamptz NOT NULL DEFAULT now(),"
     "  published_at timestamptz);"
-    "CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (sequence)"
-    "  WHERE published_at IS NULL;"
-    /* the order of publication, given by the relay: the stream's sequence */
-    "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS published_seq bigint UNIQUE;"
+    /* published_seq and published_at: the numbers the relay once wrote into
+     * every row (before outbox_marks), kept for the rows numbered so */
+    "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS published_seq bigint;"
+    /* the stream is numbered by marks, one a publication, not row by row:
+     * every row up to `sequence` is final (committed, or never will be),
+     * and those after the mark before it are numbered in their order up to
+     * `published`; see samhand_relay.c */
+    "CREATE TABLE IF NOT EXISTS outbox_marks ("
+    "  published bigint PRIMARY KEY,"
+    "  sequence bigint NOT NULL,"
+    "  published_at timestamptz NOT NULL DEFAULT now());"
+    /* the first mark: what the relay numbered row by row before stays so,
+     * and what it had not yet numbered is numbered now, as it did, while
+     * no writer is in the middle of a transaction (SHARE waits for them) */
+    "DO $$ BEGIN"
+    "  IF NOT EXISTS (SELECT 1 FROM outbox_marks) THEN"
+    "    LOCK TABLE outbox IN SHARE MODE;"
+    "    UPDATE outbox o SET published_seq = u.base + u.rn, published_at = now()"
+    "      FROM (SELECT sequence, row_number() OVER (ORDER BY sequence) AS rn,"
+    "        (SELECT coalesce(max(published_seq), 0) FROM outbox) AS base"
+    "        FROM outbox WHERE published_seq IS NULL) u WHERE o.sequence = u.sequence;"
+    "    INSERT INTO outbox_marks (published, sequence)"
+    "      SELECT coalesce(max(published_seq), 0), coalesce(max(sequence), 0) FROM outbox;"
+    "  END IF;"
+    "END $$;"
+    /* rows numbered by marks carry no number: only the old ones are indexed */
+    "DROP INDEX IF EXISTS outbox_unpublished;"
+    "ALTER TABLE outbox DROP CONSTRAINT IF EXISTS outbox_published_seq_key;"
+    "CREATE UNIQUE INDEX IF NOT EXISTS outbox_numbered ON outbox (published_seq)"
+    "  WHERE published_seq IS NOT NULL;"
+    /* each row with its number in the stream (NULL: not yet published), for
+     * people and tests; the relay's own statements find rows by the marks */
+    "CREATE OR REPLACE VIEW outbox_stream AS"
+    "  SELECT o.sequence, o.id, o.type, o.subject, o.event, o.created_at,"
+    "    CASE WHEN o.published_seq IS NOT NULL THEN o.published_seq"
+    "      WHEN o.sequence <= top.sequence THEN first.published"
+    "        + row_number() OVER (PARTITION BY o.published_seq IS NULL ORDER BY o.sequence)"
+    "    END AS published_seq"
+    "  FROM outbox o,"
+    "    (SELECT published, sequence FROM outbox_marks ORDER BY published LIMIT 1) first,"
+    "    (SELECT sequence FROM outbox_marks ORDER BY published DESC LIMIT 1) top"
+    "  WHERE o.published_seq IS NOT NULL OR o.sequence > first.sequence;"
     /* where this service's consumers are in other services' streams */
     "CREATE TABLE IF NOT EXISTS consumer_offsets ("
     "  source text PRIMARY KEY,"
@@ -701,7 +739,14 @@ static size_t s_pack_event(db_t *db, const char *type, const char *subject,
     return len;
 }
 
-#define OUTBOX_INSERT "INSERT INTO outbox (type, subject, event) VALUES ($1, $2, $3)"
+/* The transaction's id is taken (pg_current_xact_id in FROM, evaluated
+ * before the row's target list, whose identity default takes the
+ * sequence) before its row's sequence: so a transaction holding a sequence
+ * is in every later snapshot's list of those in progress until it ends,
+ * which is what the relay's horizon counts on (samhand_relay.c). */
+#define OUTBOX_INSERT                                                                              \
+    "INSERT INTO outbox (type, subject, event) SELECT $1::text, $2::text, $3::bytea "              \
+    "FROM pg_current_xact_id()"
 
 int db_outbox_append(db_t *db, const char *type, const char *subject, const char *organization_id,
                      const char *committee_id, const ProtobufCMessage *data)

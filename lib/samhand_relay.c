@@ -15,6 +15,9 @@
 #define RELAY_BATCH 200
 #define RELAY_GAP_MS 5      /* at least between two publications when woken */
 #define RELAY_RETRY_MS 1000 /* after a publication the database did not let happen */
+#define RELAY_HORIZON_MS 2  /* between looks at whether rows beyond the horizon became final */
+#define SAMPLES_MAX 4
+#define XIPS_MAX 512 /* transactions in progress a sample can wait for (max_connections) */
 #define CATCH_UP_LIMIT 500
 #define RUN_MAX 256 /* events a consumer applies in one transaction */
 
@@ -40,8 +43,19 @@ static size_t s_stamp(const unsigned char *stored, size_t len, const char *id, i
 
 /* ------------------------------------------------------------------ relay */
 
+/* A sample of the outbox's sequence, waiting for the transactions in
+ * progress just after it to end (s_horizon). */
+typedef struct {
+    int64_t last;
+    uint64_t xips[XIPS_MAX];
+    int n_xips;
+} relay_sample_t;
+
 struct relay {
     bus_server_t *server; /* whose connections it borrows */
+    int64_t horizon;      /* every outbox row up to this sequence is final */
+    relay_sample_t samples[SAMPLES_MAX];
+    int n_samples;
     char *schema;
     char events_method[96]; /* "<service>.Events", answered from the outbox */
     zsock_t *pub;           /* NULL without an event endpoint */
@@ -50,10 +64,19 @@ struct relay {
     bool stopping;
 };
 
-/* Publishes one batch; returns how many, or -1. The lock makes the
- * replicas publish one at a time; one that waits for it then publishes
- * what the other left, its own commits included. */
-static int s_publish(db_t *db, const char *schema, zsock_t *pub)
+/* Publishes one batch of the rows up to `horizon`; returns how many, or
+ * -1. The lock makes the replicas publish one at a time; one that waits
+ * for it then publishes what the other left, its own commits included.
+ *
+ * The stream is numbered without writing to its rows: the batch's rows are
+ * those after the newest mark, in the order of their sequence, numbered on
+ * from the mark's number, and one new mark (the batch's last number and
+ * sequence) records the publication. That numbering never changes, and
+ * never skips a row, only because every row up to the horizon is final:
+ * committed, or never to be (see s_horizon). A row of a transaction still
+ * in progress, whose sequence lies below another's that committed, is
+ * beyond the horizon until it ends, and so waits for the next batch. */
+static int s_publish(db_t *db, const char *schema, zsock_t *pub, int64_t horizon)
 {
     const char *params[] = {schema};
     if (db_begin(db) != 0)
@@ -65,18 +88,23 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub)
         return -1;
     }
     PQclear(res);
+    char until[24];
+    snprintf(until, sizeof until, "%lld", (long long)horizon);
+    const char *batch_params[] = {until};
     /* planned at each batch: the outbox grows from empty, and a plan made
-     * then would scan the whole table to mark a batch */
+     * then would scan the whole table for a batch */
     res = db_query_planned(
         db,
-        "WITH start AS (SELECT coalesce(max(published_seq), 0) AS s FROM outbox), "
-        "batch AS (SELECT sequence, row_number() OVER (ORDER BY sequence) AS rn "
-        "  FROM outbox WHERE published_at IS NULL ORDER BY sequence LIMIT 200), "
-        "done AS (UPDATE outbox o SET published_seq = start.s + batch.rn, "
-        "  published_at = now() FROM batch, start WHERE o.sequence = batch.sequence "
-        "  RETURNING o.published_seq, o.id, o.type, o.event) "
-        "SELECT published_seq, id, type, event FROM done ORDER BY published_seq",
-        0, NULL);
+        "WITH top AS (SELECT published, sequence FROM outbox_marks "
+        "  ORDER BY published DESC LIMIT 1), "
+        "batch AS (SELECT top.published + row_number() OVER (ORDER BY o.sequence) AS n, "
+        "  o.sequence, o.id, o.type, o.event FROM outbox o, top "
+        "  WHERE o.sequence > top.sequence AND o.sequence <= $1::bigint "
+        "  ORDER BY o.sequence LIMIT 200), "
+        "mark AS (INSERT INTO outbox_marks (published, sequence) "
+        "  SELECT max(n), max(sequence) FROM batch HAVING count(*) > 0) "
+        "SELECT n, id, type, event FROM batch ORDER BY n",
+        1, batch_params);
     if (!res || db_commit(db) != 0) {
         PQclear(res);
         db_rollback(db);
@@ -105,18 +133,101 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub)
     return rows;
 }
 
-/* Publishes everything committed and not yet published. */
-/* Publishes what the outbox holds; false when the database would not (it
- * is away or restarting), so that the caller tries again. */
+/* Parses a pg_snapshot ("xmin:xmax:xip,xip,..."): its in-progress ids into
+ * xips (up to max; more: -1), how many, or -1. */
+static int s_snapshot_xips(const char *text, uint64_t *xips, int max)
+{
+    const char *p = strchr(text, ':');
+    p = p ? strchr(p + 1, ':') : NULL;
+    if (!p)
+        return -1;
+    int n = 0;
+    for (p++; *p; p++) {
+        char *end;
+        uint64_t xid = strtoull(p, &end, 10);
+        if (end == p)
+            return -1;
+        if (n == max)
+            return -1;
+        xips[n++] = xid;
+        p = end;
+        if (*p != ',')
+            break;
+    }
+    return n;
+}
+
+/* Advances relay->horizon: the sequence up to which every outbox row is
+ * final. Each call samples the sequence's last value s and then (a later
+ * statement, a later snapshot) the transactions in progress. A writer
+ * takes its transaction id before its row's sequence (OUTBOX_INSERT), so
+ * every transaction that had taken a value up to s before the sample had
+ * its id before the snapshot: it has ended then, or is in that snapshot's
+ * list. Once none of the list is in progress any more, every row up to s
+ * is final: s becomes the horizon. The samples waiting for that are kept,
+ * oldest first; a later snapshot says whether their transactions ended.
+ * 0, or -1 when the database did not answer. */
+static int s_horizon(relay_t *relay, db_t *db)
+{
+    PGresult *res = db_query(db,
+                             "SELECT coalesce(pg_sequence_last_value("
+                             "pg_get_serial_sequence('outbox', 'sequence')::regclass), 0)",
+                             0, NULL);
+    if (!res)
+        return -1;
+    int64_t last = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    res = db_query(db, "SELECT pg_current_snapshot()::text", 0, NULL);
+    if (!res)
+        return -1;
+    uint64_t now[XIPS_MAX];
+    int n_now = s_snapshot_xips(PQgetvalue(res, 0, 0), now, XIPS_MAX);
+    PQclear(res);
+    /* the samples whose transactions have all ended give the horizon */
+    bool ended[SAMPLES_MAX];
+    for (int i = 0; i < relay->n_samples; i++) {
+        const relay_sample_t *sample = &relay->samples[i];
+        ended[i] = n_now >= 0;
+        for (int j = 0; ended[i] && j < sample->n_xips; j++)
+            for (int k = 0; ended[i] && k < n_now; k++)
+                ended[i] = sample->xips[j] != now[k];
+        if (ended[i] && sample->last > relay->horizon)
+            relay->horizon = sample->last;
+    }
+    int kept = 0;
+    for (int i = 0; i < relay->n_samples; i++)
+        if (!ended[i] && relay->samples[i].last > relay->horizon)
+            relay->samples[kept++] = relay->samples[i];
+    relay->n_samples = kept;
+    if (last <= relay->horizon)
+        return 0;
+    if (n_now == 0) {
+        relay->horizon = last; /* nothing in progress: all up to s is final */
+        return 0;
+    }
+    /* the newest sample waits, if there is room (an older one that ends
+     * later only delays the horizon until the next sample) */
+    if (n_now > 0 && relay->n_samples < SAMPLES_MAX) {
+        relay_sample_t *sample = &relay->samples[relay->n_samples++];
+        sample->last = last;
+        sample->n_xips = n_now;
+        memcpy(sample->xips, now, (size_t)n_now * sizeof *now);
+    }
+    return 0;
+}
+
+/* Publishes what the outbox holds up to the horizon; false when the
+ * database would not (it is away or restarting), so that the caller tries
+ * again. */
 static bool s_publish_all(relay_t *relay, zsock_t *pub)
 {
     db_t *db = bus_server_db_take(relay->server);
     if (!db)
         return false;
-    int published;
-    do
-        published = s_publish(db, relay->schema, pub);
-    while (published == RELAY_BATCH);
+    int published = s_horizon(relay, db);
+    while (published >= 0 &&
+           (published = s_publish(db, relay->schema, pub, relay->horizon)) == RELAY_BATCH) {
+    }
     if (published < 0)
         log_warn("could not publish events: %s", db_error(db));
     bus_server_db_give_back(relay->server, db);
@@ -140,9 +251,10 @@ static void s_relay_fiber(void *arg)
         if (relay->stopping)
             break;
         /* what the database did not let it publish (a restart, a lost
-         * connection) is tried again soon: no commit may come to wake it */
-        if (!(fiber_wait(NULL, relay->wake, ZMQ_POLLIN, published ? -1 : RELAY_RETRY_MS) &
-              ZMQ_POLLIN))
+         * connection) is tried again soon: no commit may come to wake it;
+         * so are rows beyond the horizon, once their transactions ended */
+        int timeout_ms = !published ? RELAY_RETRY_MS : relay->n_samples > 0 ? RELAY_HORIZON_MS : -1;
+        if (!(fiber_wait(NULL, relay->wake, ZMQ_POLLIN, timeout_ms) & ZMQ_POLLIN))
             continue; /* woken to stop, or the time to try again */
         /* under a stream of commits, one publication per few ms carries
          * them all, instead of a transaction of the relay's per commit */
@@ -229,12 +341,23 @@ int relay_handle_events(bus_call_t *call)
     snprintf(after, sizeof after, "%lld", (long long)req->after_sequence);
     snprintf(count, sizeof count, "%d", limit);
     const char *params[] = {after, count};
-    PGresult *res =
-        db_query(call->db,
-                 "SELECT published_seq, id, event, (SELECT coalesce(max(published_seq), "
-                 "0) FROM outbox) FROM outbox WHERE published_seq > $1 "
-                 "ORDER BY published_seq LIMIT $2",
-                 2, params);
+    /* the rows after the last mark at or before the number asked for (or
+     * the first kept, when that is pruned), numbered on from it up to the
+     * newest mark; and those the relay once numbered row by row */
+    PGresult *res = db_query(
+        call->db,
+        "WITH m AS ((SELECT published, sequence FROM outbox_marks WHERE published <= $1::bigint "
+        "  ORDER BY published DESC LIMIT 1) UNION ALL (SELECT published, sequence "
+        "  FROM outbox_marks ORDER BY published LIMIT 1) LIMIT 1), "
+        "top AS (SELECT published, sequence FROM outbox_marks ORDER BY published DESC LIMIT 1), "
+        "numbered AS (SELECT m.published + row_number() OVER (ORDER BY o.sequence) AS n, o.id, "
+        "  o.event FROM outbox o, m, top WHERE o.sequence > m.sequence "
+        "  AND o.sequence <= top.sequence AND o.published_seq IS NULL), "
+        "events AS ((SELECT n, id, event FROM numbered WHERE n > $1::bigint) UNION ALL "
+        "  (SELECT published_seq, id, event FROM outbox WHERE published_seq > $1::bigint "
+        "  ORDER BY published_seq LIMIT $2::int)) "
+        "SELECT n, id, event, (SELECT published FROM top) FROM events ORDER BY n LIMIT $2::int",
+        2, params);
     if (!res)
         return bus_call_fail_db(call, "read events");
     Samhand__V1__EventsResponse response = SAMHAND__V1__EVENTS_RESPONSE__INIT;
@@ -259,7 +382,7 @@ int relay_handle_events(bus_call_t *call)
         response.last_sequence = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
     } else {
         PGresult *last =
-            db_query(call->db, "SELECT coalesce(max(published_seq), 0) FROM outbox", 0, NULL);
+            db_query(call->db, "SELECT coalesce(max(published), 0) FROM outbox_marks", 0, NULL);
         response.last_sequence = last ? strtoll(PQgetvalue(last, 0, 0), NULL, 10) : 0;
         PQclear(last);
     }
@@ -276,15 +399,19 @@ int relay_prune(db_t *db, int retention_hours)
     char hours[16];
     snprintf(hours, sizeof hours, "%d", retention_hours);
     const char *params[] = {hours};
-    /* the newest stays, so the stream's last number survives */
-    PGresult *res = db_query(db,
-                             "DELETE FROM outbox WHERE published_at < now() - "
-                             "make_interval(hours => $1::int) AND published_seq < "
-                             "(SELECT max(published_seq) FROM outbox)",
-                             1, params);
+    /* whole publications older than the retention go, up to the newest
+     * such mark, which stays: the numbering of what follows starts there */
+    PGresult *res = db_query(
+        db,
+        "WITH cut AS (SELECT published, sequence FROM outbox_marks WHERE published_at < now() - "
+        "  make_interval(hours => $1::int) ORDER BY published DESC LIMIT 1), "
+        "marks AS (DELETE FROM outbox_marks WHERE published < (SELECT published FROM cut)), "
+        "gone AS (DELETE FROM outbox WHERE sequence <= (SELECT sequence FROM cut) RETURNING 1) "
+        "SELECT count(*) FROM gone",
+        1, params);
     if (!res)
         return -1;
-    int n = atoi(PQcmdTuples(res));
+    int n = atoi(PQgetvalue(res, 0, 0));
     PQclear(res);
     return n;
 }

@@ -295,6 +295,64 @@ static long long s_next_sequence(zsock_t *sub, int timeout_ms)
     return sequence;
 }
 
+/* The next event on `sub` within `timeout_ms`: its sequence (or -1) and
+ * its subject into `subject`. */
+static long long s_next_event(zsock_t *sub, int timeout_ms, char *subject, size_t size)
+{
+    subject[0] = '\0';
+    zsock_set_rcvtimeo(sub, timeout_ms);
+    zmsg_t *msg = zmsg_recv(sub);
+    if (!msg)
+        return -1;
+    zframe_t *body = zmsg_last(msg);
+    Samhand__V1__Event *event =
+        body ? samhand__v1__event__unpack(NULL, zframe_size(body), zframe_data(body)) : NULL;
+    long long sequence = event ? event->sequence : -1;
+    if (event)
+        snprintf(subject, size, "%s", event->subject);
+    if (event)
+        samhand__v1__event__free_unpacked(event, NULL);
+    zmsg_destroy(&msg);
+    return sequence;
+}
+
+/* Transactions commit in another order than they took their outbox rows'
+ * sequences: the row of the one still open is not passed over by the
+ * numbering when a later row commits; the later waits, and both are
+ * published in the order of their sequences, numbered without a gap. */
+static void test_a_later_row_waits_for_an_earlier_transaction(void **state)
+{
+    zsock_t *sub = zsock_new_sub(s_pub, "");
+    zactor_t *relay = s_relay_start();
+    usleep(300 * 1000); /* let the subscription reach the publisher */
+    db_t *early = db_new(s_url, "relaytest", 5000);
+    db_t *late = db_new(s_url, "relaytest", 5000);
+    long long last =
+        s_number(late, "SELECT coalesce(max(published_seq), 0) FROM outbox_stream", NULL);
+    Samhand__V1__HealthResponse data = SAMHAND__V1__HEALTH_RESPONSE__INIT;
+    assert_int_equal(db_begin(early), 0);
+    assert_int_equal(
+        db_outbox_append(early, "no.samhand.test.happened", "early", NULL, NULL, &data.base), 0);
+    assert_int_equal(db_begin(late), 0);
+    assert_int_equal(
+        db_outbox_commit(late, "no.samhand.test.happened", "late", NULL, NULL, &data.base), 0);
+    /* nothing while the earlier row's transaction is open */
+    char subject[3][32];
+    long long before = s_next_event(sub, 500, subject[0], sizeof subject[0]);
+    assert_int_equal(db_commit(early), 0);
+    long long first = s_next_event(sub, 3000, subject[1], sizeof subject[1]);
+    long long second = s_next_event(sub, 3000, subject[2], sizeof subject[2]);
+    zactor_destroy(&relay);
+    zsock_destroy(&sub);
+    db_destroy(&late);
+    db_destroy(&early);
+    assert_int_equal(before, -1);
+    assert_int_equal(first, last + 1);
+    assert_string_equal(subject[1], "early");
+    assert_int_equal(second, last + 2);
+    assert_string_equal(subject[2], "late");
+}
+
 /* A publication the database refused (here: the relay's connection cut
  * while its publication waited for a lock) is published again by itself,
  * within the relay's retry, with no further commit to wake it. */
@@ -305,7 +363,8 @@ static void test_refused_publication_is_tried_again(void **state)
     usleep(300 * 1000); /* let the subscription reach the publisher */
     db_t *holder = db_new(s_url, "relaytest", 5000);
     db_t *writer = db_new(s_url, "relaytest", 5000);
-    long long last = s_number(writer, "SELECT coalesce(max(published_seq), 0) FROM outbox", NULL);
+    long long last =
+        s_number(writer, "SELECT coalesce(max(published_seq), 0) FROM outbox_stream", NULL);
     /* the relay, woken by the commit, waits for its lock ... */
     assert_int_equal(s_exec(holder, RELAY_LOCK), 0);
     s_append(writer, 1);
@@ -370,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_published_in_order),
         cmocka_unit_test(test_catch_up_after_a_number),
         cmocka_unit_test(test_consumer_applies_each_once),
+        cmocka_unit_test(test_a_later_row_waits_for_an_earlier_transaction),
         cmocka_unit_test(test_refused_publication_is_tried_again),
         cmocka_unit_test(test_stop_while_publishing_ends_the_relay),
     };
