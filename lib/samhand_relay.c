@@ -54,6 +54,7 @@ typedef struct {
 struct relay {
     bus_server_t *server; /* whose connections it borrows */
     int64_t horizon;      /* every outbox row up to this sequence is final */
+    int64_t marked;       /* the newest mark's sequence seen: published up to here */
     relay_sample_t samples[SAMPLES_MAX];
     int n_samples;
     char *schema;
@@ -76,8 +77,10 @@ struct relay {
  * committed, or never to be (see s_horizon). A row of a transaction still
  * in progress, whose sequence lies below another's that committed, is
  * beyond the horizon until it ends, and so waits for the next batch. */
-static int s_publish(db_t *db, const char *schema, zsock_t *pub, int64_t horizon)
+static int s_publish(db_t *db, const char *schema, zsock_t *pub, int64_t horizon, int64_t *marked)
 {
+    if (horizon <= *marked)
+        return 0; /* all of it published already, by this replica or another */
     const char *params[] = {schema};
     if (db_begin(db) != 0)
         return -1;
@@ -88,23 +91,39 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub, int64_t horizon
         return -1;
     }
     PQclear(res);
+    /* the newest mark, as parameters: a range the planner sees is a
+     * batch's, which it reads by the sequence's index */
+    res =
+        db_query(db, "SELECT published, sequence FROM outbox_marks ORDER BY published DESC LIMIT 1",
+                 0, NULL);
+    if (!res || PQntuples(res) != 1) {
+        PQclear(res);
+        db_rollback(db);
+        return -1;
+    }
+    *marked = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    if (horizon <= *marked) {
+        PQclear(res);
+        db_rollback(db);
+        return 0;
+    }
     char until[24];
     snprintf(until, sizeof until, "%lld", (long long)horizon);
-    const char *batch_params[] = {until};
+    const char *batch_params[] = {PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), until};
+    PGresult *top = res;
     /* planned at each batch: the outbox grows from empty, and a plan made
      * then would scan the whole table for a batch */
     res = db_query_planned(
         db,
-        "WITH top AS (SELECT published, sequence FROM outbox_marks "
-        "  ORDER BY published DESC LIMIT 1), "
-        "batch AS (SELECT top.published + row_number() OVER (ORDER BY o.sequence) AS n, "
-        "  o.sequence, o.id, o.type, o.event FROM outbox o, top "
-        "  WHERE o.sequence > top.sequence AND o.sequence <= $1::bigint "
-        "  ORDER BY o.sequence LIMIT 200), "
+        "WITH batch AS (SELECT $1::bigint + row_number() OVER (ORDER BY sequence) AS n, "
+        "  sequence, id, type, event FROM outbox "
+        "  WHERE sequence > $2::bigint AND sequence <= $3::bigint "
+        "  ORDER BY sequence LIMIT 200), "
         "mark AS (INSERT INTO outbox_marks (published, sequence) "
         "  SELECT max(n), max(sequence) FROM batch HAVING count(*) > 0) "
-        "SELECT n, id, type, event FROM batch ORDER BY n",
-        1, batch_params);
+        "SELECT n, id, type, event, sequence FROM batch ORDER BY n",
+        3, batch_params);
+    PQclear(top);
     if (!res || db_commit(db) != 0) {
         PQclear(res);
         db_rollback(db);
@@ -112,8 +131,10 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub, int64_t horizon
     }
     /* committed: now tell the subscribers, in order */
     int rows = PQntuples(res);
-    if (rows > 0)
+    if (rows > 0) {
         metrics_queue_flow(schema, "outbox", "out", rows);
+        *marked = strtoll(PQgetvalue(res, rows - 1, 4), NULL, 10);
+    }
     for (int i = 0; pub && i < rows; i++) {
         size_t len;
         unsigned char *stored = PQunescapeBytea((const unsigned char *)PQgetvalue(res, i, 3), &len);
@@ -225,8 +246,8 @@ static bool s_publish_all(relay_t *relay, zsock_t *pub)
     if (!db)
         return false;
     int published = s_horizon(relay, db);
-    while (published >= 0 &&
-           (published = s_publish(db, relay->schema, pub, relay->horizon)) == RELAY_BATCH) {
+    while (published >= 0 && (published = s_publish(db, relay->schema, pub, relay->horizon,
+                                                    &relay->marked)) == RELAY_BATCH) {
     }
     if (published < 0)
         log_warn("could not publish events: %s", db_error(db));
@@ -341,23 +362,39 @@ int relay_handle_events(bus_call_t *call)
     snprintf(after, sizeof after, "%lld", (long long)req->after_sequence);
     snprintf(count, sizeof count, "%d", limit);
     const char *params[] = {after, count};
-    /* the rows after the last mark at or before the number asked for (or
-     * the first kept, when that is pruned), numbered on from it up to the
-     * newest mark; and those the relay once numbered row by row */
+    /* the last mark at or before the number asked for (or the first kept,
+     * when that is pruned) and the newest: the rows between them are
+     * numbered on from the first, in the order of their sequence */
+    PGresult *marks = db_query(
+        call->db,
+        "SELECT m.published, m.sequence, top.published, top.sequence FROM "
+        "((SELECT published, sequence FROM outbox_marks WHERE published <= $1::bigint "
+        "  ORDER BY published DESC LIMIT 1) UNION ALL (SELECT published, sequence "
+        "  FROM outbox_marks ORDER BY published LIMIT 1) LIMIT 1) m, "
+        "(SELECT published, sequence FROM outbox_marks ORDER BY published DESC LIMIT 1) top",
+        1, params);
+    if (!marks || PQntuples(marks) != 1) {
+        PQclear(marks);
+        return bus_call_fail_db(call, "read events");
+    }
+    const char *range[] = {after,
+                           count,
+                           PQgetvalue(marks, 0, 0),
+                           PQgetvalue(marks, 0, 1),
+                           PQgetvalue(marks, 0, 3),
+                           PQgetvalue(marks, 0, 2)};
+    /* and those the relay once numbered row by row */
     PGresult *res = db_query(
         call->db,
-        "WITH m AS ((SELECT published, sequence FROM outbox_marks WHERE published <= $1::bigint "
-        "  ORDER BY published DESC LIMIT 1) UNION ALL (SELECT published, sequence "
-        "  FROM outbox_marks ORDER BY published LIMIT 1) LIMIT 1), "
-        "top AS (SELECT published, sequence FROM outbox_marks ORDER BY published DESC LIMIT 1), "
-        "numbered AS (SELECT m.published + row_number() OVER (ORDER BY o.sequence) AS n, o.id, "
-        "  o.event FROM outbox o, m, top WHERE o.sequence > m.sequence "
-        "  AND o.sequence <= top.sequence AND o.published_seq IS NULL), "
+        "WITH numbered AS (SELECT $3::bigint + row_number() OVER (ORDER BY sequence) AS n, id, "
+        "  event FROM outbox WHERE sequence > $4::bigint AND sequence <= $5::bigint "
+        "  AND published_seq IS NULL), "
         "events AS ((SELECT n, id, event FROM numbered WHERE n > $1::bigint) UNION ALL "
         "  (SELECT published_seq, id, event FROM outbox WHERE published_seq > $1::bigint "
         "  ORDER BY published_seq LIMIT $2::int)) "
-        "SELECT n, id, event, (SELECT published FROM top) FROM events ORDER BY n LIMIT $2::int",
-        2, params);
+        "SELECT n, id, event, $6::bigint FROM events ORDER BY n LIMIT $2::int",
+        6, range);
+    PQclear(marks);
     if (!res)
         return bus_call_fail_db(call, "read events");
     Samhand__V1__EventsResponse response = SAMHAND__V1__EVENTS_RESPONSE__INIT;
