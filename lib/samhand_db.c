@@ -546,6 +546,8 @@ int db_ping(db_t *db)
 
 /* Bookkeeping every service schema has, whatever its own migrations say. */
 static const char *s_bootstrap_sql =
+    /* its IF NOT EXISTS and IF EXISTS would each log a NOTICE at every start */
+    "SET LOCAL client_min_messages = warning;"
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     "  version integer PRIMARY KEY,"
     "  name text NOT NULL,"
@@ -742,8 +744,8 @@ static size_t s_pack_event(db_t *db, const char *type, const char *subject,
 /* The transaction's id is taken (pg_current_xact_id in FROM, evaluated
  * before the row's target list, whose identity default takes the
  * sequence) before its row's sequence: so a transaction holding a sequence
- * is in every later snapshot's list of those in progress until it ends,
- * which is what the relay's horizon counts on (samhand_relay.c). */
+ * has an id below any id given out after that sequence was read, which is
+ * what the relay's horizon counts on (samhand_relay.c). */
 #define OUTBOX_INSERT                                                                              \
     "INSERT INTO outbox (type, subject, event) SELECT $1::text, $2::text, $3::bytea "              \
     "FROM pg_current_xact_id()"

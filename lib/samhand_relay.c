@@ -16,8 +16,7 @@
 #define RELAY_GAP_MS 5      /* at least between two publications when woken */
 #define RELAY_RETRY_MS 1000 /* after a publication the database did not let happen */
 #define RELAY_HORIZON_MS 2  /* between looks at whether rows beyond the horizon became final */
-#define SAMPLES_MAX 4
-#define XIPS_MAX 512 /* transactions in progress a sample can wait for (max_connections) */
+#define SAMPLES_MAX 8
 #define CATCH_UP_LIMIT 500
 #define RUN_MAX 256 /* events a consumer applies in one transaction */
 
@@ -43,12 +42,11 @@ static size_t s_stamp(const unsigned char *stored, size_t len, const char *id, i
 
 /* ------------------------------------------------------------------ relay */
 
-/* A sample of the outbox's sequence, waiting for the transactions in
- * progress just after it to end (s_horizon). */
+/* A sample of the outbox's sequence, waiting for every transaction older
+ * than `xid`, taken just after it, to end (s_horizon). */
 typedef struct {
     int64_t last;
-    uint64_t xips[XIPS_MAX];
-    int n_xips;
+    uint64_t xid;
 } relay_sample_t;
 
 struct relay {
@@ -154,40 +152,20 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub, int64_t horizon
     return rows;
 }
 
-/* Parses a pg_snapshot ("xmin:xmax:xip,xip,..."): its in-progress ids into
- * xips (up to max; more: -1), how many, or -1. */
-static int s_snapshot_xips(const char *text, uint64_t *xips, int max)
-{
-    const char *p = strchr(text, ':');
-    p = p ? strchr(p + 1, ':') : NULL;
-    if (!p)
-        return -1;
-    int n = 0;
-    for (p++; *p; p++) {
-        char *end;
-        uint64_t xid = strtoull(p, &end, 10);
-        if (end == p)
-            return -1;
-        if (n == max)
-            return -1;
-        xips[n++] = xid;
-        p = end;
-        if (*p != ',')
-            break;
-    }
-    return n;
-}
-
 /* Advances relay->horizon: the sequence up to which every outbox row is
- * final. Each call samples the sequence's last value s and then (a later
- * statement, a later snapshot) the transactions in progress. A writer
- * takes its transaction id before its row's sequence (OUTBOX_INSERT), so
- * every transaction that had taken a value up to s before the sample had
- * its id before the snapshot: it has ended then, or is in that snapshot's
- * list. Once none of the list is in progress any more, every row up to s
- * is final: s becomes the horizon. The samples waiting for that are kept,
- * oldest first; a later snapshot says whether their transactions ended.
- * 0, or -1 when the database did not answer. */
+ * final. Each call samples the sequence's last value s, then (a later
+ * statement) takes a transaction id x of its own and the oldest
+ * transaction still in progress (the snapshot's xmin). A writer takes its
+ * transaction id before its row's sequence (OUTBOX_INSERT), so every
+ * transaction that had taken a value up to s has an id below x (ids are
+ * given in order, and x came after s was read). Once a snapshot's xmin is
+ * at or above x, no transaction below x is in progress: every row up to s
+ * is committed or never will be, and s becomes the horizon. The samples
+ * waiting for that are kept, oldest first; each call's xmin says whether
+ * they may go. (The snapshot's list of transactions in progress alone is
+ * not enough: one that took its id after the last to end is above the
+ * snapshot's xmax and in no list.) 0, or -1 when the database did not
+ * answer. */
 static int s_horizon(relay_t *relay, db_t *db)
 {
     PGresult *res = db_query(db,
@@ -198,42 +176,36 @@ static int s_horizon(relay_t *relay, db_t *db)
         return -1;
     int64_t last = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
-    res = db_query(db, "SELECT pg_current_snapshot()::text", 0, NULL);
+    /* a statement of its own, outside any transaction: its id ends with it */
+    res = db_query(db,
+                   "SELECT pg_current_xact_id()::text, "
+                   "pg_snapshot_xmin(pg_current_snapshot())::text",
+                   0, NULL);
     if (!res)
         return -1;
-    uint64_t now[XIPS_MAX];
-    int n_now = s_snapshot_xips(PQgetvalue(res, 0, 0), now, XIPS_MAX);
+    uint64_t xid = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    uint64_t xmin = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
     PQclear(res);
-    /* the samples whose transactions have all ended give the horizon */
-    bool ended[SAMPLES_MAX];
-    for (int i = 0; i < relay->n_samples; i++) {
-        const relay_sample_t *sample = &relay->samples[i];
-        ended[i] = n_now >= 0;
-        for (int j = 0; ended[i] && j < sample->n_xips; j++)
-            for (int k = 0; ended[i] && k < n_now; k++)
-                ended[i] = sample->xips[j] != now[k];
-        if (ended[i] && sample->last > relay->horizon)
-            relay->horizon = sample->last;
-    }
     int kept = 0;
-    for (int i = 0; i < relay->n_samples; i++)
-        if (!ended[i] && relay->samples[i].last > relay->horizon)
+    for (int i = 0; i < relay->n_samples; i++) {
+        if (xmin >= relay->samples[i].xid) {
+            if (relay->samples[i].last > relay->horizon)
+                relay->horizon = relay->samples[i].last;
+        } else {
             relay->samples[kept++] = relay->samples[i];
+        }
+    }
     relay->n_samples = kept;
     if (last <= relay->horizon)
         return 0;
-    if (n_now == 0) {
-        relay->horizon = last; /* nothing in progress: all up to s is final */
+    if (xmin >= xid) {
+        relay->horizon = last; /* nothing older was in progress: final now */
         return 0;
     }
-    /* the newest sample waits, if there is room (an older one that ends
-     * later only delays the horizon until the next sample) */
-    if (n_now > 0 && relay->n_samples < SAMPLES_MAX) {
-        relay_sample_t *sample = &relay->samples[relay->n_samples++];
-        sample->last = last;
-        sample->n_xips = n_now;
-        memcpy(sample->xips, now, (size_t)n_now * sizeof *now);
-    }
+    /* the newest sample waits, if there is room (an older one only delays
+     * the horizon until the next sample) */
+    if (relay->n_samples < SAMPLES_MAX)
+        relay->samples[relay->n_samples++] = (relay_sample_t){last, xid};
     return 0;
 }
 
