@@ -16,6 +16,7 @@
 #define RELAY_GAP_MS 5      /* at least between two publications when woken */
 #define RELAY_RETRY_MS 1000 /* after a publication the database did not let happen */
 #define RELAY_HORIZON_MS 2  /* between looks at whether rows beyond the horizon became final */
+#define RELAY_HORIZON_MAX_MS 1000 /* ... doubling while a long transaction holds them back */
 #define SAMPLES_MAX 8
 #define CATCH_UP_LIMIT 500
 #define RUN_MAX 256 /* events a consumer applies in one transaction */
@@ -52,6 +53,7 @@ typedef struct {
 struct relay {
     bus_server_t *server; /* whose connections it borrows */
     int64_t horizon;      /* every outbox row up to this sequence is final */
+    int horizon_wait_ms;  /* until the next look while rows wait beyond it */
     int64_t marked;       /* the newest mark's sequence seen: published up to here */
     relay_sample_t samples[SAMPLES_MAX];
     int n_samples;
@@ -176,16 +178,20 @@ static int s_horizon(relay_t *relay, db_t *db)
         return -1;
     int64_t last = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
-    /* a statement of its own, outside any transaction: its id ends with it */
+    /* a statement of its own, outside any transaction: its id ends with
+     * it; none is taken when there is no room for the sample */
+    bool is_sampling = last > relay->horizon && relay->n_samples < SAMPLES_MAX;
     res = db_query(db,
-                   "SELECT pg_current_xact_id()::text, "
-                   "pg_snapshot_xmin(pg_current_snapshot())::text",
+                   is_sampling ? "SELECT pg_current_xact_id()::text, "
+                                 "pg_snapshot_xmin(pg_current_snapshot())::text"
+                               : "SELECT '0', pg_snapshot_xmin(pg_current_snapshot())::text",
                    0, NULL);
     if (!res)
         return -1;
     uint64_t xid = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
     uint64_t xmin = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
     PQclear(res);
+    int64_t before = relay->horizon;
     int kept = 0;
     for (int i = 0; i < relay->n_samples; i++) {
         if (xmin >= relay->samples[i].xid) {
@@ -196,16 +202,17 @@ static int s_horizon(relay_t *relay, db_t *db)
         }
     }
     relay->n_samples = kept;
-    if (last <= relay->horizon)
-        return 0;
-    if (xmin >= xid) {
-        relay->horizon = last; /* nothing older was in progress: final now */
-        return 0;
+    if (is_sampling && last > relay->horizon) {
+        if (xmin >= xid)
+            relay->horizon = last; /* nothing older was in progress: final now */
+        else
+            relay->samples[relay->n_samples++] = (relay_sample_t){last, xid};
     }
-    /* the newest sample waits, if there is room (an older one only delays
-     * the horizon until the next sample) */
-    if (relay->n_samples < SAMPLES_MAX)
-        relay->samples[relay->n_samples++] = (relay_sample_t){last, xid};
+    /* a transaction left open holds the samples back: look less often */
+    if (relay->horizon > before || relay->horizon_wait_ms == 0)
+        relay->horizon_wait_ms = RELAY_HORIZON_MS;
+    else if (relay->horizon_wait_ms < RELAY_HORIZON_MAX_MS)
+        relay->horizon_wait_ms *= 2;
     return 0;
 }
 
@@ -246,7 +253,9 @@ static void s_relay_fiber(void *arg)
         /* what the database did not let it publish (a restart, a lost
          * connection) is tried again soon: no commit may come to wake it;
          * so are rows beyond the horizon, once their transactions ended */
-        int timeout_ms = !published ? RELAY_RETRY_MS : relay->n_samples > 0 ? RELAY_HORIZON_MS : -1;
+        int timeout_ms = !published             ? RELAY_RETRY_MS
+                         : relay->n_samples > 0 ? relay->horizon_wait_ms
+                                                : -1;
         if (!(fiber_wait(NULL, relay->wake, ZMQ_POLLIN, timeout_ms) & ZMQ_POLLIN))
             continue; /* woken to stop, or the time to try again */
         /* under a stream of commits, one publication per few ms carries
