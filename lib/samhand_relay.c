@@ -154,6 +154,49 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub, int64_t horizon
     return rows;
 }
 
+/* The samples that wait only for transactions that cannot hold a
+ * sequence: any older transaction still in progress (another service's
+ * long one, say) holds the snapshot's xmin back, but one that took an
+ * outbox sequence holds a lock on the outbox until it ends. So a sample
+ * is final, too, once no transaction older than its id holds one. 0, or
+ * -1 when the database did not answer. */
+static int s_horizon_by_locks(relay_t *relay, db_t *db)
+{
+    char ids[SAMPLES_MAX * 24 + 4] = "{";
+    for (int i = 0; i < relay->n_samples; i++)
+        snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%llu", i ? "," : "",
+                 (unsigned long long)relay->samples[i].xid);
+    strcat(ids, "}");
+    const char *params[] = {ids};
+    PGresult *res =
+        db_query(db,
+                 "WITH l AS MATERIALIZED (SELECT virtualtransaction, locktype, relation, mode, "
+                 "  transactionid FROM pg_locks) "
+                 "SELECT coalesce(max(s.xid::text::numeric), 0)::text "
+                 "FROM unnest($1::xid8[]) s(xid) WHERE NOT EXISTS (SELECT 1 FROM l r JOIN l x "
+                 "  ON x.virtualtransaction = r.virtualtransaction AND x.locktype = "
+                 "  'transactionid' WHERE r.locktype = 'relation' AND r.relation = "
+                 "  'outbox'::regclass AND r.mode = 'RowExclusiveLock' "
+                 "  AND age(x.transactionid) > age(xid(s.xid)))",
+                 1, params);
+    if (!res)
+        return -1;
+    uint64_t final = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    /* the newest final sample covers the older ones */
+    int kept = 0;
+    for (int i = 0; i < relay->n_samples; i++) {
+        if (relay->samples[i].xid <= final) {
+            if (relay->samples[i].last > relay->horizon)
+                relay->horizon = relay->samples[i].last;
+        } else {
+            relay->samples[kept++] = relay->samples[i];
+        }
+    }
+    relay->n_samples = kept;
+    return 0;
+}
+
 /* Advances relay->horizon: the sequence up to which every outbox row is
  * final. Each call samples the sequence's last value s, then (a later
  * statement) takes a transaction id x of its own and the oldest
@@ -208,6 +251,8 @@ static int s_horizon(relay_t *relay, db_t *db)
         else
             relay->samples[relay->n_samples++] = (relay_sample_t){last, xid};
     }
+    if (relay->n_samples > 0 && s_horizon_by_locks(relay, db) != 0)
+        return -1;
     /* a transaction left open holds the samples back: look less often */
     if (relay->horizon > before || relay->horizon_wait_ms == 0)
         relay->horizon_wait_ms = RELAY_HORIZON_MS;

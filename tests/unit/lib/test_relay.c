@@ -357,6 +357,29 @@ static void test_a_later_row_waits_for_an_earlier_transaction(void **state)
     assert_string_equal(subject[2], "late");
 }
 
+/* A transaction left open that writes no event (another service's, say)
+ * does not hold the stream back: what commits meanwhile is published. */
+static void test_an_open_transaction_elsewhere_holds_nothing_back(void **state)
+{
+    zsock_t *sub = zsock_new_sub(s_pub, "");
+    zactor_t *relay = s_relay_start();
+    usleep(300 * 1000); /* let the subscription reach the publisher */
+    db_t *other = db_new(s_url, "sinktest", 5000);
+    db_t *writer = db_new(s_url, "relaytest", 5000);
+    long long last =
+        s_number(writer, "SELECT coalesce(max(published_seq), 0) FROM outbox_stream", NULL);
+    assert_int_equal(db_begin(other), 0);
+    assert_true(s_number(other, "SELECT pg_current_xact_id()::text::bigint", NULL) > 0);
+    s_append(writer, 1);
+    long long published = s_next_sequence(sub, 2000);
+    db_rollback(other);
+    zactor_destroy(&relay);
+    zsock_destroy(&sub);
+    db_destroy(&writer);
+    db_destroy(&other);
+    assert_int_equal(published, last + 1);
+}
+
 /* A publication the database refused (here: the relay's connection cut
  * while its publication waited for a lock) is published again by itself,
  * within the relay's retry, with no further commit to wake it. */
@@ -434,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_catch_up_after_a_number),
         cmocka_unit_test(test_consumer_applies_each_once),
         cmocka_unit_test(test_a_later_row_waits_for_an_earlier_transaction),
+        cmocka_unit_test(test_an_open_transaction_elsewhere_holds_nothing_back),
         cmocka_unit_test(test_refused_publication_is_tried_again),
         cmocka_unit_test(test_stop_while_publishing_ends_the_relay),
     };
