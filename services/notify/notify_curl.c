@@ -177,33 +177,26 @@ static void s_drive(void *arg)
         fiber_wake(c->closer);
 }
 
-/* The multi handle, made at the first transfer: making it initialises
- * libcurl and OpenSSL, about 2 MB resident that an idle notify (no
- * webhook, no mail yet) does without. 0, or -1 when out of memory. */
-static int s_multi(notify_curl_t *c)
-{
-    if (c->multi)
-        return 0;
-    c->multi = curl_multi_init();
-    if (!c->multi)
-        return -1;
-    curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, s_on_socket);
-    curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-    curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, s_on_timer);
-    curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
-    /* connections kept open to the endpoints, for their next delivery */
-    curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 256L);
-    return 0;
-}
-
 notify_curl_t *notify_curl_new(void)
 {
     notify_curl_t *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->deadline_ms = -1;
+    c->multi = curl_multi_init();
+    if (!c->multi) {
+        free(c);
+        return NULL;
+    }
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, s_on_socket);
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, s_on_timer);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+    /* connections kept open to the endpoints, for their next delivery */
+    curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 256L);
     c->driver = fiber_spawn(s_drive, c);
     if (!c->driver) {
+        curl_multi_cleanup(c->multi);
         free(c);
         return NULL;
     }
@@ -229,8 +222,7 @@ void notify_curl_destroy(notify_curl_t **curl_p)
     c->closer = fiber_self();
     while (!c->is_ended)
         fiber_park();
-    if (c->multi)
-        curl_multi_cleanup(c->multi);
+    curl_multi_cleanup(c->multi);
     free(c->sockets);
     free(c);
 }
@@ -239,8 +231,6 @@ CURLcode notify_curl_perform(notify_curl_t *c, CURL *easy)
 {
     if (c->is_stopping)
         return CURLE_ABORTED_BY_CALLBACK;
-    if (s_multi(c) != 0)
-        return CURLE_OUT_OF_MEMORY;
     /* on the heap: the list outlives no transfer, but the compiler cannot
      * know that the driver unlinks it before this returns */
     s_transfer_t *t = calloc(1, sizeof *t);
