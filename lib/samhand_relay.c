@@ -168,17 +168,18 @@ static int s_horizon_by_locks(relay_t *relay, db_t *db)
                  (unsigned long long)relay->samples[i].xid);
     strcat(ids, "}");
     const char *params[] = {ids};
-    PGresult *res =
-        db_query(db,
-                 "WITH l AS MATERIALIZED (SELECT virtualtransaction, locktype, relation, mode, "
-                 "  transactionid FROM pg_locks) "
-                 "SELECT coalesce(max(s.xid::text::numeric), 0)::text "
-                 "FROM unnest($1::xid8[]) s(xid) WHERE NOT EXISTS (SELECT 1 FROM l r JOIN l x "
-                 "  ON x.virtualtransaction = r.virtualtransaction AND x.locktype = "
-                 "  'transactionid' WHERE r.locktype = 'relation' AND r.relation = "
-                 "  'outbox'::regclass AND r.mode = 'RowExclusiveLock' "
-                 "  AND age(x.transactionid) > age(xid(s.xid)))",
-                 1, params);
+    PGresult *res = db_query(
+        db,
+        /* the oldest transaction holding the outbox as a writer */
+        "WITH l AS MATERIALIZED (SELECT virtualtransaction, locktype, relation, mode, "
+        "  transactionid FROM pg_locks WHERE locktype IN ('relation', 'transactionid')), "
+        "w AS (SELECT virtualtransaction FROM l WHERE locktype = 'relation' "
+        "  AND relation = 'outbox'::regclass AND mode = 'RowExclusiveLock'), "
+        "o AS (SELECT max(age(l.transactionid)) AS age FROM l JOIN w "
+        "  USING (virtualtransaction) WHERE l.locktype = 'transactionid') "
+        "SELECT coalesce(max(s.xid::text::numeric), 0)::text "
+        "FROM unnest($1::xid8[]) s(xid), o WHERE o.age IS NULL OR o.age <= age(xid(s.xid))",
+        1, params);
     if (!res)
         return -1;
     uint64_t final = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
