@@ -546,8 +546,6 @@ int db_ping(db_t *db)
 
 /* Bookkeeping every service schema has, whatever its own migrations say. */
 static const char *s_bootstrap_sql =
-    /* its IF NOT EXISTS and IF EXISTS would each log a NOTICE at every start */
-    "SET LOCAL client_min_messages = warning;"
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     "  version integer PRIMARY KEY,"
     "  name text NOT NULL,"
@@ -560,64 +558,19 @@ static const char *s_bootstrap_sql =
     "  event bytea NOT NULL,"
     "  created_at timestamptz NOT NULL DEFAULT now(),"
     "  published_at timestamptz);"
-    /* Every change below only when missing: DDL locks the outbox even
-     * when there is nothing to do, and another replica already serving
-     * (its relay, its followers) holds the outbox in its transactions; its
-     * lock and an upgrade to ACCESS EXCLUSIVE deadlocked, and the replica
-     * starting second exited. */
-    /* the stream is numbered by marks, one a publication, not row by row:
-     * every row up to `sequence` is final (committed, or never will be),
-     * and those after the mark before it are numbered in their order up to
-     * `published`; see samhand_relay.c */
-    "CREATE TABLE IF NOT EXISTS outbox_marks ("
-    "  published bigint PRIMARY KEY,"
-    "  sequence bigint NOT NULL,"
-    "  published_at timestamptz NOT NULL DEFAULT now());"
+    /* Only when missing: CREATE INDEX and ALTER TABLE lock the outbox even
+     * when there is nothing to do, and another replica, already serving
+     * (its relay, its followers), holds the outbox in its transactions:
+     * its lock and this upgrade to ACCESS EXCLUSIVE deadlocked, and the
+     * replica starting second exited. */
     "DO $$ BEGIN"
-    /* published_seq and published_at: the numbers the relay once wrote into
-     * every row (before outbox_marks), kept for the rows numbered so */
+    "  IF to_regclass('outbox_unpublished') IS NULL THEN"
+    "    CREATE INDEX outbox_unpublished ON outbox (sequence) WHERE published_at IS NULL;"
+    "  END IF;"
+    /* the order of publication, given by the relay: the stream's sequence */
     "  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'outbox'::regclass"
     "                 AND attname = 'published_seq' AND NOT attisdropped) THEN"
-    "    ALTER TABLE outbox ADD COLUMN published_seq bigint;"
-    "  END IF;"
-    /* the first mark: what the relay numbered row by row before stays so,
-     * and what it had not yet numbered is numbered now, as it did, while
-     * no writer is in the middle of a transaction (SHARE waits for them) */
-    "  IF NOT EXISTS (SELECT 1 FROM outbox_marks) THEN"
-    "    LOCK TABLE outbox IN SHARE MODE;"
-    "    UPDATE outbox o SET published_seq = u.base + u.rn, published_at = now()"
-    "      FROM (SELECT sequence, row_number() OVER (ORDER BY sequence) AS rn,"
-    "        (SELECT coalesce(max(published_seq), 0) FROM outbox) AS base"
-    "        FROM outbox WHERE published_seq IS NULL) u WHERE o.sequence = u.sequence;"
-    "    INSERT INTO outbox_marks (published, sequence)"
-    "      SELECT coalesce(max(published_seq), 0), coalesce(max(sequence), 0) FROM outbox;"
-    "  END IF;"
-    /* rows numbered by marks carry no number: only the old ones are indexed */
-    "  IF to_regclass('outbox_unpublished') IS NOT NULL THEN"
-    "    DROP INDEX outbox_unpublished;"
-    "  END IF;"
-    "  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'outbox'::regclass"
-    "             AND conname = 'outbox_published_seq_key') THEN"
-    "    ALTER TABLE outbox DROP CONSTRAINT outbox_published_seq_key;"
-    "  END IF;"
-    "  IF to_regclass('outbox_numbered') IS NULL THEN"
-    "    CREATE UNIQUE INDEX outbox_numbered ON outbox (published_seq)"
-    "      WHERE published_seq IS NOT NULL;"
-    "  END IF;"
-    /* each row with its number in the stream (NULL: not yet published), for
-     * people and tests; the relay's own statements find rows by the marks.
-     * (A new definition needs a new name, or a migration, to replace it.) */
-    "  IF to_regclass('outbox_stream') IS NULL THEN"
-    "    CREATE VIEW outbox_stream AS"
-    "      SELECT o.sequence, o.id, o.type, o.subject, o.event, o.created_at,"
-    "        CASE WHEN o.published_seq IS NOT NULL THEN o.published_seq"
-    "          WHEN o.sequence <= top.sequence THEN first.published"
-    "            + row_number() OVER (PARTITION BY o.published_seq IS NULL ORDER BY o.sequence)"
-    "        END AS published_seq"
-    "      FROM outbox o,"
-    "        (SELECT published, sequence FROM outbox_marks ORDER BY published LIMIT 1) first,"
-    "        (SELECT sequence FROM outbox_marks ORDER BY published DESC LIMIT 1) top"
-    "      WHERE o.published_seq IS NOT NULL OR o.sequence > first.sequence;"
+    "    ALTER TABLE outbox ADD COLUMN published_seq bigint UNIQUE;"
     "  END IF;"
     "END $$;"
     /* where this service's consumers are in other services' streams */
@@ -759,14 +712,7 @@ static size_t s_pack_event(db_t *db, const char *type, const char *subject,
     return len;
 }
 
-/* The transaction's id is taken (pg_current_xact_id in FROM, evaluated
- * before the row's target list, whose identity default takes the
- * sequence) before its row's sequence: so a transaction holding a sequence
- * has an id below any id given out after that sequence was read, which is
- * what the relay's horizon counts on (samhand_relay.c). */
-#define OUTBOX_INSERT                                                                              \
-    "INSERT INTO outbox (type, subject, event) SELECT $1::text, $2::text, $3::bytea "              \
-    "FROM pg_current_xact_id()"
+#define OUTBOX_INSERT "INSERT INTO outbox (type, subject, event) VALUES ($1, $2, $3)"
 
 int db_outbox_append(db_t *db, const char *type, const char *subject, const char *organization_id,
                      const char *committee_id, const ProtobufCMessage *data)

@@ -71,8 +71,8 @@ static void test_outbox_follows_transaction(void **state)
                      0);
     assert_int_equal(db_commit(db), 0);
     assert_int_equal(s_count(db, "SELECT count(*) FROM outbox"), before + 1);
-    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox_stream WHERE subject = 's2' AND "
-                                 "type = 'no.samhand.test.done' AND published_seq IS NULL"),
+    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox WHERE subject = 's2' AND "
+                                 "type = 'no.samhand.test.done' AND published_at IS NULL"),
                      1);
     db_destroy(&db);
 }
