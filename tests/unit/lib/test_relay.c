@@ -7,6 +7,7 @@
 #include "samhand_fiber.h"
 #include "samhand_log.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,8 @@ static char s_pub[64];
 static bus_server_t *s_server;
 
 static const bus_route_t s_routes[] = {{"", NULL, NULL}};
+/* how many stops the parts' loops have passed on (relay_stop, consumer_stop) */
+static atomic_int s_stops;
 
 static void s_append(db_t *db, int n)
 {
@@ -84,6 +87,7 @@ static void s_stop_on_term(void *arg)
         consumer_stop(part);
     else
         relay_stop(part);
+    atomic_fetch_add(&s_stops, 1);
 }
 
 static void s_part_actor(zsock_t *pipe, void *args)
@@ -226,6 +230,138 @@ static void test_consumer_applies_each_once(void **state)
     db_destroy(&db);
 }
 
+/* One number a statement gives, or -1. */
+static long long s_number(db_t *db, const char *sql, const char *param)
+{
+    const char *params[] = {param};
+    PGresult *res = db_query(db, sql, param ? 1 : 0, params);
+    long long n = res && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)
+                      ? strtoll(PQgetvalue(res, 0, 0), NULL, 10)
+                      : -1;
+    PQclear(res);
+    return n;
+}
+
+/* The backend that waits for a lock `holder` holds, waiting on a lock of
+ * the kind `wait_event` ("advisory", "relation"); 0 when none does so
+ * within 5 s. */
+static long long s_blocked_by(db_t *holder, const char *wait_event)
+{
+    db_t *watch = db_new(s_url, "relaytest", 5000);
+    char holder_pid[24];
+    snprintf(holder_pid, sizeof holder_pid, "%lld",
+             s_number(holder, "SELECT pg_backend_pid()", NULL));
+    const char *params[] = {holder_pid, wait_event};
+    long long pid = 0;
+    for (int i = 0; i < 100 && pid == 0; i++) {
+        PGresult *res = db_query(watch,
+                                 "SELECT pid FROM pg_stat_activity WHERE $1::int = "
+                                 "ANY(pg_blocking_pids(pid)) AND wait_event = $2",
+                                 2, params);
+        pid = res && PQntuples(res) == 1 ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+        PQclear(res);
+        if (pid == 0)
+            usleep(50 * 1000);
+    }
+    db_destroy(&watch);
+    return pid;
+}
+
+/* 0 when a statement without parameters succeeds. */
+static int s_exec(db_t *db, const char *sql)
+{
+    PGresult *res = db_query(db, sql, 0, NULL);
+    PQclear(res);
+    return res ? 0 : -1;
+}
+
+#define RELAY_LOCK "SELECT pg_advisory_lock(hashtext('samhand.relay.relaytest'))"
+#define RELAY_UNLOCK "SELECT pg_advisory_unlock(hashtext('samhand.relay.relaytest'))"
+
+/* The next event on `sub` within `timeout_ms`: its sequence, or -1. */
+static long long s_next_sequence(zsock_t *sub, int timeout_ms)
+{
+    zsock_set_rcvtimeo(sub, timeout_ms);
+    zmsg_t *msg = zmsg_recv(sub);
+    if (!msg)
+        return -1;
+    zframe_t *body = zmsg_last(msg);
+    Samhand__V1__Event *event =
+        body ? samhand__v1__event__unpack(NULL, zframe_size(body), zframe_data(body)) : NULL;
+    long long sequence = event ? event->sequence : -1;
+    if (event)
+        samhand__v1__event__free_unpacked(event, NULL);
+    zmsg_destroy(&msg);
+    return sequence;
+}
+
+/* A publication the database refused (here: the relay's connection cut
+ * while its publication waited for a lock) is published again by itself,
+ * within the relay's retry, with no further commit to wake it. */
+static void test_refused_publication_is_tried_again(void **state)
+{
+    zsock_t *sub = zsock_new_sub(s_pub, "");
+    zactor_t *relay = s_relay_start();
+    usleep(300 * 1000); /* let the subscription reach the publisher */
+    db_t *holder = db_new(s_url, "relaytest", 5000);
+    db_t *writer = db_new(s_url, "relaytest", 5000);
+    long long last = s_number(writer, "SELECT coalesce(max(published_seq), 0) FROM outbox", NULL);
+    /* the relay, woken by the commit, waits for its lock ... */
+    assert_int_equal(s_exec(holder, RELAY_LOCK), 0);
+    s_append(writer, 1);
+    long long relay_pid = s_blocked_by(holder, "advisory");
+    assert_true(relay_pid > 0);
+    /* ... then, holding it, for the outbox, when its connection is cut */
+    assert_int_equal(db_begin(holder), 0);
+    assert_int_equal(s_exec(holder, "LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE"), 0);
+    assert_int_equal(s_exec(holder, RELAY_UNLOCK), 0);
+    assert_int_equal(s_blocked_by(holder, "relation"), relay_pid);
+    char pid[24];
+    snprintf(pid, sizeof pid, "%lld", relay_pid);
+    db_t *admin = db_new(s_url, "relaytest", 5000);
+    assert_int_equal(s_number(admin, "SELECT pg_terminate_backend($1::int)::int", pid), 1);
+    db_rollback(holder);
+    /* published without another commit */
+    long long published = s_next_sequence(sub, 2000);
+    if (published != last + 1)
+        s_append(writer, 1); /* a relay that gave up publishes at a commit */
+    zactor_destroy(&relay);
+    zsock_destroy(&sub);
+    db_destroy(&admin);
+    db_destroy(&writer);
+    db_destroy(&holder);
+    assert_int_equal(published, last + 1);
+}
+
+/* A stop that comes while the relay waits for the database (its wake ends
+ * that wait, which then goes on) still ends the relay once the database
+ * answers, not only at the next commit. */
+static void test_stop_while_publishing_ends_the_relay(void **state)
+{
+    zactor_t *relay = s_relay_start();
+    db_t *holder = db_new(s_url, "relaytest", 5000);
+    db_t *writer = db_new(s_url, "relaytest", 5000);
+    assert_int_equal(s_exec(holder, RELAY_LOCK), 0);
+    s_append(writer, 1);
+    assert_true(s_blocked_by(holder, "advisory") > 0);
+    int stops = atomic_load(&s_stops);
+    zstr_send(relay, "$TERM");
+    for (int i = 0; i < 100 && atomic_load(&s_stops) == stops; i++)
+        usleep(20 * 1000);
+    assert_int_equal(atomic_load(&s_stops), stops + 1); /* relay_stop has been called */
+    assert_int_equal(s_exec(holder, RELAY_UNLOCK), 0);
+    /* the actor's pipe signals when its loop, the relay's fiber, has ended */
+    zpoller_t *poller = zpoller_new(relay, NULL);
+    bool ended = zpoller_wait(poller, 3000) == relay;
+    zpoller_destroy(&poller);
+    if (!ended)
+        s_append(writer, 1); /* a relay that missed its stop ends at a commit */
+    zactor_destroy(&relay);
+    db_destroy(&writer);
+    db_destroy(&holder);
+    assert_true(ended);
+}
+
 int main(void)
 {
     log_set_level(LOG_LEVEL_WARN);
@@ -234,6 +370,8 @@ int main(void)
         cmocka_unit_test(test_published_in_order),
         cmocka_unit_test(test_catch_up_after_a_number),
         cmocka_unit_test(test_consumer_applies_each_once),
+        cmocka_unit_test(test_refused_publication_is_tried_again),
+        cmocka_unit_test(test_stop_while_publishing_ends_the_relay),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
