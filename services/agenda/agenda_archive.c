@@ -36,7 +36,9 @@ static Samhand__V1__Timestamp *s_copy_time(const Samhand__V1__Timestamp *t)
     return copy;
 }
 
-static Samhand__V1__CommitteeDocument *s_document(const Samhand__V1__Meeting *m, int kind)
+/* `title`: the meeting's as its last notice gave it */
+static Samhand__V1__CommitteeDocument *s_document(const Samhand__V1__Meeting *m, const char *title,
+                                                  int kind)
 {
     Samhand__V1__CommitteeDocument *d = malloc(sizeof *d);
     assert(d);
@@ -46,13 +48,16 @@ static Samhand__V1__CommitteeDocument *s_document(const Samhand__V1__Meeting *m,
     d->meeting_id = strdup(m->id);
     d->year = s_year(m->start_time);
     d->meeting_time = s_copy_time(m->start_time);
-    d->title = strdup(m->title);
+    d->title = strdup(title);
     d->notice_version = kind == KIND(NOTICE) ? m->notice_version : 0;
     d->time = s_copy_time(kind == KIND(NOTICE) ? m->notice_time : m->minutes_approve_time);
     d->is_cancelled = m->state == STATE(CANCELLED);
-    if (asprintf(&d->pdf_path, "/v1/meetings/%s/%s.pdf", m->id, name) < 0 ||
-        asprintf(&d->html_path, "/v1/meetings/%s/%s.html", m->id, name) < 0)
-        abort();
+    char path[128];
+    snprintf(path, sizeof path, "/v1/meetings/%s/%s.pdf", m->id, name);
+    d->pdf_path = strdup(path);
+    snprintf(path, sizeof path, "/v1/meetings/%s/%s.html", m->id, name);
+    d->html_path = strdup(path);
+    assert(d->meeting_id && d->title && d->pdf_path && d->html_path);
     return d;
 }
 
@@ -103,9 +108,20 @@ int agenda_committee_documents(bus_call_t *call)
             out.years[out.n_years++] = year;
         if (req->year && year != req->year)
             continue;
-        out.documents[out.n_documents++] = s_document(m, KIND(NOTICE));
+        /* the archive is the public record: those who run the committee
+         * read a changed meeting's draft elsewhere, here its last notice */
+        Samhand__V1__KeptNotice *kept = NULL;
+        if (m->has_unpublished_changes &&
+            agenda_store_notice_get(call->db, m->id, m->notice_version, &kept) < 0) {
+            rc = bus_call_fail_db(call, "read the notice");
+            break;
+        }
+        const char *title = kept && kept->meeting ? kept->meeting->title : m->title;
+        out.documents[out.n_documents++] = s_document(m, title, KIND(NOTICE));
         if (m->state == STATE(MINUTES_APPROVED))
-            out.documents[out.n_documents++] = s_document(m, KIND(MINUTES));
+            out.documents[out.n_documents++] = s_document(m, title, KIND(MINUTES));
+        if (kept)
+            protobuf_c_message_free_unpacked(&kept->base, NULL);
     }
     protobuf_c_message_free_unpacked(&meetings->base, NULL);
     qsort(out.documents, out.n_documents, sizeof *out.documents, s_newest_first);
@@ -114,7 +130,8 @@ int agenda_committee_documents(bus_call_t *call)
             int t = out.years[j];
             out.years[j] = out.years[j - 1], out.years[j - 1] = t;
         }
-    rc = bus_call_reply(call, &out.base);
+    if (rc == 0)
+        rc = bus_call_reply(call, &out.base);
     for (size_t i = 0; i < out.n_documents; i++)
         protobuf_c_message_free_unpacked(&out.documents[i]->base, NULL);
     free(out.documents);

@@ -168,6 +168,20 @@ static void test_the_public_reads_notices_and_approved_minutes_newest_first(void
     harness_http_response_free(&r);
 }
 
+/* Those who run the committee read the same archive: the title the notice
+ * went out with, not their draft's since */
+static void test_the_secretariat_reads_the_record_too(void **state)
+{
+    (void)state;
+    char path[200];
+    snprintf(path, sizeof path, "/v1/committees/%s/documents?year=2025", s_committee);
+    harness_http_response_t *r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
+    assert_non_null(strstr(r->body, "ASU-møte juni"));
+    assert_null(strstr(r->body, "Utkast til nytt navn"));
+    harness_http_response_free(&r);
+}
+
 static void test_a_year_at_a_time(void **state)
 {
     (void)state;
@@ -227,6 +241,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_the_public_reads_notices_and_approved_minutes_newest_first),
+        cmocka_unit_test(test_the_secretariat_reads_the_record_too),
         cmocka_unit_test(test_a_year_at_a_time),
         cmocka_unit_test(test_the_paths_serve_the_public_its_documents),
         cmocka_unit_test(test_an_unknown_committee_is_404),
