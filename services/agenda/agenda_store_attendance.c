@@ -78,38 +78,30 @@ int agenda_store_seat_held(db_t *db, const char *meeting_id, const char *person_
     "a.meeting_id JOIN persons dp ON dp.id = c.deputy_person_id JOIN persons ap ON ap.id = "       \
     "a.person_id "
 
+/* CALL_UP_COLUMNS, in order, into samhand.v1.CallUp; the times, which may
+ * be missing, by hand below */
+static const rows_map_t s_call_up_map =
+    ROWS_MAP(samhand__v1__call_up__descriptor, "id", "absence_id", "meeting_id", "committee_id",
+             "deputy_person_id", "deputy_name", "rank", "state", "absent_person_id", "absent_name");
+
 static ProtobufCMessage *s_call_up(const PGresult *res, int row)
 {
-    Samhand__V1__CallUp *c = malloc(sizeof *c);
-    assert(c);
-    samhand__v1__call_up__init(c);
-    c->id = rows_text(res, row, 0);
-    c->absence_id = rows_text(res, row, 1);
-    c->meeting_id = rows_text(res, row, 2);
-    c->committee_id = rows_text(res, row, 3);
-    c->deputy_person_id = rows_text(res, row, 4);
-    c->deputy_name = rows_text(res, row, 5);
-    c->rank = atoi(PQgetvalue(res, row, 6));
-    c->state = rows_enum(&samhand__v1__call_up__state__descriptor, res, row, 7);
-    c->absent_person_id = rows_text(res, row, 8);
-    c->absent_name = rows_text(res, row, 9);
+    Samhand__V1__CallUp *c = (Samhand__V1__CallUp *)rows_read(&s_call_up_map, res, row);
     c->call_time = s_time_or_null(res, row, 10);
     c->answer_time = s_time_or_null(res, row, 11);
     c->meeting_start_time = s_time_or_null(res, row, 12);
     return &c->base;
 }
 
+/* the absence's columns, in order, into samhand.v1.Absence; the times,
+ * which may be missing, by hand below */
+static const rows_map_t s_absence_map =
+    ROWS_MAP(samhand__v1__absence__descriptor, "id", "meeting_id", "committee_id", "person_id",
+             "person_name", "reason");
+
 static ProtobufCMessage *s_absence(const PGresult *res, int row)
 {
-    Samhand__V1__Absence *a = malloc(sizeof *a);
-    assert(a);
-    samhand__v1__absence__init(a);
-    a->id = rows_text(res, row, 0);
-    a->meeting_id = rows_text(res, row, 1);
-    a->committee_id = rows_text(res, row, 2);
-    a->person_id = rows_text(res, row, 3);
-    a->person_name = rows_text(res, row, 4);
-    a->reason = rows_text(res, row, 5);
+    Samhand__V1__Absence *a = (Samhand__V1__Absence *)rows_read(&s_absence_map, res, row);
     a->is_withdrawn = !PQgetisnull(res, row, 7);
     a->create_time = s_time_or_null(res, row, 6);
     a->withdraw_time = s_time_or_null(res, row, 7);
@@ -323,19 +315,16 @@ int agenda_store_attendance_seed(db_t *db, const char *meeting_id)
                         "meetings mt ON mt.id = i.meeting_id JOIN persons p ON p.id = "            \
                         "d.person_id "
 
+/* the declaration's columns, in order, into samhand.v1.Disqualification;
+ * the times, which may be missing, by hand below */
+static const rows_map_t s_disqualification_map =
+    ROWS_MAP(samhand__v1__disqualification__descriptor, "id", "meeting_id", "committee_id",
+             "item_id", "person_id", "person_name", "reason", "decision");
+
 static ProtobufCMessage *s_disqualification(const PGresult *res, int row)
 {
-    Samhand__V1__Disqualification *d = malloc(sizeof *d);
-    assert(d);
-    samhand__v1__disqualification__init(d);
-    d->id = rows_text(res, row, 0);
-    d->meeting_id = rows_text(res, row, 1);
-    d->committee_id = rows_text(res, row, 2);
-    d->item_id = rows_text(res, row, 3);
-    d->person_id = rows_text(res, row, 4);
-    d->person_name = rows_text(res, row, 5);
-    d->reason = rows_text(res, row, 6);
-    d->decision = rows_enum(&samhand__v1__disqualification__decision__descriptor, res, row, 7);
+    Samhand__V1__Disqualification *d =
+        (Samhand__V1__Disqualification *)rows_read(&s_disqualification_map, res, row);
     d->create_time = s_time_or_null(res, row, 8);
     d->decide_time = s_time_or_null(res, row, 9);
     return &d->base;
