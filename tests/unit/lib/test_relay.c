@@ -300,6 +300,9 @@ static long long s_next_sequence(zsock_t *sub, int timeout_ms)
  * within the relay's retry, with no further commit to wake it. */
 static void test_refused_publication_is_tried_again(void **state)
 {
+    /* a port of its own: the last test's relay may not have let go of its
+     * publisher's yet */
+    snprintf(s_pub, sizeof s_pub, "tcp://127.0.0.1:%d", harness_free_port());
     zsock_t *sub = zsock_new_sub(s_pub, "");
     zactor_t *relay = s_relay_start();
     usleep(300 * 1000); /* let the subscription reach the publisher */
@@ -338,6 +341,7 @@ static void test_refused_publication_is_tried_again(void **state)
  * answers, not only at the next commit. */
 static void test_stop_while_publishing_ends_the_relay(void **state)
 {
+    snprintf(s_pub, sizeof s_pub, "tcp://127.0.0.1:%d", harness_free_port()); /* as above */
     zactor_t *relay = s_relay_start();
     db_t *holder = db_new(s_url, "relaytest", 5000);
     db_t *writer = db_new(s_url, "relaytest", 5000);
