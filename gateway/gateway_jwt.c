@@ -214,6 +214,20 @@ static json_t *s_json_part(const char *part, size_t len)
         goto done;                                                                                 \
     } while (0)
 
+/* A NumericDate (RFC 7519 § 2): seconds since the epoch, possibly with a
+ * fraction. One beyond ±10¹² s (30 000 years) is no date a clock can hold,
+ * and would not fit an int64_t either. */
+static bool s_numeric_date(const json_t *value, int64_t *seconds)
+{
+    if (!json_is_number(value))
+        return false;
+    double v = json_number_value(value);
+    if (!(v > -1e12 && v < 1e12)) /* and NaN */
+        return false;
+    *seconds = (int64_t)v;
+    return true;
+}
+
 int gateway_jwt_verify(const gateway_jwks_t *jwks, const gateway_jwt_rules_t *rules,
                        const char *token, size_t len, int64_t now, gateway_jwt_claims_t *claims,
                        char *why, size_t why_size)
@@ -258,13 +272,17 @@ int gateway_jwt_verify(const gateway_jwks_t *jwks, const gateway_jwt_rules_t *ru
         json_is_string(one) && strcmp(json_string_value(one), rules->audience) == 0;
     if (!for_us)
         FAIL("the token is not for audience %s", rules->audience);
-    json_t *exp = json_object_get(payload, "exp"), *nbf = json_object_get(payload, "nbf");
-    if (!json_is_number(exp))
+    json_t *nbf = json_object_get(payload, "nbf");
+    int64_t expires, not_before;
+    if (!json_object_get(payload, "exp"))
         FAIL("no expiry");
-    if ((int64_t)json_number_value(exp) + rules->clock_skew_s <= now)
+    if (!s_numeric_date(json_object_get(payload, "exp"), &expires))
+        FAIL("exp is not a date");
+    if (expires + rules->clock_skew_s <= now)
         FAIL("expired");
-    if (nbf &&
-        (!json_is_number(nbf) || (int64_t)json_number_value(nbf) - rules->clock_skew_s > now))
+    if (nbf && !s_numeric_date(nbf, &not_before))
+        FAIL("nbf is not a date");
+    if (nbf && not_before - rules->clock_skew_s > now)
         FAIL("not yet valid");
     const char *sub = json_string_value(json_object_get(payload, "sub"));
     if (!sub || !*sub)

@@ -122,6 +122,25 @@ static void test_refused_claims(void **state)
         free(token);
         free(payload);
     }
+    /* dates no clock holds (found by fuzz_jwt) are refused, not cast */
+    const char *beyond[][2] = {
+        {"1e300", "1"},
+        {"-1e300", "1"},
+        {"\"tomorrow\"", "1"},
+        {"9999999999", "176311111111111111111111111111111111111111179880.0"},
+        {"9999999999", "-1e300"},
+        {"9999999999", "null"},
+    };
+    for (size_t i = 0; i < sizeof beyond / sizeof beyond[0]; i++) {
+        char payload[512];
+        snprintf(payload, sizeof payload,
+                 "{\"iss\":\"%s\",\"aud\":\"%s\",\"sub\":\"hpr:565501234\",\"exp\":%s,"
+                 "\"nbf\":%s}",
+                 ISSUER, AUDIENCE, beyond[i][0], beyond[i][1]);
+        char *token = harness_jwt(s_rsa, NULL, payload);
+        s_refused(token, i < 3 ? "exp is not a date" : "nbf is not a date");
+        free(token);
+    }
 }
 
 static void test_refused_signatures(void **state)
