@@ -35,6 +35,7 @@ struct db {
     const char *unprepared_sql; /* the statement db_query_planned runs now */
     char *url;
     char *schema;
+    char *session_sql; /* run after each connect: db_set_session */
     int in_transaction;
     int begin_pending; /* BEGIN asked for, sent with the next statement */
     /* queue items this transaction moves, counted when it commits */
@@ -104,16 +105,25 @@ static PGresult *s_finish(db_t *db, int sent)
     return res;
 }
 
-static int s_set_search_path(db_t *db)
+/* The session's settings: the schema's search path, then what the owner
+ * of the connection set with db_set_session. After every connect, so that
+ * a reconnection (the database restarted) gives the same session. */
+static int s_set_session(db_t *db)
 {
     const char *params[] = {db->schema};
     PGresult *res =
         s_finish(db, PQsendQueryParams(db->conn, "SELECT set_config('search_path', $1, false)", 1,
                                        NULL, params, NULL, NULL, 0));
     int ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+    PQclear(res);
+    if (ok && db->session_sql) {
+        res = s_finish(db,
+                       PQsendQueryParams(db->conn, db->session_sql, 0, NULL, NULL, NULL, NULL, 0));
+        ok = PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK;
+        PQclear(res);
+    }
     if (!ok)
         s_set_error(db, PQerrorMessage(db->conn), NULL);
-    PQclear(res);
     return ok ? 0 : -1;
 }
 
@@ -191,7 +201,7 @@ static int s_connect(db_t *db, int wait_ms)
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
         if (s_connect_once(db) == 0)
-            return s_set_search_path(db);
+            return s_set_session(db);
         s_set_error(db, db->conn ? PQerrorMessage(db->conn) : "out of memory", NULL);
         clock_gettime(CLOCK_MONOTONIC, &now);
         long elapsed_ms =
@@ -227,8 +237,20 @@ void db_destroy(db_t **db_p)
     s_forget_prepared(db);
     free(db->url);
     free(db->schema);
+    free(db->session_sql);
     free(db);
     *db_p = NULL;
+}
+
+int db_set_session(db_t *db, const char *sql)
+{
+    free(db->session_sql);
+    db->session_sql = strdup(sql);
+    if (!db->session_sql)
+        return -1;
+    PGresult *res = db_query(db, sql, 0, NULL);
+    PQclear(res);
+    return res ? 0 : -1;
 }
 
 /* One statement of a round trip. */

@@ -23,6 +23,10 @@ typedef struct {
  * when it cannot connect (logged); the caller owns the result. */
 db_t *db_new(const char *url, const char *schema, int wait_ms);
 void db_destroy(db_t **db_p);
+/* Runs `sql` (no parameters; set_config calls) now and after every
+ * reconnection, so that the session's settings outlive a restart of the
+ * database. 0, or -1 when it failed now. */
+int db_set_session(db_t *db, const char *sql);
 
 /* Runs one parameterised statement (text parameters; NULL is SQL NULL).
  * Returns the result, which the caller PQclears, or NULL on failure: then

@@ -91,13 +91,10 @@ int notify_store_sender_session(db_t *db)
      * for the rows there are now: the deliveries grow from none to tens of
      * thousands within seconds of a burst, and a prepared statement's
      * generic plan, made when they were few, scans them all (seconds a
-     * claim instead of milliseconds) */
-    return rows_exec(db,
-                     "SELECT set_config('synchronous_commit', 'off', false), "
-                     "set_config('plan_cache_mode', 'force_custom_plan', false)",
-                     0, NULL) < 0
-               ? -1
-               : 0;
+     * claim instead of milliseconds). Set again at each reconnection (a
+     * restart of the database), or the claims there would go generic */
+    return db_set_session(db, "SELECT set_config('synchronous_commit', 'off', false), "
+                              "set_config('plan_cache_mode', 'force_custom_plan', false)");
 }
 
 static char *s_dup_or_null(const PGresult *res, int row, int col)

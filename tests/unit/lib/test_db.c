@@ -131,6 +131,39 @@ static void test_reconnects_after_connection_loss(void **state)
     db_destroy(&killer);
 }
 
+/* What a connection's owner set for its session (notify's sender: plans
+ * made for the rows there are, commits without waiting for the disk) holds
+ * on the new session after the old one was cut, as after a restart of
+ * the database. */
+static void test_session_settings_outlive_a_reconnection(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    db_t *killer = db_new(s_url, "dbtest", 5000);
+    assert_int_equal(db_set_session(db, "SELECT set_config('plan_cache_mode', "
+                                        "'force_custom_plan', false), "
+                                        "set_config('synchronous_commit', 'off', false)"),
+                     0);
+    PGresult *res = db_query(db, "SELECT pg_backend_pid()", 0, NULL);
+    char old_pid[16];
+    snprintf(old_pid, sizeof old_pid, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    const char *pid[] = {old_pid};
+    PGresult *killed = db_query(killer, "SELECT pg_terminate_backend($1::int)", 1, pid);
+    assert_non_null(killed);
+    PQclear(killed);
+    res = db_query(db,
+                   "SELECT current_setting('plan_cache_mode'), "
+                   "current_setting('synchronous_commit'), pg_backend_pid()::text <> $1",
+                   1, pid);
+    assert_non_null(res);
+    assert_string_equal(PQgetvalue(res, 0, 2), "t"); /* a new session */
+    assert_string_equal(PQgetvalue(res, 0, 0), "force_custom_plan");
+    assert_string_equal(PQgetvalue(res, 0, 1), "off");
+    PQclear(res);
+    db_destroy(&db);
+    db_destroy(&killer);
+}
+
 /* A connection lost inside a transaction fails its COMMIT: the work is gone,
  * and the caller must hear so (a COMMIT retried on a new connection would
  * report success with nothing committed). */
@@ -173,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_outbox_follows_transaction),
         cmocka_unit_test(test_outbox_commit_is_one_unit),
         cmocka_unit_test(test_reconnects_after_connection_loss),
+        cmocka_unit_test(test_session_settings_outlive_a_reconnection),
         cmocka_unit_test(test_commit_fails_when_the_connection_is_lost),
         cmocka_unit_test(test_errors_carry_sqlstate),
     };
