@@ -409,8 +409,10 @@ static int s_apply_run(consumer_t *c, Samhand__V1__Event *const *events, size_t 
     return applied;
 }
 
-/* Asks the source for everything after the last applied event. */
-static void s_catch_up(consumer_t *c, bus_client_t *client)
+/* Asks the source for everything after the last applied event; false
+ * when it could not (the source or the database away, an event that
+ * would not apply), so that the caller asks again. */
+static bool s_catch_up(consumer_t *c, bus_client_t *client)
 {
     char method[64];
     snprintf(method, sizeof method, "%s.Events", c->source);
@@ -420,14 +422,14 @@ static void s_catch_up(consumer_t *c, bus_client_t *client)
         req.limit = CATCH_UP_LIMIT;
         Samhand__V1__Envelope *reply = bus_client_call(client, method, &req.base, 2000);
         if (!reply)
-            return; /* the source is away: try again later */
+            return false; /* the source is away: try again later */
         Samhand__V1__EventsResponse *events =
             reply->status && reply->status->code != BUS_OK
                 ? NULL
                 : samhand__v1__events_response__unpack(NULL, reply->body.len, reply->body.data);
         samhand__v1__envelope__free_unpacked(reply, NULL);
         if (!events)
-            return;
+            return false;
         Samhand__V1__Event **run = calloc(events->n_events + 1, sizeof *run);
         size_t n = 0;
         for (size_t i = 0; i < events->n_events; i++) {
@@ -449,13 +451,14 @@ static void s_catch_up(consumer_t *c, bus_client_t *client)
         free(run);
         if (applied < 0) {
             samhand__v1__events_response__free_unpacked(events, NULL);
-            return;
+            return false;
         }
         bool more = events->n_events == CATCH_UP_LIMIT;
         samhand__v1__events_response__free_unpacked(events, NULL);
         if (!more || applied == 0)
-            return;
+            return true;
     }
+    return false; /* a hundred rounds and still more: go on soon */
 }
 
 /* The last event applied, as the offset table says; -1 when it cannot be
@@ -476,9 +479,10 @@ static int64_t s_offset(consumer_t *c)
 
 /* Follows the source: what its PUB sends, applied as it comes; a catch-up
  * over its ROUTER at start, at a gap, just after each (re)connection to
- * the source's PUB (what was sent before the subscription reached it), and
- * a second after the last message (one lost at the end of a burst shows
- * no gap). Idle, it sleeps. Without a PUB endpoint it asks once a second. */
+ * the source's PUB (what was sent before the subscription reached it), a
+ * second after the last message (one lost at the end of a burst shows no
+ * gap), and a second after a catch-up that failed. Idle, it sleeps.
+ * Without a PUB endpoint it asks once a second. */
 static void s_consumer_fiber(void *arg)
 {
     consumer_t *c = arg;
@@ -505,8 +509,10 @@ static void s_consumer_fiber(void *arg)
     int64_t next_catch_up = zclock_mono(); /* -1: none due */
     while (!c->stopping) {
         if (next_catch_up >= 0 && zclock_mono() >= next_catch_up) {
-            s_catch_up(c, client);
-            next_catch_up = polling ? zclock_mono() + 1000 : -1;
+            /* one that failed is tried again a second later: idle, the
+             * source may send nothing more that would show the gap */
+            bool caught_up = s_catch_up(c, client);
+            next_catch_up = polling || !caught_up ? zclock_mono() + 1000 : -1;
         }
         int64_t timeout = next_catch_up < 0 ? -1 : next_catch_up - zclock_mono();
         zmq_pollitem_t items[] = {{zsock_resolve(sub), 0, ZMQ_POLLIN, 0},
