@@ -7,6 +7,7 @@
  * webhook-id both times. */
 #include "harness.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #define BURST 2000
 
 static harness_stack_t s_stack;
+static const char *s_db;
 
 static int s_compare(const void *a, const void *b)
 {
@@ -61,6 +63,47 @@ static size_t s_missing(char **acknowledged, size_t n, const s_seen_t *seen, siz
         missing += bsearch(&key, seen, received, sizeof *seen, s_compare_seen) == NULL;
     }
     return missing;
+}
+
+/* What became of the first few acknowledged committees that never
+ * arrived, so that a failure says where the event stopped: agenda's
+ * outbox, notify's copy, its deliveries. */
+static void s_explain_missing(char **acknowledged, size_t n, const s_seen_t *seen, size_t received)
+{
+    PGconn *conn = PQconnectdb(s_db);
+    int shown = 0;
+    for (size_t i = 0; i < n && shown < 5; i++) {
+        s_seen_t key = {0};
+        snprintf(key.committee, sizeof key.committee, "%s", acknowledged[i]);
+        if (bsearch(&key, seen, received, sizeof *seen, s_compare_seen))
+            continue;
+        shown++;
+        const char *params[] = {acknowledged[i]};
+        PGresult *res = PQexecParams(
+            conn,
+            "SELECT o.sequence, o.published_seq, o.published_at, e.seq, d.state, d.attempts, "
+            "round(extract(epoch FROM d.next_attempt_at - now())), d.leased_by, s.url, "
+            "s.state, s.failing_since, (SELECT last_sequence FROM notify.consumer_offsets "
+            "WHERE source = 'agenda') FROM agenda.outbox o LEFT JOIN notify.events e ON "
+            "e.id = o.id LEFT JOIN notify.deliveries d ON d.event_seq = e.seq LEFT JOIN "
+            "notify.subscriptions s ON s.id = d.subscription_id WHERE o.subject LIKE '%' || $1",
+            1, NULL, params, NULL, NULL, 0);
+        print_message("committee %s:%s\n", acknowledged[i],
+                      PQresultStatus(res) != PGRES_TUPLES_OK ? PQerrorMessage(conn)
+                      : PQntuples(res) == 0                  ? " not in agenda's outbox"
+                                                             : "");
+        for (int r = 0; PQresultStatus(res) == PGRES_TUPLES_OK && r < PQntuples(res); r++) {
+            print_message("  outbox %s published %s at %s; notify event %s; delivery %s attempts "
+                          "%s due in %s s leased by %s to %s (%s, failing since %s); notify "
+                          "follows agenda at %s\n",
+                          PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
+                          PQgetvalue(res, r, 3), PQgetvalue(res, r, 4), PQgetvalue(res, r, 5),
+                          PQgetvalue(res, r, 6), PQgetvalue(res, r, 7), PQgetvalue(res, r, 8),
+                          PQgetvalue(res, r, 9), PQgetvalue(res, r, 10), PQgetvalue(res, r, 11));
+        }
+        PQclear(res);
+    }
+    PQfinish(conn);
 }
 
 /* Creates BURST committees, calling `crash` with its argument once when half
@@ -113,6 +156,11 @@ static void s_burst(void (*crash)(int at), const char *what)
         seen = s_seen(rx, received);
         missing = s_missing(acknowledged, n_acknowledged, seen, received);
     }
+    if (missing > 0) {
+        print_message("%zu of %zu acknowledged committees never arrived\n", missing,
+                      n_acknowledged);
+        s_explain_missing(acknowledged, n_acknowledged, seen, received);
+    }
     assert_true(received >= n_acknowledged);
     /* every delivery, repeats included, verifies with the reference library */
     assert_int_equal(harness_receiver_verify(rx, secret), 0);
@@ -157,7 +205,8 @@ static void test_burst_through_database_restarts(void **state)
 
 static int s_setup(void **state)
 {
-    harness_stack_start(&s_stack, harness_database_url());
+    s_db = harness_database_url();
+    harness_stack_start(&s_stack, s_db);
     return 0;
 }
 
