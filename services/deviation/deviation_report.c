@@ -217,6 +217,18 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
         db_rollback(call->db);
         return bus_call_fail_db(call, "read deviation");
     }
+    /* a report past its draft has a reference, taken last of all the
+     * transaction's work: the year's counter is held until the commit */
+    if (!r->reference[0] && r->state != SAMHAND__V1__DEVIATION_REPORT__STATE__DRAFT) {
+        char reference[32];
+        if (deviation_store_give_reference(call->db, id, reference) != 0) {
+            protobuf_c_message_free_unpacked(&r->base, NULL);
+            db_rollback(call->db);
+            return bus_call_fail_db(call, "give the deviation its reference");
+        }
+        free(r->reference);
+        r->reference = strdup(reference);
+    }
     char type[96];
     snprintf(type, sizeof type, "no.samhand.deviation.%s", event);
     deviation_deadline_status(r);
@@ -276,9 +288,8 @@ int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *commen
                                  .acknowledge_due = ack_due[0] ? ack_due : NULL,
                                  .answer_due = answer_due,
                                  .set_submitted = true,
-                                 .give_reference = true};
+                                 .settings_version = version};
     if (deviation_store_change(call->db, r->id, &change) != 0 ||
-        deviation_store_set_settings_version(call->db, r->id, version) != 0 ||
         deviation_store_transition(call->db, r->id, "submit", "DRAFT", "SUBMITTED", comment,
                                    deviation_caller_subject(call),
                                    deviation_caller_organization(call)) != 0)

@@ -246,6 +246,8 @@ int deviation_store_get(db_t *db, const char *id, bool lock, Samhand__V1__Deviat
 
 int deviation_store_change(db_t *db, const char *id, const deviation_change_t *c)
 {
+    char version[16];
+    snprintf(version, sizeof version, "%d", c->settings_version);
     const char *params[] = {id,
                             c->state,
                             c->receiving_organization_id,
@@ -259,13 +261,9 @@ int deviation_store_change(db_t *db, const char *id, const deviation_change_t *c
                             c->set_acknowledged ? "t" : (c->clear_acknowledged ? "c" : "f"),
                             c->set_answered ? "t" : (c->clear_answered ? "c" : "f"),
                             c->set_closed ? "t" : (c->clear_closed ? "c" : "f"),
-                            c->give_reference ? "t" : "f"};
+                            c->settings_version > 0 ? version : NULL};
     return rows_exec(
         db,
-        "WITH ref AS (INSERT INTO reference_sequences (year, last_number) SELECT "
-        "  extract(year FROM now() AT TIME ZONE 'Europe/Oslo')::integer, 1 WHERE $14::boolean "
-        "  ON CONFLICT (year) DO UPDATE SET last_number = reference_sequences.last_number + 1 "
-        "  RETURNING year, last_number) "
         "UPDATE reports SET state = coalesce($2, state), "
         "receiving_organization_id = coalesce($3::uuid, receiving_organization_id), "
         "answer = coalesce($4, answer), rejection_reason = coalesce($5, rejection_reason), "
@@ -279,12 +277,31 @@ int deviation_store_change(db_t *db, const char *id, const deviation_change_t *c
         "  END, "
         "answered_at = CASE $12 WHEN 't' THEN now() WHEN 'c' THEN NULL ELSE answered_at END, "
         "closed_at = CASE $13 WHEN 't' THEN now() WHEN 'c' THEN NULL ELSE closed_at END, "
-        "reference = coalesce(reference, (SELECT 'AVV-' || year || '-' || "
-        "  lpad(last_number::text, 4, '0') FROM ref)), "
         "due_soon_notified = due_soon_notified AND $7::date IS NULL AND $8::date IS NULL, "
         "overdue_notified = overdue_notified AND $7::date IS NULL AND $8::date IS NULL, "
+        "settings_version = coalesce($14::integer, settings_version), "
         "updated_at = now() WHERE id = $1",
         14, params);
+}
+
+int deviation_store_give_reference(db_t *db, const char *id, char reference[32])
+{
+    const char *params[] = {id};
+    PGresult *res = db_query(
+        db,
+        "WITH ref AS (INSERT INTO reference_sequences (year, last_number) SELECT "
+        "  extract(year FROM now() AT TIME ZONE 'Europe/Oslo')::integer, 1 "
+        "  ON CONFLICT (year) DO UPDATE SET last_number = reference_sequences.last_number + 1 "
+        "  RETURNING year, last_number) "
+        "UPDATE reports SET reference = (SELECT 'AVV-' || year || '-' || "
+        "  lpad(last_number::text, 4, '0') FROM ref) WHERE id = $1 AND reference IS NULL "
+        "RETURNING reference",
+        1, params);
+    int rc = res && PQntuples(res) == 1 ? 0 : -1;
+    if (rc == 0)
+        snprintf(reference, 32, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return rc;
 }
 
 int deviation_store_transition(db_t *db, const char *id, const char *action, const char *from,
@@ -550,17 +567,6 @@ int deviation_store_settings_insert(db_t *db, const Samhand__V1__PartnershipSett
                      "$5::integer, $6, $7, $8::integer, $9, $10, nullif($11, '')::uuid, "
                      "nullif($12, '')::uuid)",
                      12, params) < 0
-               ? -1
-               : 0;
-}
-
-int deviation_store_set_settings_version(db_t *db, const char *id, int version)
-{
-    char text[16];
-    snprintf(text, sizeof text, "%d", version);
-    const char *params[] = {id, text};
-    return rows_exec(db, "UPDATE reports SET settings_version = $2::integer WHERE id = $1", 2,
-                     params) < 0
                ? -1
                : 0;
 }

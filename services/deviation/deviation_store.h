@@ -36,10 +36,16 @@ typedef struct {
     const char *acknowledge_due, *answer_due; /* YYYY-MM-DD */
     const char *paused_on;                    /* YYYY-MM-DD, or "" to clear */
     bool set_submitted, set_acknowledged, set_answered, set_closed;
-    bool clear_acknowledged, clear_answered, clear_closed, give_reference;
+    bool clear_acknowledged, clear_answered, clear_closed;
+    int settings_version; /* > 0: the settings version whose deadline rule it keeps */
 } deviation_change_t;
 
 int deviation_store_change(db_t *db, const char *id, const deviation_change_t *change);
+/* Gives the report the year's next reference (AVV-2026-0042) and puts it
+ * in `reference`. The year's counter stays locked until the transaction
+ * ends, so every submission waits here for the one before to commit:
+ * called as late as can be, just before the event. */
+int deviation_store_give_reference(db_t *db, const char *id, char reference[32]);
 
 int deviation_store_transition(db_t *db, const char *id, const char *action, const char *from,
                                const char *to, const char *comment, const char *actor,
@@ -95,9 +101,6 @@ int deviation_store_settings_list(db_t *db, bool lock,
 /* Appends version `s->version` as given, with who made it. 0 or -1. */
 int deviation_store_settings_insert(db_t *db, const Samhand__V1__PartnershipSettings *s,
                                     const char *actor, const char *actor_organization_id);
-
-/* Records on the report the settings version whose deadline rule it keeps. */
-int deviation_store_set_settings_version(db_t *db, const char *id, int version);
 
 /* ---- the access log (deviation_store_read.c) */
 
