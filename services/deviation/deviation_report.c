@@ -217,8 +217,7 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
         db_rollback(call->db);
         return bus_call_fail_db(call, "read deviation");
     }
-    /* a report past its draft has a reference, taken last of all the
-     * transaction's work: the year's counter is held until the commit */
+    /* a report past its draft has a reference, taken with its event */
     if (!r->reference[0] && r->state != SAMHAND__V1__DEVIATION_REPORT__STATE__DRAFT) {
         char reference[32];
         if (deviation_store_give_reference(call->db, id, reference) != 0) {

@@ -284,24 +284,46 @@ int deviation_store_change(db_t *db, const char *id, const deviation_change_t *c
         14, params);
 }
 
+/* The year's base, made by the first report of a year: a concurrent first
+ * waits for this one's commit and then finds it (see
+ * 010_reference_numbers.sql). */
+static int s_reference_year(db_t *db)
+{
+    return rows_exec(db,
+                     "INSERT INTO reference_years (year, base) SELECT extract(year FROM now() AT "
+                     "TIME ZONE 'Europe/Oslo')::integer, nextval('reference_numbers') "
+                     "ON CONFLICT (year) DO NOTHING",
+                     0, NULL) < 0
+               ? -1
+               : 0;
+}
+
 int deviation_store_give_reference(db_t *db, const char *id, char reference[32])
 {
     const char *params[] = {id};
-    PGresult *res = db_query(
-        db,
-        "WITH ref AS (INSERT INTO reference_sequences (year, last_number) SELECT "
-        "  extract(year FROM now() AT TIME ZONE 'Europe/Oslo')::integer, 1 "
-        "  ON CONFLICT (year) DO UPDATE SET last_number = reference_sequences.last_number + 1 "
-        "  RETURNING year, last_number) "
-        "UPDATE reports SET reference = (SELECT 'AVV-' || year || '-' || "
-        "  lpad(last_number::text, 4, '0') FROM ref) WHERE id = $1 AND reference IS NULL "
-        "RETURNING reference",
-        1, params);
-    int rc = res && PQntuples(res) == 1 ? 0 : -1;
-    if (rc == 0)
-        snprintf(reference, 32, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return rc;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        PGresult *res =
+            db_query(db,
+                     "WITH n AS (SELECT r.year, nextval('reference_numbers') - r.base AS number "
+                     "  FROM reference_years r WHERE r.year = extract(year FROM now() AT TIME "
+                     "  ZONE 'Europe/Oslo')::integer) "
+                     "UPDATE reports SET reference = 'AVV-' || n.year || '-' || "
+                     "  lpad(n.number::text, greatest(4, length(n.number::text)), '0') FROM n "
+                     "WHERE id = $1 AND reference IS NULL RETURNING reference",
+                     1, params);
+        if (!res)
+            return -1;
+        int rows = PQntuples(res);
+        if (rows == 1)
+            snprintf(reference, 32, "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+        if (rows == 1)
+            return 0;
+        /* the year's first report: its base, then the number */
+        if (attempt > 0 || s_reference_year(db) != 0)
+            return -1;
+    }
+    return -1;
 }
 
 int deviation_store_transition(db_t *db, const char *id, const char *action, const char *from,

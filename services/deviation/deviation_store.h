@@ -42,9 +42,8 @@ typedef struct {
 
 int deviation_store_change(db_t *db, const char *id, const deviation_change_t *change);
 /* Gives the report the year's next reference (AVV-2026-0042) and puts it
- * in `reference`. The year's counter stays locked until the transaction
- * ends, so every submission waits here for the one before to commit:
- * called as late as can be, just before the event. */
+ * in `reference`. From a sequence: it waits for no other submission, and
+ * a number a failed transaction took is not given again. */
 int deviation_store_give_reference(db_t *db, const char *id, char reference[32]);
 
 int deviation_store_transition(db_t *db, const char *id, const char *action, const char *from,

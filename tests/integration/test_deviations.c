@@ -839,6 +839,65 @@ static void test_newest_first(void **state)
         assert_string_equal(newest[i], oldest[n - 1 - i]);
 }
 
+static void s_sql_exec(const char *sql)
+{
+    PGconn *conn = PQconnectdb(s_db);
+    PGresult *res = PQexec(conn, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(conn));
+    PQclear(res);
+    PQfinish(conn);
+}
+
+/* A submitted report's reference: AVV-<year>-<number>. */
+static void s_submit_reference(char reference[40])
+{
+    harness_http_response_t *r =
+        s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    harness_expect_status(r, 201);
+    snprintf(reference, 40, "%s", harness_json_text(r, "reference"));
+    harness_http_response_free(&r);
+}
+
+/* References count up within the year, grow a digit past 9999 instead of
+ * losing one (lpad cut AVV-2026-10000 to AVV-2026-1000, a reference given
+ * before), and start at 0001 in a new year. */
+static void test_references_count_by_year(void **state)
+{
+    char first[40], second[40], year[8], expected[40];
+    s_submit_reference(first);
+    s_submit_reference(second);
+    assert_int_equal(strlen(first), strlen("AVV-2026-0001"));
+    snprintf(year, sizeof year, "%.4s", first + 4);
+    assert_int_equal(strncmp(second, first, 9), 0); /* the same year */
+    assert_true(atoi(second + 9) > atoi(first + 9));
+    /* the year's 10 000th */
+    s_sql_exec("UPDATE deviation.reference_years SET base = (SELECT last_value FROM "
+               "deviation.reference_numbers) + 1 - 10000 WHERE year = extract(year FROM now() "
+               "AT TIME ZONE 'Europe/Oslo')");
+    char big[40];
+    s_submit_reference(big);
+    snprintf(expected, sizeof expected, "AVV-%s-10000", year);
+    assert_string_equal(big, expected);
+    /* a new year: what was given so far is moved a hundred years back */
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "UPDATE deviation.reports SET reference = replace(reference, 'AVV-%s-', 'AVV-%d-') "
+             "WHERE reference LIKE 'AVV-%s-%%'",
+             year, atoi(year) - 100, year);
+    s_sql_exec(sql);
+    snprintf(sql, sizeof sql, "UPDATE deviation.reference_years SET year = %d WHERE year = %s",
+             atoi(year) - 100, year);
+    s_sql_exec(sql);
+    char fresh[40];
+    s_submit_reference(fresh);
+    snprintf(expected, sizeof expected, "AVV-%s-0001", year);
+    assert_string_equal(fresh, expected);
+    s_submit_reference(fresh);
+    snprintf(expected, sizeof expected, "AVV-%s-0002", year);
+    assert_string_equal(fresh, expected);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -855,6 +914,7 @@ int main(void)
         cmocka_unit_test(test_fhir_export),
         cmocka_unit_test(test_reads_are_logged),
         cmocka_unit_test(test_newest_first),
+        cmocka_unit_test(test_references_count_by_year),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
