@@ -124,7 +124,7 @@ static void s_item(agenda_pdf_t *doc, const agenda_minutes_t *minutes,
     }
 }
 
-char *agenda_minutes_pdf(const agenda_minutes_t *minutes, size_t *len, const char **error)
+char *agenda_minutes_pdf_draw(const agenda_minutes_t *minutes, size_t *len, const char **error)
 {
     const Samhand__V1__Meeting *m = minutes->meeting;
     const Samhand__V1__Committee *committee = minutes->committee;

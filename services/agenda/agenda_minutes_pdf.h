@@ -24,8 +24,10 @@ typedef struct {
 
 /* Renders the minutes as an A4 PDF with its fonts embedded. Returns the
  * bytes (the caller frees them) and their length in *len, or NULL when
- * cairo failed (the cause in *error, static). */
+ * cairo failed or the PDF module could not be loaded (the cause in
+ * *error, static). The drawing is agenda_minutes_pdf_draw in the module. */
 char *agenda_minutes_pdf(const agenda_minutes_t *minutes, size_t *len, const char **error);
+char *agenda_minutes_pdf_draw(const agenda_minutes_t *minutes, size_t *len, const char **error);
 
 /* «Vedtatt som foreslått.» …: what the minutes say of an outcome without a
  * decision of its own; "" for none. Static. */

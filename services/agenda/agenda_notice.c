@@ -278,3 +278,15 @@ void agenda_carried_from_plain(FILE *out, const Samhand__V1__AgendaItem *item)
 {
     s_carried_from(out, item, s_plain_text);
 }
+
+const char *agenda_meeting_kind_text(int kind)
+{
+    switch (kind) {
+    case SAMHAND__V1__MEETING__KIND__EXTRAORDINARY:
+        return "Ekstraordinært møte";
+    case SAMHAND__V1__MEETING__KIND__EMERGENCY:
+        return "Beredskapsmøte";
+    default:
+        return NULL;
+    }
+}

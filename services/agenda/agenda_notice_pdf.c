@@ -117,18 +117,6 @@ static void s_case_document(agenda_pdf_t *doc, const agenda_notice_t *notice,
     }
 }
 
-const char *agenda_meeting_kind_text(int kind)
-{
-    switch (kind) {
-    case SAMHAND__V1__MEETING__KIND__EXTRAORDINARY:
-        return "Ekstraordinært møte";
-    case SAMHAND__V1__MEETING__KIND__EMERGENCY:
-        return "Beredskapsmøte";
-    default:
-        return NULL;
-    }
-}
-
 static void s_heading(agenda_pdf_t *doc, const agenda_notice_t *notice, const char *date)
 {
     const Samhand__V1__Meeting *m = notice->meeting;
@@ -171,7 +159,7 @@ static void s_heading(agenda_pdf_t *doc, const agenda_notice_t *notice, const ch
     }
 }
 
-char *agenda_notice_pdf(const agenda_notice_t *notice, size_t *len, const char **error)
+char *agenda_notice_pdf_draw(const agenda_notice_t *notice, size_t *len, const char **error)
 {
     const Samhand__V1__Meeting *m = notice->meeting;
     agenda_pdf_t doc;

@@ -28,8 +28,11 @@ typedef struct {
 
 /* Renders the notice as an A4 PDF with its fonts embedded. Returns the
  * bytes (the caller frees them) and their length in *len, or NULL when
- * cairo failed (the cause in *error, static). */
+ * cairo failed or the PDF module could not be loaded (the cause in
+ * *error, static). The drawing is agenda_notice_pdf_draw in the module
+ * (agenda_pdf_module.c loads it on first use). */
 char *agenda_notice_pdf(const agenda_notice_t *notice, size_t *len, const char **error);
+char *agenda_notice_pdf_draw(const agenda_notice_t *notice, size_t *len, const char **error);
 
 /* «Ekstraordinært møte», «Beredskapsmøte», or NULL for an ordinary
  * meeting: the Møtetype line of the notice. */

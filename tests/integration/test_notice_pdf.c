@@ -80,6 +80,38 @@ static harness_http_response_t *s_get_pdf(const char *meeting, const char *query
     return harness_http_request("GET", url, NULL, NULL);
 }
 
+/* Whether the process maps a file whose path holds `name`. */
+static bool s_maps(pid_t pid, const char *name)
+{
+    char path[64], line[1024];
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    FILE *maps = fopen(path, "r");
+    assert_non_null(maps);
+    bool found = false;
+    while (!found && fgets(line, sizeof line, maps))
+        found = strstr(line, name) != NULL;
+    fclose(maps);
+    return found;
+}
+
+/* An agenda that has drawn no PDF holds neither cairo nor pango (about
+ * 5 MB resident): the renderer is a module loaded with the first PDF. */
+static void test_the_pdf_renderer_is_loaded_with_the_first_pdf(void **state)
+{
+    assert_false(s_maps(s_stack.agenda, "libcairo"));
+    assert_false(s_maps(s_stack.agenda, "libpango"));
+    assert_false(s_maps(s_stack.agenda, "samhand-agenda-pdf"));
+    char meeting[40], item[40];
+    s_meeting("2023-01-11T13:00:00+01:00", "2023-01-11T14:00:00+01:00", meeting);
+    s_item(meeting, "CASE", "Orientering", "", "[]", 10, "", item);
+    harness_http_response_t *pdf = s_get_pdf(meeting, "", false);
+    harness_expect_status(pdf, 200);
+    harness_pdf_sound(pdf);
+    harness_http_response_free(&pdf);
+    assert_true(s_maps(s_stack.agenda, "samhand-agenda-pdf.so"));
+    assert_true(s_maps(s_stack.agenda, "libcairo"));
+}
+
 static void test_notice_pdf_prints_the_seed_table_row_by_row(void **state)
 {
     s_meeting("2023-02-08T13:00:00+01:00", "2023-02-08T16:00:00+01:00", s_feb);
@@ -297,6 +329,7 @@ static void test_notice_pdf_refuses_a_bad_version_naming_it(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_the_pdf_renderer_is_loaded_with_the_first_pdf),
         cmocka_unit_test(test_notice_pdf_prints_the_seed_table_row_by_row),
         cmocka_unit_test(
             test_notice_pdf_shows_exempt_cases_by_their_legal_basis_only_to_the_public),
