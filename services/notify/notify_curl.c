@@ -177,26 +177,33 @@ static void s_drive(void *arg)
         fiber_wake(c->closer);
 }
 
-notify_curl_t *notify_curl_new(void)
+/* The multi handle, made with the first transfer: libcurl's global set-up
+ * (OpenSSL's among it) costs about 2 MB resident, and a notify with
+ * nothing to send need not pay it. */
+static CURLM *s_multi(notify_curl_t *c)
 {
-    notify_curl_t *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    c->deadline_ms = -1;
+    if (c->multi)
+        return c->multi;
     c->multi = curl_multi_init();
-    if (!c->multi) {
-        free(c);
+    if (!c->multi)
         return NULL;
-    }
     curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, s_on_socket);
     curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
     curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, s_on_timer);
     curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
     /* connections kept open to the endpoints, for their next delivery */
     curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 256L);
+    return c->multi;
+}
+
+notify_curl_t *notify_curl_new(void)
+{
+    notify_curl_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->deadline_ms = -1;
     c->driver = fiber_spawn(s_drive, c);
     if (!c->driver) {
-        curl_multi_cleanup(c->multi);
         free(c);
         return NULL;
     }
@@ -222,7 +229,8 @@ void notify_curl_destroy(notify_curl_t **curl_p)
     c->closer = fiber_self();
     while (!c->is_ended)
         fiber_park();
-    curl_multi_cleanup(c->multi);
+    if (c->multi)
+        curl_multi_cleanup(c->multi);
     free(c->sockets);
     free(c);
 }
@@ -239,6 +247,10 @@ CURLcode notify_curl_perform(notify_curl_t *c, CURL *easy)
     t->easy = easy;
     t->waiter = fiber_self();
     curl_easy_setopt(easy, CURLOPT_PRIVATE, t);
+    if (!s_multi(c)) {
+        free(t);
+        return CURLE_OUT_OF_MEMORY;
+    }
     CURLMcode rc = curl_multi_add_handle(c->multi, easy);
     if (rc != CURLM_OK) {
         log_warn("could not start a transfer: %s", curl_multi_strerror(rc));
