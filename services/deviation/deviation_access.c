@@ -16,11 +16,14 @@ const char *deviation_caller_organization(bus_call_t *call)
     return p && p->organization_id ? p->organization_id : "";
 }
 
-/* Partnership-wide quality roles (and administrators) see every report. */
+/* Partnership-wide quality roles (and administrators) see every report:
+ * those made for no organisation. A party's quality staff (the role with
+ * an organisation) are that party's: they see its reports, as its other
+ * roles do, and neither another party's nor the steps of its counterpart. */
 bool deviation_caller_is_quality(bus_call_t *call)
 {
     static const char *const roles[] = {"quality", "administrator", NULL};
-    return bus_call_has_role(call, roles);
+    return bus_call_has_role(call, roles) && !deviation_caller_organization(call)[0];
 }
 
 bool deviation_caller_is_partnership_quality(bus_call_t *call)

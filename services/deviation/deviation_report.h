@@ -46,7 +46,8 @@ typedef struct {
 
 const char *deviation_caller_organization(bus_call_t *call); /* "" when none */
 const char *deviation_caller_subject(bus_call_t *call);      /* "" when none */
-/* Partnership-wide quality roles (and administrators) see every report. */
+/* Partnership-wide quality roles (and administrators) see every report:
+ * the role made for no organisation; a party's are that party's. */
 bool deviation_caller_is_quality(bus_call_t *call);
 /* The partnership's own quality staff: the quality role for no party (a
  * key made without an organisation). They alone, beside the reporting

@@ -374,7 +374,6 @@ int deviation_stats(bus_call_t *call)
         return bus_call_fail_db(call, "read settings");
     Samhand__V1__StatisticsPeriod partnership_kind = settings->statistics_period;
     protobuf_c_message_free_unpacked(&settings->base, NULL);
-    static const char *const sees_reports[] = {"quality", "administrator", NULL};
     deviation_period_t period;
     if (req->period[0]) {
         if (deviation_period_parse(req->period, &period) != 0)
@@ -406,7 +405,7 @@ int deviation_stats(bus_call_t *call)
      * month), so their figures could be subtracted to tell the counts
      * under 5 that each hides: the partnership's kind is published, the
      * others are for quality staff, who see every report anyway. */
-    if (period.kind != partnership_kind && !bus_call_has_role(call, sees_reports))
+    if (period.kind != partnership_kind && !deviation_caller_is_quality(call))
         return bus_call_fail(call, BUS_PERMISSION_DENIED, "period",
                              "statistics are published per the partnership's period (%s); "
                              "other periods are for quality staff, as figures of overlapping "
@@ -421,7 +420,7 @@ int deviation_stats(bus_call_t *call)
     /* the running period changes with every report: two reads a report
      * apart would tell what that one report is. Published once it has
      * ended; until then for quality staff, who see every report anyway. */
-    if (strcmp(to_excl, today) > 0 && !bus_call_has_role(call, sees_reports))
+    if (strcmp(to_excl, today) > 0 && !deviation_caller_is_quality(call))
         return bus_call_fail(call, BUS_PERMISSION_DENIED, "period",
                              "a period's statistics are published when it has ended (on %s); "
                              "until then only quality staff see them, as two reads a report "
