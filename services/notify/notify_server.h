@@ -104,6 +104,11 @@ int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_con
 int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const char *to,
                       const char *organization_id, const char *subject, const char *html,
                       const char *calendar);
+/* As notify_mail_queue, carrying the document `document_id` kept by
+ * notify_store_mail_document_keep (NULL: none) as an attachment. */
+int notify_mail_queue_with(db_t *db, const char *event_id, const char *kind, const char *to,
+                           const char *organization_id, const char *subject, const char *html,
+                           const char *calendar, const char *document_id);
 
 /* A document of agenda's (`method`: agenda.GetMeetingNotice, …) of the
  * meeting as the public reads its last notice; the caller frees it. NULL
