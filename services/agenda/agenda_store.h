@@ -91,7 +91,6 @@ int agenda_store_person_is_member(db_t *db, const char *committee_id, const char
 int agenda_store_members_of_meeting(db_t *db, const char *meeting_id, char *const *person_ids,
                                     size_t n, const char **members);
 
-
 /* organization_id NULL: the person's own organisation. Returns 1 when the
  * person does not exist. */
 int agenda_store_membership_insert(db_t *db, const char *committee_id, const char *person_id,
