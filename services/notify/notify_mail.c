@@ -138,36 +138,26 @@ char *notify_mail_render(const notify_context_t *ctx, const char *method, const 
     return s_render(ctx, method, meeting_id, 0);
 }
 
-/* The PDFs of a meeting's mail as agenda makes them for its recipients
- * (a variant each: the public's, the members'), kept for the mails; each
- * member's document id into `document_ids` (of n). 0, or -1 when agenda
- * could not make them (the event is applied again later). */
-static int s_keep_documents(db_t *db, const Samhand__V1__Event *e, const notify_context_t *ctx,
-                            const Samhand__V1__Meeting *m, bool is_minutes,
-                            const notify_member_address_t *members, int n, const char *filename,
-                            char (*document_ids)[40])
+int notify_mail_keep_documents(db_t *db, const Samhand__V1__Event *e, const notify_context_t *ctx,
+                               const char *meeting_id, int notice_version, bool is_minutes,
+                               char *const *person_ids, int n, const char *filename,
+                               char (*document_ids)[40])
 {
     Samhand__V1__GetMailDocumentsRequest req = SAMHAND__V1__GET_MAIL_DOCUMENTS_REQUEST__INIT;
     char version[16] = "";
-    if (!is_minutes)
-        snprintf(version, sizeof version, "%d", m->notice_version);
-    req.meeting_id = m->id;
+    if (!is_minutes && notice_version > 0)
+        snprintf(version, sizeof version, "%d", notice_version);
+    req.meeting_id = (char *)meeting_id;
     req.kind = is_minutes ? SAMHAND__V1__GET_MAIL_DOCUMENTS_REQUEST__KIND__MINUTES
                           : SAMHAND__V1__GET_MAIL_DOCUMENTS_REQUEST__KIND__NOTICE;
     req.version = version;
-    char **ids = calloc((size_t)n, sizeof *ids);
-    if (!ids)
-        return -1;
-    for (int i = 0; i < n; i++)
-        ids[i] = members[i].person_id;
-    req.person_ids = ids;
+    req.person_ids = (char **)person_ids;
     req.n_person_ids = (size_t)n;
     /* on the consumer's fiber: the loop serves on while agenda renders */
     bus_client_t *client = bus_client_new(ctx->agenda_endpoint);
     Samhand__V1__Envelope *reply =
         client ? bus_client_call(client, "agenda.GetMailDocuments", &req.base, 15000) : NULL;
     bus_client_destroy(&client);
-    free(ids);
     Samhand__V1__GetMailDocumentsResponse *docs =
         !reply || (reply->status && reply->status->code != BUS_OK)
             ? NULL
@@ -192,7 +182,7 @@ static int s_keep_documents(db_t *db, const Samhand__V1__Event *e, const notify_
     for (int i = 0; rc == 0 && i < n; i++) {
         bool is_member = false;
         for (size_t k = 0; k < docs->n_member_person_ids; k++)
-            if (strcmp(docs->member_person_ids[k], members[i].person_id) == 0)
+            if (strcmp(docs->member_person_ids[k], person_ids[i]) == 0)
                 is_member = true;
         snprintf(document_ids[i], 40, "%s", is_member ? members_id : public_id);
         if (!document_ids[i][0])
@@ -244,6 +234,23 @@ static char *s_document_mail_text(const char *kind, const Samhand__V1__Meeting *
     return html;
 }
 
+/* notify_mail_keep_documents for the members on a meeting's mail. */
+static int s_keep_member_documents(db_t *db, const Samhand__V1__Event *e,
+                                   const notify_context_t *ctx, const Samhand__V1__Meeting *m,
+                                   bool is_minutes, const notify_member_address_t *members, int n,
+                                   const char *filename, char (*document_ids)[40])
+{
+    char **ids = calloc((size_t)n, sizeof *ids);
+    if (!ids)
+        return -1;
+    for (int i = 0; i < n; i++)
+        ids[i] = members[i].person_id;
+    int rc = notify_mail_keep_documents(db, e, ctx, m->id, m->notice_version, is_minutes, ids, n,
+                                        filename, document_ids);
+    free(ids);
+    return rc;
+}
+
 static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_context_t *ctx)
 {
     const char *kind, *word, *document = "agenda.GetMeetingNotice", *file_word = "Innkalling";
@@ -291,8 +298,8 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
             html = s_document_mail_text(kind, m, members[0].committee, filename, calendar != NULL,
                                         ctx->web_url);
             if (!document_ids || !html ||
-                s_keep_documents(db, e, ctx, m, is_minutes, members, n, filename, document_ids) !=
-                    0) {
+                s_keep_member_documents(db, e, ctx, m, is_minutes, members, n, filename,
+                                        document_ids) != 0) {
                 free(html);
                 html = NULL;
             }

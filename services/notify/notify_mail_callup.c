@@ -1,7 +1,7 @@
 /* The mails of call-ups (innkalling av vara): when a member's absence
  * calls the next deputy by rank, the deputy gets, in Norwegian, whom they
  * are called for and to which meeting, the link to accept or decline, the
- * notice as the public reads it and its calendar event; when the meeting
+ * notice as PDF (as the deputy reads it) and its calendar event; when the meeting
  * is cancelled or moved, the deputies whose call-ups it ended are told;
  * when no deputy is left, the committee's secretaries are told whose seat
  * stands empty. The member's reason is never in them: the events do not
@@ -19,7 +19,8 @@
 
 /* The intro to the deputy, set before the notice. Data in, text out; the
  * caller frees it. */
-static char *s_intro(const Samhand__V1__CallUp *c, const char *committee, const char *web_url)
+static char *s_intro(const Samhand__V1__CallUp *c, const char *committee, const char *filename,
+                     const char *web_url)
 {
     char *html = NULL;
     size_t len = 0;
@@ -45,15 +46,16 @@ static char *s_intro(const Samhand__V1__CallUp *c, const char *committee, const 
     html_text(out, link);
     fputs("\">", out);
     html_text(out, link);
-    fputs("</a>. Takker du nei, blir neste vara innkalt.</p>\n"
-          "<p>Møteinnkallingen følger nedenfor, og møtet er lagt ved som kalenderhendelse.</p>\n"
-          "</div>\n<hr>\n",
+    fputs("</a>. Takker du nei, blir neste vara innkalt.</p>\n<p>Møteinnkallingen er vedlagt (",
           out);
+    html_text(out, filename);
+    fputs("), og møtet er lagt ved som kalenderhendelse.</p>\n</div>\n", out);
     fclose(out);
     return html;
 }
 
-/* The notice with the intro after its <body>, or the intro alone. */
+/* The notice with the intro after its <body>, or (no notice) the intro
+ * alone as a page of its own. */
 static char *s_with_notice(const char *intro, const char *notice)
 {
     const char *body = notice ? strstr(notice, "<body>") : NULL;
@@ -316,23 +318,26 @@ int notify_mail_callup_plan(db_t *db, const Samhand__V1__Event *e, const notify_
     if (res && PQntuples(res) > 0) {
         const char *committee = PQgetisnull(res, 0, 2) ? "utvalget" : PQgetvalue(res, 0, 2);
         const char *short_name = PQgetisnull(res, 0, 3) ? committee : PQgetvalue(res, 0, 3);
-        char *notice = notify_mail_render(ctx, "agenda.GetMeetingNotice", a->meeting_id);
+        /* the notice as PDF, as the deputy reads it (a member today: in full) */
+        char subject[300], date[11] = "", filename[300], document_id[40] = "";
+        if (c->meeting_start_time)
+            time_format_date(c->meeting_start_time->seconds, date);
+        snprintf(filename, sizeof filename, "Innkalling %.200s %s.pdf", short_name, date);
+        char *const person_ids[] = {c->deputy_person_id};
+        int kept = notify_mail_keep_documents(db, e, ctx, a->meeting_id, 0, false, person_ids, 1,
+                                              filename, &document_id);
         char *calendar = notify_mail_render(ctx, "agenda.GetMeetingCalendar", a->meeting_id);
-        char *intro = s_intro(c, committee, ctx->web_url);
-        char *html = intro ? s_with_notice(intro, notice) : NULL;
-        if (!notice || !calendar || !html) {
+        char *intro = s_intro(c, committee, filename, ctx->web_url);
+        char *html = intro ? s_with_notice(intro, NULL) : NULL;
+        if (kept != 0 || !calendar || !html) {
             log_warn("could not render the notice for a deputy's call-up; trying again later");
             rc = -1;
         } else {
-            char subject[300], date[11] = "";
-            if (c->meeting_start_time)
-                time_format_date(c->meeting_start_time->seconds, date);
             snprintf(subject, sizeof subject, "Innkalling som vara: %s %s", short_name, date);
-            rc = notify_mail_queue(db, e->id, "callup", PQgetvalue(res, 0, 0),
-                                   PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1), subject,
-                                   html, calendar);
+            rc = notify_mail_queue_with(db, e->id, "callup", PQgetvalue(res, 0, 0),
+                                        PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
+                                        subject, html, calendar, document_id);
         }
-        free(notice);
         free(calendar);
         free(intro);
         free(html);

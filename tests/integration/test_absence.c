@@ -100,6 +100,26 @@ static char *s_first_part(const char *message)
     return (char *)text;
 }
 
+/* The text of the mail's one PDF attachment, as an outside reader finds
+ * it: python3's email package takes the mail apart, poppler's pdftotext
+ * reads the PDF. The caller frees it. */
+static char *s_pdf_text(const char *message)
+{
+    harness_http_response_t raw = {.body = (char *)message, .body_len = strlen(message)};
+    int status;
+    char *text = harness_http_body_through(
+        &raw,
+        "python3 -c 'import email, sys\nfrom email import policy\n"
+        "m = email.message_from_binary_file(open(sys.argv[1], \"rb\"), policy=policy.default)\n"
+        "pdfs = [p for p in m.iter_attachments() if p.get_content_type() == "
+        "\"application/pdf\"]\nassert len(pdfs) == 1\n"
+        "sys.stdout.buffer.write(pdfs[0].get_content())' %s | pdftotext -raw -enc UTF-8 - - 2>&1",
+        &status);
+    if (status != 0)
+        fail_msg("no PDF to read in the mail: %s", text);
+    return text;
+}
+
 /* The call-up mail to `address` among those from `from` on, waiting for
  * it (a deputy, a member of the committee, also gets every notice). */
 static const char *s_mail_to(size_t from, const char *address)
@@ -295,7 +315,13 @@ static void test_absence_calls_the_deputies_in_turn_and_the_minutes_show_who_cam
     assert_non_null(strstr(message, "Content-Type: text/calendar; charset=utf-8; method=PUBLISH"));
     char *html = s_first_part(message);
     assert_non_null(strstr(html, "Du er innkalt som 1. vara for Kari Nordmann"));
-    assert_non_null(strstr(html, "<h1>MØTEINNKALLING</h1>"));
+    assert_non_null(strstr(html, "Møteinnkallingen er vedlagt (Innkalling ASU "));
+    assert_null(strstr(html, "<h1>MØTEINNKALLING</h1>")); /* the notice is the PDF */
+    char *pdf_text = s_pdf_text(message);
+    assert_non_null(strstr(pdf_text, "MØTEINNKALLING"));
+    assert_non_null(strstr(pdf_text, "Tilsetting av fagrådsleder"));
+    assert_null(strstr(pdf_text, REASON));
+    free(pdf_text);
     char link[200];
     snprintf(link, sizeof link,
              "https://samhand.helsefellesskapet.no/mine-moter.html?innkalling=%s", call_up);
