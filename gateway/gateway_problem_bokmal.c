@@ -47,8 +47,13 @@ static const struct {
     {"the absence of person * from this meeting is reported already",
      "forfall for person $1 til dette møtet er allerede meldt"},
     {"absence * is withdrawn already", "forfall $1 er allerede trukket tilbake"},
-    {"the call-up is answered already, or its absence withdrawn",
-     "innkallingen er allerede besvart, eller forfallet er trukket tilbake"},
+    {"the call-up is answered already, its absence withdrawn, or it ended when the meeting was "
+     "moved",
+     "innkallingen er allerede besvart, forfallet er trukket tilbake, eller innkallingen "
+     "gjelder ikke lenger fordi møtet er flyttet"},
+    {"the meeting is cancelled: its call-ups have ended and its absences no longer count",
+     "møtet er avlyst: innkallingene av vara gjelder ikke lenger, og forfall til det teller "
+     "ikke"},
     {"person * has declared this item already",
      "person $1 har allerede meldt mulig inhabilitet i denne saken"},
     {"decision is required: DISQUALIFIED or NOT_DISQUALIFIED",

@@ -50,6 +50,10 @@ typedef struct {
     Samhand__V1__FieldError **errors;
     size_t n_errors;
     bool is_failed_with_errors;
+    /* The person a handler reads for instead of the caller: a service's
+     * document made for one recipient of a mail (a handler sets it on a
+     * call of its own that it hands to another); NULL: the caller. */
+    const char *reader_person_id;
 } bus_call_t;
 
 typedef struct {

@@ -95,11 +95,17 @@ static bool s_same_organizations(const Samhand__V1__Action *a,
 #define EXEMPT_TEXT "Unntatt offentlighet"
 
 /* What someone without a standing in the committee sees of an action
- * decided on an exempt item: its number, status and due date; not what it
- * is, who answers for it or its notes. */
+ * decided on an exempt item: its number, status, due date and the item's
+ * public title; not what it is, who answers for it or its notes. An item
+ * exempt before public titles reads «Unntatt offentlighet». */
 static void s_hide_exempt(Samhand__V1__Action *a)
 {
-    agenda_text_replace(&a->description, EXEMPT_TEXT);
+    char text[2048];
+    if (a->public_title[0])
+        snprintf(text, sizeof text, "%s (unntatt offentlighet)", a->public_title);
+    else
+        snprintf(text, sizeof text, "%s", EXEMPT_TEXT);
+    agenda_text_replace(&a->description, text);
     agenda_text_replace(&a->responsible, "");
     for (size_t i = 0; i < a->n_notes; i++)
         protobuf_c_message_free_unpacked(&a->notes[i]->base, NULL);

@@ -138,6 +138,9 @@ static int s_coming(bus_call_t *call, const char *id, Samhand__V1__Meeting **out
     if (m->state != SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED)
         why = m->state == SAMHAND__V1__MEETING__STATE__DRAFT
                   ? "the notice of the meeting has not gone out"
+              : m->state == SAMHAND__V1__MEETING__STATE__CANCELLED
+                  ? "the meeting is cancelled: its call-ups have ended and its absences no "
+                    "longer count"
                   : "the meeting is no longer to come";
     else if (m->start_time && (int64_t)time(NULL) >= m->start_time->seconds)
         why = "the meeting has begun", field = "start_time";
@@ -279,6 +282,82 @@ int agenda_absence_withdraw(bus_call_t *call)
 
 /* ------------------------------------------------------------ call-ups */
 
+/* Keeps of the absence's call-ups those `ended` names for it. */
+static void s_keep_ended(Samhand__V1__Absence *a, const agenda_ended_call_up_t *ended, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < a->n_call_ups; i++) {
+        bool is_ended = false;
+        for (size_t k = 0; k < n && !is_ended; k++)
+            is_ended = strcmp(ended[k].id, a->call_ups[i]->id) == 0;
+        if (is_ended)
+            a->call_ups[kept++] = a->call_ups[i];
+        else
+            protobuf_c_message_free_unpacked(&a->call_ups[i]->base, NULL);
+    }
+    a->n_call_ups = kept;
+}
+
+/* A moved meeting's absence still stands: the first deputy by rank who
+ * has not declined is called for the new time (the one whose call-up
+ * ended, asked again), or none is left. 0, or -1 after failing. */
+static int s_call_again(bus_call_t *call, const char *meeting_id, const char *absence_id)
+{
+    int called = agenda_store_call_next(call->db, absence_id);
+    Samhand__V1__Absence *a = NULL;
+    if (called < 0 || agenda_store_absence_get(call->db, meeting_id, absence_id, &a) != 0)
+        return bus_call_fail_db(call, "call the next deputy");
+    ProtobufCMessage *event = s_absence_event(a);
+    int rc = 0;
+    if (!event)
+        rc = bus_call_fail(call, BUS_INTERNAL, NULL, "out of memory");
+    else if (db_outbox_append(call->db,
+                              called == 0 ? "no.samhand.absence.deputy_called"
+                                          : "no.samhand.absence.no_deputy_left",
+                              a->id, NULL, a->committee_id, event) != 0)
+        rc = bus_call_fail_db(call, "record the change");
+    if (event)
+        protobuf_c_message_free_unpacked(event, NULL);
+    protobuf_c_message_free_unpacked(&a->base, NULL);
+    return rc;
+}
+
+int agenda_call_ups_end(bus_call_t *call, const char *meeting_id, bool is_cancelled)
+{
+    agenda_ended_call_up_t *ended = NULL;
+    size_t n = 0;
+    if (agenda_store_call_ups_end(call->db, meeting_id, &ended, &n) != 0)
+        return bus_call_fail_db(call, "end call-ups");
+    const char *type =
+        is_cancelled ? "no.samhand.absence.meeting_cancelled" : "no.samhand.absence.meeting_moved";
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        bool is_first = true; /* one event an absence */
+        for (size_t k = 0; k < i && is_first; k++)
+            is_first = strcmp(ended[k].absence_id, ended[i].absence_id) != 0;
+        if (!is_first)
+            continue;
+        Samhand__V1__Absence *a = NULL;
+        if (agenda_store_absence_get(call->db, meeting_id, ended[i].absence_id, &a) != 0) {
+            rc = bus_call_fail_db(call, "end call-ups");
+            break;
+        }
+        s_keep_ended(a, ended, n);
+        ProtobufCMessage *event = s_absence_event(a);
+        if (!event)
+            rc = bus_call_fail(call, BUS_INTERNAL, NULL, "out of memory");
+        else if (db_outbox_append(call->db, type, a->id, NULL, a->committee_id, event) != 0)
+            rc = bus_call_fail_db(call, "record the change");
+        if (event)
+            protobuf_c_message_free_unpacked(event, NULL);
+        protobuf_c_message_free_unpacked(&a->base, NULL);
+        if (rc == 0 && !is_cancelled)
+            rc = s_call_again(call, meeting_id, ended[i].absence_id);
+    }
+    free(ended);
+    return rc;
+}
+
 /* Answers a call-up as its deputy: `state` ACCEPTED or DECLINED. A call-up
  * of anyone else answers 404 as one that does not exist. */
 static int s_answer(bus_call_t *call, const char *state, const char *type)
@@ -313,7 +392,8 @@ static int s_answer(bus_call_t *call, const char *state, const char *type)
         return bus_call_fail_db(call, "answer call-up");
     if (rc > 0)
         return bus_call_fail(call, BUS_FAILED_PRECONDITION, "state",
-                             "the call-up is answered already, or its absence withdrawn");
+                             "the call-up is answered already, its absence withdrawn, or it "
+                             "ended when the meeting was moved");
     int called = -1;
     if (strcmp(state, "DECLINED") == 0 &&
         (called = agenda_store_call_next(call->db, absence_id)) < 0)

@@ -4,6 +4,7 @@
  * and the notice period. */
 #include "agenda_checks.h"
 #include "agenda_document.h"
+#include "agenda_attendance.h"
 #include "agenda_meeting.h"
 #include "agenda_notice.h"
 #include "agenda_scope.h"
@@ -400,6 +401,10 @@ int agenda_meeting_update(bus_call_t *call)
             bus_call_fail_db(call, "record the change");
             goto done;
         }
+        /* moved: the deputies called up for the old time are told, and
+         * their call-ups end */
+        if (new_start != m->start_time->seconds && agenda_call_ups_end(call, req->id, false) != 0)
+            goto done;
     }
     rc = 0;
 done:
@@ -429,6 +434,9 @@ int agenda_meeting_cancel(bus_call_t *call)
                              "reason is required to cancel a meeting whose notice went out");
     if (agenda_store_meeting_set_state(call->db, req->id, "CANCELLED", req->reason) != 0)
         return bus_call_fail_db(call, "cancel meeting");
+    /* the deputies called up for it are told, and come no more */
+    if (noticed && agenda_call_ups_end(call, req->id, true) != 0)
+        return -1;
     return agenda_meeting_commit(call, req->id, "no.samhand.meeting.cancelled");
 }
 

@@ -38,13 +38,20 @@ static const struct {
 bool agenda_caller_known(bus_call_t *call)
 {
     const Samhand__V1__Principal *p = call->envelope->principal;
-    return p && p->subject && *p->subject;
+    return call->reader_person_id || (p && p->subject && *p->subject);
 }
 
 int agenda_caller_standing(bus_call_t *call, const char *committee_id)
 {
     if (!agenda_caller_known(call) || !check_uuid(committee_id))
         return AGENDA_STANDING_NONE;
+    if (call->reader_person_id) {
+        /* a document for a mail's recipient: what they would read signed
+         * in, as a member at most (never a secretary's working draft) */
+        int is_member =
+            agenda_store_person_is_member(call->db, committee_id, call->reader_person_id);
+        return is_member > 0 ? AGENDA_STANDING_MEMBER : AGENDA_STANDING_NONE;
+    }
     const Samhand__V1__Principal *p = call->envelope->principal;
     if (bus_call_holds_role(call, "administrator"))
         return AGENDA_STANDING_RUNS;
@@ -67,8 +74,8 @@ int agenda_caller_standing(bus_call_t *call, const char *committee_id)
 agenda_reader_t agenda_caller_reader(bus_call_t *call)
 {
     agenda_reader_t reader = {.subject = ""};
-    if (!agenda_caller_known(call))
-        return reader;
+    if (!agenda_caller_known(call) || call->reader_person_id)
+        return reader; /* a mail's recipient: the public's reading of other committees */
     const Samhand__V1__Principal *p = call->envelope->principal;
     reader.is_administrator = bus_call_holds_role(call, "administrator");
     reader.subject = p->subject;

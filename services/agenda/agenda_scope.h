@@ -6,14 +6,17 @@
 #include "agenda_store.h"
 #include "samhand_bus.h"
 
-/* True when the caller presented a valid credential. */
+/* True when the caller presented a valid credential, or the call reads
+ * for a person (call->reader_person_id: a mail's recipient). */
 bool agenda_caller_known(bus_call_t *call);
 
 /* The caller's standing in a committee (agenda_scope.c): RUNS for
  * administrators, the committee's secretary, chair and vice chair (by a
  * membership today of the person who signs in as the caller) and the
  * secretariat and secretaries of the organisation that runs it; MEMBER for
- * its other members today; NONE otherwise. Asks the database. */
+ * its other members today; NONE otherwise. A call that reads for a person
+ * (call->reader_person_id) has MEMBER when that person holds a membership
+ * today, else NONE: never RUNS. Asks the database. */
 enum { AGENDA_STANDING_NONE, AGENDA_STANDING_MEMBER, AGENDA_STANDING_RUNS };
 int agenda_caller_standing(bus_call_t *call, const char *committee_id);
 

@@ -49,6 +49,7 @@ const bus_route_t agenda_routes[] = {
     ROUTE("ApproveMinutes", approve_minutes_request, agenda_minutes_approve),
     ROUTE("GetMinutes", get_meeting_document_request, agenda_minutes_html),
     ROUTE("GetMinutesPdf", get_meeting_document_request, agenda_minutes_pdf_get),
+    ROUTE("GetMailDocuments", get_mail_documents_request, agenda_mail_documents),
     ROUTE("GetCase", get_case_request, agenda_case_get),
     ROUTE("ListCases", list_cases_request, agenda_case_list),
     ROUTE("CreateAction", create_action_request, agenda_action_create),

@@ -61,6 +61,8 @@ int agenda_minutes_outcome(bus_call_t *call);
 int agenda_minutes_approve(bus_call_t *call);
 int agenda_minutes_html(bus_call_t *call);
 int agenda_minutes_pdf_get(bus_call_t *call);
+/* agenda_mail_documents.c: the PDFs of a meeting's mails, a variant each reader */
+int agenda_mail_documents(bus_call_t *call);
 int agenda_case_get(bus_call_t *call);
 int agenda_case_list(bus_call_t *call);
 int agenda_action_create(bus_call_t *call);

@@ -81,6 +81,15 @@ int agenda_store_committee_reports_to(db_t *db, const char *id, const char *ance
  * committee does not exist, -1 on error. */
 int agenda_store_committee_standing(db_t *db, const char *committee_id, const char *subject,
                                     char secretariat[40], bool *runs, bool *member);
+/* Whether person `person_id` holds a membership of the committee today, in
+ * any role (the standing of a member, for a document made for them): 1
+ * or 0, -1 on error. */
+int agenda_store_person_is_member(db_t *db, const char *committee_id, const char *person_id);
+/* Of `person_ids` (n of them), those who hold a membership of meeting
+ * `meeting_id`'s committee today, into `members` (the caller's array of n,
+ * the strings borrowed from person_ids). Their number, or -1 on error. */
+int agenda_store_members_of_meeting(db_t *db, const char *meeting_id, char *const *person_ids,
+                                    size_t n, const char **members);
 
 /* organization_id NULL: the person's own organisation. Returns 1 when the
  * person does not exist. */

@@ -13,13 +13,26 @@
     "array_to_json(responsible_organization_ids)::text, responsible, "                             \
     "coalesce(due_date::text, ''), status, (due_date < (now() AT TIME ZONE 'Europe/Oslo')::date "  \
     "AND status IN ('OPEN', 'IN_PROGRESS')), number, " ROWS_TIMESTAMP_US(                          \
-        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", " ITEM_EXEMPT("actions") ", row_seq"
+        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", " ITEM_EXEMPT("actions") ", "        \
+                                                                                       "coalesce(" \
+                                                                                       "(SELECT "  \
+                                                                                       "i.public_" \
+                                                                                       "title "    \
+                                                                                       "FROM "     \
+                                                                                       "agenda_"   \
+                                                                                       "items i "  \
+                                                                                       "WHERE "    \
+                                                                                       "i.id = "   \
+                                                                                       "actions."  \
+                                                                                       "item_id)," \
+                                                                                       " ''), "    \
+                                                                                       "row_seq"
 
 /* ACTION_COLUMNS, in order, into samhand.v1.Action */
 static const rows_map_t s_action_map =
     ROWS_MAP(samhand__v1__action__descriptor, "id", "committee_id", "item_id", "description",
              "responsible_organization_ids", "responsible", "due_date", "status", "is_overdue",
-             "number", "create_time", "update_time", "is_exempt");
+             "number", "create_time", "update_time", "is_exempt", "public_title");
 
 static ProtobufCMessage *s_action(const PGresult *res, int row)
 {

@@ -162,6 +162,34 @@ int agenda_store_absence_withdraw(db_t *db, const char *meeting_id, const char *
                : 0;
 }
 
+int agenda_store_call_ups_end(db_t *db, const char *meeting_id, agenda_ended_call_up_t **ended,
+                              size_t *n)
+{
+    *ended = NULL;
+    *n = 0;
+    const char *params[] = {meeting_id};
+    PGresult *res = db_query(db,
+                             "UPDATE call_ups c SET state = 'ENDED', answered_at = "
+                             "coalesce(c.answered_at, now()) FROM absences a WHERE a.id = "
+                             "c.absence_id AND a.meeting_id = $1 AND a.withdrawn_at IS NULL AND "
+                             "c.state IN ('CALLED', 'ACCEPTED') RETURNING c.absence_id, c.id",
+                             1, params);
+    if (!res)
+        return -1;
+    int rows = PQntuples(res);
+    if (rows > 0 && !(*ended = calloc((size_t)rows, sizeof **ended))) {
+        PQclear(res);
+        return -1;
+    }
+    for (int i = 0; i < rows; i++) {
+        snprintf((*ended)[i].absence_id, 40, "%s", PQgetvalue(res, i, 0));
+        snprintf((*ended)[i].id, 40, "%s", PQgetvalue(res, i, 1));
+    }
+    *n = (size_t)rows;
+    PQclear(res);
+    return 0;
+}
+
 int agenda_store_call_next(db_t *db, const char *absence_id)
 {
     const char *params[] = {absence_id};
@@ -211,8 +239,8 @@ int agenda_store_call_ups_of(db_t *db, const char *meeting_id, const char *perso
     const char *params[] = {meeting_id, person_id};
     return rows_children(db,
                          "SELECT " CALL_UP_COLUMNS CALL_UP_FROM
-                         "WHERE a.meeting_id = $1 AND c.deputy_person_id = $2 AND c.state <> "
-                         "'WITHDRAWN' ORDER BY c.called_at, c.id",
+                         "WHERE a.meeting_id = $1 AND c.deputy_person_id = $2 AND c.state NOT IN "
+                         "('WITHDRAWN', 'ENDED') ORDER BY c.called_at, c.id",
                          2, params, s_call_up, parent, field);
 }
 

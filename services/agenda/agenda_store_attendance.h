@@ -30,6 +30,15 @@ int agenda_store_absence_get(db_t *db, const char *meeting_id, const char *id,
                              Samhand__V1__Absence **out);
 /* Withdraws a standing notice and every call-up still open; 1 when none stands. */
 int agenda_store_absence_withdraw(db_t *db, const char *meeting_id, const char *id);
+/* A call-up ended by a change of its meeting. */
+typedef struct {
+    char absence_id[40], id[40];
+} agenda_ended_call_up_t;
+/* Ends every open call-up (called, or accepted) of the meeting: its
+ * meeting was cancelled or moved. Those ended into *ended (n of them, the
+ * caller frees the array; NULL when none). 0, or -1 on error. */
+int agenda_store_call_ups_end(db_t *db, const char *meeting_id, agenda_ended_call_up_t **ended,
+                              size_t *n);
 
 /* Calls the next deputy for the absence: of those standing in for the
  * member, then for the member's organisation's seat, by rank, the first

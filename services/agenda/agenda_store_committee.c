@@ -163,6 +163,57 @@ int agenda_store_committee_standing(db_t *db, const char *committee_id, const ch
     return rc;
 }
 
+int agenda_store_person_is_member(db_t *db, const char *committee_id, const char *person_id)
+{
+    const char *params[] = {committee_id, person_id};
+    PGresult *res = db_query(db,
+                             "SELECT 1 FROM memberships WHERE committee_id = $1::uuid AND "
+                             "person_id = $2::uuid AND term_from <= current_date AND "
+                             "(term_to IS NULL OR term_to >= current_date) LIMIT 1",
+                             2, params);
+    if (!res)
+        return -1;
+    int is_member = PQntuples(res) > 0;
+    PQclear(res);
+    return is_member;
+}
+
+int agenda_store_members_of_meeting(db_t *db, const char *meeting_id, char *const *person_ids,
+                                    size_t n, const char **members)
+{
+    /* the ids as one array literal: they are uuids, checked by the caller */
+    char *list = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&list, &len);
+    if (!out)
+        return -1;
+    fputc('{', out);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%s", i ? "," : "", person_ids[i]);
+    fputc('}', out);
+    fclose(out);
+    const char *params[] = {meeting_id, list};
+    PGresult *res = db_query(
+        db,
+        "SELECT DISTINCT ms.person_id::text FROM meetings mt JOIN memberships ms ON "
+        "ms.committee_id = mt.committee_id WHERE mt.id = $1::uuid AND ms.person_id = ANY "
+        "($2::uuid[]) AND ms.term_from <= current_date AND (ms.term_to IS NULL OR ms.term_to >= "
+        "current_date)",
+        2, params);
+    free(list);
+    if (!res)
+        return -1;
+    int found = 0;
+    for (int r = 0; r < PQntuples(res); r++)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(person_ids[i], PQgetvalue(res, r, 0)) == 0) {
+                members[found++] = person_ids[i];
+                break;
+            }
+    PQclear(res);
+    return found;
+}
+
 /* ------------------------------------------------------------ memberships */
 
 #define MEMBERSHIP_COLUMNS                                                                         \

@@ -82,8 +82,17 @@ int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const ch
                       const char *organization_id, const char *subject, const char *html,
                       const char *calendar)
 {
-    const char *params[] = {event_id, kind, to, subject, html, calendar, organization_id};
-    int is_queued = notify_store_mail_insert(db, params);
+    return notify_mail_queue_with(db, event_id, kind, to, organization_id, subject, html, calendar,
+                                  NULL);
+}
+
+int notify_mail_queue_with(db_t *db, const char *event_id, const char *kind, const char *to,
+                           const char *organization_id, const char *subject, const char *html,
+                           const char *calendar, const char *document_id)
+{
+    const char *params[] = {event_id,        kind,       to, subject, html, calendar,
+                            organization_id, document_id};
+    int is_queued = notify_store_mail_insert_with(db, params);
     if (is_queued < 0)
         return -1;
     if (is_queued) { /* not: planned already, or not to be sent */
@@ -129,17 +138,130 @@ char *notify_mail_render(const notify_context_t *ctx, const char *method, const 
     return s_render(ctx, method, meeting_id, 0);
 }
 
+int notify_mail_keep_documents(db_t *db, const Samhand__V1__Event *e, const notify_context_t *ctx,
+                               const char *meeting_id, int notice_version, bool is_minutes,
+                               char *const *person_ids, int n, const char *filename,
+                               char (*document_ids)[40])
+{
+    Samhand__V1__GetMailDocumentsRequest req = SAMHAND__V1__GET_MAIL_DOCUMENTS_REQUEST__INIT;
+    char version[16] = "";
+    if (!is_minutes && notice_version > 0)
+        snprintf(version, sizeof version, "%d", notice_version);
+    req.meeting_id = (char *)meeting_id;
+    req.kind = is_minutes ? SAMHAND__V1__GET_MAIL_DOCUMENTS_REQUEST__KIND__MINUTES
+                          : SAMHAND__V1__GET_MAIL_DOCUMENTS_REQUEST__KIND__NOTICE;
+    req.version = version;
+    req.person_ids = (char **)person_ids;
+    req.n_person_ids = (size_t)n;
+    /* on the consumer's fiber: the loop serves on while agenda renders */
+    bus_client_t *client = bus_client_new(ctx->agenda_endpoint);
+    Samhand__V1__Envelope *reply =
+        client ? bus_client_call(client, "agenda.GetMailDocuments", &req.base, 15000) : NULL;
+    bus_client_destroy(&client);
+    Samhand__V1__GetMailDocumentsResponse *docs =
+        !reply || (reply->status && reply->status->code != BUS_OK)
+            ? NULL
+            : samhand__v1__get_mail_documents_response__unpack(NULL, reply->body.len,
+                                                               reply->body.data);
+    if (reply)
+        samhand__v1__envelope__free_unpacked(reply, NULL);
+    if (!docs)
+        return -1;
+    char public_id[40] = "", members_id[40] = "";
+    int rc = 0;
+    if (docs->public_document &&
+        notify_store_mail_document_keep(
+            db, e->id, "public", filename, docs->public_document->content_type,
+            docs->public_document->body.data, docs->public_document->body.len, public_id) != 0)
+        rc = -1;
+    if (rc == 0 && docs->members_document &&
+        notify_store_mail_document_keep(
+            db, e->id, "members", filename, docs->members_document->content_type,
+            docs->members_document->body.data, docs->members_document->body.len, members_id) != 0)
+        rc = -1;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        bool is_member = false;
+        for (size_t k = 0; k < docs->n_member_person_ids; k++)
+            if (strcmp(docs->member_person_ids[k], person_ids[i]) == 0)
+                is_member = true;
+        snprintf(document_ids[i], 40, "%s", is_member ? members_id : public_id);
+        if (!document_ids[i][0])
+            rc = -1; /* agenda left someone without a document */
+    }
+    samhand__v1__get_mail_documents_response__free_unpacked(docs, NULL);
+    return rc;
+}
+
+/* The short text of a mail that carries its document as PDF: what it
+ * is, when, and where the same is read in samhand. Data in, text out; the
+ * caller frees it. */
+static char *s_document_mail_text(const char *kind, const Samhand__V1__Meeting *m,
+                                  const char *committee, const char *filename, bool has_calendar,
+                                  const char *web_url)
+{
+    char *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    if (!out)
+        return NULL;
+    char date[11], clock[6];
+    time_format_date(m->start_time->seconds, date);
+    time_format_clock(m->start_time->seconds, clock);
+    const char *what = strcmp(kind, "minutes") == 0      ? "referatet fra"
+                       : strcmp(kind, "supplement") == 0 ? "tilleggsinnkallingen til"
+                                                         : "innkallingen til";
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+          "<p>Vedlagt er ",
+          out);
+    fputs(what, out);
+    fputs(" møtet i ", out);
+    html_text(out, committee);
+    fprintf(out, " %s kl. %s (", date, clock);
+    html_text(out, filename);
+    fputs(")", out);
+    if (has_calendar)
+        fputs(", og møtet er lagt ved som kalenderhendelse", out);
+    fputs(".</p>\n", out);
+    if (web_url && web_url[0]) {
+        fputs("<p>Møtet og dokumentene finner du også i samhand: <a href=\"", out);
+        html_text(out, web_url);
+        fputs("/mine-moter.html\">", out);
+        html_text(out, web_url);
+        fputs("/mine-moter.html</a>.</p>\n", out);
+    }
+    fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
+    fclose(out);
+    return html;
+}
+
+/* notify_mail_keep_documents for the members on a meeting's mail. */
+static int s_keep_member_documents(db_t *db, const Samhand__V1__Event *e,
+                                   const notify_context_t *ctx, const Samhand__V1__Meeting *m,
+                                   bool is_minutes, const notify_member_address_t *members, int n,
+                                   const char *filename, char (*document_ids)[40])
+{
+    char **ids = calloc((size_t)n, sizeof *ids);
+    if (!ids)
+        return -1;
+    for (int i = 0; i < n; i++)
+        ids[i] = members[i].person_id;
+    int rc = notify_mail_keep_documents(db, e, ctx, m->id, m->notice_version, is_minutes, ids, n,
+                                        filename, document_ids);
+    free(ids);
+    return rc;
+}
+
 static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_context_t *ctx)
 {
-    const char *kind, *word, *document = "agenda.GetMeetingNotice";
+    const char *kind, *word, *document = "agenda.GetMeetingNotice", *file_word = "Innkalling";
     if (strcmp(e->type, "no.samhand.meeting.notice_published") == 0)
         kind = "notice", word = "Møteinnkalling";
     else if (strcmp(e->type, "no.samhand.meeting.notice_supplemented") == 0)
-        kind = "supplement", word = "Tilleggsinnkalling";
+        kind = "supplement", word = "Tilleggsinnkalling", file_word = "Tilleggsinnkalling";
     else if (strcmp(e->type, "no.samhand.meeting.cancelled") == 0)
         kind = "cancellation", word = "Avlyst møte";
     else if (strcmp(e->type, "no.samhand.meeting.minutes_approved") == 0)
-        kind = "minutes", word = "Referat", document = "agenda.GetMinutes";
+        kind = "minutes", word = "Referat", document = "agenda.GetMinutes", file_word = "Referat";
     else
         return 0;
     Samhand__V1__Meeting *m = samhand__v1__meeting__unpack(NULL, e->data.len, e->data.data);
@@ -159,12 +281,31 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     int n;
     notify_member_address_t *members = notify_store_member_addresses(db, m->committee_id, day, &n);
     int rc = n < 0 ? -1 : 0;
-    char *html = NULL, *calendar = NULL;
+    bool is_minutes = strcmp(kind, "minutes") == 0;
+    /* a notice and the minutes go as PDF, each reader's variant; a
+     * cancellation says so in the mail itself */
+    bool has_pdf = strcmp(kind, "cancellation") != 0;
+    char *html = NULL, *calendar = NULL, filename[300] = "";
+    char(*document_ids)[40] = NULL;
     if (n > 0) {
-        bool is_minutes = strcmp(kind, "minutes") == 0;
-        html = s_render(ctx, document, m->id, is_minutes ? 0 : m->notice_version);
         if (!is_minutes)
             calendar = s_render(ctx, "agenda.GetMeetingCalendar", m->id, m->notice_version);
+        if (has_pdf) {
+            /* «Innkalling ASU 08.02.2023.pdf» */
+            snprintf(filename, sizeof filename, "%s %.200s %s.pdf", file_word, members[0].committee,
+                     date);
+            document_ids = calloc((size_t)n, sizeof *document_ids);
+            html = s_document_mail_text(kind, m, members[0].committee, filename, calendar != NULL,
+                                        ctx->web_url);
+            if (!document_ids || !html ||
+                s_keep_member_documents(db, e, ctx, m, is_minutes, members, n, filename,
+                                        document_ids) != 0) {
+                free(html);
+                html = NULL;
+            }
+        } else {
+            html = s_render(ctx, document, m->id, m->notice_version);
+        }
         if (!html) {
             log_warn("could not render the %s of a meeting; trying again later", kind);
             rc = -1; /* the event is applied again later */
@@ -173,10 +314,11 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     for (int i = 0; rc == 0 && i < n; i++) {
         char subject[300];
         snprintf(subject, sizeof subject, "%s: %s %s", word, members[i].committee, date);
-        rc = notify_mail_queue(db, e->id, kind, members[i].email, members[i].organization_id,
-                               subject, html, calendar);
+        rc = notify_mail_queue_with(db, e->id, kind, members[i].email, members[i].organization_id,
+                                    subject, html, calendar, document_ids ? document_ids[i] : NULL);
     }
     notify_member_addresses_free(members, n);
+    free(document_ids);
     free(html);
     free(calendar);
     samhand__v1__meeting__free_unpacked(m, NULL);

@@ -1,8 +1,11 @@
-/* The mail that calls a deputy up (innkalling av vara): when a member's
- * absence calls the next deputy by rank, the deputy gets, in Norwegian,
- * whom they are called for and to which meeting, the link to accept or
- * decline, the notice as the public reads it and its calendar event. The
- * member's reason is never in it: the event does not carry it. */
+/* The mails of call-ups (innkalling av vara): when a member's absence
+ * calls the next deputy by rank, the deputy gets, in Norwegian, whom they
+ * are called for and to which meeting, the link to accept or decline, the
+ * notice as PDF (as the deputy reads it) and its calendar event; when the meeting
+ * is cancelled or moved, the deputies whose call-ups it ended are told;
+ * when no deputy is left, the committee's secretaries are told whose seat
+ * stands empty. The member's reason is never in them: the events do not
+ * carry it. */
 #include "notify_server.h"
 #include "notify_store.h"
 #include "samhand/v1/agenda.pb-c.h"
@@ -16,7 +19,8 @@
 
 /* The intro to the deputy, set before the notice. Data in, text out; the
  * caller frees it. */
-static char *s_intro(const Samhand__V1__CallUp *c, const char *committee, const char *web_url)
+static char *s_intro(const Samhand__V1__CallUp *c, const char *committee, const char *filename,
+                     const char *web_url)
 {
     char *html = NULL;
     size_t len = 0;
@@ -42,15 +46,16 @@ static char *s_intro(const Samhand__V1__CallUp *c, const char *committee, const 
     html_text(out, link);
     fputs("\">", out);
     html_text(out, link);
-    fputs("</a>. Takker du nei, blir neste vara innkalt.</p>\n"
-          "<p>Møteinnkallingen følger nedenfor, og møtet er lagt ved som kalenderhendelse.</p>\n"
-          "</div>\n<hr>\n",
+    fputs("</a>. Takker du nei, blir neste vara innkalt.</p>\n<p>Møteinnkallingen er vedlagt (",
           out);
+    html_text(out, filename);
+    fputs("), og møtet er lagt ved som kalenderhendelse.</p>\n</div>\n", out);
     fclose(out);
     return html;
 }
 
-/* The notice with the intro after its <body>, or the intro alone. */
+/* The notice with the intro after its <body>, or (no notice) the intro
+ * alone as a page of its own. */
 static char *s_with_notice(const char *intro, const char *notice)
 {
     const char *body = notice ? strstr(notice, "<body>") : NULL;
@@ -75,8 +80,218 @@ static char *s_with_notice(const char *intro, const char *notice)
     return html;
 }
 
+/* "13.00 05.02.2031" parts of a call-up's meeting: its date and clock. */
+static void s_when(const Samhand__V1__CallUp *c, char date[11], char clock[6])
+{
+    date[0] = clock[0] = '\0';
+    if (c->meeting_start_time) {
+        time_format_date(c->meeting_start_time->seconds, date);
+        time_format_clock(c->meeting_start_time->seconds, clock);
+    }
+}
+
+/* The committee's name (else its short name) and short name (else its
+ * name) into the caller's buffers. 0, or -1 on error. */
+static int s_committee(db_t *db, const char *committee_id, char name[300], char short_name[300])
+{
+    const char *params[] = {committee_id};
+    PGresult *res = db_query(db,
+                             "SELECT coalesce(nullif(name, ''), short_name), "
+                             "coalesce(nullif(short_name, ''), name) FROM committees WHERE id = "
+                             "$1::uuid",
+                             1, params);
+    if (!res)
+        return -1;
+    snprintf(name, 300, "%s", PQntuples(res) ? PQgetvalue(res, 0, 0) : "utvalget");
+    snprintf(short_name, 300, "%s", PQntuples(res) ? PQgetvalue(res, 0, 1) : "utvalget");
+    PQclear(res);
+    return 0;
+}
+
+/* The mail to a deputy whose call-up ended: the meeting was cancelled,
+ * or moved (`is_moved`: the call-up's time is the new one). Data in, text
+ * out; the caller frees it. */
+static char *s_ended_text(const Samhand__V1__CallUp *c, const char *committee, bool is_moved,
+                          const char *web_url)
+{
+    char *html = NULL, date[11], clock[6];
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    if (!out)
+        return NULL;
+    s_when(c, date, clock);
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+          "<p>Du var innkalt som ",
+          out);
+    if (c->rank > 0)
+        fprintf(out, "%d. ", c->rank);
+    fputs("vara for ", out);
+    html_text(out, c->absent_name);
+    fputs(" til møtet i ", out);
+    html_text(out, committee);
+    if (is_moved)
+        fprintf(out,
+                ". Møtet er flyttet til %s kl. %s, og innkallingen din gjelder ikke lenger. "
+                "Blir du spurt på nytt for det nye tidspunktet, får du en egen innkalling.</p>\n",
+                date, clock);
+    else
+        fputs(
+            ". Møtet er avlyst, og innkallingen din gjelder ikke lenger. Du skal ikke møte.</p>\n",
+            out);
+    if (web_url && web_url[0]) {
+        fputs("<p>Dine møter finner du i samhand: <a href=\"", out);
+        html_text(out, web_url);
+        fputs("/mine-moter.html\">", out);
+        html_text(out, web_url);
+        fputs("/mine-moter.html</a>.</p>\n", out);
+    }
+    fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
+    fclose(out);
+    return html;
+}
+
+/* A cancelled or moved meeting: each deputy whose call-up it ended is told. */
+static int s_plan_ended(db_t *db, const Samhand__V1__Event *e, const Samhand__V1__Absence *a,
+                        bool is_moved, const notify_context_t *ctx)
+{
+    char committee[300], short_name[300];
+    if (s_committee(db, a->committee_id, committee, short_name) != 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < a->n_call_ups; i++) {
+        const Samhand__V1__CallUp *c = a->call_ups[i];
+        if (c->state != SAMHAND__V1__CALL_UP__STATE__ENDED)
+            continue;
+        const char *params[] = {c->deputy_person_id};
+        PGresult *res = db_query(db,
+                                 "SELECT email, organization_id FROM people WHERE id = $1::uuid "
+                                 "AND email <> ''",
+                                 1, params);
+        if (!res)
+            return -1;
+        if (PQntuples(res) > 0) {
+            char *html = s_ended_text(c, committee, is_moved, ctx->web_url);
+            char subject[400], date[11], clock[6];
+            s_when(c, date, clock);
+            snprintf(subject, sizeof subject, "%s: %s %s",
+                     is_moved ? "Møtet er flyttet, innkallingen som vara gjelder ikke"
+                              : "Avlyst møte, innkallingen som vara gjelder ikke",
+                     short_name, date);
+            rc = !html ? -1
+                       : notify_mail_queue(db, e->id, "callup_ended", PQgetvalue(res, 0, 0),
+                                           PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
+                                           subject, html, NULL);
+            free(html);
+        }
+        PQclear(res);
+    }
+    return rc;
+}
+
+/* No deputy left for an absent member: the committee's secretaries (by a
+ * membership on the meeting's day) are told whose seat stands empty and
+ * which deputies declined. Data in, text out; the caller frees it. */
+static char *s_no_deputy_text(const Samhand__V1__Absence *a, const char *committee,
+                              const char *date, const char *clock, const char *web_url)
+{
+    char *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    if (!out)
+        return NULL;
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+          "<p>",
+          out);
+    html_text(out, a->person_name);
+    fputs(" har meldt forfall til møtet i ", out);
+    html_text(out, committee);
+    if (date[0])
+        fprintf(out, " %s kl. %s", date, clock);
+    fputs(", og ingen vara er igjen å kalle inn. Plassen til ", out);
+    html_text(out, a->person_name);
+    fputs(" står tom.</p>\n", out);
+    size_t declined = 0;
+    for (size_t i = 0; i < a->n_call_ups; i++)
+        declined += a->call_ups[i]->state == SAMHAND__V1__CALL_UP__STATE__DECLINED;
+    if (declined > 0) {
+        fputs("<p>Vara som har takket nei:</p>\n<ul>\n", out);
+        for (size_t i = 0; i < a->n_call_ups; i++) {
+            const Samhand__V1__CallUp *c = a->call_ups[i];
+            if (c->state != SAMHAND__V1__CALL_UP__STATE__DECLINED)
+                continue;
+            fputs("<li>", out);
+            html_text(out, c->deputy_name);
+            if (c->rank > 0)
+                fprintf(out, " (%d. vara)", c->rank);
+            fputs("</li>\n", out);
+        }
+        fputs("</ul>\n", out);
+    } else {
+        fputs("<p>Utvalget har ingen vara som kan møte for denne plassen.</p>\n", out);
+    }
+    fputs("<p>Se møtets plasser og kall inn noen andre om det trengs", out);
+    if (web_url && web_url[0]) {
+        fputs(": <a href=\"", out);
+        html_text(out, web_url);
+        fputs("/moter.html\">", out);
+        html_text(out, web_url);
+        fputs("/moter.html</a>", out);
+    }
+    fputs(".</p>\n<p>Hilsen samhand</p>\n</body></html>\n", out);
+    fclose(out);
+    return html;
+}
+
+static int s_plan_no_deputy(db_t *db, const Samhand__V1__Event *e, const Samhand__V1__Absence *a,
+                            const notify_context_t *ctx)
+{
+    char committee[300], short_name[300], date[11] = "", clock[6] = "", day[11] = "";
+    if (s_committee(db, a->committee_id, committee, short_name) != 0)
+        return -1;
+    /* the meeting's time from a call-up (every one carries it), else today */
+    for (size_t i = 0; i < a->n_call_ups && !date[0]; i++)
+        s_when(a->call_ups[i], date, clock);
+    if (date[0])
+        snprintf(day, sizeof day, "%.4s-%.2s-%.2s", date + 6, date + 3, date);
+    const char *params[] = {a->committee_id, day[0] ? day : NULL};
+    PGresult *res = db_query(
+        db,
+        "SELECT DISTINCT p.email, p.organization_id FROM memberships ms JOIN people p ON p.id = "
+        "ms.person_id WHERE ms.committee_id = $1::uuid AND ms.role = 'SECRETARY' AND "
+        "ms.term_from <= coalesce($2::date, current_date) AND (ms.term_to IS NULL OR "
+        "ms.term_to >= coalesce($2::date, current_date)) AND p.email <> ''",
+        2, params);
+    if (!res)
+        return -1;
+    int rc = 0;
+    char *html =
+        PQntuples(res) > 0 ? s_no_deputy_text(a, committee, date, clock, ctx->web_url) : NULL;
+    char subject[400];
+    snprintf(subject, sizeof subject, "Ingen vara igjen: %s %s", short_name, date);
+    for (int i = 0; rc == 0 && i < PQntuples(res); i++)
+        rc = !html ? -1
+                   : notify_mail_queue(db, e->id, "no_deputy_left", PQgetvalue(res, i, 0),
+                                       PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1),
+                                       subject, html, NULL);
+    free(html);
+    PQclear(res);
+    return rc;
+}
+
 int notify_mail_callup_plan(db_t *db, const Samhand__V1__Event *e, const notify_context_t *ctx)
 {
+    bool is_cancelled = strcmp(e->type, "no.samhand.absence.meeting_cancelled") == 0;
+    bool is_moved = strcmp(e->type, "no.samhand.absence.meeting_moved") == 0;
+    bool is_none_left = strcmp(e->type, "no.samhand.absence.no_deputy_left") == 0;
+    if (is_cancelled || is_moved || is_none_left) {
+        Samhand__V1__Absence *a = samhand__v1__absence__unpack(NULL, e->data.len, e->data.data);
+        if (!a)
+            return 0;
+        int rc =
+            is_none_left ? s_plan_no_deputy(db, e, a, ctx) : s_plan_ended(db, e, a, is_moved, ctx);
+        samhand__v1__absence__free_unpacked(a, NULL);
+        return rc;
+    }
     if (strcmp(e->type, "no.samhand.absence.deputy_called") != 0)
         return 0;
     Samhand__V1__Absence *a = samhand__v1__absence__unpack(NULL, e->data.len, e->data.data);
@@ -103,23 +318,26 @@ int notify_mail_callup_plan(db_t *db, const Samhand__V1__Event *e, const notify_
     if (res && PQntuples(res) > 0) {
         const char *committee = PQgetisnull(res, 0, 2) ? "utvalget" : PQgetvalue(res, 0, 2);
         const char *short_name = PQgetisnull(res, 0, 3) ? committee : PQgetvalue(res, 0, 3);
-        char *notice = notify_mail_render(ctx, "agenda.GetMeetingNotice", a->meeting_id);
+        /* the notice as PDF, as the deputy reads it (a member today: in full) */
+        char subject[300], date[11] = "", filename[300], document_id[40] = "";
+        if (c->meeting_start_time)
+            time_format_date(c->meeting_start_time->seconds, date);
+        snprintf(filename, sizeof filename, "Innkalling %.200s %s.pdf", short_name, date);
+        char *const person_ids[] = {c->deputy_person_id};
+        int kept = notify_mail_keep_documents(db, e, ctx, a->meeting_id, 0, false, person_ids, 1,
+                                              filename, &document_id);
         char *calendar = notify_mail_render(ctx, "agenda.GetMeetingCalendar", a->meeting_id);
-        char *intro = s_intro(c, committee, ctx->web_url);
-        char *html = intro ? s_with_notice(intro, notice) : NULL;
-        if (!notice || !calendar || !html) {
+        char *intro = s_intro(c, committee, filename, ctx->web_url);
+        char *html = intro ? s_with_notice(intro, NULL) : NULL;
+        if (kept != 0 || !calendar || !html) {
             log_warn("could not render the notice for a deputy's call-up; trying again later");
             rc = -1;
         } else {
-            char subject[300], date[11] = "";
-            if (c->meeting_start_time)
-                time_format_date(c->meeting_start_time->seconds, date);
             snprintf(subject, sizeof subject, "Innkalling som vara: %s %s", short_name, date);
-            rc = notify_mail_queue(db, e->id, "callup", PQgetvalue(res, 0, 0),
-                                   PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1), subject,
-                                   html, calendar);
+            rc = notify_mail_queue_with(db, e->id, "callup", PQgetvalue(res, 0, 0),
+                                        PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
+                                        subject, html, calendar, document_id);
         }
-        free(notice);
         free(calendar);
         free(intro);
         free(html);

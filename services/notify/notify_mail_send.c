@@ -1,8 +1,12 @@
 /* The mailer: one fiber of notify's loop that sends the mails planned in
  * notify_mail.c over SMTP (libcurl on the loop, so a mail server that
- * hangs holds up no webhook), as MIME messages with their calendar
- * attached, with retries and then a dead letter; it plans the day's
- * reminders too (notify_reminder.c). */
+ * hangs holds up no webhook), as MIME messages (multipart/mixed) with
+ * their calendar and their PDF (a notice, minutes) attached, with retries
+ * and then a dead letter; it plans the day's reminders too
+ * (notify_reminder.c). The message is written here rather than with
+ * libcurl's curl_mime_*: curl writes an attachment's file name as it is
+ * (no RFC 2231 for «Møteinnkalling …»), and the PDF comes from the
+ * database already in base64 lines. */
 #include "notify_curl.h"
 #include "notify_server.h"
 #include "notify_store.h"
@@ -27,6 +31,45 @@ static void s_base64(FILE *out, const char *text)
         EVP_EncodeBlock(line, (const unsigned char *)text + at, (int)take);
         fprintf(out, "%s\r\n", line);
     }
+}
+
+static bool s_is_ascii(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if (*p < 0x20 || *p > 0x7e)
+            return false;
+    return true;
+}
+
+/* The attachment's headers, its file name as every mail reader finds it:
+ * an ASCII name quoted (RFC 2045), any other as UTF-8 in RFC 2231's
+ * `filename*` for the disposition and, for readers that look only at the
+ * type's `name`, as an RFC 2047 encoded word there. */
+static void s_attachment_headers(FILE *out, const char *type, const char *name)
+{
+    if (s_is_ascii(name) && !strpbrk(name, "\"\\")) {
+        fprintf(out,
+                "Content-Type: %s;\r\n\tname=\"%s\"\r\n"
+                "Content-Disposition: attachment;\r\n\tfilename=\"%s\"\r\n",
+                type, name, name);
+        return;
+    }
+    unsigned char encoded[1024];
+    size_t name_len = strlen(name) > 700 ? 700 : strlen(name);
+    EVP_EncodeBlock(encoded, (const unsigned char *)name, (int)name_len);
+    fprintf(out,
+            "Content-Type: %s;\r\n\tname=\"=?UTF-8?B?%s?=\"\r\n"
+            "Content-Disposition: attachment;\r\n\tfilename*=UTF-8''",
+            type, encoded);
+    /* attr-char of RFC 2231 as they are, every other byte %XX */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("!#$&+-.^_`|~", *p))
+            fputc(*p, out);
+        else
+            fprintf(out, "%%%02X", *p);
+    }
+    fputs("\r\n", out);
 }
 
 static char *s_message(const char *id, const notify_mail_row_t *mail, const char *from, size_t *len)
@@ -57,6 +100,11 @@ static char *s_message(const char *id, const notify_mail_row_t *mail, const char
                 "Content-Transfer-Encoding: base64\r\n\r\n",
                 id, cancel ? "CANCEL" : "PUBLISH");
         s_base64(out, mail->calendar);
+    }
+    if (mail->document_base64) {
+        fprintf(out, "--samhand-%s\r\n", id);
+        s_attachment_headers(out, mail->document_type, mail->document_name);
+        fprintf(out, "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n", mail->document_base64);
     }
     fprintf(out, "--samhand-%s--\r\n", id);
     fclose(out);

@@ -104,11 +104,27 @@ int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_con
 int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const char *to,
                       const char *organization_id, const char *subject, const char *html,
                       const char *calendar);
+/* As notify_mail_queue, carrying the document `document_id` kept by
+ * notify_store_mail_document_keep (NULL: none) as an attachment. */
+int notify_mail_queue_with(db_t *db, const char *event_id, const char *kind, const char *to,
+                           const char *organization_id, const char *subject, const char *html,
+                           const char *calendar, const char *document_id);
 
 /* A document of agenda's (`method`: agenda.GetMeetingNotice, …) of the
  * meeting as the public reads its last notice; the caller frees it. NULL
  * when agenda could not render it. */
 char *notify_mail_render(const notify_context_t *ctx, const char *method, const char *meeting_id);
+
+/* The PDFs of a meeting's mails as agenda makes them for its recipients
+ * `person_ids` (n; a variant each, the public's or the members'): its notice
+ * `notice_version` (0: the last) or its minutes (`is_minutes`), kept for
+ * the mails of event `e` under `filename`; each recipient's document id
+ * into `document_ids` (of n). 0, or -1 when agenda could not make them
+ * (the event is applied again later). */
+int notify_mail_keep_documents(db_t *db, const Samhand__V1__Event *e, const notify_context_t *ctx,
+                               const char *meeting_id, int notice_version, bool is_minutes,
+                               char *const *person_ids, int n, const char *filename,
+                               char (*document_ids)[40]);
 
 /* The call-up of a deputy (no.samhand.absence.deputy_called) by mail to the
  * deputy (notify_mail_callup.c): in Norwegian, with the notice, the

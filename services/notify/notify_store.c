@@ -494,8 +494,11 @@ int notify_store_mail(db_t *db, const char *id, notify_mail_row_t *mail)
 {
     const char *params[] = {id};
     PGresult *res = db_query(
-        db, "SELECT to_address, subject, html, calendar, attempts FROM mails WHERE id = $1", 1,
-        params);
+        db,
+        "SELECT m.to_address, m.subject, m.html, m.calendar, m.attempts, d.filename, "
+        "d.content_type, replace(encode(d.body, 'base64'), E'\\n', E'\\r\\n') FROM mails m "
+        "LEFT JOIN mail_documents d ON d.id = m.document_id WHERE m.id = $1",
+        1, params);
     int rc = !res ? -1 : PQntuples(res) == 0 ? 0 : 1;
     if (rc == 1) {
         mail->to = strdup(PQgetvalue(res, 0, 0));
@@ -503,6 +506,9 @@ int notify_store_mail(db_t *db, const char *id, notify_mail_row_t *mail)
         mail->html = strdup(PQgetvalue(res, 0, 2));
         mail->calendar = s_dup_or_null(res, 0, 3);
         mail->attempts = atoi(PQgetvalue(res, 0, 4));
+        mail->document_name = s_dup_or_null(res, 0, 5);
+        mail->document_type = s_dup_or_null(res, 0, 6);
+        mail->document_base64 = s_dup_or_null(res, 0, 7);
     }
     PQclear(res);
     return rc;
@@ -514,6 +520,9 @@ void notify_mail_row_clear(notify_mail_row_t *mail)
     free(mail->subject);
     free(mail->html);
     free(mail->calendar);
+    free(mail->document_name);
+    free(mail->document_type);
+    free(mail->document_base64);
     *mail = (notify_mail_row_t){0};
 }
 

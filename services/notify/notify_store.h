@@ -130,6 +130,10 @@ int notify_store_mails_claim(db_t *db, char (*ids)[40], int max);
 /* A mail to send. */
 typedef struct {
     char *to, *subject, *html, *calendar;
+    /* its attached document, or all NULL: the file name as the recipient
+     * sees it (UTF-8), its content type, its bytes in base64 in lines of
+     * 76 ending in CRLF, as MIME wants it */
+    char *document_name, *document_type, *document_base64;
     int attempts;
 } notify_mail_row_t;
 
@@ -151,11 +155,22 @@ long notify_store_mail_due_ms(db_t *db, long none_ms);
  * already or its recipient may not see the event. 1 when queued, 0 when
  * not, -1. */
 int notify_store_mail_insert(db_t *db, const char *const params[7]);
+/* As notify_store_mail_insert, with the id of the document it carries
+ * (notify_store_mail_document_keep; NULL for none) as an eighth. */
+int notify_store_mail_insert_with(db_t *db, const char *const params[8]);
+
+/* Keeps the document `variant` ("public", "members") of event `event_id`
+ * for its mails: file name, content type and `len` bytes; its id into
+ * `id`. Kept once: a second call answers the first's id. 0 or -1. */
+int notify_store_mail_document_keep(db_t *db, const char *event_id, const char *variant,
+                                    const char *filename, const char *content_type,
+                                    const void *body, size_t len, char id[40]);
 
 /* A committee member with an address. */
 typedef struct {
     char *email, *committee; /* the committee's short name, else its name */
     char *organization_id;   /* NULL: none */
+    char *person_id;
 } notify_member_address_t;
 
 /* The members of `committee_id` on `day` (YYYY-MM-DD) with an address; *n

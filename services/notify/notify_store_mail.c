@@ -10,6 +10,13 @@
 
 int notify_store_mail_insert(db_t *db, const char *const params[7])
 {
+    const char *with[8] = {params[0], params[1], params[2], params[3],
+                           params[4], params[5], params[6], NULL};
+    return notify_store_mail_insert_with(db, with);
+}
+
+int notify_store_mail_insert_with(db_t *db, const char *const params[8])
+{
     /* The recipient is no principal: whom a kind of mail goes to is
      * notify_mail.c's rule (a report's parties, a committee's members), so
      * it stands in for the roles that read the aggregate, never for those
@@ -18,18 +25,42 @@ int notify_store_mail_insert(db_t *db, const char *const params[7])
      * mailed, nor one for administrators only. */
     PGresult *res =
         db_query(db,
-                 "INSERT INTO mails (event_id, kind, to_address, subject, html, calendar) "
-                 "SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM events e "
+                 "INSERT INTO mails (event_id, kind, to_address, subject, html, calendar, "
+                 "document_id) SELECT $1, $2, $3, $4, $5, $6, $8::uuid WHERE NOT EXISTS "
+                 "(SELECT 1 FROM events e "
                  "WHERE e.id = $1::uuid AND NOT visible_to(e.audience, e.audience_roles, "
                  "e.audience_subjects, NULL, $7::uuid, "
                  "array_remove(array_remove(e.audience_roles, 'quality'), 'administrator'))) "
                  "ON CONFLICT DO NOTHING",
-                 7, params);
+                 8, params);
     if (!res)
         return -1;
     int is_queued = atoi(PQcmdTuples(res)) > 0;
     PQclear(res);
     return is_queued;
+}
+
+int notify_store_mail_document_keep(db_t *db, const char *event_id, const char *variant,
+                                    const char *filename, const char *content_type,
+                                    const void *body, size_t len, char id[40])
+{
+    /* the bytes as a binary parameter: a PDF holds NUL bytes */
+    const char *params[] = {event_id, variant, filename, content_type, body};
+    const int lengths[] = {0, 0, 0, 0, (int)len};
+    const int formats[] = {0, 0, 0, 0, 1};
+    PGresult *res = db_query_bin(db,
+                                 "INSERT INTO mail_documents (event_id, variant, filename, "
+                                 "content_type, body) VALUES ($1::uuid, $2, $3, $4, $5::bytea) "
+                                 "ON CONFLICT (event_id, variant) DO UPDATE SET variant = "
+                                 "EXCLUDED.variant RETURNING id",
+                                 5, params, lengths, formats);
+    if (!res)
+        return -1;
+    int rc = PQntuples(res) == 1 ? 0 : -1;
+    if (rc == 0)
+        snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return rc;
 }
 
 static char *s_dup_or_null(const PGresult *res, int row, int col)
@@ -41,14 +72,14 @@ notify_member_address_t *notify_store_member_addresses(db_t *db, const char *com
                                                        const char *day, int *n)
 {
     const char *params[] = {committee_id, day};
-    PGresult *res = db_query(
-        db,
-        "SELECT DISTINCT p.email, coalesce(nullif(c.short_name, ''), c.name, "
-        "''), p.organization_id FROM memberships ms JOIN people p ON p.id = ms.person_id LEFT "
-        "JOIN committees c ON c.id = ms.committee_id WHERE ms.committee_id = "
-        "$1 AND ms.term_from <= $2::date AND (ms.term_to IS NULL OR "
-        "ms.term_to >= $2::date) AND p.email <> ''",
-        2, params);
+    PGresult *res = db_query(db,
+                             "SELECT DISTINCT p.email, coalesce(nullif(c.short_name, ''), c.name, "
+                             "''), p.organization_id, p.id FROM memberships ms JOIN people p ON "
+                             "p.id = ms.person_id LEFT "
+                             "JOIN committees c ON c.id = ms.committee_id WHERE ms.committee_id = "
+                             "$1 AND ms.term_from <= $2::date AND (ms.term_to IS NULL OR "
+                             "ms.term_to >= $2::date) AND p.email <> ''",
+                             2, params);
     if (!res) {
         *n = -1;
         return NULL;
@@ -59,6 +90,7 @@ notify_member_address_t *notify_store_member_addresses(db_t *db, const char *com
         rows[i].email = strdup(PQgetvalue(res, i, 0));
         rows[i].committee = strdup(PQgetvalue(res, i, 1));
         rows[i].organization_id = s_dup_or_null(res, i, 2);
+        rows[i].person_id = strdup(PQgetvalue(res, i, 3));
     }
     PQclear(res);
     return rows;
@@ -70,6 +102,7 @@ void notify_member_addresses_free(notify_member_address_t *rows, int n)
         free(rows[i].email);
         free(rows[i].committee);
         free(rows[i].organization_id);
+        free(rows[i].person_id);
     }
     free(rows);
 }

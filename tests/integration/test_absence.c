@@ -100,6 +100,26 @@ static char *s_first_part(const char *message)
     return (char *)text;
 }
 
+/* The text of the mail's one PDF attachment, as an outside reader finds
+ * it: python3's email package takes the mail apart, poppler's pdftotext
+ * reads the PDF. The caller frees it. */
+static char *s_pdf_text(const char *message)
+{
+    harness_http_response_t raw = {.body = (char *)message, .body_len = strlen(message)};
+    int status;
+    char *text = harness_http_body_through(
+        &raw,
+        "python3 -c 'import email, sys\nfrom email import policy\n"
+        "m = email.message_from_binary_file(open(sys.argv[1], \"rb\"), policy=policy.default)\n"
+        "pdfs = [p for p in m.iter_attachments() if p.get_content_type() == "
+        "\"application/pdf\"]\nassert len(pdfs) == 1\n"
+        "sys.stdout.buffer.write(pdfs[0].get_content())' %s | pdftotext -raw -enc UTF-8 - - 2>&1",
+        &status);
+    if (status != 0)
+        fail_msg("no PDF to read in the mail: %s", text);
+    return text;
+}
+
 /* The call-up mail to `address` among those from `from` on, waiting for
  * it (a deputy, a member of the committee, also gets every notice). */
 static const char *s_mail_to(size_t from, const char *address)
@@ -295,7 +315,13 @@ static void test_absence_calls_the_deputies_in_turn_and_the_minutes_show_who_cam
     assert_non_null(strstr(message, "Content-Type: text/calendar; charset=utf-8; method=PUBLISH"));
     char *html = s_first_part(message);
     assert_non_null(strstr(html, "Du er innkalt som 1. vara for Kari Nordmann"));
-    assert_non_null(strstr(html, "<h1>MØTEINNKALLING</h1>"));
+    assert_non_null(strstr(html, "Møteinnkallingen er vedlagt (Innkalling ASU "));
+    assert_null(strstr(html, "<h1>MØTEINNKALLING</h1>")); /* the notice is the PDF */
+    char *pdf_text = s_pdf_text(message);
+    assert_non_null(strstr(pdf_text, "MØTEINNKALLING"));
+    assert_non_null(strstr(pdf_text, "Tilsetting av fagrådsleder"));
+    assert_null(strstr(pdf_text, REASON));
+    free(pdf_text);
     char link[200];
     snprintf(link, sizeof link,
              "https://samhand.helsefellesskapet.no/mine-moter.html?innkalling=%s", call_up);
@@ -607,6 +633,154 @@ static void test_no_reason_in_any_log(void **state)
     }
 }
 
+/* The mail to `address` from `from` on whose text holds `text`, waiting
+ * for it; its text (the caller frees it). */
+static char *s_mail_with(size_t from, const char *address, const char *text)
+{
+    char want[128];
+    snprintf(want, sizeof want, "<%s>", address);
+    for (int tries = 0; tries < 150; tries++) {
+        size_t n = harness_smtp_wait(s_smtp, 0, 0);
+        for (size_t i = from; i < n; i++) {
+            if (strcmp(harness_smtp_recipient(s_smtp, i), want) != 0)
+                continue;
+            char *html = s_first_part(harness_smtp_message(s_smtp, i));
+            if (strstr(html, text))
+                return html;
+            free(html);
+        }
+        usleep(100 * 1000);
+    }
+    fail_msg("no mail to %s saying «%s»", address, text);
+    return NULL;
+}
+
+/* Kari's absence from `meeting`, reported as herself; the call-up of Dag
+ * En it gave into `call_up`. */
+static void s_kari_absent(const char *meeting, char call_up[40])
+{
+    char path[160];
+    snprintf(path, sizeof path, "/v1/meetings/%s/absences", meeting);
+    harness_http_response_t *r = s_as(&s_kari, "POST", path, "{}");
+    harness_expect_status(r, 201);
+    snprintf(call_up, 40, "%s", s_call_up_of(r, &s_dag1, "CALLED"));
+    harness_http_response_free(&r);
+}
+
+/* A cancelled meeting ends its call-ups: the deputy called is told by
+ * mail, and accepting afterwards is refused with 409 that says why. */
+static void test_a_cancelled_meeting_ends_its_call_ups(void **state)
+{
+    char meeting[40], item[40], call_up[40], path[160];
+    s_meeting(time(NULL) + 20 * 86400, meeting, item);
+    size_t mails = harness_smtp_wait(s_smtp, 0, 0);
+    s_kari_absent(meeting, call_up);
+    free(s_mail_with(mails, "dag.en@trondheim.kommune.no", "Du er innkalt som 1. vara"));
+    mails = harness_smtp_wait(s_smtp, 0, 0);
+    snprintf(path, sizeof path, "/v1/meetings/%s/cancel", meeting);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "POST", path, "{\"reason\":\"Lokalet er ikke ledig\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+
+    char *html =
+        s_mail_with(mails, "dag.en@trondheim.kommune.no", "innkallingen din gjelder ikke lenger");
+    assert_non_null(strstr(html, "Du var innkalt som 1. vara for Kari Nordmann til møtet i "
+                                 "Administrativt samarbeidsutvalg. Møtet er avlyst"));
+    free(html);
+
+    snprintf(path, sizeof path, "/v1/call-ups/%s/accept", call_up);
+    r = s_as(&s_dag1, "POST", path, NULL);
+    harness_assert_problem(r, 409, "state");
+    if (!strstr(r->body, "møtet er avlyst: innkallingene av vara gjelder ikke lenger"))
+        fail_msg("the refusal does not say the meeting is cancelled: %s", r->body);
+    harness_http_response_free(&r);
+    /* the call-up has ended, and says so */
+    r = harness_stack_get(&s_stack, "/v1/events?types=no.samhand.absence.&limit=500");
+    for (int tries = 0; tries < 100 && !strstr(r->body, "meeting_cancelled"); tries++) {
+        harness_http_response_free(&r);
+        usleep(100 * 1000);
+        r = harness_stack_get(&s_stack, "/v1/events?types=no.samhand.absence.&limit=500");
+    }
+    assert_non_null(strstr(r->body, "no.samhand.absence.meeting_cancelled"));
+    harness_http_response_free(&r);
+}
+
+/* A moved meeting ends the call-ups for its old time, an accepted one
+ * too: the deputy is told, and asked again for the new time. */
+static void test_a_moved_meeting_ends_its_call_ups_and_asks_again(void **state)
+{
+    char meeting[40], item[40], call_up[40], path[160];
+    time_t start = time(NULL) + 21 * 86400;
+    s_meeting(start, meeting, item);
+    size_t mails = harness_smtp_wait(s_smtp, 0, 0);
+    s_kari_absent(meeting, call_up);
+    snprintf(path, sizeof path, "/v1/call-ups/%s/accept", call_up);
+    harness_http_response_t *r = s_as(&s_dag1, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    free(s_mail_with(mails, "dag.en@trondheim.kommune.no", "Du er innkalt som 1. vara"));
+
+    mails = harness_smtp_wait(s_smtp, 0, 0);
+    char from[32], to[32], body[200];
+    s_rfc3339(start + 86400, from);
+    s_rfc3339(start + 86400 + 3600, to);
+    snprintf(body, sizeof body, "{\"startTime\":\"%s\",\"endTime\":\"%s\"}", from, to);
+    snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
+    r = harness_stack_send(&s_stack, "PATCH", path, body);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+
+    char *html = s_mail_with(mails, "dag.en@trondheim.kommune.no", "Møtet er flyttet til");
+    assert_non_null(strstr(html, "innkallingen din gjelder ikke lenger"));
+    free(html);
+    free(s_mail_with(mails, "dag.en@trondheim.kommune.no", "Du er innkalt som 1. vara"));
+    /* the seat: Dag En called again, for the new time */
+    snprintf(path, sizeof path, "/v1/meetings/%s/seats", meeting);
+    r = harness_stack_get(&s_stack, path);
+    harness_expect_status(r, 200);
+    json_t *seat = s_seat_of(r, &s_kari);
+    assert_non_null(seat);
+    assert_string_equal(json_string_value(json_object_get(seat, "state")), "DEPUTY_CALLED");
+    assert_string_equal(json_string_value(json_object_get(seat, "deputyName")), "Dag En");
+    harness_http_response_free(&r);
+    /* the accepted call-up of the old time is over: accepting it is refused */
+    snprintf(path, sizeof path, "/v1/call-ups/%s/accept", call_up);
+    r = s_as(&s_dag1, "POST", path, NULL);
+    harness_assert_problem(r, 409, "state");
+    harness_http_response_free(&r);
+}
+
+/* When the last deputy declines, the committee's secretary is told in
+ * Norwegian whose seat stands empty and who declined. */
+static void test_the_secretary_is_told_when_no_deputy_is_left(void **state)
+{
+    person_t siri;
+    s_person(&siri, "Siri Sekretær", "siri@stolav.no", s_hospital, "secretary");
+    s_member(&siri, "SECRETARY", "");
+    char meeting[40], item[40], call_up[40], path[160];
+    s_meeting(time(NULL) + 22 * 86400, meeting, item);
+    size_t mails = harness_smtp_wait(s_smtp, 0, 0);
+    s_kari_absent(meeting, call_up);
+    snprintf(path, sizeof path, "/v1/call-ups/%s/decline", call_up);
+    harness_http_response_t *r = s_as(&s_dag1, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    snprintf(call_up, sizeof call_up, "%s", s_call_up_of(r, &s_dag2, "CALLED"));
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/call-ups/%s/decline", call_up);
+    r = s_as(&s_dag2, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+
+    char *html = s_mail_with(mails, "siri@stolav.no", "ingen vara er igjen");
+    assert_non_null(strstr(html, "Kari Nordmann har meldt forfall til møtet i Administrativt "
+                                 "samarbeidsutvalg"));
+    assert_non_null(strstr(html, "Plassen til Kari Nordmann står tom."));
+    assert_non_null(strstr(html, "<li>Dag En (1. vara)</li>"));
+    assert_non_null(strstr(html, "<li>Dag To (2. vara)</li>"));
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -615,6 +789,9 @@ int main(void)
         cmocka_unit_test(test_who_may_report_absence),
         cmocka_unit_test(test_disqualification_declared_decided_and_minuted_without_its_reason),
         cmocka_unit_test(test_no_reason_in_any_log),
+        cmocka_unit_test(test_a_cancelled_meeting_ends_its_call_ups),
+        cmocka_unit_test(test_a_moved_meeting_ends_its_call_ups_and_asks_again),
+        cmocka_unit_test(test_the_secretary_is_told_when_no_deputy_is_left),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -6,6 +6,7 @@
  * digest of it; the owner of a webhook subscription switched off is told;
  * who sent a case in hears where it was placed, or why it was declined. */
 #include "harness.h"
+#include "harness_pdf.h"
 #include "samhand_time.h"
 
 #include <libpq-fe.h>
@@ -13,6 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define KOMMUNE "11111111-1111-4111-8111-111111111111"
@@ -59,6 +61,73 @@ static char *s_first_part(const char *message)
     assert_true(len > 0);
     free(b64);
     return (char *)text;
+}
+
+/* A mail as an outside reader's parser takes it (python3's email
+ * package): its content type, its one PDF attachment's file name and
+ * bytes, and its text body. */
+typedef struct {
+    char type[64], filename[256];
+    char *text;                   /* the html (or plain) body, decoded */
+    harness_http_response_t *pdf; /* the attachment, as harness_pdf_* read it */
+} s_parsed_t;
+
+static void s_parse(const char *message, s_parsed_t *out)
+{
+    memset(out, 0, sizeof *out);
+    char pdf_file[64];
+    snprintf(pdf_file, sizeof pdf_file, "/tmp/samhand-mail-%d.pdf", (int)getpid());
+    unlink(pdf_file);
+    harness_http_response_t raw = {.body = (char *)message, .body_len = strlen(message)};
+    char command[1000];
+    snprintf(command, sizeof command,
+             "python3 -c 'import email, sys\nfrom email import policy\n"
+             "m = email.message_from_binary_file(open(sys.argv[1], \"rb\"), "
+             "policy=policy.default)\n"
+             "pdfs = [p for p in m.iter_attachments() if p.get_content_type() == "
+             "\"application/pdf\"]\n"
+             "print(m.get_content_type())\nprint(len(pdfs))\n"
+             "print(pdfs[0].get_filename() if pdfs else \"\")\n"
+             "if pdfs:\n    open(sys.argv[2], \"wb\").write(pdfs[0].get_content())\n"
+             "b = m.get_body((\"html\", \"plain\"))\n"
+             "print(b.get_content() if b else \"\")' %%s %s 2>&1",
+             pdf_file);
+    int status;
+    char *said = harness_http_body_through(&raw, command, &status);
+    if (status != 0)
+        fail_msg("python3 could not parse the mail: %s", said);
+    int n_pdfs = 0, used = 0;
+    assert_int_equal(sscanf(said, "%63[^\n]\n%d\n%n", out->type, &n_pdfs, &used), 2);
+    const char *rest = said + used;
+    const char *eol = strchr(rest, '\n');
+    assert_non_null(eol);
+    snprintf(out->filename, sizeof out->filename, "%.*s", (int)(eol - rest), rest);
+    out->text = strdup(eol + 1);
+    free(said);
+    if (n_pdfs != 1)
+        return;
+    FILE *f = fopen(pdf_file, "rb");
+    assert_non_null(f);
+    out->pdf = calloc(1, sizeof *out->pdf);
+    out->pdf->status = 200;
+    char *bytes = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&bytes, &len);
+    char chunk[4096];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, got, mem);
+    fclose(mem);
+    fclose(f);
+    unlink(pdf_file);
+    out->pdf->body = bytes;
+    out->pdf->body_len = len;
+}
+
+static void s_parsed_clear(s_parsed_t *parsed)
+{
+    free(parsed->text);
+    harness_http_response_free(&parsed->pdf);
 }
 
 static int s_setup(void **state)
@@ -136,10 +205,21 @@ static void test_notice_to_the_members(void **state)
     assert_non_null(strstr(message, subject));
     assert_non_null(strstr(message, "From: samhand <post@helsefellesskapet.no>"));
     assert_non_null(strstr(message, "Content-Type: text/calendar; charset=utf-8; method=PUBLISH"));
-    char *html = s_first_part(message);
-    assert_non_null(strstr(html, "<h1>MØTEINNKALLING</h1>"));
-    assert_non_null(strstr(html, "Handlingsplan 2031"));
-    free(html);
+    /* the notice itself as PDF, the mail's text saying what is attached */
+    s_parsed_t parsed;
+    s_parse(message, &parsed);
+    assert_string_equal(parsed.type, "multipart/mixed");
+    assert_string_equal(parsed.filename, "Innkalling ASU 05.02.2031.pdf");
+    assert_non_null(strstr(parsed.text, "Vedlagt er innkallingen til møtet i ASU 05.02.2031 "
+                                        "kl. 13.00 (Innkalling ASU 05.02.2031.pdf)"));
+    assert_null(strstr(parsed.text, "<h1>MØTEINNKALLING</h1>"));
+    assert_non_null(parsed.pdf);
+    char *text = harness_pdf_text(parsed.pdf);
+    const char *order[] = {"MØTEINNKALLING", "Utvalg: Administrativt samarbeidsutvalg",
+                           "13.00–13.30", "1/31", "Handlingsplan 2031"};
+    harness_pdf_in_order(text, order, sizeof order / sizeof order[0]);
+    free(text);
+    s_parsed_clear(&parsed);
     /* once: no second mail to anyone */
     usleep(1500 * 1000);
     assert_int_equal(harness_smtp_wait(s_smtp, 2, 0), 1);
@@ -554,6 +634,124 @@ static void test_submitter_told_of_the_decision(void **state)
     assert_int_equal(harness_smtp_wait(s_smtp, 0, 0), before + 2);
 }
 
+/* A meeting's notice and approved minutes go to each member as PDF, the
+ * variant they would read signed in: a member whose term ended yesterday
+ * (it covered the meeting's day) reads an exempt case by its public
+ * title, a member today by its full one. The file names are UTF-8 as
+ * RFC 2231 has them. */
+static void test_notice_and_minutes_as_pdf_each_reader_its_variant(void **state)
+{
+    char org[40], anne[40], bjorn[40], council[40], meeting[40], plan[40], exempt[40];
+    char body[1024], path[200], yesterday[11];
+    time_oslo_date_iso(time(NULL) - 86400, yesterday);
+    s_create("/v1/organizations",
+             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974791\","
+             "\"kind\":\"HOSPITAL_TRUST\"}",
+             org);
+    snprintf(body, sizeof body,
+             "{\"name\":\"Anne Lie\",\"organizationId\":\"%s\",\"email\":\"anne@hnt.no\"}", org);
+    s_create("/v1/persons", body, anne);
+    snprintf(body, sizeof body,
+             "{\"name\":\"Bjørn Vik\",\"organizationId\":\"%s\",\"email\":\"bjorn@hnt.no\"}", org);
+    s_create("/v1/persons", body, bjorn);
+    s_create("/v1/committees",
+             "{\"name\":\"Fagråd for legesamarbeid\",\"shortName\":\"Fagrådet lege\","
+             "\"kind\":\"EXPERT_COUNCIL\"}",
+             council);
+    snprintf(path, sizeof path, "/v1/committees/%s/memberships", council);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2025-01-01\"}", anne);
+    s_create(path, body, NULL);
+    snprintf(body, sizeof body,
+             "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2025-01-01\","
+             "\"termTo\":\"%s\"}",
+             bjorn, yesterday);
+    s_create(path, body, NULL);
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"startTime\":\"2025-03-05T13:00:00+01:00\","
+             "\"endTime\":\"2025-03-05T15:00:00+01:00\",\"place\":\"Teams\"}",
+             council);
+    s_create("/v1/meetings", body, meeting);
+    harness_stack_add_item(&s_stack, meeting,
+                           "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\","
+                           "\"durationMin\":30}",
+                           plan);
+    harness_stack_add_item(
+        &s_stack, meeting,
+        "{\"kind\":\"CASE\",\"title\":\"Tilsetting av Kari Hansen som kommuneoverlege\","
+        "\"durationMin\":20,\"isExempt\":true,\"publicTitle\":\"Sak om tilsetting\","
+        "\"exemptionBasis\":\"offl. § 25\"}",
+        exempt);
+    size_t before = harness_smtp_wait(s_smtp, 0, 0);
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    s_create(path, NULL, NULL);
+    assert_int_equal(harness_smtp_wait(s_smtp, before + 2, 20000), before + 2);
+
+    const char *full[] = {"1/25", "Revidert rutine for legesamarbeid", "2/25",
+                          "Tilsetting av Kari Hansen som kommuneoverlege"};
+    const char *public[] = {"1/25", "Revidert rutine for legesamarbeid", "2/25",
+                            "Sak om tilsetting"};
+    s_parsed_t parsed;
+    s_parse(s_mail_to(before, "<anne@hnt.no>"), &parsed);
+    assert_string_equal(parsed.type, "multipart/mixed");
+    assert_string_equal(parsed.filename, "Innkalling Fagrådet lege 05.03.2025.pdf");
+    assert_non_null(parsed.pdf);
+    char *text = harness_pdf_text(parsed.pdf);
+    harness_pdf_in_order(text, full, 4);
+    free(text);
+    s_parsed_clear(&parsed);
+    s_parse(s_mail_to(before, "<bjorn@hnt.no>"), &parsed);
+    assert_string_equal(parsed.filename, "Innkalling Fagrådet lege 05.03.2025.pdf");
+    assert_non_null(parsed.pdf);
+    text = harness_pdf_text(parsed.pdf);
+    harness_pdf_in_order(text, public, 4);
+    if (strstr(text, "Kari Hansen"))
+        fail_msg("the exempt case's title in the PDF to a former member: %s", text);
+    free(text);
+    s_parsed_clear(&parsed);
+    /* the raw message: the name as RFC 2231 and RFC 2047 write it */
+    const char *raw = s_mail_to(before, "<bjorn@hnt.no>");
+    assert_non_null(
+        strstr(raw, "filename*=UTF-8''Innkalling%20Fagr%C3%A5det%20lege%2005.03.2025.pdf"));
+    assert_non_null(strstr(raw, "Content-Type: application/pdf;"));
+
+    /* the minutes, approved: the same two variants */
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, plan);
+    harness_http_response_t *r = harness_stack_send(
+        &s_stack, "PUT", path,
+        "{\"outcome\":\"ADOPTED_AS_PROPOSED\",\"decision\":\"Rutinen vedtas.\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s/outcome", meeting, exempt);
+    r = harness_stack_send(&s_stack, "PUT", path,
+                           "{\"outcome\":\"ADOPTED_AS_PROPOSED\",\"decision\":\"Kari Hansen "
+                           "tilsettes.\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    before = harness_smtp_wait(s_smtp, 0, 0);
+    snprintf(path, sizeof path, "/v1/meetings/%s/minutes/approve", meeting);
+    s_create(path, NULL, NULL);
+    assert_int_equal(harness_smtp_wait(s_smtp, before + 2, 20000), before + 2);
+    s_parse(s_mail_to(before, "<anne@hnt.no>"), &parsed);
+    assert_string_equal(parsed.filename, "Referat Fagrådet lege 05.03.2025.pdf");
+    assert_non_null(strstr(parsed.text, "Vedlagt er referatet fra møtet i Fagrådet lege"));
+    assert_non_null(parsed.pdf);
+    text = harness_pdf_text(parsed.pdf);
+    harness_pdf_in_order(text, full, 4);
+    assert_non_null(strstr(text, "Kari Hansen tilsettes."));
+    free(text);
+    s_parsed_clear(&parsed);
+    s_parse(s_mail_to(before, "<bjorn@hnt.no>"), &parsed);
+    assert_string_equal(parsed.filename, "Referat Fagrådet lege 05.03.2025.pdf");
+    assert_non_null(parsed.pdf);
+    text = harness_pdf_text(parsed.pdf);
+    harness_pdf_in_order(text, public, 4);
+    if (strstr(text, "Kari Hansen"))
+        fail_msg("the exempt case in the minutes' PDF to a former member: %s", text);
+    free(text);
+    s_parsed_clear(&parsed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_the_partnerships_rules_in_mails_and_reminders),
         cmocka_unit_test(test_owner_told_of_a_switched_off_subscription),
         cmocka_unit_test(test_submitter_told_of_the_decision),
+        cmocka_unit_test(test_notice_and_minutes_as_pdf_each_reader_its_variant),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -501,6 +501,68 @@ static void test_exempt_cases_keep_their_actions_and_proposals(void **state)
     harness_http_response_free(&r);
 }
 
+/* An action decided on an exempt item goes by the item's public title to
+ * everyone who may not see the item: in the action, the committee's list,
+ * the meeting that follows the actions up, and its events (which the
+ * reminder digests are made from); the full text to the committee. */
+static void test_an_exempt_items_actions_go_by_its_public_title(void **state)
+{
+    char meeting[40], item[40], next[40], path[200], body[512], action[40];
+    s_meeting(s_asu, "2026-11-05", meeting);
+    s_item(meeting,
+           "{\"kind\":\"CASE\",\"title\":\"Tilsetting av CANARY-NAVN\",\"durationMin\":20,"
+           "\"isExempt\":true,\"publicTitle\":\"Sak om tilsetting\","
+           "\"exemptionBasis\":\"offl. § 25\"}",
+           item, NULL);
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"itemId\":\"%s\",\"description\":\"CANARY-TILTAK "
+             "for den tilsatte\",\"dueDate\":\"2027-02-01\"}",
+             s_asu, item);
+    harness_stack_create(&s_stack, "/v1/actions", body, action);
+    s_meeting(s_asu, "2026-12-03", next);
+    snprintf(path, sizeof path, "/v1/meetings/%s/follow-up", next);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, "{}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+
+    char action_path[128], list[128], next_path[128];
+    snprintf(action_path, sizeof action_path, "/v1/actions/%s", action);
+    snprintf(list, sizeof list, "/v1/actions?committeeId=%s", s_asu);
+    snprintf(next_path, sizeof next_path, "/v1/meetings/%s", next);
+    const char *paths[] = {action_path, list, next_path};
+    for (size_t i = 0; i < 3; i++) {
+        r = s_as(s_other_member, "GET", paths[i], NULL);
+        harness_expect_status(r, 200);
+        s_no_canary(r, "CANARY", paths[i]);
+        s_has_canary(r, "Sak om tilsetting (unntatt offentlighet)", paths[i]);
+        harness_http_response_free(&r);
+    }
+    r = s_as(s_other_member, "GET", action_path, NULL);
+    assert_string_equal(harness_json_text(r, "description"),
+                        "Sak om tilsetting (unntatt offentlighet)");
+    assert_string_equal(harness_json_text(r, "publicTitle"), "Sak om tilsetting");
+    harness_http_response_free(&r);
+    /* the committee's member reads it in full */
+    r = s_as(s_asu_member, "GET", action_path, NULL);
+    assert_string_equal(harness_json_text(r, "description"), "CANARY-TILTAK for den tilsatte");
+    harness_http_response_free(&r);
+
+    /* its event, as the feed gives it to a key that may not see the item */
+    bool seen = false;
+    for (int tries = 0; tries < 100 && !seen; tries++) {
+        r = s_as(s_other_member, "GET", "/v1/events?types=no.samhand.action.&limit=500", NULL);
+        harness_expect_status(r, 200);
+        s_no_canary(r, "CANARY", "the action's events");
+        seen =
+            strstr(r->body, action) && strstr(r->body, "Sak om tilsetting (unntatt offentlighet)");
+        harness_http_response_free(&r);
+        if (!seen)
+            usleep(100 * 1000);
+    }
+    if (!seen)
+        fail_msg("no event of the action by its public title in the feed");
+}
+
 /* Search: meetings by their title, place or an item's title, committees
  * by name; an exempt item's title finds nothing, or the search would tell
  * that a meeting treats it. */
@@ -680,6 +742,7 @@ int main(void)
         cmocka_unit_test(test_only_the_persons_own_organisation_links_them),
         cmocka_unit_test(test_an_attachment_type_with_a_line_break_is_refused),
         cmocka_unit_test(test_exempt_cases_keep_their_actions_and_proposals),
+        cmocka_unit_test(test_an_exempt_items_actions_go_by_its_public_title),
         cmocka_unit_test(test_search_finds_only_what_is_public),
         cmocka_unit_test(test_an_exempt_item_shows_its_public_title_to_the_public),
     };
