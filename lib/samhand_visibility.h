@@ -20,6 +20,9 @@
  *   API key          administrators                         never the key or digest
  *   deviation        deviation roles of the two parties,    anonymous: no reporter;
  *                    quality; a draft its reporter only     (deviation_report.c)
+ *   joint analysis   deviation roles of the two parties,    anonymous: no reporting-
+ *                    the partnership's quality staff        side actor; 'parties'
+ *                                                           (deviation_analysis.c)
  *
  * A type not in the table is for administrators only: a new event is
  * hidden until someone says who may see it. */
