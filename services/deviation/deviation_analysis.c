@@ -597,8 +597,10 @@ int deviation_analysis_complete_measure(bus_call_t *call)
         goto cleanup;
     }
     if (m->state != MEASURE_STATE(OPEN)) {
-        bus_call_fail(call, BUS_FAILED_PRECONDITION, "measure_id", "measure %s is %s already",
-                      m->id, m->state == MEASURE_STATE(DONE) ? "done" : "cancelled");
+        bus_call_fail(call, BUS_FAILED_PRECONDITION, "measure_id",
+                      m->state == MEASURE_STATE(DONE) ? "measure %s is done already"
+                                                      : "measure %s is cancelled already",
+                      m->id);
         goto cleanup;
     }
     m->state = MEASURE_STATE(DONE);

@@ -331,6 +331,13 @@ static void test_every_error_of_the_analysis_at_once(void **state)
     /* the identity number is not repeated in the answer */
     assert_null(strstr(r->body, "01018010018"));
     harness_http_response_free(&r);
+    /* in bokmål when asked, each field in its own words */
+    r = s_as(SYKEHUS_QUALITY, "POST", path, body, "Accept-Language: nb");
+    harness_assert_problem(r, 400, NULL);
+    assert_non_null(strstr(r->body, "participants[0].organizationId må være en av de to partene"));
+    assert_non_null(strstr(r->body, "measures[0].dueDate må fylles ut, skrevet ÅÅÅÅ-MM-DD"));
+    assert_non_null(strstr(r->body, "en hendelsesanalyse skal ikke kunne identifisere pasienten"));
+    harness_http_response_free(&r);
     /* nothing was begun */
     r = s_as(SYKEHUS_QUALITY, "GET", path, NULL, NULL);
     harness_assert_problem(r, 404, "id");
