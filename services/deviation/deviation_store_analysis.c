@@ -2,6 +2,7 @@
  * canonical JSON, its open measures found in that content for follow-up.
  * See deviation_store.h. */
 #include "deviation_store.h"
+#include "samhand_log.h"
 #include "samhand_rows.h"
 #include "samhand_transcode.h"
 
@@ -18,14 +19,16 @@ static void s_set_text(char **field, const PGresult *res, int row, int col)
 }
 
 /* The content's JSON into a new message of `desc`; the service alone
- * writes it, so one it cannot read is a bug, shown as an empty message. */
+ * writes it, so one it cannot read is a bug: logged, and shown as an empty
+ * message rather than failing every read of it. */
 static ProtobufCMessage *s_from_json(const ProtobufCMessageDescriptor *desc, const char *text)
 {
     json_error_t error;
     json_t *json = json_loads(text, 0, &error);
     ProtobufCMessage *msg = transcode_new(desc);
     transcode_error_t err;
-    if (json && transcode_from_json(msg, json, &err) != 0) {
+    if (!json || transcode_from_json(msg, json, &err) != 0) {
+        log_error("could not read analysis content: %s", json ? err.message : error.text);
         transcode_free(&msg);
         msg = transcode_new(desc);
     }

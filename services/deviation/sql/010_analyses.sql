@@ -3,7 +3,8 @@
 -- and measures are the analysis's content, kept as its canonical JSON
 -- (samhand.v1.JointAnalysis's fields, lowerCamelCase), so the record and
 -- its final report are one document; open measures are found in it for
--- follow-up (sql/011).
+-- follow-up (jsonb_array_elements of content->'measures'; an analysis holds
+-- at most 200, and a partnership has few analyses a year).
 CREATE TABLE analyses (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     deviation_id uuid NOT NULL UNIQUE REFERENCES reports (id),
