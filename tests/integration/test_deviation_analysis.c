@@ -342,6 +342,20 @@ static void test_every_error_of_the_analysis_at_once(void **state)
     r = s_as(SYKEHUS_QUALITY, "GET", path, NULL, NULL);
     harness_assert_problem(r, 404, "id");
     harness_http_response_free(&r);
+    /* begun empty, it is not finalised before it has a summary and
+     * someone of each party: both named at once */
+    r = s_as(SYKEHUS_QUALITY, "POST", path, "{}", NULL);
+    harness_expect_status(r, 201);
+    char etag[32], if_match[64];
+    harness_http_header(r, "etag", etag, sizeof etag);
+    harness_http_response_free(&r);
+    s_if_match(etag, if_match);
+    snprintf(path, sizeof path, "/v1/deviations/%s/analysis/finalize", id);
+    r = s_as(SYKEHUS_QUALITY, "POST", path, "{}", if_match);
+    harness_assert_problem(r, 409, NULL);
+    s_fields(r, fields, sizeof fields);
+    assert_string_equal(fields, "summary,participants");
+    harness_http_response_free(&r);
 }
 
 static void test_final_report_and_the_lock(void **state)
