@@ -53,6 +53,10 @@ void gateway_roles_text(unsigned roles, char *out, size_t size)
 #define PARTIES                                                                                    \
     "the reports of the caller's organisation, reporting or receiving (quality and "               \
     "administrators: all; a draft: its reporter only)"
+#define ANALYSIS                                                                                   \
+    "the analyses of the reports the caller's organisation reported or received (written by "      \
+    "their reporters and quality roles), and every analysis for the partnership's quality "        \
+    "staff and administrators (of no organisation)"
 #define OWNED "the subscriptions of the caller's organisation (administrators: all)"
 #define FOLLOWS                                                                                    \
     "every proposal for those who read the committees' work; for anyone else those they sent "     \
@@ -147,6 +151,15 @@ const gateway_policy_t gateway_policies[] = {
     {"deviation.RequestAnalysis", DEVIATIONS, PARTIES},
     {"deviation.Close", DEVIATIONS, PARTIES},
     {"deviation.Reopen", DEVIATIONS, PARTIES},
+    /* a report's joint analysis: its two parties (case handlers and quality
+     * write) and the partnership's quality staff */
+    {"deviation.CreateAnalysis", DEVIATIONS, ANALYSIS},
+    {"deviation.GetAnalysis", DEVIATIONS, ANALYSIS},
+    {"deviation.UpdateAnalysis", DEVIATIONS, ANALYSIS},
+    {"deviation.FinalizeAnalysis", DEVIATIONS, ANALYSIS},
+    {"deviation.CompleteMeasure", DEVIATIONS, ANALYSIS},
+    {"deviation.AnalysisReport", DEVIATIONS, ANALYSIS},
+    {"deviation.ListMeasures", DEVIATIONS, ANALYSIS},
     /* the partnership's settings: the rules every party works under, read
      * by all, changed by administrators */
     {"deviation.GetSettings", ROLE_ANY, NULL},

@@ -19,6 +19,58 @@ static const struct {
     const char *english, *norwegian;
 } s_bokmal[] = {
     /* the first that matches is taken: the particular before the general */
+    /* a report's joint analysis (deviation_analysis.c) */
+    {"the joint analysis of a report is read by its two parties and the partnership's quality "
+     "staff only",
+     "den felles hendelsesanalysen av en avviksmelding leses bare av de to partene og "
+     "helsefellesskapets kvalitetsmedarbeidere"},
+    {"the joint analysis is written by the two parties' case handlers and quality staff",
+     "den felles hendelsesanalysen skrives av de to partenes saksbehandlere og "
+     "kvalitetsmedarbeidere"},
+    {"deviation * has no joint analysis", "avviksmeldingen $1 har ingen felles hendelsesanalyse"},
+    {"deviation * has a joint analysis already; change it with PATCH",
+     "avviksmeldingen $1 har allerede en felles hendelsesanalyse; endre den med PATCH"},
+    {"a joint analysis begins once it is requested for the report*; the report is *",
+     "en felles hendelsesanalyse begynner når den er bedt om for meldingen; meldingen er nå $2"},
+    {"* is required: one of the two parties", "$1 må fylles ut: en av de to partene"},
+    {"* must be one of the two parties: the reporting or the receiving organization of the "
+     "report",
+     "$1 må være en av de to partene: virksomheten som meldte eller virksomheten som mottok "
+     "meldingen"},
+    {"* is required: COMMUNICATION, ROUTINES, COMPETENCE, STAFFING, EQUIPMENT_IT, ORGANISATION "
+     "or OTHER",
+     "$1 må fylles ut: COMMUNICATION (kommunikasjon), ROUTINES (rutiner), COMPETENCE "
+     "(kompetanse), STAFFING (bemanning), EQUIPMENT_IT (teknisk utstyr og IKT), ORGANISATION "
+     "(organisering) eller OTHER (annet)"},
+    {"* is required, written YYYY-MM-DD", "$1 må fylles ut, skrevet ÅÅÅÅ-MM-DD"},
+    {"* is given by the service; leave it out", "$1 settes av tjenesten; utelat den"},
+    {"*: the analysis has no measure *; leave id out for a new measure",
+     "$1: analysen har ikke tiltaket $2; utelat id for et nytt tiltak"},
+    {"* names measure * twice", "$1 viser til tiltaket $2 to ganger"},
+    {"measures leaves out measure *; a measure stays in the record: cancel it (state CANCELLED) "
+     "instead",
+     "measures mangler tiltaket $1; et tiltak blir stående i analysen: avbryt det (state "
+     "CANCELLED) i stedet"},
+    {"* holds what looks like a national identity number (fødselsnummer or D-number) at "
+     "character *, * characters long; remove it, an analysis must not identify the patient",
+     "$1 ser ut til å inneholde et fødselsnummer eller D-nummer (ved tegn $2, $3 tegn langt); "
+     "fjern det: en hendelsesanalyse skal ikke kunne identifisere pasienten"},
+    {"If-Match is required: the ETag of the analysis as you read it*",
+     "If-Match må oppgis: ETag-en til analysen slik du leste den"},
+    {"the analysis is final and locked*",
+     "analysen er ferdigstilt og låst: sluttrapporten er dokumentasjonen, og bare tiltakene "
+     "følges opp (markeres utført)"},
+    {"the analysis was changed after the version in If-Match; read it again",
+     "analysen er endret etter versjonen i If-Match; les den på nytt"},
+    {"summary is required before the analysis is final",
+     "summary (sammendraget) må fylles ut før analysen ferdigstilles"},
+    {"participants must name someone of each of the two parties before the analysis is final",
+     "participants må ha med noen fra hver av de to partene før analysen ferdigstilles"},
+    {"the analysis has no measure *", "analysen har ikke tiltaket $1"},
+    {"measure * is done already", "tiltaket $1 er allerede utført"},
+    {"measure * is cancelled already", "tiltaket $1 er allerede avbrutt"},
+    {"measures are seen by the parties of their analyses",
+     "tiltakene ses av partene i analysene de hører til"},
     /* deputies, absence, call-ups and disqualification (agenda_attendance.c) */
     {"deputy_rank is the deputy's place in the order, 1 to 99",
      "deputy_rank er varas plass i rekkefølgen, fra 1 til 99"},

@@ -245,6 +245,31 @@ const gateway_route_t gateway_routes[] = {
     {"GET", "/v1/deviations/{id}/reads", "deviation", "deviation.ListReads",
      D(list_deviation_reads_request), D(list_deviation_reads_response), 200, AUTH, "deviations",
      "Who read the report, when and how (the access log), for quality staff"},
+    {"POST", "/v1/deviations/{id}/analysis", "deviation", "deviation.CreateAnalysis",
+     D(create_analysis_request), D(joint_analysis), 201, AUTH, "deviations",
+     "Begin the joint incident analysis of a report once it is requested, by either party; "
+     "every error at once"},
+    {"GET", "/v1/deviations/{id}/analysis", "deviation", "deviation.GetAnalysis",
+     D(get_analysis_request), D(joint_analysis), 200, AUTH, "deviations",
+     "The joint analysis: participants, timeline, causes, findings and measures (the two "
+     "parties and the partnership's quality staff)"},
+    {"PATCH", "/v1/deviations/{id}/analysis", "deviation", "deviation.UpdateAnalysis",
+     D(update_analysis_request), D(joint_analysis), 200, AUTH, "deviations",
+     "Change the analysis, If-Match on the ETag read: the lists present replace those there; "
+     "a measure keeps its id and is cancelled, not left out; every error at once"},
+    {"POST", "/v1/deviations/{id}/analysis/finalize", "deviation", "deviation.FinalizeAnalysis",
+     D(finalize_analysis_request), D(joint_analysis), 200, AUTH, "deviations",
+     "Finalise the analysis, If-Match on the ETag read: locked from then (a change is 409)"},
+    {"POST", "/v1/deviations/{id}/analysis/measures/{measureId}/done", "deviation",
+     "deviation.CompleteMeasure", D(complete_measure_request), D(joint_analysis), 200, AUTH,
+     "deviations", "Mark a measure of the analysis done (also once the analysis is final)"},
+    {"GET", "/v1/deviations/{id}/analysis/report.html", "deviation", "deviation.AnalysisReport",
+     D(analysis_report_request), D(document), 200, AUTH, "deviations",
+     "The analysis's final report (sluttrapport) as HTML in bokmål; a draft until final"},
+    {"GET", "/v1/analysis-measures", "deviation", "deviation.ListMeasures",
+     D(list_analysis_measures_request), D(list_analysis_measures_response), 200, AUTH, "deviations",
+     "Open measures of the joint analyses the caller reads, soonest due first (overdue=true: "
+     "past their due date)"},
     {"GET", "/v1/settings", "deviation", "deviation.GetSettings", D(get_settings_request),
      D(partnership_settings), 200, AUTH, "settings",
      "The partnership's settings in force today: deviation deadlines, statistics period, "
@@ -411,19 +436,20 @@ bool gateway_route_requires_if_match(const gateway_route_t *route)
 {
     /* the service answers 428 to these without If-Match */
     return strcmp(route->rpc, "deviation.PutSettings") == 0 ||
-           strcmp(route->rpc, "deviation.UpdateReport") == 0;
+           strcmp(route->rpc, "deviation.UpdateReport") == 0 ||
+           strcmp(route->rpc, "deviation.UpdateAnalysis") == 0 ||
+           strcmp(route->rpc, "deviation.FinalizeAnalysis") == 0;
 }
 
 bool gateway_route_versioned(const gateway_route_t *route)
 {
-    static const char *const versioned[] = {"agenda.UpdateOrganization", "agenda.UpdatePerson",
-                                            "agenda.UpdateCommittee",    "agenda.UpdateMeeting",
-                                            "agenda.AddAgendaItem",      "agenda.UpdateAgendaItem",
-                                            "agenda.DeleteAgendaItem",   "agenda.UpdateAction",
-                                            "notify.UpdateSubscription", "agenda.SetAttendance",
-                                            "agenda.SetOutcome",         "agenda.PutCaseDocument",
-                                            "agenda.UpdateMembership",   "deviation.PutSettings",
-                                            "deviation.UpdateReport",    NULL};
+    static const char *const versioned[] = {
+        "agenda.UpdateOrganization", "agenda.UpdatePerson",        "agenda.UpdateCommittee",
+        "agenda.UpdateMeeting",      "agenda.AddAgendaItem",       "agenda.UpdateAgendaItem",
+        "agenda.DeleteAgendaItem",   "agenda.UpdateAction",        "notify.UpdateSubscription",
+        "agenda.SetAttendance",      "agenda.SetOutcome",          "agenda.PutCaseDocument",
+        "agenda.UpdateMembership",   "deviation.PutSettings",      "deviation.UpdateReport",
+        "deviation.UpdateAnalysis",  "deviation.FinalizeAnalysis", NULL};
     for (size_t i = 0; versioned[i]; i++)
         if (strcmp(route->rpc, versioned[i]) == 0)
             return true;

@@ -34,6 +34,8 @@ const visibility_event_t visibility_events[] = {
      "the declaration and its decision, never its reason"},
     {"no.samhand.api_key.", "agenda.GetApiKey", s_administrators,
      "the key's id, subject and roles"},
+    {"no.samhand.deviation.analysis.", "deviation.GetAnalysis", s_deviation_readers,
+     "the joint analysis, for its two parties and the partnership's quality staff alone"},
     {"no.samhand.deviation.", "deviation.GetReport", s_deviation_readers,
      "the report as its receiver sees it"},
 };

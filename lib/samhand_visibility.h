@@ -19,7 +19,11 @@
  *   emergency        committee readers                      whole
  *   API key          administrators                         never the key or digest
  *   deviation        deviation roles of the two parties,    anonymous: no reporter;
- *                    quality; a draft its reporter only     (deviation_report.c)
+ *                    the partnership's quality staff;       (deviation_report.c)
+ *                    a draft its reporter only
+ *   joint analysis   deviation roles of the two parties,    anonymous: no reporting-
+ *                    the partnership's quality staff        side actor
+ *                                                           (deviation_analysis.c)
  *
  * A type not in the table is for administrators only: a new event is
  * hidden until someone says who may see it. */

@@ -254,6 +254,7 @@ async function showReport(id) {
     if (how) actions.append(stepForm(id, action, how));
   }
   showHistory(d);
+  await showAnalysis(id, d);
   if (may(me, 'deviation.ListReads')) await reads(id);
   show('detalj', true);
   document.getElementById('detalj-tittel').focus();

@@ -34,6 +34,18 @@ int deviation_report_export(bus_call_t *call);
 /* GET /v1/deviations/{id}/reads: the report's access log, for quality. */
 int deviation_reads_list(bus_call_t *call);
 
+/* The joint analysis of a report (deviation_analysis.c): begun (POST
+ * /v1/deviations/{id}/analysis), read, changed with If-Match, finalised
+ * with If-Match (locked from then), a measure marked done, the final
+ * report as HTML, and the open (or overdue) measures the caller reads. */
+int deviation_analysis_create(bus_call_t *call);
+int deviation_analysis_get(bus_call_t *call);
+int deviation_analysis_update(bus_call_t *call);
+int deviation_analysis_finalize(bus_call_t *call);
+int deviation_analysis_complete_measure(bus_call_t *call);
+int deviation_analysis_report(bus_call_t *call);
+int deviation_analysis_measures(bus_call_t *call);
+
 /* GET /v1/settings (the version in force today), GET /v1/settings/versions,
  * PUT /v1/settings (a new version, administrators, If-Match). */
 int deviation_settings_get(bus_call_t *call);

@@ -138,6 +138,34 @@ int deviation_store_dispute_decided(db_t *db, const char *proposal_id, const cha
 int deviation_store_dispute_minutes(db_t *db, const char *item_id, const char *decision,
                                     char id[40]);
 
+/* ---- joint analyses (deviation_store_analysis.c, sql/010) */
+
+/* The analysis of report `deviation_id` with the report's reference and
+ * parties (`lock`: for the transaction). 0, 1 when it has none, -1. */
+int deviation_store_analysis_get(db_t *db, const char *deviation_id, bool lock,
+                                 Samhand__V1__JointAnalysis **out);
+/* Begins the analysis of the report with its content (the JSON of the
+ * analysis's participants, timeline, causes, findings, measures and
+ * summary). 0, 1 when it has one already, -1. */
+int deviation_store_analysis_insert(db_t *db, const char *deviation_id, const char *content);
+/* Writes its content anew. 0 or -1. */
+int deviation_store_analysis_update(db_t *db, const char *deviation_id, const char *content);
+/* Makes it final, by `subject` of `organization_id` ("" none). 0 or -1. */
+int deviation_store_analysis_finalize(db_t *db, const char *deviation_id, const char *subject,
+                                      const char *organization_id);
+/* The open measures of the analyses of reports `organization_id` reported
+ * or received (NULL: all), soonest due first; with `overdue`, only those
+ * due before `today` (YYYY-MM-DD). A page after `after`, in a new response
+ * (the caller frees it). 0 or -1. */
+int deviation_store_measures_open(db_t *db, const char *organization_id, const char *today,
+                                  bool overdue, int64_t after, int limit,
+                                  Samhand__V1__ListAnalysisMeasuresResponse **out);
+/* What the final report names: the two parties' names (their ids while
+ * the directory has not told) and the report's category name (""), each
+ * malloc'ed for the caller. 0, 1 when there is no such report, -1. */
+int deviation_store_analysis_names(db_t *db, const char *deviation_id, char **reporting_name,
+                                   char **receiving_name, char **category_name);
+
 /* The read model of the directory: id, name, kind. */
 int deviation_store_organization_upsert(db_t *db, const char *const params[3]);
 

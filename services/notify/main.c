@@ -36,6 +36,7 @@ int main(int argc, char **argv)
         &samhand__v1__absence__descriptor,
         &samhand__v1__disqualification__descriptor,
         &samhand__v1__deviation_report__descriptor,
+        &samhand__v1__joint_analysis__descriptor,
         &samhand__v1__api_key__descriptor,
         &samhand__v1__subscription__descriptor,
         &samhand__v1__subscription_heartbeat__descriptor,

@@ -2,7 +2,8 @@
  * next working days and of what is overdue, instead of a mail per item.
  * What falls due is kept from the events: an open action for its
  * responsible organisations and its committee's secretaries, a deviation's
- * acknowledge and answer deadlines for the receiving organisation. The day's
+ * acknowledge and answer deadlines for the receiving organisation, an open
+ * measure of a joint analysis for its owner organisation. The day's
  * digests are planned once (the first replica to mark the day plans them)
  * and sent like every other mail; how many working days ahead a due date
  * is reminded of is the partnership's settings' (deviation's events). */
@@ -90,8 +91,39 @@ static int s_keep_deviation(db_t *db, const Samhand__V1__Event *e)
     return rc;
 }
 
+/* The measures (tiltak) of a joint analysis, like a committee's actions:
+ * each open one due for its owner organisation; done or cancelled, nothing. */
+static int s_keep_analysis(db_t *db, const Samhand__V1__Event *e)
+{
+    Samhand__V1__JointAnalysis *a =
+        samhand__v1__joint_analysis__unpack(NULL, e->data.len, e->data.data);
+    if (!a)
+        return 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < a->n_measures; i++) {
+        const Samhand__V1__AnalysisMeasure *m = a->measures[i];
+        bool open = m->state == SAMHAND__V1__ANALYSIS_MEASURE__STATE__OPEN;
+        char organizations[64];
+        snprintf(organizations, sizeof organizations, "[\"%s\"]", m->owner_organization_id);
+        char *title = NULL;
+        if (asprintf(&title, "Tiltak etter hendelsesanalyse av avviksmelding %s: %s",
+                     a->deviation_reference, m->description) < 0) {
+            rc = -1;
+            break;
+        }
+        rc = s_keep(db, "analysis_measure", m->id, title,
+                    open && m->due_date[0] ? m->due_date : NULL,
+                    m->owner_organization_id[0] ? organizations : "[]", NULL);
+        free(title);
+    }
+    samhand__v1__joint_analysis__free_unpacked(a, NULL);
+    return rc;
+}
+
 int notify_reminder_keep(db_t *db, const Samhand__V1__Event *event)
 {
+    if (strcmp(event->data_type, "samhand.v1.JointAnalysis") == 0)
+        return s_keep_analysis(db, event);
     if (strcmp(event->data_type, "samhand.v1.Action") == 0)
         return s_keep_action(db, event);
     if (strcmp(event->data_type, "samhand.v1.DeviationReport") == 0)

@@ -3,12 +3,14 @@
 // holds an identity number, sends it; the hospital sees it arrive,
 // acknowledges and answers it, and marks a colleague's second report of
 // the same event as its duplicate; the nurse reads the answer and its
-// history and disputes it; quality staff see who has read it.
+// history and disputes it; both parties write a joint analysis on the
+// report's page and finalise it; quality staff see who has read it.
 // axe-core checks every page state for serious accessibility violations;
 // screenshots are kept. Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… REPORTER_KEY=… RECEIVER_KEY=… RECEIVER_NAME=… QUALITY_KEY=… SCREENSHOTS=dir
 //   node web-deviation.mjs
+import { readFileSync } from 'node:fs';
 import { accessible as check, context, failer, lastLook, launch, signIn } from './browser.mjs';
 
 const { BASE_URL, REPORTER_KEY, RECEIVER_KEY, RECEIVER_NAME, QUALITY_KEY, SCREENSHOTS } = process.env;
@@ -162,6 +164,46 @@ try {
     await page.locator('#historikk li', { hasText: step }).waitFor();
   if (await page.getByRole('heading', { name: 'Hvem har lest meldingen' }).isVisible())
     fail('a reporter is shown the access log');
+
+  // both parties ask for and write a joint incident analysis (issue 19):
+  // the nurse begins it, each side names its people, the hospital a measure,
+  // and it is finalised into the final report
+  await page.getByLabel('Kommentar (valgfri)').fill('Vi ønsker en felles gjennomgang.');
+  await page.getByRole('button', { name: 'Be om felles hendelsesanalyse' }).click();
+  await page.getByLabel('Hva gjelder analysen?').waitFor();
+  await page.getByLabel('Hva gjelder analysen?').fill('Utskrivning uten epikrise til hjemmesykepleien.');
+  await page.getByRole('button', { name: 'Begynn analysen' }).click();
+  await page.waitForFunction(() => document.querySelector('#analyse-status').textContent.includes('begynt'));
+  await page.getByLabel('Navn', { exact: true }).fill('Kari Nordmann');
+  await page.getByLabel('Rolle eller tittel', { exact: true }).fill('Sykepleier');
+  await page.getByLabel('Virksomhet', { exact: true }).selectOption({ label: 'Trondheim kommune' });
+  await page.getByRole('button', { name: 'Legg til deltakeren' }).click();
+  await page.locator('#analyse-deltakere li', { hasText: 'Kari Nordmann, Sykepleier (Trondheim kommune)' }).waitFor();
+  await accessible(page, 'the joint analysis');
+  await shot(page, '7c-analyse');
+  await hospital.reload();
+  await hospital.getByRole('button', { name: reference }).click();
+  await hospital.locator('#analyse-deltakere li', { hasText: 'Kari Nordmann' }).waitFor();
+  await hospital.getByLabel('Navn', { exact: true }).fill('Ola Overlege');
+  await hospital.getByLabel('Rolle eller tittel', { exact: true }).fill('Seksjonsoverlege');
+  await hospital.getByLabel('Virksomhet', { exact: true }).selectOption({ label: RECEIVER_NAME });
+  await hospital.getByRole('button', { name: 'Legg til deltakeren' }).click();
+  await hospital.locator('#analyse-deltakere li', { hasText: 'Ola Overlege' }).waitFor();
+  await hospital.getByLabel('Tiltak', { exact: true }).fill('Sjekkliste for epikrise ved utskrivning');
+  await hospital.getByLabel('Ansvarlig virksomhet', { exact: true }).selectOption({ label: RECEIVER_NAME });
+  await hospital.getByLabel('Frist', { exact: true }).fill('2099-03-01');
+  await hospital.getByRole('button', { name: 'Legg til tiltaket' }).click();
+  await hospital.locator('#analyse-tiltak li', { hasText: 'Frist 01.03.2099. Åpen.' }).waitFor();
+  await hospital.getByRole('button', { name: 'Ferdigstill analysen' }).click();
+  await hospital.waitForFunction(() => document.querySelector('#analyse-status').textContent.includes('ferdigstilt'));
+  if (await hospital.getByRole('button', { name: 'Legg til tiltaket' }).isVisible())
+    fail('a final analysis is still offered for changes');
+  await accessible(hospital, 'the final analysis');
+  const [download] = await Promise.all([hospital.waitForEvent('download'),
+    hospital.getByRole('button', { name: 'Last ned sluttrapporten' }).click()]);
+  const finalReport = readFileSync(await download.path(), 'utf8');
+  if (!finalReport.includes('Sluttrapport: felles hendelsesanalyse') || !finalReport.includes('Ola Overlege'))
+    fail('the final report is not what was written');
 
   // quality staff see who has read it
   const quality = await (await context(browser, 1280, 900)).newPage();

@@ -101,16 +101,18 @@ static void s_id(s_kind_t kind, const char *id)
 /* ---------------------------------------------------------- the canaries */
 
 typedef enum {
-    A_KEY,     /* any valid credential (drafts of meetings, actions, the crisis log) */
-    A_EXEMPT,  /* exempt content of a committee: its members, administrators, its secretariat */
-    A_PERSONS, /* persons' data: those who may read /v1/persons */
-    A_DEV,     /* a deviation: its organisations, quality, administrators */
-    A_DRAFT,   /* a drafted deviation: its reporting organisation (and administrators) */
-    A_ANON,    /* an anonymous reporter: the reporting organisation, the partnership's quality */
-    A_SUB,     /* a subscription: its owner organisation, administrators */
-    A_ADMIN,   /* API keys' names: administrators (and the key itself) */
-    A_SENDER,  /* a proposal's submitter: those who read persons, the organisation it is for */
-    A_RUNS,    /* drafted after a notice: those who run the committee (not its members) */
+    A_KEY,      /* any valid credential (drafts of meetings, actions, the crisis log) */
+    A_EXEMPT,   /* exempt content of a committee: its members, administrators, its secretariat */
+    A_PERSONS,  /* persons' data: those who may read /v1/persons */
+    A_DEV,      /* a deviation: its organisations, quality, administrators */
+    A_DRAFT,    /* a drafted deviation: its reporting organisation (and administrators) */
+    A_ANON,     /* an anonymous reporter: the reporting organisation, the partnership's quality */
+    A_SUB,      /* a subscription: its owner organisation, administrators */
+    A_ADMIN,    /* API keys' names: administrators (and the key itself) */
+    A_SENDER,   /* a proposal's submitter: those who read persons, the organisation it is for */
+    A_RUNS,     /* drafted after a notice: those who run the committee (not its members) */
+    A_ANALYSIS, /* a joint analysis: its two parties, the partnership's quality and administrators
+                 */
 } s_audience_t;
 
 static const char *const s_audience_names[] = {"any key",
@@ -122,7 +124,8 @@ static const char *const s_audience_names[] = {"any key",
                                                "subscription",
                                                "administrators",
                                                "proposal's sender",
-                                               "secretariat's draft"};
+                                               "secretariat's draft",
+                                               "joint analysis"};
 
 typedef struct {
     char token[80]; /* lower case, as the scan finds it */
@@ -275,6 +278,8 @@ static bool s_may_see(const s_principal_t *p, const s_canary_t *c, bool is_event
         return party || (p->roles & (ROLE_ADMINISTRATOR | ROLE_QUALITY));
     case A_ANON:
         return false; /* above */
+    case A_ANALYSIS:  /* not another organisation's quality or administrators (issue 19) */
+        return party || (p->org < 0 && (p->roles & (ROLE_ADMINISTRATOR | ROLE_QUALITY)));
     case A_DRAFT: /* "seen by its reporter only" (issue 12), not quality's as the README has it */
     case A_SUB:
         return party || (p->roles & ROLE_ADMINISTRATOR);
@@ -1035,6 +1040,46 @@ static void s_dev_step(const char *id, int org, const char *step, const char *fi
     harness_http_response_free(&r);
 }
 
+/* The joint analysis of report `id` between `from` and `to` (issue 19),
+ * begun by `from`'s reporter and added to by `to`'s quality staff, every
+ * text a canary that only the two parties and the partnership read. */
+static void s_analysis(const char *id, int from, int to, const char *tag)
+{
+    unsigned parties = ORG(from) | ORG(to);
+    char w[8][64], body[3072], path[160];
+    static const char *const fields[] = {"summary", "name",    "role",  "cause",
+                                         "finding", "measure", "owner", "timeline"};
+    for (int k = 0; k < 8; k++)
+        snprintf(w[k], sizeof w[k], "ana-%s-%s", tag, fields[k]);
+    snprintf(body, sizeof body,
+             "{\"summary\":\"%s\",\"participants\":[{\"name\":\"%s\",\"role\":\"%s\","
+             "\"organizationId\":\"%s\"}],\"causes\":[{\"category\":\"ROUTINES\","
+             "\"description\":\"%s\"}],\"findings\":[\"%s\"],\"measures\":[{\"description\":"
+             "\"%s\",\"ownerOrganizationId\":\"%s\",\"ownerPerson\":\"%s\",\"dueDate\":"
+             "\"2024-01-31\"}]}",
+             s_canary(A_ANALYSIS, parties, 0, w[0]), s_canary(A_ANALYSIS, parties, 0, w[1]),
+             s_canary(A_ANALYSIS, parties, 0, w[2]), s_orgs[from],
+             s_canary(A_ANALYSIS, parties, 0, w[3]), s_canary(A_ANALYSIS, parties, 0, w[4]),
+             s_canary(A_ANALYSIS, parties, 0, w[5]), s_orgs[to],
+             s_canary(A_ANALYSIS, parties, 0, w[6]));
+    snprintf(path, sizeof path, "/v1/deviations/%s/analysis", id);
+    harness_http_response_t *r = s_as(s_org_key[from][4], "POST", path, body, 201);
+    char etag[40], if_match[64];
+    harness_http_header(r, "etag", etag, sizeof etag);
+    harness_http_response_free(&r);
+    snprintf(if_match, sizeof if_match, "If-Match: %s", etag);
+    snprintf(body, sizeof body,
+             "{\"timeline\":[{\"time\":\"2026-11-01T14:00:00+01:00\",\"description\":"
+             "\"%s\"}]}",
+             s_canary(A_ANALYSIS, parties, 0, w[7]));
+    char url[256];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    const char *headers[] = {s_principals[s_org_key[to][5]].auth, if_match, NULL};
+    r = harness_http_request("PATCH", url, body, headers);
+    assert_int_equal(r->status, 200);
+    harness_http_response_free(&r);
+}
+
 /* Disputes go to C2 (issue 19): each disputed report becomes a proposal
  * there that every committee reader reads, so what it carries of the
  * report is read by every principal below. */
@@ -1138,6 +1183,7 @@ static void s_build_deviations(void)
     s_dev_step(id, M2, "respond", "answer", ORG(M1) | ORG(M2), "d13");
     s_dev_step(id, M1, "dispute", "comment", ORG(M1) | ORG(M2), "d13");
     s_dev_step(id, M1, "request-analysis", NULL, 0, NULL);
+    s_analysis(id, M1, M2, "d13");
     /* submitted to M1, for the mark-duplicate oracle */
     s_report(M2, M1, "d15", false, true, s_dev_oracle);
 }
