@@ -227,7 +227,7 @@ async function showReport(id) {
     ['Oppdaget', d.discoveredTime ? oslo(d.discoveredTime) : ''],
     ['Type', TYPES[d.type] || ''],
     ['Kategori', categoryNames.get(d.categoryCode) || d.categoryCode],
-    ['Skadegrad', HARMS[d.harmDegree] || ''],
+    ['Skadegrad', HARMS[d.harmDegree] || 'Ikke vurdert'],
     ['Hva skjedde', d.description], ['Konsekvens', d.actualConsequence],
     ['Strakstiltak', d.immediateMeasures], ['Status', STATES[d.state] || d.state],
     ['Bekreftes innen', deadline(d.acknowledgeDeadline)],

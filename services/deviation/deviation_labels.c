@@ -48,7 +48,7 @@ static const s_label_t s_harms[] = {
     {"MODERATE", "Moderat skade"},
     {"SERIOUS", "Betydelig skade"},
     {"DEATH", "Død"},
-    {"(ikke oppgitt)", "Ikke oppgitt"},
+    {"(ikke oppgitt)", "Ikke vurdert"}, /* reports from before it was asked */
 };
 
 static const s_label_t s_kinds[] = {

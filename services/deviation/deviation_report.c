@@ -117,9 +117,12 @@ int deviation_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationReq
     return 0;
 }
 
-/* Notes what a report lacks before it goes to the receiver, each field. */
+/* Notes what a report lacks before it goes to the receiver, each field:
+ * a degree of harm too (a draft may lack it; reports submitted before it
+ * was asked keep none, shown as «Ikke vurdert»). */
 static void s_note_incomplete(bus_call_t *call, int type, const char *category_code,
-                              const Samhand__V1__Timestamp *occurred, const char *description)
+                              const Samhand__V1__Timestamp *occurred, const char *description,
+                              int harm_degree)
 {
     if (!type)
         bus_call_add_error(call, "type", "type is required to submit");
@@ -129,12 +132,17 @@ static void s_note_incomplete(bus_call_t *call, int type, const char *category_c
         bus_call_add_error(call, "occurred_time", "occurred_time is required to submit");
     if (!description[0])
         bus_call_add_error(call, "description", "description is required to submit");
+    if (!harm_degree)
+        bus_call_add_error(call, "harm_degree", "harm_degree is required to submit");
 }
 
+/* A well-formed report that lacks what submission needs is unprocessable
+ * (422), every field it lacks named at once. */
 int deviation_check_complete(bus_call_t *call, const deviation_report_t *r)
 {
-    s_note_incomplete(call, r->type, r->category_code, r->occurred_time, r->description);
-    return bus_call_fail_errors(call, BUS_INVALID_ARGUMENT);
+    s_note_incomplete(call, r->type, r->category_code, r->occurred_time, r->description,
+                      r->harm_degree);
+    return bus_call_fail_errors(call, BUS_UNPROCESSABLE);
 }
 
 /* -------------------------------------------------------------- deadlines */
@@ -302,10 +310,13 @@ int deviation_report_create(bus_call_t *call)
     deviation_scan_note(call, &req->base);
     if (deviation_check_form(call, req) != 0)
         return -1;
+    /* malformed fields are a bad request (400); a well-formed form that
+     * lacks what submission needs is unprocessable (422): all named */
+    bool is_malformed = call->n_errors > 0;
     if (req->submit)
-        s_note_incomplete(call, req->type, req->category_code, req->occurred_time,
-                          req->description);
-    if (bus_call_fail_errors(call, BUS_INVALID_ARGUMENT) != 0)
+        s_note_incomplete(call, req->type, req->category_code, req->occurred_time, req->description,
+                          req->harm_degree);
+    if (bus_call_fail_errors(call, is_malformed ? BUS_INVALID_ARGUMENT : BUS_UNPROCESSABLE) != 0)
         return -1;
     /* one reports for one's own organisation */
     const char *org = deviation_caller_organization(call);

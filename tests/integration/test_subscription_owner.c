@@ -269,7 +269,7 @@ static void s_report(const char *description)
              "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
              "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
              "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"%s\",\"reporterName\":\"Kari "
-             "Melder\",\"submit\":true}",
+             "Melder\",\"harmDegree\":\"MINOR\",\"submit\":true}",
              description);
     harness_http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations", body);
     harness_expect_status(r, 201);

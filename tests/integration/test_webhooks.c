@@ -608,7 +608,7 @@ static void test_only_what_the_owner_may_see(void **state)
         s_kommune, "POST", "/v1/deviations",
         "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
         "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
-        "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\",\"submit\":true}");
+        "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\",\"harmDegree\":\"MINOR\",\"submit\":true}");
     assert_int_equal(r->status, 201);
     harness_http_response_free(&r);
     assert_int_equal(harness_receiver_wait(ours, 1, 10000), 1);
