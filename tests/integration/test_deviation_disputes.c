@@ -93,7 +93,8 @@ static harness_http_response_t *s_disputed(char id[40])
              "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
              "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
              "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"HEMMELIG-BESKRIVELSE epikrise "
-             "manglet.\",\"isAnonymous\":true,\"reporterName\":\"Kari Hemmelig\",\"harmDegree\":\"MINOR\",\"submit\":true}",
+             "manglet.\",\"isAnonymous\":true,\"reporterName\":\"Kari "
+             "Hemmelig\",\"harmDegree\":\"MINOR\",\"submit\":true}",
              s_kommune, s_sykehus);
     harness_http_response_t *r = s_as(s_kommune_key, "POST", "/v1/deviations", body);
     harness_expect_status(r, 201);

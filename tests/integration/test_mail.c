@@ -212,7 +212,8 @@ static void test_new_deviation_to_the_receiver(void **state)
              "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"%s\","
              "\"reporterName\":\"Kari Nordmann\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\","
              "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
-             "\"description\":\"Epikrise mangler for pasient på post 3.\",\"harmDegree\":\"MINOR\",\"submit\":true}",
+             "\"description\":\"Epikrise mangler for pasient på post "
+             "3.\",\"harmDegree\":\"MINOR\",\"submit\":true}",
              hnt);
     r = harness_http_request("POST", url, body, headers);
     assert_int_equal(r->status, 201);
