@@ -152,6 +152,8 @@ const gateway_policy_t gateway_policies[] = {
     {"deviation.GetSettings", ROLE_ANY, NULL},
     {"deviation.ListSettingsVersions", ROLE_ANY, NULL},
     {"deviation.PutSettings", ADMIN, NULL},
+    /* the category code list: read by all (public), a version loaded by administrators */
+    {"deviation.LoadCategories", ADMIN, NULL},
     /* aggregated, no figure of fewer than 5 reports: for the committees too */
     {"deviation.Stats", ROLE_ANY, NULL},
     /* events: each sees what its organisation may; subscriptions are for

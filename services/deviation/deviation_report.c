@@ -294,15 +294,6 @@ int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *commen
     return 0;
 }
 
-int deviation_categories_list(bus_call_t *call)
-{
-    Samhand__V1__ListDeviationCategoriesResponse *list = NULL;
-    if (deviation_store_categories(call->db, &list) != 0)
-        return bus_call_fail_db(call, "list categories");
-    bus_call_reply_free(call, &list->base);
-    return 0;
-}
-
 int deviation_report_create(bus_call_t *call)
 {
     const Samhand__V1__CreateDeviationRequest *req = (const void *)call->request;

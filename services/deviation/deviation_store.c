@@ -7,53 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------------------------------------------------------------- categories */
-
-/* a category's code, name, axis and version */
-static const rows_map_t s_category_map =
-    ROWS_MAP(samhand__v1__deviation_category__descriptor, "code", "name", "axis", "version");
-
-static ProtobufCMessage *s_category(const PGresult *res, int row)
-{
-    return rows_read(&s_category_map, res, row);
-}
-
-int deviation_store_categories(db_t *db, Samhand__V1__ListDeviationCategoriesResponse **out)
-{
-    PGresult *res = db_query(db,
-                             "SELECT code, name, axis, version, (SELECT max(version) FROM "
-                             "categories) FROM categories WHERE retired_in IS NULL ORDER BY "
-                             "sort_order, code",
-                             0, NULL);
-    if (!res)
-        return -1;
-    Samhand__V1__ListDeviationCategoriesResponse *list = malloc(sizeof *list);
-    assert(list);
-    samhand__v1__list_deviation_categories_response__init(list);
-    int rows = PQntuples(res);
-    list->items = calloc((size_t)rows + 1, sizeof *list->items);
-    assert(list->items);
-    for (int i = 0; i < rows; i++)
-        list->items[i] = (Samhand__V1__DeviationCategory *)s_category(res, i);
-    list->n_items = (size_t)rows;
-    list->version = rows ? atoi(PQgetvalue(res, 0, 4)) : 0;
-    PQclear(res);
-    *out = list;
-    return 0;
-}
-
-int deviation_store_category_usable(db_t *db, const char *code)
-{
-    const char *params[] = {code};
-    PGresult *res =
-        db_query(db, "SELECT 1 FROM categories WHERE code = $1 AND retired_in IS NULL", 1, params);
-    if (!res)
-        return -1;
-    int found = PQntuples(res) > 0;
-    PQclear(res);
-    return found;
-}
-
 /* ------------------------------------------------------------------- reports */
 
 static char *s_seconds_text(const Samhand__V1__Timestamp *t, char buf[24])
@@ -110,7 +63,8 @@ int deviation_store_update_draft(db_t *db, const char *id,
                "is_patient_related = $10, type = $11, category_code = $12, "
                "actual_consequence = $13, possible_consequence = $14, description = $15, "
                "immediate_measures = $16, improvement_suggestion = $17, agreement_clause = $18, "
-               "harm_degree = $19, updated_at = now() "
+               "harm_degree = $19, category_version = CASE WHEN $12::text IS NULL THEN NULL ELSE "
+               "(SELECT max(version) FROM category_versions) END, updated_at = now() "
                "WHERE id = $4::uuid AND state = 'DRAFT' AND reporting_organization_id = $1",
                19, params) == 0
                ? 0
@@ -129,9 +83,10 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
         "receiving_organization_id, reporter_subject, reporter_name, reporter_email, is_anonymous, "
         "occurred_at, discovered_at, is_patient_related, type, category_code, actual_consequence, "
         "possible_consequence, description, immediate_measures, improvement_suggestion, "
-        "agreement_clause, harm_degree) VALUES ('DRAFT', $1, $2, $3, $4, $5, $6, $7, "
-        "to_timestamp($8::bigint), to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, $16, "
-        "$17, $18, $19) RETURNING id",
+        "agreement_clause, harm_degree, category_version) VALUES ('DRAFT', $1, $2, $3, $4, $5, "
+        "$6, $7, to_timestamp($8::bigint), to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, "
+        "$16, $17, $18, $19, CASE WHEN $12::text IS NULL THEN NULL ELSE (SELECT max(version) FROM "
+        "category_versions) END) RETURNING id",
         19, params);
     if (!res)
         return -1;
@@ -158,7 +113,7 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     "  WHERE f.report_id = reports.id ORDER BY f.forwarded_at)), "                                 \
     "coalesce(dispute_committee_id::text, ''), coalesce(dispute_proposal_id::text, ''), "          \
     "coalesce(dispute_state, ''), coalesce(dispute_meeting_id::text, ''), dispute_reason, "        \
-    "coalesce(harm_degree, ''), dispute_decision, row_seq"
+    "coalesce(harm_degree, ''), dispute_decision, coalesce(category_version, 0), row_seq"
 /* clang-format on */
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
@@ -191,7 +146,7 @@ static const rows_map_t s_report_map = ROWS_MAP(
     NULL, NULL, NULL, NULL, NULL, NULL, "create_time", "update_time", NULL, "reporter_subject",
     "settings_version", "previous_receiving_organization_ids", "dispute_committee_id",
     "dispute_proposal_id", "dispute_state", "dispute_meeting_id", "dispute_reason", "harm_degree",
-    "dispute_decision");
+    "dispute_decision", "category_version");
 
 static ProtobufCMessage *s_report(const PGresult *res, int row)
 {

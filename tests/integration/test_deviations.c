@@ -104,8 +104,9 @@ static void test_categories_are_public(void **state)
     snprintf(url, sizeof url, "%s/v1/deviation-categories", s_stack.base_url);
     harness_http_response_t *r = harness_http_request("GET", url, NULL, NULL);
     harness_expect_status(r, 200);
-    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 18);
-    assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 1);
+    /* version 2: NOKUP's event types beside the cooperation categories */
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 22);
+    assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 2);
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(r->json, "items"), 0), "name")),
                         "Epikrise / utskrivningsrapport");
