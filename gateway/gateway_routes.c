@@ -277,6 +277,8 @@ const gateway_route_t gateway_routes[] = {
     STEP("request-analysis", "RequestAnalysis", "Request a joint incident analysis"),
     STEP("close", "Close", "Close the report"),
     STEP("reopen", "Reopen", "Reopen a closed, rejected or duplicate report"),
+    STEP("approve", "Approve", "Leader review: approve a report on to the receiver"),
+    STEP("return", "Return", "Leader review: return a report to its writer, with a comment"),
 #undef STEP
     {"GET", "/v1/events", "notify", "notify.ListEvents", D(list_events_request),
      D(list_events_response), 200, AUTH, "events",

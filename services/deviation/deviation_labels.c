@@ -30,6 +30,7 @@ static const s_label_t s_states[] = {
     {"CLOSED", "Lukket"},
     {"REJECTED", "Avvist"},
     {"DUPLICATE", "Duplikat"},
+    {"IN_REVIEW", "Til godkjenning hos leder"},
     {"(ikke oppgitt)", "Ikke oppgitt"},
 };
 

@@ -183,6 +183,12 @@ static bool s_all_may_see(db_t *db, const deviation_audience_t *a, const char *i
 int deviation_append_event(db_t *db, const char *type, deviation_report_t *r)
 {
     deviation_audience_t a = deviation_audience(r);
+    /* in leader review its events are its writer's, as a draft's: notify
+     * shows events to quality roles of every party, and the receiver's
+     * must learn nothing of it before approval (the leaders find it in
+     * their organisation's list) */
+    if (r->state == STATE(IN_REVIEW))
+        a.subject = r->reporter_subject;
     db_audience_t to = {.organizations = a.organization_ids,
                         .n_organizations = a.n_organization_ids,
                         .subjects = a.subject ? &a.subject : NULL,
@@ -269,13 +275,29 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
 /* Submission: the reference, the deadlines from today by the rule in
  * force today (kept on the report: its settings version), the history
  * line. */
-int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *comment)
+int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *action,
+                     const char *comment, const char **event)
 {
     char today[11], ack_due[11], answer_due[11];
     deviation_today(today);
     Samhand__V1__PartnershipSettings *rule = NULL;
     if (deviation_settings_at(call->db, call->service, today, 0, &rule) != 0)
         return bus_call_fail_db(call, "read settings");
+    const char *from = deviation_state_name(r->state);
+    /* leader review: a draft goes to the reporting organisation's leader
+     * first, and on to the receiver only when approved */
+    if (rule->is_leader_review && r->state == STATE(DRAFT)) {
+        protobuf_c_message_free_unpacked(&rule->base, NULL);
+        deviation_change_t review = {.state = "IN_REVIEW"};
+        *event = "review_requested";
+        if (deviation_store_change(call->db, r->id, &review) != 0 ||
+            deviation_store_transition(call->db, r->id, action, from, "IN_REVIEW", comment,
+                                       deviation_caller_subject(call),
+                                       deviation_caller_organization(call)) != 0)
+            return bus_call_fail_db(call, "submit deviation");
+        return 0;
+    }
+    *event = "submitted";
     deviation_rule_due(rule->acknowledge_deadline, today, ack_due);
     deviation_rule_due(rule->answer_deadline, today, answer_due);
     int version = rule->version;
@@ -287,7 +309,7 @@ int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *commen
                                  .give_reference = true};
     if (deviation_store_change(call->db, r->id, &change) != 0 ||
         deviation_store_set_settings_version(call->db, r->id, version) != 0 ||
-        deviation_store_transition(call->db, r->id, "submit", "DRAFT", "SUBMITTED", comment,
+        deviation_store_transition(call->db, r->id, action, from, "SUBMITTED", comment,
                                    deviation_caller_subject(call),
                                    deviation_caller_organization(call)) != 0)
         return bus_call_fail_db(call, "submit deviation");
@@ -322,13 +344,14 @@ int deviation_report_create(bus_call_t *call)
         deviation_report_t *r = NULL;
         if (deviation_store_get(call->db, id, true, &r) != 0)
             return bus_call_fail_db(call, "create deviation");
+        const char *event = "submitted";
         int rc = deviation_check_complete(call, r);
         if (rc == 0)
-            rc = deviation_submit(call, r, "");
+            rc = deviation_submit(call, r, "submit", "", &event);
         protobuf_c_message_free_unpacked(&r->base, NULL);
         if (rc != 0)
             return -1;
-        return deviation_commit(call, id, "submitted");
+        return deviation_commit(call, id, event);
     }
     return deviation_commit(call, id, "drafted");
 }
@@ -380,9 +403,19 @@ int deviation_report_list(bus_call_t *call)
     if (req->reference[0] && !check_text(req->reference, 32))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "reference",
                              "reference is a report's reference like AVV-2026-0001");
+    const char *type = NULL;
+    if (req->type) {
+        const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
+            &samhand__v1__deviation_report__type__descriptor, req->type);
+        if (!v)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "type", "type has no value %d",
+                                 req->type);
+        type = v->name;
+    }
+    /* a report in leader review: its reporting organisation's alone */
     if (deviation_store_list(call->db, page, org, deviation_caller_subject(call), state,
                              req->overdue, today, req->reference[0] ? req->reference : NULL,
-                             &list) != 0)
+                             deviation_caller_organization(call), type, &list) != 0)
         return bus_call_fail_db(call, "list deviations");
     if (deviation_log_reads(call, list->items, list->n_items, "LIST") != 0) {
         protobuf_c_message_free_unpacked(&list->base, NULL);

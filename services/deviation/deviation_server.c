@@ -36,6 +36,8 @@ const bus_route_t deviation_routes[] = {
     STEP("RequestAnalysis"),
     STEP("Close"),
     STEP("Reopen"),
+    STEP("Approve"),
+    STEP("Return"),
 };
 const size_t deviation_routes_count = sizeof deviation_routes / sizeof deviation_routes[0];
 

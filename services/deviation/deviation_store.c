@@ -256,12 +256,14 @@ int deviation_store_transition(db_t *db, const char *id, const char *action, con
 
 int deviation_store_list(db_t *db, deviation_page_t page, const char *organization_id,
                          const char *subject, const char *state, bool overdue, const char *today,
-                         const char *reference, Samhand__V1__ListDeviationsResponse **out)
+                         const char *reference, const char *caller_organization, const char *type,
+                         Samhand__V1__ListDeviationsResponse **out)
 {
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
-    const char *params[] = {after, limit,   organization_id, state, overdue ? "t" : "f",
-                            today, subject, reference};
+    const char *params[] = {
+        after,   limit,     organization_id,     state, overdue ? "t" : "f", today,
+        subject, reference, caller_organization, type};
     /* who may see a report, as deviation_report.c's s_sides has it */
 #define LIST_WHERE                                                                                 \
     " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR receiving_organization_id = $3"   \
@@ -270,14 +272,16 @@ int deviation_store_list(db_t *db, deviation_page_t page, const char *organizati
     " AND ($4::text IS NULL OR state = $4)"                                                        \
     " AND (NOT $5::boolean OR (state = 'SUBMITTED' AND acknowledge_due < $6::date) OR "            \
     "      (state = 'AWAITING_RESPONSE' AND answer_due < $6::date))"                               \
-    " AND ($8::text IS NULL OR upper(reference) = upper($8))"
+    " AND ($8::text IS NULL OR upper(reference) = upper($8))"                                      \
+    " AND (state <> 'IN_REVIEW' OR reporting_organization_id::text = $9)"                          \
+    " AND ($10::text IS NULL OR type = $10)"
     const char *sql = page.newest_first ? "SELECT " REPORT_COLUMNS " FROM reports WHERE "
                                           "($1::bigint = 0 OR row_seq < $1)" LIST_WHERE
                                           " ORDER BY row_seq DESC LIMIT $2"
                                         : "SELECT " REPORT_COLUMNS " FROM reports WHERE "
                                           "row_seq > $1" LIST_WHERE " ORDER BY row_seq LIMIT $2";
 #undef LIST_WHERE
-    return rows_list(db, sql, 8, params, s_report, page.limit,
+    return rows_list(db, sql, 10, params, s_report, page.limit,
                      &samhand__v1__list_deviations_response__descriptor, (ProtobufCMessage **)out);
 }
 
@@ -435,6 +439,7 @@ static Samhand__V1__PartnershipSettings *s_settings(const PGresult *res, int row
     s->create_time = rows_timestamp_us(res, row, 11);
     s->update_time = rows_timestamp_us(res, row, 11);
     s->dispute_committee_id = rows_text(res, row, 12);
+    s->is_leader_review = PQgetvalue(res, row, 13)[0] == 't';
     return s;
 }
 
@@ -444,14 +449,15 @@ int deviation_store_settings_list(db_t *db, bool lock,
     if (lock &&
         rows_exec(db, "LOCK TABLE settings_versions IN SHARE ROW EXCLUSIVE MODE", 0, NULL) < 0)
         return -1;
-    PGresult *res = db_query(db,
-                             "SELECT version, valid_from::text, acknowledge_length, "
-                             "acknowledge_unit, answer_length, answer_unit, statistics_period, "
-                             "reminder_days, comment, actor, "
-                             "coalesce(actor_organization_id::text, ''), " ROWS_TIMESTAMP_US(
-                                 "created_at") ", coalesce(dispute_committee_id::text, '') "
-                                               "FROM settings_versions ORDER BY version",
-                             0, NULL);
+    PGresult *res =
+        db_query(db,
+                 "SELECT version, valid_from::text, acknowledge_length, "
+                 "acknowledge_unit, answer_length, answer_unit, statistics_period, "
+                 "reminder_days, comment, actor, "
+                 "coalesce(actor_organization_id::text, ''), " ROWS_TIMESTAMP_US(
+                     "created_at") ", coalesce(dispute_committee_id::text, ''), leader_review "
+                                   "FROM settings_versions ORDER BY version",
+                 0, NULL);
     if (!res)
         return -1;
     Samhand__V1__ListSettingsVersionsResponse *list = malloc(sizeof *list);
@@ -496,15 +502,16 @@ int deviation_store_settings_insert(db_t *db, const Samhand__V1__PartnershipSett
         s->comment,
         actor,
         actor_organization_id,
-        s->dispute_committee_id};
+        s->dispute_committee_id,
+        s->is_leader_review ? "t" : "f"};
     return rows_exec(db,
                      "INSERT INTO settings_versions (version, valid_from, acknowledge_length, "
                      "acknowledge_unit, answer_length, answer_unit, statistics_period, "
                      "reminder_days, comment, actor, actor_organization_id, "
-                     "dispute_committee_id) VALUES ($1::integer, $2::date, $3::integer, $4, "
-                     "$5::integer, $6, $7, $8::integer, $9, $10, nullif($11, '')::uuid, "
-                     "nullif($12, '')::uuid)",
-                     12, params) < 0
+                     "dispute_committee_id, leader_review) VALUES ($1::integer, $2::date, "
+                     "$3::integer, $4, $5::integer, $6, $7, $8::integer, $9, $10, "
+                     "nullif($11, '')::uuid, nullif($12, '')::uuid, $13::boolean)",
+                     13, params) < 0
                ? -1
                : 0;
 }

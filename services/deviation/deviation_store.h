@@ -80,9 +80,12 @@ typedef struct {
     bool newest_first;
 } deviation_page_t;
 
+/* A report in leader review only for `caller_organization` ("" none) when
+ * it is the reporting one; `type` NULL: every type. */
 int deviation_store_list(db_t *db, deviation_page_t page, const char *organization_id,
                          const char *subject, const char *state, bool overdue, const char *today,
-                         const char *reference, Samhand__V1__ListDeviationsResponse **out);
+                         const char *reference, const char *caller_organization, const char *type,
+                         Samhand__V1__ListDeviationsResponse **out);
 
 /* Reports due for an alert: the acknowledgement or the answer due on or
  * before `soon` (due soon) or before `today` (overdue), not yet alerted.
