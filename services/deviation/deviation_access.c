@@ -182,6 +182,12 @@ void deviation_present(bus_call_t *call, deviation_report_t *r)
     int sides = deviation_sides(call, r);
     if (!deviation_sees_reporter(call, r, sides))
         deviation_hide_reporter(r);
+    /* the leader's word to the writer is the reporting organisation's own
+     * (and may name who wrote it): the steps show, not what it said */
+    if (!(sides & DEVIATION_SIDE_REPORTER))
+        for (size_t i = 0; i < r->n_history; i++)
+            if (strcmp(r->history[i]->action, "return") == 0)
+                deviation_replace_text(&r->history[i]->comment, "");
     deviation_steps_allowed(r, sides);
     /* the report it duplicates, to those who may see that one */
     if (r->duplicate_of_id[0] && !deviation_may_see(call, r->duplicate_of_id))

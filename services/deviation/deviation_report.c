@@ -194,12 +194,25 @@ int deviation_append_event(db_t *db, const char *type, deviation_report_t *r)
                         .subjects = a.subject ? &a.subject : NULL,
                         .n_subjects = a.subject ? 1 : 0};
     bool shows_duplicate = !r->duplicate_of_id[0] || s_all_may_see(db, &a, r->duplicate_of_id);
+    /* the leader's word to the writer (a return's comment) is the reporting
+     * side's own: not in an event any other party may get */
+    bool internal = r->state == STATE(DRAFT) || r->state == STATE(IN_REVIEW);
     if (!r->is_anonymous) { /* as it is, less what some may not see: no copy */
         char *subject = r->reporter_subject, *duplicate_of = r->duplicate_of_id;
         r->reporter_subject = (char *)protobuf_c_empty_string;
         if (!shows_duplicate)
             r->duplicate_of_id = (char *)protobuf_c_empty_string;
+        char **said = calloc(r->n_history + 1, sizeof *said);
+        for (size_t i = 0; i < r->n_history && !internal; i++)
+            if (strcmp(r->history[i]->action, "return") == 0) {
+                said[i] = r->history[i]->comment;
+                r->history[i]->comment = (char *)protobuf_c_empty_string;
+            }
         int rc = db_outbox_append_for(db, type, r->id, a.organization, NULL, &to, &r->base);
+        for (size_t i = 0; i < r->n_history; i++)
+            if (said[i])
+                r->history[i]->comment = said[i];
+        free(said);
         r->reporter_subject = subject;
         r->duplicate_of_id = duplicate_of;
         return rc;
@@ -214,6 +227,9 @@ int deviation_append_event(db_t *db, const char *type, deviation_report_t *r)
         return -1;
     deviation_hide_reporter(shown);
     deviation_replace_text(&shown->reporter_subject, "");
+    for (size_t i = 0; i < shown->n_history && !internal; i++) /* the leader's word */
+        if (strcmp(shown->history[i]->action, "return") == 0)
+            deviation_replace_text(&shown->history[i]->comment, "");
     if (!shows_duplicate)
         deviation_replace_text(&shown->duplicate_of_id, "");
     int rc = db_outbox_append_for(db, type, shown->id, a.organization, NULL, &to, &shown->base);

@@ -169,6 +169,11 @@ static void s_audiences(const char *id, char *out, size_t size)
             receiver |= strcmp(e->audience_organization_ids[k], SYKEHUS) == 0;
         /* narrowed to its writer: no quality role of any party gets it either */
         bool writer = e->n_audience_subjects == 1 && e->n_audience_organization_ids == 1;
+        /* what the leader said to the writer stays on the reporting side */
+        if (receiver)
+            assert_null(memmem(e->data.data, e->data.len, "Kari, skriv", 11));
+        else if (strcmp(PQgetvalue(res, i, 0), "no.samhand.deviation.returned") == 0)
+            assert_non_null(memmem(e->data.data, e->data.len, "Kari, skriv", 11));
         used += (size_t)snprintf(out + used, size - used, "%s:%s;", PQgetvalue(res, i, 0),
                                  receiver ? "both"
                                  : writer ? "writer"
@@ -208,11 +213,11 @@ static void test_a_report_reaches_the_receiver_only_when_its_leader_approves(voi
     s_step(RECEIVER_LEADER, id, "approve", "{}", 404);
     /* returned, with what to change: a draft of its writer's again */
     s_step(LEADER, id, "return", "{}", 400);
-    s_step(LEADER, id, "return", "{\"comment\":\"Skriv når det skjedde på dagen.\"}", 200);
+    s_step(LEADER, id, "return", "{\"comment\":\"Kari, skriv når det skjedde på dagen.\"}", 200);
     r = s_as(WRITER, "GET", path, NULL, NULL);
     harness_expect_status(r, 200);
     assert_string_equal(harness_json_text(r, "state"), "DRAFT");
-    assert_non_null(strstr(r->body, "Skriv når det skjedde på dagen."));
+    assert_non_null(strstr(r->body, "Kari, skriv når det skjedde på dagen."));
     harness_http_response_free(&r);
     for (int who = RECEIVER; who <= RECEIVER_LEADER; who++)
         s_nothing_for(who, id);
@@ -228,6 +233,9 @@ static void test_a_report_reaches_the_receiver_only_when_its_leader_approves(voi
     assert_null(strstr(r->body, CANARY_NAME));
     assert_null(strstr(r->body, "kari.hemmeligsen"));
     assert_null(strstr(r->body, "key:"));
+    /* nor what the leader said to the writer: the reporting side's own */
+    assert_null(strstr(r->body, "Kari, skriv"));
+    assert_non_null(strstr(r->body, "\"return\""));
     harness_http_response_free(&r);
     /* in the feed: once the receiver's quality staff have its submission,
      * they have none of the steps before it; its writer has them all */
