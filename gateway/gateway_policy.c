@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const s_role_names[] = {"administrator", "secretariat", "secretary",  "member",
-                                           "reporter",      "quality",     "integration"};
+static const char *const s_role_names[] = {"administrator", "secretariat", "secretary",   "member",
+                                           "reporter",      "quality",     "integration", "leader"};
 #define N_ROLES (sizeof s_role_names / sizeof s_role_names[0])
 
 unsigned gateway_role_bit(const char *name, size_t len)
@@ -40,7 +40,7 @@ void gateway_roles_text(unsigned roles, char *out, size_t size)
 #define DIRECTORY (ADMIN | ROLE_SECRETARIAT)  /* who is who */
 #define MEETINGS (DIRECTORY | ROLE_SECRETARY) /* a committee's work */
 #define COMMITTEE_READ (MEETINGS | ROLE_MEMBER | ROLE_QUALITY | ROLE_INTEGRATION)
-#define DEVIATIONS (ADMIN | ROLE_REPORTER | ROLE_QUALITY | ROLE_INTEGRATION)
+#define DEVIATIONS (ADMIN | ROLE_REPORTER | ROLE_QUALITY | ROLE_INTEGRATION | ROLE_LEADER)
 #define INTEGRATIONS (ADMIN | ROLE_INTEGRATION)
 
 /* On which of them (the services enforce it, and refuse naming the rule) */
@@ -160,11 +160,16 @@ const gateway_policy_t gateway_policies[] = {
     {"deviation.CompleteMeasure", DEVIATIONS, ANALYSIS},
     {"deviation.AnalysisReport", DEVIATIONS, ANALYSIS},
     {"deviation.ListMeasures", DEVIATIONS, ANALYSIS},
+    /* leader review: a leader of the reporting organisation (the service checks) */
+    {"deviation.Approve", DEVIATIONS, PARTIES},
+    {"deviation.Return", DEVIATIONS, PARTIES},
     /* the partnership's settings: the rules every party works under, read
      * by all, changed by administrators */
     {"deviation.GetSettings", ROLE_ANY, NULL},
     {"deviation.ListSettingsVersions", ROLE_ANY, NULL},
     {"deviation.PutSettings", ADMIN, NULL},
+    /* the category code list: read by all (public), a version loaded by administrators */
+    {"deviation.LoadCategories", ADMIN, NULL},
     /* aggregated, no figure of fewer than 5 reports: for the committees too */
     {"deviation.Stats", ROLE_ANY, NULL},
     /* events: each sees what its organisation may; subscriptions are for

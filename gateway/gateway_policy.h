@@ -18,9 +18,10 @@ typedef enum {
     ROLE_REPORTER = 1u << 4,      /* reports and handles deviations for an organisation */
     ROLE_QUALITY = 1u << 5,       /* quality staff: every deviation, the statistics */
     ROLE_INTEGRATION = 1u << 6,   /* a party's system: events, subscriptions, deviations */
+    ROLE_LEADER = 1u << 7, /* a leader of an organisation: reviews its reports (leader review) */
 } gateway_role_t;
 
-#define ROLE_ANY 0x7fu /* any valid credential */
+#define ROLE_ANY 0xffu /* any valid credential */
 
 /* The role's bit, or 0 for a name that is no role. */
 unsigned gateway_role_bit(const char *name, size_t len);

@@ -8,7 +8,7 @@
 static const char *const s_committee_readers[] = {
     "administrator", "secretariat", "secretary", "member", "quality", "integration", NULL};
 static const char *const s_deviation_readers[] = {"administrator", "reporter", "quality",
-                                                  "integration", NULL};
+                                                  "integration",   "leader",   NULL};
 static const char *const s_administrators[] = {"administrator", NULL};
 /* Those who keep the committees' papers: a member's absence and a
  * declaration of disqualification are no other party's business. */

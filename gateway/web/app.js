@@ -7,7 +7,7 @@ const STATES = {
   DRAFT: 'Utkast', SUBMITTED: 'Sendt', AWAITING_RESPONSE: 'Registrert hos mottaker',
   INFORMATION_REQUESTED: 'Venter på opplysninger', ANSWERED: 'Besvart', DISPUTED: 'Bestridt',
   ANALYSIS_REQUESTED: 'Felles hendelsesanalyse', CLOSED: 'Lukket', REJECTED: 'Avvist',
-  DUPLICATE: 'Duplikat',
+  DUPLICATE: 'Duplikat', IN_REVIEW: 'Til godkjenning hos leder',
 };
 
 let me = null;
@@ -48,6 +48,11 @@ async function start(who) {
   for (const c of categories.items || []) {
     categoryNames.set(c.code, c.name);
     option(select, c.code, c.name);
+  }
+  // a report keeps the code it was coded with: the names of earlier versions too
+  for (let v = (categories.version || 1) - 1; v >= 1; v--) {
+    const earlier = await fetch('/v1/deviation-categories?version=' + v).then((x) => x.json());
+    for (const c of earlier.items || []) if (!categoryNames.has(c.code)) categoryNames.set(c.code, c.name);
   }
   show('innlogging', false);
   show('melding', true);
@@ -161,6 +166,9 @@ const STEPS = {
     label: 'Kommentar (valgfri)', optional: true, done: 'Felles hendelsesanalyse er bedt om.' },
   close: { button: 'Lukk meldingen', done: 'Meldingen er lukket.' },
   reopen: { button: 'Gjenåpne meldingen', done: 'Meldingen er gjenåpnet.' },
+  approve: { button: 'Godkjenn og send til mottaker', done: 'Meldingen er godkjent og sendt.' },
+  return: { button: 'Send tilbake til melderen', field: 'comment',
+    label: 'Hva bør melderen endre?', done: 'Meldingen er sendt tilbake til melderen.' },
 };
 
 function stepForm(id, action, how) {
@@ -227,7 +235,7 @@ async function showReport(id) {
     ['Oppdaget', d.discoveredTime ? oslo(d.discoveredTime) : ''],
     ['Type', TYPES[d.type] || ''],
     ['Kategori', categoryNames.get(d.categoryCode) || d.categoryCode],
-    ['Skadegrad', HARMS[d.harmDegree] || ''],
+    ['Skadegrad', HARMS[d.harmDegree] || 'Ikke vurdert'],
     ['Hva skjedde', d.description], ['Konsekvens', d.actualConsequence],
     ['Strakstiltak', d.immediateMeasures], ['Status', STATES[d.state] || d.state],
     ['Bekreftes innen', deadline(d.acknowledgeDeadline)],
@@ -267,7 +275,7 @@ const DONE = {
   'request-information': 'Bedt om opplysninger', 'give-information': 'Opplysninger gitt',
   respond: 'Besvart', forward: 'Videresendt', reject: 'Avvist', 'mark-duplicate': 'Merket som duplikat',
   dispute: 'Svaret bestridt', 'request-analysis': 'Felles hendelsesanalyse bedt om', close: 'Lukket',
-  reopen: 'Gjenåpnet',
+  reopen: 'Gjenåpnet', approve: 'Godkjent av leder', return: 'Sendt tilbake av leder',
 };
 
 function when(iso) {

@@ -26,6 +26,12 @@ bool deviation_caller_is_quality(bus_call_t *call)
     return bus_call_has_role(call, roles) && !deviation_caller_organization(call)[0];
 }
 
+bool deviation_caller_is_leader(bus_call_t *call)
+{
+    static const char *const roles[] = {"leader", NULL};
+    return bus_call_has_role(call, roles) && deviation_caller_organization(call)[0];
+}
+
 bool deviation_caller_is_partnership_quality(bus_call_t *call)
 {
     static const char *const roles[] = {"quality", NULL};
@@ -50,6 +56,11 @@ deviation_audience_t deviation_audience(const deviation_report_t *r)
         return (deviation_audience_t){.organization_ids = {r->reporting_organization_id},
                                       .n_organization_ids = 1,
                                       .subject = r->reporter_subject,
+                                      .organization = r->reporting_organization_id};
+    /* with its leader: the receiver sees nothing of it before approval */
+    if (r->state == STATE(IN_REVIEW))
+        return (deviation_audience_t){.organization_ids = {r->reporting_organization_id},
+                                      .n_organization_ids = 1,
                                       .organization = r->reporting_organization_id};
     deviation_audience_t a = {
         .organization_ids = {r->reporting_organization_id, r->receiving_organization_id},
@@ -85,7 +96,8 @@ int deviation_sides(bus_call_t *call, const deviation_report_t *r)
         if (strcmp(org, a.organization_ids[i]) != 0)
             continue;
         if (strcmp(org, r->reporting_organization_id) == 0)
-            sides |= DEVIATION_SIDE_REPORTER;
+            sides |= DEVIATION_SIDE_REPORTER |
+                     (deviation_caller_is_leader(call) ? DEVIATION_SIDE_REVIEWER : 0);
         if (strcmp(org, r->receiving_organization_id) == 0)
             sides |= DEVIATION_SIDE_RECEIVER;
         else if (strcmp(org, r->reporting_organization_id) != 0)
@@ -173,6 +185,12 @@ void deviation_present(bus_call_t *call, deviation_report_t *r)
     int sides = deviation_sides(call, r);
     if (!deviation_sees_reporter(call, r, sides))
         deviation_hide_reporter(r);
+    /* the leader's word to the writer is the reporting organisation's own
+     * (and may name who wrote it): the steps show, not what it said */
+    if (!(sides & DEVIATION_SIDE_REPORTER))
+        for (size_t i = 0; i < r->n_history; i++)
+            if (strcmp(r->history[i]->action, "return") == 0)
+                deviation_replace_text(&r->history[i]->comment, "");
     deviation_steps_allowed(r, sides);
     /* the report it duplicates, to those who may see that one */
     if (r->duplicate_of_id[0] && !deviation_may_see(call, r->duplicate_of_id))

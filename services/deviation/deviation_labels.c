@@ -30,6 +30,7 @@ static const s_label_t s_states[] = {
     {"CLOSED", "Lukket"},
     {"REJECTED", "Avvist"},
     {"DUPLICATE", "Duplikat"},
+    {"IN_REVIEW", "Til godkjenning hos leder"},
     {"(ikke oppgitt)", "Ikke oppgitt"},
 };
 
@@ -48,7 +49,7 @@ static const s_label_t s_harms[] = {
     {"MODERATE", "Moderat skade"},
     {"SERIOUS", "Betydelig skade"},
     {"DEATH", "Død"},
-    {"(ikke oppgitt)", "Ikke oppgitt"},
+    {"(ikke oppgitt)", "Ikke vurdert"}, /* reports from before it was asked */
 };
 
 static const s_label_t s_kinds[] = {

@@ -117,9 +117,12 @@ int deviation_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationReq
     return 0;
 }
 
-/* Notes what a report lacks before it goes to the receiver, each field. */
+/* Notes what a report lacks before it goes to the receiver, each field:
+ * a degree of harm too (a draft may lack it; reports submitted before it
+ * was asked keep none, shown as «Ikke vurdert»). */
 static void s_note_incomplete(bus_call_t *call, int type, const char *category_code,
-                              const Samhand__V1__Timestamp *occurred, const char *description)
+                              const Samhand__V1__Timestamp *occurred, const char *description,
+                              int harm_degree)
 {
     if (!type)
         bus_call_add_error(call, "type", "type is required to submit");
@@ -129,12 +132,17 @@ static void s_note_incomplete(bus_call_t *call, int type, const char *category_c
         bus_call_add_error(call, "occurred_time", "occurred_time is required to submit");
     if (!description[0])
         bus_call_add_error(call, "description", "description is required to submit");
+    if (!harm_degree)
+        bus_call_add_error(call, "harm_degree", "harm_degree is required to submit");
 }
 
+/* A well-formed report that lacks what submission needs is unprocessable
+ * (422), every field it lacks named at once. */
 int deviation_check_complete(bus_call_t *call, const deviation_report_t *r)
 {
-    s_note_incomplete(call, r->type, r->category_code, r->occurred_time, r->description);
-    return bus_call_fail_errors(call, BUS_INVALID_ARGUMENT);
+    s_note_incomplete(call, r->type, r->category_code, r->occurred_time, r->description,
+                      r->harm_degree);
+    return bus_call_fail_errors(call, BUS_UNPROCESSABLE);
 }
 
 /* -------------------------------------------------------------- deadlines */
@@ -175,17 +183,36 @@ static bool s_all_may_see(db_t *db, const deviation_audience_t *a, const char *i
 int deviation_append_event(db_t *db, const char *type, deviation_report_t *r)
 {
     deviation_audience_t a = deviation_audience(r);
+    /* in leader review its events are its writer's, as a draft's: notify
+     * shows events to quality roles of every party, and the receiver's
+     * must learn nothing of it before approval (the leaders find it in
+     * their organisation's list) */
+    if (r->state == STATE(IN_REVIEW))
+        a.subject = r->reporter_subject;
     db_audience_t to = {.organizations = a.organization_ids,
                         .n_organizations = a.n_organization_ids,
                         .subjects = a.subject ? &a.subject : NULL,
                         .n_subjects = a.subject ? 1 : 0};
     bool shows_duplicate = !r->duplicate_of_id[0] || s_all_may_see(db, &a, r->duplicate_of_id);
+    /* the leader's word to the writer (a return's comment) is the reporting
+     * side's own: not in an event any other party may get */
+    bool internal = r->state == STATE(DRAFT) || r->state == STATE(IN_REVIEW);
     if (!r->is_anonymous) { /* as it is, less what some may not see: no copy */
         char *subject = r->reporter_subject, *duplicate_of = r->duplicate_of_id;
         r->reporter_subject = (char *)protobuf_c_empty_string;
         if (!shows_duplicate)
             r->duplicate_of_id = (char *)protobuf_c_empty_string;
+        char **said = calloc(r->n_history + 1, sizeof *said);
+        for (size_t i = 0; i < r->n_history && !internal; i++)
+            if (strcmp(r->history[i]->action, "return") == 0) {
+                said[i] = r->history[i]->comment;
+                r->history[i]->comment = (char *)protobuf_c_empty_string;
+            }
         int rc = db_outbox_append_for(db, type, r->id, a.organization, NULL, &to, &r->base);
+        for (size_t i = 0; i < r->n_history; i++)
+            if (said[i])
+                r->history[i]->comment = said[i];
+        free(said);
         r->reporter_subject = subject;
         r->duplicate_of_id = duplicate_of;
         return rc;
@@ -200,6 +227,9 @@ int deviation_append_event(db_t *db, const char *type, deviation_report_t *r)
         return -1;
     deviation_hide_reporter(shown);
     deviation_replace_text(&shown->reporter_subject, "");
+    for (size_t i = 0; i < shown->n_history && !internal; i++) /* the leader's word */
+        if (strcmp(shown->history[i]->action, "return") == 0)
+            deviation_replace_text(&shown->history[i]->comment, "");
     if (!shows_duplicate)
         deviation_replace_text(&shown->duplicate_of_id, "");
     int rc = db_outbox_append_for(db, type, shown->id, a.organization, NULL, &to, &shown->base);
@@ -217,8 +247,10 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
         db_rollback(call->db);
         return bus_call_fail_db(call, "read deviation");
     }
-    /* a report past its draft has a reference, taken with its event */
-    if (!r->reference[0] && r->state != SAMHAND__V1__DEVIATION_REPORT__STATE__DRAFT) {
+    /* a report sent to its receiver has a reference, taken with its event
+     * (one in its leader's review has none yet) */
+    if (!r->reference[0] && r->state != SAMHAND__V1__DEVIATION_REPORT__STATE__DRAFT &&
+        r->state != SAMHAND__V1__DEVIATION_REPORT__STATE__IN_REVIEW) {
         char reference[32];
         if (deviation_store_give_reference(call->db, id, reference) != 0) {
             protobuf_c_message_free_unpacked(&r->base, NULL);
@@ -272,13 +304,29 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
 /* Submission: the reference, the deadlines from today by the rule in
  * force today (kept on the report: its settings version), the history
  * line. */
-int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *comment)
+int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *action,
+                     const char *comment, const char **event)
 {
     char today[11], ack_due[11], answer_due[11];
     deviation_today(today);
     Samhand__V1__PartnershipSettings *rule = NULL;
     if (deviation_settings_at(call->db, call->service, today, 0, &rule) != 0)
         return bus_call_fail_db(call, "read settings");
+    const char *from = deviation_state_name(r->state);
+    /* leader review: a draft goes to the reporting organisation's leader
+     * first, and on to the receiver only when approved */
+    if (rule->is_leader_review && r->state == STATE(DRAFT)) {
+        protobuf_c_message_free_unpacked(&rule->base, NULL);
+        deviation_change_t review = {.state = "IN_REVIEW"};
+        *event = "review_requested";
+        if (deviation_store_change(call->db, r->id, &review) != 0 ||
+            deviation_store_transition(call->db, r->id, action, from, "IN_REVIEW", comment,
+                                       deviation_caller_subject(call),
+                                       deviation_caller_organization(call)) != 0)
+            return bus_call_fail_db(call, "submit deviation");
+        return 0;
+    }
+    *event = "submitted";
     deviation_rule_due(rule->acknowledge_deadline, today, ack_due);
     deviation_rule_due(rule->answer_deadline, today, answer_due);
     int version = rule->version;
@@ -289,19 +337,10 @@ int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *commen
                                  .set_submitted = true,
                                  .settings_version = version};
     if (deviation_store_change(call->db, r->id, &change) != 0 ||
-        deviation_store_transition(call->db, r->id, "submit", "DRAFT", "SUBMITTED", comment,
+        deviation_store_transition(call->db, r->id, action, from, "SUBMITTED", comment,
                                    deviation_caller_subject(call),
                                    deviation_caller_organization(call)) != 0)
         return bus_call_fail_db(call, "submit deviation");
-    return 0;
-}
-
-int deviation_categories_list(bus_call_t *call)
-{
-    Samhand__V1__ListDeviationCategoriesResponse *list = NULL;
-    if (deviation_store_categories(call->db, &list) != 0)
-        return bus_call_fail_db(call, "list categories");
-    bus_call_reply_free(call, &list->base);
     return 0;
 }
 
@@ -312,10 +351,13 @@ int deviation_report_create(bus_call_t *call)
     deviation_scan_note(call, &req->base);
     if (deviation_check_form(call, req) != 0)
         return -1;
+    /* malformed fields are a bad request (400); a well-formed form that
+     * lacks what submission needs is unprocessable (422): all named */
+    bool is_malformed = call->n_errors > 0;
     if (req->submit)
-        s_note_incomplete(call, req->type, req->category_code, req->occurred_time,
-                          req->description);
-    if (bus_call_fail_errors(call, BUS_INVALID_ARGUMENT) != 0)
+        s_note_incomplete(call, req->type, req->category_code, req->occurred_time, req->description,
+                          req->harm_degree);
+    if (bus_call_fail_errors(call, is_malformed ? BUS_INVALID_ARGUMENT : BUS_UNPROCESSABLE) != 0)
         return -1;
     /* one reports for one's own organisation */
     const char *org = deviation_caller_organization(call);
@@ -330,13 +372,14 @@ int deviation_report_create(bus_call_t *call)
         deviation_report_t *r = NULL;
         if (deviation_store_get(call->db, id, true, &r) != 0)
             return bus_call_fail_db(call, "create deviation");
+        const char *event = "submitted";
         int rc = deviation_check_complete(call, r);
         if (rc == 0)
-            rc = deviation_submit(call, r, "");
+            rc = deviation_submit(call, r, "submit", "", &event);
         protobuf_c_message_free_unpacked(&r->base, NULL);
         if (rc != 0)
             return -1;
-        return deviation_commit(call, id, "submitted");
+        return deviation_commit(call, id, event);
     }
     return deviation_commit(call, id, "drafted");
 }
@@ -388,9 +431,19 @@ int deviation_report_list(bus_call_t *call)
     if (req->reference[0] && !check_text(req->reference, 32))
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "reference",
                              "reference is a report's reference like AVV-2026-0001");
+    const char *type = NULL;
+    if (req->type) {
+        const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
+            &samhand__v1__deviation_report__type__descriptor, req->type);
+        if (!v)
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "type", "type has no value %d",
+                                 req->type);
+        type = v->name;
+    }
+    /* a report in leader review: its reporting organisation's alone */
     if (deviation_store_list(call->db, page, org, deviation_caller_subject(call), state,
                              req->overdue, today, req->reference[0] ? req->reference : NULL,
-                             &list) != 0)
+                             deviation_caller_organization(call), type, &list) != 0)
         return bus_call_fail_db(call, "list deviations");
     if (deviation_log_reads(call, list->items, list->n_items, "LIST") != 0) {
         protobuf_c_message_free_unpacked(&list->base, NULL);

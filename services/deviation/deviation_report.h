@@ -17,7 +17,8 @@ typedef enum {
     DEVIATION_SIDE_REPORTER = 1,
     DEVIATION_SIDE_RECEIVER = 2,
     DEVIATION_SIDE_QUALITY = 4,
-    DEVIATION_SIDE_PASSED = 8 /* a receiver it was forwarded from: reads it, takes no step */
+    DEVIATION_SIDE_PASSED = 8,   /* a receiver it was forwarded from: reads it, takes no step */
+    DEVIATION_SIDE_REVIEWER = 16 /* a leader of the reporting organisation (leader review) */
 } deviation_side_t;
 
 /* How often a report may be forwarded: each receiver it passed through
@@ -31,8 +32,9 @@ typedef Samhand__V1__DeviationReport deviation_report_t;
 /* Who may see a report: the one rule behind every read, the answer of every
  * change, every refusal (a report one may not see answers as one that does
  * not exist) and the audience of every event. While it is a draft, the
- * principal who wrote it alone; once submitted, its reporting and its
- * receiving organisation, the receivers it was forwarded from, and the
+ * principal who wrote it alone; in leader review, its reporting
+ * organisation alone (no receiver, no quality role of any other party); once submitted, its
+ * reporting and its receiving organisation, the receivers it was forwarded from, and the
  * partnership's quality roles. */
 typedef struct {
     const char *organization_ids[2 + DEVIATION_FORWARDS_MAX];
@@ -49,6 +51,9 @@ const char *deviation_caller_subject(bus_call_t *call);      /* "" when none */
 /* Partnership-wide quality roles (and administrators) see every report:
  * the role made for no organisation; a party's are that party's. */
 bool deviation_caller_is_quality(bus_call_t *call);
+/* A leader of an organisation (role "leader"): reviews its reports when
+ * the partnership has leader review. */
+bool deviation_caller_is_leader(bus_call_t *call);
 /* The partnership's own quality staff: the quality role for no party (a
  * key made without an organisation). They alone, beside the reporting
  * side, are shown who reported an anonymous report. */
@@ -96,8 +101,13 @@ int deviation_scan(bus_call_t *call, const ProtobufCMessage *msg);
 int deviation_check_form(bus_call_t *call, const Samhand__V1__CreateDeviationRequest *req);
 /* What a report needs before it is submitted, every field it lacks. */
 int deviation_check_complete(bus_call_t *call, const deviation_report_t *r);
-/* Submits `r` in the call's transaction: deadlines, reference, history. */
-int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *comment);
+/* Submits `r` in the call's transaction: deadlines, reference, history,
+ * the step `action` (submit, approve) from its state. A draft goes first
+ * to the reporting organisation's leader (IN_REVIEW) when the settings in
+ * force have leader review. *event: the event's name ("submitted", or
+ * "review_requested"). */
+int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *action,
+                     const char *comment, const char **event);
 /* Appends the event `type` of `r` for those who may see it, as its
  * receiver may see it (an anonymous one without who reported it). 0 or -1. */
 int deviation_append_event(db_t *db, const char *type, deviation_report_t *r);

@@ -13,6 +13,7 @@
 
 const bus_route_t deviation_routes[] = {
     ROUTE("ListCategories", list_deviation_categories_request, deviation_categories_list),
+    ROUTE("LoadCategories", load_categories_request, deviation_categories_load),
     ROUTE("CreateReport", create_deviation_request, deviation_report_create),
     ROUTE("GetReport", get_deviation_request, deviation_report_get),
     ROUTE("UpdateReport", update_deviation_request, deviation_report_update),
@@ -42,6 +43,8 @@ const bus_route_t deviation_routes[] = {
     STEP("RequestAnalysis"),
     STEP("Close"),
     STEP("Reopen"),
+    STEP("Approve"),
+    STEP("Return"),
 };
 const size_t deviation_routes_count = sizeof deviation_routes / sizeof deviation_routes[0];
 

@@ -21,6 +21,9 @@ extern const db_migration_t deviation_migrations[];
 extern const size_t deviation_migrations_count;
 
 int deviation_categories_list(bus_call_t *call);
+/* POST /v1/deviation-categories/versions: a new version of the code list
+ * with the mapping from the codes it retires (deviation_categories.c). */
+int deviation_categories_load(bus_call_t *call);
 int deviation_report_create(bus_call_t *call);
 int deviation_report_get(bus_call_t *call);
 /* PATCH /v1/deviations/{id}: a draft changed by its writer, If-Match

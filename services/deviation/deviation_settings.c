@@ -206,6 +206,7 @@ int deviation_settings_put(bus_call_t *call)
     next.reminder_days = req->reminder_days;
     next.comment = req->comment;
     next.dispute_committee_id = req->dispute_committee_id;
+    next.is_leader_review = req->is_leader_review;
     const Samhand__V1__Principal *p = call->envelope->principal;
     const char *actor = p && p->subject ? p->subject : "";
     const char *org = p && p->organization_id ? p->organization_id : "";

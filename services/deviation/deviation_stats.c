@@ -346,13 +346,24 @@ static void s_names(Samhand__V1__DeviationPeriodStats *s,
     }
 }
 
+/* The period's figures, each report's category counted under the code of
+ * today's list that takes its place (`map`, the versions' mappings). */
 static int s_compute(bus_call_t *call, const char *from, const char *to_excl,
+                     const deviation_code_map_t *map, size_t n_map,
                      Samhand__V1__DeviationPeriodStats **out)
 {
     deviation_fact_t *facts = NULL;
     size_t n = 0;
     if (deviation_store_facts(call->db, from, to_excl, &facts, &n) != 0)
         return bus_call_fail_db(call, "read statistics");
+    for (size_t i = 0; i < n; i++) {
+        const char *current = deviation_code_current(map, n_map, facts[i].category);
+        if (current != facts[i].category) {
+            char *copy = strdup(current);
+            free(facts[i].category);
+            facts[i].category = copy;
+        }
+    }
     char to_incl[11];
     s_date(s_noon(to_excl) - 86400, to_incl);
     *out = s_period(facts, n, from, to_incl);
@@ -438,14 +449,21 @@ int deviation_stats(bus_call_t *call)
     Samhand__V1__DeviationStatsResponse response = SAMHAND__V1__DEVIATION_STATS_RESPONSE__INIT;
     response.period = name;
     response.period_kind = period.kind;
-    if (s_compute(call, from, to_excl, &response.current) != 0)
-        return -1;
-    if (s_compute(call, prev_from, prev_to, &response.previous) != 0) {
+    /* reports of every version of the code list, grouped by today's */
+    deviation_code_map_t *map = NULL;
+    size_t n_map = 0;
+    if (deviation_store_mappings(call->db, &map, &n_map) != 0)
+        return bus_call_fail_db(call, "read statistics");
+    int rc = s_compute(call, from, to_excl, map, n_map, &response.current);
+    if (rc == 0 && s_compute(call, prev_from, prev_to, map, n_map, &response.previous) != 0) {
         protobuf_c_message_free_unpacked(&response.current->base, NULL);
-        return -1;
+        rc = -1;
     }
+    deviation_store_mappings_free(map, n_map);
+    if (rc != 0)
+        return -1;
     Samhand__V1__ListDeviationCategoriesResponse *categories = NULL;
-    if (deviation_store_categories(call->db, &categories) != 0)
+    if (deviation_store_categories(call->db, 0, &categories) != 0)
         categories = NULL; /* the codes stand in for the names */
     s_names(response.current, categories);
     s_names(response.previous, categories);

@@ -19,6 +19,7 @@ typedef struct {
     deviation_report_t *r;
     deviation_change_t change;
     const char *comment; /* what the history says of the step */
+    const char *event;   /* the event's name when the step's rule chose another */
     char today[11], ack_due[11], answer_due[11];
     char note[DEVIATION_TEXT_MAX_CHARS + 200];
 } step_t;
@@ -28,7 +29,7 @@ typedef struct {
 typedef int step_fn(step_t *s);
 static step_fn s_step_submit, s_step_acknowledge, s_step_request_information,
     s_step_give_information, s_step_respond, s_step_forward, s_step_reject, s_step_mark_duplicate,
-    s_step_dispute, s_step_close, s_step_reopen;
+    s_step_dispute, s_step_close, s_step_reopen, s_step_approve, s_step_return;
 
 /* The workflow: which step leads from which states to which, whose it is
  * to take, and its rule. The event of a step is no.samhand.deviation.<event>. */
@@ -67,6 +68,12 @@ static const struct {
      DEVIATION_SIDE_REPORTER | DEVIATION_SIDE_RECEIVER, "closed", s_step_close},
     {"Reopen", "reopen", BIT(CLOSED) | BIT(REJECTED) | BIT(DUPLICATE), STATE(AWAITING_RESPONSE),
      DEVIATION_SIDE_REPORTER | DEVIATION_SIDE_RECEIVER, "reopened", s_step_reopen},
+    /* leader review: the leader of the reporting organisation sends it on
+     * (then it is submitted to the receiver) or back to its writer */
+    {"Approve", "approve", BIT(IN_REVIEW), STATE(SUBMITTED), DEVIATION_SIDE_REVIEWER, "submitted",
+     s_step_approve},
+    {"Return", "return", BIT(IN_REVIEW), STATE(DRAFT), DEVIATION_SIDE_REVIEWER, "returned",
+     s_step_return},
 };
 #define STEPS (sizeof s_steps / sizeof s_steps[0])
 
@@ -86,9 +93,25 @@ void deviation_steps_allowed(Samhand__V1__DeviationReport *r, int sides)
 static int s_step_submit(step_t *s)
 {
     if (deviation_check_complete(s->call, s->r) != 0 ||
-        deviation_submit(s->call, s->r, s->req->comment) != 0)
+        deviation_submit(s->call, s->r, "submit", s->req->comment, &s->event) != 0)
         return -1;
     return 1;
+}
+
+static int s_step_approve(step_t *s)
+{
+    if (deviation_check_complete(s->call, s->r) != 0 ||
+        deviation_submit(s->call, s->r, "approve", s->req->comment, &s->event) != 0)
+        return -1;
+    return 1;
+}
+
+static int s_step_return(step_t *s)
+{
+    if (check_empty(s->req->comment))
+        return bus_call_fail(s->call, BUS_INVALID_ARGUMENT, "comment",
+                             "comment (what the writer should change) is required");
+    return 0;
 }
 
 static int s_step_acknowledge(step_t *s)
@@ -290,8 +313,9 @@ int deviation_report_step(bus_call_t *call)
     char id[40];
     snprintf(id, sizeof id, "%s", s->r->id);
     protobuf_c_message_free_unpacked(&s->r->base, NULL);
+    const char *event = s->event ? s->event : s_steps[step].event; /* static strings */
     free(s);
     if (rc != 0)
         return -1;
-    return deviation_commit(call, id, s_steps[step].event);
+    return deviation_commit(call, id, event);
 }

@@ -7,53 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------------------------------------------------------------- categories */
-
-/* a category's code, name, axis and version */
-static const rows_map_t s_category_map =
-    ROWS_MAP(samhand__v1__deviation_category__descriptor, "code", "name", "axis", "version");
-
-static ProtobufCMessage *s_category(const PGresult *res, int row)
-{
-    return rows_read(&s_category_map, res, row);
-}
-
-int deviation_store_categories(db_t *db, Samhand__V1__ListDeviationCategoriesResponse **out)
-{
-    PGresult *res = db_query(db,
-                             "SELECT code, name, axis, version, (SELECT max(version) FROM "
-                             "categories) FROM categories WHERE retired_in IS NULL ORDER BY "
-                             "sort_order, code",
-                             0, NULL);
-    if (!res)
-        return -1;
-    Samhand__V1__ListDeviationCategoriesResponse *list = malloc(sizeof *list);
-    assert(list);
-    samhand__v1__list_deviation_categories_response__init(list);
-    int rows = PQntuples(res);
-    list->items = calloc((size_t)rows + 1, sizeof *list->items);
-    assert(list->items);
-    for (int i = 0; i < rows; i++)
-        list->items[i] = (Samhand__V1__DeviationCategory *)s_category(res, i);
-    list->n_items = (size_t)rows;
-    list->version = rows ? atoi(PQgetvalue(res, 0, 4)) : 0;
-    PQclear(res);
-    *out = list;
-    return 0;
-}
-
-int deviation_store_category_usable(db_t *db, const char *code)
-{
-    const char *params[] = {code};
-    PGresult *res =
-        db_query(db, "SELECT 1 FROM categories WHERE code = $1 AND retired_in IS NULL", 1, params);
-    if (!res)
-        return -1;
-    int found = PQntuples(res) > 0;
-    PQclear(res);
-    return found;
-}
-
 /* ------------------------------------------------------------------- reports */
 
 static char *s_seconds_text(const Samhand__V1__Timestamp *t, char buf[24])
@@ -110,7 +63,8 @@ int deviation_store_update_draft(db_t *db, const char *id,
                "is_patient_related = $10, type = $11, category_code = $12, "
                "actual_consequence = $13, possible_consequence = $14, description = $15, "
                "immediate_measures = $16, improvement_suggestion = $17, agreement_clause = $18, "
-               "harm_degree = $19, updated_at = now() "
+               "harm_degree = $19, category_version = CASE WHEN $12::text IS NULL THEN NULL ELSE "
+               "(SELECT max(version) FROM category_versions) END, updated_at = now() "
                "WHERE id = $4::uuid AND state = 'DRAFT' AND reporting_organization_id = $1",
                19, params) == 0
                ? 0
@@ -129,9 +83,10 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
         "receiving_organization_id, reporter_subject, reporter_name, reporter_email, is_anonymous, "
         "occurred_at, discovered_at, is_patient_related, type, category_code, actual_consequence, "
         "possible_consequence, description, immediate_measures, improvement_suggestion, "
-        "agreement_clause, harm_degree) VALUES ('DRAFT', $1, $2, $3, $4, $5, $6, $7, "
-        "to_timestamp($8::bigint), to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, $16, "
-        "$17, $18, $19) RETURNING id",
+        "agreement_clause, harm_degree, category_version) VALUES ('DRAFT', $1, $2, $3, $4, $5, "
+        "$6, $7, to_timestamp($8::bigint), to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, "
+        "$16, $17, $18, $19, CASE WHEN $12::text IS NULL THEN NULL ELSE (SELECT max(version) FROM "
+        "category_versions) END) RETURNING id",
         19, params);
     if (!res)
         return -1;
@@ -158,7 +113,7 @@ int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *
     "  WHERE f.report_id = reports.id ORDER BY f.forwarded_at)), "                                 \
     "coalesce(dispute_committee_id::text, ''), coalesce(dispute_proposal_id::text, ''), "          \
     "coalesce(dispute_state, ''), coalesce(dispute_meeting_id::text, ''), dispute_reason, "        \
-    "coalesce(harm_degree, ''), dispute_decision, row_seq"
+    "coalesce(harm_degree, ''), dispute_decision, coalesce(category_version, 0), row_seq"
 /* clang-format on */
 
 static Samhand__V1__Deadline *s_deadline(const PGresult *res, int row, int col)
@@ -191,7 +146,7 @@ static const rows_map_t s_report_map = ROWS_MAP(
     NULL, NULL, NULL, NULL, NULL, NULL, "create_time", "update_time", NULL, "reporter_subject",
     "settings_version", "previous_receiving_organization_ids", "dispute_committee_id",
     "dispute_proposal_id", "dispute_state", "dispute_meeting_id", "dispute_reason", "harm_degree",
-    "dispute_decision");
+    "dispute_decision", "category_version");
 
 static ProtobufCMessage *s_report(const PGresult *res, int row)
 {
@@ -340,12 +295,14 @@ int deviation_store_transition(db_t *db, const char *id, const char *action, con
 
 int deviation_store_list(db_t *db, deviation_page_t page, const char *organization_id,
                          const char *subject, const char *state, bool overdue, const char *today,
-                         const char *reference, Samhand__V1__ListDeviationsResponse **out)
+                         const char *reference, const char *caller_organization, const char *type,
+                         Samhand__V1__ListDeviationsResponse **out)
 {
     char after[24], limit[16];
     rows_page_params(page.after, page.limit, after, limit);
-    const char *params[] = {after, limit,   organization_id, state, overdue ? "t" : "f",
-                            today, subject, reference};
+    const char *params[] = {
+        after,   limit,     organization_id,     state, overdue ? "t" : "f", today,
+        subject, reference, caller_organization, type};
     /* who may see a report, as deviation_report.c's s_sides has it */
 #define LIST_WHERE                                                                                 \
     " AND ($3::uuid IS NULL OR reporting_organization_id = $3 OR receiving_organization_id = $3"   \
@@ -354,14 +311,16 @@ int deviation_store_list(db_t *db, deviation_page_t page, const char *organizati
     " AND ($4::text IS NULL OR state = $4)"                                                        \
     " AND (NOT $5::boolean OR (state = 'SUBMITTED' AND acknowledge_due < $6::date) OR "            \
     "      (state = 'AWAITING_RESPONSE' AND answer_due < $6::date))"                               \
-    " AND ($8::text IS NULL OR upper(reference) = upper($8))"
+    " AND ($8::text IS NULL OR upper(reference) = upper($8))"                                      \
+    " AND (state <> 'IN_REVIEW' OR reporting_organization_id::text = $9)"                          \
+    " AND ($10::text IS NULL OR type = $10)"
     const char *sql = page.newest_first ? "SELECT " REPORT_COLUMNS " FROM reports WHERE "
                                           "($1::bigint = 0 OR row_seq < $1)" LIST_WHERE
                                           " ORDER BY row_seq DESC LIMIT $2"
                                         : "SELECT " REPORT_COLUMNS " FROM reports WHERE "
                                           "row_seq > $1" LIST_WHERE " ORDER BY row_seq LIMIT $2";
 #undef LIST_WHERE
-    return rows_list(db, sql, 8, params, s_report, page.limit,
+    return rows_list(db, sql, 10, params, s_report, page.limit,
                      &samhand__v1__list_deviations_response__descriptor, (ProtobufCMessage **)out);
 }
 
@@ -519,6 +478,7 @@ static Samhand__V1__PartnershipSettings *s_settings(const PGresult *res, int row
     s->create_time = rows_timestamp_us(res, row, 11);
     s->update_time = rows_timestamp_us(res, row, 11);
     s->dispute_committee_id = rows_text(res, row, 12);
+    s->is_leader_review = PQgetvalue(res, row, 13)[0] == 't';
     return s;
 }
 
@@ -528,14 +488,15 @@ int deviation_store_settings_list(db_t *db, bool lock,
     if (lock &&
         rows_exec(db, "LOCK TABLE settings_versions IN SHARE ROW EXCLUSIVE MODE", 0, NULL) < 0)
         return -1;
-    PGresult *res = db_query(db,
-                             "SELECT version, valid_from::text, acknowledge_length, "
-                             "acknowledge_unit, answer_length, answer_unit, statistics_period, "
-                             "reminder_days, comment, actor, "
-                             "coalesce(actor_organization_id::text, ''), " ROWS_TIMESTAMP_US(
-                                 "created_at") ", coalesce(dispute_committee_id::text, '') "
-                                               "FROM settings_versions ORDER BY version",
-                             0, NULL);
+    PGresult *res =
+        db_query(db,
+                 "SELECT version, valid_from::text, acknowledge_length, "
+                 "acknowledge_unit, answer_length, answer_unit, statistics_period, "
+                 "reminder_days, comment, actor, "
+                 "coalesce(actor_organization_id::text, ''), " ROWS_TIMESTAMP_US(
+                     "created_at") ", coalesce(dispute_committee_id::text, ''), leader_review "
+                                   "FROM settings_versions ORDER BY version",
+                 0, NULL);
     if (!res)
         return -1;
     Samhand__V1__ListSettingsVersionsResponse *list = malloc(sizeof *list);
@@ -580,15 +541,16 @@ int deviation_store_settings_insert(db_t *db, const Samhand__V1__PartnershipSett
         s->comment,
         actor,
         actor_organization_id,
-        s->dispute_committee_id};
+        s->dispute_committee_id,
+        s->is_leader_review ? "t" : "f"};
     return rows_exec(db,
                      "INSERT INTO settings_versions (version, valid_from, acknowledge_length, "
                      "acknowledge_unit, answer_length, answer_unit, statistics_period, "
                      "reminder_days, comment, actor, actor_organization_id, "
-                     "dispute_committee_id) VALUES ($1::integer, $2::date, $3::integer, $4, "
-                     "$5::integer, $6, $7, $8::integer, $9, $10, nullif($11, '')::uuid, "
-                     "nullif($12, '')::uuid)",
-                     12, params) < 0
+                     "dispute_committee_id, leader_review) VALUES ($1::integer, $2::date, "
+                     "$3::integer, $4, $5::integer, $6, $7, $8::integer, $9, $10, "
+                     "nullif($11, '')::uuid, nullif($12, '')::uuid, $13::boolean)",
+                     13, params) < 0
                ? -1
                : 0;
 }

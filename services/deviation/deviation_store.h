@@ -4,14 +4,41 @@
 #ifndef DEVIATION_STORE_H
 #define DEVIATION_STORE_H
 
+#include "deviation_codes.h"
 #include "samhand/v1/deviation.pb-c.h"
 #include "samhand_db.h"
 
 #include <stdbool.h>
 
-int deviation_store_categories(db_t *db, Samhand__V1__ListDeviationCategoriesResponse **out);
+/* ---- the category code list in versions (deviation_store_codes.c) */
+
+/* The list of `version` (0: the newest) with its date, title and the
+ * mappings from the codes it retired; 1 when there is no such version. */
+int deviation_store_categories(db_t *db, int version,
+                               Samhand__V1__ListDeviationCategoriesResponse **out);
 /* 1 when the code is in the list and not retired, 0 when not, -1 on error. */
 int deviation_store_category_usable(db_t *db, const char *code);
+/* Every mapping of every version into a new array of *n rows; free it
+ * with deviation_store_mappings_free. 0 or -1. */
+int deviation_store_mappings(db_t *db, deviation_code_map_t **out, size_t *n);
+void deviation_store_mappings_free(deviation_code_map_t *map, size_t n);
+
+/* One code ever in the list, and the version that retired it (0: none). */
+typedef struct {
+    char *code, *name, *axis;
+    int retired_in;
+} deviation_code_row_t;
+
+/* Every code ever in the list, the list locked against another new
+ * version until the transaction ends; free with deviation_store_codes_free. */
+int deviation_store_codes_all(db_t *db, deviation_code_row_t **out, size_t *n);
+void deviation_store_codes_free(deviation_code_row_t *rows, size_t n);
+
+/* Appends the next version as `req` gives it (checked), retiring the
+ * codes `retired`, by `actor`; its number into *version. 0 or -1. */
+int deviation_store_categories_load(db_t *db, const Samhand__V1__LoadCategoriesRequest *req,
+                                    const char *actor, const char *const *retired, size_t n_retired,
+                                    int *version);
 
 /* Inserts a report as DRAFT; its id in `id`. */
 int deviation_store_insert(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
@@ -58,9 +85,12 @@ typedef struct {
     bool newest_first;
 } deviation_page_t;
 
+/* A report in leader review only for `caller_organization` ("" none) when
+ * it is the reporting one; `type` NULL: every type. */
 int deviation_store_list(db_t *db, deviation_page_t page, const char *organization_id,
                          const char *subject, const char *state, bool overdue, const char *today,
-                         const char *reference, Samhand__V1__ListDeviationsResponse **out);
+                         const char *reference, const char *caller_organization, const char *type,
+                         Samhand__V1__ListDeviationsResponse **out);
 
 /* Reports due for an alert: the acknowledgement or the answer due on or
  * before `soon` (due soon) or before `today` (overdue), not yet alerted.

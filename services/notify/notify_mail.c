@@ -2,7 +2,9 @@
  * the committee, supplementary notices, cancellations and approved minutes,
  * a receipt and the answer to a deviation's reporter, word of a new
  * deviation to the receiving organisation, word to the submitter of a
- * proposal (innmeldt sak) when it is placed on an agenda or declined, and
+ * proposal (innmeldt sak) when it is placed on an agenda or declined, the
+ * committee's answer to a disputed deviation to both parties
+ * (notify_mail_dispute.c), and
  * of a webhook subscription switched off to its owner. Mails are planned
  * when their event arrives (once, with the event), rendered by agenda (or
  * here), and sent by the mailer (notify_mail_send.c). The reminder digests
@@ -597,6 +599,8 @@ int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_con
         return 0; /* no mail server configured: nobody to write to */
     if (strncmp(event->type, "no.samhand.meeting.", 19) == 0)
         return s_plan_meeting(db, event, ctx);
+    if (strcmp(event->type, "no.samhand.deviation.dispute_decided") == 0)
+        return notify_mail_dispute_plan(db, event);
     if (strncmp(event->type, "no.samhand.deviation.", 21) == 0)
         return s_plan_deviation(db, event);
     if (strncmp(event->type, "no.samhand.proposal.", 20) == 0)

@@ -131,6 +131,11 @@ int notify_mail_keep_documents(db_t *db, const Samhand__V1__Event *e, const noti
  * calendar event and the link to answer. 0 or -1 (try again later). */
 int notify_mail_callup_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx);
 
+/* The committee's decision on a disputed deviation, or its refusal to take
+ * it up (no.samhand.deviation.dispute_decided), by mail to both parties
+ * (notify_mail_dispute.c). 0 or -1 (try again later). */
+int notify_mail_dispute_plan(db_t *db, const Samhand__V1__Event *event);
+
 /* Tells a subscription's owner by mail that it was switched off or paused,
  * and `why` (Norwegian, for people); `is_owner_gone`: its owner's key was
  * revoked, so it stays off. In the caller's transaction. 0 or -1. */

@@ -336,7 +336,7 @@ static void test_every_page_at_both_sizes(void **state)
                  "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
                  "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
                  "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Henvisning nr. %d kom "
-                 "ikke fram.\",\"submit\":true}",
+                 "ikke fram.\",\"harmDegree\":\"MINOR\",\"submit\":true}",
                  legesenter, selbu, i + 1);
         s_make("/v1/deviations", body, id);
     }

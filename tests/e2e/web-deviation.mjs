@@ -73,6 +73,7 @@ try {
   // a colleague reports the same event again
   await page.getByLabel('Hvem gjelder avviket?').selectOption({ label: RECEIVER_NAME });
   await page.getByLabel('Kategori').selectOption({ index: 1 });
+  await page.getByLabel('Skadegrad').selectOption('NO_HARM');
   await page.getByLabel('Når skjedde det?').fill('2026-11-20T10:30');
   await page.getByLabel('Hva skjedde?').fill('Nattevakten: epikrisen manglet ved utskrivningen i går.');
   await page.evaluate(() => { document.querySelector('#meld-status').textContent = ''; });

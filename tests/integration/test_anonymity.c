@@ -75,13 +75,14 @@ static int s_teardown(void **state)
  * acknowledged and forwarded by the hospital to the GP office; its id. */
 static void s_anonymous_forwarded(char id[40])
 {
-    harness_http_response_t *r = s_as(
-        KOMMUNE_REPORTER, "POST", "/v1/deviations",
-        "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
-        "\",\"reportingUnit\":\"Hjemmesykepleien\",\"reporterName\":\"" CANARY_NAME
-        "\",\"reporterEmail\":\"" CANARY_MAIL "\",\"isAnonymous\":true,"
-        "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
-        "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\",\"submit\":true}");
+    harness_http_response_t *r =
+        s_as(KOMMUNE_REPORTER, "POST", "/v1/deviations",
+             "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+             "\",\"reportingUnit\":\"Hjemmesykepleien\",\"reporterName\":\"" CANARY_NAME
+             "\",\"reporterEmail\":\"" CANARY_MAIL "\",\"isAnonymous\":true,"
+             "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
+             "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise "
+             "mangler.\",\"harmDegree\":\"MINOR\",\"submit\":true}");
     harness_expect_status(r, 201);
     snprintf(id, 40, "%s", harness_json_text(r, "id"));
     assert_string_equal(harness_json_text(r, "reporterName"), CANARY_NAME); /* the reporter's own */

@@ -1012,7 +1012,7 @@ static void s_report(int from, int to, const char *tag, bool is_anonymous, bool 
              "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"isPatientRelated\":true,"
              "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
              "\"description\":\"%s Pasienten kom hjem uten epikrise.\",\"immediateMeasures\":"
-             "\"%s\",\"actualConsequence\":\"%s\",\"submit\":%s}",
+             "\"%s\",\"actualConsequence\":\"%s\",\"harmDegree\":\"MINOR\",\"submit\":%s}",
              s_orgs[from], s_canary(text, text_orgs, 0, w[0]), s_orgs[to],
              s_canary(who, who_orgs, 0, w[1]), s_canary_as(true, who, who_orgs, 0, -1, w[2]),
              s_domains[from], is_anonymous ? "true" : "false", s_canary(text, text_orgs, 0, w[3]),

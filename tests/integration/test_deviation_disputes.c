@@ -4,15 +4,18 @@
  * which report and between whom but nothing of what it says; how the
  * committee takes it (placed on a meeting or declined, and its decision
  * in the approved minutes) comes back onto the report, as an event for
- * both parties. */
+ * both parties, and the decision or the refusal as a mail in Norwegian to
+ * each party's shared address (nothing of who reported it). */
 #include "harness.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static harness_stack_t s_stack;
+static harness_smtp_t *s_smtp;
 static char s_asu[40], s_kommune[40], s_sykehus[40];
 static char s_kommune_key[128], s_sykehus_key[128];
 
@@ -58,21 +61,74 @@ static void s_dispute_committee(const char *committee)
     harness_http_response_free(&r);
 }
 
+/* The text of every MIME part of `message` that is base64, decoded and
+ * joined (the caller frees it). */
+static char *s_decoded(const char *message)
+{
+    const char *mark = "Content-Transfer-Encoding: base64\r\n\r\n";
+    size_t size = strlen(message) + 1, used = 0;
+    char *all = calloc(1, size);
+    for (const char *start = strstr(message, mark); start; start = strstr(start, mark)) {
+        start += strlen(mark);
+        const char *end = strstr(start, "--samhand-");
+        if (!end)
+            end = start + strlen(start);
+        char *b64 = calloc(1, (size_t)(end - start) + 1);
+        size_t n = 0;
+        for (const char *p = start; p < end; p++)
+            if (*p != '\r' && *p != '\n')
+                b64[n++] = *p;
+        int len = EVP_DecodeBlock((unsigned char *)all + used, (unsigned char *)b64, (int)n);
+        if (len > 0)
+            used += (size_t)len;
+        free(b64);
+    }
+    return all;
+}
+
+/* The mail to `to` whose text holds `words`, waiting up to 15 s for it:
+ * its decoded text (the caller frees it), and that no mail says who
+ * reported the anonymous report. */
+static char *s_mail_to(const char *to, const char *words)
+{
+    char recipient[128];
+    snprintf(recipient, sizeof recipient, "<%s>", to);
+    for (int tries = 0; tries < 150; tries++) {
+        size_t n = harness_smtp_wait(s_smtp, 1, 0);
+        for (size_t i = 0; i < n; i++) {
+            char *text = s_decoded(harness_smtp_message(s_smtp, i));
+            assert_null(strstr(text, "Kari"));
+            assert_null(strstr(harness_smtp_message(s_smtp, i), "Kari"));
+            if (strcmp(harness_smtp_recipient(s_smtp, i), recipient) == 0 && strstr(text, words))
+                return text;
+            free(text);
+        }
+        usleep(100 * 1000);
+    }
+    fail_msg("no mail to %s saying %s", to, words);
+    return NULL;
+}
+
 static int s_setup(void **state)
 {
+    s_smtp = harness_smtp_start();
+    setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
+    setenv("SAMHAND_MAIL_FROM", "post@helsefellesskapet.no", 1);
     harness_stack_start(&s_stack, harness_database_url());
     harness_stack_create(&s_stack, "/v1/committees",
                          "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
                          "\"kind\":\"ADMINISTRATIVE\"}",
                          s_asu);
-    harness_stack_create(&s_stack, "/v1/organizations",
-                         "{\"name\":\"Trondheim kommune\",\"organizationNumber\":\"942110464\","
-                         "\"kind\":\"MUNICIPALITY\"}",
-                         s_kommune);
-    harness_stack_create(&s_stack, "/v1/organizations",
-                         "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
-                         "\"kind\":\"HOSPITAL_TRUST\"}",
-                         s_sykehus);
+    harness_stack_create(
+        &s_stack, "/v1/organizations",
+        "{\"name\":\"Trondheim kommune\",\"organizationNumber\":\"942110464\","
+        "\"kind\":\"MUNICIPALITY\",\"contactEmail\":\"postmottak@trondheim.example\"}",
+        s_kommune);
+    harness_stack_create(
+        &s_stack, "/v1/organizations",
+        "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+        "\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":\"postmottak@stolav.example\"}",
+        s_sykehus);
     s_key(s_kommune, s_kommune_key);
     s_key(s_sykehus, s_sykehus_key);
     return 0;
@@ -81,6 +137,7 @@ static int s_setup(void **state)
 static int s_teardown(void **state)
 {
     harness_stack_stop(&s_stack);
+    harness_smtp_stop(&s_smtp);
     return 0;
 }
 
@@ -93,7 +150,8 @@ static harness_http_response_t *s_disputed(char id[40])
              "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
              "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
              "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"HEMMELIG-BESKRIVELSE epikrise "
-             "manglet.\",\"isAnonymous\":true,\"reporterName\":\"Kari Hemmelig\",\"submit\":true}",
+             "manglet.\",\"isAnonymous\":true,\"reporterName\":\"Kari "
+             "Hemmelig\",\"harmDegree\":\"MINOR\",\"submit\":true}",
              s_kommune, s_sykehus);
     harness_http_response_t *r = s_as(s_kommune_key, "POST", "/v1/deviations", body);
     harness_expect_status(r, 201);
@@ -200,6 +258,17 @@ static void test_a_dispute_becomes_a_proposal_to_the_committee(void **state)
         }
         assert_true(told);
     }
+    /* and by mail, each party at its shared address, in Norwegian */
+    char *text = s_mail_to("postmottak@trondheim.example", "tar ikke opp det bestridte svaret");
+    assert_non_null(strstr(text, reference));
+    assert_non_null(strstr(text, "ASU"));
+    assert_non_null(strstr(text, "St. Olavs hospital HF"));
+    assert_non_null(strstr(text, "Partene løser saken i samarbeidsmøtet."));
+    assert_null(strstr(text, "HEMMELIG"));
+    free(text);
+    text = s_mail_to("postmottak@stolav.example", "tar ikke opp det bestridte svaret");
+    assert_non_null(strstr(text, "Trondheim kommune"));
+    free(text);
 }
 
 /* The report `id` once its disputeState is `state` (fails after 10 s). */
@@ -272,7 +341,19 @@ static void test_the_committees_decision_comes_back(void **state)
     r = s_report_when(id, "DECIDED");
     assert_string_equal(harness_json_text(r, "disputeDecision"),
                         "ASU ber partene om en felles hendelsesanalyse.");
+    char reference[32];
+    snprintf(reference, sizeof reference, "%s", harness_json_text(r, "reference"));
     harness_http_response_free(&r);
+    /* both parties are told the decision by mail, in Norwegian */
+    static const char *const parties[] = {"postmottak@trondheim.example",
+                                          "postmottak@stolav.example"};
+    for (int k = 0; k < 2; k++) {
+        char *text = s_mail_to(parties[k], "ASU ber partene om en felles hendelsesanalyse.");
+        assert_non_null(strstr(text, "ASU har behandlet det bestridte svaret"));
+        assert_non_null(strstr(text, reference));
+        assert_null(strstr(text, "HEMMELIG"));
+        free(text);
+    }
     snprintf(path, sizeof path, "/v1/deviations/%s", id);
     r = s_as(s_sykehus_key, "GET", path, NULL);
     assert_string_equal(harness_json_text(r, "disputeDecision"),

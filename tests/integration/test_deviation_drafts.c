@@ -5,6 +5,8 @@
  * and counted in the statistics. */
 #include "harness.h"
 
+#include <libpq-fe.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +86,7 @@ static void s_fields(const harness_http_response_t *r, char *out, size_t size)
 
 static void test_a_draft_is_changed_with_if_match(void **state)
 {
-    char id[40], etag[32], path[128], if_match[64];
+    char id[40], etag[32], path[128], if_match[64], fields[256];
     s_draft(id, etag);
     snprintf(path, sizeof path, "/v1/deviations/%s", id);
     const char *change = "{\"description\":\"Pasienten kom hjem uten epikrise.\","
@@ -129,10 +131,13 @@ static void test_a_draft_is_changed_with_if_match(void **state)
     /* submitted, it moves by its workflow only */
     snprintf(path, sizeof path, "/v1/deviations/%s/submit", id);
     r = s_send(s_writer, "POST", path, "{\"comment\":\"\"}", NULL);
-    harness_assert_problem(r, 400, "occurredTime"); /* the one field it still lacks */
+    harness_assert_problem(r, 422, "occurredTime"); /* the two fields it still lacks */
+    s_fields(r, fields, sizeof fields);
+    assert_string_equal(fields, "occurredTime,harmDegree");
     harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s", id);
-    r = s_send(s_writer, "PATCH", path, "{\"occurredTime\":\"2026-11-02T10:00:00+01:00\"}",
+    r = s_send(s_writer, "PATCH", path,
+               "{\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"harmDegree\":\"NO_HARM\"}",
                if_match);
     harness_expect_status(r, 200);
     harness_http_header(r, "etag", next, sizeof next);
@@ -185,9 +190,9 @@ static void test_every_error_of_a_form_at_once(void **state)
                "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
                "\",\"submit\":true}",
                NULL);
-    harness_expect_status(r, 400);
+    harness_expect_status(r, 422);
     s_fields(r, fields, sizeof fields);
-    assert_string_equal(fields, "type,categoryCode,occurredTime,description");
+    assert_string_equal(fields, "type,categoryCode,occurredTime,description,harmDegree");
     harness_http_response_free(&r);
     /* one mistake is still one error, its own detail */
     r = s_send(s_writer, "POST", "/v1/deviations",
@@ -272,12 +277,87 @@ static void test_the_degree_of_harm_is_graded_and_counted(void **state)
     harness_http_response_free(&r);
 }
 
+/* A report goes to the receiver graded: a draft may lack the degree of
+ * harm, a submission without it is refused (422) naming harmDegree beside
+ * every other field it lacks; a report from before it was asked (none
+ * recorded) still reads, and is counted as «Ikke vurdert». */
+static void test_a_submitted_report_has_a_degree_of_harm(void **state)
+{
+    const char *form =
+        "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+        "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":"
+        "\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-HENVISNING\","
+        "\"description\":\"Henvisningen kom ikke fram.\"%s}";
+    char body[512], fields[256], id[40], path[160];
+    /* a draft without it: kept */
+    snprintf(body, sizeof body, form, "");
+    harness_http_response_t *r = s_send(s_writer, "POST", "/v1/deviations", body, NULL);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "harmDegree"), "HARM_DEGREE_UNSPECIFIED");
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+    /* submitted at once without it: 422, harmDegree named */
+    snprintf(body, sizeof body, form, ",\"submit\":true");
+    r = s_send(s_writer, "POST", "/v1/deviations", body, NULL);
+    harness_assert_problem(r, 422, "harmDegree");
+    s_fields(r, fields, sizeof fields);
+    assert_string_equal(fields, "harmDegree");
+    harness_http_response_free(&r);
+    /* with another field missing too: both at once */
+    r = s_send(s_writer, "POST", "/v1/deviations",
+               "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+               "\",\"type\":\"OTHER\",\"categoryCode\":\"SAM-HENVISNING\",\"occurredTime\":"
+               "\"2026-11-02T10:00:00+01:00\",\"submit\":true}",
+               NULL);
+    harness_expect_status(r, 422);
+    s_fields(r, fields, sizeof fields);
+    assert_string_equal(fields, "description,harmDegree");
+    harness_http_response_free(&r);
+    /* the draft's own submission: the same */
+    snprintf(path, sizeof path, "/v1/deviations/%s/submit", id);
+    r = s_send(s_writer, "POST", path, "{}", NULL);
+    harness_assert_problem(r, 422, "harmDegree");
+    harness_http_response_free(&r);
+    /* graded, it goes */
+    snprintf(body, sizeof body, form, ",\"harmDegree\":\"NO_HARM\",\"submit\":true");
+    r = s_send(s_writer, "POST", "/v1/deviations", body, NULL);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "harmDegree"), "NO_HARM");
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+    /* one from before harm was asked: none recorded */
+    PGconn *db = PQconnectdb(harness_service_url("deviation"));
+    assert_int_equal(PQstatus(db), CONNECTION_OK);
+    const char *params[] = {id};
+    PGresult *res = PQexecParams(db, "UPDATE reports SET harm_degree = NULL WHERE id = $1", 1, NULL,
+                                 params, NULL, NULL, 0);
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(db);
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    r = s_send(s_receiver, "GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "harmDegree"), "HARM_DEGREE_UNSPECIFIED");
+    harness_http_response_free(&r);
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    snprintf(path, sizeof path, "/v1/deviations/stats?period=%d-T%d&format=csv", tm.tm_year + 1900,
+             tm.tm_mon / 4 + 1);
+    r = s_send(s_quality, "GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_non_null(strstr(r->body, ";skadegrad;\"Ikke vurdert\";"));
+    assert_null(strstr(r->body, "Ikke oppgitt\";"));
+    harness_http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_the_degree_of_harm_is_graded_and_counted),
         cmocka_unit_test(test_a_draft_is_changed_with_if_match),
         cmocka_unit_test(test_every_error_of_a_form_at_once),
+        cmocka_unit_test(test_a_submitted_report_has_a_degree_of_harm),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

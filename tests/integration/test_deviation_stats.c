@@ -39,7 +39,8 @@ static void s_report(const char *who, const char *from, const char *to, const ch
     snprintf(body, sizeof body,
              "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
              "\"occurredTime\":\"2026-01-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
-             "\"categoryCode\":\"%s\",\"description\":\"Se vedlagt.\",\"submit\":true}",
+             "\"categoryCode\":\"%s\",\"description\":\"Se "
+             "vedlagt.\",\"harmDegree\":\"MINOR\",\"submit\":true}",
              from, to, category);
     harness_http_response_t *r = s_as(who, "POST", "/v1/deviations", body);
     assert_int_equal(r->status, 201);

@@ -85,15 +85,16 @@ static char s_form[2048];
 /* A complete form from `from` to `to`, one field overridden by `extra`. */
 static const char *s_report(const char *from, const char *to, const char *extra, bool submit)
 {
-    snprintf(s_form, sizeof s_form,
-             "{\"reportingOrganizationId\":\"%s\",\"reportingUnit\":\"Hjemmesykepleien sone "
-             "Øst\",\"receivingOrganizationId\":\"%s\",\"reporterName\":\"Kari Nordmann\","
-             "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"discoveredTime\":"
-             "\"2026-11-03T08:00:00+01:00\",\"isPatientRelated\":true,\"type\":"
-             "\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\",\"description\":"
-             "\"Pasienten kom hjem uten epikrise og uten oppdatert legemiddelliste.\","
-             "\"immediateMeasures\":\"Ringte avdelingen.\",\"submit\":%s%s%s}",
-             from, to, submit ? "true" : "false", extra[0] ? "," : "", extra);
+    snprintf(
+        s_form, sizeof s_form,
+        "{\"reportingOrganizationId\":\"%s\",\"reportingUnit\":\"Hjemmesykepleien sone "
+        "Øst\",\"receivingOrganizationId\":\"%s\",\"reporterName\":\"Kari Nordmann\","
+        "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"discoveredTime\":"
+        "\"2026-11-03T08:00:00+01:00\",\"isPatientRelated\":true,\"type\":"
+        "\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\",\"description\":"
+        "\"Pasienten kom hjem uten epikrise og uten oppdatert legemiddelliste.\","
+        "\"immediateMeasures\":\"Ringte avdelingen.\",\"harmDegree\":\"MINOR\",\"submit\":%s%s%s}",
+        from, to, submit ? "true" : "false", extra[0] ? "," : "", extra);
     return s_form;
 }
 
@@ -103,8 +104,9 @@ static void test_categories_are_public(void **state)
     snprintf(url, sizeof url, "%s/v1/deviation-categories", s_stack.base_url);
     harness_http_response_t *r = harness_http_request("GET", url, NULL, NULL);
     harness_expect_status(r, 200);
-    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 18);
-    assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 1);
+    /* version 2: NOKUP's event types beside the cooperation categories */
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 22);
+    assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 2);
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(r->json, "items"), 0), "name")),
                         "Epikrise / utskrivningsrapport");
@@ -358,7 +360,7 @@ static void test_who_sees_what(void **state)
     harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s/submit", s_id);
     r = s_as(s_kommune, "POST", path, "{}");
-    harness_assert_problem(r, 400, "type");
+    harness_assert_problem(r, 422, "type");
     harness_http_response_free(&r);
 
     /* an anonymous reporter stays unknown to the receiver */

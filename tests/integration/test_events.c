@@ -80,7 +80,7 @@ static int s_setup(void **state)
              "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
              "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
              "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\","
-             "\"submit\":true}");
+             "\"harmDegree\":\"MINOR\",\"submit\":true}");
     assert_int_equal(r->status, 201);
     harness_http_response_free(&r);
     return 0;
@@ -317,7 +317,7 @@ static void test_anonymous_report_in_events(void **state)
              "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
              "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Legemiddelliste mangler.\","
              "\"isAnonymous\":true,\"reporterName\":\"Ola Anonym\",\"reporterEmail\":"
-             "\"ola.anonym@trondheim.kommune.no\",\"submit\":true}");
+             "\"ola.anonym@trondheim.kommune.no\",\"harmDegree\":\"MINOR\",\"submit\":true}");
     assert_int_equal(r->status, 201);
     char id[40];
     snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));

@@ -236,7 +236,7 @@ static void test_receipt_to_the_reporter(void **state)
         "\",\"reporterName\":\"Kari Nordmann\",\"reporterEmail\":\"kari.nordmann@trondheim."
         "kommune.no\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":"
         "\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise "
-        "mangler.\",\"submit\":true}",
+        "mangler.\",\"harmDegree\":\"MINOR\",\"submit\":true}",
         headers);
     assert_int_equal(r->status, 201);
     char reference[40], subject[512], text[200];
@@ -292,7 +292,8 @@ static void test_new_deviation_to_the_receiver(void **state)
              "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"%s\","
              "\"reporterName\":\"Kari Nordmann\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\","
              "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
-             "\"description\":\"Epikrise mangler for pasient på post 3.\",\"submit\":true}",
+             "\"description\":\"Epikrise mangler for pasient på post "
+             "3.\",\"harmDegree\":\"MINOR\",\"submit\":true}",
              hnt);
     r = harness_http_request("POST", url, body, headers);
     assert_int_equal(r->status, 201);
@@ -387,7 +388,7 @@ static void test_daily_reminder_digest(void **state)
              "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"%s\","
              "\"reporterName\":\"Kari Nordmann\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\","
              "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
-             "\"description\":\"Epikrise mangler.\",\"submit\":true}",
+             "\"description\":\"Epikrise mangler.\",\"harmDegree\":\"MINOR\",\"submit\":true}",
              frosta);
     r = harness_http_request("POST", url, body, headers);
     assert_int_equal(r->status, 201);
@@ -480,7 +481,7 @@ static void test_the_partnerships_rules_in_mails_and_reminders(void **state)
              "\"reporterName\":\"Kari Nordmann\",\"reporterEmail\":\"kari.nordmann@trondheim."
              "kommune.no\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\","
              "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
-             "\"description\":\"Epikrise mangler.\",\"submit\":true}",
+             "\"description\":\"Epikrise mangler.\",\"harmDegree\":\"MINOR\",\"submit\":true}",
              frosta);
     r = harness_http_request("POST", url, body, headers);
     assert_int_equal(r->status, 201);

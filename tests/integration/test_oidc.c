@@ -94,7 +94,7 @@ static void test_a_token_acts_for_its_organisation(void **state)
              "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
              "\"reporterName\":\"Kari Nordmann\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\","
              "\"type\":\"BREACH_OF_AGREEMENT\",\"categoryCode\":\"SAM-EPIKRISE\","
-             "\"description\":\"Epikrise mangler.\",\"submit\":true}",
+             "\"description\":\"Epikrise mangler.\",\"harmDegree\":\"MINOR\",\"submit\":true}",
              s_trondheim, s_stolav);
     /* the organisations were registered a moment ago, after the gateway
      * read the directory: the first request waits for the next read and

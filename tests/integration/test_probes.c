@@ -320,11 +320,12 @@ static void s_report(const char *from, const char *to, const char *category,
                      const char *description, char id[40])
 {
     char body[1024];
-    snprintf(body, sizeof body,
-             "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
-             "\"occurredTime\":\"2026-01-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
-             "\"categoryCode\":\"%s\",\"description\":\"%s\",\"submit\":true}",
-             from, to, category, description);
+    snprintf(
+        body, sizeof body,
+        "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
+        "\"occurredTime\":\"2026-01-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
+        "\"categoryCode\":\"%s\",\"description\":\"%s\",\"harmDegree\":\"MINOR\",\"submit\":true}",
+        from, to, category, description);
     harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/deviations", body);
     harness_expect_status(r, 201);
     if (id)

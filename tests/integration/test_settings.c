@@ -76,7 +76,7 @@ static void s_submit(const char *who, const char *from, const char *to, char id[
              "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
              "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
              "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\","
-             "\"submit\":true}",
+             "\"harmDegree\":\"MINOR\",\"submit\":true}",
              from, to);
     harness_http_response_t *r = s_call(who, "POST", "/v1/deviations", body, NULL);
     harness_expect_status(r, 201);

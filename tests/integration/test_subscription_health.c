@@ -200,7 +200,7 @@ static void test_a_hanging_receiver_never_delays_mail(void **state)
         "\",\"reporterName\":\"Kari Nordmann\",\"reporterEmail\":\"kari@kommune.no\","
         "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
         "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\","
-        "\"submit\":true}",
+        "\"harmDegree\":\"MINOR\",\"submit\":true}",
         headers);
     harness_expect_status(r, 201);
     harness_http_response_free(&r);

@@ -272,7 +272,7 @@ static void s_report(const char *receiver, const char *description)
              "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"%s\","
              "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
              "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"%s\",\"reporterName\":\"Kari "
-             "Melder\",\"submit\":true}",
+             "Melder\",\"harmDegree\":\"MINOR\",\"submit\":true}",
              receiver, description);
     harness_http_response_t *r = s_as(s_kommune, "POST", "/v1/deviations", body);
     for (int t = 0; t < 50 && r->status != 201; t++) {

@@ -604,11 +604,12 @@ static void test_only_what_the_owner_may_see(void **state)
     char a[40], b[40];
     s_subscribe(s_annen, harness_receiver_url(theirs), "\"no.samhand.deviation.\"", a, NULL);
     s_subscribe(s_kommune, harness_receiver_url(ours), "\"no.samhand.deviation.\"", b, NULL);
-    harness_http_response_t *r = s_as(
-        s_kommune, "POST", "/v1/deviations",
-        "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
-        "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
-        "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise mangler.\",\"submit\":true}");
+    harness_http_response_t *r =
+        s_as(s_kommune, "POST", "/v1/deviations",
+             "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+             "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
+             "\"categoryCode\":\"SAM-EPIKRISE\",\"description\":\"Epikrise "
+             "mangler.\",\"harmDegree\":\"MINOR\",\"submit\":true}");
     assert_int_equal(r->status, 201);
     harness_http_response_free(&r);
     assert_int_equal(harness_receiver_wait(ours, 1, 10000), 1);

@@ -1,0 +1,351 @@
+/* Leader review, optional per partnership (its settings): with it, a
+ * submitted report goes first to a leader of the reporting organisation,
+ * who returns it to its writer with a comment or approves it on to the
+ * receiver; until then the receiving organisation, its quality staff
+ * included, finds nothing of it in any read, list, event or statistics,
+ * and an anonymous reporter stays unknown to it afterwards. Improvement
+ * proposals (forbedringsforslag) travel the same route, and are listed
+ * and counted as their own type. */
+#include "harness.h"
+#include "samhand/v1/event.pb-c.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KOMMUNE "11111111-1111-4111-8111-111111111111"
+#define SYKEHUS "22222222-2222-4222-8222-222222222222"
+#define CANARY_NAME "Kari Hemmeligsen"
+
+static harness_stack_t s_stack;
+enum { WRITER, LEADER, COLLEAGUE, RECEIVER, RECEIVER_QUALITY, RECEIVER_LEADER, N_KEYS };
+static const struct {
+    const char *key, *org, *roles;
+} s_keys[N_KEYS] = {
+    {"shk_kommune_skriver", KOMMUNE, "reporter"}, {"shk_kommune_leder", KOMMUNE, "leader"},
+    {"shk_kommune_kollega", KOMMUNE, "reporter"}, {"shk_sykehus", SYKEHUS, "reporter"},
+    {"shk_sykehus_kvalitet", SYKEHUS, "quality"}, {"shk_sykehus_leder", SYKEHUS, "leader"},
+};
+
+static harness_http_response_t *s_as(int who, const char *method, const char *path,
+                                     const char *body, const char *extra)
+{
+    char url[512], auth[128];
+    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    if (who < 0)
+        snprintf(auth, sizeof auth, "%s", s_stack.auth_header);
+    else
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", s_keys[who].key);
+    const char *headers[] = {auth, extra, NULL};
+    return harness_http_request(method, url, body, headers);
+}
+
+/* The ETag of the newest settings version (the microseconds of its updateTime). */
+static void s_newest_etag(char out[48])
+{
+    harness_http_response_t *r = s_as(WRITER, "GET", "/v1/settings/versions", NULL, NULL);
+    harness_expect_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    json_t *newest = json_array_get(items, json_array_size(items) - 1);
+    const char *time_text = json_string_value(json_object_get(newest, "updateTime"));
+    struct tm tm = {0};
+    const char *rest = strptime(time_text, "%Y-%m-%dT%H:%M:%S", &tm);
+    long long micros = (long long)timegm(&tm) * 1000000;
+    if (rest && *rest == '.') {
+        long scale = 100000;
+        for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
+            micros += (*rest - '0') * scale;
+    }
+    snprintf(out, 48, "If-Match: \"%lld\"", micros);
+    harness_http_response_free(&r);
+}
+
+static int s_setup(void **state)
+{
+    char keys[2048], entry[256];
+    size_t used = 0;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        harness_api_key(s_keys[i].key, s_keys[i].org, s_keys[i].roles, entry, sizeof entry);
+        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
+    }
+    setenv("SAMHAND_API_KEYS", keys, 1);
+    harness_stack_start(&s_stack, harness_database_url());
+    /* the partnership turns leader review on */
+    char etag[48];
+    s_newest_etag(etag);
+    harness_http_response_t *r =
+        s_as(-1, "PUT", "/v1/settings",
+             "{\"answerDeadline\":{\"length\":10,\"unit\":\"WORKING_DAYS\"},\"statisticsPeriod\":"
+             "\"TERTIAL\",\"reminderDays\":2,\"isLeaderReview\":true,\"comment\":\"Leder ser "
+             "over meldingene før de sendes\"}",
+             etag);
+    harness_expect_status(r, 200);
+    assert_true(json_is_true(json_object_get(r->json, "isLeaderReview")));
+    harness_http_response_free(&r);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    harness_stack_stop(&s_stack);
+    return 0;
+}
+
+static const char *s_form(const char *type)
+{
+    static char body[1024];
+    snprintf(body, sizeof body,
+             "{\"reportingOrganizationId\":\"" KOMMUNE "\",\"receivingOrganizationId\":\"" SYKEHUS
+             "\",\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"%s\",\"categoryCode\":"
+             "\"SAM-EPIKRISE\",\"description\":\"Epikrisen kom ikke med.\",\"harmDegree\":"
+             "\"MINOR\",\"isAnonymous\":true,\"reporterName\":\"" CANARY_NAME "\","
+             "\"reporterEmail\":\"kari.hemmeligsen@kommune.example\",\"submit\":true}",
+             type);
+    return body;
+}
+
+static const char *s_step(int who, const char *id, const char *step, const char *body, long status)
+{
+    static char state_text[64];
+    char path[160];
+    snprintf(path, sizeof path, "/v1/deviations/%s/%s", id, step);
+    harness_http_response_t *r = s_as(who, "POST", path, body, NULL);
+    harness_expect_status(r, status);
+    snprintf(state_text, sizeof state_text, "%s", harness_json_text(r, "state"));
+    harness_http_response_free(&r);
+    return state_text;
+}
+
+/* Nothing of report `id` reaches `who`: its read, its lists (every type,
+ * by state and by reference too), the events feed. */
+static void s_nothing_for(int who, const char *id)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    harness_http_response_t *r = s_as(who, "GET", path, NULL, NULL);
+    harness_assert_problem(r, 404, "id");
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/deviations/%s/fhir", id);
+    r = s_as(who, "GET", path, NULL, NULL);
+    harness_assert_problem(r, 404, "id");
+    harness_http_response_free(&r);
+    static const char *const lists[] = {"/v1/deviations?limit=200",
+                                        "/v1/deviations?limit=200&newestFirst=true",
+                                        "/v1/deviations?state=IN_REVIEW",
+                                        "/v1/deviations?organizationId=" KOMMUNE "&limit=200",
+                                        "/v1/deviations?type=IMPROVEMENT_PROPOSAL",
+                                        "/v1/events?types=no.samhand.deviation.&limit=500"};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        r = s_as(who, "GET", lists[i], NULL, NULL);
+        harness_expect_status(r, 200);
+        assert_null(strstr(r->body, id));
+        assert_null(strstr(r->body, CANARY_NAME));
+        harness_http_response_free(&r);
+    }
+}
+
+/* Each event of report `id` so far and whom it is for, as "type:writer;"
+ * (its writer alone), "type:reporting;" (its reporting organisation) or
+ * "type:both;". */
+static void s_audiences(const char *id, char *out, size_t size)
+{
+    PGconn *db = PQconnectdb(harness_service_url("deviation"));
+    const char *params[] = {id};
+    PGresult *res = PQexecParams(db,
+                                 "SELECT type, event FROM outbox WHERE subject = $1 ORDER BY "
+                                 "sequence",
+                                 1, NULL, params, NULL, NULL, 1);
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < PQntuples(res); i++) {
+        Samhand__V1__Event *e = samhand__v1__event__unpack(NULL, (size_t)PQgetlength(res, i, 1),
+                                                           (const uint8_t *)PQgetvalue(res, i, 1));
+        assert_non_null(e);
+        bool receiver = false;
+        for (size_t k = 0; k < e->n_audience_organization_ids; k++)
+            receiver |= strcmp(e->audience_organization_ids[k], SYKEHUS) == 0;
+        /* narrowed to its writer: no quality role of any party gets it either */
+        bool writer = e->n_audience_subjects == 1 && e->n_audience_organization_ids == 1;
+        /* what the leader said to the writer stays on the reporting side */
+        if (receiver)
+            assert_null(memmem(e->data.data, e->data.len, "Kari, skriv", 11));
+        else if (strcmp(PQgetvalue(res, i, 0), "no.samhand.deviation.returned") == 0)
+            assert_non_null(memmem(e->data.data, e->data.len, "Kari, skriv", 11));
+        used += (size_t)snprintf(out + used, size - used, "%s:%s;", PQgetvalue(res, i, 0),
+                                 receiver ? "both"
+                                 : writer ? "writer"
+                                          : "reporting");
+        samhand__v1__event__free_unpacked(e, NULL);
+    }
+    PQclear(res);
+    PQfinish(db);
+}
+
+static void test_a_report_reaches_the_receiver_only_when_its_leader_approves(void **state)
+{
+    harness_http_response_t *r =
+        s_as(WRITER, "POST", "/v1/deviations", s_form("BREACH_OF_AGREEMENT"), NULL);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "state"), "IN_REVIEW");
+    assert_string_equal(harness_json_text(r, "reference"), ""); /* none before it goes */
+    char id[40];
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+
+    /* the receiver, its quality staff and its leader: nothing */
+    for (int who = RECEIVER; who <= RECEIVER_LEADER; who++)
+        s_nothing_for(who, id);
+    /* its own organisation's leader has it, with the two steps */
+    char path[160];
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    r = s_as(LEADER, "GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_non_null(strstr(r->body, "\"approve\""));
+    assert_non_null(strstr(r->body, "\"return\""));
+    harness_http_response_free(&r);
+    /* the writer and a colleague cannot approve it; a receiver's leader
+     * is told it does not exist */
+    s_step(WRITER, id, "approve", "{}", 409);
+    s_step(COLLEAGUE, id, "approve", "{}", 409);
+    s_step(RECEIVER_LEADER, id, "approve", "{}", 404);
+    /* returned, with what to change: a draft of its writer's again */
+    s_step(LEADER, id, "return", "{}", 400);
+    s_step(LEADER, id, "return", "{\"comment\":\"Kari, skriv når det skjedde på dagen.\"}", 200);
+    r = s_as(WRITER, "GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "state"), "DRAFT");
+    assert_non_null(strstr(r->body, "Kari, skriv når det skjedde på dagen."));
+    harness_http_response_free(&r);
+    for (int who = RECEIVER; who <= RECEIVER_LEADER; who++)
+        s_nothing_for(who, id);
+    /* sent again, and approved: now it is the receiver's, with deadlines */
+    assert_string_equal(s_step(WRITER, id, "submit", "{}", 200), "IN_REVIEW");
+    assert_string_equal(s_step(LEADER, id, "approve", "{}", 200), "SUBMITTED");
+    r = s_as(RECEIVER, "GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "state"), "SUBMITTED");
+    assert_true(strncmp(harness_json_text(r, "reference"), "AVV-", 4) == 0);
+    assert_non_null(strstr(r->body, "\"acknowledge\""));
+    /* anonymous: neither the writer nor the leader is named to it */
+    assert_null(strstr(r->body, CANARY_NAME));
+    assert_null(strstr(r->body, "kari.hemmeligsen"));
+    assert_null(strstr(r->body, "key:"));
+    /* nor what the leader said to the writer: the reporting side's own */
+    assert_null(strstr(r->body, "Kari, skriv"));
+    assert_non_null(strstr(r->body, "\"return\""));
+    harness_http_response_free(&r);
+    /* in the feed: once the receiver's quality staff have its submission,
+     * they have none of the steps before it; its writer has them all */
+    for (int tries = 0;; tries++) {
+        r = s_as(RECEIVER_QUALITY, "GET",
+                 "/v1/events?types=no.samhand.deviation.submitted&limit=500", NULL, NULL);
+        bool arrived = r->body && strstr(r->body, id);
+        harness_http_response_free(&r);
+        if (arrived)
+            break;
+        assert_true(tries < 100);
+        usleep(100 * 1000);
+    }
+    static const char *const early =
+        "/v1/events?types=no.samhand.deviation.review_requested,no.samhand.deviation.returned"
+        "&limit=500";
+    for (int who = RECEIVER; who <= RECEIVER_LEADER; who++) {
+        r = s_as(who, "GET", early, NULL, NULL);
+        harness_expect_status(r, 200);
+        assert_null(strstr(r->body, id));
+        harness_http_response_free(&r);
+    }
+    r = s_as(WRITER, "GET", early, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_non_null(strstr(r->body, "no.samhand.deviation.returned"));
+    assert_non_null(strstr(r->body, id));
+    harness_http_response_free(&r);
+    /* every step an event; those before approval for its writer only */
+    char audiences[2048];
+    s_audiences(id, audiences, sizeof audiences);
+    assert_string_equal(audiences, "no.samhand.deviation.review_requested:writer;"
+                                   "no.samhand.deviation.returned:writer;"
+                                   "no.samhand.deviation.review_requested:writer;"
+                                   "no.samhand.deviation.submitted:both;");
+}
+
+static void test_improvement_proposals_take_the_same_route_as_their_own_type(void **state)
+{
+    harness_http_response_t *r =
+        s_as(WRITER, "POST", "/v1/deviations", s_form("IMPROVEMENT_PROPOSAL"), NULL);
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "state"), "IN_REVIEW");
+    char id[40];
+    snprintf(id, sizeof id, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+    s_nothing_for(RECEIVER, id);
+    assert_string_equal(s_step(LEADER, id, "approve", "{}", 200), "SUBMITTED");
+    /* the receiver's proposals: this one, and no deviation */
+    r = s_as(RECEIVER, "GET", "/v1/deviations?type=IMPROVEMENT_PROPOSAL&limit=200", NULL, NULL);
+    harness_expect_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    assert_true(json_array_size(items) >= 1);
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        assert_string_equal(json_string_value(json_object_get(item, "type")),
+                            "IMPROVEMENT_PROPOSAL");
+    }
+    assert_non_null(strstr(r->body, id));
+    harness_http_response_free(&r);
+    r = s_as(RECEIVER, "GET", "/v1/deviations?type=BREACH_OF_AGREEMENT&limit=200", NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_null(strstr(r->body, id));
+    harness_http_response_free(&r);
+    r = s_as(RECEIVER, "GET", "/v1/deviations?type=NOPE", NULL, NULL);
+    harness_assert_problem(r, 400, "type");
+    harness_http_response_free(&r);
+    /* the same workflow: acknowledged and answered by the receiver */
+    assert_string_equal(s_step(RECEIVER, id, "acknowledge", "{}", 200), "AWAITING_RESPONSE");
+    assert_string_equal(
+        s_step(RECEIVER, id, "respond", "{\"answer\":\"Vi tar forslaget inn.\"}", 200), "ANSWERED");
+    /* counted as its own type, by its Norwegian name; nothing in review is */
+    r = s_as(WRITER, "POST", "/v1/deviations", s_form("IMPROVEMENT_PROPOSAL"), NULL);
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char path[160];
+    snprintf(path, sizeof path, "/v1/deviations/stats?period=%d-T%d", tm.tm_year + 1900,
+             tm.tm_mon / 4 + 1);
+    r = s_as(-1, "GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    json_t *current = json_object_get(r->json, "current");
+    json_t *by_type = json_object_get(current, "byType");
+    bool found = false;
+    json_array_foreach(by_type, i, item)
+    {
+        if (strcmp(json_string_value(json_object_get(item, "key")), "IMPROVEMENT_PROPOSAL") == 0) {
+            found = true;
+            assert_string_equal(json_string_value(json_object_get(item, "name")),
+                                "Forbedringsforslag");
+        }
+    }
+    assert_true(found);
+    /* two approved reports; the third waits for its leader */
+    json_t *states = json_object_get(current, "byState");
+    json_array_foreach(states, i, item)
+    {
+        assert_string_not_equal(json_string_value(json_object_get(item, "key")), "IN_REVIEW");
+    }
+    harness_http_response_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_report_reaches_the_receiver_only_when_its_leader_approves),
+        cmocka_unit_test(test_improvement_proposals_take_the_same_route_as_their_own_type),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
