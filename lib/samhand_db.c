@@ -373,7 +373,10 @@ PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const
         }
     }
     if (PQstatus(db->conn) == CONNECTION_BAD) {
-        db->in_transaction = 0;
+        /* a transaction stays open, and lost: what it did went with the
+         * old session, so its next statements and its COMMIT fail too
+         * (retried on a new connection, each would commit on its own)
+         * until the caller rolls it back */
         db->begin_pending = 0;
         snprintf(db->sqlstate, sizeof db->sqlstate, "08006");
     }

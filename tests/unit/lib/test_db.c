@@ -167,6 +167,47 @@ static void test_session_settings_outlive_a_reconnection(void **state)
 /* A connection lost inside a transaction fails its COMMIT: the work is gone,
  * and the caller must hear so (a COMMIT retried on a new connection would
  * report success with nothing committed). */
+/* A statement that fails because the connection was lost inside a
+ * transaction leaves the transaction lost, not ended: the statements after
+ * it fail too, and so does its COMMIT, until it is rolled back. They must
+ * not run on a new connection, each committing on its own (the follower
+ * of notify wrote its offset past events whose rows had gone with the old
+ * session, when PostgreSQL restarted between two of its statements). */
+static void test_a_transaction_lost_with_its_connection_stays_lost(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    db_t *killer = db_new(s_url, "dbtest", 5000);
+    assert_int_equal(db_begin(db), 0);
+    PGresult *res = db_query(
+        db, "INSERT INTO things (id, name) VALUES (80, 'x') RETURNING pg_backend_pid()", 0, NULL);
+    assert_non_null(res);
+    char old_pid[16];
+    snprintf(old_pid, sizeof old_pid, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    const char *pid[] = {old_pid};
+    PGresult *killed = db_query(killer, "SELECT pg_terminate_backend($1::int)", 1, pid);
+    assert_non_null(killed);
+    PQclear(killed);
+    /* the statement that meets the lost connection fails ... */
+    res = db_query(db, "SELECT pg_notify('dbtest', 'x')", 0, NULL);
+    assert_null(res);
+    /* ... and so does every one after it, and the commit */
+    res = db_query(db, "INSERT INTO things (id, name) VALUES (81, 'y')", 0, NULL);
+    assert_null(res);
+    assert_int_not_equal(db_commit(db), 0);
+    assert_int_equal(s_count(killer, "SELECT count(*) FROM things WHERE id IN (80, 81)"), 0);
+    /* rolled back, the connection is made again for the next work */
+    db_rollback(db);
+    assert_int_equal(db_begin(db), 0);
+    res = db_query(db, "INSERT INTO things (id, name) VALUES (82, 'z')", 0, NULL);
+    assert_non_null(res);
+    PQclear(res);
+    assert_int_equal(db_commit(db), 0);
+    assert_int_equal(s_count(killer, "SELECT count(*) FROM things WHERE id = 82"), 1);
+    db_destroy(&db);
+    db_destroy(&killer);
+}
+
 static void test_commit_fails_when_the_connection_is_lost(void **state)
 {
     db_t *db = db_new(s_url, "dbtest", 5000);
@@ -208,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_reconnects_after_connection_loss),
         cmocka_unit_test(test_session_settings_outlive_a_reconnection),
         cmocka_unit_test(test_commit_fails_when_the_connection_is_lost),
+        cmocka_unit_test(test_a_transaction_lost_with_its_connection_stays_lost),
         cmocka_unit_test(test_errors_carry_sqlstate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
