@@ -328,7 +328,10 @@ static const struct {
     {"too many requests with this credential; try again in * s",
      "for mange forespørsler med denne innloggingen; prøv igjen om $1 s"},
     /* the services' rules, one by one */
-    {"API keys are kept by administrators", "API-nøkler forvaltes av administratorer"},
+    {"a report is approved by a leader other than its writer",
+     "en melding godkjennes av en annen leder enn den som skrev den"},
+    {"API keys are kept by the partnership's administrators",
+     "API-nøkler forvaltes av helsefellesskapets administratorer"},
     {"\"*\" is not a role (*)", "«$1» er ikke en rolle ($2)"},
     {"roles are required", "roles må fylles ut"},
     {"a break has no case document", "en pause har ikke noe saksfremlegg"},

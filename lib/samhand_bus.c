@@ -178,6 +178,12 @@ bool bus_call_holds_role(const bus_call_t *call, const char *role)
     return bus_call_has_role(call, roles);
 }
 
+bool bus_call_holds_partnership_role(const bus_call_t *call, const char *role)
+{
+    const Samhand__V1__Principal *p = call->envelope ? call->envelope->principal : NULL;
+    return bus_call_holds_role(call, role) && p && (!p->organization_id || !p->organization_id[0]);
+}
+
 int bus_call_fail_db(bus_call_t *call, const char *what)
 {
     const char *state = db_sqlstate(call->db);

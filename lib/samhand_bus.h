@@ -108,6 +108,10 @@ bool bus_call_has_role(const bus_call_t *call, const char *const *roles);
 /* True when the caller's principal holds the one role `role` (such as
  * "administrator"): the role check every service makes. */
 bool bus_call_holds_role(const bus_call_t *call, const char *role);
+/* Whether the caller holds `role` for the partnership: a principal of no
+ * organisation. A party's administrator or quality staff are that party's
+ * and hold no power over the others or the partnership's own settings. */
+bool bus_call_holds_partnership_role(const bus_call_t *call, const char *role);
 
 /* A long-poll's envelope deadline is the end of its wait plus this margin:
  * the service answers (with nothing, if nothing came) by the wait's end,

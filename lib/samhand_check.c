@@ -97,8 +97,9 @@ bool check_text(const char *text, size_t max_chars)
     return true;
 }
 
-const char *const check_roles[] = {"administrator", "secretariat", "secretary",   "member",
-                                   "reporter",      "quality",     "integration", NULL};
+const char *const check_roles[] = {"administrator", "secretariat", "secretary",
+                                   "member",        "reporter",    "quality",
+                                   "integration",   "leader",      NULL};
 
 bool check_role(const char *text)
 {

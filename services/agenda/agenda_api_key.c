@@ -15,7 +15,8 @@
 
 static int s_refuse(bus_call_t *call)
 {
-    return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL, "API keys are kept by administrators");
+    return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL,
+                         "API keys are kept by the partnership's administrators");
 }
 
 /* A key's event, no.samhand.api_key.created or .revoked, for notify to
@@ -41,7 +42,7 @@ static int s_key_event(bus_call_t *call, const char *type, const Samhand__V1__Ap
 int agenda_api_key_create(bus_call_t *call)
 {
     const Samhand__V1__CreateApiKeyRequest *req = (const void *)call->request;
-    if (!bus_call_holds_role(call, "administrator"))
+    if (!bus_call_holds_partnership_role(call, "administrator"))
         return s_refuse(call);
     if (agenda_check_required(call, "name", req->name, NAME_MAX_CHARS) != 0)
         return -1;
@@ -54,7 +55,7 @@ int agenda_api_key_create(bus_call_t *call)
         if (!check_role(req->roles[i]))
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "roles",
                                  "\"%.40s\" is not a role (administrator, secretariat, secretary, "
-                                 "member, reporter, quality, integration)",
+                                 "member, reporter, quality, integration, leader)",
                                  req->roles[i]);
     char *roles = rows_json_array(req->roles, req->n_roles);
     const Samhand__V1__Principal *p = call->envelope->principal;
@@ -93,7 +94,7 @@ int agenda_api_key_create(bus_call_t *call)
 int agenda_api_key_get(bus_call_t *call)
 {
     const Samhand__V1__GetApiKeyRequest *req = (const void *)call->request;
-    if (!bus_call_holds_role(call, "administrator"))
+    if (!bus_call_holds_partnership_role(call, "administrator"))
         return s_refuse(call);
     Samhand__V1__ApiKey *k = NULL;
     int rc = check_uuid(req->id) ? agenda_store_api_key_get(call->db, req->id, &k) : 1;
@@ -108,7 +109,7 @@ int agenda_api_key_get(bus_call_t *call)
 int agenda_api_key_list(bus_call_t *call)
 {
     const Samhand__V1__ListApiKeysRequest *req = (const void *)call->request;
-    if (!bus_call_holds_role(call, "administrator"))
+    if (!bus_call_holds_partnership_role(call, "administrator"))
         return s_refuse(call);
     agenda_page_t page;
     if (agenda_page(call, req->limit, req->cursor, &page) != 0)
@@ -123,7 +124,7 @@ int agenda_api_key_list(bus_call_t *call)
 int agenda_api_key_revoke(bus_call_t *call)
 {
     const Samhand__V1__GetApiKeyRequest *req = (const void *)call->request;
-    if (!bus_call_holds_role(call, "administrator"))
+    if (!bus_call_holds_partnership_role(call, "administrator"))
         return s_refuse(call);
     const Samhand__V1__Principal *p = call->envelope->principal;
     /* revoked once, told once; a second revoke answers with the first's time */

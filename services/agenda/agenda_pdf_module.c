@@ -37,7 +37,7 @@ static void *s_open(const char *path)
 static bool s_load(void)
 {
     if (s_module.tried)
-        return s_module.handle != NULL;
+        return s_module.notice && s_module.minutes;
     s_module.tried = true;
     const char *named = getenv("SAMHAND_AGENDA_PDF_MODULE");
     char path[PATH_MAX];
@@ -65,6 +65,13 @@ static bool s_load(void)
     if (!s_module.notice || !s_module.minutes) {
         log_error("could not load the PDF renderer %s: %s", named && named[0] ? named : MODULE_NAME,
                   dlerror());
+        /* a file that is not the renderer (a wrong path, an old build):
+         * none of it is called, now or later */
+        if (s_module.handle)
+            dlclose(s_module.handle);
+        s_module.handle = NULL;
+        s_module.notice = NULL;
+        s_module.minutes = NULL;
         return false;
     }
     return true;

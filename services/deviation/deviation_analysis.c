@@ -365,7 +365,8 @@ static int s_commit(bus_call_t *call, const deviation_report_t *r, const char *e
         if (deviation_sides(call, r) & DEVIATION_SIDE_REPORTER)
             db_set_actor(call->db, "anonymous", r->reporting_organization_id);
     }
-    static const char *const roles[] = {"administrator", "reporter", "quality", "integration"};
+    static const char *const roles[] = {"administrator", "reporter", "quality", "integration",
+                                        "leader"};
     const char *organizations[] = {r->reporting_organization_id, r->receiving_organization_id};
     db_audience_t to = {.organizations = organizations,
                         .n_organizations = 2,

@@ -134,8 +134,8 @@ static size_t s_check(bus_call_t *call, const load_t *req, const deviation_code_
 int deviation_categories_load(bus_call_t *call)
 {
     const load_t *req = (const void *)call->request;
-    static const char *const administrators[] = {"administrator", NULL};
-    if (!bus_call_has_role(call, administrators))
+    /* the partnership's administrators: a party's rule no other party */
+    if (!bus_call_holds_partnership_role(call, "administrator"))
         return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL,
                              "a new version of the code list is loaded by administrators");
     if (db_begin(call->db) != 0)

@@ -164,8 +164,8 @@ static int s_check(bus_call_t *call, const Samhand__V1__PutSettingsRequest *req,
 int deviation_settings_put(bus_call_t *call)
 {
     const Samhand__V1__PutSettingsRequest *req = (const void *)call->request;
-    static const char *const administrators[] = {"administrator", NULL};
-    if (!bus_call_has_role(call, administrators))
+    /* the partnership's administrators: a party's rule no other party */
+    if (!bus_call_holds_partnership_role(call, "administrator"))
         return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL,
                              "the partnership's settings are changed by administrators");
     char today[11];

@@ -100,6 +100,11 @@ static int s_step_submit(step_t *s)
 
 static int s_step_approve(step_t *s)
 {
+    /* a leader's review is another's: the writer does not approve their own */
+    const char *subject = deviation_caller_subject(s->call);
+    if (subject[0] && s->r->reporter_subject && strcmp(subject, s->r->reporter_subject) == 0)
+        return bus_call_fail(s->call, BUS_PERMISSION_DENIED, NULL,
+                             "a report is approved by a leader other than its writer");
     if (deviation_check_complete(s->call, s->r) != 0 ||
         deviation_submit(s->call, s->r, "approve", s->req->comment, &s->event) != 0)
         return -1;

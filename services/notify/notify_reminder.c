@@ -106,8 +106,11 @@ static int s_keep_analysis(db_t *db, const Samhand__V1__Event *e)
         char organizations[64];
         snprintf(organizations, sizeof organizations, "[\"%s\"]", m->owner_organization_id);
         char *title = NULL;
-        if (asprintf(&title, "Tiltak etter hendelsesanalyse av avviksmelding %s: %s",
-                     a->deviation_reference, m->description) < 0) {
+        /* the reference and the due date, never the measure's words: the
+         * digest goes to the owner's shared address, and the analysis is
+         * read in samhand by the parties' deviation roles */
+        if (asprintf(&title, "Tiltak etter hendelsesanalyse av avviksmelding %s",
+                     a->deviation_reference) < 0) {
             rc = -1;
             break;
         }
