@@ -328,6 +328,10 @@ static const struct {
     {"too many requests with this credential; try again in * s",
      "for mange forespørsler med denne innloggingen; prøv igjen om $1 s"},
     /* the services' rules, one by one */
+    {"a report with a joint analysis stays with the two parties that write it: it is not "
+     "forwarded",
+     "en avviksmelding med en felles hendelsesanalyse blir hos de to partene som skriver den: den "
+     "videresendes ikke"},
     {"a report is approved by a leader other than its writer",
      "en melding godkjennes av en annen leder enn den som skrev den"},
     {"API keys are kept by the partnership's administrators",

@@ -180,6 +180,18 @@ static int s_step_forward(step_t *s)
         return bus_call_fail(s->call, BUS_FAILED_PRECONDITION, "forward_to_organization_id",
                              "a report is forwarded at most %d times; answer or reject it",
                              DEVIATION_FORWARDS_MAX);
+    /* a joint analysis is its two parties' record: forwarded, the report
+     * would take it to a third and out of the hands that wrote it */
+    Samhand__V1__JointAnalysis *analysis = NULL;
+    int has_analysis = deviation_store_analysis_get(s->call->db, r->id, false, &analysis);
+    if (has_analysis < 0)
+        return bus_call_fail_db(s->call, "read analysis");
+    if (has_analysis == 0) {
+        protobuf_c_message_free_unpacked(&analysis->base, NULL);
+        return bus_call_fail(s->call, BUS_FAILED_PRECONDITION, "forward_to_organization_id",
+                             "a report with a joint analysis stays with the two parties that "
+                             "write it: it is not forwarded");
+    }
     /* the receiver it leaves keeps reading it, with its history */
     if (deviation_store_forward_record(s->call->db, r->id, r->receiving_organization_id) != 0)
         return bus_call_fail_db(s->call, "record the forwarding");
