@@ -111,6 +111,15 @@ void harness_stack_wait_ready(harness_stack_t *stack);
 void harness_api_key(const char *key, const char *organization_id, const char *roles, char *entry,
                      size_t size);
 
+/* An API key of a test: the key itself, its organisation ("" for none: the
+ * partnership's) and its roles ("reporter+quality"). */
+typedef struct {
+    const char *key, *organization_id, *roles;
+} harness_key_t;
+
+/* SAMHAND_API_KEYS for the stacks started after it: the `n` `keys`. */
+void harness_api_keys_set(const harness_key_t *keys, size_t n);
+
 /* Starts one binary of the build ("samhand-agenda") with extra environment
  * "NAME=value" entries (NULL-terminated); stderr goes to a log file. */
 pid_t harness_spawn(const char *binary, const char *const *env);
@@ -122,6 +131,10 @@ int harness_stop(pid_t pid);
 harness_http_response_t *harness_stack_get(harness_stack_t *stack, const char *path);
 harness_http_response_t *harness_stack_send(harness_stack_t *stack, const char *method,
                                             const char *path, const char *json_body);
+/* As harness_stack_send, by the holder of the API key `key`. */
+harness_http_response_t *harness_stack_send_as(harness_stack_t *stack, const char *key,
+                                               const char *method, const char *path,
+                                               const char *body);
 
 /* Deletes every webhook subscription the stack has: a test's subscription
  * outliving it would be delivered to its stopped receiver's port, which

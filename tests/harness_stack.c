@@ -193,6 +193,30 @@ void harness_api_key(const char *key, const char *organization_id, const char *r
     snprintf(entry, size, "%s:%s:%s", hex, organization_id, roles);
 }
 
+void harness_api_keys_set(const harness_key_t *keys, size_t n)
+{
+    char *all = calloc(n + 1, 320);
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        char entry[300];
+        harness_api_key(keys[i].key, keys[i].organization_id, keys[i].roles, entry, sizeof entry);
+        used += (size_t)snprintf(all + used, (n + 1) * 320 - used, "%s%s", i ? "," : "", entry);
+    }
+    setenv("SAMHAND_API_KEYS", all, 1);
+    free(all);
+}
+
+harness_http_response_t *harness_stack_send_as(harness_stack_t *stack, const char *key,
+                                               const char *method, const char *path,
+                                               const char *body)
+{
+    char url[1024], auth[200];
+    snprintf(url, sizeof url, "%s%s", stack->base_url, path);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+    const char *headers[] = {auth, NULL};
+    return harness_http_request(method, url, body, headers);
+}
+
 static void s_make_key(harness_stack_t *stack, char hash_hex[65])
 {
     unsigned char bytes[16], digest[32];

@@ -18,9 +18,7 @@
 
 static harness_stack_t s_stack;
 
-static const struct {
-    const char *key, *org, *roles;
-} s_keys[] = {
+static const harness_key_t s_keys[] = {
     {"shk_kommune_reporter", KOMMUNE, "reporter"},
     {"shk_kommune_quality", KOMMUNE, "quality"},
     {"shk_sykehus_quality", SYKEHUS, "quality"},
@@ -43,11 +41,7 @@ enum {
 static harness_http_response_t *s_as(int who, const char *method, const char *path,
                                      const char *body)
 {
-    char url[512], auth[128];
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", s_keys[who].key);
-    const char *headers[] = {auth, NULL};
-    return harness_http_request(method, url, body, headers);
+    return harness_stack_send_as(&s_stack, s_keys[who].key, method, path, body);
 }
 
 /* `who`'s answer to `method path` has `status`, and `id` is not in it. */
@@ -65,13 +59,7 @@ static void s_expect(int who, const char *method, const char *path, const char *
 
 static int s_setup(void **state)
 {
-    char keys[4096], entry[256];
-    size_t used = 0;
-    for (size_t i = 0; i < N_KEYS; i++) {
-        harness_api_key(s_keys[i].key, s_keys[i].org, s_keys[i].roles, entry, sizeof entry);
-        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
-    }
-    setenv("SAMHAND_API_KEYS", keys, 1);
+    harness_api_keys_set(s_keys, N_KEYS);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
 }

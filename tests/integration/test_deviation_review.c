@@ -22,9 +22,7 @@
 
 static harness_stack_t s_stack;
 enum { WRITER, LEADER, COLLEAGUE, RECEIVER, RECEIVER_QUALITY, RECEIVER_LEADER, N_KEYS };
-static const struct {
-    const char *key, *org, *roles;
-} s_keys[N_KEYS] = {
+static const harness_key_t s_keys[N_KEYS] = {
     {"shk_kommune_skriver", KOMMUNE, "reporter"}, {"shk_kommune_leder", KOMMUNE, "leader"},
     {"shk_kommune_kollega", KOMMUNE, "reporter"}, {"shk_sykehus", SYKEHUS, "reporter"},
     {"shk_sykehus_kvalitet", SYKEHUS, "quality"}, {"shk_sykehus_leder", SYKEHUS, "leader"},
@@ -65,13 +63,7 @@ static void s_newest_etag(char out[48])
 
 static int s_setup(void **state)
 {
-    char keys[2048], entry[256];
-    size_t used = 0;
-    for (size_t i = 0; i < N_KEYS; i++) {
-        harness_api_key(s_keys[i].key, s_keys[i].org, s_keys[i].roles, entry, sizeof entry);
-        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
-    }
-    setenv("SAMHAND_API_KEYS", keys, 1);
+    harness_api_keys_set(s_keys, N_KEYS);
     harness_stack_start(&s_stack, harness_database_url());
     /* the partnership turns leader review on */
     char etag[48];

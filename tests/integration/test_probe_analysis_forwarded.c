@@ -17,9 +17,7 @@
 
 static harness_stack_t s_stack;
 
-static const struct {
-    const char *key, *org, *roles;
-} s_keys[] = {
+static const harness_key_t s_keys[] = {
     {"shk_probe_fw_kommune", KOMMUNE, "reporter"},
     {"shk_probe_fw_sykehus", SYKEHUS, "reporter"},
     {"shk_probe_fw_annen", ANNEN, "reporter"},
@@ -30,11 +28,7 @@ enum { KOMMUNE_REPORTER, SYKEHUS_REPORTER, ANNEN_REPORTER };
 static harness_http_response_t *s_as(int who, const char *method, const char *path,
                                      const char *body)
 {
-    char url[512], auth[160];
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", s_keys[who].key);
-    const char *headers[] = {auth, NULL};
-    return harness_http_request(method, url, body, headers);
+    return harness_stack_send_as(&s_stack, s_keys[who].key, method, path, body);
 }
 
 static void s_step(int who, const char *id, const char *step, const char *body)
@@ -49,13 +43,7 @@ static void s_step(int who, const char *id, const char *step, const char *body)
 
 static int s_setup(void **state)
 {
-    char keys[2048], entry[256];
-    size_t used = 0;
-    for (size_t i = 0; i < N_KEYS; i++) {
-        harness_api_key(s_keys[i].key, s_keys[i].org, s_keys[i].roles, entry, sizeof entry);
-        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
-    }
-    setenv("SAMHAND_API_KEYS", keys, 1);
+    harness_api_keys_set(s_keys, N_KEYS);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
 }
