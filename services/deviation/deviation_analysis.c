@@ -389,6 +389,19 @@ static int s_commit(bus_call_t *call, const deviation_report_t *r, const char *e
     return 0;
 }
 
+/* Stores the analysis's content `c` (`what` names the work in an error)
+ * and commits with its `event`. 0, or -1 having failed the call. */
+static int s_store_commit(bus_call_t *call, const deviation_report_t *r, const analysis_t *c,
+                          const char *what, const char *event)
+{
+    char *json = s_content_json(c);
+    int stored = deviation_store_analysis_update(call->db, r->id, json);
+    free(json);
+    if (stored != 0)
+        return bus_call_fail_db(call, what);
+    return s_commit(call, r, event);
+}
+
 /* The version a reader was given as ETag: its update time in microseconds. */
 static bool s_is_version(const analysis_t *a, const char *if_match)
 {
@@ -503,7 +516,6 @@ int deviation_analysis_update(bus_call_t *call)
     if (s_load(call, req->id, true, true, &r, &a) != 0)
         return -1;
     int rc = -1;
-    char *json = NULL;
     if (s_check_change(call, a, true) != 0)
         goto cleanup;
     /* the content as it will be: each list of the request where present,
@@ -526,14 +538,8 @@ int deviation_analysis_update(bus_call_t *call)
         s_settle_measures(call, a, req->measures, req->n_measures);
     if (bus_call_fail_errors(call, BUS_INVALID_ARGUMENT) != 0)
         goto cleanup;
-    json = s_content_json(&c);
-    if (deviation_store_analysis_update(call->db, r->id, json) != 0) {
-        bus_call_fail_db(call, "change analysis");
-        goto cleanup;
-    }
-    rc = s_commit(call, r, "changed");
+    rc = s_store_commit(call, r, &c, "change analysis", "changed");
 cleanup:
-    free(json);
     protobuf_c_message_free_unpacked(&a->base, NULL);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     return rc;
@@ -587,7 +593,6 @@ int deviation_analysis_complete_measure(bus_call_t *call)
     if (s_load(call, req->id, true, true, &r, &a) != 0)
         return -1;
     int rc = -1;
-    char *json = NULL;
     measure_t *m = (measure_t *)s_find(a, req->measure_id);
     if (!m) {
         bus_call_fail(call, BUS_NOT_FOUND, "measure_id", "the analysis has no measure %s",
@@ -603,14 +608,8 @@ int deviation_analysis_complete_measure(bus_call_t *call)
     }
     m->state = MEASURE_STATE(DONE);
     s_settle_done(call, m, NULL);
-    json = s_content_json(a);
-    if (deviation_store_analysis_update(call->db, r->id, json) != 0) {
-        bus_call_fail_db(call, "complete measure");
-        goto cleanup;
-    }
-    rc = s_commit(call, r, "measure_done");
+    rc = s_store_commit(call, r, a, "complete measure", "measure_done");
 cleanup:
-    free(json);
     protobuf_c_message_free_unpacked(&a->base, NULL);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     return rc;
