@@ -401,10 +401,6 @@ int agenda_meeting_update(bus_call_t *call)
             bus_call_fail_db(call, "record the change");
             goto done;
         }
-        /* moved: the deputies called up for the old time are told, and
-         * their call-ups end */
-        if (new_start != m->start_time->seconds && agenda_call_ups_end(call, req->id, false) != 0)
-            goto done;
     }
     rc = 0;
 done:
@@ -549,6 +545,16 @@ int agenda_meeting_publish(bus_call_t *call)
         goto done;
     }
     if (agenda_meeting_noticed(call, m->id, version) != 0)
+        goto done;
+    /* moved by this notice: the deputies called up for the old time are
+     * told, their call-ups end, and they are asked again for the new one
+     * (not before: a drafted time reaches no one until its notice) */
+    int moved = version > 1 ? agenda_store_notice_moved(call->db, m->id, version) : 0;
+    if (moved < 0) {
+        bus_call_fail_db(call, "publish meeting");
+        goto done;
+    }
+    if (moved && agenda_call_ups_end(call, m->id, false) != 0)
         goto done;
     int64_t lead_days = (m->start_time->seconds - bus_now_ms() / 1000) / 86400;
     if (version == 1 && m->kind != SAMHAND__V1__MEETING__KIND__EMERGENCY &&

@@ -162,6 +162,9 @@ int agenda_store_notice_keep(db_t *db, const char *meeting_id, int version,
  * no such notice, -1. */
 int agenda_store_notice_get(db_t *db, const char *meeting_id, int version,
                             Samhand__V1__KeptNotice **out);
+/* Whether notice `version` gives the meeting another start than the
+ * notice before it: 1, 0 (the same, or no notice before), -1. */
+int agenda_store_notice_moved(db_t *db, const char *meeting_id, int version);
 /* Fills m->notice_versions with the notices kept of the meeting. 0 or -1. */
 int agenda_store_notice_versions(db_t *db, Samhand__V1__Meeting *m);
 

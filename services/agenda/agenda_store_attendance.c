@@ -72,10 +72,11 @@ int agenda_store_seat_held(db_t *db, const char *meeting_id, const char *person_
 #define CALL_UP_COLUMNS                                                                            \
     "c.id, c.absence_id, a.meeting_id, mt.committee_id, c.deputy_person_id, dp.name, c.rank, "     \
     "c.state, a.person_id, ap.name, " ROWS_TIMESTAMP_US("c.called_at") ", " ROWS_TIMESTAMP_US(     \
-        "c.answered_at") ", " ROWS_TIMESTAMP_US("mt.starts_at")
+        "c.answered_at") ", " ROWS_TIMESTAMP_US("coalesce(nv.starts_at, mt.starts_at)")
 #define CALL_UP_FROM                                                                               \
     " FROM call_ups c JOIN absences a ON a.id = c.absence_id JOIN meetings mt ON mt.id = "         \
-    "a.meeting_id JOIN persons dp ON dp.id = c.deputy_person_id JOIN persons ap ON ap.id = "       \
+    "a.meeting_id LEFT JOIN notice_versions nv ON nv.meeting_id = mt.id AND nv.version = "         \
+    "mt.notice_version JOIN persons dp ON dp.id = c.deputy_person_id JOIN persons ap ON ap.id = "  \
     "a.person_id "
 
 /* CALL_UP_COLUMNS, in order, into samhand.v1.CallUp; the times, which may

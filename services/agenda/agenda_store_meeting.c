@@ -271,8 +271,9 @@ int agenda_store_notice_keep(db_t *db, const char *meeting_id, int version,
     const char *params[] = {meeting_id, v, hex};
     /* the notice is the meeting as it stands in this transaction */
     int rc = rows_exec(db,
-                       "INSERT INTO notice_versions (meeting_id, version, notice, title, place) "
-                       "SELECT $1, $2, decode($3, 'hex'), title, place FROM meetings "
+                       "INSERT INTO notice_versions (meeting_id, version, notice, title, place, "
+                       "starts_at) SELECT $1, $2, decode($3, 'hex'), title, place, starts_at "
+                       "FROM meetings "
                        "WHERE id = $1",
                        3, params);
     if (rc >= 0)
@@ -284,6 +285,18 @@ int agenda_store_notice_keep(db_t *db, const char *meeting_id, int version,
     free(hex);
     free(packed);
     return rc < 0 ? -1 : 0;
+}
+
+int agenda_store_notice_moved(db_t *db, const char *meeting_id, int version)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[] = {meeting_id, v};
+    return rows_bool(db,
+                     "SELECT EXISTS (SELECT 1 FROM notice_versions n JOIN notice_versions b ON "
+                     "b.meeting_id = n.meeting_id AND b.version = n.version - 1 WHERE "
+                     "n.meeting_id = $1 AND n.version = $2 AND n.starts_at <> b.starts_at)",
+                     2, params);
 }
 
 int agenda_store_notice_get(db_t *db, const char *meeting_id, int version,

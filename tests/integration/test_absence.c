@@ -8,6 +8,7 @@
  * and the secretary only: never in the public meeting, the notice, the
  * minutes, the event feed or a deputy's mail. */
 #include "harness.h"
+#include "samhand_time.h"
 
 #include <openssl/evp.h>
 #include <stdbool.h>
@@ -706,8 +707,32 @@ static void test_a_cancelled_meeting_ends_its_call_ups(void **state)
     harness_http_response_free(&r);
 }
 
+/* Moves a published meeting by PATCH (a draft until its supplementary
+ * notice) from `start` to `new_start`, one hour long. */
+static void s_move(const char *meeting, time_t new_start)
+{
+    char from[32], to[32], body[200], path[160];
+    s_rfc3339(new_start, from);
+    s_rfc3339(new_start + 3600, to);
+    snprintf(body, sizeof body, "{\"startTime\":\"%s\",\"endTime\":\"%s\"}", from, to);
+    snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "PATCH", path, body);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+}
+
+static void s_publish(const char *meeting)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+}
+
 /* A moved meeting ends the call-ups for its old time, an accepted one
- * too: the deputy is told, and asked again for the new time. */
+ * too, when the supplementary notice with the new time goes out: the
+ * deputy is told, and asked again for the new time. */
 static void test_a_moved_meeting_ends_its_call_ups_and_asks_again(void **state)
 {
     char meeting[40], item[40], call_up[40], path[160];
@@ -722,14 +747,8 @@ static void test_a_moved_meeting_ends_its_call_ups_and_asks_again(void **state)
     free(s_mail_with(mails, "dag.en@trondheim.kommune.no", "Du er innkalt som 1. vara"));
 
     mails = harness_smtp_wait(s_smtp, 0, 0);
-    char from[32], to[32], body[200];
-    s_rfc3339(start + 86400, from);
-    s_rfc3339(start + 86400 + 3600, to);
-    snprintf(body, sizeof body, "{\"startTime\":\"%s\",\"endTime\":\"%s\"}", from, to);
-    snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
-    r = harness_stack_send(&s_stack, "PATCH", path, body);
-    harness_expect_status(r, 200);
-    harness_http_response_free(&r);
+    s_move(meeting, start + 86400);
+    s_publish(meeting);
 
     char *html = s_mail_with(mails, "dag.en@trondheim.kommune.no", "Møtet er flyttet til");
     assert_non_null(strstr(html, "innkallingen din gjelder ikke lenger"));
@@ -745,6 +764,69 @@ static void test_a_moved_meeting_ends_its_call_ups_and_asks_again(void **state)
     assert_string_equal(json_string_value(json_object_get(seat, "deputyName")), "Dag En");
     harness_http_response_free(&r);
     /* the accepted call-up of the old time is over: accepting it is refused */
+    snprintf(path, sizeof path, "/v1/call-ups/%s/accept", call_up);
+    r = s_as(&s_dag1, "POST", path, NULL);
+    harness_assert_problem(r, 409, "state");
+    harness_http_response_free(&r);
+}
+
+/* A change of a published meeting is a draft until its supplementary
+ * notice goes out: a drafted new time reaches no deputy (no mail that the
+ * meeting moved, no new call-up), and a deputy called up meanwhile reads
+ * the last notice's time. The notice then ends the call-ups. */
+static void test_a_drafted_move_reaches_no_deputy_before_its_notice(void **state)
+{
+    char meeting[40], item[40], call_up[40], path[160];
+    time_t start = time(NULL) + 23 * 86400;
+    s_meeting(start, meeting, item);
+    s_kari_absent(meeting, call_up);
+    free(s_mail_with(0, "dag.en@trondheim.kommune.no", "Du er innkalt som 1. vara"));
+    size_t mails = harness_smtp_wait(s_smtp, 0, 0);
+    s_move(meeting, start + 2 * 86400);
+    /* the deputy's call-up still stands, at the notice's time, and the
+     * deputy reads the meeting at that time */
+    harness_http_response_t *r = s_as(&s_dag1, "GET", "/v1/me/meetings", NULL);
+    harness_expect_status(r, 200);
+    char noticed[32];
+    s_rfc3339(start, noticed);
+    json_t *mine = json_loads(r->body, 0, NULL), *found = NULL, *entry;
+    size_t i;
+    json_array_foreach(json_object_get(mine, "items"), i, entry)
+    {
+        if (strcmp(json_string_value(json_object_get(json_object_get(entry, "meeting"), "id")),
+                   meeting) == 0)
+            found = entry;
+    }
+    assert_non_null(found);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(found, "meeting"), "startTime")),
+        noticed);
+    json_t *c = json_array_get(json_object_get(found, "callUps"), 0);
+    assert_string_equal(json_string_value(json_object_get(c, "state")), "CALLED");
+    assert_string_equal(json_string_value(json_object_get(c, "meetingStartTime")), noticed);
+    json_decref(mine);
+    harness_http_response_free(&r);
+    /* 3 s for a mail the move must not make (the mail above came in less) */
+    for (int tries = 0; tries < 30; tries++) {
+        size_t n = harness_smtp_wait(s_smtp, 0, 0);
+        for (size_t k = mails; k < n; k++) {
+            if (strcmp(harness_smtp_recipient(s_smtp, k), "<dag.en@trondheim.kommune.no>") != 0)
+                continue;
+            char *html = s_first_part(harness_smtp_message(s_smtp, k));
+            bool moved = strstr(html, "Møtet er flyttet") != NULL;
+            free(html);
+            if (moved)
+                fail_msg("the deputy was mailed the drafted new time before any supplementary "
+                         "notice");
+        }
+        usleep(100 * 1000);
+    }
+    s_publish(meeting);
+    char *html = s_mail_with(mails, "dag.en@trondheim.kommune.no", "Møtet er flyttet til");
+    char date[11];
+    time_format_date(start + 2 * 86400, date);
+    assert_non_null(strstr(html, date));
+    free(html);
     snprintf(path, sizeof path, "/v1/call-ups/%s/accept", call_up);
     r = s_as(&s_dag1, "POST", path, NULL);
     harness_assert_problem(r, 409, "state");
@@ -791,6 +873,7 @@ int main(void)
         cmocka_unit_test(test_no_reason_in_any_log),
         cmocka_unit_test(test_a_cancelled_meeting_ends_its_call_ups),
         cmocka_unit_test(test_a_moved_meeting_ends_its_call_ups_and_asks_again),
+        cmocka_unit_test(test_a_drafted_move_reaches_no_deputy_before_its_notice),
         cmocka_unit_test(test_the_secretary_is_told_when_no_deputy_is_left),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
