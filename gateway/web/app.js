@@ -300,7 +300,7 @@ async function reads(id) {
   const list = document.getElementById('lesninger');
   list.replaceChildren();
   const HOW = { GET: 'åpnet', LIST: 'så den i en liste', EXPORT: 'eksporterte den',
-    REPORTER: 'så hvem som meldte den' };
+    REPORTER: 'så hvem som meldte den', ANALYSIS: 'leste den felles hendelsesanalysen' };
   for (const read of r.json.items || []) {
     const li = document.createElement('li');
     li.textContent = when(read.time) + ': ' + (names.get(read.organizationId) || read.subject) + ' ' +

@@ -22,8 +22,8 @@ const char *deviation_caller_organization(bus_call_t *call)
  * roles do, and neither another party's nor the steps of its counterpart. */
 bool deviation_caller_is_quality(bus_call_t *call)
 {
-    static const char *const roles[] = {"quality", "administrator", NULL};
-    return bus_call_has_role(call, roles) && !deviation_caller_organization(call)[0];
+    return bus_call_holds_partnership_role(call, "quality") ||
+           bus_call_holds_partnership_role(call, "administrator");
 }
 
 bool deviation_caller_is_leader(bus_call_t *call)
@@ -34,8 +34,7 @@ bool deviation_caller_is_leader(bus_call_t *call)
 
 bool deviation_caller_is_partnership_quality(bus_call_t *call)
 {
-    static const char *const roles[] = {"quality", NULL};
-    return bus_call_has_role(call, roles) && !deviation_caller_organization(call)[0];
+    return bus_call_holds_partnership_role(call, "quality");
 }
 
 bool deviation_sees_reporter(bus_call_t *call, const deviation_report_t *r, int sides)
@@ -226,6 +225,16 @@ int deviation_log_reads(bus_call_t *call, deviation_report_t *const *reports, si
     free(ids);
     free(revealed);
     if (rc != 0)
+        return bus_call_fail_db(call, "log the read");
+    return 0;
+}
+
+int deviation_log_read(bus_call_t *call, const char *id, const char *how)
+{
+    const char *ids[] = {id};
+    const char *org = deviation_caller_organization(call);
+    if (deviation_store_reads_log(call->db, ids, 1, deviation_caller_subject(call),
+                                  org[0] ? org : NULL, how) != 0)
         return bus_call_fail_db(call, "log the read");
     return 0;
 }

@@ -490,8 +490,14 @@ int deviation_analysis_get(bus_call_t *call)
     analysis_t *a = NULL;
     if (s_load(call, req->id, false, false, &r, &a) != 0)
         return -1;
+    /* the access log has every read of what a report holds, its analysis too */
+    int rc = deviation_log_read(call, r->id, "ANALYSIS");
     s_present(call, r, a);
     protobuf_c_message_free_unpacked(&r->base, NULL);
+    if (rc != 0) {
+        protobuf_c_message_free_unpacked(&a->base, NULL);
+        return -1;
+    }
     bus_call_reply_free(call, &a->base);
     return 0;
 }
@@ -623,7 +629,10 @@ int deviation_analysis_report(bus_call_t *call)
     if (s_load(call, req->id, false, false, &r, &a) != 0)
         return -1;
     char *reporting = NULL, *receiving = NULL, *category = NULL;
-    int rc = deviation_store_analysis_names(call->db, r->id, &reporting, &receiving, &category);
+    int rc = deviation_log_read(call, r->id, "ANALYSIS");
+    if (rc == 0 && (rc = deviation_store_analysis_names(call->db, r->id, &reporting, &receiving,
+                                                        &category)) != 0)
+        bus_call_fail_db(call, "read analysis");
     if (rc == 0) {
         s_present(call, r, a);
         deviation_analysis_names_t names = {reporting, receiving, category};
@@ -633,8 +642,6 @@ int deviation_analysis_report(bus_call_t *call)
                  a->deviation_reference[0] ? a->deviation_reference : a->deviation_id);
         bus_call_reply_document(call, "text/html; charset=utf-8", html, strlen(html), filename);
         free(html);
-    } else {
-        bus_call_fail_db(call, "read analysis");
     }
     free(reporting);
     free(receiving);

@@ -283,10 +283,7 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
         int sides = deviation_sides(call, r);
         if (r->is_anonymous && !(sides & DEVIATION_SIDE_REPORTER) &&
             deviation_sees_reporter(call, r, sides)) {
-            const char *ids[] = {r->id};
-            const char *org = deviation_caller_organization(call);
-            rc = deviation_store_reads_log(call->db, ids, 1, deviation_caller_subject(call),
-                                           org[0] ? org : NULL, "REPORTER");
+            rc = deviation_log_read(call, r->id, "REPORTER");
         }
         deviation_present(call, r);
         if (rc == 0)

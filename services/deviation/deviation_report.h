@@ -84,6 +84,9 @@ void deviation_present(bus_call_t *call, deviation_report_t *r);
  * not given. */
 int deviation_log_reads(bus_call_t *call, deviation_report_t *const *reports, size_t n,
                         const char *how);
+/* Logs one read of report `id` of its own kind (`how`: ANALYSIS, its joint
+ * analysis or final report; REPORTER), or fails the call: 0 or -1. */
+int deviation_log_read(bus_call_t *call, const char *id, const char *how);
 /* Loads a report the caller may see (`lock`: for the transaction); 404 for
  * anyone else. The caller frees *out. */
 int deviation_load(bus_call_t *call, const char *id, bool lock, deviation_report_t **out);

@@ -520,6 +520,51 @@ static void test_only_the_parties_and_quality_read_it(void **state)
     harness_http_response_free(&r);
 }
 
+/* The access log has every read of a report's joint analysis, as JSON and
+ * as its final report: who, of which organisation, how ANALYSIS;
+ * a refused read is none. */
+static size_t s_analysis_reads(const char *id, const char *organization)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/v1/deviations/%s/reads?limit=100", id);
+    harness_http_response_t *r = s_as(PARTNERSHIP_QUALITY, "GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    json_t *list = json_loads(r->body, 0, NULL), *read;
+    size_t i, n = 0;
+    json_array_foreach(json_object_get(list, "items"), i, read)
+    {
+        const char *how = json_string_value(json_object_get(read, "how"));
+        const char *org = json_string_value(json_object_get(read, "organizationId"));
+        n += how && strcmp(how, "ANALYSIS") == 0 && org && strcmp(org, organization) == 0;
+    }
+    json_decref(list);
+    harness_http_response_free(&r);
+    return n;
+}
+
+static void test_each_read_of_the_analysis_is_logged(void **state)
+{
+    char id[40], reference[40], etag[32], path[200];
+    s_report(false, true, id, reference);
+    s_begin(id, etag);
+    const char *sykehus = s_sykehus, *lege = s_lege;
+    assert_int_equal(s_analysis_reads(id, sykehus), 0);
+    snprintf(path, sizeof path, "/v1/deviations/%s/analysis", id);
+    harness_http_response_t *r = s_as(SYKEHUS_QUALITY, "GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    assert_int_equal(s_analysis_reads(id, sykehus), 1);
+    snprintf(path, sizeof path, "/v1/deviations/%s/analysis/report.html", id);
+    r = s_as(SYKEHUS_QUALITY, "GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    assert_int_equal(s_analysis_reads(id, sykehus), 2);
+    r = s_as(LEGE_QUALITY, "GET", path, NULL, NULL);
+    harness_assert_problem(r, 404, NULL);
+    harness_http_response_free(&r);
+    assert_int_equal(s_analysis_reads(id, lege), 0);
+}
+
 static void test_an_anonymous_reporter_stays_hidden(void **state)
 {
     char id[40], reference[40], etag[32], path[200];
@@ -695,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_every_error_of_the_analysis_at_once),
         cmocka_unit_test(test_final_report_and_the_lock),
         cmocka_unit_test(test_only_the_parties_and_quality_read_it),
+        cmocka_unit_test(test_each_read_of_the_analysis_is_logged),
         cmocka_unit_test(test_an_anonymous_reporter_stays_hidden),
         /* last: it turns the daily reminders on */
         cmocka_unit_test(test_overdue_measures_reach_their_owner),
