@@ -8,25 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the item's exemption and public title, as those without a standing read them */
+#define ACTION_ITEM_COLUMNS ITEM_EXEMPT("actions") ", " ITEM_PUBLIC_TITLE("actions")
+#define ACTION_TIMES ROWS_TIMESTAMP_US("created_at") ", " ROWS_TIMESTAMP_US("updated_at")
 #define ACTION_COLUMNS                                                                             \
     "id, committee_id, coalesce(item_id::text, ''), description, "                                 \
     "array_to_json(responsible_organization_ids)::text, responsible, "                             \
     "coalesce(due_date::text, ''), status, (due_date < (now() AT TIME ZONE 'Europe/Oslo')::date "  \
-    "AND status IN ('OPEN', 'IN_PROGRESS')), number, " ROWS_TIMESTAMP_US(                          \
-        "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", " ITEM_EXEMPT("actions") ", "        \
-                                                                                       "coalesce(" \
-                                                                                       "(SELECT "  \
-                                                                                       "i.public_" \
-                                                                                       "title "    \
-                                                                                       "FROM "     \
-                                                                                       "agenda_"   \
-                                                                                       "items i "  \
-                                                                                       "WHERE "    \
-                                                                                       "i.id = "   \
-                                                                                       "actions."  \
-                                                                                       "item_id)," \
-                                                                                       " ''), "    \
-                                                                                       "row_seq"
+    "AND status IN ('OPEN', 'IN_PROGRESS')), number, " ACTION_TIMES ", " ACTION_ITEM_COLUMNS       \
+    ", row_seq"
 
 /* ACTION_COLUMNS, in order, into samhand.v1.Action */
 static const rows_map_t s_action_map =

@@ -278,8 +278,9 @@ int agenda_store_notice_keep(db_t *db, const char *meeting_id, int version,
                        3, params);
     if (rc >= 0)
         rc = rows_exec(db,
-                       "INSERT INTO notice_items (meeting_id, version, item_id, title, is_exempt) "
-                       "SELECT $1, $2, id, title, is_exempt FROM agenda_items "
+                       "INSERT INTO notice_items (meeting_id, version, item_id, title, is_exempt, "
+                       "public_title) SELECT $1, $2, id, title, is_exempt, public_title "
+                       "FROM agenda_items "
                        "WHERE meeting_id = $1",
                        2, params);
     free(hex);

@@ -29,6 +29,13 @@
 #define ITEM_EXEMPT(table)                                                                         \
     "coalesce((SELECT i.is_exempt FROM agenda_items i WHERE i.id = " table ".item_id), false)"
 
+/* The public title of an exempt item of `table`.item_id as the last notice
+ * that carried the item gave it (the draft's when no notice has). */
+#define ITEM_PUBLIC_TITLE(table)                                                                   \
+    "coalesce((SELECT n.public_title FROM notice_items n JOIN meetings m ON m.id = n.meeting_id "  \
+    "AND n.version = m.notice_version WHERE n.item_id = " table ".item_id), (SELECT "              \
+    "i.public_title FROM agenda_items i WHERE i.id = " table ".item_id), '')"
+
 /* An Attendance of a row (person_id, status, deputy_for, the person's
  * name), for the stores that read attendance (agenda_store_meeting.c). */
 ProtobufCMessage *agenda_rows_attendance(const PGresult *res, int row);

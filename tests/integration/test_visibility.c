@@ -563,6 +563,46 @@ static void test_an_exempt_items_actions_go_by_its_public_title(void **state)
         fail_msg("no event of the action by its public title in the feed");
 }
 
+/* The public title an action goes by is the one the last notice gave its
+ * item: a public title drafted after the notice reaches no one through the
+ * action until the supplementary notice carries it. */
+static void test_an_actions_public_title_is_the_last_notices(void **state)
+{
+    char meeting[40], item[40], path[200], body[512], action[40];
+    s_meeting(s_asu, "2027-03-04", meeting);
+    s_item(meeting,
+           "{\"kind\":\"CASE\",\"title\":\"Tilsetting av CANARY-NAVN\",\"durationMin\":20,"
+           "\"isExempt\":true,\"publicTitle\":\"Sak om tilsetting\","
+           "\"exemptionBasis\":\"offl. § 25\"}",
+           item, NULL);
+    snprintf(body, sizeof body,
+             "{\"committeeId\":\"%s\",\"itemId\":\"%s\",\"description\":\"CANARY-TILTAK\","
+             "\"dueDate\":\"2027-04-01\"}",
+             s_asu, item);
+    harness_stack_create(&s_stack, "/v1/actions", body, action);
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    s_post(path, 200);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", meeting, item);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "PATCH", path, "{\"publicTitle\":\"Sak om ansettelse\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    char action_path[128];
+    snprintf(action_path, sizeof action_path, "/v1/actions/%s", action);
+    r = s_as(s_other_member, "GET", action_path, NULL);
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "publicTitle"), "Sak om tilsetting");
+    assert_string_equal(harness_json_text(r, "description"),
+                        "Sak om tilsetting (unntatt offentlighet)");
+    harness_http_response_free(&r);
+    /* the supplementary notice carries the new one */
+    snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
+    s_post(path, 200);
+    r = s_as(s_other_member, "GET", action_path, NULL);
+    assert_string_equal(harness_json_text(r, "publicTitle"), "Sak om ansettelse");
+    harness_http_response_free(&r);
+}
+
 /* Search: meetings by their title, place or an item's title, committees
  * by name; an exempt item's title finds nothing, or the search would tell
  * that a meeting treats it. */
@@ -743,6 +783,7 @@ int main(void)
         cmocka_unit_test(test_an_attachment_type_with_a_line_break_is_refused),
         cmocka_unit_test(test_exempt_cases_keep_their_actions_and_proposals),
         cmocka_unit_test(test_an_exempt_items_actions_go_by_its_public_title),
+        cmocka_unit_test(test_an_actions_public_title_is_the_last_notices),
         cmocka_unit_test(test_search_finds_only_what_is_public),
         cmocka_unit_test(test_an_exempt_item_shows_its_public_title_to_the_public),
     };
