@@ -10,12 +10,10 @@
 /* whether its item is exempt, when the meeting it was placed on starts */
 #define PROPOSAL_PLACED                                                                            \
     ITEM_EXEMPT("proposals")                                                                       \
-    ", " ROWS_TIMESTAMP_US("(SELECT m.starts_at FROM meetings m WHERE m.id = "                     \
-                           "proposals.meeting_id)")
+    ", " ROWS_TIMESTAMP_US(MEETING_NOTICED_START("proposals"))
 
 /* the public title of the exempt item it was placed as */
-#define PROPOSAL_PUBLIC_TITLE                                                                      \
-    "coalesce((SELECT i.public_title FROM agenda_items i WHERE i.id = proposals.item_id), '')"
+#define PROPOSAL_PUBLIC_TITLE ITEM_PUBLIC_TITLE("proposals")
 
 #define PROPOSAL_COLUMNS                                                                           \
     "id, committee_id, title, description, submitter_name, submitter_email, "                      \

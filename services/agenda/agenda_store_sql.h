@@ -36,6 +36,12 @@
     "AND n.version = m.notice_version WHERE n.item_id = " table ".item_id), (SELECT "              \
     "i.public_title FROM agenda_items i WHERE i.id = " table ".item_id), '')"
 
+/* When the meeting `table`.meeting_id starts, as its last notice gave it
+ * (its draft's before any notice). */
+#define MEETING_NOTICED_START(table)                                                               \
+    "(SELECT coalesce(v.starts_at, m.starts_at) FROM meetings m LEFT JOIN notice_versions v ON "   \
+    "v.meeting_id = m.id AND v.version = m.notice_version WHERE m.id = " table ".meeting_id)"
+
 /* An Attendance of a row (person_id, status, deputy_for, the person's
  * name), for the stores that read attendance (agenda_store_meeting.c). */
 ProtobufCMessage *agenda_rows_attendance(const PGresult *res, int row);

@@ -595,11 +595,22 @@ static void test_an_actions_public_title_is_the_last_notices(void **state)
     assert_string_equal(harness_json_text(r, "description"),
                         "Sak om tilsetting (unntatt offentlighet)");
     harness_http_response_free(&r);
+    /* nor does a search by the drafted public title find the meeting */
+    char search[200];
+    snprintf(search, sizeof search, "/v1/meetings?committeeId=%s&q=ansettelse", s_asu);
+    r = s_as(s_other_member, "GET", search, NULL);
+    harness_expect_status(r, 200);
+    if (strstr(r->body, meeting))
+        fail_msg("a search by a public title drafted after the notice found the meeting");
+    harness_http_response_free(&r);
     /* the supplementary notice carries the new one */
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
     s_post(path, 200);
     r = s_as(s_other_member, "GET", action_path, NULL);
     assert_string_equal(harness_json_text(r, "publicTitle"), "Sak om ansettelse");
+    harness_http_response_free(&r);
+    r = s_as(s_other_member, "GET", search, NULL);
+    assert_non_null(strstr(r->body, meeting));
     harness_http_response_free(&r);
 }
 
