@@ -215,6 +215,9 @@ size_t harness_smtp_wait(harness_smtp_t *s, size_t n, int timeout_ms);
  * borrowed until the server stops. */
 const char *harness_smtp_recipient(harness_smtp_t *s, size_t i);
 const char *harness_smtp_message(harness_smtp_t *s, size_t i);
+/* The i-th mail's text: its base64 parts decoded, one after the other (the
+ * HTML, a calendar, a PDF's bytes as they are); the caller frees it. */
+char *harness_smtp_text(harness_smtp_t *s, size_t i);
 void harness_smtp_stop(harness_smtp_t **s_p);
 
 #endif

@@ -3,6 +3,7 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <openssl/evp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -171,4 +172,28 @@ void harness_smtp_stop(harness_smtp_t **s_p)
     pthread_mutex_destroy(&s->lock);
     free(s);
     *s_p = NULL;
+}
+
+char *harness_smtp_text(harness_smtp_t *s, size_t i)
+{
+    const char *message = harness_smtp_message(s, i);
+    const char *mark = "Content-Transfer-Encoding: base64\r\n\r\n";
+    size_t size = strlen(message) + 1, used = 0;
+    char *all = calloc(1, size);
+    for (const char *start = strstr(message, mark); start && all; start = strstr(start, mark)) {
+        start += strlen(mark);
+        const char *end = strstr(start, "\r\n--");
+        if (!end)
+            end = start + strlen(start);
+        char *b64 = calloc(1, (size_t)(end - start) + 1);
+        size_t n = 0;
+        for (const char *p = start; p < end; p++)
+            if (*p != '\r' && *p != '\n')
+                b64[n++] = *p;
+        int len = EVP_DecodeBlock((unsigned char *)all + used, (unsigned char *)b64, (int)n);
+        if (len > 0)
+            used += (size_t)len;
+        free(b64);
+    }
+    return all;
 }

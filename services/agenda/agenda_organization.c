@@ -30,11 +30,11 @@ bool agenda_organization_number_valid(const char *number)
 #define EMAIL_MAX_CHARS 254
 
 /* Optional; an address when given. */
-static int s_check_contact_email(bus_call_t *call, const char *email)
+static int s_check_email(bus_call_t *call, const char *field, const char *email)
 {
     if (!check_empty(email) && (strlen(email) > EMAIL_MAX_CHARS || !check_email(email)))
-        return bus_call_fail(call, BUS_INVALID_ARGUMENT, "contact_email",
-                             "contact_email must be an e-mail address like postmottak@example.no");
+        return bus_call_fail(call, BUS_INVALID_ARGUMENT, field,
+                             "%s must be an e-mail address like postmottak@example.no", field);
     return 0;
 }
 
@@ -62,14 +62,15 @@ int agenda_organization_create(bus_call_t *call)
         return -1;
     if (!kind)
         return bus_call_fail(call, BUS_INVALID_ARGUMENT, "kind", "kind is required");
-    if (s_check_contact_email(call, req->contact_email) != 0)
+    if (s_check_email(call, "contact_email", req->contact_email) != 0 ||
+        s_check_email(call, "review_email", req->review_email) != 0)
         return -1;
 
     Samhand__V1__Organization *org = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "create organization");
     if (agenda_store_organization_insert(call->db, req->name, req->organization_number, kind,
-                                         req->contact_email, &org) != 0) {
+                                         req->contact_email, req->review_email, &org) != 0) {
         if (strcmp(db_sqlstate(call->db), "23505") == 0)
             return bus_call_fail(call, BUS_ALREADY_EXISTS, "organization_number",
                                  "an organization with number %s exists already",
@@ -98,12 +99,12 @@ int agenda_organization_get(bus_call_t *call)
 int agenda_organization_update(bus_call_t *call)
 {
     const Samhand__V1__UpdateOrganizationRequest *req = (const void *)call->request;
-    static const char *const allowed[] = {"name", "kind", "contact_email", NULL};
+    static const char *const allowed[] = {"name", "kind", "contact_email", "review_email", NULL};
     if (!check_uuid(req->id))
         return s_not_found(call, req->id);
     if (agenda_check_mask(call, req->update_mask, req->n_update_mask, allowed) != 0)
         return -1;
-    const char *name = NULL, *kind = NULL, *contact_email = NULL;
+    const char *name = NULL, *kind = NULL, *contact_email = NULL, *review_email = NULL;
     bool bad = false;
     if (agenda_masked(req->update_mask, req->n_update_mask, "name")) {
         if (agenda_check_required(call, "name", req->name, NAME_MAX_CHARS) != 0)
@@ -119,9 +120,14 @@ int agenda_organization_update(bus_call_t *call)
             return bus_call_fail(call, BUS_INVALID_ARGUMENT, "kind", "kind cannot be unspecified");
     }
     if (agenda_masked(req->update_mask, req->n_update_mask, "contact_email")) {
-        if (s_check_contact_email(call, req->contact_email) != 0)
+        if (s_check_email(call, "contact_email", req->contact_email) != 0)
             return -1;
         contact_email = req->contact_email ? req->contact_email : "";
+    }
+    if (agenda_masked(req->update_mask, req->n_update_mask, "review_email")) {
+        if (s_check_email(call, "review_email", req->review_email) != 0)
+            return -1;
+        review_email = req->review_email ? req->review_email : "";
     }
 
     Samhand__V1__Organization *org = NULL;
@@ -129,7 +135,8 @@ int agenda_organization_update(bus_call_t *call)
         return bus_call_fail_db(call, "update organization");
     if (bus_call_check_version(call, "organizations", req->id) != 0)
         return -1;
-    int rc = agenda_store_organization_update(call->db, req->id, name, kind, contact_email, &org);
+    int rc = agenda_store_organization_update(call->db, req->id, name, kind, contact_email,
+                                              review_email, &org);
     if (rc < 0)
         return bus_call_fail_db(call, "update organization");
     if (rc > 0)

@@ -29,12 +29,14 @@ typedef struct {
 
 int agenda_store_organization_insert(db_t *db, const char *name, const char *number,
                                      const char *kind, const char *contact_email,
-                                     Samhand__V1__Organization **out);
+                                     const char *review_email, Samhand__V1__Organization **out);
 int agenda_store_organization_get(db_t *db, const char *id, Samhand__V1__Organization **out);
 /* NULL arguments keep the stored value. */
 /* NULL leaves a field as it is; contact_email "" removes the address */
+/* NULL leaves a field as it is; "" removes an address. */
 int agenda_store_organization_update(db_t *db, const char *id, const char *name, const char *kind,
-                                     const char *contact_email, Samhand__V1__Organization **out);
+                                     const char *contact_email, const char *review_email,
+                                     Samhand__V1__Organization **out);
 int agenda_store_organization_list(db_t *db, agenda_page_t page, const char *kind, const char *q,
                                    const char *number,
                                    Samhand__V1__ListOrganizationsResponse **out);

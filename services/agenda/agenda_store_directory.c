@@ -11,12 +11,12 @@
 #define ORG_COLUMNS                                                                                \
     "id, name, organization_number, kind, " ROWS_TIMESTAMP_US(                                     \
         "created_at") ", " ROWS_TIMESTAMP_US("updated_at") ", coalesce(contact_email, ''), "       \
-                                                           "row_seq"
+                                                           "coalesce(review_email, ''), row_seq"
 
 /* ORG_COLUMNS, in order, into samhand.v1.Organization */
 static const rows_map_t s_organization_map =
     ROWS_MAP(samhand__v1__organization__descriptor, "id", "name", "organization_number", "kind",
-             "create_time", "update_time", "contact_email");
+             "create_time", "update_time", "contact_email", "review_email");
 
 static ProtobufCMessage *s_organization(const PGresult *res, int row)
 {
@@ -25,13 +25,14 @@ static ProtobufCMessage *s_organization(const PGresult *res, int row)
 
 int agenda_store_organization_insert(db_t *db, const char *name, const char *number,
                                      const char *kind, const char *contact_email,
-                                     Samhand__V1__Organization **out)
+                                     const char *review_email, Samhand__V1__Organization **out)
 {
-    const char *params[] = {name, number, kind, contact_email};
+    const char *params[] = {name, number, kind, contact_email, review_email};
     return rows_one(db,
-                    "INSERT INTO organizations (name, organization_number, kind, contact_email) "
-                    "VALUES ($1, $2, $3, nullif($4, '')) RETURNING " ORG_COLUMNS,
-                    4, params, s_organization, (ProtobufCMessage **)out);
+                    "INSERT INTO organizations (name, organization_number, kind, contact_email, "
+                    "review_email) VALUES ($1, $2, $3, nullif($4, ''), nullif($5, '')) "
+                    "RETURNING " ORG_COLUMNS,
+                    5, params, s_organization, (ProtobufCMessage **)out);
 }
 
 int agenda_store_organization_get(db_t *db, const char *id, Samhand__V1__Organization **out)
@@ -42,16 +43,18 @@ int agenda_store_organization_get(db_t *db, const char *id, Samhand__V1__Organiz
 }
 
 int agenda_store_organization_update(db_t *db, const char *id, const char *name, const char *kind,
-                                     const char *contact_email, Samhand__V1__Organization **out)
+                                     const char *contact_email, const char *review_email,
+                                     Samhand__V1__Organization **out)
 {
-    const char *params[] = {id, name, kind, contact_email};
+    const char *params[] = {id, name, kind, contact_email, review_email};
     return rows_one(
         db,
         "UPDATE organizations SET name = coalesce($2, name), kind = coalesce($3, kind), "
         "contact_email = CASE WHEN $4::text IS NULL THEN contact_email "
-        "ELSE nullif($4, '') END, updated_at = now() WHERE id = $1 "
+        "ELSE nullif($4, '') END, review_email = CASE WHEN $5::text IS NULL THEN review_email "
+        "ELSE nullif($5, '') END, updated_at = now() WHERE id = $1 "
         "RETURNING " ORG_COLUMNS,
-        4, params, s_organization, (ProtobufCMessage **)out);
+        5, params, s_organization, (ProtobufCMessage **)out);
 }
 
 int agenda_store_organization_list(db_t *db, agenda_page_t page, const char *kind, const char *q,

@@ -183,14 +183,16 @@ static bool s_all_may_see(db_t *db, const deviation_audience_t *a, const char *i
 int deviation_append_event(db_t *db, const char *type, deviation_report_t *r)
 {
     deviation_audience_t a = deviation_audience(r);
-    /* in leader review its events are its writer's, as a draft's: notify
-     * shows events to quality roles of every party, and the receiver's
-     * must learn nothing of it before approval (the leaders find it in
-     * their organisation's list) */
-    if (r->state == STATE(IN_REVIEW))
-        a.subject = r->reporter_subject;
+    /* waiting in leader review (review_requested), its event is for the
+     * reporting organisation's leaders alone, who are to approve it (and
+     * are mailed that it waits): not its other roles, no quality role of
+     * any party, and the receiver learns nothing before approval */
+    static const char *const leaders[] = {"leader"};
+    bool for_leaders = r->state == STATE(IN_REVIEW);
     db_audience_t to = {.organizations = a.organization_ids,
                         .n_organizations = a.n_organization_ids,
+                        .roles = for_leaders ? leaders : NULL,
+                        .n_roles = for_leaders ? 1 : 0,
                         .subjects = a.subject ? &a.subject : NULL,
                         .n_subjects = a.subject ? 1 : 0};
     bool shows_duplicate = !r->duplicate_of_id[0] || s_all_may_see(db, &a, r->duplicate_of_id);

@@ -41,7 +41,7 @@ static int s_keep_directory(db_t *db, const Samhand__V1__Event *e)
             samhand__v1__organization__unpack(NULL, e->data.len, e->data.data);
         if (!o)
             return 0;
-        const char *params[] = {o->id, o->name, o->contact_email};
+        const char *params[] = {o->id, o->name, o->contact_email, o->review_email};
         int rc = notify_store_organization_keep(db, params);
         samhand__v1__organization__free_unpacked(o, NULL);
         return rc;
@@ -601,6 +601,8 @@ int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_con
         return s_plan_meeting(db, event, ctx);
     if (strcmp(event->type, "no.samhand.deviation.dispute_decided") == 0)
         return notify_mail_dispute_plan(db, event);
+    if (strcmp(event->type, "no.samhand.deviation.review_requested") == 0)
+        return notify_mail_review_plan(db, event, ctx);
     if (strncmp(event->type, "no.samhand.deviation.", 21) == 0)
         return s_plan_deviation(db, event);
     if (strncmp(event->type, "no.samhand.proposal.", 20) == 0)

@@ -136,6 +136,12 @@ int notify_mail_callup_plan(db_t *db, const Samhand__V1__Event *event, const not
  * (notify_mail_dispute.c). 0 or -1 (try again later). */
 int notify_mail_dispute_plan(db_t *db, const Samhand__V1__Event *event);
 
+/* A report waiting for its leaders' approval
+ * (no.samhand.deviation.review_requested), by mail to the reporting
+ * organisation's review address (notify_mail_review.c). 0 or -1 (try again
+ * later). */
+int notify_mail_review_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx);
+
 /* Tells a subscription's owner by mail that it was switched off or paused,
  * and `why` (Norwegian, for people); `is_owner_gone`: its owner's key was
  * revoked, so it stays off. In the caller's transaction. 0 or -1. */

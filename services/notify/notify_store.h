@@ -184,6 +184,12 @@ void notify_member_addresses_free(notify_member_address_t *rows, int n);
  * frees them. 1, 0 when it has no address, -1. */
 int notify_store_receiver_address(db_t *db, const char *receiving_id, const char *reporting_id,
                                   char **address, char **reporter_name);
+/* Where organisation `reporting_id` is told that a report waits for its
+ * leaders' approval (its review address, else its shared address), its
+ * name, and the name of `receiving_id` ("en annen part" when unknown),
+ * malloc'ed, the caller frees them. 1, 0 when it has no address, -1. */
+int notify_store_review_address(db_t *db, const char *reporting_id, const char *receiving_id,
+                                char **address, char **reporting_name, char **receiving_name);
 /* The committee's short name, else its name, malloc'ed into *name. 1, 0
  * when there is none, -1. */
 int notify_store_committee_name(db_t *db, const char *committee_id, char **name);
@@ -206,8 +212,8 @@ void notify_subscription_contact_clear(notify_subscription_contact_t *contact);
 
 /* params: id, name, e-mail, organisation. 0 or -1. */
 int notify_store_person_keep(db_t *db, const char *const params[4]);
-/* params: id, name, contact e-mail ("" for none). 0 or -1. */
-int notify_store_organization_keep(db_t *db, const char *const params[3]);
+/* params: id, name, contact e-mail, review e-mail ("" for none). 0 or -1. */
+int notify_store_organization_keep(db_t *db, const char *const params[4]);
 /* params: id, name, short name. 0 or -1. */
 int notify_store_committee_keep(db_t *db, const char *const params[3]);
 /* params: id, committee, person, role, term from and to (or NULL). 0 or -1. */

@@ -15,13 +15,14 @@ int notify_store_person_keep(db_t *db, const char *const params[4])
                : 0;
 }
 
-int notify_store_organization_keep(db_t *db, const char *const params[3])
+int notify_store_organization_keep(db_t *db, const char *const params[4])
 {
     return rows_exec(db,
-                     "INSERT INTO organizations (id, name, contact_email) VALUES ($1, $2, "
-                     "nullif($3, '')) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, "
-                     "contact_email = EXCLUDED.contact_email",
-                     3, params) < 0
+                     "INSERT INTO organizations (id, name, contact_email, review_email) VALUES "
+                     "($1, $2, nullif($3, ''), nullif($4, '')) ON CONFLICT (id) DO UPDATE SET "
+                     "name = EXCLUDED.name, contact_email = EXCLUDED.contact_email, "
+                     "review_email = EXCLUDED.review_email",
+                     4, params) < 0
                ? -1
                : 0;
 }

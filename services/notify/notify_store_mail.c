@@ -127,6 +127,28 @@ int notify_store_receiver_address(db_t *db, const char *receiving_id, const char
     return found;
 }
 
+int notify_store_review_address(db_t *db, const char *reporting_id, const char *receiving_id,
+                                char **address, char **reporting_name, char **receiving_name)
+{
+    const char *params[] = {reporting_id, receiving_id};
+    PGresult *res = db_query(db,
+                             "SELECT coalesce(o.review_email, o.contact_email), o.name, "
+                             "coalesce((SELECT name FROM organizations WHERE id = $2::uuid), "
+                             "'en annen part') FROM organizations o WHERE o.id = $1::uuid AND "
+                             "coalesce(o.review_email, o.contact_email) IS NOT NULL",
+                             2, params);
+    if (!res)
+        return -1;
+    int found = PQntuples(res) > 0;
+    if (found) {
+        *address = strdup(PQgetvalue(res, 0, 0));
+        *reporting_name = strdup(PQgetvalue(res, 0, 1));
+        *receiving_name = strdup(PQgetvalue(res, 0, 2));
+    }
+    PQclear(res);
+    return found;
+}
+
 int notify_store_committee_name(db_t *db, const char *committee_id, char **name)
 {
     const char *params[] = {committee_id};

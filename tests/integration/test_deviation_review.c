@@ -21,6 +21,7 @@
 #define CANARY_NAME "Kari Hemmeligsen"
 
 static harness_stack_t s_stack;
+static harness_smtp_t *s_smtp;
 enum { WRITER, LEADER, COLLEAGUE, RECEIVER, RECEIVER_QUALITY, RECEIVER_LEADER, N_KEYS };
 static const harness_key_t s_keys[N_KEYS] = {
     {"shk_kommune_skriver", KOMMUNE, "reporter"}, {"shk_kommune_leder", KOMMUNE, "leader"},
@@ -64,6 +65,9 @@ static void s_newest_etag(char out[48])
 static int s_setup(void **state)
 {
     harness_api_keys_set(s_keys, N_KEYS);
+    s_smtp = harness_smtp_start();
+    setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
+    setenv("SAMHAND_WEB_URL", "https://samhand.example", 1);
     harness_stack_start(&s_stack, harness_database_url());
     /* the partnership turns leader review on */
     char etag[48];
@@ -83,6 +87,7 @@ static int s_setup(void **state)
 static int s_teardown(void **state)
 {
     harness_stack_stop(&s_stack);
+    harness_smtp_stop(&s_smtp);
     return 0;
 }
 
@@ -140,7 +145,8 @@ static void s_nothing_for(int who, const char *id)
 }
 
 /* Each event of report `id` so far and whom it is for, as "type:writer;"
- * (its writer alone), "type:reporting;" (its reporting organisation) or
+ * (its writer alone), "type:leaders;" (its reporting organisation's
+ * leaders), "type:reporting;" (its reporting organisation) or
  * "type:both;". */
 static void s_audiences(const char *id, char *out, size_t size)
 {
@@ -161,15 +167,18 @@ static void s_audiences(const char *id, char *out, size_t size)
             receiver |= strcmp(e->audience_organization_ids[k], SYKEHUS) == 0;
         /* narrowed to its writer: no quality role of any party gets it either */
         bool writer = e->n_audience_subjects == 1 && e->n_audience_organization_ids == 1;
+        bool leaders = e->n_audience_roles == 1 && strcmp(e->audience_roles[0], "leader") == 0 &&
+                       e->n_audience_subjects == 0 && e->n_audience_organization_ids == 1;
         /* what the leader said to the writer stays on the reporting side */
         if (receiver)
             assert_null(memmem(e->data.data, e->data.len, "Kari, skriv", 11));
         else if (strcmp(PQgetvalue(res, i, 0), "no.samhand.deviation.returned") == 0)
             assert_non_null(memmem(e->data.data, e->data.len, "Kari, skriv", 11));
         used += (size_t)snprintf(out + used, size - used, "%s:%s;", PQgetvalue(res, i, 0),
-                                 receiver ? "both"
-                                 : writer ? "writer"
-                                          : "reporting");
+                                 receiver  ? "both"
+                                 : writer  ? "writer"
+                                 : leaders ? "leaders"
+                                           : "reporting");
         samhand__v1__event__free_unpacked(e, NULL);
     }
     PQclear(res);
@@ -250,17 +259,29 @@ static void test_a_report_reaches_the_receiver_only_when_its_leader_approves(voi
         assert_null(strstr(r->body, id));
         harness_http_response_free(&r);
     }
+    /* nor its colleague: the writer has the return, the leader the
+     * requests to review */
+    r = s_as(COLLEAGUE, "GET", early, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_null(strstr(r->body, id));
+    harness_http_response_free(&r);
     r = s_as(WRITER, "GET", early, NULL, NULL);
     harness_expect_status(r, 200);
     assert_non_null(strstr(r->body, "no.samhand.deviation.returned"));
+    assert_null(strstr(r->body, "no.samhand.deviation.review_requested"));
     assert_non_null(strstr(r->body, id));
+    harness_http_response_free(&r);
+    r = s_as(LEADER, "GET", early, NULL, NULL);
+    harness_expect_status(r, 200);
+    assert_non_null(strstr(r->body, "no.samhand.deviation.review_requested"));
+    assert_null(strstr(r->body, "no.samhand.deviation.returned"));
     harness_http_response_free(&r);
     /* every step an event; those before approval for its writer only */
     char audiences[2048];
     s_audiences(id, audiences, sizeof audiences);
-    assert_string_equal(audiences, "no.samhand.deviation.review_requested:writer;"
+    assert_string_equal(audiences, "no.samhand.deviation.review_requested:leaders;"
                                    "no.samhand.deviation.returned:writer;"
-                                   "no.samhand.deviation.review_requested:writer;"
+                                   "no.samhand.deviation.review_requested:leaders;"
                                    "no.samhand.deviation.submitted:both;");
 }
 
@@ -333,11 +354,155 @@ static void test_improvement_proposals_take_the_same_route_as_their_own_type(voi
     harness_http_response_free(&r);
 }
 
+/* Waits until the feed (notify's inbox) has an event `type` of `id`. */
+static void s_in_feed(const char *type, const char *id)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/v1/events?types=%s&limit=500", type);
+    for (int tries = 0; tries < 100; tries++) {
+        harness_http_response_t *r = harness_stack_get(&s_stack, path);
+        bool seen = r->status == 200 && strstr(r->body, id);
+        harness_http_response_free(&r);
+        if (seen)
+            return;
+        usleep(100 * 1000);
+    }
+    fail_msg("no %s of %s in the feed", type, id);
+}
+
+/* An organisation made through the directory, with its addresses (NULL:
+ * none), once notify has it; its id into `id`. */
+static void s_organization(const char *number, const char *kind, const char *contact,
+                           const char *review, char id[40])
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"name\":\"Org %s\",\"organizationNumber\":\"%s\",\"kind\":\"%s\"%s%s%s%s%s%s}",
+             number, number, kind, contact ? ",\"contactEmail\":\"" : "", contact ? contact : "",
+             contact ? "\"" : "", review ? ",\"reviewEmail\":\"" : "", review ? review : "",
+             review ? "\"" : "");
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/organizations", body);
+    harness_expect_status(r, 201);
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    if (review)
+        assert_string_equal(harness_json_text(r, "reviewEmail"), review);
+    harness_http_response_free(&r);
+    s_in_feed("no.samhand.organization.created", id);
+}
+
+/* A report of `from` to `to` submitted by a reporter key of `from`, made
+ * through the API; waits for its leader (IN_REVIEW). */
+static void s_submitted_for_review(const char *from, const char *to, char id[40])
+{
+    char body[1024];
+    snprintf(body, sizeof body,
+             "{\"name\":\"test\",\"organizationId\":\"%s\",\"roles\":[\"reporter\"]}", from);
+    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
+    harness_expect_status(r, 201);
+    char key[128];
+    snprintf(key, sizeof key, "%s", harness_json_text(r, "key"));
+    harness_http_response_free(&r);
+    snprintf(body, sizeof body,
+             "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
+             "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
+             "\"categoryCode\":\"SAM-EPIKRISE\","
+             "\"description\":\"Epikrisen til CANARY-PASIENT kom ikke med.\",\"harmDegree\":"
+             "\"MINOR\",\"reporterName\":\"" CANARY_NAME "\",\"submit\":true}",
+             from, to);
+    for (int tries = 0; tries < 50; tries++) { /* until deviation has both organisations */
+        r = harness_stack_send_as(&s_stack, key, "POST", "/v1/deviations", body);
+        if (r->status == 201)
+            break;
+        harness_http_response_free(&r);
+        usleep(100 * 1000);
+    }
+    harness_expect_status(r, 201);
+    assert_string_equal(harness_json_text(r, "state"), "IN_REVIEW");
+    snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+}
+
+/* Whether a mail to `address` names report `id` (its decoded text),
+ * waited for `tries` tenths of a second. Every mail of the report is
+ * checked on the way: none carries what the report says or who wrote it.
+ * On true, *text_p (when asked) is the text, which the caller frees. */
+static bool s_mail_of(size_t from, const char *id, const char *address, int tries, char **text_p)
+{
+    char want[128];
+    snprintf(want, sizeof want, "<%s>", address);
+    for (int t = 0; t < tries; t++) {
+        size_t n = harness_smtp_wait(s_smtp, 0, 0);
+        for (size_t i = from; i < n; i++) {
+            char *text = harness_smtp_text(s_smtp, i);
+            bool is_of = strstr(text, id) != NULL;
+            if (is_of) {
+                assert_null(strstr(text, "CANARY-PASIENT"));
+                assert_null(strstr(text, "Hemmeligsen"));
+            }
+            if (is_of && strcmp(harness_smtp_recipient(s_smtp, i), want) == 0) {
+                if (text_p)
+                    *text_p = text;
+                else
+                    free(text);
+                return true;
+            }
+            free(text);
+        }
+        usleep(100 * 1000);
+    }
+    return false;
+}
+
+/* A report waiting for its leader is announced to the reporting
+ * organisation's leaders at its review address (else its shared
+ * address), with the link to it and nothing of what it says; the
+ * receiver is not told until it is approved. */
+static void test_the_leaders_are_told_a_report_waits(void **state)
+{
+    char kommune[40], sykehus[40], id[40];
+    s_organization("938000018", "MUNICIPALITY", "postmottak@levanger.example",
+                   "avviksledere@levanger.example", kommune);
+    s_organization("938000026", "HOSPITAL_TRUST", "postmottak@hnt.example", NULL, sykehus);
+    size_t mails = harness_smtp_wait(s_smtp, 0, 0);
+    s_submitted_for_review(kommune, sykehus, id);
+    char *text = NULL;
+    s_mail_of(mails, id, "avviksledere@levanger.example", 150, &text);
+    if (!text)
+        fail_msg("no mail to the review address that report %s waits", id);
+    assert_non_null(strstr(text, "venter på godkjenning hos leder"));
+    char link[128];
+    snprintf(link, sizeof link, "https://samhand.example/#avvik-%s", id);
+    assert_non_null(strstr(text, link));
+    free(text);
+    /* neither the shared address (the review address is the one named)
+     * nor the receiver hears of it */
+    assert_false(s_mail_of(mails, id, "postmottak@levanger.example", 20, NULL));
+    assert_false(s_mail_of(mails, id, "postmottak@hnt.example", 1, NULL));
+
+    /* without a review address: the shared address */
+    char path[200];
+    snprintf(path, sizeof path, "/v1/organizations/%s", kommune);
+    harness_http_response_t *r =
+        harness_stack_send(&s_stack, "PATCH", path, "{\"reviewEmail\":\"\"}");
+    harness_expect_status(r, 200);
+    assert_string_equal(harness_json_text(r, "reviewEmail"), "");
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"reviewEmail\":\"ikke en adresse\"}");
+    harness_assert_problem(r, 400, "reviewEmail");
+    harness_http_response_free(&r);
+    s_in_feed("no.samhand.organization.updated", kommune); /* notify has the change */
+    mails = harness_smtp_wait(s_smtp, 0, 0);
+    s_submitted_for_review(kommune, sykehus, id);
+    if (!s_mail_of(mails, id, "postmottak@levanger.example", 150, NULL))
+        fail_msg("no mail to the shared address when the organisation names no review address");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_report_reaches_the_receiver_only_when_its_leader_approves),
         cmocka_unit_test(test_improvement_proposals_take_the_same_route_as_their_own_type),
+        cmocka_unit_test(test_the_leaders_are_told_a_report_waits),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
