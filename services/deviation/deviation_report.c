@@ -254,7 +254,8 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
     if (!r->reference[0] && r->state != SAMHAND__V1__DEVIATION_REPORT__STATE__DRAFT &&
         r->state != SAMHAND__V1__DEVIATION_REPORT__STATE__IN_REVIEW) {
         char reference[32];
-        if (deviation_store_give_reference(call->db, id, reference) != 0) {
+        bool is_proposal = r->type == SAMHAND__V1__DEVIATION_REPORT__TYPE__IMPROVEMENT_PROPOSAL;
+        if (deviation_store_give_reference(call->db, id, is_proposal, reference) != 0) {
             protobuf_c_message_free_unpacked(&r->base, NULL);
             db_rollback(call->db);
             return bus_call_fail_db(call, "give the deviation its reference");

@@ -239,33 +239,36 @@ int deviation_store_change(db_t *db, const char *id, const deviation_change_t *c
         14, params);
 }
 
-/* The year's base, made by the first report of a year: a concurrent first
- * waits for this one's commit and then finds it (see
+/* The year's base of a series, made by its first report of a year: a
+ * concurrent first waits for this one's commit and then finds it (see
  * 010_reference_numbers.sql). */
-static int s_reference_year(db_t *db)
+static int s_reference_year(db_t *db, const char *const params[2])
 {
     return rows_exec(db,
-                     "INSERT INTO reference_years (year, base) SELECT extract(year FROM now() AT "
-                     "TIME ZONE 'Europe/Oslo')::integer, nextval('reference_numbers') "
-                     "ON CONFLICT (year) DO NOTHING",
-                     0, NULL) < 0
+                     "INSERT INTO reference_years (series, year, base) SELECT $1, extract(year "
+                     "FROM now() AT TIME ZONE 'Europe/Oslo')::integer, nextval($2::regclass) "
+                     "ON CONFLICT (series, year) DO NOTHING",
+                     2, params) < 0
                ? -1
                : 0;
 }
 
-int deviation_store_give_reference(db_t *db, const char *id, char reference[32])
+int deviation_store_give_reference(db_t *db, const char *id, bool is_proposal, char reference[32])
 {
-    const char *params[] = {id};
+    /* a series, and the sequence it is counted from (016_proposal_references.sql) */
+    const char *series[] = {is_proposal ? "FOR" : "AVV",
+                            is_proposal ? "proposal_reference_numbers" : "reference_numbers"};
+    const char *params[] = {id, series[0], series[1]};
     for (int attempt = 0; attempt < 2; attempt++) {
         PGresult *res =
             db_query(db,
-                     "WITH n AS (SELECT r.year, nextval('reference_numbers') - r.base AS number "
-                     "  FROM reference_years r WHERE r.year = extract(year FROM now() AT TIME "
-                     "  ZONE 'Europe/Oslo')::integer) "
-                     "UPDATE reports SET reference = 'AVV-' || n.year || '-' || "
+                     "WITH n AS (SELECT r.year, nextval($3::regclass) - r.base AS number "
+                     "  FROM reference_years r WHERE r.series = $2 AND r.year = extract(year "
+                     "  FROM now() AT TIME ZONE 'Europe/Oslo')::integer) "
+                     "UPDATE reports SET reference = $2 || '-' || n.year || '-' || "
                      "  lpad(n.number::text, greatest(4, length(n.number::text)), '0') FROM n "
                      "WHERE id = $1 AND reference IS NULL RETURNING reference",
-                     1, params);
+                     3, params);
         if (!res)
             return -1;
         int rows = PQntuples(res);
@@ -275,7 +278,7 @@ int deviation_store_give_reference(db_t *db, const char *id, char reference[32])
         if (rows == 1)
             return 0;
         /* the year's first report: its base, then the number */
-        if (attempt > 0 || s_reference_year(db) != 0)
+        if (attempt > 0 || s_reference_year(db, series) != 0)
             return -1;
     }
     return -1;

@@ -68,10 +68,11 @@ typedef struct {
 } deviation_change_t;
 
 int deviation_store_change(db_t *db, const char *id, const deviation_change_t *change);
-/* Gives the report the year's next reference (AVV-2026-0042) and puts it
- * in `reference`. From a sequence: it waits for no other submission, and
- * a number a failed transaction took is not given again. */
-int deviation_store_give_reference(db_t *db, const char *id, char reference[32]);
+/* Gives the report the year's next reference of its series (a deviation
+ * AVV-2026-0042, an improvement proposal FOR-2026-0007) and puts it in
+ * `reference`. From a sequence: it waits for no other submission, and a
+ * number a failed transaction took is not given again. */
+int deviation_store_give_reference(db_t *db, const char *id, bool is_proposal, char reference[32]);
 
 int deviation_store_transition(db_t *db, const char *id, const char *action, const char *from,
                                const char *to, const char *comment, const char *actor,

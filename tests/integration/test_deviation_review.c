@@ -296,6 +296,20 @@ static void test_improvement_proposals_take_the_same_route_as_their_own_type(voi
     harness_http_response_free(&r);
     s_nothing_for(RECEIVER, id);
     assert_string_equal(s_step(LEADER, id, "approve", "{}", 200), "SUBMITTED");
+    /* a reference of its own series: a proposal is no deviation (AVV-) */
+    char path[160], year[8];
+    time_t today = time(NULL);
+    strftime(year, sizeof year, "%Y", localtime(&today));
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    r = s_as(RECEIVER, "GET", path, NULL, NULL);
+    harness_expect_status(r, 200);
+    const char *reference = harness_json_text(r, "reference");
+    char want[16];
+    snprintf(want, sizeof want, "FOR-%s-", year);
+    if (strncmp(reference, want, strlen(want)) != 0 || strlen(reference) < strlen(want) + 4)
+        fail_msg("an improvement proposal's reference is %s, not %s and its number", reference,
+                 want);
+    harness_http_response_free(&r);
     /* the receiver's proposals: this one, and no deviation */
     r = s_as(RECEIVER, "GET", "/v1/deviations?type=IMPROVEMENT_PROPOSAL&limit=200", NULL, NULL);
     harness_expect_status(r, 200);
@@ -328,7 +342,6 @@ static void test_improvement_proposals_take_the_same_route_as_their_own_type(voi
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
-    char path[160];
     snprintf(path, sizeof path, "/v1/deviations/stats?period=%d-T%d", tm.tm_year + 1900,
              tm.tm_mon / 4 + 1);
     r = s_as(-1, "GET", path, NULL, NULL);
