@@ -105,15 +105,18 @@ static PGresult *s_finish(db_t *db, int sent)
     return res;
 }
 
-/* The session's settings: the schema's search path, then what the owner
- * of the connection set with db_set_session. After every connect, so that
- * a reconnection (the database restarted) gives the same session. */
+/* The session's settings: the schema's search path and the partnership's
+ * time zone (its days are Oslo's: current_date, a timestamptz's date and a
+ * date compared with a time, whatever the server's zone), then what the
+ * owner of the connection set with db_set_session. After every connect, so
+ * that a reconnection (the database restarted) gives the same session. */
 static int s_set_session(db_t *db)
 {
     const char *params[] = {db->schema};
-    PGresult *res =
-        s_finish(db, PQsendQueryParams(db->conn, "SELECT set_config('search_path', $1, false)", 1,
-                                       NULL, params, NULL, NULL, 0));
+    PGresult *res = s_finish(db, PQsendQueryParams(db->conn,
+                                                   "SELECT set_config('search_path', $1, false), "
+                                                   "set_config('TimeZone', 'Europe/Oslo', false)",
+                                                   1, NULL, params, NULL, NULL, 0));
     int ok = PQresultStatus(res) == PGRES_TUPLES_OK;
     PQclear(res);
     if (ok && db->session_sql) {

@@ -438,13 +438,18 @@ static void test_deadline_alerts(void **state)
     r = s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
     snprintf(soon, sizeof soon, "%s", harness_json_text(r, "id"));
     harness_http_response_free(&r);
-    /* as if the first had come in weeks ago and the second were due today */
+    /* as if the first had come in weeks ago and the second were due today:
+     * today in Oslo, as the service counts deadlines (between 23 and 24 UTC,
+     * or 22 and 24 in summer, the database's own date is yesterday's) */
     snprintf(sql, sizeof sql,
-             "UPDATE deviation.reports SET acknowledge_due = current_date - 1 WHERE id = '%s'",
+             "UPDATE deviation.reports SET acknowledge_due = (now() AT TIME ZONE "
+             "'Europe/Oslo')::date - 1 WHERE id = '%s'",
              late);
     s_sql(sql);
     snprintf(sql, sizeof sql,
-             "UPDATE deviation.reports SET acknowledge_due = current_date WHERE id = '%s'", soon);
+             "UPDATE deviation.reports SET acknowledge_due = (now() AT TIME ZONE "
+             "'Europe/Oslo')::date WHERE id = '%s'",
+             soon);
     s_sql(sql);
     assert_int_equal(s_wait_for_events("no.samhand.deviation.overdue", 1), 1);
     assert_true(s_wait_for_events("no.samhand.deviation.due_soon", 1) >= 1);

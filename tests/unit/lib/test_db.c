@@ -164,6 +164,25 @@ static void test_session_settings_outlive_a_reconnection(void **state)
     db_destroy(&killer);
 }
 
+/* A session's days are Oslo's, whatever the server's time zone (the test
+ * cluster's is UTC): between 23 and 24 UTC in winter current_date is
+ * already tomorrow in Oslo, and a deadline due "today" is Oslo's today. */
+static void test_a_sessions_days_are_oslos(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    PGresult *res = db_query(db,
+                             "SELECT current_setting('TimeZone'), current_date = (now() AT TIME "
+                             "ZONE 'Europe/Oslo')::date, '2026-12-01 23:30:00+00'::timestamptz"
+                             "::date::text",
+                             0, NULL);
+    assert_non_null(res);
+    assert_string_equal(PQgetvalue(res, 0, 0), "Europe/Oslo");
+    assert_string_equal(PQgetvalue(res, 0, 1), "t");
+    assert_string_equal(PQgetvalue(res, 0, 2), "2026-12-02");
+    PQclear(res);
+    db_destroy(&db);
+}
+
 /* A connection lost inside a transaction fails its COMMIT: the work is gone,
  * and the caller must hear so (a COMMIT retried on a new connection would
  * report success with nothing committed). */
@@ -248,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_outbox_commit_is_one_unit),
         cmocka_unit_test(test_reconnects_after_connection_loss),
         cmocka_unit_test(test_session_settings_outlive_a_reconnection),
+        cmocka_unit_test(test_a_sessions_days_are_oslos),
         cmocka_unit_test(test_commit_fails_when_the_connection_is_lost),
         cmocka_unit_test(test_a_transaction_lost_with_its_connection_stays_lost),
         cmocka_unit_test(test_errors_carry_sqlstate),
