@@ -1,6 +1,7 @@
 /* samhand-notify: event stream, webhooks, e-mail, pull feed. */
 #include "notify_server.h"
 #include "notify_store.h"
+#include "samhand_log.h"
 #include "samhand_service.h"
 
 #include <stdbool.h>
@@ -13,11 +14,18 @@
 #include "samhand/v1/deviation.pb-c.h"
 
 /* Every minute (at start-up first): secrets an older notify kept in plain
- * text are sealed, and deliveries older than the retention expire. */
+ * text are sealed, deliveries older than the retention expire, and mails
+ * past theirs are forgotten (with members' PDFs, exempt content in them). */
 static void s_housekeeping(db_t *db, void *context)
 {
+    const notify_context_t *ctx = context;
     notify_secret_seal_plain(db, context);
     notify_subscription_expire(db, context);
+    int n = notify_store_mail_forget(db, ctx->mail_retention_days);
+    if (n < 0)
+        log_warn("could not forget old mails: %s", db_error(db));
+    else if (n > 0)
+        log_info("forgot %d mails and attachments past their use", n);
 }
 
 int main(int argc, char **argv)
@@ -60,6 +68,11 @@ int main(int argc, char **argv)
          "days a delivery waits (paused, switched off, failing) before it expires as a dead "
          "letter",
          1, 3650, NULL, &context.retention_days, NULL},
+        {"SAMHAND_MAIL_RETENTION_DAYS", CONFIG_INT, "30",
+         "days a mail sent (or given up) is kept, for the operators, before it is deleted with "
+         "what it said; the PDFs attached to mails go as soon as each mail that carries them is "
+         "sent",
+         1, 3650, NULL, &context.mail_retention_days, NULL},
         {"SAMHAND_SECRET_KEY", CONFIG_STRING, NULL,
          "32 bytes (64 hex digits or base64) that seal webhook secrets in the database "
          "(AES-256-GCM); required, and the same for every replica and restart",

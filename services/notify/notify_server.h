@@ -31,6 +31,7 @@ typedef struct {
     const char *reminder_on;     /* "working-days", "every-day" or "never" */
     long allow_loopback;         /* 1: webhooks may go to this machine (tests, a developer) */
     long retention_days;         /* then a delivery still waiting is a dead letter */
+    long mail_retention_days;    /* then a mail sent or dead is forgotten, with its PDF */
     const char *secret_key_text; /* SAMHAND_SECRET_KEY, as given */
     /* its 32 bytes, which seal the webhook secrets at rest */
     unsigned char secret_key[NOTIFY_SECRET_KEY_BYTES];

@@ -210,6 +210,10 @@ void notify_subscription_contact_clear(notify_subscription_contact_t *contact);
 
 /* ---- the read model of agenda's directory (notify_store_directory.c) */
 
+/* Deletes what the mail queue no longer needs: a kept PDF once every mail
+ * that carries it is sent, and mails sent or dead more than
+ * `retention_days` ago with what they said. How many rows went, or -1. */
+int notify_store_mail_forget(db_t *db, long retention_days);
 /* params: id, name, e-mail, organisation. 0 or -1. */
 int notify_store_person_keep(db_t *db, const char *const params[4]);
 /* params: id, name, contact e-mail, review e-mail ("" for none). 0 or -1. */

@@ -127,6 +127,29 @@ int notify_store_receiver_address(db_t *db, const char *receiving_id, const char
     return found;
 }
 
+int notify_store_mail_forget(db_t *db, long retention_days)
+{
+    char days[24];
+    snprintf(days, sizeof days, "%ld", retention_days);
+    const char *params[] = {days};
+    PGresult *res = db_query(
+        db,
+        "WITH old AS (DELETE FROM mails WHERE state IN ('SENT', 'DEAD') AND coalesce(sent_at, "
+        "next_attempt_at, created_at) < now() - make_interval(days => $1::int) RETURNING id), "
+        "done AS (UPDATE mails SET document_id = NULL WHERE document_id IS NOT NULL AND state = "
+        "'SENT' AND id NOT IN (SELECT id FROM old) RETURNING document_id), "
+        "docs AS (DELETE FROM mail_documents d WHERE NOT EXISTS (SELECT 1 FROM mails m WHERE "
+        "m.document_id = d.id AND m.state <> 'SENT' AND m.id NOT IN (SELECT id FROM old)) "
+        "RETURNING id) "
+        "SELECT (SELECT count(*) FROM old) + (SELECT count(*) FROM docs)",
+        1, params);
+    if (!res)
+        return -1;
+    int n = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return n;
+}
+
 int notify_store_review_address(db_t *db, const char *reporting_id, const char *receiving_id,
                                 char **address, char **reporting_name, char **receiving_name)
 {

@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "samhand_time.h"
 
+#include <libpq-fe.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -204,6 +205,7 @@ static int s_setup(void **state)
 {
     setenv("SAMHAND_REMINDER_ON", "never", 1);
     setenv("SAMHAND_LOG_LEVEL", "debug", 1);
+    setenv("SAMHAND_HOUSEKEEPING_SECONDS", "1", 1); /* notify forgets old mails every second */
     s_smtp = harness_smtp_start();
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     setenv("SAMHAND_WEB_URL", "https://samhand.helsefellesskapet.no", 1);
@@ -833,6 +835,53 @@ static void test_a_drafted_move_reaches_no_deputy_before_its_notice(void **state
     harness_http_response_free(&r);
 }
 
+/* A count from notify's own tables. */
+static long s_notify_count(const char *sql)
+{
+    PGconn *db = PQconnectdb(harness_service_url("notify"));
+    PGresult *res = PQexec(db, sql);
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    long n = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(db);
+    return n;
+}
+
+static long s_notify_count_until(const char *sql, long wanted)
+{
+    long n = -1;
+    for (int tries = 0; tries < 100 && (n = s_notify_count(sql)) != wanted; tries++)
+        usleep(100 * 1000);
+    return n;
+}
+
+/* The notice PDF a deputy's call-up carries (a member's variant: exempt
+ * cases in full) is kept only until its mails are sent; the mail itself
+ * for SAMHAND_MAIL_RETENTION_DAYS (30) after it was sent, then it goes. */
+static void test_a_mails_pdf_and_then_the_mail_are_forgotten(void **state)
+{
+    char meeting[40], item[40], call_up[40];
+    s_meeting(time(NULL) + 25 * 86400, meeting, item);
+    s_kari_absent(meeting, call_up);
+    free(s_mail_with(0, "dag.en@trondheim.kommune.no", "Du er innkalt som 1. vara"));
+    static const char *const kept =
+        "SELECT count(*) FROM mails m JOIN mail_documents d ON d.id = m.document_id WHERE "
+        "m.kind = 'callup'";
+    static const char *const documents = "SELECT count(*) FROM mail_documents";
+    static const char *const sent =
+        "SELECT count(*) FROM mails WHERE kind = 'callup' AND state = 'SENT'";
+    assert_int_equal(s_notify_count_until(kept, 0), 0);
+    assert_int_equal(s_notify_count_until(documents, 0), 0);
+    long n = s_notify_count(sent);
+    assert_true(n >= 1); /* the mail stays, without its PDF */
+    /* sent 31 days ago: forgotten with what it said */
+    PGconn *db = PQconnectdb(harness_service_url("notify"));
+    PQclear(PQexec(db, "UPDATE mails SET sent_at = now() - interval '31 days' WHERE kind = "
+                       "'callup' AND state = 'SENT'"));
+    PQfinish(db);
+    assert_int_equal(s_notify_count_until(sent, 0), 0);
+}
+
 /* When the last deputy declines, the committee's secretary is told in
  * Norwegian whose seat stands empty and who declined. */
 static void test_the_secretary_is_told_when_no_deputy_is_left(void **state)
@@ -875,6 +924,7 @@ int main(void)
         cmocka_unit_test(test_a_moved_meeting_ends_its_call_ups_and_asks_again),
         cmocka_unit_test(test_a_drafted_move_reaches_no_deputy_before_its_notice),
         cmocka_unit_test(test_the_secretary_is_told_when_no_deputy_is_left),
+        cmocka_unit_test(test_a_mails_pdf_and_then_the_mail_are_forgotten),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
