@@ -206,7 +206,9 @@ static void s_mailer_fiber(void *arg)
 {
     (void)arg;
     const notify_context_t *ctx = s_mailer.context;
-    CURL *curl = curl_easy_init();
+    /* made with the first mail: libcurl's and OpenSSL's set-up (about a
+     * megabyte resident) is not paid by a notify that sends none */
+    CURL *curl = NULL;
     char digest_day[11] = ""; /* the last day whose reminders were planned */
     while (!s_mailer.is_stopping) {
         s_mailer.is_due = false;
@@ -221,8 +223,10 @@ static void s_mailer_fiber(void *arg)
                 sleep_ms = notify_store_mail_due_ms(db, MAIL_IDLE_MAX_MS);
             bus_server_db_give_back(s_mailer.server, db);
         }
-        for (int i = 0; i < n && !s_mailer.is_stopping; i++)
-            s_send(curl, ids[i]);
+        if (n > 0 && !curl)
+            curl = curl_easy_init();
+        for (int i = 0; i < n && curl && !s_mailer.is_stopping; i++)
+            s_send(curl, ids[i]); /* without a handle, they are claimed again later */
         if (n > 0 || s_mailer.is_due || s_mailer.is_stopping)
             continue;
         if (sleep_ms < 0)
