@@ -305,7 +305,7 @@ int notify_mail_callup_plan(db_t *db, const Samhand__V1__Event *e, const notify_
         char *const person_ids[] = {c->deputy_person_id};
         int kept = notify_mail_keep_documents(db, e, ctx, a->meeting_id, 0, false, person_ids, 1,
                                               filename, &document_id);
-        char *calendar = notify_mail_render(ctx, "agenda.GetMeetingCalendar", a->meeting_id);
+        char *calendar = notify_mail_render(ctx, "agenda.GetMeetingCalendar", a->meeting_id, 0);
         char *intro = s_intro(c, committee, filename, ctx->web_url);
         char *html = intro ? s_with_notice(intro, NULL) : NULL;
         if (kept != 0 || !calendar || !html) {
