@@ -10,7 +10,7 @@
  * here), queued with the documents they carry (notify_mail_queue.c), and
  * sent by the mailer (notify_mail_send.c). The reminder digests
  * are planned in notify_reminder.c (by the mailer, once a day). */
-#include "samhand_html.h"
+#include "notify_mail_text.h"
 #include "notify_server.h"
 #include "notify_store.h"
 #include "samhand_check.h"
@@ -75,48 +75,6 @@ static int s_keep_directory(db_t *db, const Samhand__V1__Event *e)
 
 /* ------------------------------------------------------------ planning */
 
-/* The short text of a mail that carries its document as PDF: what it
- * is, when, and where the same is read in samhand. Data in, text out; the
- * caller frees it. */
-static char *s_document_mail_text(const char *kind, const Samhand__V1__Meeting *m,
-                                  const char *committee, const char *filename, bool has_calendar,
-                                  const char *web_url)
-{
-    char *html = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&html, &len);
-    if (!out)
-        return NULL;
-    char date[11], clock[6];
-    time_format_date(m->start_time->seconds, date);
-    time_format_clock(m->start_time->seconds, clock);
-    const char *what = strcmp(kind, "minutes") == 0      ? "referatet fra"
-                       : strcmp(kind, "supplement") == 0 ? "tilleggsinnkallingen til"
-                                                         : "innkallingen til";
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>Vedlagt er ",
-          out);
-    fputs(what, out);
-    fputs(" møtet i ", out);
-    html_text(out, committee);
-    fprintf(out, " %s kl. %s (", date, clock);
-    html_text(out, filename);
-    fputs(")", out);
-    if (has_calendar)
-        fputs(", og møtet er lagt ved som kalenderhendelse", out);
-    fputs(".</p>\n", out);
-    if (web_url && web_url[0]) {
-        fputs("<p>Møtet og dokumentene finner du også i samhand: <a href=\"", out);
-        html_text(out, web_url);
-        fputs("/mine-moter.html\">", out);
-        html_text(out, web_url);
-        fputs("/mine-moter.html</a>.</p>\n", out);
-    }
-    fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
-    fclose(out);
-    return html;
-}
-
 /* notify_mail_keep_documents for the members on a meeting's mail. */
 static int s_keep_member_documents(db_t *db, const Samhand__V1__Event *e,
                                    const notify_context_t *ctx, const Samhand__V1__Meeting *m,
@@ -179,8 +137,8 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
             snprintf(filename, sizeof filename, "%s %.200s %s.pdf", file_word, members[0].committee,
                      date);
             document_ids = calloc((size_t)n, sizeof *document_ids);
-            html = s_document_mail_text(kind, m, members[0].committee, filename, calendar != NULL,
-                                        ctx->web_url);
+            html = notify_mail_text_document(kind, m, members[0].committee, filename,
+                                             calendar != NULL, ctx->web_url);
             if (!document_ids || !html ||
                 s_keep_member_documents(db, e, ctx, m, is_minutes, members, n, filename,
                                         document_ids) != 0) {
@@ -209,13 +167,6 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     return rc;
 }
 
-/* A deadline with a due date (YYYY-MM-DD) to print; none when the rule
- * the report was submitted under has none. */
-static bool s_due(const Samhand__V1__Deadline *d)
-{
-    return d && strlen(d->due_date) == 10;
-}
-
 /* A deviation for the receiving organisation to answer, to its shared
  * address: the reference, who sent it and the deadlines, nothing of the
  * case itself (that is read in samhand, where access is checked). */
@@ -230,30 +181,10 @@ static int s_tell_receiver(db_t *db, const Samhand__V1__Event *e,
         return found; /* 0: no shared address known: the feed and webhooks tell it */
     char subject[200];
     snprintf(subject, sizeof subject, "Ny avviksmelding %s til dere", r->reference);
-    char *html = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&html, &len);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n", out);
-    fputs("<p>Dere har mottatt avviksmelding <strong>", out);
-    html_text(out, r->reference);
-    fputs("</strong> fra ", out);
-    html_text(out, reporter);
-    fputs(".", out);
-    /* a partnership may set no acknowledgement deadline (its settings) */
-    if (s_due(r->acknowledge_deadline) && s_due(r->answer_deadline))
-        fprintf(out, " Den skal bekreftes innen %.2s.%.2s.%.4s og besvares innen %.2s.%.2s.%.4s.",
-                r->acknowledge_deadline->due_date + 8, r->acknowledge_deadline->due_date + 5,
-                r->acknowledge_deadline->due_date, r->answer_deadline->due_date + 8,
-                r->answer_deadline->due_date + 5, r->answer_deadline->due_date);
-    else if (s_due(r->answer_deadline))
-        fprintf(out, " Den skal besvares innen %.2s.%.2s.%.4s.", r->answer_deadline->due_date + 8,
-                r->answer_deadline->due_date + 5, r->answer_deadline->due_date);
-    fputs("</p>\n<p>Les og behandle meldingen i samhand.</p>\n<p>Hilsen samhand</p>\n"
-          "</body></html>\n",
-          out);
-    fclose(out);
-    int rc = notify_mail_queue(db, e->id, "deviation_received", address,
-                               r->receiving_organization_id, subject, html, NULL);
+    char *html = notify_mail_text_deviation_received(r, reporter);
+    int rc = !html ? -1
+                   : notify_mail_queue(db, e->id, "deviation_received", address,
+                                       r->receiving_organization_id, subject, html, NULL);
     free(html);
     free(address);
     free(reporter);
@@ -282,86 +213,23 @@ static int s_plan_deviation(db_t *db, const Samhand__V1__Event *e)
         return 0;
     }
     if (r->reporter_email[0]) {
-        char *html = NULL, subject[200];
-        size_t len = 0;
-        FILE *out = open_memstream(&html, &len);
-        fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n",
-              out);
-        if (receipt) {
+        char subject[200];
+        if (receipt)
             snprintf(subject, sizeof subject, "Kvittering: avviksmelding %s er mottatt",
                      r->reference);
-            fprintf(out, "<p>Avviksmeldingen din er registrert med referanse <strong>%s</strong>.",
-                    r->reference);
-            if (s_due(r->acknowledge_deadline) && s_due(r->answer_deadline))
-                fprintf(out,
-                        " Mottakeren skal bekrefte den innen %.2s.%.2s.%.4s og svare innen "
-                        "%.2s.%.2s.%.4s.",
-                        r->acknowledge_deadline->due_date + 8,
-                        r->acknowledge_deadline->due_date + 5, r->acknowledge_deadline->due_date,
-                        r->answer_deadline->due_date + 8, r->answer_deadline->due_date + 5,
-                        r->answer_deadline->due_date);
-            else if (s_due(r->answer_deadline))
-                fprintf(out, " Mottakeren skal svare innen %.2s.%.2s.%.4s.",
-                        r->answer_deadline->due_date + 8, r->answer_deadline->due_date + 5,
-                        r->answer_deadline->due_date);
-            fputs("</p>\n", out);
-        } else {
+        else
             snprintf(subject, sizeof subject, "Svar på avviksmelding %s", r->reference);
-            fprintf(out, "<p>Avviksmelding <strong>%s</strong> er besvart:</p>\n<blockquote>",
-                    r->reference);
-            html_text(out, r->answer);
-            fputs(
-                "</blockquote>\n<p>Er du ikke enig i svaret, kan du bestride det i samhand.</p>\n",
-                out);
-        }
-        fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
-        fclose(out);
-        rc =
-            notify_mail_queue(db, e->id, receipt ? "deviation_receipt" : "deviation_answer",
-                              r->reporter_email, r->reporting_organization_id, subject, html, NULL);
+        char *html =
+            receipt ? notify_mail_text_deviation_receipt(r) : notify_mail_text_deviation_answer(r);
+        rc = !html
+                 ? -1
+                 : notify_mail_queue(db, e->id, receipt ? "deviation_receipt" : "deviation_answer",
+                                     r->reporter_email, r->reporting_organization_id, subject, html,
+                                     NULL);
         free(html);
     }
     samhand__v1__deviation_report__free_unpacked(r, NULL);
     return rc;
-}
-
-/* The mail to a proposal's submitter: where it was placed, or why it was
- * declined. Data in, text out; the caller frees both. */
-static void s_proposal_text(const Samhand__V1__Proposal *p, bool is_accepted, const char *committee,
-                            char **subject_p, char **html_p)
-{
-    char *subject = NULL, *html = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&subject, &len);
-    fprintf(out, "%s: %.200s",
-            is_accepted ? "Innmeldt sak satt på sakslisten" : "Innmeldt sak avslått", p->title);
-    fclose(out);
-    check_utf8_cut(subject); /* 200 bytes may end inside a character */
-    out = open_memstream(&html, &len);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>Saken «",
-          out);
-    html_text(out, p->title);
-    fputs("», som du meldte inn til ", out);
-    html_text(out, committee);
-    if (is_accepted) {
-        fputs(", er satt på sakslisten", out);
-        if (p->meeting_start_time) {
-            char date[11], clock[6];
-            time_format_date(p->meeting_start_time->seconds, date);
-            time_format_clock(p->meeting_start_time->seconds, clock);
-            fprintf(out, " til møtet %s kl. %s", date, clock);
-        }
-        fputs(".</p>\n", out);
-    } else {
-        fputs(", blir ikke tatt opp. Begrunnelse:</p>\n<blockquote>", out);
-        html_text(out, p->decline_reason);
-        fputs("</blockquote>\n", out);
-    }
-    fputs("<p>Du kan følge saken i samhand.</p>\n<p>Hilsen samhand</p>\n</body></html>\n", out);
-    fclose(out);
-    *subject_p = subject;
-    *html_p = html;
 }
 
 /* A proposal placed on an agenda or declined: its submitter hears of it,
@@ -385,7 +253,7 @@ static int s_plan_proposal(db_t *db, const Samhand__V1__Event *e)
         return -1;
     }
     char *subject = NULL, *html = NULL;
-    s_proposal_text(p, is_accepted, found ? committee : "utvalget", &subject, &html);
+    notify_mail_text_proposal(p, is_accepted, found ? committee : "utvalget", &subject, &html);
     free(committee);
     int rc = notify_mail_queue(
         db, e->id, is_accepted ? "proposal_accepted" : "proposal_declined", p->submitter_email,
@@ -414,26 +282,10 @@ static int s_subscription_mail(db_t *db, const char *subscription_id, bool is_fa
     snprintf(subject, sizeof subject, "%s: %.200s", subject_opening,
              description[0] ? description : contact.url);
     check_utf8_cut(subject);
-    char *html = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&html, &len);
-    fprintf(out,
-            "<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-            "<p>%s <code>",
-            opening);
-    html_text(out, contact.url);
-    fputs("</code>", out);
-    if (description[0]) {
-        fputs(" (", out);
-        html_text(out, description);
-        fputs(")", out);
-    }
-    fputs(": ", out);
-    html_text(out, why);
-    fprintf(out, ".</p>\n%s<p>Hilsen samhand</p>\n</body></html>\n", closing);
-    fclose(out);
-    int rc =
-        notify_mail_queue(db, contact.mail_key, kind, contact.address, NULL, subject, html, NULL);
+    char *html = notify_mail_text_subscription(opening, contact.url, description, why, closing);
+    int rc = !html ? -1
+                   : notify_mail_queue(db, contact.mail_key, kind, contact.address, NULL, subject,
+                                       html, NULL);
     free(html);
     notify_subscription_contact_clear(&contact);
     return rc;

@@ -1,0 +1,197 @@
+/* The texts of the mails notify_mail.c plans, in Norwegian HTML: a
+ * meeting's document mail, a deviation's word to its receiver, receipt and
+ * answer to its reporter, a proposal's outcome to its submitter, and a
+ * subscription's trouble to its contact. Data in, text out; see
+ * notify_mail_text.h. */
+#include "notify_mail_text.h"
+#include "samhand_check.h"
+#include "samhand_html.h"
+#include "samhand_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HTML_HEAD "<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+
+char *notify_mail_text_document(const char *kind, const Samhand__V1__Meeting *m,
+                                const char *committee, const char *filename, bool has_calendar,
+                                const char *web_url)
+{
+    char *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    if (!out)
+        return NULL;
+    char date[11], clock[6];
+    time_format_date(m->start_time->seconds, date);
+    time_format_clock(m->start_time->seconds, clock);
+    const char *what = strcmp(kind, "minutes") == 0      ? "referatet fra"
+                       : strcmp(kind, "supplement") == 0 ? "tilleggsinnkallingen til"
+                                                         : "innkallingen til";
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+          "<p>Vedlagt er ",
+          out);
+    fputs(what, out);
+    fputs(" møtet i ", out);
+    html_text(out, committee);
+    fprintf(out, " %s kl. %s (", date, clock);
+    html_text(out, filename);
+    fputs(")", out);
+    if (has_calendar)
+        fputs(", og møtet er lagt ved som kalenderhendelse", out);
+    fputs(".</p>\n", out);
+    if (web_url && web_url[0]) {
+        fputs("<p>Møtet og dokumentene finner du også i samhand: <a href=\"", out);
+        html_text(out, web_url);
+        fputs("/mine-moter.html\">", out);
+        html_text(out, web_url);
+        fputs("/mine-moter.html</a>.</p>\n", out);
+    }
+    fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
+    fclose(out);
+    return html;
+}
+
+/* A deadline with a due date (YYYY-MM-DD) to print; none when the rule
+ * the report was submitted under has none. */
+static bool s_due(const Samhand__V1__Deadline *d)
+{
+    return d && strlen(d->due_date) == 10;
+}
+
+/* The deadline's due date as 08.02.2023. */
+static void s_due_date(const Samhand__V1__Deadline *d, char out[11])
+{
+    snprintf(out, 11, "%.2s.%.2s.%.4s", d->due_date + 8, d->due_date + 5, d->due_date);
+}
+
+char *notify_mail_text_deviation_received(const Samhand__V1__DeviationReport *r,
+                                          const char *reporter)
+{
+    char *html = NULL, acknowledge[11], answer[11];
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    if (!out)
+        return NULL;
+    fputs(HTML_HEAD "<p>Dere har mottatt avviksmelding <strong>", out);
+    html_text(out, r->reference);
+    fputs("</strong> fra ", out);
+    html_text(out, reporter);
+    fputs(".", out);
+    /* a partnership may set no acknowledgement deadline (its settings) */
+    if (s_due(r->acknowledge_deadline) && s_due(r->answer_deadline)) {
+        s_due_date(r->acknowledge_deadline, acknowledge);
+        s_due_date(r->answer_deadline, answer);
+        fprintf(out, " Den skal bekreftes innen %s og besvares innen %s.", acknowledge, answer);
+    } else if (s_due(r->answer_deadline)) {
+        s_due_date(r->answer_deadline, answer);
+        fprintf(out, " Den skal besvares innen %s.", answer);
+    }
+    fputs("</p>\n<p>Les og behandle meldingen i samhand.</p>\n<p>Hilsen samhand</p>\n"
+          "</body></html>\n",
+          out);
+    fclose(out);
+    return html;
+}
+
+char *notify_mail_text_deviation_receipt(const Samhand__V1__DeviationReport *r)
+{
+    char *html = NULL, acknowledge[11], answer[11];
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    if (!out)
+        return NULL;
+    fprintf(out,
+            HTML_HEAD "<p>Avviksmeldingen din er registrert med referanse <strong>%s</strong>.",
+            r->reference);
+    if (s_due(r->acknowledge_deadline) && s_due(r->answer_deadline)) {
+        s_due_date(r->acknowledge_deadline, acknowledge);
+        s_due_date(r->answer_deadline, answer);
+        fprintf(out, " Mottakeren skal bekrefte den innen %s og svare innen %s.", acknowledge,
+                answer);
+    } else if (s_due(r->answer_deadline)) {
+        s_due_date(r->answer_deadline, answer);
+        fprintf(out, " Mottakeren skal svare innen %s.", answer);
+    }
+    fputs("</p>\n<p>Hilsen samhand</p>\n</body></html>\n", out);
+    fclose(out);
+    return html;
+}
+
+char *notify_mail_text_deviation_answer(const Samhand__V1__DeviationReport *r)
+{
+    char *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    if (!out)
+        return NULL;
+    fprintf(out, HTML_HEAD "<p>Avviksmelding <strong>%s</strong> er besvart:</p>\n<blockquote>",
+            r->reference);
+    html_text(out, r->answer);
+    fputs("</blockquote>\n<p>Er du ikke enig i svaret, kan du bestride det i samhand.</p>\n"
+          "<p>Hilsen samhand</p>\n</body></html>\n",
+          out);
+    fclose(out);
+    return html;
+}
+
+void notify_mail_text_proposal(const Samhand__V1__Proposal *p, bool is_accepted,
+                               const char *committee, char **subject_p, char **html_p)
+{
+    char *subject = NULL, *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&subject, &len);
+    fprintf(out, "%s: %.200s",
+            is_accepted ? "Innmeldt sak satt på sakslisten" : "Innmeldt sak avslått", p->title);
+    fclose(out);
+    check_utf8_cut(subject); /* 200 bytes may end inside a character */
+    out = open_memstream(&html, &len);
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+          "<p>Saken «",
+          out);
+    html_text(out, p->title);
+    fputs("», som du meldte inn til ", out);
+    html_text(out, committee);
+    if (is_accepted) {
+        fputs(", er satt på sakslisten", out);
+        if (p->meeting_start_time) {
+            char date[11], clock[6];
+            time_format_date(p->meeting_start_time->seconds, date);
+            time_format_clock(p->meeting_start_time->seconds, clock);
+            fprintf(out, " til møtet %s kl. %s", date, clock);
+        }
+        fputs(".</p>\n", out);
+    } else {
+        fputs(", blir ikke tatt opp. Begrunnelse:</p>\n<blockquote>", out);
+        html_text(out, p->decline_reason);
+        fputs("</blockquote>\n", out);
+    }
+    fputs("<p>Du kan følge saken i samhand.</p>\n<p>Hilsen samhand</p>\n</body></html>\n", out);
+    fclose(out);
+    *subject_p = subject;
+    *html_p = html;
+}
+
+char *notify_mail_text_subscription(const char *opening, const char *url, const char *description,
+                                    const char *why, const char *closing)
+{
+    char *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    if (!out)
+        return NULL;
+    fprintf(out, HTML_HEAD "<p>%s <code>", opening);
+    html_text(out, url);
+    fputs("</code>", out);
+    if (description[0]) {
+        fputs(" (", out);
+        html_text(out, description);
+        fputs(")", out);
+    }
+    fputs(": ", out);
+    html_text(out, why);
+    fprintf(out, ".</p>\n%s<p>Hilsen samhand</p>\n</body></html>\n", closing);
+    fclose(out);
+    return html;
+}
