@@ -1,7 +1,8 @@
 /* The texts of the mails notify_mail.c plans, in Norwegian HTML: a
  * meeting's document mail, a deviation's word to its receiver, receipt and
- * answer to its reporter, a proposal's outcome to its submitter, and a
- * subscription's trouble to its contact. Data in, text out; see
+ * answer to its reporter, a proposal's outcome to its submitter, a
+ * subscription's trouble to its contact, and the daily reminder digest
+ * (planned by notify_reminder.c). Data in, text out; see
  * notify_mail_text.h. */
 #include "notify_mail_text.h"
 #include "samhand_check.h"
@@ -60,10 +61,16 @@ static bool s_due(const Samhand__V1__Deadline *d)
     return d && strlen(d->due_date) == 10;
 }
 
+/* "2026-11-20" -> "20.11.2026" */
+static void s_norwegian_date(const char *iso, char out[11])
+{
+    snprintf(out, 11, "%.2s.%.2s.%.4s", iso + 8, iso + 5, iso);
+}
+
 /* The deadline's due date as 08.02.2023. */
 static void s_due_date(const Samhand__V1__Deadline *d, char out[11])
 {
-    snprintf(out, 11, "%.2s.%.2s.%.4s", d->due_date + 8, d->due_date + 5, d->due_date);
+    s_norwegian_date(d->due_date, out);
 }
 
 char *notify_mail_text_deviation_received(const Samhand__V1__DeviationReport *r,
@@ -194,4 +201,65 @@ char *notify_mail_text_subscription(const char *opening, const char *url, const 
     fprintf(out, ".</p>\n%s<p>Hilsen samhand</p>\n</body></html>\n", closing);
     fclose(out);
     return html;
+}
+
+#define DIGEST_MAX_ITEMS 100 /* listed in one mail; the rest are counted */
+
+void notify_mail_text_digest(const notify_due_t *due, size_t n, const char *today, char **subject_p,
+                             char **html_p)
+{
+    int overdue = 0;
+    for (size_t i = 0; i < n; i++)
+        overdue += due[i].is_overdue;
+    int soon = (int)n - overdue;
+    char date[11], subject[200];
+    s_norwegian_date(today, date);
+    if (overdue && soon)
+        snprintf(subject, sizeof subject, "Påminnelse %s: %d %s passert, %d forfaller snart", date,
+                 overdue, overdue == 1 ? "frist" : "frister", soon);
+    else if (overdue)
+        snprintf(subject, sizeof subject, "Påminnelse %s: %d %s passert", date, overdue,
+                 overdue == 1 ? "frist" : "frister");
+    else
+        snprintf(subject, sizeof subject, "Påminnelse %s: %d %s forfaller snart", date, soon,
+                 soon == 1 ? "frist" : "frister");
+    *subject_p = strdup(subject);
+    *html_p = NULL;
+    char *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    if (!out)
+        return;
+    fputs(HTML_HEAD "<p>Dette er fristene i samhand som gjelder dere.</p>\n", out);
+    for (int section = 0; section < 2; section++) {
+        bool want_overdue = section == 0;
+        if ((want_overdue && !overdue) || (!want_overdue && !soon))
+            continue;
+        fputs(want_overdue ? "<h2>Fristen er passert</h2>\n<ul>\n"
+                           : "<h2>Forfaller snart</h2>\n<ul>\n",
+              out);
+        int listed = 0, left = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (due[i].is_overdue != want_overdue)
+                continue;
+            if (listed == DIGEST_MAX_ITEMS) {
+                left++;
+                continue;
+            }
+            char day[11];
+            s_norwegian_date(due[i].due_date, day);
+            fputs("<li>", out);
+            html_text(out, due[i].title);
+            fprintf(out, " – frist %s</li>\n", day);
+            listed++;
+        }
+        if (left)
+            fprintf(out, "<li>og %d til</li>\n", left);
+        fputs("</ul>\n", out);
+    }
+    fputs("<p>Følg opp i samhand. Du får én slik oversikt per dag så lenge noe forfaller.</p>\n"
+          "<p>Hilsen samhand</p>\n</body></html>\n",
+          out);
+    fclose(out);
+    *html_p = html;
 }

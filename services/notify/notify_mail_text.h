@@ -1,13 +1,15 @@
 /* The texts of notify's mails (notify_mail_text.c), each a whole HTML
  * page in Norwegian. Data in, text out: each returns a malloc'ed text the
- * caller frees, NULL when out of memory. */
+ * caller frees (NULL when out of memory). */
 #ifndef NOTIFY_MAIL_TEXT_H
 #define NOTIFY_MAIL_TEXT_H
 
 #include "samhand/v1/agenda.pb-c.h"
+#include "notify_store.h"
 #include "samhand/v1/deviation.pb-c.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The short text of a mail that carries its document as PDF (`kind`:
  * "notice", "supplement" or "minutes"): what it is, when, the attached
@@ -38,5 +40,13 @@ void notify_mail_text_proposal(const Samhand__V1__Proposal *p, bool is_accepted,
  * none), `why`, and `closing` (HTML). */
 char *notify_mail_text_subscription(const char *opening, const char *url, const char *description,
                                     const char *why, const char *closing);
+
+/* The daily reminder digest to one address of its `n` items due, oldest
+ * first (`due`: one address's rows of notify_store_due_by_address), on
+ * `today` (YYYY-MM-DD): the overdue first, then those due soon, at most
+ * 100 listed of each and the rest counted; its subject and text into
+ * *subject_p and *html_p, which the caller frees. */
+void notify_mail_text_digest(const notify_due_t *due, size_t n, const char *today, char **subject_p,
+                             char **html_p);
 
 #endif

@@ -2,8 +2,8 @@
  * text: the notice mail that carries its PDF, a new deviation to the
  * receiver's shared address (with and without an acknowledgement
  * deadline), the receipt and the answer to the reporter, a proposal
- * placed and declined, and a subscription's trouble to its contact, every
- * name escaped. */
+ * placed and declined, a subscription's trouble to its contact, and the
+ * daily reminder digest, every name escaped. */
 #include "harness.h"
 #include "notify_mail_text.h"
 
@@ -127,13 +127,41 @@ static void test_subscription_mail(void **state)
     free(html);
 }
 
+static void test_reminder_digest(void **state)
+{
+    (void)state;
+    notify_due_t due[3] = {
+        {.title = "Tiltak 2: Plan for oppfølging", .due_date = "2026-11-20", .is_overdue = true},
+        {.title = "Avvik AVV-2026-0012 <besvares>", .due_date = "2026-12-03"},
+        {.title = "Tiltak 5: Ny rutine", .due_date = "2026-12-04"},
+    };
+    char *subject = NULL, *html = NULL;
+    notify_mail_text_digest(due, 3, "2026-12-01", &subject, &html);
+    assert_string_equal(subject, "Påminnelse 01.12.2026: 1 frist passert, 2 forfaller snart");
+    assert_string_equal(html, HEAD "<p>Dette er fristene i samhand som gjelder dere.</p>\n"
+                                   "<h2>Fristen er passert</h2>\n<ul>\n"
+                                   "<li>Tiltak 2: Plan for oppfølging – frist 20.11.2026</li>\n"
+                                   "</ul>\n<h2>Forfaller snart</h2>\n<ul>\n"
+                                   "<li>Avvik AVV-2026-0012 &lt;besvares&gt; – frist 03.12.2026"
+                                   "</li>\n<li>Tiltak 5: Ny rutine – frist 04.12.2026</li>\n"
+                                   "</ul>\n<p>Følg opp i samhand. Du får én slik oversikt per "
+                                   "dag så lenge noe forfaller.</p>\n"
+                                   "<p>Hilsen samhand</p>\n</body></html>\n");
+    free(subject);
+    free(html);
+    notify_mail_text_digest(due + 2, 1, "2026-12-01", &subject, &html);
+    assert_string_equal(subject, "Påminnelse 01.12.2026: 1 frist forfaller snart");
+    assert_null(strstr(html, "Fristen er passert"));
+    free(subject);
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_notice_mail_with_its_pdf),
-        cmocka_unit_test(test_deviation_mails),
-        cmocka_unit_test(test_proposal_mails),
-        cmocka_unit_test(test_subscription_mail),
+        cmocka_unit_test(test_notice_mail_with_its_pdf), cmocka_unit_test(test_deviation_mails),
+        cmocka_unit_test(test_proposal_mails),           cmocka_unit_test(test_subscription_mail),
+        cmocka_unit_test(test_reminder_digest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
