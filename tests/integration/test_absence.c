@@ -41,17 +41,6 @@ static harness_http_response_t *s_as(const person_t *who, const char *method, co
     return harness_http_request(method, url, body, headers);
 }
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
-    if (r->status != 201 && r->status != 200)
-        fprintf(stderr, "%s: %s\n", path, r->body);
-    assert_true(r->status == 201 || r->status == 200);
-    if (id)
-        snprintf(id, 40, "%s", harness_json_text(r, "id"));
-    harness_http_response_free(&r);
-}
-
 /* A person of `org` who signs in with a personal key of `role`. */
 static void s_person(person_t *p, const char *name, const char *email, const char *org,
                      const char *role)
@@ -69,7 +58,7 @@ static void s_person(person_t *p, const char *name, const char *email, const cha
              "{\"name\":\"%s\",\"organizationId\":\"%s\",\"email\":\"%s\","
              "\"principalSubject\":\"%s\"}",
              name, org, email, subject);
-    s_create("/v1/persons", body, p->id);
+    harness_stack_post(&s_stack, "/v1/persons", body, p->id);
 }
 
 static void s_member(const person_t *p, const char *role, const char *extra)
@@ -79,7 +68,7 @@ static void s_member(const person_t *p, const char *role, const char *extra)
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"%s\",\"termFrom\":\"2020-01-01\"%s}", p->id, role,
              extra);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
 }
 
 /* The first MIME part's text, decoded. */
@@ -161,7 +150,7 @@ static void s_meeting(time_t start, char meeting[40], char item[40])
              "{\"committeeId\":\"%s\",\"startTime\":\"%s\",\"endTime\":\"%s\","
              "\"place\":\"Auditoriet, St. Olavs hospital\"}",
              s_asu, from, to);
-    s_create("/v1/meetings", body, meeting);
+    harness_stack_post(&s_stack, "/v1/meetings", body, meeting);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
     harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path,
                                                     "{\"kind\":\"CASE\",\"title\":\"Tilsetting av "
@@ -171,7 +160,7 @@ static void s_meeting(time_t start, char meeting[40], char item[40])
     snprintf(item, 40, "%s", json_string_value(json_object_get(json_array_get(items, 0), "id")));
     harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    s_create(path, NULL, NULL);
+    harness_stack_post(&s_stack, path, NULL, NULL);
 }
 
 /* The call-up of `deputy` in an absence's answer. */
@@ -208,18 +197,18 @@ static int s_setup(void **state)
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     setenv("SAMHAND_WEB_URL", "https://samhand.helsefellesskapet.no", 1);
     harness_stack_start(&s_stack, harness_database_url());
-    s_create("/v1/organizations",
-             "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             s_hospital);
-    s_create("/v1/organizations",
-             "{\"name\":\"Trondheim kommune\",\"organizationNumber\":\"942110464\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_kommune);
-    s_create("/v1/committees",
-             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
-             "\"kind\":\"ADMINISTRATIVE\",\"noticePeriodDays\":0}",
-             s_asu);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+                       "\"kind\":\"HOSPITAL_TRUST\"}",
+                       s_hospital);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"Trondheim kommune\",\"organizationNumber\":\"942110464\","
+                       "\"kind\":\"MUNICIPALITY\"}",
+                       s_kommune);
+    harness_stack_post(&s_stack, "/v1/committees",
+                       "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+                       "\"kind\":\"ADMINISTRATIVE\",\"noticePeriodDays\":0}",
+                       s_asu);
     s_person(&s_kari, "Kari Nordmann", "kari@trondheim.kommune.no", s_kommune, "member");
     s_person(&s_dag1, "Dag En", "dag.en@trondheim.kommune.no", s_kommune, "member");
     s_person(&s_dag2, "Dag To", "dag.to@trondheim.kommune.no", s_kommune, "member");

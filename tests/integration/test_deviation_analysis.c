@@ -48,17 +48,6 @@ static harness_http_response_t *s_as(int who, const char *method, const char *pa
     return harness_http_request(method, url, body, headers);
 }
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
-    if (r->status != 201 && r->status != 200)
-        fprintf(stderr, "%s: %s\n", path, r->body);
-    assert_true(r->status == 201 || r->status == 200);
-    if (id)
-        snprintf(id, 40, "%s", harness_json_text(r, "id"));
-    harness_http_response_free(&r);
-}
-
 static void s_key(int who, const char *org, const char *role)
 {
     char body[256];
@@ -76,18 +65,19 @@ static int s_setup(void **state)
     s_smtp = harness_smtp_start();
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     harness_stack_start(&s_stack, harness_database_url());
-    s_create("/v1/organizations",
-             "{\"name\":\"Frosta kommune\",\"organizationNumber\":\"944305483\","
-             "\"kind\":\"MUNICIPALITY\",\"contactEmail\":\"postmottak@frosta.kommune.no\"}",
-             s_kommune);
-    s_create("/v1/organizations",
-             "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
-             "\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":\"postmottak@stolav.no\"}",
-             s_sykehus);
-    s_create("/v1/organizations",
-             "{\"name\":\"Frosta legekontor\",\"organizationNumber\":\"974305488\","
-             "\"kind\":\"GP_OFFICE\",\"contactEmail\":\"post@frostalege.no\"}",
-             s_lege);
+    harness_stack_post(
+        &s_stack, "/v1/organizations",
+        "{\"name\":\"Frosta kommune\",\"organizationNumber\":\"944305483\","
+        "\"kind\":\"MUNICIPALITY\",\"contactEmail\":\"postmottak@frosta.kommune.no\"}",
+        s_kommune);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+                       "\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":\"postmottak@stolav.no\"}",
+                       s_sykehus);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"Frosta legekontor\",\"organizationNumber\":\"974305488\","
+                       "\"kind\":\"GP_OFFICE\",\"contactEmail\":\"post@frostalege.no\"}",
+                       s_lege);
     s_key(KOMMUNE_REPORTER, s_kommune, "reporter");
     s_key(KOMMUNE_QUALITY, s_kommune, "quality");
     s_key(SYKEHUS_REPORTER, s_sykehus, "reporter");

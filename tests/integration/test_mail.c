@@ -25,17 +25,6 @@ static harness_smtp_t *s_smtp;
 static const char *s_db;
 static const char *s_kommune = "Authorization: Bearer shk_kommune";
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
-    if (r->status != 201 && r->status != 200)
-        fprintf(stderr, "%s: %s\n", path, r->body);
-    assert_true(r->status == 201 || r->status == 200);
-    if (id)
-        snprintf(id, 40, "%s", harness_json_text(r, "id"));
-    harness_http_response_free(&r);
-}
-
 /* The subject as the mail has it: RFC 2047 base64 of UTF-8. */
 static void s_encoded(const char *subject, char out[512])
 {
@@ -155,47 +144,49 @@ static int s_teardown(void **state)
 static void test_notice_to_the_members(void **state)
 {
     char org[40], kari[40], ola[40], per[40], asu[40], meeting[40], body[512], path[160];
-    s_create("/v1/organizations",
-             "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             org);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+                       "\"kind\":\"HOSPITAL_TRUST\"}",
+                       org);
     snprintf(body, sizeof body,
              "{\"name\":\"Kari Nordmann\",\"organizationId\":\"%s\",\"email\":\"kari@stolav.no\"}",
              org);
-    s_create("/v1/persons", body, kari);
+    harness_stack_post(&s_stack, "/v1/persons", body, kari);
     snprintf(body, sizeof body,
              "{\"name\":\"Ola Nordmann\",\"organizationId\":\"%s\",\"email\":\"ola@stolav.no\"}",
              org);
-    s_create("/v1/persons", body, ola);
+    harness_stack_post(&s_stack, "/v1/persons", body, ola);
     snprintf(body, sizeof body, "{\"name\":\"Per Uten Epost\",\"organizationId\":\"%s\"}", org);
-    s_create("/v1/persons", body, per);
-    s_create("/v1/committees",
-             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
-             "\"kind\":\"ADMINISTRATIVE\"}",
-             asu);
+    harness_stack_post(&s_stack, "/v1/persons", body, per);
+    harness_stack_post(&s_stack, "/v1/committees",
+                       "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+                       "\"kind\":\"ADMINISTRATIVE\"}",
+                       asu);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", asu);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"CHAIR\",\"termFrom\":\"2023-01-01\"}", kari);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
     /* a member whose term ended, and one without an address: no mail */
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2020-01-01\","
              "\"termTo\":\"2022-12-31\"}",
              ola);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2023-01-01\"}", per);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
 
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-05T13:00:00+01:00\","
              "\"endTime\":\"2031-02-05T16:00:00+01:00\",\"place\":\"1930, 30M11\"}",
              asu);
-    s_create("/v1/meetings", body, meeting);
+    harness_stack_post(&s_stack, "/v1/meetings", body, meeting);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    s_create(path, "{\"kind\":\"CASE\",\"title\":\"Handlingsplan 2031\",\"durationMin\":30}", NULL);
+    harness_stack_post(&s_stack, path,
+                       "{\"kind\":\"CASE\",\"title\":\"Handlingsplan 2031\",\"durationMin\":30}",
+                       NULL);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    s_create(path, NULL, NULL);
+    harness_stack_post(&s_stack, path, NULL, NULL);
 
     assert_int_equal(harness_smtp_wait(s_smtp, 1, 15000), 1);
     assert_string_equal(harness_smtp_recipient(s_smtp, 0), "<kari@stolav.no>");
@@ -264,10 +255,10 @@ static void test_new_deviation_to_the_receiver(void **state)
     harness_assert_problem(r, 400, "contactEmail");
     harness_http_response_free(&r);
     char hnt[40], body[1024], path[160];
-    s_create("/v1/organizations",
-             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974805\","
-             "\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":\"postmottak@hnt.no\"}",
-             hnt);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974805\","
+                       "\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":\"postmottak@hnt.no\"}",
+                       hnt);
     snprintf(path, sizeof path, "/v1/organizations/%s", hnt);
     r = harness_stack_get(&s_stack, path);
     assert_string_equal(harness_json_text(r, "contactEmail"), "postmottak@hnt.no");
@@ -344,21 +335,23 @@ static void test_daily_reminder_digest(void **state)
 {
     char frosta[40], secretary[40], psu[40], done[40], body[1024], path[160];
     size_t start = harness_smtp_wait(s_smtp, 0, 0);
-    s_create("/v1/organizations",
-             "{\"name\":\"Frosta kommune\",\"organizationNumber\":\"944305483\","
-             "\"kind\":\"MUNICIPALITY\",\"contactEmail\":\"postmottak@frosta.kommune.no\"}",
-             frosta);
+    harness_stack_post(
+        &s_stack, "/v1/organizations",
+        "{\"name\":\"Frosta kommune\",\"organizationNumber\":\"944305483\","
+        "\"kind\":\"MUNICIPALITY\",\"contactEmail\":\"postmottak@frosta.kommune.no\"}",
+        frosta);
     snprintf(body, sizeof body,
              "{\"name\":\"Siri Sekretær\",\"organizationId\":\"%s\","
              "\"email\":\"sekretariat@helsefellesskapet.no\"}",
              frosta);
-    s_create("/v1/persons", body, secretary);
-    s_create("/v1/committees",
-             "{\"name\":\"Partnerskapsmøtet\",\"shortName\":\"PSU\",\"kind\":\"POLITICAL\"}", psu);
+    harness_stack_post(&s_stack, "/v1/persons", body, secretary);
+    harness_stack_post(
+        &s_stack, "/v1/committees",
+        "{\"name\":\"Partnerskapsmøtet\",\"shortName\":\"PSU\",\"kind\":\"POLITICAL\"}", psu);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", psu);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"SECRETARY\",\"termFrom\":\"2023-01-01\"}", secretary);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
 
     /* overdue for years, due in three days, due long after, and done */
     char soon[11];
@@ -373,7 +366,7 @@ static void test_daily_reminder_digest(void **state)
                  "{\"committeeId\":\"%s\",\"description\":\"%s\",\"responsible\":\"Frosta\","
                  "\"responsibleOrganizationIds\":[\"%s\"],\"dueDate\":\"%s\"}",
                  psu, actions[i][0], frosta, actions[i][1]);
-        s_create("/v1/actions", body, i == 3 ? done : NULL);
+        harness_stack_post(&s_stack, "/v1/actions", body, i == 3 ? done : NULL);
     }
     snprintf(path, sizeof path, "/v1/actions/%s", done);
     harness_http_response_t *r =
@@ -550,12 +543,12 @@ static void test_owner_told_of_a_switched_off_subscription(void **state)
              "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.organization.\"],\"description\":"
              "\"Fagsystem i Frosta\",\"contactEmail\":\"drift@frosta.kommune.no\"}",
              harness_receiver_url(rx));
-    s_create("/v1/subscriptions", body, id);
+    harness_stack_post(&s_stack, "/v1/subscriptions", body, id);
     size_t before = harness_smtp_wait(s_smtp, 0, 0);
-    s_create("/v1/organizations",
-             "{\"name\":\"Leksvik legekontor\",\"organizationNumber\":\"974575086\","
-             "\"kind\":\"GP_OFFICE\"}",
-             NULL);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"Leksvik legekontor\",\"organizationNumber\":\"974575086\","
+                       "\"kind\":\"GP_OFFICE\"}",
+                       NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 15000), 1);
     assert_int_equal(harness_smtp_wait(s_smtp, before + 1, 15000), before + 1);
     const char *message = s_mail_to(before, "<drift@frosta.kommune.no>");
@@ -580,34 +573,38 @@ static void test_owner_told_of_a_switched_off_subscription(void **state)
 static void test_submitter_told_of_the_decision(void **state)
 {
     char council[40], meeting[40], placed[40], declined[40], silent[40], body[512], path[160];
-    s_create("/v1/committees",
-             "{\"name\":\"Fagråd for legesamarbeid\",\"shortName\":\"Fagrådet\","
-             "\"kind\":\"EXPERT_COUNCIL\"}",
-             council);
+    harness_stack_post(&s_stack, "/v1/committees",
+                       "{\"name\":\"Fagråd for legesamarbeid\",\"shortName\":\"Fagrådet\","
+                       "\"kind\":\"EXPERT_COUNCIL\"}",
+                       council);
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-27T14:00:00+01:00\","
              "\"endTime\":\"2031-02-27T15:30:00+01:00\",\"place\":\"Teams\"}",
              council);
-    s_create("/v1/meetings", body, meeting);
+    harness_stack_post(&s_stack, "/v1/meetings", body, meeting);
     snprintf(path, sizeof path, "/v1/committees/%s/proposals", council);
-    s_create(path,
-             "{\"title\":\"Avviksmeldinger Helseplattformen\",\"submitterName\":\"Camilla Forr\","
-             "\"submitterEmail\":\"camilla.forr@steinkjer.kommune.no\"}",
-             placed);
-    s_create(path,
-             "{\"title\":\"Parkering ved sykehuset\",\"submitterName\":\"Ola Nordmann\","
-             "\"submitterEmail\":\"ola@levanger.kommune.no\"}",
-             declined);
-    s_create(path, "{\"title\":\"Kantinen\",\"submitterName\":\"Per\"}", silent);
+    harness_stack_post(
+        &s_stack, path,
+        "{\"title\":\"Avviksmeldinger Helseplattformen\",\"submitterName\":\"Camilla Forr\","
+        "\"submitterEmail\":\"camilla.forr@steinkjer.kommune.no\"}",
+        placed);
+    harness_stack_post(&s_stack, path,
+                       "{\"title\":\"Parkering ved sykehuset\",\"submitterName\":\"Ola Nordmann\","
+                       "\"submitterEmail\":\"ola@levanger.kommune.no\"}",
+                       declined);
+    harness_stack_post(&s_stack, path, "{\"title\":\"Kantinen\",\"submitterName\":\"Per\"}",
+                       silent);
     size_t before = harness_smtp_wait(s_smtp, 0, 0);
 
     snprintf(path, sizeof path, "/v1/proposals/%s/accept", placed);
     snprintf(body, sizeof body, "{\"meetingId\":\"%s\"}", meeting);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
     snprintf(path, sizeof path, "/v1/proposals/%s/decline", declined);
-    s_create(path, "{\"reason\":\"Ligger utenfor fagrådets mandat; sendt til sykehuset.\"}", NULL);
+    harness_stack_post(&s_stack, path,
+                       "{\"reason\":\"Ligger utenfor fagrådets mandat; sendt til sykehuset.\"}",
+                       NULL);
     snprintf(path, sizeof path, "/v1/proposals/%s/decline", silent);
-    s_create(path, "{\"reason\":\"Utenfor mandatet.\"}", NULL);
+    harness_stack_post(&s_stack, path, "{\"reason\":\"Utenfor mandatet.\"}", NULL);
 
     assert_int_equal(harness_smtp_wait(s_smtp, before + 2, 15000), before + 2);
     const char *message = s_mail_to(before, "<camilla.forr@steinkjer.kommune.no>");
@@ -645,34 +642,34 @@ static void test_notice_and_minutes_as_pdf_each_reader_its_variant(void **state)
     char org[40], anne[40], bjorn[40], council[40], meeting[40], plan[40], exempt[40];
     char body[1024], path[200], yesterday[11];
     time_oslo_date_iso(time(NULL) - 86400, yesterday);
-    s_create("/v1/organizations",
-             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974791\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             org);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974791\","
+                       "\"kind\":\"HOSPITAL_TRUST\"}",
+                       org);
     snprintf(body, sizeof body,
              "{\"name\":\"Anne Lie\",\"organizationId\":\"%s\",\"email\":\"anne@hnt.no\"}", org);
-    s_create("/v1/persons", body, anne);
+    harness_stack_post(&s_stack, "/v1/persons", body, anne);
     snprintf(body, sizeof body,
              "{\"name\":\"Bjørn Vik\",\"organizationId\":\"%s\",\"email\":\"bjorn@hnt.no\"}", org);
-    s_create("/v1/persons", body, bjorn);
-    s_create("/v1/committees",
-             "{\"name\":\"Fagråd for legesamarbeid\",\"shortName\":\"Fagrådet lege\","
-             "\"kind\":\"EXPERT_COUNCIL\"}",
-             council);
+    harness_stack_post(&s_stack, "/v1/persons", body, bjorn);
+    harness_stack_post(&s_stack, "/v1/committees",
+                       "{\"name\":\"Fagråd for legesamarbeid\",\"shortName\":\"Fagrådet lege\","
+                       "\"kind\":\"EXPERT_COUNCIL\"}",
+                       council);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", council);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2025-01-01\"}", anne);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2025-01-01\","
              "\"termTo\":\"%s\"}",
              bjorn, yesterday);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2025-03-05T13:00:00+01:00\","
              "\"endTime\":\"2025-03-05T15:00:00+01:00\",\"place\":\"Teams\"}",
              council);
-    s_create("/v1/meetings", body, meeting);
+    harness_stack_post(&s_stack, "/v1/meetings", body, meeting);
     harness_stack_add_item(&s_stack, meeting,
                            "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\","
                            "\"durationMin\":30}",
@@ -685,7 +682,7 @@ static void test_notice_and_minutes_as_pdf_each_reader_its_variant(void **state)
         exempt);
     size_t before = harness_smtp_wait(s_smtp, 0, 0);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    s_create(path, NULL, NULL);
+    harness_stack_post(&s_stack, path, NULL, NULL);
     assert_int_equal(harness_smtp_wait(s_smtp, before + 2, 20000), before + 2);
 
     const char *full[] = {"1/25", "Revidert rutine for legesamarbeid", "2/25",
@@ -731,7 +728,7 @@ static void test_notice_and_minutes_as_pdf_each_reader_its_variant(void **state)
     harness_http_response_free(&r);
     before = harness_smtp_wait(s_smtp, 0, 0);
     snprintf(path, sizeof path, "/v1/meetings/%s/minutes/approve", meeting);
-    s_create(path, NULL, NULL);
+    harness_stack_post(&s_stack, path, NULL, NULL);
     assert_int_equal(harness_smtp_wait(s_smtp, before + 2, 20000), before + 2);
     s_parse(s_mail_to(before, "<anne@hnt.no>"), &parsed);
     assert_string_equal(parsed.filename, "Referat Fagrådet lege 05.03.2025.pdf");
