@@ -6,6 +6,7 @@
  * when no deputy is left, the committee's secretaries are told whose seat
  * stands empty. The member's reason is never in them: the events do not
  * carry it. */
+#include "notify_mail_text.h"
 #include "notify_server.h"
 #include "notify_store.h"
 #include "samhand/v1/agenda.pb-c.h"
@@ -40,14 +41,11 @@ static char *s_intro(const Samhand__V1__CallUp *c, const char *committee, const 
         time_format_clock(c->meeting_start_time->seconds, clock);
         fprintf(out, " %s kl. %s", date, clock);
     }
-    fputs(".</p>\n<p>Svar om du kan komme: <a href=\"", out);
-    char link[512];
-    snprintf(link, sizeof link, "%s/mine-moter.html?innkalling=%s", web_url, c->id);
-    html_text(out, link);
-    fputs("\">", out);
-    html_text(out, link);
-    fputs("</a>. Takker du nei, blir neste vara innkalt.</p>\n<p>Møteinnkallingen er vedlagt (",
-          out);
+    fputs(".</p>\n<p>Svar om du kan komme: ", out);
+    char page[128];
+    snprintf(page, sizeof page, "mine-moter.html?innkalling=%s", c->id);
+    notify_mail_text_link(out, web_url, page);
+    fputs(". Takker du nei, blir neste vara innkalt.</p>\n<p>Møteinnkallingen er vedlagt (", out);
     html_text(out, filename);
     fputs("), og møtet er lagt ved som kalenderhendelse.</p>\n</div>\n", out);
     fclose(out);
@@ -71,8 +69,7 @@ static char *s_with_notice(const char *intro, const char *notice)
         fputs(intro, out);
         fputs(body, out);
     } else {
-        fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n",
-              out);
+        fputs(NOTIFY_MAIL_HTML_HEAD, out);
         fputs(intro, out);
         fputs("</body></html>\n", out);
     }
@@ -115,9 +112,7 @@ static char *s_ended_text(const Samhand__V1__CallUp *c, const char *committee, b
     if (!out)
         return NULL;
     s_when(c, date, clock);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>Du var innkalt som ",
-          out);
+    fputs(NOTIFY_MAIL_HTML_HEAD "<p>Du var innkalt som ", out);
     if (c->rank > 0)
         fprintf(out, "%d. ", c->rank);
     fputs("vara for ", out);
@@ -134,11 +129,9 @@ static char *s_ended_text(const Samhand__V1__CallUp *c, const char *committee, b
             ". Møtet er avlyst, og innkallingen din gjelder ikke lenger. Du skal ikke møte.</p>\n",
             out);
     if (web_url && web_url[0]) {
-        fputs("<p>Dine møter finner du i samhand: <a href=\"", out);
-        html_text(out, web_url);
-        fputs("/mine-moter.html\">", out);
-        html_text(out, web_url);
-        fputs("/mine-moter.html</a>.</p>\n", out);
+        fputs("<p>Dine møter finner du i samhand: ", out);
+        notify_mail_text_link(out, web_url, "mine-moter.html");
+        fputs(".</p>\n", out);
     }
     fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
     fclose(out);
@@ -190,9 +183,7 @@ static char *s_no_deputy_text(const Samhand__V1__Absence *a, const char *committ
     FILE *out = open_memstream(&html, &len);
     if (!out)
         return NULL;
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>",
-          out);
+    fputs(NOTIFY_MAIL_HTML_HEAD "<p>", out);
     html_text(out, a->person_name);
     fputs(" har meldt forfall til møtet i ", out);
     html_text(out, committee);
@@ -222,11 +213,8 @@ static char *s_no_deputy_text(const Samhand__V1__Absence *a, const char *committ
     }
     fputs("<p>Se møtets plasser og kall inn noen andre om det trengs", out);
     if (web_url && web_url[0]) {
-        fputs(": <a href=\"", out);
-        html_text(out, web_url);
-        fputs("/moter.html\">", out);
-        html_text(out, web_url);
-        fputs("/moter.html</a>", out);
+        fputs(": ", out);
+        notify_mail_text_link(out, web_url, "moter.html");
     }
     fputs(".</p>\n<p>Hilsen samhand</p>\n</body></html>\n", out);
     fclose(out);

@@ -13,7 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HTML_HEAD "<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+void notify_mail_text_link(FILE *out, const char *web_url, const char *page)
+{
+    char link[512];
+    snprintf(link, sizeof link, "%s/%s", web_url, page);
+    fputs("<a href=\"", out);
+    html_text(out, link);
+    fputs("\">", out);
+    html_text(out, link);
+    fputs("</a>", out);
+}
 
 char *notify_mail_text_document(const char *kind, const Samhand__V1__Meeting *m,
                                 const char *committee, const char *filename, bool has_calendar,
@@ -30,9 +39,7 @@ char *notify_mail_text_document(const char *kind, const Samhand__V1__Meeting *m,
     const char *what = strcmp(kind, "minutes") == 0      ? "referatet fra"
                        : strcmp(kind, "supplement") == 0 ? "tilleggsinnkallingen til"
                                                          : "innkallingen til";
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>Vedlagt er ",
-          out);
+    fputs(NOTIFY_MAIL_HTML_HEAD "<p>Vedlagt er ", out);
     fputs(what, out);
     fputs(" møtet i ", out);
     html_text(out, committee);
@@ -43,11 +50,9 @@ char *notify_mail_text_document(const char *kind, const Samhand__V1__Meeting *m,
         fputs(", og møtet er lagt ved som kalenderhendelse", out);
     fputs(".</p>\n", out);
     if (web_url && web_url[0]) {
-        fputs("<p>Møtet og dokumentene finner du også i samhand: <a href=\"", out);
-        html_text(out, web_url);
-        fputs("/mine-moter.html\">", out);
-        html_text(out, web_url);
-        fputs("/mine-moter.html</a>.</p>\n", out);
+        fputs("<p>Møtet og dokumentene finner du også i samhand: ", out);
+        notify_mail_text_link(out, web_url, "mine-moter.html");
+        fputs(".</p>\n", out);
     }
     fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
     fclose(out);
@@ -81,7 +86,7 @@ char *notify_mail_text_deviation_received(const Samhand__V1__DeviationReport *r,
     FILE *out = open_memstream(&html, &len);
     if (!out)
         return NULL;
-    fputs(HTML_HEAD "<p>Dere har mottatt avviksmelding <strong>", out);
+    fputs(NOTIFY_MAIL_HTML_HEAD "<p>Dere har mottatt avviksmelding <strong>", out);
     html_text(out, r->reference);
     fputs("</strong> fra ", out);
     html_text(out, reporter);
@@ -110,7 +115,8 @@ char *notify_mail_text_deviation_receipt(const Samhand__V1__DeviationReport *r)
     if (!out)
         return NULL;
     fprintf(out,
-            HTML_HEAD "<p>Avviksmeldingen din er registrert med referanse <strong>%s</strong>.",
+            NOTIFY_MAIL_HTML_HEAD
+            "<p>Avviksmeldingen din er registrert med referanse <strong>%s</strong>.",
             r->reference);
     if (s_due(r->acknowledge_deadline) && s_due(r->answer_deadline)) {
         s_due_date(r->acknowledge_deadline, acknowledge);
@@ -133,7 +139,9 @@ char *notify_mail_text_deviation_answer(const Samhand__V1__DeviationReport *r)
     FILE *out = open_memstream(&html, &len);
     if (!out)
         return NULL;
-    fprintf(out, HTML_HEAD "<p>Avviksmelding <strong>%s</strong> er besvart:</p>\n<blockquote>",
+    fprintf(out,
+            NOTIFY_MAIL_HTML_HEAD
+            "<p>Avviksmelding <strong>%s</strong> er besvart:</p>\n<blockquote>",
             r->reference);
     html_text(out, r->answer);
     fputs("</blockquote>\n<p>Er du ikke enig i svaret, kan du bestride det i samhand.</p>\n"
@@ -154,9 +162,7 @@ void notify_mail_text_proposal(const Samhand__V1__Proposal *p, bool is_accepted,
     fclose(out);
     check_utf8_cut(subject); /* 200 bytes may end inside a character */
     out = open_memstream(&html, &len);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>Saken «",
-          out);
+    fputs(NOTIFY_MAIL_HTML_HEAD "<p>Saken «", out);
     html_text(out, p->title);
     fputs("», som du meldte inn til ", out);
     html_text(out, committee);
@@ -188,7 +194,7 @@ char *notify_mail_text_subscription(const char *opening, const char *url, const 
     FILE *out = open_memstream(&html, &len);
     if (!out)
         return NULL;
-    fprintf(out, HTML_HEAD "<p>%s <code>", opening);
+    fprintf(out, NOTIFY_MAIL_HTML_HEAD "<p>%s <code>", opening);
     html_text(out, url);
     fputs("</code>", out);
     if (description[0]) {
@@ -230,7 +236,7 @@ void notify_mail_text_digest(const notify_due_t *due, size_t n, const char *toda
     FILE *out = open_memstream(&html, &len);
     if (!out)
         return;
-    fputs(HTML_HEAD "<p>Dette er fristene i samhand som gjelder dere.</p>\n", out);
+    fputs(NOTIFY_MAIL_HTML_HEAD "<p>Dette er fristene i samhand som gjelder dere.</p>\n", out);
     for (int section = 0; section < 2; section++) {
         bool want_overdue = section == 0;
         if ((want_overdue && !overdue) || (!want_overdue && !soon))

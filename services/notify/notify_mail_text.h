@@ -10,6 +10,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+/* The start of every mail's page, up to and with its <body>. */
+#define NOTIFY_MAIL_HTML_HEAD                                                                      \
+    "<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
+
+/* Writes a link to the page `page` ("mine-moter.html") of samhand at
+ * `web_url`, its address as its text, escaped. */
+void notify_mail_text_link(FILE *out, const char *web_url, const char *page);
 
 /* The short text of a mail that carries its document as PDF (`kind`:
  * "notice", "supplement" or "minutes"): what it is, when, the attached
