@@ -234,5 +234,8 @@ size_t harness_smtp_wait(harness_smtp_t *s, size_t n, int timeout_ms);
 const char *harness_smtp_recipient(harness_smtp_t *s, size_t i);
 const char *harness_smtp_message(harness_smtp_t *s, size_t i);
 void harness_smtp_stop(harness_smtp_t **s_p);
+/* The text of a message's first MIME part (base64 as the mailer writes
+ * it), decoded, asserting it is there; the caller frees it. */
+char *harness_smtp_first_part(const char *message);
 
 #endif

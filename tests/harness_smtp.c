@@ -1,9 +1,11 @@
 /* A real SMTP server for the tests (see harness.h), in a thread of the
- * test: accepts every mail and keeps recipient and message. */
+ * test: accepts every mail and keeps recipient and message; and a mail's
+ * first part decoded, as the tests read it. */
 #include "harness.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -171,4 +173,23 @@ void harness_smtp_stop(harness_smtp_t **s_p)
     pthread_mutex_destroy(&s->lock);
     free(s);
     *s_p = NULL;
+}
+
+char *harness_smtp_first_part(const char *message)
+{
+    const char *start = strstr(message, "Content-Transfer-Encoding: base64\r\n\r\n");
+    assert_non_null(start);
+    start += strlen("Content-Transfer-Encoding: base64\r\n\r\n");
+    const char *end = strstr(start, "--samhand-");
+    assert_non_null(end);
+    char *b64 = calloc(1, (size_t)(end - start) + 1);
+    size_t n = 0;
+    for (const char *p = start; p < end; p++)
+        if (*p != '\r' && *p != '\n')
+            b64[n++] = *p;
+    unsigned char *text = calloc(1, n + 1);
+    int len = EVP_DecodeBlock(text, (unsigned char *)b64, (int)n);
+    assert_true(len > 0);
+    free(b64);
+    return (char *)text;
 }

@@ -10,7 +10,6 @@
 #include "harness.h"
 #include "samhand_time.h"
 
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,25 +70,6 @@ static void s_member(const person_t *p, const char *role, const char *extra)
     harness_stack_post(&s_stack, path, body, NULL);
 }
 
-/* The first MIME part's text, decoded. */
-static char *s_first_part(const char *message)
-{
-    const char *start = strstr(message, "Content-Transfer-Encoding: base64\r\n\r\n");
-    assert_non_null(start);
-    start += strlen("Content-Transfer-Encoding: base64\r\n\r\n");
-    const char *end = strstr(start, "--samhand-");
-    assert_non_null(end);
-    char *b64 = calloc(1, (size_t)(end - start) + 1);
-    size_t n = 0;
-    for (const char *p = start; p < end; p++)
-        if (*p != '\r' && *p != '\n')
-            b64[n++] = *p;
-    unsigned char *text = calloc(1, n + 1);
-    assert_true(EVP_DecodeBlock(text, (unsigned char *)b64, (int)n) > 0);
-    free(b64);
-    return (char *)text;
-}
-
 /* The text of the mail's one PDF attachment, as an outside reader finds
  * it: python3's email package takes the mail apart, poppler's pdftotext
  * reads the PDF. The caller frees it. */
@@ -121,7 +101,7 @@ static const char *s_mail_to(size_t from, const char *address)
         for (size_t i = from; i < n; i++) {
             if (strcmp(harness_smtp_recipient(s_smtp, i), want) != 0)
                 continue;
-            char *html = s_first_part(harness_smtp_message(s_smtp, i));
+            char *html = harness_smtp_first_part(harness_smtp_message(s_smtp, i));
             bool is_call_up = strstr(html, "Du er innkalt som") != NULL;
             free(html);
             if (is_call_up)
@@ -303,7 +283,7 @@ static void test_absence_calls_the_deputies_in_turn_and_the_minutes_show_who_cam
     /* Dag En's call-up: Norwegian, the notice, the calendar, a link; no reason */
     const char *message = s_mail_to(mails, "dag.en@trondheim.kommune.no");
     assert_non_null(strstr(message, "Content-Type: text/calendar; charset=utf-8; method=PUBLISH"));
-    char *html = s_first_part(message);
+    char *html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "Du er innkalt som 1. vara for Kari Nordmann"));
     assert_non_null(strstr(html, "Møteinnkallingen er vedlagt (Innkalling ASU "));
     assert_null(strstr(html, "<h1>MØTEINNKALLING</h1>")); /* the notice is the PDF */
@@ -343,7 +323,7 @@ static void test_absence_calls_the_deputies_in_turn_and_the_minutes_show_who_cam
     harness_http_response_free(&r);
 
     message = s_mail_to(mails, "dag.to@trondheim.kommune.no");
-    html = s_first_part(message);
+    html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "Du er innkalt som 2. vara for Kari Nordmann"));
     free(html);
     snprintf(path, sizeof path, "/v1/call-ups/%s/accept", call_up);
@@ -634,7 +614,7 @@ static char *s_mail_with(size_t from, const char *address, const char *text)
         for (size_t i = from; i < n; i++) {
             if (strcmp(harness_smtp_recipient(s_smtp, i), want) != 0)
                 continue;
-            char *html = s_first_part(harness_smtp_message(s_smtp, i));
+            char *html = harness_smtp_first_part(harness_smtp_message(s_smtp, i));
             if (strstr(html, text))
                 return html;
             free(html);
@@ -801,7 +781,7 @@ static void test_a_drafted_move_reaches_no_deputy_before_its_notice(void **state
         for (size_t k = mails; k < n; k++) {
             if (strcmp(harness_smtp_recipient(s_smtp, k), "<dag.en@trondheim.kommune.no>") != 0)
                 continue;
-            char *html = s_first_part(harness_smtp_message(s_smtp, k));
+            char *html = harness_smtp_first_part(harness_smtp_message(s_smtp, k));
             bool moved = strstr(html, "Møtet er flyttet") != NULL;
             free(html);
             if (moved)

@@ -8,7 +8,6 @@
  * when overdue and reach their owner organisation in the daily reminder. */
 #include "harness.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,25 +586,6 @@ static void test_an_anonymous_reporter_stays_hidden(void **state)
     harness_http_response_free(&r);
 }
 
-/* The first MIME part's text, decoded; the caller frees it. */
-static char *s_first_part(const char *message)
-{
-    const char *start = strstr(message, "Content-Transfer-Encoding: base64\r\n\r\n");
-    assert_non_null(start);
-    start += strlen("Content-Transfer-Encoding: base64\r\n\r\n");
-    const char *end = strstr(start, "--samhand-");
-    char *b64 = calloc(1, (size_t)(end - start) + 1);
-    size_t n = 0;
-    for (const char *p = start; p < end; p++)
-        if (*p != '\r' && *p != '\n')
-            b64[n++] = *p;
-    unsigned char *text = calloc(1, n + 1);
-    int len = EVP_DecodeBlock(text, (unsigned char *)b64, (int)n);
-    assert_true(len > 0);
-    free(b64);
-    return (char *)text;
-}
-
 static void test_overdue_measures_reach_their_owner(void **state)
 {
     char id[40], reference[40], etag[32], text[300];
@@ -659,7 +639,7 @@ static void test_overdue_measures_reach_their_owner(void **state)
         for (size_t j = before; j < n && !html; j++) {
             if (strcmp(harness_smtp_recipient(s_smtp, j), "<postmottak@stolav.no>") != 0)
                 continue;
-            char *part = s_first_part(harness_smtp_message(s_smtp, j));
+            char *part = harness_smtp_first_part(harness_smtp_message(s_smtp, j));
             if (strstr(part, text))
                 html = part;
             else

@@ -33,25 +33,6 @@ static void s_encoded(const char *subject, char out[512])
     snprintf(out, 512, "Subject: =?UTF-8?B?%s?=", b64);
 }
 
-/* The first MIME part's text, decoded. */
-static char *s_first_part(const char *message)
-{
-    const char *start = strstr(message, "Content-Transfer-Encoding: base64\r\n\r\n");
-    assert_non_null(start);
-    start += strlen("Content-Transfer-Encoding: base64\r\n\r\n");
-    const char *end = strstr(start, "--samhand-");
-    char *b64 = calloc(1, (size_t)(end - start) + 1);
-    size_t n = 0;
-    for (const char *p = start; p < end; p++)
-        if (*p != '\r' && *p != '\n')
-            b64[n++] = *p;
-    unsigned char *text = calloc(1, n + 1);
-    int len = EVP_DecodeBlock(text, (unsigned char *)b64, (int)n);
-    assert_true(len > 0);
-    free(b64);
-    return (char *)text;
-}
-
 /* A mail as an outside reader's parser takes it (python3's email
  * package): its content type, its one PDF attachment's file name and
  * bytes, and its text body. */
@@ -238,7 +219,7 @@ static void test_receipt_to_the_reporter(void **state)
     snprintf(text, sizeof text, "Kvittering: avviksmelding %s er mottatt", reference);
     s_encoded(text, subject);
     assert_non_null(strstr(harness_smtp_message(s_smtp, 1), subject));
-    char *html = s_first_part(harness_smtp_message(s_smtp, 1));
+    char *html = harness_smtp_first_part(harness_smtp_message(s_smtp, 1));
     assert_non_null(strstr(html, reference));
     assert_non_null(strstr(html, "svare innen"));
     free(html);
@@ -297,7 +278,7 @@ static void test_new_deviation_to_the_receiver(void **state)
     snprintf(text, sizeof text, "Ny avviksmelding %s til dere", reference);
     s_encoded(text, subject);
     assert_non_null(strstr(harness_smtp_message(s_smtp, before), subject));
-    char *html = s_first_part(harness_smtp_message(s_smtp, before));
+    char *html = harness_smtp_first_part(harness_smtp_message(s_smtp, before));
     assert_non_null(strstr(html, "besvares innen"));
     /* what happened is read in samhand, not in the mail */
     assert_null(strstr(html, "Epikrise mangler"));
@@ -410,7 +391,7 @@ static void test_daily_reminder_digest(void **state)
              oslo.tm_mday, oslo.tm_mon + 1, oslo.tm_year + 1900);
     s_encoded(text, subject);
     assert_non_null(strstr(message, subject));
-    char *html = s_first_part(message);
+    char *html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "<h2>Fristen er passert</h2>\n<ul>\n<li>Oppfølgingspunkt 1: "
                                  "Revidere retningslinje for utskrivning – frist 30.06.2023</li>"));
     assert_non_null(strstr(html, "Oppfølgingspunkt 2: Avklare finansiering av ambulant team"));
@@ -426,7 +407,7 @@ static void test_daily_reminder_digest(void **state)
     /* the committee's secretary: its actions, not Frosta's deviation */
     message = s_mail_to(before, "<sekretariat@helsefellesskapet.no>");
     assert_non_null(message);
-    html = s_first_part(message);
+    html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "Revidere retningslinje for utskrivning"));
     assert_non_null(strstr(html, "Avklare finansiering av ambulant team"));
     assert_null(strstr(html, reference));
@@ -489,12 +470,12 @@ static void test_the_partnerships_rules_in_mails_and_reminders(void **state)
     char text[200];
     snprintf(text, sizeof text, "besvares innen %02d.%02d.%04d.", due.tm_mday, due.tm_mon + 1,
              due.tm_year + 1900);
-    char *html = s_first_part(s_mail_to(before, "<postmottak@frosta.kommune.no>"));
+    char *html = harness_smtp_first_part(s_mail_to(before, "<postmottak@frosta.kommune.no>"));
     if (!strstr(html, text))
         fail_msg("no \"%s\" in %s", text, html);
     assert_null(strstr(html, "bekreftes"));
     free(html);
-    html = s_first_part(s_mail_to(before, "<kari.nordmann@trondheim.kommune.no>"));
+    html = harness_smtp_first_part(s_mail_to(before, "<kari.nordmann@trondheim.kommune.no>"));
     snprintf(text, sizeof text, "Mottakeren skal svare innen %02d.%02d.%04d.", due.tm_mday,
              due.tm_mon + 1, due.tm_year + 1900);
     if (!strstr(html, text))
@@ -519,7 +500,7 @@ static void test_the_partnerships_rules_in_mails_and_reminders(void **state)
             usleep(100 * 1000);
     }
     assert_non_null(message);
-    html = s_first_part(message);
+    html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "Revidere retningslinje for utskrivning"));
     if (strstr(html, "Avklare finansiering av ambulant team"))
         fail_msg("reminded of what falls due in three days with the lead time 0: %s", html);
@@ -556,7 +537,7 @@ static void test_owner_told_of_a_switched_off_subscription(void **state)
     char subject[512];
     s_encoded("Webhook-abonnement slått av: Fagsystem i Frosta", subject);
     assert_non_null(strstr(message, subject));
-    char *html = s_first_part(message);
+    char *html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "mottakeren svarte 410 Gone"));
     assert_non_null(strstr(html, harness_receiver_url(rx)));
     free(html);
@@ -612,7 +593,7 @@ static void test_submitter_told_of_the_decision(void **state)
     char subject[512];
     s_encoded("Innmeldt sak satt på sakslisten: Avviksmeldinger Helseplattformen", subject);
     assert_non_null(strstr(message, subject));
-    char *html = s_first_part(message);
+    char *html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "<html lang=\"nb\">"));
     assert_non_null(strstr(html,
                            "Saken «Avviksmeldinger Helseplattformen», som du meldte inn til "
@@ -623,7 +604,7 @@ static void test_submitter_told_of_the_decision(void **state)
     assert_non_null(message);
     s_encoded("Innmeldt sak avslått: Parkering ved sykehuset", subject);
     assert_non_null(strstr(message, subject));
-    html = s_first_part(message);
+    html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "blir ikke tatt opp. Begrunnelse:"));
     assert_non_null(strstr(html, "Ligger utenfor fagrådets mandat; sendt til sykehuset."));
     free(html);
