@@ -107,9 +107,8 @@ static int s_setup(void **state)
     s_smtp = harness_smtp_start();
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     setenv("SAMHAND_MAIL_FROM", "post@helsefellesskapet.no", 1);
-    char entry[200];
-    harness_api_key("shk_kommune", KOMMUNE, "reporter", entry, sizeof entry);
-    setenv("SAMHAND_API_KEYS", entry, 1);
+    static const harness_key_t keys[] = {{"shk_kommune", KOMMUNE, "reporter"}};
+    harness_api_keys_set(keys, 1);
     s_db = harness_database_url();
     harness_stack_start(&s_stack, s_db);
     return 0;
