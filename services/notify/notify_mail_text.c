@@ -78,10 +78,28 @@ static void s_due_date(const Samhand__V1__Deadline *d, char out[11])
     s_norwegian_date(d->due_date, out);
 }
 
+/* The report's deadlines by `both` (a format of the acknowledgement's
+ * and the answer's date) or, when the partnership set no acknowledgement
+ * deadline (its settings), by `answer_only`; nothing without either. */
+static void s_deadlines(FILE *out, const Samhand__V1__DeviationReport *r, const char *both,
+                        const char *answer_only)
+{
+    char acknowledge[11], answer[11];
+    if (!s_due(r->answer_deadline))
+        return;
+    s_due_date(r->answer_deadline, answer);
+    if (s_due(r->acknowledge_deadline)) {
+        s_due_date(r->acknowledge_deadline, acknowledge);
+        fprintf(out, both, acknowledge, answer);
+    } else {
+        fprintf(out, answer_only, answer);
+    }
+}
+
 char *notify_mail_text_deviation_received(const Samhand__V1__DeviationReport *r,
                                           const char *reporter)
 {
-    char *html = NULL, acknowledge[11], answer[11];
+    char *html = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&html, &len);
     if (!out)
@@ -91,15 +109,8 @@ char *notify_mail_text_deviation_received(const Samhand__V1__DeviationReport *r,
     fputs("</strong> fra ", out);
     html_text(out, reporter);
     fputs(".", out);
-    /* a partnership may set no acknowledgement deadline (its settings) */
-    if (s_due(r->acknowledge_deadline) && s_due(r->answer_deadline)) {
-        s_due_date(r->acknowledge_deadline, acknowledge);
-        s_due_date(r->answer_deadline, answer);
-        fprintf(out, " Den skal bekreftes innen %s og besvares innen %s.", acknowledge, answer);
-    } else if (s_due(r->answer_deadline)) {
-        s_due_date(r->answer_deadline, answer);
-        fprintf(out, " Den skal besvares innen %s.", answer);
-    }
+    s_deadlines(out, r, " Den skal bekreftes innen %s og besvares innen %s.",
+                " Den skal besvares innen %s.");
     fputs("</p>\n<p>Les og behandle meldingen i samhand.</p>\n<p>Hilsen samhand</p>\n"
           "</body></html>\n",
           out);
@@ -109,7 +120,7 @@ char *notify_mail_text_deviation_received(const Samhand__V1__DeviationReport *r,
 
 char *notify_mail_text_deviation_receipt(const Samhand__V1__DeviationReport *r)
 {
-    char *html = NULL, acknowledge[11], answer[11];
+    char *html = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&html, &len);
     if (!out)
@@ -118,15 +129,8 @@ char *notify_mail_text_deviation_receipt(const Samhand__V1__DeviationReport *r)
             NOTIFY_MAIL_HTML_HEAD
             "<p>Avviksmeldingen din er registrert med referanse <strong>%s</strong>.",
             r->reference);
-    if (s_due(r->acknowledge_deadline) && s_due(r->answer_deadline)) {
-        s_due_date(r->acknowledge_deadline, acknowledge);
-        s_due_date(r->answer_deadline, answer);
-        fprintf(out, " Mottakeren skal bekrefte den innen %s og svare innen %s.", acknowledge,
-                answer);
-    } else if (s_due(r->answer_deadline)) {
-        s_due_date(r->answer_deadline, answer);
-        fprintf(out, " Mottakeren skal svare innen %s.", answer);
-    }
+    s_deadlines(out, r, " Mottakeren skal bekrefte den innen %s og svare innen %s.",
+                " Mottakeren skal svare innen %s.");
     fputs("</p>\n<p>Hilsen samhand</p>\n</body></html>\n", out);
     fclose(out);
     return html;
