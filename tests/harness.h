@@ -135,6 +135,20 @@ harness_http_response_t *harness_stack_send(harness_stack_t *stack, const char *
 harness_http_response_t *harness_stack_send_as(harness_stack_t *stack, const char *key,
                                                const char *method, const char *path,
                                                const char *body);
+/* As harness_stack_send_as with one more header `extra` ("If-Match:
+ * \"1\""; NULL: none); `key` NULL: the administrator's. */
+harness_http_response_t *harness_stack_send_with(harness_stack_t *stack, const char *key,
+                                                 const char *method, const char *path,
+                                                 const char *body, const char *extra);
+/* As harness_stack_send_with with the headers `extras` (NULL-terminated,
+ * six at most). */
+harness_http_response_t *harness_stack_send_headers(harness_stack_t *stack, const char *key,
+                                                    const char *method, const char *path,
+                                                    const char *body, const char *const *extras);
+/* The ETag of the newest version of the partnership's settings ("\"…\"",
+ * the microseconds of its updateTime), read with `key` (NULL: the
+ * administrator's), asserting 200. */
+void harness_stack_settings_etag(harness_stack_t *stack, const char *key, char etag[32]);
 
 /* Deletes every webhook subscription the stack has: a test's subscription
  * outliving it would be delivered to its stopped receiver's port, which
@@ -153,6 +167,10 @@ harness_http_response_t *harness_stack_await(harness_stack_t *stack, const char 
  * id (the last item of the answer); publishes the notice of `meeting`
  * (200). */
 void harness_stack_create(harness_stack_t *stack, const char *path, const char *body, char id[40]);
+/* As harness_stack_create, for a POST that makes a resource (201) or does
+ * an action (200): either is taken, the answer printed when it is
+ * neither. */
+void harness_stack_post(harness_stack_t *stack, const char *path, const char *body, char id[40]);
 void harness_stack_add_item(harness_stack_t *stack, const char *meeting, const char *body,
                             char id[40]);
 void harness_stack_publish(harness_stack_t *stack, const char *meeting);
@@ -215,9 +233,9 @@ size_t harness_smtp_wait(harness_smtp_t *s, size_t n, int timeout_ms);
  * borrowed until the server stops. */
 const char *harness_smtp_recipient(harness_smtp_t *s, size_t i);
 const char *harness_smtp_message(harness_smtp_t *s, size_t i);
-/* The i-th mail's text: its base64 parts decoded, one after the other (the
- * HTML, a calendar, a PDF's bytes as they are); the caller frees it. */
-char *harness_smtp_text(harness_smtp_t *s, size_t i);
 void harness_smtp_stop(harness_smtp_t **s_p);
+/* The text of a message's first MIME part (base64 as the mailer writes
+ * it), decoded, asserting it is there; the caller frees it. */
+char *harness_smtp_first_part(const char *message);
 
 #endif

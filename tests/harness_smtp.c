@@ -1,10 +1,11 @@
 /* A real SMTP server for the tests (see harness.h), in a thread of the
- * test: accepts every mail and keeps recipient and message. */
+ * test: accepts every mail and keeps recipient and message; and a mail's
+ * first part decoded, as the tests read it. */
 #include "harness.h"
 
 #include <arpa/inet.h>
-#include <openssl/evp.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -174,26 +175,21 @@ void harness_smtp_stop(harness_smtp_t **s_p)
     *s_p = NULL;
 }
 
-char *harness_smtp_text(harness_smtp_t *s, size_t i)
+char *harness_smtp_first_part(const char *message)
 {
-    const char *message = harness_smtp_message(s, i);
-    const char *mark = "Content-Transfer-Encoding: base64\r\n\r\n";
-    size_t size = strlen(message) + 1, used = 0;
-    char *all = calloc(1, size);
-    for (const char *start = strstr(message, mark); start && all; start = strstr(start, mark)) {
-        start += strlen(mark);
-        const char *end = strstr(start, "\r\n--");
-        if (!end)
-            end = start + strlen(start);
-        char *b64 = calloc(1, (size_t)(end - start) + 1);
-        size_t n = 0;
-        for (const char *p = start; p < end; p++)
-            if (*p != '\r' && *p != '\n')
-                b64[n++] = *p;
-        int len = EVP_DecodeBlock((unsigned char *)all + used, (unsigned char *)b64, (int)n);
-        if (len > 0)
-            used += (size_t)len;
-        free(b64);
-    }
-    return all;
+    const char *start = strstr(message, "Content-Transfer-Encoding: base64\r\n\r\n");
+    assert_non_null(start);
+    start += strlen("Content-Transfer-Encoding: base64\r\n\r\n");
+    const char *end = strstr(start, "--samhand-");
+    assert_non_null(end);
+    char *b64 = calloc(1, (size_t)(end - start) + 1);
+    size_t n = 0;
+    for (const char *p = start; p < end; p++)
+        if (*p != '\r' && *p != '\n')
+            b64[n++] = *p;
+    unsigned char *text = calloc(1, n + 1);
+    int len = EVP_DecodeBlock(text, (unsigned char *)b64, (int)n);
+    assert_true(len > 0);
+    free(b64);
+    return (char *)text;
 }

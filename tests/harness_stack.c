@@ -157,6 +157,17 @@ void harness_stack_create(harness_stack_t *stack, const char *path, const char *
     harness_http_response_free(&r);
 }
 
+void harness_stack_post(harness_stack_t *stack, const char *path, const char *body, char id[40])
+{
+    harness_http_response_t *r = harness_stack_send(stack, "POST", path, body);
+    if (r->status != 201 && r->status != 200)
+        fprintf(stderr, "%s: %s\n", path, r->body);
+    assert_true(r->status == 201 || r->status == 200);
+    if (id)
+        snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_http_response_free(&r);
+}
+
 void harness_stack_add_item(harness_stack_t *stack, const char *meeting, const char *body,
                             char id[40])
 {
@@ -210,11 +221,52 @@ harness_http_response_t *harness_stack_send_as(harness_stack_t *stack, const cha
                                                const char *method, const char *path,
                                                const char *body)
 {
+    return harness_stack_send_with(stack, key, method, path, body, NULL);
+}
+
+harness_http_response_t *harness_stack_send_with(harness_stack_t *stack, const char *key,
+                                                 const char *method, const char *path,
+                                                 const char *body, const char *extra)
+{
+    const char *extras[] = {extra, NULL};
+    return harness_stack_send_headers(stack, key, method, path, body, extras);
+}
+
+harness_http_response_t *harness_stack_send_headers(harness_stack_t *stack, const char *key,
+                                                    const char *method, const char *path,
+                                                    const char *body, const char *const *extras)
+{
     char url[1024], auth[200];
     snprintf(url, sizeof url, "%s%s", stack->base_url, path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
-    const char *headers[] = {auth, NULL};
+    if (key)
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+    else
+        snprintf(auth, sizeof auth, "%s", stack->auth_header);
+    const char *headers[8] = {auth};
+    for (size_t i = 0; extras && extras[i] && i < 6; i++)
+        headers[i + 1] = extras[i];
     return harness_http_request(method, url, body, headers);
+}
+
+void harness_stack_settings_etag(harness_stack_t *stack, const char *key, char etag[32])
+{
+    harness_http_response_t *r =
+        harness_stack_send_with(stack, key, "GET", "/v1/settings/versions", NULL, NULL);
+    harness_expect_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    json_t *newest = json_array_get(items, json_array_size(items) - 1);
+    /* the ETag is the microseconds of updateTime, as every ETag of the API */
+    const char *time_text = json_string_value(json_object_get(newest, "updateTime"));
+    struct tm tm = {0};
+    const char *rest = strptime(time_text, "%Y-%m-%dT%H:%M:%S", &tm);
+    long long micros = (long long)timegm(&tm) * 1000000;
+    if (rest && *rest == '.') {
+        long scale = 100000;
+        for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
+            micros += (*rest - '0') * scale;
+    }
+    snprintf(etag, 32, "\"%lld\"", micros);
+    harness_http_response_free(&r);
 }
 
 static void s_make_key(harness_stack_t *stack, char hash_hex[65])

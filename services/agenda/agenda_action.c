@@ -1,6 +1,7 @@
 /* Actions from committee decisions (tiltak): who is responsible, by when,
  * and dated progress until done; open and overdue ones per committee, and
  * a follow-up item that puts them on an agenda. */
+#include "agenda_action_text.h"
 #include "agenda_checks.h"
 #include "agenda_meeting.h"
 #include "agenda_scope.h"
@@ -196,22 +197,6 @@ int agenda_action_get(bus_call_t *call)
     return 0;
 }
 
-static const char *s_status_text(int status)
-{
-    switch (status) {
-    case SAMHAND__V1__ACTION__STATUS__OPEN:
-        return "Åpen";
-    case SAMHAND__V1__ACTION__STATUS__IN_PROGRESS:
-        return "Pågår";
-    case SAMHAND__V1__ACTION__STATUS__DONE:
-        return "Utført";
-    case SAMHAND__V1__ACTION__STATUS__CANCELLED:
-        return "Avbrutt";
-    default:
-        return "";
-    }
-}
-
 int agenda_action_update(bus_call_t *call)
 {
     const Samhand__V1__UpdateActionRequest *req = (const void *)call->request;
@@ -334,8 +319,8 @@ int agenda_action_update(bus_call_t *call)
         return -1;
     if (fields.status && (int)req->status != old_status) {
         char text[128];
-        snprintf(text, sizeof text, "Status: %s → %s", s_status_text(old_status),
-                 s_status_text(req->status));
+        snprintf(text, sizeof text, "Status: %s → %s", agenda_action_status_text(old_status),
+                 agenda_action_status_text(req->status));
         if (agenda_store_action_note(call->db, req->id, text, author) != 0)
             return bus_call_fail_db(call, "record progress");
     }
@@ -387,7 +372,6 @@ int agenda_action_follow_up(bus_call_t *call)
     int rc = -1;
     Samhand__V1__ListActionsResponse *list = NULL;
     char *text = NULL;
-    size_t len = 0;
     if (m->state != SAMHAND__V1__MEETING__STATE__DRAFT &&
         m->state != SAMHAND__V1__MEETING__STATE__NOTICE_PUBLISHED) {
         bus_call_fail(call, BUS_FAILED_PRECONDITION, "state",
@@ -400,24 +384,15 @@ int agenda_action_follow_up(bus_call_t *call)
         bus_call_fail_db(call, "list actions");
         goto done;
     }
-    /* the action table of the seed notices, one line an action */
-    FILE *out = open_memstream(&text, &len);
-    if (list->n_items == 0)
-        fputs("Ingen åpne tiltak.", out);
-    for (size_t i = 0; i < list->n_items; i++) {
-        Samhand__V1__Action *a = list->items[i];
-        /* the follow-up item is public: an exempt item's action by number */
-        if (a->is_exempt)
-            s_hide_exempt(a);
-        fprintf(out, "%sNr. %d: %s", i ? "\n" : "", a->number, a->description);
-        if (a->responsible[0])
-            fprintf(out, " – Ansvar: %s", a->responsible);
-        fprintf(out, " – Status: %s", s_status_text(a->status));
-        if (a->due_date[0] && strlen(a->due_date) == 10)
-            fprintf(out, " – Frist: %.2s.%.2s.%.4s%s", a->due_date + 8, a->due_date + 5,
-                    a->due_date, a->is_overdue ? " (forfalt)" : "");
+    /* the follow-up item is public: an exempt item's action by number */
+    for (size_t i = 0; i < list->n_items; i++)
+        if (list->items[i]->is_exempt)
+            s_hide_exempt(list->items[i]);
+    text = agenda_action_table_text(list->items, list->n_items);
+    if (!text) {
+        bus_call_fail(call, BUS_INTERNAL, NULL, "out of memory");
+        goto done;
     }
-    fclose(out);
     char duration[16];
     snprintf(duration, sizeof duration, "%d", req->duration_min ? req->duration_min : 10);
     agenda_item_fields_t fields = {

@@ -7,9 +7,10 @@
  * (notify_mail_dispute.c), and
  * of a webhook subscription switched off to its owner. Mails are planned
  * when their event arrives (once, with the event), rendered by agenda (or
- * here), and sent by the mailer (notify_mail_send.c). The reminder digests
+ * here), queued with the documents they carry (notify_mail_queue.c), and
+ * sent by the mailer (notify_mail_send.c). The reminder digests
  * are planned in notify_reminder.c (by the mailer, once a day). */
-#include "samhand_html.h"
+#include "notify_mail_text.h"
 #include "notify_server.h"
 #include "notify_store.h"
 #include "samhand_check.h"
@@ -74,168 +75,6 @@ static int s_keep_directory(db_t *db, const Samhand__V1__Event *e)
 
 /* ------------------------------------------------------------ planning */
 
-static void s_on_mail_queued(void *arg)
-{
-    (void)arg;
-    notify_mail_wake();
-}
-
-int notify_mail_queue(db_t *db, const char *event_id, const char *kind, const char *to,
-                      const char *organization_id, const char *subject, const char *html,
-                      const char *calendar)
-{
-    return notify_mail_queue_with(db, event_id, kind, to, organization_id, subject, html, calendar,
-                                  NULL);
-}
-
-int notify_mail_queue_with(db_t *db, const char *event_id, const char *kind, const char *to,
-                           const char *organization_id, const char *subject, const char *html,
-                           const char *calendar, const char *document_id)
-{
-    const char *params[] = {event_id,        kind,       to, subject, html, calendar,
-                            organization_id, document_id};
-    int is_queued = notify_store_mail_insert_with(db, params);
-    if (is_queued < 0)
-        return -1;
-    if (is_queued) { /* not: planned already, or not to be sent */
-        db_count_at_commit(db, "mail", "in", 1);
-        db_at_commit(db, s_on_mail_queued, NULL); /* the mailer sends it once committed */
-    }
-    return 0;
-}
-
-/* A document of agenda's, as the public reads it; of a notice, the one the
- * event carries (`version`, 0 for minutes), whatever went out since.
- * A client per render: they are few (a notice, minutes), and nothing is
- * left behind when the consumer's thread ends. */
-static char *s_render(const notify_context_t *ctx, const char *method, const char *meeting_id,
-                      int version)
-{
-    bus_client_t *client = bus_client_new(ctx->agenda_endpoint);
-    Samhand__V1__GetMeetingRequest req = SAMHAND__V1__GET_MEETING_REQUEST__INIT;
-    char number[16] = "";
-    if (version > 0)
-        snprintf(number, sizeof number, "%d", version);
-    req.id = (char *)meeting_id;
-    req.version = number;
-    Samhand__V1__Envelope *reply = bus_client_call(client, method, &req.base, 5000);
-    bus_client_destroy(&client);
-    if (!reply)
-        return NULL;
-    char *text = NULL;
-    if (!reply->status || reply->status->code == BUS_OK) {
-        Samhand__V1__Document *doc =
-            samhand__v1__document__unpack(NULL, reply->body.len, reply->body.data);
-        if (doc) {
-            text = strndup((const char *)doc->body.data, doc->body.len);
-            samhand__v1__document__free_unpacked(doc, NULL);
-        }
-    }
-    samhand__v1__envelope__free_unpacked(reply, NULL);
-    return text;
-}
-
-char *notify_mail_render(const notify_context_t *ctx, const char *method, const char *meeting_id)
-{
-    return s_render(ctx, method, meeting_id, 0);
-}
-
-int notify_mail_keep_documents(db_t *db, const Samhand__V1__Event *e, const notify_context_t *ctx,
-                               const char *meeting_id, int notice_version, bool is_minutes,
-                               char *const *person_ids, int n, const char *filename,
-                               char (*document_ids)[40])
-{
-    Samhand__V1__GetMailDocumentsRequest req = SAMHAND__V1__GET_MAIL_DOCUMENTS_REQUEST__INIT;
-    char version[16] = "";
-    if (!is_minutes && notice_version > 0)
-        snprintf(version, sizeof version, "%d", notice_version);
-    req.meeting_id = (char *)meeting_id;
-    req.kind = is_minutes ? SAMHAND__V1__GET_MAIL_DOCUMENTS_REQUEST__KIND__MINUTES
-                          : SAMHAND__V1__GET_MAIL_DOCUMENTS_REQUEST__KIND__NOTICE;
-    req.version = version;
-    req.person_ids = (char **)person_ids;
-    req.n_person_ids = (size_t)n;
-    /* on the consumer's fiber: the loop serves on while agenda renders */
-    bus_client_t *client = bus_client_new(ctx->agenda_endpoint);
-    Samhand__V1__Envelope *reply =
-        client ? bus_client_call(client, "agenda.GetMailDocuments", &req.base, 15000) : NULL;
-    bus_client_destroy(&client);
-    Samhand__V1__GetMailDocumentsResponse *docs =
-        !reply || (reply->status && reply->status->code != BUS_OK)
-            ? NULL
-            : samhand__v1__get_mail_documents_response__unpack(NULL, reply->body.len,
-                                                               reply->body.data);
-    if (reply)
-        samhand__v1__envelope__free_unpacked(reply, NULL);
-    if (!docs)
-        return -1;
-    char public_id[40] = "", members_id[40] = "";
-    int rc = 0;
-    if (docs->public_document &&
-        notify_store_mail_document_keep(
-            db, e->id, "public", filename, docs->public_document->content_type,
-            docs->public_document->body.data, docs->public_document->body.len, public_id) != 0)
-        rc = -1;
-    if (rc == 0 && docs->members_document &&
-        notify_store_mail_document_keep(
-            db, e->id, "members", filename, docs->members_document->content_type,
-            docs->members_document->body.data, docs->members_document->body.len, members_id) != 0)
-        rc = -1;
-    for (int i = 0; rc == 0 && i < n; i++) {
-        bool is_member = false;
-        for (size_t k = 0; k < docs->n_member_person_ids; k++)
-            if (strcmp(docs->member_person_ids[k], person_ids[i]) == 0)
-                is_member = true;
-        snprintf(document_ids[i], 40, "%s", is_member ? members_id : public_id);
-        if (!document_ids[i][0])
-            rc = -1; /* agenda left someone without a document */
-    }
-    samhand__v1__get_mail_documents_response__free_unpacked(docs, NULL);
-    return rc;
-}
-
-/* The short text of a mail that carries its document as PDF: what it
- * is, when, and where the same is read in samhand. Data in, text out; the
- * caller frees it. */
-static char *s_document_mail_text(const char *kind, const Samhand__V1__Meeting *m,
-                                  const char *committee, const char *filename, bool has_calendar,
-                                  const char *web_url)
-{
-    char *html = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&html, &len);
-    if (!out)
-        return NULL;
-    char date[11], clock[6];
-    time_format_date(m->start_time->seconds, date);
-    time_format_clock(m->start_time->seconds, clock);
-    const char *what = strcmp(kind, "minutes") == 0      ? "referatet fra"
-                       : strcmp(kind, "supplement") == 0 ? "tilleggsinnkallingen til"
-                                                         : "innkallingen til";
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>Vedlagt er ",
-          out);
-    fputs(what, out);
-    fputs(" møtet i ", out);
-    html_text(out, committee);
-    fprintf(out, " %s kl. %s (", date, clock);
-    html_text(out, filename);
-    fputs(")", out);
-    if (has_calendar)
-        fputs(", og møtet er lagt ved som kalenderhendelse", out);
-    fputs(".</p>\n", out);
-    if (web_url && web_url[0]) {
-        fputs("<p>Møtet og dokumentene finner du også i samhand: <a href=\"", out);
-        html_text(out, web_url);
-        fputs("/mine-moter.html\">", out);
-        html_text(out, web_url);
-        fputs("/mine-moter.html</a>.</p>\n", out);
-    }
-    fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
-    fclose(out);
-    return html;
-}
-
 /* notify_mail_keep_documents for the members on a meeting's mail. */
 static int s_keep_member_documents(db_t *db, const Samhand__V1__Event *e,
                                    const notify_context_t *ctx, const Samhand__V1__Meeting *m,
@@ -291,14 +130,15 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     char(*document_ids)[40] = NULL;
     if (n > 0) {
         if (!is_minutes)
-            calendar = s_render(ctx, "agenda.GetMeetingCalendar", m->id, m->notice_version);
+            calendar =
+                notify_mail_render(ctx, "agenda.GetMeetingCalendar", m->id, m->notice_version);
         if (has_pdf) {
             /* «Innkalling ASU 08.02.2023.pdf» */
             snprintf(filename, sizeof filename, "%s %.200s %s.pdf", file_word, members[0].committee,
                      date);
             document_ids = calloc((size_t)n, sizeof *document_ids);
-            html = s_document_mail_text(kind, m, members[0].committee, filename, calendar != NULL,
-                                        ctx->web_url);
+            html = notify_mail_text_document(kind, m, members[0].committee, filename,
+                                             calendar != NULL, ctx->web_url);
             if (!document_ids || !html ||
                 s_keep_member_documents(db, e, ctx, m, is_minutes, members, n, filename,
                                         document_ids) != 0) {
@@ -306,7 +146,7 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
                 html = NULL;
             }
         } else {
-            html = s_render(ctx, document, m->id, m->notice_version);
+            html = notify_mail_render(ctx, document, m->id, m->notice_version);
         }
         if (!html) {
             log_warn("could not render the %s of a meeting; trying again later", kind);
@@ -327,13 +167,6 @@ static int s_plan_meeting(db_t *db, const Samhand__V1__Event *e, const notify_co
     return rc;
 }
 
-/* A deadline with a due date (YYYY-MM-DD) to print; none when the rule
- * the report was submitted under has none. */
-static bool s_due(const Samhand__V1__Deadline *d)
-{
-    return d && strlen(d->due_date) == 10;
-}
-
 /* A deviation for the receiving organisation to answer, to its shared
  * address: the reference, who sent it and the deadlines, nothing of the
  * case itself (that is read in samhand, where access is checked). */
@@ -348,30 +181,10 @@ static int s_tell_receiver(db_t *db, const Samhand__V1__Event *e,
         return found; /* 0: no shared address known: the feed and webhooks tell it */
     char subject[200];
     snprintf(subject, sizeof subject, "Ny avviksmelding %s til dere", r->reference);
-    char *html = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&html, &len);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n", out);
-    fputs("<p>Dere har mottatt avviksmelding <strong>", out);
-    html_text(out, r->reference);
-    fputs("</strong> fra ", out);
-    html_text(out, reporter);
-    fputs(".", out);
-    /* a partnership may set no acknowledgement deadline (its settings) */
-    if (s_due(r->acknowledge_deadline) && s_due(r->answer_deadline))
-        fprintf(out, " Den skal bekreftes innen %.2s.%.2s.%.4s og besvares innen %.2s.%.2s.%.4s.",
-                r->acknowledge_deadline->due_date + 8, r->acknowledge_deadline->due_date + 5,
-                r->acknowledge_deadline->due_date, r->answer_deadline->due_date + 8,
-                r->answer_deadline->due_date + 5, r->answer_deadline->due_date);
-    else if (s_due(r->answer_deadline))
-        fprintf(out, " Den skal besvares innen %.2s.%.2s.%.4s.", r->answer_deadline->due_date + 8,
-                r->answer_deadline->due_date + 5, r->answer_deadline->due_date);
-    fputs("</p>\n<p>Les og behandle meldingen i samhand.</p>\n<p>Hilsen samhand</p>\n"
-          "</body></html>\n",
-          out);
-    fclose(out);
-    int rc = notify_mail_queue(db, e->id, "deviation_received", address,
-                               r->receiving_organization_id, subject, html, NULL);
+    char *html = notify_mail_text_deviation_received(r, reporter);
+    int rc = !html ? -1
+                   : notify_mail_queue(db, e->id, "deviation_received", address,
+                                       r->receiving_organization_id, subject, html, NULL);
     free(html);
     free(address);
     free(reporter);
@@ -400,86 +213,23 @@ static int s_plan_deviation(db_t *db, const Samhand__V1__Event *e)
         return 0;
     }
     if (r->reporter_email[0]) {
-        char *html = NULL, subject[200];
-        size_t len = 0;
-        FILE *out = open_memstream(&html, &len);
-        fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n",
-              out);
-        if (receipt) {
+        char subject[200];
+        if (receipt)
             snprintf(subject, sizeof subject, "Kvittering: avviksmelding %s er mottatt",
                      r->reference);
-            fprintf(out, "<p>Avviksmeldingen din er registrert med referanse <strong>%s</strong>.",
-                    r->reference);
-            if (s_due(r->acknowledge_deadline) && s_due(r->answer_deadline))
-                fprintf(out,
-                        " Mottakeren skal bekrefte den innen %.2s.%.2s.%.4s og svare innen "
-                        "%.2s.%.2s.%.4s.",
-                        r->acknowledge_deadline->due_date + 8,
-                        r->acknowledge_deadline->due_date + 5, r->acknowledge_deadline->due_date,
-                        r->answer_deadline->due_date + 8, r->answer_deadline->due_date + 5,
-                        r->answer_deadline->due_date);
-            else if (s_due(r->answer_deadline))
-                fprintf(out, " Mottakeren skal svare innen %.2s.%.2s.%.4s.",
-                        r->answer_deadline->due_date + 8, r->answer_deadline->due_date + 5,
-                        r->answer_deadline->due_date);
-            fputs("</p>\n", out);
-        } else {
+        else
             snprintf(subject, sizeof subject, "Svar på avviksmelding %s", r->reference);
-            fprintf(out, "<p>Avviksmelding <strong>%s</strong> er besvart:</p>\n<blockquote>",
-                    r->reference);
-            html_text(out, r->answer);
-            fputs(
-                "</blockquote>\n<p>Er du ikke enig i svaret, kan du bestride det i samhand.</p>\n",
-                out);
-        }
-        fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
-        fclose(out);
-        rc =
-            notify_mail_queue(db, e->id, receipt ? "deviation_receipt" : "deviation_answer",
-                              r->reporter_email, r->reporting_organization_id, subject, html, NULL);
+        char *html =
+            receipt ? notify_mail_text_deviation_receipt(r) : notify_mail_text_deviation_answer(r);
+        rc = !html
+                 ? -1
+                 : notify_mail_queue(db, e->id, receipt ? "deviation_receipt" : "deviation_answer",
+                                     r->reporter_email, r->reporting_organization_id, subject, html,
+                                     NULL);
         free(html);
     }
     samhand__v1__deviation_report__free_unpacked(r, NULL);
     return rc;
-}
-
-/* The mail to a proposal's submitter: where it was placed, or why it was
- * declined. Data in, text out; the caller frees both. */
-static void s_proposal_text(const Samhand__V1__Proposal *p, bool is_accepted, const char *committee,
-                            char **subject_p, char **html_p)
-{
-    char *subject = NULL, *html = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&subject, &len);
-    fprintf(out, "%s: %.200s",
-            is_accepted ? "Innmeldt sak satt på sakslisten" : "Innmeldt sak avslått", p->title);
-    fclose(out);
-    check_utf8_cut(subject); /* 200 bytes may end inside a character */
-    out = open_memstream(&html, &len);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>Saken «",
-          out);
-    html_text(out, p->title);
-    fputs("», som du meldte inn til ", out);
-    html_text(out, committee);
-    if (is_accepted) {
-        fputs(", er satt på sakslisten", out);
-        if (p->meeting_start_time) {
-            char date[11], clock[6];
-            time_format_date(p->meeting_start_time->seconds, date);
-            time_format_clock(p->meeting_start_time->seconds, clock);
-            fprintf(out, " til møtet %s kl. %s", date, clock);
-        }
-        fputs(".</p>\n", out);
-    } else {
-        fputs(", blir ikke tatt opp. Begrunnelse:</p>\n<blockquote>", out);
-        html_text(out, p->decline_reason);
-        fputs("</blockquote>\n", out);
-    }
-    fputs("<p>Du kan følge saken i samhand.</p>\n<p>Hilsen samhand</p>\n</body></html>\n", out);
-    fclose(out);
-    *subject_p = subject;
-    *html_p = html;
 }
 
 /* A proposal placed on an agenda or declined: its submitter hears of it,
@@ -503,7 +253,7 @@ static int s_plan_proposal(db_t *db, const Samhand__V1__Event *e)
         return -1;
     }
     char *subject = NULL, *html = NULL;
-    s_proposal_text(p, is_accepted, found ? committee : "utvalget", &subject, &html);
+    notify_mail_text_proposal(p, is_accepted, found ? committee : "utvalget", &subject, &html);
     free(committee);
     int rc = notify_mail_queue(
         db, e->id, is_accepted ? "proposal_accepted" : "proposal_declined", p->submitter_email,
@@ -532,26 +282,10 @@ static int s_subscription_mail(db_t *db, const char *subscription_id, bool is_fa
     snprintf(subject, sizeof subject, "%s: %.200s", subject_opening,
              description[0] ? description : contact.url);
     check_utf8_cut(subject);
-    char *html = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&html, &len);
-    fprintf(out,
-            "<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-            "<p>%s <code>",
-            opening);
-    html_text(out, contact.url);
-    fputs("</code>", out);
-    if (description[0]) {
-        fputs(" (", out);
-        html_text(out, description);
-        fputs(")", out);
-    }
-    fputs(": ", out);
-    html_text(out, why);
-    fprintf(out, ".</p>\n%s<p>Hilsen samhand</p>\n</body></html>\n", closing);
-    fclose(out);
-    int rc =
-        notify_mail_queue(db, contact.mail_key, kind, contact.address, NULL, subject, html, NULL);
+    char *html = notify_mail_text_subscription(opening, contact.url, description, why, closing);
+    int rc = !html ? -1
+                   : notify_mail_queue(db, contact.mail_key, kind, contact.address, NULL, subject,
+                                       html, NULL);
     free(html);
     notify_subscription_contact_clear(&contact);
     return rc;

@@ -6,6 +6,7 @@
  * when no deputy is left, the committee's secretaries are told whose seat
  * stands empty. The member's reason is never in them: the events do not
  * carry it. */
+#include "notify_mail_text.h"
 #include "notify_server.h"
 #include "notify_store.h"
 #include "samhand/v1/agenda.pb-c.h"
@@ -40,14 +41,11 @@ static char *s_intro(const Samhand__V1__CallUp *c, const char *committee, const 
         time_format_clock(c->meeting_start_time->seconds, clock);
         fprintf(out, " %s kl. %s", date, clock);
     }
-    fputs(".</p>\n<p>Svar om du kan komme: <a href=\"", out);
-    char link[512];
-    snprintf(link, sizeof link, "%s/mine-moter.html?innkalling=%s", web_url, c->id);
-    html_text(out, link);
-    fputs("\">", out);
-    html_text(out, link);
-    fputs("</a>. Takker du nei, blir neste vara innkalt.</p>\n<p>Møteinnkallingen er vedlagt (",
-          out);
+    fputs(".</p>\n<p>Svar om du kan komme: ", out);
+    char page[128];
+    snprintf(page, sizeof page, "mine-moter.html?innkalling=%s", c->id);
+    notify_mail_text_link(out, web_url, page);
+    fputs(". Takker du nei, blir neste vara innkalt.</p>\n<p>Møteinnkallingen er vedlagt (", out);
     html_text(out, filename);
     fputs("), og møtet er lagt ved som kalenderhendelse.</p>\n</div>\n", out);
     fclose(out);
@@ -71,8 +69,7 @@ static char *s_with_notice(const char *intro, const char *notice)
         fputs(intro, out);
         fputs(body, out);
     } else {
-        fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n",
-              out);
+        fputs(NOTIFY_MAIL_HTML_HEAD, out);
         fputs(intro, out);
         fputs("</body></html>\n", out);
     }
@@ -91,21 +88,16 @@ static void s_when(const Samhand__V1__CallUp *c, char date[11], char clock[6])
 }
 
 /* The committee's name (else its short name) and short name (else its
- * name) into the caller's buffers. 0, or -1 on error. */
+ * name) into the caller's buffers, "utvalget" for one unknown. 0, or -1 on
+ * error. */
 static int s_committee(db_t *db, const char *committee_id, char name[300], char short_name[300])
 {
-    const char *params[] = {committee_id};
-    PGresult *res = db_query(db,
-                             "SELECT coalesce(nullif(name, ''), short_name), "
-                             "coalesce(nullif(short_name, ''), name) FROM committees WHERE id = "
-                             "$1::uuid",
-                             1, params);
-    if (!res)
-        return -1;
-    snprintf(name, 300, "%s", PQntuples(res) ? PQgetvalue(res, 0, 0) : "utvalget");
-    snprintf(short_name, 300, "%s", PQntuples(res) ? PQgetvalue(res, 0, 1) : "utvalget");
-    PQclear(res);
-    return 0;
+    int found = notify_store_committee_names(db, committee_id, name, short_name);
+    if (found == 0) {
+        snprintf(name, 300, "%s", "utvalget");
+        snprintf(short_name, 300, "%s", "utvalget");
+    }
+    return found < 0 ? -1 : 0;
 }
 
 /* The mail to a deputy whose call-up ended: the meeting was cancelled,
@@ -120,9 +112,7 @@ static char *s_ended_text(const Samhand__V1__CallUp *c, const char *committee, b
     if (!out)
         return NULL;
     s_when(c, date, clock);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>Du var innkalt som ",
-          out);
+    fputs(NOTIFY_MAIL_HTML_HEAD "<p>Du var innkalt som ", out);
     if (c->rank > 0)
         fprintf(out, "%d. ", c->rank);
     fputs("vara for ", out);
@@ -139,11 +129,9 @@ static char *s_ended_text(const Samhand__V1__CallUp *c, const char *committee, b
             ". Møtet er avlyst, og innkallingen din gjelder ikke lenger. Du skal ikke møte.</p>\n",
             out);
     if (web_url && web_url[0]) {
-        fputs("<p>Dine møter finner du i samhand: <a href=\"", out);
-        html_text(out, web_url);
-        fputs("/mine-moter.html\">", out);
-        html_text(out, web_url);
-        fputs("/mine-moter.html</a>.</p>\n", out);
+        fputs("<p>Dine møter finner du i samhand: ", out);
+        notify_mail_text_link(out, web_url, "mine-moter.html");
+        fputs(".</p>\n", out);
     }
     fputs("<p>Hilsen samhand</p>\n</body></html>\n", out);
     fclose(out);
@@ -162,14 +150,11 @@ static int s_plan_ended(db_t *db, const Samhand__V1__Event *e, const Samhand__V1
         const Samhand__V1__CallUp *c = a->call_ups[i];
         if (c->state != SAMHAND__V1__CALL_UP__STATE__ENDED)
             continue;
-        const char *params[] = {c->deputy_person_id};
-        PGresult *res = db_query(db,
-                                 "SELECT email, organization_id FROM people WHERE id = $1::uuid "
-                                 "AND email <> ''",
-                                 1, params);
-        if (!res)
+        notify_mail_address_t to = {0};
+        int found = notify_store_person_address(db, c->deputy_person_id, &to);
+        if (found < 0)
             return -1;
-        if (PQntuples(res) > 0) {
+        if (found > 0) {
             char *html = s_ended_text(c, committee, is_moved, ctx->web_url);
             char subject[400], date[11], clock[6];
             s_when(c, date, clock);
@@ -178,12 +163,11 @@ static int s_plan_ended(db_t *db, const Samhand__V1__Event *e, const Samhand__V1
                               : "Avlyst møte, innkallingen som vara gjelder ikke",
                      short_name, date);
             rc = !html ? -1
-                       : notify_mail_queue(db, e->id, "callup_ended", PQgetvalue(res, 0, 0),
-                                           PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
+                       : notify_mail_queue(db, e->id, "callup_ended", to.email, to.organization_id,
                                            subject, html, NULL);
             free(html);
         }
-        PQclear(res);
+        notify_mail_address_clear(&to);
     }
     return rc;
 }
@@ -199,9 +183,7 @@ static char *s_no_deputy_text(const Samhand__V1__Absence *a, const char *committ
     FILE *out = open_memstream(&html, &len);
     if (!out)
         return NULL;
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>",
-          out);
+    fputs(NOTIFY_MAIL_HTML_HEAD "<p>", out);
     html_text(out, a->person_name);
     fputs(" har meldt forfall til møtet i ", out);
     html_text(out, committee);
@@ -231,11 +213,8 @@ static char *s_no_deputy_text(const Samhand__V1__Absence *a, const char *committ
     }
     fputs("<p>Se møtets plasser og kall inn noen andre om det trengs", out);
     if (web_url && web_url[0]) {
-        fputs(": <a href=\"", out);
-        html_text(out, web_url);
-        fputs("/moter.html\">", out);
-        html_text(out, web_url);
-        fputs("/moter.html</a>", out);
+        fputs(": ", out);
+        notify_mail_text_link(out, web_url, "moter.html");
     }
     fputs(".</p>\n<p>Hilsen samhand</p>\n</body></html>\n", out);
     fclose(out);
@@ -253,28 +232,21 @@ static int s_plan_no_deputy(db_t *db, const Samhand__V1__Event *e, const Samhand
         s_when(a->call_ups[i], date, clock);
     if (date[0])
         snprintf(day, sizeof day, "%.4s-%.2s-%.2s", date + 6, date + 3, date);
-    const char *params[] = {a->committee_id, day[0] ? day : NULL};
-    PGresult *res = db_query(
-        db,
-        "SELECT DISTINCT p.email, p.organization_id FROM memberships ms JOIN people p ON p.id = "
-        "ms.person_id WHERE ms.committee_id = $1::uuid AND ms.role = 'SECRETARY' AND "
-        "ms.term_from <= coalesce($2::date, current_date) AND (ms.term_to IS NULL OR "
-        "ms.term_to >= coalesce($2::date, current_date)) AND p.email <> ''",
-        2, params);
-    if (!res)
+    int n = 0;
+    notify_mail_address_t *secretaries =
+        notify_store_secretary_addresses(db, a->committee_id, day[0] ? day : NULL, &n);
+    if (n < 0)
         return -1;
     int rc = 0;
-    char *html =
-        PQntuples(res) > 0 ? s_no_deputy_text(a, committee, date, clock, ctx->web_url) : NULL;
+    char *html = n > 0 ? s_no_deputy_text(a, committee, date, clock, ctx->web_url) : NULL;
     char subject[400];
     snprintf(subject, sizeof subject, "Ingen vara igjen: %s %s", short_name, date);
-    for (int i = 0; rc == 0 && i < PQntuples(res); i++)
+    for (int i = 0; rc == 0 && i < n; i++)
         rc = !html ? -1
-                   : notify_mail_queue(db, e->id, "no_deputy_left", PQgetvalue(res, i, 0),
-                                       PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1),
-                                       subject, html, NULL);
+                   : notify_mail_queue(db, e->id, "no_deputy_left", secretaries[i].email,
+                                       secretaries[i].organization_id, subject, html, NULL);
     free(html);
-    PQclear(res);
+    notify_mail_addresses_free(secretaries, n);
     return rc;
 }
 
@@ -306,27 +278,22 @@ int notify_mail_callup_plan(db_t *db, const Samhand__V1__Event *e, const notify_
         samhand__v1__absence__free_unpacked(a, NULL);
         return 0;
     }
-    const char *params[] = {c->deputy_person_id, a->committee_id};
-    PGresult *res = db_query(db,
-                             "SELECT p.email, p.organization_id, (SELECT coalesce(nullif("
-                             "c.name, ''), c.short_name) FROM committees c WHERE c.id = "
-                             "$2::uuid), (SELECT coalesce(nullif(c.short_name, ''), c.name) "
-                             "FROM committees c WHERE c.id = $2::uuid) FROM people p WHERE "
-                             "p.id = $1::uuid AND p.email <> ''",
-                             2, params);
-    int rc = res ? 0 : -1;
-    if (res && PQntuples(res) > 0) {
-        const char *committee = PQgetisnull(res, 0, 2) ? "utvalget" : PQgetvalue(res, 0, 2);
-        const char *short_name = PQgetisnull(res, 0, 3) ? committee : PQgetvalue(res, 0, 3);
+    notify_mail_address_t to = {0};
+    char committee[300], short_name[300];
+    int found = notify_store_person_address(db, c->deputy_person_id, &to);
+    int rc = found < 0 ? -1 : 0;
+    if (found > 0 && s_committee(db, a->committee_id, committee, short_name) != 0)
+        rc = -1;
+    else if (found > 0) {
         /* the notice as PDF, as the deputy reads it (a member today: in full) */
-        char subject[300], date[11] = "", filename[300], document_id[40] = "";
+        char subject[400], date[11] = "", filename[300], document_id[40] = "";
         if (c->meeting_start_time)
             time_format_date(c->meeting_start_time->seconds, date);
         snprintf(filename, sizeof filename, "Innkalling %.200s %s.pdf", short_name, date);
         char *const person_ids[] = {c->deputy_person_id};
         int kept = notify_mail_keep_documents(db, e, ctx, a->meeting_id, 0, false, person_ids, 1,
                                               filename, &document_id);
-        char *calendar = notify_mail_render(ctx, "agenda.GetMeetingCalendar", a->meeting_id);
+        char *calendar = notify_mail_render(ctx, "agenda.GetMeetingCalendar", a->meeting_id, 0);
         char *intro = s_intro(c, committee, filename, ctx->web_url);
         char *html = intro ? s_with_notice(intro, NULL) : NULL;
         if (kept != 0 || !calendar || !html) {
@@ -334,15 +301,14 @@ int notify_mail_callup_plan(db_t *db, const Samhand__V1__Event *e, const notify_
             rc = -1;
         } else {
             snprintf(subject, sizeof subject, "Innkalling som vara: %s %s", short_name, date);
-            rc = notify_mail_queue_with(db, e->id, "callup", PQgetvalue(res, 0, 0),
-                                        PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
-                                        subject, html, calendar, document_id);
+            rc = notify_mail_queue_with(db, e->id, "callup", to.email, to.organization_id, subject,
+                                        html, calendar, document_id);
         }
         free(calendar);
         free(intro);
         free(html);
     }
-    PQclear(res);
+    notify_mail_address_clear(&to);
     samhand__v1__absence__free_unpacked(a, NULL);
     return rc;
 }

@@ -6,6 +6,7 @@
  * committee and its words; nothing of the report itself, which is read in
  * samhand where access is checked. */
 #include "samhand_html.h"
+#include "notify_mail_text.h"
 #include "notify_server.h"
 #include "notify_store.h"
 #include "samhand/v1/deviation.pb-c.h"
@@ -27,8 +28,7 @@ static void s_text(const Samhand__V1__DeviationReport *r, const char *committee,
             committee, r->reference);
     fclose(out);
     out = open_memstream(&html, &len);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n<p>",
-          out);
+    fputs(NOTIFY_MAIL_HTML_HEAD "<p>", out);
     html_text(out, committee);
     fputs(decided ? " har behandlet det bestridte svaret på avviksmelding <strong>"
                   : " tar ikke opp det bestridte svaret på avviksmelding <strong>",

@@ -7,7 +7,7 @@
  * digests are planned once (the first replica to mark the day plans them)
  * and sent like every other mail; how many working days ahead a due date
  * is reminded of is the partnership's settings' (deviation's events). */
-#include "samhand_html.h"
+#include "notify_mail_text.h"
 #include "notify_server.h"
 #include "notify_store.h"
 #include "samhand/v1/agenda.pb-c.h"
@@ -136,72 +136,16 @@ int notify_reminder_keep(db_t *db, const Samhand__V1__Event *event)
 
 /* ------------------------------------------------------------ the digest */
 
-/* "2026-11-20" -> "20.11.2026" */
-static void s_norwegian_date(const char *iso, char out[11])
-{
-    snprintf(out, 11, "%.2s.%.2s.%.4s", iso + 8, iso + 5, iso);
-}
-
-#define DIGEST_MAX_ITEMS 100 /* listed in one mail; the rest are counted */
-
 /* Rows [from, to) of `due` are one address's items, oldest due first. */
 static int s_plan_one(db_t *db, const char *digest_id, const notify_due_t *due, int from, int to,
                       const char *today)
 {
-    int overdue = 0;
-    for (int i = from; i < to; i++)
-        overdue += due[i].is_overdue;
-    int soon = to - from - overdue;
-    char date[11], subject[200];
-    s_norwegian_date(today, date);
-    if (overdue && soon)
-        snprintf(subject, sizeof subject, "Påminnelse %s: %d %s passert, %d forfaller snart", date,
-                 overdue, overdue == 1 ? "frist" : "frister", soon);
-    else if (overdue)
-        snprintf(subject, sizeof subject, "Påminnelse %s: %d %s passert", date, overdue,
-                 overdue == 1 ? "frist" : "frister");
-    else
-        snprintf(subject, sizeof subject, "Påminnelse %s: %d %s forfaller snart", date, soon,
-                 soon == 1 ? "frist" : "frister");
-
-    char *html = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&html, &len);
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"></head><body>\n"
-          "<p>Dette er fristene i samhand som gjelder dere.</p>\n",
-          out);
-    for (int section = 0; section < 2; section++) {
-        bool want_overdue = section == 0;
-        if ((want_overdue && !overdue) || (!want_overdue && !soon))
-            continue;
-        fputs(want_overdue ? "<h2>Fristen er passert</h2>\n<ul>\n"
-                           : "<h2>Forfaller snart</h2>\n<ul>\n",
-              out);
-        int listed = 0, left = 0;
-        for (int i = from; i < to; i++) {
-            if (due[i].is_overdue != want_overdue)
-                continue;
-            if (listed == DIGEST_MAX_ITEMS) {
-                left++;
-                continue;
-            }
-            char day[11];
-            s_norwegian_date(due[i].due_date, day);
-            fputs("<li>", out);
-            html_text(out, due[i].title);
-            fprintf(out, " – frist %s</li>\n", day);
-            listed++;
-        }
-        if (left)
-            fprintf(out, "<li>og %d til</li>\n", left);
-        fputs("</ul>\n", out);
-    }
-    fputs("<p>Følg opp i samhand. Du får én slik oversikt per dag så lenge noe forfaller.</p>\n"
-          "<p>Hilsen samhand</p>\n</body></html>\n",
-          out);
-    fclose(out);
-    int rc =
-        notify_mail_queue(db, digest_id, "digest", due[from].address, NULL, subject, html, NULL);
+    char *subject = NULL, *html = NULL;
+    notify_mail_text_digest(due + from, (size_t)(to - from), today, &subject, &html);
+    int rc = !subject || !html ? -1
+                               : notify_mail_queue(db, digest_id, "digest", due[from].address, NULL,
+                                                   subject, html, NULL);
+    free(subject);
     free(html);
     return rc;
 }

@@ -96,8 +96,9 @@ char *notify_cloudevent_own(const char *id, const char *type, const char *subjec
  * the mails an event calls for. 0 or -1 (try the event again later). */
 int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx);
 
-/* Plans one mail, once per event and address (a second time is a no-op),
- * counted into the mail queue when the transaction commits. A mail of an
+/* Plans one mail (notify_mail_queue.c), once per event and address (a
+ * second time is a no-op), counted into the mail queue when the
+ * transaction commits. A mail of an
  * event goes only when its recipient, a person or an organisation's
  * address with no role (of `organization_id`, NULL if none), may see the
  * event (visible_to): an event for some roles or principals goes by no
@@ -112,9 +113,11 @@ int notify_mail_queue_with(db_t *db, const char *event_id, const char *kind, con
                            const char *calendar, const char *document_id);
 
 /* A document of agenda's (`method`: agenda.GetMeetingNotice, …) of the
- * meeting as the public reads its last notice; the caller frees it. NULL
- * when agenda could not render it. */
-char *notify_mail_render(const notify_context_t *ctx, const char *method, const char *meeting_id);
+ * meeting as the public reads it: of a notice, the one of `version` (0:
+ * the last), whatever went out since; 0 for minutes. The caller frees it.
+ * NULL when agenda could not render it (notify_mail_queue.c). */
+char *notify_mail_render(const notify_context_t *ctx, const char *method, const char *meeting_id,
+                         int version);
 
 /* The PDFs of a meeting's mails as agenda makes them for its recipients
  * `person_ids` (n; a variant each, the public's or the members'): its notice

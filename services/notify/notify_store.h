@@ -193,6 +193,27 @@ int notify_store_review_address(db_t *db, const char *reporting_id, const char *
 /* The committee's short name, else its name, malloc'ed into *name. 1, 0
  * when there is none, -1. */
 int notify_store_committee_name(db_t *db, const char *committee_id, char **name);
+/* The committee's name (else its short name) into `name` and its short
+ * name (else its name) into `short_name`. 1, 0 when there is none (the
+ * buffers untouched), -1. */
+int notify_store_committee_names(db_t *db, const char *committee_id, char name[300],
+                                 char short_name[300]);
+
+/* An address a mail goes to, and the recipient's organisation (NULL: none). */
+typedef struct {
+    char *email, *organization_id;
+} notify_mail_address_t;
+
+/* The address of person `person_id`. 1, 0 when they have none, -1.
+ * notify_mail_address_clear frees its strings. */
+int notify_store_person_address(db_t *db, const char *person_id, notify_mail_address_t *address);
+void notify_mail_address_clear(notify_mail_address_t *address);
+/* The secretaries of `committee_id` on `day` (YYYY-MM-DD; NULL: today)
+ * with an address, each address once; *n of them (-1 and NULL when the
+ * database failed). Free with notify_mail_addresses_free. */
+notify_mail_address_t *notify_store_secretary_addresses(db_t *db, const char *committee_id,
+                                                        const char *day, int *n);
+void notify_mail_addresses_free(notify_mail_address_t *rows, int n);
 
 /* Whom a mail about a subscription goes to. */
 typedef struct {

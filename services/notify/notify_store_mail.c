@@ -1,10 +1,12 @@
 /* The SQL of the mail's planning: a mail queued once per event and
- * address, and whom a mail goes to (a committee's members, an
- * organisation's shared address, a subscription's contact). The mailer's
- * claims and outcomes are in notify_store.c. See notify_store.h. */
+ * address, and whom a mail goes to (a committee's members or secretaries,
+ * a person, an organisation's shared address, a subscription's contact).
+ * The mailer's claims and outcomes are in notify_store.c. See
+ * notify_store.h. */
 #include "notify_store.h"
 #include "samhand_rows.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +188,83 @@ int notify_store_committee_name(db_t *db, const char *committee_id, char **name)
         *name = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
     return found;
+}
+
+int notify_store_committee_names(db_t *db, const char *committee_id, char name[300],
+                                 char short_name[300])
+{
+    const char *params[] = {committee_id};
+    PGresult *res = db_query(db,
+                             "SELECT coalesce(nullif(name, ''), short_name), "
+                             "coalesce(nullif(short_name, ''), name) FROM committees WHERE id = "
+                             "$1::uuid",
+                             1, params);
+    if (!res)
+        return -1;
+    int found = PQntuples(res) > 0;
+    if (found) {
+        snprintf(name, 300, "%s", PQgetvalue(res, 0, 0));
+        snprintf(short_name, 300, "%s", PQgetvalue(res, 0, 1));
+    }
+    PQclear(res);
+    return found;
+}
+
+int notify_store_person_address(db_t *db, const char *person_id, notify_mail_address_t *address)
+{
+    const char *params[] = {person_id};
+    PGresult *res = db_query(db,
+                             "SELECT email, organization_id FROM people WHERE id = $1::uuid "
+                             "AND email <> ''",
+                             1, params);
+    if (!res)
+        return -1;
+    int found = PQntuples(res) > 0;
+    if (found) {
+        address->email = strdup(PQgetvalue(res, 0, 0));
+        address->organization_id = s_dup_or_null(res, 0, 1);
+    }
+    PQclear(res);
+    return found;
+}
+
+void notify_mail_address_clear(notify_mail_address_t *address)
+{
+    free(address->email);
+    free(address->organization_id);
+    *address = (notify_mail_address_t){0};
+}
+
+notify_mail_address_t *notify_store_secretary_addresses(db_t *db, const char *committee_id,
+                                                        const char *day, int *n)
+{
+    const char *params[] = {committee_id, day};
+    PGresult *res = db_query(
+        db,
+        "SELECT DISTINCT p.email, p.organization_id FROM memberships ms JOIN people p ON p.id = "
+        "ms.person_id WHERE ms.committee_id = $1::uuid AND ms.role = 'SECRETARY' AND "
+        "ms.term_from <= coalesce($2::date, current_date) AND (ms.term_to IS NULL OR "
+        "ms.term_to >= coalesce($2::date, current_date)) AND p.email <> ''",
+        2, params);
+    if (!res) {
+        *n = -1;
+        return NULL;
+    }
+    *n = PQntuples(res);
+    notify_mail_address_t *rows = calloc((size_t)*n + 1, sizeof *rows);
+    for (int i = 0; i < *n; i++) {
+        rows[i].email = strdup(PQgetvalue(res, i, 0));
+        rows[i].organization_id = s_dup_or_null(res, i, 1);
+    }
+    PQclear(res);
+    return rows;
+}
+
+void notify_mail_addresses_free(notify_mail_address_t *rows, int n)
+{
+    for (int i = 0; rows && i < n; i++)
+        notify_mail_address_clear(&rows[i]);
+    free(rows);
 }
 
 /* The subscription's address to write to, URL, description and the key of

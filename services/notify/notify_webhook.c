@@ -8,13 +8,15 @@
  * sender records what became of them in batches and schedules retries:
  * exponential backoff with jitter over about a day, Retry-After honoured,
  * 410 disables the subscription, and a delivery out of retries becomes a
- * dead letter. A new URL answers a handshake before events go to it;
- * secrets (HMAC "v1") and ed25519 private keys ("v1a") are opened from
+ * dead letter. A new URL answers a handshake before events go to it, and a
+ * subscription may ask for heartbeats: both in notify_webhook_upkeep.c.
+ * Secrets (HMAC "v1") and ed25519 private keys ("v1a") are opened from
  * their sealed form only to sign. */
 #include "notify_curl.h"
 #include "notify_post.h"
 #include "notify_server.h"
 #include "notify_store.h"
+#include "notify_webhook.h"
 #include "samhand_fiber.h"
 #include "samhand_log.h"
 #include "samhand_metrics.h"
@@ -35,7 +37,6 @@ static const int s_backoff[] = {1, 6, 24, 120, 360, 720, 1440, 2880, 5760, 8640}
 #define CHAIN_MAX 64             /* of one subscription in a claim: sent one at a time */
 #define CHAIN_MAX_MS 30000       /* then the rest of a chain waits for the next claim */
 #define CLAIM_EVERY_MS 5         /* the shortest time between two claims, as events come in */
-#define UPKEEP_MAX 8             /* handshakes, heartbeats claimed at once */
 #define SENDER_IDLE_MAX_MS 60000 /* the longest the sender sleeps with nothing due */
 #define SENDER_BUSY_MS 1000      /* ... with deliveries in flight (their ends wake it) */
 #define SENDER_RETAKE_MS 50      /* the shortest */
@@ -51,35 +52,35 @@ typedef struct s_job {
     struct s_job *next_in_chain, *next_done;
 } s_job_t;
 
-/* The process's one sender: its fiber and connection (whose backend holds
- * the leases of what it claimed), the transfers' fibers, and what they
- * finished, to be recorded. */
+/* The process's one sender: what its fibers share (notify_webhook.h), its
+ * fiber and connection (whose backend holds the leases of what it
+ * claimed), and what the chains finished, to be recorded. */
 static struct {
-    bus_server_t *server;
+    notify_sender_t shared;
     const char *database_url;
-    const notify_context_t *context;
-    notify_curl_t *curl;
     db_t *db;
     fiber_t *fiber;
-    bool is_stopping;
     bool is_due;        /* deliveries came in, or something finished */
-    bool has_finished;  /* a chain (or a handshake) ended: look at once */
     int64_t claimed_at; /* the last claim's time */
     bool is_upkeep_due; /* subscriptions changed: handshakes, heartbeats too */
     int n_claimed;      /* claimed deliveries not yet recorded */
-    int n_fibers;       /* chains, handshakes and heartbeats on their way */
     s_job_t *done_head, *done_tail;
 } s_sender;
 
-/* Switches a subscription off, once, and tells its owner in the same
- * transaction: `reason` is kept for the API, `why` is for people. */
-static void s_disable(db_t *db, const char *subscription_id, const char *reason, const char *why)
+long notify_webhook_backoff_ms(int attempts)
+{
+    return s_sender.shared.context->retry_base_ms *
+           s_backoff[(size_t)(attempts - 1) % BACKOFF_STEPS];
+}
+
+void notify_webhook_disable(db_t *db, const char *subscription_id, const char *reason,
+                            const char *why)
 {
     if (db_begin(db) != 0)
         return;
     int rc = notify_store_disable(db, subscription_id, reason);
     if (rc < 0 || (rc > 0 && notify_mail_subscription_disabled(db, subscription_id, why, false,
-                                                               s_sender.context) != 0)) {
+                                                               s_sender.shared.context) != 0)) {
         db_rollback(db);
         return;
     }
@@ -87,7 +88,6 @@ static void s_disable(db_t *db, const char *subscription_id, const char *reason,
         log_warn("webhook subscription %s switched off: %s", subscription_id, reason);
 }
 
-#define UNSIGNED_ANSWER "not sent: the secret does not open with SAMHAND_SECRET_KEY"
 #define UNSIGNED_RETRY_BASES 6 /* tried again after 30 s by default */
 
 /* A secret that does not open with SAMHAND_SECRET_KEY (the key changed
@@ -99,12 +99,12 @@ static void s_disable(db_t *db, const char *subscription_id, const char *reason,
  * secret rotated. Operators see it in the log (the subscription, never a
  * secret) and in samhand_queue_items_total{queue="webhooks",
  * flow="unsigned"}. Returns the delay in ms. */
-static long s_unsigned(const char *what, const char *subscription_id)
+long notify_webhook_unsigned(const char *what, const char *subscription_id)
 {
     metrics_queue_flow("notify", "webhooks", "unsigned", 1);
     log_warn("could not sign the %s of webhook subscription %s: %s", what, subscription_id,
-             UNSIGNED_ANSWER);
-    return s_sender.context->retry_base_ms * UNSIGNED_RETRY_BASES;
+             NOTIFY_UNSIGNED_ANSWER);
+    return s_sender.shared.context->retry_base_ms * UNSIGNED_RETRY_BASES;
 }
 
 /* Tells a subscription's owner that its endpoint began to fail: once a
@@ -118,7 +118,7 @@ static void s_tell_failing(db_t *db, const char *subscription_id, const notify_p
         snprintf(why, sizeof why, "mottakeren svarte ikke (%s)", post->answer.response);
     if (db_begin(db) != 0)
         return;
-    if (notify_mail_subscription_failing(db, subscription_id, why, s_sender.context) != 0 ||
+    if (notify_mail_subscription_failing(db, subscription_id, why, s_sender.shared.context) != 0 ||
         db_commit(db) != 0) {
         log_warn("could not tell the owner of subscription %s that it fails: %s", subscription_id,
                  db_error(db));
@@ -136,9 +136,9 @@ static notify_attempt_t s_attempt(const s_job_t *job)
  * off, and the switch off of an endpoint failing for days. */
 static void s_failed(db_t *db, const s_job_t *job)
 {
-    const notify_context_t *context = s_sender.context;
+    const notify_context_t *context = s_sender.shared.context;
     int attempts = job->row.attempts + 1;
-    long delay = context->retry_base_ms * s_backoff[(size_t)(attempts - 1) % BACKOFF_STEPS];
+    long delay = notify_webhook_backoff_ms(attempts);
     delay += (long)(rand() % 41 - 20) * delay / 100; /* jitter of ±20 % */
     if (job->post.answer.retry_after_s >= 0 && job->post.answer.retry_after_s * 1000 > delay)
         delay = job->post.answer.retry_after_s * 1000;
@@ -152,13 +152,14 @@ static void s_failed(db_t *db, const s_job_t *job)
         log_warn("webhook delivery %s is a dead letter after %d attempts", job->row.id, attempts);
     const char *subscription = job->row.subscription_id;
     if (job->post.status == 410) { /* gone: the endpoint says so itself */
-        s_disable(db, subscription, "the endpoint answered 410 Gone", "mottakeren svarte 410 Gone");
+        notify_webhook_disable(db, subscription, "the endpoint answered 410 Gone",
+                               "mottakeren svarte 410 Gone");
     } else if (is_failing_long) {
         /* an endpoint failing for days is switched off, and its owner told */
         char reason[40], why[80];
         snprintf(reason, sizeof reason, "failing for %d days", DISABLE_AFTER_DAYS);
         snprintf(why, sizeof why, "mottakeren har feilet i %d døgn", DISABLE_AFTER_DAYS);
-        s_disable(db, subscription, reason, why);
+        notify_webhook_disable(db, subscription, reason, why);
     } else if (is_first) {
         s_tell_failing(db, subscription, &job->post);
     }
@@ -205,8 +206,8 @@ static void s_record(db_t *db)
         if (j->outcome == JOB_FAILED) {
             s_failed(db, j);
         } else if (j->outcome == JOB_UNSIGNED) {
-            long delay_ms = s_unsigned("delivery", j->row.subscription_id);
-            if (notify_store_unsigned(db, j->row.id, delay_ms, UNSIGNED_ANSWER) != 0)
+            long delay_ms = notify_webhook_unsigned("delivery", j->row.subscription_id);
+            if (notify_store_unsigned(db, j->row.id, delay_ms, NOTIFY_UNSIGNED_ANSWER) != 0)
                 log_warn("could not record an unsigned webhook delivery: %s", db_error(db));
         }
     }
@@ -236,7 +237,7 @@ static void s_done(s_job_t *job, s_outcome_t outcome)
     s_sender.done_tail = job;
 }
 
-static void s_sender_nudge(void)
+void notify_webhook_nudge(void)
 {
     s_sender.is_due = true;
     if (s_sender.fiber)
@@ -255,23 +256,23 @@ static void s_chain_fiber(void *arg)
     bool is_open = true; /* nothing before failed */
     for (s_job_t *next; job; job = next) {
         next = job->next_in_chain;
-        if (!is_open || s_sender.is_stopping || bus_now_ms() - started > CHAIN_MAX_MS) {
+        if (!is_open || s_sender.shared.is_stopping || bus_now_ms() - started > CHAIN_MAX_MS) {
             s_done(job, JOB_UNSENT);
         } else if (job->is_unsigned) {
             s_done(job, JOB_UNSIGNED); /* not sent; the rest of its chain waits behind it */
             is_open = false;
         } else {
-            notify_post_send(&job->post, s_sender.curl, job->row.url,
-                             s_sender.context->allow_loopback);
+            notify_post_send(&job->post, s_sender.shared.curl, job->row.url,
+                             s_sender.shared.context->allow_loopback);
             is_open = notify_post_is_ok(&job->post);
-            s_done(job, is_open                                                ? JOB_DELIVERED
-                        : s_sender.is_stopping && job->post.result != CURLE_OK ? JOB_UNSENT
-                                                                               : JOB_FAILED);
+            s_done(job, is_open ? JOB_DELIVERED
+                        : s_sender.shared.is_stopping && job->post.result != CURLE_OK ? JOB_UNSENT
+                                                                                      : JOB_FAILED);
         }
     }
-    s_sender.n_fibers--;
-    s_sender.has_finished = true;
-    s_sender_nudge();
+    s_sender.shared.n_fibers--;
+    s_sender.shared.has_finished = true;
+    notify_webhook_nudge();
 }
 
 /* The body of a claimed delivery, from the event's body without the
@@ -295,8 +296,9 @@ static void s_prepare(s_job_t *job, s_base_t *bases, int *n_bases)
     }
     job->post.body =
         base ? notify_cloudevent_with_counter(base, job->row.subscription_sequence) : NULL;
-    job->is_unsigned = notify_post_sign(&job->post, job->row.event_id, s_sender.context->secret_key,
-                                        job->row.secret_sealed, job->row.previous_sealed) != 0;
+    job->is_unsigned =
+        notify_post_sign(&job->post, job->row.event_id, s_sender.shared.context->secret_key,
+                         job->row.secret_sealed, job->row.previous_sealed) != 0;
 }
 
 /* Claims what is due, as much as the bound on deliveries in flight
@@ -328,7 +330,7 @@ static int s_claim(db_t *db)
             last->next_in_chain = job;
         } else {
             if (head && fiber_spawn(s_chain_fiber, head))
-                s_sender.n_fibers++;
+                s_sender.shared.n_fibers++;
             else if (head) /* no fiber: let go of the chain */
                 for (s_job_t *j = head; j; j = j->next_in_chain)
                     s_done(j, JOB_UNSENT);
@@ -337,7 +339,7 @@ static int s_claim(db_t *db)
         last = job;
     }
     if (head && fiber_spawn(s_chain_fiber, head))
-        s_sender.n_fibers++;
+        s_sender.shared.n_fibers++;
     else if (head)
         for (s_job_t *j = head; j; j = j->next_in_chain)
             s_done(j, JOB_UNSENT);
@@ -346,167 +348,6 @@ static int s_claim(db_t *db)
     free(bases);
     free(rows); /* the strings are the jobs' now */
     return n;
-}
-
-/* The handshake's body: a CloudEvent no.samhand.subscription.handshake
- * whose data is the subscription as it waits (no secret). */
-static char *s_handshake_body(const notify_handshake_t *h)
-{
-    Samhand__V1__Subscription sub = SAMHAND__V1__SUBSCRIPTION__INIT;
-    sub.id = h->id;
-    sub.url = h->url;
-    sub.event_types = rows_json_strings(h->event_types_json, &sub.n_event_types);
-    sub.organization_id = h->organization_id;
-    sub.committee_id = h->committee_id;
-    sub.state = SAMHAND__V1__SUBSCRIPTION__STATE__REQUESTED;
-    size_t len = samhand__v1__subscription__get_packed_size(&sub);
-    uint8_t *packed = malloc(len + 1);
-    samhand__v1__subscription__pack(&sub, packed);
-    char *text = notify_cloudevent_own(h->handshake_id, "no.samhand.subscription.handshake", sub.id,
-                                       samhand__v1__subscription__descriptor.name, packed, len);
-    free(packed);
-    for (size_t i = 0; i < sub.n_event_types; i++)
-        free(sub.event_types[i]);
-    free(sub.event_types);
-    return text;
-}
-
-/* Records what became of one handshake: the URL verified, or the next try
- * (by the deliveries' backoff), or after the last one switched off. */
-static void s_handshake_done(db_t *db, const notify_handshake_t *h, const notify_post_t *post)
-{
-    const notify_context_t *context = s_sender.context;
-    if (notify_post_is_ok(post)) {
-        if (notify_store_handshake_verified(db, h->id, h->url) != 0)
-            log_warn("could not record a webhook handshake: %s", db_error(db));
-        return;
-    }
-    int attempts = h->attempts + 1;
-    char error[300];
-    if (post->status)
-        snprintf(error, sizeof error, "%ld %s", post->status, post->answer.response);
-    else
-        snprintf(error, sizeof error, "%s", post->answer.response);
-    long delay_ms = context->retry_base_ms * s_backoff[(size_t)(attempts - 1) % BACKOFF_STEPS];
-    if (notify_store_handshake_failed(db, h->id, attempts, delay_ms, error) != 0)
-        log_warn("could not record a failed webhook handshake: %s", db_error(db));
-    if (attempts >= context->max_attempts)
-        s_disable(db, h->id, "the endpoint did not answer the handshake",
-                  "mottakeren svarte ikke på håndtrykket (en signert POST som skal besvares "
-                  "med 2xx)");
-}
-
-/* A handshake of a subscription whose URL is new: a signed POST the
- * endpoint answers 2xx before events go to it (as FHIR R5's handshake), so
- * nobody points samhand's events at an endpoint that did not ask for
- * them. A fiber each, within the delivery timeout. */
-static void s_handshake_fiber(void *arg)
-{
-    notify_handshake_t *h = arg;
-    notify_post_t post = {0};
-    post.body = s_handshake_body(h);
-    if (post.body) /* unsigned, it keeps no headers */
-        notify_post_sign(&post, h->handshake_id, s_sender.context->secret_key, h->secret_sealed,
-                         NULL);
-    if (post.headers)
-        notify_post_send(&post, s_sender.curl, h->url, s_sender.context->allow_loopback);
-    bool is_aborted = s_sender.is_stopping && post.result != CURLE_OK;
-    db_t *db = post.body && !is_aborted ? bus_server_db_take(s_sender.server) : NULL;
-    if (db && post.headers) {
-        s_handshake_done(db, h, &post);
-    } else if (db) {
-        long delay_ms = s_unsigned("handshake", h->id);
-        if (notify_store_handshake_unsigned(db, h->id, delay_ms, UNSIGNED_ANSWER) != 0)
-            log_warn("could not record an unsigned webhook handshake: %s", db_error(db));
-    }
-    if (db)
-        bus_server_db_give_back(s_sender.server, db);
-    notify_post_clear(&post);
-    notify_handshake_clear(h);
-    free(h);
-    s_sender.n_fibers--;
-    s_sender.has_finished = true; /* what is due now changed: its URL's deliveries, its next try */
-    s_sender_nudge();
-}
-
-/* A heartbeat of a subscription that asked for one and had no delivery
- * for heartbeat_seconds: a signed no.samhand.subscription.heartbeat
- * (source /notify, a new webhook-id each) whose data holds the counters,
- * so a receiver knows the way is open and where the stream stands. Not to
- * a failing endpoint (its head delivery is its probe); a delivery made
- * counts as a sign of life. Whatever the answer, the next is a period
- * later. */
-static void s_heartbeat_fiber(void *arg)
-{
-    notify_heartbeat_t *h = arg;
-    Samhand__V1__SubscriptionHeartbeat beat = SAMHAND__V1__SUBSCRIPTION_HEARTBEAT__INIT;
-    beat.subscription_id = h->id;
-    beat.last_sequence = h->last_sequence;
-    beat.pending_deliveries = h->pending_deliveries;
-    size_t len = samhand__v1__subscription_heartbeat__get_packed_size(&beat);
-    uint8_t *packed = malloc(len + 1);
-    samhand__v1__subscription_heartbeat__pack(&beat, packed);
-    notify_post_t post = {0};
-    post.body =
-        notify_cloudevent_own(h->heartbeat_id, "no.samhand.subscription.heartbeat", h->id,
-                              samhand__v1__subscription_heartbeat__descriptor.name, packed, len);
-    free(packed);
-    if (post.body)
-        notify_post_sign(&post, h->heartbeat_id, s_sender.context->secret_key, h->secret_sealed,
-                         h->previous_sealed);
-    if (post.headers) {
-        notify_post_send(&post, s_sender.curl, h->url, s_sender.context->allow_loopback);
-        if (!notify_post_is_ok(&post) && !s_sender.is_stopping)
-            log_info("webhook heartbeat of subscription %s not taken: %ld %s", h->id, post.status,
-                     post.answer.response);
-    } else if (post.body) {
-        s_unsigned("heartbeat", h->id); /* the next is a period later anyway */
-    }
-    notify_post_clear(&post);
-    notify_heartbeat_clear(h);
-    free(h);
-    s_sender.n_fibers--;
-}
-
-static void s_handshake_clear(void *row)
-{
-    notify_handshake_clear(row);
-}
-
-static void s_heartbeat_clear(void *row)
-{
-    notify_heartbeat_clear(row);
-}
-
-/* Starts `fn` on a fiber for each of the `n` rows of `rows` (each `size`
- * bytes), every fiber with a copy of its row of its own; a row that gets
- * none is cleared (claimed, it is tried again when the claim lapses).
- * Frees the array. */
-static void s_spawn_each(void *rows, int n, size_t size, void (*fn)(void *), void (*clear)(void *))
-{
-    for (int i = 0; i < n; i++) {
-        void *row = (char *)rows + (size_t)i * size, *one = malloc(size);
-        if (one) {
-            memcpy(one, row, size);
-            if (fiber_spawn(fn, one)) {
-                s_sender.n_fibers++;
-                continue;
-            }
-        }
-        free(one);
-        clear(row);
-    }
-    free(rows);
-}
-
-/* Claims the due handshakes and heartbeats and starts a fiber for each. */
-static void s_upkeep(db_t *db)
-{
-    int n = 0;
-    notify_handshake_t *shakes = notify_store_handshakes(db, UPKEEP_MAX, &n);
-    s_spawn_each(shakes, n, sizeof *shakes, s_handshake_fiber, s_handshake_clear);
-    notify_heartbeat_t *beats = notify_store_heartbeats(db, UPKEEP_MAX, &n);
-    s_spawn_each(beats, n, sizeof *beats, s_heartbeat_fiber, s_heartbeat_clear);
 }
 
 /* How long the sender may sleep: with deliveries in flight, until their
@@ -530,7 +371,7 @@ static void s_sender_fiber(void *arg)
 {
     (void)arg;
     s_sender.is_upkeep_due = true;
-    while (!s_sender.is_stopping) {
+    while (!s_sender.shared.is_stopping) {
         /* a sender without its database keeps trying: the deliveries
          * wait, the queue's age shows it, nothing is lost */
         if (!s_sender.db) {
@@ -550,18 +391,18 @@ static void s_sender_fiber(void *arg)
          * claimed together, CLAIM_EVERY_MS after the last claim at the
          * soonest, unless something ended and made room */
         int64_t since_ms = bus_now_ms() - s_sender.claimed_at;
-        if (!s_sender.has_finished && !s_sender.is_upkeep_due && since_ms < CLAIM_EVERY_MS) {
+        if (!s_sender.shared.has_finished && !s_sender.is_upkeep_due && since_ms < CLAIM_EVERY_MS) {
             fiber_poll(NULL, 0, (int)(CLAIM_EVERY_MS - since_ms));
             continue;
         }
         db_t *db = s_sender.db;
-        s_sender.is_due = s_sender.has_finished = false;
+        s_sender.is_due = s_sender.shared.has_finished = false;
         s_record(db);
         int claimed = s_claim(db);
         s_sender.claimed_at = bus_now_ms();
         if (s_sender.is_upkeep_due) {
             s_sender.is_upkeep_due = false;
-            s_upkeep(db);
+            notify_webhook_upkeep(&s_sender.shared, db);
         }
         if (s_sender.is_due || s_sender.is_upkeep_due || s_sender.done_head ||
             (claimed > 0 && s_sender.n_claimed < IN_FLIGHT_MAX))
@@ -576,10 +417,10 @@ static void s_sender_fiber(void *arg)
     /* the chains end at once (their transfers are aborted); what they
      * claimed and did not record is leased by this connection's backend,
      * which ends with it, so it is due again at once elsewhere */
-    while (s_sender.n_fibers > 0 || notify_mail_is_running())
+    while (s_sender.shared.n_fibers > 0 || notify_mail_is_running())
         fiber_poll(NULL, 0, 100);
     s_record(s_sender.db);
-    notify_curl_destroy(&s_sender.curl);
+    notify_curl_destroy(&s_sender.shared.curl);
     notify_post_cleanup();
     db_destroy(&s_sender.db);
     s_sender.fiber = NULL;
@@ -588,37 +429,37 @@ static void s_sender_fiber(void *arg)
 void notify_wake_deliveries(void *context)
 {
     (void)context;
-    s_sender_nudge();
+    notify_webhook_nudge();
 }
 
 void notify_wake_senders(void *context)
 {
     (void)context;
     s_sender.is_upkeep_due = true;
-    s_sender_nudge();
+    notify_webhook_nudge();
 }
 
 void notify_delivery_start(bus_server_t *server, const char *database_url, void *context)
 {
     srand((unsigned)bus_now_ms()); /* jitter differs between replicas */
-    s_sender.server = server;
+    s_sender.shared.server = server;
     s_sender.database_url = database_url;
-    s_sender.context = context;
-    s_sender.curl = notify_curl_new();
-    if (!s_sender.curl) {
+    s_sender.shared.context = context;
+    s_sender.shared.curl = notify_curl_new();
+    if (!s_sender.shared.curl) {
         log_error("could not start webhook and mail delivery: out of memory");
         return;
     }
     s_sender.fiber = fiber_spawn(s_sender_fiber, NULL);
-    notify_mail_start(server, s_sender.curl, context);
+    notify_mail_start(server, s_sender.shared.curl, context);
 }
 
 void notify_delivery_stop(void *context)
 {
     (void)context;
-    s_sender.is_stopping = true;
+    s_sender.shared.is_stopping = true;
     notify_mail_stop();
-    notify_curl_stop(s_sender.curl);
+    notify_curl_stop(s_sender.shared.curl);
     if (s_sender.fiber)
         fiber_wake(s_sender.fiber);
 }

@@ -11,7 +11,6 @@
 #include "samhand_time.h"
 
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,17 +41,6 @@ static harness_http_response_t *s_as(const person_t *who, const char *method, co
     return harness_http_request(method, url, body, headers);
 }
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
-    if (r->status != 201 && r->status != 200)
-        fprintf(stderr, "%s: %s\n", path, r->body);
-    assert_true(r->status == 201 || r->status == 200);
-    if (id)
-        snprintf(id, 40, "%s", harness_json_text(r, "id"));
-    harness_http_response_free(&r);
-}
-
 /* A person of `org` who signs in with a personal key of `role`. */
 static void s_person(person_t *p, const char *name, const char *email, const char *org,
                      const char *role)
@@ -70,7 +58,7 @@ static void s_person(person_t *p, const char *name, const char *email, const cha
              "{\"name\":\"%s\",\"organizationId\":\"%s\",\"email\":\"%s\","
              "\"principalSubject\":\"%s\"}",
              name, org, email, subject);
-    s_create("/v1/persons", body, p->id);
+    harness_stack_post(&s_stack, "/v1/persons", body, p->id);
 }
 
 static void s_member(const person_t *p, const char *role, const char *extra)
@@ -80,26 +68,7 @@ static void s_member(const person_t *p, const char *role, const char *extra)
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"%s\",\"termFrom\":\"2020-01-01\"%s}", p->id, role,
              extra);
-    s_create(path, body, NULL);
-}
-
-/* The first MIME part's text, decoded. */
-static char *s_first_part(const char *message)
-{
-    const char *start = strstr(message, "Content-Transfer-Encoding: base64\r\n\r\n");
-    assert_non_null(start);
-    start += strlen("Content-Transfer-Encoding: base64\r\n\r\n");
-    const char *end = strstr(start, "--samhand-");
-    assert_non_null(end);
-    char *b64 = calloc(1, (size_t)(end - start) + 1);
-    size_t n = 0;
-    for (const char *p = start; p < end; p++)
-        if (*p != '\r' && *p != '\n')
-            b64[n++] = *p;
-    unsigned char *text = calloc(1, n + 1);
-    assert_true(EVP_DecodeBlock(text, (unsigned char *)b64, (int)n) > 0);
-    free(b64);
-    return (char *)text;
+    harness_stack_post(&s_stack, path, body, NULL);
 }
 
 /* The text of the mail's one PDF attachment, as an outside reader finds
@@ -133,7 +102,7 @@ static const char *s_mail_to(size_t from, const char *address)
         for (size_t i = from; i < n; i++) {
             if (strcmp(harness_smtp_recipient(s_smtp, i), want) != 0)
                 continue;
-            char *html = s_first_part(harness_smtp_message(s_smtp, i));
+            char *html = harness_smtp_first_part(harness_smtp_message(s_smtp, i));
             bool is_call_up = strstr(html, "Du er innkalt som") != NULL;
             free(html);
             if (is_call_up)
@@ -162,7 +131,7 @@ static void s_meeting(time_t start, char meeting[40], char item[40])
              "{\"committeeId\":\"%s\",\"startTime\":\"%s\",\"endTime\":\"%s\","
              "\"place\":\"Auditoriet, St. Olavs hospital\"}",
              s_asu, from, to);
-    s_create("/v1/meetings", body, meeting);
+    harness_stack_post(&s_stack, "/v1/meetings", body, meeting);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
     harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path,
                                                     "{\"kind\":\"CASE\",\"title\":\"Tilsetting av "
@@ -172,7 +141,7 @@ static void s_meeting(time_t start, char meeting[40], char item[40])
     snprintf(item, 40, "%s", json_string_value(json_object_get(json_array_get(items, 0), "id")));
     harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    s_create(path, NULL, NULL);
+    harness_stack_post(&s_stack, path, NULL, NULL);
 }
 
 /* The call-up of `deputy` in an absence's answer. */
@@ -210,18 +179,18 @@ static int s_setup(void **state)
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     setenv("SAMHAND_WEB_URL", "https://samhand.helsefellesskapet.no", 1);
     harness_stack_start(&s_stack, harness_database_url());
-    s_create("/v1/organizations",
-             "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             s_hospital);
-    s_create("/v1/organizations",
-             "{\"name\":\"Trondheim kommune\",\"organizationNumber\":\"942110464\","
-             "\"kind\":\"MUNICIPALITY\"}",
-             s_kommune);
-    s_create("/v1/committees",
-             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
-             "\"kind\":\"ADMINISTRATIVE\",\"noticePeriodDays\":0}",
-             s_asu);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+                       "\"kind\":\"HOSPITAL_TRUST\"}",
+                       s_hospital);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"Trondheim kommune\",\"organizationNumber\":\"942110464\","
+                       "\"kind\":\"MUNICIPALITY\"}",
+                       s_kommune);
+    harness_stack_post(&s_stack, "/v1/committees",
+                       "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+                       "\"kind\":\"ADMINISTRATIVE\",\"noticePeriodDays\":0}",
+                       s_asu);
     s_person(&s_kari, "Kari Nordmann", "kari@trondheim.kommune.no", s_kommune, "member");
     s_person(&s_dag1, "Dag En", "dag.en@trondheim.kommune.no", s_kommune, "member");
     s_person(&s_dag2, "Dag To", "dag.to@trondheim.kommune.no", s_kommune, "member");
@@ -316,7 +285,7 @@ static void test_absence_calls_the_deputies_in_turn_and_the_minutes_show_who_cam
     /* Dag En's call-up: Norwegian, the notice, the calendar, a link; no reason */
     const char *message = s_mail_to(mails, "dag.en@trondheim.kommune.no");
     assert_non_null(strstr(message, "Content-Type: text/calendar; charset=utf-8; method=PUBLISH"));
-    char *html = s_first_part(message);
+    char *html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "Du er innkalt som 1. vara for Kari Nordmann"));
     assert_non_null(strstr(html, "Møteinnkallingen er vedlagt (Innkalling ASU "));
     assert_null(strstr(html, "<h1>MØTEINNKALLING</h1>")); /* the notice is the PDF */
@@ -356,7 +325,7 @@ static void test_absence_calls_the_deputies_in_turn_and_the_minutes_show_who_cam
     harness_http_response_free(&r);
 
     message = s_mail_to(mails, "dag.to@trondheim.kommune.no");
-    html = s_first_part(message);
+    html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "Du er innkalt som 2. vara for Kari Nordmann"));
     free(html);
     snprintf(path, sizeof path, "/v1/call-ups/%s/accept", call_up);
@@ -647,7 +616,7 @@ static char *s_mail_with(size_t from, const char *address, const char *text)
         for (size_t i = from; i < n; i++) {
             if (strcmp(harness_smtp_recipient(s_smtp, i), want) != 0)
                 continue;
-            char *html = s_first_part(harness_smtp_message(s_smtp, i));
+            char *html = harness_smtp_first_part(harness_smtp_message(s_smtp, i));
             if (strstr(html, text))
                 return html;
             free(html);
@@ -814,7 +783,7 @@ static void test_a_drafted_move_reaches_no_deputy_before_its_notice(void **state
         for (size_t k = mails; k < n; k++) {
             if (strcmp(harness_smtp_recipient(s_smtp, k), "<dag.en@trondheim.kommune.no>") != 0)
                 continue;
-            char *html = s_first_part(harness_smtp_message(s_smtp, k));
+            char *html = harness_smtp_first_part(harness_smtp_message(s_smtp, k));
             bool moved = strstr(html, "Møtet er flyttet") != NULL;
             free(html);
             if (moved)

@@ -32,17 +32,16 @@ static const char *const s_roles[] = {"administrator", "secretariat", "secretary
 
 static int s_setup(void **state)
 {
-    char keys[2048] = "", entry[200], key[40];
-    size_t used = 0;
+    static char names[N_ROLES][40];
+    harness_key_t keys[N_ROLES];
     for (size_t i = 0; i < N_ROLES; i++) {
-        snprintf(key, sizeof key, "shk_%s", s_roles[i]);
+        snprintf(names[i], sizeof names[i], "shk_%s", s_roles[i]);
         /* the administrator is the partnership's (of no organisation): a
          * party's holds no power over the partnership's keys and settings */
-        harness_api_key(key, strcmp(s_roles[i], "administrator") == 0 ? "" : ORG, s_roles[i], entry,
-                        sizeof entry);
-        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
+        keys[i] = (harness_key_t){names[i], strcmp(s_roles[i], "administrator") == 0 ? "" : ORG,
+                                  s_roles[i]};
     }
-    setenv("SAMHAND_API_KEYS", keys, 1);
+    harness_api_keys_set(keys, N_ROLES);
     setenv("SAMHAND_RATE_LIMIT", "20", 1);
     setenv("SAMHAND_RATE_BURST", "100", 1);
     setenv("SAMHAND_WEBHOOK_ALLOW_LOOPBACK", "0", 1); /* as in production */

@@ -22,22 +22,23 @@
 
 static harness_stack_t s_stack;
 
-static const struct {
-    const char *key, *org, *roles;
-    bool is_receiving; /* a role of a receiving organisation */
-} s_keys[] = {
-    {"shk_kommune_reporter", KOMMUNE, "reporter", false},
-    {"shk_sykehus_reporter", SYKEHUS, "reporter", true},
-    {"shk_sykehus_quality", SYKEHUS, "quality", true},
-    {"shk_sykehus_integration", SYKEHUS, "integration", true},
-    {"shk_sykehus_admin", SYKEHUS, "administrator", true},
-    {"shk_sykehus_all", SYKEHUS, "reporter+quality+integration+administrator", true},
-    {"shk_lege_reporter", LEGEKONTOR, "reporter", true},
-    {"shk_lege_quality", LEGEKONTOR, "quality", true},
-    {"shk_lege_integration", LEGEKONTOR, "integration", true},
-    {"shk_partnership_quality", "", "quality", false},
+static const harness_key_t s_keys[] = {
+    {"shk_kommune_reporter", KOMMUNE, "reporter"},
+    {"shk_sykehus_reporter", SYKEHUS, "reporter"},
+    {"shk_sykehus_quality", SYKEHUS, "quality"},
+    {"shk_sykehus_integration", SYKEHUS, "integration"},
+    {"shk_sykehus_admin", SYKEHUS, "administrator"},
+    {"shk_sykehus_all", SYKEHUS, "reporter+quality+integration+administrator"},
+    {"shk_lege_reporter", LEGEKONTOR, "reporter"},
+    {"shk_lege_quality", LEGEKONTOR, "quality"},
+    {"shk_lege_integration", LEGEKONTOR, "integration"},
+    {"shk_partnership_quality", "", "quality"},
 };
+/* whether s_keys[i] is a role of a receiving organisation */
+static const bool s_is_receiving[] = {false, true, true, true, true, true, true, true, true, false};
 #define N_KEYS (sizeof s_keys / sizeof s_keys[0])
+_Static_assert(sizeof s_is_receiving / sizeof s_is_receiving[0] == N_KEYS,
+               "a receiving side for every key");
 enum { KOMMUNE_REPORTER, SYKEHUS_REPORTER, SYKEHUS_QUALITY };
 #define LEGE_REPORTER 6
 #define PARTNERSHIP_QUALITY (N_KEYS - 1)
@@ -45,22 +46,12 @@ enum { KOMMUNE_REPORTER, SYKEHUS_REPORTER, SYKEHUS_QUALITY };
 static harness_http_response_t *s_as(size_t who, const char *method, const char *path,
                                      const char *body)
 {
-    char url[512], auth[128];
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", s_keys[who].key);
-    const char *headers[] = {auth, NULL};
-    return harness_http_request(method, url, body, headers);
+    return harness_stack_send_as(&s_stack, s_keys[who].key, method, path, body);
 }
 
 static int s_setup(void **state)
 {
-    char keys[4096], entry[256];
-    size_t used = 0;
-    for (size_t i = 0; i < N_KEYS; i++) {
-        harness_api_key(s_keys[i].key, s_keys[i].org, s_keys[i].roles, entry, sizeof entry);
-        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
-    }
-    setenv("SAMHAND_API_KEYS", keys, 1);
+    harness_api_keys_set(s_keys, N_KEYS);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
 }
@@ -127,7 +118,7 @@ static void test_no_receiving_role_sees_an_anonymous_reporter(void **state)
                                          "/v1/deviations/%s/reads", "/v1/deviations?limit=500",
                                          "/v1/deviations?limit=500&newestFirst=true"};
     for (size_t k = 0; k < N_KEYS; k++) {
-        if (!s_keys[k].is_receiving)
+        if (!s_is_receiving[k])
             continue;
         for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
             snprintf(path, sizeof path, routes[i], id);
@@ -175,10 +166,7 @@ static void test_partnership_quality_sees_the_reporter_and_is_logged(void **stat
     harness_http_response_free(&r);
     /* the read is in the access log as one of the reporter, with who read it */
     snprintf(path, sizeof path, "/v1/deviations/%s/reads?limit=500", id);
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    const char *headers[] = {s_stack.auth_header, NULL};
-    r = harness_http_request("GET", url, NULL, headers); /* the administrator reads it */
+    r = harness_stack_get(&s_stack, path); /* the administrator reads it */
     harness_expect_status(r, 200);
     size_t j, revealed = 0;
     json_t *read;
@@ -204,7 +192,7 @@ static void test_partnership_quality_sees_the_reporter_and_is_logged(void **stat
     assert_non_null(strstr(r->body, CANARY_NAME));
     harness_http_response_free(&r);
     snprintf(path, sizeof path, "/v1/deviations/%s/reads?limit=500", id);
-    r = harness_http_request("GET", url, NULL, headers);
+    r = harness_stack_get(&s_stack, path);
     revealed = 0;
     json_array_foreach(json_object_get(r->json, "items"), j, read)
     {

@@ -477,10 +477,8 @@ static harness_http_response_t *s_as(int principal, const char *method, const ch
 
 static void s_create(const char *path, const char *body, s_kind_t kind, char id[40])
 {
-    harness_http_response_t *r = s_admin_send("POST", path, body, 201);
-    snprintf(id, 40, "%s", harness_json_text(r, "id"));
+    harness_stack_create(&s_stack, path, body, id);
     s_id(kind, id);
-    harness_http_response_free(&r);
 }
 
 /* An API key of `org` with `roles` ("quality" or "quality\",\"integration"),

@@ -8,7 +8,6 @@
  * when overdue and reach their owner organisation in the daily reminder. */
 #include "harness.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,17 +47,6 @@ static harness_http_response_t *s_as(int who, const char *method, const char *pa
     return harness_http_request(method, url, body, headers);
 }
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
-    if (r->status != 201 && r->status != 200)
-        fprintf(stderr, "%s: %s\n", path, r->body);
-    assert_true(r->status == 201 || r->status == 200);
-    if (id)
-        snprintf(id, 40, "%s", harness_json_text(r, "id"));
-    harness_http_response_free(&r);
-}
-
 static void s_key(int who, const char *org, const char *role)
 {
     char body[256];
@@ -76,18 +64,19 @@ static int s_setup(void **state)
     s_smtp = harness_smtp_start();
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     harness_stack_start(&s_stack, harness_database_url());
-    s_create("/v1/organizations",
-             "{\"name\":\"Frosta kommune\",\"organizationNumber\":\"944305483\","
-             "\"kind\":\"MUNICIPALITY\",\"contactEmail\":\"postmottak@frosta.kommune.no\"}",
-             s_kommune);
-    s_create("/v1/organizations",
-             "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
-             "\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":\"postmottak@stolav.no\"}",
-             s_sykehus);
-    s_create("/v1/organizations",
-             "{\"name\":\"Frosta legekontor\",\"organizationNumber\":\"974305488\","
-             "\"kind\":\"GP_OFFICE\",\"contactEmail\":\"post@frostalege.no\"}",
-             s_lege);
+    harness_stack_post(
+        &s_stack, "/v1/organizations",
+        "{\"name\":\"Frosta kommune\",\"organizationNumber\":\"944305483\","
+        "\"kind\":\"MUNICIPALITY\",\"contactEmail\":\"postmottak@frosta.kommune.no\"}",
+        s_kommune);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+                       "\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":\"postmottak@stolav.no\"}",
+                       s_sykehus);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"Frosta legekontor\",\"organizationNumber\":\"974305488\","
+                       "\"kind\":\"GP_OFFICE\",\"contactEmail\":\"post@frostalege.no\"}",
+                       s_lege);
     s_key(KOMMUNE_REPORTER, s_kommune, "reporter");
     s_key(KOMMUNE_QUALITY, s_kommune, "quality");
     s_key(SYKEHUS_REPORTER, s_sykehus, "reporter");
@@ -642,25 +631,6 @@ static void test_an_anonymous_reporter_stays_hidden(void **state)
     harness_http_response_free(&r);
 }
 
-/* The first MIME part's text, decoded; the caller frees it. */
-static char *s_first_part(const char *message)
-{
-    const char *start = strstr(message, "Content-Transfer-Encoding: base64\r\n\r\n");
-    assert_non_null(start);
-    start += strlen("Content-Transfer-Encoding: base64\r\n\r\n");
-    const char *end = strstr(start, "--samhand-");
-    char *b64 = calloc(1, (size_t)(end - start) + 1);
-    size_t n = 0;
-    for (const char *p = start; p < end; p++)
-        if (*p != '\r' && *p != '\n')
-            b64[n++] = *p;
-    unsigned char *text = calloc(1, n + 1);
-    int len = EVP_DecodeBlock(text, (unsigned char *)b64, (int)n);
-    assert_true(len > 0);
-    free(b64);
-    return (char *)text;
-}
-
 static void test_overdue_measures_reach_their_owner(void **state)
 {
     char id[40], reference[40], etag[32], text[300];
@@ -714,7 +684,7 @@ static void test_overdue_measures_reach_their_owner(void **state)
         for (size_t j = before; j < n && !html; j++) {
             if (strcmp(harness_smtp_recipient(s_smtp, j), "<postmottak@stolav.no>") != 0)
                 continue;
-            char *part = s_first_part(harness_smtp_message(s_smtp, j));
+            char *part = harness_smtp_first_part(harness_smtp_message(s_smtp, j));
             if (strstr(part, text))
                 html = part;
             else

@@ -31,11 +31,9 @@ static harness_http_response_t *s_send(const char *who, const char *method, cons
 
 static int s_setup(void **state)
 {
-    char keys[512], a[200], b[200];
-    harness_api_key("shk_kommune", KOMMUNE, "reporter", a, sizeof a);
-    harness_api_key("shk_kvalitet", "", "quality", b, sizeof b);
-    snprintf(keys, sizeof keys, "%s,%s", a, b);
-    setenv("SAMHAND_API_KEYS", keys, 1);
+    static const harness_key_t keys[] = {{"shk_kommune", KOMMUNE, "reporter"},
+                                         {"shk_kvalitet", "", "quality"}};
+    harness_api_keys_set(keys, 2);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
 }

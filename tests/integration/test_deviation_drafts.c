@@ -33,19 +33,11 @@ static harness_http_response_t *s_send(const char *who, const char *method, cons
 
 static int s_setup(void **state)
 {
-    char keys[1024], entry[256];
-    size_t used = 0;
-    static const struct {
-        const char *key, *org, *roles;
-    } parties[] = {{"shk_kommune_sykepleier", KOMMUNE, "reporter"},
-                   {"shk_kommune_kollega", KOMMUNE, "reporter"},
-                   {"shk_sykehus", SYKEHUS, "reporter"},
-                   {"shk_kvalitet", "", "quality"}};
-    for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++) {
-        harness_api_key(parties[i].key, parties[i].org, parties[i].roles, entry, sizeof entry);
-        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
-    }
-    setenv("SAMHAND_API_KEYS", keys, 1);
+    static const harness_key_t parties[] = {{"shk_kommune_sykepleier", KOMMUNE, "reporter"},
+                                            {"shk_kommune_kollega", KOMMUNE, "reporter"},
+                                            {"shk_sykehus", SYKEHUS, "reporter"},
+                                            {"shk_kvalitet", "", "quality"}};
+    harness_api_keys_set(parties, sizeof parties / sizeof parties[0]);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
 }

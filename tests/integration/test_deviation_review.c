@@ -29,37 +29,20 @@ static const harness_key_t s_keys[N_KEYS] = {
     {"shk_sykehus_kvalitet", SYKEHUS, "quality"}, {"shk_sykehus_leder", SYKEHUS, "leader"},
 };
 
+/* As `who` (-1: the administrator), with one more header `extra` (or NULL). */
 static harness_http_response_t *s_as(int who, const char *method, const char *path,
                                      const char *body, const char *extra)
 {
-    char url[512], auth[128];
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    if (who < 0)
-        snprintf(auth, sizeof auth, "%s", s_stack.auth_header);
-    else
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", s_keys[who].key);
-    const char *headers[] = {auth, extra, NULL};
-    return harness_http_request(method, url, body, headers);
+    return harness_stack_send_with(&s_stack, who < 0 ? NULL : s_keys[who].key, method, path, body,
+                                   extra);
 }
 
-/* The ETag of the newest settings version (the microseconds of its updateTime). */
+/* The If-Match of the newest settings version, as the writer reads it. */
 static void s_newest_etag(char out[48])
 {
-    harness_http_response_t *r = s_as(WRITER, "GET", "/v1/settings/versions", NULL, NULL);
-    harness_expect_status(r, 200);
-    json_t *items = json_object_get(r->json, "items");
-    json_t *newest = json_array_get(items, json_array_size(items) - 1);
-    const char *time_text = json_string_value(json_object_get(newest, "updateTime"));
-    struct tm tm = {0};
-    const char *rest = strptime(time_text, "%Y-%m-%dT%H:%M:%S", &tm);
-    long long micros = (long long)timegm(&tm) * 1000000;
-    if (rest && *rest == '.') {
-        long scale = 100000;
-        for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
-            micros += (*rest - '0') * scale;
-    }
-    snprintf(out, 48, "If-Match: \"%lld\"", micros);
-    harness_http_response_free(&r);
+    char etag[32];
+    harness_stack_settings_etag(&s_stack, s_keys[WRITER].key, etag);
+    snprintf(out, 48, "If-Match: %s", etag);
 }
 
 static int s_setup(void **state)
@@ -446,7 +429,7 @@ static bool s_mail_of(size_t from, const char *id, const char *address, int trie
     for (int t = 0; t < tries; t++) {
         size_t n = harness_smtp_wait(s_smtp, 0, 0);
         for (size_t i = from; i < n; i++) {
-            char *text = harness_smtp_text(s_smtp, i);
+            char *text = harness_smtp_first_part(harness_smtp_message(s_smtp, i));
             bool is_of = strstr(text, id) != NULL;
             if (is_of) {
                 assert_null(strstr(text, "CANARY-PASIENT"));

@@ -52,11 +52,7 @@ static long s_sql_count(const char *sql)
 static int s_setup(void **state)
 {
     s_db = harness_database_url();
-    char keys[2048], entry[256];
-    size_t used = 0;
-    static const struct {
-        const char *key, *org, *roles;
-    } parties[] = {
+    static const harness_key_t parties[] = {
         {"shk_kommune_sykepleier", KOMMUNE, "reporter"},
         {"shk_kommune_kollega", KOMMUNE, "reporter"},
         {"shk_sykehus_avdeling", SYKEHUS, "reporter"},
@@ -64,12 +60,9 @@ static int s_setup(void **state)
         {"shk_kvalitet", "", "quality"},
         {"shk_annen_kommune", ANNEN, "reporter"},
     };
-    for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++) {
-        harness_api_key(parties[i].key, parties[i].org, parties[i].roles, entry, sizeof entry);
-        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
-    }
-    setenv("SAMHAND_API_KEYS", keys, 1);            /* inherited by the gateway */
-    setenv("SAMHAND_HOUSEKEEPING_SECONDS", "1", 1); /* deadline alerts every second */
+    harness_api_keys_set(parties,
+                         sizeof parties / sizeof parties[0]); /* inherited by the gateway */
+    setenv("SAMHAND_HOUSEKEEPING_SECONDS", "1", 1);           /* deadline alerts every second */
     harness_stack_start(&s_stack, s_db);
     return 0;
 }

@@ -62,12 +62,10 @@ static char s_database[256];
 
 static int s_setup(void **state)
 {
-    char keys[1024], a[200], b[200], c[200];
-    harness_api_key("shk_kommune", KOMMUNE, "reporter", a, sizeof a);
-    harness_api_key("shk_annen", ANNEN, "reporter", b, sizeof b);
-    harness_api_key("shk_sykehus", SYKEHUS, "integration", c, sizeof c);
-    snprintf(keys, sizeof keys, "%s,%s,%s", a, b, c);
-    setenv("SAMHAND_API_KEYS", keys, 1);
+    static const harness_key_t keys[] = {{"shk_kommune", KOMMUNE, "reporter"},
+                                         {"shk_annen", ANNEN, "reporter"},
+                                         {"shk_sykehus", SYKEHUS, "integration"}};
+    harness_api_keys_set(keys, 3);
     snprintf(s_database, sizeof s_database, "%s", harness_database_url());
     harness_stack_start(&s_stack, s_database);
     harness_http_response_t *r =

@@ -25,42 +25,12 @@ static harness_smtp_t *s_smtp;
 static const char *s_db;
 static const char *s_kommune = "Authorization: Bearer shk_kommune";
 
-static void s_create(const char *path, const char *body, char id[40])
-{
-    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", path, body);
-    if (r->status != 201 && r->status != 200)
-        fprintf(stderr, "%s: %s\n", path, r->body);
-    assert_true(r->status == 201 || r->status == 200);
-    if (id)
-        snprintf(id, 40, "%s", harness_json_text(r, "id"));
-    harness_http_response_free(&r);
-}
-
 /* The subject as the mail has it: RFC 2047 base64 of UTF-8. */
 static void s_encoded(const char *subject, char out[512])
 {
     unsigned char b64[400];
     EVP_EncodeBlock(b64, (const unsigned char *)subject, (int)strlen(subject));
     snprintf(out, 512, "Subject: =?UTF-8?B?%s?=", b64);
-}
-
-/* The first MIME part's text, decoded. */
-static char *s_first_part(const char *message)
-{
-    const char *start = strstr(message, "Content-Transfer-Encoding: base64\r\n\r\n");
-    assert_non_null(start);
-    start += strlen("Content-Transfer-Encoding: base64\r\n\r\n");
-    const char *end = strstr(start, "--samhand-");
-    char *b64 = calloc(1, (size_t)(end - start) + 1);
-    size_t n = 0;
-    for (const char *p = start; p < end; p++)
-        if (*p != '\r' && *p != '\n')
-            b64[n++] = *p;
-    unsigned char *text = calloc(1, n + 1);
-    int len = EVP_DecodeBlock(text, (unsigned char *)b64, (int)n);
-    assert_true(len > 0);
-    free(b64);
-    return (char *)text;
 }
 
 /* A mail as an outside reader's parser takes it (python3's email
@@ -137,9 +107,8 @@ static int s_setup(void **state)
     s_smtp = harness_smtp_start();
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     setenv("SAMHAND_MAIL_FROM", "post@helsefellesskapet.no", 1);
-    char entry[200];
-    harness_api_key("shk_kommune", KOMMUNE, "reporter", entry, sizeof entry);
-    setenv("SAMHAND_API_KEYS", entry, 1);
+    static const harness_key_t keys[] = {{"shk_kommune", KOMMUNE, "reporter"}};
+    harness_api_keys_set(keys, 1);
     s_db = harness_database_url();
     harness_stack_start(&s_stack, s_db);
     return 0;
@@ -155,47 +124,49 @@ static int s_teardown(void **state)
 static void test_notice_to_the_members(void **state)
 {
     char org[40], kari[40], ola[40], per[40], asu[40], meeting[40], body[512], path[160];
-    s_create("/v1/organizations",
-             "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             org);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"St. Olavs hospital HF\",\"organizationNumber\":\"883974832\","
+                       "\"kind\":\"HOSPITAL_TRUST\"}",
+                       org);
     snprintf(body, sizeof body,
              "{\"name\":\"Kari Nordmann\",\"organizationId\":\"%s\",\"email\":\"kari@stolav.no\"}",
              org);
-    s_create("/v1/persons", body, kari);
+    harness_stack_post(&s_stack, "/v1/persons", body, kari);
     snprintf(body, sizeof body,
              "{\"name\":\"Ola Nordmann\",\"organizationId\":\"%s\",\"email\":\"ola@stolav.no\"}",
              org);
-    s_create("/v1/persons", body, ola);
+    harness_stack_post(&s_stack, "/v1/persons", body, ola);
     snprintf(body, sizeof body, "{\"name\":\"Per Uten Epost\",\"organizationId\":\"%s\"}", org);
-    s_create("/v1/persons", body, per);
-    s_create("/v1/committees",
-             "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
-             "\"kind\":\"ADMINISTRATIVE\"}",
-             asu);
+    harness_stack_post(&s_stack, "/v1/persons", body, per);
+    harness_stack_post(&s_stack, "/v1/committees",
+                       "{\"name\":\"Administrativt samarbeidsutvalg\",\"shortName\":\"ASU\","
+                       "\"kind\":\"ADMINISTRATIVE\"}",
+                       asu);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", asu);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"CHAIR\",\"termFrom\":\"2023-01-01\"}", kari);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
     /* a member whose term ended, and one without an address: no mail */
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2020-01-01\","
              "\"termTo\":\"2022-12-31\"}",
              ola);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2023-01-01\"}", per);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
 
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-05T13:00:00+01:00\","
              "\"endTime\":\"2031-02-05T16:00:00+01:00\",\"place\":\"1930, 30M11\"}",
              asu);
-    s_create("/v1/meetings", body, meeting);
+    harness_stack_post(&s_stack, "/v1/meetings", body, meeting);
     snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
-    s_create(path, "{\"kind\":\"CASE\",\"title\":\"Handlingsplan 2031\",\"durationMin\":30}", NULL);
+    harness_stack_post(&s_stack, path,
+                       "{\"kind\":\"CASE\",\"title\":\"Handlingsplan 2031\",\"durationMin\":30}",
+                       NULL);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    s_create(path, NULL, NULL);
+    harness_stack_post(&s_stack, path, NULL, NULL);
 
     assert_int_equal(harness_smtp_wait(s_smtp, 1, 15000), 1);
     assert_string_equal(harness_smtp_recipient(s_smtp, 0), "<kari@stolav.no>");
@@ -247,7 +218,7 @@ static void test_receipt_to_the_reporter(void **state)
     snprintf(text, sizeof text, "Kvittering: avviksmelding %s er mottatt", reference);
     s_encoded(text, subject);
     assert_non_null(strstr(harness_smtp_message(s_smtp, 1), subject));
-    char *html = s_first_part(harness_smtp_message(s_smtp, 1));
+    char *html = harness_smtp_first_part(harness_smtp_message(s_smtp, 1));
     assert_non_null(strstr(html, reference));
     assert_non_null(strstr(html, "svare innen"));
     free(html);
@@ -264,10 +235,10 @@ static void test_new_deviation_to_the_receiver(void **state)
     harness_assert_problem(r, 400, "contactEmail");
     harness_http_response_free(&r);
     char hnt[40], body[1024], path[160];
-    s_create("/v1/organizations",
-             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974805\","
-             "\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":\"postmottak@hnt.no\"}",
-             hnt);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974805\","
+                       "\"kind\":\"HOSPITAL_TRUST\",\"contactEmail\":\"postmottak@hnt.no\"}",
+                       hnt);
     snprintf(path, sizeof path, "/v1/organizations/%s", hnt);
     r = harness_stack_get(&s_stack, path);
     assert_string_equal(harness_json_text(r, "contactEmail"), "postmottak@hnt.no");
@@ -306,7 +277,7 @@ static void test_new_deviation_to_the_receiver(void **state)
     snprintf(text, sizeof text, "Ny avviksmelding %s til dere", reference);
     s_encoded(text, subject);
     assert_non_null(strstr(harness_smtp_message(s_smtp, before), subject));
-    char *html = s_first_part(harness_smtp_message(s_smtp, before));
+    char *html = harness_smtp_first_part(harness_smtp_message(s_smtp, before));
     assert_non_null(strstr(html, "besvares innen"));
     /* what happened is read in samhand, not in the mail */
     assert_null(strstr(html, "Epikrise mangler"));
@@ -344,21 +315,23 @@ static void test_daily_reminder_digest(void **state)
 {
     char frosta[40], secretary[40], psu[40], done[40], body[1024], path[160];
     size_t start = harness_smtp_wait(s_smtp, 0, 0);
-    s_create("/v1/organizations",
-             "{\"name\":\"Frosta kommune\",\"organizationNumber\":\"944305483\","
-             "\"kind\":\"MUNICIPALITY\",\"contactEmail\":\"postmottak@frosta.kommune.no\"}",
-             frosta);
+    harness_stack_post(
+        &s_stack, "/v1/organizations",
+        "{\"name\":\"Frosta kommune\",\"organizationNumber\":\"944305483\","
+        "\"kind\":\"MUNICIPALITY\",\"contactEmail\":\"postmottak@frosta.kommune.no\"}",
+        frosta);
     snprintf(body, sizeof body,
              "{\"name\":\"Siri Sekretær\",\"organizationId\":\"%s\","
              "\"email\":\"sekretariat@helsefellesskapet.no\"}",
              frosta);
-    s_create("/v1/persons", body, secretary);
-    s_create("/v1/committees",
-             "{\"name\":\"Partnerskapsmøtet\",\"shortName\":\"PSU\",\"kind\":\"POLITICAL\"}", psu);
+    harness_stack_post(&s_stack, "/v1/persons", body, secretary);
+    harness_stack_post(
+        &s_stack, "/v1/committees",
+        "{\"name\":\"Partnerskapsmøtet\",\"shortName\":\"PSU\",\"kind\":\"POLITICAL\"}", psu);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", psu);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"SECRETARY\",\"termFrom\":\"2023-01-01\"}", secretary);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
 
     /* overdue for years, due in three days, due long after, and done */
     char soon[11];
@@ -373,7 +346,7 @@ static void test_daily_reminder_digest(void **state)
                  "{\"committeeId\":\"%s\",\"description\":\"%s\",\"responsible\":\"Frosta\","
                  "\"responsibleOrganizationIds\":[\"%s\"],\"dueDate\":\"%s\"}",
                  psu, actions[i][0], frosta, actions[i][1]);
-        s_create("/v1/actions", body, i == 3 ? done : NULL);
+        harness_stack_post(&s_stack, "/v1/actions", body, i == 3 ? done : NULL);
     }
     snprintf(path, sizeof path, "/v1/actions/%s", done);
     harness_http_response_t *r =
@@ -417,7 +390,7 @@ static void test_daily_reminder_digest(void **state)
              oslo.tm_mday, oslo.tm_mon + 1, oslo.tm_year + 1900);
     s_encoded(text, subject);
     assert_non_null(strstr(message, subject));
-    char *html = s_first_part(message);
+    char *html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "<h2>Fristen er passert</h2>\n<ul>\n<li>Oppfølgingspunkt 1: "
                                  "Revidere retningslinje for utskrivning – frist 30.06.2023</li>"));
     assert_non_null(strstr(html, "Oppfølgingspunkt 2: Avklare finansiering av ambulant team"));
@@ -433,7 +406,7 @@ static void test_daily_reminder_digest(void **state)
     /* the committee's secretary: its actions, not Frosta's deviation */
     message = s_mail_to(before, "<sekretariat@helsefellesskapet.no>");
     assert_non_null(message);
-    html = s_first_part(message);
+    html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "Revidere retningslinje for utskrivning"));
     assert_non_null(strstr(html, "Avklare finansiering av ambulant team"));
     assert_null(strstr(html, reference));
@@ -496,12 +469,12 @@ static void test_the_partnerships_rules_in_mails_and_reminders(void **state)
     char text[200];
     snprintf(text, sizeof text, "besvares innen %02d.%02d.%04d.", due.tm_mday, due.tm_mon + 1,
              due.tm_year + 1900);
-    char *html = s_first_part(s_mail_to(before, "<postmottak@frosta.kommune.no>"));
+    char *html = harness_smtp_first_part(s_mail_to(before, "<postmottak@frosta.kommune.no>"));
     if (!strstr(html, text))
         fail_msg("no \"%s\" in %s", text, html);
     assert_null(strstr(html, "bekreftes"));
     free(html);
-    html = s_first_part(s_mail_to(before, "<kari.nordmann@trondheim.kommune.no>"));
+    html = harness_smtp_first_part(s_mail_to(before, "<kari.nordmann@trondheim.kommune.no>"));
     snprintf(text, sizeof text, "Mottakeren skal svare innen %02d.%02d.%04d.", due.tm_mday,
              due.tm_mon + 1, due.tm_year + 1900);
     if (!strstr(html, text))
@@ -526,7 +499,7 @@ static void test_the_partnerships_rules_in_mails_and_reminders(void **state)
             usleep(100 * 1000);
     }
     assert_non_null(message);
-    html = s_first_part(message);
+    html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "Revidere retningslinje for utskrivning"));
     if (strstr(html, "Avklare finansiering av ambulant team"))
         fail_msg("reminded of what falls due in three days with the lead time 0: %s", html);
@@ -550,12 +523,12 @@ static void test_owner_told_of_a_switched_off_subscription(void **state)
              "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.organization.\"],\"description\":"
              "\"Fagsystem i Frosta\",\"contactEmail\":\"drift@frosta.kommune.no\"}",
              harness_receiver_url(rx));
-    s_create("/v1/subscriptions", body, id);
+    harness_stack_post(&s_stack, "/v1/subscriptions", body, id);
     size_t before = harness_smtp_wait(s_smtp, 0, 0);
-    s_create("/v1/organizations",
-             "{\"name\":\"Leksvik legekontor\",\"organizationNumber\":\"974575086\","
-             "\"kind\":\"GP_OFFICE\"}",
-             NULL);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"Leksvik legekontor\",\"organizationNumber\":\"974575086\","
+                       "\"kind\":\"GP_OFFICE\"}",
+                       NULL);
     assert_int_equal(harness_receiver_wait(rx, 1, 15000), 1);
     assert_int_equal(harness_smtp_wait(s_smtp, before + 1, 15000), before + 1);
     const char *message = s_mail_to(before, "<drift@frosta.kommune.no>");
@@ -563,7 +536,7 @@ static void test_owner_told_of_a_switched_off_subscription(void **state)
     char subject[512];
     s_encoded("Webhook-abonnement slått av: Fagsystem i Frosta", subject);
     assert_non_null(strstr(message, subject));
-    char *html = s_first_part(message);
+    char *html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "mottakeren svarte 410 Gone"));
     assert_non_null(strstr(html, harness_receiver_url(rx)));
     free(html);
@@ -580,34 +553,38 @@ static void test_owner_told_of_a_switched_off_subscription(void **state)
 static void test_submitter_told_of_the_decision(void **state)
 {
     char council[40], meeting[40], placed[40], declined[40], silent[40], body[512], path[160];
-    s_create("/v1/committees",
-             "{\"name\":\"Fagråd for legesamarbeid\",\"shortName\":\"Fagrådet\","
-             "\"kind\":\"EXPERT_COUNCIL\"}",
-             council);
+    harness_stack_post(&s_stack, "/v1/committees",
+                       "{\"name\":\"Fagråd for legesamarbeid\",\"shortName\":\"Fagrådet\","
+                       "\"kind\":\"EXPERT_COUNCIL\"}",
+                       council);
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2031-02-27T14:00:00+01:00\","
              "\"endTime\":\"2031-02-27T15:30:00+01:00\",\"place\":\"Teams\"}",
              council);
-    s_create("/v1/meetings", body, meeting);
+    harness_stack_post(&s_stack, "/v1/meetings", body, meeting);
     snprintf(path, sizeof path, "/v1/committees/%s/proposals", council);
-    s_create(path,
-             "{\"title\":\"Avviksmeldinger Helseplattformen\",\"submitterName\":\"Camilla Forr\","
-             "\"submitterEmail\":\"camilla.forr@steinkjer.kommune.no\"}",
-             placed);
-    s_create(path,
-             "{\"title\":\"Parkering ved sykehuset\",\"submitterName\":\"Ola Nordmann\","
-             "\"submitterEmail\":\"ola@levanger.kommune.no\"}",
-             declined);
-    s_create(path, "{\"title\":\"Kantinen\",\"submitterName\":\"Per\"}", silent);
+    harness_stack_post(
+        &s_stack, path,
+        "{\"title\":\"Avviksmeldinger Helseplattformen\",\"submitterName\":\"Camilla Forr\","
+        "\"submitterEmail\":\"camilla.forr@steinkjer.kommune.no\"}",
+        placed);
+    harness_stack_post(&s_stack, path,
+                       "{\"title\":\"Parkering ved sykehuset\",\"submitterName\":\"Ola Nordmann\","
+                       "\"submitterEmail\":\"ola@levanger.kommune.no\"}",
+                       declined);
+    harness_stack_post(&s_stack, path, "{\"title\":\"Kantinen\",\"submitterName\":\"Per\"}",
+                       silent);
     size_t before = harness_smtp_wait(s_smtp, 0, 0);
 
     snprintf(path, sizeof path, "/v1/proposals/%s/accept", placed);
     snprintf(body, sizeof body, "{\"meetingId\":\"%s\"}", meeting);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
     snprintf(path, sizeof path, "/v1/proposals/%s/decline", declined);
-    s_create(path, "{\"reason\":\"Ligger utenfor fagrådets mandat; sendt til sykehuset.\"}", NULL);
+    harness_stack_post(&s_stack, path,
+                       "{\"reason\":\"Ligger utenfor fagrådets mandat; sendt til sykehuset.\"}",
+                       NULL);
     snprintf(path, sizeof path, "/v1/proposals/%s/decline", silent);
-    s_create(path, "{\"reason\":\"Utenfor mandatet.\"}", NULL);
+    harness_stack_post(&s_stack, path, "{\"reason\":\"Utenfor mandatet.\"}", NULL);
 
     assert_int_equal(harness_smtp_wait(s_smtp, before + 2, 15000), before + 2);
     const char *message = s_mail_to(before, "<camilla.forr@steinkjer.kommune.no>");
@@ -615,7 +592,7 @@ static void test_submitter_told_of_the_decision(void **state)
     char subject[512];
     s_encoded("Innmeldt sak satt på sakslisten: Avviksmeldinger Helseplattformen", subject);
     assert_non_null(strstr(message, subject));
-    char *html = s_first_part(message);
+    char *html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "<html lang=\"nb\">"));
     assert_non_null(strstr(html,
                            "Saken «Avviksmeldinger Helseplattformen», som du meldte inn til "
@@ -626,7 +603,7 @@ static void test_submitter_told_of_the_decision(void **state)
     assert_non_null(message);
     s_encoded("Innmeldt sak avslått: Parkering ved sykehuset", subject);
     assert_non_null(strstr(message, subject));
-    html = s_first_part(message);
+    html = harness_smtp_first_part(message);
     assert_non_null(strstr(html, "blir ikke tatt opp. Begrunnelse:"));
     assert_non_null(strstr(html, "Ligger utenfor fagrådets mandat; sendt til sykehuset."));
     free(html);
@@ -645,34 +622,34 @@ static void test_notice_and_minutes_as_pdf_each_reader_its_variant(void **state)
     char org[40], anne[40], bjorn[40], council[40], meeting[40], plan[40], exempt[40];
     char body[1024], path[200], yesterday[11];
     time_oslo_date_iso(time(NULL) - 86400, yesterday);
-    s_create("/v1/organizations",
-             "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974791\","
-             "\"kind\":\"HOSPITAL_TRUST\"}",
-             org);
+    harness_stack_post(&s_stack, "/v1/organizations",
+                       "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974791\","
+                       "\"kind\":\"HOSPITAL_TRUST\"}",
+                       org);
     snprintf(body, sizeof body,
              "{\"name\":\"Anne Lie\",\"organizationId\":\"%s\",\"email\":\"anne@hnt.no\"}", org);
-    s_create("/v1/persons", body, anne);
+    harness_stack_post(&s_stack, "/v1/persons", body, anne);
     snprintf(body, sizeof body,
              "{\"name\":\"Bjørn Vik\",\"organizationId\":\"%s\",\"email\":\"bjorn@hnt.no\"}", org);
-    s_create("/v1/persons", body, bjorn);
-    s_create("/v1/committees",
-             "{\"name\":\"Fagråd for legesamarbeid\",\"shortName\":\"Fagrådet lege\","
-             "\"kind\":\"EXPERT_COUNCIL\"}",
-             council);
+    harness_stack_post(&s_stack, "/v1/persons", body, bjorn);
+    harness_stack_post(&s_stack, "/v1/committees",
+                       "{\"name\":\"Fagråd for legesamarbeid\",\"shortName\":\"Fagrådet lege\","
+                       "\"kind\":\"EXPERT_COUNCIL\"}",
+                       council);
     snprintf(path, sizeof path, "/v1/committees/%s/memberships", council);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2025-01-01\"}", anne);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
     snprintf(body, sizeof body,
              "{\"personId\":\"%s\",\"role\":\"MEMBER\",\"termFrom\":\"2025-01-01\","
              "\"termTo\":\"%s\"}",
              bjorn, yesterday);
-    s_create(path, body, NULL);
+    harness_stack_post(&s_stack, path, body, NULL);
     snprintf(body, sizeof body,
              "{\"committeeId\":\"%s\",\"startTime\":\"2025-03-05T13:00:00+01:00\","
              "\"endTime\":\"2025-03-05T15:00:00+01:00\",\"place\":\"Teams\"}",
              council);
-    s_create("/v1/meetings", body, meeting);
+    harness_stack_post(&s_stack, "/v1/meetings", body, meeting);
     harness_stack_add_item(&s_stack, meeting,
                            "{\"kind\":\"CASE\",\"title\":\"Revidert rutine for legesamarbeid\","
                            "\"durationMin\":30}",
@@ -685,7 +662,7 @@ static void test_notice_and_minutes_as_pdf_each_reader_its_variant(void **state)
         exempt);
     size_t before = harness_smtp_wait(s_smtp, 0, 0);
     snprintf(path, sizeof path, "/v1/meetings/%s/publish", meeting);
-    s_create(path, NULL, NULL);
+    harness_stack_post(&s_stack, path, NULL, NULL);
     assert_int_equal(harness_smtp_wait(s_smtp, before + 2, 20000), before + 2);
 
     const char *full[] = {"1/25", "Revidert rutine for legesamarbeid", "2/25",
@@ -731,7 +708,7 @@ static void test_notice_and_minutes_as_pdf_each_reader_its_variant(void **state)
     harness_http_response_free(&r);
     before = harness_smtp_wait(s_smtp, 0, 0);
     snprintf(path, sizeof path, "/v1/meetings/%s/minutes/approve", meeting);
-    s_create(path, NULL, NULL);
+    harness_stack_post(&s_stack, path, NULL, NULL);
     assert_int_equal(harness_smtp_wait(s_smtp, before + 2, 20000), before + 2);
     s_parse(s_mail_to(before, "<anne@hnt.no>"), &parsed);
     assert_string_equal(parsed.filename, "Referat Fagrådet lege 05.03.2025.pdf");

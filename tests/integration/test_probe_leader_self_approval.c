@@ -21,40 +21,20 @@ static harness_stack_t s_stack;
 static harness_http_response_t *s_as(bool admin, const char *method, const char *path,
                                      const char *body, const char *extra)
 {
-    char url[512], auth[160];
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    if (admin)
-        snprintf(auth, sizeof auth, "%s", s_stack.auth_header);
-    else
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", KEY);
-    const char *headers[] = {auth, extra, NULL};
-    return harness_http_request(method, url, body, headers);
+    return harness_stack_send_with(&s_stack, admin ? NULL : KEY, method, path, body, extra);
 }
 
 static void s_newest_etag(char out[48])
 {
-    harness_http_response_t *r = s_as(true, "GET", "/v1/settings/versions", NULL, NULL);
-    harness_expect_status(r, 200);
-    json_t *items = json_object_get(r->json, "items");
-    json_t *newest = json_array_get(items, json_array_size(items) - 1);
-    const char *time_text = json_string_value(json_object_get(newest, "updateTime"));
-    struct tm tm = {0};
-    const char *rest = strptime(time_text, "%Y-%m-%dT%H:%M:%S", &tm);
-    long long micros = (long long)timegm(&tm) * 1000000;
-    if (rest && *rest == '.') {
-        long scale = 100000;
-        for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
-            micros += (*rest - '0') * scale;
-    }
-    snprintf(out, 48, "If-Match: \"%lld\"", micros);
-    harness_http_response_free(&r);
+    char etag[32];
+    harness_stack_settings_etag(&s_stack, NULL, etag);
+    snprintf(out, 48, "If-Match: %s", etag);
 }
 
 static int s_setup(void **state)
 {
-    char entry[256];
-    harness_api_key(KEY, KOMMUNE, "reporter+leader", entry, sizeof entry);
-    setenv("SAMHAND_API_KEYS", entry, 1);
+    static const harness_key_t keys[] = {{KEY, KOMMUNE, "reporter+leader"}};
+    harness_api_keys_set(keys, 1);
     harness_stack_start(&s_stack, harness_database_url());
     char etag[48];
     s_newest_etag(etag);

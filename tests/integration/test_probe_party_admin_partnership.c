@@ -20,18 +20,13 @@ static harness_stack_t s_stack;
 static harness_http_response_t *s_as(const char *method, const char *path, const char *body,
                                      const char *extra)
 {
-    char url[512], auth[160];
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", ANNEN_ADMIN_KEY);
-    const char *headers[] = {auth, extra, NULL};
-    return harness_http_request(method, url, body, headers);
+    return harness_stack_send_with(&s_stack, ANNEN_ADMIN_KEY, method, path, body, extra);
 }
 
 static int s_setup(void **state)
 {
-    char entry[256];
-    harness_api_key(ANNEN_ADMIN_KEY, ANNEN, "administrator", entry, sizeof entry);
-    setenv("SAMHAND_API_KEYS", entry, 1);
+    static const harness_key_t keys[] = {{ANNEN_ADMIN_KEY, ANNEN, "administrator"}};
+    harness_api_keys_set(keys, 1);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
 }
@@ -79,24 +74,13 @@ static void test_party_administrator_loads_the_partnerships_code_list(void **sta
         fail_msg("expected 403 for a party's administrator, got %ld: %s", status, answer);
 }
 
-/* The ETag of the newest settings version (the microseconds of its updateTime). */
+/* The If-Match of the newest settings version, as the party's
+ * administrator reads it. */
 static void s_newest_etag(char out[48])
 {
-    harness_http_response_t *r = s_as("GET", "/v1/settings/versions", NULL, NULL);
-    harness_expect_status(r, 200);
-    json_t *items = json_object_get(r->json, "items");
-    json_t *newest = json_array_get(items, json_array_size(items) - 1);
-    const char *time_text = json_string_value(json_object_get(newest, "updateTime"));
-    struct tm tm = {0};
-    const char *rest = strptime(time_text, "%Y-%m-%dT%H:%M:%S", &tm);
-    long long micros = (long long)timegm(&tm) * 1000000;
-    if (rest && *rest == '.') {
-        long scale = 100000;
-        for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
-            micros += (*rest - '0') * scale;
-    }
-    snprintf(out, 48, "If-Match: \"%lld\"", micros);
-    harness_http_response_free(&r);
+    char etag[32];
+    harness_stack_settings_etag(&s_stack, ANNEN_ADMIN_KEY, etag);
+    snprintf(out, 48, "If-Match: %s", etag);
 }
 
 static void test_party_administrator_changes_the_partnerships_settings(void **state)

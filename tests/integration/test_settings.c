@@ -20,9 +20,14 @@
 
 static harness_stack_t s_stack;
 static const char *s_db;
-static const char *s_kommune = "Authorization: Bearer shk_kommune_sykepleier";
-static const char *s_sykehus = "Authorization: Bearer shk_sykehus_avdeling";
-static char s_admin[128];
+static const harness_key_t s_keys[] = {
+    {"shk_kommune_sykepleier", KOMMUNE, "reporter"},
+    {"shk_sykehus_avdeling", SYKEHUS, "reporter"},
+};
+/* the keys callers hold; NULL: the administrator's */
+static const char *s_kommune = "shk_kommune_sykepleier";
+static const char *s_sykehus = "shk_sykehus_avdeling";
+static const char *const s_admin = NULL;
 
 /* a report submitted under version 1, before the partnership's change */
 static char s_old_report[40], s_old_ack_due[11], s_old_answer_due[11];
@@ -30,11 +35,9 @@ static char s_old_report[40], s_old_ack_due[11], s_old_answer_due[11];
 static harness_http_response_t *s_call(const char *who, const char *method, const char *path,
                                        const char *body, const char *if_match)
 {
-    char url[512], match[96];
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
+    char match[96];
     snprintf(match, sizeof match, "If-Match: %s", if_match ? if_match : "");
-    const char *headers[] = {who, if_match ? match : NULL, NULL};
-    return harness_http_request(method, url, body, headers);
+    return harness_stack_send_with(&s_stack, who, method, path, body, if_match ? match : NULL);
 }
 
 static void s_sql(const char *sql)
@@ -103,45 +106,17 @@ static const char *s_due(json_t *report, const char *deadline)
 /* The ETag of the newest version, from the list of versions. */
 static void s_newest_etag(char out[32])
 {
-    harness_http_response_t *r = s_call(s_kommune, "GET", "/v1/settings/versions", NULL, NULL);
-    harness_expect_status(r, 200);
-    json_t *items = json_object_get(r->json, "items");
-    json_t *newest = json_array_get(items, json_array_size(items) - 1);
-    /* the ETag is the microseconds of updateTime, as every ETag of the API */
-    const char *time_text = json_string_value(json_object_get(newest, "updateTime"));
-    struct tm tm = {0};
-    const char *rest = strptime(time_text, "%Y-%m-%dT%H:%M:%S", &tm);
-    long long micros = (long long)timegm(&tm) * 1000000;
-    if (rest && *rest == '.') {
-        long scale = 100000;
-        for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
-            micros += (*rest - '0') * scale;
-    }
-    snprintf(out, 32, "\"%lld\"", micros);
-    harness_http_response_free(&r);
+    harness_stack_settings_etag(&s_stack, s_kommune, out);
 }
 
 static int s_setup(void **state)
 {
     s_db = harness_database_url();
-    char keys[1024], entry[256];
-    size_t used = 0;
-    static const struct {
-        const char *key, *org, *roles;
-    } parties[] = {
-        {"shk_kommune_sykepleier", KOMMUNE, "reporter"},
-        {"shk_sykehus_avdeling", SYKEHUS, "reporter"},
-    };
-    for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++) {
-        harness_api_key(parties[i].key, parties[i].org, parties[i].roles, entry, sizeof entry);
-        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", i ? "," : "", entry);
-    }
-    setenv("SAMHAND_API_KEYS", keys, 1);
+    harness_api_keys_set(s_keys, sizeof s_keys / sizeof s_keys[0]);
     /* the environment: version 1's defaults, and only version 1's */
     setenv("SAMHAND_DEVIATION_ACKNOWLEDGE_DAYS", "5", 1);
     setenv("SAMHAND_DEVIATION_ANSWER_DAYS", "20", 1);
     harness_stack_start(&s_stack, s_db);
-    snprintf(s_admin, sizeof s_admin, "%s", s_stack.auth_header);
     return 0;
 }
 
@@ -239,12 +214,10 @@ static void test_changes_are_refused_unless_right(void **state)
         harness_http_response_free(&r);
     }
     /* in bokmål, for the page */
-    char url[256];
-    snprintf(url, sizeof url, "%s/v1/settings", s_stack.base_url);
     char match[64];
     snprintf(match, sizeof match, "If-Match: %s", etag);
-    const char *headers[] = {s_admin, match, "Accept-Language: nb", NULL};
-    r = harness_http_request("PUT", url, body, headers);
+    const char *extras[] = {match, "Accept-Language: nb", NULL};
+    r = harness_stack_send_headers(&s_stack, s_admin, "PUT", "/v1/settings", body, extras);
     harness_assert_problem(r, 400, "validFrom");
     if (!strstr(r->body, "i dag"))
         fail_msg("not in bokmål: %s", r->body);

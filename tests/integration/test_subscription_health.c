@@ -25,9 +25,8 @@ static int s_setup(void **state)
     s_smtp = harness_smtp_start();
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     /* notify's one sender: every endpoint shares it, a hanging one too */
-    char entry[200];
-    harness_api_key("shk_kommune", KOMMUNE, "reporter", entry, sizeof entry);
-    setenv("SAMHAND_API_KEYS", entry, 1);
+    static const harness_key_t keys[] = {{"shk_kommune", KOMMUNE, "reporter"}};
+    harness_api_keys_set(keys, 1);
     harness_stack_start(&s_stack, harness_database_url());
     return 0;
 }

@@ -35,12 +35,10 @@ static harness_http_response_t *s_as(const char *who, const char *method, const 
 
 static int s_setup(void **state)
 {
-    char keys[1024], a[200], b[200], c[200];
-    harness_api_key("shk_kommune", KOMMUNE, "reporter", a, sizeof a);
-    harness_api_key("shk_sykehus", SYKEHUS, "integration", b, sizeof b);
-    harness_api_key("shk_kvalitet", SYKEHUS, "quality+integration", c, sizeof c);
-    snprintf(keys, sizeof keys, "%s,%s,%s", a, b, c);
-    setenv("SAMHAND_API_KEYS", keys, 1);
+    static const harness_key_t keys[] = {{"shk_kommune", KOMMUNE, "reporter"},
+                                         {"shk_sykehus", SYKEHUS, "integration"},
+                                         {"shk_kvalitet", SYKEHUS, "quality+integration"}};
+    harness_api_keys_set(keys, 3);
     setenv("SAMHAND_WEBHOOK_RETRY_BASE_MS", "100", 1);
     setenv("SAMHAND_WEBHOOK_MAX_ATTEMPTS", "5", 1);
     s_smtp = harness_smtp_start();

@@ -51,11 +51,9 @@ static const char *s_db; /* the stack's database */
 
 static int s_setup(void **state)
 {
-    char keys[1024], a[200], b[200];
-    harness_api_key("shk_kommune", KOMMUNE, "reporter+integration", a, sizeof a);
-    harness_api_key("shk_annen", ANNEN, "integration", b, sizeof b);
-    snprintf(keys, sizeof keys, "%s,%s", a, b);
-    setenv("SAMHAND_API_KEYS", keys, 1);
+    static const harness_key_t keys[] = {{"shk_kommune", KOMMUNE, "reporter+integration"},
+                                         {"shk_annen", ANNEN, "integration"}};
+    harness_api_keys_set(keys, 2);
     setenv("SAMHAND_WEBHOOK_RETRY_BASE_MS", "100", 1);
     setenv("SAMHAND_WEBHOOK_MAX_ATTEMPTS", "3", 1);
     setenv("SAMHAND_QUEUE_MAX_AGE_SECONDS", "2", 1);
