@@ -1,5 +1,6 @@
 /* The joint incident analysis (felles hendelsesanalyse) of a report: its
- * rules and handlers (deviation_analysis.c) and its final report
+ * handlers (deviation_analysis.c), its checks (deviation_analysis_check.h)
+ * and its final report
  * (sluttrapport) rendered as HTML in bokmål by a pure function
  * (deviation_analysis_html.c). */
 #ifndef DEVIATION_ANALYSIS_H
