@@ -19,6 +19,11 @@ static const struct {
     const char *english, *norwegian;
 } s_bokmal[] = {
     /* the first that matches is taken: the particular before the general */
+    /* the directory (agenda_organization.c) */
+    {"an organization's addresses are changed by the partnership's administrators or the "
+     "organization's own",
+     "en virksomhets adresser endres av helsefellesskapets administratorer eller virksomhetens "
+     "egne"},
     /* a report's joint analysis (deviation_analysis.c) */
     {"the joint analysis of a report is read by its two parties and the partnership's quality "
      "staff only",

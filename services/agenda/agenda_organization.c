@@ -38,6 +38,21 @@ static int s_check_email(bus_call_t *call, const char *field, const char *email)
     return 0;
 }
 
+/* Who may set where an existing organisation is written to (its shared and
+ * review addresses): the partnership's administrators (of no
+ * organisation) and the organisation's own administrators. Not the
+ * secretariat, which keeps the directory's names: a receiving party's
+ * secretariat would read another party's mail (a report waiting for its
+ * leaders' approval) by pointing its address at itself. */
+static bool s_may_address(bus_call_t *call, const char *organization_id)
+{
+    if (bus_call_holds_partnership_role(call, "administrator"))
+        return true;
+    const Samhand__V1__Principal *p = call->envelope ? call->envelope->principal : NULL;
+    return bus_call_holds_role(call, "administrator") && p && p->organization_id &&
+           strcmp(p->organization_id, organization_id) == 0;
+}
+
 static int s_not_found(bus_call_t *call, const char *id)
 {
     return bus_call_fail(call, BUS_NOT_FOUND, "id", "organization %s does not exist", id);
@@ -130,6 +145,11 @@ int agenda_organization_update(bus_call_t *call)
         review_email = req->review_email ? req->review_email : "";
     }
 
+    if ((contact_email || review_email) && !s_may_address(call, req->id))
+        return bus_call_fail(call, BUS_PERMISSION_DENIED,
+                             contact_email ? "contact_email" : "review_email",
+                             "an organization's addresses are changed by the partnership's "
+                             "administrators or the organization's own");
     Samhand__V1__Organization *org = NULL;
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "update organization");

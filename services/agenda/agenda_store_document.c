@@ -162,13 +162,14 @@ int agenda_store_attachment_get(db_t *db, const char *id, agenda_attachment_t *o
     /* binary result: the content as bytes */
     PGresult *res =
         db_query(db,
-                 "SELECT a.filename, a.content_type, a.content, i.is_exempt, "
-                 "m.state, encode(a.sha256, 'hex'), m.committee_id, m.state IN "
-                 "('NOTICE_PUBLISHED', 'CANCELLED') AND a.created_at > (SELECT "
-                 "max(v.published_at) FROM notice_versions v WHERE v.meeting_id = m.id) "
-                 "FROM attachments a JOIN "
-                 "agenda_items i ON i.id = a.item_id JOIN meetings m ON "
-                 "m.id = i.meeting_id WHERE a.id = $1",
+                 "SELECT a.filename, a.content_type, a.content, " ITEM_IS_EXEMPT(
+                     "i") ", "
+                          "m.state, encode(a.sha256, 'hex'), m.committee_id, m.state IN "
+                          "('NOTICE_PUBLISHED', 'CANCELLED') AND a.created_at > (SELECT "
+                          "max(v.published_at) FROM notice_versions v WHERE v.meeting_id = m.id) "
+                          "FROM attachments a JOIN "
+                          "agenda_items i ON i.id = a.item_id JOIN meetings m ON "
+                          "m.id = i.meeting_id WHERE a.id = $1",
                  1, params);
     if (!res)
         return -1;

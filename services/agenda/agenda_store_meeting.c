@@ -14,6 +14,14 @@
     "(" m ".state IN ('NOTICE_PUBLISHED', 'CANCELLED') AND EXISTS (SELECT 1 FROM "                 \
     "notice_versions v WHERE v.meeting_id = " m ".id AND v.version = " m ".notice_version) AND "   \
     "NOT " runs ")"
+/* when the meeting starts as the list's reader reads it ($9-$11 its
+ * READER_RUNS): a noticed meeting's last notice's, else the draft's */
+#define LISTED_START                                                                               \
+    "(CASE WHEN " READS_AS_NOTICED(                                                                \
+        "meetings", READER_RUNS("meetings.committee_id", "$9", "$10",                              \
+                                "$11")) " THEN (SELECT v.starts_at FROM notice_versions v WHERE "  \
+                                        "v.meeting_id = meetings.id AND v.version = "              \
+                                        "meetings.notice_version) ELSE starts_at END)"
 /* whether the meeting changed since its last notice */
 #define MEETING_CHANGED                                                                            \
     "EXISTS (SELECT 1 FROM agenda_changes c WHERE c.meeting_id = meetings.id AND "                 \
@@ -198,8 +206,10 @@ int agenda_store_meeting_list(db_t *db, agenda_page_t page, const char *committe
         "SELECT " MEETING_COLUMNS " FROM meetings WHERE row_seq > $1"
         " AND ($3::uuid IS NULL OR committee_id = $3)"
         " AND ($4::text IS NULL OR state = $4)"
-        " AND ($5::bigint IS NULL OR starts_at >= to_timestamp($5::bigint))"
-        " AND ($6::bigint IS NULL OR starts_at < to_timestamp($6::bigint))"
+        /* the window is of the time the reader reads: the last notice's
+         * (READS_AS_NOTICED), or the working draft's */
+        " AND ($5::bigint IS NULL OR " LISTED_START " >= to_timestamp($5::bigint))"
+        " AND ($6::bigint IS NULL OR " LISTED_START " < to_timestamp($6::bigint))"
         " AND ($7::boolean OR state <> 'DRAFT')"
         /* what the reader reads is searched: the last notice's words by
          * those who read it, the working draft by those who run the

@@ -80,26 +80,28 @@ int agenda_store_case_list(db_t *db, agenda_page_t page, const char *q, const ch
                             " AND EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = "
                             "i.meeting_id WHERE i.case_id = c.id AND NOT " DRAFTED_AFTER_NOTICE(
                                 "i", "m",
-                                READER_RUNS("m.committee_id", "$5", "$7",
-                                            "$6")) ")"
-                                                   /* an exempt treatment's case only with a
-                                                      standing in its committee */
-                                                   " AND ($5::boolean OR NOT EXISTS (SELECT 1 FROM "
-                                                   "agenda_items i JOIN "
-                                                   "meetings m ON m.id = i.meeting_id JOIN "
-                                                   "committees k ON k.id = "
-                                                   "m.committee_id WHERE i.case_id = c.id AND "
-                                                   "i.is_exempt AND NOT "
-                                                   "(coalesce(k.secretariat_organization_id = "
-                                                   "$7::uuid, false) OR "
-                                                   "EXISTS (SELECT 1 FROM memberships ms JOIN "
-                                                   "persons p ON p.id = "
-                                                   "ms.person_id WHERE ms.committee_id = k.id AND "
-                                                   "p.principal_subject = "
-                                                   "$6 AND ms.term_from <= current_date AND "
-                                                   "(ms.term_to IS NULL OR "
-                                                   "ms.term_to >= current_date)))))"
-                                                   " ORDER BY c.row_seq LIMIT $2",
+                                READER_RUNS(
+                                    "m.committee_id", "$5", "$7",
+                                    "$6")) ")"
+                                           /* an exempt treatment's case only with a
+                                              standing in its committee */
+                                           " AND ($5::boolean OR NOT EXISTS (SELECT 1 FROM "
+                                           "agenda_items i JOIN "
+                                           "meetings m ON m.id = i.meeting_id JOIN "
+                                           "committees k ON k.id = "
+                                           "m.committee_id WHERE i.case_id = c.id "
+                                           "AND " ITEM_IS_EXEMPT(
+                                               "i") " AND NOT "
+                                                    "(coalesce(k.secretariat_organization_id = "
+                                                    "$7::uuid, false) OR "
+                                                    "EXISTS (SELECT 1 FROM memberships ms JOIN "
+                                                    "persons p ON p.id = "
+                                                    "ms.person_id WHERE ms.committee_id = k.id AND "
+                                                    "p.principal_subject = "
+                                                    "$6 AND ms.term_from <= current_date AND "
+                                                    "(ms.term_to IS NULL OR "
+                                                    "ms.term_to >= current_date)))))"
+                                                    " ORDER BY c.row_seq LIMIT $2",
         7, params, s_case, page.limit, &samhand__v1__list_cases_response__descriptor,
         (ProtobufCMessage **)out);
 }
@@ -130,15 +132,70 @@ int agenda_store_case_get(db_t *db, const char *id, const agenda_reader_t *reade
                                    reader->staff_organization_id, reader->subject};
     if (rows_children(
             db,
-            "SELECT m.committee_id, c.name, m.id, extract(epoch FROM m.starts_at)::bigint, "
-            "i.id, coalesce(i.case_number, ''), coalesce(i.outcome, ''), i.decision, "
-            "i.is_withdrawn, i.is_exempt, i.exemption_basis, i.public_title FROM agenda_items i "
-            "JOIN meetings m ON m.id = i.meeting_id "
-            "JOIN committees c ON c.id = m.committee_id WHERE i.case_id = $1 AND "
-            "NOT " DRAFTED_AFTER_NOTICE(
-                "i", "m",
-                READER_RUNS("m.committee_id", "$2", "$3", "$4")) " "
-                                                                 "ORDER BY m.starts_at, i.position",
+            /* a noticed meeting as its last notice: its start, and the
+             * item's exemption and public title */
+            "SELECT m.committee_id, c.name, m.id, extract(epoch FROM coalesce((SELECT "
+            "v.starts_at FROM notice_versions v WHERE v.meeting_id = m.id AND v.version = "
+            "m.notice_version AND NOT " READER_RUNS(
+                "m.committee_id", "$2", "$3",
+                "$4") "), "
+                      "m.starts_at))::bigint, i.id, coalesce(i.case_number, ''), "
+                      "coalesce(i.outcome, ''), "
+                      "i.decision, i.is_withdrawn, " ITEM_IS_EXEMPT("i") ", "
+                                                                         "i.exemption_basis,"
+                                                                         " " ITEM_NOTICED_PUBLIC_TITLE(
+                                                                             "i") " FROM "
+                                                                                  "agenda_items i "
+                                                                                  "JOIN meetings m "
+                                                                                  "ON m.id = "
+                                                                                  "i.meeting_id "
+                                                                                  "JOIN committees "
+                                                                                  "c ON c.id = "
+                                                                                  "m.committee_id "
+                                                                                  "WHERE i.case_id "
+                                                                                  "= $1 AND "
+                                                                                  "NOT"
+                                                                                  " " DRAFTED_AFTER_NOTICE(
+                                                                                      "i", "m",
+                                                                                      READER_RUNS(
+                                                                                          "m."
+                                                                                          "committe"
+                                                                                          "e_id",
+                                                                                          "$2",
+                                                                                          "$3",
+                                                                                          "$4")) " "
+                                                                                                 "O"
+                                                                                                 "R"
+                                                                                                 "D"
+                                                                                                 "E"
+                                                                                                 "R"
+                                                                                                 " "
+                                                                                                 "B"
+                                                                                                 "Y"
+                                                                                                 " "
+                                                                                                 "m"
+                                                                                                 "."
+                                                                                                 "s"
+                                                                                                 "t"
+                                                                                                 "a"
+                                                                                                 "r"
+                                                                                                 "t"
+                                                                                                 "s"
+                                                                                                 "_"
+                                                                                                 "a"
+                                                                                                 "t"
+                                                                                                 ","
+                                                                                                 " "
+                                                                                                 "i"
+                                                                                                 "."
+                                                                                                 "p"
+                                                                                                 "o"
+                                                                                                 "s"
+                                                                                                 "i"
+                                                                                                 "t"
+                                                                                                 "i"
+                                                                                                 "o"
+                                                                                                 "n",
             4, reader_params, s_treatment, &c->base, "treatments") != 0) {
         protobuf_c_message_free_unpacked(&c->base, NULL);
         return -1;

@@ -25,16 +25,32 @@
     "notice_versions v WHERE v.meeting_id = " m ".id) AND NOT EXISTS (SELECT 1 FROM "              \
     "notice_items n WHERE n.meeting_id = " m ".id AND n.item_id = " i ".id) AND NOT " runs ")"
 
-/* Whether the agenda item a row came from is exempt from public access. */
-#define ITEM_EXEMPT(table)                                                                         \
-    "coalesce((SELECT i.is_exempt FROM agenda_items i WHERE i.id = " table ".item_id), false)"
+/* Whether agenda item `i` is exempt as those without a standing read it:
+ * exempt now (an exemption takes effect at once, in every notice) or in
+ * the last notice that carried it (lifting one waits for the notice that
+ * says so). */
+#define ITEM_IS_EXEMPT(i)                                                                          \
+    "(" i ".is_exempt OR coalesce((SELECT n.is_exempt FROM notice_items n WHERE n.item_id = " i    \
+    ".id ORDER BY n.version DESC LIMIT 1), false))"
+/* The public title of agenda item `i` as those without a standing read it:
+ * the last notice's that carried it; none for an item drafted after its
+ * meeting's notice that no notice has carried yet; the draft's before any
+ * notice (or when the notice had none: an exemption made since). */
+#define ITEM_NOTICED_PUBLIC_TITLE(i)                                                               \
+    "coalesce(nullif((SELECT n.public_title FROM notice_items n WHERE n.item_id = " i              \
+    ".id ORDER BY n.version DESC LIMIT 1), ''), CASE WHEN NOT EXISTS (SELECT 1 FROM notice_items " \
+    "n WHERE n.item_id = " i ".id) AND EXISTS (SELECT 1 FROM notice_versions v WHERE "             \
+    "v.meeting_id = " i ".meeting_id) THEN '' ELSE " i ".public_title END)"
 
-/* The public title of an exempt item of `table`.item_id as the last notice
- * that carried the item gave it (the draft's when no notice has). */
+/* Whether the agenda item a row came from is exempt (ITEM_IS_EXEMPT). */
+#define ITEM_EXEMPT(table)                                                                         \
+    "coalesce((SELECT " ITEM_IS_EXEMPT("i") " FROM agenda_items i WHERE i.id = " table             \
+                                            ".item_id), false)"
+
+/* The public title of the agenda item a row came from (ITEM_NOTICED_PUBLIC_TITLE). */
 #define ITEM_PUBLIC_TITLE(table)                                                                   \
-    "coalesce((SELECT n.public_title FROM notice_items n JOIN meetings m ON m.id = n.meeting_id "  \
-    "AND n.version = m.notice_version WHERE n.item_id = " table ".item_id), (SELECT "              \
-    "i.public_title FROM agenda_items i WHERE i.id = " table ".item_id), '')"
+    "coalesce((SELECT " ITEM_NOTICED_PUBLIC_TITLE("i") " FROM agenda_items i WHERE i.id = " table  \
+                                                       ".item_id), '')"
 
 /* When the meeting `table`.meeting_id starts, as its last notice gave it
  * (its draft's before any notice). */

@@ -467,6 +467,26 @@ int deviation_analysis_measures(bus_call_t *call)
     if (deviation_store_measures_open(call->db, org[0] ? org : NULL, today, req->overdue, after,
                                       limit, &list) != 0)
         return bus_call_fail_db(call, "list measures");
+    /* a measure shown is a read of its report's analysis: logged, each
+     * report once a page, or the page is not given */
+    const char **ids = calloc(list->n_items + 1, sizeof *ids);
+    size_t n = 0;
+    for (size_t i = 0; ids && i < list->n_items; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = strcmp(ids[k], list->items[i]->deviation_id) == 0;
+        if (!seen)
+            ids[n++] = list->items[i]->deviation_id;
+    }
+    int rc = !ids     ? -1
+             : n == 0 ? 0
+                      : deviation_store_reads_log(call->db, ids, n, deviation_caller_subject(call),
+                                                  org[0] ? org : NULL, "ANALYSIS");
+    free(ids);
+    if (rc != 0) {
+        protobuf_c_message_free_unpacked(&list->base, NULL);
+        return bus_call_fail_db(call, "log the read");
+    }
     bus_call_reply_free(call, &list->base);
     return 0;
 }

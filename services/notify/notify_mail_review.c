@@ -1,7 +1,8 @@
 /* A report waiting for a leader's approval (leader review,
  * no.samhand.deviation.review_requested) by mail, in Norwegian, to the
  * reporting organisation's leaders: at its review address (review_email
- * in agenda's directory), else its shared address. Only that one waits,
+ * in agenda's directory; none without one: a shared postmottak is
+ * journaled). Only that one waits,
  * from whom to whom, and the link: nothing of the report itself (no
  * patient, no writer), which is read in samhand where access is checked. */
 #include "notify_mail_text.h"

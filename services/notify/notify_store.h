@@ -185,7 +185,9 @@ void notify_member_addresses_free(notify_member_address_t *rows, int n);
 int notify_store_receiver_address(db_t *db, const char *receiving_id, const char *reporting_id,
                                   char **address, char **reporter_name);
 /* Where organisation `reporting_id` is told that a report waits for its
- * leaders' approval (its review address, else its shared address), its
+ * leaders' approval (its review address; never its shared address, a
+ * postmottak whose mail is journaled, the public journal then telling of a
+ * report before it is sent), its
  * name, and the name of `receiving_id` ("en annen part" when unknown),
  * malloc'ed, the caller frees them. 1, 0 when it has no address, -1. */
 int notify_store_review_address(db_t *db, const char *reporting_id, const char *receiving_id,

@@ -157,10 +157,9 @@ int notify_store_review_address(db_t *db, const char *reporting_id, const char *
 {
     const char *params[] = {reporting_id, receiving_id};
     PGresult *res = db_query(db,
-                             "SELECT coalesce(o.review_email, o.contact_email), o.name, "
-                             "coalesce((SELECT name FROM organizations WHERE id = $2::uuid), "
-                             "'en annen part') FROM organizations o WHERE o.id = $1::uuid AND "
-                             "coalesce(o.review_email, o.contact_email) IS NOT NULL",
+                             "SELECT o.review_email, o.name, coalesce((SELECT name FROM "
+                             "organizations WHERE id = $2::uuid), 'en annen part') FROM "
+                             "organizations o WHERE o.id = $1::uuid AND o.review_email IS NOT NULL",
                              2, params);
     if (!res)
         return -1;

@@ -510,7 +510,8 @@ static void test_only_the_parties_and_quality_read_it(void **state)
 }
 
 /* The access log has every read of a report's joint analysis, as JSON and
- * as its final report: who, of which organisation, how ANALYSIS;
+ * as its final report and through its measures in the list of open
+ * measures: who, of which organisation, how ANALYSIS;
  * a refused read is none. */
 static size_t s_analysis_reads(const char *id, const char *organization)
 {
@@ -552,6 +553,15 @@ static void test_each_read_of_the_analysis_is_logged(void **state)
     harness_assert_problem(r, 404, NULL);
     harness_http_response_free(&r);
     assert_int_equal(s_analysis_reads(id, lege), 0);
+    /* its measures in the list of open measures are a read of it too */
+    r = s_as(SYKEHUS_QUALITY, "GET", "/v1/analysis-measures?limit=100", NULL, NULL);
+    harness_expect_status(r, 200);
+    bool listed = strstr(r->body, id) != NULL;
+    harness_http_response_free(&r);
+    if (listed)
+        assert_int_equal(s_analysis_reads(id, sykehus), 3);
+    else
+        fail_msg("the analysis's open measure is not in its party's list");
 }
 
 static void test_an_anonymous_reporter_stays_hidden(void **state)
