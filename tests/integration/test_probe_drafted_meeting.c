@@ -209,12 +209,65 @@ static void test_an_exempt_item_drafted_after_the_notice_shows_through_its_actio
                  meeting_hides ? "hides" : "shows");
 }
 
+/* GET /v1/cases/{id} (agenda_store_case_get) reads its treatments from the
+ * working draft: the meeting's starts_at, the item's is_exempt and
+ * public_title, so a drafted move and a drafted lifting of an exemption
+ * (the exempt case's title, the case's own) reach those without standing. */
+static void test_a_case_view_reads_the_draft(void **state)
+{
+    char meeting[40], item[40], case_id[40], path[200];
+    s_meeting("2027-02-11", meeting);
+    char body[512];
+    snprintf(path, sizeof path, "/v1/meetings/%s/items", meeting);
+    harness_http_response_t *r = harness_stack_send(
+        &s_stack, "POST", path,
+        "{\"kind\":\"CASE\",\"title\":\"Oppsigelse av CANARY-SAK\",\"durationMin\":20,"
+        "\"isExempt\":true,\"publicTitle\":\"Sak om personal\",\"exemptionBasis\":\"offl. § 25\"}");
+    harness_expect_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    json_t *last = json_array_get(items, json_array_size(items) - 1);
+    snprintf(item, sizeof item, "%s", json_string_value(json_object_get(last, "id")));
+    snprintf(case_id, sizeof case_id, "%s", json_string_value(json_object_get(last, "caseId")));
+    harness_http_response_free(&r);
+    s_publish(meeting);
+    snprintf(path, sizeof path, "/v1/cases/%s", case_id);
+    r = s_as(s_outsider, "GET", path, NULL);
+    harness_expect_status(r, 200);
+    bool hidden_before = strstr(r->body, "CANARY-SAK") == NULL;
+    harness_http_response_free(&r);
+    /* drafted: a move and the exemption lifted; no supplementary notice */
+    snprintf(path, sizeof path, "/v1/meetings/%s", meeting);
+    r = harness_stack_send(
+        &s_stack, "PATCH", path,
+        "{\"startTime\":\"2027-02-25T12:00:00+01:00\",\"endTime\":\"2027-02-25T15:00:00+01:00\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/meetings/%s/items/%s", meeting, item);
+    r = harness_stack_send(&s_stack, "PATCH", path, "{\"isExempt\":false,\"exemptionBasis\":\"\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    snprintf(path, sizeof path, "/v1/cases/%s", case_id);
+    r = s_as(s_outsider, "GET", path, NULL);
+    harness_expect_status(r, 200);
+    bool title_shown = strstr(r->body, "CANARY-SAK") != NULL;
+    /* 2027-02-25T11:00:00Z, the drafted start */
+    bool drafted_time = strstr(r->body, "2027-02-25") != NULL;
+    snprintf(body, sizeof body, "%.300s", r->body);
+    harness_http_response_free(&r);
+    if (hidden_before && (title_shown || drafted_time))
+        fail_msg("GET /v1/cases/{id} by one without standing reads the draft of a noticed "
+                 "meeting:%s%s: %s",
+                 title_shown ? " the exempt title (exemption lifted in the draft only)" : "",
+                 drafted_time ? " the drafted start 2027-02-25" : "", body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_the_list_window_tells_a_drafted_date),
         cmocka_unit_test(test_a_drafted_lifting_of_an_exemption_shows_the_action),
         cmocka_unit_test(test_an_exempt_item_drafted_after_the_notice_shows_through_its_action),
+        cmocka_unit_test(test_a_case_view_reads_the_draft),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
