@@ -106,6 +106,18 @@ int agenda_store_case_list(db_t *db, agenda_page_t page, const char *q, const ch
         (ProtobufCMessage **)out);
 }
 
+/* A case's treatments as the reader reads them ($2-$4 its READER_RUNS):
+ * a noticed meeting as its last notice, to those who do not run its
+ * committee: its start, the item's exemption and public title. */
+#define TREATMENT_RUNS READER_RUNS("m.committee_id", "$2", "$3", "$4")
+#define TREATMENT_START                                                                            \
+    "extract(epoch FROM coalesce((SELECT v.starts_at FROM notice_versions v WHERE v.meeting_id = " \
+    "m.id AND v.version = m.notice_version AND NOT " TREATMENT_RUNS "), m.starts_at))::bigint"
+#define TREATMENT_ITEM                                                                             \
+    "i.id, coalesce(i.case_number, ''), coalesce(i.outcome, ''), i.decision, "                     \
+    "i.is_withdrawn, " ITEM_IS_EXEMPT("i") ", i.exemption_basis, " ITEM_NOTICED_PUBLIC_TITLE("i")
+#define TREATMENT_COLUMNS "m.committee_id, c.name, m.id, " TREATMENT_START ", " TREATMENT_ITEM
+
 int agenda_store_case_get(db_t *db, const char *id, const agenda_reader_t *reader,
                           Samhand__V1__Case **out)
 {
@@ -130,73 +142,12 @@ int agenda_store_case_get(db_t *db, const char *id, const agenda_reader_t *reade
     PQclear(res);
     const char *reader_params[] = {id, reader->is_administrator ? "t" : "f",
                                    reader->staff_organization_id, reader->subject};
-    if (rows_children(
-            db,
-            /* a noticed meeting as its last notice: its start, and the
-             * item's exemption and public title */
-            "SELECT m.committee_id, c.name, m.id, extract(epoch FROM coalesce((SELECT "
-            "v.starts_at FROM notice_versions v WHERE v.meeting_id = m.id AND v.version = "
-            "m.notice_version AND NOT " READER_RUNS(
-                "m.committee_id", "$2", "$3",
-                "$4") "), "
-                      "m.starts_at))::bigint, i.id, coalesce(i.case_number, ''), "
-                      "coalesce(i.outcome, ''), "
-                      "i.decision, i.is_withdrawn, " ITEM_IS_EXEMPT("i") ", "
-                                                                         "i.exemption_basis,"
-                                                                         " " ITEM_NOTICED_PUBLIC_TITLE(
-                                                                             "i") " FROM "
-                                                                                  "agenda_items i "
-                                                                                  "JOIN meetings m "
-                                                                                  "ON m.id = "
-                                                                                  "i.meeting_id "
-                                                                                  "JOIN committees "
-                                                                                  "c ON c.id = "
-                                                                                  "m.committee_id "
-                                                                                  "WHERE i.case_id "
-                                                                                  "= $1 AND "
-                                                                                  "NOT"
-                                                                                  " " DRAFTED_AFTER_NOTICE(
-                                                                                      "i", "m",
-                                                                                      READER_RUNS(
-                                                                                          "m."
-                                                                                          "committe"
-                                                                                          "e_id",
-                                                                                          "$2",
-                                                                                          "$3",
-                                                                                          "$4")) " "
-                                                                                                 "O"
-                                                                                                 "R"
-                                                                                                 "D"
-                                                                                                 "E"
-                                                                                                 "R"
-                                                                                                 " "
-                                                                                                 "B"
-                                                                                                 "Y"
-                                                                                                 " "
-                                                                                                 "m"
-                                                                                                 "."
-                                                                                                 "s"
-                                                                                                 "t"
-                                                                                                 "a"
-                                                                                                 "r"
-                                                                                                 "t"
-                                                                                                 "s"
-                                                                                                 "_"
-                                                                                                 "a"
-                                                                                                 "t"
-                                                                                                 ","
-                                                                                                 " "
-                                                                                                 "i"
-                                                                                                 "."
-                                                                                                 "p"
-                                                                                                 "o"
-                                                                                                 "s"
-                                                                                                 "i"
-                                                                                                 "t"
-                                                                                                 "i"
-                                                                                                 "o"
-                                                                                                 "n",
-            4, reader_params, s_treatment, &c->base, "treatments") != 0) {
+    if (rows_children(db,
+                      "SELECT " TREATMENT_COLUMNS " FROM agenda_items i JOIN meetings m ON m.id = "
+                      "i.meeting_id JOIN committees c ON c.id = m.committee_id WHERE i.case_id = "
+                      "$1 AND NOT " DRAFTED_AFTER_NOTICE("i", "m", TREATMENT_RUNS) " ORDER BY 4, "
+                                                                                   "i.position",
+                      4, reader_params, s_treatment, &c->base, "treatments") != 0) {
         protobuf_c_message_free_unpacked(&c->base, NULL);
         return -1;
     }

@@ -78,10 +78,11 @@ static void s_action(const char *item, const char *description, char id[40])
 static int s_setup(void **state)
 {
     harness_stack_start(&s_stack, harness_database_url());
-    harness_stack_create(&s_stack, "/v1/organizations",
-                         "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
-                         "\"kind\":\"HOSPITAL_TRUST\"}",
-                         s_trust);
+    harness_stack_create(
+        &s_stack, "/v1/organizations",
+        "{\"name\":\"Helse Nord-Trøndelag HF\",\"organizationNumber\":\"983974880\","
+        "\"kind\":\"HOSPITAL_TRUST\"}",
+        s_trust);
     harness_stack_create(&s_stack, "/v1/organizations",
                          "{\"name\":\"Levanger kommune\",\"organizationNumber\":\"938587051\","
                          "\"kind\":\"MUNICIPALITY\"}",
