@@ -11,8 +11,9 @@
 
 /* The meeting $1, its committee and its day in Oslo. */
 #define MEETING_DAY                                                                                \
-    "mt AS (SELECT id, committee_id, (starts_at AT TIME ZONE 'Europe/Oslo')::date AS day "         \
-    "FROM meetings WHERE id = $1::uuid)"
+    "mt AS (SELECT m.id, m.committee_id, (coalesce(v.starts_at, m.starts_at) AT TIME ZONE "        \
+    "'Europe/Oslo')::date AS day FROM meetings m LEFT JOIN notice_versions v ON v.meeting_id = "   \
+    "m.id AND v.version = m.notice_version WHERE m.id = $1::uuid)"
 /* Those who hold a seat of the meeting's committee on its day, once each. */
 #define SEATS                                                                                      \
     "seat AS (SELECT DISTINCT ON (ms.person_id) ms.person_id, ms.role, ms.organization_id "        \
@@ -403,11 +404,15 @@ int agenda_store_my_meetings(db_t *db, const char *person_id, char ***ids, size_
     const char *params[] = {person_id};
     PGresult *res = db_query(
         db,
-        "SELECT mt.id FROM meetings mt WHERE mt.state IN ('NOTICE_PUBLISHED', 'HELD') AND "
-        "mt.ends_at >= now() AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.committee_id = "
-        "mt.committee_id AND ms.person_id = $1 AND ms.term_from <= (mt.starts_at AT TIME ZONE "
-        "'Europe/Oslo')::date AND (ms.term_to IS NULL OR ms.term_to >= (mt.starts_at AT TIME ZONE "
-        "'Europe/Oslo')::date)) ORDER BY mt.starts_at, mt.id LIMIT 50",
+        /* a meeting at the times its last notice gave it (not a drafted move) */
+        "WITH mt AS (SELECT m.id, m.committee_id, coalesce(v.starts_at, m.starts_at) AS starts_at, "
+        "coalesce(v.ends_at, m.ends_at) AS ends_at FROM meetings m LEFT JOIN notice_versions v ON "
+        "v.meeting_id = m.id AND v.version = m.notice_version WHERE m.state IN "
+        "('NOTICE_PUBLISHED', 'HELD')) "
+        "SELECT mt.id FROM mt WHERE mt.ends_at >= now() AND EXISTS (SELECT 1 FROM memberships ms "
+        "WHERE ms.committee_id = mt.committee_id AND ms.person_id = $1 AND ms.term_from <= "
+        "(mt.starts_at AT TIME ZONE 'Europe/Oslo')::date AND (ms.term_to IS NULL OR ms.term_to >= "
+        "(mt.starts_at AT TIME ZONE 'Europe/Oslo')::date)) ORDER BY mt.starts_at, mt.id LIMIT 50",
         1, params);
     if (!res)
         return -1;

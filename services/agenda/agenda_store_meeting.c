@@ -284,8 +284,8 @@ int agenda_store_notice_keep(db_t *db, const char *meeting_id, int version,
     /* the notice is the meeting as it stands in this transaction */
     int rc = rows_exec(db,
                        "INSERT INTO notice_versions (meeting_id, version, notice, title, place, "
-                       "starts_at) SELECT $1, $2, decode($3, 'hex'), title, place, starts_at "
-                       "FROM meetings "
+                       "starts_at, ends_at) SELECT $1, $2, decode($3, 'hex'), title, place, "
+                       "starts_at, ends_at FROM meetings "
                        "WHERE id = $1",
                        3, params);
     if (rc >= 0)
