@@ -145,6 +145,11 @@ harness_http_response_t *harness_stack_send_with(harness_stack_t *stack, const c
 harness_http_response_t *harness_stack_send_headers(harness_stack_t *stack, const char *key,
                                                     const char *method, const char *path,
                                                     const char *body, const char *const *extras);
+/* An API key made through the API by the administrator (POST /v1/api-keys):
+ * of `organization_id` (NULL: of the partnership) with `roles`, a JSON
+ * array ("[\"reporter\"]"); the key, shown once, into `key`. */
+void harness_stack_new_key(harness_stack_t *stack, const char *organization_id,
+                           const char *roles_json, char key[128]);
 /* The ETag of the newest version of the partnership's settings ("\"…\"",
  * the microseconds of its updateTime), read with `key` (NULL: the
  * administrator's), asserting 200. */

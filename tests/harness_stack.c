@@ -248,6 +248,21 @@ harness_http_response_t *harness_stack_send_headers(harness_stack_t *stack, cons
     return harness_http_request(method, url, body, headers);
 }
 
+void harness_stack_new_key(harness_stack_t *stack, const char *organization_id,
+                           const char *roles_json, char key[128])
+{
+    char body[512];
+    if (organization_id)
+        snprintf(body, sizeof body, "{\"name\":\"test\",\"organizationId\":\"%s\",\"roles\":%s}",
+                 organization_id, roles_json);
+    else
+        snprintf(body, sizeof body, "{\"name\":\"test\",\"roles\":%s}", roles_json);
+    harness_http_response_t *r = harness_stack_send(stack, "POST", "/v1/api-keys", body);
+    harness_expect_status(r, 201);
+    snprintf(key, 128, "%s", harness_json_text(r, "key"));
+    harness_http_response_free(&r);
+}
+
 void harness_stack_settings_etag(harness_stack_t *stack, const char *key, char etag[32])
 {
     harness_http_response_t *r =

@@ -49,13 +49,9 @@ static harness_http_response_t *s_as(int who, const char *method, const char *pa
 
 static void s_key(int who, const char *org, const char *role)
 {
-    char body[256];
-    snprintf(body, sizeof body, "{\"name\":\"test\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}",
-             org, role);
-    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    harness_expect_status(r, 201);
-    snprintf(s_keys[who], sizeof s_keys[who], "%s", harness_json_text(r, "key"));
-    harness_http_response_free(&r);
+    char roles[64];
+    snprintf(roles, sizeof roles, "[\"%s\"]", role);
+    harness_stack_new_key(&s_stack, org, roles, s_keys[who]);
 }
 
 static int s_setup(void **state)

@@ -386,24 +386,12 @@ static void s_organization(const char *number, const char *kind, const char *con
     s_in_feed("no.samhand.organization.created", id);
 }
 
-/* An API key of `organization` with `role`, made through the API. */
-static void s_new_key(const char *organization, const char *role, char key[128])
-{
-    char body[256];
-    snprintf(body, sizeof body, "{\"name\":\"test\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}",
-             organization, role);
-    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    harness_expect_status(r, 201);
-    snprintf(key, 128, "%s", harness_json_text(r, "key"));
-    harness_http_response_free(&r);
-}
-
 /* A report of `from` to `to` submitted by a reporter key of `from`, made
  * through the API; waits for its leader (IN_REVIEW). */
 static void s_submitted_for_review(const char *from, const char *to, char id[40])
 {
     char body[1024], key[128];
-    s_new_key(from, "reporter", key);
+    harness_stack_new_key(&s_stack, from, "[\"reporter\"]", key);
     harness_http_response_t *r;
     snprintf(body, sizeof body,
              "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
@@ -485,8 +473,8 @@ static void test_the_leaders_are_told_a_report_waits(void **state)
     /* the receiving hospital's secretariat keeps the directory's names, not
      * another party's addresses: it cannot point them at itself */
     char path[200], secretariat[128], own_admin[128];
-    s_new_key(sykehus, "secretariat", secretariat);
-    s_new_key(kommune, "administrator", own_admin);
+    harness_stack_new_key(&s_stack, sykehus, "[\"secretariat\"]", secretariat);
+    harness_stack_new_key(&s_stack, kommune, "[\"administrator\"]", own_admin);
     snprintf(path, sizeof path, "/v1/organizations/%s", kommune);
     static const char *const takeovers[] = {"{\"reviewEmail\":\"spion@hnt.example\"}",
                                             "{\"contactEmail\":\"spion@hnt.example\"}"};

@@ -27,25 +27,6 @@ static harness_stack_t s_stack;
 static harness_smtp_t *s_smtp;
 static char s_kommune[40], s_sykehus[40];
 
-static void s_newest_etag(char out[48])
-{
-    harness_http_response_t *r = harness_stack_get(&s_stack, "/v1/settings/versions");
-    harness_expect_status(r, 200);
-    json_t *items = json_object_get(r->json, "items");
-    json_t *newest = json_array_get(items, json_array_size(items) - 1);
-    const char *time_text = json_string_value(json_object_get(newest, "updateTime"));
-    struct tm tm = {0};
-    const char *rest = strptime(time_text, "%Y-%m-%dT%H:%M:%S", &tm);
-    long long micros = (long long)timegm(&tm) * 1000000;
-    if (rest && *rest == '.') {
-        long scale = 100000;
-        for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
-            micros += (*rest - '0') * scale;
-    }
-    snprintf(out, 48, "If-Match: \"%lld\"", micros);
-    harness_http_response_free(&r);
-}
-
 static void s_in_feed(const char *key, const char *type, const char *id, bool *seen_p)
 {
     char path[200];
@@ -59,20 +40,6 @@ static void s_in_feed(const char *key, const char *type, const char *id, bool *s
         if (!*seen_p)
             usleep(100 * 1000);
     }
-}
-
-static void s_key(const char *organization, const char *roles_json, char key[128])
-{
-    char body[512];
-    if (organization)
-        snprintf(body, sizeof body, "{\"name\":\"probe\",\"organizationId\":\"%s\",\"roles\":%s}",
-                 organization, roles_json);
-    else
-        snprintf(body, sizeof body, "{\"name\":\"probe\",\"roles\":%s}", roles_json);
-    harness_http_response_t *r = harness_stack_send(&s_stack, "POST", "/v1/api-keys", body);
-    harness_expect_status(r, 201);
-    snprintf(key, 128, "%s", harness_json_text(r, "key"));
-    harness_http_response_free(&r);
 }
 
 static void s_organization(const char *number, const char *kind, const char *contact, char id[40])
@@ -95,7 +62,7 @@ static void s_organization(const char *number, const char *kind, const char *con
 static void s_waiting_report(char id[40])
 {
     char key[128], body[1024];
-    s_key(s_kommune, "[\"reporter\"]", key);
+    harness_stack_new_key(&s_stack, s_kommune, "[\"reporter\"]", key);
     snprintf(body, sizeof body,
              "{\"reportingOrganizationId\":\"%s\",\"receivingOrganizationId\":\"%s\","
              "\"occurredTime\":\"2026-11-02T10:00:00+01:00\",\"type\":\"BREACH_OF_AGREEMENT\","
@@ -122,11 +89,12 @@ static int s_setup(void **state)
     setenv("SAMHAND_SMTP_URL", harness_smtp_url(s_smtp), 1);
     setenv("SAMHAND_WEB_URL", "https://samhand.example", 1);
     harness_stack_start(&s_stack, harness_database_url());
-    char etag[48];
-    s_newest_etag(etag);
+    char etag[32], if_match[48];
+    harness_stack_settings_etag(&s_stack, NULL, etag);
+    snprintf(if_match, sizeof if_match, "If-Match: %s", etag);
     char url[512];
     snprintf(url, sizeof url, "%s/v1/settings", s_stack.base_url);
-    const char *headers[] = {s_stack.auth_header, etag, NULL};
+    const char *headers[] = {s_stack.auth_header, if_match, NULL};
     harness_http_response_t *r = harness_http_request(
         "PUT", url,
         "{\"answerDeadline\":{\"length\":10,\"unit\":\"WORKING_DAYS\"},\"statisticsPeriod\":"
@@ -149,7 +117,7 @@ static int s_teardown(void **state)
 static void test_the_receivers_secretariat_takes_the_review_address(void **state)
 {
     char key[128], path[200], id[40];
-    s_key(s_sykehus, "[\"secretariat\"]", key);
+    harness_stack_new_key(&s_stack, s_sykehus, "[\"secretariat\"]", key);
     snprintf(path, sizeof path, "/v1/organizations/%s", s_kommune);
     harness_http_response_t *r = harness_stack_send_as(&s_stack, key, "PATCH", path,
                                                        "{\"reviewEmail\":\"spion@hnt.example\"}");
@@ -181,7 +149,7 @@ static void test_the_receivers_secretariat_takes_the_review_address(void **state
 static void test_a_partnership_quality_key_with_leader_reads_waiting_reports(void **state)
 {
     char key[128], id[40], path[200];
-    s_key(NULL, "[\"quality\",\"leader\"]", key);
+    harness_stack_new_key(&s_stack, NULL, "[\"quality\",\"leader\"]", key);
     s_waiting_report(id);
     snprintf(path, sizeof path, "/v1/deviations/%s", id);
     harness_http_response_t *r = harness_stack_send_as(&s_stack, key, "GET", path, NULL);
