@@ -369,15 +369,14 @@ int deviation_report_create(bus_call_t *call)
         deviation_store_insert(call->db, req, deviation_caller_subject(call), id) != 0)
         return bus_call_fail_db(call, "create deviation");
     if (req->submit) {
-        deviation_report_t *r = NULL;
-        if (deviation_store_get(call->db, id, true, &r) != 0)
-            return bus_call_fail_db(call, "create deviation");
+        /* the form was found complete above, and the draft is this
+         * transaction's alone: it is submitted as it stands, not read back
+         * first (deviation_commit reads it once, with its event) */
+        deviation_report_t draft = SAMHAND__V1__DEVIATION_REPORT__INIT;
+        draft.id = id;
+        draft.state = STATE(DRAFT);
         const char *event = "submitted";
-        int rc = deviation_check_complete(call, r);
-        if (rc == 0)
-            rc = deviation_submit(call, r, "submit", "", &event);
-        protobuf_c_message_free_unpacked(&r->base, NULL);
-        if (rc != 0)
+        if (deviation_submit(call, &draft, "submit", "", &event) != 0)
             return -1;
         return deviation_commit(call, id, event);
     }
