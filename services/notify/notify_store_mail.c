@@ -109,24 +109,31 @@ void notify_member_addresses_free(notify_member_address_t *rows, int n)
     free(rows);
 }
 
+/* The first row's first `n` columns of a statement of two parameters,
+ * malloc'ed into *out[0..n-1]: 1, 0 when there is no row, -1. */
+static int s_row_texts(db_t *db, const char *sql, const char *const params[2], char **const *out,
+                       int n)
+{
+    PGresult *res = db_query(db, sql, 2, params);
+    if (!res)
+        return -1;
+    int found = PQntuples(res) > 0;
+    for (int i = 0; found && i < n; i++)
+        *out[i] = strdup(PQgetvalue(res, 0, i));
+    PQclear(res);
+    return found;
+}
+
 int notify_store_receiver_address(db_t *db, const char *receiving_id, const char *reporting_id,
                                   char **address, char **reporter_name)
 {
     const char *params[] = {receiving_id, reporting_id};
-    PGresult *res = db_query(db,
-                             "SELECT o.contact_email, coalesce((SELECT name FROM organizations "
-                             "WHERE id = $2::uuid), 'en annen part') FROM organizations o "
-                             "WHERE o.id = $1::uuid AND o.contact_email IS NOT NULL",
-                             2, params);
-    if (!res)
-        return -1;
-    int found = PQntuples(res) > 0;
-    if (found) {
-        *address = strdup(PQgetvalue(res, 0, 0));
-        *reporter_name = strdup(PQgetvalue(res, 0, 1));
-    }
-    PQclear(res);
-    return found;
+    char **const out[] = {address, reporter_name};
+    return s_row_texts(db,
+                       "SELECT o.contact_email, coalesce((SELECT name FROM organizations "
+                       "WHERE id = $2::uuid), 'en annen part') FROM organizations o "
+                       "WHERE o.id = $1::uuid AND o.contact_email IS NOT NULL",
+                       params, out, 2);
 }
 
 int notify_store_mail_forget(db_t *db, long retention_days)
@@ -156,21 +163,12 @@ int notify_store_review_address(db_t *db, const char *reporting_id, const char *
                                 char **address, char **reporting_name, char **receiving_name)
 {
     const char *params[] = {reporting_id, receiving_id};
-    PGresult *res = db_query(db,
-                             "SELECT o.review_email, o.name, coalesce((SELECT name FROM "
-                             "organizations WHERE id = $2::uuid), 'en annen part') FROM "
-                             "organizations o WHERE o.id = $1::uuid AND o.review_email IS NOT NULL",
-                             2, params);
-    if (!res)
-        return -1;
-    int found = PQntuples(res) > 0;
-    if (found) {
-        *address = strdup(PQgetvalue(res, 0, 0));
-        *reporting_name = strdup(PQgetvalue(res, 0, 1));
-        *receiving_name = strdup(PQgetvalue(res, 0, 2));
-    }
-    PQclear(res);
-    return found;
+    char **const out[] = {address, reporting_name, receiving_name};
+    return s_row_texts(db,
+                       "SELECT o.review_email, o.name, coalesce((SELECT name FROM organizations "
+                       "WHERE id = $2::uuid), 'en annen part') FROM organizations o WHERE o.id = "
+                       "$1::uuid AND o.review_email IS NOT NULL",
+                       params, out, 3);
 }
 
 int notify_store_committee_name(db_t *db, const char *committee_id, char **name)
