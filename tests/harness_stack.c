@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -70,8 +71,15 @@ pid_t harness_spawn(const char *binary, const char *const *env)
     snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : ".", binary);
     snprintf(log, sizeof log, "%s/Testing/%s-%d.log", dir && *dir ? dir : ".", binary,
              (int)getpid());
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        /* a service ends with its test, even one killed by ctest's timeout:
+         * it is told to stop when the test goes (no stack left behind to
+         * reconnect for ever and weigh on what runs next) */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(1);
         for (const char *const *e = env; e && *e; e++)
             putenv((char *)*e);
         /* a plain bus, unless the test brings CurveZMQ keys (test_curve) */
