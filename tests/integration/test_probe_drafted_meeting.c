@@ -1,19 +1,12 @@
-/* Review probe (wave-probe, after 2b89925..5d3025a): what the secretariat
- * drafts after a notice is to reach no one until the supplementary notice.
- * Three ways around it that the change left open:
- *  1. GET /v1/meetings?from=&to= filters on the working draft's starts_at
- *     (agenda_store_meeting.c, the $5/$6 conditions), so anyone, without a
- *     key, finds the drafted date of a noticed meeting by bisecting the
- *     window, though the answer shows the notice's date.
- *  2. An action (and a placed proposal) takes its item's exemption from the
- *     working draft (ITEM_EXEMPT, agenda_store_sql.h): a drafted lifting
- *     of the exemption shows the exempt case's action in full to those
- *     without standing before any notice lifts it.
- *  3. ITEM_PUBLIC_TITLE falls back to the draft's public title when the
- *     last notice did not carry the item: an exempt item drafted onto a
- *     noticed meeting gives its drafted public title (and its existence)
- *     away through an action on it (a placed proposal the same way).
- * Each test fails until its way is closed. */
+/* What the secretariat drafts after a notice reaches no one until the
+ * supplementary notice, along three ways a review found open (and that
+ * are closed since): the meeting list's from/to window is of the time the
+ * reader reads (the last notice's, not the draft's, so a drafted date is
+ * not found by narrowing the window); an action (and a placed proposal)
+ * takes its item's exemption from the last notice as well as the draft (a
+ * drafted lifting of an exemption shows nothing before its notice); and
+ * an exempt item drafted onto a noticed meeting gives no public title
+ * away through an action on it. The case view reads the same way. */
 #include "harness.h"
 
 #include <stdio.h>

@@ -1,20 +1,12 @@
-/* Review probe (wave-probe, after 51dac1a): a report waiting in leader
- * review is for the reporting organisation's leaders alone, and the
- * receiver learns nothing of it before approval. Two ways around it:
- *  1. reviewEmail is set through PATCH /v1/organizations/{id}, which the
- *     gateway gives the roles administrator and secretariat of any
- *     organisation (gateway_policy.c, agenda.UpdateOrganization), and
- *     agenda_organization_update checks no scope: the hospital's
- *     secretariat points the municipality's review address at itself and
- *     is mailed of every report the municipality writes to it while the
- *     report still waits for the municipality's leaders.
- *  2. The review_requested event's audience is [the reporting
- *     organisation] and the role leader; notify's visible_to lets a
- *     principal of no organisation with quality or administrator past the
- *     organisations, so a partnership key with quality and leader reads
- *     every organisation's waiting reports in the feed (and its webhooks
- *     get them), while deviation.GetReport refuses it the very report.
- * Each test fails until its way is closed. */
+/* A report waiting in leader review is for the reporting organisation's
+ * leaders alone, and the receiver learns nothing of it before approval,
+ * along two ways a review found open (and that are closed since): the
+ * receiving hospital's secretariat cannot point the municipality's review
+ * address at itself (an organisation's addresses are changed by the
+ * partnership's or its own administrators), and a key of no organisation
+ * holding quality and leader reads no party's waiting reports in the feed
+ * (the partnership's roles see past organisations only in events for
+ * such roles). */
 #include "harness.h"
 
 #include <stdio.h>
