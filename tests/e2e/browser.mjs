@@ -8,8 +8,13 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
+// A failure says what went wrong; one thrown by playwright (a wait that
+// timed out) also says at which line of the story it stood.
 export function failer(name) {
-  return (message) => {
+  return (what) => {
+    let message = what instanceof Error ? what.message : what;
+    const step = what instanceof Error && /tests\/e2e\/([\w-]+\.mjs:\d+)/.exec(what.stack || '');
+    if (step) message += ' (at ' + step[1] + ')';
     console.error(name + ': ' + message);
     process.exit(1);
   };
@@ -22,6 +27,17 @@ export async function launch(screenshots) {
     executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--lang=nb'],
     env: { ...process.env, LANG: 'nb_NO.UTF-8', LANGUAGE: 'nb' },
   });
+}
+
+// Waits until `predicate` (run in the page, given `arg`) holds, looking
+// every 100 ms. Every script's waits go through here, never through
+// page.waitForFunction's default, which looks at each animation frame: a
+// page not in front, or a machine busy with other tests, draws no frames
+// for long, and such a wait can time out with the page long since done
+// (one of web-deviation's, three pages open, did so once in CI, where the
+// same script passes alone and beside the others here).
+export function until(page, predicate, arg, options = {}) {
+  return page.waitForFunction(predicate, arg, { polling: 100, ...options });
 }
 
 // a Norwegian user's browser; the pages' CSP is bypassed only so that
@@ -57,12 +73,19 @@ export async function norwegianOnly(page, what, fail) {
 }
 
 // What every open page looked like when a script failed, kept beside the
-// screenshots as FEIL-<name>-<n>.png for the next person to look at.
+// screenshots as FEIL-<name>-<n>.png for the next person to look at, and
+// what its status lines and errors said then (a wait that timed out often
+// waited for a status the page answered otherwise).
 export async function lastLook(browser, dir, name) {
   let n = 0;
   for (const c of browser.contexts()) {
-    for (const p of c.pages())
+    for (const p of c.pages()) {
       await p.screenshot({ path: `${dir}/FEIL-${name}-${++n}.png`, fullPage: true }).catch(() => {});
+      const said = await p.evaluate(() => [...document.querySelectorAll('.error, .status, [role=status]')]
+        .filter((e) => !e.closest('[hidden]') && e.textContent.trim())
+        .map((e) => (e.id ? '#' + e.id + ': ' : '') + e.textContent.trim())).catch(() => []);
+      console.error(`${name}: page ${n} (${p.url()}) said: ${said.length ? said.join(' | ') : 'nothing'}`);
+    }
   }
 }
 

@@ -14,7 +14,7 @@
 //   BASE_URL=… SECRETARIAT_KEY=… REPORTER_KEY=… OTHER_REPORTER_KEY=… COMMITTEE_NAME=…
 //   MEETING_ID=… ORGANIZATION_NAME=… SCREENSHOTS=dir node web-committee.mjs
 import { readFileSync } from 'node:fs';
-import { accessible as check, context, failer, lastLook, launch, norwegianOnly, signIn } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, norwegianOnly, signIn, until } from './browser.mjs';
 
 const { BASE_URL, SECRETARIAT_KEY, REPORTER_KEY, OTHER_REPORTER_KEY, COMMITTEE_NAME, MEETING_ID,
   ORGANIZATION_NAME, SCREENSHOTS } = process.env;
@@ -22,7 +22,7 @@ const fail = failer('web-committee');
 const accessible = (page, what) => check(page, what, fail);
 const norwegian = (page, what) => norwegianOnly(page, what, fail);
 const shot = (page, name) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-const statusSays = (page, id, text) => page.waitForFunction(([i, t]) =>
+const statusSays = (page, id, text) => until(page, ([i, t]) =>
   document.getElementById(i).textContent.includes(t), [id, text]);
 
 async function openCommittees(page, key) {
@@ -240,7 +240,7 @@ try {
     'one placed, one declined, both followed by their sender only');
 } catch (e) {
   await lastLook(browser, SCREENSHOTS, 'web-committee');
-  fail(e.message);
+  fail(e);
 } finally {
   await browser.close();
 }

@@ -11,7 +11,7 @@
 //   BASE_URL=… REPORTER_KEY=… RECEIVER_KEY=… RECEIVER_NAME=… QUALITY_KEY=… SCREENSHOTS=dir
 //   node web-deviation.mjs
 import { readFileSync } from 'node:fs';
-import { accessible as check, context, failer, lastLook, launch, signIn } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, signIn, until } from './browser.mjs';
 
 const { BASE_URL, REPORTER_KEY, RECEIVER_KEY, RECEIVER_NAME, QUALITY_KEY, SCREENSHOTS } = process.env;
 const fail = failer('web-deviation');
@@ -64,7 +64,7 @@ try {
     'Epikrise kom ikke med ved utskrivning fra medisinsk avdeling; hjemmesykepleien manglet medisinliste.');
   await page.getByRole('button', { name: 'Send avviksmelding' }).click();
   const status = page.locator('#meld-status');
-  await page.waitForFunction(() => document.querySelector('#meld-status').textContent.includes('referanse'));
+  await until(page, () => document.querySelector('#meld-status').textContent.includes('referanse'));
   const reference = /referanse (\S+)\./.exec(await status.textContent())[1];
   await page.locator('#meldinger td', { hasText: reference }).waitFor();
   await accessible(page, 'sent');
@@ -78,7 +78,7 @@ try {
   await page.getByLabel('Hva skjedde?').fill('Nattevakten: epikrisen manglet ved utskrivningen i går.');
   await page.evaluate(() => { document.querySelector('#meld-status').textContent = ''; });
   await page.getByRole('button', { name: 'Send avviksmelding' }).click();
-  await page.waitForFunction((first) => {
+  await until(page, (first) => {
     const text = document.querySelector('#meld-status').textContent;
     return text.includes('referanse') && !text.includes(first);
   }, reference);
@@ -94,11 +94,11 @@ try {
   // found by the reference the municipality gives on the phone; another not
   await hospital.getByLabel('Referanse').fill(reference.toLowerCase());
   await hospital.getByLabel('Referanse').press('Enter');
-  await hospital.waitForFunction(() =>
+  await until(hospital, () =>
     document.getElementById('liste-antall').textContent.startsWith('1 melding vises'));
   await hospital.getByLabel('Referanse').fill('AVV-1999-0001');
   await hospital.getByLabel('Referanse').press('Enter');
-  await hospital.waitForFunction(() =>
+  await until(hospital, () =>
     document.getElementById('liste-antall').textContent === 'Ingen meldinger å vise.');
   await hospital.getByLabel('Referanse').fill('');
   await hospital.getByLabel('Referanse').press('Enter');
@@ -119,12 +119,12 @@ try {
 
   // it acknowledges and answers
   await hospital.getByRole('button', { name: 'Bekreft at meldingen er mottatt' }).click();
-  await hospital.waitForFunction(() =>
+  await until(hospital, () =>
     document.querySelector('#detalj-status').textContent.includes('bekreftet'));
   const answer = 'Rutinen for epikrise ved utskrivning er gjennomgått med avdelingen.';
   await hospital.getByLabel('Svar til melderen').fill(answer);
   await hospital.getByRole('button', { name: 'Send svar' }).click();
-  await hospital.waitForFunction(() =>
+  await until(hospital, () =>
     document.querySelector('#detalj-status').textContent.includes('Svaret er sendt'));
   await accessible(hospital, 'the answered report');
   await shot(hospital, '6-besvart');
@@ -134,13 +134,13 @@ try {
   const same = hospital.getByLabel('Samme hendelse som');
   await same.selectOption(await same.locator('option', { hasText: reference }).getAttribute('value'));
   await hospital.getByRole('button', { name: 'Merk som duplikat' }).click();
-  await hospital.waitForFunction(() =>
+  await until(hospital, () =>
     document.querySelector('#detalj-status').textContent.includes('duplikat'));
   await hospital.locator('#detalj-felt dd', { hasText: 'Duplikat' }).waitFor();
   await accessible(hospital, 'the duplicate');
   // the list filtered by state: only the duplicate
   await hospital.getByLabel('Status', { exact: true }).selectOption('DUPLICATE');
-  await hospital.waitForFunction(() => document.getElementById('liste-antall').textContent === '1 melding vises.');
+  await until(hospital, () => document.getElementById('liste-antall').textContent === '1 melding vises.');
   await hospital.locator('#meldinger td', { hasText: again }).waitFor();
   await hospital.getByLabel('Status', { exact: true }).selectOption('');
 
@@ -156,7 +156,7 @@ try {
   await page.getByLabel('Hvorfor godtas ikke svaret?').fill(
     'Rutinen var kjent fra før; det trengs et tiltak som faktisk endrer praksis.');
   await page.getByRole('button', { name: 'Bestrid svaret' }).click();
-  await page.waitForFunction(() =>
+  await until(page, () =>
     document.querySelector('#detalj-status').textContent.includes('bestridt'));
   await page.locator('#detalj-felt dd', { hasText: 'Bestridt' }).waitFor();
   // and what happened to it, by whom
@@ -174,7 +174,7 @@ try {
   await page.getByLabel('Hva gjelder analysen?').waitFor();
   await page.getByLabel('Hva gjelder analysen?').fill('Utskrivning uten epikrise til hjemmesykepleien.');
   await page.getByRole('button', { name: 'Begynn analysen' }).click();
-  await page.waitForFunction(() => document.querySelector('#analyse-status').textContent.includes('begynt'));
+  await until(page, () => document.querySelector('#analyse-status').textContent.includes('begynt'));
   await page.getByLabel('Navn', { exact: true }).fill('Kari Nordmann');
   await page.getByLabel('Rolle eller tittel', { exact: true }).fill('Sykepleier');
   await page.getByLabel('Virksomhet', { exact: true }).selectOption({ label: 'Trondheim kommune' });
@@ -196,7 +196,7 @@ try {
   await hospital.getByRole('button', { name: 'Legg til tiltaket' }).click();
   await hospital.locator('#analyse-tiltak li', { hasText: 'Frist 01.03.2099. Åpen.' }).waitFor();
   await hospital.getByRole('button', { name: 'Ferdigstill analysen' }).click();
-  await hospital.waitForFunction(() => document.querySelector('#analyse-status').textContent.includes('ferdigstilt'));
+  await until(hospital, () => document.querySelector('#analyse-status').textContent.includes('ferdigstilt'));
   if (await hospital.getByRole('button', { name: 'Legg til tiltaket' }).isVisible())
     fail('a final analysis is still offered for changes');
   await accessible(hospital, 'the final analysis');
@@ -217,7 +217,7 @@ try {
   // the running tertial's statistics, which quality staff see: two reports
   // are fewer than 5, so not told; a reporter is offered the ended ones
   await quality.getByRole('link', { name: 'Statistikk' }).click();
-  await quality.waitForFunction(() =>
+  await until(quality, () =>
     document.querySelector('#oppsummering').textContent.includes('under 5 avviksmeldinger '));
   await quality.locator('table.chart').first().waitFor();
   await accessible(quality, 'the statistics');
@@ -231,7 +231,7 @@ try {
   console.log('web-deviation: ' + reference + ' reported, received, answered and read');
 } catch (e) {
   await lastLook(browser, SCREENSHOTS, 'web-deviation');
-  fail(e.message);
+  fail(e);
 } finally {
   await browser.close();
 }

@@ -6,12 +6,12 @@
 // Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… MEMBER_KEY=… COMMITTEE_NAME=… OPEN_ACTIONS=n SCREENSHOTS=dir node web-followup.mjs
-import { accessible as check, context, failer, lastLook, launch, signIn } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, signIn, until } from './browser.mjs';
 
 const { BASE_URL, MEMBER_KEY, COMMITTEE_NAME, OPEN_ACTIONS, SCREENSHOTS } = process.env;
 const fail = failer('web-followup');
 const accessible = (page, what) => check(page, what, fail);
-const statusSays = (page, id, text) => page.waitForFunction(([i, t]) =>
+const statusSays = (page, id, text) => until(page, ([i, t]) =>
   document.getElementById(i).textContent.includes(t), [id, text]);
 
 const browser = await launch(SCREENSHOTS);
@@ -21,7 +21,7 @@ try {
   await signIn(page, BASE_URL + '/oppfolging.html', MEMBER_KEY);
   await page.getByRole('heading', { name: 'Tiltakene' }).waitFor();
   // who is signed in: the organisation and the role, in Norwegian
-  await page.waitForFunction(() => document.getElementById('hvem').textContent === 'Innlogget for Levanger kommune (medlem)');
+  await until(page, () => document.getElementById('hvem').textContent === 'Innlogget for Levanger kommune (medlem)');
   if (await page.getByRole('link', { name: 'Møter', exact: true }).isVisible()) fail('a member is offered the meeting page');
   if (await page.getByRole('heading', { name: 'Nytt oppfølgingspunkt' }).isVisible()) fail('a member is offered new actions');
 
@@ -56,7 +56,7 @@ try {
   console.log('web-followup: actions paged, filtered, one moved on with a note');
 } catch (e) {
   await lastLook(browser, SCREENSHOTS, 'web-followup');
-  fail(e.message);
+  fail(e);
 } finally {
   await browser.close();
 }

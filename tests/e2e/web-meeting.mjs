@@ -12,12 +12,12 @@
 //
 //   BASE_URL=… SECRETARY_KEY=… COMMITTEE_NAME=… SCREENSHOTS=dir node web-meeting.mjs
 import { readFileSync } from 'node:fs';
-import { accessible as check, context, failer, lastLook, launch, signIn } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, signIn, until } from './browser.mjs';
 
 const { BASE_URL, SECRETARY_KEY, COMMITTEE_NAME, SCREENSHOTS } = process.env;
 const fail = failer('web-meeting');
 const accessible = (page, what) => check(page, what, fail);
-const statusSays = (page, id, text) => page.waitForFunction(([i, t]) =>
+const statusSays = (page, id, text) => until(page, ([i, t]) =>
   document.getElementById(i).textContent.includes(t), [id, text]);
 const clear = (page, id) => page.evaluate((i) => { document.getElementById(i).textContent = ''; }, id);
 
@@ -223,7 +223,7 @@ try {
   console.log('web-meeting: agenda built, case document written, published, read; minutes recorded, approved, read');
 } catch (e) {
   await lastLook(browser, SCREENSHOTS, 'web-meeting');
-  fail(e.message);
+  fail(e);
 } finally {
   await browser.close();
 }

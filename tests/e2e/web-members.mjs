@@ -8,12 +8,12 @@
 //
 //   BASE_URL=… KARI_KEY=… DAG1_KEY=… DAG2_KEY=… SECRETARY_KEY=… COMMITTEE_NAME=… MEETING_TITLE=…
 //   SCREENSHOTS=dir node web-members.mjs
-import { accessible as check, context, failer, lastLook, launch, norwegianOnly, signIn } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, norwegianOnly, signIn, until } from './browser.mjs';
 
 const { BASE_URL, KARI_KEY, DAG1_KEY, DAG2_KEY, SECRETARY_KEY, COMMITTEE_NAME, MEETING_TITLE, SCREENSHOTS } = process.env;
 const fail = failer('web-members');
 const accessible = (page, what) => check(page, what, fail);
-const says = (page, id, text) => page.waitForFunction(([i, t]) =>
+const says = (page, id, text) => until(page, ([i, t]) =>
   document.getElementById(i).textContent.includes(t), [id, text], { timeout: 15000 });
 
 // a member's page, signed in with their own key
@@ -91,7 +91,7 @@ try {
   console.log('web-members: absence reported, 1. vara declined, 2. vara accepted, inhabilitet declared and decided');
 } catch (e) {
   await lastLook(browser, SCREENSHOTS, 'web-members');
-  fail(e.message);
+  fail(e);
 } finally {
   await browser.close();
 }

@@ -3,7 +3,7 @@
 // deliveries. axe-core on every state, screenshots kept.
 //
 //   BASE_URL=… INTEGRATION_KEY=… SUBSCRIPTION_URL=… SCREENSHOTS=dir node web-operations.mjs
-import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, until } from './browser.mjs';
 
 const { BASE_URL, INTEGRATION_KEY, SUBSCRIPTION_URL, SCREENSHOTS } = process.env;
 const fail = failer('web-operations');
@@ -36,12 +36,12 @@ try {
   await page.locator('#abonnement-liste td', { hasText: 'https://ny.malvik.kommune.no/hendelser' }).waitFor();
   // and paused
   await page.getByRole('button', { name: 'Sett på pause: https://ny.malvik.kommune.no/hendelser' }).click();
-  await page.waitForFunction(() =>
+  await until(page, () =>
     document.querySelector('#abonnement-status').textContent.includes('pause'));
   await page.locator('#abonnement-liste tr', { hasText: 'ny.malvik' }).locator('td', { hasText: 'Pauset' }).waitFor();
   // its secret changed: a new one shown once, not the first one
   await page.getByRole('button', { name: 'Ny hemmelighet: https://ny.malvik.kommune.no/hendelser' }).click();
-  await page.waitForFunction(() =>
+  await until(page, () =>
     document.querySelector('#abonnement-status').textContent.includes('Den gamle gjelder også i 24 timer'));
   const rotated = await page.locator('.secret').textContent();
   if (!rotated.startsWith('whsec_') || rotated === first) fail('no new secret shown: ' + rotated);
@@ -50,7 +50,7 @@ try {
   console.log('web-operations: queues and subscriptions shown');
 } catch (e) {
   await lastLook(browser, SCREENSHOTS, 'web-operations');
-  fail(e.message);
+  fail(e);
 } finally {
   await browser.close();
 }

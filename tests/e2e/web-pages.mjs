@@ -7,7 +7,7 @@
 // screenshot (pages-<page>-<size>.png). Exits 0, or 1 saying what went wrong.
 //
 //   BASE_URL=… ADMIN_KEY=… SCREENSHOTS=dir node web-pages.mjs
-import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, until } from './browser.mjs';
 
 const { BASE_URL, ADMIN_KEY, SCREENSHOTS } = process.env;
 const fail = failer('web-pages');
@@ -41,10 +41,10 @@ try {
       if (wide) fail(`${path} is wider than a ${width} px screen`);
       if (path === '/' && size === 'laptop') {
         // more reports than a page: the next one below, then no more
-        await page.waitForFunction(() => document.getElementById('liste-antall').textContent.includes('flere finnes'));
+        await until(page, () => document.getElementById('liste-antall').textContent.includes('flere finnes'));
         const first = await page.locator('#meldinger tr').count();
         await page.getByRole('button', { name: 'Vis flere' }).click();
-        await page.waitForFunction((n) => document.querySelectorAll('#meldinger tr').length > n, first);
+        await until(page, (n) => document.querySelectorAll('#meldinger tr').length > n, first);
         if (await page.getByRole('button', { name: 'Vis flere' }).isVisible()) fail('more offered after the last page');
         const all = await page.locator('#meldinger tr').count();
         if (all < 51) fail(`the pages of reports hold ${all}, not all`);
@@ -125,7 +125,7 @@ try {
   console.log(`web-pages: ${PAGES.length} pages at ${SIZES.length} sizes`);
 } catch (e) {
   await lastLook(browser, SCREENSHOTS, 'web-pages');
-  fail(e.message);
+  fail(e);
 } finally {
   await browser.close();
 }

@@ -7,7 +7,7 @@
 //
 //   BASE_URL=… IDP_PORT=… IDP_KEY_PEM=… IDP_KID=… CLIENT_ID=… ORG_NUMBER=… ORG_NAME=…
 //   SCREENSHOTS=dir node web-signin.mjs
-import { accessible as check, context, failer, lastLook, launch } from './browser.mjs';
+import { accessible as check, context, failer, lastLook, launch, until } from './browser.mjs';
 import { startIdp } from './test-idp.mjs';
 
 const { BASE_URL, IDP_PORT, IDP_KEY_PEM, IDP_KID, CLIENT_ID, ORG_NUMBER, ORG_NAME, SCREENSHOTS } = process.env;
@@ -33,20 +33,20 @@ try {
   await page.getByRole('heading', { name: 'Utvalgene i helsefellesskapet' }).waitFor();
   if (new URL(page.url()).pathname !== '/utvalg.html') fail('not back on the page signed in from: ' + page.url());
   if (page.url().includes('code=')) fail('the code stays in the address: ' + page.url());
-  await page.waitForFunction((name) => document.getElementById('hvem').textContent.includes(name), ORG_NAME);
+  await until(page, (name) => document.getElementById('hvem').textContent.includes(name), ORG_NAME);
   if (await page.getByRole('link', { name: 'Møter' }).isVisible()) fail('a reporter is offered the meeting page');
   if (idp.seen.authorize !== 1 || idp.seen.token !== 1) fail(`the provider saw ${JSON.stringify(idp.seen)}`);
 
   // a return with a state this tab did not make is refused, and nobody is signed in
   const other = await (await context(browser, 390, 844)).newPage();
   await other.goto(BASE_URL + '/?code=stolen&state=not-mine');
-  await other.waitForFunction(() => document.getElementById('nokkel-feil').textContent.includes('ikke fra denne fanen'));
+  await until(other, () => document.getElementById('nokkel-feil').textContent.includes('ikke fra denne fanen'));
   if (await other.getByRole('heading', { name: 'Meld avvik' }).isVisible()) fail('signed in with a stolen code');
   if (idp.seen.token !== 1) fail('a stolen code was taken to the provider');
   console.log('web-signin: signed in at the provider and back, a foreign return refused');
 } catch (e) {
   await lastLook(browser, SCREENSHOTS, 'web-signin');
-  fail(e.message);
+  fail(e);
 } finally {
   await browser.close();
   idp.server.close();
