@@ -269,13 +269,26 @@ static long s_queues(bus_call_t *call, bus_server_t *server, const char **oldest
     static const bus_queue_t outbox = {
         "outbox",
         "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
-        "FROM outbox WHERE published_at IS NULL",
+        "FROM outbox WHERE sequence > $1::bigint",
         false};
+    /* the outbox's rows after the newest mark, the mark a parameter: as a
+     * subquery the planner would not know the range is short, and scan */
+    PGresult *res =
+        db_query(call->db,
+                 "SELECT coalesce((SELECT sequence FROM outbox_marks ORDER BY published DESC "
+                 "LIMIT 1), 0)",
+                 0, NULL);
+    if (!res)
+        return -1;
+    char marked[24];
+    snprintf(marked, sizeof marked, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    const char *outbox_params[] = {marked};
     long worst = -1;
     *oldest = "";
     for (size_t i = 0; i <= server->config.n_queues; i++) {
         const bus_queue_t *q = i == 0 ? &outbox : &server->config.queues[i - 1];
-        PGresult *res = db_query(call->db, q->sql, 0, NULL);
+        res = db_query(call->db, q->sql, i == 0 ? 1 : 0, outbox_params);
         if (!res)
             return -1;
         double depth = atof(PQgetvalue(res, 0, 0)), age = atof(PQgetvalue(res, 0, 1));

@@ -15,6 +15,10 @@
 #define RELAY_BATCH 200
 #define RELAY_GAP_MS 5      /* at least between two publications when woken */
 #define RELAY_RETRY_MS 1000 /* after a publication the database did not let happen */
+#define RELAY_HORIZON_MS 2  /* between looks at whether rows beyond the horizon became final */
+#define RELAY_HORIZON_MAX_MS 1000 /* ... doubling while a long transaction holds them back */
+#define SAMPLES_MAX 8
+#define RELAY_LOCK_CHECK_MS 20 /* a sample waits this long before its lock check */
 #define CATCH_UP_LIMIT 500
 #define RUN_MAX 256 /* events a consumer applies in one transaction */
 
@@ -40,8 +44,21 @@ static size_t s_stamp(const unsigned char *stored, size_t len, const char *id, i
 
 /* ------------------------------------------------------------------ relay */
 
+/* A sample of the outbox's sequence, waiting for every transaction older
+ * than `xid`, taken just after it, to end (s_horizon). */
+typedef struct {
+    int64_t last;
+    uint64_t xid;
+    int64_t taken_ms;
+} relay_sample_t;
+
 struct relay {
     bus_server_t *server; /* whose connections it borrows */
+    int64_t horizon;      /* every outbox row up to this sequence is final */
+    int horizon_wait_ms;  /* until the next look while rows wait beyond it */
+    int64_t marked;       /* the newest mark's sequence seen: published up to here */
+    relay_sample_t samples[SAMPLES_MAX];
+    int n_samples;
     char *schema;
     char events_method[96]; /* "<service>.Events", answered from the outbox */
     zsock_t *pub;           /* NULL without an event endpoint */
@@ -50,11 +67,22 @@ struct relay {
     bool stopping;
 };
 
-/* Publishes one batch; returns how many, or -1. The lock makes the
- * replicas publish one at a time; one that waits for it then publishes
- * what the other left, its own commits included. */
-static int s_publish(db_t *db, const char *schema, zsock_t *pub)
+/* Publishes one batch of the rows up to `horizon`; returns how many, or
+ * -1. The lock makes the replicas publish one at a time; one that waits
+ * for it then publishes what the other left, its own commits included.
+ *
+ * The stream is numbered without writing to its rows: the batch's rows are
+ * those after the newest mark, in the order of their sequence, numbered on
+ * from the mark's number, and one new mark (the batch's last number and
+ * sequence) records the publication. That numbering never changes, and
+ * never skips a row, only because every row up to the horizon is final:
+ * committed, or never to be (see s_horizon). A row of a transaction still
+ * in progress, whose sequence lies below another's that committed, is
+ * beyond the horizon until it ends, and so waits for the next batch. */
+static int s_publish(db_t *db, const char *schema, zsock_t *pub, int64_t horizon, int64_t *marked)
 {
+    if (horizon <= *marked)
+        return 0; /* all of it published already, by this replica or another */
     const char *params[] = {schema};
     if (db_begin(db) != 0)
         return -1;
@@ -65,18 +93,39 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub)
         return -1;
     }
     PQclear(res);
+    /* the newest mark, as parameters: a range the planner sees is a
+     * batch's, which it reads by the sequence's index */
+    res =
+        db_query(db, "SELECT published, sequence FROM outbox_marks ORDER BY published DESC LIMIT 1",
+                 0, NULL);
+    if (!res || PQntuples(res) != 1) {
+        PQclear(res);
+        db_rollback(db);
+        return -1;
+    }
+    *marked = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    if (horizon <= *marked) {
+        PQclear(res);
+        db_rollback(db);
+        return 0;
+    }
+    char until[24];
+    snprintf(until, sizeof until, "%lld", (long long)horizon);
+    const char *batch_params[] = {PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), until};
+    PGresult *top = res;
     /* planned at each batch: the outbox grows from empty, and a plan made
-     * then would scan the whole table to mark a batch */
+     * then would scan the whole table for a batch */
     res = db_query_planned(
         db,
-        "WITH start AS (SELECT coalesce(max(published_seq), 0) AS s FROM outbox), "
-        "batch AS (SELECT sequence, row_number() OVER (ORDER BY sequence) AS rn "
-        "  FROM outbox WHERE published_at IS NULL ORDER BY sequence LIMIT 200), "
-        "done AS (UPDATE outbox o SET published_seq = start.s + batch.rn, "
-        "  published_at = now() FROM batch, start WHERE o.sequence = batch.sequence "
-        "  RETURNING o.published_seq, o.id, o.type, o.event) "
-        "SELECT published_seq, id, type, event FROM done ORDER BY published_seq",
-        0, NULL);
+        "WITH batch AS (SELECT $1::bigint + row_number() OVER (ORDER BY sequence) AS n, "
+        "  sequence, id, type, event FROM outbox "
+        "  WHERE sequence > $2::bigint AND sequence <= $3::bigint "
+        "  ORDER BY sequence LIMIT 200), "
+        "mark AS (INSERT INTO outbox_marks (published, sequence) "
+        "  SELECT max(n), max(sequence) FROM batch HAVING count(*) > 0) "
+        "SELECT n, id, type, event, sequence FROM batch ORDER BY n",
+        3, batch_params);
+    PQclear(top);
     if (!res || db_commit(db) != 0) {
         PQclear(res);
         db_rollback(db);
@@ -84,8 +133,10 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub)
     }
     /* committed: now tell the subscribers, in order */
     int rows = PQntuples(res);
-    if (rows > 0)
+    if (rows > 0) {
         metrics_queue_flow(schema, "outbox", "out", rows);
+        *marked = strtoll(PQgetvalue(res, rows - 1, 4), NULL, 10);
+    }
     for (int i = 0; pub && i < rows; i++) {
         size_t len;
         unsigned char *stored = PQunescapeBytea((const unsigned char *)PQgetvalue(res, i, 3), &len);
@@ -105,18 +156,149 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub)
     return rows;
 }
 
-/* Publishes everything committed and not yet published. */
-/* Publishes what the outbox holds; false when the database would not (it
- * is away or restarting), so that the caller tries again. */
+/* The samples of ids up to `final` are final: the horizon moves to the
+ * newest of them (it covers the older ones), and they are let go. */
+static void s_samples_final_up_to(relay_t *relay, uint64_t final)
+{
+    int kept = 0;
+    for (int i = 0; i < relay->n_samples; i++) {
+        if (relay->samples[i].xid <= final) {
+            if (relay->samples[i].last > relay->horizon)
+                relay->horizon = relay->samples[i].last;
+        } else {
+            relay->samples[kept++] = relay->samples[i];
+        }
+    }
+    relay->n_samples = kept;
+}
+
+/* Which samples are final by `sql`, given their ids as $1 (xid8[]): it
+ * answers the newest such id. 0, or -1 when the database did not answer. */
+static int s_horizon_by(relay_t *relay, db_t *db, const char *sql)
+{
+    char ids[SAMPLES_MAX * 24 + 4] = "{";
+    for (int i = 0; i < relay->n_samples; i++)
+        snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%llu", i ? "," : "",
+                 (unsigned long long)relay->samples[i].xid);
+    strcat(ids, "}");
+    const char *params[] = {ids};
+    PGresult *res = db_query(db, sql, 1, params);
+    if (!res)
+        return -1;
+    s_samples_final_up_to(relay, strtoull(PQgetvalue(res, 0, 0), NULL, 10));
+    PQclear(res);
+    return 0;
+}
+
+/* The samples that wait only for transactions that cannot write the
+ * outbox: another service's (notify's steady fan-out, say) holds the
+ * snapshot's xmin back, but its role may not insert into this outbox. Rows
+ * come into an outbox only by INSERT in a session whose login role holds
+ * that privilege (samhand's own service role, or a superuser; a hard rule:
+ * no SECURITY DEFINER function, no SET ROLE writes an outbox), so a sample
+ * is final once no transaction older than its id runs under such a role,
+ * in a backend or prepared (one whose owner is gone counts). The backends'
+ * list is read after the sample's id was given, and a transaction's id is
+ * in it from its first write until it ends. */
+#define SAMPLES_FINAL_BY_WRITERS                                                                   \
+    "WITH w AS (SELECT max(a) AS age FROM ("                                                       \
+    "  SELECT age(backend_xid) FROM pg_stat_activity WHERE backend_xid IS NOT NULL "               \
+    "    AND datname = current_database() AND pid <> pg_backend_pid() "                            \
+    "    AND has_any_column_privilege(usesysid, 'outbox', 'INSERT') "                              \
+    "  UNION ALL SELECT age(transaction) FROM pg_prepared_xacts "                                  \
+    "    WHERE database = current_database() "                                                     \
+    "    AND (owner IS NULL OR has_any_column_privilege(owner, 'outbox', 'INSERT'))) t(a)) "       \
+    "SELECT coalesce(max(s.xid::text::numeric), 0)::text "                                         \
+    "FROM unnest($1::xid8[]) s(xid), w WHERE w.age IS NULL OR w.age <= age(xid(s.xid))"
+
+/* Where every backend may write the outbox (a shared superuser role, as
+ * the tests have it), the locks tell: a transaction that took an outbox
+ * sequence holds a lock on the outbox until it ends, so a sample is final,
+ * too, once no transaction older than its id holds one. It reads the whole
+ * lock table (0.4 ms), so only for a sample held back a while. */
+#define SAMPLES_FINAL_BY_LOCKS                                                                     \
+    "WITH l AS MATERIALIZED (SELECT virtualtransaction, locktype, relation, mode, "                \
+    "  transactionid FROM pg_locks WHERE locktype IN ('relation', 'transactionid')), "             \
+    "w AS (SELECT virtualtransaction FROM l WHERE locktype = 'relation' "                          \
+    "  AND relation = 'outbox'::regclass AND mode = 'RowExclusiveLock'), "                         \
+    "o AS (SELECT max(age(l.transactionid)) AS age FROM l JOIN w "                                 \
+    "  USING (virtualtransaction) WHERE l.locktype = 'transactionid') "                            \
+    "SELECT coalesce(max(s.xid::text::numeric), 0)::text "                                         \
+    "FROM unnest($1::xid8[]) s(xid), o WHERE o.age IS NULL OR o.age <= age(xid(s.xid))"
+
+/* Advances relay->horizon: the sequence up to which every outbox row is
+ * final. Each call samples the sequence's last value s, then (a later
+ * statement) takes a transaction id x of its own and the oldest transaction
+ * still in progress (the snapshot's xmin). A writer takes its transaction
+ * id before its row's sequence (OUTBOX_INSERT), so every transaction that
+ * had taken a value up to s has an id below x (ids are given in order, and
+ * x came after s). Once a snapshot's xmin is at or above x, no transaction
+ * below x is in progress: every row up to s is committed or never will be,
+ * and s becomes the horizon. The samples waiting for that are kept, oldest
+ * first; each call's xmin says whether they may go, and what the xmin holds
+ * back is looked at by the writers' roles, then by the locks (above). 0, or
+ * -1 when the database did not answer. */
+static int s_horizon(relay_t *relay, db_t *db)
+{
+    PGresult *res = db_query(db,
+                             "SELECT coalesce(pg_sequence_last_value("
+                             "pg_get_serial_sequence('outbox', 'sequence')::regclass), 0)",
+                             0, NULL);
+    if (!res)
+        return -1;
+    int64_t last = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    /* a statement of its own, outside any transaction: its id ends with
+     * it (a commit record, no flush: it wrote nothing). Not the snapshot's
+     * xmax: that is one past the last transaction to end, and one that
+     * took its id after it, in progress, is above it and in no list. None
+     * when there is no room for the sample. */
+    bool is_sampling = last > relay->horizon && relay->n_samples < SAMPLES_MAX;
+    res = db_query(db,
+                   is_sampling ? "SELECT pg_current_xact_id()::text, "
+                                 "pg_snapshot_xmin(pg_current_snapshot())::text"
+                               : "SELECT '0', pg_snapshot_xmin(pg_current_snapshot())::text",
+                   0, NULL);
+    if (!res)
+        return -1;
+    uint64_t xid = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    uint64_t xmin = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+    PQclear(res);
+    int64_t before = relay->horizon;
+    s_samples_final_up_to(relay, xmin); /* nothing older than xmin is in progress */
+    if (is_sampling && last > relay->horizon) {
+        if (xmin >= xid)
+            relay->horizon = last; /* nothing older was in progress: final now */
+        else
+            relay->samples[relay->n_samples++] = (relay_sample_t){last, xid, zclock_mono()};
+    }
+    /* what the xmin holds back: by the writers' roles at once, by the
+     * locks once a sample has waited a while */
+    if (relay->n_samples > 0 && s_horizon_by(relay, db, SAMPLES_FINAL_BY_WRITERS) != 0)
+        return -1;
+    if (relay->n_samples > 0 && zclock_mono() - relay->samples[0].taken_ms >= RELAY_LOCK_CHECK_MS &&
+        s_horizon_by(relay, db, SAMPLES_FINAL_BY_LOCKS) != 0)
+        return -1;
+    /* a transaction left open holds the samples back: look less often */
+    if (relay->horizon > before || relay->horizon_wait_ms == 0)
+        relay->horizon_wait_ms = RELAY_HORIZON_MS;
+    else if (relay->horizon_wait_ms < RELAY_HORIZON_MAX_MS)
+        relay->horizon_wait_ms *= 2;
+    return 0;
+}
+
+/* Publishes what the outbox holds up to the horizon; false when the
+ * database would not (it is away or restarting), so that the caller tries
+ * again. */
 static bool s_publish_all(relay_t *relay, zsock_t *pub)
 {
     db_t *db = bus_server_db_take(relay->server);
     if (!db)
         return false;
-    int published;
-    do
-        published = s_publish(db, relay->schema, pub);
-    while (published == RELAY_BATCH);
+    int published = s_horizon(relay, db);
+    while (published >= 0 && (published = s_publish(db, relay->schema, pub, relay->horizon,
+                                                    &relay->marked)) == RELAY_BATCH) {
+    }
     if (published < 0)
         log_warn("could not publish events: %s", db_error(db));
     bus_server_db_give_back(relay->server, db);
@@ -140,9 +322,12 @@ static void s_relay_fiber(void *arg)
         if (relay->stopping)
             break;
         /* what the database did not let it publish (a restart, a lost
-         * connection) is tried again soon: no commit may come to wake it */
-        if (!(fiber_wait(NULL, relay->wake, ZMQ_POLLIN, published ? -1 : RELAY_RETRY_MS) &
-              ZMQ_POLLIN))
+         * connection) is tried again soon: no commit may come to wake it;
+         * so are rows beyond the horizon, once their transactions ended */
+        int timeout_ms = !published             ? RELAY_RETRY_MS
+                         : relay->n_samples > 0 ? relay->horizon_wait_ms
+                                                : -1;
+        if (!(fiber_wait(NULL, relay->wake, ZMQ_POLLIN, timeout_ms) & ZMQ_POLLIN))
             continue; /* woken to stop, or the time to try again */
         /* under a stream of commits, one publication per few ms carries
          * them all, instead of a transaction of the relay's per commit */
@@ -229,14 +414,55 @@ int relay_handle_events(bus_call_t *call)
     snprintf(after, sizeof after, "%lld", (long long)req->after_sequence);
     snprintf(count, sizeof count, "%d", limit);
     const char *params[] = {after, count};
-    PGresult *res =
-        db_query(call->db,
-                 "SELECT published_seq, id, event, (SELECT coalesce(max(published_seq), "
-                 "0) FROM outbox) FROM outbox WHERE published_seq > $1 "
-                 "ORDER BY published_seq LIMIT $2",
-                 2, params);
-    if (!res)
+    /* one snapshot for the marks and the rows: a prune between them would
+     * take the mark the rows are numbered from */
+    db_begin(call->db);
+    PGresult *iso = db_query(call->db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", 0, NULL);
+    if (!iso) {
+        db_rollback(call->db);
         return bus_call_fail_db(call, "read events");
+    }
+    PQclear(iso);
+    /* the last mark at or before the number asked for (or the first kept,
+     * when that is pruned) and the newest: the rows between them are
+     * numbered on from the first, in the order of their sequence */
+    PGresult *marks = db_query(
+        call->db,
+        "SELECT m.published, m.sequence, top.published, top.sequence FROM "
+        "((SELECT published, sequence FROM outbox_marks WHERE published <= $1::bigint "
+        "  ORDER BY published DESC LIMIT 1) UNION ALL (SELECT published, sequence "
+        "  FROM outbox_marks ORDER BY published LIMIT 1) LIMIT 1) m, "
+        "(SELECT published, sequence FROM outbox_marks ORDER BY published DESC LIMIT 1) top",
+        1, params);
+    if (!marks || PQntuples(marks) != 1) {
+        PQclear(marks);
+        db_rollback(call->db);
+        return bus_call_fail_db(call, "read events");
+    }
+    const char *range[] = {after, count, PQgetvalue(marks, 0, 0), PQgetvalue(marks, 0, 1),
+                           PQgetvalue(marks, 0, 3)};
+    /* the stream's last number: the newest mark's (the first mark took the
+     * last of those numbered row by row) */
+    int64_t last = strtoll(PQgetvalue(marks, 0, 2), NULL, 10);
+    /* and those the relay once numbered row by row; planned at each call,
+     * as the relay's batch, and reading no further than the rows asked for
+     * (a consumer far behind asks from a mark many rows back) */
+    PGresult *res = db_query_planned(
+        call->db,
+        "WITH numbered AS (SELECT $3::bigint + row_number() OVER (ORDER BY sequence) AS n, id, "
+        "  event FROM (SELECT sequence, id, event FROM outbox WHERE sequence > $4::bigint "
+        "  AND sequence <= $5::bigint AND published_seq IS NULL ORDER BY sequence "
+        "  LIMIT greatest($1::bigint - $3::bigint, 0) + $2::int) o), "
+        "events AS ((SELECT n, id, event FROM numbered WHERE n > $1::bigint) UNION ALL "
+        "  (SELECT published_seq, id, event FROM outbox WHERE published_seq > $1::bigint "
+        "  ORDER BY published_seq LIMIT $2::int)) "
+        "SELECT n, id, event FROM events ORDER BY n LIMIT $2::int",
+        5, range);
+    PQclear(marks);
+    if (!res) {
+        db_rollback(call->db);
+        return bus_call_fail_db(call, "read events");
+    }
     Samhand__V1__EventsResponse response = SAMHAND__V1__EVENTS_RESPONSE__INIT;
     int rows = PQntuples(res);
     response.events = calloc((size_t)rows + 1, sizeof *response.events);
@@ -255,15 +481,9 @@ int relay_handle_events(bus_call_t *call)
             free(packed);
         }
     }
-    if (rows > 0) {
-        response.last_sequence = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
-    } else {
-        PGresult *last =
-            db_query(call->db, "SELECT coalesce(max(published_seq), 0) FROM outbox", 0, NULL);
-        response.last_sequence = last ? strtoll(PQgetvalue(last, 0, 0), NULL, 10) : 0;
-        PQclear(last);
-    }
+    response.last_sequence = last;
     PQclear(res);
+    db_rollback(call->db); /* it read only */
     bus_call_reply(call, &response.base);
     for (size_t i = 0; i < response.n_events; i++)
         free(response.events[i].data);
@@ -276,15 +496,19 @@ int relay_prune(db_t *db, int retention_hours)
     char hours[16];
     snprintf(hours, sizeof hours, "%d", retention_hours);
     const char *params[] = {hours};
-    /* the newest stays, so the stream's last number survives */
-    PGresult *res = db_query(db,
-                             "DELETE FROM outbox WHERE published_at < now() - "
-                             "make_interval(hours => $1::int) AND published_seq < "
-                             "(SELECT max(published_seq) FROM outbox)",
-                             1, params);
+    /* whole publications older than the retention go, up to the newest
+     * such mark, which stays: the numbering of what follows starts there */
+    PGresult *res = db_query(
+        db,
+        "WITH cut AS (SELECT published, sequence FROM outbox_marks WHERE published_at < now() - "
+        "  make_interval(hours => $1::int) ORDER BY published DESC LIMIT 1), "
+        "marks AS (DELETE FROM outbox_marks WHERE published < (SELECT published FROM cut)), "
+        "gone AS (DELETE FROM outbox WHERE sequence <= (SELECT sequence FROM cut) RETURNING 1) "
+        "SELECT count(*) FROM gone",
+        1, params);
     if (!res)
         return -1;
-    int n = atoi(PQcmdTuples(res));
+    int n = atoi(PQgetvalue(res, 0, 0));
     PQclear(res);
     return n;
 }
@@ -295,6 +519,7 @@ struct consumer {
     bus_server_t *server; /* whose connections it borrows */
     char *source, *pub_endpoints, *router_endpoints, *schema;
     consumer_apply_fn apply;
+    consumer_apply_run_fn apply_run;
     void *arg;
     fiber_t *fiber;
     bool stopping;
@@ -311,9 +536,20 @@ static void s_report(const consumer_t *c)
     metrics_set(metrics_process(), "samhand_consumer_last_sequence", labels, (double)c->last);
 }
 
+/* The service's work for consecutive new events, in the open transaction. */
+static int s_apply_events(consumer_t *c, Samhand__V1__Event *const *events, size_t n)
+{
+    if (c->apply_run)
+        return c->apply_run(c->db, events, n, c->arg);
+    for (size_t i = 0; i < n; i++)
+        if (c->apply(c->db, events[i], c->arg) != 0)
+            return -1;
+    return 0;
+}
+
 /* Applies the event after the last one, with the offset, in one
  * transaction. 0, 1 when it is not the next (skipped), -1 on failure. */
-static int s_apply(consumer_t *c, const Samhand__V1__Event *event)
+static int s_apply(consumer_t *c, Samhand__V1__Event *event)
 {
     if (event->sequence <= c->last)
         return 1; /* seen already */
@@ -322,7 +558,7 @@ static int s_apply(consumer_t *c, const Samhand__V1__Event *event)
     char seq[24];
     snprintf(seq, sizeof seq, "%lld", (long long)event->sequence);
     const char *params[] = {c->source, seq};
-    if (db_begin(c->db) != 0 || c->apply(c->db, event, c->arg) != 0) {
+    if (db_begin(c->db) != 0 || s_apply_events(c, &event, 1) != 0) {
         db_rollback(c->db);
         log_warn("could not apply %s event %lld: %s", c->source, (long long)event->sequence,
                  db_error(c->db));
@@ -350,24 +586,28 @@ static int s_apply(consumer_t *c, const Samhand__V1__Event *event)
  * many were applied, or -1 when one failed. */
 static int s_apply_run_on(consumer_t *c, Samhand__V1__Event *const *events, size_t n)
 {
+    /* those that follow the last one */
+    Samhand__V1__Event **next = malloc(n * sizeof *next);
+    if (!next)
+        return -1;
     int64_t last = c->last;
     int applied = 0;
-    if (db_begin(c->db) != 0)
-        return -1;
     for (size_t i = 0; i < n; i++) {
         if (events[i]->sequence <= last)
             continue; /* seen already */
         if (events[i]->sequence != last + 1)
             break; /* a gap: catch-up fills it */
-        if (c->apply(c->db, events[i], c->arg) != 0)
-            goto one_by_one;
+        next[applied++] = events[i];
         last = events[i]->sequence;
-        applied++;
     }
-    if (applied == 0) {
-        db_rollback(c->db);
-        return 0;
+    if (applied == 0 || db_begin(c->db) != 0) {
+        free(next);
+        return applied == 0 ? 0 : -1;
     }
+    int rc = s_apply_events(c, next, (size_t)applied);
+    free(next);
+    if (rc != 0)
+        goto one_by_one;
     char seq[24];
     snprintf(seq, sizeof seq, "%lld", (long long)last);
     const char *params[] = {c->source, seq};
@@ -387,10 +627,10 @@ one_by_one:
     db_rollback(c->db);
     applied = 0;
     for (size_t i = 0; i < n; i++) {
-        int rc = s_apply(c, events[i]);
-        if (rc < 0)
+        int one = s_apply(c, events[i]);
+        if (one < 0)
             return -1;
-        applied += rc == 0;
+        applied += one == 0;
     }
     return applied;
 }
@@ -398,6 +638,8 @@ one_by_one:
 /* s_apply_run_on a connection borrowed for it. */
 static int s_apply_run(consumer_t *c, Samhand__V1__Event *const *events, size_t n)
 {
+    if (n == 0)
+        return 0;
     c->db = bus_server_db_take(c->server);
     if (!c->db)
         return -1;
@@ -558,7 +800,7 @@ static void s_consumer_fiber(void *arg)
 
 consumer_t *consumer_new(bus_server_t *server, const char *source, const char *pub_endpoints,
                          const char *router_endpoints, const char *schema, consumer_apply_fn apply,
-                         void *arg)
+                         consumer_apply_run_fn apply_run, void *arg)
 {
     consumer_t *c = calloc(1, sizeof *c);
     if (!c)
@@ -569,6 +811,7 @@ consumer_t *consumer_new(bus_server_t *server, const char *source, const char *p
     c->router_endpoints = strdup(router_endpoints);
     c->schema = strdup(schema);
     c->apply = apply;
+    c->apply_run = apply_run;
     c->arg = arg;
     if (!c->source || !c->pub_endpoints || !c->router_endpoints || !c->schema ||
         !(c->fiber = fiber_spawn(s_consumer_fiber, c)))

@@ -42,13 +42,21 @@ typedef struct consumer consumer_t;
 /* Applies one event inside the consumer's transaction; 0, or -1 to stop and
  * retry it later. */
 typedef int (*consumer_apply_fn)(db_t *db, const Samhand__V1__Event *event, void *arg);
+/* Applies a run of consecutive new events (n >= 1, in their order) inside
+ * the consumer's transaction, in a few statements for the whole run rather
+ * than some for each: a follower's statements an event are much of what a
+ * write costs the database. 0, or -1 to have them applied one by one (each
+ * as a run of one), so those before a failing one are kept. */
+typedef int (*consumer_apply_run_fn)(db_t *db, Samhand__V1__Event *const *events, size_t n,
+                                     void *arg);
 
 /* Follows `source` ("agenda"): its PUB endpoints (may be "") and ROUTER
  * endpoints for catch-up; applies events in `schema` on the server's
- * connections. */
+ * connections, by `apply_run` when it is given, else by `apply` one after
+ * the other. */
 consumer_t *consumer_new(bus_server_t *server, const char *source, const char *pub_endpoints,
                          const char *router_endpoints, const char *schema, consumer_apply_fn apply,
-                         void *arg);
+                         consumer_apply_run_fn apply_run, void *arg);
 /* Asks its fiber to end; consumer_destroy once the loop has run out. */
 void consumer_stop(consumer_t *consumer);
 void consumer_destroy(consumer_t **consumer_p);

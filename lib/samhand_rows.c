@@ -194,6 +194,64 @@ void rows_page_params(int64_t after, int limit, char after_text[24], char limit_
     snprintf(limit_text, 16, "%d", limit + 1);
 }
 
+struct rows_batch {
+    const char *sql;
+    const char *const *columns;
+    size_t n_columns;
+    json_t *rows; /* NULL while empty */
+    json_int_t n;
+};
+
+rows_batch_t *rows_batch_new(const char *sql, const char *const *columns, size_t n_columns)
+{
+    rows_batch_t *b = calloc(1, sizeof *b);
+    if (b)
+        *b = (rows_batch_t){sql, columns, n_columns, NULL, 0};
+    return b;
+}
+
+int rows_batch_add(rows_batch_t *b, const char *const *values)
+{
+    json_t *row = json_object();
+    int rc = row && json_object_set_new(row, "n", json_integer(b->n++)) == 0 ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < b->n_columns; i++) {
+        json_t *value = values[i] ? json_string(values[i]) : json_null();
+        rc = value && json_object_set_new(row, b->columns[i], value) == 0 ? 0 : -1;
+    }
+    if (rc == 0 && !b->rows)
+        b->rows = json_array();
+    if (rc == 0 && (!b->rows || json_array_append(b->rows, row) != 0))
+        rc = -1;
+    json_decref(row);
+    return rc;
+}
+
+int rows_batch_flush(rows_batch_t *b, db_t *db)
+{
+    if (!b->rows)
+        return 0;
+    char *text = json_dumps(b->rows, JSON_COMPACT);
+    json_decref(b->rows);
+    b->rows = NULL;
+    b->n = 0;
+    if (!text)
+        return -1;
+    const char *params[] = {text};
+    PGresult *res = db_query(db, b->sql, 1, params);
+    free(text);
+    PQclear(res);
+    return res ? 0 : -1;
+}
+
+void rows_batch_destroy(rows_batch_t **batch_p)
+{
+    if (!batch_p || !*batch_p)
+        return;
+    json_decref((*batch_p)->rows);
+    free(*batch_p);
+    *batch_p = NULL;
+}
+
 int rows_exec(db_t *db, const char *sql, int n, const char *const *params)
 {
     PGresult *res = db_query(db, sql, n, params);

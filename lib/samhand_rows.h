@@ -27,6 +27,23 @@ char **rows_json_strings(const char *text, size_t *n);
 /* Strings as a JSON array, for a $n::jsonb parameter; caller frees. */
 char *rows_json_array(char **values, size_t n);
 
+/* The rows a run of events keeps in one table, for one statement instead
+ * of one a row: each row's values by column (NULL for SQL NULL), sent as
+ * $1, a JSON array of records with each row's place as "n", which the
+ * statement reads with jsonb_to_recordset ... AS r(n int, <columns>); an
+ * upsert keeps the last row of each key: SELECT DISTINCT ON (id) ... ORDER
+ * BY id, n DESC. */
+typedef struct rows_batch rows_batch_t;
+
+rows_batch_t *rows_batch_new(const char *sql, const char *const *columns, size_t n_columns);
+/* One row more: n_columns values. 0, or -1 when one is no UTF-8 (or out
+ * of memory): the run is not to be applied as if the row had been kept. */
+int rows_batch_add(rows_batch_t *batch, const char *const *values);
+/* Runs the statement on what was added, if anything, and empties the
+ * batch; 0, or -1. */
+int rows_batch_flush(rows_batch_t *batch, db_t *db);
+void rows_batch_destroy(rows_batch_t **batch_p);
+
 /* How a statement's columns map onto the fields of one message: column i
  * into the field named fields[i] ("create_time"), or nowhere when it is
  * NULL (a paging key, or a column the converter reads by hand after

@@ -328,9 +328,9 @@ int service_main(const service_def_t *def, int argc, char **argv)
     if (def->start)
         def->start(server, database_url, def->context);
     for (size_t i = 0; i < def->n_consumers; i++)
-        consumers[i] =
-            consumer_new(server, def->consumers[i].source, source_pub[i], source_router[i],
-                         def->name, def->consumers[i].apply, def->context);
+        consumers[i] = consumer_new(server, def->consumers[i].source, source_pub[i],
+                                    source_router[i], def->name, def->consumers[i].apply,
+                                    def->consumers[i].apply_run, def->context);
     s_schedule_t schedule = {def, server, housekeeping_s, retention_hours, false, NULL};
     schedule.fiber = fiber_spawn(s_schedule_fiber, &schedule);
     s_stop_t stop = {stop_fd, server, relay, consumers, def->n_consumers, &schedule, def};

@@ -11,7 +11,10 @@
 typedef struct {
     const char *source;           /* "agenda" */
     const char *default_endpoint; /* its ROUTER unless SAMHAND_<SOURCE>_ENDPOINT says */
-    consumer_apply_fn apply;      /* gets the service's context as its argument */
+    /* one event, or (when set) a run of them at once; each gets the
+     * service's context as its argument */
+    consumer_apply_fn apply;
+    consumer_apply_run_fn apply_run;
 } service_consumer_t;
 
 typedef struct {

@@ -34,6 +34,13 @@ const char *harness_database_url(void);
  * ("agenda", "deviation", "notify"), which owns that service's schema. */
 const char *harness_service_url(const char *service);
 
+/* Waits until `service` ("agenda") has published every event it committed
+ * (its outbox numbered to the end, and a moment for the relay's sending
+ * after its mark), failing the test after 10 s: what a
+ * test raised is then on the bus, or waiting at a follower stopped with
+ * SIGSTOP for it to take in one run. */
+void harness_await_published(const char *service);
+
 /* ---- the HTTP client and its assertions (harness_http.c) */
 
 /* An answer. */
@@ -133,6 +140,11 @@ harness_http_response_t *harness_stack_send(harness_stack_t *stack, const char *
                                             const char *path, const char *json_body);
 /* As harness_stack_send, by the holder of the API key `key`. */
 harness_http_response_t *harness_stack_send_as(harness_stack_t *stack, const char *key,
+                                               const char *method, const char *path,
+                                               const char *body);
+/* By the holder of `key`, or with no credential at all when `key` is NULL
+ * (the public: the probes' reader without a key). */
+harness_http_response_t *harness_stack_send_by(harness_stack_t *stack, const char *key,
                                                const char *method, const char *path,
                                                const char *body);
 /* As harness_stack_send_as with one more header `extra` ("If-Match:

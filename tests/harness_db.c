@@ -85,3 +85,26 @@ const char *harness_database_url(void)
     s_prepare_roles(s_url);
     return s_url;
 }
+
+void harness_await_published(const char *service)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s.outbox_stream WHERE published_seq IS NULL",
+             service);
+    PGconn *conn = PQconnectdb(s_url);
+    bool published = false;
+    for (int t = 0; t < 200 && !published; t++) {
+        PGresult *res = PQexec(conn, sql);
+        published =
+            PQresultStatus(res) == PGRES_TUPLES_OK && strcmp(PQgetvalue(res, 0, 0), "0") == 0;
+        PQclear(res);
+        if (!published)
+            usleep(50 * 1000);
+    }
+    PQfinish(conn);
+    if (!published)
+        fail_msg("%s did not publish what it committed within 10 s", service);
+    /* the relay sends a batch just after it commits its mark: a moment for
+     * the last of it to reach the sockets */
+    usleep(200 * 1000);
+}

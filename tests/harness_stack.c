@@ -101,6 +101,7 @@ int harness_stop(pid_t pid)
     if (pid <= 0)
         return -1;
     kill(pid, SIGTERM);
+    kill(pid, SIGCONT); /* one a test stopped (SIGSTOP) and did not let go */
     for (int i = 0; i < 100; i++) {
         int status;
         if (waitpid(pid, &status, WNOHANG) == pid)
@@ -230,6 +231,17 @@ harness_http_response_t *harness_stack_send_as(harness_stack_t *stack, const cha
                                                const char *body)
 {
     return harness_stack_send_with(stack, key, method, path, body, NULL);
+}
+
+harness_http_response_t *harness_stack_send_by(harness_stack_t *stack, const char *key,
+                                               const char *method, const char *path,
+                                               const char *body)
+{
+    if (key)
+        return harness_stack_send_as(stack, key, method, path, body);
+    char url[1024];
+    snprintf(url, sizeof url, "%s%s", stack->base_url, path);
+    return harness_http_request(method, url, body, NULL);
 }
 
 harness_http_response_t *harness_stack_send_with(harness_stack_t *stack, const char *key,

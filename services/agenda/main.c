@@ -6,7 +6,7 @@ int main(int argc, char **argv)
 {
     /* a disputed deviation report becomes a proposal to the committee */
     static const service_consumer_t consumers[] = {
-        {"deviation", "tcp://127.0.0.1:7102", agenda_dispute_apply}};
+        {"deviation", "tcp://127.0.0.1:7102", agenda_dispute_apply, NULL}};
     const service_def_t def = {
         .name = "agenda",
         .summary = "samhand agenda service: directory, committees, meetings, actions.",

@@ -64,9 +64,11 @@ int deviation_settings_at(db_t *db, const deviation_context_t *ctx, const char *
 /* The report as a FHIR R5 AdverseEvent in JSON; the caller frees it. */
 char *deviation_fhir_render(const Samhand__V1__DeviationReport *report);
 
-/* Keeps the read model of organisations from agenda's events, and a
- * disputed report's standing before the committee. */
-int deviation_directory_apply(db_t *db, const Samhand__V1__Event *event, void *context);
+/* Keeps the read model of organisations from a run of agenda's events,
+ * and a disputed report's standing before the committee (see
+ * consumer_apply_run_fn). */
+int deviation_directory_apply_run(db_t *db, Samhand__V1__Event *const *events, size_t n,
+                                  void *context);
 /* How the committee took a disputed report's proposal, from agenda's
  * proposal events (deviation_dispute.c). 0 or -1. */
 int deviation_dispute_apply(db_t *db, const Samhand__V1__Event *event);

@@ -426,15 +426,15 @@ void deviation_facts_free(deviation_fact_t *facts, size_t n)
     free(facts);
 }
 
-int deviation_store_organization_upsert(db_t *db, const char *const params[3])
+rows_batch_t *deviation_store_organizations_batch(void)
 {
-    return rows_exec(db,
-                     "INSERT INTO organizations (id, name, kind) VALUES ($1, $2, $3) "
-                     "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, "
-                     "updated_at = now()",
-                     3, params) < 0
-               ? -1
-               : 0;
+    static const char *const columns[] = {"id", "name", "kind"};
+    return rows_batch_new(
+        "INSERT INTO organizations (id, name, kind) SELECT DISTINCT ON (id) id, name, kind FROM "
+        "jsonb_to_recordset($1::jsonb) AS r(n int, id uuid, name text, kind text) ORDER BY id, n "
+        "DESC ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, "
+        "updated_at = now()",
+        columns, 3);
 }
 
 /* ------------------------------------------------------------------ settings */

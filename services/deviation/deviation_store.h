@@ -7,6 +7,7 @@
 #include "deviation_codes.h"
 #include "samhand/v1/deviation.pb-c.h"
 #include "samhand_db.h"
+#include "samhand_rows.h"
 
 #include <stdbool.h>
 
@@ -197,7 +198,8 @@ int deviation_store_measures_open(db_t *db, const char *organization_id, const c
 int deviation_store_analysis_names(db_t *db, const char *deviation_id, char **reporting_name,
                                    char **receiving_name, char **category_name);
 
-/* The read model of the directory: id, name, kind. */
-int deviation_store_organization_upsert(db_t *db, const char *const params[3]);
+/* The read model of the directory's organisations, a run's changes in one
+ * statement: rows of id, name, kind (rows_batch_t; the last of an id). */
+rows_batch_t *deviation_store_organizations_batch(void);
 
 #endif

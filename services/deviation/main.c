@@ -19,7 +19,7 @@ int main(int argc, char **argv)
          0, 30, NULL, &context.reminder_days, NULL},
     };
     static const service_consumer_t consumers[] = {
-        {"agenda", "tcp://127.0.0.1:7101", deviation_directory_apply}};
+        {"agenda", "tcp://127.0.0.1:7101", NULL, deviation_directory_apply_run}};
     const service_def_t def = {
         .name = "deviation",
         .summary = "samhand deviation service: deviation reports, workflow, deadlines, statistics.",

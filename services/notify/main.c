@@ -96,8 +96,8 @@ int main(int argc, char **argv)
          &context.reminder_days, NULL},
     };
     static const service_consumer_t consumers[] = {
-        {"agenda", "tcp://127.0.0.1:7101", notify_inbox_apply},
-        {"deviation", "tcp://127.0.0.1:7102", notify_inbox_apply}};
+        {"agenda", "tcp://127.0.0.1:7101", NULL, notify_inbox_apply_run},
+        {"deviation", "tcp://127.0.0.1:7102", NULL, notify_inbox_apply_run}};
     /* notices and minutes are rendered by agenda, at the ROUTER notify
      * follows it on (SAMHAND_AGENDA_ENDPOINT, validated with the rest) */
     /* the secret key's form, which the configuration table cannot check;

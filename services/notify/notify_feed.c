@@ -14,20 +14,58 @@
 #define FEED_MAX 500
 #define FEED_WAIT_MAX 30 /* seconds a long-poll may wait, as the gateway allows */
 
-int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context)
+/* Whether applying `event` changes who may see what: an API key's event
+ * (its roles, its organisation, its revocation). */
+static bool s_changes_principals(const Samhand__V1__Event *event)
 {
-    int fanned = 0;
-    int is_new = notify_store_event_keep(db, event, &fanned);
-    if (is_new < 0)
+    return strcmp(event->data_type, "samhand.v1.ApiKey") == 0;
+}
+
+int notify_inbox_apply_run(db_t *db, Samhand__V1__Event *const *events, size_t n, void *context)
+{
+    bool *is_new = calloc(n, sizeof *is_new);
+    notify_store_directory_t directory;
+    if (!is_new || notify_store_directory_init(&directory) != 0) {
+        free(is_new);
         return -1;
-    if (!is_new)
-        return 0; /* had it already: nothing more to do, nothing twice */
-    if (fanned > 0) {
-        db_count_at_commit(db, "webhooks", "in", fanned);
-        db_at_commit(db, notify_wake_deliveries, context); /* at once, not at their next look */
     }
-    return notify_mail_plan(db, event, context) != 0 || notify_reminder_keep(db, event) != 0 ? -1
-                                                                                             : 0;
+    int rc = 0;
+    /* kept and fanned out a part at a time, each part up to and with an
+     * event that changes the principals: an event is fanned out to those
+     * who may see it after every event before it was applied, as when
+     * they come one by one (a key revoked, then an event: not to that
+     * key's subscriptions) */
+    for (size_t from = 0, to; rc == 0 && from < n; from = to) {
+        for (to = from + 1; to < n && !s_changes_principals(events[to - 1]); to++)
+            ;
+        int fanned = 0;
+        rc = notify_store_events_keep(db, events + from, to - from, is_new + from, &fanned);
+        if (rc == 0 && fanned > 0) {
+            db_count_at_commit(db, "webhooks", "in", fanned);
+            db_at_commit(db, notify_wake_deliveries, context); /* at once, not at their next look */
+        }
+        /* the read models, mails and reminders of the new ones (not of one
+         * had already: nothing twice); the directory's changes one
+         * statement a table for those in a row, written before anything
+         * else is planned, which reads the directory as the events before
+         * it left it */
+        for (size_t i = from; rc == 0 && i < to; i++) {
+            int kept = is_new[i] ? notify_directory_keep(&directory, events[i]) : 1;
+            if (kept != 0) {
+                rc = kept < 0 ? -1 : 0;
+                continue;
+            }
+            if (notify_store_directory_flush(&directory, db) != 0 ||
+                notify_mail_plan(db, events[i], context) != 0 ||
+                notify_reminder_keep(db, events[i]) != 0)
+                rc = -1;
+        }
+    }
+    if (rc == 0)
+        rc = notify_store_directory_flush(&directory, db);
+    notify_store_directory_clear(&directory);
+    free(is_new);
+    return rc;
 }
 
 int notify_feed_list(bus_call_t *call)

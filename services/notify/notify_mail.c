@@ -26,48 +26,49 @@
 
 /* ------------------------------------------------------------ read model */
 
-static int s_keep_directory(db_t *db, const Samhand__V1__Event *e)
+int notify_directory_keep(notify_store_directory_t *d, const Samhand__V1__Event *e)
 {
+    int rc = 1; /* kept, or nothing to keep of one unreadable */
     if (strcmp(e->data_type, "samhand.v1.Person") == 0) {
         Samhand__V1__Person *p = samhand__v1__person__unpack(NULL, e->data.len, e->data.data);
-        if (!p)
-            return 0;
-        const char *params[] = {p->id, p->name, p->email, p->organization_id};
-        int rc = notify_store_person_keep(db, params);
-        samhand__v1__person__free_unpacked(p, NULL);
+        if (p) {
+            const char *row[] = {p->id, p->name, p->email, p->organization_id};
+            rc = rows_batch_add(d->people, row) == 0 ? 1 : -1;
+            samhand__v1__person__free_unpacked(p, NULL);
+        }
         return rc;
     }
     if (strcmp(e->data_type, "samhand.v1.Organization") == 0) {
         Samhand__V1__Organization *o =
             samhand__v1__organization__unpack(NULL, e->data.len, e->data.data);
-        if (!o)
-            return 0;
-        const char *params[] = {o->id, o->name, o->contact_email, o->review_email};
-        int rc = notify_store_organization_keep(db, params);
-        samhand__v1__organization__free_unpacked(o, NULL);
+        if (o) {
+            const char *row[] = {o->id, o->name, o->contact_email, o->review_email};
+            rc = rows_batch_add(d->organizations, row) == 0 ? 1 : -1;
+            samhand__v1__organization__free_unpacked(o, NULL);
+        }
         return rc;
     }
     if (strcmp(e->data_type, "samhand.v1.Committee") == 0) {
         Samhand__V1__Committee *c = samhand__v1__committee__unpack(NULL, e->data.len, e->data.data);
-        if (!c)
-            return 0;
-        const char *params[] = {c->id, c->name, c->short_name};
-        int rc = notify_store_committee_keep(db, params);
-        samhand__v1__committee__free_unpacked(c, NULL);
+        if (c) {
+            const char *row[] = {c->id, c->name, c->short_name};
+            rc = rows_batch_add(d->committees, row) == 0 ? 1 : -1;
+            samhand__v1__committee__free_unpacked(c, NULL);
+        }
         return rc;
     }
     if (strcmp(e->data_type, "samhand.v1.Membership") == 0) {
         Samhand__V1__Membership *m =
             samhand__v1__membership__unpack(NULL, e->data.len, e->data.data);
-        if (!m)
-            return 0;
-        const ProtobufCEnumValue *role = protobuf_c_enum_descriptor_get_value(
-            &samhand__v1__membership__role__descriptor, m->role);
-        const char *params[] = {m->id,        m->committee_id,
-                                m->person_id, role ? role->name : "MEMBER",
-                                m->term_from, m->term_to[0] ? m->term_to : NULL};
-        int rc = notify_store_membership_keep(db, params);
-        samhand__v1__membership__free_unpacked(m, NULL);
+        if (m) {
+            const ProtobufCEnumValue *role = protobuf_c_enum_descriptor_get_value(
+                &samhand__v1__membership__role__descriptor, m->role);
+            const char *row[] = {m->id,        m->committee_id,
+                                 m->person_id, role ? role->name : "MEMBER",
+                                 m->term_from, m->term_to[0] ? m->term_to : NULL};
+            rc = rows_batch_add(d->memberships, row) == 0 ? 1 : -1;
+            samhand__v1__membership__free_unpacked(m, NULL);
+        }
         return rc;
     }
     return 0;
@@ -327,7 +328,7 @@ int notify_mail_subscription_failing(db_t *db, const char *subscription_id, cons
 
 int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx)
 {
-    if (s_keep_directory(db, event) != 0 || notify_principal_keep(db, event, ctx) != 0)
+    if (notify_principal_keep(db, event, ctx) != 0)
         return -1;
     if (!ctx || !ctx->smtp_url[0])
         return 0; /* no mail server configured: nobody to write to */

@@ -3,6 +3,7 @@
 #ifndef NOTIFY_SERVER_H
 #define NOTIFY_SERVER_H
 
+#include "notify_store.h"
 #include "samhand/v1/event.pb-c.h"
 #include "samhand/v1/notify.pb-c.h"
 #include "samhand_bus.h"
@@ -92,8 +93,14 @@ char *notify_cloudevent_with_counter(const char *base, long long subscription_se
 char *notify_cloudevent_own(const char *id, const char *type, const char *subject,
                             const char *data_type, uint8_t *data, size_t len);
 
-/* Keeps notify's copy of persons, committees and memberships, and queues
- * the mails an event calls for. 0 or -1 (try the event again later). */
+/* Adds what a directory event says (a person, an organisation, a
+ * committee, a membership) to notify's copy of it: 1 (an unreadable one is
+ * kept as nothing), 0 when `event` is none of these, -1 when what it says
+ * cannot be kept. */
+int notify_directory_keep(notify_store_directory_t *directory, const Samhand__V1__Event *event);
+
+/* Keeps the principals an API key's event tells of, and queues the mails
+ * an event calls for. 0 or -1 (try the event again later). */
 int notify_mail_plan(db_t *db, const Samhand__V1__Event *event, const notify_context_t *ctx);
 
 /* Plans one mail (notify_mail_queue.c), once per event and address (a
@@ -233,8 +240,9 @@ int notify_replay(bus_call_t *call);
 /* GET /v1/subscriptions/{id}/events: its matching events by its counter. */
 int notify_subscription_events(bus_call_t *call);
 
-/* Keeps an event of another service, once by its id. */
-int notify_inbox_apply(db_t *db, const Samhand__V1__Event *event, void *context);
+/* Keeps a run of another service's events, each once by its id (see
+ * consumer_apply_run_fn). */
+int notify_inbox_apply_run(db_t *db, Samhand__V1__Event *const *events, size_t n, void *context);
 
 /* GET /v1/events: the events the caller may see, after a cursor. */
 int notify_feed_list(bus_call_t *call);

@@ -17,6 +17,7 @@
 #include "samhand/v1/notify.pb-c.h"
 #include "samhand_bus.h"
 #include "samhand_db.h"
+#include "samhand_rows.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -237,22 +238,30 @@ void notify_subscription_contact_clear(notify_subscription_contact_t *contact);
  * that carries it is sent, and mails sent or dead more than
  * `retention_days` ago with what they said. How many rows went, or -1. */
 int notify_store_mail_forget(db_t *db, long retention_days);
-/* params: id, name, e-mail, organisation. 0 or -1. */
-int notify_store_person_keep(db_t *db, const char *const params[4]);
-/* params: id, name, contact e-mail, review e-mail ("" for none). 0 or -1. */
-int notify_store_organization_keep(db_t *db, const char *const params[4]);
-/* params: id, name, short name. 0 or -1. */
-int notify_store_committee_keep(db_t *db, const char *const params[3]);
-/* params: id, committee, person, role, term from and to (or NULL). 0 or -1. */
-int notify_store_membership_keep(db_t *db, const char *const params[6]);
+/* What a run of directory events changes, a batch a table, written by
+ * one statement each (rows_batch_t): the rows rows_batch_add takes are
+ * people (id, name, e-mail, organisation), organizations (id, name,
+ * contact e-mail, review e-mail; "" for none), committees (id, name,
+ * short name) and memberships (id, committee, person, role, term from and
+ * to or NULL). */
+typedef struct {
+    rows_batch_t *people, *organizations, *committees, *memberships;
+} notify_store_directory_t;
+
+int notify_store_directory_init(notify_store_directory_t *directory);
+/* Writes what was added (the last of each id); 0, or -1. */
+int notify_store_directory_flush(notify_store_directory_t *directory, db_t *db);
+void notify_store_directory_clear(notify_store_directory_t *directory);
 
 /* ---- the inbox and the feed (notify_store_feed.c) */
 
-/* Keeps `event` in the inbox, once by its id, and fans it out: one
- * delivery, with the subscription's next counter, for every subscription
- * that wants it and whose owner may see it; how many into `fanned`. 1 when
- * the event was new, 0 when it was kept already, -1. */
-int notify_store_event_keep(db_t *db, const Samhand__V1__Event *event, int *fanned);
+/* Keeps the `n` events of a run of one source in the inbox, each once by
+ * its id, and fans out those that are new: one delivery, with the
+ * subscription's next counter, for every subscription that wants one and
+ * whose owner may see it, in the events' order; how many into `fanned`,
+ * and which were new into `is_new` (n of them). 0, or -1. */
+int notify_store_events_keep(db_t *db, Samhand__V1__Event *const *events, size_t n, bool *is_new,
+                             int *fanned);
 
 /* An event of the inbox as it is read back. */
 typedef struct notify_feed_event {

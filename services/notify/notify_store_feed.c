@@ -5,56 +5,123 @@
 #include "notify_store.h"
 #include "samhand_rows.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int notify_store_event_keep(db_t *db, const Samhand__V1__Event *event, int *fanned)
+/* `values` as a JSON array of strings; NULL when one is no UTF-8 (an
+ * audience with an entry left out would let more see the event: the run
+ * fails instead). */
+static json_t *s_strings(char **values, size_t n)
 {
+    json_t *array = json_array();
+    for (size_t i = 0; array && i < n; i++) {
+        json_t *value = json_string(values[i]);
+        if (!value || json_array_append_new(array, value) != 0) {
+            json_decref(array);
+            array = NULL;
+        }
+    }
+    return array;
+}
+
+/* The packed event as bytea's hex text ("\x0a12..."), which the statement's
+ * record reads as a bytea column. */
+static char *s_packed_hex(const Samhand__V1__Event *event)
+{
+    static const char digits[] = "0123456789abcdef";
     size_t len = samhand__v1__event__get_packed_size(event);
     uint8_t *packed = malloc(len + 1);
+    char *hex = malloc(2 * len + 3);
+    if (!packed || !hex) {
+        free(packed);
+        free(hex);
+        return NULL;
+    }
     samhand__v1__event__pack(event, packed);
-    char *audience =
-        rows_json_array(event->audience_organization_ids, event->n_audience_organization_ids);
-    char *roles = rows_json_array(event->audience_roles, event->n_audience_roles);
-    char *subjects = rows_json_array(event->audience_subjects, event->n_audience_subjects);
-    char sequence[24];
-    snprintf(sequence, sizeof sequence, "%lld", (long long)event->sequence);
-    /* the source's name is its path: "/agenda" -> "agenda" */
-    const char *source = event->source[0] == '/' ? event->source + 1 : event->source;
-    const char *params[] = {event->id,
-                            source,
-                            sequence,
-                            event->type,
-                            event->subject,
-                            audience,
-                            (const char *)packed,
-                            event->organization_id[0] ? event->organization_id : NULL,
-                            event->committee_id[0] ? event->committee_id : NULL,
-                            roles,
-                            subjects};
-    int lengths[] = {0, 0, 0, 0, 0, 0, (int)len, 0, 0, 0, 0};
-    int formats[] = {0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
-    /* the event into the inbox and, when it is new, one delivery per
-     * subscription that wants it and whose owner, alive, may see it now, in
-     * one statement of the same transaction: an event is fanned out exactly
-     * once. The subscriptions are matched against the row the insert
-     * returns, not looked up again in events (whose plan, made while the
-     * table was small, would scan it whole). Whatever the subscription's
-     * state: a paused one, one waiting for its handshake or one switched
-     * off keeps its stream, and the senders send only for the active ones.
-     * Each delivery takes the subscription's next counter (its row locked,
-     * in the order of the ids, so two fan-outs at once neither skip a
-     * number nor deadlock). */
-    PGresult *res = db_query_bin(
+    hex[0] = '\\';
+    hex[1] = 'x';
+    for (size_t i = 0; i < len; i++) {
+        hex[2 + 2 * i] = digits[packed[i] >> 4];
+        hex[3 + 2 * i] = digits[packed[i] & 15];
+    }
+    hex[2 + 2 * len] = '\0';
+    free(packed);
+    return hex;
+}
+
+/* The run as the statement's one parameter: the inbox's columns of each
+ * event, as the records of a JSON array. */
+static char *s_run_json(Samhand__V1__Event *const *events, size_t n)
+{
+    json_t *rows = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const Samhand__V1__Event *e = events[i];
+        char *hex = s_packed_hex(e);
+        /* the source's name is its path: "/agenda" -> "agenda" */
+        const char *source = e->source[0] == '/' ? e->source + 1 : e->source;
+        json_t *row =
+            hex ? json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:s, s:s?, s:s?, s:o, s:o}", "id",
+                            e->id, "source", source, "source_sequence", (json_int_t)e->sequence,
+                            "type", e->type, "subject", e->subject, "audience",
+                            s_strings(e->audience_organization_ids, e->n_audience_organization_ids),
+                            "event", hex, "organization_id",
+                            e->organization_id[0] ? e->organization_id : NULL, "committee_id",
+                            e->committee_id[0] ? e->committee_id : NULL, "audience_roles",
+                            s_strings(e->audience_roles, e->n_audience_roles), "audience_subjects",
+                            s_strings(e->audience_subjects, e->n_audience_subjects))
+                : NULL;
+        free(hex);
+        if (!row || json_array_append_new(rows, row) != 0) {
+            json_decref(rows);
+            return NULL;
+        }
+    }
+    char *text = json_dumps(rows, JSON_COMPACT);
+    json_decref(rows);
+    return text;
+}
+
+int notify_store_events_keep(db_t *db, Samhand__V1__Event *const *events, size_t n, bool *is_new,
+                             int *fanned)
+{
+    char *run = s_run_json(events, n);
+    if (!run)
+        return -1;
+    const char *params[] = {run};
+    /* the events into the inbox, in their order, and those that are new
+     * fanned out: one delivery per subscription that wants one and whose
+     * owner, alive, may see it now, in one statement of the same
+     * transaction, so an event is fanned out exactly once. The
+     * subscriptions are matched against the rows the insert returns, not
+     * looked up again in events (whose plan, made while the table was
+     * small, would scan it whole). Whatever the subscription's state: a
+     * paused one, one waiting for its handshake or one switched off keeps
+     * its stream, and the senders send only for the active ones.
+     *
+     * Each subscription's counter goes up once for the whole run, by how
+     * many of its events it has (its row locked in the order of the ids, so
+     * two such statements at once neither skip a number nor deadlock; a run
+     * cut in parts, against another's at once, may: PostgreSQL ends one,
+     * whose events are then applied one by one), and its
+     * deliveries take the numbers below the new value in the events'
+     * order. Once a run, not once an event: every update of a row within a
+     * transaction leaves a version that the next one's lookup walks past,
+     * so a counter moved once an event made a run's fan-out grow with the
+     * square of its length (a run of 256 events to 50 subscriptions took
+     * seconds, and a follower behind applied ever longer runs). */
+    PGresult *res = db_query(
         db,
         "WITH e AS (INSERT INTO events (id, source, source_sequence, type, subject, audience, "
-        "event, organization_id, committee_id, audience_roles, audience_subjects) VALUES ($1, $2, "
-        "$3, $4, $5, ARRAY(SELECT jsonb_array_elements_text($6::jsonb)::uuid), $7, $8, $9, "
-        "ARRAY(SELECT jsonb_array_elements_text($10::jsonb)), ARRAY(SELECT "
-        "jsonb_array_elements_text($11::jsonb))) ON CONFLICT (id) DO NOTHING "
-        "RETURNING seq, type, organization_id, committee_id, audience, audience_roles, "
-        "audience_subjects), "
+        "event, organization_id, committee_id, audience_roles, audience_subjects) "
+        "SELECT id, source, source_sequence, type, subject, audience, event, organization_id, "
+        "committee_id, audience_roles, audience_subjects FROM jsonb_to_recordset($1::jsonb) AS "
+        "r(id uuid, source text, source_sequence bigint, type text, subject text, audience "
+        "uuid[], event bytea, organization_id uuid, committee_id uuid, audience_roles text[], "
+        "audience_subjects text[]) ORDER BY source_sequence ON CONFLICT (id) DO NOTHING "
+        "RETURNING seq, source_sequence, type, organization_id, committee_id, audience, "
+        "audience_roles, audience_subjects), "
         "matched AS (SELECT s.id, e.seq FROM e, subscriptions s JOIN "
         "principals p ON p.subject = s.owner_subject AND p.revoked_at IS NULL "
         "WHERE (cardinality(s.event_types) = 0 OR EXISTS (SELECT 1 FROM "
@@ -65,28 +132,34 @@ int notify_store_event_keep(db_t *db, const Samhand__V1__Event *event, int *fann
         "AND visible_to(e.audience, e.audience_roles, e.audience_subjects, "
         "     s.owner_subject, s.owner_organization_id, p.roles) "
         "), "
-        /* each subscription's counter, one more, in id order (no deadlock
-         * between two fan-outs); its own table, so the subscriptions' rows
-         * the senders scan stay as they are */
+        "wanted AS (SELECT id, count(*) AS n FROM matched GROUP BY id), "
+        /* its own table, so the subscriptions' rows the senders scan stay
+         * as they are */
         "counted AS (INSERT INTO subscription_counters AS c (subscription_id, "
-        "last_sequence) SELECT id, 1 FROM matched ORDER BY id ON CONFLICT "
-        "(subscription_id) DO UPDATE SET last_sequence = c.last_sequence + 1 "
+        "last_sequence) SELECT id, n FROM wanted ORDER BY id ON CONFLICT "
+        "(subscription_id) DO UPDATE SET last_sequence = c.last_sequence + excluded.last_sequence "
         "RETURNING c.subscription_id, c.last_sequence), "
         "fanned AS (INSERT INTO deliveries (subscription_id, event_seq, subscription_sequence) "
-        "SELECT c.subscription_id, m.seq, c.last_sequence FROM counted c JOIN matched m "
-        "ON m.id = c.subscription_id RETURNING 1) "
-        "SELECT e.seq, (SELECT count(*) FROM fanned) FROM e",
-        11, params, lengths, formats);
-    free(packed);
-    free(audience);
-    free(roles);
-    free(subjects);
+        "SELECT m.id, m.seq, c.last_sequence - w.n + row_number() OVER (PARTITION BY m.id "
+        "ORDER BY m.seq) FROM matched m JOIN counted c ON c.subscription_id = m.id "
+        "JOIN wanted w ON w.id = m.id RETURNING 1) "
+        "SELECT e.source_sequence, (SELECT count(*) FROM fanned) FROM e",
+        1, params);
+    free(run);
     if (!res)
         return -1;
-    bool is_new = PQntuples(res) > 0;
-    *fanned = is_new ? atoi(PQgetvalue(res, 0, 1)) : 0;
+    for (size_t i = 0; i < n; i++)
+        is_new[i] = false;
+    *fanned = PQntuples(res) > 0 ? atoi(PQgetvalue(res, 0, 1)) : 0;
+    /* the new ones by their number at the source (one source a run) */
+    for (int row = 0; row < PQntuples(res); row++) {
+        long long sequence = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+        for (size_t i = 0; i < n; i++)
+            if ((long long)events[i]->sequence == sequence)
+                is_new[i] = true;
+    }
     PQclear(res);
-    return is_new ? 1 : 0;
+    return 0;
 }
 
 /* The events of `res` (columns: seq, event and, when `by_subscription`,

@@ -6,6 +6,9 @@ SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS reference CASCADE;
 CREATE SCHEMA reference;
 CREATE TABLE reference.organizations (LIKE agenda.organizations INCLUDING ALL);
+-- pgbench's same work writes its events here: in agenda's own outbox the
+-- relay would publish them to the followers
+CREATE TABLE reference.outbox (LIKE agenda.outbox INCLUDING ALL);
 CREATE TABLE reference.committees (LIKE agenda.committees INCLUDING ALL);
 CREATE TABLE reference.meetings (LIKE agenda.meetings INCLUDING ALL);
 CREATE TABLE reference.agenda_items (LIKE agenda.agenda_items INCLUDING ALL);

@@ -41,9 +41,12 @@ function init(args)
   if body_arg and body_arg ~= "-" and body_arg ~= "organization" then
     wrk.body = read_file(body_arg)
   end
-  -- numbers of this thread: its own residue, from a start this run chose
-  math.randomseed(os.time() + index)
-  counter = math.random(0, 2000000) * 16 + index
+  -- numbers of this thread: its own residue (of 16), in a block of the
+  -- number space that the second this run started chose (128 blocks of
+  -- 44 000 numbers a thread, more than a phase makes): the warm-up and the
+  -- run after it, seconds apart, never make the same number (a random
+  -- start did now and then, and the overlap was answered 409)
+  counter = (os.time() % 128) * 44000 * 16 + index
 end
 
 -- The next 9-digit organisation number with a valid mod-11 check digit.

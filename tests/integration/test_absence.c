@@ -750,9 +750,10 @@ static void test_a_drafted_move_reaches_no_deputy_before_its_notice(void **state
     char meeting[40], item[40], call_up[40], path[160];
     time_t start = time(NULL) + 23 * 86400;
     s_meeting(start, meeting, item);
-    s_kari_absent(meeting, call_up);
-    free(s_mail_with(0, "dag.en@trondheim.kommune.no", "Du er innkalt som 1. vara"));
     size_t mails = harness_smtp_wait(s_smtp, 0, 0);
+    s_kari_absent(meeting, call_up);
+    free(s_mail_with(mails, "dag.en@trondheim.kommune.no", "Du er innkalt som 1. vara"));
+    mails = harness_smtp_wait(s_smtp, 0, 0);
     s_move(meeting, start + 2 * 86400);
     /* the deputy's call-up still stands, at the notice's time, and the
      * deputy reads the meeting at that time */
@@ -831,8 +832,12 @@ static void test_a_mails_pdf_and_then_the_mail_are_forgotten(void **state)
 {
     char meeting[40], item[40], call_up[40];
     s_meeting(time(NULL) + 25 * 86400, meeting, item);
+    /* this meeting's call-up, not an earlier test's: the mail is marked
+     * sent only after the receiver has it, and one sent after the clock
+     * below is turned back would stay */
+    size_t mails = harness_smtp_wait(s_smtp, 0, 0);
     s_kari_absent(meeting, call_up);
-    free(s_mail_with(0, "dag.en@trondheim.kommune.no", "Du er innkalt som 1. vara"));
+    free(s_mail_with(mails, "dag.en@trondheim.kommune.no", "Du er innkalt som 1. vara"));
     static const char *const kept =
         "SELECT count(*) FROM mails m JOIN mail_documents d ON d.id = m.document_id WHERE "
         "m.kind = 'callup'";

@@ -63,13 +63,13 @@ status_of() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $
 
 # every outbox published, and each follower at its source's last event
 settled() {
-  [ "$(sql "SELECT NOT EXISTS (SELECT 1 FROM agenda.outbox WHERE published_seq IS NULL)
-    AND NOT EXISTS (SELECT 1 FROM deviation.outbox WHERE published_seq IS NULL)
-    AND (SELECT max(published_seq) FROM agenda.outbox) =
+  [ "$(sql "SELECT NOT EXISTS (SELECT 1 FROM agenda.outbox_stream WHERE published_seq IS NULL)
+    AND NOT EXISTS (SELECT 1 FROM deviation.outbox_stream WHERE published_seq IS NULL)
+    AND (SELECT max(published_seq) FROM agenda.outbox_stream) =
       (SELECT last_sequence FROM deviation.consumer_offsets WHERE source = 'agenda')
-    AND (SELECT max(published_seq) FROM agenda.outbox) =
+    AND (SELECT max(published_seq) FROM agenda.outbox_stream) =
       (SELECT last_sequence FROM notify.consumer_offsets WHERE source = 'agenda')
-    AND (SELECT coalesce(max(published_seq), 0) FROM deviation.outbox) =
+    AND (SELECT coalesce(max(published_seq), 0) FROM deviation.outbox_stream) =
       (SELECT coalesce(max(last_sequence), 0) FROM notify.consumer_offsets WHERE source = 'deviation')")" = t ]
 }
 # each source's events applied by notify once each, numbered 1..n in order
@@ -97,8 +97,8 @@ wait_for 20 settled || fail "the first stack did not settle"
 paths=("/v1/organizations/$org" "/v1/committees/$committee" "/v1/meetings/$meeting" "/v1/deviations/$deviation")
 declare -A before
 for p in "${paths[@]}"; do before[$p]=$(call GET "$p" | jq -S .); done
-agenda_last=$(sql 'SELECT max(published_seq) FROM agenda.outbox')
-deviation_last=$(sql 'SELECT max(published_seq) FROM deviation.outbox')
+agenda_last=$(sql 'SELECT max(published_seq) FROM agenda.outbox_stream')
+deviation_last=$(sql 'SELECT max(published_seq) FROM deviation.outbox_stream')
 [ "$deviation_last" -ge 1 ] || fail "the deviation made no event"
 
 "$ROOT/samhand" backup "$WORK/samhand.dump" 2>"$WORK/backup.err" || fail "backup failed: $(cat "$WORK/backup.err")"
@@ -107,7 +107,7 @@ deviation_last=$(sql 'SELECT max(published_seq) FROM deviation.outbox')
 # after the backup: gone with the restore, its events with it
 late=$(call POST /v1/organizations '{"name":"Etter backup kommune","organizationNumber":"964965226","kind":"MUNICIPALITY"}' | id_of)
 wait_for 20 settled || fail "the first stack did not settle after the late write"
-[ "$(sql 'SELECT max(published_seq) FROM agenda.outbox')" -gt "$agenda_last" ] || fail "the late write made no event"
+[ "$(sql 'SELECT max(published_seq) FROM agenda.outbox_stream')" -gt "$agenda_last" ] || fail "the late write made no event"
 stop_up
 cp "$SAMHAND_VAR_DIR/secret-key" "$WORK/secret-key" # kept apart from the dump
 
@@ -132,16 +132,16 @@ for p in "${paths[@]}"; do
   [ "$(call GET "$p" | jq -S .)" = "${before[$p]}" ] || fail "GET $p does not answer as before the backup"
 done
 [ "$(status_of "/v1/organizations/$late")" = 404 ] || fail "the organisation made after the backup is there"
-[ "$(sql 'SELECT max(published_seq) FROM agenda.outbox')" = "$agenda_last" ] || fail "agenda's outbox is not the dump's"
+[ "$(sql 'SELECT max(published_seq) FROM agenda.outbox_stream')" = "$agenda_last" ] || fail "agenda's outbox is not the dump's"
 
 # new writes: numbered on from the dump's last event, each applied once
 call POST /v1/organizations '{"name":"Etter restore kommune","organizationNumber":"964965226","kind":"MUNICIPALITY"}' >/dev/null
 call POST "/v1/deviations/$deviation/acknowledge" '{}' >/dev/null
 wait_for 20 settled || fail "the restored stack's followers did not take up the new events:
 $(sql 'SELECT source, last_sequence FROM deviation.consumer_offsets UNION ALL SELECT source, last_sequence FROM notify.consumer_offsets')"
-[ "$(sql 'SELECT max(published_seq) FROM agenda.outbox')" = $(( agenda_last + 1 )) ] ||
+[ "$(sql 'SELECT max(published_seq) FROM agenda.outbox_stream')" = $(( agenda_last + 1 )) ] ||
   fail "agenda's new event is not numbered $(( agenda_last + 1 ))"
-[ "$(sql 'SELECT max(published_seq) FROM deviation.outbox')" -gt "$deviation_last" ] ||
+[ "$(sql 'SELECT max(published_seq) FROM deviation.outbox_stream')" -gt "$deviation_last" ] ||
   fail "the acknowledgement made no event"
 once_each agenda || fail "notify did not apply agenda's events once each, in order"
 once_each deviation || fail "notify did not apply deviation's events once each, in order"

@@ -5,6 +5,7 @@
 #include "harness.h"
 
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -626,6 +627,57 @@ static void test_operations_endpoints(void **state)
     harness_http_response_free(&r);
 }
 
+/* The name `service`'s copy of the directory holds for organisation `id`
+ * once it is `name` (10 s at most); "" when it holds none. */
+static char *s_copied_name(const char *service, const char *id, const char *name)
+{
+    PGconn *conn = PQconnectdb(s_db);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT name FROM %s.organizations WHERE id = $1", service);
+    const char *params[] = {id};
+    char *held = strdup("");
+    for (int t = 0; t < 100 && strcmp(held, name) != 0; t++) {
+        if (t)
+            usleep(100 * 1000);
+        PGresult *res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+        free(held);
+        held = strdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
+        PQclear(res);
+    }
+    PQfinish(conn);
+    return held;
+}
+
+/* The followers take what they missed in runs and keep a run's changes of
+ * the directory in one statement a table: an organisation made and
+ * renamed twice while they stood still is held by each as it was last. */
+static void test_a_run_of_changes_is_copied_as_the_last_one(void **state)
+{
+    char id[40], path[128];
+    assert_int_equal(kill(s_stack.notify, SIGSTOP), 0);
+    assert_int_equal(kill(s_stack.deviation, SIGSTOP), 0);
+    harness_stack_create(&s_stack, "/v1/organizations",
+                         "{\"name\":\"Første navn\",\"organizationNumber\":\"942110510\","
+                         "\"kind\":\"MUNICIPALITY\"}",
+                         id);
+    snprintf(path, sizeof path, "/v1/organizations/%s", id);
+    static const char *const renames[] = {"{\"name\":\"Andre navn\"}", "{\"name\":\"Siste navn\"}"};
+    for (size_t i = 0; i < 2; i++) {
+        harness_http_response_t *r = harness_stack_send(&s_stack, "PATCH", path, renames[i]);
+        harness_expect_status(r, 200);
+        harness_http_response_free(&r);
+    }
+    harness_await_published("agenda");
+    assert_int_equal(kill(s_stack.notify, SIGCONT), 0);
+    assert_int_equal(kill(s_stack.deviation, SIGCONT), 0);
+    static const char *const followers[] = {"notify", "deviation"};
+    for (size_t i = 0; i < 2; i++) {
+        char *held = s_copied_name(followers[i], id, "Siste navn");
+        assert_string_equal(held, "Siste navn");
+        free(held);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -637,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_lost_update_refused),
         cmocka_unit_test(test_each_service_sees_only_its_schema),
         cmocka_unit_test(test_operations_endpoints),
+        cmocka_unit_test(test_a_run_of_changes_is_copied_as_the_last_one),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -119,17 +119,17 @@ post_organizations 10
 # follower once and in the order of the numbers
 published() {
   [ "$(sql "SELECT count(*) = count(DISTINCT published_seq) AND count(*) = max(published_seq)
-    AND count(*) >= $made FROM agenda.outbox")" = t ]
+    AND count(*) >= $made FROM agenda.outbox_stream")" = t ]
 }
 wait_for 30 published || fail "agenda's outbox is not published once each without gaps:
-$(sql 'SELECT count(*), count(published_seq), count(DISTINCT published_seq), max(published_seq) FROM agenda.outbox')"
+$(sql 'SELECT count(*), count(published_seq), count(DISTINCT published_seq), max(published_seq) FROM agenda.outbox_stream')"
 applied() {
   [ "$(sql "SELECT (SELECT count(*) FROM agenda.outbox) = (SELECT count(*) FROM notify.events
       WHERE source = 'agenda')
     AND (SELECT bool_and(source_sequence = n) FROM (SELECT source_sequence,
       row_number() OVER (ORDER BY seq) AS n FROM notify.events WHERE source = 'agenda') e)
     AND (SELECT last_sequence FROM deviation.consumer_offsets WHERE source = 'agenda') =
-      (SELECT max(published_seq) FROM agenda.outbox)
+      (SELECT max(published_seq) FROM agenda.outbox_stream)
     AND (SELECT count(*) FROM deviation.organizations) = $made")" = t ]
 }
 wait_for 30 applied || fail "the followers did not apply every event once and in order"

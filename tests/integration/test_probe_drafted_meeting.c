@@ -20,11 +20,7 @@ static char s_outsider[80]; /* a member key of Levanger, of no committee */
 static harness_http_response_t *s_as(const char *key, const char *method, const char *path,
                                      const char *body)
 {
-    char url[512], header[128];
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    snprintf(header, sizeof header, "Authorization: Bearer %s", key ? key : "");
-    const char *headers[] = {header, NULL};
-    return harness_http_request(method, url, body, key ? headers : NULL);
+    return harness_stack_send_by(&s_stack, key, method, path, body);
 }
 
 static void s_meeting(const char *start, char id[40])

@@ -175,11 +175,7 @@ static void s_key(const char *organization_id, const char *role, char key[80])
 static harness_http_response_t *s_as(const char *key, const char *method, const char *path,
                                      const char *body)
 {
-    char url[512], header[128];
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    snprintf(header, sizeof header, "Authorization: Bearer %s", key);
-    const char *headers[] = {header, NULL};
-    return harness_http_request(method, url, body, headers);
+    return harness_stack_send_as(&s_stack, key, method, path, body);
 }
 
 /* Whether the list of the committee's proposals as `key` holds `id`. */

@@ -242,7 +242,7 @@ static void test_requests_spread_over_replicas_and_survive_one(void **state)
         PGresult *res = PQexecParams(
             conn,
             "SELECT (SELECT count(*) = $1::int AND count(DISTINCT published_seq) = $1::int AND "
-            "max(published_seq) = $1::int FROM agenda.outbox) AND (SELECT last_sequence = "
+            "max(published_seq) = $1::int FROM agenda.outbox_stream) AND (SELECT last_sequence = "
             "$1::int FROM deviation.consumer_offsets WHERE source = 'agenda') AND (SELECT "
             "count(*) = $1::int FROM deviation.organizations)",
             1, NULL, params, NULL, NULL, 0);

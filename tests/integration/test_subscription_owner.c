@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,22 @@ static harness_http_response_t *s_feed(const char *who, const char *types)
     harness_http_response_t *r = s_as(who, "GET", path, NULL);
     harness_expect_status(r, 200);
     return r;
+}
+
+/* Waits (10 s at most) until the administrator's feed of `types` holds
+ * `text`: notify has applied the event that says it. */
+static void s_await_in_feed(const char *types, const char *text)
+{
+    harness_http_response_t *r = NULL;
+    for (int t = 0; t < 100; t++) {
+        harness_http_response_free(&r);
+        r = s_feed(s_stack.auth_header, types);
+        if (strstr(r->body, text))
+            break;
+        usleep(100 * 1000);
+    }
+    assert_non_null(strstr(r->body, text));
+    harness_http_response_free(&r);
 }
 
 static size_t s_count(harness_http_response_t *feed, const char *type)
@@ -343,22 +360,62 @@ static void test_revoked_owner_pauses_its_subscription(void **state)
     /* and nothing more arrives, anywhere */
     size_t before = harness_receiver_wait(rx, 0, 0);
     s_report(org, "Etter tilbaketrekking.");
-    r = NULL;
-    for (int t = 0; t < 100; t++) { /* notify has the report */
-        harness_http_response_free(&r);
-        r = s_feed(s_stack.auth_header, "no.samhand.deviation.");
-        if (strstr(r->body, "Etter tilbaketrekking"))
-            break;
-        usleep(100 * 1000);
-    }
-    assert_non_null(strstr(r->body, "Etter tilbaketrekking"));
-    harness_http_response_free(&r);
+    s_await_in_feed("no.samhand.deviation.", "Etter tilbaketrekking");
     usleep(1500 * 1000);
     assert_int_equal(harness_receiver_wait(rx, 0, 0), before);
     assert_false(s_received(rx, "no.samhand.deviation.", "Etter tilbaketrekking"));
     assert_int_equal(harness_receiver_wait(other, 0, 0), 0);
     assert_int_equal(harness_receiver_handshakes(other), 0);
     harness_receiver_stop(&other);
+    harness_receiver_stop(&rx);
+}
+
+/* notify applies what it missed in runs, many events in one transaction:
+ * a key revoked and an event raised after it in the same run, the event
+ * still reaches none of the key's subscriptions (each event is fanned out
+ * to those who may see it after every event before it, as one by one). */
+static void test_a_revocation_holds_for_the_rest_of_its_run(void **state)
+{
+    char org[40], key_id[40], key[128], id[40], path[128];
+    s_organization("Fjerde kommune", "942110502", org);
+    s_api_key(org, "\"integration\"", key_id, key);
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    s_subscribe(key, harness_receiver_url(rx), "\"no.samhand.committee.\"", NULL, id, NULL);
+    harness_http_response_t *r = s_subscription_once(id, "ACTIVE");
+    harness_http_response_free(&r);
+    /* alive, the key's subscription gets committees' events */
+    r = harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Før tilbaketrekkingen\",\"kind\":\"OTHER\"}");
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
+    for (int t = 0; t < 100 && !s_received(rx, "no.samhand.committee.", "Før tilbaketrekkingen");
+         t++)
+        usleep(100 * 1000);
+    assert_true(s_received(rx, "no.samhand.committee.", "Før tilbaketrekkingen"));
+    /* both while notify stands still, so that it takes them in one run */
+    assert_int_equal(kill(s_stack.notify, SIGSTOP), 0);
+    snprintf(path, sizeof path, "/v1/api-keys/%s", key_id);
+    r = harness_stack_send(&s_stack, "DELETE", path, NULL);
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+    r = harness_stack_send(&s_stack, "POST", "/v1/committees",
+                           "{\"name\":\"Etter tilbaketrekkingen\",\"kind\":\"OTHER\"}");
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
+    harness_await_published("agenda");
+    assert_int_equal(kill(s_stack.notify, SIGCONT), 0);
+    s_await_in_feed("no.samhand.committee.", "Etter tilbaketrekkingen");
+    /* no delivery of it was even queued for the revoked key's subscription:
+     * the one it had before is all */
+    PGconn *conn = PQconnectdb(s_db);
+    const char *params[] = {id};
+    PGresult *res =
+        PQexecParams(conn, "SELECT count(*) FROM notify.deliveries WHERE subscription_id = $1", 1,
+                     NULL, params, NULL, NULL, 0);
+    assert_string_equal(PQgetvalue(res, 0, 0), "1");
+    PQclear(res);
+    PQfinish(conn);
+    assert_false(s_received(rx, "no.samhand.committee.", "Etter tilbaketrekkingen"));
     harness_receiver_stop(&rx);
 }
 
@@ -559,6 +616,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_key_events_only_to_administrators, s_forget),
         cmocka_unit_test_teardown(test_revoked_owner_pauses_its_subscription, s_forget),
+        cmocka_unit_test_teardown(test_a_revocation_holds_for_the_rest_of_its_run, s_forget),
         cmocka_unit_test_teardown(test_new_url_answers_a_handshake_first, s_forget),
         cmocka_unit_test_teardown(test_secrets_are_kept_sealed, s_forget),
         cmocka_unit_test_teardown(test_plain_secrets_sealed_at_start, s_forget),

@@ -8,6 +8,7 @@
 #include "harness.h"
 
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -519,6 +520,78 @@ static void test_heartbeat(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* `counts` ("n_tup_ins") of notify's `table`, as the statistics have it. */
+static long long s_rows_written(PGconn *conn, const char *table, const char *counts)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT %s FROM pg_stat_user_tables WHERE schemaname = 'notify' AND relname = $1",
+             counts);
+    const char *params[] = {table};
+    PGresult *res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+    assert_int_equal(PQntuples(res), 1);
+    long long n = atoll(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return n;
+}
+
+/* A backlog (notify stopped while agenda went on) is applied in runs: each
+ * subscription's counter is written once a run, not once an event (a
+ * counter moved once an event made a long run's fan-out take seconds),
+ * and the receivers still get every event numbered 1..n in order. */
+static void test_a_backlog_is_numbered_once_a_run(void **state)
+{
+    enum { SUBSCRIPTIONS = 3, EVENTS = 40 };
+    harness_receiver_t *rx[SUBSCRIPTIONS];
+    char id[SUBSCRIPTIONS][40], secret[SUBSCRIPTIONS][80];
+    for (int i = 0; i < SUBSCRIPTIONS; i++) {
+        rx[i] = harness_receiver_start(NULL, 0, 204);
+        s_subscribe(rx[i], "\"no.samhand.committee.\"", "", id[i], secret[i]);
+    }
+    PGconn *conn = PQconnectdb(s_db);
+    assert_int_equal(PQstatus(conn), CONNECTION_OK);
+    /* the deliveries made (the senders update them: not counted), and the
+     * counters' writes */
+    long long deliveries = s_rows_written(conn, "deliveries", "n_tup_ins");
+    long long counters = s_rows_written(conn, "subscription_counters", "n_tup_ins + n_tup_upd");
+    assert_int_equal(kill(s_stack.notify, SIGSTOP), 0);
+    for (int i = 0; i < EVENTS; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Etterslep %d", i + 1);
+        s_committee(name);
+    }
+    harness_await_published("agenda");
+    assert_int_equal(kill(s_stack.notify, SIGCONT), 0);
+    for (int i = 0; i < SUBSCRIPTIONS; i++) {
+        assert_int_equal(harness_receiver_wait(rx[i], EVENTS, 20000), EVENTS);
+        for (int k = 0; k < EVENTS; k++) {
+            json_t *event = s_event(rx[i], (size_t)k);
+            char name[32], counter[16];
+            snprintf(name, sizeof name, "Etterslep %d", k + 1);
+            snprintf(counter, sizeof counter, "%d", k + 1);
+            assert_string_equal(s_name(event), name);
+            assert_string_equal(s_member(event, "subscriptionsequence"), counter);
+            json_decref(event);
+        }
+        assert_int_equal(harness_receiver_verify(rx[i], secret[i]), 0);
+    }
+    /* the statistics come a little after the commits; the deliveries'
+     * and the counters' from the same transactions */
+    long long wanted = deliveries + SUBSCRIPTIONS * EVENTS;
+    for (int t = 0; t < 100 && s_rows_written(conn, "deliveries", "n_tup_ins") < wanted; t++)
+        usleep(100 * 1000);
+    assert_int_equal(s_rows_written(conn, "deliveries", "n_tup_ins"), wanted);
+    long long written =
+        s_rows_written(conn, "subscription_counters", "n_tup_ins + n_tup_upd") - counters;
+    /* once an event would be 120; the backlog comes in a few runs */
+    if (written > SUBSCRIPTIONS * EVENTS / 4)
+        fail_msg("the counters were written %lld times for %d events to %d subscriptions", written,
+                 EVENTS, SUBSCRIPTIONS);
+    PQfinish(conn);
+    for (int i = 0; i < SUBSCRIPTIONS; i++)
+        harness_receiver_stop(&rx[i]);
+}
+
 /* Each test's subscriptions go with it (see harness_stack_forget_subscriptions). */
 static int s_forget(void **state)
 {
@@ -538,6 +611,7 @@ int main(void)
         cmocka_unit_test_teardown(test_pacing_per_endpoint, s_forget),
         cmocka_unit_test_teardown(test_a_failing_endpoint_is_probed, s_forget),
         cmocka_unit_test_teardown(test_heartbeat, s_forget),
+        cmocka_unit_test_teardown(test_a_backlog_is_numbered_once_a_run, s_forget),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -57,11 +57,7 @@ static void s_member(const char *committee, const char *organization_id, const c
 static harness_http_response_t *s_as(const char *key, const char *method, const char *path,
                                      const char *body)
 {
-    char url[512], header[128];
-    snprintf(url, sizeof url, "%s%s", s_stack.base_url, path);
-    snprintf(header, sizeof header, "Authorization: Bearer %s", key ? key : "");
-    const char *headers[] = {header, NULL};
-    return harness_http_request(method, url, body, key ? headers : NULL);
+    return harness_stack_send_by(&s_stack, key, method, path, body);
 }
 
 /* Fails when `canary` is anywhere in the answer, headers or body. */

@@ -1,10 +1,12 @@
 /* The database module against a real PostgreSQL: migrations apply once and
  * in order, the outbox lives and dies with its transaction, a lost
- * connection is re-established. */
+ * connection is re-established, a statement is planned for the tables as
+ * they are. */
 #include "harness.h"
 #include "samhand_db.h"
 #include "samhand/v1/envelope.pb-c.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,8 +73,8 @@ static void test_outbox_follows_transaction(void **state)
                      0);
     assert_int_equal(db_commit(db), 0);
     assert_int_equal(s_count(db, "SELECT count(*) FROM outbox"), before + 1);
-    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox WHERE subject = 's2' AND "
-                                 "type = 'no.samhand.test.done' AND published_at IS NULL"),
+    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox_stream WHERE subject = 's2' AND "
+                                 "type = 'no.samhand.test.done' AND published_seq IS NULL"),
                      1);
     db_destroy(&db);
 }
@@ -111,6 +113,104 @@ static void test_outbox_commit_is_one_unit(void **state)
     assert_int_equal(db_begin(db), 0);
     db_rollback(db);
     assert_int_equal(s_count(db, "SELECT count(*) FROM things WHERE id = 10"), 1);
+    db_destroy(&db);
+}
+
+/* An outbox made in `schema` by `create` (the table's definition), then
+ * started on: the number of its indexes and whether `sequence` is its
+ * primary key. */
+static int s_outbox_indexes_after_start(const char *schema, const char *create, bool *keyed)
+{
+    db_t *db = db_new(s_url, schema, 5000);
+    assert_non_null(db);
+    char sql[600];
+    snprintf(sql, sizeof sql, "CREATE SCHEMA %s", schema);
+    PGresult *res = db_query(db, sql, 0, NULL);
+    assert_non_null(res);
+    PQclear(res);
+    snprintf(sql, sizeof sql, "CREATE TABLE %s.outbox (%s)", schema, create);
+    res = db_query(db, sql, 0, NULL);
+    assert_non_null(res);
+    PQclear(res);
+    assert_int_equal(db_migrate(db, s_migrations, 1), 1);
+    int n = s_count(db, "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
+                        "AND tablename = 'outbox'");
+    *keyed = s_count(db, "SELECT count(*) FROM pg_constraint c JOIN pg_attribute a ON "
+                         "a.attrelid = c.conrelid AND a.attnum = c.conkey[1] WHERE c.conrelid = "
+                         "'outbox'::regclass AND c.contype = 'p' AND a.attname = 'sequence'") == 1;
+    db_destroy(&db);
+    return n;
+}
+
+/* Every index on the outbox is paid by each write: it keeps its rows by
+ * sequence (its primary key) and, for the rows numbered before the marks,
+ * by their number. An outbox made when it kept four (a unique id, the
+ * unpublished, the published by number), or made without its primary key,
+ * has the same two after the next start. */
+static void test_the_outbox_keeps_two_indexes(void **state)
+{
+    bool keyed = false;
+    assert_int_equal(
+        s_outbox_indexes_after_start(
+            "dbold",
+            "sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+            "id uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE, type text NOT NULL, subject "
+            "text NOT NULL, event bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), "
+            "published_at timestamptz",
+            &keyed),
+        2);
+    assert_true(keyed);
+    keyed = false;
+    assert_int_equal(s_outbox_indexes_after_start(
+                         "dbunkeyed",
+                         "sequence bigint GENERATED ALWAYS AS IDENTITY, id uuid NOT NULL DEFAULT "
+                         "gen_random_uuid(), type text NOT NULL, subject text NOT NULL, event "
+                         "bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), "
+                         "published_at timestamptz, published_seq bigint UNIQUE",
+                         &keyed),
+                     2);
+    assert_true(keyed);
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    assert_int_equal(db_migrate(db, s_migrations, 2), 2);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM pg_indexes WHERE schemaname = "
+                                 "current_schema() AND tablename = 'outbox'"),
+                     2);
+    db_destroy(&db);
+}
+
+/* An outbox whose relay numbered rows one by one after an earlier build of
+ * the marks had left marks behind: the start numbers what is unpublished
+ * on from the rows' numbers and marks the end of them, so the stream goes
+ * on from its last number, once each (not from the old mark, again). */
+static void test_marks_left_behind_are_passed_at_the_start(void **state)
+{
+    db_t *db = db_new(s_url, "dbstale", 5000);
+    assert_non_null(db);
+    const char *setup[] = {
+        "CREATE SCHEMA dbstale",
+        "CREATE TABLE dbstale.outbox (sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+        "id uuid NOT NULL DEFAULT gen_random_uuid(), type text NOT NULL, subject text NOT NULL, "
+        "event bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), "
+        "published_at timestamptz, published_seq bigint)",
+        "CREATE TABLE dbstale.outbox_marks (published bigint PRIMARY KEY, sequence bigint NOT "
+        "NULL, published_at timestamptz NOT NULL DEFAULT now())",
+        "INSERT INTO dbstale.outbox_marks VALUES (5, 5)",
+        "INSERT INTO dbstale.outbox (type, subject, event, published_at, published_seq) SELECT "
+        "'t', 's', '\\x00', now(), g FROM generate_series(1, 8) g",
+        "INSERT INTO dbstale.outbox (type, subject, event) SELECT 't', 's', '\\x00' FROM "
+        "generate_series(1, 2)"};
+    for (size_t i = 0; i < sizeof setup / sizeof *setup; i++) {
+        PGresult *res = db_query(db, setup[i], 0, NULL);
+        assert_non_null(res);
+        PQclear(res);
+    }
+    assert_int_equal(db_migrate(db, s_migrations, 1), 1);
+    assert_int_equal(s_count(db, "SELECT published FROM outbox_marks ORDER BY published DESC "
+                                 "LIMIT 1"),
+                     10);
+    assert_int_equal(s_count(db, "SELECT count(DISTINCT published_seq) FILTER (WHERE "
+                                 "published_seq BETWEEN 1 AND 10) FROM outbox_stream"),
+                     10);
     db_destroy(&db);
 }
 
@@ -257,6 +357,49 @@ static void test_errors_carry_sqlstate(void **state)
     db_destroy(&db);
 }
 
+/* How many scans of `table` of `kind` ("seq_scan") this connection's
+ * transaction has made. */
+static int s_scans(db_t *db, const char *table, const char *kind)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT %s FROM pg_stat_xact_user_tables WHERE relname = '%s'", kind,
+             table);
+    return s_count(db, sql);
+}
+
+/* A statement without parameters is planned for its tables as they are
+ * when it runs, not kept from its first run: made while a table was small
+ * (a scan of its page), its plan would scan the table whole once it had
+ * grown, where its index reads a few rows. */
+static void test_a_statement_without_parameters_is_planned_for_the_table_now(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    assert_non_null(db);
+    PQclear(db_query(db, "CREATE TABLE grows (id int PRIMARY KEY, k int NOT NULL)", 0, NULL));
+    PQclear(db_query(db, "CREATE INDEX grows_k ON grows (k)", 0, NULL));
+    PQclear(db_query(db, "INSERT INTO grows SELECT i, i FROM generate_series(1, 10) i", 0, NULL));
+    PQclear(db_query(db, "ANALYZE grows", 0, NULL));
+    static const char *const look = "SELECT count(*) FROM grows WHERE k = 7";
+    /* the scans this connection has counted, before the look and after,
+     * in one transaction (the counts are not handed on within one) */
+    assert_int_equal(db_begin(db), 0);
+    int seq = s_scans(db, "grows", "seq_scan"), idx = s_scans(db, "grows", "idx_scan");
+    assert_int_equal(s_count(db, look), 1); /* one page: read whole */
+    assert_int_equal(s_scans(db, "grows", "seq_scan"), seq + 1);
+    assert_int_equal(db_commit(db), 0);
+    PQclear(
+        db_query(db, "INSERT INTO grows SELECT i, i FROM generate_series(11, 100000) i", 0, NULL));
+    assert_int_equal(db_begin(db), 0);
+    seq = s_scans(db, "grows", "seq_scan");
+    idx = s_scans(db, "grows", "idx_scan");
+    assert_int_equal(s_count(db, look), 1);
+    assert_int_equal(s_scans(db, "grows", "seq_scan"), seq);
+    assert_int_equal(s_scans(db, "grows", "idx_scan"), idx + 1);
+    assert_int_equal(db_commit(db), 0);
+    PQclear(db_query(db, "DROP TABLE grows", 0, NULL));
+    db_destroy(&db);
+}
+
 int main(void)
 {
     s_url = harness_database_url();
@@ -265,12 +408,15 @@ int main(void)
         cmocka_unit_test(test_failed_migration_changes_nothing),
         cmocka_unit_test(test_outbox_follows_transaction),
         cmocka_unit_test(test_outbox_commit_is_one_unit),
+        cmocka_unit_test(test_the_outbox_keeps_two_indexes),
+        cmocka_unit_test(test_marks_left_behind_are_passed_at_the_start),
         cmocka_unit_test(test_reconnects_after_connection_loss),
         cmocka_unit_test(test_session_settings_outlive_a_reconnection),
         cmocka_unit_test(test_a_sessions_days_are_oslos),
         cmocka_unit_test(test_commit_fails_when_the_connection_is_lost),
         cmocka_unit_test(test_a_transaction_lost_with_its_connection_stays_lost),
         cmocka_unit_test(test_errors_carry_sqlstate),
+        cmocka_unit_test(test_a_statement_without_parameters_is_planned_for_the_table_now),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -104,7 +104,7 @@ static void s_part_actor(zsock_t *pipe, void *args)
     consumer_t *consumer = NULL;
     if (part->is_consumer)
         consumer = consumer_new(server, "relaytest", s_pub, bus_server_endpoint(s_server),
-                                part->schema, s_apply, NULL);
+                                part->schema, s_apply, NULL, NULL);
     else
         relay = relay_new(server, part->schema, s_pub);
     void *stop[] = {pipe, part->is_consumer ? (void *)consumer : (void *)relay,
@@ -307,9 +307,12 @@ static int s_exec(db_t *db, const char *sql)
 #define RELAY_LOCK "SELECT pg_advisory_lock(hashtext('samhand.relay.relaytest'))"
 #define RELAY_UNLOCK "SELECT pg_advisory_unlock(hashtext('samhand.relay.relaytest'))"
 
-/* The next event on `sub` within `timeout_ms`: its sequence, or -1. */
-static long long s_next_sequence(zsock_t *sub, int timeout_ms)
+/* The next event on `sub` within `timeout_ms`: its sequence (or -1) and,
+ * when `subject` is given, its subject into it. */
+static long long s_next_event(zsock_t *sub, int timeout_ms, char *subject, size_t size)
 {
+    if (subject)
+        subject[0] = '\0';
     zsock_set_rcvtimeo(sub, timeout_ms);
     zmsg_t *msg = zmsg_recv(sub);
     if (!msg)
@@ -318,10 +321,82 @@ static long long s_next_sequence(zsock_t *sub, int timeout_ms)
     Samhand__V1__Event *event =
         body ? samhand__v1__event__unpack(NULL, zframe_size(body), zframe_data(body)) : NULL;
     long long sequence = event ? event->sequence : -1;
+    if (event && subject)
+        snprintf(subject, size, "%s", event->subject);
     if (event)
         samhand__v1__event__free_unpacked(event, NULL);
     zmsg_destroy(&msg);
     return sequence;
+}
+
+/* The next event's sequence, or -1. */
+static long long s_next_sequence(zsock_t *sub, int timeout_ms)
+{
+    return s_next_event(sub, timeout_ms, NULL, 0);
+}
+
+/* Transactions commit in another order than they took their outbox rows'
+ * sequences: the row of the one still open is not passed over by the
+ * numbering when a later row commits; the later waits, and both are
+ * published in the order of their sequences, numbered without a gap. */
+static void test_a_later_row_waits_for_an_earlier_transaction(void **state)
+{
+    zsock_t *sub = zsock_new_sub(s_pub, "");
+    zactor_t *relay = s_relay_start();
+    usleep(300 * 1000); /* let the subscription reach the publisher */
+    db_t *early = db_new(s_url, "relaytest", 5000);
+    db_t *late = db_new(s_url, "relaytest", 5000);
+    long long last =
+        s_number(late, "SELECT coalesce(max(published_seq), 0) FROM outbox_stream", NULL);
+    Samhand__V1__HealthResponse data = SAMHAND__V1__HEALTH_RESPONSE__INIT;
+    /* the later row's transaction has the older id: when it ends, the
+     * earlier row's (the newest id) is above every snapshot's xmax and so
+     * in no snapshot's list of those in progress */
+    assert_int_equal(db_begin(late), 0);
+    assert_true(s_number(late, "SELECT pg_current_xact_id()::text::bigint", NULL) > 0);
+    assert_int_equal(db_begin(early), 0);
+    assert_int_equal(
+        db_outbox_append(early, "no.samhand.test.happened", "early", NULL, NULL, &data.base), 0);
+    assert_int_equal(
+        db_outbox_commit(late, "no.samhand.test.happened", "late", NULL, NULL, &data.base), 0);
+    /* nothing while the earlier row's transaction is open */
+    char subject[3][32];
+    long long before = s_next_event(sub, 500, subject[0], sizeof subject[0]);
+    assert_int_equal(db_commit(early), 0);
+    long long first = s_next_event(sub, 3000, subject[1], sizeof subject[1]);
+    long long second = s_next_event(sub, 3000, subject[2], sizeof subject[2]);
+    zactor_destroy(&relay);
+    zsock_destroy(&sub);
+    db_destroy(&late);
+    db_destroy(&early);
+    assert_int_equal(before, -1);
+    assert_int_equal(first, last + 1);
+    assert_string_equal(subject[1], "early");
+    assert_int_equal(second, last + 2);
+    assert_string_equal(subject[2], "late");
+}
+
+/* A transaction left open that writes no event (another service's, say)
+ * does not hold the stream back: what commits meanwhile is published. */
+static void test_an_open_transaction_elsewhere_holds_nothing_back(void **state)
+{
+    zsock_t *sub = zsock_new_sub(s_pub, "");
+    zactor_t *relay = s_relay_start();
+    usleep(300 * 1000); /* let the subscription reach the publisher */
+    db_t *other = db_new(s_url, "sinktest", 5000);
+    db_t *writer = db_new(s_url, "relaytest", 5000);
+    long long last =
+        s_number(writer, "SELECT coalesce(max(published_seq), 0) FROM outbox_stream", NULL);
+    assert_int_equal(db_begin(other), 0);
+    assert_true(s_number(other, "SELECT pg_current_xact_id()::text::bigint", NULL) > 0);
+    s_append(writer, 1);
+    long long published = s_next_sequence(sub, 2000);
+    db_rollback(other);
+    zactor_destroy(&relay);
+    zsock_destroy(&sub);
+    db_destroy(&writer);
+    db_destroy(&other);
+    assert_int_equal(published, last + 1);
 }
 
 /* A publication the database refused (here: the relay's connection cut
@@ -337,7 +412,8 @@ static void test_refused_publication_is_tried_again(void **state)
     usleep(300 * 1000); /* let the subscription reach the publisher */
     db_t *holder = db_new(s_url, "relaytest", 5000);
     db_t *writer = db_new(s_url, "relaytest", 5000);
-    long long last = s_number(writer, "SELECT coalesce(max(published_seq), 0) FROM outbox", NULL);
+    long long last =
+        s_number(writer, "SELECT coalesce(max(published_seq), 0) FROM outbox_stream", NULL);
     /* the relay, woken by the commit, waits for its lock ... */
     assert_int_equal(s_exec(holder, RELAY_LOCK), 0);
     s_append(writer, 1);
@@ -404,6 +480,8 @@ int main(void)
         cmocka_unit_test(test_catch_up_after_a_number),
         cmocka_unit_test(test_consumer_applies_each_once),
         cmocka_unit_test(test_failed_catch_up_is_tried_again),
+        cmocka_unit_test(test_a_later_row_waits_for_an_earlier_transaction),
+        cmocka_unit_test(test_an_open_transaction_elsewhere_holds_nothing_back),
         cmocka_unit_test(test_refused_publication_is_tried_again),
         cmocka_unit_test(test_stop_while_publishing_ends_the_relay),
     };

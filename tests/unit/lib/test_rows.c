@@ -1,7 +1,7 @@
 /* The stores' row reader against a real PostgreSQL: each column of a row
  * lands in the field its map names, read by that field's type, NULL reads
  * as the field's zero, and a column mapped to nothing is left for the
- * converter. */
+ * converter; and a batch of rows a run keeps in one statement. */
 #include "harness.h"
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand_rows.h"
@@ -70,12 +70,55 @@ static void test_null_reads_as_the_fields_zero(void **state)
     db_destroy(&db);
 }
 
+/* A batch of rows is written by its one statement, the last row of a key
+ * kept and a NULL as NULL; a value that is no UTF-8 is refused when it is
+ * added (not kept as nothing), and an empty batch writes nothing. */
+static void test_a_batch_keeps_the_last_row_of_a_key(void **state)
+{
+    (void)state;
+    db_t *db = db_new(s_url, "rowstest", 5000);
+    assert_non_null(db);
+    PQclear(db_query(db, "CREATE SCHEMA IF NOT EXISTS rowstest", 0, NULL));
+    PGresult *made = db_query(
+        db, "CREATE TABLE rowstest.kept (id int PRIMARY KEY, name text NOT NULL, note text)", 0,
+        NULL);
+    assert_non_null(made);
+    PQclear(made);
+    static const char *const columns[] = {"id", "name", "note"};
+    rows_batch_t *batch = rows_batch_new(
+        "INSERT INTO rowstest.kept (id, name, note) SELECT DISTINCT ON (id) id, name, note FROM "
+        "jsonb_to_recordset($1::jsonb) AS r(n int, id int, name text, note text) ORDER BY id, n "
+        "DESC ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, note = EXCLUDED.note",
+        columns, 3);
+    assert_non_null(batch);
+    assert_int_equal(rows_batch_flush(batch, db), 0); /* nothing added: nothing sent */
+    const char *first[] = {"1", "Første", "a"}, *second[] = {"2", "Annen", NULL},
+               *last[] = {"1", "Siste", NULL}, *broken[] = {"3", "\xff\xfe", NULL};
+    assert_int_equal(rows_batch_add(batch, first), 0);
+    assert_int_equal(rows_batch_add(batch, second), 0);
+    assert_int_equal(rows_batch_add(batch, last), 0);
+    assert_int_equal(rows_batch_add(batch, broken), -1);
+    assert_int_equal(rows_batch_flush(batch, db), 0);
+    PGresult *res =
+        db_query(db,
+                 "SELECT string_agg(id || ':' || name || ':' || coalesce(note, 'NULL'), "
+                 "',' ORDER BY id) FROM rowstest.kept",
+                 0, NULL);
+    assert_non_null(res);
+    assert_string_equal(PQgetvalue(res, 0, 0), "1:Siste:NULL,2:Annen:NULL");
+    PQclear(res);
+    rows_batch_destroy(&batch);
+    assert_null(batch);
+    db_destroy(&db);
+}
+
 int main(void)
 {
     s_url = harness_database_url();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_column_lands_in_its_field_by_type),
         cmocka_unit_test(test_null_reads_as_the_fields_zero),
+        cmocka_unit_test(test_a_batch_keeps_the_last_row_of_a_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
