@@ -56,12 +56,23 @@ char **rows_json_strings(const char *text, size_t *n)
     return out;
 }
 
-char *rows_json_array(char **values, size_t n)
+json_t *rows_json_string_array(char *const *values, size_t n)
 {
     json_t *array = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(array, json_string(values[i]));
-    char *text = json_dumps(array, JSON_COMPACT);
+    for (size_t i = 0; array && i < n; i++) {
+        json_t *value = json_string(values[i]);
+        if (!value || json_array_append_new(array, value) != 0) {
+            json_decref(array);
+            array = NULL;
+        }
+    }
+    return array;
+}
+
+char *rows_json_array(char *const *values, size_t n)
+{
+    json_t *array = rows_json_string_array(values, n);
+    char *text = array ? json_dumps(array, JSON_COMPACT) : NULL;
     json_decref(array);
     return text;
 }

@@ -24,8 +24,14 @@ int rows_enum(const ProtobufCEnumDescriptor *desc, const PGresult *res, int row,
  * of n malloc'ed strings. */
 char **rows_json_strings(const char *text, size_t *n);
 
-/* Strings as a JSON array, for a $n::jsonb parameter; caller frees. */
-char *rows_json_array(char **values, size_t n);
+/* Strings as a JSON array, for a $n::jsonb parameter; caller frees. NULL
+ * when one of them is no UTF-8 (or out of memory), never the array without
+ * it: a list with an entry left out (an audience, a filter, a role) would
+ * say something else than was asked, so the caller fails instead. */
+char *rows_json_array(char *const *values, size_t n);
+/* The same as a jansson array (json_t), for a document being built; NULL
+ * as above. */
+struct json_t *rows_json_string_array(char *const *values, size_t n);
 
 /* The rows a run of events keeps in one table, for one statement instead
  * of one a row: each row's values by column (NULL for SQL NULL), sent as

@@ -58,6 +58,8 @@ int agenda_api_key_create(bus_call_t *call)
                                  "member, reporter, quality, integration, leader)",
                                  req->roles[i]);
     char *roles = rows_json_array(req->roles, req->n_roles);
+    if (!roles)
+        return bus_call_fail(call, BUS_INTERNAL, NULL, "out of memory");
     const Samhand__V1__Principal *p = call->envelope->principal;
     db_begin(call->db);
     Samhand__V1__ApiKey *k = NULL;

@@ -32,6 +32,8 @@ static ProtobufCMessage *s_action(const PGresult *res, int row)
 int agenda_store_organizations_exist(db_t *db, char **ids, size_t n)
 {
     char *json = rows_json_array(ids, n);
+    if (!json)
+        return -1;
     const char *params[] = {json};
     PGresult *res = db_query(db,
                              "SELECT count(*) FROM organizations WHERE id IN "
@@ -56,6 +58,8 @@ int agenda_store_action_insert(db_t *db, const agenda_action_fields_t *f, char i
     if (!found)
         return 1;
     char *orgs = rows_json_array(f->organization_ids, f->n_organization_ids);
+    if (!orgs)
+        return -1;
     const char *params[] = {f->committee_id, f->item_id, f->description, orgs,
                             f->responsible,  f->due_date};
     res = db_query(db,
@@ -106,6 +110,8 @@ int agenda_store_action_update(db_t *db, const char *id, const agenda_action_fie
 {
     char *orgs =
         f->set_organizations ? rows_json_array(f->organization_ids, f->n_organization_ids) : NULL;
+    if (f->set_organizations && !orgs)
+        return -1; /* not the list without one: nor as if it had not been given */
     const char *params[] = {id,
                             f->description,
                             orgs,

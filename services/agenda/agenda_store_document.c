@@ -14,6 +14,13 @@ int agenda_store_document_put(db_t *db, const char *item_id, const agenda_docume
     char *officers = rows_json_array(f->case_officers, f->n_case_officers);
     char *decisions = rows_json_array(f->proposed_decisions, f->n_proposed_decisions);
     char *references = rows_json_array(f->referenced_case_ids, f->n_referenced_case_ids);
+    if (!responsible || !officers || !decisions || !references) {
+        free(responsible);
+        free(officers);
+        free(decisions);
+        free(references);
+        return -1;
+    }
     const char *params[] = {item_id,       responsible,   officers,  decisions,
                             f->background, f->assessment, references};
     int rc =
@@ -40,6 +47,8 @@ int agenda_store_document_put(db_t *db, const char *item_id, const agenda_docume
 int agenda_store_cases_exist(db_t *db, char **ids, size_t n)
 {
     char *json = rows_json_array(ids, n);
+    if (!json)
+        return -1;
     const char *params[] = {json};
     PGresult *res = db_query(db,
                              "SELECT count(*) FROM cases WHERE id IN "

@@ -22,6 +22,8 @@ int agenda_store_item_insert(db_t *db, const char *meeting_id, int position,
                   2, shift) < 0)
         return -1;
     char *presenters = rows_json_array(f->presenters, f->n_presenters);
+    if (!presenters)
+        return -1;
     const char *params[] = {meeting_id,         pos,        f->kind,         f->title,
                             f->description,     presenters, f->duration_min, f->is_exempt,
                             f->exemption_basis, version,    case_id,         f->public_title};
@@ -39,6 +41,8 @@ int agenda_store_item_insert(db_t *db, const char *meeting_id, int position,
 int agenda_store_item_update(db_t *db, const char *item_id, const agenda_item_fields_t *f)
 {
     char *presenters = f->set_presenters ? rows_json_array(f->presenters, f->n_presenters) : NULL;
+    if (f->set_presenters && !presenters)
+        return -1;
     const char *params[] = {item_id,        f->kind,         f->title,     f->description,
                             presenters,     f->duration_min, f->is_exempt, f->exemption_basis,
                             f->public_title};

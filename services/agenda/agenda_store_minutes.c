@@ -159,6 +159,8 @@ int agenda_store_item_outcome(db_t *db, const char *item_id, const char *outcome
                               const char *decision, char **points, size_t n_points)
 {
     char *json = rows_json_array(points, n_points);
+    if (!json)
+        return -1;
     const char *params[] = {item_id, outcome, decision, json};
     int rc = rows_exec(db,
                        "UPDATE agenda_items SET outcome = $2, decision = coalesce($3, ''), "

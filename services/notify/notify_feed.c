@@ -92,12 +92,18 @@ int notify_feed_list(bus_call_t *call)
             list[n++] = t;
         types = rows_json_array(list, n);
         free(copy);
+        if (!types) /* not fewer types than asked for */
+            return bus_call_fail(call, BUS_INVALID_ARGUMENT, "types", "types must be valid UTF-8");
     }
     const Samhand__V1__Principal *p = call->envelope->principal;
     char after_text[24], limit_text[16];
     snprintf(after_text, sizeof after_text, "%lld", after);
     snprintf(limit_text, sizeof limit_text, "%d", limit);
     char *roles = rows_json_array(p ? p->roles : NULL, p ? p->n_roles : 0);
+    if (!roles) { /* not as one with fewer roles */
+        free(types);
+        return bus_call_fail(call, BUS_INTERNAL, NULL, "the principal's roles are no UTF-8");
+    }
     const char *params[] = {after_text,
                             limit_text,
                             types,

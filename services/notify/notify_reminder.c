@@ -39,7 +39,7 @@ static int s_keep_action(db_t *db, const Samhand__V1__Event *e)
     char *organizations =
         rows_json_array(a->responsible_organization_ids, a->n_responsible_organization_ids);
     char *title = NULL;
-    if (asprintf(&title, "Oppfølgingspunkt %d: %s", a->number, a->description) < 0)
+    if (organizations && asprintf(&title, "Oppfølgingspunkt %d: %s", a->number, a->description) < 0)
         title = NULL;
     int rc = title ? s_keep(db, "action", a->id, title, open && a->due_date[0] ? a->due_date : NULL,
                             organizations, a->committee_id[0] ? a->committee_id : NULL)

@@ -10,22 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* `values` as a JSON array of strings; NULL when one is no UTF-8 (an
- * audience with an entry left out would let more see the event: the run
- * fails instead). */
-static json_t *s_strings(char **values, size_t n)
-{
-    json_t *array = json_array();
-    for (size_t i = 0; array && i < n; i++) {
-        json_t *value = json_string(values[i]);
-        if (!value || json_array_append_new(array, value) != 0) {
-            json_decref(array);
-            array = NULL;
-        }
-    }
-    return array;
-}
-
 /* The packed event as bytea's hex text ("\x0a12..."), which the statement's
  * record reads as a bytea column. */
 static char *s_packed_hex(const Samhand__V1__Event *event)
@@ -61,16 +45,21 @@ static char *s_run_json(Samhand__V1__Event *const *events, size_t n)
         char *hex = s_packed_hex(e);
         /* the source's name is its path: "/agenda" -> "agenda" */
         const char *source = e->source[0] == '/' ? e->source + 1 : e->source;
+        /* an audience with an entry that is no UTF-8 is no array (NULL),
+         * which json_pack refuses: the run fails rather than be kept with
+         * the entry left out, which would let more see the event */
         json_t *row =
             hex ? json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:s, s:s?, s:s?, s:o, s:o}", "id",
                             e->id, "source", source, "source_sequence", (json_int_t)e->sequence,
                             "type", e->type, "subject", e->subject, "audience",
-                            s_strings(e->audience_organization_ids, e->n_audience_organization_ids),
+                            rows_json_string_array(e->audience_organization_ids,
+                                                   e->n_audience_organization_ids),
                             "event", hex, "organization_id",
                             e->organization_id[0] ? e->organization_id : NULL, "committee_id",
                             e->committee_id[0] ? e->committee_id : NULL, "audience_roles",
-                            s_strings(e->audience_roles, e->n_audience_roles), "audience_subjects",
-                            s_strings(e->audience_subjects, e->n_audience_subjects))
+                            rows_json_string_array(e->audience_roles, e->n_audience_roles),
+                            "audience_subjects",
+                            rows_json_string_array(e->audience_subjects, e->n_audience_subjects))
                 : NULL;
         free(hex);
         if (!row || json_array_append_new(rows, row) != 0) {

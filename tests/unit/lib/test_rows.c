@@ -6,6 +6,7 @@
 #include "samhand/v1/agenda.pb-c.h"
 #include "samhand_rows.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,26 @@ static void test_a_batch_keeps_the_last_row_of_a_key(void **state)
     db_destroy(&db);
 }
 
+/* A list for a statement is the whole list or none: an entry that is no
+ * UTF-8 is not left out (an audience or a filter without it says something
+ * else), the list is refused. */
+static void test_a_list_with_an_entry_not_utf8_is_refused_whole(void **state)
+{
+    (void)state;
+    char *fine[] = {"Første", "b"}, *broken[] = {"a", "\xc3\x28", "c"};
+    char *text = rows_json_array(fine, 2);
+    assert_string_equal(text, "[\"Første\",\"b\"]");
+    free(text);
+    text = rows_json_array(fine, 0);
+    assert_string_equal(text, "[]");
+    free(text);
+    assert_null(rows_json_array(broken, 3));
+    assert_null(rows_json_string_array(broken, 3));
+    json_t *array = rows_json_string_array(fine, 2);
+    assert_int_equal(json_array_size(array), 2);
+    json_decref(array);
+}
+
 int main(void)
 {
     s_url = harness_database_url();
@@ -119,6 +140,7 @@ int main(void)
         cmocka_unit_test(test_each_column_lands_in_its_field_by_type),
         cmocka_unit_test(test_null_reads_as_the_fields_zero),
         cmocka_unit_test(test_a_batch_keeps_the_last_row_of_a_key),
+        cmocka_unit_test(test_a_list_with_an_entry_not_utf8_is_refused_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
