@@ -318,6 +318,10 @@ int notify_store_subscription_get(db_t *db, const char *const params[3],
 int notify_store_subscription_list(db_t *db, int64_t after, int limit, bool sees_all,
                                    const char *organization_id,
                                    Samhand__V1__ListSubscriptionsResponse **out);
+/* 1 when the principal `subject` is revoked, 0 when not (or not known),
+ * -1; its row stays locked against a revocation until the transaction
+ * ends, so that what the transaction makes for it is seen by one. */
+int notify_store_owner_revoked(db_t *db, const char *subject);
 /* params: owner subject and organisation, url, event types (JSON array),
  * organisation, committee, description, sealed secret, contact e-mail,
  * per second, heartbeat seconds, scheme, public key. 0 or -1. */

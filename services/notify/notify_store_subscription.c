@@ -103,6 +103,25 @@ int notify_store_subscription_list(db_t *db, int64_t after, int limit, bool sees
                      (ProtobufCMessage **)out);
 }
 
+/* The owner `subject` (an SQL expression) is not revoked in notify's read
+ * model of principals, and its row there, if any, is locked against a
+ * revocation until the commit: a revocation being applied meanwhile (the
+ * principal's row first, then the owner's subscriptions paused, in one
+ * transaction) is waited for and then seen, or waits for this transaction
+ * and then pauses what it made ACTIVE too. */
+#define OWNER_NOT_REVOKED(subject)                                                                 \
+    "(SELECT p.revoked_at IS NULL FROM principals p WHERE p.subject = " subject " FOR SHARE) "    \
+    "IS NOT FALSE"
+
+int notify_store_owner_revoked(db_t *db, const char *subject)
+{
+    const char *params[] = {subject};
+    PGresult *res = db_query(db, "SELECT NOT " OWNER_NOT_REVOKED("$1"), 1, params);
+    int revoked = res && PQntuples(res) == 1 ? strcmp(PQgetvalue(res, 0, 0), "t") == 0 : -1;
+    PQclear(res);
+    return revoked;
+}
+
 int notify_store_subscription_insert(db_t *db, const char *const params[13],
                                      Samhand__V1__Subscription **out)
 {
@@ -146,8 +165,7 @@ int notify_store_subscription_update(db_t *db, const char *const params[11])
         "coalesce($8::int, max_per_second), heartbeat_seconds = coalesce($9::int, "
         "heartbeat_seconds), signature_scheme = coalesce($10, signature_scheme), public_key = "
         "CASE WHEN $10 IS NULL THEN public_key ELSE $11 END, updated_at = now() "
-        "WHERE id = $1 AND ($5 IS DISTINCT FROM 'ACTIVE' OR NOT EXISTS (SELECT 1 FROM principals "
-        "p WHERE p.subject = s.owner_subject AND p.revoked_at IS NOT NULL))",
+        "WHERE id = $1 AND ($5 IS DISTINCT FROM 'ACTIVE' OR " OWNER_NOT_REVOKED("s.owner_subject") ")",
         11, params);
     if (!res)
         return -1;

@@ -217,10 +217,19 @@ int notify_subscription_create(bus_call_t *call)
         free(sealed);
         return bus_call_fail_db(call, "create subscription");
     }
-    /* its URL answers the handshake before events go there */
-    int rc = notify_store_subscription_insert(call->db, params, &s);
+    /* not for a key being revoked (checked by the gateway before, but
+     * notify may be applying the revocation as this comes); its URL
+     * answers the handshake before events go there */
+    int revoked = notify_store_owner_revoked(call->db, s_subject(call));
+    int rc = revoked != 0 ? -1 : notify_store_subscription_insert(call->db, params, &s);
     free(types);
     free(sealed);
+    if (revoked == 1) {
+        db_rollback(call->db);
+        OPENSSL_cleanse(secret, sizeof secret);
+        return bus_call_fail(call, BUS_PERMISSION_DENIED, NULL,
+                             "the API key that makes the subscription has been revoked");
+    }
     /* an ed25519 key pair's private half is never shown: the answer has
      * its public key */
     if (rc == 0) {

@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,6 +420,120 @@ static void test_a_revocation_holds_for_the_rest_of_its_run(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* A request of `who` to notify, on a thread of its own. */
+typedef struct {
+    const char *who, *method;
+    char path[128], body[512];
+    harness_http_response_t *r;
+} s_async_t;
+
+static void *s_async(void *arg)
+{
+    s_async_t *a = arg;
+    a->r = s_as(a->who, a->method, a->path, a->body);
+    return NULL;
+}
+
+/* One value a statement on `conn` gives ("" when none). */
+static void s_value(PGconn *conn, const char *sql, const char *param, char *out, size_t size)
+{
+    const char *params[] = {param};
+    PGresult *res = PQexecParams(conn, sql, param ? 1 : 0, NULL, params, NULL, NULL, 0);
+    snprintf(out, size, "%s",
+             PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 ? PQgetvalue(res, 0, 0)
+                                                                          : "");
+    PQclear(res);
+}
+
+/* `request` sent with `key` (principal `subject`) while notify applies the
+ * key's revocation:
+ * the principal marked revoked and the key's ACTIVE subscriptions paused
+ * in a transaction held open (as the follower's run has them) until the
+ * request waits for it or has been answered. Returns the answer; the
+ * subscriptions the key owns are ACTIVE in none of them afterwards. */
+static harness_http_response_t *s_during_revocation(const char *subject, const char *key,
+                                                    s_async_t *request)
+{
+    char value[64];
+    PGconn *revoking = PQconnectdb(s_db);
+    assert_int_equal(PQstatus(revoking), CONNECTION_OK);
+    PQclear(PQexec(revoking, "BEGIN"));
+    s_value(revoking,
+            "WITH r AS (UPDATE notify.principals SET revoked_at = now() WHERE subject = $1 "
+            "RETURNING 1) SELECT count(*) FROM r",
+            subject, value, sizeof value);
+    assert_string_equal(value, "1");
+    s_value(revoking,
+            "WITH p AS (UPDATE notify.subscriptions SET state = 'PAUSED', disabled_reason = "
+            "'revoked' WHERE owner_subject = $1 AND state = 'ACTIVE' RETURNING 1) "
+            "SELECT count(*) FROM p",
+            subject, value, sizeof value);
+    char pid[24];
+    s_value(revoking, "SELECT pg_backend_pid()", NULL, pid, sizeof pid);
+    request->who = key;
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, s_async, request), 0);
+    /* the request is answered, or waits for the revocation (3 s at most) */
+    PGconn *watch = PQconnectdb(s_db);
+    for (int i = 0; i < 60; i++) {
+        s_value(watch,
+                "SELECT count(*) FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))",
+                pid, value, sizeof value);
+        if (strcmp(value, "0") != 0)
+            break;
+        usleep(50 * 1000);
+    }
+    PQfinish(watch);
+    PQclear(PQexec(revoking, "COMMIT"));
+    pthread_join(thread, NULL);
+    s_value(revoking,
+            "SELECT count(*) FROM notify.subscriptions WHERE owner_subject = $1 AND state = "
+            "'ACTIVE'",
+            subject, value, sizeof value);
+    PQfinish(revoking);
+    assert_string_equal(value, "0");
+    return request->r;
+}
+
+/* A request authenticated just before its key was revoked may reach
+ * notify while notify applies the revocation. What it makes or switches
+ * on is paused with the key's other subscriptions, or refused: no
+ * subscription of a revoked key is ACTIVE afterwards. */
+static void test_a_revocation_being_applied_is_not_outrun(void **state)
+{
+    char org[40], key_id[40], key[128], paused[40], subject[64];
+    s_organization("Femte kommune", "942110510", org);
+    s_api_key(org, "\"integration\"", key_id, key);
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    /* one of its subscriptions its owner has paused itself */
+    s_subscribe(key, harness_receiver_url(rx), "\"no.samhand.committee.\"", NULL, paused, NULL);
+    harness_http_response_t *r = s_subscription_once(paused, "ACTIVE");
+    snprintf(subject, sizeof subject, "%s", harness_json_text(r, "ownerSubject"));
+    harness_http_response_free(&r);
+    char path[128];
+    snprintf(path, sizeof path, "/v1/subscriptions/%s", paused);
+    r = s_as(key, "PATCH", path, "{\"state\":\"PAUSED\"}");
+    harness_expect_status(r, 200);
+    harness_http_response_free(&r);
+
+    /* a new subscription */
+    s_async_t create = {.method = "POST", .path = "/v1/subscriptions"};
+    snprintf(create.body, sizeof create.body,
+             "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.committee.\"]}",
+             harness_receiver_url(rx));
+    r = s_during_revocation(subject, key, &create);
+    harness_assert_problem(r, 403, NULL);
+    harness_http_response_free(&r);
+    /* the paused one switched on again */
+    s_async_t resume = {.method = "PATCH"};
+    snprintf(resume.path, sizeof resume.path, "/v1/subscriptions/%s", paused);
+    snprintf(resume.body, sizeof resume.body, "{\"state\":\"ACTIVE\"}");
+    r = s_during_revocation(subject, key, &resume);
+    harness_assert_problem(r, 409, "state");
+    harness_http_response_free(&r);
+    harness_receiver_stop(&rx);
+}
+
 /* A new URL gets no event before it answered the handshake with 2xx;
  * what happened meanwhile follows, in order, once it has. A changed URL
  * answers it again. */
@@ -617,6 +732,7 @@ int main(void)
         cmocka_unit_test_teardown(test_key_events_only_to_administrators, s_forget),
         cmocka_unit_test_teardown(test_revoked_owner_pauses_its_subscription, s_forget),
         cmocka_unit_test_teardown(test_a_revocation_holds_for_the_rest_of_its_run, s_forget),
+        cmocka_unit_test_teardown(test_a_revocation_being_applied_is_not_outrun, s_forget),
         cmocka_unit_test_teardown(test_new_url_answers_a_handshake_first, s_forget),
         cmocka_unit_test_teardown(test_secrets_are_kept_sealed, s_forget),
         cmocka_unit_test_teardown(test_plain_secrets_sealed_at_start, s_forget),
