@@ -144,6 +144,10 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub, int64_t horizon
         size_t size = s_stamp(stored, len, PQgetvalue(res, i, 1),
                               strtoll(PQgetvalue(res, i, 0), NULL, 10), &packed);
         PQfreemem(stored);
+        if (!size)
+            log_error("%s event %s (outbox row %s) is not an Event: not sent, and its followers "
+                      "wait before it",
+                      schema, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
         if (size) {
             zmsg_t *msg = zmsg_new();
             zmsg_addstr(msg, PQgetvalue(res, i, 2));
@@ -473,13 +477,17 @@ int relay_handle_events(bus_call_t *call)
         size_t size = s_stamp(stored, len, PQgetvalue(res, i, 1),
                               strtoll(PQgetvalue(res, i, 0), NULL, 10), &packed);
         PQfreemem(stored);
-        if (size) {
-            response.events[response.n_events].data = packed;
-            response.events[response.n_events].len = size;
-            response.n_events++;
-        } else {
+        if (!size) {
+            /* the stream stops before it: passed over, it would look to a
+             * follower like events pruned, and be lost without a word */
             free(packed);
+            log_error("event %s (outbox row %s) is not an Event; the stream stops before it",
+                      PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+            break;
         }
+        response.events[response.n_events].data = packed;
+        response.events[response.n_events].len = size;
+        response.n_events++;
     }
     response.last_sequence = last;
     PQclear(res);
@@ -674,11 +682,17 @@ static bool s_catch_up(consumer_t *c, bus_client_t *client)
             return false;
         Samhand__V1__Event **run = calloc(events->n_events + 1, sizeof *run);
         size_t n = 0;
+        bool unreadable = false;
         for (size_t i = 0; i < events->n_events; i++) {
             Samhand__V1__Event *event =
                 samhand__v1__event__unpack(NULL, events->events[i].len, events->events[i].data);
-            if (!event)
-                continue;
+            if (!event) {
+                /* those before it are applied, it and those after wait */
+                log_error("a %s event after %lld is not an Event; waiting for it", c->source,
+                          (long long)(n ? run[n - 1]->sequence : c->last));
+                unreadable = true;
+                break;
+            }
             if (n == 0 && event->sequence > c->last + 1) {
                 /* pruned past its retention before we came: go on from here */
                 log_warn("%s events %lld to %lld are gone; continuing after them", c->source,
@@ -691,14 +705,20 @@ static bool s_catch_up(consumer_t *c, bus_client_t *client)
         for (size_t i = 0; i < n; i++)
             samhand__v1__event__free_unpacked(run[i], NULL);
         free(run);
-        if (applied < 0) {
+        if (applied < 0 || unreadable) {
             samhand__v1__events_response__free_unpacked(events, NULL);
             return false;
         }
+        /* caught up when the last applied is the stream's last: short of
+         * it, a batch that brought nothing (a gap, an event the source
+         * cannot read) is asked for again later, a full one now */
+        bool behind = c->last < events->last_sequence;
         bool more = events->n_events == CATCH_UP_LIMIT;
         samhand__v1__events_response__free_unpacked(events, NULL);
-        if (!more || applied == 0)
+        if (!behind)
             return true;
+        if (!more || applied == 0)
+            return false;
     }
     return false; /* a hundred rounds and still more: go on soon */
 }

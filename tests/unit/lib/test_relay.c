@@ -179,9 +179,12 @@ static void test_catch_up_after_a_number(void **state)
 /* while set, every event fails to apply, as with a database away */
 static atomic_bool s_apply_refuses;
 
+/* while above 0, the event of this number fails to apply */
+static atomic_llong s_apply_refuses_one;
+
 static int s_apply(db_t *db, const Samhand__V1__Event *event, void *arg)
 {
-    if (atomic_load(&s_apply_refuses))
+    if (atomic_load(&s_apply_refuses) || event->sequence == atomic_load(&s_apply_refuses_one))
         return -1;
     char seq[24];
     snprintf(seq, sizeof seq, "%lld", (long long)event->sequence);
@@ -471,6 +474,74 @@ static void test_stop_while_publishing_ends_the_relay(void **state)
     assert_true(ended);
 }
 
+/* An outbox row whose stored bytes are no Event (a bug, a damaged page)
+ * stops the stream before it: its followers apply what comes before it
+ * and wait there, never passing over it as if it were pruned; repaired,
+ * it and what follows come in order. */
+static void test_an_unreadable_event_is_waited_for(void **state)
+{
+    snprintf(s_pub, sizeof s_pub, "tcp://127.0.0.1:%d", harness_free_port()); /* as above */
+    zactor_t *relay = s_relay_start();
+    db_t *db = db_new(s_url, "relaytest", 5000);
+    /* every event so far (the follower applies those it has not yet first) */
+    long before = (long)s_number(db, "SELECT count(*) FROM outbox", NULL);
+    s_append(db, 3);
+    /* the second of them damaged, what it held kept aside */
+    char second[24];
+    snprintf(second, sizeof second, "%lld",
+             s_number(db, "SELECT sequence FROM outbox ORDER BY sequence DESC OFFSET 1 LIMIT 1",
+                      NULL));
+    const char *params[] = {second};
+    PGresult *kept = db_query(db, "SELECT event FROM outbox WHERE sequence = $1", 1, params);
+    assert_non_null(kept);
+    char *stored = strdup(PQgetvalue(kept, 0, 0));
+    PQclear(kept);
+    PGresult *res =
+        db_query(db, "UPDATE outbox SET event = '\\xff'::bytea WHERE sequence = $1", 1, params);
+    assert_non_null(res);
+    PQclear(res);
+    /* a follower that comes now, by catch-up */
+    zactor_t *consumer = s_consumer_start();
+    assert_int_equal(s_wait_applied(before + 1), before + 1);
+    usleep(2500 * 1000); /* its catch-ups a second apart pass: still there */
+    assert_int_equal(s_applied(), before + 1);
+    /* repaired, the rest comes, nothing left out */
+    const char *repair[] = {stored, second};
+    res = db_query(db, "UPDATE outbox SET event = $1::bytea WHERE sequence = $2", 2, repair);
+    assert_non_null(res);
+    PQclear(res);
+    free(stored);
+    assert_int_equal(s_wait_applied(before + 3), before + 3);
+    zactor_destroy(&consumer);
+    zactor_destroy(&relay);
+    db_destroy(&db);
+}
+
+/* A run of events the follower takes in one transaction, one of which
+ * fails: those before it are kept (applied one by one after the run's
+ * transaction is rolled back), it is tried again until it applies, and
+ * those after it follow in order. */
+static void test_a_failing_event_keeps_those_before_it_in_its_run(void **state)
+{
+    snprintf(s_pub, sizeof s_pub, "tcp://127.0.0.1:%d", harness_free_port()); /* as above */
+    zactor_t *relay = s_relay_start();
+    db_t *db = db_new(s_url, "relaytest", 5000);
+    long before = (long)s_number(db, "SELECT count(*) FROM outbox", NULL);
+    s_append(db, 3);
+    /* the second of them fails; a follower that comes now takes all three
+     * in the run of its catch-up */
+    atomic_store(&s_apply_refuses_one, (long long)before + 2);
+    zactor_t *consumer = s_consumer_start();
+    assert_int_equal(s_wait_applied(before + 1), before + 1);
+    usleep(2500 * 1000); /* its catch-ups a second apart pass: still there */
+    assert_int_equal(s_applied(), before + 1);
+    atomic_store(&s_apply_refuses_one, 0);
+    assert_int_equal(s_wait_applied(before + 3), before + 3);
+    zactor_destroy(&consumer);
+    zactor_destroy(&relay);
+    db_destroy(&db);
+}
+
 int main(void)
 {
     log_set_level(LOG_LEVEL_WARN);
@@ -484,6 +555,8 @@ int main(void)
         cmocka_unit_test(test_an_open_transaction_elsewhere_holds_nothing_back),
         cmocka_unit_test(test_refused_publication_is_tried_again),
         cmocka_unit_test(test_stop_while_publishing_ends_the_relay),
+        cmocka_unit_test(test_an_unreadable_event_is_waited_for),
+        cmocka_unit_test(test_a_failing_event_keeps_those_before_it_in_its_run),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
