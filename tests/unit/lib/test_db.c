@@ -400,6 +400,51 @@ static void test_a_statement_without_parameters_is_planned_for_the_table_now(voi
     db_destroy(&db);
 }
 
+/* A prepared statement is planned anew as its uses grow, for its tables as
+ * they are then: its generic plan, made while a table was small (a scan of
+ * its page), would scan the table whole once it had grown, where its index
+ * reads a few rows, until an ANALYZE happened to come. */
+static void test_a_prepared_statement_is_planned_anew_as_its_tables_grow(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    assert_non_null(db);
+    PQclear(db_query(db, "CREATE TABLE grows_by_use (id int PRIMARY KEY, k int NOT NULL)", 0, NULL));
+    PQclear(db_query(db, "CREATE INDEX grows_by_use_k ON grows_by_use (k)", 0, NULL));
+    PQclear(db_query(db, "INSERT INTO grows_by_use SELECT i, i FROM generate_series(1, 10) i", 0,
+                     NULL));
+    PQclear(db_query(db, "ANALYZE grows_by_use", 0, NULL));
+    static const char *const look = "SELECT count(*) FROM grows_by_use WHERE k = $1";
+    const char *seven[] = {"7"};
+    /* its first uses: planned once generic, for one page, read whole */
+    for (int i = 0; i < 10; i++) {
+        PGresult *res = db_query(db, look, 1, seven);
+        assert_non_null(res);
+        PQclear(res);
+    }
+    assert_int_equal(db_begin(db), 0);
+    int seq = s_scans(db, "grows_by_use", "seq_scan");
+    PQclear(db_query(db, look, 1, seven));
+    assert_int_equal(s_scans(db, "grows_by_use", "seq_scan"), seq + 1);
+    assert_int_equal(db_commit(db), 0);
+    /* the table grows, no ANALYZE comes; the statement goes on being used */
+    PQclear(db_query(db, "INSERT INTO grows_by_use SELECT i, i FROM generate_series(11, 100000) i",
+                     0, NULL));
+    for (int i = 0; i < 60; i++)
+        PQclear(db_query(db, look, 1, seven));
+    assert_int_equal(db_begin(db), 0);
+    seq = s_scans(db, "grows_by_use", "seq_scan");
+    int idx = s_scans(db, "grows_by_use", "idx_scan");
+    PGresult *res = db_query(db, look, 1, seven);
+    assert_non_null(res);
+    assert_string_equal(PQgetvalue(res, 0, 0), "1");
+    PQclear(res);
+    assert_int_equal(s_scans(db, "grows_by_use", "seq_scan"), seq);
+    assert_int_equal(s_scans(db, "grows_by_use", "idx_scan"), idx + 1);
+    assert_int_equal(db_commit(db), 0);
+    PQclear(db_query(db, "DROP TABLE grows_by_use", 0, NULL));
+    db_destroy(&db);
+}
+
 int main(void)
 {
     s_url = harness_database_url();
@@ -417,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_a_transaction_lost_with_its_connection_stays_lost),
         cmocka_unit_test(test_errors_carry_sqlstate),
         cmocka_unit_test(test_a_statement_without_parameters_is_planned_for_the_table_now),
+        cmocka_unit_test(test_a_prepared_statement_is_planned_anew_as_its_tables_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
