@@ -154,8 +154,8 @@ static unsigned long s_hash(const char *text)
  * tables as they are now: a prepared statement keeps one generic plan once
  * its first few runs have made it, until a table's statistics change, and
  * one made while a table was small scans it whole once it has grown (a
- * deviation's read by id from a table filled from empty: 370 µs where its
- * index takes 20, until autovacuum analyzed the table, a minute or more
+ * report updated by id, its table filled from empty: 420 µs a call, 97 µs
+ * planned anew, until autovacuum analyzed the table, a minute or more
  * later). At uses 64, 128, 256 ...: the table each plan was made for is at
  * least half as large as now where each use adds a row. What cannot be
  * dropped (a transaction failed) stays as it is until the next time. */
