@@ -163,7 +163,7 @@ static void s_replan(db_t *db, s_prepared_t *p, const char *name, int nparams)
 {
     if (!p->is_gone) {
         char sql[32];
-        snprintf(sql, sizeof sql, "DEALLOCATE %s", name);
+        snprintf(sql, sizeof sql, "DEALLOCATE %.15s", name);
         PGresult *res = s_finish(db, PQsendQuery(db->conn, sql));
         p->is_gone = PQresultStatus(res) == PGRES_COMMAND_OK;
         PQclear(res);
