@@ -110,7 +110,7 @@ int notify_store_subscription_list(db_t *db, int64_t after, int limit, bool sees
  * transaction) is waited for and then seen, or waits for this transaction
  * and then pauses what it made ACTIVE too. */
 #define OWNER_NOT_REVOKED(subject)                                                                 \
-    "(SELECT p.revoked_at IS NULL FROM principals p WHERE p.subject = " subject " FOR SHARE) "    \
+    "(SELECT p.revoked_at IS NULL FROM principals p WHERE p.subject = " subject " FOR SHARE) "     \
     "IS NOT FALSE"
 
 int notify_store_owner_revoked(db_t *db, const char *subject)
@@ -165,7 +165,8 @@ int notify_store_subscription_update(db_t *db, const char *const params[11])
         "coalesce($8::int, max_per_second), heartbeat_seconds = coalesce($9::int, "
         "heartbeat_seconds), signature_scheme = coalesce($10, signature_scheme), public_key = "
         "CASE WHEN $10 IS NULL THEN public_key ELSE $11 END, updated_at = now() "
-        "WHERE id = $1 AND ($5 IS DISTINCT FROM 'ACTIVE' OR " OWNER_NOT_REVOKED("s.owner_subject") ")",
+        "WHERE id = $1 AND ($5 IS DISTINCT FROM 'ACTIVE' OR " OWNER_NOT_REVOKED(
+            "s.owner_subject") ")",
         11, params);
     if (!res)
         return -1;

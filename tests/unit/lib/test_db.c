@@ -408,7 +408,8 @@ static void test_a_prepared_statement_is_planned_anew_as_its_tables_grow(void **
 {
     db_t *db = db_new(s_url, "dbtest", 5000);
     assert_non_null(db);
-    PQclear(db_query(db, "CREATE TABLE grows_by_use (id int PRIMARY KEY, k int NOT NULL)", 0, NULL));
+    PQclear(
+        db_query(db, "CREATE TABLE grows_by_use (id int PRIMARY KEY, k int NOT NULL)", 0, NULL));
     PQclear(db_query(db, "CREATE INDEX grows_by_use_k ON grows_by_use (k)", 0, NULL));
     PQclear(db_query(db, "INSERT INTO grows_by_use SELECT i, i FROM generate_series(1, 10) i", 0,
                      NULL));

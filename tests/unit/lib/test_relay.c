@@ -488,9 +488,9 @@ static void test_an_unreadable_event_is_waited_for(void **state)
     s_append(db, 3);
     /* the second of them damaged, what it held kept aside */
     char second[24];
-    snprintf(second, sizeof second, "%lld",
-             s_number(db, "SELECT sequence FROM outbox ORDER BY sequence DESC OFFSET 1 LIMIT 1",
-                      NULL));
+    snprintf(
+        second, sizeof second, "%lld",
+        s_number(db, "SELECT sequence FROM outbox ORDER BY sequence DESC OFFSET 1 LIMIT 1", NULL));
     const char *params[] = {second};
     PGresult *kept = db_query(db, "SELECT event FROM outbox WHERE sequence = $1", 1, params);
     assert_non_null(kept);
