@@ -371,17 +371,29 @@ static void test_revoked_owner_pauses_its_subscription(void **state)
     harness_receiver_stop(&rx);
 }
 
+/* A new municipality `name` with an integration key (its id and header)
+ * subscribed to committees' events at a receiver of its own (returned),
+ * the subscription's id into `id`. */
+static harness_receiver_t *s_integration_key_subscribed(const char *name, const char *number,
+                                                        char key_id[40], char key[128], char id[40])
+{
+    char org[40];
+    s_organization(name, number, org);
+    s_api_key(org, "\"integration\"", key_id, key);
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    s_subscribe(key, harness_receiver_url(rx), "\"no.samhand.committee.\"", NULL, id, NULL);
+    return rx;
+}
+
 /* notify applies what it missed in runs, many events in one transaction:
  * a key revoked and an event raised after it in the same run, the event
  * still reaches none of the key's subscriptions (each event is fanned out
  * to those who may see it after every event before it, as one by one). */
 static void test_a_revocation_holds_for_the_rest_of_its_run(void **state)
 {
-    char org[40], key_id[40], key[128], id[40], path[128];
-    s_organization("Fjerde kommune", "942110502", org);
-    s_api_key(org, "\"integration\"", key_id, key);
-    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
-    s_subscribe(key, harness_receiver_url(rx), "\"no.samhand.committee.\"", NULL, id, NULL);
+    char key_id[40], key[128], id[40], path[128];
+    harness_receiver_t *rx =
+        s_integration_key_subscribed("Fjerde kommune", "942110502", key_id, key, id);
     harness_http_response_t *r = s_subscription_once(id, "ACTIVE");
     harness_http_response_free(&r);
     /* alive, the key's subscription gets committees' events */
@@ -501,12 +513,10 @@ static harness_http_response_t *s_during_revocation(const char *subject, const c
  * subscription of a revoked key is ACTIVE afterwards. */
 static void test_a_revocation_being_applied_is_not_outrun(void **state)
 {
-    char org[40], key_id[40], key[128], paused[40], subject[64];
-    s_organization("Femte kommune", "942110510", org);
-    s_api_key(org, "\"integration\"", key_id, key);
-    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char key_id[40], key[128], paused[40], subject[64];
     /* one of its subscriptions its owner has paused itself */
-    s_subscribe(key, harness_receiver_url(rx), "\"no.samhand.committee.\"", NULL, paused, NULL);
+    harness_receiver_t *rx =
+        s_integration_key_subscribed("Femte kommune", "942110510", key_id, key, paused);
     harness_http_response_t *r = s_subscription_once(paused, "ACTIVE");
     snprintf(subject, sizeof subject, "%s", harness_json_text(r, "ownerSubject"));
     harness_http_response_free(&r);

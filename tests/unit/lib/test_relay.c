@@ -474,18 +474,28 @@ static void test_stop_while_publishing_ends_the_relay(void **state)
     assert_true(ended);
 }
 
+/* A relay on a port of its own (as above), a connection to its schema,
+ * how many events there were before (the follower applies those it has
+ * not yet first) and three more. */
+static zactor_t *s_relay_and_three_more(db_t **db, long *before)
+{
+    snprintf(s_pub, sizeof s_pub, "tcp://127.0.0.1:%d", harness_free_port());
+    zactor_t *relay = s_relay_start();
+    *db = db_new(s_url, "relaytest", 5000);
+    *before = (long)s_number(*db, "SELECT count(*) FROM outbox", NULL);
+    s_append(*db, 3);
+    return relay;
+}
+
 /* An outbox row whose stored bytes are no Event (a bug, a damaged page)
  * stops the stream before it: its followers apply what comes before it
  * and wait there, never passing over it as if it were pruned; repaired,
  * it and what follows come in order. */
 static void test_an_unreadable_event_is_waited_for(void **state)
 {
-    snprintf(s_pub, sizeof s_pub, "tcp://127.0.0.1:%d", harness_free_port()); /* as above */
-    zactor_t *relay = s_relay_start();
-    db_t *db = db_new(s_url, "relaytest", 5000);
-    /* every event so far (the follower applies those it has not yet first) */
-    long before = (long)s_number(db, "SELECT count(*) FROM outbox", NULL);
-    s_append(db, 3);
+    db_t *db;
+    long before;
+    zactor_t *relay = s_relay_and_three_more(&db, &before);
     /* the second of them damaged, what it held kept aside */
     char second[24];
     snprintf(
@@ -523,11 +533,9 @@ static void test_an_unreadable_event_is_waited_for(void **state)
  * those after it follow in order. */
 static void test_a_failing_event_keeps_those_before_it_in_its_run(void **state)
 {
-    snprintf(s_pub, sizeof s_pub, "tcp://127.0.0.1:%d", harness_free_port()); /* as above */
-    zactor_t *relay = s_relay_start();
-    db_t *db = db_new(s_url, "relaytest", 5000);
-    long before = (long)s_number(db, "SELECT count(*) FROM outbox", NULL);
-    s_append(db, 3);
+    db_t *db;
+    long before;
+    zactor_t *relay = s_relay_and_three_more(&db, &before);
     /* the second of them fails; a follower that comes now takes all three
      * in the run of its catch-up */
     atomic_store(&s_apply_refuses_one, (long long)before + 2);
