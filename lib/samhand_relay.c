@@ -144,11 +144,11 @@ static int s_publish(db_t *db, const char *schema, zsock_t *pub, int64_t horizon
         size_t size = s_stamp(stored, len, PQgetvalue(res, i, 1),
                               strtoll(PQgetvalue(res, i, 0), NULL, 10), &packed);
         PQfreemem(stored);
-        if (!size)
+        if (!size) {
             log_error("%s event %s (outbox row %s) is not an Event: not sent, and its followers "
                       "wait before it",
                       schema, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
-        if (size) {
+        } else {
             zmsg_t *msg = zmsg_new();
             zmsg_addstr(msg, PQgetvalue(res, i, 2));
             zmsg_addmem(msg, packed, size);
