@@ -242,6 +242,8 @@ int deviation_append_event(db_t *db, const char *type, deviation_report_t *r)
 /* Commits the change with its event and replies with the report as the
  * caller may see it afterwards (the reply stored with the change for a
  * repeat). */
+static int s_commit_report(bus_call_t *call, deviation_report_t *r, const char *event);
+
 int deviation_commit(bus_call_t *call, const char *id, const char *event)
 {
     deviation_report_t *r = NULL;
@@ -263,6 +265,13 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
         free(r->reference);
         r->reference = strdup(reference);
     }
+    return s_commit_report(call, r, event);
+}
+
+/* deviation_commit's part after the report is read (and owned): its
+ * event, the reply, the commit. */
+static int s_commit_report(bus_call_t *call, deviation_report_t *r, const char *event)
+{
     char type[96];
     snprintf(type, sizeof type, "no.samhand.deviation.%s", event);
     deviation_deadline_status(r);
@@ -301,6 +310,21 @@ int deviation_commit(bus_call_t *call, const char *id, const char *event)
     return 0;
 }
 
+/* A submission `today` by `rule`: SUBMITTED, its deadlines from today
+ * (in ack_due and answer_due, which *change points to), the rule's
+ * version kept. */
+static void s_submission(const Samhand__V1__PartnershipSettings *rule, const char *today,
+                         char ack_due[11], char answer_due[11], deviation_change_t *change)
+{
+    deviation_rule_due(rule->acknowledge_deadline, today, ack_due);
+    deviation_rule_due(rule->answer_deadline, today, answer_due);
+    *change = (deviation_change_t){.state = "SUBMITTED",
+                                   .acknowledge_due = ack_due[0] ? ack_due : NULL,
+                                   .answer_due = answer_due,
+                                   .set_submitted = true,
+                                   .settings_version = rule->version};
+}
+
 /* Submission: the reference, the deadlines from today by the rule in
  * force today (kept on the report: its settings version), the history
  * line. */
@@ -327,15 +351,9 @@ int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *action
         return 0;
     }
     *event = "submitted";
-    deviation_rule_due(rule->acknowledge_deadline, today, ack_due);
-    deviation_rule_due(rule->answer_deadline, today, answer_due);
-    int version = rule->version;
+    deviation_change_t change;
+    s_submission(rule, today, ack_due, answer_due, &change);
     protobuf_c_message_free_unpacked(&rule->base, NULL);
-    deviation_change_t change = {.state = "SUBMITTED",
-                                 .acknowledge_due = ack_due[0] ? ack_due : NULL,
-                                 .answer_due = answer_due,
-                                 .set_submitted = true,
-                                 .settings_version = version};
     if (deviation_store_change(call->db, r->id, &change) != 0 ||
         deviation_store_transition(call->db, r->id, action, from, "SUBMITTED", comment,
                                    deviation_caller_subject(call),
@@ -364,9 +382,33 @@ int deviation_report_create(bus_call_t *call)
     if (!deviation_caller_is_quality(call) && strcmp(org, req->reporting_organization_id) != 0)
         return bus_call_fail(call, BUS_PERMISSION_DENIED, "reporting_organization_id",
                              "you can report only for your own organization");
+    if (db_begin(call->db) != 0)
+        return bus_call_fail_db(call, "create deviation");
+    if (req->submit) {
+        /* without leader review the report is made submitted: one row
+         * written once, not a draft submitted (deviation_submit) */
+        char today[11], ack_due[11], answer_due[11];
+        deviation_today(today);
+        Samhand__V1__PartnershipSettings *rule = NULL;
+        if (deviation_settings_at(call->db, call->service, today, 0, &rule) != 0)
+            return bus_call_fail_db(call, "read settings");
+        bool is_direct = !rule->is_leader_review;
+        deviation_change_t change;
+        s_submission(rule, today, ack_due, answer_due, &change);
+        protobuf_c_message_free_unpacked(&rule->base, NULL);
+        if (is_direct) {
+            deviation_report_t *r = NULL;
+            bool is_proposal =
+                req->type == SAMHAND__V1__DEVIATION_REPORT__TYPE__IMPROVEMENT_PROPOSAL;
+            if (deviation_store_insert_submitted(
+                    call->db, req, deviation_caller_subject(call), &change, is_proposal,
+                    deviation_caller_subject(call), deviation_caller_organization(call), &r) != 0)
+                return bus_call_fail_db(call, "create deviation");
+            return s_commit_report(call, r, "submitted");
+        }
+    }
     char id[40];
-    if (db_begin(call->db) != 0 ||
-        deviation_store_insert(call->db, req, deviation_caller_subject(call), id) != 0)
+    if (deviation_store_insert(call->db, req, deviation_caller_subject(call), id) != 0)
         return bus_call_fail_db(call, "create deviation");
     if (req->submit) {
         /* the form was found complete above, and the draft is this

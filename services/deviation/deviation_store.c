@@ -239,6 +239,15 @@ int deviation_store_change(db_t *db, const char *id, const deviation_change_t *c
         14, params);
 }
 
+/* The reference's text from the year's row `n` of its series ($2), as
+ * both the reference of a submitted report and of a new one have it. */
+#define REFERENCE_OF_N                                                                             \
+    "$2 || '-' || n.year || '-' || lpad(n.number::text, greatest(4, length(n.number::text)), '0')"
+#define REFERENCE_N                                                                                \
+    "n AS (SELECT r.year, nextval($3::regclass) - r.base AS number FROM reference_years r "        \
+    "  WHERE r.series = $2 AND r.year = extract(year FROM now() AT TIME ZONE "                     \
+    "  'Europe/Oslo')::integer)"
+
 /* The year's base of a series, made by its first report of a year: a
  * concurrent first waits for this one's commit and then finds it (see
  * 010_reference_numbers.sql). */
@@ -262,12 +271,8 @@ int deviation_store_give_reference(db_t *db, const char *id, bool is_proposal, c
     for (int attempt = 0; attempt < 2; attempt++) {
         PGresult *res =
             db_query(db,
-                     "WITH n AS (SELECT r.year, nextval($3::regclass) - r.base AS number "
-                     "  FROM reference_years r WHERE r.series = $2 AND r.year = extract(year "
-                     "  FROM now() AT TIME ZONE 'Europe/Oslo')::integer) "
-                     "UPDATE reports SET reference = $2 || '-' || n.year || '-' || "
-                     "  lpad(n.number::text, greatest(4, length(n.number::text)), '0') FROM n "
-                     "WHERE id = $1 AND reference IS NULL RETURNING reference",
+                     "WITH " REFERENCE_N " UPDATE reports SET reference = " REFERENCE_OF_N
+                     " FROM n WHERE id = $1 AND reference IS NULL RETURNING reference",
                      3, params);
         if (!res)
             return -1;
@@ -278,6 +283,83 @@ int deviation_store_give_reference(db_t *db, const char *id, bool is_proposal, c
         if (rows == 1)
             return 0;
         /* the year's first report: its base, then the number */
+        if (attempt > 0 || s_reference_year(db, series) != 0)
+            return -1;
+    }
+    return -1;
+}
+
+int deviation_store_insert_submitted(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
+                                     const char *reporter_subject, const deviation_change_t *c,
+                                     bool is_proposal, const char *actor,
+                                     const char *actor_organization_id,
+                                     Samhand__V1__DeviationReport **out)
+{
+    const char *series[] = {is_proposal ? "FOR" : "AVV",
+                            is_proposal ? "proposal_reference_numbers" : "reference_numbers"};
+    char times[2][24], version[16];
+    const char *form[19];
+    s_form_params(req, reporter_subject, times, form);
+    snprintf(version, sizeof version, "%d", c->settings_version);
+    /* $1 the actor, $2 and $3 the series as give_reference has them, the
+     * form $4..$22, then the submission */
+    const char *params[27] = {actor, series[0], series[1]};
+    memcpy(params + 3, form, sizeof form);
+    params[22] = c->acknowledge_due;
+    params[23] = c->answer_due;
+    params[24] = c->settings_version > 0 ? version : NULL;
+    params[25] = actor_organization_id;
+    params[26] = "submit";
+    for (int attempt = 0; attempt < 2; attempt++) {
+        /* the row written once, submitted, with its reference and its
+         * transition: not a draft updated twice (each update of a report
+         * writes every index of it anew) */
+        PGresult *res = db_query(
+            db,
+            "WITH " REFERENCE_N ", made AS (INSERT INTO reports (state, reporting_organization_id, "
+            "reporting_unit, receiving_organization_id, reporter_subject, reporter_name, "
+            "reporter_email, is_anonymous, occurred_at, discovered_at, is_patient_related, type, "
+            "category_code, actual_consequence, possible_consequence, description, "
+            "immediate_measures, improvement_suggestion, agreement_clause, harm_degree, "
+            "category_version, acknowledge_due, answer_due, submitted_at, settings_version, "
+            "reference) SELECT 'SUBMITTED', $4, $5, $6, $7, $8, $9, $10, "
+            "to_timestamp($11::bigint), to_timestamp($12::bigint), $13, $14, $15, $16, $17, $18, "
+            "$19, $20, $21, $22, CASE WHEN $15::text IS NULL THEN NULL ELSE (SELECT max(version) "
+            "FROM category_versions) END, $23::date, $24::date, now(), "
+            "$25::integer, " REFERENCE_OF_N " FROM n RETURNING *), "
+            "t AS (INSERT INTO transitions (report_id, action, from_state, to_state, comment, "
+            "actor, actor_organization_id) SELECT id, $27, 'DRAFT', 'SUBMITTED', '', $1, "
+            "nullif($26, '')::uuid FROM made RETURNING " ROWS_TIMESTAMP_US(
+                "created_at") " AS transition_time) "
+                              "SELECT " REPORT_COLUMNS
+                              ", t.transition_time FROM made AS reports, t",
+            27, params);
+        if (!res)
+            return -1;
+        if (PQntuples(res) == 1) {
+            Samhand__V1__DeviationReport *r = (Samhand__V1__DeviationReport *)s_report(res, 0);
+            Samhand__V1__DeviationTransition *step = malloc(sizeof *step);
+            assert(step);
+            samhand__v1__deviation_transition__init(step);
+            step->action = strdup("submit");
+            step->from_state = SAMHAND__V1__DEVIATION_REPORT__STATE__DRAFT;
+            step->to_state = SAMHAND__V1__DEVIATION_REPORT__STATE__SUBMITTED;
+            step->comment = strdup("");
+            step->actor = strdup(actor ? actor : "");
+            step->actor_organization_id =
+                strdup(actor_organization_id ? actor_organization_id : "");
+            step->time = rows_timestamp_us(res, 0, PQnfields(res) - 1);
+            r->history = malloc(sizeof *r->history);
+            assert(r->history && step->action && step->comment && step->actor &&
+                   step->actor_organization_id);
+            r->history[0] = step;
+            r->n_history = 1;
+            PQclear(res);
+            *out = r;
+            return 0;
+        }
+        PQclear(res);
+        /* the year's first report: its base, then the report */
         if (attempt > 0 || s_reference_year(db, series) != 0)
             return -1;
     }

@@ -75,6 +75,16 @@ int deviation_store_change(db_t *db, const char *id, const deviation_change_t *c
  * number a failed transaction took is not given again. */
 int deviation_store_give_reference(db_t *db, const char *id, bool is_proposal, char reference[32]);
 
+/* Inserts the form `req` as a report already submitted by `change` (its
+ * deadlines and settings version), with the year's next reference of its
+ * series and its one transition (submit, from DRAFT) by `actor`: the row
+ * is written once. *out: the report as deviation_store_get reads it. */
+int deviation_store_insert_submitted(db_t *db, const Samhand__V1__CreateDeviationRequest *req,
+                                     const char *reporter_subject, const deviation_change_t *change,
+                                     bool is_proposal, const char *actor,
+                                     const char *actor_organization_id,
+                                     Samhand__V1__DeviationReport **out);
+
 int deviation_store_transition(db_t *db, const char *id, const char *action, const char *from,
                                const char *to, const char *comment, const char *actor,
                                const char *actor_organization_id);

@@ -898,6 +898,49 @@ static void test_references_count_by_year(void **state)
     assert_string_equal(fresh, expected);
 }
 
+/* A report made and submitted at once is one row written once, in the
+ * POST's transaction (as a draft submitted it was inserted and updated
+ * twice, each update writing every index of the row anew), and the answer
+ * to the POST is the report as a read of it gives it. */
+static void test_a_submitted_report_is_written_once(void **state)
+{
+    /* every write of a report, by transaction, while the test looks */
+    s_sql_exec("CREATE TABLE public.test_report_writes (report_id uuid, op text, "
+               "xid xid8 DEFAULT pg_current_xact_id())");
+    s_sql_exec("CREATE FUNCTION public.test_report_written() RETURNS trigger LANGUAGE plpgsql "
+               "SECURITY DEFINER AS $$BEGIN INSERT INTO public.test_report_writes (report_id, op) "
+               "VALUES (NEW.id, TG_OP); RETURN NEW; END$$");
+    s_sql_exec("CREATE TRIGGER test_report_written AFTER INSERT OR UPDATE ON deviation.reports "
+               "FOR EACH ROW EXECUTE FUNCTION public.test_report_written()");
+    harness_http_response_t *made =
+        s_as(s_kommune, "POST", "/v1/deviations", s_report(KOMMUNE, SYKEHUS, "", true));
+    harness_expect_status(made, 201);
+    char id[40], sql[400];
+    snprintf(id, sizeof id, "%s", harness_json_text(made, "id"));
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM public.test_report_writes WHERE report_id = '%s' AND xid = "
+             "(SELECT xid FROM public.test_report_writes WHERE report_id = '%s' AND op = "
+             "'INSERT')",
+             id, id);
+    long writes = s_sql_count(sql);
+    s_sql_exec("DROP TRIGGER test_report_written ON deviation.reports");
+    s_sql_exec("DROP FUNCTION public.test_report_written()");
+    s_sql_exec("DROP TABLE public.test_report_writes");
+    assert_int_equal(writes, 1);
+    assert_string_equal(harness_json_text(made, "state"), "SUBMITTED");
+    assert_int_equal(strncmp(harness_json_text(made, "reference"), "AVV-", 4), 0);
+    char path[80];
+    snprintf(path, sizeof path, "/v1/deviations/%s", id);
+    harness_http_response_t *read = s_as(s_kommune, "GET", path, NULL);
+    harness_expect_status(read, 200);
+    assert_non_null(made->json);
+    assert_non_null(read->json);
+    if (!json_equal(made->json, read->json))
+        fail_msg("the POST answered\n%s\nand a read gives\n%s", made->body, read->body);
+    harness_http_response_free(&made);
+    harness_http_response_free(&read);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -915,6 +958,7 @@ int main(void)
         cmocka_unit_test(test_reads_are_logged),
         cmocka_unit_test(test_newest_first),
         cmocka_unit_test(test_references_count_by_year),
+        cmocka_unit_test(test_a_submitted_report_is_written_once),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
