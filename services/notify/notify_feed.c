@@ -24,9 +24,13 @@ static bool s_changes_principals(const Samhand__V1__Event *event)
 int notify_inbox_apply_run(db_t *db, Samhand__V1__Event *const *events, size_t n, void *context)
 {
     bool *is_new = calloc(n, sizeof *is_new);
+    /* what falls due, the run's in one statement at its end (nothing of
+     * the run reads it) */
+    rows_batch_t *due = notify_store_due_batch();
     notify_store_directory_t directory;
-    if (!is_new || notify_store_directory_init(&directory) != 0) {
+    if (!is_new || !due || notify_store_directory_init(&directory) != 0) {
         free(is_new);
+        rows_batch_destroy(&due);
         return -1;
     }
     int rc = 0;
@@ -57,12 +61,15 @@ int notify_inbox_apply_run(db_t *db, Samhand__V1__Event *const *events, size_t n
             }
             if (notify_store_directory_flush(&directory, db) != 0 ||
                 notify_mail_plan(db, events[i], context) != 0 ||
-                notify_reminder_keep(db, events[i]) != 0)
+                notify_reminder_keep(due, events[i]) != 0)
                 rc = -1;
         }
     }
     if (rc == 0)
         rc = notify_store_directory_flush(&directory, db);
+    if (rc == 0)
+        rc = rows_batch_flush(due, db);
+    rows_batch_destroy(&due);
     notify_store_directory_clear(&directory);
     free(is_new);
     return rc;

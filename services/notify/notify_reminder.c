@@ -22,14 +22,14 @@
 
 /* ------------------------------------------------------------ what is due */
 
-static int s_keep(db_t *db, const char *kind, const char *id, const char *title,
+static int s_keep(rows_batch_t *due, const char *kind, const char *id, const char *title,
                   const char *due_date, const char *organizations, const char *committee_id)
 {
-    const char *params[] = {kind, id, title, due_date, organizations, committee_id};
-    return notify_store_due_keep(db, params);
+    const char *row[] = {kind, id, title, due_date, organizations, committee_id};
+    return rows_batch_add(due, row);
 }
 
-static int s_keep_action(db_t *db, const Samhand__V1__Event *e)
+static int s_keep_action(rows_batch_t *due, const Samhand__V1__Event *e)
 {
     Samhand__V1__Action *a = samhand__v1__action__unpack(NULL, e->data.len, e->data.data);
     if (!a)
@@ -41,9 +41,10 @@ static int s_keep_action(db_t *db, const Samhand__V1__Event *e)
     char *title = NULL;
     if (organizations && asprintf(&title, "Oppfølgingspunkt %d: %s", a->number, a->description) < 0)
         title = NULL;
-    int rc = title ? s_keep(db, "action", a->id, title, open && a->due_date[0] ? a->due_date : NULL,
-                            organizations, a->committee_id[0] ? a->committee_id : NULL)
-                   : -1;
+    int rc = title
+                 ? s_keep(due, "action", a->id, title, open && a->due_date[0] ? a->due_date : NULL,
+                          organizations, a->committee_id[0] ? a->committee_id : NULL)
+                 : -1;
     free(title);
     free(organizations);
     samhand__v1__action__free_unpacked(a, NULL);
@@ -62,7 +63,7 @@ static const char *s_open_due(const Samhand__V1__Deadline *d)
                : NULL;
 }
 
-static int s_keep_deviation(db_t *db, const Samhand__V1__Event *e)
+static int s_keep_deviation(rows_batch_t *due, const Samhand__V1__Event *e)
 {
     Samhand__V1__DeviationReport *r =
         samhand__v1__deviation_report__unpack(NULL, e->data.len, e->data.data);
@@ -82,10 +83,10 @@ static int s_keep_deviation(db_t *db, const Samhand__V1__Event *e)
     bool submitted = r->state == SAMHAND__V1__DEVIATION_REPORT__STATE__SUBMITTED;
     bool awaiting =
         submitted || r->state == SAMHAND__V1__DEVIATION_REPORT__STATE__AWAITING_RESPONSE;
-    int rc = s_keep(db, "deviation_acknowledge", r->id, acknowledge,
+    int rc = s_keep(due, "deviation_acknowledge", r->id, acknowledge,
                     submitted ? s_open_due(r->acknowledge_deadline) : NULL, organizations, NULL);
     if (rc == 0)
-        rc = s_keep(db, "deviation_answer", r->id, answer,
+        rc = s_keep(due, "deviation_answer", r->id, answer,
                     awaiting ? s_open_due(r->answer_deadline) : NULL, organizations, NULL);
     samhand__v1__deviation_report__free_unpacked(r, NULL);
     return rc;
@@ -93,7 +94,7 @@ static int s_keep_deviation(db_t *db, const Samhand__V1__Event *e)
 
 /* The measures (tiltak) of a joint analysis, like a committee's actions:
  * each open one due for its owner organisation; done or cancelled, nothing. */
-static int s_keep_analysis(db_t *db, const Samhand__V1__Event *e)
+static int s_keep_analysis(rows_batch_t *due, const Samhand__V1__Event *e)
 {
     Samhand__V1__JointAnalysis *a =
         samhand__v1__joint_analysis__unpack(NULL, e->data.len, e->data.data);
@@ -114,7 +115,7 @@ static int s_keep_analysis(db_t *db, const Samhand__V1__Event *e)
             rc = -1;
             break;
         }
-        rc = s_keep(db, "analysis_measure", m->id, title,
+        rc = s_keep(due, "analysis_measure", m->id, title,
                     open && m->due_date[0] ? m->due_date : NULL,
                     m->owner_organization_id[0] ? organizations : "[]", NULL);
         free(title);
@@ -123,14 +124,14 @@ static int s_keep_analysis(db_t *db, const Samhand__V1__Event *e)
     return rc;
 }
 
-int notify_reminder_keep(db_t *db, const Samhand__V1__Event *event)
+int notify_reminder_keep(rows_batch_t *due, const Samhand__V1__Event *event)
 {
     if (strcmp(event->data_type, "samhand.v1.JointAnalysis") == 0)
-        return s_keep_analysis(db, event);
+        return s_keep_analysis(due, event);
     if (strcmp(event->data_type, "samhand.v1.Action") == 0)
-        return s_keep_action(db, event);
+        return s_keep_action(due, event);
     if (strcmp(event->data_type, "samhand.v1.DeviationReport") == 0)
-        return s_keep_deviation(db, event);
+        return s_keep_deviation(due, event);
     return 0;
 }
 

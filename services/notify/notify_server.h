@@ -195,8 +195,9 @@ int notify_key_bytes(const char *text, const char *prefix, unsigned char *key, i
 void notify_secret_seal_plain(db_t *db, void *context);
 
 /* Keeps what falls due (open actions, deviation deadlines) from an event,
- * for the reminders. 0 or -1 (try the event again later). */
-int notify_reminder_keep(db_t *db, const Samhand__V1__Event *event);
+ * for the reminders, in `due` (notify_store_due_batch: written with the
+ * run). 0 or -1 (try the event again later). */
+int notify_reminder_keep(rows_batch_t *due, const Samhand__V1__Event *event);
 
 /* Plans today's reminder digests, one mail per address listing what falls
  * due within the next working days and what is overdue, once a day from

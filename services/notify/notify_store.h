@@ -287,10 +287,11 @@ void notify_feed_events_free(notify_feed_event_t *rows, int n);
 
 /* ---- the reminders (notify_store_reminder.c) */
 
-/* params: kind, id, title, due date (YYYY-MM-DD, or NULL: nothing due),
- * organisations (JSON array), committee (or NULL): what falls due, kept
- * or changed. 0 or -1. */
-int notify_store_due_keep(db_t *db, const char *const params[6]);
+/* What falls due, kept or changed, a run's rows in one statement: each
+ * row kind, id, title, due date (YYYY-MM-DD, or NULL: nothing due),
+ * organisations (JSON array), committee (or NULL), the last of each kind
+ * and id kept (rows_batch_add, rows_batch_flush). */
+rows_batch_t *notify_store_due_batch(void);
 /* Marks `today` as planned: 1 and the id of its digests in `digest_id`
  * when this call marked it, 0 when it was planned already, -1. */
 int notify_store_digest_day(db_t *db, const char *today, char digest_id[40]);

@@ -7,22 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-int notify_store_due_keep(db_t *db, const char *const params[6])
+/* A run's due items in one upsert, the last of each (kind, id) kept; titles
+ * are cut at 240 characters (a long action description), where the
+ * database counts characters rather than bytes. */
+static const char *const s_due_columns[] = {
+    "kind", "id", "title", "due_date", "organization_ids", "committee_id"};
+static const char s_due_sql[] =
+    "INSERT INTO due_items (kind, id, title, due_date, organization_ids, committee_id) SELECT "
+    "DISTINCT ON (kind, id) kind, id, left(title, 240) || CASE WHEN length(title) > 240 THEN '…' "
+    "ELSE '' END, due_date, ARRAY(SELECT "
+    "jsonb_array_elements_text(organization_ids::jsonb)::uuid), "
+    "committee_id FROM jsonb_to_recordset($1::jsonb) AS r(n int, kind text, id uuid, title text, "
+    "due_date date, organization_ids text, committee_id uuid) ORDER BY kind, id, n DESC "
+    "ON CONFLICT (kind, id) DO UPDATE SET title = EXCLUDED.title, due_date = EXCLUDED.due_date, "
+    "organization_ids = EXCLUDED.organization_ids, committee_id = EXCLUDED.committee_id";
+
+rows_batch_t *notify_store_due_batch(void)
 {
-    /* titles are cut at 240 characters (a long action description), where
-     * the database counts characters rather than bytes */
-    return rows_exec(
-               db,
-               "INSERT INTO due_items (kind, id, title, due_date, organization_ids, "
-               "committee_id) VALUES ($1, $2, left($3, 240) || CASE WHEN length($3) > 240 THEN '…' "
-               "ELSE '' END, $4::date, ARRAY(SELECT "
-               "jsonb_array_elements_text($5::jsonb)::uuid), $6) ON CONFLICT (kind, id) DO "
-               "UPDATE SET title = EXCLUDED.title, due_date = EXCLUDED.due_date, "
-               "organization_ids = EXCLUDED.organization_ids, committee_id = "
-               "EXCLUDED.committee_id",
-               6, params) < 0
-               ? -1
-               : 0;
+    return rows_batch_new(s_due_sql, s_due_columns, sizeof s_due_columns / sizeof(char *));
 }
 
 int notify_store_digest_day(db_t *db, const char *today, char digest_id[40])
