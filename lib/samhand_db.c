@@ -311,14 +311,20 @@ static int s_ok(const PGresult *res)
     return status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
 }
 
+#define STEPS_MAX 8 /* statements of one round trip */
+
 /* Runs `steps` in one round trip (libpq pipeline mode when more than one).
  * Returns the last step's result when every step succeeded; otherwise NULL
- * with the first failure's error set. */
-static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
+ * with the first failure's error set. With `each`, every step's result
+ * goes there instead (each[i], the caller's to clear), or none when one
+ * failed, and the return value is only whether all succeeded (each[n-1]). */
+static PGresult *s_run_each(db_t *db, const s_step_t *steps, int n, PGresult **each)
 {
-    char names[4][16];
-    const char *statements[4];
-    assert(n >= 1 && n <= 4);
+    char names[STEPS_MAX][16];
+    const char *statements[STEPS_MAX];
+    assert(n >= 1 && n <= STEPS_MAX);
+    for (int i = 0; each && i < n; i++)
+        each[i] = NULL;
     for (int i = 0; i < n; i++) {
         statements[i] = s_statement(db, steps[i].sql, steps[i].nparams, names[i]);
         if (!statements[i])
@@ -331,8 +337,11 @@ static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
                                           steps[0].params, steps[0].lengths, steps[0].formats, 0)
                     : PQsendQueryParams(db->conn, steps[0].sql, steps[0].nparams, NULL,
                                         steps[0].params, steps[0].lengths, steps[0].formats, 0));
-        if (s_ok(res))
+        if (s_ok(res)) {
+            if (each)
+                each[0] = res;
             return res;
+        }
         s_set_error(db, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn),
                     res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
         PQclear(res);
@@ -367,12 +376,19 @@ static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
             s_set_error(db, PQresultErrorMessage(res), PQresultErrorField(res, PG_DIAG_SQLSTATE));
             failed = 1;
         }
-        if (i == n - 1 && !failed)
+        if (each && !failed)
+            each[i] = res;
+        else if (i == n - 1 && !failed)
             last = res;
         else
             PQclear(res);
         PQclear(s_result(db)); /* the NULL that ends this step */
     }
+    if (each && failed) /* all or none */
+        for (int i = 0; i < n; i++)
+            PQclear(each[i]), each[i] = NULL;
+    if (each && !failed)
+        last = each[n - 1];
     PGresult *sync;
     while ((sync = s_result(db)) != NULL) {
         ExecStatusType status = PQresultStatus(sync);
@@ -382,22 +398,38 @@ static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
     }
     PQexitPipelineMode(db->conn);
     if (failed) {
-        PQclear(last);
+        if (!each)
+            PQclear(last);
         return NULL;
     }
     return last;
 }
 
+static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
+{
+    return s_run_each(db, steps, n, NULL);
+}
+
 static const s_step_t s_begin_step = {"BEGIN", 0, NULL, NULL, NULL};
 
-PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const *params,
-                       const int *lengths, const int *formats)
+/* Runs `steps` (the caller's, after a free place for a BEGIN at steps[0])
+ * as db_query does one statement: with a BEGIN not yet sent, and again
+ * once on a new connection when the connection was lost before anything
+ * of a transaction was done. */
+static PGresult *s_run_retrying(db_t *db, s_step_t *steps, int n, PGresult **each)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
-        /* a BEGIN not yet sent travels with this statement */
+        /* a BEGIN not yet sent travels with the statements */
         int with_begin = db->begin_pending;
-        s_step_t steps[2] = {s_begin_step, {sql, nparams, params, lengths, formats}};
-        PGresult *res = with_begin ? s_run(db, steps, 2) : s_run(db, steps + 1, 1);
+        PGresult *begun[STEPS_MAX];
+        steps[0] = s_begin_step;
+        PGresult *res = !with_begin ? s_run_each(db, steps + 1, n, each)
+                        : each      ? s_run_each(db, steps, n + 1, begun)
+                                    : s_run(db, steps, n + 1);
+        if (res && with_begin && each) {
+            PQclear(begun[0]);
+            memcpy(each, begun + 1, (size_t)n * sizeof *each);
+        }
         if (PQstatus(db->conn) != CONNECTION_BAD)
             db->begin_pending = 0;
         if (res)
@@ -424,6 +456,25 @@ PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const
         snprintf(db->sqlstate, sizeof db->sqlstate, "08006");
     }
     return NULL;
+}
+
+PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const *params,
+                       const int *lengths, const int *formats)
+{
+    s_step_t steps[2] = {s_begin_step, {sql, nparams, params, lengths, formats}};
+    return s_run_retrying(db, steps, 1, NULL);
+}
+
+int db_query_each(db_t *db, const db_statement_t *statements, int n, PGresult **results)
+{
+    assert(n >= 1 && n < STEPS_MAX);
+    s_step_t steps[STEPS_MAX];
+    for (int i = 0; i < n; i++)
+        steps[i + 1] =
+            (s_step_t){statements[i].sql, statements[i].nparams, statements[i].params, NULL, NULL};
+    for (int i = 0; i < n; i++)
+        results[i] = NULL;
+    return s_run_retrying(db, steps, n, results) ? 0 : -1;
 }
 
 PGresult *db_query(db_t *db, const char *sql, int nparams, const char *const *params)

@@ -38,6 +38,20 @@ PGresult *db_query(db_t *db, const char *sql, int nparams, const char *const *pa
 PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const *params,
                        const int *lengths, const int *formats);
 
+/* One statement of db_query_each: as db_query's arguments. */
+typedef struct {
+    const char *sql;
+    int nparams;
+    const char *const *params;
+} db_statement_t;
+
+/* Runs `n` statements (at most 7) in one round trip (libpq's pipeline
+ * mode), each as db_query would run it: for reads that do not wait on each
+ * other's answers (a meeting, its items, its attendance). 0 and each
+ * statement's result in results[i] (the caller PQclears every one), or -1
+ * and none: db_error() and db_sqlstate() tell the first failure's. */
+int db_query_each(db_t *db, const db_statement_t *statements, int n, PGresult **results);
+
 /* As db_query, planned afresh at every call instead of prepared once on
  * the connection: for a statement whose best plan changes as its tables
  * grow (a plan cached while a table was small scans it whole), run seldom

@@ -182,12 +182,19 @@ int rows_list(db_t *db, const char *sql, int n, const char *const *params, rows_
 int rows_children(db_t *db, const char *sql, int n, const char *const *params,
                   rows_convert_fn convert, ProtobufCMessage *parent, const char *field)
 {
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field_by_name(parent->descriptor, field);
-    assert(f && f->label == PROTOBUF_C_LABEL_REPEATED && f->type == PROTOBUF_C_TYPE_MESSAGE);
     PGresult *res = db_query(db, sql, n, params);
     if (!res)
         return -1;
+    rows_children_of(res, convert, parent, field);
+    return 0;
+}
+
+void rows_children_of(PGresult *res, rows_convert_fn convert, ProtobufCMessage *parent,
+                      const char *field)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(parent->descriptor, field);
+    assert(f && f->label == PROTOBUF_C_LABEL_REPEATED && f->type == PROTOBUF_C_TYPE_MESSAGE);
     int rows = PQntuples(res);
     ProtobufCMessage **items = calloc((size_t)rows + 1, sizeof *items);
     assert(items);
@@ -196,7 +203,6 @@ int rows_children(db_t *db, const char *sql, int n, const char *const *params,
     PQclear(res);
     *(ProtobufCMessage ***)((char *)parent + f->offset) = items;
     *(size_t *)((char *)parent + f->quantifier_offset) = (size_t)rows;
-    return 0;
 }
 
 void rows_page_params(int64_t after, int limit, char after_text[24], char limit_text[16])

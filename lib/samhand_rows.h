@@ -96,6 +96,9 @@ int rows_list(db_t *db, const char *sql, int n, const char *const *params, rows_
  * was. */
 int rows_children(db_t *db, const char *sql, int n, const char *const *params,
                   rows_convert_fn convert, ProtobufCMessage *parent, const char *field);
+/* As rows_children, from a result already had (db_query_each); clears it. */
+void rows_children_of(PGresult *res, rows_convert_fn convert, ProtobufCMessage *parent,
+                      const char *field);
 
 /* The text parameters of a page: rows after `after`, limit + 1 of them. */
 void rows_page_params(int64_t after, int limit, char after_text[24], char limit_text[16]);

@@ -185,7 +185,7 @@ int agenda_emergency_meeting(bus_call_t *call)
     m = NULL;
     if (agenda_store_meeting_in_emergency(call->db, meeting_id, e->id) != 0 ||
         agenda_store_item_insert(call->db, meeting_id, 1, &item, 0, NULL) != 0 ||
-        agenda_store_meeting_get(call->db, meeting_id, true, &m) != 0 ||
+        agenda_store_meeting_get(call->db, meeting_id, true, false, &m) != 0 ||
         agenda_store_committee_get(call->db, e->committee_id, &committee) != 0) {
         bus_call_fail_db(call, "call crisis meeting");
         goto done;

@@ -60,7 +60,7 @@ static int s_keep_notice(bus_call_t *call, const char *id, int version)
 {
     Samhand__V1__KeptNotice kept = SAMHAND__V1__KEPT_NOTICE__INIT;
     int rc = -1;
-    if (agenda_store_meeting_get(call->db, id, false, &kept.meeting) != 0 ||
+    if (agenda_store_meeting_get(call->db, id, false, false, &kept.meeting) != 0 ||
         agenda_store_documents_of_meeting(call->db, id, &kept.case_documents,
                                           &kept.n_case_documents) != 0 ||
         agenda_store_notice_keep(call->db, id, version, &kept) != 0)

@@ -162,7 +162,7 @@ static int s_load(bus_call_t *call, const char *id, const s_read_t *how, Samhand
 {
     if (!check_uuid(id))
         return bus_call_fail(call, BUS_NOT_FOUND, "id", "meeting %s does not exist", id);
-    int rc = agenda_store_meeting_get(call->db, id, how->lock, out);
+    int rc = agenda_store_meeting_get(call->db, id, how->lock, true, out);
     if (rc < 0)
         return bus_call_fail_db(call, "read meeting");
     /* events of a draft go to those with a key, as drafts do */
@@ -201,10 +201,7 @@ static int s_load(bus_call_t *call, const char *id, const s_read_t *how, Samhand
     }
     if (standing != AGENDA_STANDING_RUNS)
         m->has_unpublished_changes = false;
-    if (agenda_store_notice_versions(call->db, m) != 0) {
-        bus_call_fail_db(call, "read the notices");
-        goto done;
-    }
+    /* the notices' versions came with the meeting's row */
     agenda_meeting_fill_times(m);
     if (standing == AGENDA_STANDING_NONE)
         s_redact(m, kept ? kept->meeting : NULL);

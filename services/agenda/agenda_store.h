@@ -140,9 +140,11 @@ typedef struct {
 
 int agenda_store_meeting_insert(db_t *db, const agenda_meeting_fields_t *fields,
                                 Samhand__V1__Meeting **out);
-/* The meeting with its agenda items in order (times not yet filled in).
- * `lock` takes the row for the rest of the transaction. */
-int agenda_store_meeting_get(db_t *db, const char *id, bool lock, Samhand__V1__Meeting **out);
+/* The meeting with its agenda items in order and its attendance (times
+ * not yet filled in), and its notices' versions when asked, in one round
+ * trip. `lock` takes the row for the rest of the transaction. */
+int agenda_store_meeting_get(db_t *db, const char *id, bool lock, bool with_notice_versions,
+                             Samhand__V1__Meeting **out);
 /* NULL fields keep their values. */
 int agenda_store_meeting_update(db_t *db, const char *id, const agenda_meeting_fields_t *fields);
 /* from/to: seconds since the epoch as text, or NULL; drafts only when
@@ -167,8 +169,6 @@ int agenda_store_notice_get(db_t *db, const char *meeting_id, int version,
 /* Whether notice `version` gives the meeting another start than the
  * notice before it: 1, 0 (the same, or no notice before), -1. */
 int agenda_store_notice_moved(db_t *db, const char *meeting_id, int version);
-/* Fills m->notice_versions with the notices kept of the meeting. 0 or -1. */
-int agenda_store_notice_versions(db_t *db, Samhand__V1__Meeting *m);
 
 typedef struct {
     const char *kind, *title, *description, *exemption_basis, *public_title;

@@ -130,28 +130,45 @@ ProtobufCMessage *agenda_rows_attendance(const PGresult *res, int row)
     return &a->base;
 }
 
-int agenda_store_meeting_get(db_t *db, const char *id, bool lock, Samhand__V1__Meeting **out)
+static ProtobufCMessage *s_notice_version(const PGresult *res, int row);
+
+#define NOTICE_VERSIONS_SQL                                                                        \
+    "SELECT version, " ROWS_TIMESTAMP_US("published_at") " FROM notice_versions "                  \
+                                                         "WHERE meeting_id = $1 ORDER BY version"
+
+int agenda_store_meeting_get(db_t *db, const char *id, bool lock, bool with_notice_versions,
+                             Samhand__V1__Meeting **out)
 {
     const char *params[] = {id};
-    int rc = rows_one(db,
-                      lock ? "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = $1 FOR UPDATE"
-                           : "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = $1",
-                      1, params, s_meeting, (ProtobufCMessage **)out);
-    if (rc != 0)
-        return rc;
-    if (rows_children(
-            db, "SELECT " ITEM_COLUMNS " FROM agenda_items WHERE meeting_id = $1 ORDER BY position",
-            1, params, s_item, &(*out)->base, "items") != 0 ||
-        rows_children(db,
-                      "SELECT a.person_id, a.status, coalesce(a.deputy_for::text, ''), p.name "
-                      "FROM attendance a JOIN persons p ON p.id = a.person_id "
-                      "WHERE a.meeting_id = $1 ORDER BY p.name, a.person_id",
-                      1, params, agenda_rows_attendance, &(*out)->base, "attendance") != 0) {
-        protobuf_c_message_free_unpacked(&(*out)->base, NULL);
-        *out = NULL;
+    /* one round trip: the row (locked first, when asked), then its lists */
+    const db_statement_t reads[] = {
+        {lock ? "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = $1 FOR UPDATE"
+              : "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = $1",
+         1, params},
+        {"SELECT " ITEM_COLUMNS " FROM agenda_items WHERE meeting_id = $1 ORDER BY position", 1,
+         params},
+        {"SELECT a.person_id, a.status, coalesce(a.deputy_for::text, ''), p.name "
+         "FROM attendance a JOIN persons p ON p.id = a.person_id "
+         "WHERE a.meeting_id = $1 ORDER BY p.name, a.person_id",
+         1, params},
+        {NOTICE_VERSIONS_SQL, 1, params}};
+    int n = with_notice_versions ? 4 : 3;
+    PGresult *res[4];
+    if (db_query_each(db, reads, n, res) != 0)
         return -1;
+    bool found = PQntuples(res[0]) > 0;
+    if (found) {
+        *out = (Samhand__V1__Meeting *)s_meeting(res[0], 0);
+        rows_children_of(res[1], s_item, &(*out)->base, "items");
+        rows_children_of(res[2], agenda_rows_attendance, &(*out)->base, "attendance");
+        if (with_notice_versions)
+            rows_children_of(res[3], s_notice_version, &(*out)->base, "notice_versions");
+    } else {
+        for (int i = 1; i < n; i++)
+            PQclear(res[i]);
     }
-    return 0;
+    PQclear(res[0]);
+    return found ? 0 : 1;
 }
 
 int agenda_store_meeting_update(db_t *db, const char *id, const agenda_meeting_fields_t *f)
@@ -354,15 +371,4 @@ static ProtobufCMessage *s_notice_version(const PGresult *res, int row)
                              : SAMHAND__V1__NOTICE_VERSION__KIND__NOTICE;
     v->publish_time = rows_timestamp_us(res, row, 1);
     return &v->base;
-}
-
-int agenda_store_notice_versions(db_t *db, Samhand__V1__Meeting *m)
-{
-    const char *params[] = {m->id};
-    return rows_children(
-        db,
-        "SELECT version, " ROWS_TIMESTAMP_US(
-            "published_at") " FROM "
-                            "notice_versions WHERE meeting_id = $1 ORDER BY version",
-        1, params, s_notice_version, &m->base, "notice_versions");
 }

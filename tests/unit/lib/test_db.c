@@ -446,6 +446,61 @@ static void test_a_prepared_statement_is_planned_anew_as_its_tables_grow(void **
     db_destroy(&db);
 }
 
+/* Statements sent together (db_query_each) each give their own result, in
+ * order, each seeing what those before it did, with the BEGIN not yet
+ * sent; one failing gives none of them, its error, and the transaction to
+ * roll back; a connection lost before them is made again. */
+static void test_statements_sent_together_answer_each(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    assert_non_null(db);
+    const char *id[] = {"41"}, *name[] = {"41", "together"};
+    const db_statement_t write_and_read[] = {
+        {"INSERT INTO things (id, name) VALUES ($1, $2)", 2, name},
+        {"SELECT name FROM things WHERE id = $1", 1, id},
+        {"SELECT count(*) FROM things WHERE id >= $1::int - 40", 1, id}};
+    PGresult *res[3];
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(db_query_each(db, write_and_read, 3, res), 0);
+    assert_int_equal(PQresultStatus(res[0]), PGRES_COMMAND_OK);
+    assert_string_equal(PQgetvalue(res[1], 0, 0), "together");
+    int before = atoi(PQgetvalue(res[2], 0, 0));
+    for (int i = 0; i < 3; i++)
+        PQclear(res[i]);
+    db_rollback(db); /* the BEGIN went with them: nothing stays */
+    assert_int_equal(s_count(db, "SELECT count(*) FROM things WHERE id = 41"), 0);
+    assert_true(before >= 1);
+
+    const char *one[] = {"1", "dup"};
+    const db_statement_t failing[] = {{"SELECT name FROM things WHERE id = $1", 1, id},
+                                      {"INSERT INTO things (id, name) VALUES ($1, $2)", 2, one},
+                                      {"SELECT name FROM things WHERE id = $1", 1, id}};
+    assert_int_equal(db_begin(db), 0);
+    res[0] = res[1] = res[2] = (PGresult *)1;
+    assert_int_equal(db_query_each(db, failing, 3, res), -1);
+    for (int i = 0; i < 3; i++)
+        assert_null(res[i]);
+    assert_string_equal(db_sqlstate(db), "23505");
+    db_rollback(db);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM things WHERE id = 1"), 1);
+
+    db_t *killer = db_new(s_url, "dbtest", 5000);
+    PGresult *pid = db_query(db, "SELECT pg_backend_pid()", 0, NULL);
+    const char *pids[] = {PQgetvalue(pid, 0, 0)};
+    PQclear(db_query(killer, "SELECT pg_terminate_backend($1::int)", 1, pids));
+    PQclear(pid);
+    const db_statement_t reads[] = {
+        {"SELECT name FROM things WHERE id = $1", 1, (const char *[]){"1"}},
+        {"SELECT count(*) FROM things WHERE id = $1", 1, id}};
+    assert_int_equal(db_query_each(db, reads, 2, res), 0);
+    assert_string_equal(PQgetvalue(res[0], 0, 0), "a");
+    assert_string_equal(PQgetvalue(res[1], 0, 0), "0");
+    PQclear(res[0]);
+    PQclear(res[1]);
+    db_destroy(&killer);
+    db_destroy(&db);
+}
+
 int main(void)
 {
     s_url = harness_database_url();
@@ -464,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_errors_carry_sqlstate),
         cmocka_unit_test(test_a_statement_without_parameters_is_planned_for_the_table_now),
         cmocka_unit_test(test_a_prepared_statement_is_planned_anew_as_its_tables_grow),
+        cmocka_unit_test(test_statements_sent_together_answer_each),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
