@@ -33,6 +33,8 @@ typedef struct {
     bool is_gone;   /* deallocated, not prepared again: prepared at its next use */
 } s_prepared_t;
 
+#define DEFERRED_MAX 4 /* events of a transaction waiting for its next statement */
+
 struct db {
     PGconn *conn;
     s_prepared_t prepared[PREPARED_MAX];
@@ -43,6 +45,15 @@ struct db {
     char *session_sql; /* run after each connect: db_set_session */
     int in_transaction;
     int begin_pending; /* BEGIN asked for, sent with the next statement */
+    /* events appended to the outbox in this transaction and not yet sent:
+     * their inserts travel with the next statement or the COMMIT */
+    struct s_deferred {
+        char *type, *subject;
+        uint8_t *packed;
+        const char *params[3];
+        int lengths[3], formats[3];
+    } deferred[DEFERRED_MAX];
+    int n_deferred;
     /* queue items this transaction moves, counted when it commits */
     struct {
         const char *queue, *flow;
@@ -270,6 +281,18 @@ db_t *db_new(const char *url, const char *schema, int wait_ms)
     return db;
 }
 
+/* Lets go of the events waiting for their insert (sent, or gone with their
+ * transaction). */
+static void s_deferred_forget(db_t *db)
+{
+    for (int i = 0; i < db->n_deferred; i++) {
+        free(db->deferred[i].type);
+        free(db->deferred[i].subject);
+        free(db->deferred[i].packed);
+    }
+    db->n_deferred = 0;
+}
+
 void db_destroy(db_t **db_p)
 {
     if (!db_p || !*db_p)
@@ -277,6 +300,7 @@ void db_destroy(db_t **db_p)
     db_t *db = *db_p;
     if (db->conn)
         PQfinish(db->conn);
+    s_deferred_forget(db);
     s_forget_prepared(db);
     free(db->url);
     free(db->schema);
@@ -311,7 +335,8 @@ static int s_ok(const PGresult *res)
     return status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
 }
 
-#define STEPS_MAX 8 /* statements of one round trip */
+#define STEPS_MAX 16 /* statements of one round trip: BEGIN, the deferred, 8 */
+#define EACH_MAX 8
 
 /* Runs `steps` in one round trip (libpq pipeline mode when more than one).
  * Returns the last step's result when every step succeeded; otherwise NULL
@@ -412,26 +437,50 @@ static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
 
 static const s_step_t s_begin_step = {"BEGIN", 0, NULL, NULL, NULL};
 
-/* Runs `steps` (the caller's, after a free place for a BEGIN at steps[0])
- * as db_query does one statement: with a BEGIN not yet sent, and again
- * once on a new connection when the connection was lost before anything
- * of a transaction was done. */
-static PGresult *s_run_retrying(db_t *db, s_step_t *steps, int n, PGresult **each)
+/* The transaction's id is taken (pg_current_xact_id in FROM, evaluated
+ * before the row's target list, whose identity default takes the
+ * sequence) before its row's sequence: so a transaction holding a sequence
+ * has an id below any id given out after that sequence was read, which is
+ * what the relay's horizon counts on (samhand_relay.c). */
+#define OUTBOX_INSERT                                                                              \
+    "INSERT INTO outbox (type, subject, event) SELECT $1::text, $2::text, $3::bytea "              \
+    "FROM pg_current_xact_id()"
+
+/* Runs the caller's `n` steps as db_query does one statement: after a
+ * BEGIN not yet sent and the outbox inserts deferred (all in one round
+ * trip), and again once on a new connection when the connection was lost
+ * before anything of a transaction was done. `each` as s_run_each's, for
+ * the caller's steps alone. */
+static PGresult *s_run_retrying(db_t *db, const s_step_t *steps, int n, PGresult **each)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
-        /* a BEGIN not yet sent travels with the statements */
         int with_begin = db->begin_pending;
-        PGresult *begun[STEPS_MAX];
-        steps[0] = s_begin_step;
-        PGresult *res = !with_begin ? s_run_each(db, steps + 1, n, each)
-                        : each      ? s_run_each(db, steps, n + 1, begun)
-                                    : s_run(db, steps, n + 1);
-        if (res && with_begin && each) {
-            PQclear(begun[0]);
-            memcpy(each, begun + 1, (size_t)n * sizeof *each);
+        s_step_t all[STEPS_MAX];
+        int lead = 0;
+        if (with_begin)
+            all[lead++] = s_begin_step;
+        for (int i = 0; i < db->n_deferred; i++)
+            all[lead++] = (s_step_t){OUTBOX_INSERT, 3, db->deferred[i].params,
+                                     db->deferred[i].lengths, db->deferred[i].formats};
+        assert(lead + n <= STEPS_MAX);
+        memcpy(all + lead, steps, (size_t)n * sizeof *steps);
+        PGresult *got[STEPS_MAX];
+        PGresult *res = lead == 0 && !each ? s_run(db, all, n) : s_run_each(db, all, lead + n, got);
+        if (res && (lead > 0 || each)) {
+            for (int i = 0; i < lead; i++)
+                PQclear(got[i]);
+            if (each) {
+                memcpy(each, got + lead, (size_t)n * sizeof *each);
+            } else {
+                for (int i = lead; i < lead + n - 1; i++)
+                    PQclear(got[i]);
+                res = got[lead + n - 1];
+            }
         }
         if (PQstatus(db->conn) != CONNECTION_BAD)
             db->begin_pending = 0;
+        if (res || PQstatus(db->conn) != CONNECTION_BAD)
+            s_deferred_forget(db); /* sent; or failed, and the transaction with them */
         if (res)
             return res;
         /* Lost connection before anything of a transaction was done:
@@ -447,6 +496,7 @@ static PGresult *s_run_retrying(db_t *db, s_step_t *steps, int n, PGresult **eac
             break;
         }
     }
+    s_deferred_forget(db);
     if (PQstatus(db->conn) == CONNECTION_BAD) {
         /* a transaction stays open, and lost: what it did went with the
          * old session, so its next statements and its COMMIT fail too
@@ -461,16 +511,16 @@ static PGresult *s_run_retrying(db_t *db, s_step_t *steps, int n, PGresult **eac
 PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const *params,
                        const int *lengths, const int *formats)
 {
-    s_step_t steps[2] = {s_begin_step, {sql, nparams, params, lengths, formats}};
-    return s_run_retrying(db, steps, 1, NULL);
+    s_step_t step = {sql, nparams, params, lengths, formats};
+    return s_run_retrying(db, &step, 1, NULL);
 }
 
 int db_query_each(db_t *db, const db_statement_t *statements, int n, PGresult **results)
 {
-    assert(n >= 1 && n < STEPS_MAX);
-    s_step_t steps[STEPS_MAX];
+    assert(n >= 1 && n <= EACH_MAX);
+    s_step_t steps[EACH_MAX];
     for (int i = 0; i < n; i++)
-        steps[i + 1] =
+        steps[i] =
             (s_step_t){statements[i].sql, statements[i].nparams, statements[i].params, NULL, NULL};
     for (int i = 0; i < n; i++)
         results[i] = NULL;
@@ -620,12 +670,19 @@ static void s_committed(db_t *db)
 
 int db_commit(db_t *db)
 {
-    int had_statements = !db->begin_pending;
-    db->begin_pending = 0;
+    /* a transaction of deferred events alone sends them, BEGIN first */
+    int had_statements = !db->begin_pending || db->n_deferred > 0;
+    if (db->n_deferred == 0)
+        db->begin_pending = 0;
     /* still in the transaction while COMMIT travels: a connection lost now
      * must fail the commit, not retry COMMIT on a new connection, where it
      * would "succeed" with no transaction and the work would be gone */
     int rc = had_statements ? s_command(db, "COMMIT") : 0;
+    /* a deferred insert that failed left COMMIT unrun in the pipeline, and
+     * the transaction open and aborted */
+    if (rc != 0 && PQstatus(db->conn) != CONNECTION_BAD &&
+        PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+        PQclear(s_finish(db, PQsendQuery(db->conn, "ROLLBACK")));
     db->in_transaction = 0;
     if (rc == 0)
         s_committed(db);
@@ -638,6 +695,7 @@ void db_rollback(db_t *db)
 {
     db->n_counts = 0;
     db->n_at_commit = 0;
+    s_deferred_forget(db);
     if (!db->in_transaction)
         return;
     int had_statements = !db->begin_pending;
@@ -896,15 +954,6 @@ static size_t s_pack_event(db_t *db, const char *type, const char *subject,
     return len;
 }
 
-/* The transaction's id is taken (pg_current_xact_id in FROM, evaluated
- * before the row's target list, whose identity default takes the
- * sequence) before its row's sequence: so a transaction holding a sequence
- * has an id below any id given out after that sequence was read, which is
- * what the relay's horizon counts on (samhand_relay.c). */
-#define OUTBOX_INSERT                                                                              \
-    "INSERT INTO outbox (type, subject, event) SELECT $1::text, $2::text, $3::bytea "              \
-    "FROM pg_current_xact_id()"
-
 int db_outbox_append(db_t *db, const char *type, const char *subject, const char *organization_id,
                      const char *committee_id, const ProtobufCMessage *data)
 {
@@ -918,6 +967,30 @@ int db_outbox_append_for(db_t *db, const char *type, const char *subject,
     uint8_t *packed;
     size_t len =
         s_pack_event(db, type, subject, organization_id, committee_id, audience, data, &packed);
+    /* in a transaction the insert waits for the next statement or the
+     * COMMIT and travels with it: no round trip of its own; a fifth, or
+     * one outside a transaction, goes now (with those waiting) */
+    if (db->in_transaction && db->n_deferred < DEFERRED_MAX) {
+        struct s_deferred *d = &db->deferred[db->n_deferred];
+        char *type_copy = strdup(type), *subject_copy = strdup(subject);
+        if (!type_copy || !subject_copy) {
+            free(type_copy);
+            free(subject_copy);
+            free(packed);
+            s_set_error(db, "out of memory", NULL);
+            return -1;
+        }
+        *d = (struct s_deferred){.type = type_copy,
+                                 .subject = subject_copy,
+                                 .packed = packed,
+                                 .params = {type_copy, subject_copy, (const char *)packed},
+                                 .lengths = {0, 0, (int)len},
+                                 .formats = {0, 0, 1}};
+        db->n_deferred++;
+        db_count_at_commit(db, "outbox", "in", 1);
+        s_wake_relay(db);
+        return 0;
+    }
     const char *params[] = {type, subject, (const char *)packed};
     int lengths[] = {0, 0, (int)len};
     int formats[] = {0, 0, 1};
@@ -942,35 +1015,13 @@ int db_outbox_commit_for(db_t *db, const char *type, const char *subject,
                          const db_audience_t *audience, const ProtobufCMessage *data)
 {
     assert(db->in_transaction);
-    uint8_t *packed;
-    size_t len =
-        s_pack_event(db, type, subject, organization_id, committee_id, audience, data, &packed);
-    const char *params[] = {type, subject, (const char *)packed};
-    int lengths[] = {0, 0, (int)len};
-    int formats[] = {0, 0, 1};
-    s_step_t steps[3] = {s_begin_step,
-                         {OUTBOX_INSERT, 3, params, lengths, formats},
-                         {"COMMIT", 0, NULL, NULL, NULL}};
-    /* A failed insert leaves the transaction aborted, and COMMIT then
-     * rolls it back: s_run reports the insert's error. */
-    PGresult *res = db->begin_pending ? s_run(db, steps, 3) : s_run(db, steps + 1, 2);
-    free(packed);
-    int ok = res != NULL;
-    PQclear(res);
-    if (!ok)
+    /* the insert is deferred, and goes with the COMMIT: one round trip */
+    if (db_outbox_append_for(db, type, subject, organization_id, committee_id, audience, data) !=
+        0) {
         db_rollback(db);
-    db->in_transaction = 0;
-    db->begin_pending = 0;
-    if (ok) {
-        db_count_at_commit(db, "outbox", "in", 1);
-        s_wake_relay(db);
-        s_committed(db);
+        return -1;
     }
-    db->n_counts = 0;
-    db->n_at_commit = 0;
-    if (PQstatus(db->conn) == CONNECTION_BAD)
-        snprintf(db->sqlstate, sizeof db->sqlstate, "08006");
-    return ok ? 0 : -1;
+    return db_commit(db);
 }
 
 /* ------------------------------------------------------------ idempotency */

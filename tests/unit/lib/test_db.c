@@ -501,6 +501,61 @@ static void test_statements_sent_together_answer_each(void **state)
     db_destroy(&db);
 }
 
+/* An event appended in a transaction has no round trip of its own: its
+ * insert travels with the transaction's next statement, or its COMMIT.
+ * Seen from the database: a trigger that refuses it answers the statement
+ * after the append (or the commit), which then fails with the refusal's
+ * error; the transaction leaves nothing, and the connection works on. */
+static void test_an_event_travels_with_the_next_statement(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    Samhand__V1__HealthResponse data = SAMHAND__V1__HEALTH_RESPONSE__INIT;
+    PQclear(db_query(db,
+                     "CREATE FUNCTION refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+                     "IF NEW.subject = 'refused' THEN RAISE EXCEPTION 'refused event'; END IF; "
+                     "RETURN NEW; END$$",
+                     0, NULL));
+    PQclear(db_query(db,
+                     "CREATE TRIGGER refuse_event BEFORE INSERT ON outbox FOR EACH ROW "
+                     "EXECUTE FUNCTION refuse_event()",
+                     0, NULL));
+    /* seen by the next statement of its transaction, gone with a rollback */
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(db_outbox_append(db, "no.samhand.test.done", "kept", NULL, NULL, &data.base),
+                     0);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox WHERE subject = 'kept'"), 1);
+    db_rollback(db);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox WHERE subject = 'kept'"), 0);
+    /* refused: the append has not been answered yet; the next statement is */
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(
+        db_outbox_append(db, "no.samhand.test.done", "refused", NULL, NULL, &data.base), 0);
+    const char *twelve[] = {"12"};
+    PGresult *res = db_query(db, "SELECT count(*) FROM things WHERE id = $1", 1, twelve);
+    assert_null(res);
+    assert_string_equal(db_sqlstate(db), "P0001");
+    assert_non_null(strstr(db_error(db), "refused event"));
+    db_rollback(db);
+    /* ... or the commit, which fails and leaves nothing of the transaction */
+    const char *row[] = {"12", "twelve"};
+    assert_int_equal(db_begin(db), 0);
+    PQclear(db_query(db, "INSERT INTO things (id, name) VALUES ($1, $2)", 2, row));
+    assert_int_equal(
+        db_outbox_append(db, "no.samhand.test.done", "refused", NULL, NULL, &data.base), 0);
+    assert_int_equal(db_commit(db), -1);
+    assert_string_equal(db_sqlstate(db), "P0001");
+    assert_int_equal(s_count(db, "SELECT count(*) FROM things WHERE id = 12"), 0);
+    /* a transaction of the event alone, committed with it */
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(db_outbox_append(db, "no.samhand.test.done", "alone", NULL, NULL, &data.base),
+                     0);
+    assert_int_equal(db_commit(db), 0);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox WHERE subject = 'alone'"), 1);
+    PQclear(db_query(db, "DROP TRIGGER refuse_event ON outbox", 0, NULL));
+    PQclear(db_query(db, "DROP FUNCTION refuse_event()", 0, NULL));
+    db_destroy(&db);
+}
+
 int main(void)
 {
     s_url = harness_database_url();
@@ -520,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_a_statement_without_parameters_is_planned_for_the_table_now),
         cmocka_unit_test(test_a_prepared_statement_is_planned_anew_as_its_tables_grow),
         cmocka_unit_test(test_statements_sent_together_answer_each),
+        cmocka_unit_test(test_an_event_travels_with_the_next_statement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

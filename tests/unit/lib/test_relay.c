@@ -360,6 +360,8 @@ static void test_a_later_row_waits_for_an_earlier_transaction(void **state)
     assert_int_equal(db_begin(early), 0);
     assert_int_equal(
         db_outbox_append(early, "no.samhand.test.happened", "early", NULL, NULL, &data.base), 0);
+    /* the row goes with the transaction's next statement */
+    assert_true(s_number(early, "SELECT count(*) FROM outbox WHERE subject = 'early'", NULL) > 0);
     assert_int_equal(
         db_outbox_commit(late, "no.samhand.test.happened", "late", NULL, NULL, &data.base), 0);
     /* nothing while the earlier row's transaction is open */
