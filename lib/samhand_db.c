@@ -448,10 +448,12 @@ static const s_step_t s_begin_step = {"BEGIN", 0, NULL, NULL, NULL};
 
 /* Runs the caller's `n` steps as db_query does one statement: after a
  * BEGIN not yet sent and the outbox inserts deferred (all in one round
- * trip), and again once on a new connection when the connection was lost
- * before anything of a transaction was done. `each` as s_run_each's, for
- * the caller's steps alone. */
-static PGresult *s_run_retrying(db_t *db, const s_step_t *steps, int n, PGresult **each)
+ * trip), and, `may_retry`, again once on a new connection when the
+ * connection was lost before anything of a transaction was done (never a
+ * COMMIT: the first may have committed). `each` as s_run_each's, for the
+ * caller's steps alone. */
+static PGresult *s_run_retrying(db_t *db, const s_step_t *steps, int n, PGresult **each,
+                                bool may_retry)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
         int with_begin = db->begin_pending;
@@ -485,7 +487,7 @@ static PGresult *s_run_retrying(db_t *db, const s_step_t *steps, int n, PGresult
             return res;
         /* Lost connection before anything of a transaction was done:
          * nothing half-done, so reconnect and retry once. */
-        if (PQstatus(db->conn) != CONNECTION_BAD || attempt > 0 ||
+        if (PQstatus(db->conn) != CONNECTION_BAD || attempt > 0 || !may_retry ||
             (db->in_transaction && !with_begin))
             break;
         log_warn("database connection lost, reconnecting: %s", db->error);
@@ -512,7 +514,7 @@ PGresult *db_query_bin(db_t *db, const char *sql, int nparams, const char *const
                        const int *lengths, const int *formats)
 {
     s_step_t step = {sql, nparams, params, lengths, formats};
-    return s_run_retrying(db, &step, 1, NULL);
+    return s_run_retrying(db, &step, 1, NULL, true);
 }
 
 int db_query_each(db_t *db, const db_statement_t *statements, int n, PGresult **results)
@@ -524,7 +526,7 @@ int db_query_each(db_t *db, const db_statement_t *statements, int n, PGresult **
             (s_step_t){statements[i].sql, statements[i].nparams, statements[i].params, NULL, NULL};
     for (int i = 0; i < n; i++)
         results[i] = NULL;
-    return s_run_retrying(db, steps, n, results) ? 0 : -1;
+    return s_run_retrying(db, steps, n, results, true) ? 0 : -1;
 }
 
 PGresult *db_query(db_t *db, const char *sql, int nparams, const char *const *params)
@@ -677,7 +679,10 @@ int db_commit(db_t *db)
     /* still in the transaction while COMMIT travels: a connection lost now
      * must fail the commit, not retry COMMIT on a new connection, where it
      * would "succeed" with no transaction and the work would be gone */
-    int rc = had_statements ? s_command(db, "COMMIT") : 0;
+    s_step_t commit = {"COMMIT", 0, NULL, NULL, NULL};
+    PGresult *res = had_statements ? s_run_retrying(db, &commit, 1, NULL, false) : NULL;
+    int rc = had_statements && !res ? -1 : 0;
+    PQclear(res);
     /* a deferred insert that failed left COMMIT unrun in the pipeline, and
      * the transaction open and aborted */
     if (rc != 0 && PQstatus(db->conn) != CONNECTION_BAD &&

@@ -45,7 +45,7 @@ typedef struct {
     const char *const *params;
 } db_statement_t;
 
-/* Runs `n` statements (at most 7) in one round trip (libpq's pipeline
+/* Runs `n` statements (at most 8) in one round trip (libpq's pipeline
  * mode), each as db_query would run it: for reads that do not wait on each
  * other's answers (a meeting, its items, its attendance). 0 and each
  * statement's result in results[i] (the caller PQclears every one), or -1
@@ -112,7 +112,10 @@ int db_migrate(db_t *db, const db_migration_t *migrations, size_t n);
 int db_schema_version(db_t *db);
 
 /* Appends a samhand.v1.Event to the outbox inside the caller's transaction,
- * so the event exists exactly when the change it records does. `data` is
+ * so the event exists exactly when the change it records does. In a
+ * transaction its insert is sent with the next statement or the COMMIT
+ * (no round trip of its own): an insert refused fails that statement, or
+ * the commit, with the insert's error and SQLSTATE. `data` is
  * the aggregate after the change; `organization_id` and `committee_id` (or
  * NULL) let consumers filter what a subscriber may see. The event id is a
  * fresh UUID; the sequence is the outbox row's. Returns 0 or -1. */

@@ -329,29 +329,34 @@ int deviation_store_insert_submitted(db_t *db, const Samhand__V1__CreateDeviatio
             "$25::integer, " REFERENCE_OF_N " FROM n RETURNING *), "
             "t AS (INSERT INTO transitions (report_id, action, from_state, to_state, comment, "
             "actor, actor_organization_id) SELECT id, $27, 'DRAFT', 'SUBMITTED', '', $1, "
-            "nullif($26, '')::uuid FROM made RETURNING " ROWS_TIMESTAMP_US(
-                "created_at") " AS transition_time) "
+            "nullif($26, '')::uuid FROM made RETURNING action AS t_action, from_state AS t_from, "
+            "to_state AS t_to, comment AS t_comment, actor AS t_actor, "
+            "coalesce(actor_organization_id::text, '') AS t_organization, " ROWS_TIMESTAMP_US(
+                "created_at") " AS t_time) "
                               "SELECT " REPORT_COLUMNS
-                              ", t.transition_time FROM made AS reports, t",
+                              ", t.t_action, t.t_from, t.t_to, t.t_comment, "
+                              "t.t_actor, t.t_organization, t.t_time FROM made AS reports, t",
             27, params);
         if (!res)
             return -1;
         if (PQntuples(res) == 1) {
             Samhand__V1__DeviationReport *r = (Samhand__V1__DeviationReport *)s_report(res, 0);
+            /* the transition as the database keeps it, in the row's last
+             * seven columns */
+            int t = PQnfields(res) - 7;
             Samhand__V1__DeviationTransition *step = malloc(sizeof *step);
-            assert(step);
-            samhand__v1__deviation_transition__init(step);
-            step->action = strdup("submit");
-            step->from_state = SAMHAND__V1__DEVIATION_REPORT__STATE__DRAFT;
-            step->to_state = SAMHAND__V1__DEVIATION_REPORT__STATE__SUBMITTED;
-            step->comment = strdup("");
-            step->actor = strdup(actor ? actor : "");
-            step->actor_organization_id =
-                strdup(actor_organization_id ? actor_organization_id : "");
-            step->time = rows_timestamp_us(res, 0, PQnfields(res) - 1);
             r->history = malloc(sizeof *r->history);
-            assert(r->history && step->action && step->comment && step->actor &&
-                   step->actor_organization_id);
+            assert(step && r->history);
+            samhand__v1__deviation_transition__init(step);
+            step->action = rows_text(res, 0, t);
+            step->from_state =
+                rows_enum(&samhand__v1__deviation_report__state__descriptor, res, 0, t + 1);
+            step->to_state =
+                rows_enum(&samhand__v1__deviation_report__state__descriptor, res, 0, t + 2);
+            step->comment = rows_text(res, 0, t + 3);
+            step->actor = rows_text(res, 0, t + 4);
+            step->actor_organization_id = rows_text(res, 0, t + 5);
+            step->time = rows_timestamp_us(res, 0, t + 6);
             r->history[0] = step;
             r->n_history = 1;
             PQclear(res);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const db_migration_t s_migrations[] = {
     {1, "001_things.sql", "CREATE TABLE things (id int PRIMARY KEY, name text NOT NULL);"},
@@ -342,6 +343,20 @@ static void test_commit_fails_when_the_connection_is_lost(void **state)
     PQclear(res);
     assert_int_not_equal(db_commit(db), 0);
     assert_int_equal(s_count(db, "SELECT count(*) FROM things WHERE id = 77"), 0);
+    /* a transaction of an event alone goes in one round trip, BEGIN to
+     * COMMIT; lost with its connection, it is not sent again on another
+     * (the first may have committed: the event would be there twice) */
+    Samhand__V1__HealthResponse data = SAMHAND__V1__HEALTH_RESPONSE__INIT;
+    res = db_query(db, "SELECT pg_backend_pid()", 0, NULL);
+    const char *again[] = {PQgetvalue(res, 0, 0)};
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(db_outbox_append(db, "no.samhand.test.done", "lost", NULL, NULL, &data.base),
+                     0);
+    PQclear(db_query(killer, "SELECT pg_terminate_backend($1::int)", 1, again));
+    PQclear(res);
+    usleep(100 * 1000); /* the backend gone */
+    assert_int_not_equal(db_commit(db), 0);
+    assert_int_equal(s_count(db, "SELECT count(*) FROM outbox WHERE subject = 'lost'"), 0);
     db_destroy(&db);
     db_destroy(&killer);
 }
