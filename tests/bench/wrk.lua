@@ -90,4 +90,8 @@ function done(summary, latency, requests)
     "requests=%d errors=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f\n", summary.requests, errors,
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+  if errors > 0 then -- which kind, on a line of its own (not a figure)
+    io.stderr:write(string.format("errors: connect=%d read=%d write=%d status=%d timeout=%d\n",
+      e.connect, e.read, e.write, e.status, e.timeout))
+  end
 end
