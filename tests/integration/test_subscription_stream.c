@@ -592,6 +592,67 @@ static void test_a_backlog_is_numbered_once_a_run(void **state)
         harness_receiver_stop(&rx[i]);
 }
 
+/* One value of `sql` on `conn`, as text ("" when there is no row). */
+static void s_value(PGconn *conn, const char *sql, char *out, size_t size)
+{
+    PGresult *res = PQexec(conn, sql);
+    snprintf(out, size, "%s",
+             PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 ? PQgetvalue(res, 0, 0)
+                                                                          : "");
+    PQclear(res);
+}
+
+/* A superuser's transaction that writes agenda's outbox (an operator's, as
+ * the rule of who may write an outbox allows) holds the stream back until
+ * it ends, also where agenda's relay, logging in as agenda, cannot see
+ * that session's transaction id in pg_stat_activity: an event committed
+ * after it is not published before it, and both are, in the outbox's
+ * order, once it commits. */
+static void test_an_operators_open_write_holds_the_stream(void **state)
+{
+    s_committee("Foran operatøren");
+    harness_await_published("agenda");
+    PGconn *operator= PQconnectdb(s_db); /* the stack's superuser */
+    assert_int_equal(PQstatus(operator), CONNECTION_OK);
+    char held[24], later[24], n_held[24], n_later[24];
+    PQclear(PQexec(operator, "BEGIN"));
+    PQclear(PQexec(operator, "SELECT pg_current_xact_id()")); /* its id before its sequence */
+    s_value(operator,
+            "INSERT INTO agenda.outbox (type, subject, event) SELECT type, subject, event FROM "
+            "agenda.outbox ORDER BY sequence DESC LIMIT 1 RETURNING sequence",
+            held, sizeof held);
+    assert_true(held[0]);
+    s_committee("Etter operatøren");
+    PGconn *look = PQconnectdb(s_db);
+    s_value(look, "SELECT max(sequence) FROM agenda.outbox", later, sizeof later);
+    assert_true(atoll(later) > atoll(held));
+    usleep(1000 * 1000); /* the relay samples every few ms */
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT coalesce(published_seq::text, 'none') FROM agenda.outbox_stream WHERE "
+             "sequence = %s",
+             later);
+    s_value(look, sql, n_later, sizeof n_later);
+    PQclear(PQexec(operator, "COMMIT"));
+    PQfinish(operator);
+    assert_string_equal(n_later, "none");
+    harness_await_published("agenda");
+    snprintf(sql, sizeof sql,
+             "SELECT coalesce(published_seq::text, 'none') FROM agenda.outbox_stream WHERE "
+             "sequence = %s",
+             held);
+    s_value(look, sql, n_held, sizeof n_held);
+    snprintf(sql, sizeof sql,
+             "SELECT coalesce(published_seq::text, 'none') FROM agenda.outbox_stream WHERE "
+             "sequence = %s",
+             later);
+    s_value(look, sql, n_later, sizeof n_later);
+    PQfinish(look);
+    assert_string_not_equal(n_held, "none");
+    assert_string_not_equal(n_later, "none");
+    assert_int_equal(atoll(n_later), atoll(n_held) + 1);
+}
+
 /* Each test's subscriptions go with it (see harness_stack_forget_subscriptions). */
 static int s_forget(void **state)
 {
@@ -602,6 +663,7 @@ static int s_forget(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_an_operators_open_write_holds_the_stream),
         cmocka_unit_test_teardown(test_pause_keeps_everything, s_forget),
         cmocka_unit_test_teardown(test_paused_survives_kill_of_notify, s_forget),
         cmocka_unit_test_teardown(test_retention_expires_only_the_old, s_forget),
