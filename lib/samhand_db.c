@@ -50,8 +50,7 @@ struct db {
     struct s_deferred {
         char *type, *subject;
         uint8_t *packed;
-        const char *params[3];
-        int lengths[3], formats[3];
+        int len;
     } deferred[DEFERRED_MAX];
     int n_deferred;
     /* queue items this transaction moves, counted when it commits */
@@ -338,22 +337,20 @@ static int s_ok(const PGresult *res)
 #define STEPS_MAX 16 /* statements of one round trip: BEGIN, the deferred, 8 */
 #define EACH_MAX 8
 
-/* Runs `steps` in one round trip (libpq pipeline mode when more than one).
- * Returns the last step's result when every step succeeded; otherwise NULL
- * with the first failure's error set. With `each`, every step's result
- * goes there instead (each[i], the caller's to clear), or none when one
- * failed, and the return value is only whether all succeeded (each[n-1]). */
-static PGresult *s_run_each(db_t *db, const s_step_t *steps, int n, PGresult **each)
+/* Runs `steps` in one round trip (libpq pipeline mode when more than one):
+ * 0 and every step's result in each[i] (the caller's to clear), or -1
+ * and none, with the first failure's error set. */
+static int s_run(db_t *db, const s_step_t *steps, int n, PGresult **each)
 {
     char names[STEPS_MAX][16];
     const char *statements[STEPS_MAX];
     assert(n >= 1 && n <= STEPS_MAX);
-    for (int i = 0; each && i < n; i++)
+    for (int i = 0; i < n; i++)
         each[i] = NULL;
     for (int i = 0; i < n; i++) {
         statements[i] = s_statement(db, steps[i].sql, steps[i].nparams, names[i]);
         if (!statements[i])
-            return NULL;
+            return -1;
     }
     if (n == 1) {
         PGresult *res = s_finish(
@@ -363,19 +360,18 @@ static PGresult *s_run_each(db_t *db, const s_step_t *steps, int n, PGresult **e
                     : PQsendQueryParams(db->conn, steps[0].sql, steps[0].nparams, NULL,
                                         steps[0].params, steps[0].lengths, steps[0].formats, 0));
         if (s_ok(res)) {
-            if (each)
-                each[0] = res;
-            return res;
+            each[0] = res;
+            return 0;
         }
         s_set_error(db, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn),
                     res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
         PQclear(res);
-        return NULL;
+        return -1;
     }
 
     if (!PQenterPipelineMode(db->conn)) {
         s_set_error(db, PQerrorMessage(db->conn), NULL);
-        return NULL;
+        return -1;
     }
     int sent = 1;
     for (int i = 0; i < n && sent; i++)
@@ -385,7 +381,6 @@ static PGresult *s_run_each(db_t *db, const s_step_t *steps, int n, PGresult **e
                    : PQsendQueryParams(db->conn, steps[i].sql, steps[i].nparams, NULL,
                                        steps[i].params, steps[i].lengths, steps[i].formats, 0);
     sent = sent && PQpipelineSync(db->conn) && s_flush(db) == 0;
-    PGresult *last = NULL;
     int failed = !sent;
     if (!sent)
         s_set_error(db, PQerrorMessage(db->conn), NULL);
@@ -401,19 +396,9 @@ static PGresult *s_run_each(db_t *db, const s_step_t *steps, int n, PGresult **e
             s_set_error(db, PQresultErrorMessage(res), PQresultErrorField(res, PG_DIAG_SQLSTATE));
             failed = 1;
         }
-        if (each && !failed)
-            each[i] = res;
-        else if (i == n - 1 && !failed)
-            last = res;
-        else
-            PQclear(res);
+        each[i] = res;
         PQclear(s_result(db)); /* the NULL that ends this step */
     }
-    if (each && failed) /* all or none */
-        for (int i = 0; i < n; i++)
-            PQclear(each[i]), each[i] = NULL;
-    if (each && !failed)
-        last = each[n - 1];
     PGresult *sync;
     while ((sync = s_result(db)) != NULL) {
         ExecStatusType status = PQresultStatus(sync);
@@ -422,17 +407,10 @@ static PGresult *s_run_each(db_t *db, const s_step_t *steps, int n, PGresult **e
             break;
     }
     PQexitPipelineMode(db->conn);
-    if (failed) {
-        if (!each)
-            PQclear(last);
-        return NULL;
-    }
-    return last;
-}
-
-static PGresult *s_run(db_t *db, const s_step_t *steps, int n)
-{
-    return s_run_each(db, steps, n, NULL);
+    if (failed) /* all or none */
+        for (int i = 0; i < n; i++)
+            PQclear(each[i]), each[i] = NULL;
+    return failed ? -1 : 0;
 }
 
 static const s_step_t s_begin_step = {"BEGIN", 0, NULL, NULL, NULL};
@@ -450,7 +428,7 @@ static const s_step_t s_begin_step = {"BEGIN", 0, NULL, NULL, NULL};
  * BEGIN not yet sent and the outbox inserts deferred (all in one round
  * trip), and, `may_retry`, again once on a new connection when the
  * connection was lost before anything of a transaction was done (never a
- * COMMIT: the first may have committed). `each` as s_run_each's, for the
+ * COMMIT: the first may have committed). `each` as s_run's, for the
  * caller's steps alone. */
 static PGresult *s_run_retrying(db_t *db, const s_step_t *steps, int n, PGresult **each,
                                 bool may_retry)
@@ -458,26 +436,33 @@ static PGresult *s_run_retrying(db_t *db, const s_step_t *steps, int n, PGresult
     for (int attempt = 0; attempt < 2; attempt++) {
         int with_begin = db->begin_pending;
         s_step_t all[STEPS_MAX];
+        const char *deferred[DEFERRED_MAX][3];
+        int lengths[DEFERRED_MAX][3];
+        static const int formats[3] = {0, 0, 1};
         int lead = 0;
         if (with_begin)
             all[lead++] = s_begin_step;
-        for (int i = 0; i < db->n_deferred; i++)
-            all[lead++] = (s_step_t){OUTBOX_INSERT, 3, db->deferred[i].params,
-                                     db->deferred[i].lengths, db->deferred[i].formats};
+        for (int i = 0; i < db->n_deferred; i++) {
+            const struct s_deferred *d = &db->deferred[i];
+            deferred[i][0] = d->type;
+            deferred[i][1] = d->subject;
+            deferred[i][2] = (const char *)d->packed;
+            lengths[i][0] = lengths[i][1] = 0;
+            lengths[i][2] = d->len;
+            all[lead++] = (s_step_t){OUTBOX_INSERT, 3, deferred[i], lengths[i], formats};
+        }
         assert(lead + n <= STEPS_MAX);
         memcpy(all + lead, steps, (size_t)n * sizeof *steps);
-        PGresult *got[STEPS_MAX];
-        PGresult *res = lead == 0 && !each ? s_run(db, all, n) : s_run_each(db, all, lead + n, got);
-        if (res && (lead > 0 || each)) {
+        PGresult *got[STEPS_MAX], *res = NULL;
+        if (s_run(db, all, lead + n, got) == 0) {
             for (int i = 0; i < lead; i++)
                 PQclear(got[i]);
-            if (each) {
+            if (each)
                 memcpy(each, got + lead, (size_t)n * sizeof *each);
-            } else {
+            else
                 for (int i = lead; i < lead + n - 1; i++)
                     PQclear(got[i]);
-                res = got[lead + n - 1];
-            }
+            res = got[lead + n - 1]; /* with `each`, only the sign of success */
         }
         if (PQstatus(db->conn) != CONNECTION_BAD)
             db->begin_pending = 0;
@@ -976,34 +961,25 @@ int db_outbox_append_for(db_t *db, const char *type, const char *subject,
      * COMMIT and travels with it: no round trip of its own; a fifth, or
      * one outside a transaction, goes now (with those waiting) */
     if (db->in_transaction && db->n_deferred < DEFERRED_MAX) {
-        struct s_deferred *d = &db->deferred[db->n_deferred];
-        char *type_copy = strdup(type), *subject_copy = strdup(subject);
-        if (!type_copy || !subject_copy) {
-            free(type_copy);
-            free(subject_copy);
+        struct s_deferred d = {strdup(type), strdup(subject), packed, (int)len};
+        if (!d.type || !d.subject) {
+            free(d.type);
+            free(d.subject);
             free(packed);
             s_set_error(db, "out of memory", NULL);
             return -1;
         }
-        *d = (struct s_deferred){.type = type_copy,
-                                 .subject = subject_copy,
-                                 .packed = packed,
-                                 .params = {type_copy, subject_copy, (const char *)packed},
-                                 .lengths = {0, 0, (int)len},
-                                 .formats = {0, 0, 1}};
-        db->n_deferred++;
-        db_count_at_commit(db, "outbox", "in", 1);
-        s_wake_relay(db);
-        return 0;
+        db->deferred[db->n_deferred++] = d;
+    } else {
+        const char *params[] = {type, subject, (const char *)packed};
+        int lengths[] = {0, 0, (int)len};
+        int formats[] = {0, 0, 1};
+        PGresult *res = db_query_bin(db, OUTBOX_INSERT, 3, params, lengths, formats);
+        free(packed);
+        if (!res)
+            return -1;
+        PQclear(res);
     }
-    const char *params[] = {type, subject, (const char *)packed};
-    int lengths[] = {0, 0, (int)len};
-    int formats[] = {0, 0, 1};
-    PGresult *res = db_query_bin(db, OUTBOX_INSERT, 3, params, lengths, formats);
-    free(packed);
-    if (!res)
-        return -1;
-    PQclear(res);
     db_count_at_commit(db, "outbox", "in", 1);
     s_wake_relay(db);
     return 0;
