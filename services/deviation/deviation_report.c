@@ -328,19 +328,15 @@ static void s_submission(const Samhand__V1__PartnershipSettings *rule, const cha
 /* Submission: the reference, the deadlines from today by the rule in
  * force today (kept on the report: its settings version), the history
  * line. */
-int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *action,
-                     const char *comment, const char **event)
+/* deviation_submit by `rule`, the settings in force `today` (the caller's). */
+static int s_submit_by(bus_call_t *call, deviation_report_t *r, const char *action,
+                       const char *comment, const char **event,
+                       const Samhand__V1__PartnershipSettings *rule, const char *today)
 {
-    char today[11], ack_due[11], answer_due[11];
-    deviation_today(today);
-    Samhand__V1__PartnershipSettings *rule = NULL;
-    if (deviation_settings_at(call->db, call->service, today, 0, &rule) != 0)
-        return bus_call_fail_db(call, "read settings");
     const char *from = deviation_state_name(r->state);
     /* leader review: a draft goes to the reporting organisation's leader
      * first, and on to the receiver only when approved */
     if (rule->is_leader_review && r->state == STATE(DRAFT)) {
-        protobuf_c_message_free_unpacked(&rule->base, NULL);
         deviation_change_t review = {.state = "IN_REVIEW"};
         *event = "review_requested";
         if (deviation_store_change(call->db, r->id, &review) != 0 ||
@@ -351,15 +347,28 @@ int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *action
         return 0;
     }
     *event = "submitted";
+    char ack_due[11], answer_due[11];
     deviation_change_t change;
     s_submission(rule, today, ack_due, answer_due, &change);
-    protobuf_c_message_free_unpacked(&rule->base, NULL);
     if (deviation_store_change(call->db, r->id, &change) != 0 ||
         deviation_store_transition(call->db, r->id, action, from, "SUBMITTED", comment,
                                    deviation_caller_subject(call),
                                    deviation_caller_organization(call)) != 0)
         return bus_call_fail_db(call, "submit deviation");
     return 0;
+}
+
+int deviation_submit(bus_call_t *call, deviation_report_t *r, const char *action,
+                     const char *comment, const char **event)
+{
+    char today[11];
+    deviation_today(today);
+    Samhand__V1__PartnershipSettings *rule = NULL;
+    if (deviation_settings_at(call->db, call->service, today, 0, &rule) != 0)
+        return bus_call_fail_db(call, "read settings");
+    int rc = s_submit_by(call, r, action, comment, event, rule, today);
+    protobuf_c_message_free_unpacked(&rule->base, NULL);
+    return rc;
 }
 
 int deviation_report_create(bus_call_t *call)
@@ -384,45 +393,47 @@ int deviation_report_create(bus_call_t *call)
                              "you can report only for your own organization");
     if (db_begin(call->db) != 0)
         return bus_call_fail_db(call, "create deviation");
-    if (req->submit) {
-        /* without leader review the report is made submitted: one row
-         * written once, not a draft submitted (deviation_submit) */
-        char today[11], ack_due[11], answer_due[11];
-        deviation_today(today);
-        Samhand__V1__PartnershipSettings *rule = NULL;
-        if (deviation_settings_at(call->db, call->service, today, 0, &rule) != 0)
-            return bus_call_fail_db(call, "read settings");
-        bool is_direct = !rule->is_leader_review;
+    if (!req->submit) {
+        char id[40];
+        if (deviation_store_insert(call->db, req, deviation_caller_subject(call), id) != 0)
+            return bus_call_fail_db(call, "create deviation");
+        return deviation_commit(call, id, "drafted");
+    }
+    char today[11];
+    deviation_today(today);
+    Samhand__V1__PartnershipSettings *rule = NULL;
+    if (deviation_settings_at(call->db, call->service, today, 0, &rule) != 0)
+        return bus_call_fail_db(call, "read settings");
+    if (!rule->is_leader_review) {
+        /* made submitted: one row written once, not a draft submitted */
+        char ack_due[11], answer_due[11];
         deviation_change_t change;
         s_submission(rule, today, ack_due, answer_due, &change);
         protobuf_c_message_free_unpacked(&rule->base, NULL);
-        if (is_direct) {
-            deviation_report_t *r = NULL;
-            bool is_proposal =
-                req->type == SAMHAND__V1__DEVIATION_REPORT__TYPE__IMPROVEMENT_PROPOSAL;
-            if (deviation_store_insert_submitted(
-                    call->db, req, deviation_caller_subject(call), &change, is_proposal,
-                    deviation_caller_subject(call), deviation_caller_organization(call), &r) != 0)
-                return bus_call_fail_db(call, "create deviation");
-            return s_commit_report(call, r, "submitted");
-        }
+        deviation_report_t *r = NULL;
+        bool is_proposal = req->type == SAMHAND__V1__DEVIATION_REPORT__TYPE__IMPROVEMENT_PROPOSAL;
+        if (deviation_store_insert_submitted(call->db, req, deviation_caller_subject(call), &change,
+                                             is_proposal, deviation_caller_subject(call),
+                                             deviation_caller_organization(call), &r) != 0)
+            return bus_call_fail_db(call, "create deviation");
+        return s_commit_report(call, r, "submitted");
     }
+    /* to the leader first: the draft, then its step by the rule just read;
+     * the form was found complete above, and the draft is this
+     * transaction's alone, so it is not read back first (deviation_commit
+     * reads it once, with its event) */
     char id[40];
-    if (deviation_store_insert(call->db, req, deviation_caller_subject(call), id) != 0)
+    if (deviation_store_insert(call->db, req, deviation_caller_subject(call), id) != 0) {
+        protobuf_c_message_free_unpacked(&rule->base, NULL);
         return bus_call_fail_db(call, "create deviation");
-    if (req->submit) {
-        /* the form was found complete above, and the draft is this
-         * transaction's alone: it is submitted as it stands, not read back
-         * first (deviation_commit reads it once, with its event) */
-        deviation_report_t draft = SAMHAND__V1__DEVIATION_REPORT__INIT;
-        draft.id = id;
-        draft.state = STATE(DRAFT);
-        const char *event = "submitted";
-        if (deviation_submit(call, &draft, "submit", "", &event) != 0)
-            return -1;
-        return deviation_commit(call, id, event);
     }
-    return deviation_commit(call, id, "drafted");
+    deviation_report_t draft = SAMHAND__V1__DEVIATION_REPORT__INIT;
+    draft.id = id;
+    draft.state = STATE(DRAFT);
+    const char *event = "submitted";
+    int rc = s_submit_by(call, &draft, "submit", "", &event, rule, today);
+    protobuf_c_message_free_unpacked(&rule->base, NULL);
+    return rc != 0 ? -1 : deviation_commit(call, id, event);
 }
 
 int deviation_report_get(bus_call_t *call)
