@@ -113,6 +113,12 @@ void harness_stack_crash(harness_stack_t *stack, const char *service);
 /* Waits until /readyz says ready (fails the test after 30 s). */
 void harness_stack_wait_ready(harness_stack_t *stack);
 
+/* Starts another replica of `service` ("notify") beside the stack's, with
+ * its environment but a ROUTER and an event endpoint of its own (written
+ * to `router`): it follows and serves the same schema as the first. Its
+ * pid, for harness_stop. */
+pid_t harness_stack_spawn_replica(harness_stack_t *stack, const char *service, char router[64]);
+
 /* An entry of SAMHAND_API_KEYS for `key` (the SHA-256 of it, the
  * organisation, the roles joined by '+'), written into `entry`. */
 void harness_api_key(const char *key, const char *organization_id, const char *roles, char *entry,

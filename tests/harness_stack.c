@@ -4,6 +4,7 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -337,6 +338,30 @@ static pid_t s_spawn_service(int i)
                          s_env[6], s_env[7], s_env[8], s_env[9], NULL};
     char binary[64];
     snprintf(binary, sizeof binary, "samhand-%s", harness_services[i]);
+    return harness_spawn(binary, all);
+}
+
+pid_t harness_stack_spawn_replica(harness_stack_t *stack, const char *service, char router[64])
+{
+    int i = 0;
+    while (i < 3 && strcmp(harness_services[i], service) != 0)
+        i++;
+    if (i == 3)
+        fail_msg("no service %s", service);
+    char upper[16], own_router[100], own_events[100];
+    for (size_t j = 0; j <= strlen(service) && j < sizeof upper; j++)
+        upper[j] = (char)toupper((unsigned char)service[j]);
+    snprintf(router, 64, "tcp://127.0.0.1:%d", harness_free_port());
+    snprintf(own_router, sizeof own_router, "SAMHAND_%s_ENDPOINT=%s", upper, router);
+    snprintf(own_events, sizeof own_events, "SAMHAND_%s_EVENTS_ENDPOINT=tcp://127.0.0.1:%d", upper,
+             harness_free_port());
+    snprintf(s_env[0], 700, "SAMHAND_DATABASE_URL=%s%cuser=%s", s_database_url,
+             strchr(s_database_url, '?') ? '&' : '?', service);
+    /* the later of two entries of a name is the one the process sees */
+    const char *all[] = {s_env[0], s_env[1], s_env[2], s_env[3],   s_env[4],   s_env[5], s_env[6],
+                         s_env[7], s_env[8], s_env[9], own_router, own_events, NULL};
+    char binary[64];
+    snprintf(binary, sizeof binary, "samhand-%s", service);
     return harness_spawn(binary, all);
 }
 

@@ -9,6 +9,7 @@
 #include "samhand_bus.h"
 #include "samhand_curve.h"
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <signal.h>
 #include <stdio.h>
@@ -260,11 +261,112 @@ static void test_requests_spread_over_replicas_and_survive_one(void **state)
     assert_int_equal(harness_stop(agenda[1]), 0);
 }
 
+/* The value of `series` (its whole name with labels) in the metrics of the
+ * notify replica at `endpoint`; 0 when it has none, -1 when it does not
+ * answer. */
+static double s_notify_metric(const char *endpoint, const char *series)
+{
+    bus_client_t *client = bus_client_new(endpoint);
+    Samhand__V1__MetricsRequest req = SAMHAND__V1__METRICS_REQUEST__INIT;
+    Samhand__V1__Envelope *reply = bus_client_call(client, "notify.Metrics", &req.base, 3000);
+    bus_client_destroy(&client);
+    if (!reply)
+        return -1;
+    Samhand__V1__MetricsResponse *metrics =
+        samhand__v1__metrics_response__unpack(NULL, reply->body.len, reply->body.data);
+    samhand__v1__envelope__free_unpacked(reply, NULL);
+    assert_non_null(metrics);
+    char *line = strstr(metrics->text, series);
+    double value = line ? strtod(line + strlen(series), NULL) : 0;
+    samhand__v1__metrics_response__free_unpacked(metrics, NULL);
+    return value;
+}
+
+/* Two replicas of notify, as `./samhand up` runs them on two cores: both
+ * follow agenda's stream and both send webhooks. Each applies every event
+ * (their transactions race for the same events), and still every event
+ * is fanned out once and reaches the endpoint once, in the stream's
+ * order. */
+static void test_two_notify_replicas_deliver_each_event_once(void **state)
+{
+    const char *db = harness_database_url();
+    harness_stack_t stack;
+    harness_stack_start(&stack, db);
+    char second[64];
+    pid_t replica = harness_stack_spawn_replica(&stack, "notify", second);
+    setenv("SAMHAND_BUS_PLAIN", "1", 1);
+    char error[160];
+    assert_int_equal(curve_init(false, error, sizeof error), 0);
+    while (s_notify_metric(second, "samhand_consumer_last_sequence") < 0)
+        usleep(100 * 1000);
+
+    harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
+    char body[512];
+    snprintf(body, sizeof body, "{\"url\":\"%s\",\"eventTypes\":[\"no.samhand.committee.\"]}",
+             harness_receiver_url(rx));
+    harness_http_response_t *r = harness_stack_send(&stack, "POST", "/v1/subscriptions", body);
+    harness_expect_status(r, 201);
+    harness_http_response_free(&r);
+
+    enum { N = 40 };
+    for (int i = 0; i < N; i++) {
+        snprintf(body, sizeof body, "{\"name\":\"Utvalg %02d\",\"kind\":\"OTHER\"}", i);
+        harness_stack_create(&stack, "/v1/committees", body, NULL);
+    }
+    assert_int_equal(harness_receiver_wait(rx, N, 20000), N);
+    /* nothing more comes: no event twice */
+    assert_int_equal(harness_receiver_wait(rx, N + 1, 2000), N);
+    char ids[N][64];
+    for (size_t i = 0; i < N; i++) {
+        json_t *event = json_loads(harness_receiver_body(rx, i), 0, NULL);
+        char name[32];
+        snprintf(name, sizeof name, "Utvalg %02zu", i);
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(event, "data"), "name")), name);
+        json_decref(event);
+        snprintf(ids[i], sizeof ids[i], "%s", harness_receiver_header(rx, i, "webhook-id"));
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(ids[i], ids[j]);
+    }
+
+    /* both replicas applied agenda's stream to its end, */
+    PGconn *conn = PQconnectdb(db);
+    PGresult *res = PQexec(conn, "SELECT max(published_seq) FROM agenda.outbox_stream");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        fail_msg("%s", PQerrorMessage(conn));
+    double last = strtod(PQgetvalue(res, 0, 0), NULL);
+    PQclear(res);
+    PQfinish(conn);
+    char first[64];
+    snprintf(first, sizeof first, "%s", stack.notify_endpoint);
+    const char *applied = "samhand_consumer_last_sequence{service=\"notify\",source=\"agenda\"}";
+    for (int i = 0; i < 100 && (s_notify_metric(first, applied) < last ||
+                                s_notify_metric(second, applied) < last);
+         i++)
+        usleep(100 * 1000);
+    assert_true(s_notify_metric(first, applied) >= last);
+    assert_true(s_notify_metric(second, applied) >= last);
+    /* and between them fanned each event out once and sent it once */
+    const char *in = "samhand_queue_items_total{service=\"notify\",queue=\"webhooks\",flow=\"in\"}";
+    const char *out =
+        "samhand_queue_items_total{service=\"notify\",queue=\"webhooks\",flow=\"out\"}";
+    fprintf(stderr, "fanned out by the first replica: %.0f, by the second: %.0f; sent %.0f, %.0f\n",
+            s_notify_metric(first, in), s_notify_metric(second, in), s_notify_metric(first, out),
+            s_notify_metric(second, out));
+    assert_int_equal((int)(s_notify_metric(first, in) + s_notify_metric(second, in)), N);
+    assert_int_equal((int)(s_notify_metric(first, out) + s_notify_metric(second, out)), N);
+
+    harness_receiver_stop(&rx);
+    assert_int_equal(harness_stop(replica), 0);
+    harness_stack_stop(&stack);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_replicas),
         cmocka_unit_test(test_requests_spread_over_replicas_and_survive_one),
+        cmocka_unit_test(test_two_notify_replicas_deliver_each_event_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
