@@ -149,9 +149,8 @@ static void s_on_readiness(s_fanout_t *f)
     gateway_reply_count(f->gateway, f->label, status, &f->start, f->request_id);
 }
 
-/* What anyone may read of /metrics: the queues (depth, oldest age, items
- * in and out: the operations page and `samhand queues`), how far each
- * consumer has come and whether each service is up.
+/* What anyone may read of /metrics: the queues' depth and oldest age (the
+ * operations page) and whether each service is up.
  * The rest (requests by method and route, each subscription's health)
  * tells what the parties do and whose endpoint fails: administrators'. */
 static bool s_public_metric(const char *line, size_t len)

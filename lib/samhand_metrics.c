@@ -168,6 +168,13 @@ static void s_process_init(void)
                      "tried again), dead (became a dead letter), since the process started");
     metrics_describe(s_process, "samhand_consumer_last_sequence", METRICS_GAUGE,
                      "The last event of a followed service's stream applied by this consumer");
+    metrics_describe(s_process, "samhand_consumer_behind", METRICS_GAUGE,
+                     "Events of the followed stream this consumer has seen published and not "
+                     "applied yet");
+    metrics_describe(s_process, "samhand_consumer_consecutive_failures", METRICS_GAUGE,
+                     "Attempts in a row that failed to apply the next event (0: applying)");
+    metrics_describe(s_process, "samhand_consumer_failing_since_timestamp_seconds", METRICS_GAUGE,
+                     "Unix time of the first of those failed attempts (0: applying)");
 }
 
 metrics_t *metrics_process(void)

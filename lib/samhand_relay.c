@@ -20,7 +20,10 @@
 #define SAMPLES_MAX 8
 #define RELAY_LOCK_CHECK_MS 20 /* a sample waits this long before its lock check */
 #define CATCH_UP_LIMIT 500
-#define RUN_MAX 256 /* events a consumer applies in one transaction */
+#define RUN_MAX 256                /* events a consumer applies in one transaction */
+#define APPLY_RETRY_MS 1000        /* after a failure that may pass by itself */
+#define APPLY_BACKOFF_MAX_MS 30000 /* ... doubling to this after the database's refusals */
+#define APPLY_REFUSALS_QUICK 3     /* refusals tried again each second before it doubles */
 
 /* Sets the stream's id and sequence on a stored event and packs it; the
  * caller frees *out. Returns its length, or 0 when the stored bytes are
@@ -534,14 +537,91 @@ struct consumer {
     int64_t last;
     db_t *db;       /* borrowed while it applies */
     bool announced; /* the last run told every replica's long-polls at its commit */
+    int64_t seen;   /* the newest event of the source it has heard of */
+    /* the next event would not apply: attempts in a row that failed, since
+     * when (unix seconds), and when (zclock_mono) to try again; until then
+     * what the source publishes is only counted, so that a follower stuck
+     * on one event neither asks its source again at every message nor
+     * fills the log */
+    int failures;
+    int64_t failing_since, retry_at;
+    char why[200]; /* the last failure's, for the log */
+    char sqlstate[6];
 };
 
-/* The consumer's position, for operators: samhand_consumer_last_sequence. */
+/* The consumer's position and health, for operators:
+ * samhand_consumer_last_sequence, _behind, _consecutive_failures and
+ * _failing_since_timestamp_seconds. */
 static void s_report(const consumer_t *c)
 {
     char labels[160];
     snprintf(labels, sizeof labels, "service=\"%s\",source=\"%s\"", c->schema, c->source);
-    metrics_set(metrics_process(), "samhand_consumer_last_sequence", labels, (double)c->last);
+    metrics_t *m = metrics_process();
+    metrics_set(m, "samhand_consumer_last_sequence", labels, (double)c->last);
+    metrics_set(m, "samhand_consumer_behind", labels,
+                c->seen > c->last ? (double)(c->seen - c->last) : 0);
+    metrics_set(m, "samhand_consumer_consecutive_failures", labels, c->failures);
+    metrics_set(m, "samhand_consumer_failing_since_timestamp_seconds", labels,
+                (double)c->failing_since);
+}
+
+/* A failure the database's next answer may not repeat: the connection or
+ * the server away (no SQLSTATE, classes 08, 57, 58), a deadlock or a
+ * serialization failure (40), resources short (53). Anything else is the
+ * database refusing the event, which it will go on refusing until someone
+ * changes the code or the data. */
+static bool s_passing(const char *sqlstate)
+{
+    return !sqlstate[0] || strncmp(sqlstate, "08", 2) == 0 || strncmp(sqlstate, "40", 2) == 0 ||
+           strncmp(sqlstate, "53", 2) == 0 || strncmp(sqlstate, "57", 2) == 0 ||
+           strncmp(sqlstate, "58", 2) == 0;
+}
+
+/* The next event failed to apply (c->why, c->sqlstate): tried again in a
+ * second, or, `refused` (it will fail again), ever later, doubling to 30 s.
+ * Logged at the first attempts and then at the 8th, 16th, 32nd ... only. */
+static void s_failed(consumer_t *c, bool refused)
+{
+    if (c->failures++ == 0)
+        c->failing_since = zclock_time() / 1000;
+    int64_t delay = APPLY_RETRY_MS;
+    if (refused && c->failures > APPLY_REFUSALS_QUICK) {
+        int doublings = c->failures - APPLY_REFUSALS_QUICK;
+        delay = doublings >= 5 ? APPLY_BACKOFF_MAX_MS : (int64_t)APPLY_RETRY_MS << doublings;
+        if (delay > APPLY_BACKOFF_MAX_MS)
+            delay = APPLY_BACKOFF_MAX_MS;
+    }
+    c->retry_at = zclock_mono() + delay;
+    if (c->failures <= APPLY_REFUSALS_QUICK || (c->failures & (c->failures - 1)) == 0)
+        log_warn("could not apply %s event %lld (attempt %d, again in %lld ms): %s%s%s", c->source,
+                 (long long)c->last + 1, c->failures, (long long)delay, c->why,
+                 c->sqlstate[0] ? " SQLSTATE " : "", c->sqlstate);
+    s_report(c);
+}
+
+/* The consumer applied something after failing: it follows again. */
+static void s_recovered(consumer_t *c)
+{
+    if (c->failures == 0)
+        return;
+    log_info("applies %s events again, after %d failed attempts", c->source, c->failures);
+    c->failures = 0;
+    c->failing_since = 0;
+    c->retry_at = 0;
+}
+
+/* When to ask the source again: in a second, or when a failure's wait ends. */
+static int64_t s_next_try(const consumer_t *c)
+{
+    int64_t soon = zclock_mono() + APPLY_RETRY_MS;
+    return c->failures > 0 && c->retry_at > soon ? c->retry_at : soon;
+}
+
+/* The failure of `db`'s last statement, kept for s_failed. */
+static void s_keep_failure(consumer_t *c, db_t *db)
+{
+    snprintf(c->why, sizeof c->why, "%s", db ? db_error(db) : "no database connection");
+    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", db ? db_sqlstate(db) : "");
 }
 
 /* The service's work for consecutive new events, in the open transaction. */
@@ -567,9 +647,8 @@ static int s_apply(consumer_t *c, Samhand__V1__Event *event)
     snprintf(seq, sizeof seq, "%lld", (long long)event->sequence);
     const char *params[] = {c->source, seq};
     if (db_begin(c->db) != 0 || s_apply_events(c, &event, 1) != 0) {
+        s_keep_failure(c, c->db);
         db_rollback(c->db);
-        log_warn("could not apply %s event %lld: %s", c->source, (long long)event->sequence,
-                 db_error(c->db));
         return -1;
     }
     PGresult *res = db_query(c->db,
@@ -579,6 +658,7 @@ static int s_apply(consumer_t *c, Samhand__V1__Event *event)
     PQclear(res);
     c->announced = res && bus_server_announce_change(c->server, c->db);
     if (!res || db_commit(c->db) != 0) {
+        s_keep_failure(c, c->db);
         db_rollback(c->db);
         return -1;
     }
@@ -610,6 +690,8 @@ static int s_apply_run_on(consumer_t *c, Samhand__V1__Event *const *events, size
     }
     if (applied == 0 || db_begin(c->db) != 0) {
         free(next);
+        if (applied > 0)
+            s_keep_failure(c, c->db);
         return applied == 0 ? 0 : -1;
     }
     int rc = s_apply_events(c, next, (size_t)applied);
@@ -648,14 +730,25 @@ static int s_apply_run(consumer_t *c, Samhand__V1__Event *const *events, size_t 
 {
     if (n == 0)
         return 0;
+    if (events[n - 1]->sequence > c->seen)
+        c->seen = events[n - 1]->sequence;
     c->db = bus_server_db_take(c->server);
-    if (!c->db)
+    if (!c->db) {
+        s_keep_failure(c, NULL);
+        s_failed(c, false);
         return -1;
+    }
     int applied = s_apply_run_on(c, events, n);
     bus_server_db_give_back(c->server, c->db);
     c->db = NULL;
     if (applied > 0 && !c->announced)
         bus_server_changed(c->server); /* long-polls look again */
+    if (applied < 0)
+        s_failed(c, !s_passing(c->sqlstate));
+    else if (applied > 0)
+        s_recovered(c);
+    if (applied >= 0)
+        s_report(c);
     return applied;
 }
 
@@ -688,8 +781,6 @@ static bool s_catch_up(consumer_t *c, bus_client_t *client)
                 samhand__v1__event__unpack(NULL, events->events[i].len, events->events[i].data);
             if (!event) {
                 /* those before it are applied, it and those after wait */
-                log_error("a %s event after %lld is not an Event; waiting for it", c->source,
-                          (long long)(n ? run[n - 1]->sequence : c->last));
                 unreadable = true;
                 break;
             }
@@ -701,10 +792,17 @@ static bool s_catch_up(consumer_t *c, bus_client_t *client)
             }
             run[n++] = event;
         }
+        if (events->last_sequence > c->seen)
+            c->seen = events->last_sequence;
         int applied = s_apply_run(c, run, n);
         for (size_t i = 0; i < n; i++)
             samhand__v1__event__free_unpacked(run[i], NULL);
         free(run);
+        if (applied >= 0 && unreadable) {
+            snprintf(c->why, sizeof c->why, "the source sent bytes that are not an Event");
+            c->sqlstate[0] = '\0';
+            s_failed(c, true);
+        }
         if (applied < 0 || unreadable) {
             samhand__v1__events_response__free_unpacked(events, NULL);
             return false;
@@ -774,7 +872,7 @@ static void s_consumer_fiber(void *arg)
             /* one that failed is tried again a second later: idle, the
              * source may send nothing more that would show the gap */
             bool caught_up = s_catch_up(c, client);
-            next_catch_up = polling || !caught_up ? zclock_mono() + 1000 : -1;
+            next_catch_up = polling || !caught_up ? s_next_try(c) : -1;
         }
         int64_t timeout = next_catch_up < 0 ? -1 : next_catch_up - zclock_mono();
         zmq_pollitem_t items[] = {{zsock_resolve(sub), 0, ZMQ_POLLIN, 0},
@@ -803,14 +901,21 @@ static void s_consumer_fiber(void *arg)
                 run[n++] = event;
             zmsg_destroy(&msg);
         }
-        if (n > 0 && run[0]->sequence <= c->last + 1)
-            s_apply_run(c, run, n);
-        if (n > 0 && run[n - 1]->sequence > c->last)
-            s_catch_up(c, client); /* a gap, or a failure: from the source */
+        if (c->failures > 0 && zclock_mono() < c->retry_at) {
+            /* stuck on the next event: counted, and tried at retry_at */
+            if (n > 0 && run[n - 1]->sequence > c->seen)
+                c->seen = run[n - 1]->sequence;
+            s_report(c);
+        } else {
+            int applied = n > 0 && run[0]->sequence <= c->last + 1 ? s_apply_run(c, run, n) : 0;
+            /* a gap: from the source (a failure waits for its retry) */
+            if (applied >= 0 && n > 0 && run[n - 1]->sequence > c->last)
+                s_catch_up(c, client);
+        }
         for (size_t i = 0; i < n; i++)
             samhand__v1__event__free_unpacked(run[i], NULL);
         /* a safety net for a message the subscription missed */
-        next_catch_up = zclock_mono() + 1000;
+        next_catch_up = s_next_try(c);
     }
     bus_client_destroy(&client);
     zmq_socket_monitor(zsock_resolve(sub), NULL, 0);

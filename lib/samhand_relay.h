@@ -10,7 +10,10 @@
  * and catch-up over its ROUTER when it sees a gap, when it starts, and a
  * second after the last message in case one was lost. Each event is
  * applied in one transaction with the consumer's offset, so it is applied
- * exactly once.
+ * exactly once. An event that fails to apply holds those after it: it is
+ * tried again each second, or, refused by the database, ever less often
+ * (to 30 s), and meanwhile what the source publishes is only counted; the
+ * consumer's metrics say it is stuck, since when, and how far behind.
  *
  * Both are fibers of the calling thread's loop (samhand_fiber.h) and
  * borrow the connections of the service's bus server; idle, they sleep

@@ -113,6 +113,10 @@ void harness_stack_crash(harness_stack_t *stack, const char *service);
 /* Waits until /readyz says ready (fails the test after 30 s). */
 void harness_stack_wait_ready(harness_stack_t *stack);
 
+/* A valid organisation number (mod 11) from `base`, eight digits, with its
+ * check digit; 0 when that base has none. */
+long harness_org_number(long base);
+
 /* Starts another replica of `service` ("notify") beside the stack's, with
  * its environment but a ROUTER and an event endpoint of its own (written
  * to `router`): it follows and serves the same schema as the first. Its

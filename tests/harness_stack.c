@@ -341,6 +341,20 @@ static pid_t s_spawn_service(int i)
     return harness_spawn(binary, all);
 }
 
+long harness_org_number(long base)
+{
+    static const int weights[] = {3, 2, 7, 6, 5, 4, 3, 2};
+    char digits[16];
+    snprintf(digits, sizeof digits, "%08ld", base);
+    int sum = 0;
+    for (int i = 0; i < 8; i++)
+        sum += (digits[i] - '0') * weights[i];
+    int check = 11 - sum % 11;
+    if (check == 10)
+        return 0;
+    return base * 10 + (check == 11 ? 0 : check);
+}
+
 pid_t harness_stack_spawn_replica(harness_stack_t *stack, const char *service, char router[64])
 {
     int i = 0;

@@ -133,6 +133,15 @@ applied() {
     AND (SELECT count(*) FROM deviation.organizations) = $made")" = t ]
 }
 wait_for 30 applied || fail "the followers did not apply every event once and in order"
+# and `queues` says where each follower is: at the end, none behind or stuck
+last=$(sql 'SELECT max(published_seq) FROM agenda.outbox_stream')
+queues_at_end() {
+  "$ROOT/samhand" queues >"$WORK/queues.out" 2>&1 &&
+    grep -qx "consumer: deviation follows agenda, at event $last, 0 behind" "$WORK/queues.out" &&
+    grep -qx "consumer: notify follows agenda, at event $last, 0 behind" "$WORK/queues.out"
+}
+wait_for 30 queues_at_end || fail "queues does not show the followers at event $last:
+$(cat "$WORK/queues.out")"
 ready || fail "/readyz is not 200 at the end"
 
 # down: up stops, its services and the database with it

@@ -115,22 +115,6 @@ static long s_created_by(const char *endpoint)
     return count;
 }
 
-/* A valid organisation number (mod 11) from `base`, eight digits; 0 when
- * that base has none. */
-static long s_org_number(long base)
-{
-    static const int weights[] = {3, 2, 7, 6, 5, 4, 3, 2};
-    char digits[16];
-    snprintf(digits, sizeof digits, "%08ld", base);
-    int sum = 0;
-    for (int i = 0; i < 8; i++)
-        sum += (digits[i] - '0') * weights[i];
-    int check = 11 - sum % 11;
-    if (check == 10)
-        return 0;
-    return base * 10 + (check == 11 ? 0 : check);
-}
-
 /* POSTs `n` organisations through the gateway at `base_url`, each until
  * it is answered 201 (the same Idempotency-Key every try); returns the
  * tries that were not. */
@@ -140,7 +124,7 @@ static int s_create_organizations(const char *base_url, long *next_base, int n)
     snprintf(url, sizeof url, "%s/v1/organizations", base_url);
     int retried = 0;
     for (int made = 0; made < n;) {
-        long number = s_org_number((*next_base)++);
+        long number = harness_org_number((*next_base)++);
         if (!number)
             continue;
         char body[200], key[80];
