@@ -571,7 +571,9 @@ int db_notifications(db_t *db)
 
 int db_begin(db_t *db)
 {
-    /* No round trip of its own: BEGIN goes out with the first statement. */
+    /* No round trip of its own: BEGIN goes out with the first statement.
+     * The last failure is forgotten: what fails in this one is its own. */
+    db->error[0] = db->sqlstate[0] = '\0';
     db->in_transaction = 1;
     db->begin_pending = 1;
     return 0;

@@ -59,7 +59,8 @@ int db_query_each(db_t *db, const db_statement_t *statements, int n, PGresult **
 PGresult *db_query_planned(db_t *db, const char *sql, int nparams, const char *const *params);
 
 /* Opens a transaction. BEGIN is sent together with the next statement, so
- * it costs no round trip of its own. */
+ * it costs no round trip of its own. db_error() and db_sqlstate() are ""
+ * after it until something in the transaction fails. */
 int db_begin(db_t *db);
 /* Counts `n` items of a queue (samhand_queue_items_total of the process,
  * labelled with the schema) when the current transaction commits, and not

@@ -23,6 +23,7 @@
 #define RUN_MAX 256                /* events a consumer applies in one transaction */
 #define APPLY_RETRY_MS 1000        /* after a failure that may pass by itself */
 #define APPLY_BACKOFF_MAX_MS 30000 /* ... doubling to this after the database's refusals */
+#define APPLY_LOG_EVERY_MS 600000  /* a stuck follower's log line at least this often */
 #define APPLY_REFUSALS_QUICK 3     /* refusals tried again each second before it doubles */
 
 /* Sets the stream's id and sequence on a stored event and packs it; the
@@ -545,8 +546,11 @@ struct consumer {
      * fills the log */
     int failures;
     int64_t failing_since, retry_at;
-    char why[200]; /* the last failure's, for the log */
+    int refusals;      /* of those, the database's refusals */
+    int64_t logged_at; /* the last failure logged (zclock_mono) */
+    char why[200];     /* the last failure's, for the log */
     char sqlstate[6];
+    bool refused; /* the last failure will come again */
 };
 
 /* The consumer's position and health, for operators:
@@ -577,25 +581,32 @@ static bool s_passing(const char *sqlstate)
            strncmp(sqlstate, "58", 2) == 0;
 }
 
-/* The next event failed to apply (c->why, c->sqlstate): tried again in a
- * second, or, `refused` (it will fail again), ever later, doubling to 30 s.
- * Logged at the first attempts and then at the 8th, 16th, 32nd ... only. */
-static void s_failed(consumer_t *c, bool refused)
+/* The next event failed to apply (c->why, c->sqlstate, c->refused): tried
+ * again in a second, or, refused (it will fail again), three times so and
+ * then ever later, doubling to 30 s; the refusals are counted on their
+ * own, so an outage before one does not skip its quick tries. Logged at
+ * the first three attempts, at the 4th, 8th, 16th ..., and at least every
+ * ten minutes. */
+static void s_failed(consumer_t *c)
 {
+    int64_t now = zclock_mono();
     if (c->failures++ == 0)
         c->failing_since = zclock_time() / 1000;
     int64_t delay = APPLY_RETRY_MS;
-    if (refused && c->failures > APPLY_REFUSALS_QUICK) {
-        int doublings = c->failures - APPLY_REFUSALS_QUICK;
+    if (c->refused && ++c->refusals > APPLY_REFUSALS_QUICK) {
+        int doublings = c->refusals - APPLY_REFUSALS_QUICK;
         delay = doublings >= 5 ? APPLY_BACKOFF_MAX_MS : (int64_t)APPLY_RETRY_MS << doublings;
         if (delay > APPLY_BACKOFF_MAX_MS)
             delay = APPLY_BACKOFF_MAX_MS;
     }
-    c->retry_at = zclock_mono() + delay;
-    if (c->failures <= APPLY_REFUSALS_QUICK || (c->failures & (c->failures - 1)) == 0)
+    c->retry_at = now + delay;
+    if (c->failures <= APPLY_REFUSALS_QUICK || (c->failures & (c->failures - 1)) == 0 ||
+        now - c->logged_at >= APPLY_LOG_EVERY_MS) {
         log_warn("could not apply %s event %lld (attempt %d, again in %lld ms): %s%s%s", c->source,
                  (long long)c->last + 1, c->failures, (long long)delay, c->why,
                  c->sqlstate[0] ? " SQLSTATE " : "", c->sqlstate);
+        c->logged_at = now;
+    }
     s_report(c);
 }
 
@@ -605,23 +616,34 @@ static void s_recovered(consumer_t *c)
     if (c->failures == 0)
         return;
     log_info("applies %s events again, after %d failed attempts", c->source, c->failures);
-    c->failures = 0;
+    c->failures = c->refusals = 0;
     c->failing_since = 0;
     c->retry_at = 0;
+    s_report(c);
 }
 
-/* When to ask the source again: in a second, or when a failure's wait ends. */
+/* When to ask the source again: when a failure's wait ends, or else in a
+ * second. */
 static int64_t s_next_try(const consumer_t *c)
 {
-    int64_t soon = zclock_mono() + APPLY_RETRY_MS;
-    return c->failures > 0 && c->retry_at > soon ? c->retry_at : soon;
+    int64_t now = zclock_mono();
+    return c->failures > 0 && c->retry_at > now ? c->retry_at : now + APPLY_RETRY_MS;
 }
 
-/* The failure of `db`'s last statement, kept for s_failed. */
-static void s_keep_failure(consumer_t *c, db_t *db)
+/* Why the next event failed, for s_failed: `db`'s failure in the
+ * transaction (refused when the database said so), or, when no statement
+ * failed, the service's code refusing the event; `why` when given. */
+static void s_keep_failure(consumer_t *c, db_t *db, const char *why)
 {
-    snprintf(c->why, sizeof c->why, "%s", db ? db_error(db) : "no database connection");
-    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", db ? db_sqlstate(db) : "");
+    const char *error = why ? why : db ? db_error(db) : "";
+    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", db && !why ? db_sqlstate(db) : "");
+    if (!error[0]) {
+        snprintf(c->why, sizeof c->why, "the service's code did not apply it");
+        c->refused = true;
+        return;
+    }
+    snprintf(c->why, sizeof c->why, "%s", error);
+    c->refused = !why && db && !s_passing(c->sqlstate);
 }
 
 /* The service's work for consecutive new events, in the open transaction. */
@@ -647,7 +669,7 @@ static int s_apply(consumer_t *c, Samhand__V1__Event *event)
     snprintf(seq, sizeof seq, "%lld", (long long)event->sequence);
     const char *params[] = {c->source, seq};
     if (db_begin(c->db) != 0 || s_apply_events(c, &event, 1) != 0) {
-        s_keep_failure(c, c->db);
+        s_keep_failure(c, c->db, NULL);
         db_rollback(c->db);
         return -1;
     }
@@ -658,7 +680,7 @@ static int s_apply(consumer_t *c, Samhand__V1__Event *event)
     PQclear(res);
     c->announced = res && bus_server_announce_change(c->server, c->db);
     if (!res || db_commit(c->db) != 0) {
-        s_keep_failure(c, c->db);
+        s_keep_failure(c, c->db, NULL);
         db_rollback(c->db);
         return -1;
     }
@@ -676,8 +698,10 @@ static int s_apply_run_on(consumer_t *c, Samhand__V1__Event *const *events, size
 {
     /* those that follow the last one */
     Samhand__V1__Event **next = malloc(n * sizeof *next);
-    if (!next)
+    if (!next) {
+        s_keep_failure(c, NULL, "out of memory");
         return -1;
+    }
     int64_t last = c->last;
     int applied = 0;
     for (size_t i = 0; i < n; i++) {
@@ -691,7 +715,7 @@ static int s_apply_run_on(consumer_t *c, Samhand__V1__Event *const *events, size
     if (applied == 0 || db_begin(c->db) != 0) {
         free(next);
         if (applied > 0)
-            s_keep_failure(c, c->db);
+            s_keep_failure(c, c->db, NULL);
         return applied == 0 ? 0 : -1;
     }
     int rc = s_apply_events(c, next, (size_t)applied);
@@ -734,21 +758,22 @@ static int s_apply_run(consumer_t *c, Samhand__V1__Event *const *events, size_t 
         c->seen = events[n - 1]->sequence;
     c->db = bus_server_db_take(c->server);
     if (!c->db) {
-        s_keep_failure(c, NULL);
-        s_failed(c, false);
+        s_keep_failure(c, NULL, "no database connection");
+        s_failed(c);
         return -1;
     }
+    int64_t before = c->last;
     int applied = s_apply_run_on(c, events, n);
     bus_server_db_give_back(c->server, c->db);
     c->db = NULL;
     if (applied > 0 && !c->announced)
         bus_server_changed(c->server); /* long-polls look again */
-    if (applied < 0)
-        s_failed(c, !s_passing(c->sqlstate));
-    else if (applied > 0)
+    /* what it applied before a failure is progress too: the failure that
+     * follows is a new one */
+    if (c->last > before)
         s_recovered(c);
-    if (applied >= 0)
-        s_report(c);
+    if (applied < 0)
+        s_failed(c);
     return applied;
 }
 
@@ -799,22 +824,34 @@ static bool s_catch_up(consumer_t *c, bus_client_t *client)
             samhand__v1__event__free_unpacked(run[i], NULL);
         free(run);
         if (applied >= 0 && unreadable) {
-            snprintf(c->why, sizeof c->why, "the source sent bytes that are not an Event");
-            c->sqlstate[0] = '\0';
-            s_failed(c, true);
+            s_keep_failure(c, NULL, "the source sent bytes that are not an Event");
+            c->refused = true;
+            s_failed(c);
         }
         if (applied < 0 || unreadable) {
             samhand__v1__events_response__free_unpacked(events, NULL);
             return false;
         }
         /* caught up when the last applied is the stream's last: short of
-         * it, a batch that brought nothing (a gap, an event the source
-         * cannot read) is asked for again later, a full one now */
+         * it, a full batch is followed by the next at once, and one that
+         * brought nothing although the stream goes on (read in one
+         * snapshot) stops before an event the source cannot read: the
+         * follower is stuck there, and asks again as after a refusal */
         bool behind = c->last < events->last_sequence;
         bool more = events->n_events == CATCH_UP_LIMIT;
         samhand__v1__events_response__free_unpacked(events, NULL);
+        s_report(c);
         if (!behind)
             return true;
+        if (applied == 0 && !more) {
+            char why[96];
+            snprintf(why, sizeof why, "the source's stream stops before event %lld",
+                     (long long)c->last + 1);
+            s_keep_failure(c, NULL, why);
+            c->refused = true;
+            s_failed(c);
+            return false;
+        }
         if (!more || applied == 0)
             return false;
     }
@@ -882,8 +919,11 @@ static void s_consumer_fiber(void *arg)
             zmsg_t *event;
             while ((event = zmsg_recv(monitor)) != NULL)
                 zmsg_destroy(&event);
-            /* connected: once the subscription has reached the source */
+            /* connected: once the subscription has reached the source
+             * (or, stuck on an event, when its wait ends) */
             next_catch_up = zclock_mono() + 100;
+            if (c->failures > 0 && c->retry_at > next_catch_up)
+                next_catch_up = c->retry_at;
         }
         if (!(items[0].revents & ZMQ_POLLIN))
             continue;

@@ -281,8 +281,11 @@ static void test_two_notify_replicas_deliver_each_event_once(void **state)
     setenv("SAMHAND_BUS_PLAIN", "1", 1);
     char error[160];
     assert_int_equal(curve_init(false, error, sizeof error), 0);
-    while (s_notify_metric(second, "samhand_consumer_last_sequence") < 0)
+    for (int i = 0; s_notify_metric(second, "samhand_consumer_last_sequence") < 0; i++) {
+        if (i == 100)
+            fail_msg("the second notify replica does not answer at %s", second);
         usleep(100 * 1000);
+    }
 
     harness_receiver_t *rx = harness_receiver_start(NULL, 0, 204);
     char body[512];
