@@ -94,13 +94,16 @@ static void test_two_replicas(void **state)
 #define S_ADMIN_KEY "shk_replicas_test_key"
 #define S_ADMIN_KEY_SHA256 "9978ba204b4638342614ce90fa7dc568cb916c1ac92f373b79c793f0ac8fb733"
 
-/* How many agenda.CreateOrganization the replica at `endpoint` answered
- * OK, from its own metrics; -1 when it does not answer. */
-static long s_created_by(const char *endpoint)
+/* The value of `series` (its whole name with labels) in the metrics of the
+ * replica of `service` at `endpoint`, from the replica itself; 0 when it
+ * has none, -1 when it does not answer. */
+static double s_replica_metric(const char *service, const char *endpoint, const char *series)
 {
+    char method[64];
+    snprintf(method, sizeof method, "%s.Metrics", service);
     bus_client_t *client = bus_client_new(endpoint);
     Samhand__V1__MetricsRequest req = SAMHAND__V1__METRICS_REQUEST__INIT;
-    Samhand__V1__Envelope *reply = bus_client_call(client, "agenda.Metrics", &req.base, 3000);
+    Samhand__V1__Envelope *reply = bus_client_call(client, method, &req.base, 3000);
     bus_client_destroy(&client);
     if (!reply)
         return -1;
@@ -108,11 +111,25 @@ static long s_created_by(const char *endpoint)
         samhand__v1__metrics_response__unpack(NULL, reply->body.len, reply->body.data);
     samhand__v1__envelope__free_unpacked(reply, NULL);
     assert_non_null(metrics);
-    const char *line = strstr(metrics->text, "samhand_bus_requests_total{service=\"agenda\","
-                                             "method=\"agenda.CreateOrganization\",code=\"OK\"}");
-    long count = line ? strtol(strchr(line, '}') + 1, NULL, 10) : 0;
+    const char *line = strstr(metrics->text, series);
+    double value = line ? strtod(line + strlen(series), NULL) : 0;
     samhand__v1__metrics_response__free_unpacked(metrics, NULL);
-    return count;
+    return value;
+}
+
+/* How many agenda.CreateOrganization the replica at `endpoint` answered
+ * OK; -1 when it does not answer. */
+static long s_created_by(const char *endpoint)
+{
+    return (long)s_replica_metric("agenda", endpoint,
+                                  "samhand_bus_requests_total{service=\"agenda\","
+                                  "method=\"agenda.CreateOrganization\",code=\"OK\"}");
+}
+
+/* The same of the notify replica at `endpoint`. */
+static double s_notify_metric(const char *endpoint, const char *series)
+{
+    return s_replica_metric("notify", endpoint, series);
 }
 
 /* POSTs `n` organisations through the gateway at `base_url`, each until
@@ -243,27 +260,6 @@ static void test_requests_spread_over_replicas_and_survive_one(void **state)
     assert_int_equal(harness_stop(gw), 0);
     assert_int_equal(harness_stop(deviation), 0);
     assert_int_equal(harness_stop(agenda[1]), 0);
-}
-
-/* The value of `series` (its whole name with labels) in the metrics of the
- * notify replica at `endpoint`; 0 when it has none, -1 when it does not
- * answer. */
-static double s_notify_metric(const char *endpoint, const char *series)
-{
-    bus_client_t *client = bus_client_new(endpoint);
-    Samhand__V1__MetricsRequest req = SAMHAND__V1__METRICS_REQUEST__INIT;
-    Samhand__V1__Envelope *reply = bus_client_call(client, "notify.Metrics", &req.base, 3000);
-    bus_client_destroy(&client);
-    if (!reply)
-        return -1;
-    Samhand__V1__MetricsResponse *metrics =
-        samhand__v1__metrics_response__unpack(NULL, reply->body.len, reply->body.data);
-    samhand__v1__envelope__free_unpacked(reply, NULL);
-    assert_non_null(metrics);
-    char *line = strstr(metrics->text, series);
-    double value = line ? strtod(line + strlen(series), NULL) : 0;
-    samhand__v1__metrics_response__free_unpacked(metrics, NULL);
-    return value;
 }
 
 /* Two replicas of notify, as `./samhand up` runs them on two cores: both
