@@ -630,20 +630,32 @@ static int64_t s_next_try(const consumer_t *c)
     return c->failures > 0 && c->retry_at > now ? c->retry_at : now + APPLY_RETRY_MS;
 }
 
-/* Why the next event failed, for s_failed: `db`'s failure in the
- * transaction (refused when the database said so), or, when no statement
- * failed, the service's code refusing the event; `why` when given. */
-static void s_keep_failure(consumer_t *c, db_t *db, const char *why)
+/* Why the next event failed, for s_failed; `refused`: it will fail again.
+ * Only the first line of a database's message is kept: its DETAIL quotes
+ * the failing row's values, which are the parties' data and stay out of
+ * the log. */
+static void s_keep_why(consumer_t *c, const char *why, const char *sqlstate, bool refused)
 {
-    const char *error = why ? why : db ? db_error(db) : "";
-    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", db && !why ? db_sqlstate(db) : "");
-    if (!error[0]) {
-        snprintf(c->why, sizeof c->why, "the service's code did not apply it");
-        c->refused = true;
-        return;
-    }
-    snprintf(c->why, sizeof c->why, "%s", error);
-    c->refused = !why && db && !s_passing(c->sqlstate);
+    snprintf(c->why, sizeof c->why, "%.*s", (int)strcspn(why, "\n"), why);
+    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", sqlstate);
+    c->refused = refused;
+}
+
+/* `db`'s failure in the transaction (refused when the database said so),
+ * or, when no statement failed, the service's code refusing the event. */
+static void s_keep_failure(consumer_t *c, db_t *db)
+{
+    if (!db_error(db)[0])
+        s_keep_why(c, "the service's code did not apply it", "", true);
+    else
+        s_keep_why(c, db_error(db), db_sqlstate(db), !s_passing(db_sqlstate(db)));
+}
+
+/* The newest event of the source heard of, for samhand_consumer_behind. */
+static void s_seen(consumer_t *c, int64_t sequence)
+{
+    if (sequence > c->seen)
+        c->seen = sequence;
 }
 
 /* The service's work for consecutive new events, in the open transaction. */
@@ -669,7 +681,7 @@ static int s_apply(consumer_t *c, Samhand__V1__Event *event)
     snprintf(seq, sizeof seq, "%lld", (long long)event->sequence);
     const char *params[] = {c->source, seq};
     if (db_begin(c->db) != 0 || s_apply_events(c, &event, 1) != 0) {
-        s_keep_failure(c, c->db, NULL);
+        s_keep_failure(c, c->db);
         db_rollback(c->db);
         return -1;
     }
@@ -680,7 +692,7 @@ static int s_apply(consumer_t *c, Samhand__V1__Event *event)
     PQclear(res);
     c->announced = res && bus_server_announce_change(c->server, c->db);
     if (!res || db_commit(c->db) != 0) {
-        s_keep_failure(c, c->db, NULL);
+        s_keep_failure(c, c->db);
         db_rollback(c->db);
         return -1;
     }
@@ -699,7 +711,7 @@ static int s_apply_run_on(consumer_t *c, Samhand__V1__Event *const *events, size
     /* those that follow the last one */
     Samhand__V1__Event **next = malloc(n * sizeof *next);
     if (!next) {
-        s_keep_failure(c, NULL, "out of memory");
+        s_keep_why(c, "out of memory", "", false);
         return -1;
     }
     int64_t last = c->last;
@@ -715,7 +727,7 @@ static int s_apply_run_on(consumer_t *c, Samhand__V1__Event *const *events, size
     if (applied == 0 || db_begin(c->db) != 0) {
         free(next);
         if (applied > 0)
-            s_keep_failure(c, c->db, NULL);
+            s_keep_failure(c, c->db);
         return applied == 0 ? 0 : -1;
     }
     int rc = s_apply_events(c, next, (size_t)applied);
@@ -754,11 +766,10 @@ static int s_apply_run(consumer_t *c, Samhand__V1__Event *const *events, size_t 
 {
     if (n == 0)
         return 0;
-    if (events[n - 1]->sequence > c->seen)
-        c->seen = events[n - 1]->sequence;
+    s_seen(c, events[n - 1]->sequence);
     c->db = bus_server_db_take(c->server);
     if (!c->db) {
-        s_keep_failure(c, NULL, "no database connection");
+        s_keep_why(c, "no database connection", "", false);
         s_failed(c);
         return -1;
     }
@@ -817,15 +828,13 @@ static bool s_catch_up(consumer_t *c, bus_client_t *client)
             }
             run[n++] = event;
         }
-        if (events->last_sequence > c->seen)
-            c->seen = events->last_sequence;
+        s_seen(c, events->last_sequence);
         int applied = s_apply_run(c, run, n);
         for (size_t i = 0; i < n; i++)
             samhand__v1__event__free_unpacked(run[i], NULL);
         free(run);
         if (applied >= 0 && unreadable) {
-            s_keep_failure(c, NULL, "the source sent bytes that are not an Event");
-            c->refused = true;
+            s_keep_why(c, "the source sent bytes that are not an Event", "", true);
             s_failed(c);
         }
         if (applied < 0 || unreadable) {
@@ -847,8 +856,7 @@ static bool s_catch_up(consumer_t *c, bus_client_t *client)
             char why[96];
             snprintf(why, sizeof why, "the source's stream stops before event %lld",
                      (long long)c->last + 1);
-            s_keep_failure(c, NULL, why);
-            c->refused = true;
+            s_keep_why(c, why, "", true);
             s_failed(c);
             return false;
         }
@@ -943,8 +951,8 @@ static void s_consumer_fiber(void *arg)
         }
         if (c->failures > 0 && zclock_mono() < c->retry_at) {
             /* stuck on the next event: counted, and tried at retry_at */
-            if (n > 0 && run[n - 1]->sequence > c->seen)
-                c->seen = run[n - 1]->sequence;
+            if (n > 0)
+                s_seen(c, run[n - 1]->sequence);
             s_report(c);
         } else {
             int applied = n > 0 && run[0]->sequence <= c->last + 1 ? s_apply_run(c, run, n) : 0;

@@ -116,6 +116,20 @@ static void test_a_refused_event_holds_the_follower_visibly_and_quietly(void **s
     fprintf(stderr, "catch-ups in the 4 s after: %.0f\n", asked);
     assert_true(asked <= failures + 4); /* notify's own look a second after the last */
 
+    /* the log says which event and why, without the row's values (the
+     * database's DETAIL quotes the failing row) */
+    char path[512], text[65536];
+    snprintf(path, sizeof path, "%s/Testing/samhand-deviation-%d.log", getenv("SAMHAND_BUILD_DIR"),
+             (int)getpid());
+    FILE *log = fopen(path, "r");
+    assert_non_null(log);
+    size_t len = fread(text, 1, sizeof text - 1, log);
+    text[len] = '\0';
+    fclose(log);
+    assert_non_null(strstr(text, "could not apply agenda event"));
+    assert_non_null(strstr(text, "test_refuses"));
+    assert_null(strstr(text, "Avvist kommune"));
+
     /* the cause gone, it goes on by itself, in order, and says so */
     s_sql(conn, "ALTER TABLE deviation.organizations DROP CONSTRAINT test_refuses");
     for (int i = 0;
