@@ -65,6 +65,54 @@ int harness_free_port(void)
     exit(1);
 }
 
+/* What harness_stop says of a process that did not stop cleanly: its
+ * binary and its log (shared by the replicas of one binary in one test) */
+static struct {
+    pid_t pid;
+    char binary[32];
+    char log[512];
+} s_spawned[64];
+
+static void s_spawned_add(pid_t pid, const char *binary, const char *log)
+{
+    for (size_t i = 0; i < sizeof s_spawned / sizeof s_spawned[0]; i++)
+        if (s_spawned[i].pid <= 0 || s_spawned[i].pid == pid) {
+            s_spawned[i].pid = pid;
+            snprintf(s_spawned[i].binary, sizeof s_spawned[i].binary, "%s", binary);
+            snprintf(s_spawned[i].log, sizeof s_spawned[i].log, "%s", log);
+            return;
+        }
+}
+
+/* Why a stop failed, and the end of the process's log, on stderr: in CI's
+ * output that is all there is of a service that hung or aborted. */
+static void s_say_stop_failed(pid_t pid, const char *what, double seconds)
+{
+    size_t i = 0, n = sizeof s_spawned / sizeof s_spawned[0];
+    while (i < n && s_spawned[i].pid != pid)
+        i++;
+    fprintf(stderr, "%s (pid %d): %s, %.1f s after SIGTERM\n", i < n ? s_spawned[i].binary : "?",
+            (int)pid, what, seconds);
+    FILE *log = i < n ? fopen(s_spawned[i].log, "r") : NULL;
+    if (!log)
+        return;
+    /* the last 20 lines, each cut to 400 bytes */
+    static char lines[20][400];
+    char line[4096];
+    size_t count = 0;
+    while (fgets(line, sizeof line, log)) {
+        char *keep = lines[count++ % 20];
+        memcpy(keep, line, sizeof lines[0] - 1);
+        keep[sizeof lines[0] - 1] = '\0';
+    }
+    fclose(log);
+    fprintf(stderr, "the end of %s:\n", s_spawned[i].log);
+    for (size_t k = count > 20 ? count - 20 : 0; k < count; k++) {
+        const char *l = lines[k % 20];
+        fprintf(stderr, "  %s%s", l, l[strlen(l) - 1] == '\n' ? "" : "\n");
+    }
+}
+
 pid_t harness_spawn(const char *binary, const char *const *env)
 {
     const char *dir = getenv("SAMHAND_BUILD_DIR");
@@ -94,6 +142,8 @@ pid_t harness_spawn(const char *binary, const char *const *env)
         fprintf(stderr, "cannot start %s: %s\n", path, strerror(errno));
         _exit(127);
     }
+    if (pid > 0)
+        s_spawned_add(pid, binary, log);
     return pid;
 }
 
@@ -101,14 +151,29 @@ int harness_stop(pid_t pid)
 {
     if (pid <= 0)
         return -1;
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     kill(pid, SIGTERM);
     kill(pid, SIGCONT); /* one a test stopped (SIGSTOP) and did not let go */
     for (int i = 0; i < 100; i++) {
         int status;
-        if (waitpid(pid, &status, WNOHANG) == pid)
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            clock_gettime(CLOCK_MONOTONIC, &t);
+            double seconds = (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9;
+            char what[64];
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                return 0;
+            if (WIFEXITED(status))
+                snprintf(what, sizeof what, "exited with status %d", WEXITSTATUS(status));
+            else
+                snprintf(what, sizeof what, "ended by signal %d (%s)", WTERMSIG(status),
+                         strsignal(WTERMSIG(status)));
+            s_say_stop_failed(pid, what, seconds);
             return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
         usleep(50 * 1000);
     }
+    s_say_stop_failed(pid, "still running; killed", 5.0);
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
     return -1;
