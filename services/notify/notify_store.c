@@ -118,8 +118,36 @@ notify_claimed_t *notify_store_claim(db_t *db, int max, int chain_max, int *n)
     char limit[16], chain[16];
     snprintf(limit, sizeof limit, "%d", max);
     snprintf(chain, sizeof chain, "%d", chain_max);
-    const char *params[] = {limit, chain};
-    PGresult *res = db_query(
+    /* the subscriptions with something pending, locked by this claim
+     * first: another replica's claim passes over them, and this claim
+     * reads their deliveries in a statement of its own, whose snapshot
+     * comes after the lock and so sees every lease the last claim of them
+     * committed. One statement reading and leasing would not do: its
+     * re-check of a row another claim leased meanwhile passes over that
+     * row, but takes the rows after it, and two replicas would send one
+     * subscription's deliveries at once, out of their order. NO KEY: the
+     * fan-out's inserts of deliveries (their key share of the row) go on. */
+    if (db_begin(db) != 0) {
+        *n = -1;
+        return NULL;
+    }
+    PGresult *res =
+        db_query(db,
+                 "SELECT coalesce(array_agg(id), '{}')::text FROM (SELECT s.id FROM "
+                 "subscriptions s WHERE " SENDABLE " AND s.paced_until <= now() AND EXISTS "
+                 "(SELECT 1 FROM deliveries d WHERE d.subscription_id = s.id AND d.state = "
+                 "'PENDING') ORDER BY s.id FOR NO KEY UPDATE SKIP LOCKED) mine",
+                 0, NULL);
+    if (!res || strcmp(PQgetvalue(res, 0, 0), "{}") == 0) {
+        *n = res ? 0 : -1;
+        PQclear(res);
+        db_rollback(db);
+        return NULL;
+    }
+    char *mine = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    const char *params[] = {limit, chain, mine};
+    res = db_query(
         db,
         /* the first pending deliveries of each subscription by its index,
          * not a sort of every pending delivery (a backlog does not slow the
@@ -134,7 +162,7 @@ notify_claimed_t *notify_store_claim(db_t *db, int max, int chain_max, int *n)
         "   ORDER BY d.subscription_sequence "
         "   LIMIT CASE WHEN s.max_per_second > 0 THEN least($2::int, s.max_per_second) "
         "   ELSE $2::int END) h "
-        "  WHERE " SENDABLE " AND s.paced_until <= now() "
+        "  WHERE s.id = ANY ($3::uuid[]) "
         "  WINDOW w AS (PARTITION BY h.subscription_id ORDER BY h.subscription_sequence)), "
         /* the heads of all first, then the second of each ...: a full
          * claim is shared among the subscriptions, and what each gets is
@@ -156,9 +184,16 @@ notify_claimed_t *notify_store_claim(db_t *db, int max, int chain_max, int *n)
         "> now() "
         "THEN s.previous_secret_sealed END, e.id, e.event, d.attempts, d.event_seq, "
         "d.subscription_sequence",
-        2, params);
+        3, params);
+    free(mine);
     *n = res ? PQntuples(res) : -1;
-    if (*n <= 0) {
+    if (*n < 0 || db_commit(db) != 0) {
+        PQclear(res);
+        db_rollback(db);
+        *n = -1;
+        return NULL;
+    }
+    if (*n == 0) {
         PQclear(res);
         return NULL;
     }

@@ -42,7 +42,8 @@ typedef struct {
  * they are due without a gap (at most `chain_max`, fewer when it is
  * paced; when there are more than `max`, the first of every subscription
  * before the second of any), leased to this connection's backend for two
- * minutes. An array
+ * minutes. A subscription another connection is claiming from is passed
+ * over, so no two claims take from one subscription at once. An array
  * sorted by subscription and counter, its length in `n` (0: none, NULL);
  * -1 in `n` when the database failed. Free with notify_claimed_free. */
 notify_claimed_t *notify_store_claim(db_t *db, int max, int chain_max, int *n);
