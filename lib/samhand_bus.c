@@ -643,6 +643,7 @@ static void s_reader_fiber(void *arg)
         if (server->in_flight >= IN_FLIGHT_MAX) {
             server->reader_parked = true;
             fiber_park();
+            server->reader_parked = false; /* woken to stop, too */
             continue;
         }
         /* the ROUTER's receive timeout is 0: NULL when nothing is queued */
@@ -665,6 +666,7 @@ static void s_reader_fiber(void *arg)
         }
         server->in_flight++;
     }
+    server->reader = NULL; /* the requests still in flight wake it no more */
 }
 
 /* Sleeps while one connection is open; once more are, closes those the
@@ -694,6 +696,7 @@ static void s_trimmer_fiber(void *arg)
                 server->connections[i] = server->connections[--server->n_connections];
         db_destroy(&db);
     }
+    server->trimmer = NULL; /* a connection opened from now on wakes nobody */
 }
 
 void bus_server_serve(bus_server_t *server)
@@ -771,6 +774,8 @@ static void s_listener_fiber(void *arg)
             }
             PQclear(res);
             bus_server_changed(server); /* what came while not listening */
+            if (server->stopping)
+                break; /* the stop's wake ended the connect, not the wait below */
         }
         fiber_wait(NULL, db_socket(db), ZMQ_POLLIN, -1);
         int n = db_notifications(db);
@@ -780,6 +785,7 @@ static void s_listener_fiber(void *arg)
             bus_server_changed(server);
     }
     db_destroy(&db);
+    server->listener = NULL;
 }
 
 void bus_server_listen_changes(bus_server_t *server)
@@ -790,7 +796,7 @@ void bus_server_listen_changes(bus_server_t *server)
 
 bool bus_server_announce_change(bus_server_t *server, db_t *db)
 {
-    if (!server->listener)
+    if (!server->channel[0]) /* nobody listens for this replica's changes */
         return false;
     const char *params[] = {server->channel};
     PGresult *res = db_query(db, "SELECT pg_notify($1, '')", 1, params);
@@ -803,10 +809,13 @@ void bus_server_stop(bus_server_t *server)
     if (server->stopping)
         return;
     server->stopping = true;
-    fiber_wake(server->reader);
+    /* each clears its pointer when it ends */
+    if (server->reader)
+        fiber_wake(server->reader);
     if (server->listener)
         fiber_wake(server->listener);
-    fiber_wake(server->trimmer);
+    if (server->trimmer)
+        fiber_wake(server->trimmer);
     for (s_awaiter_t *a = server->awaiting; a; a = a->next)
         fiber_wake(a->fiber);
 }
