@@ -919,6 +919,11 @@ static void s_consumer_fiber(void *arg)
             bool caught_up = s_catch_up(c, client);
             next_catch_up = polling || !caught_up ? s_next_try(c) : -1;
         }
+        /* a stop that came during the catch-up or an apply (its wake
+         * ended a wait of theirs) is seen here: the wait below may be
+         * for the source's next event, which may never come */
+        if (c->stopping)
+            break;
         int64_t timeout = next_catch_up < 0 ? -1 : next_catch_up - zclock_mono();
         zmq_pollitem_t items[] = {{zsock_resolve(sub), 0, ZMQ_POLLIN, 0},
                                   {zsock_resolve(monitor), 0, ZMQ_POLLIN, 0}};

@@ -409,7 +409,9 @@ static void s_sender_fiber(void *arg)
             continue;
         int sleep_ms = s_sleep_ms(db);
         int64_t until = bus_now_ms() + sleep_ms;
-        if (!s_sender.is_due && !s_sender.is_upkeep_due)
+        /* a stop that came while it recorded or claimed (its wake ended a
+         * database wait) ends the loop here, not after the sleep */
+        if (!s_sender.is_due && !s_sender.is_upkeep_due && !s_sender.shared.is_stopping)
             fiber_poll(NULL, 0, sleep_ms);
         if (bus_now_ms() >= until) /* the time, not a wake: what fell due */
             s_sender.is_upkeep_due = true;

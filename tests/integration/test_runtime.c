@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,66 @@ static void test_idle_streams_ask_nothing(void **state)
     assert_true(after - before <= 15);
 }
 
+/* A stop asked for while a service waits on the database (the stop's
+ * wake ends that wait, which goes on) ends the process once the wait is
+ * over: `service` started again while `lock` (a LOCK TABLE) is held, so
+ * that its first work at start waits, then SIGTERM, then the lock let go;
+ * the process must end within harness_stop's 5 s. */
+static void s_stop_while_waiting(const char *service, pid_t *pid, const char *lock)
+{
+    PGconn *holder = s_connect();
+    PGresult *res = PQexec(holder, lock);
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    harness_stack_crash(&s_stack, service);
+    char holder_pid[16];
+    snprintf(holder_pid, sizeof holder_pid, "%d", PQbackendPID(holder));
+    const char *params[] = {holder_pid};
+    /* another session: a transaction sees pg_stat_activity as it first was */
+    PGconn *watch = s_connect();
+    bool blocked = false;
+    for (int i = 0; i < 200 && !blocked; i++) {
+        res = PQexecParams(watch,
+                           "SELECT count(*) FROM pg_stat_activity WHERE $1::int = "
+                           "ANY (pg_blocking_pids(pid))",
+                           1, NULL, params, NULL, NULL, 0);
+        blocked = PQresultStatus(res) == PGRES_TUPLES_OK && atoi(PQgetvalue(res, 0, 0)) > 0;
+        PQclear(res);
+        if (!blocked)
+            usleep(50 * 1000);
+    }
+    PQfinish(watch);
+    if (!blocked)
+        PQfinish(holder);
+    assert_true(blocked);
+    kill(*pid, SIGTERM);
+    usleep(300 * 1000); /* the stop is asked for while the work waits */
+    res = PQexec(holder, "ROLLBACK");
+    PQclear(res);
+    PQfinish(holder);
+    int status = harness_stop(*pid);
+    harness_stack_crash(&s_stack, service); /* for the teardown's stop */
+    harness_stack_wait_ready(&s_stack);
+    assert_int_equal(status, 0);
+}
+
+/* agenda's pruning at start */
+static void test_a_stop_while_pruning_ends_agenda(void **state)
+{
+    (void)state;
+    s_stop_while_waiting("agenda", &s_stack.agenda,
+                         "BEGIN; LOCK TABLE agenda.outbox IN SHARE ROW EXCLUSIVE MODE");
+}
+
+/* notify's webhook sender claiming at start: before, it went on to sleep
+ * until something fell due (a minute at most) and the stop with it */
+static void test_a_stop_while_claiming_ends_notify(void **state)
+{
+    (void)state;
+    s_stop_while_waiting("notify", &s_stack.notify,
+                         "BEGIN; LOCK TABLE notify.subscriptions IN EXCLUSIVE MODE");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +256,8 @@ int main(void)
         cmocka_unit_test(test_few_database_connections),
         cmocka_unit_test(test_idle_asks_the_database_nothing),
         cmocka_unit_test(test_idle_streams_ask_nothing),
+        cmocka_unit_test(test_a_stop_while_pruning_ends_agenda),
+        cmocka_unit_test(test_a_stop_while_claiming_ends_notify),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -476,6 +476,37 @@ static void test_stop_while_publishing_ends_the_relay(void **state)
     assert_true(ended);
 }
 
+/* A stop that comes while the follower waits for its source's answer to a
+ * catch-up (the source's read held up by a lock on its outbox) ends the
+ * follower once the answer is in. Its wake ended that wait, which went on;
+ * before, the follower, caught up, then waited for the source's next
+ * event, which here never comes (no PUB to connect to: no event at all). */
+static void test_stop_during_a_catch_up_ends_the_consumer(void **state)
+{
+    snprintf(s_pub, sizeof s_pub, "tcp://127.0.0.1:%d", harness_free_port()); /* nobody's */
+    db_t *holder = db_new(s_url, "relaytest", 5000);
+    assert_int_equal(db_begin(holder), 0);
+    assert_int_equal(s_exec(holder, "LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE"), 0);
+    zactor_t *consumer = s_consumer_start(); /* catches up at once */
+    assert_true(s_blocked_by(holder, "relation") > 0);
+    int stops = atomic_load(&s_stops);
+    zstr_send(consumer, "$TERM");
+    for (int i = 0; i < 100 && atomic_load(&s_stops) == stops; i++)
+        usleep(20 * 1000);
+    assert_int_equal(atomic_load(&s_stops), stops + 1); /* consumer_stop has been called */
+    db_rollback(holder); /* the source answers, well within the call's 2 s */
+    zpoller_t *poller = zpoller_new(consumer, NULL);
+    bool ended = zpoller_wait(poller, 3000) == consumer;
+    zpoller_destroy(&poller);
+    zsock_t *pub = NULL;
+    if (!ended) /* one that missed its stop ends once its SUB connects */
+        pub = zsock_new_pub(s_pub);
+    zactor_destroy(&consumer);
+    zsock_destroy(&pub);
+    db_destroy(&holder);
+    assert_true(ended);
+}
+
 /* A relay on a port of its own (as above), a connection to its schema,
  * how many events there were before (the follower applies those it has
  * not yet first) and three more. */
@@ -565,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_an_open_transaction_elsewhere_holds_nothing_back),
         cmocka_unit_test(test_refused_publication_is_tried_again),
         cmocka_unit_test(test_stop_while_publishing_ends_the_relay),
+        cmocka_unit_test(test_stop_during_a_catch_up_ends_the_consumer),
         cmocka_unit_test(test_an_unreadable_event_is_waited_for),
         cmocka_unit_test(test_a_failing_event_keeps_those_before_it_in_its_run),
     };
