@@ -795,7 +795,8 @@ static bool s_catch_up(consumer_t *c, bus_client_t *client)
 {
     char method[64];
     snprintf(method, sizeof method, "%s.Events", c->source);
-    for (int round = 0; round < 100; round++) {
+    /* a stop between rounds ends it: the rest is applied after a start */
+    for (int round = 0; round < 100 && !c->stopping; round++) {
         Samhand__V1__EventsRequest req = SAMHAND__V1__EVENTS_REQUEST__INIT;
         req.after_sequence = c->last;
         req.limit = CATCH_UP_LIMIT;

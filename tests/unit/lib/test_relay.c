@@ -477,12 +477,26 @@ static void test_stop_while_publishing_ends_the_relay(void **state)
 }
 
 /* A stop that comes while the follower waits for its source's answer to a
- * catch-up (the source's read held up by a lock on its outbox) ends the
- * follower once the answer is in. Its wake ended that wait, which went on;
- * before, the follower, caught up, then waited for the source's next
- * event, which here never comes (no PUB to connect to: no event at all). */
-static void test_stop_during_a_catch_up_ends_the_consumer(void **state)
+ * catch-up (the source's read held up by a lock on its outbox; the stop's
+ * wake ends that wait, which goes on): `backlog` events published first,
+ * then the follower started, stopped while it waits, and the lock let go.
+ * Whether the follower ended within 3 s; how many it applied, in `applied`.
+ * It has no PUB to connect to, so no event of the source would wake it. */
+static bool s_stop_during_a_catch_up(int backlog, long *applied)
 {
+    snprintf(s_pub, sizeof s_pub, "tcp://127.0.0.1:%d", harness_free_port());
+    zactor_t *relay = s_relay_start();
+    db_t *writer = db_new(s_url, "relaytest", 5000);
+    long long total = s_number(writer, "SELECT count(*) FROM outbox", NULL) + backlog;
+    s_append(writer, backlog);
+    for (int i = 0; i < 200 && s_number(writer, "SELECT count(*) FROM outbox_stream", NULL) < total;
+         i++)
+        usleep(50 * 1000);
+    assert_int_equal(s_number(writer, "SELECT count(*) FROM outbox_stream", NULL), total);
+    zactor_destroy(&relay);
+    db_destroy(&writer);
+    long before = s_applied();
+
     snprintf(s_pub, sizeof s_pub, "tcp://127.0.0.1:%d", harness_free_port()); /* nobody's */
     db_t *holder = db_new(s_url, "relaytest", 5000);
     assert_int_equal(db_begin(holder), 0);
@@ -504,7 +518,27 @@ static void test_stop_during_a_catch_up_ends_the_consumer(void **state)
     zactor_destroy(&consumer);
     zsock_destroy(&pub);
     db_destroy(&holder);
-    assert_true(ended);
+    *applied = s_applied() - before;
+    return ended;
+}
+
+/* Caught up by that answer, it ends; before, it then waited for the
+ * source's next event (which may never come). */
+static void test_stop_during_a_catch_up_ends_the_consumer(void **state)
+{
+    long applied;
+    assert_true(s_stop_during_a_catch_up(3, &applied));
+    assert_true(applied >= 3); /* and those of earlier tests it had not yet */
+}
+
+/* Of a long backlog it applies that answer's round and ends: the rest is
+ * applied after a start (before, every round, 1 001 events, first). */
+static void test_stop_ends_a_long_catch_up_after_its_round(void **state)
+{
+    long applied;
+    assert_true(s_stop_during_a_catch_up(1001, &applied));
+    fprintf(stderr, "applied before the stop ended the catch-up: %ld\n", applied);
+    assert_true(applied > 0 && applied <= 500); /* one round's (CATCH_UP_LIMIT) */
 }
 
 /* A relay on a port of its own (as above), a connection to its schema,
@@ -597,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_refused_publication_is_tried_again),
         cmocka_unit_test(test_stop_while_publishing_ends_the_relay),
         cmocka_unit_test(test_stop_during_a_catch_up_ends_the_consumer),
+        cmocka_unit_test(test_stop_ends_a_long_catch_up_after_its_round),
         cmocka_unit_test(test_an_unreadable_event_is_waited_for),
         cmocka_unit_test(test_a_failing_event_keeps_those_before_it_in_its_run),
     };
