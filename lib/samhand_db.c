@@ -71,9 +71,15 @@ struct db {
     const char *actor, *actor_organization_id;
 };
 
+/* Only the message's first line is kept: the server's DETAIL (and a
+ * CONTEXT) quote the failing row's values, which are the parties' data,
+ * and db_error() is what the logs say; the first line names the
+ * constraint or the cause. */
 static void s_set_error(db_t *db, const char *message, const char *sqlstate)
 {
-    snprintf(db->error, sizeof db->error, "%s", message ? message : "unknown error");
+    if (!message)
+        message = "unknown error";
+    snprintf(db->error, sizeof db->error, "%.*s", (int)strcspn(message, "\n"), message);
     size_t len = strlen(db->error);
     while (len && (db->error[len - 1] == '\n' || db->error[len - 1] == ' '))
         db->error[--len] = '\0';

@@ -88,7 +88,8 @@ int db_commit(db_t *db);
 /* Rolls back if a transaction is open; safe to call on every error path. */
 void db_rollback(db_t *db);
 
-/* The last failure's message (borrowed, valid until the next call) and its
+/* The last failure's message (borrowed, valid until the next call), its
+ * first line only (never the DETAIL, which quotes row values), and its
  * SQLSTATE ("" when not from the server). */
 const char *db_error(db_t *db);
 const char *db_sqlstate(db_t *db);

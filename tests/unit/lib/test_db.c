@@ -372,6 +372,28 @@ static void test_errors_carry_sqlstate(void **state)
     db_destroy(&db);
 }
 
+/* What a failure says (and so the logs) names the constraint, never the
+ * row's values: PostgreSQL's DETAIL quotes them ("Key (name)=(…) already
+ * exists"), a person's name or a party's data. */
+static void test_errors_quote_no_values(void **state)
+{
+    db_t *db = db_new(s_url, "dbtest", 5000);
+    PGresult *res = db_query(
+        db, "CREATE UNIQUE INDEX IF NOT EXISTS things_name ON things (name) WHERE id IN (71, 72)",
+        0, NULL);
+    assert_non_null(res);
+    PQclear(res);
+    const char *first[] = {"71", "Kari Nordmann"}, *again[] = {"72", "Kari Nordmann"};
+    PQclear(db_query(db, "INSERT INTO things (id, name) VALUES ($1, $2)", 2, first));
+    res = db_query(db, "INSERT INTO things (id, name) VALUES ($1, $2)", 2, again);
+    assert_null(res);
+    assert_string_equal(db_sqlstate(db), "23505");
+    assert_non_null(strstr(db_error(db), "things_name"));
+    assert_null(strstr(db_error(db), "Kari"));
+    PQclear(db_query(db, "DROP INDEX things_name", 0, NULL));
+    db_destroy(&db);
+}
+
 /* How many scans of `table` of `kind` ("seq_scan") this connection's
  * transaction has made. */
 static int s_scans(db_t *db, const char *table, const char *kind)
@@ -587,6 +609,7 @@ int main(void)
         cmocka_unit_test(test_commit_fails_when_the_connection_is_lost),
         cmocka_unit_test(test_a_transaction_lost_with_its_connection_stays_lost),
         cmocka_unit_test(test_errors_carry_sqlstate),
+        cmocka_unit_test(test_errors_quote_no_values),
         cmocka_unit_test(test_a_statement_without_parameters_is_planned_for_the_table_now),
         cmocka_unit_test(test_a_prepared_statement_is_planned_anew_as_its_tables_grow),
         cmocka_unit_test(test_statements_sent_together_answer_each),
