@@ -669,8 +669,37 @@ static int s_apply_events(consumer_t *c, Samhand__V1__Event *const *events, size
     return 0;
 }
 
+/* The offset moves on with the events applied, never back. */
+#define OFFSET_UPSERT                                                                              \
+    "INSERT INTO consumer_offsets (source, last_sequence) VALUES ($1, $2) ON CONFLICT (source) "   \
+    "DO UPDATE SET last_sequence = greatest(consumer_offsets.last_sequence, "                      \
+    "excluded.last_sequence)"
+
+/* The first statement of an apply's transaction: the offset's row,
+ * locked till the commit. The replicas of a service follow the same
+ * stream into the same schema; with the row locked they apply one run at
+ * a time, and what another applied meanwhile (the row's number, read
+ * after its commit) is passed over: each event is applied once, in order,
+ * and never again over a later one. The number moves c->last on; -1 when
+ * the database failed. */
+static int64_t s_lock_offset(consumer_t *c)
+{
+    const char *params[] = {c->source};
+    PGresult *res =
+        db_query(c->db, "SELECT last_sequence FROM consumer_offsets WHERE source = $1 FOR UPDATE",
+                 1, params);
+    if (!res)
+        return -1;
+    int64_t done = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+    PQclear(res);
+    if (done > c->last)
+        c->last = done;
+    return done;
+}
+
 /* Applies the event after the last one, with the offset, in one
- * transaction. 0, 1 when it is not the next (skipped), -1 on failure. */
+ * transaction. 0, 1 when it is not the next (skipped, or applied by
+ * another replica), -1 on failure. */
 static int s_apply(consumer_t *c, Samhand__V1__Event *event)
 {
     if (event->sequence <= c->last)
@@ -680,15 +709,22 @@ static int s_apply(consumer_t *c, Samhand__V1__Event *event)
     char seq[24];
     snprintf(seq, sizeof seq, "%lld", (long long)event->sequence);
     const char *params[] = {c->source, seq};
-    if (db_begin(c->db) != 0 || s_apply_events(c, &event, 1) != 0) {
+    if (db_begin(c->db) != 0 || s_lock_offset(c) < 0) {
         s_keep_failure(c, c->db);
         db_rollback(c->db);
         return -1;
     }
-    PGresult *res = db_query(c->db,
-                             "INSERT INTO consumer_offsets (source, last_sequence) VALUES ($1, $2) "
-                             "ON CONFLICT (source) DO UPDATE SET last_sequence = $2",
-                             2, params);
+    if (event->sequence <= c->last) {
+        db_rollback(c->db);
+        s_report(c);
+        return 1; /* another replica's */
+    }
+    if (s_apply_events(c, &event, 1) != 0) {
+        s_keep_failure(c, c->db);
+        db_rollback(c->db);
+        return -1;
+    }
+    PGresult *res = db_query(c->db, OFFSET_UPSERT, 2, params);
     PQclear(res);
     c->announced = res && bus_server_announce_change(c->server, c->db);
     if (!res || db_commit(c->db) != 0) {
@@ -705,7 +741,8 @@ static int s_apply(consumer_t *c, Samhand__V1__Event *event)
  * offset in one transaction: one commit for a run of events instead of one
  * each. When one of them fails, they are applied one by one, so those
  * before it are kept and the failing one is tried again later. Returns how
- * many were applied, or -1 when one failed. */
+ * many were applied or passed over (applied by another replica), or -1
+ * when one failed. */
 static int s_apply_run_on(consumer_t *c, Samhand__V1__Event *const *events, size_t n)
 {
     /* those that follow the last one */
@@ -724,23 +761,32 @@ static int s_apply_run_on(consumer_t *c, Samhand__V1__Event *const *events, size
         next[applied++] = events[i];
         last = events[i]->sequence;
     }
-    if (applied == 0 || db_begin(c->db) != 0) {
+    if (applied == 0 || db_begin(c->db) != 0 || s_lock_offset(c) < 0) {
         free(next);
-        if (applied > 0)
+        if (applied > 0) {
             s_keep_failure(c, c->db);
+            db_rollback(c->db);
+        }
         return applied == 0 ? 0 : -1;
     }
-    int rc = s_apply_events(c, next, (size_t)applied);
+    /* those another replica applied meanwhile are passed over */
+    int passed = 0;
+    while (passed < applied && next[passed]->sequence <= c->last)
+        passed++;
+    if (passed == applied) {
+        free(next);
+        db_rollback(c->db);
+        s_report(c);
+        return passed;
+    }
+    int rc = s_apply_events(c, next + passed, (size_t)(applied - passed));
     free(next);
     if (rc != 0)
         goto one_by_one;
     char seq[24];
     snprintf(seq, sizeof seq, "%lld", (long long)last);
     const char *params[] = {c->source, seq};
-    PGresult *res = db_query(c->db,
-                             "INSERT INTO consumer_offsets (source, last_sequence) VALUES ($1, $2) "
-                             "ON CONFLICT (source) DO UPDATE SET last_sequence = $2",
-                             2, params);
+    PGresult *res = db_query(c->db, OFFSET_UPSERT, 2, params);
     PQclear(res);
     c->announced = res && bus_server_announce_change(c->server, c->db);
     if (!res || db_commit(c->db) != 0)
@@ -875,8 +921,14 @@ static int64_t s_offset(consumer_t *c)
     if (!db)
         return -1;
     const char *params[] = {c->source};
+    /* made when it is not there yet, so that every apply can lock it */
     PGresult *res =
-        db_query(db, "SELECT last_sequence FROM consumer_offsets WHERE source = $1", 1, params);
+        db_query(db,
+                 "WITH made AS (INSERT INTO consumer_offsets (source, last_sequence) "
+                 "VALUES ($1, 0) ON CONFLICT (source) DO NOTHING RETURNING last_sequence) "
+                 "SELECT last_sequence FROM made UNION ALL SELECT last_sequence FROM "
+                 "consumer_offsets WHERE source = $1",
+                 1, params);
     int64_t last = !res ? -1 : PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
     PQclear(res);
     bus_server_db_give_back(c->server, db);

@@ -182,6 +182,9 @@ static atomic_bool s_apply_refuses;
 /* while above 0, the event of this number fails to apply */
 static atomic_llong s_apply_refuses_one;
 
+/* inserts the sink refused: an event applied twice (its key) */
+static atomic_int s_apply_failed;
+
 static int s_apply(db_t *db, const Samhand__V1__Event *event, void *arg)
 {
     if (atomic_load(&s_apply_refuses) || event->sequence == atomic_load(&s_apply_refuses_one))
@@ -191,6 +194,8 @@ static int s_apply(db_t *db, const Samhand__V1__Event *event, void *arg)
     const char *params[] = {seq};
     PGresult *res = db_query(db, "INSERT INTO applied (sequence) VALUES ($1)", 1, params);
     PQclear(res);
+    if (!res)
+        atomic_fetch_add(&s_apply_failed, 1);
     return res ? 0 : -1;
 }
 
@@ -541,6 +546,46 @@ static void test_stop_ends_a_long_catch_up_after_its_round(void **state)
     assert_true(applied > 0 && applied <= 500); /* one round's (CATCH_UP_LIMIT) */
 }
 
+/* Two replicas of a service follow one stream into one schema: between
+ * them each event is applied once, in order (the offset's row, locked by
+ * each run, tells one what the other applied). Before, both applied every
+ * event, one over the other's; here the sink's key refused the second
+ * application, and that follower stuck. */
+static void test_two_followers_of_one_schema_apply_each_event_once(void **state)
+{
+    snprintf(s_pub, sizeof s_pub, "tcp://127.0.0.1:%d", harness_free_port());
+    zactor_t *relay = s_relay_start();
+    db_t *writer = db_new(s_url, "relaytest", 5000);
+    db_t *sink = db_new(s_url, "sinktest", 5000);
+    zactor_t *a = s_consumer_start(), *b = s_consumer_start();
+    atomic_store(&s_apply_failed, 0);
+    long before = s_applied();
+    s_append(writer, 30);
+    long long end = s_number(writer, "SELECT max(published_seq) FROM outbox_stream", NULL);
+    for (int i = 0; i < 100; i++) {
+        end = s_number(writer, "SELECT max(published_seq) FROM outbox_stream", NULL);
+        if (end > 0 &&
+            s_number(sink, "SELECT last_sequence FROM consumer_offsets WHERE source = 'relaytest'",
+                     NULL) == end)
+            break;
+        usleep(100 * 1000);
+    }
+    usleep(500 * 1000); /* the other's attempts, if it makes any, are made */
+    long applied = s_applied() - before;
+    zactor_destroy(&a);
+    zactor_destroy(&b);
+    zactor_destroy(&relay);
+    assert_int_equal(
+        s_number(sink, "SELECT last_sequence FROM consumer_offsets WHERE source = 'relaytest'",
+                 NULL),
+        end);
+    assert_int_equal(s_number(sink, "SELECT max(sequence) FROM applied", NULL), end);
+    assert_true(applied >= 30);
+    assert_int_equal(atomic_load(&s_apply_failed), 0);
+    db_destroy(&sink);
+    db_destroy(&writer);
+}
+
 /* A relay on a port of its own (as above), a connection to its schema,
  * how many events there were before (the follower applies those it has
  * not yet first) and three more. */
@@ -632,6 +677,7 @@ int main(void)
         cmocka_unit_test(test_stop_while_publishing_ends_the_relay),
         cmocka_unit_test(test_stop_during_a_catch_up_ends_the_consumer),
         cmocka_unit_test(test_stop_ends_a_long_catch_up_after_its_round),
+        cmocka_unit_test(test_two_followers_of_one_schema_apply_each_event_once),
         cmocka_unit_test(test_an_unreadable_event_is_waited_for),
         cmocka_unit_test(test_a_failing_event_keeps_those_before_it_in_its_run),
     };
