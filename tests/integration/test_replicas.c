@@ -264,10 +264,9 @@ static void test_requests_spread_over_replicas_and_survive_one(void **state)
 }
 
 /* Two replicas of notify, as `./samhand up` runs them on two cores: both
- * follow agenda's stream and both send webhooks. Each applies every event
- * (their transactions race for the same events), and still every event
- * is fanned out once and reaches the endpoint once, in the stream's
- * order. */
+ * follow agenda's stream and both send webhooks. Both hear every event
+ * and take turns applying them (the offset's row), and every event is
+ * fanned out once and reaches the endpoint once, in the stream's order. */
 static void test_two_notify_replicas_deliver_each_event_once(void **state)
 {
     const char *db = harness_database_url();
